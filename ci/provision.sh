@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Provisions the FFmpeg builds listed in ci/builds.tsv into a cache outside the repository.
+#
+#   ci/provision.sh [NAME ...]     (all builds when no name is given)
+#
+# Each build ends up as one flat directory of shared libraries, $FFMPEG_RUNTIME_CACHE/builds/NAME,
+# except the "system" build, which is installed with apt-get and lives in the system's libdir.
+# Prints "NAME<TAB>DIR" for every provisioned build on stdout; progress goes to stderr.
+# Idempotent: a build whose directory carries a .complete marker is not fetched again.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${FFMPEG_RUNTIME_CACHE:-$HOME/.cache/ffmpeg-runtime}
+builds="$cache/builds"
+mkdir -p "$builds" "$cache/downloads"
+
+log() { printf '[provision] %s\n' "$*" >&2; }
+
+apt_updated=0
+apt_update_once() {
+    if [ "$apt_updated" = 0 ]; then
+        log "apt-get update"
+        apt-get update -qq >&2
+        apt_updated=1
+    fi
+}
+
+need_tool() { # tool package
+    command -v "$1" >/dev/null 2>&1 && return 0
+    apt_update_once
+    log "installing $2"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >&2
+}
+
+# Copies every shared library below $1 into the flat directory $2, keeping symlinks as symlinks.
+flatten_libs() {
+    local from=$1 to=$2
+    mkdir -p "$to"
+    find "$from" \( -type f -o -type l \) -name '*.so*' -print0 |
+        while IFS= read -r -d '' f; do
+            local base
+            base=$(basename "$f")
+            [ -e "$to/$base" ] || [ -L "$to/$base" ] || cp -P "$f" "$to/$base"
+        done
+}
+
+provision_wheel() { # name spec python-version
+    local name=$1 spec=$2 py=$3 dest="$builds/$1" dl="$cache/downloads/$1"
+    mkdir -p "$dl"
+    log "$name: pip download $spec"
+    python3 -m pip download -q --no-deps --only-binary=:all: --python-version "$py" \
+        --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 \
+        --platform manylinux2014_x86_64 --platform manylinux2010_x86_64 \
+        -d "$dl" "$spec" >&2
+    local wheel
+    wheel=$(ls "$dl"/*.whl | head -n 1)
+    local tmp
+    tmp=$(mktemp -d "$cache/unpack.XXXXXX")
+    python3 - "$wheel" "$tmp" <<'PY'
+import sys, zipfile
+wheel, out = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(wheel) as z:
+    members = [m for m in z.namelist() if ".libs/" in m and ".so" in m.rsplit("/", 1)[-1]]
+    z.extractall(out, members)
+PY
+    rm -rf "$dest"
+    flatten_libs "$tmp" "$dest"
+    rm -rf "$tmp"
+}
+
+# The C library family: run by the host's own glibc unless the build must bring its own (sid).
+glibc_family='^(libc|libm|libpthread|libdl|librt|libresolv|libnsl|libutil|libanl|libmvec|libBrokenLocale|libthread_db|libc_malloc_debug|libmemusage|libpcprofile)\.so|^ld-linux|^libnss_|^libSegFault'
+
+provision_debian() { # name packages suite[+libc]
+    local name=$1 pkgs=$2 suite=${3%%+*} keep_libc=0 dest="$builds/$1"
+    [ "$3" != "$suite" ] && keep_libc=1
+    need_tool dpkg-deb dpkg
+    local root="$cache/apt-$suite"
+    mkdir -p "$root/etc" "$root/state/lists/partial" "$root/cache/archives/partial" "$root/debs"
+    : > "$root/state/status"
+    local mirror
+    mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+    mirror=${mirror:-http://deb.debian.org/debian}
+    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" \
+        > "$root/etc/sources.list"
+    local apt_opts=(-o "Dir::Etc::SourceList=$root/etc/sources.list" -o Dir::Etc::SourceParts=/dev/null
+        -o "Dir::State=$root/state" -o "Dir::State::status=$root/state/status"
+        -o "Dir::Cache=$root/cache" -o Debug::NoLocking=1 -o APT::Architecture=amd64)
+    log "$name: apt-get update ($suite)"
+    apt-get "${apt_opts[@]}" -qq update >&2
+    # shellcheck disable=SC2086
+    local closure
+    closure=$(apt-cache "${apt_opts[@]}" depends --recurse --no-recommends --no-suggests \
+        --no-conflicts --no-breaks --no-replaces --no-enhances $pkgs | grep -v '^ ' | grep -v '<' | sort -u)
+    log "$name: downloading $(echo "$closure" | wc -l) packages"
+    (cd "$root/debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" -qq download $closure >&2)
+    local tmp
+    tmp=$(mktemp -d "$cache/unpack.XXXXXX")
+    for deb in "$root/debs"/*.deb; do dpkg -x "$deb" "$tmp"; done
+    rm -rf "$dest"
+    flatten_libs "$tmp" "$dest"
+    rm -rf "$tmp"
+    if [ "$keep_libc" = 0 ]; then
+        find "$dest" -maxdepth 1 \( -type f -o -type l \) -printf '%f\n' | grep -E "$glibc_family" |
+            while read -r f; do rm -f "$dest/$f"; done
+    fi
+}
+
+provision_system() { # name packages
+    local name=$1 pkgs=$2
+    if ! ls /usr/lib/x86_64-linux-gnu/libavcodec.so.59* >/dev/null 2>&1 || ! command -v ffmpeg >/dev/null; then
+        apt_update_once
+        log "$name: apt-get install $pkgs"
+        # shellcheck disable=SC2086
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $pkgs >&2
+    fi
+}
+
+wanted=("$@")
+is_wanted() {
+    [ ${#wanted[@]} = 0 ] && return 0
+    local w
+    for w in "${wanted[@]}"; do [ "$w" = "$1" ] && return 0; done
+    return 1
+}
+
+while IFS=$'\t' read -r name version kind source extra; do
+    case "$name" in ''|'#'*) continue ;; esac
+    is_wanted "$name" || continue
+    if [ "$kind" = system ]; then
+        provision_system "$name" "$source"
+        printf '%s\t%s\n' "$name" /usr/lib/x86_64-linux-gnu
+        continue
+    fi
+    dest="$builds/$name"
+    if [ ! -e "$dest/.complete" ]; then
+        case "$kind" in
+            wheel) provision_wheel "$name" "$source" "$extra" ;;
+            debian) provision_debian "$name" "$source" "$extra" ;;
+            *) log "unknown kind $kind for $name"; exit 1 ;;
+        esac
+        if ! ls "$dest" | grep -Eq '^libavcodec(-[0-9a-f]+)?\.so'; then
+            log "$name: no libavcodec in $dest"
+            exit 1
+        fi
+        echo "$version" > "$dest/.complete"
+        log "$name: ready in $dest ($(ls "$dest" | wc -l) files)"
+    fi
+    printf '%s\t%s\n' "$name" "$dest"
+done < "$here/builds.tsv"

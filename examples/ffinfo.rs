@@ -1,0 +1,113 @@
+//! Prints what FFmpeg this machine would give a program, or why none could be loaded.
+//!
+//! ```text
+//! cargo run --release --example ffinfo -- [--lib-dir DIR] [--json]
+//! ```
+//!
+//! Without `--lib-dir` it searches the default way (see the crate docs). Exits non-zero, with
+//! the whole refusal report on stderr, when nothing usable is found.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use ffmpeg_runtime::{Ffmpeg, Library};
+use serde_json::json;
+
+#[derive(Parser)]
+#[command(about = "Show which FFmpeg ffmpeg-runtime loads, and how")]
+struct Args {
+    /// Load from this directory (or libavcodec file) instead of searching.
+    #[arg(long)]
+    lib_dir: Option<PathBuf>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let loaded = match &args.lib_dir {
+        // SAFETY: the user named this directory on the command line as holding FFmpeg.
+        Some(dir) => unsafe { Ffmpeg::load_from(dir) },
+        None => Ffmpeg::load(),
+    };
+    let ffmpeg = match loaded {
+        Ok(ffmpeg) => ffmpeg,
+        Err(error) => {
+            eprint!("{}", error.report());
+            return ExitCode::FAILURE;
+        }
+    };
+    if args.json {
+        println!("{}", as_json(&ffmpeg));
+    } else {
+        print_text(&ffmpeg);
+    }
+    ExitCode::SUCCESS
+}
+
+fn as_json(ffmpeg: &Ffmpeg) -> serde_json::Value {
+    let libraries: serde_json::Map<String, serde_json::Value> = ffmpeg
+        .libraries()
+        .map(|lib| {
+            let entry = json!({
+                "path": lib.path(),
+                "version": lib.version().to_string(),
+                "soname": lib.soname(),
+                "version_node": lib.binding().node(),
+            });
+            (lib.library().name().to_owned(), entry)
+        })
+        .collect();
+    json!({
+        "ffmpeg": ffmpeg.release(),
+        "family": ffmpeg.family().to_string(),
+        "libavcodec": ffmpeg.library(Library::AvCodec).version().to_string(),
+        "versioned_symbols": ffmpeg.versioned_symbols(),
+        "missing_optional_symbols": ffmpeg.missing_optional_symbols(),
+        "libraries": libraries,
+        "cpu_flags": ffmpeg.cpu_flags().names().collect::<Vec<_>>(),
+        "source": ffmpeg.candidate().source().to_string(),
+        "location": ffmpeg.candidate().location().to_string(),
+        "license": ffmpeg.license(),
+        "configuration": ffmpeg.configuration(),
+    })
+}
+
+fn print_text(ffmpeg: &Ffmpeg) {
+    println!(
+        "FFmpeg {} ({} family), found: {}",
+        ffmpeg.release(),
+        ffmpeg.family(),
+        ffmpeg.candidate()
+    );
+    for lib in ffmpeg.libraries() {
+        println!(
+            "  {:<14} {:<10} {}  [{}]",
+            lib.library().name(),
+            lib.version(),
+            lib.path().display(),
+            lib.binding()
+        );
+    }
+    let pinned = if ffmpeg.versioned_symbols() {
+        "yes (dlvsym)"
+    } else {
+        "no (plain dlsym somewhere)"
+    };
+    println!("symbols pinned to version nodes: {pinned}");
+    let missing = ffmpeg.missing_optional_symbols();
+    println!(
+        "optional symbols missing: {}{}",
+        missing.len(),
+        if missing.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", missing.join(", "))
+        }
+    );
+    println!("cpu flags: {}", ffmpeg.cpu_flags());
+    println!("license: {}", ffmpeg.license());
+    println!("configuration: {}", ffmpeg.configuration());
+}

@@ -1,0 +1,284 @@
+//! [`Ffmpeg`]: one loaded FFmpeg, kept alive by every handle and object made from it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use log::LevelFilter;
+use semver::Version;
+
+use crate::cpu::CpuFlags;
+use crate::error::LoadError;
+use crate::loader::discovery::{Candidate, Discovery};
+use crate::loader::dl::DynLib;
+use crate::loader::functions::Functions;
+use crate::loader::symbols::SymbolBinding;
+use crate::loader::version::{Family, Library};
+use crate::log_bridge;
+
+/// A loaded FFmpeg: its five libraries, their versions and the functions bound to them.
+///
+/// Cheap to clone (an [`Arc`] inside). The libraries stay loaded while any clone, or anything
+/// made from one, is alive; two `Ffmpeg`s of different releases can be used side by side.
+#[derive(Clone)]
+pub struct Ffmpeg {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    functions: Functions,
+    libraries: [LibraryInfo; 5],
+    family: Family,
+    release: String,
+    configuration: String,
+    license: String,
+    candidate: Candidate,
+    missing_optional: Vec<&'static str>,
+    // Last, so that nothing above can outlive the code it points into.
+    _handles: Handles,
+}
+
+/// Everything the loader gathered, to build an [`Ffmpeg`] from.
+pub(crate) struct Parts {
+    pub functions: Functions,
+    pub libraries: [LibraryInfo; 5],
+    pub family: Family,
+    pub release: String,
+    pub configuration: String,
+    pub license: String,
+    pub candidate: Candidate,
+    pub missing_optional: Vec<&'static str>,
+    pub handles: Handles,
+}
+
+/// The `dlopen` references of one load, released in the reverse order of opening.
+#[derive(Debug, Default)]
+pub(crate) struct Handles(Vec<DynLib>);
+
+impl Handles {
+    pub fn push(&mut self, handle: DynLib) {
+        self.0.push(handle);
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn get(&self, index: usize) -> &DynLib {
+        &self.0[index]
+    }
+}
+
+impl Drop for Handles {
+    fn drop(&mut self) {
+        while let Some(handle) = self.0.pop() {
+            drop(handle);
+        }
+    }
+}
+
+/// One of the five loaded libraries.
+#[derive(Debug, Clone)]
+pub struct LibraryInfo {
+    library: Library,
+    path: PathBuf,
+    version: Version,
+    binding: SymbolBinding,
+    soname: Option<String>,
+}
+
+impl LibraryInfo {
+    pub(crate) fn new(
+        library: Library,
+        path: PathBuf,
+        version: Version,
+        binding: SymbolBinding,
+        soname: Option<String>,
+    ) -> Self {
+        LibraryInfo {
+            library,
+            path,
+            version,
+            binding,
+            soname,
+        }
+    }
+
+    /// Which library this is.
+    pub fn library(&self) -> Library {
+        self.library
+    }
+
+    /// The file the dynamic loader opened.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The version its `*_version()` function reports.
+    pub fn version(&self) -> &Version {
+        &self.version
+    }
+
+    /// How its functions were bound: pinned to a version node, or plain `dlsym`.
+    pub fn binding(&self) -> &SymbolBinding {
+        &self.binding
+    }
+
+    /// Its `DT_SONAME`, if it has one.
+    pub fn soname(&self) -> Option<&str> {
+        self.soname.as_deref()
+    }
+}
+
+impl Ffmpeg {
+    /// Finds and loads FFmpeg the default way: [`ENV_VAR`](crate::ENV_VAR), then
+    /// [`APP_DIR_NAME`](crate::APP_DIR_NAME) next to the executable, then the system's
+    /// libraries, newest major first.
+    ///
+    /// This is safe to call, unlike [`Ffmpeg::load_from`]: it only reaches places that the
+    /// program's environment and installation already control (as `LD_LIBRARY_PATH` does for
+    /// every dynamically linked program), never a path chosen at run time by other input.
+    ///
+    /// # Errors
+    ///
+    /// A [`LoadError`] listing every candidate tried and why it was refused.
+    pub fn load() -> Result<Ffmpeg, LoadError> {
+        // SAFETY: the default search reaches only the environment variable's path, the
+        // application's own directory and the system loader's libraries, all of which the
+        // process's environment vouches for as it does for its own shared libraries.
+        unsafe { Discovery::new().load() }
+    }
+
+    /// Loads FFmpeg from one directory, or from the path of a libavcodec file (its siblings
+    /// are taken from the same directory). Files may carry hashed names, and the libraries
+    /// they need are loaded from the same directory first, so no `LD_LIBRARY_PATH` is needed.
+    ///
+    /// # Safety
+    ///
+    /// Loading runs the initialisers of every library reached before anything can be checked:
+    /// `path` must hold genuine FFmpeg libraries (and their dependencies), not arbitrary code.
+    ///
+    /// # Errors
+    ///
+    /// A [`LoadError`] with the one candidate and why it was refused.
+    ///
+    /// # Platform-specific behaviour
+    ///
+    /// Linux (glibc) on x86_64 and aarch64: libraries are opened with `RTLD_NOW | RTLD_LOCAL`,
+    /// and the host's C library is always used, never a copy found in `path`.
+    pub unsafe fn load_from(path: impl AsRef<Path>) -> Result<Ffmpeg, LoadError> {
+        // SAFETY: forwarded to the caller's contract.
+        unsafe { Discovery::empty().path(path.as_ref()).load() }
+    }
+
+    pub(crate) fn from_parts(parts: Parts) -> Ffmpeg {
+        let ffmpeg = Ffmpeg {
+            inner: Arc::new(Inner {
+                functions: parts.functions,
+                libraries: parts.libraries,
+                family: parts.family,
+                release: parts.release,
+                configuration: parts.configuration,
+                license: parts.license,
+                candidate: parts.candidate,
+                missing_optional: parts.missing_optional,
+                _handles: parts.handles,
+            }),
+        };
+        log_bridge::install(&ffmpeg.inner.functions);
+        ffmpeg
+    }
+
+    pub(crate) fn functions(&self) -> &Functions {
+        &self.inner.functions
+    }
+
+    /// FFmpeg's own version string (`av_version_info()`), e.g. `7.1.1` or `n4.1.6`.
+    pub fn release(&self) -> &str {
+        &self.inner.release
+    }
+
+    /// The release family, i.e. the ABI: 4.x to 9.x.
+    pub fn family(&self) -> Family {
+        self.inner.family
+    }
+
+    /// One library's facts.
+    pub fn library(&self, library: Library) -> &LibraryInfo {
+        &self.inner.libraries[library.index()]
+    }
+
+    /// All five libraries, dependencies first.
+    pub fn libraries(&self) -> impl Iterator<Item = &LibraryInfo> {
+        self.inner.libraries.iter()
+    }
+
+    /// libavcodec's `configure` line.
+    pub fn configuration(&self) -> &str {
+        &self.inner.configuration
+    }
+
+    /// libavcodec's licence, e.g. `GPL version 2 or later`.
+    pub fn license(&self) -> &str {
+        &self.inner.license
+    }
+
+    /// Where this FFmpeg was found.
+    pub fn candidate(&self) -> &Candidate {
+        &self.inner.candidate
+    }
+
+    /// True when every library's functions are pinned to its version node (`dlvsym`).
+    pub fn versioned_symbols(&self) -> bool {
+        self.libraries()
+            .all(|library| library.binding().node().is_some())
+    }
+
+    /// Optional functions this release could have had but lacks; the features that need them
+    /// report themselves unavailable.
+    pub fn missing_optional_symbols(&self) -> &[&'static str] {
+        &self.inner.missing_optional
+    }
+
+    /// The CPU features FFmpeg detected and uses (`av_get_cpu_flags()`).
+    pub fn cpu_flags(&self) -> CpuFlags {
+        // SAFETY: av_get_cpu_flags takes no arguments and reads FFmpeg's cached detection.
+        CpuFlags::from_bits(unsafe { (self.functions().av_get_cpu_flags)() } as u32)
+    }
+
+    /// Sets which of this FFmpeg's log messages reach the [`log`] crate (target `ffmpeg`).
+    /// The default passes warnings and errors.
+    pub fn set_log_level(&self, level: LevelFilter) {
+        // SAFETY: av_log_set_level only stores an int.
+        unsafe { (self.functions().av_log_set_level)(log_bridge::av_level(level)) }
+    }
+
+    /// The level set by [`Ffmpeg::set_log_level`].
+    pub fn log_level(&self) -> LevelFilter {
+        // SAFETY: av_log_get_level only reads an int.
+        log_bridge::level_filter(unsafe { (self.functions().av_log_get_level)() })
+    }
+}
+
+impl fmt::Debug for Ffmpeg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ffmpeg")
+            .field("release", &self.inner.release)
+            .field("family", &self.inner.family)
+            .field("candidate", &self.inner.candidate)
+            .field("libraries", &self.inner.libraries)
+            .finish_non_exhaustive()
+    }
+}
+
+static GLOBAL: OnceLock<Result<Ffmpeg, LoadError>> = OnceLock::new();
+
+/// The process-wide FFmpeg, loaded with [`Ffmpeg::load`] on first use and kept for the life of
+/// the process. Later calls return the same outcome, success or failure.
+///
+/// # Errors
+///
+/// The [`LoadError`] of that first load.
+pub fn global() -> Result<&'static Ffmpeg, &'static LoadError> {
+    GLOBAL.get_or_init(Ffmpeg::load).as_ref()
+}

@@ -1,0 +1,56 @@
+//! The function table: every FFmpeg function the crate calls, with its library, the families
+//! (libavcodec majors) that have it, and whether it is required. Signatures follow FFmpeg's
+//! headers; a `*mut c_void` stands for a struct the crate only touches through `abi`.
+
+use std::ffi::{c_char, c_int, c_uint, c_void};
+
+use super::symbols::{Requirement, SymbolSpec, ffi_functions};
+use super::version::Library;
+use std::ffi::CStr;
+
+/// FFmpeg's log callback. The last argument is a `va_list`; on x86_64 and aarch64 Linux a
+/// `va_list` parameter is passed as a pointer, which is all the crate forwards it as.
+pub(crate) type LogCallback = unsafe extern "C" fn(*mut c_void, c_int, *const c_char, *mut c_void);
+
+ffi_functions! {
+    always AvUtil [58..=63] fn avutil_version() -> c_uint;
+    always AvUtil [58..=63] fn avutil_configuration() -> *const c_char;
+    always AvUtil [58..=63] fn avutil_license() -> *const c_char;
+    always AvUtil [58..=63] fn av_version_info() -> *const c_char;
+    always AvUtil [58..=63] fn av_get_cpu_flags() -> c_int;
+    always AvUtil [58..=63] fn av_force_cpu_flags(flags: c_int);
+    always AvUtil [58..=63] fn av_cpu_count() -> c_int;
+    always AvUtil [58..=63] fn av_log_set_callback(callback: Option<LogCallback>);
+    always AvUtil [58..=63] fn av_log_set_level(level: c_int);
+    always AvUtil [58..=63] fn av_log_get_level() -> c_int;
+    always AvUtil [58..=63] fn av_strerror(errnum: c_int, buf: *mut c_char, size: usize) -> c_int;
+    always AvUtil [58..=63] fn av_malloc(size: usize) -> *mut c_void;
+    always AvUtil [58..=63] fn av_free(ptr: *mut c_void);
+    /// `AVChannelLayout` helpers arrived in libavutil 57.24 (FFmpeg 5.1), inside family 5.x.
+    optional AvUtil [59..=63] fn av_channel_layout_default(layout: *mut c_void, channels: c_int);
+
+    always SwResample [58..=63] fn swresample_version() -> c_uint;
+    always SwResample [58..=63] fn swresample_configuration() -> *const c_char;
+    always SwResample [58..=63] fn swresample_license() -> *const c_char;
+
+    always SwScale [58..=63] fn swscale_version() -> c_uint;
+    always SwScale [58..=63] fn swscale_configuration() -> *const c_char;
+    always SwScale [58..=63] fn swscale_license() -> *const c_char;
+
+    always AvCodec [58..=63] fn avcodec_version() -> c_uint;
+    always AvCodec [58..=63] fn avcodec_configuration() -> *const c_char;
+    always AvCodec [58..=63] fn avcodec_license() -> *const c_char;
+    /// Arrived in libavcodec 61.13 (FFmpeg 7.1): 7.0 lacks it.
+    optional AvCodec [61..=63] fn avcodec_get_supported_config(
+        avctx: *const c_void,
+        codec: *const c_void,
+        config: c_int,
+        flags: c_uint,
+        out_configs: *mut *const c_void,
+        out_num_configs: *mut c_int,
+    ) -> c_int;
+
+    always AvFormat [58..=63] fn avformat_version() -> c_uint;
+    always AvFormat [58..=63] fn avformat_configuration() -> *const c_char;
+    always AvFormat [58..=63] fn avformat_license() -> *const c_char;
+}

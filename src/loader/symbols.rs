@@ -1,0 +1,234 @@
+//! The one table of FFmpeg functions the crate calls, and how they are resolved.
+//!
+//! Each entry says which library defines the function, for which libavcodec majors (ABI
+//! families) it exists, and what its absence means:
+//! - `always`: in every supported family; a missing one refuses the library;
+//! - `required`: in the families of its range; missing there refuses the library;
+//! - `optional`: may be missing; the feature that needs it is switched off.
+//!
+//! Functions are looked up with `dlvsym` pinned to the version node of the probed major
+//! (`LIBAVCODEC_61`), so a symbol can never bind to another ABI's function of the same name.
+//! Plain `dlsym` is used only for a library that defines no version nodes at all.
+
+use std::ffi::CStr;
+use std::fmt;
+use std::ops::RangeInclusive;
+
+use super::version::Library;
+
+/// Whether a function must be present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    /// Loading fails when it is missing from a family in its range.
+    Required,
+    /// Loading goes on without it; the features that need it report themselves unavailable.
+    Optional,
+}
+
+/// One row of the symbol table.
+#[derive(Debug, Clone)]
+pub struct SymbolSpec {
+    /// The C name.
+    pub name: &'static str,
+    pub(crate) c_name: &'static CStr,
+    /// The library that defines it.
+    pub library: Library,
+    /// The libavcodec majors (release families) whose libraries have it.
+    pub majors: RangeInclusive<u64>,
+    /// What its absence means.
+    pub requirement: Requirement,
+}
+
+/// How the functions of one library were bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SymbolBinding {
+    /// Pinned with `dlvsym` to this version node, e.g. `LIBAVCODEC_61`.
+    Versioned(String),
+    /// The library defines no version nodes; plain `dlsym` was used.
+    Unversioned,
+}
+
+impl SymbolBinding {
+    /// The version node, when pinned.
+    pub fn node(&self) -> Option<&str> {
+        match self {
+            SymbolBinding::Versioned(node) => Some(node),
+            SymbolBinding::Unversioned => None,
+        }
+    }
+}
+
+impl fmt::Display for SymbolBinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SymbolBinding::Versioned(node) => write!(f, "dlvsym @{node}"),
+            SymbolBinding::Unversioned => f.write_str("dlsym (no version nodes)"),
+        }
+    }
+}
+
+/// What resolving the table needs from the loader: a symbol's address in a library.
+pub(crate) trait SymbolSource {
+    fn address(&self, library: Library, name: &CStr) -> Option<*mut std::ffi::c_void>;
+}
+
+/// What resolution found missing.
+#[derive(Debug, Default)]
+pub(crate) struct Missing {
+    /// Required functions, as `library:name`.
+    pub required: Vec<String>,
+    /// Optional functions that the loaded family could have had.
+    pub optional: Vec<&'static str>,
+}
+
+macro_rules! fn_field_type {
+    (always, $f:ty) => { $f };
+    (required, $f:ty) => { Option<$f> };
+    (optional, $f:ty) => { Option<$f> };
+}
+
+macro_rules! fn_field_value {
+    (always, $v:expr) => {
+        match $v {
+            Some(f) => f,
+            // Every missing `always` function was reported before any table is built.
+            None => unreachable!("missing functions are refused before the table is built"),
+        }
+    };
+    ($other:ident, $v:expr) => {
+        $v
+    };
+}
+
+/// An `always` function must exist in every supported family; anything narrower is `required`.
+macro_rules! check_span {
+    (always, $lo:literal, $hi:literal) => {
+        const _: () = assert!($lo == 58 && $hi == 63, "an `always` function spans 58..=63");
+    };
+    ($other:ident, $lo:literal, $hi:literal) => {};
+}
+
+macro_rules! requirement_of {
+    (optional) => {
+        Requirement::Optional
+    };
+    ($other:ident) => {
+        Requirement::Required
+    };
+}
+
+/// Declares the function table: a struct with one typed field per function, the public
+/// [`SYMBOLS`] metadata, and the resolver that fills the one from the other.
+macro_rules! ffi_functions {
+    ($(
+        $(#[doc = $doc:literal])*
+        $kind:ident $library:ident [$lo:literal ..= $hi:literal]
+        fn $name:ident ( $($arg:ident : $arg_ty:ty),* $(,)? ) $(-> $ret:ty)? ;
+    )*) => {
+        $($crate::loader::symbols::check_span!($kind, $lo, $hi);)*
+
+        /// Typed entry points into one loaded FFmpeg, bound to its ABI.
+        #[allow(dead_code)] // Entries arrive ahead of the API that calls them.
+        pub(crate) struct Functions {
+            $(
+                $(#[doc = $doc])*
+                pub $name: $crate::loader::symbols::fn_field_type!($kind, unsafe extern "C" fn($($arg_ty),*) $(-> $ret)?),
+            )*
+        }
+
+        /// Every function the crate may call: its library, families, and whether it is required.
+        pub static SYMBOLS: &[SymbolSpec] = &[
+            $(SymbolSpec {
+                name: stringify!($name),
+                c_name: match CStr::from_bytes_with_nul(concat!(stringify!($name), "\0").as_bytes()) {
+                    Ok(name) => name,
+                    Err(_) => panic!("symbol names contain no NUL"),
+                },
+                library: Library::$library,
+                majors: $lo..=$hi,
+                requirement: $crate::loader::symbols::requirement_of!($kind),
+            },)*
+        ];
+
+        impl Functions {
+            /// Resolves every function for the family whose libavcodec major is `abi`.
+            pub(crate) fn resolve(
+                source: &dyn $crate::loader::symbols::SymbolSource,
+                abi: u64,
+            ) -> Result<(Functions, $crate::loader::symbols::Missing), $crate::loader::symbols::Missing> {
+                let mut missing = $crate::loader::symbols::Missing::default();
+                let mut specs = SYMBOLS.iter();
+                $(
+                    let spec = specs.next().expect("SYMBOLS has one row per field");
+                    let $name = if spec.majors.contains(&abi) {
+                        let found = source.address(spec.library, spec.c_name);
+                        if found.is_none() {
+                            match spec.requirement {
+                                Requirement::Required => missing
+                                    .required
+                                    .push(format!("{}:{}", spec.library, spec.name)),
+                                Requirement::Optional => missing.optional.push(spec.name),
+                            }
+                        }
+                        // SAFETY: the address was exported under this name by the library of
+                        // the family it was pinned to, and the field's type is that family's C
+                        // declaration of the function (checked against FFmpeg's headers).
+                        found.map(|address| unsafe {
+                            std::mem::transmute::<
+                                *mut std::ffi::c_void,
+                                unsafe extern "C" fn($($arg_ty),*) $(-> $ret)?,
+                            >(address)
+                        })
+                    } else {
+                        None
+                    };
+                )*
+                if !missing.required.is_empty() {
+                    return Err(missing);
+                }
+                Ok((Functions { $($name: $crate::loader::symbols::fn_field_value!($kind, $name),)* }, missing))
+            }
+        }
+    };
+}
+
+pub(crate) use ffi_functions;
+pub(crate) use {check_span, fn_field_type, fn_field_value, requirement_of};
+
+pub use super::functions::SYMBOLS;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SUPPORTED_AVCODEC_MAJORS;
+    use std::collections::HashSet;
+
+    #[test]
+    fn the_table_is_consistent() {
+        let mut seen = HashSet::new();
+        for spec in SYMBOLS {
+            assert!(seen.insert(spec.name), "{} listed twice", spec.name);
+            assert_eq!(spec.c_name.to_str().unwrap(), spec.name);
+            assert!(
+                SUPPORTED_AVCODEC_MAJORS.contains(spec.majors.start()),
+                "{}",
+                spec.name
+            );
+            assert!(
+                SUPPORTED_AVCODEC_MAJORS.contains(spec.majors.end()),
+                "{}",
+                spec.name
+            );
+            assert!(spec.majors.start() <= spec.majors.end(), "{}", spec.name);
+        }
+        for library in Library::ALL {
+            let version_fn = format!("{}_version", library.stem());
+            assert!(
+                SYMBOLS
+                    .iter()
+                    .any(|s| s.name == version_fn && s.library == library)
+            );
+        }
+    }
+}

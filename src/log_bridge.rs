@@ -1,0 +1,123 @@
+//! FFmpeg's log, forwarded to the [`log`] crate under the target `ffmpeg`.
+//!
+//! One callback serves every loaded FFmpeg: it formats with the C library's `vsnprintf`, so it
+//! needs nothing from the particular libavutil that called it.
+
+use std::ffi::{c_char, c_int, c_void};
+
+use log::{Level, LevelFilter};
+
+use crate::loader::functions::{Functions, LogCallback};
+
+const AV_LOG_QUIET: c_int = -8;
+const AV_LOG_ERROR: c_int = 16;
+const AV_LOG_WARNING: c_int = 24;
+const AV_LOG_INFO: c_int = 32;
+const AV_LOG_DEBUG: c_int = 48;
+const AV_LOG_TRACE: c_int = 56;
+
+/// FFmpeg's own line length for a log message (`LINE_SZ` in libavutil/log.c).
+const LINE_SIZE: usize = 1024;
+
+unsafe extern "C" {
+    /// `va_list` is passed as a pointer on the supported targets (see [`LogCallback`]).
+    fn vsnprintf(buf: *mut c_char, size: usize, format: *const c_char, args: *mut c_void) -> c_int;
+}
+
+/// Routes this FFmpeg's log to the bridge, at warnings and errors.
+pub(crate) fn install(functions: &Functions) {
+    // SAFETY: `callback` has FFmpeg's log-callback signature and lives as long as the process;
+    // both calls only store a value inside libavutil.
+    unsafe {
+        (functions.av_log_set_callback)(Some(callback as LogCallback));
+        (functions.av_log_set_level)(AV_LOG_WARNING);
+    }
+}
+
+pub(crate) fn av_level(level: LevelFilter) -> c_int {
+    match level {
+        LevelFilter::Off => AV_LOG_QUIET,
+        LevelFilter::Error => AV_LOG_ERROR,
+        LevelFilter::Warn => AV_LOG_WARNING,
+        LevelFilter::Info => AV_LOG_INFO,
+        LevelFilter::Debug => AV_LOG_DEBUG,
+        LevelFilter::Trace => AV_LOG_TRACE,
+    }
+}
+
+pub(crate) fn level_filter(av_level: c_int) -> LevelFilter {
+    match av_level {
+        ..0 => LevelFilter::Off,
+        0..=AV_LOG_ERROR => LevelFilter::Error,
+        17..=AV_LOG_WARNING => LevelFilter::Warn,
+        25..=AV_LOG_INFO => LevelFilter::Info,
+        33..=AV_LOG_DEBUG => LevelFilter::Debug,
+        _ => LevelFilter::Trace,
+    }
+}
+
+fn log_level(av_level: c_int) -> Level {
+    match av_level {
+        ..=AV_LOG_ERROR => Level::Error, // panic, fatal and error
+        17..=AV_LOG_WARNING => Level::Warn,
+        25..=AV_LOG_INFO => Level::Info,
+        33..=AV_LOG_DEBUG => Level::Debug, // verbose and debug
+        _ => Level::Trace,
+    }
+}
+
+/// FFmpeg calls this for each message at or above its level.
+unsafe extern "C" fn callback(
+    context: *mut c_void,
+    level: c_int,
+    format: *const c_char,
+    args: *mut c_void,
+) {
+    let level = log_level(level);
+    if format.is_null() || !log::log_enabled!(target: "ffmpeg", level) {
+        return;
+    }
+    let mut line = [0 as c_char; LINE_SIZE];
+    // SAFETY: `format` and `args` are the format string and va_list FFmpeg passed us, consumed
+    // once; the buffer's size is passed along.
+    let written = unsafe { vsnprintf(line.as_mut_ptr(), LINE_SIZE, format, args) };
+    if written < 0 {
+        return;
+    }
+    // SAFETY: `context` is what FFmpeg passes to its log callback.
+    let name = unsafe { crate::abi::log_context_name(context) };
+    // SAFETY: vsnprintf NUL-terminates within the buffer.
+    let message = unsafe { crate::loader::c_text(line.as_ptr()) };
+    // A logger that panics must not unwind into C.
+    let _ = std::panic::catch_unwind(|| {
+        let message = message.trim_end();
+        if message.is_empty() {
+            return;
+        }
+        match name {
+            Some(name) => log::log!(target: "ffmpeg", level, "[{name} @ {context:p}] {message}"),
+            None => log::log!(target: "ffmpeg", level, "{message}"),
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_round_trip() {
+        for filter in [
+            LevelFilter::Off,
+            LevelFilter::Error,
+            LevelFilter::Warn,
+            LevelFilter::Info,
+            LevelFilter::Debug,
+            LevelFilter::Trace,
+        ] {
+            assert_eq!(level_filter(av_level(filter)), filter);
+        }
+        assert_eq!(log_level(8), Level::Error); // AV_LOG_FATAL
+        assert_eq!(log_level(40), Level::Debug); // AV_LOG_VERBOSE
+    }
+}
