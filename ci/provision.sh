@@ -6,6 +6,7 @@
 # Each build ends up as one flat directory of shared libraries, $FFMPEG_RUNTIME_CACHE/builds/NAME,
 # except the "system" build, which is installed with apt-get and lives in the system's libdir.
 # Prints "NAME<TAB>DIR" for every provisioned build on stdout; progress goes to stderr.
+# Test fixtures that are not FFmpeg builds go to $FFMPEG_RUNTIME_CACHE/fixtures.
 # Idempotent: a build whose directory carries a .complete marker is not fetched again.
 set -euo pipefail
 
@@ -71,32 +72,42 @@ PY
 # The C library family: run by the host's own glibc unless the build must bring its own (sid).
 glibc_family='^(libc|libm|libpthread|libdl|librt|libresolv|libnsl|libutil|libanl|libmvec|libBrokenLocale|libthread_db|libc_malloc_debug|libmemusage|libpcprofile)\.so|^ld-linux|^libnss_|^libSegFault'
 
-provision_debian() { # name packages suite[+libc]
-    local name=$1 pkgs=$2 suite=${3%%+*} keep_libc=0 dest="$builds/$1"
-    [ "$3" != "$suite" ] && keep_libc=1
-    need_tool dpkg-deb dpkg
-    local root="$cache/apt-$suite"
+# Sets apt_opts to a private apt configuration for SUITE and ARCH under $cache, and updates it.
+# Nothing is installed into the system: packages are only downloaded and unpacked.
+private_apt() { # suite arch
+    local suite=$1 arch=$2
+    local root="$cache/apt-$suite-$arch"
     mkdir -p "$root/etc" "$root/state/lists/partial" "$root/cache/archives/partial" "$root/debs"
     : > "$root/state/status"
     local mirror
     mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
     mirror=${mirror:-http://deb.debian.org/debian}
-    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" \
+    echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" \
         > "$root/etc/sources.list"
-    local apt_opts=(-o "Dir::Etc::SourceList=$root/etc/sources.list" -o Dir::Etc::SourceParts=/dev/null
+    apt_opts=(-o "Dir::Etc::SourceList=$root/etc/sources.list" -o Dir::Etc::SourceParts=/dev/null
         -o "Dir::State=$root/state" -o "Dir::State::status=$root/state/status"
-        -o "Dir::Cache=$root/cache" -o Debug::NoLocking=1 -o APT::Architecture=amd64)
-    log "$name: apt-get update ($suite)"
+        -o "Dir::Cache=$root/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User=root
+        -o "APT::Architecture=$arch" -o "APT::Architectures=$arch")
+    apt_debs="$root/debs"
+    log "apt-get update ($suite, $arch)"
     apt-get "${apt_opts[@]}" -qq update >&2
-    # shellcheck disable=SC2086
+}
+
+provision_debian() { # name packages suite[+libc]
+    local name=$1 pkgs=$2 suite=${3%%+*} keep_libc=0 dest="$builds/$1"
+    [ "$3" != "$suite" ] && keep_libc=1
+    need_tool dpkg-deb dpkg
+    private_apt "$suite" amd64
     local closure
+    # shellcheck disable=SC2086
     closure=$(apt-cache "${apt_opts[@]}" depends --recurse --no-recommends --no-suggests \
         --no-conflicts --no-breaks --no-replaces --no-enhances $pkgs | grep -v '^ ' | grep -v '<' | sort -u)
     log "$name: downloading $(echo "$closure" | wc -l) packages"
-    (cd "$root/debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" -qq download $closure >&2)
+    # shellcheck disable=SC2086
+    (cd "$apt_debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" -qq download $closure >&2)
     local tmp
     tmp=$(mktemp -d "$cache/unpack.XXXXXX")
-    for deb in "$root/debs"/*.deb; do dpkg -x "$deb" "$tmp"; done
+    for deb in "$apt_debs"/*.deb; do dpkg -x "$deb" "$tmp"; done
     rm -rf "$dest"
     flatten_libs "$tmp" "$dest"
     rm -rf "$tmp"
@@ -104,6 +115,24 @@ provision_debian() { # name packages suite[+libc]
         find "$dest" -maxdepth 1 \( -type f -o -type l \) -printf '%f\n' | grep -E "$glibc_family" |
             while read -r f; do rm -f "$dest/$f"; done
     fi
+}
+
+# Test fixtures that are not FFmpeg builds: Debian's arm64 libavcodec59, which an x86_64
+# process must refuse as "another architecture".
+provision_fixtures() {
+    local dest="$cache/fixtures/arm64"
+    [ -e "$dest/.complete" ] && return 0
+    need_tool dpkg-deb dpkg
+    private_apt bookworm arm64
+    (cd "$apt_debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" -qq download libavcodec59 >&2)
+    local tmp
+    tmp=$(mktemp -d "$cache/unpack.XXXXXX")
+    dpkg -x "$apt_debs"/libavcodec59_*.deb "$tmp"
+    rm -rf "$dest"
+    flatten_libs "$tmp" "$dest"
+    rm -rf "$tmp"
+    touch "$dest/.complete"
+    log "fixtures: arm64 libavcodec in $dest"
 }
 
 provision_system() { # name packages
@@ -115,6 +144,8 @@ provision_system() { # name packages
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $pkgs >&2
     fi
 }
+
+provision_fixtures
 
 wanted=("$@")
 is_wanted() {

@@ -8,8 +8,8 @@ use log::LevelFilter;
 use semver::Version;
 
 use crate::cpu::CpuFlags;
-use crate::error::LoadError;
-use crate::loader::discovery::{Candidate, Discovery};
+use crate::error::{Attempt, LoadError};
+use crate::loader::discovery::{Candidate, Discovery, Location, Source};
 use crate::loader::dl::DynLib;
 use crate::loader::functions::Functions;
 use crate::loader::symbols::SymbolBinding;
@@ -169,6 +169,29 @@ impl Ffmpeg {
     pub unsafe fn load_from(path: impl AsRef<Path>) -> Result<Ffmpeg, LoadError> {
         // SAFETY: forwarded to the caller's contract.
         unsafe { Discovery::empty().path(path.as_ref()).load() }
+    }
+
+    /// Loads exactly these five files, given in [`Library::ALL`] order (libavutil,
+    /// libswresample, libswscale, libavcodec, libavformat). The libraries they need are loaded
+    /// from their own directories first, as with [`Ffmpeg::load_from`].
+    ///
+    /// # Safety
+    ///
+    /// As for [`Ffmpeg::load_from`]: the files must be genuine FFmpeg libraries.
+    ///
+    /// # Errors
+    ///
+    /// A [`LoadError`] with the one candidate, for example
+    /// [`Refusal::MixedReleases`](crate::Refusal::MixedReleases) when the files come from
+    /// different FFmpeg releases.
+    pub unsafe fn load_files(files: [impl AsRef<Path>; 5]) -> Result<Ffmpeg, LoadError> {
+        let files = Box::new(files.map(|file| file.as_ref().to_path_buf()));
+        let candidate = Candidate::new(Source::Explicit, Location::Files(files));
+        // SAFETY: forwarded to the caller's contract.
+        match unsafe { crate::loader::open_candidate(&candidate) } {
+            Ok(ffmpeg) => Ok(ffmpeg),
+            Err(refusal) => Err(LoadError::new(vec![Attempt::new(candidate, refusal)])),
+        }
     }
 
     pub(crate) fn from_parts(parts: Parts) -> Ffmpeg {

@@ -27,9 +27,13 @@ pub(crate) struct Plan {
 pub(crate) struct Step {
     pub path: PathBuf,
     /// The name other files need it by; a library of that name already in the process is
-    /// used instead (opening a second copy of, say, libstdc++ would split its state). `None`
-    /// for the five, which are always opened from the directory.
+    /// used instead (one soname is one library in a process: a second copy would never be
+    /// bound to). `None` for the five, which are always opened from the directory.
     pub needed_as: Option<String>,
+    /// A compiler runtime (libstdc++, libgcc_s, …): these stay backward compatible within a
+    /// soname, so the system's copy, usually the newest, is preferred to a bundled older one
+    /// that would starve every library loaded later.
+    pub prefer_system: bool,
 }
 
 /// Shared objects the host's C library provides; a directory's copies are never preloaded
@@ -58,6 +62,21 @@ fn is_c_library(name: &str) -> bool {
         .any(|prefix| name.starts_with(prefix))
 }
 
+/// GCC's runtime libraries, which keep backward compatibility within a soname.
+const COMPILER_RUNTIMES: &[&str] = &[
+    "libstdc++.so.",
+    "libgcc_s.so.",
+    "libgomp.so.",
+    "libatomic.so.",
+    "libquadmath.so.",
+];
+
+fn is_compiler_runtime(name: &str) -> bool {
+    COMPILER_RUNTIMES
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+}
+
 /// If `name` is a file of `library` (`libavcodec.so`, `libavcodec.so.61[.x.y]`,
 /// `libavcodec-<hash>.so.61[.x.y]`), the major it carries (`None` when unversioned).
 fn library_file_major(name: &str, library: Library) -> Option<Option<u64>> {
@@ -81,14 +100,23 @@ fn library_file_major(name: &str, library: Library) -> Option<Option<u64>> {
     }
 }
 
-/// The directory's shared objects by file name, and each one's canonical path.
+/// Shared objects by file name, from one or more directories.
+#[derive(Default)]
 struct Listing {
-    dir: PathBuf,
-    by_name: HashMap<String, PathBuf>,
+    dirs: Vec<(PathBuf, HashMap<String, PathBuf>)>,
 }
 
 impl Listing {
     fn read(dir: &Path) -> Result<Listing, Refusal> {
+        let mut listing = Listing::default();
+        listing.add(dir)?;
+        Ok(listing)
+    }
+
+    fn add(&mut self, dir: &Path) -> Result<(), Refusal> {
+        if self.dirs.iter().any(|(known, _)| known == dir) {
+            return Ok(());
+        }
         let entries = std::fs::read_dir(dir).map_err(|source| match source.kind() {
             std::io::ErrorKind::NotFound => Refusal::NotFound,
             _ => Refusal::Io {
@@ -105,17 +133,34 @@ impl Listing {
                 by_name.insert(name, entry.path());
             }
         }
-        Ok(Listing {
-            dir: dir.to_owned(),
-            by_name,
-        })
+        self.dirs.push((dir.to_owned(), by_name));
+        Ok(())
+    }
+
+    /// The file named `needed`, from the directory of the file that needs it when it has one.
+    fn find(&self, needed: &str, needed_by: &Path) -> Option<&PathBuf> {
+        let home = needed_by.parent();
+        let own = self
+            .dirs
+            .iter()
+            .filter(|(dir, _)| Some(dir.as_path()) == home);
+        let others = self
+            .dirs
+            .iter()
+            .filter(|(dir, _)| Some(dir.as_path()) != home);
+        own.chain(others)
+            .find_map(|(_, by_name)| by_name.get(needed))
     }
 
     /// Files of `library`, one per distinct file (symlinks folded), newest major first.
     fn files_of(&self, library: Library) -> Vec<(Option<u64>, PathBuf)> {
         let mut files: Vec<(Option<u64>, String, PathBuf)> = Vec::new();
         let mut seen = HashSet::new();
-        let mut names: Vec<(&String, &PathBuf)> = self.by_name.iter().collect();
+        let mut names: Vec<(&String, &PathBuf)> = self
+            .dirs
+            .iter()
+            .flat_map(|(_, by_name)| by_name.iter())
+            .collect();
         // Shorter names first, so `libavutil.so.57` stands for its symlinked target.
         names.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then(a.0.cmp(b.0)));
         for (name, path) in names {
@@ -164,6 +209,24 @@ pub(crate) fn plan(dir: &Path, avcodec: Option<&Path>) -> Result<Plan, Refusal> 
             .expect("all chosen");
         (path.clone(), info.clone())
     });
+    let order = dependency_order(&listing, &libraries)?;
+    Ok(Plan { libraries, order })
+}
+
+/// Plans loading exactly these five files (absolute paths, by [`Library::index`]); the
+/// libraries they need are taken from their own directories.
+pub(crate) fn plan_files(files: &[PathBuf; 5]) -> Result<Plan, Refusal> {
+    let mut listing = Listing::default();
+    for file in files {
+        if let Some(dir) = file.parent() {
+            listing.add(dir)?;
+        }
+    }
+    let mut libraries = Vec::with_capacity(5);
+    for file in files {
+        libraries.push((file.clone(), elf::inspect(file)?));
+    }
+    let libraries: [(PathBuf, ElfInfo); 5] = libraries.try_into().expect("five files");
     let order = dependency_order(&listing, &libraries)?;
     Ok(Plan { libraries, order })
 }
@@ -261,19 +324,15 @@ fn visit(
         if is_c_library(needed) {
             continue;
         }
-        if let Some(dep) = listing.by_name.get(needed) {
+        if let Some(dep) = listing.find(needed, path) {
             visit(listing, dep, Some(needed), infos, state, order)?;
         }
     }
     state.insert(key, true);
-    let path = if path.is_absolute() {
-        path.to_owned()
-    } else {
-        listing.dir.join(path)
-    };
     order.push(Step {
-        path,
+        path: path.to_owned(),
         needed_as: needed_as.map(str::to_owned),
+        prefer_system: needed_as.is_some_and(is_compiler_runtime),
     });
     Ok(())
 }
@@ -318,5 +377,7 @@ mod tests {
         assert!(is_c_library("libnss_files.so.2"));
         assert!(!is_c_library("libcodec2.so.0.9"));
         assert!(!is_c_library("libmp3lame.so.0"));
+        assert!(is_compiler_runtime("libstdc++.so.6") && is_compiler_runtime("libgcc_s.so.1"));
+        assert!(!is_compiler_runtime("libstdc++fs.a"));
     }
 }

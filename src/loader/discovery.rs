@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Attempt, LoadError};
 use crate::ffmpeg::Ffmpeg;
-use crate::loader::version::SUPPORTED_AVCODEC_MAJORS;
+use crate::loader::version::{Library, SUPPORTED_AVCODEC_MAJORS};
 
 /// The environment variable [`Ffmpeg::load`] reads first: an absolute path to a directory
 /// holding FFmpeg's libraries, or to a libavcodec file.
@@ -43,9 +43,13 @@ impl fmt::Display for Source {
 
 /// Where a candidate points.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Location {
     /// A directory, or the path of a libavcodec file.
     Path(PathBuf),
+    /// One file for each of the five libraries, indexed by [`Library::index`]'s order
+    /// ([`Library::ALL`]).
+    Files(Box<[PathBuf; 5]>),
     /// A libavcodec soname for the system's loader to find, e.g. `libavcodec.so.61`.
     Soname(String),
 }
@@ -54,6 +58,13 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Location::Path(path) => write!(f, "{}", path.display()),
+            Location::Files(files) => {
+                let named = Library::ALL.iter().zip(files.iter());
+                let named: Vec<String> = named
+                    .map(|(library, path)| format!("{library}={}", path.display()))
+                    .collect();
+                f.write_str(&named.join(" "))
+            }
             Location::Soname(name) => f.write_str(name),
         }
     }

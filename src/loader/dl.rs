@@ -1,7 +1,7 @@
 //! A thin layer over the dynamic loader: open with `RTLD_NOW | RTLD_LOCAL`, look symbols up
 //! pinned to a version node (`dlvsym`) or plainly (`dlsym`), and ask where a library came from.
 
-use std::ffi::{CStr, CString, c_void};
+use std::ffi::{CStr, c_void};
 use std::path::{Path, PathBuf};
 
 use libloading::os::unix::{Library as RawLibrary, RTLD_LOCAL, RTLD_NOW};
@@ -85,21 +85,20 @@ impl DynLib {
         })
     }
 
-    /// True if a library whose soname (or load name) is `name` is already in the process.
-    pub fn is_loaded(name: &str) -> bool {
-        let Ok(c_name) = CString::new(name) else {
-            return false;
-        };
-        // SAFETY: RTLD_NOLOAD never loads anything, so no initialiser runs; a non-null answer
-        // is a new reference that is released at once.
-        unsafe {
-            let handle = libc::dlopen(c_name.as_ptr(), libc::RTLD_LAZY | libc::RTLD_NOLOAD);
-            if handle.is_null() {
-                return false;
-            }
-            libc::dlclose(handle);
-        }
-        true
+    /// A new reference to the library whose soname (or load name) is `name`, if one is already
+    /// in the process. Holding it keeps that library loaded for as long as we rely on it.
+    pub fn open_loaded(name: &str) -> Option<DynLib> {
+        let flags = RTLD_NOW | RTLD_LOCAL | libc::RTLD_NOLOAD;
+        // SAFETY: RTLD_NOLOAD only succeeds for a library already in the process, whose
+        // initialisers have run; no new code runs.
+        let library = unsafe { RawLibrary::open(Some(name), flags) }.ok()?;
+        let handle = library.into_raw();
+        // SAFETY: `handle` was just returned by dlopen and is handed back at once.
+        let library = unsafe { RawLibrary::from_raw(handle) };
+        Some(DynLib {
+            _library: library,
+            handle,
+        })
     }
 
     /// The address of `name`, pinned to version `node` when given (`dlvsym`), else the

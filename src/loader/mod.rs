@@ -52,6 +52,18 @@ pub(crate) unsafe fn open_candidate(candidate: &Candidate) -> Result<Ffmpeg, Ref
             // SAFETY: forwarded to the caller's contract.
             unsafe { open_plan(plan) }?
         }
+        Location::Files(files) => {
+            let absolute = |path: &PathBuf| {
+                std::path::absolute(path).map_err(|source| Refusal::Io {
+                    path: path.clone(),
+                    source,
+                })
+            };
+            let files: Vec<PathBuf> = files.iter().map(absolute).collect::<Result<_, _>>()?;
+            let plan = directory::plan_files(&files.try_into().expect("five files"))?;
+            // SAFETY: forwarded to the caller's contract.
+            unsafe { open_plan(plan) }?
+        }
         // SAFETY: forwarded to the caller's contract.
         Location::Soname(name) => unsafe { open_system(name) }?,
     };
@@ -86,8 +98,13 @@ unsafe fn open_plan(plan: directory::Plan) -> Result<Opened, Refusal> {
             .libraries
             .iter()
             .position(|(path, _)| same_file(path, &step.path));
-        if main.is_none() && step.needed_as.as_deref().is_some_and(DynLib::is_loaded) {
-            continue; // the process already has a library of that soname; the loader will use it
+        if main.is_none() {
+            // SAFETY: forwarded to the caller's contract (a runtime comes from the system's
+            // own search, as for any program).
+            if let Some(handle) = unsafe { reuse_or_system(step) } {
+                handles.push(handle);
+                continue;
+            }
         }
         let Some(index) = main else {
             // SAFETY: forwarded to the caller's contract.
@@ -116,6 +133,19 @@ unsafe fn open_plan(plan: directory::Plan) -> Result<Opened, Refusal> {
         slots,
         files: plan.libraries,
     })
+}
+
+/// For a dependency: a library of its soname already in the process (held, so that it stays),
+/// or, for a compiler runtime, the system's copy. `None`: open the directory's file.
+unsafe fn reuse_or_system(step: &directory::Step) -> Option<DynLib> {
+    let name = step.needed_as.as_deref()?;
+    if let Some(loaded) = DynLib::open_loaded(name) {
+        return Some(loaded);
+    }
+    // SAFETY: forwarded to the caller's contract.
+    step.prefer_system
+        .then(|| unsafe { DynLib::open(name) }.ok())
+        .flatten()
 }
 
 /// Opens a dependency by full path. Some distributions ship *underlinked* libraries, which use

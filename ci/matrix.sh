@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Runs the whole test suite once per FFmpeg build of ci/builds.tsv and ends with a table.
+#
+#   bash ci/matrix.sh [NAME ...]      (all ten builds when no name is given)
+#
+# Provisions the builds (ci/provision.sh, cached outside the repository), compiles the tests
+# once, then runs every test binary against each build. FFmpeg 9.0 needs a newer C library than
+# the host's: its run goes through its own dynamic loader, `ld-linux-x86-64.so.2 --library-path`.
+# Exits non-zero when any build fails.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+cache=${FFMPEG_RUNTIME_CACHE:-$HOME/.cache/ffmpeg-runtime}
+export FFMPEG_RUNTIME_CACHE=$cache
+unset FFMPEG_RUNTIME_DIR LD_LIBRARY_PATH
+profile=${FFMPEG_RUNTIME_TEST_PROFILE:-release}
+
+if ! command -v cargo >/dev/null; then
+    echo "cargo is needed (https://rustup.rs)" >&2
+    exit 1
+fi
+command -v cc >/dev/null || { apt-get update -qq && apt-get install -y -qq gcc >&2; }
+
+matrix_file="$cache/matrix.tsv"
+provisioned=$(bash ci/provision.sh "$@")
+: > "$matrix_file"
+while IFS=$'\t' read -r name dir; do
+    version=$(awk -F'\t' -v n="$name" '$1 == n {print $2}' ci/builds.tsv)
+    printf '%s\t%s\t%s\n' "$name" "$dir" "$version" >> "$matrix_file"
+done <<< "$provisioned"
+
+echo "== building tests ($profile)" >&2
+cargo_profile=(--profile "$profile")
+[ "$profile" = dev ] && cargo_profile=()
+binaries=$(cargo test "${cargo_profile[@]}" --no-run --message-format=json 2>/dev/null |
+    python3 -c '
+import json, sys
+for line in sys.stdin:
+    try:
+        msg = json.loads(line)
+    except ValueError:
+        continue
+    if msg.get("reason") == "compiler-artifact" and msg.get("executable") and msg["profile"]["test"]:
+        print(msg["executable"])
+')
+if [ -z "$binaries" ]; then
+    cargo test "${cargo_profile[@]}" --no-run >&2 # show the compiler's errors
+    exit 1
+fi
+
+results=()
+total_passed=0
+total_failed=0
+logs="$cache/logs"
+mkdir -p "$logs"
+while IFS=$'\t' read -r name dir version; do
+    launcher=()
+    launcher_dir=""
+    if [ -e "$dir/ld-linux-x86-64.so.2" ]; then
+        launcher=("$dir/ld-linux-x86-64.so.2" --library-path "$dir")
+        launcher_dir=$dir
+    fi
+    passed=0
+    failed=0
+    log="$logs/$name.log"
+    : > "$log"
+    echo "== FFmpeg $name (libavcodec $version) from $dir" >&2
+    for binary in $binaries; do
+        set +e
+        FFMPEG_RUNTIME_TEST_BUILD=$name FFMPEG_RUNTIME_TEST_MATRIX=$matrix_file \
+            FFMPEG_RUNTIME_TEST_FIXTURES="$cache/fixtures" FFMPEG_RUNTIME_TEST_LAUNCHER_DIR=$launcher_dir \
+            "${launcher[@]}" "$binary" --test-threads=2 >> "$log" 2>&1
+        status=$?
+        set -e
+        summary=$(grep -E '^test result:' "$log" | tail -n 1)
+        p=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<< "$summary")
+        f=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<< "$summary")
+        p=${p:-0}
+        f=${f:-0}
+        # A binary that crashed or failed without a summary counts as one failure.
+        if [ "$status" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+        passed=$((passed + p))
+        failed=$((failed + f))
+        echo "   $(basename "$binary"): $p passed, $f failed" >&2
+    done
+    if [ "$name" = 5.1 ]; then
+        # Doc tests run once, against the default discovery (the system's FFmpeg).
+        set +e
+        cargo test "${cargo_profile[@]}" --doc >> "$log" 2>&1
+        status=$?
+        set -e
+        summary=$(grep -E '^test result:' "$log" | tail -n 1)
+        p=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<< "$summary")
+        f=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<< "$summary")
+        if [ "$status" != 0 ] && [ "${f:-0}" = 0 ]; then f=1; fi
+        passed=$((passed + ${p:-0}))
+        failed=$((failed + ${f:-0}))
+        echo "   doc tests: ${p:-0} passed, ${f:-0} failed" >&2
+    fi
+    if [ "$failed" != 0 ]; then
+        echo "   failures of $name (from $log):" >&2
+        grep -E -A25 '^---- |panicked at' "$log" | head -n 80 >&2 || true
+    fi
+    total_passed=$((total_passed + passed))
+    total_failed=$((total_failed + failed))
+    status=PASS
+    [ "$failed" != 0 ] && status=FAIL
+    results+=("$(printf '| %-6s | %-11s | %6s | %6s | %-4s |' "$name" "$version" "$passed" "$failed" "$status")")
+done < "$matrix_file"
+
+echo
+echo "| FFmpeg | libavcodec  | passed | failed | ok   |"
+echo "|--------|-------------|--------|--------|------|"
+printf '%s\n' "${results[@]}"
+echo
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" = 0 ]

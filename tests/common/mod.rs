@@ -1,0 +1,179 @@
+//! What the integration tests share: the FFmpeg build under test (set by `ci/matrix.sh`), the
+//! other builds of the matrix, fixtures, scratch directories and child processes.
+#![allow(dead_code)] // each test binary uses its own part
+
+pub mod fake;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ffmpeg_runtime::Ffmpeg;
+use semver::Version;
+
+/// One FFmpeg build of the matrix.
+#[derive(Debug, Clone)]
+pub struct Build {
+    pub name: String,
+    pub dir: PathBuf,
+    pub avcodec: Version,
+}
+
+impl Build {
+    /// Loads this build from its directory.
+    pub fn load(&self) -> Ffmpeg {
+        // SAFETY: the matrix directories hold genuine FFmpeg builds provisioned by ci/.
+        unsafe { Ffmpeg::load_from(&self.dir) }
+            .unwrap_or_else(|e| panic!("build {} should load:\n{}", self.name, e.report()))
+    }
+
+    /// Whether this process can load the build: 9.0 needs a newer C library than the host's
+    /// and loads only in a process started under its own dynamic loader.
+    pub fn loadable_here(&self) -> bool {
+        !self.needs_own_loader() || launcher_dir().as_deref() == Some(self.dir.as_path())
+    }
+
+    fn needs_own_loader(&self) -> bool {
+        self.dir.join("ld-linux-x86-64.so.2").exists()
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+const HOW: &str = "run the suite through `bash ci/matrix.sh` (it provisions the FFmpeg builds and \
+                   sets FFMPEG_RUNTIME_TEST_* for each)";
+
+/// The build this run tests.
+pub fn under_test() -> Build {
+    let name =
+        env("FFMPEG_RUNTIME_TEST_BUILD").unwrap_or_else(|| panic!("no build under test: {HOW}"));
+    matrix()
+        .into_iter()
+        .find(|b| b.name == name)
+        .unwrap_or_else(|| panic!("{name} not in the matrix"))
+}
+
+/// Every build of the matrix (name, directory, libavcodec version).
+pub fn matrix() -> Vec<Build> {
+    let file = env("FFMPEG_RUNTIME_TEST_MATRIX").unwrap_or_else(|| panic!("no matrix file: {HOW}"));
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            Build {
+                name: fields[0].to_owned(),
+                dir: PathBuf::from(fields[1]),
+                avcodec: Version::parse(fields[2]).expect("a version in the matrix file"),
+            }
+        })
+        .collect()
+}
+
+/// Another build, of another family, that this process can load beside the one under test.
+/// A wheel build: its dependencies carry hashed sonames, so they never collide with the
+/// build under test's (within a process, one soname is one library, whoever loaded it first).
+pub fn partner() -> Build {
+    let this = under_test();
+    let preferred = if this.avcodec.major == 61 { "8.1" } else { "7.1" };
+    matrix()
+        .into_iter()
+        .find(|b| b.name == preferred)
+        .expect("the matrix has the partner build")
+}
+
+/// Test fixtures that are not FFmpeg builds (see ci/provision.sh).
+pub fn fixtures_dir() -> PathBuf {
+    PathBuf::from(
+        env("FFMPEG_RUNTIME_TEST_FIXTURES").unwrap_or_else(|| panic!("no fixtures: {HOW}")),
+    )
+}
+
+/// The directory of the dynamic loader this process runs under, when the matrix started it
+/// under a build's own loader (9.0).
+fn launcher_dir() -> Option<PathBuf> {
+    env("FFMPEG_RUNTIME_TEST_LAUNCHER_DIR").map(PathBuf::from)
+}
+
+/// A command for a program of this workspace, started the way this process was (under the
+/// build's own dynamic loader when there is one), with no FFmpeg-related environment.
+pub fn command(program: &Path) -> Command {
+    let mut command = match launcher_dir() {
+        Some(dir) => {
+            let mut c = Command::new(dir.join("ld-linux-x86-64.so.2"));
+            c.arg("--library-path").arg(&dir).arg(program);
+            c
+        }
+        None => Command::new(program),
+    };
+    command
+        .env_remove("FFMPEG_RUNTIME_DIR")
+        .env_remove("LD_LIBRARY_PATH");
+    command
+}
+
+/// The path of this test executable (argv[0] when started under an explicit loader).
+fn this_executable() -> PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    let is_loader = exe
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("ld-linux"));
+    if is_loader {
+        std::path::absolute(std::env::args_os().next().expect("argv[0]")).unwrap()
+    } else {
+        exe
+    }
+}
+
+/// An example built alongside the tests (`target/<profile>/examples/NAME`).
+pub fn example(name: &str) -> PathBuf {
+    let deps = this_executable().parent().expect("deps dir").to_owned();
+    let path = deps
+        .parent()
+        .expect("profile dir")
+        .join("examples")
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is not built (cargo test builds examples)",
+        path.display()
+    );
+    path
+}
+
+/// A fresh, empty scratch directory unique to this process and call.
+pub fn scratch_dir(label: &str) -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir()
+        .join(format!("ffmpeg-runtime-tests-{}", std::process::id()))
+        .join(format!("{label}-{n}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// The libavcodec file of a build directory.
+pub fn avcodec_file(dir: &Path) -> PathBuf {
+    library_file(dir, "avcodec")
+}
+
+/// The file of `lib<stem>` in a build directory (the one with the longest name, i.e. the real
+/// file rather than a soname link).
+pub fn library_file(dir: &Path, stem: &str) -> PathBuf {
+    let prefix = format!("lib{stem}");
+    std::fs::read_dir(dir)
+        .expect("build dir")
+        .flatten()
+        .map(|e| e.file_name().into_string().unwrap())
+        .filter(|n| {
+            n.strip_prefix(&prefix)
+                .is_some_and(|rest| rest.starts_with(".so.") || rest.starts_with('-'))
+        })
+        .max_by_key(|n| n.len())
+        .map(|n| dir.join(n))
+        .unwrap_or_else(|| panic!("no lib{stem} in {}", dir.display()))
+}

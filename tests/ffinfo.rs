@@ -1,0 +1,112 @@
+//! The ffinfo example, run as a user would: discovery through the environment variable, the
+//! directory beside the executable and the system, and its refusal report.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::Value;
+
+fn ffinfo(args: &[&str], env: &[(&str, &Path)]) -> Output {
+    ffinfo_at(&common::example("ffinfo"), args, env)
+}
+
+fn ffinfo_at(program: &Path, args: &[&str], env: &[(&str, &Path)]) -> Output {
+    let mut command = common::command(program);
+    command.args(args);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("ffinfo runs")
+}
+
+fn json(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "ffinfo failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("one JSON object")
+}
+
+#[test]
+fn the_environment_variable_is_searched_first() {
+    let build = common::under_test();
+    let info = json(&ffinfo(&["--json"], &[("FFMPEG_RUNTIME_DIR", &build.dir)]));
+    assert_eq!(info["source"], "environment");
+    assert_eq!(info["libavcodec"], build.avcodec.to_string());
+    assert_eq!(info["versioned_symbols"], true);
+    assert!(info["ffmpeg"].as_str().is_some_and(|s| !s.is_empty()));
+    let libraries = info["libraries"].as_object().unwrap();
+    assert_eq!(libraries.len(), 5);
+    for name in [
+        "libavutil",
+        "libswresample",
+        "libswscale",
+        "libavcodec",
+        "libavformat",
+    ] {
+        assert!(
+            libraries[name]["path"].is_string() && libraries[name]["version"].is_string(),
+            "{name}"
+        );
+    }
+    assert!(
+        info["cpu_flags"]
+            .as_array()
+            .is_some_and(|flags| !flags.is_empty())
+    );
+}
+
+#[test]
+fn without_the_variable_the_system_is_used() {
+    let info = json(&ffinfo(&["--json"], &[]));
+    assert_eq!(info["source"], "system", "{info}");
+    assert!(
+        info["location"]
+            .as_str()
+            .unwrap()
+            .starts_with("libavcodec.so")
+    );
+}
+
+#[test]
+fn a_directory_beside_the_executable_comes_before_the_system() {
+    let build = common::under_test();
+    let app = common::scratch_dir("app");
+    let program = app.join("ffinfo");
+    std::fs::copy(common::example("ffinfo"), &program).unwrap();
+    std::os::unix::fs::symlink(&build.dir, app.join(ffmpeg_runtime::APP_DIR_NAME)).unwrap();
+    let info = json(&ffinfo_at(&program, &["--json"], &[]));
+    assert_eq!(info["source"], "beside executable");
+    assert_eq!(info["libavcodec"], build.avcodec.to_string());
+}
+
+#[test]
+fn lib_dir_loads_exactly_that_directory() {
+    let build = common::under_test();
+    let info = json(&ffinfo(
+        &["--json", "--lib-dir", build.dir.to_str().unwrap()],
+        &[],
+    ));
+    assert_eq!(info["source"], "explicit");
+    assert_eq!(info["libavcodec"], build.avcodec.to_string());
+    let text = ffinfo(&["--lib-dir", build.dir.to_str().unwrap()], &[]);
+    assert!(text.status.success());
+    assert!(String::from_utf8_lossy(&text.stdout).contains("symbols pinned to version nodes: yes"));
+}
+
+#[test]
+fn nothing_usable_exits_non_zero_with_the_whole_report() {
+    let empty = common::scratch_dir("ffinfo-empty");
+    let output = ffinfo(&["--lib-dir", empty.to_str().unwrap()], &[]);
+    assert!(!output.status.success());
+    let report = String::from_utf8_lossy(&output.stderr);
+    assert!(report.contains(&empty.display().to_string()), "{report}");
+    assert!(
+        report.contains("no libavcodec in this directory"),
+        "{report}"
+    );
+    assert!(output.stdout.is_empty());
+}

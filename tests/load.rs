@@ -1,0 +1,142 @@
+//! The build under test loads from its directory, with no LD_LIBRARY_PATH, and reports its
+//! true versions.
+
+mod common;
+
+use ffmpeg_runtime::{Family, Ffmpeg, Library, Source};
+
+#[test]
+fn loads_from_its_directory_with_true_versions() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    assert_eq!(
+        ffmpeg.library(Library::AvCodec).version(),
+        &build.avcodec,
+        "{}",
+        build.name
+    );
+    let family = Family::from_avcodec_major(build.avcodec.major).unwrap();
+    assert_eq!(ffmpeg.family(), family);
+    for library in ffmpeg.libraries() {
+        assert_eq!(
+            library.version().major,
+            family.major(library.library()),
+            "{}",
+            library.library()
+        );
+        assert!(
+            library.version().patch >= 100,
+            "FFmpeg micro versions start at 100"
+        );
+        let dir = std::fs::canonicalize(&build.dir).unwrap();
+        let file = std::fs::canonicalize(library.path()).unwrap();
+        assert!(
+            file.starts_with(&dir),
+            "{} is not from {}",
+            file.display(),
+            dir.display()
+        );
+    }
+    // Debian's and the wheels' strings: "4.3.7-0+deb11u1", "7.1.1", "n4.1.6".
+    let release = ffmpeg.release().trim_start_matches('n');
+    assert!(
+        release.starts_with(&build.name),
+        "release {release} for build {}",
+        build.name
+    );
+    assert_eq!(ffmpeg.candidate().source(), Source::Explicit);
+}
+
+#[test]
+fn every_real_build_pins_symbols_to_its_version_nodes() {
+    let ffmpeg = common::under_test().load();
+    assert!(ffmpeg.versioned_symbols());
+    for library in ffmpeg.libraries() {
+        let node = library.library().version_node(library.version().major);
+        assert_eq!(library.binding().node(), Some(node.as_str()));
+    }
+}
+
+#[test]
+fn loads_from_the_path_of_its_libavcodec() {
+    let build = common::under_test();
+    let avcodec = common::avcodec_file(&build.dir);
+    // SAFETY: a genuine FFmpeg build provisioned by ci/.
+    let ffmpeg =
+        unsafe { Ffmpeg::load_from(&avcodec) }.unwrap_or_else(|e| panic!("{}", e.report()));
+    assert_eq!(ffmpeg.library(Library::AvCodec).version(), &build.avcodec);
+    assert_eq!(
+        std::fs::canonicalize(ffmpeg.library(Library::AvCodec).path()).unwrap(),
+        std::fs::canonicalize(&avcodec).unwrap()
+    );
+}
+
+#[test]
+fn optional_symbols_missing_are_exactly_those_the_release_lacks() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    // avcodec_get_supported_config arrived in libavcodec 61.13 (FFmpeg 7.1).
+    let lacks_supported_config = build.avcodec.major == 61 && build.avcodec.minor < 13;
+    let expected: Vec<&str> = if lacks_supported_config {
+        vec!["avcodec_get_supported_config"]
+    } else {
+        vec![]
+    };
+    assert_eq!(ffmpeg.missing_optional_symbols(), expected.as_slice());
+}
+
+#[test]
+fn strings_and_cpu_flags_are_read() {
+    let ffmpeg = common::under_test().load();
+    assert!(!ffmpeg.configuration().is_empty());
+    // "GPL version 2 or later", "LGPL version 2.1 or later", or 4.1's "nonfree and unredistributable".
+    assert!(!ffmpeg.license().is_empty());
+    let flags = ffmpeg.cpu_flags();
+    #[cfg(target_arch = "x86_64")]
+    {
+        assert!(flags.has("sse2"), "x86_64 always has SSE2: {flags}");
+        for feature in ["ssse3", "sse4.1", "avx", "avx2"] {
+            let detected = match feature {
+                "ssse3" => std::arch::is_x86_feature_detected!("ssse3"),
+                "sse4.1" => std::arch::is_x86_feature_detected!("sse4.1"),
+                "avx" => std::arch::is_x86_feature_detected!("avx"),
+                _ => std::arch::is_x86_feature_detected!("avx2"),
+            };
+            assert_eq!(
+                flags.has(feature),
+                detected,
+                "{feature}: FFmpeg says {flags}"
+            );
+        }
+    }
+}
+
+#[test]
+fn log_level_can_be_changed() {
+    let ffmpeg = common::under_test().load();
+    assert_eq!(
+        ffmpeg.log_level(),
+        log::LevelFilter::Warn,
+        "default: warnings and errors"
+    );
+    ffmpeg.set_log_level(log::LevelFilter::Debug);
+    assert_eq!(ffmpeg.log_level(), log::LevelFilter::Debug);
+    ffmpeg.set_log_level(log::LevelFilter::Warn);
+}
+
+#[test]
+fn clones_share_one_load_and_outlive_the_original() {
+    let ffmpeg = common::under_test().load();
+    let clone = ffmpeg.clone();
+    drop(ffmpeg);
+    assert!(!clone.release().is_empty());
+    assert!(clone.cpu_flags().bits() != 0);
+}
+
+#[test]
+fn loading_the_same_build_twice_gives_two_working_handles() {
+    let build = common::under_test();
+    let (first, second) = (build.load(), build.load());
+    drop(first);
+    assert_eq!(second.library(Library::AvCodec).version(), &build.avcodec);
+}

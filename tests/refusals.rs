@@ -1,0 +1,228 @@
+//! Every way a candidate can be unusable gives a typed refusal, never a crash, and the process
+//! can go on to load a good FFmpeg afterwards.
+
+mod common;
+
+use std::path::Path;
+
+use common::fake::FakeSet;
+use ffmpeg_runtime::{Discovery, Ffmpeg, Library, LoadError, Refusal};
+
+fn load(path: &Path) -> LoadError {
+    // SAFETY: the paths are test fixtures: empty, text, foreign or fake libraries whose only
+    // code is trivial functions, or genuine FFmpeg builds.
+    unsafe { Ffmpeg::load_from(path) }.expect_err("this candidate must be refused")
+}
+
+fn unexpected(error: &LoadError) -> ! {
+    panic!("unexpected refusal:\n{}", error.report())
+}
+
+fn only_refusal(error: &LoadError) -> &Refusal {
+    assert_eq!(error.attempts().len(), 1, "{}", error.report());
+    error.attempts()[0].refusal()
+}
+
+#[test]
+fn an_empty_directory_has_no_libavcodec() {
+    let dir = common::scratch_dir("empty");
+    let error = load(&dir);
+    assert!(
+        matches!(only_refusal(&error), Refusal::NoLibavcodec),
+        "{}",
+        error.report()
+    );
+    assert!(
+        error
+            .report()
+            .to_string()
+            .contains(&dir.display().to_string())
+    );
+}
+
+#[test]
+fn a_missing_path_is_not_found() {
+    let error = load(&common::scratch_dir("gone").join("nothing-here"));
+    assert!(
+        matches!(only_refusal(&error), Refusal::NotFound),
+        "{}",
+        error.report()
+    );
+}
+
+#[test]
+fn a_text_file_named_like_libavcodec_is_not_elf() {
+    let dir = common::scratch_dir("text");
+    std::fs::write(dir.join("libavcodec.so.61"), "not a library\n").unwrap();
+    for path in [dir.clone(), dir.join("libavcodec.so.61")] {
+        let error = load(&path);
+        assert!(
+            matches!(only_refusal(&error), Refusal::NotElf { .. }),
+            "{}",
+            error.report()
+        );
+    }
+}
+
+#[test]
+fn a_library_of_another_architecture_is_refused_before_dlopen() {
+    let dir = common::fixtures_dir().join("arm64");
+    let error = load(&dir);
+    match only_refusal(&error) {
+        Refusal::WrongArchitecture {
+            found,
+            expected,
+            path,
+        } => {
+            assert!(found.starts_with("aarch64"), "{found}");
+            assert_eq!(*expected, std::env::consts::ARCH);
+            assert!(path.starts_with(&dir));
+        }
+        _ => unexpected(&error),
+    }
+}
+
+#[test]
+fn libavcodec_of_one_release_with_libavutil_of_another_is_refused() {
+    let (this, other) = (common::under_test(), common::partner());
+    let mut files = Library::ALL.map(|library| common::library_file(&this.dir, library.stem()));
+    let foreign_avutil = common::library_file(&other.dir, "avutil");
+    files[0] = foreign_avutil.clone();
+    // SAFETY: genuine FFmpeg libraries from two provisioned builds.
+    let error = unsafe { Ffmpeg::load_files(files.clone()) }.expect_err("a mixed set");
+    match only_refusal(&error) {
+        Refusal::MixedReleases {
+            avcodec,
+            other: odd,
+            family,
+        } => {
+            assert_eq!(avcodec.path, files[Library::AvCodec as usize]);
+            assert_eq!(avcodec.version, this.avcodec);
+            assert_eq!(odd.library, Library::AvUtil);
+            assert_eq!(odd.path, foreign_avutil);
+            assert_eq!(u64::from(family.ffmpeg_major()), this_family_major(&this));
+            let text = error.report().to_string();
+            assert!(
+                text.contains(&foreign_avutil.display().to_string()),
+                "{text}"
+            );
+            assert!(text.contains(&avcodec.path.display().to_string()), "{text}");
+        }
+        _ => unexpected(&error),
+    }
+}
+
+fn this_family_major(build: &common::Build) -> u64 {
+    u64::from(
+        ffmpeg_runtime::Family::from_avcodec_major(build.avcodec.major)
+            .unwrap()
+            .ffmpeg_major(),
+    )
+}
+
+#[test]
+fn a_future_major_is_refused_with_the_supported_range() {
+    let mut set = FakeSet::like_7_1();
+    set.versions = [
+        (62, 0, 100),
+        (8, 0, 100),
+        (11, 0, 100),
+        (64, 0, 100),
+        (64, 0, 100),
+    ];
+    let error = load(&set.build(&common::scratch_dir("major64")));
+    let refusal = only_refusal(&error);
+    assert!(
+        matches!(refusal, Refusal::UnsupportedMajor { major: 64, .. }),
+        "{refusal}"
+    );
+    assert!(refusal.to_string().contains("58 to 63"), "{refusal}");
+}
+
+#[test]
+fn libav_is_refused() {
+    let mut set = FakeSet::like_7_1();
+    set.versions = [(56, 1, 0), (3, 1, 0), (5, 1, 0), (58, 1, 0), (58, 1, 0)];
+    let error = load(&set.build(&common::scratch_dir("libav")));
+    assert!(
+        matches!(only_refusal(&error), Refusal::Libav(_)),
+        "{}",
+        error.report()
+    );
+}
+
+#[test]
+fn missing_required_symbols_are_listed_together() {
+    for version_nodes in [true, false] {
+        let mut set = FakeSet::like_7_1();
+        set.version_nodes = version_nodes;
+        set.omit = vec!["avcodec_license", "av_force_cpu_flags"];
+        let error = load(&set.build(&common::scratch_dir("missing")));
+        match only_refusal(&error) {
+            // Everything else was found, through dlvsym or (no version nodes) dlsym.
+            Refusal::MissingSymbols { symbols } => {
+                assert_eq!(
+                    symbols,
+                    &["libavutil:av_force_cpu_flags", "libavcodec:avcodec_license"]
+                )
+            }
+            _ => unexpected(&error),
+        }
+    }
+}
+
+#[test]
+fn a_version_node_that_contradicts_the_version_is_refused() {
+    let mut set = FakeSet::like_7_1();
+    set.node_major_override = Some((Library::AvCodec, 60));
+    let error = load(&set.build(&common::scratch_dir("liar")));
+    match only_refusal(&error) {
+        Refusal::VersionNodeMismatch { node, file } => {
+            assert_eq!(node, "LIBAVCODEC_60");
+            assert_eq!(file.version.major, 61);
+        }
+        _ => unexpected(&error),
+    }
+}
+
+#[test]
+fn every_candidate_is_reported_and_the_closest_ranks_first() {
+    let empty = common::scratch_dir("report-empty");
+    let arm64 = common::fixtures_dir().join("arm64");
+    let missing = common::scratch_dir("report").join("missing");
+    // SAFETY: fixtures only; none can load.
+    let error = unsafe {
+        Discovery::empty()
+            .path(&empty)
+            .path(&arm64)
+            .path(&missing)
+            .load()
+    }
+    .unwrap_err();
+    assert_eq!(error.attempts().len(), 3);
+    let report = error.report().to_string();
+    for path in [&empty, &arm64, &missing] {
+        assert!(report.contains(&path.display().to_string()), "{report}");
+    }
+    let closest = error.most_relevant().unwrap();
+    assert!(matches!(
+        closest.refusal(),
+        Refusal::WrongArchitecture { .. }
+    ));
+    assert!(std::error::Error::source(&error).is_some());
+    assert!(
+        !error.to_string().contains('\n'),
+        "Display is one line: {error}"
+    );
+}
+
+#[test]
+fn after_refusals_a_good_build_still_loads() {
+    let mut set = FakeSet::like_7_1();
+    set.omit = vec!["avformat_version"];
+    let fake = set.build(&common::scratch_dir("then-good"));
+    let good = common::under_test();
+    // SAFETY: a fake whose code is trivial, then a genuine FFmpeg build.
+    let ffmpeg = unsafe { Discovery::empty().path(&fake).path(&good.dir).load() }.unwrap();
+    assert_eq!(ffmpeg.library(Library::AvCodec).version(), &good.avcodec);
+}
