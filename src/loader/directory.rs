@@ -1,39 +1,20 @@
-//! Loading from a directory: which file is each of the five libraries, and in which order to
-//! open them and the siblings they need, so that no `LD_LIBRARY_PATH` or RPATH is required.
-//!
-//! Files may carry hashed names (`libavcodec-5e6b81c2.so.62.28.102`, as in Python wheels). The
-//! libraries a file needs (`DT_NEEDED`) that are present in the directory are opened first, by
-//! full path, dependencies before dependents; the dynamic loader then matches each later
-//! `DT_NEEDED` entry to the already-loaded file by its soname.
+//! Loading from a directory: which file is each of the five libraries. Files may carry hashed
+//! names (`libavcodec-5e6b81c2.so.62.28.102`, as in Python wheels); when a directory holds
+//! several, the one linked to the libavcodec chosen wins. [`preload`](super::preload) then
+//! opens them with the siblings they need.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::error::Refusal;
 use crate::loader::elf::{self, ElfInfo};
 use crate::loader::version::{Library, major_from_file_name};
 
-/// What to open, in order, to load the five libraries from one directory.
-#[derive(Debug)]
-pub(crate) struct Plan {
-    /// The five libraries, indexed by [`Library::index`], with their ELF facts.
+/// The five files chosen, with their ELF facts, and the directories their siblings come from.
+pub(crate) struct Selection {
+    /// By [`Library::index`].
     pub libraries: [(PathBuf, ElfInfo); 5],
-    /// Every file to open, dependencies first; the five are among them.
-    pub order: Vec<Step>,
-}
-
-/// One file of a [`Plan`].
-#[derive(Debug)]
-pub(crate) struct Step {
-    pub path: PathBuf,
-    /// The name other files need it by; a library of that name already in the process is
-    /// used instead (one soname is one library in a process: a second copy would never be
-    /// bound to). `None` for the five, which are always opened from the directory.
-    pub needed_as: Option<String>,
-    /// A compiler runtime (libstdc++, libgcc_s, …): these stay backward compatible within a
-    /// soname, so the system's copy, usually the newest, is preferred to a bundled older one
-    /// that would starve every library loaded later.
-    pub prefer_system: bool,
+    pub listing: Listing,
 }
 
 /// Shared objects the host's C library provides; a directory's copies are never preloaded
@@ -56,7 +37,7 @@ const C_LIBRARY_FAMILY: &[&str] = &[
     "libc_malloc_debug.so",
 ];
 
-fn is_c_library(name: &str) -> bool {
+pub(crate) fn is_c_library(name: &str) -> bool {
     C_LIBRARY_FAMILY
         .iter()
         .any(|prefix| name.starts_with(prefix))
@@ -71,7 +52,7 @@ const COMPILER_RUNTIMES: &[&str] = &[
     "libquadmath.so.",
 ];
 
-fn is_compiler_runtime(name: &str) -> bool {
+pub(crate) fn is_compiler_runtime(name: &str) -> bool {
     COMPILER_RUNTIMES
         .iter()
         .any(|prefix| name.starts_with(prefix))
@@ -100,10 +81,12 @@ fn library_file_major(name: &str, library: Library) -> Option<Option<u64>> {
     }
 }
 
-/// Shared objects by file name, from one or more directories.
+/// The directories a load draws on, and the files in them that may be FFmpeg libraries.
 #[derive(Default)]
-struct Listing {
-    dirs: Vec<(PathBuf, HashMap<String, PathBuf>)>,
+pub(crate) struct Listing {
+    dirs: Vec<PathBuf>,
+    /// `lib{av,sw}*` shared objects of those directories, by file name.
+    ffmpeg_files: Vec<(String, PathBuf)>,
 }
 
 impl Listing {
@@ -114,7 +97,7 @@ impl Listing {
     }
 
     fn add(&mut self, dir: &Path) -> Result<(), Refusal> {
-        if self.dirs.iter().any(|(known, _)| known == dir) {
+        if self.dirs.iter().any(|known| known == dir) {
             return Ok(());
         }
         let entries = std::fs::read_dir(dir).map_err(|source| match source.kind() {
@@ -124,64 +107,55 @@ impl Listing {
                 source,
             },
         })?;
-        let mut by_name = HashMap::new();
         for entry in entries.flatten() {
-            let Ok(name) = entry.file_name().into_string() else {
-                continue;
-            };
-            if name.contains(".so") {
-                by_name.insert(name, entry.path());
+            let name = entry.file_name();
+            let bytes = name.as_encoded_bytes();
+            if (bytes.starts_with(b"libav") || bytes.starts_with(b"libsw"))
+                && bytes.windows(3).any(|w| w == b".so")
+                && let Ok(name) = name.into_string()
+            {
+                self.ffmpeg_files.push((name, entry.path()));
             }
         }
-        self.dirs.push((dir.to_owned(), by_name));
+        self.dirs.push(dir.to_owned());
         Ok(())
     }
 
-    /// The file named `needed`, from the directory of the file that needs it when it has one.
-    fn find(&self, needed: &str, needed_by: &Path) -> Option<&PathBuf> {
+    /// The file named `needed`, from the directory of the file that needs it first.
+    pub fn find(&self, needed: &str, needed_by: &Path) -> Option<PathBuf> {
         let home = needed_by.parent();
-        let own = self
-            .dirs
-            .iter()
-            .filter(|(dir, _)| Some(dir.as_path()) == home);
-        let others = self
-            .dirs
-            .iter()
-            .filter(|(dir, _)| Some(dir.as_path()) != home);
+        let own = self.dirs.iter().filter(|dir| Some(dir.as_path()) == home);
+        let others = self.dirs.iter().filter(|dir| Some(dir.as_path()) != home);
         own.chain(others)
-            .find_map(|(_, by_name)| by_name.get(needed))
+            .map(|dir| dir.join(needed))
+            .find(|path| path.exists())
     }
 
     /// Files of `library`, one per distinct file (symlinks folded), newest major first.
     fn files_of(&self, library: Library) -> Vec<(Option<u64>, PathBuf)> {
-        let mut files: Vec<(Option<u64>, String, PathBuf)> = Vec::new();
-        let mut seen = HashSet::new();
-        let mut names: Vec<(&String, &PathBuf)> = self
-            .dirs
+        let mut matching: Vec<(Option<u64>, &String, &PathBuf)> = self
+            .ffmpeg_files
             .iter()
-            .flat_map(|(_, by_name)| by_name.iter())
+            .filter_map(|(name, path)| Some((library_file_major(name, library)?, name, path)))
             .collect();
-        // Shorter names first, so `libavutil.so.57` stands for its symlinked target.
-        names.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then(a.0.cmp(b.0)));
-        for (name, path) in names {
-            let Some(major) = library_file_major(name, library) else {
-                continue;
-            };
-            let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-            if seen.insert(identity) {
-                files.push((major, name.clone(), path.clone()));
-            }
-        }
-        files.sort_by_key(|file| std::cmp::Reverse(file.0));
-        files
+        // Newest major first; among one file's names the shortest (`libavutil.so.57`) stands
+        // for its symlinked target.
+        matching.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(a.1.len().cmp(&b.1.len()))
+                .then(a.1.cmp(b.1))
+        });
+        let mut seen = HashSet::new();
+        matching
             .into_iter()
-            .map(|(major, _, path)| (major, path))
+            .filter(|(_, _, path)| seen.insert(FileId::of(path)))
+            .map(|(major, _, path)| (major, path.clone()))
             .collect()
     }
 }
 
-/// Plans loading from `dir`, with `avcodec` as libavcodec when the caller named the file.
-pub(crate) fn plan(dir: &Path, avcodec: Option<&Path>) -> Result<Plan, Refusal> {
+/// Chooses the five files in `dir`, with `avcodec` as libavcodec when the caller named it.
+pub(crate) fn select(dir: &Path, avcodec: Option<&Path>) -> Result<Selection, Refusal> {
     let listing = Listing::read(dir)?;
     let avcodec_path = match avcodec {
         Some(path) => path.to_owned(),
@@ -209,13 +183,12 @@ pub(crate) fn plan(dir: &Path, avcodec: Option<&Path>) -> Result<Plan, Refusal> 
             .expect("all chosen");
         (path.clone(), info.clone())
     });
-    let order = dependency_order(&listing, &libraries)?;
-    Ok(Plan { libraries, order })
+    Ok(Selection { libraries, listing })
 }
 
-/// Plans loading exactly these five files (absolute paths, by [`Library::index`]); the
-/// libraries they need are taken from their own directories.
-pub(crate) fn plan_files(files: &[PathBuf; 5]) -> Result<Plan, Refusal> {
+/// Takes exactly these five files (absolute paths, by [`Library::index`]); the libraries they
+/// need are taken from their own directories.
+pub(crate) fn select_files(files: &[PathBuf; 5]) -> Result<Selection, Refusal> {
     let mut listing = Listing::default();
     for file in files {
         if let Some(dir) = file.parent() {
@@ -227,8 +200,7 @@ pub(crate) fn plan_files(files: &[PathBuf; 5]) -> Result<Plan, Refusal> {
         libraries.push((file.clone(), elf::inspect(file)?));
     }
     let libraries: [(PathBuf, ElfInfo); 5] = libraries.try_into().expect("five files");
-    let order = dependency_order(&listing, &libraries)?;
-    Ok(Plan { libraries, order })
+    Ok(Selection { libraries, listing })
 }
 
 /// Picks `library`'s file: one linked to the files chosen so far (either needs the other) if
@@ -282,63 +254,19 @@ fn names_of<'a>(path: &'a Path, info: &'a ElfInfo) -> HashSet<&'a str> {
         .collect()
 }
 
-/// Every file of the directory the five need, directly or not, dependencies first.
-fn dependency_order(
-    listing: &Listing,
-    libraries: &[(PathBuf, ElfInfo); 5],
-) -> Result<Vec<Step>, Refusal> {
-    let mut infos: HashMap<PathBuf, ElfInfo> = HashMap::new();
-    let mut order = Vec::new();
-    let mut state: HashMap<PathBuf, bool> = HashMap::new(); // false: in progress, true: done
-    for (path, info) in libraries {
-        infos.insert(canonical(path), info.clone());
-    }
-    for (path, _) in libraries {
-        visit(listing, path, None, &mut infos, &mut state, &mut order)?;
-    }
-    Ok(order)
-}
+/// A file's identity, whatever path or symlink names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct FileId(u64, u64);
 
-fn visit(
-    listing: &Listing,
-    path: &Path,
-    needed_as: Option<&str>,
-    infos: &mut HashMap<PathBuf, ElfInfo>,
-    state: &mut HashMap<PathBuf, bool>,
-    order: &mut Vec<Step>,
-) -> Result<(), Refusal> {
-    let key = canonical(path);
-    if state.contains_key(&key) {
-        return Ok(()); // done, or a cycle, which the dynamic loader resolves by itself
-    }
-    state.insert(key.clone(), false);
-    let info = match infos.get(&key) {
-        Some(info) => info.clone(),
-        None => {
-            let info = elf::inspect(path)?;
-            infos.insert(key.clone(), info.clone());
-            info
-        }
-    };
-    for needed in &info.needed {
-        if is_c_library(needed) {
-            continue;
-        }
-        if let Some(dep) = listing.find(needed, path) {
-            visit(listing, dep, Some(needed), infos, state, order)?;
+impl FileId {
+    /// One `stat`; a file that cannot be read gets an identity of its own (it fails later).
+    pub fn of(path: &Path) -> FileId {
+        use std::os::unix::fs::MetadataExt;
+        match std::fs::metadata(path) {
+            Ok(meta) => FileId(meta.dev(), meta.ino()),
+            Err(_) => FileId(u64::MAX, path.as_os_str().len() as u64),
         }
     }
-    state.insert(key, true);
-    order.push(Step {
-        path: path.to_owned(),
-        needed_as: needed_as.map(str::to_owned),
-        prefer_system: needed_as.is_some_and(is_compiler_runtime),
-    });
-    Ok(())
-}
-
-fn canonical(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod discovery;
 pub(crate) mod dl;
 pub(crate) mod elf;
 pub(crate) mod functions;
+pub(crate) mod preload;
 pub mod symbols;
 pub mod version;
 
@@ -29,11 +30,11 @@ use symbols::SymbolSource;
 use version::{Family, Library};
 
 /// The five libraries opened, before any check.
-struct Opened {
-    handles: Handles,
+pub(crate) struct Opened {
+    pub handles: Handles,
     /// Index into `handles` of each library, by [`Library::index`].
-    slots: [usize; 5],
-    files: [(PathBuf, ElfInfo); 5],
+    pub slots: [usize; 5],
+    pub files: [(PathBuf, ElfInfo); 5],
 }
 
 /// Opens, probes, checks and binds one candidate.
@@ -48,9 +49,9 @@ pub(crate) unsafe fn open_candidate(candidate: &Candidate) -> Result<Ffmpeg, Ref
             if candidate.source() == Source::Environment && !path.is_absolute() {
                 return Err(Refusal::RelativePath);
             }
-            let plan = plan_for_path(path)?;
+            let selection = select_for_path(path)?;
             // SAFETY: forwarded to the caller's contract.
-            unsafe { open_plan(plan) }?
+            unsafe { preload::open_selection(selection) }?
         }
         Location::Files(files) => {
             let absolute = |path: &PathBuf| {
@@ -60,9 +61,9 @@ pub(crate) unsafe fn open_candidate(candidate: &Candidate) -> Result<Ffmpeg, Ref
                 })
             };
             let files: Vec<PathBuf> = files.iter().map(absolute).collect::<Result<_, _>>()?;
-            let plan = directory::plan_files(&files.try_into().expect("five files"))?;
+            let selection = directory::select_files(&files.try_into().expect("five files"))?;
             // SAFETY: forwarded to the caller's contract.
-            unsafe { open_plan(plan) }?
+            unsafe { preload::open_selection(selection) }?
         }
         // SAFETY: forwarded to the caller's contract.
         Location::Soname(name) => unsafe { open_system(name) }?,
@@ -70,7 +71,7 @@ pub(crate) unsafe fn open_candidate(candidate: &Candidate) -> Result<Ffmpeg, Ref
     bind(opened, candidate.clone())
 }
 
-fn plan_for_path(path: &Path) -> Result<directory::Plan, Refusal> {
+fn select_for_path(path: &Path) -> Result<directory::Selection, Refusal> {
     let io = |source: std::io::Error| match source.kind() {
         std::io::ErrorKind::NotFound => Refusal::NotFound,
         _ => Refusal::Io {
@@ -80,135 +81,11 @@ fn plan_for_path(path: &Path) -> Result<directory::Plan, Refusal> {
     };
     let path = std::path::absolute(path).map_err(io)?;
     if std::fs::metadata(&path).map_err(io)?.is_dir() {
-        directory::plan(&path, None)
+        directory::select(&path, None)
     } else {
         let dir = path.parent().unwrap_or(Path::new("/"));
-        directory::plan(dir, Some(&path))
+        directory::select(dir, Some(&path))
     }
-}
-
-/// Opens a directory's plan: dependencies first, each by full path.
-unsafe fn open_plan(plan: directory::Plan) -> Result<Opened, Refusal> {
-    let mut handles = Handles::default();
-    let mut slots = [usize::MAX; 5];
-    // Underlinked dependencies whose symbol provider comes later in the order.
-    let mut deferred: Vec<&Path> = Vec::new();
-    for step in &plan.order {
-        let main = plan
-            .libraries
-            .iter()
-            .position(|(path, _)| same_file(path, &step.path));
-        if main.is_none() {
-            // SAFETY: forwarded to the caller's contract (a runtime comes from the system's
-            // own search, as for any program).
-            if let Some(handle) = unsafe { reuse_or_system(step) } {
-                handles.push(handle);
-                continue;
-            }
-        }
-        let Some(index) = main else {
-            // SAFETY: forwarded to the caller's contract.
-            match unsafe { open_dependency(&step.path, &mut handles) } {
-                Ok(handle) => handles.push(handle),
-                Err(refusal) if undefined_symbol_in(&refusal).is_some() => {
-                    deferred.push(&step.path)
-                }
-                Err(refusal) => return Err(refusal),
-            }
-            continue;
-        };
-        for path in deferred.drain(..) {
-            // SAFETY: forwarded to the caller's contract.
-            let handle = unsafe { open_dependency(path, &mut handles) }?;
-            handles.push(handle);
-        }
-        // SAFETY: forwarded to the caller's contract.
-        let handle = unsafe { DynLib::open_path(&step.path) }?;
-        slots[index] = handles.len();
-        handles.push(handle);
-    }
-    debug_assert!(slots.iter().all(|&slot| slot != usize::MAX));
-    Ok(Opened {
-        handles,
-        slots,
-        files: plan.libraries,
-    })
-}
-
-/// For a dependency: a library of its soname already in the process (held, so that it stays),
-/// or, for a compiler runtime, the system's copy. `None`: open the directory's file.
-unsafe fn reuse_or_system(step: &directory::Step) -> Option<DynLib> {
-    let name = step.needed_as.as_deref()?;
-    if let Some(loaded) = DynLib::open_loaded(name) {
-        return Some(loaded);
-    }
-    // SAFETY: forwarded to the caller's contract.
-    step.prefer_system
-        .then(|| unsafe { DynLib::open(name) }.ok())
-        .flatten()
-}
-
-/// Opens a dependency by full path. Some distributions ship *underlinked* libraries, which use
-/// a sibling's symbols without naming it in `DT_NEEDED` (Debian's libtheoraenc calls
-/// libtheoradec). The system's loader copes because it relocates a whole dependency group at
-/// once; opened alone, such a library fails with "undefined symbol". Then the sibling this load
-/// already opened that defines the symbol is made `RTLD_GLOBAL` and the open is retried.
-unsafe fn open_dependency(path: &Path, handles: &mut Handles) -> Result<DynLib, Refusal> {
-    let mut promoted = 0;
-    loop {
-        // SAFETY: forwarded to the caller's contract.
-        let refusal = match unsafe { DynLib::open_path(path) } {
-            Ok(handle) => return Ok(handle),
-            Err(refusal) => refusal,
-        };
-        let Some(symbol) = undefined_symbol_in(&refusal) else {
-            return Err(refusal);
-        };
-        let provider = (0..handles.len())
-            .map(|i| handles.get(i))
-            .find_map(|handle| {
-                let address = handle.symbol(&CString::new(symbol.as_str()).ok()?, None)?;
-                DynLib::path_of(address)
-            });
-        match provider {
-            Some(provider) if promoted < handles.len() => {
-                handles.push(DynLib::promote_global(&provider)?);
-                promoted += 1;
-            }
-            _ => return Err(refusal),
-        }
-    }
-}
-
-fn undefined_symbol_in(refusal: &Refusal) -> Option<String> {
-    undefined_symbol(&loader_message(refusal)?).map(str::to_owned)
-}
-
-/// The dynamic loader's own message (`dlerror`) behind an open failure.
-fn loader_message(refusal: &Refusal) -> Option<String> {
-    let Refusal::OpenFailed { source, .. } = refusal else {
-        return None;
-    };
-    // libloading's Display is generic ("dlopen failed"); dlerror's text is its source.
-    let detail =
-        std::error::Error::source(source).map_or_else(|| source.to_string(), |e| e.to_string());
-    Some(detail)
-}
-
-/// The symbol named by glibc's "undefined symbol: NAME[, version V]" message.
-fn undefined_symbol(message: &str) -> Option<&str> {
-    let rest = &message[message.find("undefined symbol: ")? + "undefined symbol: ".len()..];
-    rest.split([',', ' ', '\n'])
-        .next()
-        .filter(|name| !name.is_empty())
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    a == b
-        || std::fs::canonicalize(a)
-            .ok()
-            .zip(std::fs::canonicalize(b).ok())
-            .is_some_and(|(a, b)| a == b)
 }
 
 /// Opens libavcodec by soname through the system's search, then its siblings by the sonames
@@ -252,6 +129,29 @@ unsafe fn open_system(name: &str) -> Result<Opened, Refusal> {
         slots,
         files: files.map(|f| f.expect("all five opened")),
     })
+}
+
+pub(crate) fn undefined_symbol_in(refusal: &Refusal) -> Option<String> {
+    undefined_symbol(&loader_message(refusal)?).map(str::to_owned)
+}
+
+/// The dynamic loader's own message (`dlerror`) behind an open failure.
+fn loader_message(refusal: &Refusal) -> Option<String> {
+    let Refusal::OpenFailed { source, .. } = refusal else {
+        return None;
+    };
+    // libloading's Display is generic ("dlopen failed"); dlerror's text is its source.
+    let detail =
+        std::error::Error::source(source).map_or_else(|| source.to_string(), |e| e.to_string());
+    Some(detail)
+}
+
+/// The symbol named by glibc's "undefined symbol: NAME[, version V]" message.
+fn undefined_symbol(message: &str) -> Option<&str> {
+    let rest = &message[message.find("undefined symbol: ")? + "undefined symbol: ".len()..];
+    rest.split([',', ' ', '\n'])
+        .next()
+        .filter(|name| !name.is_empty())
 }
 
 /// A soname the loader cannot find at all is "not found", not a loader failure; a missing

@@ -77,7 +77,11 @@ pub fn matrix() -> Vec<Build> {
 /// build under test's (within a process, one soname is one library, whoever loaded it first).
 pub fn partner() -> Build {
     let this = under_test();
-    let preferred = if this.avcodec.major == 61 { "8.1" } else { "7.1" };
+    let preferred = if this.avcodec.major == 61 {
+        "8.1"
+    } else {
+        "7.1"
+    };
     matrix()
         .into_iter()
         .find(|b| b.name == preferred)

@@ -1,0 +1,164 @@
+//! Opening five chosen files together with the libraries they need from their directories, so
+//! that no `LD_LIBRARY_PATH` or RPATH is required.
+//!
+//! A depth-first walk over `DT_NEEDED` opens each file after the files it needs, by full path
+//! (`RTLD_NOW | RTLD_LOCAL`); the dynamic loader then matches every later `DT_NEEDED` entry to
+//! the already-loaded file by its soname. The walk stops at any library the process already
+//! has under that soname (one soname is one library in a process) and holds a reference to it
+//! so that it cannot be unloaded meanwhile; whatever it needs is then loaded already too.
+
+use std::collections::HashSet;
+use std::ffi::CString;
+use std::path::{Path, PathBuf};
+
+use super::directory::{self, FileId, Selection};
+use super::dl::DynLib;
+use super::elf::{self, ElfInfo};
+use super::{Opened, undefined_symbol_in};
+use crate::error::Refusal;
+use crate::ffmpeg::Handles;
+
+/// Opens a selection: its five libraries and, first, what they need from their directories.
+///
+/// # Safety
+///
+/// Opening runs the initialisers of every file reached; the caller vouches that they are
+/// genuine FFmpeg builds and their dependencies.
+pub(crate) unsafe fn open_selection(selection: Selection) -> Result<Opened, Refusal> {
+    let main_ids = selection
+        .libraries
+        .each_ref()
+        .map(|(path, _)| FileId::of(path));
+    let mut walk = Walk {
+        selection: &selection,
+        main_ids,
+        visited: HashSet::new(),
+        handles: Handles::default(),
+        slots: [usize::MAX; 5],
+        deferred: Vec::new(),
+    };
+    for (path, _) in &selection.libraries {
+        // SAFETY: forwarded to the caller's contract.
+        unsafe { walk.visit(path, None) }?;
+    }
+    debug_assert!(walk.slots.iter().all(|&slot| slot != usize::MAX));
+    let Walk { handles, slots, .. } = walk;
+    Ok(Opened {
+        handles,
+        slots,
+        files: selection.libraries,
+    })
+}
+
+struct Walk<'a> {
+    selection: &'a Selection,
+    main_ids: [FileId; 5],
+    visited: HashSet<FileId>,
+    handles: Handles,
+    slots: [usize; 5],
+    /// Underlinked dependencies whose symbol provider had not been opened yet.
+    deferred: Vec<PathBuf>,
+}
+
+impl Walk<'_> {
+    /// Opens `path` after what it needs. `needed_as` is the name a dependent needs it by
+    /// (`None` when reached as one of the five).
+    unsafe fn visit(&mut self, path: &Path, needed_as: Option<&str>) -> Result<(), Refusal> {
+        let id = FileId::of(path);
+        if !self.visited.insert(id) {
+            return Ok(()); // done, or a cycle, which the dynamic loader resolves by itself
+        }
+        let main = self.main_ids.iter().position(|main| *main == id);
+        if let (None, Some(name)) = (main, needed_as) {
+            // SAFETY: forwarded to the caller's contract.
+            if let Some(handle) = unsafe { reuse_or_system(name) } {
+                self.handles.push(handle);
+                return Ok(());
+            }
+        }
+        let inspected;
+        let info: &ElfInfo = match main {
+            Some(index) => &self.selection.libraries[index].1,
+            None => {
+                inspected = elf::inspect(path)?;
+                &inspected
+            }
+        };
+        for needed in &info.needed {
+            if directory::is_c_library(needed) {
+                continue;
+            }
+            if let Some(dependency) = self.selection.listing.find(needed, path) {
+                // SAFETY: forwarded to the caller's contract.
+                unsafe { self.visit(&dependency, Some(needed)) }?;
+            }
+        }
+        match main {
+            Some(index) => {
+                for deferred in std::mem::take(&mut self.deferred) {
+                    // SAFETY: forwarded to the caller's contract.
+                    let handle = unsafe { open_dependency(&deferred, &mut self.handles) }?;
+                    self.handles.push(handle);
+                }
+                // SAFETY: forwarded to the caller's contract.
+                let handle = unsafe { DynLib::open_path(path) }?;
+                self.slots[index] = self.handles.len();
+                self.handles.push(handle);
+            }
+            // SAFETY: forwarded to the caller's contract.
+            None => match unsafe { open_dependency(path, &mut self.handles) } {
+                Ok(handle) => self.handles.push(handle),
+                Err(refusal) if undefined_symbol_in(&refusal).is_some() => {
+                    self.deferred.push(path.to_owned())
+                }
+                Err(refusal) => return Err(refusal),
+            },
+        }
+        Ok(())
+    }
+}
+
+/// A library of soname `name` already in the process (a held reference), or, for a compiler
+/// runtime (libstdc++, libgcc_s, …), the system's copy: those stay backward compatible within
+/// a soname, and a bundled older copy would starve every library loaded after it.
+unsafe fn reuse_or_system(name: &str) -> Option<DynLib> {
+    if let Some(loaded) = DynLib::open_loaded(name) {
+        return Some(loaded);
+    }
+    // SAFETY: the system's own copy, found as any program would find it.
+    directory::is_compiler_runtime(name)
+        .then(|| unsafe { DynLib::open(name) }.ok())
+        .flatten()
+}
+
+/// Opens a dependency by full path. Some distributions ship *underlinked* libraries, which use
+/// a sibling's symbols without naming it in `DT_NEEDED` (Debian's libtheoraenc calls
+/// libtheoradec). The system's loader copes because it relocates a whole dependency group at
+/// once; opened alone, such a library fails with "undefined symbol". Then the library this load
+/// already opened that defines the symbol is made `RTLD_GLOBAL` and the open is retried.
+unsafe fn open_dependency(path: &Path, handles: &mut Handles) -> Result<DynLib, Refusal> {
+    let mut promoted = 0;
+    loop {
+        // SAFETY: forwarded to the caller's contract.
+        let refusal = match unsafe { DynLib::open_path(path) } {
+            Ok(handle) => return Ok(handle),
+            Err(refusal) => refusal,
+        };
+        let Some(symbol) = undefined_symbol_in(&refusal) else {
+            return Err(refusal);
+        };
+        let provider = (0..handles.len())
+            .map(|i| handles.get(i))
+            .find_map(|handle| {
+                let address = handle.symbol(&CString::new(symbol.as_str()).ok()?, None)?;
+                DynLib::path_of(address)
+            });
+        match provider {
+            Some(provider) if promoted < handles.len() => {
+                handles.push(DynLib::promote_global(&provider)?);
+                promoted += 1;
+            }
+            _ => return Err(refusal),
+        }
+    }
+}
