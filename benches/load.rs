@@ -61,12 +61,25 @@ fn main() {
         let warm = median("warm");
         println!("| {name} | {bare} | {load} | {beyond} | {warm} |");
     }
+    if Path::new("/usr/lib/x86_64-linux-gnu/libavcodec.so.59").exists() {
+        let system = Path::new("system");
+        let median = |mode: &str| {
+            let mut histogram = Histogram::<u64>::new(3).unwrap();
+            for _ in 0..runs {
+                histogram.record(run_child(mode, system).max(1)).unwrap();
+            }
+            format!("{:.2}", histogram.value_at_quantile(0.5) as f64 / 1000.0)
+        };
+        let (bare, load, beyond) = (median("bare"), median("load"), median("beyond"));
+        println!("| 5.1 by soname (`Ffmpeg::load()`, system) | {bare} | {load} | {beyond} | – |");
+    }
 }
 
 /// Runs one measurement in a fresh process and returns its microseconds.
 fn run_child(mode: &str, dir: &Path) -> u64 {
     let me = std::env::current_exe().unwrap();
     let own_loader = dir.join("ld-linux-x86-64.so.2");
+    // "system" stands for the system's own FFmpeg, found by soname.
     let mut command = if own_loader.exists() {
         let mut c = Command::new(own_loader);
         c.arg("--library-path").arg(dir).arg(&me);
@@ -117,8 +130,15 @@ fn child(mode: &str, dir: &Path) {
 
 fn time_load(dir: &Path) -> u128 {
     let start = Instant::now();
-    // SAFETY: the matrix directories hold genuine FFmpeg builds.
-    let ffmpeg = unsafe { Ffmpeg::load_from(dir) }.unwrap_or_else(|e| panic!("{}", e.report()));
+    let ffmpeg = if dir == Path::new("system") {
+        // The system's sonames only (libavcodec.so.63 … .58 in turn), as Ffmpeg::load() ends.
+        // SAFETY: the system's own FFmpeg.
+        unsafe { ffmpeg_runtime::Discovery::empty().system(true).load() }
+    } else {
+        // SAFETY: the matrix directories hold genuine FFmpeg builds.
+        unsafe { Ffmpeg::load_from(dir) }
+    }
+    .unwrap_or_else(|e| panic!("{}", e.report()));
     let elapsed = start.elapsed().as_micros();
     std::mem::forget(ffmpeg); // keep the libraries mapped: unloading is not part of the figure
     elapsed
@@ -128,6 +148,20 @@ fn time_load(dir: &Path) -> u128 {
 /// `LD_LIBRARY_PATH` for everything else they need.
 fn bare_dlopen(dir: &Path) -> Vec<libloading::os::unix::Library> {
     use libloading::os::unix::{Library, RTLD_LOCAL, RTLD_NOW};
+    if dir == Path::new("system") {
+        let sonames = [
+            "libavutil.so.57",
+            "libswresample.so.4",
+            "libswscale.so.6",
+            "libavcodec.so.59",
+            "libavformat.so.59",
+        ];
+        // SAFETY: the system's own FFmpeg 5.1.
+        return sonames
+            .iter()
+            .map(|s| unsafe { Library::open(Some(*s), RTLD_NOW | RTLD_LOCAL) }.unwrap())
+            .collect();
+    }
     let names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .flatten()

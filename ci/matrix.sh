@@ -23,7 +23,7 @@ fi
 command -v cc >/dev/null || { apt-get update -qq && apt-get install -y -qq gcc >&2; }
 
 matrix_file="$cache/matrix.tsv"
-provisioned=$(bash ci/provision.sh "$@")
+provisioned=$(bash ci/provision.sh ${1:+fixtures} "$@")
 : > "$matrix_file"
 while IFS=$'\t' read -r name dir; do
     version=$(awk -F'\t' -v n="$name" '$1 == n {print $2}' ci/builds.tsv)

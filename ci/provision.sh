@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provisions the FFmpeg builds listed in ci/builds.tsv into a cache outside the repository.
 #
-#   ci/provision.sh [NAME ...]     (all builds when no name is given)
+#   ci/provision.sh [NAME ...]     (all builds and the fixtures when no name is given;
+#                                   the name "fixtures" asks for the test fixtures)
 #
 # Each build ends up as one flat directory of shared libraries, $FFMPEG_RUNTIME_CACHE/builds/NAME,
 # except the "system" build, which is installed with apt-get and lives in the system's libdir.
@@ -145,15 +146,17 @@ provision_system() { # name packages
     fi
 }
 
-provision_fixtures
-
 wanted=("$@")
 is_wanted() {
-    [ ${#wanted[@]} = 0 ] && return 0
+    [ ${#wanted[@]} = 0 ] && [ "$1" != fixtures ] && return 0
     local w
     for w in "${wanted[@]}"; do [ "$w" = "$1" ] && return 0; done
     return 1
 }
+
+if [ ${#wanted[@]} = 0 ] || is_wanted fixtures; then
+    provision_fixtures
+fi
 
 while IFS=$'\t' read -r name version kind source extra; do
     case "$name" in ''|'#'*) continue ;; esac

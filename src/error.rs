@@ -217,7 +217,7 @@ impl fmt::Display for LoadError {
             None => write!(f, "no usable FFmpeg: no candidate to try"),
             Some(best) => write!(
                 f,
-                "no usable FFmpeg among {} candidates (closest: {}: {})",
+                "no usable FFmpeg among {} candidate(s) (closest: {}: {})",
                 self.attempts.len(),
                 best.candidate,
                 best.refusal
@@ -237,10 +237,11 @@ struct Report<'a>(&'a LoadError);
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let attempts = &self.0.attempts;
+        let plural = if attempts.len() == 1 { "" } else { "s" };
+        let count = attempts.len();
         writeln!(
             f,
-            "no usable FFmpeg found; {} candidates refused:",
-            attempts.len()
+            "no usable FFmpeg found; {count} candidate{plural} refused:"
         )?;
         for attempt in attempts {
             write!(f, "  {}: {}", attempt.candidate, attempt.refusal)?;

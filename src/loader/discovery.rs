@@ -47,8 +47,7 @@ impl fmt::Display for Source {
 pub enum Location {
     /// A directory, or the path of a libavcodec file.
     Path(PathBuf),
-    /// One file for each of the five libraries, indexed by [`Library::index`]'s order
-    /// ([`Library::ALL`]).
+    /// One file for each of the five libraries, in the order of [`Library::ALL`].
     Files(Box<[PathBuf; 5]>),
     /// A libavcodec soname for the system's loader to find, e.g. `libavcodec.so.61`.
     Soname(String),

@@ -3,8 +3,8 @@
 //! Data flows one way: [`discovery`] lists candidates; each is opened (from a directory with its
 //! siblings preloaded, or by soname through the system's loader), its versions are probed and
 //! checked to be one supported release, and the [`symbols`] table is resolved pinned to that
-//! release's version nodes. The result is an [`Ffmpeg`](crate::Ffmpeg); any failure is a
-//! [`Refusal`](crate::Refusal) for that candidate, and the next one is tried.
+//! release's version nodes. The result is an [`Ffmpeg`]; any failure is a
+//! [`Refusal`] for that candidate, and the next one is tried.
 
 pub(crate) mod directory;
 pub mod discovery;
@@ -16,6 +16,7 @@ pub mod symbols;
 pub mod version;
 
 use std::ffi::{CStr, CString, c_char, c_uint, c_void};
+
 use std::path::{Path, PathBuf};
 
 pub use symbols::{Requirement, SYMBOLS, SymbolBinding, SymbolSpec};
@@ -313,6 +314,24 @@ pub(crate) unsafe fn c_text(text: *const c_char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_relative_path_from_the_environment_is_refused() {
+        let location = Location::Path("relative/ffmpeg".into());
+        let candidate = Candidate::new(Source::Environment, location);
+        // SAFETY: refused before anything is opened.
+        let refusal = unsafe { open_candidate(&candidate) }.unwrap_err();
+        assert!(matches!(refusal, Refusal::RelativePath), "{refusal}");
+    }
+
+    #[test]
+    fn a_soname_the_system_lacks_is_not_found() {
+        let location = Location::Soname("libavcodec.so.99".into());
+        let candidate = Candidate::new(Source::System, location);
+        // SAFETY: no such library exists, so nothing is opened.
+        let refusal = unsafe { open_candidate(&candidate) }.unwrap_err();
+        assert!(matches!(refusal, Refusal::NotFound), "{refusal}");
+    }
 
     #[test]
     fn undefined_symbols_are_read_from_glibc_messages() {

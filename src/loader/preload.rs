@@ -6,6 +6,8 @@
 //! the already-loaded file by its soname. The walk stops at any library the process already
 //! has under that soname (one soname is one library in a process) and holds a reference to it
 //! so that it cannot be unloaded meanwhile; whatever it needs is then loaded already too.
+//! GCC's runtimes (libstdc++, libgcc_s, …) stay backward compatible within a soname, so the
+//! system's copy is preferred: a bundled older one would starve every library loaded after it.
 
 use std::collections::HashSet;
 use std::ffi::CString;
@@ -33,6 +35,7 @@ pub(crate) unsafe fn open_selection(selection: Selection) -> Result<Opened, Refu
         selection: &selection,
         main_ids,
         visited: HashSet::new(),
+        names_seen: HashSet::new(),
         handles: Handles::default(),
         slots: [usize::MAX; 5],
         deferred: Vec::new(),
@@ -54,6 +57,8 @@ struct Walk<'a> {
     selection: &'a Selection,
     main_ids: [FileId; 5],
     visited: HashSet<FileId>,
+    /// `DT_NEEDED` names already dealt with.
+    names_seen: HashSet<String>,
     handles: Handles,
     slots: [usize; 5],
     /// Underlinked dependencies whose symbol provider had not been opened yet.
@@ -69,9 +74,11 @@ impl Walk<'_> {
             return Ok(()); // done, or a cycle, which the dynamic loader resolves by itself
         }
         let main = self.main_ids.iter().position(|main| *main == id);
-        if let (None, Some(name)) = (main, needed_as) {
-            // SAFETY: forwarded to the caller's contract.
-            if let Some(handle) = unsafe { reuse_or_system(name) } {
+        if let (None, Some(name)) = (main, needed_as)
+            && directory::is_compiler_runtime(name)
+        {
+            // SAFETY: the system's own copy, found as any program would find it.
+            if let Ok(handle) = unsafe { DynLib::open(name) } {
                 self.handles.push(handle);
                 return Ok(());
             }
@@ -85,7 +92,12 @@ impl Walk<'_> {
             }
         };
         for needed in &info.needed {
-            if directory::is_c_library(needed) {
+            if directory::is_c_library(needed) || !self.names_seen.insert(needed.clone()) {
+                continue;
+            }
+            // Already in the process under that name: hold it, and what it needs is loaded too.
+            if let Some(loaded) = DynLib::open_loaded(needed) {
+                self.handles.push(loaded);
                 continue;
             }
             if let Some(dependency) = self.selection.listing.find(needed, path) {
@@ -116,19 +128,6 @@ impl Walk<'_> {
         }
         Ok(())
     }
-}
-
-/// A library of soname `name` already in the process (a held reference), or, for a compiler
-/// runtime (libstdc++, libgcc_s, …), the system's copy: those stay backward compatible within
-/// a soname, and a bundled older copy would starve every library loaded after it.
-unsafe fn reuse_or_system(name: &str) -> Option<DynLib> {
-    if let Some(loaded) = DynLib::open_loaded(name) {
-        return Some(loaded);
-    }
-    // SAFETY: the system's own copy, found as any program would find it.
-    directory::is_compiler_runtime(name)
-        .then(|| unsafe { DynLib::open(name) }.ok())
-        .flatten()
 }
 
 /// Opens a dependency by full path. Some distributions ship *underlinked* libraries, which use
