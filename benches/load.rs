@@ -47,14 +47,7 @@ fn main() {
     for line in builds.lines() {
         let fields: Vec<&str> = line.split('\t').collect();
         let (name, dir) = (fields[0], Path::new(fields[1]));
-        let median = |mode: &str| -> String {
-            let mut histogram = Histogram::<u64>::new(3).unwrap();
-            for _ in 0..runs {
-                let micros = run_child(mode, dir);
-                histogram.record(micros.max(1)).unwrap();
-            }
-            format!("{:.2}", histogram.value_at_quantile(0.5) as f64 / 1000.0)
-        };
+        let median = |mode: &str| median_ms(mode, dir, runs);
         let bare = median("bare");
         let load = median("load");
         let beyond = median("beyond");
@@ -63,16 +56,19 @@ fn main() {
     }
     if Path::new("/usr/lib/x86_64-linux-gnu/libavcodec.so.59").exists() {
         let system = Path::new("system");
-        let median = |mode: &str| {
-            let mut histogram = Histogram::<u64>::new(3).unwrap();
-            for _ in 0..runs {
-                histogram.record(run_child(mode, system).max(1)).unwrap();
-            }
-            format!("{:.2}", histogram.value_at_quantile(0.5) as f64 / 1000.0)
-        };
+        let median = |mode: &str| median_ms(mode, system, runs);
         let (bare, load, beyond) = (median("bare"), median("load"), median("beyond"));
         println!("| 5.1 by soname (`Ffmpeg::load()`, system) | {bare} | {load} | {beyond} | – |");
     }
+}
+
+/// The median of `runs` fresh-process measurements, in milliseconds.
+fn median_ms(mode: &str, dir: &Path, runs: u64) -> String {
+    let mut histogram = Histogram::<u64>::new(3).unwrap();
+    for _ in 0..runs {
+        histogram.record(run_child(mode, dir).max(1)).unwrap();
+    }
+    format!("{:.2}", histogram.value_at_quantile(0.5) as f64 / 1000.0)
 }
 
 /// Runs one measurement in a fresh process and returns its microseconds.

@@ -31,13 +31,22 @@ impl DynLib {
     /// vouches that they are sound (as they are for genuine FFmpeg builds).
     pub unsafe fn open(name: &str) -> Result<DynLib, Refusal> {
         // SAFETY: forwarded to the caller's contract above.
-        let library =
-            unsafe { RawLibrary::open(Some(name), RTLD_NOW | RTLD_LOCAL) }.map_err(|source| {
-                Refusal::OpenFailed {
-                    name: name.to_owned(),
-                    source,
-                }
-            })?;
+        unsafe { DynLib::open_with(name, RTLD_NOW | RTLD_LOCAL) }
+    }
+
+    /// `dlopen(name, flags)`, keeping the raw handle for `dlvsym`.
+    ///
+    /// # Safety
+    ///
+    /// As for [`DynLib::open`], unless `flags` has `RTLD_NOLOAD` (then no code runs).
+    unsafe fn open_with(name: &str, flags: i32) -> Result<DynLib, Refusal> {
+        // SAFETY: forwarded to the caller's contract.
+        let library = unsafe { RawLibrary::open(Some(name), flags) }.map_err(|source| {
+            Refusal::OpenFailed {
+                name: name.to_owned(),
+                source,
+            }
+        })?;
         let handle = library.into_raw();
         // SAFETY: `handle` was just returned by dlopen and is handed back at once.
         let library = unsafe { RawLibrary::from_raw(handle) };
@@ -65,40 +74,17 @@ impl DynLib {
     /// Makes the already-loaded library at `path` visible to the symbol lookups of libraries
     /// loaded later (`RTLD_GLOBAL`), returning one more reference to it. Loads nothing new.
     pub fn promote_global(path: &Path) -> Result<DynLib, Refusal> {
-        let name = path.to_string_lossy();
-        let flags = libc::RTLD_NOW | libc::RTLD_NOLOAD | libc::RTLD_GLOBAL;
+        let flags = RTLD_NOW | libc::RTLD_NOLOAD | libc::RTLD_GLOBAL;
         // SAFETY: RTLD_NOLOAD only succeeds for a library already in the process, whose
         // initialisers have run; no new code runs.
-        let library =
-            unsafe { RawLibrary::open(Some(name.as_ref()), flags) }.map_err(|source| {
-                Refusal::OpenFailed {
-                    name: name.clone().into_owned(),
-                    source,
-                }
-            })?;
-        let handle = library.into_raw();
-        // SAFETY: `handle` was just returned by dlopen and is handed back at once.
-        let library = unsafe { RawLibrary::from_raw(handle) };
-        Ok(DynLib {
-            _library: library,
-            handle,
-        })
+        unsafe { DynLib::open_with(&path.to_string_lossy(), flags) }
     }
 
     /// A new reference to the library whose soname (or load name) is `name`, if one is already
     /// in the process. Holding it keeps that library loaded for as long as we rely on it.
     pub fn open_loaded(name: &str) -> Option<DynLib> {
-        let flags = RTLD_NOW | RTLD_LOCAL | libc::RTLD_NOLOAD;
-        // SAFETY: RTLD_NOLOAD only succeeds for a library already in the process, whose
-        // initialisers have run; no new code runs.
-        let library = unsafe { RawLibrary::open(Some(name), flags) }.ok()?;
-        let handle = library.into_raw();
-        // SAFETY: `handle` was just returned by dlopen and is handed back at once.
-        let library = unsafe { RawLibrary::from_raw(handle) };
-        Some(DynLib {
-            _library: library,
-            handle,
-        })
+        // SAFETY: as in promote_global, RTLD_NOLOAD runs no code.
+        unsafe { DynLib::open_with(name, RTLD_NOW | RTLD_LOCAL | libc::RTLD_NOLOAD) }.ok()
     }
 
     /// The address of `name`, pinned to version `node` when given (`dlvsym`), else the
