@@ -34,6 +34,7 @@ struct Inner {
     license: String,
     candidate: Candidate,
     missing_optional: Vec<&'static str>,
+    log_slot: OnceLock<log_bridge::LogSlot>,
     // Last, so that nothing above can outlive the code it points into.
     _handles: Handles,
 }
@@ -205,10 +206,12 @@ impl Ffmpeg {
                 license: parts.license,
                 candidate: parts.candidate,
                 missing_optional: parts.missing_optional,
+                log_slot: OnceLock::new(),
                 _handles: parts.handles,
             }),
         };
-        log_bridge::install(&ffmpeg.inner.functions);
+        let slot = log_bridge::install(&ffmpeg.inner.functions);
+        let _ = ffmpeg.inner.log_slot.set(slot);
         ffmpeg
     }
 
@@ -269,11 +272,24 @@ impl Ffmpeg {
         CpuFlags::from_bits(unsafe { (self.functions().av_get_cpu_flags)() } as u32)
     }
 
+    /// Makes FFmpeg use exactly these CPU features (`av_force_cpu_flags`), e.g. none at all to
+    /// compare its SIMD code with its plain C code; `None` returns to detection. Affects every
+    /// user of this FFmpeg in the process, and codecs opened afterwards.
+    pub fn force_cpu_flags(&self, flags: Option<CpuFlags>) {
+        let bits = flags.map_or(-1, |flags| flags.bits() as i32);
+        // SAFETY: av_force_cpu_flags stores the flags atomically; -1 re-enables detection.
+        unsafe { (self.functions().av_force_cpu_flags)(bits) }
+    }
+
     /// Sets which of this FFmpeg's log messages reach the [`log`] crate (target `ffmpeg`).
     /// The default passes warnings and errors.
     pub fn set_log_level(&self, level: LevelFilter) {
+        let av_level = log_bridge::av_level(level);
+        if let Some(slot) = self.inner.log_slot.get() {
+            slot.set_level(av_level);
+        }
         // SAFETY: av_log_set_level only stores an int.
-        unsafe { (self.functions().av_log_set_level)(log_bridge::av_level(level)) }
+        unsafe { (self.functions().av_log_set_level)(av_level) }
     }
 
     /// The level set by [`Ffmpeg::set_log_level`].

@@ -1,9 +1,13 @@
 //! FFmpeg's log, forwarded to the [`log`] crate under the target `ffmpeg`.
 //!
-//! One callback serves every loaded FFmpeg: it formats with the C library's `vsnprintf`, so it
-//! needs nothing from the particular libavutil that called it.
+//! FFmpeg hands a custom callback every message whatever `av_log_set_level` says (only its
+//! default callback filters), so the bridge filters itself, with each loaded FFmpeg's own
+//! level. A callback cannot tell which libavutil called it, so each loaded FFmpeg gets its own
+//! trampoline from a fixed pool, whose slot holds that FFmpeg's level. Messages are formatted
+//! with the C library's `vsnprintf`, which needs nothing from the libavutil that called.
 
 use std::ffi::{c_char, c_int, c_void};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 use log::{Level, LevelFilter};
 
@@ -24,14 +28,95 @@ unsafe extern "C" {
     fn vsnprintf(buf: *mut c_char, size: usize, format: *const c_char, args: *mut c_void) -> c_int;
 }
 
+/// How many loaded FFmpegs can have a level of their own at once.
+const SLOTS: usize = 16;
+
+struct Slot {
+    in_use: AtomicBool,
+    level: AtomicI32,
+}
+
+static SLOT_TABLE: [Slot; SLOTS + 1] = [const {
+    Slot {
+        in_use: AtomicBool::new(false),
+        level: AtomicI32::new(AV_LOG_WARNING),
+    }
+}; SLOTS + 1];
+
+/// The slot of the shared fallback, used once every other slot is taken: it forwards every
+/// level and leaves the filtering to the `log` crate.
+const SHARED: usize = SLOTS;
+
+macro_rules! trampolines {
+    ($($index:literal)*) => {
+        [$({
+            unsafe extern "C" fn trampoline(
+                context: *mut c_void,
+                level: c_int,
+                format: *const c_char,
+                args: *mut c_void,
+            ) {
+                // SAFETY: the arguments are FFmpeg's, passed on unchanged.
+                unsafe { forward($index, context, level, format, args) }
+            }
+            trampoline as LogCallback
+        },)*]
+    };
+}
+
+static TRAMPOLINES: [LogCallback; SLOTS + 1] =
+    trampolines!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
+
+/// One loaded FFmpeg's place in the bridge; freed when dropped.
+#[derive(Debug)]
+pub(crate) struct LogSlot(usize);
+
+impl LogSlot {
+    /// Sets the most verbose FFmpeg level forwarded.
+    pub fn set_level(&self, av_level: c_int) {
+        if self.0 != SHARED {
+            SLOT_TABLE[self.0].level.store(av_level, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Drop for LogSlot {
+    fn drop(&mut self) {
+        if self.0 != SHARED {
+            SLOT_TABLE[self.0].in_use.store(false, Ordering::Release);
+        }
+    }
+}
+
 /// Routes this FFmpeg's log to the bridge, at warnings and errors.
-pub(crate) fn install(functions: &Functions) {
-    // SAFETY: `callback` has FFmpeg's log-callback signature and lives as long as the process;
-    // both calls only store a value inside libavutil.
+pub(crate) fn install(functions: &Functions) -> LogSlot {
+    let free = (0..SLOTS).find(|&i| {
+        SLOT_TABLE[i]
+            .in_use
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+    });
+    let index = match free {
+        Some(index) => {
+            SLOT_TABLE[index]
+                .level
+                .store(AV_LOG_WARNING, Ordering::Relaxed);
+            index
+        }
+        None => {
+            SLOT_TABLE[SHARED]
+                .level
+                .store(AV_LOG_TRACE, Ordering::Relaxed);
+            SHARED
+        }
+    };
+    // SAFETY: the trampoline has FFmpeg's log-callback signature and lives as long as the
+    // process; both calls only store a value inside libavutil.
     unsafe {
-        (functions.av_log_set_callback)(Some(callback as LogCallback));
+        (functions.av_log_set_callback)(Some(TRAMPOLINES[index]));
         (functions.av_log_set_level)(AV_LOG_WARNING);
     }
+    LogSlot(index)
 }
 
 pub(crate) fn av_level(level: LevelFilter) -> c_int {
@@ -66,14 +151,22 @@ fn log_level(av_level: c_int) -> Level {
     }
 }
 
-/// FFmpeg calls this for each message at or above its level.
-unsafe extern "C" fn callback(
+/// Forwards one message of the FFmpeg whose slot is `slot`, if its level lets it through.
+///
+/// # Safety
+///
+/// The other arguments are those FFmpeg passed to its log callback.
+unsafe fn forward(
+    slot: usize,
     context: *mut c_void,
-    level: c_int,
+    av_level: c_int,
     format: *const c_char,
     args: *mut c_void,
 ) {
-    let level = log_level(level);
+    if av_level > SLOT_TABLE[slot].level.load(Ordering::Relaxed) {
+        return;
+    }
+    let level = log_level(av_level);
     if format.is_null() || !log::log_enabled!(target: "ffmpeg", level) {
         return;
     }

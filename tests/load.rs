@@ -140,3 +140,16 @@ fn loading_the_same_build_twice_gives_two_working_handles() {
     drop(first);
     assert_eq!(second.library(Library::AvCodec).version(), &build.avcodec);
 }
+
+#[test]
+fn more_loads_alive_than_log_slots_still_work() {
+    let build = common::under_test();
+    // The log bridge has 16 per-FFmpeg slots; later loads share a fallback.
+    let loads: Vec<Ffmpeg> = (0..20).map(|_| build.load()).collect();
+    for ffmpeg in &loads {
+        ffmpeg.set_log_level(log::LevelFilter::Info);
+        assert_eq!(ffmpeg.log_level(), log::LevelFilter::Info);
+    }
+    drop(loads);
+    assert_eq!(build.load().log_level(), log::LevelFilter::Warn);
+}
