@@ -2,7 +2,8 @@
 # Provisions the FFmpeg builds listed in ci/builds.tsv into a cache outside the repository.
 #
 #   ci/provision.sh [NAME ...]     (all builds and the fixtures when no name is given;
-#                                   the name "fixtures" asks for the test fixtures)
+#                                   the name "fixtures" asks for the test fixtures, "headers"
+#                                   for FFmpeg's headers per major)
 #
 # Each build ends up as one flat directory of shared libraries, $FFMPEG_RUNTIME_CACHE/builds/NAME,
 # except the "system" build, which is installed with apt-get and lives in the system's libdir.
@@ -146,9 +147,35 @@ provision_system() { # name packages
     fi
 }
 
+# FFmpeg's public headers per libavcodec major, from Debian's -dev packages (unpacked, never
+# installed), for regenerating src/abi/ (ci/regenerate-abi.sh). Majors 60 and 62 have no Debian
+# package; see that script.
+provision_headers() {
+    local suite major
+    for pair in bullseye:58 bookworm:59 trixie:61 sid:63; do
+        suite=${pair%%:*}
+        major=${pair##*:}
+        local dest="$cache/headers/$major"
+        [ -e "$dest/.complete" ] && continue
+        need_tool dpkg-deb dpkg
+        private_apt "$suite" amd64
+        (cd "$apt_debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" -qq download \
+            libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev >&2)
+        local tmp
+        tmp=$(mktemp -d "$cache/unpack.XXXXXX")
+        for deb in "$apt_debs"/*.deb; do dpkg -x "$deb" "$tmp"; done
+        rm -rf "$dest"
+        mkdir -p "$dest"
+        cp -r "$tmp"/usr/include/x86_64-linux-gnu/lib* "$dest"/
+        rm -rf "$tmp"
+        touch "$dest/.complete"
+        log "headers: libavcodec $major in $dest"
+    done
+}
+
 wanted=("$@")
 is_wanted() {
-    [ ${#wanted[@]} = 0 ] && [ "$1" != fixtures ] && return 0
+    [ ${#wanted[@]} = 0 ] && [ "$1" != fixtures ] && [ "$1" != headers ] && return 0
     local w
     for w in "${wanted[@]}"; do [ "$w" = "$1" ] && return 0; done
     return 1
@@ -156,6 +183,9 @@ is_wanted() {
 
 if [ ${#wanted[@]} = 0 ] || is_wanted fixtures; then
     provision_fixtures
+fi
+if is_wanted headers && [ ${#wanted[@]} != 0 ]; then
+    provision_headers
 fi
 
 while IFS=$'\t' read -r name version kind source extra; do

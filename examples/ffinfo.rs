@@ -5,7 +5,8 @@
 //! ```
 //!
 //! Without `--lib-dir` it searches the default way (see the crate docs). Exits non-zero, with
-//! the whole refusal report on stderr, when nothing usable is found.
+//! the whole refusal report on stderr, when nothing usable is found; a library whose struct
+//! layouts fail the ABI self-check is among the refused, with the struct and field named.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -65,6 +66,9 @@ fn as_json(ffmpeg: &Ffmpeg) -> serde_json::Value {
         "family": ffmpeg.family().to_string(),
         "libavcodec": ffmpeg.library(Library::AvCodec).version().to_string(),
         "versioned_symbols": ffmpeg.versioned_symbols(),
+        // A library whose layout fails the self-check is refused, so a loaded one passed.
+        "abi_check": "passed",
+        "abi_facts_checked": ffmpeg.abi_facts_checked(),
         "missing_optional_symbols": ffmpeg.missing_optional_symbols(),
         "libraries": libraries,
         "cpu_flags": ffmpeg.cpu_flags().names().collect::<Vec<_>>(),
@@ -97,6 +101,10 @@ fn print_text(ffmpeg: &Ffmpeg) {
         "no (plain dlsym somewhere)"
     };
     println!("symbols pinned to version nodes: {pinned}");
+    println!(
+        "ABI self-check: passed ({} facts of the struct layouts proven)",
+        ffmpeg.abi_facts_checked()
+    );
     let missing = ffmpeg.missing_optional_symbols();
     println!(
         "optional symbols missing: {}{}",

@@ -127,6 +127,19 @@ pub enum Refusal {
         /// The version node found in the file.
         node: String,
     },
+    /// The library does not have the struct layout its version promises: a field is not where
+    /// the crate would read or write it. Never used on a layout that could not be proven.
+    #[error("ABI self-check failed: {structure}.{field} is {found}, expected {expected}")]
+    AbiMismatch {
+        /// The FFmpeg struct.
+        structure: &'static str,
+        /// The field (or the operation that exercised it).
+        field: &'static str,
+        /// What the crate's layout predicts.
+        expected: String,
+        /// What the library showed.
+        found: String,
+    },
     /// Required functions are absent.
     #[error("missing required symbols: {}", .symbols.join(", "))]
     MissingSymbols {
@@ -139,7 +152,7 @@ impl Refusal {
     /// How far loading got before this refusal: higher means closer to usable.
     ///
     /// A missing file ranks lowest, a bad file next, then the loader's refusal, then version
-    /// checks, then missing symbols.
+    /// checks, then missing symbols, then the ABI self-check.
     pub fn rank(&self) -> u8 {
         match self {
             Refusal::NotFound | Refusal::NoLibavcodec | Refusal::RelativePath => 0,
@@ -154,6 +167,7 @@ impl Refusal {
             | Refusal::MixedReleases { .. }
             | Refusal::VersionNodeMismatch { .. } => 4,
             Refusal::MissingSymbols { .. } => 5,
+            Refusal::AbiMismatch { .. } => 6,
         }
     }
 }

@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 use log::LevelFilter;
 use semver::Version;
 
+use crate::abi::Layout;
 use crate::cpu::CpuFlags;
 use crate::error::{Attempt, LoadError};
 use crate::loader::discovery::{Candidate, Discovery, Location, Source};
@@ -34,6 +35,8 @@ struct Inner {
     license: String,
     candidate: Candidate,
     missing_optional: Vec<&'static str>,
+    layout: Layout,
+    abi_facts_checked: usize,
     log_slot: OnceLock<log_bridge::LogSlot>,
     // Last, so that nothing above can outlive the code it points into.
     _handles: Handles,
@@ -49,6 +52,8 @@ pub(crate) struct Parts {
     pub license: String,
     pub candidate: Candidate,
     pub missing_optional: Vec<&'static str>,
+    pub layout: Layout,
+    pub abi_facts_checked: usize,
     pub handles: Handles,
 }
 
@@ -206,6 +211,8 @@ impl Ffmpeg {
                 license: parts.license,
                 candidate: parts.candidate,
                 missing_optional: parts.missing_optional,
+                layout: parts.layout,
+                abi_facts_checked: parts.abi_facts_checked,
                 log_slot: OnceLock::new(),
                 _handles: parts.handles,
             }),
@@ -217,6 +224,20 @@ impl Ffmpeg {
 
     pub(crate) fn functions(&self) -> &Functions {
         &self.inner.functions
+    }
+
+    /// The struct layouts of this release, proven at load.
+    #[allow(dead_code)] // the safe API reads fields through it
+    pub(crate) fn layout(&self) -> &Layout {
+        &self.inner.layout
+    }
+
+    /// How many facts of the struct layouts the self-check proved against this library before
+    /// it was accepted (field offsets from FFmpeg's option tables, defaults of fresh objects,
+    /// fields FFmpeg filled from ours). A library that fails any is refused with
+    /// [`Refusal::AbiMismatch`](crate::Refusal::AbiMismatch).
+    pub fn abi_facts_checked(&self) -> usize {
+        self.inner.abi_facts_checked
     }
 
     /// FFmpeg's own version string (`av_version_info()`), e.g. `7.1.1` or `n4.1.6`.

@@ -26,6 +26,20 @@ ffi_functions! {
     always AvUtil [58..=63] fn av_strerror(errnum: c_int, buf: *mut c_char, size: usize) -> c_int;
     always AvUtil [58..=63] fn av_malloc(size: usize) -> *mut c_void;
     always AvUtil [58..=63] fn av_free(ptr: *mut c_void);
+    always AvUtil [58..=63] fn av_opt_find(
+        obj: *mut c_void,
+        name: *const c_char,
+        unit: *const c_char,
+        opt_flags: c_int,
+        search_flags: c_int,
+    ) -> *const c_void;
+    always AvUtil [58..=63] fn av_frame_alloc() -> *mut c_void;
+    always AvUtil [58..=63] fn av_frame_free(frame: *mut *mut c_void);
+    always AvUtil [58..=63] fn av_frame_get_buffer(frame: *mut c_void, align: c_int) -> c_int;
+    always AvUtil [58..=63] fn av_get_pix_fmt(name: *const c_char) -> c_int;
+    always AvUtil [58..=63] fn av_get_sample_fmt(name: *const c_char) -> c_int;
+    always AvUtil [58..=63] fn av_get_picture_type_char(picture_type: c_int) -> c_char;
+    always AvUtil [58..=63] fn av_get_media_type_string(media_type: c_int) -> *const c_char;
     /// `AVChannelLayout` helpers arrived in libavutil 57.24 (FFmpeg 5.1), inside family 5.x.
     optional AvUtil [59..=63] fn av_channel_layout_default(layout: *mut c_void, channels: c_int);
 
@@ -40,6 +54,17 @@ ffi_functions! {
     always AvCodec [58..=63] fn avcodec_version() -> c_uint;
     always AvCodec [58..=63] fn avcodec_configuration() -> *const c_char;
     always AvCodec [58..=63] fn avcodec_license() -> *const c_char;
+    always AvCodec [58..=63] fn avcodec_alloc_context3(codec: *const c_void) -> *mut c_void;
+    always AvCodec [58..=63] fn avcodec_free_context(context: *mut *mut c_void);
+    always AvCodec [58..=63] fn avcodec_parameters_alloc() -> *mut c_void;
+    always AvCodec [58..=63] fn avcodec_parameters_free(parameters: *mut *mut c_void);
+    always AvCodec [58..=63] fn avcodec_parameters_from_context(
+        parameters: *mut c_void,
+        context: *const c_void,
+    ) -> c_int;
+    always AvCodec [58..=63] fn av_packet_alloc() -> *mut c_void;
+    always AvCodec [58..=63] fn av_packet_free(packet: *mut *mut c_void);
+    always AvCodec [58..=63] fn av_new_packet(packet: *mut c_void, size: c_int) -> c_int;
     /// Arrived in libavcodec 61.13 (FFmpeg 7.1): 7.0 lacks it.
     optional AvCodec [61..=63] fn avcodec_get_supported_config(
         avctx: *const c_void,
@@ -53,4 +78,20 @@ ffi_functions! {
     always AvFormat [58..=63] fn avformat_version() -> c_uint;
     always AvFormat [58..=63] fn avformat_configuration() -> *const c_char;
     always AvFormat [58..=63] fn avformat_license() -> *const c_char;
+    always AvFormat [58..=63] fn avformat_alloc_context() -> *mut c_void;
+    always AvFormat [58..=63] fn avformat_free_context(context: *mut c_void);
+    always AvFormat [58..=63] fn avformat_new_stream(
+        context: *mut c_void,
+        codec: *const c_void,
+    ) -> *mut c_void;
+    always AvFormat [58..=63] fn avio_alloc_context(
+        buffer: *mut u8,
+        buffer_size: c_int,
+        write_flag: c_int,
+        opaque: *mut c_void,
+        read_packet: *const c_void,
+        write_packet: *const c_void,
+        seek: *const c_void,
+    ) -> *mut c_void;
+    always AvFormat [58..=63] fn avio_context_free(context: *mut *mut c_void);
 }

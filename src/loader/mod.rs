@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 pub use symbols::{Requirement, SYMBOLS, SymbolBinding, SymbolSpec};
 
+use crate::abi::{self, Layout};
 use crate::error::{Refusal, VersionedFile};
 use crate::ffmpeg::{Ffmpeg, Handles, LibraryInfo, Parts};
 use discovery::{Candidate, Location, Source};
@@ -269,6 +270,9 @@ fn bind(opened: Opened, candidate: Candidate) -> Result<Ffmpeg, Refusal> {
                 symbols: missing.required,
             }
         })?;
+    let versions = versioned.each_ref().map(|file| file.version.clone());
+    let layout = Layout::for_versions(&versions).expect("a supported family has a layout");
+    let abi_facts_checked = abi::check(&functions, &layout).map_err(Refusal::from)?;
     let libraries = Library::ALL.map(|library| {
         let index = library.index();
         let file = &versioned[index];
@@ -291,6 +295,8 @@ fn bind(opened: Opened, candidate: Candidate) -> Result<Ffmpeg, Refusal> {
         family,
         candidate,
         missing_optional: missing.optional,
+        layout,
+        abi_facts_checked,
         handles: opened.handles,
     };
     Ok(Ffmpeg::from_parts(parts))

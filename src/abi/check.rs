@@ -1,0 +1,554 @@
+//! The self-check at load: before first use, the chosen [`Layout`] is proven against the
+//! library itself, and a library whose layout cannot be proven is refused.
+//!
+//! Three kinds of evidence, none of which trusts our own offsets:
+//! - FFmpeg's option tables report the real offsets of AVCodecContext and AVFormatContext
+//!   fields (`av_opt_find(...)->offset`), and the option's name reads back (proving AVOption);
+//! - freshly allocated objects have documented defaults (`pts == AV_NOPTS_VALUE`,
+//!   `format == -1`, …) at our offsets;
+//! - FFmpeg functions read what we wrote and write where we read: `av_frame_get_buffer` on our
+//!   width, height and format fills `data` and `linesize`; `avcodec_parameters_from_context`
+//!   copies our context fields into parameters; `avformat_new_stream` and
+//!   `avio_alloc_context` fill stream and I/O fields we then read.
+
+use std::ffi::{CStr, c_int, c_void};
+use std::fmt::Display;
+
+use super::constants;
+use super::field::{ChannelLayout, Field, Rational};
+use super::layout::Layout;
+use crate::error::Refusal;
+use crate::loader::functions::Functions;
+
+const NOPTS: i64 = i64::MIN;
+const UNSET: Rational = Rational { num: 0, den: 1 };
+
+/// What the check found wrong: the struct, the field, what was expected and what was there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AbiMismatch {
+    pub structure: &'static str,
+    pub field: &'static str,
+    pub expected: String,
+    pub found: String,
+}
+
+impl From<AbiMismatch> for Refusal {
+    fn from(mismatch: AbiMismatch) -> Refusal {
+        Refusal::AbiMismatch {
+            structure: mismatch.structure,
+            field: mismatch.field,
+            expected: mismatch.expected,
+            found: mismatch.found,
+        }
+    }
+}
+
+struct Checker<'a> {
+    functions: &'a Functions,
+    layout: &'a Layout,
+    passed: usize,
+}
+
+impl Checker<'_> {
+    fn expect<T: PartialEq + Display>(
+        &mut self,
+        structure: &'static str,
+        field: &'static str,
+        expected: T,
+        found: T,
+    ) -> Result<(), AbiMismatch> {
+        if expected == found {
+            self.passed += 1;
+            Ok(())
+        } else {
+            let (expected, found) = (expected.to_string(), found.to_string());
+            Err(AbiMismatch {
+                structure,
+                field,
+                expected,
+                found,
+            })
+        }
+    }
+
+    fn expect_that(
+        &mut self,
+        structure: &'static str,
+        field: &'static str,
+        holds: bool,
+        expected: &str,
+    ) -> Result<(), AbiMismatch> {
+        let found = if holds { expected } else { "something else" };
+        self.expect(structure, field, expected, found)
+    }
+
+    fn allocated(&self, structure: &'static str, object: *mut c_void) -> Result<(), AbiMismatch> {
+        if object.is_null() {
+            let expected = "an allocation".into();
+            return Err(AbiMismatch {
+                structure,
+                field: "(allocation)",
+                expected,
+                found: "NULL".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The field that FFmpeg's own option `name` of `object` describes is `field`.
+    ///
+    /// # Safety
+    ///
+    /// `object` is a live object with an AVClass whose options include `name`.
+    unsafe fn option_offset<T: Copy>(
+        &mut self,
+        structure: &'static str,
+        object: *mut c_void,
+        name: &'static CStr,
+        field: Field<T>,
+    ) -> Result<(), AbiMismatch> {
+        let what = name.to_str().unwrap_or("?");
+        // SAFETY: av_opt_find only reads the object's class and its static option table.
+        let option =
+            unsafe { (self.functions.av_opt_find)(object, name.as_ptr(), std::ptr::null(), 0, 0) };
+        if option.is_null() {
+            let (expected, found) = (format!("option {what}"), "no such option".into());
+            return Err(AbiMismatch {
+                structure,
+                field: what,
+                expected,
+                found,
+            });
+        }
+        let option_layout = &self.layout.option;
+        // SAFETY: a non-null AVOption from FFmpeg's static table; its name is a static string.
+        let (read_name, offset) = unsafe {
+            (
+                CStr::from_ptr(option_layout.name.read(option)),
+                option_layout.offset.read(option),
+            )
+        };
+        self.expect(
+            "AVOption",
+            "name",
+            name.to_string_lossy(),
+            read_name.to_string_lossy(),
+        )?;
+        self.expect(structure, what, field.offset() as c_int, offset)
+    }
+}
+
+/// Proves `layout` against the library; returns how many facts were checked.
+///
+/// # Errors
+///
+/// The first mismatch, naming the struct and field.
+pub(crate) fn check(functions: &Functions, layout: &Layout) -> Result<usize, AbiMismatch> {
+    let mut checker = Checker {
+        functions,
+        layout,
+        passed: 0,
+    };
+    // SAFETY: each step allocates its objects with FFmpeg's own allocators, touches them only
+    // through fields whose offsets it is verifying in order (each read is inside the struct in
+    // every family), and frees them whether the step passed or not.
+    unsafe {
+        codec_context(&mut checker)?;
+        format_context(&mut checker)?;
+        frame(&mut checker)?;
+        packet(&mut checker)?;
+        io_context(&mut checker)?;
+        constants(&mut checker)?;
+    }
+    Ok(checker.passed)
+}
+
+/// # Safety
+///
+/// See [`check`].
+unsafe fn codec_context(c: &mut Checker) -> Result<(), AbiMismatch> {
+    let (f, l) = (c.functions, &c.layout.codec_context);
+    const S: &str = "AVCodecContext";
+    // SAFETY: a NULL codec gives a context with defaults only.
+    let mut context = unsafe { (f.avcodec_alloc_context3)(std::ptr::null()) };
+    c.allocated(S, context)?;
+    // SAFETY: likewise for parameters.
+    let mut parameters = unsafe { (f.avcodec_parameters_alloc)() };
+    let result = (|| {
+        c.allocated("AVCodecParameters", parameters)?;
+        // SAFETY: `context` is live and has AVCodecContext's options.
+        unsafe {
+            c.option_offset(S, context, c"b", l.bit_rate)?;
+            c.option_offset(S, context, c"flags", l.flags)?;
+            c.option_offset(S, context, c"flags2", l.flags2)?;
+            c.option_offset(S, context, c"g", l.gop_size)?;
+            c.option_offset(S, context, c"bf", l.max_b_frames)?;
+            c.option_offset(S, context, c"ar", l.sample_rate)?;
+            c.option_offset(S, context, c"threads", l.thread_count)?;
+            c.option_offset(S, context, c"thread_type", l.thread_type)?;
+            c.option_offset(S, context, c"skip_frame", l.skip_frame)?;
+            c.option_offset(S, context, c"pixel_format", l.pix_fmt)?;
+            c.option_offset(S, context, c"time_base", l.time_base)?;
+            c.option_offset(S, context, c"pkt_timebase", l.pkt_timebase)?;
+            c.option_offset(S, context, c"video_size", l.width)?;
+            if let Some(channels) = l.channels {
+                c.option_offset(S, context, c"ac", channels)?;
+            }
+            if let Some(ch_layout) = l.ch_layout {
+                c.option_offset(S, context, c"ch_layout", ch_layout)?;
+            }
+        }
+        // SAFETY: reads of a live context at offsets proven above or inside the struct.
+        unsafe {
+            c.expect(S, "av_class", true, !l.av_class.read(context).is_null())?;
+            c.expect(S, "time_base", UNSET, l.time_base.read(context))?;
+            c.expect(
+                S,
+                "sample_aspect_ratio",
+                UNSET,
+                l.sample_aspect_ratio.read(context),
+            )?;
+            c.expect(S, "pix_fmt", -1, l.pix_fmt.read(context))?;
+            c.expect(S, "sample_fmt", -1, l.sample_fmt.read(context))?;
+        }
+        // Values FFmpeg copies into AVCodecParameters: proves both layouts at once.
+        let yuv420p = pixel_format(f, c"yuv420p");
+        // SAFETY: writes into the live context at proven offsets; then FFmpeg copies them.
+        unsafe {
+            l.codec_type.write(context, 0); // AVMEDIA_TYPE_VIDEO
+            l.width.write(context, 320);
+            l.height.write(context, 240);
+            l.pix_fmt.write(context, yuv420p);
+            l.bit_rate.write(context, 123_456);
+            l.sample_aspect_ratio
+                .write(context, Rational { num: 4, den: 3 });
+            let status = (f.avcodec_parameters_from_context)(parameters, context);
+            c.expect("AVCodecParameters", "(copy from context)", 0, status)?;
+        }
+        let p = &c.layout.codec_parameters;
+        const P: &str = "AVCodecParameters";
+        // SAFETY: reads of live parameters.
+        unsafe {
+            c.expect(P, "codec_type", 0, p.codec_type.read(parameters))?;
+            c.expect(P, "width", 320, p.width.read(parameters))?;
+            c.expect(P, "height", 240, p.height.read(parameters))?;
+            c.expect(P, "format", yuv420p, p.format.read(parameters))?;
+            c.expect(P, "bit_rate", 123_456, p.bit_rate.read(parameters))?;
+            let sar = Rational { num: 4, den: 3 };
+            c.expect(
+                P,
+                "sample_aspect_ratio",
+                sar,
+                p.sample_aspect_ratio.read(parameters),
+            )?;
+        }
+        Ok(())
+    })();
+    // SAFETY: both were allocated above by their own allocators (NULL is accepted too).
+    unsafe {
+        (f.avcodec_parameters_free)(&mut parameters);
+        (f.avcodec_free_context)(&mut context);
+    }
+    result
+}
+
+/// # Safety
+///
+/// See [`check`].
+unsafe fn format_context(c: &mut Checker) -> Result<(), AbiMismatch> {
+    let (f, l) = (c.functions, &c.layout.format_context);
+    const S: &str = "AVFormatContext";
+    // SAFETY: allocates a context with defaults.
+    let context = unsafe { (f.avformat_alloc_context)() };
+    c.allocated(S, context)?;
+    let result = (|| {
+        // SAFETY: `context` is live and has AVFormatContext's options.
+        unsafe {
+            c.option_offset(S, context, c"probesize", l.probesize)?;
+            c.option_offset(S, context, c"fflags", l.flags)?;
+            c.option_offset(S, context, c"analyzeduration", l.max_analyze_duration)?;
+            c.option_offset(S, context, c"packetsize", l.packet_size)?;
+            c.option_offset(S, context, c"max_delay", l.max_delay)?;
+        }
+        // SAFETY: reads of the live context; the stream is FFmpeg's, owned by the context.
+        unsafe {
+            c.expect(S, "av_class", true, !l.av_class.read(context).is_null())?;
+            c.expect(S, "nb_streams", 0, l.nb_streams.read(context))?;
+            let stream = (f.avformat_new_stream)(context, std::ptr::null());
+            c.allocated("AVStream", stream)?;
+            c.expect(S, "nb_streams", 1, l.nb_streams.read(context))?;
+            let streams = l.streams.read(context);
+            c.expect_that(
+                S,
+                "streams",
+                !streams.is_null() && *streams == stream,
+                "the new stream",
+            )?;
+            let s = &c.layout.stream;
+            const T: &str = "AVStream";
+            c.expect(T, "index", 0, s.index.read(stream))?;
+            c.expect(T, "start_time", NOPTS, s.start_time.read(stream))?;
+            c.expect(T, "duration", NOPTS, s.duration.read(stream))?;
+            c.expect(T, "nb_frames", 0, s.nb_frames.read(stream))?;
+            c.expect(T, "disposition", 0, s.disposition.read(stream))?;
+            c.expect(T, "discard", 0, s.discard.read(stream))?; // AVDISCARD_DEFAULT
+            let parameters = s.codecpar.read(stream);
+            c.expect_that(T, "codecpar", !parameters.is_null(), "parameters")?;
+            let p = &c.layout.codec_parameters;
+            c.expect(
+                "AVCodecParameters",
+                "codec_type",
+                -1,
+                p.codec_type.read(parameters),
+            )?;
+            c.expect("AVCodecParameters", "format", -1, p.format.read(parameters))?;
+        }
+        Ok(())
+    })();
+    // SAFETY: allocated above; frees its streams too.
+    unsafe { (f.avformat_free_context)(context) };
+    result
+}
+
+/// # Safety
+///
+/// See [`check`].
+unsafe fn frame(c: &mut Checker) -> Result<(), AbiMismatch> {
+    let (f, l) = (c.functions, &c.layout.frame);
+    const S: &str = "AVFrame";
+    // SAFETY: allocates a frame with defaults.
+    let mut frame = unsafe { (f.av_frame_alloc)() };
+    c.allocated(S, frame)?;
+    let result = (|| {
+        // SAFETY: reads and writes of the live frame at the offsets under test, then FFmpeg
+        // allocates buffers from what we wrote.
+        unsafe {
+            c.expect(S, "pts", NOPTS, l.pts.read(frame))?;
+            c.expect(S, "pkt_dts", NOPTS, l.pkt_dts.read(frame))?;
+            c.expect(
+                S,
+                "best_effort_timestamp",
+                NOPTS,
+                l.best_effort_timestamp.read(frame),
+            )?;
+            c.expect(S, "format", -1, l.format.read(frame))?;
+            c.expect(S, "width", 0, l.width.read(frame))?;
+            c.expect(
+                S,
+                "sample_aspect_ratio",
+                UNSET,
+                l.sample_aspect_ratio.read(frame),
+            )?;
+            if let Some(key_frame) = l.key_frame {
+                // 1 until FFmpeg 6.1 moved the key flag into `flags`, 0 since: a boolean.
+                let value = key_frame.read(frame);
+                c.expect_that(S, "key_frame", value == 0 || value == 1, "0 or 1")?;
+            }
+            if let Some(time_base) = l.time_base {
+                c.expect(S, "time_base", UNSET, time_base.read(frame))?;
+            }
+            if let Some(duration) = l.duration {
+                c.expect(S, "duration", 0, duration.read(frame))?;
+            }
+            l.width.write(frame, 66);
+            l.height.write(frame, 50);
+            l.format.write(frame, pixel_format(f, c"yuv420p"));
+            c.expect(
+                S,
+                "(get_buffer: video)",
+                0,
+                (f.av_frame_get_buffer)(frame, 0),
+            )?;
+            let data = l.data.read(frame);
+            let linesize = l.linesize.read(frame);
+            let planes = data.iter().take_while(|p| !p.is_null()).count();
+            c.expect(S, "data", 3, planes)?;
+            c.expect_that(
+                S,
+                "linesize",
+                linesize[0] >= 66 && linesize[1] >= 33 && linesize[2] >= 33 && linesize[3] == 0,
+                "three planes of 66, 33, 33",
+            )?;
+            let data_address = l.data.address(frame) as *mut *mut u8;
+            c.expect_that(
+                S,
+                "extended_data",
+                l.extended_data.read(frame) == data_address,
+                "&data",
+            )?;
+            c.expect_that(S, "buf", !l.buf.read(frame)[0].is_null(), "a buffer")?;
+        }
+        // SAFETY: releases the video buffers and resets the frame, then tests audio fields.
+        unsafe {
+            (f.av_frame_free)(&mut frame);
+            frame = (f.av_frame_alloc)();
+            c.allocated(S, frame)?;
+            audio_frame(c, frame)
+        }
+    })();
+    // SAFETY: allocated above (NULL is accepted).
+    unsafe { (f.av_frame_free)(&mut frame) };
+    result
+}
+
+/// # Safety
+///
+/// `frame` is a fresh frame.
+unsafe fn audio_frame(c: &mut Checker, frame: *mut c_void) -> Result<(), AbiMismatch> {
+    let (f, l) = (c.functions, &c.layout.frame);
+    const S: &str = "AVFrame";
+    // SAFETY: writes of the audio description at the offsets under test; FFmpeg sizes the
+    // buffer from them.
+    unsafe {
+        l.nb_samples.write(frame, 1000);
+        l.format.write(frame, sample_format(f, c"s16"));
+        l.sample_rate.write(frame, 48_000);
+        match (l.ch_layout, f.av_channel_layout_default) {
+            (Some(ch_layout), Some(set_default)) => {
+                set_default(ch_layout.address(frame) as *mut c_void, 2);
+                let written: ChannelLayout = ch_layout.read(frame);
+                c.expect(S, "ch_layout.nb_channels", 2, written.nb_channels)?;
+            }
+            _ => {
+                let (Some(channels), Some(layout)) = (l.channels, l.channel_layout) else {
+                    return c.expect(S, "channels", "a channel field", "none").map(drop);
+                };
+                channels.write(frame, 2);
+                layout.write(frame, 3); // AV_CH_LAYOUT_STEREO
+            }
+        }
+        c.expect(
+            S,
+            "(get_buffer: audio)",
+            0,
+            (f.av_frame_get_buffer)(frame, 0),
+        )?;
+        let linesize = l.linesize.read(frame)[0];
+        c.expect_that(
+            S,
+            "nb_samples",
+            linesize >= 1000 * 2 * 2,
+            "room for 1000 stereo s16 samples",
+        )?;
+        c.expect_that(S, "data", !l.data.read(frame)[0].is_null(), "a buffer")?;
+    }
+    Ok(())
+}
+
+/// # Safety
+///
+/// See [`check`].
+unsafe fn packet(c: &mut Checker) -> Result<(), AbiMismatch> {
+    let (f, l) = (c.functions, &c.layout.packet);
+    const S: &str = "AVPacket";
+    // SAFETY: allocates a packet with defaults.
+    let mut packet = unsafe { (f.av_packet_alloc)() };
+    c.allocated(S, packet)?;
+    let result = (|| {
+        // SAFETY: reads of the live packet, then FFmpeg gives it a payload.
+        unsafe {
+            c.expect(S, "pts", NOPTS, l.pts.read(packet))?;
+            c.expect(S, "dts", NOPTS, l.dts.read(packet))?;
+            c.expect(S, "pos", -1, l.pos.read(packet))?;
+            c.expect(S, "size", 0, l.size.read(packet))?;
+            c.expect(S, "duration", 0, l.duration.read(packet))?;
+            c.expect(S, "stream_index", 0, l.stream_index.read(packet))?;
+            if let Some(time_base) = l.time_base {
+                c.expect(S, "time_base", UNSET, time_base.read(packet))?;
+            }
+            c.expect(S, "(new_packet)", 0, (f.av_new_packet)(packet, 100))?;
+            c.expect(S, "size", 100, l.size.read(packet))?;
+            c.expect_that(S, "data", !l.data.read(packet).is_null(), "a payload")?;
+            c.expect_that(S, "buf", !l.buf.read(packet).is_null(), "a buffer")?;
+            c.expect(S, "pts", NOPTS, l.pts.read(packet))?;
+        }
+        Ok(())
+    })();
+    // SAFETY: allocated above.
+    unsafe { (f.av_packet_free)(&mut packet) };
+    result
+}
+
+/// # Safety
+///
+/// See [`check`].
+unsafe fn io_context(c: &mut Checker) -> Result<(), AbiMismatch> {
+    let (f, l) = (c.functions, &c.layout.io_context);
+    const S: &str = "AVIOContext";
+    const SIZE: c_int = 4096;
+    // SAFETY: a buffer from FFmpeg's allocator, handed to a write context with no callbacks
+    // that is never used for I/O; the opaque pointer is only compared.
+    unsafe {
+        let buffer = (f.av_malloc)(SIZE as usize) as *mut u8;
+        c.allocated(S, buffer as *mut c_void)?;
+        let marker = buffer as *mut c_void;
+        let null = std::ptr::null();
+        let mut io = (f.avio_alloc_context)(buffer, SIZE, 1, marker, null, null, null);
+        if io.is_null() {
+            (f.av_free)(buffer as *mut c_void);
+            return c.allocated(S, io);
+        }
+        let result = (|| {
+            c.expect_that(S, "buffer", l.buffer.read(io) == buffer, "our buffer")?;
+            c.expect(S, "buffer_size", SIZE, l.buffer_size.read(io))?;
+            c.expect_that(S, "buf_ptr", l.buf_ptr.read(io) == buffer, "our buffer")?;
+            c.expect_that(
+                S,
+                "buf_end",
+                l.buf_end.read(io) == buffer.add(SIZE as usize),
+                "its end",
+            )?;
+            c.expect_that(S, "opaque", l.opaque.read(io) == marker, "our opaque")?;
+            c.expect(S, "write_flag", 1, l.write_flag.read(io))?;
+            c.expect(S, "pos", 0, l.pos.read(io))?;
+            c.expect(S, "eof_reached", 0, l.eof_reached.read(io))?;
+            c.expect(S, "error", 0, l.error.read(io))
+        })();
+        // The context does not own its buffer: free what it holds now, then the context.
+        (f.av_free)(l.buffer.read(io) as *mut c_void);
+        (f.avio_context_free)(&mut io);
+        result
+    }
+}
+
+/// The enum values the crate uses as constants are FFmpeg's.
+///
+/// # Safety
+///
+/// See [`check`].
+unsafe fn constants(c: &mut Checker) -> Result<(), AbiMismatch> {
+    let f = c.functions;
+    for (value, letter) in constants::PICTURE_TYPES {
+        // SAFETY: a lookup in a static table; unknown values give '?'.
+        let found = unsafe { (f.av_get_picture_type_char)(value as c_int) } as u8;
+        c.expect(
+            "AVPictureType",
+            "(value)",
+            char::from(letter),
+            char::from(found),
+        )?;
+    }
+    let media = [
+        (constants::MEDIA_TYPE_VIDEO, "video"),
+        (constants::MEDIA_TYPE_AUDIO, "audio"),
+        (constants::MEDIA_TYPE_DATA, "data"),
+        (constants::MEDIA_TYPE_SUBTITLE, "subtitle"),
+        (constants::MEDIA_TYPE_ATTACHMENT, "attachment"),
+    ];
+    for (value, name) in media {
+        // SAFETY: a lookup in a static table; the answer is NULL or a static string.
+        let found = unsafe { crate::loader::c_text((f.av_get_media_type_string)(value)) };
+        c.expect("AVMediaType", "(value)", name, found.as_str())?;
+    }
+    Ok(())
+}
+
+fn pixel_format(f: &Functions, name: &CStr) -> c_int {
+    // SAFETY: looks a name up in FFmpeg's static table.
+    unsafe { (f.av_get_pix_fmt)(name.as_ptr()) }
+}
+
+fn sample_format(f: &Functions, name: &CStr) -> c_int {
+    // SAFETY: looks a name up in FFmpeg's static table.
+    unsafe { (f.av_get_sample_fmt)(name.as_ptr()) }
+}

@@ -1,0 +1,484 @@
+//! Where each field the crate uses sits, per release family: one [`Layout`] per libavcodec
+//! major, built from the generated `#[repr(C)]` structs with `offset_of!`. A field a family
+//! lacks is `None`; the accessors in `abi` emulate it or answer `None`.
+#![allow(dead_code)] // every field is proven at load; the safe API reads them as it grows
+
+use std::ffi::{c_char, c_int, c_uint, c_void};
+
+use semver::Version;
+
+use super::field::{ChannelLayout, Field, Rational};
+use super::generated::{v58, v59, v60, v61, v62, v63};
+use crate::loader::version::Library;
+
+/// `Field::at` with a witness the compiler type-checks against the generated struct.
+macro_rules! field {
+    ($m:ident :: $s:ident . $f:ident) => {
+        Field::at(core::mem::offset_of!($m::$s, $f), |s: &$m::$s| &s.$f)
+    };
+    ($m:ident :: $s:ident . $f:ident as same) => {
+        Field::same_layout(core::mem::offset_of!($m::$s, $f))
+    };
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct FrameLayout {
+    pub data: Field<[*mut u8; 8]>,
+    pub linesize: Field<[c_int; 8]>,
+    pub extended_data: Field<*mut *mut u8>,
+    pub buf: Field<[*mut c_void; 8]>,
+    pub width: Field<c_int>,
+    pub height: Field<c_int>,
+    pub nb_samples: Field<c_int>,
+    pub format: Field<c_int>,
+    pub pict_type: Field<u32>,
+    pub sample_aspect_ratio: Field<Rational>,
+    pub pts: Field<i64>,
+    pub pkt_dts: Field<i64>,
+    pub best_effort_timestamp: Field<i64>,
+    pub flags: Field<c_int>,
+    pub sample_rate: Field<c_int>,
+    pub repeat_pict: Field<c_int>,
+    pub color_range: Field<u32>,
+    pub color_primaries: Field<u32>,
+    pub color_trc: Field<u32>,
+    pub colorspace: Field<u32>,
+    /// Gone with libavutil 60 (8.0): the key flag lives in `flags` since libavutil 58.
+    pub key_frame: Option<Field<c_int>>,
+    /// Gone with libavutil 60: `flags` carries them.
+    pub interlaced_frame: Option<Field<c_int>>,
+    pub top_field_first: Option<Field<c_int>>,
+    /// Since libavutil 57.10 (5.0).
+    pub time_base: Option<Field<Rational>>,
+    /// `duration` since libavutil 57.30 (6.0); before, `pkt_duration`, with the same meaning.
+    pub duration: Option<Field<i64>>,
+    /// The legacy channel fields, until libavutil 59 (7.0).
+    pub channels: Option<Field<c_int>>,
+    pub channel_layout: Option<Field<u64>>,
+    /// Since libavutil 57.24 (5.1).
+    pub ch_layout: Option<Field<ChannelLayout>>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct PacketLayout {
+    pub buf: Field<*mut c_void>,
+    pub pts: Field<i64>,
+    pub dts: Field<i64>,
+    pub data: Field<*mut u8>,
+    pub size: Field<c_int>,
+    pub stream_index: Field<c_int>,
+    pub flags: Field<c_int>,
+    pub duration: Field<i64>,
+    pub pos: Field<i64>,
+    /// Since libavcodec 59.4 (5.0).
+    pub time_base: Option<Field<Rational>>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CodecContextLayout {
+    pub av_class: Field<*const c_void>,
+    pub codec_type: Field<c_int>,
+    pub codec_id: Field<u32>,
+    pub bit_rate: Field<i64>,
+    pub flags: Field<c_int>,
+    pub flags2: Field<c_int>,
+    pub time_base: Field<Rational>,
+    pub pkt_timebase: Field<Rational>,
+    pub framerate: Field<Rational>,
+    pub width: Field<c_int>,
+    pub height: Field<c_int>,
+    pub pix_fmt: Field<c_int>,
+    pub sample_rate: Field<c_int>,
+    pub sample_fmt: Field<c_int>,
+    pub frame_size: Field<c_int>,
+    pub thread_count: Field<c_int>,
+    pub thread_type: Field<c_int>,
+    pub skip_frame: Field<c_int>,
+    pub gop_size: Field<c_int>,
+    pub max_b_frames: Field<c_int>,
+    pub sample_aspect_ratio: Field<Rational>,
+    pub extradata: Field<*mut u8>,
+    pub extradata_size: Field<c_int>,
+    pub channels: Option<Field<c_int>>,
+    pub channel_layout: Option<Field<u64>>,
+    /// Since libavcodec 59.24 (5.1).
+    pub ch_layout: Option<Field<ChannelLayout>>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CodecParametersLayout {
+    pub codec_type: Field<c_int>,
+    pub codec_id: Field<u32>,
+    pub codec_tag: Field<u32>,
+    pub extradata: Field<*mut u8>,
+    pub extradata_size: Field<c_int>,
+    pub format: Field<c_int>,
+    pub bit_rate: Field<i64>,
+    pub profile: Field<c_int>,
+    pub level: Field<c_int>,
+    pub width: Field<c_int>,
+    pub height: Field<c_int>,
+    pub sample_aspect_ratio: Field<Rational>,
+    pub sample_rate: Field<c_int>,
+    pub frame_size: Field<c_int>,
+    /// Since libavcodec 60.11 (6.1).
+    pub framerate: Option<Field<Rational>>,
+    pub channels: Option<Field<c_int>>,
+    pub channel_layout: Option<Field<u64>>,
+    /// Since libavcodec 59.24 (5.1).
+    pub ch_layout: Option<Field<ChannelLayout>>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct StreamLayout {
+    pub index: Field<c_int>,
+    pub id: Field<c_int>,
+    pub codecpar: Field<*mut c_void>,
+    pub time_base: Field<Rational>,
+    pub start_time: Field<i64>,
+    pub duration: Field<i64>,
+    pub nb_frames: Field<i64>,
+    pub disposition: Field<c_int>,
+    pub discard: Field<c_int>,
+    pub sample_aspect_ratio: Field<Rational>,
+    pub metadata: Field<*mut c_void>,
+    pub avg_frame_rate: Field<Rational>,
+    pub r_frame_rate: Field<Rational>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct FormatContextLayout {
+    pub av_class: Field<*const c_void>,
+    pub iformat: Field<*const c_void>,
+    pub oformat: Field<*const c_void>,
+    pub pb: Field<*mut c_void>,
+    pub ctx_flags: Field<c_int>,
+    pub nb_streams: Field<c_uint>,
+    pub streams: Field<*mut *mut c_void>,
+    pub url: Field<*mut c_char>,
+    pub start_time: Field<i64>,
+    pub duration: Field<i64>,
+    pub bit_rate: Field<i64>,
+    pub packet_size: Field<c_uint>,
+    pub max_delay: Field<c_int>,
+    pub flags: Field<c_int>,
+    pub probesize: Field<i64>,
+    pub max_analyze_duration: Field<i64>,
+    pub metadata: Field<*mut c_void>,
+    pub nb_chapters: Field<c_uint>,
+    pub chapters: Field<*mut *mut c_void>,
+    pub opaque: Field<*mut c_void>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct IoContextLayout {
+    pub buffer: Field<*mut u8>,
+    pub buffer_size: Field<c_int>,
+    pub buf_ptr: Field<*mut u8>,
+    pub buf_end: Field<*mut u8>,
+    pub opaque: Field<*mut c_void>,
+    pub pos: Field<i64>,
+    pub eof_reached: Field<c_int>,
+    pub write_flag: Field<c_int>,
+    pub error: Field<c_int>,
+    pub seekable: Field<c_int>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct OptionLayout {
+    pub name: Field<*const c_char>,
+    pub offset: Field<c_int>,
+}
+
+/// Every layout of one family, for the versions actually loaded.
+#[derive(Debug, Clone)]
+pub(crate) struct Layout {
+    pub frame: FrameLayout,
+    pub packet: PacketLayout,
+    pub codec_context: CodecContextLayout,
+    pub codec_parameters: CodecParametersLayout,
+    pub stream: StreamLayout,
+    pub format_context: FormatContextLayout,
+    pub io_context: IoContextLayout,
+    pub option: OptionLayout,
+}
+
+/// The fields every family 4.x–9.x has, with their optional ones unset.
+macro_rules! common {
+    ($m:ident) => {
+        Layout {
+            frame: FrameLayout {
+                data: field!($m::AVFrame.data),
+                linesize: field!($m::AVFrame.linesize),
+                extended_data: field!($m::AVFrame.extended_data),
+                buf: field!($m::AVFrame.buf as same),
+                width: field!($m::AVFrame.width),
+                height: field!($m::AVFrame.height),
+                nb_samples: field!($m::AVFrame.nb_samples),
+                format: field!($m::AVFrame.format),
+                pict_type: field!($m::AVFrame.pict_type),
+                sample_aspect_ratio: field!($m::AVFrame.sample_aspect_ratio as same),
+                pts: field!($m::AVFrame.pts),
+                pkt_dts: field!($m::AVFrame.pkt_dts),
+                best_effort_timestamp: field!($m::AVFrame.best_effort_timestamp),
+                flags: field!($m::AVFrame.flags),
+                sample_rate: field!($m::AVFrame.sample_rate),
+                repeat_pict: field!($m::AVFrame.repeat_pict),
+                color_range: field!($m::AVFrame.color_range),
+                color_primaries: field!($m::AVFrame.color_primaries),
+                color_trc: field!($m::AVFrame.color_trc),
+                colorspace: field!($m::AVFrame.colorspace),
+                key_frame: None,
+                interlaced_frame: None,
+                top_field_first: None,
+                time_base: None,
+                duration: None,
+                channels: None,
+                channel_layout: None,
+                ch_layout: None,
+            },
+            packet: PacketLayout {
+                buf: field!($m::AVPacket.buf as same),
+                pts: field!($m::AVPacket.pts),
+                dts: field!($m::AVPacket.dts),
+                data: field!($m::AVPacket.data),
+                size: field!($m::AVPacket.size),
+                stream_index: field!($m::AVPacket.stream_index),
+                flags: field!($m::AVPacket.flags),
+                duration: field!($m::AVPacket.duration),
+                pos: field!($m::AVPacket.pos),
+                time_base: None,
+            },
+            codec_context: CodecContextLayout {
+                av_class: field!($m::AVCodecContext.av_class as same),
+                codec_type: field!($m::AVCodecContext.codec_type),
+                codec_id: field!($m::AVCodecContext.codec_id),
+                bit_rate: field!($m::AVCodecContext.bit_rate),
+                flags: field!($m::AVCodecContext.flags),
+                flags2: field!($m::AVCodecContext.flags2),
+                time_base: field!($m::AVCodecContext.time_base as same),
+                pkt_timebase: field!($m::AVCodecContext.pkt_timebase as same),
+                framerate: field!($m::AVCodecContext.framerate as same),
+                width: field!($m::AVCodecContext.width),
+                height: field!($m::AVCodecContext.height),
+                pix_fmt: field!($m::AVCodecContext.pix_fmt),
+                sample_rate: field!($m::AVCodecContext.sample_rate),
+                sample_fmt: field!($m::AVCodecContext.sample_fmt),
+                frame_size: field!($m::AVCodecContext.frame_size),
+                thread_count: field!($m::AVCodecContext.thread_count),
+                thread_type: field!($m::AVCodecContext.thread_type),
+                skip_frame: field!($m::AVCodecContext.skip_frame),
+                gop_size: field!($m::AVCodecContext.gop_size),
+                max_b_frames: field!($m::AVCodecContext.max_b_frames),
+                sample_aspect_ratio: field!($m::AVCodecContext.sample_aspect_ratio as same),
+                extradata: field!($m::AVCodecContext.extradata),
+                extradata_size: field!($m::AVCodecContext.extradata_size),
+                channels: None,
+                channel_layout: None,
+                ch_layout: None,
+            },
+            codec_parameters: CodecParametersLayout {
+                codec_type: field!($m::AVCodecParameters.codec_type),
+                codec_id: field!($m::AVCodecParameters.codec_id),
+                codec_tag: field!($m::AVCodecParameters.codec_tag),
+                extradata: field!($m::AVCodecParameters.extradata),
+                extradata_size: field!($m::AVCodecParameters.extradata_size),
+                format: field!($m::AVCodecParameters.format),
+                bit_rate: field!($m::AVCodecParameters.bit_rate),
+                profile: field!($m::AVCodecParameters.profile),
+                level: field!($m::AVCodecParameters.level),
+                width: field!($m::AVCodecParameters.width),
+                height: field!($m::AVCodecParameters.height),
+                sample_aspect_ratio: field!($m::AVCodecParameters.sample_aspect_ratio as same),
+                sample_rate: field!($m::AVCodecParameters.sample_rate),
+                frame_size: field!($m::AVCodecParameters.frame_size),
+                framerate: None,
+                channels: None,
+                channel_layout: None,
+                ch_layout: None,
+            },
+            stream: StreamLayout {
+                index: field!($m::AVStream.index),
+                id: field!($m::AVStream.id),
+                codecpar: field!($m::AVStream.codecpar as same),
+                time_base: field!($m::AVStream.time_base as same),
+                start_time: field!($m::AVStream.start_time),
+                duration: field!($m::AVStream.duration),
+                nb_frames: field!($m::AVStream.nb_frames),
+                disposition: field!($m::AVStream.disposition),
+                discard: field!($m::AVStream.discard),
+                sample_aspect_ratio: field!($m::AVStream.sample_aspect_ratio as same),
+                metadata: field!($m::AVStream.metadata as same),
+                avg_frame_rate: field!($m::AVStream.avg_frame_rate as same),
+                r_frame_rate: field!($m::AVStream.r_frame_rate as same),
+            },
+            format_context: FormatContextLayout {
+                av_class: field!($m::AVFormatContext.av_class as same),
+                iformat: field!($m::AVFormatContext.iformat as same),
+                oformat: field!($m::AVFormatContext.oformat as same),
+                pb: field!($m::AVFormatContext.pb as same),
+                ctx_flags: field!($m::AVFormatContext.ctx_flags),
+                nb_streams: field!($m::AVFormatContext.nb_streams),
+                streams: field!($m::AVFormatContext.streams as same),
+                url: field!($m::AVFormatContext.url),
+                start_time: field!($m::AVFormatContext.start_time),
+                duration: field!($m::AVFormatContext.duration),
+                bit_rate: field!($m::AVFormatContext.bit_rate),
+                packet_size: field!($m::AVFormatContext.packet_size),
+                max_delay: field!($m::AVFormatContext.max_delay),
+                flags: field!($m::AVFormatContext.flags),
+                probesize: field!($m::AVFormatContext.probesize),
+                max_analyze_duration: field!($m::AVFormatContext.max_analyze_duration),
+                metadata: field!($m::AVFormatContext.metadata as same),
+                nb_chapters: field!($m::AVFormatContext.nb_chapters),
+                chapters: field!($m::AVFormatContext.chapters as same),
+                opaque: field!($m::AVFormatContext.opaque),
+            },
+            io_context: IoContextLayout {
+                buffer: field!($m::AVIOContext.buffer),
+                buffer_size: field!($m::AVIOContext.buffer_size),
+                buf_ptr: field!($m::AVIOContext.buf_ptr),
+                buf_end: field!($m::AVIOContext.buf_end),
+                opaque: field!($m::AVIOContext.opaque),
+                pos: field!($m::AVIOContext.pos),
+                eof_reached: field!($m::AVIOContext.eof_reached),
+                write_flag: field!($m::AVIOContext.write_flag),
+                error: field!($m::AVIOContext.error),
+                seekable: field!($m::AVIOContext.seekable),
+            },
+            option: OptionLayout {
+                name: field!($m::AVOption.name),
+                offset: field!($m::AVOption.offset),
+            },
+        }
+    };
+}
+
+/// The legacy channel fields of families 4.x to 6.x.
+macro_rules! legacy_channels {
+    ($m:ident, $layout:ident) => {
+        $layout.frame.channels = Some(field!($m::AVFrame.channels));
+        $layout.frame.channel_layout = Some(field!($m::AVFrame.channel_layout));
+        $layout.codec_context.channels = Some(field!($m::AVCodecContext.channels));
+        $layout.codec_context.channel_layout = Some(field!($m::AVCodecContext.channel_layout));
+        $layout.codec_parameters.channels = Some(field!($m::AVCodecParameters.channels));
+        $layout.codec_parameters.channel_layout =
+            Some(field!($m::AVCodecParameters.channel_layout));
+    };
+}
+
+/// `AVChannelLayout` fields of families 5.x to 9.x.
+macro_rules! channel_layouts {
+    ($m:ident, $layout:ident) => {
+        $layout.frame.ch_layout = Some(field!($m::AVFrame.ch_layout as same));
+        $layout.codec_context.ch_layout = Some(field!($m::AVCodecContext.ch_layout as same));
+        $layout.codec_parameters.ch_layout = Some(field!($m::AVCodecParameters.ch_layout as same));
+    };
+}
+
+/// Fields of families 4.x to 7.x that 8.x folded into `AVFrame.flags`.
+macro_rules! frame_flag_fields {
+    ($m:ident, $layout:ident) => {
+        $layout.frame.key_frame = Some(field!($m::AVFrame.key_frame));
+        $layout.frame.interlaced_frame = Some(field!($m::AVFrame.interlaced_frame));
+        $layout.frame.top_field_first = Some(field!($m::AVFrame.top_field_first));
+    };
+}
+
+/// Time bases carried by frames and packets, families 5.x to 9.x.
+macro_rules! time_bases {
+    ($m:ident, $layout:ident) => {
+        $layout.frame.time_base = Some(field!($m::AVFrame.time_base as same));
+        $layout.packet.time_base = Some(field!($m::AVPacket.time_base as same));
+    };
+}
+
+fn family_58() -> Layout {
+    let mut layout = common!(v58);
+    legacy_channels!(v58, layout);
+    frame_flag_fields!(v58, layout);
+    layout.frame.duration = Some(field!(v58::AVFrame.pkt_duration));
+    layout
+}
+
+fn family_59() -> Layout {
+    let mut layout = common!(v59);
+    legacy_channels!(v59, layout);
+    channel_layouts!(v59, layout);
+    frame_flag_fields!(v59, layout);
+    time_bases!(v59, layout);
+    layout.frame.duration = Some(field!(v59::AVFrame.pkt_duration));
+    layout
+}
+
+fn family_60() -> Layout {
+    let mut layout = common!(v60);
+    legacy_channels!(v60, layout);
+    channel_layouts!(v60, layout);
+    frame_flag_fields!(v60, layout);
+    time_bases!(v60, layout);
+    layout.frame.duration = Some(field!(v60::AVFrame.duration));
+    layout.codec_parameters.framerate = Some(field!(v60::AVCodecParameters.framerate as same));
+    layout
+}
+
+fn family_61() -> Layout {
+    let mut layout = common!(v61);
+    channel_layouts!(v61, layout);
+    frame_flag_fields!(v61, layout);
+    time_bases!(v61, layout);
+    layout.frame.duration = Some(field!(v61::AVFrame.duration));
+    layout.codec_parameters.framerate = Some(field!(v61::AVCodecParameters.framerate as same));
+    layout
+}
+
+fn family_62() -> Layout {
+    let mut layout = common!(v62);
+    channel_layouts!(v62, layout);
+    time_bases!(v62, layout);
+    layout.frame.duration = Some(field!(v62::AVFrame.duration));
+    layout.codec_parameters.framerate = Some(field!(v62::AVCodecParameters.framerate as same));
+    layout
+}
+
+fn family_63() -> Layout {
+    let mut layout = common!(v63);
+    channel_layouts!(v63, layout);
+    time_bases!(v63, layout);
+    layout.frame.duration = Some(field!(v63::AVFrame.duration));
+    layout.codec_parameters.framerate = Some(field!(v63::AVCodecParameters.framerate as same));
+    layout
+}
+
+/// Fields appended within a family after its first release: (library, major, minor since).
+fn appended_since(versions: &[Version; 5], library: Library, major: u64, minor: u64) -> bool {
+    let version = &versions[library.index()];
+    version.major != major || version.minor >= minor
+}
+
+impl Layout {
+    /// The layout of the family of `versions` (by [`Library::ALL`]), without the fields the
+    /// loaded minor versions do not have yet. `None` for an unsupported family.
+    pub(crate) fn for_versions(versions: &[Version; 5]) -> Option<Layout> {
+        let mut layout = match versions[Library::AvCodec.index()].major {
+            58 => family_58(),
+            59 => family_59(),
+            60 => family_60(),
+            61 => family_61(),
+            62 => family_62(),
+            63 => family_63(),
+            _ => return None,
+        };
+        if !appended_since(versions, Library::AvUtil, 57, 24) {
+            layout.frame.ch_layout = None;
+        }
+        if !appended_since(versions, Library::AvCodec, 59, 24) {
+            layout.codec_context.ch_layout = None;
+            layout.codec_parameters.ch_layout = None;
+        }
+        if !appended_since(versions, Library::AvCodec, 60, 11) {
+            layout.codec_parameters.framerate = None;
+        }
+        Some(layout)
+    }
+}
