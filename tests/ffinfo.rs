@@ -37,6 +37,8 @@ fn the_environment_variable_is_searched_first() {
     assert_eq!(info["source"], "environment");
     assert_eq!(info["libavcodec"], build.avcodec.to_string());
     assert_eq!(info["versioned_symbols"], true);
+    assert_eq!(info["abi_check"], "passed");
+    assert!(info["abi_facts_checked"].as_u64().is_some_and(|n| n >= 90));
     assert!(info["ffmpeg"].as_str().is_some_and(|s| !s.is_empty()));
     let libraries = info["libraries"].as_object().unwrap();
     assert_eq!(libraries.len(), 5);

@@ -48,6 +48,13 @@ fn loads_from_its_directory_with_true_versions() {
 }
 
 #[test]
+fn the_abi_self_check_proved_the_layouts() {
+    let ffmpeg = common::under_test().load();
+    // Option offsets, defaults, FFmpeg-filled fields and enum values: at least 90 facts.
+    assert!(ffmpeg.abi_facts_checked() >= 90, "{}", ffmpeg.abi_facts_checked());
+}
+
+#[test]
 fn every_real_build_pins_symbols_to_its_version_nodes() {
     let ffmpeg = common::under_test().load();
     assert!(ffmpeg.versioned_symbols());

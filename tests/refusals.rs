@@ -226,3 +226,22 @@ fn after_refusals_a_good_build_still_loads() {
     let ffmpeg = unsafe { Discovery::empty().path(&fake).path(&good.dir).load() }.unwrap();
     assert_eq!(ffmpeg.library(Library::AvCodec).version(), &good.avcodec);
 }
+
+#[test]
+fn a_library_whose_option_offsets_disagree_fails_the_abi_self_check() {
+    let mut set = FakeSet::like_7_1();
+    set.option_offset = Some(4242);
+    let error = load(&set.build(&common::scratch_dir("abi")));
+    match only_refusal(&error) {
+        Refusal::AbiMismatch { structure, field, expected, found } => {
+            assert_eq!((*structure, *field), ("AVCodecContext", "b"));
+            assert_eq!(found, "4242");
+            assert_ne!(expected, "4242");
+            let text = error.report().to_string();
+            assert!(text.contains("ABI self-check failed: AVCodecContext.b"), "{text}");
+        }
+        _ => unexpected(&error),
+    }
+    // It ranks above every other refusal: everything else about the library was right.
+    assert_eq!(error.attempts()[0].refusal().rank(), 6);
+}
