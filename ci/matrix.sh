@@ -3,8 +3,9 @@
 #
 #   bash ci/matrix.sh [NAME ...]      (all ten builds when no name is given)
 #
-# Provisions the builds (ci/provision.sh, cached outside the repository), compiles the tests
-# once, then runs every test binary against each build. FFmpeg 9.0 needs a newer C library than
+# Provisions the builds (ci/provision.sh, cached outside the repository), checks that the
+# committed ABI layouts regenerate from the headers Debian gives (ci/regenerate-abi.sh --check),
+# compiles the tests once, then runs every test binary against each build. FFmpeg 9.0 needs a newer C library than
 # the host's: its run goes through its own dynamic loader, `ld-linux-x86-64.so.2 --library-path`.
 # Exits non-zero when any build fails.
 set -euo pipefail
@@ -30,6 +31,16 @@ while IFS=$'\t' read -r name dir; do
     printf '%s\t%s\t%s\n' "$name" "$dir" "$version" >> "$matrix_file"
 done <<< "$provisioned"
 
+total_passed=0
+total_failed=0
+echo "== ABI layouts: regenerating from Debian's headers" >&2
+if regeneration=$(bash ci/regenerate-abi.sh --check); then
+    total_passed=1
+else
+    regeneration="ABI layouts: regeneration does NOT reproduce the committed files (see above)"
+    total_failed=1
+fi
+
 echo "== building tests ($profile)" >&2
 cargo_profile=(--profile "$profile")
 [ "$profile" = dev ] && cargo_profile=()
@@ -50,8 +61,6 @@ if [ -z "$binaries" ]; then
 fi
 
 results=()
-total_passed=0
-total_failed=0
 logs="$cache/logs"
 mkdir -p "$logs"
 while IFS=$'\t' read -r name dir version; do
@@ -109,6 +118,8 @@ while IFS=$'\t' read -r name dir version; do
     results+=("$(printf '| %-6s | %-11s | %6s | %6s | %-4s |' "$name" "$version" "$passed" "$failed" "$status")")
 done < "$matrix_file"
 
+echo
+echo "$regeneration"
 echo
 echo "| FFmpeg | libavcodec  | passed | failed | ok   |"
 echo "|--------|-------------|--------|--------|------|"
