@@ -51,7 +51,11 @@ fn loads_from_its_directory_with_true_versions() {
 fn the_abi_self_check_proved_the_layouts() {
     let ffmpeg = common::under_test().load();
     // Option offsets, defaults, FFmpeg-filled fields and enum values: at least 90 facts.
-    assert!(ffmpeg.abi_facts_checked() >= 90, "{}", ffmpeg.abi_facts_checked());
+    assert!(
+        ffmpeg.abi_facts_checked() >= 90,
+        "{}",
+        ffmpeg.abi_facts_checked()
+    );
 }
 
 #[test]

@@ -233,12 +233,20 @@ fn a_library_whose_option_offsets_disagree_fails_the_abi_self_check() {
     set.option_offset = Some(4242);
     let error = load(&set.build(&common::scratch_dir("abi")));
     match only_refusal(&error) {
-        Refusal::AbiMismatch { structure, field, expected, found } => {
+        Refusal::AbiMismatch {
+            structure,
+            field,
+            expected,
+            found,
+        } => {
             assert_eq!((*structure, *field), ("AVCodecContext", "b"));
             assert_eq!(found, "4242");
             assert_ne!(expected, "4242");
             let text = error.report().to_string();
-            assert!(text.contains("ABI self-check failed: AVCodecContext.b"), "{text}");
+            assert!(
+                text.contains("ABI self-check failed: AVCodecContext.b"),
+                "{text}"
+            );
         }
         _ => unexpected(&error),
     }

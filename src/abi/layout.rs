@@ -7,6 +7,7 @@ use std::ffi::{c_char, c_int, c_uint, c_void};
 
 use semver::Version;
 
+use super::constants::{FRAME_FLAG_INTERLACED, FRAME_FLAG_KEY, FRAME_FLAG_TOP_FIELD_FIRST};
 use super::field::{ChannelLayout, Field, Rational};
 use super::generated::{v58, v59, v60, v61, v62, v63};
 use crate::loader::version::Library;
@@ -480,5 +481,159 @@ impl Layout {
             layout.codec_parameters.framerate = None;
         }
         Some(layout)
+    }
+}
+
+impl FrameLayout {
+    /// A key frame: `key_frame` where the family has it, else `AV_FRAME_FLAG_KEY` in `flags`.
+    ///
+    /// # Safety
+    ///
+    /// `frame` points to a live AVFrame of this layout's family.
+    pub(crate) unsafe fn is_key(&self, frame: *const c_void) -> bool {
+        // SAFETY: per the contract.
+        unsafe { self.flag_or_field(frame, self.key_frame, FRAME_FLAG_KEY) }
+    }
+
+    /// Interlaced: `interlaced_frame`, or `AV_FRAME_FLAG_INTERLACED`.
+    ///
+    /// # Safety
+    ///
+    /// As for [`FrameLayout::is_key`].
+    pub(crate) unsafe fn is_interlaced(&self, frame: *const c_void) -> bool {
+        // SAFETY: per the contract.
+        unsafe { self.flag_or_field(frame, self.interlaced_frame, FRAME_FLAG_INTERLACED) }
+    }
+
+    /// Top field first: `top_field_first`, or `AV_FRAME_FLAG_TOP_FIELD_FIRST`.
+    ///
+    /// # Safety
+    ///
+    /// As for [`FrameLayout::is_key`].
+    pub(crate) unsafe fn top_field_first(&self, frame: *const c_void) -> bool {
+        // SAFETY: per the contract.
+        unsafe { self.flag_or_field(frame, self.top_field_first, FRAME_FLAG_TOP_FIELD_FIRST) }
+    }
+
+    /// The audio channel count: from `ch_layout` where the family has it, else `channels`.
+    ///
+    /// # Safety
+    ///
+    /// As for [`FrameLayout::is_key`].
+    pub(crate) unsafe fn channel_count(&self, frame: *const c_void) -> Option<c_int> {
+        // SAFETY: per the contract.
+        unsafe {
+            match (self.ch_layout, self.channels) {
+                (Some(layout), _) => Some(layout.read(frame).nb_channels),
+                (None, Some(channels)) => Some(channels.read(frame)),
+                (None, None) => None,
+            }
+        }
+    }
+
+    /// # Safety
+    ///
+    /// As for [`FrameLayout::is_key`].
+    unsafe fn flag_or_field(
+        &self,
+        frame: *const c_void,
+        field: Option<Field<c_int>>,
+        flag: c_int,
+    ) -> bool {
+        // SAFETY: per the contract.
+        unsafe {
+            match field {
+                // Families that have the field set it (and, from 6.1, the flag too).
+                Some(field) => field.read(frame) != 0,
+                None => self.flags.read(frame) & flag != 0,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn versions(avutil: (u64, u64), avcodec: (u64, u64)) -> [Version; 5] {
+        let mut versions = std::array::from_fn(|_| Version::new(0, 0, 100));
+        versions[Library::AvUtil.index()] = Version::new(avutil.0, avutil.1, 100);
+        versions[Library::AvCodec.index()] = Version::new(avcodec.0, avcodec.1, 100);
+        versions
+    }
+
+    #[test]
+    fn the_key_flag_comes_from_the_field_or_from_flags() {
+        // 7.x still has `key_frame`.
+        let layout = Layout::for_versions(&versions((59, 39), (61, 19)))
+            .unwrap()
+            .frame;
+        // SAFETY: an all-zero AVFrame of family 61 is a valid value of the generated struct.
+        let mut frame: v61::AVFrame = unsafe { std::mem::zeroed() };
+        let base = &raw mut frame as *mut c_void;
+        // SAFETY: `base` is that frame.
+        unsafe {
+            assert!(!layout.is_key(base));
+            layout.key_frame.unwrap().write(base, 1);
+            assert!(layout.is_key(base));
+        }
+        // 8.x has only the flag.
+        let layout = Layout::for_versions(&versions((60, 8), (62, 11)))
+            .unwrap()
+            .frame;
+        assert!(layout.key_frame.is_none() && layout.interlaced_frame.is_none());
+        // SAFETY: as above, for family 62.
+        let mut frame: v62::AVFrame = unsafe { std::mem::zeroed() };
+        let base = &raw mut frame as *mut c_void;
+        // SAFETY: `base` is that frame.
+        unsafe {
+            assert!(!layout.is_key(base) && !layout.is_interlaced(base));
+            frame.flags = FRAME_FLAG_KEY | FRAME_FLAG_INTERLACED;
+            assert!(
+                layout.is_key(base) && layout.is_interlaced(base) && !layout.top_field_first(base)
+            );
+        }
+    }
+
+    #[test]
+    fn channel_counts_come_from_ch_layout_or_the_legacy_field() {
+        let legacy = Layout::for_versions(&versions((56, 22), (58, 35)))
+            .unwrap()
+            .frame;
+        assert!(legacy.ch_layout.is_none());
+        // SAFETY: all-zero generated frames are valid values.
+        let mut frame: v58::AVFrame = unsafe { std::mem::zeroed() };
+        frame.channels = 6;
+        // SAFETY: the pointer is that frame.
+        assert_eq!(
+            unsafe { legacy.channel_count(&raw const frame as *const c_void) },
+            Some(6)
+        );
+        let modern = Layout::for_versions(&versions((59, 39), (61, 19)))
+            .unwrap()
+            .frame;
+        // SAFETY: as above.
+        let mut frame: v61::AVFrame = unsafe { std::mem::zeroed() };
+        frame.ch_layout.nb_channels = 2;
+        // SAFETY: the pointer is that frame.
+        assert_eq!(
+            unsafe { modern.channel_count(&raw const frame as *const c_void) },
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn fields_appended_within_a_family_are_dropped_for_older_minors() {
+        let early_5 = Layout::for_versions(&versions((57, 17), (59, 18))).unwrap();
+        assert!(early_5.frame.ch_layout.is_none() && early_5.codec_context.ch_layout.is_none());
+        assert!(
+            early_5.frame.channels.is_some(),
+            "5.0 still has the legacy fields"
+        );
+        let late_5 = Layout::for_versions(&versions((57, 28), (59, 37))).unwrap();
+        assert!(late_5.frame.ch_layout.is_some() && late_5.codec_context.ch_layout.is_some());
+        let early_6 = Layout::for_versions(&versions((58, 2), (60, 3))).unwrap();
+        assert!(early_6.codec_parameters.framerate.is_none());
+        assert!(Layout::for_versions(&versions((62, 0), (64, 0))).is_none());
     }
 }

@@ -108,8 +108,10 @@ impl FakeSet {
 /// Just enough of libavcodec and libavutil for the self-check to reach its first option: a
 /// context, parameters, and an option table whose offsets are not the layout's.
 fn lying_bodies(offset: i32) -> Vec<(&'static str, String)> {
-    let context = "void *avcodec_alloc_context3(const void *c) { static long long ctx[1024]; return ctx; }\n";
-    let parameters = "void *avcodec_parameters_alloc(void) { static long long par[64]; return par; }\n";
+    let context =
+        "void *avcodec_alloc_context3(const void *c) { static long long ctx[1024]; return ctx; }\n";
+    let parameters =
+        "void *avcodec_parameters_alloc(void) { static long long par[64]; return par; }\n";
     let find = format!(
         "struct option {{ const char *name, *help; int offset; }};\n\
          const void *av_opt_find(void *obj, const char *name, const char *unit, int flags, int search) {{\n\
