@@ -588,7 +588,7 @@ mod tests {
         // SAFETY: `base` is that frame.
         unsafe {
             assert!(!layout.is_key(base) && !layout.is_interlaced(base));
-            frame.flags = FRAME_FLAG_KEY | FRAME_FLAG_INTERLACED;
+            layout.flags.write(base, FRAME_FLAG_KEY | FRAME_FLAG_INTERLACED);
             assert!(
                 layout.is_key(base) && layout.is_interlaced(base) && !layout.top_field_first(base)
             );
