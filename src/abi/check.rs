@@ -159,6 +159,7 @@ pub(crate) fn check(functions: &Functions, layout: &Layout) -> Result<usize, Abi
         packet(&mut checker)?;
         io_context(&mut checker)?;
         constants(&mut checker)?;
+        codecs_and_formats(&mut checker)?;
     }
     Ok(checker.passed)
 }
@@ -509,6 +510,82 @@ unsafe fn io_context(c: &mut Checker) -> Result<(), AbiMismatch> {
         (f.avio_context_free)(&mut io);
         result
     }
+}
+
+/// Read-only registry structs: a codec and formats found by name must read back that name, and
+/// the codec id read from AVCodec must be the one FFmpeg names the same.
+///
+/// # Safety
+///
+/// See [`check`].
+unsafe fn codecs_and_formats(c: &mut Checker) -> Result<(), AbiMismatch> {
+    let f = c.functions;
+    let text = |p: *const std::ffi::c_char| {
+        // SAFETY: names in FFmpeg's static tables are NULL or static strings.
+        unsafe { crate::loader::c_text(p) }
+    };
+    // SAFETY: lookups in FFmpeg's static registries; the answers are static and never freed.
+    unsafe {
+        let l = &c.layout.codec;
+        let decoder = (f.avcodec_find_decoder_by_name)(c"rawvideo".as_ptr());
+        c.allocated("AVCodec", decoder as *mut c_void)?;
+        c.expect(
+            "AVCodec",
+            "name",
+            "rawvideo".to_owned(),
+            text(l.name.read(decoder)),
+        )?;
+        c.expect(
+            "AVCodec",
+            "type",
+            constants::MEDIA_TYPE_VIDEO,
+            l.media_type.read(decoder),
+        )?;
+        let id_name = text((f.avcodec_get_name)(l.id.read(decoder)));
+        c.expect("AVCodec", "id", "rawvideo".to_owned(), id_name)?;
+        let encoder = (f.avcodec_find_encoder_by_name)(c"pcm_s16le".as_ptr());
+        c.allocated("AVCodec", encoder as *mut c_void)?;
+        c.expect(
+            "AVCodec",
+            "type",
+            constants::MEDIA_TYPE_AUDIO,
+            l.media_type.read(encoder),
+        )?;
+        c.expect(
+            "AVCodec",
+            "name",
+            "pcm_s16le".to_owned(),
+            text(l.name.read(encoder)),
+        )?;
+
+        let l = &c.layout.input_format;
+        let wav = (f.av_find_input_format)(c"wav".as_ptr());
+        c.allocated("AVInputFormat", wav as *mut c_void)?;
+        c.expect(
+            "AVInputFormat",
+            "name",
+            "wav".to_owned(),
+            text(l.name.read(wav)),
+        )?;
+        let l = &c.layout.output_format;
+        let mp4 = (f.av_guess_format)(c"mp4".as_ptr(), std::ptr::null(), std::ptr::null());
+        c.allocated("AVOutputFormat", mp4 as *mut c_void)?;
+        c.expect(
+            "AVOutputFormat",
+            "name",
+            "mp4".to_owned(),
+            text(l.format.name.read(mp4)),
+        )?;
+        let extensions = text(l.format.extensions.read(mp4));
+        c.expect("AVOutputFormat", "extensions", "mp4".to_owned(), extensions)?;
+        c.expect_that(
+            "AVOutputFormat",
+            "video_codec",
+            l.video_codec.read(mp4) != 0,
+            "a default codec",
+        )?;
+    }
+    Ok(())
 }
 
 /// The enum values the crate uses as constants are FFmpeg's.

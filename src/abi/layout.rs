@@ -185,6 +185,32 @@ pub(crate) struct IoContextLayout {
     pub seekable: Field<c_int>,
 }
 
+/// `AVCodec`, read only.
+#[derive(Debug, Clone)]
+pub(crate) struct CodecLayout {
+    pub name: Field<*const c_char>,
+    pub long_name: Field<*const c_char>,
+    pub media_type: Field<c_int>,
+    pub id: Field<u32>,
+    pub capabilities: Field<c_int>,
+}
+
+/// `AVInputFormat` and `AVOutputFormat`, read only.
+#[derive(Debug, Clone)]
+pub(crate) struct FormatLayout {
+    pub name: Field<*const c_char>,
+    pub long_name: Field<*const c_char>,
+    pub flags: Field<c_int>,
+    pub extensions: Field<*const c_char>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct OutputFormatLayout {
+    pub format: FormatLayout,
+    pub audio_codec: Field<u32>,
+    pub video_codec: Field<u32>,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct OptionLayout {
     pub name: Field<*const c_char>,
@@ -201,6 +227,9 @@ pub(crate) struct Layout {
     pub stream: StreamLayout,
     pub format_context: FormatContextLayout,
     pub io_context: IoContextLayout,
+    pub codec: CodecLayout,
+    pub input_format: FormatLayout,
+    pub output_format: OutputFormatLayout,
     pub option: OptionLayout,
 }
 
@@ -346,6 +375,29 @@ macro_rules! common {
                 write_flag: field!($m::AVIOContext.write_flag),
                 error: field!($m::AVIOContext.error),
                 seekable: field!($m::AVIOContext.seekable),
+            },
+            codec: CodecLayout {
+                name: field!($m::AVCodec.name),
+                long_name: field!($m::AVCodec.long_name),
+                media_type: field!($m::AVCodec.type_),
+                id: field!($m::AVCodec.id),
+                capabilities: field!($m::AVCodec.capabilities),
+            },
+            input_format: FormatLayout {
+                name: field!($m::AVInputFormat.name),
+                long_name: field!($m::AVInputFormat.long_name),
+                flags: field!($m::AVInputFormat.flags),
+                extensions: field!($m::AVInputFormat.extensions),
+            },
+            output_format: OutputFormatLayout {
+                format: FormatLayout {
+                    name: field!($m::AVOutputFormat.name),
+                    long_name: field!($m::AVOutputFormat.long_name),
+                    flags: field!($m::AVOutputFormat.flags),
+                    extensions: field!($m::AVOutputFormat.extensions),
+                },
+                audio_codec: field!($m::AVOutputFormat.audio_codec),
+                video_codec: field!($m::AVOutputFormat.video_codec),
             },
             option: OptionLayout {
                 name: field!($m::AVOption.name),
@@ -588,7 +640,9 @@ mod tests {
         // SAFETY: `base` is that frame.
         unsafe {
             assert!(!layout.is_key(base) && !layout.is_interlaced(base));
-            layout.flags.write(base, FRAME_FLAG_KEY | FRAME_FLAG_INTERLACED);
+            layout
+                .flags
+                .write(base, FRAME_FLAG_KEY | FRAME_FLAG_INTERLACED);
             assert!(
                 layout.is_key(base) && layout.is_interlaced(base) && !layout.top_field_first(base)
             );

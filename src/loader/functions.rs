@@ -54,6 +54,9 @@ ffi_functions! {
     always AvCodec [58..=63] fn avcodec_version() -> c_uint;
     always AvCodec [58..=63] fn avcodec_configuration() -> *const c_char;
     always AvCodec [58..=63] fn avcodec_license() -> *const c_char;
+    always AvCodec [58..=63] fn avcodec_find_decoder_by_name(name: *const c_char) -> *const c_void;
+    always AvCodec [58..=63] fn avcodec_find_encoder_by_name(name: *const c_char) -> *const c_void;
+    always AvCodec [58..=63] fn avcodec_get_name(id: c_uint) -> *const c_char;
     always AvCodec [58..=63] fn avcodec_alloc_context3(codec: *const c_void) -> *mut c_void;
     always AvCodec [58..=63] fn avcodec_free_context(context: *mut *mut c_void);
     always AvCodec [58..=63] fn avcodec_parameters_alloc() -> *mut c_void;
@@ -79,6 +82,12 @@ ffi_functions! {
     always AvFormat [58..=63] fn avformat_configuration() -> *const c_char;
     always AvFormat [58..=63] fn avformat_license() -> *const c_char;
     always AvFormat [58..=63] fn avformat_alloc_context() -> *mut c_void;
+    always AvFormat [58..=63] fn av_find_input_format(short_name: *const c_char) -> *const c_void;
+    always AvFormat [58..=63] fn av_guess_format(
+        short_name: *const c_char,
+        filename: *const c_char,
+        mime_type: *const c_char,
+    ) -> *const c_void;
     always AvFormat [58..=63] fn avformat_free_context(context: *mut c_void);
     always AvFormat [58..=63] fn avformat_new_stream(
         context: *mut c_void,
