@@ -24,7 +24,8 @@ check=0
 log() { printf '[regenerate-abi] %s\n' "$*" >&2; }
 
 bash ci/provision.sh headers >/dev/null
-if ! ls /usr/lib/llvm-*/lib/libclang.so* >/dev/null 2>&1; then
+# bindgen needs libclang and clang's own headers (stddef.h …), which come with libclang-dev.
+if ! dpkg -s libclang-dev >/dev/null 2>&1; then
     log "installing libclang-dev (for bindgen)"
     apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libclang-dev >&2
