@@ -226,6 +226,16 @@ impl Ffmpeg {
         &self.inner.functions
     }
 
+    /// FFmpeg's message for an error code (`av_strerror`).
+    pub fn error_message(&self, code: std::ffi::c_int) -> String {
+        let mut buffer = [0 as std::ffi::c_char; 256];
+        // SAFETY: av_strerror writes at most the given size, NUL-terminated.
+        unsafe {
+            (self.functions().av_strerror)(code, buffer.as_mut_ptr(), buffer.len());
+            crate::loader::c_text(buffer.as_ptr())
+        }
+    }
+
     /// The struct layouts of this release, proven at load.
     #[allow(dead_code)] // the safe API reads fields through it
     pub(crate) fn layout(&self) -> &Layout {

@@ -43,15 +43,23 @@
 #![warn(missing_docs)]
 
 mod abi;
+pub mod codec;
 mod cpu;
 mod error;
 mod ffmpeg;
+pub mod format;
+mod frame;
 pub mod loader;
 mod log_bridge;
+mod media_error;
+mod packet;
 
 pub use cpu::CpuFlags;
 pub use error::{Attempt, LoadError, Refusal, VersionedFile};
 pub use ffmpeg::{Ffmpeg, LibraryInfo, global};
+pub use frame::{Frame, PictureType, Plane};
 pub use loader::discovery::{APP_DIR_NAME, Candidate, Discovery, ENV_VAR, Location, Source};
 pub use loader::symbols::SymbolBinding;
 pub use loader::version::{Family, Library, SUPPORTED_AVCODEC_MAJORS};
+pub use media_error::{Error, Result};
+pub use packet::Packet;

@@ -38,6 +38,39 @@ ffi_functions! {
     always AvUtil [58..=63] fn av_frame_get_buffer(frame: *mut c_void, align: c_int) -> c_int;
     always AvUtil [58..=63] fn av_get_pix_fmt(name: *const c_char) -> c_int;
     always AvUtil [58..=63] fn av_get_sample_fmt(name: *const c_char) -> c_int;
+    always AvUtil [58..=63] fn av_frame_unref(frame: *mut c_void);
+    always AvUtil [58..=63] fn av_dict_set(
+        dictionary: *mut *mut c_void,
+        key: *const c_char,
+        value: *const c_char,
+        flags: c_int,
+    ) -> c_int;
+    always AvUtil [58..=63] fn av_dict_free(dictionary: *mut *mut c_void);
+    always AvUtil [58..=63] fn av_image_copy_to_buffer(
+        dst: *mut u8,
+        dst_size: c_int,
+        src_data: *const *const u8,
+        src_linesize: *const c_int,
+        pix_fmt: c_int,
+        width: c_int,
+        height: c_int,
+        align: c_int,
+    ) -> c_int;
+    always AvUtil [58..=63] fn av_image_get_buffer_size(
+        pix_fmt: c_int,
+        width: c_int,
+        height: c_int,
+        align: c_int,
+    ) -> c_int;
+    always AvUtil [58..=63] fn av_image_fill_pointers(
+        data: *mut *mut u8,
+        pix_fmt: c_int,
+        height: c_int,
+        base: *mut u8,
+        linesizes: *const c_int,
+    ) -> c_int;
+    always AvUtil [58..=63] fn av_get_pix_fmt_name(pix_fmt: c_int) -> *const c_char;
+    always AvUtil [58..=63] fn av_get_sample_fmt_name(sample_fmt: c_int) -> *const c_char;
     always AvUtil [58..=63] fn av_get_picture_type_char(picture_type: c_int) -> c_char;
     always AvUtil [58..=63] fn av_get_media_type_string(media_type: c_int) -> *const c_char;
     /// `AVChannelLayout` helpers arrived in libavutil 57.24 (FFmpeg 5.1), inside family 5.x.
@@ -57,6 +90,20 @@ ffi_functions! {
     always AvCodec [58..=63] fn avcodec_find_decoder_by_name(name: *const c_char) -> *const c_void;
     always AvCodec [58..=63] fn avcodec_find_encoder_by_name(name: *const c_char) -> *const c_void;
     always AvCodec [58..=63] fn avcodec_get_name(id: c_uint) -> *const c_char;
+    always AvCodec [58..=63] fn avcodec_find_decoder(id: c_uint) -> *const c_void;
+    always AvCodec [58..=63] fn avcodec_open2(
+        context: *mut c_void,
+        codec: *const c_void,
+        options: *mut *mut c_void,
+    ) -> c_int;
+    always AvCodec [58..=63] fn avcodec_parameters_to_context(
+        context: *mut c_void,
+        parameters: *const c_void,
+    ) -> c_int;
+    always AvCodec [58..=63] fn avcodec_send_packet(context: *mut c_void, packet: *const c_void) -> c_int;
+    always AvCodec [58..=63] fn avcodec_receive_frame(context: *mut c_void, frame: *mut c_void) -> c_int;
+    always AvCodec [58..=63] fn avcodec_flush_buffers(context: *mut c_void);
+    always AvCodec [58..=63] fn av_packet_unref(packet: *mut c_void);
     always AvCodec [58..=63] fn avcodec_alloc_context3(codec: *const c_void) -> *mut c_void;
     always AvCodec [58..=63] fn avcodec_free_context(context: *mut *mut c_void);
     always AvCodec [58..=63] fn avcodec_parameters_alloc() -> *mut c_void;
@@ -82,6 +129,34 @@ ffi_functions! {
     always AvFormat [58..=63] fn avformat_configuration() -> *const c_char;
     always AvFormat [58..=63] fn avformat_license() -> *const c_char;
     always AvFormat [58..=63] fn avformat_alloc_context() -> *mut c_void;
+    always AvFormat [58..=63] fn avformat_open_input(
+        context: *mut *mut c_void,
+        url: *const c_char,
+        format: *const c_void,
+        options: *mut *mut c_void,
+    ) -> c_int;
+    always AvFormat [58..=63] fn avformat_find_stream_info(
+        context: *mut c_void,
+        options: *mut *mut c_void,
+    ) -> c_int;
+    always AvFormat [58..=63] fn avformat_close_input(context: *mut *mut c_void);
+    always AvFormat [58..=63] fn av_read_frame(context: *mut c_void, packet: *mut c_void) -> c_int;
+    always AvFormat [58..=63] fn av_find_best_stream(
+        context: *mut c_void,
+        media_type: c_int,
+        wanted_stream: c_int,
+        related_stream: c_int,
+        decoder: *mut *const c_void,
+        flags: c_int,
+    ) -> c_int;
+    always AvFormat [58..=63] fn avformat_seek_file(
+        context: *mut c_void,
+        stream_index: c_int,
+        min_ts: i64,
+        ts: i64,
+        max_ts: i64,
+        flags: c_int,
+    ) -> c_int;
     always AvFormat [58..=63] fn av_find_input_format(short_name: *const c_char) -> *const c_void;
     always AvFormat [58..=63] fn av_guess_format(
         short_name: *const c_char,

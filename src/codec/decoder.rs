@@ -1,0 +1,162 @@
+//! [`Decoder`]: compressed packets in, frames out.
+
+use std::ffi::{c_int, c_void};
+use std::ptr::NonNull;
+
+use crate::abi::constants::{THREAD_FRAME, THREAD_SLICE};
+use crate::ffmpeg::Ffmpeg;
+use crate::format::Stream;
+use crate::frame::Frame;
+use crate::media_error::{AVERROR_EAGAIN, AVERROR_EOF, Error, Result, check};
+use crate::packet::{Packet, out_of_memory};
+
+/// How a decoder is set up.
+#[derive(Debug, Clone, Default)]
+pub struct DecoderOptions {
+    /// Decoding threads; 0 lets FFmpeg choose (one per core), 1 decodes on the calling thread.
+    pub threads: u32,
+}
+
+/// A video or audio decoder (`AVCodecContext`) opened for one stream.
+pub struct Decoder {
+    ffmpeg: Ffmpeg,
+    context: NonNull<c_void>,
+    finished: bool,
+}
+
+// SAFETY: an AVCodecContext may move between threads between calls (FFmpeg's own threads
+// belong to the context and synchronise internally); `Decoder` is `Send` but not `Sync`, so
+// only one thread calls into it at a time.
+unsafe impl Send for Decoder {}
+
+impl Decoder {
+    /// Opens the decoder FFmpeg has for `stream`'s codec, set up from its parameters.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DecoderNotFound`] when the loaded FFmpeg has no decoder for the codec, or
+    /// FFmpeg's error when it cannot open.
+    pub fn new(stream: &Stream<'_>, options: &DecoderOptions) -> Result<Decoder> {
+        let ffmpeg = stream.ffmpeg().clone();
+        let f = ffmpeg.functions();
+        // SAFETY: a lookup in FFmpeg's static registry.
+        let codec = unsafe { (f.avcodec_find_decoder)(stream.codec_id()) };
+        if codec.is_null() {
+            return Err(Error::DecoderNotFound {
+                codec: stream.codec_name(),
+            });
+        }
+        // SAFETY: allocates a context with the codec's defaults, or NULL.
+        let context = unsafe { (f.avcodec_alloc_context3)(codec) };
+        let context = NonNull::new(context)
+            .ok_or_else(|| out_of_memory(&ffmpeg, "avcodec_alloc_context3"))?;
+        let decoder = Decoder {
+            ffmpeg: ffmpeg.clone(),
+            context,
+            finished: false,
+        };
+        let layout = &ffmpeg.layout().codec_context;
+        let threads = c_int::try_from(options.threads)
+            .map_err(|_| Error::InvalidArgument("threads".into()))?;
+        // SAFETY: copies the stream's parameters into the fresh context, then sets fields at
+        // proven offsets before opening.
+        unsafe {
+            let status = (f.avcodec_parameters_to_context)(decoder.as_ptr(), stream.parameters());
+            check(&ffmpeg, "avcodec_parameters_to_context", status)?;
+            let (num, den) = stream.time_base();
+            layout
+                .pkt_timebase
+                .write(decoder.as_ptr(), crate::abi::Rational { num, den });
+            layout.thread_count.write(decoder.as_ptr(), threads);
+            layout
+                .thread_type
+                .write(decoder.as_ptr(), THREAD_FRAME | THREAD_SLICE);
+            let status = (f.avcodec_open2)(decoder.as_ptr(), codec, std::ptr::null_mut());
+            check(&ffmpeg, "avcodec_open2", status)?;
+        }
+        Ok(decoder)
+    }
+
+    fn as_ptr(&self) -> *mut c_void {
+        self.context.as_ptr()
+    }
+
+    /// Sends one packet.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Again`] when frames must be received first; [`Error::InvalidData`] for a packet
+    /// the decoder rejects (the stream can go on); other FFmpeg errors.
+    pub fn send(&mut self, packet: &Packet) -> Result<()> {
+        // SAFETY: an open decoder and a live packet; FFmpeg references, not takes, its data.
+        let status = unsafe {
+            (self.ffmpeg.functions().avcodec_send_packet)(self.as_ptr(), packet.as_ptr())
+        };
+        check(&self.ffmpeg, "avcodec_send_packet", status).map(drop)
+    }
+
+    /// Signals the end of input, so that [`Decoder::receive`] drains the frames still held.
+    ///
+    /// # Errors
+    ///
+    /// FFmpeg's error; sending the end twice is not one.
+    pub fn send_eof(&mut self) -> Result<()> {
+        // SAFETY: a NULL packet is FFmpeg's end-of-stream marker.
+        let status = unsafe {
+            (self.ffmpeg.functions().avcodec_send_packet)(self.as_ptr(), std::ptr::null())
+        };
+        match status {
+            AVERROR_EOF => Ok(()),
+            status => check(&self.ffmpeg, "avcodec_send_packet", status).map(drop),
+        }
+    }
+
+    /// Receives the next frame into `frame`: `Ok(true)` for a frame; `Ok(false)` when the
+    /// decoder needs more input, or has been drained ([`Decoder::is_finished`] tells which).
+    ///
+    /// # Errors
+    ///
+    /// A decoding error.
+    pub fn receive(&mut self, frame: &mut Frame) -> Result<bool> {
+        // SAFETY: an open decoder and a live frame, which receive_frame unrefs and refills.
+        let status = unsafe {
+            (self.ffmpeg.functions().avcodec_receive_frame)(self.as_ptr(), frame.as_mut_ptr())
+        };
+        match status {
+            AVERROR_EAGAIN => Ok(false),
+            AVERROR_EOF => {
+                self.finished = true;
+                Ok(false)
+            }
+            status => check(&self.ffmpeg, "avcodec_receive_frame", status).map(|_| true),
+        }
+    }
+
+    /// Whether the decoder has given its last frame after [`Decoder::send_eof`].
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Drops every frame held and starts anew, as after a seek.
+    pub fn flush(&mut self) {
+        // SAFETY: an open decoder.
+        unsafe { (self.ffmpeg.functions().avcodec_flush_buffers)(self.as_ptr()) };
+        self.finished = false;
+    }
+}
+
+impl Drop for Decoder {
+    fn drop(&mut self) {
+        let mut context = self.context.as_ptr();
+        // SAFETY: allocated by avcodec_alloc_context3; freed once (it closes the codec too).
+        unsafe { (self.ffmpeg.functions().avcodec_free_context)(&mut context) }
+    }
+}
+
+impl std::fmt::Debug for Decoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Decoder")
+            .field("finished", &self.finished)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,5 @@
+//! Decoding (and, later, encoding).
+
+mod decoder;
+
+pub use decoder::{Decoder, DecoderOptions};

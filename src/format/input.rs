@@ -1,0 +1,250 @@
+//! [`Input`]: an opened container.
+
+use std::ffi::{CString, c_int, c_void};
+use std::path::Path;
+use std::ptr::NonNull;
+
+use super::stream::{MediaType, Stream};
+use crate::ffmpeg::Ffmpeg;
+use crate::media_error::{AVERROR_EOF, Error, Result, check};
+use crate::packet::Packet;
+
+/// An opened input container (`AVFormatContext`).
+pub struct Input {
+    ffmpeg: Ffmpeg,
+    context: NonNull<c_void>,
+}
+
+// SAFETY: an AVFormatContext may be used from any thread as long as one thread at a time does
+// (FFmpeg keeps no thread-local state for it); `Input` is `Send` but not `Sync`, and every
+// method that touches the context takes `&mut self` or reads only.
+unsafe impl Send for Input {}
+
+impl Input {
+    /// Opens a local file. Only the `file` protocol is allowed, so a crafted playlist or
+    /// reference file cannot make FFmpeg reach the network or other protocols.
+    ///
+    /// # Errors
+    ///
+    /// FFmpeg's error when the file cannot be opened or its format is not recognised.
+    pub fn open(ffmpeg: &Ffmpeg, path: impl AsRef<Path>) -> Result<Input> {
+        let path = path.as_ref();
+        let url = path
+            .to_str()
+            .ok_or_else(|| Error::InvalidArgument(format!("{} is not UTF-8", path.display())))?;
+        Input::open_url(ffmpeg, url, &["file"])
+    }
+
+    /// Opens a URL, allowing exactly the protocols named (`["https", "tls", "tcp"]`).
+    ///
+    /// # Errors
+    ///
+    /// FFmpeg's error when the URL cannot be opened or its format is not recognised.
+    pub fn open_url(ffmpeg: &Ffmpeg, url: &str, protocols: &[&str]) -> Result<Input> {
+        let f = ffmpeg.functions();
+        let url =
+            CString::new(url).map_err(|_| Error::InvalidArgument("URL contains NUL".into()))?;
+        let whitelist = CString::new(protocols.join(","))
+            .map_err(|_| Error::InvalidArgument("protocol name contains NUL".into()))?;
+        let mut options: *mut c_void = std::ptr::null_mut();
+        let mut context: *mut c_void = std::ptr::null_mut();
+        // SAFETY: the dictionary and context pointers start NULL and are FFmpeg's to fill; on
+        // failure avformat_open_input frees the context and sets it to NULL; the dictionary is
+        // freed in every case.
+        let status = unsafe {
+            (f.av_dict_set)(
+                &mut options,
+                c"protocol_whitelist".as_ptr(),
+                whitelist.as_ptr(),
+                0,
+            );
+            let status =
+                (f.avformat_open_input)(&mut context, url.as_ptr(), std::ptr::null(), &mut options);
+            (f.av_dict_free)(&mut options);
+            status
+        };
+        check(ffmpeg, "avformat_open_input", status)?;
+        let context =
+            NonNull::new(context).ok_or_else(|| Error::InvalidArgument("no context".into()))?;
+        let input = Input {
+            ffmpeg: ffmpeg.clone(),
+            context,
+        };
+        // SAFETY: a freshly opened context; probing reads a few packets.
+        let status = unsafe { (f.avformat_find_stream_info)(input.as_ptr(), std::ptr::null_mut()) };
+        check(ffmpeg, "avformat_find_stream_info", status)?;
+        Ok(input)
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut c_void {
+        self.context.as_ptr()
+    }
+
+    pub(crate) fn ffmpeg(&self) -> &Ffmpeg {
+        &self.ffmpeg
+    }
+
+    /// The number of streams.
+    pub fn stream_count(&self) -> usize {
+        // SAFETY: a live context of the layout's family.
+        unsafe {
+            self.ffmpeg
+                .layout()
+                .format_context
+                .nb_streams
+                .read(self.as_ptr()) as usize
+        }
+    }
+
+    /// The stream at `index`.
+    pub fn stream(&self, index: usize) -> Option<Stream<'_>> {
+        if index >= self.stream_count() {
+            return None;
+        }
+        let layout = &self.ffmpeg.layout().format_context;
+        // SAFETY: `streams` holds `nb_streams` live AVStream pointers owned by the context.
+        let stream = unsafe { *layout.streams.read(self.as_ptr()).add(index) };
+        NonNull::new(stream).map(|stream| Stream::new(self, stream))
+    }
+
+    /// Every stream, in order.
+    pub fn streams(&self) -> impl Iterator<Item = Stream<'_>> {
+        (0..self.stream_count()).filter_map(|index| self.stream(index))
+    }
+
+    /// The stream FFmpeg considers best of a kind (`av_find_best_stream`): the one the CLI
+    /// would pick.
+    pub fn best_stream(&self, kind: MediaType) -> Option<Stream<'_>> {
+        let f = self.ffmpeg.functions();
+        // SAFETY: a live context; no decoder is asked for.
+        let index = unsafe {
+            (f.av_find_best_stream)(self.as_ptr(), kind.raw(), -1, -1, std::ptr::null_mut(), 0)
+        };
+        usize::try_from(index)
+            .ok()
+            .and_then(|index| self.stream(index))
+    }
+
+    /// The container format's short name (`mov,mp4,m4a,3gp,3g2,mj2`, `matroska,webm`, …).
+    pub fn format_name(&self) -> String {
+        let layout = self.ffmpeg.layout();
+        // SAFETY: an opened input always has its input format, a static struct.
+        unsafe {
+            let format = layout.format_context.iformat.read(self.as_ptr());
+            crate::loader::c_text(layout.input_format.name.read(format))
+        }
+    }
+
+    /// The container's duration in microseconds, when known.
+    pub fn duration_us(&self) -> Option<i64> {
+        // SAFETY: a live context.
+        let duration = unsafe {
+            self.ffmpeg
+                .layout()
+                .format_context
+                .duration
+                .read(self.as_ptr())
+        };
+        Some(duration).filter(|&d| d > 0 && d != i64::MIN)
+    }
+
+    /// Reads the next packet into `packet` (replacing what it held): `Ok(true)` for a packet,
+    /// `Ok(false)` at the end of the input.
+    ///
+    /// # Errors
+    ///
+    /// A read or demuxing error; the end of input is not an error.
+    pub fn read_packet(&mut self, packet: &mut Packet) -> Result<bool> {
+        packet.clear();
+        // SAFETY: a live context and an empty live packet.
+        let status =
+            unsafe { (self.ffmpeg.functions().av_read_frame)(self.as_ptr(), packet.as_mut_ptr()) };
+        match status {
+            AVERROR_EOF => Ok(false),
+            status => check(&self.ffmpeg, "av_read_frame", status).map(|_| true),
+        }
+    }
+
+    /// The packets to the end, each newly allocated; `read_packet` reuses one instead.
+    pub fn packets(&mut self) -> Packets<'_> {
+        Packets {
+            input: self,
+            done: false,
+        }
+    }
+
+    /// Seeks `stream` to the keyframe at or before `timestamp` (in that stream's time base),
+    /// or with `any_frame`, to the nearest frame even if not a keyframe.
+    ///
+    /// # Errors
+    ///
+    /// FFmpeg's error when the input cannot seek there.
+    pub fn seek(&mut self, stream: usize, timestamp: i64, any_frame: bool) -> Result<()> {
+        const AVSEEK_FLAG_ANY: c_int = 4;
+        let flags = if any_frame { AVSEEK_FLAG_ANY } else { 0 };
+        let stream =
+            c_int::try_from(stream).map_err(|_| Error::InvalidArgument("stream index".into()))?;
+        // SAFETY: a live context; the range asks for the last position at or before `timestamp`.
+        let status = unsafe {
+            (self.ffmpeg.functions().avformat_seek_file)(
+                self.as_ptr(),
+                stream,
+                i64::MIN,
+                timestamp,
+                timestamp,
+                flags,
+            )
+        };
+        check(&self.ffmpeg, "avformat_seek_file", status).map(drop)
+    }
+}
+
+impl Drop for Input {
+    fn drop(&mut self) {
+        let mut context = self.context.as_ptr();
+        // SAFETY: opened by avformat_open_input; closed once.
+        unsafe { (self.ffmpeg.functions().avformat_close_input)(&mut context) }
+    }
+}
+
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Input")
+            .field("format", &self.format_name())
+            .field("streams", &self.stream_count())
+            .finish()
+    }
+}
+
+/// The packets of an [`Input`]: `Some(Ok(packet))`, `Some(Err(error))` for an error, `None`
+/// at the end. After an error the iterator ends.
+pub struct Packets<'a> {
+    input: &'a mut Input,
+    done: bool,
+}
+
+impl Iterator for Packets<'_> {
+    type Item = Result<Packet>;
+
+    fn next(&mut self) -> Option<Result<Packet>> {
+        if self.done {
+            return None;
+        }
+        let result = Packet::new(&self.input.ffmpeg).and_then(|mut packet| {
+            self.input
+                .read_packet(&mut packet)
+                .map(|more| more.then_some(packet))
+        });
+        match result {
+            Ok(Some(packet)) => Some(Ok(packet)),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(error) => {
+                self.done = true;
+                Some(Err(error))
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! [`Stream`]: one stream of an [`Input`](super::Input).
+
+use std::ffi::c_void;
+use std::ptr::NonNull;
+
+use super::input::Input;
+use crate::abi::Rational;
+use crate::abi::constants::{MEDIA_TYPE_AUDIO, MEDIA_TYPE_SUBTITLE, MEDIA_TYPE_VIDEO, NOPTS_VALUE};
+
+/// The kind of a stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MediaType {
+    /// Pictures.
+    Video,
+    /// Sound.
+    Audio,
+    /// Subtitles.
+    Subtitle,
+    /// Anything else (data, attachments, unknown).
+    Other,
+}
+
+impl MediaType {
+    pub(crate) fn raw(self) -> i32 {
+        match self {
+            MediaType::Video => MEDIA_TYPE_VIDEO,
+            MediaType::Audio => MEDIA_TYPE_AUDIO,
+            MediaType::Subtitle => MEDIA_TYPE_SUBTITLE,
+            MediaType::Other => -1,
+        }
+    }
+
+    fn from_raw(raw: i32) -> MediaType {
+        match raw {
+            MEDIA_TYPE_VIDEO => MediaType::Video,
+            MEDIA_TYPE_AUDIO => MediaType::Audio,
+            MEDIA_TYPE_SUBTITLE => MediaType::Subtitle,
+            _ => MediaType::Other,
+        }
+    }
+}
+
+impl std::fmt::Display for MediaType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            MediaType::Video => "video",
+            MediaType::Audio => "audio",
+            MediaType::Subtitle => "subtitle",
+            MediaType::Other => "other",
+        })
+    }
+}
+
+/// A stream of an open input, borrowed from it.
+#[derive(Clone, Copy)]
+pub struct Stream<'a> {
+    input: &'a Input,
+    stream: NonNull<c_void>,
+}
+
+impl<'a> Stream<'a> {
+    pub(super) fn new(input: &'a Input, stream: NonNull<c_void>) -> Self {
+        Stream { input, stream }
+    }
+
+    fn read<T: Copy>(&self, field: crate::abi::Field<T>) -> T {
+        // SAFETY: a live AVStream owned by the borrowed input, of the layout's family.
+        unsafe { field.read(self.stream.as_ptr()) }
+    }
+
+    pub(crate) fn ffmpeg(&self) -> &crate::Ffmpeg {
+        self.input.ffmpeg()
+    }
+
+    pub(crate) fn parameters(&self) -> *mut c_void {
+        self.read(self.input.ffmpeg().layout().stream.codecpar)
+    }
+
+    fn parameter<T: Copy>(&self, field: crate::abi::Field<T>) -> T {
+        // SAFETY: every stream has its live AVCodecParameters.
+        unsafe { field.read(self.parameters()) }
+    }
+
+    /// Its index in the input.
+    pub fn index(&self) -> usize {
+        self.read(self.input.ffmpeg().layout().stream.index).max(0) as usize
+    }
+
+    /// Video, audio, …
+    pub fn media_type(&self) -> MediaType {
+        MediaType::from_raw(
+            self.parameter(self.input.ffmpeg().layout().codec_parameters.codec_type),
+        )
+    }
+
+    pub(crate) fn codec_id(&self) -> u32 {
+        self.parameter(self.input.ffmpeg().layout().codec_parameters.codec_id)
+    }
+
+    /// The codec's name (`h264`, `aac`, …).
+    pub fn codec_name(&self) -> String {
+        // SAFETY: a lookup in a static table; "unknown_codec" for unknown ids.
+        unsafe {
+            crate::loader::c_text((self.input.ffmpeg().functions().avcodec_get_name)(
+                self.codec_id(),
+            ))
+        }
+    }
+
+    /// The time base its timestamps count in, as (numerator, denominator).
+    pub fn time_base(&self) -> (i32, i32) {
+        let Rational { num, den } = self.read(self.input.ffmpeg().layout().stream.time_base);
+        (num, den)
+    }
+
+    /// Average frame rate, when known, as (numerator, denominator).
+    pub fn frame_rate(&self) -> Option<(i32, i32)> {
+        let Rational { num, den } = self.read(self.input.ffmpeg().layout().stream.avg_frame_rate);
+        (num > 0 && den > 0).then_some((num, den))
+    }
+
+    /// Duration in the stream's time base, when known.
+    pub fn duration(&self) -> Option<i64> {
+        Some(self.read(self.input.ffmpeg().layout().stream.duration))
+            .filter(|&d| d != NOPTS_VALUE && d > 0)
+    }
+
+    /// Picture width (0 for audio).
+    pub fn width(&self) -> u32 {
+        self.parameter(self.input.ffmpeg().layout().codec_parameters.width)
+            .max(0) as u32
+    }
+
+    /// Picture height (0 for audio).
+    pub fn height(&self) -> u32 {
+        self.parameter(self.input.ffmpeg().layout().codec_parameters.height)
+            .max(0) as u32
+    }
+
+    /// Audio sample rate (0 for video).
+    pub fn sample_rate(&self) -> u32 {
+        self.parameter(self.input.ffmpeg().layout().codec_parameters.sample_rate)
+            .max(0) as u32
+    }
+}
+
+impl std::fmt::Debug for Stream<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stream")
+            .field("index", &self.index())
+            .field("media_type", &self.media_type())
+            .field("codec", &self.codec_name())
+            .field("time_base", &self.time_base())
+            .finish()
+    }
+}

@@ -1,0 +1,287 @@
+//! [`Frame`]: decoded pictures and audio, reference counted, with zero-copy plane views.
+
+use std::ffi::{c_int, c_void};
+use std::ptr::NonNull;
+
+use crate::abi::Field;
+use crate::abi::constants::NOPTS_VALUE;
+use crate::ffmpeg::Ffmpeg;
+use crate::media_error::{Result, check};
+use crate::packet::out_of_memory;
+
+/// The kind of a decoded picture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PictureType {
+    /// Intra.
+    I,
+    /// Predicted.
+    P,
+    /// Bi-directionally predicted.
+    B,
+    /// S(GMC)-VOP MPEG-4.
+    S,
+    /// Switching intra.
+    SI,
+    /// Switching predicted.
+    SP,
+    /// BI type.
+    BI,
+    /// Unknown or audio.
+    None,
+}
+
+/// One plane of a picture: its bytes (every row, `stride` apart) and the stride.
+#[derive(Debug, Clone, Copy)]
+pub struct Plane<'a> {
+    /// The plane's bytes, `rows × stride` long (the last row may be padded).
+    pub data: &'a [u8],
+    /// Bytes from one row to the next.
+    pub stride: usize,
+}
+
+/// A decoded video picture or audio chunk (`AVFrame`). Reusable: receiving into an existing
+/// frame allocates nothing in the steady state.
+pub struct Frame {
+    ffmpeg: Ffmpeg,
+    frame: NonNull<c_void>,
+}
+
+// SAFETY: an AVFrame is plain data plus references to atomically counted buffers; any one
+// thread may own and use it, as FFmpeg's own frame threading does. Not `Sync`.
+unsafe impl Send for Frame {}
+
+impl Frame {
+    /// An empty frame.
+    ///
+    /// # Errors
+    ///
+    /// When FFmpeg cannot allocate it.
+    pub fn new(ffmpeg: &Ffmpeg) -> Result<Frame> {
+        // SAFETY: allocates an empty frame or returns NULL.
+        let frame = unsafe { (ffmpeg.functions().av_frame_alloc)() };
+        let frame = NonNull::new(frame).ok_or_else(|| out_of_memory(ffmpeg, "av_frame_alloc"))?;
+        Ok(Frame {
+            ffmpeg: ffmpeg.clone(),
+            frame,
+        })
+    }
+
+    pub(crate) fn as_ptr(&self) -> *const c_void {
+        self.frame.as_ptr()
+    }
+
+    pub(crate) fn as_mut_ptr(&mut self) -> *mut c_void {
+        self.frame.as_ptr()
+    }
+
+    /// Drops the picture or samples, keeping the frame for reuse.
+    pub fn clear(&mut self) {
+        // SAFETY: a live frame; unref leaves it empty and valid.
+        unsafe { (self.ffmpeg.functions().av_frame_unref)(self.as_mut_ptr()) }
+    }
+
+    fn read<T: Copy>(&self, field: Field<T>) -> T {
+        // SAFETY: a live AVFrame of the family whose layout `field` comes from.
+        unsafe { field.read(self.as_ptr()) }
+    }
+
+    /// Width in pixels (0 for audio).
+    pub fn width(&self) -> u32 {
+        self.read(self.ffmpeg.layout().frame.width).max(0) as u32
+    }
+
+    /// Height in pixels (0 for audio).
+    pub fn height(&self) -> u32 {
+        self.read(self.ffmpeg.layout().frame.height).max(0) as u32
+    }
+
+    /// FFmpeg's pixel or sample format number in the loaded release (-1 when unset). Numbers
+    /// differ between releases; compare names ([`Frame::format_name`]).
+    pub fn format(&self) -> i32 {
+        self.read(self.ffmpeg.layout().frame.format)
+    }
+
+    /// The pixel format's name for pictures (`yuv420p`), the sample format's for audio (`fltp`).
+    pub fn format_name(&self) -> Option<String> {
+        let f = self.ffmpeg.functions();
+        let name = if self.width() > 0 {
+            // SAFETY: a lookup in a static table; NULL for unknown values.
+            unsafe { (f.av_get_pix_fmt_name)(self.format()) }
+        } else {
+            // SAFETY: likewise.
+            unsafe { (f.av_get_sample_fmt_name)(self.format()) }
+        };
+        // SAFETY: NULL or a static string.
+        Some(unsafe { crate::loader::c_text(name) }).filter(|n| !n.is_empty())
+    }
+
+    /// Presentation timestamp, in the time base of the stream it came from.
+    pub fn pts(&self) -> Option<i64> {
+        Some(self.read(self.ffmpeg.layout().frame.pts)).filter(|&t| t != NOPTS_VALUE)
+    }
+
+    /// FFmpeg's best guess at the presentation timestamp (the CLI's choice).
+    pub fn best_effort_timestamp(&self) -> Option<i64> {
+        let timestamp = self.read(self.ffmpeg.layout().frame.best_effort_timestamp);
+        Some(timestamp).filter(|&t| t != NOPTS_VALUE)
+    }
+
+    /// Duration in the stream's time base, when known.
+    pub fn duration(&self) -> Option<i64> {
+        let field = self.ffmpeg.layout().frame.duration?;
+        Some(self.read(field)).filter(|&d| d > 0)
+    }
+
+    /// The picture type the decoder reported.
+    pub fn picture_type(&self) -> PictureType {
+        match self.read(self.ffmpeg.layout().frame.pict_type) {
+            1 => PictureType::I,
+            2 => PictureType::P,
+            3 => PictureType::B,
+            4 => PictureType::S,
+            5 => PictureType::SI,
+            6 => PictureType::SP,
+            7 => PictureType::BI,
+            _ => PictureType::None,
+        }
+    }
+
+    /// Whether it is a keyframe.
+    pub fn is_key(&self) -> bool {
+        // SAFETY: a live frame of the layout's family.
+        unsafe { self.ffmpeg.layout().frame.is_key(self.as_ptr()) }
+    }
+
+    /// Whether the picture is interlaced.
+    pub fn is_interlaced(&self) -> bool {
+        // SAFETY: as above.
+        unsafe { self.ffmpeg.layout().frame.is_interlaced(self.as_ptr()) }
+    }
+
+    /// Audio samples per channel (0 for pictures).
+    pub fn samples(&self) -> usize {
+        self.read(self.ffmpeg.layout().frame.nb_samples).max(0) as usize
+    }
+
+    /// Audio sample rate (0 for pictures).
+    pub fn sample_rate(&self) -> u32 {
+        self.read(self.ffmpeg.layout().frame.sample_rate).max(0) as u32
+    }
+
+    /// Audio channel count, when known.
+    pub fn channels(&self) -> Option<u32> {
+        // SAFETY: a live frame of the layout's family.
+        let count = unsafe { self.ffmpeg.layout().frame.channel_count(self.as_ptr()) }?;
+        u32::try_from(count).ok().filter(|&c| c > 0)
+    }
+
+    /// The picture's planes, without copying. Empty for audio and for frames without data.
+    pub fn planes(&self) -> Vec<Plane<'_>> {
+        let layout = &self.ffmpeg.layout().frame;
+        let (data, linesize) = (self.read(layout.data), self.read(layout.linesize));
+        let height = self.height() as usize;
+        let Some(sizes) = self.plane_sizes(&linesize, height) else {
+            return Vec::new();
+        };
+        data.iter()
+            .zip(linesize)
+            .zip(sizes)
+            .take_while(|((pointer, stride), size)| !pointer.is_null() && *stride > 0 && *size > 0)
+            .map(|((pointer, stride), size)| Plane {
+                // SAFETY: the frame's buffer holds `size` bytes from this plane's start (FFmpeg
+                // sized it from the same linesizes), alive while `&self` is borrowed.
+                data: unsafe { std::slice::from_raw_parts(*pointer, size) },
+                stride: stride as usize,
+            })
+            .collect()
+    }
+
+    /// Byte sizes of each plane (rows × linesize), as FFmpeg lays a picture out.
+    fn plane_sizes(&self, linesize: &[c_int; 8], height: usize) -> Option<[usize; 8]> {
+        if self.width() == 0 || height == 0 {
+            return None;
+        }
+        let f = self.ffmpeg.functions();
+        let linesizes4 = [linesize[0], linesize[1], linesize[2], linesize[3]];
+        let mut offsets = [std::ptr::null_mut::<u8>(); 4];
+        // A nominal base: av_image_fill_pointers only adds plane sizes to it.
+        let base = std::ptr::without_provenance_mut::<u8>(4096);
+        // SAFETY: computes offsets from the format and linesizes; nothing is dereferenced.
+        let total = unsafe {
+            (f.av_image_fill_pointers)(
+                offsets.as_mut_ptr(),
+                self.format(),
+                height as c_int,
+                base,
+                linesizes4.as_ptr(),
+            )
+        };
+        let total = usize::try_from(total).ok()?;
+        let mut sizes = [0usize; 8];
+        let starts: Vec<usize> = offsets
+            .iter()
+            .take_while(|p| !p.is_null())
+            .map(|p| p.addr() - base.addr())
+            .collect();
+        for (i, start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(total);
+            sizes[i] = end.saturating_sub(*start);
+        }
+        Some(sizes)
+    }
+
+    /// The picture packed with no row padding, as `av_image_copy_to_buffer` with alignment 1
+    /// gives (what FFmpeg's `framemd5` hashes), into `out` (reused; resized as needed).
+    ///
+    /// # Errors
+    ///
+    /// For audio frames or a format FFmpeg cannot pack.
+    pub fn copy_packed(&self, out: &mut Vec<u8>) -> Result<()> {
+        let f = self.ffmpeg.functions();
+        let (width, height, format) =
+            (self.width() as c_int, self.height() as c_int, self.format());
+        // SAFETY: computes a size from the description.
+        let size = unsafe { (f.av_image_get_buffer_size)(format, width, height, 1) };
+        let size = check(&self.ffmpeg, "av_image_get_buffer_size", size)? as usize;
+        out.resize(size, 0);
+        let layout = &self.ffmpeg.layout().frame;
+        let data = self.read(layout.data);
+        let linesize = self.read(layout.linesize);
+        let planes: [*const u8; 4] = [data[0], data[1], data[2], data[3]];
+        // SAFETY: `out` holds `size` bytes; the source planes are the frame's own.
+        let written = unsafe {
+            (f.av_image_copy_to_buffer)(
+                out.as_mut_ptr(),
+                size as c_int,
+                planes.as_ptr(),
+                linesize.as_ptr(),
+                format,
+                width,
+                height,
+                1,
+            )
+        };
+        check(&self.ffmpeg, "av_image_copy_to_buffer", written).map(drop)
+    }
+}
+
+impl Drop for Frame {
+    fn drop(&mut self) {
+        let mut frame = self.frame.as_ptr();
+        // SAFETY: allocated by av_frame_alloc; freed once.
+        unsafe { (self.ffmpeg.functions().av_frame_free)(&mut frame) }
+    }
+}
+
+impl std::fmt::Debug for Frame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Frame")
+            .field("width", &self.width())
+            .field("height", &self.height())
+            .field("format", &self.format_name())
+            .field("pts", &self.pts())
+            .field("picture_type", &self.picture_type())
+            .finish()
+    }
+}

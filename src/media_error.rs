@@ -1,0 +1,132 @@
+//! Errors of the media API: FFmpeg's codes mapped to variants, each with FFmpeg's own message
+//! and the operation that failed.
+
+use std::ffi::c_int;
+
+use crate::ffmpeg::Ffmpeg;
+
+/// What went wrong in a media operation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The data is not valid for its format or codec (`AVERROR_INVALIDDATA`).
+    #[error("{operation}: invalid data: {message}")]
+    InvalidData {
+        /// The FFmpeg call that failed.
+        operation: &'static str,
+        /// FFmpeg's message.
+        message: String,
+    },
+    /// No decoder for this codec in the loaded FFmpeg.
+    #[error("no decoder for {codec}")]
+    DecoderNotFound {
+        /// The codec's name.
+        codec: String,
+    },
+    /// The input has no stream of the kind asked for.
+    #[error("no {kind} stream")]
+    StreamNotFound {
+        /// "video", "audio", or a stream index.
+        kind: String,
+    },
+    /// The input's format could not be recognised.
+    #[error("{operation}: unrecognised format: {message}")]
+    UnknownFormat {
+        /// The FFmpeg call that failed.
+        operation: &'static str,
+        /// FFmpeg's message.
+        message: String,
+    },
+    /// More input is needed before output can come (`AVERROR(EAGAIN)`); the API answers this
+    /// with `Ok(None)` or `Ok(false)` where it is not an error.
+    #[error("{operation}: needs more input")]
+    Again {
+        /// The FFmpeg call.
+        operation: &'static str,
+    },
+    /// The end of the stream (`AVERROR_EOF`); likewise answered with `Ok(None)` where normal.
+    #[error("{operation}: end of stream")]
+    Eof {
+        /// The FFmpeg call.
+        operation: &'static str,
+    },
+    /// An argument FFmpeg cannot take (a path with a NUL byte, a size out of range, …).
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// Any other FFmpeg error code.
+    #[error("{operation}: {message} (error {code})")]
+    Ffmpeg {
+        /// The FFmpeg call that failed.
+        operation: &'static str,
+        /// FFmpeg's negative error code.
+        code: c_int,
+        /// FFmpeg's message (`av_strerror`).
+        message: String,
+    },
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+const fn tag(a: u8, b: u8, c: u8, d: u8) -> c_int {
+    -((a as c_int) | ((b as c_int) << 8) | ((c as c_int) << 16) | ((d as c_int) << 24))
+}
+
+pub(crate) const AVERROR_EAGAIN: c_int = -libc::EAGAIN;
+pub(crate) const AVERROR_EOF: c_int = tag(b'E', b'O', b'F', b' ');
+const AVERROR_INVALIDDATA: c_int = tag(b'I', b'N', b'D', b'A');
+const AVERROR_DECODER_NOT_FOUND: c_int = tag(0xF8, b'D', b'E', b'C');
+const AVERROR_DEMUXER_NOT_FOUND: c_int = tag(0xF8, b'D', b'E', b'M');
+const AVERROR_STREAM_NOT_FOUND: c_int = tag(0xF8, b'S', b'T', b'R');
+
+impl Error {
+    /// The error for FFmpeg's negative `code` from `operation`.
+    pub(crate) fn from_code(ffmpeg: &Ffmpeg, operation: &'static str, code: c_int) -> Error {
+        let message = ffmpeg.error_message(code);
+        match code {
+            AVERROR_EAGAIN => Error::Again { operation },
+            AVERROR_EOF => Error::Eof { operation },
+            AVERROR_INVALIDDATA => Error::InvalidData { operation, message },
+            AVERROR_DEMUXER_NOT_FOUND => Error::UnknownFormat { operation, message },
+            AVERROR_DECODER_NOT_FOUND => Error::DecoderNotFound { codec: message },
+            AVERROR_STREAM_NOT_FOUND => Error::StreamNotFound { kind: message },
+            _ => Error::Ffmpeg {
+                operation,
+                code,
+                message,
+            },
+        }
+    }
+
+    /// FFmpeg's error code, where there is one.
+    pub fn code(&self) -> Option<c_int> {
+        match self {
+            Error::Ffmpeg { code, .. } => Some(*code),
+            Error::Again { .. } => Some(AVERROR_EAGAIN),
+            Error::Eof { .. } => Some(AVERROR_EOF),
+            Error::InvalidData { .. } => Some(AVERROR_INVALIDDATA),
+            _ => None,
+        }
+    }
+}
+
+/// `Ok(code)` for a non-negative FFmpeg return value, the mapped error otherwise.
+pub(crate) fn check(ffmpeg: &Ffmpeg, operation: &'static str, code: c_int) -> Result<c_int> {
+    if code >= 0 {
+        Ok(code)
+    } else {
+        Err(Error::from_code(ffmpeg, operation, code))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_match_ffmpeg() {
+        assert_eq!(AVERROR_EOF, -541478725);
+        assert_eq!(AVERROR_INVALIDDATA, -1094995529);
+        assert_eq!(AVERROR_EAGAIN, -11);
+    }
+}
