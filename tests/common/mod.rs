@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses its own part
 
 pub mod fake;
+pub mod media;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

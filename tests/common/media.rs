@@ -1,0 +1,404 @@
+//! Media the tests make themselves with the ffmpeg CLI (Debian 5.1's, installed by
+//! ci/provision.sh), cached in `$FFMPEG_RUNTIME_CACHE/media`, and FFmpeg's own `framemd5` of
+//! each as the reference.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+use ffmpeg_runtime::format::{Input, MediaType};
+use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
+use md5::{Digest, Md5};
+
+/// One generated clip.
+pub struct Clip {
+    pub name: &'static str,
+    /// ffmpeg CLI arguments between the inputs and the output file.
+    args: &'static [&'static str],
+    /// Absolute index of the video stream to decode, when not the best one.
+    pub stream: Option<usize>,
+    /// Decoded identically by every conforming decoder (the codec's specification is bit-exact).
+    pub bit_exact: bool,
+}
+
+const SRC: &str = "testsrc2=size=176x144:rate=25:duration=1";
+
+pub const CLIPS: &[Clip] = &[
+    Clip {
+        name: "h264_8bit.mp4",
+        args: &[
+            "-f", "lavfi", "-i", SRC, "-c:v", "libx264", "-bf", "2", "-pix_fmt", "yuv420p",
+        ],
+        stream: None,
+        bit_exact: true,
+    },
+    Clip {
+        name: "h264_10bit.mkv",
+        args: &[
+            "-f",
+            "lavfi",
+            "-i",
+            SRC,
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p10le",
+        ],
+        stream: None,
+        bit_exact: true,
+    },
+    Clip {
+        name: "h264_422.mkv",
+        args: &[
+            "-f", "lavfi", "-i", SRC, "-c:v", "libx264", "-pix_fmt", "yuv422p",
+        ],
+        stream: None,
+        bit_exact: true,
+    },
+    Clip {
+        name: "h264_444.mov",
+        args: &[
+            "-f", "lavfi", "-i", SRC, "-c:v", "libx264", "-pix_fmt", "yuv444p",
+        ],
+        stream: None,
+        bit_exact: true,
+    },
+    Clip {
+        name: "h264_interlaced.ts",
+        args: &[
+            "-f",
+            "lavfi",
+            "-i",
+            SRC,
+            "-c:v",
+            "libx264",
+            "-flags",
+            "+ildct+ilme",
+            "-x264opts",
+            "interlaced=1",
+        ],
+        stream: None,
+        bit_exact: true,
+    },
+    Clip {
+        name: "h264_raw.h264",
+        args: &["-f", "lavfi", "-i", SRC, "-c:v", "libx264", "-f", "h264"],
+        stream: None,
+        bit_exact: true,
+    },
+    Clip {
+        name: "hevc_10bit.mkv",
+        args: &[
+            "-f",
+            "lavfi",
+            "-i",
+            SRC,
+            "-c:v",
+            "libx265",
+            "-pix_fmt",
+            "yuv420p10le",
+            "-x265-params",
+            "log-level=error",
+        ],
+        stream: None,
+        bit_exact: true,
+    },
+    Clip {
+        name: "vp8.webm",
+        args: &["-f", "lavfi", "-i", SRC, "-c:v", "libvpx", "-b:v", "200k"],
+        stream: None,
+        bit_exact: true,
+    },
+    Clip {
+        name: "vp9_profile2.webm",
+        args: &[
+            "-f",
+            "lavfi",
+            "-i",
+            SRC,
+            "-c:v",
+            "libvpx-vp9",
+            "-pix_fmt",
+            "yuv420p10le",
+            "-b:v",
+            "200k",
+        ],
+        stream: None,
+        bit_exact: true,
+    },
+    Clip {
+        name: "av1.mkv",
+        args: &[
+            "-f",
+            "lavfi",
+            "-i",
+            SRC,
+            "-c:v",
+            "libsvtav1",
+            "-preset",
+            "12",
+        ],
+        stream: None,
+        bit_exact: false,
+    },
+    Clip {
+        name: "mpeg2.ts",
+        args: &[
+            "-f",
+            "lavfi",
+            "-i",
+            SRC,
+            "-c:v",
+            "mpeg2video",
+            "-b:v",
+            "500k",
+        ],
+        stream: None,
+        bit_exact: false,
+    },
+    Clip {
+        name: "mpeg4.avi",
+        args: &["-f", "lavfi", "-i", SRC, "-c:v", "mpeg4", "-q:v", "4"],
+        stream: None,
+        bit_exact: false,
+    },
+    Clip {
+        name: "mjpeg.avi",
+        args: &[
+            "-f", "lavfi", "-i", SRC, "-c:v", "mjpeg", "-pix_fmt", "yuvj420p",
+        ],
+        stream: None,
+        bit_exact: false,
+    },
+    Clip {
+        name: "prores.mov",
+        args: &[
+            "-f",
+            "lavfi",
+            "-i",
+            SRC,
+            "-c:v",
+            "prores_ks",
+            "-profile:v",
+            "2",
+        ],
+        stream: None,
+        bit_exact: false,
+    },
+    Clip {
+        name: "ffv1_odd_size.mkv",
+        args: &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=175x143:rate=25:duration=1",
+            "-c:v",
+            "ffv1",
+        ],
+        stream: None,
+        bit_exact: true,
+    },
+    Clip {
+        name: "png.mkv",
+        args: &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48:rate=5:duration=1",
+            "-c:v",
+            "png",
+        ],
+        stream: None,
+        bit_exact: true,
+    },
+    Clip {
+        name: "gif.gif",
+        args: &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48:rate=5:duration=1",
+            "-c:v",
+            "gif",
+        ],
+        stream: None,
+        bit_exact: false,
+    },
+    Clip {
+        name: "vfr.mkv",
+        args: &[
+            "-f",
+            "lavfi",
+            "-i",
+            SRC,
+            "-vf",
+            "select='not(eq(mod(n\\,4)\\,1))'",
+            "-fps_mode",
+            "passthrough",
+            "-c:v",
+            "libx264",
+        ],
+        stream: None,
+        bit_exact: true,
+    },
+    Clip {
+        name: "two_video.mkv",
+        args: &[
+            "-f",
+            "lavfi",
+            "-i",
+            SRC,
+            "-f",
+            "lavfi",
+            "-i",
+            "mandelbrot=size=96x64:rate=10",
+            "-t",
+            "1",
+            "-map",
+            "0:v",
+            "-map",
+            "1:v",
+            "-c:v",
+            "libx264",
+        ],
+        stream: Some(1),
+        bit_exact: true,
+    },
+];
+
+fn media_dir() -> PathBuf {
+    let cache = std::env::var_os("FFMPEG_RUNTIME_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/ffmpeg-runtime")
+        });
+    let dir = cache.join("media");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The ffmpeg CLI, which the matrix installs with Debian's FFmpeg 5.1.
+pub fn cli() -> Command {
+    let mut command = Command::new("ffmpeg");
+    command
+        .args(["-hide_banner", "-loglevel", "error", "-nostdin"])
+        .env_remove("LD_LIBRARY_PATH");
+    command
+}
+
+/// The clip's file, made on first use (atomically, so parallel tests can share it).
+pub fn path(clip: &Clip) -> PathBuf {
+    let path = media_dir().join(clip.name);
+    if !path.exists() {
+        let partial = media_dir().join(format!(
+            "{}.{}.partial.{}",
+            std::process::id(),
+            rand_suffix(),
+            clip.name
+        ));
+        let format = Path::new(clip.name).extension().unwrap().to_str().unwrap();
+        let mut command = cli();
+        command.args(clip.args);
+        if !clip.args.contains(&"-f") || !clip.args.ends_with(&["-f", "h264"]) {
+            command.args(["-f", muxer(format)]);
+        }
+        let status = command
+            .arg("-y")
+            .arg(&partial)
+            .status()
+            .expect("the ffmpeg CLI");
+        assert!(status.success(), "ffmpeg could not make {}", clip.name);
+        std::fs::rename(&partial, &path).unwrap();
+    }
+    path
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::thread::current().id())
+}
+
+fn muxer(extension: &str) -> &'static str {
+    match extension {
+        "mp4" => "mp4",
+        "mkv" => "matroska",
+        "mov" => "mov",
+        "ts" => "mpegts",
+        "avi" => "avi",
+        "webm" => "webm",
+        "gif" => "gif",
+        "h264" => "h264",
+        other => panic!("no muxer for .{other}"),
+    }
+}
+
+/// FFmpeg CLI's `framemd5` of the stream: one MD5 per frame, in output order.
+pub fn reference_md5s(path: &Path, stream: Option<usize>) -> Vec<String> {
+    let map = stream.map_or("0:v:0".to_owned(), |index| format!("0:{index}"));
+    let output = cli()
+        .arg("-noautorotate")
+        .arg("-i")
+        .arg(path)
+        .args([
+            "-map",
+            &map,
+            "-autoscale",
+            "0",
+            "-fps_mode",
+            "passthrough",
+            "-f",
+            "framemd5",
+            "-",
+        ])
+        .output()
+        .expect("the ffmpeg CLI");
+    assert!(
+        output.status.success(),
+        "framemd5 of {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.rsplit(',').next().map(|md5| md5.trim().to_owned()))
+        .collect()
+}
+
+/// Decodes the stream with the crate, one MD5 per frame of its planes packed.
+pub fn decode_md5s(
+    ffmpeg: &Ffmpeg,
+    path: &Path,
+    stream: Option<usize>,
+) -> Result<Vec<String>, ffmpeg_runtime::Error> {
+    let mut input = Input::open(ffmpeg, path)?;
+    let chosen = match stream {
+        Some(index) => input.stream(index).expect("stream index"),
+        None => input.best_stream(MediaType::Video).expect("a video stream"),
+    };
+    let index = chosen.index();
+    let mut decoder = Decoder::new(&chosen, &DecoderOptions { threads: 1 })?;
+    let (mut packet, mut frame) = (Packet::new(ffmpeg)?, Frame::new(ffmpeg)?);
+    let mut md5s = Vec::new();
+    let mut packed = Vec::new();
+    let mut take = |decoder: &mut Decoder,
+                    frame: &mut Frame,
+                    md5s: &mut Vec<String>|
+     -> Result<(), ffmpeg_runtime::Error> {
+        while decoder.receive(frame)? {
+            frame.copy_packed(&mut packed)?;
+            md5s.push(format!("{:x}", Md5::digest(&packed)));
+        }
+        Ok(())
+    };
+    while input.read_packet(&mut packet)? {
+        if packet.stream_index() == index {
+            decoder.send(&packet)?;
+            take(&mut decoder, &mut frame, &mut md5s)?;
+        }
+    }
+    decoder.send_eof()?;
+    take(&mut decoder, &mut frame, &mut md5s)?;
+    Ok(md5s)
+}
