@@ -1,0 +1,162 @@
+//! Hostile and broken inputs give typed errors or a clean end, never a crash.
+
+mod common;
+
+use std::path::Path;
+
+use common::media::{self, CLIPS};
+use ffmpeg_runtime::Error;
+use ffmpeg_runtime::format::{Input, MediaType};
+
+fn open(path: &Path) -> Result<Input, Error> {
+    Input::open(&common::under_test().load(), path)
+}
+
+#[test]
+fn empty_text_and_random_files_are_refused_with_typed_errors() {
+    let dir = common::scratch_dir("bad");
+    let empty = dir.join("empty.mp4");
+    std::fs::write(&empty, b"").unwrap();
+    let text = dir.join("notes.mkv");
+    std::fs::write(&text, "this is not a video\n".repeat(50)).unwrap();
+    let random = dir.join("random.ts");
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let bytes: Vec<u8> = (0..64 * 1024)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    std::fs::write(&random, bytes).unwrap();
+    for path in [&empty, &text, &random] {
+        match open(path) {
+            Err(
+                Error::InvalidData { .. }
+                | Error::UnknownFormat { .. }
+                | Error::Ffmpeg { .. }
+                | Error::Eof { .. },
+            ) => {}
+            Err(other) => panic!("{}: unexpected error {other:?}", path.display()),
+            // A few random bytes can look like some format; then it must have nothing to decode.
+            Ok(input) => assert!(
+                input.best_stream(MediaType::Video).is_none(),
+                "{}",
+                path.display()
+            ),
+        }
+    }
+    let missing = open(&dir.join("missing.mp4")).unwrap_err();
+    assert!(
+        matches!(missing, Error::Ffmpeg { code, .. } if code == -libc::ENOENT),
+        "{missing:?}"
+    );
+}
+
+#[test]
+fn truncated_and_mutated_files_decode_to_an_error_or_an_end() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("mutated");
+    for clip in CLIPS.iter().filter(|c| {
+        [
+            "h264_8bit.mp4",
+            "hevc_10bit.mkv",
+            "vp9_profile2.webm",
+            "mpeg2.ts",
+        ]
+        .contains(&c.name)
+    }) {
+        let original = std::fs::read(media::path(clip)).unwrap();
+        let truncated = dir.join(format!("truncated-{}", clip.name));
+        std::fs::write(&truncated, &original[..original.len() / 2]).unwrap();
+        let mutated = dir.join(format!("mutated-{}", clip.name));
+        let mut bytes = original.clone();
+        for i in (64..bytes.len()).step_by(97) {
+            bytes[i] ^= 0x5a;
+        }
+        std::fs::write(&mutated, bytes).unwrap();
+        for path in [truncated, mutated] {
+            // Any typed outcome is fine; the process must simply survive and report.
+            let _ = media::decode_md5s(&ffmpeg, &path, None);
+        }
+    }
+}
+
+#[test]
+fn an_audio_only_file_has_no_video_stream() {
+    let dir = common::scratch_dir("audio-only");
+    let path = dir.join("tone.m4a");
+    let status = media::cli()
+        .args([
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=1",
+            "-c:a",
+            "aac",
+            "-y",
+        ])
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let input = open(&path).unwrap();
+    assert!(input.best_stream(MediaType::Video).is_none());
+    let audio = input
+        .best_stream(MediaType::Audio)
+        .expect("the audio stream");
+    assert_eq!(audio.sample_rate(), 44_100);
+    let output = common::command(&common::example("framehash"))
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no video stream"), "{stderr}");
+}
+
+#[test]
+fn framehash_prints_one_line_per_frame_and_the_count() {
+    let clip = CLIPS.iter().find(|c| c.name == "two_video.mkv").unwrap();
+    let path = media::path(clip);
+    let output = common::command(&common::example("framehash"))
+        .arg(&path)
+        .args(["--stream", "1"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    let expected = media::reference_md5s(&path, Some(1));
+    assert_eq!(
+        lines.last(),
+        Some(&format!("frames: {}", expected.len()).as_str())
+    );
+    for (line, md5) in lines.iter().zip(&expected) {
+        let fields: Vec<&str> = line.split(',').collect();
+        assert_eq!(fields.len(), 5, "{line}");
+        assert_eq!(fields[2], "96x64");
+        assert_eq!(fields[3], "yuv444p"); // mandelbrot is RGB, so libx264 keeps 4:4:4
+        assert_eq!(fields[4], md5);
+    }
+    let counted = common::command(&common::example("framehash"))
+        .arg(&path)
+        .arg("--count-only")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(counted.stdout).unwrap().trim(),
+        "frames: 25"
+    );
+    let unopenable = common::command(&common::example("framehash"))
+        .arg("/nonexistent.mp4")
+        .output()
+        .unwrap();
+    assert!(!unopenable.status.success());
+}
