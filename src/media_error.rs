@@ -53,6 +53,13 @@ pub enum Error {
     /// An argument FFmpeg cannot take (a path with a NUL byte, a size out of range, …).
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// A custom I/O source failed.
+    #[error("I/O: {0}")]
+    Io(String),
+    /// A callback of the application (a custom I/O source) panicked; the panic was caught
+    /// before it could reach FFmpeg.
+    #[error("callback panicked: {0}")]
+    Panicked(String),
     /// Any other FFmpeg error code.
     #[error("{operation}: {message} (error {code})")]
     Ffmpeg {

@@ -4,6 +4,7 @@ use std::ffi::{CString, c_int, c_void};
 use std::path::Path;
 use std::ptr::NonNull;
 
+use super::custom_io::CustomIo;
 use super::stream::{MediaType, Stream};
 use crate::ffmpeg::Ffmpeg;
 use crate::media_error::{AVERROR_EOF, Error, Result, check};
@@ -13,6 +14,9 @@ use crate::packet::Packet;
 pub struct Input {
     ffmpeg: Ffmpeg,
     context: NonNull<c_void>,
+    /// The Rust source FFmpeg reads through, for inputs opened with [`Input::from_reader`];
+    /// freed after the context is closed.
+    custom_io: Option<CustomIo>,
 }
 
 // SAFETY: an AVFormatContext may be used from any thread as long as one thread at a time does
@@ -66,14 +70,81 @@ impl Input {
         check(ffmpeg, "avformat_open_input", status)?;
         let context =
             NonNull::new(context).ok_or_else(|| Error::InvalidArgument("no context".into()))?;
-        let input = Input {
+        Input {
             ffmpeg: ffmpeg.clone(),
             context,
+            custom_io: None,
+        }
+        .find_stream_info()
+    }
+
+    /// Opens a container read from `source` (a file, a `Cursor<Vec<u8>>`, a network
+    /// stream…). A panic or I/O error inside `source` never reaches FFmpeg: it comes back as
+    /// [`Error::Panicked`] or [`Error::Io`] from the call that needed the data.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Input::open`], plus the source's own failures.
+    pub fn from_reader<R: std::io::Read + std::io::Seek + Send + 'static>(
+        ffmpeg: &Ffmpeg,
+        source: R,
+    ) -> Result<Input> {
+        const AVFMT_FLAG_CUSTOM_IO: c_int = 0x0080;
+        let f = ffmpeg.functions();
+        let custom_io = CustomIo::new(ffmpeg, Box::new(source))?;
+        // SAFETY: a fresh context, given our I/O context and the flag that keeps FFmpeg from
+        // freeing it; on failure avformat_open_input frees the format context only.
+        let (status, context) = unsafe {
+            let mut context = (f.avformat_alloc_context)();
+            if context.is_null() {
+                return Err(crate::packet::out_of_memory(
+                    ffmpeg,
+                    "avformat_alloc_context",
+                ));
+            }
+            let layout = &ffmpeg.layout().format_context;
+            layout.pb.write(context, custom_io.as_ptr());
+            layout
+                .flags
+                .write(context, layout.flags.read(context) | AVFMT_FLAG_CUSTOM_IO);
+            let status = (f.avformat_open_input)(
+                &mut context,
+                c"".as_ptr(),
+                std::ptr::null(),
+                std::ptr::null_mut(),
+            );
+            (status, context)
         };
+        if status < 0 {
+            return Err(custom_io
+                .take_failure()
+                .unwrap_or_else(|| Error::from_code(ffmpeg, "avformat_open_input", status)));
+        }
+        let context =
+            NonNull::new(context).ok_or_else(|| Error::InvalidArgument("no context".into()))?;
+        Input {
+            ffmpeg: ffmpeg.clone(),
+            context,
+            custom_io: Some(custom_io),
+        }
+        .find_stream_info()
+    }
+
+    fn find_stream_info(mut self) -> Result<Input> {
         // SAFETY: a freshly opened context; probing reads a few packets.
-        let status = unsafe { (f.avformat_find_stream_info)(input.as_ptr(), std::ptr::null_mut()) };
-        check(ffmpeg, "avformat_find_stream_info", status)?;
-        Ok(input)
+        let status = unsafe {
+            (self.ffmpeg.functions().avformat_find_stream_info)(self.as_ptr(), std::ptr::null_mut())
+        };
+        self.checked("avformat_find_stream_info", status)?;
+        Ok(self)
+    }
+
+    /// Maps an FFmpeg status, preferring the custom source's own failure when there is one.
+    fn checked(&mut self, operation: &'static str, status: c_int) -> Result<c_int> {
+        if let Some(failure) = self.custom_io.as_ref().and_then(CustomIo::take_failure) {
+            return Err(failure);
+        }
+        check(&self.ffmpeg, operation, status)
     }
 
     pub(crate) fn as_ptr(&self) -> *mut c_void {
@@ -160,8 +231,8 @@ impl Input {
         let status =
             unsafe { (self.ffmpeg.functions().av_read_frame)(self.as_ptr(), packet.as_mut_ptr()) };
         match status {
-            AVERROR_EOF => Ok(false),
-            status => check(&self.ffmpeg, "av_read_frame", status).map(|_| true),
+            AVERROR_EOF => self.checked("av_read_frame", 0).map(|_| false),
+            status => self.checked("av_read_frame", status).map(|_| true),
         }
     }
 
@@ -195,15 +266,16 @@ impl Input {
                 flags,
             )
         };
-        check(&self.ffmpeg, "avformat_seek_file", status).map(drop)
+        self.checked("avformat_seek_file", status).map(drop)
     }
 }
 
 impl Drop for Input {
     fn drop(&mut self) {
         let mut context = self.context.as_ptr();
-        // SAFETY: opened by avformat_open_input; closed once.
+        // SAFETY: opened by avformat_open_input; closed once, before its custom I/O goes.
         unsafe { (self.ffmpeg.functions().avformat_close_input)(&mut context) }
+        drop(self.custom_io.take());
     }
 }
 

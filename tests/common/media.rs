@@ -372,7 +372,15 @@ pub fn decode_md5s(
     path: &Path,
     stream: Option<usize>,
 ) -> Result<Vec<String>, ffmpeg_runtime::Error> {
-    let mut input = Input::open(ffmpeg, path)?;
+    decode_input_md5s(ffmpeg, Input::open(ffmpeg, path)?, stream)
+}
+
+/// As [`decode_md5s`], from an input already open.
+pub fn decode_input_md5s(
+    ffmpeg: &Ffmpeg,
+    mut input: Input,
+    stream: Option<usize>,
+) -> Result<Vec<String>, ffmpeg_runtime::Error> {
     let chosen = match stream {
         Some(index) => input.stream(index).expect("stream index"),
         None => input.best_stream(MediaType::Video).expect("a video stream"),

@@ -1,0 +1,107 @@
+//! Inputs read through any `Read + Seek`: identical to reading the file, and a failing or
+//! panicking source gives a typed error without unwinding into FFmpeg.
+
+mod common;
+
+use std::io::{Cursor, Read, Seek, SeekFrom};
+
+use common::media::{self, CLIPS};
+use ffmpeg_runtime::Error;
+use ffmpeg_runtime::format::Input;
+
+#[test]
+fn decoding_from_memory_equals_decoding_the_file() {
+    let ffmpeg = common::under_test().load();
+    // MP4 keeps its index at the end, so this needs seeking; MKV and TS read straight on.
+    for name in [
+        "h264_8bit.mp4",
+        "vp9_profile2.webm",
+        "h264_interlaced.ts",
+        "two_video.mkv",
+    ] {
+        let clip = CLIPS.iter().find(|c| c.name == name).unwrap();
+        let path = media::path(clip);
+        let from_file = media::decode_md5s(&ffmpeg, &path, clip.stream).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let input = Input::from_reader(&ffmpeg, Cursor::new(bytes)).unwrap();
+        let from_memory = media::decode_input_md5s(&ffmpeg, input, clip.stream).unwrap();
+        assert_eq!(from_memory, from_file, "{name}");
+        assert!(!from_file.is_empty());
+    }
+}
+
+/// Reads normally until `limit` bytes, then fails the way `failure` says.
+struct Failing {
+    inner: Cursor<Vec<u8>>,
+    limit: u64,
+    panic: bool,
+}
+
+impl Read for Failing {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        if self.inner.position() >= self.limit {
+            if self.panic {
+                panic!("source exploded");
+            }
+            return Err(std::io::Error::other("disk on fire"));
+        }
+        let room = (self.limit - self.inner.position()) as usize;
+        let take = buffer.len().min(room);
+        self.inner.read(&mut buffer[..take])
+    }
+}
+
+impl Seek for Failing {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(to)
+    }
+}
+
+fn read_everything(input: &mut Input) -> Result<usize, Error> {
+    let mut packets = 0;
+    for packet in input.packets() {
+        packet?;
+        packets += 1;
+    }
+    Ok(packets)
+}
+
+#[test]
+fn a_panicking_or_failing_source_gives_a_typed_error() {
+    let ffmpeg = common::under_test().load();
+    let clip = CLIPS
+        .iter()
+        .find(|c| c.name == "h264_interlaced.ts")
+        .unwrap();
+    let bytes = std::fs::read(media::path(clip)).unwrap();
+    for panic in [true, false] {
+        // Fails mid-file: opening works, reading stops with the source's error.
+        let source = Failing {
+            inner: Cursor::new(bytes.clone()),
+            limit: bytes.len() as u64 / 2,
+            panic,
+        };
+        let error = match Input::from_reader(&ffmpeg, source) {
+            Ok(mut input) => read_everything(&mut input).expect_err("the source fails half way"),
+            Err(error) => error,
+        };
+        match (&error, panic) {
+            (Error::Panicked(message), true) => {
+                assert!(message.contains("source exploded"), "{message}")
+            }
+            (Error::Io(message), false) => assert!(message.contains("disk on fire"), "{message}"),
+            _ => panic!("unexpected {error:?} (panic: {panic})"),
+        }
+        // Fails at once: opening reports it.
+        let source = Failing {
+            inner: Cursor::new(bytes.clone()),
+            limit: 0,
+            panic,
+        };
+        let error = Input::from_reader(&ffmpeg, source).expect_err("nothing can be read");
+        assert!(
+            matches!(error, Error::Panicked(_) | Error::Io(_)),
+            "{error:?}"
+        );
+    }
+}
