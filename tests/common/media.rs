@@ -25,6 +25,23 @@ const SRC: &str = "testsrc2=size=176x144:rate=25:duration=1";
 
 pub const CLIPS: &[Clip] = &[
     Clip {
+        name: "h264_gop10.mp4",
+        args: &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=176x144:rate=25:duration=2",
+            "-c:v",
+            "libx264",
+            "-g",
+            "10",
+            "-bf",
+            "2",
+        ],
+        stream: None,
+        bit_exact: true,
+    },
+    Clip {
         name: "h264_8bit.mp4",
         args: &[
             "-f", "lavfi", "-i", SRC, "-c:v", "libx264", "-bf", "2", "-pix_fmt", "yuv420p",

@@ -1,0 +1,71 @@
+//! Seeking to a timestamp lands on the frame that decoding from the start finds there.
+
+mod common;
+
+use common::media::{self, CLIPS};
+use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+use ffmpeg_runtime::format::{Input, MediaType};
+use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
+use md5::{Digest, Md5};
+
+/// (timestamp, md5) of every frame from the current position to the end, or until `stop`.
+fn decode(
+    ffmpeg: &Ffmpeg,
+    input: &mut Input,
+    decoder: &mut Decoder,
+    stop: Option<i64>,
+) -> Vec<(i64, String)> {
+    let index = input.best_stream(MediaType::Video).unwrap().index();
+    let (mut packet, mut frame) = (Packet::new(ffmpeg).unwrap(), Frame::new(ffmpeg).unwrap());
+    let mut frames = Vec::new();
+    let mut packed = Vec::new();
+    let mut take = |decoder: &mut Decoder, frames: &mut Vec<(i64, String)>| {
+        while decoder.receive(&mut frame).unwrap() {
+            frame.copy_packed(&mut packed).unwrap();
+            frames.push((
+                frame.best_effort_timestamp().unwrap(),
+                format!("{:x}", Md5::digest(&packed)),
+            ));
+        }
+    };
+    while input.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() == index {
+            decoder.send(&packet).unwrap();
+            take(decoder, &mut frames);
+            if stop.is_some_and(|stop| frames.iter().any(|(t, _)| *t >= stop)) {
+                return frames;
+            }
+        }
+    }
+    decoder.send_eof().unwrap();
+    take(decoder, &mut frames);
+    frames
+}
+
+#[test]
+fn seeking_lands_on_the_frame_decoding_from_the_start_finds() {
+    let ffmpeg = common::under_test().load();
+    let clip = CLIPS.iter().find(|c| c.name == "h264_gop10.mp4").unwrap();
+    let path = media::path(clip);
+    let mut input = Input::open(&ffmpeg, &path).unwrap();
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    let index = stream.index();
+    let mut decoder = Decoder::new(&stream, &DecoderOptions { threads: 1 }).unwrap();
+    let all = decode(&ffmpeg, &mut input, &mut decoder, None);
+    assert_eq!(all.len(), 50);
+    for target in [all[13].0, all[37].0, all[20].0, all[3].0] {
+        input.seek(index, target, false).unwrap();
+        decoder.flush();
+        let after = decode(&ffmpeg, &mut input, &mut decoder, Some(target));
+        assert!(
+            after.first().is_some_and(|(t, _)| *t <= target),
+            "landed after the target: {after:?}"
+        );
+        let landed = after
+            .iter()
+            .find(|(t, _)| *t == target)
+            .expect("the target frame decodes");
+        let expected = all.iter().find(|(t, _)| *t == target).unwrap();
+        assert_eq!(landed, expected, "frame at {target}");
+    }
+}
