@@ -40,6 +40,22 @@ pub struct Plane<'a> {
     pub stride: usize,
 }
 
+/// One plane of a picture, writable.
+#[derive(Debug)]
+pub struct PlaneMut<'a> {
+    /// The plane's bytes, `rows × stride` long.
+    pub data: &'a mut [u8],
+    /// Bytes from one row to the next.
+    pub stride: usize,
+}
+
+fn dimension(value: u32) -> Result<c_int> {
+    c_int::try_from(value)
+        .ok()
+        .filter(|&v| v > 0)
+        .ok_or_else(|| crate::Error::InvalidArgument(format!("{value} is out of range")))
+}
+
 /// A decoded video picture or audio chunk (`AVFrame`). Reusable: receiving into an existing
 /// frame allocates nothing in the steady state.
 pub struct Frame {
@@ -65,6 +81,110 @@ impl Frame {
             ffmpeg: ffmpeg.clone(),
             frame,
         })
+    }
+
+    /// A picture with its own buffers, for encoding: `pixel_format` by FFmpeg's name
+    /// (`yuv420p`, `yuv420p10le`, `rgb24`, …).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an unknown format or a
+    /// size FFmpeg refuses.
+    pub fn video(ffmpeg: &Ffmpeg, width: u32, height: u32, pixel_format: &str) -> Result<Frame> {
+        let format = crate::codec::pixel_format(ffmpeg, pixel_format)?;
+        let mut frame = Frame::new(ffmpeg)?;
+        let layout = &ffmpeg.layout().frame;
+        let (width, height) = (dimension(width)?, dimension(height)?);
+        // SAFETY: a fresh frame; the fields are set at proven offsets, then FFmpeg allocates.
+        unsafe {
+            layout.width.write(frame.as_mut_ptr(), width);
+            layout.height.write(frame.as_mut_ptr(), height);
+            layout.format.write(frame.as_mut_ptr(), format);
+            let status = (ffmpeg.functions().av_frame_get_buffer)(frame.as_mut_ptr(), 0);
+            check(ffmpeg, "av_frame_get_buffer", status)?;
+        }
+        Ok(frame)
+    }
+
+    /// An audio chunk with its own buffers, for encoding: `sample_format` by FFmpeg's name
+    /// (`s16`, `fltp`, …), the default layout for `channels`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an unknown format or
+    /// counts FFmpeg refuses.
+    pub fn audio(
+        ffmpeg: &Ffmpeg,
+        samples: usize,
+        sample_format: &str,
+        sample_rate: u32,
+        channels: u32,
+    ) -> Result<Frame> {
+        let format = crate::codec::sample_format(ffmpeg, sample_format)?;
+        let mut frame = Frame::new(ffmpeg)?;
+        let layout = &ffmpeg.layout().frame;
+        let samples = c_int::try_from(samples)
+            .map_err(|_| crate::Error::InvalidArgument("samples".into()))?;
+        // SAFETY: a fresh frame; the fields are set at proven offsets, then FFmpeg allocates.
+        unsafe {
+            layout.nb_samples.write(frame.as_mut_ptr(), samples);
+            layout.format.write(frame.as_mut_ptr(), format);
+            layout
+                .sample_rate
+                .write(frame.as_mut_ptr(), dimension(sample_rate)?);
+            crate::codec::set_channels(
+                ffmpeg,
+                frame.as_mut_ptr(),
+                layout.ch_layout,
+                layout.channels,
+                layout.channel_layout,
+                channels,
+            )?;
+            let status = (ffmpeg.functions().av_frame_get_buffer)(frame.as_mut_ptr(), 0);
+            check(ffmpeg, "av_frame_get_buffer", status)?;
+        }
+        Ok(frame)
+    }
+
+    /// Makes the frame's buffers writable (copying them if an encoder still holds them), as
+    /// needed before refilling a frame that was sent to an encoder.
+    ///
+    /// # Errors
+    ///
+    /// When FFmpeg cannot allocate the copy.
+    pub fn make_writable(&mut self) -> Result<()> {
+        // SAFETY: a live frame.
+        let status = unsafe { (self.ffmpeg.functions().av_frame_make_writable)(self.as_mut_ptr()) };
+        check(&self.ffmpeg, "av_frame_make_writable", status).map(drop)
+    }
+
+    /// The planes, writable; see [`Frame::planes`]. Call [`Frame::make_writable`] first for a
+    /// frame that may share its buffers.
+    pub fn planes_mut(&mut self) -> Vec<PlaneMut<'_>> {
+        let planes = self.planes();
+        planes
+            .into_iter()
+            .map(|plane| PlaneMut {
+                // SAFETY: the frame owns these buffers, and `&mut self` makes this the only
+                // view of them for the borrow.
+                data: unsafe {
+                    std::slice::from_raw_parts_mut(plane.data.as_ptr() as *mut u8, plane.data.len())
+                },
+                stride: plane.stride,
+            })
+            .collect()
+    }
+
+    /// Sets the presentation timestamp (in the time base of the encoder it goes to).
+    pub fn set_pts(&mut self, pts: Option<i64>) {
+        // SAFETY: a live frame; writes one field at its proven offset.
+        unsafe {
+            self.ffmpeg
+                .layout()
+                .frame
+                .pts
+                .write(self.as_mut_ptr(), pts.unwrap_or(NOPTS_VALUE))
+        }
     }
 
     pub(crate) fn as_ptr(&self) -> *const c_void {
@@ -176,9 +296,13 @@ impl Frame {
         u32::try_from(count).ok().filter(|&c| c > 0)
     }
 
-    /// The picture's planes, without copying. Empty for audio and for frames without data.
+    /// The planes, without copying: a picture's (luma, chroma, …), or audio's (one per channel
+    /// for planar sample formats, one interleaved otherwise). Empty for a frame without data.
     pub fn planes(&self) -> Vec<Plane<'_>> {
         let layout = &self.ffmpeg.layout().frame;
+        if self.width() == 0 {
+            return self.audio_planes();
+        }
         let (data, linesize) = (self.read(layout.data), self.read(layout.linesize));
         let height = self.height() as usize;
         let Some(sizes) = self.plane_sizes(&linesize, height) else {
@@ -193,6 +317,38 @@ impl Frame {
                 // sized it from the same linesizes), alive while `&self` is borrowed.
                 data: unsafe { std::slice::from_raw_parts(*pointer, size) },
                 stride: stride as usize,
+            })
+            .collect()
+    }
+
+    fn audio_planes(&self) -> Vec<Plane<'_>> {
+        let f = self.ffmpeg.functions();
+        let (samples, channels) = (self.samples(), self.channels().unwrap_or(0) as usize);
+        let extended = self.read(self.ffmpeg.layout().frame.extended_data);
+        if samples == 0 || channels == 0 || extended.is_null() {
+            return Vec::new();
+        }
+        // SAFETY: lookups of the sample format in FFmpeg's static tables.
+        let (bytes, planar) = unsafe {
+            (
+                (f.av_get_bytes_per_sample)(self.format()),
+                (f.av_sample_fmt_is_planar)(self.format()) != 0,
+            )
+        };
+        let Ok(bytes) = usize::try_from(bytes) else {
+            return Vec::new();
+        };
+        let (count, size) = if planar {
+            (channels, samples * bytes)
+        } else {
+            (1, samples * bytes * channels)
+        };
+        (0..count)
+            .map(|channel| {
+                // SAFETY: `extended_data` has one pointer per plane, each to at least `size`
+                // bytes of the frame's buffers, alive while `&self` is borrowed.
+                let data = unsafe { std::slice::from_raw_parts(*extended.add(channel), size) };
+                Plane { data, stride: size }
             })
             .collect()
     }

@@ -45,6 +45,7 @@
 mod abi;
 pub mod codec;
 mod cpu;
+mod dictionary;
 mod error;
 mod ffmpeg;
 pub mod format;
@@ -57,7 +58,7 @@ mod packet;
 pub use cpu::CpuFlags;
 pub use error::{Attempt, LoadError, Refusal, VersionedFile};
 pub use ffmpeg::{Ffmpeg, LibraryInfo, global};
-pub use frame::{Frame, PictureType, Plane};
+pub use frame::{Frame, PictureType, Plane, PlaneMut};
 pub use loader::discovery::{APP_DIR_NAME, Candidate, Discovery, ENV_VAR, Location, Source};
 pub use loader::symbols::SymbolBinding;
 pub use loader::version::{Family, Library, SUPPORTED_AVCODEC_MAJORS};

@@ -23,6 +23,12 @@ pub enum Error {
         /// The codec's name.
         codec: String,
     },
+    /// No encoder of that name in the loaded FFmpeg.
+    #[error("no encoder {codec}")]
+    EncoderNotFound {
+        /// The encoder's name.
+        codec: String,
+    },
     /// The input has no stream of the kind asked for.
     #[error("no {kind} stream")]
     StreamNotFound {

@@ -23,7 +23,7 @@ mod generated {
 }
 
 pub(crate) use check::check;
-pub(crate) use field::{Field, Rational};
+pub(crate) use field::{ChannelLayout, Field, Rational};
 pub(crate) use layout::Layout;
 
 /// The head of `AVClass`: `class_name` and `item_name` have been its first two members since
@@ -32,6 +32,16 @@ pub(crate) use layout::Layout;
 struct AvClassHead {
     class_name: *const c_char,
     item_name: Option<unsafe extern "C" fn(*mut c_void) -> *const c_char>,
+}
+
+/// The key of an `AVDictionaryEntry` (`{ char *key; char *value; }` in every family).
+///
+/// # Safety
+///
+/// `entry` points to a live dictionary entry.
+pub(crate) unsafe fn dictionary_entry_key(entry: *const c_void) -> String {
+    // SAFETY: the key is the entry's first member, a NUL-terminated string.
+    unsafe { crate::loader::c_text(*(entry as *const *const c_char)) }
 }
 
 /// The name FFmpeg gives a logging context (`h264`, `mov,mp4,m4a,3gp,3g2,mj2`, …), as its own

@@ -1,5 +1,78 @@
-//! Decoding (and, later, encoding).
+//! Decoding and encoding.
 
 mod decoder;
+mod encoder;
+
+use std::ffi::{CString, c_int, c_void};
 
 pub use decoder::{Decoder, DecoderOptions};
+pub use encoder::{AudioSettings, Encoder, VideoSettings};
+
+use crate::abi::{ChannelLayout, Field};
+use crate::ffmpeg::Ffmpeg;
+use crate::media_error::{Error, Result};
+
+/// FFmpeg's number for a pixel format name in the loaded release.
+pub(crate) fn pixel_format(ffmpeg: &Ffmpeg, name: &str) -> Result<c_int> {
+    let c_name = CString::new(name).map_err(|_| Error::InvalidArgument(name.into()))?;
+    // SAFETY: a lookup in FFmpeg's static table.
+    let format = unsafe { (ffmpeg.functions().av_get_pix_fmt)(c_name.as_ptr()) };
+    if format < 0 {
+        return Err(Error::InvalidArgument(format!(
+            "unknown pixel format {name}"
+        )));
+    }
+    Ok(format)
+}
+
+/// FFmpeg's number for a sample format name in the loaded release.
+pub(crate) fn sample_format(ffmpeg: &Ffmpeg, name: &str) -> Result<c_int> {
+    let c_name = CString::new(name).map_err(|_| Error::InvalidArgument(name.into()))?;
+    // SAFETY: a lookup in FFmpeg's static table.
+    let format = unsafe { (ffmpeg.functions().av_get_sample_fmt)(c_name.as_ptr()) };
+    if format < 0 {
+        return Err(Error::InvalidArgument(format!(
+            "unknown sample format {name}"
+        )));
+    }
+    Ok(format)
+}
+
+/// Sets the default layout of `channels` on a frame or codec context: `AVChannelLayout` where
+/// the family has it, else the legacy `channels` and `channel_layout`.
+///
+/// # Safety
+///
+/// `object` is a live struct whose layout the fields come from.
+pub(crate) unsafe fn set_channels(
+    ffmpeg: &Ffmpeg,
+    object: *mut c_void,
+    ch_layout: Option<Field<ChannelLayout>>,
+    legacy_channels: Option<Field<c_int>>,
+    legacy_layout: Option<Field<u64>>,
+    channels: u32,
+) -> Result<()> {
+    let count = c_int::try_from(channels)
+        .ok()
+        .filter(|&c| c > 0)
+        .ok_or_else(|| Error::InvalidArgument("channels".into()))?;
+    let f = ffmpeg.functions();
+    // SAFETY: writes at proven offsets of the live object, or FFmpeg fills its own layout.
+    unsafe {
+        if let (Some(ch_layout), Some(set_default)) = (ch_layout, f.av_channel_layout_default) {
+            set_default(ch_layout.address(object) as *mut c_void, count);
+            return Ok(());
+        }
+        let (Some(channels_field), Some(layout_field)) = (legacy_channels, legacy_layout) else {
+            return Err(Error::InvalidArgument(
+                "this FFmpeg has no channel layout API".into(),
+            ));
+        };
+        channels_field.write(object, count);
+        let mask = f
+            .av_get_default_channel_layout
+            .map_or(0, |default| default(count));
+        layout_field.write(object, mask as u64);
+    }
+    Ok(())
+}

@@ -1,9 +1,11 @@
-//! Demuxing: [`Input`] opens a container and reads its [`Packet`](crate::Packet)s; [`Stream`]
-//! describes each of its streams.
+//! Containers: [`Input`] opens one and reads its [`Packet`](crate::Packet)s, [`Stream`]
+//! describes each of its streams, and [`Output`] writes one.
 
 mod custom_io;
 mod input;
+mod output;
 mod stream;
 
 pub use input::{Input, Packets};
+pub use output::Output;
 pub use stream::{MediaType, Stream};

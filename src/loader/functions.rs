@@ -4,6 +4,8 @@
 
 use std::ffi::{c_char, c_int, c_uint, c_void};
 
+use crate::abi::Rational;
+
 use super::symbols::{Requirement, SymbolSpec, ffi_functions};
 use super::version::Library;
 use std::ffi::CStr;
@@ -39,6 +41,9 @@ ffi_functions! {
     always AvUtil [58..=63] fn av_get_pix_fmt(name: *const c_char) -> c_int;
     always AvUtil [58..=63] fn av_get_sample_fmt(name: *const c_char) -> c_int;
     always AvUtil [58..=63] fn av_frame_unref(frame: *mut c_void);
+    always AvUtil [58..=63] fn av_frame_make_writable(frame: *mut c_void) -> c_int;
+    /// The legacy channel-layout helper, gone with libavutil 59 (7.0).
+    optional AvUtil [58..=60] fn av_get_default_channel_layout(channels: c_int) -> i64;
     always AvUtil [58..=63] fn av_dict_set(
         dictionary: *mut *mut c_void,
         key: *const c_char,
@@ -46,6 +51,12 @@ ffi_functions! {
         flags: c_int,
     ) -> c_int;
     always AvUtil [58..=63] fn av_dict_free(dictionary: *mut *mut c_void);
+    always AvUtil [58..=63] fn av_dict_get(
+        dictionary: *const c_void,
+        key: *const c_char,
+        previous: *const c_void,
+        flags: c_int,
+    ) -> *const c_void;
     always AvUtil [58..=63] fn av_image_copy_to_buffer(
         dst: *mut u8,
         dst_size: c_int,
@@ -70,6 +81,8 @@ ffi_functions! {
         linesizes: *const c_int,
     ) -> c_int;
     always AvUtil [58..=63] fn av_get_pix_fmt_name(pix_fmt: c_int) -> *const c_char;
+    always AvUtil [58..=63] fn av_get_bytes_per_sample(sample_fmt: c_int) -> c_int;
+    always AvUtil [58..=63] fn av_sample_fmt_is_planar(sample_fmt: c_int) -> c_int;
     always AvUtil [58..=63] fn av_get_sample_fmt_name(sample_fmt: c_int) -> *const c_char;
     always AvUtil [58..=63] fn av_get_picture_type_char(picture_type: c_int) -> c_char;
     always AvUtil [58..=63] fn av_get_media_type_string(media_type: c_int) -> *const c_char;
@@ -104,6 +117,10 @@ ffi_functions! {
     always AvCodec [58..=63] fn avcodec_receive_frame(context: *mut c_void, frame: *mut c_void) -> c_int;
     always AvCodec [58..=63] fn avcodec_flush_buffers(context: *mut c_void);
     always AvCodec [58..=63] fn av_packet_unref(packet: *mut c_void);
+    always AvCodec [58..=63] fn avcodec_send_frame(context: *mut c_void, frame: *const c_void) -> c_int;
+    always AvCodec [58..=63] fn avcodec_receive_packet(context: *mut c_void, packet: *mut c_void) -> c_int;
+    always AvCodec [58..=63] fn av_packet_rescale_ts(packet: *mut c_void, from: Rational, to: Rational);
+    always AvCodec [58..=63] fn avcodec_parameters_copy(to: *mut c_void, from: *const c_void) -> c_int;
     always AvCodec [58..=63] fn avcodec_alloc_context3(codec: *const c_void) -> *mut c_void;
     always AvCodec [58..=63] fn avcodec_free_context(context: *mut *mut c_void);
     always AvCodec [58..=63] fn avcodec_parameters_alloc() -> *mut c_void;
@@ -129,6 +146,17 @@ ffi_functions! {
     always AvFormat [58..=63] fn avformat_configuration() -> *const c_char;
     always AvFormat [58..=63] fn avformat_license() -> *const c_char;
     always AvFormat [58..=63] fn avformat_alloc_context() -> *mut c_void;
+    always AvFormat [58..=63] fn avformat_alloc_output_context2(
+        context: *mut *mut c_void,
+        format: *const c_void,
+        format_name: *const c_char,
+        filename: *const c_char,
+    ) -> c_int;
+    always AvFormat [58..=63] fn avio_open(context: *mut *mut c_void, url: *const c_char, flags: c_int) -> c_int;
+    always AvFormat [58..=63] fn avio_closep(context: *mut *mut c_void) -> c_int;
+    always AvFormat [58..=63] fn avformat_write_header(context: *mut c_void, options: *mut *mut c_void) -> c_int;
+    always AvFormat [58..=63] fn av_interleaved_write_frame(context: *mut c_void, packet: *mut c_void) -> c_int;
+    always AvFormat [58..=63] fn av_write_trailer(context: *mut c_void) -> c_int;
     always AvFormat [58..=63] fn avformat_open_input(
         context: *mut *mut c_void,
         url: *const c_char,

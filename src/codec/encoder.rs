@@ -1,0 +1,330 @@
+//! [`Encoder`]: frames in, compressed packets out.
+
+use std::ffi::{CString, c_int, c_void};
+use std::ptr::NonNull;
+
+use crate::abi::Rational;
+use crate::abi::constants::CODEC_FLAG_GLOBAL_HEADER;
+use crate::ffmpeg::Ffmpeg;
+use crate::frame::Frame;
+use crate::media_error::{AVERROR_EAGAIN, AVERROR_EOF, Error, Result, check};
+use crate::packet::{Packet, out_of_memory};
+
+/// How a video encoder is set up.
+#[derive(Debug, Clone, Default)]
+pub struct VideoSettings {
+    /// Picture width.
+    pub width: u32,
+    /// Picture height.
+    pub height: u32,
+    /// The pixel format the frames will have, by FFmpeg's name (`yuv420p`).
+    pub pixel_format: String,
+    /// The time base of the frames' timestamps, as (numerator, denominator).
+    pub time_base: (i32, i32),
+    /// The nominal frame rate, when constant.
+    pub frame_rate: Option<(i32, i32)>,
+    /// Target bit rate in bits per second, for encoders that take one.
+    pub bit_rate: Option<i64>,
+    /// Frames between keyframes.
+    pub gop: Option<u32>,
+    /// Encoding threads (0: FFmpeg's choice).
+    pub threads: u32,
+    /// Encoder options, as the CLI takes them (`("crf", "23")`, `("preset", "medium")`).
+    pub options: Vec<(String, String)>,
+    /// Put codec headers in the container's header (set it when
+    /// [`Output::needs_global_header`](crate::format::Output::needs_global_header)).
+    pub global_header: bool,
+}
+
+/// How an audio encoder is set up.
+#[derive(Debug, Clone, Default)]
+pub struct AudioSettings {
+    /// Samples per second.
+    pub sample_rate: u32,
+    /// The sample format the frames will have, by FFmpeg's name (`fltp`, `s16`).
+    pub sample_format: String,
+    /// Channel count, with FFmpeg's default layout for it.
+    pub channels: u32,
+    /// Target bit rate in bits per second.
+    pub bit_rate: Option<i64>,
+    /// Encoder options, as the CLI takes them.
+    pub options: Vec<(String, String)>,
+    /// Put codec headers in the container's header.
+    pub global_header: bool,
+}
+
+/// A video or audio encoder (`AVCodecContext`).
+pub struct Encoder {
+    ffmpeg: Ffmpeg,
+    context: NonNull<c_void>,
+    finished: bool,
+}
+
+// SAFETY: as for `Decoder`: the context may move between threads between calls, one thread
+// at a time (`Encoder` is not `Sync`).
+unsafe impl Send for Encoder {}
+
+impl Encoder {
+    /// Opens the video encoder named `codec` (`libx264`, `mpeg4`, `ffv1`, …).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EncoderNotFound`] when the loaded FFmpeg lacks it; [`Error::InvalidArgument`]
+    /// for an unknown pixel format or option; FFmpeg's error when it cannot open.
+    pub fn video(ffmpeg: &Ffmpeg, codec: &str, settings: &VideoSettings) -> Result<Encoder> {
+        let format = super::pixel_format(ffmpeg, &settings.pixel_format)?;
+        let layout = &ffmpeg.layout().codec_context;
+        let number = |v: u32| {
+            c_int::try_from(v).map_err(|_| Error::InvalidArgument(format!("{v} is out of range")))
+        };
+        let (width, height, threads) = (
+            number(settings.width)?,
+            number(settings.height)?,
+            number(settings.threads)?,
+        );
+        let gop = settings.gop.map(number).transpose()?;
+        let (num, den) = settings.time_base;
+        Encoder::open(
+            ffmpeg,
+            codec,
+            &settings.options,
+            settings.global_header,
+            |context| {
+                // SAFETY: a fresh context; fields at proven offsets.
+                unsafe {
+                    layout.width.write(context, width);
+                    layout.height.write(context, height);
+                    layout.pix_fmt.write(context, format);
+                    layout.time_base.write(context, Rational { num, den });
+                    if let Some((num, den)) = settings.frame_rate {
+                        layout.framerate.write(context, Rational { num, den });
+                    }
+                    if let Some(bit_rate) = settings.bit_rate {
+                        layout.bit_rate.write(context, bit_rate);
+                    }
+                    if let Some(gop) = gop {
+                        layout.gop_size.write(context, gop);
+                    }
+                    layout.thread_count.write(context, threads);
+                }
+                Ok(())
+            },
+        )
+    }
+
+    /// Opens the audio encoder named `codec` (`aac`, `libopus`, `flac`, …).
+    ///
+    /// # Errors
+    ///
+    /// As for [`Encoder::video`].
+    pub fn audio(ffmpeg: &Ffmpeg, codec: &str, settings: &AudioSettings) -> Result<Encoder> {
+        let format = super::sample_format(ffmpeg, &settings.sample_format)?;
+        let layout = &ffmpeg.layout().codec_context;
+        let rate = c_int::try_from(settings.sample_rate)
+            .map_err(|_| Error::InvalidArgument("sample rate".into()))?;
+        Encoder::open(
+            ffmpeg,
+            codec,
+            &settings.options,
+            settings.global_header,
+            |context| {
+                // SAFETY: a fresh context; fields at proven offsets.
+                unsafe {
+                    layout.sample_fmt.write(context, format);
+                    layout.sample_rate.write(context, rate);
+                    layout
+                        .time_base
+                        .write(context, Rational { num: 1, den: rate });
+                    if let Some(bit_rate) = settings.bit_rate {
+                        layout.bit_rate.write(context, bit_rate);
+                    }
+                    super::set_channels(
+                        ffmpeg,
+                        context,
+                        layout.ch_layout,
+                        layout.channels,
+                        layout.channel_layout,
+                        settings.channels,
+                    )
+                }
+            },
+        )
+    }
+
+    fn open(
+        ffmpeg: &Ffmpeg,
+        name: &str,
+        options: &[(String, String)],
+        global_header: bool,
+        configure: impl FnOnce(*mut c_void) -> Result<()>,
+    ) -> Result<Encoder> {
+        let f = ffmpeg.functions();
+        let c_name = CString::new(name).map_err(|_| Error::InvalidArgument(name.into()))?;
+        // SAFETY: a lookup in FFmpeg's static registry.
+        let codec = unsafe { (f.avcodec_find_encoder_by_name)(c_name.as_ptr()) };
+        if codec.is_null() {
+            return Err(Error::EncoderNotFound { codec: name.into() });
+        }
+        // SAFETY: allocates a context with the codec's defaults, or NULL.
+        let context = unsafe { (f.avcodec_alloc_context3)(codec) };
+        let context =
+            NonNull::new(context).ok_or_else(|| out_of_memory(ffmpeg, "avcodec_alloc_context3"))?;
+        let encoder = Encoder {
+            ffmpeg: ffmpeg.clone(),
+            context,
+            finished: false,
+        };
+        configure(encoder.as_ptr())?;
+        if global_header {
+            let flags = &ffmpeg.layout().codec_context.flags;
+            // SAFETY: a field at its proven offset.
+            unsafe {
+                flags.write(
+                    encoder.as_ptr(),
+                    flags.read(encoder.as_ptr()) | CODEC_FLAG_GLOBAL_HEADER,
+                )
+            };
+        }
+        let mut dictionary = crate::dictionary::Dictionary::new(ffmpeg, options)?;
+        // SAFETY: opens the configured context; FFmpeg removes the options it used.
+        let status = unsafe { (f.avcodec_open2)(encoder.as_ptr(), codec, dictionary.as_mut_ptr()) };
+        check(ffmpeg, "avcodec_open2", status)?;
+        if let Some(unused) = dictionary.first_key() {
+            return Err(Error::InvalidArgument(format!(
+                "{name} has no option {unused}"
+            )));
+        }
+        Ok(encoder)
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut c_void {
+        self.context.as_ptr()
+    }
+
+    /// The time base of the packets it gives.
+    pub fn time_base(&self) -> (i32, i32) {
+        // SAFETY: a field at its proven offset.
+        let Rational { num, den } = unsafe {
+            self.ffmpeg
+                .layout()
+                .codec_context
+                .time_base
+                .read(self.as_ptr())
+        };
+        (num, den)
+    }
+
+    /// Samples per channel each audio frame must have (0: any number, or video).
+    pub fn frame_size(&self) -> usize {
+        // SAFETY: a field at its proven offset.
+        unsafe {
+            self.ffmpeg
+                .layout()
+                .codec_context
+                .frame_size
+                .read(self.as_ptr())
+                .max(0) as usize
+        }
+    }
+
+    /// Sends one frame.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Again`] when packets must be received first; FFmpeg's other errors.
+    pub fn send(&mut self, frame: &Frame) -> Result<()> {
+        // SAFETY: an open encoder and a live frame, which FFmpeg references.
+        let status =
+            unsafe { (self.ffmpeg.functions().avcodec_send_frame)(self.as_ptr(), frame.as_ptr()) };
+        check(&self.ffmpeg, "avcodec_send_frame", status).map(drop)
+    }
+
+    /// Signals the end, so that [`Encoder::receive`] flushes the packets still held.
+    ///
+    /// # Errors
+    ///
+    /// FFmpeg's error; sending the end twice is not one.
+    pub fn send_eof(&mut self) -> Result<()> {
+        // SAFETY: a NULL frame is FFmpeg's end-of-stream marker.
+        let status = unsafe {
+            (self.ffmpeg.functions().avcodec_send_frame)(self.as_ptr(), std::ptr::null())
+        };
+        match status {
+            AVERROR_EOF => Ok(()),
+            status => check(&self.ffmpeg, "avcodec_send_frame", status).map(drop),
+        }
+    }
+
+    /// Receives the next packet: `Ok(true)` for a packet; `Ok(false)` when the encoder needs
+    /// more frames or has been flushed ([`Encoder::is_finished`]).
+    ///
+    /// # Errors
+    ///
+    /// An encoding error.
+    pub fn receive(&mut self, packet: &mut Packet) -> Result<bool> {
+        // SAFETY: an open encoder and a live packet, which receive_packet refills.
+        let status = unsafe {
+            (self.ffmpeg.functions().avcodec_receive_packet)(self.as_ptr(), packet.as_mut_ptr())
+        };
+        match status {
+            AVERROR_EAGAIN => Ok(false),
+            AVERROR_EOF => {
+                self.finished = true;
+                Ok(false)
+            }
+            status => {
+                check(&self.ffmpeg, "avcodec_receive_packet", status)?;
+                self.fill_duration(packet);
+                Ok(true)
+            }
+        }
+    }
+
+    /// Gives a video packet without a duration that of one frame at the encoder's frame rate,
+    /// as the ffmpeg CLI does; containers need it for the last frame (MP4's edit list would
+    /// otherwise end before it).
+    fn fill_duration(&self, packet: &mut Packet) {
+        let layout = self.ffmpeg.layout();
+        // SAFETY: fields of the live encoder and packet at proven offsets.
+        unsafe {
+            if layout.packet.duration.read(packet.as_ptr()) != 0 {
+                return;
+            }
+            let rate = layout.codec_context.framerate.read(self.as_ptr());
+            let base = layout.codec_context.time_base.read(self.as_ptr());
+            if rate.num <= 0 || rate.den <= 0 || base.num <= 0 || base.den <= 0 {
+                return;
+            }
+            let (numerator, denominator) = (
+                i64::from(base.den) * i64::from(rate.den),
+                i64::from(base.num) * i64::from(rate.num),
+            );
+            let duration = (numerator + denominator / 2) / denominator;
+            layout
+                .packet
+                .duration
+                .write(packet.as_mut_ptr(), duration.max(1));
+        }
+    }
+
+    /// Whether every packet has been received after [`Encoder::send_eof`].
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+}
+
+impl Drop for Encoder {
+    fn drop(&mut self) {
+        let mut context = self.context.as_ptr();
+        // SAFETY: allocated by avcodec_alloc_context3; freed once.
+        unsafe { (self.ffmpeg.functions().avcodec_free_context)(&mut context) }
+    }
+}
+
+impl std::fmt::Debug for Encoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Encoder")
+            .field("time_base", &self.time_base())
+            .finish_non_exhaustive()
+    }
+}

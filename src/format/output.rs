@@ -1,0 +1,293 @@
+//! [`Output`]: a container being written.
+
+use std::ffi::{CString, c_int, c_void};
+use std::path::Path;
+use std::ptr::NonNull;
+
+use super::stream::Stream;
+use crate::abi::Rational;
+use crate::codec::Encoder;
+use crate::ffmpeg::Ffmpeg;
+use crate::media_error::{Error, Result, check};
+use crate::packet::Packet;
+
+const AVFMT_NOFILE: c_int = 0x0001;
+const AVFMT_GLOBALHEADER: c_int = 0x0040;
+const AVIO_FLAG_WRITE: c_int = 2;
+
+/// An output container (`AVFormatContext` for muxing). Dropping it unfinished still writes
+/// the trailer, so the file stays playable up to the last packet written.
+pub struct Output {
+    ffmpeg: Ffmpeg,
+    context: NonNull<c_void>,
+    header_written: bool,
+    finished: bool,
+}
+
+// SAFETY: as for `Input`: one thread at a time may use the context; `Output` is not `Sync`.
+unsafe impl Send for Output {}
+
+impl Output {
+    /// Creates `path`, with the container format its extension names (`.mp4`, `.mkv`, …).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownFormat`] for an extension FFmpeg does not know; FFmpeg's error when the
+    /// file cannot be created.
+    pub fn create(ffmpeg: &Ffmpeg, path: impl AsRef<Path>) -> Result<Output> {
+        Output::create_as(ffmpeg, path, None)
+    }
+
+    /// Creates `path` with the named container format (`"matroska"`, `"mp4"`), or the one its
+    /// extension names.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Output::create`].
+    pub fn create_as(
+        ffmpeg: &Ffmpeg,
+        path: impl AsRef<Path>,
+        format: Option<&str>,
+    ) -> Result<Output> {
+        let f = ffmpeg.functions();
+        let path = path.as_ref();
+        let url = path
+            .to_str()
+            .and_then(|p| CString::new(p).ok())
+            .ok_or_else(|| Error::InvalidArgument(format!("{}", path.display())))?;
+        let format = format
+            .map(|name| CString::new(name).map_err(|_| Error::InvalidArgument(name.into())))
+            .transpose()?;
+        let format_ptr = format
+            .as_ref()
+            .map_or(std::ptr::null(), |name| name.as_ptr());
+        let mut context = std::ptr::null_mut();
+        // SAFETY: FFmpeg allocates the context for the format, or leaves it NULL.
+        let status = unsafe {
+            (f.avformat_alloc_output_context2)(
+                &mut context,
+                std::ptr::null(),
+                format_ptr,
+                url.as_ptr(),
+            )
+        };
+        if status < 0 || context.is_null() {
+            return Err(Error::UnknownFormat {
+                operation: "avformat_alloc_output_context2",
+                message: ffmpeg.error_message(status),
+            });
+        }
+        let output = Output {
+            ffmpeg: ffmpeg.clone(),
+            context: NonNull::new(context).expect("checked"),
+            header_written: false,
+            finished: false,
+        };
+        if output.format_flags() & AVFMT_NOFILE == 0 {
+            let pb = output
+                .ffmpeg
+                .layout()
+                .format_context
+                .pb
+                .address(output.as_ptr()) as *mut *mut c_void;
+            // SAFETY: opens the file into the context's own `pb` field.
+            let status = unsafe { (f.avio_open)(pb, url.as_ptr(), AVIO_FLAG_WRITE) };
+            check(ffmpeg, "avio_open", status)?;
+        }
+        Ok(output)
+    }
+
+    fn as_ptr(&self) -> *mut c_void {
+        self.context.as_ptr()
+    }
+
+    fn format_flags(&self) -> c_int {
+        let layout = self.ffmpeg.layout();
+        // SAFETY: an output context always has its static output format.
+        unsafe {
+            layout
+                .output_format
+                .format
+                .flags
+                .read(layout.format_context.oformat.read(self.as_ptr()))
+        }
+    }
+
+    /// Whether encoders must put their headers in the container (set
+    /// `global_header` in their settings).
+    pub fn needs_global_header(&self) -> bool {
+        self.format_flags() & AVFMT_GLOBALHEADER != 0
+    }
+
+    fn new_stream(&mut self) -> Result<(usize, *mut c_void)> {
+        if self.header_written {
+            return Err(Error::InvalidArgument(
+                "streams must be added before the header".into(),
+            ));
+        }
+        // SAFETY: adds a stream owned by the context.
+        let stream = unsafe {
+            (self.ffmpeg.functions().avformat_new_stream)(self.as_ptr(), std::ptr::null())
+        };
+        if stream.is_null() {
+            return Err(crate::packet::out_of_memory(
+                &self.ffmpeg,
+                "avformat_new_stream",
+            ));
+        }
+        // SAFETY: a field of the new stream.
+        let index = unsafe { self.ffmpeg.layout().stream.index.read(stream) };
+        Ok((index as usize, stream))
+    }
+
+    /// Adds a stream for what `encoder` produces; returns its index.
+    ///
+    /// # Errors
+    ///
+    /// After the header, or when FFmpeg cannot copy the encoder's parameters.
+    pub fn add_stream(&mut self, encoder: &Encoder) -> Result<usize> {
+        let (index, stream) = self.new_stream()?;
+        let layout = &self.ffmpeg.layout().stream;
+        let (num, den) = encoder.time_base();
+        // SAFETY: fills the new stream's parameters from the open encoder.
+        unsafe {
+            let status = (self.ffmpeg.functions().avcodec_parameters_from_context)(
+                layout.codecpar.read(stream),
+                encoder.as_ptr(),
+            );
+            check(&self.ffmpeg, "avcodec_parameters_from_context", status)?;
+            layout.time_base.write(stream, Rational { num, den });
+        }
+        Ok(index)
+    }
+
+    /// Adds a stream that carries `input`'s packets unchanged (remuxing); returns its index.
+    ///
+    /// # Errors
+    ///
+    /// After the header, or when FFmpeg cannot copy the parameters.
+    pub fn add_copy_stream(&mut self, input: &Stream<'_>) -> Result<usize> {
+        let (index, stream) = self.new_stream()?;
+        let layout = self.ffmpeg.layout();
+        let (num, den) = input.time_base();
+        // SAFETY: copies the input stream's parameters; the codec tag is cleared so that the
+        // muxer picks its own.
+        unsafe {
+            let parameters = layout.stream.codecpar.read(stream);
+            let status =
+                (self.ffmpeg.functions().avcodec_parameters_copy)(parameters, input.parameters());
+            check(&self.ffmpeg, "avcodec_parameters_copy", status)?;
+            layout.codec_parameters.codec_tag.write(parameters, 0);
+            layout.stream.time_base.write(stream, Rational { num, den });
+        }
+        Ok(index)
+    }
+
+    /// Writes the container header; streams are fixed from then on.
+    ///
+    /// # Errors
+    ///
+    /// FFmpeg's error (for instance a codec the container cannot hold).
+    pub fn write_header(&mut self) -> Result<()> {
+        // SAFETY: a configured output context.
+        let status = unsafe {
+            (self.ffmpeg.functions().avformat_write_header)(self.as_ptr(), std::ptr::null_mut())
+        };
+        check(&self.ffmpeg, "avformat_write_header", status)?;
+        self.header_written = true;
+        Ok(())
+    }
+
+    /// Writes `packet` to stream `stream`, its timestamps rescaled from `time_base` (the
+    /// encoder's or input stream's) to the stream's; packets are interleaved by FFmpeg. The
+    /// packet is left empty.
+    ///
+    /// # Errors
+    ///
+    /// Before the header, for an unknown stream, or FFmpeg's error.
+    pub fn write_packet(
+        &mut self,
+        packet: &mut Packet,
+        stream: usize,
+        time_base: (i32, i32),
+    ) -> Result<()> {
+        if !self.header_written || self.finished {
+            return Err(Error::InvalidArgument(
+                "packets go between the header and the end".into(),
+            ));
+        }
+        let layout = self.ffmpeg.layout();
+        let f = self.ffmpeg.functions();
+        // SAFETY: the stream table of a live context; the packet is live and FFmpeg takes its
+        // reference.
+        unsafe {
+            let count = layout.format_context.nb_streams.read(self.as_ptr()) as usize;
+            if stream >= count {
+                return Err(Error::StreamNotFound {
+                    kind: format!("output stream {stream}"),
+                });
+            }
+            let target = *layout
+                .format_context
+                .streams
+                .read(self.as_ptr())
+                .add(stream);
+            let to = layout.stream.time_base.read(target);
+            let (num, den) = time_base;
+            (f.av_packet_rescale_ts)(packet.as_mut_ptr(), Rational { num, den }, to);
+            layout
+                .packet
+                .stream_index
+                .write(packet.as_mut_ptr(), stream as c_int);
+            let status = (f.av_interleaved_write_frame)(self.as_ptr(), packet.as_mut_ptr());
+            check(&self.ffmpeg, "av_interleaved_write_frame", status).map(drop)
+        }
+    }
+
+    /// Writes the trailer and closes the file.
+    ///
+    /// # Errors
+    ///
+    /// FFmpeg's error while finishing the container.
+    pub fn finish(mut self) -> Result<()> {
+        self.write_trailer()
+    }
+
+    fn write_trailer(&mut self) -> Result<()> {
+        if !self.header_written || self.finished {
+            return Ok(());
+        }
+        self.finished = true;
+        // SAFETY: a context whose header was written.
+        let status = unsafe { (self.ffmpeg.functions().av_write_trailer)(self.as_ptr()) };
+        check(&self.ffmpeg, "av_write_trailer", status).map(drop)
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        let _ = self.write_trailer();
+        let f = self.ffmpeg.functions();
+        // SAFETY: closes the file FFmpeg opened (if any), then frees the context and streams.
+        unsafe {
+            if self.format_flags() & AVFMT_NOFILE == 0 {
+                let pb = self
+                    .ffmpeg
+                    .layout()
+                    .format_context
+                    .pb
+                    .address(self.as_ptr()) as *mut *mut c_void;
+                (f.avio_closep)(pb);
+            }
+            (f.avformat_free_context)(self.as_ptr());
+        }
+    }
+}
+
+impl std::fmt::Debug for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Output")
+            .field("header_written", &self.header_written)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,256 @@
+//! Synthetic frames → encode → mux → demux → decode, for every encoder the build has; and a
+//! remux that keeps every packet.
+
+mod common;
+
+use std::path::Path;
+
+use common::media::{self, CLIPS};
+use ffmpeg_runtime::codec::{AudioSettings, Decoder, DecoderOptions, Encoder, VideoSettings};
+use ffmpeg_runtime::format::{Input, MediaType, Output};
+use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet};
+use md5::{Digest, Md5};
+
+const FRAMES: i64 = 12;
+const WIDTH: u32 = 128;
+const HEIGHT: u32 = 96;
+
+/// A moving gradient, different in every frame.
+fn paint(frame: &mut Frame, index: i64) {
+    frame.make_writable().unwrap();
+    for (plane_index, plane) in frame.planes_mut().into_iter().enumerate() {
+        for (row, line) in plane.data.chunks_mut(plane.stride).enumerate() {
+            for (column, byte) in line.iter_mut().enumerate() {
+                *byte = (row * 3 + column * 2 + index as usize * 7 + plane_index * 50) as u8;
+            }
+        }
+    }
+    frame.set_pts(Some(index));
+}
+
+fn drain(encoder: &mut Encoder, output: &mut Output, stream: usize, packet: &mut Packet) {
+    while encoder.receive(packet).unwrap() {
+        output
+            .write_packet(packet, stream, encoder.time_base())
+            .unwrap();
+    }
+}
+
+/// Encodes FRAMES pictures to `path`; `Ok(None)` when the build lacks the encoder.
+fn encode_video(
+    ffmpeg: &Ffmpeg,
+    codec: &str,
+    pixel_format: &str,
+    path: &Path,
+) -> Result<Option<Vec<String>>, Error> {
+    let mut output = Output::create(ffmpeg, path)?;
+    let settings = VideoSettings {
+        width: WIDTH,
+        height: HEIGHT,
+        pixel_format: pixel_format.into(),
+        time_base: (1, 25),
+        frame_rate: Some((25, 1)),
+        gop: Some(5),
+        threads: 1,
+        global_header: output.needs_global_header(),
+        // FFmpeg 4.3 still calls libaom-av1 experimental, as `-strict experimental` says.
+        options: vec![("strict".into(), "experimental".into())],
+        ..VideoSettings::default()
+    };
+    let mut encoder = match Encoder::video(ffmpeg, codec, &settings) {
+        Err(Error::EncoderNotFound { .. }) => return Ok(None),
+        other => other?,
+    };
+    let stream = output.add_stream(&encoder)?;
+    output.write_header()?;
+    let mut frame = Frame::video(ffmpeg, WIDTH, HEIGHT, pixel_format)?;
+    let mut packet = Packet::new(ffmpeg)?;
+    let mut sent = Vec::new();
+    let mut packed = Vec::new();
+    for index in 0..FRAMES {
+        paint(&mut frame, index);
+        frame.copy_packed(&mut packed)?;
+        sent.push(format!("{:x}", Md5::digest(&packed)));
+        encoder.send(&frame)?;
+        drain(&mut encoder, &mut output, stream, &mut packet);
+    }
+    encoder.send_eof()?;
+    drain(&mut encoder, &mut output, stream, &mut packet);
+    output.finish()?;
+    Ok(Some(sent))
+}
+
+#[test]
+fn video_round_trips_through_every_available_encoder() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("roundtrip");
+    let cases = [
+        ("libx264", "yuv420p", "mp4"),
+        ("libx265", "yuv420p", "mkv"),
+        ("libvpx-vp9", "yuv420p", "webm"),
+        ("libaom-av1", "yuv420p", "mkv"),
+        ("libsvtav1", "yuv420p", "mkv"),
+        ("mpeg4", "yuv420p", "avi"),
+        ("mjpeg", "yuvj420p", "mkv"),
+        ("ffv1", "yuv420p", "mkv"),
+    ];
+    let mut encoded = Vec::new();
+    for (codec, pixel_format, container) in cases {
+        let path = dir.join(format!("{codec}.{container}"));
+        let Some(sent) = encode_video(&ffmpeg, codec, pixel_format, &path)
+            .unwrap_or_else(|e| panic!("{codec}: {e}"))
+        else {
+            continue;
+        };
+        let decoded =
+            media::decode_md5s(&ffmpeg, &path, None).unwrap_or_else(|e| panic!("{codec}: {e}"));
+        assert_eq!(
+            decoded.len(),
+            FRAMES as usize,
+            "{codec}: every frame comes back"
+        );
+        let input = Input::open(&ffmpeg, &path).unwrap();
+        let stream = input.best_stream(MediaType::Video).unwrap();
+        assert_eq!(
+            (stream.width(), stream.height()),
+            (WIDTH, HEIGHT),
+            "{codec}"
+        );
+        if codec == "ffv1" {
+            assert_eq!(decoded, sent, "ffv1 is lossless");
+        }
+        encoded.push(codec);
+    }
+    assert!(encoded.len() >= 3, "too few encoders ran: {encoded:?}");
+}
+
+#[test]
+fn audio_round_trips_through_every_available_encoder() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("audio-roundtrip");
+    let cases = [
+        ("aac", "fltp", "mp4", 48_000),
+        ("libopus", "flt", "mkv", 48_000),
+        ("flac", "s16", "mkv", 44_100),
+    ];
+    let mut encoded = Vec::new();
+    for (codec, sample_format, container, rate) in cases {
+        let path = dir.join(format!("{codec}.{container}"));
+        let mut output = Output::create(&ffmpeg, &path).unwrap();
+        let settings = AudioSettings {
+            sample_rate: rate,
+            sample_format: sample_format.into(),
+            channels: 2,
+            bit_rate: Some(128_000),
+            global_header: output.needs_global_header(),
+            ..AudioSettings::default()
+        };
+        let mut encoder = match Encoder::audio(&ffmpeg, codec, &settings) {
+            Err(Error::EncoderNotFound { .. }) => continue,
+            other => other.unwrap_or_else(|e| panic!("{codec}: {e}")),
+        };
+        let stream = output.add_stream(&encoder).unwrap();
+        output.write_header().unwrap();
+        let samples = if encoder.frame_size() > 0 {
+            encoder.frame_size()
+        } else {
+            1024
+        };
+        let mut packet = Packet::new(&ffmpeg).unwrap();
+        let chunks = 20;
+        for chunk in 0..chunks {
+            let mut frame = Frame::audio(&ffmpeg, samples, sample_format, rate, 2).unwrap();
+            frame.set_pts(Some((chunk * samples) as i64));
+            for plane in frame.planes_mut() {
+                plane
+                    .data
+                    .iter_mut()
+                    .enumerate()
+                    .for_each(|(i, b)| *b = (i as u8).wrapping_mul(3) & 0x1f);
+            }
+            encoder.send(&frame).unwrap();
+            drain(&mut encoder, &mut output, stream, &mut packet);
+        }
+        encoder.send_eof().unwrap();
+        drain(&mut encoder, &mut output, stream, &mut packet);
+        output.finish().unwrap();
+
+        let mut input = Input::open(&ffmpeg, &path).unwrap();
+        let audio = input
+            .best_stream(MediaType::Audio)
+            .expect("the audio stream");
+        assert_eq!(audio.sample_rate(), rate, "{codec}");
+        let mut decoder = Decoder::new(&audio, &DecoderOptions::default()).unwrap();
+        let (mut frame, mut decoded) = (Frame::new(&ffmpeg).unwrap(), 0usize);
+        while input.read_packet(&mut packet).unwrap() {
+            decoder.send(&packet).unwrap();
+            while decoder.receive(&mut frame).unwrap() {
+                assert_eq!(frame.channels(), Some(2), "{codec}");
+                decoded += frame.samples();
+            }
+        }
+        decoder.send_eof().unwrap();
+        while decoder.receive(&mut frame).unwrap() {
+            decoded += frame.samples();
+        }
+        let sent = chunks * samples;
+        // Codec delay and padding may add or trim up to one frame at either end.
+        assert!(
+            decoded + samples >= sent && decoded <= sent + 2 * samples,
+            "{codec}: {decoded} of {sent} samples"
+        );
+        encoded.push(codec);
+    }
+    assert!(!encoded.is_empty(), "no audio encoder ran");
+}
+
+#[test]
+fn remuxing_mkv_to_mp4_keeps_every_packet() {
+    let ffmpeg = common::under_test().load();
+    let clip = CLIPS.iter().find(|c| c.name == "two_video.mkv").unwrap();
+    let source = media::path(clip);
+    let target = common::scratch_dir("remux").join("two_video.mp4");
+    let packets_of = |path: &Path| -> Vec<(usize, String, bool)> {
+        let mut input = Input::open(&ffmpeg, path).unwrap();
+        input
+            .packets()
+            .map(|p| p.unwrap())
+            .map(|p| {
+                (
+                    p.stream_index(),
+                    format!("{:x}", Md5::digest(p.data())),
+                    p.is_key(),
+                )
+            })
+            .collect()
+    };
+    {
+        let mut input = Input::open(&ffmpeg, &source).unwrap();
+        let mut output = Output::create(&ffmpeg, &target).unwrap();
+        let mut time_bases = Vec::new();
+        for stream in input.streams() {
+            output.add_copy_stream(&stream).unwrap();
+            time_bases.push(stream.time_base());
+        }
+        output.write_header().unwrap();
+        let mut packet = Packet::new(&ffmpeg).unwrap();
+        while input.read_packet(&mut packet).unwrap() {
+            let index = packet.stream_index();
+            output
+                .write_packet(&mut packet, index, time_bases[index])
+                .unwrap();
+        }
+        output.finish().unwrap();
+    }
+    let (mut before, mut after) = (packets_of(&source), packets_of(&target));
+    // Interleaving may differ between containers; each stream's sequence must not.
+    before.sort_by_key(|p| p.0);
+    after.sort_by_key(|p| p.0);
+    assert_eq!(after.len(), before.len());
+    assert_eq!(after, before);
+    // And it still decodes to the same pictures.
+    assert_eq!(
+        media::decode_md5s(&ffmpeg, &target, Some(1)).unwrap(),
+        media::reference_md5s(&source, Some(1))
+    );
+}
