@@ -54,6 +54,8 @@ pub mod loader;
 mod log_bridge;
 mod media_error;
 mod packet;
+mod resample;
+mod scale;
 
 pub use cpu::CpuFlags;
 pub use error::{Attempt, LoadError, Refusal, VersionedFile};
@@ -64,3 +66,5 @@ pub use loader::symbols::SymbolBinding;
 pub use loader::version::{Family, Library, SUPPORTED_AVCODEC_MAJORS};
 pub use media_error::{Error, Result};
 pub use packet::Packet;
+pub use resample::{AudioFormat, Resampler};
+pub use scale::{ScaleQuality, Scaler};

@@ -92,10 +92,38 @@ ffi_functions! {
     always SwResample [58..=63] fn swresample_version() -> c_uint;
     always SwResample [58..=63] fn swresample_configuration() -> *const c_char;
     always SwResample [58..=63] fn swresample_license() -> *const c_char;
+    always SwResample [58..=63] fn swr_alloc() -> *mut c_void;
+    always SwResample [58..=63] fn swr_free(context: *mut *mut c_void);
+    always SwResample [58..=63] fn swr_config_frame(context: *mut c_void, out: *const c_void, input: *const c_void) -> c_int;
+    always SwResample [58..=63] fn swr_init(context: *mut c_void) -> c_int;
+    always SwResample [58..=63] fn swr_convert_frame(context: *mut c_void, out: *mut c_void, input: *const c_void) -> c_int;
 
     always SwScale [58..=63] fn swscale_version() -> c_uint;
     always SwScale [58..=63] fn swscale_configuration() -> *const c_char;
     always SwScale [58..=63] fn swscale_license() -> *const c_char;
+    always SwScale [58..=63] fn sws_getCachedContext(
+        context: *mut c_void,
+        src_w: c_int,
+        src_h: c_int,
+        src_format: c_int,
+        dst_w: c_int,
+        dst_h: c_int,
+        dst_format: c_int,
+        flags: c_int,
+        src_filter: *mut c_void,
+        dst_filter: *mut c_void,
+        param: *const f64,
+    ) -> *mut c_void;
+    always SwScale [58..=63] fn sws_scale(
+        context: *mut c_void,
+        src: *const *const u8,
+        src_stride: *const c_int,
+        src_slice_y: c_int,
+        src_slice_h: c_int,
+        dst: *const *mut u8,
+        dst_stride: *const c_int,
+    ) -> c_int;
+    always SwScale [58..=63] fn sws_freeContext(context: *mut c_void);
 
     always AvCodec [58..=63] fn avcodec_version() -> c_uint;
     always AvCodec [58..=63] fn avcodec_configuration() -> *const c_char;

@@ -130,6 +130,7 @@ macro_rules! ffi_functions {
 
         /// Typed entry points into one loaded FFmpeg, bound to its ABI.
         #[allow(dead_code)] // Entries arrive ahead of the API that calls them.
+        #[allow(non_snake_case)] // Fields are the C symbols' own names (sws_getCachedContext).
         pub(crate) struct Functions {
             $(
                 $(#[doc = $doc])*
@@ -153,6 +154,7 @@ macro_rules! ffi_functions {
 
         impl Functions {
             /// Resolves every function for the family whose libavcodec major is `abi`.
+            #[allow(non_snake_case)]
             pub(crate) fn resolve(
                 source: &dyn $crate::loader::symbols::SymbolSource,
                 abi: u64,

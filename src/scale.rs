@@ -1,0 +1,160 @@
+//! [`Scaler`]: picture size and pixel-format conversion (libswscale), reused across frames.
+
+use std::ffi::{c_int, c_void};
+
+use crate::ffmpeg::Ffmpeg;
+use crate::frame::Frame;
+use crate::media_error::{Error, Result, check};
+
+/// How pictures are resampled (`SWS_*` flags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ScaleQuality {
+    /// `SWS_FAST_BILINEAR`.
+    Fast,
+    /// `SWS_BILINEAR`.
+    Bilinear,
+    /// `SWS_BICUBIC`, the ffmpeg CLI's default.
+    #[default]
+    Bicubic,
+    /// `SWS_LANCZOS`.
+    Lanczos,
+    /// `SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT`: reproducible to the bit.
+    BitExact,
+}
+
+impl ScaleQuality {
+    fn flags(self) -> c_int {
+        const FAST_BILINEAR: c_int = 1;
+        const BILINEAR: c_int = 2;
+        const BICUBIC: c_int = 4;
+        const LANCZOS: c_int = 0x200;
+        const ACCURATE_RND: c_int = 0x40000;
+        const BITEXACT: c_int = 0x80000;
+        match self {
+            ScaleQuality::Fast => FAST_BILINEAR,
+            ScaleQuality::Bilinear => BILINEAR,
+            ScaleQuality::Bicubic => BICUBIC,
+            ScaleQuality::Lanczos => LANCZOS,
+            ScaleQuality::BitExact => BICUBIC | ACCURATE_RND | BITEXACT,
+        }
+    }
+}
+
+/// Converts pictures to another size or pixel format. One context is kept and reconfigured
+/// only when the source or target changes.
+pub struct Scaler {
+    ffmpeg: Ffmpeg,
+    context: *mut c_void,
+    quality: ScaleQuality,
+}
+
+// SAFETY: a SwsContext is used by one thread at a time (`Scaler` is not `Sync`) and holds no
+// thread-local state.
+unsafe impl Send for Scaler {}
+
+impl Scaler {
+    /// A scaler with the given quality; the context is made on first use.
+    pub fn new(ffmpeg: &Ffmpeg, quality: ScaleQuality) -> Scaler {
+        Scaler {
+            ffmpeg: ffmpeg.clone(),
+            context: std::ptr::null_mut(),
+            quality,
+        }
+    }
+
+    /// Converts `source` into `target`, whose size and pixel format (as made by
+    /// [`Frame::video`]) say what to produce. Timestamps are carried over.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when either frame has no picture, or FFmpeg's error.
+    pub fn scale(&mut self, source: &Frame, target: &mut Frame) -> Result<()> {
+        let layout = &self.ffmpeg.layout().frame;
+        let f = self.ffmpeg.functions();
+        if source.width() == 0 || target.width() == 0 || target.planes().is_empty() {
+            return Err(Error::InvalidArgument(
+                "scaling needs a source picture and an allocated target".into(),
+            ));
+        }
+        target.make_writable()?;
+        let flags = self.quality.flags();
+        let (src_w, src_h, src_f) = (
+            source.width() as c_int,
+            source.height() as c_int,
+            source.format(),
+        );
+        let (dst_w, dst_h, dst_f) = (
+            target.width() as c_int,
+            target.height() as c_int,
+            target.format(),
+        );
+        let null = std::ptr::null_mut();
+        // SAFETY: returns the same context when nothing changed, a new one otherwise. On
+        // failure it has already freed the old one and returns NULL, so ours is forgotten
+        // rather than freed twice.
+        self.context = unsafe {
+            (f.sws_getCachedContext)(
+                self.context,
+                src_w,
+                src_h,
+                src_f,
+                dst_w,
+                dst_h,
+                dst_f,
+                flags,
+                null,
+                null,
+                std::ptr::null(),
+            )
+        };
+        if self.context.is_null() {
+            return Err(Error::InvalidArgument(format!(
+                "cannot convert {:?} {src_w}x{src_h} to {:?} {dst_w}x{dst_h}",
+                source.format_name(),
+                target.format_name()
+            )));
+        }
+        // SAFETY: both frames are live pictures of the sizes and formats configured above.
+        unsafe {
+            let (src_data, src_stride) = (
+                layout.data.read(source.as_ptr()),
+                layout.linesize.read(source.as_ptr()),
+            );
+            let (dst_data, dst_stride) = (
+                layout.data.read(target.as_ptr()),
+                layout.linesize.read(target.as_ptr()),
+            );
+            let src: [*const u8; 8] = src_data.map(|p| p as *const u8);
+            let rows = (f.sws_scale)(
+                self.context,
+                src.as_ptr(),
+                src_stride.as_ptr(),
+                0,
+                src_h,
+                dst_data.as_ptr(),
+                dst_stride.as_ptr(),
+            );
+            check(&self.ffmpeg, "sws_scale", rows)?;
+            layout
+                .pts
+                .write(target.as_mut_ptr(), layout.pts.read(source.as_ptr()));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Scaler {
+    fn drop(&mut self) {
+        // SAFETY: NULL or the context sws_getCachedContext gave; freed once.
+        unsafe { (self.ffmpeg.functions().sws_freeContext)(self.context) }
+    }
+}
+
+impl std::fmt::Debug for Scaler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scaler")
+            .field("quality", &self.quality)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,180 @@
+//! Scaler and Resampler: conversions FFmpeg's CLI makes the same way, reconfiguration, and
+//! the amount of audio that comes out.
+
+mod common;
+
+use common::media::{self, CLIPS};
+use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+use ffmpeg_runtime::format::{Input, MediaType};
+use ffmpeg_runtime::{AudioFormat, Ffmpeg, Frame, Packet, Resampler, ScaleQuality, Scaler};
+use md5::{Digest, Md5};
+
+fn first_frame(ffmpeg: &Ffmpeg, name: &str) -> Frame {
+    let clip = CLIPS.iter().find(|c| c.name == name).unwrap();
+    let mut input = Input::open(ffmpeg, media::path(clip)).unwrap();
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    let index = stream.index();
+    let mut decoder = Decoder::new(&stream, &DecoderOptions { threads: 1 }).unwrap();
+    let (mut packet, mut frame) = (Packet::new(ffmpeg).unwrap(), Frame::new(ffmpeg).unwrap());
+    while input.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() == index {
+            decoder.send(&packet).unwrap();
+            if decoder.receive(&mut frame).unwrap() {
+                return frame;
+            }
+        }
+    }
+    decoder.send_eof().unwrap();
+    assert!(decoder.receive(&mut frame).unwrap());
+    frame
+}
+
+fn md5(frame: &Frame) -> String {
+    let mut packed = Vec::new();
+    frame.copy_packed(&mut packed).unwrap();
+    format!("{:x}", Md5::digest(&packed))
+}
+
+#[test]
+fn bit_exact_scaling_matches_the_cli_and_the_identity_is_a_no_op() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let source = first_frame(&ffmpeg, "h264_8bit.mp4");
+    let mut scaler = Scaler::new(&ffmpeg, ScaleQuality::BitExact);
+    let mut same = Frame::video(&ffmpeg, source.width(), source.height(), "yuv420p").unwrap();
+    scaler.scale(&source, &mut same).unwrap();
+    assert_eq!(
+        md5(&same),
+        md5(&source),
+        "yuv420p to itself at the same size"
+    );
+    let mut rgb = Frame::video(&ffmpeg, source.width(), source.height(), "rgb24").unwrap();
+    scaler.scale(&source, &mut rgb).unwrap();
+    if build.name == "5.1" {
+        let clip = CLIPS.iter().find(|c| c.name == "h264_8bit.mp4").unwrap();
+        let reference = media::cli()
+            .arg("-i")
+            .arg(media::path(clip))
+            .args([
+                "-frames:v",
+                "1",
+                "-sws_flags",
+                "bicubic+accurate_rnd+bitexact",
+                "-pix_fmt",
+                "rgb24",
+                "-f",
+                "framemd5",
+                "-",
+            ])
+            .output()
+            .unwrap();
+        let reference = String::from_utf8(reference.stdout).unwrap();
+        let expected = reference
+            .lines()
+            .rfind(|l| !l.starts_with('#'))
+            .and_then(|l| l.rsplit(',').next())
+            .unwrap()
+            .trim();
+        assert_eq!(
+            md5(&rgb),
+            expected,
+            "the CLI's own scaler with the same flags"
+        );
+    }
+}
+
+#[test]
+fn one_scaler_follows_changing_sources_and_targets() {
+    let ffmpeg = common::under_test().load();
+    let mut scaler = Scaler::new(&ffmpeg, ScaleQuality::Bicubic);
+    let big = first_frame(&ffmpeg, "h264_8bit.mp4");
+    let small = first_frame(&ffmpeg, "png.mkv");
+    let ten_bit = first_frame(&ffmpeg, "h264_10bit.mkv");
+    for (source, (w, h, format)) in [
+        (&big, (88, 72, "yuv420p")),
+        (&small, (88, 72, "yuv420p")),
+        (&ten_bit, (200, 100, "rgba")),
+        (&big, (176, 144, "nv12")),
+    ] {
+        let mut target = Frame::video(&ffmpeg, w, h, format).unwrap();
+        scaler.scale(source, &mut target).unwrap();
+        assert_eq!((target.width(), target.height()), (w, h));
+        assert_eq!(target.format_name().as_deref(), Some(format));
+        assert_eq!(target.pts(), source.pts());
+    }
+    let mut empty = Frame::new(&ffmpeg).unwrap();
+    assert!(
+        scaler.scale(&big, &mut empty).is_err(),
+        "a target without a picture is refused"
+    );
+    let mut again = Frame::video(&ffmpeg, 32, 32, "gray").unwrap();
+    scaler.scale(&big, &mut again).unwrap();
+}
+
+#[test]
+fn audio_is_resampled_to_the_target_format_layout_and_rate() {
+    let ffmpeg = common::under_test().load();
+    let path = common::scratch_dir("resample").join("tone.mkv");
+    let status = media::cli()
+        .args([
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=44100:duration=1",
+            "-ac",
+            "1",
+            "-c:a",
+            "flac",
+            "-y",
+        ])
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut input = Input::open(&ffmpeg, &path).unwrap();
+    let stream = input.best_stream(MediaType::Audio).unwrap();
+    let mut decoder = Decoder::new(&stream, &DecoderOptions::default()).unwrap();
+    let target = AudioFormat {
+        sample_format: "s16".into(),
+        sample_rate: 48_000,
+        channels: 2,
+    };
+    let mut resampler = Resampler::new(&ffmpeg, target).unwrap();
+    let (mut packet, mut frame, mut out) = (
+        Packet::new(&ffmpeg).unwrap(),
+        Frame::new(&ffmpeg).unwrap(),
+        Frame::new(&ffmpeg).unwrap(),
+    );
+    let (mut read, mut written) = (0usize, 0usize);
+    let check = |out: &Frame| {
+        if out.samples() > 0 {
+            assert_eq!(out.format_name().as_deref(), Some("s16"));
+            assert_eq!((out.sample_rate(), out.channels()), (48_000, Some(2)));
+            assert_eq!(out.planes().len(), 1, "s16 is interleaved");
+            assert_eq!(out.planes()[0].data.len(), out.samples() * 2 * 2);
+        }
+        out.samples()
+    };
+    while input.read_packet(&mut packet).unwrap() {
+        decoder.send(&packet).unwrap();
+        while decoder.receive(&mut frame).unwrap() {
+            read += frame.samples();
+            resampler.convert(Some(&frame), &mut out).unwrap();
+            written += check(&out);
+        }
+    }
+    decoder.send_eof().unwrap();
+    while decoder.receive(&mut frame).unwrap() {
+        read += frame.samples();
+        resampler.convert(Some(&frame), &mut out).unwrap();
+        written += check(&out);
+    }
+    resampler.convert(None, &mut out).unwrap();
+    written += check(&out);
+    assert_eq!(read, 44_100);
+    let expected = read * 48_000 / 44_100;
+    assert!(
+        written.abs_diff(expected) <= 64,
+        "{written} samples out for {expected} expected"
+    );
+}
