@@ -1,0 +1,186 @@
+//! Decode speed of 1080p H.264 through the crate, beside the ffmpeg CLI on the same library,
+//! and Rust-side heap allocations per frame in the steady state.
+//!
+//! ```text
+//! cargo bench --bench decode -- [--lib-dir DIR] [--threads N] [--runs R]
+//! ```
+//!
+//! The input (1080p30 H.264 High, 300 frames, 3 B-frames) is made once with the ffmpeg CLI
+//! into `$FFMPEG_RUNTIME_CACHE/media/bench_1080p.mp4`. Each figure is the best of R runs.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+use ffmpeg_runtime::format::{Input, MediaType};
+use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
+
+/// Counts every heap allocation made from Rust.
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: the caller's contract, forwarded.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract, forwarded.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: the caller's contract, forwarded.
+        unsafe { System.realloc(ptr, layout, size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+fn input_file() -> PathBuf {
+    let cache = std::env::var_os("FFMPEG_RUNTIME_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/ffmpeg-runtime")
+        });
+    let path = cache.join("media/bench_1080p.mp4");
+    if !path.exists() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let status = Command::new("ffmpeg")
+            .args([
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-nostdin",
+                "-f",
+                "lavfi",
+                "-i",
+            ])
+            .arg("testsrc2=size=1920x1080:rate=30:duration=10")
+            .args([
+                "-c:v",
+                "libx264",
+                "-profile:v",
+                "high",
+                "-bf",
+                "3",
+                "-pix_fmt",
+                "yuv420p",
+                "-y",
+            ])
+            .arg(&path)
+            .status()
+            .expect("the ffmpeg CLI makes the input");
+        assert!(status.success());
+    }
+    path
+}
+
+/// Decodes the whole file; returns (frames, seconds, allocations after the first 30 frames).
+fn decode(ffmpeg: &Ffmpeg, path: &Path, threads: u32) -> (usize, f64, usize) {
+    let start = Instant::now();
+    let mut input = Input::open(ffmpeg, path).unwrap();
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    let index = stream.index();
+    let mut decoder = Decoder::new(&stream, &DecoderOptions { threads }).unwrap();
+    let (mut packet, mut frame) = (Packet::new(ffmpeg).unwrap(), Frame::new(ffmpeg).unwrap());
+    let (mut frames, mut steady_from) = (0usize, None);
+    while input.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() != index {
+            continue;
+        }
+        decoder.send(&packet).unwrap();
+        while decoder.receive(&mut frame).unwrap() {
+            frames += 1;
+            if frames == 30 {
+                steady_from = Some(ALLOCATIONS.load(Ordering::Relaxed));
+            }
+        }
+    }
+    let steady = steady_from.map_or(0, |from| ALLOCATIONS.load(Ordering::Relaxed) - from);
+    decoder.send_eof().unwrap();
+    while decoder.receive(&mut frame).unwrap() {
+        frames += 1;
+    }
+    (frames, start.elapsed().as_secs_f64(), steady)
+}
+
+/// The CLI's own figure (`-benchmark`'s rtime) for the same decode on the same library.
+fn cli_seconds(path: &Path, threads: u32) -> Option<f64> {
+    let output = Command::new("ffmpeg")
+        .args([
+            "-hide_banner",
+            "-nostdin",
+            "-benchmark",
+            "-threads",
+            &threads.to_string(),
+            "-i",
+        ])
+        .arg(path)
+        .args(["-an", "-f", "null", "-"])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&output.stderr);
+    let rtime = text.split("rtime=").nth(1)?.split('s').next()?;
+    rtime.trim().parse().ok()
+}
+
+fn main() {
+    let lib_dir = arg("--lib-dir");
+    let runs: usize = arg("--runs").and_then(|r| r.parse().ok()).unwrap_or(3);
+    let threads_list: Vec<u32> = match arg("--threads") {
+        Some(t) => vec![t.parse().unwrap()],
+        None => vec![1, 0],
+    };
+    let ffmpeg = match &lib_dir {
+        // SAFETY: the user names a directory holding FFmpeg.
+        Some(dir) => unsafe { Ffmpeg::load_from(dir) }.unwrap(),
+        None => Ffmpeg::load().unwrap(),
+    };
+    let path = input_file();
+    println!("FFmpeg {} from {}", ffmpeg.release(), ffmpeg.candidate());
+    println!(
+        "| threads | crate fps | allocations/frame (steady) | ffmpeg CLI fps (same library) |"
+    );
+    println!("|---|---|---|---|");
+    for threads in threads_list {
+        let mut best = f64::MAX;
+        let (mut frames, mut allocations) = (0, 0);
+        for _ in 0..runs {
+            let (f, seconds, a) = decode(&ffmpeg, &path, threads);
+            (frames, allocations) = (f, a);
+            best = best.min(seconds);
+        }
+        // The CLI on the machine is linked to the system's FFmpeg: compare only on that one.
+        let same_library = lib_dir.is_none();
+        let cli = (0..runs)
+            .filter(|_| same_library)
+            .filter_map(|_| cli_seconds(&path, threads))
+            .reduce(f64::min);
+        let cli = cli.map_or("–".into(), |s| format!("{:.0}", frames as f64 / s));
+        let per_frame = allocations as f64 / (frames.saturating_sub(30).max(1)) as f64;
+        let label = if threads == 0 {
+            "default".to_owned()
+        } else {
+            threads.to_string()
+        };
+        println!(
+            "| {label} | {:.0} | {per_frame:.2} | {cli} |",
+            frames as f64 / best
+        );
+    }
+}
