@@ -96,7 +96,14 @@ fn decode(ffmpeg: &Ffmpeg, path: &Path, threads: u32) -> (usize, f64, usize) {
     let mut input = Input::open(ffmpeg, path).unwrap();
     let stream = input.best_stream(MediaType::Video).unwrap();
     let index = stream.index();
-    let mut decoder = Decoder::new(&stream, &DecoderOptions { threads }).unwrap();
+    let mut decoder = Decoder::new(
+        &stream,
+        &DecoderOptions {
+            threads,
+            ..DecoderOptions::default()
+        },
+    )
+    .unwrap();
     let (mut packet, mut frame) = (Packet::new(ffmpeg).unwrap(), Frame::new(ffmpeg).unwrap());
     let (mut frames, mut steady_from) = (0usize, None);
     while input.read_packet(&mut packet).unwrap() {

@@ -77,6 +77,7 @@ fn run(args: &Args) -> Result<(), String> {
         &stream,
         &DecoderOptions {
             threads: args.threads,
+            ..DecoderOptions::default()
         },
     )
     .map_err(|e| e.to_string())?;

@@ -226,6 +226,24 @@ impl Ffmpeg {
         &self.inner.functions
     }
 
+    /// Whether this FFmpeg has an encoder of that name (`libx264`, `aac`, …).
+    pub fn has_encoder(&self, name: &str) -> bool {
+        let Ok(name) = std::ffi::CString::new(name) else {
+            return false;
+        };
+        // SAFETY: a lookup in FFmpeg's static registry.
+        !unsafe { (self.functions().avcodec_find_encoder_by_name)(name.as_ptr()) }.is_null()
+    }
+
+    /// Whether this FFmpeg has a decoder of that name (`h264`, `libdav1d`, …).
+    pub fn has_decoder(&self, name: &str) -> bool {
+        let Ok(name) = std::ffi::CString::new(name) else {
+            return false;
+        };
+        // SAFETY: a lookup in FFmpeg's static registry.
+        !unsafe { (self.functions().avcodec_find_decoder_by_name)(name.as_ptr()) }.is_null()
+    }
+
     /// FFmpeg's message for an error code (`av_strerror`).
     pub fn error_message(&self, code: std::ffi::c_int) -> String {
         let mut buffer = [0 as std::ffi::c_char; 256];

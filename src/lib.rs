@@ -19,6 +19,177 @@
 //! # Ok::<(), String>(())
 //! ```
 //!
+//! # Writing media: encode and mux
+//!
+//! ```
+//! use ffmpeg_runtime::codec::{Encoder, VideoSettings};
+//! use ffmpeg_runtime::format::Output;
+//! use ffmpeg_runtime::{Frame, Packet};
+//!
+//! let ffmpeg = ffmpeg_runtime::global().map_err(|e| e.report().to_string())?;
+//! let path = std::env::temp_dir().join(format!("ffmpeg-runtime-doc-{}.mkv", std::process::id()));
+//! let mut output = Output::create(ffmpeg, &path)?;
+//! let settings = VideoSettings {
+//!     width: 160,
+//!     height: 120,
+//!     pixel_format: "yuv420p".into(),
+//!     time_base: (1, 25),
+//!     frame_rate: Some((25, 1)),
+//!     global_header: output.needs_global_header(),
+//!     ..VideoSettings::default()
+//! };
+//! let codec = if ffmpeg.has_encoder("libx264") { "libx264" } else { "mpeg4" };
+//! let mut encoder = Encoder::video(ffmpeg, codec, &settings)?;
+//! let stream = output.add_stream(&encoder)?;
+//! output.write_header()?;
+//! let (mut frame, mut packet) = (Frame::video(ffmpeg, 160, 120, "yuv420p")?, Packet::new(ffmpeg)?);
+//! for index in 0..25 {
+//!     frame.make_writable()?;
+//!     for plane in frame.planes_mut() {
+//!         plane.data.fill(index as u8 * 8);
+//!     }
+//!     frame.set_pts(Some(index));
+//!     encoder.send(&frame)?;
+//!     while encoder.receive(&mut packet)? {
+//!         output.write_packet(&mut packet, stream, encoder.time_base())?;
+//!     }
+//! }
+//! encoder.send_eof()?;
+//! while encoder.receive(&mut packet)? {
+//!     output.write_packet(&mut packet, stream, encoder.time_base())?;
+//! }
+//! output.finish()?;
+//! # std::fs::remove_file(&path).ok();
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Reading media: demux, decode, seek, scale
+//!
+//! End of input and "needs more input" are `Ok(false)`, never errors; packets and frames are
+//! reused, so the loop allocates nothing per frame.
+//!
+//! ```
+//! # use ffmpeg_runtime::codec::{Encoder, VideoSettings};
+//! # use ffmpeg_runtime::format::Output;
+//! # fn make_clip(ffmpeg: &ffmpeg_runtime::Ffmpeg, path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+//! #     let mut output = Output::create(ffmpeg, path)?;
+//! #     let settings = VideoSettings { width: 160, height: 120, pixel_format: "yuv420p".into(), time_base: (1, 25), frame_rate: Some((25, 1)), gop: Some(10), ..VideoSettings::default() };
+//! #     let mut encoder = Encoder::video(ffmpeg, "mpeg4", &settings)?;
+//! #     let stream = output.add_stream(&encoder)?;
+//! #     output.write_header()?;
+//! #     let (mut frame, mut packet) = (Frame::video(ffmpeg, 160, 120, "yuv420p")?, Packet::new(ffmpeg)?);
+//! #     for index in 0..50 {
+//! #         frame.make_writable()?;
+//! #         frame.set_pts(Some(index));
+//! #         encoder.send(&frame)?;
+//! #         while encoder.receive(&mut packet)? { output.write_packet(&mut packet, stream, encoder.time_base())?; }
+//! #     }
+//! #     encoder.send_eof()?;
+//! #     while encoder.receive(&mut packet)? { output.write_packet(&mut packet, stream, encoder.time_base())?; }
+//! #     Ok(output.finish()?)
+//! # }
+//! use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+//! use ffmpeg_runtime::format::{Input, MediaType};
+//! use ffmpeg_runtime::{Frame, Packet, ScaleQuality, Scaler};
+//!
+//! let ffmpeg = ffmpeg_runtime::global().map_err(|e| e.report().to_string())?;
+//! # let path = std::env::temp_dir().join(format!("ffmpeg-runtime-doc-read-{}.avi", std::process::id()));
+//! # make_clip(ffmpeg, &path)?;
+//! let mut input = Input::open(ffmpeg, &path)?;
+//! let stream = input.best_stream(MediaType::Video).ok_or("no video")?;
+//! let (index, time_base) = (stream.index(), stream.time_base());
+//! let mut decoder = Decoder::new(&stream, &DecoderOptions::default())?;
+//! let mut scaler = Scaler::new(ffmpeg, ScaleQuality::Bicubic);
+//! let mut rgb = Frame::video(ffmpeg, 80, 60, "rgb24")?;
+//! let (mut packet, mut frame) = (Packet::new(ffmpeg)?, Frame::new(ffmpeg)?);
+//! let mut frames = 0;
+//! while input.read_packet(&mut packet)? {
+//!     if packet.stream_index() != index {
+//!         continue;
+//!     }
+//!     decoder.send(&packet)?;
+//!     while decoder.receive(&mut frame)? {
+//!         scaler.scale(&frame, &mut rgb)?; // 80x60 RGB, ready for display
+//!         frames += 1;
+//!     }
+//! }
+//! decoder.send_eof()?;
+//! while decoder.receive(&mut frame)? {
+//!     frames += 1;
+//! }
+//! assert_eq!(frames, 50);
+//!
+//! // Seek to 1 s (in the stream's time base): the keyframe at or before it, then decode on.
+//! input.seek(index, i64::from(time_base.1 / time_base.0), false)?;
+//! decoder.flush();
+//! # std::fs::remove_file(&path).ok();
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Custom I/O and remuxing
+//!
+//! Any `Read + Seek` can be an input; a panic inside it comes back as
+//! [`Error::Panicked`] instead of unwinding into C. Streams can be copied to another container
+//! without decoding:
+//!
+//! ```
+//! # use ffmpeg_runtime::codec::{Encoder, VideoSettings};
+//! # use ffmpeg_runtime::{Frame, Packet};
+//! # fn make_clip(ffmpeg: &ffmpeg_runtime::Ffmpeg, path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+//! #     let mut output = Output::create(ffmpeg, path)?;
+//! #     let settings = VideoSettings { width: 64, height: 48, pixel_format: "yuv420p".into(), time_base: (1, 25), global_header: true, ..VideoSettings::default() };
+//! #     let mut encoder = Encoder::video(ffmpeg, "mpeg4", &settings)?;
+//! #     let stream = output.add_stream(&encoder)?;
+//! #     output.write_header()?;
+//! #     let (mut frame, mut packet) = (Frame::video(ffmpeg, 64, 48, "yuv420p")?, Packet::new(ffmpeg)?);
+//! #     for index in 0..10 { frame.make_writable()?; frame.set_pts(Some(index)); encoder.send(&frame)?; while encoder.receive(&mut packet)? { output.write_packet(&mut packet, stream, encoder.time_base())?; } }
+//! #     encoder.send_eof()?;
+//! #     while encoder.receive(&mut packet)? { output.write_packet(&mut packet, stream, encoder.time_base())?; }
+//! #     Ok(output.finish()?)
+//! # }
+//! use ffmpeg_runtime::format::{Input, Output};
+//!
+//! let ffmpeg = ffmpeg_runtime::global().map_err(|e| e.report().to_string())?;
+//! # let dir = std::env::temp_dir();
+//! # let source = dir.join(format!("ffmpeg-runtime-doc-io-{}.mkv", std::process::id()));
+//! # make_clip(ffmpeg, &source)?;
+//! let bytes = std::fs::read(&source)?;
+//! let mut input = Input::from_reader(ffmpeg, std::io::Cursor::new(bytes))?;
+//! let target = dir.join(format!("ffmpeg-runtime-doc-io-{}.mp4", std::process::id()));
+//! let mut output = Output::create(ffmpeg, &target)?;
+//! let mut time_bases = Vec::new();
+//! for stream in input.streams() {
+//!     output.add_copy_stream(&stream)?;
+//!     time_bases.push(stream.time_base());
+//! }
+//! output.write_header()?;
+//! for packet in input.packets() {
+//!     let mut packet = packet?;
+//!     let index = packet.stream_index();
+//!     output.write_packet(&mut packet, index, time_bases[index])?;
+//! }
+//! output.finish()?;
+//! # std::fs::remove_file(&source).ok();
+//! # std::fs::remove_file(&target).ok();
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Resampling audio
+//!
+//! ```
+//! use ffmpeg_runtime::{AudioFormat, Frame, Resampler};
+//!
+//! let ffmpeg = ffmpeg_runtime::global().map_err(|e| e.report().to_string())?;
+//! let target = AudioFormat { sample_format: "s16".into(), sample_rate: 48_000, channels: 2 };
+//! let mut resampler = Resampler::new(ffmpeg, target)?;
+//! let mono = Frame::audio(ffmpeg, 441, "fltp", 44_100, 1)?; // 10 ms of 44.1 kHz mono
+//! let mut stereo = Frame::new(ffmpeg)?;
+//! resampler.convert(Some(&mono), &mut stereo)?;
+//! resampler.convert(None, &mut stereo)?; // what is still buffered, at the end
+//! assert_eq!((stereo.sample_rate(), stereo.channels()), (48_000, Some(2)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Where FFmpeg is looked for
 //!
 //! [`Ffmpeg::load`] (and [`global`]) try, in order, and take the first that passes every check:

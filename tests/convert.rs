@@ -14,7 +14,14 @@ fn first_frame(ffmpeg: &Ffmpeg, name: &str) -> Frame {
     let mut input = Input::open(ffmpeg, media::path(clip)).unwrap();
     let stream = input.best_stream(MediaType::Video).unwrap();
     let index = stream.index();
-    let mut decoder = Decoder::new(&stream, &DecoderOptions { threads: 1 }).unwrap();
+    let mut decoder = Decoder::new(
+        &stream,
+        &DecoderOptions {
+            threads: 1,
+            ..DecoderOptions::default()
+        },
+    )
+    .unwrap();
     let (mut packet, mut frame) = (Packet::new(ffmpeg).unwrap(), Frame::new(ffmpeg).unwrap());
     while input.read_packet(&mut packet).unwrap() {
         if packet.stream_index() == index {

@@ -50,7 +50,14 @@ fn seeking_lands_on_the_frame_decoding_from_the_start_finds() {
     let mut input = Input::open(&ffmpeg, &path).unwrap();
     let stream = input.best_stream(MediaType::Video).unwrap();
     let index = stream.index();
-    let mut decoder = Decoder::new(&stream, &DecoderOptions { threads: 1 }).unwrap();
+    let mut decoder = Decoder::new(
+        &stream,
+        &DecoderOptions {
+            threads: 1,
+            ..DecoderOptions::default()
+        },
+    )
+    .unwrap();
     let all = decode(&ffmpeg, &mut input, &mut decoder, None);
     assert_eq!(all.len(), 50);
     for target in [all[13].0, all[37].0, all[20].0, all[3].0] {
@@ -68,4 +75,29 @@ fn seeking_lands_on_the_frame_decoding_from_the_start_finds() {
         let expected = all.iter().find(|(t, _)| *t == target).unwrap();
         assert_eq!(landed, expected, "frame at {target}");
     }
+}
+
+#[test]
+fn keyframes_only_decoding_gives_exactly_the_keyframes() {
+    use ffmpeg_runtime::codec::SkipFrames;
+    let ffmpeg = common::under_test().load();
+    let clip = CLIPS.iter().find(|c| c.name == "h264_gop10.mp4").unwrap();
+    let path = media::path(clip);
+    let mut input = Input::open(&ffmpeg, &path).unwrap();
+    let keyframes = input
+        .packets()
+        .map(|p| p.unwrap())
+        .filter(|p| p.is_key())
+        .count();
+    assert!(keyframes >= 5, "one every 10 frames at least: {keyframes}");
+    let mut input = Input::open(&ffmpeg, &path).unwrap();
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    let options = DecoderOptions {
+        threads: 1,
+        skip: SkipFrames::NonKey,
+        low_delay: true,
+    };
+    let mut decoder = Decoder::new(&stream, &options).unwrap();
+    let all = decode(&ffmpeg, &mut input, &mut decoder, None);
+    assert_eq!(all.len(), keyframes);
 }

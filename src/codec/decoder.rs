@@ -3,7 +3,10 @@
 use std::ffi::{c_int, c_void};
 use std::ptr::NonNull;
 
-use crate::abi::constants::{THREAD_FRAME, THREAD_SLICE};
+use crate::abi::constants::{
+    CODEC_FLAG_LOW_DELAY, DISCARD_BIDIR, DISCARD_DEFAULT, DISCARD_NONKEY, DISCARD_NONREF,
+    THREAD_FRAME, THREAD_SLICE,
+};
 use crate::ffmpeg::Ffmpeg;
 use crate::format::Stream;
 use crate::frame::Frame;
@@ -15,6 +18,37 @@ use crate::packet::{Packet, out_of_memory};
 pub struct DecoderOptions {
     /// Decoding threads; 0 lets FFmpeg choose (one per core), 1 decodes on the calling thread.
     pub threads: u32,
+    /// Which frames not to decode at all.
+    pub skip: SkipFrames,
+    /// Output each frame as soon as possible (`AV_CODEC_FLAG_LOW_DELAY`), at some cost in
+    /// compression features the decoder may use.
+    pub low_delay: bool,
+}
+
+/// Frames a decoder may skip (`AVCodecContext.skip_frame`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SkipFrames {
+    /// Decode every frame.
+    #[default]
+    None,
+    /// Skip frames no other frame refers to (most B-frames).
+    NonReference,
+    /// Skip bi-directional frames.
+    Bidirectional,
+    /// Decode keyframes only.
+    NonKey,
+}
+
+impl SkipFrames {
+    fn discard(self) -> c_int {
+        match self {
+            SkipFrames::None => DISCARD_DEFAULT,
+            SkipFrames::NonReference => DISCARD_NONREF,
+            SkipFrames::Bidirectional => DISCARD_BIDIR,
+            SkipFrames::NonKey => DISCARD_NONKEY,
+        }
+    }
 }
 
 /// A video or audio decoder (`AVCodecContext`) opened for one stream.
@@ -71,6 +105,15 @@ impl Decoder {
             layout
                 .thread_type
                 .write(decoder.as_ptr(), THREAD_FRAME | THREAD_SLICE);
+            layout
+                .skip_frame
+                .write(decoder.as_ptr(), options.skip.discard());
+            if options.low_delay {
+                let flags = layout.flags.read(decoder.as_ptr());
+                layout
+                    .flags
+                    .write(decoder.as_ptr(), flags | CODEC_FLAG_LOW_DELAY);
+            }
             let status = (f.avcodec_open2)(decoder.as_ptr(), codec, std::ptr::null_mut());
             check(&ffmpeg, "avcodec_open2", status)?;
         }

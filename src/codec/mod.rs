@@ -5,7 +5,7 @@ mod encoder;
 
 use std::ffi::{CString, c_int, c_void};
 
-pub use decoder::{Decoder, DecoderOptions};
+pub use decoder::{Decoder, DecoderOptions, SkipFrames};
 pub use encoder::{AudioSettings, Encoder, VideoSettings};
 
 use crate::abi::{ChannelLayout, Field};

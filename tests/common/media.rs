@@ -403,7 +403,13 @@ pub fn decode_input_md5s(
         None => input.best_stream(MediaType::Video).expect("a video stream"),
     };
     let index = chosen.index();
-    let mut decoder = Decoder::new(&chosen, &DecoderOptions { threads: 1 })?;
+    let mut decoder = Decoder::new(
+        &chosen,
+        &DecoderOptions {
+            threads: 1,
+            ..DecoderOptions::default()
+        },
+    )?;
     let (mut packet, mut frame) = (Packet::new(ffmpeg)?, Frame::new(ffmpeg)?);
     let mut md5s = Vec::new();
     let mut packed = Vec::new();
