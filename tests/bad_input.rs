@@ -160,3 +160,77 @@ fn framehash_prints_one_line_per_frame_and_the_count() {
         .unwrap();
     assert!(!unopenable.status.success());
 }
+
+#[test]
+fn container_and_stream_facts_are_read() {
+    let dir = common::scratch_dir("facts");
+    let chapters = dir.join("chapters.txt");
+    std::fs::write(&chapters, ";FFMETADATA1\ntitle=Facts\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=500\ntitle=First\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=500\nEND=1000\ntitle=Second\n").unwrap();
+    let path = dir.join("facts.mkv");
+    let status = media::cli()
+        .args([
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48:rate=10:duration=1",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=1",
+        ])
+        .arg("-i")
+        .arg(&chapters)
+        .args([
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-map_metadata",
+            "2",
+            "-map_chapters",
+            "2",
+            "-c:v",
+            "mpeg4",
+            "-c:a",
+            "flac",
+        ])
+        .args([
+            "-metadata:s:a:0",
+            "language=fra",
+            "-disposition:a:0",
+            "default",
+            "-disposition:v:0",
+            "0",
+            "-y",
+        ])
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let input = open(&path).unwrap();
+    assert!(
+        input
+            .metadata()
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case("title") && v == "Facts"),
+        "{:?}",
+        input.metadata()
+    );
+    assert!(input.bit_rate().is_some());
+    let chapters = input.chapters();
+    let titles: Vec<_> = chapters
+        .iter()
+        .map(|c| c.title.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(titles, ["First", "Second"]);
+    let second = &chapters[1];
+    assert_eq!(
+        second.start * 1000 * i64::from(second.time_base.0) / i64::from(second.time_base.1),
+        500
+    );
+    let audio = input.best_stream(MediaType::Audio).unwrap();
+    assert_eq!(audio.language().as_deref(), Some("fra"));
+    assert!(audio.is_default());
+    let video = input.best_stream(MediaType::Video).unwrap();
+    assert!(!video.is_default() && !video.is_attached_picture());
+}

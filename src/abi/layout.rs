@@ -185,6 +185,15 @@ pub(crate) struct IoContextLayout {
     pub seekable: Field<c_int>,
 }
 
+/// `AVChapter` (its `id` is an int until 4.x, 64-bit since, and is not used).
+#[derive(Debug, Clone)]
+pub(crate) struct ChapterLayout {
+    pub time_base: Field<Rational>,
+    pub start: Field<i64>,
+    pub end: Field<i64>,
+    pub metadata: Field<*mut c_void>,
+}
+
 /// `AVCodec`, read only.
 #[derive(Debug, Clone)]
 pub(crate) struct CodecLayout {
@@ -228,6 +237,7 @@ pub(crate) struct Layout {
     pub format_context: FormatContextLayout,
     pub io_context: IoContextLayout,
     pub codec: CodecLayout,
+    pub chapter: ChapterLayout,
     pub input_format: FormatLayout,
     pub output_format: OutputFormatLayout,
     pub option: OptionLayout,
@@ -382,6 +392,12 @@ macro_rules! common {
                 media_type: field!($m::AVCodec.type_),
                 id: field!($m::AVCodec.id),
                 capabilities: field!($m::AVCodec.capabilities),
+            },
+            chapter: ChapterLayout {
+                time_base: field!($m::AVChapter.time_base as same),
+                start: field!($m::AVChapter.start),
+                end: field!($m::AVChapter.end),
+                metadata: field!($m::AVChapter.metadata as same),
             },
             input_format: FormatLayout {
                 name: field!($m::AVInputFormat.name),

@@ -34,6 +34,40 @@ struct AvClassHead {
     item_name: Option<unsafe extern "C" fn(*mut c_void) -> *const c_char>,
 }
 
+/// Every (key, value) of an `AVDictionary` (NULL is empty), in order.
+///
+/// # Safety
+///
+/// `dictionary` is NULL or a live dictionary, and `get` is that FFmpeg's `av_dict_get`.
+pub(crate) unsafe fn dictionary_entries(
+    dictionary: *const c_void,
+    get: unsafe extern "C" fn(
+        *const c_void,
+        *const c_char,
+        *const c_void,
+        std::ffi::c_int,
+    ) -> *const c_void,
+) -> Vec<(String, String)> {
+    const AV_DICT_IGNORE_SUFFIX: std::ffi::c_int = 2;
+    let mut entries = Vec::new();
+    let mut entry = std::ptr::null();
+    loop {
+        // SAFETY: iterating a live dictionary with FFmpeg's own function; each entry is
+        // `{ char *key; char *value; }` in every family.
+        unsafe {
+            entry = get(dictionary, c"".as_ptr(), entry, AV_DICT_IGNORE_SUFFIX);
+            if entry.is_null() {
+                return entries;
+            }
+            let pair = entry as *const [*const c_char; 2];
+            entries.push((
+                crate::loader::c_text((*pair)[0]),
+                crate::loader::c_text((*pair)[1]),
+            ));
+        }
+    }
+}
+
 /// The key of an `AVDictionaryEntry` (`{ char *key; char *value; }` in every family).
 ///
 /// # Safety

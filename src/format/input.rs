@@ -206,6 +206,63 @@ impl Input {
         }
     }
 
+    /// The container's metadata (`title`, `encoder`, `creation_time`, …), in order.
+    pub fn metadata(&self) -> Vec<(String, String)> {
+        // SAFETY: the context's own dictionary, read with that FFmpeg's av_dict_get.
+        unsafe {
+            let dictionary = self
+                .ffmpeg
+                .layout()
+                .format_context
+                .metadata
+                .read(self.as_ptr());
+            crate::abi::dictionary_entries(dictionary, self.ffmpeg.functions().av_dict_get)
+        }
+    }
+
+    /// The container's overall bit rate in bits per second, when known.
+    pub fn bit_rate(&self) -> Option<u64> {
+        // SAFETY: a field of the live context.
+        let bit_rate = unsafe {
+            self.ffmpeg
+                .layout()
+                .format_context
+                .bit_rate
+                .read(self.as_ptr())
+        };
+        u64::try_from(bit_rate).ok().filter(|&b| b > 0)
+    }
+
+    /// The chapters, in order.
+    pub fn chapters(&self) -> Vec<Chapter> {
+        let layout = self.ffmpeg.layout();
+        // SAFETY: `chapters` holds `nb_chapters` live AVChapter pointers owned by the context.
+        unsafe {
+            let count = layout.format_context.nb_chapters.read(self.as_ptr()) as usize;
+            let chapters = layout.format_context.chapters.read(self.as_ptr());
+            (0..count)
+                .map(|i| {
+                    let chapter = *chapters.add(i);
+                    let l = &layout.chapter;
+                    let base = l.time_base.read(chapter);
+                    let metadata = crate::abi::dictionary_entries(
+                        l.metadata.read(chapter),
+                        self.ffmpeg.functions().av_dict_get,
+                    );
+                    Chapter {
+                        start: l.start.read(chapter),
+                        end: l.end.read(chapter),
+                        time_base: (base.num, base.den),
+                        title: metadata
+                            .into_iter()
+                            .find(|(k, _)| k == "title")
+                            .map(|(_, v)| v),
+                    }
+                })
+                .collect()
+        }
+    }
+
     /// The container's duration in microseconds, when known.
     pub fn duration_us(&self) -> Option<i64> {
         // SAFETY: a live context.
@@ -286,6 +343,19 @@ impl std::fmt::Debug for Input {
             .field("streams", &self.stream_count())
             .finish()
     }
+}
+
+/// A chapter of an [`Input`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chapter {
+    /// Start, in `time_base` units.
+    pub start: i64,
+    /// End, in `time_base` units.
+    pub end: i64,
+    /// The time base of `start` and `end`, as (numerator, denominator).
+    pub time_base: (i32, i32),
+    /// Its title, when it has one.
+    pub title: Option<String>,
 }
 
 /// The packets of an [`Input`]: `Some(Ok(packet))`, `Some(Err(error))` for an error, `None`

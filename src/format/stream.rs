@@ -138,6 +138,38 @@ impl<'a> Stream<'a> {
             .max(0) as u32
     }
 
+    /// The stream's metadata (`language`, `title`, `handler_name`, …), in order.
+    pub fn metadata(&self) -> Vec<(String, String)> {
+        let ffmpeg = self.input.ffmpeg();
+        let dictionary = self.read(ffmpeg.layout().stream.metadata);
+        // SAFETY: the stream's own dictionary, read with that FFmpeg's av_dict_get.
+        unsafe { crate::abi::dictionary_entries(dictionary, ffmpeg.functions().av_dict_get) }
+    }
+
+    /// The language tag, when the container gives one (`eng`, `fra`, …).
+    pub fn language(&self) -> Option<String> {
+        self.metadata()
+            .into_iter()
+            .find(|(key, _)| key == "language")
+            .map(|(_, value)| value)
+    }
+
+    /// FFmpeg's `AV_DISPOSITION_*` bits (default 1, dub 2, original 4, comment 8, forced
+    /// 0x40, hearing impaired 0x80, visual impaired 0x100, attached picture 0x400, …).
+    pub fn disposition(&self) -> u32 {
+        self.read(self.input.ffmpeg().layout().stream.disposition) as u32
+    }
+
+    /// Whether the stream is marked as the default of its kind.
+    pub fn is_default(&self) -> bool {
+        self.disposition() & 1 != 0
+    }
+
+    /// Whether the stream is a cover picture rather than video (`AV_DISPOSITION_ATTACHED_PIC`).
+    pub fn is_attached_picture(&self) -> bool {
+        self.disposition() & 0x400 != 0
+    }
+
     /// Audio sample rate (0 for video).
     pub fn sample_rate(&self) -> u32 {
         self.parameter(self.input.ffmpeg().layout().codec_parameters.sample_rate)

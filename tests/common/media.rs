@@ -25,6 +25,13 @@ const SRC: &str = "testsrc2=size=176x144:rate=25:duration=1";
 
 pub const CLIPS: &[Clip] = &[
     Clip {
+        name: "size_change.ts",
+        // Made in two segments joined by the concat protocol (see `path`).
+        args: &[],
+        stream: None,
+        bit_exact: true,
+    },
+    Clip {
         name: "h264_gop10.mp4",
         args: &[
             "-f",
@@ -306,6 +313,9 @@ pub fn cli() -> Command {
 /// The clip's file, made on first use (atomically, so parallel tests can share it).
 pub fn path(clip: &Clip) -> PathBuf {
     let path = media_dir().join(clip.name);
+    if !path.exists() && clip.name == "size_change.ts" {
+        make_size_change(&path);
+    }
     if !path.exists() {
         let partial = media_dir().join(format!(
             "{}.{}.partial.{}",
@@ -432,4 +442,40 @@ pub fn decode_input_md5s(
     decoder.send_eof()?;
     take(&mut decoder, &mut frame, &mut md5s)?;
     Ok(md5s)
+}
+
+/// H.264 in MPEG-TS whose resolution changes mid-stream: two segments of different sizes,
+/// joined without re-encoding.
+fn make_size_change(path: &Path) {
+    let dir = media_dir().join(format!(
+        "size-change-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut parts = Vec::new();
+    for (index, size) in ["176x144", "96x64"].iter().enumerate() {
+        let part = dir.join(format!("{index}.ts"));
+        let source = format!("testsrc2=size={size}:rate=25:duration=1");
+        let status = cli()
+            .args([
+                "-f", "lavfi", "-i", &source, "-c:v", "libx264", "-bf", "0", "-f", "mpegts", "-y",
+            ])
+            .arg(&part)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        parts.push(part.display().to_string());
+    }
+    let joined = dir.join("joined.ts");
+    let status = cli()
+        .arg("-i")
+        .arg(format!("concat:{}", parts.join("|")))
+        .args(["-c", "copy", "-f", "mpegts", "-y"])
+        .arg(&joined)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::rename(&joined, path).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
 }
