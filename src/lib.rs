@@ -231,7 +231,7 @@ mod scale;
 pub use cpu::CpuFlags;
 pub use error::{Attempt, LoadError, Refusal, VersionedFile};
 pub use ffmpeg::{Ffmpeg, LibraryInfo, global};
-pub use frame::{Frame, PictureType, Plane, PlaneMut};
+pub use frame::{Color, Frame, PictureType, Plane, PlaneMut};
 pub use loader::discovery::{APP_DIR_NAME, Candidate, Discovery, ENV_VAR, Location, Source};
 pub use loader::symbols::SymbolBinding;
 pub use loader::version::{Family, Library, SUPPORTED_AVCODEC_MAJORS};

@@ -105,3 +105,100 @@ fn a_panicking_or_failing_source_gives_a_typed_error() {
         );
     }
 }
+
+/// A `Write + Seek` the test can read back after the output owned it.
+#[derive(Clone, Default)]
+struct Shared(std::sync::Arc<std::sync::Mutex<Cursor<Vec<u8>>>>);
+
+impl std::io::Write for Shared {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().write(data)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Seek for Shared {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        self.0.lock().unwrap().seek(to)
+    }
+}
+
+struct Exploding;
+
+impl std::io::Write for Exploding {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        panic!("sink exploded")
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Seek for Exploding {
+    fn seek(&mut self, _: SeekFrom) -> std::io::Result<u64> {
+        Ok(0)
+    }
+}
+
+#[test]
+fn an_output_written_to_memory_reads_back_and_a_panicking_sink_is_an_error() {
+    use ffmpeg_runtime::codec::{Encoder, VideoSettings};
+    use ffmpeg_runtime::format::Output;
+    use ffmpeg_runtime::{Frame, Packet};
+    let ffmpeg = common::under_test().load();
+    let shared = Shared::default();
+    let mut output = Output::to_writer(&ffmpeg, shared.clone(), "matroska").unwrap();
+    let settings = VideoSettings {
+        width: 64,
+        height: 48,
+        pixel_format: "yuv420p".into(),
+        time_base: (1, 25),
+        ..VideoSettings::default()
+    };
+    let mut encoder = Encoder::video(&ffmpeg, "mpeg4", &settings).unwrap();
+    let stream = output.add_stream(&encoder).unwrap();
+    output.write_header().unwrap();
+    let (mut frame, mut packet) = (
+        Frame::video(&ffmpeg, 64, 48, "yuv420p").unwrap(),
+        Packet::new(&ffmpeg).unwrap(),
+    );
+    for index in 0..10 {
+        frame.make_writable().unwrap();
+        frame.set_pts(Some(index));
+        encoder.send(&frame).unwrap();
+        while encoder.receive(&mut packet).unwrap() {
+            output
+                .write_packet(&mut packet, stream, encoder.time_base())
+                .unwrap();
+        }
+    }
+    encoder.send_eof().unwrap();
+    while encoder.receive(&mut packet).unwrap() {
+        output
+            .write_packet(&mut packet, stream, encoder.time_base())
+            .unwrap();
+    }
+    output.finish().unwrap();
+    let bytes = shared.0.lock().unwrap().get_ref().clone();
+    assert!(
+        bytes.starts_with(&[0x1a, 0x45, 0xdf, 0xa3]),
+        "an EBML (Matroska) header"
+    );
+    let input = Input::from_reader(&ffmpeg, Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        media::decode_input_md5s(&ffmpeg, input, None)
+            .unwrap()
+            .len(),
+        10
+    );
+
+    let mut output = Output::to_writer(&ffmpeg, Exploding, "matroska").unwrap();
+    let encoder = Encoder::video(&ffmpeg, "mpeg4", &settings).unwrap();
+    output.add_stream(&encoder).unwrap();
+    match output.write_header().and_then(|_| output.finish()) {
+        Err(Error::Panicked(message)) => assert!(message.contains("sink exploded")),
+        other => panic!("expected the sink's panic, got {other:?}"),
+    }
+}

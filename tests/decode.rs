@@ -53,3 +53,54 @@ fn bit_exact_codecs_decode_identically_on_every_build() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+#[test]
+fn colour_properties_are_read() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("colour");
+    let path = dir.join("bt709.mkv");
+    let status = media::cli()
+        .args([
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48:duration=0.2",
+            "-c:v",
+            "ffv1",
+        ])
+        .args([
+            "-color_range",
+            "tv",
+            "-colorspace",
+            "bt709",
+            "-color_primaries",
+            "bt709",
+            "-color_trc",
+            "bt709",
+            "-y",
+        ])
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut input = ffmpeg_runtime::format::Input::open(&ffmpeg, &path).unwrap();
+    let stream = input
+        .best_stream(ffmpeg_runtime::format::MediaType::Video)
+        .unwrap();
+    let mut decoder = ffmpeg_runtime::codec::Decoder::new(&stream, &Default::default()).unwrap();
+    let (mut packet, mut frame) = (
+        ffmpeg_runtime::Packet::new(&ffmpeg).unwrap(),
+        ffmpeg_runtime::Frame::new(&ffmpeg).unwrap(),
+    );
+    while input.read_packet(&mut packet).unwrap() {
+        decoder.send(&packet).unwrap();
+        if decoder.receive(&mut frame).unwrap() {
+            break;
+        }
+    }
+    let color = frame.color();
+    assert_eq!(color.range.as_deref(), Some("tv"));
+    assert_eq!(color.matrix.as_deref(), Some("bt709"));
+    assert_eq!(color.primaries.as_deref(), Some("bt709"));
+    assert_eq!(color.transfer.as_deref(), Some("bt709"));
+}

@@ -1,10 +1,11 @@
-//! Custom I/O: FFmpeg reads an [`Input`](super::Input) through any `Read + Seek`.
+//! Custom I/O: FFmpeg reads an [`Input`](super::Input) through any `Read + Seek`, and writes
+//! an [`Output`](super::Output) through any `Write + Seek`.
 //!
 //! The callbacks catch panics and I/O errors: a panic never unwinds into C, and both come
 //! back as typed errors at the next call into the input.
 
 use std::ffi::{c_int, c_void};
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::ffmpeg::Ffmpeg;
@@ -21,9 +22,28 @@ const AVSEEK_FORCE: c_int = 0x20000;
 pub(crate) trait Source: Read + Seek + Send {}
 impl<T: Read + Seek + Send> Source for T {}
 
+/// Something FFmpeg can write and seek.
+pub(crate) trait Sink: Write + Seek + Send {}
+impl<T: Write + Seek + Send> Sink for T {}
+
+/// The Rust side of a custom I/O context.
+pub(crate) enum Endpoint {
+    Read(Box<dyn Source>),
+    Write(Box<dyn Sink>),
+}
+
+impl Endpoint {
+    fn seeker(&mut self) -> &mut dyn Seek {
+        match self {
+            Endpoint::Read(source) => source,
+            Endpoint::Write(sink) => sink,
+        }
+    }
+}
+
 /// What the callbacks see through FFmpeg's opaque pointer.
 struct State {
-    source: Box<dyn Source>,
+    endpoint: Endpoint,
     /// The first failure of the source, reported at the next call into the input.
     failure: Option<Error>,
 }
@@ -35,15 +55,16 @@ pub(crate) struct CustomIo {
     state: *mut State,
 }
 
-// SAFETY: the context and state are used only by the thread that owns the `Input` holding
-// them, and the source is `Send`.
+// SAFETY: the context and state are used only by the thread that owns the `Input` or
+// `Output` holding them, and the source or sink is `Send`.
 unsafe impl Send for CustomIo {}
 
 impl CustomIo {
-    pub(crate) fn new(ffmpeg: &Ffmpeg, source: Box<dyn Source>) -> Result<CustomIo> {
+    pub(crate) fn new(ffmpeg: &Ffmpeg, endpoint: Endpoint) -> Result<CustomIo> {
         let f = ffmpeg.functions();
+        let writing = matches!(endpoint, Endpoint::Write(_));
         let state = Box::into_raw(Box::new(State {
-            source,
+            endpoint,
             failure: None,
         }));
         // SAFETY: a buffer from FFmpeg's allocator, handed to the context (which may replace
@@ -55,14 +76,21 @@ impl CustomIo {
                 return Err(out_of_memory(ffmpeg, "av_malloc"));
             }
             let read = read_packet as unsafe extern "C" fn(*mut c_void, *mut u8, c_int) -> c_int;
+            let write =
+                write_packet as unsafe extern "C" fn(*mut c_void, *const u8, c_int) -> c_int;
             let seek = seek as unsafe extern "C" fn(*mut c_void, i64, c_int) -> i64;
+            let (read, write) = if writing {
+                (std::ptr::null(), write as *const c_void)
+            } else {
+                (read as *const c_void, std::ptr::null())
+            };
             let context = (f.avio_alloc_context)(
                 buffer,
                 BUFFER_SIZE as c_int,
-                0,
+                c_int::from(writing),
                 state as *mut c_void,
-                read as *const c_void,
-                std::ptr::null(),
+                read,
+                write,
                 seek as *const c_void,
             );
             if context.is_null() {
@@ -126,9 +154,31 @@ unsafe extern "C" fn read_packet(opaque: *mut c_void, buffer: *mut u8, size: c_i
     }
     // SAFETY: FFmpeg gives a writable buffer of `size` bytes.
     let out = unsafe { std::slice::from_raw_parts_mut(buffer, size as usize) };
-    match catch_unwind(AssertUnwindSafe(|| state.source.read(out))) {
+    let Endpoint::Read(source) = &mut state.endpoint else {
+        return -libc::EIO;
+    };
+    match catch_unwind(AssertUnwindSafe(|| source.read(out))) {
         Ok(Ok(0)) => AVERROR_EOF,
         Ok(Ok(read)) => read as c_int,
+        Ok(Err(error)) => record(state, Error::Io(error.to_string())),
+        Err(payload) => record(state, Error::Panicked(panic_message(payload))),
+    }
+}
+
+/// FFmpeg's write callback.
+unsafe extern "C" fn write_packet(opaque: *mut c_void, buffer: *const u8, size: c_int) -> c_int {
+    // SAFETY: as in read_packet.
+    let state = unsafe { &mut *(opaque as *mut State) };
+    if state.failure.is_some() || size < 0 {
+        return -libc::EIO;
+    }
+    // SAFETY: FFmpeg gives `size` readable bytes.
+    let data = unsafe { std::slice::from_raw_parts(buffer, size as usize) };
+    let Endpoint::Write(sink) = &mut state.endpoint else {
+        return -libc::EIO;
+    };
+    match catch_unwind(AssertUnwindSafe(|| sink.write_all(data))) {
+        Ok(Ok(())) => size,
         Ok(Err(error)) => record(state, Error::Io(error.to_string())),
         Err(payload) => record(state, Error::Panicked(panic_message(payload))),
     }
@@ -143,7 +193,7 @@ unsafe extern "C" fn seek(opaque: *mut c_void, offset: i64, whence: c_int) -> i6
     }
     let whence = whence & !AVSEEK_FORCE;
     let result = catch_unwind(AssertUnwindSafe(|| -> std::io::Result<u64> {
-        let source = &mut state.source;
+        let source = state.endpoint.seeker();
         match whence {
             AVSEEK_SIZE => {
                 let here = source.stream_position()?;

@@ -4,7 +4,7 @@ use std::ffi::{CString, c_int, c_void};
 use std::path::Path;
 use std::ptr::NonNull;
 
-use super::custom_io::CustomIo;
+use super::custom_io::{CustomIo, Endpoint};
 use super::stream::{MediaType, Stream};
 use crate::ffmpeg::Ffmpeg;
 use crate::media_error::{AVERROR_EOF, Error, Result, check};
@@ -91,7 +91,7 @@ impl Input {
     ) -> Result<Input> {
         const AVFMT_FLAG_CUSTOM_IO: c_int = 0x0080;
         let f = ffmpeg.functions();
-        let custom_io = CustomIo::new(ffmpeg, Box::new(source))?;
+        let custom_io = CustomIo::new(ffmpeg, Endpoint::Read(Box::new(source)))?;
         // SAFETY: a fresh context, given our I/O context and the flag that keeps FFmpeg from
         // freeing it; on failure avformat_open_input frees the format context only.
         let (status, context) = unsafe {

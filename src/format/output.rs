@@ -4,6 +4,7 @@ use std::ffi::{CString, c_int, c_void};
 use std::path::Path;
 use std::ptr::NonNull;
 
+use super::custom_io::{CustomIo, Endpoint};
 use super::stream::Stream;
 use crate::abi::Rational;
 use crate::codec::Encoder;
@@ -22,6 +23,9 @@ pub struct Output {
     context: NonNull<c_void>,
     header_written: bool,
     finished: bool,
+    /// The Rust sink FFmpeg writes through, for outputs made with [`Output::to_writer`];
+    /// freed after the context.
+    custom_io: Option<CustomIo>,
 }
 
 // SAFETY: as for `Input`: one thread at a time may use the context; `Output` is not `Sync`.
@@ -82,6 +86,7 @@ impl Output {
             context: NonNull::new(context).expect("checked"),
             header_written: false,
             finished: false,
+            custom_io: None,
         };
         if output.format_flags() & AVFMT_NOFILE == 0 {
             let pb = output
@@ -97,8 +102,69 @@ impl Output {
         Ok(output)
     }
 
+    /// Writes a container of the named format (`"matroska"`, `"mp4"`, `"mpegts"`) into
+    /// `sink` (a file, a `Cursor<Vec<u8>>`, a socket wrapper…). A panic or I/O error inside
+    /// `sink` never reaches FFmpeg: it comes back as [`Error::Panicked`] or [`Error::Io`] from
+    /// the call that wrote.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownFormat`] for a format FFmpeg does not know.
+    pub fn to_writer<W: std::io::Write + std::io::Seek + Send + 'static>(
+        ffmpeg: &Ffmpeg,
+        sink: W,
+        format: &str,
+    ) -> Result<Output> {
+        const AVFMT_FLAG_CUSTOM_IO: c_int = 0x0080;
+        let f = ffmpeg.functions();
+        let name = CString::new(format).map_err(|_| Error::InvalidArgument(format.into()))?;
+        let mut context = std::ptr::null_mut();
+        // SAFETY: FFmpeg allocates the context for the named format, or leaves it NULL.
+        let status = unsafe {
+            (f.avformat_alloc_output_context2)(
+                &mut context,
+                std::ptr::null(),
+                name.as_ptr(),
+                std::ptr::null(),
+            )
+        };
+        let context = NonNull::new(context)
+            .filter(|_| status >= 0)
+            .ok_or_else(|| Error::UnknownFormat {
+                operation: "avformat_alloc_output_context2",
+                message: ffmpeg.error_message(status),
+            })?;
+        let mut output = Output {
+            ffmpeg: ffmpeg.clone(),
+            context,
+            header_written: false,
+            finished: false,
+            custom_io: None,
+        };
+        let custom_io = CustomIo::new(ffmpeg, Endpoint::Write(Box::new(sink)))?;
+        let layout = &ffmpeg.layout().format_context;
+        // SAFETY: fields of the live context at proven offsets; FFmpeg will not free our I/O.
+        unsafe {
+            layout.pb.write(output.as_ptr(), custom_io.as_ptr());
+            layout.flags.write(
+                output.as_ptr(),
+                layout.flags.read(output.as_ptr()) | AVFMT_FLAG_CUSTOM_IO,
+            );
+        }
+        output.custom_io = Some(custom_io);
+        Ok(output)
+    }
+
     fn as_ptr(&self) -> *mut c_void {
         self.context.as_ptr()
+    }
+
+    /// Maps an FFmpeg status, preferring the custom sink's own failure when there is one.
+    fn checked(&self, operation: &'static str, status: c_int) -> Result<c_int> {
+        if let Some(failure) = self.custom_io.as_ref().and_then(CustomIo::take_failure) {
+            return Err(failure);
+        }
+        check(&self.ffmpeg, operation, status)
     }
 
     fn format_flags(&self) -> c_int {
@@ -193,7 +259,7 @@ impl Output {
         let status = unsafe {
             (self.ffmpeg.functions().avformat_write_header)(self.as_ptr(), std::ptr::null_mut())
         };
-        check(&self.ffmpeg, "avformat_write_header", status)?;
+        self.checked("avformat_write_header", status)?;
         self.header_written = true;
         Ok(())
     }
@@ -240,7 +306,7 @@ impl Output {
                 .stream_index
                 .write(packet.as_mut_ptr(), stream as c_int);
             let status = (f.av_interleaved_write_frame)(self.as_ptr(), packet.as_mut_ptr());
-            check(&self.ffmpeg, "av_interleaved_write_frame", status).map(drop)
+            self.checked("av_interleaved_write_frame", status).map(drop)
         }
     }
 
@@ -260,7 +326,7 @@ impl Output {
         self.finished = true;
         // SAFETY: a context whose header was written.
         let status = unsafe { (self.ffmpeg.functions().av_write_trailer)(self.as_ptr()) };
-        check(&self.ffmpeg, "av_write_trailer", status).map(drop)
+        self.checked("av_write_trailer", status).map(drop)
     }
 }
 
@@ -270,7 +336,7 @@ impl Drop for Output {
         let f = self.ffmpeg.functions();
         // SAFETY: closes the file FFmpeg opened (if any), then frees the context and streams.
         unsafe {
-            if self.format_flags() & AVFMT_NOFILE == 0 {
+            if self.custom_io.is_none() && self.format_flags() & AVFMT_NOFILE == 0 {
                 let pb = self
                     .ffmpeg
                     .layout()
@@ -281,6 +347,7 @@ impl Drop for Output {
             }
             (f.avformat_free_context)(self.as_ptr());
         }
+        drop(self.custom_io.take());
     }
 }
 

@@ -80,6 +80,10 @@ ffi_functions! {
         base: *mut u8,
         linesizes: *const c_int,
     ) -> c_int;
+    always AvUtil [58..=63] fn av_color_range_name(range: c_uint) -> *const c_char;
+    always AvUtil [58..=63] fn av_color_space_name(space: c_uint) -> *const c_char;
+    always AvUtil [58..=63] fn av_color_primaries_name(primaries: c_uint) -> *const c_char;
+    always AvUtil [58..=63] fn av_color_transfer_name(transfer: c_uint) -> *const c_char;
     always AvUtil [58..=63] fn av_get_pix_fmt_name(pix_fmt: c_int) -> *const c_char;
     always AvUtil [58..=63] fn av_get_bytes_per_sample(sample_fmt: c_int) -> c_int;
     always AvUtil [58..=63] fn av_sample_fmt_is_planar(sample_fmt: c_int) -> c_int;
