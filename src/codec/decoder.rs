@@ -10,7 +10,7 @@ use crate::abi::constants::{
 use crate::ffmpeg::Ffmpeg;
 use crate::format::Stream;
 use crate::frame::Frame;
-use crate::media_error::{AVERROR_EAGAIN, AVERROR_EOF, Error, Result, check};
+use crate::media_error::{Error, Result, check};
 use crate::packet::{Packet, out_of_memory};
 
 /// How a decoder is set up.
@@ -148,10 +148,7 @@ impl Decoder {
         let status = unsafe {
             (self.ffmpeg.functions().avcodec_send_packet)(self.as_ptr(), std::ptr::null())
         };
-        match status {
-            AVERROR_EOF => Ok(()),
-            status => check(&self.ffmpeg, "avcodec_send_packet", status).map(drop),
-        }
+        super::end_sent(&self.ffmpeg, "avcodec_send_packet", status)
     }
 
     /// Receives the next frame into `frame`: `Ok(true)` for a frame; `Ok(false)` when the
@@ -165,14 +162,12 @@ impl Decoder {
         let status = unsafe {
             (self.ffmpeg.functions().avcodec_receive_frame)(self.as_ptr(), frame.as_mut_ptr())
         };
-        match status {
-            AVERROR_EAGAIN => Ok(false),
-            AVERROR_EOF => {
-                self.finished = true;
-                Ok(false)
-            }
-            status => check(&self.ffmpeg, "avcodec_receive_frame", status).map(|_| true),
-        }
+        super::received(
+            &self.ffmpeg,
+            "avcodec_receive_frame",
+            status,
+            &mut self.finished,
+        )
     }
 
     /// Whether the decoder has given its last frame after [`Decoder::send_eof`].

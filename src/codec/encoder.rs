@@ -7,7 +7,7 @@ use crate::abi::Rational;
 use crate::abi::constants::CODEC_FLAG_GLOBAL_HEADER;
 use crate::ffmpeg::Ffmpeg;
 use crate::frame::Frame;
-use crate::media_error::{AVERROR_EAGAIN, AVERROR_EOF, Error, Result, check};
+use crate::media_error::{Error, Result, check};
 use crate::packet::{Packet, out_of_memory};
 
 /// How a video encoder is set up.
@@ -249,10 +249,7 @@ impl Encoder {
         let status = unsafe {
             (self.ffmpeg.functions().avcodec_send_frame)(self.as_ptr(), std::ptr::null())
         };
-        match status {
-            AVERROR_EOF => Ok(()),
-            status => check(&self.ffmpeg, "avcodec_send_frame", status).map(drop),
-        }
+        super::end_sent(&self.ffmpeg, "avcodec_send_frame", status)
     }
 
     /// Receives the next packet: `Ok(true)` for a packet; `Ok(false)` when the encoder needs
@@ -266,18 +263,16 @@ impl Encoder {
         let status = unsafe {
             (self.ffmpeg.functions().avcodec_receive_packet)(self.as_ptr(), packet.as_mut_ptr())
         };
-        match status {
-            AVERROR_EAGAIN => Ok(false),
-            AVERROR_EOF => {
-                self.finished = true;
-                Ok(false)
-            }
-            status => {
-                check(&self.ffmpeg, "avcodec_receive_packet", status)?;
-                self.fill_duration(packet);
-                Ok(true)
-            }
+        let received = super::received(
+            &self.ffmpeg,
+            "avcodec_receive_packet",
+            status,
+            &mut self.finished,
+        )?;
+        if received {
+            self.fill_duration(packet);
         }
+        Ok(received)
     }
 
     /// Gives a video packet without a duration that of one frame at the encoder's frame rate,

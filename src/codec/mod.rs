@@ -10,7 +10,33 @@ pub use encoder::{AudioSettings, Encoder, VideoSettings};
 
 use crate::abi::{ChannelLayout, Field};
 use crate::ffmpeg::Ffmpeg;
-use crate::media_error::{Error, Result};
+use crate::media_error::{AVERROR_EAGAIN, AVERROR_EOF, Error, Result, check};
+
+/// The answer to a receive call (`avcodec_receive_frame`/`_packet`): `Ok(true)` for output,
+/// `Ok(false)` for "needs more input" or the end (which sets `finished`).
+pub(crate) fn received(
+    ffmpeg: &Ffmpeg,
+    operation: &'static str,
+    status: c_int,
+    finished: &mut bool,
+) -> Result<bool> {
+    match status {
+        AVERROR_EAGAIN => Ok(false),
+        AVERROR_EOF => {
+            *finished = true;
+            Ok(false)
+        }
+        status => check(ffmpeg, operation, status).map(|_| true),
+    }
+}
+
+/// The answer to sending the end of stream: sending it twice is not an error.
+pub(crate) fn end_sent(ffmpeg: &Ffmpeg, operation: &'static str, status: c_int) -> Result<()> {
+    match status {
+        AVERROR_EOF => Ok(()),
+        status => check(ffmpeg, operation, status).map(drop),
+    }
+}
 
 /// FFmpeg's number for a pixel format name in the loaded release.
 pub(crate) fn pixel_format(ffmpeg: &Ffmpeg, name: &str) -> Result<c_int> {
