@@ -124,6 +124,9 @@ pub(crate) struct CodecParametersLayout {
     pub frame_size: Field<c_int>,
     /// Since libavcodec 60.11 (6.1).
     pub framerate: Option<Field<Rational>>,
+    /// Since libavcodec 60.30 (6.1): the stream's side data (display matrix, …).
+    pub coded_side_data: Option<Field<*mut c_void>>,
+    pub nb_coded_side_data: Option<Field<c_int>>,
     pub channels: Option<Field<c_int>>,
     pub channel_layout: Option<Field<u64>>,
     /// Since libavcodec 59.24 (5.1).
@@ -333,6 +336,8 @@ macro_rules! common {
                 sample_rate: field!($m::AVCodecParameters.sample_rate),
                 frame_size: field!($m::AVCodecParameters.frame_size),
                 framerate: None,
+                coded_side_data: None,
+                nb_coded_side_data: None,
                 channels: None,
                 channel_layout: None,
                 ch_layout: None,
@@ -488,6 +493,10 @@ fn family_60() -> Layout {
     time_bases!(v60, layout);
     layout.frame.duration = Some(field!(v60::AVFrame.duration));
     layout.codec_parameters.framerate = Some(field!(v60::AVCodecParameters.framerate as same));
+    layout.codec_parameters.coded_side_data =
+        Some(field!(v60::AVCodecParameters.coded_side_data as same));
+    layout.codec_parameters.nb_coded_side_data =
+        Some(field!(v60::AVCodecParameters.nb_coded_side_data));
     layout
 }
 
@@ -498,6 +507,10 @@ fn family_61() -> Layout {
     time_bases!(v61, layout);
     layout.frame.duration = Some(field!(v61::AVFrame.duration));
     layout.codec_parameters.framerate = Some(field!(v61::AVCodecParameters.framerate as same));
+    layout.codec_parameters.coded_side_data =
+        Some(field!(v61::AVCodecParameters.coded_side_data as same));
+    layout.codec_parameters.nb_coded_side_data =
+        Some(field!(v61::AVCodecParameters.nb_coded_side_data));
     layout
 }
 
@@ -507,6 +520,10 @@ fn family_62() -> Layout {
     time_bases!(v62, layout);
     layout.frame.duration = Some(field!(v62::AVFrame.duration));
     layout.codec_parameters.framerate = Some(field!(v62::AVCodecParameters.framerate as same));
+    layout.codec_parameters.coded_side_data =
+        Some(field!(v62::AVCodecParameters.coded_side_data as same));
+    layout.codec_parameters.nb_coded_side_data =
+        Some(field!(v62::AVCodecParameters.nb_coded_side_data));
     layout
 }
 
@@ -516,6 +533,10 @@ fn family_63() -> Layout {
     time_bases!(v63, layout);
     layout.frame.duration = Some(field!(v63::AVFrame.duration));
     layout.codec_parameters.framerate = Some(field!(v63::AVCodecParameters.framerate as same));
+    layout.codec_parameters.coded_side_data =
+        Some(field!(v63::AVCodecParameters.coded_side_data as same));
+    layout.codec_parameters.nb_coded_side_data =
+        Some(field!(v63::AVCodecParameters.nb_coded_side_data));
     layout
 }
 
@@ -547,6 +568,10 @@ impl Layout {
         }
         if !appended_since(versions, Library::AvCodec, 60, 11) {
             layout.codec_parameters.framerate = None;
+        }
+        if !appended_since(versions, Library::AvCodec, 60, 30) {
+            layout.codec_parameters.coded_side_data = None;
+            layout.codec_parameters.nb_coded_side_data = None;
         }
         Some(layout)
     }

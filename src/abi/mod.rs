@@ -68,6 +68,16 @@ pub(crate) unsafe fn dictionary_entries(
     }
 }
 
+/// The bytes of an `AVPacketSideData` (`{ uint8_t *data; … }` in every family).
+///
+/// # Safety
+///
+/// `entry` points to a live side-data entry.
+pub(crate) unsafe fn side_data_bytes(entry: *const c_void) -> *const u8 {
+    // SAFETY: the data pointer is the entry's first member.
+    unsafe { *(entry as *const *const u8) }
+}
+
 /// The key of an `AVDictionaryEntry` (`{ char *key; char *value; }` in every family).
 ///
 /// # Safety

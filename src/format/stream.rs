@@ -170,6 +170,51 @@ impl<'a> Stream<'a> {
         self.disposition() & 0x400 != 0
     }
 
+    /// The clockwise rotation to apply for display, in degrees (0, 90, 180 or 270 for the usual
+    /// phone video), from the stream's display matrix; `None` when it has none.
+    pub fn rotation(&self) -> Option<i32> {
+        const AV_PKT_DATA_DISPLAYMATRIX: std::ffi::c_int = 5;
+        let ffmpeg = self.input.ffmpeg();
+        let (f, p) = (ffmpeg.functions(), &ffmpeg.layout().codec_parameters);
+        // SAFETY: side data owned by the stream or its parameters, read with that FFmpeg's own
+        // functions; a display matrix is nine int32 values.
+        let matrix: *const u8 = unsafe {
+            match (
+                p.coded_side_data,
+                p.nb_coded_side_data,
+                f.av_packet_side_data_get,
+                f.av_stream_get_side_data,
+            ) {
+                (Some(data), Some(count), Some(get), _) => {
+                    let entry = get(
+                        data.read(self.parameters()),
+                        count.read(self.parameters()),
+                        AV_PKT_DATA_DISPLAYMATRIX,
+                    );
+                    if entry.is_null() {
+                        std::ptr::null()
+                    } else {
+                        crate::abi::side_data_bytes(entry)
+                    }
+                }
+                (_, _, _, Some(get)) => {
+                    let mut size = 0u64;
+                    get(self.stream.as_ptr(), AV_PKT_DATA_DISPLAYMATRIX, &mut size)
+                }
+                _ => std::ptr::null(),
+            }
+        };
+        if matrix.is_null() {
+            return None;
+        }
+        // SAFETY: a nine-value display matrix, as FFmpeg stores it.
+        let counterclockwise = unsafe { (f.av_display_rotation_get)(matrix as *const i32) };
+        if counterclockwise.is_nan() {
+            return None;
+        }
+        Some((-counterclockwise).round().rem_euclid(360.0) as i32)
+    }
+
     /// Audio sample rate (0 for video).
     pub fn sample_rate(&self) -> u32 {
         self.parameter(self.input.ffmpeg().layout().codec_parameters.sample_rate)

@@ -84,6 +84,7 @@ ffi_functions! {
     always AvUtil [58..=63] fn av_color_space_name(space: c_uint) -> *const c_char;
     always AvUtil [58..=63] fn av_color_primaries_name(primaries: c_uint) -> *const c_char;
     always AvUtil [58..=63] fn av_color_transfer_name(transfer: c_uint) -> *const c_char;
+    always AvUtil [58..=63] fn av_display_rotation_get(matrix: *const i32) -> f64;
     always AvUtil [58..=63] fn av_get_pix_fmt_name(pix_fmt: c_int) -> *const c_char;
     always AvUtil [58..=63] fn av_get_bytes_per_sample(sample_fmt: c_int) -> c_int;
     always AvUtil [58..=63] fn av_sample_fmt_is_planar(sample_fmt: c_int) -> c_int;
@@ -149,6 +150,12 @@ ffi_functions! {
     always AvCodec [58..=63] fn avcodec_receive_frame(context: *mut c_void, frame: *mut c_void) -> c_int;
     always AvCodec [58..=63] fn avcodec_flush_buffers(context: *mut c_void);
     always AvCodec [58..=63] fn av_packet_unref(packet: *mut c_void);
+    /// Arrived in libavcodec 60.29 (FFmpeg 6.1), with codecpar's coded side data.
+    optional AvCodec [60..=63] fn av_packet_side_data_get(
+        side_data: *const c_void,
+        count: c_int,
+        kind: c_int,
+    ) -> *const c_void;
     always AvCodec [58..=63] fn avcodec_send_frame(context: *mut c_void, frame: *const c_void) -> c_int;
     always AvCodec [58..=63] fn avcodec_receive_packet(context: *mut c_void, packet: *mut c_void) -> c_int;
     always AvCodec [58..=63] fn av_packet_rescale_ts(packet: *mut c_void, from: Rational, to: Rational);
@@ -200,6 +207,13 @@ ffi_functions! {
         options: *mut *mut c_void,
     ) -> c_int;
     always AvFormat [58..=63] fn avformat_close_input(context: *mut *mut c_void);
+    /// Stream side data, until libavformat 61 moved it to codecpar. Its size argument is an
+    /// `int *` in 4.x and a `size_t *` since: callers pass a zeroed 64-bit slot that fits both.
+    optional AvFormat [58..=60] fn av_stream_get_side_data(
+        stream: *const c_void,
+        kind: c_int,
+        size: *mut u64,
+    ) -> *const u8;
     always AvFormat [58..=63] fn av_read_frame(context: *mut c_void, packet: *mut c_void) -> c_int;
     always AvFormat [58..=63] fn av_find_best_stream(
         context: *mut c_void,
