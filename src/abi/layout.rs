@@ -577,6 +577,27 @@ impl Layout {
     }
 }
 
+impl FormatContextLayout {
+    /// The `index`th stream of a format context, or `None` past the last.
+    ///
+    /// # Safety
+    ///
+    /// `context` points to a live AVFormatContext of this layout's family.
+    pub(crate) unsafe fn stream(
+        &self,
+        context: *const c_void,
+        index: usize,
+    ) -> Option<*mut c_void> {
+        // SAFETY: `streams` holds `nb_streams` live AVStream pointers owned by the context.
+        unsafe {
+            if index >= self.nb_streams.read(context) as usize {
+                return None;
+            }
+            Some(*self.streams.read(context).add(index)).filter(|stream| !stream.is_null())
+        }
+    }
+}
+
 impl FrameLayout {
     /// A key frame: `key_frame` where the family has it, else `AV_FRAME_FLAG_KEY` in `flags`.
     ///

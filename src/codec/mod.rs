@@ -3,7 +3,7 @@
 mod decoder;
 mod encoder;
 
-use std::ffi::{CString, c_int, c_void};
+use std::ffi::{CString, c_char, c_int, c_void};
 
 pub use decoder::{Decoder, DecoderOptions, SkipFrames};
 pub use encoder::{AudioSettings, Encoder, VideoSettings};
@@ -40,25 +40,26 @@ pub(crate) fn end_sent(ffmpeg: &Ffmpeg, operation: &'static str, status: c_int) 
 
 /// FFmpeg's number for a pixel format name in the loaded release.
 pub(crate) fn pixel_format(ffmpeg: &Ffmpeg, name: &str) -> Result<c_int> {
-    let c_name = CString::new(name).map_err(|_| Error::InvalidArgument(name.into()))?;
-    // SAFETY: a lookup in FFmpeg's static table.
-    let format = unsafe { (ffmpeg.functions().av_get_pix_fmt)(c_name.as_ptr()) };
-    if format < 0 {
-        return Err(Error::InvalidArgument(format!(
-            "unknown pixel format {name}"
-        )));
-    }
-    Ok(format)
+    format_number(name, ffmpeg.functions().av_get_pix_fmt, "pixel")
 }
 
 /// FFmpeg's number for a sample format name in the loaded release.
 pub(crate) fn sample_format(ffmpeg: &Ffmpeg, name: &str) -> Result<c_int> {
+    format_number(name, ffmpeg.functions().av_get_sample_fmt, "sample")
+}
+
+/// A format's number by name through FFmpeg's `lookup` (-1 for unknown names).
+fn format_number(
+    name: &str,
+    lookup: unsafe extern "C" fn(*const c_char) -> c_int,
+    kind: &str,
+) -> Result<c_int> {
     let c_name = CString::new(name).map_err(|_| Error::InvalidArgument(name.into()))?;
     // SAFETY: a lookup in FFmpeg's static table.
-    let format = unsafe { (ffmpeg.functions().av_get_sample_fmt)(c_name.as_ptr()) };
+    let format = unsafe { lookup(c_name.as_ptr()) };
     if format < 0 {
         return Err(Error::InvalidArgument(format!(
-            "unknown sample format {name}"
+            "unknown {kind} format {name}"
         )));
     }
     Ok(format)

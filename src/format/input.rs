@@ -169,12 +169,13 @@ impl Input {
 
     /// The stream at `index`.
     pub fn stream(&self, index: usize) -> Option<Stream<'_>> {
-        if index >= self.stream_count() {
-            return None;
-        }
-        let layout = &self.ffmpeg.layout().format_context;
-        // SAFETY: `streams` holds `nb_streams` live AVStream pointers owned by the context.
-        let stream = unsafe { *layout.streams.read(self.as_ptr()).add(index) };
+        // SAFETY: a live context of the layout's family.
+        let stream = unsafe {
+            self.ffmpeg
+                .layout()
+                .format_context
+                .stream(self.as_ptr(), index)
+        }?;
         NonNull::new(stream).map(|stream| Stream::new(self, stream))
     }
 

@@ -287,17 +287,11 @@ impl Output {
         // SAFETY: the stream table of a live context; the packet is live and FFmpeg takes its
         // reference.
         unsafe {
-            let count = layout.format_context.nb_streams.read(self.as_ptr()) as usize;
-            if stream >= count {
+            let Some(target) = layout.format_context.stream(self.as_ptr(), stream) else {
                 return Err(Error::StreamNotFound {
                     kind: format!("output stream {stream}"),
                 });
-            }
-            let target = *layout
-                .format_context
-                .streams
-                .read(self.as_ptr())
-                .add(stream);
+            };
             let to = layout.stream.time_base.read(target);
             let (num, den) = time_base;
             (f.av_packet_rescale_ts)(packet.as_mut_ptr(), Rational { num, den }, to);

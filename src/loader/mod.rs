@@ -173,15 +173,23 @@ fn not_found_if_absent(name: &str, refusal: Refusal) -> Refusal {
 
 /// The file a library handle was opened from, and its ELF facts.
 fn locate(handle: &DynLib, library: Library) -> Result<(PathBuf, ElfInfo), Refusal> {
-    let version_fn = CString::new(format!("{}_version", library.stem())).expect("no NUL");
     let address = handle
-        .symbol(&version_fn, None)
-        .ok_or_else(|| Refusal::MissingSymbols {
-            symbols: vec![format!("{library}:{}_version", library.stem())],
-        })?;
+        .symbol(&version_symbol(library), None)
+        .ok_or_else(|| missing_version_symbol(library))?;
     let path = DynLib::path_of(address).unwrap_or_default();
     let info = elf::inspect(&path)?;
     Ok((path, info))
+}
+
+/// `<library>_version`, the one function every FFmpeg library has had since 2010.
+fn version_symbol(library: Library) -> CString {
+    CString::new(format!("{}_version", library.stem())).expect("no NUL")
+}
+
+fn missing_version_symbol(library: Library) -> Refusal {
+    Refusal::MissingSymbols {
+        symbols: vec![format!("{library}:{}_version", library.stem())],
+    }
 }
 
 /// Pinned to the library's own `LIB<NAME>_<major>` node when it defines one.
@@ -208,13 +216,10 @@ fn probe_version(
     library: Library,
     binding: &SymbolBinding,
 ) -> Result<semver::Version, Refusal> {
-    let name = CString::new(format!("{}_version", library.stem())).expect("no NUL");
     let node = node_cstring(binding);
     let address = handle
-        .symbol(&name, node.as_deref())
-        .ok_or_else(|| Refusal::MissingSymbols {
-            symbols: vec![format!("{library}:{}", name.to_string_lossy())],
-        })?;
+        .symbol(&version_symbol(library), node.as_deref())
+        .ok_or_else(|| missing_version_symbol(library))?;
     // SAFETY: every FFmpeg release declares `unsigned <library>_version(void)`, which returns a
     // constant and touches no state.
     let version_fn =

@@ -106,7 +106,7 @@ pub const CLIPS: &[Clip] = &[
     },
     Clip {
         name: "h264_raw.h264",
-        args: &["-f", "lavfi", "-i", SRC, "-c:v", "libx264", "-f", "h264"],
+        args: &["-f", "lavfi", "-i", SRC, "-c:v", "libx264"],
         stream: None,
         bit_exact: true,
     },
@@ -325,10 +325,7 @@ pub fn path(clip: &Clip) -> PathBuf {
         ));
         let format = Path::new(clip.name).extension().unwrap().to_str().unwrap();
         let mut command = cli();
-        command.args(clip.args);
-        if !clip.args.contains(&"-f") || !clip.args.ends_with(&["-f", "h264"]) {
-            command.args(["-f", muxer(format)]);
-        }
+        command.args(clip.args).args(["-f", muxer(format)]);
         let status = command
             .arg("-y")
             .arg(&partial)
