@@ -244,6 +244,27 @@ impl Ffmpeg {
         !unsafe { (self.functions().avcodec_find_decoder_by_name)(name.as_ptr()) }.is_null()
     }
 
+    /// The codec a decoder or encoder of this name handles: `"h264"`, and also `"libx264"` or
+    /// `"libdav1d"`, name codecs.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) when this FFmpeg has no
+    /// decoder or encoder of that name.
+    pub fn codec_id(&self, name: &str) -> crate::Result<crate::codec::CodecId> {
+        crate::codec::codec_id_by_name(self, name)
+    }
+
+    /// Whether this FFmpeg has an encoder for the codec (false for an id of another major).
+    pub fn has_encoder_for(&self, codec: &crate::codec::CodecId) -> bool {
+        crate::codec::find_codec(self, codec, true).is_ok_and(|c| !c.is_null())
+    }
+
+    /// Whether this FFmpeg has a decoder for the codec (false for an id of another major).
+    pub fn has_decoder_for(&self, codec: &crate::codec::CodecId) -> bool {
+        crate::codec::find_codec(self, codec, false).is_ok_and(|c| !c.is_null())
+    }
+
     /// FFmpeg's message for an error code (`av_strerror`).
     pub fn error_message(&self, code: std::ffi::c_int) -> String {
         let mut buffer = [0 as std::ffi::c_char; 256];

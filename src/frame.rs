@@ -148,9 +148,7 @@ impl Frame {
             crate::codec::set_channels(
                 ffmpeg,
                 frame.as_mut_ptr(),
-                layout.ch_layout,
-                layout.channels,
-                layout.channel_layout,
+                layout.channel_fields(),
                 channels,
             )?;
             let status = (ffmpeg.functions().av_frame_get_buffer)(frame.as_mut_ptr(), 0);
@@ -237,16 +235,7 @@ impl Frame {
 
     /// The pixel format's name for pictures (`yuv420p`), the sample format's for audio (`fltp`).
     pub fn format_name(&self) -> Option<String> {
-        let f = self.ffmpeg.functions();
-        let name = if self.width() > 0 {
-            // SAFETY: a lookup in a static table; NULL for unknown values.
-            unsafe { (f.av_get_pix_fmt_name)(self.format()) }
-        } else {
-            // SAFETY: likewise.
-            unsafe { (f.av_get_sample_fmt_name)(self.format()) }
-        };
-        // SAFETY: NULL or a static string.
-        Some(unsafe { crate::loader::c_text(name) }).filter(|n| !n.is_empty())
+        crate::codec::format_name(&self.ffmpeg, self.width() > 0, self.format())
     }
 
     /// Presentation timestamp, in the time base of the stream it came from.
@@ -323,8 +312,21 @@ impl Frame {
     /// Audio channel count, when known.
     pub fn channels(&self) -> Option<u32> {
         // SAFETY: a live frame of the layout's family.
-        let count = unsafe { self.ffmpeg.layout().frame.channel_count(self.as_ptr()) }?;
+        let count = unsafe {
+            self.ffmpeg
+                .layout()
+                .frame
+                .channel_fields()
+                .count(self.as_ptr())
+        }?;
         u32::try_from(count).ok().filter(|&c| c > 0)
+    }
+
+    /// The audio channel layout's description (`stereo`, `5.1(side)`); `None` for video.
+    pub fn channel_layout(&self) -> Option<String> {
+        let fields = self.ffmpeg.layout().frame.channel_fields();
+        // SAFETY: a live frame of the layout's family.
+        unsafe { crate::codec::channel_layout_name(&self.ffmpeg, self.as_ptr(), fields) }
     }
 
     /// The planes, without copying: a picture's (luma, chroma, …), or audio's (one per channel

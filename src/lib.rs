@@ -190,6 +190,62 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Audio, stream facts and codecs by id
+//!
+//! An encoder can be named (`"libopus"`) or asked for by codec: a [`codec::CodecId`] comes
+//! from a name, or from a stream to re-encode to its own codec.
+//!
+//! ```
+//! use ffmpeg_runtime::codec::{AudioSettings, Decoder, DecoderOptions, Encoder};
+//! use ffmpeg_runtime::format::{Input, MediaType, Output};
+//! use ffmpeg_runtime::{Frame, Packet};
+//!
+//! let ffmpeg = ffmpeg_runtime::global().map_err(|e| e.report().to_string())?;
+//! let path = std::env::temp_dir().join(format!("ffmpeg-runtime-doc-audio-{}.mkv", std::process::id()));
+//! let flac = ffmpeg.codec_id("flac")?;
+//! let settings = AudioSettings { sample_rate: 44_100, sample_format: "s16".into(), channels: 2, ..AudioSettings::default() };
+//! let mut encoder = Encoder::audio(ffmpeg, &flac, &settings)?;
+//! let mut output = Output::create(ffmpeg, &path)?;
+//! let stream = output.add_stream(&encoder)?;
+//! output.write_header()?;
+//! let mut packet = Packet::new(ffmpeg)?;
+//! for chunk in 0..10 {
+//!     let mut frame = Frame::audio(ffmpeg, encoder.frame_size(), "s16", 44_100, 2)?;
+//!     frame.set_pts(Some((chunk * encoder.frame_size()) as i64));
+//!     encoder.send(&frame)?; // silence
+//!     while encoder.receive(&mut packet)? {
+//!         output.write_packet(&mut packet, stream, encoder.time_base())?;
+//!     }
+//! }
+//! encoder.send_eof()?;
+//! while encoder.receive(&mut packet)? {
+//!     output.write_packet(&mut packet, stream, encoder.time_base())?;
+//! }
+//! output.finish()?;
+//!
+//! let mut input = Input::open(ffmpeg, &path)?;
+//! println!("{} for {} µs, metadata {:?}", input.format_name(), input.duration_us().unwrap_or(0), input.metadata());
+//! let audio = input.best_stream(MediaType::Audio).ok_or("no audio")?;
+//! assert_eq!(audio.codec_id(), flac);
+//! assert_eq!(audio.channel_layout().as_deref(), Some("stereo"));
+//! println!("{} {:?} {} Hz", audio.codec_name(), audio.sample_format(), audio.sample_rate());
+//! let mut decoder = Decoder::new(&audio, &DecoderOptions::default())?;
+//! let (mut frame, mut samples) = (Frame::new(ffmpeg)?, 0);
+//! for packet in input.packets() {
+//!     decoder.send(&packet?)?;
+//!     while decoder.receive(&mut frame)? {
+//!         samples += frame.samples(); // frame.planes(): the samples, per channel when planar
+//!     }
+//! }
+//! decoder.send_eof()?;
+//! while decoder.receive(&mut frame)? {
+//!     samples += frame.samples();
+//! }
+//! assert_eq!(samples, 10 * encoder.frame_size());
+//! # std::fs::remove_file(&path).ok();
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Where FFmpeg is looked for
 //!
 //! [`Ffmpeg::load`] (and [`global`]) try, in order, and take the first that passes every check:

@@ -23,10 +23,10 @@ pub enum Error {
         /// The codec's name.
         codec: String,
     },
-    /// No encoder of that name in the loaded FFmpeg.
+    /// No encoder of that name, or none for that codec, in the loaded FFmpeg.
     #[error("no encoder {codec}")]
     EncoderNotFound {
-        /// The encoder's name.
+        /// The encoder's name, or "for" and the codec's.
         codec: String,
     },
     /// The input has no stream of the kind asked for.

@@ -95,9 +95,7 @@ impl Resampler {
             crate::codec::set_channels(
                 &self.ffmpeg,
                 output.as_mut_ptr(),
-                layout.ch_layout,
-                layout.channels,
-                layout.channel_layout,
+                layout.channel_fields(),
                 self.target.channels,
             )
         }

@@ -6,7 +6,9 @@ mod common;
 use std::path::Path;
 
 use common::media::{self, CLIPS};
-use ffmpeg_runtime::codec::{AudioSettings, Decoder, DecoderOptions, Encoder, VideoSettings};
+use ffmpeg_runtime::codec::{
+    AudioSettings, Decoder, DecoderOptions, Encoder, EncoderChoice, VideoSettings,
+};
 use ffmpeg_runtime::format::{Input, MediaType, Output};
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet};
 use md5::{Digest, Md5};
@@ -37,9 +39,9 @@ fn drain(encoder: &mut Encoder, output: &mut Output, stream: usize, packet: &mut
 }
 
 /// Encodes FRAMES pictures to `path`; `Ok(None)` when the build lacks the encoder.
-fn encode_video(
+fn encode_video<'a>(
     ffmpeg: &Ffmpeg,
-    codec: &str,
+    codec: impl Into<EncoderChoice<'a>>,
     pixel_format: &str,
     path: &Path,
 ) -> Result<Option<Vec<String>>, Error> {
@@ -125,6 +127,44 @@ fn video_round_trips_through_every_available_encoder() {
 }
 
 #[test]
+fn encoders_open_by_codec_id_as_well_as_by_name() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("codec-id");
+    let mpeg4 = ffmpeg.codec_id("mpeg4").unwrap();
+    assert_eq!(mpeg4.name(), "mpeg4");
+    assert!(ffmpeg.has_encoder_for(&mpeg4) && ffmpeg.has_decoder_for(&mpeg4));
+    let path = dir.join("by-id.mkv");
+    encode_video(&ffmpeg, &mpeg4, "yuv420p", &path)
+        .unwrap()
+        .expect("every build has mpeg4");
+    let input = Input::open(&ffmpeg, &path).unwrap();
+    let video = input.best_stream(MediaType::Video).unwrap();
+    assert_eq!(video.codec_id(), mpeg4);
+    assert_eq!(video.pixel_format().as_deref(), Some("yuv420p"));
+    assert_eq!((video.sample_format(), video.channels()), (None, 0));
+
+    // An implementation's name names its codec.
+    for (implementation, codec) in [
+        ("libx264", "h264"),
+        ("libdav1d", "av1"),
+        ("libopus", "opus"),
+    ] {
+        if ffmpeg.has_encoder(implementation) || ffmpeg.has_decoder(implementation) {
+            assert_eq!(ffmpeg.codec_id(implementation).unwrap().name(), codec);
+        }
+    }
+    // VP6 has decoders and no encoder in every FFmpeg.
+    let vp6 = ffmpeg.codec_id("vp6").unwrap();
+    assert!(!ffmpeg.has_encoder_for(&vp6) && ffmpeg.has_decoder_for(&vp6));
+    let error = encode_video(&ffmpeg, vp6, "yuv420p", &dir.join("vp6.mkv"));
+    assert_eq!(error.unwrap(), None, "no encoder for vp6");
+    assert!(matches!(
+        ffmpeg.codec_id("no-such-codec"),
+        Err(Error::InvalidArgument(_))
+    ));
+}
+
+#[test]
 fn audio_round_trips_through_every_available_encoder() {
     let ffmpeg = common::under_test().load();
     let dir = common::scratch_dir("audio-roundtrip");
@@ -180,12 +220,16 @@ fn audio_round_trips_through_every_available_encoder() {
             .best_stream(MediaType::Audio)
             .expect("the audio stream");
         assert_eq!(audio.sample_rate(), rate, "{codec}");
+        assert_eq!(audio.channels(), 2, "{codec}");
+        assert_eq!(audio.channel_layout().as_deref(), Some("stereo"), "{codec}");
+        assert!(audio.sample_format().is_some() && audio.pixel_format().is_none());
         let mut decoder = Decoder::new(&audio, &DecoderOptions::default()).unwrap();
         let (mut frame, mut decoded) = (Frame::new(&ffmpeg).unwrap(), 0usize);
         while input.read_packet(&mut packet).unwrap() {
             decoder.send(&packet).unwrap();
             while decoder.receive(&mut frame).unwrap() {
                 assert_eq!(frame.channels(), Some(2), "{codec}");
+                assert_eq!(frame.channel_layout().as_deref(), Some("stereo"), "{codec}");
                 decoded += frame.samples();
             }
         }

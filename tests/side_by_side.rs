@@ -4,7 +4,8 @@ mod common;
 
 use std::thread;
 
-use ffmpeg_runtime::Library;
+use ffmpeg_runtime::codec::{Encoder, VideoSettings};
+use ffmpeg_runtime::{Error, Library};
 
 #[test]
 fn two_releases_work_side_by_side() {
@@ -31,6 +32,21 @@ fn two_releases_work_side_by_side() {
     for library in Library::ALL {
         assert_ne!(a.library(library).path(), b.library(library).path());
     }
+    // Codec numbers move between majors: an id of one is refused by the other.
+    let mpeg4 = a.codec_id("mpeg4").unwrap();
+    assert!(!b.has_encoder_for(&mpeg4));
+    let settings = VideoSettings {
+        width: 64,
+        height: 48,
+        pixel_format: "yuv420p".into(),
+        time_base: (1, 25),
+        ..VideoSettings::default()
+    };
+    assert!(matches!(
+        Encoder::video(&b, &mpeg4, &settings),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(Encoder::video(&b, b.codec_id("mpeg4").unwrap(), &settings).is_ok());
     drop(a);
     assert_eq!(
         b.library(Library::AvCodec).version(),

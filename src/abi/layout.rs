@@ -197,6 +197,48 @@ pub(crate) struct ChapterLayout {
     pub metadata: Field<*mut c_void>,
 }
 
+/// The channel fields of a frame, codec context or codec parameters: `ch_layout` where the
+/// family has it (5.1 on), the legacy `channels` and `channel_layout` mask until 6.x.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ChannelFields {
+    pub ch_layout: Option<Field<ChannelLayout>>,
+    pub channels: Option<Field<c_int>>,
+    pub mask: Option<Field<u64>>,
+}
+
+impl ChannelFields {
+    /// The channel count, from whichever API the family has.
+    ///
+    /// # Safety
+    ///
+    /// `base` points to a live struct these fields belong to.
+    pub(crate) unsafe fn count(self, base: *const c_void) -> Option<c_int> {
+        // SAFETY: per the contract.
+        unsafe {
+            match (self.ch_layout, self.channels) {
+                (Some(layout), _) => Some(layout.read(base).nb_channels),
+                (None, Some(channels)) => Some(channels.read(base)),
+                (None, None) => None,
+            }
+        }
+    }
+}
+
+macro_rules! channel_fields {
+    ($($layout:ident),*) => {$(
+        impl $layout {
+            pub(crate) fn channel_fields(&self) -> ChannelFields {
+                ChannelFields {
+                    ch_layout: self.ch_layout,
+                    channels: self.channels,
+                    mask: self.channel_layout,
+                }
+            }
+        }
+    )*};
+}
+channel_fields!(FrameLayout, CodecContextLayout, CodecParametersLayout);
+
 /// `AVCodec`, read only.
 #[derive(Debug, Clone)]
 pub(crate) struct CodecLayout {
@@ -629,22 +671,6 @@ impl FrameLayout {
         unsafe { self.flag_or_field(frame, self.top_field_first, FRAME_FLAG_TOP_FIELD_FIRST) }
     }
 
-    /// The audio channel count: from `ch_layout` where the family has it, else `channels`.
-    ///
-    /// # Safety
-    ///
-    /// As for [`FrameLayout::is_key`].
-    pub(crate) unsafe fn channel_count(&self, frame: *const c_void) -> Option<c_int> {
-        // SAFETY: per the contract.
-        unsafe {
-            match (self.ch_layout, self.channels) {
-                (Some(layout), _) => Some(layout.read(frame).nb_channels),
-                (None, Some(channels)) => Some(channels.read(frame)),
-                (None, None) => None,
-            }
-        }
-    }
-
     /// # Safety
     ///
     /// As for [`FrameLayout::is_key`].
@@ -722,7 +748,11 @@ mod tests {
         frame.channels = 6;
         // SAFETY: the pointer is that frame.
         assert_eq!(
-            unsafe { legacy.channel_count(&raw const frame as *const c_void) },
+            unsafe {
+                legacy
+                    .channel_fields()
+                    .count(&raw const frame as *const c_void)
+            },
             Some(6)
         );
         let modern = Layout::for_versions(&versions((59, 39), (61, 19)))
@@ -733,7 +763,11 @@ mod tests {
         frame.ch_layout.nb_channels = 2;
         // SAFETY: the pointer is that frame.
         assert_eq!(
-            unsafe { modern.channel_count(&raw const frame as *const c_void) },
+            unsafe {
+                modern
+                    .channel_fields()
+                    .count(&raw const frame as *const c_void)
+            },
             Some(2)
         );
     }

@@ -23,8 +23,8 @@ mod generated {
 }
 
 pub(crate) use check::check;
-pub(crate) use field::{ChannelLayout, Field, Rational};
-pub(crate) use layout::Layout;
+pub(crate) use field::{Field, Rational};
+pub(crate) use layout::{ChannelFields, Layout};
 
 /// The head of `AVClass`: `class_name` and `item_name` have been its first two members since
 /// FFmpeg 0.x and are identical in every family 4.x–9.x.

@@ -73,8 +73,7 @@ impl Decoder {
     pub fn new(stream: &Stream<'_>, options: &DecoderOptions) -> Result<Decoder> {
         let ffmpeg = stream.ffmpeg().clone();
         let f = ffmpeg.functions();
-        // SAFETY: a lookup in FFmpeg's static registry.
-        let codec = unsafe { (f.avcodec_find_decoder)(stream.codec_id()) };
+        let codec = super::find_codec(&ffmpeg, &stream.codec_id(), false)?;
         if codec.is_null() {
             return Err(Error::DecoderNotFound {
                 codec: stream.codec_name(),

@@ -3,6 +3,7 @@
 use std::ffi::{CString, c_int, c_void};
 use std::ptr::NonNull;
 
+use super::EncoderChoice;
 use crate::abi::Rational;
 use crate::abi::constants::CODEC_FLAG_GLOBAL_HEADER;
 use crate::ffmpeg::Ffmpeg;
@@ -65,13 +66,20 @@ pub struct Encoder {
 unsafe impl Send for Encoder {}
 
 impl Encoder {
-    /// Opens the video encoder named `codec` (`libx264`, `mpeg4`, `ffv1`, …).
+    /// Opens a video encoder: the one named `codec` (`"libx264"`, `"mpeg4"`, `"ffv1"`, …), or
+    /// FFmpeg's preferred one for a [`CodecId`](super::CodecId)
+    /// (`ffmpeg.codec_id("h264")?`).
     ///
     /// # Errors
     ///
     /// [`Error::EncoderNotFound`] when the loaded FFmpeg lacks it; [`Error::InvalidArgument`]
-    /// for an unknown pixel format or option; FFmpeg's error when it cannot open.
-    pub fn video(ffmpeg: &Ffmpeg, codec: &str, settings: &VideoSettings) -> Result<Encoder> {
+    /// for an unknown pixel format or option, or a codec id of another FFmpeg major; FFmpeg's
+    /// error when it cannot open.
+    pub fn video<'a>(
+        ffmpeg: &Ffmpeg,
+        codec: impl Into<EncoderChoice<'a>>,
+        settings: &VideoSettings,
+    ) -> Result<Encoder> {
         let format = super::pixel_format(ffmpeg, &settings.pixel_format)?;
         let layout = &ffmpeg.layout().codec_context;
         let number = |v: u32| {
@@ -86,7 +94,7 @@ impl Encoder {
         let (num, den) = settings.time_base;
         Encoder::open(
             ffmpeg,
-            codec,
+            codec.into(),
             &settings.options,
             settings.global_header,
             |context| {
@@ -112,19 +120,24 @@ impl Encoder {
         )
     }
 
-    /// Opens the audio encoder named `codec` (`aac`, `libopus`, `flac`, …).
+    /// Opens an audio encoder: the one named `codec` (`"aac"`, `"libopus"`, `"flac"`, …), or
+    /// FFmpeg's preferred one for a [`CodecId`](super::CodecId).
     ///
     /// # Errors
     ///
     /// As for [`Encoder::video`].
-    pub fn audio(ffmpeg: &Ffmpeg, codec: &str, settings: &AudioSettings) -> Result<Encoder> {
+    pub fn audio<'a>(
+        ffmpeg: &Ffmpeg,
+        codec: impl Into<EncoderChoice<'a>>,
+        settings: &AudioSettings,
+    ) -> Result<Encoder> {
         let format = super::sample_format(ffmpeg, &settings.sample_format)?;
         let layout = &ffmpeg.layout().codec_context;
         let rate = c_int::try_from(settings.sample_rate)
             .map_err(|_| Error::InvalidArgument("sample rate".into()))?;
         Encoder::open(
             ffmpeg,
-            codec,
+            codec.into(),
             &settings.options,
             settings.global_header,
             |context| {
@@ -138,14 +151,7 @@ impl Encoder {
                     if let Some(bit_rate) = settings.bit_rate {
                         layout.bit_rate.write(context, bit_rate);
                     }
-                    super::set_channels(
-                        ffmpeg,
-                        context,
-                        layout.ch_layout,
-                        layout.channels,
-                        layout.channel_layout,
-                        settings.channels,
-                    )
+                    super::set_channels(ffmpeg, context, layout.channel_fields(), settings.channels)
                 }
             },
         )
@@ -153,17 +159,25 @@ impl Encoder {
 
     fn open(
         ffmpeg: &Ffmpeg,
-        name: &str,
+        choice: EncoderChoice<'_>,
         options: &[(String, String)],
         global_header: bool,
         configure: impl FnOnce(*mut c_void) -> Result<()>,
     ) -> Result<Encoder> {
         let f = ffmpeg.functions();
-        let c_name = CString::new(name).map_err(|_| Error::InvalidArgument(name.into()))?;
-        // SAFETY: a lookup in FFmpeg's static registry.
-        let codec = unsafe { (f.avcodec_find_encoder_by_name)(c_name.as_ptr()) };
+        let codec = match &choice {
+            EncoderChoice::Named(name) => {
+                let c_name =
+                    CString::new(*name).map_err(|_| Error::InvalidArgument(name.to_string()))?;
+                // SAFETY: a lookup in FFmpeg's static registry.
+                unsafe { (f.avcodec_find_encoder_by_name)(c_name.as_ptr()) }
+            }
+            EncoderChoice::ForCodec(id) => super::find_codec(ffmpeg, id, true)?,
+        };
         if codec.is_null() {
-            return Err(Error::EncoderNotFound { codec: name.into() });
+            return Err(Error::EncoderNotFound {
+                codec: choice.to_string(),
+            });
         }
         // SAFETY: allocates a context with the codec's defaults, or NULL.
         let context = unsafe { (f.avcodec_alloc_context3)(codec) };
@@ -190,6 +204,8 @@ impl Encoder {
         let status = unsafe { (f.avcodec_open2)(encoder.as_ptr(), codec, dictionary.as_mut_ptr()) };
         check(ffmpeg, "avcodec_open2", status)?;
         if let Some(unused) = dictionary.first_key() {
+            // SAFETY: a registered AVCodec's name, read at a proven offset.
+            let name = unsafe { crate::loader::c_text(ffmpeg.layout().codec.name.read(codec)) };
             return Err(Error::InvalidArgument(format!(
                 "{name} has no option {unused}"
             )));

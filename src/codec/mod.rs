@@ -2,13 +2,16 @@
 
 mod decoder;
 mod encoder;
+mod id;
 
 use std::ffi::{CString, c_char, c_int, c_void};
 
 pub use decoder::{Decoder, DecoderOptions, SkipFrames};
 pub use encoder::{AudioSettings, Encoder, VideoSettings};
+pub use id::{CodecId, EncoderChoice};
+pub(crate) use id::{codec_id_by_name, find_codec};
 
-use crate::abi::{ChannelLayout, Field};
+use crate::abi::ChannelFields;
 use crate::ffmpeg::Ffmpeg;
 use crate::media_error::{AVERROR_EAGAIN, AVERROR_EOF, Error, Result, check};
 
@@ -74,9 +77,7 @@ fn format_number(
 pub(crate) unsafe fn set_channels(
     ffmpeg: &Ffmpeg,
     object: *mut c_void,
-    ch_layout: Option<Field<ChannelLayout>>,
-    legacy_channels: Option<Field<c_int>>,
-    legacy_layout: Option<Field<u64>>,
+    fields: ChannelFields,
     channels: u32,
 ) -> Result<()> {
     let count = c_int::try_from(channels)
@@ -86,11 +87,13 @@ pub(crate) unsafe fn set_channels(
     let f = ffmpeg.functions();
     // SAFETY: writes at proven offsets of the live object, or FFmpeg fills its own layout.
     unsafe {
-        if let (Some(ch_layout), Some(set_default)) = (ch_layout, f.av_channel_layout_default) {
+        if let (Some(ch_layout), Some(set_default)) =
+            (fields.ch_layout, f.av_channel_layout_default)
+        {
             set_default(ch_layout.address(object) as *mut c_void, count);
             return Ok(());
         }
-        let (Some(channels_field), Some(layout_field)) = (legacy_channels, legacy_layout) else {
+        let (Some(channels_field), Some(mask_field)) = (fields.channels, fields.mask) else {
             return Err(Error::InvalidArgument(
                 "this FFmpeg has no channel layout API".into(),
             ));
@@ -99,7 +102,64 @@ pub(crate) unsafe fn set_channels(
         let mask = f
             .av_get_default_channel_layout
             .map_or(0, |default| default(count));
-        layout_field.write(object, mask as u64);
+        mask_field.write(object, mask as u64);
     }
     Ok(())
+}
+
+/// The channel layout's description (`stereo`, `5.1(side)`, `3 channels`), from whichever
+/// API the family has; `None` without channels.
+///
+/// # Safety
+///
+/// As for [`set_channels`].
+pub(crate) unsafe fn channel_layout_name(
+    ffmpeg: &Ffmpeg,
+    object: *const c_void,
+    fields: ChannelFields,
+) -> Option<String> {
+    // SAFETY: per the contract.
+    let count = unsafe { fields.count(object) }.filter(|&c| c > 0)?;
+    let f = ffmpeg.functions();
+    let mut buffer = [0 as c_char; 128];
+    // SAFETY: reads at proven offsets of the live object; both describe functions write at
+    // most the given size, NUL-terminated.
+    unsafe {
+        match (
+            fields.ch_layout,
+            f.av_channel_layout_describe,
+            fields.mask,
+            f.av_get_channel_layout_string,
+        ) {
+            (Some(ch_layout), Some(describe), _, _) => {
+                describe(
+                    ch_layout.address(object) as *const c_void,
+                    buffer.as_mut_ptr(),
+                    buffer.len(),
+                );
+            }
+            (_, _, Some(mask), Some(describe)) => {
+                describe(
+                    buffer.as_mut_ptr(),
+                    buffer.len() as c_int,
+                    count,
+                    mask.read(object),
+                );
+            }
+            _ => return Some(format!("{count} channels")),
+        }
+        Some(crate::loader::c_text(buffer.as_ptr())).filter(|name| !name.is_empty())
+    }
+}
+
+/// The name of a pixel (`video`) or sample format number; `None` when unset or unknown.
+pub(crate) fn format_name(ffmpeg: &Ffmpeg, video: bool, number: c_int) -> Option<String> {
+    let f = ffmpeg.functions();
+    let lookup = if video {
+        f.av_get_pix_fmt_name
+    } else {
+        f.av_get_sample_fmt_name
+    };
+    // SAFETY: a lookup in a static table; NULL for unknown values.
+    Some(unsafe { crate::loader::c_text(lookup(number)) }).filter(|n| !n.is_empty())
 }

@@ -94,18 +94,17 @@ impl<'a> Stream<'a> {
         )
     }
 
-    pub(crate) fn codec_id(&self) -> u32 {
-        self.parameter(self.input.ffmpeg().layout().codec_parameters.codec_id)
+    /// The codec, to open FFmpeg's preferred encoder for it
+    /// ([`Encoder::video`](crate::codec::Encoder::video)) or compare with
+    /// [`Ffmpeg::codec_id`](crate::Ffmpeg::codec_id).
+    pub fn codec_id(&self) -> crate::codec::CodecId {
+        let number = self.parameter(self.input.ffmpeg().layout().codec_parameters.codec_id);
+        crate::codec::CodecId::new(self.input.ffmpeg(), number)
     }
 
     /// The codec's name (`h264`, `aac`, …).
     pub fn codec_name(&self) -> String {
-        // SAFETY: a lookup in a static table; "unknown_codec" for unknown ids.
-        unsafe {
-            crate::loader::c_text((self.input.ffmpeg().functions().avcodec_get_name)(
-                self.codec_id(),
-            ))
-        }
+        self.codec_id().name().to_owned()
     }
 
     /// The time base its timestamps count in, as (numerator, denominator).
@@ -213,6 +212,50 @@ impl<'a> Stream<'a> {
             return None;
         }
         Some((-counterclockwise).round().rem_euclid(360.0) as i32)
+    }
+
+    /// The pixel format of video (`yuv420p10le`), by FFmpeg's name; `None` for other kinds
+    /// or when the demuxer could not tell.
+    pub fn pixel_format(&self) -> Option<String> {
+        self.format_name(MediaType::Video)
+    }
+
+    /// The sample format of audio (`fltp`, `s16`); `None` for other kinds or when unknown.
+    pub fn sample_format(&self) -> Option<String> {
+        self.format_name(MediaType::Audio)
+    }
+
+    fn format_name(&self, kind: MediaType) -> Option<String> {
+        if self.media_type() != kind {
+            return None;
+        }
+        let number = self.parameter(self.input.ffmpeg().layout().codec_parameters.format);
+        crate::codec::format_name(self.input.ffmpeg(), kind == MediaType::Video, number)
+    }
+
+    /// Audio channel count (0 for video or when unknown).
+    pub fn channels(&self) -> u32 {
+        let fields = self
+            .input
+            .ffmpeg()
+            .layout()
+            .codec_parameters
+            .channel_fields();
+        // SAFETY: the stream's live parameters, of the layout's family.
+        let count = unsafe { fields.count(self.parameters()) };
+        count.unwrap_or(0).max(0) as u32
+    }
+
+    /// The audio channel layout's description (`stereo`, `5.1(side)`); `None` for video.
+    pub fn channel_layout(&self) -> Option<String> {
+        let fields = self
+            .input
+            .ffmpeg()
+            .layout()
+            .codec_parameters
+            .channel_fields();
+        // SAFETY: the stream's live parameters, of the layout's family.
+        unsafe { crate::codec::channel_layout_name(self.input.ffmpeg(), self.parameters(), fields) }
     }
 
     /// Audio sample rate (0 for video).

@@ -93,6 +93,17 @@ ffi_functions! {
     always AvUtil [58..=63] fn av_get_media_type_string(media_type: c_int) -> *const c_char;
     /// `AVChannelLayout` helpers arrived in libavutil 57.24 (FFmpeg 5.1), inside family 5.x.
     optional AvUtil [59..=63] fn av_channel_layout_default(layout: *mut c_void, channels: c_int);
+    optional AvUtil [59..=63] fn av_channel_layout_describe(
+        layout: *const c_void,
+        buffer: *mut c_char,
+        size: usize,
+    ) -> c_int;
+    optional AvUtil [58..=60] fn av_get_channel_layout_string(
+        buffer: *mut c_char,
+        size: c_int,
+        channels: c_int,
+        mask: u64,
+    );
 
     always SwResample [58..=63] fn swresample_version() -> c_uint;
     always SwResample [58..=63] fn swresample_configuration() -> *const c_char;
@@ -137,6 +148,7 @@ ffi_functions! {
     always AvCodec [58..=63] fn avcodec_find_encoder_by_name(name: *const c_char) -> *const c_void;
     always AvCodec [58..=63] fn avcodec_get_name(id: c_uint) -> *const c_char;
     always AvCodec [58..=63] fn avcodec_find_decoder(id: c_uint) -> *const c_void;
+    always AvCodec [58..=63] fn avcodec_find_encoder(id: c_uint) -> *const c_void;
     always AvCodec [58..=63] fn avcodec_open2(
         context: *mut c_void,
         codec: *const c_void,
