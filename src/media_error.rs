@@ -29,6 +29,15 @@ pub enum Error {
         /// The encoder's name, or "for" and the codec's.
         codec: String,
     },
+    /// An option the encoder (or other FFmpeg object) does not have
+    /// (`AVERROR_OPTION_NOT_FOUND`, or an option left unused).
+    #[error("{owner} has no option {option}")]
+    OptionNotFound {
+        /// The encoder's name, or the FFmpeg call that failed.
+        owner: String,
+        /// The option, where known; else FFmpeg's message.
+        option: String,
+    },
     /// The input has no stream of the kind asked for.
     #[error("no {kind} stream")]
     StreamNotFound {
@@ -91,6 +100,9 @@ const AVERROR_INVALIDDATA: c_int = tag(b'I', b'N', b'D', b'A');
 const AVERROR_DECODER_NOT_FOUND: c_int = tag(0xF8, b'D', b'E', b'C');
 const AVERROR_DEMUXER_NOT_FOUND: c_int = tag(0xF8, b'D', b'E', b'M');
 const AVERROR_STREAM_NOT_FOUND: c_int = tag(0xF8, b'S', b'T', b'R');
+const AVERROR_ENCODER_NOT_FOUND: c_int = tag(0xF8, b'E', b'N', b'C');
+const AVERROR_MUXER_NOT_FOUND: c_int = tag(0xF8, b'M', b'U', b'X');
+const AVERROR_OPTION_NOT_FOUND: c_int = tag(0xF8, b'O', b'P', b'T');
 
 impl Error {
     /// The error for FFmpeg's negative `code` from `operation`.
@@ -100,7 +112,14 @@ impl Error {
             AVERROR_EAGAIN => Error::Again { operation },
             AVERROR_EOF => Error::Eof { operation },
             AVERROR_INVALIDDATA => Error::InvalidData { operation, message },
-            AVERROR_DEMUXER_NOT_FOUND => Error::UnknownFormat { operation, message },
+            AVERROR_DEMUXER_NOT_FOUND | AVERROR_MUXER_NOT_FOUND => {
+                Error::UnknownFormat { operation, message }
+            }
+            AVERROR_ENCODER_NOT_FOUND => Error::EncoderNotFound { codec: message },
+            AVERROR_OPTION_NOT_FOUND => Error::OptionNotFound {
+                owner: operation.into(),
+                option: message,
+            },
             AVERROR_DECODER_NOT_FOUND => Error::DecoderNotFound { codec: message },
             AVERROR_STREAM_NOT_FOUND => Error::StreamNotFound { kind: message },
             _ => Error::Ffmpeg {
@@ -141,5 +160,7 @@ mod tests {
         assert_eq!(AVERROR_EOF, -541478725);
         assert_eq!(AVERROR_INVALIDDATA, -1094995529);
         assert_eq!(AVERROR_EAGAIN, -11);
+        assert_eq!(AVERROR_OPTION_NOT_FOUND, -1414549496);
+        assert_eq!(AVERROR_ENCODER_NOT_FOUND, -1129203192);
     }
 }

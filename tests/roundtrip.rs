@@ -162,6 +162,23 @@ fn encoders_open_by_codec_id_as_well_as_by_name() {
         ffmpeg.codec_id("no-such-codec"),
         Err(Error::InvalidArgument(_))
     ));
+    let settings = VideoSettings {
+        width: WIDTH,
+        height: HEIGHT,
+        pixel_format: "yuv420p".into(),
+        time_base: (1, 25),
+        options: vec![("no_such_option".into(), "1".into())],
+        ..VideoSettings::default()
+    };
+    let error = Encoder::video(&ffmpeg, &mpeg4, &settings).unwrap_err();
+    assert_eq!(
+        error,
+        Error::OptionNotFound {
+            owner: "mpeg4".into(),
+            option: "no_such_option".into()
+        }
+    );
+    assert_eq!(error.to_string(), "mpeg4 has no option no_such_option");
 }
 
 #[test]

@@ -72,8 +72,9 @@ impl Encoder {
     ///
     /// # Errors
     ///
-    /// [`Error::EncoderNotFound`] when the loaded FFmpeg lacks it; [`Error::InvalidArgument`]
-    /// for an unknown pixel format or option, or a codec id of another FFmpeg major; FFmpeg's
+    /// [`Error::EncoderNotFound`] when the loaded FFmpeg lacks it; [`Error::OptionNotFound`]
+    /// for an option it does not take; [`Error::InvalidArgument`]
+    /// for an unknown pixel format, or a codec id of another FFmpeg major; FFmpeg's
     /// error when it cannot open.
     pub fn video<'a>(
         ffmpeg: &Ffmpeg,
@@ -206,9 +207,10 @@ impl Encoder {
         if let Some(unused) = dictionary.first_key() {
             // SAFETY: a registered AVCodec's name, read at a proven offset.
             let name = unsafe { crate::loader::c_text(ffmpeg.layout().codec.name.read(codec)) };
-            return Err(Error::InvalidArgument(format!(
-                "{name} has no option {unused}"
-            )));
+            return Err(Error::OptionNotFound {
+                owner: name,
+                option: unused,
+            });
         }
         Ok(encoder)
     }
