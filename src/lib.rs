@@ -89,7 +89,7 @@
 //! #     Ok(output.finish()?)
 //! # }
 //! use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
-//! use ffmpeg_runtime::format::{Input, MediaType};
+//! use ffmpeg_runtime::format::{Input, MediaType, SeekMode};
 //! use ffmpeg_runtime::{Frame, Packet, ScaleQuality, Scaler};
 //!
 //! let ffmpeg = ffmpeg_runtime::global().map_err(|e| e.report().to_string())?;
@@ -120,7 +120,7 @@
 //! assert_eq!(frames, 50);
 //!
 //! // Seek to 1 s (in the stream's time base): the keyframe at or before it, then decode on.
-//! input.seek(index, i64::from(time_base.1 / time_base.0), false)?;
+//! input.seek(index, i64::from(time_base.1 / time_base.0), SeekMode::KeyframeBefore)?;
 //! decoder.flush();
 //! # std::fs::remove_file(&path).ok();
 //! # Ok::<(), Box<dyn std::error::Error>>(())

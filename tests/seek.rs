@@ -4,7 +4,7 @@ mod common;
 
 use common::media::{self, CLIPS};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
-use ffmpeg_runtime::format::{Input, MediaType};
+use ffmpeg_runtime::format::{Input, MediaType, SeekMode};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
 use md5::{Digest, Md5};
 
@@ -61,7 +61,7 @@ fn seeking_lands_on_the_frame_decoding_from_the_start_finds() {
     let all = decode(&ffmpeg, &mut input, &mut decoder, None);
     assert_eq!(all.len(), 50);
     for target in [all[13].0, all[37].0, all[20].0, all[3].0] {
-        input.seek(index, target, false).unwrap();
+        input.seek(index, target, SeekMode::KeyframeBefore).unwrap();
         decoder.flush();
         let after = decode(&ffmpeg, &mut input, &mut decoder, Some(target));
         assert!(
@@ -75,6 +75,37 @@ fn seeking_lands_on_the_frame_decoding_from_the_start_finds() {
         let expected = all.iter().find(|(t, _)| *t == target).unwrap();
         assert_eq!(landed, expected, "frame at {target}");
     }
+}
+
+#[test]
+fn seeking_to_any_frame_may_land_between_keyframes() {
+    let ffmpeg = common::under_test().load();
+    let clip = CLIPS.iter().find(|c| c.name == "h264_gop10.mp4").unwrap();
+    let mut input = Input::open(&ffmpeg, media::path(clip)).unwrap();
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    let (index, (num, den)) = (stream.index(), stream.time_base());
+    let frame = i64::from(den) / (25 * i64::from(num)); // one frame at 25 fps
+    let first_key = |input: &mut Input, target: i64, mode: SeekMode| {
+        input.seek(index, target, mode).unwrap();
+        let first = input
+            .packets()
+            .map(Result::unwrap)
+            .find(|p| p.stream_index() == index);
+        first.expect("a packet after the seek").is_key()
+    };
+    // Frames 13, 17, 37 and 43 are none of them keyframes (one every 10).
+    let targets = [13, 17, 37, 43].map(|n| n * frame);
+    for target in targets {
+        assert!(
+            first_key(&mut input, target, SeekMode::KeyframeBefore),
+            "{target}"
+        );
+    }
+    let between = targets
+        .iter()
+        .filter(|&&target| !first_key(&mut input, target, SeekMode::AnyFrame))
+        .count();
+    assert!(between > 0, "every any-frame seek landed on a keyframe");
 }
 
 #[test]
@@ -96,6 +127,7 @@ fn keyframes_only_decoding_gives_exactly_the_keyframes() {
         threads: 1,
         skip: SkipFrames::NonKey,
         low_delay: true,
+        ..DecoderOptions::default()
     };
     let mut decoder = Decoder::new(&stream, &options).unwrap();
     let all = decode(&ffmpeg, &mut input, &mut decoder, None);

@@ -3,7 +3,7 @@
 mod common;
 
 use common::media::{self, CLIPS};
-use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder};
+use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder, Threading};
 use ffmpeg_runtime::format::{Input, MediaType, Output};
 use ffmpeg_runtime::{Frame, Packet, Resampler, Scaler};
 use md5::{Digest, Md5};
@@ -64,4 +64,26 @@ fn decoding_moves_to_another_thread_mid_stream() {
     .unwrap();
     step(&mut input, &mut decoder, &mut md5s, 100);
     assert_eq!(md5s, expected);
+}
+
+#[test]
+fn every_threading_mode_decodes_the_same_frames() {
+    let ffmpeg = common::under_test().load();
+    for name in ["h264_gop10.mp4", "hevc_10bit.mkv", "vp9_profile2.webm"] {
+        let clip = CLIPS.iter().find(|c| c.name == name).unwrap();
+        let path = media::path(clip);
+        let Ok(expected) = media::decode_md5s(&ffmpeg, &path, None) else {
+            continue; // a build without this decoder
+        };
+        for threading in [Threading::Auto, Threading::Frame, Threading::Slice] {
+            let options = DecoderOptions {
+                threads: 3,
+                threading,
+                ..DecoderOptions::default()
+            };
+            let input = Input::open(&ffmpeg, &path).unwrap();
+            let md5s = media::decode_md5s_with(&ffmpeg, input, None, &options).unwrap();
+            assert_eq!(md5s, expected, "{name} with {threading:?}");
+        }
+    }
 }

@@ -18,11 +18,36 @@ use crate::packet::{Packet, out_of_memory};
 pub struct DecoderOptions {
     /// Decoding threads; 0 lets FFmpeg choose (one per core), 1 decodes on the calling thread.
     pub threads: u32,
+    /// How those threads share the work.
+    pub threading: Threading,
     /// Which frames not to decode at all.
     pub skip: SkipFrames,
     /// Output each frame as soon as possible (`AV_CODEC_FLAG_LOW_DELAY`), at some cost in
     /// compression features the decoder may use.
     pub low_delay: bool,
+}
+
+/// How a decoder's threads share the work (`AVCodecContext.thread_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Threading {
+    /// Frame threading where the codec has it, else slices: the most throughput.
+    #[default]
+    Auto,
+    /// Several frames at once: throughput, at a latency of one frame per thread.
+    Frame,
+    /// Slices of one frame at once: no added latency, where the stream has slices.
+    Slice,
+}
+
+impl Threading {
+    fn thread_type(self) -> c_int {
+        match self {
+            Threading::Auto => THREAD_FRAME | THREAD_SLICE,
+            Threading::Frame => THREAD_FRAME,
+            Threading::Slice => THREAD_SLICE,
+        }
+    }
 }
 
 /// Frames a decoder may skip (`AVCodecContext.skip_frame`).
@@ -103,7 +128,7 @@ impl Decoder {
             layout.thread_count.write(decoder.as_ptr(), threads);
             layout
                 .thread_type
-                .write(decoder.as_ptr(), THREAD_FRAME | THREAD_SLICE);
+                .write(decoder.as_ptr(), options.threading.thread_type());
             layout
                 .skip_frame
                 .write(decoder.as_ptr(), options.skip.discard());

@@ -6,7 +6,7 @@ mod id;
 
 use std::ffi::{CString, c_char, c_int, c_void};
 
-pub use decoder::{Decoder, DecoderOptions, SkipFrames};
+pub use decoder::{Decoder, DecoderOptions, SkipFrames, Threading};
 pub use encoder::{AudioSettings, Encoder, VideoSettings};
 pub use id::{CodecId, EncoderChoice};
 pub(crate) use id::{codec_id_by_name, find_codec};

@@ -302,15 +302,19 @@ impl Input {
         }
     }
 
-    /// Seeks `stream` to the keyframe at or before `timestamp` (in that stream's time base),
-    /// or with `any_frame`, to the nearest frame even if not a keyframe.
+    /// Seeks `stream` to `timestamp` (in that stream's time base): to the keyframe at or
+    /// before it, or with [`SeekMode::AnyFrame`] to the frame at or before it even if decoding
+    /// must start elsewhere to show it right. Flush the decoders afterwards.
     ///
     /// # Errors
     ///
     /// FFmpeg's error when the input cannot seek there.
-    pub fn seek(&mut self, stream: usize, timestamp: i64, any_frame: bool) -> Result<()> {
+    pub fn seek(&mut self, stream: usize, timestamp: i64, mode: SeekMode) -> Result<()> {
         const AVSEEK_FLAG_ANY: c_int = 4;
-        let flags = if any_frame { AVSEEK_FLAG_ANY } else { 0 };
+        let flags = match mode {
+            SeekMode::KeyframeBefore => 0,
+            SeekMode::AnyFrame => AVSEEK_FLAG_ANY,
+        };
         let stream =
             c_int::try_from(stream).map_err(|_| Error::InvalidArgument("stream index".into()))?;
         // SAFETY: a live context; the range asks for the last position at or before `timestamp`.
@@ -326,6 +330,18 @@ impl Input {
         };
         self.checked("avformat_seek_file", status).map(drop)
     }
+}
+
+/// Where [`Input::seek`] lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SeekMode {
+    /// The keyframe at or before the timestamp: decoding from there is correct.
+    #[default]
+    KeyframeBefore,
+    /// The frame at or before the timestamp, keyframe or not (`AVSEEK_FLAG_ANY`): for
+    /// scrubbing, where a picture that is briefly wrong is fine.
+    AnyFrame,
 }
 
 impl Drop for Input {

@@ -6,6 +6,6 @@ mod input;
 mod output;
 mod stream;
 
-pub use input::{Chapter, Input, Packets};
+pub use input::{Chapter, Input, Packets, SeekMode};
 pub use output::Output;
 pub use stream::{MediaType, Stream};

@@ -402,21 +402,29 @@ pub fn decode_md5s(
 /// As [`decode_md5s`], from an input already open.
 pub fn decode_input_md5s(
     ffmpeg: &Ffmpeg,
+    input: Input,
+    stream: Option<usize>,
+) -> Result<Vec<String>, ffmpeg_runtime::Error> {
+    let one_thread = DecoderOptions {
+        threads: 1,
+        ..DecoderOptions::default()
+    };
+    decode_md5s_with(ffmpeg, input, stream, &one_thread)
+}
+
+/// As [`decode_input_md5s`], with the decoder set up by `options`.
+pub fn decode_md5s_with(
+    ffmpeg: &Ffmpeg,
     mut input: Input,
     stream: Option<usize>,
+    options: &DecoderOptions,
 ) -> Result<Vec<String>, ffmpeg_runtime::Error> {
     let chosen = match stream {
         Some(index) => input.stream(index).expect("stream index"),
         None => input.best_stream(MediaType::Video).expect("a video stream"),
     };
     let index = chosen.index();
-    let mut decoder = Decoder::new(
-        &chosen,
-        &DecoderOptions {
-            threads: 1,
-            ..DecoderOptions::default()
-        },
-    )?;
+    let mut decoder = Decoder::new(&chosen, options)?;
     let (mut packet, mut frame) = (Packet::new(ffmpeg)?, Frame::new(ffmpeg)?);
     let mut md5s = Vec::new();
     let mut packed = Vec::new();
