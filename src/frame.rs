@@ -135,26 +135,46 @@ impl Frame {
     ) -> Result<Frame> {
         let format = crate::codec::sample_format(ffmpeg, sample_format)?;
         let mut frame = Frame::new(ffmpeg)?;
+        frame.allocate_audio(samples, format, sample_rate, channels)?;
+        Ok(frame)
+    }
+
+    /// Replaces whatever the frame held by new buffers for `samples` of audio (the sample
+    /// format by its number in this release).
+    pub(crate) fn allocate_audio(
+        &mut self,
+        samples: usize,
+        format: c_int,
+        sample_rate: u32,
+        channels: u32,
+    ) -> Result<()> {
+        self.clear();
+        let ffmpeg = self.ffmpeg.clone();
         let layout = &ffmpeg.layout().frame;
         let samples = c_int::try_from(samples)
             .map_err(|_| crate::Error::InvalidArgument("samples".into()))?;
-        // SAFETY: a fresh frame; the fields are set at proven offsets, then FFmpeg allocates.
+        // SAFETY: an empty frame; the fields are set at proven offsets, then FFmpeg allocates.
         unsafe {
-            layout.nb_samples.write(frame.as_mut_ptr(), samples);
-            layout.format.write(frame.as_mut_ptr(), format);
+            layout.nb_samples.write(self.as_mut_ptr(), samples);
+            layout.format.write(self.as_mut_ptr(), format);
             layout
                 .sample_rate
-                .write(frame.as_mut_ptr(), dimension(sample_rate)?);
+                .write(self.as_mut_ptr(), dimension(sample_rate)?);
             crate::codec::set_channels(
-                ffmpeg,
-                frame.as_mut_ptr(),
+                &ffmpeg,
+                self.as_mut_ptr(),
                 layout.channel_fields(),
                 channels,
             )?;
-            let status = (ffmpeg.functions().av_frame_get_buffer)(frame.as_mut_ptr(), 0);
-            check(ffmpeg, "av_frame_get_buffer", status)?;
+            let status = (ffmpeg.functions().av_frame_get_buffer)(self.as_mut_ptr(), 0);
+            check(&ffmpeg, "av_frame_get_buffer", status).map(drop)
         }
-        Ok(frame)
+    }
+
+    /// The pointer to each plane's data (`extended_data`), for FFmpeg calls that fill or
+    /// read a whole audio frame.
+    pub(crate) fn extended_data(&self) -> *mut *mut u8 {
+        self.read(self.ffmpeg.layout().frame.extended_data)
     }
 
     /// Makes the frame's buffers writable (copying them if an encoder still holds them), as

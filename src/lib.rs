@@ -270,6 +270,7 @@
 #![warn(missing_docs)]
 
 mod abi;
+mod audio_fifo;
 pub mod codec;
 mod cpu;
 mod dictionary;
@@ -284,6 +285,7 @@ mod packet;
 mod resample;
 mod scale;
 
+pub use audio_fifo::AudioFifo;
 pub use cpu::CpuFlags;
 pub use error::{Attempt, LoadError, Refusal, VersionedFile};
 pub use ffmpeg::{Ffmpeg, LibraryInfo, global};

@@ -46,6 +46,19 @@ pub(crate) const FRAME_FLAG_TOP_FIELD_FIRST: c_int = 1 << 4;
 pub(crate) const CODEC_FLAG_LOW_DELAY: c_int = 1 << 19;
 pub(crate) const CODEC_FLAG_GLOBAL_HEADER: c_int = 1 << 22;
 
+/// `AV_CODEC_CAP_EXPERIMENTAL`, `AV_CODEC_CAP_VARIABLE_FRAME_SIZE`.
+pub(crate) const CODEC_CAP_EXPERIMENTAL: c_int = 1 << 9;
+pub(crate) const CODEC_CAP_VARIABLE_FRAME_SIZE: c_int = 1 << 16;
+
+/// `enum AVCodecConfig` (libavcodec 61.13+): what `avcodec_get_supported_config` lists.
+pub(crate) const CODEC_CONFIG_PIX_FORMAT: c_int = 0;
+pub(crate) const CODEC_CONFIG_SAMPLE_RATE: c_int = 2;
+pub(crate) const CODEC_CONFIG_SAMPLE_FORMAT: c_int = 3;
+pub(crate) const CODEC_CONFIG_CHANNEL_LAYOUT: c_int = 4;
+
+/// `FF_LOSS_ALPHA`, in what `av_get_pix_fmt_loss` reports.
+pub(crate) const LOSS_ALPHA: c_int = 0x0008;
+
 /// `FF_THREAD_FRAME`, `FF_THREAD_SLICE`.
 pub(crate) const THREAD_FRAME: c_int = 1;
 pub(crate) const THREAD_SLICE: c_int = 2;

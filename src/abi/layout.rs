@@ -247,6 +247,15 @@ pub(crate) struct CodecLayout {
     pub media_type: Field<c_int>,
     pub id: Field<u32>,
     pub capabilities: Field<c_int>,
+    /// The supported-value lists, until 8.x (9.0 answers through
+    /// `avcodec_get_supported_config` only): -1-terminated formats, 0-terminated rates.
+    pub pix_fmts: Option<Field<*const c_int>>,
+    pub sample_fmts: Option<Field<*const c_int>>,
+    pub supported_samplerates: Option<Field<*const c_int>>,
+    /// 0-terminated channel masks, until 6.x.
+    pub channel_layouts: Option<Field<*const u64>>,
+    /// Layouts terminated by one of zero channels, since libavcodec 59.24 (5.1).
+    pub ch_layouts: Option<Field<*const ChannelLayout>>,
 }
 
 /// `AVInputFormat` and `AVOutputFormat`, read only.
@@ -439,6 +448,11 @@ macro_rules! common {
                 media_type: field!($m::AVCodec.type_),
                 id: field!($m::AVCodec.id),
                 capabilities: field!($m::AVCodec.capabilities),
+                pix_fmts: None,
+                sample_fmts: None,
+                supported_samplerates: None,
+                channel_layouts: None,
+                ch_layouts: None,
             },
             chapter: ChapterLayout {
                 time_base: field!($m::AVChapter.time_base as same),
@@ -480,6 +494,7 @@ macro_rules! legacy_channels {
         $layout.codec_parameters.channels = Some(field!($m::AVCodecParameters.channels));
         $layout.codec_parameters.channel_layout =
             Some(field!($m::AVCodecParameters.channel_layout));
+        $layout.codec.channel_layouts = Some(field!($m::AVCodec.channel_layouts));
     };
 }
 
@@ -489,6 +504,19 @@ macro_rules! channel_layouts {
         $layout.frame.ch_layout = Some(field!($m::AVFrame.ch_layout as same));
         $layout.codec_context.ch_layout = Some(field!($m::AVCodecContext.ch_layout as same));
         $layout.codec_parameters.ch_layout = Some(field!($m::AVCodecParameters.ch_layout as same));
+    };
+    ($m:ident, $layout:ident, with codec lists) => {
+        channel_layouts!($m, $layout);
+        $layout.codec.ch_layouts = Some(field!($m::AVCodec.ch_layouts as same));
+    };
+}
+
+/// `AVCodec`'s supported-value lists, families 4.x to 8.x.
+macro_rules! codec_lists {
+    ($m:ident, $layout:ident) => {
+        $layout.codec.pix_fmts = Some(field!($m::AVCodec.pix_fmts));
+        $layout.codec.sample_fmts = Some(field!($m::AVCodec.sample_fmts));
+        $layout.codec.supported_samplerates = Some(field!($m::AVCodec.supported_samplerates));
     };
 }
 
@@ -511,6 +539,7 @@ macro_rules! time_bases {
 
 fn family_58() -> Layout {
     let mut layout = common!(v58);
+    codec_lists!(v58, layout);
     legacy_channels!(v58, layout);
     frame_flag_fields!(v58, layout);
     layout.frame.duration = Some(field!(v58::AVFrame.pkt_duration));
@@ -519,8 +548,9 @@ fn family_58() -> Layout {
 
 fn family_59() -> Layout {
     let mut layout = common!(v59);
+    codec_lists!(v59, layout);
     legacy_channels!(v59, layout);
-    channel_layouts!(v59, layout);
+    channel_layouts!(v59, layout, with codec lists);
     frame_flag_fields!(v59, layout);
     time_bases!(v59, layout);
     layout.frame.duration = Some(field!(v59::AVFrame.pkt_duration));
@@ -529,8 +559,9 @@ fn family_59() -> Layout {
 
 fn family_60() -> Layout {
     let mut layout = common!(v60);
+    codec_lists!(v60, layout);
     legacy_channels!(v60, layout);
-    channel_layouts!(v60, layout);
+    channel_layouts!(v60, layout, with codec lists);
     frame_flag_fields!(v60, layout);
     time_bases!(v60, layout);
     layout.frame.duration = Some(field!(v60::AVFrame.duration));
@@ -544,7 +575,8 @@ fn family_60() -> Layout {
 
 fn family_61() -> Layout {
     let mut layout = common!(v61);
-    channel_layouts!(v61, layout);
+    codec_lists!(v61, layout);
+    channel_layouts!(v61, layout, with codec lists);
     frame_flag_fields!(v61, layout);
     time_bases!(v61, layout);
     layout.frame.duration = Some(field!(v61::AVFrame.duration));
@@ -558,7 +590,8 @@ fn family_61() -> Layout {
 
 fn family_62() -> Layout {
     let mut layout = common!(v62);
-    channel_layouts!(v62, layout);
+    codec_lists!(v62, layout);
+    channel_layouts!(v62, layout, with codec lists);
     time_bases!(v62, layout);
     layout.frame.duration = Some(field!(v62::AVFrame.duration));
     layout.codec_parameters.framerate = Some(field!(v62::AVCodecParameters.framerate as same));
@@ -607,6 +640,7 @@ impl Layout {
         if !appended_since(versions, Library::AvCodec, 59, 24) {
             layout.codec_context.ch_layout = None;
             layout.codec_parameters.ch_layout = None;
+            layout.codec.ch_layouts = None;
         }
         if !appended_since(versions, Library::AvCodec, 60, 11) {
             layout.codec_parameters.framerate = None;

@@ -23,7 +23,7 @@ mod generated {
 }
 
 pub(crate) use check::check;
-pub(crate) use field::{Field, Rational};
+pub(crate) use field::{ChannelLayout, Field, Rational};
 pub(crate) use layout::{ChannelFields, Layout};
 
 /// The head of `AVClass`: `class_name` and `item_name` have been its first two members since

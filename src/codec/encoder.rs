@@ -1,9 +1,9 @@
 //! [`Encoder`]: frames in, compressed packets out.
 
-use std::ffi::{CString, c_int, c_void};
+use std::ffi::{c_int, c_void};
 use std::ptr::NonNull;
 
-use super::EncoderChoice;
+use super::{Codec, EncoderChoice};
 use crate::abi::Rational;
 use crate::abi::constants::CODEC_FLAG_GLOBAL_HEADER;
 use crate::ffmpeg::Ffmpeg;
@@ -166,22 +166,9 @@ impl Encoder {
         configure: impl FnOnce(*mut c_void) -> Result<()>,
     ) -> Result<Encoder> {
         let f = ffmpeg.functions();
-        let codec = match &choice {
-            EncoderChoice::Named(name) => {
-                let c_name =
-                    CString::new(*name).map_err(|_| Error::InvalidArgument(name.to_string()))?;
-                // SAFETY: a lookup in FFmpeg's static registry.
-                unsafe { (f.avcodec_find_encoder_by_name)(c_name.as_ptr()) }
-            }
-            EncoderChoice::ForCodec(id) => super::find_codec(ffmpeg, id, true)?,
-        };
-        if codec.is_null() {
-            return Err(Error::EncoderNotFound {
-                codec: choice.to_string(),
-            });
-        }
+        let codec = Codec::encoder(ffmpeg, choice)?;
         // SAFETY: allocates a context with the codec's defaults, or NULL.
-        let context = unsafe { (f.avcodec_alloc_context3)(codec) };
+        let context = unsafe { (f.avcodec_alloc_context3)(codec.as_ptr()) };
         let context =
             NonNull::new(context).ok_or_else(|| out_of_memory(ffmpeg, "avcodec_alloc_context3"))?;
         let encoder = Encoder {
@@ -202,13 +189,12 @@ impl Encoder {
         }
         let mut dictionary = crate::dictionary::Dictionary::new(ffmpeg, options)?;
         // SAFETY: opens the configured context; FFmpeg removes the options it used.
-        let status = unsafe { (f.avcodec_open2)(encoder.as_ptr(), codec, dictionary.as_mut_ptr()) };
+        let status =
+            unsafe { (f.avcodec_open2)(encoder.as_ptr(), codec.as_ptr(), dictionary.as_mut_ptr()) };
         check(ffmpeg, "avcodec_open2", status)?;
         if let Some(unused) = dictionary.first_key() {
-            // SAFETY: a registered AVCodec's name, read at a proven offset.
-            let name = unsafe { crate::loader::c_text(ffmpeg.layout().codec.name.read(codec)) };
             return Err(Error::OptionNotFound {
-                owner: name,
+                owner: codec.name(),
                 option: unused,
             });
         }

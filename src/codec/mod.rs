@@ -3,6 +3,7 @@
 mod decoder;
 mod encoder;
 mod id;
+mod info;
 
 use std::ffi::{CString, c_char, c_int, c_void};
 
@@ -10,6 +11,7 @@ pub use decoder::{Decoder, DecoderOptions, SkipFrames, Threading};
 pub use encoder::{AudioSettings, Encoder, VideoSettings};
 pub use id::{CodecId, EncoderChoice};
 pub(crate) use id::{codec_id_by_name, find_codec};
+pub use info::{Codec, Supported};
 
 use crate::abi::ChannelFields;
 use crate::ffmpeg::Ffmpeg;

@@ -31,7 +31,7 @@ impl MediaType {
         }
     }
 
-    fn from_raw(raw: i32) -> MediaType {
+    pub(crate) fn from_raw(raw: i32) -> MediaType {
         match raw {
             MEDIA_TYPE_VIDEO => MediaType::Video,
             MEDIA_TYPE_AUDIO => MediaType::Audio,

@@ -86,6 +86,28 @@ ffi_functions! {
     always AvUtil [58..=63] fn av_color_transfer_name(transfer: c_uint) -> *const c_char;
     always AvUtil [58..=63] fn av_display_rotation_get(matrix: *const i32) -> f64;
     always AvUtil [58..=63] fn av_get_pix_fmt_name(pix_fmt: c_int) -> *const c_char;
+    always AvUtil [58..=63] fn av_audio_fifo_alloc(
+        sample_fmt: c_int,
+        channels: c_int,
+        samples: c_int,
+    ) -> *mut c_void;
+    always AvUtil [58..=63] fn av_audio_fifo_free(fifo: *mut c_void);
+    always AvUtil [58..=63] fn av_audio_fifo_write(
+        fifo: *mut c_void,
+        data: *const *mut u8,
+        samples: c_int,
+    ) -> c_int;
+    always AvUtil [58..=63] fn av_audio_fifo_read(
+        fifo: *mut c_void,
+        data: *const *mut u8,
+        samples: c_int,
+    ) -> c_int;
+    always AvUtil [58..=63] fn av_audio_fifo_size(fifo: *mut c_void) -> c_int;
+    always AvUtil [58..=63] fn av_get_pix_fmt_loss(
+        target: c_int,
+        source: c_int,
+        has_alpha: c_int,
+    ) -> c_int;
     always AvUtil [58..=63] fn av_get_bytes_per_sample(sample_fmt: c_int) -> c_int;
     always AvUtil [58..=63] fn av_sample_fmt_is_planar(sample_fmt: c_int) -> c_int;
     always AvUtil [58..=63] fn av_get_sample_fmt_name(sample_fmt: c_int) -> *const c_char;
@@ -149,6 +171,12 @@ ffi_functions! {
     always AvCodec [58..=63] fn avcodec_get_name(id: c_uint) -> *const c_char;
     always AvCodec [58..=63] fn avcodec_find_decoder(id: c_uint) -> *const c_void;
     always AvCodec [58..=63] fn avcodec_find_encoder(id: c_uint) -> *const c_void;
+    always AvCodec [58..=63] fn avcodec_find_best_pix_fmt_of_list(
+        list: *const c_int,
+        source: c_int,
+        has_alpha: c_int,
+        loss: *mut c_int,
+    ) -> c_int;
     always AvCodec [58..=63] fn avcodec_open2(
         context: *mut c_void,
         codec: *const c_void,

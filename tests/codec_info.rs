@@ -1,0 +1,95 @@
+//! What encoders take (formats, rates, layouts, frame sizes), and the audio queue that cuts
+//! frames to an encoder's size.
+
+mod common;
+
+use ffmpeg_runtime::codec::{Codec, Supported};
+use ffmpeg_runtime::format::MediaType;
+use ffmpeg_runtime::{AudioFifo, Error, Frame};
+
+#[test]
+fn encoders_list_what_they_take() {
+    let ffmpeg = common::under_test().load();
+    let mpeg4 = Codec::encoder(&ffmpeg, "mpeg4").unwrap();
+    assert_eq!(
+        (mpeg4.name(), mpeg4.media_type()),
+        ("mpeg4".into(), MediaType::Video)
+    );
+    assert_eq!(mpeg4.id(), ffmpeg.codec_id("mpeg4").unwrap());
+    assert_eq!(
+        mpeg4.pixel_formats(),
+        Supported::Only(vec!["yuv420p".into()])
+    );
+    assert_eq!(mpeg4.best_pixel_format("rgba").unwrap(), "yuv420p");
+
+    let aac = Codec::encoder(&ffmpeg, "aac").unwrap();
+    assert_eq!(aac.sample_formats(), Supported::Only(vec!["fltp".into()]));
+    assert!(aac.sample_rates().contains(&48_000) && !aac.sample_rates().contains(&1234));
+    assert!(!aac.has_variable_frame_size());
+    let pcm = Codec::encoder(&ffmpeg, "pcm_s16le").unwrap();
+    assert!(pcm.has_variable_frame_size());
+    assert_eq!(pcm.sample_rates(), Supported::Any);
+
+    // FFV1 keeps alpha when the source has it, and does not add it when not.
+    let ffv1 = Codec::encoder(&ffmpeg, "ffv1").unwrap();
+    assert_eq!(ffv1.best_pixel_format("yuva420p").unwrap(), "yuva420p");
+    assert_eq!(ffv1.best_pixel_format("yuv420p").unwrap(), "yuv420p");
+    assert!(ffv1.best_pixel_format("no-such-format").is_err());
+
+    if let Ok(mp3) = Codec::encoder(&ffmpeg, "libmp3lame") {
+        assert_eq!(mp3.channel_counts(), Supported::Only(vec![1, 2]));
+    }
+    if let Ok(x264) = Codec::encoder(&ffmpeg, "libx264") {
+        assert_eq!(x264.id().name(), "h264");
+        assert_eq!(x264.best_pixel_format("yuv420p").unwrap(), "yuv420p");
+        let from_palette = x264.best_pixel_format("pal8").unwrap();
+        assert!(
+            x264.pixel_formats().contains(&from_palette),
+            "{from_palette}"
+        );
+    }
+    assert!(matches!(
+        Codec::encoder(&ffmpeg, "no-such-encoder"),
+        Err(Error::EncoderNotFound { .. })
+    ));
+}
+
+/// Interleaved s16 stereo whose samples count up from `first`.
+fn ramp(ffmpeg: &ffmpeg_runtime::Ffmpeg, first: usize, samples: usize) -> Frame {
+    let mut frame = Frame::audio(ffmpeg, samples, "s16", 48_000, 2).unwrap();
+    let plane = &mut frame.planes_mut()[0];
+    for (i, sample) in plane.data.chunks_exact_mut(2).take(samples * 2).enumerate() {
+        sample.copy_from_slice(&((first + i / 2) as i16).to_le_bytes());
+    }
+    frame
+}
+
+#[test]
+fn the_audio_queue_cuts_frames_to_size_and_keeps_every_sample() {
+    let ffmpeg = common::under_test().load();
+    let mut fifo = AudioFifo::new(&ffmpeg, "s16", 48_000, 2).unwrap();
+    for chunk in 0..3 {
+        fifo.push(&ramp(&ffmpeg, chunk * 1000, 1000)).unwrap();
+    }
+    assert_eq!(fifo.len(), 3000);
+    let mut frame = Frame::new(&ffmpeg).unwrap();
+    let mut values = Vec::new();
+    let mut sizes = Vec::new();
+    while fifo.pop(1024, &mut frame).unwrap() {
+        assert_eq!((frame.channels(), frame.sample_rate()), (Some(2), 48_000));
+        sizes.push(frame.samples());
+        let plane = &frame.planes()[0];
+        values.extend(
+            plane
+                .data
+                .chunks_exact(4)
+                .map(|pair| i16::from_le_bytes([pair[0], pair[1]]) as usize),
+        );
+    }
+    assert_eq!(sizes, [1024, 1024, 952]);
+    assert_eq!(values, (0..3000).collect::<Vec<_>>());
+    assert!(fifo.is_empty());
+
+    let planar = Frame::audio(&ffmpeg, 10, "fltp", 48_000, 2).unwrap();
+    assert!(matches!(fifo.push(&planar), Err(Error::InvalidArgument(_))));
+}
