@@ -369,6 +369,16 @@ impl Ffmpeg {
     }
 }
 
+/// Handles are equal when they come from one load (clones of each other), whatever the
+/// release: two loads of the same files are different FFmpegs.
+impl PartialEq for Ffmpeg {
+    fn eq(&self, other: &Ffmpeg) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl Eq for Ffmpeg {}
+
 impl fmt::Debug for Ffmpeg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Ffmpeg")

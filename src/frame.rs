@@ -5,6 +5,7 @@ use std::ptr::NonNull;
 
 use crate::abi::Field;
 use crate::abi::constants::NOPTS_VALUE;
+use crate::abi::constants::PICTURE_TYPES;
 use crate::ffmpeg::Ffmpeg;
 use crate::media_error::{Result, check};
 use crate::packet::out_of_memory;
@@ -30,6 +31,18 @@ pub enum PictureType {
     /// Unknown or audio.
     None,
 }
+
+/// The kinds in the order of `abi::constants::PICTURE_TYPES`, which holds their values.
+const PICTURE_KINDS: [PictureType; 8] = [
+    PictureType::None,
+    PictureType::I,
+    PictureType::P,
+    PictureType::B,
+    PictureType::S,
+    PictureType::SI,
+    PictureType::SP,
+    PictureType::BI,
+];
 
 /// One plane of a picture: its bytes (every row, `stride` apart) and the stride.
 #[derive(Debug, Clone, Copy)]
@@ -171,6 +184,21 @@ impl Frame {
         }
     }
 
+    /// Becomes a reference to `source` (its buffers shared, not copied) with the default
+    /// layout for its channel count, for audio whose input did not say.
+    pub(crate) fn reference_with_default_layout(&mut self, source: &Frame) -> Result<()> {
+        let channels = source.channels().unwrap_or(0);
+        self.clear();
+        // SAFETY: references the live frame's buffers and copies its properties.
+        let status =
+            unsafe { (self.ffmpeg.functions().av_frame_ref)(self.as_mut_ptr(), source.as_ptr()) };
+        check(&self.ffmpeg, "av_frame_ref", status)?;
+        let fields = self.ffmpeg.layout().frame.channel_fields();
+        let ffmpeg = self.ffmpeg.clone();
+        // SAFETY: an unspecified layout owns no memory, so it may be overwritten.
+        unsafe { crate::codec::set_channels(&ffmpeg, self.as_mut_ptr(), fields, channels) }
+    }
+
     /// The pointer to each plane's data (`extended_data`), for FFmpeg calls that fill or
     /// read a whole audio frame.
     pub(crate) fn extended_data(&self) -> *mut *mut u8 {
@@ -277,15 +305,25 @@ impl Frame {
 
     /// The picture type the decoder reported.
     pub fn picture_type(&self) -> PictureType {
-        match self.read(self.ffmpeg.layout().frame.pict_type) {
-            1 => PictureType::I,
-            2 => PictureType::P,
-            3 => PictureType::B,
-            4 => PictureType::S,
-            5 => PictureType::SI,
-            6 => PictureType::SP,
-            7 => PictureType::BI,
-            _ => PictureType::None,
+        let raw = self.read(self.ffmpeg.layout().frame.pict_type);
+        let index = PICTURE_TYPES.iter().position(|(value, _)| *value == raw);
+        index.map_or(PictureType::None, |i| PICTURE_KINDS[i])
+    }
+
+    /// Sets the picture type an encoder should give this frame: [`PictureType::I`] forces a
+    /// keyframe, [`PictureType::None`] leaves the choice to the encoder. Decoded frames carry
+    /// the type they had; clear it before encoding them, or the encoder copies the source's
+    /// structure (as the ffmpeg CLI knows to avoid).
+    pub fn set_picture_type(&mut self, kind: PictureType) {
+        let index = PICTURE_KINDS.iter().position(|k| *k == kind).unwrap_or(0);
+        let raw = PICTURE_TYPES[index].0;
+        // SAFETY: a live frame; writes one field at its proven offset.
+        unsafe {
+            self.ffmpeg
+                .layout()
+                .frame
+                .pict_type
+                .write(self.as_mut_ptr(), raw)
         }
     }
 

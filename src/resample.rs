@@ -24,6 +24,8 @@ pub struct Resampler {
     target: AudioFormat,
     /// (format, rate, channels) of the input the context is set up for.
     configured_for: Option<(i32, u32, Option<u32>)>,
+    /// Kept for inputs whose channels have no layout: a reference to them with the default.
+    with_layout: Option<Frame>,
 }
 
 // SAFETY: a SwrContext is used by one thread at a time (`Resampler` is not `Sync`).
@@ -46,6 +48,7 @@ impl Resampler {
             context,
             target,
             configured_for: None,
+            with_layout: None,
         })
     }
 
@@ -60,6 +63,20 @@ impl Resampler {
         let f = self.ffmpeg.functions();
         output.clear();
         self.describe_output(output)?;
+        let mut with_layout = None;
+        let input = match input {
+            Some(frame) if self.lacks_layout(frame) => {
+                let scratch = match self.with_layout.take() {
+                    Some(scratch) => scratch,
+                    None => Frame::new(&self.ffmpeg)?,
+                };
+                with_layout
+                    .insert(scratch)
+                    .reference_with_default_layout(frame)?;
+                with_layout.as_ref()
+            }
+            other => other,
+        };
         let input_ptr = input.map_or(std::ptr::null(), Frame::as_ptr);
         if let Some(input) = input {
             let config = (input.format(), input.sample_rate(), input.channels());
@@ -80,7 +97,14 @@ impl Resampler {
         }
         // SAFETY: a configured context; `output` is described and gets its buffers from FFmpeg.
         let status = unsafe { (f.swr_convert_frame)(self.context, output.as_mut_ptr(), input_ptr) };
+        self.with_layout = self.with_layout.take().or(with_layout);
         check(&self.ffmpeg, "swr_convert_frame", status).map(drop)
+    }
+
+    fn lacks_layout(&self, frame: &Frame) -> bool {
+        let fields = self.ffmpeg.layout().frame.channel_fields();
+        // SAFETY: a live frame of the layout's family.
+        unsafe { fields.is_unspecified(frame.as_ptr()) }
     }
 
     fn describe_output(&self, output: &mut Frame) -> Result<()> {

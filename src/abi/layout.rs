@@ -207,6 +207,24 @@ pub(crate) struct ChannelFields {
 }
 
 impl ChannelFields {
+    /// Whether the channels have a count but no layout (`AV_CHANNEL_ORDER_UNSPEC`, or a zero
+    /// mask): what demuxers give when the file does not say, and what libswresample refuses.
+    ///
+    /// # Safety
+    ///
+    /// As for [`ChannelFields::count`].
+    pub(crate) unsafe fn is_unspecified(self, base: *const c_void) -> bool {
+        const CHANNEL_ORDER_UNSPEC: c_int = 0;
+        // SAFETY: per the contract.
+        unsafe {
+            match (self.ch_layout, self.mask) {
+                (Some(layout), _) => layout.read(base).order == CHANNEL_ORDER_UNSPEC,
+                (None, Some(mask)) => mask.read(base) == 0,
+                (None, None) => false,
+            }
+        }
+    }
+
     /// The channel count, from whichever API the family has.
     ///
     /// # Safety

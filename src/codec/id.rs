@@ -112,6 +112,14 @@ pub enum EncoderChoice<'a> {
     Named(&'a str),
     /// The encoder FFmpeg prefers for this codec.
     ForCodec(CodecId),
+    /// This encoder, found before (it must come from the same [`Ffmpeg`]).
+    Encoder(&'a super::Codec),
+}
+
+impl<'a> From<&'a super::Codec> for EncoderChoice<'a> {
+    fn from(codec: &'a super::Codec) -> Self {
+        EncoderChoice::Encoder(codec)
+    }
 }
 
 impl<'a> From<&'a str> for EncoderChoice<'a> {
@@ -143,6 +151,7 @@ impl std::fmt::Display for EncoderChoice<'_> {
         match self {
             EncoderChoice::Named(name) => f.write_str(name),
             EncoderChoice::ForCodec(id) => write!(f, "for {id}"),
+            EncoderChoice::Encoder(codec) => f.write_str(&codec.name()),
         }
     }
 }

@@ -63,6 +63,13 @@ impl Codec {
                 unsafe { (ffmpeg.functions().avcodec_find_encoder_by_name)(c_name.as_ptr()) }
             }
             EncoderChoice::ForCodec(id) => super::find_codec(ffmpeg, id, true)?,
+            EncoderChoice::Encoder(codec) if codec.ffmpeg == *ffmpeg => codec.codec,
+            EncoderChoice::Encoder(codec) => {
+                return Err(Error::InvalidArgument(format!(
+                    "encoder {} belongs to another loaded FFmpeg",
+                    codec.name()
+                )));
+            }
         };
         if codec.is_null() {
             return Err(Error::EncoderNotFound {
@@ -73,6 +80,11 @@ impl Codec {
             ffmpeg: ffmpeg.clone(),
             codec,
         })
+    }
+
+    /// The FFmpeg it belongs to.
+    pub fn ffmpeg(&self) -> &Ffmpeg {
+        &self.ffmpeg
     }
 
     pub(crate) fn as_ptr(&self) -> *const c_void {

@@ -151,7 +151,8 @@ impl Input {
         self.context.as_ptr()
     }
 
-    pub(crate) fn ffmpeg(&self) -> &Ffmpeg {
+    /// The FFmpeg it was opened with.
+    pub fn ffmpeg(&self) -> &Ffmpeg {
         &self.ffmpeg
     }
 
@@ -275,6 +276,20 @@ impl Input {
                 .read(self.as_ptr())
         };
         Some(duration).filter(|&d| d > 0 && d != i64::MIN)
+    }
+
+    /// When the container's first stream starts, in microseconds (0 for most files; MPEG-TS
+    /// and cut files often start later).
+    pub fn start_time_us(&self) -> Option<i64> {
+        // SAFETY: a live context.
+        let start = unsafe {
+            self.ffmpeg
+                .layout()
+                .format_context
+                .start_time
+                .read(self.as_ptr())
+        };
+        Some(start).filter(|&s| s != i64::MIN)
     }
 
     /// Reads the next packet into `packet` (replacing what it held): `Ok(true)` for a packet,

@@ -69,7 +69,8 @@ impl<'a> Stream<'a> {
         unsafe { field.read(self.stream.as_ptr()) }
     }
 
-    pub(crate) fn ffmpeg(&self) -> &crate::Ffmpeg {
+    /// The FFmpeg of the input it belongs to.
+    pub fn ffmpeg(&self) -> &crate::Ffmpeg {
         self.input.ffmpeg()
     }
 
@@ -113,10 +114,16 @@ impl<'a> Stream<'a> {
         (num, den)
     }
 
-    /// Average frame rate, when known, as (numerator, denominator).
+    /// The frame rate, as (numerator, denominator): the average where the demuxer knows it,
+    /// else FFmpeg's guess of the base rate (`r_frame_rate`, as for Matroska files without
+    /// stream durations).
     pub fn frame_rate(&self) -> Option<(i32, i32)> {
-        let Rational { num, den } = self.read(self.input.ffmpeg().layout().stream.avg_frame_rate);
-        (num > 0 && den > 0).then_some((num, den))
+        let layout = &self.input.ffmpeg().layout().stream;
+        [layout.avg_frame_rate, layout.r_frame_rate]
+            .into_iter()
+            .map(|field| self.read(field))
+            .find(|rate| rate.num > 0 && rate.den > 0)
+            .map(|Rational { num, den }| (num, den))
     }
 
     /// Duration in the stream's time base, when known.

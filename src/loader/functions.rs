@@ -41,6 +41,7 @@ ffi_functions! {
     always AvUtil [58..=63] fn av_get_pix_fmt(name: *const c_char) -> c_int;
     always AvUtil [58..=63] fn av_get_sample_fmt(name: *const c_char) -> c_int;
     always AvUtil [58..=63] fn av_frame_unref(frame: *mut c_void);
+    always AvUtil [58..=63] fn av_frame_ref(target: *mut c_void, source: *const c_void) -> c_int;
     always AvUtil [58..=63] fn av_frame_make_writable(frame: *mut c_void) -> c_int;
     /// The legacy channel-layout helper, gone with libavutil 59 (7.0).
     optional AvUtil [58..=60] fn av_get_default_channel_layout(channels: c_int) -> i64;

@@ -1,0 +1,373 @@
+//! Transcodes a media file the way `ffmpeg -i INPUT OUTPUT` does: H.264 (libx264, crf 23,
+//! preset medium) and AAC at 128 kb/s by default, with whatever the loaded FFmpeg has when it
+//! lacks those.
+//!
+//! ```text
+//! cargo run --release --example transcode -- [INPUT] [OUTPUT] [--vcodec NAME] [--acodec NAME]
+//!     [--size WxH] [--crf N] [--preset NAME] [--threads N] [--lib-dir DIR]
+//! ```
+//!
+//! With no INPUT it makes five seconds of synthetic 720p video with a tone and transcodes
+//! that. OUTPUT defaults to `transcoded.mp4`. The best video stream and every audio stream
+//! are kept; pictures are converted to what the encoder takes, audio resampled and cut to its
+//! frame size; every frame keeps its timestamp. The output is written under a temporary name
+//! and renamed at the end, so an error leaves nothing behind; Ctrl-C finishes the file with
+//! what was done (a second Ctrl-C abandons it).
+
+mod pipeline;
+mod plan;
+mod progress;
+mod synthetic;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use clap::Parser;
+use ffmpeg_runtime::codec::{Codec, Encoder, VideoSettings};
+use ffmpeg_runtime::format::{Input, MediaType, Output};
+use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame};
+
+use pipeline::{AudioLane, Counts, VideoLane};
+use plan::Request;
+use progress::Progress;
+
+#[derive(Parser)]
+#[command(about = "Transcode a media file to H.264 and AAC (or what the loaded FFmpeg has)")]
+struct Args {
+    /// The file to transcode (default: a synthetic clip made on the spot).
+    input: Option<PathBuf>,
+    /// Where to write; the extension names the container.
+    #[arg(default_value = "transcoded.mp4")]
+    output: PathBuf,
+    /// Video encoder (default: libx264, else libopenh264, else mpeg4).
+    #[arg(long)]
+    vcodec: Option<String>,
+    /// Audio encoder (default: aac, else libopus, else libmp3lame).
+    #[arg(long)]
+    acodec: Option<String>,
+    /// Output picture size, as WxH (default: the input's).
+    #[arg(long, value_parser = parse_size)]
+    size: Option<(u32, u32)>,
+    /// Constant rate factor, for encoders that have one (libx264's default is 23).
+    #[arg(long)]
+    crf: Option<String>,
+    /// Encoder preset, for encoders that have one (libx264's default is medium).
+    #[arg(long)]
+    preset: Option<String>,
+    /// Decoding and encoding threads (0: FFmpeg's choice).
+    #[arg(long, default_value_t = 0)]
+    threads: u32,
+    /// Load FFmpeg from this directory instead of searching.
+    #[arg(long)]
+    lib_dir: Option<PathBuf>,
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let (w, h) = text
+        .split_once('x')
+        .ok_or("expected WxH, such as 1280x720")?;
+    let number = |s: &str| s.parse::<u32>().ok().filter(|&n| n > 0);
+    number(w)
+        .zip(number(h))
+        .ok_or_else(|| format!("{text}: expected WxH, such as 1280x720"))
+}
+
+/// Set by the first Ctrl-C: the loop stops reading and finishes the file.
+static STOP: AtomicBool = AtomicBool::new(false);
+/// The file being written, removed if a second Ctrl-C abandons it.
+static PARTIAL: OnceLock<PathBuf> = OnceLock::new();
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    // FFmpeg's own messages go through `log`: RUST_LOG=ffmpeg=warning shows them.
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("off")).init();
+    let handler = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            if let Some(path) = PARTIAL.get() {
+                let _ = std::fs::remove_file(path);
+            }
+            std::process::exit(130);
+        }
+    });
+    if let Err(error) = handler {
+        eprintln!("transcode: Ctrl-C will not finish the file: {error}");
+    }
+    match run(&args) {
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::Interrupted(counts)) => {
+            eprintln!(
+                "transcode: interrupted; {} holds the first {:.2} s",
+                args.output.display(),
+                counts.position_us as f64 / 1e6
+            );
+            ExitCode::from(130)
+        }
+        Err(message) => {
+            eprintln!("transcode: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+enum Outcome {
+    Done,
+    Interrupted(Counts),
+}
+
+fn run(args: &Args) -> Result<Outcome, String> {
+    let ffmpeg = match &args.lib_dir {
+        // SAFETY: the user named this directory on the command line as holding FFmpeg.
+        Some(dir) => unsafe { Ffmpeg::load_from(dir) },
+        None => Ffmpeg::load(),
+    }
+    .map_err(|e| e.to_string())?;
+    let synthetic;
+    let input_path = match &args.input {
+        Some(path) => path.clone(),
+        None => {
+            let path = std::env::temp_dir().join(format!(
+                "ffmpeg-runtime-synthetic-{}.mkv",
+                std::process::id()
+            ));
+            synthetic = RemovedOnDrop(path.clone());
+            synthetic::make(&ffmpeg, &synthetic.0, 5)
+                .map_err(|e| format!("making the synthetic input: {e}"))?;
+            path
+        }
+    };
+    if same_file(&input_path, &args.output) {
+        return Err(format!(
+            "{} is both input and output",
+            args.output.display()
+        ));
+    }
+    let input =
+        Input::open(&ffmpeg, &input_path).map_err(|e| format!("{}: {e}", input_path.display()))?;
+    let partial = Partial::new(&args.output)?;
+    let output = Output::create(&ffmpeg, &partial.path)
+        .map_err(|e| format!("{}: {e}", args.output.display()))?;
+    let request = Request {
+        vcodec: args.vcodec.clone(),
+        acodec: args.acodec.clone(),
+        size: args.size,
+        crf: args.crf.clone(),
+        preset: args.preset.clone(),
+        threads: args.threads,
+    };
+    let counts = transcode(&ffmpeg, input, output, &request, &args.output)?;
+    partial.commit()?;
+    Ok(if STOP.load(Ordering::SeqCst) {
+        Outcome::Interrupted(counts)
+    } else {
+        Outcome::Done
+    })
+}
+
+/// Sets the lanes up, runs them, and finishes the output.
+fn transcode(
+    ffmpeg: &Ffmpeg,
+    mut input: Input,
+    mut output: Output,
+    request: &Request,
+    shown_as: &Path,
+) -> Result<Counts, String> {
+    let global_header = output.needs_global_header();
+    let start_us = input.start_time_us().unwrap_or(0);
+    let mut notices = Vec::new();
+    let mut video = None;
+    if let Some(stream) = input.best_stream(MediaType::Video) {
+        let codec = plan::video_encoder(ffmpeg, request, &mut notices)?;
+        let settings = plan::video_settings(&codec, &stream, request, global_header)?;
+        let (encoder, settings) = open_video(&codec, settings, &mut notices)?;
+        let scaled = Frame::video(
+            ffmpeg,
+            settings.width,
+            settings.height,
+            &settings.pixel_format,
+        )
+        .map_err(|e| e.to_string())?;
+        let index = output.add_stream(&encoder).map_err(|e| e.to_string())?;
+        video = Some(
+            VideoLane::new(&stream, encoder, scaled, index, start_us, request.threads)
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    let audio_streams: Vec<usize> = input
+        .streams()
+        .filter(|s| s.media_type() == MediaType::Audio)
+        .map(|s| s.index())
+        .collect();
+    let mut audio = Vec::new();
+    if !audio_streams.is_empty() {
+        let codec = plan::audio_encoder(ffmpeg, request, &mut notices)?;
+        for index in audio_streams {
+            let stream = input.stream(index).expect("listed above");
+            let settings = plan::audio_settings(&codec, &stream, global_header);
+            let encoder = Encoder::audio(ffmpeg, &codec, &settings)
+                .map_err(|e| format!("{}: {e}", codec.name()))?;
+            let target = AudioFormat {
+                sample_format: settings.sample_format.clone(),
+                sample_rate: settings.sample_rate,
+                channels: settings.channels,
+            };
+            let out_index = output.add_stream(&encoder).map_err(|e| e.to_string())?;
+            audio.push(
+                AudioLane::new(&stream, encoder, target, out_index, start_us)
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+    }
+    if video.is_none() && audio.is_empty() {
+        return Err("the input has no video or audio stream".into());
+    }
+    for notice in &notices {
+        eprintln!("transcode: {notice}");
+    }
+    output.write_header().map_err(|e| e.to_string())?;
+    let mut progress = Progress::new(input.duration_us());
+    let counts = pipeline::run(
+        &mut input,
+        &mut output,
+        &mut video,
+        &mut audio,
+        &STOP,
+        |c| progress.update(c),
+    )
+    .map_err(|e| e.to_string())?;
+    output.finish().map_err(|e| e.to_string())?;
+    progress.finish();
+    if progress.is_visible() {
+        let seconds = progress.elapsed().as_secs_f64().max(1e-6);
+        eprintln!(
+            "{}: {} frames, {:.2} s, {}, {:.0} fps average{}",
+            shown_as.display(),
+            counts.video_frames,
+            counts.position_us as f64 / 1e6,
+            size_of(&output_size(shown_as)),
+            counts.video_frames as f64 / seconds,
+            match counts.decode_errors {
+                0 => String::new(),
+                n => format!(", {n} decoding errors skipped"),
+            }
+        );
+    } else if counts.decode_errors > 0 {
+        eprintln!(
+            "transcode: {} decoding errors skipped",
+            counts.decode_errors
+        );
+    }
+    Ok(counts)
+}
+
+/// Opens the video encoder; should the pixel format chosen not open (an 8-bit-only libx264
+/// offered 10-bit), falls back to the encoder's first format.
+fn open_video(
+    codec: &Codec,
+    settings: VideoSettings,
+    notices: &mut Vec<String>,
+) -> Result<(Encoder, VideoSettings), String> {
+    let first_error = match Encoder::video(codec.ffmpeg(), codec, &settings) {
+        Ok(encoder) => return Ok((encoder, settings)),
+        Err(error @ (Error::OptionNotFound { .. } | Error::InvalidArgument(_))) => {
+            return Err(error.to_string());
+        }
+        Err(error) => error,
+    };
+    let fallback = match codec.pixel_formats() {
+        ffmpeg_runtime::codec::Supported::Only(formats) => formats.first().cloned(),
+        ffmpeg_runtime::codec::Supported::Any => None,
+    };
+    let Some(fallback) = fallback.filter(|f| *f != settings.pixel_format) else {
+        return Err(format!("{}: {first_error}", codec.name()));
+    };
+    notices.push(format!(
+        "{} did not open with {} ({first_error}); using {fallback}",
+        codec.name(),
+        settings.pixel_format
+    ));
+    let settings = VideoSettings {
+        pixel_format: fallback,
+        ..settings
+    };
+    let encoder = Encoder::video(codec.ffmpeg(), codec, &settings)
+        .map_err(|e| format!("{}: {e}", codec.name()))?;
+    Ok((encoder, settings))
+}
+
+fn output_size(path: &Path) -> u64 {
+    std::fs::metadata(partial_path(path).unwrap_or_default())
+        .or_else(|_| std::fs::metadata(path))
+        .map_or(0, |m| m.len())
+}
+
+fn size_of(bytes: &u64) -> String {
+    let bytes = *bytes as f64;
+    if bytes >= 1024.0 * 1024.0 {
+        format!("{:.1} MiB", bytes / 1024.0 / 1024.0)
+    } else {
+        format!("{:.0} KiB", bytes / 1024.0)
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+}
+
+/// `.NAME.partial.EXT` beside `output`: hidden, and with the extension that names the format.
+fn partial_path(output: &Path) -> Result<PathBuf, String> {
+    let extension = output.extension().and_then(|e| e.to_str()).ok_or_else(|| {
+        format!(
+            "{}: the name needs an extension that names the container (.mp4, .mkv)",
+            output.display()
+        )
+    })?;
+    let stem = output
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("output");
+    Ok(output.with_file_name(format!(".{stem}.partial.{extension}")))
+}
+
+/// The file being written: removed unless committed, so failures leave nothing behind.
+struct Partial {
+    path: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Partial {
+    fn new(target: &Path) -> Result<Partial, String> {
+        let path = partial_path(target)?;
+        let _ = PARTIAL.set(path.clone());
+        Ok(Partial {
+            path,
+            target: target.to_owned(),
+            committed: false,
+        })
+    }
+
+    fn commit(mut self) -> Result<(), String> {
+        std::fs::rename(&self.path, &self.target)
+            .map_err(|e| format!("{}: {e}", self.target.display()))?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+struct RemovedOnDrop(PathBuf);
+
+impl Drop for RemovedOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}

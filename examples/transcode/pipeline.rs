@@ -1,0 +1,353 @@
+//! The transcoding loop: packets in, decoded, converted where the encoder needs it, encoded
+//! and muxed, with timestamps kept.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder};
+use ffmpeg_runtime::format::{Input, Output, Stream};
+use ffmpeg_runtime::{
+    AudioFifo, AudioFormat, Error, Frame, Packet, PictureType, Resampler, ScaleQuality, Scaler,
+};
+
+/// What was done, for the progress line and the summary.
+#[derive(Debug, Default, Clone)]
+pub struct Counts {
+    pub video_frames: u64,
+    pub audio_samples: u64,
+    /// The furthest timestamp written, in microseconds from the start.
+    pub position_us: i64,
+    /// Packets or frames the decoders refused (counted and skipped, as the CLI does).
+    pub decode_errors: u64,
+}
+
+/// `value` from one time base to another, rounded to nearest.
+fn rescale(value: i64, (from_num, from_den): (i32, i32), (to_num, to_den): (i32, i32)) -> i64 {
+    let numerator = i128::from(value) * i128::from(from_num) * i128::from(to_den);
+    let denominator = i128::from(from_den) * i128::from(to_num);
+    (numerator + denominator / 2).div_euclid(denominator) as i64
+}
+
+fn decoder_for(stream: &Stream<'_>, threads: u32) -> Result<Decoder, Error> {
+    Decoder::new(
+        stream,
+        &DecoderOptions {
+            threads,
+            ..DecoderOptions::default()
+        },
+    )
+}
+
+/// Receives every packet `encoder` has ready and writes it.
+fn drain(
+    encoder: &mut Encoder,
+    output: &mut Output,
+    stream: usize,
+    packet: &mut Packet,
+) -> Result<(), Error> {
+    while encoder.receive(packet)? {
+        output.write_packet(packet, stream, encoder.time_base())?;
+    }
+    Ok(())
+}
+
+/// The best video stream: decoded, scaled to the encoder's size and format when it differs,
+/// encoded with each frame's own timestamp.
+pub struct VideoLane {
+    pub input_index: usize,
+    input_time_base: (i32, i32),
+    /// The container's start, in the input time base: subtracted so the output starts at 0.
+    offset: i64,
+    decoder: Decoder,
+    encoder: Encoder,
+    output_index: usize,
+    scaler: Scaler,
+    scaled: Frame,
+    last_pts: Option<i64>,
+    packet: Packet,
+}
+
+impl VideoLane {
+    pub fn new(
+        stream: &Stream<'_>,
+        encoder: Encoder,
+        scaled: Frame,
+        output_index: usize,
+        start_us: i64,
+        threads: u32,
+    ) -> Result<VideoLane, Error> {
+        let ffmpeg = stream.ffmpeg().clone();
+        Ok(VideoLane {
+            input_index: stream.index(),
+            input_time_base: stream.time_base(),
+            offset: rescale(start_us, (1, 1_000_000), stream.time_base()),
+            decoder: decoder_for(stream, threads)?,
+            encoder,
+            output_index,
+            scaler: Scaler::new(&ffmpeg, ScaleQuality::Bicubic),
+            scaled,
+            last_pts: None,
+            packet: Packet::new(&ffmpeg)?,
+        })
+    }
+
+    pub fn send(
+        &mut self,
+        packet: &Packet,
+        frame: &mut Frame,
+        output: &mut Output,
+        counts: &mut Counts,
+    ) -> Result<(), Error> {
+        match self.decoder.send(packet) {
+            Err(Error::InvalidData { .. }) => counts.decode_errors += 1,
+            other => other?,
+        }
+        self.receive(frame, output, counts)
+    }
+
+    fn receive(
+        &mut self,
+        frame: &mut Frame,
+        output: &mut Output,
+        counts: &mut Counts,
+    ) -> Result<(), Error> {
+        loop {
+            match self.decoder.receive(frame) {
+                Ok(true) => self.encode(frame, output, counts)?,
+                Ok(false) => return Ok(()),
+                Err(Error::InvalidData { .. }) => counts.decode_errors += 1,
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    fn encode(
+        &mut self,
+        frame: &mut Frame,
+        output: &mut Output,
+        counts: &mut Counts,
+    ) -> Result<(), Error> {
+        let source = frame.best_effort_timestamp().map(|t| t - self.offset);
+        let wanted = source.map(|t| rescale(t, self.input_time_base, self.encoder.time_base()));
+        // Encoders need rising timestamps: a missing or repeated one goes one tick on.
+        let pts = match (wanted, self.last_pts) {
+            (Some(pts), Some(last)) if pts <= last => last + 1,
+            (Some(pts), _) => pts,
+            (None, last) => last.map_or(0, |l| l + 1),
+        };
+        self.last_pts = Some(pts);
+        let converted = frame.width() != self.scaled.width()
+            || frame.height() != self.scaled.height()
+            || frame.format() != self.scaled.format();
+        let picture = if converted {
+            self.scaler.scale(frame, &mut self.scaled)?;
+            &mut self.scaled
+        } else {
+            frame
+        };
+        picture.set_pts(Some(pts));
+        // The source's I/P/B structure is the decoder's business, not the encoder's.
+        picture.set_picture_type(PictureType::None);
+        self.encoder.send(picture)?;
+        counts.video_frames += 1;
+        let us = rescale(pts, self.encoder.time_base(), (1, 1_000_000));
+        counts.position_us = counts.position_us.max(us);
+        drain(
+            &mut self.encoder,
+            output,
+            self.output_index,
+            &mut self.packet,
+        )
+    }
+
+    /// Drains the decoder, then the encoder.
+    pub fn finish(
+        &mut self,
+        frame: &mut Frame,
+        output: &mut Output,
+        counts: &mut Counts,
+    ) -> Result<(), Error> {
+        self.decoder.send_eof()?;
+        self.receive(frame, output, counts)?;
+        self.encoder.send_eof()?;
+        drain(
+            &mut self.encoder,
+            output,
+            self.output_index,
+            &mut self.packet,
+        )
+    }
+}
+
+/// One audio stream: decoded, resampled to what the encoder takes, cut into frames of the
+/// encoder's size, timed by sample count from the stream's first timestamp.
+pub struct AudioLane {
+    pub input_index: usize,
+    input_time_base: (i32, i32),
+    offset: i64,
+    decoder: Decoder,
+    encoder: Encoder,
+    output_index: usize,
+    resampler: Resampler,
+    resampled: Frame,
+    fifo: AudioFifo,
+    chunk: Frame,
+    frame_size: usize,
+    sample_rate: u32,
+    next_pts: Option<i64>,
+    packet: Packet,
+}
+
+impl AudioLane {
+    pub fn new(
+        stream: &Stream<'_>,
+        encoder: Encoder,
+        target: AudioFormat,
+        output_index: usize,
+        start_us: i64,
+    ) -> Result<AudioLane, Error> {
+        let ffmpeg = stream.ffmpeg().clone();
+        // Encoders without a fixed frame size take any; 1024 keeps frames small.
+        let frame_size = match encoder.frame_size() {
+            0 => 1024,
+            size => size,
+        };
+        Ok(AudioLane {
+            input_index: stream.index(),
+            input_time_base: stream.time_base(),
+            offset: rescale(start_us, (1, 1_000_000), stream.time_base()),
+            decoder: decoder_for(stream, 1)?,
+            encoder,
+            output_index,
+            fifo: AudioFifo::new(
+                &ffmpeg,
+                &target.sample_format,
+                target.sample_rate,
+                target.channels,
+            )?,
+            sample_rate: target.sample_rate,
+            resampler: Resampler::new(&ffmpeg, target)?,
+            resampled: Frame::new(&ffmpeg)?,
+            chunk: Frame::new(&ffmpeg)?,
+            frame_size,
+            next_pts: None,
+            packet: Packet::new(&ffmpeg)?,
+        })
+    }
+
+    pub fn send(
+        &mut self,
+        packet: &Packet,
+        frame: &mut Frame,
+        output: &mut Output,
+        counts: &mut Counts,
+    ) -> Result<(), Error> {
+        match self.decoder.send(packet) {
+            Err(Error::InvalidData { .. }) => counts.decode_errors += 1,
+            other => other?,
+        }
+        self.receive(frame, output, counts)
+    }
+
+    fn receive(
+        &mut self,
+        frame: &mut Frame,
+        output: &mut Output,
+        counts: &mut Counts,
+    ) -> Result<(), Error> {
+        loop {
+            match self.decoder.receive(frame) {
+                Ok(true) => {
+                    if self.next_pts.is_none() {
+                        let start = frame.best_effort_timestamp().map(|t| t - self.offset);
+                        let rate = (1, self.sample_rate as i32);
+                        self.next_pts =
+                            Some(start.map_or(0, |t| rescale(t, self.input_time_base, rate)));
+                    }
+                    self.resampler.convert(Some(frame), &mut self.resampled)?;
+                    self.fifo.push(&self.resampled)?;
+                    self.encode_ready(false, output, counts)?;
+                }
+                Ok(false) => return Ok(()),
+                Err(Error::InvalidData { .. }) => counts.decode_errors += 1,
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    /// Encodes every whole frame queued, and at the `end` the last, shorter one.
+    fn encode_ready(
+        &mut self,
+        end: bool,
+        output: &mut Output,
+        counts: &mut Counts,
+    ) -> Result<(), Error> {
+        while self.fifo.len() >= self.frame_size || (end && !self.fifo.is_empty()) {
+            self.fifo.pop(self.frame_size, &mut self.chunk)?;
+            let pts = self.next_pts.unwrap_or(0);
+            self.chunk.set_pts(Some(pts));
+            self.next_pts = Some(pts + self.chunk.samples() as i64);
+            counts.audio_samples += self.chunk.samples() as u64;
+            self.encoder.send(&self.chunk)?;
+            drain(
+                &mut self.encoder,
+                output,
+                self.output_index,
+                &mut self.packet,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Drains the decoder, the resampler's delay, the queue, then the encoder.
+    pub fn finish(
+        &mut self,
+        frame: &mut Frame,
+        output: &mut Output,
+        counts: &mut Counts,
+    ) -> Result<(), Error> {
+        self.decoder.send_eof()?;
+        self.receive(frame, output, counts)?;
+        self.resampler.convert(None, &mut self.resampled)?;
+        self.fifo.push(&self.resampled)?;
+        self.encode_ready(true, output, counts)?;
+        self.encoder.send_eof()?;
+        drain(
+            &mut self.encoder,
+            output,
+            self.output_index,
+            &mut self.packet,
+        )
+    }
+}
+
+/// Reads `input` to its end, or until `stop` is set, through the lanes; then flushes them
+/// so that the output holds every frame decoded so far.
+pub fn run(
+    input: &mut Input,
+    output: &mut Output,
+    video: &mut Option<VideoLane>,
+    audio: &mut [AudioLane],
+    stop: &AtomicBool,
+    mut progress: impl FnMut(&Counts),
+) -> Result<Counts, Error> {
+    let ffmpeg = input.ffmpeg().clone();
+    let (mut packet, mut frame) = (Packet::new(&ffmpeg)?, Frame::new(&ffmpeg)?);
+    let mut counts = Counts::default();
+    while !stop.load(Ordering::Relaxed) && input.read_packet(&mut packet)? {
+        let index = packet.stream_index();
+        if let Some(lane) = video.as_mut().filter(|lane| lane.input_index == index) {
+            lane.send(&packet, &mut frame, output, &mut counts)?;
+        } else if let Some(lane) = audio.iter_mut().find(|lane| lane.input_index == index) {
+            lane.send(&packet, &mut frame, output, &mut counts)?;
+        }
+        progress(&counts);
+    }
+    if let Some(lane) = video {
+        lane.finish(&mut frame, output, &mut counts)?;
+    }
+    for lane in audio {
+        lane.finish(&mut frame, output, &mut counts)?;
+    }
+    progress(&counts);
+    Ok(counts)
+}

@@ -1,0 +1,221 @@
+//! Which encoders and settings: the ffmpeg CLI's defaults, adapted to what the build has and
+//! to what each encoder takes.
+
+use ffmpeg_runtime::Ffmpeg;
+use ffmpeg_runtime::codec::{AudioSettings, Codec, Supported, VideoSettings};
+use ffmpeg_runtime::format::Stream;
+
+/// The CLI's preferences, best first: H.264 through libx264, else what the build has.
+const VIDEO_ENCODERS: [&str; 3] = ["libx264", "libopenh264", "mpeg4"];
+/// AAC at 128 kb/s, else Opus, else MP3.
+const AUDIO_ENCODERS: [&str; 3] = ["aac", "libopus", "libmp3lame"];
+const AUDIO_BIT_RATE: i64 = 128_000;
+/// MPEG-4 part 2 at the CLI's default 200 kb/s looks poor; a fixed quantiser of 3 does not.
+const MPEG4_QUALITY: u32 = 3;
+/// `FF_QP2LAMBDA`: a quantiser in the lambda units of `global_quality`.
+const QP2LAMBDA: u32 = 118;
+
+/// What the command line asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub vcodec: Option<String>,
+    pub acodec: Option<String>,
+    pub size: Option<(u32, u32)>,
+    pub crf: Option<String>,
+    pub preset: Option<String>,
+    pub threads: u32,
+}
+
+/// The encoder to use: the one asked for, or the first the build has among `preferred`,
+/// with a notice when that is not the first choice.
+pub fn choose_encoder(
+    ffmpeg: &Ffmpeg,
+    asked: Option<&str>,
+    preferred: &[&str],
+    notices: &mut Vec<String>,
+) -> Result<Codec, String> {
+    if let Some(name) = asked {
+        return Codec::encoder(ffmpeg, name)
+            .map_err(|_| format!("this FFmpeg ({}) has no encoder {name}", ffmpeg.release()));
+    }
+    let found = preferred
+        .iter()
+        .find_map(|name| Codec::encoder(ffmpeg, *name).ok());
+    let codec = found.ok_or_else(|| {
+        format!(
+            "this FFmpeg ({}) has none of the encoders {preferred:?}",
+            ffmpeg.release()
+        )
+    })?;
+    if codec.name() != preferred[0] {
+        notices.push(format!(
+            "{} is not in this FFmpeg ({}); encoding with {}",
+            preferred[0],
+            ffmpeg.release(),
+            codec.name()
+        ));
+    }
+    Ok(codec)
+}
+
+pub fn video_encoder(
+    ffmpeg: &Ffmpeg,
+    request: &Request,
+    notices: &mut Vec<String>,
+) -> Result<Codec, String> {
+    choose_encoder(ffmpeg, request.vcodec.as_deref(), &VIDEO_ENCODERS, notices)
+}
+
+pub fn audio_encoder(
+    ffmpeg: &Ffmpeg,
+    request: &Request,
+    notices: &mut Vec<String>,
+) -> Result<Codec, String> {
+    choose_encoder(ffmpeg, request.acodec.as_deref(), &AUDIO_ENCODERS, notices)
+}
+
+/// The encoder's settings for `stream`: its size (or the one asked for), the pixel format
+/// of the encoder's that loses least, and the stream's own time base so that every frame
+/// keeps its timestamp (variable frame rates included).
+pub fn video_settings(
+    codec: &Codec,
+    stream: &Stream<'_>,
+    request: &Request,
+    global_header: bool,
+) -> Result<VideoSettings, String> {
+    let source_format = stream.pixel_format().unwrap_or_else(|| "yuv420p".into());
+    let pixel_format = codec
+        .best_pixel_format(&source_format)
+        .map_err(|e| e.to_string())?;
+    let (mut width, mut height) = request.size.unwrap_or((stream.width(), stream.height()));
+    if width == 0 || height == 0 {
+        return Err(format!(
+            "video stream {} has no picture size",
+            stream.index()
+        ));
+    }
+    if is_subsampled(&pixel_format) {
+        // 4:2:0 and 4:2:2 encoders need even sizes; the Scaler drops the odd row or column.
+        (width, height) = ((width & !1).max(2), (height & !1).max(2));
+    }
+    let mut options = Vec::new();
+    if let Some(crf) = &request.crf {
+        options.push(("crf".to_owned(), crf.clone()));
+    }
+    if let Some(preset) = &request.preset {
+        options.push(("preset".to_owned(), preset.clone()));
+    }
+    let frame_rate = stream.frame_rate();
+    let mut bit_rate = None;
+    match codec.name().as_str() {
+        "mpeg4" if request.crf.is_none() => {
+            options.push(("flags".into(), "+qscale".into()));
+            options.push((
+                "global_quality".into(),
+                (MPEG4_QUALITY * QP2LAMBDA).to_string(),
+            ));
+        }
+        // No constant-quality mode: about 0.1 bit per pixel.
+        "libopenh264" => {
+            let (num, den) = frame_rate.unwrap_or((25, 1));
+            let pixels_per_second = u64::from(width * height) * num as u64 / den.max(1) as u64;
+            bit_rate = Some((pixels_per_second / 10) as i64);
+        }
+        _ => {}
+    }
+    if codec.is_experimental() {
+        options.push(("strict".into(), "experimental".into()));
+    }
+    Ok(VideoSettings {
+        width,
+        height,
+        pixel_format,
+        time_base: encoder_time_base(stream.time_base()),
+        frame_rate,
+        bit_rate,
+        threads: request.threads,
+        options,
+        global_header,
+        ..VideoSettings::default()
+    })
+}
+
+/// The input's time base, unless its denominator is beyond what some encoders take (MPEG-4
+/// part 2 stops at 65535; MPEG-TS counts in 1/90000): then milliseconds.
+fn encoder_time_base((num, den): (i32, i32)) -> (i32, i32) {
+    if den > 65_535 || num <= 0 || den <= 0 {
+        (1, 1000)
+    } else {
+        (num, den)
+    }
+}
+
+fn is_subsampled(pixel_format: &str) -> bool {
+    [
+        "420", "422", "411", "410", "440", "nv12", "nv21", "nv16", "nv20",
+    ]
+    .iter()
+    .any(|pattern| pixel_format.contains(pattern))
+}
+
+/// The encoder's settings for an audio stream: its format, rate and channel count where the
+/// encoder takes them, else the nearest it does.
+pub fn audio_settings(codec: &Codec, stream: &Stream<'_>, global_header: bool) -> AudioSettings {
+    let source_format = stream.sample_format().unwrap_or_else(|| "fltp".into());
+    let sample_format = match codec.sample_formats() {
+        Supported::Only(formats) if !formats.contains(&source_format) => {
+            formats.first().cloned().unwrap_or(source_format)
+        }
+        _ => source_format,
+    };
+    let rate = if stream.sample_rate() > 0 {
+        stream.sample_rate()
+    } else {
+        48_000
+    };
+    let channels = if stream.channels() > 0 {
+        stream.channels()
+    } else {
+        2
+    };
+    let mut options = Vec::new();
+    if codec.is_experimental() {
+        options.push(("strict".into(), "experimental".into()));
+    }
+    AudioSettings {
+        sample_rate: nearest(codec.sample_rates(), rate),
+        sample_format,
+        channels: fewer_or_nearest(codec.channel_counts(), channels),
+        bit_rate: Some(AUDIO_BIT_RATE),
+        options,
+        global_header,
+    }
+}
+
+/// `wanted` if supported, else the smallest supported value above it, else the largest.
+fn nearest(supported: Supported<u32>, wanted: u32) -> u32 {
+    match supported {
+        Supported::Only(values) if !values.is_empty() && !values.contains(&wanted) => values
+            .iter()
+            .copied()
+            .filter(|&v| v > wanted)
+            .min()
+            .or_else(|| values.iter().copied().max())
+            .unwrap_or(wanted),
+        _ => wanted,
+    }
+}
+
+/// `wanted` if supported, else the most channels below it (a downmix), else the fewest.
+fn fewer_or_nearest(supported: Supported<u32>, wanted: u32) -> u32 {
+    match supported {
+        Supported::Only(values) if !values.is_empty() && !values.contains(&wanted) => values
+            .iter()
+            .copied()
+            .filter(|&v| v < wanted)
+            .max()
+            .or_else(|| values.iter().copied().min())
+            .unwrap_or(wanted),
+        _ => wanted,
+    }
+}
