@@ -316,22 +316,28 @@ pub fn path(clip: &Clip) -> PathBuf {
     if !path.exists() && clip.name == "size_change.ts" {
         make_size_change(&path);
     }
+    generated(clip.name, clip.args)
+}
+
+/// The file `name` in the media cache, made on first use by the CLI with `args` between the
+/// inputs and the output (the muxer named by the extension).
+pub fn generated(name: &str, args: &[&str]) -> PathBuf {
+    let path = media_dir().join(name);
     if !path.exists() {
         let partial = media_dir().join(format!(
-            "{}.{}.partial.{}",
+            "{}.{}.partial.{name}",
             std::process::id(),
             rand_suffix(),
-            clip.name
         ));
-        let format = Path::new(clip.name).extension().unwrap().to_str().unwrap();
+        let format = Path::new(name).extension().unwrap().to_str().unwrap();
         let mut command = cli();
-        command.args(clip.args).args(["-f", muxer(format)]);
+        command.args(args).args(["-f", muxer(format)]);
         let status = command
             .arg("-y")
             .arg(&partial)
             .status()
             .expect("the ffmpeg CLI");
-        assert!(status.success(), "ffmpeg could not make {}", clip.name);
+        assert!(status.success(), "ffmpeg could not make {name}");
         std::fs::rename(&partial, &path).unwrap();
     }
     path

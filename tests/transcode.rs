@@ -1,0 +1,470 @@
+//! The transcode example on what real files bring, checked with the crate's own demuxer and
+//! decoder (and ffprobe where installed): every input frame present with its timestamp, the
+//! duration kept, every audio stream present with its length.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::media::{self, CLIPS};
+use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+use ffmpeg_runtime::format::{Input, MediaType};
+use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
+
+/// What decoding a file finds.
+#[derive(Debug, Default)]
+struct Facts {
+    /// Presentation time in seconds of every video frame, in output order.
+    video_times: Vec<f64>,
+    video_sizes: Vec<(u32, u32)>,
+    /// (seconds of samples, first timestamp in seconds, sample rate) per audio stream.
+    audio: Vec<(f64, Option<f64>, u32)>,
+}
+
+fn facts(ffmpeg: &Ffmpeg, path: &Path) -> Facts {
+    let mut input = Input::open(ffmpeg, path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let video = input.best_stream(MediaType::Video).map(|s| s.index());
+    // (stream index, time base, decoder, slot in `audio` or None for the video stream)
+    let mut lanes = Vec::new();
+    for stream in input.streams() {
+        let slot = match stream.media_type() {
+            MediaType::Audio => Some(lanes.iter().filter(|l: &&Lane| l.3.is_some()).count()),
+            _ if Some(stream.index()) == video => None,
+            _ => continue,
+        };
+        let decoder = Decoder::new(&stream, &DecoderOptions::default()).unwrap();
+        lanes.push((stream.index(), stream.time_base(), decoder, slot));
+    }
+    let mut facts = Facts {
+        audio: vec![(0.0, None, 0); lanes.iter().filter(|l| l.3.is_some()).count()],
+        ..Facts::default()
+    };
+    let (mut packet, mut frame) = (Packet::new(ffmpeg).unwrap(), Frame::new(ffmpeg).unwrap());
+    let take = |lane: &mut Lane, frame: &mut Frame, facts: &mut Facts| {
+        while lane.2.receive(frame).unwrap() {
+            let tb = lane.1;
+            let time = frame
+                .best_effort_timestamp()
+                .map(|t| t as f64 * f64::from(tb.0) / f64::from(tb.1));
+            match lane.3 {
+                None => {
+                    facts
+                        .video_times
+                        .push(time.expect("a timestamp on every frame"));
+                    facts.video_sizes.push((frame.width(), frame.height()));
+                }
+                Some(slot) => {
+                    let entry = &mut facts.audio[slot];
+                    entry.0 += frame.samples() as f64 / f64::from(frame.sample_rate());
+                    entry.1 = entry.1.or(time);
+                    entry.2 = frame.sample_rate();
+                }
+            }
+        }
+    };
+    while input.read_packet(&mut packet).unwrap() {
+        if let Some(lane) = lanes.iter_mut().find(|l| l.0 == packet.stream_index()) {
+            lane.2.send(&packet).unwrap();
+            take(lane, &mut frame, &mut facts);
+        }
+    }
+    for lane in &mut lanes {
+        lane.2.send_eof().unwrap();
+        take(lane, &mut frame, &mut facts);
+    }
+    facts
+}
+
+type Lane = (usize, (i32, i32), Decoder, Option<usize>);
+
+fn transcode(input: &Path, output: &Path, extra: &[&str]) -> Output {
+    let build = common::under_test();
+    let mut command = common::command(&common::example("transcode"));
+    command
+        .arg(input)
+        .arg(output)
+        .arg("--lib-dir")
+        .arg(&build.dir)
+        .args(extra);
+    command.output().expect("the transcode example runs")
+}
+
+fn partial_of(output: &Path) -> PathBuf {
+    let name = output.file_name().unwrap().to_str().unwrap();
+    let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
+    output.with_file_name(format!(".{stem}.partial.{extension}"))
+}
+
+/// Frame times relative to the first, sorted (output order of both files is presentation
+/// order; relative times compare files whose starts were moved to zero).
+fn relative(times: &[f64]) -> Vec<f64> {
+    let first = times.iter().copied().fold(f64::INFINITY, f64::min);
+    let mut relative: Vec<f64> = times.iter().map(|t| t - first).collect();
+    relative.sort_by(f64::total_cmp);
+    relative
+}
+
+/// Transcodes `source` to `output` and checks it against the source.
+fn check_transcode(ffmpeg: &Ffmpeg, source: &Path, output: &Path, extra: &[&str]) -> Facts {
+    let result = transcode(source, output, extra);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        result.status.success(),
+        "{} → {}: {stderr}",
+        source.display(),
+        output.display()
+    );
+    assert!(!partial_of(output).exists(), "the partial file is gone");
+    let (before, after) = (facts(ffmpeg, source), facts(ffmpeg, output));
+    let what = format!("{} → {}", source.display(), output.display());
+
+    assert_eq!(
+        after.video_times.len(),
+        before.video_times.len(),
+        "{what}: every frame, once"
+    );
+    let (relative_before, relative_after) =
+        (relative(&before.video_times), relative(&after.video_times));
+    for (b, a) in relative_before.iter().zip(&relative_after) {
+        assert!(
+            (a - b).abs() < 0.0015,
+            "{what}: a frame at {b:.4} s moved to {a:.4} s"
+        );
+    }
+    if let Some(&first) = after.video_times.iter().min_by(|a, b| a.total_cmp(b)) {
+        // Near zero, as the CLI starts it (not at the source's 10 s); Matroska may shift all
+        // streams by an audio encoder's priming (1024 samples at 8 kHz: 0.128 s).
+        assert!(first.abs() < 0.2, "{what}: the output starts at {first} s");
+        let size = after.video_sizes[0];
+        assert!(
+            after.video_sizes.iter().all(|s| *s == size),
+            "{what}: one size throughout"
+        );
+    }
+    assert_eq!(
+        after.audio.len(),
+        before.audio.len(),
+        "{what}: every audio stream"
+    );
+    for ((seconds_before, ..), (seconds_after, start, rate)) in
+        before.audio.iter().zip(&after.audio)
+    {
+        // Lossy encoders add priming and padding (Matroska keeps AAC's priming): up to two
+        // frames of 1152 samples.
+        let tolerance = 0.02 + 2304.0 / f64::from(*rate);
+        assert!(
+            (seconds_after - seconds_before).abs() < tolerance,
+            "{what}: {seconds_before:.3} s of audio became {seconds_after:.3} s"
+        );
+        assert!(
+            start.is_some_and(|s| s.abs() < 0.2),
+            "{what}: audio starts at {start:?}"
+        );
+    }
+    if let Some(frames) = ffprobe_frames(output) {
+        assert_eq!(
+            frames,
+            before.video_times.len(),
+            "{what}: ffprobe counts every frame"
+        );
+    }
+    after
+}
+
+/// The video frames ffprobe decodes, where ffprobe is installed.
+fn ffprobe_frames(path: &Path) -> Option<usize> {
+    let output = std::process::Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0", "-count_frames"])
+        .args(["-show_entries", "stream=nb_read_frames", "-of", "csv=p=0"])
+        .arg(path)
+        .env_remove("LD_LIBRARY_PATH")
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.trim().parse().ok()
+}
+
+const SRC: &str = "testsrc2=size=176x144:rate=25:duration=1";
+
+/// Sources made for these tests: alpha with 5.1 sound at 44.1 kHz; RGB with 8-bit mono
+/// 8 kHz sound; MPEG-TS starting at 10 s with two audio streams.
+fn own_sources() -> Vec<PathBuf> {
+    let alpha_src = format!("{SRC},format=yuva420p");
+    vec![
+        media::generated(
+            "tc_alpha_51.mkv",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                &alpha_src,
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=300:duration=1:sample_rate=44100",
+                "-c:v",
+                "ffv1",
+                "-c:a",
+                "pcm_s16le",
+                "-ac",
+                "6",
+            ],
+        ),
+        media::generated(
+            "tc_rgb_u8.mkv",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                SRC,
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=500:duration=1:sample_rate=8000",
+                "-pix_fmt",
+                "bgr0",
+                "-c:v",
+                "ffv1",
+                "-c:a",
+                "pcm_u8",
+                "-ac",
+                "1",
+            ],
+        ),
+        media::generated(
+            "tc_offset_two_audio.ts",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                SRC,
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=440:duration=1",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=880:duration=1",
+                "-map",
+                "0:v",
+                "-map",
+                "1:a",
+                "-map",
+                "2:a",
+                "-c:v",
+                "mpeg2video",
+                "-c:a",
+                "mp2",
+                "-output_ts_offset",
+                "10",
+            ],
+        ),
+    ]
+}
+
+/// Clips of the decode corpus that bring what the example must cope with: 10-bit, 4:2:2
+/// 10-bit, a palette, interlacing, a variable frame rate, a size change, two video streams.
+const CORPUS: [&str; 8] = [
+    "h264_10bit.mkv",
+    "hevc_10bit.mkv",
+    "prores.mov",
+    "gif.gif",
+    "h264_interlaced.ts",
+    "vfr.mkv",
+    "size_change.ts",
+    "two_video.mkv",
+];
+
+#[test]
+fn real_world_inputs_transcode_to_mp4_and_mkv_with_every_frame_and_sample() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("transcode");
+    let mut sources = own_sources();
+    sources.extend(
+        CORPUS
+            .iter()
+            .map(|name| media::path(CLIPS.iter().find(|c| c.name == *name).unwrap())),
+    );
+    for source in &sources {
+        let stem = source.file_stem().unwrap().to_str().unwrap();
+        for container in ["mp4", "mkv"] {
+            check_transcode(
+                &ffmpeg,
+                source,
+                &dir.join(format!("{stem}.{container}")),
+                &[],
+            );
+        }
+    }
+}
+
+#[test]
+fn size_and_encoders_can_be_chosen() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("transcode-choices");
+    let source = &own_sources()[0];
+    let after = check_transcode(
+        &ffmpeg,
+        source,
+        &dir.join("small.mkv"),
+        &["--size", "96x64", "--vcodec", "mpeg4"],
+    );
+    assert_eq!(after.video_sizes[0], (96, 64));
+    let input = Input::open(&ffmpeg, dir.join("small.mkv")).unwrap();
+    assert_eq!(
+        input.best_stream(MediaType::Video).unwrap().codec_name(),
+        "mpeg4"
+    );
+    // MP3 takes two channels at most: the 5.1 source is downmixed.
+    if ffmpeg.has_encoder("libmp3lame") {
+        check_transcode(
+            &ffmpeg,
+            source,
+            &dir.join("mp3.mkv"),
+            &["--acodec", "libmp3lame"],
+        );
+        let input = Input::open(&ffmpeg, dir.join("mp3.mkv")).unwrap();
+        let audio = input.best_stream(MediaType::Audio).unwrap();
+        assert_eq!((audio.codec_name().as_str(), audio.channels()), ("mp3", 2));
+    }
+    if ffmpeg.has_encoder("libx264") {
+        check_transcode(
+            &ffmpeg,
+            source,
+            &dir.join("x264.mp4"),
+            &["--crf", "30", "--preset", "ultrafast"],
+        );
+    }
+}
+
+#[test]
+fn with_no_input_it_transcodes_its_own_synthetic_clip() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("transcode-synthetic");
+    let output = dir.join("transcoded.mp4");
+    let build = common::under_test();
+    let result = common::command(&common::example("transcode"))
+        .arg("--lib-dir")
+        .arg(&build.dir)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let after = facts(&ffmpeg, &output);
+    assert_eq!(after.video_times.len(), 125, "five seconds at 25 fps");
+    assert_eq!(after.video_sizes[0], (1280, 720));
+    assert_eq!(after.audio.len(), 1);
+    assert!((after.audio[0].0 - 5.0).abs() < 0.05, "{:?}", after.audio);
+    let input = Input::open(&ffmpeg, &output).unwrap();
+    let expected = if ffmpeg.has_encoder("libx264") {
+        "h264"
+    } else {
+        "mpeg4"
+    };
+    assert_eq!(
+        input.best_stream(MediaType::Video).unwrap().codec_name(),
+        expected
+    );
+}
+
+/// One line on stderr, a failure status, and no output or partial file.
+fn assert_refused(result: &Output, output: &Path, expected: &str) {
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(!result.status.success(), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(expected), "{stderr}");
+    assert!(
+        !output.exists() && !partial_of(output).exists(),
+        "nothing left behind"
+    );
+}
+
+#[test]
+fn bad_input_and_missing_codecs_are_one_line_and_leave_nothing() {
+    let dir = common::scratch_dir("transcode-refusals");
+    let text = dir.join("notes.txt");
+    std::fs::write(&text, "not a media file\n").unwrap();
+    let output = dir.join("out.mp4");
+    assert_refused(&transcode(&text, &output, &[]), &output, "notes.txt");
+    assert_refused(
+        &transcode(&dir.join("missing.mkv"), &output, &[]),
+        &output,
+        "missing.mkv",
+    );
+
+    let source = media::path(CLIPS.iter().find(|c| c.name == "vfr.mkv").unwrap());
+    let result = transcode(&source, &output, &["--vcodec", "no_such_encoder"]);
+    assert_refused(&result, &output, "no encoder no_such_encoder");
+    let result = transcode(&source, &output, &["--vcodec", "mpeg4", "--crf", "20"]);
+    assert_refused(&result, &output, "mpeg4 has no option crf");
+    let result = transcode(&source, &dir.join("no_extension"), &[]);
+    assert_refused(&result, &dir.join("no_extension"), "extension");
+    // A truncated file: what can be read is transcoded, or it is refused; never a crash.
+    let bytes = std::fs::read(&source).unwrap();
+    let truncated = dir.join("truncated.mkv");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
+    let result = transcode(&truncated, &output, &[]);
+    assert!(result.status.code().is_some(), "exited, not killed");
+    if !result.status.success() {
+        assert_refused(&result, &output, "");
+    }
+}
+
+#[test]
+fn ctrl_c_finishes_a_playable_file() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("transcode-interrupt");
+    let long = media::generated(
+        "tc_long_720p.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=1280x720:rate=25:duration=60",
+            "-c:v",
+            "mpeg4",
+            "-q:v",
+            "5",
+        ],
+    );
+    let output = dir.join("interrupted.mkv");
+    let build = common::under_test();
+    let child = common::command(&common::example("transcode"))
+        .arg(&long)
+        .arg(&output)
+        .arg("--lib-dir")
+        .arg(&build.dir)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the header is written, let it encode a little, then interrupt.
+    let partial = partial_of(&output);
+    let started = std::time::Instant::now();
+    while std::fs::metadata(&partial).map_or(0, |m| m.len()) == 0 {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the transcode never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    // SAFETY: signals a child process of ours that has not been waited for.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let result = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(!partial.exists());
+    let after = facts(&ffmpeg, &output);
+    let frames = after.video_times.len();
+    assert!(
+        frames > 0 && frames < 1500,
+        "{frames} frames: some, not all"
+    );
+}
