@@ -27,9 +27,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::Parser;
 use ffmpeg_runtime::codec::{Codec, Encoder, VideoSettings};
 use ffmpeg_runtime::format::{Input, MediaType, Output};
-use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame};
+use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library};
 
-use pipeline::{AudioLane, Counts, VideoLane};
+use pipeline::{AudioLane, Counts, Timing, VideoLane};
 use plan::Request;
 use progress::Progress;
 
@@ -123,6 +123,7 @@ fn run(args: &Args) -> Result<Outcome, String> {
         None => Ffmpeg::load(),
     }
     .map_err(|e| e.to_string())?;
+    ffmpeg.set_log_level(log::max_level());
     let synthetic;
     let input_path = match &args.input {
         Some(path) => path.clone(),
@@ -174,32 +175,21 @@ fn transcode(
     shown_as: &Path,
 ) -> Result<Counts, String> {
     let global_header = output.needs_global_header();
-    let start_us = input.start_time_us().unwrap_or(0);
     let mut notices = Vec::new();
-    let mut video = None;
+    let mut video_encoder = None;
     if let Some(stream) = input.best_stream(MediaType::Video) {
         let codec = plan::video_encoder(ffmpeg, request, &mut notices)?;
         let settings = plan::video_settings(&codec, &stream, request, global_header)?;
         let (encoder, settings) = open_video(&codec, settings, &mut notices)?;
-        let scaled = Frame::video(
-            ffmpeg,
-            settings.width,
-            settings.height,
-            &settings.pixel_format,
-        )
-        .map_err(|e| e.to_string())?;
         let index = output.add_stream(&encoder).map_err(|e| e.to_string())?;
-        video = Some(
-            VideoLane::new(&stream, encoder, scaled, index, start_us, request.threads)
-                .map_err(|e| e.to_string())?,
-        );
+        video_encoder = Some((stream.index(), encoder, settings, index));
     }
     let audio_streams: Vec<usize> = input
         .streams()
         .filter(|s| s.media_type() == MediaType::Audio)
         .map(|s| s.index())
         .collect();
-    let mut audio = Vec::new();
+    let mut audio_encoders = Vec::new();
     if !audio_streams.is_empty() {
         let codec = plan::audio_encoder(ffmpeg, request, &mut notices)?;
         for index in audio_streams {
@@ -213,11 +203,35 @@ fn transcode(
                 channels: settings.channels,
             };
             let out_index = output.add_stream(&encoder).map_err(|e| e.to_string())?;
-            audio.push(
-                AudioLane::new(&stream, encoder, target, out_index, start_us)
-                    .map_err(|e| e.to_string())?,
-            );
+            audio_encoders.push((index, encoder, target, out_index));
         }
+    }
+    let timing = Timing {
+        start_us: input.start_time_us().unwrap_or(0),
+        lead_us: lead_us(
+            ffmpeg,
+            &output,
+            audio_encoders.iter().map(|(_, e, t, _)| (e, t)),
+        ),
+    };
+    let mut video = None;
+    if let Some((index, encoder, settings, out_index)) = video_encoder {
+        let stream = input.stream(index).expect("chosen above");
+        let scaled = Frame::video(
+            ffmpeg,
+            settings.width,
+            settings.height,
+            &settings.pixel_format,
+        )
+        .map_err(|e| e.to_string())?;
+        let lane = VideoLane::new(&stream, encoder, scaled, out_index, timing, request.threads);
+        video = Some(lane.map_err(|e| e.to_string())?);
+    }
+    let mut audio = Vec::new();
+    for (index, encoder, target, out_index) in audio_encoders {
+        let stream = input.stream(index).expect("listed above");
+        let lane = AudioLane::new(&stream, encoder, target, out_index, timing);
+        audio.push(lane.map_err(|e| e.to_string())?);
     }
     if video.is_none() && audio.is_empty() {
         return Err("the input has no video or audio stream".into());
@@ -294,6 +308,27 @@ fn open_video(
     let encoder = Encoder::video(codec.ffmpeg(), codec, &settings)
         .map_err(|e| format!("{}: {e}", codec.name()))?;
     Ok((encoder, settings))
+}
+
+/// The delay that keeps libavformat 4.x from meeting negative timestamps (see
+/// [`Timing::lead_us`]): the longest audio priming, for containers that cannot store negative
+/// timestamps; MP4 and MOV can (in an edit list), and newer libavformat shifts correctly.
+fn lead_us<'a>(
+    ffmpeg: &Ffmpeg,
+    output: &Output,
+    audio: impl Iterator<Item = (&'a Encoder, &'a AudioFormat)>,
+) -> i64 {
+    let edit_lists = ["mp4", "mov", "ipod", "3gp", "3g2", "psp", "ismv", "f4v"];
+    let shifts_badly = ffmpeg.library(Library::AvFormat).version().major == 58;
+    if !shifts_badly || edit_lists.contains(&output.format_name().as_str()) {
+        return 0;
+    }
+    audio
+        .map(|(encoder, format)| {
+            encoder.initial_padding() as i64 * 1_000_000 / i64::from(format.sample_rate.max(1))
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 fn output_size(path: &Path) -> u64 {

@@ -20,6 +20,21 @@ pub struct Counts {
     pub decode_errors: u64,
 }
 
+const MICROSECONDS: (i32, i32) = (1, 1_000_000);
+
+/// Where output timestamps start.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timing {
+    /// The input's start, subtracted from every stream (as the CLI does) so the output
+    /// starts at zero.
+    pub start_us: i64,
+    /// A delay added to every stream. libavformat 4.x shifts negative timestamps (an audio
+    /// encoder's priming) only from the packet where it first meets one, moving some frames
+    /// of the other streams and not others; starting every stream late by the longest
+    /// priming means it never meets one.
+    pub lead_us: i64,
+}
+
 /// `value` from one time base to another, rounded to nearest.
 fn rescale(value: i64, (from_num, from_den): (i32, i32), (to_num, to_den): (i32, i32)) -> i64 {
     let numerator = i128::from(value) * i128::from(from_num) * i128::from(to_den);
@@ -57,6 +72,8 @@ pub struct VideoLane {
     input_time_base: (i32, i32),
     /// The container's start, in the input time base: subtracted so the output starts at 0.
     offset: i64,
+    /// Added to every timestamp, in the encoder's time base (see [`Timing`]).
+    lead: i64,
     decoder: Decoder,
     encoder: Encoder,
     output_index: usize,
@@ -72,14 +89,15 @@ impl VideoLane {
         encoder: Encoder,
         scaled: Frame,
         output_index: usize,
-        start_us: i64,
+        timing: Timing,
         threads: u32,
     ) -> Result<VideoLane, Error> {
         let ffmpeg = stream.ffmpeg().clone();
         Ok(VideoLane {
             input_index: stream.index(),
             input_time_base: stream.time_base(),
-            offset: rescale(start_us, (1, 1_000_000), stream.time_base()),
+            offset: rescale(timing.start_us, MICROSECONDS, stream.time_base()),
+            lead: rescale(timing.lead_us, MICROSECONDS, encoder.time_base()),
             decoder: decoder_for(stream, threads)?,
             encoder,
             output_index,
@@ -127,7 +145,8 @@ impl VideoLane {
         counts: &mut Counts,
     ) -> Result<(), Error> {
         let source = frame.best_effort_timestamp().map(|t| t - self.offset);
-        let wanted = source.map(|t| rescale(t, self.input_time_base, self.encoder.time_base()));
+        let wanted =
+            source.map(|t| rescale(t, self.input_time_base, self.encoder.time_base()) + self.lead);
         // Encoders need rising timestamps: a missing or repeated one goes one tick on.
         let pts = match (wanted, self.last_pts) {
             (Some(pts), Some(last)) if pts <= last => last + 1,
@@ -149,7 +168,7 @@ impl VideoLane {
         picture.set_picture_type(PictureType::None);
         self.encoder.send(picture)?;
         counts.video_frames += 1;
-        let us = rescale(pts, self.encoder.time_base(), (1, 1_000_000));
+        let us = rescale(pts - self.lead, self.encoder.time_base(), MICROSECONDS);
         counts.position_us = counts.position_us.max(us);
         drain(
             &mut self.encoder,
@@ -184,6 +203,8 @@ pub struct AudioLane {
     pub input_index: usize,
     input_time_base: (i32, i32),
     offset: i64,
+    /// In samples.
+    lead: i64,
     decoder: Decoder,
     encoder: Encoder,
     output_index: usize,
@@ -203,7 +224,7 @@ impl AudioLane {
         encoder: Encoder,
         target: AudioFormat,
         output_index: usize,
-        start_us: i64,
+        timing: Timing,
     ) -> Result<AudioLane, Error> {
         let ffmpeg = stream.ffmpeg().clone();
         // Encoders without a fixed frame size take any; 1024 keeps frames small.
@@ -214,7 +235,8 @@ impl AudioLane {
         Ok(AudioLane {
             input_index: stream.index(),
             input_time_base: stream.time_base(),
-            offset: rescale(start_us, (1, 1_000_000), stream.time_base()),
+            offset: rescale(timing.start_us, MICROSECONDS, stream.time_base()),
+            lead: rescale(timing.lead_us, MICROSECONDS, (1, target.sample_rate as i32)),
             decoder: decoder_for(stream, 1)?,
             encoder,
             output_index,
@@ -260,8 +282,8 @@ impl AudioLane {
                     if self.next_pts.is_none() {
                         let start = frame.best_effort_timestamp().map(|t| t - self.offset);
                         let rate = (1, self.sample_rate as i32);
-                        self.next_pts =
-                            Some(start.map_or(0, |t| rescale(t, self.input_time_base, rate)));
+                        let first = start.map_or(0, |t| rescale(t, self.input_time_base, rate));
+                        self.next_pts = Some(first + self.lead);
                     }
                     self.resampler.convert(Some(frame), &mut self.resampled)?;
                     self.fifo.push(&self.resampled)?;

@@ -104,6 +104,7 @@ pub(crate) struct CodecContextLayout {
     pub channel_layout: Option<Field<u64>>,
     /// Since libavcodec 59.24 (5.1).
     pub ch_layout: Option<Field<ChannelLayout>>,
+    pub initial_padding: Field<c_int>,
 }
 
 #[derive(Debug, Clone)]
@@ -377,6 +378,7 @@ macro_rules! common {
                 sample_rate: field!($m::AVCodecContext.sample_rate),
                 sample_fmt: field!($m::AVCodecContext.sample_fmt),
                 frame_size: field!($m::AVCodecContext.frame_size),
+                initial_padding: field!($m::AVCodecContext.initial_padding),
                 thread_count: field!($m::AVCodecContext.thread_count),
                 thread_type: field!($m::AVCodecContext.thread_type),
                 skip_frame: field!($m::AVCodecContext.skip_frame),

@@ -231,6 +231,20 @@ impl Encoder {
         }
     }
 
+    /// Samples of priming an audio encoder puts before the first (AAC: 1024): its first
+    /// packet's timestamp is that much before the first frame's.
+    pub fn initial_padding(&self) -> usize {
+        // SAFETY: a field at its proven offset.
+        unsafe {
+            self.ffmpeg
+                .layout()
+                .codec_context
+                .initial_padding
+                .read(self.as_ptr())
+                .max(0) as usize
+        }
+    }
+
     /// Sends one frame.
     ///
     /// # Errors

@@ -167,6 +167,17 @@ impl Output {
         check(&self.ffmpeg, operation, status)
     }
 
+    /// The container format's short name (`mp4`, `matroska`).
+    pub fn format_name(&self) -> String {
+        let layout = self.ffmpeg.layout();
+        // SAFETY: an output context always has its static output format, whose name is a
+        // static string.
+        unsafe {
+            let format = layout.format_context.oformat.read(self.as_ptr());
+            crate::loader::c_text(layout.output_format.format.name.read(format))
+        }
+    }
+
     fn format_flags(&self) -> c_int {
         let layout = self.ffmpeg.layout();
         // SAFETY: an output context always has its static output format.
