@@ -6,6 +6,7 @@ use std::ptr::NonNull;
 use crate::abi::Field;
 use crate::abi::constants::NOPTS_VALUE;
 use crate::abi::constants::PICTURE_TYPES;
+use crate::color::Color;
 use crate::ffmpeg::Ffmpeg;
 use crate::media_error::{Result, check};
 use crate::packet::out_of_memory;
@@ -51,19 +52,6 @@ pub struct Plane<'a> {
     pub data: &'a [u8],
     /// Bytes from one row to the next.
     pub stride: usize,
-}
-
-/// A picture's colour description, by FFmpeg's names.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Color {
-    /// `tv` (limited) or `pc` (full).
-    pub range: Option<String>,
-    /// The YUV matrix (`bt709`, `bt470bg`, `smpte170m`, …).
-    pub matrix: Option<String>,
-    /// The primaries (`bt709`, `bt2020`, …).
-    pub primaries: Option<String>,
-    /// The transfer characteristic (`bt709`, `smpte2084`, …).
-    pub transfer: Option<String>,
 }
 
 /// One plane of a picture, writable.
@@ -330,19 +318,9 @@ impl Frame {
     /// The picture's colour description, by FFmpeg's names (`tv`/`pc` range, `bt709` matrix,
     /// primaries and transfer); `None` where unspecified.
     pub fn color(&self) -> Color {
-        let (layout, f) = (&self.ffmpeg.layout().frame, self.ffmpeg.functions());
-        // FFmpeg names every unspecified value "unknown" (and unknown ones NULL).
-        let name = |value: u32, lookup: unsafe extern "C" fn(std::ffi::c_uint) -> *const std::ffi::c_char| {
-            // SAFETY: a lookup in FFmpeg's static table; NULL for unknown values.
-            let name = unsafe { crate::loader::c_text(lookup(value)) };
-            Some(name).filter(|n| !n.is_empty() && n != "unknown")
-        };
-        Color {
-            range: name(self.read(layout.color_range), f.av_color_range_name),
-            matrix: name(self.read(layout.colorspace), f.av_color_space_name),
-            primaries: name(self.read(layout.color_primaries), f.av_color_primaries_name),
-            transfer: name(self.read(layout.color_trc), f.av_color_transfer_name),
-        }
+        let fields = self.ffmpeg.layout().frame.color_fields();
+        // SAFETY: a live frame of the layout's family.
+        unsafe { crate::color::read(&self.ffmpeg, self.as_ptr(), fields) }
     }
 
     /// Whether it is a keyframe.

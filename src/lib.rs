@@ -272,6 +272,7 @@
 mod abi;
 mod audio_fifo;
 pub mod codec;
+mod color;
 mod cpu;
 mod dictionary;
 mod error;
@@ -286,10 +287,11 @@ mod resample;
 mod scale;
 
 pub use audio_fifo::AudioFifo;
+pub use color::Color;
 pub use cpu::CpuFlags;
 pub use error::{Attempt, LoadError, Refusal, VersionedFile};
 pub use ffmpeg::{Ffmpeg, LibraryInfo, global};
-pub use frame::{Color, Frame, PictureType, Plane, PlaneMut};
+pub use frame::{Frame, PictureType, Plane, PlaneMut};
 pub use loader::discovery::{APP_DIR_NAME, Candidate, Discovery, ENV_VAR, Location, Source};
 pub use loader::symbols::SymbolBinding;
 pub use loader::version::{Family, Library, SUPPORTED_AVCODEC_MAJORS};

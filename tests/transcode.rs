@@ -340,6 +340,63 @@ fn size_and_encoders_can_be_chosen() {
 }
 
 #[test]
+fn colour_description_and_pixel_shape_are_kept() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("transcode-colour");
+    let source = media::generated(
+        "tc_hdr_anamorphic.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            SRC,
+            "-vf",
+            "setsar=4/3",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p10le",
+            "-color_primaries",
+            "bt2020",
+            "-color_trc",
+            "smpte2084",
+            "-colorspace",
+            "bt2020nc",
+            "-color_range",
+            "tv",
+        ],
+    );
+    let stream_facts = |path: &Path| {
+        let input = Input::open(&ffmpeg, path).unwrap();
+        let video = input.best_stream(MediaType::Video).unwrap();
+        (video.color(), video.sample_aspect_ratio())
+    };
+    let (color, shape) = stream_facts(&source);
+    assert_eq!(color.primaries.as_deref(), Some("bt2020"));
+    assert_eq!(color.transfer.as_deref(), Some("smpte2084"));
+    assert_eq!(shape, Some((4, 3)));
+    for container in ["mp4", "mkv"] {
+        let output = dir.join(format!("hdr.{container}"));
+        check_transcode(&ffmpeg, &source, &output, &[]);
+        let (after, after_shape) = stream_facts(&output);
+        assert_eq!(
+            (after.primaries, after.transfer, after.matrix),
+            (
+                color.primaries.clone(),
+                color.transfer.clone(),
+                color.matrix.clone()
+            ),
+            "{container}"
+        );
+        assert_eq!(after_shape, Some((4, 3)), "{container}");
+    }
+    // Half the width: each pixel twice as wide, the picture's shape kept.
+    let narrow = dir.join("narrow.mkv");
+    check_transcode(&ffmpeg, &source, &narrow, &["--size", "88x144"]);
+    assert_eq!(stream_facts(&narrow).1, Some((8, 3)));
+}
+
+#[test]
 fn with_no_input_it_transcodes_its_own_synthetic_clip() {
     let ffmpeg = common::under_test().load();
     let dir = common::scratch_dir("transcode-synthetic");

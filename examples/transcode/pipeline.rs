@@ -74,6 +74,8 @@ pub struct VideoLane {
     offset: i64,
     /// Added to every timestamp, in the encoder's time base (see [`Timing`]).
     lead: i64,
+    /// One frame at the stream's rate, in the encoder's time base (0 when unknown).
+    frame_ticks: i64,
     decoder: Decoder,
     encoder: Encoder,
     output_index: usize,
@@ -98,6 +100,9 @@ impl VideoLane {
             input_time_base: stream.time_base(),
             offset: rescale(timing.start_us, MICROSECONDS, stream.time_base()),
             lead: rescale(timing.lead_us, MICROSECONDS, encoder.time_base()),
+            frame_ticks: stream
+                .frame_rate()
+                .map_or(0, |(num, den)| rescale(1, (den, num), encoder.time_base())),
             decoder: decoder_for(stream, threads)?,
             encoder,
             output_index,
@@ -157,6 +162,10 @@ impl VideoLane {
         let converted = frame.width() != self.scaled.width()
             || frame.height() != self.scaled.height()
             || frame.format() != self.scaled.format();
+        // Where this frame ends, for the position shown: its duration, else one frame.
+        let duration = frame.duration().map_or(self.frame_ticks, |d| {
+            rescale(d, self.input_time_base, self.encoder.time_base())
+        });
         let picture = if converted {
             self.scaler.scale(frame, &mut self.scaled)?;
             &mut self.scaled
@@ -168,7 +177,8 @@ impl VideoLane {
         picture.set_picture_type(PictureType::None);
         self.encoder.send(picture)?;
         counts.video_frames += 1;
-        let us = rescale(pts - self.lead, self.encoder.time_base(), MICROSECONDS);
+        let end = pts - self.lead + duration;
+        let us = rescale(end, self.encoder.time_base(), MICROSECONDS);
         counts.position_us = counts.position_us.max(us);
         drain(
             &mut self.encoder,
@@ -309,6 +319,9 @@ impl AudioLane {
             self.chunk.set_pts(Some(pts));
             self.next_pts = Some(pts + self.chunk.samples() as i64);
             counts.audio_samples += self.chunk.samples() as u64;
+            let end = pts + self.chunk.samples() as i64 - self.lead;
+            let us = rescale(end, (1, self.sample_rate as i32), MICROSECONDS);
+            counts.position_us = counts.position_us.max(us);
             self.encoder.send(&self.chunk)?;
             drain(
                 &mut self.encoder,

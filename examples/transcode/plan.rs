@@ -126,10 +126,27 @@ pub fn video_settings(
     if codec.is_experimental() {
         options.push(("strict".into(), "experimental".into()));
     }
+    // Colours are signalled as the source's; the range only where no conversion changes it.
+    let mut color = stream.color();
+    if pixel_format != source_format {
+        color.range = None;
+    }
+    // As FFmpeg's scale filter does: a picture scaled to another shape keeps its display
+    // aspect through its pixels' shape, when the source says what that is.
+    let sample_aspect_ratio = stream.sample_aspect_ratio().map(|(num, den)| {
+        let (num, den) = (
+            i64::from(num) * i64::from(height) * i64::from(stream.width()),
+            i64::from(den) * i64::from(width) * i64::from(stream.height()),
+        );
+        let divisor = gcd(num, den).max(1);
+        ((num / divisor) as i32, (den / divisor) as i32)
+    });
     Ok(VideoSettings {
         width,
         height,
         pixel_format,
+        color,
+        sample_aspect_ratio,
         time_base: encoder_time_base(stream.time_base()),
         frame_rate,
         bit_rate,
@@ -148,6 +165,10 @@ fn encoder_time_base((num, den): (i32, i32)) -> (i32, i32) {
     } else {
         (num, den)
     }
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    if b == 0 { a.abs() } else { gcd(b, a % b) }
 }
 
 fn is_subsampled(pixel_format: &str) -> bool {

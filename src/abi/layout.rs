@@ -105,6 +105,7 @@ pub(crate) struct CodecContextLayout {
     /// Since libavcodec 59.24 (5.1).
     pub ch_layout: Option<Field<ChannelLayout>>,
     pub initial_padding: Field<c_int>,
+    pub color: ColorFields,
 }
 
 #[derive(Debug, Clone)]
@@ -132,6 +133,7 @@ pub(crate) struct CodecParametersLayout {
     pub channel_layout: Option<Field<u64>>,
     /// Since libavcodec 59.24 (5.1).
     pub ch_layout: Option<Field<ChannelLayout>>,
+    pub color: ColorFields,
 }
 
 #[derive(Debug, Clone)]
@@ -258,6 +260,26 @@ macro_rules! channel_fields {
 }
 channel_fields!(FrameLayout, CodecContextLayout, CodecParametersLayout);
 
+impl FrameLayout {
+    pub(crate) fn color_fields(&self) -> ColorFields {
+        ColorFields {
+            range: self.color_range,
+            primaries: self.color_primaries,
+            transfer: self.color_trc,
+            matrix: self.colorspace,
+        }
+    }
+}
+
+/// The colour description of a frame, codec context or codec parameters.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ColorFields {
+    pub range: Field<u32>,
+    pub primaries: Field<u32>,
+    pub transfer: Field<u32>,
+    pub matrix: Field<u32>,
+}
+
 /// `AVCodec`, read only.
 #[derive(Debug, Clone)]
 pub(crate) struct CodecLayout {
@@ -379,6 +401,12 @@ macro_rules! common {
                 sample_fmt: field!($m::AVCodecContext.sample_fmt),
                 frame_size: field!($m::AVCodecContext.frame_size),
                 initial_padding: field!($m::AVCodecContext.initial_padding),
+                color: ColorFields {
+                    range: field!($m::AVCodecContext.color_range),
+                    primaries: field!($m::AVCodecContext.color_primaries),
+                    transfer: field!($m::AVCodecContext.color_trc),
+                    matrix: field!($m::AVCodecContext.colorspace),
+                },
                 thread_count: field!($m::AVCodecContext.thread_count),
                 thread_type: field!($m::AVCodecContext.thread_type),
                 skip_frame: field!($m::AVCodecContext.skip_frame),
@@ -403,6 +431,12 @@ macro_rules! common {
                 level: field!($m::AVCodecParameters.level),
                 width: field!($m::AVCodecParameters.width),
                 height: field!($m::AVCodecParameters.height),
+                color: ColorFields {
+                    range: field!($m::AVCodecParameters.color_range),
+                    primaries: field!($m::AVCodecParameters.color_primaries),
+                    transfer: field!($m::AVCodecParameters.color_trc),
+                    matrix: field!($m::AVCodecParameters.color_space),
+                },
                 sample_aspect_ratio: field!($m::AVCodecParameters.sample_aspect_ratio as same),
                 sample_rate: field!($m::AVCodecParameters.sample_rate),
                 frame_size: field!($m::AVCodecParameters.frame_size),

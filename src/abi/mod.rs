@@ -24,7 +24,7 @@ mod generated {
 
 pub(crate) use check::check;
 pub(crate) use field::{ChannelLayout, Field, Rational};
-pub(crate) use layout::{ChannelFields, Layout};
+pub(crate) use layout::{ChannelFields, ColorFields, Layout};
 
 /// The head of `AVClass`: `class_name` and `item_name` have been its first two members since
 /// FFmpeg 0.x and are identical in every family 4.x–9.x.

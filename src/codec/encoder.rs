@@ -30,6 +30,11 @@ pub struct VideoSettings {
     pub gop: Option<u32>,
     /// Encoding threads (0: FFmpeg's choice).
     pub threads: u32,
+    /// The colour description to signal (the source's, usually); unset properties stay
+    /// unspecified.
+    pub color: crate::Color,
+    /// Non-square pixels, as width : height.
+    pub sample_aspect_ratio: Option<(i32, i32)>,
     /// Encoder options, as the CLI takes them (`("crf", "23")`, `("preset", "medium")`).
     pub options: Vec<(String, String)>,
     /// Put codec headers in the container's header (set it when
@@ -115,8 +120,13 @@ impl Encoder {
                         layout.gop_size.write(context, gop);
                     }
                     layout.thread_count.write(context, threads);
+                    if let Some((num, den)) = settings.sample_aspect_ratio {
+                        layout
+                            .sample_aspect_ratio
+                            .write(context, Rational { num, den });
+                    }
+                    crate::color::write(ffmpeg, context, layout.color, &settings.color)
                 }
-                Ok(())
             },
         )
     }

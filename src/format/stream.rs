@@ -240,6 +240,26 @@ impl<'a> Stream<'a> {
         crate::codec::format_name(self.input.ffmpeg(), kind == MediaType::Video, number)
     }
 
+    /// The colour description of video, as the container or codec header gives it.
+    pub fn color(&self) -> crate::Color {
+        let fields = self.input.ffmpeg().layout().codec_parameters.color;
+        // SAFETY: the stream's live parameters, of the layout's family.
+        unsafe { crate::color::read(self.input.ffmpeg(), self.parameters(), fields) }
+    }
+
+    /// The shape of a pixel (width : height) for video that is not square-pixelled (DVDs,
+    /// anamorphic HD); `None` for square or unknown.
+    pub fn sample_aspect_ratio(&self) -> Option<(i32, i32)> {
+        let layout = self.input.ffmpeg().layout();
+        let container = self.read(layout.stream.sample_aspect_ratio);
+        let codec = self.parameter(layout.codec_parameters.sample_aspect_ratio);
+        [container, codec]
+            .into_iter()
+            .find(|r| r.num > 0 && r.den > 0)
+            .filter(|r| r.num != r.den)
+            .map(|Rational { num, den }| (num, den))
+    }
+
     /// Audio channel count (0 for video or when unknown).
     pub fn channels(&self) -> u32 {
         let fields = self

@@ -85,6 +85,10 @@ ffi_functions! {
     always AvUtil [58..=63] fn av_color_space_name(space: c_uint) -> *const c_char;
     always AvUtil [58..=63] fn av_color_primaries_name(primaries: c_uint) -> *const c_char;
     always AvUtil [58..=63] fn av_color_transfer_name(transfer: c_uint) -> *const c_char;
+    always AvUtil [58..=63] fn av_color_range_from_name(name: *const c_char) -> c_int;
+    always AvUtil [58..=63] fn av_color_space_from_name(name: *const c_char) -> c_int;
+    always AvUtil [58..=63] fn av_color_primaries_from_name(name: *const c_char) -> c_int;
+    always AvUtil [58..=63] fn av_color_transfer_from_name(name: *const c_char) -> c_int;
     always AvUtil [58..=63] fn av_display_rotation_get(matrix: *const i32) -> f64;
     always AvUtil [58..=63] fn av_get_pix_fmt_name(pix_fmt: c_int) -> *const c_char;
     always AvUtil [58..=63] fn av_audio_fifo_alloc(

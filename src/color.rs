@@ -1,0 +1,106 @@
+//! [`Color`]: a picture's colour description, read from and written to FFmpeg's structs by
+//! name, since the enum values are FFmpeg's business.
+
+use std::ffi::{CString, c_char, c_int, c_uint, c_void};
+
+use crate::abi::ColorFields;
+use crate::ffmpeg::Ffmpeg;
+use crate::media_error::{Error, Result};
+
+/// A picture's colour description, by FFmpeg's names; `None` where unspecified.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Color {
+    /// `tv` (limited) or `pc` (full).
+    pub range: Option<String>,
+    /// The YUV matrix (`bt709`, `bt470bg`, `smpte170m`, …).
+    pub matrix: Option<String>,
+    /// The primaries (`bt709`, `bt2020`, …).
+    pub primaries: Option<String>,
+    /// The transfer characteristic (`bt709`, `smpte2084`, …).
+    pub transfer: Option<String>,
+}
+
+type NameOf = unsafe extern "C" fn(c_uint) -> *const c_char;
+type ValueOf = unsafe extern "C" fn(*const c_char) -> c_int;
+
+/// The four properties: (field, name of a value, value of a name, the `Color` member).
+fn properties(
+    ffmpeg: &Ffmpeg,
+    fields: ColorFields,
+) -> [(
+    crate::abi::Field<u32>,
+    NameOf,
+    ValueOf,
+    fn(&mut Color) -> &mut Option<String>,
+); 4] {
+    let f = ffmpeg.functions();
+    [
+        (
+            fields.range,
+            f.av_color_range_name,
+            f.av_color_range_from_name,
+            |c| &mut c.range,
+        ),
+        (
+            fields.matrix,
+            f.av_color_space_name,
+            f.av_color_space_from_name,
+            |c| &mut c.matrix,
+        ),
+        (
+            fields.primaries,
+            f.av_color_primaries_name,
+            f.av_color_primaries_from_name,
+            |c| &mut c.primaries,
+        ),
+        (
+            fields.transfer,
+            f.av_color_transfer_name,
+            f.av_color_transfer_from_name,
+            |c| &mut c.transfer,
+        ),
+    ]
+}
+
+/// Reads the description.
+///
+/// # Safety
+///
+/// `object` is a live struct the fields belong to.
+pub(crate) unsafe fn read(ffmpeg: &Ffmpeg, object: *const c_void, fields: ColorFields) -> Color {
+    let mut color = Color::default();
+    for (field, name_of, _, member) in properties(ffmpeg, fields) {
+        // SAFETY: per the contract; the lookup returns a static name, or NULL for values it
+        // does not know. FFmpeg names every unspecified value "unknown".
+        let name = unsafe { crate::loader::c_text(name_of(field.read(object))) };
+        *member(&mut color) = Some(name).filter(|n| !n.is_empty() && n != "unknown");
+    }
+    color
+}
+
+/// Writes the properties `color` specifies, leaving the others.
+///
+/// # Safety
+///
+/// As for [`read`], and nothing else accesses the fields meanwhile.
+pub(crate) unsafe fn write(
+    ffmpeg: &Ffmpeg,
+    object: *mut c_void,
+    fields: ColorFields,
+    color: &Color,
+) -> Result<()> {
+    let mut color = color.clone();
+    for (field, _, value_of, member) in properties(ffmpeg, fields) {
+        let Some(name) = member(&mut color).as_deref() else {
+            continue;
+        };
+        let c_name = CString::new(name).map_err(|_| Error::InvalidArgument(name.into()))?;
+        // SAFETY: a lookup in a static table; negative for unknown names.
+        let value = unsafe { value_of(c_name.as_ptr()) };
+        let value = u32::try_from(value)
+            .map_err(|_| Error::InvalidArgument(format!("unknown colour property {name}")))?;
+        // SAFETY: per the contract.
+        unsafe { field.write(object, value) };
+    }
+    Ok(())
+}
