@@ -22,17 +22,12 @@ pub struct Color {
 
 type NameOf = unsafe extern "C" fn(c_uint) -> *const c_char;
 type ValueOf = unsafe extern "C" fn(*const c_char) -> c_int;
+type Member = fn(&mut Color) -> &mut Option<String>;
+/// One property: its field, FFmpeg's name of a value, its value of a name, and the member.
+type Property = (crate::abi::Field<u32>, NameOf, ValueOf, Member);
 
-/// The four properties: (field, name of a value, value of a name, the `Color` member).
-fn properties(
-    ffmpeg: &Ffmpeg,
-    fields: ColorFields,
-) -> [(
-    crate::abi::Field<u32>,
-    NameOf,
-    ValueOf,
-    fn(&mut Color) -> &mut Option<String>,
-); 4] {
+/// The four properties.
+fn properties(ffmpeg: &Ffmpeg, fields: ColorFields) -> [Property; 4] {
     let f = ffmpeg.functions();
     [
         (
