@@ -329,6 +329,21 @@ fn size_and_encoders_can_be_chosen() {
         let audio = input.best_stream(MediaType::Audio).unwrap();
         assert_eq!((audio.codec_name().as_str(), audio.channels()), ("mp3", 2));
     }
+    // Opus takes 48 kHz float only: the 44.1 kHz s16 source is resampled.
+    if ffmpeg.has_encoder("libopus") {
+        check_transcode(
+            &ffmpeg,
+            source,
+            &dir.join("opus.mkv"),
+            &["--acodec", "libopus"],
+        );
+        let input = Input::open(&ffmpeg, dir.join("opus.mkv")).unwrap();
+        let audio = input.best_stream(MediaType::Audio).unwrap();
+        assert_eq!(
+            (audio.codec_name().as_str(), audio.sample_rate()),
+            ("opus", 48_000)
+        );
+    }
     if ffmpeg.has_encoder("libx264") {
         check_transcode(
             &ffmpeg,
