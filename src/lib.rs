@@ -283,6 +283,7 @@ pub mod loader;
 mod log_bridge;
 mod media_error;
 mod packet;
+pub mod pipeline;
 mod resample;
 mod scale;
 
