@@ -1,0 +1,119 @@
+//! The decode pipeline: the same frames as the plain Decoder, latency counted for every
+//! frame, pinning, and stopping early.
+
+mod common;
+
+use common::media::{self, CLIPS};
+use ffmpeg_runtime::codec::DecoderOptions;
+use ffmpeg_runtime::format::{Input, MediaType};
+use ffmpeg_runtime::pipeline::{DecodePipeline, PipelineOptions};
+use md5::{Digest, Md5};
+
+fn best_video(input: &Input) -> usize {
+    input.best_stream(MediaType::Video).unwrap().index()
+}
+
+#[test]
+fn the_pipeline_gives_the_plain_decoders_frames_and_counts_every_one() {
+    let ffmpeg = common::under_test().load();
+    for name in [
+        "h264_gop10.mp4",
+        "hevc_10bit.mkv",
+        "vp9_profile2.webm",
+        "vfr.mkv",
+    ] {
+        let path = media::path(CLIPS.iter().find(|c| c.name == name).unwrap());
+        for options in [
+            PipelineOptions::default(),
+            PipelineOptions {
+                decoder: DecoderOptions {
+                    threads: 2,
+                    ..DecoderOptions::default()
+                },
+                queue_depth: 2,
+                ..PipelineOptions::default()
+            },
+        ] {
+            let input = Input::open(&ffmpeg, &path).unwrap();
+            let expected = media::decode_md5s_with(&ffmpeg, input, None, &options.decoder).unwrap();
+            let input = Input::open(&ffmpeg, &path).unwrap();
+            let index = best_video(&input);
+            let mut pipeline = DecodePipeline::new(input, index, &options).unwrap();
+            let mut md5s = Vec::new();
+            let mut packed = Vec::new();
+            while let Some(frame) = pipeline.next_frame().unwrap() {
+                frame.copy_packed(&mut packed).unwrap();
+                md5s.push(format!("{:x}", Md5::digest(&packed)));
+            }
+            assert_eq!(md5s, expected, "{name}");
+            let report = pipeline.report();
+            assert_eq!(report.frames as usize, md5s.len(), "{name}");
+            let counted: u64 = report.types.iter().map(|t| t.count).sum();
+            assert_eq!(
+                counted, report.frames,
+                "{name}: every frame in one picture type"
+            );
+            for kind in &report.types {
+                for stage in [kind.queue, kind.decode, kind.deliver] {
+                    assert_eq!(stage.count, kind.count, "{name} {}", kind.picture_type);
+                    assert!(stage.p50_ms <= stage.p99_ms && stage.p99_ms <= stage.max_ms);
+                }
+            }
+            assert!(pipeline.next_frame().unwrap().is_none(), "stays finished");
+        }
+    }
+}
+
+#[test]
+fn the_decoding_thread_can_be_pinned_and_the_pipeline_dropped_midway() {
+    let ffmpeg = common::under_test().load();
+    let path = media::path(CLIPS.iter().find(|c| c.name == "h264_gop10.mp4").unwrap());
+    let input = Input::open(&ffmpeg, &path).unwrap();
+    let index = best_video(&input);
+    let options = PipelineOptions {
+        pin_to_core: Some(0),
+        queue_depth: 1,
+        ..PipelineOptions::default()
+    };
+    let mut pipeline = DecodePipeline::new(input, index, &options).unwrap();
+    let held: Vec<_> = (0..3)
+        .map(|_| pipeline.next_frame().unwrap().unwrap())
+        .collect();
+    // Frames outlive the pipeline; dropping it mid-stream stops its threads.
+    drop(pipeline);
+    assert!(held.iter().all(|frame| frame.width() == 176));
+
+    let input = Input::open(&ffmpeg, &path).unwrap();
+    let mut pipeline = DecodePipeline::new(input, index, &options).unwrap();
+    while pipeline.next_frame().unwrap().is_some() {}
+    assert!(pipeline.report().pinned, "core 0 exists");
+    assert!(matches!(
+        DecodePipeline::new(Input::open(&ffmpeg, &path).unwrap(), 9, &options),
+        Err(ffmpeg_runtime::Error::StreamNotFound { .. })
+    ));
+}
+
+#[test]
+fn live_pacing_delivers_at_the_streams_rate() {
+    let ffmpeg = common::under_test().load();
+    // One second at 25 fps.
+    let path = media::path(CLIPS.iter().find(|c| c.name == "h264_8bit.mp4").unwrap());
+    let input = Input::open(&ffmpeg, &path).unwrap();
+    let index = best_video(&input);
+    let options = PipelineOptions {
+        live: true,
+        ..PipelineOptions::default()
+    };
+    let mut pipeline = DecodePipeline::new(input, index, &options).unwrap();
+    let mut frames = 0;
+    while pipeline.next_frame().unwrap().is_some() {
+        frames += 1;
+    }
+    // Not a timing assertion: pacing cannot be faster than the stream's own span.
+    let report = pipeline.report();
+    assert_eq!(report.frames, frames);
+    assert!(
+        report.wall.as_secs_f64() >= (frames - 1) as f64 / 25.0 * 0.9,
+        "{report:?}"
+    );
+}
