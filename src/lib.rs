@@ -273,6 +273,7 @@ mod abi;
 mod audio_fifo;
 pub mod codec;
 mod color;
+pub mod convert;
 mod cpu;
 mod dictionary;
 mod error;

@@ -1,0 +1,220 @@
+//! Converts a decoded 1080p yuv420p frame to RGBA, RGB24 and BGRA with the crate's SIMD path
+//! and with swscale, and prints the speed of each and the crate's error.
+//!
+//! ```text
+//! cargo run --release --example convert_bench -- [--lib-dir DIR] [--json]
+//! ```
+//!
+//! One thread; swscale with its default flags (bicubic) and its context reused. The frame is
+//! a synthetic picture encoded as one MPEG-4 intra frame and decoded, converted as BT.601
+//! limited range (swscale's default). `max_abs_err` compares the SIMD output with the crate's
+//! exact scalar reference; `reference_vs_swscale_exact` compares that reference with swscale
+//! in `SWS_ACCURATE_RND | SWS_BITEXACT` mode, which checks the colour maths themselves.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder, VideoSettings};
+use ffmpeg_runtime::convert::{Backend, Colorimetry, Matrix, Range, RgbFormat, RgbPool};
+use ffmpeg_runtime::format::{Input, MediaType, Output};
+use ffmpeg_runtime::{Ffmpeg, Frame, Packet, ScaleQuality, Scaler};
+use serde_json::{Map, Value, json};
+
+const WIDTH: u32 = 1920;
+const HEIGHT: u32 = 1080;
+const BT601_LIMITED: Colorimetry = Colorimetry {
+    matrix: Matrix::Bt601,
+    range: Range::Limited,
+};
+
+#[derive(Parser)]
+#[command(about = "YUV to RGB: the crate's SIMD path against swscale")]
+struct Args {
+    /// Load FFmpeg from this directory instead of searching.
+    #[arg(long)]
+    lib_dir: Option<PathBuf>,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+    /// Conversions timed per method and format.
+    #[arg(long, default_value_t = 300)]
+    rounds: u32,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("convert_bench: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let ffmpeg = match &args.lib_dir {
+        // SAFETY: the user named this directory on the command line as holding FFmpeg.
+        Some(dir) => unsafe { Ffmpeg::load_from(dir) },
+        None => Ffmpeg::load(),
+    }
+    .map_err(|e| e.to_string())?;
+    let frame = decoded_frame(&ffmpeg).map_err(|e| format!("making the test frame: {e}"))?;
+    let pool = RgbPool::new();
+    let mut results = Map::new();
+    for (name, format, sws_name) in [
+        ("rgba", RgbFormat::Rgba, "rgba"),
+        ("rgb24", RgbFormat::Rgb24, "rgb24"),
+        ("bgra", RgbFormat::Bgra, "bgra"),
+    ] {
+        let convert = |backend| pool.convert_with(&frame, format, BT601_LIMITED, backend);
+        let crate_rate = rate(args.rounds, || {
+            drop(convert(Backend::Simd).expect("converts"))
+        });
+        let mut fast = Scaler::new(&ffmpeg, ScaleQuality::Bicubic);
+        let mut target =
+            Frame::video(&ffmpeg, WIDTH, HEIGHT, sws_name).map_err(|e| e.to_string())?;
+        let sws_rate = rate(args.rounds, || {
+            fast.scale(&frame, &mut target).expect("scales")
+        });
+        let simd = convert(Backend::Simd).map_err(|e| e.to_string())?;
+        let exact = convert(Backend::Scalar).map_err(|e| e.to_string())?;
+        let mut accurate = Scaler::new(&ffmpeg, ScaleQuality::BitExact);
+        accurate
+            .scale(&frame, &mut target)
+            .map_err(|e| e.to_string())?;
+        let sws_exact = packed_rgb(&target, format);
+        results.insert(
+            name.into(),
+            json!({
+                "crate_mpix_s": crate_rate,
+                "swscale_mpix_s": sws_rate,
+                "max_abs_err": max_difference(simd.data(), exact.data()),
+                "reference_vs_swscale_exact": max_difference(exact.data(), &sws_exact),
+            }),
+        );
+    }
+    let report = Value::Object(results);
+    if args.json {
+        println!("{report}");
+    } else {
+        println!(
+            "1080p yuv420p → RGB, one thread, {} rounds; SIMD: {}",
+            args.rounds,
+            ffmpeg_runtime::convert::simd_level()
+        );
+        println!(
+            "format  crate Mpix/s  swscale Mpix/s  ratio  max_abs_err  reference vs swscale exact"
+        );
+        for (name, entry) in report.as_object().expect("an object") {
+            let number = |key: &str| entry[key].as_f64().unwrap_or(0.0);
+            println!(
+                "{name:<6} {:>13.0} {:>15.0} {:>6.2} {:>12} {:>27}",
+                number("crate_mpix_s"),
+                number("swscale_mpix_s"),
+                number("crate_mpix_s") / number("swscale_mpix_s"),
+                entry["max_abs_err"],
+                entry["reference_vs_swscale_exact"]
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Megapixels a second over `rounds` calls, after a few to warm up.
+fn rate(rounds: u32, mut call: impl FnMut()) -> f64 {
+    for _ in 0..5 {
+        call();
+    }
+    let start = Instant::now();
+    for _ in 0..rounds {
+        call();
+    }
+    f64::from(WIDTH * HEIGHT) * f64::from(rounds) / start.elapsed().as_secs_f64() / 1e6
+}
+
+fn max_difference(a: &[u8], b: &[u8]) -> u8 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x.abs_diff(*y))
+        .max()
+        .unwrap_or(0)
+}
+
+/// swscale's picture without row padding, in the crate's layout.
+fn packed_rgb(frame: &Frame, format: RgbFormat) -> Vec<u8> {
+    let row = WIDTH as usize * format.bytes_per_pixel();
+    let plane = &frame.planes()[0];
+    plane
+        .data
+        .chunks(plane.stride)
+        .take(HEIGHT as usize)
+        .flat_map(|line| &line[..row])
+        .copied()
+        .collect()
+}
+
+/// A 1080p picture with gradients, edges and fine detail, encoded as one intra frame and
+/// decoded again.
+fn decoded_frame(ffmpeg: &Ffmpeg) -> Result<Frame, ffmpeg_runtime::Error> {
+    let path = std::env::temp_dir().join(format!("convert-bench-{}.mkv", std::process::id()));
+    let result = encode_one(ffmpeg, &path).and_then(|()| decode_first(ffmpeg, &path));
+    let _ = std::fs::remove_file(&path);
+    result
+}
+
+fn encode_one(ffmpeg: &Ffmpeg, path: &Path) -> Result<(), ffmpeg_runtime::Error> {
+    let mut output = Output::create(ffmpeg, path)?;
+    let settings = VideoSettings {
+        width: WIDTH,
+        height: HEIGHT,
+        pixel_format: "yuv420p".into(),
+        time_base: (1, 25),
+        options: vec![
+            ("flags".into(), "+qscale".into()),
+            ("global_quality".into(), "118".into()),
+        ],
+        global_header: output.needs_global_header(),
+        ..VideoSettings::default()
+    };
+    let mut encoder = Encoder::video(ffmpeg, "mpeg4", &settings)?;
+    let stream = output.add_stream(&encoder)?;
+    output.write_header()?;
+    let mut picture = Frame::video(ffmpeg, WIDTH, HEIGHT, "yuv420p")?;
+    for (index, plane) in picture.planes_mut().into_iter().enumerate() {
+        for (y, row) in plane.data.chunks_mut(plane.stride).enumerate() {
+            for (x, byte) in row.iter_mut().enumerate() {
+                let ripple = ((x * 7 + y * 13) ^ (x * y / 64)) % 40;
+                *byte = ((x + y * 2 + index * 60) / 9 % 200 + ripple + 16) as u8;
+            }
+        }
+    }
+    picture.set_pts(Some(0));
+    let mut packet = Packet::new(ffmpeg)?;
+    encoder.send(&picture)?;
+    encoder.send_eof()?;
+    while encoder.receive(&mut packet)? {
+        output.write_packet(&mut packet, stream, encoder.time_base())?;
+    }
+    output.finish()
+}
+
+fn decode_first(ffmpeg: &Ffmpeg, path: &Path) -> Result<Frame, ffmpeg_runtime::Error> {
+    let mut input = Input::open(ffmpeg, path)?;
+    let stream = input
+        .best_stream(MediaType::Video)
+        .expect("the stream just written");
+    let mut decoder = Decoder::new(&stream, &DecoderOptions::default())?;
+    let (mut packet, mut frame) = (Packet::new(ffmpeg)?, Frame::new(ffmpeg)?);
+    while input.read_packet(&mut packet)? {
+        decoder.send(&packet)?;
+        if decoder.receive(&mut frame)? {
+            return Ok(frame);
+        }
+    }
+    decoder.send_eof()?;
+    decoder.receive(&mut frame)?;
+    Ok(frame)
+}
