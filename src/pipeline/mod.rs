@@ -447,9 +447,10 @@ fn decode(
         .send_eof()
         .map_err(|error| state.fail(error))?;
     state.hand_over()?;
-    let histograms = std::mem::replace(&mut state.histograms, Box::new(Histograms::new()));
-    state
-        .frames
+    let Decoding {
+        frames, histograms, ..
+    } = state;
+    frames
         .send(Message::End(histograms, summary))
         .map_err(|_| Stopped)
 }
