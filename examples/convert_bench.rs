@@ -11,6 +11,8 @@
 //! exact scalar reference; `reference_vs_swscale_exact` compares that reference with swscale
 //! in `SWS_ACCURATE_RND | SWS_BITEXACT` mode, which checks the colour maths themselves.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -55,12 +57,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), String> {
-    let ffmpeg = match &args.lib_dir {
-        // SAFETY: the user named this directory on the command line as holding FFmpeg.
-        Some(dir) => unsafe { Ffmpeg::load_from(dir) },
-        None => Ffmpeg::load(),
-    }
-    .map_err(|e| e.to_string())?;
+    let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
     let frame = decoded_frame(&ffmpeg).map_err(|e| format!("making the test frame: {e}"))?;
     let pool = RgbPool::new();
     let mut results = Map::new();

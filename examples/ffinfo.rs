@@ -8,6 +8,8 @@
 //! the whole refusal report on stderr, when nothing usable is found; a library whose struct
 //! layouts fail the ABI self-check is among the refused, with the struct and field named.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -28,11 +30,7 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let loaded = match &args.lib_dir {
-        // SAFETY: the user named this directory on the command line as holding FFmpeg.
-        Some(dir) => unsafe { Ffmpeg::load_from(dir) },
-        None => Ffmpeg::load(),
-    };
+    let loaded = common::load(args.lib_dir.as_ref());
     let ffmpeg = match loaded {
         Ok(ffmpeg) => ffmpeg,
         Err(error) => {

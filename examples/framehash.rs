@@ -9,13 +9,15 @@
 //! stream are counted and reported on stderr, as the ffmpeg CLI does; an input that cannot be
 //! opened, or has no video stream, exits non-zero with one line.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{Input, MediaType};
-use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet};
+use ffmpeg_runtime::{Error, Frame, Packet};
 use md5::{Digest, Md5};
 
 #[derive(Parser)]
@@ -49,12 +51,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), String> {
-    let ffmpeg = match &args.lib_dir {
-        // SAFETY: the user named this directory on the command line as holding FFmpeg.
-        Some(dir) => unsafe { Ffmpeg::load_from(dir) },
-        None => Ffmpeg::load(),
-    }
-    .map_err(|e| e.to_string())?;
+    let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
     let mut input =
         Input::open(&ffmpeg, &args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
     let stream = match args.stream {

@@ -9,6 +9,8 @@
 //! deliver (frame out → taken by the consumer). `--no-simd` makes FFmpeg use its plain C
 //! code (`av_force_cpu_flags(0)`) for comparison.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -16,7 +18,7 @@ use clap::Parser;
 use ffmpeg_runtime::codec::DecoderOptions;
 use ffmpeg_runtime::format::{Input, MediaType};
 use ffmpeg_runtime::pipeline::{DecodePipeline, LatencyReport, PipelineOptions, StageLatency};
-use ffmpeg_runtime::{CpuFlags, Ffmpeg};
+use ffmpeg_runtime::CpuFlags;
 use serde_json::{Value, json};
 
 #[derive(Parser)]
@@ -56,12 +58,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), String> {
-    let ffmpeg = match &args.lib_dir {
-        // SAFETY: the user named this directory on the command line as holding FFmpeg.
-        Some(dir) => unsafe { Ffmpeg::load_from(dir) },
-        None => Ffmpeg::load(),
-    }
-    .map_err(|e| e.to_string())?;
+    let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
     if args.no_simd {
         ffmpeg.force_cpu_flags(Some(CpuFlags::from_bits(0)));
     }

@@ -14,6 +14,8 @@
 //! and renamed at the end, so an error leaves nothing behind; Ctrl-C finishes the file with
 //! what was done (a second Ctrl-C abandons it).
 
+#[path = "../common/mod.rs"]
+mod common;
 mod pipeline;
 mod plan;
 mod progress;
@@ -117,12 +119,7 @@ enum Outcome {
 }
 
 fn run(args: &Args) -> Result<Outcome, String> {
-    let ffmpeg = match &args.lib_dir {
-        // SAFETY: the user named this directory on the command line as holding FFmpeg.
-        Some(dir) => unsafe { Ffmpeg::load_from(dir) },
-        None => Ffmpeg::load(),
-    }
-    .map_err(|e| e.to_string())?;
+    let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
     ffmpeg.set_log_level(log::max_level());
     let synthetic;
     let input_path = match &args.input {
