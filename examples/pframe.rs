@@ -15,10 +15,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use ffmpeg_runtime::CpuFlags;
 use ffmpeg_runtime::codec::DecoderOptions;
 use ffmpeg_runtime::format::{Input, MediaType};
 use ffmpeg_runtime::pipeline::{DecodePipeline, LatencyReport, PipelineOptions, StageLatency};
-use ffmpeg_runtime::CpuFlags;
 use serde_json::{Value, json};
 
 #[derive(Parser)]

@@ -154,7 +154,7 @@ fn run(args: &Args) -> Result<Outcome, String> {
         preset: args.preset.clone(),
         threads: args.threads,
     };
-    let counts = transcode(&ffmpeg, input, output, &request, &args.output)?;
+    let counts = transcode(&ffmpeg, input, output, &request, &partial)?;
     partial.commit()?;
     Ok(if STOP.load(Ordering::SeqCst) {
         Outcome::Interrupted(counts)
@@ -169,7 +169,7 @@ fn transcode(
     mut input: Input,
     mut output: Output,
     request: &Request,
-    shown_as: &Path,
+    file: &Partial,
 ) -> Result<Counts, String> {
     let global_header = output.needs_global_header();
     let mut notices = Vec::new();
@@ -253,10 +253,10 @@ fn transcode(
         let seconds = progress.elapsed().as_secs_f64().max(1e-6);
         eprintln!(
             "{}: {} frames, {:.2} s, {}, {:.0} fps average{}",
-            shown_as.display(),
+            file.target.display(),
             counts.video_frames,
             counts.position_us as f64 / 1e6,
-            size_of(&output_size(shown_as)),
+            size_of(std::fs::metadata(&file.path).map_or(0, |m| m.len())),
             counts.video_frames as f64 / seconds,
             match counts.decode_errors {
                 0 => String::new(),
@@ -328,14 +328,8 @@ fn lead_us<'a>(
         .unwrap_or(0)
 }
 
-fn output_size(path: &Path) -> u64 {
-    std::fs::metadata(partial_path(path).unwrap_or_default())
-        .or_else(|_| std::fs::metadata(path))
-        .map_or(0, |m| m.len())
-}
-
-fn size_of(bytes: &u64) -> String {
-    let bytes = *bytes as f64;
+fn size_of(bytes: u64) -> String {
+    let bytes = bytes as f64;
     if bytes >= 1024.0 * 1024.0 {
         format!("{:.1} MiB", bytes / 1024.0 / 1024.0)
     } else {

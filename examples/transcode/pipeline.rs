@@ -52,6 +52,28 @@ fn decoder_for(stream: &Stream<'_>, threads: u32) -> Result<Decoder, Error> {
     )
 }
 
+/// Sends `packet` to the decoder; one it refuses is counted and skipped, as the CLI does.
+fn feed(decoder: &mut Decoder, packet: &Packet, counts: &mut Counts) -> Result<(), Error> {
+    match decoder.send(packet) {
+        Err(Error::InvalidData { .. }) => {
+            counts.decode_errors += 1;
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+/// The decoder's next frame into `frame`: `Ok(false)` when it needs input or is done. Frames
+/// it fails on are counted and skipped.
+fn decoded(decoder: &mut Decoder, frame: &mut Frame, counts: &mut Counts) -> Result<bool, Error> {
+    loop {
+        match decoder.receive(frame) {
+            Err(Error::InvalidData { .. }) => counts.decode_errors += 1,
+            other => return other,
+        }
+    }
+}
+
 /// Receives every packet `encoder` has ready and writes it.
 fn drain(
     encoder: &mut Encoder,
@@ -120,10 +142,7 @@ impl VideoLane {
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
-        match self.decoder.send(packet) {
-            Err(Error::InvalidData { .. }) => counts.decode_errors += 1,
-            other => other?,
-        }
+        feed(&mut self.decoder, packet, counts)?;
         self.receive(frame, output, counts)
     }
 
@@ -133,14 +152,10 @@ impl VideoLane {
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
-        loop {
-            match self.decoder.receive(frame) {
-                Ok(true) => self.encode(frame, output, counts)?,
-                Ok(false) => return Ok(()),
-                Err(Error::InvalidData { .. }) => counts.decode_errors += 1,
-                Err(error) => return Err(error),
-            }
+        while decoded(&mut self.decoder, frame, counts)? {
+            self.encode(frame, output, counts)?;
         }
+        Ok(())
     }
 
     fn encode(
@@ -273,10 +288,7 @@ impl AudioLane {
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
-        match self.decoder.send(packet) {
-            Err(Error::InvalidData { .. }) => counts.decode_errors += 1,
-            other => other?,
-        }
+        feed(&mut self.decoder, packet, counts)?;
         self.receive(frame, output, counts)
     }
 
@@ -286,24 +298,18 @@ impl AudioLane {
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
-        loop {
-            match self.decoder.receive(frame) {
-                Ok(true) => {
-                    if self.next_pts.is_none() {
-                        let start = frame.best_effort_timestamp().map(|t| t - self.offset);
-                        let rate = (1, self.sample_rate as i32);
-                        let first = start.map_or(0, |t| rescale(t, self.input_time_base, rate));
-                        self.next_pts = Some(first + self.lead);
-                    }
-                    self.resampler.convert(Some(frame), &mut self.resampled)?;
-                    self.fifo.push(&self.resampled)?;
-                    self.encode_ready(false, output, counts)?;
-                }
-                Ok(false) => return Ok(()),
-                Err(Error::InvalidData { .. }) => counts.decode_errors += 1,
-                Err(error) => return Err(error),
+        while decoded(&mut self.decoder, frame, counts)? {
+            if self.next_pts.is_none() {
+                let start = frame.best_effort_timestamp().map(|t| t - self.offset);
+                let rate = (1, self.sample_rate as i32);
+                let first = start.map_or(0, |t| rescale(t, self.input_time_base, rate));
+                self.next_pts = Some(first + self.lead);
             }
+            self.resampler.convert(Some(frame), &mut self.resampled)?;
+            self.fifo.push(&self.resampled)?;
+            self.encode_ready(false, output, counts)?;
         }
+        Ok(())
     }
 
     /// Encodes every whole frame queued, and at the `end` the last, shorter one.
