@@ -228,11 +228,7 @@ impl Ffmpeg {
 
     /// Whether this FFmpeg has an encoder of that name (`libx264`, `aac`, …).
     pub fn has_encoder(&self, name: &str) -> bool {
-        let Ok(name) = std::ffi::CString::new(name) else {
-            return false;
-        };
-        // SAFETY: a lookup in FFmpeg's static registry.
-        !unsafe { (self.functions().avcodec_find_encoder_by_name)(name.as_ptr()) }.is_null()
+        crate::codec::Codec::encoder(self, name).is_ok()
     }
 
     /// Whether this FFmpeg has a decoder of that name (`h264`, `libdav1d`, …).

@@ -5,7 +5,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 
 use common::media::{self, CLIPS};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
@@ -78,7 +78,8 @@ fn facts(ffmpeg: &Ffmpeg, path: &Path) -> Facts {
 
 type Lane = (usize, (i32, i32), Decoder, Option<usize>);
 
-fn transcode(input: &Path, output: &Path, extra: &[&str]) -> Output {
+/// The example transcoding `input` to `output` with the build under test.
+fn transcode_command(input: &Path, output: &Path, extra: &[&str]) -> Command {
     let build = common::under_test();
     let mut command = common::command(&common::example("transcode"));
     command
@@ -87,6 +88,11 @@ fn transcode(input: &Path, output: &Path, extra: &[&str]) -> Output {
         .arg("--lib-dir")
         .arg(&build.dir)
         .args(extra);
+    command
+}
+
+fn transcode(input: &Path, output: &Path, extra: &[&str]) -> Output {
+    let mut command = transcode_command(input, output, extra);
     command.output().expect("the transcode example runs")
 }
 
@@ -507,12 +513,7 @@ fn ctrl_c_finishes_a_playable_file() {
         ],
     );
     let output = dir.join("interrupted.mkv");
-    let build = common::under_test();
-    let child = common::command(&common::example("transcode"))
-        .arg(&long)
-        .arg(&output)
-        .arg("--lib-dir")
-        .arg(&build.dir)
+    let child = transcode_command(&long, &output, &[])
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();

@@ -136,25 +136,27 @@ impl Codec {
 
     /// The pixel formats it takes, by FFmpeg's names.
     pub fn pixel_formats(&self) -> Supported<String> {
-        self.format_numbers(CODEC_CONFIG_PIX_FORMAT, self.ffmpeg.layout().codec.pix_fmts)
-            .map(|numbers| {
-                let names = numbers.into_iter();
-                names
-                    .filter_map(|n| super::format_name(&self.ffmpeg, true, n))
-                    .collect()
-            })
+        let field = self.ffmpeg.layout().codec.pix_fmts;
+        self.format_names(CODEC_CONFIG_PIX_FORMAT, field, true)
     }
 
     /// The sample formats it takes, by FFmpeg's names.
     pub fn sample_formats(&self) -> Supported<String> {
-        self.format_numbers(
-            CODEC_CONFIG_SAMPLE_FORMAT,
-            self.ffmpeg.layout().codec.sample_fmts,
-        )
-        .map(|numbers| {
+        let field = self.ffmpeg.layout().codec.sample_fmts;
+        self.format_names(CODEC_CONFIG_SAMPLE_FORMAT, field, false)
+    }
+
+    /// [`Codec::format_numbers`] by name: pixel formats' for `video`, else sample formats'.
+    fn format_names(
+        &self,
+        config: c_int,
+        field: Option<Field<*const c_int>>,
+        video: bool,
+    ) -> Supported<String> {
+        self.format_numbers(config, field).map(|numbers| {
             let names = numbers.into_iter();
             names
-                .filter_map(|n| super::format_name(&self.ffmpeg, false, n))
+                .filter_map(|n| super::format_name(&self.ffmpeg, video, n))
                 .collect()
         })
     }
