@@ -8,41 +8,16 @@
 //! The input (1080p30 H.264 High, 300 frames, 3 B-frames) is made once with the ffmpeg CLI
 //! into `$FFMPEG_RUNTIME_CACHE/media/bench_1080p.mp4`. Each figure is the best of R runs.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{Input, MediaType};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
 
-/// Counts every heap allocation made from Rust.
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller's contract, forwarded.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract, forwarded.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller's contract, forwarded.
-        unsafe { System.realloc(ptr, layout, size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+#[path = "../tests/common/counting.rs"]
+mod counting;
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
@@ -114,11 +89,11 @@ fn decode(ffmpeg: &Ffmpeg, path: &Path, threads: u32) -> (usize, f64, usize) {
         while decoder.receive(&mut frame).unwrap() {
             frames += 1;
             if frames == 30 {
-                steady_from = Some(ALLOCATIONS.load(Ordering::Relaxed));
+                steady_from = Some(counting::allocations());
             }
         }
     }
-    let steady = steady_from.map_or(0, |from| ALLOCATIONS.load(Ordering::Relaxed) - from);
+    let steady = steady_from.map_or(0, |from| counting::allocations() - from);
     decoder.send_eof().unwrap();
     while decoder.receive(&mut frame).unwrap() {
         frames += 1;

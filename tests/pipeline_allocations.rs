@@ -4,37 +4,12 @@
 
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use common::media;
 use ffmpeg_runtime::format::{Input, MediaType};
 use ffmpeg_runtime::pipeline::{DecodePipeline, PipelineOptions};
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller's contract, forwarded.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract, forwarded.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: the caller's contract, forwarded.
-        unsafe { System.realloc(ptr, layout, size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+#[path = "common/counting.rs"]
+mod counting;
 
 #[test]
 fn no_rust_allocation_per_frame_in_the_steady_state() {
@@ -62,14 +37,14 @@ fn no_rust_allocation_per_frame_in_the_steady_state() {
     for _ in 0..60 {
         pipeline.next_frame().unwrap().unwrap();
     }
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let before = counting::allocations();
     let mut steady = 0;
     for _ in 0..100 {
         if pipeline.next_frame().unwrap().is_some() {
             steady += 1;
         }
     }
-    let allocations = ALLOCATIONS.load(Ordering::SeqCst) - before;
+    let allocations = counting::allocations() - before;
     assert_eq!(steady, 100);
     // A per-frame allocation would show 100 or more. What may show is std's channels setting
     // up a thread's waiting state (an Arc and a waiter list) the first time that thread
