@@ -1,10 +1,12 @@
 //! [`Color`]: a picture's colour description, read from and written to FFmpeg's structs by
-//! name, since the enum values are FFmpeg's business.
+//! name, since the enum values are FFmpeg's business; and [`Colorimetry`], the part of it
+//! that says how YUV values map to RGB.
 
 use std::ffi::{CString, c_char, c_int, c_uint, c_void};
 
 use crate::abi::ColorFields;
 use crate::ffmpeg::Ffmpeg;
+use crate::frame::Frame;
 use crate::media_error::{Error, Result};
 
 /// A picture's colour description, by FFmpeg's names; `None` where unspecified.
@@ -18,6 +20,55 @@ pub struct Color {
     pub primaries: Option<String>,
     /// The transfer characteristic (`bt709`, `smpte2084`, …).
     pub transfer: Option<String>,
+}
+
+/// The YUV matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Matrix {
+    /// BT.601 (standard definition; also JPEG with full range).
+    Bt601,
+    /// BT.709 (high definition).
+    Bt709,
+}
+
+/// The YUV range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Range {
+    /// Studio swing: Y from 16 to 235 (at 8 bits).
+    Limited,
+    /// Full swing: Y from 0 to 255 (JPEG).
+    Full,
+}
+
+/// How a picture's YUV values map to colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Colorimetry {
+    /// The matrix.
+    pub matrix: Matrix,
+    /// The range.
+    pub range: Range,
+}
+
+impl Colorimetry {
+    /// What the frame says, with the usual guesses where it does not: BT.709 from 720 lines
+    /// up, BT.601 below; full range for the `yuvj` formats, limited otherwise.
+    pub fn of(frame: &Frame) -> Colorimetry {
+        let color = frame.color();
+        let matrix = match color.matrix.as_deref() {
+            Some("bt709") => Matrix::Bt709,
+            Some("bt470bg" | "smpte170m" | "fcc") => Matrix::Bt601,
+            _ if frame.height() >= 720 => Matrix::Bt709,
+            _ => Matrix::Bt601,
+        };
+        let full = color.range.as_deref() == Some("pc")
+            || frame
+                .format_name()
+                .is_some_and(|name| name.starts_with("yuvj"));
+        Colorimetry {
+            matrix,
+            range: if full { Range::Full } else { Range::Limited },
+        }
+    }
 }
 
 type NameOf = unsafe extern "C" fn(c_uint) -> *const c_char;

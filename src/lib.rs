@@ -289,7 +289,7 @@ mod resample;
 mod scale;
 
 pub use audio_fifo::AudioFifo;
-pub use color::Color;
+pub use color::{Color, Colorimetry, Matrix, Range};
 pub use cpu::CpuFlags;
 pub use error::{Attempt, LoadError, Refusal, VersionedFile};
 pub use ffmpeg::{Ffmpeg, LibraryInfo, global};

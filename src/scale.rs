@@ -2,6 +2,7 @@
 
 use std::ffi::{c_int, c_void};
 
+use crate::color::{Colorimetry, Matrix, Range};
 use crate::ffmpeg::Ffmpeg;
 use crate::frame::Frame;
 use crate::media_error::{Error, Result, check};
@@ -21,6 +22,10 @@ pub enum ScaleQuality {
     Lanczos,
     /// `SWS_BICUBIC | SWS_ACCURATE_RND | SWS_BITEXACT`: reproducible to the bit.
     BitExact,
+    /// [`BitExact`](ScaleQuality::BitExact) with `SWS_FULL_CHR_H_INT`: RGB computed from
+    /// chroma at full precision. Without it swscale takes YUV to RGB through lookup tables
+    /// that round each chroma term, up to 3 steps from the exact value.
+    BitExactFullChroma,
 }
 
 impl ScaleQuality {
@@ -31,12 +36,14 @@ impl ScaleQuality {
         const LANCZOS: c_int = 0x200;
         const ACCURATE_RND: c_int = 0x40000;
         const BITEXACT: c_int = 0x80000;
+        const FULL_CHR_H_INT: c_int = 0x2000;
         match self {
             ScaleQuality::Fast => FAST_BILINEAR,
             ScaleQuality::Bilinear => BILINEAR,
             ScaleQuality::Bicubic => BICUBIC,
             ScaleQuality::Lanczos => LANCZOS,
             ScaleQuality::BitExact => BICUBIC | ACCURATE_RND | BITEXACT,
+            ScaleQuality::BitExactFullChroma => BICUBIC | ACCURATE_RND | BITEXACT | FULL_CHR_H_INT,
         }
     }
 }
@@ -47,6 +54,10 @@ pub struct Scaler {
     ffmpeg: Ffmpeg,
     context: *mut c_void,
     quality: ScaleQuality,
+    colorimetry: Option<Colorimetry>,
+    /// The sizes and formats the colorimetry was last applied for: a context made for others
+    /// (possibly at the same address) has not had it.
+    colorimetry_applied_for: Option<[c_int; 6]>,
 }
 
 // SAFETY: a SwsContext is used by one thread at a time (`Scaler` is not `Sync`) and holds no
@@ -60,7 +71,41 @@ impl Scaler {
             ffmpeg: ffmpeg.clone(),
             context: std::ptr::null_mut(),
             quality,
+            colorimetry: None,
+            colorimetry_applied_for: None,
         }
+    }
+
+    /// Reads YUV sources as `colorimetry` says when converting them to RGB. Without it
+    /// swscale assumes BT.601, limited range except for the `yuvj` formats, whatever the
+    /// frame says. The RGB side is full range.
+    pub fn set_colorimetry(&mut self, colorimetry: Colorimetry) {
+        self.colorimetry = Some(colorimetry);
+        self.colorimetry_applied_for = None;
+    }
+
+    /// Tells a context just made how to read YUV.
+    fn apply_colorimetry(&self, colorimetry: Colorimetry) -> Result<()> {
+        const SWS_CS_ITU709: c_int = 1;
+        const SWS_CS_ITU601: c_int = 5;
+        let f = self.ffmpeg.functions();
+        let space = match colorimetry.matrix {
+            Matrix::Bt601 => SWS_CS_ITU601,
+            Matrix::Bt709 => SWS_CS_ITU709,
+        };
+        let full = c_int::from(colorimetry.range == Range::Full);
+        // SAFETY: sws_getCoefficients returns a static table for any value; the context is
+        // live and the tables are only read.
+        let result = unsafe {
+            let table = (f.sws_getCoefficients)(space);
+            (f.sws_setColorspaceDetails)(self.context, table, full, table, 1, 0, 1 << 16, 1 << 16)
+        };
+        // Before libswscale 7 it returns -1 for targets it has no RGB tables for, having
+        // taken the ranges; only later majors report real failures.
+        if result < 0 && self.ffmpeg.library(crate::Library::SwScale).version().major >= 7 {
+            check(&self.ffmpeg, "sws_setColorspaceDetails", result)?;
+        }
+        Ok(())
     }
 
     /// Converts `source` into `target`, whose size and pixel format (as made by
@@ -115,6 +160,13 @@ impl Scaler {
                 target.format_name()
             )));
         }
+        let configuration = Some([src_w, src_h, src_f, dst_w, dst_h, dst_f]);
+        if let Some(colorimetry) = self.colorimetry
+            && self.colorimetry_applied_for != configuration
+        {
+            self.apply_colorimetry(colorimetry)?;
+            self.colorimetry_applied_for = configuration;
+        }
         // SAFETY: both frames are live pictures of the sizes and formats configured above.
         unsafe {
             let (src_data, src_stride) = (
@@ -155,6 +207,7 @@ impl std::fmt::Debug for Scaler {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Scaler")
             .field("quality", &self.quality)
+            .field("colorimetry", &self.colorimetry)
             .finish_non_exhaustive()
     }
 }

@@ -69,6 +69,76 @@ fn the_fast_path_stays_near_the_reference_on_legal_values() {
     assert!(difference <= 3, "nv12: {difference}");
 }
 
+/// A 256×2 picture: every luma value along a row, one chroma pair throughout.
+fn flat_chroma(ffmpeg: &ffmpeg_runtime::Ffmpeg, format: &str, u: u16, v: u16) -> Frame {
+    let mut frame = Frame::video(ffmpeg, 256, 2, format).unwrap();
+    let ten_bit = format.contains("10");
+    for (index, plane) in frame.planes_mut().into_iter().enumerate() {
+        for row in plane.data.chunks_mut(plane.stride) {
+            let samples = if ten_bit { row.len() / 2 } else { row.len() };
+            for x in 0..samples {
+                let value = match index {
+                    0 if ten_bit => x as u16 * 4 + (x as u16 % 4),
+                    0 => x as u16,
+                    1 => u,
+                    _ => v,
+                };
+                if ten_bit {
+                    row[x * 2..x * 2 + 2].copy_from_slice(&value.to_le_bytes());
+                } else {
+                    row[x] = value as u8;
+                }
+            }
+        }
+    }
+    frame
+}
+
+/// The colour maths: the exact reference against swscale computing at full precision, for
+/// both matrices and ranges, every legal luma value and a grid of legal chroma. (swscale 5.1
+/// wraps around to black on BT.709 limited-range blue from luma 253 with chroma 240.) Chroma
+/// is flat so that swscale's chroma interpolation, which the reference does not do, changes
+/// nothing.
+#[test]
+fn the_reference_is_within_one_step_of_swscale_at_full_precision() {
+    let ffmpeg = common::under_test().load();
+    let pool = RgbPool::new();
+    for (format, scale) in [("yuv420p", 1), ("yuv420p10le", 4)] {
+        for matrix in [Matrix::Bt601, Matrix::Bt709] {
+            for range in [Range::Limited, Range::Full] {
+                let colorimetry = Colorimetry { matrix, range };
+                let (luma, chroma) = match range {
+                    Range::Limited => (16..=235, (16..=240).step_by(8)),
+                    Range::Full => (0..=255, (0..=255).step_by(15)),
+                };
+                let mut scaler = Scaler::new(&ffmpeg, ScaleQuality::BitExactFullChroma);
+                scaler.set_colorimetry(colorimetry);
+                let mut target = Frame::video(&ffmpeg, 256, 2, "rgba").unwrap();
+                let mut worst = (0, 0, 0);
+                for u in chroma.clone() {
+                    for v in chroma.clone() {
+                        let source = flat_chroma(&ffmpeg, format, u * scale, v * scale);
+                        let exact = pool
+                            .convert_with(&source, RgbFormat::Rgba, colorimetry, Backend::Scalar)
+                            .unwrap();
+                        scaler.scale(&source, &mut target).unwrap();
+                        let plane = &target.planes()[0];
+                        let legal = luma.start() * 4..(luma.end() + 1) * 4;
+                        let difference = max_difference(
+                            &exact.data()[legal.clone()],
+                            &plane.data[legal.clone()],
+                        );
+                        if difference > worst.0 {
+                            worst = (difference, u, v);
+                        }
+                    }
+                }
+                assert!(worst.0 <= 1, "{format} {colorimetry:?}: (difference, u, v) {worst:?}");
+            }
+        }
+    }
+}
+
 #[test]
 fn unsupported_sources_are_refused() {
     let ffmpeg = common::under_test().load();

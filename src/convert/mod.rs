@@ -15,6 +15,7 @@ mod reference;
 
 use std::sync::{Arc, Mutex};
 
+pub use crate::color::{Colorimetry, Matrix, Range};
 use crate::frame::Frame;
 use crate::media_error::{Error, Result};
 
@@ -35,55 +36,6 @@ impl RgbFormat {
         match self {
             RgbFormat::Rgba | RgbFormat::Bgra => 4,
             RgbFormat::Rgb24 => 3,
-        }
-    }
-}
-
-/// The YUV matrix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Matrix {
-    /// BT.601 (standard definition; also JPEG with full range).
-    Bt601,
-    /// BT.709 (high definition).
-    Bt709,
-}
-
-/// The YUV range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Range {
-    /// Studio swing: Y from 16 to 235 (at 8 bits).
-    Limited,
-    /// Full swing: Y from 0 to 255 (JPEG).
-    Full,
-}
-
-/// How a picture's YUV values map to colours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Colorimetry {
-    /// The matrix.
-    pub matrix: Matrix,
-    /// The range.
-    pub range: Range,
-}
-
-impl Colorimetry {
-    /// What the frame says, with the usual guesses where it does not: BT.709 from 720 lines
-    /// up, BT.601 below; full range for the `yuvj` formats, limited otherwise.
-    pub fn of(frame: &Frame) -> Colorimetry {
-        let color = frame.color();
-        let matrix = match color.matrix.as_deref() {
-            Some("bt709") => Matrix::Bt709,
-            Some("bt470bg" | "smpte170m" | "fcc") => Matrix::Bt601,
-            _ if frame.height() >= 720 => Matrix::Bt709,
-            _ => Matrix::Bt601,
-        };
-        let full = color.range.as_deref() == Some("pc")
-            || frame
-                .format_name()
-                .is_some_and(|name| name.starts_with("yuvj"));
-        Colorimetry {
-            matrix,
-            range: if full { Range::Full } else { Range::Limited },
         }
     }
 }

@@ -167,6 +167,17 @@ ffi_functions! {
         dst_stride: *const c_int,
     ) -> c_int;
     always SwScale [58..=63] fn sws_freeContext(context: *mut c_void);
+    always SwScale [58..=63] fn sws_getCoefficients(colorspace: c_int) -> *const c_int;
+    always SwScale [58..=63] fn sws_setColorspaceDetails(
+        context: *mut c_void,
+        source_table: *const c_int,
+        source_full_range: c_int,
+        target_table: *const c_int,
+        target_full_range: c_int,
+        brightness: c_int,
+        contrast: c_int,
+        saturation: c_int,
+    ) -> c_int;
 
     always AvCodec [58..=63] fn avcodec_version() -> c_uint;
     always AvCodec [58..=63] fn avcodec_configuration() -> *const c_char;
