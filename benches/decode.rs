@@ -1,5 +1,6 @@
 //! Decode speed of 1080p H.264 through the crate, beside the ffmpeg CLI on the same library,
-//! and Rust-side heap allocations per frame in the steady state.
+//! and Rust-side heap allocations per frame in the steady state; then the same decode with
+//! each frame converted to RGBA on the same thread (`convert::RgbPool`).
 //!
 //! ```text
 //! cargo bench --bench decode -- [--lib-dir DIR] [--threads N] [--runs R]
@@ -13,6 +14,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+use ffmpeg_runtime::convert::{RgbFormat, RgbPool};
 use ffmpeg_runtime::format::{Input, MediaType};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
 
@@ -65,8 +67,10 @@ fn input_file() -> PathBuf {
     path
 }
 
-/// Decodes the whole file; returns (frames, seconds, allocations after the first 30 frames).
-fn decode(ffmpeg: &Ffmpeg, path: &Path, threads: u32) -> (usize, f64, usize) {
+/// Decodes the whole file, converting each frame to RGBA when asked; returns (frames, seconds,
+/// allocations after the first 30 frames).
+fn decode(ffmpeg: &Ffmpeg, path: &Path, threads: u32, rgba: bool) -> (usize, f64, usize) {
+    let pool = RgbPool::new();
     let start = Instant::now();
     let mut input = Input::open(ffmpeg, path).unwrap();
     let stream = input.best_stream(MediaType::Video).unwrap();
@@ -88,6 +92,9 @@ fn decode(ffmpeg: &Ffmpeg, path: &Path, threads: u32) -> (usize, f64, usize) {
         decoder.send(&packet).unwrap();
         while decoder.receive(&mut frame).unwrap() {
             frames += 1;
+            if rgba {
+                drop(pool.convert(&frame, RgbFormat::Rgba).unwrap());
+            }
             if frames == 30 {
                 steady_from = Some(counting::allocations());
             }
@@ -97,6 +104,9 @@ fn decode(ffmpeg: &Ffmpeg, path: &Path, threads: u32) -> (usize, f64, usize) {
     decoder.send_eof().unwrap();
     while decoder.receive(&mut frame).unwrap() {
         frames += 1;
+        if rgba {
+            drop(pool.convert(&frame, RgbFormat::Rgba).unwrap());
+        }
     }
     (frames, start.elapsed().as_secs_f64(), steady)
 }
@@ -136,17 +146,23 @@ fn main() {
     let path = input_file();
     println!("FFmpeg {} from {}", ffmpeg.release(), ffmpeg.candidate());
     println!(
-        "| threads | crate fps | allocations/frame (steady) | ffmpeg CLI fps (same library) |"
+        "| threads | crate fps | allocations/frame (steady) | ffmpeg CLI fps (same library) \
+         | crate + RGBA fps | allocations/frame | RGBA / decode only |"
     );
-    println!("|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|");
     for threads in threads_list {
-        let mut best = f64::MAX;
-        let (mut frames, mut allocations) = (0, 0);
-        for _ in 0..runs {
-            let (f, seconds, a) = decode(&ffmpeg, &path, threads);
-            (frames, allocations) = (f, a);
-            best = best.min(seconds);
-        }
+        let best_of = |rgba| {
+            let mut best = f64::MAX;
+            let (mut frames, mut allocations) = (0, 0);
+            for _ in 0..runs {
+                let (f, seconds, a) = decode(&ffmpeg, &path, threads, rgba);
+                (frames, allocations) = (f, a);
+                best = best.min(seconds);
+            }
+            (frames, best, allocations)
+        };
+        let (frames, best, allocations) = best_of(false);
+        let (_, best_rgba, allocations_rgba) = best_of(true);
         // The CLI on the machine is linked to the system's FFmpeg: compare only on that one.
         let same_library = lib_dir.is_none();
         let cli = (0..runs)
@@ -154,15 +170,21 @@ fn main() {
             .filter_map(|_| cli_seconds(&path, threads))
             .reduce(f64::min);
         let cli = cli.map_or("–".into(), |s| format!("{:.0}", frames as f64 / s));
-        let per_frame = allocations as f64 / (frames.saturating_sub(30).max(1)) as f64;
+        let per_frame = |allocations: usize| {
+            allocations as f64 / (frames.saturating_sub(30).max(1)) as f64
+        };
         let label = if threads == 0 {
             "default".to_owned()
         } else {
             threads.to_string()
         };
         println!(
-            "| {label} | {:.0} | {per_frame:.2} | {cli} |",
-            frames as f64 / best
+            "| {label} | {:.0} | {:.2} | {cli} | {:.0} | {:.2} | {:.2} |",
+            frames as f64 / best,
+            per_frame(allocations),
+            frames as f64 / best_rgba,
+            per_frame(allocations_rgba),
+            best / best_rgba
         );
     }
 }

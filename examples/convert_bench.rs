@@ -5,7 +5,8 @@
 //! cargo run --release --example convert_bench -- [--lib-dir DIR] [--json]
 //! ```
 //!
-//! One thread; swscale with its default flags (bicubic) and its context reused. The frame is
+//! One thread; swscale with its default flags (bicubic) and its context reused. Each figure
+//! is the median of seven batches, the two methods alternating. The frame is
 //! a synthetic picture encoded as one MPEG-4 intra frame and decoded, converted as BT.601
 //! limited range (swscale's default). `max_abs_err` compares the SIMD output with the crate's
 //! exact scalar reference. (The reference itself is checked against swscale at full precision
@@ -67,15 +68,18 @@ fn run(args: &Args) -> Result<(), String> {
         ("bgra", RgbFormat::Bgra, "bgra"),
     ] {
         let convert = |backend| pool.convert_with(&frame, format, BT601_LIMITED, backend);
-        let crate_rate = rate(args.rounds, || {
-            drop(convert(Backend::Simd).expect("converts"))
-        });
         let mut fast = Scaler::new(&ffmpeg, ScaleQuality::Bicubic);
         let mut target =
             Frame::video(&ffmpeg, WIDTH, HEIGHT, sws_name).map_err(|e| e.to_string())?;
-        let sws_rate = rate(args.rounds, || {
-            fast.scale(&frame, &mut target).expect("scales")
-        });
+        // Batches alternate between the two so that a busy moment of the machine falls on
+        // both; each figure is the median of its batches.
+        let (mut crate_rates, mut sws_rates) = (Vec::new(), Vec::new());
+        for _ in 0..BATCHES {
+            let batch = args.rounds.div_ceil(BATCHES);
+            crate_rates.push(rate(batch, || drop(convert(Backend::Simd).expect("converts"))));
+            sws_rates.push(rate(batch, || fast.scale(&frame, &mut target).expect("scales")));
+        }
+        let (crate_rate, sws_rate) = (median(crate_rates), median(sws_rates));
         let simd = convert(Backend::Simd).map_err(|e| e.to_string())?;
         let exact = convert(Backend::Scalar).map_err(|e| e.to_string())?;
         results.insert(
@@ -96,9 +100,7 @@ fn run(args: &Args) -> Result<(), String> {
             args.rounds,
             ffmpeg_runtime::convert::simd_level()
         );
-        println!(
-            "format  crate Mpix/s  swscale Mpix/s  ratio  max_abs_err"
-        );
+        println!("format  crate Mpix/s  swscale Mpix/s  ratio  max_abs_err");
         for (name, entry) in report.as_object().expect("an object") {
             let number = |key: &str| entry[key].as_f64().unwrap_or(0.0);
             println!(
@@ -111,6 +113,14 @@ fn run(args: &Args) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Batches of conversions per method and format.
+const BATCHES: u32 = 7;
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
 }
 
 /// Megapixels a second over `rounds` calls, after a few to warm up.

@@ -1,28 +1,379 @@
-//! The fast path: `yuvutils-rs`, whose SIMD code is chosen at run time.
+//! The fast path: 16-bit fixed point, written so that the compiler vectorises it, and
+//! compiled once per instruction set with `multiversion`, which picks one at run time.
+//!
+//! Samples become signed 16-bit levels, `(sample - offset) << shift` with `shift` 7 at 8 bits
+//! and 5 at 10, which keeps every level within `i16`. Each is multiplied by its coefficient,
+//! keeping the high half of the product (`pmulhw` on x86, `sqdmulh`-like on NEON): with
+//! coefficients scaled by `2^(20 - shift)`, the products are in sixteenths of an output step.
+//! Three truncated products and a rounding constant stay within 0.15 of a step of the exact
+//! value, so the rounded result is never more than one step away.
 
-use yuvutils_rs::{
-    YuvBiPlanarImage, YuvConversionMode, YuvPlanarImage, YuvRange, YuvStandardMatrix,
-};
+use multiversion::multiversion;
 
-use super::{Chroma, Colorimetry, Matrix, Range, RgbFormat, Samples, YuvPlanes};
-use crate::media_error::{Error, Result};
+use super::reference::Affine;
+use super::{Chroma, Colorimetry, RgbFormat, Samples, YuvPlanes};
 
-fn range(range: Range) -> YuvRange {
-    match range {
-        Range::Limited => YuvRange::Limited,
-        Range::Full => YuvRange::Full,
+/// Pixels converted together: a multiple of every vector width.
+const CHUNK: usize = 64;
+const HALF: usize = CHUNK / 2;
+/// Fraction bits of the sums: sixteenths of a step.
+const FRACTION: u32 = 4;
+
+/// The fixed-point form of an [`Affine`] for one bit depth.
+#[derive(Debug, Clone, Copy)]
+struct Fixed {
+    luma_offset: i16,
+    chroma_offset: i16,
+    shift: u32,
+    y: i16,
+    r_v: i16,
+    g_u: i16,
+    g_v: i16,
+    b_u: i16,
+}
+
+impl Fixed {
+    fn new(bits: u32, colorimetry: Colorimetry) -> Fixed {
+        let affine = Affine::new(bits, colorimetry);
+        let shift = 15 - bits;
+        let scale = f64::from(1u32 << (16 + FRACTION - shift));
+        let fixed = |coefficient: f64| (coefficient * scale).round() as i16;
+        Fixed {
+            luma_offset: affine.luma_offset as i16,
+            chroma_offset: affine.chroma_offset as i16,
+            shift,
+            y: fixed(affine.y),
+            r_v: fixed(affine.r_v),
+            g_u: fixed(affine.g_u),
+            g_v: fixed(affine.g_v),
+            b_u: fixed(affine.b_u),
+        }
     }
 }
 
-fn matrix(matrix: Matrix) -> YuvStandardMatrix {
-    match matrix {
-        Matrix::Bt601 => YuvStandardMatrix::Bt601,
-        Matrix::Bt709 => YuvStandardMatrix::Bt709,
+/// The constants of the wide 8-bit code: luma in the high byte of an unsigned 16-bit lane,
+/// its offset folded into each channel's constant.
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+pub(super) struct Wide {
+    pub y: i16,
+    pub r_v: i16,
+    pub g_u: i16,
+    pub g_v: i16,
+    pub b_u: i16,
+    pub r_add: i16,
+    pub g_add: i16,
+    pub b_add: i16,
+}
+
+impl Wide {
+    fn new(colorimetry: Colorimetry) -> Wide {
+        let affine = Affine::new(8, colorimetry);
+        let fixed = Fixed::new(8, colorimetry);
+        let offset = (affine.luma_offset * affine.y * f64::from(1 << FRACTION)).round() as i16;
+        let add = ROUND - offset;
+        Wide {
+            y: fixed.y,
+            r_v: fixed.r_v,
+            g_u: fixed.g_u,
+            g_v: fixed.g_v,
+            b_u: fixed.b_u,
+            r_add: add,
+            g_add: add,
+            b_add: add,
+        }
     }
 }
 
-fn failed(error: impl std::fmt::Display) -> Error {
-    Error::InvalidArgument(format!("RGB conversion: {error}"))
+/// Half a step, plus the mean loss of the truncated products (half a sixteenth each).
+const ROUND: i16 = (1 << (FRACTION - 1)) + 1;
+
+/// The high half of a 16 × 16-bit product (rounded down).
+#[inline(always)]
+fn high(a: i16, b: i16) -> i16 {
+    ((i32::from(a) * i32::from(b)) >> 16) as i16
+}
+
+/// A sample layout and how its values become levels in its bit depth.
+trait Depth {
+    type Unit: bytemuck::Pod + Default;
+    /// Bits a sample.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    const BITS: u32;
+    /// The sample's value, out-of-range values taken as the largest.
+    fn value(unit: Self::Unit) -> i16;
+}
+
+/// 8-bit samples.
+struct Eight;
+
+impl Depth for Eight {
+    type Unit = u8;
+    const BITS: u32 = 8;
+    #[inline(always)]
+    fn value(unit: u8) -> i16 {
+        i16::from(unit)
+    }
+}
+
+/// 10 bits in the low bits of a 16-bit word (`yuv420p10le`).
+struct Low10;
+
+impl Depth for Low10 {
+    type Unit = u16;
+    const BITS: u32 = 10;
+    #[inline(always)]
+    fn value(unit: u16) -> i16 {
+        unit.min(1023) as i16
+    }
+}
+
+/// 10 bits in the high bits of a 16-bit word (`p010le`).
+struct High10;
+
+impl Depth for High10 {
+    type Unit = u16;
+    const BITS: u32 = 10;
+    #[inline(always)]
+    fn value(unit: u16) -> i16 {
+        (unit >> 6) as i16
+    }
+}
+
+/// The chroma terms of one chunk, each pair of pixels sharing theirs, with the rounding
+/// constants in.
+struct ChromaTerms {
+    r: [i16; CHUNK],
+    g: [i16; CHUNK],
+    b: [i16; CHUNK],
+}
+
+#[inline(always)]
+fn chroma_terms<D: Depth>(u: &[D::Unit; HALF], v: &[D::Unit; HALF], k: &Fixed) -> ChromaTerms {
+    let (mut r, mut g, mut b) = ([0; HALF], [0; HALF], [0; HALF]);
+    for i in 0..HALF {
+        let u = (D::value(u[i]) - k.chroma_offset) << k.shift;
+        let v = (D::value(v[i]) - k.chroma_offset) << k.shift;
+        r[i] = high(v, k.r_v) + ROUND;
+        g[i] = high(u, k.g_u) + high(v, k.g_v) + ROUND;
+        b[i] = high(u, k.b_u) + ROUND;
+    }
+    let twice = |terms: [i16; HALF]| -> [i16; CHUNK] { std::array::from_fn(|i| terms[i / 2]) };
+    ChromaTerms {
+        r: twice(r),
+        g: twice(g),
+        b: twice(b),
+    }
+}
+
+/// One chunk of a row: `luma` with `terms` into `out`, `BYTES` a pixel.
+#[inline(always)]
+fn pixels<D: Depth, const FORMAT: u8, const BYTES: usize>(
+    luma: &[D::Unit; CHUNK],
+    terms: &ChromaTerms,
+    k: &Fixed,
+    out: &mut [u8],
+) {
+    let channel = |sum: i16| (sum >> FRACTION).clamp(0, 255) as u16;
+    let (r_terms, g_terms, b_terms) = (&terms.r, &terms.g, &terms.b);
+    if BYTES == 4 {
+        // Two 16-bit words a pixel: (R, G) and (B, A), or (B, G) and (R, A).
+        let mut words = [0u16; 2 * CHUNK];
+        for i in 0..CHUNK {
+            let y = high((D::value(luma[i]) - k.luma_offset) << k.shift, k.y);
+            let (r, g, b) = (
+                channel(y + r_terms[i]),
+                channel(y + g_terms[i]),
+                channel(y + b_terms[i]),
+            );
+            let (first, third) = if FORMAT == RGBA { (r, b) } else { (b, r) };
+            words[2 * i] = first | g << 8;
+            words[2 * i + 1] = third | 0xff00;
+        }
+        for (target, word) in out[..CHUNK * 4].chunks_exact_mut(2).zip(words) {
+            target.copy_from_slice(&word.to_le_bytes());
+        }
+    } else {
+        let out = &mut out[..CHUNK * 3];
+        for i in 0..CHUNK {
+            let y = high((D::value(luma[i]) - k.luma_offset) << k.shift, k.y);
+            out[i * 3] = channel(y + r_terms[i]) as u8;
+            out[i * 3 + 1] = channel(y + g_terms[i]) as u8;
+            out[i * 3 + 2] = channel(y + b_terms[i]) as u8;
+        }
+    }
+}
+
+pub(super) const RGBA: u8 = 0;
+pub(super) const BGRA: u8 = 1;
+pub(super) const RGB24: u8 = 2;
+
+/// `source[from..]` in a full chunk, padded with defaults past the end.
+#[inline(always)]
+fn chunk_of<T: Copy + Default, const N: usize>(source: &[T], from: usize) -> [T; N] {
+    match source.get(from..from + N) {
+        Some(full) => full.try_into().expect("N samples"),
+        None => {
+            let mut padded = [T::default(); N];
+            let rest = source.get(from..).unwrap_or_default();
+            padded[..rest.len()].copy_from_slice(rest);
+            padded
+        }
+    }
+}
+
+/// One picture's rows, as the conversion needs them.
+struct Rows<'a, D: Depth> {
+    luma: &'a [D::Unit],
+    luma_stride: usize,
+    /// U and V planes, or the interleaved plane twice.
+    chroma: [&'a [D::Unit]; 2],
+    chroma_stride: usize,
+    interleaved: bool,
+    width: usize,
+    height: usize,
+}
+
+impl<D: Depth> Rows<'_, D> {
+    /// The U and V of the chunk starting at pixel `x` on chroma row `row`.
+    #[inline(always)]
+    fn chroma(&self, row: usize, x: usize) -> ([D::Unit; HALF], [D::Unit; HALF]) {
+        let start = row * self.chroma_stride;
+        let width = self.width.div_ceil(2);
+        if self.interleaved {
+            let line = &self.chroma[0][start..start + 2 * width];
+            let pairs: [D::Unit; CHUNK] = chunk_of(line, x);
+            (
+                std::array::from_fn(|i| pairs[2 * i]),
+                std::array::from_fn(|i| pairs[2 * i + 1]),
+            )
+        } else {
+            let line = |plane: &[D::Unit]| -> [D::Unit; HALF] {
+                chunk_of(&plane[start..start + width], x / 2)
+            };
+            (line(self.chroma[0]), line(self.chroma[1]))
+        }
+    }
+}
+
+#[multiversion(targets(
+    "x86_64+avx2+fma+avx512f+avx512bw+avx512vl",
+    "x86_64+avx2+fma",
+    "x86_64+sse4.1",
+    "aarch64+neon"
+))]
+fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
+    rows: &Rows<'_, D>,
+    k: &Fixed,
+    wide: &Wide,
+    out: &mut [u8],
+    stride: usize,
+) {
+    // Two rows share each chroma row; their terms are worked out once.
+    for (pair, out_pair) in out
+        .chunks_mut(2 * stride)
+        .take(rows.height.div_ceil(2))
+        .enumerate()
+    {
+        let count = (rows.height - 2 * pair).min(2);
+        let line = |row: usize| &rows.luma[row * rows.luma_stride..][..rows.width];
+        let lumas = [line(2 * pair), line(2 * pair + count - 1)];
+        let lumas = &lumas[..count];
+        let (first, second) = out_pair.split_at_mut(stride.min(out_pair.len()));
+        let second_width = if count == 2 { rows.width * BYTES } else { 0 };
+        let mut outs = [
+            &mut first[..rows.width * BYTES],
+            &mut second[..second_width],
+        ];
+        let outs = &mut outs[..count];
+        let done = multiversion::target::match_target! {
+            "x86_64+avx2" => if D::BITS == 8 {
+                wide_rows::<D, FORMAT>(rows, pair, lumas, wide, outs)
+            } else {
+                0
+            },
+            _ => {
+                let _ = wide;
+                0
+            },
+        };
+        for x in (done..rows.width).step_by(CHUNK) {
+            let (u, v) = rows.chroma(pair, x);
+            let terms = chroma_terms::<D>(&u, &v, k);
+            for (luma_line, out_line) in lumas.iter().zip(outs.iter_mut()) {
+                let luma: [D::Unit; CHUNK] = chunk_of(luma_line, x);
+                let target = &mut out_line[x * BYTES..];
+                if target.len() >= CHUNK * BYTES {
+                    pixels::<D, FORMAT, BYTES>(&luma, &terms, k, target);
+                } else {
+                    let mut tail = [0u8; CHUNK * 4];
+                    pixels::<D, FORMAT, BYTES>(&luma, &terms, k, &mut tail);
+                    let count = target.len();
+                    target.copy_from_slice(&tail[..count]);
+                }
+            }
+        }
+    }
+}
+
+/// The instruction set [`convert_rows`] runs with on this CPU (the same targets, in the same
+/// order).
+#[multiversion(targets(
+    "x86_64+avx2+fma+avx512f+avx512bw+avx512vl",
+    "x86_64+avx2+fma",
+    "x86_64+sse4.1",
+    "aarch64+neon"
+))]
+pub(super) fn simd_level() -> &'static str {
+    multiversion::target::match_target! {
+        "x86_64+avx2+fma+avx512f+avx512bw+avx512vl" => "avx512",
+        "x86_64+avx2+fma" => "avx2",
+        "x86_64+sse4.1" => "sse4.1",
+        "aarch64+neon" => "neon",
+        _ => "scalar",
+    }
+}
+
+/// The AVX2 code's share of a row pair of 8-bit samples; the pixels it did.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn wide_rows<D: Depth, const FORMAT: u8>(
+    rows: &Rows<'_, D>,
+    pair: usize,
+    lumas: &[&[D::Unit]],
+    wide: &Wide,
+    outs: &mut [&mut [u8]],
+) -> usize {
+    use super::avx2::{ChromaRow, rows as avx2_rows};
+    use bytemuck::cast_slice as bytes;
+    let start = pair * rows.chroma_stride;
+    let width = rows.width.div_ceil(2);
+    let chroma = if rows.interleaved {
+        ChromaRow::Interleaved(&bytes(rows.chroma[0])[start..start + 2 * width])
+    } else {
+        ChromaRow::Planar(
+            &bytes(rows.chroma[0])[start..start + width],
+            &bytes(rows.chroma[1])[start..start + width],
+        )
+    };
+    let luma_rows = [bytes(lumas[0]), bytes(lumas[lumas.len() - 1])];
+    avx2_rows::<FORMAT>(&luma_rows[..lumas.len()], chroma, wide, outs, rows.width)
+}
+
+fn convert_depth<D: Depth>(
+    rows: &Rows<'_, D>,
+    colorimetry: Colorimetry,
+    k: &Fixed,
+    format: RgbFormat,
+    out: &mut [u8],
+    stride: usize,
+) {
+    let wide = Wide::new(colorimetry);
+    match format {
+        RgbFormat::Rgba => convert_rows::<D, RGBA, 4>(rows, k, &wide, out, stride),
+        RgbFormat::Bgra => convert_rows::<D, BGRA, 4>(rows, k, &wide, out, stride),
+        RgbFormat::Rgb24 => convert_rows::<D, RGB24, 3>(rows, k, &wide, out, stride),
+    }
 }
 
 /// Converts into `out`, rows `stride` bytes apart.
@@ -32,63 +383,57 @@ pub(super) fn convert(
     colorimetry: Colorimetry,
     out: &mut [u8],
     stride: usize,
-) -> Result<()> {
-    let (width, height) = (planes.width as u32, planes.height as u32);
-    // yuvutils-rs 0.8.3 refuses some odd sizes whose planes are right; those (rare in
-    // video) take the exact path.
-    // It also takes interleaved chroma only without row padding.
-    let padded_chroma = matches!(planes.chroma, Chroma::Interleaved(Samples::Bytes(_, stride)) if stride != planes.width);
-    if width % 2 == 1 || height % 2 == 1 || padded_chroma {
-        super::reference::convert(planes, format, colorimetry, out, stride);
-        return Ok(());
-    }
-    let (r, m, s) = (
-        range(colorimetry.range),
-        matrix(colorimetry.matrix),
-        stride as u32,
-    );
-    let mode = YuvConversionMode::Balanced;
-    use RgbFormat::{Bgra, Rgb24, Rgba};
+) {
+    let k = Fixed::new(planes.bits, colorimetry);
+    let (width, height) = (planes.width, planes.height);
     match (&planes.luma, &planes.chroma) {
-        (Samples::Bytes(y, ys), Chroma::Planar(Samples::Bytes(u, us), Samples::Bytes(v, vs))) => {
-            let image = YuvPlanarImage {
-                y_plane: y,
-                y_stride: *ys as u32,
-                u_plane: u,
-                u_stride: *us as u32,
-                v_plane: v,
-                v_stride: *vs as u32,
+        (Samples::Bytes(luma, luma_stride), chroma) => {
+            let (chroma, chroma_stride, interleaved) = match chroma {
+                Chroma::Planar(Samples::Bytes(u, s), Samples::Bytes(v, _)) => ([*u, *v], *s, false),
+                Chroma::Interleaved(Samples::Bytes(uv, s)) => ([*uv, *uv], *s, true),
+                _ => unreachable!("YuvPlanes keeps one sample size"),
+            };
+            let rows = Rows::<Eight> {
+                luma,
+                luma_stride: *luma_stride,
+                chroma,
+                chroma_stride,
+                interleaved,
                 width,
                 height,
             };
-            match format {
-                Rgba => yuvutils_rs::yuv420_to_rgba(&image, out, s, r, m),
-                Bgra => yuvutils_rs::yuv420_to_bgra(&image, out, s, r, m),
-                Rgb24 => yuvutils_rs::yuv420_to_rgb(&image, out, s, r, m),
-            }
+            convert_depth(&rows, colorimetry, &k, format, out, stride);
         }
-        (Samples::Bytes(y, ys), Chroma::Interleaved(Samples::Bytes(uv, uvs))) => {
-            let image = YuvBiPlanarImage {
-                y_plane: y,
-                y_stride: *ys as u32,
-                uv_plane: uv,
-                uv_stride: *uvs as u32,
-                width,
-                height,
+        (Samples::Words(luma, luma_stride), chroma) => {
+            let (chroma, chroma_stride, interleaved) = match chroma {
+                Chroma::Planar(Samples::Words(u, s), Samples::Words(v, _)) => ([*u, *v], *s, false),
+                Chroma::Interleaved(Samples::Words(uv, s)) => ([*uv, *uv], *s, true),
+                _ => unreachable!("YuvPlanes keeps one sample size"),
             };
-            match format {
-                Rgba => yuvutils_rs::yuv_nv12_to_rgba(&image, out, s, r, m, mode),
-                Bgra => yuvutils_rs::yuv_nv12_to_bgra(&image, out, s, r, m, mode),
-                Rgb24 => yuvutils_rs::yuv_nv12_to_rgb(&image, out, s, r, m, mode),
+            let (luma, luma_stride) = (*luma, *luma_stride);
+            if interleaved {
+                let rows = Rows::<High10> {
+                    luma,
+                    luma_stride,
+                    chroma,
+                    chroma_stride,
+                    interleaved,
+                    width,
+                    height,
+                };
+                convert_depth(&rows, colorimetry, &k, format, out, stride);
+            } else {
+                let rows = Rows::<Low10> {
+                    luma,
+                    luma_stride,
+                    chroma,
+                    chroma_stride,
+                    interleaved,
+                    width,
+                    height,
+                };
+                convert_depth(&rows, colorimetry, &k, format, out, stride);
             }
         }
-        // yuvutils-rs 0.8.3's 10-bit kernels wrap instead of clamping on out-of-range
-        // samples (a green of 255 came out as 69): 10-bit goes through the exact path.
-        (Samples::Words(..), _) => {
-            super::reference::convert(planes, format, colorimetry, out, stride);
-            return Ok(());
-        }
-        _ => return Err(failed("mixed sample sizes")),
     }
-    .map_err(failed)
 }

@@ -1,7 +1,7 @@
-//! The fast path against the exact reference on random pictures of odd sizes and strides.
-//! The bound is what yuvutils-rs 0.8.3 measures on legal values (it clamps samples below
-//! black first, so those differ more); the target is one step, which needs the crate's own
-//! kernels.
+//! The fast path against the exact reference on random pictures of odd sizes and strides,
+//! every sample value included (below black, above white, and 16-bit words above 1023): at
+//! most one step apart. Every instruction set runs the same integer code, so what holds for
+//! the one chosen here holds for the others; only its speed differs.
 use super::*;
 
 /// A deterministic pseudo-random byte stream.
@@ -45,7 +45,7 @@ fn compare(planes: &YuvPlanes<'_>) -> (u8, usize) {
             let stride = planes.width * format.bytes_per_pixel();
             let mut fast_out = vec![0; stride * planes.height];
             let mut exact = vec![0; stride * planes.height];
-            fast::convert(planes, format, colorimetry, &mut fast_out, stride).unwrap();
+            fast::convert(planes, format, colorimetry, &mut fast_out, stride);
             reference::convert(planes, format, colorimetry, &mut exact, stride);
             let max = fast_out
                 .iter()
@@ -60,19 +60,31 @@ fn compare(planes: &YuvPlanes<'_>) -> (u8, usize) {
     worst
 }
 
+/// Sizes with one pixel, odd widths and heights, and chunks with and without a tail.
+const SIZES: [(usize, usize); 7] = [
+    (1, 1),
+    (7, 5),
+    (34, 18),
+    (63, 3),
+    (64, 2),
+    (129, 66),
+    (250, 9),
+];
+
 #[test]
 fn eight_bit_planar_and_semi_planar_match_the_reference() {
     let mut noise = Noise(7);
-    for (width, height) in [(1usize, 1usize), (7, 5), (34, 18), (128, 64), (130, 66)] {
+    for (width, height) in SIZES {
         let (cw, ch) = (width.div_ceil(2), height.div_ceil(2));
-        let (ys, cs) = (width + 13, cw + 7);
-        // Legal values: the fast path clamps samples below black before converting.
-        let luma = |n: &mut Noise| (16 + n.next() % 220) as u8;
-        let chroma = |n: &mut Noise| (16 + n.next() % 225) as u8;
-        let y: Vec<u8> = (0..ys * height).map(|_| luma(&mut noise)).collect();
-        let u: Vec<u8> = (0..cs * ch).map(|_| chroma(&mut noise)).collect();
-        let v: Vec<u8> = (0..cs * ch).map(|_| chroma(&mut noise)).collect();
-        let uv: Vec<u8> = (0..(cw * 2) * ch).map(|_| chroma(&mut noise)).collect();
+        let (ys, cs, uvs) = (width + 13, cw + 7, cw * 2 + 5);
+        let mut bytes =
+            |count: usize| -> Vec<u8> { (0..count).map(|_| noise.next() as u8).collect() };
+        let (y, u, v, uv) = (
+            bytes(ys * height),
+            bytes(cs * ch),
+            bytes(cs * ch),
+            bytes(uvs * ch),
+        );
         let planar = YuvPlanes {
             width,
             height,
@@ -81,29 +93,34 @@ fn eight_bit_planar_and_semi_planar_match_the_reference() {
             chroma: Chroma::Planar(Samples::Bytes(&u, cs), Samples::Bytes(&v, cs)),
         };
         let (max, _) = compare(&planar);
-        assert!(max <= 3, "yuv420p {width}x{height}: {max}");
+        assert!(max <= 1, "yuv420p {width}x{height}: {max}");
         let semi = YuvPlanes {
             width,
             height,
             bits: 8,
             luma: Samples::Bytes(&y, ys),
-            chroma: Chroma::Interleaved(Samples::Bytes(&uv, cw * 2)),
+            chroma: Chroma::Interleaved(Samples::Bytes(&uv, uvs)),
         };
         let (max, _) = compare(&semi);
-        assert!(max <= 3, "nv12 {width}x{height}: {max}");
+        assert!(max <= 1, "nv12 {width}x{height}: {max}");
     }
 }
 
 #[test]
 fn ten_bit_planar_and_semi_planar_match_the_reference() {
     let mut noise = Noise(11);
-    for (width, height) in [(1usize, 1usize), (9, 3), (66, 34)] {
+    for (width, height) in SIZES {
         let (cw, ch) = (width.div_ceil(2), height.div_ceil(2));
-        let (ys, cs) = (width + 3, cw + 1);
-        let ten = |n: &mut Noise| n.next() % 1024;
-        let y: Vec<u16> = (0..ys * height).map(|_| ten(&mut noise)).collect();
-        let u: Vec<u16> = (0..cs * ch).map(|_| ten(&mut noise)).collect();
-        let v: Vec<u16> = (0..cs * ch).map(|_| ten(&mut noise)).collect();
+        let (ys, cs, uvs) = (width + 3, cw + 1, cw * 2 + 4);
+        // Any word: yuv420p10le words above 1023 are taken as 1023.
+        let mut words =
+            |count: usize| -> Vec<u16> { (0..count).map(|_| noise.next() % 1100).collect() };
+        let (y, u, v, uv) = (
+            words(ys * height),
+            words(cs * ch),
+            words(cs * ch),
+            words(uvs * ch),
+        );
         let planar = YuvPlanes {
             width,
             height,
@@ -112,17 +129,19 @@ fn ten_bit_planar_and_semi_planar_match_the_reference() {
             chroma: Chroma::Planar(Samples::Words(&u, cs), Samples::Words(&v, cs)),
         };
         let (max, _) = compare(&planar);
-        assert_eq!(max, 0, "yuv420p10 {width}x{height}: the exact path");
-        let y_high: Vec<u16> = y.iter().map(|s| s << 6).collect();
-        let uv: Vec<u16> = (0..cw * 2 * ch).map(|_| ten(&mut noise) << 6).collect();
+        assert!(max <= 1, "yuv420p10 {width}x{height}: {max}");
+        let high = |words: &[u16]| -> Vec<u16> {
+            words.iter().map(|s| s.wrapping_shl(6) | s >> 10).collect()
+        };
+        let (y_high, uv_high) = (high(&y), high(&uv));
         let semi = YuvPlanes {
             width,
             height,
             bits: 10,
             luma: Samples::Words(&y_high, ys),
-            chroma: Chroma::Interleaved(Samples::Words(&uv, cw * 2)),
+            chroma: Chroma::Interleaved(Samples::Words(&uv_high, uvs)),
         };
         let (max, _) = compare(&semi);
-        assert_eq!(max, 0, "p010 {width}x{height}: the exact path");
+        assert!(max <= 1, "p010 {width}x{height}: {max}");
     }
 }

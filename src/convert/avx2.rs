@@ -1,0 +1,186 @@
+//! AVX2 code for 8-bit sources, 32 pixels a step, in safe Rust: the intrinsics are safe inside
+//! an `avx2` function, and loads and stores go through `bytemuck` on slices.
+//!
+//! It computes what the portable code does, arranged for the vector unit: luma goes into the
+//! high byte of a 16-bit lane and is multiplied unsigned, its offset folded into the constants;
+//! the in-lane unpacking of luma and chroma is undone by the in-lane packing of the results,
+//! so only the final RGBA interleave crosses lanes.
+
+use std::arch::x86_64::*;
+
+use super::fast::Wide;
+
+/// One chroma row.
+#[derive(Clone, Copy)]
+pub(super) enum ChromaRow<'a> {
+    Planar(&'a [u8], &'a [u8]),
+    Interleaved(&'a [u8]),
+}
+
+#[inline]
+#[target_feature(enable = "avx2")]
+fn load16(bytes: &[u8]) -> __m128i {
+    bytemuck::pod_read_unaligned(&bytes[..16])
+}
+
+#[inline]
+#[target_feature(enable = "avx2")]
+fn load32(bytes: &[u8]) -> __m256i {
+    bytemuck::pod_read_unaligned(&bytes[..32])
+}
+
+#[inline]
+#[target_feature(enable = "avx2")]
+fn store32(out: &mut [u8], value: __m256i) {
+    out[..32].copy_from_slice(bytemuck::bytes_of(&value));
+}
+
+/// The red, green and blue terms of 16 chroma pairs, each doubled for the two pixels that
+/// share it, in the order luma is unpacked: (pixels 0–7 and 16–23, pixels 8–15 and 24–31).
+/// (Macros rather than functions: an `avx2` function cannot be forced inline, and a call
+/// passes vectors through memory.)
+macro_rules! chroma_terms {
+    ($chroma:expr, $x:expr, $k:expr) => {{
+        let (u, v) = match $chroma {
+            ChromaRow::Planar(u, v) => (
+                _mm256_cvtepu8_epi16(load16(&u[$x / 2..])),
+                _mm256_cvtepu8_epi16(load16(&v[$x / 2..])),
+            ),
+            ChromaRow::Interleaved(uv) => {
+                let pairs = load32(&uv[$x..]);
+                (
+                    _mm256_and_si256(pairs, _mm256_set1_epi16(0xff)),
+                    _mm256_srli_epi16::<8>(pairs),
+                )
+            }
+        };
+        let centre = _mm256_set1_epi16(128);
+        let u = _mm256_slli_epi16::<7>(_mm256_sub_epi16(u, centre));
+        let v = _mm256_slli_epi16::<7>(_mm256_sub_epi16(v, centre));
+        let k: &Wide = $k;
+        let r = _mm256_add_epi16(
+            _mm256_mulhi_epi16(v, _mm256_set1_epi16(k.r_v)),
+            _mm256_set1_epi16(k.r_add),
+        );
+        let g = _mm256_add_epi16(
+            _mm256_add_epi16(
+                _mm256_mulhi_epi16(u, _mm256_set1_epi16(k.g_u)),
+                _mm256_mulhi_epi16(v, _mm256_set1_epi16(k.g_v)),
+            ),
+            _mm256_set1_epi16(k.g_add),
+        );
+        let b = _mm256_add_epi16(
+            _mm256_mulhi_epi16(u, _mm256_set1_epi16(k.b_u)),
+            _mm256_set1_epi16(k.b_add),
+        );
+        [
+            (_mm256_unpacklo_epi16(r, r), _mm256_unpackhi_epi16(r, r)),
+            (_mm256_unpacklo_epi16(g, g), _mm256_unpackhi_epi16(g, g)),
+            (_mm256_unpacklo_epi16(b, b), _mm256_unpackhi_epi16(b, b)),
+        ]
+    }};
+}
+
+/// One channel of 32 pixels as bytes, in order, from luma halves and its terms.
+macro_rules! channel {
+    ($luma:expr, $terms:expr) => {{
+        let (low, high) = $terms;
+        let low = _mm256_srai_epi16::<4>(_mm256_add_epi16($luma.0, low));
+        let high = _mm256_srai_epi16::<4>(_mm256_add_epi16($luma.1, high));
+        _mm256_packus_epi16(low, high)
+    }};
+}
+
+/// 32 pixels as four vectors of eight 4-byte pixels, in order.
+macro_rules! four_byte_pixels {
+    ($first:expr, $green:expr, $third:expr) => {{
+        let alpha = _mm256_set1_epi8(-1);
+        let first_green = (
+            _mm256_unpacklo_epi8($first, $green),
+            _mm256_unpackhi_epi8($first, $green),
+        );
+        let third_alpha = (
+            _mm256_unpacklo_epi8($third, alpha),
+            _mm256_unpackhi_epi8($third, alpha),
+        );
+        let p0 = _mm256_unpacklo_epi16(first_green.0, third_alpha.0);
+        let p1 = _mm256_unpackhi_epi16(first_green.0, third_alpha.0);
+        let p2 = _mm256_unpacklo_epi16(first_green.1, third_alpha.1);
+        let p3 = _mm256_unpackhi_epi16(first_green.1, third_alpha.1);
+        [
+            _mm256_permute2x128_si256::<0x20>(p0, p1),
+            _mm256_permute2x128_si256::<0x20>(p2, p3),
+            _mm256_permute2x128_si256::<0x31>(p0, p1),
+            _mm256_permute2x128_si256::<0x31>(p2, p3),
+        ]
+    }};
+}
+
+/// Converts the whole 32-pixel steps of one or two luma rows sharing `chroma`; returns the
+/// pixels done. `FORMAT` is one of [`super::fast`]'s layout constants.
+#[target_feature(enable = "avx2")]
+pub(super) fn rows<const FORMAT: u8>(
+    lumas: &[&[u8]],
+    chroma: ChromaRow<'_>,
+    k: &Wide,
+    outs: &mut [&mut [u8]],
+    width: usize,
+) -> usize {
+    use super::fast::{BGRA, RGB24};
+    let done = width / 32 * 32;
+    let drop_alpha = _mm256_setr_epi8(
+        0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1, 0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13,
+        14, -1, -1, -1, -1,
+    );
+    let zero = _mm256_setzero_si256();
+    let scale = _mm256_set1_epi16(k.y);
+    for x in (0..done).step_by(32) {
+        let [r_terms, g_terms, b_terms] = chroma_terms!(chroma, x, k);
+        for (luma, out) in lumas.iter().zip(outs.iter_mut()) {
+            let y = load32(&luma[x..]);
+            let halves = (
+                _mm256_mulhi_epi16(_mm256_slli_epi16::<7>(_mm256_unpacklo_epi8(y, zero)), scale),
+                _mm256_mulhi_epi16(_mm256_slli_epi16::<7>(_mm256_unpackhi_epi8(y, zero)), scale),
+            );
+            let (r, g, b) = (
+                channel!(halves, r_terms),
+                channel!(halves, g_terms),
+                channel!(halves, b_terms),
+            );
+            if FORMAT == RGB24 {
+                // Twelve bytes a lane, each 16-byte store overlapping the next, so the last
+                // needs four bytes of room after the step; the row's end goes through a copy.
+                let mut spare = [0u8; 100];
+                let room = out.len() >= (x + 32) * 3 + 4;
+                let target: &mut [u8; 100] = if room {
+                    (&mut out[x * 3..x * 3 + 100])
+                        .try_into()
+                        .expect("100 bytes")
+                } else {
+                    &mut spare
+                };
+                for (i, pixels) in four_byte_pixels!(r, g, b).into_iter().enumerate() {
+                    let packed = _mm256_shuffle_epi8(pixels, drop_alpha);
+                    let halves = [
+                        _mm256_castsi256_si128(packed),
+                        _mm256_extracti128_si256::<1>(packed),
+                    ];
+                    for (j, half) in halves.into_iter().enumerate() {
+                        let at = (2 * i + j) * 12;
+                        target[at..at + 16].copy_from_slice(bytemuck::bytes_of(&half));
+                    }
+                }
+                if !room {
+                    out[x * 3..(x + 32) * 3].copy_from_slice(&spare[..96]);
+                }
+            } else {
+                let (first, third) = if FORMAT == BGRA { (b, r) } else { (r, b) };
+                let out = &mut out[x * 4..(x + 32) * 4];
+                for (i, pixels) in four_byte_pixels!(first, g, third).into_iter().enumerate() {
+                    store32(&mut out[i * 32..], pixels);
+                }
+            }
+        }
+    }
+    done
+}
