@@ -253,3 +253,71 @@ fn a_library_whose_option_offsets_disagree_fails_the_abi_self_check() {
     // It ranks above every other refusal: everything else about the library was right.
     assert_eq!(error.attempts()[0].refusal().rank(), 6);
 }
+
+/// A real build whose five `*_version()` functions are patched to claim the next release
+/// (or the previous, for the newest): its symbols carry their true version nodes, so the lie
+/// is caught and the build refused, never trusted with another major's layouts.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn a_real_build_whose_version_functions_lie_about_the_major_is_refused() {
+    use object::{Object, ObjectSection, ObjectSymbol};
+    use ffmpeg_runtime::Family;
+
+    let build = common::under_test();
+    let genuine = build.load();
+    let major = genuine.library(Library::AvCodec).version().major;
+    let claimed = Family::from_avcodec_major(major + 1)
+        .or_else(|| Family::from_avcodec_major(major - 1))
+        .expect("a neighbouring release");
+    let dir = common::scratch_dir("lying-version");
+    // Wheels keep their dependencies beside the libraries: copy those too.
+    let system = genuine.library(Library::AvCodec).path().starts_with("/usr/lib");
+    if !system {
+        for entry in std::fs::read_dir(&build.dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    for library in Library::ALL {
+        let original = genuine.library(library).path();
+        let copy = dir.join(original.file_name().unwrap());
+        let mut bytes = std::fs::read(original).unwrap();
+        let offset = {
+            let elf = object::File::parse(&*bytes).unwrap();
+            let name = format!("{}_version", library.stem().trim_start_matches("lib"));
+            let symbol = elf
+                .dynamic_symbols()
+                .find(|s| s.name() == Ok(name.as_str()))
+                .unwrap_or_else(|| panic!("{name} in {}", original.display()));
+            let text = elf.section_by_name(".text").unwrap();
+            let (file_start, _) = text.file_range().unwrap();
+            (file_start + symbol.address() - text.address()) as usize
+        };
+        // mov eax, AV_VERSION_INT(major, 0, 100); ret
+        let lie = (claimed.major(library) as u32) << 16 | 100;
+        bytes[offset] = 0xb8;
+        bytes[offset + 1..offset + 5].copy_from_slice(&lie.to_le_bytes());
+        bytes[offset + 5] = 0xc3;
+        std::fs::write(&copy, bytes).unwrap();
+    }
+    drop(genuine);
+    let error = load(&dir);
+    match only_refusal(&error) {
+        Refusal::VersionNodeMismatch { file, node } => {
+            assert_eq!(file.version.major, claimed.major(file.library));
+            assert!(node.ends_with(&format!("_{}", major_of(&build, file.library))), "{node}");
+        }
+        _ => unexpected(&error),
+    }
+}
+
+/// The true major of a library of `build`.
+#[cfg(target_arch = "x86_64")]
+fn major_of(build: &common::Build, library: Library) -> u64 {
+    let major = build.avcodec.major;
+    ffmpeg_runtime::Family::from_avcodec_major(major)
+        .expect("a supported build")
+        .major(library)
+}
