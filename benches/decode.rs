@@ -170,9 +170,8 @@ fn main() {
             .filter_map(|_| cli_seconds(&path, threads))
             .reduce(f64::min);
         let cli = cli.map_or("–".into(), |s| format!("{:.0}", frames as f64 / s));
-        let per_frame = |allocations: usize| {
-            allocations as f64 / (frames.saturating_sub(30).max(1)) as f64
-        };
+        let per_frame =
+            |allocations: usize| allocations as f64 / (frames.saturating_sub(30).max(1)) as f64;
         let label = if threads == 0 {
             "default".to_owned()
         } else {

@@ -76,8 +76,12 @@ fn run(args: &Args) -> Result<(), String> {
         let (mut crate_rates, mut sws_rates) = (Vec::new(), Vec::new());
         for _ in 0..BATCHES {
             let batch = args.rounds.div_ceil(BATCHES);
-            crate_rates.push(rate(batch, || drop(convert(Backend::Simd).expect("converts"))));
-            sws_rates.push(rate(batch, || fast.scale(&frame, &mut target).expect("scales")));
+            crate_rates.push(rate(batch, || {
+                drop(convert(Backend::Simd).expect("converts"))
+            }));
+            sws_rates.push(rate(batch, || {
+                fast.scale(&frame, &mut target).expect("scales")
+            }));
         }
         let (crate_rate, sws_rate) = (median(crate_rates), median(sws_rates));
         let simd = convert(Backend::Simd).map_err(|e| e.to_string())?;

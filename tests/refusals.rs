@@ -260,8 +260,8 @@ fn a_library_whose_option_offsets_disagree_fails_the_abi_self_check() {
 #[cfg(target_arch = "x86_64")]
 #[test]
 fn a_real_build_whose_version_functions_lie_about_the_major_is_refused() {
-    use object::{Object, ObjectSection, ObjectSymbol};
     use ffmpeg_runtime::Family;
+    use object::{Object, ObjectSection, ObjectSymbol};
 
     let build = common::under_test();
     let genuine = build.load();
@@ -271,7 +271,10 @@ fn a_real_build_whose_version_functions_lie_about_the_major_is_refused() {
         .expect("a neighbouring release");
     let dir = common::scratch_dir("lying-version");
     // Wheels keep their dependencies beside the libraries: copy those too.
-    let system = genuine.library(Library::AvCodec).path().starts_with("/usr/lib");
+    let system = genuine
+        .library(Library::AvCodec)
+        .path()
+        .starts_with("/usr/lib");
     if !system {
         for entry in std::fs::read_dir(&build.dir).unwrap() {
             let path = entry.unwrap().path();
@@ -307,7 +310,10 @@ fn a_real_build_whose_version_functions_lie_about_the_major_is_refused() {
     match only_refusal(&error) {
         Refusal::VersionNodeMismatch { file, node } => {
             assert_eq!(file.version.major, claimed.major(file.library));
-            assert!(node.ends_with(&format!("_{}", major_of(&build, file.library))), "{node}");
+            assert!(
+                node.ends_with(&format!("_{}", major_of(&build, file.library))),
+                "{node}"
+            );
         }
         _ => unexpected(&error),
     }
