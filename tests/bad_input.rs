@@ -83,6 +83,58 @@ fn truncated_and_mutated_files_decode_to_an_error_or_an_end() {
     }
 }
 
+/// Seeded mutations (flipped, zeroed, repeated and cut-out bytes) of real files of several
+/// containers and codecs, each decoded to its end: every outcome is a typed result.
+#[test]
+fn seeded_mutations_of_many_containers_decode_to_an_error_or_an_end() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("seeded-mutations");
+    let names = [
+        "h264_8bit.mp4",
+        "hevc_10bit.mkv",
+        "vp9_profile2.webm",
+        "mpeg2.ts",
+        "mpeg4.avi",
+        "mjpeg.avi",
+        "prores.mov",
+        "gif.gif",
+        "h264_raw.h264",
+    ];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move |below: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % below.max(1) as u64) as usize
+    };
+    for clip in CLIPS.iter().filter(|c| names.contains(&c.name)) {
+        let original = std::fs::read(media::path(clip)).unwrap();
+        for round in 0..40 {
+            let mut bytes = original.clone();
+            for _ in 0..1 + next(8) {
+                let at = next(bytes.len());
+                let span = 1 + next(64).min(bytes.len() - at - 1);
+                match next(4) {
+                    0 => bytes[at] ^= 1 << next(8),
+                    1 => bytes[at..at + span].fill(0),
+                    2 => {
+                        let copy = bytes[at..at + span].to_vec();
+                        bytes.splice(at..at, copy);
+                    }
+                    _ => {
+                        bytes.drain(at..at + span);
+                    }
+                }
+            }
+            let path = dir.join(format!("{round}-{}", clip.name));
+            std::fs::write(&path, &bytes).unwrap();
+            // Any typed outcome is fine; the process must survive and report.
+            let _ = media::decode_md5s(&ffmpeg, &path, clip.stream);
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+}
+
 #[test]
 fn an_audio_only_file_has_no_video_stream() {
     let dir = common::scratch_dir("audio-only");

@@ -425,9 +425,15 @@ pub fn decode_md5s_with(
     stream: Option<usize>,
     options: &DecoderOptions,
 ) -> Result<Vec<String>, ffmpeg_runtime::Error> {
+    // A damaged file may have lost the stream: a typed error, as for any other damage.
+    let missing = |kind: String| ffmpeg_runtime::Error::StreamNotFound { kind };
     let chosen = match stream {
-        Some(index) => input.stream(index).expect("stream index"),
-        None => input.best_stream(MediaType::Video).expect("a video stream"),
+        Some(index) => input
+            .stream(index)
+            .ok_or_else(|| missing(index.to_string()))?,
+        None => input
+            .best_stream(MediaType::Video)
+            .ok_or_else(|| missing("video".into()))?,
     };
     let index = chosen.index();
     let mut decoder = Decoder::new(&chosen, options)?;
