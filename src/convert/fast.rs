@@ -234,6 +234,21 @@ struct Rows<'a, D: Depth> {
     height: usize,
 }
 
+impl<'a> Rows<'a, Low10> {
+    /// The same words, read as another 16-bit layout.
+    fn read_as<E: Depth<Unit = u16>>(&self) -> Rows<'a, E> {
+        Rows {
+            luma: self.luma,
+            luma_stride: self.luma_stride,
+            chroma: self.chroma,
+            chroma_stride: self.chroma_stride,
+            interleaved: self.interleaved,
+            width: self.width,
+            height: self.height,
+        }
+    }
+}
+
 impl<D: Depth> Rows<'_, D> {
     /// The U and V of the chunk starting at pixel `x` on chroma row `row`.
     #[inline(always)]
@@ -360,19 +375,31 @@ fn wide_rows<D: Depth, const FORMAT: u8>(
     avx2_rows::<FORMAT>(&luma_rows[..lumas.len()], chroma, wide, outs, rows.width)
 }
 
+/// The conversion's target: layout, colours and where the rows go.
+struct Target<'a> {
+    format: RgbFormat,
+    colorimetry: Colorimetry,
+    out: &'a mut [u8],
+    stride: usize,
+}
+
+/// Converts a picture of `D` samples.
 fn convert_depth<D: Depth>(
     rows: &Rows<'_, D>,
-    colorimetry: Colorimetry,
-    k: &Fixed,
-    format: RgbFormat,
-    out: &mut [u8],
-    stride: usize,
+    bits: u32,
+    Target {
+        format,
+        colorimetry,
+        out,
+        stride,
+    }: Target<'_>,
 ) {
+    let k = Fixed::new(bits, colorimetry);
     let wide = Wide::new(colorimetry);
     match format {
-        RgbFormat::Rgba => convert_rows::<D, RGBA, 4>(rows, k, &wide, out, stride),
-        RgbFormat::Bgra => convert_rows::<D, BGRA, 4>(rows, k, &wide, out, stride),
-        RgbFormat::Rgb24 => convert_rows::<D, RGB24, 3>(rows, k, &wide, out, stride),
+        RgbFormat::Rgba => convert_rows::<D, RGBA, 4>(rows, &k, &wide, out, stride),
+        RgbFormat::Bgra => convert_rows::<D, BGRA, 4>(rows, &k, &wide, out, stride),
+        RgbFormat::Rgb24 => convert_rows::<D, RGB24, 3>(rows, &k, &wide, out, stride),
     }
 }
 
@@ -384,7 +411,12 @@ pub(super) fn convert(
     out: &mut [u8],
     stride: usize,
 ) {
-    let k = Fixed::new(planes.bits, colorimetry);
+    let target = Target {
+        format,
+        colorimetry,
+        out,
+        stride,
+    };
     let (width, height) = (planes.width, planes.height);
     match (&planes.luma, &planes.chroma) {
         (Samples::Bytes(luma, luma_stride), chroma) => {
@@ -402,7 +434,7 @@ pub(super) fn convert(
                 width,
                 height,
             };
-            convert_depth(&rows, colorimetry, &k, format, out, stride);
+            convert_depth(&rows, planes.bits, target);
         }
         (Samples::Words(luma, luma_stride), chroma) => {
             let (chroma, chroma_stride, interleaved) = match chroma {
@@ -410,29 +442,20 @@ pub(super) fn convert(
                 Chroma::Interleaved(Samples::Words(uv, s)) => ([*uv, *uv], *s, true),
                 _ => unreachable!("YuvPlanes keeps one sample size"),
             };
-            let (luma, luma_stride) = (*luma, *luma_stride);
+            let rows = Rows::<Low10> {
+                luma,
+                luma_stride: *luma_stride,
+                chroma,
+                chroma_stride,
+                interleaved,
+                width,
+                height,
+            };
+            // p010 keeps its bits at the top of each word: the same rows, read differently.
             if interleaved {
-                let rows = Rows::<High10> {
-                    luma,
-                    luma_stride,
-                    chroma,
-                    chroma_stride,
-                    interleaved,
-                    width,
-                    height,
-                };
-                convert_depth(&rows, colorimetry, &k, format, out, stride);
+                convert_depth(&rows.read_as::<High10>(), planes.bits, target);
             } else {
-                let rows = Rows::<Low10> {
-                    luma,
-                    luma_stride,
-                    chroma,
-                    chroma_stride,
-                    interleaved,
-                    width,
-                    height,
-                };
-                convert_depth(&rows, colorimetry, &k, format, out, stride);
+                convert_depth(&rows, planes.bits, target);
             }
         }
     }
