@@ -1,14 +1,15 @@
 //! AVX2 code for 8-bit sources, 32 pixels a step, in safe Rust: the intrinsics are safe inside
 //! an `avx2` function, and loads and stores go through `bytemuck` on slices.
 //!
-//! It computes what the portable code does, arranged for the vector unit: luma goes into the
-//! high byte of a 16-bit lane and is multiplied unsigned, its offset folded into the constants;
-//! the in-lane unpacking of luma and chroma is undone by the in-lane packing of the results,
-//! so only the final RGBA interleave crosses lanes.
+//! It computes what the portable code does, with the 8-bit constants (shift 7, chroma centre
+//! 128), arranged for the vector unit: luma is multiplied before its offset is taken away (the
+//! offset's share is folded into the rounding constant), and the in-lane unpacking of luma
+//! and chroma is undone by the in-lane packing of the results, so only the final RGBA
+//! interleave crosses lanes.
 
 use std::arch::x86_64::*;
 
-use super::fast::Wide;
+use super::fast::Fixed;
 
 /// One chroma row.
 #[derive(Clone, Copy)]
@@ -57,21 +58,21 @@ macro_rules! chroma_terms {
         let centre = _mm256_set1_epi16(128);
         let u = _mm256_slli_epi16::<7>(_mm256_sub_epi16(u, centre));
         let v = _mm256_slli_epi16::<7>(_mm256_sub_epi16(v, centre));
-        let k: &Wide = $k;
+        let k: &Fixed = $k;
         let r = _mm256_add_epi16(
             _mm256_mulhi_epi16(v, _mm256_set1_epi16(k.r_v)),
-            _mm256_set1_epi16(k.r_add),
+            _mm256_set1_epi16(k.round_less_luma_offset),
         );
         let g = _mm256_add_epi16(
             _mm256_add_epi16(
                 _mm256_mulhi_epi16(u, _mm256_set1_epi16(k.g_u)),
                 _mm256_mulhi_epi16(v, _mm256_set1_epi16(k.g_v)),
             ),
-            _mm256_set1_epi16(k.g_add),
+            _mm256_set1_epi16(k.round_less_luma_offset),
         );
         let b = _mm256_add_epi16(
             _mm256_mulhi_epi16(u, _mm256_set1_epi16(k.b_u)),
-            _mm256_set1_epi16(k.b_add),
+            _mm256_set1_epi16(k.round_less_luma_offset),
         );
         [
             (_mm256_unpacklo_epi16(r, r), _mm256_unpackhi_epi16(r, r)),
@@ -122,7 +123,7 @@ macro_rules! four_byte_pixels {
 pub(super) fn rows<const FORMAT: u8>(
     lumas: &[&[u8]],
     chroma: ChromaRow<'_>,
-    k: &Wide,
+    k: &Fixed,
     outs: &mut [&mut [u8]],
     width: usize,
 ) -> usize {

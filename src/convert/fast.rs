@@ -21,15 +21,19 @@ const FRACTION: u32 = 4;
 
 /// The fixed-point form of an [`Affine`] for one bit depth.
 #[derive(Debug, Clone, Copy)]
-struct Fixed {
+pub(super) struct Fixed {
     luma_offset: i16,
     chroma_offset: i16,
     shift: u32,
-    y: i16,
-    r_v: i16,
-    g_u: i16,
-    g_v: i16,
-    b_u: i16,
+    pub y: i16,
+    pub r_v: i16,
+    pub g_u: i16,
+    pub g_v: i16,
+    pub b_u: i16,
+    /// [`ROUND`] less the luma offset's share of each channel, for code that multiplies
+    /// luma before taking the offset away (the AVX2 code).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    pub round_less_luma_offset: i16,
 }
 
 impl Fixed {
@@ -38,6 +42,7 @@ impl Fixed {
         let shift = 15 - bits;
         let scale = f64::from(1u32 << (16 + FRACTION - shift));
         let fixed = |coefficient: f64| (coefficient * scale).round() as i16;
+        let luma_offset_share = affine.luma_offset * affine.y * f64::from(1 << FRACTION);
         Fixed {
             luma_offset: affine.luma_offset as i16,
             chroma_offset: affine.chroma_offset as i16,
@@ -47,40 +52,7 @@ impl Fixed {
             g_u: fixed(affine.g_u),
             g_v: fixed(affine.g_v),
             b_u: fixed(affine.b_u),
-        }
-    }
-}
-
-/// The constants of the wide 8-bit code: luma in the high byte of an unsigned 16-bit lane,
-/// its offset folded into each channel's constant.
-#[derive(Debug, Clone, Copy)]
-#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-pub(super) struct Wide {
-    pub y: i16,
-    pub r_v: i16,
-    pub g_u: i16,
-    pub g_v: i16,
-    pub b_u: i16,
-    pub r_add: i16,
-    pub g_add: i16,
-    pub b_add: i16,
-}
-
-impl Wide {
-    fn new(colorimetry: Colorimetry) -> Wide {
-        let affine = Affine::new(8, colorimetry);
-        let fixed = Fixed::new(8, colorimetry);
-        let offset = (affine.luma_offset * affine.y * f64::from(1 << FRACTION)).round() as i16;
-        let add = ROUND - offset;
-        Wide {
-            y: fixed.y,
-            r_v: fixed.r_v,
-            g_u: fixed.g_u,
-            g_v: fixed.g_v,
-            b_u: fixed.b_u,
-            r_add: add,
-            g_add: add,
-            b_add: add,
+            round_less_luma_offset: ROUND - luma_offset_share.round() as i16,
         }
     }
 }
@@ -97,9 +69,6 @@ fn high(a: i16, b: i16) -> i16 {
 /// A sample layout and how its values become levels in its bit depth.
 trait Depth {
     type Unit: bytemuck::Pod + Default;
-    /// Bits a sample.
-    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-    const BITS: u32;
     /// The sample's value, out-of-range values taken as the largest.
     fn value(unit: Self::Unit) -> i16;
 }
@@ -109,7 +78,6 @@ struct Eight;
 
 impl Depth for Eight {
     type Unit = u8;
-    const BITS: u32 = 8;
     #[inline(always)]
     fn value(unit: u8) -> i16 {
         i16::from(unit)
@@ -121,7 +89,6 @@ struct Low10;
 
 impl Depth for Low10 {
     type Unit = u16;
-    const BITS: u32 = 10;
     #[inline(always)]
     fn value(unit: u16) -> i16 {
         unit.min(1023) as i16
@@ -133,7 +100,6 @@ struct High10;
 
 impl Depth for High10 {
     type Unit = u16;
-    const BITS: u32 = 10;
     #[inline(always)]
     fn value(unit: u16) -> i16 {
         (unit >> 6) as i16
@@ -280,7 +246,6 @@ impl<D: Depth> Rows<'_, D> {
 fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
     rows: &Rows<'_, D>,
     k: &Fixed,
-    wide: &Wide,
     out: &mut [u8],
     stride: usize,
 ) {
@@ -301,14 +266,15 @@ fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
             &mut second[..second_width],
         ];
         let outs = &mut outs[..count];
+        let eight_bit = size_of::<D::Unit>() == 1;
         let done = multiversion::target::match_target! {
-            "x86_64+avx2" => if D::BITS == 8 {
-                wide_rows::<D, FORMAT>(rows, pair, lumas, wide, outs)
+            "x86_64+avx2" => if eight_bit {
+                wide_rows::<D, FORMAT>(rows, pair, lumas, k, outs)
             } else {
                 0
             },
             _ => {
-                let _ = wide;
+                let _ = eight_bit;
                 0
             },
         };
@@ -356,7 +322,7 @@ fn wide_rows<D: Depth, const FORMAT: u8>(
     rows: &Rows<'_, D>,
     pair: usize,
     lumas: &[&[D::Unit]],
-    wide: &Wide,
+    k: &Fixed,
     outs: &mut [&mut [u8]],
 ) -> usize {
     use super::avx2::{ChromaRow, rows as avx2_rows};
@@ -372,7 +338,7 @@ fn wide_rows<D: Depth, const FORMAT: u8>(
         )
     };
     let luma_rows = [bytes(lumas[0]), bytes(lumas[lumas.len() - 1])];
-    avx2_rows::<FORMAT>(&luma_rows[..lumas.len()], chroma, wide, outs, rows.width)
+    avx2_rows::<FORMAT>(&luma_rows[..lumas.len()], chroma, k, outs, rows.width)
 }
 
 /// The conversion's target: layout, colours and where the rows go.
@@ -395,11 +361,10 @@ fn convert_depth<D: Depth>(
     }: Target<'_>,
 ) {
     let k = Fixed::new(bits, colorimetry);
-    let wide = Wide::new(colorimetry);
     match format {
-        RgbFormat::Rgba => convert_rows::<D, RGBA, 4>(rows, &k, &wide, out, stride),
-        RgbFormat::Bgra => convert_rows::<D, BGRA, 4>(rows, &k, &wide, out, stride),
-        RgbFormat::Rgb24 => convert_rows::<D, RGB24, 3>(rows, &k, &wide, out, stride),
+        RgbFormat::Rgba => convert_rows::<D, RGBA, 4>(rows, &k, out, stride),
+        RgbFormat::Bgra => convert_rows::<D, BGRA, 4>(rows, &k, out, stride),
+        RgbFormat::Rgb24 => convert_rows::<D, RGB24, 3>(rows, &k, out, stride),
     }
 }
 
