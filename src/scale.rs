@@ -154,6 +154,8 @@ impl Scaler {
             )
         };
         if self.context.is_null() {
+            // The next context made, whatever it is for, has not had the colorimetry.
+            self.colorimetry_applied_for = None;
             return Err(Error::InvalidArgument(format!(
                 "cannot convert {:?} {src_w}x{src_h} to {:?} {dst_w}x{dst_h}",
                 source.format_name(),

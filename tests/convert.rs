@@ -118,6 +118,38 @@ fn one_scaler_follows_changing_sources_and_targets() {
     scaler.scale(&big, &mut again).unwrap();
 }
 
+/// A colorimetry set once holds for every context the scaler makes afterwards: after other
+/// targets, and after a target swscale cannot make (its context is freed on failure).
+#[test]
+fn the_colorimetry_holds_across_reconfiguration_and_failure() {
+    let ffmpeg = common::under_test().load();
+    let source = first_frame(&ffmpeg, "h264_8bit.mp4");
+    let rgba = |scaler: &mut Scaler| {
+        let mut target = Frame::video(&ffmpeg, 96, 64, "rgba").unwrap();
+        scaler.scale(&source, &mut target).unwrap();
+        md5(&target)
+    };
+    let bt709_full = ffmpeg_runtime::Colorimetry {
+        matrix: ffmpeg_runtime::Matrix::Bt709,
+        range: ffmpeg_runtime::Range::Full,
+    };
+    let mut scaler = Scaler::new(&ffmpeg, ScaleQuality::BitExact);
+    let swscale_default = rgba(&mut scaler);
+    scaler.set_colorimetry(bt709_full);
+    let first = rgba(&mut scaler);
+    assert_ne!(
+        first, swscale_default,
+        "the colorimetry changes the colours"
+    );
+    let mut other = Frame::video(&ffmpeg, 64, 48, "nv12").unwrap();
+    scaler.scale(&source, &mut other).unwrap();
+    assert_eq!(rgba(&mut scaler), first, "after another target");
+    // swscale writes no Bayer pictures (on the releases that do, this is one more target).
+    let mut bayer = Frame::video(&ffmpeg, 96, 64, "bayer_rggb8").unwrap();
+    let _ = scaler.scale(&source, &mut bayer);
+    assert_eq!(rgba(&mut scaler), first, "after a failed target");
+}
+
 #[test]
 fn audio_is_resampled_to_the_target_format_layout_and_rate() {
     let ffmpeg = common::under_test().load();
