@@ -10,6 +10,9 @@
 
 use multiversion::multiversion;
 
+#[cfg(target_arch = "x86_64")]
+use super::{avx2, avx2::ChromaRow, avx512};
+
 use super::reference::Affine;
 use super::{Chroma, Colorimetry, RgbFormat, Samples, YuvPlanes};
 
@@ -238,6 +241,7 @@ impl<D: Depth> Rows<'_, D> {
 }
 
 #[multiversion(targets(
+    "x86_64+avx2+fma+avx512f+avx512bw+avx512vl+avx512vbmi",
     "x86_64+avx2+fma+avx512f+avx512bw+avx512vl",
     "x86_64+avx2+fma",
     "x86_64+sse4.1",
@@ -248,6 +252,7 @@ fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
     k: &Fixed,
     out: &mut [u8],
     stride: usize,
+    widest: HandWritten,
 ) {
     // Two rows share each chroma row; their terms are worked out once.
     for (pair, out_pair) in out
@@ -268,13 +273,25 @@ fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
         let outs = &mut outs[..count];
         let eight_bit = size_of::<D::Unit>() == 1;
         let done = multiversion::target::match_target! {
-            "x86_64+avx2" => if eight_bit {
-                wide_rows::<D, FORMAT>(rows, pair, lumas, k, outs)
-            } else {
+            "x86_64+avx512bw+avx512vbmi" => if !eight_bit || widest == HandWritten::None {
                 0
+            } else {
+                let (luma_rows, chroma) = byte_rows(rows, pair, lumas);
+                let luma_rows = &luma_rows[..count];
+                if widest == HandWritten::Avx2 {
+                    avx2::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width)
+                } else {
+                    avx512::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width)
+                }
+            },
+            "x86_64+avx2" => if !eight_bit || widest == HandWritten::None {
+                0
+            } else {
+                let (luma_rows, chroma) = byte_rows(rows, pair, lumas);
+                avx2::rows::<FORMAT>(&luma_rows[..count], chroma, k, outs, rows.width)
             },
             _ => {
-                let _ = eight_bit;
+                let _ = (eight_bit, widest);
                 0
             },
         };
@@ -300,6 +317,7 @@ fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
 /// The instruction set [`convert_rows`] runs with on this CPU (the same targets, in the same
 /// order).
 #[multiversion(targets(
+    "x86_64+avx2+fma+avx512f+avx512bw+avx512vl+avx512vbmi",
     "x86_64+avx2+fma+avx512f+avx512bw+avx512vl",
     "x86_64+avx2+fma",
     "x86_64+sse4.1",
@@ -307,6 +325,7 @@ fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
 ))]
 pub(super) fn simd_level() -> &'static str {
     multiversion::target::match_target! {
+        "x86_64+avx512bw+avx512vbmi" => "avx512vbmi",
         "x86_64+avx2+fma+avx512f+avx512bw+avx512vl" => "avx512",
         "x86_64+avx2+fma" => "avx2",
         "x86_64+sse4.1" => "sse4.1",
@@ -315,17 +334,14 @@ pub(super) fn simd_level() -> &'static str {
     }
 }
 
-/// The AVX2 code's share of a row pair of 8-bit samples; the pixels it did.
+/// A row pair of 8-bit samples as the hand-written x86 code takes them: the luma rows and
+/// the chroma row they share.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn wide_rows<D: Depth, const FORMAT: u8>(
-    rows: &Rows<'_, D>,
+fn byte_rows<'a, D: Depth>(
+    rows: &Rows<'a, D>,
     pair: usize,
-    lumas: &[&[D::Unit]],
-    k: &Fixed,
-    outs: &mut [&mut [u8]],
-) -> usize {
-    use super::avx2::{ChromaRow, rows as avx2_rows};
+    lumas: &[&'a [D::Unit]],
+) -> ([&'a [u8]; 2], ChromaRow<'a>) {
     use bytemuck::cast_slice as bytes;
     let start = pair * rows.chroma_stride;
     let width = rows.width.div_ceil(2);
@@ -337,8 +353,21 @@ fn wide_rows<D: Depth, const FORMAT: u8>(
             &bytes(rows.chroma[1])[start..start + width],
         )
     };
-    let luma_rows = [bytes(lumas[0]), bytes(lumas[lumas.len() - 1])];
-    avx2_rows::<FORMAT>(&luma_rows[..lumas.len()], chroma, k, outs, rows.width)
+    ([bytes(lumas[0]), bytes(lumas[lumas.len() - 1])], chroma)
+}
+
+/// The widest hand-written code a conversion may use: tests use the narrower choices to check
+/// each kernel on a CPU that would otherwise pick only the widest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum HandWritten {
+    /// AVX-512 with VBMI, else AVX2, as the CPU allows.
+    Widest,
+    /// AVX2 at most.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Avx2,
+    /// None: the portable code only.
+    #[cfg_attr(not(test), allow(dead_code))]
+    None,
 }
 
 /// The conversion's target: layout, colours and where the rows go.
@@ -347,6 +376,7 @@ struct Target<'a> {
     colorimetry: Colorimetry,
     out: &'a mut [u8],
     stride: usize,
+    widest: HandWritten,
 }
 
 /// Converts a picture of `D` samples.
@@ -358,13 +388,14 @@ fn convert_depth<D: Depth>(
         colorimetry,
         out,
         stride,
+        widest,
     }: Target<'_>,
 ) {
     let k = Fixed::new(bits, colorimetry);
     match format {
-        RgbFormat::Rgba => convert_rows::<D, RGBA, 4>(rows, &k, out, stride),
-        RgbFormat::Bgra => convert_rows::<D, BGRA, 4>(rows, &k, out, stride),
-        RgbFormat::Rgb24 => convert_rows::<D, RGB24, 3>(rows, &k, out, stride),
+        RgbFormat::Rgba => convert_rows::<D, RGBA, 4>(rows, &k, out, stride, widest),
+        RgbFormat::Bgra => convert_rows::<D, BGRA, 4>(rows, &k, out, stride, widest),
+        RgbFormat::Rgb24 => convert_rows::<D, RGB24, 3>(rows, &k, out, stride, widest),
     }
 }
 
@@ -376,11 +407,29 @@ pub(super) fn convert(
     out: &mut [u8],
     stride: usize,
 ) {
+    convert_with(
+        planes,
+        format,
+        colorimetry,
+        (out, stride),
+        HandWritten::Widest,
+    );
+}
+
+/// [`convert`] with at most the `widest` hand-written code.
+pub(super) fn convert_with(
+    planes: &YuvPlanes<'_>,
+    format: RgbFormat,
+    colorimetry: Colorimetry,
+    (out, stride): (&mut [u8], usize),
+    widest: HandWritten,
+) {
     let target = Target {
         format,
         colorimetry,
         out,
         stride,
+        widest,
     };
     let (width, height) = (planes.width, planes.height);
     match (&planes.luma, &planes.chroma) {

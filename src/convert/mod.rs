@@ -3,13 +3,14 @@
 //! full range.
 //!
 //! The fast path is the crate's own 16-bit fixed-point code, compiled for AVX-512, AVX2,
-//! SSE4.1 and NEON with the best chosen at run time (`multiversion`), with hand-written AVX2
-//! for 8-bit sources; none of it is `unsafe`. On every input, including samples outside the
-//! legal range, odd sizes and padded rows, it is within one step of [`Backend::Scalar`], the
-//! exact conversion in double precision, and that reference is within one step of swscale
-//! computing at full precision. Chroma is taken from the sample covering each pixel (no
-//! interpolation), as swscale's fast path does. Output buffers come from an [`RgbPool`] and
-//! go back to it when dropped, so a stream of frames allocates nothing for pixels once warm.
+//! SSE4.1 and NEON with the best chosen at run time (`multiversion`), with hand-written
+//! AVX-512 (where the CPU has VBMI) and AVX2 for 8-bit sources; none of it is `unsafe`. On
+//! every input, including samples outside the legal range, odd sizes and padded rows, it is
+//! within one step of [`Backend::Scalar`], the exact conversion in double precision, and that
+//! reference is within one step of swscale computing at full precision. Chroma is taken from
+//! the sample covering each pixel (no interpolation), as swscale's fast path does. Output
+//! buffers come from an [`RgbPool`] and go back to it when dropped, so a stream of frames
+//! allocates nothing for pixels once warm.
 
 mod reference;
 
@@ -50,8 +51,9 @@ pub enum Backend {
     Scalar,
 }
 
-/// The instruction set the fast path uses on this CPU: `avx512`, `avx2`, `sse4.1`, `neon` or
-/// `scalar`. (8-bit sources take the AVX2 code on both of the first two.)
+/// The instruction set the fast path uses on this CPU: `avx512vbmi`, `avx512`, `avx2`,
+/// `sse4.1`, `neon` or `scalar`. (8-bit sources take the hand-written AVX-512 code on the
+/// first and the AVX2 code on the next two.)
 pub fn simd_level() -> &'static str {
     fast::simd_level()
 }
@@ -139,6 +141,8 @@ impl<'a> YuvPlanes<'a> {
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 mod fast;
 
 /// A pool of RGB buffers: images taken from it go back when dropped.

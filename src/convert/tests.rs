@@ -2,6 +2,7 @@
 //! every sample value included (below black, above white, and 16-bit words above 1023): at
 //! most one step apart. Every instruction set runs the same integer code, so what holds for
 //! the one chosen here holds for the others; only its speed differs.
+use super::fast::HandWritten;
 use super::*;
 
 /// A deterministic pseudo-random byte stream.
@@ -37,15 +38,20 @@ const COLORIMETRIES: [Colorimetry; 4] = [
 ];
 const FORMATS: [RgbFormat; 3] = [RgbFormat::Rgba, RgbFormat::Bgra, RgbFormat::Rgb24];
 
-/// Largest difference between the fast and exact outputs, and how many bytes differ.
+/// Largest difference between the fast and exact outputs, and how many bytes differ, over
+/// every kernel this CPU has.
 fn compare(planes: &YuvPlanes<'_>) -> (u8, usize) {
     let mut worst = (0, 0);
-    for colorimetry in COLORIMETRIES {
+    let kernels = [HandWritten::Widest, HandWritten::Avx2, HandWritten::None];
+    for (colorimetry, widest) in COLORIMETRIES
+        .into_iter()
+        .flat_map(|c| kernels.map(|k| (c, k)))
+    {
         for format in FORMATS {
             let stride = planes.width * format.bytes_per_pixel();
             let mut fast_out = vec![0; stride * planes.height];
             let mut exact = vec![0; stride * planes.height];
-            fast::convert(planes, format, colorimetry, &mut fast_out, stride);
+            fast::convert_with(planes, format, colorimetry, (&mut fast_out, stride), widest);
             reference::convert(planes, format, colorimetry, &mut exact, stride);
             let max = fast_out
                 .iter()
