@@ -334,3 +334,54 @@ fn a_rotated_phone_video_reports_its_rotation() {
         None
     );
 }
+
+/// FFmpeg's encoders read a frame as the size and format they were opened for: a mismatched
+/// frame crashed inside avcodec_send_frame (found by the API-sequence fuzz target) and is
+/// now refused before FFmpeg sees it.
+#[test]
+fn frames_unlike_the_encoder_are_refused() {
+    use ffmpeg_runtime::Frame;
+    use ffmpeg_runtime::codec::{AudioSettings, Encoder, VideoSettings};
+    let ffmpeg = common::under_test().load();
+    let settings = VideoSettings {
+        width: 48,
+        height: 32,
+        pixel_format: "yuv420p".into(),
+        time_base: (1, 25),
+        ..VideoSettings::default()
+    };
+    let mut video = Encoder::video(&ffmpeg, "mpeg4", &settings).unwrap();
+    let audio_settings = AudioSettings {
+        sample_rate: 44100,
+        sample_format: "s16".into(),
+        channels: 2,
+        ..AudioSettings::default()
+    };
+    let mut audio = Encoder::audio(&ffmpeg, "pcm_s16le", &audio_settings).unwrap();
+    let wrong_video = [
+        Frame::video(&ffmpeg, 640, 480, "yuv420p").unwrap(),
+        Frame::video(&ffmpeg, 48, 32, "rgba").unwrap(),
+        Frame::audio(&ffmpeg, 1024, "s16", 44100, 2).unwrap(),
+    ];
+    for frame in &wrong_video {
+        let refused = video.send(frame).unwrap_err();
+        assert!(matches!(refused, Error::InvalidArgument(_)), "{refused:?}");
+    }
+    let wrong_audio = [
+        Frame::audio(&ffmpeg, 1024, "s16", 48000, 2).unwrap(),
+        Frame::audio(&ffmpeg, 1024, "s16", 44100, 6).unwrap(),
+        Frame::audio(&ffmpeg, 1024, "fltp", 44100, 2).unwrap(),
+        Frame::video(&ffmpeg, 48, 32, "yuv420p").unwrap(),
+    ];
+    for frame in &wrong_audio {
+        let refused = audio.send(frame).unwrap_err();
+        assert!(matches!(refused, Error::InvalidArgument(_)), "{refused:?}");
+    }
+    // The encoders still take what they were opened for.
+    video
+        .send(&Frame::video(&ffmpeg, 48, 32, "yuv420p").unwrap())
+        .unwrap();
+    audio
+        .send(&Frame::audio(&ffmpeg, 1024, "s16", 44100, 2).unwrap())
+        .unwrap();
+}

@@ -259,12 +259,67 @@ impl Encoder {
     ///
     /// # Errors
     ///
-    /// [`Error::Again`] when packets must be received first; FFmpeg's other errors.
+    /// [`Error::InvalidArgument`] for a frame unlike what the encoder was opened for (another
+    /// size or pixel format; another sample format, rate or channel count; video to an audio
+    /// encoder or the reverse); [`Error::Again`] when packets must be received first;
+    /// FFmpeg's other errors.
     pub fn send(&mut self, frame: &Frame) -> Result<()> {
-        // SAFETY: an open encoder and a live frame, which FFmpeg references.
+        self.check_matches(frame)?;
+        // SAFETY: an open encoder and a live frame of its kind, which FFmpeg references.
         let status =
             unsafe { (self.ffmpeg.functions().avcodec_send_frame)(self.as_ptr(), frame.as_ptr()) };
         check(&self.ffmpeg, "avcodec_send_frame", status).map(drop)
+    }
+
+    /// Refuses a frame the encoder was not opened for: FFmpeg's encoders take the frame's
+    /// planes to be of the context's size and format, and read out of bounds otherwise.
+    fn check_matches(&self, frame: &Frame) -> Result<()> {
+        const VIDEO: c_int = 0;
+        let layout = &self.ffmpeg.layout().codec_context;
+        let context = self.as_ptr();
+        // SAFETY: fields of the open context at their proven offsets.
+        let (kind, width, height, pixel_format, sample_format, sample_rate, channels) = unsafe {
+            (
+                layout.codec_type.read(context),
+                layout.width.read(context),
+                layout.height.read(context),
+                layout.pix_fmt.read(context),
+                layout.sample_fmt.read(context),
+                layout.sample_rate.read(context),
+                layout.channel_fields().count(context),
+            )
+        };
+        let (frame_width, frame_height) = (frame.width() as c_int, frame.height() as c_int);
+        let expected = if kind == VIDEO {
+            (frame_width, frame_height, frame.format()) == (width, height, pixel_format)
+        } else {
+            frame_width == 0
+                && frame.format() == sample_format
+                && frame.sample_rate() as c_int == sample_rate
+                && frame.channels().map(|c| c as c_int) == channels.map(|c| c as c_int)
+        };
+        if expected {
+            return Ok(());
+        }
+        let name = |video, format| {
+            super::format_name(&self.ffmpeg, video, format).unwrap_or_else(|| format.to_string())
+        };
+        let frame_format = name(frame_width > 0, frame.format());
+        Err(Error::InvalidArgument(if kind == VIDEO {
+            format!(
+                "the encoder takes {width}x{height} {}, not {frame_width}x{frame_height} \
+                 {frame_format}",
+                name(true, pixel_format)
+            )
+        } else {
+            format!(
+                "the encoder takes {} at {sample_rate} Hz with {channels:?} channels, not \
+                 {frame_format} at {} Hz with {:?}",
+                name(false, sample_format),
+                frame.sample_rate(),
+                frame.channels()
+            )
+        }))
     }
 
     /// Signals the end, so that [`Encoder::receive`] flushes the packets still held.
