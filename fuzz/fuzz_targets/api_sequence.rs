@@ -1,0 +1,7 @@
+//! Any sequence of operations on inputs, decoders, encoders, scalers, resamplers and frames.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|bytes: &[u8]| {
+    let ops = ffmpeg_runtime_fuzz::ops_of(bytes);
+    ffmpeg_runtime_fuzz::run_sequence(ffmpeg_runtime_fuzz::ffmpeg(), &ops);
+});

@@ -1,0 +1,83 @@
+//! The fuzzing workloads, shared by the cargo-fuzz targets and the crate's tests
+//! (`tests/fuzz_seeds.rs`, which make the seed corpora and run every seed): any outcome but a
+//! crash, a panic or a hang is fine.
+
+// An explicit path, so that the tests can include this file as a module of their own.
+#[path = "sequence.rs"]
+mod sequence;
+
+use std::io::Cursor;
+use std::sync::OnceLock;
+
+use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+use ffmpeg_runtime::format::Input;
+use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
+
+pub use sequence::{make_clip, ops_of, run_sequence};
+
+/// Frames decoded per input at most: a few seconds of fuzzing per input would stall the run.
+const MAX_FRAMES: usize = 300;
+/// Packets read per input at most.
+const MAX_PACKETS: usize = 2000;
+
+/// The FFmpeg under test, loaded once: `FFMPEG_RUNTIME_DIR` or the system's, its log quiet.
+pub fn ffmpeg() -> &'static Ffmpeg {
+    static FFMPEG: OnceLock<Ffmpeg> = OnceLock::new();
+    FFMPEG.get_or_init(|| {
+        let ffmpeg = Ffmpeg::load().expect("an FFmpeg to fuzz (FFMPEG_RUNTIME_DIR)");
+        ffmpeg.set_log_level(log::LevelFilter::Off);
+        ffmpeg
+    })
+}
+
+/// Opens `bytes` as a container through custom I/O and decodes every stream it can; returns
+/// the frames decoded.
+pub fn demux_and_decode(ffmpeg: &Ffmpeg, bytes: &[u8]) -> usize {
+    let Ok(mut input) = Input::from_reader(ffmpeg, Cursor::new(bytes.to_vec())) else {
+        return 0;
+    };
+    let options = DecoderOptions {
+        threads: 1,
+        ..DecoderOptions::default()
+    };
+    let mut decoders: Vec<Option<Decoder>> = input
+        .streams()
+        .map(|stream| Decoder::new(&stream, &options).ok())
+        .collect();
+    let (Ok(mut packet), Ok(mut frame)) = (Packet::new(ffmpeg), Frame::new(ffmpeg)) else {
+        return 0;
+    };
+    let mut frames = 0;
+    for _ in 0..MAX_PACKETS {
+        match input.read_packet(&mut packet) {
+            Ok(true) => {}
+            Ok(false) | Err(_) => break,
+        }
+        let Some(Some(decoder)) = decoders.get_mut(packet.stream_index()) else {
+            continue;
+        };
+        if decoder.send(&packet).is_ok() {
+            frames += drain(decoder, &mut frame);
+        }
+        if frames >= MAX_FRAMES {
+            return frames;
+        }
+    }
+    for decoder in decoders.iter_mut().flatten() {
+        if decoder.send_eof().is_ok() {
+            frames += drain(decoder, &mut frame);
+        }
+    }
+    frames
+}
+
+fn drain(decoder: &mut Decoder, frame: &mut Frame) -> usize {
+    let mut frames = 0;
+    while let Ok(true) = decoder.receive(frame) {
+        frames += 1;
+        if frames >= MAX_FRAMES {
+            break;
+        }
+    }
+    frames
+}

@@ -1,0 +1,82 @@
+//! The fuzzing workloads of `fuzz/` on this build: every seed of both targets runs clean, and
+//! with `FFMPEG_RUNTIME_FUZZ_CORPUS=DIR` the seeds are written to `DIR/<target>/` for
+//! `ci/fuzz.sh`. The API-sequence seeds also make a small fuzzing run of their own: a few
+//! hundred random sequences, every build.
+
+mod common;
+
+#[allow(dead_code)] // the fuzz targets use the rest
+#[path = "../fuzz/src/lib.rs"]
+mod workloads;
+
+use std::path::PathBuf;
+
+/// Containers and codecs the demux seeds are made of, each where this build has them.
+const CLIPS: [(&str, &str, Option<&str>, Option<&str>); 7] = [
+    ("mkv", "matroska", Some("mpeg4"), Some("pcm_s16le")),
+    ("mp4", "mp4", Some("mpeg4"), Some("aac")),
+    ("avi", "avi", Some("mjpeg"), Some("pcm_s16le")),
+    ("ts", "mpegts", Some("mpeg2video"), Some("mp2")),
+    ("nut", "nut", Some("ffv1"), Some("flac")),
+    ("wav", "wav", None, Some("pcm_s16le")),
+    ("ogg", "ogg", None, Some("flac")),
+];
+
+fn corpus_dir(target: &str) -> Option<PathBuf> {
+    let dir = PathBuf::from(std::env::var_os("FFMPEG_RUNTIME_FUZZ_CORPUS")?).join(target);
+    std::fs::create_dir_all(&dir).unwrap();
+    Some(dir)
+}
+
+#[test]
+fn demux_seeds_of_seven_containers_decode() {
+    let ffmpeg = common::under_test().load();
+    let out = corpus_dir("demux_decode");
+    let mut made = 0;
+    for (name, container, video, audio) in CLIPS {
+        let wanted = [video, audio].into_iter().flatten();
+        if !wanted.clone().all(|codec| ffmpeg.has_encoder(codec)) {
+            continue;
+        }
+        let bytes = workloads::make_clip(&ffmpeg, container, video, audio)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let frames = workloads::demux_and_decode(&ffmpeg, &bytes);
+        assert!(frames >= 3, "{name}: {frames} frames");
+        if let Some(dir) = &out {
+            std::fs::write(dir.join(format!("seed.{name}")), &bytes).unwrap();
+        }
+        made += 1;
+    }
+    assert!(made >= 5, "only {made} seed containers on this build");
+}
+
+/// A deterministic pseudo-random byte stream.
+fn noise(seed: u64, count: usize) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    (0..count)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect()
+}
+
+#[test]
+fn random_api_sequences_run_clean() {
+    let ffmpeg = common::under_test().load();
+    ffmpeg.set_log_level(log::LevelFilter::Off);
+    let out = corpus_dir("api_sequence");
+    let mut operations = 0;
+    for seed in 0..300 {
+        let bytes = noise(seed, 64 + (seed as usize % 8) * 96);
+        let ops = workloads::ops_of(&bytes);
+        operations += ops.len();
+        workloads::run_sequence(&ffmpeg, &ops);
+        if let Some(dir) = &out {
+            std::fs::write(dir.join(format!("seed-{seed:03}")), &bytes).unwrap();
+        }
+    }
+    assert!(operations > 3000, "{operations} operations");
+}
