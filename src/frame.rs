@@ -63,6 +63,14 @@ pub struct PlaneMut<'a> {
     pub stride: usize,
 }
 
+/// One plane's bytes in the frame's buffers: FFmpeg sized the buffers from the same
+/// linesizes or sample counts, so `size` bytes from `start` are the frame's.
+struct Span {
+    start: *const u8,
+    stride: usize,
+    size: usize,
+}
+
 fn dimension(value: u32) -> Result<c_int> {
     c_int::try_from(value)
         .ok()
@@ -117,6 +125,7 @@ impl Frame {
             let status = (ffmpeg.functions().av_frame_get_buffer)(frame.as_mut_ptr(), 0);
             check(ffmpeg, "av_frame_get_buffer", status)?;
         }
+        frame.zero_new_buffers();
         Ok(frame)
     }
 
@@ -168,8 +177,10 @@ impl Frame {
                 channels,
             )?;
             let status = (ffmpeg.functions().av_frame_get_buffer)(self.as_mut_ptr(), 0);
-            check(&ffmpeg, "av_frame_get_buffer", status).map(drop)
+            check(&ffmpeg, "av_frame_get_buffer", status)?;
         }
+        self.zero_new_buffers();
+        Ok(())
     }
 
     /// Becomes a reference to `source` (its buffers shared, not copied) with the default
@@ -368,9 +379,32 @@ impl Frame {
     /// The planes, without copying: a picture's (luma, chroma, …), or audio's (one per channel
     /// for planar sample formats, one interleaved otherwise). Empty for a frame without data.
     pub fn planes(&self) -> Vec<Plane<'_>> {
+        self.spans()
+            .into_iter()
+            .map(|span| Plane {
+                // SAFETY: the frame's buffers hold `size` initialised bytes from the span's
+                // start (see `spans`), alive while `&self` is borrowed.
+                data: unsafe { std::slice::from_raw_parts(span.start, span.size) },
+                stride: span.stride,
+            })
+            .collect()
+    }
+
+    /// Zeroes the planes of buffers FFmpeg has just allocated, which it leaves uninitialised:
+    /// reading them through [`Frame::planes`], or encoding or scaling them, is then defined.
+    fn zero_new_buffers(&mut self) {
+        for span in self.spans() {
+            // SAFETY: the span lies within the frame's own, writable buffers (see `spans`).
+            unsafe { std::ptr::write_bytes(span.start.cast_mut(), 0, span.size) }
+        }
+    }
+
+    /// Where each plane's bytes are: a picture's rows × linesize as FFmpeg lays it out, or
+    /// audio's samples × sample size (× channels when interleaved).
+    fn spans(&self) -> Vec<Span> {
         let layout = &self.ffmpeg.layout().frame;
         if self.width() == 0 {
-            return self.audio_planes();
+            return self.audio_spans();
         }
         let (data, linesize) = (self.read(layout.data), self.read(layout.linesize));
         let height = self.height() as usize;
@@ -381,16 +415,15 @@ impl Frame {
             .zip(linesize)
             .zip(sizes)
             .take_while(|((pointer, stride), size)| !pointer.is_null() && *stride > 0 && *size > 0)
-            .map(|((pointer, stride), size)| Plane {
-                // SAFETY: the frame's buffer holds `size` bytes from this plane's start (FFmpeg
-                // sized it from the same linesizes), alive while `&self` is borrowed.
-                data: unsafe { std::slice::from_raw_parts(*pointer, size) },
+            .map(|((pointer, stride), size)| Span {
+                start: pointer.cast_const(),
                 stride: stride as usize,
+                size,
             })
             .collect()
     }
 
-    fn audio_planes(&self) -> Vec<Plane<'_>> {
+    fn audio_spans(&self) -> Vec<Span> {
         let f = self.ffmpeg.functions();
         let (samples, channels) = (self.samples(), self.channels().unwrap_or(0) as usize);
         let extended = self.read(self.ffmpeg.layout().frame.extended_data);
@@ -413,11 +446,11 @@ impl Frame {
             (1, samples * bytes * channels)
         };
         (0..count)
-            .map(|channel| {
-                // SAFETY: `extended_data` has one pointer per plane, each to at least `size`
-                // bytes of the frame's buffers, alive while `&self` is borrowed.
-                let data = unsafe { std::slice::from_raw_parts(*extended.add(channel), size) };
-                Plane { data, stride: size }
+            .map(|channel| Span {
+                // SAFETY: `extended_data` has one pointer per plane.
+                start: unsafe { *extended.add(channel) }.cast_const(),
+                stride: size,
+                size,
             })
             .collect()
     }
