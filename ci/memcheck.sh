@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Runs decode, encode, remux and transcode workloads under Valgrind's memcheck against
+# Debian's FFmpeg 5.1, and fails on any invalid read or write, use of uninitialised memory, or
+# definitely-lost block. Leaks made by the dynamic loader and by the constructors of FFmpeg's
+# own dependencies are not the crate's and are suppressed (ci/valgrind.supp).
+#
+#   bash ci/memcheck.sh
+#
+# The inputs are the fuzzing seeds the crate's own encoders make (ci/fuzz.sh makes them; this
+# script makes them too when they are missing).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+cache=${FFMPEG_RUNTIME_CACHE:-$HOME/.cache/ffmpeg-runtime}
+export FFMPEG_RUNTIME_CACHE=$cache
+command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >&2; }
+dir=$(bash ci/provision.sh 5.1 | cut -f2)
+matrix=$(mktemp)
+scratch=$(mktemp -d)
+trap 'rm -rf "$matrix" "$scratch"' EXIT
+printf '5.1\t%s\t%s\n' "$dir" "$(awk -F'\t' '$1 == "5.1" {print $2}' ci/builds.tsv)" > "$matrix"
+export FFMPEG_RUNTIME_TEST_BUILD=5.1 FFMPEG_RUNTIME_TEST_MATRIX=$matrix FFMPEG_RUNTIME_DIR=$dir
+seeds="$cache/fuzz-corpus/demux_decode"
+if [ ! -e "$seeds/seed.mkv" ]; then
+    FFMPEG_RUNTIME_FUZZ_CORPUS="$cache/fuzz-corpus" \
+        cargo test --release --quiet --test fuzz_seeds demux >&2
+fi
+
+echo "== building the workloads" >&2
+cargo build --release --quiet --example framehash --example transcode >&2
+test_binary() {
+    cargo test --release --no-run --message-format=json --test "$1" 2>/dev/null |
+        python3 -c '
+import json, sys
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg.get("reason") == "compiler-artifact" and msg.get("executable"):
+        print(msg["executable"])'
+}
+roundtrip=$(test_binary roundtrip)
+fuzz_seeds=$(test_binary fuzz_seeds)
+
+status=0
+check() {
+    local name=$1
+    shift
+    local log="$scratch/$name.log"
+    if valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite \
+        --errors-for-leak-kinds=definite --suppressions=ci/valgrind.supp \
+        --log-file="$log" "$@" >"$scratch/$name.out" 2>&1; then
+        printf 'memcheck %-34s clean\n' "$name"
+    else
+        printf 'memcheck %-34s FAILED\n' "$name"
+        cat "$log" "$scratch/$name.out" >&2
+        status=1
+    fi
+}
+for container in mp4 mkv ts avi nut; do
+    check "decode seed.$container" target/release/examples/framehash "$seeds/seed.$container"
+done
+check "transcode mkv to mp4 (libx264, aac)" \
+    target/release/examples/transcode "$seeds/seed.mkv" "$scratch/out.mp4"
+check "transcode ts to mkv" target/release/examples/transcode "$seeds/seed.ts" "$scratch/out.mkv"
+check "remux mkv to mp4" "$roundtrip" remuxing --test-threads=1
+check "encode and decode the seeds" "$fuzz_seeds" demux --test-threads=1
+check "300 random API sequences" "$fuzz_seeds" random_api --test-threads=1
+exit "$status"
