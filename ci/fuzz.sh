@@ -12,10 +12,6 @@
 # target with its executions.
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-cache=${FFMPEG_RUNTIME_CACHE:-$HOME/.cache/ffmpeg-runtime}
-export FFMPEG_RUNTIME_CACHE=$cache
 budget=${1:-60}
 case "$budget" in
     -runs=*) limit=("$budget") ;;
@@ -23,17 +19,12 @@ case "$budget" in
 esac
 
 command -v cargo-fuzz >/dev/null || cargo install --locked --quiet cargo-fuzz@0.13.2 >&2
-dir=$(bash ci/provision.sh 5.1 | cut -f2)
+source "$(dirname "$0")/debian-5.1.sh"
 corpus="$cache/fuzz-corpus"
 mkdir -p "$corpus"
 
 echo "== making the seed corpora (tests/fuzz_seeds.rs on 5.1)" >&2
-matrix=$(mktemp)
-trap 'rm -f "$matrix"' EXIT
-printf '5.1\t%s\t%s\n' "$dir" "$(awk -F'\t' '$1 == "5.1" {print $2}' ci/builds.tsv)" > "$matrix"
-FFMPEG_RUNTIME_TEST_BUILD=5.1 FFMPEG_RUNTIME_TEST_MATRIX="$matrix" \
-    FFMPEG_RUNTIME_FUZZ_CORPUS="$corpus" \
-    cargo test --release --quiet --test fuzz_seeds >&2
+FFMPEG_RUNTIME_FUZZ_CORPUS="$corpus" cargo test --release --quiet --test fuzz_seeds >&2
 
 status=0
 for target in demux_decode api_sequence; do

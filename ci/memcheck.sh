@@ -10,17 +10,11 @@
 # script makes them too when they are missing).
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-cache=${FFMPEG_RUNTIME_CACHE:-$HOME/.cache/ffmpeg-runtime}
-export FFMPEG_RUNTIME_CACHE=$cache
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >&2; }
-dir=$(bash ci/provision.sh 5.1 | cut -f2)
-matrix=$(mktemp)
+source "$(dirname "$0")/debian-5.1.sh"
 scratch=$(mktemp -d)
 trap 'rm -rf "$matrix" "$scratch"' EXIT
-printf '5.1\t%s\t%s\n' "$dir" "$(awk -F'\t' '$1 == "5.1" {print $2}' ci/builds.tsv)" > "$matrix"
-export FFMPEG_RUNTIME_TEST_BUILD=5.1 FFMPEG_RUNTIME_TEST_MATRIX=$matrix FFMPEG_RUNTIME_DIR=$dir
+export FFMPEG_RUNTIME_DIR=$dir
 seeds="$cache/fuzz-corpus/demux_decode"
 if [ ! -e "$seeds/seed.mkv" ]; then
     FFMPEG_RUNTIME_FUZZ_CORPUS="$cache/fuzz-corpus" \

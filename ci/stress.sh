@@ -6,17 +6,8 @@
 #   bash ci/stress.sh [ROUNDS]     (20 by default)
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-cache=${FFMPEG_RUNTIME_CACHE:-$HOME/.cache/ffmpeg-runtime}
-export FFMPEG_RUNTIME_CACHE=$cache
 rounds=${1:-20}
-dir=$(bash ci/provision.sh 5.1 | cut -f2)
-matrix=$(mktemp)
-trap 'rm -f "$matrix"' EXIT
-printf '5.1\t%s\t%s\n' "$dir" "$(awk -F'\t' '$1 == "5.1" {print $2}' ci/builds.tsv)" > "$matrix"
-export FFMPEG_RUNTIME_TEST_BUILD=5.1 FFMPEG_RUNTIME_TEST_MATRIX=$matrix
-export FFMPEG_RUNTIME_TEST_FIXTURES=$cache/fixtures
+source "$(dirname "$0")/debian-5.1.sh"
 cargo test --release --quiet --test concurrency --test pipeline --no-run >&2
 for round in $(seq "$rounds"); do
     cargo test --release --quiet --test concurrency --test pipeline >/dev/null 2>&1 || {

@@ -20,13 +20,13 @@ pub(super) enum ChromaRow<'a> {
 
 #[inline]
 #[target_feature(enable = "avx2")]
-fn load16(bytes: &[u8]) -> __m128i {
+pub(super) fn load16(bytes: &[u8]) -> __m128i {
     bytemuck::pod_read_unaligned(&bytes[..16])
 }
 
 #[inline]
 #[target_feature(enable = "avx2")]
-fn load32(bytes: &[u8]) -> __m256i {
+pub(super) fn load32(bytes: &[u8]) -> __m256i {
     bytemuck::pod_read_unaligned(&bytes[..32])
 }
 

@@ -6,14 +6,8 @@
 
 use std::arch::x86_64::*;
 
-use super::avx2::ChromaRow;
+use super::avx2::{ChromaRow, load32};
 use super::fast::{BGRA, Fixed, RGB24};
-
-#[inline]
-#[target_feature(enable = "avx512bw,avx512vl,avx512vbmi")]
-fn load32(bytes: &[u8]) -> __m256i {
-    bytemuck::pod_read_unaligned(&bytes[..32])
-}
 
 #[inline]
 #[target_feature(enable = "avx512bw,avx512vl,avx512vbmi")]
