@@ -2,7 +2,7 @@
 //! latency per picture type and stage.
 //!
 //! ```text
-//! cargo run --release --example pframe -- INPUT [--lib-dir DIR] [--threads N] [--pin CORE] [--no-simd] [--live] [--json]
+//! cargo run --release --example pframe -- INPUT [--lib-dir DIR] [--threads N] [--pin CORE] [--no-simd] [--live] [--spin] [--json]
 //! ```
 //!
 //! Stages: queue (packet queued → decoding starts on it), decode (packet sent → frame out),
@@ -41,6 +41,9 @@ struct Args {
     /// Feed packets at the stream's rate, as a live source would (default: as fast as read).
     #[arg(long)]
     live: bool,
+    /// The decoding thread waits for packets by spinning, keeping its core awake.
+    #[arg(long)]
+    spin: bool,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -77,6 +80,7 @@ fn run(args: &Args) -> Result<(), String> {
         },
         pin_to_core: args.pin,
         live: args.live,
+        spin: args.spin,
         ..PipelineOptions::default()
     };
     let mut pipeline = DecodePipeline::new(input, index, &options).map_err(|e| e.to_string())?;

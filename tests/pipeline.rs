@@ -33,6 +33,10 @@ fn the_pipeline_gives_the_plain_decoders_frames_and_counts_every_one() {
                 queue_depth: 2,
                 ..PipelineOptions::default()
             },
+            PipelineOptions {
+                spin: true,
+                ..PipelineOptions::default()
+            },
         ] {
             let input = Input::open(&ffmpeg, &path).unwrap();
             let expected = media::decode_md5s_with(&ffmpeg, input, None, &options.decoder).unwrap();

@@ -36,6 +36,10 @@ pub struct PipelineOptions {
     /// Queue each packet at its time, as a live source delivers it, rather than as fast as
     /// the input can be read.
     pub live: bool,
+    /// Wait for packets by spinning instead of sleeping: the decoding core never idles, so a
+    /// packet after a gap starts at once on a warm core, at the cost of that core's time.
+    /// For paced (live) streams where the latency's tail matters.
+    pub spin: bool,
 }
 
 impl Default for PipelineOptions {
@@ -49,6 +53,7 @@ impl Default for PipelineOptions {
             pin_to_core: None,
             queue_depth: 16,
             live: false,
+            spin: false,
         }
     }
 }
@@ -200,7 +205,7 @@ impl DecodePipeline {
                 )
             }),
         )?;
-        let pin = options.pin_to_core;
+        let (pin, spin) = (options.pin_to_core, options.spin);
         let decoding = spawn(
             "ffmpeg-decoder",
             Box::new(move || {
@@ -219,7 +224,7 @@ impl DecodePipeline {
                     },
                 };
                 // A stop has been reported to the consumer, or the consumer is gone.
-                let _ = decode(state, packets, spare_packet_sender, pinned);
+                let _ = decode(state, packets, spare_packet_sender, pinned, spin);
             }),
         )?;
         Ok(DecodePipeline {
@@ -416,18 +421,37 @@ impl Decoding {
     }
 }
 
+/// The next packet from the queue, waiting by sleeping or, with `spin`, by spinning; `None`
+/// at the end of the stream.
+fn next_packet(
+    packets: &Receiver<Option<(Packet, Instant)>>,
+    spin: bool,
+) -> Option<(Packet, Instant)> {
+    if !spin {
+        return packets.recv().ok().flatten();
+    }
+    loop {
+        match packets.try_recv() {
+            Ok(next) => return next,
+            Err(TryRecvError::Empty) => std::hint::spin_loop(),
+            Err(TryRecvError::Disconnected) => return None,
+        }
+    }
+}
+
 /// The decoding thread: packets from the queue into the decoder, frames out to the consumer.
 fn decode(
     mut state: Decoding,
     packets: Receiver<Option<(Packet, Instant)>>,
     spare_packets: SyncSender<Packet>,
     pinned: bool,
+    spin: bool,
 ) -> std::result::Result<(), Stopped> {
     let mut summary = DecodeSummary {
         pinned,
         ..DecodeSummary::default()
     };
-    while let Ok(Some((packet, queued))) = packets.recv() {
+    while let Some((packet, queued)) = next_packet(&packets, spin) {
         let started = Instant::now();
         state.recent.push(Timing {
             pts: packet.pts(),
