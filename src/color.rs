@@ -53,16 +53,16 @@ impl Colorimetry {
     /// What the frame says, with the usual guesses where it does not: BT.709 from 720 lines
     /// up, BT.601 below; full range for the `yuvj` formats, limited otherwise.
     pub fn of(frame: &Frame) -> Colorimetry {
-        let color = frame.color();
-        let matrix = match color.matrix.as_deref() {
+        let (matrix, range) = frame.matrix_and_range_names();
+        let matrix = match matrix {
             Some("bt709") => Matrix::Bt709,
             Some("bt470bg" | "smpte170m" | "fcc") => Matrix::Bt601,
             _ if frame.height() >= 720 => Matrix::Bt709,
             _ => Matrix::Bt601,
         };
-        let full = color.range.as_deref() == Some("pc")
+        let full = range == Some("pc")
             || frame
-                .format_name()
+                .format_name_in_library()
                 .is_some_and(|name| name.starts_with("yuvj"));
         Colorimetry {
             matrix,
@@ -122,6 +122,28 @@ pub(crate) unsafe fn read(ffmpeg: &Ffmpeg, object: *const c_void, fields: ColorF
         *member(&mut color) = Some(name).filter(|n| !n.is_empty() && n != "unknown");
     }
     color
+}
+
+/// FFmpeg's names of the matrix and the range, borrowed from its static tables (no
+/// allocation); `None` where unknown.
+///
+/// # Safety
+///
+/// `object` is a live struct the fields belong to.
+pub(crate) unsafe fn matrix_and_range_names(
+    ffmpeg: &Ffmpeg,
+    object: *const c_void,
+    fields: ColorFields,
+) -> (Option<&str>, Option<&str>) {
+    let f = ffmpeg.functions();
+    // SAFETY: per the contract; the lookups return names in static tables of the library
+    // `ffmpeg` keeps loaded, or NULL.
+    unsafe {
+        (
+            crate::loader::c_text_in((f.av_color_space_name)(fields.matrix.read(object))),
+            crate::loader::c_text_in((f.av_color_range_name)(fields.range.read(object))),
+        )
+    }
 }
 
 /// Writes the properties `color` specifies, leaving the others.

@@ -282,7 +282,12 @@ impl Frame {
 
     /// The pixel format's name for pictures (`yuv420p`), the sample format's for audio (`fltp`).
     pub fn format_name(&self) -> Option<String> {
-        crate::codec::format_name(&self.ffmpeg, self.width() > 0, self.format())
+        self.format_name_in_library().map(str::to_owned)
+    }
+
+    /// [`Frame::format_name`], borrowed from the library's static table (no allocation).
+    pub(crate) fn format_name_in_library(&self) -> Option<&str> {
+        crate::codec::format_name_in(&self.ffmpeg, self.width() > 0, self.format())
     }
 
     /// Presentation timestamp, in the time base of the stream it came from.
@@ -334,6 +339,13 @@ impl Frame {
         unsafe { crate::color::read(&self.ffmpeg, self.as_ptr(), fields) }
     }
 
+    /// FFmpeg's names of the matrix and range, without allocating (for per-frame paths).
+    pub(crate) fn matrix_and_range_names(&self) -> (Option<&str>, Option<&str>) {
+        let fields = self.ffmpeg.layout().frame.color_fields();
+        // SAFETY: a live frame of the layout's family.
+        unsafe { crate::color::matrix_and_range_names(&self.ffmpeg, self.as_ptr(), fields) }
+    }
+
     /// Whether it is a keyframe.
     pub fn is_key(&self) -> bool {
         // SAFETY: a live frame of the layout's family.
@@ -379,39 +391,44 @@ impl Frame {
     /// The planes, without copying: a picture's (luma, chroma, …), or audio's (one per channel
     /// for planar sample formats, one interleaved otherwise). Empty for a frame without data.
     pub fn planes(&self) -> Vec<Plane<'_>> {
-        self.spans()
-            .into_iter()
-            .map(|span| Plane {
-                // SAFETY: the frame's buffers hold `size` initialised bytes from the span's
-                // start (see `spans`), alive while `&self` is borrowed.
-                data: unsafe { std::slice::from_raw_parts(span.start, span.size) },
-                stride: span.stride,
-            })
-            .collect()
+        self.plane_iter().collect()
+    }
+
+    /// [`Frame::planes`] without allocating, for per-frame paths.
+    pub(crate) fn plane_iter(&self) -> impl Iterator<Item = Plane<'_>> {
+        self.spans().map(|span| Plane {
+            // SAFETY: the frame's buffers hold `size` initialised bytes from the span's
+            // start (see `Span`), alive while `&self` is borrowed.
+            data: unsafe { std::slice::from_raw_parts(span.start, span.size) },
+            stride: span.stride,
+        })
     }
 
     /// Zeroes the planes of buffers FFmpeg has just allocated, which it leaves uninitialised:
     /// reading them through [`Frame::planes`], or encoding or scaling them, is then defined.
     fn zero_new_buffers(&mut self) {
         for span in self.spans() {
-            // SAFETY: the span lies within the frame's own, writable buffers (see `spans`).
+            // SAFETY: the span lies within the frame's own, writable buffers (see `Span`).
             unsafe { std::ptr::write_bytes(span.start.cast_mut(), 0, span.size) }
         }
     }
 
-    /// Where each plane's bytes are: a picture's rows × linesize as FFmpeg lays it out, or
-    /// audio's samples × sample size (× channels when interleaved).
-    fn spans(&self) -> Vec<Span> {
+    /// Where each plane's bytes are.
+    fn spans(&self) -> impl Iterator<Item = Span> {
+        let video = self.width() > 0;
+        let pictures = video.then(|| self.picture_spans()).into_iter().flatten();
+        let audio = (!video).then(|| self.audio_spans()).into_iter().flatten();
+        pictures.chain(audio)
+    }
+
+    /// A picture's planes: rows × linesize, as FFmpeg lays it out.
+    fn picture_spans(&self) -> impl Iterator<Item = Span> {
         let layout = &self.ffmpeg.layout().frame;
-        if self.width() == 0 {
-            return self.audio_spans();
-        }
         let (data, linesize) = (self.read(layout.data), self.read(layout.linesize));
-        let height = self.height() as usize;
-        let Some(sizes) = self.plane_sizes(&linesize, height) else {
-            return Vec::new();
-        };
-        data.iter()
+        let sizes = self
+            .plane_sizes(&linesize, self.height() as usize)
+            .unwrap_or_default();
+        data.into_iter()
             .zip(linesize)
             .zip(sizes)
             .take_while(|((pointer, stride), size)| !pointer.is_null() && *stride > 0 && *size > 0)
@@ -420,16 +437,13 @@ impl Frame {
                 stride: stride as usize,
                 size,
             })
-            .collect()
     }
 
-    fn audio_spans(&self) -> Vec<Span> {
+    /// Audio's planes: samples × sample size, times channels when interleaved.
+    fn audio_spans(&self) -> impl Iterator<Item = Span> {
         let f = self.ffmpeg.functions();
         let (samples, channels) = (self.samples(), self.channels().unwrap_or(0) as usize);
         let extended = self.read(self.ffmpeg.layout().frame.extended_data);
-        if samples == 0 || channels == 0 || extended.is_null() {
-            return Vec::new();
-        }
         // SAFETY: lookups of the sample format in FFmpeg's static tables.
         let (bytes, planar) = unsafe {
             (
@@ -437,22 +451,20 @@ impl Frame {
                 (f.av_sample_fmt_is_planar)(self.format()) != 0,
             )
         };
-        let Ok(bytes) = usize::try_from(bytes) else {
-            return Vec::new();
-        };
-        let (count, size) = if planar {
-            (channels, samples * bytes)
-        } else {
-            (1, samples * bytes * channels)
+        let bytes = usize::try_from(bytes).unwrap_or(0);
+        let (count, size) = match (samples == 0 || extended.is_null(), planar) {
+            (true, _) => (0, 0),
+            (false, true) => (channels, samples * bytes),
+            (false, false) => (1, samples * bytes * channels),
         };
         (0..count)
-            .map(|channel| Span {
+            .filter(move |_| size > 0)
+            .map(move |channel| Span {
                 // SAFETY: `extended_data` has one pointer per plane.
                 start: unsafe { *extended.add(channel) }.cast_const(),
                 stride: size,
                 size,
             })
-            .collect()
     }
 
     /// Byte sizes of each plane (rows × linesize), as FFmpeg lays a picture out.
@@ -477,14 +489,11 @@ impl Frame {
         };
         let total = usize::try_from(total).ok()?;
         let mut sizes = [0usize; 8];
-        let starts: Vec<usize> = offsets
-            .iter()
-            .take_while(|p| !p.is_null())
-            .map(|p| p.addr() - base.addr())
-            .collect();
-        for (i, start) in starts.iter().enumerate() {
-            let end = starts.get(i + 1).copied().unwrap_or(total);
-            sizes[i] = end.saturating_sub(*start);
+        let count = offsets.iter().take_while(|p| !p.is_null()).count();
+        let start = |i: usize| offsets[i].addr() - base.addr();
+        for (i, size) in sizes.iter_mut().enumerate().take(count) {
+            let end = if i + 1 < count { start(i + 1) } else { total };
+            *size = end.saturating_sub(start(i));
         }
         Some(sizes)
     }

@@ -117,7 +117,7 @@ impl Scaler {
     pub fn scale(&mut self, source: &Frame, target: &mut Frame) -> Result<()> {
         let layout = &self.ffmpeg.layout().frame;
         let f = self.ffmpeg.functions();
-        if source.width() == 0 || target.width() == 0 || target.planes().is_empty() {
+        if source.width() == 0 || target.width() == 0 || target.plane_iter().next().is_none() {
             return Err(Error::InvalidArgument(
                 "scaling needs a source picture and an allocated target".into(),
             ));

@@ -1,5 +1,6 @@
 //! The decode pipeline allocates nothing from Rust per frame once warm: packets and frames
-//! circulate through its pools. (Its own binary: the allocation counter is process-wide.)
+//! circulate through its pools; nor does RGB conversion. (Its own binary: the allocation
+//! counter is process-wide.)
 //! Runs here measure 0 most times, 1 or 2 at most (see below).
 
 mod common;
@@ -11,8 +12,12 @@ use ffmpeg_runtime::pipeline::{DecodePipeline, PipelineOptions};
 #[path = "common/counting.rs"]
 mod counting;
 
+/// The counter is process-wide: one test counts at a time.
+static COUNTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn no_rust_allocation_per_frame_in_the_steady_state() {
+    let _alone = COUNTING.lock().unwrap_or_else(|e| e.into_inner());
     let ffmpeg = common::under_test().load();
     // Ten seconds, so that the stream cannot end (and the threads wind down) inside the
     // measured stretch.
@@ -55,4 +60,26 @@ fn no_rust_allocation_per_frame_in_the_steady_state() {
         "{allocations} Rust allocations over {steady} frames"
     );
     while pipeline.next_frame().unwrap().is_some() {}
+}
+
+/// Converting decoded frames to RGB allocates nothing once warm either: the output buffer
+/// comes back to the pool, and the frame's format and colour names are borrowed.
+#[test]
+fn no_rust_allocation_per_rgb_conversion_in_the_steady_state() {
+    use ffmpeg_runtime::Frame;
+    use ffmpeg_runtime::convert::{RgbFormat, RgbPool};
+    let _alone = COUNTING.lock().unwrap_or_else(|e| e.into_inner());
+    let ffmpeg = common::under_test().load();
+    let mut frame = Frame::video(&ffmpeg, 176, 144, "yuv420p").unwrap();
+    frame.make_writable().unwrap();
+    let pool = RgbPool::new();
+    for format in [RgbFormat::Rgba, RgbFormat::Bgra, RgbFormat::Rgb24] {
+        drop(pool.convert(&frame, format).unwrap());
+    }
+    let before = counting::allocations();
+    for round in 0..300 {
+        let format = [RgbFormat::Rgba, RgbFormat::Bgra, RgbFormat::Rgb24][round % 3];
+        drop(pool.convert(&frame, format).unwrap());
+    }
+    assert_eq!(counting::allocations() - before, 0);
 }

@@ -156,12 +156,19 @@ pub(crate) unsafe fn channel_layout_name(
 
 /// The name of a pixel (`video`) or sample format number; `None` when unset or unknown.
 pub(crate) fn format_name(ffmpeg: &Ffmpeg, video: bool, number: c_int) -> Option<String> {
+    format_name_in(ffmpeg, video, number).map(str::to_owned)
+}
+
+/// [`format_name`] borrowed from FFmpeg's static table, which lives as long as the library
+/// that `ffmpeg` keeps loaded: no allocation.
+pub(crate) fn format_name_in(ffmpeg: &Ffmpeg, video: bool, number: c_int) -> Option<&str> {
     let f = ffmpeg.functions();
     let lookup = if video {
         f.av_get_pix_fmt_name
     } else {
         f.av_get_sample_fmt_name
     };
-    // SAFETY: a lookup in a static table; NULL for unknown values.
-    Some(unsafe { crate::loader::c_text(lookup(number)) }).filter(|n| !n.is_empty())
+    // SAFETY: a lookup in a static table of the loaded library; NULL for unknown values.
+    let name = unsafe { crate::loader::c_text_in(lookup(number)) }?;
+    Some(name).filter(|n| !n.is_empty())
 }

@@ -91,15 +91,23 @@ impl Samples<'_> {
 
 impl<'a> YuvPlanes<'a> {
     fn of(frame: &'a Frame) -> Result<YuvPlanes<'a>> {
-        let name = frame.format_name().unwrap_or_default();
-        let planes = frame.planes();
-        let bytes = |i: usize| Samples::Bytes(planes[i].data, planes[i].stride);
+        let name = frame.format_name_in_library().unwrap_or_default();
+        let mut planes = [None; 3];
+        let mut count = 0;
+        for plane in frame.plane_iter() {
+            if let Some(slot) = planes.get_mut(count) {
+                *slot = Some(plane);
+            }
+            count += 1;
+        }
+        let plane = |i: usize| planes[i].expect("counted");
+        let bytes = |i: usize| Samples::Bytes(plane(i).data, plane(i).stride);
         let words = |i: usize| -> Result<Samples<'a>> {
-            let data = bytemuck::try_cast_slice::<u8, u16>(planes[i].data)
+            let data = bytemuck::try_cast_slice::<u8, u16>(plane(i).data)
                 .map_err(|e| Error::InvalidArgument(format!("{name} plane {i}: {e}")))?;
-            Ok(Samples::Words(data, planes[i].stride / 2))
+            Ok(Samples::Words(data, plane(i).stride / 2))
         };
-        let (bits, luma, chroma) = match (name.as_str(), planes.len()) {
+        let (bits, luma, chroma) = match (name, count) {
             ("yuv420p" | "yuvj420p", 3) => (8, bytes(0), Chroma::Planar(bytes(1), bytes(2))),
             ("nv12", 2) => (8, bytes(0), Chroma::Interleaved(bytes(1))),
             ("yuv420p10le", 3) => (10, words(0)?, Chroma::Planar(words(1)?, words(2)?)),
