@@ -84,5 +84,8 @@ fn no_rust_allocation_per_rgb_conversion_in_the_steady_state() {
     // One allocation a conversion would show 300. The counter is process-wide, so the test
     // harness reporting the other test, or that test's threads winding down, may add a few.
     let allocations = counting::allocations() - before;
-    assert!(allocations < 8, "{allocations} Rust allocations over 300 conversions");
+    assert!(
+        allocations < 8,
+        "{allocations} Rust allocations over 300 conversions"
+    );
 }
