@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder};
 use ffmpeg_runtime::format::{Input, Output, Stream};
 use ffmpeg_runtime::{
-    AudioFifo, AudioFormat, Error, Frame, Packet, PictureType, Resampler, ScaleQuality, Scaler,
+    AudioFifo, AudioFormat, Error, Ffmpeg, Frame, Packet, PictureType, Resampler, ScaleQuality,
+    Scaler,
 };
 
 /// What was done, for the progress line and the summary.
@@ -74,17 +75,45 @@ fn decoded(decoder: &mut Decoder, frame: &mut Frame, counts: &mut Counts) -> Res
     }
 }
 
-/// Receives every packet `encoder` has ready and writes it.
-fn drain(
-    encoder: &mut Encoder,
-    output: &mut Output,
-    stream: usize,
-    packet: &mut Packet,
-) -> Result<(), Error> {
-    while encoder.receive(packet)? {
-        output.write_packet(packet, stream, encoder.time_base())?;
+/// A lane's encoding end: the encoder and the output stream its packets go to.
+struct Sink {
+    encoder: Encoder,
+    output_index: usize,
+    packet: Packet,
+}
+
+impl Sink {
+    fn new(ffmpeg: &Ffmpeg, encoder: Encoder, output_index: usize) -> Result<Sink, Error> {
+        Ok(Sink {
+            encoder,
+            output_index,
+            packet: Packet::new(ffmpeg)?,
+        })
     }
-    Ok(())
+
+    fn time_base(&self) -> (i32, i32) {
+        self.encoder.time_base()
+    }
+
+    /// Encodes `frame` and writes every packet the encoder has ready.
+    fn encode(&mut self, frame: &Frame, output: &mut Output) -> Result<(), Error> {
+        self.encoder.send(frame)?;
+        self.drain(output)
+    }
+
+    /// Flushes the encoder into the output.
+    fn finish(&mut self, output: &mut Output) -> Result<(), Error> {
+        self.encoder.send_eof()?;
+        self.drain(output)
+    }
+
+    fn drain(&mut self, output: &mut Output) -> Result<(), Error> {
+        while self.encoder.receive(&mut self.packet)? {
+            let time_base = self.encoder.time_base();
+            output.write_packet(&mut self.packet, self.output_index, time_base)?;
+        }
+        Ok(())
+    }
 }
 
 /// The best video stream: decoded, scaled to the encoder's size and format when it differs,
@@ -99,12 +128,10 @@ pub struct VideoLane {
     /// One frame at the stream's rate, in the encoder's time base (0 when unknown).
     frame_ticks: i64,
     decoder: Decoder,
-    encoder: Encoder,
-    output_index: usize,
+    sink: Sink,
     scaler: Scaler,
     scaled: Frame,
     last_pts: Option<i64>,
-    packet: Packet,
 }
 
 impl VideoLane {
@@ -126,12 +153,10 @@ impl VideoLane {
                 .frame_rate()
                 .map_or(0, |(num, den)| rescale(1, (den, num), encoder.time_base())),
             decoder: decoder_for(stream, threads)?,
-            encoder,
-            output_index,
+            sink: Sink::new(&ffmpeg, encoder, output_index)?,
             scaler: Scaler::new(&ffmpeg, ScaleQuality::Bicubic),
             scaled,
             last_pts: None,
-            packet: Packet::new(&ffmpeg)?,
         })
     }
 
@@ -166,7 +191,7 @@ impl VideoLane {
     ) -> Result<(), Error> {
         let source = frame.best_effort_timestamp().map(|t| t - self.offset);
         let wanted =
-            source.map(|t| rescale(t, self.input_time_base, self.encoder.time_base()) + self.lead);
+            source.map(|t| rescale(t, self.input_time_base, self.sink.time_base()) + self.lead);
         // Encoders need rising timestamps: a missing or repeated one goes one tick on.
         let pts = match (wanted, self.last_pts) {
             (Some(pts), Some(last)) if pts <= last => last + 1,
@@ -179,7 +204,7 @@ impl VideoLane {
             || frame.format() != self.scaled.format();
         // Where this frame ends, for the position shown: its duration, else one frame.
         let duration = frame.duration().map_or(self.frame_ticks, |d| {
-            rescale(d, self.input_time_base, self.encoder.time_base())
+            rescale(d, self.input_time_base, self.sink.time_base())
         });
         let picture = if converted {
             self.scaler.scale(frame, &mut self.scaled)?;
@@ -190,17 +215,12 @@ impl VideoLane {
         picture.set_pts(Some(pts));
         // The source's I/P/B structure is the decoder's business, not the encoder's.
         picture.set_picture_type(PictureType::None);
-        self.encoder.send(picture)?;
+        self.sink.encode(picture, output)?;
         counts.video_frames += 1;
         let end = pts - self.lead + duration;
-        let us = rescale(end, self.encoder.time_base(), MICROSECONDS);
+        let us = rescale(end, self.sink.time_base(), MICROSECONDS);
         counts.position_us = counts.position_us.max(us);
-        drain(
-            &mut self.encoder,
-            output,
-            self.output_index,
-            &mut self.packet,
-        )
+        Ok(())
     }
 
     /// Drains the decoder, then the encoder.
@@ -212,13 +232,7 @@ impl VideoLane {
     ) -> Result<(), Error> {
         self.decoder.send_eof()?;
         self.receive(frame, output, counts)?;
-        self.encoder.send_eof()?;
-        drain(
-            &mut self.encoder,
-            output,
-            self.output_index,
-            &mut self.packet,
-        )
+        self.sink.finish(output)
     }
 }
 
@@ -231,8 +245,7 @@ pub struct AudioLane {
     /// In samples.
     lead: i64,
     decoder: Decoder,
-    encoder: Encoder,
-    output_index: usize,
+    sink: Sink,
     resampler: Resampler,
     resampled: Frame,
     fifo: AudioFifo,
@@ -240,7 +253,6 @@ pub struct AudioLane {
     frame_size: usize,
     sample_rate: u32,
     next_pts: Option<i64>,
-    packet: Packet,
 }
 
 impl AudioLane {
@@ -263,8 +275,7 @@ impl AudioLane {
             offset: rescale(timing.start_us, MICROSECONDS, stream.time_base()),
             lead: rescale(timing.lead_us, MICROSECONDS, (1, target.sample_rate as i32)),
             decoder: decoder_for(stream, 1)?,
-            encoder,
-            output_index,
+            sink: Sink::new(&ffmpeg, encoder, output_index)?,
             fifo: AudioFifo::new(
                 &ffmpeg,
                 &target.sample_format,
@@ -277,7 +288,6 @@ impl AudioLane {
             chunk: Frame::new(&ffmpeg)?,
             frame_size,
             next_pts: None,
-            packet: Packet::new(&ffmpeg)?,
         })
     }
 
@@ -328,13 +338,7 @@ impl AudioLane {
             let end = pts + self.chunk.samples() as i64 - self.lead;
             let us = rescale(end, (1, self.sample_rate as i32), MICROSECONDS);
             counts.position_us = counts.position_us.max(us);
-            self.encoder.send(&self.chunk)?;
-            drain(
-                &mut self.encoder,
-                output,
-                self.output_index,
-                &mut self.packet,
-            )?;
+            self.sink.encode(&self.chunk, output)?;
         }
         Ok(())
     }
@@ -351,13 +355,7 @@ impl AudioLane {
         self.resampler.convert(None, &mut self.resampled)?;
         self.fifo.push(&self.resampled)?;
         self.encode_ready(true, output, counts)?;
-        self.encoder.send_eof()?;
-        drain(
-            &mut self.encoder,
-            output,
-            self.output_index,
-            &mut self.packet,
-        )
+        self.sink.finish(output)
     }
 }
 
