@@ -203,18 +203,34 @@ struct Rows<'a, D: Depth> {
     height: usize,
 }
 
+impl<'a, D: Depth> Rows<'a, D> {
+    /// The luma plane and its stride; the chroma planes (or the interleaved one twice), their
+    /// stride and whether they are interleaved; and the picture's size.
+    fn new(
+        (luma, luma_stride): (&'a [D::Unit], usize),
+        (chroma, chroma_stride, interleaved): ([&'a [D::Unit]; 2], usize, bool),
+        (width, height): (usize, usize),
+    ) -> Rows<'a, D> {
+        Rows {
+            luma,
+            luma_stride,
+            chroma,
+            chroma_stride,
+            interleaved,
+            width,
+            height,
+        }
+    }
+}
+
 impl<'a> Rows<'a, Low10> {
     /// The same words, read as another 16-bit layout.
     fn read_as<E: Depth<Unit = u16>>(&self) -> Rows<'a, E> {
-        Rows {
-            luma: self.luma,
-            luma_stride: self.luma_stride,
-            chroma: self.chroma,
-            chroma_stride: self.chroma_stride,
-            interleaved: self.interleaved,
-            width: self.width,
-            height: self.height,
-        }
+        Rows::new(
+            (self.luma, self.luma_stride),
+            (self.chroma, self.chroma_stride, self.interleaved),
+            (self.width, self.height),
+        )
     }
 }
 
@@ -434,39 +450,23 @@ pub(super) fn convert_with(
     let (width, height) = (planes.width, planes.height);
     match (&planes.luma, &planes.chroma) {
         (Samples::Bytes(luma, luma_stride), chroma) => {
-            let (chroma, chroma_stride, interleaved) = match chroma {
+            let chroma = match chroma {
                 Chroma::Planar(Samples::Bytes(u, s), Samples::Bytes(v, _)) => ([*u, *v], *s, false),
                 Chroma::Interleaved(Samples::Bytes(uv, s)) => ([*uv, *uv], *s, true),
                 _ => unreachable!("YuvPlanes keeps one sample size"),
             };
-            let rows = Rows::<Eight> {
-                luma,
-                luma_stride: *luma_stride,
-                chroma,
-                chroma_stride,
-                interleaved,
-                width,
-                height,
-            };
+            let rows = Rows::<Eight>::new((luma, *luma_stride), chroma, (width, height));
             convert_depth(&rows, planes.bits, target);
         }
         (Samples::Words(luma, luma_stride), chroma) => {
-            let (chroma, chroma_stride, interleaved) = match chroma {
+            let chroma = match chroma {
                 Chroma::Planar(Samples::Words(u, s), Samples::Words(v, _)) => ([*u, *v], *s, false),
                 Chroma::Interleaved(Samples::Words(uv, s)) => ([*uv, *uv], *s, true),
                 _ => unreachable!("YuvPlanes keeps one sample size"),
             };
-            let rows = Rows::<Low10> {
-                luma,
-                luma_stride: *luma_stride,
-                chroma,
-                chroma_stride,
-                interleaved,
-                width,
-                height,
-            };
+            let rows = Rows::<Low10>::new((luma, *luma_stride), chroma, (width, height));
             // p010 keeps its bits at the top of each word: the same rows, read differently.
-            if interleaved {
+            if rows.interleaved {
                 convert_depth(&rows.read_as::<High10>(), planes.bits, target);
             } else {
                 convert_depth(&rows, planes.bits, target);
