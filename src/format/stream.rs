@@ -262,12 +262,7 @@ impl<'a> Stream<'a> {
 
     /// Audio channel count (0 for video or when unknown).
     pub fn channels(&self) -> u32 {
-        let fields = self
-            .input
-            .ffmpeg()
-            .layout()
-            .codec_parameters
-            .channel_fields();
+        let fields = self.channel_fields();
         // SAFETY: the stream's live parameters, of the layout's family.
         let count = unsafe { fields.count(self.parameters()) };
         count.unwrap_or(0).max(0) as u32
@@ -275,14 +270,17 @@ impl<'a> Stream<'a> {
 
     /// The audio channel layout's description (`stereo`, `5.1(side)`); `None` for video.
     pub fn channel_layout(&self) -> Option<String> {
-        let fields = self
-            .input
+        let fields = self.channel_fields();
+        // SAFETY: the stream's live parameters, of the layout's family.
+        unsafe { crate::codec::channel_layout_name(self.input.ffmpeg(), self.parameters(), fields) }
+    }
+
+    fn channel_fields(&self) -> crate::abi::ChannelFields {
+        self.input
             .ffmpeg()
             .layout()
             .codec_parameters
-            .channel_fields();
-        // SAFETY: the stream's live parameters, of the layout's family.
-        unsafe { crate::codec::channel_layout_name(self.input.ffmpeg(), self.parameters(), fields) }
+            .channel_fields()
     }
 
     /// Audio sample rate (0 for video).
