@@ -119,6 +119,10 @@ impl AudioFifo {
                 count as c_int,
             )
         };
+        if read < 0 {
+            // The buffers were never filled: leave nothing uninitialised behind.
+            frame.clear();
+        }
         check(&self.ffmpeg, "av_audio_fifo_read", read).map(|_| true)
     }
 }

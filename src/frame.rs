@@ -146,11 +146,13 @@ impl Frame {
         let format = crate::codec::sample_format(ffmpeg, sample_format)?;
         let mut frame = Frame::new(ffmpeg)?;
         frame.allocate_audio(samples, format, sample_rate, channels)?;
+        frame.zero_new_buffers();
         Ok(frame)
     }
 
     /// Replaces whatever the frame held by new buffers for `samples` of audio (the sample
-    /// format by its number in this release).
+    /// format by its number in this release). FFmpeg leaves them uninitialised: the caller
+    /// fills them (as [`crate::AudioFifo::pop`] does) or zeroes them.
     pub(crate) fn allocate_audio(
         &mut self,
         samples: usize,
@@ -177,10 +179,8 @@ impl Frame {
                 channels,
             )?;
             let status = (ffmpeg.functions().av_frame_get_buffer)(self.as_mut_ptr(), 0);
-            check(&ffmpeg, "av_frame_get_buffer", status)?;
+            check(&ffmpeg, "av_frame_get_buffer", status).map(drop)
         }
-        self.zero_new_buffers();
-        Ok(())
     }
 
     /// Becomes a reference to `source` (its buffers shared, not copied) with the default
