@@ -1,6 +1,7 @@
 //! The fuzzing workloads, shared by the cargo-fuzz targets and the crate's tests
 //! (`tests/fuzz_seeds.rs`, which make the seed corpora and run every seed): any outcome but a
 //! crash, a panic or a hang is fine.
+#![warn(missing_docs)]
 
 // An explicit path, so that the tests can include this file as a module of their own.
 #[path = "sequence.rs"]

@@ -19,83 +19,100 @@ const AUDIO_ENCODERS: [&str; 3] = ["pcm_s16le", "flac", "mp2"];
 
 /// One operation. Sizes are small, so that a run stays fast; zero is allowed.
 #[derive(Arbitrary, Debug)]
+#[allow(missing_docs)] // the fields are the arbitrary choices the variants' docs name
 pub enum Op {
+    /// Opens the built-in clip through custom I/O (replacing the input).
     OpenInput,
+    /// Reads the next packet.
     ReadPacket,
+    /// Seeks a stream (index taken modulo 4) to a timestamp.
     Seek {
         stream: u8,
         timestamp: i32,
         any_frame: bool,
     },
-    OpenDecoder {
-        stream: u8,
-        threads: u8,
-    },
+    /// Opens a decoder for a stream of the input.
+    OpenDecoder { stream: u8, threads: u8 },
+    /// Sends the packet to the decoder.
     SendPacket,
+    /// Ends the decoder's input.
     SendEofToDecoder,
+    /// Receives a frame from the decoder.
     ReceiveFrame,
+    /// Flushes the decoder, as after a seek.
     FlushDecoder,
+    /// Opens a video encoder (mpeg4, mjpeg or ffv1) of some size and pixel format.
     OpenVideoEncoder {
         codec: u8,
         width: u8,
         height: u8,
         format: u8,
     },
-    OpenAudioEncoder {
-        codec: u8,
-        channels: u8,
-        rate: u8,
-    },
+    /// Opens an audio encoder (pcm_s16le, flac or mp2).
+    OpenAudioEncoder { codec: u8, channels: u8, rate: u8 },
+    /// Sends the frame to the encoder.
     SendFrame,
+    /// Ends the encoder's input.
     SendEofToEncoder,
+    /// Receives a packet from the encoder.
     ReceivePacket,
-    NewVideoFrame {
-        width: u16,
-        height: u16,
-        format: u8,
-    },
+    /// Replaces the frame by a new picture.
+    NewVideoFrame { width: u16, height: u16, format: u8 },
+    /// Replaces the frame by new audio.
     NewAudioFrame {
         samples: u16,
         format: u8,
         channels: u8,
         rate: u8,
     },
+    /// Makes the frame writable and fills it.
     MakeWritable,
+    /// Sets the frame's timestamp.
     SetPts(i64),
+    /// Empties the frame.
     ClearFrame,
+    /// Empties the packet.
     ClearPacket,
+    /// Scales the frame into a new picture of some size and format.
     Scale {
         width: u16,
         height: u16,
         format: u8,
         quality: u8,
     },
-    SetColorimetry {
-        bt709: bool,
-        full: bool,
-    },
+    /// Sets the scaler's colorimetry.
+    SetColorimetry { bt709: bool, full: bool },
+    /// Resamples the frame (or flushes) to some format.
     Resample {
         format: u8,
         channels: u8,
         rate: u8,
         flush: bool,
     },
-    ToRgb {
-        format: u8,
-    },
+    /// Converts the frame to RGB.
+    ToRgb { format: u8 },
+    /// Drops one object.
     Drop(Object),
 }
 
 /// What [`Op::Drop`] drops.
 #[derive(Arbitrary, Debug, Clone, Copy)]
 pub enum Object {
+    /// The input.
     Input,
+    /// The decoder.
     Decoder,
+    /// The encoder.
     Encoder,
+    /// The scaler.
     Scaler,
+    /// The resampler.
     Resampler,
+    /// The frame.
     Frame,
+    /// The packet.
     Packet,
+    /// The image.
     Image,
 }
 
