@@ -60,6 +60,18 @@ impl Fixed {
     }
 }
 
+impl Fixed {
+    /// The rounding constant for sums in `2^fraction`ths of a step, for code that takes
+    /// `centre` rather than the luma offset from luma before multiplying: the difference's
+    /// share is folded in. (`round_about(FRACTION, 0)` is `round_less_luma_offset`.)
+    #[cfg(target_arch = "x86_64")]
+    pub(super) fn round_about(&self, fraction: u32, centre: i16) -> i16 {
+        let share = i32::from(centre - self.luma_offset) * i32::from(self.y);
+        let share = share >> (16 + FRACTION - self.shift - fraction);
+        (i32::from(ROUND) << (fraction - FRACTION)) as i16 + share as i16
+    }
+}
+
 /// Half a step, plus the mean loss of the truncated products (half a sixteenth each).
 const ROUND: i16 = (1 << (FRACTION - 1)) + 1;
 
