@@ -153,6 +153,9 @@ mod avx2;
 mod avx512;
 mod fast;
 
+/// Where the pixels of an [`RgbImage`] start: a cache line, the widest vector.
+const ALIGNMENT: usize = 64;
+
 /// A pool of RGB buffers: images taken from it go back when dropped.
 #[derive(Debug, Clone, Default)]
 pub struct RgbPool {
@@ -162,7 +165,9 @@ pub struct RgbPool {
 /// An RGB picture, its buffer borrowed from an [`RgbPool`].
 #[derive(Debug)]
 pub struct RgbImage {
+    /// The buffer; the pixels start at `offset`, the first 64-byte boundary in it.
     data: Vec<u8>,
+    offset: usize,
     width: usize,
     height: usize,
     format: RgbFormat,
@@ -170,9 +175,10 @@ pub struct RgbImage {
 }
 
 impl RgbImage {
-    /// The pixels, row after row with no padding (`width × bytes_per_pixel` a row).
+    /// The pixels, row after row with no padding (`width × bytes_per_pixel` a row). They
+    /// start on a 64-byte boundary.
     pub fn data(&self) -> &[u8] {
-        &self.data
+        &self.data[self.offset..][..self.stride() * self.height]
     }
 
     /// Width in pixels.
@@ -241,13 +247,17 @@ impl RgbPool {
             .ok()
             .and_then(|mut free| free.pop())
             .unwrap_or_default();
-        data.resize(size, 0);
+        // Aligned so that each 64-byte store fills one cache line rather than straddling two.
+        data.resize(size + ALIGNMENT - 1, 0);
+        let offset = data.as_ptr().align_offset(ALIGNMENT);
+        let out = &mut data[offset..offset + size];
         match backend {
-            Backend::Simd => fast::convert(&planes, format, colorimetry, &mut data, stride),
-            Backend::Scalar => reference::convert(&planes, format, colorimetry, &mut data, stride),
+            Backend::Simd => fast::convert(&planes, format, colorimetry, out, stride),
+            Backend::Scalar => reference::convert(&planes, format, colorimetry, out, stride),
         }
         Ok(RgbImage {
             data,
+            offset,
             width: planes.width,
             height: planes.height,
             format,
