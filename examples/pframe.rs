@@ -2,12 +2,13 @@
 //! latency per picture type and stage.
 //!
 //! ```text
-//! cargo run --release --example pframe -- INPUT [--lib-dir DIR] [--threads N] [--pin CORE] [--no-simd] [--live] [--spin] [--json]
+//! cargo run --release --example pframe -- INPUT [--lib-dir DIR] [--threads N] [--pin CORE] [--no-simd] [--live] [--spin] [--warm-up N] [--json]
 //! ```
 //!
 //! Stages: queue (packet queued → decoding starts on it), decode (packet sent → frame out),
 //! deliver (frame out → taken by the consumer). `--no-simd` makes FFmpeg use its plain C
-//! code (`av_force_cpu_flags(0)`) for comparison.
+//! code (`av_force_cpu_flags(0)`) for comparison. The first `--warm-up` frames (8 unless
+//! told) are listed one by one and left out of the table, which shows the steady state.
 
 mod common;
 
@@ -18,7 +19,9 @@ use clap::Parser;
 use ffmpeg_runtime::CpuFlags;
 use ffmpeg_runtime::codec::DecoderOptions;
 use ffmpeg_runtime::format::{Input, MediaType};
-use ffmpeg_runtime::pipeline::{DecodePipeline, LatencyReport, PipelineOptions, StageLatency};
+use ffmpeg_runtime::pipeline::{
+    DecodePipeline, FrameLatency, LatencyReport, PipelineOptions, StageLatency,
+};
 use serde_json::{Value, json};
 
 #[derive(Parser)]
@@ -44,6 +47,9 @@ struct Args {
     /// The decoding thread waits for packets by spinning, keeping its core awake.
     #[arg(long)]
     spin: bool,
+    /// Frames listed on their own before the table: the decoder's first allocations.
+    #[arg(long, default_value_t = 8)]
+    warm_up: usize,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -81,6 +87,7 @@ fn run(args: &Args) -> Result<(), String> {
         pin_to_core: args.pin,
         live: args.live,
         spin: args.spin,
+        warm_up_frames: args.warm_up,
         ..PipelineOptions::default()
     };
     let mut pipeline = DecodePipeline::new(input, index, &options).map_err(|e| e.to_string())?;
@@ -125,6 +132,14 @@ fn to_json(report: &LatencyReport, cpu_flags: CpuFlags) -> Value {
         "decode_errors": report.decode_errors,
         "pinned": report.pinned,
         "types": types,
+        "warm_up": report.warm_up.iter().map(warm_up_json).collect::<Vec<_>>(),
+    })
+}
+
+fn warm_up_json(frame: &FrameLatency) -> Value {
+    json!({
+        "type": frame.picture_type, "queue_ms": frame.queue_ms,
+        "decode_ms": frame.decode_ms, "deliver_ms": frame.deliver_ms,
     })
 }
 
@@ -146,6 +161,17 @@ fn print_table(report: &LatencyReport, cpu_flags: CpuFlags, pin: Option<usize>) 
         report.wall.as_secs_f64(),
         report.frames as f64 / report.wall.as_secs_f64().max(1e-9)
     );
+    if !report.warm_up.is_empty() {
+        let frames: Vec<String> = report
+            .warm_up
+            .iter()
+            .map(|frame| format!("{} {:.2}", frame.picture_type, frame.decode_ms))
+            .collect();
+        println!(
+            "warm-up, not in the table (decode ms): {}",
+            frames.join(", ")
+        );
+    }
     println!("type  count  stage     mean ms   p50 ms   p95 ms   p99 ms   max ms");
     for kind in &report.types {
         for (name, stage) in [

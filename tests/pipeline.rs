@@ -1,5 +1,5 @@
 //! The decode pipeline: the same frames as the plain Decoder, latency counted for every
-//! frame, pinning, and stopping early.
+//! frame (the warm-up's one by one), pinning, and stopping early.
 
 mod common;
 
@@ -35,6 +35,7 @@ fn the_pipeline_gives_the_plain_decoders_frames_and_counts_every_one() {
             },
             PipelineOptions {
                 spin: true,
+                warm_up_frames: 5,
                 ..PipelineOptions::default()
             },
         ] {
@@ -53,10 +54,23 @@ fn the_pipeline_gives_the_plain_decoders_frames_and_counts_every_one() {
             let report = pipeline.report();
             assert_eq!(report.frames as usize, md5s.len(), "{name}");
             let counted: u64 = report.types.iter().map(|t| t.count).sum();
+            let warm_up = options.warm_up_frames.min(md5s.len());
+            assert_eq!(report.warm_up.len(), warm_up, "{name}");
             assert_eq!(
-                counted, report.frames,
-                "{name}: every frame in one picture type"
+                counted + warm_up as u64,
+                report.frames,
+                "{name}: every frame in the warm-up or one picture type"
             );
+            for frame in &report.warm_up {
+                // Both threads' stages of the same frame, merged.
+                assert!(frame.decode_ms > 0.0 && frame.deliver_ms > 0.0, "{frame:?}");
+            }
+            if let Some(first) = report.warm_up.first() {
+                assert_eq!(
+                    first.picture_type, "I",
+                    "{name}: a stream starts on a key frame"
+                );
+            }
             for kind in &report.types {
                 for stage in [kind.queue, kind.decode, kind.deliver] {
                     assert_eq!(stage.count, kind.count, "{name} {}", kind.picture_type);
