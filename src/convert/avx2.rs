@@ -1,11 +1,12 @@
 //! AVX2 code for 8-bit sources, 32 pixels a step, in safe Rust: the intrinsics are safe inside
 //! an `avx2` function, and loads and stores go through `bytemuck` on slices.
 //!
-//! It computes what the portable code does, with the 8-bit constants (shift 7, chroma centre
-//! 128), arranged for the vector unit: luma is multiplied before its offset is taken away (the
-//! offset's share is folded into the rounding constant), and the in-lane unpacking of luma
-//! and chroma is undone by the in-lane packing of the results, so only the final RGBA
-//! interleave crosses lanes.
+//! It computes what the portable code does, with the same coefficients, arranged for the
+//! vector unit: each sample becomes `(sample - 128) << 8` (its byte flipped about 128 and
+//! unpacked into the high byte), so the sums are in 32nds of a step and no shift comes
+//! before the multiplies; luma's offset is folded into the rounding constant. The in-lane
+//! unpacking of luma and chroma is undone by the in-lane packing of the results, so only the
+//! final RGBA interleave crosses lanes.
 
 use std::arch::x86_64::*;
 
@@ -42,38 +43,36 @@ fn store32(out: &mut [u8], value: __m256i) {
 /// passes vectors through memory.)
 macro_rules! chroma_terms {
     ($chroma:expr, $x:expr, $k:expr) => {{
+        // Each chroma sample as `(c - 128) << 8`: the byte flipped about 128, in the high byte.
+        let flip = _mm256_set1_epi8(0x80_u8 as i8);
         let (u, v) = match $chroma {
-            ChromaRow::Planar(u, v) => (
-                _mm256_cvtepu8_epi16(load16(&u[$x / 2..])),
-                _mm256_cvtepu8_epi16(load16(&v[$x / 2..])),
-            ),
+            ChromaRow::Planar(u, v) => {
+                let level = |bytes: &[u8]| {
+                    let signed =
+                        _mm_xor_si128(load16(&bytes[$x / 2..]), _mm_set1_epi8(0x80_u8 as i8));
+                    _mm256_slli_epi16::<8>(_mm256_cvtepu8_epi16(signed))
+                };
+                (level(u), level(v))
+            }
             ChromaRow::Interleaved(uv) => {
-                let pairs = load32(&uv[$x..]);
+                let pairs = _mm256_xor_si256(load32(&uv[$x..]), flip);
                 (
-                    _mm256_and_si256(pairs, _mm256_set1_epi16(0xff)),
-                    _mm256_srli_epi16::<8>(pairs),
+                    _mm256_slli_epi16::<8>(pairs),
+                    _mm256_and_si256(pairs, _mm256_set1_epi16(0xff00_u16 as i16)),
                 )
             }
         };
-        let centre = _mm256_set1_epi16(128);
-        let u = _mm256_slli_epi16::<7>(_mm256_sub_epi16(u, centre));
-        let v = _mm256_slli_epi16::<7>(_mm256_sub_epi16(v, centre));
         let k: &Fixed = $k;
-        let r = _mm256_add_epi16(
-            _mm256_mulhi_epi16(v, _mm256_set1_epi16(k.r_v)),
-            _mm256_set1_epi16(k.round_less_luma_offset),
-        );
+        let round = _mm256_set1_epi16(k.round_about(5, 128));
+        let r = _mm256_add_epi16(_mm256_mulhi_epi16(v, _mm256_set1_epi16(k.r_v)), round);
         let g = _mm256_add_epi16(
             _mm256_add_epi16(
                 _mm256_mulhi_epi16(u, _mm256_set1_epi16(k.g_u)),
                 _mm256_mulhi_epi16(v, _mm256_set1_epi16(k.g_v)),
             ),
-            _mm256_set1_epi16(k.round_less_luma_offset),
+            round,
         );
-        let b = _mm256_add_epi16(
-            _mm256_mulhi_epi16(u, _mm256_set1_epi16(k.b_u)),
-            _mm256_set1_epi16(k.round_less_luma_offset),
-        );
+        let b = _mm256_add_epi16(_mm256_mulhi_epi16(u, _mm256_set1_epi16(k.b_u)), round);
         [
             (_mm256_unpacklo_epi16(r, r), _mm256_unpackhi_epi16(r, r)),
             (_mm256_unpacklo_epi16(g, g), _mm256_unpackhi_epi16(g, g)),
@@ -86,8 +85,8 @@ macro_rules! chroma_terms {
 macro_rules! channel {
     ($luma:expr, $terms:expr) => {{
         let (low, high) = $terms;
-        let low = _mm256_srai_epi16::<4>(_mm256_add_epi16($luma.0, low));
-        let high = _mm256_srai_epi16::<4>(_mm256_add_epi16($luma.1, high));
+        let low = _mm256_srai_epi16::<5>(_mm256_add_epi16($luma.0, low));
+        let high = _mm256_srai_epi16::<5>(_mm256_add_epi16($luma.1, high));
         _mm256_packus_epi16(low, high)
     }};
 }
@@ -134,14 +133,16 @@ pub(super) fn rows<const FORMAT: u8>(
         14, -1, -1, -1, -1,
     );
     let zero = _mm256_setzero_si256();
+    let flip = _mm256_set1_epi8(0x80_u8 as i8);
     let scale = _mm256_set1_epi16(k.y);
     for x in (0..done).step_by(32) {
         let [r_terms, g_terms, b_terms] = chroma_terms!(chroma, x, k);
         for (luma, out) in lumas.iter().zip(outs.iter_mut()) {
-            let y = load32(&luma[x..]);
+            // `(y - 128) << 8` by unpacking the flipped bytes into the high byte of each word.
+            let y = _mm256_xor_si256(load32(&luma[x..]), flip);
             let halves = (
-                _mm256_mulhi_epi16(_mm256_slli_epi16::<7>(_mm256_unpacklo_epi8(y, zero)), scale),
-                _mm256_mulhi_epi16(_mm256_slli_epi16::<7>(_mm256_unpackhi_epi8(y, zero)), scale),
+                _mm256_mulhi_epi16(_mm256_unpacklo_epi8(zero, y), scale),
+                _mm256_mulhi_epi16(_mm256_unpackhi_epi8(zero, y), scale),
             );
             let (r, g, b) = (
                 channel!(halves, r_terms),

@@ -33,10 +33,6 @@ pub(super) struct Fixed {
     pub g_u: i16,
     pub g_v: i16,
     pub b_u: i16,
-    /// [`ROUND`] less the luma offset's share of each channel, for code that multiplies
-    /// luma before taking the offset away (the AVX2 code).
-    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-    pub round_less_luma_offset: i16,
 }
 
 impl Fixed {
@@ -45,7 +41,6 @@ impl Fixed {
         let shift = 15 - bits;
         let scale = f64::from(1u32 << (16 + FRACTION - shift));
         let fixed = |coefficient: f64| (coefficient * scale).round() as i16;
-        let luma_offset_share = affine.luma_offset * affine.y * f64::from(1 << FRACTION);
         Fixed {
             luma_offset: affine.luma_offset as i16,
             chroma_offset: affine.chroma_offset as i16,
@@ -55,7 +50,6 @@ impl Fixed {
             g_u: fixed(affine.g_u),
             g_v: fixed(affine.g_v),
             b_u: fixed(affine.b_u),
-            round_less_luma_offset: ROUND - luma_offset_share.round() as i16,
         }
     }
 }
@@ -63,7 +57,7 @@ impl Fixed {
 impl Fixed {
     /// The rounding constant for sums in `2^fraction`ths of a step, for code that takes
     /// `centre` rather than the luma offset from luma before multiplying: the difference's
-    /// share is folded in. (`round_about(FRACTION, 0)` is `round_less_luma_offset`.)
+    /// share is folded in.
     #[cfg(target_arch = "x86_64")]
     pub(super) fn round_about(&self, fraction: u32, centre: i16) -> i16 {
         let share = i32::from(centre - self.luma_offset) * i32::from(self.y);
