@@ -1,6 +1,6 @@
-//! AVX-512 code for 8-bit sources, 64 pixels a step, in safe Rust like [`super::avx2`]. Its
-//! arithmetic is the same 16-bit fixed point with one more fraction bit, arranged to need
-//! fewer shifts. The packing differs: with the red, green and blue bytes of 64 pixels in
+//! AVX-512 code for 8-bit sources, 64 pixels a step, in safe Rust like [`super::avx2`], with
+//! the same arithmetic: the portable code's 16-bit fixed point with one more fraction bit,
+//! arranged to need fewer shifts. The packing differs: with the red, green and blue bytes of 64 pixels in
 //! order in three vectors, each output vector is gathered by two byte permutes (VBMI): one
 //! across the first two channels, one that merges in the third. That takes half the shuffles
 //! of unpacking. Shuffles, shifts and multiplies bound the speed, so the code counts them.
@@ -103,7 +103,7 @@ pub(super) fn rows<const FORMAT: u8>(
     width: usize,
 ) -> usize {
     let done = width / 64 * 64;
-    // Sums in 32nds of a step, one fraction bit more than the AVX2 code. Each sample becomes
+    // Sums in 32nds of a step, one fraction bit more than the portable code. Each sample becomes
     // `(sample - 128) << 8`: its byte flipped about 128 and moved to the high byte. Luma
     // then splits into even and odd pixels with one shift and one mask, and chroma needs no
     // subtraction. Shuffles, shifts and multiplies cost about a cycle each on the CPUs with
