@@ -90,11 +90,10 @@ impl fmt::Display for CpuFlags {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_arch = "x86_64"))]
 mod tests {
     use super::*;
 
-    #[cfg(target_arch = "x86_64")]
     #[test]
     fn x86_flags_decode() {
         let flags = CpuFlags::from_bits(0x0010 | 0x8000 | 0x100000);

@@ -103,6 +103,9 @@ fn strings_and_cpu_flags_are_read() {
     // "GPL version 2 or later", "LGPL version 2.1 or later", or 4.1's "nonfree and unredistributable".
     assert!(!ffmpeg.license().is_empty());
     let flags = ffmpeg.cpu_flags();
+    // Elsewhere the flags differ by architecture; reading them must not fail.
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = flags;
     #[cfg(target_arch = "x86_64")]
     {
         assert!(flags.has("sse2"), "x86_64 always has SSE2: {flags}");
