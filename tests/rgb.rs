@@ -154,3 +154,53 @@ fn unsupported_sources_are_refused() {
         Err(ffmpeg_runtime::Error::InvalidArgument(_))
     ));
 }
+
+#[test]
+fn conversion_into_a_callers_buffer_matches_the_pool_and_keeps_the_padding() {
+    let ffmpeg = common::under_test().load();
+    let pool = RgbPool::new();
+    let (width, height) = (101, 37);
+    for source in ["yuv420p", "nv12", "yuv420p10le"] {
+        let mut frame = Frame::video(&ffmpeg, width, height, source).unwrap();
+        let mut state = 7u32;
+        for plane in frame.planes_mut() {
+            for byte in plane.data.iter_mut() {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                // For 10-bit, bytes of at most 3 keep every word within 10 bits.
+                *byte = (state >> 16) as u8 & if source.contains("10") { 0x03 } else { 0xff };
+            }
+        }
+        for format in [RgbFormat::Rgba, RgbFormat::Bgra, RgbFormat::Rgb24] {
+            let image = pool.convert(&frame, format).unwrap();
+            let row = image.stride();
+            let stride = row + 13;
+            let mut out = vec![0xab; stride * (height as usize - 1) + row];
+            let colorimetry = Colorimetry::of(&frame);
+            ffmpeg_runtime::convert::convert_into(&frame, format, colorimetry, &mut out, stride)
+                .unwrap();
+            for (y, expected) in image.data().chunks(row).enumerate() {
+                let line = &out[y * stride..];
+                assert_eq!(&line[..row], expected, "{source} {format:?} row {y}");
+                if y + 1 < height as usize {
+                    assert!(line[row..stride].iter().all(|&b| b == 0xab), "padding kept");
+                }
+            }
+            // Too short a stride, or too small a buffer: refused, nothing written.
+            let mut small = vec![0xab; out.len() - 1];
+            for (buffer, stride) in [(&mut small, stride), (&mut out.clone(), row - 1)] {
+                let result = ffmpeg_runtime::convert::convert_into(
+                    &frame,
+                    format,
+                    colorimetry,
+                    buffer,
+                    stride,
+                );
+                assert!(
+                    matches!(result, Err(ffmpeg_runtime::Error::InvalidArgument(_))),
+                    "{result:?}"
+                );
+            }
+            assert!(small.iter().all(|&b| b == 0xab), "nothing written");
+        }
+    }
+}

@@ -251,10 +251,7 @@ impl RgbPool {
         data.resize(size + ALIGNMENT - 1, 0);
         let offset = data.as_ptr().align_offset(ALIGNMENT);
         let out = &mut data[offset..offset + size];
-        match backend {
-            Backend::Simd => fast::convert(&planes, format, colorimetry, out, stride),
-            Backend::Scalar => reference::convert(&planes, format, colorimetry, out, stride),
-        }
+        convert_planes(&planes, format, colorimetry, (out, stride), backend);
         Ok(RgbImage {
             data,
             offset,
@@ -263,6 +260,54 @@ impl RgbPool {
             format,
             pool: self.free.clone(),
         })
+    }
+}
+
+/// Converts `frame` into a buffer of the caller's, with rows `stride` bytes apart: a mapped
+/// GPU staging buffer, say, or an array another library owns, which saves copying out of an
+/// [`RgbImage`]. The bytes between the end of a row and the next row are left as they are.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] for a source format other than those listed in the
+/// [module](self) docs, a `stride` shorter than a row, or an `out` shorter than
+/// `stride × (height - 1)` plus one row. Nothing is written then.
+pub fn convert_into(
+    frame: &Frame,
+    format: RgbFormat,
+    colorimetry: Colorimetry,
+    out: &mut [u8],
+    stride: usize,
+) -> Result<()> {
+    let planes = YuvPlanes::of(frame)?;
+    let row = planes.width * format.bytes_per_pixel();
+    let needed = match planes.height {
+        0 => 0,
+        height => stride * (height - 1) + row,
+    };
+    if stride < row || out.len() < needed {
+        return Err(Error::InvalidArgument(format!(
+            "{format:?} of {}x{}: rows of {row} bytes need a stride of at least {row} and \
+             {needed} bytes for stride {stride}; got stride {stride} and {} bytes",
+            planes.width,
+            planes.height,
+            out.len()
+        )));
+    }
+    convert_planes(&planes, format, colorimetry, (out, stride), Backend::Simd);
+    Ok(())
+}
+
+fn convert_planes(
+    planes: &YuvPlanes<'_>,
+    format: RgbFormat,
+    colorimetry: Colorimetry,
+    (out, stride): (&mut [u8], usize),
+    backend: Backend,
+) {
+    match backend {
+        Backend::Simd => fast::convert(planes, format, colorimetry, out, stride),
+        Backend::Scalar => reference::convert(planes, format, colorimetry, out, stride),
     }
 }
 
