@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use arbitrary::Arbitrary;
 use ffmpeg_runtime::codec::{AudioSettings, Decoder, DecoderOptions, Encoder, VideoSettings};
-use ffmpeg_runtime::convert::{RgbFormat, RgbPool};
+use ffmpeg_runtime::convert::{RgbFormat, RgbPool, convert_into};
 use ffmpeg_runtime::format::{Input, Output, SeekMode};
 use ffmpeg_runtime::{
     AudioFormat, Colorimetry, Ffmpeg, Frame, Matrix, Packet, Range, Resampler, ScaleQuality, Scaler,
@@ -91,6 +91,13 @@ pub enum Op {
     },
     /// Converts the frame to RGB.
     ToRgb { format: u8 },
+    /// Converts the frame to RGB into a buffer of the caller's: rows `padding` bytes longer
+    /// or shorter than a row (`i8`), the buffer `shortfall % 8` bytes short of the need.
+    ToRgbInto {
+        format: u8,
+        padding: i8,
+        shortfall: u8,
+    },
     /// Drops one object.
     Drop(Object),
 }
@@ -378,6 +385,33 @@ fn step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) {
                     format,
                 );
                 state.image = pool.convert(frame, format).ok();
+            }
+        }
+        Op::ToRgbInto {
+            format,
+            padding,
+            shortfall,
+        } => {
+            if let Some(frame) = &state.frame {
+                let format = pick(
+                    &[RgbFormat::Rgba, RgbFormat::Bgra, RgbFormat::Rgb24],
+                    format,
+                );
+                let row = frame.width() as usize * format.bytes_per_pixel();
+                let stride = row.saturating_add_signed(isize::from(padding));
+                let height = frame.height() as usize;
+                let needed = height.checked_sub(1).map_or(0, |rows| stride * rows + row);
+                let mut out = vec![0; needed.saturating_sub(usize::from(shortfall % 8))];
+                let colorimetry = ffmpeg_runtime::convert::Colorimetry::of(frame);
+                let result = convert_into(frame, format, colorimetry, &mut out, stride);
+                // Refused exactly when the buffer cannot hold the picture (or the source
+                // format is not one the conversion takes).
+                let fits = stride >= row && out.len() >= needed;
+                match result {
+                    Ok(()) => assert!(fits, "{stride} {row} {needed}"),
+                    Err(_) if fits => assert!(pool.convert(frame, format).is_err()),
+                    Err(_) => {}
+                }
             }
         }
         Op::Drop(object) => match object {
