@@ -1,6 +1,8 @@
 //! Decode speed of 1080p H.264 through the crate, beside the ffmpeg CLI on the same library,
 //! and Rust-side heap allocations per frame in the steady state; then the same decode with
-//! each frame converted to RGBA on the same thread (`convert::RgbPool`).
+//! each frame converted to RGBA on the same thread (`convert::RgbPool`); and, as the floor
+//! for that, the same decode writing as many bytes as RGBA takes (`fill` of a buffer of
+//! that size) instead of converting.
 //!
 //! ```text
 //! cargo bench --bench decode -- [--lib-dir DIR] [--threads N] [--runs R]
@@ -67,10 +69,34 @@ fn input_file() -> PathBuf {
     path
 }
 
-/// Decodes the whole file, converting each frame to RGBA when asked; returns (frames, seconds,
-/// allocations after the first 30 frames).
-fn decode(ffmpeg: &Ffmpeg, path: &Path, threads: u32, rgba: bool) -> (usize, f64, usize) {
+/// What each decoded frame gets.
+#[derive(Clone, Copy, PartialEq)]
+enum Work {
+    Nothing,
+    /// Converted to RGBA.
+    Rgba,
+    /// A buffer of RGBA's size filled: what writing the output costs, with no computing.
+    FillRgbaSizedBuffer,
+}
+
+/// Does `work` on one frame.
+fn work_on(frame: &Frame, work: Work, pool: &RgbPool, buffer: &mut Vec<u8>) {
+    match work {
+        Work::Nothing => {}
+        Work::Rgba => drop(pool.convert(frame, RgbFormat::Rgba).unwrap()),
+        Work::FillRgbaSizedBuffer => {
+            buffer.resize(frame.width() as usize * frame.height() as usize * 4, 0);
+            buffer.fill(frame.pts().unwrap_or(0) as u8);
+            std::hint::black_box(&buffer);
+        }
+    }
+}
+
+/// Decodes the whole file, doing `work` on each frame; returns (frames, seconds, allocations
+/// after the first 30 frames).
+fn decode(ffmpeg: &Ffmpeg, path: &Path, threads: u32, work: Work) -> (usize, f64, usize) {
     let pool = RgbPool::new();
+    let mut buffer = Vec::new();
     let start = Instant::now();
     let mut input = Input::open(ffmpeg, path).unwrap();
     let stream = input.best_stream(MediaType::Video).unwrap();
@@ -92,9 +118,7 @@ fn decode(ffmpeg: &Ffmpeg, path: &Path, threads: u32, rgba: bool) -> (usize, f64
         decoder.send(&packet).unwrap();
         while decoder.receive(&mut frame).unwrap() {
             frames += 1;
-            if rgba {
-                drop(pool.convert(&frame, RgbFormat::Rgba).unwrap());
-            }
+            work_on(&frame, work, &pool, &mut buffer);
             if frames == 30 {
                 steady_from = Some(counting::allocations());
             }
@@ -104,9 +128,7 @@ fn decode(ffmpeg: &Ffmpeg, path: &Path, threads: u32, rgba: bool) -> (usize, f64
     decoder.send_eof().unwrap();
     while decoder.receive(&mut frame).unwrap() {
         frames += 1;
-        if rgba {
-            drop(pool.convert(&frame, RgbFormat::Rgba).unwrap());
-        }
+        work_on(&frame, work, &pool, &mut buffer);
     }
     (frames, start.elapsed().as_secs_f64(), steady)
 }
@@ -147,22 +169,24 @@ fn main() {
     println!("FFmpeg {} from {}", ffmpeg.release(), ffmpeg.candidate());
     println!(
         "| threads | crate fps | allocations/frame (steady) | ffmpeg CLI fps (same library) \
-         | crate + RGBA fps | allocations/frame | RGBA / decode only |"
+         | crate + RGBA fps | allocations/frame | RGBA / decode only \
+         | decode + filling RGBA's bytes fps | filling / decode only |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for threads in threads_list {
-        let best_of = |rgba| {
+        let best_of = |work| {
             let mut best = f64::MAX;
             let (mut frames, mut allocations) = (0, 0);
             for _ in 0..runs {
-                let (f, seconds, a) = decode(&ffmpeg, &path, threads, rgba);
+                let (f, seconds, a) = decode(&ffmpeg, &path, threads, work);
                 (frames, allocations) = (f, a);
                 best = best.min(seconds);
             }
             (frames, best, allocations)
         };
-        let (frames, best, allocations) = best_of(false);
-        let (_, best_rgba, allocations_rgba) = best_of(true);
+        let (frames, best, allocations) = best_of(Work::Nothing);
+        let (_, best_rgba, allocations_rgba) = best_of(Work::Rgba);
+        let (_, best_fill, _) = best_of(Work::FillRgbaSizedBuffer);
         // The CLI on the machine is linked to the system's FFmpeg: compare only on that one.
         let same_library = lib_dir.is_none();
         let cli = (0..runs)
@@ -178,12 +202,14 @@ fn main() {
             threads.to_string()
         };
         println!(
-            "| {label} | {:.0} | {:.2} | {cli} | {:.0} | {:.2} | {:.2} |",
+            "| {label} | {:.0} | {:.2} | {cli} | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} |",
             frames as f64 / best,
             per_frame(allocations),
             frames as f64 / best_rgba,
             per_frame(allocations_rgba),
-            best / best_rgba
+            best / best_rgba,
+            frames as f64 / best_fill,
+            best / best_fill
         );
     }
 }
