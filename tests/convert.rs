@@ -1,5 +1,5 @@
 //! Scaler and Resampler: conversions FFmpeg's CLI makes the same way, reconfiguration, and
-//! the amount of audio that comes out.
+//! the amount of audio that comes out; and the frames they take start zeroed.
 
 mod common;
 
@@ -216,4 +216,30 @@ fn audio_is_resampled_to_the_target_format_layout_and_rate() {
         written.abs_diff(expected) <= 64,
         "{written} samples out for {expected} expected"
     );
+}
+
+/// Every byte a new frame exposes is zero, so that nothing reads uninitialised memory through
+/// `planes()` or hands it to swscale. (Valgrind found this once; its run now suppresses
+/// swscale's branches on its own scratch memory, so this test keeps the guarantee.)
+#[test]
+fn new_frames_start_zeroed() {
+    let ffmpeg = common::under_test().load();
+    for (width, height, format) in [
+        (940, 849, "yuv444p"),
+        (7, 5, "yuv420p"),
+        (33, 17, "nv12"),
+        (65, 3, "rgba"),
+        (31, 9, "yuv420p10le"),
+    ] {
+        let frame = Frame::video(&ffmpeg, width, height, format).unwrap();
+        for plane in frame.planes() {
+            assert!(plane.data.iter().all(|&b| b == 0), "{format} {width}x{height}");
+        }
+    }
+    for (format, channels) in [("s16", 2), ("fltp", 6), ("s32p", 1)] {
+        let frame = Frame::audio(&ffmpeg, 1000, format, 48_000, channels).unwrap();
+        for plane in frame.planes() {
+            assert!(plane.data.iter().all(|&b| b == 0), "{format} x{channels}");
+        }
+    }
 }
