@@ -16,6 +16,7 @@ const SAMPLE_FORMATS: [&str; 4] = ["s16", "fltp", "u8", "s32p"];
 const RATES: [u32; 4] = [8000, 22050, 44100, 48000];
 const VIDEO_ENCODERS: [&str; 3] = ["mpeg4", "mjpeg", "ffv1"];
 const AUDIO_ENCODERS: [&str; 3] = ["pcm_s16le", "flac", "mp2"];
+const RGB_FORMATS: [RgbFormat; 3] = [RgbFormat::Rgba, RgbFormat::Bgra, RgbFormat::Rgb24];
 
 /// One operation. Sizes are small, so that a run stays fast; zero is allowed.
 #[derive(Arbitrary, Debug)]
@@ -380,10 +381,7 @@ fn step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) {
         }
         Op::ToRgb { format } => {
             if let Some(frame) = &state.frame {
-                let format = pick(
-                    &[RgbFormat::Rgba, RgbFormat::Bgra, RgbFormat::Rgb24],
-                    format,
-                );
+                let format = pick(&RGB_FORMATS, format);
                 state.image = pool.convert(frame, format).ok();
             }
         }
@@ -393,10 +391,7 @@ fn step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) {
             shortfall,
         } => {
             if let Some(frame) = &state.frame {
-                let format = pick(
-                    &[RgbFormat::Rgba, RgbFormat::Bgra, RgbFormat::Rgb24],
-                    format,
-                );
+                let format = pick(&RGB_FORMATS, format);
                 let row = frame.width() as usize * format.bytes_per_pixel();
                 let stride = row.saturating_add_signed(isize::from(padding));
                 let height = frame.height() as usize;
