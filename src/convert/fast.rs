@@ -52,9 +52,7 @@ impl Fixed {
             b_u: fixed(affine.b_u),
         }
     }
-}
 
-impl Fixed {
     /// The rounding constant for sums in `2^fraction`ths of a step, for code that takes
     /// `centre` rather than the luma offset from luma before multiplying: the difference's
     /// share is folded in.

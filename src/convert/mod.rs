@@ -287,8 +287,8 @@ pub fn convert_into(
     };
     if stride < row || out.len() < needed {
         return Err(Error::InvalidArgument(format!(
-            "{format:?} of {}x{}: rows of {row} bytes need a stride of at least {row} and \
-             {needed} bytes for stride {stride}; got stride {stride} and {} bytes",
+            "{format:?} of {}x{} needs a stride of at least {row} bytes, and {needed} bytes at \
+             stride {stride}; got {} bytes",
             planes.width,
             planes.height,
             out.len()
