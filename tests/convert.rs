@@ -233,7 +233,10 @@ fn new_frames_start_zeroed() {
     ] {
         let frame = Frame::video(&ffmpeg, width, height, format).unwrap();
         for plane in frame.planes() {
-            assert!(plane.data.iter().all(|&b| b == 0), "{format} {width}x{height}");
+            assert!(
+                plane.data.iter().all(|&b| b == 0),
+                "{format} {width}x{height}"
+            );
         }
     }
     for (format, channels) in [("s16", 2), ("fltp", 6), ("s32p", 1)] {
