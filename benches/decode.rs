@@ -70,7 +70,7 @@ fn input_file() -> PathBuf {
 }
 
 /// What each decoded frame gets.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Work {
     Nothing,
     /// Converted to RGBA.
