@@ -2,7 +2,7 @@
 //! and with swscale, and prints the speed of each and the crate's error.
 //!
 //! ```text
-//! cargo run --release --example convert_bench -- [--lib-dir DIR] [--json]
+//! cargo run --release --example convert_bench -- [--lib-dir DIR] [--json] [--stores auto|cached|streaming]
 //! ```
 //!
 //! One thread; swscale with its default flags (bicubic) and its context reused. Each figure
@@ -10,7 +10,8 @@
 //! a synthetic picture encoded as one MPEG-4 intra frame and decoded, converted as BT.601
 //! limited range (swscale's default). `max_abs_err` compares the SIMD output with the crate's
 //! exact scalar reference. (The reference itself is checked against swscale at full precision
-//! by `tests/rgb.rs`.)
+//! by `tests/rgb.rs`.) The crate writes as `--stores` says, `auto` by default, which streams
+//! at this size (`convert::Stores`).
 
 mod common;
 
@@ -20,7 +21,7 @@ use std::time::Instant;
 
 use clap::Parser;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder, VideoSettings};
-use ffmpeg_runtime::convert::{Backend, Colorimetry, Matrix, Range, RgbFormat, RgbPool};
+use ffmpeg_runtime::convert::{Backend, Colorimetry, Matrix, Range, RgbFormat, RgbPool, Stores};
 use ffmpeg_runtime::format::{Input, MediaType, Output};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet, ScaleQuality, Scaler};
 use serde_json::{Map, Value, json};
@@ -44,6 +45,26 @@ struct Args {
     /// Conversions timed per method and format.
     #[arg(long, default_value_t = 300)]
     rounds: u32,
+    /// How the crate writes its output.
+    #[arg(long, value_enum, default_value_t = StoresArg::Auto)]
+    stores: StoresArg,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum StoresArg {
+    Auto,
+    Cached,
+    Streaming,
+}
+
+impl From<StoresArg> for Stores {
+    fn from(arg: StoresArg) -> Stores {
+        match arg {
+            StoresArg::Auto => Stores::Auto,
+            StoresArg::Cached => Stores::Cached,
+            StoresArg::Streaming => Stores::Streaming,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -60,7 +81,7 @@ fn main() -> ExitCode {
 fn run(args: &Args) -> Result<(), String> {
     let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
     let frame = decoded_frame(&ffmpeg).map_err(|e| format!("making the test frame: {e}"))?;
-    let pool = RgbPool::new();
+    let pool = RgbPool::new().with_stores(args.stores.into());
     let mut results = Map::new();
     for (name, format, sws_name) in [
         ("rgba", RgbFormat::Rgba, "rgba"),
@@ -100,9 +121,10 @@ fn run(args: &Args) -> Result<(), String> {
         println!("{report}");
     } else {
         println!(
-            "1080p yuv420p → RGB, one thread, {} rounds; SIMD: {}",
+            "1080p yuv420p → RGB, one thread, {} rounds; SIMD: {}; stores: {:?}",
             args.rounds,
-            ffmpeg_runtime::convert::simd_level()
+            ffmpeg_runtime::convert::simd_level(),
+            Stores::from(args.stores)
         );
         println!("format  crate Mpix/s  swscale Mpix/s  ratio  max_abs_err");
         for (name, entry) in report.as_object().expect("an object") {

@@ -11,6 +11,7 @@
 use std::arch::x86_64::*;
 
 use super::fast::Fixed;
+use super::streaming::{Streaming, store32};
 
 /// One chroma row.
 #[derive(Clone, Copy)]
@@ -29,12 +30,6 @@ pub(super) fn load16(bytes: &[u8]) -> __m128i {
 #[target_feature(enable = "avx2")]
 pub(super) fn load32(bytes: &[u8]) -> __m256i {
     bytemuck::pod_read_unaligned(&bytes[..32])
-}
-
-#[inline]
-#[target_feature(enable = "avx2")]
-fn store32(out: &mut [u8], value: __m256i) {
-    out[..32].copy_from_slice(bytemuck::bytes_of(&value));
 }
 
 /// The red, green and blue terms of 16 chroma pairs, each doubled for the two pixels that
@@ -125,6 +120,7 @@ pub(super) fn rows<const FORMAT: u8>(
     k: &Fixed,
     outs: &mut [&mut [u8]],
     width: usize,
+    streaming: Option<&Streaming>,
 ) -> usize {
     use super::fast::{BGRA, RGB24};
     let done = width / 32 * 32;
@@ -179,7 +175,7 @@ pub(super) fn rows<const FORMAT: u8>(
                 let (first, third) = if FORMAT == BGRA { (b, r) } else { (r, b) };
                 let out = &mut out[x * 4..(x + 32) * 4];
                 for (i, pixels) in four_byte_pixels!(first, g, third).into_iter().enumerate() {
-                    store32(&mut out[i * 32..], pixels);
+                    store32(&mut out[i * 32..], pixels, streaming);
                 }
             }
         }

@@ -9,17 +9,12 @@ use std::arch::x86_64::*;
 
 use super::avx2::{ChromaRow, load32};
 use super::fast::{BGRA, Fixed, RGB24};
+use super::streaming::{Streaming, store64};
 
 #[inline]
 #[target_feature(enable = "avx512bw,avx512vl,avx512vbmi")]
 fn load64(bytes: &[u8]) -> __m512i {
     bytemuck::pod_read_unaligned(&bytes[..64])
-}
-
-#[inline]
-#[target_feature(enable = "avx512bw,avx512vl,avx512vbmi")]
-fn store64(out: &mut [u8], value: __m512i) {
-    out[..64].copy_from_slice(bytemuck::bytes_of(&value));
 }
 
 /// Where pixel `p` of a 64-pixel step sits in a channel vector: packing even and odd pixels
@@ -101,6 +96,7 @@ pub(super) fn rows<const FORMAT: u8>(
     k: &Fixed,
     outs: &mut [&mut [u8]],
     width: usize,
+    streaming: Option<&Streaming>,
 ) -> usize {
     let done = width / 64 * 64;
     // Sums in 32nds of a step, one fraction bit more than the portable code. Each sample becomes
@@ -156,12 +152,12 @@ pub(super) fn rows<const FORMAT: u8>(
             if FORMAT == RGB24 {
                 let out = &mut out[x * 3..(x + 64) * 3];
                 for (i, table) in THREE_BYTES.iter().enumerate() {
-                    store64(&mut out[i * 64..], gathered(table, channels));
+                    store64(&mut out[i * 64..], gathered(table, channels), streaming);
                 }
             } else {
                 let out = &mut out[x * 4..(x + 64) * 4];
                 for (i, table) in FOUR_BYTES.iter().enumerate() {
-                    store64(&mut out[i * 64..], gathered(table, channels));
+                    store64(&mut out[i * 64..], gathered(table, channels), streaming);
                 }
             }
         }

@@ -14,7 +14,8 @@ use multiversion::multiversion;
 use super::{avx2, avx2::ChromaRow, avx512};
 
 use super::reference::Affine;
-use super::{Chroma, Colorimetry, RgbFormat, Samples, YuvPlanes};
+use super::streaming::Streaming;
+use super::{Chroma, Colorimetry, RgbFormat, Samples, Stores, YuvPlanes};
 
 /// Pixels converted together: a multiple of every vector width.
 const CHUNK: usize = 64;
@@ -272,7 +273,7 @@ fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
     k: &Fixed,
     out: &mut [u8],
     stride: usize,
-    widest: HandWritten,
+    (widest, streaming): (HandWritten, Option<&Streaming>),
 ) {
     // Two rows share each chroma row; their terms are worked out once.
     for (pair, out_pair) in out
@@ -299,19 +300,19 @@ fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
                 let (luma_rows, chroma) = byte_rows(rows, pair, lumas);
                 let luma_rows = &luma_rows[..count];
                 if widest == HandWritten::Avx2 {
-                    avx2::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width)
+                    avx2::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width, streaming)
                 } else {
-                    avx512::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width)
+                    avx512::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width, streaming)
                 }
             },
             "x86_64+avx2" => if !eight_bit || widest == HandWritten::None {
                 0
             } else {
                 let (luma_rows, chroma) = byte_rows(rows, pair, lumas);
-                avx2::rows::<FORMAT>(&luma_rows[..count], chroma, k, outs, rows.width)
+                avx2::rows::<FORMAT>(&luma_rows[..count], chroma, k, outs, rows.width, streaming)
             },
             _ => {
-                let _ = (eight_bit, widest);
+                let _ = (eight_bit, widest, streaming);
                 0
             },
         };
@@ -397,6 +398,7 @@ struct Target<'a> {
     out: &'a mut [u8],
     stride: usize,
     widest: HandWritten,
+    streaming: Option<&'a Streaming>,
 }
 
 /// Converts a picture of `D` samples.
@@ -409,40 +411,41 @@ fn convert_depth<D: Depth>(
         out,
         stride,
         widest,
+        streaming,
     }: Target<'_>,
 ) {
     let k = Fixed::new(bits, colorimetry);
+    let kernels = (widest, streaming);
     match format {
-        RgbFormat::Rgba => convert_rows::<D, RGBA, 4>(rows, &k, out, stride, widest),
-        RgbFormat::Bgra => convert_rows::<D, BGRA, 4>(rows, &k, out, stride, widest),
-        RgbFormat::Rgb24 => convert_rows::<D, RGB24, 3>(rows, &k, out, stride, widest),
+        RgbFormat::Rgba => convert_rows::<D, RGBA, 4>(rows, &k, out, stride, kernels),
+        RgbFormat::Bgra => convert_rows::<D, BGRA, 4>(rows, &k, out, stride, kernels),
+        RgbFormat::Rgb24 => convert_rows::<D, RGB24, 3>(rows, &k, out, stride, kernels),
     }
 }
 
-/// Converts into `out`, rows `stride` bytes apart.
+/// Converts into `out`, rows `stride` bytes apart, writing as `stores` says.
 pub(super) fn convert(
     planes: &YuvPlanes<'_>,
     format: RgbFormat,
     colorimetry: Colorimetry,
-    out: &mut [u8],
-    stride: usize,
+    (out, stride): (&mut [u8], usize),
+    stores: Stores,
 ) {
-    convert_with(
-        planes,
-        format,
-        colorimetry,
-        (out, stride),
-        HandWritten::Widest,
-    );
+    let bytes = planes.width * planes.height * format.bytes_per_pixel();
+    // Dropped, and so fenced, when the conversion is over.
+    let streaming = stores.streams(bytes).then(Streaming::begin);
+    let kernels = (HandWritten::Widest, streaming.as_ref());
+    convert_with(planes, format, colorimetry, (out, stride), kernels);
 }
 
-/// [`convert`] with at most the `widest` hand-written code.
+/// [`convert`] with at most the `widest` hand-written code, streaming its stores if given a
+/// [`Streaming`].
 pub(super) fn convert_with(
     planes: &YuvPlanes<'_>,
     format: RgbFormat,
     colorimetry: Colorimetry,
     (out, stride): (&mut [u8], usize),
-    widest: HandWritten,
+    (widest, streaming): (HandWritten, Option<&Streaming>),
 ) {
     let target = Target {
         format,
@@ -450,6 +453,7 @@ pub(super) fn convert_with(
         out,
         stride,
         widest,
+        streaming,
     };
     let (width, height) = (planes.width, planes.height);
     match (&planes.luma, &planes.chroma) {

@@ -1,7 +1,8 @@
 //! The fast path against the exact reference on random pictures of odd sizes and strides,
 //! every sample value included (below black, above white, and 16-bit words above 1023): at
 //! most one step apart, and alpha exactly 255. Each hand-written kernel this CPU can run is
-//! checked, then the portable code; other instruction sets run the portable code's integer
+//! checked, then the portable code, each through the cache and with streaming stores (which
+//! must give the same bytes, aligned or not); other instruction sets run the portable code's integer
 //! arithmetic, so what holds for it holds for them.
 use super::fast::HandWritten;
 use super::*;
@@ -52,8 +53,17 @@ fn compare(planes: &YuvPlanes<'_>) -> (u8, usize) {
             let stride = planes.width * format.bytes_per_pixel();
             let mut fast_out = vec![0; stride * planes.height];
             let mut exact = vec![0; stride * planes.height];
-            fast::convert_with(planes, format, colorimetry, (&mut fast_out, stride), widest);
+            let cached = (widest, None);
+            fast::convert_with(planes, format, colorimetry, (&mut fast_out, stride), cached);
             reference::convert(planes, format, colorimetry, &mut exact, stride);
+            for start in [0, 32, 1] {
+                let streamed = streamed(planes, format, colorimetry, widest, start);
+                assert!(
+                    streamed == fast_out,
+                    "{format:?} with {widest:?}, streamed from byte {start} of a line: \
+                     other bytes than through the cache"
+                );
+            }
             if format.bytes_per_pixel() == 4 {
                 let alpha_ok = fast_out.chunks(4).all(|pixel| pixel[3] == 255);
                 assert!(alpha_ok, "{format:?} with {widest:?}: alpha other than 255");
@@ -69,6 +79,35 @@ fn compare(planes: &YuvPlanes<'_>) -> (u8, usize) {
         }
     }
     worst
+}
+
+/// The fast path's output with streaming stores, into rows starting `start` bytes into a
+/// cache line and padded to whole lines, so that every row starts alike; returned unpadded.
+fn streamed(
+    planes: &YuvPlanes<'_>,
+    format: RgbFormat,
+    colorimetry: Colorimetry,
+    widest: HandWritten,
+    start: usize,
+) -> Vec<u8> {
+    let row = planes.width * format.bytes_per_pixel();
+    let stride = row.next_multiple_of(ALIGNMENT);
+    let mut buffer = vec![0xa5; stride * planes.height + 2 * ALIGNMENT];
+    let first = buffer.as_ptr().align_offset(ALIGNMENT) + start;
+    let streaming = streaming::Streaming::begin();
+    let out = (&mut buffer[first..], stride);
+    fast::convert_with(planes, format, colorimetry, out, (widest, Some(&streaming)));
+    drop(streaming);
+    let padding_kept = buffer[first..]
+        .chunks(stride)
+        .all(|line| line[row.min(line.len())..].iter().all(|&b| b == 0xa5));
+    assert!(padding_kept, "{format:?}: streaming wrote past a row");
+    buffer[first..]
+        .chunks(stride)
+        .take(planes.height)
+        .flat_map(|line| &line[..row])
+        .copied()
+        .collect()
 }
 
 /// Sizes with one pixel, odd widths and heights, and chunks with and without a tail.
