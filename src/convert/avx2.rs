@@ -1,5 +1,6 @@
 //! AVX2 code for 8-bit sources, 32 pixels a step, in safe Rust: the intrinsics are safe inside
-//! an `avx2` function, and loads and stores go through `bytemuck` on slices.
+//! an `avx2` function, loads go through `bytemuck` on slices, and stores through
+//! [`super::streaming`].
 //!
 //! It computes what the portable code does, with the same coefficients, arranged for the
 //! vector unit: each sample becomes `(sample - 128) << 8` (its byte flipped about 128 and

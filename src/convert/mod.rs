@@ -4,13 +4,15 @@
 //!
 //! The fast path is the crate's own 16-bit fixed-point code, compiled for AVX-512, AVX2,
 //! SSE4.1 and NEON with the best chosen at run time (`multiversion`), with hand-written
-//! AVX-512 (where the CPU has VBMI) and AVX2 for 8-bit sources; none of it is `unsafe`. On
+//! AVX-512 (where the CPU has VBMI) and AVX2 for 8-bit sources. The only `unsafe` in it is
+//! the streaming store of a cache line ([`Stores`]), which `std` offers only on raw pointers. On
 //! every input, including samples outside the legal range, odd sizes and padded rows, it is
 //! within one step of [`Backend::Scalar`], the exact conversion in double precision, and that
 //! reference is within one step of swscale computing at full precision. Chroma is taken from
 //! the sample covering each pixel (no interpolation), as swscale's fast path does. Output
 //! buffers come from an [`RgbPool`] and go back to it when dropped, so a stream of frames
-//! allocates nothing for pixels once warm.
+//! allocates nothing for pixels once warm. Pictures of [`STREAMING_FROM`] bytes and more are
+//! written with streaming stores, which skip reading each output line into the cache first.
 
 mod reference;
 
