@@ -204,3 +204,42 @@ fn conversion_into_a_callers_buffer_matches_the_pool_and_keeps_the_padding() {
         }
     }
 }
+
+/// Streaming stores write the same bytes as stores through the cache: for a picture big
+/// enough that `Stores::Auto` streams it and one small enough that it does not, into pooled
+/// (aligned) images and into a caller's buffer starting one byte past a cache line.
+#[test]
+fn every_way_of_storing_gives_the_same_pixels() {
+    use ffmpeg_runtime::convert::{STREAMING_FROM, Stores, convert_into};
+    let ffmpeg = common::under_test().load();
+    for (width, height) in [(1920, 1080), (130, 66)] {
+        let mut frame = Frame::video(&ffmpeg, width, height, "yuv420p").unwrap();
+        let mut state = 3u32;
+        for plane in frame.planes_mut() {
+            for byte in plane.data.iter_mut() {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                *byte = (state >> 16) as u8;
+            }
+        }
+        let big = (width * height * 3) as usize >= STREAMING_FROM;
+        assert_eq!(big, width == 1920, "one of each size");
+        for format in [RgbFormat::Rgba, RgbFormat::Bgra, RgbFormat::Rgb24] {
+            let cached = RgbPool::new().with_stores(Stores::Cached);
+            let expected = cached.convert(&frame, format).unwrap();
+            for stores in [Stores::Auto, Stores::Streaming] {
+                let pool = RgbPool::new().with_stores(stores);
+                let image = pool.convert(&frame, format).unwrap();
+                assert!(image.data() == expected.data(), "{stores:?} {format:?}");
+            }
+            let mut buffer = vec![0; expected.data().len() + 64];
+            let start = buffer.as_ptr().align_offset(64) + 1;
+            let out = &mut buffer[start..][..expected.data().len()];
+            let (colorimetry, stride) = (Colorimetry::of(&frame), expected.stride());
+            convert_into(&frame, format, colorimetry, out, stride).unwrap();
+            assert!(
+                out == expected.data(),
+                "into a buffer off the line: {format:?}"
+            );
+        }
+    }
+}

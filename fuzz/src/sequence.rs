@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use arbitrary::Arbitrary;
 use ffmpeg_runtime::codec::{AudioSettings, Decoder, DecoderOptions, Encoder, VideoSettings};
-use ffmpeg_runtime::convert::{RgbFormat, RgbPool, convert_into};
+use ffmpeg_runtime::convert::{RgbFormat, RgbPool, Stores, convert_into};
 use ffmpeg_runtime::format::{Input, Output, SeekMode};
 use ffmpeg_runtime::{
     AudioFormat, Colorimetry, Ffmpeg, Frame, Matrix, Packet, Range, Resampler, ScaleQuality, Scaler,
@@ -17,6 +17,7 @@ const RATES: [u32; 4] = [8000, 22050, 44100, 48000];
 const VIDEO_ENCODERS: [&str; 3] = ["mpeg4", "mjpeg", "ffv1"];
 const AUDIO_ENCODERS: [&str; 3] = ["pcm_s16le", "flac", "mp2"];
 const RGB_FORMATS: [RgbFormat; 3] = [RgbFormat::Rgba, RgbFormat::Bgra, RgbFormat::Rgb24];
+const STORES: [Stores; 3] = [Stores::Auto, Stores::Cached, Stores::Streaming];
 
 /// One operation. Sizes are small, so that a run stays fast; zero is allowed.
 #[derive(Arbitrary, Debug)]
@@ -90,8 +91,8 @@ pub enum Op {
         rate: u8,
         flush: bool,
     },
-    /// Converts the frame to RGB.
-    ToRgb { format: u8 },
+    /// Converts the frame to RGB, storing it some way.
+    ToRgb { format: u8, stores: u8 },
     /// Converts the frame to RGB into a buffer of the caller's: rows `padding` bytes longer
     /// or shorter than a row (`i8`), the buffer `shortfall % 8` bytes short of the need.
     ToRgbInto {
@@ -379,9 +380,11 @@ fn step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) {
                 let _ = resampler.convert(input, &mut output);
             }
         }
-        Op::ToRgb { format } => {
+        Op::ToRgb { format, stores } => {
             if let Some(frame) = &state.frame {
                 let format = pick(&RGB_FORMATS, format);
+                // A clone shares the pool's buffers.
+                let pool = pool.clone().with_stores(pick(&STORES, stores));
                 state.image = pool.convert(frame, format).ok();
             }
         }
