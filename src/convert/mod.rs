@@ -75,8 +75,9 @@ pub enum Stores {
     Streaming,
 }
 
-/// The picture size, in output bytes, from which [`Stores::Auto`] streams: the largest L2
-/// cache of a current x86-64 core. A picture this big is evicted before it is read again.
+/// The picture size, in output bytes, from which [`Stores::Auto`] streams: about the size of
+/// one core's L2 cache (1–3 MB on current x86-64 CPUs), which such a picture no longer fits.
+/// Below it, the picture is likely still cached when it is read.
 pub const STREAMING_FROM: usize = 2 << 20;
 
 impl Stores {
