@@ -75,10 +75,12 @@ pub enum Stores {
     Streaming,
 }
 
-/// The picture size, in output bytes, from which [`Stores::Auto`] streams: about the size of
-/// one core's L2 cache (1–3 MB on current x86-64 CPUs), which such a picture no longer fits.
-/// Below it, the picture is likely still cached when it is read.
-pub const STREAMING_FROM: usize = 2 << 20;
+/// The picture size, in output bytes, from which [`Stores::Auto`] streams (4 MiB). A smaller
+/// picture is likely still in the last-level cache when it is read straight after
+/// converting, which streaming would forgo. A bigger one is not, and streaming pays even then:
+/// in a decode loop that reads each picture back, 1080p RGBA (8.3 MB) was faster streamed, and
+/// 720p RGBA (3.7 MB) slightly slower (BENCHMARKS.md).
+pub const STREAMING_FROM: usize = 4 << 20;
 
 impl Stores {
     /// Whether a picture of `bytes` output bytes is streamed.
