@@ -15,7 +15,7 @@ use super::{avx2, avx2::ChromaRow, avx512};
 
 use super::reference::Affine;
 use super::streaming::Streaming;
-use super::{Chroma, Colorimetry, RgbFormat, Samples, Stores, YuvPlanes};
+use super::{Chroma, Colorimetry, RgbFormat, Samples, YuvPlanes};
 
 /// Pixels converted together: a multiple of every vector width.
 const CHUNK: usize = 64;
@@ -423,17 +423,16 @@ fn convert_depth<D: Depth>(
     }
 }
 
-/// Converts into `out`, rows `stride` bytes apart, writing as `stores` says.
+/// Converts into `out`, rows `stride` bytes apart, with streaming stores if `streamed`.
 pub(super) fn convert(
     planes: &YuvPlanes<'_>,
     format: RgbFormat,
     colorimetry: Colorimetry,
     (out, stride): (&mut [u8], usize),
-    stores: Stores,
+    streamed: bool,
 ) {
-    let bytes = planes.width * planes.height * format.bytes_per_pixel();
     // Dropped, and so fenced, when the conversion is over.
-    let streaming = stores.streams(bytes).then(Streaming::begin);
+    let streaming = streamed.then(Streaming::begin);
     let kernels = (HandWritten::Widest, streaming.as_ref());
     convert_with(planes, format, colorimetry, (out, stride), kernels);
 }

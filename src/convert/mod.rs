@@ -16,8 +16,6 @@
 
 mod reference;
 
-use std::sync::{Arc, Mutex};
-
 pub use crate::color::{Colorimetry, Matrix, Range};
 use crate::frame::Frame;
 use crate::media_error::{Error, Result};
@@ -62,7 +60,11 @@ pub enum Backend {
 /// boundary, as [`RgbImage`]s do. Everything else is written through the cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Stores {
-    /// Streaming for pictures of [`STREAMING_FROM`] bytes or more, through the cache below.
+    /// For pictures of [`STREAMING_FROM`] bytes or more, whichever of the two ways has been
+    /// faster for this pool: it times its conversions and tries the other way now and then
+    /// (streaming was about twice as fast in a decode loop, and cached stores 10% faster when
+    /// converting one frame over and over). [`convert_into`] streams them. Smaller pictures
+    /// go through the cache.
     #[default]
     Auto,
     /// Through the cache. Best when the picture is small enough to stay there and is read
@@ -75,20 +77,21 @@ pub enum Stores {
     Streaming,
 }
 
-/// The picture size, in output bytes, from which [`Stores::Auto`] streams (4 MiB). A smaller
-/// picture is likely still in the last-level cache when it is read straight after
+/// The picture size, in output bytes, from which [`Stores::Auto`] may stream (4 MiB). A
+/// smaller picture is likely still in the last-level cache when it is read straight after
 /// converting, which streaming would forgo. A bigger one is not, and streaming pays even then:
 /// in a decode loop that reads each picture back, 1080p RGBA (8.3 MB) was faster streamed, and
 /// 720p RGBA (3.7 MB) slightly slower (BENCHMARKS.md).
 pub const STREAMING_FROM: usize = 4 << 20;
 
 impl Stores {
-    /// Whether a picture of `bytes` output bytes is streamed.
-    fn streams(self, bytes: usize) -> bool {
+    /// Whether a picture of `bytes` output bytes is streamed, where that is settled without
+    /// timing; `None` where [`Stores::Auto`] times the two ways.
+    fn settled(self, bytes: usize) -> Option<bool> {
         match self {
-            Stores::Auto => bytes >= STREAMING_FROM,
-            Stores::Cached => false,
-            Stores::Streaming => true,
+            Stores::Auto if bytes >= STREAMING_FROM => None,
+            Stores::Auto | Stores::Cached => Some(false),
+            Stores::Streaming => Some(true),
         }
     }
 }
@@ -194,130 +197,11 @@ mod avx2;
 #[cfg(target_arch = "x86_64")]
 mod avx512;
 mod fast;
+mod pool;
 mod streaming;
+mod tuning;
 
-/// Where the pixels of an [`RgbImage`] start: a cache line, the widest vector.
-const ALIGNMENT: usize = 64;
-
-/// A pool of RGB buffers: images taken from it go back when dropped.
-#[derive(Debug, Clone, Default)]
-pub struct RgbPool {
-    free: Arc<Mutex<Vec<Vec<u8>>>>,
-    stores: Stores,
-}
-
-/// An RGB picture, its buffer borrowed from an [`RgbPool`].
-#[derive(Debug)]
-pub struct RgbImage {
-    /// The buffer; the pixels start at `offset`, the first 64-byte boundary in it.
-    data: Vec<u8>,
-    offset: usize,
-    width: usize,
-    height: usize,
-    format: RgbFormat,
-    pool: Arc<Mutex<Vec<Vec<u8>>>>,
-}
-
-impl RgbImage {
-    /// The pixels, row after row with no padding (`width × bytes_per_pixel` a row). They
-    /// start on a 64-byte boundary.
-    pub fn data(&self) -> &[u8] {
-        &self.data[self.offset..][..self.stride() * self.height]
-    }
-
-    /// Width in pixels.
-    pub fn width(&self) -> usize {
-        self.width
-    }
-
-    /// Height in pixels.
-    pub fn height(&self) -> usize {
-        self.height
-    }
-
-    /// Bytes a row.
-    pub fn stride(&self) -> usize {
-        self.width * self.format.bytes_per_pixel()
-    }
-
-    /// Its layout.
-    pub fn format(&self) -> RgbFormat {
-        self.format
-    }
-}
-
-impl Drop for RgbImage {
-    fn drop(&mut self) {
-        if let Ok(mut free) = self.pool.lock() {
-            free.push(std::mem::take(&mut self.data));
-        }
-    }
-}
-
-impl RgbPool {
-    /// An empty pool.
-    pub fn new() -> RgbPool {
-        RgbPool::default()
-    }
-
-    /// The same pool, writing its images as `stores` says ([`Stores::Auto`] by default).
-    pub fn with_stores(self, stores: Stores) -> RgbPool {
-        RgbPool { stores, ..self }
-    }
-
-    /// Converts `frame` to `format` with the frame's own colorimetry.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidArgument`] for a source format other than those listed in the
-    /// [module](self) docs.
-    pub fn convert(&self, frame: &Frame, format: RgbFormat) -> Result<RgbImage> {
-        self.convert_with(frame, format, Colorimetry::of(frame), Backend::Simd)
-    }
-
-    /// Converts `frame` to `format` as `colorimetry` says, with the chosen backend.
-    ///
-    /// # Errors
-    ///
-    /// As for [`RgbPool::convert`].
-    pub fn convert_with(
-        &self,
-        frame: &Frame,
-        format: RgbFormat,
-        colorimetry: Colorimetry,
-        backend: Backend,
-    ) -> Result<RgbImage> {
-        let planes = YuvPlanes::of(frame)?;
-        let stride = planes.width * format.bytes_per_pixel();
-        let size = stride * planes.height;
-        let mut data = self
-            .free
-            .lock()
-            .ok()
-            .and_then(|mut free| free.pop())
-            .unwrap_or_default();
-        // Aligned so that each 64-byte store fills one cache line rather than straddling two.
-        data.resize(size + ALIGNMENT - 1, 0);
-        let offset = data.as_ptr().align_offset(ALIGNMENT);
-        let out = &mut data[offset..offset + size];
-        convert_planes(
-            &planes,
-            format,
-            colorimetry,
-            (out, stride),
-            backend,
-            self.stores,
-        );
-        Ok(RgbImage {
-            data,
-            offset,
-            width: planes.width,
-            height: planes.height,
-            format,
-            pool: self.free.clone(),
-        })
-    }
-}
+pub use pool::{RgbImage, RgbPool};
 
 /// Converts `frame` into a buffer of the caller's, with rows `stride` bytes apart: a mapped
 /// GPU staging buffer, say, or an array another library owns, which saves copying out of an
@@ -351,8 +235,15 @@ pub fn convert_into(
             out.len()
         )));
     }
-    let (backend, stores) = (Backend::Simd, Stores::Auto);
-    convert_planes(&planes, format, colorimetry, (out, stride), backend, stores);
+    let streamed = Stores::Auto.settled(row * planes.height).unwrap_or(true);
+    convert_planes(
+        &planes,
+        format,
+        colorimetry,
+        (out, stride),
+        Backend::Simd,
+        streamed,
+    );
     Ok(())
 }
 
@@ -362,10 +253,10 @@ fn convert_planes(
     colorimetry: Colorimetry,
     (out, stride): (&mut [u8], usize),
     backend: Backend,
-    stores: Stores,
+    streamed: bool,
 ) {
     match backend {
-        Backend::Simd => fast::convert(planes, format, colorimetry, (out, stride), stores),
+        Backend::Simd => fast::convert(planes, format, colorimetry, (out, stride), streamed),
         Backend::Scalar => reference::convert(planes, format, colorimetry, out, stride),
     }
 }

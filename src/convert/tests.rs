@@ -5,6 +5,7 @@
 //! must give the same bytes, aligned or not); other instruction sets run the portable code's integer
 //! arithmetic, so what holds for it holds for them.
 use super::fast::HandWritten;
+use super::pool::ALIGNMENT;
 use super::*;
 
 /// A deterministic pseudo-random byte stream.
