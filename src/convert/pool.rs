@@ -1,9 +1,7 @@
 //! Pooled RGB images: [`RgbPool`] and the [`RgbImage`]s it lends.
 
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
-use super::tuning::StoreTuning;
 use super::{Backend, Colorimetry, RgbFormat, Stores, YuvPlanes, convert_planes};
 use crate::frame::Frame;
 use crate::media_error::Result;
@@ -16,8 +14,6 @@ pub(super) const ALIGNMENT: usize = 64;
 pub struct RgbPool {
     free: Arc<Mutex<Vec<Vec<u8>>>>,
     stores: Stores,
-    /// What [`Stores::Auto`] has learnt; clones share it, as they share the buffers.
-    tuning: Arc<Mutex<StoreTuning>>,
 }
 
 /// An RGB picture, its buffer borrowed from an [`RgbPool`].
@@ -79,13 +75,6 @@ impl RgbPool {
         RgbPool { stores, ..self }
     }
 
-    /// The tuning, even if a thread panicked holding it: it holds only timings.
-    fn lock_tuning(&self) -> std::sync::MutexGuard<'_, StoreTuning> {
-        self.tuning
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
     /// Converts `frame` to `format` with the frame's own colorimetry.
     ///
     /// # Errors
@@ -117,26 +106,12 @@ impl RgbPool {
             .ok()
             .and_then(|mut free| free.pop())
             .unwrap_or_default();
-        // A buffer that has to grow is new memory, whose first writes fault its pages in.
-        let fresh = data.capacity() < size + ALIGNMENT - 1;
         // Aligned so that each 64-byte store fills one cache line rather than straddling two.
         data.resize(size + ALIGNMENT - 1, 0);
         let offset = data.as_ptr().align_offset(ALIGNMENT);
         let out = (&mut data[offset..offset + size], stride);
-        let settled = match backend {
-            Backend::Simd => self.stores.settled(size),
-            Backend::Scalar => Some(false),
-        };
-        match settled {
-            Some(streamed) => convert_planes(&planes, format, colorimetry, out, backend, streamed),
-            None => {
-                let streamed = self.lock_tuning().stream_next();
-                let start = Instant::now();
-                convert_planes(&planes, format, colorimetry, out, backend, streamed);
-                let took = start.elapsed();
-                self.lock_tuning().record(streamed, size, took, fresh);
-            }
-        }
+        let streamed = backend == Backend::Simd && self.stores.streams(size);
+        convert_planes(&planes, format, colorimetry, out, backend, streamed);
         Ok(RgbImage {
             data,
             offset,

@@ -4,7 +4,7 @@
 //! A picture bigger than the caches is evicted before anyone reads it, and decoding the next
 //! frame evicts it too. Ordinary stores then read every line of the output from memory before
 //! writing it (write-allocate). Streaming stores save that read. In a 1080p decode loop they
-//! roughly halve what converting to RGBA adds to decoding (BENCHMARKS.md).
+//! take about 40% off what converting to RGBA adds to decoding (BENCHMARKS.md).
 //!
 //! This module holds the crate's only `unsafe` outside the FFI wrappers: `std` offers these
 //! instructions only as `unsafe` functions on raw pointers. Each store checks that its 64 or
