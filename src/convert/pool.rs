@@ -1,6 +1,7 @@
 //! Pooled RGB images: [`RgbPool`] and the [`RgbImage`]s it lends.
 
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use super::{Backend, Colorimetry, RgbFormat, Stores, YuvPlanes, convert_planes};
 use crate::frame::Frame;
@@ -9,10 +10,17 @@ use crate::media_error::Result;
 /// Where the pixels of an [`RgbImage`] start: a cache line, the widest vector.
 pub(super) const ALIGNMENT: usize = 64;
 
+/// How recently a buffer must have been written for [`Stores::Auto`] to take it as still in
+/// the cache: too short a time for much else to have gone through the cache since.
+const STILL_CACHED_FOR: Duration = Duration::from_millis(1);
+
+/// Buffers back from their images, each with when it was last written.
+type FreeList = Arc<Mutex<Vec<(Vec<u8>, Instant)>>>;
+
 /// A pool of RGB buffers: images taken from it go back when dropped.
 #[derive(Debug, Clone, Default)]
 pub struct RgbPool {
-    free: Arc<Mutex<Vec<Vec<u8>>>>,
+    free: FreeList,
     stores: Stores,
 }
 
@@ -25,7 +33,8 @@ pub struct RgbImage {
     width: usize,
     height: usize,
     format: RgbFormat,
-    pool: Arc<Mutex<Vec<Vec<u8>>>>,
+    written: Instant,
+    pool: FreeList,
 }
 
 impl RgbImage {
@@ -59,7 +68,7 @@ impl RgbImage {
 impl Drop for RgbImage {
     fn drop(&mut self) {
         if let Ok(mut free) = self.pool.lock() {
-            free.push(std::mem::take(&mut self.data));
+            free.push((std::mem::take(&mut self.data), self.written));
         }
     }
 }
@@ -100,17 +109,18 @@ impl RgbPool {
         let planes = YuvPlanes::of(frame)?;
         let stride = planes.width * format.bytes_per_pixel();
         let size = stride * planes.height;
-        let mut data = self
+        let (mut data, written) = self
             .free
             .lock()
             .ok()
             .and_then(|mut free| free.pop())
-            .unwrap_or_default();
+            .map_or((Vec::new(), None), |(data, written)| (data, Some(written)));
         // Aligned so that each 64-byte store fills one cache line rather than straddling two.
         data.resize(size + ALIGNMENT - 1, 0);
         let offset = data.as_ptr().align_offset(ALIGNMENT);
         let out = (&mut data[offset..offset + size], stride);
-        let streamed = backend == Backend::Simd && self.stores.streams(size);
+        let still_cached = written.is_some_and(|at| at.elapsed() < STILL_CACHED_FOR);
+        let streamed = backend == Backend::Simd && self.stores.streams(size, still_cached);
         convert_planes(&planes, format, colorimetry, out, backend, streamed);
         Ok(RgbImage {
             data,
@@ -118,6 +128,7 @@ impl RgbPool {
             width: planes.width,
             height: planes.height,
             format,
+            written: Instant::now(),
             pool: self.free.clone(),
         })
     }

@@ -196,3 +196,13 @@ fn ten_bit_planar_and_semi_planar_match_the_reference() {
         assert!(max <= 1, "p010 {width}x{height}: {max}");
     }
 }
+
+#[test]
+fn auto_streams_big_pictures_unless_their_buffer_is_still_cached() {
+    let big = STREAMING_FROM;
+    assert!(Stores::Auto.streams(big, false));
+    assert!(!Stores::Auto.streams(big, true));
+    assert!(!Stores::Auto.streams(big - 1, false));
+    assert!(!Stores::Cached.streams(big, false));
+    assert!(Stores::Streaming.streams(1, true));
+}
