@@ -84,11 +84,10 @@ enum Work {
 }
 
 /// Does `work` on one frame.
-fn work_on(frame: &Frame, work: Work, pools: &[RgbPool; 2], buffer: &mut Vec<u8>) {
+fn work_on(frame: &Frame, work: Work, pool: &RgbPool, buffer: &mut Vec<u8>) {
     match work {
         Work::Nothing => {}
-        Work::Rgba => drop(pools[0].convert(frame, RgbFormat::Rgba).unwrap()),
-        Work::RgbaCached => drop(pools[1].convert(frame, RgbFormat::Rgba).unwrap()),
+        Work::Rgba | Work::RgbaCached => drop(pool.convert(frame, RgbFormat::Rgba).unwrap()),
         Work::FillRgbaSizedBuffer => {
             buffer.resize(frame.width() as usize * frame.height() as usize * 4, 0);
             buffer.fill(frame.pts().unwrap_or(0) as u8);
@@ -100,7 +99,10 @@ fn work_on(frame: &Frame, work: Work, pools: &[RgbPool; 2], buffer: &mut Vec<u8>
 /// Decodes the whole file, doing `work` on each frame; returns (frames, seconds, allocations
 /// after the first 30 frames).
 fn decode(ffmpeg: &Ffmpeg, path: &Path, threads: u32, work: Work) -> (usize, f64, usize) {
-    let pools = [RgbPool::new(), RgbPool::new().with_stores(Stores::Cached)];
+    let pool = match work {
+        Work::RgbaCached => RgbPool::new().with_stores(Stores::Cached),
+        _ => RgbPool::new(),
+    };
     let mut buffer = Vec::new();
     let start = Instant::now();
     let mut input = Input::open(ffmpeg, path).unwrap();
@@ -123,7 +125,7 @@ fn decode(ffmpeg: &Ffmpeg, path: &Path, threads: u32, work: Work) -> (usize, f64
         decoder.send(&packet).unwrap();
         while decoder.receive(&mut frame).unwrap() {
             frames += 1;
-            work_on(&frame, work, &pools, &mut buffer);
+            work_on(&frame, work, &pool, &mut buffer);
             if frames == 30 {
                 steady_from = Some(counting::allocations());
             }
@@ -133,7 +135,7 @@ fn decode(ffmpeg: &Ffmpeg, path: &Path, threads: u32, work: Work) -> (usize, f64
     decoder.send_eof().unwrap();
     while decoder.receive(&mut frame).unwrap() {
         frames += 1;
-        work_on(&frame, work, &pools, &mut buffer);
+        work_on(&frame, work, &pool, &mut buffer);
     }
     (frames, start.elapsed().as_secs_f64(), steady)
 }

@@ -12,7 +12,8 @@
 //! the sample covering each pixel (no interpolation), as swscale's fast path does. Output
 //! buffers come from an [`RgbPool`] and go back to it when dropped, so a stream of frames
 //! allocates nothing for pixels once warm. Pictures of [`STREAMING_FROM`] bytes and more are
-//! written with streaming stores, which skip reading each output line into the cache first.
+//! written with streaming stores, which skip reading each output line into the cache first
+//! ([`Stores`] says when).
 
 mod reference;
 
@@ -64,7 +65,7 @@ pub enum Stores {
     /// and through the cache too for a pooled buffer written less than a millisecond before,
     /// which is likely still in the cache. In a decode loop, streaming took about 40% off
     /// what converting 1080p RGBA adds to decoding. Converting frame after frame into a
-    /// buffer that stays in the cache, it is about 15% slower than [`Stores::Cached`].
+    /// buffer that stays in the cache, it is 10–15% slower than [`Stores::Cached`].
     #[default]
     Auto,
     /// Through the cache. Best when the picture is small enough to stay there and is read
