@@ -62,8 +62,8 @@ pub enum Backend {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Stores {
     /// Streaming for pictures of [`STREAMING_FROM`] bytes or more, through the cache below,
-    /// and through the cache too for a pooled buffer written less than a millisecond before,
-    /// which is likely still in the cache. In a decode loop, streaming took about 40% off
+    /// and through the cache too for a pooled buffer of up to 12 MiB written less than a
+    /// millisecond before, which is likely still in the cache. In a decode loop, streaming took about 40% off
     /// what converting 1080p RGBA adds to decoding. Converting frame after frame into a
     /// buffer that stays in the cache, it is 10–15% slower than [`Stores::Cached`].
     #[default]
@@ -85,10 +85,17 @@ pub enum Stores {
 /// 720p RGBA (3.7 MB) slightly slower (BENCHMARKS.md).
 pub const STREAMING_FROM: usize = 4 << 20;
 
+/// The picture size, in output bytes, up to which a buffer written over and over stays in
+/// the cache (12 MiB): converting one frame again and again, 1080p RGBA (8.3 MB) was faster
+/// through the cache, and 1440p (14.7 MB) and 4K (33 MB) faster streamed (through the cache
+/// they took 13% and 68% longer).
+const STAYS_CACHED_BELOW: usize = 12 << 20;
+
 impl Stores {
-    /// Whether a picture of `bytes` output bytes is streamed into a buffer that is, or is not,
-    /// `still_cached`.
-    fn streams(self, bytes: usize, still_cached: bool) -> bool {
+    /// Whether a picture of `bytes` output bytes is streamed into a buffer that was, or was
+    /// not, `recently_written`.
+    fn streams(self, bytes: usize, recently_written: bool) -> bool {
+        let still_cached = recently_written && bytes < STAYS_CACHED_BELOW;
         match self {
             Stores::Auto => bytes >= STREAMING_FROM && !still_cached,
             Stores::Cached => false,

@@ -11,8 +11,9 @@ use crate::media_error::Result;
 pub(super) const ALIGNMENT: usize = 64;
 
 /// How recently a buffer must have been written for [`Stores::Auto`] to take it as still in
-/// the cache: too short a time for much else to have gone through the cache since.
-const STILL_CACHED_FOR: Duration = Duration::from_millis(1);
+/// the cache, if it fits there: too short a time for much else to have gone through the
+/// cache since.
+const RECENTLY: Duration = Duration::from_millis(1);
 
 /// Buffers back from their images, each with when it was last written.
 type FreeList = Arc<Mutex<Vec<(Vec<u8>, Instant)>>>;
@@ -119,8 +120,8 @@ impl RgbPool {
         data.resize(size + ALIGNMENT - 1, 0);
         let offset = data.as_ptr().align_offset(ALIGNMENT);
         let out = (&mut data[offset..offset + size], stride);
-        let still_cached = written.is_some_and(|at| at.elapsed() < STILL_CACHED_FOR);
-        let streamed = backend == Backend::Simd && self.stores.streams(size, still_cached);
+        let recently = written.is_some_and(|at| at.elapsed() < RECENTLY);
+        let streamed = backend == Backend::Simd && self.stores.streams(size, recently);
         convert_planes(&planes, format, colorimetry, out, backend, streamed);
         Ok(RgbImage {
             data,

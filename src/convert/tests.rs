@@ -203,6 +203,8 @@ fn auto_streams_big_pictures_unless_their_buffer_is_still_cached() {
     assert!(Stores::Auto.streams(big, false));
     assert!(!Stores::Auto.streams(big, true));
     assert!(!Stores::Auto.streams(big - 1, false));
+    // 4K RGBA does not fit in the cache, however recently it was written.
+    assert!(Stores::Auto.streams(3840 * 2160 * 4, true));
     assert!(!Stores::Cached.streams(big, false));
     assert!(Stores::Streaming.streams(1, true));
 }
