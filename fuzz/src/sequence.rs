@@ -400,7 +400,7 @@ fn step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) {
                 let height = frame.height() as usize;
                 let needed = height.checked_sub(1).map_or(0, |rows| stride * rows + row);
                 let mut out = vec![0; needed.saturating_sub(usize::from(shortfall % 8))];
-                let colorimetry = ffmpeg_runtime::convert::Colorimetry::of(frame);
+                let colorimetry = Colorimetry::of(frame);
                 let result = convert_into(frame, format, colorimetry, &mut out, stride);
                 // Refused exactly when the buffer cannot hold the picture (or the source
                 // format is not one the conversion takes).

@@ -397,8 +397,8 @@ struct Target<'a> {
     colorimetry: Colorimetry,
     out: &'a mut [u8],
     stride: usize,
-    widest: HandWritten,
-    streaming: Option<&'a Streaming>,
+    /// The widest hand-written code allowed, and whether it streams.
+    kernels: (HandWritten, Option<&'a Streaming>),
 }
 
 /// Converts a picture of `D` samples.
@@ -410,12 +410,10 @@ fn convert_depth<D: Depth>(
         colorimetry,
         out,
         stride,
-        widest,
-        streaming,
+        kernels,
     }: Target<'_>,
 ) {
     let k = Fixed::new(bits, colorimetry);
-    let kernels = (widest, streaming);
     match format {
         RgbFormat::Rgba => convert_rows::<D, RGBA, 4>(rows, &k, out, stride, kernels),
         RgbFormat::Bgra => convert_rows::<D, BGRA, 4>(rows, &k, out, stride, kernels),
@@ -437,22 +435,21 @@ pub(super) fn convert(
     convert_with(planes, format, colorimetry, (out, stride), kernels);
 }
 
-/// [`convert`] with at most the `widest` hand-written code, streaming its stores if given a
-/// [`Streaming`].
+/// [`convert`] with `kernels`: at most the widest hand-written code named, streaming its
+/// stores if given a [`Streaming`].
 pub(super) fn convert_with(
     planes: &YuvPlanes<'_>,
     format: RgbFormat,
     colorimetry: Colorimetry,
     (out, stride): (&mut [u8], usize),
-    (widest, streaming): (HandWritten, Option<&Streaming>),
+    kernels: (HandWritten, Option<&Streaming>),
 ) {
     let target = Target {
         format,
         colorimetry,
         out,
         stride,
-        widest,
-        streaming,
+        kernels,
     };
     let (width, height) = (planes.width, planes.height);
     match (&planes.luma, &planes.chroma) {

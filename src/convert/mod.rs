@@ -63,9 +63,10 @@ pub enum Backend {
 pub enum Stores {
     /// Streaming for pictures of [`STREAMING_FROM`] bytes or more, through the cache below,
     /// and through the cache too for a pooled buffer of up to 12 MiB written less than a
-    /// millisecond before, which is likely still in the cache. In a decode loop, streaming took about 40% off
-    /// what converting 1080p RGBA adds to decoding. Converting frame after frame into a
-    /// buffer that stays in the cache, it is 10–15% slower than [`Stores::Cached`].
+    /// millisecond before, which is likely still in the cache. In a decode loop, streaming
+    /// took about 40% off what converting 1080p RGBA adds to decoding. Converting frame after
+    /// frame into a buffer that stays in the cache, it is 10–15% slower than
+    /// [`Stores::Cached`].
     #[default]
     Auto,
     /// Through the cache. Best when the picture is small enough to stay there and is read
@@ -255,6 +256,8 @@ pub fn convert_into(
     Ok(())
 }
 
+/// Converts with `backend`; `streamed` asks the SIMD code for streaming stores (the exact
+/// reference always writes through the cache).
 fn convert_planes(
     planes: &YuvPlanes<'_>,
     format: RgbFormat,

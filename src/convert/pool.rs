@@ -121,7 +121,7 @@ impl RgbPool {
         let offset = data.as_ptr().align_offset(ALIGNMENT);
         let out = (&mut data[offset..offset + size], stride);
         let recently = written.is_some_and(|at| at.elapsed() < RECENTLY);
-        let streamed = backend == Backend::Simd && self.stores.streams(size, recently);
+        let streamed = self.stores.streams(size, recently);
         convert_planes(&planes, format, colorimetry, out, backend, streamed);
         Ok(RgbImage {
             data,

@@ -2,8 +2,8 @@
 //! every sample value included (below black, above white, and 16-bit words above 1023): at
 //! most one step apart, and alpha exactly 255. Each hand-written kernel this CPU can run is
 //! checked, then the portable code, each through the cache and with streaming stores (which
-//! must give the same bytes, aligned or not); other instruction sets run the portable code's integer
-//! arithmetic, so what holds for it holds for them.
+//! must give the same bytes, aligned or not); other instruction sets run the portable code's
+//! integer arithmetic, so what holds for it holds for them.
 use super::fast::HandWritten;
 use super::pool::ALIGNMENT;
 use super::*;
