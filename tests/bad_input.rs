@@ -385,3 +385,28 @@ fn frames_unlike_the_encoder_are_refused() {
         .send(&Frame::audio(&ffmpeg, 1024, "s16", 44100, 2).unwrap())
         .unwrap();
 }
+
+/// A subtitle stream gets no `Decoder`: FFmpeg decodes subtitles through another call, and
+/// FFmpeg 5.1 aborts the process when `avcodec_send_packet` is given a subtitle decoder. The
+/// first input is the one the fuzzer found that with (13 bytes, taken for LRC lyrics).
+#[test]
+fn subtitle_streams_are_refused_a_decoder() {
+    use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+    let ffmpeg = common::under_test().load();
+    let srt =
+        b"1\n00:00:01,000 --> 00:00:02,000\nHello\n\n2\n00:00:03,000 --> 00:00:04,000\nWorld\n";
+    for bytes in [&b"[00:00:0TION]"[..], &srt[..]] {
+        let input = Input::from_reader(&ffmpeg, std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let streams: Vec<_> = input.streams().collect();
+        assert!(!streams.is_empty());
+        for stream in streams {
+            assert_eq!(stream.media_type(), MediaType::Subtitle);
+            let decoder = Decoder::new(&stream, &DecoderOptions::default());
+            assert!(
+                matches!(decoder, Err(Error::InvalidArgument(_))),
+                "{:?}",
+                decoder.err()
+            );
+        }
+    }
+}

@@ -50,6 +50,15 @@ fn demux_seeds_of_seven_containers_decode() {
     assert!(made >= 5, "only {made} seed containers on this build");
 }
 
+/// Inputs the fuzzer once crashed on, run again on every build.
+#[test]
+fn inputs_that_crashed_once_run_clean() {
+    let ffmpeg = common::under_test().load();
+    // LRC lyrics: a subtitle stream, once given to `avcodec_send_packet` (FFmpeg 5.1 aborts).
+    let frames = workloads::demux_and_decode(&ffmpeg, b"[00:00:0TION]");
+    assert_eq!(frames, 0);
+}
+
 /// A deterministic pseudo-random byte stream.
 fn noise(seed: u64, count: usize) -> Vec<u8> {
     let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;

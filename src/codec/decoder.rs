@@ -8,10 +8,12 @@ use crate::abi::constants::{
     THREAD_FRAME, THREAD_SLICE,
 };
 use crate::ffmpeg::Ffmpeg;
-use crate::format::Stream;
+use crate::format::{MediaType, Stream};
 use crate::frame::Frame;
 use crate::media_error::{Error, Result, check};
 use crate::packet::{Packet, out_of_memory};
+
+use super::Codec;
 
 /// How a decoder is set up.
 #[derive(Debug, Clone, Default)]
@@ -93,19 +95,27 @@ impl Decoder {
     ///
     /// # Errors
     ///
-    /// [`Error::DecoderNotFound`] when the loaded FFmpeg has no decoder for the codec, or
-    /// FFmpeg's error when it cannot open.
+    /// [`Error::DecoderNotFound`] when the loaded FFmpeg has no decoder for the codec;
+    /// [`Error::InvalidArgument`] when its decoder is neither video nor audio (subtitles go
+    /// through another FFmpeg call, which FFmpeg 5.1 aborts the process on if given to
+    /// `avcodec_send_packet`); FFmpeg's error when it cannot open.
     pub fn new(stream: &Stream<'_>, options: &DecoderOptions) -> Result<Decoder> {
         let ffmpeg = stream.ffmpeg().clone();
         let f = ffmpeg.functions();
-        let codec = super::find_codec(&ffmpeg, &stream.codec_id(), false)?;
-        if codec.is_null() {
+        let Some(codec) = Codec::decoder(&ffmpeg, &stream.codec_id())? else {
             return Err(Error::DecoderNotFound {
                 codec: stream.codec_name(),
             });
+        };
+        let kind = codec.media_type();
+        if !matches!(kind, MediaType::Video | MediaType::Audio) {
+            return Err(Error::InvalidArgument(format!(
+                "{} decodes {kind:?}; a Decoder takes video or audio",
+                codec.name()
+            )));
         }
         // SAFETY: allocates a context with the codec's defaults, or NULL.
-        let context = unsafe { (f.avcodec_alloc_context3)(codec) };
+        let context = unsafe { (f.avcodec_alloc_context3)(codec.as_ptr()) };
         let context = NonNull::new(context)
             .ok_or_else(|| out_of_memory(&ffmpeg, "avcodec_alloc_context3"))?;
         let decoder = Decoder {
@@ -138,7 +148,7 @@ impl Decoder {
                     .flags
                     .write(decoder.as_ptr(), flags | CODEC_FLAG_LOW_DELAY);
             }
-            let status = (f.avcodec_open2)(decoder.as_ptr(), codec, std::ptr::null_mut());
+            let status = (f.avcodec_open2)(decoder.as_ptr(), codec.as_ptr(), std::ptr::null_mut());
             check(&ffmpeg, "avcodec_open2", status)?;
         }
         Ok(decoder)

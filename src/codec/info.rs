@@ -82,6 +82,19 @@ impl Codec {
         })
     }
 
+    /// The decoder FFmpeg prefers for `id`, or `None` where this build has none.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for a codec id of another major.
+    pub(crate) fn decoder(ffmpeg: &Ffmpeg, id: &CodecId) -> Result<Option<Codec>> {
+        let codec = super::find_codec(ffmpeg, id, false)?;
+        Ok((!codec.is_null()).then(|| Codec {
+            ffmpeg: ffmpeg.clone(),
+            codec,
+        }))
+    }
+
     /// The FFmpeg it belongs to.
     pub fn ffmpeg(&self) -> &Ffmpeg {
         &self.ffmpeg
