@@ -44,9 +44,10 @@
 //! output.write_header()?;
 //! let (mut frame, mut packet) = (Frame::video(ffmpeg, 160, 120, "yuv420p")?, Packet::new(ffmpeg)?);
 //! for index in 0..25 {
-//!     frame.make_writable()?;
-//!     for plane in frame.planes_mut() {
-//!         plane.data.fill(index as u8 * 8);
+//!     // The frame was sent to the encoder before: planes_mut() copies any buffer the
+//!     // encoder still holds, so the write never changes what it was given.
+//!     for mut plane in frame.planes_mut()? {
+//!         plane.fill(index as u8 * 8);
 //!     }
 //!     frame.set_pts(Some(index));
 //!     encoder.send(&frame)?;
@@ -293,7 +294,7 @@ pub use color::{Color, Colorimetry, Matrix, Range};
 pub use cpu::CpuFlags;
 pub use error::{Attempt, LoadError, Refusal, VersionedFile};
 pub use ffmpeg::{Ffmpeg, LibraryInfo, global};
-pub use frame::{Frame, PictureType, Plane, PlaneMut};
+pub use frame::{Frame, PictureType, Plane, PlaneMut, PlaneRows, PlaneRowsMut};
 pub use loader::discovery::{APP_DIR_NAME, Candidate, Discovery, ENV_VAR, Location, Source};
 pub use loader::symbols::SymbolBinding;
 pub use loader::version::{Family, Library, SUPPORTED_AVCODEC_MAJORS};

@@ -57,8 +57,9 @@ fn encoders_list_what_they_take() {
 /// Interleaved s16 stereo whose samples count up from `first`.
 fn ramp(ffmpeg: &ffmpeg_runtime::Ffmpeg, first: usize, samples: usize) -> Frame {
     let mut frame = Frame::audio(ffmpeg, samples, "s16", 48_000, 2).unwrap();
-    let plane = &mut frame.planes_mut()[0];
-    for (i, sample) in plane.data.chunks_exact_mut(2).take(samples * 2).enumerate() {
+    let mut planes = frame.planes_mut().unwrap();
+    let bytes = planes[0].contiguous_mut().unwrap();
+    for (i, sample) in bytes.chunks_exact_mut(2).take(samples * 2).enumerate() {
         sample.copy_from_slice(&((first + i / 2) as i16).to_le_bytes());
     }
     frame
@@ -81,7 +82,8 @@ fn the_audio_queue_cuts_frames_to_size_and_keeps_every_sample() {
         let plane = &frame.planes()[0];
         values.extend(
             plane
-                .data
+                .contiguous()
+                .unwrap()
                 .chunks_exact(4)
                 .map(|pair| i16::from_le_bytes([pair[0], pair[1]]) as usize),
         );

@@ -26,8 +26,8 @@ fn the_fast_path_is_within_one_step_of_the_reference() {
     let pool = RgbPool::new();
     let mut frame = Frame::video(&ffmpeg, 1920, 1080, "yuv420p").unwrap();
     let mut state = 1u32;
-    for plane in frame.planes_mut() {
-        for byte in plane.data.iter_mut() {
+    for mut plane in frame.planes_mut().unwrap() {
+        for byte in plane.rows_mut().flatten() {
             state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
             *byte = (state >> 16) as u8;
         }
@@ -76,8 +76,8 @@ fn the_fast_path_is_within_one_step_of_the_reference() {
 fn flat_chroma(ffmpeg: &ffmpeg_runtime::Ffmpeg, format: &str, u: u16, v: u16) -> Frame {
     let mut frame = Frame::video(ffmpeg, 256, 2, format).unwrap();
     let ten_bit = format.contains("10");
-    for (index, plane) in frame.planes_mut().into_iter().enumerate() {
-        for row in plane.data.chunks_mut(plane.stride) {
+    for (index, mut plane) in frame.planes_mut().unwrap().into_iter().enumerate() {
+        for row in plane.rows_mut() {
             let samples = if ten_bit { row.len() / 2 } else { row.len() };
             for x in 0..samples {
                 let value = match index {
@@ -129,7 +129,7 @@ fn the_reference_is_within_one_step_of_swscale_at_full_precision() {
                         let legal = luma.start() * 4..(luma.end() + 1) * 4;
                         let difference = max_difference(
                             &exact.data()[legal.clone()],
-                            &plane.data[legal.clone()],
+                            &plane.row(0).unwrap()[legal.clone()],
                         );
                         if difference > worst.0 {
                             worst = (difference, u, v);
@@ -163,8 +163,8 @@ fn conversion_into_a_callers_buffer_matches_the_pool_and_keeps_the_padding() {
     for source in ["yuv420p", "nv12", "yuv420p10le"] {
         let mut frame = Frame::video(&ffmpeg, width, height, source).unwrap();
         let mut state = 7u32;
-        for plane in frame.planes_mut() {
-            for byte in plane.data.iter_mut() {
+        for mut plane in frame.planes_mut().unwrap() {
+            for byte in plane.rows_mut().flatten() {
                 state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
                 // For 10-bit, bytes of at most 3 keep every word within 10 bits.
                 *byte = (state >> 16) as u8 & if source.contains("10") { 0x03 } else { 0xff };
@@ -215,8 +215,8 @@ fn every_way_of_storing_gives_the_same_pixels() {
     for (width, height) in [(1920, 1080), (130, 66)] {
         let mut frame = Frame::video(&ffmpeg, width, height, "yuv420p").unwrap();
         let mut state = 3u32;
-        for plane in frame.planes_mut() {
-            for byte in plane.data.iter_mut() {
+        for mut plane in frame.planes_mut().unwrap() {
+            for byte in plane.rows_mut().flatten() {
                 state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
                 *byte = (state >> 16) as u8;
             }

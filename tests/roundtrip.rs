@@ -20,8 +20,8 @@ const HEIGHT: u32 = 96;
 /// A moving gradient, different in every frame.
 fn paint(frame: &mut Frame, index: i64) {
     frame.make_writable().unwrap();
-    for (plane_index, plane) in frame.planes_mut().into_iter().enumerate() {
-        for (row, line) in plane.data.chunks_mut(plane.stride).enumerate() {
+    for (plane_index, mut plane) in frame.planes_mut().unwrap().into_iter().enumerate() {
+        for (row, line) in plane.rows_mut().enumerate() {
             for (column, byte) in line.iter_mut().enumerate() {
                 *byte = (row * 3 + column * 2 + index as usize * 7 + plane_index * 50) as u8;
             }
@@ -218,9 +218,10 @@ fn audio_round_trips_through_every_available_encoder() {
         for chunk in 0..chunks {
             let mut frame = Frame::audio(&ffmpeg, samples, sample_format, rate, 2).unwrap();
             frame.set_pts(Some((chunk * samples) as i64));
-            for plane in frame.planes_mut() {
+            for mut plane in frame.planes_mut().unwrap() {
                 plane
-                    .data
+                    .contiguous_mut()
+                    .unwrap()
                     .iter_mut()
                     .enumerate()
                     .for_each(|(i, b)| *b = (i as u8).wrapping_mul(3) & 0x1f);

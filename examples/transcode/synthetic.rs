@@ -80,9 +80,9 @@ fn paint(frame: &mut Frame, index: i64) -> Result<(), Error> {
     let t = index as usize;
     let square_x = (t * 23) % (WIDTH as usize - 160);
     let square_y = (t * 11) % (HEIGHT as usize - 160);
-    for (plane_index, plane) in frame.planes_mut().into_iter().enumerate() {
+    for (plane_index, mut plane) in frame.planes_mut()?.into_iter().enumerate() {
         let scale = if plane_index == 0 { 1 } else { 2 };
-        for (y, row) in plane.data.chunks_mut(plane.stride).enumerate() {
+        for (y, row) in plane.rows_mut().enumerate() {
             for (x, byte) in row.iter_mut().enumerate() {
                 let (px, py) = (x * scale, y * scale);
                 let inside = (square_x..square_x + 160).contains(&px)
@@ -103,8 +103,9 @@ fn paint(frame: &mut Frame, index: i64) -> Result<(), Error> {
 /// Interleaved stereo s16 of a sine, starting at sample `first`.
 fn tone(ffmpeg: &Ffmpeg, first: usize, samples: usize) -> Result<Frame, Error> {
     let mut frame = Frame::audio(ffmpeg, samples, "s16", SAMPLE_RATE, 2)?;
-    let plane = &mut frame.planes_mut()[0];
-    for (i, pair) in plane.data.chunks_exact_mut(4).take(samples).enumerate() {
+    let mut planes = frame.planes_mut()?;
+    let samples_bytes = planes[0].row_mut(0).unwrap_or_default();
+    for (i, pair) in samples_bytes.chunks_exact_mut(4).take(samples).enumerate() {
         let phase = TAU * TONE_HZ * (first + i) as f64 / f64::from(SAMPLE_RATE);
         let value = ((phase.sin() * 0.3) * f64::from(i16::MAX)) as i16;
         pair[..2].copy_from_slice(&value.to_le_bytes());

@@ -306,8 +306,8 @@ fn step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) {
         Op::MakeWritable => {
             if let Some(frame) = &mut state.frame {
                 let _ = frame.make_writable();
-                for plane in frame.planes_mut() {
-                    plane.data.fill(0x80);
+                for mut plane in frame.planes_mut().unwrap_or_default() {
+                    plane.fill(0x80);
                 }
             }
         }
@@ -536,8 +536,8 @@ pub fn make_clip(
             // A moving pattern for pictures, silence for sound (patterned bytes would be
             // NaNs in float samples, which AAC refuses).
             let is_audio = frame.samples() > 0;
-            for plane in frame.planes_mut() {
-                for (j, byte) in plane.data.iter_mut().enumerate() {
+            for mut plane in frame.planes_mut()? {
+                for (j, byte) in plane.rows_mut().flatten().enumerate() {
                     *byte = if is_audio {
                         0
                     } else {

@@ -16,6 +16,8 @@ use super::{avx2, avx2::ChromaRow, avx512};
 use super::reference::Affine;
 use super::streaming::Streaming;
 use super::{Chroma, Colorimetry, RgbFormat, Samples, YuvPlanes};
+use crate::frame::Plane;
+use std::marker::PhantomData;
 
 /// Pixels converted together: a multiple of every vector width.
 const CHUNK: usize = 64;
@@ -198,42 +200,59 @@ fn chunk_of<T: Copy + Default, const N: usize>(source: &[T], from: usize) -> [T;
 
 /// One picture's rows, as the conversion needs them.
 struct Rows<'a, D: Depth> {
-    luma: &'a [D::Unit],
-    luma_stride: usize,
+    luma: Plane<'a>,
     /// U and V planes, or the interleaved plane twice.
-    chroma: [&'a [D::Unit]; 2],
-    chroma_stride: usize,
+    chroma: [Plane<'a>; 2],
     interleaved: bool,
     width: usize,
     height: usize,
+    _depth: PhantomData<D>,
 }
 
 impl<'a, D: Depth> Rows<'a, D> {
-    /// The luma plane and its stride; the chroma planes (or the interleaved one twice), their
-    /// stride and whether they are interleaved; and the picture's size.
+    /// The luma plane; the chroma planes (or the interleaved one twice) and whether they are
+    /// interleaved; and the picture's size. [`YuvPlanes`] has checked that the planes hold
+    /// every row and sample read, with 16-bit samples aligned.
     fn new(
-        (luma, luma_stride): (&'a [D::Unit], usize),
-        (chroma, chroma_stride, interleaved): ([&'a [D::Unit]; 2], usize, bool),
+        luma: Plane<'a>,
+        (chroma, interleaved): ([Plane<'a>; 2], bool),
         (width, height): (usize, usize),
     ) -> Rows<'a, D> {
         Rows {
             luma,
-            luma_stride,
             chroma,
-            chroma_stride,
             interleaved,
             width,
             height,
+            _depth: PhantomData,
         }
     }
+
+    /// The first `width` samples of luma row `row`.
+    #[inline(always)]
+    fn luma_line(&self, row: usize) -> &'a [D::Unit] {
+        &units::<D>(self.luma.row(row))[..self.width]
+    }
+
+    /// Chroma row `row` of plane `plane` (0 or 1), all of its samples.
+    #[inline(always)]
+    fn chroma_line(&self, plane: usize, row: usize) -> &'a [D::Unit] {
+        units::<D>(self.chroma[plane].row(row))
+    }
+}
+
+/// A row's bytes as samples of `D` (aligned, as [`YuvPlanes`] checked).
+#[inline(always)]
+fn units<D: Depth>(row: Option<&[u8]>) -> &[D::Unit] {
+    bytemuck::cast_slice(row.unwrap_or_default())
 }
 
 impl<'a> Rows<'a, Low10> {
     /// The same words, read as another 16-bit layout.
     fn read_as<E: Depth<Unit = u16>>(&self) -> Rows<'a, E> {
         Rows::new(
-            (self.luma, self.luma_stride),
-            (self.chroma, self.chroma_stride, self.interleaved),
+            self.luma,
+            (self.chroma, self.interleaved),
             (self.width, self.height),
         )
     }
@@ -243,20 +262,19 @@ impl<D: Depth> Rows<'_, D> {
     /// The U and V of the chunk starting at pixel `x` on chroma row `row`.
     #[inline(always)]
     fn chroma(&self, row: usize, x: usize) -> ([D::Unit; HALF], [D::Unit; HALF]) {
-        let start = row * self.chroma_stride;
         let width = self.width.div_ceil(2);
         if self.interleaved {
-            let line = &self.chroma[0][start..start + 2 * width];
+            let line = &self.chroma_line(0, row)[..2 * width];
             let pairs: [D::Unit; CHUNK] = chunk_of(line, x);
             (
                 std::array::from_fn(|i| pairs[2 * i]),
                 std::array::from_fn(|i| pairs[2 * i + 1]),
             )
         } else {
-            let line = |plane: &[D::Unit]| -> [D::Unit; HALF] {
-                chunk_of(&plane[start..start + width], x / 2)
+            let line = |plane: usize| -> [D::Unit; HALF] {
+                chunk_of(&self.chroma_line(plane, row)[..width], x / 2)
             };
-            (line(self.chroma[0]), line(self.chroma[1]))
+            (line(0), line(1))
         }
     }
 }
@@ -277,13 +295,15 @@ fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
 ) {
     // Two rows share each chroma row; their terms are worked out once.
     for (pair, out_pair) in out
-        .chunks_mut(2 * stride)
+        .chunks_mut(stride.saturating_mul(2))
         .take(rows.height.div_ceil(2))
         .enumerate()
     {
         let count = (rows.height - 2 * pair).min(2);
-        let line = |row: usize| &rows.luma[row * rows.luma_stride..][..rows.width];
-        let lumas = [line(2 * pair), line(2 * pair + count - 1)];
+        let lumas = [
+            rows.luma_line(2 * pair),
+            rows.luma_line(2 * pair + count - 1),
+        ];
         let lumas = &lumas[..count];
         let (first, second) = out_pair.split_at_mut(stride.min(out_pair.len()));
         let second_width = if count == 2 { rows.width * BYTES } else { 0 };
@@ -364,14 +384,13 @@ fn byte_rows<'a, D: Depth>(
     lumas: &[&'a [D::Unit]],
 ) -> ([&'a [u8]; 2], ChromaRow<'a>) {
     use bytemuck::cast_slice as bytes;
-    let start = pair * rows.chroma_stride;
     let width = rows.width.div_ceil(2);
     let chroma = if rows.interleaved {
-        ChromaRow::Interleaved(&bytes(rows.chroma[0])[start..start + 2 * width])
+        ChromaRow::Interleaved(&bytes(rows.chroma_line(0, pair))[..2 * width])
     } else {
         ChromaRow::Planar(
-            &bytes(rows.chroma[0])[start..start + width],
-            &bytes(rows.chroma[1])[start..start + width],
+            &bytes(rows.chroma_line(0, pair))[..width],
+            &bytes(rows.chroma_line(1, pair))[..width],
         )
     };
     ([bytes(lumas[0]), bytes(lumas[lumas.len() - 1])], chroma)
@@ -452,23 +471,17 @@ pub(super) fn convert_with(
         kernels,
     };
     let (width, height) = (planes.width, planes.height);
-    match (&planes.luma, &planes.chroma) {
-        (Samples::Bytes(luma, luma_stride), chroma) => {
-            let chroma = match chroma {
-                Chroma::Planar(Samples::Bytes(u, s), Samples::Bytes(v, _)) => ([*u, *v], *s, false),
-                Chroma::Interleaved(Samples::Bytes(uv, s)) => ([*uv, *uv], *s, true),
-                _ => unreachable!("YuvPlanes keeps one sample size"),
-            };
-            let rows = Rows::<Eight>::new((luma, *luma_stride), chroma, (width, height));
+    let (chroma, interleaved) = match planes.chroma {
+        Chroma::Planar(u, v) => ([u.plane(), v.plane()], false),
+        Chroma::Interleaved(uv) => ([uv.plane(), uv.plane()], true),
+    };
+    match planes.luma {
+        Samples::Bytes(luma) => {
+            let rows = Rows::<Eight>::new(luma, (chroma, interleaved), (width, height));
             convert_depth(&rows, planes.bits, target);
         }
-        (Samples::Words(luma, luma_stride), chroma) => {
-            let chroma = match chroma {
-                Chroma::Planar(Samples::Words(u, s), Samples::Words(v, _)) => ([*u, *v], *s, false),
-                Chroma::Interleaved(Samples::Words(uv, s)) => ([*uv, *uv], *s, true),
-                _ => unreachable!("YuvPlanes keeps one sample size"),
-            };
-            let rows = Rows::<Low10>::new((luma, *luma_stride), chroma, (width, height));
+        Samples::Words(luma) => {
+            let rows = Rows::<Low10>::new(luma, (chroma, interleaved), (width, height));
             // p010 keeps its bits at the top of each word: the same rows, read differently.
             if rows.interleaved {
                 convert_depth(&rows.read_as::<High10>(), planes.bits, target);

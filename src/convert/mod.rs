@@ -18,7 +18,7 @@
 mod reference;
 
 pub use crate::color::{Colorimetry, Matrix, Range};
-use crate::frame::Frame;
+use crate::frame::{Frame, Plane};
 use crate::media_error::{Error, Result};
 
 /// The RGB layouts produced.
@@ -112,7 +112,7 @@ pub fn simd_level() -> &'static str {
     fast::simd_level()
 }
 
-/// The planes of a supported source picture.
+/// The planes of a supported source picture, checked to hold every row the conversion reads.
 pub(crate) struct YuvPlanes<'a> {
     width: usize,
     height: usize,
@@ -121,9 +121,11 @@ pub(crate) struct YuvPlanes<'a> {
     chroma: Chroma<'a>,
 }
 
+/// A plane of 8-bit samples, or of 16-bit words (10-bit samples).
+#[derive(Clone, Copy)]
 enum Samples<'a> {
-    Bytes(&'a [u8], usize),
-    Words(&'a [u16], usize),
+    Bytes(Plane<'a>),
+    Words(Plane<'a>),
 }
 
 enum Chroma<'a> {
@@ -133,12 +135,41 @@ enum Chroma<'a> {
     Interleaved(Samples<'a>),
 }
 
-impl Samples<'_> {
+impl<'a> Samples<'a> {
+    fn plane(&self) -> Plane<'a> {
+        match self {
+            Samples::Bytes(plane) | Samples::Words(plane) => *plane,
+        }
+    }
+
+    fn unit(&self) -> usize {
+        match self {
+            Samples::Bytes(_) => 1,
+            Samples::Words(_) => 2,
+        }
+    }
+
+    /// Whether the plane has `rows` rows of at least `samples` samples, and words are aligned.
+    fn holds(&self, samples: usize, rows: usize) -> bool {
+        let plane = self.plane();
+        let aligned = match self {
+            Samples::Bytes(_) => true,
+            Samples::Words(_) => {
+                plane.stride().is_multiple_of(2)
+                    && plane
+                        .row(0)
+                        .is_some_and(|row| row.as_ptr().addr().is_multiple_of(2))
+            }
+        };
+        aligned && plane.row_count() >= rows && plane.row_len() >= samples * self.unit()
+    }
+
     /// The sample at (x, y), in its bit depth (10-bit `p010` keeps its high bits).
     fn at(&self, x: usize, y: usize, shift: u32) -> u16 {
+        let row = self.plane().row(y).unwrap_or_default();
         match self {
-            Samples::Bytes(data, stride) => u16::from(data[y * stride + x]),
-            Samples::Words(data, stride) => data[y * stride + x] >> shift,
+            Samples::Bytes(_) => u16::from(row[x]),
+            Samples::Words(_) => u16::from_le_bytes([row[2 * x], row[2 * x + 1]]) >> shift,
         }
     }
 }
@@ -155,26 +186,47 @@ impl<'a> YuvPlanes<'a> {
             count += 1;
         }
         let plane = |i: usize| planes[i].expect("counted");
-        let bytes = |i: usize| Samples::Bytes(plane(i).data, plane(i).stride);
-        let words = |i: usize| -> Result<Samples<'a>> {
-            let data = bytemuck::try_cast_slice::<u8, u16>(plane(i).data)
-                .map_err(|e| Error::InvalidArgument(format!("{name} plane {i}: {e}")))?;
-            Ok(Samples::Words(data, plane(i).stride / 2))
-        };
+        let bytes = |i: usize| Samples::Bytes(plane(i));
+        let words = |i: usize| Samples::Words(plane(i));
         let (bits, luma, chroma) = match (name, count) {
             ("yuv420p" | "yuvj420p", 3) => (8, bytes(0), Chroma::Planar(bytes(1), bytes(2))),
             ("nv12", 2) => (8, bytes(0), Chroma::Interleaved(bytes(1))),
-            ("yuv420p10le", 3) => (10, words(0)?, Chroma::Planar(words(1)?, words(2)?)),
-            ("p010le", 2) => (10, words(0)?, Chroma::Interleaved(words(1)?)),
+            ("yuv420p10le", 3) => (10, words(0), Chroma::Planar(words(1), words(2))),
+            ("p010le", 2) => (10, words(0), Chroma::Interleaved(words(1))),
             _ => {
                 return Err(Error::InvalidArgument(format!(
                     "no RGB conversion from {name:?} (yuv420p, yuvj420p, nv12, yuv420p10le, p010le)"
                 )));
             }
         };
-        Ok(YuvPlanes {
-            width: frame.width() as usize,
-            height: frame.height() as usize,
+        YuvPlanes::new(
+            (frame.width() as usize, frame.height() as usize),
+            bits,
+            luma,
+            chroma,
+        )
+        .ok_or_else(|| Error::InvalidArgument(format!("{name} planes too small for the picture")))
+    }
+
+    /// The planes of a `width × height` picture, or `None` when one lacks rows or samples
+    /// the conversion reads (or 16-bit samples are not aligned).
+    fn new(
+        (width, height): (usize, usize),
+        bits: u32,
+        luma: Samples<'a>,
+        chroma: Chroma<'a>,
+    ) -> Option<YuvPlanes<'a>> {
+        let (chroma_width, chroma_height) = (width.div_ceil(2), height.div_ceil(2));
+        let fits = luma.holds(width, height)
+            && match &chroma {
+                Chroma::Planar(u, v) => {
+                    u.holds(chroma_width, chroma_height) && v.holds(chroma_width, chroma_height)
+                }
+                Chroma::Interleaved(uv) => uv.holds(2 * chroma_width, chroma_height),
+            };
+        fits.then_some(YuvPlanes {
+            width,
+            height,
             bits,
             luma,
             chroma,
@@ -231,11 +283,15 @@ pub fn convert_into(
 ) -> Result<()> {
     let planes = YuvPlanes::of(frame)?;
     let row = planes.width * format.bytes_per_pixel();
+    // Checked: a stride near usize::MAX would wrap.
     let needed = match planes.height {
-        0 => 0,
-        height => stride * (height - 1) + row,
+        0 => Some(0),
+        height => stride
+            .checked_mul(height - 1)
+            .and_then(|rows| rows.checked_add(row)),
     };
-    if stride < row || out.len() < needed {
+    if stride < row || needed.is_none_or(|needed| out.len() < needed) {
+        let needed = needed.map_or("more than usize::MAX".into(), |n| n.to_string());
         return Err(Error::InvalidArgument(format!(
             "{format:?} of {}x{} needs a stride of at least {row} bytes, and {needed} bytes at \
              stride {stride}; got {} bytes",
@@ -244,7 +300,7 @@ pub fn convert_into(
             out.len()
         )));
     }
-    let streamed = Stores::Auto.streams(row * planes.height, false);
+    let streamed = Stores::Auto.streams(row.saturating_mul(planes.height), false);
     convert_planes(
         &planes,
         format,

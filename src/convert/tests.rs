@@ -111,6 +111,17 @@ fn streamed(
         .collect()
 }
 
+/// A plane of `rows` rows of `width` bytes, `stride` apart, over `data`.
+fn bytes_plane(data: &[u8], width: usize, rows: usize, stride: usize) -> Samples<'_> {
+    Samples::Bytes(Plane::over(data, width, rows, stride).unwrap())
+}
+
+/// A plane of `rows` rows of `width` 16-bit words, `stride` words apart, over `data`.
+fn words_plane(data: &[u16], width: usize, rows: usize, stride: usize) -> Samples<'_> {
+    let bytes = bytemuck::cast_slice(data);
+    Samples::Words(Plane::over(bytes, 2 * width, rows, 2 * stride).unwrap())
+}
+
 /// Sizes with one pixel, odd widths and heights, and chunks with and without a tail.
 const SIZES: [(usize, usize); 7] = [
     (1, 1),
@@ -136,22 +147,16 @@ fn eight_bit_planar_and_semi_planar_match_the_reference() {
             bytes(cs * ch),
             bytes(uvs * ch),
         );
-        let planar = YuvPlanes {
-            width,
-            height,
-            bits: 8,
-            luma: Samples::Bytes(&y, ys),
-            chroma: Chroma::Planar(Samples::Bytes(&u, cs), Samples::Bytes(&v, cs)),
-        };
+        let (luma, u, v) = (
+            bytes_plane(&y, width, height, ys),
+            bytes_plane(&u, cw, ch, cs),
+            bytes_plane(&v, cw, ch, cs),
+        );
+        let planar = YuvPlanes::new((width, height), 8, luma, Chroma::Planar(u, v)).unwrap();
         let (max, _) = compare(&planar);
         assert!(max <= 1, "yuv420p {width}x{height}: {max}");
-        let semi = YuvPlanes {
-            width,
-            height,
-            bits: 8,
-            luma: Samples::Bytes(&y, ys),
-            chroma: Chroma::Interleaved(Samples::Bytes(&uv, uvs)),
-        };
+        let uv = bytes_plane(&uv, 2 * cw, ch, uvs);
+        let semi = YuvPlanes::new((width, height), 8, luma, Chroma::Interleaved(uv)).unwrap();
         let (max, _) = compare(&semi);
         assert!(max <= 1, "nv12 {width}x{height}: {max}");
     }
@@ -172,26 +177,23 @@ fn ten_bit_planar_and_semi_planar_match_the_reference() {
             words(cs * ch),
             words(uvs * ch),
         );
-        let planar = YuvPlanes {
-            width,
-            height,
-            bits: 10,
-            luma: Samples::Words(&y, ys),
-            chroma: Chroma::Planar(Samples::Words(&u, cs), Samples::Words(&v, cs)),
-        };
+        let (luma, u, v) = (
+            words_plane(&y, width, height, ys),
+            words_plane(&u, cw, ch, cs),
+            words_plane(&v, cw, ch, cs),
+        );
+        let planar = YuvPlanes::new((width, height), 10, luma, Chroma::Planar(u, v)).unwrap();
         let (max, _) = compare(&planar);
         assert!(max <= 1, "yuv420p10 {width}x{height}: {max}");
         let high = |words: &[u16]| -> Vec<u16> {
             words.iter().map(|s| s.wrapping_shl(6) | s >> 10).collect()
         };
         let (y_high, uv_high) = (high(&y), high(&uv));
-        let semi = YuvPlanes {
-            width,
-            height,
-            bits: 10,
-            luma: Samples::Words(&y_high, ys),
-            chroma: Chroma::Interleaved(Samples::Words(&uv_high, uvs)),
-        };
+        let (luma, uv) = (
+            words_plane(&y_high, width, height, ys),
+            words_plane(&uv_high, 2 * cw, ch, uvs),
+        );
+        let semi = YuvPlanes::new((width, height), 10, luma, Chroma::Interleaved(uv)).unwrap();
         let (max, _) = compare(&semi);
         assert!(max <= 1, "p010 {width}x{height}: {max}");
     }

@@ -81,6 +81,11 @@ ffi_functions! {
         base: *mut u8,
         linesizes: *const c_int,
     ) -> c_int;
+    always AvUtil [58..=63] fn av_image_fill_linesizes(
+        linesizes: *mut c_int,
+        pix_fmt: c_int,
+        width: c_int,
+    ) -> c_int;
     always AvUtil [58..=63] fn av_color_range_name(range: c_uint) -> *const c_char;
     always AvUtil [58..=63] fn av_color_space_name(space: c_uint) -> *const c_char;
     always AvUtil [58..=63] fn av_color_primaries_name(primaries: c_uint) -> *const c_char;
@@ -91,6 +96,9 @@ ffi_functions! {
     always AvUtil [58..=63] fn av_color_transfer_from_name(name: *const c_char) -> c_int;
     always AvUtil [58..=63] fn av_display_rotation_get(matrix: *const i32) -> f64;
     always AvUtil [58..=63] fn av_get_pix_fmt_name(pix_fmt: c_int) -> *const c_char;
+    /// The next pixel format descriptor (the first after NULL); NULL after the last.
+    always AvUtil [58..=63] fn av_pix_fmt_desc_next(previous: *const c_void) -> *const c_void;
+    always AvUtil [58..=63] fn av_pix_fmt_desc_get_id(descriptor: *const c_void) -> c_int;
     always AvUtil [58..=63] fn av_audio_fifo_alloc(
         sample_fmt: c_int,
         channels: c_int,
@@ -167,6 +175,8 @@ ffi_functions! {
         dst_stride: *const c_int,
     ) -> c_int;
     always SwScale [58..=63] fn sws_freeContext(context: *mut c_void);
+    always SwScale [58..=63] fn sws_isSupportedInput(pix_fmt: c_int) -> c_int;
+    always SwScale [58..=63] fn sws_isSupportedOutput(pix_fmt: c_int) -> c_int;
     always SwScale [58..=63] fn sws_getCoefficients(colorspace: c_int) -> *const c_int;
     always SwScale [58..=63] fn sws_setColorspaceDetails(
         context: *mut c_void,

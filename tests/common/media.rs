@@ -358,6 +358,8 @@ fn muxer(extension: &str) -> &'static str {
         "webm" => "webm",
         "gif" => "gif",
         "h264" => "h264",
+        "nut" => "nut",
+        "wav" => "wav",
         other => panic!("no muxer for .{other}"),
     }
 }

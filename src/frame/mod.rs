@@ -1,7 +1,12 @@
 //! [`Frame`]: decoded pictures and audio, reference counted, with zero-copy plane views.
 
+mod plane;
+mod spans;
+
 use std::ffi::{c_int, c_void};
 use std::ptr::NonNull;
+
+pub use plane::{Plane, PlaneMut, PlaneRows, PlaneRowsMut};
 
 use crate::abi::Field;
 use crate::abi::constants::NOPTS_VALUE;
@@ -45,32 +50,6 @@ const PICTURE_KINDS: [PictureType; 8] = [
     PictureType::BI,
 ];
 
-/// One plane of a picture: its bytes (every row, `stride` apart) and the stride.
-#[derive(Debug, Clone, Copy)]
-pub struct Plane<'a> {
-    /// The plane's bytes, `rows × stride` long (the last row may be padded).
-    pub data: &'a [u8],
-    /// Bytes from one row to the next.
-    pub stride: usize,
-}
-
-/// One plane of a picture, writable.
-#[derive(Debug)]
-pub struct PlaneMut<'a> {
-    /// The plane's bytes, `rows × stride` long.
-    pub data: &'a mut [u8],
-    /// Bytes from one row to the next.
-    pub stride: usize,
-}
-
-/// One plane's bytes in the frame's buffers: FFmpeg sized the buffers from the same
-/// linesizes or sample counts, so `size` bytes from `start` are the frame's.
-struct Span {
-    start: *const u8,
-    stride: usize,
-    size: usize,
-}
-
 fn dimension(value: u32) -> Result<c_int> {
     c_int::try_from(value)
         .ok()
@@ -85,8 +64,11 @@ pub struct Frame {
     frame: NonNull<c_void>,
 }
 
-// SAFETY: an AVFrame is plain data plus references to atomically counted buffers; any one
-// thread may own and use it, as FFmpeg's own frame threading does. Not `Sync`.
+// SAFETY: an AVFrame is plain data plus references to atomically counted buffers, so any one
+// thread may own and use it, as FFmpeg's own frame threading does. The buffers may be shared
+// with holders on other threads (an encoder's frame threads read a frame sent to it), but
+// this frame writes them only through `planes_mut`, which first makes them its alone, so it
+// never writes what another thread reads. Not `Sync`.
 unsafe impl Send for Frame {}
 
 impl Frame {
@@ -216,21 +198,26 @@ impl Frame {
         check(&self.ffmpeg, "av_frame_make_writable", status).map(drop)
     }
 
-    /// The planes, writable; see [`Frame::planes`]. Call [`Frame::make_writable`] first for a
-    /// frame that may share its buffers.
-    pub fn planes_mut(&mut self) -> Vec<PlaneMut<'_>> {
-        let planes = self.planes();
-        planes
-            .into_iter()
-            .map(|plane| PlaneMut {
-                // SAFETY: the frame owns these buffers, and `&mut self` makes this the only
-                // view of them for the borrow.
-                data: unsafe {
-                    std::slice::from_raw_parts_mut(plane.data.as_ptr() as *mut u8, plane.data.len())
-                },
-                stride: plane.stride,
-            })
-            .collect()
+    /// The planes, writable; see [`Frame::planes`]. The frame's buffers are first made its
+    /// own ([`Frame::make_writable`]): a buffer it shares (with a decoder's reference
+    /// pictures, an encoder still working on it, or the packet a raw video frame came from)
+    /// is copied, so that writing here never changes what anyone else sees.
+    ///
+    /// # Errors
+    ///
+    /// When FFmpeg cannot allocate the copy. A frame without data has no planes.
+    pub fn planes_mut(&mut self) -> Result<Vec<PlaneMut<'_>>> {
+        if self.spans().next().is_none() {
+            return Ok(Vec::new());
+        }
+        self.make_writable()?;
+        // SAFETY: after av_frame_make_writable every buffer of the frame has one reference,
+        // this frame's, so nobody else reads or writes it; the planes are disjoint parts of
+        // those buffers, each handed out once, for the `&mut self` borrow.
+        Ok(self
+            .spans()
+            .map(|span| unsafe { PlaneMut::new(span) })
+            .collect())
     }
 
     /// Sets the presentation timestamp (in the time base of the encoder it goes to).
@@ -243,6 +230,11 @@ impl Frame {
                 .pts
                 .write(self.as_mut_ptr(), pts.unwrap_or(NOPTS_VALUE))
         }
+    }
+
+    /// The FFmpeg it was made by.
+    pub fn ffmpeg(&self) -> &Ffmpeg {
+        &self.ffmpeg
     }
 
     pub(crate) fn as_ptr(&self) -> *const c_void {
@@ -389,113 +381,22 @@ impl Frame {
     }
 
     /// The planes, without copying: a picture's (luma, chroma, …), or audio's (one per channel
-    /// for planar sample formats, one interleaved otherwise). Empty for a frame without data.
+    /// for planar sample formats, one interleaved otherwise). Each gives the pixels of its
+    /// rows, never the padding between them (see [`Plane`]). Empty for a frame without data,
+    /// and for hardware or paletted formats' palette (not a plane).
     pub fn planes(&self) -> Vec<Plane<'_>> {
         self.plane_iter().collect()
     }
 
     /// [`Frame::planes`] without allocating, for per-frame paths.
     pub(crate) fn plane_iter(&self) -> impl Iterator<Item = Plane<'_>> {
-        self.spans().map(|span| Plane {
-            // SAFETY: the frame's buffers hold `size` initialised bytes from the span's
-            // start (see `Span`), alive while `&self` is borrowed.
-            data: unsafe { std::slice::from_raw_parts(span.start, span.size) },
-            stride: span.stride,
-        })
-    }
-
-    /// Zeroes the planes of buffers FFmpeg has just allocated, which it leaves uninitialised:
-    /// reading them through [`Frame::planes`], or encoding or scaling them, is then defined.
-    fn zero_new_buffers(&mut self) {
-        for span in self.spans() {
-            // SAFETY: the span lies within the frame's own, writable buffers (see `Span`).
-            unsafe { std::ptr::write_bytes(span.start.cast_mut(), 0, span.size) }
-        }
-    }
-
-    /// Where each plane's bytes are.
-    fn spans(&self) -> impl Iterator<Item = Span> {
-        let video = self.width() > 0;
-        let pictures = video.then(|| self.picture_spans()).into_iter().flatten();
-        let audio = (!video).then(|| self.audio_spans()).into_iter().flatten();
-        pictures.chain(audio)
-    }
-
-    /// A picture's planes: rows × linesize, as FFmpeg lays it out.
-    fn picture_spans(&self) -> impl Iterator<Item = Span> {
-        let layout = &self.ffmpeg.layout().frame;
-        let (data, linesize) = (self.read(layout.data), self.read(layout.linesize));
-        let sizes = self
-            .plane_sizes(&linesize, self.height() as usize)
-            .unwrap_or_default();
-        data.into_iter()
-            .zip(linesize)
-            .zip(sizes)
-            .take_while(|((pointer, stride), size)| !pointer.is_null() && *stride > 0 && *size > 0)
-            .map(|((pointer, stride), size)| Span {
-                start: pointer.cast_const(),
-                stride: stride as usize,
-                size,
-            })
-    }
-
-    /// Audio's planes: samples × sample size, times channels when interleaved.
-    fn audio_spans(&self) -> impl Iterator<Item = Span> {
-        let f = self.ffmpeg.functions();
-        let (samples, channels) = (self.samples(), self.channels().unwrap_or(0) as usize);
-        let extended = self.read(self.ffmpeg.layout().frame.extended_data);
-        // SAFETY: lookups of the sample format in FFmpeg's static tables.
-        let (bytes, planar) = unsafe {
-            (
-                (f.av_get_bytes_per_sample)(self.format()),
-                (f.av_sample_fmt_is_planar)(self.format()) != 0,
-            )
-        };
-        let bytes = usize::try_from(bytes).unwrap_or(0);
-        let (count, size) = match (samples == 0 || extended.is_null(), planar) {
-            (true, _) => (0, 0),
-            (false, true) => (channels, samples * bytes),
-            (false, false) => (1, samples * bytes * channels),
-        };
-        (0..count)
-            .filter(move |_| size > 0)
-            .map(move |channel| Span {
-                // SAFETY: `extended_data` has one pointer per plane.
-                start: unsafe { *extended.add(channel) }.cast_const(),
-                stride: size,
-                size,
-            })
-    }
-
-    /// Byte sizes of each plane (rows × linesize), as FFmpeg lays a picture out.
-    fn plane_sizes(&self, linesize: &[c_int; 8], height: usize) -> Option<[usize; 8]> {
-        if self.width() == 0 || height == 0 {
-            return None;
-        }
-        let f = self.ffmpeg.functions();
-        let linesizes4 = [linesize[0], linesize[1], linesize[2], linesize[3]];
-        let mut offsets = [std::ptr::null_mut::<u8>(); 4];
-        // A nominal base: av_image_fill_pointers only adds plane sizes to it.
-        let base = std::ptr::without_provenance_mut::<u8>(4096);
-        // SAFETY: computes offsets from the format and linesizes; nothing is dereferenced.
-        let total = unsafe {
-            (f.av_image_fill_pointers)(
-                offsets.as_mut_ptr(),
-                self.format(),
-                height as c_int,
-                base,
-                linesizes4.as_ptr(),
-            )
-        };
-        let total = usize::try_from(total).ok()?;
-        let mut sizes = [0usize; 8];
-        let count = offsets.iter().take_while(|p| !p.is_null()).count();
-        let start = |i: usize| offsets[i].addr() - base.addr();
-        for (i, size) in sizes.iter_mut().enumerate().take(count) {
-            let end = if i + 1 < count { start(i + 1) } else { total };
-            *size = end.saturating_sub(start(i));
-        }
-        Some(sizes)
+        // SAFETY: each span holds initialised bytes of this frame's buffers (`spans`), alive
+        // while `&self` is borrowed. Nobody writes them meanwhile: this frame writes its
+        // buffers only through `&mut self`, and only once they are its alone
+        // (`planes_mut`), and other holders of a shared buffer (a decoder's reference
+        // pictures, an encoder's queue, a packet) never write it: FFmpeg copies a buffer
+        // whose reference count is above one before writing it.
+        self.spans().map(|span| unsafe { Plane::new(span) })
     }
 
     /// The picture packed with no row padding, as `av_image_copy_to_buffer` with alignment 1
