@@ -65,28 +65,43 @@ impl AudioFifo {
         self.len() == 0
     }
 
-    /// Queues the samples of `frame`.
+    /// Queues the samples of `frame`; an audio frame of no samples adds nothing.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] when the frame's format or channel count is not the
-    /// queue's; FFmpeg's error when it cannot grow.
+    /// [`Error::InvalidArgument`] for a picture, or audio whose format, rate or channel count
+    /// is not the queue's; [`Error::ForeignObject`] for a frame of another loaded FFmpeg;
+    /// FFmpeg's error when it cannot grow.
     pub fn push(&mut self, frame: &Frame) -> Result<()> {
+        self.ffmpeg
+            .ensure_same(frame.ffmpeg(), "AudioFifo::push", "frame")?;
+        if frame.width() > 0 {
+            return Err(Error::InvalidArgument(
+                "a picture into a queue of audio samples".into(),
+            ));
+        }
         if frame.samples() == 0 {
             return Ok(());
         }
-        if frame.format() != self.format || frame.channels() != Some(self.channels) {
+        let queue = (self.format, self.sample_rate, Some(self.channels));
+        if (frame.format(), frame.sample_rate(), frame.channels()) != queue
+            || frame.plane_iter().next().is_none()
+        {
             return Err(Error::InvalidArgument(format!(
-                "a {:?} frame of {:?} channels into a queue of {} {} channels",
+                "a {:?} frame at {} Hz with {:?} channels into a queue of {} at {} Hz with {} \
+                 channels",
                 frame.format_name(),
+                frame.sample_rate(),
                 frame.channels(),
                 crate::codec::format_name(&self.ffmpeg, false, self.format).unwrap_or_default(),
+                self.sample_rate,
                 self.channels
             )));
         }
         let samples = c_int::try_from(frame.samples())
             .map_err(|_| Error::InvalidArgument("samples".into()))?;
-        // SAFETY: the frame's planes hold `samples` samples of the queue's format and layout.
+        // SAFETY: a frame of this loaded FFmpeg whose planes hold `samples` samples of the
+        // queue's format and channel count.
         let written = unsafe {
             (self.ffmpeg.functions().av_audio_fifo_write)(
                 self.fifo.as_ptr(),
@@ -102,8 +117,11 @@ impl AudioFifo {
     ///
     /// # Errors
     ///
-    /// When FFmpeg cannot allocate the frame's buffers.
+    /// [`Error::ForeignObject`] for a frame of another loaded FFmpeg; FFmpeg's error when it
+    /// cannot allocate the frame's buffers.
     pub fn pop(&mut self, samples: usize, frame: &mut Frame) -> Result<bool> {
+        self.ffmpeg
+            .ensure_same(frame.ffmpeg(), "AudioFifo::pop", "frame")?;
         let count = samples.min(self.len());
         frame.clear();
         if count == 0 {

@@ -222,6 +222,41 @@ impl Ffmpeg {
         ffmpeg
     }
 
+    /// Refuses an object of another loaded FFmpeg, before anything reaches FFmpeg: the check
+    /// every call that takes two objects makes (a pointer comparison). Two loads of the same
+    /// files count as two FFmpegs: each frees only what it allocated.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ForeignObject`](crate::Error::ForeignObject) naming `object` and `operation`.
+    #[inline]
+    pub(crate) fn ensure_same(
+        &self,
+        object_ffmpeg: &Ffmpeg,
+        operation: &'static str,
+        object: &'static str,
+    ) -> crate::Result<()> {
+        if Arc::ptr_eq(&self.inner, &object_ffmpeg.inner) {
+            return Ok(());
+        }
+        Err(self.foreign(object_ffmpeg, operation, object))
+    }
+
+    #[cold]
+    fn foreign(
+        &self,
+        object_ffmpeg: &Ffmpeg,
+        operation: &'static str,
+        object: &'static str,
+    ) -> crate::Error {
+        crate::Error::ForeignObject {
+            operation,
+            object,
+            object_release: object_ffmpeg.release().to_owned(),
+            release: self.release().to_owned(),
+        }
+    }
+
     pub(crate) fn functions(&self) -> &Functions {
         &self.inner.functions
     }
@@ -229,6 +264,12 @@ impl Ffmpeg {
     /// Whether this FFmpeg has an encoder of that name (`libx264`, `aac`, …).
     pub fn has_encoder(&self, name: &str) -> bool {
         crate::codec::Codec::encoder(self, name).is_ok()
+    }
+
+    /// Every pixel format this FFmpeg knows, by name (`yuv420p`, `nv12`, `rgba`, …), as
+    /// `ffmpeg -pix_fmts` lists them. Releases add formats, and number them differently.
+    pub fn pixel_formats(&self) -> Vec<String> {
+        crate::codec::pixel_format_names(self)
     }
 
     /// Whether this FFmpeg has a decoder of that name (`h264`, `libdav1d`, …).

@@ -75,6 +75,42 @@ pub enum Error {
     /// before it could reach FFmpeg.
     #[error("callback panicked: {0}")]
     Panicked(String),
+    /// An object made by another loaded FFmpeg: objects of two loads never meet inside
+    /// FFmpeg, whose struct layouts and numbering differ between releases (and whose buffers
+    /// must be freed by the library that made them), so every call taking two objects checks
+    /// that they come from the same [`Ffmpeg`](crate::Ffmpeg) before calling FFmpeg.
+    #[error(
+        "{operation}: the {object} comes from another loaded FFmpeg ({object_release}), not this one ({release})"
+    )]
+    ForeignObject {
+        /// The call that refused it.
+        operation: &'static str,
+        /// What was refused (`packet`, `frame`, `encoder`, `stream`).
+        object: &'static str,
+        /// The release the object came from.
+        object_release: String,
+        /// The release of the object it was given to.
+        release: String,
+    },
+    /// A call out of order on an object with states (a container's header written twice,
+    /// packets before it).
+    #[error("{operation}: {reason}")]
+    OutOfOrder {
+        /// The call that was refused.
+        operation: &'static str,
+        /// Why it cannot come now.
+        reason: String,
+    },
+    /// An application callback broke its trait's contract: a `Read` that reported more bytes
+    /// than the buffer it was given, a `Write` that claimed to write more than it was given, a
+    /// `Seek` to a position FFmpeg cannot represent. Nothing it reported was used.
+    #[error("{callback}: {detail}")]
+    BrokenContract {
+        /// The trait method (`Read::read`, `Write::write`, `Seek::seek`).
+        callback: &'static str,
+        /// What it did.
+        detail: String,
+    },
     /// Any other FFmpeg error code.
     #[error("{operation}: {message} (error {code})")]
     Ffmpeg {

@@ -35,6 +35,11 @@ impl Packet {
         })
     }
 
+    /// The FFmpeg it was made by.
+    pub fn ffmpeg(&self) -> &Ffmpeg {
+        &self.ffmpeg
+    }
+
     pub(crate) fn as_ptr(&self) -> *const c_void {
         self.packet.as_ptr()
     }

@@ -1,6 +1,6 @@
 //! [`Resampler`]: audio sample format, channel layout and rate conversion (libswresample).
 
-use std::ffi::c_void;
+use std::ffi::{c_int, c_void};
 
 use crate::ffmpeg::Ffmpeg;
 use crate::frame::Frame;
@@ -54,13 +54,21 @@ impl Resampler {
 
     /// Converts `input` into `output` (whatever it held is replaced); with `None`, returns the
     /// samples still buffered at the end. `output` may hold fewer samples than `input`, or
-    /// none, while the resampler fills its delay.
+    /// none, while the resampler fills its delay. A change of the input's format, rate or
+    /// channel layout (even to another layout of as many channels) sets the resampler up
+    /// anew; samples it still held for the old input are dropped.
     ///
     /// # Errors
     ///
+    /// [`Error::ForeignObject`] for a frame of another loaded FFmpeg;
     /// [`Error::InvalidArgument`] for an unknown target format, or FFmpeg's error.
     pub fn convert(&mut self, input: Option<&Frame>, output: &mut Frame) -> Result<()> {
-        let f = self.ffmpeg.functions();
+        if let Some(input) = input {
+            self.ffmpeg
+                .ensure_same(input.ffmpeg(), "Resampler::convert", "input frame")?;
+        }
+        self.ffmpeg
+            .ensure_same(output.ffmpeg(), "Resampler::convert", "output frame")?;
         output.clear();
         self.describe_output(output)?;
         let mut with_layout = None;
@@ -77,28 +85,61 @@ impl Resampler {
             }
             other => other,
         };
-        let input_ptr = input.map_or(std::ptr::null(), Frame::as_ptr);
-        if let Some(input) = input {
-            let config = (input.format(), input.sample_rate(), input.channels());
-            if self.configured_for != Some(config) {
-                // SAFETY: both frames carry format, rate and layout; the context is re-set up.
-                unsafe {
-                    check(
-                        &self.ffmpeg,
-                        "swr_config_frame",
-                        (f.swr_config_frame)(self.context, output.as_ptr(), input_ptr),
-                    )?;
-                    check(&self.ffmpeg, "swr_init", (f.swr_init)(self.context))?;
-                }
-                self.configured_for = Some(config);
-            }
-        } else if self.configured_for.is_none() {
-            return Ok(());
-        }
-        // SAFETY: a configured context; `output` is described and gets its buffers from FFmpeg.
-        let status = unsafe { (f.swr_convert_frame)(self.context, output.as_mut_ptr(), input_ptr) };
+        let result = self.convert_described(input, output);
         self.with_layout = self.with_layout.take().or(with_layout);
+        result
+    }
+
+    /// [`Resampler::convert`] once `output` is described and `input` has a layout.
+    fn convert_described(&mut self, input: Option<&Frame>, output: &mut Frame) -> Result<()> {
+        /// `AVERROR_INPUT_CHANGED` and `AVERROR_OUTPUT_CHANGED`: swr_convert_frame found the
+        /// frames unlike what the context was set up for.
+        const CHANGED: [c_int; 2] = [-0x636e_6701, -0x636e_6702];
+        match input {
+            Some(input) => {
+                let config = (input.format(), input.sample_rate(), input.channels());
+                if self.configured_for != Some(config) {
+                    self.configure(input, output)?;
+                }
+            }
+            None if self.configured_for.is_none() => return Ok(()),
+            None => {}
+        }
+        let mut status = self.convert_frame(input, output);
+        if let (true, Some(input)) = (CHANGED.contains(&status), input) {
+            // Another layout of as many channels: FFmpeg compares layouts, not counts.
+            self.configure(input, output)?;
+            status = self.convert_frame(Some(input), output);
+        }
         check(&self.ffmpeg, "swr_convert_frame", status).map(drop)
+    }
+
+    /// `swr_convert_frame` on a configured context.
+    fn convert_frame(&self, input: Option<&Frame>, output: &mut Frame) -> c_int {
+        let input = input.map_or(std::ptr::null(), Frame::as_ptr);
+        // SAFETY: a configured context; both frames are live and of this loaded FFmpeg;
+        // `output` is described and gets its buffers from FFmpeg.
+        unsafe {
+            (self.ffmpeg.functions().swr_convert_frame)(self.context, output.as_mut_ptr(), input)
+        }
+    }
+
+    /// Sets the context up for `input`'s format, rate and layout, into `output`'s.
+    fn configure(&mut self, input: &Frame, output: &Frame) -> Result<()> {
+        let f = self.ffmpeg.functions();
+        self.configured_for = None;
+        // SAFETY: both frames carry format, rate and layout, and are of this loaded FFmpeg;
+        // the context is set up anew.
+        unsafe {
+            check(
+                &self.ffmpeg,
+                "swr_config_frame",
+                (f.swr_config_frame)(self.context, output.as_ptr(), input.as_ptr()),
+            )?;
+            check(&self.ffmpeg, "swr_init", (f.swr_init)(self.context))?;
+        }
+        self.configured_for = Some((input.format(), input.sample_rate(), input.channels()));
+        Ok(())
     }
 
     fn lacks_layout(&self, frame: &Frame) -> bool {

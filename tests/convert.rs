@@ -249,3 +249,76 @@ fn new_frames_start_zeroed() {
         }
     }
 }
+
+/// Every audio frame of a generated file.
+fn audio_frames(ffmpeg: &Ffmpeg, path: &std::path::Path) -> Vec<Frame> {
+    let mut input = Input::open(ffmpeg, path).unwrap();
+    let stream = input.best_stream(MediaType::Audio).unwrap();
+    let mut decoder = Decoder::new(&stream, &DecoderOptions::default()).unwrap();
+    let mut packet = Packet::new(ffmpeg).unwrap();
+    let mut frames = Vec::new();
+    let mut take = |decoder: &mut Decoder| loop {
+        let mut frame = Frame::new(ffmpeg).unwrap();
+        if !decoder.receive(&mut frame).unwrap() {
+            break;
+        }
+        frames.push(frame);
+    };
+    while input.read_packet(&mut packet).unwrap() {
+        decoder.send(&packet).unwrap();
+        take(&mut decoder);
+    }
+    decoder.send_eof().unwrap();
+    take(&mut decoder);
+    frames
+}
+
+/// Another layout of as many channels (3.0 and 2.1) sets the resampler up anew, as another
+/// channel count does (issue 15, finding 11: each 2.1 frame failed with "Input changed").
+#[test]
+fn a_layout_change_of_the_same_channel_count_reconfigures_the_resampler() {
+    let ffmpeg = common::under_test().load();
+    let layout = |name: &str, pan: &str| {
+        media::generated(
+            name,
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=440:duration=0.2:sample_rate=48000",
+                "-af",
+                pan,
+                "-c:a",
+                "pcm_s16le",
+            ],
+        )
+    };
+    let surround = audio_frames(
+        &ffmpeg,
+        &layout("layout_3.0.wav", "pan=3.0|FL=c0|FR=c0|FC=c0"),
+    );
+    let with_lfe = audio_frames(
+        &ffmpeg,
+        &layout("layout_2.1.wav", "pan=2.1|FL=c0|FR=c0|LFE=c0"),
+    );
+    assert_eq!(surround[0].channel_layout().as_deref(), Some("3.0"));
+    assert_eq!(with_lfe[0].channel_layout().as_deref(), Some("2.1"));
+    let target = AudioFormat {
+        sample_format: "s16".into(),
+        sample_rate: 48_000,
+        channels: 2,
+    };
+    let mut resampler = Resampler::new(&ffmpeg, target).unwrap();
+    let mut out = Frame::new(&ffmpeg).unwrap();
+    let (mut read, mut written) = (0, 0);
+    for (a, b) in surround.iter().zip(&with_lfe) {
+        for frame in [a, b] {
+            read += frame.samples();
+            resampler.convert(Some(frame), &mut out).unwrap();
+            written += out.samples();
+        }
+    }
+    resampler.convert(None, &mut out).unwrap();
+    written += out.samples();
+    assert_eq!(written, read);
+}

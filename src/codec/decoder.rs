@@ -158,14 +158,27 @@ impl Decoder {
         self.context.as_ptr()
     }
 
-    /// Sends one packet.
+    /// The FFmpeg it was opened with.
+    pub fn ffmpeg(&self) -> &Ffmpeg {
+        &self.ffmpeg
+    }
+
+    /// Sends one packet. An empty packet is skipped, as the ffmpeg CLI skips it: FFmpeg would
+    /// take it for the end of the stream ([`Decoder::send_eof`] says that).
     ///
     /// # Errors
     ///
     /// [`Error::Again`] when frames must be received first; [`Error::InvalidData`] for a packet
-    /// the decoder rejects (the stream can go on); other FFmpeg errors.
+    /// the decoder rejects (the stream can go on); [`Error::ForeignObject`] for a packet of
+    /// another loaded FFmpeg; other FFmpeg errors.
     pub fn send(&mut self, packet: &Packet) -> Result<()> {
-        // SAFETY: an open decoder and a live packet; FFmpeg references, not takes, its data.
+        self.ffmpeg
+            .ensure_same(packet.ffmpeg(), "Decoder::send", "packet")?;
+        if packet.data().is_empty() {
+            return Ok(());
+        }
+        // SAFETY: an open decoder and a live packet of the same loaded FFmpeg (so of the
+        // layout the decoder expects), with data; FFmpeg references, not takes, its data.
         let status = unsafe {
             (self.ffmpeg.functions().avcodec_send_packet)(self.as_ptr(), packet.as_ptr())
         };
@@ -190,9 +203,12 @@ impl Decoder {
     ///
     /// # Errors
     ///
-    /// A decoding error.
+    /// A decoding error; [`Error::ForeignObject`] for a frame of another loaded FFmpeg.
     pub fn receive(&mut self, frame: &mut Frame) -> Result<bool> {
-        // SAFETY: an open decoder and a live frame, which receive_frame unrefs and refills.
+        self.ffmpeg
+            .ensure_same(frame.ffmpeg(), "Decoder::receive", "frame")?;
+        // SAFETY: an open decoder and a live frame of the same loaded FFmpeg, which
+        // receive_frame unrefs (with that library's own free) and refills.
         let status = unsafe {
             (self.ffmpeg.functions().avcodec_receive_frame)(self.as_ptr(), frame.as_mut_ptr())
         };

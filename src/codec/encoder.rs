@@ -215,6 +215,11 @@ impl Encoder {
         self.context.as_ptr()
     }
 
+    /// The FFmpeg it was opened with.
+    pub fn ffmpeg(&self) -> &Ffmpeg {
+        &self.ffmpeg
+    }
+
     /// The time base of the packets it gives.
     pub fn time_base(&self) -> (i32, i32) {
         // SAFETY: a field at its proven offset.
@@ -261,11 +266,18 @@ impl Encoder {
     ///
     /// [`Error::InvalidArgument`] for a frame unlike what the encoder was opened for (another
     /// size or pixel format; another sample format, rate or channel count; video to an audio
-    /// encoder or the reverse); [`Error::Again`] when packets must be received first;
-    /// FFmpeg's other errors.
+    /// encoder or the reverse; a frame without data, or audio without samples, which
+    /// FFmpeg would take for the end and some encoders crash on);
+    /// [`Error::ForeignObject`] for a frame of another loaded FFmpeg; [`Error::Again`] when
+    /// packets must be received first; FFmpeg's other errors.
     pub fn send(&mut self, frame: &Frame) -> Result<()> {
+        self.ffmpeg
+            .ensure_same(frame.ffmpeg(), "Encoder::send", "frame")?;
         self.check_matches(frame)?;
-        // SAFETY: an open encoder and a live frame of its kind, which FFmpeg references.
+        // SAFETY: an open encoder and a live frame of the same loaded FFmpeg, of the size,
+        // format and kind the encoder was opened for, with data; FFmpeg references it. Its
+        // buffers are not written while the encoder holds them: the frame writes them only
+        // through `planes_mut`, which copies shared buffers first.
         let status =
             unsafe { (self.ffmpeg.functions().avcodec_send_frame)(self.as_ptr(), frame.as_ptr()) };
         check(&self.ffmpeg, "avcodec_send_frame", status).map(drop)
@@ -299,6 +311,13 @@ impl Encoder {
                 && frame.channels().map(|c| c as c_int) == channels.map(|c| c as c_int)
         };
         if expected {
+            // Audio of no samples has no planes either.
+            if frame.plane_iter().next().is_none() {
+                return Err(Error::InvalidArgument(
+                    "the frame has no picture or samples (Encoder::send_eof ends the stream)"
+                        .into(),
+                ));
+            }
             return Ok(());
         }
         let name = |video, format| {
@@ -340,9 +359,12 @@ impl Encoder {
     ///
     /// # Errors
     ///
-    /// An encoding error.
+    /// An encoding error; [`Error::ForeignObject`] for a packet of another loaded FFmpeg.
     pub fn receive(&mut self, packet: &mut Packet) -> Result<bool> {
-        // SAFETY: an open encoder and a live packet, which receive_packet refills.
+        self.ffmpeg
+            .ensure_same(packet.ffmpeg(), "Encoder::receive", "packet")?;
+        // SAFETY: an open encoder and a live packet of the same loaded FFmpeg, which
+        // receive_packet unrefs (with that library's own free) and refills.
         let status = unsafe {
             (self.ffmpeg.functions().avcodec_receive_packet)(self.as_ptr(), packet.as_mut_ptr())
         };

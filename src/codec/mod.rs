@@ -154,6 +154,23 @@ pub(crate) unsafe fn channel_layout_name(
     }
 }
 
+/// The names of every pixel format of the loaded release, in FFmpeg's order.
+pub(crate) fn pixel_format_names(ffmpeg: &Ffmpeg) -> Vec<String> {
+    let f = ffmpeg.functions();
+    let mut names = Vec::new();
+    let mut descriptor = std::ptr::null();
+    loop {
+        // SAFETY: walks FFmpeg's static table of descriptors, from NULL to NULL.
+        descriptor = unsafe { (f.av_pix_fmt_desc_next)(descriptor) };
+        if descriptor.is_null() {
+            return names;
+        }
+        // SAFETY: a descriptor of the table; its id names it.
+        let number = unsafe { (f.av_pix_fmt_desc_get_id)(descriptor) };
+        names.extend(format_name(ffmpeg, true, number));
+    }
+}
+
 /// The name of a pixel (`video`) or sample format number; `None` when unset or unknown.
 pub(crate) fn format_name(ffmpeg: &Ffmpeg, video: bool, number: c_int) -> Option<String> {
     format_name_in(ffmpeg, video, number).map(str::to_owned)

@@ -44,8 +44,18 @@ impl Endpoint {
 /// What the callbacks see through FFmpeg's opaque pointer.
 struct State {
     endpoint: Endpoint,
-    /// The first failure of the source, reported at the next call into the input.
+    /// The first failure of the source or sink (a panic, a read or write error, a broken
+    /// contract), reported at the end of the call into FFmpeg that met it. Until then every
+    /// callback answers with an error, as the source's state is unknown.
     failure: Option<Error>,
+    /// The last seek the source could not make. FFmpeg copes with most (a source of unknown
+    /// size, one that cannot seek back), so it poisons nothing and is reported only if the
+    /// call into FFmpeg fails.
+    seek_failure: Option<Error>,
+    /// What the source reads into: initialised bytes of ours, copied into FFmpeg's buffer
+    /// afterwards, so that a `Read` never sees FFmpeg's uninitialised memory and nothing it
+    /// reports is trusted before it is checked.
+    scratch: Box<[u8]>,
 }
 
 /// An `AVIOContext` reading from a Rust source, and that source.
@@ -63,9 +73,16 @@ impl CustomIo {
     pub(crate) fn new(ffmpeg: &Ffmpeg, endpoint: Endpoint) -> Result<CustomIo> {
         let f = ffmpeg.functions();
         let writing = matches!(endpoint, Endpoint::Write(_));
+        let scratch = if writing {
+            Box::default()
+        } else {
+            vec![0; BUFFER_SIZE].into()
+        };
         let state = Box::into_raw(Box::new(State {
             endpoint,
             failure: None,
+            seek_failure: None,
+            scratch,
         }));
         // SAFETY: a buffer from FFmpeg's allocator, handed to the context (which may replace
         // it); callbacks with FFmpeg's signatures; `state` lives until `drop`.
@@ -110,10 +127,15 @@ impl CustomIo {
         self.context
     }
 
-    /// The source's failure since the last call, if any (a panic or an I/O error).
-    pub(crate) fn take_failure(&self) -> Option<Error> {
-        // SAFETY: the state is ours; callbacks run only inside calls made by this thread.
-        unsafe { (*self.state).failure.take() }
+    /// What went wrong in the source or sink during the call into FFmpeg that returned
+    /// `status`, if anything: its failure, else, when the call failed, a seek it could not
+    /// make. Both are cleared for the next call.
+    pub(crate) fn failure_for(&self, status: c_int) -> Option<Error> {
+        // SAFETY: the state is ours; callbacks run only inside calls made by this thread,
+        // and none is running now.
+        let state = unsafe { &mut *self.state };
+        let seek_failure = state.seek_failure.take();
+        state.failure.take().or(seek_failure.filter(|_| status < 0))
     }
 }
 
@@ -145,22 +167,69 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "a panic".into())
 }
 
+/// `Read::read`, retried when interrupted, its count checked against the buffer's size.
+fn read_checked(source: &mut dyn Source, out: &mut [u8]) -> Result<usize> {
+    loop {
+        match source.read(out) {
+            Ok(read) if read > out.len() => {
+                return Err(Error::BrokenContract {
+                    callback: "Read::read",
+                    detail: format!("reported {read} bytes read into a buffer of {}", out.len()),
+                });
+            }
+            Ok(read) => return Ok(read),
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(Error::Io(error.to_string())),
+        }
+    }
+}
+
+/// `Write::write` until all of `data` is written, each count checked against what was given.
+fn write_checked(sink: &mut dyn Sink, mut data: &[u8]) -> Result<()> {
+    while !data.is_empty() {
+        match sink.write(data) {
+            Ok(0) => return Err(Error::Io("the sink wrote nothing".into())),
+            Ok(written) if written > data.len() => {
+                return Err(Error::BrokenContract {
+                    callback: "Write::write",
+                    detail: format!("reported {written} bytes written of {}", data.len()),
+                });
+            }
+            Ok(written) => data = &data[written..],
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(Error::Io(error.to_string())),
+        }
+    }
+    Ok(())
+}
+
 /// FFmpeg's read callback.
 unsafe extern "C" fn read_packet(opaque: *mut c_void, buffer: *mut u8, size: c_int) -> c_int {
     // SAFETY: `opaque` is the State this context was made with, alive while it is.
     let state = unsafe { &mut *(opaque as *mut State) };
-    if state.failure.is_some() || size <= 0 {
-        return -libc::EIO;
-    }
-    // SAFETY: FFmpeg gives a writable buffer of `size` bytes.
-    let out = unsafe { std::slice::from_raw_parts_mut(buffer, size as usize) };
-    let Endpoint::Read(source) = &mut state.endpoint else {
+    let Ok(size) = usize::try_from(size) else {
+        return -libc::EINVAL;
+    };
+    let State {
+        endpoint: Endpoint::Read(source),
+        failure: None,
+        scratch,
+        ..
+    } = state
+    else {
         return -libc::EIO;
     };
-    match catch_unwind(AssertUnwindSafe(|| source.read(out))) {
-        Ok(Ok(0)) => AVERROR_EOF,
-        Ok(Ok(read)) => read as c_int,
-        Ok(Err(error)) => record(state, Error::Io(error.to_string())),
+    // A short read is fine: FFmpeg asks again for the rest.
+    let out = &mut scratch[..size.min(BUFFER_SIZE)];
+    match catch_unwind(AssertUnwindSafe(|| read_checked(source.as_mut(), out))) {
+        Ok(Ok(0)) if size > 0 => AVERROR_EOF,
+        Ok(Ok(read)) => {
+            // SAFETY: FFmpeg gives a writable buffer of `size` bytes, and `read` is at most
+            // `out.len() <= size` (checked above); the scratch buffer is ours, apart from it.
+            unsafe { std::ptr::copy_nonoverlapping(out.as_ptr(), buffer, read) };
+            read as c_int
+        }
+        Ok(Err(error)) => record(state, error),
         Err(payload) => record(state, Error::Panicked(panic_message(payload))),
     }
 }
@@ -169,19 +238,34 @@ unsafe extern "C" fn read_packet(opaque: *mut c_void, buffer: *mut u8, size: c_i
 unsafe extern "C" fn write_packet(opaque: *mut c_void, buffer: *const u8, size: c_int) -> c_int {
     // SAFETY: as in read_packet.
     let state = unsafe { &mut *(opaque as *mut State) };
-    if state.failure.is_some() || size < 0 {
-        return -libc::EIO;
-    }
-    // SAFETY: FFmpeg gives `size` readable bytes.
-    let data = unsafe { std::slice::from_raw_parts(buffer, size as usize) };
-    let Endpoint::Write(sink) = &mut state.endpoint else {
+    let Ok(len) = usize::try_from(size) else {
+        return -libc::EINVAL;
+    };
+    let State {
+        endpoint: Endpoint::Write(sink),
+        failure: None,
+        ..
+    } = state
+    else {
         return -libc::EIO;
     };
-    match catch_unwind(AssertUnwindSafe(|| sink.write_all(data))) {
+    let data = if len == 0 {
+        &[][..]
+    } else {
+        // SAFETY: FFmpeg gives `size` bytes of its buffer, which it wrote.
+        unsafe { std::slice::from_raw_parts(buffer, len) }
+    };
+    match catch_unwind(AssertUnwindSafe(|| write_checked(sink.as_mut(), data))) {
         Ok(Ok(())) => size,
-        Ok(Err(error)) => record(state, Error::Io(error.to_string())),
+        Ok(Err(error)) => record(state, error),
         Err(payload) => record(state, Error::Panicked(panic_message(payload))),
     }
+}
+
+/// What a seek asks of the source.
+enum SeekRequest {
+    To(SeekFrom),
+    Size,
 }
 
 /// FFmpeg's seek callback.
@@ -189,27 +273,54 @@ unsafe extern "C" fn seek(opaque: *mut c_void, offset: i64, whence: c_int) -> i6
     // SAFETY: as in read_packet.
     let state = unsafe { &mut *(opaque as *mut State) };
     if state.failure.is_some() {
-        return -(libc::EIO as i64);
+        return -i64::from(libc::EIO);
     }
-    let whence = whence & !AVSEEK_FORCE;
-    let result = catch_unwind(AssertUnwindSafe(|| -> std::io::Result<u64> {
-        let source = state.endpoint.seeker();
-        match whence {
-            AVSEEK_SIZE => {
-                let here = source.stream_position()?;
+    let request = match (whence & !AVSEEK_FORCE, u64::try_from(offset)) {
+        (AVSEEK_SIZE, _) => SeekRequest::Size,
+        (libc::SEEK_SET, Ok(offset)) => SeekRequest::To(SeekFrom::Start(offset)),
+        (libc::SEEK_CUR, _) => SeekRequest::To(SeekFrom::Current(offset)),
+        (libc::SEEK_END, _) => SeekRequest::To(SeekFrom::End(offset)),
+        _ => return -i64::from(libc::EINVAL),
+    };
+    let source = state.endpoint.seeker();
+    let result = catch_unwind(AssertUnwindSafe(|| match request {
+        SeekRequest::To(to) => (source.seek(to), Ok(())),
+        SeekRequest::Size => {
+            // The size, then back where it was; a source that cannot tell its size has not
+            // moved, and one that cannot go back has lost its place.
+            let size = source.stream_position().and_then(|here| {
                 let size = source.seek(SeekFrom::End(0))?;
-                source.seek(SeekFrom::Start(here))?;
-                Ok(size)
+                Ok((here, size))
+            });
+            match size {
+                Ok((here, size)) => (Ok(size), source.seek(SeekFrom::Start(here)).map(drop)),
+                Err(error) => (Err(error), Ok(())),
             }
-            libc::SEEK_SET => source.seek(SeekFrom::Start(offset.max(0) as u64)),
-            libc::SEEK_CUR => source.seek(SeekFrom::Current(offset)),
-            libc::SEEK_END => source.seek(SeekFrom::End(offset)),
-            _ => Err(std::io::Error::from(std::io::ErrorKind::InvalidInput)),
         }
     }));
-    match result {
-        Ok(Ok(position)) => position as i64,
-        Ok(Err(error)) => record(state, Error::Io(error.to_string())) as i64,
-        Err(payload) => record(state, Error::Panicked(panic_message(payload))) as i64,
+    let position = match result {
+        Ok((position, Ok(()))) => position,
+        Ok((_, Err(error))) => return i64::from(record(state, Error::Io(error.to_string()))),
+        Err(payload) => {
+            return i64::from(record(state, Error::Panicked(panic_message(payload))));
+        }
+    };
+    match position.map(i64::try_from) {
+        Ok(Ok(position)) => position,
+        Ok(Err(_)) => i64::from(record(
+            state,
+            Error::BrokenContract {
+                callback: "Seek::seek",
+                detail: "reported a position beyond i64::MAX".into(),
+            },
+        )),
+        Err(error) => {
+            let code = error
+                .raw_os_error()
+                .filter(|&code| code > 0)
+                .unwrap_or(libc::EIO);
+            state.seek_failure = Some(Error::Io(error.to_string()));
+            -i64::from(code)
+        }
     }
 }

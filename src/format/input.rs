@@ -117,7 +117,7 @@ impl Input {
         };
         if status < 0 {
             return Err(custom_io
-                .take_failure()
+                .failure_for(status)
                 .unwrap_or_else(|| Error::from_code(ffmpeg, "avformat_open_input", status)));
         }
         let context =
@@ -141,7 +141,11 @@ impl Input {
 
     /// Maps an FFmpeg status, preferring the custom source's own failure when there is one.
     fn checked(&mut self, operation: &'static str, status: c_int) -> Result<c_int> {
-        if let Some(failure) = self.custom_io.as_ref().and_then(CustomIo::take_failure) {
+        let failure = self
+            .custom_io
+            .as_ref()
+            .and_then(|io| io.failure_for(status));
+        if let Some(failure) = failure {
             return Err(failure);
         }
         check(&self.ffmpeg, operation, status)
@@ -298,9 +302,13 @@ impl Input {
     /// # Errors
     ///
     /// A read or demuxing error; the end of input is not an error.
+    /// [`Error::ForeignObject`] for a packet of another loaded FFmpeg.
     pub fn read_packet(&mut self, packet: &mut Packet) -> Result<bool> {
+        self.ffmpeg
+            .ensure_same(packet.ffmpeg(), "Input::read_packet", "packet")?;
         packet.clear();
-        // SAFETY: a live context and an empty live packet.
+        // SAFETY: a live context and an empty live packet of the same loaded FFmpeg, which
+        // av_read_frame fills as that library lays packets out.
         let status =
             unsafe { (self.ffmpeg.functions().av_read_frame)(self.as_ptr(), packet.as_mut_ptr()) };
         match status {

@@ -16,13 +16,26 @@ const AVFMT_NOFILE: c_int = 0x0001;
 const AVFMT_GLOBALHEADER: c_int = 0x0040;
 const AVIO_FLAG_WRITE: c_int = 2;
 
+/// Where an [`Output`] is in its life: calls out of order are refused, as FFmpeg's muxers
+/// crash or write broken files when, say, the header is written twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Streams may be added; the header is next.
+    Configuring,
+    /// The header was written: packets go in.
+    Writing,
+    /// `avformat_write_header` failed: the muxer is in no state for anything more.
+    Failed,
+    /// The trailer was written (or tried).
+    Finished,
+}
+
 /// An output container (`AVFormatContext` for muxing). Dropping it unfinished still writes
 /// the trailer, so the file stays playable up to the last packet written.
 pub struct Output {
     ffmpeg: Ffmpeg,
     context: NonNull<c_void>,
-    header_written: bool,
-    finished: bool,
+    state: State,
     /// The Rust sink FFmpeg writes through, for outputs made with [`Output::to_writer`];
     /// freed after the context.
     custom_io: Option<CustomIo>,
@@ -84,8 +97,7 @@ impl Output {
         let output = Output {
             ffmpeg: ffmpeg.clone(),
             context: NonNull::new(context).expect("checked"),
-            header_written: false,
-            finished: false,
+            state: State::Configuring,
             custom_io: None,
         };
         if output.format_flags() & AVFMT_NOFILE == 0 {
@@ -137,8 +149,7 @@ impl Output {
         let mut output = Output {
             ffmpeg: ffmpeg.clone(),
             context,
-            header_written: false,
-            finished: false,
+            state: State::Configuring,
             custom_io: None,
         };
         let custom_io = CustomIo::new(ffmpeg, Endpoint::Write(Box::new(sink)))?;
@@ -161,7 +172,11 @@ impl Output {
 
     /// Maps an FFmpeg status, preferring the custom sink's own failure when there is one.
     fn checked(&self, operation: &'static str, status: c_int) -> Result<c_int> {
-        if let Some(failure) = self.custom_io.as_ref().and_then(CustomIo::take_failure) {
+        let failure = self
+            .custom_io
+            .as_ref()
+            .and_then(|io| io.failure_for(status));
+        if let Some(failure) = failure {
             return Err(failure);
         }
         check(&self.ffmpeg, operation, status)
@@ -196,12 +211,25 @@ impl Output {
         self.format_flags() & AVFMT_GLOBALHEADER != 0
     }
 
-    fn new_stream(&mut self) -> Result<(usize, *mut c_void)> {
-        if self.header_written {
-            return Err(Error::InvalidArgument(
-                "streams must be added before the header".into(),
-            ));
+    /// Refuses `operation` unless the output is in `expected`.
+    fn expect(&self, operation: &'static str, expected: State) -> Result<()> {
+        if self.state == expected {
+            return Ok(());
         }
+        let reason = match (expected, self.state) {
+            (_, State::Failed) => "the header could not be written; the output is unusable",
+            (State::Configuring, _) => "streams are added, and the header written, only once",
+            (State::Writing, State::Configuring) => "packets go after the header",
+            (_, _) => "the output is finished",
+        };
+        Err(Error::OutOfOrder {
+            operation,
+            reason: reason.into(),
+        })
+    }
+
+    fn new_stream(&mut self) -> Result<(usize, *mut c_void)> {
+        self.expect("Output::add_stream", State::Configuring)?;
         // SAFETY: adds a stream owned by the context.
         let stream = unsafe {
             (self.ffmpeg.functions().avformat_new_stream)(self.as_ptr(), std::ptr::null())
@@ -221,12 +249,16 @@ impl Output {
     ///
     /// # Errors
     ///
-    /// After the header, or when FFmpeg cannot copy the encoder's parameters.
+    /// [`Error::OutOfOrder`] after the header; [`Error::ForeignObject`] for an encoder of
+    /// another loaded FFmpeg; FFmpeg's error when it cannot copy the encoder's parameters.
     pub fn add_stream(&mut self, encoder: &Encoder) -> Result<usize> {
+        self.ffmpeg
+            .ensure_same(encoder.ffmpeg(), "Output::add_stream", "encoder")?;
         let (index, stream) = self.new_stream()?;
         let layout = &self.ffmpeg.layout().stream;
         let (num, den) = encoder.time_base();
-        // SAFETY: fills the new stream's parameters from the open encoder.
+        // SAFETY: fills the new stream's parameters from the open encoder, both of the same
+        // loaded FFmpeg.
         unsafe {
             let status = (self.ffmpeg.functions().avcodec_parameters_from_context)(
                 layout.codecpar.read(stream),
@@ -242,13 +274,16 @@ impl Output {
     ///
     /// # Errors
     ///
-    /// After the header, or when FFmpeg cannot copy the parameters.
+    /// [`Error::OutOfOrder`] after the header; [`Error::ForeignObject`] for a stream of
+    /// another loaded FFmpeg; FFmpeg's error when it cannot copy the parameters.
     pub fn add_copy_stream(&mut self, input: &Stream<'_>) -> Result<usize> {
+        self.ffmpeg
+            .ensure_same(input.ffmpeg(), "Output::add_copy_stream", "stream")?;
         let (index, stream) = self.new_stream()?;
         let layout = self.ffmpeg.layout();
         let (num, den) = input.time_base();
-        // SAFETY: copies the input stream's parameters; the codec tag is cleared so that the
-        // muxer picks its own.
+        // SAFETY: copies the input stream's parameters (of the same loaded FFmpeg, so of the
+        // same layout); the codec tag is cleared so that the muxer picks its own.
         unsafe {
             let parameters = layout.stream.codecpar.read(stream);
             let status =
@@ -264,14 +299,19 @@ impl Output {
     ///
     /// # Errors
     ///
-    /// FFmpeg's error (for instance a codec the container cannot hold).
+    /// [`Error::OutOfOrder`] when the header was written (or tried) before; FFmpeg's error
+    /// (for instance a codec the container cannot hold), after which the output takes
+    /// nothing more.
     pub fn write_header(&mut self) -> Result<()> {
-        // SAFETY: a configured output context.
+        self.expect("Output::write_header", State::Configuring)?;
+        // Whatever the outcome, the muxer cannot be set up again.
+        self.state = State::Failed;
+        // SAFETY: a configured output context whose header was never written.
         let status = unsafe {
             (self.ffmpeg.functions().avformat_write_header)(self.as_ptr(), std::ptr::null_mut())
         };
         self.checked("avformat_write_header", status)?;
-        self.header_written = true;
+        self.state = State::Writing;
         Ok(())
     }
 
@@ -281,22 +321,21 @@ impl Output {
     ///
     /// # Errors
     ///
-    /// Before the header, for an unknown stream, or FFmpeg's error.
+    /// [`Error::OutOfOrder`] before the header; [`Error::StreamNotFound`] for an unknown
+    /// stream; [`Error::ForeignObject`] for a packet of another loaded FFmpeg; FFmpeg's error.
     pub fn write_packet(
         &mut self,
         packet: &mut Packet,
         stream: usize,
         time_base: (i32, i32),
     ) -> Result<()> {
-        if !self.header_written || self.finished {
-            return Err(Error::InvalidArgument(
-                "packets go between the header and the end".into(),
-            ));
-        }
+        self.ffmpeg
+            .ensure_same(packet.ffmpeg(), "Output::write_packet", "packet")?;
+        self.expect("Output::write_packet", State::Writing)?;
         let layout = self.ffmpeg.layout();
         let f = self.ffmpeg.functions();
-        // SAFETY: the stream table of a live context; the packet is live and FFmpeg takes its
-        // reference.
+        // SAFETY: the stream table of a live context; the packet is live, of the same loaded
+        // FFmpeg, and FFmpeg takes its reference.
         unsafe {
             let Some(target) = layout.format_context.stream(self.as_ptr(), stream) else {
                 return Err(Error::StreamNotFound {
@@ -319,16 +358,18 @@ impl Output {
     ///
     /// # Errors
     ///
-    /// FFmpeg's error while finishing the container.
+    /// [`Error::OutOfOrder`] when the header was never written; FFmpeg's error while
+    /// finishing the container.
     pub fn finish(mut self) -> Result<()> {
+        self.expect("Output::finish", State::Writing)?;
         self.write_trailer()
     }
 
     fn write_trailer(&mut self) -> Result<()> {
-        if !self.header_written || self.finished {
+        if self.state != State::Writing {
             return Ok(());
         }
-        self.finished = true;
+        self.state = State::Finished;
         // SAFETY: a context whose header was written.
         let status = unsafe { (self.ffmpeg.functions().av_write_trailer)(self.as_ptr()) };
         self.checked("av_write_trailer", status).map(drop)
@@ -359,7 +400,7 @@ impl Drop for Output {
 impl std::fmt::Debug for Output {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Output")
-            .field("header_written", &self.header_written)
+            .field("state", &self.state)
             .finish_non_exhaustive()
     }
 }

@@ -120,7 +120,7 @@ pub fn command(program: &Path) -> Command {
 }
 
 /// The path of this test executable (argv[0] when started under an explicit loader).
-fn this_executable() -> PathBuf {
+pub fn this_executable() -> PathBuf {
     let exe = std::env::current_exe().expect("current_exe");
     let is_loader = exe
         .file_name()

@@ -1,5 +1,7 @@
 //! [`Scaler`]: picture size and pixel-format conversion (libswscale), reused across frames.
 
+mod refusals;
+
 use std::ffi::{c_int, c_void};
 
 use crate::color::{Colorimetry, Matrix, Range};
@@ -50,6 +52,16 @@ impl ScaleQuality {
 
 /// Converts pictures to another size or pixel format. One context is kept and reconfigured
 /// only when the source or target changes.
+///
+/// Some libswscale releases crash the process on a few conversions. Sweeping every format
+/// pair at small shapes with every quality on each supported build (`tests/scale_sweep.rs`)
+/// found three, which the scaler keeps from libswscale:
+///
+/// - a Bayer source one row high (4.x and 6.x abort): refused, as demosaicing needs two rows;
+/// - a `yaf32le` or `yaf32be` source on libswscale 9 (FFmpeg 8.0 and 8.1 abort): refused;
+/// - [`ScaleQuality::Fast`] to a 4:1:1 or 4:1:0 target eight pixels wide (a division by zero
+///   in every release from 4.1 to 8.0): converted with [`ScaleQuality::Bilinear`] instead, which libswscale
+///   itself switches to below eight pixels.
 pub struct Scaler {
     ffmpeg: Ffmpeg,
     context: *mut c_void,
@@ -74,6 +86,24 @@ impl Scaler {
             colorimetry: None,
             colorimetry_applied_for: None,
         }
+    }
+
+    /// Whether this FFmpeg's libswscale reads pictures of `pixel_format` (by name).
+    pub fn supports_source(ffmpeg: &Ffmpeg, pixel_format: &str) -> bool {
+        let Ok(format) = crate::codec::pixel_format(ffmpeg, pixel_format) else {
+            return false;
+        };
+        // SAFETY: a lookup in libswscale's static table.
+        unsafe { (ffmpeg.functions().sws_isSupportedInput)(format) > 0 }
+    }
+
+    /// Whether this FFmpeg's libswscale writes pictures of `pixel_format` (by name).
+    pub fn supports_target(ffmpeg: &Ffmpeg, pixel_format: &str) -> bool {
+        let Ok(format) = crate::codec::pixel_format(ffmpeg, pixel_format) else {
+            return false;
+        };
+        // SAFETY: a lookup in libswscale's static table.
+        unsafe { (ffmpeg.functions().sws_isSupportedOutput)(format) > 0 }
     }
 
     /// Reads YUV sources as `colorimetry` says when converting them to RGB. Without it
@@ -113,17 +143,25 @@ impl Scaler {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] when either frame has no picture, or FFmpeg's error.
+    /// [`Error::ForeignObject`] for a frame of another loaded FFmpeg;
+    /// [`Error::InvalidArgument`] when either frame has no picture, or for a conversion this
+    /// libswscale is known to abort the process on (see [`Scaler`]); FFmpeg's error.
     pub fn scale(&mut self, source: &Frame, target: &mut Frame) -> Result<()> {
+        self.ffmpeg
+            .ensure_same(source.ffmpeg(), "Scaler::scale", "source frame")?;
+        self.ffmpeg
+            .ensure_same(target.ffmpeg(), "Scaler::scale", "target frame")?;
         let layout = &self.ffmpeg.layout().frame;
         let f = self.ffmpeg.functions();
-        if source.width() == 0 || target.width() == 0 || target.plane_iter().next().is_none() {
+        let has_picture = |frame: &Frame| frame.width() > 0 && frame.plane_iter().next().is_some();
+        if !has_picture(source) || !has_picture(target) {
             return Err(Error::InvalidArgument(
                 "scaling needs a source picture and an allocated target".into(),
             ));
         }
+        let quality = refusals::checked_quality(&self.ffmpeg, source, target, self.quality)?;
         target.make_writable()?;
-        let flags = self.quality.flags();
+        let flags = quality.flags();
         let (src_w, src_h, src_f) = (
             source.width() as c_int,
             source.height() as c_int,
@@ -169,7 +207,9 @@ impl Scaler {
             self.apply_colorimetry(colorimetry)?;
             self.colorimetry_applied_for = configuration;
         }
-        // SAFETY: both frames are live pictures of the sizes and formats configured above.
+        // SAFETY: both frames are live pictures of this loaded FFmpeg (so their format numbers
+        // are this libswscale's), of the sizes and formats configured above, with every plane
+        // their format has; the target's buffers are its alone (make_writable).
         unsafe {
             let (src_data, src_stride) = (
                 layout.data.read(source.as_ptr()),

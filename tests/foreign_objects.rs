@@ -1,0 +1,227 @@
+//! Objects of two loaded FFmpegs never meet inside FFmpeg (issue 15, findings 1 and 2): every
+//! call that takes two objects refuses one made by another load with
+//! `Error::ForeignObject`, before any FFmpeg call, and the objects work on afterwards. Before,
+//! 13 of 20 such pairings crashed (another release's packet is another size, its pixel format
+//! numbers mean other formats) and a buffer could outlive the library that had to free it.
+
+mod common;
+
+#[allow(dead_code, unused_imports)] // the fuzz targets use the rest
+#[path = "../fuzz/src/lib.rs"]
+mod workloads;
+
+use std::io::Cursor;
+
+use ffmpeg_runtime::codec::{
+    AudioSettings, Codec, Decoder, DecoderOptions, Encoder, VideoSettings,
+};
+use ffmpeg_runtime::convert::{RgbFormat, RgbPool};
+use ffmpeg_runtime::format::{Input, MediaType, Output};
+use ffmpeg_runtime::pipeline::{DecodePipeline, PipelineOptions};
+use ffmpeg_runtime::{
+    AudioFifo, AudioFormat, Error, Ffmpeg, Frame, Packet, Resampler, ScaleQuality, Scaler,
+};
+
+/// An input of a clip the FFmpeg made itself: mpeg4 video, then 16-bit stereo audio.
+fn clip(ffmpeg: &Ffmpeg) -> Input {
+    let bytes = workloads::make_clip(ffmpeg, "matroska", Some("mpeg4"), Some("pcm_s16le"))
+        .expect("every build makes the clip");
+    Input::from_reader(ffmpeg, Cursor::new(bytes)).unwrap()
+}
+
+fn video_decoder(input: &Input) -> Decoder {
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    Decoder::new(&stream, &DecoderOptions::default()).unwrap()
+}
+
+/// The first video packet of `input`.
+fn video_packet(ffmpeg: &Ffmpeg, input: &mut Input) -> Packet {
+    let index = input.best_stream(MediaType::Video).unwrap().index();
+    let mut packet = Packet::new(ffmpeg).unwrap();
+    while input.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() == index {
+            return packet;
+        }
+    }
+    panic!("no video packet")
+}
+
+fn video_encoder(ffmpeg: &Ffmpeg) -> Encoder {
+    let settings = VideoSettings {
+        width: 48,
+        height: 32,
+        pixel_format: "yuv420p".into(),
+        time_base: (1, 25),
+        threads: 1,
+        ..VideoSettings::default()
+    };
+    Encoder::video(ffmpeg, "mpeg4", &settings).unwrap()
+}
+
+#[track_caller]
+fn assert_foreign<T: std::fmt::Debug>(result: Result<T, Error>, object: &str) {
+    match result {
+        Err(Error::ForeignObject {
+            object: refused, ..
+        }) if refused.contains(object) => {}
+        other => panic!("{object}: expected ForeignObject, got {other:?}"),
+    }
+}
+
+/// Every call of `mine` that takes an object of `theirs` refuses it.
+fn refuses_the_objects_of(mine: &Ffmpeg, theirs: &Ffmpeg) {
+    let (mut input, mut their_input) = (clip(mine), clip(theirs));
+    let mut decoder = video_decoder(&input);
+    let their_packet = video_packet(theirs, &mut their_input);
+    let mut their_frame = Frame::new(theirs).unwrap();
+    let mut empty_packet = Packet::new(theirs).unwrap();
+    assert_foreign(input.read_packet(&mut empty_packet), "packet");
+    assert_foreign(decoder.send(&their_packet), "packet");
+    assert_foreign(decoder.receive(&mut their_frame), "frame");
+
+    let mut encoder = video_encoder(mine);
+    let their_picture = Frame::video(theirs, 48, 32, "yuv420p").unwrap();
+    assert_foreign(encoder.send(&their_picture), "frame");
+    assert_foreign(encoder.receive(&mut empty_packet), "packet");
+
+    let dir = common::scratch_dir("foreign");
+    let mut output = Output::create(mine, dir.join("out.mkv")).unwrap();
+    assert_foreign(output.add_stream(&video_encoder(theirs)), "encoder");
+    let their_stream = their_input.best_stream(MediaType::Video).unwrap();
+    assert_foreign(output.add_copy_stream(&their_stream), "stream");
+    let stream = output.add_stream(&encoder).unwrap();
+    output.write_header().unwrap();
+    let mut their_packet_to_write = video_packet(theirs, &mut clip(theirs));
+    assert_foreign(
+        output.write_packet(&mut their_packet_to_write, stream, (1, 25)),
+        "packet",
+    );
+
+    let mut scaler = Scaler::new(mine, ScaleQuality::Bicubic);
+    let mut my_picture = Frame::video(mine, 48, 32, "yuv420p").unwrap();
+    let mut their_target = Frame::video(theirs, 24, 16, "rgb24").unwrap();
+    assert_foreign(
+        scaler.scale(&their_picture, &mut my_picture),
+        "source frame",
+    );
+    assert_foreign(scaler.scale(&my_picture, &mut their_target), "target frame");
+
+    let target = AudioFormat {
+        sample_format: "s16".into(),
+        sample_rate: 48_000,
+        channels: 2,
+    };
+    let mut resampler = Resampler::new(mine, target).unwrap();
+    let their_audio = Frame::audio(theirs, 480, "fltp", 48_000, 2).unwrap();
+    let my_audio = Frame::audio(mine, 480, "fltp", 48_000, 2).unwrap();
+    let mut my_out = Frame::new(mine).unwrap();
+    assert_foreign(
+        resampler.convert(Some(&their_audio), &mut my_out),
+        "input frame",
+    );
+    assert_foreign(
+        resampler.convert(Some(&my_audio), &mut their_frame),
+        "output frame",
+    );
+    assert_foreign(resampler.convert(None, &mut their_frame), "output frame");
+
+    let mut fifo = AudioFifo::new(mine, "fltp", 48_000, 2).unwrap();
+    assert_foreign(fifo.push(&their_audio), "frame");
+    fifo.push(&my_audio).unwrap();
+    assert_foreign(fifo.pop(100, &mut their_frame), "frame");
+
+    // An encoder found in one FFmpeg cannot open in the other.
+    let their_codec = Codec::encoder(theirs, "mpeg4").unwrap();
+    let settings = AudioSettings::default();
+    assert!(matches!(
+        Encoder::audio(mine, &their_codec, &settings),
+        Err(Error::InvalidArgument(_))
+    ));
+
+    // Refused calls left everything usable: the same calls with their own objects work.
+    let mut packet = video_packet(mine, &mut input);
+    decoder.send(&packet).unwrap();
+    encoder.send(&my_picture).unwrap();
+    scaler
+        .scale(
+            &my_picture,
+            &mut Frame::video(mine, 24, 16, "rgb24").unwrap(),
+        )
+        .unwrap();
+    resampler.convert(Some(&my_audio), &mut my_out).unwrap();
+    assert_eq!(my_out.sample_rate(), 48_000);
+    encoder.send_eof().unwrap();
+    while encoder.receive(&mut packet).unwrap() {
+        output
+            .write_packet(&mut packet, stream, encoder.time_base())
+            .unwrap();
+    }
+    output.finish().unwrap();
+}
+
+#[test]
+fn calls_taking_two_objects_refuse_another_loads_objects() {
+    let (this, other) = (common::under_test().load(), common::partner().load());
+    refuses_the_objects_of(&this, &other);
+    refuses_the_objects_of(&other, &this);
+}
+
+/// Two loads of the same family (7.0 and 7.1 have the same ABI, so nothing but the check
+/// tells their objects apart): a frame of one never receives the other's buffers, so dropping
+/// one release never leaves a buffer that must be freed by its unmapped code.
+#[test]
+fn a_buffer_never_outlives_the_release_that_frees_it() {
+    let matrix = common::matrix();
+    let build = |name: &str| matrix.iter().find(|b| b.name == name).unwrap().clone();
+    let (first, second) = (build("7.0").load(), build("7.1").load());
+    assert_eq!(first.family(), second.family());
+    let mut first_input = clip(&first);
+    let first_packet = video_packet(&first, &mut first_input);
+    let mut first_frame = Frame::new(&first).unwrap();
+
+    let mut second_input = clip(&second);
+    let mut decoder = video_decoder(&second_input);
+    assert_foreign(decoder.send(&first_packet), "packet");
+    let second_packet = video_packet(&second, &mut second_input);
+    decoder.send(&second_packet).unwrap();
+    decoder.send_eof().unwrap();
+    assert_foreign(decoder.receive(&mut first_frame), "frame");
+    // The first release goes, all of it: its handle, input, packet and frame.
+    drop((first_input, first_packet, first_frame, first));
+    let mut frame = Frame::new(&second).unwrap();
+    let mut frames = 0;
+    while decoder.receive(&mut frame).unwrap() {
+        frames += 1;
+    }
+    assert_eq!(frames, 1);
+    drop(frame);
+
+    // An object keeps its own release loaded after every handle to it is gone.
+    let third = build("7.0").load();
+    let mut input = clip(&third);
+    let packet = video_packet(&third, &mut input);
+    drop((input, third));
+    assert!(!packet.data().is_empty());
+    drop(packet);
+}
+
+/// Calls that take one object read it with its own release, whichever loaded FFmpeg the
+/// caller holds: converting to RGB and the decode pipeline.
+#[test]
+fn single_object_calls_use_the_objects_own_release() {
+    let (this, other) = (common::under_test().load(), common::partner().load());
+    let pool = RgbPool::new();
+    for ffmpeg in [&this, &other] {
+        let input = clip(ffmpeg);
+        let index = input.best_stream(MediaType::Video).unwrap().index();
+        let mut pipeline = DecodePipeline::new(input, index, &PipelineOptions::default()).unwrap();
+        let frame = pipeline.next_frame().unwrap().unwrap();
+        let image = pool.convert(&frame, RgbFormat::Rgba).unwrap();
+        assert_eq!((image.width(), image.height()), (48, 32));
+        // The pipeline's frames are frames of their own release, like any other.
+        let elsewhere = if *ffmpeg == this { &other } else { &this };
+        let mut scaler = Scaler::new(elsewhere, ScaleQuality::Fast);
+        let mut target = Frame::video(elsewhere, 8, 8, "gray").unwrap();
+        assert_foreign(scaler.scale(&frame, &mut target), "source frame");
+    }
+}
