@@ -68,14 +68,22 @@ pub(crate) unsafe fn dictionary_entries(
     }
 }
 
-/// The bytes of an `AVPacketSideData` (`{ uint8_t *data; … }` in every family).
+/// The bytes of an `AVPacketSideData` and their count: `{ uint8_t *data; size_t size; … }`
+/// in the families that have `coded_side_data` (6.1 and later).
 ///
 /// # Safety
 ///
-/// `entry` points to a live side-data entry.
-pub(crate) unsafe fn side_data_bytes(entry: *const c_void) -> *const u8 {
-    // SAFETY: the data pointer is the entry's first member.
-    unsafe { *(entry as *const *const u8) }
+/// `entry` points to a live side-data entry of a family whose size is a `size_t` (libavcodec
+/// 59 and later).
+pub(crate) unsafe fn side_data_bytes(entry: *const c_void) -> (*const u8, usize) {
+    #[repr(C)]
+    struct Head {
+        data: *const u8,
+        size: usize,
+    }
+    // SAFETY: the data pointer and its size are the entry's first two members.
+    let head = unsafe { &*(entry as *const Head) };
+    (head.data, head.size)
 }
 
 /// The key of an `AVDictionaryEntry` (`{ char *key; char *value; }` in every family).

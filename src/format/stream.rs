@@ -183,8 +183,8 @@ impl<'a> Stream<'a> {
         let ffmpeg = self.input.ffmpeg();
         let (f, p) = (ffmpeg.functions(), &ffmpeg.layout().codec_parameters);
         // SAFETY: side data owned by the stream or its parameters, read with that FFmpeg's own
-        // functions; a display matrix is nine int32 values.
-        let matrix: *const u8 = unsafe {
+        // functions, which give its size too.
+        let (matrix, size): (*const u8, usize) = unsafe {
             match (
                 p.coded_side_data,
                 p.nb_coded_side_data,
@@ -198,23 +198,27 @@ impl<'a> Stream<'a> {
                         AV_PKT_DATA_DISPLAYMATRIX,
                     );
                     if entry.is_null() {
-                        std::ptr::null()
+                        (std::ptr::null(), 0)
                     } else {
                         crate::abi::side_data_bytes(entry)
                     }
                 }
                 (_, _, _, Some(get)) => {
                     let mut size = 0u64;
-                    get(self.stream.as_ptr(), AV_PKT_DATA_DISPLAYMATRIX, &mut size)
+                    let data = get(self.stream.as_ptr(), AV_PKT_DATA_DISPLAYMATRIX, &mut size);
+                    (data, usize::try_from(size).unwrap_or(0))
                 }
-                _ => std::ptr::null(),
+                _ => (std::ptr::null(), 0),
             }
         };
         if matrix.is_null() {
             return None;
         }
-        // SAFETY: a nine-value display matrix, as FFmpeg stores it.
-        let counterclockwise = unsafe { (f.av_display_rotation_get)(matrix as *const i32) };
+        // SAFETY: `size` bytes of side data the stream owns, alive while it is borrowed.
+        let bytes = unsafe { std::slice::from_raw_parts(matrix, size) };
+        let matrix = display_matrix(bytes)?;
+        // SAFETY: reads the nine values of a local array.
+        let counterclockwise = unsafe { (f.av_display_rotation_get)(matrix.as_ptr()) };
         if counterclockwise.is_nan() {
             return None;
         }
@@ -290,6 +294,17 @@ impl<'a> Stream<'a> {
     }
 }
 
+/// The nine values of a display matrix in side data, `None` when there are fewer bytes than
+/// that (a crafted file's). Copied out, as side data need not be aligned for `i32`.
+fn display_matrix(bytes: &[u8]) -> Option<[i32; 9]> {
+    let values = bytes.get(..9 * size_of::<i32>())?;
+    let mut matrix = [0; 9];
+    for (value, chunk) in matrix.iter_mut().zip(values.chunks_exact(size_of::<i32>())) {
+        *value = i32::from_ne_bytes(chunk.try_into().ok()?);
+    }
+    Some(matrix)
+}
+
 impl std::fmt::Debug for Stream<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Stream")
@@ -298,5 +313,26 @@ impl std::fmt::Debug for Stream<'_> {
             .field("codec", &self.codec_name())
             .field("time_base", &self.time_base())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_matrix;
+
+    #[test]
+    fn a_display_matrix_needs_nine_values() {
+        let identity: Vec<u8> = [0x10000i32, 0, 0, 0, 0x10000, 0, 0, 0, 0x4000_0000]
+            .iter()
+            .flat_map(|v| v.to_ne_bytes())
+            .collect();
+        assert_eq!(display_matrix(&identity).unwrap()[4], 0x10000);
+        assert_eq!(display_matrix(&identity[..35]), None);
+        assert_eq!(display_matrix(&[]), None);
+        // Unaligned and longer: the first nine values, copied out.
+        let mut shifted = vec![0u8];
+        shifted.extend_from_slice(&identity);
+        shifted.extend_from_slice(&[1, 2, 3]);
+        assert_eq!(display_matrix(&shifted[1..]).unwrap()[8], 0x4000_0000);
     }
 }
