@@ -135,3 +135,130 @@ fn live_pacing_delivers_at_the_streams_rate() {
         "{report:?}"
     );
 }
+
+/// Mpeg4 pictures at these timestamps (time base 1/25), as a Matroska file in memory.
+fn clip_at(ffmpeg: &ffmpeg_runtime::Ffmpeg, timestamps: impl Iterator<Item = i64>) -> Vec<u8> {
+    use ffmpeg_runtime::codec::{Encoder, VideoSettings};
+    use ffmpeg_runtime::format::Output;
+    use ffmpeg_runtime::{Frame, Packet};
+    let path = common::scratch_dir("pipeline-clip").join("clip.mkv");
+    let mut output = Output::create(ffmpeg, &path).unwrap();
+    let settings = VideoSettings {
+        width: 64,
+        height: 48,
+        pixel_format: "yuv420p".into(),
+        time_base: (1, 25),
+        gop: Some(12),
+        threads: 1,
+        ..VideoSettings::default()
+    };
+    let mut encoder = Encoder::video(ffmpeg, "mpeg4", &settings).unwrap();
+    let stream = output.add_stream(&encoder).unwrap();
+    output.write_header().unwrap();
+    let (mut frame, mut packet) = (
+        Frame::video(ffmpeg, 64, 48, "yuv420p").unwrap(),
+        Packet::new(ffmpeg).unwrap(),
+    );
+    for (index, pts) in timestamps.enumerate() {
+        frame.planes_mut().unwrap()[0].fill(index as u8);
+        frame.set_pts(Some(pts));
+        encoder.send(&frame).unwrap();
+        while encoder.receive(&mut packet).unwrap() {
+            output
+                .write_packet(&mut packet, stream, encoder.time_base())
+                .unwrap();
+        }
+    }
+    encoder.send_eof().unwrap();
+    while encoder.receive(&mut packet).unwrap() {
+        output
+            .write_packet(&mut packet, stream, encoder.time_base())
+            .unwrap();
+    }
+    output.finish().unwrap();
+    std::fs::read(&path).unwrap()
+}
+
+/// A live pipeline whose next packet is due in an hour stops when dropped, rather than
+/// after the hour (issue 15, finding 9). The bound only keeps a regression from hanging the
+/// suite: dropping takes milliseconds.
+#[test]
+fn dropping_a_live_pipeline_does_not_wait_for_the_next_packets_time() {
+    let ffmpeg = common::under_test().load();
+    let clip = clip_at(&ffmpeg, [0, 3600 * 25].into_iter());
+    let input = Input::from_reader(&ffmpeg, std::io::Cursor::new(clip)).unwrap();
+    let index = best_video(&input);
+    let options = PipelineOptions {
+        live: true,
+        ..PipelineOptions::default()
+    };
+    let mut pipeline = DecodePipeline::new(input, index, &options).unwrap();
+    assert!(pipeline.next_frame().unwrap().is_some());
+    let (done, dropped) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        drop(pipeline);
+        let _ = done.send(());
+    });
+    assert!(
+        dropped
+            .recv_timeout(std::time::Duration::from_secs(300))
+            .is_ok(),
+        "the pipeline waited for a packet an hour away"
+    );
+}
+
+/// Fails every read from `limit` bytes on.
+struct FailingFrom {
+    inner: std::io::Cursor<Vec<u8>>,
+    limit: u64,
+}
+
+impl std::io::Read for FailingFrom {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        if self.inner.position() >= self.limit {
+            return Err(std::io::Error::other("network gone"));
+        }
+        let room = (self.limit - self.inner.position()) as usize;
+        let end = room.min(buffer.len());
+        self.inner.read(&mut buffer[..end])
+    }
+}
+
+impl std::io::Seek for FailingFrom {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(to)
+    }
+}
+
+/// A read error half way is reported after the frames read before it, never taken for the
+/// end of the stream (issue 15, finding 13).
+#[test]
+fn a_read_error_half_way_is_reported_not_taken_for_the_end() {
+    let ffmpeg = common::under_test().load();
+    let clip = clip_at(&ffmpeg, 0..200);
+    let limit = clip.len() as u64 / 2;
+    let source = FailingFrom {
+        inner: std::io::Cursor::new(clip),
+        limit,
+    };
+    let input = Input::from_reader(&ffmpeg, source).unwrap();
+    let index = best_video(&input);
+    let mut pipeline = DecodePipeline::new(input, index, &PipelineOptions::default()).unwrap();
+    let mut frames = 0;
+    let error = loop {
+        match pipeline.next_frame() {
+            Ok(Some(_)) => frames += 1,
+            Ok(None) => panic!("a clean end after {frames} frames"),
+            Err(error) => break error,
+        }
+    };
+    assert!(
+        matches!(&error, ffmpeg_runtime::Error::Io(message) if message.contains("network gone")),
+        "{error:?}"
+    );
+    assert!(
+        (50..200).contains(&frames),
+        "{frames} frames before the error"
+    );
+    assert!(pipeline.next_frame().unwrap().is_none(), "stays finished");
+}

@@ -9,7 +9,7 @@
 
 mod latency;
 
-use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError, sync_channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -96,6 +96,15 @@ impl std::fmt::Debug for DecodedFrame {
     }
 }
 
+/// What the reader queues.
+enum Queued {
+    Packet(Packet, Instant),
+    /// The input ended.
+    End,
+    /// The input failed; what was read before it is decoded first.
+    Failed(Error),
+}
+
 /// What the decoding thread hands over.
 enum Message {
     Frame(Frame, PictureType, Instant),
@@ -132,6 +141,8 @@ pub struct LatencyReport {
 /// Decodes one stream of an input on a dedicated thread; see the [module](self) docs.
 pub struct DecodePipeline {
     frames: Receiver<Message>,
+    /// Dropped to stop the reader, even in the middle of waiting for a packet's time.
+    stop: Option<SyncSender<()>>,
     pool: SyncSender<Frame>,
     threads: Vec<JoinHandle<()>>,
     deliver: Recorder,
@@ -191,7 +202,8 @@ impl DecodePipeline {
         let pace = options.live.then_some(stream.time_base());
         let ffmpeg = input.ffmpeg().clone();
         let depth = options.queue_depth.max(1);
-        let (packet_sender, packets) = sync_channel::<Option<(Packet, Instant)>>(depth);
+        let (packet_sender, packets) = sync_channel::<Queued>(depth);
+        let (stop, stopped) = sync_channel::<()>(0);
         let (spare_packet_sender, spare_packets) = sync_channel::<Packet>(depth + 2);
         let (frame_sender, frames) = sync_channel::<Message>(depth);
         let (pool, pooled) = sync_channel::<Frame>(depth + 4);
@@ -210,7 +222,7 @@ impl DecodePipeline {
                     stream_index,
                     reader_ffmpeg,
                     pace,
-                    packet_sender,
+                    (packet_sender, stopped),
                     spare_packets,
                 )
             }),
@@ -239,6 +251,7 @@ impl DecodePipeline {
         )?;
         Ok(DecodePipeline {
             frames,
+            stop: Some(stop),
             pool,
             threads: vec![reader, decoding],
             deliver: Recorder::new(options.warm_up_frames),
@@ -287,6 +300,7 @@ impl DecodePipeline {
 
     fn stop(&mut self) {
         self.finished_at = Some(Instant::now());
+        drop(self.stop.take());
         // Unblock a thread waiting to hand over, then wait for both.
         while let Ok(message) = self.frames.try_recv() {
             drop(message);
@@ -321,8 +335,10 @@ impl DecodePipeline {
 impl Drop for DecodePipeline {
     fn drop(&mut self) {
         if self.finished_at.is_none() {
-            // Dropping the receiver ends the decoding thread at its next hand-over, which
-            // ends the reader at its next packet.
+            // Dropping the stop sender wakes the reader from waiting for a packet's time;
+            // dropping the receiver ends the decoding thread at its next hand-over, and so
+            // the reader at its next packet.
+            drop(self.stop.take());
             let (_, closed) = sync_channel(0);
             drop(std::mem::replace(&mut self.frames, closed));
             for thread in self.threads.drain(..) {
@@ -340,24 +356,25 @@ impl std::fmt::Debug for DecodePipeline {
     }
 }
 
-/// The reader thread: the stream's packets into the queue, stamped when queued; `None` at
-/// the end. Spent packets come back for reuse. With `pace` (the stream's time base), each
-/// packet waits for its decoding time from the first.
+/// The reader thread: the stream's packets into the queue, stamped when queued, then the end
+/// or the read error. Spent packets come back for reuse. With `pace` (the stream's time
+/// base), each packet waits for its decoding time from the first, or until `stopped` says
+/// the pipeline is gone.
 fn read(
     mut input: Input,
     stream_index: usize,
     ffmpeg: Ffmpeg,
     pace: Option<(i32, i32)>,
-    queue: SyncSender<Option<(Packet, Instant)>>,
+    (queue, stopped): (SyncSender<Queued>, Receiver<()>),
     spare: Receiver<Packet>,
 ) {
     let mut clock: Option<(i64, Instant)> = None;
-    loop {
+    let last = loop {
         let mut packet = match spare.try_recv() {
             Ok(packet) => packet,
             Err(TryRecvError::Empty | TryRecvError::Disconnected) => match Packet::new(&ffmpeg) {
                 Ok(packet) => packet,
-                Err(_) => break,
+                Err(error) => break Queued::Failed(error),
             },
         };
         match input.read_packet(&mut packet) {
@@ -365,19 +382,33 @@ fn read(
             Ok(true) => {
                 if let (Some((num, den)), Some(time)) = (pace, packet.dts().or(packet.pts())) {
                     let (first, start) = *clock.get_or_insert((time, Instant::now()));
-                    let seconds = (time - first) as f64 * f64::from(num) / f64::from(den);
-                    let due = start + Duration::from_secs_f64(seconds.max(0.0));
-                    std::thread::sleep(due.saturating_duration_since(Instant::now()));
+                    let due = start + ticks_to_duration(time.saturating_sub(first), (num, den));
+                    let wait = due.saturating_duration_since(Instant::now());
+                    if !matches!(stopped.recv_timeout(wait), Err(RecvTimeoutError::Timeout)) {
+                        return;
+                    }
                 }
-                if queue.send(Some((packet, Instant::now()))).is_err() {
+                if queue.send(Queued::Packet(packet, Instant::now())).is_err() {
                     return;
                 }
             }
-            // A read error ends the stream as the end of input does.
-            Ok(false) | Err(_) => break,
+            Ok(false) => break Queued::End,
+            Err(error) => break Queued::Failed(error),
         }
+    };
+    let _ = queue.send(last);
+}
+
+/// `ticks` of a time base as a wait: none for negative times or a time base that is not one
+/// (a crafted file's `0/0`), at most a day.
+fn ticks_to_duration(ticks: i64, (num, den): (i32, i32)) -> Duration {
+    const LONGEST: f64 = 86_400.0;
+    let seconds = ticks as f64 * f64::from(num) / f64::from(den);
+    if seconds.is_finite() && seconds > 0.0 {
+        Duration::from_secs_f64(seconds.min(LONGEST))
+    } else {
+        Duration::ZERO
     }
-    let _ = queue.send(None);
 }
 
 /// The decoding thread's state.
@@ -438,20 +469,17 @@ impl Decoding {
     }
 }
 
-/// The next packet from the queue, waiting by sleeping or, with `spin`, by spinning; `None`
-/// at the end of the stream.
-fn next_packet(
-    packets: &Receiver<Option<(Packet, Instant)>>,
-    spin: bool,
-) -> Option<(Packet, Instant)> {
+/// The next item from the queue, waiting by sleeping or, with `spin`, by spinning; the end
+/// when the reader is gone.
+fn next_packet(packets: &Receiver<Queued>, spin: bool) -> Queued {
     if !spin {
-        return packets.recv().ok().flatten();
+        return packets.recv().unwrap_or(Queued::End);
     }
     loop {
         match packets.try_recv() {
             Ok(next) => return next,
             Err(TryRecvError::Empty) => std::hint::spin_loop(),
-            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Disconnected) => return Queued::End,
         }
     }
 }
@@ -459,7 +487,7 @@ fn next_packet(
 /// The decoding thread: packets from the queue into the decoder, frames out to the consumer.
 fn decode(
     mut state: Decoding,
-    packets: Receiver<Option<(Packet, Instant)>>,
+    packets: Receiver<Queued>,
     spare_packets: SyncSender<Packet>,
     pinned: bool,
     spin: bool,
@@ -468,7 +496,12 @@ fn decode(
         pinned,
         ..DecodeSummary::default()
     };
-    while let Some((packet, queued)) = next_packet(&packets, spin) {
+    let read_error = loop {
+        let (packet, queued) = match next_packet(&packets, spin) {
+            Queued::Packet(packet, queued) => (packet, queued),
+            Queued::End => break None,
+            Queued::Failed(error) => break Some(error),
+        };
         let started = Instant::now();
         state.recent.push(Timing {
             pts: packet.pts(),
@@ -482,12 +515,16 @@ fn decode(
         }
         let _ = spare_packets.try_send(packet);
         state.hand_over()?;
-    }
+    };
+    // The frames of every packet read come out before a read error is reported.
     state
         .decoder
         .send_eof()
         .map_err(|error| state.fail(error))?;
     state.hand_over()?;
+    if let Some(error) = read_error {
+        return Err(state.fail(error));
+    }
     let Decoding {
         frames, recorder, ..
     } = state;
