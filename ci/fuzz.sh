@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes the crate against Debian's FFmpeg 5.1 with cargo-fuzz (libFuzzer), one target after
 # the other: demux_decode (bytes through custom I/O, every stream decoded) and api_sequence
-# (operations on inputs, decoders, encoders, scalers, resamplers and frames).
+# (operations on inputs, decoders, encoders, outputs, scalers, resamplers, queues and frames,
+# made by 5.1 or by the 7.1 wheel and handed to each other's calls).
 #
 #   bash ci/fuzz.sh [SECONDS | -runs=N]     (60 seconds per target by default)
 #
@@ -32,7 +33,7 @@ for target in demux_decode api_sequence; do
     log=$(mktemp)
     # -rss_limit_mb and -timeout: an input FFmpeg takes too long or too much memory on counts
     # as a finding too; -max_len bounds the inputs near the seeds' size.
-    if FFMPEG_RUNTIME_DIR="$dir" cargo fuzz run --sanitizer none --release "$target" \
+    if FFMPEG_RUNTIME_DIR="$dir" FFMPEG_RUNTIME_FUZZ_PARTNER="$partner_dir" cargo fuzz run --sanitizer none --release "$target" \
         "$corpus/$target" -- "${limit[@]}" -max_len=65536 -timeout=30 -rss_limit_mb=4096 \
         -print_final_stats=1 >"$log" 2>&1; then
         result=ok

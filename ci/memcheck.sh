@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs decode, encode, remux and transcode workloads under Valgrind's memcheck against
+# Runs decode, encode, remux and transcode workloads, API sequences, and the tests of what safe
+# code must never reach (uninitialised planes and palettes, FFmpeg's buffers through a custom
+# source, another release's objects) under Valgrind's memcheck against
 # Debian's FFmpeg 5.1, and fails on any invalid read or write, use of uninitialised memory, or
 # definitely-lost block. Leaks made by the dynamic loader and by the constructors of FFmpeg's
 # own dependencies are not the crate's and are suppressed (ci/valgrind.supp).
@@ -34,6 +36,9 @@ for line in sys.stdin:
 }
 roundtrip=$(test_binary roundtrip)
 fuzz_seeds=$(test_binary fuzz_seeds)
+frame_buffers=$(test_binary frame_buffers)
+custom_io_contracts=$(test_binary custom_io_contracts)
+foreign_objects=$(test_binary foreign_objects)
 
 status=0
 check() {
@@ -58,5 +63,8 @@ check "transcode mkv to mp4 (libx264, aac)" \
 check "transcode ts to mkv" target/release/examples/transcode "$seeds/seed.ts" "$scratch/out.mkv"
 check "remux mkv to mp4" "$roundtrip" remuxing --test-threads=1
 check "encode and decode the seeds" "$fuzz_seeds" demux --test-threads=1
-check "300 random API sequences" "$fuzz_seeds" random_api --test-threads=1
+check "300 random API sequences, two releases" "$fuzz_seeds" random_api --test-threads=1
+check "frame buffers: planes, palettes, sharing" "$frame_buffers" --test-threads=1
+check "custom I/O: lying and size-less sources" "$custom_io_contracts" --test-threads=1
+check "objects of two releases refused" "$foreign_objects" --test-threads=1
 exit "$status"

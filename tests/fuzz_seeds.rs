@@ -1,7 +1,7 @@
 //! The fuzzing workloads of `fuzz/` on this build: every seed of both targets runs clean, and
 //! with `FFMPEG_RUNTIME_FUZZ_CORPUS=DIR` the seeds are written to `DIR/<target>/` for
 //! `ci/fuzz.sh`. The API-sequence seeds also make a small fuzzing run of their own: a few
-//! hundred random sequences, every build.
+//! hundred random sequences, every build, mixing its objects with another release's.
 
 mod common;
 
@@ -75,14 +75,17 @@ fn noise(seed: u64, count: usize) -> Vec<u8> {
 #[test]
 fn random_api_sequences_run_clean() {
     let ffmpeg = common::under_test().load();
+    let partner = common::partner().load();
     ffmpeg.set_log_level(log::LevelFilter::Off);
+    partner.set_log_level(log::LevelFilter::Off);
+    let releases = [ffmpeg, partner];
     let out = corpus_dir("api_sequence");
     let mut operations = 0;
     for seed in 0..300 {
         let bytes = noise(seed, 64 + (seed as usize % 8) * 96);
         let ops = workloads::ops_of(&bytes);
         operations += ops.len();
-        workloads::run_sequence(&ffmpeg, &ops);
+        workloads::run_sequence(&releases, &ops);
         if let Some(dir) = &out {
             std::fs::write(dir.join(format!("seed-{seed:03}")), &bytes).unwrap();
         }

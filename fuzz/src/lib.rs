@@ -3,7 +3,9 @@
 //! crash, a panic or a hang is fine.
 #![warn(missing_docs)]
 
-// An explicit path, so that the tests can include this file as a module of their own.
+// Explicit paths, so that the tests can include this file as a module of their own.
+#[path = "clip.rs"]
+mod clip;
 #[path = "sequence.rs"]
 mod sequence;
 
@@ -14,7 +16,8 @@ use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::Input;
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
 
-pub use sequence::{make_clip, ops_of, run_sequence};
+pub use clip::make_clip;
+pub use sequence::{ops_of, run_sequence};
 
 /// Frames decoded per input at most: a few seconds of fuzzing per input would stall the run.
 const MAX_FRAMES: usize = 300;
@@ -28,6 +31,22 @@ pub fn ffmpeg() -> &'static Ffmpeg {
         let ffmpeg = Ffmpeg::load().expect("an FFmpeg to fuzz (FFMPEG_RUNTIME_DIR)");
         ffmpeg.set_log_level(log::LevelFilter::Off);
         ffmpeg
+    })
+}
+
+/// The FFmpegs API sequences mix objects of: the one under test, and the one in
+/// `FFMPEG_RUNTIME_FUZZ_PARTNER` (a directory) when it names one, loaded once.
+pub fn releases() -> &'static [Ffmpeg] {
+    static RELEASES: OnceLock<Vec<Ffmpeg>> = OnceLock::new();
+    RELEASES.get_or_init(|| {
+        let mut releases = vec![ffmpeg().clone()];
+        if let Some(dir) = std::env::var_os("FFMPEG_RUNTIME_FUZZ_PARTNER") {
+            // SAFETY: the fuzzing script names a directory of FFmpeg builds it provisioned.
+            let partner = unsafe { Ffmpeg::load_from(dir) }.expect("the partner FFmpeg loads");
+            partner.set_log_level(log::LevelFilter::Off);
+            releases.push(partner);
+        }
+        releases
     })
 }
 

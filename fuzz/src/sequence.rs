@@ -1,28 +1,49 @@
-//! API sequences: an arbitrary list of operations on one set of objects, dropped in any order.
+//! API sequences: an arbitrary list of operations on one set of objects, dropped in any order,
+//! made by either of two loaded FFmpegs and handed to each other's calls.
 
-use std::io::{Cursor, Seek, SeekFrom, Write};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::io::Cursor;
 
 use arbitrary::Arbitrary;
 use ffmpeg_runtime::codec::{AudioSettings, Decoder, DecoderOptions, Encoder, VideoSettings};
 use ffmpeg_runtime::convert::{RgbFormat, RgbPool, Stores, convert_into};
 use ffmpeg_runtime::format::{Input, Output, SeekMode};
 use ffmpeg_runtime::{
-    AudioFormat, Colorimetry, Ffmpeg, Frame, Matrix, Packet, Range, Resampler, ScaleQuality, Scaler,
+    AudioFifo, AudioFormat, Colorimetry, Ffmpeg, Frame, Matrix, Packet, Range, Resampler,
+    ScaleQuality, Scaler,
 };
 
-const PIXEL_FORMATS: [&str; 6] = ["yuv420p", "nv12", "rgba", "gray", "yuv444p", "yuv420p10le"];
+use super::clip::{Shared, clip};
+
+const PIXEL_FORMATS: [&str; 8] = [
+    "yuv420p",
+    "nv12",
+    "rgba",
+    "gray",
+    "yuv444p",
+    "yuv420p10le",
+    "pal8",
+    "yuv410p",
+];
 const SAMPLE_FORMATS: [&str; 4] = ["s16", "fltp", "u8", "s32p"];
 const RATES: [u32; 4] = [8000, 22050, 44100, 48000];
 const VIDEO_ENCODERS: [&str; 3] = ["mpeg4", "mjpeg", "ffv1"];
 const AUDIO_ENCODERS: [&str; 3] = ["pcm_s16le", "flac", "mp2"];
+const CONTAINERS: [&str; 5] = ["matroska", "nut", "mp4", "mpegts", "avi"];
 const RGB_FORMATS: [RgbFormat; 3] = [RgbFormat::Rgba, RgbFormat::Bgra, RgbFormat::Rgb24];
 const STORES: [Stores; 3] = [Stores::Auto, Stores::Cached, Stores::Streaming];
+const QUALITIES: [ScaleQuality; 4] = [
+    ScaleQuality::Fast,
+    ScaleQuality::Bilinear,
+    ScaleQuality::Lanczos,
+    ScaleQuality::BitExactFullChroma,
+];
 
 /// One operation. Sizes are small, so that a run stays fast; zero is allowed.
 #[derive(Arbitrary, Debug)]
 #[allow(missing_docs)] // the fields are the arbitrary choices the variants' docs name
 pub enum Op {
+    /// Makes the next objects with the second loaded FFmpeg (`true`) or the first.
+    UseRelease(bool),
     /// Opens the built-in clip through custom I/O (replacing the input).
     OpenInput,
     /// Reads the next packet.
@@ -49,6 +70,7 @@ pub enum Op {
         width: u8,
         height: u8,
         format: u8,
+        threads: u8,
     },
     /// Opens an audio encoder (pcm_s16le, flac or mp2).
     OpenAudioEncoder { codec: u8, channels: u8, rate: u8 },
@@ -67,8 +89,15 @@ pub enum Op {
         channels: u8,
         rate: u8,
     },
+    /// Replaces the frame by an empty one.
+    NewFrame,
+    /// Replaces the packet by an empty one.
+    NewPacket,
     /// Makes the frame writable and fills it.
     MakeWritable,
+    /// Writes a byte over every plane through `planes_mut`, as a program preparing the next
+    /// picture in the frame it just sent does.
+    Scribble(u8),
     /// Sets the frame's timestamp.
     SetPts(i64),
     /// Empties the frame.
@@ -91,6 +120,12 @@ pub enum Op {
         rate: u8,
         flush: bool,
     },
+    /// Makes a queue of samples of some format.
+    NewFifo { format: u8, channels: u8, rate: u8 },
+    /// Queues the frame's samples.
+    PushFifo,
+    /// Takes samples from the queue into the frame.
+    PopFifo { samples: u16 },
     /// Converts the frame to RGB, storing it some way.
     ToRgb { format: u8, stores: u8 },
     /// Converts the frame to RGB into a buffer of the caller's: rows `padding` bytes longer
@@ -100,6 +135,18 @@ pub enum Op {
         padding: i8,
         shortfall: u8,
     },
+    /// Starts an output of some container, written to memory.
+    OpenOutput { container: u8 },
+    /// Adds a stream for the encoder's packets.
+    AddStream,
+    /// Adds a stream copying one of the input's.
+    AddCopyStream { stream: u8 },
+    /// Writes the output's header.
+    WriteHeader,
+    /// Writes the packet to a stream of the output.
+    WritePacket { stream: u8 },
+    /// Finishes the output.
+    FinishOutput,
     /// Drops one object.
     Drop(Object),
 }
@@ -123,15 +170,23 @@ pub enum Object {
     Packet,
     /// The image.
     Image,
+    /// The queue of samples.
+    Fifo,
+    /// The output.
+    Output,
 }
 
 #[derive(Default)]
 struct State {
+    /// Which loaded FFmpeg makes the next objects.
+    release: usize,
     input: Option<Input>,
     decoder: Option<Decoder>,
     encoder: Option<Encoder>,
     scaler: Option<Scaler>,
     resampler: Option<Resampler>,
+    fifo: Option<AudioFifo>,
+    output: Option<Output>,
     frame: Option<Frame>,
     packet: Option<Packet>,
     image: Option<ffmpeg_runtime::convert::RgbImage>,
@@ -155,31 +210,37 @@ pub fn ops_of(bytes: &[u8]) -> Vec<Op> {
     ops
 }
 
-/// Runs `ops` in order; every result is dropped, as only crashes and panics count.
-pub fn run_sequence(ffmpeg: &Ffmpeg, ops: &[Op]) {
+/// Runs `ops` in order with objects made by any of `releases` (one or two loaded FFmpegs);
+/// every result is dropped, as only crashes and panics count.
+pub fn run_sequence(releases: &[Ffmpeg], ops: &[Op]) {
     let mut state = State::default();
     let pool = RgbPool::new();
     for op in ops {
+        let ffmpeg = &releases[state.release % releases.len()];
         step(ffmpeg, &mut state, &pool, op);
     }
 }
 
 fn step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) {
-    let frame = |state: &mut State| {
-        if state.frame.is_none() {
-            state.frame = Frame::new(ffmpeg).ok();
-        }
-    };
-    let packet = |state: &mut State| {
-        if state.packet.is_none() {
-            state.packet = Packet::new(ffmpeg).ok();
-        }
-    };
+    if let Op::UseRelease(second) = *op {
+        state.release = usize::from(second);
+    } else if !stream_step(ffmpeg, state, op)
+        && !codec_step(ffmpeg, state, op)
+        && !frame_step(ffmpeg, state, pool, op)
+    {
+        output_step(ffmpeg, state, op);
+    }
+}
+
+/// Inputs and decoders; false for other operations.
+fn stream_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) -> bool {
     match *op {
         Op::OpenInput => state.input = Input::from_reader(ffmpeg, Cursor::new(clip(ffmpeg))).ok(),
         Op::ReadPacket => {
-            packet(state);
-            if let (Some(input), Some(packet)) = (&mut state.input, &mut state.packet) {
+            let packet = state
+                .packet
+                .get_or_insert_with(|| Packet::new(ffmpeg).unwrap());
+            if let Some(input) = &mut state.input {
                 let _ = input.read_packet(packet);
             }
         }
@@ -219,8 +280,10 @@ fn step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) {
             }
         }
         Op::ReceiveFrame => {
-            frame(state);
-            if let (Some(decoder), Some(frame)) = (&mut state.decoder, &mut state.frame) {
+            let frame = state
+                .frame
+                .get_or_insert_with(|| Frame::new(ffmpeg).unwrap());
+            if let Some(decoder) = &mut state.decoder {
                 let _ = decoder.receive(frame);
             }
         }
@@ -229,18 +292,27 @@ fn step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) {
                 decoder.flush();
             }
         }
+        _ => return false,
+    }
+    true
+}
+
+/// Encoders; false for other operations.
+fn codec_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) -> bool {
+    match *op {
         Op::OpenVideoEncoder {
             codec,
             width,
             height,
             format,
+            threads,
         } => {
             let settings = VideoSettings {
                 width: u32::from(width),
                 height: u32::from(height),
                 pixel_format: pick(&PIXEL_FORMATS, format).into(),
                 time_base: (1, 25),
-                threads: 1,
+                threads: u32::from(threads % 5),
                 ..VideoSettings::default()
             };
             state.encoder = Encoder::video(ffmpeg, pick(&VIDEO_ENCODERS, codec), &settings).ok();
@@ -275,11 +347,21 @@ fn step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) {
             }
         }
         Op::ReceivePacket => {
-            packet(state);
-            if let (Some(encoder), Some(packet)) = (&mut state.encoder, &mut state.packet) {
+            let packet = state
+                .packet
+                .get_or_insert_with(|| Packet::new(ffmpeg).unwrap());
+            if let Some(encoder) = &mut state.encoder {
                 let _ = encoder.receive(packet);
             }
         }
+        _ => return false,
+    }
+    true
+}
+
+/// Frames, packets and what converts frames; false for other operations.
+fn frame_step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) -> bool {
+    match *op {
         Op::NewVideoFrame {
             width,
             height,
@@ -303,11 +385,22 @@ fn step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) {
             )
             .ok();
         }
+        Op::NewFrame => state.frame = Frame::new(ffmpeg).ok(),
+        Op::NewPacket => state.packet = Packet::new(ffmpeg).ok(),
         Op::MakeWritable => {
             if let Some(frame) = &mut state.frame {
                 let _ = frame.make_writable();
                 for mut plane in frame.planes_mut().unwrap_or_default() {
                     plane.fill(0x80);
+                }
+            }
+        }
+        Op::Scribble(value) => {
+            if let Some(frame) = &mut state.frame {
+                for mut plane in frame.planes_mut().unwrap_or_default() {
+                    for (i, byte) in plane.rows_mut().flatten().enumerate() {
+                        *byte = value.wrapping_add(i as u8);
+                    }
                 }
             }
         }
@@ -332,17 +425,9 @@ fn step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) {
             format,
             quality,
         } => {
-            let quality = pick(
-                &[
-                    ScaleQuality::Fast,
-                    ScaleQuality::Bilinear,
-                    ScaleQuality::BitExactFullChroma,
-                ],
-                quality,
-            );
             let scaler = state
                 .scaler
-                .get_or_insert_with(|| Scaler::new(ffmpeg, quality));
+                .get_or_insert_with(|| Scaler::new(ffmpeg, pick(&QUALITIES, quality)));
             let target = Frame::video(
                 ffmpeg,
                 u32::from(width % 1024),
@@ -377,7 +462,36 @@ fn step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) {
             }
             if let (Some(resampler), Ok(mut output)) = (&mut state.resampler, Frame::new(ffmpeg)) {
                 let input = if flush { None } else { state.frame.as_ref() };
-                let _ = resampler.convert(input, &mut output);
+                if resampler.convert(input, &mut output).is_ok() {
+                    // What the resampler gives, even nothing at all, becomes the frame.
+                    state.frame = Some(output);
+                }
+            }
+        }
+        Op::NewFifo {
+            format,
+            channels,
+            rate,
+        } => {
+            state.fifo = AudioFifo::new(
+                ffmpeg,
+                pick(&SAMPLE_FORMATS, format),
+                pick(&RATES, rate),
+                u32::from(channels % 9),
+            )
+            .ok();
+        }
+        Op::PushFifo => {
+            if let (Some(fifo), Some(frame)) = (&mut state.fifo, &state.frame) {
+                let _ = fifo.push(frame);
+            }
+        }
+        Op::PopFifo { samples } => {
+            let frame = state
+                .frame
+                .get_or_insert_with(|| Frame::new(ffmpeg).unwrap());
+            if let Some(fifo) = &mut state.fifo {
+                let _ = fifo.pop(usize::from(samples), frame);
             }
         }
         Op::ToRgb { format, stores } => {
@@ -394,22 +508,67 @@ fn step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) {
             shortfall,
         } => {
             if let Some(frame) = &state.frame {
-                let format = pick(&RGB_FORMATS, format);
-                let row = frame.width() as usize * format.bytes_per_pixel();
-                let stride = row.saturating_add_signed(isize::from(padding));
-                let height = frame.height() as usize;
-                let needed = height.checked_sub(1).map_or(0, |rows| stride * rows + row);
-                let mut out = vec![0; needed.saturating_sub(usize::from(shortfall % 8))];
-                let colorimetry = Colorimetry::of(frame);
-                let result = convert_into(frame, format, colorimetry, &mut out, stride);
-                // Refused exactly when the buffer cannot hold the picture (or the source
-                // format is not one the conversion takes).
-                let fits = stride >= row && out.len() >= needed;
-                match result {
-                    Ok(()) => assert!(fits, "{stride} {row} {needed}"),
-                    Err(_) if fits => assert!(pool.convert(frame, format).is_err()),
-                    Err(_) => {}
-                }
+                to_rgb_into(frame, pool, pick(&RGB_FORMATS, format), padding, shortfall);
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// Converts into a buffer of the caller's and checks the refusal is exact: refused when the
+/// buffer cannot hold the picture (or the source format is not one the conversion takes).
+fn to_rgb_into(frame: &Frame, pool: &RgbPool, format: RgbFormat, padding: i8, shortfall: u8) {
+    let row = frame.width() as usize * format.bytes_per_pixel();
+    let stride = row.saturating_add_signed(isize::from(padding));
+    let height = frame.height() as usize;
+    let needed = height.checked_sub(1).map_or(0, |rows| stride * rows + row);
+    let mut out = vec![0; needed.saturating_sub(usize::from(shortfall % 8))];
+    let colorimetry = Colorimetry::of(frame);
+    let result = convert_into(frame, format, colorimetry, &mut out, stride);
+    let fits = stride >= row && out.len() >= needed;
+    match result {
+        Ok(()) => assert!(fits, "{stride} {row} {needed}"),
+        Err(_) if fits => assert!(pool.convert(frame, format).is_err()),
+        Err(_) => {}
+    }
+}
+
+/// Outputs and dropping; every operation not handled before.
+fn output_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) {
+    match *op {
+        Op::OpenOutput { container } => {
+            state.output =
+                Output::to_writer(ffmpeg, Shared::default(), pick(&CONTAINERS, container)).ok();
+        }
+        Op::AddStream => {
+            if let (Some(output), Some(encoder)) = (&mut state.output, &state.encoder) {
+                let _ = output.add_stream(encoder);
+            }
+        }
+        Op::AddCopyStream { stream } => {
+            let stream = state
+                .input
+                .as_ref()
+                .and_then(|i| i.stream(usize::from(stream % 4)));
+            if let (Some(output), Some(stream)) = (&mut state.output, stream) {
+                let _ = output.add_copy_stream(&stream);
+            }
+        }
+        Op::WriteHeader => {
+            if let Some(output) = &mut state.output {
+                let _ = output.write_header();
+            }
+        }
+        Op::WritePacket { stream } => {
+            let time_base = state.encoder.as_ref().map_or((1, 1000), Encoder::time_base);
+            if let (Some(output), Some(packet)) = (&mut state.output, &mut state.packet) {
+                let _ = output.write_packet(packet, usize::from(stream % 3), time_base);
+            }
+        }
+        Op::FinishOutput => {
+            if let Some(output) = state.output.take() {
+                let _ = output.finish();
             }
         }
         Op::Drop(object) => match object {
@@ -421,146 +580,9 @@ fn step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) {
             Object::Frame => state.frame = None,
             Object::Packet => state.packet = None,
             Object::Image => state.image = None,
+            Object::Fifo => state.fifo = None,
+            Object::Output => state.output = None,
         },
+        _ => unreachable!("every operation is handled"),
     }
-}
-
-/// A sink that several owners share, so the bytes can be read after the output is done.
-#[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Cursor<Vec<u8>>>>);
-
-impl Write for Shared {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::ErrorKind::Other)?
-            .write(bytes)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Seek for Shared {
-    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::ErrorKind::Other)?
-            .seek(to)
-    }
-}
-
-/// A Matroska clip made once by the crate's own encoders (see [`make_clip`]); empty if this
-/// FFmpeg cannot make it.
-pub fn clip(ffmpeg: &Ffmpeg) -> Vec<u8> {
-    static CLIP: OnceLock<Vec<u8>> = OnceLock::new();
-    CLIP.get_or_init(|| {
-        make_clip(ffmpeg, "matroska", Some("mpeg4"), Some("pcm_s16le")).unwrap_or_default()
-    })
-    .clone()
-}
-
-/// Ten frames (0.4 s) of the named container with a 48×32 video stream of `video` (4:2:0) and
-/// a stereo 44.1 kHz audio stream of `audio`, each when named, made by the crate's encoders.
-///
-/// # Errors
-///
-/// Any error of the encoders or the muxer, such as a codec this FFmpeg lacks.
-pub fn make_clip(
-    ffmpeg: &Ffmpeg,
-    container: &str,
-    video: Option<&str>,
-    audio: Option<&str>,
-) -> ffmpeg_runtime::Result<Vec<u8>> {
-    let sink = Shared::default();
-    let mut output = Output::to_writer(ffmpeg, sink.clone(), container)?;
-    let global_header = output.needs_global_header();
-    let mut tracks = Vec::new();
-    if let Some(codec) = video {
-        let pixel_format = if codec == "mjpeg" {
-            "yuvj420p"
-        } else {
-            "yuv420p"
-        };
-        let settings = VideoSettings {
-            width: 48,
-            height: 32,
-            pixel_format: pixel_format.into(),
-            time_base: (1, 25),
-            gop: Some(4),
-            global_header,
-            ..VideoSettings::default()
-        };
-        let encoder = Encoder::video(ffmpeg, codec, &settings)?;
-        tracks.push((encoder, Frame::video(ffmpeg, 48, 32, pixel_format)?));
-    }
-    if let Some(codec) = audio {
-        let sample_format = match codec {
-            "aac" => "fltp",
-            "flac" => "s32",
-            _ => "s16",
-        };
-        let settings = AudioSettings {
-            sample_rate: 44100,
-            sample_format: sample_format.into(),
-            channels: 2,
-            global_header,
-            ..AudioSettings::default()
-        };
-        let encoder = Encoder::audio(ffmpeg, codec, &settings)?;
-        // The encoder's own frame size where it has one (AAC 1024, MP2 1152).
-        let samples = match encoder.frame_size() {
-            0 => 1764,
-            size => size,
-        };
-        tracks.push((
-            encoder,
-            Frame::audio(ffmpeg, samples, sample_format, 44100, 2)?,
-        ));
-    }
-    let streams = tracks
-        .iter()
-        .map(|(encoder, _)| output.add_stream(encoder))
-        .collect::<ffmpeg_runtime::Result<Vec<_>>>()?;
-    output.write_header()?;
-    let mut packet = Packet::new(ffmpeg)?;
-    for ((encoder, frame), &stream) in tracks.iter_mut().zip(&streams) {
-        let step = frame.samples().max(1) as i64;
-        let count = if frame.samples() > 0 {
-            44100 * 4 / 10 / step
-        } else {
-            10
-        };
-        for index in 0..count {
-            frame.make_writable()?;
-            // A moving pattern for pictures, silence for sound (patterned bytes would be
-            // NaNs in float samples, which AAC refuses).
-            let is_audio = frame.samples() > 0;
-            for mut plane in frame.planes_mut()? {
-                for (j, byte) in plane.rows_mut().flatten().enumerate() {
-                    *byte = if is_audio {
-                        0
-                    } else {
-                        (j as i64 * 7 + index * 13) as u8
-                    };
-                }
-            }
-            frame.set_pts(Some(index * step));
-            encoder.send(frame)?;
-            while encoder.receive(&mut packet)? {
-                output.write_packet(&mut packet, stream, encoder.time_base())?;
-            }
-        }
-        encoder.send_eof()?;
-        while encoder.receive(&mut packet)? {
-            output.write_packet(&mut packet, stream, encoder.time_base())?;
-        }
-    }
-    output.finish()?;
-    let bytes = sink
-        .0
-        .lock()
-        .map(|cursor| cursor.get_ref().clone())
-        .unwrap_or_default();
-    Ok(bytes)
 }
