@@ -65,6 +65,6 @@ check "remux mkv to mp4" "$roundtrip" remuxing --test-threads=1
 check "encode and decode the seeds" "$fuzz_seeds" demux --test-threads=1
 check "300 random API sequences, two releases" "$fuzz_seeds" random_api --test-threads=1
 check "frame buffers: planes, palettes, sharing" "$frame_buffers" --test-threads=1
-check "custom I/O: lying and size-less sources" "$custom_io_contracts" --test-threads=1
+check "custom input: lying, size-less sources" "$custom_io_contracts" --test-threads=1
 check "objects of two releases refused" "$foreign_objects" --test-threads=1
 exit "$status"

@@ -168,9 +168,13 @@ impl Frame {
     /// Becomes a reference to `source` (its buffers shared, not copied) with the default
     /// layout for its channel count, for audio whose input did not say.
     pub(crate) fn reference_with_default_layout(&mut self, source: &Frame) -> Result<()> {
+        self.ffmpeg
+            .ensure_same(source.ffmpeg(), "Frame::reference", "frame")?;
         let channels = source.channels().unwrap_or(0);
         self.clear();
-        // SAFETY: references the live frame's buffers and copies its properties.
+        // SAFETY: both frames are live and of the same loaded FFmpeg; this one references
+        // the source's buffers (taking a reference, never writing them) and copies its
+        // properties.
         let status =
             unsafe { (self.ffmpeg.functions().av_frame_ref)(self.as_mut_ptr(), source.as_ptr()) };
         check(&self.ffmpeg, "av_frame_ref", status)?;
@@ -406,6 +410,18 @@ impl Frame {
     ///
     /// For audio frames or a format FFmpeg cannot pack.
     pub fn copy_packed(&self, out: &mut Vec<u8>) -> Result<()> {
+        let layout = &self.ffmpeg.layout().frame;
+        let data = self.read(layout.data);
+        // av_image_copy_to_buffer reads every plane, and the palette of pal8.
+        let paletted = self.format_name_in_library() == Some("pal8");
+        if self.width() == 0
+            || self.plane_iter().next().is_none()
+            || (paletted && data[1].is_null())
+        {
+            return Err(crate::Error::InvalidArgument(
+                "copy_packed needs a picture with its planes".into(),
+            ));
+        }
         let f = self.ffmpeg.functions();
         let (width, height, format) =
             (self.width() as c_int, self.height() as c_int, self.format());
@@ -413,11 +429,10 @@ impl Frame {
         let size = unsafe { (f.av_image_get_buffer_size)(format, width, height, 1) };
         let size = check(&self.ffmpeg, "av_image_get_buffer_size", size)? as usize;
         out.resize(size, 0);
-        let layout = &self.ffmpeg.layout().frame;
-        let data = self.read(layout.data);
         let linesize = self.read(layout.linesize);
         let planes: [*const u8; 4] = [data[0], data[1], data[2], data[3]];
-        // SAFETY: `out` holds `size` bytes; the source planes are the frame's own.
+        // SAFETY: `out` holds `size` bytes; the source planes are the frame's own, every one
+        // its format has present, and pal8's palette (checked above).
         let written = unsafe {
             (f.av_image_copy_to_buffer)(
                 out.as_mut_ptr(),
