@@ -57,15 +57,6 @@ impl Seek for Failing {
     }
 }
 
-fn read_everything(input: &mut Input) -> Result<usize, Error> {
-    let mut packets = 0;
-    for packet in input.packets() {
-        packet?;
-        packets += 1;
-    }
-    Ok(packets)
-}
-
 #[test]
 fn a_panicking_or_failing_source_gives_a_typed_error() {
     let ffmpeg = common::under_test().load();
@@ -82,7 +73,9 @@ fn a_panicking_or_failing_source_gives_a_typed_error() {
             panic,
         };
         let error = match Input::from_reader(&ffmpeg, source) {
-            Ok(mut input) => read_everything(&mut input).expect_err("the source fails half way"),
+            Ok(mut input) => {
+                common::packets::count(&mut input).expect_err("the source fails half way")
+            }
             Err(error) => error,
         };
         match (&error, panic) {
@@ -168,18 +161,10 @@ fn an_output_written_to_memory_reads_back_and_a_panicking_sink_is_an_error() {
         frame.make_writable().unwrap();
         frame.set_pts(Some(index));
         encoder.send(&frame).unwrap();
-        while encoder.receive(&mut packet).unwrap() {
-            output
-                .write_packet(&mut packet, stream, encoder.time_base())
-                .unwrap();
-        }
+        common::packets::write_ready(&mut encoder, &mut packet, &mut output, stream).unwrap();
     }
     encoder.send_eof().unwrap();
-    while encoder.receive(&mut packet).unwrap() {
-        output
-            .write_packet(&mut packet, stream, encoder.time_base())
-            .unwrap();
-    }
+    common::packets::write_ready(&mut encoder, &mut packet, &mut output, stream).unwrap();
     output.finish().unwrap();
     let bytes = shared.0.lock().unwrap().get_ref().clone();
     assert!(

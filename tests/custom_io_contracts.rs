@@ -44,15 +44,6 @@ impl Seek for OverReporting {
     }
 }
 
-fn packets(input: &mut Input) -> Result<usize, Error> {
-    let mut count = 0;
-    for packet in input.packets() {
-        packet?;
-        count += 1;
-    }
-    Ok(count)
-}
-
 fn clip(ffmpeg: &Ffmpeg, container: &str, video: Option<&str>, audio: Option<&str>) -> Vec<u8> {
     workloads::make_clip(ffmpeg, container, video, audio).unwrap()
 }
@@ -70,7 +61,9 @@ fn a_source_reporting_more_than_it_read_is_a_typed_error() {
             extra,
         };
         let error = match Input::from_reader(&ffmpeg, source) {
-            Ok(mut input) => packets(&mut input).expect_err("the source lies half way"),
+            Ok(mut input) => {
+                common::packets::count(&mut input).expect_err("the source lies half way")
+            }
             Err(error) => error,
         };
         assert!(
@@ -91,7 +84,7 @@ fn a_source_reporting_more_than_it_read_is_a_typed_error() {
         extra: 1,
     };
     let mut input = Input::from_reader(&ffmpeg, source).unwrap();
-    assert!(packets(&mut input).unwrap() >= 20);
+    assert!(common::packets::count(&mut input).unwrap() >= 20);
 }
 
 /// Looks at the buffer before filling it: what it is given must be initialised (Valgrind
@@ -119,7 +112,7 @@ fn a_source_sees_only_initialised_bytes() {
     let ffmpeg = common::under_test().load();
     let bytes = clip(&ffmpeg, "matroska", Some("mpeg4"), Some("pcm_s16le"));
     let mut input = Input::from_reader(&ffmpeg, Peeking(Cursor::new(bytes), 0)).unwrap();
-    assert!(packets(&mut input).unwrap() >= 20);
+    assert!(common::packets::count(&mut input).unwrap() >= 20);
 }
 
 /// Cannot tell its size (`SeekFrom::End` fails), and refuses every seek while `refusing`.
@@ -158,7 +151,7 @@ fn a_source_without_a_size_opens_and_a_failed_seek_poisons_nothing() {
     }
     for (name, bytes) in clips {
         let mut input = Input::from_reader(&ffmpeg, Cursor::new(bytes.clone())).unwrap();
-        let expected = packets(&mut input).unwrap();
+        let expected = common::packets::count(&mut input).unwrap();
         let refusing = Arc::new(AtomicBool::new(false));
         let source = NoSize {
             inner: Cursor::new(bytes),
@@ -168,7 +161,11 @@ fn a_source_without_a_size_opens_and_a_failed_seek_poisons_nothing() {
             Ok(input) => input,
             Err(error) => panic!("{name} without a size: {error:?}"),
         };
-        assert_eq!(packets(&mut input).unwrap(), expected, "{name}");
+        assert_eq!(
+            common::packets::count(&mut input).unwrap(),
+            expected,
+            "{name}"
+        );
         // At the end, back to the start: refused once, the error is that seek's alone. (A
         // clip that fits FFmpeg's buffer seeks there without asking the source.)
         let stream = input.streams().next().unwrap().index();
@@ -180,7 +177,7 @@ fn a_source_without_a_size_opens_and_a_failed_seek_poisons_nothing() {
         }
         refusing.store(false, Ordering::Relaxed);
         input.seek(stream, 0, SeekMode::KeyframeBefore).unwrap();
-        assert!(packets(&mut input).unwrap() > 0, "{name}");
+        assert!(common::packets::count(&mut input).unwrap() > 0, "{name}");
     }
 }
 
@@ -240,9 +237,7 @@ fn write_clip<W: Write + Seek + Send + 'static>(ffmpeg: &Ffmpeg, sink: W) -> Res
     for index in 0..10 {
         frame.set_pts(Some(index));
         encoder.send(&frame)?;
-        while encoder.receive(&mut packet)? {
-            output.write_packet(&mut packet, stream, encoder.time_base())?;
-        }
+        common::packets::write_ready(&mut encoder, &mut packet, &mut output, stream)?;
     }
     output.finish()
 }

@@ -163,18 +163,10 @@ fn clip_at(ffmpeg: &ffmpeg_runtime::Ffmpeg, timestamps: impl Iterator<Item = i64
         frame.planes_mut().unwrap()[0].fill(index as u8);
         frame.set_pts(Some(pts));
         encoder.send(&frame).unwrap();
-        while encoder.receive(&mut packet).unwrap() {
-            output
-                .write_packet(&mut packet, stream, encoder.time_base())
-                .unwrap();
-        }
+        common::packets::write_ready(&mut encoder, &mut packet, &mut output, stream).unwrap();
     }
     encoder.send_eof().unwrap();
-    while encoder.receive(&mut packet).unwrap() {
-        output
-            .write_packet(&mut packet, stream, encoder.time_base())
-            .unwrap();
-    }
+    common::packets::write_ready(&mut encoder, &mut packet, &mut output, stream).unwrap();
     output.finish().unwrap();
     std::fs::read(&path).unwrap()
 }

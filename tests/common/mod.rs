@@ -4,6 +4,7 @@
 
 pub mod fake;
 pub mod media;
+pub mod packets;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
