@@ -96,12 +96,10 @@ impl Resampler {
         /// frames unlike what the context was set up for.
         const CHANGED: [c_int; 2] = [-0x636e_6701, -0x636e_6702];
         match input {
-            Some(input) => {
-                let config = (input.format(), input.sample_rate(), input.channels());
-                if self.configured_for != Some(config) {
-                    self.configure(input, output)?;
-                }
+            Some(input) if self.configured_for != Some(configuration_of(input)) => {
+                self.configure(input, output)?;
             }
+            Some(_) => {}
             None if self.configured_for.is_none() => return Ok(()),
             None => {}
         }
@@ -138,7 +136,7 @@ impl Resampler {
             )?;
             check(&self.ffmpeg, "swr_init", (f.swr_init)(self.context))?;
         }
-        self.configured_for = Some((input.format(), input.sample_rate(), input.channels()));
+        self.configured_for = Some(configuration_of(input));
         Ok(())
     }
 
@@ -165,6 +163,11 @@ impl Resampler {
             )
         }
     }
+}
+
+/// What the context is set up for of an input: (format, rate, channels).
+fn configuration_of(input: &Frame) -> (i32, u32, Option<u32>) {
+    (input.format(), input.sample_rate(), input.channels())
 }
 
 impl Drop for Resampler {

@@ -8,6 +8,8 @@
 //! Three truncated products and a rounding constant stay within 0.15 of a step of the exact
 //! value, so the rounded result is never more than one step away.
 
+use std::marker::PhantomData;
+
 use multiversion::multiversion;
 
 #[cfg(target_arch = "x86_64")]
@@ -17,7 +19,6 @@ use super::reference::Affine;
 use super::streaming::Streaming;
 use super::{Chroma, Colorimetry, RgbFormat, Samples, YuvPlanes};
 use crate::frame::Plane;
-use std::marker::PhantomData;
 
 /// Pixels converted together: a multiple of every vector width.
 const CHUNK: usize = 64;

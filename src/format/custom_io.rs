@@ -130,7 +130,7 @@ impl CustomIo {
     /// What went wrong in the source or sink during the call into FFmpeg that returned
     /// `status`, if anything: its failure, else, when the call failed, a seek it could not
     /// make. Both are cleared for the next call.
-    pub(crate) fn failure_for(&self, status: c_int) -> Option<Error> {
+    fn failure_for(&self, status: c_int) -> Option<Error> {
         // SAFETY: the state is ours; callbacks run only inside calls made by this thread,
         // and none is running now.
         let state = unsafe { &mut *self.state };
@@ -151,6 +151,20 @@ impl Drop for CustomIo {
             (f.avio_context_free)(&mut self.context);
             drop(Box::from_raw(self.state));
         }
+    }
+}
+
+/// Maps the `status` of a call into FFmpeg on a context reading or writing through
+/// `custom_io` (if any), preferring the source's or sink's own failure when there is one.
+pub(crate) fn checked(
+    ffmpeg: &Ffmpeg,
+    custom_io: Option<&CustomIo>,
+    operation: &'static str,
+    status: c_int,
+) -> Result<c_int> {
+    match custom_io.and_then(|io| io.failure_for(status)) {
+        Some(failure) => Err(failure),
+        None => crate::media_error::check(ffmpeg, operation, status),
     }
 }
 

@@ -116,9 +116,8 @@ impl Input {
             (status, context)
         };
         if status < 0 {
-            return Err(custom_io
-                .failure_for(status)
-                .unwrap_or_else(|| Error::from_code(ffmpeg, "avformat_open_input", status)));
+            // On failure FFmpeg has freed the context; the source's own failure comes first.
+            super::custom_io::checked(ffmpeg, Some(&custom_io), "avformat_open_input", status)?;
         }
         let context =
             NonNull::new(context).ok_or_else(|| Error::InvalidArgument("no context".into()))?;
@@ -141,14 +140,7 @@ impl Input {
 
     /// Maps an FFmpeg status, preferring the custom source's own failure when there is one.
     fn checked(&mut self, operation: &'static str, status: c_int) -> Result<c_int> {
-        let failure = self
-            .custom_io
-            .as_ref()
-            .and_then(|io| io.failure_for(status));
-        if let Some(failure) = failure {
-            return Err(failure);
-        }
-        check(&self.ffmpeg, operation, status)
+        super::custom_io::checked(&self.ffmpeg, self.custom_io.as_ref(), operation, status)
     }
 
     pub(crate) fn as_ptr(&self) -> *mut c_void {

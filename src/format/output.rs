@@ -172,14 +172,7 @@ impl Output {
 
     /// Maps an FFmpeg status, preferring the custom sink's own failure when there is one.
     fn checked(&self, operation: &'static str, status: c_int) -> Result<c_int> {
-        let failure = self
-            .custom_io
-            .as_ref()
-            .and_then(|io| io.failure_for(status));
-        if let Some(failure) = failure {
-            return Err(failure);
-        }
-        check(&self.ffmpeg, operation, status)
+        super::custom_io::checked(&self.ffmpeg, self.custom_io.as_ref(), operation, status)
     }
 
     /// The container format's short name (`mp4`, `matroska`).

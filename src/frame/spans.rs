@@ -52,8 +52,7 @@ impl Frame {
         }
         // Each audio plane is one buffer of `linesize[0]` bytes (av_frame_get_buffer).
         let allocated = self.read(self.ffmpeg.layout().frame.linesize)[0].max(0) as usize;
-        let spans: Vec<Span> = self.audio_spans().collect();
-        for span in spans {
+        for span in self.audio_spans() {
             let size = allocated.max(span.row_len);
             // SAFETY: the plane's own, unshared buffer of at least `size` bytes.
             unsafe { std::ptr::write_bytes(span.start.as_ptr(), 0, size) }

@@ -90,20 +90,14 @@ impl Scaler {
 
     /// Whether this FFmpeg's libswscale reads pictures of `pixel_format` (by name).
     pub fn supports_source(ffmpeg: &Ffmpeg, pixel_format: &str) -> bool {
-        let Ok(format) = crate::codec::pixel_format(ffmpeg, pixel_format) else {
-            return false;
-        };
-        // SAFETY: a lookup in libswscale's static table.
-        unsafe { (ffmpeg.functions().sws_isSupportedInput)(format) > 0 }
+        crate::codec::pixel_format(ffmpeg, pixel_format)
+            .is_ok_and(|format| refusals::reads(ffmpeg, format))
     }
 
     /// Whether this FFmpeg's libswscale writes pictures of `pixel_format` (by name).
     pub fn supports_target(ffmpeg: &Ffmpeg, pixel_format: &str) -> bool {
-        let Ok(format) = crate::codec::pixel_format(ffmpeg, pixel_format) else {
-            return false;
-        };
-        // SAFETY: a lookup in libswscale's static table.
-        unsafe { (ffmpeg.functions().sws_isSupportedOutput)(format) > 0 }
+        crate::codec::pixel_format(ffmpeg, pixel_format)
+            .is_ok_and(|format| refusals::writes(ffmpeg, format))
     }
 
     /// Reads YUV sources as `colorimetry` says when converting them to RGB. Without it

@@ -13,6 +13,18 @@ use crate::media_error::{Error, Result};
 /// Targets whose chroma is a quarter of the width (4:1:1 and 4:1:0).
 const QUARTER_WIDTH_CHROMA: [&str; 3] = ["yuv410p", "yuv411p", "yuvj411p"];
 
+/// Whether libswscale reads pictures of pixel format `format` (this release's number).
+pub(super) fn reads(ffmpeg: &Ffmpeg, format: c_int) -> bool {
+    // SAFETY: a lookup in libswscale's static table; any number is accepted.
+    unsafe { (ffmpeg.functions().sws_isSupportedInput)(format) > 0 }
+}
+
+/// Whether libswscale writes pictures of pixel format `format` (this release's number).
+pub(super) fn writes(ffmpeg: &Ffmpeg, format: c_int) -> bool {
+    // SAFETY: as for `reads`.
+    unsafe { (ffmpeg.functions().sws_isSupportedOutput)(format) > 0 }
+}
+
 /// The quality to convert `source` into `target` with: `quality`, or another where that one
 /// crashes; an error where every one does.
 ///
@@ -26,18 +38,14 @@ pub(super) fn checked_quality(
     target: &Frame,
     quality: ScaleQuality,
 ) -> Result<ScaleQuality> {
-    let f = ffmpeg.functions();
     let (source_name, target_name) = (
         source.format_name_in_library().unwrap_or_default(),
         target.format_name_in_library().unwrap_or_default(),
     );
-    // SAFETY: lookups in libswscale's static tables; any number is accepted.
-    let (reads, writes) = unsafe {
-        (
-            (f.sws_isSupportedInput)(source.format() as c_int) > 0,
-            (f.sws_isSupportedOutput)(target.format() as c_int) > 0,
-        )
-    };
+    let (reads, writes) = (
+        reads(ffmpeg, source.format()),
+        writes(ffmpeg, target.format()),
+    );
     if !reads || !writes {
         let (format, role) = if reads {
             (target_name, "write")
