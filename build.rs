@@ -3,7 +3,8 @@
 //! The per-major struct layouts under `src/abi/generated/` are committed. A maintainer
 //! regenerates them from FFmpeg's headers with `ci/regenerate-abi.sh`, which builds with the
 //! feature `regenerate-abi` (bindgen, libclang) and `FFMPEG_RUNTIME_HEADERS` pointing at a
-//! directory holding one include tree per libavcodec major (`58/`, `59/`, … `63/`).
+//! directory holding one include tree per libavcodec major (`58/`, `59/`, …): one for each
+//! family of the list in `src/sys/families.rs`.
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
@@ -16,6 +17,17 @@ fn main() {
 #[cfg(feature = "regenerate-abi")]
 mod regenerate {
     use std::path::{Path, PathBuf};
+
+    include!("src/sys/families.rs");
+
+    /// The libavcodec major of each supported family, from the one list.
+    macro_rules! avcodec_majors {
+        ($($ffmpeg:literal => $module:ident by $recipe:ident
+            [$avutil:literal, $swresample:literal, $swscale:literal, $avcodec:literal, $avformat:literal],)*) => {
+            &[$($avcodec),*]
+        };
+    }
+    const AVCODEC_MAJORS: &[u32] = supported_families!(avcodec_majors);
 
     /// The structs the crate reads or writes, and what they need.
     const TYPES: &[&str] = &[
@@ -72,10 +84,10 @@ mod regenerate {
     pub fn run() {
         let headers = std::env::var_os("FFMPEG_RUNTIME_HEADERS")
             .map(PathBuf::from)
-            .expect("FFMPEG_RUNTIME_HEADERS: one include tree per libavcodec major (58/ … 63/)");
+            .expect("FFMPEG_RUNTIME_HEADERS: one include tree per libavcodec major (58/, 59/, …)");
         let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/abi/generated");
         std::fs::create_dir_all(&out_dir).unwrap();
-        for major in 58..=63 {
+        for &major in AVCODEC_MAJORS {
             let include = headers.join(major.to_string());
             if !include.join("libavcodec/avcodec.h").exists() {
                 println!(

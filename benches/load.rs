@@ -127,7 +127,7 @@ fn child(mode: &str, dir: &Path) {
 fn time_load(dir: &Path) -> u128 {
     let start = Instant::now();
     let ffmpeg = if dir == Path::new("system") {
-        // The system's sonames only (libavcodec.so.63 … .58 in turn), as Ffmpeg::load() ends.
+        // The system's sonames only (newest libavcodec soname first, in turn), as Ffmpeg::load() ends.
         // SAFETY: the system's own FFmpeg.
         unsafe { ffmpeg_runtime::Discovery::empty().system(true).load() }
     } else {

@@ -156,7 +156,8 @@ provision_headers() {
         suite=${pair%%:*}
         major=${pair##*:}
         local dest="$cache/headers/$major"
-        [ -e "$dest/.complete" ] && continue
+        # Marks the trees a Debian package gave (regenerate-abi.sh --check uses only these).
+        [ -e "$dest/.complete" ] && touch "$dest/.debian" && continue
         need_tool dpkg-deb dpkg
         private_apt "$suite" amd64
         (cd "$apt_debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" -qq download \
@@ -168,7 +169,7 @@ provision_headers() {
         mkdir -p "$dest"
         cp -r "$tmp"/usr/include/x86_64-linux-gnu/lib* "$dest"/
         rm -rf "$tmp"
-        touch "$dest/.complete"
+        touch "$dest/.complete" "$dest/.debian"
         log "headers: libavcodec $major in $dest"
     done
 }

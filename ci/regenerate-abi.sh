@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Regenerates the committed per-major struct layouts, src/abi/generated/v58.rs … v63.rs, from
-# FFmpeg's headers with bindgen (build.rs, feature `regenerate-abi`). Maintainers only: users'
-# builds never run bindgen.
+# Regenerates the committed per-major struct layouts, src/abi/generated/v<major>.rs for each
+# family of src/sys/families.rs, from FFmpeg's headers with bindgen (build.rs, feature
+# `regenerate-abi`). Maintainers only: users' builds never run bindgen. MAINTAINING.md says how
+# to add a family.
 #
 #   bash ci/regenerate-abi.sh           regenerate every major whose headers are in the cache
-#   bash ci/regenerate-abi.sh --check   regenerate the majors Debian's -dev packages give (58, 59,
-#                                       61, 63) and fail if that does not reproduce the committed
-#                                       files; the committed files are left as they were
+#   bash ci/regenerate-abi.sh --check   regenerate the majors Debian's -dev packages give (those
+#                                       provision.sh marks .debian) and fail if that does not
+#                                       reproduce the committed files, which are left as they were
 #
 # Headers live in $FFMPEG_RUNTIME_CACHE/headers/<libavcodec major>/ (ci/provision.sh headers).
 # No Debian suite has 6.x or 8.x headers. For 60 and 62, set FFMPEG_SOURCE to a clone of
@@ -49,7 +50,12 @@ fi
 headers="$cache/headers"
 if [ "$check" = 1 ]; then
     headers=$(mktemp -d)
-    for major in 58 59 61 63; do ln -s "$cache/headers/$major" "$headers/$major"; done
+    debian_majors=()
+    for tree in "$cache"/headers/*/.debian; do
+        major=$(basename "$(dirname "$tree")")
+        debian_majors+=("$major")
+        ln -s "$cache/headers/$major" "$headers/$major"
+    done
     saved=$(mktemp -d)
     cp -a src/abi/generated/. "$saved/"
 fi
@@ -60,7 +66,7 @@ FFMPEG_RUNTIME_HEADERS=$headers cargo build --quiet --features regenerate-abi \
 if [ "$check" = 1 ]; then
     status=0
     if diff -r "$saved" src/abi/generated >/tmp/regenerate-abi.diff; then
-        echo "ABI layouts: regeneration from Debian's headers (58 59 61 63) reproduces the committed files"
+        echo "ABI layouts: regeneration from Debian's headers (${debian_majors[*]}) reproduces the committed files"
     else
         echo "ABI layouts: regeneration differs from the committed files:" >&2
         head -n 40 /tmp/regenerate-abi.diff >&2

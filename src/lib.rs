@@ -1,7 +1,8 @@
 //! FFmpeg for Rust, found and loaded at run time.
 //!
 //! `ffmpeg-runtime` builds with no FFmpeg on the machine: no libraries, no headers, no pkg-config
-//! and no libclang. At run time it finds an FFmpeg 4.x–9.x (libavcodec majors 58 to 63), loads
+//! and no libclang. At run time it finds an FFmpeg 4.x–9.x (the libavcodec majors of
+//! [`SUPPORTED_AVCODEC_MAJORS`]), loads
 //! its five libraries, checks that they belong to one release, and resolves every function it
 //! uses pinned to the ABI it found (`avcodec_open2@LIBAVCODEC_61`). One binary therefore runs on
 //! any Linux that has one of those FFmpeg releases, or on one that ships its own beside the
@@ -256,7 +257,8 @@
 //! 2. the directory [`APP_DIR_NAME`] (`ffmpeg-libs`) next to the running executable, which is
 //!    how an application ships its own FFmpeg;
 //! 3. the system's libraries through the dynamic loader's own search, newest major first:
-//!    `libavcodec.so.63` down to `libavcodec.so.58`, then `libavcodec.so`.
+//!    `libavcodec.so.<major>` for each of [`SUPPORTED_AVCODEC_MAJORS`], newest first, then
+//!    `libavcodec.so`.
 //!
 //! The current directory and relative paths are never searched implicitly.
 //! [`Ffmpeg::load_from`] loads one explicit directory or file, and [`Discovery`] builds any other
@@ -270,35 +272,26 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+// The layers, lowest first; a module only uses the layers below it (tests/architecture.rs).
 mod abi;
-mod audio_fifo;
-pub mod codec;
-mod color;
-pub mod convert;
-mod cpu;
-mod dictionary;
-mod error;
+mod fast;
 mod ffmpeg;
-pub mod format;
-mod frame;
-pub mod loader;
-mod log_bridge;
-mod media_error;
-mod packet;
-pub mod pipeline;
-mod resample;
-mod scale;
+mod loader;
+mod media;
+mod sys;
 
-pub use audio_fifo::AudioFifo;
-pub use color::{Color, Colorimetry, Matrix, Range};
-pub use cpu::CpuFlags;
-pub use error::{Attempt, LoadError, Refusal, VersionedFile};
-pub use ffmpeg::{Ffmpeg, LibraryInfo, global};
-pub use frame::{Frame, PictureType, Plane, PlaneMut, PlaneRows, PlaneRowsMut};
+pub use fast::{convert, pipeline};
+pub use ffmpeg::cpu::CpuFlags;
+pub use ffmpeg::{Error, Ffmpeg, Result, global};
 pub use loader::discovery::{APP_DIR_NAME, Candidate, Discovery, ENV_VAR, Location, Source};
+pub use loader::error::{Attempt, LoadError, Refusal, VersionedFile};
+pub use loader::library_info::LibraryInfo;
 pub use loader::symbols::SymbolBinding;
-pub use loader::version::{Family, Library, SUPPORTED_AVCODEC_MAJORS};
-pub use media_error::{Error, Result};
-pub use packet::Packet;
-pub use resample::{AudioFormat, Resampler};
-pub use scale::{ScaleQuality, Scaler};
+pub use media::audio_fifo::AudioFifo;
+pub use media::color::{Color, Colorimetry, Matrix, Range};
+pub use media::frame::{Frame, PictureType, Plane, PlaneMut, PlaneRows, PlaneRowsMut};
+pub use media::packet::Packet;
+pub use media::resample::{AudioFormat, Resampler};
+pub use media::scale::{ScaleQuality, Scaler};
+pub use media::{codec, format};
+pub use sys::{Family, Library, SUPPORTED_AVCODEC_MAJORS};

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use common::fake::FakeSet;
-use ffmpeg_runtime::{Discovery, Ffmpeg, Library, LoadError, Refusal};
+use ffmpeg_runtime::{Discovery, Ffmpeg, Library, LoadError, Refusal, SUPPORTED_AVCODEC_MAJORS};
 
 fn load(path: &Path) -> LoadError {
     // SAFETY: the paths are test fixtures: empty, text, foreign or fake libraries whose only
@@ -122,21 +122,25 @@ fn this_family_major(build: &common::Build) -> u64 {
 
 #[test]
 fn a_future_major_is_refused_with_the_supported_range() {
+    let (oldest, newest) = SUPPORTED_AVCODEC_MAJORS.into_inner();
+    let past_newest = newest + 1;
     let mut set = FakeSet::like_7_1();
+    let next = past_newest as u32;
     set.versions = [
-        (62, 0, 100),
+        (next - 2, 0, 100),
         (8, 0, 100),
         (11, 0, 100),
-        (64, 0, 100),
-        (64, 0, 100),
+        (next, 0, 100),
+        (next, 0, 100),
     ];
-    let error = load(&set.build(&common::scratch_dir("major64")));
+    let error = load(&set.build(&common::scratch_dir("major-past-newest")));
     let refusal = only_refusal(&error);
     assert!(
-        matches!(refusal, Refusal::UnsupportedMajor { major: 64, .. }),
+        matches!(refusal, Refusal::UnsupportedMajor { major, .. } if *major == past_newest),
         "{refusal}"
     );
-    assert!(refusal.to_string().contains("58 to 63"), "{refusal}");
+    let range = format!("{oldest} to {newest}");
+    assert!(refusal.to_string().contains(&range), "{refusal}");
 }
 
 #[test]

@@ -15,10 +15,11 @@ use std::ffi::{CStr, c_int, c_void};
 use std::fmt::Display;
 
 use super::constants;
-use super::field::{ChannelLayout, Field, Rational};
+use super::field::Field;
 use super::layout::Layout;
-use crate::error::Refusal;
+use crate::loader::error::Refusal;
 use crate::loader::functions::Functions;
+use crate::sys::{ChannelLayout, Rational};
 
 const NOPTS: i64 = i64::MIN;
 const UNSET: Rational = Rational { num: 0, den: 1 };
@@ -522,7 +523,7 @@ unsafe fn codecs_and_formats(c: &mut Checker) -> Result<(), AbiMismatch> {
     let f = c.functions;
     let text = |p: *const std::ffi::c_char| {
         // SAFETY: names in FFmpeg's static tables are NULL or static strings.
-        unsafe { crate::loader::c_text(p) }
+        unsafe { crate::sys::c_text(p) }
     };
     // SAFETY: lookups in FFmpeg's static registries; the answers are static and never freed.
     unsafe {
@@ -614,7 +615,7 @@ unsafe fn constants(c: &mut Checker) -> Result<(), AbiMismatch> {
     ];
     for (value, name) in media {
         // SAFETY: a lookup in a static table; the answer is NULL or a static string.
-        let found = unsafe { crate::loader::c_text((f.av_get_media_type_string)(value)) };
+        let found = unsafe { crate::sys::c_text((f.av_get_media_type_string)(value)) };
         c.expect("AVMediaType", "(value)", name, found.as_str())?;
     }
     Ok(())

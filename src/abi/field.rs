@@ -1,32 +1,7 @@
 //! A typed offset into one of FFmpeg's structs: the only way the crate reads or writes a field.
 
-use std::ffi::{c_int, c_void};
+use std::ffi::c_void;
 use std::marker::PhantomData;
-
-/// FFmpeg's `AVRational`, identical in every family.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Rational {
-    pub num: c_int,
-    pub den: c_int,
-}
-
-impl std::fmt::Display for Rational {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.num, self.den)
-    }
-}
-
-/// FFmpeg's `AVChannelLayout` (families 5.x to 9.x): order, channel count, mask (or custom map)
-/// and opaque, 24 bytes in each.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ChannelLayout {
-    pub order: c_int,
-    pub nb_channels: c_int,
-    pub mask_or_map: u64,
-    pub opaque: *mut c_void,
-}
 
 /// A field of type `T` at a byte offset in some FFmpeg struct.
 pub(crate) struct Field<T> {

@@ -8,9 +8,10 @@ use std::ffi::{c_char, c_int, c_uint, c_void};
 use semver::Version;
 
 use super::constants::{FRAME_FLAG_INTERLACED, FRAME_FLAG_KEY, FRAME_FLAG_TOP_FIELD_FIRST};
-use super::field::{ChannelLayout, Field, Rational};
-use super::generated::{v58, v59, v60, v61, v62, v63};
-use crate::loader::version::Library;
+use super::field::Field;
+use super::generated::*;
+use crate::sys::Library;
+use crate::sys::{ChannelLayout, Rational};
 
 /// `Field::at` with a witness the compiler type-checks against the generated struct.
 macro_rules! field {
@@ -591,83 +592,106 @@ macro_rules! time_bases {
     };
 }
 
-fn family_58() -> Layout {
-    let mut layout = common!(v58);
-    codec_lists!(v58, layout);
-    legacy_channels!(v58, layout);
-    frame_flag_fields!(v58, layout);
-    layout.frame.duration = Some(field!(v58::AVFrame.pkt_duration));
-    layout
+/// Codec parameters' frame rate and coded side data, families 6.x to 9.x.
+macro_rules! codec_parameter_extras {
+    ($m:ident, $layout:ident) => {
+        $layout.codec_parameters.framerate = Some(field!($m::AVCodecParameters.framerate as same));
+        $layout.codec_parameters.coded_side_data =
+            Some(field!($m::AVCodecParameters.coded_side_data as same));
+        $layout.codec_parameters.nb_coded_side_data =
+            Some(field!($m::AVCodecParameters.nb_coded_side_data));
+    };
 }
 
-fn family_59() -> Layout {
-    let mut layout = common!(v59);
-    codec_lists!(v59, layout);
-    legacy_channels!(v59, layout);
-    channel_layouts!(v59, layout, with codec lists);
-    frame_flag_fields!(v59, layout);
-    time_bases!(v59, layout);
-    layout.frame.duration = Some(field!(v59::AVFrame.pkt_duration));
-    layout
+// The recipes of the family list: each builds the `Layout` of one generated module `$m`, as
+// the common fields plus what that family changed. A new family whose structs changed only
+// where the crate does not look reuses the newest recipe.
+
+/// FFmpeg 4.x: the legacy channel fields, `pkt_duration`, no time bases.
+macro_rules! shape_4 {
+    ($m:ident) => {{
+        let mut layout = common!($m);
+        codec_lists!($m, layout);
+        legacy_channels!($m, layout);
+        frame_flag_fields!($m, layout);
+        layout.frame.duration = Some(field!($m::AVFrame.pkt_duration));
+        layout
+    }};
 }
 
-fn family_60() -> Layout {
-    let mut layout = common!(v60);
-    codec_lists!(v60, layout);
-    legacy_channels!(v60, layout);
-    channel_layouts!(v60, layout, with codec lists);
-    frame_flag_fields!(v60, layout);
-    time_bases!(v60, layout);
-    layout.frame.duration = Some(field!(v60::AVFrame.duration));
-    layout.codec_parameters.framerate = Some(field!(v60::AVCodecParameters.framerate as same));
-    layout.codec_parameters.coded_side_data =
-        Some(field!(v60::AVCodecParameters.coded_side_data as same));
-    layout.codec_parameters.nb_coded_side_data =
-        Some(field!(v60::AVCodecParameters.nb_coded_side_data));
-    layout
+/// FFmpeg 5.x: `AVChannelLayout` beside the legacy fields, time bases on frames and packets.
+macro_rules! shape_5 {
+    ($m:ident) => {{
+        let mut layout = shape_4!($m);
+        channel_layouts!($m, layout, with codec lists);
+        time_bases!($m, layout);
+        layout
+    }};
 }
 
-fn family_61() -> Layout {
-    let mut layout = common!(v61);
-    codec_lists!(v61, layout);
-    channel_layouts!(v61, layout, with codec lists);
-    frame_flag_fields!(v61, layout);
-    time_bases!(v61, layout);
-    layout.frame.duration = Some(field!(v61::AVFrame.duration));
-    layout.codec_parameters.framerate = Some(field!(v61::AVCodecParameters.framerate as same));
-    layout.codec_parameters.coded_side_data =
-        Some(field!(v61::AVCodecParameters.coded_side_data as same));
-    layout.codec_parameters.nb_coded_side_data =
-        Some(field!(v61::AVCodecParameters.nb_coded_side_data));
-    layout
+/// FFmpeg 6.x: `AVFrame.duration`, and codec parameters that carry the frame rate and the
+/// stream's side data.
+macro_rules! shape_6 {
+    ($m:ident) => {{
+        let mut layout = shape_5!($m);
+        layout.frame.duration = Some(field!($m::AVFrame.duration));
+        codec_parameter_extras!($m, layout);
+        layout
+    }};
 }
 
-fn family_62() -> Layout {
-    let mut layout = common!(v62);
-    codec_lists!(v62, layout);
-    channel_layouts!(v62, layout, with codec lists);
-    time_bases!(v62, layout);
-    layout.frame.duration = Some(field!(v62::AVFrame.duration));
-    layout.codec_parameters.framerate = Some(field!(v62::AVCodecParameters.framerate as same));
-    layout.codec_parameters.coded_side_data =
-        Some(field!(v62::AVCodecParameters.coded_side_data as same));
-    layout.codec_parameters.nb_coded_side_data =
-        Some(field!(v62::AVCodecParameters.nb_coded_side_data));
-    layout
+/// FFmpeg 7.x: the legacy channel fields are gone.
+macro_rules! shape_7 {
+    ($m:ident) => {{
+        let mut layout = common!($m);
+        codec_lists!($m, layout);
+        channel_layouts!($m, layout, with codec lists);
+        frame_flag_fields!($m, layout);
+        time_bases!($m, layout);
+        layout.frame.duration = Some(field!($m::AVFrame.duration));
+        codec_parameter_extras!($m, layout);
+        layout
+    }};
 }
 
-fn family_63() -> Layout {
-    let mut layout = common!(v63);
-    channel_layouts!(v63, layout);
-    time_bases!(v63, layout);
-    layout.frame.duration = Some(field!(v63::AVFrame.duration));
-    layout.codec_parameters.framerate = Some(field!(v63::AVCodecParameters.framerate as same));
-    layout.codec_parameters.coded_side_data =
-        Some(field!(v63::AVCodecParameters.coded_side_data as same));
-    layout.codec_parameters.nb_coded_side_data =
-        Some(field!(v63::AVCodecParameters.nb_coded_side_data));
-    layout
+/// FFmpeg 8.x: `key_frame`, `interlaced_frame` and `top_field_first` folded into `flags`.
+macro_rules! shape_8 {
+    ($m:ident) => {{
+        let mut layout = common!($m);
+        codec_lists!($m, layout);
+        channel_layouts!($m, layout, with codec lists);
+        time_bases!($m, layout);
+        layout.frame.duration = Some(field!($m::AVFrame.duration));
+        codec_parameter_extras!($m, layout);
+        layout
+    }};
 }
+
+/// FFmpeg 9.x: `AVCodec`'s supported-value lists are gone (`avcodec_get_supported_config`).
+macro_rules! shape_9 {
+    ($m:ident) => {{
+        let mut layout = common!($m);
+        channel_layouts!($m, layout);
+        time_bases!($m, layout);
+        layout.frame.duration = Some(field!($m::AVFrame.duration));
+        codec_parameter_extras!($m, layout);
+        layout
+    }};
+}
+
+/// The layout of each family in the list, by libavcodec major.
+macro_rules! layout_of_family {
+    ($($ffmpeg:literal => $module:ident by $recipe:ident
+        [$avutil:literal, $swresample:literal, $swscale:literal, $avcodec:literal, $avformat:literal],)*) => {
+        fn family_layout(avcodec_major: u64) -> Option<Layout> {
+            match avcodec_major {
+                $($avcodec => Some($recipe!($module)),)*
+                _ => None,
+            }
+        }
+    };
+}
+crate::sys::supported_families!(layout_of_family);
 
 /// Fields appended within a family after its first release: (library, major, minor since).
 fn appended_since(versions: &[Version; 5], library: Library, major: u64, minor: u64) -> bool {
@@ -679,15 +703,7 @@ impl Layout {
     /// The layout of the family of `versions` (by [`Library::ALL`]), without the fields the
     /// loaded minor versions do not have yet. `None` for an unsupported family.
     pub(crate) fn for_versions(versions: &[Version; 5]) -> Option<Layout> {
-        let mut layout = match versions[Library::AvCodec.index()].major {
-            58 => family_58(),
-            59 => family_59(),
-            60 => family_60(),
-            61 => family_61(),
-            62 => family_62(),
-            63 => family_63(),
-            _ => return None,
-        };
+        let mut layout = family_layout(versions[Library::AvCodec.index()].major)?;
         if !appended_since(versions, Library::AvUtil, 57, 24) {
             layout.frame.ch_layout = None;
         }
@@ -782,6 +798,7 @@ impl FrameLayout {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sys::SUPPORTED_AVCODEC_MAJORS;
 
     fn versions(avutil: (u64, u64), avcodec: (u64, u64)) -> [Version; 5] {
         let mut versions = std::array::from_fn(|_| Version::new(0, 0, 100));
@@ -872,6 +889,7 @@ mod tests {
         assert!(late_5.frame.ch_layout.is_some() && late_5.codec_context.ch_layout.is_some());
         let early_6 = Layout::for_versions(&versions((58, 2), (60, 3))).unwrap();
         assert!(early_6.codec_parameters.framerate.is_none());
-        assert!(Layout::for_versions(&versions((62, 0), (64, 0))).is_none());
+        let past_newest = SUPPORTED_AVCODEC_MAJORS.end() + 1;
+        assert!(Layout::for_versions(&versions((99, 0), (past_newest, 0))).is_none());
     }
 }

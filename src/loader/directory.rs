@@ -6,9 +6,9 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::error::Refusal;
 use crate::loader::elf::{self, ElfInfo};
-use crate::loader::version::{Library, major_from_file_name};
+use crate::loader::error::Refusal;
+use crate::sys::{Library, major_from_file_name};
 
 /// The five files chosen, with their ELF facts, and the directories their siblings come from.
 pub(crate) struct Selection {

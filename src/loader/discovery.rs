@@ -4,15 +4,14 @@ use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Attempt, LoadError};
-use crate::ffmpeg::Ffmpeg;
-use crate::loader::version::{Library, SUPPORTED_AVCODEC_MAJORS};
+use super::error::{Attempt, LoadError, Refusal};
+use crate::sys::{Library, SUPPORTED_AVCODEC_MAJORS};
 
-/// The environment variable [`Ffmpeg::load`] reads first: an absolute path to a directory
+/// The environment variable [`Ffmpeg::load`](crate::Ffmpeg::load) reads first: an absolute path to a directory
 /// holding FFmpeg's libraries, or to a libavcodec file.
 pub const ENV_VAR: &str = "FFMPEG_RUNTIME_DIR";
 
-/// The directory next to the running executable that [`Ffmpeg::load`] searches second; an
+/// The directory next to the running executable that [`Ffmpeg::load`](crate::Ffmpeg::load) searches second; an
 /// application ships its own FFmpeg there.
 pub const APP_DIR_NAME: &str = "ffmpeg-libs";
 
@@ -20,7 +19,7 @@ pub const APP_DIR_NAME: &str = "ffmpeg-libs";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Source {
-    /// Named by the program ([`Ffmpeg::load_from`], [`Discovery::path`]).
+    /// Named by the program ([`Ffmpeg::load_from`](crate::Ffmpeg::load_from), [`Discovery::path`]).
     Explicit,
     /// Read from an environment variable ([`ENV_VAR`] by default).
     Environment,
@@ -101,7 +100,7 @@ impl fmt::Display for Candidate {
 
 /// A search order for FFmpeg.
 ///
-/// The default is the one [`Ffmpeg::load`] uses: [`ENV_VAR`], then [`APP_DIR_NAME`] next to the
+/// The default is the one [`Ffmpeg::load`](crate::Ffmpeg::load) uses: [`ENV_VAR`], then [`APP_DIR_NAME`] next to the
 /// executable, then the system. Explicit paths added with [`Discovery::path`] come before all
 /// of them.
 ///
@@ -201,23 +200,16 @@ impl Discovery {
         candidates
     }
 
-    /// Tries every candidate in order and returns the first FFmpeg that passes every check.
-    ///
-    /// # Safety
-    ///
-    /// Loading a library runs its initialisers before anything can be checked. The caller
-    /// vouches that every file this search can reach is a genuine FFmpeg build (or something
-    /// harmless): the explicit paths, and the environment variable's directory.
-    ///
-    /// # Errors
-    ///
-    /// A [`LoadError`] listing every candidate and why it was refused.
-    pub unsafe fn load(&self) -> Result<Ffmpeg, LoadError> {
+    /// Tries every candidate in order with `open` and returns the first it accepts; otherwise
+    /// every candidate and why it was refused.
+    pub(crate) fn first_accepted<T>(
+        &self,
+        mut open: impl FnMut(&Candidate) -> Result<T, Refusal>,
+    ) -> Result<T, LoadError> {
         let mut attempts = Vec::new();
         for candidate in self.candidates() {
-            // SAFETY: forwarded to the caller's contract.
-            match unsafe { crate::loader::open_candidate(&candidate) } {
-                Ok(ffmpeg) => return Ok(ffmpeg),
+            match open(&candidate) {
+                Ok(accepted) => return Ok(accepted),
                 Err(refusal) => attempts.push(Attempt::new(candidate, refusal)),
             }
         }

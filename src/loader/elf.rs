@@ -12,7 +12,7 @@ use object::elf::{self, FileHeader64};
 use object::read::elf::FileHeader;
 use object::{Endianness, ReadCache, ReadRef};
 
-use crate::error::Refusal;
+use crate::loader::error::Refusal;
 
 /// Facts read from one ELF shared object.
 #[derive(Debug, Clone, Default)]

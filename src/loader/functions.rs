@@ -4,10 +4,8 @@
 
 use std::ffi::{c_char, c_int, c_uint, c_void};
 
-use crate::abi::Rational;
-
 use super::symbols::{Requirement, SymbolSpec, ffi_functions};
-use super::version::Library;
+use crate::sys::{Library, Rational};
 use std::ffi::CStr;
 
 /// FFmpeg's log callback. The last argument is a `va_list`; on x86_64 and aarch64 Linux a
@@ -15,50 +13,50 @@ use std::ffi::CStr;
 pub(crate) type LogCallback = unsafe extern "C" fn(*mut c_void, c_int, *const c_char, *mut c_void);
 
 ffi_functions! {
-    always AvUtil [58..=63] fn avutil_version() -> c_uint;
-    always AvUtil [58..=63] fn avutil_configuration() -> *const c_char;
-    always AvUtil [58..=63] fn avutil_license() -> *const c_char;
-    always AvUtil [58..=63] fn av_version_info() -> *const c_char;
-    always AvUtil [58..=63] fn av_get_cpu_flags() -> c_int;
-    always AvUtil [58..=63] fn av_force_cpu_flags(flags: c_int);
-    always AvUtil [58..=63] fn av_cpu_count() -> c_int;
-    always AvUtil [58..=63] fn av_log_set_callback(callback: Option<LogCallback>);
-    always AvUtil [58..=63] fn av_log_set_level(level: c_int);
-    always AvUtil [58..=63] fn av_log_get_level() -> c_int;
-    always AvUtil [58..=63] fn av_strerror(errnum: c_int, buf: *mut c_char, size: usize) -> c_int;
-    always AvUtil [58..=63] fn av_malloc(size: usize) -> *mut c_void;
-    always AvUtil [58..=63] fn av_free(ptr: *mut c_void);
-    always AvUtil [58..=63] fn av_opt_find(
+    always AvUtil fn avutil_version() -> c_uint;
+    always AvUtil fn avutil_configuration() -> *const c_char;
+    always AvUtil fn avutil_license() -> *const c_char;
+    always AvUtil fn av_version_info() -> *const c_char;
+    always AvUtil fn av_get_cpu_flags() -> c_int;
+    always AvUtil fn av_force_cpu_flags(flags: c_int);
+    always AvUtil fn av_cpu_count() -> c_int;
+    always AvUtil fn av_log_set_callback(callback: Option<LogCallback>);
+    always AvUtil fn av_log_set_level(level: c_int);
+    always AvUtil fn av_log_get_level() -> c_int;
+    always AvUtil fn av_strerror(errnum: c_int, buf: *mut c_char, size: usize) -> c_int;
+    always AvUtil fn av_malloc(size: usize) -> *mut c_void;
+    always AvUtil fn av_free(ptr: *mut c_void);
+    always AvUtil fn av_opt_find(
         obj: *mut c_void,
         name: *const c_char,
         unit: *const c_char,
         opt_flags: c_int,
         search_flags: c_int,
     ) -> *const c_void;
-    always AvUtil [58..=63] fn av_frame_alloc() -> *mut c_void;
-    always AvUtil [58..=63] fn av_frame_free(frame: *mut *mut c_void);
-    always AvUtil [58..=63] fn av_frame_get_buffer(frame: *mut c_void, align: c_int) -> c_int;
-    always AvUtil [58..=63] fn av_get_pix_fmt(name: *const c_char) -> c_int;
-    always AvUtil [58..=63] fn av_get_sample_fmt(name: *const c_char) -> c_int;
-    always AvUtil [58..=63] fn av_frame_unref(frame: *mut c_void);
-    always AvUtil [58..=63] fn av_frame_ref(target: *mut c_void, source: *const c_void) -> c_int;
-    always AvUtil [58..=63] fn av_frame_make_writable(frame: *mut c_void) -> c_int;
+    always AvUtil fn av_frame_alloc() -> *mut c_void;
+    always AvUtil fn av_frame_free(frame: *mut *mut c_void);
+    always AvUtil fn av_frame_get_buffer(frame: *mut c_void, align: c_int) -> c_int;
+    always AvUtil fn av_get_pix_fmt(name: *const c_char) -> c_int;
+    always AvUtil fn av_get_sample_fmt(name: *const c_char) -> c_int;
+    always AvUtil fn av_frame_unref(frame: *mut c_void);
+    always AvUtil fn av_frame_ref(target: *mut c_void, source: *const c_void) -> c_int;
+    always AvUtil fn av_frame_make_writable(frame: *mut c_void) -> c_int;
     /// The legacy channel-layout helper, gone with libavutil 59 (7.0).
     optional AvUtil [58..=60] fn av_get_default_channel_layout(channels: c_int) -> i64;
-    always AvUtil [58..=63] fn av_dict_set(
+    always AvUtil fn av_dict_set(
         dictionary: *mut *mut c_void,
         key: *const c_char,
         value: *const c_char,
         flags: c_int,
     ) -> c_int;
-    always AvUtil [58..=63] fn av_dict_free(dictionary: *mut *mut c_void);
-    always AvUtil [58..=63] fn av_dict_get(
+    always AvUtil fn av_dict_free(dictionary: *mut *mut c_void);
+    always AvUtil fn av_dict_get(
         dictionary: *const c_void,
         key: *const c_char,
         previous: *const c_void,
         flags: c_int,
     ) -> *const c_void;
-    always AvUtil [58..=63] fn av_image_copy_to_buffer(
+    always AvUtil fn av_image_copy_to_buffer(
         dst: *mut u8,
         dst_size: c_int,
         src_data: *const *const u8,
@@ -68,67 +66,67 @@ ffi_functions! {
         height: c_int,
         align: c_int,
     ) -> c_int;
-    always AvUtil [58..=63] fn av_image_get_buffer_size(
+    always AvUtil fn av_image_get_buffer_size(
         pix_fmt: c_int,
         width: c_int,
         height: c_int,
         align: c_int,
     ) -> c_int;
-    always AvUtil [58..=63] fn av_image_fill_pointers(
+    always AvUtil fn av_image_fill_pointers(
         data: *mut *mut u8,
         pix_fmt: c_int,
         height: c_int,
         base: *mut u8,
         linesizes: *const c_int,
     ) -> c_int;
-    always AvUtil [58..=63] fn av_image_fill_linesizes(
+    always AvUtil fn av_image_fill_linesizes(
         linesizes: *mut c_int,
         pix_fmt: c_int,
         width: c_int,
     ) -> c_int;
-    always AvUtil [58..=63] fn av_color_range_name(range: c_uint) -> *const c_char;
-    always AvUtil [58..=63] fn av_color_space_name(space: c_uint) -> *const c_char;
-    always AvUtil [58..=63] fn av_color_primaries_name(primaries: c_uint) -> *const c_char;
-    always AvUtil [58..=63] fn av_color_transfer_name(transfer: c_uint) -> *const c_char;
-    always AvUtil [58..=63] fn av_color_range_from_name(name: *const c_char) -> c_int;
-    always AvUtil [58..=63] fn av_color_space_from_name(name: *const c_char) -> c_int;
-    always AvUtil [58..=63] fn av_color_primaries_from_name(name: *const c_char) -> c_int;
-    always AvUtil [58..=63] fn av_color_transfer_from_name(name: *const c_char) -> c_int;
-    always AvUtil [58..=63] fn av_display_rotation_get(matrix: *const i32) -> f64;
-    always AvUtil [58..=63] fn av_get_pix_fmt_name(pix_fmt: c_int) -> *const c_char;
+    always AvUtil fn av_color_range_name(range: c_uint) -> *const c_char;
+    always AvUtil fn av_color_space_name(space: c_uint) -> *const c_char;
+    always AvUtil fn av_color_primaries_name(primaries: c_uint) -> *const c_char;
+    always AvUtil fn av_color_transfer_name(transfer: c_uint) -> *const c_char;
+    always AvUtil fn av_color_range_from_name(name: *const c_char) -> c_int;
+    always AvUtil fn av_color_space_from_name(name: *const c_char) -> c_int;
+    always AvUtil fn av_color_primaries_from_name(name: *const c_char) -> c_int;
+    always AvUtil fn av_color_transfer_from_name(name: *const c_char) -> c_int;
+    always AvUtil fn av_display_rotation_get(matrix: *const i32) -> f64;
+    always AvUtil fn av_get_pix_fmt_name(pix_fmt: c_int) -> *const c_char;
     /// The next pixel format descriptor (the first after NULL); NULL after the last.
-    always AvUtil [58..=63] fn av_pix_fmt_desc_next(previous: *const c_void) -> *const c_void;
-    always AvUtil [58..=63] fn av_pix_fmt_desc_get_id(descriptor: *const c_void) -> c_int;
-    always AvUtil [58..=63] fn av_audio_fifo_alloc(
+    always AvUtil fn av_pix_fmt_desc_next(previous: *const c_void) -> *const c_void;
+    always AvUtil fn av_pix_fmt_desc_get_id(descriptor: *const c_void) -> c_int;
+    always AvUtil fn av_audio_fifo_alloc(
         sample_fmt: c_int,
         channels: c_int,
         samples: c_int,
     ) -> *mut c_void;
-    always AvUtil [58..=63] fn av_audio_fifo_free(fifo: *mut c_void);
-    always AvUtil [58..=63] fn av_audio_fifo_write(
+    always AvUtil fn av_audio_fifo_free(fifo: *mut c_void);
+    always AvUtil fn av_audio_fifo_write(
         fifo: *mut c_void,
         data: *const *mut u8,
         samples: c_int,
     ) -> c_int;
-    always AvUtil [58..=63] fn av_audio_fifo_read(
+    always AvUtil fn av_audio_fifo_read(
         fifo: *mut c_void,
         data: *const *mut u8,
         samples: c_int,
     ) -> c_int;
-    always AvUtil [58..=63] fn av_audio_fifo_size(fifo: *mut c_void) -> c_int;
-    always AvUtil [58..=63] fn av_get_pix_fmt_loss(
+    always AvUtil fn av_audio_fifo_size(fifo: *mut c_void) -> c_int;
+    always AvUtil fn av_get_pix_fmt_loss(
         target: c_int,
         source: c_int,
         has_alpha: c_int,
     ) -> c_int;
-    always AvUtil [58..=63] fn av_get_bytes_per_sample(sample_fmt: c_int) -> c_int;
-    always AvUtil [58..=63] fn av_sample_fmt_is_planar(sample_fmt: c_int) -> c_int;
-    always AvUtil [58..=63] fn av_get_sample_fmt_name(sample_fmt: c_int) -> *const c_char;
-    always AvUtil [58..=63] fn av_get_picture_type_char(picture_type: c_int) -> c_char;
-    always AvUtil [58..=63] fn av_get_media_type_string(media_type: c_int) -> *const c_char;
+    always AvUtil fn av_get_bytes_per_sample(sample_fmt: c_int) -> c_int;
+    always AvUtil fn av_sample_fmt_is_planar(sample_fmt: c_int) -> c_int;
+    always AvUtil fn av_get_sample_fmt_name(sample_fmt: c_int) -> *const c_char;
+    always AvUtil fn av_get_picture_type_char(picture_type: c_int) -> c_char;
+    always AvUtil fn av_get_media_type_string(media_type: c_int) -> *const c_char;
     /// `AVChannelLayout` helpers arrived in libavutil 57.24 (FFmpeg 5.1), inside family 5.x.
-    optional AvUtil [59..=63] fn av_channel_layout_default(layout: *mut c_void, channels: c_int);
-    optional AvUtil [59..=63] fn av_channel_layout_describe(
+    optional AvUtil [59..] fn av_channel_layout_default(layout: *mut c_void, channels: c_int);
+    optional AvUtil [59..] fn av_channel_layout_describe(
         layout: *const c_void,
         buffer: *mut c_char,
         size: usize,
@@ -140,19 +138,19 @@ ffi_functions! {
         mask: u64,
     );
 
-    always SwResample [58..=63] fn swresample_version() -> c_uint;
-    always SwResample [58..=63] fn swresample_configuration() -> *const c_char;
-    always SwResample [58..=63] fn swresample_license() -> *const c_char;
-    always SwResample [58..=63] fn swr_alloc() -> *mut c_void;
-    always SwResample [58..=63] fn swr_free(context: *mut *mut c_void);
-    always SwResample [58..=63] fn swr_config_frame(context: *mut c_void, out: *const c_void, input: *const c_void) -> c_int;
-    always SwResample [58..=63] fn swr_init(context: *mut c_void) -> c_int;
-    always SwResample [58..=63] fn swr_convert_frame(context: *mut c_void, out: *mut c_void, input: *const c_void) -> c_int;
+    always SwResample fn swresample_version() -> c_uint;
+    always SwResample fn swresample_configuration() -> *const c_char;
+    always SwResample fn swresample_license() -> *const c_char;
+    always SwResample fn swr_alloc() -> *mut c_void;
+    always SwResample fn swr_free(context: *mut *mut c_void);
+    always SwResample fn swr_config_frame(context: *mut c_void, out: *const c_void, input: *const c_void) -> c_int;
+    always SwResample fn swr_init(context: *mut c_void) -> c_int;
+    always SwResample fn swr_convert_frame(context: *mut c_void, out: *mut c_void, input: *const c_void) -> c_int;
 
-    always SwScale [58..=63] fn swscale_version() -> c_uint;
-    always SwScale [58..=63] fn swscale_configuration() -> *const c_char;
-    always SwScale [58..=63] fn swscale_license() -> *const c_char;
-    always SwScale [58..=63] fn sws_getCachedContext(
+    always SwScale fn swscale_version() -> c_uint;
+    always SwScale fn swscale_configuration() -> *const c_char;
+    always SwScale fn swscale_license() -> *const c_char;
+    always SwScale fn sws_getCachedContext(
         context: *mut c_void,
         src_w: c_int,
         src_h: c_int,
@@ -165,7 +163,7 @@ ffi_functions! {
         dst_filter: *mut c_void,
         param: *const f64,
     ) -> *mut c_void;
-    always SwScale [58..=63] fn sws_scale(
+    always SwScale fn sws_scale(
         context: *mut c_void,
         src: *const *const u8,
         src_stride: *const c_int,
@@ -174,11 +172,11 @@ ffi_functions! {
         dst: *const *mut u8,
         dst_stride: *const c_int,
     ) -> c_int;
-    always SwScale [58..=63] fn sws_freeContext(context: *mut c_void);
-    always SwScale [58..=63] fn sws_isSupportedInput(pix_fmt: c_int) -> c_int;
-    always SwScale [58..=63] fn sws_isSupportedOutput(pix_fmt: c_int) -> c_int;
-    always SwScale [58..=63] fn sws_getCoefficients(colorspace: c_int) -> *const c_int;
-    always SwScale [58..=63] fn sws_setColorspaceDetails(
+    always SwScale fn sws_freeContext(context: *mut c_void);
+    always SwScale fn sws_isSupportedInput(pix_fmt: c_int) -> c_int;
+    always SwScale fn sws_isSupportedOutput(pix_fmt: c_int) -> c_int;
+    always SwScale fn sws_getCoefficients(colorspace: c_int) -> *const c_int;
+    always SwScale fn sws_setColorspaceDetails(
         context: *mut c_void,
         source_table: *const c_int,
         source_full_range: c_int,
@@ -189,56 +187,56 @@ ffi_functions! {
         saturation: c_int,
     ) -> c_int;
 
-    always AvCodec [58..=63] fn avcodec_version() -> c_uint;
-    always AvCodec [58..=63] fn avcodec_configuration() -> *const c_char;
-    always AvCodec [58..=63] fn avcodec_license() -> *const c_char;
-    always AvCodec [58..=63] fn avcodec_find_decoder_by_name(name: *const c_char) -> *const c_void;
-    always AvCodec [58..=63] fn avcodec_find_encoder_by_name(name: *const c_char) -> *const c_void;
-    always AvCodec [58..=63] fn avcodec_get_name(id: c_uint) -> *const c_char;
-    always AvCodec [58..=63] fn avcodec_find_decoder(id: c_uint) -> *const c_void;
-    always AvCodec [58..=63] fn avcodec_find_encoder(id: c_uint) -> *const c_void;
-    always AvCodec [58..=63] fn avcodec_find_best_pix_fmt_of_list(
+    always AvCodec fn avcodec_version() -> c_uint;
+    always AvCodec fn avcodec_configuration() -> *const c_char;
+    always AvCodec fn avcodec_license() -> *const c_char;
+    always AvCodec fn avcodec_find_decoder_by_name(name: *const c_char) -> *const c_void;
+    always AvCodec fn avcodec_find_encoder_by_name(name: *const c_char) -> *const c_void;
+    always AvCodec fn avcodec_get_name(id: c_uint) -> *const c_char;
+    always AvCodec fn avcodec_find_decoder(id: c_uint) -> *const c_void;
+    always AvCodec fn avcodec_find_encoder(id: c_uint) -> *const c_void;
+    always AvCodec fn avcodec_find_best_pix_fmt_of_list(
         list: *const c_int,
         source: c_int,
         has_alpha: c_int,
         loss: *mut c_int,
     ) -> c_int;
-    always AvCodec [58..=63] fn avcodec_open2(
+    always AvCodec fn avcodec_open2(
         context: *mut c_void,
         codec: *const c_void,
         options: *mut *mut c_void,
     ) -> c_int;
-    always AvCodec [58..=63] fn avcodec_parameters_to_context(
+    always AvCodec fn avcodec_parameters_to_context(
         context: *mut c_void,
         parameters: *const c_void,
     ) -> c_int;
-    always AvCodec [58..=63] fn avcodec_send_packet(context: *mut c_void, packet: *const c_void) -> c_int;
-    always AvCodec [58..=63] fn avcodec_receive_frame(context: *mut c_void, frame: *mut c_void) -> c_int;
-    always AvCodec [58..=63] fn avcodec_flush_buffers(context: *mut c_void);
-    always AvCodec [58..=63] fn av_packet_unref(packet: *mut c_void);
+    always AvCodec fn avcodec_send_packet(context: *mut c_void, packet: *const c_void) -> c_int;
+    always AvCodec fn avcodec_receive_frame(context: *mut c_void, frame: *mut c_void) -> c_int;
+    always AvCodec fn avcodec_flush_buffers(context: *mut c_void);
+    always AvCodec fn av_packet_unref(packet: *mut c_void);
     /// Arrived in libavcodec 60.29 (FFmpeg 6.1), with codecpar's coded side data.
-    optional AvCodec [60..=63] fn av_packet_side_data_get(
+    optional AvCodec [60..] fn av_packet_side_data_get(
         side_data: *const c_void,
         count: c_int,
         kind: c_int,
     ) -> *const c_void;
-    always AvCodec [58..=63] fn avcodec_send_frame(context: *mut c_void, frame: *const c_void) -> c_int;
-    always AvCodec [58..=63] fn avcodec_receive_packet(context: *mut c_void, packet: *mut c_void) -> c_int;
-    always AvCodec [58..=63] fn av_packet_rescale_ts(packet: *mut c_void, from: Rational, to: Rational);
-    always AvCodec [58..=63] fn avcodec_parameters_copy(to: *mut c_void, from: *const c_void) -> c_int;
-    always AvCodec [58..=63] fn avcodec_alloc_context3(codec: *const c_void) -> *mut c_void;
-    always AvCodec [58..=63] fn avcodec_free_context(context: *mut *mut c_void);
-    always AvCodec [58..=63] fn avcodec_parameters_alloc() -> *mut c_void;
-    always AvCodec [58..=63] fn avcodec_parameters_free(parameters: *mut *mut c_void);
-    always AvCodec [58..=63] fn avcodec_parameters_from_context(
+    always AvCodec fn avcodec_send_frame(context: *mut c_void, frame: *const c_void) -> c_int;
+    always AvCodec fn avcodec_receive_packet(context: *mut c_void, packet: *mut c_void) -> c_int;
+    always AvCodec fn av_packet_rescale_ts(packet: *mut c_void, from: Rational, to: Rational);
+    always AvCodec fn avcodec_parameters_copy(to: *mut c_void, from: *const c_void) -> c_int;
+    always AvCodec fn avcodec_alloc_context3(codec: *const c_void) -> *mut c_void;
+    always AvCodec fn avcodec_free_context(context: *mut *mut c_void);
+    always AvCodec fn avcodec_parameters_alloc() -> *mut c_void;
+    always AvCodec fn avcodec_parameters_free(parameters: *mut *mut c_void);
+    always AvCodec fn avcodec_parameters_from_context(
         parameters: *mut c_void,
         context: *const c_void,
     ) -> c_int;
-    always AvCodec [58..=63] fn av_packet_alloc() -> *mut c_void;
-    always AvCodec [58..=63] fn av_packet_free(packet: *mut *mut c_void);
-    always AvCodec [58..=63] fn av_new_packet(packet: *mut c_void, size: c_int) -> c_int;
+    always AvCodec fn av_packet_alloc() -> *mut c_void;
+    always AvCodec fn av_packet_free(packet: *mut *mut c_void);
+    always AvCodec fn av_new_packet(packet: *mut c_void, size: c_int) -> c_int;
     /// Arrived in libavcodec 61.13 (FFmpeg 7.1): 7.0 lacks it.
-    optional AvCodec [61..=63] fn avcodec_get_supported_config(
+    optional AvCodec [61..] fn avcodec_get_supported_config(
         avctx: *const c_void,
         codec: *const c_void,
         config: c_int,
@@ -247,32 +245,32 @@ ffi_functions! {
         out_num_configs: *mut c_int,
     ) -> c_int;
 
-    always AvFormat [58..=63] fn avformat_version() -> c_uint;
-    always AvFormat [58..=63] fn avformat_configuration() -> *const c_char;
-    always AvFormat [58..=63] fn avformat_license() -> *const c_char;
-    always AvFormat [58..=63] fn avformat_alloc_context() -> *mut c_void;
-    always AvFormat [58..=63] fn avformat_alloc_output_context2(
+    always AvFormat fn avformat_version() -> c_uint;
+    always AvFormat fn avformat_configuration() -> *const c_char;
+    always AvFormat fn avformat_license() -> *const c_char;
+    always AvFormat fn avformat_alloc_context() -> *mut c_void;
+    always AvFormat fn avformat_alloc_output_context2(
         context: *mut *mut c_void,
         format: *const c_void,
         format_name: *const c_char,
         filename: *const c_char,
     ) -> c_int;
-    always AvFormat [58..=63] fn avio_open(context: *mut *mut c_void, url: *const c_char, flags: c_int) -> c_int;
-    always AvFormat [58..=63] fn avio_closep(context: *mut *mut c_void) -> c_int;
-    always AvFormat [58..=63] fn avformat_write_header(context: *mut c_void, options: *mut *mut c_void) -> c_int;
-    always AvFormat [58..=63] fn av_interleaved_write_frame(context: *mut c_void, packet: *mut c_void) -> c_int;
-    always AvFormat [58..=63] fn av_write_trailer(context: *mut c_void) -> c_int;
-    always AvFormat [58..=63] fn avformat_open_input(
+    always AvFormat fn avio_open(context: *mut *mut c_void, url: *const c_char, flags: c_int) -> c_int;
+    always AvFormat fn avio_closep(context: *mut *mut c_void) -> c_int;
+    always AvFormat fn avformat_write_header(context: *mut c_void, options: *mut *mut c_void) -> c_int;
+    always AvFormat fn av_interleaved_write_frame(context: *mut c_void, packet: *mut c_void) -> c_int;
+    always AvFormat fn av_write_trailer(context: *mut c_void) -> c_int;
+    always AvFormat fn avformat_open_input(
         context: *mut *mut c_void,
         url: *const c_char,
         format: *const c_void,
         options: *mut *mut c_void,
     ) -> c_int;
-    always AvFormat [58..=63] fn avformat_find_stream_info(
+    always AvFormat fn avformat_find_stream_info(
         context: *mut c_void,
         options: *mut *mut c_void,
     ) -> c_int;
-    always AvFormat [58..=63] fn avformat_close_input(context: *mut *mut c_void);
+    always AvFormat fn avformat_close_input(context: *mut *mut c_void);
     /// Stream side data, until libavformat 61 moved it to codecpar. Its size argument is an
     /// `int *` in 4.x and a `size_t *` since: callers pass a zeroed 64-bit slot that fits both.
     optional AvFormat [58..=60] fn av_stream_get_side_data(
@@ -280,8 +278,8 @@ ffi_functions! {
         kind: c_int,
         size: *mut u64,
     ) -> *const u8;
-    always AvFormat [58..=63] fn av_read_frame(context: *mut c_void, packet: *mut c_void) -> c_int;
-    always AvFormat [58..=63] fn av_find_best_stream(
+    always AvFormat fn av_read_frame(context: *mut c_void, packet: *mut c_void) -> c_int;
+    always AvFormat fn av_find_best_stream(
         context: *mut c_void,
         media_type: c_int,
         wanted_stream: c_int,
@@ -289,7 +287,7 @@ ffi_functions! {
         decoder: *mut *const c_void,
         flags: c_int,
     ) -> c_int;
-    always AvFormat [58..=63] fn avformat_seek_file(
+    always AvFormat fn avformat_seek_file(
         context: *mut c_void,
         stream_index: c_int,
         min_ts: i64,
@@ -297,18 +295,18 @@ ffi_functions! {
         max_ts: i64,
         flags: c_int,
     ) -> c_int;
-    always AvFormat [58..=63] fn av_find_input_format(short_name: *const c_char) -> *const c_void;
-    always AvFormat [58..=63] fn av_guess_format(
+    always AvFormat fn av_find_input_format(short_name: *const c_char) -> *const c_void;
+    always AvFormat fn av_guess_format(
         short_name: *const c_char,
         filename: *const c_char,
         mime_type: *const c_char,
     ) -> *const c_void;
-    always AvFormat [58..=63] fn avformat_free_context(context: *mut c_void);
-    always AvFormat [58..=63] fn avformat_new_stream(
+    always AvFormat fn avformat_free_context(context: *mut c_void);
+    always AvFormat fn avformat_new_stream(
         context: *mut c_void,
         codec: *const c_void,
     ) -> *mut c_void;
-    always AvFormat [58..=63] fn avio_alloc_context(
+    always AvFormat fn avio_alloc_context(
         buffer: *mut u8,
         buffer_size: c_int,
         write_flag: c_int,
@@ -317,5 +315,5 @@ ffi_functions! {
         write_packet: *const c_void,
         seek: *const c_void,
     ) -> *mut c_void;
-    always AvFormat [58..=63] fn avio_context_free(context: *mut *mut c_void);
+    always AvFormat fn avio_context_free(context: *mut *mut c_void);
 }

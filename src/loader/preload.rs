@@ -14,11 +14,10 @@ use std::ffi::CString;
 use std::path::{Path, PathBuf};
 
 use super::directory::{self, FileId, Selection};
-use super::dl::DynLib;
 use super::elf::{self, ElfInfo};
+use super::error::Refusal;
+use super::platform::{DynLib, Handles};
 use super::{Opened, undefined_symbol_in};
-use crate::error::Refusal;
-use crate::ffmpeg::Handles;
 
 /// Opens a selection: its five libraries and, first, what they need from their directories.
 ///

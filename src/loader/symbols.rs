@@ -14,11 +14,11 @@ use std::ffi::CStr;
 use std::fmt;
 use std::ops::RangeInclusive;
 
-use super::version::Library;
+use crate::sys::Library;
 
 /// Whether a function must be present.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Requirement {
+pub(crate) enum Requirement {
     /// Loading fails when it is missing from a family in its range.
     Required,
     /// Loading goes on without it; the features that need it report themselves unavailable.
@@ -27,7 +27,7 @@ pub enum Requirement {
 
 /// One row of the symbol table.
 #[derive(Debug, Clone)]
-pub struct SymbolSpec {
+pub(crate) struct SymbolSpec {
     /// The C name.
     pub name: &'static str,
     pub(crate) c_name: &'static CStr,
@@ -101,12 +101,32 @@ macro_rules! fn_field_value {
     };
 }
 
-/// An `always` function must exist in every supported family; anything narrower is `required`.
+/// An `always` function is in every supported family and says no range; a narrower one says
+/// its range, open (`[59..]`: that family and every later one) or closed (`[58..=60]`).
 macro_rules! check_span {
-    (always, $lo:literal, $hi:literal) => {
-        const _: () = assert!($lo == 58 && $hi == 63, "an `always` function spans 58..=63");
+    (always) => {};
+    (always $($range:tt)+) => {
+        compile_error!("an `always` function is in every family: give it no range");
     };
-    ($other:ident, $lo:literal, $hi:literal) => {};
+    ($kind:ident) => {
+        compile_error!(
+            "a `required` or `optional` function names its families: [59..] or [58..=60]"
+        );
+    };
+    ($kind:ident $($range:tt)+) => {};
+}
+
+/// The libavcodec majors of a row: every supported one, from one on, or a closed range.
+macro_rules! majors_of {
+    () => {
+        $crate::sys::SUPPORTED_AVCODEC_MAJORS
+    };
+    ($lo:literal ..) => {
+        $lo..=*$crate::sys::SUPPORTED_AVCODEC_MAJORS.end()
+    };
+    ($lo:literal ..= $hi:literal) => {
+        $lo..=$hi
+    };
 }
 
 macro_rules! requirement_of {
@@ -119,14 +139,14 @@ macro_rules! requirement_of {
 }
 
 /// Declares the function table: a struct with one typed field per function, the public
-/// [`SYMBOLS`] metadata, and the resolver that fills the one from the other.
+/// `SYMBOLS` metadata, and the resolver that fills the one from the other.
 macro_rules! ffi_functions {
     ($(
         $(#[doc = $doc:literal])*
-        $kind:ident $library:ident [$lo:literal ..= $hi:literal]
+        $kind:ident $library:ident $([$($range:tt)*])?
         fn $name:ident ( $($arg:ident : $arg_ty:ty),* $(,)? ) $(-> $ret:ty)? ;
     )*) => {
-        $($crate::loader::symbols::check_span!($kind, $lo, $hi);)*
+        $($crate::loader::symbols::check_span!($kind $($($range)*)?);)*
 
         /// Typed entry points into one loaded FFmpeg, bound to its ABI.
         #[allow(dead_code)] // Entries arrive ahead of the API that calls them.
@@ -139,7 +159,7 @@ macro_rules! ffi_functions {
         }
 
         /// Every function the crate may call: its library, families, and whether it is required.
-        pub static SYMBOLS: &[SymbolSpec] = &[
+        pub(crate) static SYMBOLS: &[SymbolSpec] = &[
             $(SymbolSpec {
                 name: stringify!($name),
                 c_name: match CStr::from_bytes_with_nul(concat!(stringify!($name), "\0").as_bytes()) {
@@ -147,7 +167,7 @@ macro_rules! ffi_functions {
                     Err(_) => panic!("symbol names contain no NUL"),
                 },
                 library: Library::$library,
-                majors: $lo..=$hi,
+                majors: $crate::loader::symbols::majors_of!($($($range)*)?),
                 requirement: $crate::loader::symbols::requirement_of!($kind),
             },)*
         ];
@@ -196,14 +216,26 @@ macro_rules! ffi_functions {
 }
 
 pub(crate) use ffi_functions;
-pub(crate) use {check_span, fn_field_type, fn_field_value, requirement_of};
+pub(crate) use {check_span, fn_field_type, fn_field_value, majors_of, requirement_of};
 
-pub use super::functions::SYMBOLS;
+use super::functions::SYMBOLS;
+
+impl Library {
+    /// The names of the functions this crate may call in this library, in any supported
+    /// family (which of them a family must have is checked at load). For diagnostics, and for
+    /// building stand-in libraries in tests.
+    pub fn functions_used(self) -> impl Iterator<Item = &'static str> {
+        SYMBOLS
+            .iter()
+            .filter(move |spec| spec.library == self)
+            .map(|spec| spec.name)
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::SUPPORTED_AVCODEC_MAJORS;
+    use crate::sys::SUPPORTED_AVCODEC_MAJORS;
     use std::collections::HashSet;
 
     #[test]

@@ -1,0 +1,5 @@
+//! The fast paths, built only on the media API: the low-latency decode [`pipeline`] and the
+//! SIMD YUV→RGB [`convert`]er.
+
+pub mod convert;
+pub mod pipeline;

@@ -1,0 +1,216 @@
+//! FFmpeg's log, forwarded to the [`log`] crate under the target `ffmpeg`.
+//!
+//! FFmpeg hands a custom callback every message whatever `av_log_set_level` says (only its
+//! default callback filters), so the bridge filters itself, with each loaded FFmpeg's own
+//! level. A callback cannot tell which libavutil called it, so each loaded FFmpeg gets its own
+//! trampoline from a fixed pool, whose slot holds that FFmpeg's level. Messages are formatted
+//! with the C library's `vsnprintf`, which needs nothing from the libavutil that called.
+
+use std::ffi::{c_char, c_int, c_void};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+
+use log::{Level, LevelFilter};
+
+use crate::loader::functions::{Functions, LogCallback};
+
+const AV_LOG_QUIET: c_int = -8;
+const AV_LOG_ERROR: c_int = 16;
+const AV_LOG_WARNING: c_int = 24;
+const AV_LOG_INFO: c_int = 32;
+const AV_LOG_DEBUG: c_int = 48;
+const AV_LOG_TRACE: c_int = 56;
+
+/// FFmpeg's own line length for a log message (`LINE_SZ` in libavutil/log.c).
+const LINE_SIZE: usize = 1024;
+
+unsafe extern "C" {
+    /// `va_list` is passed as a pointer on the supported targets (see [`LogCallback`]).
+    fn vsnprintf(buf: *mut c_char, size: usize, format: *const c_char, args: *mut c_void) -> c_int;
+}
+
+/// How many loaded FFmpegs can have a level of their own at once.
+const SLOTS: usize = 16;
+
+struct Slot {
+    in_use: AtomicBool,
+    level: AtomicI32,
+}
+
+static SLOT_TABLE: [Slot; SLOTS + 1] = [const {
+    Slot {
+        in_use: AtomicBool::new(false),
+        level: AtomicI32::new(AV_LOG_WARNING),
+    }
+}; SLOTS + 1];
+
+/// The slot of the shared fallback, used once every other slot is taken: it forwards every
+/// level and leaves the filtering to the `log` crate.
+const SHARED: usize = SLOTS;
+
+macro_rules! trampolines {
+    ($($index:literal)*) => {
+        [$({
+            unsafe extern "C" fn trampoline(
+                context: *mut c_void,
+                level: c_int,
+                format: *const c_char,
+                args: *mut c_void,
+            ) {
+                // SAFETY: the arguments are FFmpeg's, passed on unchanged.
+                unsafe { forward($index, context, level, format, args) }
+            }
+            trampoline as LogCallback
+        },)*]
+    };
+}
+
+static TRAMPOLINES: [LogCallback; SLOTS + 1] =
+    trampolines!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
+
+/// One loaded FFmpeg's place in the bridge; freed when dropped.
+#[derive(Debug)]
+pub(crate) struct LogSlot(usize);
+
+impl LogSlot {
+    /// Sets the most verbose FFmpeg level forwarded.
+    pub fn set_level(&self, av_level: c_int) {
+        if self.0 != SHARED {
+            SLOT_TABLE[self.0].level.store(av_level, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Drop for LogSlot {
+    fn drop(&mut self) {
+        if self.0 != SHARED {
+            SLOT_TABLE[self.0].in_use.store(false, Ordering::Release);
+        }
+    }
+}
+
+/// Routes this FFmpeg's log to the bridge, at warnings and errors.
+pub(crate) fn install(functions: &Functions) -> LogSlot {
+    let free = (0..SLOTS).find(|&i| {
+        SLOT_TABLE[i]
+            .in_use
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+    });
+    let index = match free {
+        Some(index) => {
+            SLOT_TABLE[index]
+                .level
+                .store(AV_LOG_WARNING, Ordering::Relaxed);
+            index
+        }
+        None => {
+            SLOT_TABLE[SHARED]
+                .level
+                .store(AV_LOG_TRACE, Ordering::Relaxed);
+            SHARED
+        }
+    };
+    // SAFETY: the trampoline has FFmpeg's log-callback signature and lives as long as the
+    // process; both calls only store a value inside libavutil.
+    unsafe {
+        (functions.av_log_set_callback)(Some(TRAMPOLINES[index]));
+        (functions.av_log_set_level)(AV_LOG_WARNING);
+    }
+    LogSlot(index)
+}
+
+pub(crate) fn av_level(level: LevelFilter) -> c_int {
+    match level {
+        LevelFilter::Off => AV_LOG_QUIET,
+        LevelFilter::Error => AV_LOG_ERROR,
+        LevelFilter::Warn => AV_LOG_WARNING,
+        LevelFilter::Info => AV_LOG_INFO,
+        LevelFilter::Debug => AV_LOG_DEBUG,
+        LevelFilter::Trace => AV_LOG_TRACE,
+    }
+}
+
+pub(crate) fn level_filter(av_level: c_int) -> LevelFilter {
+    match av_level {
+        ..0 => LevelFilter::Off,
+        0..=AV_LOG_ERROR => LevelFilter::Error,
+        17..=AV_LOG_WARNING => LevelFilter::Warn,
+        25..=AV_LOG_INFO => LevelFilter::Info,
+        33..=AV_LOG_DEBUG => LevelFilter::Debug,
+        _ => LevelFilter::Trace,
+    }
+}
+
+fn log_level(av_level: c_int) -> Level {
+    match av_level {
+        ..=AV_LOG_ERROR => Level::Error, // panic, fatal and error
+        17..=AV_LOG_WARNING => Level::Warn,
+        25..=AV_LOG_INFO => Level::Info,
+        33..=AV_LOG_DEBUG => Level::Debug, // verbose and debug
+        _ => Level::Trace,
+    }
+}
+
+/// Forwards one message of the FFmpeg whose slot is `slot`, if its level lets it through.
+///
+/// # Safety
+///
+/// The other arguments are those FFmpeg passed to its log callback.
+unsafe fn forward(
+    slot: usize,
+    context: *mut c_void,
+    av_level: c_int,
+    format: *const c_char,
+    args: *mut c_void,
+) {
+    if av_level > SLOT_TABLE[slot].level.load(Ordering::Relaxed) {
+        return;
+    }
+    let level = log_level(av_level);
+    if format.is_null() || !log::log_enabled!(target: "ffmpeg", level) {
+        return;
+    }
+    let mut line = [0 as c_char; LINE_SIZE];
+    // SAFETY: `format` and `args` are the format string and va_list FFmpeg passed us, consumed
+    // once; the buffer's size is passed along.
+    let written = unsafe { vsnprintf(line.as_mut_ptr(), LINE_SIZE, format, args) };
+    if written < 0 {
+        return;
+    }
+    // SAFETY: `context` is what FFmpeg passes to its log callback.
+    let name = unsafe { crate::abi::log_context_name(context) };
+    // SAFETY: vsnprintf NUL-terminates within the buffer.
+    let message = unsafe { crate::sys::c_text(line.as_ptr()) };
+    // A logger that panics must not unwind into C.
+    let _ = std::panic::catch_unwind(|| {
+        let message = message.trim_end();
+        if message.is_empty() {
+            return;
+        }
+        match name {
+            Some(name) => log::log!(target: "ffmpeg", level, "[{name} @ {context:p}] {message}"),
+            None => log::log!(target: "ffmpeg", level, "{message}"),
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_round_trip() {
+        for filter in [
+            LevelFilter::Off,
+            LevelFilter::Error,
+            LevelFilter::Warn,
+            LevelFilter::Info,
+            LevelFilter::Debug,
+            LevelFilter::Trace,
+        ] {
+            assert_eq!(level_filter(av_level(filter)), filter);
+        }
+        assert_eq!(log_level(8), Level::Error); // AV_LOG_FATAL
+        assert_eq!(log_level(40), Level::Debug); // AV_LOG_VERBOSE
+    }
+}

@@ -1,0 +1,213 @@
+//! The layer that assembles one loaded FFmpeg: the loader's bound libraries with the ABI
+//! layer's proven layouts, as [`Ffmpeg`], kept alive by every handle and object made from it.
+//! It also holds what every media call shares: the crate's [`Error`], the log bridge and the
+//! CPU flags.
+
+pub(crate) mod cpu;
+pub(crate) mod error;
+mod load;
+pub(crate) mod log_bridge;
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use log::LevelFilter;
+
+use crate::abi::Layout;
+use crate::loader::discovery::Candidate;
+use crate::loader::functions::Functions;
+use crate::loader::library_info::LibraryInfo;
+use crate::loader::platform::Handles;
+use crate::sys::{Family, Library};
+use cpu::CpuFlags;
+pub use error::{Error, Result};
+pub use load::global;
+
+/// A loaded FFmpeg: its five libraries, their versions and the functions bound to them.
+///
+/// Cheap to clone (an [`Arc`] inside). The libraries stay loaded while any clone, or anything
+/// made from one, is alive; two `Ffmpeg`s of different releases can be used side by side.
+#[derive(Clone)]
+pub struct Ffmpeg {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    functions: Functions,
+    libraries: [LibraryInfo; 5],
+    family: Family,
+    release: String,
+    configuration: String,
+    license: String,
+    candidate: Candidate,
+    missing_optional: Vec<&'static str>,
+    layout: Layout,
+    abi_facts_checked: usize,
+    log_slot: OnceLock<log_bridge::LogSlot>,
+    // Last, so that nothing above can outlive the code it points into.
+    _handles: Handles,
+}
+
+impl Ffmpeg {
+    /// Refuses an object of another loaded FFmpeg, before anything reaches FFmpeg: the check
+    /// every call that takes two objects makes (a pointer comparison). Two loads of the same
+    /// files count as two FFmpegs: each frees only what it allocated.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ForeignObject`](crate::Error::ForeignObject) naming `object` and `operation`.
+    #[inline]
+    pub(crate) fn ensure_same(
+        &self,
+        object_ffmpeg: &Ffmpeg,
+        operation: &'static str,
+        object: &'static str,
+    ) -> Result<()> {
+        if Arc::ptr_eq(&self.inner, &object_ffmpeg.inner) {
+            return Ok(());
+        }
+        Err(self.foreign(object_ffmpeg, operation, object))
+    }
+
+    #[cold]
+    fn foreign(
+        &self,
+        object_ffmpeg: &Ffmpeg,
+        operation: &'static str,
+        object: &'static str,
+    ) -> Error {
+        Error::ForeignObject {
+            operation,
+            object,
+            object_release: object_ffmpeg.release().to_owned(),
+            release: self.release().to_owned(),
+        }
+    }
+
+    pub(crate) fn functions(&self) -> &Functions {
+        &self.inner.functions
+    }
+
+    /// FFmpeg's message for an error code (`av_strerror`).
+    pub fn error_message(&self, code: std::ffi::c_int) -> String {
+        let mut buffer = [0 as std::ffi::c_char; 256];
+        // SAFETY: av_strerror writes at most the given size, NUL-terminated.
+        unsafe {
+            (self.functions().av_strerror)(code, buffer.as_mut_ptr(), buffer.len());
+            crate::sys::c_text(buffer.as_ptr())
+        }
+    }
+
+    /// The struct layouts of this release, proven at load.
+    pub(crate) fn layout(&self) -> &Layout {
+        &self.inner.layout
+    }
+
+    /// How many facts of the struct layouts the self-check proved against this library before
+    /// it was accepted (field offsets from FFmpeg's option tables, defaults of fresh objects,
+    /// fields FFmpeg filled from ours). A library that fails any is refused with
+    /// [`Refusal::AbiMismatch`](crate::Refusal::AbiMismatch).
+    pub fn abi_facts_checked(&self) -> usize {
+        self.inner.abi_facts_checked
+    }
+
+    /// FFmpeg's own version string (`av_version_info()`), e.g. `7.1.1` or `n4.1.6`.
+    pub fn release(&self) -> &str {
+        &self.inner.release
+    }
+
+    /// The release family, i.e. the ABI: 4.x to 9.x.
+    pub fn family(&self) -> Family {
+        self.inner.family
+    }
+
+    /// One library's facts.
+    pub fn library(&self, library: Library) -> &LibraryInfo {
+        &self.inner.libraries[library.index()]
+    }
+
+    /// All five libraries, dependencies first.
+    pub fn libraries(&self) -> impl Iterator<Item = &LibraryInfo> {
+        self.inner.libraries.iter()
+    }
+
+    /// libavcodec's `configure` line.
+    pub fn configuration(&self) -> &str {
+        &self.inner.configuration
+    }
+
+    /// libavcodec's licence, e.g. `GPL version 2 or later`.
+    pub fn license(&self) -> &str {
+        &self.inner.license
+    }
+
+    /// Where this FFmpeg was found.
+    pub fn candidate(&self) -> &Candidate {
+        &self.inner.candidate
+    }
+
+    /// True when every library's functions are pinned to its version node (`dlvsym`).
+    pub fn versioned_symbols(&self) -> bool {
+        self.libraries()
+            .all(|library| library.binding().node().is_some())
+    }
+
+    /// Optional functions this release could have had but lacks; the features that need them
+    /// report themselves unavailable.
+    pub fn missing_optional_symbols(&self) -> &[&'static str] {
+        &self.inner.missing_optional
+    }
+
+    /// The CPU features FFmpeg detected and uses (`av_get_cpu_flags()`).
+    pub fn cpu_flags(&self) -> CpuFlags {
+        // SAFETY: av_get_cpu_flags takes no arguments and reads FFmpeg's cached detection.
+        CpuFlags::from_bits(unsafe { (self.functions().av_get_cpu_flags)() } as u32)
+    }
+
+    /// Makes FFmpeg use exactly these CPU features (`av_force_cpu_flags`), e.g. none at all to
+    /// compare its SIMD code with its plain C code; `None` returns to detection. Affects every
+    /// user of this FFmpeg in the process, and codecs opened afterwards.
+    pub fn force_cpu_flags(&self, flags: Option<CpuFlags>) {
+        let bits = flags.map_or(-1, |flags| flags.bits() as i32);
+        // SAFETY: av_force_cpu_flags stores the flags atomically; -1 re-enables detection.
+        unsafe { (self.functions().av_force_cpu_flags)(bits) }
+    }
+
+    /// Sets which of this FFmpeg's log messages reach the [`log`] crate (target `ffmpeg`).
+    /// The default passes warnings and errors.
+    pub fn set_log_level(&self, level: LevelFilter) {
+        let av_level = log_bridge::av_level(level);
+        if let Some(slot) = self.inner.log_slot.get() {
+            slot.set_level(av_level);
+        }
+        // SAFETY: av_log_set_level only stores an int.
+        unsafe { (self.functions().av_log_set_level)(av_level) }
+    }
+
+    /// The level set by [`Ffmpeg::set_log_level`].
+    pub fn log_level(&self) -> LevelFilter {
+        // SAFETY: av_log_get_level only reads an int.
+        log_bridge::level_filter(unsafe { (self.functions().av_log_get_level)() })
+    }
+}
+
+/// Handles are equal when they come from one load (clones of each other), whatever the
+/// release: two loads of the same files are different FFmpegs.
+impl PartialEq for Ffmpeg {
+    fn eq(&self, other: &Ffmpeg) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl Eq for Ffmpeg {}
+
+impl fmt::Debug for Ffmpeg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ffmpeg")
+            .field("release", &self.inner.release)
+            .field("family", &self.inner.family)
+            .field("candidate", &self.inner.candidate)
+            .field("libraries", &self.inner.libraries)
+            .finish_non_exhaustive()
+    }
+}

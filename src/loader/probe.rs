@@ -1,0 +1,220 @@
+//! Probing an opened set: where each library came from, the version it reports, the version
+//! node its symbols are pinned to, whether the five are one supported release, and binding the
+//! function table to them.
+
+use std::ffi::{CStr, CString, c_char, c_uint, c_void};
+use std::path::PathBuf;
+
+use super::discovery::Candidate;
+use super::elf::{self, ElfInfo};
+use super::error::{Refusal, VersionedFile};
+use super::functions::Functions;
+use super::library_info::LibraryInfo;
+use super::platform::DynLib;
+use super::symbols::{SymbolBinding, SymbolSource};
+use super::{LoadedLibraries, Opened};
+use crate::sys::{Family, Library, c_text, decode_version_int};
+
+/// The file a library handle was opened from, and its ELF facts.
+pub(super) fn locate(handle: &DynLib, library: Library) -> Result<(PathBuf, ElfInfo), Refusal> {
+    let address = handle
+        .symbol(&version_symbol(library), None)
+        .ok_or_else(|| missing_version_symbol(library))?;
+    let path = DynLib::path_of(address).unwrap_or_default();
+    let info = elf::inspect(&path)?;
+    Ok((path, info))
+}
+
+/// `<library>_version`, the one function every FFmpeg library has had since 2010.
+fn version_symbol(library: Library) -> CString {
+    CString::new(format!("{}_version", library.stem())).expect("no NUL")
+}
+
+fn missing_version_symbol(library: Library) -> Refusal {
+    Refusal::MissingSymbols {
+        symbols: vec![format!("{library}:{}_version", library.stem())],
+    }
+}
+
+/// Pinned to the library's own `LIB<NAME>_<major>` node when it defines one.
+pub(super) fn binding_for(library: Library, info: &ElfInfo) -> SymbolBinding {
+    let prefix = format!("LIB{}_", library.stem().to_ascii_uppercase());
+    info.version_nodes
+        .iter()
+        .filter_map(|node| Some((node.strip_prefix(&prefix)?.parse::<u64>().ok()?, node)))
+        .max()
+        .map_or(SymbolBinding::Unversioned, |(_, node)| {
+            SymbolBinding::Versioned(node.clone())
+        })
+}
+
+fn node_cstring(binding: &SymbolBinding) -> Option<CString> {
+    binding
+        .node()
+        .map(|node| CString::new(node).expect("node names have no NUL"))
+}
+
+/// Calls `<library>_version()`.
+pub(super) fn probe_version(
+    handle: &DynLib,
+    library: Library,
+    binding: &SymbolBinding,
+) -> Result<semver::Version, Refusal> {
+    let node = node_cstring(binding);
+    let address = handle
+        .symbol(&version_symbol(library), node.as_deref())
+        .ok_or_else(|| missing_version_symbol(library))?;
+    // SAFETY: every FFmpeg release declares `unsigned <library>_version(void)`, which returns a
+    // constant and touches no state.
+    let version_fn =
+        unsafe { std::mem::transmute::<*mut c_void, unsafe extern "C" fn() -> c_uint>(address) };
+    // SAFETY: as above; it takes no arguments.
+    Ok(decode_version_int(unsafe { version_fn() }))
+}
+
+struct Bound<'a> {
+    handles: [&'a DynLib; 5],
+    nodes: [Option<CString>; 5],
+}
+
+impl SymbolSource for Bound<'_> {
+    fn address(&self, library: Library, name: &CStr) -> Option<*mut c_void> {
+        let index = library.index();
+        self.handles[index].symbol(name, self.nodes[index].as_deref())
+    }
+}
+
+/// Probes, checks and resolves an opened set: the libraries bound, ready for the ABI layer.
+pub(super) fn bind(opened: Opened, candidate: Candidate) -> Result<LoadedLibraries, Refusal> {
+    let handle = |library: Library| opened.handles.get(opened.slots[library.index()]);
+    let bindings =
+        Library::ALL.map(|library| binding_for(library, &opened.files[library.index()].1));
+    let mut versioned = Vec::with_capacity(5);
+    for library in Library::ALL {
+        let binding = &bindings[library.index()];
+        let file = VersionedFile {
+            library,
+            path: opened.files[library.index()].0.clone(),
+            version: probe_version(handle(library), library, binding)?,
+        };
+        if let Some(node) = binding.node()
+            && node != library.version_node(file.version.major)
+        {
+            return Err(Refusal::VersionNodeMismatch {
+                file: Box::new(file),
+                node: node.to_owned(),
+            });
+        }
+        versioned.push(file);
+    }
+    let versioned: [VersionedFile; 5] = versioned.try_into().expect("five libraries");
+    let family = check_release(&versioned)?;
+    let bound = Bound {
+        handles: Library::ALL.map(handle),
+        nodes: Library::ALL.map(|library| node_cstring(&bindings[library.index()])),
+    };
+    let (functions, missing) =
+        Functions::resolve(&bound, family.major(Library::AvCodec)).map_err(|missing| {
+            Refusal::MissingSymbols {
+                symbols: missing.required,
+            }
+        })?;
+    let libraries = Library::ALL.map(|library| {
+        let index = library.index();
+        let file = &versioned[index];
+        LibraryInfo::new(
+            library,
+            file.path.clone(),
+            file.version.clone(),
+            bindings[index].clone(),
+            opened.files[index].1.soname.clone(),
+        )
+    });
+    // SAFETY: these FFmpeg functions return pointers to static NUL-terminated strings.
+    let text = |f: unsafe extern "C" fn() -> *const c_char| unsafe { c_text(f()) };
+    Ok(LoadedLibraries {
+        release: text(functions.av_version_info),
+        configuration: text(functions.avcodec_configuration),
+        license: text(functions.avcodec_license),
+        functions,
+        libraries,
+        family,
+        candidate,
+        missing_optional: missing.optional,
+        handles: opened.handles,
+    })
+}
+
+/// Checks that the five probed versions are FFmpeg (not Libav), of a supported major, and all
+/// of one family; returns that family.
+pub(crate) fn check_release(files: &[VersionedFile; 5]) -> Result<Family, Refusal> {
+    if let Some(libav) = files.iter().find(|f| f.version.patch < 100) {
+        return Err(Refusal::Libav(Box::new(libav.clone())));
+    }
+    let avcodec = &files[Library::AvCodec.index()];
+    let family = Family::from_avcodec_major(avcodec.version.major).ok_or_else(|| {
+        Refusal::UnsupportedMajor {
+            file: Box::new(avcodec.clone()),
+            major: avcodec.version.major,
+        }
+    })?;
+    for file in files {
+        if file.version.major != family.major(file.library) {
+            return Err(Refusal::MixedReleases {
+                avcodec: Box::new(avcodec.clone()),
+                family,
+                other: Box::new(file.clone()),
+            });
+        }
+    }
+    Ok(family)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sys::SUPPORTED_AVCODEC_MAJORS;
+    use semver::Version;
+    use std::path::PathBuf;
+
+    fn files(majors: [u64; 5], micro: u64) -> [VersionedFile; 5] {
+        Library::ALL.map(|library| VersionedFile {
+            library,
+            path: PathBuf::from(format!("/x/{}.so", library.name())),
+            version: Version::new(majors[library.index()], 1, micro),
+        })
+    }
+
+    #[test]
+    fn every_family_accepts_its_own_majors() {
+        for family in Family::all() {
+            let majors = Library::ALL.map(|l| family.major(l));
+            assert_eq!(check_release(&files(majors, 100)).unwrap(), family);
+        }
+        assert_eq!(Family::all().count(), SUPPORTED_AVCODEC_MAJORS.count());
+    }
+
+    #[test]
+    fn a_mixed_set_names_the_odd_library() {
+        let err = check_release(&files([57, 5, 8, 61, 61], 100)).unwrap_err();
+        match err {
+            Refusal::MixedReleases { other, family, .. } => {
+                assert_eq!(other.library, Library::AvUtil);
+                assert_eq!(family.ffmpeg_major(), 7);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unsupported_majors_and_libav_are_refused() {
+        assert!(matches!(
+            check_release(&files([62, 8, 11, 64, 64], 100)),
+            Err(Refusal::UnsupportedMajor { major: 64, .. })
+        ));
+        assert!(matches!(
+            check_release(&files([56, 3, 5, 58, 58], 1)),
+            Err(Refusal::Libav(_))
+        ));
+    }
+}

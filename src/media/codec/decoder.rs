@@ -1,0 +1,250 @@
+//! [`Decoder`]: compressed packets in, frames out.
+
+use std::ffi::{c_int, c_void};
+use std::ptr::NonNull;
+
+use crate::abi::constants::{
+    CODEC_FLAG_LOW_DELAY, DISCARD_BIDIR, DISCARD_DEFAULT, DISCARD_NONKEY, DISCARD_NONREF,
+    THREAD_FRAME, THREAD_SLICE,
+};
+use crate::ffmpeg::Ffmpeg;
+use crate::ffmpeg::error::{Error, Result, check};
+use crate::media::format::{MediaType, Stream};
+use crate::media::frame::Frame;
+use crate::media::packet::{Packet, out_of_memory};
+
+use super::Codec;
+
+/// How a decoder is set up.
+#[derive(Debug, Clone, Default)]
+pub struct DecoderOptions {
+    /// Decoding threads; 0 lets FFmpeg choose (one per core), 1 decodes on the calling thread.
+    pub threads: u32,
+    /// How those threads share the work.
+    pub threading: Threading,
+    /// Which frames not to decode at all.
+    pub skip: SkipFrames,
+    /// Output each frame as soon as possible (`AV_CODEC_FLAG_LOW_DELAY`), at some cost in
+    /// compression features the decoder may use.
+    pub low_delay: bool,
+}
+
+/// How a decoder's threads share the work (`AVCodecContext.thread_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Threading {
+    /// Frame threading where the codec has it, else slices: the most throughput.
+    #[default]
+    Auto,
+    /// Several frames at once: throughput, at a latency of one frame per thread.
+    Frame,
+    /// Slices of one frame at once: no added latency, where the stream has slices.
+    Slice,
+}
+
+impl Threading {
+    fn thread_type(self) -> c_int {
+        match self {
+            Threading::Auto => THREAD_FRAME | THREAD_SLICE,
+            Threading::Frame => THREAD_FRAME,
+            Threading::Slice => THREAD_SLICE,
+        }
+    }
+}
+
+/// Frames a decoder may skip (`AVCodecContext.skip_frame`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SkipFrames {
+    /// Decode every frame.
+    #[default]
+    None,
+    /// Skip frames no other frame refers to (most B-frames).
+    NonReference,
+    /// Skip bi-directional frames.
+    Bidirectional,
+    /// Decode keyframes only.
+    NonKey,
+}
+
+impl SkipFrames {
+    fn discard(self) -> c_int {
+        match self {
+            SkipFrames::None => DISCARD_DEFAULT,
+            SkipFrames::NonReference => DISCARD_NONREF,
+            SkipFrames::Bidirectional => DISCARD_BIDIR,
+            SkipFrames::NonKey => DISCARD_NONKEY,
+        }
+    }
+}
+
+/// A video or audio decoder (`AVCodecContext`) opened for one stream.
+pub struct Decoder {
+    ffmpeg: Ffmpeg,
+    context: NonNull<c_void>,
+    finished: bool,
+}
+
+// SAFETY: an AVCodecContext may move between threads between calls (FFmpeg's own threads
+// belong to the context and synchronise internally); `Decoder` is `Send` but not `Sync`, so
+// only one thread calls into it at a time.
+unsafe impl Send for Decoder {}
+
+impl Decoder {
+    /// Opens the decoder FFmpeg has for `stream`'s codec, set up from its parameters.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DecoderNotFound`] when the loaded FFmpeg has no decoder for the codec;
+    /// [`Error::InvalidArgument`] when its decoder is neither video nor audio (subtitles go
+    /// through another FFmpeg call, which FFmpeg 5.1 aborts the process on if given to
+    /// `avcodec_send_packet`); FFmpeg's error when it cannot open.
+    pub fn new(stream: &Stream<'_>, options: &DecoderOptions) -> Result<Decoder> {
+        let ffmpeg = stream.ffmpeg().clone();
+        let f = ffmpeg.functions();
+        let Some(codec) = Codec::decoder(&ffmpeg, &stream.codec_id())? else {
+            return Err(Error::DecoderNotFound {
+                codec: stream.codec_name(),
+            });
+        };
+        let kind = codec.media_type();
+        if !matches!(kind, MediaType::Video | MediaType::Audio) {
+            return Err(Error::InvalidArgument(format!(
+                "{} decodes {kind:?}; a Decoder takes video or audio",
+                codec.name()
+            )));
+        }
+        // SAFETY: allocates a context with the codec's defaults, or NULL.
+        let context = unsafe { (f.avcodec_alloc_context3)(codec.as_ptr()) };
+        let context = NonNull::new(context)
+            .ok_or_else(|| out_of_memory(&ffmpeg, "avcodec_alloc_context3"))?;
+        let decoder = Decoder {
+            ffmpeg: ffmpeg.clone(),
+            context,
+            finished: false,
+        };
+        let layout = &ffmpeg.layout().codec_context;
+        let threads = c_int::try_from(options.threads)
+            .map_err(|_| Error::InvalidArgument("threads".into()))?;
+        // SAFETY: copies the stream's parameters into the fresh context, then sets fields at
+        // proven offsets before opening.
+        unsafe {
+            let status = (f.avcodec_parameters_to_context)(decoder.as_ptr(), stream.parameters());
+            check(&ffmpeg, "avcodec_parameters_to_context", status)?;
+            let (num, den) = stream.time_base();
+            layout
+                .pkt_timebase
+                .write(decoder.as_ptr(), crate::sys::Rational { num, den });
+            layout.thread_count.write(decoder.as_ptr(), threads);
+            layout
+                .thread_type
+                .write(decoder.as_ptr(), options.threading.thread_type());
+            layout
+                .skip_frame
+                .write(decoder.as_ptr(), options.skip.discard());
+            if options.low_delay {
+                let flags = layout.flags.read(decoder.as_ptr());
+                layout
+                    .flags
+                    .write(decoder.as_ptr(), flags | CODEC_FLAG_LOW_DELAY);
+            }
+            let status = (f.avcodec_open2)(decoder.as_ptr(), codec.as_ptr(), std::ptr::null_mut());
+            check(&ffmpeg, "avcodec_open2", status)?;
+        }
+        Ok(decoder)
+    }
+
+    fn as_ptr(&self) -> *mut c_void {
+        self.context.as_ptr()
+    }
+
+    /// The FFmpeg it was opened with.
+    pub fn ffmpeg(&self) -> &Ffmpeg {
+        &self.ffmpeg
+    }
+
+    /// Sends one packet. An empty packet is skipped, as the ffmpeg CLI skips it: FFmpeg would
+    /// take it for the end of the stream ([`Decoder::send_eof`] says that).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Again`] when frames must be received first; [`Error::InvalidData`] for a packet
+    /// the decoder rejects (the stream can go on); [`Error::ForeignObject`] for a packet of
+    /// another loaded FFmpeg; other FFmpeg errors.
+    pub fn send(&mut self, packet: &Packet) -> Result<()> {
+        self.ffmpeg
+            .ensure_same(packet.ffmpeg(), "Decoder::send", "packet")?;
+        if packet.data().is_empty() {
+            return Ok(());
+        }
+        // SAFETY: an open decoder and a live packet of the same loaded FFmpeg (so of the
+        // layout the decoder expects), with data; FFmpeg references, not takes, its data.
+        let status = unsafe {
+            (self.ffmpeg.functions().avcodec_send_packet)(self.as_ptr(), packet.as_ptr())
+        };
+        check(&self.ffmpeg, "avcodec_send_packet", status).map(drop)
+    }
+
+    /// Signals the end of input, so that [`Decoder::receive`] drains the frames still held.
+    ///
+    /// # Errors
+    ///
+    /// FFmpeg's error; sending the end twice is not one.
+    pub fn send_eof(&mut self) -> Result<()> {
+        // SAFETY: a NULL packet is FFmpeg's end-of-stream marker.
+        let status = unsafe {
+            (self.ffmpeg.functions().avcodec_send_packet)(self.as_ptr(), std::ptr::null())
+        };
+        super::end_sent(&self.ffmpeg, "avcodec_send_packet", status)
+    }
+
+    /// Receives the next frame into `frame`: `Ok(true)` for a frame; `Ok(false)` when the
+    /// decoder needs more input, or has been drained ([`Decoder::is_finished`] tells which).
+    ///
+    /// # Errors
+    ///
+    /// A decoding error; [`Error::ForeignObject`] for a frame of another loaded FFmpeg.
+    pub fn receive(&mut self, frame: &mut Frame) -> Result<bool> {
+        self.ffmpeg
+            .ensure_same(frame.ffmpeg(), "Decoder::receive", "frame")?;
+        // SAFETY: an open decoder and a live frame of the same loaded FFmpeg, which
+        // receive_frame unrefs (with that library's own free) and refills.
+        let status = unsafe {
+            (self.ffmpeg.functions().avcodec_receive_frame)(self.as_ptr(), frame.as_mut_ptr())
+        };
+        super::received(
+            &self.ffmpeg,
+            "avcodec_receive_frame",
+            status,
+            &mut self.finished,
+        )
+    }
+
+    /// Whether the decoder has given its last frame after [`Decoder::send_eof`].
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Drops every frame held and starts anew, as after a seek.
+    pub fn flush(&mut self) {
+        // SAFETY: an open decoder.
+        unsafe { (self.ffmpeg.functions().avcodec_flush_buffers)(self.as_ptr()) };
+        self.finished = false;
+    }
+}
+
+impl Drop for Decoder {
+    fn drop(&mut self) {
+        let mut context = self.context.as_ptr();
+        // SAFETY: allocated by avcodec_alloc_context3; freed once (it closes the codec too).
+        unsafe { (self.ffmpeg.functions().avcodec_free_context)(&mut context) }
+    }
+}
+
+impl std::fmt::Debug for Decoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Decoder")
+            .field("finished", &self.finished)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,436 @@
+//! [`Encoder`]: frames in, compressed packets out.
+
+use std::ffi::{c_int, c_void};
+use std::ptr::NonNull;
+
+use super::{Codec, EncoderChoice};
+use crate::abi::constants::CODEC_FLAG_GLOBAL_HEADER;
+use crate::ffmpeg::Ffmpeg;
+use crate::ffmpeg::error::{Error, Result, check};
+use crate::media::frame::Frame;
+use crate::media::packet::{Packet, out_of_memory};
+use crate::sys::Rational;
+
+/// How a video encoder is set up.
+#[derive(Debug, Clone, Default)]
+pub struct VideoSettings {
+    /// Picture width.
+    pub width: u32,
+    /// Picture height.
+    pub height: u32,
+    /// The pixel format the frames will have, by FFmpeg's name (`yuv420p`).
+    pub pixel_format: String,
+    /// The time base of the frames' timestamps, as (numerator, denominator).
+    pub time_base: (i32, i32),
+    /// The nominal frame rate, when constant.
+    pub frame_rate: Option<(i32, i32)>,
+    /// Target bit rate in bits per second, for encoders that take one.
+    pub bit_rate: Option<i64>,
+    /// Frames between keyframes.
+    pub gop: Option<u32>,
+    /// Encoding threads (0: FFmpeg's choice).
+    pub threads: u32,
+    /// The colour description to signal (the source's, usually); unset properties stay
+    /// unspecified.
+    pub color: crate::media::color::Color,
+    /// Non-square pixels, as width : height.
+    pub sample_aspect_ratio: Option<(i32, i32)>,
+    /// Encoder options, as the CLI takes them (`("crf", "23")`, `("preset", "medium")`).
+    pub options: Vec<(String, String)>,
+    /// Put codec headers in the container's header (set it when
+    /// [`Output::needs_global_header`](crate::media::format::Output::needs_global_header)).
+    pub global_header: bool,
+}
+
+/// How an audio encoder is set up.
+#[derive(Debug, Clone, Default)]
+pub struct AudioSettings {
+    /// Samples per second.
+    pub sample_rate: u32,
+    /// The sample format the frames will have, by FFmpeg's name (`fltp`, `s16`).
+    pub sample_format: String,
+    /// Channel count, with FFmpeg's default layout for it.
+    pub channels: u32,
+    /// Target bit rate in bits per second.
+    pub bit_rate: Option<i64>,
+    /// Encoder options, as the CLI takes them.
+    pub options: Vec<(String, String)>,
+    /// Put codec headers in the container's header.
+    pub global_header: bool,
+}
+
+/// A video or audio encoder (`AVCodecContext`).
+pub struct Encoder {
+    ffmpeg: Ffmpeg,
+    context: NonNull<c_void>,
+    finished: bool,
+}
+
+// SAFETY: as for `Decoder`: the context may move between threads between calls, one thread
+// at a time (`Encoder` is not `Sync`).
+unsafe impl Send for Encoder {}
+
+impl Encoder {
+    /// Opens a video encoder: the one named `codec` (`"libx264"`, `"mpeg4"`, `"ffv1"`, …), or
+    /// FFmpeg's preferred one for a [`CodecId`](super::CodecId)
+    /// (`ffmpeg.codec_id("h264")?`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EncoderNotFound`] when the loaded FFmpeg lacks it; [`Error::OptionNotFound`]
+    /// for an option it does not take; [`Error::InvalidArgument`]
+    /// for an unknown pixel format, or a codec id of another FFmpeg major; FFmpeg's
+    /// error when it cannot open.
+    pub fn video<'a>(
+        ffmpeg: &Ffmpeg,
+        codec: impl Into<EncoderChoice<'a>>,
+        settings: &VideoSettings,
+    ) -> Result<Encoder> {
+        let format = crate::media::formats::pixel_format(ffmpeg, &settings.pixel_format)?;
+        let layout = &ffmpeg.layout().codec_context;
+        let number = |v: u32| {
+            c_int::try_from(v).map_err(|_| Error::InvalidArgument(format!("{v} is out of range")))
+        };
+        let (width, height, threads) = (
+            number(settings.width)?,
+            number(settings.height)?,
+            number(settings.threads)?,
+        );
+        let gop = settings.gop.map(number).transpose()?;
+        let (num, den) = settings.time_base;
+        Encoder::open(
+            ffmpeg,
+            codec.into(),
+            &settings.options,
+            settings.global_header,
+            |context| {
+                // SAFETY: a fresh context; fields at proven offsets.
+                unsafe {
+                    layout.width.write(context, width);
+                    layout.height.write(context, height);
+                    layout.pix_fmt.write(context, format);
+                    layout.time_base.write(context, Rational { num, den });
+                    if let Some((num, den)) = settings.frame_rate {
+                        layout.framerate.write(context, Rational { num, den });
+                    }
+                    if let Some(bit_rate) = settings.bit_rate {
+                        layout.bit_rate.write(context, bit_rate);
+                    }
+                    if let Some(gop) = gop {
+                        layout.gop_size.write(context, gop);
+                    }
+                    layout.thread_count.write(context, threads);
+                    if let Some((num, den)) = settings.sample_aspect_ratio {
+                        layout
+                            .sample_aspect_ratio
+                            .write(context, Rational { num, den });
+                    }
+                    crate::media::color::write(ffmpeg, context, layout.color, &settings.color)
+                }
+            },
+        )
+    }
+
+    /// Opens an audio encoder: the one named `codec` (`"aac"`, `"libopus"`, `"flac"`, …), or
+    /// FFmpeg's preferred one for a [`CodecId`](super::CodecId).
+    ///
+    /// # Errors
+    ///
+    /// As for [`Encoder::video`].
+    pub fn audio<'a>(
+        ffmpeg: &Ffmpeg,
+        codec: impl Into<EncoderChoice<'a>>,
+        settings: &AudioSettings,
+    ) -> Result<Encoder> {
+        let format = crate::media::formats::sample_format(ffmpeg, &settings.sample_format)?;
+        let layout = &ffmpeg.layout().codec_context;
+        let rate = c_int::try_from(settings.sample_rate)
+            .map_err(|_| Error::InvalidArgument("sample rate".into()))?;
+        Encoder::open(
+            ffmpeg,
+            codec.into(),
+            &settings.options,
+            settings.global_header,
+            |context| {
+                // SAFETY: a fresh context; fields at proven offsets.
+                unsafe {
+                    layout.sample_fmt.write(context, format);
+                    layout.sample_rate.write(context, rate);
+                    layout
+                        .time_base
+                        .write(context, Rational { num: 1, den: rate });
+                    if let Some(bit_rate) = settings.bit_rate {
+                        layout.bit_rate.write(context, bit_rate);
+                    }
+                    crate::media::formats::set_channels(
+                        ffmpeg,
+                        context,
+                        layout.channel_fields(),
+                        settings.channels,
+                    )
+                }
+            },
+        )
+    }
+
+    fn open(
+        ffmpeg: &Ffmpeg,
+        choice: EncoderChoice<'_>,
+        options: &[(String, String)],
+        global_header: bool,
+        configure: impl FnOnce(*mut c_void) -> Result<()>,
+    ) -> Result<Encoder> {
+        let f = ffmpeg.functions();
+        let codec = Codec::encoder(ffmpeg, choice)?;
+        // SAFETY: allocates a context with the codec's defaults, or NULL.
+        let context = unsafe { (f.avcodec_alloc_context3)(codec.as_ptr()) };
+        let context =
+            NonNull::new(context).ok_or_else(|| out_of_memory(ffmpeg, "avcodec_alloc_context3"))?;
+        let encoder = Encoder {
+            ffmpeg: ffmpeg.clone(),
+            context,
+            finished: false,
+        };
+        configure(encoder.as_ptr())?;
+        if global_header {
+            let flags = &ffmpeg.layout().codec_context.flags;
+            // SAFETY: a field at its proven offset.
+            unsafe {
+                flags.write(
+                    encoder.as_ptr(),
+                    flags.read(encoder.as_ptr()) | CODEC_FLAG_GLOBAL_HEADER,
+                )
+            };
+        }
+        let mut dictionary = crate::media::dictionary::Dictionary::new(ffmpeg, options)?;
+        // SAFETY: opens the configured context; FFmpeg removes the options it used.
+        let status =
+            unsafe { (f.avcodec_open2)(encoder.as_ptr(), codec.as_ptr(), dictionary.as_mut_ptr()) };
+        check(ffmpeg, "avcodec_open2", status)?;
+        if let Some(unused) = dictionary.first_key() {
+            return Err(Error::OptionNotFound {
+                owner: codec.name(),
+                option: unused,
+            });
+        }
+        Ok(encoder)
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut c_void {
+        self.context.as_ptr()
+    }
+
+    /// The FFmpeg it was opened with.
+    pub fn ffmpeg(&self) -> &Ffmpeg {
+        &self.ffmpeg
+    }
+
+    /// The time base of the packets it gives.
+    pub fn time_base(&self) -> (i32, i32) {
+        // SAFETY: a field at its proven offset.
+        let Rational { num, den } = unsafe {
+            self.ffmpeg
+                .layout()
+                .codec_context
+                .time_base
+                .read(self.as_ptr())
+        };
+        (num, den)
+    }
+
+    /// Samples per channel each audio frame must have (0: any number, or video).
+    pub fn frame_size(&self) -> usize {
+        // SAFETY: a field at its proven offset.
+        unsafe {
+            self.ffmpeg
+                .layout()
+                .codec_context
+                .frame_size
+                .read(self.as_ptr())
+                .max(0) as usize
+        }
+    }
+
+    /// Samples of priming an audio encoder puts before the first (AAC: 1024): its first
+    /// packet's timestamp is that much before the first frame's.
+    pub fn initial_padding(&self) -> usize {
+        // SAFETY: a field at its proven offset.
+        unsafe {
+            self.ffmpeg
+                .layout()
+                .codec_context
+                .initial_padding
+                .read(self.as_ptr())
+                .max(0) as usize
+        }
+    }
+
+    /// Sends one frame.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for a frame unlike what the encoder was opened for (another
+    /// size or pixel format; another sample format, rate or channel count; video to an audio
+    /// encoder or the reverse; a frame without data, or audio without samples, which
+    /// FFmpeg would take for the end and some encoders crash on);
+    /// [`Error::ForeignObject`] for a frame of another loaded FFmpeg; [`Error::Again`] when
+    /// packets must be received first; FFmpeg's other errors.
+    pub fn send(&mut self, frame: &Frame) -> Result<()> {
+        self.ffmpeg
+            .ensure_same(frame.ffmpeg(), "Encoder::send", "frame")?;
+        self.check_matches(frame)?;
+        // SAFETY: an open encoder and a live frame of the same loaded FFmpeg, of the size,
+        // format and kind the encoder was opened for, with data; FFmpeg references it. Its
+        // buffers are not written while the encoder holds them: the frame writes them only
+        // through `planes_mut`, which copies shared buffers first.
+        let status =
+            unsafe { (self.ffmpeg.functions().avcodec_send_frame)(self.as_ptr(), frame.as_ptr()) };
+        check(&self.ffmpeg, "avcodec_send_frame", status).map(drop)
+    }
+
+    /// Refuses a frame the encoder was not opened for: FFmpeg's encoders take the frame's
+    /// planes to be of the context's size and format, and read out of bounds otherwise.
+    fn check_matches(&self, frame: &Frame) -> Result<()> {
+        const VIDEO: c_int = 0;
+        let layout = &self.ffmpeg.layout().codec_context;
+        let context = self.as_ptr();
+        // SAFETY: fields of the open context at their proven offsets.
+        let (kind, width, height, pixel_format, sample_format, sample_rate, channels) = unsafe {
+            (
+                layout.codec_type.read(context),
+                layout.width.read(context),
+                layout.height.read(context),
+                layout.pix_fmt.read(context),
+                layout.sample_fmt.read(context),
+                layout.sample_rate.read(context),
+                layout.channel_fields().count(context),
+            )
+        };
+        let (frame_width, frame_height) = (frame.width() as c_int, frame.height() as c_int);
+        let expected = if kind == VIDEO {
+            (frame_width, frame_height, frame.format()) == (width, height, pixel_format)
+        } else {
+            frame_width == 0
+                && frame.format() == sample_format
+                && frame.sample_rate() as c_int == sample_rate
+                && frame.channels().map(|c| c as c_int) == channels.map(|c| c as c_int)
+        };
+        if expected {
+            // Audio of no samples has no planes either.
+            if frame.plane_iter().next().is_none() {
+                return Err(Error::InvalidArgument(
+                    "the frame has no picture or samples (Encoder::send_eof ends the stream)"
+                        .into(),
+                ));
+            }
+            return Ok(());
+        }
+        let name = |video, format| {
+            crate::media::formats::format_name(&self.ffmpeg, video, format)
+                .unwrap_or_else(|| format.to_string())
+        };
+        let frame_format = name(frame_width > 0, frame.format());
+        Err(Error::InvalidArgument(if kind == VIDEO {
+            format!(
+                "the encoder takes {width}x{height} {}, not {frame_width}x{frame_height} \
+                 {frame_format}",
+                name(true, pixel_format)
+            )
+        } else {
+            format!(
+                "the encoder takes {} at {sample_rate} Hz with {channels:?} channels, not \
+                 {frame_format} at {} Hz with {:?}",
+                name(false, sample_format),
+                frame.sample_rate(),
+                frame.channels()
+            )
+        }))
+    }
+
+    /// Signals the end, so that [`Encoder::receive`] flushes the packets still held.
+    ///
+    /// # Errors
+    ///
+    /// FFmpeg's error; sending the end twice is not one.
+    pub fn send_eof(&mut self) -> Result<()> {
+        // SAFETY: a NULL frame is FFmpeg's end-of-stream marker.
+        let status = unsafe {
+            (self.ffmpeg.functions().avcodec_send_frame)(self.as_ptr(), std::ptr::null())
+        };
+        super::end_sent(&self.ffmpeg, "avcodec_send_frame", status)
+    }
+
+    /// Receives the next packet: `Ok(true)` for a packet; `Ok(false)` when the encoder needs
+    /// more frames or has been flushed ([`Encoder::is_finished`]).
+    ///
+    /// # Errors
+    ///
+    /// An encoding error; [`Error::ForeignObject`] for a packet of another loaded FFmpeg.
+    pub fn receive(&mut self, packet: &mut Packet) -> Result<bool> {
+        self.ffmpeg
+            .ensure_same(packet.ffmpeg(), "Encoder::receive", "packet")?;
+        // SAFETY: an open encoder and a live packet of the same loaded FFmpeg, which
+        // receive_packet unrefs (with that library's own free) and refills.
+        let status = unsafe {
+            (self.ffmpeg.functions().avcodec_receive_packet)(self.as_ptr(), packet.as_mut_ptr())
+        };
+        let received = super::received(
+            &self.ffmpeg,
+            "avcodec_receive_packet",
+            status,
+            &mut self.finished,
+        )?;
+        if received {
+            self.fill_duration(packet);
+        }
+        Ok(received)
+    }
+
+    /// Gives a video packet without a duration that of one frame at the encoder's frame rate,
+    /// as the ffmpeg CLI does; containers need it for the last frame (MP4's edit list would
+    /// otherwise end before it).
+    fn fill_duration(&self, packet: &mut Packet) {
+        let layout = self.ffmpeg.layout();
+        // SAFETY: fields of the live encoder and packet at proven offsets.
+        unsafe {
+            if layout.packet.duration.read(packet.as_ptr()) != 0 {
+                return;
+            }
+            let rate = layout.codec_context.framerate.read(self.as_ptr());
+            let base = layout.codec_context.time_base.read(self.as_ptr());
+            if rate.num <= 0 || rate.den <= 0 || base.num <= 0 || base.den <= 0 {
+                return;
+            }
+            let (numerator, denominator) = (
+                i64::from(base.den) * i64::from(rate.den),
+                i64::from(base.num) * i64::from(rate.num),
+            );
+            let duration = (numerator + denominator / 2) / denominator;
+            layout
+                .packet
+                .duration
+                .write(packet.as_mut_ptr(), duration.max(1));
+        }
+    }
+
+    /// Whether every packet has been received after [`Encoder::send_eof`].
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+}
+
+impl Drop for Encoder {
+    fn drop(&mut self) {
+        let mut context = self.context.as_ptr();
+        // SAFETY: allocated by avcodec_alloc_context3; freed once.
+        unsafe { (self.ffmpeg.functions().avcodec_free_context)(&mut context) }
+    }
+}
+
+impl std::fmt::Debug for Encoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Encoder")
+            .field("time_base", &self.time_base())
+            .finish_non_exhaustive()
+    }
+}

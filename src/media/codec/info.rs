@@ -1,0 +1,319 @@
+//! [`Codec`]: what one encoder or decoder of the loaded FFmpeg is and takes.
+
+use std::ffi::{CString, c_int, c_void};
+
+use super::{CodecId, EncoderChoice};
+use crate::abi::Field;
+use crate::abi::constants::{
+    CODEC_CAP_EXPERIMENTAL, CODEC_CAP_VARIABLE_FRAME_SIZE, CODEC_CONFIG_CHANNEL_LAYOUT,
+    CODEC_CONFIG_PIX_FORMAT, CODEC_CONFIG_SAMPLE_FORMAT, CODEC_CONFIG_SAMPLE_RATE, LOSS_ALPHA,
+};
+use crate::ffmpeg::Ffmpeg;
+use crate::ffmpeg::error::{Error, Result};
+use crate::media::format::MediaType;
+use crate::sys::ChannelLayout;
+
+/// One encoder or decoder (`AVCodec`) of the loaded FFmpeg: its names, and the formats it
+/// takes, to set an [`Encoder`](super::Encoder) up with values it accepts.
+#[derive(Clone)]
+pub struct Codec {
+    ffmpeg: Ffmpeg,
+    /// A registered `AVCodec`: static data of libavcodec, alive as long as `ffmpeg`.
+    codec: *const c_void,
+}
+
+// SAFETY: an AVCodec is immutable static data of the library, which `ffmpeg` keeps loaded.
+unsafe impl Send for Codec {}
+// SAFETY: as above; nothing in it changes after registration.
+unsafe impl Sync for Codec {}
+
+/// Values of one kind a codec supports, as FFmpeg lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Supported<T> {
+    /// Any value (FFmpeg gives no list).
+    Any,
+    /// Only these, FFmpeg's preferred first.
+    Only(Vec<T>),
+}
+
+impl<T: PartialEq> Supported<T> {
+    /// Whether `value` is supported.
+    pub fn contains(&self, value: &T) -> bool {
+        match self {
+            Supported::Any => true,
+            Supported::Only(values) => values.contains(value),
+        }
+    }
+}
+
+impl Codec {
+    /// The encoder [`Encoder::video`](super::Encoder::video) or
+    /// [`Encoder::audio`](super::Encoder::audio) would open for `choice`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EncoderNotFound`] when this FFmpeg has none; [`Error::InvalidArgument`] for a
+    /// codec id of another major.
+    pub fn encoder<'a>(ffmpeg: &Ffmpeg, choice: impl Into<EncoderChoice<'a>>) -> Result<Codec> {
+        let choice = choice.into();
+        let codec = match &choice {
+            EncoderChoice::Named(name) => {
+                let c_name =
+                    CString::new(*name).map_err(|_| Error::InvalidArgument(name.to_string()))?;
+                // SAFETY: a lookup in FFmpeg's static registry.
+                unsafe { (ffmpeg.functions().avcodec_find_encoder_by_name)(c_name.as_ptr()) }
+            }
+            EncoderChoice::ForCodec(id) => super::find_codec(ffmpeg, id, true)?,
+            EncoderChoice::Encoder(codec) if codec.ffmpeg == *ffmpeg => codec.codec,
+            EncoderChoice::Encoder(codec) => {
+                return Err(Error::InvalidArgument(format!(
+                    "encoder {} belongs to another loaded FFmpeg",
+                    codec.name()
+                )));
+            }
+        };
+        if codec.is_null() {
+            return Err(Error::EncoderNotFound {
+                codec: choice.to_string(),
+            });
+        }
+        Ok(Codec {
+            ffmpeg: ffmpeg.clone(),
+            codec,
+        })
+    }
+
+    /// The decoder FFmpeg prefers for `id`, or `None` where this build has none.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for a codec id of another major.
+    pub(crate) fn decoder(ffmpeg: &Ffmpeg, id: &CodecId) -> Result<Option<Codec>> {
+        let codec = super::find_codec(ffmpeg, id, false)?;
+        Ok((!codec.is_null()).then(|| Codec {
+            ffmpeg: ffmpeg.clone(),
+            codec,
+        }))
+    }
+
+    /// The FFmpeg it belongs to.
+    pub fn ffmpeg(&self) -> &Ffmpeg {
+        &self.ffmpeg
+    }
+
+    pub(crate) fn as_ptr(&self) -> *const c_void {
+        self.codec
+    }
+
+    fn read<T: Copy>(&self, field: Field<T>) -> T {
+        // SAFETY: a registered AVCodec of the layout's family.
+        unsafe { field.read(self.codec) }
+    }
+
+    /// The encoder's or decoder's name (`libx264`).
+    pub fn name(&self) -> String {
+        // SAFETY: a static string of the library.
+        unsafe { crate::sys::c_text(self.read(self.ffmpeg.layout().codec.name)) }
+    }
+
+    /// Its descriptive name (`libx264 H.264 / AVC / MPEG-4 AVC / MPEG-4 part 10`).
+    pub fn long_name(&self) -> String {
+        // SAFETY: a static string of the library, or NULL.
+        unsafe { crate::sys::c_text(self.read(self.ffmpeg.layout().codec.long_name)) }
+    }
+
+    /// The codec it implements.
+    pub fn id(&self) -> CodecId {
+        CodecId::new(&self.ffmpeg, self.read(self.ffmpeg.layout().codec.id))
+    }
+
+    /// Video, audio, …
+    pub fn media_type(&self) -> MediaType {
+        MediaType::from_raw(self.read(self.ffmpeg.layout().codec.media_type))
+    }
+
+    /// Whether FFmpeg calls it experimental (it then needs the option `strict` set to
+    /// `experimental`).
+    pub fn is_experimental(&self) -> bool {
+        self.capabilities() & CODEC_CAP_EXPERIMENTAL != 0
+    }
+
+    /// Whether an audio encoder takes frames of any size; otherwise each frame but the last
+    /// must hold exactly [`Encoder::frame_size`](super::Encoder::frame_size) samples.
+    pub fn has_variable_frame_size(&self) -> bool {
+        self.capabilities() & CODEC_CAP_VARIABLE_FRAME_SIZE != 0
+    }
+
+    fn capabilities(&self) -> c_int {
+        self.read(self.ffmpeg.layout().codec.capabilities)
+    }
+
+    /// The pixel formats it takes, by FFmpeg's names.
+    pub fn pixel_formats(&self) -> Supported<String> {
+        let field = self.ffmpeg.layout().codec.pix_fmts;
+        self.format_names(CODEC_CONFIG_PIX_FORMAT, field, true)
+    }
+
+    /// The sample formats it takes, by FFmpeg's names.
+    pub fn sample_formats(&self) -> Supported<String> {
+        let field = self.ffmpeg.layout().codec.sample_fmts;
+        self.format_names(CODEC_CONFIG_SAMPLE_FORMAT, field, false)
+    }
+
+    /// [`Codec::format_numbers`] by name: pixel formats' for `video`, else sample formats'.
+    fn format_names(
+        &self,
+        config: c_int,
+        field: Option<Field<*const c_int>>,
+        video: bool,
+    ) -> Supported<String> {
+        self.format_numbers(config, field).map(|numbers| {
+            let names = numbers.into_iter();
+            names
+                .filter_map(|n| crate::media::formats::format_name(&self.ffmpeg, video, n))
+                .collect()
+        })
+    }
+
+    /// The sample rates it takes.
+    pub fn sample_rates(&self) -> Supported<u32> {
+        let list = self
+            .supported_config(CODEC_CONFIG_SAMPLE_RATE)
+            .unwrap_or_else(|| {
+                let field = self.ffmpeg.layout().codec.supported_samplerates;
+                field.map_or(std::ptr::null(), |f| self.read(f).cast())
+            });
+        // SAFETY: FFmpeg's 0-terminated list of rates, or NULL.
+        let rates = unsafe { terminated(list.cast::<c_int>(), |&rate| rate == 0) };
+        rates.map(|rates| rates.into_iter().map(|r| r.max(0) as u32).collect())
+    }
+
+    /// The channel counts of the layouts it takes.
+    pub fn channel_counts(&self) -> Supported<u32> {
+        let layout = &self.ffmpeg.layout().codec;
+        let modern = self
+            .supported_config(CODEC_CONFIG_CHANNEL_LAYOUT)
+            .or_else(|| layout.ch_layouts.map(|field| self.read(field).cast()));
+        if let Some(list) = modern {
+            // SAFETY: FFmpeg's list of layouts ended by one of zero channels, or NULL.
+            let layouts =
+                unsafe { terminated(list.cast::<ChannelLayout>(), |l| l.nb_channels == 0) };
+            return layouts.map(|l| l.into_iter().map(|l| l.nb_channels as u32).collect());
+        }
+        let Some(field) = layout.channel_layouts else {
+            return Supported::Any;
+        };
+        // SAFETY: FFmpeg's 0-terminated list of channel masks, or NULL.
+        let masks = unsafe { terminated(self.read(field), |&mask| mask == 0) };
+        masks.map(|masks| masks.into_iter().map(u64::count_ones).collect())
+    }
+
+    /// The pixel format among those it takes that loses least of `source` (FFmpeg's
+    /// `avcodec_find_best_pix_fmt_of_list`, as the ffmpeg CLI chooses); `source` itself
+    /// when it takes any.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for an unknown `source`.
+    pub fn best_pixel_format(&self, source: &str) -> Result<String> {
+        let f = self.ffmpeg.functions();
+        let source_number = crate::media::formats::pixel_format(&self.ffmpeg, source)?;
+        let numbers = match self
+            .format_numbers(CODEC_CONFIG_PIX_FORMAT, self.ffmpeg.layout().codec.pix_fmts)
+        {
+            Supported::Any => return Ok(source.to_owned()),
+            Supported::Only(numbers) => numbers,
+        };
+        let mut list = numbers;
+        list.push(-1);
+        // Converting to a format without alpha reports alpha loss only for a source with it.
+        // SAFETY: lookups in FFmpeg's static tables.
+        let has_alpha = unsafe {
+            let opaque = (f.av_get_pix_fmt)(c"gray".as_ptr());
+            (f.av_get_pix_fmt_loss)(opaque, source_number, 1) & LOSS_ALPHA != 0
+        };
+        // SAFETY: a -1-terminated list of formats the library knows.
+        let best = unsafe {
+            (f.avcodec_find_best_pix_fmt_of_list)(
+                list.as_ptr(),
+                source_number,
+                c_int::from(has_alpha),
+                std::ptr::null_mut(),
+            )
+        };
+        crate::media::formats::format_name(&self.ffmpeg, true, best)
+            .ok_or_else(|| Error::InvalidArgument(format!("no format for {source}")))
+    }
+
+    /// A -1-terminated list of format numbers, from `avcodec_get_supported_config` where the
+    /// release has it, else from the codec's own field.
+    fn format_numbers(
+        &self,
+        config: c_int,
+        field: Option<Field<*const c_int>>,
+    ) -> Supported<c_int> {
+        let list = self
+            .supported_config(config)
+            .unwrap_or_else(|| field.map_or(std::ptr::null(), |f| self.read(f).cast()));
+        // SAFETY: FFmpeg's -1-terminated list, or NULL.
+        unsafe { terminated(list.cast::<c_int>(), |&format| format == -1) }
+    }
+
+    /// `avcodec_get_supported_config`'s list (NULL for "any"), or `None` when the release
+    /// lacks the function or refuses the question.
+    fn supported_config(&self, config: c_int) -> Option<*const c_void> {
+        let get = self.ffmpeg.functions().avcodec_get_supported_config?;
+        let mut values = std::ptr::null();
+        // SAFETY: no context (defaults), a registered codec, and an out pointer.
+        let status = unsafe {
+            get(
+                std::ptr::null(),
+                self.codec,
+                config,
+                0,
+                &mut values,
+                std::ptr::null_mut(),
+            )
+        };
+        (status >= 0).then_some(values)
+    }
+}
+
+/// Copies a list FFmpeg ends with a terminator value; NULL means "any".
+///
+/// # Safety
+///
+/// `list` is NULL or points to `T`s of which one satisfies `is_end`.
+unsafe fn terminated<T: Copy>(list: *const T, is_end: impl Fn(&T) -> bool) -> Supported<T> {
+    if list.is_null() {
+        return Supported::Any;
+    }
+    let mut values = Vec::new();
+    // SAFETY: per the contract, reading stops at the terminator.
+    unsafe {
+        let mut item = list;
+        while !is_end(&*item) {
+            values.push(*item);
+            item = item.add(1);
+        }
+    }
+    Supported::Only(values)
+}
+
+impl<T> Supported<T> {
+    fn map<U>(self, convert: impl FnOnce(Vec<T>) -> Vec<U>) -> Supported<U> {
+        match self {
+            Supported::Any => Supported::Any,
+            Supported::Only(values) => Supported::Only(convert(values)),
+        }
+    }
+}
+
+impl std::fmt::Debug for Codec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Codec")
+            .field("name", &self.name())
+            .field("id", &self.id())
+            .finish()
+    }
+}

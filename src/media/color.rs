@@ -1,0 +1,174 @@
+//! [`Color`]: a picture's colour description, read from and written to FFmpeg's structs by
+//! name, since the enum values are FFmpeg's business; and [`Colorimetry`], the part of it
+//! that says how YUV values map to RGB.
+
+use std::ffi::{CString, c_char, c_int, c_uint, c_void};
+
+use crate::abi::ColorFields;
+use crate::ffmpeg::Ffmpeg;
+use crate::ffmpeg::error::{Error, Result};
+use crate::media::frame::Frame;
+
+/// A picture's colour description, by FFmpeg's names; `None` where unspecified.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Color {
+    /// `tv` (limited) or `pc` (full).
+    pub range: Option<String>,
+    /// The YUV matrix (`bt709`, `bt470bg`, `smpte170m`, …).
+    pub matrix: Option<String>,
+    /// The primaries (`bt709`, `bt2020`, …).
+    pub primaries: Option<String>,
+    /// The transfer characteristic (`bt709`, `smpte2084`, …).
+    pub transfer: Option<String>,
+}
+
+/// The YUV matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Matrix {
+    /// BT.601 (standard definition; also JPEG with full range).
+    Bt601,
+    /// BT.709 (high definition).
+    Bt709,
+}
+
+/// The YUV range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Range {
+    /// Studio swing: Y from 16 to 235 (at 8 bits).
+    Limited,
+    /// Full swing: Y from 0 to 255 (JPEG).
+    Full,
+}
+
+/// How a picture's YUV values map to colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Colorimetry {
+    /// The matrix.
+    pub matrix: Matrix,
+    /// The range.
+    pub range: Range,
+}
+
+impl Colorimetry {
+    /// What the frame says, with the usual guesses where it does not: BT.709 from 720 lines
+    /// up, BT.601 below; full range for the `yuvj` formats, limited otherwise.
+    pub fn of(frame: &Frame) -> Colorimetry {
+        let (matrix, range) = frame.matrix_and_range_names();
+        let matrix = match matrix {
+            Some("bt709") => Matrix::Bt709,
+            Some("bt470bg" | "smpte170m" | "fcc") => Matrix::Bt601,
+            _ if frame.height() >= 720 => Matrix::Bt709,
+            _ => Matrix::Bt601,
+        };
+        let full = range == Some("pc")
+            || frame
+                .format_name_in_library()
+                .is_some_and(|name| name.starts_with("yuvj"));
+        Colorimetry {
+            matrix,
+            range: if full { Range::Full } else { Range::Limited },
+        }
+    }
+}
+
+type NameOf = unsafe extern "C" fn(c_uint) -> *const c_char;
+type ValueOf = unsafe extern "C" fn(*const c_char) -> c_int;
+type Member = fn(&mut Color) -> &mut Option<String>;
+/// One property: its field, FFmpeg's name of a value, its value of a name, and the member.
+type Property = (crate::abi::Field<u32>, NameOf, ValueOf, Member);
+
+/// The four properties.
+fn properties(ffmpeg: &Ffmpeg, fields: ColorFields) -> [Property; 4] {
+    let f = ffmpeg.functions();
+    [
+        (
+            fields.range,
+            f.av_color_range_name,
+            f.av_color_range_from_name,
+            |c| &mut c.range,
+        ),
+        (
+            fields.matrix,
+            f.av_color_space_name,
+            f.av_color_space_from_name,
+            |c| &mut c.matrix,
+        ),
+        (
+            fields.primaries,
+            f.av_color_primaries_name,
+            f.av_color_primaries_from_name,
+            |c| &mut c.primaries,
+        ),
+        (
+            fields.transfer,
+            f.av_color_transfer_name,
+            f.av_color_transfer_from_name,
+            |c| &mut c.transfer,
+        ),
+    ]
+}
+
+/// Reads the description.
+///
+/// # Safety
+///
+/// `object` is a live struct the fields belong to.
+pub(crate) unsafe fn read(ffmpeg: &Ffmpeg, object: *const c_void, fields: ColorFields) -> Color {
+    let mut color = Color::default();
+    for (field, name_of, _, member) in properties(ffmpeg, fields) {
+        // SAFETY: per the contract; the lookup returns a static name, or NULL for values it
+        // does not know. FFmpeg names every unspecified value "unknown".
+        let name = unsafe { crate::sys::c_text(name_of(field.read(object))) };
+        *member(&mut color) = Some(name).filter(|n| !n.is_empty() && n != "unknown");
+    }
+    color
+}
+
+/// FFmpeg's names of the matrix and the range, borrowed from its static tables (no
+/// allocation); `None` where unknown.
+///
+/// # Safety
+///
+/// `object` is a live struct the fields belong to.
+pub(crate) unsafe fn matrix_and_range_names(
+    ffmpeg: &Ffmpeg,
+    object: *const c_void,
+    fields: ColorFields,
+) -> (Option<&str>, Option<&str>) {
+    let f = ffmpeg.functions();
+    // SAFETY: per the contract; the lookups return names in static tables of the library
+    // `ffmpeg` keeps loaded, or NULL.
+    unsafe {
+        (
+            crate::sys::c_text_in((f.av_color_space_name)(fields.matrix.read(object))),
+            crate::sys::c_text_in((f.av_color_range_name)(fields.range.read(object))),
+        )
+    }
+}
+
+/// Writes the properties `color` specifies, leaving the others.
+///
+/// # Safety
+///
+/// As for [`read`], and nothing else accesses the fields meanwhile.
+pub(crate) unsafe fn write(
+    ffmpeg: &Ffmpeg,
+    object: *mut c_void,
+    fields: ColorFields,
+    color: &Color,
+) -> Result<()> {
+    let mut color = color.clone();
+    for (field, _, value_of, member) in properties(ffmpeg, fields) {
+        let Some(name) = member(&mut color).as_deref() else {
+            continue;
+        };
+        let c_name = CString::new(name).map_err(|_| Error::InvalidArgument(name.into()))?;
+        // SAFETY: a lookup in a static table; negative for unknown names.
+        let value = unsafe { value_of(c_name.as_ptr()) };
+        let value = u32::try_from(value)
+            .map_err(|_| Error::InvalidArgument(format!("unknown colour property {name}")))?;
+        // SAFETY: per the contract.
+        unsafe { field.write(object, value) };
+    }
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! An owned `AVDictionary`, for options passed to FFmpeg; what FFmpeg leaves in it afterwards
+//! are options nobody used.
+
+use std::ffi::{CString, c_void};
+
+use crate::ffmpeg::Ffmpeg;
+use crate::ffmpeg::error::{Error, Result, check};
+
+pub(crate) struct Dictionary {
+    ffmpeg: Ffmpeg,
+    dictionary: *mut c_void,
+}
+
+impl Dictionary {
+    pub(crate) fn new(ffmpeg: &Ffmpeg, entries: &[(String, String)]) -> Result<Dictionary> {
+        let mut dictionary = Dictionary {
+            ffmpeg: ffmpeg.clone(),
+            dictionary: std::ptr::null_mut(),
+        };
+        for (key, value) in entries {
+            let nul = |_| Error::InvalidArgument(format!("option {key} contains NUL"));
+            let (key_c, value_c) = (
+                CString::new(key.as_str()).map_err(nul)?,
+                CString::new(value.as_str()).map_err(nul)?,
+            );
+            // SAFETY: FFmpeg copies both strings into the dictionary it owns.
+            let status = unsafe {
+                (ffmpeg.functions().av_dict_set)(
+                    &mut dictionary.dictionary,
+                    key_c.as_ptr(),
+                    value_c.as_ptr(),
+                    0,
+                )
+            };
+            check(ffmpeg, "av_dict_set", status)?;
+        }
+        Ok(dictionary)
+    }
+
+    /// For FFmpeg calls that take options and remove those they use.
+    pub(crate) fn as_mut_ptr(&mut self) -> *mut *mut c_void {
+        &mut self.dictionary
+    }
+
+    /// The first key left, if any.
+    pub(crate) fn first_key(&self) -> Option<String> {
+        if self.dictionary.is_null() {
+            return None;
+        }
+        const AV_DICT_IGNORE_SUFFIX: i32 = 2;
+        // SAFETY: iterates FFmpeg's own dictionary; the entry lives as long as it does.
+        unsafe {
+            let entry = (self.ffmpeg.functions().av_dict_get)(
+                self.dictionary,
+                c"".as_ptr(),
+                std::ptr::null(),
+                AV_DICT_IGNORE_SUFFIX,
+            );
+            (!entry.is_null()).then(|| crate::abi::dictionary_entry_key(entry))
+        }
+    }
+}
+
+impl Drop for Dictionary {
+    fn drop(&mut self) {
+        // SAFETY: NULL or a dictionary FFmpeg allocated; freed once.
+        unsafe { (self.ffmpeg.functions().av_dict_free)(&mut self.dictionary) }
+    }
+}

@@ -1,0 +1,340 @@
+//! Custom I/O: FFmpeg reads an [`Input`](super::Input) through any `Read + Seek`, and writes
+//! an [`Output`](super::Output) through any `Write + Seek`.
+//!
+//! The callbacks catch panics and I/O errors: a panic never unwinds into C, and both come
+//! back as typed errors at the next call into the input.
+
+use std::ffi::{c_int, c_void};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::ffmpeg::Ffmpeg;
+use crate::ffmpeg::error::{AVERROR_EOF, Error, Result};
+use crate::media::packet::out_of_memory;
+
+const BUFFER_SIZE: usize = 64 * 1024;
+/// `AVSEEK_SIZE`: asks for the stream's size instead of seeking.
+const AVSEEK_SIZE: c_int = 0x10000;
+/// `AVSEEK_FORCE`: a hint FFmpeg may add to `whence`.
+const AVSEEK_FORCE: c_int = 0x20000;
+
+/// Something FFmpeg can read and seek.
+pub(crate) trait Source: Read + Seek + Send {}
+impl<T: Read + Seek + Send> Source for T {}
+
+/// Something FFmpeg can write and seek.
+pub(crate) trait Sink: Write + Seek + Send {}
+impl<T: Write + Seek + Send> Sink for T {}
+
+/// The Rust side of a custom I/O context.
+pub(crate) enum Endpoint {
+    Read(Box<dyn Source>),
+    Write(Box<dyn Sink>),
+}
+
+impl Endpoint {
+    fn seeker(&mut self) -> &mut dyn Seek {
+        match self {
+            Endpoint::Read(source) => source,
+            Endpoint::Write(sink) => sink,
+        }
+    }
+}
+
+/// What the callbacks see through FFmpeg's opaque pointer.
+struct State {
+    endpoint: Endpoint,
+    /// The first failure of the source or sink (a panic, a read or write error, a broken
+    /// contract), reported at the end of the call into FFmpeg that met it. Until then every
+    /// callback answers with an error, as the source's state is unknown.
+    failure: Option<Error>,
+    /// The last seek the source could not make. FFmpeg copes with most (a source of unknown
+    /// size, one that cannot seek back), so it poisons nothing and is reported only if the
+    /// call into FFmpeg fails.
+    seek_failure: Option<Error>,
+    /// What the source reads into: initialised bytes of ours, copied into FFmpeg's buffer
+    /// afterwards, so that a `Read` never sees FFmpeg's uninitialised memory and nothing it
+    /// reports is trusted before it is checked.
+    scratch: Box<[u8]>,
+}
+
+/// An `AVIOContext` reading from a Rust source, and that source.
+pub(crate) struct CustomIo {
+    ffmpeg: Ffmpeg,
+    context: *mut c_void,
+    state: *mut State,
+}
+
+// SAFETY: the context and state are used only by the thread that owns the `Input` or
+// `Output` holding them, and the source or sink is `Send`.
+unsafe impl Send for CustomIo {}
+
+impl CustomIo {
+    pub(crate) fn new(ffmpeg: &Ffmpeg, endpoint: Endpoint) -> Result<CustomIo> {
+        let f = ffmpeg.functions();
+        let writing = matches!(endpoint, Endpoint::Write(_));
+        let scratch = if writing {
+            Box::default()
+        } else {
+            vec![0; BUFFER_SIZE].into()
+        };
+        let state = Box::into_raw(Box::new(State {
+            endpoint,
+            failure: None,
+            seek_failure: None,
+            scratch,
+        }));
+        // SAFETY: a buffer from FFmpeg's allocator, handed to the context (which may replace
+        // it); callbacks with FFmpeg's signatures; `state` lives until `drop`.
+        unsafe {
+            let buffer = (f.av_malloc)(BUFFER_SIZE) as *mut u8;
+            if buffer.is_null() {
+                drop(Box::from_raw(state));
+                return Err(out_of_memory(ffmpeg, "av_malloc"));
+            }
+            let read = read_packet as unsafe extern "C" fn(*mut c_void, *mut u8, c_int) -> c_int;
+            let write =
+                write_packet as unsafe extern "C" fn(*mut c_void, *const u8, c_int) -> c_int;
+            let seek = seek as unsafe extern "C" fn(*mut c_void, i64, c_int) -> i64;
+            let (read, write) = if writing {
+                (std::ptr::null(), write as *const c_void)
+            } else {
+                (read as *const c_void, std::ptr::null())
+            };
+            let context = (f.avio_alloc_context)(
+                buffer,
+                BUFFER_SIZE as c_int,
+                c_int::from(writing),
+                state as *mut c_void,
+                read,
+                write,
+                seek as *const c_void,
+            );
+            if context.is_null() {
+                (f.av_free)(buffer as *mut c_void);
+                drop(Box::from_raw(state));
+                return Err(out_of_memory(ffmpeg, "avio_alloc_context"));
+            }
+            Ok(CustomIo {
+                ffmpeg: ffmpeg.clone(),
+                context,
+                state,
+            })
+        }
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut c_void {
+        self.context
+    }
+
+    /// What went wrong in the source or sink during the call into FFmpeg that returned
+    /// `status`, if anything: its failure, else, when the call failed, a seek it could not
+    /// make. Both are cleared for the next call.
+    fn failure_for(&self, status: c_int) -> Option<Error> {
+        // SAFETY: the state is ours; callbacks run only inside calls made by this thread,
+        // and none is running now.
+        let state = unsafe { &mut *self.state };
+        let seek_failure = state.seek_failure.take();
+        state.failure.take().or(seek_failure.filter(|_| status < 0))
+    }
+}
+
+impl Drop for CustomIo {
+    fn drop(&mut self) {
+        let layout = &self.ffmpeg.layout().io_context;
+        let f = self.ffmpeg.functions();
+        // SAFETY: the format context no longer uses this I/O context (it is closed first, and
+        // was opened with AVFMT_FLAG_CUSTOM_IO); the buffer may have been replaced by FFmpeg,
+        // so the current one is freed, then the context, then our state.
+        unsafe {
+            (f.av_free)(layout.buffer.read(self.context) as *mut c_void);
+            (f.avio_context_free)(&mut self.context);
+            drop(Box::from_raw(self.state));
+        }
+    }
+}
+
+/// Maps the `status` of a call into FFmpeg on a context reading or writing through
+/// `custom_io` (if any), preferring the source's or sink's own failure when there is one.
+pub(crate) fn checked(
+    ffmpeg: &Ffmpeg,
+    custom_io: Option<&CustomIo>,
+    operation: &'static str,
+    status: c_int,
+) -> Result<c_int> {
+    match custom_io.and_then(|io| io.failure_for(status)) {
+        Some(failure) => Err(failure),
+        None => crate::ffmpeg::error::check(ffmpeg, operation, status),
+    }
+}
+
+fn record(state: &mut State, error: Error) -> c_int {
+    state.failure.get_or_insert(error);
+    -libc::EIO
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
+}
+
+/// `Read::read`, retried when interrupted, its count checked against the buffer's size.
+fn read_checked(source: &mut dyn Source, out: &mut [u8]) -> Result<usize> {
+    loop {
+        match source.read(out) {
+            Ok(read) if read > out.len() => {
+                return Err(Error::BrokenContract {
+                    callback: "Read::read",
+                    detail: format!("reported {read} bytes read into a buffer of {}", out.len()),
+                });
+            }
+            Ok(read) => return Ok(read),
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(Error::Io(error.to_string())),
+        }
+    }
+}
+
+/// `Write::write` until all of `data` is written, each count checked against what was given.
+fn write_checked(sink: &mut dyn Sink, mut data: &[u8]) -> Result<()> {
+    while !data.is_empty() {
+        match sink.write(data) {
+            Ok(0) => return Err(Error::Io("the sink wrote nothing".into())),
+            Ok(written) if written > data.len() => {
+                return Err(Error::BrokenContract {
+                    callback: "Write::write",
+                    detail: format!("reported {written} bytes written of {}", data.len()),
+                });
+            }
+            Ok(written) => data = &data[written..],
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(Error::Io(error.to_string())),
+        }
+    }
+    Ok(())
+}
+
+/// FFmpeg's read callback.
+unsafe extern "C" fn read_packet(opaque: *mut c_void, buffer: *mut u8, size: c_int) -> c_int {
+    // SAFETY: `opaque` is the State this context was made with, alive while it is.
+    let state = unsafe { &mut *(opaque as *mut State) };
+    let Ok(size) = usize::try_from(size) else {
+        return -libc::EINVAL;
+    };
+    let State {
+        endpoint: Endpoint::Read(source),
+        failure: None,
+        scratch,
+        ..
+    } = state
+    else {
+        return -libc::EIO;
+    };
+    // A short read is fine: FFmpeg asks again for the rest.
+    let out = &mut scratch[..size.min(BUFFER_SIZE)];
+    match catch_unwind(AssertUnwindSafe(|| read_checked(source.as_mut(), out))) {
+        Ok(Ok(0)) if size > 0 => AVERROR_EOF,
+        Ok(Ok(read)) => {
+            // SAFETY: FFmpeg gives a writable buffer of `size` bytes, and `read` is at most
+            // `out.len() <= size` (checked above); the scratch buffer is ours, apart from it.
+            unsafe { std::ptr::copy_nonoverlapping(out.as_ptr(), buffer, read) };
+            read as c_int
+        }
+        Ok(Err(error)) => record(state, error),
+        Err(payload) => record(state, Error::Panicked(panic_message(payload))),
+    }
+}
+
+/// FFmpeg's write callback.
+unsafe extern "C" fn write_packet(opaque: *mut c_void, buffer: *const u8, size: c_int) -> c_int {
+    // SAFETY: as in read_packet.
+    let state = unsafe { &mut *(opaque as *mut State) };
+    let Ok(len) = usize::try_from(size) else {
+        return -libc::EINVAL;
+    };
+    let State {
+        endpoint: Endpoint::Write(sink),
+        failure: None,
+        ..
+    } = state
+    else {
+        return -libc::EIO;
+    };
+    let data = if len == 0 {
+        &[][..]
+    } else {
+        // SAFETY: FFmpeg gives `size` bytes of its buffer, which it wrote.
+        unsafe { std::slice::from_raw_parts(buffer, len) }
+    };
+    match catch_unwind(AssertUnwindSafe(|| write_checked(sink.as_mut(), data))) {
+        Ok(Ok(())) => size,
+        Ok(Err(error)) => record(state, error),
+        Err(payload) => record(state, Error::Panicked(panic_message(payload))),
+    }
+}
+
+/// What a seek asks of the source.
+enum SeekRequest {
+    To(SeekFrom),
+    Size,
+}
+
+/// FFmpeg's seek callback.
+unsafe extern "C" fn seek(opaque: *mut c_void, offset: i64, whence: c_int) -> i64 {
+    // SAFETY: as in read_packet.
+    let state = unsafe { &mut *(opaque as *mut State) };
+    if state.failure.is_some() {
+        return -i64::from(libc::EIO);
+    }
+    let request = match (whence & !AVSEEK_FORCE, u64::try_from(offset)) {
+        (AVSEEK_SIZE, _) => SeekRequest::Size,
+        (libc::SEEK_SET, Ok(offset)) => SeekRequest::To(SeekFrom::Start(offset)),
+        (libc::SEEK_CUR, _) => SeekRequest::To(SeekFrom::Current(offset)),
+        (libc::SEEK_END, _) => SeekRequest::To(SeekFrom::End(offset)),
+        _ => return -i64::from(libc::EINVAL),
+    };
+    let source = state.endpoint.seeker();
+    let result = catch_unwind(AssertUnwindSafe(|| match request {
+        SeekRequest::To(to) => (source.seek(to), Ok(())),
+        SeekRequest::Size => {
+            // The size, then back where it was; a source that cannot tell its size has not
+            // moved, and one that cannot go back has lost its place.
+            let size = source.stream_position().and_then(|here| {
+                let size = source.seek(SeekFrom::End(0))?;
+                Ok((here, size))
+            });
+            match size {
+                Ok((here, size)) => (Ok(size), source.seek(SeekFrom::Start(here)).map(drop)),
+                Err(error) => (Err(error), Ok(())),
+            }
+        }
+    }));
+    let position = match result {
+        Ok((position, Ok(()))) => position,
+        Ok((_, Err(error))) => return i64::from(record(state, Error::Io(error.to_string()))),
+        Err(payload) => {
+            return i64::from(record(state, Error::Panicked(panic_message(payload))));
+        }
+    };
+    match position.map(i64::try_from) {
+        Ok(Ok(position)) => position,
+        Ok(Err(_)) => i64::from(record(
+            state,
+            Error::BrokenContract {
+                callback: "Seek::seek",
+                detail: "reported a position beyond i64::MAX".into(),
+            },
+        )),
+        Err(error) => {
+            let code = error
+                .raw_os_error()
+                .filter(|&code| code > 0)
+                .unwrap_or(libc::EIO);
+            state.seek_failure = Some(Error::Io(error.to_string()));
+            -i64::from(code)
+        }
+    }
+}

@@ -1,0 +1,424 @@
+//! [`Input`]: an opened container.
+
+use std::ffi::{CString, c_int, c_void};
+use std::path::Path;
+use std::ptr::NonNull;
+
+use super::custom_io::{CustomIo, Endpoint};
+use super::stream::{MediaType, Stream};
+use crate::ffmpeg::Ffmpeg;
+use crate::ffmpeg::error::{AVERROR_EOF, Error, Result, check};
+use crate::media::packet::Packet;
+
+/// An opened input container (`AVFormatContext`).
+pub struct Input {
+    ffmpeg: Ffmpeg,
+    context: NonNull<c_void>,
+    /// The Rust source FFmpeg reads through, for inputs opened with [`Input::from_reader`];
+    /// freed after the context is closed.
+    custom_io: Option<CustomIo>,
+}
+
+// SAFETY: an AVFormatContext may be used from any thread as long as one thread at a time does
+// (FFmpeg keeps no thread-local state for it); `Input` is `Send` but not `Sync`, and every
+// method that touches the context takes `&mut self` or reads only.
+unsafe impl Send for Input {}
+
+impl Input {
+    /// Opens a local file. Only the `file` protocol is allowed, so a crafted playlist or
+    /// reference file cannot make FFmpeg reach the network or other protocols.
+    ///
+    /// # Errors
+    ///
+    /// FFmpeg's error when the file cannot be opened or its format is not recognised.
+    pub fn open(ffmpeg: &Ffmpeg, path: impl AsRef<Path>) -> Result<Input> {
+        let path = path.as_ref();
+        let url = path
+            .to_str()
+            .ok_or_else(|| Error::InvalidArgument(format!("{} is not UTF-8", path.display())))?;
+        Input::open_url(ffmpeg, url, &["file"])
+    }
+
+    /// Opens a URL, allowing exactly the protocols named (`["https", "tls", "tcp"]`).
+    ///
+    /// # Errors
+    ///
+    /// FFmpeg's error when the URL cannot be opened or its format is not recognised.
+    pub fn open_url(ffmpeg: &Ffmpeg, url: &str, protocols: &[&str]) -> Result<Input> {
+        let f = ffmpeg.functions();
+        let url =
+            CString::new(url).map_err(|_| Error::InvalidArgument("URL contains NUL".into()))?;
+        let whitelist = CString::new(protocols.join(","))
+            .map_err(|_| Error::InvalidArgument("protocol name contains NUL".into()))?;
+        let mut options: *mut c_void = std::ptr::null_mut();
+        let mut context: *mut c_void = std::ptr::null_mut();
+        // SAFETY: the dictionary and context pointers start NULL and are FFmpeg's to fill; on
+        // failure avformat_open_input frees the context and sets it to NULL; the dictionary is
+        // freed in every case.
+        let status = unsafe {
+            (f.av_dict_set)(
+                &mut options,
+                c"protocol_whitelist".as_ptr(),
+                whitelist.as_ptr(),
+                0,
+            );
+            let status =
+                (f.avformat_open_input)(&mut context, url.as_ptr(), std::ptr::null(), &mut options);
+            (f.av_dict_free)(&mut options);
+            status
+        };
+        check(ffmpeg, "avformat_open_input", status)?;
+        let context =
+            NonNull::new(context).ok_or_else(|| Error::InvalidArgument("no context".into()))?;
+        Input {
+            ffmpeg: ffmpeg.clone(),
+            context,
+            custom_io: None,
+        }
+        .find_stream_info()
+    }
+
+    /// Opens a container read from `source` (a file, a `Cursor<Vec<u8>>`, a network
+    /// stream…). A panic or I/O error inside `source` never reaches FFmpeg: it comes back as
+    /// [`Error::Panicked`] or [`Error::Io`] from the call that needed the data.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Input::open`], plus the source's own failures.
+    pub fn from_reader<R: std::io::Read + std::io::Seek + Send + 'static>(
+        ffmpeg: &Ffmpeg,
+        source: R,
+    ) -> Result<Input> {
+        const AVFMT_FLAG_CUSTOM_IO: c_int = 0x0080;
+        let f = ffmpeg.functions();
+        let custom_io = CustomIo::new(ffmpeg, Endpoint::Read(Box::new(source)))?;
+        // SAFETY: a fresh context, given our I/O context and the flag that keeps FFmpeg from
+        // freeing it; on failure avformat_open_input frees the format context only.
+        let (status, context) = unsafe {
+            let mut context = (f.avformat_alloc_context)();
+            if context.is_null() {
+                return Err(crate::media::packet::out_of_memory(
+                    ffmpeg,
+                    "avformat_alloc_context",
+                ));
+            }
+            let layout = &ffmpeg.layout().format_context;
+            layout.pb.write(context, custom_io.as_ptr());
+            layout
+                .flags
+                .write(context, layout.flags.read(context) | AVFMT_FLAG_CUSTOM_IO);
+            let status = (f.avformat_open_input)(
+                &mut context,
+                c"".as_ptr(),
+                std::ptr::null(),
+                std::ptr::null_mut(),
+            );
+            (status, context)
+        };
+        if status < 0 {
+            // On failure FFmpeg has freed the context; the source's own failure comes first.
+            super::custom_io::checked(ffmpeg, Some(&custom_io), "avformat_open_input", status)?;
+        }
+        let context =
+            NonNull::new(context).ok_or_else(|| Error::InvalidArgument("no context".into()))?;
+        Input {
+            ffmpeg: ffmpeg.clone(),
+            context,
+            custom_io: Some(custom_io),
+        }
+        .find_stream_info()
+    }
+
+    fn find_stream_info(mut self) -> Result<Input> {
+        // SAFETY: a freshly opened context; probing reads a few packets.
+        let status = unsafe {
+            (self.ffmpeg.functions().avformat_find_stream_info)(self.as_ptr(), std::ptr::null_mut())
+        };
+        self.checked("avformat_find_stream_info", status)?;
+        Ok(self)
+    }
+
+    /// Maps an FFmpeg status, preferring the custom source's own failure when there is one.
+    fn checked(&mut self, operation: &'static str, status: c_int) -> Result<c_int> {
+        super::custom_io::checked(&self.ffmpeg, self.custom_io.as_ref(), operation, status)
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut c_void {
+        self.context.as_ptr()
+    }
+
+    /// The FFmpeg it was opened with.
+    pub fn ffmpeg(&self) -> &Ffmpeg {
+        &self.ffmpeg
+    }
+
+    /// The number of streams.
+    pub fn stream_count(&self) -> usize {
+        // SAFETY: a live context of the layout's family.
+        unsafe {
+            self.ffmpeg
+                .layout()
+                .format_context
+                .nb_streams
+                .read(self.as_ptr()) as usize
+        }
+    }
+
+    /// The stream at `index`.
+    pub fn stream(&self, index: usize) -> Option<Stream<'_>> {
+        // SAFETY: a live context of the layout's family.
+        let stream = unsafe {
+            self.ffmpeg
+                .layout()
+                .format_context
+                .stream(self.as_ptr(), index)
+        }?;
+        NonNull::new(stream).map(|stream| Stream::new(self, stream))
+    }
+
+    /// Every stream, in order.
+    pub fn streams(&self) -> impl Iterator<Item = Stream<'_>> {
+        (0..self.stream_count()).filter_map(|index| self.stream(index))
+    }
+
+    /// The stream FFmpeg considers best of a kind (`av_find_best_stream`): the one the CLI
+    /// would pick.
+    pub fn best_stream(&self, kind: MediaType) -> Option<Stream<'_>> {
+        let f = self.ffmpeg.functions();
+        // SAFETY: a live context; no decoder is asked for.
+        let index = unsafe {
+            (f.av_find_best_stream)(self.as_ptr(), kind.raw(), -1, -1, std::ptr::null_mut(), 0)
+        };
+        usize::try_from(index)
+            .ok()
+            .and_then(|index| self.stream(index))
+    }
+
+    /// The container format's short name (`mov,mp4,m4a,3gp,3g2,mj2`, `matroska,webm`, …).
+    pub fn format_name(&self) -> String {
+        let layout = self.ffmpeg.layout();
+        // SAFETY: an opened input always has its input format, a static struct.
+        unsafe {
+            let format = layout.format_context.iformat.read(self.as_ptr());
+            crate::sys::c_text(layout.input_format.name.read(format))
+        }
+    }
+
+    /// The container's metadata (`title`, `encoder`, `creation_time`, …), in order.
+    pub fn metadata(&self) -> Vec<(String, String)> {
+        // SAFETY: the context's own dictionary, read with that FFmpeg's av_dict_get.
+        unsafe {
+            let dictionary = self
+                .ffmpeg
+                .layout()
+                .format_context
+                .metadata
+                .read(self.as_ptr());
+            crate::abi::dictionary_entries(dictionary, self.ffmpeg.functions().av_dict_get)
+        }
+    }
+
+    /// The container's overall bit rate in bits per second, when known.
+    pub fn bit_rate(&self) -> Option<u64> {
+        // SAFETY: a field of the live context.
+        let bit_rate = unsafe {
+            self.ffmpeg
+                .layout()
+                .format_context
+                .bit_rate
+                .read(self.as_ptr())
+        };
+        u64::try_from(bit_rate).ok().filter(|&b| b > 0)
+    }
+
+    /// The chapters, in order.
+    pub fn chapters(&self) -> Vec<Chapter> {
+        let layout = self.ffmpeg.layout();
+        // SAFETY: `chapters` holds `nb_chapters` live AVChapter pointers owned by the context.
+        unsafe {
+            let count = layout.format_context.nb_chapters.read(self.as_ptr()) as usize;
+            let chapters = layout.format_context.chapters.read(self.as_ptr());
+            (0..count)
+                .map(|i| {
+                    let chapter = *chapters.add(i);
+                    let l = &layout.chapter;
+                    let base = l.time_base.read(chapter);
+                    let metadata = crate::abi::dictionary_entries(
+                        l.metadata.read(chapter),
+                        self.ffmpeg.functions().av_dict_get,
+                    );
+                    Chapter {
+                        start: l.start.read(chapter),
+                        end: l.end.read(chapter),
+                        time_base: (base.num, base.den),
+                        title: metadata
+                            .into_iter()
+                            .find(|(k, _)| k == "title")
+                            .map(|(_, v)| v),
+                    }
+                })
+                .collect()
+        }
+    }
+
+    /// The container's duration in microseconds, when known.
+    pub fn duration_us(&self) -> Option<i64> {
+        // SAFETY: a live context.
+        let duration = unsafe {
+            self.ffmpeg
+                .layout()
+                .format_context
+                .duration
+                .read(self.as_ptr())
+        };
+        Some(duration).filter(|&d| d > 0 && d != i64::MIN)
+    }
+
+    /// When the container's first stream starts, in microseconds (0 for most files; MPEG-TS
+    /// and cut files often start later).
+    pub fn start_time_us(&self) -> Option<i64> {
+        // SAFETY: a live context.
+        let start = unsafe {
+            self.ffmpeg
+                .layout()
+                .format_context
+                .start_time
+                .read(self.as_ptr())
+        };
+        Some(start).filter(|&s| s != i64::MIN)
+    }
+
+    /// Reads the next packet into `packet` (replacing what it held): `Ok(true)` for a packet,
+    /// `Ok(false)` at the end of the input.
+    ///
+    /// # Errors
+    ///
+    /// A read or demuxing error; the end of input is not an error.
+    /// [`Error::ForeignObject`] for a packet of another loaded FFmpeg.
+    pub fn read_packet(&mut self, packet: &mut Packet) -> Result<bool> {
+        self.ffmpeg
+            .ensure_same(packet.ffmpeg(), "Input::read_packet", "packet")?;
+        packet.clear();
+        // SAFETY: a live context and an empty live packet of the same loaded FFmpeg, which
+        // av_read_frame fills as that library lays packets out.
+        let status =
+            unsafe { (self.ffmpeg.functions().av_read_frame)(self.as_ptr(), packet.as_mut_ptr()) };
+        match status {
+            AVERROR_EOF => self.checked("av_read_frame", 0).map(|_| false),
+            status => self.checked("av_read_frame", status).map(|_| true),
+        }
+    }
+
+    /// The packets to the end, each newly allocated; `read_packet` reuses one instead.
+    pub fn packets(&mut self) -> Packets<'_> {
+        Packets {
+            input: self,
+            done: false,
+        }
+    }
+
+    /// Seeks `stream` to `timestamp` (in that stream's time base): to the keyframe at or
+    /// before it, or with [`SeekMode::AnyFrame`] to the frame at or before it even if decoding
+    /// must start elsewhere to show it right. Flush the decoders afterwards.
+    ///
+    /// # Errors
+    ///
+    /// FFmpeg's error when the input cannot seek there.
+    pub fn seek(&mut self, stream: usize, timestamp: i64, mode: SeekMode) -> Result<()> {
+        const AVSEEK_FLAG_ANY: c_int = 4;
+        let flags = match mode {
+            SeekMode::KeyframeBefore => 0,
+            SeekMode::AnyFrame => AVSEEK_FLAG_ANY,
+        };
+        let stream =
+            c_int::try_from(stream).map_err(|_| Error::InvalidArgument("stream index".into()))?;
+        // SAFETY: a live context; the range asks for the last position at or before `timestamp`.
+        let status = unsafe {
+            (self.ffmpeg.functions().avformat_seek_file)(
+                self.as_ptr(),
+                stream,
+                i64::MIN,
+                timestamp,
+                timestamp,
+                flags,
+            )
+        };
+        self.checked("avformat_seek_file", status).map(drop)
+    }
+}
+
+/// Where [`Input::seek`] lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SeekMode {
+    /// The keyframe at or before the timestamp: decoding from there is correct.
+    #[default]
+    KeyframeBefore,
+    /// The frame at or before the timestamp, keyframe or not (`AVSEEK_FLAG_ANY`): for
+    /// scrubbing, where a picture that is briefly wrong is fine.
+    AnyFrame,
+}
+
+impl Drop for Input {
+    fn drop(&mut self) {
+        let mut context = self.context.as_ptr();
+        // SAFETY: opened by avformat_open_input; closed once, before its custom I/O goes.
+        unsafe { (self.ffmpeg.functions().avformat_close_input)(&mut context) }
+        drop(self.custom_io.take());
+    }
+}
+
+impl std::fmt::Debug for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Input")
+            .field("format", &self.format_name())
+            .field("streams", &self.stream_count())
+            .finish()
+    }
+}
+
+/// A chapter of an [`Input`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chapter {
+    /// Start, in `time_base` units.
+    pub start: i64,
+    /// End, in `time_base` units.
+    pub end: i64,
+    /// The time base of `start` and `end`, as (numerator, denominator).
+    pub time_base: (i32, i32),
+    /// Its title, when it has one.
+    pub title: Option<String>,
+}
+
+/// The packets of an [`Input`]: `Some(Ok(packet))`, `Some(Err(error))` for an error, `None`
+/// at the end. After an error the iterator ends.
+pub struct Packets<'a> {
+    input: &'a mut Input,
+    done: bool,
+}
+
+impl Iterator for Packets<'_> {
+    type Item = Result<Packet>;
+
+    fn next(&mut self) -> Option<Result<Packet>> {
+        if self.done {
+            return None;
+        }
+        let result = Packet::new(&self.input.ffmpeg).and_then(|mut packet| {
+            self.input
+                .read_packet(&mut packet)
+                .map(|more| more.then_some(packet))
+        });
+        match result {
+            Ok(Some(packet)) => Some(Ok(packet)),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(error) => {
+                self.done = true;
+                Some(Err(error))
+            }
+        }
+    }
+}

@@ -1,0 +1,399 @@
+//! [`Output`]: a container being written.
+
+use std::ffi::{CString, c_int, c_void};
+use std::path::Path;
+use std::ptr::NonNull;
+
+use super::custom_io::{CustomIo, Endpoint};
+use super::stream::Stream;
+use crate::ffmpeg::Ffmpeg;
+use crate::ffmpeg::error::{Error, Result, check};
+use crate::media::codec::Encoder;
+use crate::media::packet::Packet;
+use crate::sys::Rational;
+
+const AVFMT_NOFILE: c_int = 0x0001;
+const AVFMT_GLOBALHEADER: c_int = 0x0040;
+const AVIO_FLAG_WRITE: c_int = 2;
+
+/// Where an [`Output`] is in its life: calls out of order are refused, as FFmpeg's muxers
+/// crash or write broken files when, say, the header is written twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Streams may be added; the header is next.
+    Configuring,
+    /// The header was written: packets go in.
+    Writing,
+    /// `avformat_write_header` failed: the muxer is in no state for anything more.
+    Failed,
+    /// The trailer was written (or tried).
+    Finished,
+}
+
+/// An output container (`AVFormatContext` for muxing). Dropping it unfinished still writes
+/// the trailer, so the file stays playable up to the last packet written.
+pub struct Output {
+    ffmpeg: Ffmpeg,
+    context: NonNull<c_void>,
+    state: State,
+    /// The Rust sink FFmpeg writes through, for outputs made with [`Output::to_writer`];
+    /// freed after the context.
+    custom_io: Option<CustomIo>,
+}
+
+// SAFETY: as for `Input`: one thread at a time may use the context; `Output` is not `Sync`.
+unsafe impl Send for Output {}
+
+impl Output {
+    /// Creates `path`, with the container format its extension names (`.mp4`, `.mkv`, …).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownFormat`] for an extension FFmpeg does not know; FFmpeg's error when the
+    /// file cannot be created.
+    pub fn create(ffmpeg: &Ffmpeg, path: impl AsRef<Path>) -> Result<Output> {
+        Output::create_as(ffmpeg, path, None)
+    }
+
+    /// Creates `path` with the named container format (`"matroska"`, `"mp4"`), or the one its
+    /// extension names.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Output::create`].
+    pub fn create_as(
+        ffmpeg: &Ffmpeg,
+        path: impl AsRef<Path>,
+        format: Option<&str>,
+    ) -> Result<Output> {
+        let f = ffmpeg.functions();
+        let path = path.as_ref();
+        let url = path
+            .to_str()
+            .and_then(|p| CString::new(p).ok())
+            .ok_or_else(|| Error::InvalidArgument(format!("{}", path.display())))?;
+        let format = format
+            .map(|name| CString::new(name).map_err(|_| Error::InvalidArgument(name.into())))
+            .transpose()?;
+        let format_ptr = format
+            .as_ref()
+            .map_or(std::ptr::null(), |name| name.as_ptr());
+        let mut context = std::ptr::null_mut();
+        // SAFETY: FFmpeg allocates the context for the format, or leaves it NULL.
+        let status = unsafe {
+            (f.avformat_alloc_output_context2)(
+                &mut context,
+                std::ptr::null(),
+                format_ptr,
+                url.as_ptr(),
+            )
+        };
+        if status < 0 || context.is_null() {
+            return Err(Error::UnknownFormat {
+                operation: "avformat_alloc_output_context2",
+                message: ffmpeg.error_message(status),
+            });
+        }
+        let output = Output {
+            ffmpeg: ffmpeg.clone(),
+            context: NonNull::new(context).expect("checked"),
+            state: State::Configuring,
+            custom_io: None,
+        };
+        if output.format_flags() & AVFMT_NOFILE == 0 {
+            let pb = output
+                .ffmpeg
+                .layout()
+                .format_context
+                .pb
+                .address(output.as_ptr()) as *mut *mut c_void;
+            // SAFETY: opens the file into the context's own `pb` field.
+            let status = unsafe { (f.avio_open)(pb, url.as_ptr(), AVIO_FLAG_WRITE) };
+            check(ffmpeg, "avio_open", status)?;
+        }
+        Ok(output)
+    }
+
+    /// Writes a container of the named format (`"matroska"`, `"mp4"`, `"mpegts"`) into
+    /// `sink` (a file, a `Cursor<Vec<u8>>`, a socket wrapper…). A panic or I/O error inside
+    /// `sink` never reaches FFmpeg: it comes back as [`Error::Panicked`] or [`Error::Io`] from
+    /// the call that wrote.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownFormat`] for a format FFmpeg does not know.
+    pub fn to_writer<W: std::io::Write + std::io::Seek + Send + 'static>(
+        ffmpeg: &Ffmpeg,
+        sink: W,
+        format: &str,
+    ) -> Result<Output> {
+        const AVFMT_FLAG_CUSTOM_IO: c_int = 0x0080;
+        let f = ffmpeg.functions();
+        let name = CString::new(format).map_err(|_| Error::InvalidArgument(format.into()))?;
+        let mut context = std::ptr::null_mut();
+        // SAFETY: FFmpeg allocates the context for the named format, or leaves it NULL.
+        let status = unsafe {
+            (f.avformat_alloc_output_context2)(
+                &mut context,
+                std::ptr::null(),
+                name.as_ptr(),
+                std::ptr::null(),
+            )
+        };
+        let context = NonNull::new(context)
+            .filter(|_| status >= 0)
+            .ok_or_else(|| Error::UnknownFormat {
+                operation: "avformat_alloc_output_context2",
+                message: ffmpeg.error_message(status),
+            })?;
+        let mut output = Output {
+            ffmpeg: ffmpeg.clone(),
+            context,
+            state: State::Configuring,
+            custom_io: None,
+        };
+        let custom_io = CustomIo::new(ffmpeg, Endpoint::Write(Box::new(sink)))?;
+        let layout = &ffmpeg.layout().format_context;
+        // SAFETY: fields of the live context at proven offsets; FFmpeg will not free our I/O.
+        unsafe {
+            layout.pb.write(output.as_ptr(), custom_io.as_ptr());
+            layout.flags.write(
+                output.as_ptr(),
+                layout.flags.read(output.as_ptr()) | AVFMT_FLAG_CUSTOM_IO,
+            );
+        }
+        output.custom_io = Some(custom_io);
+        Ok(output)
+    }
+
+    fn as_ptr(&self) -> *mut c_void {
+        self.context.as_ptr()
+    }
+
+    /// Maps an FFmpeg status, preferring the custom sink's own failure when there is one.
+    fn checked(&self, operation: &'static str, status: c_int) -> Result<c_int> {
+        super::custom_io::checked(&self.ffmpeg, self.custom_io.as_ref(), operation, status)
+    }
+
+    /// The container format's short name (`mp4`, `matroska`).
+    pub fn format_name(&self) -> String {
+        let layout = self.ffmpeg.layout();
+        // SAFETY: an output context always has its static output format, whose name is a
+        // static string.
+        unsafe {
+            let format = layout.format_context.oformat.read(self.as_ptr());
+            crate::sys::c_text(layout.output_format.format.name.read(format))
+        }
+    }
+
+    fn format_flags(&self) -> c_int {
+        let layout = self.ffmpeg.layout();
+        // SAFETY: an output context always has its static output format.
+        unsafe {
+            layout
+                .output_format
+                .format
+                .flags
+                .read(layout.format_context.oformat.read(self.as_ptr()))
+        }
+    }
+
+    /// Whether encoders must put their headers in the container (set
+    /// `global_header` in their settings).
+    pub fn needs_global_header(&self) -> bool {
+        self.format_flags() & AVFMT_GLOBALHEADER != 0
+    }
+
+    /// Refuses `operation` unless the output is in `expected`.
+    fn expect(&self, operation: &'static str, expected: State) -> Result<()> {
+        if self.state == expected {
+            return Ok(());
+        }
+        let reason = match (expected, self.state) {
+            (_, State::Failed) => "the header could not be written; the output is unusable",
+            (State::Configuring, _) => "streams are added, and the header written, only once",
+            (State::Writing, State::Configuring) => "packets go after the header",
+            (_, _) => "the output is finished",
+        };
+        Err(Error::OutOfOrder {
+            operation,
+            reason: reason.into(),
+        })
+    }
+
+    fn new_stream(&mut self) -> Result<(usize, *mut c_void)> {
+        self.expect("Output::add_stream", State::Configuring)?;
+        // SAFETY: adds a stream owned by the context.
+        let stream = unsafe {
+            (self.ffmpeg.functions().avformat_new_stream)(self.as_ptr(), std::ptr::null())
+        };
+        if stream.is_null() {
+            return Err(crate::media::packet::out_of_memory(
+                &self.ffmpeg,
+                "avformat_new_stream",
+            ));
+        }
+        // SAFETY: a field of the new stream.
+        let index = unsafe { self.ffmpeg.layout().stream.index.read(stream) };
+        Ok((index as usize, stream))
+    }
+
+    /// Adds a stream for what `encoder` produces; returns its index.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfOrder`] after the header; [`Error::ForeignObject`] for an encoder of
+    /// another loaded FFmpeg; FFmpeg's error when it cannot copy the encoder's parameters.
+    pub fn add_stream(&mut self, encoder: &Encoder) -> Result<usize> {
+        self.ffmpeg
+            .ensure_same(encoder.ffmpeg(), "Output::add_stream", "encoder")?;
+        let (index, stream) = self.new_stream()?;
+        let layout = &self.ffmpeg.layout().stream;
+        let (num, den) = encoder.time_base();
+        // SAFETY: fills the new stream's parameters from the open encoder, both of the same
+        // loaded FFmpeg.
+        unsafe {
+            let status = (self.ffmpeg.functions().avcodec_parameters_from_context)(
+                layout.codecpar.read(stream),
+                encoder.as_ptr(),
+            );
+            check(&self.ffmpeg, "avcodec_parameters_from_context", status)?;
+            layout.time_base.write(stream, Rational { num, den });
+        }
+        Ok(index)
+    }
+
+    /// Adds a stream that carries `input`'s packets unchanged (remuxing); returns its index.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfOrder`] after the header; [`Error::ForeignObject`] for a stream of
+    /// another loaded FFmpeg; FFmpeg's error when it cannot copy the parameters.
+    pub fn add_copy_stream(&mut self, input: &Stream<'_>) -> Result<usize> {
+        self.ffmpeg
+            .ensure_same(input.ffmpeg(), "Output::add_copy_stream", "stream")?;
+        let (index, stream) = self.new_stream()?;
+        let layout = self.ffmpeg.layout();
+        let (num, den) = input.time_base();
+        // SAFETY: copies the input stream's parameters (of the same loaded FFmpeg, so of the
+        // same layout); the codec tag is cleared so that the muxer picks its own.
+        unsafe {
+            let parameters = layout.stream.codecpar.read(stream);
+            let status =
+                (self.ffmpeg.functions().avcodec_parameters_copy)(parameters, input.parameters());
+            check(&self.ffmpeg, "avcodec_parameters_copy", status)?;
+            layout.codec_parameters.codec_tag.write(parameters, 0);
+            layout.stream.time_base.write(stream, Rational { num, den });
+        }
+        Ok(index)
+    }
+
+    /// Writes the container header; streams are fixed from then on.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfOrder`] when the header was written (or tried) before; FFmpeg's error
+    /// (for instance a codec the container cannot hold), after which the output takes
+    /// nothing more.
+    pub fn write_header(&mut self) -> Result<()> {
+        self.expect("Output::write_header", State::Configuring)?;
+        // Whatever the outcome, the muxer cannot be set up again.
+        self.state = State::Failed;
+        // SAFETY: a configured output context whose header was never written.
+        let status = unsafe {
+            (self.ffmpeg.functions().avformat_write_header)(self.as_ptr(), std::ptr::null_mut())
+        };
+        self.checked("avformat_write_header", status)?;
+        self.state = State::Writing;
+        Ok(())
+    }
+
+    /// Writes `packet` to stream `stream`, its timestamps rescaled from `time_base` (the
+    /// encoder's or input stream's) to the stream's; packets are interleaved by FFmpeg. The
+    /// packet is left empty.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfOrder`] before the header; [`Error::StreamNotFound`] for an unknown
+    /// stream; [`Error::ForeignObject`] for a packet of another loaded FFmpeg; FFmpeg's error.
+    pub fn write_packet(
+        &mut self,
+        packet: &mut Packet,
+        stream: usize,
+        time_base: (i32, i32),
+    ) -> Result<()> {
+        self.ffmpeg
+            .ensure_same(packet.ffmpeg(), "Output::write_packet", "packet")?;
+        self.expect("Output::write_packet", State::Writing)?;
+        let layout = self.ffmpeg.layout();
+        let f = self.ffmpeg.functions();
+        // SAFETY: the stream table of a live context; the packet is live, of the same loaded
+        // FFmpeg, and FFmpeg takes its reference.
+        unsafe {
+            let Some(target) = layout.format_context.stream(self.as_ptr(), stream) else {
+                return Err(Error::StreamNotFound {
+                    kind: format!("output stream {stream}"),
+                });
+            };
+            let to = layout.stream.time_base.read(target);
+            let (num, den) = time_base;
+            (f.av_packet_rescale_ts)(packet.as_mut_ptr(), Rational { num, den }, to);
+            layout
+                .packet
+                .stream_index
+                .write(packet.as_mut_ptr(), stream as c_int);
+            let status = (f.av_interleaved_write_frame)(self.as_ptr(), packet.as_mut_ptr());
+            self.checked("av_interleaved_write_frame", status).map(drop)
+        }
+    }
+
+    /// Writes the trailer and closes the file.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfOrder`] when the header was never written; FFmpeg's error while
+    /// finishing the container.
+    pub fn finish(mut self) -> Result<()> {
+        self.expect("Output::finish", State::Writing)?;
+        self.write_trailer()
+    }
+
+    fn write_trailer(&mut self) -> Result<()> {
+        if self.state != State::Writing {
+            return Ok(());
+        }
+        self.state = State::Finished;
+        // SAFETY: a context whose header was written.
+        let status = unsafe { (self.ffmpeg.functions().av_write_trailer)(self.as_ptr()) };
+        self.checked("av_write_trailer", status).map(drop)
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        let _ = self.write_trailer();
+        let f = self.ffmpeg.functions();
+        // SAFETY: closes the file FFmpeg opened (if any), then frees the context and streams.
+        unsafe {
+            if self.custom_io.is_none() && self.format_flags() & AVFMT_NOFILE == 0 {
+                let pb = self
+                    .ffmpeg
+                    .layout()
+                    .format_context
+                    .pb
+                    .address(self.as_ptr()) as *mut *mut c_void;
+                (f.avio_closep)(pb);
+            }
+            (f.avformat_free_context)(self.as_ptr());
+        }
+        drop(self.custom_io.take());
+    }
+}
+
+impl std::fmt::Debug for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Output")
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,344 @@
+//! [`Stream`]: one stream of an [`Input`](super::Input).
+
+use std::ffi::c_void;
+use std::ptr::NonNull;
+
+use super::input::Input;
+use crate::abi::constants::{MEDIA_TYPE_AUDIO, MEDIA_TYPE_SUBTITLE, MEDIA_TYPE_VIDEO, NOPTS_VALUE};
+use crate::sys::Rational;
+
+/// The kind of a stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MediaType {
+    /// Pictures.
+    Video,
+    /// Sound.
+    Audio,
+    /// Subtitles.
+    Subtitle,
+    /// Anything else (data, attachments, unknown).
+    Other,
+}
+
+impl MediaType {
+    pub(crate) fn raw(self) -> i32 {
+        match self {
+            MediaType::Video => MEDIA_TYPE_VIDEO,
+            MediaType::Audio => MEDIA_TYPE_AUDIO,
+            MediaType::Subtitle => MEDIA_TYPE_SUBTITLE,
+            MediaType::Other => -1,
+        }
+    }
+
+    pub(crate) fn from_raw(raw: i32) -> MediaType {
+        match raw {
+            MEDIA_TYPE_VIDEO => MediaType::Video,
+            MEDIA_TYPE_AUDIO => MediaType::Audio,
+            MEDIA_TYPE_SUBTITLE => MediaType::Subtitle,
+            _ => MediaType::Other,
+        }
+    }
+}
+
+impl std::fmt::Display for MediaType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            MediaType::Video => "video",
+            MediaType::Audio => "audio",
+            MediaType::Subtitle => "subtitle",
+            MediaType::Other => "other",
+        })
+    }
+}
+
+/// A stream of an open input, borrowed from it.
+#[derive(Clone, Copy)]
+pub struct Stream<'a> {
+    input: &'a Input,
+    stream: NonNull<c_void>,
+}
+
+impl<'a> Stream<'a> {
+    pub(super) fn new(input: &'a Input, stream: NonNull<c_void>) -> Self {
+        Stream { input, stream }
+    }
+
+    fn read<T: Copy>(&self, field: crate::abi::Field<T>) -> T {
+        // SAFETY: a live AVStream owned by the borrowed input, of the layout's family.
+        unsafe { field.read(self.stream.as_ptr()) }
+    }
+
+    /// The FFmpeg of the input it belongs to.
+    pub fn ffmpeg(&self) -> &crate::ffmpeg::Ffmpeg {
+        self.input.ffmpeg()
+    }
+
+    pub(crate) fn parameters(&self) -> *mut c_void {
+        self.read(self.input.ffmpeg().layout().stream.codecpar)
+    }
+
+    fn parameter<T: Copy>(&self, field: crate::abi::Field<T>) -> T {
+        // SAFETY: every stream has its live AVCodecParameters.
+        unsafe { field.read(self.parameters()) }
+    }
+
+    /// Its index in the input.
+    pub fn index(&self) -> usize {
+        self.read(self.input.ffmpeg().layout().stream.index).max(0) as usize
+    }
+
+    /// Video, audio, …
+    pub fn media_type(&self) -> MediaType {
+        MediaType::from_raw(
+            self.parameter(self.input.ffmpeg().layout().codec_parameters.codec_type),
+        )
+    }
+
+    /// The codec, to open FFmpeg's preferred encoder for it
+    /// ([`Encoder::video`](crate::media::codec::Encoder::video)) or compare with
+    /// [`Ffmpeg::codec_id`](crate::Ffmpeg::codec_id).
+    pub fn codec_id(&self) -> crate::media::codec::CodecId {
+        let number = self.parameter(self.input.ffmpeg().layout().codec_parameters.codec_id);
+        crate::media::codec::CodecId::new(self.input.ffmpeg(), number)
+    }
+
+    /// The codec's name (`h264`, `aac`, …).
+    pub fn codec_name(&self) -> String {
+        self.codec_id().name().to_owned()
+    }
+
+    /// The time base its timestamps count in, as (numerator, denominator).
+    pub fn time_base(&self) -> (i32, i32) {
+        let Rational { num, den } = self.read(self.input.ffmpeg().layout().stream.time_base);
+        (num, den)
+    }
+
+    /// The frame rate, as (numerator, denominator): the average where the demuxer knows it,
+    /// else FFmpeg's guess of the base rate (`r_frame_rate`, as for Matroska files without
+    /// stream durations).
+    pub fn frame_rate(&self) -> Option<(i32, i32)> {
+        let layout = &self.input.ffmpeg().layout().stream;
+        [layout.avg_frame_rate, layout.r_frame_rate]
+            .into_iter()
+            .map(|field| self.read(field))
+            .find(|rate| rate.num > 0 && rate.den > 0)
+            .map(|Rational { num, den }| (num, den))
+    }
+
+    /// Duration in the stream's time base, when known.
+    pub fn duration(&self) -> Option<i64> {
+        Some(self.read(self.input.ffmpeg().layout().stream.duration))
+            .filter(|&d| d != NOPTS_VALUE && d > 0)
+    }
+
+    /// Picture width (0 for audio).
+    pub fn width(&self) -> u32 {
+        self.parameter(self.input.ffmpeg().layout().codec_parameters.width)
+            .max(0) as u32
+    }
+
+    /// Picture height (0 for audio).
+    pub fn height(&self) -> u32 {
+        self.parameter(self.input.ffmpeg().layout().codec_parameters.height)
+            .max(0) as u32
+    }
+
+    /// The stream's metadata (`language`, `title`, `handler_name`, …), in order.
+    pub fn metadata(&self) -> Vec<(String, String)> {
+        let ffmpeg = self.input.ffmpeg();
+        let dictionary = self.read(ffmpeg.layout().stream.metadata);
+        // SAFETY: the stream's own dictionary, read with that FFmpeg's av_dict_get.
+        unsafe { crate::abi::dictionary_entries(dictionary, ffmpeg.functions().av_dict_get) }
+    }
+
+    /// The language tag, when the container gives one (`eng`, `fra`, …).
+    pub fn language(&self) -> Option<String> {
+        self.metadata()
+            .into_iter()
+            .find(|(key, _)| key == "language")
+            .map(|(_, value)| value)
+    }
+
+    /// FFmpeg's `AV_DISPOSITION_*` bits (default 1, dub 2, original 4, comment 8, forced
+    /// 0x40, hearing impaired 0x80, visual impaired 0x100, attached picture 0x400, …).
+    pub fn disposition(&self) -> u32 {
+        self.read(self.input.ffmpeg().layout().stream.disposition) as u32
+    }
+
+    /// Whether the stream is marked as the default of its kind.
+    pub fn is_default(&self) -> bool {
+        self.disposition() & 1 != 0
+    }
+
+    /// Whether the stream is a cover picture rather than video (`AV_DISPOSITION_ATTACHED_PIC`).
+    pub fn is_attached_picture(&self) -> bool {
+        self.disposition() & 0x400 != 0
+    }
+
+    /// The clockwise rotation to apply for display, in degrees (0, 90, 180 or 270 for the usual
+    /// phone video), from the stream's display matrix; `None` when it has none.
+    pub fn rotation(&self) -> Option<i32> {
+        const AV_PKT_DATA_DISPLAYMATRIX: std::ffi::c_int = 5;
+        let ffmpeg = self.input.ffmpeg();
+        let (f, p) = (ffmpeg.functions(), &ffmpeg.layout().codec_parameters);
+        // SAFETY: side data owned by the stream or its parameters, read with that FFmpeg's own
+        // functions, which give its size too.
+        let (matrix, size): (*const u8, usize) = unsafe {
+            match (
+                p.coded_side_data,
+                p.nb_coded_side_data,
+                f.av_packet_side_data_get,
+                f.av_stream_get_side_data,
+            ) {
+                (Some(data), Some(count), Some(get), _) => {
+                    let entry = get(
+                        data.read(self.parameters()),
+                        count.read(self.parameters()),
+                        AV_PKT_DATA_DISPLAYMATRIX,
+                    );
+                    if entry.is_null() {
+                        (std::ptr::null(), 0)
+                    } else {
+                        crate::abi::side_data_bytes(entry)
+                    }
+                }
+                (_, _, _, Some(get)) => {
+                    let mut size = 0u64;
+                    let data = get(self.stream.as_ptr(), AV_PKT_DATA_DISPLAYMATRIX, &mut size);
+                    (data, usize::try_from(size).unwrap_or(0))
+                }
+                _ => (std::ptr::null(), 0),
+            }
+        };
+        if matrix.is_null() {
+            return None;
+        }
+        // SAFETY: `size` bytes of side data the stream owns, alive while it is borrowed.
+        let bytes = unsafe { std::slice::from_raw_parts(matrix, size) };
+        let matrix = display_matrix(bytes)?;
+        // SAFETY: reads the nine values of a local array.
+        let counterclockwise = unsafe { (f.av_display_rotation_get)(matrix.as_ptr()) };
+        if counterclockwise.is_nan() {
+            return None;
+        }
+        Some((-counterclockwise).round().rem_euclid(360.0) as i32)
+    }
+
+    /// The pixel format of video (`yuv420p10le`), by FFmpeg's name; `None` for other kinds
+    /// or when the demuxer could not tell.
+    pub fn pixel_format(&self) -> Option<String> {
+        self.format_name(MediaType::Video)
+    }
+
+    /// The sample format of audio (`fltp`, `s16`); `None` for other kinds or when unknown.
+    pub fn sample_format(&self) -> Option<String> {
+        self.format_name(MediaType::Audio)
+    }
+
+    fn format_name(&self, kind: MediaType) -> Option<String> {
+        if self.media_type() != kind {
+            return None;
+        }
+        let number = self.parameter(self.input.ffmpeg().layout().codec_parameters.format);
+        crate::media::formats::format_name(self.input.ffmpeg(), kind == MediaType::Video, number)
+    }
+
+    /// The colour description of video, as the container or codec header gives it.
+    pub fn color(&self) -> crate::media::color::Color {
+        let fields = self.input.ffmpeg().layout().codec_parameters.color;
+        // SAFETY: the stream's live parameters, of the layout's family.
+        unsafe { crate::media::color::read(self.input.ffmpeg(), self.parameters(), fields) }
+    }
+
+    /// The shape of a pixel (width : height) for video that is not square-pixelled (DVDs,
+    /// anamorphic HD); `None` for square or unknown.
+    pub fn sample_aspect_ratio(&self) -> Option<(i32, i32)> {
+        let layout = self.input.ffmpeg().layout();
+        let container = self.read(layout.stream.sample_aspect_ratio);
+        let codec = self.parameter(layout.codec_parameters.sample_aspect_ratio);
+        [container, codec]
+            .into_iter()
+            .find(|r| r.num > 0 && r.den > 0)
+            .filter(|r| r.num != r.den)
+            .map(|Rational { num, den }| (num, den))
+    }
+
+    /// Audio channel count (0 for video or when unknown).
+    pub fn channels(&self) -> u32 {
+        let fields = self.channel_fields();
+        // SAFETY: the stream's live parameters, of the layout's family.
+        let count = unsafe { fields.count(self.parameters()) };
+        count.unwrap_or(0).max(0) as u32
+    }
+
+    /// The audio channel layout's description (`stereo`, `5.1(side)`); `None` for video.
+    pub fn channel_layout(&self) -> Option<String> {
+        let fields = self.channel_fields();
+        // SAFETY: the stream's live parameters, of the layout's family.
+        unsafe {
+            crate::media::formats::channel_layout_name(
+                self.input.ffmpeg(),
+                self.parameters(),
+                fields,
+            )
+        }
+    }
+
+    fn channel_fields(&self) -> crate::abi::ChannelFields {
+        self.input
+            .ffmpeg()
+            .layout()
+            .codec_parameters
+            .channel_fields()
+    }
+
+    /// Audio sample rate (0 for video).
+    pub fn sample_rate(&self) -> u32 {
+        self.parameter(self.input.ffmpeg().layout().codec_parameters.sample_rate)
+            .max(0) as u32
+    }
+}
+
+/// The nine values of a display matrix in side data, `None` when there are fewer bytes than
+/// that (a crafted file's). Copied out, as side data need not be aligned for `i32`.
+fn display_matrix(bytes: &[u8]) -> Option<[i32; 9]> {
+    let values = bytes.get(..9 * size_of::<i32>())?;
+    let mut matrix = [0; 9];
+    for (value, chunk) in matrix.iter_mut().zip(values.chunks_exact(size_of::<i32>())) {
+        *value = i32::from_ne_bytes(chunk.try_into().ok()?);
+    }
+    Some(matrix)
+}
+
+impl std::fmt::Debug for Stream<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stream")
+            .field("index", &self.index())
+            .field("media_type", &self.media_type())
+            .field("codec", &self.codec_name())
+            .field("time_base", &self.time_base())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_matrix;
+
+    #[test]
+    fn a_display_matrix_needs_nine_values() {
+        let identity: Vec<u8> = [0x10000i32, 0, 0, 0, 0x10000, 0, 0, 0, 0x4000_0000]
+            .iter()
+            .flat_map(|v| v.to_ne_bytes())
+            .collect();
+        assert_eq!(display_matrix(&identity).unwrap()[4], 0x10000);
+        assert_eq!(display_matrix(&identity[..35]), None);
+        assert_eq!(display_matrix(&[]), None);
+        // Unaligned and longer: the first nine values, copied out.
+        let mut shifted = vec![0u8];
+        shifted.extend_from_slice(&identity);
+        shifted.extend_from_slice(&[1, 2, 3]);
+        assert_eq!(display_matrix(&shifted[1..]).unwrap()[8], 0x4000_0000);
+    }
+}

@@ -1,0 +1,163 @@
+//! Pixel and sample formats and channel layouts as the loaded release numbers and names them:
+//! the lookups every part of the media API shares.
+
+use std::ffi::{CString, c_char, c_int, c_void};
+
+use crate::abi::ChannelFields;
+use crate::ffmpeg::Ffmpeg;
+use crate::ffmpeg::error::{Error, Result};
+
+impl Ffmpeg {
+    /// Every pixel format this FFmpeg knows, by name (`yuv420p`, `nv12`, `rgba`, …), as
+    /// `ffmpeg -pix_fmts` lists them. Releases add formats, and number them differently.
+    pub fn pixel_formats(&self) -> Vec<String> {
+        pixel_format_names(self)
+    }
+}
+
+/// FFmpeg's number for a pixel format name in the loaded release.
+pub(crate) fn pixel_format(ffmpeg: &Ffmpeg, name: &str) -> Result<c_int> {
+    format_number(name, ffmpeg.functions().av_get_pix_fmt, "pixel")
+}
+
+/// FFmpeg's number for a sample format name in the loaded release.
+pub(crate) fn sample_format(ffmpeg: &Ffmpeg, name: &str) -> Result<c_int> {
+    format_number(name, ffmpeg.functions().av_get_sample_fmt, "sample")
+}
+
+/// A format's number by name through FFmpeg's `lookup` (-1 for unknown names).
+fn format_number(
+    name: &str,
+    lookup: unsafe extern "C" fn(*const c_char) -> c_int,
+    kind: &str,
+) -> Result<c_int> {
+    let c_name = CString::new(name).map_err(|_| Error::InvalidArgument(name.into()))?;
+    // SAFETY: a lookup in FFmpeg's static table.
+    let format = unsafe { lookup(c_name.as_ptr()) };
+    if format < 0 {
+        return Err(Error::InvalidArgument(format!(
+            "unknown {kind} format {name}"
+        )));
+    }
+    Ok(format)
+}
+
+/// Sets the default layout of `channels` on a frame or codec context: `AVChannelLayout` where
+/// the family has it, else the legacy `channels` and `channel_layout`.
+///
+/// # Safety
+///
+/// `object` is a live struct whose layout the fields come from.
+pub(crate) unsafe fn set_channels(
+    ffmpeg: &Ffmpeg,
+    object: *mut c_void,
+    fields: ChannelFields,
+    channels: u32,
+) -> Result<()> {
+    let count = c_int::try_from(channels)
+        .ok()
+        .filter(|&c| c > 0)
+        .ok_or_else(|| Error::InvalidArgument("channels".into()))?;
+    let f = ffmpeg.functions();
+    // SAFETY: writes at proven offsets of the live object, or FFmpeg fills its own layout.
+    unsafe {
+        if let (Some(ch_layout), Some(set_default)) =
+            (fields.ch_layout, f.av_channel_layout_default)
+        {
+            set_default(ch_layout.address(object) as *mut c_void, count);
+            return Ok(());
+        }
+        let (Some(channels_field), Some(mask_field)) = (fields.channels, fields.mask) else {
+            return Err(Error::InvalidArgument(
+                "this FFmpeg has no channel layout API".into(),
+            ));
+        };
+        channels_field.write(object, count);
+        let mask = f
+            .av_get_default_channel_layout
+            .map_or(0, |default| default(count));
+        mask_field.write(object, mask as u64);
+    }
+    Ok(())
+}
+
+/// The channel layout's description (`stereo`, `5.1(side)`, `3 channels`), from whichever
+/// API the family has; `None` without channels.
+///
+/// # Safety
+///
+/// As for [`set_channels`].
+pub(crate) unsafe fn channel_layout_name(
+    ffmpeg: &Ffmpeg,
+    object: *const c_void,
+    fields: ChannelFields,
+) -> Option<String> {
+    // SAFETY: per the contract.
+    let count = unsafe { fields.count(object) }.filter(|&c| c > 0)?;
+    let f = ffmpeg.functions();
+    let mut buffer = [0 as c_char; 128];
+    // SAFETY: reads at proven offsets of the live object; both describe functions write at
+    // most the given size, NUL-terminated.
+    unsafe {
+        match (
+            fields.ch_layout,
+            f.av_channel_layout_describe,
+            fields.mask,
+            f.av_get_channel_layout_string,
+        ) {
+            (Some(ch_layout), Some(describe), _, _) => {
+                describe(
+                    ch_layout.address(object) as *const c_void,
+                    buffer.as_mut_ptr(),
+                    buffer.len(),
+                );
+            }
+            (_, _, Some(mask), Some(describe)) => {
+                describe(
+                    buffer.as_mut_ptr(),
+                    buffer.len() as c_int,
+                    count,
+                    mask.read(object),
+                );
+            }
+            _ => return Some(format!("{count} channels")),
+        }
+        Some(crate::sys::c_text(buffer.as_ptr())).filter(|name| !name.is_empty())
+    }
+}
+
+/// The names of every pixel format of the loaded release, in FFmpeg's order.
+pub(crate) fn pixel_format_names(ffmpeg: &Ffmpeg) -> Vec<String> {
+    let f = ffmpeg.functions();
+    let mut names = Vec::new();
+    let mut descriptor = std::ptr::null();
+    loop {
+        // SAFETY: walks FFmpeg's static table of descriptors, from NULL to NULL.
+        descriptor = unsafe { (f.av_pix_fmt_desc_next)(descriptor) };
+        if descriptor.is_null() {
+            return names;
+        }
+        // SAFETY: a descriptor of the table; its id names it.
+        let number = unsafe { (f.av_pix_fmt_desc_get_id)(descriptor) };
+        names.extend(format_name(ffmpeg, true, number));
+    }
+}
+
+/// The name of a pixel (`video`) or sample format number; `None` when unset or unknown.
+pub(crate) fn format_name(ffmpeg: &Ffmpeg, video: bool, number: c_int) -> Option<String> {
+    format_name_in(ffmpeg, video, number).map(str::to_owned)
+}
+
+/// [`format_name`] borrowed from FFmpeg's static table, which lives as long as the library
+/// that `ffmpeg` keeps loaded: no allocation.
+pub(crate) fn format_name_in(ffmpeg: &Ffmpeg, video: bool, number: c_int) -> Option<&str> {
+    let f = ffmpeg.functions();
+    let lookup = if video {
+        f.av_get_pix_fmt_name
+    } else {
+        f.av_get_sample_fmt_name
+    };
+    // SAFETY: a lookup in a static table of the loaded library; NULL for unknown values.
+    let name = unsafe { crate::sys::c_text_in(lookup(number)) }?;
+    Some(name).filter(|n| !n.is_empty())
+}

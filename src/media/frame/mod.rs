@@ -1,0 +1,470 @@
+//! [`Frame`]: decoded pictures and audio, reference counted, with zero-copy plane views.
+
+mod plane;
+mod spans;
+
+use std::ffi::{c_int, c_void};
+use std::ptr::NonNull;
+
+pub use plane::{Plane, PlaneMut, PlaneRows, PlaneRowsMut};
+
+use crate::abi::Field;
+use crate::abi::constants::NOPTS_VALUE;
+use crate::abi::constants::PICTURE_TYPES;
+use crate::ffmpeg::Ffmpeg;
+use crate::ffmpeg::error::{Result, check};
+use crate::media::color::Color;
+use crate::media::packet::out_of_memory;
+
+/// The kind of a decoded picture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PictureType {
+    /// Intra.
+    I,
+    /// Predicted.
+    P,
+    /// Bi-directionally predicted.
+    B,
+    /// S(GMC)-VOP MPEG-4.
+    S,
+    /// Switching intra.
+    SI,
+    /// Switching predicted.
+    SP,
+    /// BI type.
+    BI,
+    /// Unknown or audio.
+    None,
+}
+
+/// The kinds in the order of `abi::constants::PICTURE_TYPES`, which holds their values.
+const PICTURE_KINDS: [PictureType; 8] = [
+    PictureType::None,
+    PictureType::I,
+    PictureType::P,
+    PictureType::B,
+    PictureType::S,
+    PictureType::SI,
+    PictureType::SP,
+    PictureType::BI,
+];
+
+fn dimension(value: u32) -> Result<c_int> {
+    c_int::try_from(value)
+        .ok()
+        .filter(|&v| v > 0)
+        .ok_or_else(|| crate::ffmpeg::Error::InvalidArgument(format!("{value} is out of range")))
+}
+
+/// A decoded video picture or audio chunk (`AVFrame`). Reusable: receiving into an existing
+/// frame allocates nothing in the steady state.
+pub struct Frame {
+    ffmpeg: Ffmpeg,
+    frame: NonNull<c_void>,
+}
+
+// SAFETY: an AVFrame is plain data plus references to atomically counted buffers, so any one
+// thread may own and use it, as FFmpeg's own frame threading does. The buffers may be shared
+// with holders on other threads (an encoder's frame threads read a frame sent to it), but
+// this frame writes them only through `planes_mut`, which first makes them its alone, so it
+// never writes what another thread reads. Not `Sync`.
+unsafe impl Send for Frame {}
+
+impl Frame {
+    /// An empty frame.
+    ///
+    /// # Errors
+    ///
+    /// When FFmpeg cannot allocate it.
+    pub fn new(ffmpeg: &Ffmpeg) -> Result<Frame> {
+        // SAFETY: allocates an empty frame or returns NULL.
+        let frame = unsafe { (ffmpeg.functions().av_frame_alloc)() };
+        let frame = NonNull::new(frame).ok_or_else(|| out_of_memory(ffmpeg, "av_frame_alloc"))?;
+        Ok(Frame {
+            ffmpeg: ffmpeg.clone(),
+            frame,
+        })
+    }
+
+    /// A picture with its own buffers, for encoding: `pixel_format` by FFmpeg's name
+    /// (`yuv420p`, `yuv420p10le`, `rgb24`, …).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an unknown format or a
+    /// size FFmpeg refuses.
+    pub fn video(ffmpeg: &Ffmpeg, width: u32, height: u32, pixel_format: &str) -> Result<Frame> {
+        let format = crate::media::formats::pixel_format(ffmpeg, pixel_format)?;
+        let mut frame = Frame::new(ffmpeg)?;
+        let layout = &ffmpeg.layout().frame;
+        let (width, height) = (dimension(width)?, dimension(height)?);
+        // SAFETY: a fresh frame; the fields are set at proven offsets, then FFmpeg allocates.
+        unsafe {
+            layout.width.write(frame.as_mut_ptr(), width);
+            layout.height.write(frame.as_mut_ptr(), height);
+            layout.format.write(frame.as_mut_ptr(), format);
+            let status = (ffmpeg.functions().av_frame_get_buffer)(frame.as_mut_ptr(), 0);
+            check(ffmpeg, "av_frame_get_buffer", status)?;
+        }
+        frame.zero_new_buffers();
+        Ok(frame)
+    }
+
+    /// An audio chunk with its own buffers, for encoding: `sample_format` by FFmpeg's name
+    /// (`s16`, `fltp`, …), the default layout for `channels`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an unknown format or
+    /// counts FFmpeg refuses.
+    pub fn audio(
+        ffmpeg: &Ffmpeg,
+        samples: usize,
+        sample_format: &str,
+        sample_rate: u32,
+        channels: u32,
+    ) -> Result<Frame> {
+        let format = crate::media::formats::sample_format(ffmpeg, sample_format)?;
+        let mut frame = Frame::new(ffmpeg)?;
+        frame.allocate_audio(samples, format, sample_rate, channels)?;
+        frame.zero_new_buffers();
+        Ok(frame)
+    }
+
+    /// Replaces whatever the frame held by new buffers for `samples` of audio (the sample
+    /// format by its number in this release). FFmpeg leaves them uninitialised: the caller
+    /// fills them (as [`crate::AudioFifo::pop`] does) or zeroes them.
+    pub(crate) fn allocate_audio(
+        &mut self,
+        samples: usize,
+        format: c_int,
+        sample_rate: u32,
+        channels: u32,
+    ) -> Result<()> {
+        self.clear();
+        let ffmpeg = self.ffmpeg.clone();
+        let layout = &ffmpeg.layout().frame;
+        let samples = c_int::try_from(samples)
+            .map_err(|_| crate::ffmpeg::Error::InvalidArgument("samples".into()))?;
+        // SAFETY: an empty frame; the fields are set at proven offsets, then FFmpeg allocates.
+        unsafe {
+            layout.nb_samples.write(self.as_mut_ptr(), samples);
+            layout.format.write(self.as_mut_ptr(), format);
+            layout
+                .sample_rate
+                .write(self.as_mut_ptr(), dimension(sample_rate)?);
+            crate::media::formats::set_channels(
+                &ffmpeg,
+                self.as_mut_ptr(),
+                layout.channel_fields(),
+                channels,
+            )?;
+            let status = (ffmpeg.functions().av_frame_get_buffer)(self.as_mut_ptr(), 0);
+            check(&ffmpeg, "av_frame_get_buffer", status).map(drop)
+        }
+    }
+
+    /// Becomes a reference to `source` (its buffers shared, not copied) with the default
+    /// layout for its channel count, for audio whose input did not say.
+    pub(crate) fn reference_with_default_layout(&mut self, source: &Frame) -> Result<()> {
+        self.ffmpeg
+            .ensure_same(source.ffmpeg(), "Frame::reference", "frame")?;
+        let channels = source.channels().unwrap_or(0);
+        self.clear();
+        // SAFETY: both frames are live and of the same loaded FFmpeg; this one references
+        // the source's buffers (taking a reference, never writing them) and copies its
+        // properties.
+        let status =
+            unsafe { (self.ffmpeg.functions().av_frame_ref)(self.as_mut_ptr(), source.as_ptr()) };
+        check(&self.ffmpeg, "av_frame_ref", status)?;
+        let fields = self.ffmpeg.layout().frame.channel_fields();
+        let ffmpeg = self.ffmpeg.clone();
+        // SAFETY: an unspecified layout owns no memory, so it may be overwritten.
+        unsafe { crate::media::formats::set_channels(&ffmpeg, self.as_mut_ptr(), fields, channels) }
+    }
+
+    /// The pointer to each plane's data (`extended_data`), for FFmpeg calls that fill or
+    /// read a whole audio frame.
+    pub(crate) fn extended_data(&self) -> *mut *mut u8 {
+        self.read(self.ffmpeg.layout().frame.extended_data)
+    }
+
+    /// Makes the frame's buffers writable (copying them if an encoder still holds them), as
+    /// needed before refilling a frame that was sent to an encoder.
+    ///
+    /// # Errors
+    ///
+    /// When FFmpeg cannot allocate the copy.
+    pub fn make_writable(&mut self) -> Result<()> {
+        // SAFETY: a live frame.
+        let status = unsafe { (self.ffmpeg.functions().av_frame_make_writable)(self.as_mut_ptr()) };
+        check(&self.ffmpeg, "av_frame_make_writable", status).map(drop)
+    }
+
+    /// The planes, writable; see [`Frame::planes`]. The frame's buffers are first made its
+    /// own ([`Frame::make_writable`]): a buffer it shares (with a decoder's reference
+    /// pictures, an encoder still working on it, or the packet a raw video frame came from)
+    /// is copied, so that writing here never changes what anyone else sees.
+    ///
+    /// # Errors
+    ///
+    /// When FFmpeg cannot allocate the copy. A frame without data has no planes.
+    pub fn planes_mut(&mut self) -> Result<Vec<PlaneMut<'_>>> {
+        if self.spans().next().is_none() {
+            return Ok(Vec::new());
+        }
+        self.make_writable()?;
+        // SAFETY: after av_frame_make_writable every buffer of the frame has one reference,
+        // this frame's, so nobody else reads or writes it; the planes are disjoint parts of
+        // those buffers, each handed out once, for the `&mut self` borrow.
+        Ok(self
+            .spans()
+            .map(|span| unsafe { PlaneMut::new(span) })
+            .collect())
+    }
+
+    /// Sets the presentation timestamp (in the time base of the encoder it goes to).
+    pub fn set_pts(&mut self, pts: Option<i64>) {
+        // SAFETY: a live frame; writes one field at its proven offset.
+        unsafe {
+            self.ffmpeg
+                .layout()
+                .frame
+                .pts
+                .write(self.as_mut_ptr(), pts.unwrap_or(NOPTS_VALUE))
+        }
+    }
+
+    /// The FFmpeg it was made by.
+    pub fn ffmpeg(&self) -> &Ffmpeg {
+        &self.ffmpeg
+    }
+
+    pub(crate) fn as_ptr(&self) -> *const c_void {
+        self.frame.as_ptr()
+    }
+
+    pub(crate) fn as_mut_ptr(&mut self) -> *mut c_void {
+        self.frame.as_ptr()
+    }
+
+    /// Drops the picture or samples, keeping the frame for reuse.
+    pub fn clear(&mut self) {
+        // SAFETY: a live frame; unref leaves it empty and valid.
+        unsafe { (self.ffmpeg.functions().av_frame_unref)(self.as_mut_ptr()) }
+    }
+
+    fn read<T: Copy>(&self, field: Field<T>) -> T {
+        // SAFETY: a live AVFrame of the family whose layout `field` comes from.
+        unsafe { field.read(self.as_ptr()) }
+    }
+
+    /// Width in pixels (0 for audio).
+    pub fn width(&self) -> u32 {
+        self.read(self.ffmpeg.layout().frame.width).max(0) as u32
+    }
+
+    /// Height in pixels (0 for audio).
+    pub fn height(&self) -> u32 {
+        self.read(self.ffmpeg.layout().frame.height).max(0) as u32
+    }
+
+    /// FFmpeg's pixel or sample format number in the loaded release (-1 when unset). Numbers
+    /// differ between releases; compare names ([`Frame::format_name`]).
+    pub fn format(&self) -> i32 {
+        self.read(self.ffmpeg.layout().frame.format)
+    }
+
+    /// The pixel format's name for pictures (`yuv420p`), the sample format's for audio (`fltp`).
+    pub fn format_name(&self) -> Option<String> {
+        self.format_name_in_library().map(str::to_owned)
+    }
+
+    /// [`Frame::format_name`], borrowed from the library's static table (no allocation).
+    pub(crate) fn format_name_in_library(&self) -> Option<&str> {
+        crate::media::formats::format_name_in(&self.ffmpeg, self.width() > 0, self.format())
+    }
+
+    /// Presentation timestamp, in the time base of the stream it came from.
+    pub fn pts(&self) -> Option<i64> {
+        Some(self.read(self.ffmpeg.layout().frame.pts)).filter(|&t| t != NOPTS_VALUE)
+    }
+
+    /// FFmpeg's best guess at the presentation timestamp (the CLI's choice).
+    pub fn best_effort_timestamp(&self) -> Option<i64> {
+        let timestamp = self.read(self.ffmpeg.layout().frame.best_effort_timestamp);
+        Some(timestamp).filter(|&t| t != NOPTS_VALUE)
+    }
+
+    /// Duration in the stream's time base, when known.
+    pub fn duration(&self) -> Option<i64> {
+        let field = self.ffmpeg.layout().frame.duration?;
+        Some(self.read(field)).filter(|&d| d > 0)
+    }
+
+    /// The picture type the decoder reported.
+    pub fn picture_type(&self) -> PictureType {
+        let raw = self.read(self.ffmpeg.layout().frame.pict_type);
+        let index = PICTURE_TYPES.iter().position(|(value, _)| *value == raw);
+        index.map_or(PictureType::None, |i| PICTURE_KINDS[i])
+    }
+
+    /// Sets the picture type an encoder should give this frame: [`PictureType::I`] forces a
+    /// keyframe, [`PictureType::None`] leaves the choice to the encoder. Decoded frames carry
+    /// the type they had; clear it before encoding them, or the encoder copies the source's
+    /// structure (as the ffmpeg CLI knows to avoid).
+    pub fn set_picture_type(&mut self, kind: PictureType) {
+        let index = PICTURE_KINDS.iter().position(|k| *k == kind).unwrap_or(0);
+        let raw = PICTURE_TYPES[index].0;
+        // SAFETY: a live frame; writes one field at its proven offset.
+        unsafe {
+            self.ffmpeg
+                .layout()
+                .frame
+                .pict_type
+                .write(self.as_mut_ptr(), raw)
+        }
+    }
+
+    /// The picture's colour description, by FFmpeg's names (`tv`/`pc` range, `bt709` matrix,
+    /// primaries and transfer); `None` where unspecified.
+    pub fn color(&self) -> Color {
+        let fields = self.ffmpeg.layout().frame.color_fields();
+        // SAFETY: a live frame of the layout's family.
+        unsafe { crate::media::color::read(&self.ffmpeg, self.as_ptr(), fields) }
+    }
+
+    /// FFmpeg's names of the matrix and range, without allocating (for per-frame paths).
+    pub(crate) fn matrix_and_range_names(&self) -> (Option<&str>, Option<&str>) {
+        let fields = self.ffmpeg.layout().frame.color_fields();
+        // SAFETY: a live frame of the layout's family.
+        unsafe { crate::media::color::matrix_and_range_names(&self.ffmpeg, self.as_ptr(), fields) }
+    }
+
+    /// Whether it is a keyframe.
+    pub fn is_key(&self) -> bool {
+        // SAFETY: a live frame of the layout's family.
+        unsafe { self.ffmpeg.layout().frame.is_key(self.as_ptr()) }
+    }
+
+    /// Whether the picture is interlaced.
+    pub fn is_interlaced(&self) -> bool {
+        // SAFETY: as above.
+        unsafe { self.ffmpeg.layout().frame.is_interlaced(self.as_ptr()) }
+    }
+
+    /// Audio samples per channel (0 for pictures).
+    pub fn samples(&self) -> usize {
+        self.read(self.ffmpeg.layout().frame.nb_samples).max(0) as usize
+    }
+
+    /// Audio sample rate (0 for pictures).
+    pub fn sample_rate(&self) -> u32 {
+        self.read(self.ffmpeg.layout().frame.sample_rate).max(0) as u32
+    }
+
+    /// Audio channel count, when known.
+    pub fn channels(&self) -> Option<u32> {
+        // SAFETY: a live frame of the layout's family.
+        let count = unsafe {
+            self.ffmpeg
+                .layout()
+                .frame
+                .channel_fields()
+                .count(self.as_ptr())
+        }?;
+        u32::try_from(count).ok().filter(|&c| c > 0)
+    }
+
+    /// The audio channel layout's description (`stereo`, `5.1(side)`); `None` for video.
+    pub fn channel_layout(&self) -> Option<String> {
+        let fields = self.ffmpeg.layout().frame.channel_fields();
+        // SAFETY: a live frame of the layout's family.
+        unsafe { crate::media::formats::channel_layout_name(&self.ffmpeg, self.as_ptr(), fields) }
+    }
+
+    /// The planes, without copying: a picture's (luma, chroma, …), or audio's (one per channel
+    /// for planar sample formats, one interleaved otherwise). Each gives the pixels of its
+    /// rows, never the padding between them (see [`Plane`]). Empty for a frame without data,
+    /// and for hardware or paletted formats' palette (not a plane).
+    pub fn planes(&self) -> Vec<Plane<'_>> {
+        self.plane_iter().collect()
+    }
+
+    /// [`Frame::planes`] without allocating, for per-frame paths.
+    pub(crate) fn plane_iter(&self) -> impl Iterator<Item = Plane<'_>> {
+        // SAFETY: each span holds initialised bytes of this frame's buffers (`spans`), alive
+        // while `&self` is borrowed. Nobody writes them meanwhile: this frame writes its
+        // buffers only through `&mut self`, and only once they are its alone
+        // (`planes_mut`), and other holders of a shared buffer (a decoder's reference
+        // pictures, an encoder's queue, a packet) never write it: FFmpeg copies a buffer
+        // whose reference count is above one before writing it.
+        self.spans().map(|span| unsafe { Plane::new(span) })
+    }
+
+    /// The picture packed with no row padding, as `av_image_copy_to_buffer` with alignment 1
+    /// gives (what FFmpeg's `framemd5` hashes), into `out` (reused; resized as needed).
+    ///
+    /// # Errors
+    ///
+    /// For audio frames or a format FFmpeg cannot pack.
+    pub fn copy_packed(&self, out: &mut Vec<u8>) -> Result<()> {
+        let layout = &self.ffmpeg.layout().frame;
+        let data = self.read(layout.data);
+        // av_image_copy_to_buffer reads every plane, and the palette of pal8.
+        let paletted = self.format_name_in_library() == Some("pal8");
+        if self.width() == 0
+            || self.plane_iter().next().is_none()
+            || (paletted && data[1].is_null())
+        {
+            return Err(crate::ffmpeg::Error::InvalidArgument(
+                "copy_packed needs a picture with its planes".into(),
+            ));
+        }
+        let f = self.ffmpeg.functions();
+        let (width, height, format) =
+            (self.width() as c_int, self.height() as c_int, self.format());
+        // SAFETY: computes a size from the description.
+        let size = unsafe { (f.av_image_get_buffer_size)(format, width, height, 1) };
+        let size = check(&self.ffmpeg, "av_image_get_buffer_size", size)? as usize;
+        out.resize(size, 0);
+        let linesize = self.read(layout.linesize);
+        let planes: [*const u8; 4] = [data[0], data[1], data[2], data[3]];
+        // SAFETY: `out` holds `size` bytes; the source planes are the frame's own, every one
+        // its format has present, and pal8's palette (checked above).
+        let written = unsafe {
+            (f.av_image_copy_to_buffer)(
+                out.as_mut_ptr(),
+                size as c_int,
+                planes.as_ptr(),
+                linesize.as_ptr(),
+                format,
+                width,
+                height,
+                1,
+            )
+        };
+        check(&self.ffmpeg, "av_image_copy_to_buffer", written).map(drop)
+    }
+}
+
+impl Drop for Frame {
+    fn drop(&mut self) {
+        let mut frame = self.frame.as_ptr();
+        // SAFETY: allocated by av_frame_alloc; freed once.
+        unsafe { (self.ffmpeg.functions().av_frame_free)(&mut frame) }
+    }
+}
+
+impl std::fmt::Debug for Frame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Frame")
+            .field("width", &self.width())
+            .field("height", &self.height())
+            .field("format", &self.format_name())
+            .field("pts", &self.pts())
+            .field("picture_type", &self.picture_type())
+            .finish()
+    }
+}

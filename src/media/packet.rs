@@ -1,0 +1,122 @@
+//! [`Packet`]: one compressed unit of a stream, reference counted.
+
+use std::ffi::c_void;
+use std::ptr::NonNull;
+
+use crate::abi::constants::{NOPTS_VALUE, PKT_FLAG_KEY};
+use crate::ffmpeg::Ffmpeg;
+use crate::ffmpeg::error::{Error, Result};
+
+/// A compressed packet (`AVPacket`). Reusable: reading into an existing packet allocates
+/// nothing once its buffers are warm.
+pub struct Packet {
+    ffmpeg: Ffmpeg,
+    packet: NonNull<c_void>,
+}
+
+// SAFETY: an AVPacket is plain data plus a reference to an atomically counted buffer; FFmpeg
+// lets any one thread own and use it, which is all `Send` allows (`Packet` is not `Sync`).
+unsafe impl Send for Packet {}
+
+impl Packet {
+    /// An empty packet.
+    ///
+    /// # Errors
+    ///
+    /// When FFmpeg cannot allocate it.
+    pub fn new(ffmpeg: &Ffmpeg) -> Result<Packet> {
+        // SAFETY: allocates an empty packet or returns NULL.
+        let packet = unsafe { (ffmpeg.functions().av_packet_alloc)() };
+        let packet =
+            NonNull::new(packet).ok_or_else(|| out_of_memory(ffmpeg, "av_packet_alloc"))?;
+        Ok(Packet {
+            ffmpeg: ffmpeg.clone(),
+            packet,
+        })
+    }
+
+    /// The FFmpeg it was made by.
+    pub fn ffmpeg(&self) -> &Ffmpeg {
+        &self.ffmpeg
+    }
+
+    pub(crate) fn as_ptr(&self) -> *const c_void {
+        self.packet.as_ptr()
+    }
+
+    pub(crate) fn as_mut_ptr(&mut self) -> *mut c_void {
+        self.packet.as_ptr()
+    }
+
+    /// Drops the payload, keeping the packet for reuse.
+    pub fn clear(&mut self) {
+        // SAFETY: a live packet; unref leaves it empty and valid.
+        unsafe { (self.ffmpeg.functions().av_packet_unref)(self.as_mut_ptr()) }
+    }
+
+    fn read<T: Copy>(&self, field: crate::abi::Field<T>) -> T {
+        // SAFETY: a live AVPacket of the family whose layout `field` comes from.
+        unsafe { field.read(self.as_ptr()) }
+    }
+
+    /// The index of the stream it belongs to.
+    pub fn stream_index(&self) -> usize {
+        self.read(self.ffmpeg.layout().packet.stream_index).max(0) as usize
+    }
+
+    /// Presentation timestamp, in its stream's time base.
+    pub fn pts(&self) -> Option<i64> {
+        Some(self.read(self.ffmpeg.layout().packet.pts)).filter(|&t| t != NOPTS_VALUE)
+    }
+
+    /// Decoding timestamp, in its stream's time base.
+    pub fn dts(&self) -> Option<i64> {
+        Some(self.read(self.ffmpeg.layout().packet.dts)).filter(|&t| t != NOPTS_VALUE)
+    }
+
+    /// Duration, in its stream's time base (0 when unknown).
+    pub fn duration(&self) -> i64 {
+        self.read(self.ffmpeg.layout().packet.duration)
+    }
+
+    /// Whether it starts a keyframe.
+    pub fn is_key(&self) -> bool {
+        self.read(self.ffmpeg.layout().packet.flags) & PKT_FLAG_KEY != 0
+    }
+
+    /// The compressed bytes.
+    pub fn data(&self) -> &[u8] {
+        let layout = &self.ffmpeg.layout().packet;
+        let (data, size) = (self.read(layout.data), self.read(layout.size));
+        if data.is_null() || size <= 0 {
+            return &[];
+        }
+        // SAFETY: FFmpeg's packet owns `size` bytes at `data` while it is not modified, and
+        // `&self` keeps it unmodified for the borrow.
+        unsafe { std::slice::from_raw_parts(data, size as usize) }
+    }
+}
+
+impl Drop for Packet {
+    fn drop(&mut self) {
+        let mut packet = self.packet.as_ptr();
+        // SAFETY: allocated by av_packet_alloc; freed once.
+        unsafe { (self.ffmpeg.functions().av_packet_free)(&mut packet) }
+    }
+}
+
+impl std::fmt::Debug for Packet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Packet")
+            .field("stream_index", &self.stream_index())
+            .field("pts", &self.pts())
+            .field("dts", &self.dts())
+            .field("size", &self.data().len())
+            .field("key", &self.is_key())
+            .finish()
+    }
+}
+
+pub(crate) fn out_of_memory(ffmpeg: &Ffmpeg, operation: &'static str) -> Error {
+    Error::from_code(ffmpeg, operation, -libc::ENOMEM)
+}

@@ -1,0 +1,187 @@
+//! [`Resampler`]: audio sample format, channel layout and rate conversion (libswresample).
+
+use std::ffi::{c_int, c_void};
+
+use crate::ffmpeg::Ffmpeg;
+use crate::ffmpeg::error::{Error, Result, check};
+use crate::media::frame::Frame;
+
+/// What audio a [`Resampler`] produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AudioFormat {
+    /// Sample format by FFmpeg's name (`fltp`, `s16`).
+    pub sample_format: String,
+    /// Samples per second.
+    pub sample_rate: u32,
+    /// Channels, in FFmpeg's default layout for that count.
+    pub channels: u32,
+}
+
+/// Converts audio frames to one [`AudioFormat`]; reconfigures itself when the input changes.
+pub struct Resampler {
+    ffmpeg: Ffmpeg,
+    context: *mut c_void,
+    target: AudioFormat,
+    /// (format, rate, channels) of the input the context is set up for.
+    configured_for: Option<(i32, u32, Option<u32>)>,
+    /// Kept for inputs whose channels have no layout: a reference to them with the default.
+    with_layout: Option<Frame>,
+}
+
+// SAFETY: a SwrContext is used by one thread at a time (`Resampler` is not `Sync`).
+unsafe impl Send for Resampler {}
+
+impl Resampler {
+    /// A resampler producing `target`.
+    ///
+    /// # Errors
+    ///
+    /// When FFmpeg cannot allocate it.
+    pub fn new(ffmpeg: &Ffmpeg, target: AudioFormat) -> Result<Resampler> {
+        // SAFETY: allocates an unconfigured context, or NULL.
+        let context = unsafe { (ffmpeg.functions().swr_alloc)() };
+        if context.is_null() {
+            return Err(crate::media::packet::out_of_memory(ffmpeg, "swr_alloc"));
+        }
+        Ok(Resampler {
+            ffmpeg: ffmpeg.clone(),
+            context,
+            target,
+            configured_for: None,
+            with_layout: None,
+        })
+    }
+
+    /// Converts `input` into `output` (whatever it held is replaced); with `None`, returns the
+    /// samples still buffered at the end. `output` may hold fewer samples than `input`, or
+    /// none, while the resampler fills its delay. A change of the input's format, rate or
+    /// channel layout (even to another layout of as many channels) sets the resampler up
+    /// anew; samples it still held for the old input are dropped.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ForeignObject`] for a frame of another loaded FFmpeg;
+    /// [`Error::InvalidArgument`] for an unknown target format, or FFmpeg's error.
+    pub fn convert(&mut self, input: Option<&Frame>, output: &mut Frame) -> Result<()> {
+        if let Some(input) = input {
+            self.ffmpeg
+                .ensure_same(input.ffmpeg(), "Resampler::convert", "input frame")?;
+        }
+        self.ffmpeg
+            .ensure_same(output.ffmpeg(), "Resampler::convert", "output frame")?;
+        output.clear();
+        self.describe_output(output)?;
+        let mut with_layout = None;
+        let input = match input {
+            Some(frame) if self.lacks_layout(frame) => {
+                let scratch = match self.with_layout.take() {
+                    Some(scratch) => scratch,
+                    None => Frame::new(&self.ffmpeg)?,
+                };
+                with_layout
+                    .insert(scratch)
+                    .reference_with_default_layout(frame)?;
+                with_layout.as_ref()
+            }
+            other => other,
+        };
+        let result = self.convert_described(input, output);
+        self.with_layout = self.with_layout.take().or(with_layout);
+        result
+    }
+
+    /// [`Resampler::convert`] once `output` is described and `input` has a layout.
+    fn convert_described(&mut self, input: Option<&Frame>, output: &mut Frame) -> Result<()> {
+        /// `AVERROR_INPUT_CHANGED` and `AVERROR_OUTPUT_CHANGED`: swr_convert_frame found the
+        /// frames unlike what the context was set up for.
+        const CHANGED: [c_int; 2] = [-0x636e_6701, -0x636e_6702];
+        match input {
+            Some(input) if self.configured_for != Some(configuration_of(input)) => {
+                self.configure(input, output)?;
+            }
+            Some(_) => {}
+            None if self.configured_for.is_none() => return Ok(()),
+            None => {}
+        }
+        let mut status = self.convert_frame(input, output);
+        if let (true, Some(input)) = (CHANGED.contains(&status), input) {
+            // Another layout of as many channels: FFmpeg compares layouts, not counts.
+            self.configure(input, output)?;
+            status = self.convert_frame(Some(input), output);
+        }
+        check(&self.ffmpeg, "swr_convert_frame", status).map(drop)
+    }
+
+    /// `swr_convert_frame` on a configured context.
+    fn convert_frame(&self, input: Option<&Frame>, output: &mut Frame) -> c_int {
+        let input = input.map_or(std::ptr::null(), Frame::as_ptr);
+        // SAFETY: a configured context; both frames are live and of this loaded FFmpeg;
+        // `output` is described and gets its buffers from FFmpeg.
+        unsafe {
+            (self.ffmpeg.functions().swr_convert_frame)(self.context, output.as_mut_ptr(), input)
+        }
+    }
+
+    /// Sets the context up for `input`'s format, rate and layout, into `output`'s.
+    fn configure(&mut self, input: &Frame, output: &Frame) -> Result<()> {
+        let f = self.ffmpeg.functions();
+        self.configured_for = None;
+        // SAFETY: both frames carry format, rate and layout, and are of this loaded FFmpeg;
+        // the context is set up anew.
+        unsafe {
+            check(
+                &self.ffmpeg,
+                "swr_config_frame",
+                (f.swr_config_frame)(self.context, output.as_ptr(), input.as_ptr()),
+            )?;
+            check(&self.ffmpeg, "swr_init", (f.swr_init)(self.context))?;
+        }
+        self.configured_for = Some(configuration_of(input));
+        Ok(())
+    }
+
+    fn lacks_layout(&self, frame: &Frame) -> bool {
+        let fields = self.ffmpeg.layout().frame.channel_fields();
+        // SAFETY: a live frame of the layout's family.
+        unsafe { fields.is_unspecified(frame.as_ptr()) }
+    }
+
+    fn describe_output(&self, output: &mut Frame) -> Result<()> {
+        let layout = &self.ffmpeg.layout().frame;
+        let format =
+            crate::media::formats::sample_format(&self.ffmpeg, &self.target.sample_format)?;
+        let rate = i32::try_from(self.target.sample_rate)
+            .map_err(|_| Error::InvalidArgument("sample rate".into()))?;
+        // SAFETY: an empty frame; fields at proven offsets.
+        unsafe {
+            layout.format.write(output.as_mut_ptr(), format);
+            layout.sample_rate.write(output.as_mut_ptr(), rate);
+            crate::media::formats::set_channels(
+                &self.ffmpeg,
+                output.as_mut_ptr(),
+                layout.channel_fields(),
+                self.target.channels,
+            )
+        }
+    }
+}
+
+/// What the context is set up for of an input: (format, rate, channels).
+fn configuration_of(input: &Frame) -> (i32, u32, Option<u32>) {
+    (input.format(), input.sample_rate(), input.channels())
+}
+
+impl Drop for Resampler {
+    fn drop(&mut self) {
+        // SAFETY: allocated by swr_alloc; freed once.
+        unsafe { (self.ffmpeg.functions().swr_free)(&mut self.context) }
+    }
+}
+
+impl std::fmt::Debug for Resampler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resampler")
+            .field("target", &self.target)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,163 @@
+//! The five libraries and FFmpeg's release families, from the one list of supported families.
+
+use std::fmt;
+use std::ops::RangeInclusive;
+
+use semver::Version;
+
+/// Majors of (libavutil, libswresample, libswscale, libavcodec, libavformat) per family,
+/// oldest first, from the one list.
+const FAMILY_MAJORS: &[(u8, [u64; 5])] = {
+    macro_rules! majors {
+        ($($ffmpeg:literal => $module:ident by $recipe:ident [$($major:literal),*],)*) => {
+            &[$(($ffmpeg, [$($major),*]),)*]
+        };
+    }
+    supported_families!(majors)
+};
+
+/// The libavcodec majors this crate speaks, oldest to newest: one per supported family.
+pub const SUPPORTED_AVCODEC_MAJORS: RangeInclusive<u64> = FAMILY_MAJORS[0].1
+    [Library::AvCodec.index()]
+    ..=FAMILY_MAJORS[FAMILY_MAJORS.len() - 1].1[Library::AvCodec.index()];
+
+/// One of the five FFmpeg libraries the crate loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Library {
+    /// libavutil: memory, logging, CPU flags, pixel and sample formats.
+    AvUtil,
+    /// libswresample: audio resampling and conversion.
+    SwResample,
+    /// libswscale: image scaling and pixel-format conversion.
+    SwScale,
+    /// libavcodec: encoders and decoders.
+    AvCodec,
+    /// libavformat: demuxers, muxers and I/O.
+    AvFormat,
+}
+
+impl Library {
+    /// All five, in an order where each comes after the libraries it needs.
+    pub const ALL: [Library; 5] = [
+        Library::AvUtil,
+        Library::SwResample,
+        Library::SwScale,
+        Library::AvCodec,
+        Library::AvFormat,
+    ];
+
+    /// The name without `lib`, as in file names: `avcodec`.
+    pub fn stem(self) -> &'static str {
+        match self {
+            Library::AvUtil => "avutil",
+            Library::SwResample => "swresample",
+            Library::SwScale => "swscale",
+            Library::AvCodec => "avcodec",
+            Library::AvFormat => "avformat",
+        }
+    }
+
+    /// The library's name: `libavcodec`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Library::AvUtil => "libavutil",
+            Library::SwResample => "libswresample",
+            Library::SwScale => "libswscale",
+            Library::AvCodec => "libavcodec",
+            Library::AvFormat => "libavformat",
+        }
+    }
+
+    /// The ELF version node FFmpeg's linker script gives this library at `major`:
+    /// `LIBAVCODEC_61`.
+    pub fn version_node(self, major: u64) -> String {
+        format!("LIB{}_{major}", self.stem().to_ascii_uppercase())
+    }
+
+    pub(crate) const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Library {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An FFmpeg release family, i.e. one ABI: FFmpeg 4.x, 5.x, ….
+///
+/// Within a family the five libraries keep their majors; a loaded set must be all of one family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Family {
+    ffmpeg_major: u8,
+}
+
+impl Family {
+    /// Every supported family, oldest first.
+    pub fn all() -> impl Iterator<Item = Family> {
+        FAMILY_MAJORS.iter().map(|(ffmpeg_major, _)| Family {
+            ffmpeg_major: *ffmpeg_major,
+        })
+    }
+
+    /// The family of a libavcodec major, if supported.
+    pub fn from_avcodec_major(major: u64) -> Option<Family> {
+        Family::all().find(|family| family.major(Library::AvCodec) == major)
+    }
+
+    /// FFmpeg's own major: 4 for 4.x, … 9 for 9.x.
+    pub fn ffmpeg_major(self) -> u8 {
+        self.ffmpeg_major
+    }
+
+    /// The major `library` has in this family.
+    pub fn major(self, library: Library) -> u64 {
+        let (_, majors) = FAMILY_MAJORS
+            .iter()
+            .find(|(ffmpeg_major, _)| *ffmpeg_major == self.ffmpeg_major)
+            .expect("a Family is only built from FAMILY_MAJORS");
+        majors[library.index()]
+    }
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.x", self.ffmpeg_major)
+    }
+}
+
+/// Decodes FFmpeg's `AV_VERSION_INT` (major << 16 | minor << 8 | micro).
+pub(crate) fn decode_version_int(value: u32) -> Version {
+    Version::new(
+        u64::from(value >> 16),
+        u64::from((value >> 8) & 0xff),
+        u64::from(value & 0xff),
+    )
+}
+
+/// The major a file name or soname carries: `libavcodec-5e6b81c2.so.62.28.102` → 62.
+pub(crate) fn major_from_file_name(name: &str) -> Option<u64> {
+    let (_, after) = name.split_once(".so.")?;
+    after.split('.').next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_ints_and_file_names_decode() {
+        assert_eq!(
+            decode_version_int((61 << 16) | (19 << 8) | 101),
+            Version::new(61, 19, 101)
+        );
+        assert_eq!(
+            major_from_file_name("libavcodec-5e6b81c2.so.62.28.102"),
+            Some(62)
+        );
+        assert_eq!(major_from_file_name("libavcodec.so.58"), Some(58));
+        assert_eq!(major_from_file_name("libavcodec.so"), None);
+        assert_eq!(Library::AvCodec.version_node(61), "LIBAVCODEC_61");
+    }
+}
