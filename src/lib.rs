@@ -272,7 +272,8 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
-// The layers, lowest first; a module only uses the layers below it (tests/architecture.rs).
+// The layers, lowest first: sys, loader, abi, ffmpeg, media, fast. A module uses only its own
+// layer and those below it (tests/architecture.rs).
 mod abi;
 mod fast;
 mod ffmpeg;
