@@ -2,7 +2,6 @@
 //! between majors (pixel and sample formats, codec ids) are never constants here: they are
 //! looked up by name at run time (`av_get_pix_fmt`, `av_get_sample_fmt`, …). The self-check
 //! confirms the ones FFmpeg can name (`av_get_picture_type_char`, `av_get_media_type_string`).
-#![allow(dead_code)] // read by the safe API as it grows
 
 use std::ffi::c_int;
 
@@ -10,7 +9,6 @@ use std::ffi::c_int;
 pub(crate) const NOPTS_VALUE: i64 = i64::MIN;
 
 /// `enum AVMediaType`.
-pub(crate) const MEDIA_TYPE_UNKNOWN: c_int = -1;
 pub(crate) const MEDIA_TYPE_VIDEO: c_int = 0;
 pub(crate) const MEDIA_TYPE_AUDIO: c_int = 1;
 pub(crate) const MEDIA_TYPE_DATA: c_int = 2;
@@ -31,16 +29,11 @@ pub(crate) const PICTURE_TYPES: [(u32, u8); 8] = [
 
 /// `AV_PKT_FLAG_KEY`, `AV_PKT_FLAG_CORRUPT`, `AV_PKT_FLAG_DISCARD`.
 pub(crate) const PKT_FLAG_KEY: c_int = 0x0001;
-pub(crate) const PKT_FLAG_CORRUPT: c_int = 0x0002;
-pub(crate) const PKT_FLAG_DISCARD: c_int = 0x0004;
 
 /// `AV_FRAME_FLAG_*` (libavutil 58+; earlier families use `key_frame`, `interlaced_frame` and
 /// `top_field_first`, which the accessors read instead).
-pub(crate) const FRAME_FLAG_CORRUPT: c_int = 1 << 0;
 pub(crate) const FRAME_FLAG_KEY: c_int = 1 << 1;
-pub(crate) const FRAME_FLAG_DISCARD: c_int = 1 << 2;
 pub(crate) const FRAME_FLAG_INTERLACED: c_int = 1 << 3;
-pub(crate) const FRAME_FLAG_TOP_FIELD_FIRST: c_int = 1 << 4;
 
 /// `AV_CODEC_FLAG_LOW_DELAY`, `AV_CODEC_FLAG_GLOBAL_HEADER`.
 pub(crate) const CODEC_FLAG_LOW_DELAY: c_int = 1 << 19;
@@ -64,10 +57,7 @@ pub(crate) const THREAD_FRAME: c_int = 1;
 pub(crate) const THREAD_SLICE: c_int = 2;
 
 /// `enum AVDiscard`.
-pub(crate) const DISCARD_NONE: c_int = -16;
 pub(crate) const DISCARD_DEFAULT: c_int = 0;
 pub(crate) const DISCARD_NONREF: c_int = 8;
 pub(crate) const DISCARD_BIDIR: c_int = 16;
-pub(crate) const DISCARD_NONINTRA: c_int = 24;
 pub(crate) const DISCARD_NONKEY: c_int = 32;
-pub(crate) const DISCARD_ALL: c_int = 48;

@@ -1,13 +1,12 @@
 //! Where each field the crate uses sits, per release family: one [`Layout`] per libavcodec
 //! major, built from the generated `#[repr(C)]` structs with `offset_of!`. A field a family
 //! lacks is `None`; the accessors in `abi` emulate it or answer `None`.
-#![allow(dead_code)] // every field is proven at load; the safe API reads them as it grows
 
 use std::ffi::{c_char, c_int, c_uint, c_void};
 
 use semver::Version;
 
-use super::constants::{FRAME_FLAG_INTERLACED, FRAME_FLAG_KEY, FRAME_FLAG_TOP_FIELD_FIRST};
+use super::constants::{FRAME_FLAG_INTERLACED, FRAME_FLAG_KEY};
 use super::field::Field;
 use super::generated::*;
 use crate::sys::Library;
@@ -40,7 +39,6 @@ pub(crate) struct FrameLayout {
     pub best_effort_timestamp: Field<i64>,
     pub flags: Field<c_int>,
     pub sample_rate: Field<c_int>,
-    pub repeat_pict: Field<c_int>,
     pub color_range: Field<u32>,
     pub color_primaries: Field<u32>,
     pub color_trc: Field<u32>,
@@ -49,7 +47,6 @@ pub(crate) struct FrameLayout {
     pub key_frame: Option<Field<c_int>>,
     /// Gone with libavutil 60: `flags` carries them.
     pub interlaced_frame: Option<Field<c_int>>,
-    pub top_field_first: Option<Field<c_int>>,
     /// Since libavutil 57.10 (5.0).
     pub time_base: Option<Field<Rational>>,
     /// `duration` since libavutil 57.30 (6.0); before, `pkt_duration`, with the same meaning.
@@ -80,7 +77,6 @@ pub(crate) struct PacketLayout {
 pub(crate) struct CodecContextLayout {
     pub av_class: Field<*const c_void>,
     pub codec_type: Field<c_int>,
-    pub codec_id: Field<u32>,
     pub bit_rate: Field<i64>,
     pub flags: Field<c_int>,
     pub flags2: Field<c_int>,
@@ -99,8 +95,6 @@ pub(crate) struct CodecContextLayout {
     pub gop_size: Field<c_int>,
     pub max_b_frames: Field<c_int>,
     pub sample_aspect_ratio: Field<Rational>,
-    pub extradata: Field<*mut u8>,
-    pub extradata_size: Field<c_int>,
     pub channels: Option<Field<c_int>>,
     pub channel_layout: Option<Field<u64>>,
     /// Since libavcodec 59.24 (5.1).
@@ -114,17 +108,12 @@ pub(crate) struct CodecParametersLayout {
     pub codec_type: Field<c_int>,
     pub codec_id: Field<u32>,
     pub codec_tag: Field<u32>,
-    pub extradata: Field<*mut u8>,
-    pub extradata_size: Field<c_int>,
     pub format: Field<c_int>,
     pub bit_rate: Field<i64>,
-    pub profile: Field<c_int>,
-    pub level: Field<c_int>,
     pub width: Field<c_int>,
     pub height: Field<c_int>,
     pub sample_aspect_ratio: Field<Rational>,
     pub sample_rate: Field<c_int>,
-    pub frame_size: Field<c_int>,
     /// Since libavcodec 60.11 (6.1).
     pub framerate: Option<Field<Rational>>,
     /// Since libavcodec 60.30 (6.1): the stream's side data (display matrix, …).
@@ -140,7 +129,6 @@ pub(crate) struct CodecParametersLayout {
 #[derive(Debug, Clone)]
 pub(crate) struct StreamLayout {
     pub index: Field<c_int>,
-    pub id: Field<c_int>,
     pub codecpar: Field<*mut c_void>,
     pub time_base: Field<Rational>,
     pub start_time: Field<i64>,
@@ -160,10 +148,8 @@ pub(crate) struct FormatContextLayout {
     pub iformat: Field<*const c_void>,
     pub oformat: Field<*const c_void>,
     pub pb: Field<*mut c_void>,
-    pub ctx_flags: Field<c_int>,
     pub nb_streams: Field<c_uint>,
     pub streams: Field<*mut *mut c_void>,
-    pub url: Field<*mut c_char>,
     pub start_time: Field<i64>,
     pub duration: Field<i64>,
     pub bit_rate: Field<i64>,
@@ -175,7 +161,6 @@ pub(crate) struct FormatContextLayout {
     pub metadata: Field<*mut c_void>,
     pub nb_chapters: Field<c_uint>,
     pub chapters: Field<*mut *mut c_void>,
-    pub opaque: Field<*mut c_void>,
 }
 
 #[derive(Debug, Clone)]
@@ -189,7 +174,6 @@ pub(crate) struct IoContextLayout {
     pub eof_reached: Field<c_int>,
     pub write_flag: Field<c_int>,
     pub error: Field<c_int>,
-    pub seekable: Field<c_int>,
 }
 
 /// `AVChapter` (its `id` is an int until 4.x, 64-bit since, and is not used).
@@ -304,7 +288,6 @@ pub(crate) struct CodecLayout {
 #[derive(Debug, Clone)]
 pub(crate) struct FormatLayout {
     pub name: Field<*const c_char>,
-    pub long_name: Field<*const c_char>,
     pub flags: Field<c_int>,
     pub extensions: Field<*const c_char>,
 }
@@ -312,7 +295,6 @@ pub(crate) struct FormatLayout {
 #[derive(Debug, Clone)]
 pub(crate) struct OutputFormatLayout {
     pub format: FormatLayout,
-    pub audio_codec: Field<u32>,
     pub video_codec: Field<u32>,
 }
 
@@ -359,14 +341,12 @@ macro_rules! common {
                 best_effort_timestamp: field!($m::AVFrame.best_effort_timestamp),
                 flags: field!($m::AVFrame.flags),
                 sample_rate: field!($m::AVFrame.sample_rate),
-                repeat_pict: field!($m::AVFrame.repeat_pict),
                 color_range: field!($m::AVFrame.color_range),
                 color_primaries: field!($m::AVFrame.color_primaries),
                 color_trc: field!($m::AVFrame.color_trc),
                 colorspace: field!($m::AVFrame.colorspace),
                 key_frame: None,
                 interlaced_frame: None,
-                top_field_first: None,
                 time_base: None,
                 duration: None,
                 channels: None,
@@ -388,7 +368,6 @@ macro_rules! common {
             codec_context: CodecContextLayout {
                 av_class: field!($m::AVCodecContext.av_class as same),
                 codec_type: field!($m::AVCodecContext.codec_type),
-                codec_id: field!($m::AVCodecContext.codec_id),
                 bit_rate: field!($m::AVCodecContext.bit_rate),
                 flags: field!($m::AVCodecContext.flags),
                 flags2: field!($m::AVCodecContext.flags2),
@@ -414,8 +393,6 @@ macro_rules! common {
                 gop_size: field!($m::AVCodecContext.gop_size),
                 max_b_frames: field!($m::AVCodecContext.max_b_frames),
                 sample_aspect_ratio: field!($m::AVCodecContext.sample_aspect_ratio as same),
-                extradata: field!($m::AVCodecContext.extradata),
-                extradata_size: field!($m::AVCodecContext.extradata_size),
                 channels: None,
                 channel_layout: None,
                 ch_layout: None,
@@ -424,12 +401,8 @@ macro_rules! common {
                 codec_type: field!($m::AVCodecParameters.codec_type),
                 codec_id: field!($m::AVCodecParameters.codec_id),
                 codec_tag: field!($m::AVCodecParameters.codec_tag),
-                extradata: field!($m::AVCodecParameters.extradata),
-                extradata_size: field!($m::AVCodecParameters.extradata_size),
                 format: field!($m::AVCodecParameters.format),
                 bit_rate: field!($m::AVCodecParameters.bit_rate),
-                profile: field!($m::AVCodecParameters.profile),
-                level: field!($m::AVCodecParameters.level),
                 width: field!($m::AVCodecParameters.width),
                 height: field!($m::AVCodecParameters.height),
                 color: ColorFields {
@@ -440,7 +413,6 @@ macro_rules! common {
                 },
                 sample_aspect_ratio: field!($m::AVCodecParameters.sample_aspect_ratio as same),
                 sample_rate: field!($m::AVCodecParameters.sample_rate),
-                frame_size: field!($m::AVCodecParameters.frame_size),
                 framerate: None,
                 coded_side_data: None,
                 nb_coded_side_data: None,
@@ -450,7 +422,6 @@ macro_rules! common {
             },
             stream: StreamLayout {
                 index: field!($m::AVStream.index),
-                id: field!($m::AVStream.id),
                 codecpar: field!($m::AVStream.codecpar as same),
                 time_base: field!($m::AVStream.time_base as same),
                 start_time: field!($m::AVStream.start_time),
@@ -468,10 +439,8 @@ macro_rules! common {
                 iformat: field!($m::AVFormatContext.iformat as same),
                 oformat: field!($m::AVFormatContext.oformat as same),
                 pb: field!($m::AVFormatContext.pb as same),
-                ctx_flags: field!($m::AVFormatContext.ctx_flags),
                 nb_streams: field!($m::AVFormatContext.nb_streams),
                 streams: field!($m::AVFormatContext.streams as same),
-                url: field!($m::AVFormatContext.url),
                 start_time: field!($m::AVFormatContext.start_time),
                 duration: field!($m::AVFormatContext.duration),
                 bit_rate: field!($m::AVFormatContext.bit_rate),
@@ -483,7 +452,6 @@ macro_rules! common {
                 metadata: field!($m::AVFormatContext.metadata as same),
                 nb_chapters: field!($m::AVFormatContext.nb_chapters),
                 chapters: field!($m::AVFormatContext.chapters as same),
-                opaque: field!($m::AVFormatContext.opaque),
             },
             io_context: IoContextLayout {
                 buffer: field!($m::AVIOContext.buffer),
@@ -495,7 +463,6 @@ macro_rules! common {
                 eof_reached: field!($m::AVIOContext.eof_reached),
                 write_flag: field!($m::AVIOContext.write_flag),
                 error: field!($m::AVIOContext.error),
-                seekable: field!($m::AVIOContext.seekable),
             },
             codec: CodecLayout {
                 name: field!($m::AVCodec.name),
@@ -517,18 +484,15 @@ macro_rules! common {
             },
             input_format: FormatLayout {
                 name: field!($m::AVInputFormat.name),
-                long_name: field!($m::AVInputFormat.long_name),
                 flags: field!($m::AVInputFormat.flags),
                 extensions: field!($m::AVInputFormat.extensions),
             },
             output_format: OutputFormatLayout {
                 format: FormatLayout {
                     name: field!($m::AVOutputFormat.name),
-                    long_name: field!($m::AVOutputFormat.long_name),
                     flags: field!($m::AVOutputFormat.flags),
                     extensions: field!($m::AVOutputFormat.extensions),
                 },
-                audio_codec: field!($m::AVOutputFormat.audio_codec),
                 video_codec: field!($m::AVOutputFormat.video_codec),
             },
             option: OptionLayout {
@@ -580,7 +544,6 @@ macro_rules! frame_flag_fields {
     ($m:ident, $layout:ident) => {
         $layout.frame.key_frame = Some(field!($m::AVFrame.key_frame));
         $layout.frame.interlaced_frame = Some(field!($m::AVFrame.interlaced_frame));
-        $layout.frame.top_field_first = Some(field!($m::AVFrame.top_field_first));
     };
 }
 
@@ -765,16 +728,6 @@ impl FrameLayout {
         unsafe { self.flag_or_field(frame, self.interlaced_frame, FRAME_FLAG_INTERLACED) }
     }
 
-    /// Top field first: `top_field_first`, or `AV_FRAME_FLAG_TOP_FIELD_FIRST`.
-    ///
-    /// # Safety
-    ///
-    /// As for [`FrameLayout::is_key`].
-    pub(crate) unsafe fn top_field_first(&self, frame: *const c_void) -> bool {
-        // SAFETY: per the contract.
-        unsafe { self.flag_or_field(frame, self.top_field_first, FRAME_FLAG_TOP_FIELD_FIRST) }
-    }
-
     /// # Safety
     ///
     /// As for [`FrameLayout::is_key`].
@@ -836,9 +789,7 @@ mod tests {
             layout
                 .flags
                 .write(base, FRAME_FLAG_KEY | FRAME_FLAG_INTERLACED);
-            assert!(
-                layout.is_key(base) && layout.is_interlaced(base) && !layout.top_field_first(base)
-            );
+            assert!(layout.is_key(base) && layout.is_interlaced(base));
         }
     }
 

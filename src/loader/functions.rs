@@ -13,13 +13,9 @@ use std::ffi::CStr;
 pub(crate) type LogCallback = unsafe extern "C" fn(*mut c_void, c_int, *const c_char, *mut c_void);
 
 ffi_functions! {
-    always AvUtil fn avutil_version() -> c_uint;
-    always AvUtil fn avutil_configuration() -> *const c_char;
-    always AvUtil fn avutil_license() -> *const c_char;
     always AvUtil fn av_version_info() -> *const c_char;
     always AvUtil fn av_get_cpu_flags() -> c_int;
     always AvUtil fn av_force_cpu_flags(flags: c_int);
-    always AvUtil fn av_cpu_count() -> c_int;
     always AvUtil fn av_log_set_callback(callback: Option<LogCallback>);
     always AvUtil fn av_log_set_level(level: c_int);
     always AvUtil fn av_log_get_level() -> c_int;
@@ -138,18 +134,12 @@ ffi_functions! {
         mask: u64,
     );
 
-    always SwResample fn swresample_version() -> c_uint;
-    always SwResample fn swresample_configuration() -> *const c_char;
-    always SwResample fn swresample_license() -> *const c_char;
     always SwResample fn swr_alloc() -> *mut c_void;
     always SwResample fn swr_free(context: *mut *mut c_void);
     always SwResample fn swr_config_frame(context: *mut c_void, out: *const c_void, input: *const c_void) -> c_int;
     always SwResample fn swr_init(context: *mut c_void) -> c_int;
     always SwResample fn swr_convert_frame(context: *mut c_void, out: *mut c_void, input: *const c_void) -> c_int;
 
-    always SwScale fn swscale_version() -> c_uint;
-    always SwScale fn swscale_configuration() -> *const c_char;
-    always SwScale fn swscale_license() -> *const c_char;
     always SwScale fn sws_getCachedContext(
         context: *mut c_void,
         src_w: c_int,
@@ -187,7 +177,6 @@ ffi_functions! {
         saturation: c_int,
     ) -> c_int;
 
-    always AvCodec fn avcodec_version() -> c_uint;
     always AvCodec fn avcodec_configuration() -> *const c_char;
     always AvCodec fn avcodec_license() -> *const c_char;
     always AvCodec fn avcodec_find_decoder_by_name(name: *const c_char) -> *const c_void;
@@ -245,9 +234,6 @@ ffi_functions! {
         out_num_configs: *mut c_int,
     ) -> c_int;
 
-    always AvFormat fn avformat_version() -> c_uint;
-    always AvFormat fn avformat_configuration() -> *const c_char;
-    always AvFormat fn avformat_license() -> *const c_char;
     always AvFormat fn avformat_alloc_context() -> *mut c_void;
     always AvFormat fn avformat_alloc_output_context2(
         context: *mut *mut c_void,
