@@ -21,7 +21,7 @@ use crate::loader::error::Refusal;
 use crate::loader::functions::Functions;
 use crate::sys::{ChannelLayout, Rational};
 
-const NOPTS: i64 = i64::MIN;
+use constants::NOPTS_VALUE as NOPTS;
 const UNSET: Rational = Rational { num: 0, den: 1 };
 
 /// What the check found wrong: the struct, the field, what was expected and what was there.
@@ -585,6 +585,25 @@ unsafe fn codecs_and_formats(c: &mut Checker) -> Result<(), AbiMismatch> {
             l.video_codec.read(mp4) != 0,
             "a default codec",
         )?;
+        // The muxer flags the crate tests: mp4 wants global headers and a file; the null
+        // muxer (where the build has it) needs no file.
+        let flags = l.format.flags.read(mp4);
+        c.expect_that(
+            "AVOutputFormat",
+            "flags (mp4)",
+            flags & constants::FMT_GLOBALHEADER != 0 && flags & constants::FMT_NOFILE == 0,
+            "AVFMT_GLOBALHEADER without AVFMT_NOFILE",
+        )?;
+        let null = (f.av_guess_format)(c"null".as_ptr(), std::ptr::null(), std::ptr::null());
+        if !null.is_null() {
+            let flags = l.format.flags.read(null);
+            c.expect_that(
+                "AVOutputFormat",
+                "flags (null)",
+                flags & constants::FMT_NOFILE != 0 && flags & constants::FMT_GLOBALHEADER == 0,
+                "AVFMT_NOFILE without AVFMT_GLOBALHEADER",
+            )?;
+        }
     }
     Ok(())
 }
@@ -617,6 +636,21 @@ unsafe fn constants(c: &mut Checker) -> Result<(), AbiMismatch> {
         // SAFETY: a lookup in a static table; the answer is NULL or a static string.
         let found = unsafe { crate::sys::c_text((f.av_get_media_type_string)(value)) };
         c.expect("AVMediaType", "(value)", name, found.as_str())?;
+    }
+    for (code, message) in constants::ERROR_TEXTS {
+        let mut buffer = [0 as std::ffi::c_char; 128];
+        // SAFETY: av_strerror writes at most the given size, NUL-terminated.
+        let found = unsafe {
+            (f.av_strerror)(code, buffer.as_mut_ptr(), buffer.len());
+            crate::sys::c_text(buffer.as_ptr())
+        };
+        c.expect("AVERROR", "(code)", message, found.as_str())?;
+    }
+    for (space, first) in constants::SWS_CS_FIRST_COEFFICIENTS {
+        // SAFETY: sws_getCoefficients returns one of swscale's static tables of four ints
+        // (the default one for a value it does not know).
+        let found = unsafe { *(f.sws_getCoefficients)(space) };
+        c.expect("SWS_CS", "(value)", first, found)?;
     }
     Ok(())
 }

@@ -1,7 +1,10 @@
 //! Values the crate relies on that are identical in every family 4.x–9.x. Values that moved
 //! between majors (pixel and sample formats, codec ids) are never constants here: they are
 //! looked up by name at run time (`av_get_pix_fmt`, `av_get_sample_fmt`, …). The self-check
-//! confirms the ones FFmpeg can name (`av_get_picture_type_char`, `av_get_media_type_string`).
+//! confirms the ones FFmpeg can name or show: picture and media types by their names, error
+//! codes by `av_strerror`'s text, swscale's colour spaces by their coefficients, the muxer
+//! flags on muxers known to have them. The log levels, the other flags and the seek `whence`
+//! values have no function that could confirm them; they are fixed by FFmpeg's headers.
 
 use std::ffi::c_int;
 
@@ -61,3 +64,79 @@ pub(crate) const DISCARD_DEFAULT: c_int = 0;
 pub(crate) const DISCARD_NONREF: c_int = 8;
 pub(crate) const DISCARD_BIDIR: c_int = 16;
 pub(crate) const DISCARD_NONKEY: c_int = 32;
+
+/// `AVERROR(EAGAIN)`: the call needs the other side first (more input, or output received).
+pub(crate) const AVERROR_EAGAIN: c_int = -libc::EAGAIN;
+
+/// `FFERRTAG`: FFmpeg's own error codes are four characters, negated.
+const fn tag(a: u8, b: u8, c: u8, d: u8) -> c_int {
+    -((a as c_int) | ((b as c_int) << 8) | ((c as c_int) << 16) | ((d as c_int) << 24))
+}
+
+/// FFmpeg's own error codes, with the text `av_strerror` gives each in every family.
+pub(crate) const AVERROR_EOF: c_int = tag(b'E', b'O', b'F', b' ');
+pub(crate) const AVERROR_INVALIDDATA: c_int = tag(b'I', b'N', b'D', b'A');
+pub(crate) const AVERROR_DECODER_NOT_FOUND: c_int = tag(0xF8, b'D', b'E', b'C');
+pub(crate) const AVERROR_DEMUXER_NOT_FOUND: c_int = tag(0xF8, b'D', b'E', b'M');
+pub(crate) const AVERROR_STREAM_NOT_FOUND: c_int = tag(0xF8, b'S', b'T', b'R');
+pub(crate) const AVERROR_ENCODER_NOT_FOUND: c_int = tag(0xF8, b'E', b'N', b'C');
+pub(crate) const AVERROR_MUXER_NOT_FOUND: c_int = tag(0xF8, b'M', b'U', b'X');
+pub(crate) const AVERROR_OPTION_NOT_FOUND: c_int = tag(0xF8, b'O', b'P', b'T');
+pub(crate) const ERROR_TEXTS: [(c_int, &str); 8] = [
+    (AVERROR_EOF, "End of file"),
+    (
+        AVERROR_INVALIDDATA,
+        "Invalid data found when processing input",
+    ),
+    (AVERROR_DECODER_NOT_FOUND, "Decoder not found"),
+    (AVERROR_DEMUXER_NOT_FOUND, "Demuxer not found"),
+    (AVERROR_STREAM_NOT_FOUND, "Stream not found"),
+    (AVERROR_ENCODER_NOT_FOUND, "Encoder not found"),
+    (AVERROR_MUXER_NOT_FOUND, "Muxer not found"),
+    (AVERROR_OPTION_NOT_FOUND, "Option not found"),
+];
+
+/// `AV_LOG_*` levels.
+pub(crate) const LOG_QUIET: c_int = -8;
+pub(crate) const LOG_ERROR: c_int = 16;
+pub(crate) const LOG_WARNING: c_int = 24;
+pub(crate) const LOG_INFO: c_int = 32;
+pub(crate) const LOG_DEBUG: c_int = 48;
+pub(crate) const LOG_TRACE: c_int = 56;
+
+/// `AV_CHANNEL_ORDER_UNSPEC`: a channel count without a layout.
+pub(crate) const CHANNEL_ORDER_UNSPEC: c_int = 0;
+
+/// `AV_DICT_IGNORE_SUFFIX`: with an empty key, walks every entry.
+pub(crate) const DICT_IGNORE_SUFFIX: c_int = 2;
+
+/// `AVFMT_NOFILE` and `AVFMT_GLOBALHEADER`, in a muxer's flags.
+pub(crate) const FMT_NOFILE: c_int = 0x0001;
+pub(crate) const FMT_GLOBALHEADER: c_int = 0x0040;
+/// `AVFMT_FLAG_CUSTOM_IO`, in a format context's flags.
+pub(crate) const FMT_FLAG_CUSTOM_IO: c_int = 0x0080;
+/// `AVIO_FLAG_WRITE`.
+pub(crate) const IO_FLAG_WRITE: c_int = 2;
+
+/// `AVSEEK_FLAG_ANY`: seek to any frame, not only keyframes.
+pub(crate) const SEEK_FLAG_ANY: c_int = 4;
+/// `AVSEEK_SIZE`: asks a custom I/O's seek for the stream's size instead of seeking.
+pub(crate) const SEEK_SIZE: c_int = 0x10000;
+/// `AVSEEK_FORCE`: a hint FFmpeg may add to `whence`.
+pub(crate) const SEEK_FORCE: c_int = 0x20000;
+
+/// `SWS_*` scaler flags.
+pub(crate) const SWS_FAST_BILINEAR: c_int = 1;
+pub(crate) const SWS_BILINEAR: c_int = 2;
+pub(crate) const SWS_BICUBIC: c_int = 4;
+pub(crate) const SWS_LANCZOS: c_int = 0x200;
+pub(crate) const SWS_FULL_CHR_H_INT: c_int = 0x2000;
+pub(crate) const SWS_ACCURATE_RND: c_int = 0x40000;
+pub(crate) const SWS_BITEXACT: c_int = 0x80000;
+
+/// `SWS_CS_ITU709` and `SWS_CS_ITU601`, with the first of the four coefficients
+/// `sws_getCoefficients` gives each (`ff_yuv2rgb_coeffs`).
+pub(crate) const SWS_CS_ITU709: c_int = 1;
+pub(crate) const SWS_CS_ITU601: c_int = 5;
+pub(crate) const SWS_CS_FIRST_COEFFICIENTS: [(c_int, c_int); 2] =
+    [(SWS_CS_ITU709, 117_489), (SWS_CS_ITU601, 104_597)];

@@ -202,11 +202,12 @@ impl ChannelFields {
     ///
     /// As for [`ChannelFields::count`].
     pub(crate) unsafe fn is_unspecified(self, base: *const c_void) -> bool {
-        const CHANNEL_ORDER_UNSPEC: c_int = 0;
         // SAFETY: per the contract.
         unsafe {
             match (self.ch_layout, self.mask) {
-                (Some(layout), _) => layout.read(base).order == CHANNEL_ORDER_UNSPEC,
+                (Some(layout), _) => {
+                    layout.read(base).order == super::constants::CHANNEL_ORDER_UNSPEC
+                }
                 (None, Some(mask)) => mask.read(base) == 0,
                 (None, None) => false,
             }

@@ -50,14 +50,18 @@ pub(crate) unsafe fn dictionary_entries(
         std::ffi::c_int,
     ) -> *const c_void,
 ) -> Vec<(String, String)> {
-    const AV_DICT_IGNORE_SUFFIX: std::ffi::c_int = 2;
     let mut entries = Vec::new();
     let mut entry = std::ptr::null();
     loop {
         // SAFETY: iterating a live dictionary with FFmpeg's own function; each entry is
         // `{ char *key; char *value; }` in every family.
         unsafe {
-            entry = get(dictionary, c"".as_ptr(), entry, AV_DICT_IGNORE_SUFFIX);
+            entry = get(
+                dictionary,
+                c"".as_ptr(),
+                entry,
+                constants::DICT_IGNORE_SUFFIX,
+            );
             if entry.is_null() {
                 return entries;
             }

@@ -3,6 +3,11 @@
 
 use std::ffi::c_int;
 
+use crate::abi::constants::{
+    AVERROR_DECODER_NOT_FOUND, AVERROR_DEMUXER_NOT_FOUND, AVERROR_EAGAIN,
+    AVERROR_ENCODER_NOT_FOUND, AVERROR_EOF, AVERROR_INVALIDDATA, AVERROR_MUXER_NOT_FOUND,
+    AVERROR_OPTION_NOT_FOUND, AVERROR_STREAM_NOT_FOUND,
+};
 use crate::ffmpeg::Ffmpeg;
 
 /// What went wrong in a media operation.
@@ -125,20 +130,6 @@ pub enum Error {
 
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-const fn tag(a: u8, b: u8, c: u8, d: u8) -> c_int {
-    -((a as c_int) | ((b as c_int) << 8) | ((c as c_int) << 16) | ((d as c_int) << 24))
-}
-
-pub(crate) const AVERROR_EAGAIN: c_int = -libc::EAGAIN;
-pub(crate) const AVERROR_EOF: c_int = tag(b'E', b'O', b'F', b' ');
-const AVERROR_INVALIDDATA: c_int = tag(b'I', b'N', b'D', b'A');
-const AVERROR_DECODER_NOT_FOUND: c_int = tag(0xF8, b'D', b'E', b'C');
-const AVERROR_DEMUXER_NOT_FOUND: c_int = tag(0xF8, b'D', b'E', b'M');
-const AVERROR_STREAM_NOT_FOUND: c_int = tag(0xF8, b'S', b'T', b'R');
-const AVERROR_ENCODER_NOT_FOUND: c_int = tag(0xF8, b'E', b'N', b'C');
-const AVERROR_MUXER_NOT_FOUND: c_int = tag(0xF8, b'M', b'U', b'X');
-const AVERROR_OPTION_NOT_FOUND: c_int = tag(0xF8, b'O', b'P', b'T');
 
 impl Error {
     /// The error for FFmpeg's negative `code` from `operation`.

@@ -11,14 +11,8 @@ use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 use log::{Level, LevelFilter};
 
+use crate::abi::constants::{LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_QUIET, LOG_TRACE, LOG_WARNING};
 use crate::loader::functions::{Functions, LogCallback};
-
-const AV_LOG_QUIET: c_int = -8;
-const AV_LOG_ERROR: c_int = 16;
-const AV_LOG_WARNING: c_int = 24;
-const AV_LOG_INFO: c_int = 32;
-const AV_LOG_DEBUG: c_int = 48;
-const AV_LOG_TRACE: c_int = 56;
 
 /// FFmpeg's own line length for a log message (`LINE_SZ` in libavutil/log.c).
 const LINE_SIZE: usize = 1024;
@@ -39,7 +33,7 @@ struct Slot {
 static SLOT_TABLE: [Slot; SLOTS + 1] = [const {
     Slot {
         in_use: AtomicBool::new(false),
-        level: AtomicI32::new(AV_LOG_WARNING),
+        level: AtomicI32::new(LOG_WARNING),
     }
 }; SLOTS + 1];
 
@@ -100,13 +94,11 @@ pub(crate) fn install(functions: &Functions) -> LogSlot {
         Some(index) => {
             SLOT_TABLE[index]
                 .level
-                .store(AV_LOG_WARNING, Ordering::Relaxed);
+                .store(LOG_WARNING, Ordering::Relaxed);
             index
         }
         None => {
-            SLOT_TABLE[SHARED]
-                .level
-                .store(AV_LOG_TRACE, Ordering::Relaxed);
+            SLOT_TABLE[SHARED].level.store(LOG_TRACE, Ordering::Relaxed);
             SHARED
         }
     };
@@ -114,39 +106,39 @@ pub(crate) fn install(functions: &Functions) -> LogSlot {
     // process; both calls only store a value inside libavutil.
     unsafe {
         (functions.av_log_set_callback)(Some(TRAMPOLINES[index]));
-        (functions.av_log_set_level)(AV_LOG_WARNING);
+        (functions.av_log_set_level)(LOG_WARNING);
     }
     LogSlot(index)
 }
 
 pub(crate) fn av_level(level: LevelFilter) -> c_int {
     match level {
-        LevelFilter::Off => AV_LOG_QUIET,
-        LevelFilter::Error => AV_LOG_ERROR,
-        LevelFilter::Warn => AV_LOG_WARNING,
-        LevelFilter::Info => AV_LOG_INFO,
-        LevelFilter::Debug => AV_LOG_DEBUG,
-        LevelFilter::Trace => AV_LOG_TRACE,
+        LevelFilter::Off => LOG_QUIET,
+        LevelFilter::Error => LOG_ERROR,
+        LevelFilter::Warn => LOG_WARNING,
+        LevelFilter::Info => LOG_INFO,
+        LevelFilter::Debug => LOG_DEBUG,
+        LevelFilter::Trace => LOG_TRACE,
     }
 }
 
 pub(crate) fn level_filter(av_level: c_int) -> LevelFilter {
     match av_level {
         ..0 => LevelFilter::Off,
-        0..=AV_LOG_ERROR => LevelFilter::Error,
-        17..=AV_LOG_WARNING => LevelFilter::Warn,
-        25..=AV_LOG_INFO => LevelFilter::Info,
-        33..=AV_LOG_DEBUG => LevelFilter::Debug,
+        0..=LOG_ERROR => LevelFilter::Error,
+        17..=LOG_WARNING => LevelFilter::Warn,
+        25..=LOG_INFO => LevelFilter::Info,
+        33..=LOG_DEBUG => LevelFilter::Debug,
         _ => LevelFilter::Trace,
     }
 }
 
 fn log_level(av_level: c_int) -> Level {
     match av_level {
-        ..=AV_LOG_ERROR => Level::Error, // panic, fatal and error
-        17..=AV_LOG_WARNING => Level::Warn,
-        25..=AV_LOG_INFO => Level::Info,
-        33..=AV_LOG_DEBUG => Level::Debug, // verbose and debug
+        ..=LOG_ERROR => Level::Error, // panic, fatal and error
+        17..=LOG_WARNING => Level::Warn,
+        25..=LOG_INFO => Level::Info,
+        33..=LOG_DEBUG => Level::Debug, // verbose and debug
         _ => Level::Trace,
     }
 }
@@ -210,7 +202,7 @@ mod tests {
         ] {
             assert_eq!(level_filter(av_level(filter)), filter);
         }
-        assert_eq!(log_level(8), Level::Error); // AV_LOG_FATAL
-        assert_eq!(log_level(40), Level::Debug); // AV_LOG_VERBOSE
+        assert_eq!(log_level(8), Level::Error); // LOG_FATAL
+        assert_eq!(log_level(40), Level::Debug); // LOG_VERBOSE
     }
 }

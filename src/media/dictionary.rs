@@ -3,6 +3,7 @@
 
 use std::ffi::{CString, c_void};
 
+use crate::abi::constants;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 
@@ -47,14 +48,13 @@ impl Dictionary {
         if self.dictionary.is_null() {
             return None;
         }
-        const AV_DICT_IGNORE_SUFFIX: i32 = 2;
         // SAFETY: iterates FFmpeg's own dictionary; the entry lives as long as it does.
         unsafe {
             let entry = (self.ffmpeg.functions().av_dict_get)(
                 self.dictionary,
                 c"".as_ptr(),
                 std::ptr::null(),
-                AV_DICT_IGNORE_SUFFIX,
+                constants::DICT_IGNORE_SUFFIX,
             );
             (!entry.is_null()).then(|| crate::abi::dictionary_entry_key(entry))
         }

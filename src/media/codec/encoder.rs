@@ -4,7 +4,7 @@ use std::ffi::{c_int, c_void};
 use std::ptr::NonNull;
 
 use super::{Codec, EncoderChoice};
-use crate::abi::constants::CODEC_FLAG_GLOBAL_HEADER;
+use crate::abi::constants::{self, CODEC_FLAG_GLOBAL_HEADER};
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::frame::Frame;
@@ -291,7 +291,6 @@ impl Encoder {
     /// Refuses a frame the encoder was not opened for: FFmpeg's encoders take the frame's
     /// planes to be of the context's size and format, and read out of bounds otherwise.
     fn check_matches(&self, frame: &Frame) -> Result<()> {
-        const VIDEO: c_int = 0;
         let layout = &self.ffmpeg.layout().codec_context;
         let context = self.as_ptr();
         // SAFETY: fields of the open context at their proven offsets.
@@ -307,7 +306,7 @@ impl Encoder {
             )
         };
         let (frame_width, frame_height) = (frame.width() as c_int, frame.height() as c_int);
-        let expected = if kind == VIDEO {
+        let expected = if kind == constants::MEDIA_TYPE_VIDEO {
             (frame_width, frame_height, frame.format()) == (width, height, pixel_format)
         } else {
             frame_width == 0
@@ -330,21 +329,23 @@ impl Encoder {
                 .unwrap_or_else(|| format.to_string())
         };
         let frame_format = name(frame_width > 0, frame.format());
-        Err(Error::InvalidArgument(if kind == VIDEO {
-            format!(
-                "the encoder takes {width}x{height} {}, not {frame_width}x{frame_height} \
+        Err(Error::InvalidArgument(
+            if kind == constants::MEDIA_TYPE_VIDEO {
+                format!(
+                    "the encoder takes {width}x{height} {}, not {frame_width}x{frame_height} \
                  {frame_format}",
-                name(true, pixel_format)
-            )
-        } else {
-            format!(
-                "the encoder takes {} at {sample_rate} Hz with {channels:?} channels, not \
+                    name(true, pixel_format)
+                )
+            } else {
+                format!(
+                    "the encoder takes {} at {sample_rate} Hz with {channels:?} channels, not \
                  {frame_format} at {} Hz with {:?}",
-                name(false, sample_format),
-                frame.sample_rate(),
-                frame.channels()
-            )
-        }))
+                    name(false, sample_format),
+                    frame.sample_rate(),
+                    frame.channels()
+                )
+            },
+        ))
     }
 
     /// Signals the end, so that [`Encoder::receive`] flushes the packets still held.

@@ -14,8 +14,9 @@ use id::find_codec;
 pub use id::{CodecId, EncoderChoice};
 pub use info::{Codec, Supported};
 
+use crate::abi::constants::{AVERROR_EAGAIN, AVERROR_EOF};
 use crate::ffmpeg::Ffmpeg;
-use crate::ffmpeg::error::{AVERROR_EAGAIN, AVERROR_EOF, Result, check};
+use crate::ffmpeg::error::{Result, check};
 
 /// The answer to a receive call (`avcodec_receive_frame`/`_packet`): `Ok(true)` for output,
 /// `Ok(false)` for "needs more input" or the end (which sets `finished`).

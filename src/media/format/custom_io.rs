@@ -8,15 +8,13 @@ use std::ffi::{c_int, c_void};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use crate::abi::constants;
+use crate::abi::constants::AVERROR_EOF;
 use crate::ffmpeg::Ffmpeg;
-use crate::ffmpeg::error::{AVERROR_EOF, Error, Result};
+use crate::ffmpeg::error::{Error, Result};
 use crate::media::packet::out_of_memory;
 
 const BUFFER_SIZE: usize = 64 * 1024;
-/// `AVSEEK_SIZE`: asks for the stream's size instead of seeking.
-const AVSEEK_SIZE: c_int = 0x10000;
-/// `AVSEEK_FORCE`: a hint FFmpeg may add to `whence`.
-const AVSEEK_FORCE: c_int = 0x20000;
 
 /// Something FFmpeg can read and seek.
 pub(crate) trait Source: Read + Seek + Send {}
@@ -289,8 +287,8 @@ unsafe extern "C" fn seek(opaque: *mut c_void, offset: i64, whence: c_int) -> i6
     if state.failure.is_some() {
         return -i64::from(libc::EIO);
     }
-    let request = match (whence & !AVSEEK_FORCE, u64::try_from(offset)) {
-        (AVSEEK_SIZE, _) => SeekRequest::Size,
+    let request = match (whence & !constants::SEEK_FORCE, u64::try_from(offset)) {
+        (constants::SEEK_SIZE, _) => SeekRequest::Size,
         (libc::SEEK_SET, Ok(offset)) => SeekRequest::To(SeekFrom::Start(offset)),
         (libc::SEEK_CUR, _) => SeekRequest::To(SeekFrom::Current(offset)),
         (libc::SEEK_END, _) => SeekRequest::To(SeekFrom::End(offset)),

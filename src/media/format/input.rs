@@ -6,8 +6,10 @@ use std::ptr::NonNull;
 
 use super::custom_io::{CustomIo, Endpoint};
 use super::stream::{MediaType, Stream};
+use crate::abi::constants;
+use crate::abi::constants::AVERROR_EOF;
 use crate::ffmpeg::Ffmpeg;
-use crate::ffmpeg::error::{AVERROR_EOF, Error, Result, check};
+use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::packet::Packet;
 
 /// An opened input container (`AVFormatContext`).
@@ -89,7 +91,6 @@ impl Input {
         ffmpeg: &Ffmpeg,
         source: R,
     ) -> Result<Input> {
-        const AVFMT_FLAG_CUSTOM_IO: c_int = 0x0080;
         let f = ffmpeg.functions();
         let custom_io = CustomIo::new(ffmpeg, Endpoint::Read(Box::new(source)))?;
         // SAFETY: a fresh context, given our I/O context and the flag that keeps FFmpeg from
@@ -104,9 +105,10 @@ impl Input {
             }
             let layout = &ffmpeg.layout().format_context;
             layout.pb.write(context, custom_io.as_ptr());
-            layout
-                .flags
-                .write(context, layout.flags.read(context) | AVFMT_FLAG_CUSTOM_IO);
+            layout.flags.write(
+                context,
+                layout.flags.read(context) | constants::FMT_FLAG_CUSTOM_IO,
+            );
             let status = (f.avformat_open_input)(
                 &mut context,
                 c"".as_ptr(),
@@ -325,10 +327,9 @@ impl Input {
     ///
     /// FFmpeg's error when the input cannot seek there.
     pub fn seek(&mut self, stream: usize, timestamp: i64, mode: SeekMode) -> Result<()> {
-        const AVSEEK_FLAG_ANY: c_int = 4;
         let flags = match mode {
             SeekMode::KeyframeBefore => 0,
-            SeekMode::AnyFrame => AVSEEK_FLAG_ANY,
+            SeekMode::AnyFrame => constants::SEEK_FLAG_ANY,
         };
         let stream =
             c_int::try_from(stream).map_err(|_| Error::InvalidArgument("stream index".into()))?;
@@ -354,7 +355,7 @@ pub enum SeekMode {
     /// The keyframe at or before the timestamp: decoding from there is correct.
     #[default]
     KeyframeBefore,
-    /// The frame at or before the timestamp, keyframe or not (`AVSEEK_FLAG_ANY`): for
+    /// The frame at or before the timestamp, keyframe or not (`constants::SEEK_FLAG_ANY`): for
     /// scrubbing, where a picture that is briefly wrong is fine.
     AnyFrame,
 }

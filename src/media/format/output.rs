@@ -6,15 +6,12 @@ use std::ptr::NonNull;
 
 use super::custom_io::{CustomIo, Endpoint};
 use super::stream::Stream;
+use crate::abi::constants;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::codec::Encoder;
 use crate::media::packet::Packet;
 use crate::sys::Rational;
-
-const AVFMT_NOFILE: c_int = 0x0001;
-const AVFMT_GLOBALHEADER: c_int = 0x0040;
-const AVIO_FLAG_WRITE: c_int = 2;
 
 /// Where an [`Output`] is in its life: calls out of order are refused, as FFmpeg's muxers
 /// crash or write broken files when, say, the header is written twice.
@@ -100,7 +97,7 @@ impl Output {
             state: State::Configuring,
             custom_io: None,
         };
-        if output.format_flags() & AVFMT_NOFILE == 0 {
+        if output.format_flags() & constants::FMT_NOFILE == 0 {
             let pb = output
                 .ffmpeg
                 .layout()
@@ -108,7 +105,7 @@ impl Output {
                 .pb
                 .address(output.as_ptr()) as *mut *mut c_void;
             // SAFETY: opens the file into the context's own `pb` field.
-            let status = unsafe { (f.avio_open)(pb, url.as_ptr(), AVIO_FLAG_WRITE) };
+            let status = unsafe { (f.avio_open)(pb, url.as_ptr(), constants::IO_FLAG_WRITE) };
             check(ffmpeg, "avio_open", status)?;
         }
         Ok(output)
@@ -127,7 +124,6 @@ impl Output {
         sink: W,
         format: &str,
     ) -> Result<Output> {
-        const AVFMT_FLAG_CUSTOM_IO: c_int = 0x0080;
         let f = ffmpeg.functions();
         let name = CString::new(format).map_err(|_| Error::InvalidArgument(format.into()))?;
         let mut context = std::ptr::null_mut();
@@ -159,7 +155,7 @@ impl Output {
             layout.pb.write(output.as_ptr(), custom_io.as_ptr());
             layout.flags.write(
                 output.as_ptr(),
-                layout.flags.read(output.as_ptr()) | AVFMT_FLAG_CUSTOM_IO,
+                layout.flags.read(output.as_ptr()) | constants::FMT_FLAG_CUSTOM_IO,
             );
         }
         output.custom_io = Some(custom_io);
@@ -201,7 +197,7 @@ impl Output {
     /// Whether encoders must put their headers in the container (set
     /// `global_header` in their settings).
     pub fn needs_global_header(&self) -> bool {
-        self.format_flags() & AVFMT_GLOBALHEADER != 0
+        self.format_flags() & constants::FMT_GLOBALHEADER != 0
     }
 
     /// Refuses `operation` unless the output is in `expected`.
@@ -375,7 +371,7 @@ impl Drop for Output {
         let f = self.ffmpeg.functions();
         // SAFETY: closes the file FFmpeg opened (if any), then frees the context and streams.
         unsafe {
-            if self.custom_io.is_none() && self.format_flags() & AVFMT_NOFILE == 0 {
+            if self.custom_io.is_none() && self.format_flags() & constants::FMT_NOFILE == 0 {
                 let pb = self
                     .ffmpeg
                     .layout()

@@ -4,6 +4,7 @@ mod refusals;
 
 use std::ffi::{c_int, c_void};
 
+use crate::abi::constants;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::color::{Colorimetry, Matrix, Range};
@@ -32,20 +33,20 @@ pub enum ScaleQuality {
 
 impl ScaleQuality {
     fn flags(self) -> c_int {
-        const FAST_BILINEAR: c_int = 1;
-        const BILINEAR: c_int = 2;
-        const BICUBIC: c_int = 4;
-        const LANCZOS: c_int = 0x200;
-        const ACCURATE_RND: c_int = 0x40000;
-        const BITEXACT: c_int = 0x80000;
-        const FULL_CHR_H_INT: c_int = 0x2000;
         match self {
-            ScaleQuality::Fast => FAST_BILINEAR,
-            ScaleQuality::Bilinear => BILINEAR,
-            ScaleQuality::Bicubic => BICUBIC,
-            ScaleQuality::Lanczos => LANCZOS,
-            ScaleQuality::BitExact => BICUBIC | ACCURATE_RND | BITEXACT,
-            ScaleQuality::BitExactFullChroma => BICUBIC | ACCURATE_RND | BITEXACT | FULL_CHR_H_INT,
+            ScaleQuality::Fast => constants::SWS_FAST_BILINEAR,
+            ScaleQuality::Bilinear => constants::SWS_BILINEAR,
+            ScaleQuality::Bicubic => constants::SWS_BICUBIC,
+            ScaleQuality::Lanczos => constants::SWS_LANCZOS,
+            ScaleQuality::BitExact => {
+                constants::SWS_BICUBIC | constants::SWS_ACCURATE_RND | constants::SWS_BITEXACT
+            }
+            ScaleQuality::BitExactFullChroma => {
+                constants::SWS_BICUBIC
+                    | constants::SWS_ACCURATE_RND
+                    | constants::SWS_BITEXACT
+                    | constants::SWS_FULL_CHR_H_INT
+            }
         }
     }
 }
@@ -110,12 +111,10 @@ impl Scaler {
 
     /// Tells a context just made how to read YUV.
     fn apply_colorimetry(&self, colorimetry: Colorimetry) -> Result<()> {
-        const SWS_CS_ITU709: c_int = 1;
-        const SWS_CS_ITU601: c_int = 5;
         let f = self.ffmpeg.functions();
         let space = match colorimetry.matrix {
-            Matrix::Bt601 => SWS_CS_ITU601,
-            Matrix::Bt709 => SWS_CS_ITU709,
+            Matrix::Bt601 => constants::SWS_CS_ITU601,
+            Matrix::Bt709 => constants::SWS_CS_ITU709,
         };
         let full = c_int::from(colorimetry.range == Range::Full);
         // SAFETY: sws_getCoefficients returns a static table for any value; the context is
