@@ -281,7 +281,9 @@ mod loader;
 mod media;
 mod sys;
 
-pub use fast::{convert, pipeline};
+pub use fast::convert;
+#[cfg(feature = "pipeline")]
+pub use fast::pipeline;
 pub use ffmpeg::cpu::CpuFlags;
 pub use ffmpeg::{Error, Ffmpeg, Result, global};
 pub use loader::discovery::{APP_DIR_NAME, Candidate, Discovery, ENV_VAR, Location, Source};

@@ -2,4 +2,5 @@
 //! SIMD YUV→RGB [`convert`]er.
 
 pub mod convert;
+#[cfg(feature = "pipeline")]
 pub mod pipeline;
