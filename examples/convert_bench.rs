@@ -23,8 +23,9 @@ use std::time::Instant;
 
 use clap::Parser;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder, VideoSettings};
-use ffmpeg_runtime::convert::{Backend, Colorimetry, Matrix, Range, RgbFormat, RgbPool, Stores};
+use ffmpeg_runtime::convert::{Backend, RgbFormat, RgbPool, Stores};
 use ffmpeg_runtime::format::{Input, MediaType, Output};
+use ffmpeg_runtime::{Colorimetry, Matrix, Range};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet, ScaleQuality, Scaler};
 use serde_json::{Map, Value, json};
 

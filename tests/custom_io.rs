@@ -82,7 +82,16 @@ fn a_panicking_or_failing_source_gives_a_typed_error() {
             (Error::Panicked(message), true) => {
                 assert!(message.contains("source exploded"), "{message}")
             }
-            (Error::Io(message), false) => assert!(message.contains("disk on fire"), "{message}"),
+            (Error::Io { operation, source }, false) => {
+                // The application's own io::Error comes back whole, as the source.
+                assert_eq!(*operation, "Read::read");
+                let cause = std::error::Error::source(&error).expect("the io::Error");
+                let io = cause
+                    .downcast_ref::<std::io::Error>()
+                    .expect("an io::Error");
+                assert_eq!(io.kind(), source.kind());
+                assert!(io.to_string().contains("disk on fire"), "{io}");
+            }
             _ => panic!("unexpected {error:?} (panic: {panic})"),
         }
         // Fails at once: opening reports it.
@@ -93,7 +102,7 @@ fn a_panicking_or_failing_source_gives_a_typed_error() {
         };
         let error = Input::from_reader(&ffmpeg, source).expect_err("nothing can be read");
         assert!(
-            matches!(error, Error::Panicked(_) | Error::Io(_)),
+            matches!(error, Error::Panicked(_) | Error::Io { .. }),
             "{error:?}"
         );
     }

@@ -245,7 +245,7 @@ fn a_read_error_half_way_is_reported_not_taken_for_the_end() {
         }
     };
     assert!(
-        matches!(&error, ffmpeg_runtime::Error::Io(message) if message.contains("network gone")),
+        matches!(&error, ffmpeg_runtime::Error::Io { source, .. } if source.to_string().contains("network gone")),
         "{error:?}"
     );
     assert!(

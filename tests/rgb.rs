@@ -3,7 +3,8 @@
 
 mod common;
 
-use ffmpeg_runtime::convert::{Backend, Colorimetry, Matrix, Range, RgbFormat, RgbPool};
+use ffmpeg_runtime::convert::{Backend, RgbFormat, RgbPool};
+use ffmpeg_runtime::{Colorimetry, Matrix, Range};
 use ffmpeg_runtime::{Frame, ScaleQuality, Scaler};
 
 const BT601_LIMITED: Colorimetry = Colorimetry {

@@ -11,7 +11,7 @@ use crate::abi::constants::{
 use crate::ffmpeg::Ffmpeg;
 
 /// What went wrong in a media operation.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The data is not valid for its format or codec (`AVERROR_INVALIDDATA`).
@@ -73,9 +73,17 @@ pub enum Error {
     /// An argument FFmpeg cannot take (a path with a NUL byte, a size out of range, …).
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
-    /// A custom I/O source failed.
-    #[error("I/O: {0}")]
-    Io(String),
+    /// The application's reader, writer or seeker failed (custom I/O), or the operating
+    /// system refused a thread. The `io::Error` is the [`source`](std::error::Error::source),
+    /// shared so that the error stays `Clone`.
+    #[error("{operation}: {source}")]
+    Io {
+        /// What was being done: `Read::read`, `Write::write`, `Seek::seek`, ….
+        operation: &'static str,
+        /// The error the application's stream or the operating system gave.
+        #[source]
+        source: std::sync::Arc<std::io::Error>,
+    },
     /// A callback of the application (a custom I/O source) panicked; the panic was caught
     /// before it could reach FFmpeg.
     #[error("callback panicked: {0}")]
@@ -132,6 +140,14 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// An [`Error::Io`] from `operation`.
+    pub(crate) fn io(operation: &'static str, source: std::io::Error) -> Error {
+        Error::Io {
+            operation,
+            source: std::sync::Arc::new(source),
+        }
+    }
+
     /// The error for FFmpeg's negative `code` from `operation`.
     pub(crate) fn from_code(ffmpeg: &Ffmpeg, operation: &'static str, code: c_int) -> Error {
         let message = ffmpeg.error_message(code);

@@ -18,7 +18,7 @@
 mod reference;
 
 use crate::ffmpeg::error::{Error, Result};
-pub use crate::media::color::{Colorimetry, Matrix, Range};
+use crate::media::color::{Colorimetry, Matrix, Range};
 use crate::media::frame::{Frame, Plane};
 
 /// The RGB layouts produced.

@@ -211,7 +211,7 @@ impl DecodePipeline {
             std::thread::Builder::new()
                 .name(name.into())
                 .spawn(body)
-                .map_err(|e| Error::Io(format!("starting the {name} thread: {e}")))
+                .map_err(|e| Error::io("std::thread::spawn", e))
         };
         let reader_ffmpeg = ffmpeg.clone();
         let reader = spawn(
@@ -293,7 +293,8 @@ impl DecodePipeline {
             }
             Err(_) => {
                 self.stop();
-                Err(Error::Io("the decoding thread ended without a word".into()))
+                let silent = std::io::Error::other("the decoding thread ended without a word");
+                Err(Error::io("DecodePipeline::next", silent))
             }
         }
     }

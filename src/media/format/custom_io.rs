@@ -191,7 +191,7 @@ fn read_checked(source: &mut dyn Source, out: &mut [u8]) -> Result<usize> {
             }
             Ok(read) => return Ok(read),
             Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(Error::Io(error.to_string())),
+            Err(error) => return Err(Error::io("Read::read", error)),
         }
     }
 }
@@ -200,7 +200,10 @@ fn read_checked(source: &mut dyn Source, out: &mut [u8]) -> Result<usize> {
 fn write_checked(sink: &mut dyn Sink, mut data: &[u8]) -> Result<()> {
     while !data.is_empty() {
         match sink.write(data) {
-            Ok(0) => return Err(Error::Io("the sink wrote nothing".into())),
+            Ok(0) => {
+                let error = std::io::Error::new(std::io::ErrorKind::WriteZero, "wrote nothing");
+                return Err(Error::io("Write::write", error));
+            }
             Ok(written) if written > data.len() => {
                 return Err(Error::BrokenContract {
                     callback: "Write::write",
@@ -209,7 +212,7 @@ fn write_checked(sink: &mut dyn Sink, mut data: &[u8]) -> Result<()> {
             }
             Ok(written) => data = &data[written..],
             Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(Error::Io(error.to_string())),
+            Err(error) => return Err(Error::io("Write::write", error)),
         }
     }
     Ok(())
@@ -312,7 +315,7 @@ unsafe extern "C" fn seek(opaque: *mut c_void, offset: i64, whence: c_int) -> i6
     }));
     let position = match result {
         Ok((position, Ok(()))) => position,
-        Ok((_, Err(error))) => return i64::from(record(state, Error::Io(error.to_string()))),
+        Ok((_, Err(error))) => return i64::from(record(state, Error::io("Seek::seek", error))),
         Err(payload) => {
             return i64::from(record(state, Error::Panicked(panic_message(payload))));
         }
@@ -331,7 +334,7 @@ unsafe extern "C" fn seek(opaque: *mut c_void, offset: i64, whence: c_int) -> i6
                 .raw_os_error()
                 .filter(|&code| code > 0)
                 .unwrap_or(libc::EIO);
-            state.seek_failure = Some(Error::Io(error.to_string()));
+            state.seek_failure = Some(Error::io("Seek::seek", error));
             -i64::from(code)
         }
     }
