@@ -365,7 +365,7 @@ fn frames_unlike_the_encoder_are_refused() {
     ];
     for frame in &wrong_video {
         let refused = video.send(frame).unwrap_err();
-        assert!(matches!(refused, Error::InvalidArgument(_)), "{refused:?}");
+        assert!(matches!(refused, Error::Incompatible { .. }), "{refused:?}");
     }
     let wrong_audio = [
         Frame::audio(&ffmpeg, 1024, "s16", 48000, 2).unwrap(),
@@ -375,7 +375,7 @@ fn frames_unlike_the_encoder_are_refused() {
     ];
     for frame in &wrong_audio {
         let refused = audio.send(frame).unwrap_err();
-        assert!(matches!(refused, Error::InvalidArgument(_)), "{refused:?}");
+        assert!(matches!(refused, Error::Incompatible { .. }), "{refused:?}");
     }
     // The encoders still take what they were opened for.
     video
@@ -403,7 +403,7 @@ fn subtitle_streams_are_refused_a_decoder() {
             assert_eq!(stream.media_type(), MediaType::Subtitle);
             let decoder = Decoder::new(&stream, &DecoderOptions::default());
             assert!(
-                matches!(decoder, Err(Error::InvalidArgument(_))),
+                matches!(decoder, Err(Error::Unsupported { .. })),
                 "{:?}",
                 decoder.err()
             );

@@ -93,5 +93,8 @@ fn the_audio_queue_cuts_frames_to_size_and_keeps_every_sample() {
     assert!(fifo.is_empty());
 
     let planar = Frame::audio(&ffmpeg, 10, "fltp", 48_000, 2).unwrap();
-    assert!(matches!(fifo.push(&planar), Err(Error::InvalidArgument(_))));
+    assert!(matches!(
+        fifo.push(&planar),
+        Err(Error::Incompatible { .. })
+    ));
 }

@@ -135,7 +135,7 @@ fn refuses_the_objects_of(mine: &Ffmpeg, theirs: &Ffmpeg) {
     let settings = AudioSettings::default();
     assert!(matches!(
         Encoder::audio(mine, &their_codec, &settings),
-        Err(Error::InvalidArgument(_))
+        Err(Error::Incompatible { .. })
     ));
 
     // Refused calls left everything usable: the same calls with their own objects work.

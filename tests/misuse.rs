@@ -52,8 +52,9 @@ fn audio_of_no_samples_is_refused_by_every_encoder() {
         resampler.convert(None, &mut nothing).unwrap();
         assert_eq!(nothing.samples(), 0);
         match encoder.send(&nothing) {
-            Err(Error::InvalidArgument(message)) => {
-                assert!(message.contains("no picture or samples"))
+            Err(Error::Incompatible { operation, detail }) => {
+                assert_eq!(operation, "Encoder::send");
+                assert!(detail.contains("no picture or samples"))
             }
             other => panic!("{codec}: {other:?}"),
         }
@@ -155,7 +156,7 @@ fn converting_into_a_buffer_with_a_huge_stride_is_refused() {
     for stride in [usize::MAX, usize::MAX / 2 + 1, usize::MAX / 47 + 1] {
         let result = convert_into(&frame, RgbFormat::Rgba, colorimetry, &mut out, stride);
         assert!(
-            matches!(result, Err(Error::InvalidArgument(_))),
+            matches!(result, Err(Error::Incompatible { .. })),
             "{stride}: {result:?}"
         );
         // One row needs no second one, however far away it would be.
@@ -193,7 +194,7 @@ fn a_queue_of_samples_takes_only_its_own_audio() {
     let mut fifo = AudioFifo::new(&ffmpeg, "s16", 48_000, 2).unwrap();
     let invalid = |result: Result<(), Error>| {
         assert!(
-            matches!(result, Err(Error::InvalidArgument(_))),
+            matches!(result, Err(Error::Incompatible { .. })),
             "{result:?}"
         )
     };

@@ -152,7 +152,7 @@ fn unsupported_sources_are_refused() {
     let frame = Frame::video(&ffmpeg, 16, 16, "yuv444p").unwrap();
     assert!(matches!(
         RgbPool::new().convert(&frame, RgbFormat::Rgba),
-        Err(ffmpeg_runtime::Error::InvalidArgument(_))
+        Err(ffmpeg_runtime::Error::Unsupported { .. })
     ));
 }
 
@@ -197,7 +197,7 @@ fn conversion_into_a_callers_buffer_matches_the_pool_and_keeps_the_padding() {
                     stride,
                 );
                 assert!(
-                    matches!(result, Err(ffmpeg_runtime::Error::InvalidArgument(_))),
+                    matches!(result, Err(ffmpeg_runtime::Error::Incompatible { .. })),
                     "{result:?}"
                 );
             }

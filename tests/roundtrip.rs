@@ -160,7 +160,7 @@ fn encoders_open_by_codec_id_as_well_as_by_name() {
     assert_eq!(error.unwrap(), None, "no encoder for vp6");
     assert!(matches!(
         ffmpeg.codec_id("no-such-codec"),
-        Err(Error::InvalidArgument(_))
+        Err(Error::UnknownName { kind: "codec", .. })
     ));
     let settings = VideoSettings {
         width: WIDTH,

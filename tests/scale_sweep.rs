@@ -122,7 +122,7 @@ fn sweep(ffmpeg: &Ffmpeg, worker: usize, workers: usize, progress: &Path) -> (u6
                 .unwrap();
             match Scaler::new(ffmpeg, quality).scale(&input, &mut output) {
                 Ok(()) => done += 1,
-                Err(Error::InvalidArgument(_) | Error::Ffmpeg { .. }) => refused += 1,
+                Err(Error::Unsupported { .. } | Error::Ffmpeg { .. }) => refused += 1,
                 Err(other) => panic!("unexpected error {other:?}"),
             }
         }

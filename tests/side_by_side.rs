@@ -44,7 +44,7 @@ fn two_releases_work_side_by_side() {
     };
     assert!(matches!(
         Encoder::video(&b, &mpeg4, &settings),
-        Err(Error::InvalidArgument(_))
+        Err(Error::Incompatible { .. })
     ));
     assert!(Encoder::video(&b, b.codec_id("mpeg4").unwrap(), &settings).is_ok());
     drop(a);

@@ -281,7 +281,12 @@ fn open_video(
 ) -> Result<(Encoder, VideoSettings), String> {
     let first_error = match Encoder::video(codec.ffmpeg(), codec, &settings) {
         Ok(encoder) => return Ok((encoder, settings)),
-        Err(error @ (Error::OptionNotFound { .. } | Error::InvalidArgument(_))) => {
+        Err(
+            error @ (Error::OptionNotFound { .. }
+            | Error::UnknownName { .. }
+            | Error::OutOfRange { .. }
+            | Error::Incompatible { .. }),
+        ) => {
             return Err(error.to_string());
         }
         Err(error) => error,

@@ -70,9 +70,50 @@ pub enum Error {
         /// The FFmpeg call.
         operation: &'static str,
     },
-    /// An argument FFmpeg cannot take (a path with a NUL byte, a size out of range, …).
-    #[error("invalid argument: {0}")]
-    InvalidArgument(String),
+    /// The loaded FFmpeg has nothing of that name: a pixel or sample format, a codec, a
+    /// colour property, a container format.
+    #[error("this FFmpeg has no {kind} named {name:?}")]
+    UnknownName {
+        /// What was looked up: `pixel format`, `codec`, ….
+        kind: &'static str,
+        /// The name given.
+        name: String,
+    },
+    /// Text that cannot reach FFmpeg: it holds a NUL byte, or a path is not UTF-8.
+    #[error("{what} {text:?} cannot be passed to FFmpeg (a NUL byte, or not UTF-8)")]
+    InvalidText {
+        /// What the text is: `path`, `option`, `URL`, ….
+        what: &'static str,
+        /// The text, lossily.
+        text: String,
+    },
+    /// A number FFmpeg cannot take: zero or negative where a size or count is needed, or
+    /// beyond a C `int`.
+    #[error("{what} {value} is out of range")]
+    OutOfRange {
+        /// What the number is: `width`, `sample rate`, `channels`, ….
+        what: &'static str,
+        /// The number given.
+        value: String,
+    },
+    /// The objects given to a call do not fit it or each other: a frame of another size or
+    /// format than the encoder's, an audio frame for a picture, a buffer too small.
+    #[error("{operation}: {detail}")]
+    Incompatible {
+        /// The call that refused.
+        operation: &'static str,
+        /// What did not fit.
+        detail: String,
+    },
+    /// The loaded FFmpeg, or this crate, cannot do it: a conversion libswscale refuses or
+    /// would crash on, a pixel format the fast RGB path does not read.
+    #[error("{operation}: {detail}")]
+    Unsupported {
+        /// The call that refused.
+        operation: &'static str,
+        /// What is not supported.
+        detail: String,
+    },
     /// The application's reader, writer or seeker failed (custom I/O), or the operating
     /// system refused a thread. The `io::Error` is the [`source`](std::error::Error::source),
     /// shared so that the error stays `Clone`.
@@ -140,6 +181,41 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    pub(crate) fn unknown_name(kind: &'static str, name: &str) -> Error {
+        Error::UnknownName {
+            kind,
+            name: name.to_owned(),
+        }
+    }
+
+    pub(crate) fn invalid_text(what: &'static str, text: impl std::fmt::Display) -> Error {
+        Error::InvalidText {
+            what,
+            text: text.to_string(),
+        }
+    }
+
+    pub(crate) fn out_of_range(what: &'static str, value: impl std::fmt::Display) -> Error {
+        Error::OutOfRange {
+            what,
+            value: value.to_string(),
+        }
+    }
+
+    pub(crate) fn incompatible(operation: &'static str, detail: impl Into<String>) -> Error {
+        Error::Incompatible {
+            operation,
+            detail: detail.into(),
+        }
+    }
+
+    pub(crate) fn unsupported(operation: &'static str, detail: impl Into<String>) -> Error {
+        Error::Unsupported {
+            operation,
+            detail: detail.into(),
+        }
+    }
+
     /// An [`Error::Io`] from `operation`.
     pub(crate) fn io(operation: &'static str, source: std::io::Error) -> Error {
         Error::Io {

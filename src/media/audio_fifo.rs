@@ -29,7 +29,8 @@ impl AudioFifo {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] for an unknown format or a zero channel count.
+    /// [`Error::UnknownName`] for an unknown format, [`Error::OutOfRange`] for a zero
+    /// channel count.
     pub fn new(
         ffmpeg: &Ffmpeg,
         sample_format: &str,
@@ -40,7 +41,7 @@ impl AudioFifo {
         let count = c_int::try_from(channels)
             .ok()
             .filter(|&c| c > 0)
-            .ok_or_else(|| Error::InvalidArgument("channels".into()))?;
+            .ok_or_else(|| Error::out_of_range("channels", channels))?;
         // SAFETY: allocates an empty queue, or NULL.
         let fifo = unsafe { (ffmpeg.functions().av_audio_fifo_alloc)(format, count, 1024) };
         let fifo =
@@ -69,15 +70,16 @@ impl AudioFifo {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] for a picture, or audio whose format, rate or channel count
+    /// [`Error::Incompatible`] for a picture, or audio whose format, rate or channel count
     /// is not the queue's; [`Error::ForeignObject`] for a frame of another loaded FFmpeg;
     /// FFmpeg's error when it cannot grow.
     pub fn push(&mut self, frame: &Frame) -> Result<()> {
         self.ffmpeg
             .ensure_same(frame.ffmpeg(), "AudioFifo::push", "frame")?;
         if frame.width() > 0 {
-            return Err(Error::InvalidArgument(
-                "a picture into a queue of audio samples".into(),
+            return Err(Error::incompatible(
+                "AudioFifo::push",
+                "a picture into a queue of audio samples",
             ));
         }
         if frame.samples() == 0 {
@@ -87,20 +89,23 @@ impl AudioFifo {
         if (frame.format(), frame.sample_rate(), frame.channels()) != queue
             || frame.plane_iter().next().is_none()
         {
-            return Err(Error::InvalidArgument(format!(
-                "a {:?} frame at {} Hz with {:?} channels into a queue of {} at {} Hz with {} \
+            return Err(Error::incompatible(
+                "AudioFifo::push",
+                format!(
+                    "a {:?} frame at {} Hz with {:?} channels into a queue of {} at {} Hz with {} \
                  channels",
-                frame.format_name(),
-                frame.sample_rate(),
-                frame.channels(),
-                crate::media::formats::format_name(&self.ffmpeg, false, self.format)
-                    .unwrap_or_default(),
-                self.sample_rate,
-                self.channels
-            )));
+                    frame.format_name(),
+                    frame.sample_rate(),
+                    frame.channels(),
+                    crate::media::formats::format_name(&self.ffmpeg, false, self.format)
+                        .unwrap_or_default(),
+                    self.sample_rate,
+                    self.channels
+                ),
+            ));
         }
         let samples = c_int::try_from(frame.samples())
-            .map_err(|_| Error::InvalidArgument("samples".into()))?;
+            .map_err(|_| Error::out_of_range("samples", frame.samples()))?;
         // SAFETY: a frame of this loaded FFmpeg whose planes hold `samples` samples of the
         // queue's format and channel count.
         let written = unsafe {

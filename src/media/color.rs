@@ -162,11 +162,12 @@ pub(crate) unsafe fn write(
         let Some(name) = member(&mut color).as_deref() else {
             continue;
         };
-        let c_name = CString::new(name).map_err(|_| Error::InvalidArgument(name.into()))?;
+        let c_name =
+            CString::new(name).map_err(|_| Error::invalid_text("colour property", name))?;
         // SAFETY: a lookup in a static table; negative for unknown names.
         let value = unsafe { value_of(c_name.as_ptr()) };
-        let value = u32::try_from(value)
-            .map_err(|_| Error::InvalidArgument(format!("unknown colour property {name}")))?;
+        let value =
+            u32::try_from(value).map_err(|_| Error::unknown_name("colour property", name))?;
         // SAFETY: per the contract.
         unsafe { field.write(object, value) };
     }

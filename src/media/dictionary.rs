@@ -19,7 +19,7 @@ impl Dictionary {
             dictionary: std::ptr::null_mut(),
         };
         for (key, value) in entries {
-            let nul = |_| Error::InvalidArgument(format!("option {key} contains NUL"));
+            let nul = |_| Error::invalid_text("option", format!("{key}={value}"));
             let (key_c, value_c) = (
                 CString::new(key.as_str()).map_err(nul)?,
                 CString::new(value.as_str()).map_err(nul)?,

@@ -17,27 +17,25 @@ impl Ffmpeg {
 
 /// FFmpeg's number for a pixel format name in the loaded release.
 pub(crate) fn pixel_format(ffmpeg: &Ffmpeg, name: &str) -> Result<c_int> {
-    format_number(name, ffmpeg.functions().av_get_pix_fmt, "pixel")
+    format_number(name, ffmpeg.functions().av_get_pix_fmt, "pixel format")
 }
 
 /// FFmpeg's number for a sample format name in the loaded release.
 pub(crate) fn sample_format(ffmpeg: &Ffmpeg, name: &str) -> Result<c_int> {
-    format_number(name, ffmpeg.functions().av_get_sample_fmt, "sample")
+    format_number(name, ffmpeg.functions().av_get_sample_fmt, "sample format")
 }
 
 /// A format's number by name through FFmpeg's `lookup` (-1 for unknown names).
 fn format_number(
     name: &str,
     lookup: unsafe extern "C" fn(*const c_char) -> c_int,
-    kind: &str,
+    kind: &'static str,
 ) -> Result<c_int> {
-    let c_name = CString::new(name).map_err(|_| Error::InvalidArgument(name.into()))?;
+    let c_name = CString::new(name).map_err(|_| Error::invalid_text(kind, name))?;
     // SAFETY: a lookup in FFmpeg's static table.
     let format = unsafe { lookup(c_name.as_ptr()) };
     if format < 0 {
-        return Err(Error::InvalidArgument(format!(
-            "unknown {kind} format {name}"
-        )));
+        return Err(Error::unknown_name(kind, name));
     }
     Ok(format)
 }
@@ -57,7 +55,7 @@ pub(crate) unsafe fn set_channels(
     let count = c_int::try_from(channels)
         .ok()
         .filter(|&c| c > 0)
-        .ok_or_else(|| Error::InvalidArgument("channels".into()))?;
+        .ok_or_else(|| Error::out_of_range("channels", channels))?;
     let f = ffmpeg.functions();
     // SAFETY: writes at proven offsets of the live object, or FFmpeg fills its own layout.
     unsafe {
@@ -68,8 +66,9 @@ pub(crate) unsafe fn set_channels(
             return Ok(());
         }
         let (Some(channels_field), Some(mask_field)) = (fields.channels, fields.mask) else {
-            return Err(Error::InvalidArgument(
-                "this FFmpeg has no channel layout API".into(),
+            return Err(Error::unsupported(
+                "set_channels",
+                "this FFmpeg has no channel layout API",
             ));
         };
         channels_field.write(object, count);

@@ -61,7 +61,7 @@ impl Resampler {
     /// # Errors
     ///
     /// [`Error::ForeignObject`] for a frame of another loaded FFmpeg;
-    /// [`Error::InvalidArgument`] for an unknown target format, or FFmpeg's error.
+    /// [`Error::UnknownName`] for an unknown target format, or FFmpeg's error.
     pub fn convert(&mut self, input: Option<&Frame>, output: &mut Frame) -> Result<()> {
         if let Some(input) = input {
             self.ffmpeg
@@ -151,7 +151,7 @@ impl Resampler {
         let format =
             crate::media::formats::sample_format(&self.ffmpeg, &self.target.sample_format)?;
         let rate = i32::try_from(self.target.sample_rate)
-            .map_err(|_| Error::InvalidArgument("sample rate".into()))?;
+            .map_err(|_| Error::out_of_range("sample rate", self.target.sample_rate))?;
         // SAFETY: an empty frame; fields at proven offsets.
         unsafe {
             layout.format.write(output.as_mut_ptr(), format);

@@ -194,9 +194,12 @@ impl<'a> YuvPlanes<'a> {
             ("yuv420p10le", 3) => (10, words(0), Chroma::Planar(words(1), words(2))),
             ("p010le", 2) => (10, words(0), Chroma::Interleaved(words(1))),
             _ => {
-                return Err(Error::InvalidArgument(format!(
-                    "no RGB conversion from {name:?} (yuv420p, yuvj420p, nv12, yuv420p10le, p010le)"
-                )));
+                return Err(Error::unsupported(
+                    "RgbPool::convert",
+                    format!(
+                        "no RGB conversion from {name:?} (yuv420p, yuvj420p, nv12, yuv420p10le, p010le)"
+                    ),
+                ));
             }
         };
         YuvPlanes::new(
@@ -205,7 +208,12 @@ impl<'a> YuvPlanes<'a> {
             luma,
             chroma,
         )
-        .ok_or_else(|| Error::InvalidArgument(format!("{name} planes too small for the picture")))
+        .ok_or_else(|| {
+            Error::incompatible(
+                "RgbPool::convert",
+                format!("{name} planes too small for the picture"),
+            )
+        })
     }
 
     /// The planes of a `width × height` picture, or `None` when one lacks rows or samples
@@ -271,8 +279,8 @@ pub use pool::{RgbImage, RgbPool};
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] for a source format other than those listed in the
-/// [module](self) docs, a `stride` shorter than a row, or an `out` shorter than
+/// [`Error::Unsupported`] for a source format other than those listed in the
+/// [module](self) docs; [`Error::Incompatible`] for a `stride` shorter than a row, or an `out` shorter than
 /// `stride × (height - 1)` plus one row. Nothing is written then.
 pub fn convert_into(
     frame: &Frame,
@@ -292,13 +300,16 @@ pub fn convert_into(
     };
     if stride < row || needed.is_none_or(|needed| out.len() < needed) {
         let needed = needed.map_or("more than usize::MAX".into(), |n| n.to_string());
-        return Err(Error::InvalidArgument(format!(
-            "{format:?} of {}x{} needs a stride of at least {row} bytes, and {needed} bytes at \
+        return Err(Error::incompatible(
+            "convert_into",
+            format!(
+                "{format:?} of {}x{} needs a stride of at least {row} bytes, and {needed} bytes at \
              stride {stride}; got {} bytes",
-            planes.width,
-            planes.height,
-            out.len()
-        )));
+                planes.width,
+                planes.height,
+                out.len()
+            ),
+        ));
     }
     let streamed = Stores::Auto.streams(row.saturating_mul(planes.height), false);
     convert_planes(

@@ -89,7 +89,7 @@ impl RgbPool {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for a source format other
+    /// [`Error::Unsupported`](crate::Error::Unsupported) for a source format other
     /// than those listed in the [module](super) docs.
     pub fn convert(&self, frame: &Frame, format: RgbFormat) -> Result<RgbImage> {
         self.convert_with(frame, format, Colorimetry::of(frame), Backend::Simd)

@@ -96,7 +96,7 @@ impl Decoder {
     /// # Errors
     ///
     /// [`Error::DecoderNotFound`] when the loaded FFmpeg has no decoder for the codec;
-    /// [`Error::InvalidArgument`] when its decoder is neither video nor audio (subtitles go
+    /// [`Error::Unsupported`] when its decoder is neither video nor audio (subtitles go
     /// through another FFmpeg call, which FFmpeg 5.1 aborts the process on if given to
     /// `avcodec_send_packet`); FFmpeg's error when it cannot open.
     pub fn new(stream: &Stream<'_>, options: &DecoderOptions) -> Result<Decoder> {
@@ -109,10 +109,13 @@ impl Decoder {
         };
         let kind = codec.media_type();
         if !matches!(kind, MediaType::Video | MediaType::Audio) {
-            return Err(Error::InvalidArgument(format!(
-                "{} decodes {kind:?}; a Decoder takes video or audio",
-                codec.name()
-            )));
+            return Err(Error::unsupported(
+                "Decoder::new",
+                format!(
+                    "{} decodes {kind:?}; a Decoder takes video or audio",
+                    codec.name()
+                ),
+            ));
         }
         // SAFETY: allocates a context with the codec's defaults, or NULL.
         let context = unsafe { (f.avcodec_alloc_context3)(codec.as_ptr()) };
@@ -125,7 +128,7 @@ impl Decoder {
         };
         let layout = &ffmpeg.layout().codec_context;
         let threads = c_int::try_from(options.threads)
-            .map_err(|_| Error::InvalidArgument("threads".into()))?;
+            .map_err(|_| Error::out_of_range("threads", options.threads))?;
         // SAFETY: copies the stream's parameters into the fresh context, then sets fields at
         // proven offsets before opening.
         unsafe {

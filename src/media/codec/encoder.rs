@@ -78,8 +78,9 @@ impl Encoder {
     /// # Errors
     ///
     /// [`Error::EncoderNotFound`] when the loaded FFmpeg lacks it; [`Error::OptionNotFound`]
-    /// for an option it does not take; [`Error::InvalidArgument`]
-    /// for an unknown pixel format, or a codec id of another FFmpeg major; FFmpeg's
+    /// for an option it does not take; [`Error::UnknownName`]
+    /// for an unknown pixel format, [`Error::Incompatible`] for a codec id of another FFmpeg
+    /// major, [`Error::OutOfRange`] for a size beyond a C `int`; FFmpeg's
     /// error when it cannot open.
     pub fn video<'a>(
         ffmpeg: &Ffmpeg,
@@ -88,15 +89,13 @@ impl Encoder {
     ) -> Result<Encoder> {
         let format = crate::media::formats::pixel_format(ffmpeg, &settings.pixel_format)?;
         let layout = &ffmpeg.layout().codec_context;
-        let number = |v: u32| {
-            c_int::try_from(v).map_err(|_| Error::InvalidArgument(format!("{v} is out of range")))
-        };
+        let number = |what, v: u32| c_int::try_from(v).map_err(|_| Error::out_of_range(what, v));
         let (width, height, threads) = (
-            number(settings.width)?,
-            number(settings.height)?,
-            number(settings.threads)?,
+            number("width", settings.width)?,
+            number("height", settings.height)?,
+            number("threads", settings.threads)?,
         );
-        let gop = settings.gop.map(number).transpose()?;
+        let gop = settings.gop.map(|gop| number("gop", gop)).transpose()?;
         let (num, den) = settings.time_base;
         Encoder::open(
             ffmpeg,
@@ -145,7 +144,7 @@ impl Encoder {
         let format = crate::media::formats::sample_format(ffmpeg, &settings.sample_format)?;
         let layout = &ffmpeg.layout().codec_context;
         let rate = c_int::try_from(settings.sample_rate)
-            .map_err(|_| Error::InvalidArgument("sample rate".into()))?;
+            .map_err(|_| Error::out_of_range("sample rate", settings.sample_rate))?;
         Encoder::open(
             ffmpeg,
             codec.into(),
@@ -269,7 +268,7 @@ impl Encoder {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] for a frame unlike what the encoder was opened for (another
+    /// [`Error::Incompatible`] for a frame unlike what the encoder was opened for (another
     /// size or pixel format; another sample format, rate or channel count; video to an audio
     /// encoder or the reverse; a frame without data, or audio without samples, which
     /// FFmpeg would take for the end and some encoders crash on);
@@ -317,9 +316,9 @@ impl Encoder {
         if expected {
             // Audio of no samples has no planes either.
             if frame.plane_iter().next().is_none() {
-                return Err(Error::InvalidArgument(
-                    "the frame has no picture or samples (Encoder::send_eof ends the stream)"
-                        .into(),
+                return Err(Error::incompatible(
+                    "Encoder::send",
+                    "the frame has no picture or samples (Encoder::send_eof ends the stream)",
                 ));
             }
             return Ok(());
@@ -329,7 +328,8 @@ impl Encoder {
                 .unwrap_or_else(|| format.to_string())
         };
         let frame_format = name(frame_width > 0, frame.format());
-        Err(Error::InvalidArgument(
+        Err(Error::incompatible(
+            "Encoder::send",
             if kind == constants::MEDIA_TYPE_VIDEO {
                 format!(
                     "the encoder takes {width}x{height} {}, not {frame_width}x{frame_height} \

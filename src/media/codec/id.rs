@@ -10,7 +10,7 @@ use crate::sys::Library;
 ///
 /// FFmpeg's `AVCodecID` values move between majors, so an id belongs to the libavcodec major
 /// it came from: using it with an FFmpeg of another major is refused with
-/// [`Error::InvalidArgument`], never silently taken for another codec.
+/// [`Error::Incompatible`], never silently taken for another codec.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct CodecId {
     number: c_uint,
@@ -37,12 +37,15 @@ impl CodecId {
     /// The number in `ffmpeg`'s release, refused when the id came from another major.
     pub(crate) fn number_for(&self, ffmpeg: &Ffmpeg) -> Result<c_uint> {
         if self.avcodec_major != avcodec_major(ffmpeg) {
-            return Err(Error::InvalidArgument(format!(
-                "codec id {} comes from libavcodec {}, not {}",
-                self.name,
-                self.avcodec_major,
-                avcodec_major(ffmpeg)
-            )));
+            return Err(Error::incompatible(
+                "CodecId",
+                format!(
+                    "codec id {} comes from libavcodec {}, not {}",
+                    self.name,
+                    self.avcodec_major,
+                    avcodec_major(ffmpeg)
+                ),
+            ));
         }
         Ok(self.number)
     }
@@ -71,7 +74,7 @@ fn avcodec_major(ffmpeg: &Ffmpeg) -> u64 {
 /// The codec a decoder or encoder of this name (`h264`, `libdav1d`, `libx264`) handles.
 pub(crate) fn codec_id_by_name(ffmpeg: &Ffmpeg, name: &str) -> Result<CodecId> {
     let f = ffmpeg.functions();
-    let c_name = CString::new(name).map_err(|_| Error::InvalidArgument(name.into()))?;
+    let c_name = CString::new(name).map_err(|_| Error::invalid_text("codec name", name))?;
     // SAFETY: lookups in FFmpeg's static registry.
     let codec = unsafe {
         let decoder = (f.avcodec_find_decoder_by_name)(c_name.as_ptr());
@@ -82,7 +85,7 @@ pub(crate) fn codec_id_by_name(ffmpeg: &Ffmpeg, name: &str) -> Result<CodecId> {
         }
     };
     if codec.is_null() {
-        return Err(Error::InvalidArgument(format!("no codec named {name}")));
+        return Err(Error::unknown_name("codec", name));
     }
     // SAFETY: a registered AVCodec, read at a proven offset.
     let number = unsafe { ffmpeg.layout().codec.id.read(codec) };

@@ -52,24 +52,24 @@ impl Codec {
     ///
     /// # Errors
     ///
-    /// [`Error::EncoderNotFound`] when this FFmpeg has none; [`Error::InvalidArgument`] for a
+    /// [`Error::EncoderNotFound`] when this FFmpeg has none; [`Error::Incompatible`] for a
     /// codec id of another major.
     pub fn encoder<'a>(ffmpeg: &Ffmpeg, choice: impl Into<EncoderChoice<'a>>) -> Result<Codec> {
         let choice = choice.into();
         let codec = match &choice {
             EncoderChoice::Named(name) => {
                 let c_name =
-                    CString::new(*name).map_err(|_| Error::InvalidArgument(name.to_string()))?;
+                    CString::new(*name).map_err(|_| Error::invalid_text("encoder name", name))?;
                 // SAFETY: a lookup in FFmpeg's static registry.
                 unsafe { (ffmpeg.functions().avcodec_find_encoder_by_name)(c_name.as_ptr()) }
             }
             EncoderChoice::ForCodec(id) => super::find_codec(ffmpeg, id, true)?,
             EncoderChoice::Encoder(codec) if codec.ffmpeg == *ffmpeg => codec.codec,
             EncoderChoice::Encoder(codec) => {
-                return Err(Error::InvalidArgument(format!(
-                    "encoder {} belongs to another loaded FFmpeg",
-                    codec.name()
-                )));
+                return Err(Error::incompatible(
+                    "Codec::encoder",
+                    format!("encoder {} belongs to another loaded FFmpeg", codec.name()),
+                ));
             }
         };
         if codec.is_null() {
@@ -87,7 +87,7 @@ impl Codec {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] for a codec id of another major.
+    /// [`Error::Incompatible`] for a codec id of another major.
     pub(crate) fn decoder(ffmpeg: &Ffmpeg, id: &CodecId) -> Result<Option<Codec>> {
         let codec = super::find_codec(ffmpeg, id, false)?;
         Ok((!codec.is_null()).then(|| Codec {
@@ -214,7 +214,7 @@ impl Codec {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] for an unknown `source`.
+    /// [`Error::UnknownName`] for an unknown `source`.
     pub fn best_pixel_format(&self, source: &str) -> Result<String> {
         let f = self.ffmpeg.functions();
         let source_number = crate::media::formats::pixel_format(&self.ffmpeg, source)?;
@@ -241,8 +241,12 @@ impl Codec {
                 std::ptr::null_mut(),
             )
         };
-        crate::media::formats::format_name(&self.ffmpeg, true, best)
-            .ok_or_else(|| Error::InvalidArgument(format!("no format for {source}")))
+        crate::media::formats::format_name(&self.ffmpeg, true, best).ok_or_else(|| {
+            Error::unsupported(
+                "Codec::best_pixel_format",
+                format!("no format for {source}"),
+            )
+        })
     }
 
     /// A -1-terminated list of format numbers, from `avcodec_get_supported_config` where the

@@ -24,7 +24,7 @@ impl Ffmpeg {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) when this FFmpeg has no
+    /// [`Error::UnknownName`](crate::Error::UnknownName) when this FFmpeg has no
     /// decoder or encoder of that name.
     pub fn codec_id(&self, name: &str) -> Result<CodecId> {
         codec_id_by_name(self, name)

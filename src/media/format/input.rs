@@ -10,7 +10,7 @@ use crate::abi::constants;
 use crate::abi::constants::AVERROR_EOF;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
-use crate::media::packet::Packet;
+use crate::media::packet::{Packet, out_of_memory};
 
 /// An opened input container (`AVFormatContext`).
 pub struct Input {
@@ -37,7 +37,7 @@ impl Input {
         let path = path.as_ref();
         let url = path
             .to_str()
-            .ok_or_else(|| Error::InvalidArgument(format!("{} is not UTF-8", path.display())))?;
+            .ok_or_else(|| Error::invalid_text("path", path.display()))?;
         Input::open_url(ffmpeg, url, &["file"])
     }
 
@@ -48,10 +48,9 @@ impl Input {
     /// FFmpeg's error when the URL cannot be opened or its format is not recognised.
     pub fn open_url(ffmpeg: &Ffmpeg, url: &str, protocols: &[&str]) -> Result<Input> {
         let f = ffmpeg.functions();
-        let url =
-            CString::new(url).map_err(|_| Error::InvalidArgument("URL contains NUL".into()))?;
+        let url = CString::new(url).map_err(|_| Error::invalid_text("URL", url))?;
         let whitelist = CString::new(protocols.join(","))
-            .map_err(|_| Error::InvalidArgument("protocol name contains NUL".into()))?;
+            .map_err(|_| Error::invalid_text("protocol list", protocols.join(",")))?;
         let mut options: *mut c_void = std::ptr::null_mut();
         let mut context: *mut c_void = std::ptr::null_mut();
         // SAFETY: the dictionary and context pointers start NULL and are FFmpeg's to fill; on
@@ -71,7 +70,7 @@ impl Input {
         };
         check(ffmpeg, "avformat_open_input", status)?;
         let context =
-            NonNull::new(context).ok_or_else(|| Error::InvalidArgument("no context".into()))?;
+            NonNull::new(context).ok_or_else(|| out_of_memory(ffmpeg, "avformat_open_input"))?;
         Input {
             ffmpeg: ffmpeg.clone(),
             context,
@@ -122,7 +121,7 @@ impl Input {
             super::custom_io::checked(ffmpeg, Some(&custom_io), "avformat_open_input", status)?;
         }
         let context =
-            NonNull::new(context).ok_or_else(|| Error::InvalidArgument("no context".into()))?;
+            NonNull::new(context).ok_or_else(|| out_of_memory(ffmpeg, "avformat_open_input"))?;
         Input {
             ffmpeg: ffmpeg.clone(),
             context,
@@ -332,7 +331,7 @@ impl Input {
             SeekMode::AnyFrame => constants::SEEK_FLAG_ANY,
         };
         let stream =
-            c_int::try_from(stream).map_err(|_| Error::InvalidArgument("stream index".into()))?;
+            c_int::try_from(stream).map_err(|_| Error::out_of_range("stream index", stream))?;
         // SAFETY: a live context; the range asks for the last position at or before `timestamp`.
         let status = unsafe {
             (self.ffmpeg.functions().avformat_seek_file)(

@@ -68,9 +68,9 @@ impl Output {
         let url = path
             .to_str()
             .and_then(|p| CString::new(p).ok())
-            .ok_or_else(|| Error::InvalidArgument(format!("{}", path.display())))?;
+            .ok_or_else(|| Error::invalid_text("path", path.display()))?;
         let format = format
-            .map(|name| CString::new(name).map_err(|_| Error::InvalidArgument(name.into())))
+            .map(|name| CString::new(name).map_err(|_| Error::invalid_text("format name", name)))
             .transpose()?;
         let format_ptr = format
             .as_ref()
@@ -125,7 +125,7 @@ impl Output {
         format: &str,
     ) -> Result<Output> {
         let f = ffmpeg.functions();
-        let name = CString::new(format).map_err(|_| Error::InvalidArgument(format.into()))?;
+        let name = CString::new(format).map_err(|_| Error::invalid_text("format name", format))?;
         let mut context = std::ptr::null_mut();
         // SAFETY: FFmpeg allocates the context for the named format, or leaves it NULL.
         let status = unsafe {

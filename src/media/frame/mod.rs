@@ -50,11 +50,11 @@ const PICTURE_KINDS: [PictureType; 8] = [
     PictureType::BI,
 ];
 
-fn dimension(value: u32) -> Result<c_int> {
+fn dimension(what: &'static str, value: u32) -> Result<c_int> {
     c_int::try_from(value)
         .ok()
         .filter(|&v| v > 0)
-        .ok_or_else(|| crate::ffmpeg::Error::InvalidArgument(format!("{value} is out of range")))
+        .ok_or_else(|| crate::ffmpeg::Error::out_of_range(what, value))
 }
 
 /// A decoded video picture or audio chunk (`AVFrame`). Reusable: receiving into an existing
@@ -92,13 +92,13 @@ impl Frame {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an unknown format or a
-    /// size FFmpeg refuses.
+    /// [`Error::UnknownName`](crate::Error::UnknownName) for an unknown format,
+    /// [`Error::OutOfRange`](crate::Error::OutOfRange) for a size FFmpeg refuses.
     pub fn video(ffmpeg: &Ffmpeg, width: u32, height: u32, pixel_format: &str) -> Result<Frame> {
         let format = crate::media::formats::pixel_format(ffmpeg, pixel_format)?;
         let mut frame = Frame::new(ffmpeg)?;
         let layout = &ffmpeg.layout().frame;
-        let (width, height) = (dimension(width)?, dimension(height)?);
+        let (width, height) = (dimension("width", width)?, dimension("height", height)?);
         // SAFETY: a fresh frame; the fields are set at proven offsets, then FFmpeg allocates.
         unsafe {
             layout.width.write(frame.as_mut_ptr(), width);
@@ -116,8 +116,8 @@ impl Frame {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an unknown format or
-    /// counts FFmpeg refuses.
+    /// [`Error::UnknownName`](crate::Error::UnknownName) for an unknown format,
+    /// [`Error::OutOfRange`](crate::Error::OutOfRange) for counts FFmpeg refuses.
     pub fn audio(
         ffmpeg: &Ffmpeg,
         samples: usize,
@@ -146,14 +146,14 @@ impl Frame {
         let ffmpeg = self.ffmpeg.clone();
         let layout = &ffmpeg.layout().frame;
         let samples = c_int::try_from(samples)
-            .map_err(|_| crate::ffmpeg::Error::InvalidArgument("samples".into()))?;
+            .map_err(|_| crate::ffmpeg::Error::out_of_range("samples", samples))?;
         // SAFETY: an empty frame; the fields are set at proven offsets, then FFmpeg allocates.
         unsafe {
             layout.nb_samples.write(self.as_mut_ptr(), samples);
             layout.format.write(self.as_mut_ptr(), format);
             layout
                 .sample_rate
-                .write(self.as_mut_ptr(), dimension(sample_rate)?);
+                .write(self.as_mut_ptr(), dimension("sample rate", sample_rate)?);
             crate::media::formats::set_channels(
                 &ffmpeg,
                 self.as_mut_ptr(),
@@ -418,8 +418,9 @@ impl Frame {
             || self.plane_iter().next().is_none()
             || (paletted && data[1].is_null())
         {
-            return Err(crate::ffmpeg::Error::InvalidArgument(
-                "copy_packed needs a picture with its planes".into(),
+            return Err(crate::ffmpeg::Error::incompatible(
+                "Frame::copy_packed",
+                "copy_packed needs a picture with its planes",
             ));
         }
         let f = self.ffmpeg.functions();

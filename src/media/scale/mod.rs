@@ -144,8 +144,9 @@ impl Scaler {
     /// # Errors
     ///
     /// [`Error::ForeignObject`] for a frame of another loaded FFmpeg;
-    /// [`Error::InvalidArgument`] when either frame has no picture, or for a conversion this
-    /// libswscale is known to abort the process on (see [`Scaler`]); FFmpeg's error.
+    /// [`Error::Incompatible`] when either frame has no picture; [`Error::Unsupported`] for a
+    /// conversion this libswscale is known to abort the process on (see [`Scaler`]); FFmpeg's
+    /// error.
     pub fn scale(&mut self, source: &Frame, target: &mut Frame) -> Result<()> {
         self.ffmpeg
             .ensure_same(source.ffmpeg(), "Scaler::scale", "source frame")?;
@@ -155,8 +156,9 @@ impl Scaler {
         let f = self.ffmpeg.functions();
         let has_picture = |frame: &Frame| frame.width() > 0 && frame.plane_iter().next().is_some();
         if !has_picture(source) || !has_picture(target) {
-            return Err(Error::InvalidArgument(
-                "scaling needs a source picture and an allocated target".into(),
+            return Err(Error::incompatible(
+                "Scaler::scale",
+                "scaling needs a source picture and an allocated target",
             ));
         }
         let quality = refusals::checked_quality(&self.ffmpeg, source, target, self.quality)?;
@@ -194,11 +196,14 @@ impl Scaler {
         if self.context.is_null() {
             // The next context made, whatever it is for, has not had the colorimetry.
             self.colorimetry_applied_for = None;
-            return Err(Error::InvalidArgument(format!(
-                "cannot convert {:?} {src_w}x{src_h} to {:?} {dst_w}x{dst_h}",
-                source.format_name(),
-                target.format_name()
-            )));
+            return Err(Error::unsupported(
+                "Scaler::scale",
+                format!(
+                    "cannot convert {:?} {src_w}x{src_h} to {:?} {dst_w}x{dst_h}",
+                    source.format_name(),
+                    target.format_name()
+                ),
+            ));
         }
         let configuration = Some([src_w, src_h, src_f, dst_w, dst_h, dst_f]);
         if let Some(colorimetry) = self.colorimetry

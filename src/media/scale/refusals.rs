@@ -30,7 +30,7 @@ pub(super) fn writes(ffmpeg: &Ffmpeg, format: c_int) -> bool {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] for a format libswscale cannot read or write, or a
+/// [`Error::Unsupported`] for a format libswscale cannot read or write, or a
 /// conversion it aborts on.
 pub(super) fn checked_quality(
     ffmpeg: &Ffmpeg,
@@ -52,23 +52,28 @@ pub(super) fn checked_quality(
         } else {
             (source_name, "read")
         };
-        return Err(Error::InvalidArgument(format!(
-            "libswscale cannot {role} {format}"
-        )));
+        return Err(Error::unsupported(
+            "Scaler::scale",
+            format!("libswscale cannot {role} {format}"),
+        ));
     }
     // Demosaicing takes two rows at a time: 4.x and 6.x abort on a one-row Bayer picture.
     if source_name.starts_with("bayer_") && source.height() < 2 {
-        return Err(Error::InvalidArgument(format!(
-            "a {source_name} picture needs two rows to demosaic, not {}",
-            source.height()
-        )));
+        return Err(Error::unsupported(
+            "Scaler::scale",
+            format!(
+                "a {source_name} picture needs two rows to demosaic, not {}",
+                source.height()
+            ),
+        ));
     }
     // libswscale 9 (FFmpeg 8.0 and 8.1) aborts on every conversion from yaf32.
     let swscale = ffmpeg.library(crate::sys::Library::SwScale).version().major;
     if swscale == 9 && source_name.starts_with("yaf32") {
-        return Err(Error::InvalidArgument(format!(
-            "libswscale {swscale} aborts converting from {source_name}"
-        )));
+        return Err(Error::unsupported(
+            "Scaler::scale",
+            format!("libswscale {swscale} aborts converting from {source_name}"),
+        ));
     }
     // Fast bilinear divides by the target's chroma width less two, zero for 4:1:x
     // eight pixels wide (narrower pictures make libswscale switch to bilinear itself).
