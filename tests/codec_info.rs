@@ -57,10 +57,12 @@ fn encoders_list_what_they_take() {
 /// Interleaved s16 stereo whose samples count up from `first`.
 fn ramp(ffmpeg: &ffmpeg_runtime::Ffmpeg, first: usize, samples: usize) -> Frame {
     let mut frame = Frame::audio(ffmpeg, samples, "s16", 48_000, 2).unwrap();
-    let mut planes = frame.planes_mut().unwrap();
-    let bytes = planes[0].contiguous_mut().unwrap();
-    for (i, sample) in bytes.chunks_exact_mut(2).take(samples * 2).enumerate() {
-        sample.copy_from_slice(&((first + i / 2) as i16).to_le_bytes());
+    {
+        let mut plane = frame.planes_mut().unwrap().next().unwrap();
+        let bytes = plane.contiguous_mut().unwrap();
+        for (i, sample) in bytes.chunks_exact_mut(2).take(samples * 2).enumerate() {
+            sample.copy_from_slice(&((first + i / 2) as i16).to_le_bytes());
+        }
     }
     frame
 }
@@ -79,7 +81,7 @@ fn the_audio_queue_cuts_frames_to_size_and_keeps_every_sample() {
     while fifo.pop(1024, &mut frame).unwrap() {
         assert_eq!((frame.channels(), frame.sample_rate()), (Some(2), 48_000));
         sizes.push(frame.samples());
-        let plane = &frame.planes()[0];
+        let plane = frame.plane(0).unwrap();
         values.extend(
             plane
                 .contiguous()

@@ -189,8 +189,8 @@ fn audio_is_resampled_to_the_target_format_layout_and_rate() {
         if out.samples() > 0 {
             assert_eq!(out.format_name().as_deref(), Some("s16"));
             assert_eq!((out.sample_rate(), out.channels()), (48_000, Some(2)));
-            assert_eq!(out.planes().len(), 1, "s16 is interleaved");
-            assert_eq!(out.planes()[0].row_len(), out.samples() * 2 * 2);
+            assert_eq!(out.plane_count(), 1, "s16 is interleaved");
+            assert_eq!(out.plane(0).unwrap().row_len(), out.samples() * 2 * 2);
         }
         out.samples()
     };

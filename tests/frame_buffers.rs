@@ -184,7 +184,7 @@ fn planes_of_decoded_frames_give_rows_without_their_padding() {
             decoder.send(&packet).unwrap();
             while decoder.receive(&mut frame).unwrap() {
                 assert_eq!(frame.format_name().as_deref(), Some(format));
-                let luma = &frame.planes()[0];
+                let luma = frame.plane(0).unwrap();
                 assert_eq!(luma.row_len(), width);
                 assert_eq!(luma.row_count(), frame.height() as usize);
                 assert!(luma.stride() >= width);
@@ -193,7 +193,6 @@ fn planes_of_decoded_frames_give_rows_without_their_padding() {
                 frame.copy_packed(&mut packed).unwrap();
                 let rows: Vec<u8> = frame
                     .planes()
-                    .iter()
                     .flat_map(|p| p.rows())
                     .flatten()
                     .copied()
@@ -214,7 +213,7 @@ fn a_new_paletted_picture_has_a_zeroed_palette() {
     // Leave 1 KiB blocks full of bytes behind, where a palette's allocation may land.
     for _ in 0..64 {
         let mut audio = Frame::audio(&ffmpeg, 512, "s16", 48_000, 1).unwrap();
-        audio.planes_mut().unwrap()[0].fill(0xa5);
+        audio.planes_mut().unwrap().next().unwrap().fill(0xa5);
     }
     let mut packed = Vec::new();
     for _ in 0..16 {
@@ -226,6 +225,6 @@ fn a_new_paletted_picture_has_a_zeroed_palette() {
         Scaler::new(&ffmpeg, ScaleQuality::Bicubic)
             .scale(&frame, &mut rgb)
             .unwrap();
-        assert!(rgb.planes()[0].rows().flatten().all(|&b| b == 0));
+        assert!(rgb.plane(0).unwrap().rows().flatten().all(|&b| b == 0));
     }
 }

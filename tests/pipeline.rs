@@ -160,7 +160,12 @@ fn clip_at(ffmpeg: &ffmpeg_runtime::Ffmpeg, timestamps: impl Iterator<Item = i64
         Packet::new(ffmpeg).unwrap(),
     );
     for (index, pts) in timestamps.enumerate() {
-        frame.planes_mut().unwrap()[0].fill(index as u8);
+        frame
+            .planes_mut()
+            .unwrap()
+            .next()
+            .unwrap()
+            .fill(index as u8);
         frame.set_pts(Some(pts));
         encoder.send(&frame).unwrap();
         common::packets::write_ready(&mut encoder, &mut packet, &mut output, stream).unwrap();

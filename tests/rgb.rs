@@ -126,7 +126,7 @@ fn the_reference_is_within_one_step_of_swscale_at_full_precision() {
                             .convert_with(&source, RgbFormat::Rgba, colorimetry, Backend::Scalar)
                             .unwrap();
                         scaler.scale(&source, &mut target).unwrap();
-                        let plane = &target.planes()[0];
+                        let plane = target.plane(0).unwrap();
                         let legal = luma.start() * 4..(luma.end() + 1) * 4;
                         let difference = max_difference(
                             &exact.data()[legal.clone()],

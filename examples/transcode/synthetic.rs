@@ -103,13 +103,18 @@ fn paint(frame: &mut Frame, index: i64) -> Result<(), Error> {
 /// Interleaved stereo s16 of a sine, starting at sample `first`.
 fn tone(ffmpeg: &Ffmpeg, first: usize, samples: usize) -> Result<Frame, Error> {
     let mut frame = Frame::audio(ffmpeg, samples, "s16", SAMPLE_RATE, 2)?;
-    let mut planes = frame.planes_mut()?;
-    let samples_bytes = planes[0].row_mut(0).unwrap_or_default();
-    for (i, pair) in samples_bytes.chunks_exact_mut(4).take(samples).enumerate() {
-        let phase = TAU * TONE_HZ * (first + i) as f64 / f64::from(SAMPLE_RATE);
-        let value = ((phase.sin() * 0.3) * f64::from(i16::MAX)) as i16;
-        pair[..2].copy_from_slice(&value.to_le_bytes());
-        pair[2..].copy_from_slice(&value.to_le_bytes());
+    {
+        let mut plane = frame
+            .planes_mut()?
+            .next()
+            .expect("interleaved audio has one plane");
+        let samples_bytes = plane.row_mut(0).unwrap_or_default();
+        for (i, pair) in samples_bytes.chunks_exact_mut(4).take(samples).enumerate() {
+            let phase = TAU * TONE_HZ * (first + i) as f64 / f64::from(SAMPLE_RATE);
+            let value = ((phase.sin() * 0.3) * f64::from(i16::MAX)) as i16;
+            pair[..2].copy_from_slice(&value.to_le_bytes());
+            pair[2..].copy_from_slice(&value.to_le_bytes());
+        }
     }
     Ok(frame)
 }

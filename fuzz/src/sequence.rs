@@ -390,14 +390,14 @@ fn frame_step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) -> bo
         Op::MakeWritable => {
             if let Some(frame) = &mut state.frame {
                 let _ = frame.make_writable();
-                for mut plane in frame.planes_mut().unwrap_or_default() {
+                for mut plane in frame.planes_mut().into_iter().flatten() {
                     plane.fill(0x80);
                 }
             }
         }
         Op::Scribble(value) => {
             if let Some(frame) = &mut state.frame {
-                for mut plane in frame.planes_mut().unwrap_or_default() {
+                for mut plane in frame.planes_mut().into_iter().flatten() {
                     for (i, byte) in plane.rows_mut().flatten().enumerate() {
                         *byte = value.wrapping_add(i as u8);
                     }

@@ -87,7 +87,7 @@ impl AudioFifo {
         }
         let queue = (self.format, self.sample_rate, Some(self.channels));
         if (frame.format(), frame.sample_rate(), frame.channels()) != queue
-            || frame.plane_iter().next().is_none()
+            || frame.planes().next().is_none()
         {
             return Err(Error::incompatible(
                 "AudioFifo::push",

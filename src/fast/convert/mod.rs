@@ -179,7 +179,7 @@ impl<'a> YuvPlanes<'a> {
         let name = frame.format_name_in_library().unwrap_or_default();
         let mut planes = [None; 3];
         let mut count = 0;
-        for plane in frame.plane_iter() {
+        for plane in frame.planes() {
             if let Some(slot) = planes.get_mut(count) {
                 *slot = Some(plane);
             }

@@ -315,7 +315,7 @@ impl Encoder {
         };
         if expected {
             // Audio of no samples has no planes either.
-            if frame.plane_iter().next().is_none() {
+            if frame.planes().next().is_none() {
                 return Err(Error::incompatible(
                     "Encoder::send",
                     "the frame has no picture or samples (Encoder::send_eof ends the stream)",

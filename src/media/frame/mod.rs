@@ -210,18 +210,14 @@ impl Frame {
     /// # Errors
     ///
     /// When FFmpeg cannot allocate the copy. A frame without data has no planes.
-    pub fn planes_mut(&mut self) -> Result<Vec<PlaneMut<'_>>> {
-        if self.spans().next().is_none() {
-            return Ok(Vec::new());
+    pub fn planes_mut(&mut self) -> Result<impl Iterator<Item = PlaneMut<'_>>> {
+        if self.spans().next().is_some() {
+            self.make_writable()?;
         }
-        self.make_writable()?;
         // SAFETY: after av_frame_make_writable every buffer of the frame has one reference,
         // this frame's, so nobody else reads or writes it; the planes are disjoint parts of
         // those buffers, each handed out once, for the `&mut self` borrow.
-        Ok(self
-            .spans()
-            .map(|span| unsafe { PlaneMut::new(span) })
-            .collect())
+        Ok(self.spans().map(|span| unsafe { PlaneMut::new(span) }))
     }
 
     /// Sets the presentation timestamp (in the time base of the encoder it goes to).
@@ -388,12 +384,8 @@ impl Frame {
     /// for planar sample formats, one interleaved otherwise). Each gives the pixels of its
     /// rows, never the padding between them (see [`Plane`]). Empty for a frame without data,
     /// and for hardware or paletted formats' palette (not a plane).
-    pub fn planes(&self) -> Vec<Plane<'_>> {
-        self.plane_iter().collect()
-    }
-
-    /// [`Frame::planes`] without allocating, for per-frame paths.
-    pub(crate) fn plane_iter(&self) -> impl Iterator<Item = Plane<'_>> {
+    /// Nothing is allocated: each plane is a pointer and a size, made as the iterator goes.
+    pub fn planes(&self) -> impl Iterator<Item = Plane<'_>> {
         // SAFETY: each span holds initialised bytes of this frame's buffers (`spans`), alive
         // while `&self` is borrowed. Nobody writes them meanwhile: this frame writes its
         // buffers only through `&mut self`, and only once they are its alone
@@ -401,6 +393,16 @@ impl Frame {
         // pictures, an encoder's queue, a packet) never write it: FFmpeg copies a buffer
         // whose reference count is above one before writing it.
         self.spans().map(|span| unsafe { Plane::new(span) })
+    }
+
+    /// Plane `index` of [`Frame::planes`], if the frame has that many.
+    pub fn plane(&self, index: usize) -> Option<Plane<'_>> {
+        self.planes().nth(index)
+    }
+
+    /// How many planes [`Frame::planes`] gives.
+    pub fn plane_count(&self) -> usize {
+        self.spans().count()
     }
 
     /// The picture packed with no row padding, as `av_image_copy_to_buffer` with alignment 1
@@ -414,10 +416,7 @@ impl Frame {
         let data = self.read(layout.data);
         // av_image_copy_to_buffer reads every plane, and the palette of pal8.
         let paletted = self.format_name_in_library() == Some("pal8");
-        if self.width() == 0
-            || self.plane_iter().next().is_none()
-            || (paletted && data[1].is_null())
-        {
+        if self.width() == 0 || self.planes().next().is_none() || (paletted && data[1].is_null()) {
             return Err(crate::ffmpeg::Error::incompatible(
                 "Frame::copy_packed",
                 "copy_packed needs a picture with its planes",

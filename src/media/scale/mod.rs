@@ -154,7 +154,7 @@ impl Scaler {
             .ensure_same(target.ffmpeg(), "Scaler::scale", "target frame")?;
         let layout = &self.ffmpeg.layout().frame;
         let f = self.ffmpeg.functions();
-        let has_picture = |frame: &Frame| frame.width() > 0 && frame.plane_iter().next().is_some();
+        let has_picture = |frame: &Frame| frame.width() > 0 && frame.planes().next().is_some();
         if !has_picture(source) || !has_picture(target) {
             return Err(Error::incompatible(
                 "Scaler::scale",
