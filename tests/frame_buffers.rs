@@ -228,3 +228,24 @@ fn a_new_paletted_picture_has_a_zeroed_palette() {
         assert!(rgb.plane(0).unwrap().rows().flatten().all(|&b| b == 0));
     }
 }
+
+#[test]
+fn raw_pointers_hand_ownership_out_and_back() {
+    let ffmpeg = common::under_test().load();
+    let frame = Frame::video(&ffmpeg, 16, 8, "yuv420p").unwrap();
+    let seen = frame.as_ptr();
+    let raw = frame.into_raw();
+    assert_eq!(raw.as_ptr().cast_const(), seen);
+    // SAFETY: the frame came from into_raw of this very load and nobody else owns it.
+    let frame = unsafe { Frame::from_raw(&ffmpeg, raw) };
+    assert_eq!(
+        (frame.width(), frame.height(), frame.plane_count()),
+        (16, 8, 3)
+    );
+
+    let packet = Packet::new(&ffmpeg).unwrap();
+    let raw = packet.into_raw();
+    // SAFETY: as above, for the packet.
+    let packet = unsafe { Packet::from_raw(&ffmpeg, raw) };
+    assert_eq!((packet.pts(), packet.data().len()), (None, 0));
+}

@@ -11,7 +11,7 @@ use crate::abi::constants::{
 use crate::ffmpeg::Ffmpeg;
 
 /// What went wrong in a media operation.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The data is not valid for its format or codec (`AVERROR_INVALIDDATA`).
@@ -115,15 +115,15 @@ pub enum Error {
         detail: String,
     },
     /// The application's reader, writer or seeker failed (custom I/O), or the operating
-    /// system refused a thread. The `io::Error` is the [`source`](std::error::Error::source),
-    /// shared so that the error stays `Clone`.
+    /// system refused a thread. The `io::Error` is also the
+    /// [`source`](std::error::Error::source).
     #[error("{operation}: {source}")]
     Io {
         /// What was being done: `Read::read`, `Write::write`, `Seek::seek`, ….
         operation: &'static str,
         /// The error the application's stream or the operating system gave.
         #[source]
-        source: std::sync::Arc<std::io::Error>,
+        source: std::io::Error,
     },
     /// A callback of the application (a custom I/O source) panicked; the panic was caught
     /// before it could reach FFmpeg.
@@ -218,10 +218,7 @@ impl Error {
 
     /// An [`Error::Io`] from `operation`.
     pub(crate) fn io(operation: &'static str, source: std::io::Error) -> Error {
-        Error::Io {
-            operation,
-            source: std::sync::Arc::new(source),
-        }
+        Error::Io { operation, source }
     }
 
     /// The error for FFmpeg's negative `code` from `operation`.

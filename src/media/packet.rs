@@ -40,12 +40,44 @@ impl Packet {
         &self.ffmpeg
     }
 
-    pub(crate) fn as_ptr(&self) -> *const c_void {
+    /// The `AVPacket` this wraps, for an FFmpeg call the crate does not wrap. It stays valid
+    /// while the packet lives and is not borrowed mutably; reading through it is the caller's
+    /// `unsafe`, and it may reach only the libraries of [`Packet::ffmpeg`].
+    pub fn as_ptr(&self) -> *const c_void {
         self.packet.as_ptr()
     }
 
-    pub(crate) fn as_mut_ptr(&mut self) -> *mut c_void {
+    /// The `AVPacket` this wraps, for an FFmpeg call that changes it.
+    ///
+    /// # Safety
+    ///
+    /// The packet must stay a valid `AVPacket` of [`Packet::ffmpeg`]'s release, changed only
+    /// as that release's own functions change it (`av_packet_*`, a demuxer or encoder of its
+    /// libraries), never freed, and its payload written only when its buffer is its alone.
+    pub unsafe fn as_mut_ptr(&mut self) -> *mut c_void {
         self.packet.as_ptr()
+    }
+
+    /// Takes ownership of an `AVPacket` made elsewhere, to use it with the safe API.
+    ///
+    /// # Safety
+    ///
+    /// `packet` was allocated by `av_packet_alloc` of `ffmpeg`'s libavcodec (this very load),
+    /// is owned by nobody else, and is a valid packet of that release. The packet frees it
+    /// with `av_packet_free` when dropped.
+    pub unsafe fn from_raw(ffmpeg: &Ffmpeg, packet: NonNull<c_void>) -> Packet {
+        Packet {
+            ffmpeg: ffmpeg.clone(),
+            packet,
+        }
+    }
+
+    /// Gives up ownership of the `AVPacket`: the caller frees it with `av_packet_free` of
+    /// [`Packet::ffmpeg`]'s libavcodec, and keeps that FFmpeg loaded meanwhile.
+    pub fn into_raw(self) -> NonNull<c_void> {
+        let packet = self.packet;
+        std::mem::forget(self);
+        packet
     }
 
     /// Drops the payload, keeping the packet for reuse.

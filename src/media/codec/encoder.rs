@@ -80,13 +80,15 @@ impl Encoder {
     /// [`Error::EncoderNotFound`] when the loaded FFmpeg lacks it; [`Error::OptionNotFound`]
     /// for an option it does not take; [`Error::UnknownName`]
     /// for an unknown pixel format, [`Error::Incompatible`] for a codec id of another FFmpeg
-    /// major, [`Error::OutOfRange`] for a size beyond a C `int`; FFmpeg's
+    /// major, [`Error::ForeignObject`] for an encoder of another loaded FFmpeg,
+    /// [`Error::OutOfRange`] for a size beyond a C `int`; FFmpeg's
     /// error when it cannot open.
     pub fn video<'a>(
         ffmpeg: &Ffmpeg,
         codec: impl Into<EncoderChoice<'a>>,
         settings: &VideoSettings,
     ) -> Result<Encoder> {
+        let codec = Codec::encoder(ffmpeg, codec)?;
         let format = crate::media::formats::pixel_format(ffmpeg, &settings.pixel_format)?;
         let layout = &ffmpeg.layout().codec_context;
         let number = |what, v: u32| c_int::try_from(v).map_err(|_| Error::out_of_range(what, v));
@@ -99,7 +101,7 @@ impl Encoder {
         let (num, den) = settings.time_base;
         Encoder::open(
             ffmpeg,
-            codec.into(),
+            EncoderChoice::Encoder(&codec),
             &settings.options,
             settings.global_header,
             |context| {
@@ -141,13 +143,14 @@ impl Encoder {
         codec: impl Into<EncoderChoice<'a>>,
         settings: &AudioSettings,
     ) -> Result<Encoder> {
+        let codec = Codec::encoder(ffmpeg, codec)?;
         let format = crate::media::formats::sample_format(ffmpeg, &settings.sample_format)?;
         let layout = &ffmpeg.layout().codec_context;
         let rate = c_int::try_from(settings.sample_rate)
             .map_err(|_| Error::out_of_range("sample rate", settings.sample_rate))?;
         Encoder::open(
             ffmpeg,
-            codec.into(),
+            EncoderChoice::Encoder(&codec),
             &settings.options,
             settings.global_header,
             |context| {

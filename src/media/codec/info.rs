@@ -53,7 +53,8 @@ impl Codec {
     /// # Errors
     ///
     /// [`Error::EncoderNotFound`] when this FFmpeg has none; [`Error::Incompatible`] for a
-    /// codec id of another major.
+    /// codec id of another major; [`Error::ForeignObject`] for an encoder of another loaded
+    /// FFmpeg.
     pub fn encoder<'a>(ffmpeg: &Ffmpeg, choice: impl Into<EncoderChoice<'a>>) -> Result<Codec> {
         let choice = choice.into();
         let codec = match &choice {
@@ -64,12 +65,9 @@ impl Codec {
                 unsafe { (ffmpeg.functions().avcodec_find_encoder_by_name)(c_name.as_ptr()) }
             }
             EncoderChoice::ForCodec(id) => super::find_codec(ffmpeg, id, true)?,
-            EncoderChoice::Encoder(codec) if codec.ffmpeg == *ffmpeg => codec.codec,
             EncoderChoice::Encoder(codec) => {
-                return Err(Error::incompatible(
-                    "Codec::encoder",
-                    format!("encoder {} belongs to another loaded FFmpeg", codec.name()),
-                ));
+                ffmpeg.ensure_same(&codec.ffmpeg, "Codec::encoder", "encoder")?;
+                codec.codec
             }
         };
         if codec.is_null() {

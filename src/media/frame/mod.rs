@@ -237,12 +237,47 @@ impl Frame {
         &self.ffmpeg
     }
 
-    pub(crate) fn as_ptr(&self) -> *const c_void {
+    /// The `AVFrame` this wraps, for an FFmpeg call the crate does not wrap. It stays valid
+    /// while the frame lives and is not borrowed mutably; reading through it is the caller's
+    /// `unsafe`, and it may reach only the libraries of [`Frame::ffmpeg`]: a frame of one
+    /// release must never meet another release's functions.
+    pub fn as_ptr(&self) -> *const c_void {
         self.frame.as_ptr()
     }
 
-    pub(crate) fn as_mut_ptr(&mut self) -> *mut c_void {
+    /// The `AVFrame` this wraps, for an FFmpeg call that changes it.
+    ///
+    /// # Safety
+    ///
+    /// The frame must stay a valid `AVFrame` of [`Frame::ffmpeg`]'s release, changed only as
+    /// that release's own functions change it (`av_frame_*` of its libavutil, a decoder of its
+    /// libavcodec), never freed, and its buffers written only once they are its alone
+    /// (`av_frame_make_writable`), as [`Frame::planes_mut`] does.
+    pub unsafe fn as_mut_ptr(&mut self) -> *mut c_void {
         self.frame.as_ptr()
+    }
+
+    /// Takes ownership of an `AVFrame` made elsewhere, to use it with the safe API.
+    ///
+    /// # Safety
+    ///
+    /// `frame` was allocated by `av_frame_alloc` of `ffmpeg`'s libavutil (this very load, not
+    /// another of the same files), is owned by nobody else, and is a valid frame of that
+    /// release: empty, or holding reference-counted buffers that match its size and format.
+    /// The frame frees it with `av_frame_free` when dropped.
+    pub unsafe fn from_raw(ffmpeg: &Ffmpeg, frame: NonNull<c_void>) -> Frame {
+        Frame {
+            ffmpeg: ffmpeg.clone(),
+            frame,
+        }
+    }
+
+    /// Gives up ownership of the `AVFrame`: the caller frees it with `av_frame_free` of
+    /// [`Frame::ffmpeg`]'s libavutil, and keeps that FFmpeg loaded meanwhile.
+    pub fn into_raw(self) -> NonNull<c_void> {
+        let frame = self.frame;
+        std::mem::forget(self);
+        frame
     }
 
     /// Drops the picture or samples, keeping the frame for reuse.
