@@ -211,7 +211,7 @@ fn encode_one(ffmpeg: &Ffmpeg, path: &Path) -> Result<(), ffmpeg_runtime::Error>
     let stream = output.add_stream(&encoder)?;
     output.write_header()?;
     let mut picture = Frame::video(ffmpeg, WIDTH, HEIGHT, "yuv420p")?;
-    for (index, mut plane) in picture.planes_mut()?.into_iter().enumerate() {
+    for (index, mut plane) in picture.planes_mut()?.enumerate() {
         for (y, row) in plane.rows_mut().enumerate() {
             for (x, byte) in row.iter_mut().enumerate() {
                 let ripple = ((x * 7 + y * 13) ^ (x * y / 64)) % 40;

@@ -297,4 +297,5 @@ pub use media::packet::Packet;
 pub use media::resample::{AudioFormat, Resampler};
 pub use media::scale::{ScaleQuality, Scaler};
 pub use media::{codec, format};
+pub use sys::objects as ffi;
 pub use sys::{Family, Library, SUPPORTED_AVCODEC_MAJORS};

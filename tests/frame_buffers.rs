@@ -126,7 +126,7 @@ fn writing_a_frame_just_sent_leaves_the_encoders_copy_alone() {
     let mut sizes = Vec::new();
     let mut noise = 1u32;
     for index in 0..40 {
-        for (plane_index, mut plane) in frame.planes_mut().unwrap().into_iter().enumerate() {
+        for (plane_index, mut plane) in frame.planes_mut().unwrap().enumerate() {
             plane.fill(if plane_index == 0 { 16 } else { 128 });
         }
         frame.set_pts(Some(index));

@@ -77,7 +77,7 @@ fn the_fast_path_is_within_one_step_of_the_reference() {
 fn flat_chroma(ffmpeg: &ffmpeg_runtime::Ffmpeg, format: &str, u: u16, v: u16) -> Frame {
     let mut frame = Frame::video(ffmpeg, 256, 2, format).unwrap();
     let ten_bit = format.contains("10");
-    for (index, mut plane) in frame.planes_mut().unwrap().into_iter().enumerate() {
+    for (index, mut plane) in frame.planes_mut().unwrap().enumerate() {
         for row in plane.rows_mut() {
             let samples = if ten_bit { row.len() / 2 } else { row.len() };
             for x in 0..samples {

@@ -20,7 +20,7 @@ const HEIGHT: u32 = 96;
 /// A moving gradient, different in every frame.
 fn paint(frame: &mut Frame, index: i64) {
     frame.make_writable().unwrap();
-    for (plane_index, mut plane) in frame.planes_mut().unwrap().into_iter().enumerate() {
+    for (plane_index, mut plane) in frame.planes_mut().unwrap().enumerate() {
         for (row, line) in plane.rows_mut().enumerate() {
             for (column, byte) in line.iter_mut().enumerate() {
                 *byte = (row * 3 + column * 2 + index as usize * 7 + plane_index * 50) as u8;

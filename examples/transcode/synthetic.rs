@@ -80,7 +80,7 @@ fn paint(frame: &mut Frame, index: i64) -> Result<(), Error> {
     let t = index as usize;
     let square_x = (t * 23) % (WIDTH as usize - 160);
     let square_y = (t * 11) % (HEIGHT as usize - 160);
-    for (plane_index, mut plane) in frame.planes_mut()?.into_iter().enumerate() {
+    for (plane_index, mut plane) in frame.planes_mut()?.enumerate() {
         let scale = if plane_index == 0 { 1 } else { 2 };
         for (y, row) in plane.rows_mut().enumerate() {
             for (x, byte) in row.iter_mut().enumerate() {

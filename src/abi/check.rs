@@ -19,6 +19,7 @@ use super::field::Field;
 use super::layout::Layout;
 use crate::loader::error::Refusal;
 use crate::loader::functions::Functions;
+use crate::sys::objects::AVFrame;
 use crate::sys::{ChannelLayout, Rational};
 
 use constants::NOPTS_VALUE as NOPTS;
@@ -83,7 +84,7 @@ impl Checker<'_> {
         self.expect(structure, field, expected, found)
     }
 
-    fn allocated(&self, structure: &'static str, object: *mut c_void) -> Result<(), AbiMismatch> {
+    fn allocated<O>(&self, structure: &'static str, object: *const O) -> Result<(), AbiMismatch> {
         if object.is_null() {
             let expected = "an allocation".into();
             return Err(AbiMismatch {
@@ -101,17 +102,18 @@ impl Checker<'_> {
     /// # Safety
     ///
     /// `object` is a live object with an AVClass whose options include `name`.
-    unsafe fn option_offset<T: Copy>(
+    unsafe fn option_offset<O, T: Copy>(
         &mut self,
         structure: &'static str,
-        object: *mut c_void,
+        object: *mut O,
         name: &'static CStr,
-        field: Field<T>,
+        field: Field<O, T>,
     ) -> Result<(), AbiMismatch> {
         let what = name.to_str().unwrap_or("?");
         // SAFETY: av_opt_find only reads the object's class and its static option table.
-        let option =
-            unsafe { (self.functions.av_opt_find)(object, name.as_ptr(), std::ptr::null(), 0, 0) };
+        let option = unsafe {
+            (self.functions.av_opt_find)(object.cast(), name.as_ptr(), std::ptr::null(), 0, 0)
+        };
         if option.is_null() {
             let (expected, found) = (format!("option {what}"), "no such option".into());
             return Err(AbiMismatch {
@@ -396,7 +398,7 @@ unsafe fn frame(c: &mut Checker) -> Result<(), AbiMismatch> {
 /// # Safety
 ///
 /// `frame` is a fresh frame.
-unsafe fn audio_frame(c: &mut Checker, frame: *mut c_void) -> Result<(), AbiMismatch> {
+unsafe fn audio_frame(c: &mut Checker, frame: *mut AVFrame) -> Result<(), AbiMismatch> {
     let (f, l) = (c.functions, &c.layout.frame);
     const S: &str = "AVFrame";
     // SAFETY: writes of the audio description at the offsets under test; FFmpeg sizes the
@@ -407,7 +409,7 @@ unsafe fn audio_frame(c: &mut Checker, frame: *mut c_void) -> Result<(), AbiMism
         l.sample_rate.write(frame, 48_000);
         match (l.ch_layout, f.av_channel_layout_default) {
             (Some(ch_layout), Some(set_default)) => {
-                set_default(ch_layout.address(frame) as *mut c_void, 2);
+                set_default(ch_layout.address(frame).cast_mut(), 2);
                 let written: ChannelLayout = ch_layout.read(frame);
                 c.expect(S, "ch_layout.nb_channels", 2, written.nb_channels)?;
             }

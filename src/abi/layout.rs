@@ -10,198 +10,243 @@ use super::constants::{FRAME_FLAG_INTERLACED, FRAME_FLAG_KEY};
 use super::field::Field;
 use super::generated::*;
 use crate::sys::Library;
+use crate::sys::objects::{
+    self, AVChapter, AVCodec, AVCodecContext, AVCodecParameters, AVDictionary, AVFormatContext,
+    AVFrame, AVIOContext, AVInputFormat, AVOption, AVOutputFormat, AVPacket, AVPacketSideData,
+    AVStream,
+};
 use crate::sys::{ChannelLayout, Rational};
 
 /// `Field::at` with a witness the compiler type-checks against the generated struct.
 macro_rules! field {
     ($m:ident :: $s:ident . $f:ident) => {
-        Field::at(core::mem::offset_of!($m::$s, $f), |s: &$m::$s| &s.$f)
+        Field::<objects::$s, _>::at(core::mem::offset_of!($m::$s, $f), |s: &$m::$s| &s.$f)
     };
     ($m:ident :: $s:ident . $f:ident as same) => {
-        Field::same_layout(core::mem::offset_of!($m::$s, $f))
+        Field::<objects::$s, _>::same_layout(core::mem::offset_of!($m::$s, $f))
     };
+    // A field of one of the generated structs `sys` mirrors by hand: the function proves the
+    // field has that generated type, and `mirror_witness!` that the mirror matches it.
+    ($m:ident :: $s:ident . $f:ident as mirror $generated:ident) => {{
+        fn _witness(s: &$m::$s) -> &$m::$generated {
+            &s.$f
+        }
+        Field::<objects::$s, _>::same_layout(core::mem::offset_of!($m::$s, $f))
+    }};
+}
+
+/// Compile-time proof that a hand-written mirror in `sys` has the generated struct's size,
+/// alignment and member offsets.
+macro_rules! mirror_witness {
+    ($m:ident :: $generated:ident as $mirror:ty { $($field:ident => $mirrored:ident),* }) => {
+        const _: () = {
+            assert!(size_of::<$m::$generated>() == size_of::<$mirror>());
+            assert!(align_of::<$m::$generated>() == align_of::<$mirror>());
+            $(assert!(
+                core::mem::offset_of!($m::$generated, $field)
+                    == core::mem::offset_of!($mirror, $mirrored)
+            );)*
+        };
+    };
+}
+
+/// Copy and Clone for the field groups, whatever struct they belong to (a derive would ask
+/// the marker type for them too).
+macro_rules! copy_clone_debug {
+    ($($group:ident),*) => {$(
+        impl<S> Clone for $group<S> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+        impl<S> Copy for $group<S> {}
+        impl<S> std::fmt::Debug for $group<S> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(stringify!($group))
+            }
+        }
+    )*};
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct FrameLayout {
-    pub data: Field<[*mut u8; 8]>,
-    pub linesize: Field<[c_int; 8]>,
-    pub extended_data: Field<*mut *mut u8>,
-    pub buf: Field<[*mut c_void; 8]>,
-    pub width: Field<c_int>,
-    pub height: Field<c_int>,
-    pub nb_samples: Field<c_int>,
-    pub format: Field<c_int>,
-    pub pict_type: Field<u32>,
-    pub sample_aspect_ratio: Field<Rational>,
-    pub pts: Field<i64>,
-    pub pkt_dts: Field<i64>,
-    pub best_effort_timestamp: Field<i64>,
-    pub flags: Field<c_int>,
-    pub sample_rate: Field<c_int>,
-    pub color_range: Field<u32>,
-    pub color_primaries: Field<u32>,
-    pub color_trc: Field<u32>,
-    pub colorspace: Field<u32>,
+    pub data: Field<AVFrame, [*mut u8; 8]>,
+    pub linesize: Field<AVFrame, [c_int; 8]>,
+    pub extended_data: Field<AVFrame, *mut *mut u8>,
+    pub buf: Field<AVFrame, [*mut c_void; 8]>,
+    pub width: Field<AVFrame, c_int>,
+    pub height: Field<AVFrame, c_int>,
+    pub nb_samples: Field<AVFrame, c_int>,
+    pub format: Field<AVFrame, c_int>,
+    pub pict_type: Field<AVFrame, u32>,
+    pub sample_aspect_ratio: Field<AVFrame, Rational>,
+    pub pts: Field<AVFrame, i64>,
+    pub pkt_dts: Field<AVFrame, i64>,
+    pub best_effort_timestamp: Field<AVFrame, i64>,
+    pub flags: Field<AVFrame, c_int>,
+    pub sample_rate: Field<AVFrame, c_int>,
+    pub color_range: Field<AVFrame, u32>,
+    pub color_primaries: Field<AVFrame, u32>,
+    pub color_trc: Field<AVFrame, u32>,
+    pub colorspace: Field<AVFrame, u32>,
     /// Gone with libavutil 60 (8.0): the key flag lives in `flags` since libavutil 58.
-    pub key_frame: Option<Field<c_int>>,
+    pub key_frame: Option<Field<AVFrame, c_int>>,
     /// Gone with libavutil 60: `flags` carries them.
-    pub interlaced_frame: Option<Field<c_int>>,
+    pub interlaced_frame: Option<Field<AVFrame, c_int>>,
     /// Since libavutil 57.10 (5.0).
-    pub time_base: Option<Field<Rational>>,
+    pub time_base: Option<Field<AVFrame, Rational>>,
     /// `duration` since libavutil 57.30 (6.0); before, `pkt_duration`, with the same meaning.
-    pub duration: Option<Field<i64>>,
+    pub duration: Option<Field<AVFrame, i64>>,
     /// The legacy channel fields, until libavutil 59 (7.0).
-    pub channels: Option<Field<c_int>>,
-    pub channel_layout: Option<Field<u64>>,
+    pub channels: Option<Field<AVFrame, c_int>>,
+    pub channel_layout: Option<Field<AVFrame, u64>>,
     /// Since libavutil 57.24 (5.1).
-    pub ch_layout: Option<Field<ChannelLayout>>,
+    pub ch_layout: Option<Field<AVFrame, ChannelLayout>>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct PacketLayout {
-    pub buf: Field<*mut c_void>,
-    pub pts: Field<i64>,
-    pub dts: Field<i64>,
-    pub data: Field<*mut u8>,
-    pub size: Field<c_int>,
-    pub stream_index: Field<c_int>,
-    pub flags: Field<c_int>,
-    pub duration: Field<i64>,
-    pub pos: Field<i64>,
+    pub buf: Field<AVPacket, *mut c_void>,
+    pub pts: Field<AVPacket, i64>,
+    pub dts: Field<AVPacket, i64>,
+    pub data: Field<AVPacket, *mut u8>,
+    pub size: Field<AVPacket, c_int>,
+    pub stream_index: Field<AVPacket, c_int>,
+    pub flags: Field<AVPacket, c_int>,
+    pub duration: Field<AVPacket, i64>,
+    pub pos: Field<AVPacket, i64>,
     /// Since libavcodec 59.4 (5.0).
-    pub time_base: Option<Field<Rational>>,
+    pub time_base: Option<Field<AVPacket, Rational>>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct CodecContextLayout {
-    pub av_class: Field<*const c_void>,
-    pub codec_type: Field<c_int>,
-    pub bit_rate: Field<i64>,
-    pub flags: Field<c_int>,
-    pub flags2: Field<c_int>,
-    pub time_base: Field<Rational>,
-    pub pkt_timebase: Field<Rational>,
-    pub framerate: Field<Rational>,
-    pub width: Field<c_int>,
-    pub height: Field<c_int>,
-    pub pix_fmt: Field<c_int>,
-    pub sample_rate: Field<c_int>,
-    pub sample_fmt: Field<c_int>,
-    pub frame_size: Field<c_int>,
-    pub thread_count: Field<c_int>,
-    pub thread_type: Field<c_int>,
-    pub skip_frame: Field<c_int>,
-    pub gop_size: Field<c_int>,
-    pub max_b_frames: Field<c_int>,
-    pub sample_aspect_ratio: Field<Rational>,
-    pub channels: Option<Field<c_int>>,
-    pub channel_layout: Option<Field<u64>>,
+    pub av_class: Field<AVCodecContext, *const c_void>,
+    pub codec_type: Field<AVCodecContext, c_int>,
+    pub bit_rate: Field<AVCodecContext, i64>,
+    pub flags: Field<AVCodecContext, c_int>,
+    pub flags2: Field<AVCodecContext, c_int>,
+    pub time_base: Field<AVCodecContext, Rational>,
+    pub pkt_timebase: Field<AVCodecContext, Rational>,
+    pub framerate: Field<AVCodecContext, Rational>,
+    pub width: Field<AVCodecContext, c_int>,
+    pub height: Field<AVCodecContext, c_int>,
+    pub pix_fmt: Field<AVCodecContext, c_int>,
+    pub sample_rate: Field<AVCodecContext, c_int>,
+    pub sample_fmt: Field<AVCodecContext, c_int>,
+    pub frame_size: Field<AVCodecContext, c_int>,
+    pub thread_count: Field<AVCodecContext, c_int>,
+    pub thread_type: Field<AVCodecContext, c_int>,
+    pub skip_frame: Field<AVCodecContext, c_int>,
+    pub gop_size: Field<AVCodecContext, c_int>,
+    pub max_b_frames: Field<AVCodecContext, c_int>,
+    pub sample_aspect_ratio: Field<AVCodecContext, Rational>,
+    pub channels: Option<Field<AVCodecContext, c_int>>,
+    pub channel_layout: Option<Field<AVCodecContext, u64>>,
     /// Since libavcodec 59.24 (5.1).
-    pub ch_layout: Option<Field<ChannelLayout>>,
-    pub initial_padding: Field<c_int>,
-    pub color: ColorFields,
+    pub ch_layout: Option<Field<AVCodecContext, ChannelLayout>>,
+    pub initial_padding: Field<AVCodecContext, c_int>,
+    pub color: ColorFields<AVCodecContext>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct CodecParametersLayout {
-    pub codec_type: Field<c_int>,
-    pub codec_id: Field<u32>,
-    pub codec_tag: Field<u32>,
-    pub format: Field<c_int>,
-    pub bit_rate: Field<i64>,
-    pub width: Field<c_int>,
-    pub height: Field<c_int>,
-    pub sample_aspect_ratio: Field<Rational>,
-    pub sample_rate: Field<c_int>,
+    pub codec_type: Field<AVCodecParameters, c_int>,
+    pub codec_id: Field<AVCodecParameters, u32>,
+    pub codec_tag: Field<AVCodecParameters, u32>,
+    pub format: Field<AVCodecParameters, c_int>,
+    pub bit_rate: Field<AVCodecParameters, i64>,
+    pub width: Field<AVCodecParameters, c_int>,
+    pub height: Field<AVCodecParameters, c_int>,
+    pub sample_aspect_ratio: Field<AVCodecParameters, Rational>,
+    pub sample_rate: Field<AVCodecParameters, c_int>,
     /// Since libavcodec 60.11 (6.1).
-    pub framerate: Option<Field<Rational>>,
+    pub framerate: Option<Field<AVCodecParameters, Rational>>,
     /// Since libavcodec 60.30 (6.1): the stream's side data (display matrix, …).
-    pub coded_side_data: Option<Field<*mut c_void>>,
-    pub nb_coded_side_data: Option<Field<c_int>>,
-    pub channels: Option<Field<c_int>>,
-    pub channel_layout: Option<Field<u64>>,
+    pub coded_side_data: Option<Field<AVCodecParameters, *mut AVPacketSideData>>,
+    pub nb_coded_side_data: Option<Field<AVCodecParameters, c_int>>,
+    pub channels: Option<Field<AVCodecParameters, c_int>>,
+    pub channel_layout: Option<Field<AVCodecParameters, u64>>,
     /// Since libavcodec 59.24 (5.1).
-    pub ch_layout: Option<Field<ChannelLayout>>,
-    pub color: ColorFields,
+    pub ch_layout: Option<Field<AVCodecParameters, ChannelLayout>>,
+    pub color: ColorFields<AVCodecParameters>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct StreamLayout {
-    pub index: Field<c_int>,
-    pub codecpar: Field<*mut c_void>,
-    pub time_base: Field<Rational>,
-    pub start_time: Field<i64>,
-    pub duration: Field<i64>,
-    pub nb_frames: Field<i64>,
-    pub disposition: Field<c_int>,
-    pub discard: Field<c_int>,
-    pub sample_aspect_ratio: Field<Rational>,
-    pub metadata: Field<*mut c_void>,
-    pub avg_frame_rate: Field<Rational>,
-    pub r_frame_rate: Field<Rational>,
+    pub index: Field<AVStream, c_int>,
+    pub codecpar: Field<AVStream, *mut AVCodecParameters>,
+    pub time_base: Field<AVStream, Rational>,
+    pub start_time: Field<AVStream, i64>,
+    pub duration: Field<AVStream, i64>,
+    pub nb_frames: Field<AVStream, i64>,
+    pub disposition: Field<AVStream, c_int>,
+    pub discard: Field<AVStream, c_int>,
+    pub sample_aspect_ratio: Field<AVStream, Rational>,
+    pub metadata: Field<AVStream, *mut AVDictionary>,
+    pub avg_frame_rate: Field<AVStream, Rational>,
+    pub r_frame_rate: Field<AVStream, Rational>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct FormatContextLayout {
-    pub av_class: Field<*const c_void>,
-    pub iformat: Field<*const c_void>,
-    pub oformat: Field<*const c_void>,
-    pub pb: Field<*mut c_void>,
-    pub nb_streams: Field<c_uint>,
-    pub streams: Field<*mut *mut c_void>,
-    pub start_time: Field<i64>,
-    pub duration: Field<i64>,
-    pub bit_rate: Field<i64>,
-    pub packet_size: Field<c_uint>,
-    pub max_delay: Field<c_int>,
-    pub flags: Field<c_int>,
-    pub probesize: Field<i64>,
-    pub max_analyze_duration: Field<i64>,
-    pub metadata: Field<*mut c_void>,
-    pub nb_chapters: Field<c_uint>,
-    pub chapters: Field<*mut *mut c_void>,
+    pub av_class: Field<AVFormatContext, *const c_void>,
+    pub iformat: Field<AVFormatContext, *const AVInputFormat>,
+    pub oformat: Field<AVFormatContext, *const AVOutputFormat>,
+    pub pb: Field<AVFormatContext, *mut AVIOContext>,
+    pub nb_streams: Field<AVFormatContext, c_uint>,
+    pub streams: Field<AVFormatContext, *mut *mut AVStream>,
+    pub start_time: Field<AVFormatContext, i64>,
+    pub duration: Field<AVFormatContext, i64>,
+    pub bit_rate: Field<AVFormatContext, i64>,
+    pub packet_size: Field<AVFormatContext, c_uint>,
+    pub max_delay: Field<AVFormatContext, c_int>,
+    pub flags: Field<AVFormatContext, c_int>,
+    pub probesize: Field<AVFormatContext, i64>,
+    pub max_analyze_duration: Field<AVFormatContext, i64>,
+    pub metadata: Field<AVFormatContext, *mut AVDictionary>,
+    pub nb_chapters: Field<AVFormatContext, c_uint>,
+    pub chapters: Field<AVFormatContext, *mut *mut AVChapter>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct IoContextLayout {
-    pub buffer: Field<*mut u8>,
-    pub buffer_size: Field<c_int>,
-    pub buf_ptr: Field<*mut u8>,
-    pub buf_end: Field<*mut u8>,
-    pub opaque: Field<*mut c_void>,
-    pub pos: Field<i64>,
-    pub eof_reached: Field<c_int>,
-    pub write_flag: Field<c_int>,
-    pub error: Field<c_int>,
+    pub buffer: Field<AVIOContext, *mut u8>,
+    pub buffer_size: Field<AVIOContext, c_int>,
+    pub buf_ptr: Field<AVIOContext, *mut u8>,
+    pub buf_end: Field<AVIOContext, *mut u8>,
+    pub opaque: Field<AVIOContext, *mut c_void>,
+    pub pos: Field<AVIOContext, i64>,
+    pub eof_reached: Field<AVIOContext, c_int>,
+    pub write_flag: Field<AVIOContext, c_int>,
+    pub error: Field<AVIOContext, c_int>,
 }
 
 /// `AVChapter` (its `id` is an int until 4.x, 64-bit since, and is not used).
 #[derive(Debug, Clone)]
 pub(crate) struct ChapterLayout {
-    pub time_base: Field<Rational>,
-    pub start: Field<i64>,
-    pub end: Field<i64>,
-    pub metadata: Field<*mut c_void>,
+    pub time_base: Field<AVChapter, Rational>,
+    pub start: Field<AVChapter, i64>,
+    pub end: Field<AVChapter, i64>,
+    pub metadata: Field<AVChapter, *mut AVDictionary>,
 }
 
 /// The channel fields of a frame, codec context or codec parameters: `ch_layout` where the
 /// family has it (5.1 on), the legacy `channels` and `channel_layout` mask until 6.x.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ChannelFields {
-    pub ch_layout: Option<Field<ChannelLayout>>,
-    pub channels: Option<Field<c_int>>,
-    pub mask: Option<Field<u64>>,
+pub(crate) struct ChannelFields<S> {
+    pub ch_layout: Option<Field<S, ChannelLayout>>,
+    pub channels: Option<Field<S, c_int>>,
+    pub mask: Option<Field<S, u64>>,
 }
 
-impl ChannelFields {
+impl<S> ChannelFields<S> {
     /// Whether the channels have a count but no layout (`AV_CHANNEL_ORDER_UNSPEC`, or a zero
     /// mask): what demuxers give when the file does not say, and what libswresample refuses.
     ///
     /// # Safety
     ///
     /// As for [`ChannelFields::count`].
-    pub(crate) unsafe fn is_unspecified(self, base: *const c_void) -> bool {
+    pub(crate) unsafe fn is_unspecified(self, base: *const S) -> bool {
         // SAFETY: per the contract.
         unsafe {
             match (self.ch_layout, self.mask) {
@@ -219,7 +264,7 @@ impl ChannelFields {
     /// # Safety
     ///
     /// `base` points to a live struct these fields belong to.
-    pub(crate) unsafe fn count(self, base: *const c_void) -> Option<c_int> {
+    pub(crate) unsafe fn count(self, base: *const S) -> Option<c_int> {
         // SAFETY: per the contract.
         unsafe {
             match (self.ch_layout, self.channels) {
@@ -232,9 +277,9 @@ impl ChannelFields {
 }
 
 macro_rules! channel_fields {
-    ($($layout:ident),*) => {$(
+    ($($layout:ident for $object:ident),*) => {$(
         impl $layout {
-            pub(crate) fn channel_fields(&self) -> ChannelFields {
+            pub(crate) fn channel_fields(&self) -> ChannelFields<$object> {
                 ChannelFields {
                     ch_layout: self.ch_layout,
                     channels: self.channels,
@@ -244,10 +289,14 @@ macro_rules! channel_fields {
         }
     )*};
 }
-channel_fields!(FrameLayout, CodecContextLayout, CodecParametersLayout);
+channel_fields!(
+    FrameLayout for AVFrame,
+    CodecContextLayout for AVCodecContext,
+    CodecParametersLayout for AVCodecParameters
+);
 
 impl FrameLayout {
-    pub(crate) fn color_fields(&self) -> ColorFields {
+    pub(crate) fn color_fields(&self) -> ColorFields<AVFrame> {
         ColorFields {
             range: self.color_range,
             primaries: self.color_primaries,
@@ -258,52 +307,52 @@ impl FrameLayout {
 }
 
 /// The colour description of a frame, codec context or codec parameters.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ColorFields {
-    pub range: Field<u32>,
-    pub primaries: Field<u32>,
-    pub transfer: Field<u32>,
-    pub matrix: Field<u32>,
+pub(crate) struct ColorFields<S> {
+    pub range: Field<S, u32>,
+    pub primaries: Field<S, u32>,
+    pub transfer: Field<S, u32>,
+    pub matrix: Field<S, u32>,
 }
 
 /// `AVCodec`, read only.
 #[derive(Debug, Clone)]
 pub(crate) struct CodecLayout {
-    pub name: Field<*const c_char>,
-    pub long_name: Field<*const c_char>,
-    pub media_type: Field<c_int>,
-    pub id: Field<u32>,
-    pub capabilities: Field<c_int>,
+    pub name: Field<AVCodec, *const c_char>,
+    pub long_name: Field<AVCodec, *const c_char>,
+    pub media_type: Field<AVCodec, c_int>,
+    pub id: Field<AVCodec, u32>,
+    pub capabilities: Field<AVCodec, c_int>,
     /// The supported-value lists, until 8.x (9.0 answers through
     /// `avcodec_get_supported_config` only): -1-terminated formats, 0-terminated rates.
-    pub pix_fmts: Option<Field<*const c_int>>,
-    pub sample_fmts: Option<Field<*const c_int>>,
-    pub supported_samplerates: Option<Field<*const c_int>>,
+    pub pix_fmts: Option<Field<AVCodec, *const c_int>>,
+    pub sample_fmts: Option<Field<AVCodec, *const c_int>>,
+    pub supported_samplerates: Option<Field<AVCodec, *const c_int>>,
     /// 0-terminated channel masks, until 6.x.
-    pub channel_layouts: Option<Field<*const u64>>,
+    pub channel_layouts: Option<Field<AVCodec, *const u64>>,
     /// Layouts terminated by one of zero channels, since libavcodec 59.24 (5.1).
-    pub ch_layouts: Option<Field<*const ChannelLayout>>,
+    pub ch_layouts: Option<Field<AVCodec, *const ChannelLayout>>,
 }
 
 /// `AVInputFormat` and `AVOutputFormat`, read only.
-#[derive(Debug, Clone)]
-pub(crate) struct FormatLayout {
-    pub name: Field<*const c_char>,
-    pub flags: Field<c_int>,
-    pub extensions: Field<*const c_char>,
+pub(crate) struct FormatLayout<S> {
+    pub name: Field<S, *const c_char>,
+    pub flags: Field<S, c_int>,
+    pub extensions: Field<S, *const c_char>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct OutputFormatLayout {
-    pub format: FormatLayout,
-    pub video_codec: Field<u32>,
+    pub format: FormatLayout<AVOutputFormat>,
+    pub video_codec: Field<AVOutputFormat, u32>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct OptionLayout {
-    pub name: Field<*const c_char>,
-    pub offset: Field<c_int>,
+    pub name: Field<AVOption, *const c_char>,
+    pub offset: Field<AVOption, c_int>,
 }
+
+copy_clone_debug!(ChannelFields, ColorFields, FormatLayout);
 
 /// Every layout of one family, for the versions actually loaded.
 #[derive(Debug, Clone)]
@@ -317,14 +366,15 @@ pub(crate) struct Layout {
     pub io_context: IoContextLayout,
     pub codec: CodecLayout,
     pub chapter: ChapterLayout,
-    pub input_format: FormatLayout,
+    pub input_format: FormatLayout<AVInputFormat>,
     pub output_format: OutputFormatLayout,
     pub option: OptionLayout,
 }
 
 /// The fields every family 4.x–9.x has, with their optional ones unset.
 macro_rules! common {
-    ($m:ident) => {
+    ($m:ident) => {{
+        mirror_witness!($m::AVRational as Rational { num => num, den => den });
         Layout {
             frame: FrameLayout {
                 data: field!($m::AVFrame.data),
@@ -336,7 +386,7 @@ macro_rules! common {
                 nb_samples: field!($m::AVFrame.nb_samples),
                 format: field!($m::AVFrame.format),
                 pict_type: field!($m::AVFrame.pict_type),
-                sample_aspect_ratio: field!($m::AVFrame.sample_aspect_ratio as same),
+                sample_aspect_ratio: field!($m::AVFrame.sample_aspect_ratio as mirror AVRational),
                 pts: field!($m::AVFrame.pts),
                 pkt_dts: field!($m::AVFrame.pkt_dts),
                 best_effort_timestamp: field!($m::AVFrame.best_effort_timestamp),
@@ -372,9 +422,9 @@ macro_rules! common {
                 bit_rate: field!($m::AVCodecContext.bit_rate),
                 flags: field!($m::AVCodecContext.flags),
                 flags2: field!($m::AVCodecContext.flags2),
-                time_base: field!($m::AVCodecContext.time_base as same),
-                pkt_timebase: field!($m::AVCodecContext.pkt_timebase as same),
-                framerate: field!($m::AVCodecContext.framerate as same),
+                time_base: field!($m::AVCodecContext.time_base as mirror AVRational),
+                pkt_timebase: field!($m::AVCodecContext.pkt_timebase as mirror AVRational),
+                framerate: field!($m::AVCodecContext.framerate as mirror AVRational),
                 width: field!($m::AVCodecContext.width),
                 height: field!($m::AVCodecContext.height),
                 pix_fmt: field!($m::AVCodecContext.pix_fmt),
@@ -393,7 +443,7 @@ macro_rules! common {
                 skip_frame: field!($m::AVCodecContext.skip_frame),
                 gop_size: field!($m::AVCodecContext.gop_size),
                 max_b_frames: field!($m::AVCodecContext.max_b_frames),
-                sample_aspect_ratio: field!($m::AVCodecContext.sample_aspect_ratio as same),
+                sample_aspect_ratio: field!($m::AVCodecContext.sample_aspect_ratio as mirror AVRational),
                 channels: None,
                 channel_layout: None,
                 ch_layout: None,
@@ -412,7 +462,7 @@ macro_rules! common {
                     transfer: field!($m::AVCodecParameters.color_trc),
                     matrix: field!($m::AVCodecParameters.color_space),
                 },
-                sample_aspect_ratio: field!($m::AVCodecParameters.sample_aspect_ratio as same),
+                sample_aspect_ratio: field!($m::AVCodecParameters.sample_aspect_ratio as mirror AVRational),
                 sample_rate: field!($m::AVCodecParameters.sample_rate),
                 framerate: None,
                 coded_side_data: None,
@@ -424,16 +474,16 @@ macro_rules! common {
             stream: StreamLayout {
                 index: field!($m::AVStream.index),
                 codecpar: field!($m::AVStream.codecpar as same),
-                time_base: field!($m::AVStream.time_base as same),
+                time_base: field!($m::AVStream.time_base as mirror AVRational),
                 start_time: field!($m::AVStream.start_time),
                 duration: field!($m::AVStream.duration),
                 nb_frames: field!($m::AVStream.nb_frames),
                 disposition: field!($m::AVStream.disposition),
                 discard: field!($m::AVStream.discard),
-                sample_aspect_ratio: field!($m::AVStream.sample_aspect_ratio as same),
+                sample_aspect_ratio: field!($m::AVStream.sample_aspect_ratio as mirror AVRational),
                 metadata: field!($m::AVStream.metadata as same),
-                avg_frame_rate: field!($m::AVStream.avg_frame_rate as same),
-                r_frame_rate: field!($m::AVStream.r_frame_rate as same),
+                avg_frame_rate: field!($m::AVStream.avg_frame_rate as mirror AVRational),
+                r_frame_rate: field!($m::AVStream.r_frame_rate as mirror AVRational),
             },
             format_context: FormatContextLayout {
                 av_class: field!($m::AVFormatContext.av_class as same),
@@ -478,7 +528,7 @@ macro_rules! common {
                 ch_layouts: None,
             },
             chapter: ChapterLayout {
-                time_base: field!($m::AVChapter.time_base as same),
+                time_base: field!($m::AVChapter.time_base as mirror AVRational),
                 start: field!($m::AVChapter.start),
                 end: field!($m::AVChapter.end),
                 metadata: field!($m::AVChapter.metadata as same),
@@ -501,7 +551,7 @@ macro_rules! common {
                 offset: field!($m::AVOption.offset),
             },
         }
-    };
+    }};
 }
 
 /// The legacy channel fields of families 4.x to 6.x.
@@ -521,9 +571,15 @@ macro_rules! legacy_channels {
 /// `AVChannelLayout` fields of families 5.x to 9.x.
 macro_rules! channel_layouts {
     ($m:ident, $layout:ident) => {
-        $layout.frame.ch_layout = Some(field!($m::AVFrame.ch_layout as same));
-        $layout.codec_context.ch_layout = Some(field!($m::AVCodecContext.ch_layout as same));
-        $layout.codec_parameters.ch_layout = Some(field!($m::AVCodecParameters.ch_layout as same));
+        mirror_witness!($m::AVChannelLayout as ChannelLayout {
+            order => order,
+            nb_channels => nb_channels,
+            u => mask_or_map,
+            opaque => opaque
+        });
+        $layout.frame.ch_layout = Some(field!($m::AVFrame.ch_layout as mirror AVChannelLayout));
+        $layout.codec_context.ch_layout = Some(field!($m::AVCodecContext.ch_layout as mirror AVChannelLayout));
+        $layout.codec_parameters.ch_layout = Some(field!($m::AVCodecParameters.ch_layout as mirror AVChannelLayout));
     };
     ($m:ident, $layout:ident, with codec lists) => {
         channel_layouts!($m, $layout);
@@ -551,15 +607,15 @@ macro_rules! frame_flag_fields {
 /// Time bases carried by frames and packets, families 5.x to 9.x.
 macro_rules! time_bases {
     ($m:ident, $layout:ident) => {
-        $layout.frame.time_base = Some(field!($m::AVFrame.time_base as same));
-        $layout.packet.time_base = Some(field!($m::AVPacket.time_base as same));
+        $layout.frame.time_base = Some(field!($m::AVFrame.time_base as mirror AVRational));
+        $layout.packet.time_base = Some(field!($m::AVPacket.time_base as mirror AVRational));
     };
 }
 
 /// Codec parameters' frame rate and coded side data, families 6.x to 9.x.
 macro_rules! codec_parameter_extras {
     ($m:ident, $layout:ident) => {
-        $layout.codec_parameters.framerate = Some(field!($m::AVCodecParameters.framerate as same));
+        $layout.codec_parameters.framerate = Some(field!($m::AVCodecParameters.framerate as mirror AVRational));
         $layout.codec_parameters.coded_side_data =
             Some(field!($m::AVCodecParameters.coded_side_data as same));
         $layout.codec_parameters.nb_coded_side_data =
@@ -695,9 +751,9 @@ impl FormatContextLayout {
     /// `context` points to a live AVFormatContext of this layout's family.
     pub(crate) unsafe fn stream(
         &self,
-        context: *const c_void,
+        context: *const AVFormatContext,
         index: usize,
-    ) -> Option<*mut c_void> {
+    ) -> Option<*mut AVStream> {
         // SAFETY: `streams` holds `nb_streams` live AVStream pointers owned by the context.
         unsafe {
             if index >= self.nb_streams.read(context) as usize {
@@ -714,7 +770,7 @@ impl FrameLayout {
     /// # Safety
     ///
     /// `frame` points to a live AVFrame of this layout's family.
-    pub(crate) unsafe fn is_key(&self, frame: *const c_void) -> bool {
+    pub(crate) unsafe fn is_key(&self, frame: *const AVFrame) -> bool {
         // SAFETY: per the contract.
         unsafe { self.flag_or_field(frame, self.key_frame, FRAME_FLAG_KEY) }
     }
@@ -724,7 +780,7 @@ impl FrameLayout {
     /// # Safety
     ///
     /// As for [`FrameLayout::is_key`].
-    pub(crate) unsafe fn is_interlaced(&self, frame: *const c_void) -> bool {
+    pub(crate) unsafe fn is_interlaced(&self, frame: *const AVFrame) -> bool {
         // SAFETY: per the contract.
         unsafe { self.flag_or_field(frame, self.interlaced_frame, FRAME_FLAG_INTERLACED) }
     }
@@ -734,8 +790,8 @@ impl FrameLayout {
     /// As for [`FrameLayout::is_key`].
     unsafe fn flag_or_field(
         &self,
-        frame: *const c_void,
-        field: Option<Field<c_int>>,
+        frame: *const AVFrame,
+        field: Option<Field<AVFrame, c_int>>,
         flag: c_int,
     ) -> bool {
         // SAFETY: per the contract.
@@ -769,7 +825,7 @@ mod tests {
             .frame;
         // SAFETY: an all-zero AVFrame of family 61 is a valid value of the generated struct.
         let mut frame: v61::AVFrame = unsafe { std::mem::zeroed() };
-        let base = &raw mut frame as *mut c_void;
+        let base = (&raw mut frame).cast::<AVFrame>();
         // SAFETY: `base` is that frame.
         unsafe {
             assert!(!layout.is_key(base));
@@ -783,7 +839,7 @@ mod tests {
         assert!(layout.key_frame.is_none() && layout.interlaced_frame.is_none());
         // SAFETY: as above, for family 62.
         let mut frame: v62::AVFrame = unsafe { std::mem::zeroed() };
-        let base = &raw mut frame as *mut c_void;
+        let base = (&raw mut frame).cast::<AVFrame>();
         // SAFETY: `base` is that frame.
         unsafe {
             assert!(!layout.is_key(base) && !layout.is_interlaced(base));
@@ -808,7 +864,7 @@ mod tests {
             unsafe {
                 legacy
                     .channel_fields()
-                    .count(&raw const frame as *const c_void)
+                    .count((&raw const frame).cast::<AVFrame>())
             },
             Some(6)
         );
@@ -823,7 +879,7 @@ mod tests {
             unsafe {
                 modern
                     .channel_fields()
-                    .count(&raw const frame as *const c_void)
+                    .count((&raw const frame).cast::<AVFrame>())
             },
             Some(2)
         );

@@ -7,6 +7,8 @@
 
 use std::ffi::{c_char, c_void};
 
+use crate::sys::objects::{AVDictionary, AVDictionaryEntry, AVPacketSideData};
+
 mod check;
 pub(crate) mod constants;
 mod field;
@@ -26,7 +28,9 @@ mod generated {
 
 pub(crate) use check::check;
 pub(crate) use field::Field;
-pub(crate) use layout::{ChannelFields, ColorFields, Layout};
+pub(crate) use layout::{
+    ChannelFields, CodecContextLayout, ColorFields, FormatContextLayout, Layout,
+};
 
 /// The head of `AVClass`: `class_name` and `item_name` have been its first two members since
 /// FFmpeg 0.x and are identical in every family 4.x–9.x.
@@ -42,13 +46,13 @@ struct AvClassHead {
 ///
 /// `dictionary` is NULL or a live dictionary, and `get` is that FFmpeg's `av_dict_get`.
 pub(crate) unsafe fn dictionary_entries(
-    dictionary: *const c_void,
+    dictionary: *const AVDictionary,
     get: unsafe extern "C" fn(
-        *const c_void,
+        *const AVDictionary,
         *const c_char,
-        *const c_void,
+        *const AVDictionaryEntry,
         std::ffi::c_int,
-    ) -> *const c_void,
+    ) -> *const AVDictionaryEntry,
 ) -> Vec<(String, String)> {
     let mut entries = Vec::new();
     let mut entry = std::ptr::null();
@@ -81,7 +85,7 @@ pub(crate) unsafe fn dictionary_entries(
 ///
 /// `entry` points to a live side-data entry of a family whose size is a `size_t` (libavcodec
 /// 59 and later).
-pub(crate) unsafe fn side_data_bytes(entry: *const c_void) -> (*const u8, usize) {
+pub(crate) unsafe fn side_data_bytes(entry: *const AVPacketSideData) -> (*const u8, usize) {
     #[repr(C)]
     struct Head {
         data: *const u8,
@@ -97,7 +101,7 @@ pub(crate) unsafe fn side_data_bytes(entry: *const c_void) -> (*const u8, usize)
 /// # Safety
 ///
 /// `entry` points to a live dictionary entry.
-pub(crate) unsafe fn dictionary_entry_key(entry: *const c_void) -> String {
+pub(crate) unsafe fn dictionary_entry_key(entry: *const AVDictionaryEntry) -> String {
     // SAFETY: the key is the entry's first member, a NUL-terminated string.
     unsafe { crate::sys::c_text(*(entry as *const *const c_char)) }
 }

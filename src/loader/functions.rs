@@ -5,7 +5,12 @@
 use std::ffi::{c_char, c_int, c_uint, c_void};
 
 use super::symbols::{Requirement, SymbolSpec, ffi_functions};
-use crate::sys::{Library, Rational};
+use crate::sys::objects::{
+    AVAudioFifo, AVCodec, AVCodecContext, AVCodecParameters, AVDictionary, AVDictionaryEntry,
+    AVFormatContext, AVFrame, AVIOContext, AVInputFormat, AVOption, AVOutputFormat, AVPacket,
+    AVPacketSideData, AVPixFmtDescriptor, AVStream, SwrContext, SwsContext,
+};
+use crate::sys::{ChannelLayout, Library, Rational};
 use std::ffi::CStr;
 
 /// FFmpeg's log callback. The last argument is a `va_list`; on x86_64 and aarch64 Linux a
@@ -28,30 +33,30 @@ ffi_functions! {
         unit: *const c_char,
         opt_flags: c_int,
         search_flags: c_int,
-    ) -> *const c_void;
-    always AvUtil fn av_frame_alloc() -> *mut c_void;
-    always AvUtil fn av_frame_free(frame: *mut *mut c_void);
-    always AvUtil fn av_frame_get_buffer(frame: *mut c_void, align: c_int) -> c_int;
+    ) -> *const AVOption;
+    always AvUtil fn av_frame_alloc() -> *mut AVFrame;
+    always AvUtil fn av_frame_free(frame: *mut *mut AVFrame);
+    always AvUtil fn av_frame_get_buffer(frame: *mut AVFrame, align: c_int) -> c_int;
     always AvUtil fn av_get_pix_fmt(name: *const c_char) -> c_int;
     always AvUtil fn av_get_sample_fmt(name: *const c_char) -> c_int;
-    always AvUtil fn av_frame_unref(frame: *mut c_void);
-    always AvUtil fn av_frame_ref(target: *mut c_void, source: *const c_void) -> c_int;
-    always AvUtil fn av_frame_make_writable(frame: *mut c_void) -> c_int;
+    always AvUtil fn av_frame_unref(frame: *mut AVFrame);
+    always AvUtil fn av_frame_ref(target: *mut AVFrame, source: *const AVFrame) -> c_int;
+    always AvUtil fn av_frame_make_writable(frame: *mut AVFrame) -> c_int;
     /// The legacy channel-layout helper, gone with libavutil 59 (7.0).
     optional AvUtil [58..=60] fn av_get_default_channel_layout(channels: c_int) -> i64;
     always AvUtil fn av_dict_set(
-        dictionary: *mut *mut c_void,
+        dictionary: *mut *mut AVDictionary,
         key: *const c_char,
         value: *const c_char,
         flags: c_int,
     ) -> c_int;
-    always AvUtil fn av_dict_free(dictionary: *mut *mut c_void);
+    always AvUtil fn av_dict_free(dictionary: *mut *mut AVDictionary);
     always AvUtil fn av_dict_get(
-        dictionary: *const c_void,
+        dictionary: *const AVDictionary,
         key: *const c_char,
-        previous: *const c_void,
+        previous: *const AVDictionaryEntry,
         flags: c_int,
-    ) -> *const c_void;
+    ) -> *const AVDictionaryEntry;
     always AvUtil fn av_image_copy_to_buffer(
         dst: *mut u8,
         dst_size: c_int,
@@ -91,25 +96,25 @@ ffi_functions! {
     always AvUtil fn av_display_rotation_get(matrix: *const i32) -> f64;
     always AvUtil fn av_get_pix_fmt_name(pix_fmt: c_int) -> *const c_char;
     /// The next pixel format descriptor (the first after NULL); NULL after the last.
-    always AvUtil fn av_pix_fmt_desc_next(previous: *const c_void) -> *const c_void;
-    always AvUtil fn av_pix_fmt_desc_get_id(descriptor: *const c_void) -> c_int;
+    always AvUtil fn av_pix_fmt_desc_next(previous: *const AVPixFmtDescriptor) -> *const AVPixFmtDescriptor;
+    always AvUtil fn av_pix_fmt_desc_get_id(descriptor: *const AVPixFmtDescriptor) -> c_int;
     always AvUtil fn av_audio_fifo_alloc(
         sample_fmt: c_int,
         channels: c_int,
         samples: c_int,
-    ) -> *mut c_void;
-    always AvUtil fn av_audio_fifo_free(fifo: *mut c_void);
+    ) -> *mut AVAudioFifo;
+    always AvUtil fn av_audio_fifo_free(fifo: *mut AVAudioFifo);
     always AvUtil fn av_audio_fifo_write(
-        fifo: *mut c_void,
+        fifo: *mut AVAudioFifo,
         data: *const *mut u8,
         samples: c_int,
     ) -> c_int;
     always AvUtil fn av_audio_fifo_read(
-        fifo: *mut c_void,
+        fifo: *mut AVAudioFifo,
         data: *const *mut u8,
         samples: c_int,
     ) -> c_int;
-    always AvUtil fn av_audio_fifo_size(fifo: *mut c_void) -> c_int;
+    always AvUtil fn av_audio_fifo_size(fifo: *mut AVAudioFifo) -> c_int;
     always AvUtil fn av_get_pix_fmt_loss(
         target: c_int,
         source: c_int,
@@ -121,9 +126,9 @@ ffi_functions! {
     always AvUtil fn av_get_picture_type_char(picture_type: c_int) -> c_char;
     always AvUtil fn av_get_media_type_string(media_type: c_int) -> *const c_char;
     /// `AVChannelLayout` helpers arrived in libavutil 57.24 (FFmpeg 5.1), inside family 5.x.
-    optional AvUtil [59..] fn av_channel_layout_default(layout: *mut c_void, channels: c_int);
+    optional AvUtil [59..] fn av_channel_layout_default(layout: *mut ChannelLayout, channels: c_int);
     optional AvUtil [59..] fn av_channel_layout_describe(
-        layout: *const c_void,
+        layout: *const ChannelLayout,
         buffer: *mut c_char,
         size: usize,
     ) -> c_int;
@@ -134,14 +139,14 @@ ffi_functions! {
         mask: u64,
     );
 
-    always SwResample fn swr_alloc() -> *mut c_void;
-    always SwResample fn swr_free(context: *mut *mut c_void);
-    always SwResample fn swr_config_frame(context: *mut c_void, out: *const c_void, input: *const c_void) -> c_int;
-    always SwResample fn swr_init(context: *mut c_void) -> c_int;
-    always SwResample fn swr_convert_frame(context: *mut c_void, out: *mut c_void, input: *const c_void) -> c_int;
+    always SwResample fn swr_alloc() -> *mut SwrContext;
+    always SwResample fn swr_free(context: *mut *mut SwrContext);
+    always SwResample fn swr_config_frame(context: *mut SwrContext, out: *const AVFrame, input: *const AVFrame) -> c_int;
+    always SwResample fn swr_init(context: *mut SwrContext) -> c_int;
+    always SwResample fn swr_convert_frame(context: *mut SwrContext, out: *mut AVFrame, input: *const AVFrame) -> c_int;
 
     always SwScale fn sws_getCachedContext(
-        context: *mut c_void,
+        context: *mut SwsContext,
         src_w: c_int,
         src_h: c_int,
         src_format: c_int,
@@ -152,9 +157,9 @@ ffi_functions! {
         src_filter: *mut c_void,
         dst_filter: *mut c_void,
         param: *const f64,
-    ) -> *mut c_void;
+    ) -> *mut SwsContext;
     always SwScale fn sws_scale(
-        context: *mut c_void,
+        context: *mut SwsContext,
         src: *const *const u8,
         src_stride: *const c_int,
         src_slice_y: c_int,
@@ -162,12 +167,12 @@ ffi_functions! {
         dst: *const *mut u8,
         dst_stride: *const c_int,
     ) -> c_int;
-    always SwScale fn sws_freeContext(context: *mut c_void);
+    always SwScale fn sws_freeContext(context: *mut SwsContext);
     always SwScale fn sws_isSupportedInput(pix_fmt: c_int) -> c_int;
     always SwScale fn sws_isSupportedOutput(pix_fmt: c_int) -> c_int;
     always SwScale fn sws_getCoefficients(colorspace: c_int) -> *const c_int;
     always SwScale fn sws_setColorspaceDetails(
-        context: *mut c_void,
+        context: *mut SwsContext,
         source_table: *const c_int,
         source_full_range: c_int,
         target_table: *const c_int,
@@ -179,11 +184,11 @@ ffi_functions! {
 
     always AvCodec fn avcodec_configuration() -> *const c_char;
     always AvCodec fn avcodec_license() -> *const c_char;
-    always AvCodec fn avcodec_find_decoder_by_name(name: *const c_char) -> *const c_void;
-    always AvCodec fn avcodec_find_encoder_by_name(name: *const c_char) -> *const c_void;
+    always AvCodec fn avcodec_find_decoder_by_name(name: *const c_char) -> *const AVCodec;
+    always AvCodec fn avcodec_find_encoder_by_name(name: *const c_char) -> *const AVCodec;
     always AvCodec fn avcodec_get_name(id: c_uint) -> *const c_char;
-    always AvCodec fn avcodec_find_decoder(id: c_uint) -> *const c_void;
-    always AvCodec fn avcodec_find_encoder(id: c_uint) -> *const c_void;
+    always AvCodec fn avcodec_find_decoder(id: c_uint) -> *const AVCodec;
+    always AvCodec fn avcodec_find_encoder(id: c_uint) -> *const AVCodec;
     always AvCodec fn avcodec_find_best_pix_fmt_of_list(
         list: *const c_int,
         source: c_int,
@@ -191,107 +196,107 @@ ffi_functions! {
         loss: *mut c_int,
     ) -> c_int;
     always AvCodec fn avcodec_open2(
-        context: *mut c_void,
-        codec: *const c_void,
-        options: *mut *mut c_void,
+        context: *mut AVCodecContext,
+        codec: *const AVCodec,
+        options: *mut *mut AVDictionary,
     ) -> c_int;
     always AvCodec fn avcodec_parameters_to_context(
-        context: *mut c_void,
-        parameters: *const c_void,
+        context: *mut AVCodecContext,
+        parameters: *const AVCodecParameters,
     ) -> c_int;
-    always AvCodec fn avcodec_send_packet(context: *mut c_void, packet: *const c_void) -> c_int;
-    always AvCodec fn avcodec_receive_frame(context: *mut c_void, frame: *mut c_void) -> c_int;
-    always AvCodec fn avcodec_flush_buffers(context: *mut c_void);
-    always AvCodec fn av_packet_unref(packet: *mut c_void);
+    always AvCodec fn avcodec_send_packet(context: *mut AVCodecContext, packet: *const AVPacket) -> c_int;
+    always AvCodec fn avcodec_receive_frame(context: *mut AVCodecContext, frame: *mut AVFrame) -> c_int;
+    always AvCodec fn avcodec_flush_buffers(context: *mut AVCodecContext);
+    always AvCodec fn av_packet_unref(packet: *mut AVPacket);
     /// Arrived in libavcodec 60.29 (FFmpeg 6.1), with codecpar's coded side data.
     optional AvCodec [60..] fn av_packet_side_data_get(
-        side_data: *const c_void,
+        side_data: *const AVPacketSideData,
         count: c_int,
         kind: c_int,
-    ) -> *const c_void;
-    always AvCodec fn avcodec_send_frame(context: *mut c_void, frame: *const c_void) -> c_int;
-    always AvCodec fn avcodec_receive_packet(context: *mut c_void, packet: *mut c_void) -> c_int;
-    always AvCodec fn av_packet_rescale_ts(packet: *mut c_void, from: Rational, to: Rational);
-    always AvCodec fn avcodec_parameters_copy(to: *mut c_void, from: *const c_void) -> c_int;
-    always AvCodec fn avcodec_alloc_context3(codec: *const c_void) -> *mut c_void;
-    always AvCodec fn avcodec_free_context(context: *mut *mut c_void);
-    always AvCodec fn avcodec_parameters_alloc() -> *mut c_void;
-    always AvCodec fn avcodec_parameters_free(parameters: *mut *mut c_void);
+    ) -> *const AVPacketSideData;
+    always AvCodec fn avcodec_send_frame(context: *mut AVCodecContext, frame: *const AVFrame) -> c_int;
+    always AvCodec fn avcodec_receive_packet(context: *mut AVCodecContext, packet: *mut AVPacket) -> c_int;
+    always AvCodec fn av_packet_rescale_ts(packet: *mut AVPacket, from: Rational, to: Rational);
+    always AvCodec fn avcodec_parameters_copy(to: *mut AVCodecParameters, from: *const AVCodecParameters) -> c_int;
+    always AvCodec fn avcodec_alloc_context3(codec: *const AVCodec) -> *mut AVCodecContext;
+    always AvCodec fn avcodec_free_context(context: *mut *mut AVCodecContext);
+    always AvCodec fn avcodec_parameters_alloc() -> *mut AVCodecParameters;
+    always AvCodec fn avcodec_parameters_free(parameters: *mut *mut AVCodecParameters);
     always AvCodec fn avcodec_parameters_from_context(
-        parameters: *mut c_void,
-        context: *const c_void,
+        parameters: *mut AVCodecParameters,
+        context: *const AVCodecContext,
     ) -> c_int;
-    always AvCodec fn av_packet_alloc() -> *mut c_void;
-    always AvCodec fn av_packet_free(packet: *mut *mut c_void);
-    always AvCodec fn av_new_packet(packet: *mut c_void, size: c_int) -> c_int;
+    always AvCodec fn av_packet_alloc() -> *mut AVPacket;
+    always AvCodec fn av_packet_free(packet: *mut *mut AVPacket);
+    always AvCodec fn av_new_packet(packet: *mut AVPacket, size: c_int) -> c_int;
     /// Arrived in libavcodec 61.13 (FFmpeg 7.1): 7.0 lacks it.
     optional AvCodec [61..] fn avcodec_get_supported_config(
-        avctx: *const c_void,
-        codec: *const c_void,
+        avctx: *const AVCodecContext,
+        codec: *const AVCodec,
         config: c_int,
         flags: c_uint,
         out_configs: *mut *const c_void,
         out_num_configs: *mut c_int,
     ) -> c_int;
 
-    always AvFormat fn avformat_alloc_context() -> *mut c_void;
+    always AvFormat fn avformat_alloc_context() -> *mut AVFormatContext;
     always AvFormat fn avformat_alloc_output_context2(
-        context: *mut *mut c_void,
-        format: *const c_void,
+        context: *mut *mut AVFormatContext,
+        format: *const AVOutputFormat,
         format_name: *const c_char,
         filename: *const c_char,
     ) -> c_int;
-    always AvFormat fn avio_open(context: *mut *mut c_void, url: *const c_char, flags: c_int) -> c_int;
-    always AvFormat fn avio_closep(context: *mut *mut c_void) -> c_int;
-    always AvFormat fn avformat_write_header(context: *mut c_void, options: *mut *mut c_void) -> c_int;
-    always AvFormat fn av_interleaved_write_frame(context: *mut c_void, packet: *mut c_void) -> c_int;
-    always AvFormat fn av_write_trailer(context: *mut c_void) -> c_int;
+    always AvFormat fn avio_open(context: *mut *mut AVIOContext, url: *const c_char, flags: c_int) -> c_int;
+    always AvFormat fn avio_closep(context: *mut *mut AVIOContext) -> c_int;
+    always AvFormat fn avformat_write_header(context: *mut AVFormatContext, options: *mut *mut AVDictionary) -> c_int;
+    always AvFormat fn av_interleaved_write_frame(context: *mut AVFormatContext, packet: *mut AVPacket) -> c_int;
+    always AvFormat fn av_write_trailer(context: *mut AVFormatContext) -> c_int;
     always AvFormat fn avformat_open_input(
-        context: *mut *mut c_void,
+        context: *mut *mut AVFormatContext,
         url: *const c_char,
-        format: *const c_void,
-        options: *mut *mut c_void,
+        format: *const AVInputFormat,
+        options: *mut *mut AVDictionary,
     ) -> c_int;
     always AvFormat fn avformat_find_stream_info(
-        context: *mut c_void,
-        options: *mut *mut c_void,
+        context: *mut AVFormatContext,
+        options: *mut *mut AVDictionary,
     ) -> c_int;
-    always AvFormat fn avformat_close_input(context: *mut *mut c_void);
+    always AvFormat fn avformat_close_input(context: *mut *mut AVFormatContext);
     /// Stream side data, until libavformat 61 moved it to codecpar. Its size argument is an
     /// `int *` in 4.x and a `size_t *` since: callers pass a zeroed 64-bit slot that fits both.
     optional AvFormat [58..=60] fn av_stream_get_side_data(
-        stream: *const c_void,
+        stream: *const AVStream,
         kind: c_int,
         size: *mut u64,
     ) -> *const u8;
-    always AvFormat fn av_read_frame(context: *mut c_void, packet: *mut c_void) -> c_int;
+    always AvFormat fn av_read_frame(context: *mut AVFormatContext, packet: *mut AVPacket) -> c_int;
     always AvFormat fn av_find_best_stream(
-        context: *mut c_void,
+        context: *mut AVFormatContext,
         media_type: c_int,
         wanted_stream: c_int,
         related_stream: c_int,
-        decoder: *mut *const c_void,
+        decoder: *mut *const AVCodec,
         flags: c_int,
     ) -> c_int;
     always AvFormat fn avformat_seek_file(
-        context: *mut c_void,
+        context: *mut AVFormatContext,
         stream_index: c_int,
         min_ts: i64,
         ts: i64,
         max_ts: i64,
         flags: c_int,
     ) -> c_int;
-    always AvFormat fn av_find_input_format(short_name: *const c_char) -> *const c_void;
+    always AvFormat fn av_find_input_format(short_name: *const c_char) -> *const AVInputFormat;
     always AvFormat fn av_guess_format(
         short_name: *const c_char,
         filename: *const c_char,
         mime_type: *const c_char,
-    ) -> *const c_void;
-    always AvFormat fn avformat_free_context(context: *mut c_void);
+    ) -> *const AVOutputFormat;
+    always AvFormat fn avformat_free_context(context: *mut AVFormatContext);
     always AvFormat fn avformat_new_stream(
-        context: *mut c_void,
-        codec: *const c_void,
-    ) -> *mut c_void;
+        context: *mut AVFormatContext,
+        codec: *const AVCodec,
+    ) -> *mut AVStream;
     always AvFormat fn avio_alloc_context(
         buffer: *mut u8,
         buffer_size: c_int,
@@ -300,6 +305,6 @@ ffi_functions! {
         read_packet: *const c_void,
         write_packet: *const c_void,
         seek: *const c_void,
-    ) -> *mut c_void;
-    always AvFormat fn avio_context_free(context: *mut *mut c_void);
+    ) -> *mut AVIOContext;
+    always AvFormat fn avio_context_free(context: *mut *mut AVIOContext);
 }

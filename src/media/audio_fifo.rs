@@ -1,19 +1,20 @@
 //! [`AudioFifo`]: audio samples buffered and cut into frames of the size an encoder wants.
 
-use std::ffi::{c_int, c_void};
+use std::ffi::c_int;
 use std::ptr::NonNull;
 
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::frame::Frame;
 use crate::media::packet::out_of_memory;
+use crate::sys::objects::AVAudioFifo;
 
 /// A queue of audio samples of one format (`AVAudioFifo`): frames of any size go in, frames
 /// of the size asked for come out. Encoders such as AAC (1024 samples) or Opus (960) need
 /// exactly [`Encoder::frame_size`](crate::media::codec::Encoder::frame_size) samples a frame.
 pub struct AudioFifo {
     ffmpeg: Ffmpeg,
-    fifo: NonNull<c_void>,
+    fifo: NonNull<AVAudioFifo>,
     format: c_int,
     sample_rate: u32,
     channels: u32,

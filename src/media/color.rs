@@ -2,7 +2,7 @@
 //! name, since the enum values are FFmpeg's business; and [`Colorimetry`], the part of it
 //! that says how YUV values map to RGB.
 
-use std::ffi::{CString, c_char, c_int, c_uint, c_void};
+use std::ffi::{CString, c_char, c_int, c_uint};
 
 use crate::abi::ColorFields;
 use crate::ffmpeg::Ffmpeg;
@@ -75,10 +75,10 @@ type NameOf = unsafe extern "C" fn(c_uint) -> *const c_char;
 type ValueOf = unsafe extern "C" fn(*const c_char) -> c_int;
 type Member = fn(&mut Color) -> &mut Option<String>;
 /// One property: its field, FFmpeg's name of a value, its value of a name, and the member.
-type Property = (crate::abi::Field<u32>, NameOf, ValueOf, Member);
+type Property<S> = (crate::abi::Field<S, u32>, NameOf, ValueOf, Member);
 
 /// The four properties.
-fn properties(ffmpeg: &Ffmpeg, fields: ColorFields) -> [Property; 4] {
+fn properties<S>(ffmpeg: &Ffmpeg, fields: ColorFields<S>) -> [Property<S>; 4] {
     let f = ffmpeg.functions();
     [
         (
@@ -113,7 +113,7 @@ fn properties(ffmpeg: &Ffmpeg, fields: ColorFields) -> [Property; 4] {
 /// # Safety
 ///
 /// `object` is a live struct the fields belong to.
-pub(crate) unsafe fn read(ffmpeg: &Ffmpeg, object: *const c_void, fields: ColorFields) -> Color {
+pub(crate) unsafe fn read<S>(ffmpeg: &Ffmpeg, object: *const S, fields: ColorFields<S>) -> Color {
     let mut color = Color::default();
     for (field, name_of, _, member) in properties(ffmpeg, fields) {
         // SAFETY: per the contract; the lookup returns a static name, or NULL for values it
@@ -130,10 +130,10 @@ pub(crate) unsafe fn read(ffmpeg: &Ffmpeg, object: *const c_void, fields: ColorF
 /// # Safety
 ///
 /// `object` is a live struct the fields belong to.
-pub(crate) unsafe fn matrix_and_range_names(
+pub(crate) unsafe fn matrix_and_range_names<S>(
     ffmpeg: &Ffmpeg,
-    object: *const c_void,
-    fields: ColorFields,
+    object: *const S,
+    fields: ColorFields<S>,
 ) -> (Option<&str>, Option<&str>) {
     let f = ffmpeg.functions();
     // SAFETY: per the contract; the lookups return names in static tables of the library
@@ -151,10 +151,10 @@ pub(crate) unsafe fn matrix_and_range_names(
 /// # Safety
 ///
 /// As for [`read`], and nothing else accesses the fields meanwhile.
-pub(crate) unsafe fn write(
+pub(crate) unsafe fn write<S>(
     ffmpeg: &Ffmpeg,
-    object: *mut c_void,
-    fields: ColorFields,
+    object: *mut S,
+    fields: ColorFields<S>,
     color: &Color,
 ) -> Result<()> {
     let mut color = color.clone();

@@ -1,15 +1,16 @@
 //! An owned `AVDictionary`, for options passed to FFmpeg; what FFmpeg leaves in it afterwards
 //! are options nobody used.
 
-use std::ffi::{CString, c_void};
+use std::ffi::CString;
 
 use crate::abi::constants;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
+use crate::sys::objects::AVDictionary;
 
 pub(crate) struct Dictionary {
     ffmpeg: Ffmpeg,
-    dictionary: *mut c_void,
+    dictionary: *mut AVDictionary,
 }
 
 impl Dictionary {
@@ -39,7 +40,7 @@ impl Dictionary {
     }
 
     /// For FFmpeg calls that take options and remove those they use.
-    pub(crate) fn as_mut_ptr(&mut self) -> *mut *mut c_void {
+    pub(crate) fn as_mut_ptr(&mut self) -> *mut *mut AVDictionary {
         &mut self.dictionary
     }
 

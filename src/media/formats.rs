@@ -1,7 +1,7 @@
 //! Pixel and sample formats and channel layouts as the loaded release numbers and names them:
 //! the lookups every part of the media API shares.
 
-use std::ffi::{CString, c_char, c_int, c_void};
+use std::ffi::{CString, c_char, c_int};
 
 use crate::abi::ChannelFields;
 use crate::ffmpeg::Ffmpeg;
@@ -46,10 +46,10 @@ fn format_number(
 /// # Safety
 ///
 /// `object` is a live struct whose layout the fields come from.
-pub(crate) unsafe fn set_channels(
+pub(crate) unsafe fn set_channels<S>(
     ffmpeg: &Ffmpeg,
-    object: *mut c_void,
-    fields: ChannelFields,
+    object: *mut S,
+    fields: ChannelFields<S>,
     channels: u32,
 ) -> Result<()> {
     let count = c_int::try_from(channels)
@@ -62,7 +62,7 @@ pub(crate) unsafe fn set_channels(
         if let (Some(ch_layout), Some(set_default)) =
             (fields.ch_layout, f.av_channel_layout_default)
         {
-            set_default(ch_layout.address(object) as *mut c_void, count);
+            set_default(ch_layout.address(object).cast_mut(), count);
             return Ok(());
         }
         let (Some(channels_field), Some(mask_field)) = (fields.channels, fields.mask) else {
@@ -86,10 +86,10 @@ pub(crate) unsafe fn set_channels(
 /// # Safety
 ///
 /// As for [`set_channels`].
-pub(crate) unsafe fn channel_layout_name(
+pub(crate) unsafe fn channel_layout_name<S>(
     ffmpeg: &Ffmpeg,
-    object: *const c_void,
-    fields: ChannelFields,
+    object: *const S,
+    fields: ChannelFields<S>,
 ) -> Option<String> {
     // SAFETY: per the contract.
     let count = unsafe { fields.count(object) }.filter(|&c| c > 0)?;
@@ -105,11 +105,7 @@ pub(crate) unsafe fn channel_layout_name(
             f.av_get_channel_layout_string,
         ) {
             (Some(ch_layout), Some(describe), _, _) => {
-                describe(
-                    ch_layout.address(object) as *const c_void,
-                    buffer.as_mut_ptr(),
-                    buffer.len(),
-                );
+                describe(ch_layout.address(object), buffer.as_mut_ptr(), buffer.len());
             }
             (_, _, Some(mask), Some(describe)) => {
                 describe(

@@ -2,6 +2,26 @@
 //! packets, scaling, resampling and the audio FIFO. Each type wraps one FFmpeg object, keeps
 //! its [`Ffmpeg`](crate::Ffmpeg) alive, and reads fields only through the ABI layer.
 
+/// The safe accessor of an owner of one live FFmpeg object: `self.field(|l| l.width)` reads a
+/// field picked from the owner's own release's layout, so that layout and object are of one
+/// family, and the field's type names the object's struct, so that no other struct's field
+/// can be picked. The owner needs `ffmpeg: Ffmpeg` and `as_ptr()` giving its live object.
+macro_rules! object_fields {
+    ($owner:ty, $layout:ident: $layout_type:ty => $object:ty) => {
+        impl $owner {
+            fn field<T: Copy>(
+                &self,
+                pick: impl FnOnce(&$layout_type) -> crate::abi::Field<$object, T>,
+            ) -> T {
+                let field = pick(&self.ffmpeg.layout().$layout);
+                // SAFETY: the object is live while `self` is, and of the family whose layout
+                // the field was picked from (its own FFmpeg's).
+                unsafe { field.read(self.as_ptr()) }
+            }
+        }
+    };
+}
+
 pub(crate) mod audio_fifo;
 pub mod codec;
 pub(crate) mod color;

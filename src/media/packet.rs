@@ -1,17 +1,17 @@
 //! [`Packet`]: one compressed unit of a stream, reference counted.
 
-use std::ffi::c_void;
 use std::ptr::NonNull;
 
 use crate::abi::constants::{NOPTS_VALUE, PKT_FLAG_KEY};
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
+use crate::sys::objects::AVPacket;
 
 /// A compressed packet (`AVPacket`). Reusable: reading into an existing packet allocates
 /// nothing once its buffers are warm.
 pub struct Packet {
     ffmpeg: Ffmpeg,
-    packet: NonNull<c_void>,
+    packet: NonNull<AVPacket>,
 }
 
 // SAFETY: an AVPacket is plain data plus a reference to an atomically counted buffer; FFmpeg
@@ -43,7 +43,7 @@ impl Packet {
     /// The `AVPacket` this wraps, for an FFmpeg call the crate does not wrap. It stays valid
     /// while the packet lives and is not borrowed mutably; reading through it is the caller's
     /// `unsafe`, and it may reach only the libraries of [`Packet::ffmpeg`].
-    pub fn as_ptr(&self) -> *const c_void {
+    pub fn as_ptr(&self) -> *const AVPacket {
         self.packet.as_ptr()
     }
 
@@ -54,7 +54,7 @@ impl Packet {
     /// The packet must stay a valid `AVPacket` of [`Packet::ffmpeg`]'s release, changed only
     /// as that release's own functions change it (`av_packet_*`, a demuxer or encoder of its
     /// libraries), never freed, and its payload written only when its buffer is its alone.
-    pub unsafe fn as_mut_ptr(&mut self) -> *mut c_void {
+    pub unsafe fn as_mut_ptr(&mut self) -> *mut AVPacket {
         self.packet.as_ptr()
     }
 
@@ -65,7 +65,7 @@ impl Packet {
     /// `packet` was allocated by `av_packet_alloc` of `ffmpeg`'s libavcodec (this very load),
     /// is owned by nobody else, and is a valid packet of that release. The packet frees it
     /// with `av_packet_free` when dropped.
-    pub unsafe fn from_raw(ffmpeg: &Ffmpeg, packet: NonNull<c_void>) -> Packet {
+    pub unsafe fn from_raw(ffmpeg: &Ffmpeg, packet: NonNull<AVPacket>) -> Packet {
         Packet {
             ffmpeg: ffmpeg.clone(),
             packet,
@@ -74,7 +74,7 @@ impl Packet {
 
     /// Gives up ownership of the `AVPacket`: the caller frees it with `av_packet_free` of
     /// [`Packet::ffmpeg`]'s libavcodec, and keeps that FFmpeg loaded meanwhile.
-    pub fn into_raw(self) -> NonNull<c_void> {
+    pub fn into_raw(self) -> NonNull<AVPacket> {
         let packet = self.packet;
         std::mem::forget(self);
         packet
@@ -86,9 +86,17 @@ impl Packet {
         unsafe { (self.ffmpeg.functions().av_packet_unref)(self.as_mut_ptr()) }
     }
 
-    fn read<T: Copy>(&self, field: crate::abi::Field<T>) -> T {
+    fn read<T: Copy>(&self, field: crate::abi::Field<AVPacket, T>) -> T {
         // SAFETY: a live AVPacket of the family whose layout `field` comes from.
         unsafe { field.read(self.as_ptr()) }
+    }
+
+    /// Sets the duration, in the packet's time base.
+    pub(crate) fn set_duration(&mut self, duration: i64) {
+        let field = self.ffmpeg.layout().packet.duration;
+        // SAFETY: a live AVPacket of the family of its own FFmpeg's layout, borrowed
+        // mutably, so nobody else reads the field meanwhile.
+        unsafe { field.write(self.packet.as_ptr(), duration) }
     }
 
     /// The index of the stream it belongs to.

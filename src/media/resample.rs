@@ -1,10 +1,11 @@
 //! [`Resampler`]: audio sample format, channel layout and rate conversion (libswresample).
 
-use std::ffi::{c_int, c_void};
+use std::ffi::c_int;
 
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::frame::Frame;
+use crate::sys::objects::SwrContext;
 
 /// What audio a [`Resampler`] produces.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +21,7 @@ pub struct AudioFormat {
 /// Converts audio frames to one [`AudioFormat`]; reconfigures itself when the input changes.
 pub struct Resampler {
     ffmpeg: Ffmpeg,
-    context: *mut c_void,
+    context: *mut SwrContext,
     target: AudioFormat,
     /// (format, rate, channels) of the input the context is set up for.
     configured_for: Option<(i32, u32, Option<u32>)>,

@@ -5,6 +5,7 @@
 #[macro_use]
 mod families;
 mod mirror;
+pub mod objects;
 mod release;
 mod text;
 

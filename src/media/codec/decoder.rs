@@ -1,6 +1,6 @@
 //! [`Decoder`]: compressed packets in, frames out.
 
-use std::ffi::{c_int, c_void};
+use std::ffi::c_int;
 use std::ptr::NonNull;
 
 use crate::abi::constants::{
@@ -12,6 +12,7 @@ use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::format::{MediaType, Stream};
 use crate::media::frame::Frame;
 use crate::media::packet::{Packet, out_of_memory};
+use crate::sys::objects::AVCodecContext;
 
 use super::Codec;
 
@@ -81,7 +82,7 @@ impl SkipFrames {
 /// A video or audio decoder (`AVCodecContext`) opened for one stream.
 pub struct Decoder {
     ffmpeg: Ffmpeg,
-    context: NonNull<c_void>,
+    context: NonNull<AVCodecContext>,
     finished: bool,
 }
 
@@ -157,7 +158,7 @@ impl Decoder {
         Ok(decoder)
     }
 
-    fn as_ptr(&self) -> *mut c_void {
+    fn as_ptr(&self) -> *mut AVCodecContext {
         self.context.as_ptr()
     }
 

@@ -1,15 +1,17 @@
 //! [`Encoder`]: frames in, compressed packets out.
 
-use std::ffi::{c_int, c_void};
+use std::ffi::c_int;
 use std::ptr::NonNull;
 
 use super::{Codec, EncoderChoice};
+use crate::abi::CodecContextLayout;
 use crate::abi::constants::{self, CODEC_FLAG_GLOBAL_HEADER};
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::frame::Frame;
 use crate::media::packet::{Packet, out_of_memory};
 use crate::sys::Rational;
+use crate::sys::objects::AVCodecContext;
 
 /// How a video encoder is set up.
 #[derive(Debug, Clone, Default)]
@@ -62,13 +64,15 @@ pub struct AudioSettings {
 /// A video or audio encoder (`AVCodecContext`).
 pub struct Encoder {
     ffmpeg: Ffmpeg,
-    context: NonNull<c_void>,
+    context: NonNull<AVCodecContext>,
     finished: bool,
 }
 
 // SAFETY: as for `Decoder`: the context may move between threads between calls, one thread
 // at a time (`Encoder` is not `Sync`).
 unsafe impl Send for Encoder {}
+
+object_fields!(Encoder, codec_context: CodecContextLayout => AVCodecContext);
 
 impl Encoder {
     /// Opens a video encoder: the one named `codec` (`"libx264"`, `"mpeg4"`, `"ffv1"`, …), or
@@ -180,7 +184,7 @@ impl Encoder {
         choice: EncoderChoice<'_>,
         options: &[(String, String)],
         global_header: bool,
-        configure: impl FnOnce(*mut c_void) -> Result<()>,
+        configure: impl FnOnce(*mut AVCodecContext) -> Result<()>,
     ) -> Result<Encoder> {
         let f = ffmpeg.functions();
         let codec = Codec::encoder(ffmpeg, choice)?;
@@ -218,7 +222,7 @@ impl Encoder {
         Ok(encoder)
     }
 
-    pub(crate) fn as_ptr(&self) -> *mut c_void {
+    pub(crate) fn as_ptr(&self) -> *mut AVCodecContext {
         self.context.as_ptr()
     }
 
@@ -229,42 +233,19 @@ impl Encoder {
 
     /// The time base of the packets it gives.
     pub fn time_base(&self) -> (i32, i32) {
-        // SAFETY: a field at its proven offset.
-        let Rational { num, den } = unsafe {
-            self.ffmpeg
-                .layout()
-                .codec_context
-                .time_base
-                .read(self.as_ptr())
-        };
+        let Rational { num, den } = self.field(|l| l.time_base);
         (num, den)
     }
 
     /// Samples per channel each audio frame must have (0: any number, or video).
     pub fn frame_size(&self) -> usize {
-        // SAFETY: a field at its proven offset.
-        unsafe {
-            self.ffmpeg
-                .layout()
-                .codec_context
-                .frame_size
-                .read(self.as_ptr())
-                .max(0) as usize
-        }
+        self.field(|l| l.frame_size).max(0) as usize
     }
 
     /// Samples of priming an audio encoder puts before the first (AAC: 1024): its first
     /// packet's timestamp is that much before the first frame's.
     pub fn initial_padding(&self) -> usize {
-        // SAFETY: a field at its proven offset.
-        unsafe {
-            self.ffmpeg
-                .layout()
-                .codec_context
-                .initial_padding
-                .read(self.as_ptr())
-                .max(0) as usize
-        }
+        self.field(|l| l.initial_padding).max(0) as usize
     }
 
     /// Sends one frame.
@@ -293,20 +274,19 @@ impl Encoder {
     /// Refuses a frame the encoder was not opened for: FFmpeg's encoders take the frame's
     /// planes to be of the context's size and format, and read out of bounds otherwise.
     fn check_matches(&self, frame: &Frame) -> Result<()> {
-        let layout = &self.ffmpeg.layout().codec_context;
-        let context = self.as_ptr();
-        // SAFETY: fields of the open context at their proven offsets.
-        let (kind, width, height, pixel_format, sample_format, sample_rate, channels) = unsafe {
-            (
-                layout.codec_type.read(context),
-                layout.width.read(context),
-                layout.height.read(context),
-                layout.pix_fmt.read(context),
-                layout.sample_fmt.read(context),
-                layout.sample_rate.read(context),
-                layout.channel_fields().count(context),
-            )
-        };
+        let (kind, width, height) = (
+            self.field(|l| l.codec_type),
+            self.field(|l| l.width),
+            self.field(|l| l.height),
+        );
+        let (pixel_format, sample_format, sample_rate) = (
+            self.field(|l| l.pix_fmt),
+            self.field(|l| l.sample_fmt),
+            self.field(|l| l.sample_rate),
+        );
+        let channel_fields = self.ffmpeg.layout().codec_context.channel_fields();
+        // SAFETY: the open context, of the family of its own FFmpeg's layout.
+        let channels = unsafe { channel_fields.count(self.as_ptr()) };
         let (frame_width, frame_height) = (frame.width() as c_int, frame.height() as c_int);
         let expected = if kind == constants::MEDIA_TYPE_VIDEO {
             (frame_width, frame_height, frame.format()) == (width, height, pixel_format)
@@ -394,27 +374,19 @@ impl Encoder {
     /// as the ffmpeg CLI does; containers need it for the last frame (MP4's edit list would
     /// otherwise end before it).
     fn fill_duration(&self, packet: &mut Packet) {
-        let layout = self.ffmpeg.layout();
-        // SAFETY: fields of the live encoder and packet at proven offsets.
-        unsafe {
-            if layout.packet.duration.read(packet.as_ptr()) != 0 {
-                return;
-            }
-            let rate = layout.codec_context.framerate.read(self.as_ptr());
-            let base = layout.codec_context.time_base.read(self.as_ptr());
-            if rate.num <= 0 || rate.den <= 0 || base.num <= 0 || base.den <= 0 {
-                return;
-            }
-            let (numerator, denominator) = (
-                i64::from(base.den) * i64::from(rate.den),
-                i64::from(base.num) * i64::from(rate.num),
-            );
-            let duration = (numerator + denominator / 2) / denominator;
-            layout
-                .packet
-                .duration
-                .write(packet.as_mut_ptr(), duration.max(1));
+        if packet.duration() != 0 {
+            return;
         }
+        let (rate, base) = (self.field(|l| l.framerate), self.field(|l| l.time_base));
+        if rate.num <= 0 || rate.den <= 0 || base.num <= 0 || base.den <= 0 {
+            return;
+        }
+        let (numerator, denominator) = (
+            i64::from(base.den) * i64::from(rate.den),
+            i64::from(base.num) * i64::from(rate.num),
+        );
+        let duration = (numerator + denominator / 2) / denominator;
+        packet.set_duration(duration.max(1));
     }
 
     /// Whether every packet has been received after [`Encoder::send_eof`].

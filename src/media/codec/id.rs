@@ -1,10 +1,11 @@
 //! [`CodecId`]: a codec as the loaded FFmpeg numbers it, and [`EncoderChoice`].
 
-use std::ffi::{CString, c_uint, c_void};
+use std::ffi::{CString, c_uint};
 
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
 use crate::sys::Library;
+use crate::sys::objects::AVCodec;
 
 /// A codec (H.264, AAC, …), as opposed to one implementation of it (`libx264`).
 ///
@@ -93,7 +94,7 @@ pub(crate) fn codec_id_by_name(ffmpeg: &Ffmpeg, name: &str) -> Result<CodecId> {
 }
 
 /// FFmpeg's preferred encoder or decoder for a codec, NULL when the build has none.
-pub(crate) fn find_codec(ffmpeg: &Ffmpeg, id: &CodecId, encoder: bool) -> Result<*const c_void> {
+pub(crate) fn find_codec(ffmpeg: &Ffmpeg, id: &CodecId, encoder: bool) -> Result<*const AVCodec> {
     let number = id.number_for(ffmpeg)?;
     let f = ffmpeg.functions();
     let find = if encoder {

@@ -12,6 +12,7 @@ use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
 use crate::media::format::MediaType;
 use crate::sys::ChannelLayout;
+use crate::sys::objects::AVCodec;
 
 /// One encoder or decoder (`AVCodec`) of the loaded FFmpeg: its names, and the formats it
 /// takes, to set an [`Encoder`](super::Encoder) up with values it accepts.
@@ -19,7 +20,7 @@ use crate::sys::ChannelLayout;
 pub struct Codec {
     ffmpeg: Ffmpeg,
     /// A registered `AVCodec`: static data of libavcodec, alive as long as `ffmpeg`.
-    codec: *const c_void,
+    codec: *const AVCodec,
 }
 
 // SAFETY: an AVCodec is immutable static data of the library, which `ffmpeg` keeps loaded.
@@ -99,11 +100,11 @@ impl Codec {
         &self.ffmpeg
     }
 
-    pub(crate) fn as_ptr(&self) -> *const c_void {
+    pub(crate) fn as_ptr(&self) -> *const AVCodec {
         self.codec
     }
 
-    fn read<T: Copy>(&self, field: Field<T>) -> T {
+    fn read<T: Copy>(&self, field: Field<AVCodec, T>) -> T {
         // SAFETY: a registered AVCodec of the layout's family.
         unsafe { field.read(self.codec) }
     }
@@ -162,7 +163,7 @@ impl Codec {
     fn format_names(
         &self,
         config: c_int,
-        field: Option<Field<*const c_int>>,
+        field: Option<Field<AVCodec, *const c_int>>,
         video: bool,
     ) -> Supported<String> {
         self.format_numbers(config, field).map(|numbers| {
@@ -252,7 +253,7 @@ impl Codec {
     fn format_numbers(
         &self,
         config: c_int,
-        field: Option<Field<*const c_int>>,
+        field: Option<Field<AVCodec, *const c_int>>,
     ) -> Supported<c_int> {
         let list = self
             .supported_config(config)

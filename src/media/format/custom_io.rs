@@ -13,6 +13,7 @@ use crate::abi::constants::AVERROR_EOF;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
 use crate::media::packet::out_of_memory;
+use crate::sys::objects::AVIOContext;
 
 const BUFFER_SIZE: usize = 64 * 1024;
 
@@ -59,7 +60,7 @@ struct State {
 /// An `AVIOContext` reading from a Rust source, and that source.
 pub(crate) struct CustomIo {
     ffmpeg: Ffmpeg,
-    context: *mut c_void,
+    context: *mut AVIOContext,
     state: *mut State,
 }
 
@@ -121,7 +122,7 @@ impl CustomIo {
         }
     }
 
-    pub(crate) fn as_ptr(&self) -> *mut c_void {
+    pub(crate) fn as_ptr(&self) -> *mut AVIOContext {
         self.context
     }
 

@@ -1,21 +1,23 @@
 //! [`Input`]: an opened container.
 
-use std::ffi::{CString, c_int, c_void};
+use std::ffi::{CString, c_int};
 use std::path::Path;
 use std::ptr::NonNull;
 
 use super::custom_io::{CustomIo, Endpoint};
 use super::stream::{MediaType, Stream};
+use crate::abi::FormatContextLayout;
 use crate::abi::constants;
 use crate::abi::constants::AVERROR_EOF;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::packet::{Packet, out_of_memory};
+use crate::sys::objects::{AVDictionary, AVFormatContext};
 
 /// An opened input container (`AVFormatContext`).
 pub struct Input {
     ffmpeg: Ffmpeg,
-    context: NonNull<c_void>,
+    context: NonNull<AVFormatContext>,
     /// The Rust source FFmpeg reads through, for inputs opened with [`Input::from_reader`];
     /// freed after the context is closed.
     custom_io: Option<CustomIo>,
@@ -25,6 +27,8 @@ pub struct Input {
 // (FFmpeg keeps no thread-local state for it); `Input` is `Send` but not `Sync`, and every
 // method that touches the context takes `&mut self` or reads only.
 unsafe impl Send for Input {}
+
+object_fields!(Input, format_context: FormatContextLayout => AVFormatContext);
 
 impl Input {
     /// Opens a local file. Only the `file` protocol is allowed, so a crafted playlist or
@@ -51,8 +55,8 @@ impl Input {
         let url = CString::new(url).map_err(|_| Error::invalid_text("URL", url))?;
         let whitelist = CString::new(protocols.join(","))
             .map_err(|_| Error::invalid_text("protocol list", protocols.join(",")))?;
-        let mut options: *mut c_void = std::ptr::null_mut();
-        let mut context: *mut c_void = std::ptr::null_mut();
+        let mut options: *mut AVDictionary = std::ptr::null_mut();
+        let mut context: *mut AVFormatContext = std::ptr::null_mut();
         // SAFETY: the dictionary and context pointers start NULL and are FFmpeg's to fill; on
         // failure avformat_open_input frees the context and sets it to NULL; the dictionary is
         // freed in every case.
@@ -144,7 +148,7 @@ impl Input {
         super::custom_io::checked(&self.ffmpeg, self.custom_io.as_ref(), operation, status)
     }
 
-    pub(crate) fn as_ptr(&self) -> *mut c_void {
+    pub(crate) fn as_ptr(&self) -> *mut AVFormatContext {
         self.context.as_ptr()
     }
 
@@ -155,14 +159,7 @@ impl Input {
 
     /// The number of streams.
     pub fn stream_count(&self) -> usize {
-        // SAFETY: a live context of the layout's family.
-        unsafe {
-            self.ffmpeg
-                .layout()
-                .format_context
-                .nb_streams
-                .read(self.as_ptr()) as usize
-        }
+        self.field(|l| l.nb_streams) as usize
     }
 
     /// The stream at `index`.
@@ -197,48 +194,34 @@ impl Input {
 
     /// The container format's short name (`mov,mp4,m4a,3gp,3g2,mj2`, `matroska,webm`, …).
     pub fn format_name(&self) -> String {
-        let layout = self.ffmpeg.layout();
-        // SAFETY: an opened input always has its input format, a static struct.
-        unsafe {
-            let format = layout.format_context.iformat.read(self.as_ptr());
-            crate::sys::c_text(layout.input_format.name.read(format))
-        }
+        let format = self.field(|l| l.iformat);
+        let name = self.ffmpeg.layout().input_format.name;
+        // SAFETY: an opened input always has its input format, a static struct of the same
+        // library, whose name is a static string.
+        unsafe { crate::sys::c_text(name.read(format)) }
     }
 
     /// The container's metadata (`title`, `encoder`, `creation_time`, …), in order.
     pub fn metadata(&self) -> Vec<(String, String)> {
+        let dictionary = self.field(|l| l.metadata);
         // SAFETY: the context's own dictionary, read with that FFmpeg's av_dict_get.
-        unsafe {
-            let dictionary = self
-                .ffmpeg
-                .layout()
-                .format_context
-                .metadata
-                .read(self.as_ptr());
-            crate::abi::dictionary_entries(dictionary, self.ffmpeg.functions().av_dict_get)
-        }
+        unsafe { crate::abi::dictionary_entries(dictionary, self.ffmpeg.functions().av_dict_get) }
     }
 
     /// The container's overall bit rate in bits per second, when known.
     pub fn bit_rate(&self) -> Option<u64> {
-        // SAFETY: a field of the live context.
-        let bit_rate = unsafe {
-            self.ffmpeg
-                .layout()
-                .format_context
-                .bit_rate
-                .read(self.as_ptr())
-        };
-        u64::try_from(bit_rate).ok().filter(|&b| b > 0)
+        u64::try_from(self.field(|l| l.bit_rate))
+            .ok()
+            .filter(|&b| b > 0)
     }
 
     /// The chapters, in order.
     pub fn chapters(&self) -> Vec<Chapter> {
         let layout = self.ffmpeg.layout();
+        let count = self.field(|l| l.nb_chapters) as usize;
+        let chapters = self.field(|l| l.chapters);
         // SAFETY: `chapters` holds `nb_chapters` live AVChapter pointers owned by the context.
         unsafe {
-            let count = layout.format_context.nb_chapters.read(self.as_ptr()) as usize;
-            let chapters = layout.format_context.chapters.read(self.as_ptr());
             (0..count)
                 .map(|i| {
                     let chapter = *chapters.add(i);
@@ -264,29 +247,13 @@ impl Input {
 
     /// The container's duration in microseconds, when known.
     pub fn duration_us(&self) -> Option<i64> {
-        // SAFETY: a live context.
-        let duration = unsafe {
-            self.ffmpeg
-                .layout()
-                .format_context
-                .duration
-                .read(self.as_ptr())
-        };
-        Some(duration).filter(|&d| d > 0 && d != i64::MIN)
+        Some(self.field(|l| l.duration)).filter(|&d| d > 0 && d != i64::MIN)
     }
 
     /// When the container's first stream starts, in microseconds (0 for most files; MPEG-TS
     /// and cut files often start later).
     pub fn start_time_us(&self) -> Option<i64> {
-        // SAFETY: a live context.
-        let start = unsafe {
-            self.ffmpeg
-                .layout()
-                .format_context
-                .start_time
-                .read(self.as_ptr())
-        };
-        Some(start).filter(|&s| s != i64::MIN)
+        Some(self.field(|l| l.start_time)).filter(|&s| s != i64::MIN)
     }
 
     /// Reads the next packet into `packet` (replacing what it held): `Ok(true)` for a packet,

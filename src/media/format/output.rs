@@ -1,17 +1,19 @@
 //! [`Output`]: a container being written.
 
-use std::ffi::{CString, c_int, c_void};
+use std::ffi::{CString, c_int};
 use std::path::Path;
 use std::ptr::NonNull;
 
 use super::custom_io::{CustomIo, Endpoint};
 use super::stream::Stream;
+use crate::abi::FormatContextLayout;
 use crate::abi::constants;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::codec::Encoder;
 use crate::media::packet::Packet;
 use crate::sys::Rational;
+use crate::sys::objects::{AVFormatContext, AVStream};
 
 /// Where an [`Output`] is in its life: calls out of order are refused, as FFmpeg's muxers
 /// crash or write broken files when, say, the header is written twice.
@@ -31,7 +33,7 @@ enum State {
 /// the trailer, so the file stays playable up to the last packet written.
 pub struct Output {
     ffmpeg: Ffmpeg,
-    context: NonNull<c_void>,
+    context: NonNull<AVFormatContext>,
     state: State,
     /// The Rust sink FFmpeg writes through, for outputs made with [`Output::to_writer`];
     /// freed after the context.
@@ -40,6 +42,8 @@ pub struct Output {
 
 // SAFETY: as for `Input`: one thread at a time may use the context; `Output` is not `Sync`.
 unsafe impl Send for Output {}
+
+object_fields!(Output, format_context: FormatContextLayout => AVFormatContext);
 
 impl Output {
     /// Creates `path`, with the container format its extension names (`.mp4`, `.mkv`, …).
@@ -103,7 +107,8 @@ impl Output {
                 .layout()
                 .format_context
                 .pb
-                .address(output.as_ptr()) as *mut *mut c_void;
+                .address(output.as_ptr())
+                .cast_mut();
             // SAFETY: opens the file into the context's own `pb` field.
             let status = unsafe { (f.avio_open)(pb, url.as_ptr(), constants::IO_FLAG_WRITE) };
             check(ffmpeg, "avio_open", status)?;
@@ -162,7 +167,7 @@ impl Output {
         Ok(output)
     }
 
-    fn as_ptr(&self) -> *mut c_void {
+    fn as_ptr(&self) -> *mut AVFormatContext {
         self.context.as_ptr()
     }
 
@@ -173,25 +178,18 @@ impl Output {
 
     /// The container format's short name (`mp4`, `matroska`).
     pub fn format_name(&self) -> String {
-        let layout = self.ffmpeg.layout();
-        // SAFETY: an output context always has its static output format, whose name is a
-        // static string.
-        unsafe {
-            let format = layout.format_context.oformat.read(self.as_ptr());
-            crate::sys::c_text(layout.output_format.format.name.read(format))
-        }
+        let format = self.field(|l| l.oformat);
+        let name = self.ffmpeg.layout().output_format.format.name;
+        // SAFETY: an output context always has its static output format, of the same library,
+        // whose name is a static string.
+        unsafe { crate::sys::c_text(name.read(format)) }
     }
 
     fn format_flags(&self) -> c_int {
-        let layout = self.ffmpeg.layout();
-        // SAFETY: an output context always has its static output format.
-        unsafe {
-            layout
-                .output_format
-                .format
-                .flags
-                .read(layout.format_context.oformat.read(self.as_ptr()))
-        }
+        let format = self.field(|l| l.oformat);
+        let flags = self.ffmpeg.layout().output_format.format.flags;
+        // SAFETY: an output context always has its static output format, of the same library.
+        unsafe { flags.read(format) }
     }
 
     /// Whether encoders must put their headers in the container (set
@@ -217,7 +215,7 @@ impl Output {
         })
     }
 
-    fn new_stream(&mut self) -> Result<(usize, *mut c_void)> {
+    fn new_stream(&mut self) -> Result<(usize, *mut AVStream)> {
         self.expect("Output::add_stream", State::Configuring)?;
         // SAFETY: adds a stream owned by the context.
         let stream = unsafe {
@@ -377,7 +375,8 @@ impl Drop for Output {
                     .layout()
                     .format_context
                     .pb
-                    .address(self.as_ptr()) as *mut *mut c_void;
+                    .address(self.as_ptr())
+                    .cast_mut();
                 (f.avio_closep)(pb);
             }
             (f.avformat_free_context)(self.as_ptr());

@@ -1,11 +1,11 @@
 //! [`Stream`]: one stream of an [`Input`](super::Input).
 
-use std::ffi::c_void;
 use std::ptr::NonNull;
 
 use super::input::Input;
 use crate::abi::constants::{MEDIA_TYPE_AUDIO, MEDIA_TYPE_SUBTITLE, MEDIA_TYPE_VIDEO, NOPTS_VALUE};
 use crate::sys::Rational;
+use crate::sys::objects::{AVCodecParameters, AVStream};
 
 /// The kind of a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,15 +56,15 @@ impl std::fmt::Display for MediaType {
 #[derive(Clone, Copy)]
 pub struct Stream<'a> {
     input: &'a Input,
-    stream: NonNull<c_void>,
+    stream: NonNull<AVStream>,
 }
 
 impl<'a> Stream<'a> {
-    pub(super) fn new(input: &'a Input, stream: NonNull<c_void>) -> Self {
+    pub(super) fn new(input: &'a Input, stream: NonNull<AVStream>) -> Self {
         Stream { input, stream }
     }
 
-    fn read<T: Copy>(&self, field: crate::abi::Field<T>) -> T {
+    fn read<T: Copy>(&self, field: crate::abi::Field<AVStream, T>) -> T {
         // SAFETY: a live AVStream owned by the borrowed input, of the layout's family.
         unsafe { field.read(self.stream.as_ptr()) }
     }
@@ -74,11 +74,11 @@ impl<'a> Stream<'a> {
         self.input.ffmpeg()
     }
 
-    pub(crate) fn parameters(&self) -> *mut c_void {
+    pub(crate) fn parameters(&self) -> *mut AVCodecParameters {
         self.read(self.input.ffmpeg().layout().stream.codecpar)
     }
 
-    fn parameter<T: Copy>(&self, field: crate::abi::Field<T>) -> T {
+    fn parameter<T: Copy>(&self, field: crate::abi::Field<AVCodecParameters, T>) -> T {
         // SAFETY: every stream has its live AVCodecParameters.
         unsafe { field.read(self.parameters()) }
     }
@@ -285,7 +285,7 @@ impl<'a> Stream<'a> {
         }
     }
 
-    fn channel_fields(&self) -> crate::abi::ChannelFields {
+    fn channel_fields(&self) -> crate::abi::ChannelFields<AVCodecParameters> {
         self.input
             .ffmpeg()
             .layout()

@@ -3,7 +3,7 @@
 mod plane;
 mod spans;
 
-use std::ffi::{c_int, c_void};
+use std::ffi::c_int;
 use std::ptr::NonNull;
 
 pub use plane::{Plane, PlaneMut, PlaneRows, PlaneRowsMut};
@@ -15,6 +15,7 @@ use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Result, check};
 use crate::media::color::Color;
 use crate::media::packet::out_of_memory;
+use crate::sys::objects::AVFrame;
 
 /// The kind of a decoded picture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -61,7 +62,7 @@ fn dimension(what: &'static str, value: u32) -> Result<c_int> {
 /// frame allocates nothing in the steady state.
 pub struct Frame {
     ffmpeg: Ffmpeg,
-    frame: NonNull<c_void>,
+    frame: NonNull<AVFrame>,
 }
 
 // SAFETY: an AVFrame is plain data plus references to atomically counted buffers, so any one
@@ -241,7 +242,7 @@ impl Frame {
     /// while the frame lives and is not borrowed mutably; reading through it is the caller's
     /// `unsafe`, and it may reach only the libraries of [`Frame::ffmpeg`]: a frame of one
     /// release must never meet another release's functions.
-    pub fn as_ptr(&self) -> *const c_void {
+    pub fn as_ptr(&self) -> *const AVFrame {
         self.frame.as_ptr()
     }
 
@@ -253,7 +254,7 @@ impl Frame {
     /// that release's own functions change it (`av_frame_*` of its libavutil, a decoder of its
     /// libavcodec), never freed, and its buffers written only once they are its alone
     /// (`av_frame_make_writable`), as [`Frame::planes_mut`] does.
-    pub unsafe fn as_mut_ptr(&mut self) -> *mut c_void {
+    pub unsafe fn as_mut_ptr(&mut self) -> *mut AVFrame {
         self.frame.as_ptr()
     }
 
@@ -265,7 +266,7 @@ impl Frame {
     /// another of the same files), is owned by nobody else, and is a valid frame of that
     /// release: empty, or holding reference-counted buffers that match its size and format.
     /// The frame frees it with `av_frame_free` when dropped.
-    pub unsafe fn from_raw(ffmpeg: &Ffmpeg, frame: NonNull<c_void>) -> Frame {
+    pub unsafe fn from_raw(ffmpeg: &Ffmpeg, frame: NonNull<AVFrame>) -> Frame {
         Frame {
             ffmpeg: ffmpeg.clone(),
             frame,
@@ -274,7 +275,7 @@ impl Frame {
 
     /// Gives up ownership of the `AVFrame`: the caller frees it with `av_frame_free` of
     /// [`Frame::ffmpeg`]'s libavutil, and keeps that FFmpeg loaded meanwhile.
-    pub fn into_raw(self) -> NonNull<c_void> {
+    pub fn into_raw(self) -> NonNull<AVFrame> {
         let frame = self.frame;
         std::mem::forget(self);
         frame
@@ -286,7 +287,7 @@ impl Frame {
         unsafe { (self.ffmpeg.functions().av_frame_unref)(self.as_mut_ptr()) }
     }
 
-    fn read<T: Copy>(&self, field: Field<T>) -> T {
+    pub(crate) fn read<T: Copy>(&self, field: Field<AVFrame, T>) -> T {
         // SAFETY: a live AVFrame of the family whose layout `field` comes from.
         unsafe { field.read(self.as_ptr()) }
     }

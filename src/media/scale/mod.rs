@@ -2,13 +2,14 @@
 
 mod refusals;
 
-use std::ffi::{c_int, c_void};
+use std::ffi::c_int;
 
 use crate::abi::constants;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::color::{Colorimetry, Matrix, Range};
 use crate::media::frame::Frame;
+use crate::sys::objects::SwsContext;
 
 /// How pictures are resampled (`SWS_*` flags).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -65,7 +66,7 @@ impl ScaleQuality {
 ///   itself switches to below eight pixels.
 pub struct Scaler {
     ffmpeg: Ffmpeg,
-    context: *mut c_void,
+    context: *mut SwsContext,
     quality: ScaleQuality,
     colorimetry: Option<Colorimetry>,
     /// The sizes and formats the colorimetry was last applied for: a context made for others

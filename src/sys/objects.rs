@@ -1,0 +1,62 @@
+//! FFmpeg's structs as opaque types the compiler can tell apart (public as
+//! `ffmpeg_runtime::ffi`). Their insides are never read through these: they type the pointers
+//! the function table takes and returns, say which struct an ABI field belongs to (so that a
+//! packet's pointer cannot reach a frame's field or function), and type the raw pointers of
+//! the escape hatches (`Frame::as_ptr`, …). Only `abi` knows where a field lies; cast to a
+//! binding of the loaded release's headers to read one yourself.
+
+use std::marker::{PhantomData, PhantomPinned};
+
+macro_rules! opaque_structs {
+    ($($(#[doc = $doc:literal])* $name:ident,)*) => {$(
+        $(#[doc = $doc])*
+        #[repr(C)]
+        #[allow(non_camel_case_types)]
+        pub struct $name {
+            _private: [u8; 0],
+            // Neither Send, Sync nor Unpin: what a pointer to it may do is FFmpeg's to say.
+            _marker: PhantomData<(*mut u8, PhantomPinned)>,
+        }
+    )*};
+}
+
+opaque_structs! {
+    /// A decoded picture or audio chunk.
+    AVFrame,
+    /// A compressed packet.
+    AVPacket,
+    /// A decoder's or encoder's state.
+    AVCodecContext,
+    /// A stream's codec description.
+    AVCodecParameters,
+    /// A registered decoder or encoder (static).
+    AVCodec,
+    /// One stream of a container.
+    AVStream,
+    /// A demuxer's or muxer's state.
+    AVFormatContext,
+    /// Buffered I/O.
+    AVIOContext,
+    /// A registered demuxer (static).
+    AVInputFormat,
+    /// A registered muxer (static).
+    AVOutputFormat,
+    /// A chapter of a container.
+    AVChapter,
+    /// One option of an `AVClass` (static).
+    AVOption,
+    /// Key-value pairs.
+    AVDictionary,
+    /// One entry of a dictionary.
+    AVDictionaryEntry,
+    /// A queue of audio samples.
+    AVAudioFifo,
+    /// A pixel format's description (static).
+    AVPixFmtDescriptor,
+    /// Side data of a packet or of codec parameters.
+    AVPacketSideData,
+    /// A resampler's state.
+    SwrContext,
+    /// A scaler's state.
+    SwsContext,
+}
