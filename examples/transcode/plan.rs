@@ -107,7 +107,7 @@ pub fn video_settings(
     }
     let frame_rate = stream.frame_rate();
     let mut bit_rate = None;
-    match codec.name().as_str() {
+    match codec.name() {
         "mpeg4" if request.crf.is_none() => {
             options.push(("flags".into(), "+qscale".into()));
             options.push((
@@ -194,11 +194,7 @@ pub fn audio_settings(codec: &Codec, stream: &Stream<'_>, global_header: bool) -
     } else {
         48_000
     };
-    let channels = if stream.channels() > 0 {
-        stream.channels()
-    } else {
-        2
-    };
+    let channels = stream.channels().unwrap_or(2);
     let mut options = Vec::new();
     if codec.is_experimental() {
         options.push(("strict".into(), "experimental".into()));

@@ -23,6 +23,9 @@ pub struct Resampler {
     ffmpeg: Ffmpeg,
     context: *mut SwrContext,
     target: AudioFormat,
+    /// The target's sample format and rate as this FFmpeg numbers them, looked up once.
+    target_format: c_int,
+    target_rate: c_int,
     /// (format, rate, channels) of the input the context is set up for.
     configured_for: Option<(i32, u32, Option<u32>)>,
     /// Kept for inputs whose channels have no layout: a reference to them with the default.
@@ -37,8 +40,12 @@ impl Resampler {
     ///
     /// # Errors
     ///
-    /// When FFmpeg cannot allocate it.
+    /// [`Error::UnknownName`] for a sample format this FFmpeg does not know,
+    /// [`Error::OutOfRange`] for a rate beyond a C `int`; when FFmpeg cannot allocate it.
     pub fn new(ffmpeg: &Ffmpeg, target: AudioFormat) -> Result<Resampler> {
+        let target_format = crate::media::formats::sample_format(ffmpeg, &target.sample_format)?;
+        let target_rate = c_int::try_from(target.sample_rate)
+            .map_err(|_| Error::out_of_range("sample rate", target.sample_rate))?;
         // SAFETY: allocates an unconfigured context, or NULL.
         let context = unsafe { (ffmpeg.functions().swr_alloc)() };
         if context.is_null() {
@@ -48,6 +55,8 @@ impl Resampler {
             ffmpeg: ffmpeg.clone(),
             context,
             target,
+            target_format,
+            target_rate,
             configured_for: None,
             with_layout: None,
         })
@@ -61,8 +70,7 @@ impl Resampler {
     ///
     /// # Errors
     ///
-    /// [`Error::ForeignObject`] for a frame of another loaded FFmpeg;
-    /// [`Error::UnknownName`] for an unknown target format, or FFmpeg's error.
+    /// [`Error::ForeignObject`] for a frame of another loaded FFmpeg, or FFmpeg's error.
     pub fn convert(&mut self, input: Option<&Frame>, output: &mut Frame) -> Result<()> {
         if let Some(input) = input {
             self.ffmpeg
@@ -149,10 +157,7 @@ impl Resampler {
 
     fn describe_output(&self, output: &mut Frame) -> Result<()> {
         let layout = &self.ffmpeg.layout().frame;
-        let format =
-            crate::media::formats::sample_format(&self.ffmpeg, &self.target.sample_format)?;
-        let rate = i32::try_from(self.target.sample_rate)
-            .map_err(|_| Error::out_of_range("sample rate", self.target.sample_rate))?;
+        let (format, rate) = (self.target_format, self.target_rate);
         // SAFETY: an empty frame; fields at proven offsets.
         unsafe {
             layout.format.write(output.as_mut_ptr(), format);

@@ -215,7 +215,7 @@ impl Encoder {
         check(ffmpeg, "avcodec_open2", status)?;
         if let Some(unused) = dictionary.first_key() {
             return Err(Error::OptionNotFound {
-                owner: codec.name(),
+                owner: codec.name().to_owned(),
                 option: unused,
             });
         }

@@ -109,16 +109,20 @@ impl Codec {
         unsafe { field.read(self.codec) }
     }
 
-    /// The encoder's or decoder's name (`libx264`).
-    pub fn name(&self) -> String {
-        // SAFETY: a static string of the library.
-        unsafe { crate::sys::c_text(self.read(self.ffmpeg.layout().codec.name)) }
+    /// The encoder's or decoder's name (`libx264`), borrowed from the library.
+    pub fn name(&self) -> &str {
+        // SAFETY: a static string of the library, which `self.ffmpeg` keeps loaded for as
+        // long as `self` is borrowed.
+        unsafe { crate::sys::c_text_in(self.read(self.ffmpeg.layout().codec.name)) }
+            .unwrap_or_default()
     }
 
-    /// Its descriptive name (`libx264 H.264 / AVC / MPEG-4 AVC / MPEG-4 part 10`).
-    pub fn long_name(&self) -> String {
-        // SAFETY: a static string of the library, or NULL.
-        unsafe { crate::sys::c_text(self.read(self.ffmpeg.layout().codec.long_name)) }
+    /// Its descriptive name (`libx264 H.264 / AVC / MPEG-4 AVC / MPEG-4 part 10`), borrowed
+    /// from the library; empty where it has none.
+    pub fn long_name(&self) -> &str {
+        // SAFETY: as for `name`; NULL gives None.
+        unsafe { crate::sys::c_text_in(self.read(self.ffmpeg.layout().codec.long_name)) }
+            .unwrap_or_default()
     }
 
     /// The codec it implements.

@@ -264,12 +264,12 @@ impl<'a> Stream<'a> {
             .map(|Rational { num, den }| (num, den))
     }
 
-    /// Audio channel count (0 for video or when unknown).
-    pub fn channels(&self) -> u32 {
+    /// Audio channel count, when known (`None` for video), as [`Frame::channels`](crate::Frame::channels).
+    pub fn channels(&self) -> Option<u32> {
         let fields = self.channel_fields();
         // SAFETY: the stream's live parameters, of the layout's family.
         let count = unsafe { fields.count(self.parameters()) };
-        count.unwrap_or(0).max(0) as u32
+        count.filter(|&c| c > 0).map(|c| c as u32)
     }
 
     /// The audio channel layout's description (`stereo`, `5.1(side)`); `None` for video.
