@@ -22,6 +22,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder, VideoSettings};
 use ffmpeg_runtime::convert::{Backend, RgbFormat, RgbPool, Stores};
 use ffmpeg_runtime::format::{Input, MediaType, Output};
@@ -199,7 +200,7 @@ fn encode_one(ffmpeg: &Ffmpeg, path: &Path) -> Result<(), ffmpeg_runtime::Error>
         width: WIDTH,
         height: HEIGHT,
         pixel_format: "yuv420p".into(),
-        time_base: (1, 25),
+        time_base: Rational::new(1, 25),
         options: vec![
             ("flags".into(), "+qscale".into()),
             ("global_quality".into(), "118".into()),

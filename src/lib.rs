@@ -25,7 +25,7 @@
 //! ```
 //! use ffmpeg_runtime::codec::{Encoder, VideoSettings};
 //! use ffmpeg_runtime::format::Output;
-//! use ffmpeg_runtime::{Frame, Packet};
+//! use ffmpeg_runtime::{Frame, Packet, Rational};
 //!
 //! let ffmpeg = ffmpeg_runtime::global().map_err(|e| e.report().to_string())?;
 //! let path = std::env::temp_dir().join(format!("ffmpeg-runtime-doc-{}.mkv", std::process::id()));
@@ -34,8 +34,8 @@
 //!     width: 160,
 //!     height: 120,
 //!     pixel_format: "yuv420p".into(),
-//!     time_base: (1, 25),
-//!     frame_rate: Some((25, 1)),
+//!     time_base: Rational::new(1, 25),
+//!     frame_rate: Some(Rational::new(25, 1)),
 //!     global_header: output.needs_global_header(),
 //!     ..VideoSettings::default()
 //! };
@@ -73,9 +73,10 @@
 //! ```
 //! # use ffmpeg_runtime::codec::{Encoder, VideoSettings};
 //! # use ffmpeg_runtime::format::Output;
+//! # use ffmpeg_runtime::Rational;
 //! # fn make_clip(ffmpeg: &ffmpeg_runtime::Ffmpeg, path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
 //! #     let mut output = Output::create(ffmpeg, path)?;
-//! #     let settings = VideoSettings { width: 160, height: 120, pixel_format: "yuv420p".into(), time_base: (1, 25), frame_rate: Some((25, 1)), gop: Some(10), ..VideoSettings::default() };
+//! #     let settings = VideoSettings { width: 160, height: 120, pixel_format: "yuv420p".into(), time_base: Rational::new(1, 25), frame_rate: Some(Rational::new(25, 1)), gop: Some(10), ..VideoSettings::default() };
 //! #     let mut encoder = Encoder::video(ffmpeg, "mpeg4", &settings)?;
 //! #     let stream = output.add_stream(&encoder)?;
 //! #     output.write_header()?;
@@ -122,7 +123,7 @@
 //! assert_eq!(frames, 50);
 //!
 //! // Seek to 1 s (in the stream's time base): the keyframe at or before it, then decode on.
-//! input.seek(index, i64::from(time_base.1 / time_base.0), SeekMode::KeyframeBefore)?;
+//! input.seek(index, i64::from(time_base.den / time_base.num), SeekMode::KeyframeBefore)?;
 //! decoder.flush();
 //! # std::fs::remove_file(&path).ok();
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -136,10 +137,10 @@
 //!
 //! ```
 //! # use ffmpeg_runtime::codec::{Encoder, VideoSettings};
-//! # use ffmpeg_runtime::{Frame, Packet};
+//! # use ffmpeg_runtime::{Frame, Packet, Rational};
 //! # fn make_clip(ffmpeg: &ffmpeg_runtime::Ffmpeg, path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
 //! #     let mut output = Output::create(ffmpeg, path)?;
-//! #     let settings = VideoSettings { width: 64, height: 48, pixel_format: "yuv420p".into(), time_base: (1, 25), global_header: true, ..VideoSettings::default() };
+//! #     let settings = VideoSettings { width: 64, height: 48, pixel_format: "yuv420p".into(), time_base: Rational::new(1, 25), global_header: true, ..VideoSettings::default() };
 //! #     let mut encoder = Encoder::video(ffmpeg, "mpeg4", &settings)?;
 //! #     let stream = output.add_stream(&encoder)?;
 //! #     output.write_header()?;
@@ -298,4 +299,4 @@ pub use media::resample::{AudioFormat, Resampler};
 pub use media::scale::{ScaleQuality, Scaler};
 pub use media::{codec, format};
 pub use sys::objects as ffi;
-pub use sys::{Family, Library, SUPPORTED_AVCODEC_MAJORS};
+pub use sys::{Family, Library, Rational, SUPPORTED_AVCODEC_MAJORS};

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use common::media::{self, CLIPS};
 use ffmpeg_runtime::Error;
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::format::{Input, MediaType};
 
 fn open(path: &Path) -> Result<Input, Error> {
@@ -277,7 +278,7 @@ fn container_and_stream_facts_are_read() {
     assert_eq!(titles, ["First", "Second"]);
     let second = &chapters[1];
     assert_eq!(
-        second.start * 1000 * i64::from(second.time_base.0) / i64::from(second.time_base.1),
+        second.start * 1000 * i64::from(second.time_base.num) / i64::from(second.time_base.den),
         500
     );
     let audio = input.best_stream(MediaType::Audio).unwrap();
@@ -347,7 +348,7 @@ fn frames_unlike_the_encoder_are_refused() {
         width: 48,
         height: 32,
         pixel_format: "yuv420p".into(),
-        time_base: (1, 25),
+        time_base: Rational::new(1, 25),
         ..VideoSettings::default()
     };
     let mut video = Encoder::video(&ffmpeg, "mpeg4", &settings).unwrap();

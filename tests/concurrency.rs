@@ -6,6 +6,7 @@ mod common;
 use std::thread;
 
 use common::media::{self, CLIPS};
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder, VideoSettings};
 use ffmpeg_runtime::format::{Input, MediaType};
 
@@ -51,7 +52,7 @@ fn codecs_open_and_close_concurrently() {
                         width: 64 + 16 * worker,
                         height: 48 + 16 * (round % 4),
                         pixel_format: "yuv420p".into(),
-                        time_base: (1, 25),
+                        time_base: Rational::new(1, 25),
                         ..VideoSettings::default()
                     };
                     let encoder = Encoder::video(&ffmpeg, "mpeg4", &settings).unwrap();

@@ -7,6 +7,7 @@ use std::io::{Cursor, Read, Seek, SeekFrom};
 
 use common::media::{self, CLIPS};
 use ffmpeg_runtime::Error;
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::format::Input;
 
 #[test]
@@ -156,7 +157,7 @@ fn an_output_written_to_memory_reads_back_and_a_panicking_sink_is_an_error() {
         width: 64,
         height: 48,
         pixel_format: "yuv420p".into(),
-        time_base: (1, 25),
+        time_base: Rational::new(1, 25),
         ..VideoSettings::default()
     };
     let mut encoder = Encoder::video(&ffmpeg, "mpeg4", &settings).unwrap();

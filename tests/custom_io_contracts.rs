@@ -14,6 +14,7 @@ use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Encoder, VideoSettings};
 use ffmpeg_runtime::format::{Input, Output, SeekMode};
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet};
@@ -227,7 +228,7 @@ fn write_clip<W: Write + Seek + Send + 'static>(ffmpeg: &Ffmpeg, sink: W) -> Res
         width: 64,
         height: 48,
         pixel_format: "yuv420p".into(),
-        time_base: (1, 25),
+        time_base: Rational::new(1, 25),
         ..VideoSettings::default()
     };
     let mut encoder = Encoder::video(ffmpeg, "mpeg4", &settings)?;

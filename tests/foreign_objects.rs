@@ -12,6 +12,7 @@ mod workloads;
 
 use std::io::Cursor;
 
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{
     AudioSettings, Codec, Decoder, DecoderOptions, Encoder, VideoSettings,
 };
@@ -51,7 +52,7 @@ fn video_encoder(ffmpeg: &Ffmpeg) -> Encoder {
         width: 48,
         height: 32,
         pixel_format: "yuv420p".into(),
-        time_base: (1, 25),
+        time_base: Rational::new(1, 25),
         threads: 1,
         ..VideoSettings::default()
     };
@@ -93,7 +94,7 @@ fn refuses_the_objects_of(mine: &Ffmpeg, theirs: &Ffmpeg) {
     output.write_header().unwrap();
     let mut their_packet_to_write = video_packet(theirs, &mut clip(theirs));
     assert_foreign(
-        output.write_packet(&mut their_packet_to_write, stream, (1, 25)),
+        output.write_packet(&mut their_packet_to_write, stream, Rational::new(1, 25)),
         "packet",
     );
 

@@ -13,6 +13,7 @@ mod workloads;
 use std::io::Cursor;
 
 use common::media::{self, CLIPS};
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder, VideoSettings};
 use ffmpeg_runtime::format::{Input, MediaType};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet, ScaleQuality, Scaler};
@@ -116,7 +117,7 @@ fn writing_a_frame_just_sent_leaves_the_encoders_copy_alone() {
         width: 320,
         height: 240,
         pixel_format: "yuv422p".into(),
-        time_base: (1, 25),
+        time_base: Rational::new(1, 25),
         threads: 4,
         ..VideoSettings::default()
     };

@@ -11,6 +11,7 @@ mod workloads;
 
 use std::io::Cursor;
 
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{AudioSettings, Decoder, DecoderOptions, Encoder, VideoSettings};
 use ffmpeg_runtime::convert::{RgbFormat, convert_into};
 use ffmpeg_runtime::format::{Input, MediaType, Output};
@@ -86,8 +87,8 @@ fn video_encoder(ffmpeg: &ffmpeg_runtime::Ffmpeg, global_header: bool) -> Encode
         width: 64,
         height: 48,
         pixel_format: "yuv420p".into(),
-        time_base: (1, 25),
-        frame_rate: Some((25, 1)),
+        time_base: Rational::new(1, 25),
+        frame_rate: Some(Rational::new(25, 1)),
         global_header,
         ..VideoSettings::default()
     };

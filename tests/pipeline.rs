@@ -4,6 +4,7 @@
 mod common;
 
 use common::media::{self, CLIPS};
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::DecoderOptions;
 use ffmpeg_runtime::format::{Input, MediaType};
 use ffmpeg_runtime::pipeline::{DecodePipeline, PipelineOptions};
@@ -147,7 +148,7 @@ fn clip_at(ffmpeg: &ffmpeg_runtime::Ffmpeg, timestamps: impl Iterator<Item = i64
         width: 64,
         height: 48,
         pixel_format: "yuv420p".into(),
-        time_base: (1, 25),
+        time_base: Rational::new(1, 25),
         gop: Some(12),
         threads: 1,
         ..VideoSettings::default()

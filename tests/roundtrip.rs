@@ -6,6 +6,7 @@ mod common;
 use std::path::Path;
 
 use common::media::{self, CLIPS};
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{
     AudioSettings, Decoder, DecoderOptions, Encoder, EncoderChoice, VideoSettings,
 };
@@ -50,8 +51,8 @@ fn encode_video<'a>(
         width: WIDTH,
         height: HEIGHT,
         pixel_format: pixel_format.into(),
-        time_base: (1, 25),
-        frame_rate: Some((25, 1)),
+        time_base: Rational::new(1, 25),
+        frame_rate: Some(Rational::new(25, 1)),
         gop: Some(5),
         threads: 1,
         global_header: output.needs_global_header(),
@@ -166,7 +167,7 @@ fn encoders_open_by_codec_id_as_well_as_by_name() {
         width: WIDTH,
         height: HEIGHT,
         pixel_format: "yuv420p".into(),
-        time_base: (1, 25),
+        time_base: Rational::new(1, 25),
         options: vec![("no_such_option".into(), "1".into())],
         ..VideoSettings::default()
     };

@@ -83,8 +83,8 @@ fn seeking_to_any_frame_may_land_between_keyframes() {
     let clip = CLIPS.iter().find(|c| c.name == "h264_gop10.mp4").unwrap();
     let mut input = Input::open(&ffmpeg, media::path(clip)).unwrap();
     let stream = input.best_stream(MediaType::Video).unwrap();
-    let (index, (num, den)) = (stream.index(), stream.time_base());
-    let frame = i64::from(den) / (25 * i64::from(num)); // one frame at 25 fps
+    let (index, time_base) = (stream.index(), stream.time_base());
+    let frame = i64::from(time_base.den) / (25 * i64::from(time_base.num)); // one frame at 25 fps
     let first_key = |input: &mut Input, target: i64, mode: SeekMode| {
         input.seek(index, target, mode).unwrap();
         let first = input

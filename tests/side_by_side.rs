@@ -4,6 +4,7 @@ mod common;
 
 use std::thread;
 
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Encoder, VideoSettings};
 use ffmpeg_runtime::{Error, Library};
 
@@ -39,7 +40,7 @@ fn two_releases_work_side_by_side() {
         width: 64,
         height: 48,
         pixel_format: "yuv420p".into(),
-        time_base: (1, 25),
+        time_base: Rational::new(1, 25),
         ..VideoSettings::default()
     };
     assert!(matches!(

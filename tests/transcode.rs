@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::media::{self, CLIPS};
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{Input, MediaType};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
@@ -46,7 +47,7 @@ fn facts(ffmpeg: &Ffmpeg, path: &Path) -> Facts {
             let tb = lane.1;
             let time = frame
                 .best_effort_timestamp()
-                .map(|t| t as f64 * f64::from(tb.0) / f64::from(tb.1));
+                .map(|t| t as f64 * f64::from(tb.num) / f64::from(tb.den));
             match lane.3 {
                 None => {
                     facts
@@ -76,7 +77,7 @@ fn facts(ffmpeg: &Ffmpeg, path: &Path) -> Facts {
     facts
 }
 
-type Lane = (usize, (i32, i32), Decoder, Option<usize>);
+type Lane = (usize, Rational, Decoder, Option<usize>);
 
 /// The example transcoding `input` to `output` with the build under test.
 fn transcode_command(input: &Path, output: &Path, extra: &[&str]) -> Command {
@@ -398,7 +399,7 @@ fn colour_description_and_pixel_shape_are_kept() {
     let (color, shape) = stream_facts(&source);
     assert_eq!(color.primaries.as_deref(), Some("bt2020"));
     assert_eq!(color.transfer.as_deref(), Some("smpte2084"));
-    assert_eq!(shape, Some((4, 3)));
+    assert_eq!(shape, Some(Rational::new(4, 3)));
     for container in ["mp4", "mkv"] {
         let output = dir.join(format!("hdr.{container}"));
         check_transcode(&ffmpeg, &source, &output, &[]);
@@ -412,12 +413,12 @@ fn colour_description_and_pixel_shape_are_kept() {
             ),
             "{container}"
         );
-        assert_eq!(after_shape, Some((4, 3)), "{container}");
+        assert_eq!(after_shape, Some(Rational::new(4, 3)), "{container}");
     }
     // Half the width: each pixel twice as wide, the picture's shape kept.
     let narrow = dir.join("narrow.mkv");
     check_transcode(&ffmpeg, &source, &narrow, &["--size", "88x144"]);
-    assert_eq!(stream_facts(&narrow).1, Some((8, 3)));
+    assert_eq!(stream_facts(&narrow).1, Some(Rational::new(8, 3)));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder};
 use ffmpeg_runtime::format::{Input, Output, Stream};
 use ffmpeg_runtime::{
@@ -21,7 +22,7 @@ pub struct Counts {
     pub decode_errors: u64,
 }
 
-const MICROSECONDS: (i32, i32) = (1, 1_000_000);
+const MICROSECONDS: Rational = Rational::new(1, 1_000_000);
 
 /// Where output timestamps start.
 #[derive(Debug, Clone, Copy, Default)]
@@ -37,9 +38,9 @@ pub struct Timing {
 }
 
 /// `value` from one time base to another, rounded to nearest.
-fn rescale(value: i64, (from_num, from_den): (i32, i32), (to_num, to_den): (i32, i32)) -> i64 {
-    let numerator = i128::from(value) * i128::from(from_num) * i128::from(to_den);
-    let denominator = i128::from(from_den) * i128::from(to_num);
+fn rescale(value: i64, from: Rational, to: Rational) -> i64 {
+    let numerator = i128::from(value) * i128::from(from.num) * i128::from(to.den);
+    let denominator = i128::from(from.den) * i128::from(to.num);
     (numerator + denominator / 2).div_euclid(denominator) as i64
 }
 
@@ -91,7 +92,7 @@ impl Sink {
         })
     }
 
-    fn time_base(&self) -> (i32, i32) {
+    fn time_base(&self) -> Rational {
         self.encoder.time_base()
     }
 
@@ -120,7 +121,7 @@ impl Sink {
 /// encoded with each frame's own timestamp.
 pub struct VideoLane {
     pub input_index: usize,
-    input_time_base: (i32, i32),
+    input_time_base: Rational,
     /// The container's start, in the input time base: subtracted so the output starts at 0.
     offset: i64,
     /// Added to every timestamp, in the encoder's time base (see [`Timing`]).
@@ -151,7 +152,7 @@ impl VideoLane {
             lead: rescale(timing.lead_us, MICROSECONDS, encoder.time_base()),
             frame_ticks: stream
                 .frame_rate()
-                .map_or(0, |(num, den)| rescale(1, (den, num), encoder.time_base())),
+                .map_or(0, |rate| rescale(1, rate.invert(), encoder.time_base())),
             decoder: decoder_for(stream, threads)?,
             sink: Sink::new(&ffmpeg, encoder, output_index)?,
             scaler: Scaler::new(&ffmpeg, ScaleQuality::Bicubic),
@@ -240,7 +241,7 @@ impl VideoLane {
 /// encoder's size, timed by sample count from the stream's first timestamp.
 pub struct AudioLane {
     pub input_index: usize,
-    input_time_base: (i32, i32),
+    input_time_base: Rational,
     offset: i64,
     /// In samples.
     lead: i64,
@@ -273,7 +274,11 @@ impl AudioLane {
             input_index: stream.index(),
             input_time_base: stream.time_base(),
             offset: rescale(timing.start_us, MICROSECONDS, stream.time_base()),
-            lead: rescale(timing.lead_us, MICROSECONDS, (1, target.sample_rate as i32)),
+            lead: rescale(
+                timing.lead_us,
+                MICROSECONDS,
+                Rational::new(1, target.sample_rate as i32),
+            ),
             decoder: decoder_for(stream, 1)?,
             sink: Sink::new(&ffmpeg, encoder, output_index)?,
             fifo: AudioFifo::new(
@@ -311,7 +316,7 @@ impl AudioLane {
         while decoded(&mut self.decoder, frame, counts)? {
             if self.next_pts.is_none() {
                 let start = frame.best_effort_timestamp().map(|t| t - self.offset);
-                let rate = (1, self.sample_rate as i32);
+                let rate = Rational::new(1, self.sample_rate as i32);
                 let first = start.map_or(0, |t| rescale(t, self.input_time_base, rate));
                 self.next_pts = Some(first + self.lead);
             }
@@ -336,7 +341,7 @@ impl AudioLane {
             self.next_pts = Some(pts + self.chunk.samples() as i64);
             counts.audio_samples += self.chunk.samples() as u64;
             let end = pts + self.chunk.samples() as i64 - self.lead;
-            let us = rescale(end, (1, self.sample_rate as i32), MICROSECONDS);
+            let us = rescale(end, Rational::new(1, self.sample_rate as i32), MICROSECONDS);
             counts.position_us = counts.position_us.max(us);
             self.sink.encode(&self.chunk, output)?;
         }

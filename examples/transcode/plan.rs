@@ -2,6 +2,7 @@
 //! to what each encoder takes.
 
 use ffmpeg_runtime::Ffmpeg;
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{AudioSettings, Codec, Supported, VideoSettings};
 use ffmpeg_runtime::format::Stream;
 
@@ -117,7 +118,7 @@ pub fn video_settings(
         }
         // No constant-quality mode: about 0.1 bit per pixel.
         "libopenh264" => {
-            let (num, den) = frame_rate.unwrap_or((25, 1));
+            let Rational { num, den } = frame_rate.unwrap_or(Rational::new(25, 1));
             let pixels_per_second = u64::from(width * height) * num as u64 / den.max(1) as u64;
             bit_rate = Some((pixels_per_second / 10) as i64);
         }
@@ -133,13 +134,13 @@ pub fn video_settings(
     }
     // As FFmpeg's scale filter does: a picture scaled to another shape keeps its display
     // aspect through its pixels' shape, when the source says what that is.
-    let sample_aspect_ratio = stream.sample_aspect_ratio().map(|(num, den)| {
+    let sample_aspect_ratio = stream.sample_aspect_ratio().map(|Rational { num, den }| {
         let (num, den) = (
             i64::from(num) * i64::from(height) * i64::from(stream.width()),
             i64::from(den) * i64::from(width) * i64::from(stream.height()),
         );
         let divisor = gcd(num, den).max(1);
-        ((num / divisor) as i32, (den / divisor) as i32)
+        Rational::new((num / divisor) as i32, (den / divisor) as i32)
     });
     Ok(VideoSettings {
         width,
@@ -159,11 +160,11 @@ pub fn video_settings(
 
 /// The input's time base, unless its denominator is beyond what some encoders take (MPEG-4
 /// part 2 stops at 65535; MPEG-TS counts in 1/90000): then milliseconds.
-fn encoder_time_base((num, den): (i32, i32)) -> (i32, i32) {
-    if den > 65_535 || num <= 0 || den <= 0 {
-        (1, 1000)
+fn encoder_time_base(time_base: Rational) -> Rational {
+    if time_base.den > 65_535 || time_base.num <= 0 || time_base.den <= 0 {
+        Rational::new(1, 1000)
     } else {
-        (num, den)
+        time_base
     }
 }
 

@@ -4,6 +4,7 @@
 use std::f64::consts::TAU;
 use std::path::Path;
 
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{AudioSettings, Encoder, VideoSettings};
 use ffmpeg_runtime::format::Output;
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet};
@@ -21,8 +22,8 @@ pub fn make(ffmpeg: &Ffmpeg, path: &Path, seconds: u32) -> Result<(), Error> {
         width: WIDTH,
         height: HEIGHT,
         pixel_format: "yuv420p".into(),
-        time_base: (1, FPS),
-        frame_rate: Some((FPS, 1)),
+        time_base: Rational::new(1, FPS),
+        frame_rate: Some(Rational::new(FPS, 1)),
         gop: Some(FPS as u32),
         // A fine fixed quantiser: the source should not be the weak link.
         options: vec![

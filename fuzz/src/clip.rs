@@ -4,6 +4,7 @@
 use std::io::{Cursor, Seek, SeekFrom, Write};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{AudioSettings, Encoder, VideoSettings};
 use ffmpeg_runtime::format::Output;
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
@@ -69,7 +70,7 @@ pub fn make_clip(
             width: 48,
             height: 32,
             pixel_format: pixel_format.into(),
-            time_base: (1, 25),
+            time_base: Rational::new(1, 25),
             gop: Some(4),
             global_header,
             ..VideoSettings::default()

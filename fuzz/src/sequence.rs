@@ -4,6 +4,7 @@
 use std::io::Cursor;
 
 use arbitrary::Arbitrary;
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{AudioSettings, Decoder, DecoderOptions, Encoder, VideoSettings};
 use ffmpeg_runtime::convert::{RgbFormat, RgbPool, Stores, convert_into};
 use ffmpeg_runtime::format::{Input, Output, SeekMode};
@@ -311,7 +312,7 @@ fn codec_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) -> bool {
                 width: u32::from(width),
                 height: u32::from(height),
                 pixel_format: pick(&PIXEL_FORMATS, format).into(),
-                time_base: (1, 25),
+                time_base: Rational::new(1, 25),
                 threads: u32::from(threads % 5),
                 ..VideoSettings::default()
             };
@@ -561,7 +562,10 @@ fn output_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) {
             }
         }
         Op::WritePacket { stream } => {
-            let time_base = state.encoder.as_ref().map_or((1, 1000), Encoder::time_base);
+            let time_base = state
+                .encoder
+                .as_ref()
+                .map_or(Rational::new(1, 1000), Encoder::time_base);
             if let (Some(output), Some(packet)) = (&mut state.output, &mut state.packet) {
                 let _ = output.write_packet(packet, usize::from(stream % 3), time_base);
             }

@@ -3,12 +3,39 @@
 
 use std::ffi::{c_int, c_void};
 
-/// FFmpeg's `AVRational`, identical in every family.
+/// A fraction as FFmpeg keeps one (`AVRational`, identical in every family): a time base
+/// (`1/90000`), a frame rate (`30000/1001`), a pixel aspect ratio. Compared as written, so
+/// `1/2` and `2/4` differ; a zero denominator means "unknown" where FFmpeg says so.
 #[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Rational {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Rational {
+    /// The numerator.
     pub num: c_int,
+    /// The denominator.
     pub den: c_int,
+}
+
+impl Rational {
+    /// `num/den`.
+    pub const fn new(num: i32, den: i32) -> Rational {
+        Rational { num, den }
+    }
+
+    /// The value, or `None` for a zero denominator.
+    pub fn to_f64(self) -> Option<f64> {
+        (self.den != 0).then(|| f64::from(self.num) / f64::from(self.den))
+    }
+
+    /// `den/num`: a frame rate's frame duration, or back.
+    pub const fn invert(self) -> Rational {
+        Rational::new(self.den, self.num)
+    }
+}
+
+impl From<(i32, i32)> for Rational {
+    fn from((num, den): (i32, i32)) -> Rational {
+        Rational::new(num, den)
+    }
 }
 
 impl std::fmt::Display for Rational {

@@ -22,6 +22,7 @@ use crate::media::codec::{Decoder, DecoderOptions};
 use crate::media::format::Input;
 use crate::media::frame::{Frame, PictureType};
 use crate::media::packet::Packet;
+use crate::sys::Rational;
 
 /// How a [`DecodePipeline`] decodes.
 #[derive(Debug, Clone)]
@@ -365,7 +366,7 @@ fn read(
     mut input: Input,
     stream_index: usize,
     ffmpeg: Ffmpeg,
-    pace: Option<(i32, i32)>,
+    pace: Option<Rational>,
     (queue, stopped): (SyncSender<Queued>, Receiver<()>),
     spare: Receiver<Packet>,
 ) {
@@ -381,9 +382,9 @@ fn read(
         match input.read_packet(&mut packet) {
             Ok(true) if packet.stream_index() != stream_index => continue,
             Ok(true) => {
-                if let (Some((num, den)), Some(time)) = (pace, packet.dts().or(packet.pts())) {
+                if let (Some(time_base), Some(time)) = (pace, packet.dts().or(packet.pts())) {
                     let (first, start) = *clock.get_or_insert((time, Instant::now()));
-                    let due = start + ticks_to_duration(time.saturating_sub(first), (num, den));
+                    let due = start + ticks_to_duration(time.saturating_sub(first), time_base);
                     let wait = due.saturating_duration_since(Instant::now());
                     if !matches!(stopped.recv_timeout(wait), Err(RecvTimeoutError::Timeout)) {
                         return;
@@ -402,9 +403,9 @@ fn read(
 
 /// `ticks` of a time base as a wait: none for negative times or a time base that is not one
 /// (a crafted file's `0/0`), at most a day.
-fn ticks_to_duration(ticks: i64, (num, den): (i32, i32)) -> Duration {
+fn ticks_to_duration(ticks: i64, time_base: Rational) -> Duration {
     const LONGEST: f64 = 86_400.0;
-    let seconds = ticks as f64 * f64::from(num) / f64::from(den);
+    let seconds = ticks as f64 * f64::from(time_base.num) / f64::from(time_base.den);
     if seconds.is_finite() && seconds > 0.0 {
         Duration::from_secs_f64(seconds.min(LONGEST))
     } else {

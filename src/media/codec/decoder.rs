@@ -135,10 +135,9 @@ impl Decoder {
         unsafe {
             let status = (f.avcodec_parameters_to_context)(decoder.as_ptr(), stream.parameters());
             check(&ffmpeg, "avcodec_parameters_to_context", status)?;
-            let (num, den) = stream.time_base();
             layout
                 .pkt_timebase
-                .write(decoder.as_ptr(), crate::sys::Rational { num, den });
+                .write(decoder.as_ptr(), stream.time_base());
             layout.thread_count.write(decoder.as_ptr(), threads);
             layout
                 .thread_type

@@ -22,10 +22,10 @@ pub struct VideoSettings {
     pub height: u32,
     /// The pixel format the frames will have, by FFmpeg's name (`yuv420p`).
     pub pixel_format: String,
-    /// The time base of the frames' timestamps, as (numerator, denominator).
-    pub time_base: (i32, i32),
+    /// The time base of the frames' timestamps.
+    pub time_base: Rational,
     /// The nominal frame rate, when constant.
-    pub frame_rate: Option<(i32, i32)>,
+    pub frame_rate: Option<Rational>,
     /// Target bit rate in bits per second, for encoders that take one.
     pub bit_rate: Option<i64>,
     /// Frames between keyframes.
@@ -36,7 +36,7 @@ pub struct VideoSettings {
     /// unspecified.
     pub color: crate::media::color::Color,
     /// Non-square pixels, as width : height.
-    pub sample_aspect_ratio: Option<(i32, i32)>,
+    pub sample_aspect_ratio: Option<Rational>,
     /// Encoder options, as the CLI takes them (`("crf", "23")`, `("preset", "medium")`).
     pub options: Vec<(String, String)>,
     /// Put codec headers in the container's header (set it when
@@ -102,7 +102,6 @@ impl Encoder {
             number("threads", settings.threads)?,
         );
         let gop = settings.gop.map(|gop| number("gop", gop)).transpose()?;
-        let (num, den) = settings.time_base;
         Encoder::open(
             ffmpeg,
             EncoderChoice::Encoder(&codec),
@@ -114,9 +113,9 @@ impl Encoder {
                     layout.width.write(context, width);
                     layout.height.write(context, height);
                     layout.pix_fmt.write(context, format);
-                    layout.time_base.write(context, Rational { num, den });
-                    if let Some((num, den)) = settings.frame_rate {
-                        layout.framerate.write(context, Rational { num, den });
+                    layout.time_base.write(context, settings.time_base);
+                    if let Some(rate) = settings.frame_rate {
+                        layout.framerate.write(context, rate);
                     }
                     if let Some(bit_rate) = settings.bit_rate {
                         layout.bit_rate.write(context, bit_rate);
@@ -125,10 +124,8 @@ impl Encoder {
                         layout.gop_size.write(context, gop);
                     }
                     layout.thread_count.write(context, threads);
-                    if let Some((num, den)) = settings.sample_aspect_ratio {
-                        layout
-                            .sample_aspect_ratio
-                            .write(context, Rational { num, den });
+                    if let Some(ratio) = settings.sample_aspect_ratio {
+                        layout.sample_aspect_ratio.write(context, ratio);
                     }
                     crate::media::color::write(ffmpeg, context, layout.color, &settings.color)
                 }
@@ -232,9 +229,8 @@ impl Encoder {
     }
 
     /// The time base of the packets it gives.
-    pub fn time_base(&self) -> (i32, i32) {
-        let Rational { num, den } = self.field(|l| l.time_base);
-        (num, den)
+    pub fn time_base(&self) -> Rational {
+        self.field(|l| l.time_base)
     }
 
     /// Samples per channel each audio frame must have (0: any number, or video).

@@ -12,6 +12,7 @@ use crate::abi::constants::AVERROR_EOF;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::packet::{Packet, out_of_memory};
+use crate::sys::Rational;
 use crate::sys::objects::{AVDictionary, AVFormatContext};
 
 /// An opened input container (`AVFormatContext`).
@@ -234,7 +235,7 @@ impl Input {
                     Chapter {
                         start: l.start.read(chapter),
                         end: l.end.read(chapter),
-                        time_base: (base.num, base.den),
+                        time_base: base,
                         title: metadata
                             .into_iter()
                             .find(|(k, _)| k == "title")
@@ -352,7 +353,7 @@ pub struct Chapter {
     /// End, in `time_base` units.
     pub end: i64,
     /// The time base of `start` and `end`, as (numerator, denominator).
-    pub time_base: (i32, i32),
+    pub time_base: Rational,
     /// Its title, when it has one.
     pub title: Option<String>,
 }

@@ -243,7 +243,6 @@ impl Output {
             .ensure_same(encoder.ffmpeg(), "Output::add_stream", "encoder")?;
         let (index, stream) = self.new_stream()?;
         let layout = &self.ffmpeg.layout().stream;
-        let (num, den) = encoder.time_base();
         // SAFETY: fills the new stream's parameters from the open encoder, both of the same
         // loaded FFmpeg.
         unsafe {
@@ -252,7 +251,7 @@ impl Output {
                 encoder.as_ptr(),
             );
             check(&self.ffmpeg, "avcodec_parameters_from_context", status)?;
-            layout.time_base.write(stream, Rational { num, den });
+            layout.time_base.write(stream, encoder.time_base());
         }
         Ok(index)
     }
@@ -268,7 +267,6 @@ impl Output {
             .ensure_same(input.ffmpeg(), "Output::add_copy_stream", "stream")?;
         let (index, stream) = self.new_stream()?;
         let layout = self.ffmpeg.layout();
-        let (num, den) = input.time_base();
         // SAFETY: copies the input stream's parameters (of the same loaded FFmpeg, so of the
         // same layout); the codec tag is cleared so that the muxer picks its own.
         unsafe {
@@ -277,7 +275,7 @@ impl Output {
                 (self.ffmpeg.functions().avcodec_parameters_copy)(parameters, input.parameters());
             check(&self.ffmpeg, "avcodec_parameters_copy", status)?;
             layout.codec_parameters.codec_tag.write(parameters, 0);
-            layout.stream.time_base.write(stream, Rational { num, den });
+            layout.stream.time_base.write(stream, input.time_base());
         }
         Ok(index)
     }
@@ -314,7 +312,7 @@ impl Output {
         &mut self,
         packet: &mut Packet,
         stream: usize,
-        time_base: (i32, i32),
+        time_base: Rational,
     ) -> Result<()> {
         self.ffmpeg
             .ensure_same(packet.ffmpeg(), "Output::write_packet", "packet")?;
@@ -330,8 +328,7 @@ impl Output {
                 });
             };
             let to = layout.stream.time_base.read(target);
-            let (num, den) = time_base;
-            (f.av_packet_rescale_ts)(packet.as_mut_ptr(), Rational { num, den }, to);
+            (f.av_packet_rescale_ts)(packet.as_mut_ptr(), time_base, to);
             layout
                 .packet
                 .stream_index

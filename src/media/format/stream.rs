@@ -108,22 +108,20 @@ impl<'a> Stream<'a> {
         self.codec_id().name().to_owned()
     }
 
-    /// The time base its timestamps count in, as (numerator, denominator).
-    pub fn time_base(&self) -> (i32, i32) {
-        let Rational { num, den } = self.read(self.input.ffmpeg().layout().stream.time_base);
-        (num, den)
+    /// The time base its timestamps count in.
+    pub fn time_base(&self) -> Rational {
+        self.read(self.input.ffmpeg().layout().stream.time_base)
     }
 
-    /// The frame rate, as (numerator, denominator): the average where the demuxer knows it,
+    /// The frame rate: the average where the demuxer knows it,
     /// else FFmpeg's guess of the base rate (`r_frame_rate`, as for Matroska files without
     /// stream durations).
-    pub fn frame_rate(&self) -> Option<(i32, i32)> {
+    pub fn frame_rate(&self) -> Option<Rational> {
         let layout = &self.input.ffmpeg().layout().stream;
         [layout.avg_frame_rate, layout.r_frame_rate]
             .into_iter()
             .map(|field| self.read(field))
             .find(|rate| rate.num > 0 && rate.den > 0)
-            .map(|Rational { num, den }| (num, den))
     }
 
     /// Duration in the stream's time base, when known.
@@ -253,7 +251,7 @@ impl<'a> Stream<'a> {
 
     /// The shape of a pixel (width : height) for video that is not square-pixelled (DVDs,
     /// anamorphic HD); `None` for square or unknown.
-    pub fn sample_aspect_ratio(&self) -> Option<(i32, i32)> {
+    pub fn sample_aspect_ratio(&self) -> Option<Rational> {
         let layout = self.input.ffmpeg().layout();
         let container = self.read(layout.stream.sample_aspect_ratio);
         let codec = self.parameter(layout.codec_parameters.sample_aspect_ratio);
@@ -261,7 +259,6 @@ impl<'a> Stream<'a> {
             .into_iter()
             .find(|r| r.num > 0 && r.den > 0)
             .filter(|r| r.num != r.den)
-            .map(|Rational { num, den }| (num, den))
     }
 
     /// Audio channel count, when known (`None` for video), as [`Frame::channels`](crate::Frame::channels).
