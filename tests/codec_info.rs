@@ -13,7 +13,7 @@ fn encoders_list_what_they_take() {
     let mpeg4 = Codec::encoder(&ffmpeg, "mpeg4").unwrap();
     assert_eq!(
         (mpeg4.name(), mpeg4.media_type()),
-        ("mpeg4".into(), MediaType::Video)
+        ("mpeg4", MediaType::Video)
     );
     assert_eq!(mpeg4.id(), ffmpeg.codec_id("mpeg4").unwrap());
     assert_eq!(

@@ -155,7 +155,7 @@ impl std::fmt::Display for EncoderChoice<'_> {
         match self {
             EncoderChoice::Named(name) => f.write_str(name),
             EncoderChoice::ForCodec(id) => write!(f, "for {id}"),
-            EncoderChoice::Encoder(codec) => f.write_str(&codec.name()),
+            EncoderChoice::Encoder(codec) => f.write_str(codec.name()),
         }
     }
 }
