@@ -95,7 +95,7 @@ fn colour_properties_are_read() {
         }
     }
     let color = frame.color();
-    assert_eq!(color.range.as_deref(), Some("tv"));
+    assert_eq!(color.range, Some(ffmpeg_runtime::Range::Limited));
     assert_eq!(color.matrix.as_deref(), Some("bt709"));
     assert_eq!(color.primaries.as_deref(), Some("bt709"));
     assert_eq!(color.transfer.as_deref(), Some("bt709"));

@@ -9,11 +9,12 @@ use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
 use crate::media::frame::Frame;
 
-/// A picture's colour description, by FFmpeg's names; `None` where unspecified.
+/// A picture's colour description; `None` where unspecified. The range is the same [`Range`]
+/// a [`Colorimetry`] uses; the others are FFmpeg's names, since releases add values.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Color {
-    /// `tv` (limited) or `pc` (full).
-    pub range: Option<String>,
+    /// Limited (FFmpeg's `tv`) or full (`pc`).
+    pub range: Option<Range>,
     /// The YUV matrix (`bt709`, `bt470bg`, `smpte170m`, …).
     pub matrix: Option<String>,
     /// The primaries (`bt709`, `bt2020`, …).
@@ -40,6 +41,25 @@ pub enum Range {
     Full,
 }
 
+impl Range {
+    /// FFmpeg's name: `tv` for limited, `pc` for full.
+    pub fn name(self) -> &'static str {
+        match self {
+            Range::Limited => "tv",
+            Range::Full => "pc",
+        }
+    }
+
+    /// The range FFmpeg names so (`tv`, `pc`, or `mpeg` and `jpeg` as aliases).
+    pub fn from_name(name: &str) -> Option<Range> {
+        match name {
+            "tv" | "mpeg" | "limited" => Some(Range::Limited),
+            "pc" | "jpeg" | "full" => Some(Range::Full),
+            _ => None,
+        }
+    }
+}
+
 /// How a picture's YUV values map to colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Colorimetry {
@@ -60,7 +80,7 @@ impl Colorimetry {
             _ if frame.height() >= 720 => Matrix::Bt709,
             _ => Matrix::Bt601,
         };
-        let full = range == Some("pc")
+        let full = range.and_then(Range::from_name) == Some(Range::Full)
             || frame
                 .format_name_in_library()
                 .is_some_and(|name| name.starts_with("yuvj"));
@@ -77,16 +97,10 @@ type Member = fn(&mut Color) -> &mut Option<String>;
 /// One property: its field, FFmpeg's name of a value, its value of a name, and the member.
 type Property<S> = (crate::abi::Field<S, u32>, NameOf, ValueOf, Member);
 
-/// The four properties.
-fn properties<S>(ffmpeg: &Ffmpeg, fields: ColorFields<S>) -> [Property<S>; 4] {
+/// The properties FFmpeg names (the range is typed, and read and written on its own).
+fn properties<S>(ffmpeg: &Ffmpeg, fields: ColorFields<S>) -> [Property<S>; 3] {
     let f = ffmpeg.functions();
     [
-        (
-            fields.range,
-            f.av_color_range_name,
-            f.av_color_range_from_name,
-            |c| &mut c.range,
-        ),
         (
             fields.matrix,
             f.av_color_space_name,
@@ -121,6 +135,9 @@ pub(crate) unsafe fn read<S>(ffmpeg: &Ffmpeg, object: *const S, fields: ColorFie
         let name = unsafe { crate::sys::c_text(name_of(field.read(object))) };
         *member(&mut color) = Some(name).filter(|n| !n.is_empty() && n != "unknown");
     }
+    // SAFETY: as above.
+    let (_, range) = unsafe { matrix_and_range_names(ffmpeg, object, fields) };
+    color.range = range.and_then(Range::from_name);
     color
 }
 
@@ -157,6 +174,16 @@ pub(crate) unsafe fn write<S>(
     fields: ColorFields<S>,
     color: &Color,
 ) -> Result<()> {
+    if let Some(range) = color.range {
+        let f = ffmpeg.functions();
+        let name = CString::new(range.name()).expect("no NUL");
+        // SAFETY: a lookup in a static table, which knows both names in every family.
+        let value = unsafe { (f.av_color_range_from_name)(name.as_ptr()) };
+        let value =
+            u32::try_from(value).map_err(|_| Error::unknown_name("colour range", range.name()))?;
+        // SAFETY: per the contract.
+        unsafe { fields.range.write(object, value) };
+    }
     let mut color = color.clone();
     for (field, _, value_of, member) in properties(ffmpeg, fields) {
         let Some(name) = member(&mut color).as_deref() else {
