@@ -293,6 +293,7 @@ pub use loader::library_info::LibraryInfo;
 pub use loader::symbols::SymbolBinding;
 pub use media::audio_fifo::AudioFifo;
 pub use media::color::{Color, Colorimetry, Matrix, Range};
+pub use media::formats::{FormatArg, PixelFormat, SampleFormat};
 pub use media::frame::{Frame, PictureType, Plane, PlaneMut, PlaneRows, PlaneRowsMut};
 pub use media::packet::Packet;
 pub use media::resample::{AudioFormat, Resampler};

@@ -6,7 +6,7 @@ use std::thread;
 
 use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Encoder, VideoSettings};
-use ffmpeg_runtime::{Error, Library};
+use ffmpeg_runtime::{Error, Frame, Library};
 
 #[test]
 fn two_releases_work_side_by_side() {
@@ -48,6 +48,32 @@ fn two_releases_work_side_by_side() {
         Err(Error::Incompatible { .. })
     ));
     assert!(Encoder::video(&b, b.codec_id("mpeg4").unwrap(), &settings).is_ok());
+    // Pixel and sample formats are numbered per libavutil major too.
+    let yuv420p = a.pixel_format("yuv420p").unwrap();
+    let frame = Frame::video(&a, 16, 16, &yuv420p).unwrap();
+    assert_eq!(frame.pixel_format().as_ref(), Some(&yuv420p));
+    assert_eq!(frame.sample_format(), None);
+    if a.library(Library::AvUtil).version().major != b.library(Library::AvUtil).version().major {
+        assert!(matches!(
+            Frame::video(&b, 16, 16, &yuv420p),
+            Err(Error::Incompatible { .. })
+        ));
+        let s16 = a.sample_format("s16").unwrap();
+        assert!(matches!(
+            Frame::audio(&b, 64, &s16, 48_000, 2),
+            Err(Error::Incompatible { .. })
+        ));
+    }
+    // By name, each release finds its own number.
+    let theirs = Frame::video(&b, 16, 16, "yuv420p").unwrap();
+    assert_eq!(theirs.pixel_format().unwrap().name(), yuv420p.name());
+    assert!(matches!(
+        a.pixel_format("no-such-format"),
+        Err(Error::UnknownName {
+            kind: "pixel format",
+            ..
+        })
+    ));
     drop(a);
     assert_eq!(
         b.library(Library::AvCodec).version(),

@@ -202,7 +202,7 @@ impl VideoLane {
         self.last_pts = Some(pts);
         let converted = frame.width() != self.scaled.width()
             || frame.height() != self.scaled.height()
-            || frame.format() != self.scaled.format();
+            || frame.pixel_format() != self.scaled.pixel_format();
         // Where this frame ends, for the position shown: its duration, else one frame.
         let duration = frame.duration().map_or(self.frame_ticks, |d| {
             rescale(d, self.input_time_base, self.sink.time_base())

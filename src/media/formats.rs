@@ -13,6 +13,161 @@ impl Ffmpeg {
     pub fn pixel_formats(&self) -> Vec<String> {
         pixel_format_names(self)
     }
+
+    /// The pixel format of this name, as this FFmpeg numbers it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownName`] when this FFmpeg has none of that name.
+    pub fn pixel_format(&self, name: &str) -> Result<PixelFormat> {
+        let number = pixel_format(self, name)?;
+        Ok(PixelFormat::new(self, number, name))
+    }
+
+    /// The sample format of this name (`s16`, `fltp`, …), as this FFmpeg numbers it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownName`] when this FFmpeg has none of that name.
+    pub fn sample_format(&self, name: &str) -> Result<SampleFormat> {
+        let number = sample_format(self, name)?;
+        Ok(SampleFormat::new(self, number, name))
+    }
+}
+
+/// A format type whose numbers belong to one libavutil major.
+macro_rules! numbered_format {
+    ($(#[doc = $doc:literal])* $type:ident, $what:literal) => {
+        $(#[doc = $doc])*
+        ///
+        /// FFmpeg renumbers formats between majors, so a value belongs to the libavutil major
+        /// it came from: another major refuses it with [`Error::Incompatible`]. Compare by
+        /// [`name`](Self::name) across releases.
+        #[derive(Clone, PartialEq, Eq, Hash)]
+        pub struct $type {
+            number: c_int,
+            avutil_major: u64,
+            name: String,
+        }
+
+        impl $type {
+            pub(crate) fn new(ffmpeg: &Ffmpeg, number: c_int, name: &str) -> $type {
+                $type {
+                    number,
+                    avutil_major: avutil_major(ffmpeg),
+                    name: name.to_owned(),
+                }
+            }
+
+            /// FFmpeg's name of the format.
+            pub fn name(&self) -> &str {
+                &self.name
+            }
+
+            /// The number in `ffmpeg`'s release, refused when the format came from another
+            /// major.
+            pub(crate) fn number_for(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
+                if self.avutil_major != avutil_major(ffmpeg) {
+                    return Err(Error::incompatible(
+                        stringify!($type),
+                        format!(
+                            "{} {} comes from libavutil {}, not {}",
+                            $what,
+                            self.name,
+                            self.avutil_major,
+                            avutil_major(ffmpeg)
+                        ),
+                    ));
+                }
+                Ok(self.number)
+            }
+        }
+
+        impl std::fmt::Debug for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(
+                    f,
+                    "{}({} = {} in libavutil {})",
+                    stringify!($type),
+                    self.name,
+                    self.number,
+                    self.avutil_major
+                )
+            }
+        }
+
+        impl std::fmt::Display for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.name)
+            }
+        }
+    };
+}
+
+numbered_format! {
+    /// A pixel format (`yuv420p`, `nv12`, …) as one loaded FFmpeg numbers it.
+    PixelFormat, "pixel format"
+}
+
+numbered_format! {
+    /// A sample format (`s16`, `fltp`, …) as one loaded FFmpeg numbers it.
+    SampleFormat, "sample format"
+}
+
+/// What a call taking a format accepts: FFmpeg's name (looked up in the FFmpeg at hand), or a
+/// format already resolved (refused by an FFmpeg of another libavutil major).
+pub trait FormatArg<Format>: sealed::Sealed {
+    /// The format's number in `ffmpeg`.
+    #[doc(hidden)]
+    fn number_in(&self, ffmpeg: &Ffmpeg) -> Result<c_int>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for &str {}
+    impl Sealed for &String {}
+    impl Sealed for &super::PixelFormat {}
+    impl Sealed for &super::SampleFormat {}
+}
+
+impl FormatArg<PixelFormat> for &str {
+    fn number_in(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
+        pixel_format(ffmpeg, self)
+    }
+}
+
+impl FormatArg<PixelFormat> for &String {
+    fn number_in(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
+        pixel_format(ffmpeg, self)
+    }
+}
+
+impl FormatArg<PixelFormat> for &PixelFormat {
+    fn number_in(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
+        self.number_for(ffmpeg)
+    }
+}
+
+impl FormatArg<SampleFormat> for &str {
+    fn number_in(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
+        sample_format(ffmpeg, self)
+    }
+}
+
+impl FormatArg<SampleFormat> for &String {
+    fn number_in(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
+        sample_format(ffmpeg, self)
+    }
+}
+
+impl FormatArg<SampleFormat> for &SampleFormat {
+    fn number_in(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
+        self.number_for(ffmpeg)
+    }
+}
+
+fn avutil_major(ffmpeg: &Ffmpeg) -> u64 {
+    ffmpeg.library(crate::sys::Library::AvUtil).version().major
 }
 
 /// FFmpeg's number for a pixel format name in the loaded release.

@@ -14,6 +14,7 @@ use crate::abi::constants::PICTURE_TYPES;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Result, check};
 use crate::media::color::Color;
+use crate::media::formats::{FormatArg, PixelFormat, SampleFormat};
 use crate::media::packet::out_of_memory;
 use crate::sys::objects::AVFrame;
 
@@ -93,10 +94,17 @@ impl Frame {
     ///
     /// # Errors
     ///
-    /// [`Error::UnknownName`](crate::Error::UnknownName) for an unknown format,
-    /// [`Error::OutOfRange`](crate::Error::OutOfRange) for a size FFmpeg refuses.
-    pub fn video(ffmpeg: &Ffmpeg, width: u32, height: u32, pixel_format: &str) -> Result<Frame> {
-        let format = crate::media::formats::pixel_format(ffmpeg, pixel_format)?;
+    /// [`Error::UnknownName`](crate::Error::UnknownName) for an unknown format name,
+    /// [`Error::Incompatible`](crate::Error::Incompatible) for a [`PixelFormat`] of another
+    /// libavutil major, [`Error::OutOfRange`](crate::Error::OutOfRange) for a size FFmpeg
+    /// refuses.
+    pub fn video(
+        ffmpeg: &Ffmpeg,
+        width: u32,
+        height: u32,
+        pixel_format: impl FormatArg<PixelFormat>,
+    ) -> Result<Frame> {
+        let format = pixel_format.number_in(ffmpeg)?;
         let mut frame = Frame::new(ffmpeg)?;
         let layout = &ffmpeg.layout().frame;
         let (width, height) = (dimension("width", width)?, dimension("height", height)?);
@@ -117,16 +125,18 @@ impl Frame {
     ///
     /// # Errors
     ///
-    /// [`Error::UnknownName`](crate::Error::UnknownName) for an unknown format,
-    /// [`Error::OutOfRange`](crate::Error::OutOfRange) for counts FFmpeg refuses.
+    /// [`Error::UnknownName`](crate::Error::UnknownName) for an unknown format name,
+    /// [`Error::Incompatible`](crate::Error::Incompatible) for a [`SampleFormat`] of another
+    /// libavutil major, [`Error::OutOfRange`](crate::Error::OutOfRange) for counts FFmpeg
+    /// refuses.
     pub fn audio(
         ffmpeg: &Ffmpeg,
         samples: usize,
-        sample_format: &str,
+        sample_format: impl FormatArg<SampleFormat>,
         sample_rate: u32,
         channels: u32,
     ) -> Result<Frame> {
-        let format = crate::media::formats::sample_format(ffmpeg, sample_format)?;
+        let format = sample_format.number_in(ffmpeg)?;
         let mut frame = Frame::new(ffmpeg)?;
         frame.allocate_audio(samples, format, sample_rate, channels)?;
         frame.zero_new_buffers();
@@ -302,10 +312,21 @@ impl Frame {
         self.read(self.ffmpeg.layout().frame.height).max(0) as u32
     }
 
-    /// FFmpeg's pixel or sample format number in the loaded release (-1 when unset). Numbers
-    /// differ between releases; compare names ([`Frame::format_name`]).
-    pub fn format(&self) -> i32 {
+    /// FFmpeg's pixel or sample format number in the loaded release (-1 when unset).
+    pub(crate) fn format(&self) -> i32 {
         self.read(self.ffmpeg.layout().frame.format)
+    }
+
+    /// A picture's pixel format; `None` for audio or an empty frame.
+    pub fn pixel_format(&self) -> Option<PixelFormat> {
+        let name = (self.width() > 0).then(|| self.format_name_in_library())??;
+        Some(PixelFormat::new(&self.ffmpeg, self.format(), name))
+    }
+
+    /// Audio's sample format; `None` for a picture or an empty frame.
+    pub fn sample_format(&self) -> Option<SampleFormat> {
+        let name = (self.width() == 0).then(|| self.format_name_in_library())??;
+        Some(SampleFormat::new(&self.ffmpeg, self.format(), name))
     }
 
     /// The pixel format's name for pictures (`yuv420p`), the sample format's for audio (`fltp`).
