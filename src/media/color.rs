@@ -1,13 +1,12 @@
 //! [`Color`]: a picture's colour description, read from and written to FFmpeg's structs by
 //! name, since the enum values are FFmpeg's business; and [`Colorimetry`], the part of it
-//! that says how YUV values map to RGB.
+//! that says how YUV values map to RGB (`Colorimetry::of` a frame lives with `Frame`).
 
 use std::ffi::{CString, c_char, c_int, c_uint};
 
 use crate::abi::ColorFields;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
-use crate::media::frame::Frame;
 
 /// A picture's colour description; `None` where unspecified. The range is the same [`Range`]
 /// a [`Colorimetry`] uses; the others are FFmpeg's names, since releases add values.
@@ -70,20 +69,23 @@ pub struct Colorimetry {
 }
 
 impl Colorimetry {
-    /// What the frame says, with the usual guesses where it does not: BT.709 from 720 lines
-    /// up, BT.601 below; full range for the `yuvj` formats, limited otherwise.
-    pub fn of(frame: &Frame) -> Colorimetry {
-        let (matrix, range) = frame.matrix_and_range_names();
+    /// From FFmpeg's names of a picture's matrix and range, with the usual guesses where they
+    /// say nothing: BT.709 from 720 lines up, BT.601 below; full range for the `yuvj` pixel
+    /// formats, limited otherwise.
+    pub(crate) fn guess(
+        matrix: Option<&str>,
+        range: Option<&str>,
+        height: u32,
+        pixel_format: Option<&str>,
+    ) -> Colorimetry {
         let matrix = match matrix {
             Some("bt709") => Matrix::Bt709,
             Some("bt470bg" | "smpte170m" | "fcc") => Matrix::Bt601,
-            _ if frame.height() >= 720 => Matrix::Bt709,
+            _ if height >= 720 => Matrix::Bt709,
             _ => Matrix::Bt601,
         };
         let full = range.and_then(Range::from_name) == Some(Range::Full)
-            || frame
-                .format_name_in_library()
-                .is_some_and(|name| name.starts_with("yuvj"));
+            || pixel_format.is_some_and(|name| name.starts_with("yuvj"));
         Colorimetry {
             matrix,
             range: if full { Range::Full } else { Range::Limited },

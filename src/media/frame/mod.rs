@@ -13,7 +13,7 @@ use crate::abi::constants::NOPTS_VALUE;
 use crate::abi::constants::PICTURE_TYPES;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Result, check};
-use crate::media::color::Color;
+use crate::media::color::{Color, Colorimetry};
 use crate::media::formats::{FormatArg, PixelFormat, SampleFormat};
 use crate::media::packet::out_of_memory;
 use crate::sys::objects::AVFrame;
@@ -503,6 +503,20 @@ impl Frame {
             )
         };
         check(&self.ffmpeg, "av_image_copy_to_buffer", written).map(drop)
+    }
+}
+
+impl Colorimetry {
+    /// What the frame says, with the usual guesses where it does not: BT.709 from 720 lines
+    /// up, BT.601 below; full range for the `yuvj` formats, limited otherwise.
+    pub fn of(frame: &Frame) -> Colorimetry {
+        let (matrix, range) = frame.matrix_and_range_names();
+        Colorimetry::guess(
+            matrix,
+            range,
+            frame.height(),
+            frame.format_name_in_library(),
+        )
     }
 }
 
