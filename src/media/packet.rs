@@ -75,9 +75,11 @@ impl Packet {
     /// Gives up ownership of the `AVPacket`: the caller frees it with `av_packet_free` of
     /// [`Packet::ffmpeg`]'s libavcodec, and keeps that FFmpeg loaded meanwhile.
     pub fn into_raw(self) -> NonNull<AVPacket> {
-        let packet = self.packet;
-        std::mem::forget(self);
-        packet
+        let this = std::mem::ManuallyDrop::new(self);
+        // SAFETY: `this` is never dropped nor used again, so its `Ffmpeg` handle is moved out
+        // exactly once (and released here), while the packet itself is not freed.
+        drop(unsafe { std::ptr::read(&this.ffmpeg) });
+        this.packet
     }
 
     /// Drops the payload, keeping the packet for reuse.

@@ -286,9 +286,11 @@ impl Frame {
     /// Gives up ownership of the `AVFrame`: the caller frees it with `av_frame_free` of
     /// [`Frame::ffmpeg`]'s libavutil, and keeps that FFmpeg loaded meanwhile.
     pub fn into_raw(self) -> NonNull<AVFrame> {
-        let frame = self.frame;
-        std::mem::forget(self);
-        frame
+        let this = std::mem::ManuallyDrop::new(self);
+        // SAFETY: `this` is never dropped nor used again, so its `Ffmpeg` handle is moved out
+        // exactly once (and released here), while the frame itself is not freed.
+        drop(unsafe { std::ptr::read(&this.ffmpeg) });
+        this.frame
     }
 
     /// Drops the picture or samples, keeping the frame for reuse.
