@@ -97,10 +97,10 @@ fn sweep(ffmpeg: &Ffmpeg, worker: usize, workers: usize, progress: &Path) -> (u6
     let formats = ffmpeg.pixel_formats();
     let sources = formats
         .iter()
-        .filter(|f| Scaler::supports_source(ffmpeg, f));
+        .filter(|f| Scaler::supports_source(ffmpeg, f.as_str()));
     let targets: Vec<String> = formats
         .iter()
-        .filter(|f| Scaler::supports_target(ffmpeg, f))
+        .filter(|f| Scaler::supports_target(ffmpeg, f.as_str()))
         .cloned()
         .collect();
     let (mut done, mut refused) = (0u64, 0u64);

@@ -5,6 +5,7 @@ use std::ptr::NonNull;
 
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
+use crate::media::formats::{FormatArg, SampleFormat};
 use crate::media::frame::Frame;
 use crate::media::packet::out_of_memory;
 use crate::sys::objects::AVAudioFifo;
@@ -30,15 +31,16 @@ impl AudioFifo {
     ///
     /// # Errors
     ///
-    /// [`Error::UnknownName`] for an unknown format, [`Error::OutOfRange`] for a zero
-    /// channel count.
+    /// [`Error::UnknownName`] for an unknown format name, [`Error::Incompatible`] for a
+    /// [`SampleFormat`](crate::SampleFormat) of another libavutil major,
+    /// [`Error::OutOfRange`] for a zero channel count.
     pub fn new(
         ffmpeg: &Ffmpeg,
-        sample_format: &str,
+        sample_format: impl FormatArg<SampleFormat>,
         sample_rate: u32,
         channels: u32,
     ) -> Result<AudioFifo> {
-        let format = crate::media::formats::sample_format(ffmpeg, sample_format)?;
+        let format = sample_format.number_in(ffmpeg)?;
         let count = c_int::try_from(channels)
             .ok()
             .filter(|&c| c > 0)

@@ -8,6 +8,7 @@ use crate::abi::constants;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::color::{Colorimetry, Matrix, Range};
+use crate::media::formats::{FormatArg, PixelFormat};
 use crate::media::frame::Frame;
 use crate::sys::objects::SwsContext;
 
@@ -90,15 +91,19 @@ impl Scaler {
         }
     }
 
-    /// Whether this FFmpeg's libswscale reads pictures of `pixel_format` (by name).
-    pub fn supports_source(ffmpeg: &Ffmpeg, pixel_format: &str) -> bool {
-        crate::media::formats::pixel_format(ffmpeg, pixel_format)
+    /// Whether this FFmpeg's libswscale reads pictures of `pixel_format` (a name or a
+    /// [`PixelFormat`](crate::PixelFormat) of this FFmpeg).
+    pub fn supports_source(ffmpeg: &Ffmpeg, pixel_format: impl FormatArg<PixelFormat>) -> bool {
+        pixel_format
+            .number_in(ffmpeg)
             .is_ok_and(|format| refusals::reads(ffmpeg, format))
     }
 
-    /// Whether this FFmpeg's libswscale writes pictures of `pixel_format` (by name).
-    pub fn supports_target(ffmpeg: &Ffmpeg, pixel_format: &str) -> bool {
-        crate::media::formats::pixel_format(ffmpeg, pixel_format)
+    /// Whether this FFmpeg's libswscale writes pictures of `pixel_format` (a name or a
+    /// [`PixelFormat`](crate::PixelFormat) of this FFmpeg).
+    pub fn supports_target(ffmpeg: &Ffmpeg, pixel_format: impl FormatArg<PixelFormat>) -> bool {
+        pixel_format
+            .number_in(ffmpeg)
             .is_ok_and(|format| refusals::writes(ffmpeg, format))
     }
 
