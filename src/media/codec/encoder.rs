@@ -104,7 +104,7 @@ impl Encoder {
         let gop = settings.gop.map(|gop| number("gop", gop)).transpose()?;
         Encoder::open(
             ffmpeg,
-            EncoderChoice::Encoder(&codec),
+            &codec,
             &settings.options,
             settings.global_header,
             |context| {
@@ -151,7 +151,7 @@ impl Encoder {
             .map_err(|_| Error::out_of_range("sample rate", settings.sample_rate))?;
         Encoder::open(
             ffmpeg,
-            EncoderChoice::Encoder(&codec),
+            &codec,
             &settings.options,
             settings.global_header,
             |context| {
@@ -178,13 +178,12 @@ impl Encoder {
 
     fn open(
         ffmpeg: &Ffmpeg,
-        choice: EncoderChoice<'_>,
+        codec: &Codec,
         options: &[(String, String)],
         global_header: bool,
         configure: impl FnOnce(*mut AVCodecContext) -> Result<()>,
     ) -> Result<Encoder> {
         let f = ffmpeg.functions();
-        let codec = Codec::encoder(ffmpeg, choice)?;
         // SAFETY: allocates a context with the codec's defaults, or NULL.
         let context = unsafe { (f.avcodec_alloc_context3)(codec.as_ptr()) };
         let context =
