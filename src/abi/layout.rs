@@ -581,8 +581,11 @@ macro_rules! channel_layouts {
         $layout.codec_context.ch_layout = Some(field!($m::AVCodecContext.ch_layout as mirror AVChannelLayout));
         $layout.codec_parameters.ch_layout = Some(field!($m::AVCodecParameters.ch_layout as mirror AVChannelLayout));
     };
-    ($m:ident, $layout:ident, with codec lists) => {
-        channel_layouts!($m, $layout);
+}
+
+/// `AVCodec`'s list of channel layouts, families 5.x to 8.x.
+macro_rules! codec_channel_layouts {
+    ($m:ident, $layout:ident) => {
         $layout.codec.ch_layouts = Some(field!($m::AVCodec.ch_layouts as same));
     };
 }
@@ -643,7 +646,8 @@ macro_rules! shape_4 {
 macro_rules! shape_5 {
     ($m:ident) => {{
         let mut layout = shape_4!($m);
-        channel_layouts!($m, layout, with codec lists);
+        channel_layouts!($m, layout);
+        codec_channel_layouts!($m, layout);
         time_bases!($m, layout);
         layout
     }};
@@ -660,29 +664,23 @@ macro_rules! shape_6 {
     }};
 }
 
-/// FFmpeg 7.x: the legacy channel fields are gone.
+/// FFmpeg 7.x: 8.x's fields, and still `key_frame` and `interlaced_frame` (the legacy channel
+/// fields are gone).
 macro_rules! shape_7 {
     ($m:ident) => {{
-        let mut layout = common!($m);
-        codec_lists!($m, layout);
-        channel_layouts!($m, layout, with codec lists);
+        let mut layout = shape_8!($m);
         frame_flag_fields!($m, layout);
-        time_bases!($m, layout);
-        layout.frame.duration = Some(field!($m::AVFrame.duration));
-        codec_parameter_extras!($m, layout);
         layout
     }};
 }
 
-/// FFmpeg 8.x: `key_frame`, `interlaced_frame` and `top_field_first` folded into `flags`.
+/// FFmpeg 8.x: 9.x's fields, and still `AVCodec`'s supported-value lists (`key_frame`,
+/// `interlaced_frame` and `top_field_first` are folded into `flags`).
 macro_rules! shape_8 {
     ($m:ident) => {{
-        let mut layout = common!($m);
+        let mut layout = shape_9!($m);
         codec_lists!($m, layout);
-        channel_layouts!($m, layout, with codec lists);
-        time_bases!($m, layout);
-        layout.frame.duration = Some(field!($m::AVFrame.duration));
-        codec_parameter_extras!($m, layout);
+        codec_channel_layouts!($m, layout);
         layout
     }};
 }
