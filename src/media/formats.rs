@@ -37,7 +37,7 @@ impl Ffmpeg {
 
 /// A format type whose numbers belong to one libavutil major.
 macro_rules! numbered_format {
-    ($(#[doc = $doc:literal])* $type:ident, $what:literal) => {
+    ($(#[doc = $doc:literal])* $type:ident, $what:literal, by name $lookup:ident) => {
         $(#[doc = $doc])*
         ///
         /// FFmpeg renumbers formats between majors, so a value belongs to the libavutil major
@@ -101,17 +101,37 @@ macro_rules! numbered_format {
                 f.write_str(&self.name)
             }
         }
+
+        impl sealed::Sealed for &$type {}
+
+        impl FormatArg<$type> for &$type {
+            fn number_in(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
+                self.number_for(ffmpeg)
+            }
+        }
+
+        impl FormatArg<$type> for &str {
+            fn number_in(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
+                $lookup(ffmpeg, self)
+            }
+        }
+
+        impl FormatArg<$type> for &String {
+            fn number_in(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
+                $lookup(ffmpeg, self)
+            }
+        }
     };
 }
 
 numbered_format! {
     /// A pixel format (`yuv420p`, `nv12`, …) as one loaded FFmpeg numbers it.
-    PixelFormat, "pixel format"
+    PixelFormat, "pixel format", by name pixel_format
 }
 
 numbered_format! {
     /// A sample format (`s16`, `fltp`, …) as one loaded FFmpeg numbers it.
-    SampleFormat, "sample format"
+    SampleFormat, "sample format", by name sample_format
 }
 
 /// What a call taking a format accepts: FFmpeg's name (looked up in the FFmpeg at hand), or a
@@ -126,44 +146,6 @@ mod sealed {
     pub trait Sealed {}
     impl Sealed for &str {}
     impl Sealed for &String {}
-    impl Sealed for &super::PixelFormat {}
-    impl Sealed for &super::SampleFormat {}
-}
-
-impl FormatArg<PixelFormat> for &str {
-    fn number_in(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
-        pixel_format(ffmpeg, self)
-    }
-}
-
-impl FormatArg<PixelFormat> for &String {
-    fn number_in(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
-        pixel_format(ffmpeg, self)
-    }
-}
-
-impl FormatArg<PixelFormat> for &PixelFormat {
-    fn number_in(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
-        self.number_for(ffmpeg)
-    }
-}
-
-impl FormatArg<SampleFormat> for &str {
-    fn number_in(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
-        sample_format(ffmpeg, self)
-    }
-}
-
-impl FormatArg<SampleFormat> for &String {
-    fn number_in(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
-        sample_format(ffmpeg, self)
-    }
-}
-
-impl FormatArg<SampleFormat> for &SampleFormat {
-    fn number_in(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
-        self.number_for(ffmpeg)
-    }
 }
 
 fn avutil_major(ffmpeg: &Ffmpeg) -> u64 {
