@@ -21,7 +21,7 @@ impl Ffmpeg {
     /// [`Error::UnknownName`] when this FFmpeg has none of that name.
     pub fn pixel_format(&self, name: &str) -> Result<PixelFormat> {
         let number = pixel_format(self, name)?;
-        Ok(PixelFormat::new(self, number, name))
+        Ok(PixelFormat::new(self, number))
     }
 
     /// The sample format of this name (`s16`, `fltp`, …), as this FFmpeg numbers it.
@@ -31,55 +31,74 @@ impl Ffmpeg {
     /// [`Error::UnknownName`] when this FFmpeg has none of that name.
     pub fn sample_format(&self, name: &str) -> Result<SampleFormat> {
         let number = sample_format(self, name)?;
-        Ok(SampleFormat::new(self, number, name))
+        Ok(SampleFormat::new(self, number))
     }
 }
 
 /// A format type whose numbers belong to one libavutil major.
 macro_rules! numbered_format {
-    ($(#[doc = $doc:literal])* $type:ident, $what:literal, by name $lookup:ident) => {
+    ($(#[doc = $doc:literal])* $type:ident, $what:literal, video $video:literal, by name $lookup:ident) => {
         $(#[doc = $doc])*
         ///
         /// FFmpeg renumbers formats between majors, so a value belongs to the libavutil major
         /// it came from: another major refuses it with [`Error::Incompatible`]. Compare by
-        /// [`name`](Self::name) across releases.
-        #[derive(Clone, PartialEq, Eq, Hash)]
+        /// [`name`](Self::name) across releases. Holding one keeps its FFmpeg loaded, and
+        /// costs no allocation.
+        #[derive(Clone)]
         pub struct $type {
+            ffmpeg: Ffmpeg,
             number: c_int,
-            avutil_major: u64,
-            name: String,
         }
 
         impl $type {
-            pub(crate) fn new(ffmpeg: &Ffmpeg, number: c_int, name: &str) -> $type {
+            /// `number` must be a format `ffmpeg` knows.
+            pub(crate) fn new(ffmpeg: &Ffmpeg, number: c_int) -> $type {
                 $type {
+                    ffmpeg: ffmpeg.clone(),
                     number,
-                    avutil_major: avutil_major(ffmpeg),
-                    name: name.to_owned(),
                 }
             }
 
-            /// FFmpeg's name of the format.
+            /// FFmpeg's name of the format, borrowed from its library's static table.
             pub fn name(&self) -> &str {
-                &self.name
+                format_name_in(&self.ffmpeg, $video, self.number).unwrap_or_default()
+            }
+
+            fn avutil_major(&self) -> u64 {
+                avutil_major(&self.ffmpeg)
             }
 
             /// The number in `ffmpeg`'s release, refused when the format came from another
             /// major.
             pub(crate) fn number_for(&self, ffmpeg: &Ffmpeg) -> Result<c_int> {
-                if self.avutil_major != avutil_major(ffmpeg) {
+                if self.avutil_major() != avutil_major(ffmpeg) {
                     return Err(Error::incompatible(
                         stringify!($type),
                         format!(
                             "{} {} comes from libavutil {}, not {}",
                             $what,
-                            self.name,
-                            self.avutil_major,
+                            self.name(),
+                            self.avutil_major(),
                             avutil_major(ffmpeg)
                         ),
                     ));
                 }
                 Ok(self.number)
+            }
+        }
+
+        /// The same format of the same libavutil major.
+        impl PartialEq for $type {
+            fn eq(&self, other: &$type) -> bool {
+                (self.number, self.avutil_major()) == (other.number, other.avutil_major())
+            }
+        }
+
+        impl Eq for $type {}
+
+        impl std::hash::Hash for $type {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                (self.number, self.avutil_major()).hash(state);
             }
         }
 
@@ -89,16 +108,16 @@ macro_rules! numbered_format {
                     f,
                     "{}({} = {} in libavutil {})",
                     stringify!($type),
-                    self.name,
+                    self.name(),
                     self.number,
-                    self.avutil_major
+                    self.avutil_major()
                 )
             }
         }
 
         impl std::fmt::Display for $type {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&self.name)
+                f.write_str(self.name())
             }
         }
 
@@ -126,12 +145,12 @@ macro_rules! numbered_format {
 
 numbered_format! {
     /// A pixel format (`yuv420p`, `nv12`, …) as one loaded FFmpeg numbers it.
-    PixelFormat, "pixel format", by name pixel_format
+    PixelFormat, "pixel format", video true, by name pixel_format
 }
 
 numbered_format! {
     /// A sample format (`s16`, `fltp`, …) as one loaded FFmpeg numbers it.
-    SampleFormat, "sample format", by name sample_format
+    SampleFormat, "sample format", video false, by name sample_format
 }
 
 /// What a call taking a format accepts: FFmpeg's name (looked up in the FFmpeg at hand), or a

@@ -321,14 +321,15 @@ impl Frame {
 
     /// A picture's pixel format; `None` for audio or an empty frame.
     pub fn pixel_format(&self) -> Option<PixelFormat> {
-        let name = (self.width() > 0).then(|| self.format_name_in_library())??;
-        Some(PixelFormat::new(&self.ffmpeg, self.format(), name))
+        // A format FFmpeg names is one it knows.
+        let known = self.format_name_in_library().is_some();
+        (self.width() > 0 && known).then(|| PixelFormat::new(&self.ffmpeg, self.format()))
     }
 
     /// Audio's sample format; `None` for a picture or an empty frame.
     pub fn sample_format(&self) -> Option<SampleFormat> {
-        let name = (self.width() == 0).then(|| self.format_name_in_library())??;
-        Some(SampleFormat::new(&self.ffmpeg, self.format(), name))
+        let known = self.format_name_in_library().is_some();
+        (self.width() == 0 && known).then(|| SampleFormat::new(&self.ffmpeg, self.format()))
     }
 
     /// The pixel format's name for pictures (`yuv420p`), the sample format's for audio (`fltp`).
