@@ -197,16 +197,17 @@ fn decoded_frame(ffmpeg: &Ffmpeg) -> Result<Frame, ffmpeg_runtime::Error> {
 fn encode_one(ffmpeg: &Ffmpeg, path: &Path) -> Result<(), ffmpeg_runtime::Error> {
     let mut output = Output::create(ffmpeg, path)?;
     let settings = VideoSettings {
-        width: WIDTH,
-        height: HEIGHT,
-        pixel_format: "yuv420p".into(),
-        time_base: Rational::new(1, 25),
         options: vec![
             ("flags".into(), "+qscale".into()),
             ("global_quality".into(), "118".into()),
         ],
         global_header: output.needs_global_header(),
-        ..VideoSettings::default()
+        ..VideoSettings::new(
+            WIDTH,
+            HEIGHT,
+            ffmpeg.pixel_format("yuv420p")?,
+            Rational::new(1, 25),
+        )
     };
     let mut encoder = Encoder::video(ffmpeg, "mpeg4", &settings)?;
     let stream = output.add_stream(&encoder)?;

@@ -30,20 +30,18 @@
 //! let ffmpeg = ffmpeg_runtime::global().map_err(|e| e.report().to_string())?;
 //! let path = std::env::temp_dir().join(format!("ffmpeg-runtime-doc-{}.mkv", std::process::id()));
 //! let mut output = Output::create(ffmpeg, &path)?;
+//! // Formats are resolved once, in the FFmpeg at hand (releases number them differently).
+//! let yuv420p = ffmpeg.pixel_format("yuv420p")?;
 //! let settings = VideoSettings {
-//!     width: 160,
-//!     height: 120,
-//!     pixel_format: "yuv420p".into(),
-//!     time_base: Rational::new(1, 25),
 //!     frame_rate: Some(Rational::new(25, 1)),
 //!     global_header: output.needs_global_header(),
-//!     ..VideoSettings::default()
+//!     ..VideoSettings::new(160, 120, yuv420p.clone(), Rational::new(1, 25))
 //! };
 //! let codec = if ffmpeg.has_encoder("libx264") { "libx264" } else { "mpeg4" };
 //! let mut encoder = Encoder::video(ffmpeg, codec, &settings)?;
 //! let stream = output.add_stream(&encoder)?;
 //! output.write_header()?;
-//! let (mut frame, mut packet) = (Frame::video(ffmpeg, 160, 120, "yuv420p")?, Packet::new(ffmpeg)?);
+//! let (mut frame, mut packet) = (Frame::video(ffmpeg, 160, 120, &yuv420p)?, Packet::new(ffmpeg)?);
 //! for index in 0..25 {
 //!     // The frame was sent to the encoder before: planes_mut() copies any buffer the
 //!     // encoder still holds, so the write never changes what it was given.
@@ -76,7 +74,7 @@
 //! # use ffmpeg_runtime::Rational;
 //! # fn make_clip(ffmpeg: &ffmpeg_runtime::Ffmpeg, path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
 //! #     let mut output = Output::create(ffmpeg, path)?;
-//! #     let settings = VideoSettings { width: 160, height: 120, pixel_format: "yuv420p".into(), time_base: Rational::new(1, 25), frame_rate: Some(Rational::new(25, 1)), gop: Some(10), ..VideoSettings::default() };
+//! #     let settings = VideoSettings { frame_rate: Some(Rational::new(25, 1)), gop: Some(10), ..VideoSettings::new(160, 120, ffmpeg.pixel_format("yuv420p")?, Rational::new(1, 25)) };
 //! #     let mut encoder = Encoder::video(ffmpeg, "mpeg4", &settings)?;
 //! #     let stream = output.add_stream(&encoder)?;
 //! #     output.write_header()?;
@@ -140,7 +138,7 @@
 //! # use ffmpeg_runtime::{Frame, Packet, Rational};
 //! # fn make_clip(ffmpeg: &ffmpeg_runtime::Ffmpeg, path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
 //! #     let mut output = Output::create(ffmpeg, path)?;
-//! #     let settings = VideoSettings { width: 64, height: 48, pixel_format: "yuv420p".into(), time_base: Rational::new(1, 25), global_header: true, ..VideoSettings::default() };
+//! #     let settings = VideoSettings { global_header: true, ..VideoSettings::new(64, 48, ffmpeg.pixel_format("yuv420p")?, Rational::new(1, 25)) };
 //! #     let mut encoder = Encoder::video(ffmpeg, "mpeg4", &settings)?;
 //! #     let stream = output.add_stream(&encoder)?;
 //! #     output.write_header()?;
@@ -183,7 +181,11 @@
 //! use ffmpeg_runtime::{AudioFormat, Frame, Resampler};
 //!
 //! let ffmpeg = ffmpeg_runtime::global().map_err(|e| e.report().to_string())?;
-//! let target = AudioFormat { sample_format: "s16".into(), sample_rate: 48_000, channels: 2 };
+//! let target = AudioFormat {
+//!     sample_format: ffmpeg.sample_format("s16")?,
+//!     sample_rate: 48_000,
+//!     channel_layout: ffmpeg.channel_layout("stereo")?,
+//! };
 //! let mut resampler = Resampler::new(ffmpeg, target)?;
 //! let mono = Frame::audio(ffmpeg, 441, "fltp", 44_100, 1)?; // 10 ms of 44.1 kHz mono
 //! let mut stereo = Frame::new(ffmpeg)?;
@@ -206,14 +208,15 @@
 //! let ffmpeg = ffmpeg_runtime::global().map_err(|e| e.report().to_string())?;
 //! let path = std::env::temp_dir().join(format!("ffmpeg-runtime-doc-audio-{}.mkv", std::process::id()));
 //! let flac = ffmpeg.codec_id("flac")?;
-//! let settings = AudioSettings { sample_rate: 44_100, sample_format: "s16".into(), channels: 2, ..AudioSettings::default() };
+//! let stereo = ffmpeg.channel_layout("stereo")?;
+//! let settings = AudioSettings::new(44_100, ffmpeg.sample_format("s16")?, stereo.clone());
 //! let mut encoder = Encoder::audio(ffmpeg, &flac, &settings)?;
 //! let mut output = Output::create(ffmpeg, &path)?;
 //! let stream = output.add_stream(&encoder)?;
 //! output.write_header()?;
 //! let mut packet = Packet::new(ffmpeg)?;
 //! for chunk in 0..10 {
-//!     let mut frame = Frame::audio(ffmpeg, encoder.frame_size(), "s16", 44_100, 2)?;
+//!     let mut frame = Frame::audio(ffmpeg, encoder.frame_size(), "s16", 44_100, &stereo)?;
 //!     frame.set_pts(Some((chunk * encoder.frame_size()) as i64));
 //!     encoder.send(&frame)?; // silence
 //!     while encoder.receive(&mut packet)? {
@@ -230,7 +233,7 @@
 //! println!("{} for {} µs, metadata {:?}", input.format_name(), input.duration_us().unwrap_or(0), input.metadata());
 //! let audio = input.best_stream(MediaType::Audio).ok_or("no audio")?;
 //! assert_eq!(audio.codec_id(), flac);
-//! assert_eq!(audio.channel_layout().as_deref(), Some("stereo"));
+//! assert_eq!(audio.channel_layout(), Some(stereo));
 //! println!("{} {:?} {} Hz", audio.codec_name(), audio.sample_format(), audio.sample_rate());
 //! let mut decoder = Decoder::new(&audio, &DecoderOptions::default())?;
 //! let (mut frame, mut samples) = (Frame::new(ffmpeg)?, 0);
@@ -292,6 +295,7 @@ pub use loader::error::{Attempt, LoadError, Refusal, VersionedFile};
 pub use loader::library_info::LibraryInfo;
 pub use loader::symbols::SymbolBinding;
 pub use media::audio_fifo::AudioFifo;
+pub use media::channel_layout::{ChannelLayout, ChannelLayoutArg};
 pub use media::color::{Color, Colorimetry, Matrix, Range};
 pub use media::formats::{FormatArg, PixelFormat, SampleFormat};
 pub use media::frame::{Frame, PictureType, Plane, PlaneMut, PlaneRows, PlaneRowsMut};

@@ -286,12 +286,20 @@ fn container_and_stream_facts_are_read() {
     assert!(audio.is_default());
     let video = input.best_stream(MediaType::Video).unwrap();
     assert!(!video.is_default() && !video.is_attached_picture());
-    assert_eq!(video.pixel_format().as_deref(), Some("yuv420p"));
+    assert_eq!(
+        video.pixel_format().as_ref().map(|v| v.name()),
+        Some("yuv420p")
+    );
     assert_eq!((video.width(), video.height()), (64, 48));
-    assert_eq!(audio.channel_layout().as_deref(), Some("mono"));
+    assert_eq!(
+        audio.channel_layout().as_ref().map(|v| v.name()),
+        Some("mono")
+    );
     assert_eq!((audio.channels(), audio.sample_rate()), (Some(1), 44_100));
     assert!(
-        audio.sample_format().is_some_and(|f| f.starts_with("s")),
+        audio
+            .sample_format()
+            .is_some_and(|f| f.name().starts_with("s")),
         "flac: s16 or s32"
     );
 }
@@ -344,20 +352,18 @@ fn frames_unlike_the_encoder_are_refused() {
     use ffmpeg_runtime::Frame;
     use ffmpeg_runtime::codec::{AudioSettings, Encoder, VideoSettings};
     let ffmpeg = common::under_test().load();
-    let settings = VideoSettings {
-        width: 48,
-        height: 32,
-        pixel_format: "yuv420p".into(),
-        time_base: Rational::new(1, 25),
-        ..VideoSettings::default()
-    };
+    let settings = VideoSettings::new(
+        48,
+        32,
+        ffmpeg.pixel_format("yuv420p").unwrap(),
+        Rational::new(1, 25),
+    );
     let mut video = Encoder::video(&ffmpeg, "mpeg4", &settings).unwrap();
-    let audio_settings = AudioSettings {
-        sample_rate: 44100,
-        sample_format: "s16".into(),
-        channels: 2,
-        ..AudioSettings::default()
-    };
+    let audio_settings = AudioSettings::new(
+        44100,
+        ffmpeg.sample_format("s16").unwrap(),
+        ffmpeg.default_channel_layout(2).unwrap(),
+    );
     let mut audio = Encoder::audio(&ffmpeg, "pcm_s16le", &audio_settings).unwrap();
     let wrong_video = [
         Frame::video(&ffmpeg, 640, 480, "yuv420p").unwrap(),

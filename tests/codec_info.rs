@@ -18,12 +18,15 @@ fn encoders_list_what_they_take() {
     assert_eq!(mpeg4.id(), ffmpeg.codec_id("mpeg4").unwrap());
     assert_eq!(
         mpeg4.pixel_formats(),
-        Supported::Only(vec!["yuv420p".into()])
+        Supported::Only(vec![ffmpeg.pixel_format("yuv420p").unwrap()])
     );
     assert_eq!(mpeg4.best_pixel_format("rgba").unwrap(), "yuv420p");
 
     let aac = Codec::encoder(&ffmpeg, "aac").unwrap();
-    assert_eq!(aac.sample_formats(), Supported::Only(vec!["fltp".into()]));
+    assert_eq!(
+        aac.sample_formats(),
+        Supported::Only(vec![ffmpeg.sample_format("fltp").unwrap()])
+    );
     assert!(aac.sample_rates().contains(&48_000) && !aac.sample_rates().contains(&1234));
     assert!(!aac.has_variable_frame_size());
     let pcm = Codec::encoder(&ffmpeg, "pcm_s16le").unwrap();

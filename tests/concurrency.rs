@@ -48,13 +48,12 @@ fn codecs_open_and_close_concurrently() {
                 let stream = input.best_stream(MediaType::Video).unwrap();
                 for round in 0..25u32 {
                     let decoder = Decoder::new(&stream, &DecoderOptions::default()).unwrap();
-                    let settings = VideoSettings {
-                        width: 64 + 16 * worker,
-                        height: 48 + 16 * (round % 4),
-                        pixel_format: "yuv420p".into(),
-                        time_base: Rational::new(1, 25),
-                        ..VideoSettings::default()
-                    };
+                    let settings = VideoSettings::new(
+                        64 + 16 * worker,
+                        48 + 16 * (round % 4),
+                        ffmpeg.pixel_format("yuv420p").unwrap(),
+                        Rational::new(1, 25),
+                    );
                     let encoder = Encoder::video(&ffmpeg, "mpeg4", &settings).unwrap();
                     // Dropped in either order.
                     if round % 2 == 0 {

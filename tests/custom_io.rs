@@ -153,13 +153,12 @@ fn an_output_written_to_memory_reads_back_and_a_panicking_sink_is_an_error() {
     let ffmpeg = common::under_test().load();
     let shared = Shared::default();
     let mut output = Output::to_writer(&ffmpeg, shared.clone(), "matroska").unwrap();
-    let settings = VideoSettings {
-        width: 64,
-        height: 48,
-        pixel_format: "yuv420p".into(),
-        time_base: Rational::new(1, 25),
-        ..VideoSettings::default()
-    };
+    let settings = VideoSettings::new(
+        64,
+        48,
+        ffmpeg.pixel_format("yuv420p").unwrap(),
+        Rational::new(1, 25),
+    );
     let mut encoder = Encoder::video(&ffmpeg, "mpeg4", &settings).unwrap();
     let stream = output.add_stream(&encoder).unwrap();
     output.write_header().unwrap();

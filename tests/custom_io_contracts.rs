@@ -224,13 +224,12 @@ impl Seek for FarSeeking {
 
 fn write_clip<W: Write + Seek + Send + 'static>(ffmpeg: &Ffmpeg, sink: W) -> Result<(), Error> {
     let mut output = Output::to_writer(ffmpeg, sink, "matroska")?;
-    let settings = VideoSettings {
-        width: 64,
-        height: 48,
-        pixel_format: "yuv420p".into(),
-        time_base: Rational::new(1, 25),
-        ..VideoSettings::default()
-    };
+    let settings = VideoSettings::new(
+        64,
+        48,
+        ffmpeg.pixel_format("yuv420p")?,
+        Rational::new(1, 25),
+    );
     let mut encoder = Encoder::video(ffmpeg, "mpeg4", &settings)?;
     let stream = output.add_stream(&encoder)?;
     output.write_header()?;

@@ -49,12 +49,13 @@ fn video_packet(ffmpeg: &Ffmpeg, input: &mut Input) -> Packet {
 
 fn video_encoder(ffmpeg: &Ffmpeg) -> Encoder {
     let settings = VideoSettings {
-        width: 48,
-        height: 32,
-        pixel_format: "yuv420p".into(),
-        time_base: Rational::new(1, 25),
         threads: 1,
-        ..VideoSettings::default()
+        ..VideoSettings::new(
+            48,
+            32,
+            ffmpeg.pixel_format("yuv420p").unwrap(),
+            Rational::new(1, 25),
+        )
     };
     Encoder::video(ffmpeg, "mpeg4", &settings).unwrap()
 }
@@ -108,9 +109,9 @@ fn refuses_the_objects_of(mine: &Ffmpeg, theirs: &Ffmpeg) {
     assert_foreign(scaler.scale(&my_picture, &mut their_target), "target frame");
 
     let target = AudioFormat {
-        sample_format: "s16".into(),
+        sample_format: mine.sample_format("s16").unwrap(),
         sample_rate: 48_000,
-        channels: 2,
+        channel_layout: mine.default_channel_layout(2).unwrap(),
     };
     let mut resampler = Resampler::new(mine, target).unwrap();
     let their_audio = Frame::audio(theirs, 480, "fltp", 48_000, 2).unwrap();
@@ -133,7 +134,11 @@ fn refuses_the_objects_of(mine: &Ffmpeg, theirs: &Ffmpeg) {
 
     // An encoder found in one FFmpeg cannot open in the other.
     let their_codec = Codec::encoder(theirs, "mpeg4").unwrap();
-    let settings = AudioSettings::default();
+    let settings = AudioSettings::new(
+        44_100,
+        mine.sample_format("s16").unwrap(),
+        mine.default_channel_layout(2).unwrap(),
+    );
     assert_foreign(Encoder::audio(mine, &their_codec, &settings), "encoder");
 
     // Refused calls left everything usable: the same calls with their own objects work.

@@ -114,12 +114,13 @@ fn writing_a_decoded_frame_leaves_the_decoders_reference_pictures_alone() {
 fn writing_a_frame_just_sent_leaves_the_encoders_copy_alone() {
     let ffmpeg = common::under_test().load();
     let settings = VideoSettings {
-        width: 320,
-        height: 240,
-        pixel_format: "yuv422p".into(),
-        time_base: Rational::new(1, 25),
         threads: 4,
-        ..VideoSettings::default()
+        ..VideoSettings::new(
+            320,
+            240,
+            ffmpeg.pixel_format("yuv422p").unwrap(),
+            Rational::new(1, 25),
+        )
     };
     let mut encoder = Encoder::video(&ffmpeg, "ffvhuff", &settings).unwrap();
     let mut frame = Frame::video(&ffmpeg, 320, 240, "yuv422p").unwrap();

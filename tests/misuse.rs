@@ -31,19 +31,18 @@ fn audio_of_no_samples_is_refused_by_every_encoder() {
         ("flac", "s16"),
         ("pcm_s16le", "s16"),
     ] {
-        let settings = AudioSettings {
-            sample_rate: 44_100,
-            sample_format: sample_format.into(),
-            channels: 2,
-            ..AudioSettings::default()
-        };
+        let settings = AudioSettings::new(
+            44_100,
+            ffmpeg.sample_format(sample_format).unwrap(),
+            ffmpeg.default_channel_layout(2).unwrap(),
+        );
         let Ok(mut encoder) = Encoder::audio(&ffmpeg, codec, &settings) else {
             continue;
         };
         let target = AudioFormat {
-            sample_format: sample_format.into(),
+            sample_format: ffmpeg.sample_format(sample_format).unwrap(),
             sample_rate: 44_100,
-            channels: 2,
+            channel_layout: ffmpeg.default_channel_layout(2).unwrap(),
         };
         let mut resampler = Resampler::new(&ffmpeg, target).unwrap();
         let input = Frame::audio(&ffmpeg, 64, "s16", 44_100, 2).unwrap();
@@ -84,13 +83,14 @@ fn audio_of_no_samples_is_refused_by_every_encoder() {
 
 fn video_encoder(ffmpeg: &ffmpeg_runtime::Ffmpeg, global_header: bool) -> Encoder {
     let settings = VideoSettings {
-        width: 64,
-        height: 48,
-        pixel_format: "yuv420p".into(),
-        time_base: Rational::new(1, 25),
         frame_rate: Some(Rational::new(25, 1)),
         global_header,
-        ..VideoSettings::default()
+        ..VideoSettings::new(
+            64,
+            48,
+            ffmpeg.pixel_format("yuv420p").unwrap(),
+            Rational::new(1, 25),
+        )
     };
     Encoder::video(ffmpeg, "mpeg4", &settings).unwrap()
 }

@@ -145,13 +145,14 @@ fn clip_at(ffmpeg: &ffmpeg_runtime::Ffmpeg, timestamps: impl Iterator<Item = i64
     let path = common::scratch_dir("pipeline-clip").join("clip.mkv");
     let mut output = Output::create(ffmpeg, &path).unwrap();
     let settings = VideoSettings {
-        width: 64,
-        height: 48,
-        pixel_format: "yuv420p".into(),
-        time_base: Rational::new(1, 25),
         gop: Some(12),
         threads: 1,
-        ..VideoSettings::default()
+        ..VideoSettings::new(
+            64,
+            48,
+            ffmpeg.pixel_format("yuv420p").unwrap(),
+            Rational::new(1, 25),
+        )
     };
     let mut encoder = Encoder::video(ffmpeg, "mpeg4", &settings).unwrap();
     let stream = output.add_stream(&encoder).unwrap();

@@ -48,17 +48,18 @@ fn encode_video<'a>(
 ) -> Result<Option<Vec<String>>, Error> {
     let mut output = Output::create(ffmpeg, path)?;
     let settings = VideoSettings {
-        width: WIDTH,
-        height: HEIGHT,
-        pixel_format: pixel_format.into(),
-        time_base: Rational::new(1, 25),
         frame_rate: Some(Rational::new(25, 1)),
         gop: Some(5),
         threads: 1,
         global_header: output.needs_global_header(),
         // FFmpeg 4.3 still calls libaom-av1 experimental, as `-strict experimental` says.
         options: vec![("strict".into(), "experimental".into())],
-        ..VideoSettings::default()
+        ..VideoSettings::new(
+            WIDTH,
+            HEIGHT,
+            ffmpeg.pixel_format(pixel_format)?,
+            Rational::new(1, 25),
+        )
     };
     let mut encoder = match Encoder::video(ffmpeg, codec, &settings) {
         Err(Error::EncoderNotFound { .. }) => return Ok(None),
@@ -141,7 +142,10 @@ fn encoders_open_by_codec_id_as_well_as_by_name() {
     let input = Input::open(&ffmpeg, &path).unwrap();
     let video = input.best_stream(MediaType::Video).unwrap();
     assert_eq!(video.codec_id(), mpeg4);
-    assert_eq!(video.pixel_format().as_deref(), Some("yuv420p"));
+    assert_eq!(
+        video.pixel_format().as_ref().map(|v| v.name()),
+        Some("yuv420p")
+    );
     assert_eq!((video.sample_format(), video.channels()), (None, None));
 
     // An implementation's name names its codec.
@@ -164,12 +168,13 @@ fn encoders_open_by_codec_id_as_well_as_by_name() {
         Err(Error::UnknownName { kind: "codec", .. })
     ));
     let settings = VideoSettings {
-        width: WIDTH,
-        height: HEIGHT,
-        pixel_format: "yuv420p".into(),
-        time_base: Rational::new(1, 25),
         options: vec![("no_such_option".into(), "1".into())],
-        ..VideoSettings::default()
+        ..VideoSettings::new(
+            WIDTH,
+            HEIGHT,
+            ffmpeg.pixel_format("yuv420p").unwrap(),
+            Rational::new(1, 25),
+        )
     };
     let error = Encoder::video(&ffmpeg, &mpeg4, &settings).unwrap_err();
     assert!(
@@ -194,12 +199,13 @@ fn audio_round_trips_through_every_available_encoder() {
         let path = dir.join(format!("{codec}.{container}"));
         let mut output = Output::create(&ffmpeg, &path).unwrap();
         let settings = AudioSettings {
-            sample_rate: rate,
-            sample_format: sample_format.into(),
-            channels: 2,
             bit_rate: Some(128_000),
             global_header: output.needs_global_header(),
-            ..AudioSettings::default()
+            ..AudioSettings::new(
+                rate,
+                ffmpeg.sample_format(sample_format).unwrap(),
+                ffmpeg.default_channel_layout(2).unwrap(),
+            )
         };
         let mut encoder = match Encoder::audio(&ffmpeg, codec, &settings) {
             Err(Error::EncoderNotFound { .. }) => continue,
@@ -238,7 +244,11 @@ fn audio_round_trips_through_every_available_encoder() {
             .expect("the audio stream");
         assert_eq!(audio.sample_rate(), rate, "{codec}");
         assert_eq!(audio.channels(), Some(2), "{codec}");
-        assert_eq!(audio.channel_layout().as_deref(), Some("stereo"), "{codec}");
+        assert_eq!(
+            audio.channel_layout().as_ref().map(|v| v.name()),
+            Some("stereo"),
+            "{codec}"
+        );
         assert!(audio.sample_format().is_some() && audio.pixel_format().is_none());
         let mut decoder = Decoder::new(&audio, &DecoderOptions::default()).unwrap();
         let (mut frame, mut decoded) = (Frame::new(&ffmpeg).unwrap(), 0usize);
@@ -246,7 +256,11 @@ fn audio_round_trips_through_every_available_encoder() {
             decoder.send(&packet).unwrap();
             while decoder.receive(&mut frame).unwrap() {
                 assert_eq!(frame.channels(), Some(2), "{codec}");
-                assert_eq!(frame.channel_layout().as_deref(), Some("stereo"), "{codec}");
+                assert_eq!(
+                    frame.channel_layout().as_ref().map(|v| v.name()),
+                    Some("stereo"),
+                    "{codec}"
+                );
                 decoded += frame.samples();
             }
         }

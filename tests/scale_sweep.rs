@@ -97,11 +97,12 @@ fn sweep(ffmpeg: &Ffmpeg, worker: usize, workers: usize, progress: &Path) -> (u6
     let formats = ffmpeg.pixel_formats();
     let sources = formats
         .iter()
-        .filter(|f| Scaler::supports_source(ffmpeg, f.as_str()));
+        .filter(|f| Scaler::supports_source(ffmpeg, *f))
+        .map(|f| f.name());
     let targets: Vec<String> = formats
         .iter()
-        .filter(|f| Scaler::supports_target(ffmpeg, f.as_str()))
-        .cloned()
+        .filter(|f| Scaler::supports_target(ffmpeg, *f))
+        .map(|f| f.name().to_owned())
         .collect();
     let (mut done, mut refused) = (0u64, 0u64);
     for source in sources.skip(worker).step_by(workers) {

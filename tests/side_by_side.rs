@@ -36,13 +36,12 @@ fn two_releases_work_side_by_side() {
     // Codec numbers move between majors: an id of one is refused by the other.
     let mpeg4 = a.codec_id("mpeg4").unwrap();
     assert!(!b.has_encoder_for(&mpeg4));
-    let settings = VideoSettings {
-        width: 64,
-        height: 48,
-        pixel_format: "yuv420p".into(),
-        time_base: Rational::new(1, 25),
-        ..VideoSettings::default()
-    };
+    let settings = VideoSettings::new(
+        64,
+        48,
+        b.pixel_format("yuv420p").unwrap(),
+        Rational::new(1, 25),
+    );
     assert!(matches!(
         Encoder::video(&b, &mpeg4, &settings),
         Err(Error::Incompatible { .. })
@@ -63,7 +62,16 @@ fn two_releases_work_side_by_side() {
             Frame::audio(&b, 64, &s16, 48_000, 2),
             Err(Error::Incompatible { .. })
         ));
+        let theirs_with_ours = VideoSettings::new(64, 48, yuv420p.clone(), Rational::new(1, 25));
+        assert!(matches!(
+            Encoder::video(&b, "mpeg4", &theirs_with_ours),
+            Err(Error::Incompatible { .. })
+        ));
     }
+    // Channel masks mean the same channels in every release: a layout crosses over.
+    let surround = a.channel_layout("5.1(side)").unwrap();
+    let theirs = Frame::audio(&b, 64, "fltp", 48_000, &surround).unwrap();
+    assert_eq!(theirs.channel_layout().as_ref(), Some(&surround));
     // By name, each release finds its own number.
     let theirs = Frame::video(&b, 16, 16, "yuv420p").unwrap();
     assert_eq!(theirs.pixel_format().unwrap().name(), yuv420p.name());

@@ -191,13 +191,13 @@ fn transcode(
         let codec = plan::audio_encoder(ffmpeg, request, &mut notices)?;
         for index in audio_streams {
             let stream = input.stream(index).expect("listed above");
-            let settings = plan::audio_settings(&codec, &stream, global_header);
+            let settings = plan::audio_settings(&codec, &stream, global_header)?;
             let encoder = Encoder::audio(ffmpeg, &codec, &settings)
                 .map_err(|e| format!("{}: {e}", codec.name()))?;
             let target = AudioFormat {
                 sample_format: settings.sample_format.clone(),
                 sample_rate: settings.sample_rate,
-                channels: settings.channels,
+                channel_layout: settings.channel_layout.clone(),
             };
             let out_index = output.add_stream(&encoder).map_err(|e| e.to_string())?;
             audio_encoders.push((index, encoder, target, out_index));

@@ -285,7 +285,7 @@ impl AudioLane {
                 &ffmpeg,
                 &target.sample_format,
                 target.sample_rate,
-                target.channels,
+                &target.channel_layout,
             )?,
             sample_rate: target.sample_rate,
             resampler: Resampler::new(&ffmpeg, target)?,

@@ -84,7 +84,13 @@ pub fn video_settings(
     request: &Request,
     global_header: bool,
 ) -> Result<VideoSettings, String> {
-    let source_format = stream.pixel_format().unwrap_or_else(|| "yuv420p".into());
+    let source_format = match stream.pixel_format() {
+        Some(format) => format,
+        None => codec
+            .ffmpeg()
+            .pixel_format("yuv420p")
+            .map_err(|e| e.to_string())?,
+    };
     let pixel_format = codec
         .best_pixel_format(&source_format)
         .map_err(|e| e.to_string())?;
@@ -95,7 +101,7 @@ pub fn video_settings(
             stream.index()
         ));
     }
-    if is_subsampled(&pixel_format) {
+    if is_subsampled(pixel_format.name()) {
         // 4:2:0 and 4:2:2 encoders need even sizes; the Scaler drops the odd row or column.
         (width, height) = ((width & !1).max(2), (height & !1).max(2));
     }
@@ -142,19 +148,16 @@ pub fn video_settings(
         let divisor = gcd(num, den).max(1);
         Rational::new((num / divisor) as i32, (den / divisor) as i32)
     });
+    let time_base = encoder_time_base(stream.time_base());
     Ok(VideoSettings {
-        width,
-        height,
-        pixel_format,
         color,
         sample_aspect_ratio,
-        time_base: encoder_time_base(stream.time_base()),
         frame_rate,
         bit_rate,
         threads: request.threads,
         options,
         global_header,
-        ..VideoSettings::default()
+        ..VideoSettings::new(width, height, pixel_format, time_base)
     })
 }
 
@@ -180,10 +183,19 @@ fn is_subsampled(pixel_format: &str) -> bool {
     .any(|pattern| pixel_format.contains(pattern))
 }
 
-/// The encoder's settings for an audio stream: its format, rate and channel count where the
-/// encoder takes them, else the nearest it does.
-pub fn audio_settings(codec: &Codec, stream: &Stream<'_>, global_header: bool) -> AudioSettings {
-    let source_format = stream.sample_format().unwrap_or_else(|| "fltp".into());
+/// The encoder's settings for an audio stream: its format, rate and channel layout where
+/// the encoder takes them, else the nearest it does (as the CLI: the source's layout when
+/// the encoder takes it, else the default layout of the channel count chosen).
+pub fn audio_settings(
+    codec: &Codec,
+    stream: &Stream<'_>,
+    global_header: bool,
+) -> Result<AudioSettings, String> {
+    let ffmpeg = codec.ffmpeg();
+    let source_format = match stream.sample_format() {
+        Some(format) => format,
+        None => ffmpeg.sample_format("fltp").map_err(|e| e.to_string())?,
+    };
     let sample_format = match codec.sample_formats() {
         Supported::Only(formats) if !formats.contains(&source_format) => {
             formats.first().cloned().unwrap_or(source_format)
@@ -195,19 +207,31 @@ pub fn audio_settings(codec: &Codec, stream: &Stream<'_>, global_header: bool) -
     } else {
         48_000
     };
-    let channels = stream.channels().unwrap_or(2);
+    let source_layout = stream.channel_layout().filter(|l| !l.is_unspecified());
+    let channel_layout = match source_layout {
+        Some(layout) if codec.channel_layouts().contains(&layout) => layout,
+        _ => {
+            let channels = stream.channels().unwrap_or(2);
+            let channels = fewer_or_nearest(codec.channel_counts(), channels);
+            ffmpeg
+                .default_channel_layout(channels)
+                .map_err(|e| e.to_string())?
+        }
+    };
     let mut options = Vec::new();
     if codec.is_experimental() {
         options.push(("strict".into(), "experimental".into()));
     }
-    AudioSettings {
-        sample_rate: nearest(codec.sample_rates(), rate),
-        sample_format,
-        channels: fewer_or_nearest(codec.channel_counts(), channels),
+    Ok(AudioSettings {
         bit_rate: Some(AUDIO_BIT_RATE),
         options,
         global_header,
-    }
+        ..AudioSettings::new(
+            nearest(codec.sample_rates(), rate),
+            sample_format,
+            channel_layout,
+        )
+    })
 }
 
 /// `wanted` if supported, else the smallest supported value above it, else the largest.

@@ -19,10 +19,6 @@ const TONE_HZ: f64 = 440.0;
 pub fn make(ffmpeg: &Ffmpeg, path: &Path, seconds: u32) -> Result<(), Error> {
     let mut output = Output::create_as(ffmpeg, path, Some("matroska"))?;
     let video_settings = VideoSettings {
-        width: WIDTH,
-        height: HEIGHT,
-        pixel_format: "yuv420p".into(),
-        time_base: Rational::new(1, FPS),
         frame_rate: Some(Rational::new(FPS, 1)),
         gop: Some(FPS as u32),
         // A fine fixed quantiser: the source should not be the weak link.
@@ -31,15 +27,21 @@ pub fn make(ffmpeg: &Ffmpeg, path: &Path, seconds: u32) -> Result<(), Error> {
             ("global_quality".into(), "236".into()),
         ],
         global_header: output.needs_global_header(),
-        ..VideoSettings::default()
+        ..VideoSettings::new(
+            WIDTH,
+            HEIGHT,
+            ffmpeg.pixel_format("yuv420p")?,
+            Rational::new(1, FPS),
+        )
     };
     let mut video = Encoder::video(ffmpeg, "mpeg4", &video_settings)?;
     let audio_settings = AudioSettings {
-        sample_rate: SAMPLE_RATE,
-        sample_format: "s16".into(),
-        channels: 2,
         global_header: output.needs_global_header(),
-        ..AudioSettings::default()
+        ..AudioSettings::new(
+            SAMPLE_RATE,
+            ffmpeg.sample_format("s16")?,
+            ffmpeg.default_channel_layout(2)?,
+        )
     };
     let mut audio = Encoder::audio(ffmpeg, "pcm_s16le", &audio_settings)?;
     let video_stream = output.add_stream(&video)?;

@@ -67,13 +67,14 @@ pub fn make_clip(
             "yuv420p"
         };
         let settings = VideoSettings {
-            width: 48,
-            height: 32,
-            pixel_format: pixel_format.into(),
-            time_base: Rational::new(1, 25),
             gop: Some(4),
             global_header,
-            ..VideoSettings::default()
+            ..VideoSettings::new(
+                48,
+                32,
+                ffmpeg.pixel_format(pixel_format)?,
+                Rational::new(1, 25),
+            )
         };
         let encoder = Encoder::video(ffmpeg, codec, &settings)?;
         tracks.push((encoder, Frame::video(ffmpeg, 48, 32, pixel_format)?));
@@ -85,11 +86,12 @@ pub fn make_clip(
             _ => "s16",
         };
         let settings = AudioSettings {
-            sample_rate: 44100,
-            sample_format: sample_format.into(),
-            channels: 2,
             global_header,
-            ..AudioSettings::default()
+            ..AudioSettings::new(
+                44100,
+                ffmpeg.sample_format(sample_format)?,
+                ffmpeg.default_channel_layout(2)?,
+            )
         };
         let encoder = Encoder::audio(ffmpeg, codec, &settings)?;
         // The encoder's own frame size where it has one (AAC 1024, MP2 1152).

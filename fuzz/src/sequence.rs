@@ -298,6 +298,20 @@ fn stream_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) -> bool {
     true
 }
 
+/// Audio of a fuzzed format, rate and channel count (0 to 8, where 0 is refused).
+fn audio_format(
+    ffmpeg: &Ffmpeg,
+    sample_format: &str,
+    rate: u8,
+    channels: u8,
+) -> ffmpeg_runtime::Result<AudioFormat> {
+    Ok(AudioFormat {
+        sample_format: ffmpeg.sample_format(sample_format)?,
+        sample_rate: pick(&RATES, rate),
+        channel_layout: ffmpeg.default_channel_layout(u32::from(channels % 9))?,
+    })
+}
+
 /// Encoders; false for other operations.
 fn codec_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) -> bool {
     match *op {
@@ -308,15 +322,20 @@ fn codec_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) -> bool {
             format,
             threads,
         } => {
-            let settings = VideoSettings {
-                width: u32::from(width),
-                height: u32::from(height),
-                pixel_format: pick(&PIXEL_FORMATS, format).into(),
-                time_base: Rational::new(1, 25),
+            let format = ffmpeg.pixel_format(pick(&PIXEL_FORMATS, format));
+            let settings = format.map(|format| VideoSettings {
                 threads: u32::from(threads % 5),
-                ..VideoSettings::default()
-            };
-            state.encoder = Encoder::video(ffmpeg, pick(&VIDEO_ENCODERS, codec), &settings).ok();
+                ..VideoSettings::new(
+                    u32::from(width),
+                    u32::from(height),
+                    format,
+                    Rational::new(1, 25),
+                )
+            });
+            let codec = pick(&VIDEO_ENCODERS, codec);
+            state.encoder = settings
+                .and_then(|settings| Encoder::video(ffmpeg, codec, &settings))
+                .ok();
         }
         Op::OpenAudioEncoder {
             codec,
@@ -329,13 +348,11 @@ fn codec_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) -> bool {
             } else {
                 "s32"
             };
-            let settings = AudioSettings {
-                sample_rate: pick(&RATES, rate),
-                sample_format: sample_format.into(),
-                channels: u32::from(channels % 9),
-                ..AudioSettings::default()
-            };
-            state.encoder = Encoder::audio(ffmpeg, codec, &settings).ok();
+            let settings = audio_format(ffmpeg, sample_format, rate, channels)
+                .map(|f| AudioSettings::new(f.sample_rate, f.sample_format, f.channel_layout));
+            state.encoder = settings
+                .and_then(|settings| Encoder::audio(ffmpeg, codec, &settings))
+                .ok();
         }
         Op::SendFrame => {
             if let (Some(encoder), Some(frame)) = (&mut state.encoder, &state.frame) {
@@ -453,13 +470,11 @@ fn frame_step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) -> bo
             rate,
             flush,
         } => {
-            let target = AudioFormat {
-                sample_format: pick(&SAMPLE_FORMATS, format).into(),
-                sample_rate: pick(&RATES, rate),
-                channels: u32::from(channels % 9),
-            };
+            let target = audio_format(ffmpeg, pick(&SAMPLE_FORMATS, format), rate, channels);
             if state.resampler.is_none() {
-                state.resampler = Resampler::new(ffmpeg, target).ok();
+                state.resampler = target
+                    .and_then(|target| Resampler::new(ffmpeg, target))
+                    .ok();
             }
             if let (Some(resampler), Ok(mut output)) = (&mut state.resampler, Frame::new(ffmpeg)) {
                 let input = if flush { None } else { state.frame.as_ref() };

@@ -20,9 +20,10 @@ use super::layout::Layout;
 use crate::loader::error::Refusal;
 use crate::loader::functions::Functions;
 use crate::sys::objects::AVFrame;
-use crate::sys::{ChannelLayout, Rational};
+use crate::sys::{Rational, RawChannelLayout};
 
 use constants::NOPTS_VALUE as NOPTS;
+use constants::{CHANNEL_MASK_STEREO, CHANNEL_ORDER_NATIVE};
 const UNSET: Rational = Rational { num: 0, den: 1 };
 
 /// What the check found wrong: the struct, the field, what was expected and what was there.
@@ -410,15 +411,27 @@ unsafe fn audio_frame(c: &mut Checker, frame: *mut AVFrame) -> Result<(), AbiMis
         match (l.ch_layout, f.av_channel_layout_default) {
             (Some(ch_layout), Some(set_default)) => {
                 set_default(ch_layout.address(frame).cast_mut(), 2);
-                let written: ChannelLayout = ch_layout.read(frame);
+                let written: RawChannelLayout = ch_layout.read(frame);
                 c.expect(S, "ch_layout.nb_channels", 2, written.nb_channels)?;
+                c.expect(
+                    S,
+                    "AV_CHANNEL_ORDER_NATIVE",
+                    CHANNEL_ORDER_NATIVE,
+                    written.order,
+                )?;
+                c.expect(
+                    S,
+                    "AV_CH_LAYOUT_STEREO",
+                    CHANNEL_MASK_STEREO,
+                    written.mask_or_map,
+                )?;
             }
             _ => {
                 let (Some(channels), Some(layout)) = (l.channels, l.channel_layout) else {
                     return c.expect(S, "channels", "a channel field", "none").map(drop);
                 };
                 channels.write(frame, 2);
-                layout.write(frame, 3); // AV_CH_LAYOUT_STEREO
+                layout.write(frame, CHANNEL_MASK_STEREO);
             }
         }
         c.expect(

@@ -106,6 +106,11 @@ pub(crate) const LOG_TRACE: c_int = 56;
 
 /// `AV_CHANNEL_ORDER_UNSPEC`: a channel count without a layout.
 pub(crate) const CHANNEL_ORDER_UNSPEC: c_int = 0;
+/// `AV_CHANNEL_ORDER_NATIVE`: the channels a mask of `AV_CH_*` bits names, in bit order.
+pub(crate) const CHANNEL_ORDER_NATIVE: c_int = 1;
+/// `AV_CH_LAYOUT_STEREO`: front left and right. The `AV_CH_*` bits are the same in every
+/// release, so a mask means the same channels whichever FFmpeg reads it.
+pub(crate) const CHANNEL_MASK_STEREO: u64 = 0x3;
 
 /// `AV_DICT_IGNORE_SUFFIX`: with an empty key, walks every entry.
 pub(crate) const DICT_IGNORE_SUFFIX: c_int = 2;

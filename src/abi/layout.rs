@@ -15,7 +15,7 @@ use crate::sys::objects::{
     AVFrame, AVIOContext, AVInputFormat, AVOption, AVOutputFormat, AVPacket, AVPacketSideData,
     AVStream,
 };
-use crate::sys::{ChannelLayout, Rational};
+use crate::sys::{Rational, RawChannelLayout};
 
 /// `Field::at` with a witness the compiler type-checks against the generated struct.
 macro_rules! field {
@@ -101,7 +101,7 @@ pub(crate) struct FrameLayout {
     pub channels: Option<Field<AVFrame, c_int>>,
     pub channel_layout: Option<Field<AVFrame, u64>>,
     /// Since libavutil 57.24 (5.1).
-    pub ch_layout: Option<Field<AVFrame, ChannelLayout>>,
+    pub ch_layout: Option<Field<AVFrame, RawChannelLayout>>,
 }
 
 #[derive(Debug, Clone)]
@@ -144,7 +144,7 @@ pub(crate) struct CodecContextLayout {
     pub channels: Option<Field<AVCodecContext, c_int>>,
     pub channel_layout: Option<Field<AVCodecContext, u64>>,
     /// Since libavcodec 59.24 (5.1).
-    pub ch_layout: Option<Field<AVCodecContext, ChannelLayout>>,
+    pub ch_layout: Option<Field<AVCodecContext, RawChannelLayout>>,
     pub initial_padding: Field<AVCodecContext, c_int>,
     pub color: ColorFields<AVCodecContext>,
 }
@@ -168,7 +168,7 @@ pub(crate) struct CodecParametersLayout {
     pub channels: Option<Field<AVCodecParameters, c_int>>,
     pub channel_layout: Option<Field<AVCodecParameters, u64>>,
     /// Since libavcodec 59.24 (5.1).
-    pub ch_layout: Option<Field<AVCodecParameters, ChannelLayout>>,
+    pub ch_layout: Option<Field<AVCodecParameters, RawChannelLayout>>,
     pub color: ColorFields<AVCodecParameters>,
 }
 
@@ -234,7 +234,7 @@ pub(crate) struct ChapterLayout {
 /// The channel fields of a frame, codec context or codec parameters: `ch_layout` where the
 /// family has it (5.1 on), the legacy `channels` and `channel_layout` mask until 6.x.
 pub(crate) struct ChannelFields<S> {
-    pub ch_layout: Option<Field<S, ChannelLayout>>,
+    pub ch_layout: Option<Field<S, RawChannelLayout>>,
     pub channels: Option<Field<S, c_int>>,
     pub mask: Option<Field<S, u64>>,
 }
@@ -330,7 +330,7 @@ pub(crate) struct CodecLayout {
     /// 0-terminated channel masks, until 6.x.
     pub channel_layouts: Option<Field<AVCodec, *const u64>>,
     /// Layouts terminated by one of zero channels, since libavcodec 59.24 (5.1).
-    pub ch_layouts: Option<Field<AVCodec, *const ChannelLayout>>,
+    pub ch_layouts: Option<Field<AVCodec, *const RawChannelLayout>>,
 }
 
 /// `AVInputFormat` and `AVOutputFormat`, read only.
@@ -571,7 +571,7 @@ macro_rules! legacy_channels {
 /// `AVChannelLayout` fields of families 5.x to 9.x.
 macro_rules! channel_layouts {
     ($m:ident, $layout:ident) => {
-        mirror_witness!($m::AVChannelLayout as ChannelLayout {
+        mirror_witness!($m::AVChannelLayout as RawChannelLayout {
             order => order,
             nb_channels => nb_channels,
             u => mask_or_map,

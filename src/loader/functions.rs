@@ -10,7 +10,7 @@ use crate::sys::objects::{
     AVFormatContext, AVFrame, AVIOContext, AVInputFormat, AVOption, AVOutputFormat, AVPacket,
     AVPacketSideData, AVPixFmtDescriptor, AVStream, SwrContext, SwsContext,
 };
-use crate::sys::{ChannelLayout, Library, Rational};
+use crate::sys::{Library, Rational, RawChannelLayout};
 use std::ffi::CStr;
 
 /// FFmpeg's log callback. The last argument is a `va_list`; on x86_64 and aarch64 Linux a
@@ -126,11 +126,23 @@ ffi_functions! {
     always AvUtil fn av_get_picture_type_char(picture_type: c_int) -> c_char;
     always AvUtil fn av_get_media_type_string(media_type: c_int) -> *const c_char;
     /// `AVChannelLayout` helpers arrived in libavutil 57.24 (FFmpeg 5.1), inside family 5.x.
-    optional AvUtil [59..] fn av_channel_layout_default(layout: *mut ChannelLayout, channels: c_int);
+    optional AvUtil [59..] fn av_channel_layout_default(layout: *mut RawChannelLayout, channels: c_int);
     optional AvUtil [59..] fn av_channel_layout_describe(
-        layout: *const ChannelLayout,
+        layout: *const RawChannelLayout,
         buffer: *mut c_char,
         size: usize,
+    ) -> c_int;
+    optional AvUtil [59..] fn av_channel_layout_from_mask(layout: *mut RawChannelLayout, mask: u64) -> c_int;
+    optional AvUtil [59..] fn av_channel_layout_from_string(
+        layout: *mut RawChannelLayout,
+        text: *const c_char,
+    ) -> c_int;
+    optional AvUtil [59..] fn av_channel_layout_uninit(layout: *mut RawChannelLayout);
+    /// The legacy lookup by name (`stereo`, `5.1`, `FL+FR`, `3c`): a mask and a count.
+    optional AvUtil [58..=60] fn av_get_extended_channel_layout(
+        name: *const c_char,
+        mask: *mut u64,
+        channels: *mut c_int,
     ) -> c_int;
     optional AvUtil [58..=60] fn av_get_channel_layout_string(
         buffer: *mut c_char,

@@ -5,6 +5,7 @@ use std::ptr::NonNull;
 
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
+use crate::media::channel_layout::{ChannelLayout, ChannelLayoutArg};
 use crate::media::formats::{FormatArg, SampleFormat};
 use crate::media::frame::Frame;
 use crate::media::packet::out_of_memory;
@@ -18,7 +19,7 @@ pub struct AudioFifo {
     fifo: NonNull<AVAudioFifo>,
     format: c_int,
     sample_rate: u32,
-    channels: u32,
+    channel_layout: ChannelLayout,
 }
 
 // SAFETY: an AVAudioFifo is plain memory used by one thread at a time (`AudioFifo` is not
@@ -26,21 +27,25 @@ pub struct AudioFifo {
 unsafe impl Send for AudioFifo {}
 
 impl AudioFifo {
-    /// An empty queue for audio of this sample format (by FFmpeg's name), rate and channel
-    /// count. It grows as needed.
+    /// An empty queue for audio of this sample format (by FFmpeg's name or resolved), rate
+    /// and channel layout (a [`ChannelLayout`], its name, or a count for its default layout),
+    /// which the frames it gives out carry. It grows as needed.
     ///
     /// # Errors
     ///
     /// [`Error::UnknownName`] for an unknown format name, [`Error::Incompatible`] for a
     /// [`SampleFormat`](crate::SampleFormat) of another libavutil major,
-    /// [`Error::OutOfRange`] for a zero channel count.
+    /// [`Error::OutOfRange`] for a zero channel count, [`Error::UnknownName`] for an unknown
+    /// layout name.
     pub fn new(
         ffmpeg: &Ffmpeg,
         sample_format: impl FormatArg<SampleFormat>,
         sample_rate: u32,
-        channels: u32,
+        channel_layout: impl ChannelLayoutArg,
     ) -> Result<AudioFifo> {
         let format = sample_format.number_in(ffmpeg)?;
+        let channel_layout = channel_layout.layout_in(ffmpeg)?;
+        let channels = channel_layout.channels();
         let count = c_int::try_from(channels)
             .ok()
             .filter(|&c| c > 0)
@@ -54,7 +59,7 @@ impl AudioFifo {
             fifo,
             format,
             sample_rate,
-            channels,
+            channel_layout,
         })
     }
 
@@ -88,7 +93,11 @@ impl AudioFifo {
         if frame.samples() == 0 {
             return Ok(());
         }
-        let queue = (self.format, self.sample_rate, Some(self.channels));
+        let queue = (
+            self.format,
+            self.sample_rate,
+            Some(self.channel_layout.channels()),
+        );
         if (frame.format(), frame.sample_rate(), frame.channels()) != queue
             || frame.planes().next().is_none()
         {
@@ -103,7 +112,7 @@ impl AudioFifo {
                     crate::media::formats::format_name(&self.ffmpeg, false, self.format)
                         .unwrap_or_default(),
                     self.sample_rate,
-                    self.channels
+                    self.channel_layout.channels()
                 ),
             ));
         }
@@ -136,7 +145,7 @@ impl AudioFifo {
         if count == 0 {
             return Ok(false);
         }
-        frame.allocate_audio(count, self.format, self.sample_rate, self.channels)?;
+        frame.allocate_audio(count, self.format, self.sample_rate, &self.channel_layout)?;
         // SAFETY: the frame was just given buffers for `count` samples of the queue's format
         // and layout, and the queue holds at least that many.
         let read = unsafe {
@@ -165,7 +174,7 @@ impl std::fmt::Debug for AudioFifo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AudioFifo")
             .field("samples", &self.len())
-            .field("channels", &self.channels)
+            .field("channel_layout", &self.channel_layout.name())
             .finish_non_exhaustive()
     }
 }

@@ -3,15 +3,26 @@
 
 use std::ffi::{CString, c_char, c_int};
 
-use crate::abi::ChannelFields;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
 
 impl Ffmpeg {
-    /// Every pixel format this FFmpeg knows, by name (`yuv420p`, `nv12`, `rgba`, …), as
+    /// Every pixel format this FFmpeg knows (`yuv420p`, `nv12`, `rgba`, …), in the order
     /// `ffmpeg -pix_fmts` lists them. Releases add formats, and number them differently.
-    pub fn pixel_formats(&self) -> Vec<String> {
-        pixel_format_names(self)
+    pub fn pixel_formats(&self) -> Vec<PixelFormat> {
+        let f = self.functions();
+        let mut formats = Vec::new();
+        let mut descriptor = std::ptr::null();
+        loop {
+            // SAFETY: walks FFmpeg's static table of descriptors, from NULL to NULL.
+            descriptor = unsafe { (f.av_pix_fmt_desc_next)(descriptor) };
+            if descriptor.is_null() {
+                return formats;
+            }
+            // SAFETY: a descriptor of the table; its id names it.
+            let number = unsafe { (f.av_pix_fmt_desc_get_id)(descriptor) };
+            formats.extend(self.pixel_format_numbered(number));
+        }
     }
 
     /// The pixel format of this name, as this FFmpeg numbers it.
@@ -32,6 +43,16 @@ impl Ffmpeg {
     pub fn sample_format(&self, name: &str) -> Result<SampleFormat> {
         let number = sample_format(self, name)?;
         Ok(SampleFormat::new(self, number))
+    }
+
+    /// The pixel format this FFmpeg numbers so; `None` for unset or unknown numbers.
+    pub(crate) fn pixel_format_numbered(&self, number: c_int) -> Option<PixelFormat> {
+        format_name_in(self, true, number).map(|_| PixelFormat::new(self, number))
+    }
+
+    /// The sample format this FFmpeg numbers so; `None` for unset or unknown numbers.
+    pub(crate) fn sample_format_numbered(&self, number: c_int) -> Option<SampleFormat> {
+        format_name_in(self, false, number).map(|_| SampleFormat::new(self, number))
     }
 }
 
@@ -95,6 +116,19 @@ macro_rules! numbered_format {
         }
 
         impl Eq for $type {}
+
+        /// By FFmpeg's name: `format == "yuv420p"`.
+        impl PartialEq<str> for $type {
+            fn eq(&self, name: &str) -> bool {
+                self.name() == name
+            }
+        }
+
+        impl PartialEq<&str> for $type {
+            fn eq(&self, name: &&str) -> bool {
+                self.name() == *name
+            }
+        }
 
         impl std::hash::Hash for $type {
             fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -194,104 +228,6 @@ fn format_number(
         return Err(Error::unknown_name(kind, name));
     }
     Ok(format)
-}
-
-/// Sets the default layout of `channels` on a frame or codec context: `AVChannelLayout` where
-/// the family has it, else the legacy `channels` and `channel_layout`.
-///
-/// # Safety
-///
-/// `object` is a live struct whose layout the fields come from.
-pub(crate) unsafe fn set_channels<S>(
-    ffmpeg: &Ffmpeg,
-    object: *mut S,
-    fields: ChannelFields<S>,
-    channels: u32,
-) -> Result<()> {
-    let count = c_int::try_from(channels)
-        .ok()
-        .filter(|&c| c > 0)
-        .ok_or_else(|| Error::out_of_range("channels", channels))?;
-    let f = ffmpeg.functions();
-    // SAFETY: writes at proven offsets of the live object, or FFmpeg fills its own layout.
-    unsafe {
-        if let (Some(ch_layout), Some(set_default)) =
-            (fields.ch_layout, f.av_channel_layout_default)
-        {
-            set_default(ch_layout.address(object).cast_mut(), count);
-            return Ok(());
-        }
-        let (Some(channels_field), Some(mask_field)) = (fields.channels, fields.mask) else {
-            return Err(Error::unsupported(
-                "set_channels",
-                "this FFmpeg has no channel layout API",
-            ));
-        };
-        channels_field.write(object, count);
-        let mask = f
-            .av_get_default_channel_layout
-            .map_or(0, |default| default(count));
-        mask_field.write(object, mask as u64);
-    }
-    Ok(())
-}
-
-/// The channel layout's description (`stereo`, `5.1(side)`, `3 channels`), from whichever
-/// API the family has; `None` without channels.
-///
-/// # Safety
-///
-/// As for [`set_channels`].
-pub(crate) unsafe fn channel_layout_name<S>(
-    ffmpeg: &Ffmpeg,
-    object: *const S,
-    fields: ChannelFields<S>,
-) -> Option<String> {
-    // SAFETY: per the contract.
-    let count = unsafe { fields.count(object) }.filter(|&c| c > 0)?;
-    let f = ffmpeg.functions();
-    let mut buffer = [0 as c_char; 128];
-    // SAFETY: reads at proven offsets of the live object; both describe functions write at
-    // most the given size, NUL-terminated.
-    unsafe {
-        match (
-            fields.ch_layout,
-            f.av_channel_layout_describe,
-            fields.mask,
-            f.av_get_channel_layout_string,
-        ) {
-            (Some(ch_layout), Some(describe), _, _) => {
-                describe(ch_layout.address(object), buffer.as_mut_ptr(), buffer.len());
-            }
-            (_, _, Some(mask), Some(describe)) => {
-                describe(
-                    buffer.as_mut_ptr(),
-                    buffer.len() as c_int,
-                    count,
-                    mask.read(object),
-                );
-            }
-            _ => return Some(format!("{count} channels")),
-        }
-        Some(crate::sys::c_text(buffer.as_ptr())).filter(|name| !name.is_empty())
-    }
-}
-
-/// The names of every pixel format of the loaded release, in FFmpeg's order.
-pub(crate) fn pixel_format_names(ffmpeg: &Ffmpeg) -> Vec<String> {
-    let f = ffmpeg.functions();
-    let mut names = Vec::new();
-    let mut descriptor = std::ptr::null();
-    loop {
-        // SAFETY: walks FFmpeg's static table of descriptors, from NULL to NULL.
-        descriptor = unsafe { (f.av_pix_fmt_desc_next)(descriptor) };
-        if descriptor.is_null() {
-            return names;
-        }
-        // SAFETY: a descriptor of the table; its id names it.
-        let number = unsafe { (f.av_pix_fmt_desc_get_id)(descriptor) };
-        names.extend(format_name(ffmpeg, true, number));
-    }
 }
 
 /// The name of a pixel (`video`) or sample format number; `None` when unset or unknown.

@@ -23,6 +23,7 @@ macro_rules! object_fields {
 }
 
 pub(crate) mod audio_fifo;
+pub(crate) mod channel_layout;
 pub mod codec;
 pub(crate) mod color;
 pub(crate) mod dictionary;

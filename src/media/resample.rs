@@ -4,18 +4,21 @@ use std::ffi::c_int;
 
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
+use crate::media::channel_layout::ChannelLayout;
+use crate::media::formats::SampleFormat;
 use crate::media::frame::Frame;
 use crate::sys::objects::SwrContext;
 
 /// What audio a [`Resampler`] produces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AudioFormat {
-    /// Sample format by FFmpeg's name (`fltp`, `s16`).
-    pub sample_format: String,
+    /// The sample format ([`Ffmpeg::sample_format`]).
+    pub sample_format: SampleFormat,
     /// Samples per second.
     pub sample_rate: u32,
-    /// Channels, in FFmpeg's default layout for that count.
-    pub channels: u32,
+    /// The channel layout ([`Ffmpeg::channel_layout`], [`Ffmpeg::default_channel_layout`]);
+    /// one of a count only becomes FFmpeg's default layout for that count, as in the CLI.
+    pub channel_layout: ChannelLayout,
 }
 
 /// Converts audio frames to one [`AudioFormat`]; reconfigures itself when the input changes.
@@ -23,9 +26,11 @@ pub struct Resampler {
     ffmpeg: Ffmpeg,
     context: *mut SwrContext,
     target: AudioFormat,
-    /// The target's sample format and rate as this FFmpeg numbers them, looked up once.
+    /// The target's sample format and rate as this FFmpeg numbers them, looked up once, and
+    /// its layout with the channels named.
     target_format: c_int,
     target_rate: c_int,
+    target_layout: ChannelLayout,
     /// (format, rate, channels) of the input the context is set up for.
     configured_for: Option<(i32, u32, Option<u32>)>,
     /// Kept for inputs whose channels have no layout: a reference to them with the default.
@@ -40,12 +45,18 @@ impl Resampler {
     ///
     /// # Errors
     ///
-    /// [`Error::UnknownName`] for a sample format this FFmpeg does not know,
-    /// [`Error::OutOfRange`] for a rate beyond a C `int`; when FFmpeg cannot allocate it.
+    /// [`Error::Incompatible`] for a sample format of another libavutil major,
+    /// [`Error::OutOfRange`] for a rate beyond a C `int` or no channels; when FFmpeg cannot
+    /// allocate it.
     pub fn new(ffmpeg: &Ffmpeg, target: AudioFormat) -> Result<Resampler> {
-        let target_format = crate::media::formats::sample_format(ffmpeg, &target.sample_format)?;
+        let target_format = target.sample_format.number_for(ffmpeg)?;
         let target_rate = c_int::try_from(target.sample_rate)
             .map_err(|_| Error::out_of_range("sample rate", target.sample_rate))?;
+        let target_layout = if target.channel_layout.is_unspecified() {
+            ffmpeg.default_channel_layout(target.channel_layout.channels())?
+        } else {
+            target.channel_layout.clone()
+        };
         // SAFETY: allocates an unconfigured context, or NULL.
         let context = unsafe { (ffmpeg.functions().swr_alloc)() };
         if context.is_null() {
@@ -57,6 +68,7 @@ impl Resampler {
             target,
             target_format,
             target_rate,
+            target_layout,
             configured_for: None,
             with_layout: None,
         })
@@ -162,11 +174,11 @@ impl Resampler {
         unsafe {
             layout.format.write(output.as_mut_ptr(), format);
             layout.sample_rate.write(output.as_mut_ptr(), rate);
-            crate::media::formats::set_channels(
+            crate::media::channel_layout::write(
                 &self.ffmpeg,
                 output.as_mut_ptr(),
                 layout.channel_fields(),
-                self.target.channels,
+                &self.target_layout,
             )
         }
     }

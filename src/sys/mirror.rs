@@ -48,7 +48,7 @@ impl std::fmt::Display for Rational {
 /// and opaque, 24 bytes in each.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct ChannelLayout {
+pub(crate) struct RawChannelLayout {
     pub order: c_int,
     pub nb_channels: c_int,
     pub mask_or_map: u64,

@@ -9,8 +9,8 @@ pub mod objects;
 mod release;
 mod text;
 
-pub(crate) use mirror::ChannelLayout;
 pub use mirror::Rational;
+pub(crate) use mirror::RawChannelLayout;
 pub use release::{Family, Library, SUPPORTED_AVCODEC_MAJORS};
 pub(crate) use release::{decode_version_int, major_from_file_name};
 // A path for the layers above: `crate::sys::supported_families!`.

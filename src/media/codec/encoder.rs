@@ -8,20 +8,24 @@ use crate::abi::CodecContextLayout;
 use crate::abi::constants::{self, CODEC_FLAG_GLOBAL_HEADER};
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
+use crate::media::channel_layout::ChannelLayout;
+use crate::media::color::Color;
+use crate::media::formats::{PixelFormat, SampleFormat};
 use crate::media::frame::Frame;
 use crate::media::packet::{Packet, out_of_memory};
 use crate::sys::Rational;
 use crate::sys::objects::AVCodecContext;
 
-/// How a video encoder is set up.
-#[derive(Debug, Clone, Default)]
+/// How a video encoder is set up: [`VideoSettings::new`] with what every encoder needs, the
+/// rest by field (`VideoSettings { gop: Some(12), ..VideoSettings::new(…) }`).
+#[derive(Debug, Clone)]
 pub struct VideoSettings {
     /// Picture width.
     pub width: u32,
     /// Picture height.
     pub height: u32,
-    /// The pixel format the frames will have, by FFmpeg's name (`yuv420p`).
-    pub pixel_format: String,
+    /// The pixel format the frames will have ([`Ffmpeg::pixel_format`]).
+    pub pixel_format: PixelFormat,
     /// The time base of the frames' timestamps.
     pub time_base: Rational,
     /// The nominal frame rate, when constant.
@@ -34,7 +38,7 @@ pub struct VideoSettings {
     pub threads: u32,
     /// The colour description to signal (the source's, usually); unset properties stay
     /// unspecified.
-    pub color: crate::media::color::Color,
+    pub color: Color,
     /// Non-square pixels, as width : height.
     pub sample_aspect_ratio: Option<Rational>,
     /// Encoder options, as the CLI takes them (`("crf", "23")`, `("preset", "medium")`).
@@ -44,21 +48,60 @@ pub struct VideoSettings {
     pub global_header: bool,
 }
 
-/// How an audio encoder is set up.
-#[derive(Debug, Clone, Default)]
+impl VideoSettings {
+    /// Pictures of this size and format, timed in `time_base`; nothing else set (FFmpeg's
+    /// defaults, the colour unspecified, square pixels, no options).
+    pub fn new(width: u32, height: u32, pixel_format: PixelFormat, time_base: Rational) -> Self {
+        VideoSettings {
+            width,
+            height,
+            pixel_format,
+            time_base,
+            frame_rate: None,
+            bit_rate: None,
+            gop: None,
+            threads: 0,
+            color: Color::default(),
+            sample_aspect_ratio: None,
+            options: Vec::new(),
+            global_header: false,
+        }
+    }
+}
+
+/// How an audio encoder is set up: [`AudioSettings::new`], then any field.
+#[derive(Debug, Clone)]
 pub struct AudioSettings {
     /// Samples per second.
     pub sample_rate: u32,
-    /// The sample format the frames will have, by FFmpeg's name (`fltp`, `s16`).
-    pub sample_format: String,
-    /// Channel count, with FFmpeg's default layout for it.
-    pub channels: u32,
+    /// The sample format the frames will have ([`Ffmpeg::sample_format`]).
+    pub sample_format: SampleFormat,
+    /// The channel layout ([`Ffmpeg::channel_layout`], [`Ffmpeg::default_channel_layout`]).
+    pub channel_layout: ChannelLayout,
     /// Target bit rate in bits per second.
     pub bit_rate: Option<i64>,
     /// Encoder options, as the CLI takes them.
     pub options: Vec<(String, String)>,
     /// Put codec headers in the container's header.
     pub global_header: bool,
+}
+
+impl AudioSettings {
+    /// Audio of this rate, sample format and layout; nothing else set.
+    pub fn new(
+        sample_rate: u32,
+        sample_format: SampleFormat,
+        channel_layout: ChannelLayout,
+    ) -> Self {
+        AudioSettings {
+            sample_rate,
+            sample_format,
+            channel_layout,
+            bit_rate: None,
+            options: Vec::new(),
+            global_header: false,
+        }
+    }
 }
 
 /// A video or audio encoder (`AVCodecContext`).
@@ -82,9 +125,8 @@ impl Encoder {
     /// # Errors
     ///
     /// [`Error::EncoderNotFound`] when the loaded FFmpeg lacks it; [`Error::OptionNotFound`]
-    /// for an option it does not take; [`Error::UnknownName`]
-    /// for an unknown pixel format, [`Error::Incompatible`] for a codec id of another FFmpeg
-    /// major, [`Error::ForeignObject`] for an encoder of another loaded FFmpeg,
+    /// for an option it does not take; [`Error::Incompatible`] for a codec id or pixel
+    /// format of another FFmpeg major, [`Error::ForeignObject`] for an encoder of another loaded FFmpeg,
     /// [`Error::OutOfRange`] for a size beyond a C `int`; FFmpeg's
     /// error when it cannot open.
     pub fn video<'a>(
@@ -93,7 +135,7 @@ impl Encoder {
         settings: &VideoSettings,
     ) -> Result<Encoder> {
         let codec = Codec::encoder(ffmpeg, codec)?;
-        let format = crate::media::formats::pixel_format(ffmpeg, &settings.pixel_format)?;
+        let format = settings.pixel_format.number_for(ffmpeg)?;
         let layout = &ffmpeg.layout().codec_context;
         let number = |what, v: u32| c_int::try_from(v).map_err(|_| Error::out_of_range(what, v));
         let (width, height, threads) = (
@@ -145,7 +187,7 @@ impl Encoder {
         settings: &AudioSettings,
     ) -> Result<Encoder> {
         let codec = Codec::encoder(ffmpeg, codec)?;
-        let format = crate::media::formats::sample_format(ffmpeg, &settings.sample_format)?;
+        let format = settings.sample_format.number_for(ffmpeg)?;
         let layout = &ffmpeg.layout().codec_context;
         let rate = c_int::try_from(settings.sample_rate)
             .map_err(|_| Error::out_of_range("sample rate", settings.sample_rate))?;
@@ -165,11 +207,11 @@ impl Encoder {
                     if let Some(bit_rate) = settings.bit_rate {
                         layout.bit_rate.write(context, bit_rate);
                     }
-                    crate::media::formats::set_channels(
+                    crate::media::channel_layout::write(
                         ffmpeg,
                         context,
                         layout.channel_fields(),
-                        settings.channels,
+                        &settings.channel_layout,
                     )
                 }
             },

@@ -10,8 +10,10 @@ use crate::abi::constants::{
 };
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
+use crate::media::channel_layout::ChannelLayout;
 use crate::media::format::MediaType;
-use crate::sys::ChannelLayout;
+use crate::media::formats::{FormatArg, PixelFormat, SampleFormat};
+use crate::sys::RawChannelLayout;
 use crate::sys::objects::AVCodec;
 
 /// One encoder or decoder (`AVCodec`) of the loaded FFmpeg: its names, and the formats it
@@ -151,29 +153,26 @@ impl Codec {
         self.read(self.ffmpeg.layout().codec.capabilities)
     }
 
-    /// The pixel formats it takes, by FFmpeg's names.
-    pub fn pixel_formats(&self) -> Supported<String> {
+    /// The pixel formats it takes.
+    pub fn pixel_formats(&self) -> Supported<PixelFormat> {
         let field = self.ffmpeg.layout().codec.pix_fmts;
-        self.format_names(CODEC_CONFIG_PIX_FORMAT, field, true)
+        let numbers = self.format_numbers(CODEC_CONFIG_PIX_FORMAT, field);
+        let ffmpeg = &self.ffmpeg;
+        numbers.map(|n| {
+            n.into_iter()
+                .filter_map(|n| ffmpeg.pixel_format_numbered(n))
+                .collect()
+        })
     }
 
-    /// The sample formats it takes, by FFmpeg's names.
-    pub fn sample_formats(&self) -> Supported<String> {
+    /// The sample formats it takes.
+    pub fn sample_formats(&self) -> Supported<SampleFormat> {
         let field = self.ffmpeg.layout().codec.sample_fmts;
-        self.format_names(CODEC_CONFIG_SAMPLE_FORMAT, field, false)
-    }
-
-    /// [`Codec::format_numbers`] by name: pixel formats' for `video`, else sample formats'.
-    fn format_names(
-        &self,
-        config: c_int,
-        field: Option<Field<AVCodec, *const c_int>>,
-        video: bool,
-    ) -> Supported<String> {
-        self.format_numbers(config, field).map(|numbers| {
-            let names = numbers.into_iter();
-            names
-                .filter_map(|n| crate::media::formats::format_name(&self.ffmpeg, video, n))
+        let numbers = self.format_numbers(CODEC_CONFIG_SAMPLE_FORMAT, field);
+        let ffmpeg = &self.ffmpeg;
+        numbers.map(|n| {
+            n.into_iter()
+                .filter_map(|n| ffmpeg.sample_format_numbered(n))
                 .collect()
         })
     }
@@ -193,22 +192,36 @@ impl Codec {
 
     /// The channel counts of the layouts it takes.
     pub fn channel_counts(&self) -> Supported<u32> {
+        self.channel_layouts()
+            .map(|layouts| layouts.iter().map(ChannelLayout::channels).collect())
+    }
+
+    /// The channel layouts it takes.
+    pub fn channel_layouts(&self) -> Supported<ChannelLayout> {
         let layout = &self.ffmpeg.layout().codec;
+        let ffmpeg = &self.ffmpeg;
         let modern = self
             .supported_config(CODEC_CONFIG_CHANNEL_LAYOUT)
             .or_else(|| layout.ch_layouts.map(|field| self.read(field).cast()));
         if let Some(list) = modern {
-            // SAFETY: FFmpeg's list of layouts ended by one of zero channels, or NULL.
-            let layouts =
-                unsafe { terminated(list.cast::<ChannelLayout>(), |l| l.nb_channels == 0) };
-            return layouts.map(|l| l.into_iter().map(|l| l.nb_channels as u32).collect());
+            // SAFETY: FFmpeg's list of layouts ended by one of zero channels, or NULL; each
+            // is a valid layout of the codec's static tables.
+            return unsafe {
+                let layouts = terminated(list.cast::<RawChannelLayout>(), |l| l.nb_channels == 0);
+                layouts.map(|l| l.iter().filter_map(|l| ffmpeg.read_raw(l)).collect())
+            };
         }
         let Some(field) = layout.channel_layouts else {
             return Supported::Any;
         };
         // SAFETY: FFmpeg's 0-terminated list of channel masks, or NULL.
         let masks = unsafe { terminated(self.read(field), |&mask| mask == 0) };
-        masks.map(|masks| masks.into_iter().map(u64::count_ones).collect())
+        masks.map(|masks| {
+            let layouts = masks.into_iter();
+            layouts
+                .map(|mask| ffmpeg.channel_layout_of_mask(mask))
+                .collect()
+        })
     }
 
     /// The pixel format among those it takes that loses least of `source` (FFmpeg's
@@ -217,14 +230,16 @@ impl Codec {
     ///
     /// # Errors
     ///
-    /// [`Error::UnknownName`] for an unknown `source`.
-    pub fn best_pixel_format(&self, source: &str) -> Result<String> {
+    /// [`Error::UnknownName`] for an unknown `source` name, [`Error::Incompatible`] for a
+    /// format of another libavutil major.
+    pub fn best_pixel_format(&self, source: impl FormatArg<PixelFormat>) -> Result<PixelFormat> {
         let f = self.ffmpeg.functions();
-        let source_number = crate::media::formats::pixel_format(&self.ffmpeg, source)?;
+        let source_number = source.number_in(&self.ffmpeg)?;
+        let source = PixelFormat::new(&self.ffmpeg, source_number);
         let numbers = match self
             .format_numbers(CODEC_CONFIG_PIX_FORMAT, self.ffmpeg.layout().codec.pix_fmts)
         {
-            Supported::Any => return Ok(source.to_owned()),
+            Supported::Any => return Ok(source),
             Supported::Only(numbers) => numbers,
         };
         let mut list = numbers;
@@ -244,7 +259,7 @@ impl Codec {
                 std::ptr::null_mut(),
             )
         };
-        crate::media::formats::format_name(&self.ffmpeg, true, best).ok_or_else(|| {
+        self.ffmpeg.pixel_format_numbered(best).ok_or_else(|| {
             Error::unsupported(
                 "Codec::best_pixel_format",
                 format!("no format for {source}"),

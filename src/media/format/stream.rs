@@ -1,9 +1,12 @@
 //! [`Stream`]: one stream of an [`Input`](super::Input).
 
+use std::ffi::c_int;
 use std::ptr::NonNull;
 
 use super::input::Input;
 use crate::abi::constants::{MEDIA_TYPE_AUDIO, MEDIA_TYPE_SUBTITLE, MEDIA_TYPE_VIDEO, NOPTS_VALUE};
+use crate::media::channel_layout::ChannelLayout;
+use crate::media::formats::{PixelFormat, SampleFormat};
 use crate::sys::Rational;
 use crate::sys::objects::{AVCodecParameters, AVStream};
 
@@ -223,23 +226,23 @@ impl<'a> Stream<'a> {
         Some((-counterclockwise).round().rem_euclid(360.0) as i32)
     }
 
-    /// The pixel format of video (`yuv420p10le`), by FFmpeg's name; `None` for other kinds
-    /// or when the demuxer could not tell.
-    pub fn pixel_format(&self) -> Option<String> {
-        self.format_name(MediaType::Video)
+    /// The pixel format of video (its name: `yuv420p10le`); `None` for other kinds or when
+    /// the demuxer could not tell.
+    pub fn pixel_format(&self) -> Option<PixelFormat> {
+        let number = self.format_number(MediaType::Video)?;
+        self.input.ffmpeg().pixel_format_numbered(number)
     }
 
-    /// The sample format of audio (`fltp`, `s16`); `None` for other kinds or when unknown.
-    pub fn sample_format(&self) -> Option<String> {
-        self.format_name(MediaType::Audio)
+    /// The sample format of audio (its name: `fltp`, `s16`); `None` for other kinds or when
+    /// unknown.
+    pub fn sample_format(&self) -> Option<SampleFormat> {
+        let number = self.format_number(MediaType::Audio)?;
+        self.input.ffmpeg().sample_format_numbered(number)
     }
 
-    fn format_name(&self, kind: MediaType) -> Option<String> {
-        if self.media_type() != kind {
-            return None;
-        }
-        let number = self.parameter(self.input.ffmpeg().layout().codec_parameters.format);
-        crate::media::formats::format_name(self.input.ffmpeg(), kind == MediaType::Video, number)
+    fn format_number(&self, kind: MediaType) -> Option<c_int> {
+        (self.media_type() == kind)
+            .then(|| self.parameter(self.input.ffmpeg().layout().codec_parameters.format))
     }
 
     /// The colour description of video, as the container or codec header gives it.
@@ -269,16 +272,12 @@ impl<'a> Stream<'a> {
         count.filter(|&c| c > 0).map(|c| c as u32)
     }
 
-    /// The audio channel layout's description (`stereo`, `5.1(side)`); `None` for video.
-    pub fn channel_layout(&self) -> Option<String> {
+    /// The audio channel layout (its name: `stereo`, `5.1(side)`); `None` for video.
+    pub fn channel_layout(&self) -> Option<ChannelLayout> {
         let fields = self.channel_fields();
         // SAFETY: the stream's live parameters, of the layout's family.
         unsafe {
-            crate::media::formats::channel_layout_name(
-                self.input.ffmpeg(),
-                self.parameters(),
-                fields,
-            )
+            crate::media::channel_layout::read(self.input.ffmpeg(), self.parameters(), fields)
         }
     }
 

@@ -13,6 +13,7 @@ use crate::abi::constants::NOPTS_VALUE;
 use crate::abi::constants::PICTURE_TYPES;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Result, check};
+use crate::media::channel_layout::{ChannelLayout, ChannelLayoutArg};
 use crate::media::color::{Color, Colorimetry};
 use crate::media::formats::{FormatArg, PixelFormat, SampleFormat};
 use crate::media::packet::out_of_memory;
@@ -121,7 +122,8 @@ impl Frame {
     }
 
     /// An audio chunk with its own buffers, for encoding: `sample_format` by FFmpeg's name
-    /// (`s16`, `fltp`, …), the default layout for `channels`.
+    /// (`s16`, `fltp`, …) or resolved; `channel_layout` a [`ChannelLayout`], FFmpeg's name
+    /// of one, or a count (its default layout).
     ///
     /// # Errors
     ///
@@ -134,11 +136,12 @@ impl Frame {
         samples: usize,
         sample_format: impl FormatArg<SampleFormat>,
         sample_rate: u32,
-        channels: u32,
+        channel_layout: impl ChannelLayoutArg,
     ) -> Result<Frame> {
         let format = sample_format.number_in(ffmpeg)?;
+        let channel_layout = channel_layout.layout_in(ffmpeg)?;
         let mut frame = Frame::new(ffmpeg)?;
-        frame.allocate_audio(samples, format, sample_rate, channels)?;
+        frame.allocate_audio(samples, format, sample_rate, &channel_layout)?;
         frame.zero_new_buffers();
         Ok(frame)
     }
@@ -151,7 +154,7 @@ impl Frame {
         samples: usize,
         format: c_int,
         sample_rate: u32,
-        channels: u32,
+        channel_layout: &ChannelLayout,
     ) -> Result<()> {
         self.clear();
         let ffmpeg = self.ffmpeg.clone();
@@ -165,11 +168,11 @@ impl Frame {
             layout
                 .sample_rate
                 .write(self.as_mut_ptr(), dimension("sample rate", sample_rate)?);
-            crate::media::formats::set_channels(
+            crate::media::channel_layout::write(
                 &ffmpeg,
                 self.as_mut_ptr(),
                 layout.channel_fields(),
-                channels,
+                channel_layout,
             )?;
             let status = (ffmpeg.functions().av_frame_get_buffer)(self.as_mut_ptr(), 0);
             check(&ffmpeg, "av_frame_get_buffer", status).map(drop)
@@ -181,7 +184,9 @@ impl Frame {
     pub(crate) fn reference_with_default_layout(&mut self, source: &Frame) -> Result<()> {
         self.ffmpeg
             .ensure_same(source.ffmpeg(), "Frame::reference", "frame")?;
-        let channels = source.channels().unwrap_or(0);
+        let channel_layout = self
+            .ffmpeg
+            .default_channel_layout(source.channels().unwrap_or(0))?;
         self.clear();
         // SAFETY: both frames are live and of the same loaded FFmpeg; this one references
         // the source's buffers (taking a reference, never writing them) and copies its
@@ -191,8 +196,10 @@ impl Frame {
         check(&self.ffmpeg, "av_frame_ref", status)?;
         let fields = self.ffmpeg.layout().frame.channel_fields();
         let ffmpeg = self.ffmpeg.clone();
-        // SAFETY: an unspecified layout owns no memory, so it may be overwritten.
-        unsafe { crate::media::formats::set_channels(&ffmpeg, self.as_mut_ptr(), fields, channels) }
+        // SAFETY: a live frame of the layout's family, used by no one else.
+        unsafe {
+            crate::media::channel_layout::write(&ffmpeg, self.as_mut_ptr(), fields, &channel_layout)
+        }
     }
 
     /// The pointer to each plane's data (`extended_data`), for FFmpeg calls that fill or
@@ -321,15 +328,14 @@ impl Frame {
 
     /// A picture's pixel format; `None` for audio or an empty frame.
     pub fn pixel_format(&self) -> Option<PixelFormat> {
-        // A format FFmpeg names is one it knows.
-        let known = self.format_name_in_library().is_some();
-        (self.width() > 0 && known).then(|| PixelFormat::new(&self.ffmpeg, self.format()))
+        let known = self.ffmpeg.pixel_format_numbered(self.format());
+        known.filter(|_| self.width() > 0)
     }
 
     /// Audio's sample format; `None` for a picture or an empty frame.
     pub fn sample_format(&self) -> Option<SampleFormat> {
-        let known = self.format_name_in_library().is_some();
-        (self.width() == 0 && known).then(|| SampleFormat::new(&self.ffmpeg, self.format()))
+        let known = self.ffmpeg.sample_format_numbered(self.format());
+        known.filter(|_| self.width() == 0)
     }
 
     /// The pixel format's name for pictures (`yuv420p`), the sample format's for audio (`fltp`).
@@ -433,11 +439,12 @@ impl Frame {
         u32::try_from(count).ok().filter(|&c| c > 0)
     }
 
-    /// The audio channel layout's description (`stereo`, `5.1(side)`); `None` for video.
-    pub fn channel_layout(&self) -> Option<String> {
+    /// The audio channel layout (its [`name`](ChannelLayout::name): `stereo`, `5.1(side)`);
+    /// `None` for video.
+    pub fn channel_layout(&self) -> Option<ChannelLayout> {
         let fields = self.ffmpeg.layout().frame.channel_fields();
         // SAFETY: a live frame of the layout's family.
-        unsafe { crate::media::formats::channel_layout_name(&self.ffmpeg, self.as_ptr(), fields) }
+        unsafe { crate::media::channel_layout::read(&self.ffmpeg, self.as_ptr(), fields) }
     }
 
     /// The planes, without copying: a picture's (luma, chroma, …), or audio's (one per channel
