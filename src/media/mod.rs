@@ -22,6 +22,37 @@ macro_rules! object_fields {
     };
 }
 
+/// The escape hatch of an owner of one FFmpeg context (`context: NonNull<…>`): its pointer,
+/// for a call the crate does not wrap, under the contract its documentation states.
+macro_rules! raw_context {
+    ($owner:ty, $object:ident, $changed_by:literal) => {
+        impl $owner {
+            #[doc = concat!(
+                "The `", stringify!($object), "` this wraps, for an FFmpeg call the crate does ",
+                "not wrap. It stays valid while `self` lives; reading through it is the caller's ",
+                "`unsafe`, and it may reach only the libraries of `self.ffmpeg()`: an object of ",
+                "one release must never meet another release's functions."
+            )]
+            pub fn as_ptr(&self) -> *const $object {
+                self.context.as_ptr()
+            }
+
+            #[doc = concat!("The `", stringify!($object), "` this wraps, for an FFmpeg call that changes it.")]
+            ///
+            /// # Safety
+            ///
+            #[doc = concat!(
+                "It must stay a valid `", stringify!($object), "` of `self.ffmpeg()`'s release, ",
+                "changed only as ", $changed_by, " of that release change it, and never freed or ",
+                "replaced: `self` still frees it, and relies on the state it set up."
+            )]
+            pub unsafe fn as_mut_ptr(&mut self) -> *mut $object {
+                self.context.as_ptr()
+            }
+        }
+    };
+}
+
 pub(crate) mod audio_fifo;
 pub(crate) mod channel_layout;
 pub mod codec;

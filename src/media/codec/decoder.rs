@@ -91,6 +91,12 @@ pub struct Decoder {
 // only one thread calls into it at a time.
 unsafe impl Send for Decoder {}
 
+raw_context!(
+    Decoder,
+    AVCodecContext,
+    "the `avcodec_*` functions and options (`av_opt_*`)"
+);
+
 impl Decoder {
     /// Opens the decoder FFmpeg has for `stream`'s codec, set up from its parameters.
     ///
@@ -133,31 +139,33 @@ impl Decoder {
         // SAFETY: copies the stream's parameters into the fresh context, then sets fields at
         // proven offsets before opening.
         unsafe {
-            let status = (f.avcodec_parameters_to_context)(decoder.as_ptr(), stream.parameters());
+            let status =
+                (f.avcodec_parameters_to_context)(decoder.context_ptr(), stream.parameters());
             check(&ffmpeg, "avcodec_parameters_to_context", status)?;
             layout
                 .pkt_timebase
-                .write(decoder.as_ptr(), stream.time_base());
-            layout.thread_count.write(decoder.as_ptr(), threads);
+                .write(decoder.context_ptr(), stream.time_base());
+            layout.thread_count.write(decoder.context_ptr(), threads);
             layout
                 .thread_type
-                .write(decoder.as_ptr(), options.threading.thread_type());
+                .write(decoder.context_ptr(), options.threading.thread_type());
             layout
                 .skip_frame
-                .write(decoder.as_ptr(), options.skip.discard());
+                .write(decoder.context_ptr(), options.skip.discard());
             if options.low_delay {
-                let flags = layout.flags.read(decoder.as_ptr());
+                let flags = layout.flags.read(decoder.context_ptr());
                 layout
                     .flags
-                    .write(decoder.as_ptr(), flags | CODEC_FLAG_LOW_DELAY);
+                    .write(decoder.context_ptr(), flags | CODEC_FLAG_LOW_DELAY);
             }
-            let status = (f.avcodec_open2)(decoder.as_ptr(), codec.as_ptr(), std::ptr::null_mut());
+            let status =
+                (f.avcodec_open2)(decoder.context_ptr(), codec.as_ptr(), std::ptr::null_mut());
             check(&ffmpeg, "avcodec_open2", status)?;
         }
         Ok(decoder)
     }
 
-    fn as_ptr(&self) -> *mut AVCodecContext {
+    pub(crate) fn context_ptr(&self) -> *mut AVCodecContext {
         self.context.as_ptr()
     }
 
@@ -183,7 +191,7 @@ impl Decoder {
         // SAFETY: an open decoder and a live packet of the same loaded FFmpeg (so of the
         // layout the decoder expects), with data; FFmpeg references, not takes, its data.
         let status = unsafe {
-            (self.ffmpeg.functions().avcodec_send_packet)(self.as_ptr(), packet.as_ptr())
+            (self.ffmpeg.functions().avcodec_send_packet)(self.context_ptr(), packet.as_ptr())
         };
         check(&self.ffmpeg, "avcodec_send_packet", status).map(drop)
     }
@@ -196,7 +204,7 @@ impl Decoder {
     pub fn send_eof(&mut self) -> Result<()> {
         // SAFETY: a NULL packet is FFmpeg's end-of-stream marker.
         let status = unsafe {
-            (self.ffmpeg.functions().avcodec_send_packet)(self.as_ptr(), std::ptr::null())
+            (self.ffmpeg.functions().avcodec_send_packet)(self.context_ptr(), std::ptr::null())
         };
         super::end_sent(&self.ffmpeg, "avcodec_send_packet", status)
     }
@@ -213,7 +221,7 @@ impl Decoder {
         // SAFETY: an open decoder and a live frame of the same loaded FFmpeg, which
         // receive_frame unrefs (with that library's own free) and refills.
         let status = unsafe {
-            (self.ffmpeg.functions().avcodec_receive_frame)(self.as_ptr(), frame.as_mut_ptr())
+            (self.ffmpeg.functions().avcodec_receive_frame)(self.context_ptr(), frame.as_mut_ptr())
         };
         super::received(
             &self.ffmpeg,
@@ -231,7 +239,7 @@ impl Decoder {
     /// Drops every frame held and starts anew, as after a seek.
     pub fn flush(&mut self) {
         // SAFETY: an open decoder.
-        unsafe { (self.ffmpeg.functions().avcodec_flush_buffers)(self.as_ptr()) };
+        unsafe { (self.ffmpeg.functions().avcodec_flush_buffers)(self.context_ptr()) };
         self.finished = false;
     }
 }

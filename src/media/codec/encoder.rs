@@ -117,6 +117,12 @@ unsafe impl Send for Encoder {}
 
 object_fields!(Encoder, codec_context: CodecContextLayout => AVCodecContext);
 
+raw_context!(
+    Encoder,
+    AVCodecContext,
+    "the `avcodec_*` functions and options (`av_opt_*`)"
+);
+
 impl Encoder {
     /// Opens a video encoder: the one named `codec` (`"libx264"`, `"mpeg4"`, `"ffv1"`, …), or
     /// FFmpeg's preferred one for a [`CodecId`](super::CodecId)
@@ -235,21 +241,26 @@ impl Encoder {
             context,
             finished: false,
         };
-        configure(encoder.as_ptr())?;
+        configure(encoder.context_ptr())?;
         if global_header {
             let flags = &ffmpeg.layout().codec_context.flags;
             // SAFETY: a field at its proven offset.
             unsafe {
                 flags.write(
-                    encoder.as_ptr(),
-                    flags.read(encoder.as_ptr()) | CODEC_FLAG_GLOBAL_HEADER,
+                    encoder.context_ptr(),
+                    flags.read(encoder.context_ptr()) | CODEC_FLAG_GLOBAL_HEADER,
                 )
             };
         }
         let mut dictionary = crate::media::dictionary::Dictionary::new(ffmpeg, options)?;
         // SAFETY: opens the configured context; FFmpeg removes the options it used.
-        let status =
-            unsafe { (f.avcodec_open2)(encoder.as_ptr(), codec.as_ptr(), dictionary.as_mut_ptr()) };
+        let status = unsafe {
+            (f.avcodec_open2)(
+                encoder.context_ptr(),
+                codec.as_ptr(),
+                dictionary.as_mut_ptr(),
+            )
+        };
         check(ffmpeg, "avcodec_open2", status)?;
         if let Some(unused) = dictionary.first_key() {
             return Err(Error::OptionNotFound {
@@ -260,7 +271,7 @@ impl Encoder {
         Ok(encoder)
     }
 
-    pub(crate) fn as_ptr(&self) -> *mut AVCodecContext {
+    pub(crate) fn context_ptr(&self) -> *mut AVCodecContext {
         self.context.as_ptr()
     }
 
@@ -303,8 +314,9 @@ impl Encoder {
         // format and kind the encoder was opened for, with data; FFmpeg references it. Its
         // buffers are not written while the encoder holds them: the frame writes them only
         // through `planes_mut`, which copies shared buffers first.
-        let status =
-            unsafe { (self.ffmpeg.functions().avcodec_send_frame)(self.as_ptr(), frame.as_ptr()) };
+        let status = unsafe {
+            (self.ffmpeg.functions().avcodec_send_frame)(self.context_ptr(), frame.as_ptr())
+        };
         check(&self.ffmpeg, "avcodec_send_frame", status).map(drop)
     }
 
@@ -323,7 +335,7 @@ impl Encoder {
         );
         let channel_fields = self.ffmpeg.layout().codec_context.channel_fields();
         // SAFETY: the open context, of the family of its own FFmpeg's layout.
-        let channels = unsafe { channel_fields.count(self.as_ptr()) };
+        let channels = unsafe { channel_fields.count(self.context_ptr()) };
         let (frame_width, frame_height) = (frame.width() as c_int, frame.height() as c_int);
         let expected = if kind == constants::MEDIA_TYPE_VIDEO {
             (frame_width, frame_height, frame.format()) == (width, height, pixel_format)
@@ -376,7 +388,7 @@ impl Encoder {
     pub fn send_eof(&mut self) -> Result<()> {
         // SAFETY: a NULL frame is FFmpeg's end-of-stream marker.
         let status = unsafe {
-            (self.ffmpeg.functions().avcodec_send_frame)(self.as_ptr(), std::ptr::null())
+            (self.ffmpeg.functions().avcodec_send_frame)(self.context_ptr(), std::ptr::null())
         };
         super::end_sent(&self.ffmpeg, "avcodec_send_frame", status)
     }
@@ -393,7 +405,10 @@ impl Encoder {
         // SAFETY: an open encoder and a live packet of the same loaded FFmpeg, which
         // receive_packet unrefs (with that library's own free) and refills.
         let status = unsafe {
-            (self.ffmpeg.functions().avcodec_receive_packet)(self.as_ptr(), packet.as_mut_ptr())
+            (self.ffmpeg.functions().avcodec_receive_packet)(
+                self.context_ptr(),
+                packet.as_mut_ptr(),
+            )
         };
         let received = super::received(
             &self.ffmpeg,

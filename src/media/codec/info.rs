@@ -102,7 +102,10 @@ impl Codec {
         &self.ffmpeg
     }
 
-    pub(crate) fn as_ptr(&self) -> *const AVCodec {
+    /// The `AVCodec` this names, for an FFmpeg call the crate does not wrap: one of the
+    /// release's static, read-only descriptions, valid while [`Codec::ffmpeg`] is loaded, to
+    /// be given only to that release's functions.
+    pub fn as_ptr(&self) -> *const AVCodec {
         self.codec
     }
 

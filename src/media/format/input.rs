@@ -31,6 +31,12 @@ unsafe impl Send for Input {}
 
 object_fields!(Input, format_context: FormatContextLayout => AVFormatContext);
 
+raw_context!(
+    Input,
+    AVFormatContext,
+    "the `avformat_*`/`av_*` demuxing functions and options"
+);
+
 impl Input {
     /// Opens a local file. Only the `file` protocol is allowed, so a crafted playlist or
     /// reference file cannot make FFmpeg reach the network or other protocols.
@@ -138,7 +144,10 @@ impl Input {
     fn find_stream_info(mut self) -> Result<Input> {
         // SAFETY: a freshly opened context; probing reads a few packets.
         let status = unsafe {
-            (self.ffmpeg.functions().avformat_find_stream_info)(self.as_ptr(), std::ptr::null_mut())
+            (self.ffmpeg.functions().avformat_find_stream_info)(
+                self.context_ptr(),
+                std::ptr::null_mut(),
+            )
         };
         self.checked("avformat_find_stream_info", status)?;
         Ok(self)
@@ -149,7 +158,7 @@ impl Input {
         super::custom_io::checked(&self.ffmpeg, self.custom_io.as_ref(), operation, status)
     }
 
-    pub(crate) fn as_ptr(&self) -> *mut AVFormatContext {
+    pub(crate) fn context_ptr(&self) -> *mut AVFormatContext {
         self.context.as_ptr()
     }
 
@@ -170,7 +179,7 @@ impl Input {
             self.ffmpeg
                 .layout()
                 .format_context
-                .stream(self.as_ptr(), index)
+                .stream(self.context_ptr(), index)
         }?;
         NonNull::new(stream).map(|stream| Stream::new(self, stream))
     }
@@ -186,7 +195,14 @@ impl Input {
         let f = self.ffmpeg.functions();
         // SAFETY: a live context; no decoder is asked for.
         let index = unsafe {
-            (f.av_find_best_stream)(self.as_ptr(), kind.raw(), -1, -1, std::ptr::null_mut(), 0)
+            (f.av_find_best_stream)(
+                self.context_ptr(),
+                kind.raw(),
+                -1,
+                -1,
+                std::ptr::null_mut(),
+                0,
+            )
         };
         usize::try_from(index)
             .ok()
@@ -270,8 +286,9 @@ impl Input {
         packet.clear();
         // SAFETY: a live context and an empty live packet of the same loaded FFmpeg, which
         // av_read_frame fills as that library lays packets out.
-        let status =
-            unsafe { (self.ffmpeg.functions().av_read_frame)(self.as_ptr(), packet.as_mut_ptr()) };
+        let status = unsafe {
+            (self.ffmpeg.functions().av_read_frame)(self.context_ptr(), packet.as_mut_ptr())
+        };
         match status {
             AVERROR_EOF => self.checked("av_read_frame", 0).map(|_| false),
             status => self.checked("av_read_frame", status).map(|_| true),
@@ -303,7 +320,7 @@ impl Input {
         // SAFETY: a live context; the range asks for the last position at or before `timestamp`.
         let status = unsafe {
             (self.ffmpeg.functions().avformat_seek_file)(
-                self.as_ptr(),
+                self.context_ptr(),
                 stream,
                 i64::MIN,
                 timestamp,

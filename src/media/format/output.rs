@@ -45,6 +45,12 @@ unsafe impl Send for Output {}
 
 object_fields!(Output, format_context: FormatContextLayout => AVFormatContext);
 
+raw_context!(
+    Output,
+    AVFormatContext,
+    "the `avformat_*`/`av_*` muxing functions and options"
+);
+
 impl Output {
     /// Creates `path`, with the container format its extension names (`.mp4`, `.mkv`, …).
     ///
@@ -107,7 +113,7 @@ impl Output {
                 .layout()
                 .format_context
                 .pb
-                .address(output.as_ptr())
+                .address(output.context_ptr())
                 .cast_mut();
             // SAFETY: opens the file into the context's own `pb` field.
             let status = unsafe { (f.avio_open)(pb, url.as_ptr(), constants::IO_FLAG_WRITE) };
@@ -157,17 +163,17 @@ impl Output {
         let layout = &ffmpeg.layout().format_context;
         // SAFETY: fields of the live context at proven offsets; FFmpeg will not free our I/O.
         unsafe {
-            layout.pb.write(output.as_ptr(), custom_io.as_ptr());
+            layout.pb.write(output.context_ptr(), custom_io.as_ptr());
             layout.flags.write(
-                output.as_ptr(),
-                layout.flags.read(output.as_ptr()) | constants::FMT_FLAG_CUSTOM_IO,
+                output.context_ptr(),
+                layout.flags.read(output.context_ptr()) | constants::FMT_FLAG_CUSTOM_IO,
             );
         }
         output.custom_io = Some(custom_io);
         Ok(output)
     }
 
-    fn as_ptr(&self) -> *mut AVFormatContext {
+    pub(crate) fn context_ptr(&self) -> *mut AVFormatContext {
         self.context.as_ptr()
     }
 
@@ -219,7 +225,7 @@ impl Output {
         self.expect("Output::add_stream", State::Configuring)?;
         // SAFETY: adds a stream owned by the context.
         let stream = unsafe {
-            (self.ffmpeg.functions().avformat_new_stream)(self.as_ptr(), std::ptr::null())
+            (self.ffmpeg.functions().avformat_new_stream)(self.context_ptr(), std::ptr::null())
         };
         if stream.is_null() {
             return Err(crate::media::packet::out_of_memory(
@@ -248,7 +254,7 @@ impl Output {
         unsafe {
             let status = (self.ffmpeg.functions().avcodec_parameters_from_context)(
                 layout.codecpar.read(stream),
-                encoder.as_ptr(),
+                encoder.context_ptr(),
             );
             check(&self.ffmpeg, "avcodec_parameters_from_context", status)?;
             layout.time_base.write(stream, encoder.time_base());
@@ -293,7 +299,10 @@ impl Output {
         self.state = State::Failed;
         // SAFETY: a configured output context whose header was never written.
         let status = unsafe {
-            (self.ffmpeg.functions().avformat_write_header)(self.as_ptr(), std::ptr::null_mut())
+            (self.ffmpeg.functions().avformat_write_header)(
+                self.context_ptr(),
+                std::ptr::null_mut(),
+            )
         };
         self.checked("avformat_write_header", status)?;
         self.state = State::Writing;
@@ -322,7 +331,7 @@ impl Output {
         // SAFETY: the stream table of a live context; the packet is live, of the same loaded
         // FFmpeg, and FFmpeg takes its reference.
         unsafe {
-            let Some(target) = layout.format_context.stream(self.as_ptr(), stream) else {
+            let Some(target) = layout.format_context.stream(self.context_ptr(), stream) else {
                 return Err(Error::StreamNotFound {
                     kind: format!("output stream {stream}"),
                 });
@@ -333,7 +342,7 @@ impl Output {
                 .packet
                 .stream_index
                 .write(packet.as_mut_ptr(), stream as c_int);
-            let status = (f.av_interleaved_write_frame)(self.as_ptr(), packet.as_mut_ptr());
+            let status = (f.av_interleaved_write_frame)(self.context_ptr(), packet.as_mut_ptr());
             self.checked("av_interleaved_write_frame", status).map(drop)
         }
     }
@@ -355,7 +364,7 @@ impl Output {
         }
         self.state = State::Finished;
         // SAFETY: a context whose header was written.
-        let status = unsafe { (self.ffmpeg.functions().av_write_trailer)(self.as_ptr()) };
+        let status = unsafe { (self.ffmpeg.functions().av_write_trailer)(self.context_ptr()) };
         self.checked("av_write_trailer", status).map(drop)
     }
 }
@@ -372,11 +381,11 @@ impl Drop for Output {
                     .layout()
                     .format_context
                     .pb
-                    .address(self.as_ptr())
+                    .address(self.context_ptr())
                     .cast_mut();
                 (f.avio_closep)(pb);
             }
-            (f.avformat_free_context)(self.as_ptr());
+            (f.avformat_free_context)(self.context_ptr());
         }
         drop(self.custom_io.take());
     }
