@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 
 use common::media::{self, CLIPS};
 use ffmpeg_runtime::Rational;
-use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+use ffmpeg_runtime::codec::{Codec, Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{Input, MediaType};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
 
@@ -360,6 +360,57 @@ fn size_and_encoders_can_be_chosen() {
             source,
             &dir.join("x264.mp4"),
             &["--crf", "30", "--preset", "ultrafast"],
+        );
+    }
+}
+
+#[test]
+fn the_source_channel_layout_is_kept_where_the_encoder_takes_it() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("transcode-layout");
+    let source = media::generated(
+        "side_5.1.wav",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=0.5,pan=5.1(side)|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0",
+            "-c:a",
+            "pcm_s16le",
+        ],
+    );
+    let side = ffmpeg.channel_layout("5.1(side)").unwrap();
+    // (AAC would do, but its decoder gives a layout outside the standard ones as a count.)
+    for (codec, container) in [("flac", "mkv"), ("pcm_s16le", "wav")] {
+        let output = dir.join(format!("{codec}.{container}"));
+        let result = transcode(&source, &output, &["--acodec", codec]);
+        assert!(
+            result.status.success(),
+            "{codec}: {}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let encoder = Codec::encoder(&ffmpeg, codec).unwrap();
+        // As the CLI: the source's layout where the encoder takes it, else the default of the
+        // same channel count.
+        let expected = if encoder.channel_layouts().contains(&side) {
+            side.clone()
+        } else {
+            ffmpeg.default_channel_layout(6).unwrap()
+        };
+        let mut input = Input::open(&ffmpeg, &output).unwrap();
+        let stream = input.best_stream(MediaType::Audio).unwrap();
+        let mut decoder = Decoder::new(&stream, &DecoderOptions::default()).unwrap();
+        let (mut packet, mut frame) = (Packet::new(&ffmpeg).unwrap(), Frame::new(&ffmpeg).unwrap());
+        let mut layouts = Vec::new();
+        while input.read_packet(&mut packet).unwrap() {
+            decoder.send(&packet).unwrap();
+            while decoder.receive(&mut frame).unwrap() {
+                layouts.extend(frame.channel_layout());
+            }
+        }
+        assert!(
+            !layouts.is_empty() && layouts.iter().all(|l| *l == expected),
+            "{codec}: {layouts:?}"
         );
     }
 }
