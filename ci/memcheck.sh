@@ -39,6 +39,7 @@ fuzz_seeds=$(test_binary fuzz_seeds)
 frame_buffers=$(test_binary frame_buffers)
 custom_io_contracts=$(test_binary custom_io_contracts)
 foreign_objects=$(test_binary foreign_objects)
+channel_layouts=$(test_binary channel_layouts)
 
 status=0
 check() {
@@ -67,4 +68,5 @@ check "300 random API sequences, two releases" "$fuzz_seeds" random_api --test-t
 check "frame buffers: planes, palettes, sharing" "$frame_buffers" --test-threads=1
 check "custom input: lying, size-less sources" "$custom_io_contracts" --test-threads=1
 check "objects of two releases refused" "$foreign_objects" --test-threads=1
+check "channel layouts written and read back" "$channel_layouts" --test-threads=1
 exit "$status"

@@ -241,6 +241,8 @@ ffi_functions! {
     always AvCodec fn av_packet_alloc() -> *mut AVPacket;
     always AvCodec fn av_packet_free(packet: *mut *mut AVPacket);
     always AvCodec fn av_new_packet(packet: *mut AVPacket, size: c_int) -> c_int;
+    always AvCodec fn av_packet_ref(target: *mut AVPacket, source: *const AVPacket) -> c_int;
+    always AvCodec fn av_packet_make_writable(packet: *mut AVPacket) -> c_int;
     /// Arrived in libavcodec 61.13 (FFmpeg 7.1): 7.0 lacks it.
     optional AvCodec [61..] fn avcodec_get_supported_config(
         avctx: *const AVCodecContext,

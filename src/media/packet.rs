@@ -1,10 +1,12 @@
 //! [`Packet`]: one compressed unit of a stream, reference counted.
 
+use std::ffi::c_int;
 use std::ptr::NonNull;
 
 use crate::abi::constants::{NOPTS_VALUE, PKT_FLAG_KEY};
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
+use crate::sys::Rational;
 use crate::sys::objects::AVPacket;
 
 /// A compressed packet (`AVPacket`). Reusable: reading into an existing packet allocates
@@ -93,12 +95,127 @@ impl Packet {
         unsafe { field.read(self.as_ptr()) }
     }
 
-    /// Sets the duration, in the packet's time base.
-    pub(crate) fn set_duration(&mut self, duration: i64) {
-        let field = self.ffmpeg.layout().packet.duration;
-        // SAFETY: a live AVPacket of the family of its own FFmpeg's layout, borrowed
+    fn write<T: Copy>(&mut self, field: crate::abi::Field<AVPacket, T>, value: T) {
+        // SAFETY: a live AVPacket of the family whose layout `field` comes from, borrowed
         // mutably, so nobody else reads the field meanwhile.
-        unsafe { field.write(self.packet.as_ptr(), duration) }
+        unsafe { field.write(self.packet.as_ptr(), value) }
+    }
+
+    /// A packet holding a copy of `bytes` (with FFmpeg's zeroed padding after them), for
+    /// data from a demuxer of your own; set its timestamps, key flag and stream index next.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] beyond a C `int` of bytes; when FFmpeg cannot allocate it.
+    pub fn from_bytes(ffmpeg: &Ffmpeg, bytes: &[u8]) -> Result<Packet> {
+        let size = c_int::try_from(bytes.len())
+            .map_err(|_| Error::out_of_range("packet size", bytes.len()))?;
+        let packet = Packet::new(ffmpeg)?;
+        // SAFETY: an empty packet gets a new buffer of `size` bytes plus zeroed padding.
+        let status = unsafe { (ffmpeg.functions().av_new_packet)(packet.packet.as_ptr(), size) };
+        crate::ffmpeg::error::check(ffmpeg, "av_new_packet", status)?;
+        let data = packet.read(ffmpeg.layout().packet.data);
+        // SAFETY: the new buffer, this packet's alone, has room for `size` bytes; they are
+        // written without ever being read (FFmpeg left them uninitialised).
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), data, bytes.len()) };
+        Ok(packet)
+    }
+
+    /// A new reference to the same payload and properties (no copy of the bytes); writing
+    /// either's [`data_mut`](Packet::data_mut) copies first.
+    ///
+    /// # Errors
+    ///
+    /// When FFmpeg cannot allocate (or, for a payload it does not count references to, copy).
+    pub fn try_clone(&self) -> Result<Packet> {
+        let clone = Packet::new(&self.ffmpeg)?;
+        // SAFETY: a fresh packet takes a reference to this live packet of the same FFmpeg.
+        let status = unsafe {
+            (self.ffmpeg.functions().av_packet_ref)(clone.packet.as_ptr(), self.as_ptr())
+        };
+        crate::ffmpeg::error::check(&self.ffmpeg, "av_packet_ref", status)?;
+        Ok(clone)
+    }
+
+    /// The compressed bytes, to change in place: a payload shared with another packet is
+    /// copied first, so no one else sees the change.
+    ///
+    /// # Errors
+    ///
+    /// When FFmpeg cannot copy a shared payload.
+    pub fn data_mut(&mut self) -> Result<&mut [u8]> {
+        if self.data().is_empty() {
+            return Ok(&mut []);
+        }
+        // SAFETY: a live packet; FFmpeg gives it a buffer of its own unless it has one.
+        let status =
+            unsafe { (self.ffmpeg.functions().av_packet_make_writable)(self.as_mut_ptr()) };
+        crate::ffmpeg::error::check(&self.ffmpeg, "av_packet_make_writable", status)?;
+        let layout = &self.ffmpeg.layout().packet;
+        let (data, size) = (self.read(layout.data), self.read(layout.size));
+        // SAFETY: `size` bytes at `data` in a buffer this packet alone references (just made
+        // so), initialised (copied or written by whoever filled the packet), and borrowed
+        // mutably with the packet.
+        Ok(unsafe { std::slice::from_raw_parts_mut(data, size as usize) })
+    }
+
+    /// Sets the presentation timestamp (`None`: unknown), in its stream's time base.
+    pub fn set_pts(&mut self, pts: Option<i64>) {
+        self.write(self.ffmpeg.layout().packet.pts, pts.unwrap_or(NOPTS_VALUE));
+    }
+
+    /// Sets the decoding timestamp (`None`: unknown), in its stream's time base.
+    pub fn set_dts(&mut self, dts: Option<i64>) {
+        self.write(self.ffmpeg.layout().packet.dts, dts.unwrap_or(NOPTS_VALUE));
+    }
+
+    /// Sets the duration, in its stream's time base (0: unknown).
+    pub fn set_duration(&mut self, duration: i64) {
+        self.write(self.ffmpeg.layout().packet.duration, duration);
+    }
+
+    /// Sets the index of the stream it belongs to.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] beyond a C `int`.
+    pub fn set_stream_index(&mut self, index: usize) -> Result<()> {
+        let index =
+            c_int::try_from(index).map_err(|_| Error::out_of_range("stream index", index))?;
+        self.write(self.ffmpeg.layout().packet.stream_index, index);
+        Ok(())
+    }
+
+    /// Marks it as starting a keyframe, or not.
+    pub fn set_key(&mut self, key: bool) {
+        let field = self.ffmpeg.layout().packet.flags;
+        let flags = self.read(field);
+        let flags = if key {
+            flags | PKT_FLAG_KEY
+        } else {
+            flags & !PKT_FLAG_KEY
+        };
+        self.write(field, flags);
+    }
+
+    /// Converts its timestamps and duration from time base `from` to `to`, rounding as
+    /// FFmpeg does (`av_packet_rescale_ts`); unknown timestamps stay unknown.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] for a time base that is not positive.
+    pub fn rescale_ts(&mut self, from: Rational, to: Rational) -> Result<()> {
+        for base in [from, to] {
+            if base.num <= 0 || base.den <= 0 {
+                return Err(Error::out_of_range(
+                    "time base",
+                    format!("{}/{}", base.num, base.den),
+                ));
+            }
+        }
+        // SAFETY: a live packet; FFmpeg rescales three of its fields.
+        unsafe { (self.ffmpeg.functions().av_packet_rescale_ts)(self.as_mut_ptr(), from, to) };
+        Ok(())
     }
 
     /// The index of the stream it belongs to.

@@ -220,6 +220,40 @@ impl Frame {
         check(&self.ffmpeg, "av_frame_make_writable", status).map(drop)
     }
 
+    /// A new reference to the same buffers and properties: no pixel or sample is copied.
+    /// Writing either frame's planes ([`Frame::planes_mut`]) copies its buffers first, so the
+    /// other never sees the change. A frame without data clones to an empty frame.
+    ///
+    /// # Errors
+    ///
+    /// When FFmpeg cannot allocate the frame (or copy buffers it does not count references to).
+    pub fn try_clone(&self) -> Result<Frame> {
+        let mut clone = Frame::new(&self.ffmpeg)?;
+        if self.spans().next().is_none() {
+            // FFmpeg refuses to reference a frame without data; its clone is as empty.
+            return Ok(clone);
+        }
+        // SAFETY: a fresh frame takes a reference to this live frame of the same FFmpeg.
+        let status =
+            unsafe { (self.ffmpeg.functions().av_frame_ref)(clone.as_mut_ptr(), self.as_ptr()) };
+        check(&self.ffmpeg, "av_frame_ref", status)?;
+        Ok(clone)
+    }
+
+    /// A copy with buffers of its own: the pixels or samples and every property, sharing
+    /// nothing with this frame (FFmpeg's `av_frame_make_writable` of a new reference).
+    ///
+    /// # Errors
+    ///
+    /// When FFmpeg cannot allocate the copy.
+    pub fn deep_copy(&self) -> Result<Frame> {
+        let mut copy = self.try_clone()?;
+        if copy.spans().next().is_some() {
+            copy.make_writable()?;
+        }
+        Ok(copy)
+    }
+
     /// The planes, writable; see [`Frame::planes`]. The frame's buffers are first made its
     /// own ([`Frame::make_writable`]): a buffer it shares (with a decoder's reference
     /// pictures, an encoder still working on it, or the packet a raw video frame came from)
