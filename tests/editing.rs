@@ -198,7 +198,6 @@ fn trimming_while_stream_copying_keeps_exactly_the_range() {
         let (index, time_base) = (stream.index(), stream.time_base());
         let mut output = Output::create(&ffmpeg, &target).unwrap();
         let out_index = output.add_copy_stream(&stream).unwrap();
-        drop(stream);
         output.write_header().unwrap();
         let mut packet = Packet::new(&ffmpeg).unwrap();
         let (mut seen, mut offset) = (0, None);
@@ -239,7 +238,6 @@ fn packets_from_a_demuxer_of_ones_own_decode_the_same() {
         let stream = input.best_stream(MediaType::Video).unwrap();
         let index = stream.index();
         let mut decoder = Decoder::new(&stream, &DecoderOptions::default()).unwrap();
-        drop(stream);
         let mut units = Vec::new();
         while let Some(packet) = input.packets().next() {
             let packet = packet.unwrap();
