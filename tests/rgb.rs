@@ -244,3 +244,81 @@ fn every_way_of_storing_gives_the_same_pixels() {
         }
     }
 }
+
+/// Every row of a picture's first plane, without padding.
+fn picture_rows(frame: &Frame) -> Vec<u8> {
+    frame.plane(0).unwrap().rows().flatten().copied().collect()
+}
+
+fn scaled_to_rgba(
+    ffmpeg: &ffmpeg_runtime::Ffmpeg,
+    source: &Frame,
+    colorimetry: Option<Colorimetry>,
+) -> Vec<u8> {
+    let mut scaler = Scaler::new(ffmpeg, ScaleQuality::BitExactFullChroma);
+    if let Some(colorimetry) = colorimetry {
+        scaler.set_colorimetry(colorimetry);
+    }
+    let mut target = Frame::video(ffmpeg, source.width(), source.height(), "rgba").unwrap();
+    scaler.scale(source, &mut target).unwrap();
+    picture_rows(&target)
+}
+
+#[test]
+fn the_scaler_and_the_pool_read_untagged_and_tagged_yuv_alike() {
+    let ffmpeg = common::under_test().load();
+    // Untagged, and high definition: still BT.601, as libswscale and the CLI assume. One
+    // colour, so that chroma interpolation plays no part.
+    let mut untagged = Frame::video(&ffmpeg, 1280, 720, "yuv420p").unwrap();
+    for (mut plane, value) in untagged.planes_mut().unwrap().zip([120, 90, 170]) {
+        plane.rows_mut().flatten().for_each(|byte| *byte = value);
+    }
+    assert_eq!(Colorimetry::of(&untagged), BT601_LIMITED);
+    // Tagged BT.709 by its container.
+    let path = common::media::generated(
+        "tagged_bt709.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x180:duration=0.1",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:v",
+            "ffv1",
+            "-colorspace",
+            "bt709",
+            "-color_range",
+            "tv",
+        ],
+    );
+    let tagged = common::media::first_frame(&ffmpeg, &path);
+    let bt709 = Colorimetry {
+        matrix: Matrix::Bt709,
+        range: Range::Limited,
+    };
+    assert_eq!(Colorimetry::of(&tagged), bt709);
+    for frame in [&untagged, &tagged] {
+        let read_as_it_says = scaled_to_rgba(&ffmpeg, frame, Some(Colorimetry::of(frame)));
+        assert_eq!(scaled_to_rgba(&ffmpeg, frame, None), read_as_it_says);
+    }
+    // The pool is within a step of the exact reference, which is within a step of libswscale
+    // at full precision: the same picture, not BT.709's.
+    let pooled = RgbPool::new().convert(&untagged, RgbFormat::Rgba).unwrap();
+    let scaled = scaled_to_rgba(&ffmpeg, &untagged, None);
+    assert!(max_difference(pooled.data(), &scaled) <= 2);
+    let as_bt709 = scaled_to_rgba(
+        &ffmpeg,
+        &untagged,
+        Some(Colorimetry {
+            range: Range::Limited,
+            ..bt709
+        }),
+    );
+    assert!(max_difference(pooled.data(), &as_bt709) > 2);
+    assert_ne!(
+        scaled_to_rgba(&ffmpeg, &tagged, None),
+        scaled_to_rgba(&ffmpeg, &tagged, Some(BT601_LIMITED)),
+        "the tag is read"
+    );
+}

@@ -69,19 +69,16 @@ pub struct Colorimetry {
 }
 
 impl Colorimetry {
-    /// From FFmpeg's names of a picture's matrix and range, with the usual guesses where they
-    /// say nothing: BT.709 from 720 lines up, BT.601 below; full range for the `yuvj` pixel
-    /// formats, limited otherwise.
+    /// From FFmpeg's names of a picture's matrix and range, assuming what libswscale and the
+    /// ffmpeg CLI assume where they say nothing: BT.601 whatever the size, full range for the
+    /// `yuvj` pixel formats and limited otherwise.
     pub(crate) fn guess(
         matrix: Option<&str>,
         range: Option<&str>,
-        height: u32,
         pixel_format: Option<&str>,
     ) -> Colorimetry {
         let matrix = match matrix {
             Some("bt709") => Matrix::Bt709,
-            Some("bt470bg" | "smpte170m" | "fcc") => Matrix::Bt601,
-            _ if height >= 720 => Matrix::Bt709,
             _ => Matrix::Bt601,
         };
         let full = range.and_then(Range::from_name) == Some(Range::Full)

@@ -498,3 +498,27 @@ fn make_size_change(path: &Path) {
     std::fs::rename(&joined, path).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The first decoded picture of the file's best video stream.
+pub fn first_frame(ffmpeg: &Ffmpeg, path: &Path) -> Frame {
+    let mut input = Input::open(ffmpeg, path).unwrap();
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    let index = stream.index();
+    let mut decoder = Decoder::new(&stream, &DecoderOptions::default()).unwrap();
+    let (mut packet, mut frame) = (Packet::new(ffmpeg).unwrap(), Frame::new(ffmpeg).unwrap());
+    while input.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() == index {
+            decoder.send(&packet).unwrap();
+            if decoder.receive(&mut frame).unwrap() {
+                return frame;
+            }
+        }
+    }
+    decoder.send_eof().unwrap();
+    assert!(
+        decoder.receive(&mut frame).unwrap(),
+        "no picture in {}",
+        path.display()
+    );
+    frame
+}

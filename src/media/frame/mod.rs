@@ -551,16 +551,13 @@ impl Frame {
 }
 
 impl Colorimetry {
-    /// What the frame says, with the usual guesses where it does not: BT.709 from 720 lines
-    /// up, BT.601 below; full range for the `yuvj` formats, limited otherwise.
+    /// What the frame says; where it says nothing, what libswscale and the ffmpeg CLI's
+    /// `scale` filter assume: BT.601 whatever the picture's size, full range for the `yuvj`
+    /// formats, limited otherwise. [`RgbPool`](crate::convert::RgbPool) and
+    /// [`Scaler`](crate::Scaler) both read YUV so.
     pub fn of(frame: &Frame) -> Colorimetry {
         let (matrix, range) = frame.matrix_and_range_names();
-        Colorimetry::guess(
-            matrix,
-            range,
-            frame.height(),
-            frame.format_name_in_library(),
-        )
+        Colorimetry::guess(matrix, range, frame.format_name_in_library())
     }
 }
 

@@ -53,6 +53,28 @@ impl ScaleQuality {
     }
 }
 
+/// Whether the conversion reads YUV into RGB, where the YUV matrix and range matter; judged
+/// by FFmpeg's names, whose families are stable across releases.
+fn yuv_to_rgb(source: &Frame, target: &Frame) -> bool {
+    let is_rgb = |name: &str| {
+        ["rgb", "bgr", "gbr"]
+            .iter()
+            .any(|family| name.contains(family))
+    };
+    let is_yuv = |name: &str| {
+        let packed = ["uyvy", "yuyv", "yvyu", "ayuv", "vuya", "vuyx", "xv3", "y21"];
+        name.starts_with("yuv")
+            || name.starts_with("nv")
+            || packed.iter().any(|p| name.starts_with(p))
+            || (name.starts_with('p') && name[1..].starts_with(|c: char| c.is_ascii_digit()))
+    };
+    let (from, to) = (
+        source.format_name_in_library(),
+        target.format_name_in_library(),
+    );
+    from.is_some_and(is_yuv) && to.is_some_and(is_rgb)
+}
+
 /// Converts pictures to another size or pixel format. One context is kept and reconfigured
 /// only when the source or target changes.
 ///
@@ -70,9 +92,9 @@ pub struct Scaler {
     context: *mut SwsContext,
     quality: ScaleQuality,
     colorimetry: Option<Colorimetry>,
-    /// The sizes and formats the colorimetry was last applied for: a context made for others
+    /// The sizes and formats and the colorimetry last applied: a context made for others
     /// (possibly at the same address) has not had it.
-    colorimetry_applied_for: Option<[c_int; 6]>,
+    colorimetry_applied_for: Option<([c_int; 6], Colorimetry)>,
 }
 
 // SAFETY: a SwsContext is used by one thread at a time (`Scaler` is not `Sync`) and holds no
@@ -107,9 +129,10 @@ impl Scaler {
             .is_ok_and(|format| refusals::writes(ffmpeg, format))
     }
 
-    /// Reads YUV sources as `colorimetry` says when converting them to RGB. Without it
-    /// swscale assumes BT.601, limited range except for the `yuvj` formats, whatever the
-    /// frame says. The RGB side is full range.
+    /// Reads YUV sources as `colorimetry` says when converting them to RGB, whatever the
+    /// frames say. Without it, each source is read as it says ([`Colorimetry::of`]: BT.601
+    /// and the format's range where untagged), as the ffmpeg CLI's `scale` filter reads it.
+    /// The RGB side is full range.
     pub fn set_colorimetry(&mut self, colorimetry: Colorimetry) {
         self.colorimetry = Some(colorimetry);
         self.colorimetry_applied_for = None;
@@ -211,12 +234,15 @@ impl Scaler {
                 ),
             ));
         }
-        let configuration = Some([src_w, src_h, src_f, dst_w, dst_h, dst_f]);
-        if let Some(colorimetry) = self.colorimetry
-            && self.colorimetry_applied_for != configuration
+        let configuration = [src_w, src_h, src_f, dst_w, dst_h, dst_f];
+        let colorimetry = self
+            .colorimetry
+            .or_else(|| yuv_to_rgb(source, target).then(|| Colorimetry::of(source)));
+        if let Some(colorimetry) = colorimetry
+            && self.colorimetry_applied_for != Some((configuration, colorimetry))
         {
             self.apply_colorimetry(colorimetry)?;
-            self.colorimetry_applied_for = configuration;
+            self.colorimetry_applied_for = Some((configuration, colorimetry));
         }
         // SAFETY: both frames are live pictures of this loaded FFmpeg (so their format numbers
         // are this libswscale's), of the sizes and formats configured above, with every plane
