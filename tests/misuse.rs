@@ -145,6 +145,31 @@ fn a_containers_calls_out_of_order_are_refused_and_the_file_stays_whole() {
     out_of_order(output.write_header());
     out_of_order(output.add_stream(&video_encoder(&ffmpeg, true)));
     out_of_order(output.finish());
+    // Neither failed setup left its file behind.
+    assert!(!dir.join("never.mkv").exists() && !dir.join("empty.mp4").exists());
+}
+
+#[test]
+fn a_refused_header_says_why_and_leaves_no_file() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("refused-header");
+    let subtitles = dir.join("cues.srt");
+    std::fs::write(&subtitles, "1\n00:00:00,000 --> 00:00:01,000\nHello\n\n").unwrap();
+    let input = Input::open(&ffmpeg, &subtitles).unwrap();
+    let stream = input.best_stream(MediaType::Subtitle).unwrap();
+    let target = dir.join("cues.mp4");
+    let existing = dir.join("kept.mp4");
+    std::fs::write(&existing, b"not ours to delete").unwrap();
+    for path in [&target, &existing] {
+        let mut output = Output::create(&ffmpeg, path).unwrap();
+        output.add_copy_stream(&stream).unwrap();
+        // MP4 cannot hold SubRip: FFmpeg's own explanation comes with the error, with no
+        // logger installed.
+        let error = output.write_header().unwrap_err();
+        assert!(error.to_string().contains("subrip"), "{error}");
+    }
+    assert!(!target.exists(), "the file the output created is gone");
+    assert!(existing.exists(), "a file that was there before stays");
 }
 
 #[test]

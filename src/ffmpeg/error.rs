@@ -172,7 +172,8 @@ pub enum Error {
         operation: &'static str,
         /// FFmpeg's negative error code.
         code: c_int,
-        /// FFmpeg's message (`av_strerror`).
+        /// FFmpeg's message (`av_strerror`), then in parentheses what FFmpeg logged about
+        /// the failure on the calling thread, if anything: logged or not, it is kept here.
         message: String,
     },
 }
@@ -224,13 +225,22 @@ impl Error {
     /// The error for FFmpeg's negative `code` from `operation`.
     pub(crate) fn from_code(ffmpeg: &Ffmpeg, operation: &'static str, code: c_int) -> Error {
         let message = ffmpeg.error_message(code);
+        // What FFmpeg logged about it (which a program without a logger never sees).
+        let explained = match super::log_bridge::take_last_error() {
+            Some(detail) if detail != message => format!("{message} ({detail})"),
+            _ => message.clone(),
+        };
         match code {
             AVERROR_EAGAIN => Error::Again { operation },
             AVERROR_EOF => Error::Eof { operation },
-            AVERROR_INVALIDDATA => Error::InvalidData { operation, message },
-            AVERROR_DEMUXER_NOT_FOUND | AVERROR_MUXER_NOT_FOUND => {
-                Error::UnknownFormat { operation, message }
-            }
+            AVERROR_INVALIDDATA => Error::InvalidData {
+                operation,
+                message: explained,
+            },
+            AVERROR_DEMUXER_NOT_FOUND | AVERROR_MUXER_NOT_FOUND => Error::UnknownFormat {
+                operation,
+                message: explained,
+            },
             AVERROR_ENCODER_NOT_FOUND => Error::EncoderNotFound { codec: message },
             AVERROR_OPTION_NOT_FOUND => Error::OptionNotFound {
                 owner: operation.into(),
@@ -241,7 +251,7 @@ impl Error {
             _ => Error::Ffmpeg {
                 operation,
                 code,
-                message,
+                message: explained,
             },
         }
     }
@@ -261,6 +271,7 @@ impl Error {
 /// `Ok(code)` for a non-negative FFmpeg return value, the mapped error otherwise.
 pub(crate) fn check(ffmpeg: &Ffmpeg, operation: &'static str, code: c_int) -> Result<c_int> {
     if code >= 0 {
+        super::log_bridge::clear_last_error();
         Ok(code)
     } else {
         Err(Error::from_code(ffmpeg, operation, code))

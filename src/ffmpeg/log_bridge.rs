@@ -1,4 +1,6 @@
-//! FFmpeg's log, forwarded to the [`log`] crate under the target `ffmpeg`.
+//! FFmpeg's log, forwarded to the [`log`] crate under the target `ffmpeg`; and its last
+//! error-level message on each thread, kept whether or not a logger is installed, so that the
+//! [`Error`](super::Error) of a failed call can say what FFmpeg explained.
 //!
 //! FFmpeg hands a custom callback every message whatever `av_log_set_level` says (only its
 //! default callback filters), so the bridge filters itself, with each loaded FFmpeg's own
@@ -6,6 +8,7 @@
 //! trampoline from a fixed pool, whose slot holds that FFmpeg's level. Messages are formatted
 //! with the C library's `vsnprintf`, which needs nothing from the libavutil that called.
 
+use std::cell::RefCell;
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
@@ -20,6 +23,29 @@ const LINE_SIZE: usize = 1024;
 unsafe extern "C" {
     /// `va_list` is passed as a pointer on the supported targets (see [`LogCallback`]).
     fn vsnprintf(buf: *mut c_char, size: usize, format: *const c_char, args: *mut c_void) -> c_int;
+}
+
+thread_local! {
+    /// FFmpeg's last error-level message on this thread since a checked call last succeeded.
+    static LAST_ERROR: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Takes FFmpeg's last error-level message on this thread, if one was logged since a checked
+/// call last succeeded here.
+pub(crate) fn take_last_error() -> Option<String> {
+    LAST_ERROR
+        .try_with(|last| last.borrow_mut().take())
+        .ok()
+        .flatten()
+}
+
+/// Forgets the last error message: a call that succeeded explains no later failure.
+pub(crate) fn clear_last_error() {
+    let _ = LAST_ERROR.try_with(|last| {
+        if let Ok(mut last) = last.try_borrow_mut() {
+            *last = None;
+        }
+    });
 }
 
 /// How many loaded FFmpegs can have a level of their own at once.
@@ -155,11 +181,11 @@ unsafe fn forward(
     format: *const c_char,
     args: *mut c_void,
 ) {
-    if av_level > SLOT_TABLE[slot].level.load(Ordering::Relaxed) {
-        return;
-    }
     let level = log_level(av_level);
-    if format.is_null() || !log::log_enabled!(target: "ffmpeg", level) {
+    let keep = av_level <= LOG_ERROR;
+    let forward = av_level <= SLOT_TABLE[slot].level.load(Ordering::Relaxed)
+        && log::log_enabled!(target: "ffmpeg", level);
+    if format.is_null() || !(keep || forward) {
         return;
     }
     let mut line = [0 as c_char; LINE_SIZE];
@@ -173,16 +199,24 @@ unsafe fn forward(
     let name = unsafe { crate::abi::log_context_name(context) };
     // SAFETY: vsnprintf NUL-terminates within the buffer.
     let message = unsafe { crate::sys::c_text(line.as_ptr()) };
+    let message = message.trim_end();
+    if message.is_empty() {
+        return;
+    }
+    if keep {
+        let _ = LAST_ERROR.try_with(|last| {
+            if let Ok(mut last) = last.try_borrow_mut() {
+                *last = Some(message.to_owned());
+            }
+        });
+    }
+    if !forward {
+        return;
+    }
     // A logger that panics must not unwind into C.
-    let _ = std::panic::catch_unwind(|| {
-        let message = message.trim_end();
-        if message.is_empty() {
-            return;
-        }
-        match name {
-            Some(name) => log::log!(target: "ffmpeg", level, "[{name} @ {context:p}] {message}"),
-            None => log::log!(target: "ffmpeg", level, "{message}"),
-        }
+    let _ = std::panic::catch_unwind(|| match name {
+        Some(name) => log::log!(target: "ffmpeg", level, "[{name} @ {context:p}] {message}"),
+        None => log::log!(target: "ffmpeg", level, "{message}"),
     });
 }
 

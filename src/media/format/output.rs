@@ -30,7 +30,9 @@ enum State {
 }
 
 /// An output container (`AVFormatContext` for muxing). Dropping it unfinished still writes
-/// the trailer, so the file stays playable up to the last packet written.
+/// the trailer, so the file stays playable up to the last packet written; dropping it before
+/// a header was written (a stream refused, a header the muxer refused) removes the file it
+/// created.
 pub struct Output {
     ffmpeg: Ffmpeg,
     context: NonNull<AVFormatContext>,
@@ -38,6 +40,9 @@ pub struct Output {
     /// The Rust sink FFmpeg writes through, for outputs made with [`Output::to_writer`];
     /// freed after the context.
     custom_io: Option<CustomIo>,
+    /// The regular file this output created (none was there before): removed again when
+    /// the output is dropped before its header was written, so a failed setup leaves nothing.
+    created: Option<std::path::PathBuf>,
 }
 
 // SAFETY: as for `Input`: one thread at a time may use the context; `Output` is not `Sync`.
@@ -101,13 +106,15 @@ impl Output {
                 message: ffmpeg.error_message(status),
             });
         }
-        let output = Output {
+        let mut output = Output {
             ffmpeg: ffmpeg.clone(),
             context: NonNull::new(context).expect("checked"),
             state: State::Configuring,
             custom_io: None,
+            created: None,
         };
         if output.format_flags() & constants::FMT_NOFILE == 0 {
+            let existed = std::fs::symlink_metadata(path).is_ok();
             let pb = output
                 .ffmpeg
                 .layout()
@@ -118,6 +125,10 @@ impl Output {
             // SAFETY: opens the file into the context's own `pb` field.
             let status = unsafe { (f.avio_open)(pb, url.as_ptr(), constants::IO_FLAG_WRITE) };
             check(ffmpeg, "avio_open", status)?;
+            let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
+            if !existed && regular {
+                output.created = Some(path.to_owned());
+            }
         }
         Ok(output)
     }
@@ -158,6 +169,7 @@ impl Output {
             context,
             state: State::Configuring,
             custom_io: None,
+            created: None,
         };
         let custom_io = CustomIo::new(ffmpeg, Endpoint::Write(Box::new(sink)))?;
         let layout = &ffmpeg.layout().format_context;
@@ -388,6 +400,10 @@ impl Drop for Output {
             (f.avformat_free_context)(self.context_ptr());
         }
         drop(self.custom_io.take());
+        let header_written = matches!(self.state, State::Writing | State::Finished);
+        if let (false, Some(path)) = (header_written, self.created.take()) {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
