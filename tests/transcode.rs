@@ -123,6 +123,12 @@ fn check_transcode(ffmpeg: &Ffmpeg, source: &Path, output: &Path, extra: &[&str]
         output.display()
     );
     assert!(!partial_of(output).exists(), "the partial file is gone");
+    // Run from a script (stderr is a pipe here), it still says what it did.
+    let summary = stderr.lines().last().unwrap_or_default();
+    assert!(
+        summary.starts_with(&output.display().to_string()) && summary.contains(" frames, "),
+        "{stderr}"
+    );
     let (before, after) = (facts(ffmpeg, source), facts(ffmpeg, output));
     let what = format!("{} → {}", source.display(), output.display());
 

@@ -249,26 +249,19 @@ fn transcode(
     .map_err(|e| e.to_string())?;
     output.finish().map_err(|e| e.to_string())?;
     progress.finish();
-    if progress.is_visible() {
-        let seconds = progress.elapsed().as_secs_f64().max(1e-6);
-        eprintln!(
-            "{}: {} frames, {:.2} s, {}, {:.0} fps average{}",
-            file.target.display(),
-            counts.video_frames,
-            counts.position_us as f64 / 1e6,
-            size_of(std::fs::metadata(&file.path).map_or(0, |m| m.len())),
-            counts.video_frames as f64 / seconds,
-            match counts.decode_errors {
-                0 => String::new(),
-                n => format!(", {n} decoding errors skipped"),
-            }
-        );
-    } else if counts.decode_errors > 0 {
-        eprintln!(
-            "transcode: {} decoding errors skipped",
-            counts.decode_errors
-        );
-    }
+    let seconds = progress.elapsed().as_secs_f64().max(1e-6);
+    eprintln!(
+        "{}: {} frames, {:.2} s, {}, {:.0} fps average{}",
+        file.target.display(),
+        counts.video_frames,
+        counts.position_us as f64 / 1e6,
+        size_of(std::fs::metadata(&file.path).map_or(0, |m| m.len())),
+        counts.video_frames as f64 / seconds,
+        match counts.decode_errors {
+            0 => String::new(),
+            n => format!(", {n} decoding errors skipped"),
+        }
+    );
     Ok(counts)
 }
 

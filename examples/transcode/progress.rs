@@ -1,4 +1,5 @@
-//! The progress bar on a terminal (position, fps, speed, ETA), and nothing otherwise.
+//! Progress: a bar on a terminal (position, fps, speed, ETA); elsewhere (a script, a log
+//! file) a plain line every few seconds, as the CLI prints its statistics.
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -7,6 +8,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::pipeline::Counts;
 
+/// How often a line is printed where stderr is not a terminal.
+const LINE_EVERY: Duration = Duration::from_secs(5);
+
 pub struct Progress {
     bar: ProgressBar,
     started: Instant,
@@ -14,7 +18,7 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// A bar over `duration_us` of input when stderr is a terminal; hidden otherwise.
+    /// A bar over `duration_us` of input when stderr is a terminal; lines otherwise.
     pub fn new(duration_us: Option<i64>) -> Progress {
         let visible = std::io::stderr().is_terminal();
         let length = duration_us.map_or(0, |us| (us.max(0) / 1000) as u64);
@@ -35,31 +39,34 @@ impl Progress {
         }
     }
 
-    pub fn is_visible(&self) -> bool {
-        !self.bar.is_hidden()
-    }
-
-    /// Updates the bar, at most ten times a second.
+    /// Updates the bar at most ten times a second, or prints a line every few seconds.
     pub fn update(&mut self, counts: &Counts) {
-        if self.bar.is_hidden()
-            || self
-                .last_drawn
-                .is_some_and(|t| t.elapsed() < Duration::from_millis(100))
-        {
+        let every = if self.bar.is_hidden() {
+            LINE_EVERY
+        } else {
+            Duration::from_millis(100)
+        };
+        let since = self.last_drawn.unwrap_or(self.started);
+        if since.elapsed() < every {
             return;
         }
         self.last_drawn = Some(Instant::now());
         let elapsed = self.started.elapsed().as_secs_f64().max(1e-6);
         let position = counts.position_us as f64 / 1e6;
-        self.bar
-            .set_position((counts.position_us.max(0) / 1000) as u64);
-        self.bar.set_message(format!(
+        let status = format!(
             "{} frame {} {:.0} fps {:.2}x",
             clock(position),
             counts.video_frames,
             counts.video_frames as f64 / elapsed,
             position / elapsed
-        ));
+        );
+        if self.bar.is_hidden() {
+            eprintln!("transcode: {status}");
+        } else {
+            self.bar
+                .set_position((counts.position_us.max(0) / 1000) as u64);
+            self.bar.set_message(status);
+        }
     }
 
     pub fn elapsed(&self) -> Duration {
