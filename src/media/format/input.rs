@@ -189,8 +189,16 @@ impl Input {
         (0..self.stream_count()).filter_map(|index| self.stream(index))
     }
 
-    /// The stream FFmpeg considers best of a kind (`av_find_best_stream`): the one the CLI
-    /// would pick.
+    /// The stream FFmpeg's `av_find_best_stream` picks of a kind. It skips streams marked
+    /// for the hearing or visually impaired, and audio without a channel count or sample
+    /// rate; then prefers, in order, a stream marked default, one with more frames seen while
+    /// probing (up to five), a higher bit rate, more frames seen, and the first.
+    ///
+    /// That is not always the ffmpeg CLI's choice: without `-map`, the CLI takes the video
+    /// stream of the largest picture and the audio stream of the most channels (a stream
+    /// marked default first, then one whose packets were seen while probing), so a stereo
+    /// PCM track beside a 5.1 AAC track, neither marked default, gives the PCM one here (the
+    /// higher bit rate) and the 5.1 one in the CLI.
     pub fn best_stream(&self, kind: MediaType) -> Option<Stream<'_>> {
         let f = self.ffmpeg.functions();
         // SAFETY: a live context; no decoder is asked for.

@@ -44,7 +44,13 @@ impl Span {
 ///
 /// Rows hold exactly the plane's pixels (or samples): [`row_len`](Plane::row_len) bytes each,
 /// [`stride`](Plane::stride) bytes apart in memory. The padding between rows is never
-/// reachable, because decoders leave it uninitialised. Audio has one row.
+/// reachable, because decoders leave it uninitialised.
+///
+/// Audio has one row, and its stride is its length. For a planar sample format (`fltp`,
+/// `s16p`) there is one plane per channel, in the layout's order, each row `samples ×
+/// bytes per sample` long; for a packed one (`s16`, `flt`) one plane of interleaved samples
+/// (left, right, left, … for stereo), `samples × channels × bytes per sample` long. FFmpeg's
+/// padding after the samples is not part of the row.
 #[derive(Clone, Copy)]
 pub struct Plane<'a> {
     span: Span,
@@ -104,7 +110,8 @@ impl<'a> Plane<'a> {
         self.span.rows
     }
 
-    /// Bytes from the start of one row to the start of the next, padding included.
+    /// Bytes from the start of one row to the start of the next, padding included (for
+    /// audio's one row, its length).
     pub fn stride(&self) -> usize {
         self.span.stride
     }
