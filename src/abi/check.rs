@@ -493,14 +493,20 @@ unsafe fn io_context(c: &mut Checker) -> Result<(), AbiMismatch> {
     let (f, l) = (c.functions, &c.layout.io_context);
     const S: &str = "AVIOContext";
     const SIZE: c_int = 4096;
-    // SAFETY: a buffer from FFmpeg's allocator, handed to a write context with no callbacks
-    // that is never used for I/O; the opaque pointer is only compared.
+    /// Given as the seek callback so that FFmpeg marks the context seekable; never called.
+    unsafe extern "C" fn never_seeks(_: *mut c_void, _: i64, _: c_int) -> i64 {
+        -1
+    }
+    // SAFETY: a buffer from FFmpeg's allocator, handed to a write context that is never used
+    // for I/O (so its seek callback is never called); the opaque pointer is only compared.
     unsafe {
         let buffer = (f.av_malloc)(SIZE as usize) as *mut u8;
         c.allocated(S, buffer as *mut c_void)?;
         let marker = buffer as *mut c_void;
         let null = std::ptr::null();
-        let mut io = (f.avio_alloc_context)(buffer, SIZE, 1, marker, null, null, null);
+        let seek = never_seeks as unsafe extern "C" fn(*mut c_void, i64, c_int) -> i64;
+        let seek = seek as *const c_void;
+        let mut io = (f.avio_alloc_context)(buffer, SIZE, 1, marker, null, null, seek);
         if io.is_null() {
             (f.av_free)(buffer as *mut c_void);
             return c.allocated(S, io);
@@ -519,7 +525,13 @@ unsafe fn io_context(c: &mut Checker) -> Result<(), AbiMismatch> {
             c.expect(S, "write_flag", 1, l.write_flag.read(io))?;
             c.expect(S, "pos", 0, l.pos.read(io))?;
             c.expect(S, "eof_reached", 0, l.eof_reached.read(io))?;
-            c.expect(S, "error", 0, l.error.read(io))
+            c.expect(S, "error", 0, l.error.read(io))?;
+            c.expect(
+                S,
+                "seekable",
+                constants::IO_SEEKABLE_NORMAL,
+                l.seekable.read(io),
+            )
         })();
         // The context does not own its buffer: free what it holds now, then the context.
         (f.av_free)(l.buffer.read(io) as *mut c_void);

@@ -126,6 +126,8 @@ pub(crate) const IO_FLAG_WRITE: c_int = 2;
 /// `AVSEEK_FLAG_ANY`: seek to any frame, not only keyframes.
 pub(crate) const SEEK_FLAG_ANY: c_int = 4;
 /// `AVSEEK_SIZE`: asks a custom I/O's seek for the stream's size instead of seeking.
+/// `AVIO_SEEKABLE_NORMAL`, in an I/O context's `seekable`: it can seek anywhere.
+pub(crate) const IO_SEEKABLE_NORMAL: c_int = 1;
 pub(crate) const SEEK_SIZE: c_int = 0x10000;
 /// `AVSEEK_FORCE`: a hint FFmpeg may add to `whence`.
 pub(crate) const SEEK_FORCE: c_int = 0x20000;

@@ -220,6 +220,7 @@ pub(crate) struct IoContextLayout {
     pub eof_reached: Field<AVIOContext, c_int>,
     pub write_flag: Field<AVIOContext, c_int>,
     pub error: Field<AVIOContext, c_int>,
+    pub seekable: Field<AVIOContext, c_int>,
 }
 
 /// `AVChapter` (its `id` is an int until 4.x, 64-bit since, and is not used).
@@ -514,6 +515,7 @@ macro_rules! common {
                 eof_reached: field!($m::AVIOContext.eof_reached),
                 write_flag: field!($m::AVIOContext.write_flag),
                 error: field!($m::AVIOContext.error),
+                seekable: field!($m::AVIOContext.seekable),
             },
             codec: CodecLayout {
                 name: field!($m::AVCodec.name),

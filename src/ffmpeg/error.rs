@@ -125,6 +125,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The container needed to go back in a source or sink that cannot seek (an MP4 whose
+    /// index comes after its media, read from a pipe): give it a seekable one
+    /// ([`Input::from_reader`](crate::format::Input::from_reader), a file), or a format that
+    /// streams.
+    #[error("{operation}: the format needs to seek, and this source or sink cannot")]
+    NeedsSeeking {
+        /// The call that could not go on.
+        operation: &'static str,
+    },
     /// A callback of the application (a custom I/O source) panicked; the panic was caught
     /// before it could reach FFmpeg.
     #[error("callback panicked: {0}")]

@@ -262,6 +262,10 @@ ffi_functions! {
     ) -> c_int;
     always AvFormat fn avio_open(context: *mut *mut AVIOContext, url: *const c_char, flags: c_int) -> c_int;
     always AvFormat fn avio_closep(context: *mut *mut AVIOContext) -> c_int;
+    always AvFormat fn avformat_init_output(
+        context: *mut AVFormatContext,
+        options: *mut *mut AVDictionary,
+    ) -> c_int;
     always AvFormat fn avformat_write_header(context: *mut AVFormatContext, options: *mut *mut AVDictionary) -> c_int;
     always AvFormat fn av_interleaved_write_frame(context: *mut AVFormatContext, packet: *mut AVPacket) -> c_int;
     always AvFormat fn av_write_trailer(context: *mut AVFormatContext) -> c_int;

@@ -360,6 +360,9 @@ fn muxer(extension: &str) -> &'static str {
         "h264" => "h264",
         "nut" => "nut",
         "wav" => "wav",
+        "hevc" => "hevc",
+        "aac" => "adts",
+        "flv" => "flv",
         other => panic!("no muxer for .{other}"),
     }
 }

@@ -1,5 +1,6 @@
-//! Custom I/O: FFmpeg reads an [`Input`](super::Input) through any `Read + Seek`, and writes
-//! an [`Output`](super::Output) through any `Write + Seek`.
+//! Custom I/O: FFmpeg reads an [`Input`](super::Input) through any `Read` (seekable or not),
+//! and writes an [`Output`](super::Output) through any `Write` (seekable or not). A source or
+//! sink that cannot seek gets no seek callback, so FFmpeg knows it streams.
 //!
 //! The callbacks catch panics and I/O errors: a panic never unwinds into C, and both come
 //! back as typed errors at the next call into the input.
@@ -28,15 +29,44 @@ impl<T: Write + Seek + Send> Sink for T {}
 /// The Rust side of a custom I/O context.
 pub(crate) enum Endpoint {
     Read(Box<dyn Source>),
+    /// A source that cannot seek: a pipe, a socket, standard input.
+    ReadStream(Box<dyn Read + Send>),
     Write(Box<dyn Sink>),
+    /// A sink that cannot seek.
+    WriteStream(Box<dyn Write + Send>),
 }
 
 impl Endpoint {
-    fn seeker(&mut self) -> &mut dyn Seek {
+    fn seeker(&mut self) -> Option<&mut dyn Seek> {
         match self {
-            Endpoint::Read(source) => source,
-            Endpoint::Write(sink) => sink,
+            Endpoint::Read(source) => Some(source),
+            Endpoint::Write(sink) => Some(sink),
+            Endpoint::ReadStream(_) | Endpoint::WriteStream(_) => None,
         }
+    }
+
+    fn reader(&mut self) -> Option<&mut dyn Read> {
+        match self {
+            Endpoint::Read(source) => Some(source),
+            Endpoint::ReadStream(source) => Some(source),
+            Endpoint::Write(_) | Endpoint::WriteStream(_) => None,
+        }
+    }
+
+    fn writer(&mut self) -> Option<&mut dyn Write> {
+        match self {
+            Endpoint::Write(sink) => Some(sink),
+            Endpoint::WriteStream(sink) => Some(sink),
+            Endpoint::Read(_) | Endpoint::ReadStream(_) => None,
+        }
+    }
+
+    fn is_writing(&self) -> bool {
+        matches!(self, Endpoint::Write(_) | Endpoint::WriteStream(_))
+    }
+
+    fn can_seek(&self) -> bool {
+        matches!(self, Endpoint::Read(_) | Endpoint::Write(_))
     }
 }
 
@@ -51,6 +81,9 @@ struct State {
     /// size, one that cannot seek back), so it poisons nothing and is reported only if the
     /// call into FFmpeg fails.
     seek_failure: Option<Error>,
+    /// Whether FFmpeg asked a source or sink that cannot seek to go back: a failure of the
+    /// same call is [`Error::NeedsSeeking`].
+    needed_seek: bool,
     /// What the source reads into: initialised bytes of ours, copied into FFmpeg's buffer
     /// afterwards, so that a `Read` never sees FFmpeg's uninitialised memory and nothing it
     /// reports is trusted before it is checked.
@@ -71,7 +104,7 @@ unsafe impl Send for CustomIo {}
 impl CustomIo {
     pub(crate) fn new(ffmpeg: &Ffmpeg, endpoint: Endpoint) -> Result<CustomIo> {
         let f = ffmpeg.functions();
-        let writing = matches!(endpoint, Endpoint::Write(_));
+        let (writing, seekable) = (endpoint.is_writing(), endpoint.can_seek());
         let scratch = if writing {
             Box::default()
         } else {
@@ -81,6 +114,7 @@ impl CustomIo {
             endpoint,
             failure: None,
             seek_failure: None,
+            needed_seek: false,
             scratch,
         }));
         // SAFETY: a buffer from FFmpeg's allocator, handed to the context (which may replace
@@ -114,6 +148,11 @@ impl CustomIo {
                 drop(Box::from_raw(state));
                 return Err(out_of_memory(ffmpeg, "avio_alloc_context"));
             }
+            if !seekable {
+                // Not seekable, so FFmpeg reads on rather than seek forward and seeks back
+                // only when it must: the callback then sees that it had to.
+                ffmpeg.layout().io_context.seekable.write(context, 0);
+            }
             Ok(CustomIo {
                 ffmpeg: ffmpeg.clone(),
                 context,
@@ -126,15 +165,23 @@ impl CustomIo {
         self.context
     }
 
-    /// What went wrong in the source or sink during the call into FFmpeg that returned
-    /// `status`, if anything: its failure, else, when the call failed, a seek it could not
-    /// make. Both are cleared for the next call.
-    fn failure_for(&self, status: c_int) -> Option<Error> {
+    /// What went wrong in the source or sink during the call `operation` into FFmpeg that
+    /// returned `status`, if anything: its failure, else, when the call failed, a seek it
+    /// needed and could not make. All are cleared for the next call.
+    fn failure_for(&self, operation: &'static str, status: c_int) -> Option<Error> {
         // SAFETY: the state is ours; callbacks run only inside calls made by this thread,
         // and none is running now.
         let state = unsafe { &mut *self.state };
         let seek_failure = state.seek_failure.take();
-        state.failure.take().or(seek_failure.filter(|_| status < 0))
+        let needed_seek = std::mem::take(&mut state.needed_seek);
+        let failed = status < 0 && status != AVERROR_EOF;
+        if let Some(failure) = state.failure.take() {
+            return Some(failure);
+        }
+        if needed_seek && failed {
+            return Some(Error::NeedsSeeking { operation });
+        }
+        seek_failure.filter(|_| status < 0)
     }
 }
 
@@ -161,7 +208,7 @@ pub(crate) fn checked(
     operation: &'static str,
     status: c_int,
 ) -> Result<c_int> {
-    match custom_io.and_then(|io| io.failure_for(status)) {
+    match custom_io.and_then(|io| io.failure_for(operation, status)) {
         Some(failure) => Err(failure),
         None => crate::ffmpeg::error::check(ffmpeg, operation, status),
     }
@@ -181,7 +228,7 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// `Read::read`, retried when interrupted, its count checked against the buffer's size.
-fn read_checked(source: &mut dyn Source, out: &mut [u8]) -> Result<usize> {
+fn read_checked(source: &mut dyn Read, out: &mut [u8]) -> Result<usize> {
     loop {
         match source.read(out) {
             Ok(read) if read > out.len() => {
@@ -198,7 +245,7 @@ fn read_checked(source: &mut dyn Source, out: &mut [u8]) -> Result<usize> {
 }
 
 /// `Write::write` until all of `data` is written, each count checked against what was given.
-fn write_checked(sink: &mut dyn Sink, mut data: &[u8]) -> Result<()> {
+fn write_checked(sink: &mut dyn Write, mut data: &[u8]) -> Result<()> {
     while !data.is_empty() {
         match sink.write(data) {
             Ok(0) => {
@@ -227,7 +274,7 @@ unsafe extern "C" fn read_packet(opaque: *mut c_void, buffer: *mut u8, size: c_i
         return -libc::EINVAL;
     };
     let State {
-        endpoint: Endpoint::Read(source),
+        endpoint,
         failure: None,
         scratch,
         ..
@@ -235,9 +282,12 @@ unsafe extern "C" fn read_packet(opaque: *mut c_void, buffer: *mut u8, size: c_i
     else {
         return -libc::EIO;
     };
+    let Some(source) = endpoint.reader() else {
+        return -libc::EIO;
+    };
     // A short read is fine: FFmpeg asks again for the rest.
     let out = &mut scratch[..size.min(BUFFER_SIZE)];
-    match catch_unwind(AssertUnwindSafe(|| read_checked(source.as_mut(), out))) {
+    match catch_unwind(AssertUnwindSafe(|| read_checked(source, out))) {
         Ok(Ok(0)) if size > 0 => AVERROR_EOF,
         Ok(Ok(read)) => {
             // SAFETY: FFmpeg gives a writable buffer of `size` bytes, and `read` is at most
@@ -258,11 +308,14 @@ unsafe extern "C" fn write_packet(opaque: *mut c_void, buffer: *const u8, size: 
         return -libc::EINVAL;
     };
     let State {
-        endpoint: Endpoint::Write(sink),
+        endpoint,
         failure: None,
         ..
     } = state
     else {
+        return -libc::EIO;
+    };
+    let Some(sink) = endpoint.writer() else {
         return -libc::EIO;
     };
     let data = if len == 0 {
@@ -271,7 +324,7 @@ unsafe extern "C" fn write_packet(opaque: *mut c_void, buffer: *const u8, size: 
         // SAFETY: FFmpeg gives `size` bytes of its buffer, which it wrote.
         unsafe { std::slice::from_raw_parts(buffer, len) }
     };
-    match catch_unwind(AssertUnwindSafe(|| write_checked(sink.as_mut(), data))) {
+    match catch_unwind(AssertUnwindSafe(|| write_checked(sink, data))) {
         Ok(Ok(())) => size,
         Ok(Err(error)) => record(state, error),
         Err(payload) => record(state, Error::Panicked(panic_message(payload))),
@@ -298,7 +351,13 @@ unsafe extern "C" fn seek(opaque: *mut c_void, offset: i64, whence: c_int) -> i6
         (libc::SEEK_END, _) => SeekRequest::To(SeekFrom::End(offset)),
         _ => return -i64::from(libc::EINVAL),
     };
-    let source = state.endpoint.seeker();
+    let Some(source) = state.endpoint.seeker() else {
+        // A stream: its size is unknown, which is no failure; any other seek FFmpeg needed.
+        if !matches!(request, SeekRequest::Size) {
+            state.needed_seek = true;
+        }
+        return -i64::from(libc::ESPIPE);
+    };
     let result = catch_unwind(AssertUnwindSafe(|| match request {
         SeekRequest::To(to) => (source.seek(to), Ok(())),
         SeekRequest::Size => {

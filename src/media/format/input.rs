@@ -101,8 +101,28 @@ impl Input {
         ffmpeg: &Ffmpeg,
         source: R,
     ) -> Result<Input> {
+        Input::from_endpoint(ffmpeg, Endpoint::Read(Box::new(source)))
+    }
+
+    /// Opens a container read from `source`, which cannot seek (a pipe, standard input, a
+    /// socket): FFmpeg is told so, and reads it once, front to back. Formats that stream
+    /// (Matroska/WebM, MPEG-TS, NUT, fragmented MP4, FLV, WAV, raw H.264, HEVC or AAC) open
+    /// and decode; an MP4 whose index is at the end cannot, and says so
+    /// ([`Error::NeedsSeeking`]).
+    ///
+    /// # Errors
+    ///
+    /// As for [`Input::from_reader`], and [`Error::NeedsSeeking`].
+    pub fn from_stream<R: std::io::Read + Send + 'static>(
+        ffmpeg: &Ffmpeg,
+        source: R,
+    ) -> Result<Input> {
+        Input::from_endpoint(ffmpeg, Endpoint::ReadStream(Box::new(source)))
+    }
+
+    fn from_endpoint(ffmpeg: &Ffmpeg, endpoint: Endpoint) -> Result<Input> {
         let f = ffmpeg.functions();
-        let custom_io = CustomIo::new(ffmpeg, Endpoint::Read(Box::new(source)))?;
+        let custom_io = CustomIo::new(ffmpeg, endpoint)?;
         // SAFETY: a fresh context, given our I/O context and the flag that keeps FFmpeg from
         // freeing it; on failure avformat_open_input frees the format context only.
         let (status, context) = unsafe {

@@ -146,6 +146,27 @@ impl Output {
         sink: W,
         format: &str,
     ) -> Result<Output> {
+        Output::to_endpoint(ffmpeg, Endpoint::Write(Box::new(sink)), format)
+    }
+
+    /// Writes a container of the named format into `sink`, which cannot seek (a pipe,
+    /// standard output, a socket): FFmpeg is told so. Formats that write as they go take it
+    /// (`mpegts`, `nut`, `matroska` with the `live` option, `mp4` fragmented with `movflags`,
+    /// `flv`, `adts`, raw streams); one that must go back (a plain `mp4`'s header) refuses
+    /// at [`Output::write_header`] or [`Output::finish`] with FFmpeg's explanation.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Output::to_writer`].
+    pub fn to_stream<W: std::io::Write + Send + 'static>(
+        ffmpeg: &Ffmpeg,
+        sink: W,
+        format: &str,
+    ) -> Result<Output> {
+        Output::to_endpoint(ffmpeg, Endpoint::WriteStream(Box::new(sink)), format)
+    }
+
+    fn to_endpoint(ffmpeg: &Ffmpeg, endpoint: Endpoint, format: &str) -> Result<Output> {
         let f = ffmpeg.functions();
         let name = CString::new(format).map_err(|_| Error::invalid_text("format name", format))?;
         let mut context = std::ptr::null_mut();
@@ -171,7 +192,7 @@ impl Output {
             custom_io: None,
             created: None,
         };
-        let custom_io = CustomIo::new(ffmpeg, Endpoint::Write(Box::new(sink)))?;
+        let custom_io = CustomIo::new(ffmpeg, endpoint)?;
         let layout = &ffmpeg.layout().format_context;
         // SAFETY: fields of the live context at proven offsets; FFmpeg will not free our I/O.
         unsafe {
@@ -306,16 +327,39 @@ impl Output {
     /// (for instance a codec the container cannot hold), after which the output takes
     /// nothing more.
     pub fn write_header(&mut self) -> Result<()> {
+        self.write_header_with(&[])
+    }
+
+    /// [`Output::write_header`] with the muxer's options, as the CLI takes them after the
+    /// output (`("movflags", "+faststart")`, `("movflags", "+frag_keyframe+empty_moov")`,
+    /// `("live", "1")` for Matroska, `("mpegts_flags", "resend_headers")`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OptionNotFound`] for an option the muxer does not take, before anything is
+    /// written; otherwise as for [`Output::write_header`].
+    pub fn write_header_with(&mut self, options: &[(&str, &str)]) -> Result<()> {
         self.expect("Output::write_header", State::Configuring)?;
+        let entries: Vec<(String, String)> = options
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+            .collect();
+        let mut options = crate::media::dictionary::Dictionary::new(&self.ffmpeg, &entries)?;
         // Whatever the outcome, the muxer cannot be set up again.
         self.state = State::Failed;
-        // SAFETY: a configured output context whose header was never written.
-        let status = unsafe {
-            (self.ffmpeg.functions().avformat_write_header)(
-                self.context_ptr(),
-                std::ptr::null_mut(),
-            )
-        };
+        let f = self.ffmpeg.functions();
+        // SAFETY: a configured output context whose header was never written; FFmpeg takes
+        // the options it knows out of the dictionary, which stays ours.
+        let status = unsafe { (f.avformat_init_output)(self.context_ptr(), options.as_mut_ptr()) };
+        self.checked("avformat_init_output", status)?;
+        if let Some(option) = options.first_key() {
+            return Err(Error::OptionNotFound {
+                owner: self.format_name(),
+                option,
+            });
+        }
+        // SAFETY: the context initialised above; the header is written once.
+        let status = unsafe { (f.avformat_write_header)(self.context_ptr(), std::ptr::null_mut()) };
         self.checked("avformat_write_header", status)?;
         self.state = State::Writing;
         Ok(())
