@@ -4,6 +4,8 @@
 //! cargo run --release --example framehash -- INPUT [--lib-dir DIR] [--stream INDEX] [--threads N] [--count-only]
 //! ```
 //!
+//! `INPUT` may be `-`: standard input, read as a stream (`cat clip.ts | framehash -`).
+//!
 //! One line per decoded frame in output order, `<n>,<pts>,<W>x<H>,<pix_fmt>,<md5>`, the MD5
 //! taken over the planes packed with no padding; then `frames: N`. Decode errors inside the
 //! stream are counted and reported on stderr, as the ffmpeg CLI does; an input that cannot be
@@ -23,7 +25,7 @@ use md5::{Digest, Md5};
 #[derive(Parser)]
 #[command(about = "MD5 of every decoded frame of one video stream")]
 struct Args {
-    /// The media file.
+    /// The media file, or `-` for standard input.
     input: PathBuf,
     /// Load FFmpeg from this directory instead of searching.
     #[arg(long)]
@@ -52,8 +54,12 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), String> {
     let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
-    let mut input =
-        Input::open(&ffmpeg, &args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
+    let input = if args.input.as_os_str() == "-" {
+        Input::from_stream(&ffmpeg, std::io::stdin())
+    } else {
+        Input::open(&ffmpeg, &args.input)
+    };
+    let mut input = input.map_err(|e| format!("{}: {e}", args.input.display()))?;
     let stream = match args.stream {
         Some(index) => input
             .stream(index)

@@ -273,3 +273,43 @@ fn moov_before_mdat(path: &Path) -> bool {
     let find = |tag: &[u8]| bytes.windows(4).position(|w| w == tag);
     matches!((find(b"moov"), find(b"mdat")), (Some(moov), Some(mdat)) if moov < mdat)
 }
+
+#[test]
+fn the_examples_read_standard_input_and_write_standard_output() {
+    use std::process::Stdio;
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let (clip, _) = &streaming_sources()[2]; // MPEG-TS
+    let framehash = |input: &str, stdin: Stdio| {
+        let output = common::command(&common::example("framehash"))
+            .arg(input)
+            .arg("--lib-dir")
+            .arg(&build.dir)
+            .stdin(stdin)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let from_file = framehash(clip.to_str().unwrap(), Stdio::null());
+    let from_stdin = framehash("-", File::open(clip).unwrap().into());
+    assert!(from_file.ends_with("frames: 25\n"), "{from_file}");
+    assert_eq!(from_stdin, from_file);
+
+    let transcoded = common::command(&common::example("transcode"))
+        .arg(clip)
+        .args(["-", "--format", "mpegts", "--vcodec", "mpeg4", "--lib-dir"])
+        .arg(&build.dir)
+        .output()
+        .unwrap();
+    assert!(
+        transcoded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&transcoded.stderr)
+    );
+    assert_eq!(frames_in(&ffmpeg, transcoded.stdout), 25);
+}

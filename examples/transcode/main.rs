@@ -40,9 +40,14 @@ use progress::Progress;
 struct Args {
     /// The file to transcode (default: a synthetic clip made on the spot).
     input: Option<PathBuf>,
-    /// Where to write; the extension names the container.
+    /// Where to write; the extension names the container. `-` writes to standard output
+    /// (with `--format`).
     #[arg(default_value = "transcoded.mp4")]
     output: PathBuf,
+    /// The container format (`matroska`, `mpegts`, `nut`…), instead of the extension's;
+    /// needed for standard output, which takes formats that stream.
+    #[arg(long)]
+    format: Option<String>,
     /// Video encoder (default: libx264, else libopenh264, else mpeg4).
     #[arg(long)]
     vcodec: Option<String>,
@@ -143,9 +148,6 @@ fn run(args: &Args) -> Result<Outcome, String> {
     }
     let input =
         Input::open(&ffmpeg, &input_path).map_err(|e| format!("{}: {e}", input_path.display()))?;
-    let partial = Partial::new(&args.output)?;
-    let output = Output::create(&ffmpeg, &partial.path)
-        .map_err(|e| format!("{}: {e}", args.output.display()))?;
     let request = Request {
         vcodec: args.vcodec.clone(),
         acodec: args.acodec.clone(),
@@ -154,8 +156,25 @@ fn run(args: &Args) -> Result<Outcome, String> {
         preset: args.preset.clone(),
         threads: args.threads,
     };
-    let counts = transcode(&ffmpeg, input, output, &request, &partial)?;
-    partial.commit()?;
+    let counts = if args.output.as_os_str() == "-" {
+        let format = args
+            .format
+            .as_deref()
+            .ok_or("standard output needs --format (matroska, mpegts, nut, …)")?;
+        let written = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let sink = Counted(std::io::stdout(), written.clone());
+        let output = Output::to_stream(&ffmpeg, sink, format).map_err(|e| format!("-: {e}"))?;
+        let size = || written.load(Ordering::Relaxed);
+        transcode(&ffmpeg, input, output, &request, Path::new("-"), &size)?
+    } else {
+        let partial = Partial::new(&args.output)?;
+        let output = Output::create_as(&ffmpeg, &partial.path, args.format.as_deref())
+            .map_err(|e| format!("{}: {e}", args.output.display()))?;
+        let size = || std::fs::metadata(&partial.path).map_or(0, |m| m.len());
+        let counts = transcode(&ffmpeg, input, output, &request, &args.output, &size)?;
+        partial.commit()?;
+        counts
+    };
     Ok(if STOP.load(Ordering::SeqCst) {
         Outcome::Interrupted(counts)
     } else {
@@ -169,7 +188,8 @@ fn transcode(
     mut input: Input,
     mut output: Output,
     request: &Request,
-    file: &Partial,
+    target: &Path,
+    written: &dyn Fn() -> u64,
 ) -> Result<Counts, String> {
     let global_header = output.needs_global_header();
     let mut notices = Vec::new();
@@ -252,10 +272,10 @@ fn transcode(
     let seconds = progress.elapsed().as_secs_f64().max(1e-6);
     eprintln!(
         "{}: {} frames, {:.2} s, {}, {:.0} fps average{}",
-        file.target.display(),
+        target.display(),
         counts.video_frames,
         counts.position_us as f64 / 1e6,
-        size_of(std::fs::metadata(&file.path).map_or(0, |m| m.len())),
+        size_of(written()),
         counts.video_frames as f64 / seconds,
         match counts.decode_errors {
             0 => String::new(),
@@ -337,6 +357,24 @@ fn size_of(bytes: u64) -> String {
 
 fn same_file(a: &Path, b: &Path) -> bool {
     matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+}
+
+/// Standard output, counting what goes through.
+struct Counted(
+    std::io::Stdout,
+    std::sync::Arc<std::sync::atomic::AtomicU64>,
+);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let written = self.0.write(data)?;
+        self.1.fetch_add(written as u64, Ordering::Relaxed);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// `.NAME.partial.EXT` beside `output`: hidden, and with the extension that names the format.
