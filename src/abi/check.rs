@@ -621,14 +621,32 @@ unsafe fn codecs_and_formats(c: &mut Checker) -> Result<(), AbiMismatch> {
             flags & constants::FMT_GLOBALHEADER != 0 && flags & constants::FMT_NOFILE == 0,
             "AVFMT_GLOBALHEADER without AVFMT_NOFILE",
         )?;
+        let strictly_timed = constants::FMT_NOTIMESTAMPS | constants::FMT_TS_NONSTRICT;
+        c.expect_that(
+            "AVOutputFormat",
+            "flags (mp4)",
+            flags & strictly_timed == 0,
+            "neither AVFMT_NOTIMESTAMPS nor AVFMT_TS_NONSTRICT",
+        )?;
         let null = (f.av_guess_format)(c"null".as_ptr(), std::ptr::null(), std::ptr::null());
         if !null.is_null() {
             let flags = l.format.flags.read(null);
             c.expect_that(
                 "AVOutputFormat",
                 "flags (null)",
-                flags & constants::FMT_NOFILE != 0 && flags & constants::FMT_GLOBALHEADER == 0,
-                "AVFMT_NOFILE without AVFMT_GLOBALHEADER",
+                flags & constants::FMT_NOFILE != 0
+                    && flags & constants::FMT_NOTIMESTAMPS != 0
+                    && flags & constants::FMT_GLOBALHEADER == 0,
+                "AVFMT_NOFILE and AVFMT_NOTIMESTAMPS without AVFMT_GLOBALHEADER",
+            )?;
+        }
+        let mkv = (f.av_guess_format)(c"matroska".as_ptr(), std::ptr::null(), std::ptr::null());
+        if !mkv.is_null() {
+            c.expect_that(
+                "AVOutputFormat",
+                "flags (matroska)",
+                l.format.flags.read(mkv) & constants::FMT_TS_NONSTRICT != 0,
+                "AVFMT_TS_NONSTRICT",
             )?;
         }
     }

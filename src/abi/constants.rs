@@ -118,6 +118,10 @@ pub(crate) const DICT_IGNORE_SUFFIX: c_int = 2;
 /// `AVFMT_NOFILE` and `AVFMT_GLOBALHEADER`, in a muxer's flags.
 pub(crate) const FMT_NOFILE: c_int = 0x0001;
 pub(crate) const FMT_GLOBALHEADER: c_int = 0x0040;
+/// `AVFMT_NOTIMESTAMPS` and `AVFMT_TS_NONSTRICT`: a muxer that writes no timestamps, one
+/// that takes equal consecutive ones.
+pub(crate) const FMT_NOTIMESTAMPS: c_int = 0x0080;
+pub(crate) const FMT_TS_NONSTRICT: c_int = 0x20000;
 /// `AVFMT_FLAG_CUSTOM_IO`, in a format context's flags.
 pub(crate) const FMT_FLAG_CUSTOM_IO: c_int = 0x0080;
 /// `AVIO_FLAG_WRITE`.

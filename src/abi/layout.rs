@@ -160,6 +160,7 @@ pub(crate) struct CodecParametersLayout {
     pub height: Field<AVCodecParameters, c_int>,
     pub sample_aspect_ratio: Field<AVCodecParameters, Rational>,
     pub sample_rate: Field<AVCodecParameters, c_int>,
+    pub frame_size: Field<AVCodecParameters, c_int>,
     /// Since libavcodec 60.11 (6.1).
     pub framerate: Option<Field<AVCodecParameters, Rational>>,
     /// Since libavcodec 60.30 (6.1): the stream's side data (display matrix, …).
@@ -465,6 +466,7 @@ macro_rules! common {
                 },
                 sample_aspect_ratio: field!($m::AVCodecParameters.sample_aspect_ratio as mirror AVRational),
                 sample_rate: field!($m::AVCodecParameters.sample_rate),
+                frame_size: field!($m::AVCodecParameters.frame_size),
                 framerate: None,
                 coded_side_data: None,
                 nb_coded_side_data: None,

@@ -50,6 +50,11 @@ ffi_functions! {
         value: *const c_char,
         flags: c_int,
     ) -> c_int;
+    always AvUtil fn av_dict_copy(
+        target: *mut *mut AVDictionary,
+        source: *const AVDictionary,
+        flags: c_int,
+    ) -> c_int;
     always AvUtil fn av_dict_free(dictionary: *mut *mut AVDictionary);
     always AvUtil fn av_dict_get(
         dictionary: *const AVDictionary,
@@ -241,6 +246,10 @@ ffi_functions! {
     always AvCodec fn av_packet_alloc() -> *mut AVPacket;
     always AvCodec fn av_packet_free(packet: *mut *mut AVPacket);
     always AvCodec fn av_new_packet(packet: *mut AVPacket, size: c_int) -> c_int;
+    always AvCodec fn av_get_audio_frame_duration2(
+        parameters: *mut AVCodecParameters,
+        frame_bytes: c_int,
+    ) -> c_int;
     always AvCodec fn av_packet_ref(target: *mut AVPacket, source: *const AVPacket) -> c_int;
     always AvCodec fn av_packet_make_writable(packet: *mut AVPacket) -> c_int;
     /// Arrived in libavcodec 61.13 (FFmpeg 7.1): 7.0 lacks it.

@@ -7,6 +7,7 @@ mod families;
 mod mirror;
 pub mod objects;
 mod release;
+pub(crate) mod rescale;
 mod text;
 
 pub use mirror::Rational;

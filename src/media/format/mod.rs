@@ -5,6 +5,8 @@ mod custom_io;
 mod input;
 mod output;
 mod stream;
+mod tags;
+mod timing;
 
 pub use input::{Chapter, Input, Packets, SeekMode};
 pub use output::Output;

@@ -5,7 +5,8 @@ use std::path::Path;
 use std::ptr::NonNull;
 
 use super::custom_io::{CustomIo, Endpoint};
-use super::stream::Stream;
+use super::stream::{MediaType, Stream};
+use super::timing;
 use crate::abi::FormatContextLayout;
 use crate::abi::constants;
 use crate::ffmpeg::Ffmpeg;
@@ -43,6 +44,19 @@ pub struct Output {
     /// The regular file this output created (none was there before): removed again when
     /// the output is dropped before its header was written, so a failed setup leaves nothing.
     created: Option<std::path::PathBuf>,
+    /// Per stream: how its packets are timed on the way to the muxer.
+    timing: Vec<StreamTiming>,
+}
+
+/// What an output stream remembers to time its packets as the CLI does.
+#[derive(Debug, Default)]
+struct StreamTiming {
+    /// Audio, video or subtitles: the kinds whose decoding timestamps must move forward.
+    timed: bool,
+    /// The last decoding timestamp handed to the muxer, in the stream's time base.
+    last_dts: Option<i64>,
+    /// For copied audio: the sample rate, and the next sample position expected.
+    copied_audio: Option<(c_int, Option<i64>)>,
 }
 
 // SAFETY: as for `Input`: one thread at a time may use the context; `Output` is not `Sync`.
@@ -112,6 +126,7 @@ impl Output {
             state: State::Configuring,
             custom_io: None,
             created: None,
+            timing: Vec::new(),
         };
         if output.format_flags() & constants::FMT_NOFILE == 0 {
             let existed = std::fs::symlink_metadata(path).is_ok();
@@ -191,6 +206,7 @@ impl Output {
             state: State::Configuring,
             custom_io: None,
             created: None,
+            timing: Vec::new(),
         };
         let custom_io = CustomIo::new(ffmpeg, endpoint)?;
         let layout = &ffmpeg.layout().format_context;
@@ -208,6 +224,11 @@ impl Output {
 
     pub(crate) fn context_ptr(&self) -> *mut AVFormatContext {
         self.context.as_ptr()
+    }
+
+    /// The FFmpeg it was made with.
+    pub fn ffmpeg(&self) -> &Ffmpeg {
+        &self.ffmpeg
     }
 
     /// Maps an FFmpeg status, preferring the custom sink's own failure when there is one.
@@ -238,6 +259,10 @@ impl Output {
     }
 
     /// Refuses `operation` unless the output is in `expected`.
+    pub(super) fn expect_configuring(&self, operation: &'static str) -> Result<()> {
+        self.expect(operation, State::Configuring)
+    }
+
     fn expect(&self, operation: &'static str, expected: State) -> Result<()> {
         if self.state == expected {
             return Ok(());
@@ -268,6 +293,7 @@ impl Output {
         }
         // SAFETY: a field of the new stream.
         let index = unsafe { self.ffmpeg.layout().stream.index.read(stream) };
+        self.timing.push(StreamTiming::default());
         Ok((index as usize, stream))
     }
 
@@ -292,10 +318,14 @@ impl Output {
             check(&self.ffmpeg, "avcodec_parameters_from_context", status)?;
             layout.time_base.write(stream, encoder.time_base());
         }
+        self.timing[index].timed = true;
         Ok(index)
     }
 
     /// Adds a stream that carries `input`'s packets unchanged (remuxing); returns its index.
+    /// As the ffmpeg CLI's `-c copy`, it keeps the stream's metadata (language, title…) and
+    /// disposition, and times copied audio in whole frames of samples (see
+    /// [`Output::write_packet`]).
     ///
     /// # Errors
     ///
@@ -315,6 +345,50 @@ impl Output {
             check(&self.ffmpeg, "avcodec_parameters_copy", status)?;
             layout.codec_parameters.codec_tag.write(parameters, 0);
             layout.stream.time_base.write(stream, input.time_base());
+            layout
+                .stream
+                .disposition
+                .write(stream, input.disposition() as c_int);
+            // As the CLI: the rates, from which the muxer derives durations the packets
+            // lack, the pixel shape, and the duration as a hint.
+            let from = input.as_ptr();
+            for rate in [layout.stream.avg_frame_rate, layout.stream.r_frame_rate] {
+                rate.write(stream, rate.read(from));
+            }
+            let shape = [
+                layout.stream.sample_aspect_ratio.read(from),
+                layout
+                    .codec_parameters
+                    .sample_aspect_ratio
+                    .read(input.parameters()),
+            ];
+            if let Some(shape) = shape.into_iter().find(|r| r.num > 0 && r.den > 0) {
+                layout.stream.sample_aspect_ratio.write(stream, shape);
+                layout
+                    .codec_parameters
+                    .sample_aspect_ratio
+                    .write(parameters, shape);
+            }
+            let duration = layout.stream.duration.read(from);
+            if duration > 0 {
+                layout.stream.duration.write(stream, duration);
+            }
+            let metadata = layout.stream.metadata.address(stream).cast_mut();
+            let status = (self.ffmpeg.functions().av_dict_copy)(
+                metadata,
+                layout.stream.metadata.read(input.as_ptr()),
+                0,
+            );
+            check(&self.ffmpeg, "av_dict_copy", status)?;
+        }
+        let kind = input.media_type();
+        self.timing[index].timed = matches!(
+            kind,
+            MediaType::Audio | MediaType::Video | MediaType::Subtitle
+        );
+        let rate = input.sample_rate() as c_int;
+        if kind == MediaType::Audio && rate > 0 {
+            self.timing[index].copied_audio = Some((rate, None));
         }
         Ok(index)
     }
@@ -332,7 +406,8 @@ impl Output {
 
     /// [`Output::write_header`] with the muxer's options, as the CLI takes them after the
     /// output (`("movflags", "+faststart")`, `("movflags", "+frag_keyframe+empty_moov")`,
-    /// `("live", "1")` for Matroska, `("mpegts_flags", "resend_headers")`).
+    /// `("live", "1")` for Matroska, `("mpegts_flags", "resend_headers")`). As in the CLI,
+    /// the muxing delay (`max_delay`) is 0.7 s unless given.
     ///
     /// # Errors
     ///
@@ -340,10 +415,14 @@ impl Output {
     /// written; otherwise as for [`Output::write_header`].
     pub fn write_header_with(&mut self, options: &[(&str, &str)]) -> Result<()> {
         self.expect("Output::write_header", State::Configuring)?;
-        let entries: Vec<(String, String)> = options
+        let mut entries: Vec<(String, String)> = options
             .iter()
             .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
             .collect();
+        // The CLI's `-muxdelay 0.7`: MPEG-TS and MPEG-PS group and time their packets by it.
+        if !entries.iter().any(|(key, _)| key == "max_delay") {
+            entries.push(("max_delay".into(), "700000".into()));
+        }
         let mut options = crate::media::dictionary::Dictionary::new(&self.ffmpeg, &entries)?;
         // Whatever the outcome, the muxer cannot be set up again.
         self.state = State::Failed;
@@ -369,10 +448,17 @@ impl Output {
     /// encoder's or input stream's) to the stream's; packets are interleaved by FFmpeg. The
     /// packet is left empty.
     ///
+    /// Timestamps are adjusted as the ffmpeg CLI adjusts them: copied audio (a stream from
+    /// [`Output::add_copy_stream`]) is timed in whole frames of samples where its input
+    /// counted in coarser units (`av_rescale_delta`: 1024-sample AAC frames stored in
+    /// milliseconds come out 1024 samples apart, not 1008 or 1056), and a decoding timestamp
+    /// that would not move forward is moved to the least it may be, rather than refused.
+    ///
     /// # Errors
     ///
     /// [`Error::OutOfOrder`] before the header; [`Error::StreamNotFound`] for an unknown
-    /// stream; [`Error::ForeignObject`] for a packet of another loaded FFmpeg; FFmpeg's error.
+    /// stream; [`Error::ForeignObject`] for a packet of another loaded FFmpeg;
+    /// [`Error::OutOfRange`] for a time base that is not positive; FFmpeg's error.
     pub fn write_packet(
         &mut self,
         packet: &mut Packet,
@@ -383,24 +469,62 @@ impl Output {
             .ensure_same(packet.ffmpeg(), "Output::write_packet", "packet")?;
         self.expect("Output::write_packet", State::Writing)?;
         let layout = self.ffmpeg.layout();
-        let f = self.ffmpeg.functions();
-        // SAFETY: the stream table of a live context; the packet is live, of the same loaded
-        // FFmpeg, and FFmpeg takes its reference.
-        unsafe {
-            let Some(target) = layout.format_context.stream(self.context_ptr(), stream) else {
-                return Err(Error::StreamNotFound {
-                    kind: format!("output stream {stream}"),
-                });
-            };
-            let to = layout.stream.time_base.read(target);
-            (f.av_packet_rescale_ts)(packet.as_mut_ptr(), time_base, to);
-            layout
-                .packet
-                .stream_index
-                .write(packet.as_mut_ptr(), stream as c_int);
-            let status = (f.av_interleaved_write_frame)(self.context_ptr(), packet.as_mut_ptr());
-            self.checked("av_interleaved_write_frame", status).map(drop)
+        let flags = self.format_flags();
+        // SAFETY: the stream table of a live context.
+        let target = unsafe { layout.format_context.stream(self.context_ptr(), stream) };
+        let (Some(target), Some(timing)) = (target, self.timing.get_mut(stream)) else {
+            return Err(Error::StreamNotFound {
+                kind: format!("output stream {stream}"),
+            });
+        };
+        // SAFETY: a field of a live stream of this context.
+        let to = unsafe { layout.stream.time_base.read(target) };
+        if time_base.num <= 0 || time_base.den <= 0 {
+            let shown = format!("{}/{}", time_base.num, time_base.den);
+            return Err(Error::out_of_range("time base", shown));
         }
+        let f = self.ffmpeg.functions();
+        match (&mut timing.copied_audio, packet.dts()) {
+            (Some((rate, next)), Some(dts)) => {
+                // SAFETY: the stream's own parameters; FFmpeg reads them.
+                let samples = unsafe {
+                    let parameters = layout.stream.codecpar.read(target);
+                    let size = c_int::try_from(packet.data().len()).unwrap_or(c_int::MAX);
+                    match (f.av_get_audio_frame_duration2)(parameters, size) {
+                        0 => layout.codec_parameters.frame_size.read(parameters),
+                        samples => samples,
+                    }
+                };
+                let sample_time = Rational::new(1, *rate);
+                let dts = timing::rescale_delta(
+                    time_base,
+                    dts,
+                    sample_time,
+                    i64::from(samples.max(0)),
+                    next,
+                    to,
+                );
+                let duration = timing::rescale_q(packet.duration(), time_base, to);
+                packet.set_pts(Some(dts));
+                packet.set_dts(Some(dts));
+                packet.set_duration(duration);
+            }
+            // SAFETY: a live packet; FFmpeg rescales three of its fields.
+            _ => unsafe { (f.av_packet_rescale_ts)(packet.as_mut_ptr(), time_base, to) },
+        }
+        if timing.timed && flags & constants::FMT_NOTIMESTAMPS == 0 {
+            let strict = flags & constants::FMT_TS_NONSTRICT == 0;
+            let (pts, dts) = timing::monotonic(packet.pts(), packet.dts(), timing.last_dts, strict);
+            packet.set_pts(pts);
+            packet.set_dts(dts);
+            timing.last_dts = dts;
+        }
+        packet.set_stream_index(stream)?;
+        // SAFETY: a live context with its header written, and a live packet of the same
+        // loaded FFmpeg, whose reference FFmpeg takes.
+        let status =
+            unsafe { (f.av_interleaved_write_frame)(self.context_ptr(), packet.as_mut_ptr()) };
+        self.checked("av_interleaved_write_frame", status).map(drop)
     }
 
     /// Writes the trailer and closes the file.

@@ -67,6 +67,11 @@ impl<'a> Stream<'a> {
         Stream { input, stream }
     }
 
+    /// The live `AVStream`, owned by the borrowed input.
+    pub(super) fn as_ptr(&self) -> *const AVStream {
+        self.stream.as_ptr()
+    }
+
     fn read<T: Copy>(&self, field: crate::abi::Field<AVStream, T>) -> T {
         // SAFETY: a live AVStream owned by the borrowed input, of the layout's family.
         unsafe { field.read(self.stream.as_ptr()) }

@@ -1,0 +1,165 @@
+//! Copies every stream of a file into another container without re-encoding, as
+//! `ffmpeg -i IN -map 0 -c copy OUT` does.
+//!
+//! ```text
+//! cargo run --release --example remux -- INPUT OUTPUT [--faststart] [--lib-dir DIR]
+//! ```
+//!
+//! The same packets, timed as the CLI times them (the input's start moved to zero, copied
+//! audio in whole frames of samples); the container's metadata (less its creation time, as the
+//! CLI drops it) and every stream's metadata, language and disposition; where several streams
+//! of a kind are all unmarked, the first becomes the default, as the CLI marks it.
+//! `--faststart` puts an MP4's index first, for playback while downloading.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use ffmpeg_runtime::format::{Input, MediaType, Output};
+use ffmpeg_runtime::{Library, Packet, Rational};
+
+#[derive(Parser)]
+#[command(about = "Copy every stream into another container, as ffmpeg -map 0 -c copy")]
+struct Args {
+    /// The file to read.
+    input: PathBuf,
+    /// The file to write; the extension names the container.
+    output: PathBuf,
+    /// Put an MP4's index before its media (`movflags=+faststart`).
+    #[arg(long)]
+    faststart: bool,
+    /// Load FFmpeg from this directory instead of searching.
+    #[arg(long)]
+    lib_dir: Option<PathBuf>,
+}
+
+/// The container metadata the CLI does not carry over.
+const DROPPED: [&str; 4] = [
+    "creation_time",
+    "company_name",
+    "product_name",
+    "product_version",
+];
+
+/// `AV_DISPOSITION_DEFAULT` and `AV_DISPOSITION_ATTACHED_PIC`.
+const DEFAULT: u32 = 0x1;
+const ATTACHED_PICTURE: u32 = 0x400;
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(packets) => {
+            eprintln!("{}: {packets} packets", args.output.display());
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("remux: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// What one input stream needs on the way out.
+struct Route {
+    output: usize,
+    time_base: Rational,
+    /// Subtracted from every timestamp: the input's start, in this stream's time base.
+    offset: i64,
+    /// The CLI drops what comes before a stream's first keyframe.
+    started: bool,
+}
+
+fn run(args: &Args) -> Result<u64, String> {
+    let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
+    fn named(path: &std::path::Path) -> impl Fn(ffmpeg_runtime::Error) -> String + '_ {
+        move |e| format!("{}: {e}", path.display())
+    }
+    let mut input = Input::open(&ffmpeg, &args.input).map_err(named(&args.input))?;
+    let mut output = Output::create(&ffmpeg, &args.output).map_err(named(&args.output))?;
+    for (key, value) in input.metadata() {
+        if !DROPPED.contains(&key.as_str()) {
+            output
+                .set_metadata(&key, Some(&value))
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    let avformat = ffmpeg.library(Library::AvFormat).version();
+    let encoder = format!(
+        "Lavf{}.{}.{}",
+        avformat.major, avformat.minor, avformat.patch
+    );
+    output
+        .set_metadata("encoder", Some(&encoder))
+        .map_err(|e| e.to_string())?;
+
+    let start_us = input.start_time_us().unwrap_or(0);
+    let mut routes = Vec::new();
+    let mut kinds = Vec::new();
+    for stream in input.streams() {
+        let index = output
+            .add_copy_stream(&stream)
+            .map_err(named(&args.output))?;
+        let time_base = stream.time_base();
+        let offset = Rational::new(1, 1_000_000)
+            .rescale(start_us, time_base)
+            .unwrap_or(0);
+        routes.push(Route {
+            output: index,
+            time_base,
+            offset,
+            started: false,
+        });
+        kinds.push((index, stream.media_type(), stream.disposition()));
+    }
+    mark_defaults(&mut output, &kinds).map_err(|e| e.to_string())?;
+    let options: &[(&str, &str)] = if args.faststart {
+        &[("movflags", "+faststart")]
+    } else {
+        &[]
+    };
+    output
+        .write_header_with(options)
+        .map_err(named(&args.output))?;
+
+    let mut packet = Packet::new(&ffmpeg).map_err(|e| e.to_string())?;
+    let mut written = 0;
+    while input.read_packet(&mut packet).map_err(named(&args.input))? {
+        let Some(route) = routes.get_mut(packet.stream_index()) else {
+            continue;
+        };
+        packet.set_pts(packet.pts().map(|t| t - route.offset));
+        packet.set_dts(packet.dts().map(|t| t - route.offset));
+        if !route.started && !packet.is_key() {
+            continue;
+        }
+        route.started = true;
+        output
+            .write_packet(&mut packet, route.output, route.time_base)
+            .map_err(named(&args.output))?;
+        written += 1;
+    }
+    output.finish().map_err(named(&args.output))?;
+    Ok(written)
+}
+
+/// Of each kind with several streams none of which is the default, the first (not a cover
+/// picture) becomes the default, as the CLI marks it.
+fn mark_defaults(
+    output: &mut Output,
+    kinds: &[(usize, MediaType, u32)],
+) -> ffmpeg_runtime::Result<()> {
+    for kind in [MediaType::Video, MediaType::Audio, MediaType::Subtitle] {
+        let of_kind: Vec<_> = kinds.iter().filter(|(_, k, _)| *k == kind).collect();
+        if of_kind.len() < 2 || of_kind.iter().any(|(_, _, d)| d & DEFAULT != 0) {
+            continue;
+        }
+        if let Some((index, _, disposition)) =
+            of_kind.iter().find(|(_, _, d)| d & ATTACHED_PICTURE == 0)
+        {
+            output.set_stream_disposition(*index, disposition | DEFAULT)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,278 @@
+//! Remuxing as `ffmpeg -i IN -map 0 -c copy OUT` does: the `remux` example against the CLI
+//! (the same packets by the CLI's own `-c copy -f framemd5`, the same metadata, languages,
+//! dispositions and durations), copied audio timed in whole frames, muxer options, and the
+//! metadata setters read back.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::media;
+use ffmpeg_runtime::format::{Input, MediaType, Output};
+use ffmpeg_runtime::{Library, Packet};
+
+const VIDEO: &str = "testsrc2=size=176x144:rate=25:duration=2";
+const AUDIO: &str = "sine=frequency=440:sample_rate=48000:duration=2";
+
+/// Sources with what a remux must keep: titles, languages, dispositions, two audio tracks
+/// none of which is the default, a start time that is not zero.
+fn sources() -> Vec<PathBuf> {
+    let two_audio = [
+        "-f",
+        "lavfi",
+        "-i",
+        VIDEO,
+        "-f",
+        "lavfi",
+        "-i",
+        AUDIO,
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=800:sample_rate=44100:duration=2",
+        "-map",
+        "0",
+        "-map",
+        "1",
+        "-map",
+        "2",
+        "-c:v",
+        "mpeg4",
+        "-c:a",
+        "aac",
+        "-metadata",
+        "title=Two tracks",
+        "-metadata",
+        "comment=kept",
+        "-metadata",
+        "creation_time=2020-01-01T00:00:00Z",
+        "-metadata:s:a:0",
+        "language=fra",
+        "-metadata:s:a:1",
+        "language=deu",
+        "-metadata:s:a:1",
+        "title=Commentary",
+        "-disposition:a:0",
+        "0",
+        "-disposition:a:1",
+        "0",
+    ];
+    let late_start = [
+        "-f",
+        "lavfi",
+        "-i",
+        VIDEO,
+        "-f",
+        "lavfi",
+        "-i",
+        AUDIO,
+        "-c:v",
+        "mpeg2video",
+        "-c:a",
+        "mp2",
+        "-output_ts_offset",
+        "3",
+    ];
+    let reordered = [
+        "-f",
+        "lavfi",
+        "-i",
+        VIDEO,
+        "-f",
+        "lavfi",
+        "-i",
+        AUDIO,
+        "-c:v",
+        "libx264",
+        "-bf",
+        "2",
+        "-c:a",
+        "aac",
+        "-metadata:s:v",
+        "language=eng",
+    ];
+    vec![
+        media::generated("remux_two_audio.mkv", &two_audio),
+        media::generated("remux_late_start.ts", &late_start),
+        media::generated("remux_reordered.mp4", &reordered),
+    ]
+}
+
+/// The CLI's `-map 0 -c copy -f framemd5` of a file: every packet's timing, size and hash.
+fn packet_md5s(path: &Path) -> String {
+    let output = media::cli()
+        .arg("-i")
+        .arg(path)
+        .args(["-map", "0", "-c", "copy", "-f", "framemd5", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// What ffprobe says of the container's and streams' tags, dispositions and durations.
+fn probed(path: &Path) -> String {
+    let output = Command::new("ffprobe")
+        .env_remove("LD_LIBRARY_PATH")
+        .args(["-v", "error", "-show_entries"])
+        .args(["format_tags:stream_tags:stream_disposition:stream=time_base,duration"])
+        .args(["-of", "compact"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn remux(input: &Path, output: &Path, extra: &[&str]) {
+    let build = common::under_test();
+    let result = common::command(&common::example("remux"))
+        .arg(input)
+        .arg(output)
+        .arg("--lib-dir")
+        .arg(&build.dir)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}: {}",
+        input.display(),
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
+
+#[test]
+fn remux_writes_what_the_cli_writes() {
+    let ffmpeg = common::under_test().load();
+    // The CLI is Debian's 5.1: containers are compared where the build under test muxes as
+    // that release does; older and newer muxers write other (valid) headers and edit lists.
+    let same_muxers = ffmpeg.library(Library::AvFormat).version().major == 59;
+    let dir = common::scratch_dir("remux");
+    // (The CLI's framemd5 cannot copy AAC out of MPEG-TS, so those go to NUT.)
+    let targets = [
+        ["mkv", "mp4", "nut"],
+        ["mkv", "mp4", "ts"],
+        ["mkv", "mp4", "nut"],
+    ];
+    for (source, extensions) in sources().into_iter().zip(targets) {
+        for extension in extensions {
+            let name = source.file_stem().unwrap().to_str().unwrap();
+            let (ours, theirs) = (
+                dir.join(format!("{name}.ours.{extension}")),
+                dir.join(format!("{name}.cli.{extension}")),
+            );
+            remux(&source, &ours, &[]);
+            let status = media::cli()
+                .arg("-i")
+                .arg(&source)
+                .args(["-map", "0", "-c", "copy", "-y"])
+                .arg(&theirs)
+                .status()
+                .unwrap();
+            assert!(status.success());
+            let what = format!("{name} -> {extension}");
+            // Every stream's packets, in every build: the same count, sizes and bytes.
+            // Each stream's packets in order (muxers of other releases interleave otherwise).
+            let sizes_and_hashes = |text: &str| -> Vec<String> {
+                let lines = text.lines().filter(|l| !l.starts_with('#'));
+                let fields = lines.map(|l| l.split(',').map(str::trim).collect::<Vec<_>>());
+                let mut packets: Vec<String> = fields
+                    .map(|f| format!("{} {} {}", f[0], f[4], f[5]))
+                    .collect();
+                packets.sort_by_key(|p| p.split(' ').next().unwrap_or_default().to_owned());
+                packets
+            };
+            let (ours_md5, theirs_md5) = (packet_md5s(&ours), packet_md5s(&theirs));
+            let same = sizes_and_hashes(&ours_md5) == sizes_and_hashes(&theirs_md5);
+            assert!(same, "{what}: the packets differ\n{ours_md5}\n{theirs_md5}");
+            if same_muxers {
+                assert!(
+                    ours_md5 == theirs_md5,
+                    "{what}: timing\n{ours_md5}\n{theirs_md5}"
+                );
+                assert_eq!(probed(&ours), probed(&theirs), "{what}: tags");
+            }
+        }
+    }
+}
+
+#[test]
+fn copied_aac_keeps_whole_frames_out_of_millisecond_timestamps() {
+    let ffmpeg = common::under_test().load();
+    let source = &sources()[0]; // AAC in Matroska, timed in milliseconds
+    let target = common::scratch_dir("remux-aac").join("aac.mp4");
+    remux(source, &target, &[]);
+    let mut input = Input::open(&ffmpeg, &target).unwrap();
+    let audio = input.best_stream(MediaType::Audio).unwrap();
+    let (index, rate) = (audio.index(), audio.sample_rate());
+    assert_eq!(audio.time_base().den as u32, rate);
+    let mut packet = Packet::new(&ffmpeg).unwrap();
+    let mut starts = Vec::new();
+    while input.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() == index {
+            starts.push(packet.dts().unwrap());
+        }
+    }
+    let steps: Vec<i64> = starts.windows(2).map(|w| w[1] - w[0]).collect();
+    let whole = steps.iter().filter(|&&step| step == 1024).count();
+    // Rescaled as they are, millisecond timestamps give steps of 1008 and 1056 samples; the
+    // CLI's rescaling keeps 1024 but where the source's rounding leaves no choice.
+    assert!(whole * 10 >= steps.len() * 9, "{steps:?}");
+}
+
+#[test]
+fn faststart_puts_the_index_first_and_metadata_is_written() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("remux-faststart");
+    let target = dir.join("fast.mp4");
+    remux(&sources()[2], &target, &["--faststart"]);
+    let bytes = std::fs::read(&target).unwrap();
+    let find = |tag: &[u8]| bytes.windows(4).position(|w| w == tag).unwrap();
+    assert!(find(b"moov") < find(b"mdat"));
+
+    // The setters, read back by the crate itself.
+    let mut source = Input::open(&ffmpeg, &sources()[0]).unwrap();
+    let path = dir.join("tagged.mkv");
+    let mut output = Output::create(&ffmpeg, &path).unwrap();
+    let audio = source.best_stream(MediaType::Audio).unwrap();
+    let (from, time_base) = (audio.index(), audio.time_base());
+    let index = output.add_copy_stream(&audio).unwrap();
+    output.set_metadata("title", Some("Set here")).unwrap();
+    output.set_metadata("comment", Some("gone")).unwrap();
+    output.set_metadata("comment", None).unwrap();
+    output
+        .set_stream_metadata(index, "language", Some("spa"))
+        .unwrap();
+    output.set_stream_disposition(index, 0x1 | 0x40).unwrap();
+    assert!(
+        output
+            .set_stream_metadata(7, "language", Some("spa"))
+            .is_err()
+    );
+    output.write_header().unwrap();
+    assert!(
+        output.set_metadata("title", Some("late")).is_err(),
+        "after the header"
+    );
+    let mut packet = Packet::new(&ffmpeg).unwrap();
+    while source.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() == from {
+            output.write_packet(&mut packet, index, time_base).unwrap();
+        }
+    }
+    output.finish().unwrap();
+    let input = Input::open(&ffmpeg, &path).unwrap();
+    let metadata = input.metadata();
+    let value = |key: &str| metadata.iter().find(|(k, _)| k.eq_ignore_ascii_case(key));
+    assert_eq!(value("title").map(|(_, v)| v.as_str()), Some("Set here"));
+    assert!(value("comment").is_none());
+    let stream = input.stream(0).unwrap();
+    assert_eq!(stream.language().as_deref(), Some("spa"));
+    assert_eq!(stream.disposition() & 0x41, 0x41, "default and forced");
+}
