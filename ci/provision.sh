@@ -204,7 +204,8 @@ while IFS=$'\t' read -r name version kind source extra; do
             debian) provision_debian "$name" "$source" "$extra" ;;
             *) log "unknown kind $kind for $name"; exit 1 ;;
         esac
-        if ! ls "$dest" | grep -Eq '^libavcodec(-[0-9a-f]+)?\.so'; then
+        # grep -c reads everything: grep -q could quit early and, under pipefail, fail ls with SIGPIPE.
+        if ! ls "$dest" | grep -Ec '^libavcodec(-[0-9a-f]+)?\.so' >/dev/null; then
             log "$name: no libavcodec in $dest"
             exit 1
         fi

@@ -19,7 +19,7 @@ if ! rustup run nightly rustc --version >/dev/null 2>&1; then
     echo "tsan skipped: no nightly toolchain"
     exit 0
 fi
-if ! rustup component list --toolchain nightly --installed | grep -q '^rust-src'; then
+if ! rustup component list --toolchain nightly --installed | grep -c '^rust-src' >/dev/null; then
     rustup component add rust-src --toolchain nightly >&2 || {
         echo "tsan skipped: nightly has no rust-src"
         exit 0

@@ -4,7 +4,10 @@
 //! cargo run --release --example framehash -- INPUT [--lib-dir DIR] [--stream INDEX] [--threads N] [--count-only]
 //! ```
 //!
-//! `INPUT` may be `-`: standard input, read as a stream (`cat clip.ts | framehash -`).
+//! `INPUT` may be `-`: standard input, read as a stream (`cat clip.ts | framehash -`), or a
+//! URL, reached only through the protocols `--protocols` names and waiting at most
+//! `--timeout` seconds in any one call (`framehash http://host/clip.ts --protocols http,tcp
+//! --timeout 5`).
 //!
 //! One line per decoded frame in output order, `<n>,<pts>,<W>x<H>,<pix_fmt>,<md5>`, the MD5
 //! taken over the planes packed with no padding; then `frames: N`. Decode errors inside the
@@ -15,10 +18,11 @@ mod common;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
-use ffmpeg_runtime::format::{Input, MediaType};
+use ffmpeg_runtime::format::{Input, MediaType, UrlOptions};
 use ffmpeg_runtime::{Error, Frame, Packet};
 use md5::{Digest, Md5};
 
@@ -39,6 +43,12 @@ struct Args {
     /// Only count the frames.
     #[arg(long)]
     count_only: bool,
+    /// The protocols a URL may use, comma-separated (`http,tcp`); a plain path uses `file`.
+    #[arg(long, value_delimiter = ',')]
+    protocols: Vec<String>,
+    /// The longest any one call may wait on a URL, in seconds.
+    #[arg(long)]
+    timeout: Option<f64>,
 }
 
 fn main() -> ExitCode {
@@ -54,8 +64,17 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), String> {
     let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
-    let input = if args.input.as_os_str() == "-" {
+    let text = args.input.to_string_lossy();
+    let input = if text == "-" {
         Input::from_stream(&ffmpeg, std::io::stdin())
+    } else if text.contains("://") {
+        let protocols: Vec<&str> = args.protocols.iter().map(String::as_str).collect();
+        let mut options = UrlOptions::new(&protocols);
+        if let Some(seconds) = args.timeout {
+            let timeout = Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())?;
+            options = options.timeout(timeout);
+        }
+        Input::open_url(&ffmpeg, &text, &options)
     } else {
         Input::open(&ffmpeg, &args.input)
     };

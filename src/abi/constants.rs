@@ -82,7 +82,9 @@ pub(crate) const AVERROR_STREAM_NOT_FOUND: c_int = tag(0xF8, b'S', b'T', b'R');
 pub(crate) const AVERROR_ENCODER_NOT_FOUND: c_int = tag(0xF8, b'E', b'N', b'C');
 pub(crate) const AVERROR_MUXER_NOT_FOUND: c_int = tag(0xF8, b'M', b'U', b'X');
 pub(crate) const AVERROR_OPTION_NOT_FOUND: c_int = tag(0xF8, b'O', b'P', b'T');
-pub(crate) const ERROR_TEXTS: [(c_int, &str); 8] = [
+/// What FFmpeg returns once an interrupt callback told it to give up.
+pub(crate) const AVERROR_EXIT: c_int = tag(b'E', b'X', b'I', b'T');
+pub(crate) const ERROR_TEXTS: [(c_int, &str); 9] = [
     (AVERROR_EOF, "End of file"),
     (
         AVERROR_INVALIDDATA,
@@ -94,6 +96,7 @@ pub(crate) const ERROR_TEXTS: [(c_int, &str); 8] = [
     (AVERROR_ENCODER_NOT_FOUND, "Encoder not found"),
     (AVERROR_MUXER_NOT_FOUND, "Muxer not found"),
     (AVERROR_OPTION_NOT_FOUND, "Option not found"),
+    (AVERROR_EXIT, "Immediate exit requested"),
 ];
 
 /// `AV_LOG_*` levels.

@@ -15,7 +15,7 @@ use crate::sys::objects::{
     AVFrame, AVIOContext, AVInputFormat, AVOption, AVOutputFormat, AVPacket, AVPacketSideData,
     AVStream,
 };
-use crate::sys::{Rational, RawChannelLayout};
+use crate::sys::{Rational, RawChannelLayout, RawInterruptCallback};
 
 /// `Field::at` with a witness the compiler type-checks against the generated struct.
 macro_rules! field {
@@ -208,6 +208,7 @@ pub(crate) struct FormatContextLayout {
     pub metadata: Field<AVFormatContext, *mut AVDictionary>,
     pub nb_chapters: Field<AVFormatContext, c_uint>,
     pub chapters: Field<AVFormatContext, *mut *mut AVChapter>,
+    pub interrupt_callback: Field<AVFormatContext, RawInterruptCallback>,
 }
 
 #[derive(Debug, Clone)]
@@ -506,6 +507,13 @@ macro_rules! common {
                 metadata: field!($m::AVFormatContext.metadata as same),
                 nb_chapters: field!($m::AVFormatContext.nb_chapters),
                 chapters: field!($m::AVFormatContext.chapters as same),
+                interrupt_callback: {
+                    mirror_witness!($m::AVIOInterruptCB as RawInterruptCallback {
+                        callback => callback,
+                        opaque => opaque
+                    });
+                    field!($m::AVFormatContext.interrupt_callback as mirror AVIOInterruptCB)
+                },
             },
             io_context: IoContextLayout {
                 buffer: field!($m::AVIOContext.buffer),

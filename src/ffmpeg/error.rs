@@ -125,6 +125,19 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A call waited on the network longer than its
+    /// [`UrlOptions::timeout`](crate::format::UrlOptions::timeout).
+    #[error("{operation}: timed out")]
+    TimedOut {
+        /// The call that gave up.
+        operation: &'static str,
+    },
+    /// A call was stopped by its [`Interrupt`](crate::format::Interrupt).
+    #[error("{operation}: interrupted")]
+    Interrupted {
+        /// The call that was stopped.
+        operation: &'static str,
+    },
     /// The container needed to go back in a source or sink that cannot seek (an MP4 whose
     /// index comes after its media, read from a pipe): give it a seekable one
     /// ([`Input::from_reader`](crate::format::Input::from_reader), a file), or a format that

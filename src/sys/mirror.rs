@@ -54,3 +54,12 @@ pub(crate) struct RawChannelLayout {
     pub mask_or_map: u64,
     pub opaque: *mut c_void,
 }
+
+/// FFmpeg's `AVIOInterruptCB` (every family): a function FFmpeg polls while it waits on I/O,
+/// returning non-zero to give up, and its argument.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawInterruptCallback {
+    pub callback: Option<unsafe extern "C" fn(*mut c_void) -> c_int>,
+    pub opaque: *mut c_void,
+}

@@ -11,7 +11,7 @@ pub(crate) mod rescale;
 mod text;
 
 pub use mirror::Rational;
-pub(crate) use mirror::RawChannelLayout;
+pub(crate) use mirror::{RawChannelLayout, RawInterruptCallback};
 pub use release::{Family, Library, SUPPORTED_AVCODEC_MAJORS};
 pub(crate) use release::{decode_version_int, major_from_file_name};
 // A path for the layers above: `crate::sys::supported_families!`.

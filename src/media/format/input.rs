@@ -5,6 +5,7 @@ use std::path::Path;
 use std::ptr::NonNull;
 
 use super::custom_io::{CustomIo, Endpoint};
+use super::network::{UrlOptions, Watch};
 use super::stream::{MediaType, Stream};
 use crate::abi::FormatContextLayout;
 use crate::abi::constants;
@@ -13,7 +14,7 @@ use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::packet::{Packet, out_of_memory};
 use crate::sys::Rational;
-use crate::sys::objects::{AVDictionary, AVFormatContext};
+use crate::sys::objects::AVFormatContext;
 
 /// An opened input container (`AVFormatContext`).
 pub struct Input {
@@ -22,6 +23,9 @@ pub struct Input {
     /// The Rust source FFmpeg reads through, for inputs opened with [`Input::from_reader`];
     /// freed after the context is closed.
     custom_io: Option<CustomIo>,
+    /// What bounds its waits, for inputs opened from a URL; freed after the context is
+    /// closed, as FFmpeg may poll it until then.
+    watch: Option<Box<Watch>>,
 }
 
 // SAFETY: an AVFormatContext may be used from any thread as long as one thread at a time does
@@ -49,45 +53,63 @@ impl Input {
         let url = path
             .to_str()
             .ok_or_else(|| Error::invalid_text("path", path.display()))?;
-        Input::open_url(ffmpeg, url, &["file"])
+        Input::open_url(ffmpeg, url, &UrlOptions::new(&["file"]))
     }
 
-    /// Opens a URL, allowing exactly the protocols named (`["https", "tls", "tcp"]`).
+    /// Opens a URL (`http://…`, `udp://…`, `tcp://…?listen=1`), as `options` allows: only its
+    /// protocols, each call bounded by its timeout, with its FFmpeg options, stoppable by its
+    /// [`Interrupt`](super::Interrupt).
     ///
     /// # Errors
     ///
+    /// [`Error::TimedOut`] past the timeout, [`Error::Interrupted`] once interrupted,
+    /// [`Error::OptionNotFound`] for an option neither the protocol nor the demuxer took;
     /// FFmpeg's error when the URL cannot be opened or its format is not recognised.
-    pub fn open_url(ffmpeg: &Ffmpeg, url: &str, protocols: &[&str]) -> Result<Input> {
+    pub fn open_url(ffmpeg: &Ffmpeg, url: &str, options: &UrlOptions) -> Result<Input> {
         let f = ffmpeg.functions();
         let url = CString::new(url).map_err(|_| Error::invalid_text("URL", url))?;
-        let whitelist = CString::new(protocols.join(","))
-            .map_err(|_| Error::invalid_text("protocol list", protocols.join(",")))?;
-        let mut options: *mut AVDictionary = std::ptr::null_mut();
-        let mut context: *mut AVFormatContext = std::ptr::null_mut();
-        // SAFETY: the dictionary and context pointers start NULL and are FFmpeg's to fill; on
-        // failure avformat_open_input frees the context and sets it to NULL; the dictionary is
-        // freed in every case.
+        let mut entries = vec![("protocol_whitelist".to_owned(), options.protocols.join(","))];
+        entries.extend(options.options.iter().cloned());
+        let mut dictionary = crate::media::dictionary::Dictionary::new(ffmpeg, &entries)?;
+        let watch = Watch::new(options);
+        // SAFETY: allocates an empty context, or NULL.
+        let mut context = unsafe { (f.avformat_alloc_context)() };
+        if context.is_null() {
+            return Err(out_of_memory(ffmpeg, "avformat_alloc_context"));
+        }
+        watch.arm();
+        // SAFETY: the fresh context gets the watch's callback (the watch outlives it: it is
+        // kept by the Input, or dropped after FFmpeg freed the context on failure); FFmpeg
+        // takes the options it uses out of the dictionary, which stays ours.
         let status = unsafe {
-            (f.av_dict_set)(
-                &mut options,
-                c"protocol_whitelist".as_ptr(),
-                whitelist.as_ptr(),
-                0,
-            );
-            let status =
-                (f.avformat_open_input)(&mut context, url.as_ptr(), std::ptr::null(), &mut options);
-            (f.av_dict_free)(&mut options);
-            status
+            let layout = &ffmpeg.layout().format_context;
+            layout.interrupt_callback.write(context, watch.callback());
+            (f.avformat_open_input)(
+                &mut context,
+                url.as_ptr(),
+                std::ptr::null(),
+                dictionary.as_mut_ptr(),
+            )
         };
+        if let Some(failure) = watch.failure("avformat_open_input", status) {
+            return Err(failure);
+        }
         check(ffmpeg, "avformat_open_input", status)?;
         let context =
             NonNull::new(context).ok_or_else(|| out_of_memory(ffmpeg, "avformat_open_input"))?;
-        Input {
+        let input = Input {
             ffmpeg: ffmpeg.clone(),
             context,
             custom_io: None,
+            watch: Some(watch),
+        };
+        if let Some(option) = dictionary.first_key() {
+            return Err(Error::OptionNotFound {
+                owner: input.format_name(),
+                option,
+            });
         }
-        .find_stream_info()
+        input.find_stream_info()
     }
 
     /// Opens a container read from `source` (a file, a `Cursor<Vec<u8>>`, a network
@@ -157,11 +179,13 @@ impl Input {
             ffmpeg: ffmpeg.clone(),
             context,
             custom_io: Some(custom_io),
+            watch: None,
         }
         .find_stream_info()
     }
 
     fn find_stream_info(mut self) -> Result<Input> {
+        self.arm();
         // SAFETY: a freshly opened context; probing reads a few packets.
         let status = unsafe {
             (self.ffmpeg.functions().avformat_find_stream_info)(
@@ -175,7 +199,21 @@ impl Input {
 
     /// Maps an FFmpeg status, preferring the custom source's own failure when there is one.
     fn checked(&mut self, operation: &'static str, status: c_int) -> Result<c_int> {
+        if let Some(failure) = self
+            .watch
+            .as_ref()
+            .and_then(|w| w.failure(operation, status))
+        {
+            return Err(failure);
+        }
         super::custom_io::checked(&self.ffmpeg, self.custom_io.as_ref(), operation, status)
+    }
+
+    /// Starts a call that may wait: its timeout counts from now.
+    fn arm(&self) {
+        if let Some(watch) = &self.watch {
+            watch.arm();
+        }
     }
 
     pub(crate) fn context_ptr(&self) -> *mut AVFormatContext {
@@ -312,11 +350,20 @@ impl Input {
         self.ffmpeg
             .ensure_same(packet.ffmpeg(), "Input::read_packet", "packet")?;
         packet.clear();
+        self.arm();
         // SAFETY: a live context and an empty live packet of the same loaded FFmpeg, which
         // av_read_frame fills as that library lays packets out.
         let status = unsafe {
             (self.ffmpeg.functions().av_read_frame)(self.context_ptr(), packet.as_mut_ptr())
         };
+        // A demuxer may report a wait it gave up as the end: it is not.
+        if let Some(failure) = self
+            .watch
+            .as_ref()
+            .and_then(|w| w.failure("av_read_frame", status))
+        {
+            return Err(failure);
+        }
         match status {
             AVERROR_EOF => self.checked("av_read_frame", 0).map(|_| false),
             status => self.checked("av_read_frame", status).map(|_| true),
@@ -345,6 +392,7 @@ impl Input {
         };
         let stream =
             c_int::try_from(stream).map_err(|_| Error::out_of_range("stream index", stream))?;
+        self.arm();
         // SAFETY: a live context; the range asks for the last position at or before `timestamp`.
         let status = unsafe {
             (self.ffmpeg.functions().avformat_seek_file)(
@@ -375,9 +423,11 @@ pub enum SeekMode {
 impl Drop for Input {
     fn drop(&mut self) {
         let mut context = self.context.as_ptr();
-        // SAFETY: opened by avformat_open_input; closed once, before its custom I/O goes.
+        // SAFETY: opened by avformat_open_input; closed once, before its custom I/O and its
+        // watch go.
         unsafe { (self.ffmpeg.functions().avformat_close_input)(&mut context) }
         drop(self.custom_io.take());
+        drop(self.watch.take());
     }
 }
 

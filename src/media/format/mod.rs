@@ -3,11 +3,13 @@
 
 mod custom_io;
 mod input;
+mod network;
 mod output;
 mod stream;
 mod tags;
 mod timing;
 
 pub use input::{Chapter, Input, Packets, SeekMode};
+pub use network::{Interrupt, UrlOptions};
 pub use output::Output;
 pub use stream::{MediaType, Stream};
