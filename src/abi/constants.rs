@@ -42,9 +42,15 @@ pub(crate) const FRAME_FLAG_INTERLACED: c_int = 1 << 3;
 pub(crate) const CODEC_FLAG_LOW_DELAY: c_int = 1 << 19;
 pub(crate) const CODEC_FLAG_GLOBAL_HEADER: c_int = 1 << 22;
 
-/// `AV_CODEC_CAP_EXPERIMENTAL`, `AV_CODEC_CAP_VARIABLE_FRAME_SIZE`.
+/// `AV_CODEC_CAP_*`, in a codec's capabilities: the same bits in every release 4.x–9.x
+/// (tests/catalog.rs compares them with the CLI's `-decoders` and `-encoders` columns).
+pub(crate) const CODEC_CAP_DELAY: c_int = 1 << 5;
 pub(crate) const CODEC_CAP_EXPERIMENTAL: c_int = 1 << 9;
+pub(crate) const CODEC_CAP_FRAME_THREADS: c_int = 1 << 12;
+pub(crate) const CODEC_CAP_SLICE_THREADS: c_int = 1 << 13;
 pub(crate) const CODEC_CAP_VARIABLE_FRAME_SIZE: c_int = 1 << 16;
+pub(crate) const CODEC_CAP_HARDWARE: c_int = 1 << 18;
+pub(crate) const CODEC_CAP_HYBRID: c_int = 1 << 19;
 
 /// `enum AVCodecConfig` (libavcodec 61.13+): what `avcodec_get_supported_config` lists.
 pub(crate) const CODEC_CONFIG_PIX_FORMAT: c_int = 0;
@@ -132,9 +138,9 @@ pub(crate) const IO_FLAG_WRITE: c_int = 2;
 
 /// `AVSEEK_FLAG_ANY`: seek to any frame, not only keyframes.
 pub(crate) const SEEK_FLAG_ANY: c_int = 4;
-/// `AVSEEK_SIZE`: asks a custom I/O's seek for the stream's size instead of seeking.
 /// `AVIO_SEEKABLE_NORMAL`, in an I/O context's `seekable`: it can seek anywhere.
 pub(crate) const IO_SEEKABLE_NORMAL: c_int = 1;
+/// `AVSEEK_SIZE`: asks a custom I/O's seek for the stream's size instead of seeking.
 pub(crate) const SEEK_SIZE: c_int = 0x10000;
 /// `AVSEEK_FORCE`: a hint FFmpeg may add to `whence`.
 pub(crate) const SEEK_FORCE: c_int = 0x20000;

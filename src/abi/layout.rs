@@ -339,6 +339,8 @@ pub(crate) struct CodecLayout {
 /// `AVInputFormat` and `AVOutputFormat`, read only.
 pub(crate) struct FormatLayout<S> {
     pub name: Field<S, *const c_char>,
+    pub long_name: Field<S, *const c_char>,
+    pub mime_type: Field<S, *const c_char>,
     pub flags: Field<S, c_int>,
     pub extensions: Field<S, *const c_char>,
 }
@@ -347,6 +349,8 @@ pub(crate) struct FormatLayout<S> {
 pub(crate) struct OutputFormatLayout {
     pub format: FormatLayout<AVOutputFormat>,
     pub video_codec: Field<AVOutputFormat, u32>,
+    pub audio_codec: Field<AVOutputFormat, u32>,
+    pub subtitle_codec: Field<AVOutputFormat, u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -547,16 +551,22 @@ macro_rules! common {
             },
             input_format: FormatLayout {
                 name: field!($m::AVInputFormat.name),
+                long_name: field!($m::AVInputFormat.long_name),
+                mime_type: field!($m::AVInputFormat.mime_type),
                 flags: field!($m::AVInputFormat.flags),
                 extensions: field!($m::AVInputFormat.extensions),
             },
             output_format: OutputFormatLayout {
                 format: FormatLayout {
                     name: field!($m::AVOutputFormat.name),
+                    long_name: field!($m::AVOutputFormat.long_name),
+                    mime_type: field!($m::AVOutputFormat.mime_type),
                     flags: field!($m::AVOutputFormat.flags),
                     extensions: field!($m::AVOutputFormat.extensions),
                 },
                 video_codec: field!($m::AVOutputFormat.video_codec),
+                audio_codec: field!($m::AVOutputFormat.audio_codec),
+                subtitle_codec: field!($m::AVOutputFormat.subtitle_codec),
             },
             option: OptionLayout {
                 name: field!($m::AVOption.name),

@@ -29,7 +29,7 @@ mod generated {
 pub(crate) use check::check;
 pub(crate) use field::Field;
 pub(crate) use layout::{
-    ChannelFields, CodecContextLayout, ColorFields, FormatContextLayout, Layout,
+    ChannelFields, CodecContextLayout, ColorFields, FormatContextLayout, FormatLayout, Layout,
 };
 
 /// The head of `AVClass`: `class_name` and `item_name` have been its first two members since

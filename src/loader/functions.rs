@@ -204,6 +204,9 @@ ffi_functions! {
     always AvCodec fn avcodec_find_decoder_by_name(name: *const c_char) -> *const AVCodec;
     always AvCodec fn avcodec_find_encoder_by_name(name: *const c_char) -> *const AVCodec;
     always AvCodec fn avcodec_get_name(id: c_uint) -> *const c_char;
+    always AvCodec fn av_codec_iterate(opaque: *mut *mut c_void) -> *const AVCodec;
+    always AvCodec fn av_codec_is_encoder(codec: *const AVCodec) -> c_int;
+    always AvCodec fn av_codec_is_decoder(codec: *const AVCodec) -> c_int;
     always AvCodec fn avcodec_find_decoder(id: c_uint) -> *const AVCodec;
     always AvCodec fn avcodec_find_encoder(id: c_uint) -> *const AVCodec;
     always AvCodec fn avcodec_find_best_pix_fmt_of_list(
@@ -314,6 +317,8 @@ ffi_functions! {
         flags: c_int,
     ) -> c_int;
     always AvFormat fn av_find_input_format(short_name: *const c_char) -> *const AVInputFormat;
+    always AvFormat fn av_demuxer_iterate(opaque: *mut *mut c_void) -> *const AVInputFormat;
+    always AvFormat fn av_muxer_iterate(opaque: *mut *mut c_void) -> *const AVOutputFormat;
     always AvFormat fn av_guess_format(
         short_name: *const c_char,
         filename: *const c_char,

@@ -107,13 +107,44 @@ impl Decoder {
     /// through another FFmpeg call, which FFmpeg 5.1 aborts the process on if given to
     /// `avcodec_send_packet`); FFmpeg's error when it cannot open.
     pub fn new(stream: &Stream<'_>, options: &DecoderOptions) -> Result<Decoder> {
-        let ffmpeg = stream.ffmpeg().clone();
-        let f = ffmpeg.functions();
-        let Some(codec) = Codec::decoder(&ffmpeg, &stream.codec_id())? else {
+        let Some(codec) = Codec::decoder(stream.ffmpeg(), &stream.codec_id())? else {
             return Err(Error::DecoderNotFound {
                 codec: stream.codec_name(),
             });
         };
+        Decoder::with_codec(stream, &codec, options)
+    }
+
+    /// Opens the decoder given (from [`Codec::decoder_named`] or [`Ffmpeg::decoders`]) for
+    /// `stream`, set up from its parameters: `libdav1d` rather than FFmpeg's first choice,
+    /// say.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ForeignObject`] for a decoder of another loaded FFmpeg;
+    /// [`Error::Incompatible`] for an encoder, or a decoder of another codec than the
+    /// stream's; otherwise as [`Decoder::new`].
+    pub fn with_codec(
+        stream: &Stream<'_>,
+        codec: &Codec,
+        options: &DecoderOptions,
+    ) -> Result<Decoder> {
+        let ffmpeg = stream.ffmpeg().clone();
+        let f = ffmpeg.functions();
+        ffmpeg.ensure_same(codec.ffmpeg(), "Decoder::with_codec", "decoder")?;
+        if !codec.is_decoder() {
+            let detail = format!("{} is not a decoder", codec.name());
+            return Err(Error::incompatible("Decoder::with_codec", detail));
+        }
+        if codec.id() != stream.codec_id() {
+            let detail = format!(
+                "{} decodes {}, the stream is {}",
+                codec.name(),
+                codec.id().name(),
+                stream.codec_id().name()
+            );
+            return Err(Error::incompatible("Decoder::with_codec", detail));
+        }
         let kind = codec.media_type();
         if !matches!(kind, MediaType::Video | MediaType::Audio) {
             return Err(Error::unsupported(

@@ -97,6 +97,18 @@ impl Codec {
         }))
     }
 
+    /// A codec of FFmpeg's registry.
+    ///
+    /// # Safety
+    ///
+    /// `codec` is a registered `AVCodec` of `ffmpeg` (from its lookups or its iteration).
+    pub(super) unsafe fn registered(ffmpeg: &Ffmpeg, codec: *const AVCodec) -> Codec {
+        Codec {
+            ffmpeg: ffmpeg.clone(),
+            codec,
+        }
+    }
+
     /// The FFmpeg it belongs to.
     pub fn ffmpeg(&self) -> &Ffmpeg {
         &self.ffmpeg
@@ -143,16 +155,16 @@ impl Codec {
     /// Whether FFmpeg calls it experimental (it then needs the option `strict` set to
     /// `experimental`).
     pub fn is_experimental(&self) -> bool {
-        self.capabilities() & CODEC_CAP_EXPERIMENTAL != 0
+        self.capability_bits() & CODEC_CAP_EXPERIMENTAL != 0
     }
 
     /// Whether an audio encoder takes frames of any size; otherwise each frame but the last
     /// must hold exactly [`Encoder::frame_size`](super::Encoder::frame_size) samples.
     pub fn has_variable_frame_size(&self) -> bool {
-        self.capabilities() & CODEC_CAP_VARIABLE_FRAME_SIZE != 0
+        self.capability_bits() & CODEC_CAP_VARIABLE_FRAME_SIZE != 0
     }
 
-    fn capabilities(&self) -> c_int {
+    pub(super) fn capability_bits(&self) -> c_int {
         self.read(self.ffmpeg.layout().codec.capabilities)
     }
 

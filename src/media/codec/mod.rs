@@ -1,5 +1,6 @@
 //! Decoding and encoding.
 
+mod catalog;
 mod decoder;
 mod encoder;
 mod id;
@@ -8,6 +9,7 @@ mod lookup;
 
 use std::ffi::c_int;
 
+pub use catalog::Capabilities;
 pub use decoder::{Decoder, DecoderOptions, SkipFrames, Threading};
 pub use encoder::{AudioSettings, Encoder, VideoSettings};
 use id::find_codec;

@@ -284,6 +284,13 @@ impl Input {
         unsafe { crate::sys::c_text(name.read(format)) }
     }
 
+    /// The demuxer reading it: its names, long name, extensions.
+    pub fn demuxer(&self) -> super::Demuxer {
+        // SAFETY: an opened input always has its input format, registered in the same
+        // library.
+        unsafe { super::Demuxer::registered(&self.ffmpeg, self.field(|l| l.iformat)) }
+    }
+
     /// The container's metadata (`title`, `encoder`, `creation_time`, …), in order.
     pub fn metadata(&self) -> Vec<(String, String)> {
         let dictionary = self.field(|l| l.metadata);

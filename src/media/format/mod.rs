@@ -1,6 +1,7 @@
 //! Containers: [`Input`] opens one and reads its [`Packet`](crate::Packet)s, [`Stream`]
 //! describes each of its streams, and [`Output`] writes one.
 
+mod catalog;
 mod custom_io;
 mod input;
 mod network;
@@ -9,6 +10,7 @@ mod stream;
 mod tags;
 mod timing;
 
+pub use catalog::{Demuxer, Muxer};
 pub use input::{Chapter, Input, Packets, SeekMode};
 pub use network::{Interrupt, UrlOptions};
 pub use output::Output;

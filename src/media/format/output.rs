@@ -245,6 +245,13 @@ impl Output {
         unsafe { crate::sys::c_text(name.read(format)) }
     }
 
+    /// The muxer writing it.
+    pub fn muxer(&self) -> super::Muxer {
+        // SAFETY: an output context always has its output format, registered in the same
+        // library.
+        unsafe { super::Muxer::registered(&self.ffmpeg, self.field(|l| l.oformat)) }
+    }
+
     fn format_flags(&self) -> c_int {
         let format = self.field(|l| l.oformat);
         let flags = self.ffmpeg.layout().output_format.format.flags;

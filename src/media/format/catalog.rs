@@ -1,0 +1,201 @@
+//! Every demuxer and muxer a loaded FFmpeg has, and what each is.
+
+use std::ffi::{c_char, c_int};
+
+use crate::abi::constants::{FMT_GLOBALHEADER, FMT_NOFILE, FMT_NOTIMESTAMPS};
+use crate::abi::{Field, FormatLayout};
+use crate::ffmpeg::Ffmpeg;
+use crate::media::codec::CodecId;
+use crate::media::walk_registry;
+use crate::sys::objects::{AVInputFormat, AVOutputFormat};
+
+/// A container format FFmpeg reads (`AVInputFormat`): static data of the library, which it
+/// keeps loaded.
+#[derive(Clone)]
+pub struct Demuxer {
+    ffmpeg: Ffmpeg,
+    format: *const AVInputFormat,
+}
+
+/// A container format FFmpeg writes (`AVOutputFormat`): static data of the library, which it
+/// keeps loaded.
+#[derive(Clone)]
+pub struct Muxer {
+    ffmpeg: Ffmpeg,
+    format: *const AVOutputFormat,
+}
+
+// SAFETY: both point to immutable static data of the library that `ffmpeg` keeps loaded.
+unsafe impl Send for Demuxer {}
+// SAFETY: as above.
+unsafe impl Sync for Demuxer {}
+// SAFETY: as above.
+unsafe impl Send for Muxer {}
+// SAFETY: as above.
+unsafe impl Sync for Muxer {}
+
+/// Reads one text field of a registered format.
+///
+/// # Safety
+///
+/// `format` is a registered format of the library whose layout `field` comes from.
+unsafe fn text<'a, S>(format: *const S, field: Field<S, *const c_char>) -> &'a str {
+    // SAFETY: per the contract; the strings are static data of the library.
+    unsafe { crate::sys::c_text_in(field.read(format)) }.unwrap_or_default()
+}
+
+/// Splits FFmpeg's comma-separated lists (`mkv,mk3d,mka,mks`).
+fn list(text: &str) -> Vec<&str> {
+    text.split(',').filter(|item| !item.is_empty()).collect()
+}
+
+macro_rules! format_info {
+    ($type:ident, $raw:ty, $layout:expr) => {
+        impl $type {
+            /// The FFmpeg it belongs to.
+            pub fn ffmpeg(&self) -> &Ffmpeg {
+                &self.ffmpeg
+            }
+
+            fn layout(&self) -> FormatLayout<$raw> {
+                let layout = self.ffmpeg.layout();
+                $layout(layout)
+            }
+
+            /// Its name (`matroska,webm`, `mp4`), as `-f` takes it (a demuxer's names are
+            /// separated by commas).
+            pub fn name(&self) -> &str {
+                // SAFETY: a registered format of `self.ffmpeg`.
+                unsafe { text(self.format, self.layout().name) }
+            }
+
+            /// Its descriptive name (`Matroska / WebM`); empty where it has none.
+            pub fn long_name(&self) -> &str {
+                // SAFETY: as above.
+                unsafe { text(self.format, self.layout().long_name) }
+            }
+
+            /// The file-name extensions it goes with (`mkv`, `mka`…); may be empty.
+            pub fn extensions(&self) -> Vec<&str> {
+                // SAFETY: as above.
+                list(unsafe { text(self.format, self.layout().extensions) })
+            }
+
+            /// The MIME types it goes with; may be empty.
+            pub fn mime_types(&self) -> Vec<&str> {
+                // SAFETY: as above.
+                list(unsafe { text(self.format, self.layout().mime_type) })
+            }
+
+            /// Whether it reads or writes through FFmpeg's I/O (false for formats that open
+            /// their own: devices, image sequences, `AVFMT_NOFILE`).
+            pub fn uses_io(&self) -> bool {
+                self.flags() & FMT_NOFILE == 0
+            }
+
+            fn flags(&self) -> c_int {
+                // SAFETY: as above.
+                unsafe { self.layout().flags.read(self.format) }
+            }
+
+            /// The format's static description, for an FFmpeg call the crate does not wrap;
+            /// valid while [`ffmpeg`](Self::ffmpeg) is loaded, for that release only.
+            pub fn as_ptr(&self) -> *const $raw {
+                self.format
+            }
+        }
+
+        impl std::fmt::Debug for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($type))
+                    .field("name", &self.name())
+                    .finish()
+            }
+        }
+    };
+}
+
+format_info!(Demuxer, AVInputFormat, |l: &crate::abi::Layout| l
+    .input_format);
+format_info!(Muxer, AVOutputFormat, |l: &crate::abi::Layout| l
+    .output_format
+    .format);
+
+impl Demuxer {
+    /// A demuxer of this FFmpeg.
+    ///
+    /// # Safety
+    ///
+    /// `format` is a registered input format of `ffmpeg`.
+    pub(super) unsafe fn registered(ffmpeg: &Ffmpeg, format: *const AVInputFormat) -> Demuxer {
+        Demuxer {
+            ffmpeg: ffmpeg.clone(),
+            format,
+        }
+    }
+}
+
+impl Muxer {
+    /// A muxer of this FFmpeg.
+    ///
+    /// # Safety
+    ///
+    /// `format` is a registered output format of `ffmpeg`.
+    pub(super) unsafe fn registered(ffmpeg: &Ffmpeg, format: *const AVOutputFormat) -> Muxer {
+        Muxer {
+            ffmpeg: ffmpeg.clone(),
+            format,
+        }
+    }
+
+    fn codec(&self, field: Field<AVOutputFormat, u32>) -> Option<CodecId> {
+        // SAFETY: a registered format of `self.ffmpeg`.
+        let number = unsafe { field.read(self.format) };
+        // AV_CODEC_ID_NONE is 0 in every release.
+        (number != 0).then(|| CodecId::new(&self.ffmpeg, number))
+    }
+
+    /// The video codec it writes unless told otherwise, if it takes video.
+    pub fn default_video_codec(&self) -> Option<CodecId> {
+        self.codec(self.ffmpeg.layout().output_format.video_codec)
+    }
+
+    /// The audio codec it writes unless told otherwise, if it takes audio.
+    pub fn default_audio_codec(&self) -> Option<CodecId> {
+        self.codec(self.ffmpeg.layout().output_format.audio_codec)
+    }
+
+    /// The subtitle codec it writes unless told otherwise, if any.
+    pub fn default_subtitle_codec(&self) -> Option<CodecId> {
+        self.codec(self.ffmpeg.layout().output_format.subtitle_codec)
+    }
+
+    /// Whether encoders must put their headers in the container (`AVFMT_GLOBALHEADER`).
+    pub fn needs_global_header(&self) -> bool {
+        self.flags() & FMT_GLOBALHEADER != 0
+    }
+
+    /// Whether it stores timestamps (false for raw streams: `AVFMT_NOTIMESTAMPS`).
+    pub fn stores_timestamps(&self) -> bool {
+        self.flags() & FMT_NOTIMESTAMPS == 0
+    }
+}
+
+impl Ffmpeg {
+    /// Every demuxer of this FFmpeg (devices excepted: libavdevice is not loaded), in
+    /// registration order.
+    pub fn demuxers(&self) -> Vec<Demuxer> {
+        // SAFETY: each is a registered input format of this FFmpeg.
+        walk_registry(self.functions().av_demuxer_iterate, |format| unsafe {
+            Demuxer::registered(self, format)
+        })
+    }
+
+    /// Every muxer of this FFmpeg (devices excepted), in registration order.
+    pub fn muxers(&self) -> Vec<Muxer> {
+        // SAFETY: each is a registered output format of this FFmpeg.
+        walk_registry(self.functions().av_muxer_iterate, |format| unsafe {
+            Muxer::registered(self, format)
+        })
+    }
+}
