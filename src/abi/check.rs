@@ -571,6 +571,15 @@ unsafe fn codecs_and_formats(c: &mut Checker) -> Result<(), AbiMismatch> {
         )?;
         let id_name = text((f.avcodec_get_name)(l.id.read(decoder)));
         c.expect("AVCodec", "id", "rawvideo".to_owned(), id_name)?;
+        let descriptor = (f.avcodec_descriptor_get)(l.id.read(decoder));
+        c.allocated("AVCodecDescriptor", descriptor)?;
+        let (name, id, media_type) = super::codec_descriptor_head(descriptor);
+        c.expect("AVCodecDescriptor", "id", l.id.read(decoder), id)?;
+        let video = constants::MEDIA_TYPE_VIDEO;
+        c.expect("AVCodecDescriptor", "type", video, media_type)?;
+        c.expect("AVCodecDescriptor", "name", "rawvideo".to_owned(), name)?;
+        let long_name = super::codec_descriptor_long_name(descriptor).unwrap_or_default();
+        c.expect("AVCodecDescriptor", "long_name", "raw video", long_name)?;
         let encoder = (f.avcodec_find_encoder_by_name)(c"pcm_s16le".as_ptr());
         c.allocated("AVCodec", encoder as *mut c_void)?;
         c.expect(

@@ -52,6 +52,17 @@ pub(crate) const CODEC_CAP_VARIABLE_FRAME_SIZE: c_int = 1 << 16;
 pub(crate) const CODEC_CAP_HARDWARE: c_int = 1 << 18;
 pub(crate) const CODEC_CAP_HYBRID: c_int = 1 << 19;
 
+/// `FF_PROFILE_UNKNOWN` and `FF_LEVEL_UNKNOWN` (`AV_PROFILE_UNKNOWN`, `AV_LEVEL_UNKNOWN`).
+pub(crate) const PROFILE_UNKNOWN: c_int = -99;
+pub(crate) const LEVEL_UNKNOWN: c_int = -99;
+
+/// `enum AVFieldOrder`: unknown, progressive, then `tt`, `bb`, `tb`, `bt`.
+pub(crate) const FIELD_PROGRESSIVE: u32 = 1;
+pub(crate) const FIELD_TT: u32 = 2;
+pub(crate) const FIELD_BB: u32 = 3;
+pub(crate) const FIELD_TB: u32 = 4;
+pub(crate) const FIELD_BT: u32 = 5;
+
 /// `enum AVCodecConfig` (libavcodec 61.13+): what `avcodec_get_supported_config` lists.
 pub(crate) const CODEC_CONFIG_PIX_FORMAT: c_int = 0;
 pub(crate) const CODEC_CONFIG_SAMPLE_RATE: c_int = 2;
@@ -127,6 +138,8 @@ pub(crate) const DICT_IGNORE_SUFFIX: c_int = 2;
 /// `AVFMT_NOFILE` and `AVFMT_GLOBALHEADER`, in a muxer's flags.
 pub(crate) const FMT_NOFILE: c_int = 0x0001;
 pub(crate) const FMT_GLOBALHEADER: c_int = 0x0040;
+/// `AVFMT_SHOW_IDS`: a demuxer whose stream ids mean something (PIDs, track ids).
+pub(crate) const FMT_SHOW_IDS: c_int = 0x0008;
 /// `AVFMT_NOTIMESTAMPS` and `AVFMT_TS_NONSTRICT`: a muxer that writes no timestamps, one
 /// that takes equal consecutive ones.
 pub(crate) const FMT_NOTIMESTAMPS: c_int = 0x0080;

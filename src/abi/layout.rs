@@ -171,10 +171,17 @@ pub(crate) struct CodecParametersLayout {
     /// Since libavcodec 59.24 (5.1).
     pub ch_layout: Option<Field<AVCodecParameters, RawChannelLayout>>,
     pub color: ColorFields<AVCodecParameters>,
+    pub chroma_location: Field<AVCodecParameters, u32>,
+    pub field_order: Field<AVCodecParameters, u32>,
+    pub profile: Field<AVCodecParameters, c_int>,
+    pub level: Field<AVCodecParameters, c_int>,
+    pub bits_per_raw_sample: Field<AVCodecParameters, c_int>,
+    pub extradata_size: Field<AVCodecParameters, c_int>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct StreamLayout {
+    pub id: Field<AVStream, c_int>,
     pub index: Field<AVStream, c_int>,
     pub codecpar: Field<AVStream, *mut AVCodecParameters>,
     pub time_base: Field<AVStream, Rational>,
@@ -209,6 +216,8 @@ pub(crate) struct FormatContextLayout {
     pub nb_chapters: Field<AVFormatContext, c_uint>,
     pub chapters: Field<AVFormatContext, *mut *mut AVChapter>,
     pub interrupt_callback: Field<AVFormatContext, RawInterruptCallback>,
+    pub probe_score: Field<AVFormatContext, c_int>,
+    pub nb_programs: Field<AVFormatContext, c_uint>,
 }
 
 #[derive(Debug, Clone)]
@@ -472,6 +481,12 @@ macro_rules! common {
                 sample_aspect_ratio: field!($m::AVCodecParameters.sample_aspect_ratio as mirror AVRational),
                 sample_rate: field!($m::AVCodecParameters.sample_rate),
                 frame_size: field!($m::AVCodecParameters.frame_size),
+                chroma_location: field!($m::AVCodecParameters.chroma_location),
+                field_order: field!($m::AVCodecParameters.field_order),
+                profile: field!($m::AVCodecParameters.profile),
+                level: field!($m::AVCodecParameters.level),
+                bits_per_raw_sample: field!($m::AVCodecParameters.bits_per_raw_sample),
+                extradata_size: field!($m::AVCodecParameters.extradata_size),
                 framerate: None,
                 coded_side_data: None,
                 nb_coded_side_data: None,
@@ -481,6 +496,7 @@ macro_rules! common {
             },
             stream: StreamLayout {
                 index: field!($m::AVStream.index),
+                id: field!($m::AVStream.id),
                 codecpar: field!($m::AVStream.codecpar as same),
                 time_base: field!($m::AVStream.time_base as mirror AVRational),
                 start_time: field!($m::AVStream.start_time),
@@ -518,6 +534,8 @@ macro_rules! common {
                     });
                     field!($m::AVFormatContext.interrupt_callback as mirror AVIOInterruptCB)
                 },
+                probe_score: field!($m::AVFormatContext.probe_score),
+                nb_programs: field!($m::AVFormatContext.nb_programs),
             },
             io_context: IoContextLayout {
                 buffer: field!($m::AVIOContext.buffer),

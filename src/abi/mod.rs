@@ -40,6 +40,47 @@ struct AvClassHead {
     item_name: Option<unsafe extern "C" fn(*mut c_void) -> *const c_char>,
 }
 
+/// The head of `AVCodecDescriptor`: `id`, `type`, `name` and `long_name` have led it since
+/// FFmpeg 1.1 and are identical in every family 4.x–9.x (the self-check reads the raw video
+/// descriptor through it).
+#[repr(C)]
+struct CodecDescriptorHead {
+    id: std::ffi::c_uint,
+    media_type: std::ffi::c_int,
+    name: *const c_char,
+    long_name: *const c_char,
+}
+
+/// The descriptive name of a codec from its descriptor (`H.264 / AVC / MPEG-4 AVC / MPEG-4
+/// part 10`), as ffprobe prints it; `None` for a codec without a descriptor.
+///
+/// # Safety
+///
+/// `descriptor` is NULL or what that FFmpeg's `avcodec_descriptor_get` returned: static data
+/// of a library that stays loaded for `'a`.
+pub(crate) unsafe fn codec_descriptor_long_name<'a>(descriptor: *const c_void) -> Option<&'a str> {
+    if descriptor.is_null() {
+        return None;
+    }
+    // SAFETY: per the contract; the head is the same in every family.
+    unsafe { crate::sys::c_text_in((*descriptor.cast::<CodecDescriptorHead>()).long_name) }
+}
+
+/// The name, id and media type in a codec's descriptor, for the self-check.
+///
+/// # Safety
+///
+/// As for [`codec_descriptor_long_name`], and not NULL.
+unsafe fn codec_descriptor_head(
+    descriptor: *const c_void,
+) -> (String, std::ffi::c_uint, std::ffi::c_int) {
+    // SAFETY: per the contract.
+    unsafe {
+        let head = &*descriptor.cast::<CodecDescriptorHead>();
+        (crate::sys::c_text(head.name), head.id, head.media_type)
+    }
+}
+
 /// Every (key, value) of an `AVDictionary` (NULL is empty), in order.
 ///
 /// # Safety

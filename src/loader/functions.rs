@@ -91,6 +91,7 @@ ffi_functions! {
         width: c_int,
     ) -> c_int;
     always AvUtil fn av_color_range_name(range: c_uint) -> *const c_char;
+    always AvUtil fn av_chroma_location_name(location: c_uint) -> *const c_char;
     always AvUtil fn av_color_space_name(space: c_uint) -> *const c_char;
     always AvUtil fn av_color_primaries_name(primaries: c_uint) -> *const c_char;
     always AvUtil fn av_color_transfer_name(transfer: c_uint) -> *const c_char;
@@ -204,6 +205,9 @@ ffi_functions! {
     always AvCodec fn avcodec_find_decoder_by_name(name: *const c_char) -> *const AVCodec;
     always AvCodec fn avcodec_find_encoder_by_name(name: *const c_char) -> *const AVCodec;
     always AvCodec fn avcodec_get_name(id: c_uint) -> *const c_char;
+    always AvCodec fn avcodec_descriptor_get(id: c_uint) -> *const c_void;
+    always AvCodec fn avcodec_profile_name(id: c_uint, profile: c_int) -> *const c_char;
+    always AvCodec fn av_get_bits_per_sample(id: c_uint) -> c_int;
     always AvCodec fn av_codec_iterate(opaque: *mut *mut c_void) -> *const AVCodec;
     always AvCodec fn av_codec_is_encoder(codec: *const AVCodec) -> c_int;
     always AvCodec fn av_codec_is_decoder(codec: *const AVCodec) -> c_int;
@@ -317,6 +321,8 @@ ffi_functions! {
         flags: c_int,
     ) -> c_int;
     always AvFormat fn av_find_input_format(short_name: *const c_char) -> *const AVInputFormat;
+    /// Names of `AV_DISPOSITION_*` bits, since libavformat 59 (5.0).
+    optional AvFormat [59..=63] fn av_disposition_to_string(disposition: c_int) -> *const c_char;
     always AvFormat fn av_demuxer_iterate(opaque: *mut *mut c_void) -> *const AVInputFormat;
     always AvFormat fn av_muxer_iterate(opaque: *mut *mut c_void) -> *const AVOutputFormat;
     always AvFormat fn av_guess_format(

@@ -44,9 +44,74 @@ impl Rational {
     }
 }
 
+impl Rational {
+    /// `num/den` in lowest terms with neither part above `max`: the closest such fraction
+    /// where the exact one does not fit, as FFmpeg's `av_reduce` (continued fractions).
+    /// `0/1`-like results keep FFmpeg's conventions (`x/0` gives `1/0`).
+    pub fn reduce(num: i64, den: i64, max: i32) -> Rational {
+        let negative = (num < 0) != (den < 0);
+        let (mut num, mut den) = (i128::from(num).abs(), i128::from(den).abs());
+        let max = i128::from(max.max(0));
+        let gcd = gcd(num, den);
+        if gcd != 0 {
+            (num, den) = (num / gcd, den / gcd);
+        }
+        let (mut a0, mut a1) = ((0i128, 1i128), (1i128, 0i128));
+        if num <= max && den <= max {
+            a1 = (num, den);
+            den = 0;
+        }
+        while den != 0 {
+            let mut x = num / den;
+            let next_den = num - den * x;
+            let a2 = (x * a1.0 + a0.0, x * a1.1 + a0.1);
+            if a2.0 > max || a2.1 > max {
+                if a1.0 != 0 {
+                    x = (max - a0.0) / a1.0;
+                }
+                if a1.1 != 0 {
+                    x = x.min((max - a0.1) / a1.1);
+                }
+                if den * (2 * x * a1.1 + a0.1) > num * a1.1 {
+                    a1 = (x * a1.0 + a0.0, x * a1.1 + a0.1);
+                }
+                break;
+            }
+            (a0, a1) = (a1, a2);
+            (num, den) = (den, next_den);
+        }
+        // Both parts are at most `max`, an i32.
+        let num = if negative { -a1.0 } else { a1.0 };
+        Rational::new(num as i32, a1.1 as i32)
+    }
+}
+
+fn gcd(mut a: i128, mut b: i128) -> i128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reduction_matches_av_reduce() {
+        assert_eq!(
+            Rational::reduce(176, 144, 1024 * 1024),
+            Rational::new(11, 9)
+        );
+        assert_eq!(Rational::reduce(-6, 4, i32::MAX), Rational::new(-3, 2));
+        assert_eq!(Rational::reduce(0, 5, i32::MAX), Rational::new(0, 1));
+        // 1920·4 : 1080·3 fits; an exact ratio past `max` is approximated.
+        assert_eq!(Rational::reduce(7680, 3240, 1 << 20), Rational::new(64, 27));
+        assert_eq!(
+            Rational::reduce(3_141_592_653, 1_000_000_000, 1000),
+            Rational::new(355, 113)
+        );
+    }
 
     #[test]
     fn rounding_matches_ffmpegs() {

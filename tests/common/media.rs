@@ -290,7 +290,7 @@ pub const CLIPS: &[Clip] = &[
     },
 ];
 
-fn media_dir() -> PathBuf {
+pub fn media_dir() -> PathBuf {
     let cache = std::env::var_os("FFMPEG_RUNTIME_CACHE")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -363,6 +363,9 @@ fn muxer(extension: &str) -> &'static str {
         "hevc" => "hevc",
         "aac" => "adts",
         "flv" => "flv",
+        "mpg" => "mpeg",
+        "flac" => "flac",
+        "png" => "image2",
         other => panic!("no muxer for .{other}"),
     }
 }

@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, c_int};
 
-use crate::abi::constants::{FMT_GLOBALHEADER, FMT_NOFILE, FMT_NOTIMESTAMPS};
+use crate::abi::constants::{FMT_GLOBALHEADER, FMT_NOFILE, FMT_NOTIMESTAMPS, FMT_SHOW_IDS};
 use crate::abi::{Field, FormatLayout};
 use crate::ffmpeg::Ffmpeg;
 use crate::media::codec::CodecId;
@@ -122,6 +122,12 @@ format_info!(Muxer, AVOutputFormat, |l: &crate::abi::Layout| l
     .format);
 
 impl Demuxer {
+    /// Whether its streams' [`id`](super::Stream::id)s mean something (MPEG-TS PIDs, MP4
+    /// track ids: `AVFMT_SHOW_IDS`), so that ffprobe shows them.
+    pub fn shows_ids(&self) -> bool {
+        self.flags() & FMT_SHOW_IDS != 0
+    }
+
     /// A demuxer of this FFmpeg.
     ///
     /// # Safety

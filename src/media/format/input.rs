@@ -291,6 +291,16 @@ impl Input {
         unsafe { super::Demuxer::registered(&self.ffmpeg, self.field(|l| l.iformat)) }
     }
 
+    /// How sure the demuxer was of the format, out of 100 (ffprobe's `probe_score`).
+    pub fn probe_score(&self) -> i32 {
+        self.field(|l| l.probe_score)
+    }
+
+    /// The number of programs (MPEG-TS services) the container declares.
+    pub fn program_count(&self) -> usize {
+        self.field(|l| l.nb_programs) as usize
+    }
+
     /// The container's metadata (`title`, `encoder`, `creation_time`, …), in order.
     pub fn metadata(&self) -> Vec<(String, String)> {
         let dictionary = self.field(|l| l.metadata);

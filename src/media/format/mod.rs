@@ -7,6 +7,7 @@ mod input;
 mod network;
 mod output;
 mod stream;
+mod stream_facts;
 mod tags;
 mod timing;
 
@@ -15,3 +16,4 @@ pub use input::{Chapter, Input, Packets, SeekMode};
 pub use network::{Interrupt, UrlOptions};
 pub use output::Output;
 pub use stream::{MediaType, Stream};
+pub use stream_facts::FieldOrder;

@@ -72,7 +72,7 @@ impl<'a> Stream<'a> {
         self.stream.as_ptr()
     }
 
-    fn read<T: Copy>(&self, field: crate::abi::Field<AVStream, T>) -> T {
+    pub(super) fn read<T: Copy>(&self, field: crate::abi::Field<AVStream, T>) -> T {
         // SAFETY: a live AVStream owned by the borrowed input, of the layout's family.
         unsafe { field.read(self.stream.as_ptr()) }
     }
@@ -86,7 +86,7 @@ impl<'a> Stream<'a> {
         self.read(self.input.ffmpeg().layout().stream.codecpar)
     }
 
-    fn parameter<T: Copy>(&self, field: crate::abi::Field<AVCodecParameters, T>) -> T {
+    pub(super) fn parameter<T: Copy>(&self, field: crate::abi::Field<AVCodecParameters, T>) -> T {
         // SAFETY: every stream has its live AVCodecParameters.
         unsafe { field.read(self.parameters()) }
     }

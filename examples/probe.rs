@@ -1,0 +1,239 @@
+//! Prints what `ffprobe -show_format -show_streams -of json FILE` prints, from the crate's
+//! API alone.
+//!
+//! ```text
+//! cargo run --release --example probe -- FILE [--lib-dir DIR]
+//! ```
+//!
+//! Every field printed has ffprobe's name, type and formatting; where ffprobe omits a field
+//! (an unknown value), so does this. ffprobe's fields this does not print, because they
+//! come from opening a decoder or from side data: `coded_width`, `coded_height`,
+//! `closed_captions`, `film_grain`, `has_b_frames`, `refs`, `is_avc`, `nal_length_size`,
+//! `max_bit_rate`, `initial_padding`, `side_data_list`, and decoders' own (`quarter_sample`,
+//! `divx_packed` of MPEG-4 part 2).
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use ffmpeg_runtime::Rational;
+use ffmpeg_runtime::format::{FieldOrder, Input, MediaType, Stream};
+use serde_json::{Map, Value, json};
+
+#[derive(Parser)]
+#[command(about = "Show a file's container and streams as ffprobe's JSON does")]
+struct Args {
+    /// The file to probe.
+    input: PathBuf,
+    /// Load FFmpeg from this directory (or libavcodec file) instead of searching.
+    #[arg(long)]
+    lib_dir: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("probe: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
+    let input =
+        Input::open(&ffmpeg, &args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
+    let shows_ids = input.demuxer().shows_ids();
+    let streams: Vec<Value> = input.streams().map(|s| stream(&s, shows_ids)).collect();
+    let size = std::fs::metadata(&args.input).map(|m| m.len()).ok();
+    let report = json!({ "streams": streams, "format": format(&input, args, size) });
+    let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+    println!("{text}");
+    Ok(())
+}
+
+/// ffprobe's `%f` of a time in seconds.
+fn seconds(value: i64, base: Rational) -> Value {
+    json!(format!(
+        "{:.6}",
+        value as f64 * base.to_f64().unwrap_or(0.0)
+    ))
+}
+
+fn ratio(r: Rational, separator: char) -> Value {
+    json!(format!("{}{separator}{}", r.num, r.den))
+}
+
+/// `av_fourcc_make_string`: printable characters as they are, others as `[n]`.
+fn fourcc(tag: u32) -> String {
+    tag.to_le_bytes()
+        .iter()
+        .map(|&c| {
+            if c.is_ascii_alphanumeric() || b". -_".contains(&c) {
+                char::from(c).to_string()
+            } else {
+                format!("[{c}]")
+            }
+        })
+        .collect()
+}
+
+fn tags(entries: Vec<(String, String)>) -> Option<Value> {
+    (!entries.is_empty()).then(|| {
+        Value::Object(
+            entries
+                .into_iter()
+                .map(|(key, value)| (key, json!(value)))
+                .collect(),
+        )
+    })
+}
+
+fn stream(s: &Stream<'_>, shows_ids: bool) -> Value {
+    let mut m = Map::new();
+    let mut put = |key: &str, value: Value| {
+        m.insert(key.to_owned(), value);
+    };
+    put("index", json!(s.index()));
+    if let Some(long_name) = s.codec_long_name() {
+        put("codec_name", json!(s.codec_name()));
+        put("codec_long_name", json!(long_name));
+    }
+    match (s.profile_name(), s.profile()) {
+        (Some(name), _) => put("profile", json!(name)),
+        (None, Some(number)) => put("profile", json!(number.to_string())),
+        _ => {}
+    }
+    let kind = s.media_type();
+    if kind != MediaType::Other {
+        put("codec_type", json!(kind.to_string()));
+    }
+    put("codec_tag_string", json!(fourcc(s.codec_tag())));
+    put("codec_tag", json!(format!("0x{:04x}", s.codec_tag())));
+    match kind {
+        MediaType::Video => {
+            put("width", json!(s.width()));
+            put("height", json!(s.height()));
+            if let Some(sar) = s.pixel_aspect_ratio() {
+                let (w, h) = (i64::from(s.width()), i64::from(s.height()));
+                let dar =
+                    Rational::reduce(w * i64::from(sar.num), h * i64::from(sar.den), 1024 * 1024);
+                put("sample_aspect_ratio", ratio(sar, ':'));
+                put("display_aspect_ratio", ratio(dar, ':'));
+            }
+            if let Some(format) = s.pixel_format() {
+                put("pix_fmt", json!(format.name()));
+            }
+            put("level", json!(s.level().unwrap_or(-99)));
+            let color = s.color();
+            if let Some(range) = color.range {
+                put("color_range", json!(range.name()));
+            }
+            for (key, value) in [
+                ("color_space", color.matrix),
+                ("color_transfer", color.transfer),
+                ("color_primaries", color.primaries),
+                ("chroma_location", s.chroma_location()),
+            ] {
+                if let Some(value) = value {
+                    put(key, json!(value));
+                }
+            }
+            if s.field_order() != FieldOrder::Unknown {
+                put("field_order", json!(s.field_order().name()));
+            }
+        }
+        MediaType::Audio => {
+            if let Some(format) = s.sample_format() {
+                put("sample_fmt", json!(format.name()));
+            }
+            put("sample_rate", json!(s.sample_rate().to_string()));
+            put("channels", json!(s.channels().unwrap_or(0)));
+            // ffprobe describes layouts of known order only, not "2 channels".
+            if let Some(layout) = s.channel_layout().filter(|l| !l.is_unspecified()) {
+                put("channel_layout", json!(layout.name()));
+            }
+            put("bits_per_sample", json!(s.bits_per_sample()));
+        }
+        MediaType::Subtitle => {
+            if s.width() > 0 {
+                put("width", json!(s.width()));
+            }
+            if s.height() > 0 {
+                put("height", json!(s.height()));
+            }
+        }
+        _ => {}
+    }
+    if shows_ids {
+        put("id", json!(format!("0x{:x}", s.id())));
+    }
+    put("r_frame_rate", ratio(s.real_frame_rate(), '/'));
+    put("avg_frame_rate", ratio(s.average_frame_rate(), '/'));
+    put("time_base", ratio(s.time_base(), '/'));
+    if let Some(start) = s.start_time() {
+        put("start_pts", json!(start));
+        put("start_time", seconds(start, s.time_base()));
+    }
+    if let Some(duration) = s.duration() {
+        put("duration_ts", json!(duration));
+        put("duration", seconds(duration, s.time_base()));
+    }
+    if let Some(rate) = s.bit_rate() {
+        put("bit_rate", json!(rate.to_string()));
+    }
+    if let Some(bits) = s.bits_per_raw_sample() {
+        put("bits_per_raw_sample", json!(bits.to_string()));
+    }
+    if let Some(count) = s.frame_count() {
+        put("nb_frames", json!(count.to_string()));
+    }
+    if s.extradata_size() > 0 {
+        put("extradata_size", json!(s.extradata_size()));
+    }
+    let dispositions: Map<String, Value> = s
+        .dispositions()
+        .into_iter()
+        .map(|(name, set)| (name.to_owned(), json!(u8::from(set))))
+        .collect();
+    put("disposition", Value::Object(dispositions));
+    if let Some(tags) = tags(s.metadata()) {
+        put("tags", tags);
+    }
+    Value::Object(m)
+}
+
+fn format(input: &Input, args: &Args, size: Option<u64>) -> Value {
+    let microseconds = Rational::new(1, 1_000_000);
+    let mut m = Map::new();
+    let mut put = |key: &str, value: Value| {
+        m.insert(key.to_owned(), value);
+    };
+    put("filename", json!(args.input.to_string_lossy()));
+    put("nb_streams", json!(input.stream_count()));
+    put("nb_programs", json!(input.program_count()));
+    let demuxer = input.demuxer();
+    put("format_name", json!(demuxer.name()));
+    put("format_long_name", json!(demuxer.long_name()));
+    if let Some(start) = input.start_time_us() {
+        put("start_time", seconds(start, microseconds));
+    }
+    if let Some(duration) = input.duration_us() {
+        put("duration", seconds(duration, microseconds));
+    }
+    if let Some(size) = size {
+        put("size", json!(size.to_string()));
+    }
+    if let Some(rate) = input.bit_rate() {
+        put("bit_rate", json!(rate.to_string()));
+    }
+    put("probe_score", json!(input.probe_score()));
+    if let Some(tags) = tags(input.metadata()) {
+        put("tags", tags);
+    }
+    Value::Object(m)
+}

@@ -1,0 +1,221 @@
+//! What ffprobe shows of a [`Stream`] beyond what decoding needs: codec description,
+//! profile and level, rates, counts, start, field order, dispositions.
+
+use std::ffi::c_int;
+
+use super::stream::Stream;
+use crate::abi::constants::{
+    FIELD_BB, FIELD_BT, FIELD_PROGRESSIVE, FIELD_TB, FIELD_TT, LEVEL_UNKNOWN, NOPTS_VALUE,
+    PROFILE_UNKNOWN,
+};
+use crate::sys::Rational;
+
+/// How the lines of interlaced video are ordered (`AVFieldOrder`), named as ffprobe names
+/// them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FieldOrder {
+    /// Not said.
+    Unknown,
+    /// Whole pictures.
+    Progressive,
+    /// Top field coded and shown first (`tt`).
+    TopFirst,
+    /// Bottom field coded and shown first (`bb`).
+    BottomFirst,
+    /// Top field coded first, bottom shown first (`tb`).
+    TopCodedBottomFirst,
+    /// Bottom field coded first, top shown first (`bt`).
+    BottomCodedTopFirst,
+}
+
+impl FieldOrder {
+    fn from_raw(raw: u32) -> FieldOrder {
+        match raw {
+            FIELD_PROGRESSIVE => FieldOrder::Progressive,
+            FIELD_TT => FieldOrder::TopFirst,
+            FIELD_BB => FieldOrder::BottomFirst,
+            FIELD_TB => FieldOrder::TopCodedBottomFirst,
+            FIELD_BT => FieldOrder::BottomCodedTopFirst,
+            _ => FieldOrder::Unknown,
+        }
+    }
+
+    /// ffprobe's name: `progressive`, `tt`, `bb`, `tb`, `bt`, `unknown`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FieldOrder::Unknown => "unknown",
+            FieldOrder::Progressive => "progressive",
+            FieldOrder::TopFirst => "tt",
+            FieldOrder::BottomFirst => "bb",
+            FieldOrder::TopCodedBottomFirst => "tb",
+            FieldOrder::BottomCodedTopFirst => "bt",
+        }
+    }
+}
+
+/// The `AV_DISPOSITION_*` bits FFmpeg 4.x defines, with the names later releases give them
+/// (4.x has no `av_disposition_to_string`).
+const DISPOSITIONS_4X: [(&str, u32); 17] = [
+    ("default", 0x1),
+    ("dub", 0x2),
+    ("original", 0x4),
+    ("comment", 0x8),
+    ("lyrics", 0x10),
+    ("karaoke", 0x20),
+    ("forced", 0x40),
+    ("hearing_impaired", 0x80),
+    ("visual_impaired", 0x100),
+    ("clean_effects", 0x200),
+    ("attached_pic", 0x400),
+    ("timed_thumbnails", 0x800),
+    ("captions", 0x10000),
+    ("descriptions", 0x20000),
+    ("metadata", 0x40000),
+    ("dependent", 0x80000),
+    ("still_image", 0x100000),
+];
+
+impl Stream<'_> {
+    /// The format's own id of the stream (an MPEG-TS PID, an MP4 track id).
+    pub fn id(&self) -> i32 {
+        self.read(self.ffmpeg().layout().stream.id)
+    }
+
+    /// The codec's descriptive name (`H.264 / AVC / MPEG-4 AVC / MPEG-4 part 10`); `None`
+    /// for a codec FFmpeg does not describe.
+    pub fn codec_long_name(&self) -> Option<String> {
+        let number = self.parameter(self.ffmpeg().layout().codec_parameters.codec_id);
+        // SAFETY: a lookup in the static descriptor table of the loaded library.
+        unsafe {
+            let descriptor = (self.ffmpeg().functions().avcodec_descriptor_get)(number);
+            crate::abi::codec_descriptor_long_name(descriptor).map(str::to_owned)
+        }
+    }
+
+    /// The codec's profile number, when said.
+    pub fn profile(&self) -> Option<i32> {
+        let profile = self.parameter(self.ffmpeg().layout().codec_parameters.profile);
+        (profile != PROFILE_UNKNOWN).then_some(profile)
+    }
+
+    /// FFmpeg's name of the profile (`High`, `LC`, `Main 10`), where it has one.
+    pub fn profile_name(&self) -> Option<String> {
+        let profile = self.profile()?;
+        let number = self.parameter(self.ffmpeg().layout().codec_parameters.codec_id);
+        // SAFETY: a lookup in static tables; NULL for profiles without a name.
+        unsafe {
+            let name = (self.ffmpeg().functions().avcodec_profile_name)(number, profile);
+            crate::sys::c_text_in(name).map(str::to_owned)
+        }
+    }
+
+    /// The codec's level (H.264's 4.1 is 41), when said.
+    pub fn level(&self) -> Option<i32> {
+        let level = self.parameter(self.ffmpeg().layout().codec_parameters.level);
+        (level != LEVEL_UNKNOWN).then_some(level)
+    }
+
+    /// The container's code for the codec (an MP4 `avc1` as `0x31637661`); 0 where none.
+    pub fn codec_tag(&self) -> u32 {
+        self.parameter(self.ffmpeg().layout().codec_parameters.codec_tag)
+    }
+
+    /// The bit rate the container or codec header states, in bits per second.
+    pub fn bit_rate(&self) -> Option<u64> {
+        let rate = self.parameter(self.ffmpeg().layout().codec_parameters.bit_rate);
+        u64::try_from(rate).ok().filter(|&rate| rate > 0)
+    }
+
+    /// The number of frames the container states (not counted).
+    pub fn frame_count(&self) -> Option<u64> {
+        let count = self.read(self.ffmpeg().layout().stream.nb_frames);
+        u64::try_from(count).ok().filter(|&count| count > 0)
+    }
+
+    /// The first timestamp, in the stream's time base.
+    pub fn start_time(&self) -> Option<i64> {
+        Some(self.read(self.ffmpeg().layout().stream.start_time)).filter(|&t| t != NOPTS_VALUE)
+    }
+
+    /// FFmpeg's guess of the lowest rate all timestamps fit (`r_frame_rate`); `0/0` or
+    /// `0/1` when unknown, as ffprobe shows it.
+    pub fn real_frame_rate(&self) -> Rational {
+        self.read(self.ffmpeg().layout().stream.r_frame_rate)
+    }
+
+    /// The average frame rate (`avg_frame_rate`); `0/0` when unknown.
+    pub fn average_frame_rate(&self) -> Rational {
+        self.read(self.ffmpeg().layout().stream.avg_frame_rate)
+    }
+
+    /// The shape of a pixel as FFmpeg guesses it (`av_guess_sample_aspect_ratio`): the
+    /// container's, else the codec header's, in lowest terms, `1:1` included; `None` when
+    /// neither says.
+    pub fn pixel_aspect_ratio(&self) -> Option<Rational> {
+        let layout = self.ffmpeg().layout();
+        let container = self.read(layout.stream.sample_aspect_ratio);
+        let codec = self.parameter(layout.codec_parameters.sample_aspect_ratio);
+        [container, codec]
+            .into_iter()
+            .filter(|r| r.num > 0 && r.den > 0)
+            .map(|r| Rational::reduce(r.num.into(), r.den.into(), i32::MAX))
+            .find(|r| r.num != 0)
+    }
+
+    /// The size of the codec's out-of-band header (`extradata`) in bytes.
+    pub fn extradata_size(&self) -> usize {
+        let size = self.parameter(self.ffmpeg().layout().codec_parameters.extradata_size);
+        size.max(0) as usize
+    }
+
+    /// How the lines of video are ordered.
+    pub fn field_order(&self) -> FieldOrder {
+        FieldOrder::from_raw(self.parameter(self.ffmpeg().layout().codec_parameters.field_order))
+    }
+
+    /// Bits of each sample or pixel component before coding (8 or 10 for video), when said.
+    pub fn bits_per_raw_sample(&self) -> Option<u32> {
+        let bits = self.parameter(self.ffmpeg().layout().codec_parameters.bits_per_raw_sample);
+        u32::try_from(bits).ok().filter(|&bits| bits > 0)
+    }
+
+    /// Bits per sample the codec stores (16 for `pcm_s16le`; 0 for compressed codecs), as
+    /// ffprobe's audio `bits_per_sample`.
+    pub fn bits_per_sample(&self) -> u32 {
+        let number = self.parameter(self.ffmpeg().layout().codec_parameters.codec_id);
+        // SAFETY: a lookup by codec id.
+        let bits = unsafe { (self.ffmpeg().functions().av_get_bits_per_sample)(number) };
+        bits.max(0) as u32
+    }
+
+    /// Where chroma samples sit (`left`, `center`, `topleft`…), when said.
+    pub fn chroma_location(&self) -> Option<String> {
+        let location = self.parameter(self.ffmpeg().layout().codec_parameters.chroma_location);
+        // SAFETY: a lookup in a static table; NULL for values it does not know.
+        let name = unsafe { (self.ffmpeg().functions().av_chroma_location_name)(location) };
+        // SAFETY: a static string of the library, or NULL.
+        unsafe { crate::sys::c_text_in(name) }
+            .filter(|name| *name != "unspecified")
+            .map(str::to_owned)
+    }
+
+    /// Every disposition this FFmpeg names, in ffprobe's order, with whether the stream has
+    /// it (`("default", true)`, `("dub", false)`, …).
+    pub fn dispositions(&self) -> Vec<(&str, bool)> {
+        let bits = self.disposition();
+        let Some(name_of) = self.ffmpeg().functions().av_disposition_to_string else {
+            return DISPOSITIONS_4X
+                .iter()
+                .map(|&(name, bit)| (name, bits & bit != 0))
+                .collect();
+        };
+        (0..32)
+            .filter_map(|bit: c_int| {
+                // SAFETY: a lookup in a static table; NULL for bits without a name.
+                let name = unsafe { crate::sys::c_text_in(name_of(1 << bit)) }?;
+                Some((name, bits & (1u32 << bit) != 0))
+            })
+            .collect()
+    }
+}

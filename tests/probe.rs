@@ -1,0 +1,345 @@
+//! The `probe` example against `ffprobe -show_format -show_streams -of json`, field by field,
+//! on clips of many containers and codecs. Where the build under test is ffprobe's own
+//! library every field printed must be equal and every field ffprobe prints must be printed
+//! or listed in the example's docs as not printed; elsewhere the facts no release changes
+//! are compared.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::media;
+use ffmpeg_runtime::Library;
+use serde_json::{Map, Value};
+
+/// ffprobe's fields the example documents as not printed (decoder and side-data facts).
+const NOT_PRINTED: [&str; 13] = [
+    "coded_width",
+    "coded_height",
+    "closed_captions",
+    "film_grain",
+    "has_b_frames",
+    "refs",
+    "is_avc",
+    "nal_length_size",
+    "max_bit_rate",
+    "initial_padding",
+    "side_data_list",
+    "quarter_sample",
+    "divx_packed",
+];
+
+/// Facts of the file itself, the same whichever release reads it.
+const STABLE: [&str; 13] = [
+    "index",
+    "codec_type",
+    "codec_name",
+    "codec_tag_string",
+    "time_base",
+    "width",
+    "height",
+    "sample_rate",
+    "channels",
+    "nb_streams",
+    "filename",
+    "format_name",
+    "size",
+];
+
+fn clips() -> Vec<std::path::PathBuf> {
+    let video = "testsrc2=size=176x144:rate=25:duration=1";
+    let audio = "sine=duration=1:sample_rate=48000";
+    let subtitles = media::media_dir().join("probe.srt");
+    std::fs::write(&subtitles, "1\n00:00:00,000 --> 00:00:00,500\nhello\n").unwrap();
+    let subtitles = subtitles.to_str().unwrap().to_owned();
+    let h264 = media::generated(
+        "probe_h264.mp4",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            video,
+            "-f",
+            "lavfi",
+            "-i",
+            audio,
+            "-c:v",
+            "libx264",
+            "-c:a",
+            "aac",
+            "-metadata",
+            "title=T",
+            "-metadata:s:a",
+            "language=eng",
+        ],
+    );
+    let cover = media::generated(
+        "probe_cover.png",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x64:duration=0.04",
+            "-frames:v",
+            "1",
+        ],
+    );
+    vec![
+        media::generated(
+            "probe_tagged.mkv",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                video,
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=duration=1,aformat=channel_layouts=5.1",
+                "-i",
+                &subtitles,
+                "-map",
+                "0",
+                "-map",
+                "1",
+                "-map",
+                "2",
+                "-c:v",
+                "mpeg4",
+                "-aspect",
+                "16:9",
+                "-color_primaries",
+                "bt709",
+                "-color_trc",
+                "bt709",
+                "-colorspace",
+                "bt709",
+                "-color_range",
+                "tv",
+                "-c:a",
+                "ac3",
+                "-c:s",
+                "subrip",
+                "-disposition:s:0",
+                "forced",
+                "-metadata:s:s:0",
+                "language=fre",
+                "-metadata",
+                "comment=C",
+            ],
+        ),
+        media::generated(
+            "probe_interlaced.mpg",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                video,
+                "-vf",
+                "setfield=tff",
+                "-flags",
+                "+ilme+ildct",
+                "-top",
+                "1",
+                "-c:v",
+                "mpeg2video",
+            ],
+        ),
+        media::generated(
+            "probe_programs.ts",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                video,
+                "-f",
+                "lavfi",
+                "-i",
+                audio,
+                "-c:v",
+                "mpeg2video",
+                "-c:a",
+                "mp2",
+            ],
+        ),
+        media::generated(
+            "probe_raw.avi",
+            &[
+                "-f", "lavfi", "-i", video, "-c:v", "rawvideo", "-pix_fmt", "yuv420p",
+            ],
+        ),
+        media::generated("probe_pcm.wav", &["-f", "lavfi", "-i", audio, "-ac", "2"]),
+        media::generated("probe.flac", &["-f", "lavfi", "-i", audio]),
+        media::generated(
+            "probe_hevc.mkv",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                video,
+                "-f",
+                "lavfi",
+                "-i",
+                audio,
+                "-c:v",
+                "libx265",
+                "-x265-params",
+                "log-level=error",
+                "-c:a",
+                "libopus",
+            ],
+        ),
+        media::generated(
+            "probe_vp9.webm",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                video,
+                "-f",
+                "lavfi",
+                "-i",
+                audio,
+                "-c:v",
+                "libvpx-vp9",
+            ],
+        ),
+        media::generated(
+            "probe_prores.mov",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                video,
+                "-c:v",
+                "prores_ks",
+                "-profile:v",
+                "2",
+            ],
+        ),
+        media::generated(
+            "probe_cover.mp4",
+            &[
+                "-i",
+                h264.to_str().unwrap(),
+                "-i",
+                cover.to_str().unwrap(),
+                "-map",
+                "0",
+                "-map",
+                "1",
+                "-c",
+                "copy",
+                "-disposition:v:1",
+                "attached_pic",
+            ],
+        ),
+        media::generated(
+            "probe.nut",
+            &[
+                "-f", "lavfi", "-i", video, "-f", "lavfi", "-i", audio, "-c:v", "libx264",
+            ],
+        ),
+        h264,
+    ]
+}
+
+fn json_of(command: &mut Command, what: &str) -> Value {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// Compares one section: `ours` against ffprobe's `theirs`.
+fn compare(ours: &Map<String, Value>, theirs: &Map<String, Value>, exact: bool, at: &str) {
+    for (key, value) in ours {
+        if !exact && !STABLE.contains(&key.as_str()) {
+            continue;
+        }
+        let expected = theirs.get(key);
+        match (value, expected) {
+            (Value::Object(ours), Some(Value::Object(theirs))) => {
+                compare(ours, theirs, exact, &format!("{at}.{key}"));
+            }
+            _ => assert_eq!(Some(value), expected, "{at}: {key}"),
+        }
+    }
+    if exact {
+        for key in theirs.keys() {
+            assert!(
+                ours.contains_key(key) || NOT_PRINTED.contains(&key.as_str()),
+                "{at}: ffprobe prints {key}, the example does not"
+            );
+        }
+    }
+}
+
+fn probe_matches_ffprobe(path: &Path, build: &common::Build, exact: bool) {
+    let ours = json_of(
+        common::command(&common::example("probe"))
+            .arg(path)
+            .arg("--lib-dir")
+            .arg(&build.dir),
+        "probe",
+    );
+    let theirs = json_of(
+        Command::new("ffprobe")
+            .args([
+                "-v",
+                "error",
+                "-show_format",
+                "-show_streams",
+                "-of",
+                "json",
+            ])
+            .arg(path)
+            .env_remove("LD_LIBRARY_PATH"),
+        "ffprobe",
+    );
+    let name = path.file_name().unwrap().to_string_lossy();
+    let (ours_streams, their_streams) = (
+        ours["streams"].as_array().unwrap(),
+        theirs["streams"].as_array().unwrap(),
+    );
+    assert_eq!(ours_streams.len(), their_streams.len(), "{name}");
+    for (index, (a, b)) in ours_streams.iter().zip(their_streams).enumerate() {
+        let at = format!("{name} stream {index}");
+        compare(a.as_object().unwrap(), b.as_object().unwrap(), exact, &at);
+    }
+    let (a, b) = (ours["format"].as_object(), theirs["format"].as_object());
+    compare(a.unwrap(), b.unwrap(), exact, &format!("{name} format"));
+}
+
+#[test]
+fn probe_prints_what_ffprobe_prints() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    // ffprobe is Debian's 5.1: every field is compared on that library.
+    let exact = ffmpeg.library(Library::AvFormat).version().major == 59
+        && build.dir.starts_with("/usr/lib");
+    for clip in clips() {
+        probe_matches_ffprobe(&clip, &build, exact);
+    }
+}
+
+#[test]
+fn probe_refuses_what_is_not_media() {
+    let build = common::under_test();
+    let junk = media::media_dir().join("probe_junk.bin");
+    std::fs::write(&junk, [0x5au8; 4096]).unwrap();
+    let output = common::command(&common::example("probe"))
+        .arg(&junk)
+        .arg("--lib-dir")
+        .arg(&build.dir)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("probe_junk.bin"), "{message}");
+}
