@@ -45,8 +45,9 @@ else
 fi
 
 echo "== building tests ($profile)" >&2
-cargo_profile=(--profile "$profile")
-[ "$profile" = dev ] && cargo_profile=()
+# The interop features are tested too; ffmpeg-next (benchmarks only) is not.
+cargo_profile=(--profile "$profile" --features image,ndarray)
+[ "$profile" = dev ] && cargo_profile=(--features image,ndarray)
 binaries=$(cargo test "${cargo_profile[@]}" --no-run --message-format=json 2>/dev/null |
     python3 -c '
 import json, sys

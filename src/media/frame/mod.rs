@@ -1,5 +1,7 @@
 //! [`Frame`]: decoded pictures and audio, reference counted, with zero-copy plane views.
 
+#[cfg(any(feature = "image", feature = "ndarray"))]
+mod interop;
 mod plane;
 mod spans;
 

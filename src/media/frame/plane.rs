@@ -105,6 +105,12 @@ impl<'a> Plane<'a> {
         self.span.row_len
     }
 
+    /// Where its rows are, for views that step over the padding between them.
+    #[cfg(feature = "ndarray")]
+    pub(super) fn span(&self) -> &Span {
+        &self.span
+    }
+
     /// The number of rows (1 for audio).
     pub fn row_count(&self) -> usize {
         self.span.rows

@@ -1,0 +1,155 @@
+//! Pictures for the `image` and `ndarray` crates (features `image` and `ndarray`): views
+//! without a copy where the frame's memory allows, copies where it does not.
+
+use super::Frame;
+use crate::ffmpeg::error::{Error, Result};
+
+/// Bytes per pixel of the packed 8-bit formats the views take.
+fn packed_channels(format: &str) -> Option<usize> {
+    match format {
+        "gray" => Some(1),
+        "ya8" => Some(2),
+        "rgb24" | "bgr24" => Some(3),
+        "rgba" | "bgra" | "argb" | "abgr" | "rgb0" | "bgr0" | "0rgb" | "0bgr" => Some(4),
+        _ => None,
+    }
+}
+
+impl Frame {
+    /// The packed picture's first plane and its bytes per pixel, or why it is not one.
+    fn packed_plane(&self, operation: &'static str) -> Result<(super::Plane<'_>, usize)> {
+        let format = self.pixel_format().map(|f| f.name().to_owned());
+        let channels = format.as_deref().and_then(packed_channels);
+        let (Some(channels), Some(plane)) = (channels, self.plane(0)) else {
+            return Err(Error::unsupported(
+                operation,
+                format!(
+                    "{} is not a packed 8-bit picture (gray, rgb24, rgba…): convert it with a \
+                     Scaler or RgbPool first",
+                    format.as_deref().unwrap_or("an audio or empty frame")
+                ),
+            ));
+        };
+        Ok((plane, channels))
+    }
+}
+
+#[cfg(feature = "ndarray")]
+mod ndarray_views {
+    use ndarray::{ArrayView2, ArrayView3, ShapeBuilder};
+
+    use super::super::{Frame, Plane};
+    use crate::ffmpeg::error::Result;
+
+    impl<'a> Plane<'a> {
+        /// The plane as rows × bytes, without a copy: the padding between rows is stepped
+        /// over, never viewed.
+        pub fn as_ndarray(&self) -> ArrayView2<'a, u8> {
+            let span = self.span();
+            let shape = (span.rows, span.row_len).strides((span.stride, 1));
+            // SAFETY: every element indexed (row < rows, column < row_len) lies in a row of
+            // the span, initialised and unwritten for 'a (`Plane::new`); the strides are
+            // non-negative and rows do not overlap (row_len ≤ stride).
+            unsafe { ArrayView2::from_shape_ptr(shape, span.start.as_ptr().cast_const()) }
+        }
+    }
+
+    impl Frame {
+        /// A packed 8-bit picture (`gray`, `rgb24`, `bgr24`, `rgba`…) as height × width ×
+        /// channels, without a copy (rows keep their stride).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Unsupported`](crate::Error::Unsupported) for audio, planar or deeper
+        /// formats (convert with a [`Scaler`](crate::Scaler) or
+        /// [`RgbPool`](crate::convert::RgbPool) first).
+        pub fn as_ndarray(&self) -> Result<ArrayView3<'_, u8>> {
+            let (plane, channels) = self.packed_plane("Frame::as_ndarray")?;
+            let rows = plane.as_ndarray();
+            let width = plane.row_len() / channels;
+            let (height, stride) = (plane.row_count(), plane.stride());
+            let shape = (height, width, channels).strides((stride, channels, 1));
+            // SAFETY: the same bytes as `rows`, each row split into `width` pixels of
+            // `channels` bytes, within the row (width × channels ≤ row_len).
+            Ok(unsafe { ArrayView3::from_shape_ptr(shape, rows.as_ptr()) })
+        }
+    }
+}
+
+#[cfg(feature = "image")]
+mod image_buffers {
+    use image::{DynamicImage, ImageBuffer, Luma, LumaA, Rgb, Rgba};
+
+    use super::super::Frame;
+    use crate::ffmpeg::error::{Error, Result};
+
+    impl Frame {
+        /// An `rgb24` picture as an `image` buffer over the frame's own bytes, without a
+        /// copy.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Unsupported`] for another format; [`Error::Incompatible`] when the rows
+        /// have padding between them (use [`Frame::to_image`], which copies).
+        pub fn as_rgb_image(&self) -> Result<ImageBuffer<Rgb<u8>, &[u8]>> {
+            let (plane, channels) = self.packed_plane("Frame::as_rgb_image")?;
+            if self.pixel_format().is_none_or(|f| f.name() != "rgb24") || channels != 3 {
+                return Err(Error::unsupported(
+                    "Frame::as_rgb_image",
+                    "the picture is not rgb24",
+                ));
+            }
+            let bytes = plane.contiguous().ok_or_else(|| {
+                Error::incompatible(
+                    "Frame::as_rgb_image",
+                    "its rows are padded; Frame::to_image copies them",
+                )
+            })?;
+            ImageBuffer::from_raw(self.width(), self.height(), bytes).ok_or_else(|| {
+                Error::incompatible("Frame::as_rgb_image", "fewer bytes than the picture")
+            })
+        }
+
+        /// The picture as an `image` value, its rows copied: `gray` as Luma8, `ya8` as
+        /// LumaA8, `rgb24` as Rgb8, `rgba` as Rgba8.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::Unsupported`] for other formats (convert with a
+        /// [`Scaler`](crate::Scaler) first).
+        pub fn to_image(&self) -> Result<DynamicImage> {
+            let (plane, channels) = self.packed_plane("Frame::to_image")?;
+            let width = plane.row_len() / channels;
+            let mut bytes = Vec::with_capacity(plane.row_len() * plane.row_count());
+            for row in plane.rows() {
+                bytes.extend_from_slice(&row[..width * channels]);
+            }
+            let (w, h) = (width as u32, plane.row_count() as u32);
+            let short = || Error::incompatible("Frame::to_image", "fewer bytes than the picture");
+            let name = self.pixel_format().map(|f| f.name().to_owned());
+            Ok(match name.as_deref() {
+                Some("gray") => DynamicImage::ImageLuma8(
+                    ImageBuffer::<Luma<u8>, _>::from_raw(w, h, bytes).ok_or_else(short)?,
+                ),
+                Some("ya8") => DynamicImage::ImageLumaA8(
+                    ImageBuffer::<LumaA<u8>, _>::from_raw(w, h, bytes).ok_or_else(short)?,
+                ),
+                Some("rgb24") => DynamicImage::ImageRgb8(
+                    ImageBuffer::<Rgb<u8>, _>::from_raw(w, h, bytes).ok_or_else(short)?,
+                ),
+                Some("rgba") => DynamicImage::ImageRgba8(
+                    ImageBuffer::<Rgba<u8>, _>::from_raw(w, h, bytes).ok_or_else(short)?,
+                ),
+                other => {
+                    return Err(Error::unsupported(
+                        "Frame::to_image",
+                        format!(
+                            "{} has no image type: convert to rgb24, rgba or gray first",
+                            other.unwrap_or("?")
+                        ),
+                    ));
+                }
+            })
+        }
+    }
+}
