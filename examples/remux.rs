@@ -8,7 +8,8 @@
 //! The same packets, timed as the CLI times them (the input's start moved to zero, copied
 //! audio in whole frames of samples); the container's metadata (less its creation time, as the
 //! CLI drops it) and every stream's metadata, language and disposition; where several streams
-//! of a kind are all unmarked, the first becomes the default, as the CLI marks it.
+//! of a kind are all unmarked, the first becomes the default, as the CLI marks it; chapters,
+//! moved with the start as the CLI moves them.
 //! `--faststart` puts an MP4's index first, for playback while downloading.
 
 mod common;
@@ -95,6 +96,7 @@ fn run(args: &Args) -> Result<u64, String> {
         .map_err(|e| e.to_string())?;
 
     let start_us = input.start_time_us().unwrap_or(0);
+    copy_chapters(&input, &mut output, start_us).map_err(|e| e.to_string())?;
     let mut routes = Vec::new();
     let mut kinds = Vec::new();
     for stream in input.streams() {
@@ -160,6 +162,28 @@ fn mark_defaults(
         {
             output.set_stream_disposition(*index, disposition | DEFAULT)?;
         }
+    }
+    Ok(())
+}
+
+/// The input's chapters, moved back by the input's start as the CLI moves them (those that
+/// end before it are dropped, one that straddles it starts at zero).
+fn copy_chapters(
+    input: &Input,
+    output: &mut Output,
+    start_us: i64,
+) -> Result<(), ffmpeg_runtime::Error> {
+    let microseconds = ffmpeg_runtime::Rational::new(1, 1_000_000);
+    for mut chapter in input.chapters() {
+        let offset = microseconds
+            .rescale(start_us, chapter.time_base)
+            .unwrap_or(0);
+        if chapter.end < offset {
+            continue;
+        }
+        chapter.start = (chapter.start - offset).max(0);
+        chapter.end -= offset;
+        output.add_chapter(&chapter)?;
     }
     Ok(())
 }

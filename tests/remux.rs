@@ -276,3 +276,101 @@ fn faststart_puts_the_index_first_and_metadata_is_written() {
     assert_eq!(stream.language().as_deref(), Some("spa"));
     assert_eq!(stream.disposition() & 0x41, 0x41, "default and forced");
 }
+
+/// ffprobe's chapters of a file: ids, times and titles.
+fn chapters_of(path: &Path) -> String {
+    let output = Command::new("ffprobe")
+        .env_remove("LD_LIBRARY_PATH")
+        .args(["-v", "error", "-show_chapters", "-of", "compact"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn chapters_are_copied_as_the_cli_copies_them() {
+    let dir = common::scratch_dir("remux_chapters");
+    let metadata = dir.join("chapters.txt");
+    std::fs::write(
+        &metadata,
+        ";FFMETADATA1\ntitle=With chapters\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=400\n\
+         title=Opening\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=400\nEND=1000\ntitle=Second part\n",
+    )
+    .unwrap();
+    let source = media::generated(
+        "remux_chapters.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=96x64:rate=25:duration=1",
+            "-i",
+            metadata.to_str().unwrap(),
+            "-map",
+            "0",
+            "-map_metadata",
+            "1",
+            "-map_chapters",
+            "1",
+            "-c:v",
+            "mpeg4",
+        ],
+    );
+    for extension in ["mkv", "mp4", "nut"] {
+        let ours = dir.join(format!("ours.{extension}"));
+        let theirs = dir.join(format!("cli.{extension}"));
+        remux(&source, &ours, &[]);
+        let status = media::cli()
+            .arg("-i")
+            .arg(&source)
+            .args(["-map", "0", "-c", "copy", "-y"])
+            .arg(&theirs)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let chapters = chapters_of(&ours);
+        assert!(
+            chapters.contains("title=Second part"),
+            "{extension}: {chapters}"
+        );
+        assert_eq!(chapters, chapters_of(&theirs), "{extension}");
+    }
+}
+
+#[test]
+fn chapters_are_checked_before_the_header() {
+    use ffmpeg_runtime::format::{Chapter, Output};
+    use ffmpeg_runtime::{Error, Rational};
+    let ffmpeg = common::under_test().load();
+    let path = common::scratch_dir("remux_chapter_checks").join("checked.mkv");
+    let mut output = Output::create(&ffmpeg, &path).unwrap();
+    let chapter = |start, end, base: Rational| Chapter {
+        start,
+        end,
+        time_base: base,
+        title: Some("x".into()),
+    };
+    let ms = Rational::new(1, 1000);
+    let bad_base = output.add_chapter(&chapter(0, 1, Rational::new(0, 1)));
+    assert!(
+        matches!(bad_base, Err(Error::OutOfRange { .. })),
+        "{bad_base:?}"
+    );
+    let backwards = output.add_chapter(&chapter(10, 1, ms));
+    assert!(
+        matches!(backwards, Err(Error::OutOfRange { .. })),
+        "{backwards:?}"
+    );
+    let nul = Chapter {
+        title: Some("a\0b".into()),
+        ..chapter(0, 1, ms)
+    };
+    assert!(matches!(
+        output.add_chapter(&nul),
+        Err(Error::InvalidText { .. })
+    ));
+    output.add_chapter(&chapter(0, 1, ms)).unwrap();
+    drop(output);
+}

@@ -234,9 +234,14 @@ pub(crate) struct IoContextLayout {
     pub seekable: Field<AVIOContext, c_int>,
 }
 
-/// `AVChapter` (its `id` is an int until 4.x, 64-bit since, and is not used).
+/// `AVChapter`: its `id` is an int until 4.x, 64-bit since.
 #[derive(Debug, Clone)]
 pub(crate) struct ChapterLayout {
+    /// `sizeof(AVChapter)`: FFmpeg allocates chapters at exactly this size, and so does an
+    /// output adding one.
+    pub size: usize,
+    pub id_int: Option<Field<AVChapter, c_int>>,
+    pub id_wide: Option<Field<AVChapter, i64>>,
     pub time_base: Field<AVChapter, Rational>,
     pub start: Field<AVChapter, i64>,
     pub end: Field<AVChapter, i64>,
@@ -562,6 +567,9 @@ macro_rules! common {
                 ch_layouts: None,
             },
             chapter: ChapterLayout {
+                size: size_of::<$m::AVChapter>(),
+                id_int: None,
+                id_wide: None,
                 time_base: field!($m::AVChapter.time_base as mirror AVRational),
                 start: field!($m::AVChapter.start),
                 end: field!($m::AVChapter.end),
@@ -670,14 +678,23 @@ macro_rules! codec_parameter_extras {
 // the common fields plus what that family changed. A new family whose structs changed only
 // where the crate does not look reuses the newest recipe.
 
+/// What 4.x and 5.x share: `AVCodec`'s lists, the legacy channel fields, the frame flag
+/// fields and `pkt_duration`.
+macro_rules! before_6 {
+    ($m:ident, $layout:ident) => {
+        codec_lists!($m, $layout);
+        legacy_channels!($m, $layout);
+        frame_flag_fields!($m, $layout);
+        $layout.frame.duration = Some(field!($m::AVFrame.pkt_duration));
+    };
+}
+
 /// FFmpeg 4.x: the legacy channel fields, `pkt_duration`, no time bases.
 macro_rules! shape_4 {
     ($m:ident) => {{
         let mut layout = common!($m);
-        codec_lists!($m, layout);
-        legacy_channels!($m, layout);
-        frame_flag_fields!($m, layout);
-        layout.frame.duration = Some(field!($m::AVFrame.pkt_duration));
+        layout.chapter.id_int = Some(field!($m::AVChapter.id));
+        before_6!($m, layout);
         layout
     }};
 }
@@ -685,7 +702,9 @@ macro_rules! shape_4 {
 /// FFmpeg 5.x: `AVChannelLayout` beside the legacy fields, time bases on frames and packets.
 macro_rules! shape_5 {
     ($m:ident) => {{
-        let mut layout = shape_4!($m);
+        let mut layout = common!($m);
+        layout.chapter.id_wide = Some(field!($m::AVChapter.id));
+        before_6!($m, layout);
         channel_layouts!($m, layout);
         codec_channel_layouts!($m, layout);
         time_bases!($m, layout);
@@ -729,6 +748,7 @@ macro_rules! shape_8 {
 macro_rules! shape_9 {
     ($m:ident) => {{
         let mut layout = common!($m);
+        layout.chapter.id_wide = Some(field!($m::AVChapter.id));
         channel_layouts!($m, layout);
         time_bases!($m, layout);
         layout.frame.duration = Some(field!($m::AVFrame.duration));

@@ -26,6 +26,12 @@ ffi_functions! {
     always AvUtil fn av_log_get_level() -> c_int;
     always AvUtil fn av_strerror(errnum: c_int, buf: *mut c_char, size: usize) -> c_int;
     always AvUtil fn av_malloc(size: usize) -> *mut c_void;
+    always AvUtil fn av_mallocz(size: usize) -> *mut c_void;
+    always AvUtil fn av_dynarray_add_nofree(
+        table: *mut c_void,
+        count: *mut c_int,
+        element: *mut c_void,
+    ) -> c_int;
     always AvUtil fn av_free(ptr: *mut c_void);
     always AvUtil fn av_opt_find(
         obj: *mut c_void,

@@ -2,6 +2,7 @@
 //! describes each of its streams, and [`Output`] writes one.
 
 mod catalog;
+mod chapter_writing;
 mod custom_io;
 mod input;
 mod network;
