@@ -5,6 +5,8 @@
 //! cargo run --release --example remux -- INPUT OUTPUT [--faststart] [--lib-dir DIR]
 //! ```
 //!
+//! `INPUT` may be `-`: standard input, read as a stream (`cat clip.mkv | remux - out.mp4`).
+//!
 //! The same packets, timed as the CLI times them (the input's start moved to zero, copied
 //! audio in whole frames of samples); the container's metadata (less its creation time, as the
 //! CLI drops it) and every stream's metadata, language and disposition; where several streams
@@ -24,7 +26,7 @@ use ffmpeg_runtime::{Library, Packet, Rational};
 #[derive(Parser)]
 #[command(about = "Copy every stream into another container, as ffmpeg -map 0 -c copy")]
 struct Args {
-    /// The file to read.
+    /// The file to read; `-` reads standard input as a stream.
     input: PathBuf,
     /// The file to write; the extension names the container.
     output: PathBuf,
@@ -77,7 +79,12 @@ fn run(args: &Args) -> Result<u64, String> {
     fn named(path: &std::path::Path) -> impl Fn(ffmpeg_runtime::Error) -> String + '_ {
         move |e| format!("{}: {e}", path.display())
     }
-    let mut input = Input::open(&ffmpeg, &args.input).map_err(named(&args.input))?;
+    let mut input = if args.input.as_os_str() == "-" {
+        Input::from_stream(&ffmpeg, std::io::stdin())
+    } else {
+        Input::open(&ffmpeg, &args.input)
+    }
+    .map_err(named(&args.input))?;
     let mut output = Output::create(&ffmpeg, &args.output).map_err(named(&args.output))?;
     for (key, value) in input.metadata() {
         if !DROPPED.contains(&key.as_str()) {
