@@ -82,6 +82,6 @@ printf ';FFMETADATA1\ntitle=T\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=500\ntit
 ffmpeg -hide_banner -loglevel error -nostdin -i "$seeds/seed.mkv" -i "$scratch/chapters.txt" \
     -map 0 -map_metadata 1 -map_chapters 1 -c copy "$scratch/chapters.mkv"
 check "remux example: metadata, chapters" \
-    target/release/examples/remux "$scratch/chapters.mkv" "$scratch/remuxed.mp4"
-check "probe example" target/release/examples/probe "$scratch/remuxed.mp4"
+    target/release/examples/remux "$scratch/chapters.mkv" "$scratch/remuxed.mkv"
+check "probe example" target/release/examples/probe "$scratch/remuxed.mkv"
 exit "$status"
