@@ -328,7 +328,7 @@ ffi_functions! {
     ) -> c_int;
     always AvFormat fn av_find_input_format(short_name: *const c_char) -> *const AVInputFormat;
     /// Names of `AV_DISPOSITION_*` bits, since libavformat 59 (5.0).
-    optional AvFormat [59..=63] fn av_disposition_to_string(disposition: c_int) -> *const c_char;
+    optional AvFormat [59..] fn av_disposition_to_string(disposition: c_int) -> *const c_char;
     always AvFormat fn av_demuxer_iterate(opaque: *mut *mut c_void) -> *const AVInputFormat;
     always AvFormat fn av_muxer_iterate(opaque: *mut *mut c_void) -> *const AVOutputFormat;
     always AvFormat fn av_guess_format(
