@@ -175,6 +175,80 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Pipes, metadata, chapters and what ffprobe shows
+//!
+//! A source that cannot seek ([`format::Input::from_stream`]: a pipe, a socket) reads the
+//! formats that stream; an output can carry metadata, dispositions and chapters, and every
+//! stream tells what ffprobe prints of it:
+//!
+//! ```
+//! # use ffmpeg_runtime::codec::{Encoder, VideoSettings};
+//! # use ffmpeg_runtime::{Frame, Packet, Rational};
+//! use ffmpeg_runtime::format::{Chapter, Input, MediaType, Output};
+//!
+//! let ffmpeg = ffmpeg_runtime::global().map_err(|e| e.report().to_string())?;
+//! let path = std::env::temp_dir().join(format!("ffmpeg-runtime-doc-tags-{}.mkv", std::process::id()));
+//! let mut output = Output::create(ffmpeg, &path)?;
+//! let settings = VideoSettings { global_header: true, ..VideoSettings::new(64, 48, ffmpeg.pixel_format("yuv420p")?, Rational::new(1, 25)) };
+//! let mut encoder = Encoder::video(ffmpeg, "mpeg4", &settings)?;
+//! let stream = output.add_stream(&encoder)?;
+//! output.set_metadata("title", Some("A test"))?;
+//! output.set_stream_metadata(stream, "language", Some("fre"))?;
+//! output.add_chapter(&Chapter { start: 0, end: 200, time_base: Rational::new(1, 1000), title: Some("Start".into()) })?;
+//! output.write_header()?;
+//! # let (mut frame, mut packet) = (Frame::video(ffmpeg, 64, 48, "yuv420p")?, Packet::new(ffmpeg)?);
+//! # for index in 0..10 { frame.make_writable()?; frame.set_pts(Some(index)); encoder.send(&frame)?; while encoder.receive(&mut packet)? { output.write_packet(&mut packet, stream, encoder.time_base())?; } }
+//! # encoder.send_eof()?;
+//! # while encoder.receive(&mut packet)? { output.write_packet(&mut packet, stream, encoder.time_base())?; }
+//! output.finish()?;
+//!
+//! /// A reader that cannot seek, as a pipe is.
+//! struct Pipe(std::io::Cursor<Vec<u8>>);
+//! impl std::io::Read for Pipe {
+//!     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> { self.0.read(buf) }
+//! }
+//! let input = Input::from_stream(ffmpeg, Pipe(std::io::Cursor::new(std::fs::read(&path)?)))?;
+//! assert_eq!(input.demuxer().name(), "matroska,webm");
+//! assert!(input.metadata().contains(&("title".into(), "A test".into())));
+//! assert_eq!(input.chapters()[0].title.as_deref(), Some("Start"));
+//! let video = input.best_stream(MediaType::Video).unwrap();
+//! assert_eq!(video.language().as_deref(), Some("fre"));
+//! println!("{} ({}), profile {:?}, {} fps", video.codec_name(),
+//!     video.codec_long_name().unwrap_or_default(), video.profile_name(), video.real_frame_rate().to_f64().unwrap_or(0.0));
+//!
+//! // Finding codecs: every decoder with what it can do, and one chosen by name.
+//! let threaded = ffmpeg.decoders().into_iter().filter(|c| c.capabilities().frame_threads).count();
+//! println!("{threaded} decoders decode several frames at once");
+//! let mpeg4 = ffmpeg_runtime::codec::Codec::decoder_named(ffmpeg, "mpeg4")?;
+//! let _decoder = ffmpeg_runtime::codec::Decoder::with_codec(&video, &mpeg4, &Default::default())?;
+//! # std::fs::remove_file(&path).ok();
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! A URL is reached only through the protocols named, each call bounded by a timeout, and
+//! any thread can stop the wait:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use ffmpeg_runtime::format::{Input, Interrupt, UrlOptions};
+//!
+//! let ffmpeg = ffmpeg_runtime::global().map_err(|e| e.report().to_string())?;
+//! let stop = Interrupt::new();
+//! let options = UrlOptions::new(&["http", "tcp"])
+//!     .timeout(Duration::from_secs(5))
+//!     .option("user_agent", "my-app/1.0")
+//!     .interrupt(&stop);
+//! let watcher = stop.clone();
+//! std::thread::spawn(move || { std::thread::sleep(Duration::from_secs(60)); watcher.trigger() });
+//! match Input::open_url(ffmpeg, "http://127.0.0.1:8080/live.ts", &options) {
+//!     Ok(input) => println!("{} streams", input.stream_count()),
+//!     Err(ffmpeg_runtime::Error::TimedOut { .. }) => println!("the server said nothing for 5 s"),
+//!     Err(ffmpeg_runtime::Error::Interrupted { .. }) => println!("stopped"),
+//!     Err(error) => return Err(error.into()),
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Resampling audio
 //!
 //! ```
