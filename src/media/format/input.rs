@@ -199,14 +199,21 @@ impl Input {
 
     /// Maps an FFmpeg status, preferring the custom source's own failure when there is one.
     fn checked(&mut self, operation: &'static str, status: c_int) -> Result<c_int> {
-        if let Some(failure) = self
+        self.watched(operation, status)?;
+        super::custom_io::checked(&self.ffmpeg, self.custom_io.as_ref(), operation, status)
+    }
+
+    /// [`Error::TimedOut`] or [`Error::Interrupted`] when the input's watch made the call
+    /// that returned `status` give up.
+    fn watched(&self, operation: &'static str, status: c_int) -> Result<()> {
+        match self
             .watch
             .as_ref()
             .and_then(|w| w.failure(operation, status))
         {
-            return Err(failure);
+            Some(failure) => Err(failure),
+            None => Ok(()),
         }
-        super::custom_io::checked(&self.ffmpeg, self.custom_io.as_ref(), operation, status)
     }
 
     /// Starts a call that may wait: its timeout counts from now.
@@ -373,16 +380,12 @@ impl Input {
         let status = unsafe {
             (self.ffmpeg.functions().av_read_frame)(self.context_ptr(), packet.as_mut_ptr())
         };
-        // A demuxer may report a wait it gave up as the end: it is not.
-        if let Some(failure) = self
-            .watch
-            .as_ref()
-            .and_then(|w| w.failure("av_read_frame", status))
-        {
-            return Err(failure);
-        }
         match status {
-            AVERROR_EOF => self.checked("av_read_frame", 0).map(|_| false),
+            // A demuxer may report a wait it gave up as the end: it is not.
+            AVERROR_EOF => {
+                self.watched("av_read_frame", status)?;
+                self.checked("av_read_frame", 0).map(|_| false)
+            }
             status => self.checked("av_read_frame", status).map(|_| true),
         }
     }

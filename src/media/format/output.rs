@@ -383,7 +383,7 @@ impl Output {
             let metadata = layout.stream.metadata.address(stream).cast_mut();
             let status = (self.ffmpeg.functions().av_dict_copy)(
                 metadata,
-                layout.stream.metadata.read(input.as_ptr()),
+                layout.stream.metadata.read(from),
                 0,
             );
             check(&self.ffmpeg, "av_dict_copy", status)?;
