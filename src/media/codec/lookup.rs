@@ -12,11 +12,7 @@ impl Ffmpeg {
 
     /// Whether this FFmpeg has a decoder of that name (`h264`, `libdav1d`, …).
     pub fn has_decoder(&self, name: &str) -> bool {
-        let Ok(name) = std::ffi::CString::new(name) else {
-            return false;
-        };
-        // SAFETY: a lookup in FFmpeg's static registry.
-        !unsafe { (self.functions().avcodec_find_decoder_by_name)(name.as_ptr()) }.is_null()
+        Codec::decoder_named(self, name).is_ok()
     }
 
     /// The codec a decoder or encoder of this name handles: `"h264"`, and also `"libx264"` or

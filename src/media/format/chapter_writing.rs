@@ -1,9 +1,10 @@
 //! Chapters an [`Output`] writes (Matroska, MP4, NUT, Ogg…), added before its header.
 
-use std::ffi::{CString, c_int, c_void};
+use std::ffi::{c_int, c_void};
 
 use super::input::Chapter;
 use super::output::Output;
+use super::tags::set_entry;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::packet::out_of_memory;
 use crate::sys::objects::AVChapter;
@@ -17,7 +18,7 @@ impl Output {
     ///
     /// [`Error::OutOfOrder`] after the header; [`Error::OutOfRange`] for a time base that is
     /// not positive or an end before the start; [`Error::InvalidText`] for a NUL byte in the
-    /// title.
+    /// title (nothing is added then).
     ///
     /// [`Input::chapters`]: super::Input::chapters
     pub fn add_chapter(&mut self, chapter: &Chapter) -> Result<()> {
@@ -32,11 +33,6 @@ impl Output {
         if chapter.end < chapter.start {
             return Err(Error::out_of_range("chapter end", chapter.end));
         }
-        let title = chapter
-            .title
-            .as_deref()
-            .map(|t| CString::new(t).map_err(|_| Error::invalid_text("chapter title", t)))
-            .transpose()?;
         let ffmpeg = self.ffmpeg().clone();
         let (f, layout) = (ffmpeg.functions(), ffmpeg.layout());
         let (fields, context) = (&layout.chapter, self.context_ptr());
@@ -62,34 +58,24 @@ impl Output {
             fields.start.write(raw, chapter.start);
             fields.end.write(raw, chapter.end);
             let metadata = fields.metadata.address(raw).cast_mut();
-            let mut status = 0;
-            if let Some(title) = &title {
-                status = (f.av_dict_set)(metadata, c"title".as_ptr(), title.as_ptr(), 0);
-            }
-            if status >= 0 {
+            let title = chapter.title.as_deref();
+            let added = set_entry(self, metadata, "title", title).and_then(|()| {
                 // `nb_chapters` is an unsigned int that FFmpeg itself counts through an int
                 // pointer here; it stays far below i32::MAX (checked above).
-                status = (f.av_dynarray_add_nofree)(
-                    layout
-                        .format_context
-                        .chapters
-                        .address(context)
-                        .cast_mut()
-                        .cast(),
-                    layout
-                        .format_context
-                        .nb_chapters
-                        .address(context)
-                        .cast_mut()
-                        .cast(),
+                let chapters = layout.format_context.chapters.address(context);
+                let count = layout.format_context.nb_chapters.address(context);
+                let status = (f.av_dynarray_add_nofree)(
+                    chapters.cast_mut().cast(),
+                    count.cast_mut().cast(),
                     raw.cast::<c_void>(),
                 );
-            }
-            if status < 0 {
+                check(&ffmpeg, "av_dynarray_add_nofree", status).map(drop)
+            });
+            if added.is_err() {
                 (f.av_dict_free)(metadata);
                 (f.av_free)(raw.cast());
             }
-            check(&ffmpeg, "av_dynarray_add_nofree", status).map(drop)
+            added
         }
     }
 }

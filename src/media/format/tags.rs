@@ -68,8 +68,9 @@ impl Output {
     }
 }
 
-/// Sets or removes one entry of a dictionary the output owns.
-fn set_entry(
+/// Sets or removes one entry of a dictionary the output owns (its own, a stream's, a
+/// chapter's).
+pub(super) fn set_entry(
     output: &Output,
     dictionary: *mut *mut AVDictionary,
     key: &str,
