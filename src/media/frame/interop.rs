@@ -78,7 +78,7 @@ mod ndarray_views {
 
 #[cfg(feature = "image")]
 mod image_buffers {
-    use image::{DynamicImage, ImageBuffer, Luma, LumaA, Rgb, Rgba};
+    use image::{DynamicImage, ImageBuffer, Rgb};
 
     use super::super::Frame;
     use crate::ffmpeg::error::{Error, Result};
@@ -92,8 +92,8 @@ mod image_buffers {
         /// [`Error::Unsupported`] for another format; [`Error::Incompatible`] when the rows
         /// have padding between them (use [`Frame::to_image`], which copies).
         pub fn as_rgb_image(&self) -> Result<ImageBuffer<Rgb<u8>, &[u8]>> {
-            let (plane, channels) = self.packed_plane("Frame::as_rgb_image")?;
-            if self.pixel_format().is_none_or(|f| f.name() != "rgb24") || channels != 3 {
+            let (plane, _) = self.packed_plane("Frame::as_rgb_image")?;
+            if self.pixel_format().is_none_or(|f| f.name() != "rgb24") {
                 return Err(Error::unsupported(
                     "Frame::as_rgb_image",
                     "the picture is not rgb24",
@@ -119,27 +119,21 @@ mod image_buffers {
         /// [`Scaler`](crate::Scaler) first).
         pub fn to_image(&self) -> Result<DynamicImage> {
             let (plane, channels) = self.packed_plane("Frame::to_image")?;
-            let width = plane.row_len() / channels;
-            let mut bytes = Vec::with_capacity(plane.row_len() * plane.row_count());
-            for row in plane.rows() {
-                bytes.extend_from_slice(&row[..width * channels]);
-            }
-            let (w, h) = (width as u32, plane.row_count() as u32);
-            let short = || Error::incompatible("Frame::to_image", "fewer bytes than the picture");
             let name = self.pixel_format().map(|f| f.name().to_owned());
-            Ok(match name.as_deref() {
-                Some("gray") => DynamicImage::ImageLuma8(
-                    ImageBuffer::<Luma<u8>, _>::from_raw(w, h, bytes).ok_or_else(short)?,
-                ),
-                Some("ya8") => DynamicImage::ImageLumaA8(
-                    ImageBuffer::<LumaA<u8>, _>::from_raw(w, h, bytes).ok_or_else(short)?,
-                ),
-                Some("rgb24") => DynamicImage::ImageRgb8(
-                    ImageBuffer::<Rgb<u8>, _>::from_raw(w, h, bytes).ok_or_else(short)?,
-                ),
-                Some("rgba") => DynamicImage::ImageRgba8(
-                    ImageBuffer::<Rgba<u8>, _>::from_raw(w, h, bytes).ok_or_else(short)?,
-                ),
+            // The image type first, so that no other format is copied for nothing.
+            let wrap: fn(u32, u32, Vec<u8>) -> Option<DynamicImage> = match name.as_deref() {
+                Some("gray") => {
+                    |w, h, b| ImageBuffer::from_raw(w, h, b).map(DynamicImage::ImageLuma8)
+                }
+                Some("ya8") => {
+                    |w, h, b| ImageBuffer::from_raw(w, h, b).map(DynamicImage::ImageLumaA8)
+                }
+                Some("rgb24") => {
+                    |w, h, b| ImageBuffer::from_raw(w, h, b).map(DynamicImage::ImageRgb8)
+                }
+                Some("rgba") => {
+                    |w, h, b| ImageBuffer::from_raw(w, h, b).map(DynamicImage::ImageRgba8)
+                }
                 other => {
                     return Err(Error::unsupported(
                         "Frame::to_image",
@@ -149,6 +143,14 @@ mod image_buffers {
                         ),
                     ));
                 }
+            };
+            let mut bytes = Vec::with_capacity(plane.row_len() * plane.row_count());
+            for row in plane.rows() {
+                bytes.extend_from_slice(row);
+            }
+            let width = (plane.row_len() / channels) as u32;
+            wrap(width, plane.row_count() as u32, bytes).ok_or_else(|| {
+                Error::incompatible("Frame::to_image", "fewer bytes than the picture")
             })
         }
     }
