@@ -107,8 +107,12 @@ impl<'a> Stream<'a> {
     /// ([`Encoder::video`](crate::media::codec::Encoder::video)) or compare with
     /// [`Ffmpeg::codec_id`](crate::Ffmpeg::codec_id).
     pub fn codec_id(&self) -> crate::media::codec::CodecId {
-        let number = self.parameter(self.input.ffmpeg().layout().codec_parameters.codec_id);
-        crate::media::codec::CodecId::new(self.input.ffmpeg(), number)
+        crate::media::codec::CodecId::new(self.input.ffmpeg(), self.codec_number())
+    }
+
+    /// The codec's number in this release (`AVCodecID`), for FFmpeg's lookups by codec.
+    pub(super) fn codec_number(&self) -> u32 {
+        self.parameter(self.input.ffmpeg().layout().codec_parameters.codec_id)
     }
 
     /// The codec's name (`h264`, `aac`, …).

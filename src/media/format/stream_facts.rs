@@ -85,7 +85,7 @@ impl Stream<'_> {
     /// The codec's descriptive name (`H.264 / AVC / MPEG-4 AVC / MPEG-4 part 10`); `None`
     /// for a codec FFmpeg does not describe.
     pub fn codec_long_name(&self) -> Option<String> {
-        let number = self.parameter(self.ffmpeg().layout().codec_parameters.codec_id);
+        let number = self.codec_number();
         // SAFETY: a lookup in the static descriptor table of the loaded library.
         unsafe {
             let descriptor = (self.ffmpeg().functions().avcodec_descriptor_get)(number);
@@ -102,7 +102,7 @@ impl Stream<'_> {
     /// FFmpeg's name of the profile (`High`, `LC`, `Main 10`), where it has one.
     pub fn profile_name(&self) -> Option<String> {
         let profile = self.profile()?;
-        let number = self.parameter(self.ffmpeg().layout().codec_parameters.codec_id);
+        let number = self.codec_number();
         // SAFETY: a lookup in static tables; NULL for profiles without a name.
         unsafe {
             let name = (self.ffmpeg().functions().avcodec_profile_name)(number, profile);
@@ -183,7 +183,7 @@ impl Stream<'_> {
     /// Bits per sample the codec stores (16 for `pcm_s16le`; 0 for compressed codecs), as
     /// ffprobe's audio `bits_per_sample`.
     pub fn bits_per_sample(&self) -> u32 {
-        let number = self.parameter(self.ffmpeg().layout().codec_parameters.codec_id);
+        let number = self.codec_number();
         // SAFETY: a lookup by codec id.
         let bits = unsafe { (self.ffmpeg().functions().av_get_bits_per_sample)(number) };
         bits.max(0) as u32
