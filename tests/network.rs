@@ -384,11 +384,9 @@ fn framehash_reads_a_url_through_the_protocols_named() {
         ],
     );
     let framehash = |input: &str, extra: &[&str]| {
-        common::command(&common::example("framehash"))
+        common::example_command("framehash", &build)
             .arg(input)
             .args(extra)
-            .arg("--lib-dir")
-            .arg(&build.dir)
             .output()
             .unwrap()
     };

@@ -281,10 +281,8 @@ fn the_examples_read_standard_input_and_write_standard_output() {
     let ffmpeg = build.load();
     let (clip, _) = &streaming_sources()[2]; // MPEG-TS
     let framehash = |input: &str, stdin: Stdio| {
-        let output = common::command(&common::example("framehash"))
+        let output = common::example_command("framehash", &build)
             .arg(input)
-            .arg("--lib-dir")
-            .arg(&build.dir)
             .stdin(stdin)
             .output()
             .unwrap();
@@ -300,10 +298,9 @@ fn the_examples_read_standard_input_and_write_standard_output() {
     assert!(from_file.ends_with("frames: 25\n"), "{from_file}");
     assert_eq!(from_stdin, from_file);
 
-    let transcoded = common::command(&common::example("transcode"))
+    let transcoded = common::example_command("transcode", &build)
         .arg(clip)
-        .args(["-", "--format", "mpegts", "--vcodec", "mpeg4", "--lib-dir"])
-        .arg(&build.dir)
+        .args(["-", "--format", "mpegts", "--vcodec", "mpeg4"])
         .output()
         .unwrap();
     assert!(

@@ -280,13 +280,7 @@ fn compare(ours: &Map<String, Value>, theirs: &Map<String, Value>, exact: bool, 
 }
 
 fn probe_matches_ffprobe(path: &Path, build: &common::Build, exact: bool) {
-    let ours = json_of(
-        common::command(&common::example("probe"))
-            .arg(path)
-            .arg("--lib-dir")
-            .arg(&build.dir),
-        "probe",
-    );
+    let ours = json_of(common::example_command("probe", build).arg(path), "probe");
     let theirs = json_of(
         Command::new("ffprobe")
             .args([
@@ -332,10 +326,8 @@ fn probe_refuses_what_is_not_media() {
     let build = common::under_test();
     let junk = media::media_dir().join("probe_junk.bin");
     std::fs::write(&junk, [0x5au8; 4096]).unwrap();
-    let output = common::command(&common::example("probe"))
+    let output = common::example_command("probe", &build)
         .arg(&junk)
-        .arg("--lib-dir")
-        .arg(&build.dir)
         .output()
         .unwrap();
     assert!(!output.status.success());

@@ -131,11 +131,9 @@ fn probed(path: &Path) -> String {
 
 fn remux(input: &Path, output: &Path, extra: &[&str]) {
     let build = common::under_test();
-    let result = common::command(&common::example("remux"))
+    let result = common::example_command("remux", &build)
         .arg(input)
         .arg(output)
-        .arg("--lib-dir")
-        .arg(&build.dir)
         .args(extra)
         .output()
         .unwrap();

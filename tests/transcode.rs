@@ -82,13 +82,8 @@ type Lane = (usize, Rational, Decoder, Option<usize>);
 /// The example transcoding `input` to `output` with the build under test.
 fn transcode_command(input: &Path, output: &Path, extra: &[&str]) -> Command {
     let build = common::under_test();
-    let mut command = common::command(&common::example("transcode"));
-    command
-        .arg(input)
-        .arg(output)
-        .arg("--lib-dir")
-        .arg(&build.dir)
-        .args(extra);
+    let mut command = common::example_command("transcode", &build);
+    command.arg(input).arg(output).args(extra);
     command
 }
 
@@ -484,9 +479,7 @@ fn with_no_input_it_transcodes_its_own_synthetic_clip() {
     let dir = common::scratch_dir("transcode-synthetic");
     let output = dir.join("transcoded.mp4");
     let build = common::under_test();
-    let result = common::command(&common::example("transcode"))
-        .arg("--lib-dir")
-        .arg(&build.dir)
+    let result = common::example_command("transcode", &build)
         .current_dir(&dir)
         .output()
         .unwrap();

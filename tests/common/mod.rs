@@ -150,6 +150,14 @@ pub fn example(name: &str) -> PathBuf {
     path
 }
 
+/// The example `name` (see [`example`]) as [`command`] starts programs, loading FFmpeg from
+/// `build` (`--lib-dir`); the caller adds the example's own arguments.
+pub fn example_command(name: &str, build: &Build) -> Command {
+    let mut command = command(&example(name));
+    command.arg("--lib-dir").arg(&build.dir);
+    command
+}
+
 /// A fresh, empty scratch directory unique to this process and call.
 pub fn scratch_dir(label: &str) -> PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
