@@ -71,6 +71,18 @@ pub(crate) fn walk_registry<T, R>(
     }
 }
 
+/// Refuses a time base that is not positive (`what` names it) before FFmpeg divides by it.
+pub(crate) fn require_positive(
+    what: &'static str,
+    base: crate::sys::Rational,
+) -> crate::ffmpeg::Result<()> {
+    if base.is_positive() {
+        Ok(())
+    } else {
+        Err(crate::ffmpeg::Error::out_of_range(what, base))
+    }
+}
+
 pub(crate) mod audio_fifo;
 pub(crate) mod channel_layout;
 pub mod codec;

@@ -205,14 +205,8 @@ impl Packet {
     ///
     /// [`Error::OutOfRange`] for a time base that is not positive.
     pub fn rescale_ts(&mut self, from: Rational, to: Rational) -> Result<()> {
-        for base in [from, to] {
-            if base.num <= 0 || base.den <= 0 {
-                return Err(Error::out_of_range(
-                    "time base",
-                    format!("{}/{}", base.num, base.den),
-                ));
-            }
-        }
+        crate::media::require_positive("time base", from)?;
+        crate::media::require_positive("time base", to)?;
         // SAFETY: a live packet; FFmpeg rescales three of its fields.
         unsafe { (self.ffmpeg.functions().av_packet_rescale_ts)(self.as_mut_ptr(), from, to) };
         Ok(())

@@ -21,6 +21,12 @@ impl Rational {
         Rational { num, den }
     }
 
+    /// Whether both parts are above zero: what a time base, a rate or a pixel shape must be
+    /// to mean something.
+    pub(crate) const fn is_positive(self) -> bool {
+        self.num > 0 && self.den > 0
+    }
+
     /// The value, or `None` for a zero denominator.
     pub fn to_f64(self) -> Option<f64> {
         (self.den != 0).then(|| f64::from(self.num) / f64::from(self.den))

@@ -39,8 +39,7 @@ impl Rational {
     /// halves away from zero, exactly as FFmpeg's `av_rescale_q`. `None` when either time
     /// base is not positive.
     pub fn rescale(self, value: i64, to: Rational) -> Option<i64> {
-        let positive = |r: Rational| r.num > 0 && r.den > 0;
-        (positive(self) && positive(to)).then(|| rescale(value, self, to, Round::Nearest))
+        (self.is_positive() && to.is_positive()).then(|| rescale(value, self, to, Round::Nearest))
     }
 }
 

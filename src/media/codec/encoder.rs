@@ -430,7 +430,7 @@ impl Encoder {
             return;
         }
         let (rate, base) = (self.field(|l| l.framerate), self.field(|l| l.time_base));
-        if rate.num <= 0 || rate.den <= 0 || base.num <= 0 || base.den <= 0 {
+        if !rate.is_positive() || !base.is_positive() {
             return;
         }
         let (numerator, denominator) = (

@@ -24,12 +24,7 @@ impl Output {
     pub fn add_chapter(&mut self, chapter: &Chapter) -> Result<()> {
         self.expect_configuring("Output::add_chapter")?;
         let base = chapter.time_base;
-        if base.num <= 0 || base.den <= 0 {
-            return Err(Error::out_of_range(
-                "chapter time base",
-                format!("{}/{}", base.num, base.den),
-            ));
-        }
+        crate::media::require_positive("chapter time base", base)?;
         if chapter.end < chapter.start {
             return Err(Error::out_of_range("chapter end", chapter.end));
         }

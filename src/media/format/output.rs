@@ -369,7 +369,7 @@ impl Output {
                     .sample_aspect_ratio
                     .read(input.parameters()),
             ];
-            if let Some(shape) = shape.into_iter().find(|r| r.num > 0 && r.den > 0) {
+            if let Some(shape) = shape.into_iter().find(|r| r.is_positive()) {
                 layout.stream.sample_aspect_ratio.write(stream, shape);
                 layout
                     .codec_parameters
@@ -486,10 +486,7 @@ impl Output {
         };
         // SAFETY: a field of a live stream of this context.
         let to = unsafe { layout.stream.time_base.read(target) };
-        if time_base.num <= 0 || time_base.den <= 0 {
-            let shown = format!("{}/{}", time_base.num, time_base.den);
-            return Err(Error::out_of_range("time base", shown));
-        }
+        crate::media::require_positive("time base", time_base)?;
         let f = self.ffmpeg.functions();
         match (&mut timing.copied_audio, packet.dts()) {
             (Some((rate, next)), Some(dts)) => {

@@ -133,7 +133,7 @@ impl<'a> Stream<'a> {
         [layout.avg_frame_rate, layout.r_frame_rate]
             .into_iter()
             .map(|field| self.read(field))
-            .find(|rate| rate.num > 0 && rate.den > 0)
+            .find(|rate| rate.is_positive())
     }
 
     /// Duration in the stream's time base, when known.
@@ -269,7 +269,7 @@ impl<'a> Stream<'a> {
         let codec = self.parameter(layout.codec_parameters.sample_aspect_ratio);
         [container, codec]
             .into_iter()
-            .find(|r| r.num > 0 && r.den > 0)
+            .find(|r| r.is_positive())
             .filter(|r| r.num != r.den)
     }
 

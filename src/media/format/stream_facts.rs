@@ -158,7 +158,7 @@ impl Stream<'_> {
         let codec = self.parameter(layout.codec_parameters.sample_aspect_ratio);
         [container, codec]
             .into_iter()
-            .filter(|r| r.num > 0 && r.den > 0)
+            .filter(|r| r.is_positive())
             .map(|r| Rational::reduce(r.num.into(), r.den.into(), i32::MAX))
             .find(|r| r.num != 0)
     }
