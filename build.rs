@@ -23,7 +23,7 @@ mod regenerate {
     /// The libavcodec major of each supported family, from the one list.
     macro_rules! avcodec_majors {
         ($($ffmpeg:literal => $module:ident by $recipe:ident
-            [$avutil:literal, $swresample:literal, $swscale:literal, $avcodec:literal, $avformat:literal],)*) => {
+            [$avutil:literal, $swresample:literal, $swscale:literal, $avcodec:literal, $avformat:literal, $avfilter:literal],)*) => {
             &[$($avcodec),*]
         };
     }

@@ -9,7 +9,7 @@
 # except the "system" build, which is installed with apt-get and lives in the system's libdir.
 # Prints "NAME<TAB>DIR" for every provisioned build on stdout; progress goes to stderr.
 # Test fixtures that are not FFmpeg builds go to $FFMPEG_RUNTIME_CACHE/fixtures.
-# Idempotent: a build whose directory carries a .complete marker is not fetched again.
+# Idempotent: a build whose directory carries a .complete marker naming its row of builds.tsv is not fetched again.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -198,7 +198,8 @@ while IFS=$'\t' read -r name version kind source extra; do
         continue
     fi
     dest="$builds/$name"
-    if [ ! -e "$dest/.complete" ]; then
+    # .complete records what the build was made from: a changed row in builds.tsv remakes it.
+    if [ "$(cat "$dest/.complete" 2>/dev/null)" != "$version $source" ]; then
         case "$kind" in
             wheel) provision_wheel "$name" "$source" "$extra" ;;
             debian) provision_debian "$name" "$source" "$extra" ;;
@@ -209,7 +210,7 @@ while IFS=$'\t' read -r name version kind source extra; do
             log "$name: no libavcodec in $dest"
             exit 1
         fi
-        echo "$version" > "$dest/.complete"
+        echo "$version $source" > "$dest/.complete"
         log "$name: ready in $dest ($(ls "$dest" | wc -l) files)"
     fi
     printf '%s\t%s\n' "$name" "$dest"

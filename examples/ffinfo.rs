@@ -62,7 +62,7 @@ fn as_json(ffmpeg: &Ffmpeg) -> serde_json::Value {
     json!({
         "ffmpeg": ffmpeg.release(),
         "family": ffmpeg.family().to_string(),
-        "libavcodec": ffmpeg.library(Library::AvCodec).version().to_string(),
+        "libavcodec": ffmpeg.library(Library::AvCodec).expect("a required library").version().to_string(),
         "versioned_symbols": ffmpeg.versioned_symbols(),
         // A library whose layout fails the self-check is refused, so a loaded one passed.
         "abi_check": "passed",

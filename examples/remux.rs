@@ -93,7 +93,10 @@ fn run(args: &Args) -> Result<u64, String> {
                 .map_err(|e| e.to_string())?;
         }
     }
-    let avformat = ffmpeg.library(Library::AvFormat).version();
+    let avformat = ffmpeg
+        .library(Library::AvFormat)
+        .expect("a required library")
+        .version();
     let encoder = format!(
         "Lavf{}.{}.{}",
         avformat.major, avformat.minor, avformat.patch

@@ -15,7 +15,10 @@ use ffmpeg_runtime::{Error, Ffmpeg, Frame, Library, Packet};
 fn is_the_clis_library(ffmpeg: &Ffmpeg) -> bool {
     let output = media::cli().arg("-version").output().unwrap();
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    let version = ffmpeg.library(Library::AvCodec).version();
+    let version = ffmpeg
+        .library(Library::AvCodec)
+        .expect("a required library")
+        .version();
     let cli_line = text
         .lines()
         .find(|line| line.starts_with("libavcodec"))

@@ -10,7 +10,10 @@ fn loads_from_its_directory_with_true_versions() {
     let build = common::under_test();
     let ffmpeg = build.load();
     assert_eq!(
-        ffmpeg.library(Library::AvCodec).version(),
+        ffmpeg
+            .library(Library::AvCodec)
+            .expect("a required library")
+            .version(),
         &build.avcodec,
         "{}",
         build.name
@@ -75,9 +78,21 @@ fn loads_from_the_path_of_its_libavcodec() {
     // SAFETY: a genuine FFmpeg build provisioned by ci/.
     let ffmpeg =
         unsafe { Ffmpeg::load_from(&avcodec) }.unwrap_or_else(|e| panic!("{}", e.report()));
-    assert_eq!(ffmpeg.library(Library::AvCodec).version(), &build.avcodec);
     assert_eq!(
-        std::fs::canonicalize(ffmpeg.library(Library::AvCodec).path()).unwrap(),
+        ffmpeg
+            .library(Library::AvCodec)
+            .expect("a required library")
+            .version(),
+        &build.avcodec
+    );
+    assert_eq!(
+        std::fs::canonicalize(
+            ffmpeg
+                .library(Library::AvCodec)
+                .expect("a required library")
+                .path()
+        )
+        .unwrap(),
         std::fs::canonicalize(&avcodec).unwrap()
     );
 }
@@ -152,7 +167,13 @@ fn loading_the_same_build_twice_gives_two_working_handles() {
     let build = common::under_test();
     let (first, second) = (build.load(), build.load());
     drop(first);
-    assert_eq!(second.library(Library::AvCodec).version(), &build.avcodec);
+    assert_eq!(
+        second
+            .library(Library::AvCodec)
+            .expect("a required library")
+            .version(),
+        &build.avcodec
+    );
 }
 
 #[test]

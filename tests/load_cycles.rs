@@ -25,7 +25,12 @@ fn cycle(build: &common::Build) -> std::path::PathBuf {
     let frames = media::decode_md5s(&ffmpeg, &media::path(clip), clip.stream).unwrap();
     assert!(!frames.is_empty());
     let avcodec = ffmpeg_runtime::Library::AvCodec;
-    ffmpeg.library(avcodec).path().canonicalize().unwrap()
+    ffmpeg
+        .library(avcodec)
+        .expect("a required library")
+        .path()
+        .canonicalize()
+        .unwrap()
 }
 
 /// Cycles to run: a thousand on the system's build, a hundred on each of the others, which

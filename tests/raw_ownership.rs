@@ -11,6 +11,7 @@ fn raw_round_trips_release_the_ffmpeg_they_hold() {
     let ffmpeg = common::under_test().load();
     let avcodec = ffmpeg
         .library(Library::AvCodec)
+        .expect("a required library")
         .path()
         .canonicalize()
         .unwrap();

@@ -19,8 +19,20 @@ fn raw_pointers_reach_calls_the_crate_does_not_wrap() {
     // a reference, and their initialisers have run.
     let (avutil, avcodec) = unsafe {
         (
-            libloading::Library::new(ffmpeg.library(Library::AvUtil).path()).unwrap(),
-            libloading::Library::new(ffmpeg.library(Library::AvCodec).path()).unwrap(),
+            libloading::Library::new(
+                ffmpeg
+                    .library(Library::AvUtil)
+                    .expect("a required library")
+                    .path(),
+            )
+            .unwrap(),
+            libloading::Library::new(
+                ffmpeg
+                    .library(Library::AvCodec)
+                    .expect("a required library")
+                    .path(),
+            )
+            .unwrap(),
         )
     };
     // SAFETY: the C signatures of these functions in every supported release.

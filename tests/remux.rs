@@ -150,7 +150,12 @@ fn remux_writes_what_the_cli_writes() {
     let ffmpeg = common::under_test().load();
     // The CLI is Debian's 5.1: containers are compared where the build under test muxes as
     // that release does; older and newer muxers write other (valid) headers and edit lists.
-    let same_muxers = ffmpeg.library(Library::AvFormat).version().major == 59;
+    let same_muxers = ffmpeg
+        .library(Library::AvFormat)
+        .expect("a required library")
+        .version()
+        .major
+        == 59;
     let dir = common::scratch_dir("remux");
     // (The CLI's framemd5 cannot copy AAC out of MPEG-TS, so those go to NUT.)
     let targets = [

@@ -334,7 +334,12 @@ fn lead_us<'a>(
     audio: impl Iterator<Item = (&'a Encoder, &'a AudioFormat)>,
 ) -> i64 {
     let edit_lists = ["mp4", "mov", "ipod", "3gp", "3g2", "psp", "ismv", "f4v"];
-    let shifts_badly = ffmpeg.library(Library::AvFormat).version().major == 58;
+    let shifts_badly = ffmpeg
+        .library(Library::AvFormat)
+        .expect("a required library")
+        .version()
+        .major
+        == 58;
     if !shifts_badly || edit_lists.contains(&output.format_name().as_str()) {
         return 0;
     }

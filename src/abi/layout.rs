@@ -760,7 +760,7 @@ macro_rules! shape_9 {
 /// The layout of each family in the list, by libavcodec major.
 macro_rules! layout_of_family {
     ($($ffmpeg:literal => $module:ident by $recipe:ident
-        [$avutil:literal, $swresample:literal, $swscale:literal, $avcodec:literal, $avformat:literal],)*) => {
+        [$avutil:literal, $swresample:literal, $swscale:literal, $avcodec:literal, $avformat:literal, $avfilter:literal],)*) => {
         fn family_layout(avcodec_major: u64) -> Option<Layout> {
             match avcodec_major {
                 $($avcodec => Some($recipe!($module)),)*
@@ -778,7 +778,7 @@ fn appended_since(versions: &[Version; 5], library: Library, major: u64, minor: 
 }
 
 impl Layout {
-    /// The layout of the family of `versions` (by [`Library::ALL`]), without the fields the
+    /// The layout of the family of `versions` (by [`Library::REQUIRED`]), without the fields the
     /// loaded minor versions do not have yet. `None` for an unsupported family.
     pub(crate) fn for_versions(versions: &[Version; 5]) -> Option<Layout> {
         let mut layout = family_layout(versions[Library::AvCodec.index()].major)?;

@@ -9,6 +9,7 @@ use crate::abi::{self, Layout};
 use crate::loader::discovery::{Candidate, Discovery, Location, Source};
 use crate::loader::error::{Attempt, LoadError, Refusal};
 use crate::loader::{self, LoadedLibraries};
+use crate::sys::Library;
 
 impl Ffmpeg {
     /// Finds and loads FFmpeg the default way: [`ENV_VAR`](crate::ENV_VAR), then
@@ -51,9 +52,10 @@ impl Ffmpeg {
         unsafe { Discovery::empty().path(path.as_ref()).load() }
     }
 
-    /// Loads exactly these five files, given in [`Library::ALL`](crate::Library::ALL) order (libavutil,
-    /// libswresample, libswscale, libavcodec, libavformat). The libraries they need are loaded
-    /// from their own directories first, as with [`Ffmpeg::load_from`].
+    /// Loads exactly these five files, given in [`Library::REQUIRED`](crate::Library::REQUIRED)
+    /// order (libavutil, libswresample, libswscale, libavcodec, libavformat), and no libavfilter
+    /// (filter graphs need [`Ffmpeg::load_from`] or the search). The libraries they need are
+    /// loaded from their own directories first, as with [`Ffmpeg::load_from`].
     ///
     /// # Safety
     ///
@@ -89,16 +91,15 @@ impl Ffmpeg {
     /// The ABI layer's part: the layout of the loaded versions, proven against the library
     /// before anything else may use it.
     fn assemble(loaded: LoadedLibraries) -> Result<Ffmpeg, Refusal> {
-        let versions = loaded
-            .libraries
-            .each_ref()
-            .map(|info| info.version().clone());
+        let versions =
+            Library::REQUIRED.map(|library| loaded.libraries[library.index()].version().clone());
         let layout = Layout::for_versions(&versions).expect("a supported family has a layout");
         let abi_facts_checked = abi::check(&loaded.functions, &layout)?;
         let ffmpeg = Ffmpeg {
             inner: Arc::new(Inner {
                 functions: loaded.functions,
                 libraries: loaded.libraries,
+                unavailable: loaded.unavailable,
                 family: loaded.family,
                 release: loaded.release,
                 configuration: loaded.configuration,

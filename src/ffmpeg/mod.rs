@@ -23,7 +23,8 @@ use cpu::CpuFlags;
 pub use error::{Error, Result};
 pub use load::global;
 
-/// A loaded FFmpeg: its five libraries, their versions and the functions bound to them.
+/// A loaded FFmpeg: its five libraries (and libavfilter when the build has it), their versions
+/// and the functions bound to them.
 ///
 /// Cheap to clone (an [`Arc`] inside). The libraries stay loaded while any clone, or anything
 /// made from one, is alive; two `Ffmpeg`s of different releases can be used side by side.
@@ -34,7 +35,10 @@ pub struct Ffmpeg {
 
 struct Inner {
     functions: Functions,
-    libraries: [LibraryInfo; 5],
+    /// In [`Library::index`] order: the five required, then the optional ones loaded.
+    libraries: Vec<LibraryInfo>,
+    /// Optional libraries the build has but that could not be loaded, and why.
+    unavailable: Vec<(Library, String)>,
     family: Family,
     release: String,
     configuration: String,
@@ -121,14 +125,29 @@ impl Ffmpeg {
         self.inner.family
     }
 
-    /// One library's facts.
-    pub fn library(&self, library: Library) -> &LibraryInfo {
-        &self.inner.libraries[library.index()]
+    /// One library's facts; `None` only for an optional library ([`Library::OPTIONAL`]) this
+    /// build lacks.
+    pub fn library(&self, library: Library) -> Option<&LibraryInfo> {
+        self.inner
+            .libraries
+            .iter()
+            .find(|info| info.library() == library)
     }
 
-    /// All five libraries, dependencies first.
+    /// Every library loaded, dependencies first: the five required ones, then the optional
+    /// ones the build has.
     pub fn libraries(&self) -> impl Iterator<Item = &LibraryInfo> {
         self.inner.libraries.iter()
+    }
+
+    /// Why an optional library this build has could not be loaded (a dependency missing, say);
+    /// `None` when it loaded, or when the build has none.
+    pub fn unavailable_reason(&self, library: Library) -> Option<&str> {
+        self.inner
+            .unavailable
+            .iter()
+            .find(|(l, _)| *l == library)
+            .map(|(_, reason)| reason.as_str())
     }
 
     /// libavcodec's `configure` line.

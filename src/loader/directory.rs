@@ -1,19 +1,21 @@
-//! Loading from a directory: which file is each of the five libraries. Files may carry hashed
-//! names (`libavcodec-5e6b81c2.so.62.28.102`, as in Python wheels); when a directory holds
-//! several, the one linked to the libavcodec chosen wins. [`preload`](super::preload) then
-//! opens them with the siblings they need.
+//! Loading from a directory: which file is each library. Files may carry hashed names
+//! (`libavcodec-5e6b81c2.so.62.28.102`, as in Python wheels); when a directory holds several,
+//! the one linked to the libavcodec chosen wins. An optional library (libavfilter) is taken
+//! only when a file of it is linked to the five chosen. [`preload`](super::preload) then opens
+//! them with the siblings they need.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use crate::loader::ByLibrary;
 use crate::loader::elf::{self, ElfInfo};
 use crate::loader::error::Refusal;
 use crate::sys::{Library, major_from_file_name};
 
-/// The five files chosen, with their ELF facts, and the directories their siblings come from.
+/// The files chosen, with their ELF facts, and the directories their siblings come from.
 pub(crate) struct Selection {
-    /// By [`Library::index`].
-    pub libraries: [(PathBuf, ElfInfo); 5],
+    /// Every required library's file; an optional library's where the directory has one.
+    pub libraries: ByLibrary<(PathBuf, ElfInfo)>,
     pub listing: Listing,
 }
 
@@ -154,7 +156,7 @@ impl Listing {
     }
 }
 
-/// Chooses the five files in `dir`, with `avcodec` as libavcodec when the caller named it.
+/// Chooses the files in `dir`, with `avcodec` as libavcodec when the caller named it.
 pub(crate) fn select(dir: &Path, avcodec: Option<&Path>) -> Result<Selection, Refusal> {
     let listing = Listing::read(dir)?;
     let avcodec_path = match avcodec {
@@ -165,29 +167,35 @@ pub(crate) fn select(dir: &Path, avcodec: Option<&Path>) -> Result<Selection, Re
         },
     };
     let avcodec_elf = elf::inspect(&avcodec_path)?;
-    let mut chosen: Vec<(Library, PathBuf, ElfInfo)> =
-        vec![(Library::AvCodec, avcodec_path.clone(), avcodec_elf)];
+    let mut libraries = ByLibrary::default();
+    libraries[Library::AvCodec.index()] = Some((avcodec_path.clone(), avcodec_elf));
     for library in [
         Library::AvUtil,
         Library::SwResample,
         Library::SwScale,
         Library::AvFormat,
     ] {
-        let (path, info) = choose_sibling(&listing, library, &chosen, &avcodec_path)?;
-        chosen.push((library, path, info));
+        let sibling = match choose_sibling(&listing, library, &libraries) {
+            Sibling::Linked(path, info) | Sibling::Unlinked(path, info) => (path, info),
+            Sibling::None(first_error) => {
+                return Err(first_error.unwrap_or(Refusal::MissingSibling {
+                    library,
+                    avcodec: avcodec_path,
+                }));
+            }
+        };
+        libraries[library.index()] = Some(sibling);
     }
-    let libraries = Library::ALL.map(|library| {
-        let (_, path, info) = chosen
-            .iter()
-            .find(|(l, _, _)| *l == library)
-            .expect("all chosen");
-        (path.clone(), info.clone())
-    });
+    for library in Library::OPTIONAL {
+        if let Sibling::Linked(path, info) = choose_sibling(&listing, library, &libraries) {
+            libraries[library.index()] = Some((path, info));
+        }
+    }
     Ok(Selection { libraries, listing })
 }
 
-/// Takes exactly these five files (absolute paths, by [`Library::index`]); the libraries they
-/// need are taken from their own directories.
+/// Takes exactly these five files (absolute paths, by [`Library::index`]), and no optional
+/// library; the libraries they need are taken from their own directories.
 pub(crate) fn select_files(files: &[PathBuf; 5]) -> Result<Selection, Refusal> {
     let mut listing = Listing::default();
     for file in files {
@@ -195,22 +203,29 @@ pub(crate) fn select_files(files: &[PathBuf; 5]) -> Result<Selection, Refusal> {
             listing.add(dir)?;
         }
     }
-    let mut libraries = Vec::with_capacity(5);
-    for file in files {
-        libraries.push((file.clone(), elf::inspect(file)?));
+    let mut libraries = ByLibrary::default();
+    for (library, file) in Library::REQUIRED.into_iter().zip(files) {
+        libraries[library.index()] = Some((file.clone(), elf::inspect(file)?));
     }
-    let libraries: [(PathBuf, ElfInfo); 5] = libraries.try_into().expect("five files");
     Ok(Selection { libraries, listing })
 }
 
-/// Picks `library`'s file: one linked to the files chosen so far (either needs the other) if
-/// there is one, else the newest major.
+/// What a directory offers for one library.
+enum Sibling {
+    /// A file linked to those chosen so far (either needs the other).
+    Linked(PathBuf, ElfInfo),
+    /// None is linked: the newest major.
+    Unlinked(PathBuf, ElfInfo),
+    /// No readable file, and the first error met reading one.
+    None(Option<Refusal>),
+}
+
+/// Picks `library`'s file among the directory's.
 fn choose_sibling(
     listing: &Listing,
     library: Library,
-    chosen: &[(Library, PathBuf, ElfInfo)],
-    avcodec: &Path,
-) -> Result<(PathBuf, ElfInfo), Refusal> {
+    chosen: &ByLibrary<(PathBuf, ElfInfo)>,
+) -> Sibling {
     let mut first_error = None;
     let mut fallback = None;
     for (_, path) in listing.files_of(library) {
@@ -222,7 +237,7 @@ fn choose_sibling(
             }
         };
         let names = names_of(&path, &info);
-        let linked = chosen.iter().any(|(_, chosen_path, chosen_info)| {
+        let linked = chosen.iter().flatten().any(|(chosen_path, chosen_info)| {
             chosen_info
                 .needed
                 .iter()
@@ -233,16 +248,14 @@ fn choose_sibling(
                     .any(|needed| names_of(chosen_path, chosen_info).contains(needed.as_str()))
         });
         if linked {
-            return Ok((path, info));
+            return Sibling::Linked(path, info);
         }
         fallback.get_or_insert((path, info));
     }
-    fallback.ok_or_else(|| {
-        first_error.unwrap_or(Refusal::MissingSibling {
-            library,
-            avcodec: avcodec.to_owned(),
-        })
-    })
+    match fallback {
+        Some((path, info)) => Sibling::Unlinked(path, info),
+        None => Sibling::None(first_error),
+    }
 }
 
 /// The names a file can be needed by: its file name and its soname.

@@ -46,7 +46,7 @@ impl fmt::Display for Source {
 pub enum Location {
     /// A directory, or the path of a libavcodec file.
     Path(PathBuf),
-    /// One file for each of the five libraries, in the order of [`Library::ALL`].
+    /// One file for each of the five libraries, in the order of [`Library::REQUIRED`].
     Files(Box<[PathBuf; 5]>),
     /// A libavcodec soname for the system's loader to find, e.g. `libavcodec.so.61`.
     Soname(String),
@@ -57,7 +57,7 @@ impl fmt::Display for Location {
         match self {
             Location::Path(path) => write!(f, "{}", path.display()),
             Location::Files(files) => {
-                let named = Library::ALL.iter().zip(files.iter());
+                let named = Library::REQUIRED.iter().zip(files.iter());
                 let named: Vec<String> = named
                     .map(|(library, path)| format!("{library}={}", path.display()))
                     .collect();

@@ -7,8 +7,9 @@ use std::ffi::{c_char, c_int, c_uint, c_void};
 use super::symbols::{Requirement, SymbolSpec, ffi_functions};
 use crate::sys::objects::{
     AVAudioFifo, AVCodec, AVCodecContext, AVCodecParameters, AVDictionary, AVDictionaryEntry,
-    AVFormatContext, AVFrame, AVIOContext, AVInputFormat, AVOption, AVOutputFormat, AVPacket,
-    AVPacketSideData, AVPixFmtDescriptor, AVStream, SwrContext, SwsContext,
+    AVFilter, AVFilterContext, AVFilterGraph, AVFilterInOut, AVFilterPad, AVFormatContext, AVFrame,
+    AVIOContext, AVInputFormat, AVOption, AVOutputFormat, AVPacket, AVPacketSideData,
+    AVPixFmtDescriptor, AVStream, SwrContext, SwsContext,
 };
 use crate::sys::{Library, Rational, RawChannelLayout};
 use std::ffi::CStr;
@@ -33,6 +34,12 @@ ffi_functions! {
         element: *mut c_void,
     ) -> c_int;
     always AvUtil fn av_free(ptr: *mut c_void);
+    always AvUtil fn av_opt_set(
+        obj: *mut c_void,
+        name: *const c_char,
+        value: *const c_char,
+        search_flags: c_int,
+    ) -> c_int;
     always AvUtil fn av_opt_find(
         obj: *mut c_void,
         name: *const c_char,
@@ -351,4 +358,54 @@ ffi_functions! {
         seek: *const c_void,
     ) -> *mut AVIOContext;
     always AvFormat fn avio_context_free(context: *mut *mut AVIOContext);
+
+    // libavfilter is optional: a build without it loads, and these stay unbound.
+    optional AvFilter [58..] fn avfilter_graph_alloc() -> *mut AVFilterGraph;
+    optional AvFilter [58..] fn avfilter_graph_free(graph: *mut *mut AVFilterGraph);
+    optional AvFilter [58..] fn avfilter_get_by_name(name: *const c_char) -> *const AVFilter;
+    optional AvFilter [58..] fn avfilter_graph_create_filter(
+        context: *mut *mut AVFilterContext,
+        filter: *const AVFilter,
+        name: *const c_char,
+        args: *const c_char,
+        opaque: *mut c_void,
+        graph: *mut AVFilterGraph,
+    ) -> c_int;
+    optional AvFilter [58..] fn avfilter_graph_parse_ptr(
+        graph: *mut AVFilterGraph,
+        filters: *const c_char,
+        inputs: *mut *mut AVFilterInOut,
+        outputs: *mut *mut AVFilterInOut,
+        log_context: *mut c_void,
+    ) -> c_int;
+    optional AvFilter [58..] fn avfilter_inout_free(inout: *mut *mut AVFilterInOut);
+    optional AvFilter [58..] fn avfilter_link(
+        source: *mut AVFilterContext,
+        source_pad: c_uint,
+        target: *mut AVFilterContext,
+        target_pad: c_uint,
+    ) -> c_int;
+    optional AvFilter [58..] fn avfilter_graph_config(graph: *mut AVFilterGraph, log_context: *mut c_void) -> c_int;
+    optional AvFilter [58..] fn avfilter_pad_get_type(pads: *const AVFilterPad, index: c_int) -> c_int;
+    optional AvFilter [58..] fn av_buffersrc_add_frame_flags(
+        context: *mut AVFilterContext,
+        frame: *mut AVFrame,
+        flags: c_int,
+    ) -> c_int;
+    optional AvFilter [58..] fn av_buffersrc_close(context: *mut AVFilterContext, pts: i64, flags: c_uint) -> c_int;
+    optional AvFilter [58..] fn av_buffersink_get_frame_flags(
+        context: *mut AVFilterContext,
+        frame: *mut AVFrame,
+        flags: c_int,
+    ) -> c_int;
+    optional AvFilter [58..] fn av_buffersink_set_frame_size(context: *mut AVFilterContext, frame_size: c_uint);
+    optional AvFilter [58..] fn av_buffersink_get_type(context: *const AVFilterContext) -> c_int;
+    optional AvFilter [58..] fn av_buffersink_get_time_base(context: *const AVFilterContext) -> Rational;
+    optional AvFilter [58..] fn av_buffersink_get_format(context: *const AVFilterContext) -> c_int;
+    optional AvFilter [58..] fn av_buffersink_get_frame_rate(context: *const AVFilterContext) -> Rational;
+    optional AvFilter [58..] fn av_buffersink_get_w(context: *const AVFilterContext) -> c_int;
+    optional AvFilter [58..] fn av_buffersink_get_h(context: *const AVFilterContext) -> c_int;
+    optional AvFilter [58..] fn av_buffersink_get_sample_aspect_ratio(context: *const AVFilterContext) -> Rational;
+    optional AvFilter [58..] fn av_buffersink_get_channels(context: *const AVFilterContext) -> c_int;
+    optional AvFilter [58..] fn av_buffersink_get_sample_rate(context: *const AVFilterContext) -> c_int;
 }

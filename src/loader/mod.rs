@@ -1,4 +1,4 @@
-//! Finding, opening, probing and binding FFmpeg's five libraries: the layer above `sys` and
+//! Finding, opening, probing and binding FFmpeg's libraries: the layer above `sys` and
 //! below the ABI layer. It knows files, the dynamic loader and the function table, never a
 //! struct layout.
 //!
@@ -30,19 +30,29 @@ use functions::Functions;
 use library_info::LibraryInfo;
 use platform::{DynLib, Handles};
 
-/// The five libraries opened, before any check.
+/// One entry per library, by [`Library::index`]: every required library's once chosen, an
+/// optional one's where the build has it.
+pub(crate) type ByLibrary<T> = [Option<T>; Library::COUNT];
+
+/// The libraries opened, before any check.
 pub(crate) struct Opened {
     pub handles: Handles,
-    /// Index into `handles` of each library, by [`Library::index`].
-    pub slots: [usize; 5],
-    pub files: [(PathBuf, ElfInfo); 5],
+    /// Index into `handles` of each library opened.
+    pub slots: ByLibrary<usize>,
+    pub files: ByLibrary<(PathBuf, ElfInfo)>,
+    /// Optional libraries the build has but that could not be opened, and why.
+    pub refused: Vec<(Library, Refusal)>,
 }
 
 /// One candidate's libraries, opened, probed to be one supported release, and with every
 /// function bound: what the ABI layer proves its layouts against.
 pub(crate) struct LoadedLibraries {
     pub functions: Functions,
-    pub libraries: [LibraryInfo; 5],
+    /// The libraries bound, in [`Library::index`] order: the five required, then the optional
+    /// ones the build has.
+    pub libraries: Vec<LibraryInfo>,
+    /// Optional libraries left out, and why.
+    pub unavailable: Vec<(Library, String)>,
     pub family: Family,
     pub release: String,
     pub configuration: String,
@@ -105,7 +115,8 @@ fn select_for_path(path: &Path) -> Result<directory::Selection, Refusal> {
 }
 
 /// Opens libavcodec by soname through the system's search, then its siblings by the sonames
-/// of its family (or unversioned names when libavcodec was found unversioned).
+/// of its family (or unversioned names when libavcodec was found unversioned); an optional
+/// library the system lacks is left out.
 unsafe fn open_system(name: &str) -> Result<Opened, Refusal> {
     // SAFETY: forwarded to the caller's contract.
     let avcodec =
@@ -119,31 +130,46 @@ unsafe fn open_system(name: &str) -> Result<Opened, Refusal> {
     .map(|v| v.major)?;
     let family = Family::from_avcodec_major(major);
     let mut handles = Handles::default();
-    let mut slots = [usize::MAX; 5];
-    let mut files: [Option<(PathBuf, ElfInfo)>; 5] = Default::default();
-    slots[Library::AvCodec.index()] = 0;
+    let mut slots = ByLibrary::default();
+    let mut files = ByLibrary::default();
+    let mut refused = Vec::new();
+    slots[Library::AvCodec.index()] = Some(0);
     files[Library::AvCodec.index()] = Some(avcodec_file);
     handles.push(avcodec);
-    for library in [
+    let siblings = [
         Library::AvUtil,
         Library::SwResample,
         Library::SwScale,
         Library::AvFormat,
-    ] {
+    ];
+    for library in siblings.into_iter().chain(Library::OPTIONAL) {
         let sibling = match (name.contains(".so."), family) {
             (true, Some(family)) => format!("lib{}.so.{}", library.stem(), family.major(library)),
             _ => format!("lib{}.so", library.stem()),
         };
         // SAFETY: forwarded to the caller's contract.
-        let handle = unsafe { DynLib::open(&sibling) }?;
-        files[library.index()] = Some(probe::locate(&handle, library)?);
-        slots[library.index()] = handles.len();
-        handles.push(handle);
+        let opened = unsafe { DynLib::open(&sibling) }
+            .and_then(|handle| Ok((probe::locate(&handle, library)?, handle)));
+        match opened {
+            Ok((file, handle)) => {
+                files[library.index()] = Some(file);
+                slots[library.index()] = Some(handles.len());
+                handles.push(handle);
+            }
+            Err(refusal) if library.is_optional() => {
+                let refusal = not_found_if_absent(&sibling, refusal);
+                if !matches!(refusal, Refusal::NotFound) {
+                    refused.push((library, refusal));
+                }
+            }
+            Err(refusal) => return Err(refusal),
+        }
     }
     Ok(Opened {
         handles,
         slots,
-        files: files.map(|f| f.expect("all five opened")),
+        files,
+        refused,
     })
 }
 

@@ -1,4 +1,4 @@
-//! Opening five chosen files together with the libraries they need from their directories, so
+//! Opening the chosen files together with the libraries they need from their directories, so
 //! that no `LD_LIBRARY_PATH` or RPATH is required.
 //!
 //! A depth-first walk over `DT_NEEDED` opens each file after the files it needs, by full path
@@ -17,9 +17,11 @@ use super::directory::{self, FileId, Selection};
 use super::elf::{self, ElfInfo};
 use super::error::Refusal;
 use super::platform::{DynLib, Handles};
-use super::{Opened, undefined_symbol_in};
+use super::{ByLibrary, Opened, undefined_symbol_in};
+use crate::sys::Library;
 
-/// Opens a selection: its five libraries and, first, what they need from their directories.
+/// Opens a selection: its libraries and, first, what they need from their directories. An
+/// optional library that fails to open is left out, with its refusal.
 ///
 /// # Safety
 ///
@@ -29,50 +31,64 @@ pub(crate) unsafe fn open_selection(selection: Selection) -> Result<Opened, Refu
     let main_ids = selection
         .libraries
         .each_ref()
-        .map(|(path, _)| FileId::of(path));
+        .map(|file| file.as_ref().map(|(path, _)| FileId::of(path)));
     let mut walk = Walk {
         selection: &selection,
         main_ids,
         visited: HashSet::new(),
         names_seen: HashSet::new(),
         handles: Handles::default(),
-        slots: [usize::MAX; 5],
+        slots: ByLibrary::default(),
         deferred: Vec::new(),
     };
-    for (path, _) in &selection.libraries {
+    let mut refused = Vec::new();
+    for library in Library::REQUIRED.into_iter().chain(Library::OPTIONAL) {
+        let Some((path, _)) = &selection.libraries[library.index()] else {
+            continue;
+        };
         // SAFETY: forwarded to the caller's contract.
-        unsafe { walk.visit(path, None) }?;
+        match unsafe { walk.visit(path, None) } {
+            Ok(()) => {}
+            Err(refusal) if library.is_optional() => refused.push((library, refusal)),
+            Err(refusal) => return Err(refusal),
+        }
     }
-    debug_assert!(walk.slots.iter().all(|&slot| slot != usize::MAX));
     let Walk { handles, slots, .. } = walk;
+    let mut files = selection.libraries;
+    for (index, file) in files.iter_mut().enumerate() {
+        if slots[index].is_none() {
+            *file = None;
+        }
+    }
     Ok(Opened {
         handles,
         slots,
-        files: selection.libraries,
+        files,
+        refused,
     })
 }
 
 struct Walk<'a> {
     selection: &'a Selection,
-    main_ids: [FileId; 5],
+    main_ids: ByLibrary<FileId>,
     visited: HashSet<FileId>,
     /// `DT_NEEDED` names already dealt with.
     names_seen: HashSet<String>,
     handles: Handles,
-    slots: [usize; 5],
+    slots: ByLibrary<usize>,
     /// Underlinked dependencies whose symbol provider had not been opened yet.
     deferred: Vec<PathBuf>,
 }
 
 impl Walk<'_> {
     /// Opens `path` after what it needs. `needed_as` is the name a dependent needs it by
-    /// (`None` when reached as one of the five).
+    /// (`None` when reached as one of the chosen libraries).
     unsafe fn visit(&mut self, path: &Path, needed_as: Option<&str>) -> Result<(), Refusal> {
         let id = FileId::of(path);
         if !self.visited.insert(id) {
             return Ok(()); // done, or a cycle, which the dynamic loader resolves by itself
         }
-        let main = self.main_ids.iter().position(|main| *main == id);
+        let main = self.main_ids.iter().position(|main| *main == Some(id));
         if let (None, Some(name)) = (main, needed_as)
             && directory::is_compiler_runtime(name)
         {
@@ -84,7 +100,12 @@ impl Walk<'_> {
         }
         let inspected;
         let info: &ElfInfo = match main {
-            Some(index) => &self.selection.libraries[index].1,
+            Some(index) => {
+                let (_, info) = self.selection.libraries[index]
+                    .as_ref()
+                    .expect("a main id belongs to a chosen file");
+                info
+            }
             None => {
                 inspected = elf::inspect(path)?;
                 &inspected
@@ -113,7 +134,7 @@ impl Walk<'_> {
                 }
                 // SAFETY: forwarded to the caller's contract.
                 let handle = unsafe { DynLib::open_path(path) }?;
-                self.slots[index] = self.handles.len();
+                self.slots[index] = Some(self.handles.len());
                 self.handles.push(handle);
             }
             // SAFETY: forwarded to the caller's contract.

@@ -1,5 +1,5 @@
 //! Probing an opened set: where each library came from, the version it reports, the version
-//! node its symbols are pinned to, whether the five are one supported release, and binding the
+//! node its symbols are pinned to, whether they are one supported release, and binding the
 //! function table to them.
 
 use std::ffi::{CStr, CString, c_char, c_uint, c_void};
@@ -12,7 +12,7 @@ use super::functions::Functions;
 use super::library_info::LibraryInfo;
 use super::platform::DynLib;
 use super::symbols::{SymbolBinding, SymbolSource};
-use super::{LoadedLibraries, Opened};
+use super::{ByLibrary, LoadedLibraries, Opened};
 use crate::sys::{Family, Library, c_text, decode_version_int};
 
 /// The file a library handle was opened from, and its ELF facts.
@@ -73,29 +73,48 @@ pub(super) fn probe_version(
 }
 
 struct Bound<'a> {
-    handles: [&'a DynLib; 5],
-    nodes: [Option<CString>; 5],
+    handles: ByLibrary<&'a DynLib>,
+    nodes: ByLibrary<CString>,
 }
 
 impl SymbolSource for Bound<'_> {
     fn address(&self, library: Library, name: &CStr) -> Option<*mut c_void> {
         let index = library.index();
-        self.handles[index].symbol(name, self.nodes[index].as_deref())
+        self.handles[index]?.symbol(name, self.nodes[index].as_deref())
+    }
+
+    fn has(&self, library: Library) -> bool {
+        self.handles[library.index()].is_some()
     }
 }
 
 /// Probes, checks and resolves an opened set: the libraries bound, ready for the ABI layer.
 pub(super) fn bind(opened: Opened, candidate: Candidate) -> Result<LoadedLibraries, Refusal> {
-    let handle = |library: Library| opened.handles.get(opened.slots[library.index()]);
-    let bindings =
-        Library::ALL.map(|library| binding_for(library, &opened.files[library.index()].1));
-    let mut versioned = Vec::with_capacity(5);
-    for library in Library::ALL {
-        let binding = &bindings[library.index()];
+    let handle =
+        |library: Library| opened.slots[library.index()].map(|slot| opened.handles.get(slot));
+    let file = |library: Library| {
+        opened.files[library.index()]
+            .as_ref()
+            .expect("an opened library has its file")
+    };
+    let bindings: ByLibrary<SymbolBinding> = std::array::from_fn(|index| {
+        Some(binding_for(
+            Library::ALL[index],
+            &opened.files[index].as_ref()?.1,
+        ))
+    });
+    let mut versioned = Vec::with_capacity(Library::COUNT);
+    for library in Library::ALL
+        .into_iter()
+        .filter(|l| opened.slots[l.index()].is_some())
+    {
+        let binding = bindings[library.index()]
+            .as_ref()
+            .expect("bound with its file");
         let file = VersionedFile {
             library,
-            path: opened.files[library.index()].0.clone(),
-            version: probe_version(handle(library), library, binding)?,
+            path: file(library).0.clone(),
+            version: probe_version(handle(library).expect("opened"), library, binding)?,
         };
         if let Some(node) = binding.node()
             && node != library.version_node(file.version.major)
@@ -107,11 +126,10 @@ pub(super) fn bind(opened: Opened, candidate: Candidate) -> Result<LoadedLibrari
         }
         versioned.push(file);
     }
-    let versioned: [VersionedFile; 5] = versioned.try_into().expect("five libraries");
     let family = check_release(&versioned)?;
     let bound = Bound {
-        handles: Library::ALL.map(handle),
-        nodes: Library::ALL.map(|library| node_cstring(&bindings[library.index()])),
+        handles: std::array::from_fn(|index| handle(Library::ALL[index])),
+        nodes: std::array::from_fn(|index| node_cstring(bindings[index].as_ref()?)),
     };
     let (functions, missing) =
         Functions::resolve(&bound, family.major(Library::AvCodec)).map_err(|missing| {
@@ -119,17 +137,21 @@ pub(super) fn bind(opened: Opened, candidate: Candidate) -> Result<LoadedLibrari
                 symbols: missing.required,
             }
         })?;
-    let libraries = Library::ALL.map(|library| {
-        let index = library.index();
-        let file = &versioned[index];
-        LibraryInfo::new(
-            library,
-            file.path.clone(),
-            file.version.clone(),
-            bindings[index].clone(),
-            opened.files[index].1.soname.clone(),
-        )
-    });
+    let libraries = versioned
+        .into_iter()
+        .map(|file| {
+            let index = file.library.index();
+            LibraryInfo::new(
+                file.library,
+                file.path,
+                file.version,
+                bindings[index].clone().expect("bound with its file"),
+                opened.files[index]
+                    .as_ref()
+                    .and_then(|(_, elf)| elf.soname.clone()),
+            )
+        })
+        .collect();
     // SAFETY: these FFmpeg functions return pointers to static NUL-terminated strings.
     let text = |f: unsafe extern "C" fn() -> *const c_char| unsafe { c_text(f()) };
     Ok(LoadedLibraries {
@@ -138,6 +160,11 @@ pub(super) fn bind(opened: Opened, candidate: Candidate) -> Result<LoadedLibrari
         license: text(functions.avcodec_license),
         functions,
         libraries,
+        unavailable: opened
+            .refused
+            .iter()
+            .map(|(library, refusal)| (*library, refusal.to_string()))
+            .collect(),
         family,
         candidate,
         missing_optional: missing.optional,
@@ -145,13 +172,16 @@ pub(super) fn bind(opened: Opened, candidate: Candidate) -> Result<LoadedLibrari
     })
 }
 
-/// Checks that the five probed versions are FFmpeg (not Libav), of a supported major, and all
-/// of one family; returns that family.
-pub(crate) fn check_release(files: &[VersionedFile; 5]) -> Result<Family, Refusal> {
+/// Checks that the probed versions are FFmpeg (not Libav), of a supported major, and all of
+/// one family; returns that family.
+pub(crate) fn check_release(files: &[VersionedFile]) -> Result<Family, Refusal> {
     if let Some(libav) = files.iter().find(|f| f.version.patch < 100) {
         return Err(Refusal::Libav(Box::new(libav.clone())));
     }
-    let avcodec = &files[Library::AvCodec.index()];
+    let avcodec = files
+        .iter()
+        .find(|file| file.library == Library::AvCodec)
+        .expect("libavcodec is always probed");
     let family = Family::from_avcodec_major(avcodec.version.major).ok_or_else(|| {
         Refusal::UnsupportedMajor {
             file: Box::new(avcodec.clone()),
@@ -178,7 +208,7 @@ mod tests {
     use std::path::PathBuf;
 
     fn files(majors: [u64; 5], micro: u64) -> [VersionedFile; 5] {
-        Library::ALL.map(|library| VersionedFile {
+        Library::REQUIRED.map(|library| VersionedFile {
             library,
             path: PathBuf::from(format!("/x/{}.so", library.name())),
             version: Version::new(majors[library.index()], 1, micro),
@@ -188,8 +218,15 @@ mod tests {
     #[test]
     fn every_family_accepts_its_own_majors() {
         for family in Family::all() {
-            let majors = Library::ALL.map(|l| family.major(l));
+            let majors = Library::REQUIRED.map(|l| family.major(l));
             assert_eq!(check_release(&files(majors, 100)).unwrap(), family);
+            let mut with_filters = files(majors, 100).to_vec();
+            with_filters.push(VersionedFile {
+                library: Library::AvFilter,
+                path: PathBuf::from("/x/libavfilter.so"),
+                version: Version::new(family.major(Library::AvFilter), 1, 100),
+            });
+            assert_eq!(check_release(&with_filters).unwrap(), family);
         }
         assert_eq!(Family::all().count(), SUPPORTED_AVCODEC_MAJORS.count());
     }

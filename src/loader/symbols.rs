@@ -71,6 +71,9 @@ impl fmt::Display for SymbolBinding {
 /// What resolving the table needs from the loader: a symbol's address in a library.
 pub(crate) trait SymbolSource {
     fn address(&self, library: Library, name: &CStr) -> Option<*mut std::ffi::c_void>;
+    /// Whether `library` was loaded: an optional library's functions are neither bound nor
+    /// reported missing when the build lacks it.
+    fn has(&self, library: Library) -> bool;
 }
 
 /// What resolution found missing.
@@ -182,7 +185,7 @@ macro_rules! ffi_functions {
                 let mut specs = SYMBOLS.iter();
                 $(
                     let spec = specs.next().expect("SYMBOLS has one row per field");
-                    let $name = if spec.majors.contains(&abi) {
+                    let $name = if spec.majors.contains(&abi) && source.has(spec.library) {
                         let found = source.address(spec.library, spec.c_name);
                         if found.is_none() {
                             match spec.requirement {

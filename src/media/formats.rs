@@ -202,7 +202,7 @@ mod sealed {
 }
 
 fn avutil_major(ffmpeg: &Ffmpeg) -> u64 {
-    ffmpeg.library(crate::sys::Library::AvUtil).version().major
+    ffmpeg.family().major(crate::sys::Library::AvUtil)
 }
 
 /// FFmpeg's number for a pixel format name in the loaded release.

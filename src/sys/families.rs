@@ -10,16 +10,16 @@
 // MAINTAINING.md says how to add a row.
 
 /// Calls `$then!` with every supported family, as
-/// `ffmpeg_major => module by recipe [avutil, swresample, swscale, avcodec, avformat],`.
+/// `ffmpeg_major => module by recipe [avutil, swresample, swscale, avcodec, avformat, avfilter],`.
 macro_rules! supported_families {
     ($then:ident) => {
         $then! {
-            4 => v58 by shape_4 [56, 3, 5, 58, 58],
-            5 => v59 by shape_5 [57, 4, 6, 59, 59],
-            6 => v60 by shape_6 [58, 4, 7, 60, 60],
-            7 => v61 by shape_7 [59, 5, 8, 61, 61],
-            8 => v62 by shape_8 [60, 6, 9, 62, 62],
-            9 => v63 by shape_9 [61, 7, 10, 63, 63],
+            4 => v58 by shape_4 [56, 3, 5, 58, 58, 7],
+            5 => v59 by shape_5 [57, 4, 6, 59, 59, 8],
+            6 => v60 by shape_6 [58, 4, 7, 60, 60, 9],
+            7 => v61 by shape_7 [59, 5, 8, 61, 61, 10],
+            8 => v62 by shape_8 [60, 6, 9, 62, 62, 11],
+            9 => v63 by shape_9 [61, 7, 10, 63, 63, 12],
         }
     };
 }

@@ -57,6 +57,16 @@ opaque_structs! {
     AVPacketSideData,
     /// A resampler's state.
     SwrContext,
+    /// A filter graph.
+    AVFilterGraph,
+    /// One filter in a graph.
+    AVFilterContext,
+    /// A registered filter (static).
+    AVFilter,
+    /// A filter's pad list (static).
+    AVFilterPad,
+    /// One open pad of a parsed graph, in a list.
+    AVFilterInOut,
     /// A scaler's state.
     SwsContext,
 }

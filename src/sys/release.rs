@@ -1,13 +1,13 @@
-//! The five libraries and FFmpeg's release families, from the one list of supported families.
+//! FFmpeg's libraries and release families, from the one list of supported families.
 
 use std::fmt;
 use std::ops::RangeInclusive;
 
 use semver::Version;
 
-/// Majors of (libavutil, libswresample, libswscale, libavcodec, libavformat) per family,
-/// oldest first, from the one list.
-const FAMILY_MAJORS: &[(u8, [u64; 5])] = {
+/// Majors of (libavutil, libswresample, libswscale, libavcodec, libavformat, libavfilter) per
+/// family, oldest first, from the one list.
+const FAMILY_MAJORS: &[(u8, [u64; Library::COUNT])] = {
     macro_rules! majors {
         ($($ffmpeg:literal => $module:ident by $recipe:ident [$($major:literal),*],)*) => {
             &[$(($ffmpeg, [$($major),*]),)*]
@@ -21,7 +21,8 @@ pub const SUPPORTED_AVCODEC_MAJORS: RangeInclusive<u64> = FAMILY_MAJORS[0].1
     [Library::AvCodec.index()]
     ..=FAMILY_MAJORS[FAMILY_MAJORS.len() - 1].1[Library::AvCodec.index()];
 
-/// One of the five FFmpeg libraries the crate loads.
+/// One of the FFmpeg libraries the crate loads: five it needs, and libavfilter when the build
+/// has it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Library {
     /// libavutil: memory, logging, CPU flags, pixel and sample formats.
@@ -34,17 +35,41 @@ pub enum Library {
     AvCodec,
     /// libavformat: demuxers, muxers and I/O.
     AvFormat,
+    /// libavfilter: filter graphs. Optional: a build without it loads, and only filter graphs
+    /// are unavailable.
+    AvFilter,
 }
 
 impl Library {
-    /// All five, in an order where each comes after the libraries it needs.
-    pub const ALL: [Library; 5] = [
+    /// How many libraries the crate knows.
+    pub const COUNT: usize = 6;
+
+    /// The five every load needs, in an order where each comes after the libraries it needs.
+    pub const REQUIRED: [Library; 5] = [
         Library::AvUtil,
         Library::SwResample,
         Library::SwScale,
         Library::AvCodec,
         Library::AvFormat,
     ];
+
+    /// Every library, required ones first, in [`Library::index`] order.
+    pub const ALL: [Library; Library::COUNT] = [
+        Library::AvUtil,
+        Library::SwResample,
+        Library::SwScale,
+        Library::AvCodec,
+        Library::AvFormat,
+        Library::AvFilter,
+    ];
+
+    /// Those a load takes when the build has them, and goes on without.
+    pub const OPTIONAL: [Library; 1] = [Library::AvFilter];
+
+    /// Whether a load goes on without this library.
+    pub fn is_optional(self) -> bool {
+        Library::OPTIONAL.contains(&self)
+    }
 
     /// The name without `lib`, as in file names: `avcodec`.
     pub fn stem(self) -> &'static str {
@@ -54,6 +79,7 @@ impl Library {
             Library::SwScale => "swscale",
             Library::AvCodec => "avcodec",
             Library::AvFormat => "avformat",
+            Library::AvFilter => "avfilter",
         }
     }
 
@@ -65,6 +91,7 @@ impl Library {
             Library::SwScale => "libswscale",
             Library::AvCodec => "libavcodec",
             Library::AvFormat => "libavformat",
+            Library::AvFilter => "libavfilter",
         }
     }
 
@@ -87,7 +114,7 @@ impl fmt::Display for Library {
 
 /// An FFmpeg release family, i.e. one ABI: FFmpeg 4.x, 5.x, ….
 ///
-/// Within a family the five libraries keep their majors; a loaded set must be all of one family.
+/// Within a family the libraries keep their majors; a loaded set must be all of one family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Family {
     ffmpeg_major: u8,
@@ -159,5 +186,18 @@ mod tests {
         assert_eq!(major_from_file_name("libavcodec.so.58"), Some(58));
         assert_eq!(major_from_file_name("libavcodec.so"), None);
         assert_eq!(Library::AvCodec.version_node(61), "LIBAVCODEC_61");
+        assert_eq!(Library::AvFilter.version_node(10), "LIBAVFILTER_10");
+    }
+
+    #[test]
+    fn libraries_are_listed_by_index_required_first() {
+        for (index, library) in Library::ALL.into_iter().enumerate() {
+            assert_eq!(library.index(), index);
+            assert_eq!(library.is_optional(), !Library::REQUIRED.contains(&library));
+        }
+        assert_eq!(
+            Library::REQUIRED.len() + Library::OPTIONAL.len(),
+            Library::COUNT
+        );
     }
 }

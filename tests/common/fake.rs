@@ -9,7 +9,7 @@ use ffmpeg_runtime::Library;
 /// How to build a fake set of the five libraries.
 #[derive(Debug, Clone)]
 pub struct FakeSet {
-    /// The versions the `*_version()` functions report, in `Library::ALL` order.
+    /// The versions the `*_version()` functions report, in `Library::REQUIRED` order.
     pub versions: [(u32, u32, u32); 5],
     /// Symbols to leave out.
     pub omit: Vec<&'static str>,
@@ -41,7 +41,7 @@ impl FakeSet {
 
     /// Builds the five libraries into `dir`, named `lib<name>.so.<major>`.
     pub fn build(&self, dir: &Path) -> PathBuf {
-        for library in Library::ALL {
+        for library in Library::REQUIRED {
             let (major, minor, micro) = self.versions[library as usize];
             let name = format!("{}.so.{major}", library.name());
             let source = dir.join(format!("{}.c", library.name()));

@@ -69,7 +69,7 @@ impl std::fmt::Display for CodecId {
 }
 
 fn avcodec_major(ffmpeg: &Ffmpeg) -> u64 {
-    ffmpeg.library(Library::AvCodec).version().major
+    ffmpeg.family().major(Library::AvCodec)
 }
 
 /// The codec a decoder or encoder of this name (`h264`, `libdav1d`, `libx264`) handles.

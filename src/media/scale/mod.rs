@@ -154,14 +154,7 @@ impl Scaler {
         };
         // Before libswscale 7 it returns -1 for targets it has no RGB tables for, having
         // taken the ranges; only later majors report real failures.
-        if result < 0
-            && self
-                .ffmpeg
-                .library(crate::sys::Library::SwScale)
-                .version()
-                .major
-                >= 7
-        {
+        if result < 0 && self.ffmpeg.family().major(crate::sys::Library::SwScale) >= 7 {
             check(&self.ffmpeg, "sws_setColorspaceDetails", result)?;
         }
         Ok(())

@@ -68,7 +68,7 @@ pub(super) fn checked_quality(
         ));
     }
     // libswscale 9 (FFmpeg 8.0 and 8.1) aborts on every conversion from yaf32.
-    let swscale = ffmpeg.library(crate::sys::Library::SwScale).version().major;
+    let swscale = ffmpeg.family().major(crate::sys::Library::SwScale);
     if swscale == 9 && source_name.starts_with("yaf32") {
         return Err(Error::unsupported(
             "Scaler::scale",
