@@ -363,7 +363,7 @@ pub use fast::convert;
 #[cfg(feature = "pipeline")]
 pub use fast::pipeline;
 pub use ffmpeg::cpu::CpuFlags;
-pub use ffmpeg::{Error, Ffmpeg, Result, global};
+pub use ffmpeg::{Error, Ffmpeg, FilterError, Result, global};
 pub use loader::discovery::{APP_DIR_NAME, Candidate, Discovery, ENV_VAR, Location, Source};
 pub use loader::error::{Attempt, LoadError, Refusal, VersionedFile};
 pub use loader::library_info::LibraryInfo;
@@ -376,6 +376,6 @@ pub use media::frame::{Frame, PictureType, Plane, PlaneMut, PlaneRows, PlaneRows
 pub use media::packet::Packet;
 pub use media::resample::{AudioFormat, Resampler};
 pub use media::scale::{ScaleQuality, Scaler};
-pub use media::{codec, format};
+pub use media::{codec, filter, format};
 pub use sys::objects as ffi;
 pub use sys::{Family, Library, Rational, SUPPORTED_AVCODEC_MAJORS};

@@ -9,7 +9,8 @@
 //! - FFmpeg functions read what we wrote and write where we read: `av_frame_get_buffer` on our
 //!   width, height and format fills `data` and `linesize`; `avcodec_parameters_from_context`
 //!   copies our context fields into parameters; `avformat_new_stream` and
-//!   `avio_alloc_context` fill stream and I/O fields we then read.
+//!   `avio_alloc_context` fill stream and I/O fields we then read;
+//! - libavfilter parses small graphs, whose open pads and filters we read back.
 
 use std::ffi::{CStr, c_int, c_void};
 use std::fmt::Display;
@@ -164,6 +165,9 @@ pub(crate) fn check(functions: &Functions, layout: &Layout) -> Result<usize, Abi
         io_context(&mut checker)?;
         constants(&mut checker)?;
         codecs_and_formats(&mut checker)?;
+        for (structure, expected, found) in super::filter::check(functions) {
+            checker.expect(structure, "(parsed graph)", expected, found)?;
+        }
     }
     Ok(checker.passed)
 }

@@ -173,3 +173,11 @@ pub(crate) const SWS_CS_ITU709: c_int = 1;
 pub(crate) const SWS_CS_ITU601: c_int = 5;
 pub(crate) const SWS_CS_FIRST_COEFFICIENTS: [(c_int, c_int); 2] =
     [(SWS_CS_ITU709, 117_489), (SWS_CS_ITU601, 104_597)];
+
+// libavfilter's buffer source and sink flags (buffersrc.h, buffersink.h), unchanged since 2012.
+/// Run the graph on the frame at once.
+pub(crate) const BUFFERSRC_FLAG_PUSH: c_int = 4;
+/// Take a new reference to the frame, leaving the caller's as it was.
+pub(crate) const BUFFERSRC_FLAG_KEEP_REF: c_int = 8;
+/// Give only a frame already waiting; never run the graph for one.
+pub(crate) const BUFFERSINK_FLAG_NO_REQUEST: c_int = 2;

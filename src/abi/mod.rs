@@ -12,6 +12,7 @@ use crate::sys::objects::{AVDictionary, AVDictionaryEntry, AVPacketSideData};
 mod check;
 pub(crate) mod constants;
 mod field;
+pub(crate) mod filter;
 mod layout;
 
 /// Declares one generated module per supported family, from the one list.

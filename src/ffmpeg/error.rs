@@ -9,6 +9,7 @@ use crate::abi::constants::{
     AVERROR_OPTION_NOT_FOUND, AVERROR_STREAM_NOT_FOUND,
 };
 use crate::ffmpeg::Ffmpeg;
+use crate::sys::Library;
 
 /// What went wrong in a media operation.
 #[derive(Debug, thiserror::Error)]
@@ -187,6 +188,20 @@ pub enum Error {
         /// What it did.
         detail: String,
     },
+    /// The call needs an optional library ([`Library::OPTIONAL`](crate::Library::OPTIONAL))
+    /// that this FFmpeg was loaded without: filter graphs need libavfilter.
+    #[error("{operation}: {library} is missing from the loaded FFmpeg{}", reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default())]
+    LibraryMissing {
+        /// The call that needed it.
+        operation: &'static str,
+        /// The library.
+        library: Library,
+        /// Why the build's copy could not be loaded; `None` when the build has none.
+        reason: Option<String>,
+    },
+    /// A filter graph that cannot be built or used, with what is wrong in it named.
+    #[error("filter graph: {0}")]
+    Filter(#[source] FilterError),
     /// Any other FFmpeg error code.
     #[error("{operation}: {message} (error {code})")]
     Ffmpeg {
@@ -196,6 +211,77 @@ pub enum Error {
         code: c_int,
         /// FFmpeg's message (`av_strerror`), then in parentheses what FFmpeg logged about
         /// the failure on the calling thread, if anything: logged or not, it is kept here.
+        message: String,
+    },
+}
+
+/// What is wrong with a filter graph ([`Error::Filter`]). Each names the filter, option, pad
+/// or label at fault, as far as FFmpeg tells it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FilterError {
+    /// The description names a filter the loaded libavfilter does not have.
+    #[error("no filter named \"{name}\"")]
+    UnknownFilter {
+        /// The name as written.
+        name: String,
+    },
+    /// A filter was given an option it does not have.
+    #[error("filter \"{filter}\" has no option \"{option}\"")]
+    UnknownOption {
+        /// The filter's name.
+        filter: String,
+        /// The option as written.
+        option: String,
+    },
+    /// A filter refused its arguments: a value out of range or of the wrong kind, too many
+    /// values.
+    #[error("filter \"{filter}\" refused its arguments: {message}")]
+    InvalidArguments {
+        /// The filter's name.
+        filter: String,
+        /// What FFmpeg said.
+        message: String,
+    },
+    /// The description is not in FFmpeg's graph syntax.
+    #[error("the description does not parse: {message}")]
+    Syntax {
+        /// What FFmpeg said.
+        message: String,
+    },
+    /// An open pad of the graph that no declared input or output is connected to: an input
+    /// label not declared, or a simple graph with more than one open input or output.
+    #[error("the {direction} pad {pad} is connected to nothing")]
+    UnconnectedPad {
+        /// `[label]`, or the filter instance and pad index (`Parsed_overlay_2:1`).
+        pad: String,
+        /// `input` or `output`.
+        direction: &'static str,
+    },
+    /// A declared input whose label the graph does not have.
+    #[error("the graph has no open input labelled [{label}]")]
+    UnknownLabel {
+        /// The label declared.
+        label: String,
+    },
+    /// A pad given frames of the other kind: audio to a video filter, or back.
+    #[error("the pad {pad} takes {expected}, not {found}")]
+    MediaTypeMismatch {
+        /// The pad.
+        pad: String,
+        /// What the pad takes: `video` or `audio`.
+        expected: &'static str,
+        /// What it was given.
+        found: &'static str,
+    },
+    /// The graph has no open output, so it could never give a frame.
+    #[error("the graph has no output")]
+    NoOutputs,
+    /// The filters parsed but cannot be joined: formats that cannot be negotiated, a size a
+    /// filter cannot reach, ….
+    #[error("the graph cannot be configured: {message}")]
+    Configuration {
+        /// What FFmpeg said.
         message: String,
     },
 }

@@ -48,6 +48,23 @@ pub(crate) fn clear_last_error() {
     });
 }
 
+thread_local! {
+    /// Every error-level message on this thread while [`collect_errors`] runs.
+    static COLLECTED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+/// Runs `call` and returns, with its result, every error-level message FFmpeg logged on this
+/// thread meanwhile: a graph parser explains a failure in several lines, the last of which
+/// alone (what [`take_last_error`] keeps) may not name the culprit.
+pub(crate) fn collect_errors<R>(call: impl FnOnce() -> R) -> (R, Vec<String>) {
+    let outer = COLLECTED.with(|collected| collected.borrow_mut().replace(Vec::new()));
+    let result = call();
+    let messages = COLLECTED.with(|collected| {
+        std::mem::replace(&mut *collected.borrow_mut(), outer).unwrap_or_default()
+    });
+    (result, messages)
+}
+
 /// How many loaded FFmpegs can have a level of their own at once.
 const SLOTS: usize = 16;
 
@@ -207,6 +224,13 @@ unsafe fn forward(
         let _ = LAST_ERROR.try_with(|last| {
             if let Ok(mut last) = last.try_borrow_mut() {
                 *last = Some(message.to_owned());
+            }
+        });
+        let _ = COLLECTED.try_with(|collected| {
+            if let Ok(mut collected) = collected.try_borrow_mut()
+                && let Some(messages) = collected.as_mut()
+            {
+                messages.push(message.to_owned());
             }
         });
     }

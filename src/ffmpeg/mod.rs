@@ -20,7 +20,7 @@ use crate::loader::library_info::LibraryInfo;
 use crate::loader::platform::Handles;
 use crate::sys::{Family, Library};
 use cpu::CpuFlags;
-pub use error::{Error, Result};
+pub use error::{Error, FilterError, Result};
 pub use load::global;
 
 /// A loaded FFmpeg: its five libraries (and libavfilter when the build has it), their versions

@@ -371,6 +371,12 @@ ffi_functions! {
         opaque: *mut c_void,
         graph: *mut AVFilterGraph,
     ) -> c_int;
+    optional AvFilter [58..] fn avfilter_graph_alloc_filter(
+        graph: *mut AVFilterGraph,
+        filter: *const AVFilter,
+        name: *const c_char,
+    ) -> *mut AVFilterContext;
+    optional AvFilter [58..] fn avfilter_init_str(context: *mut AVFilterContext, args: *const c_char) -> c_int;
     optional AvFilter [58..] fn avfilter_graph_parse_ptr(
         graph: *mut AVFilterGraph,
         filters: *const c_char,

@@ -199,3 +199,11 @@ pub(crate) unsafe fn write<S>(
     }
     Ok(())
 }
+
+/// FFmpeg's number of a YUV matrix by its name (`bt709`); `None` for a name it does not know.
+pub(crate) fn matrix_number(ffmpeg: &Ffmpeg, name: &str) -> Option<c_int> {
+    let name = CString::new(name).ok()?;
+    // SAFETY: a lookup of a NUL-terminated name in a static table; -1 when unknown.
+    let number = unsafe { (ffmpeg.functions().av_color_space_from_name)(name.as_ptr()) };
+    (number >= 0).then_some(number)
+}

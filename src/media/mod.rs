@@ -88,6 +88,7 @@ pub(crate) mod channel_layout;
 pub mod codec;
 pub(crate) mod color;
 pub(crate) mod dictionary;
+pub mod filter;
 pub mod format;
 pub(crate) mod formats;
 pub(crate) mod frame;

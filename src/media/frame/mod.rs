@@ -401,6 +401,11 @@ impl Frame {
         Some(self.read(field)).filter(|&d| d > 0)
     }
 
+    /// The shape of a pixel (width : height), when known.
+    pub fn sample_aspect_ratio(&self) -> Option<crate::sys::Rational> {
+        Some(self.read(self.ffmpeg.layout().frame.sample_aspect_ratio)).filter(|r| r.is_positive())
+    }
+
     /// The picture type the decoder reported.
     pub fn picture_type(&self) -> PictureType {
         let raw = self.read(self.ffmpeg.layout().frame.pict_type);

@@ -1,0 +1,367 @@
+//! Decodes one stream and prints an MD5 per frame, comparable with FFmpeg's `framemd5`;
+//! optionally through a filter graph, as `ffmpeg -i IN -vf GRAPH -f framemd5 -` does.
+//!
+//! ```text
+//! cargo run --release --example framehash -- INPUT [--lib-dir DIR] [--stream INDEX] [--threads N]
+//!     [--vf GRAPH | --af GRAPH] [--fps-mode auto|vfr|passthrough] [--count-only]
+//! ```
+//!
+//! `INPUT` may be `-`: standard input, read as a stream (`cat clip.ts | framehash -`), or a
+//! URL, reached only through the protocols `--protocols` names and waiting at most
+//! `--timeout` seconds in any one call (`framehash http://host/clip.ts --protocols http,tcp
+//! --timeout 5`).
+//!
+//! One line per frame in output order, `<n>,<pts>,<W>x<H>,<pix_fmt>,<md5>` for pictures and
+//! `<n>,<pts>,<samples>,<sample_fmt>,<md5>` for audio, the MD5 taken over the planes packed
+//! with no padding; then `frames: N`.
+//!
+//! Without a filter, pictures are those the decoder gives, stamped with their best-effort
+//! timestamps. `--vf GRAPH` filters the video stream (the best one, or `--stream`) as the CLI's
+//! `-vf` does, and then, as the CLI writing `framemd5`, stamps each picture in `1/frame rate`
+//! of the graph's output and drops those that would come too early (`--fps-mode passthrough`
+//! keeps every one). `--af GRAPH` filters the audio stream (the best one, or `--stream`); an
+//! audio stream is hashed as the CLI hashes it, converted to `s16` samples, timestamps in
+//! `1/sample rate`. Decode errors inside the stream are counted and reported on stderr, as the
+//! ffmpeg CLI does; an input that cannot be opened, a stream of another kind, or a graph that
+//! cannot be built exits non-zero with one line.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod sync;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, ValueEnum};
+use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+use ffmpeg_runtime::filter::{AudioInput, FilterGraph, FilterInput, VideoInput};
+use ffmpeg_runtime::format::{Input, MediaType, Stream, UrlOptions};
+use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet, Rational};
+use md5::{Digest, Md5};
+use sync::VariableRate;
+
+#[derive(Parser)]
+#[command(about = "MD5 of every decoded (and filtered) frame of one stream")]
+struct Args {
+    /// The media file, or `-` for standard input.
+    input: PathBuf,
+    /// Load FFmpeg from this directory instead of searching.
+    #[arg(long)]
+    lib_dir: Option<PathBuf>,
+    /// The absolute index of the stream to decode (default: the best video stream, or the
+    /// best audio stream with `--af`).
+    #[arg(long)]
+    stream: Option<usize>,
+    /// Decoding threads (0: FFmpeg's choice).
+    #[arg(long, default_value_t = 0)]
+    threads: u32,
+    /// Filters for a video stream, in the CLI's `-vf` syntax.
+    #[arg(long, conflicts_with = "af")]
+    vf: Option<String>,
+    /// Filters for an audio stream, in the CLI's `-af` syntax.
+    #[arg(long)]
+    af: Option<String>,
+    /// Which filtered pictures to keep: `vfr` as the CLI writing framemd5, `passthrough` all;
+    /// `auto` is `vfr` with `--vf`, `passthrough` without.
+    #[arg(long, value_enum, default_value_t = FpsMode::Auto)]
+    fps_mode: FpsMode,
+    /// Only count the frames.
+    #[arg(long)]
+    count_only: bool,
+    /// The protocols a URL may use, comma-separated (`http,tcp`); a plain path uses `file`.
+    #[arg(long, value_delimiter = ',')]
+    protocols: Vec<String>,
+    /// The longest any one call may wait on a URL, in seconds.
+    #[arg(long)]
+    timeout: Option<f64>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FpsMode {
+    Auto,
+    Vfr,
+    Passthrough,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("framehash: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(ffmpeg: &Ffmpeg, args: &Args) -> Result<Input, String> {
+    let text = args.input.to_string_lossy();
+    let input = if text == "-" {
+        Input::from_stream(ffmpeg, std::io::stdin())
+    } else if text.contains("://") {
+        let protocols: Vec<&str> = args.protocols.iter().map(String::as_str).collect();
+        let mut options = UrlOptions::new(&protocols);
+        if let Some(seconds) = args.timeout {
+            let timeout = Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())?;
+            options = options.timeout(timeout);
+        }
+        Input::open_url(ffmpeg, &text, &options)
+    } else {
+        Input::open(ffmpeg, &args.input)
+    };
+    input.map_err(|e| format!("{}: {e}", args.input.display()))
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
+    let mut input = open(&ffmpeg, args)?;
+    let wanted = if args.af.is_some() {
+        MediaType::Audio
+    } else {
+        MediaType::Video
+    };
+    let stream = match args.stream {
+        Some(index) => input
+            .stream(index)
+            .ok_or_else(|| format!("no stream {index}"))?,
+        None => input
+            .best_stream(wanted)
+            .ok_or_else(|| format!("no {wanted} stream"))?,
+    };
+    let kind = stream.media_type();
+    let filters = match kind {
+        MediaType::Video if args.af.is_none() => args.vf.clone(),
+        // The CLI hashes audio as 16-bit samples, converted by the graph's last filter.
+        MediaType::Audio if args.vf.is_none() => Some(format!(
+            "{},aformat=sample_fmts=s16",
+            args.af.as_deref().unwrap_or("anull")
+        )),
+        other => {
+            return Err(format!(
+                "stream {} is {other}, not what {} filters",
+                stream.index(),
+                if args.af.is_some() { "--af" } else { "--vf" }
+            ));
+        }
+    };
+    let vfr = match args.fps_mode {
+        FpsMode::Auto => args.vf.is_some(),
+        FpsMode::Vfr => true,
+        FpsMode::Passthrough => false,
+    };
+    let mut hasher = FrameHasher {
+        count: 0,
+        count_only: args.count_only,
+        packed: Vec::new(),
+        filtering: filters.map(|description| Filtering {
+            description,
+            time_base: stream.time_base(),
+            frame_rate: guessed_rate(&stream),
+            graph: None,
+            sync: None,
+            vfr: vfr && kind == MediaType::Video,
+        }),
+    };
+    let index = stream.index();
+    let mut decoder = Decoder::new(
+        &stream,
+        &DecoderOptions {
+            threads: args.threads,
+            ..DecoderOptions::default()
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    let mut packet = Packet::new(&ffmpeg).map_err(|e| e.to_string())?;
+    let mut frame = Frame::new(&ffmpeg).map_err(|e| e.to_string())?;
+    let mut errors = 0usize;
+    loop {
+        match input.read_packet(&mut packet) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                eprintln!("framehash: reading stopped: {e}");
+                break;
+            }
+        }
+        if packet.stream_index() != index {
+            continue;
+        }
+        if let Err(e) = decoder.send(&packet) {
+            errors += 1;
+            eprintln!("framehash: decoding error: {e}");
+        }
+        errors += hasher.drain(&mut decoder, &mut frame)?;
+    }
+    decoder.send_eof().map_err(|e| e.to_string())?;
+    errors += hasher.drain(&mut decoder, &mut frame)?;
+    hasher.finish(&mut frame)?;
+    println!("frames: {}", hasher.count);
+    if errors > 0 {
+        eprintln!("framehash: {errors} decoding errors");
+    }
+    Ok(())
+}
+
+/// The rate the CLI gives a stream's filters (`av_guess_frame_rate`): the base rate, unless
+/// that is a field rate far above a plausible average.
+fn guessed_rate(stream: &Stream<'_>) -> Option<Rational> {
+    let (base, average) = (stream.real_frame_rate(), stream.average_frame_rate());
+    let value = |r: Rational| r.to_f64().unwrap_or(0.0);
+    let rate = if value(average) > 0.0 && value(average) < 70.0 && value(base) > 210.0 {
+        average
+    } else {
+        base
+    };
+    Some(rate).filter(|r| r.num > 0 && r.den > 0)
+}
+
+/// The graph decoded frames go through, built on the first frame as the CLI builds it.
+struct Filtering {
+    description: String,
+    /// The stream's time base (pictures are timed in it; audio is moved to `1/sample rate`).
+    time_base: Rational,
+    frame_rate: Option<Rational>,
+    graph: Option<FilterGraph>,
+    sync: Option<VariableRate>,
+    vfr: bool,
+}
+
+impl Filtering {
+    /// The graph for `frame`'s input, made on the first frame.
+    fn graph_for(&mut self, frame: &Frame) -> Result<&mut FilterGraph, String> {
+        if self.graph.is_none() {
+            let input =
+                match FilterInput::from_frame(frame, self.time_base).map_err(|e| e.to_string())? {
+                    FilterInput::Video(video) => FilterInput::Video(VideoInput {
+                        frame_rate: self.frame_rate,
+                        ..video
+                    }),
+                    FilterInput::Audio(audio) => FilterInput::Audio(AudioInput::new(
+                        audio.sample_rate,
+                        audio.sample_format,
+                        audio.channel_layout,
+                    )),
+                };
+            let graph = FilterGraph::simple(frame.ffmpeg(), &self.description, input)
+                .map_err(|e| e.to_string())?;
+            self.graph = Some(graph);
+        }
+        Ok(self.graph.as_mut().expect("made above"))
+    }
+}
+
+struct FrameHasher {
+    count: usize,
+    count_only: bool,
+    packed: Vec<u8>,
+    filtering: Option<Filtering>,
+}
+
+impl FrameHasher {
+    /// Receives every frame the decoder has ready; returns the errors met.
+    fn drain(&mut self, decoder: &mut Decoder, frame: &mut Frame) -> Result<usize, String> {
+        let mut errors = 0;
+        loop {
+            match decoder.receive(frame) {
+                Ok(true) => self.decoded(frame)?,
+                Ok(false) => return Ok(errors),
+                Err(Error::InvalidData { .. }) | Err(Error::Ffmpeg { .. }) if errors < 1000 => {
+                    errors += 1;
+                }
+                Err(e) => {
+                    eprintln!("framehash: decoding error: {e}");
+                    return Ok(errors + 1);
+                }
+            }
+        }
+    }
+
+    fn decoded(&mut self, frame: &mut Frame) -> Result<(), String> {
+        let Some(filtering) = self.filtering.as_mut() else {
+            let pts = frame.best_effort_timestamp();
+            self.emit(frame, pts);
+            return Ok(());
+        };
+        // As the CLI, filters see the best-effort timestamp; audio counts in samples.
+        let mut pts = frame.best_effort_timestamp();
+        if frame.sample_rate() > 0 {
+            let samples = Rational::new(1, frame.sample_rate() as i32);
+            pts = pts.and_then(|pts| filtering.time_base.rescale(pts, samples));
+        }
+        frame.set_pts(pts);
+        filtering
+            .graph_for(frame)?
+            .send(0, frame)
+            .map_err(|e| e.to_string())?;
+        self.filtered()
+    }
+
+    /// Hashes every frame the graph has ready.
+    fn filtered(&mut self) -> Result<(), String> {
+        let Some(filtering) = self.filtering.as_mut() else {
+            return Ok(());
+        };
+        let Some(graph) = filtering.graph.as_mut() else {
+            return Ok(());
+        };
+        let mut out = Frame::new(graph.ffmpeg()).map_err(|e| e.to_string())?;
+        let mut ready = Vec::new();
+        while graph.receive(0, &mut out).map_err(|e| e.to_string())? {
+            let facts = graph.output(0).expect("a simple graph has output 0");
+            let pts = if filtering.vfr {
+                let sync = filtering.sync.get_or_insert_with(|| {
+                    VariableRate::new(facts.frame_rate, filtering.frame_rate, facts.time_base)
+                });
+                match sync.place(out.pts(), facts.time_base) {
+                    Some(placed) => Some(placed),
+                    None => continue,
+                }
+            } else {
+                out.pts()
+            };
+            ready.push((out.try_clone().map_err(|e| e.to_string())?, pts));
+        }
+        for (frame, pts) in ready {
+            self.emit(&frame, pts);
+        }
+        Ok(())
+    }
+
+    /// Ends the graph's input and hashes what it still gives.
+    fn finish(&mut self, frame: &mut Frame) -> Result<(), String> {
+        let _ = frame;
+        if let Some(graph) = self.filtering.as_mut().and_then(|f| f.graph.as_mut()) {
+            graph.send_eof(0).map_err(|e| e.to_string())?;
+        }
+        self.filtered()
+    }
+
+    fn emit(&mut self, frame: &Frame, pts: Option<i64>) {
+        let n = self.count;
+        self.count += 1;
+        if self.count_only {
+            return;
+        }
+        let pts = pts.map_or("NOPTS".to_owned(), |t| t.to_string());
+        let format = frame.format_name().unwrap_or_else(|| "none".into());
+        let digest = if frame.sample_rate() > 0 {
+            let mut md5 = Md5::new();
+            for plane in frame.planes() {
+                md5.update(plane.row(0).unwrap_or_default());
+            }
+            format!("{:x}", md5.finalize())
+        } else {
+            match frame.copy_packed(&mut self.packed) {
+                Ok(()) => format!("{:x}", Md5::digest(&self.packed)),
+                Err(e) => format!("error: {e}"),
+            }
+        };
+        let shape = if frame.sample_rate() > 0 {
+            frame.samples().to_string()
+        } else {
+            format!("{}x{}", frame.width(), frame.height())
+        };
+        println!("{n},{pts},{shape},{format},{digest}");
+    }
+}

@@ -1,0 +1,211 @@
+//! The few libavfilter structs the crate reads: the heads of `AVFilterInOut`, `AVFilterContext`
+//! and `AVFilter`. Each has led its struct unchanged from libavfilter 7 (4.x) to 12 (9.x); the
+//! self-check ([`check`]) proves them on the loaded library by parsing small graphs and reading
+//! back what FFmpeg built.
+
+use std::ffi::{c_char, c_int, c_uint, c_void};
+
+use super::constants::{MEDIA_TYPE_AUDIO, MEDIA_TYPE_VIDEO};
+use crate::loader::functions::Functions;
+use crate::sys::objects::{AVFilter, AVFilterContext, AVFilterGraph, AVFilterInOut, AVFilterPad};
+use crate::sys::{c_text, c_text_in};
+
+/// `AVFilterInOut`, whole: an open pad of a parsed graph, in a list.
+#[repr(C)]
+struct InOut {
+    name: *mut c_char,
+    filter_context: *mut AVFilterContext,
+    pad_index: c_int,
+    next: *mut AVFilterInOut,
+}
+
+/// The head of `AVFilterContext`: class, filter, instance name, then the input and output pads
+/// with their links and counts.
+#[repr(C)]
+struct FilterContextHead {
+    av_class: *const c_void,
+    filter: *const AVFilter,
+    name: *mut c_char,
+    input_pads: *const AVFilterPad,
+    inputs: *mut c_void,
+    nb_inputs: c_uint,
+    output_pads: *const AVFilterPad,
+    outputs: *mut c_void,
+    nb_outputs: c_uint,
+}
+
+/// The head of `AVFilter`: its name and description.
+#[repr(C)]
+struct FilterHead {
+    name: *const c_char,
+    description: *const c_char,
+}
+
+/// One open pad of a parsed graph: its label (`[in]`; `None` when unlabelled), the filter it
+/// belongs to and the pad's index there.
+#[derive(Debug, Clone)]
+pub(crate) struct OpenPad {
+    pub label: Option<String>,
+    pub context: *mut AVFilterContext,
+    pub pad: c_int,
+}
+
+/// The entries of an `AVFilterInOut` list, in order.
+///
+/// # Safety
+///
+/// `list` is NULL or a list `avfilter_graph_parse_ptr` returned, not yet freed.
+pub(crate) unsafe fn open_pads(mut list: *const AVFilterInOut) -> Vec<OpenPad> {
+    let mut pads = Vec::new();
+    while !list.is_null() {
+        // SAFETY: per the contract; the list's entries are `InOut`s linked by `next`.
+        let entry = unsafe { &*list.cast::<InOut>() };
+        pads.push(OpenPad {
+            // SAFETY: FFmpeg's labels are NULL or NUL-terminated strings it owns.
+            label: unsafe { c_text_in(entry.name) }.map(str::to_owned),
+            context: entry.filter_context,
+            pad: entry.pad_index,
+        });
+        list = entry.next;
+    }
+    pads
+}
+
+/// What a filter instance says of itself: its filter's name, its own name, and its pads.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FilterPads {
+    pub input_pads: *const AVFilterPad,
+    pub inputs: u32,
+    pub output_pads: *const AVFilterPad,
+    pub outputs: u32,
+}
+
+/// The pads of a filter instance.
+///
+/// # Safety
+///
+/// `context` is a live filter instance of a graph.
+pub(crate) unsafe fn filter_pads(context: *const AVFilterContext) -> FilterPads {
+    // SAFETY: per the contract; the head is the same in every family.
+    let head = unsafe { &*context.cast::<FilterContextHead>() };
+    FilterPads {
+        input_pads: head.input_pads,
+        inputs: head.nb_inputs,
+        output_pads: head.output_pads,
+        outputs: head.nb_outputs,
+    }
+}
+
+/// The name of the filter a filter instance runs (`scale`) and the instance's own name
+/// (`Parsed_scale_0`).
+///
+/// # Safety
+///
+/// `context` is a live filter instance of a graph.
+pub(crate) unsafe fn filter_names(context: *const AVFilterContext) -> (String, String) {
+    // SAFETY: per the contract; a live instance points at its static AVFilter and owns its
+    // name; both heads are the same in every family.
+    unsafe {
+        let head = &*context.cast::<FilterContextHead>();
+        let filter = &*head.filter.cast::<FilterHead>();
+        (c_text(filter.name), c_text(head.name))
+    }
+}
+
+/// What the self-check found, for [`super::check`] to compare: `(what, expected, found)`.
+pub(super) type Fact = (&'static str, String, String);
+
+/// Proves the heads on the loaded libavfilter: parses `[a]null[b]` and `[x]asplit[y][z]` and
+/// reads back their open pads, their filters' names, pad counts and pad media types. No facts
+/// when the build has no libavfilter.
+///
+/// # Safety
+///
+/// `functions` are the loaded library's.
+pub(super) unsafe fn check(functions: &Functions) -> Vec<Fact> {
+    let (Some(alloc), Some(free), Some(parse), Some(free_inout), Some(pad_type)) = (
+        functions.avfilter_graph_alloc,
+        functions.avfilter_graph_free,
+        functions.avfilter_graph_parse_ptr,
+        functions.avfilter_inout_free,
+        functions.avfilter_pad_get_type,
+    ) else {
+        return Vec::new();
+    };
+    let mut facts = Vec::new();
+    for (text, filter, types) in [
+        (c"[a]null[b]", "null", MEDIA_TYPE_VIDEO),
+        (c"[x]asplit[y][z]", "asplit", MEDIA_TYPE_AUDIO),
+    ] {
+        // SAFETY: a fresh graph, parsed, read through the heads this check proves, and freed
+        // with its lists on every path.
+        unsafe {
+            let mut graph: *mut AVFilterGraph = alloc();
+            if graph.is_null() {
+                facts.push(("AVFilterGraph", "an allocation".into(), "NULL".into()));
+                return facts;
+            }
+            let (mut inputs, mut outputs) = (std::ptr::null_mut(), std::ptr::null_mut());
+            let status = parse(
+                graph,
+                text.as_ptr(),
+                &mut inputs,
+                &mut outputs,
+                std::ptr::null_mut(),
+            );
+            let parsed = if status >= 0 {
+                "success".into()
+            } else {
+                status.to_string()
+            };
+            facts.push(("avfilter_graph_parse_ptr", "success".into(), parsed));
+            if status >= 0 {
+                let ins = open_pads(inputs);
+                let outs = open_pads(outputs);
+                // In label order: the parser's own order differs between releases.
+                let labels = |pads: &[OpenPad]| {
+                    let mut labels: Vec<String> = pads
+                        .iter()
+                        .map(|p| format!("{}:{}", p.label.as_deref().unwrap_or("?"), p.pad))
+                        .collect();
+                    labels.sort();
+                    labels.join(",")
+                };
+                let expected_outs = if filter == "null" { "b:0" } else { "y:0,z:1" };
+                let expected_ins = if filter == "null" { "a:0" } else { "x:0" };
+                facts.push(("AVFilterInOut", expected_ins.into(), labels(&ins)));
+                facts.push(("AVFilterInOut", expected_outs.into(), labels(&outs)));
+                let last_pad = outs.iter().max_by_key(|p| p.pad);
+                if let (Some(input), Some(output)) = (ins.first(), last_pad) {
+                    let (name, _) = filter_names(input.context);
+                    facts.push(("AVFilter.name", filter.into(), name));
+                    let pads = filter_pads(output.context);
+                    let counts = format!("{}/{}", pads.inputs, pads.outputs);
+                    let expected = if filter == "null" { "1/1" } else { "1/2" };
+                    let counted = counts == expected;
+                    facts.push((
+                        "AVFilterContext.nb_inputs/nb_outputs",
+                        expected.into(),
+                        counts,
+                    ));
+                    // The pads are read only once their counts are proven.
+                    if counted {
+                        let found = (
+                            pad_type(pads.input_pads, 0),
+                            pad_type(pads.output_pads, pads.outputs as c_int - 1),
+                        );
+                        facts.push((
+                            "AVFilterContext.input_pads/output_pads",
+                            format!("{types}/{types}"),
+                            format!("{}/{}", found.0, found.1),
+                        ));
+                    }
+                }
+            }
+            free_inout(&mut inputs);
+            free_inout(&mut outputs);
+            free(&mut graph);
+        }
+    }
+    facts
+}

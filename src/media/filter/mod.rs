@@ -1,0 +1,442 @@
+//! Filter graphs (libavfilter): FFmpeg's filters, described in the ffmpeg CLI's own syntax
+//! (`-vf`, `-af`, `-filter_complex`), fed with frames and drained of frames.
+//!
+//! A [`FilterGraph`] has one or more inputs, each described by a [`FilterInput`] (from a
+//! [`Stream`](crate::format::Stream), a frame, or explicit values), and one output per open
+//! output pad of the description. Frames pushed in keep their timestamps, which come out in
+//! the output's time base ([`OutputFacts::time_base`]). A frame whose size or format differs
+//! from its input's makes the graph be rebuilt for it, as the CLI rebuilds: the frames the old
+//! graph had ready are kept, those it still held are lost.
+//!
+//! Needs libavfilter, which is optional: on a build without it every constructor returns
+//! [`Error::LibraryMissing`].
+
+mod description;
+mod graph;
+mod input;
+
+use std::collections::VecDeque;
+
+pub use input::{AudioInput, FilterInput, VideoInput};
+
+use crate::abi::constants::{
+    AVERROR_EAGAIN, AVERROR_EOF, BUFFERSINK_FLAG_NO_REQUEST, BUFFERSRC_FLAG_KEEP_REF,
+    BUFFERSRC_FLAG_PUSH, NOPTS_VALUE,
+};
+use crate::ffmpeg::error::check;
+use crate::ffmpeg::{Error, Ffmpeg, FilterError, Result};
+use crate::media::formats::{PixelFormat, SampleFormat};
+use crate::media::frame::Frame;
+use crate::sys::objects::AVFilterContext;
+use crate::sys::{Library, Rational};
+use graph::Built;
+
+/// How a graph is set up: what the ffmpeg CLI sets, by default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterOptions {
+    /// libswscale's flags for the graph's `scale` filters that name none, and for the scalers
+    /// FFmpeg inserts to convert formats. The CLI's default is `bicubic` (libavfilter's own
+    /// default differs between releases).
+    pub scale_flags: String,
+    /// Threads for filters that slice their work (0: FFmpeg's choice).
+    pub threads: u32,
+}
+
+impl Default for FilterOptions {
+    fn default() -> Self {
+        FilterOptions {
+            scale_flags: "bicubic".into(),
+            threads: 0,
+        }
+    }
+}
+
+/// What one output of a graph gives, as libavfilter negotiated it.
+#[derive(Debug, Clone)]
+pub struct OutputFacts {
+    /// Its label in the description (`out` for `[out]`), or its index for an unlabelled one.
+    pub name: String,
+    /// `true` for pictures, `false` for audio.
+    pub is_video: bool,
+    /// The unit of the timestamps of the frames it gives.
+    pub time_base: Rational,
+    /// The frame rate, when the filters know it (`fps=10` does).
+    pub frame_rate: Option<Rational>,
+    /// Picture size (0 for audio).
+    pub width: u32,
+    /// Picture height (0 for audio).
+    pub height: u32,
+    /// The pixel format of pictures.
+    pub pixel_format: Option<PixelFormat>,
+    /// The shape of a pixel, when known.
+    pub sample_aspect_ratio: Option<Rational>,
+    /// Samples per second (0 for video).
+    pub sample_rate: u32,
+    /// The sample format of audio.
+    pub sample_format: Option<SampleFormat>,
+    /// The channel count of audio (0 for video).
+    pub channels: u32,
+}
+
+/// One input: what it was declared as (updated when the graph is rebuilt for new frames),
+/// where the next frame would start, and whether it has ended.
+struct InputSlot {
+    name: String,
+    input: FilterInput,
+    next_pts: Option<i64>,
+    ended: bool,
+}
+
+/// One output: frames kept from a graph that was rebuilt, and whether it has ended.
+struct OutputSlot {
+    name: String,
+    kept: VecDeque<Frame>,
+    finished: bool,
+}
+
+/// A configured filter graph (`AVFilterGraph` with its buffer sources and sinks).
+pub struct FilterGraph {
+    ffmpeg: Ffmpeg,
+    description: String,
+    options: FilterOptions,
+    simple: bool,
+    inputs: Vec<InputSlot>,
+    outputs: Vec<OutputSlot>,
+    built: Built,
+}
+
+// SAFETY: a graph and its filters are used by one thread at a time (every call takes `&mut
+// self` or reads only what the graph negotiated); libavfilter's own worker threads are private
+// to each call. Not `Sync`.
+unsafe impl Send for FilterGraph {}
+
+impl FilterGraph {
+    /// A graph of one input and one output, as `-vf`/`-af` take: `scale=320:-2,fps=10`. Its
+    /// one open input and one open output may carry labels or not; an empty description
+    /// passes frames through (`null`/`anull`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LibraryMissing`] without libavfilter; [`Error::Filter`] naming what is wrong
+    /// in the description (an unknown filter or option, a refused value, a pad left open or of
+    /// the other media type, no output, formats that cannot be negotiated); the errors of
+    /// [`FilterInput`]'s values (a format of another libavutil major, a zero size).
+    pub fn simple(ffmpeg: &Ffmpeg, description: &str, input: FilterInput) -> Result<FilterGraph> {
+        let description = match description.trim() {
+            "" if matches!(input, FilterInput::Audio(_)) => "anull",
+            "" => "null",
+            _ => description,
+        };
+        Self::build(
+            ffmpeg,
+            description,
+            vec![(String::new(), input)],
+            FilterOptions::default(),
+            true,
+        )
+    }
+
+    /// A graph with named inputs, as `-filter_complex` takes:
+    /// `[main][logo]overlay=10:10[out]` with inputs `main` and `logo`. Every open input pad
+    /// must carry the label of one of `inputs` (an input named `""` takes an unlabelled
+    /// pad); every open output pad becomes an output, named by its label.
+    ///
+    /// # Errors
+    ///
+    /// As for [`FilterGraph::simple`], and [`FilterError::UnknownLabel`] for an input whose
+    /// label the description lacks.
+    pub fn complex<N: Into<String>>(
+        ffmpeg: &Ffmpeg,
+        description: &str,
+        inputs: impl IntoIterator<Item = (N, FilterInput)>,
+        options: &FilterOptions,
+    ) -> Result<FilterGraph> {
+        let inputs = inputs.into_iter().map(|(n, i)| (n.into(), i)).collect();
+        Self::build(ffmpeg, description, inputs, options.clone(), false)
+    }
+
+    fn build(
+        ffmpeg: &Ffmpeg,
+        description: &str,
+        inputs: Vec<(String, FilterInput)>,
+        options: FilterOptions,
+        simple: bool,
+    ) -> Result<FilterGraph> {
+        if ffmpeg.library(Library::AvFilter).is_none() {
+            return Err(Error::LibraryMissing {
+                operation: "FilterGraph",
+                library: Library::AvFilter,
+                reason: ffmpeg
+                    .unavailable_reason(Library::AvFilter)
+                    .map(str::to_owned),
+            });
+        }
+        let built = graph::build(ffmpeg, description, &inputs, &options, simple)?;
+        let outputs = built
+            .output_names
+            .iter()
+            .map(|name| OutputSlot {
+                name: name.clone(),
+                kept: VecDeque::new(),
+                finished: false,
+            })
+            .collect();
+        let inputs = inputs
+            .into_iter()
+            .map(|(name, input)| InputSlot {
+                name,
+                input,
+                next_pts: None,
+                ended: false,
+            })
+            .collect();
+        Ok(FilterGraph {
+            ffmpeg: ffmpeg.clone(),
+            description: description.to_owned(),
+            options,
+            simple,
+            inputs,
+            outputs,
+            built,
+        })
+    }
+
+    /// The FFmpeg it was built with.
+    pub fn ffmpeg(&self) -> &Ffmpeg {
+        &self.ffmpeg
+    }
+
+    /// The inputs' names, by index.
+    pub fn input_names(&self) -> impl Iterator<Item = &str> {
+        self.inputs.iter().map(|slot| slot.name.as_str())
+    }
+
+    /// The outputs' names (their labels, or their index), by index.
+    pub fn output_names(&self) -> impl Iterator<Item = &str> {
+        self.outputs.iter().map(|slot| slot.name.as_str())
+    }
+
+    /// How many outputs the graph has.
+    pub fn output_count(&self) -> usize {
+        self.outputs.len()
+    }
+
+    /// What output `index` gives as the graph stands (a rebuild may change it); `None` for no
+    /// such output.
+    pub fn output(&self, index: usize) -> Option<OutputFacts> {
+        let sink = *self.built.sinks.get(index)?;
+        Some(graph::output_facts(
+            &self.ffmpeg,
+            sink,
+            &self.outputs[index].name,
+        ))
+    }
+
+    /// Pushes `frame` into input `input`, keeping the caller's frame as it is. Its timestamp
+    /// is in the input's time base.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] for no such input; [`Error::OutOfOrder`] after
+    /// [`FilterGraph::send_eof`] on it; [`FilterError::MediaTypeMismatch`] for audio given to
+    /// a video input or back; [`Error::ForeignObject`] for a frame of another loaded FFmpeg;
+    /// errors of rebuilding the graph for a frame of a new size or format; the filters' errors.
+    pub fn send(&mut self, input: usize, frame: &Frame) -> Result<()> {
+        self.ffmpeg
+            .ensure_same(frame.ffmpeg(), "FilterGraph::send", "frame")?;
+        let slot = self.input_slot(input)?;
+        if slot.ended {
+            return Err(Error::OutOfOrder {
+                operation: "FilterGraph::send",
+                reason: format!("input {input} has ended"),
+            });
+        }
+        let kind = if frame.pixel_format().is_some() {
+            "video"
+        } else if frame.sample_format().is_some() {
+            "audio"
+        } else {
+            return Err(Error::incompatible("FilterGraph::send", "an empty frame"));
+        };
+        if kind != slot.input.kind() {
+            return Err(Error::Filter(FilterError::MediaTypeMismatch {
+                pad: pad_name(&slot.name, input),
+                expected: slot.input.kind(),
+                found: kind,
+            }));
+        }
+        if slot.input.differs_from(frame) {
+            let updated = slot.input.updated_from(frame)?;
+            self.rebuild(input, updated)?;
+        }
+        let slot = &mut self.inputs[input];
+        if let Some(pts) = frame.pts() {
+            slot.next_pts = Some(pts + frame.duration().unwrap_or(0));
+        }
+        let source = self.built.sources[input];
+        let f = graph::functions(&self.ffmpeg)?;
+        // SAFETY: a live source of this graph and a live frame of the same FFmpeg; with
+        // KEEP_REF the source takes its own reference and leaves the frame untouched.
+        let status = unsafe {
+            (f.add_frame)(
+                source,
+                frame.as_ptr().cast_mut(),
+                BUFFERSRC_FLAG_KEEP_REF | BUFFERSRC_FLAG_PUSH,
+            )
+        };
+        check(&self.ffmpeg, "av_buffersrc_add_frame_flags", status).map(drop)
+    }
+
+    /// Ends input `input`: filters that wait for more (`fps`, `atempo`, `amix`) give what
+    /// they hold. The stream ends where its last frame ended (its timestamp plus duration).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] for no such input; the filters' errors. Ending twice is not one.
+    pub fn send_eof(&mut self, input: usize) -> Result<()> {
+        let slot = self.input_slot(input)?;
+        if slot.ended {
+            return Ok(());
+        }
+        self.inputs[input].ended = true;
+        self.close_input(input)
+    }
+
+    fn close_input(&self, input: usize) -> Result<()> {
+        let f = graph::functions(&self.ffmpeg)?;
+        let pts = self.inputs[input].next_pts.unwrap_or(NOPTS_VALUE);
+        // SAFETY: a live source of this graph.
+        let status =
+            unsafe { (f.close)(self.built.sources[input], pts, BUFFERSRC_FLAG_PUSH as u32) };
+        check(&self.ffmpeg, "av_buffersrc_close", status).map(drop)
+    }
+
+    /// Takes the next frame of output `output` into `frame`: `Ok(true)` for a frame,
+    /// `Ok(false)` when the graph needs more input or the output has ended
+    /// ([`FilterGraph::is_finished`] tells which).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] for no such output; [`Error::ForeignObject`] for a frame of
+    /// another loaded FFmpeg; the filters' errors.
+    pub fn receive(&mut self, output: usize, frame: &mut Frame) -> Result<bool> {
+        self.ffmpeg
+            .ensure_same(frame.ffmpeg(), "FilterGraph::receive", "frame")?;
+        let slot = self
+            .outputs
+            .get_mut(output)
+            .ok_or_else(|| Error::out_of_range("filter graph output", output))?;
+        if let Some(mut kept) = slot.kept.pop_front() {
+            std::mem::swap(frame, &mut kept);
+            return Ok(true);
+        }
+        if slot.finished {
+            return Ok(false);
+        }
+        match self.pull(output, frame, 0)? {
+            Pulled::Frame => Ok(true),
+            Pulled::Later => Ok(false),
+            Pulled::Ended => {
+                self.outputs[output].finished = true;
+                Ok(false)
+            }
+        }
+    }
+
+    /// Whether output `output` has given its last frame (every input it depends on ended).
+    pub fn is_finished(&self, output: usize) -> bool {
+        self.outputs
+            .get(output)
+            .is_some_and(|slot| slot.finished && slot.kept.is_empty())
+    }
+
+    fn pull(&self, output: usize, frame: &mut Frame, flags: std::ffi::c_int) -> Result<Pulled> {
+        let f = graph::functions(&self.ffmpeg)?;
+        frame.clear();
+        // SAFETY: a live sink of this graph and a live, empty frame of the same FFmpeg, which
+        // the sink fills with a frame it hands over.
+        let status = unsafe { (f.get_frame)(self.built.sinks[output], frame.as_mut_ptr(), flags) };
+        match status {
+            AVERROR_EAGAIN => Ok(Pulled::Later),
+            AVERROR_EOF => Ok(Pulled::Ended),
+            status => {
+                check(&self.ffmpeg, "av_buffersink_get_frame_flags", status).map(|_| Pulled::Frame)
+            }
+        }
+    }
+
+    /// Rebuilds the graph for input `input`'s new parameters, first keeping every frame the
+    /// old graph has ready (without running it for more, as the CLI does).
+    fn rebuild(&mut self, input: usize, updated: FilterInput) -> Result<()> {
+        for output in 0..self.outputs.len() {
+            loop {
+                let mut frame = Frame::new(&self.ffmpeg)?;
+                match self.pull(output, &mut frame, BUFFERSINK_FLAG_NO_REQUEST)? {
+                    Pulled::Frame => self.outputs[output].kept.push_back(frame),
+                    Pulled::Later | Pulled::Ended => break,
+                }
+            }
+        }
+        let mut declared: Vec<(String, FilterInput)> = self
+            .inputs
+            .iter()
+            .map(|slot| (slot.name.clone(), slot.input.clone()))
+            .collect();
+        declared[input].1 = updated.clone();
+        self.built = graph::build(
+            &self.ffmpeg,
+            &self.description,
+            &declared,
+            &self.options,
+            self.simple,
+        )?;
+        self.inputs[input].input = updated;
+        for other in 0..self.inputs.len() {
+            if self.inputs[other].ended {
+                self.close_input(other)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn input_slot(&self, input: usize) -> Result<&InputSlot> {
+        self.inputs
+            .get(input)
+            .ok_or_else(|| Error::out_of_range("filter graph input", input))
+    }
+}
+
+impl std::fmt::Debug for FilterGraph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FilterGraph")
+            .field("description", &self.description)
+            .field(
+                "inputs",
+                &self.inputs.iter().map(|i| &i.name).collect::<Vec<_>>(),
+            )
+            .field(
+                "outputs",
+                &self.outputs.iter().map(|o| &o.name).collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a sink gave.
+enum Pulled {
+    Frame,
+    Later,
+    Ended,
+}
+
+/// How an input's pad is named in errors: `[label]`, or its index.
+fn pad_name(label: &str, index: usize) -> String {
+    if label.is_empty() {
+        format!("input {index}")
+    } else {
+        format!("[{label}]")
+    }
+}
+
+/// A source or sink of a built graph.
+type FilterContext = *mut AVFilterContext;
