@@ -39,7 +39,7 @@ use ffmpeg_runtime::filter::{AudioInput, FilterGraph, FilterInput, VideoInput};
 use ffmpeg_runtime::format::{Input, MediaType, Stream, UrlOptions};
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet, Rational};
 use md5::{Digest, Md5};
-use sync::VariableRate;
+use sync::{AudioClock, VariableRate};
 
 #[derive(Parser)]
 #[command(about = "MD5 of every decoded (and filtered) frame of one stream")]
@@ -161,9 +161,15 @@ fn run(args: &Args) -> Result<(), String> {
             graph: None,
             sync: None,
             vfr: vfr && kind == MediaType::Video,
+            audio_clock: AudioClock::default(),
         }),
     };
     let index = stream.index();
+    let microseconds = Rational::new(1, 1_000_000);
+    let offset = input
+        .start_time_us()
+        .and_then(|start| microseconds.rescale(start, stream.time_base()))
+        .unwrap_or(0);
     let mut decoder = Decoder::new(
         &stream,
         &DecoderOptions {
@@ -186,6 +192,15 @@ fn run(args: &Args) -> Result<(), String> {
         }
         if packet.stream_index() != index {
             continue;
+        }
+        if let Some(filtering) = hasher.filtering.as_mut() {
+            // As the CLI, the file's timeline starts at zero.
+            let shift = |t: Option<i64>| t.map(|t| t - offset);
+            let (pts, dts) = (shift(packet.pts()), shift(packet.dts()));
+            packet.set_pts(pts);
+            packet.set_dts(dts);
+            let duration = Some(packet.duration()).filter(|&d| d != 0);
+            filtering.audio_clock.packet(packet.pts(), duration);
         }
         if let Err(e) = decoder.send(&packet) {
             errors += 1;
@@ -225,6 +240,7 @@ struct Filtering {
     graph: Option<FilterGraph>,
     sync: Option<VariableRate>,
     vfr: bool,
+    audio_clock: AudioClock,
 }
 
 impl Filtering {
@@ -283,12 +299,17 @@ impl FrameHasher {
             self.emit(frame, pts);
             return Ok(());
         };
-        // As the CLI, filters see the best-effort timestamp; audio counts in samples.
-        let mut pts = frame.best_effort_timestamp();
-        if frame.sample_rate() > 0 {
-            let samples = Rational::new(1, frame.sample_rate() as i32);
-            pts = pts.and_then(|pts| filtering.time_base.rescale(pts, samples));
-        }
+        // As the CLI: pictures go in at their best-effort timestamp, audio counted in samples.
+        let pts = if frame.sample_rate() > 0 {
+            frame.pts().map(|pts| {
+                let (rate, samples) = (frame.sample_rate(), frame.samples() as u32);
+                filtering
+                    .audio_clock
+                    .place(pts, filtering.time_base, rate, samples)
+            })
+        } else {
+            frame.best_effort_timestamp()
+        };
         frame.set_pts(pts);
         filtering
             .graph_for(frame)?

@@ -414,4 +414,10 @@ ffi_functions! {
     optional AvFilter [58..] fn av_buffersink_get_sample_aspect_ratio(context: *const AVFilterContext) -> Rational;
     optional AvFilter [58..] fn av_buffersink_get_channels(context: *const AVFilterContext) -> c_int;
     optional AvFilter [58..] fn av_buffersink_get_sample_rate(context: *const AVFilterContext) -> c_int;
+    optional AvFilter [58..=60] fn av_buffersink_get_channel_layout(context: *const AVFilterContext) -> u64;
+    /// Since libavfilter 8.44 (5.1), with `AVChannelLayout`.
+    optional AvFilter [59..] fn av_buffersink_get_ch_layout(
+        context: *const AVFilterContext,
+        layout: *mut RawChannelLayout,
+    ) -> c_int;
 }

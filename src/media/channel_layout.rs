@@ -182,6 +182,35 @@ impl Ffmpeg {
     }
 }
 
+/// The layout an audio filter graph's sink negotiated; `None` for video or an unknown one.
+pub(crate) fn of_sink(
+    ffmpeg: &Ffmpeg,
+    sink: *const crate::sys::objects::AVFilterContext,
+) -> Option<ChannelLayout> {
+    let f = ffmpeg.functions();
+    if let (Some(get), Some(uninit)) = (f.av_buffersink_get_ch_layout, f.av_channel_layout_uninit) {
+        let mut raw = raw_layout(0, None);
+        // SAFETY: a configured sink copies its layout into `raw` (allocating a custom map,
+        // freed below by uninit).
+        unsafe {
+            let layout = (get(sink, &mut raw) >= 0)
+                .then(|| ffmpeg.read_raw(&raw))
+                .flatten();
+            uninit(&mut raw);
+            return layout;
+        }
+    }
+    let channels = f.av_buffersink_get_channels.map(|get| {
+        // SAFETY: reads a configured sink's channel count.
+        unsafe { get(sink) }
+    })?;
+    let mask = f.av_buffersink_get_channel_layout.map(|get| {
+        // SAFETY: reads a configured sink's channel mask.
+        unsafe { get(sink) }
+    });
+    (channels > 0).then(|| ChannelLayout::describe(ffmpeg, channels, mask.filter(|&m| m != 0)))
+}
+
 /// A layout that owns no memory: native with `mask`, else a count in unspecified order.
 fn raw_layout(channels: c_int, mask: Option<u64>) -> RawChannelLayout {
     RawChannelLayout {

@@ -12,6 +12,7 @@ use crate::abi::filter::{OpenPad, filter_names as instance_names, filter_pads, o
 use crate::ffmpeg::error::check;
 use crate::ffmpeg::log_bridge::collect_errors;
 use crate::ffmpeg::{Error, Ffmpeg, FilterError, Result};
+use crate::media::channel_layout::ChannelLayout;
 use crate::sys::objects::{AVFilter, AVFilterContext, AVFilterGraph, AVFilterInOut, AVFrame};
 use crate::sys::{Library, Rational};
 
@@ -139,6 +140,7 @@ pub(super) fn build(
     inputs: &[(String, FilterInput)],
     options: &FilterOptions,
     simple: bool,
+    kept: &[OutputFacts],
 ) -> Result<Built> {
     let f = functions(ffmpeg)?;
     let text = c_string("filter graph", description)?;
@@ -248,7 +250,18 @@ pub(super) fn build(
                 }));
             }
         };
-        link(ffmpeg, &f, pad.context, pad.pad, sink, 0)?;
+        let (mut from, mut from_pad) = (pad.context, pad.pad);
+        for (filter, arguments) in kept
+            .get(index)
+            .map(|facts| keeping(facts, options))
+            .unwrap_or_default()
+        {
+            let name = format!("output {index} {filter}");
+            let keeper = create(ffmpeg, &f, &graph, filter, &name, Some(&arguments))?;
+            link(ffmpeg, &f, from, from_pad, keeper, 0)?;
+            (from, from_pad) = (keeper, 0);
+        }
+        link(ffmpeg, &f, from, from_pad, sink, 0)?;
         sinks.push(sink);
         output_names.push(pad.label.clone().unwrap_or_else(|| index.to_string()));
     }
@@ -448,6 +461,36 @@ fn link(
     check(ffmpeg, "avfilter_link", status).map(drop)
 }
 
+/// The filters that hold an output to what it first gave, as the CLI's encoders are held:
+/// `scale` and `format` for pictures, `aformat` for audio.
+fn keeping(facts: &OutputFacts, options: &FilterOptions) -> Vec<(&'static str, String)> {
+    if facts.is_video {
+        let mut filters = vec![(
+            "scale",
+            format!(
+                "{}:{}:flags={}",
+                facts.width, facts.height, options.scale_flags
+            ),
+        )];
+        if let Some(format) = &facts.pixel_format {
+            filters.push(("format", format!("pix_fmts={}", format.name())));
+        }
+        filters
+    } else {
+        let mut arguments = Vec::new();
+        if let Some(format) = &facts.sample_format {
+            arguments.push(format!("sample_fmts={}", format.name()));
+        }
+        if facts.sample_rate > 0 {
+            arguments.push(format!("sample_rates={}", facts.sample_rate));
+        }
+        if let Some(mask) = facts.channel_layout.as_ref().and_then(ChannelLayout::mask) {
+            arguments.push(format!("channel_layouts=0x{mask:x}"));
+        }
+        vec![("aformat", arguments.join(":"))]
+    }
+}
+
 /// What a configured sink gives.
 pub(super) fn output_facts(ffmpeg: &Ffmpeg, sink: FilterContext, name: &str) -> OutputFacts {
     let f = ffmpeg.functions();
@@ -479,5 +522,8 @@ pub(super) fn output_facts(ffmpeg: &Ffmpeg, sink: FilterContext, name: &str) -> 
             .then(|| ffmpeg.sample_format_numbered(format))
             .flatten(),
         channels: read_int(f.av_buffersink_get_channels).max(0) as u32,
+        channel_layout: (!is_video)
+            .then(|| crate::media::channel_layout::of_sink(ffmpeg, sink))
+            .flatten(),
     }
 }

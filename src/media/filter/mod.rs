@@ -25,6 +25,7 @@ use crate::abi::constants::{
 };
 use crate::ffmpeg::error::check;
 use crate::ffmpeg::{Error, Ffmpeg, FilterError, Result};
+use crate::media::channel_layout::ChannelLayout;
 use crate::media::formats::{PixelFormat, SampleFormat};
 use crate::media::frame::Frame;
 use crate::sys::objects::AVFilterContext;
@@ -40,6 +41,11 @@ pub struct FilterOptions {
     pub scale_flags: String,
     /// Threads for filters that slice their work (0: FFmpeg's choice).
     pub threads: u32,
+    /// When the graph is rebuilt for frames of a new size or format, keep each output's
+    /// first size and format (scaling and converting to them, and resampling audio to its
+    /// first rate and layout), as the CLI keeps its encoders' (its `-autoscale`, on by
+    /// default); `false` lets them follow the input.
+    pub keep_output_format: bool,
 }
 
 impl Default for FilterOptions {
@@ -47,6 +53,7 @@ impl Default for FilterOptions {
         FilterOptions {
             scale_flags: "bicubic".into(),
             threads: 0,
+            keep_output_format: true,
         }
     }
 }
@@ -76,6 +83,8 @@ pub struct OutputFacts {
     pub sample_format: Option<SampleFormat>,
     /// The channel count of audio (0 for video).
     pub channels: u32,
+    /// The channel layout of audio.
+    pub channel_layout: Option<ChannelLayout>,
 }
 
 /// One input: what it was declared as (updated when the graph is rebuilt for new frames),
@@ -171,7 +180,7 @@ impl FilterGraph {
                     .map(str::to_owned),
             });
         }
-        let built = graph::build(ffmpeg, description, &inputs, &options, simple)?;
+        let built = graph::build(ffmpeg, description, &inputs, &options, simple, &[])?;
         let outputs = built
             .output_names
             .iter()
@@ -383,12 +392,20 @@ impl FilterGraph {
             .map(|slot| (slot.name.clone(), slot.input.clone()))
             .collect();
         declared[input].1 = updated.clone();
+        let kept: Vec<OutputFacts> = if self.options.keep_output_format {
+            (0..self.outputs.len())
+                .filter_map(|i| self.output(i))
+                .collect()
+        } else {
+            Vec::new()
+        };
         self.built = graph::build(
             &self.ffmpeg,
             &self.description,
             &declared,
             &self.options,
             self.simple,
+            &kept,
         )?;
         self.inputs[input].input = updated;
         for other in 0..self.inputs.len() {
