@@ -50,13 +50,20 @@ pub(crate) fn clear_last_error() {
 
 thread_local! {
     /// Every error-level message on this thread while [`collect_errors`] runs.
-    static COLLECTED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+    static COLLECTED: RefCell<Option<Vec<Logged>>> = const { RefCell::new(None) };
+}
+
+/// One error-level message and the name of the context that logged it (`Parsed_scale_0`).
+#[derive(Debug, Clone)]
+pub(crate) struct Logged {
+    pub context: Option<String>,
+    pub message: String,
 }
 
 /// Runs `call` and returns, with its result, every error-level message FFmpeg logged on this
 /// thread meanwhile: a graph parser explains a failure in several lines, the last of which
 /// alone (what [`take_last_error`] keeps) may not name the culprit.
-pub(crate) fn collect_errors<R>(call: impl FnOnce() -> R) -> (R, Vec<String>) {
+pub(crate) fn collect_errors<R>(call: impl FnOnce() -> R) -> (R, Vec<Logged>) {
     let outer = COLLECTED.with(|collected| collected.borrow_mut().replace(Vec::new()));
     let result = call();
     let messages = COLLECTED.with(|collected| {
@@ -230,7 +237,10 @@ unsafe fn forward(
             if let Ok(mut collected) = collected.try_borrow_mut()
                 && let Some(messages) = collected.as_mut()
             {
-                messages.push(message.to_owned());
+                messages.push(Logged {
+                    context: name.clone(),
+                    message: message.to_owned(),
+                });
             }
         });
     }

@@ -2,7 +2,9 @@
 //! crate needs to name what is wrong in it: the filters it names, and which filter and option
 //! FFmpeg's messages blame for a failure.
 
+use crate::abi::constants::AVERROR_OPTION_NOT_FOUND;
 use crate::ffmpeg::FilterError;
+use crate::ffmpeg::log_bridge::Logged;
 
 /// The filters a description names, in order (`scale=320:-2,fps=10` → `scale`, `fps`),
 /// without their `@instance` suffix. Tokens follow FFmpeg's `av_get_token`: `\` escapes the
@@ -72,43 +74,71 @@ fn quoted_after<'a>(message: &'a str, marker: &str) -> Option<&'a str> {
     Some(&rest[..rest.find('\'')?])
 }
 
-/// What a failed parse means, from FFmpeg's error code and the messages it logged meanwhile.
+/// What a failed parse means, from FFmpeg's error code and the messages it logged meanwhile
+/// (all of them in `message`).
 pub(super) fn parse_failure(
     code: std::ffi::c_int,
-    messages: &[String],
-    named: &[String],
-    strerror: String,
+    logged: &[Logged],
+    message: String,
 ) -> FilterError {
-    let joined = if messages.is_empty() {
-        strerror
-    } else {
-        messages.join("; ")
-    };
-    let find = |marker: &str| messages.iter().find_map(|m| quoted_after(m, marker));
-    // 5.x: "Error initializing filter 'scale' with args …"; 6.1 and later: "Error applying
-    // option 'foo' to filter 'scale': …" or "Error initializing filter 'scale': …".
+    let find = |marker: &str| logged.iter().find_map(|m| quoted_after(&m.message, marker));
+    // The filter is named in 4.x and 5.x ("Error initializing filter 'scale' with args …"),
+    // in some 6.1 and later messages ("… to filter 'scale'"), and otherwise by the instance
+    // that logged (`Parsed_scale_0`).
     let filter = find("to filter")
         .or_else(|| find("initializing filter"))
         .map(str::to_owned)
-        .or_else(|| (named.len() == 1).then(|| named[0].clone()));
-    let option = find("Option").or_else(|| find("applying option"));
-    if code == crate::abi::constants::AVERROR_OPTION_NOT_FOUND
-        && let Some(option) = option
-    {
-        return FilterError::UnknownOption {
+        .or_else(|| {
+            logged
+                .iter()
+                .find_map(|m| parsed_filter(m.context.as_deref()?))
+        });
+    let option = find("Option")
+        .or_else(|| find("non-existent option"))
+        .or_else(|| find("applying option"));
+    if let Some(mismatch) = logged.iter().find_map(|m| media_type_mismatch(&m.message)) {
+        return mismatch;
+    }
+    match (filter, option) {
+        (filter, Some(option)) if code == AVERROR_OPTION_NOT_FOUND => FilterError::UnknownOption {
             filter: filter.unwrap_or_default(),
             option: option.to_owned(),
-        };
+        },
+        (Some(filter), _) => FilterError::InvalidArguments { filter, message },
+        (None, _) => FilterError::Syntax { message },
     }
-    match filter {
-        Some(filter) if messages.iter().any(|m| !m.contains("No such filter")) => {
-            FilterError::InvalidArguments {
-                filter,
-                message: joined,
-            }
-        }
-        _ => FilterError::Syntax { message: joined },
-    }
+}
+
+/// libavfilter's "Media type mismatch between the 'A' filter output pad 0 (video) and the 'B'
+/// filter input pad 0 (audio)", as the input pad's error.
+fn media_type_mismatch(message: &str) -> Option<FilterError> {
+    let rest = &message[message.find("Media type mismatch")?..];
+    let kinds: Vec<&'static str> = rest
+        .split('(')
+        .skip(1)
+        .filter_map(|part| match part.split(')').next()? {
+            "video" => Some("video"),
+            "audio" => Some("audio"),
+            _ => None,
+        })
+        .collect();
+    let target = quoted_after(rest, "and the")?;
+    let pad = rest.split("input pad ").nth(1)?.split(' ').next()?;
+    Some(FilterError::MediaTypeMismatch {
+        pad: format!("{target}:{pad}"),
+        expected: kinds.get(1).copied()?,
+        found: kinds.first().copied()?,
+    })
+}
+
+/// The filter of an instance the parser named (`Parsed_scale_0` → `scale`).
+fn parsed_filter(instance: &str) -> Option<String> {
+    let rest = instance.strip_prefix("Parsed_")?;
+    let (filter, number) = rest.rsplit_once('_')?;
+    number
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| filter.to_owned())
 }
 
 #[cfg(test)]
@@ -140,5 +170,21 @@ mod tests {
         assert_eq!(quoted_after(message, "applying option"), Some("foo"));
         assert_eq!(quoted_after(message, "to filter"), Some("scale"));
         assert_eq!(quoted_after("Option 'x' not found", "Option"), Some("x"));
+        assert_eq!(parsed_filter("Parsed_scale_0").as_deref(), Some("scale"));
+        assert_eq!(
+            parsed_filter("Parsed_drawtext_12").as_deref(),
+            Some("drawtext")
+        );
+        assert_eq!(parsed_filter("AVFilterGraph"), None);
+        let mismatch = "Media type mismatch between the 'Parsed_scale_0' filter output pad 0 \
+                        (video) and the 'Parsed_aresample_1' filter input pad 0 (audio)";
+        assert_eq!(
+            media_type_mismatch(mismatch),
+            Some(FilterError::MediaTypeMismatch {
+                pad: "Parsed_aresample_1:0".into(),
+                expected: "audio",
+                found: "video"
+            })
+        );
     }
 }

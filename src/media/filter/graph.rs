@@ -10,7 +10,7 @@ use super::{FilterContext, FilterInput, FilterOptions, OutputFacts, pad_name};
 use crate::abi::constants::{MEDIA_TYPE_AUDIO, MEDIA_TYPE_VIDEO};
 use crate::abi::filter::{OpenPad, filter_names as instance_names, filter_pads, open_pads};
 use crate::ffmpeg::error::check;
-use crate::ffmpeg::log_bridge::collect_errors;
+use crate::ffmpeg::log_bridge::{Logged, collect_errors};
 use crate::ffmpeg::{Error, Ffmpeg, FilterError, Result};
 use crate::media::channel_layout::ChannelLayout;
 use crate::sys::objects::{AVFilter, AVFilterContext, AVFilterGraph, AVFilterInOut, AVFrame};
@@ -19,7 +19,6 @@ use crate::sys::{Library, Rational};
 /// The libavfilter functions a graph uses, all present once libavfilter is loaded.
 pub(super) struct FilterFunctions {
     pub alloc: unsafe extern "C" fn() -> *mut AVFilterGraph,
-    pub free: unsafe extern "C" fn(*mut *mut AVFilterGraph),
     pub by_name: unsafe extern "C" fn(*const c_char) -> *const AVFilter,
     pub create: unsafe extern "C" fn(
         *mut *mut AVFilterContext,
@@ -67,7 +66,6 @@ pub(super) fn functions(ffmpeg: &Ffmpeg) -> Result<FilterFunctions> {
     }
     Ok(FilterFunctions {
         alloc: bound!(avfilter_graph_alloc),
-        free: bound!(avfilter_graph_free),
         by_name: bound!(avfilter_get_by_name),
         create: bound!(avfilter_graph_create_filter),
         alloc_filter: bound!(avfilter_graph_alloc_filter),
@@ -129,6 +127,15 @@ fn c_string(what: &'static str, text: &str) -> Result<CString> {
     CString::new(text).map_err(|_| Error::invalid_text(what, text))
 }
 
+/// FFmpeg's messages about a failure, or its error code's text when it logged none.
+fn explained(ffmpeg: &Ffmpeg, status: c_int, messages: &[Logged]) -> String {
+    if messages.is_empty() {
+        return ffmpeg.error_message(status);
+    }
+    let lines: Vec<&str> = messages.iter().map(|m| m.message.as_str()).collect();
+    lines.join("; ")
+}
+
 fn filter_error(error: FilterError) -> Error {
     Error::Filter(error)
 }
@@ -181,10 +188,8 @@ pub(super) fn build(
         )
     });
     if status < 0 {
-        let strerror = ffmpeg.error_message(status);
-        return Err(filter_error(parse_failure(
-            status, &messages, &named, strerror,
-        )));
+        let message = explained(ffmpeg, status, &messages);
+        return Err(filter_error(parse_failure(status, &messages, message)));
     }
     // SAFETY: the lists the parse just returned, alive until `lists` drops.
     let (open_inputs, open_outputs) =
@@ -269,11 +274,7 @@ pub(super) fn build(
     let (status, messages) =
         collect_errors(|| unsafe { (f.config)(graph.graph.as_ptr(), std::ptr::null_mut()) });
     if status < 0 {
-        let message = if messages.is_empty() {
-            ffmpeg.error_message(status)
-        } else {
-            messages.join("; ")
-        };
+        let message = explained(ffmpeg, status, &messages);
         return Err(filter_error(FilterError::Configuration { message }));
     }
     Ok(Built {
@@ -395,11 +396,7 @@ fn create(
         )
     });
     if status < 0 || context.is_null() {
-        let message = if messages.is_empty() {
-            ffmpeg.error_message(status)
-        } else {
-            messages.join("; ")
-        };
+        let message = explained(ffmpeg, status, &messages);
         return Err(filter_error(FilterError::InvalidArguments {
             filter: filter.to_owned(),
             message,

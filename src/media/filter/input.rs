@@ -131,6 +131,14 @@ impl FilterInput {
                     .sample_format()
                     .ok_or_else(|| unknown("sample format"))?;
                 let channel_layout = stream.channel_layout().ok_or_else(|| unknown("layout"))?;
+                // A count only: the decoder's frames, and so the graph, get the default layout.
+                let channel_layout = if channel_layout.is_unspecified() {
+                    stream
+                        .ffmpeg()
+                        .default_channel_layout(channel_layout.channels())?
+                } else {
+                    channel_layout
+                };
                 if stream.sample_rate() == 0 {
                     return Err(unknown("sample rate"));
                 }

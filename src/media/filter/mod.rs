@@ -111,6 +111,8 @@ pub struct FilterGraph {
     simple: bool,
     inputs: Vec<InputSlot>,
     outputs: Vec<OutputSlot>,
+    /// The frame size each audio output was given, set again after a rebuild.
+    frame_sizes: Vec<Option<u32>>,
     built: Built,
 }
 
@@ -199,7 +201,9 @@ impl FilterGraph {
                 ended: false,
             })
             .collect();
+        let frame_sizes = vec![None; built.sinks.len()];
         Ok(FilterGraph {
+            frame_sizes,
             ffmpeg: ffmpeg.clone(),
             description: description.to_owned(),
             options,
@@ -241,6 +245,39 @@ impl FilterGraph {
         ))
     }
 
+    /// Makes audio output `output` give frames of exactly `samples` samples (the last one
+    /// excepted), as an encoder with a fixed frame size (AAC: 1024) takes them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] for no such output or zero samples; [`Error::Incompatible`] for
+    /// a video output.
+    pub fn set_frame_size(&mut self, output: usize, samples: u32) -> Result<()> {
+        let facts = self
+            .output(output)
+            .ok_or_else(|| Error::out_of_range("filter graph output", output))?;
+        if facts.is_video {
+            return Err(Error::incompatible(
+                "FilterGraph::set_frame_size",
+                format!("output {} gives pictures", facts.name),
+            ));
+        }
+        if samples == 0 {
+            return Err(Error::out_of_range("samples", samples));
+        }
+        let set = self
+            .ffmpeg
+            .functions()
+            .av_buffersink_set_frame_size
+            .ok_or_else(|| {
+                Error::unsupported("FilterGraph::set_frame_size", "libavfilter lacks it")
+            })?;
+        // SAFETY: a live audio sink of this graph.
+        unsafe { set(self.built.sinks[output], samples) };
+        self.frame_sizes[output] = Some(samples);
+        Ok(())
+    }
+
     /// Pushes `frame` into input `input`, keeping the caller's frame as it is. Its timestamp
     /// is in the input's time base.
     ///
@@ -274,6 +311,19 @@ impl FilterGraph {
                 found: kind,
             }));
         }
+        // Audio whose decoder did not say its layout gets the default one for its channel
+        // count, as the CLI gives it (its buffer source would refuse the frame otherwise).
+        let unspecified =
+            kind == "audio" && frame.channel_layout().is_none_or(|l| l.is_unspecified());
+        let defaulted;
+        let frame = if unspecified {
+            let mut reference = Frame::new(&self.ffmpeg)?;
+            reference.reference_with_default_layout(frame)?;
+            defaulted = reference;
+            &defaulted
+        } else {
+            frame
+        };
         if slot.input.differs_from(frame) {
             let updated = slot.input.updated_from(frame)?;
             self.rebuild(input, updated)?;
@@ -408,6 +458,11 @@ impl FilterGraph {
             &kept,
         )?;
         self.inputs[input].input = updated;
+        for (output, samples) in self.frame_sizes.clone().into_iter().enumerate() {
+            if let Some(samples) = samples {
+                self.set_frame_size(output, samples)?;
+            }
+        }
         for other in 0..self.inputs.len() {
             if self.inputs[other].ended {
                 self.close_input(other)?;

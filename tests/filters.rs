@@ -1,0 +1,641 @@
+//! Filter graphs against the ffmpeg CLI (Debian's 5.1, on every build of the matrix):
+//! `framehash --vf/--af` equals `ffmpeg -i IN -vf/-af GRAPH -f framemd5 -` frame for frame,
+//! timestamps included; a size change mid-stream is rebuilt as the CLI rebuilds; graphs of
+//! several inputs through the API equal the CLI's `-filter_complex`; bad graphs are typed
+//! errors. A build without libavfilter (4.4) refuses every graph with `LibraryMissing`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::media;
+use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+use ffmpeg_runtime::filter::{FilterGraph, FilterInput, FilterOptions};
+use ffmpeg_runtime::format::{Input, MediaType};
+use ffmpeg_runtime::{Error, Ffmpeg, FilterError, Frame, Library, Packet};
+use md5::{Digest, Md5};
+
+/// 2 s of 320x240 H.264 at 25 fps with a stereo PCM tone (decoded bit-exactly by every
+/// release), in Matroska (millisecond timestamps, which the CLI times audio across).
+fn clip() -> PathBuf {
+    media::generated(
+        "filters.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=320x240:rate=25:duration=2",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=44100:duration=2,aformat=channel_layouts=stereo",
+            "-c:v",
+            "libx264",
+            "-c:a",
+            "pcm_s16le",
+        ],
+    )
+}
+
+/// A second picture source for two-input graphs: 160x120 MPEG-4 at 25 fps.
+fn logo() -> PathBuf {
+    media::generated(
+        "filters_logo.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x120:rate=25:duration=2",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=1000:sample_rate=44100:duration=1.5,aformat=channel_layouts=stereo",
+            "-c:v",
+            "mpeg4",
+            "-c:a",
+            "pcm_s16le",
+        ],
+    )
+}
+
+fn size_change() -> PathBuf {
+    let clip = media::CLIPS
+        .iter()
+        .find(|clip| clip.name == "size_change.ts")
+        .expect("the corpus has a size change");
+    media::path(clip)
+}
+
+/// `(pts, md5)` of every frame the CLI writes for `args` (its framemd5 lines).
+fn cli_framemd5(input: &Path, args: &[&str]) -> Vec<(String, String)> {
+    let output = media::cli()
+        .arg("-i")
+        .arg(input)
+        .args(args)
+        .args(["-f", "framemd5", "-"])
+        .output()
+        .expect("the ffmpeg CLI");
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| {
+            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+            (fields[2].to_owned(), fields[5].to_owned())
+        })
+        .collect()
+}
+
+/// `(pts, md5)` of every frame framehash prints for `args`.
+fn framehash(input: &Path, args: &[&str]) -> Vec<(String, String)> {
+    let build = common::under_test();
+    let output = common::example_command("framehash", &build)
+        .arg(input)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "framehash {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.starts_with("frames:"))
+        .map(|line| {
+            let fields: Vec<&str> = line.split(',').collect();
+            (fields[1].to_owned(), fields[4].to_owned())
+        })
+        .collect()
+}
+
+fn has_filters(ffmpeg: &Ffmpeg) -> bool {
+    ffmpeg.library(Library::AvFilter).is_some()
+}
+
+/// The CLI's own library decides how `setpts` output is timed for `framemd5`; libavfilter 10
+/// (7.0, 7.1) gives its output another frame rate than 5.1 does, so there every frame is
+/// compared without the CLI's dropping.
+fn same_timing_as_the_cli(ffmpeg: &Ffmpeg) -> bool {
+    ffmpeg.family().major(Library::AvFilter) != 10
+}
+
+#[test]
+fn video_filters_equal_the_cli_frame_for_frame() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let clip = clip();
+    for graph in [
+        "scale=320:-2",
+        "scale=160:120",
+        "fps=10",
+        "crop=iw/2:ih/2",
+        "format=gray",
+        "transpose=1",
+        "split[a][b];[b]hflip[c];[a][c]overlay",
+        "fps=7,scale=100:-2",
+        "hflip,vflip,pad=400:300:40:30",
+    ] {
+        let expected = cli_framemd5(&clip, &["-map", "0:v:0", "-vf", graph]);
+        assert!(!expected.is_empty(), "{graph}");
+        assert_eq!(framehash(&clip, &["--vf", graph]), expected, "{graph}");
+    }
+    let speed_up = "setpts=0.5*PTS";
+    if same_timing_as_the_cli(&ffmpeg) {
+        let expected = cli_framemd5(&clip, &["-map", "0:v:0", "-vf", speed_up]);
+        assert_eq!(framehash(&clip, &["--vf", speed_up]), expected);
+    }
+    let every = ["-map", "0:v:0", "-vf", speed_up, "-fps_mode", "passthrough"];
+    let expected: Vec<String> = cli_framemd5(&clip, &every)
+        .into_iter()
+        .map(|f| f.1)
+        .collect();
+    let ours: Vec<String> = framehash(&clip, &["--vf", speed_up, "--fps-mode", "passthrough"])
+        .into_iter()
+        .map(|f| f.1)
+        .collect();
+    assert_eq!(ours, expected);
+}
+
+#[test]
+fn a_size_change_mid_stream_rebuilds_the_graph_as_the_cli_does() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let clip = size_change();
+    // The first graph's output size is kept (scaled to) after the change, as the CLI keeps
+    // its encoder's; `scale=W:H` gives one size throughout anyway.
+    for graph in [
+        "scale=320:240",
+        "null",
+        "crop=64:48",
+        "fps=10",
+        "scale=160:-2",
+    ] {
+        let expected = cli_framemd5(&clip, &["-map", "0:v:0", "-vf", graph]);
+        assert_eq!(framehash(&clip, &["--vf", graph]), expected, "{graph}");
+    }
+}
+
+#[test]
+fn audio_filters_equal_the_cli() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let clip = clip();
+    for graph in ["volume=0.5", "atempo=1.25", "pan=mono|c0=c0", "anull"] {
+        let expected = cli_framemd5(&clip, &["-map", "0:a:0", "-af", graph]);
+        assert!(!expected.is_empty(), "{graph}");
+        assert_eq!(framehash(&clip, &["--af", graph]), expected, "{graph}");
+    }
+}
+
+/// libswresample's resampling filter changed in 6.0: later builds give the same samples as
+/// the 5.1 CLI within 60 dB of PSNR, earlier ones exactly.
+#[test]
+fn resampling_equals_the_cli_exactly_or_within_psnr() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let clip = clip();
+    let graph = "aresample=16000";
+    let expected = cli_framemd5(&clip, &["-map", "0:a:0", "-af", graph]);
+    let ours = framehash(&clip, &["--af", graph]);
+    let timestamps =
+        |frames: &[(String, String)]| frames.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(timestamps(&ours), timestamps(&expected));
+    if ffmpeg.family().major(Library::SwResample) < 4 || ffmpeg.family().ffmpeg_major() == 5 {
+        assert_eq!(ours, expected);
+    }
+    let theirs = cli_samples(&clip, graph);
+    let mine = filtered_samples(&ffmpeg, &clip, graph);
+    assert_eq!(mine.len(), theirs.len());
+    let psnr = psnr(&mine, &theirs);
+    assert!(psnr >= 60.0, "PSNR {psnr:.1} dB");
+}
+
+/// The CLI's filtered audio as 16-bit samples.
+fn cli_samples(input: &Path, graph: &str) -> Vec<i16> {
+    let output = media::cli()
+        .arg("-i")
+        .arg(input)
+        .args(["-map", "0:a:0", "-af", graph, "-f", "s16le", "-"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    output
+        .stdout
+        .chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect()
+}
+
+/// The crate's filtered audio as 16-bit samples, through the API.
+fn filtered_samples(ffmpeg: &Ffmpeg, path: &Path, graph: &str) -> Vec<i16> {
+    let mut samples = Vec::new();
+    let description = format!("{graph},aformat=sample_fmts=s16");
+    run_graph(ffmpeg, path, MediaType::Audio, &description, |frame| {
+        let plane = frame.plane(0).unwrap();
+        let bytes = plane.row(0).unwrap();
+        samples.extend(
+            bytes
+                .chunks_exact(2)
+                .map(|b| i16::from_le_bytes([b[0], b[1]])),
+        );
+    });
+    samples
+}
+
+fn psnr(a: &[i16], b: &[i16]) -> f64 {
+    let error: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
+        .sum::<f64>()
+        / a.len().max(1) as f64;
+    if error == 0.0 {
+        return f64::INFINITY;
+    }
+    10.0 * (f64::from(i16::MAX).powi(2) / error).log10()
+}
+
+/// Decodes the best stream of `kind` through a simple graph, handing each filtered frame on.
+fn run_graph(
+    ffmpeg: &Ffmpeg,
+    path: &Path,
+    kind: MediaType,
+    description: &str,
+    mut each: impl FnMut(&Frame),
+) {
+    let mut input = Input::open(ffmpeg, path).unwrap();
+    let stream = input.best_stream(kind).unwrap();
+    let index = stream.index();
+    let mut graph = FilterGraph::simple(
+        ffmpeg,
+        description,
+        FilterInput::from_stream(&stream).unwrap(),
+    )
+    .unwrap();
+    let mut decoder = Decoder::new(&stream, &DecoderOptions::default()).unwrap();
+    let (mut packet, mut frame, mut out) = (
+        Packet::new(ffmpeg).unwrap(),
+        Frame::new(ffmpeg).unwrap(),
+        Frame::new(ffmpeg).unwrap(),
+    );
+    let mut pump = |decoder: &mut Decoder, graph: &mut FilterGraph| {
+        while decoder.receive(&mut frame).unwrap() {
+            graph.send(0, &frame).unwrap();
+            while graph.receive(0, &mut out).unwrap() {
+                each(&out);
+            }
+        }
+    };
+    while input.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() == index {
+            decoder.send(&packet).unwrap();
+            pump(&mut decoder, &mut graph);
+        }
+    }
+    decoder.send_eof().unwrap();
+    pump(&mut decoder, &mut graph);
+    graph.send_eof(0).unwrap();
+    while graph.receive(0, &mut out).unwrap() {
+        each(&out);
+    }
+    assert!(graph.is_finished(0));
+}
+
+/// Every frame of the best stream of `kind` of each file, decoded.
+fn decoded(ffmpeg: &Ffmpeg, path: &Path, kind: MediaType) -> (FilterInput, Vec<Frame>) {
+    let mut input = Input::open(ffmpeg, path).unwrap();
+    let stream = input.best_stream(kind).unwrap();
+    let (index, described) = (stream.index(), FilterInput::from_stream(&stream).unwrap());
+    let mut decoder = Decoder::new(&stream, &DecoderOptions::default()).unwrap();
+    let mut packet = Packet::new(ffmpeg).unwrap();
+    let mut frames = Vec::new();
+    let mut frame = Frame::new(ffmpeg).unwrap();
+    let mut drain = |decoder: &mut Decoder, frames: &mut Vec<Frame>| {
+        while decoder.receive(&mut frame).unwrap() {
+            let mut kept = frame.try_clone().unwrap();
+            kept.set_pts(frame.best_effort_timestamp());
+            frames.push(kept);
+        }
+    };
+    while input.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() == index {
+            decoder.send(&packet).unwrap();
+            drain(&mut decoder, &mut frames);
+        }
+    }
+    decoder.send_eof().unwrap();
+    drain(&mut decoder, &mut frames);
+    (described, frames)
+}
+
+/// Feeds two inputs and returns the one output's frames.
+fn two_inputs(ffmpeg: &Ffmpeg, description: &str, kind: MediaType) -> Vec<Frame> {
+    let (main, main_frames) = decoded(ffmpeg, &clip(), kind);
+    let (second, second_frames) = decoded(ffmpeg, &logo(), kind);
+    let mut graph = FilterGraph::complex(
+        ffmpeg,
+        description,
+        [("main", main), ("second", second)],
+        &FilterOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(graph.output_names().collect::<Vec<_>>(), ["out"]);
+    let mut out = Frame::new(ffmpeg).unwrap();
+    let mut frames = Vec::new();
+    let mut take = |graph: &mut FilterGraph, frames: &mut Vec<Frame>| {
+        while graph.receive(0, &mut out).unwrap() {
+            frames.push(out.try_clone().unwrap());
+        }
+    };
+    // Interleaved by position, as a demuxer gives them, each input ended after its last
+    // frame (amix drops what its first input still holds once that input ends).
+    let longest = main_frames.len().max(second_frames.len());
+    for i in 0..longest {
+        for (input, frames_of) in [&main_frames, &second_frames].into_iter().enumerate() {
+            if let Some(frame) = frames_of.get(i) {
+                graph.send(input, frame).unwrap();
+            }
+            if i + 1 == frames_of.len() {
+                graph.send_eof(input).unwrap();
+            }
+        }
+        take(&mut graph, &mut frames);
+    }
+    take(&mut graph, &mut frames);
+    assert!(graph.is_finished(0));
+    frames
+}
+
+fn md5_of_picture(frame: &Frame) -> String {
+    let mut packed = Vec::new();
+    frame.copy_packed(&mut packed).unwrap();
+    format!("{:x}", Md5::digest(&packed))
+}
+
+#[test]
+fn two_input_graphs_equal_the_cli_filter_complex() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let overlay = two_inputs(
+        &ffmpeg,
+        "[main][second]overlay=10:20[out]",
+        MediaType::Video,
+    );
+    let expected: Vec<String> = cli_framemd5_complex("[0:v][1:v]overlay=10:20[out]")
+        .into_iter()
+        .map(|frame| frame.1)
+        .collect();
+    let ours: Vec<String> = overlay.iter().map(md5_of_picture).collect();
+    assert_eq!(ours, expected);
+
+    let mixed = two_inputs(
+        &ffmpeg,
+        "[main][second]amix=inputs=2,aformat=sample_fmts=s16[out]",
+        MediaType::Audio,
+    );
+    let mut ours = Md5::new();
+    for frame in &mixed {
+        ours.update(frame.plane(0).unwrap().row(0).unwrap());
+    }
+    let output = media::cli()
+        .arg("-i")
+        .arg(clip())
+        .arg("-i")
+        .arg(logo())
+        .args([
+            "-filter_complex",
+            "[0:a][1:a]amix=inputs=2[out]",
+            "-map",
+            "[out]",
+            "-f",
+            "s16le",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let cli_samples = output.stdout;
+    let ours_len: usize = mixed.iter().map(|f| f.samples() * 4).sum();
+    assert_eq!(ours_len, cli_samples.len());
+    if ffmpeg.family().ffmpeg_major() == 5 {
+        assert_eq!(
+            format!("{:x}", ours.finalize()),
+            format!("{:x}", Md5::digest(&cli_samples))
+        );
+    }
+}
+
+fn cli_framemd5_complex(graph: &str) -> Vec<(String, String)> {
+    let output = media::cli()
+        .arg("-i")
+        .arg(clip())
+        .arg("-i")
+        .arg(logo())
+        .args([
+            "-filter_complex",
+            graph,
+            "-map",
+            "[out]",
+            "-fps_mode",
+            "passthrough",
+            "-f",
+            "framemd5",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| {
+            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+            (fields[2].to_owned(), fields[5].to_owned())
+        })
+        .collect()
+}
+
+fn video_input(ffmpeg: &Ffmpeg) -> FilterInput {
+    let input = Input::open(ffmpeg, clip()).unwrap();
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    FilterInput::from_stream(&stream).unwrap()
+}
+
+fn filter_error(result: Result<FilterGraph, Error>) -> FilterError {
+    match result {
+        Err(Error::Filter(error)) => error,
+        Err(other) => panic!("not a filter error: {other}"),
+        Ok(_) => panic!("the graph was accepted"),
+    }
+}
+
+#[test]
+fn bad_graphs_are_typed_errors_naming_the_culprit() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let video = video_input(&ffmpeg);
+    let simple = |description: &str| FilterGraph::simple(&ffmpeg, description, video.clone());
+    assert_eq!(
+        filter_error(simple("scale=320:240,nosuchfilter")),
+        FilterError::UnknownFilter {
+            name: "nosuchfilter".into()
+        }
+    );
+    match filter_error(simple("scale=w=320:nosuchoption=1")) {
+        FilterError::UnknownOption { filter, option } => {
+            assert_eq!(option, "nosuchoption");
+            assert!(filter.contains("scale"), "{filter}");
+        }
+        other => panic!("{other:?}"),
+    }
+    match filter_error(simple("hflip,scale=w=320:h=240:interl=7")) {
+        FilterError::InvalidArguments { filter, message } => {
+            assert!(filter.contains("scale"), "{filter}: {message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // An expression is evaluated when the graph is joined.
+    assert!(matches!(
+        filter_error(simple("crop=w=abc")),
+        FilterError::Configuration { .. } | FilterError::InvalidArguments { .. }
+    ));
+    assert!(matches!(
+        filter_error(simple("volume=0.5")),
+        FilterError::MediaTypeMismatch {
+            expected: "audio",
+            found: "video",
+            ..
+        }
+    ));
+    assert_eq!(filter_error(simple("nullsink")), FilterError::NoOutputs);
+    assert!(matches!(
+        filter_error(simple("[a][b]overlay")),
+        FilterError::UnconnectedPad {
+            direction: "input",
+            ..
+        }
+    ));
+    assert!(matches!(
+        filter_error(simple("scale=320:240[")),
+        FilterError::Syntax { .. }
+    ));
+    let complex = |description: &str| {
+        FilterGraph::complex(
+            &ffmpeg,
+            description,
+            [("main", video.clone())],
+            &FilterOptions::default(),
+        )
+    };
+    assert_eq!(
+        filter_error(complex("[other]null[out]")),
+        FilterError::UnknownLabel {
+            label: "main".into()
+        }
+    );
+    assert!(matches!(
+        filter_error(complex("[main][extra]overlay[out]")),
+        FilterError::UnconnectedPad { direction: "input", ref pad } if pad == "[extra]"
+    ));
+    // A chain that needs audio where video flows: caught when the graph is joined.
+    assert_eq!(
+        filter_error(simple("scale=100:100,aresample=8000")),
+        FilterError::MediaTypeMismatch {
+            pad: "Parsed_aresample_1:0".into(),
+            expected: "audio",
+            found: "video"
+        }
+    );
+    assert!(matches!(
+        FilterGraph::simple(&ffmpeg, "null\0", video.clone()),
+        Err(Error::InvalidText { .. })
+    ));
+}
+
+#[test]
+fn graphs_refuse_misuse_without_reaching_ffmpeg() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let mut graph = FilterGraph::simple(&ffmpeg, "null", video_input(&ffmpeg)).unwrap();
+    let mut frame = Frame::new(&ffmpeg).unwrap();
+    assert!(matches!(
+        graph.send(0, &frame),
+        Err(Error::Incompatible { .. })
+    ));
+    assert!(matches!(
+        graph.send(1, &frame),
+        Err(Error::OutOfRange { .. })
+    ));
+    assert!(matches!(
+        graph.receive(3, &mut frame),
+        Err(Error::OutOfRange { .. })
+    ));
+    let audio = Frame::audio(&ffmpeg, 1024, "s16", 44100, "stereo").unwrap();
+    assert!(matches!(
+        graph.send(0, &audio),
+        Err(Error::Filter(FilterError::MediaTypeMismatch { .. }))
+    ));
+    assert!(!graph.receive(0, &mut frame).unwrap());
+    graph.send_eof(0).unwrap();
+    graph.send_eof(0).unwrap();
+    assert!(!graph.receive(0, &mut frame).unwrap());
+    assert!(graph.is_finished(0));
+    let picture = Frame::video(&ffmpeg, 320, 240, "yuv420p").unwrap();
+    assert!(matches!(
+        graph.send(0, &picture),
+        Err(Error::OutOfOrder { .. })
+    ));
+    let other = common::partner().load();
+    let foreign = Frame::new(&other).unwrap();
+    assert!(matches!(
+        graph.send(0, &foreign),
+        Err(Error::ForeignObject { .. })
+    ));
+}
+
+#[test]
+fn a_build_without_libavfilter_loads_and_says_so() {
+    let ffmpeg = common::under_test().load();
+    if has_filters(&ffmpeg) {
+        assert!(ffmpeg.unavailable_reason(Library::AvFilter).is_none());
+        let info = ffmpeg.library(Library::AvFilter).unwrap();
+        assert_eq!(
+            info.version().major,
+            ffmpeg.family().major(Library::AvFilter)
+        );
+        return;
+    }
+    match FilterGraph::simple(&ffmpeg, "null", video_input(&ffmpeg)) {
+        Err(Error::LibraryMissing {
+            library: Library::AvFilter,
+            ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+}
