@@ -596,3 +596,66 @@ fn ctrl_c_finishes_a_playable_file() {
         "{frames} frames: some, not all"
     );
 }
+
+#[test]
+fn filters_shape_what_is_encoded_as_the_cli_does() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("transcode-filters");
+    let source = &own_sources()[0];
+    let filters = [
+        "--vf",
+        "scale=160:-2,fps=10",
+        "--af",
+        "aresample=22050,volume=0.5",
+        "--vcodec",
+        "mpeg4",
+        "--acodec",
+        "pcm_s16le",
+    ];
+    let output = dir.join("filtered.mkv");
+    if ffmpeg.library(ffmpeg_runtime::Library::AvFilter).is_none() {
+        let result = transcode(source, &output, &filters);
+        assert_refused(&result, &output, "libavfilter is missing");
+        return;
+    }
+    let ours = check_filtered(&ffmpeg, source, &output, &filters);
+    let reference = dir.join("cli.mkv");
+    let status = media::cli()
+        .arg("-i")
+        .arg(source)
+        .args([
+            "-vf",
+            "scale=160:-2,fps=10",
+            "-af",
+            "aresample=22050,volume=0.5",
+        ])
+        .args(["-c:v", "mpeg4", "-c:a", "pcm_s16le", "-y"])
+        .arg(&reference)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let theirs = facts(&ffmpeg, &reference);
+    assert_eq!(ours.video_sizes, theirs.video_sizes);
+    let (mine, cli) = (relative(&ours.video_times), relative(&theirs.video_times));
+    assert_eq!(mine.len(), cli.len());
+    for (a, b) in mine.iter().zip(&cli) {
+        assert!((a - b).abs() < 0.001, "{mine:?} {cli:?}");
+    }
+    assert_eq!(ours.audio.len(), theirs.audio.len());
+    for (mine, cli) in ours.audio.iter().zip(&theirs.audio) {
+        assert_eq!(mine.2, 22_050);
+        assert_eq!(mine.2, cli.2);
+        assert!((mine.0 - cli.0).abs() < 0.05, "{mine:?} {cli:?}");
+    }
+}
+
+/// Transcodes with filters, which change what the checks against the source expect.
+fn check_filtered(ffmpeg: &Ffmpeg, source: &Path, output: &Path, extra: &[&str]) -> Facts {
+    let result = transcode(source, output, extra);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    facts(ffmpeg, output)
+}

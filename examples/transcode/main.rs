@@ -4,13 +4,14 @@
 //!
 //! ```text
 //! cargo run --release --example transcode -- [INPUT] [OUTPUT] [--vcodec NAME] [--acodec NAME]
-//!     [--size WxH] [--crf N] [--preset NAME] [--threads N] [--lib-dir DIR]
+//!     [--size WxH] [--crf N] [--preset NAME] [--threads N] [--vf GRAPH] [--af GRAPH] [--lib-dir DIR]
 //! ```
 //!
 //! With no INPUT it makes five seconds of synthetic 720p video with a tone and transcodes
 //! that. OUTPUT defaults to `transcoded.mp4`. The best video stream and every audio stream
-//! are kept; pictures are converted to what the encoder takes, audio resampled and cut to its
-//! frame size; every frame keeps its timestamp. The output is written under a temporary name
+//! are kept, through the filters `--vf` and `--af` give (the CLI's `-vf`/`-af`); pictures are
+//! converted to what the encoder takes, audio resampled and cut to its frame size; every frame
+//! keeps its timestamp. The output is written under a temporary name
 //! and renamed at the end, so an error leaves nothing behind; Ctrl-C finishes the file with
 //! what was done (a second Ctrl-C abandons it).
 
@@ -28,11 +29,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 use ffmpeg_runtime::codec::{Codec, Encoder, VideoSettings};
-use ffmpeg_runtime::format::{Input, MediaType, Output};
+use ffmpeg_runtime::filter::{FilterGraph, FilterInput};
+use ffmpeg_runtime::format::{Input, MediaType, Output, Stream};
 use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library};
 
-use pipeline::{AudioLane, Counts, Timing, VideoLane};
-use plan::Request;
+use pipeline::{AudioLane, Counts, Filtering, Timing, VideoLane};
+use plan::{AudioSource, Request, VideoSource};
 use progress::Progress;
 
 #[derive(Parser)]
@@ -66,6 +68,12 @@ struct Args {
     /// Decoding and encoding threads (0: FFmpeg's choice).
     #[arg(long, default_value_t = 0)]
     threads: u32,
+    /// Filters for the video stream, in the CLI's `-vf` syntax (`scale=1280:720,fps=30`).
+    #[arg(long)]
+    vf: Option<String>,
+    /// Filters for every audio stream, in the CLI's `-af` syntax (`volume=0.5`).
+    #[arg(long)]
+    af: Option<String>,
     /// Load FFmpeg from this directory instead of searching.
     #[arg(long)]
     lib_dir: Option<PathBuf>,
@@ -155,6 +163,8 @@ fn run(args: &Args) -> Result<Outcome, String> {
         crf: args.crf.clone(),
         preset: args.preset.clone(),
         threads: args.threads,
+        video_filters: args.vf.clone(),
+        audio_filters: args.af.clone(),
     };
     let counts = if args.output.as_os_str() == "-" {
         let format = args
@@ -196,10 +206,18 @@ fn transcode(
     let mut video_encoder = None;
     if let Some(stream) = input.best_stream(MediaType::Video) {
         let codec = plan::video_encoder(ffmpeg, request, &mut notices)?;
-        let settings = plan::video_settings(&codec, &stream, request, global_header)?;
+        let filtering = filtering(ffmpeg, &stream, request.video_filters.as_deref())?;
+        let source = match &filtering {
+            Some(filtering) => {
+                let facts = filtering.graph.output(0).expect("a simple graph's output");
+                VideoSource::of_graph(&stream, &facts)
+            }
+            None => VideoSource::of_stream(&stream),
+        };
+        let settings = plan::video_settings(&codec, &source, request, global_header)?;
         let (encoder, settings) = open_video(&codec, settings, &mut notices)?;
         let index = output.add_stream(&encoder).map_err(|e| e.to_string())?;
-        video_encoder = Some((stream.index(), encoder, settings, index));
+        video_encoder = Some((stream.index(), encoder, settings, index, filtering));
     }
     let audio_streams: Vec<usize> = input
         .streams()
@@ -211,7 +229,14 @@ fn transcode(
         let codec = plan::audio_encoder(ffmpeg, request, &mut notices)?;
         for index in audio_streams {
             let stream = input.stream(index).expect("listed above");
-            let settings = plan::audio_settings(&codec, &stream, global_header)?;
+            let filtering = filtering(ffmpeg, &stream, request.audio_filters.as_deref())?;
+            let source = match &filtering {
+                Some(filtering) => AudioSource::of_graph(
+                    &filtering.graph.output(0).expect("a simple graph's output"),
+                ),
+                None => AudioSource::of_stream(&stream),
+            };
+            let settings = plan::audio_settings(&codec, &source, global_header)?;
             let encoder = Encoder::audio(ffmpeg, &codec, &settings)
                 .map_err(|e| format!("{}: {e}", codec.name()))?;
             let target = AudioFormat {
@@ -220,7 +245,7 @@ fn transcode(
                 channel_layout: settings.channel_layout.clone(),
             };
             let out_index = output.add_stream(&encoder).map_err(|e| e.to_string())?;
-            audio_encoders.push((index, encoder, target, out_index));
+            audio_encoders.push((index, encoder, target, out_index, filtering));
         }
     }
     let timing = Timing {
@@ -228,11 +253,11 @@ fn transcode(
         lead_us: lead_us(
             ffmpeg,
             &output,
-            audio_encoders.iter().map(|(_, e, t, _)| (e, t)),
+            audio_encoders.iter().map(|(_, e, t, _, _)| (e, t)),
         ),
     };
     let mut video = None;
-    if let Some((index, encoder, settings, out_index)) = video_encoder {
+    if let Some((index, encoder, settings, out_index, filtering)) = video_encoder {
         let stream = input.stream(index).expect("chosen above");
         let scaled = Frame::video(
             ffmpeg,
@@ -241,13 +266,21 @@ fn transcode(
             &settings.pixel_format,
         )
         .map_err(|e| e.to_string())?;
-        let lane = VideoLane::new(&stream, encoder, scaled, out_index, timing, request.threads);
+        let lane = VideoLane::new(
+            &stream,
+            encoder,
+            scaled,
+            out_index,
+            timing,
+            request.threads,
+            filtering,
+        );
         video = Some(lane.map_err(|e| e.to_string())?);
     }
     let mut audio = Vec::new();
-    for (index, encoder, target, out_index) in audio_encoders {
+    for (index, encoder, target, out_index, filtering) in audio_encoders {
         let stream = input.stream(index).expect("listed above");
-        let lane = AudioLane::new(&stream, encoder, target, out_index, timing);
+        let lane = AudioLane::new(&stream, encoder, target, out_index, timing, filtering);
         audio.push(lane.map_err(|e| e.to_string())?);
     }
     if video.is_none() && audio.is_empty() {
@@ -283,6 +316,21 @@ fn transcode(
         }
     );
     Ok(counts)
+}
+
+/// The graph `filters` describe for `stream`, as `-vf`/`-af` build it; `None` without filters.
+fn filtering(
+    ffmpeg: &Ffmpeg,
+    stream: &Stream<'_>,
+    filters: Option<&str>,
+) -> Result<Option<Filtering>, String> {
+    let Some(filters) = filters else {
+        return Ok(None);
+    };
+    let described = FilterInput::from_stream(stream).map_err(|e| e.to_string())?;
+    let graph = FilterGraph::simple(ffmpeg, filters, described)
+        .map_err(|e| format!("stream {}: {e}", stream.index()))?;
+    Filtering::new(graph).map(Some).map_err(|e| e.to_string())
 }
 
 /// Opens the video encoder; should the pixel format chosen not open (an 8-bit-only libx264

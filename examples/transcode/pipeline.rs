@@ -1,10 +1,11 @@
-//! The transcoding loop: packets in, decoded, converted where the encoder needs it, encoded
-//! and muxed, with timestamps kept.
+//! The transcoding loop: packets in, decoded, filtered (`--vf`, `--af`), converted where the
+//! encoder needs it, encoded and muxed, with timestamps kept.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder};
+use ffmpeg_runtime::filter::FilterGraph;
 use ffmpeg_runtime::format::{Input, Output, Stream};
 use ffmpeg_runtime::{
     AudioFifo, AudioFormat, Error, Ffmpeg, Frame, Packet, PictureType, Resampler, ScaleQuality,
@@ -76,6 +77,42 @@ fn decoded(decoder: &mut Decoder, frame: &mut Frame, counts: &mut Counts) -> Res
     }
 }
 
+/// A lane's filter graph, when `--vf`/`--af` asked for one: decoded frames go in stamped from
+/// the file's start (as the CLI stamps them), filtered frames come out in its time base.
+pub struct Filtering {
+    pub graph: FilterGraph,
+    out: Frame,
+}
+
+impl Filtering {
+    pub fn new(graph: FilterGraph) -> Result<Filtering, Error> {
+        let out = Frame::new(graph.ffmpeg())?;
+        Ok(Filtering { graph, out })
+    }
+
+    fn time_base(&self) -> Rational {
+        self.graph
+            .output(0)
+            .map_or(Rational::new(1, 1), |facts| facts.time_base)
+    }
+
+    /// Pushes `frame` (`None`: the end) and hands every filtered frame ready to `each`.
+    fn run(
+        &mut self,
+        frame: Option<&Frame>,
+        mut each: impl FnMut(&mut Frame) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        match frame {
+            Some(frame) => self.graph.send(0, frame)?,
+            None => self.graph.send_eof(0)?,
+        }
+        while self.graph.receive(0, &mut self.out)? {
+            each(&mut self.out)?;
+        }
+        Ok(())
+    }
+}
+
 /// A lane's encoding end: the encoder and the output stream its packets go to.
 struct Sink {
     encoder: Encoder,
@@ -121,13 +158,18 @@ impl Sink {
 /// encoded with each frame's own timestamp.
 pub struct VideoLane {
     pub input_index: usize,
-    input_time_base: Rational,
+    /// The time base of the frames the encoder is given: the stream's, or the graph's.
+    source_time_base: Rational,
+    filtering: Option<Filtering>,
     /// The container's start, in the input time base: subtracted so the output starts at 0.
     offset: i64,
     /// Added to every timestamp, in the encoder's time base (see [`Timing`]).
     lead: i64,
-    /// One frame at the stream's rate, in the encoder's time base (0 when unknown).
+    /// One frame at the stream's (or graph's) rate, in the encoder's time base (0 when
+    /// unknown).
     frame_ticks: i64,
+    /// Whether a frame's own duration is in the source time base.
+    trust_durations: bool,
     decoder: Decoder,
     sink: Sink,
     scaler: Scaler,
@@ -143,16 +185,25 @@ impl VideoLane {
         output_index: usize,
         timing: Timing,
         threads: u32,
+        filtering: Option<Filtering>,
     ) -> Result<VideoLane, Error> {
         let ffmpeg = stream.ffmpeg().clone();
+        let frame_ticks = filtering
+            .as_ref()
+            .and_then(|f| f.graph.output(0)?.frame_rate)
+            .or(stream.frame_rate())
+            .map_or(0, |rate| rescale(1, rate.invert(), encoder.time_base()));
         Ok(VideoLane {
+            frame_ticks,
+            // Filters pass a frame's duration on in the decoder's units, not their own.
+            trust_durations: filtering.is_none(),
             input_index: stream.index(),
-            input_time_base: stream.time_base(),
+            source_time_base: filtering
+                .as_ref()
+                .map_or(stream.time_base(), Filtering::time_base),
+            filtering,
             offset: rescale(timing.start_us, MICROSECONDS, stream.time_base()),
             lead: rescale(timing.lead_us, MICROSECONDS, encoder.time_base()),
-            frame_ticks: stream
-                .frame_rate()
-                .map_or(0, |rate| rescale(1, rate.invert(), encoder.time_base())),
             decoder: decoder_for(stream, threads)?,
             sink: Sink::new(&ffmpeg, encoder, output_index)?,
             scaler: Scaler::new(&ffmpeg, ScaleQuality::Bicubic),
@@ -179,20 +230,37 @@ impl VideoLane {
         counts: &mut Counts,
     ) -> Result<(), Error> {
         while decoded(&mut self.decoder, frame, counts)? {
-            self.encode(frame, output, counts)?;
+            frame.set_pts(frame.best_effort_timestamp().map(|t| t - self.offset));
+            self.filter(Some(frame), output, counts)?;
         }
         Ok(())
     }
 
+    /// Encodes `frame` (`None`: the end), through the graph when there is one.
+    fn filter(
+        &mut self,
+        frame: Option<&mut Frame>,
+        output: &mut Output,
+        counts: &mut Counts,
+    ) -> Result<(), Error> {
+        let Some(mut filtering) = self.filtering.take() else {
+            return frame.map_or(Ok(()), |frame| self.encode(frame, output, counts));
+        };
+        let result = filtering.run(frame.as_deref(), |out| self.encode(out, output, counts));
+        self.filtering = Some(filtering);
+        result
+    }
+
+    /// Encodes `frame`, whose timestamp counts from the file's start in the source time base.
     fn encode(
         &mut self,
         frame: &mut Frame,
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
-        let source = frame.best_effort_timestamp().map(|t| t - self.offset);
-        let wanted =
-            source.map(|t| rescale(t, self.input_time_base, self.sink.time_base()) + self.lead);
+        let wanted = frame
+            .pts()
+            .map(|t| rescale(t, self.source_time_base, self.sink.time_base()) + self.lead);
         // Encoders need rising timestamps: a missing or repeated one goes one tick on.
         let pts = match (wanted, self.last_pts) {
             (Some(pts), Some(last)) if pts <= last => last + 1,
@@ -204,9 +272,10 @@ impl VideoLane {
             || frame.height() != self.scaled.height()
             || frame.pixel_format() != self.scaled.pixel_format();
         // Where this frame ends, for the position shown: its duration, else one frame.
-        let duration = frame.duration().map_or(self.frame_ticks, |d| {
-            rescale(d, self.input_time_base, self.sink.time_base())
-        });
+        let duration = match frame.duration().filter(|_| self.trust_durations) {
+            Some(d) => rescale(d, self.source_time_base, self.sink.time_base()),
+            None => self.frame_ticks,
+        };
         let picture = if converted {
             self.scaler.scale(frame, &mut self.scaled)?;
             &mut self.scaled
@@ -233,6 +302,7 @@ impl VideoLane {
     ) -> Result<(), Error> {
         self.decoder.send_eof()?;
         self.receive(frame, output, counts)?;
+        self.filter(None, output, counts)?;
         self.sink.finish(output)
     }
 }
@@ -241,7 +311,9 @@ impl VideoLane {
 /// encoder's size, timed by sample count from the stream's first timestamp.
 pub struct AudioLane {
     pub input_index: usize,
-    input_time_base: Rational,
+    /// The time base of the frames resampled: the stream's, or the graph's.
+    source_time_base: Rational,
+    filtering: Option<Filtering>,
     offset: i64,
     /// In samples.
     lead: i64,
@@ -263,6 +335,7 @@ impl AudioLane {
         target: AudioFormat,
         output_index: usize,
         timing: Timing,
+        filtering: Option<Filtering>,
     ) -> Result<AudioLane, Error> {
         let ffmpeg = stream.ffmpeg().clone();
         // Encoders without a fixed frame size take any; 1024 keeps frames small.
@@ -272,7 +345,10 @@ impl AudioLane {
         };
         Ok(AudioLane {
             input_index: stream.index(),
-            input_time_base: stream.time_base(),
+            source_time_base: filtering
+                .as_ref()
+                .map_or(stream.time_base(), Filtering::time_base),
+            filtering,
             offset: rescale(timing.start_us, MICROSECONDS, stream.time_base()),
             lead: rescale(
                 timing.lead_us,
@@ -314,17 +390,37 @@ impl AudioLane {
         counts: &mut Counts,
     ) -> Result<(), Error> {
         while decoded(&mut self.decoder, frame, counts)? {
-            if self.next_pts.is_none() {
-                let start = frame.best_effort_timestamp().map(|t| t - self.offset);
-                let rate = Rational::new(1, self.sample_rate as i32);
-                let first = start.map_or(0, |t| rescale(t, self.input_time_base, rate));
-                self.next_pts = Some(first + self.lead);
+            frame.set_pts(frame.best_effort_timestamp().map(|t| t - self.offset));
+            match self.filtering.take() {
+                Some(mut filtering) => {
+                    let result = filtering.run(Some(frame), |out| self.queue(out, output, counts));
+                    self.filtering = Some(filtering);
+                    result?;
+                }
+                None => self.queue(frame, output, counts)?,
             }
-            self.resampler.convert(Some(frame), &mut self.resampled)?;
-            self.fifo.push(&self.resampled)?;
-            self.encode_ready(false, output, counts)?;
         }
         Ok(())
+    }
+
+    /// Resamples `frame` (stamped from the file's start in the source time base) into the
+    /// queue, and encodes what is ready.
+    fn queue(
+        &mut self,
+        frame: &Frame,
+        output: &mut Output,
+        counts: &mut Counts,
+    ) -> Result<(), Error> {
+        if self.next_pts.is_none() {
+            let rate = Rational::new(1, self.sample_rate as i32);
+            let first = frame
+                .pts()
+                .map_or(0, |t| rescale(t, self.source_time_base, rate));
+            self.next_pts = Some(first + self.lead);
+        }
+        self.resampler.convert(Some(frame), &mut self.resampled)?;
+        self.fifo.push(&self.resampled)?;
+        self.encode_ready(false, output, counts)
     }
 
     /// Encodes every whole frame queued, and at the `end` the last, shorter one.
@@ -357,6 +453,11 @@ impl AudioLane {
     ) -> Result<(), Error> {
         self.decoder.send_eof()?;
         self.receive(frame, output, counts)?;
+        if let Some(mut filtering) = self.filtering.take() {
+            let result = filtering.run(None, |out| self.queue(out, output, counts));
+            self.filtering = Some(filtering);
+            result?;
+        }
         self.resampler.convert(None, &mut self.resampled)?;
         self.fifo.push(&self.resampled)?;
         self.encode_ready(true, output, counts)?;

@@ -1,10 +1,10 @@
 //! Which encoders and settings: the ffmpeg CLI's defaults, adapted to what the build has and
 //! to what each encoder takes.
 
-use ffmpeg_runtime::Ffmpeg;
-use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{AudioSettings, Codec, Supported, VideoSettings};
+use ffmpeg_runtime::filter::OutputFacts;
 use ffmpeg_runtime::format::Stream;
+use ffmpeg_runtime::{ChannelLayout, Color, Ffmpeg, PixelFormat, Rational, SampleFormat};
 
 /// The CLI's preferences, best first: H.264 through libx264, else what the build has.
 const VIDEO_ENCODERS: [&str; 3] = ["libx264", "libopenh264", "mpeg4"];
@@ -25,6 +25,80 @@ pub struct Request {
     pub crf: Option<String>,
     pub preset: Option<String>,
     pub threads: u32,
+    /// Filters for the video stream (`-vf`) and for every audio stream (`-af`).
+    pub video_filters: Option<String>,
+    pub audio_filters: Option<String>,
+}
+
+/// The pictures an encoder will be given: a stream's, or a filter graph's output.
+pub struct VideoSource {
+    pub width: u32,
+    pub height: u32,
+    pub pixel_format: Option<PixelFormat>,
+    pub frame_rate: Option<Rational>,
+    pub time_base: Rational,
+    pub sample_aspect_ratio: Option<Rational>,
+    pub color: Color,
+}
+
+impl VideoSource {
+    pub fn of_stream(stream: &Stream<'_>) -> VideoSource {
+        VideoSource {
+            width: stream.width(),
+            height: stream.height(),
+            pixel_format: stream.pixel_format(),
+            frame_rate: stream.frame_rate(),
+            time_base: stream.time_base(),
+            sample_aspect_ratio: stream.sample_aspect_ratio(),
+            color: stream.color(),
+        }
+    }
+
+    /// What a graph's output gives; the colours are the stream's, which filters that change
+    /// them (`colorspace`, `scale` to RGB) leave unsaid.
+    pub fn of_graph(stream: &Stream<'_>, facts: &OutputFacts) -> VideoSource {
+        VideoSource {
+            width: facts.width,
+            height: facts.height,
+            pixel_format: facts.pixel_format.clone(),
+            frame_rate: facts.frame_rate,
+            time_base: facts.time_base,
+            sample_aspect_ratio: facts.sample_aspect_ratio.filter(|r| r.num != r.den),
+            color: if facts.pixel_format == stream.pixel_format() {
+                stream.color()
+            } else {
+                Color::default()
+            },
+        }
+    }
+}
+
+/// The audio an encoder will be given: a stream's, or a filter graph's output.
+pub struct AudioSource {
+    pub sample_format: Option<SampleFormat>,
+    pub sample_rate: u32,
+    pub channel_layout: Option<ChannelLayout>,
+    pub channels: Option<u32>,
+}
+
+impl AudioSource {
+    pub fn of_stream(stream: &Stream<'_>) -> AudioSource {
+        AudioSource {
+            sample_format: stream.sample_format(),
+            sample_rate: stream.sample_rate(),
+            channel_layout: stream.channel_layout(),
+            channels: stream.channels(),
+        }
+    }
+
+    pub fn of_graph(facts: &OutputFacts) -> AudioSource {
+        AudioSource {
+            sample_format: facts.sample_format.clone(),
+            sample_rate: facts.sample_rate,
+            channel_layout: facts.channel_layout.clone(),
+            channels: Some(facts.channels).filter(|&c| c > 0),
+        }
+    }
 }
 
 /// The encoder to use: the one asked for, or the first the build has among `preferred`,
@@ -80,11 +154,11 @@ pub fn audio_encoder(
 /// keeps its timestamp (variable frame rates included).
 pub fn video_settings(
     codec: &Codec,
-    stream: &Stream<'_>,
+    source: &VideoSource,
     request: &Request,
     global_header: bool,
 ) -> Result<VideoSettings, String> {
-    let source_format = match stream.pixel_format() {
+    let source_format = match source.pixel_format.clone() {
         Some(format) => format,
         None => codec
             .ffmpeg()
@@ -94,12 +168,9 @@ pub fn video_settings(
     let pixel_format = codec
         .best_pixel_format(&source_format)
         .map_err(|e| e.to_string())?;
-    let (mut width, mut height) = request.size.unwrap_or((stream.width(), stream.height()));
+    let (mut width, mut height) = request.size.unwrap_or((source.width, source.height));
     if width == 0 || height == 0 {
-        return Err(format!(
-            "video stream {} has no picture size",
-            stream.index()
-        ));
+        return Err("the video has no picture size".into());
     }
     if is_subsampled(pixel_format.name()) {
         // 4:2:0 and 4:2:2 encoders need even sizes; the Scaler drops the odd row or column.
@@ -112,7 +183,7 @@ pub fn video_settings(
     if let Some(preset) = &request.preset {
         options.push(("preset".to_owned(), preset.clone()));
     }
-    let frame_rate = stream.frame_rate();
+    let frame_rate = source.frame_rate;
     let mut bit_rate = None;
     match codec.name() {
         "mpeg4" if request.crf.is_none() => {
@@ -134,21 +205,21 @@ pub fn video_settings(
         options.push(("strict".into(), "experimental".into()));
     }
     // Colours are signalled as the source's; the range only where no conversion changes it.
-    let mut color = stream.color();
+    let mut color = source.color.clone();
     if pixel_format != source_format {
         color.range = None;
     }
     // As FFmpeg's scale filter does: a picture scaled to another shape keeps its display
     // aspect through its pixels' shape, when the source says what that is.
-    let sample_aspect_ratio = stream.sample_aspect_ratio().map(|Rational { num, den }| {
+    let sample_aspect_ratio = source.sample_aspect_ratio.map(|Rational { num, den }| {
         let (num, den) = (
-            i64::from(num) * i64::from(height) * i64::from(stream.width()),
-            i64::from(den) * i64::from(width) * i64::from(stream.height()),
+            i64::from(num) * i64::from(height) * i64::from(source.width),
+            i64::from(den) * i64::from(width) * i64::from(source.height),
         );
         let divisor = gcd(num, den).max(1);
         Rational::new((num / divisor) as i32, (den / divisor) as i32)
     });
-    let time_base = encoder_time_base(stream.time_base());
+    let time_base = encoder_time_base(source.time_base);
     Ok(VideoSettings {
         color,
         sample_aspect_ratio,
@@ -188,11 +259,11 @@ fn is_subsampled(pixel_format: &str) -> bool {
 /// the encoder takes it, else the default layout of the channel count chosen).
 pub fn audio_settings(
     codec: &Codec,
-    stream: &Stream<'_>,
+    source: &AudioSource,
     global_header: bool,
 ) -> Result<AudioSettings, String> {
     let ffmpeg = codec.ffmpeg();
-    let source_format = match stream.sample_format() {
+    let source_format = match source.sample_format.clone() {
         Some(format) => format,
         None => ffmpeg.sample_format("fltp").map_err(|e| e.to_string())?,
     };
@@ -202,16 +273,19 @@ pub fn audio_settings(
         }
         _ => source_format,
     };
-    let rate = if stream.sample_rate() > 0 {
-        stream.sample_rate()
+    let rate = if source.sample_rate > 0 {
+        source.sample_rate
     } else {
         48_000
     };
-    let source_layout = stream.channel_layout().filter(|l| !l.is_unspecified());
+    let source_layout = source
+        .channel_layout
+        .clone()
+        .filter(|l| !l.is_unspecified());
     let channel_layout = match source_layout {
         Some(layout) if codec.channel_layouts().contains(&layout) => layout,
         _ => {
-            let channels = stream.channels().unwrap_or(2);
+            let channels = source.channels.unwrap_or(2);
             let channels = fewer_or_nearest(codec.channel_counts(), channels);
             ffmpeg
                 .default_channel_layout(channels)
