@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzes the crate against Debian's FFmpeg 5.1 with cargo-fuzz (libFuzzer), one target after
-# the other: demux_decode (bytes through custom I/O, every stream decoded) and api_sequence
-# (operations on inputs, decoders, encoders, outputs, scalers, resamplers, queues and frames,
-# made by 5.1 or by the 7.1 wheel and handed to each other's calls).
+# the other: demux_decode (bytes through custom I/O, every stream decoded), api_sequence
+# (operations on inputs, decoders, encoders, outputs, scalers, resamplers, queues, filter
+# graphs and frames, made by 5.1 or by the 7.1 wheel and handed to each other's calls) and
+# filter_graph (graphs from random CLI-syntax text, fed frames that change size and format).
 #
 #   bash ci/fuzz.sh [SECONDS | -runs=N]     (60 seconds per target by default)
 #
@@ -28,7 +29,7 @@ echo "== making the seed corpora (tests/fuzz_seeds.rs on 5.1)" >&2
 FFMPEG_RUNTIME_FUZZ_CORPUS="$corpus" cargo test --release --quiet --test fuzz_seeds >&2
 
 status=0
-for target in demux_decode api_sequence; do
+for target in demux_decode api_sequence filter_graph; do
     echo "== fuzzing $target (${limit[*]})" >&2
     log=$(mktemp)
     # -rss_limit_mb and -timeout: an input FFmpeg takes too long or too much memory on counts

@@ -92,3 +92,21 @@ fn random_api_sequences_run_clean() {
     }
     assert!(operations > 3000, "{operations} operations");
 }
+
+#[test]
+fn random_filter_graph_sequences_run_clean() {
+    let ffmpeg = common::under_test().load();
+    ffmpeg.set_log_level(log::LevelFilter::Off);
+    let out = corpus_dir("filter_graph");
+    let mut operations = 0;
+    for seed in 0..300 {
+        let bytes = noise(seed + 1000, 48 + (seed as usize % 8) * 64);
+        let ops = workloads::graph_ops_of(&bytes);
+        operations += ops.len();
+        workloads::run_graph_sequence(&ffmpeg, &ops);
+        if let Some(dir) = &out {
+            std::fs::write(dir.join(format!("seed-{seed:03}")), &bytes).unwrap();
+        }
+    }
+    assert!(operations > 1000, "{operations} operations");
+}

@@ -6,6 +6,8 @@
 // Explicit paths, so that the tests can include this file as a module of their own.
 #[path = "clip.rs"]
 mod clip;
+#[path = "graphs.rs"]
+mod graphs;
 #[path = "sequence.rs"]
 mod sequence;
 
@@ -17,6 +19,7 @@ use ffmpeg_runtime::format::Input;
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
 
 pub use clip::make_clip;
+pub use graphs::{graph_ops_of, run_graph_sequence};
 pub use sequence::{ops_of, run_sequence};
 
 /// Frames decoded per input at most: a few seconds of fuzzing per input would stall the run.

@@ -148,6 +148,8 @@ pub enum Op {
     WritePacket { stream: u8 },
     /// Finishes the output.
     FinishOutput,
+    /// A filter-graph operation.
+    Graph(super::graphs::GraphOp),
     /// Drops one object.
     Drop(Object),
 }
@@ -191,6 +193,7 @@ struct State {
     frame: Option<Frame>,
     packet: Option<Packet>,
     image: Option<ffmpeg_runtime::convert::RgbImage>,
+    graph: Option<ffmpeg_runtime::filter::FilterGraph>,
 }
 
 fn pick<T: Copy>(choices: &[T], index: u8) -> T {
@@ -225,6 +228,8 @@ pub fn run_sequence(releases: &[Ffmpeg], ops: &[Op]) {
 fn step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) {
     if let Op::UseRelease(second) = *op {
         state.release = usize::from(second);
+    } else if let Op::Graph(op) = op {
+        super::graphs::step(ffmpeg, &mut state.graph, &mut state.frame, op);
     } else if !stream_step(ffmpeg, state, op)
         && !codec_step(ffmpeg, state, op)
         && !frame_step(ffmpeg, state, pool, op)
