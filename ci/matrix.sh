@@ -64,6 +64,18 @@ if [ -z "$binaries" ]; then
     exit 1
 fi
 
+# The libavfilter a build directory holds ("—" for none), as its file names its version.
+avfilter_version() { # dir
+    local file
+    file=$(ls "$1" | grep -E '^libavfilter(-[0-9a-f]+)?\.so\.[0-9]' | head -n 1 || true)
+    if [ -z "$file" ]; then
+        echo "—"
+        return
+    fi
+    file=$(basename "$(readlink -f "$1/$file")")
+    echo "${file#*.so.}"
+}
+
 results=()
 logs="$cache/logs"
 mkdir -p "$logs"
@@ -122,14 +134,14 @@ while IFS=$'\t' read -r name dir version; do
     total_failed=$((total_failed + failed))
     status=PASS
     [ "$failed" != 0 ] && status=FAIL
-    results+=("$(printf '| %-6s | %-11s | %6s | %6s | %-4s |' "$name" "$version" "$passed" "$failed" "$status")")
+    results+=("$(printf '| %-6s | %-11s | %-11s | %6s | %6s | %-4s |' "$name" "$version" "$(avfilter_version "$dir")" "$passed" "$failed" "$status")")
 done < "$matrix_file"
 
 echo
 echo "$regeneration"
 echo
-echo "| FFmpeg | libavcodec  | passed | failed | ok   |"
-echo "|--------|-------------|--------|--------|------|"
+echo "| FFmpeg | libavcodec  | libavfilter | passed | failed | ok   |"
+echo "|--------|-------------|-------------|--------|--------|------|"
 printf '%s\n' "${results[@]}"
 echo
 echo "$total_passed passed, $total_failed failed"

@@ -10,6 +10,51 @@
 //!
 //! Needs libavfilter, which is optional: on a build without it every constructor returns
 //! [`Error::LibraryMissing`].
+//!
+//! ```
+//! use ffmpeg_runtime::filter::{FilterGraph, FilterInput, FilterOptions, VideoInput};
+//! use ffmpeg_runtime::{Error, FilterError, Frame, Rational};
+//!
+//! let ffmpeg = ffmpeg_runtime::global().map_err(|e| e.report().to_string())?;
+//! let yuv420p = ffmpeg.pixel_format("yuv420p")?;
+//! let input = VideoInput::new(320, 240, yuv420p.clone(), Rational::new(1, 25));
+//! // As `ffmpeg -vf scale=160:-2,fps=10`: one second of 25 pictures becomes 10 of 160x120.
+//! let mut graph = FilterGraph::simple(ffmpeg, "scale=160:-2,fps=10", FilterInput::Video(input))?;
+//! let (mut picture, mut out) = (Frame::video(ffmpeg, 320, 240, "yuv420p")?, Frame::new(ffmpeg)?);
+//! let mut count = 0;
+//! for index in 0..25 {
+//!     picture.set_pts(Some(index));
+//!     graph.send(0, &picture)?;
+//!     while graph.receive(0, &mut out)? {
+//!         assert_eq!((out.width(), out.height()), (160, 120));
+//!         count += 1;
+//!     }
+//! }
+//! graph.send_eof(0)?;
+//! while graph.receive(0, &mut out)? {
+//!     count += 1;
+//! }
+//! assert_eq!(count, 10);
+//! assert_eq!(graph.output(0).unwrap().time_base, Rational::new(1, 10));
+//!
+//! // Named inputs, as `-filter_complex` takes them.
+//! let main = FilterInput::Video(VideoInput::new(320, 240, yuv420p.clone(), Rational::new(1, 25)));
+//! let logo = FilterInput::Video(VideoInput::new(64, 64, yuv420p, Rational::new(1, 25)));
+//! let graph = FilterGraph::complex(
+//!     ffmpeg,
+//!     "[main][logo]overlay=W-w-10:10[out]",
+//!     [("main", main.clone()), ("logo", logo)],
+//!     &FilterOptions::default(),
+//! )?;
+//! assert_eq!(graph.output_names().collect::<Vec<_>>(), ["out"]);
+//!
+//! // What is wrong in a description is named.
+//! match FilterGraph::simple(ffmpeg, "scale=160:-2,sharpn", main) {
+//!     Err(Error::Filter(FilterError::UnknownFilter { name })) => assert_eq!(name, "sharpn"),
+//!     other => panic!("{other:?}"),
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod description;
 mod graph;
