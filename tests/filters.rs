@@ -639,3 +639,45 @@ fn a_build_without_libavfilter_loads_and_says_so() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A libavfilter that cannot be opened (here its libpostproc is missing) leaves filters out,
+/// with the reason, and the FFmpeg loads.
+#[test]
+fn a_libavfilter_that_cannot_open_leaves_only_filters_out() {
+    let build = common::under_test();
+    if !build.loadable_here() {
+        return;
+    }
+    let files: Vec<PathBuf> = std::fs::read_dir(&build.dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    let is_postproc = |path: &PathBuf| {
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("libpostproc"))
+    };
+    // Wheels and Debian closures of 4.x to 7.0 link libavfilter to libpostproc.
+    if build.dir.starts_with("/usr") || !files.iter().any(is_postproc) {
+        return;
+    }
+    let dir = common::scratch_dir("no-postproc");
+    for file in files.iter().filter(|f| !is_postproc(f)) {
+        std::os::unix::fs::symlink(file, dir.join(file.file_name().unwrap())).unwrap();
+    }
+    // SAFETY: the build's own files, less one.
+    let ffmpeg = unsafe { Ffmpeg::load_from(&dir) }.unwrap_or_else(|e| panic!("{}", e.report()));
+    assert!(ffmpeg.library(Library::AvFilter).is_none());
+    let reason = ffmpeg
+        .unavailable_reason(Library::AvFilter)
+        .expect("a reason");
+    assert!(reason.contains("libpostproc"), "{reason}");
+    match FilterGraph::simple(&ffmpeg, "null", video_input(&ffmpeg)) {
+        Err(Error::LibraryMissing {
+            library: Library::AvFilter,
+            reason: Some(reason),
+            ..
+        }) => assert!(reason.contains("libpostproc"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}

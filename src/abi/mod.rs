@@ -27,7 +27,7 @@ mod generated {
     crate::sys::supported_families!(generated_modules);
 }
 
-pub(crate) use check::check;
+pub(crate) use check::{check, check_filters};
 pub(crate) use field::Field;
 pub(crate) use layout::{
     ChannelFields, CodecContextLayout, ColorFields, FormatContextLayout, FormatLayout, Layout,

@@ -94,12 +94,22 @@ impl Ffmpeg {
         let versions =
             Library::REQUIRED.map(|library| loaded.libraries[library.index()].version().clone());
         let layout = Layout::for_versions(&versions).expect("a supported family has a layout");
-        let abi_facts_checked = abi::check(&loaded.functions, &layout)?;
+        let mut abi_facts_checked = abi::check(&loaded.functions, &layout)?;
+        let (mut libraries, mut unavailable) = (loaded.libraries, loaded.unavailable);
+        // libavfilter is optional: one whose structs cannot be proven is left out, not the
+        // whole FFmpeg.
+        match abi::check_filters(&loaded.functions, &layout) {
+            Ok(facts) => abi_facts_checked += facts,
+            Err(mismatch) => {
+                libraries.retain(|info| info.library() != Library::AvFilter);
+                unavailable.push((Library::AvFilter, Refusal::from(mismatch).to_string()));
+            }
+        }
         let ffmpeg = Ffmpeg {
             inner: Arc::new(Inner {
                 functions: loaded.functions,
-                libraries: loaded.libraries,
-                unavailable: loaded.unavailable,
+                libraries,
+                unavailable,
                 family: loaded.family,
                 release: loaded.release,
                 configuration: loaded.configuration,

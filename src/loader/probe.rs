@@ -163,13 +163,27 @@ pub(super) fn bind(opened: Opened, candidate: Candidate) -> Result<LoadedLibrari
         unavailable: opened
             .refused
             .iter()
-            .map(|(library, refusal)| (*library, refusal.to_string()))
+            .map(|(library, refusal)| (*library, with_causes(refusal)))
             .collect(),
         family,
         candidate,
         missing_optional: missing.optional,
         handles: opened.handles,
     })
+}
+
+/// A refusal and what caused it (the dynamic loader's own message), on one line.
+fn with_causes(refusal: &Refusal) -> String {
+    let mut text = refusal.to_string();
+    let mut cause = std::error::Error::source(refusal);
+    while let Some(error) = cause {
+        let detail = error.to_string();
+        if !text.contains(&detail) {
+            text = format!("{text}: {detail}");
+        }
+        cause = error.source();
+    }
+    text
 }
 
 /// Checks that the probed versions are FFmpeg (not Libav), of a supported major, and all of

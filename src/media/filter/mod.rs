@@ -502,6 +502,12 @@ impl FilterGraph {
             self.simple,
             &kept,
         )?;
+        if self.built.sinks.len() != self.outputs.len() {
+            return Err(Error::incompatible(
+                "FilterGraph::send",
+                "the rebuilt graph has other outputs",
+            ));
+        }
         self.inputs[input].input = updated;
         for (output, samples) in self.frame_sizes.clone().into_iter().enumerate() {
             if let Some(samples) = samples {
