@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 
 use common::media;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
-use ffmpeg_runtime::filter::{FilterGraph, FilterInput, FilterOptions};
+use ffmpeg_runtime::filter::{FilterGraph, FilterInput, FilterOptions, VideoInput};
 use ffmpeg_runtime::format::{Input, MediaType};
-use ffmpeg_runtime::{Error, Ffmpeg, FilterError, Frame, Library, Packet};
+use ffmpeg_runtime::{Error, Ffmpeg, FilterError, Frame, Library, Packet, Rational};
 use md5::{Digest, Md5};
 
 /// 2 s of 320x240 H.264 at 25 fps with a stereo PCM tone (decoded bit-exactly by every
@@ -680,4 +680,48 @@ fn a_libavfilter_that_cannot_open_leaves_only_filters_out() {
         }) => assert!(reason.contains("libpostproc"), "{reason}"),
         other => panic!("{other:?}"),
     }
+}
+
+/// Graphs built and run on several threads at once, each its own.
+#[test]
+fn graphs_run_on_several_threads_at_once() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let yuv420p = ffmpeg.pixel_format("yuv420p").unwrap();
+    let input = FilterInput::Video(VideoInput::new(320, 240, yuv420p, Rational::new(1, 25)));
+    let counts: Vec<usize> = std::thread::scope(|scope| {
+        let workers: Vec<_> = [
+            "scale=160:-2",
+            "fps=10",
+            "split[a][b];[a][b]hstack",
+            "transpose=1",
+        ]
+        .into_iter()
+        .map(|description| {
+            let (ffmpeg, input) = (ffmpeg.clone(), input.clone());
+            scope.spawn(move || {
+                let mut graph = FilterGraph::simple(&ffmpeg, description, input).unwrap();
+                let mut picture = Frame::video(&ffmpeg, 320, 240, "yuv420p").unwrap();
+                let mut out = Frame::new(&ffmpeg).unwrap();
+                let mut count = 0;
+                for index in 0..50 {
+                    picture.set_pts(Some(index));
+                    graph.send(0, &picture).unwrap();
+                    while graph.receive(0, &mut out).unwrap() {
+                        count += 1;
+                    }
+                }
+                graph.send_eof(0).unwrap();
+                while graph.receive(0, &mut out).unwrap() {
+                    count += 1;
+                }
+                count
+            })
+        })
+        .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    assert_eq!(counts, [50, 20, 50, 50]);
 }
