@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs decode, encode, remux and transcode workloads, API sequences, and the tests of what safe
+# Runs decode, encode, remux, transcode and filter workloads, API sequences, and the tests of what safe
 # code must never reach (uninitialised planes and palettes, FFmpeg's buffers through a custom
 # source, another release's objects) under Valgrind's memcheck against
 # Debian's FFmpeg 5.1, and fails on any invalid read or write, use of uninitialised memory, or
@@ -44,6 +44,7 @@ channel_layouts=$(test_binary channel_layouts)
 editing=$(test_binary editing)
 network=$(test_binary network)
 catalog=$(test_binary catalog)
+filters=$(test_binary filters)
 
 status=0
 check() {
@@ -84,4 +85,12 @@ ffmpeg -hide_banner -loglevel error -nostdin -i "$seeds/seed.mkv" -i "$scratch/c
 check "remux example: metadata, chapters" \
     target/release/examples/remux "$scratch/chapters.mkv" "$scratch/remuxed.mkv"
 check "probe example" target/release/examples/probe "$scratch/remuxed.mkv"
+check "framehash --vf split, overlay, scale" target/release/examples/framehash "$seeds/seed.mkv" \
+    --vf "split[a][b];[b]hflip,scale=iw/2:-2[c];[a][c]overlay,fps=10"
+check "framehash --af aresample, volume" target/release/examples/framehash "$seeds/seed.mkv" \
+    --af "aresample=22050,volume=0.5"
+check "transcode --vf --af" target/release/examples/transcode "$seeds/seed.mkv" \
+    "$scratch/filtered.mkv" --vf "scale=96:-2,fps=5" --af "atempo=1.25"
+check "filter graphs: CLI parity, rebuilds, errors" "$filters" --test-threads=1
+check "300 random filter-graph sequences" "$fuzz_seeds" random_filter_graph --test-threads=1
 exit "$status"
