@@ -166,6 +166,37 @@ fn video_filters_equal_the_cli_frame_for_frame() {
 }
 
 #[test]
+fn pictures_meant_to_be_turned_are_turned_first_as_the_cli_does() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    for degrees in ["90", "180", "270"] {
+        let name = format!("filters_rotate_{degrees}.mp4");
+        let tag = format!("rotate={degrees}");
+        let clip = media::generated(
+            &name,
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=160x96:rate=25:duration=1",
+                "-c:v",
+                "libx264",
+                "-metadata:s:v:0",
+                &tag,
+            ],
+        );
+        let expected = cli_framemd5(&clip, &["-map", "0:v:0", "-vf", "scale=80:-2"]);
+        assert_eq!(
+            framehash(&clip, &["--vf", "scale=80:-2"]),
+            expected,
+            "{degrees}"
+        );
+    }
+}
+
+#[test]
 fn a_size_change_mid_stream_rebuilds_the_graph_as_the_cli_does() {
     let ffmpeg = common::under_test().load();
     if !has_filters(&ffmpeg) {

@@ -21,9 +21,11 @@
 //! of the graph's output and drops those that would come too early (`--fps-mode passthrough`
 //! keeps every one). `--af GRAPH` filters the audio stream (the best one, or `--stream`); an
 //! audio stream is hashed as the CLI hashes it, converted to `s16` samples, timestamps in
-//! `1/sample rate`. Decode errors inside the stream are counted and reported on stderr, as the
-//! ffmpeg CLI does; an input that cannot be opened, a stream of another kind, or a graph that
-//! cannot be built exits non-zero with one line.
+//! `1/sample rate`. With `--vf`, a picture whose display matrix turns it by a quarter or a
+//! half is turned first, as the CLI's autorotation does (`--noautorotate` leaves it). Decode
+//! errors inside the stream are counted and reported on stderr, as the ffmpeg CLI does; an
+//! input that cannot be opened, a stream of another kind, or a graph that cannot be built
+//! exits non-zero with one line.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -66,6 +68,10 @@ struct Args {
     /// `auto` is `vfr` with `--vf`, `passthrough` without.
     #[arg(long, value_enum, default_value_t = FpsMode::Auto)]
     fps_mode: FpsMode,
+    /// With `--vf`, leave pictures as stored rather than turned as their display matrix
+    /// says (the CLI's `-noautorotate`).
+    #[arg(long)]
+    noautorotate: bool,
     /// Only count the frames.
     #[arg(long)]
     count_only: bool,
@@ -131,7 +137,16 @@ fn run(args: &Args) -> Result<(), String> {
     };
     let kind = stream.media_type();
     let filters = match kind {
-        MediaType::Video if args.af.is_none() => args.vf.clone(),
+        // As the CLI, a picture meant to be shown turned is turned first.
+        MediaType::Video if args.af.is_none() => args.vf.as_ref().map(|vf| {
+            let turn = match stream.rotation().filter(|_| !args.noautorotate) {
+                Some(90) => "transpose=clock,",
+                Some(180) => "hflip,vflip,",
+                Some(270) => "transpose=cclock,",
+                _ => "",
+            };
+            format!("{turn}{vf}")
+        }),
         // The CLI hashes audio as 16-bit samples, converted by the graph's last filter.
         MediaType::Audio if args.vf.is_none() => Some(format!(
             "{},aformat=sample_fmts=s16",
