@@ -53,7 +53,7 @@ impl Library {
         Library::AvFormat,
     ];
 
-    /// Every library, required ones first, in [`Library::index`] order.
+    /// Every library: the required ones in dependency order, then the optional ones.
     pub const ALL: [Library; Library::COUNT] = [
         Library::AvUtil,
         Library::SwResample,
