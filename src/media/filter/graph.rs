@@ -6,15 +6,15 @@ use std::ffi::{CString, c_char, c_int, c_uint, c_void};
 use std::ptr::NonNull;
 
 use super::description::{filter_names, parse_failure};
-use super::{FilterContext, FilterInput, FilterOptions, OutputFacts, pad_name};
+use super::output::{OutputFacts, keeping};
+use super::{FilterContext, FilterInput, FilterOptions, pad_name};
 use crate::abi::constants::{MEDIA_TYPE_AUDIO, MEDIA_TYPE_VIDEO};
 use crate::abi::filter::{OpenPad, filter_names as instance_names, filter_pads, open_pads};
 use crate::ffmpeg::error::check;
 use crate::ffmpeg::log_bridge::{Logged, collect_errors};
 use crate::ffmpeg::{Error, Ffmpeg, FilterError, Result};
-use crate::media::channel_layout::ChannelLayout;
+use crate::sys::Library;
 use crate::sys::objects::{AVFilter, AVFilterContext, AVFilterGraph, AVFilterInOut, AVFrame};
-use crate::sys::{Library, Rational};
 
 /// The libavfilter functions a graph uses, all present once libavfilter is loaded.
 pub(super) struct FilterFunctions {
@@ -456,71 +456,4 @@ fn link(
     // SAFETY: two live instances of one graph, and pad indexes they have.
     let status = unsafe { (f.link)(from, from_pad as c_uint, to, to_pad as c_uint) };
     check(ffmpeg, "avfilter_link", status).map(drop)
-}
-
-/// The filters that hold an output to what it first gave, as the CLI's encoders are held:
-/// `scale` and `format` for pictures, `aformat` for audio.
-fn keeping(facts: &OutputFacts, options: &FilterOptions) -> Vec<(&'static str, String)> {
-    if facts.is_video {
-        let mut filters = vec![(
-            "scale",
-            format!(
-                "{}:{}:flags={}",
-                facts.width, facts.height, options.scale_flags
-            ),
-        )];
-        if let Some(format) = &facts.pixel_format {
-            filters.push(("format", format!("pix_fmts={}", format.name())));
-        }
-        filters
-    } else {
-        let mut arguments = Vec::new();
-        if let Some(format) = &facts.sample_format {
-            arguments.push(format!("sample_fmts={}", format.name()));
-        }
-        if facts.sample_rate > 0 {
-            arguments.push(format!("sample_rates={}", facts.sample_rate));
-        }
-        if let Some(mask) = facts.channel_layout.as_ref().and_then(ChannelLayout::mask) {
-            arguments.push(format!("channel_layouts=0x{mask:x}"));
-        }
-        vec![("aformat", arguments.join(":"))]
-    }
-}
-
-/// What a configured sink gives.
-pub(super) fn output_facts(ffmpeg: &Ffmpeg, sink: FilterContext, name: &str) -> OutputFacts {
-    let f = ffmpeg.functions();
-    let sink = sink.cast_const();
-    // SAFETY: each getter reads a field of a configured sink's input link.
-    let read_int = |getter: Option<unsafe extern "C" fn(*const AVFilterContext) -> c_int>| {
-        getter.map_or(0, |get| unsafe { get(sink) })
-    };
-    // SAFETY: as above.
-    let read_rational = |getter: Option<
-        unsafe extern "C" fn(*const AVFilterContext) -> Rational,
-    >| { getter.map_or(Rational::new(0, 1), |get| unsafe { get(sink) }) };
-    let is_video = read_int(f.av_buffersink_get_type) == MEDIA_TYPE_VIDEO;
-    let format = read_int(f.av_buffersink_get_format);
-    let positive = |r: Rational| Some(r).filter(|r| r.is_positive());
-    OutputFacts {
-        name: name.to_owned(),
-        is_video,
-        time_base: read_rational(f.av_buffersink_get_time_base),
-        frame_rate: positive(read_rational(f.av_buffersink_get_frame_rate)),
-        width: read_int(f.av_buffersink_get_w).max(0) as u32,
-        height: read_int(f.av_buffersink_get_h).max(0) as u32,
-        pixel_format: is_video
-            .then(|| ffmpeg.pixel_format_numbered(format))
-            .flatten(),
-        sample_aspect_ratio: positive(read_rational(f.av_buffersink_get_sample_aspect_ratio)),
-        sample_rate: read_int(f.av_buffersink_get_sample_rate).max(0) as u32,
-        sample_format: (!is_video)
-            .then(|| ffmpeg.sample_format_numbered(format))
-            .flatten(),
-        channels: read_int(f.av_buffersink_get_channels).max(0) as u32,
-        channel_layout: (!is_video)
-            .then(|| crate::media::channel_layout::of_sink(ffmpeg, sink))
-            .flatten(),
-    }
 }

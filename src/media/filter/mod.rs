@@ -59,10 +59,12 @@
 mod description;
 mod graph;
 mod input;
+mod output;
 
 use std::collections::VecDeque;
 
 pub use input::{AudioInput, FilterInput, VideoInput};
+pub use output::OutputFacts;
 
 use crate::abi::constants::{
     AVERROR_EAGAIN, AVERROR_EOF, BUFFERSINK_FLAG_NO_REQUEST, BUFFERSRC_FLAG_KEEP_REF,
@@ -70,11 +72,9 @@ use crate::abi::constants::{
 };
 use crate::ffmpeg::error::check;
 use crate::ffmpeg::{Error, Ffmpeg, FilterError, Result};
-use crate::media::channel_layout::ChannelLayout;
-use crate::media::formats::{PixelFormat, SampleFormat};
 use crate::media::frame::Frame;
+use crate::sys::Library;
 use crate::sys::objects::AVFilterContext;
-use crate::sys::{Library, Rational};
 use graph::Built;
 
 /// How a graph is set up: what the ffmpeg CLI sets, by default.
@@ -101,35 +101,6 @@ impl Default for FilterOptions {
             keep_output_format: true,
         }
     }
-}
-
-/// What one output of a graph gives, as libavfilter negotiated it.
-#[derive(Debug, Clone)]
-pub struct OutputFacts {
-    /// Its label in the description (`out` for `[out]`), or its index for an unlabelled one.
-    pub name: String,
-    /// `true` for pictures, `false` for audio.
-    pub is_video: bool,
-    /// The unit of the timestamps of the frames it gives.
-    pub time_base: Rational,
-    /// The frame rate, when the filters know it (`fps=10` does).
-    pub frame_rate: Option<Rational>,
-    /// Picture size (0 for audio).
-    pub width: u32,
-    /// Picture height (0 for audio).
-    pub height: u32,
-    /// The pixel format of pictures.
-    pub pixel_format: Option<PixelFormat>,
-    /// The shape of a pixel, when known.
-    pub sample_aspect_ratio: Option<Rational>,
-    /// Samples per second (0 for video).
-    pub sample_rate: u32,
-    /// The sample format of audio.
-    pub sample_format: Option<SampleFormat>,
-    /// The channel count of audio (0 for video).
-    pub channels: u32,
-    /// The channel layout of audio.
-    pub channel_layout: Option<ChannelLayout>,
 }
 
 /// One input: what it was declared as (updated when the graph is rebuilt for new frames),
@@ -283,7 +254,7 @@ impl FilterGraph {
     /// such output.
     pub fn output(&self, index: usize) -> Option<OutputFacts> {
         let sink = *self.built.sinks.get(index)?;
-        Some(graph::output_facts(
+        Some(output::output_facts(
             &self.ffmpeg,
             sink,
             &self.outputs[index].name,
