@@ -756,3 +756,63 @@ fn graphs_run_on_several_threads_at_once() {
     });
     assert_eq!(counts, [50, 20, 50, 50]);
 }
+
+/// A decoder describes the input; a flush starts the graph anew (as after a seek), so that
+/// filters that hold frames (`fps`) give the same again.
+#[test]
+fn a_decoder_describes_the_input_and_a_flush_starts_anew() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let input = Input::open(&ffmpeg, clip()).unwrap();
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    let decoder = Decoder::new(&stream, &DecoderOptions::default()).unwrap();
+    let described = FilterInput::from_decoder(&decoder).unwrap();
+    let FilterInput::Video(video) = &described else {
+        panic!("{described:?}");
+    };
+    assert_eq!((video.width, video.height), (320, 240));
+    assert_eq!(video.time_base, stream.time_base());
+    assert_eq!(
+        Some(video.pixel_format.name()),
+        stream.pixel_format().as_ref().map(|f| f.name())
+    );
+    let (_, frames) = decoded(&ffmpeg, &clip(), MediaType::Video);
+    let mut graph = FilterGraph::simple(&ffmpeg, "fps=10", described).unwrap();
+    let mut out = Frame::new(&ffmpeg).unwrap();
+    let mut run = |graph: &mut FilterGraph, frames: &[Frame]| {
+        let mut hashes = Vec::new();
+        for frame in frames {
+            graph.send(0, frame).unwrap();
+            while graph.receive(0, &mut out).unwrap() {
+                hashes.push(md5_of_picture(&out));
+            }
+        }
+        graph.send_eof(0).unwrap();
+        while graph.receive(0, &mut out).unwrap() {
+            hashes.push(md5_of_picture(&out));
+        }
+        hashes
+    };
+    let first = run(&mut graph, &frames);
+    assert_eq!(first.len(), 20);
+    // Half way, then a flush: what the first half left in the graph is gone.
+    let mut graph_again = FilterGraph::simple(
+        &ffmpeg,
+        "fps=10",
+        FilterInput::from_decoder(&decoder).unwrap(),
+    )
+    .unwrap();
+    for frame in &frames[..25] {
+        graph_again.send(0, frame).unwrap();
+    }
+    graph_again.flush().unwrap();
+    let mut nothing = Frame::new(&ffmpeg).unwrap();
+    assert!(!graph_again.receive(0, &mut nothing).unwrap());
+    assert_eq!(run(&mut graph_again, &frames), first);
+    let audio = decoded(&ffmpeg, &clip(), MediaType::Audio).0;
+    assert!(
+        matches!(audio, FilterInput::Audio(ref a) if a.sample_rate == 44_100 && a.channel_layout.channels() == 2)
+    );
+}

@@ -171,14 +171,18 @@ pub(crate) fn check(functions: &Functions, layout: &Layout) -> Result<usize, Abi
 
 /// Proves libavfilter's structs (when the build has it) by parsing small graphs. Apart from
 /// [`check`]: libavfilter is optional, so a failure here leaves only filters out.
-pub(crate) fn check_filters(functions: &Functions, layout: &Layout) -> Result<usize, AbiMismatch> {
+pub(crate) fn check_filters(
+    functions: &Functions,
+    layout: &Layout,
+    avfilter_major: u64,
+) -> Result<usize, AbiMismatch> {
     let mut checker = Checker {
         functions,
         layout,
         passed: 0,
     };
     // SAFETY: `functions` are the loaded library's own.
-    for (structure, expected, found) in unsafe { super::filter::check(functions) } {
+    for (structure, expected, found) in unsafe { super::filter::check(functions, avfilter_major) } {
         checker.expect(structure, "(parsed graph)", expected, found)?;
     }
     Ok(checker.passed)

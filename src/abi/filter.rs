@@ -3,7 +3,7 @@
 //! self-check ([`check`]) proves them on the loaded library by parsing small graphs and reading
 //! back what FFmpeg built.
 
-use std::ffi::{c_char, c_int, c_uint, c_void};
+use std::ffi::{CStr, c_char, c_int, c_uint, c_void};
 
 use super::constants::{MEDIA_TYPE_AUDIO, MEDIA_TYPE_VIDEO};
 use crate::loader::functions::Functions;
@@ -112,17 +112,24 @@ pub(crate) unsafe fn filter_names(context: *const AVFilterContext) -> (String, S
     }
 }
 
+/// Whether the video buffer source of a libavfilter major takes the colour options
+/// (`colorspace`, `range`), which arrived in libavfilter 10 (FFmpeg 7.0); earlier ones refuse
+/// them as unknown. Proven at load, where it says yes, by [`check`].
+pub(crate) fn buffer_source_takes_color(avfilter_major: u64) -> bool {
+    avfilter_major >= 10
+}
+
 /// What the self-check found, for [`super::check`] to compare: `(what, expected, found)`.
 pub(super) type Fact = (&'static str, String, String);
 
-/// Proves the heads on the loaded libavfilter: parses `[a]null[b]` and `[x]asplit[y][z]` and
-/// reads back their open pads, their filters' names, pad counts and pad media types. No facts
-/// when the build has no libavfilter.
+/// Proves the heads on the loaded libavfilter (parses `[a]null[b]` and `[x]asplit[y][z]` and
+/// reads back their open pads, their filters' names, pad counts and pad media types) and the
+/// buffer sources' options the crate writes. No facts when the build has no libavfilter.
 ///
 /// # Safety
 ///
 /// `functions` are the loaded library's.
-pub(super) unsafe fn check(functions: &Functions) -> Vec<Fact> {
+pub(super) unsafe fn check(functions: &Functions, avfilter_major: u64) -> Vec<Fact> {
     let (Some(alloc), Some(free), Some(parse), Some(free_inout), Some(pad_type)) = (
         functions.avfilter_graph_alloc,
         functions.avfilter_graph_free,
@@ -132,7 +139,8 @@ pub(super) unsafe fn check(functions: &Functions) -> Vec<Fact> {
     ) else {
         return Vec::new();
     };
-    let mut facts = Vec::new();
+    // SAFETY: forwarded: the loaded library's functions.
+    let mut facts = unsafe { source_options(functions, avfilter_major) };
     for (text, filter, types) in [
         (c"[a]null[b]", "null", MEDIA_TYPE_VIDEO),
         (c"[x]asplit[y][z]", "asplit", MEDIA_TYPE_AUDIO),
@@ -206,6 +214,64 @@ pub(super) unsafe fn check(functions: &Functions) -> Vec<Fact> {
             free_inout(&mut outputs);
             free(&mut graph);
         }
+    }
+    facts
+}
+
+/// The buffer sources take the arguments the crate writes: a video one with its colour
+/// options where [`buffer_source_takes_color`] says, an audio one a channel mask or a count.
+///
+/// # Safety
+///
+/// `functions` are the loaded library's.
+unsafe fn source_options(functions: &Functions, avfilter_major: u64) -> Vec<Fact> {
+    let (Some(alloc), Some(free), Some(by_name), Some(create)) = (
+        functions.avfilter_graph_alloc,
+        functions.avfilter_graph_free,
+        functions.avfilter_get_by_name,
+        functions.avfilter_graph_create_filter,
+    ) else {
+        return Vec::new();
+    };
+    let video = c"video_size=2x2:pix_fmt=0:time_base=1/25:pixel_aspect=0/1";
+    let colored = c"video_size=2x2:pix_fmt=0:time_base=1/25:pixel_aspect=0/1:colorspace=1:range=1";
+    let mask = c"time_base=1/8000:sample_rate=8000:sample_fmt=s16:channel_layout=0x3";
+    let count = c"time_base=1/8000:sample_rate=8000:sample_fmt=s16:channels=3";
+    // Where the colour options are not expected they are not tried: the refusal would be
+    // logged (the log bridge is not installed yet), and the crate never writes them there.
+    let video = if buffer_source_takes_color(avfilter_major) {
+        ("buffer colorspace/range", colored)
+    } else {
+        ("buffer", video)
+    };
+    let cases: [(&'static str, &CStr, &CStr); 3] = [
+        (video.0, c"buffer", video.1),
+        ("abuffer channel_layout", c"abuffer", mask),
+        ("abuffer channels", c"abuffer", count),
+    ];
+    let mut facts = Vec::new();
+    for (what, filter, arguments) in cases {
+        // SAFETY: a fresh graph, one filter created in it with constant arguments, freed with
+        // the graph.
+        let created = unsafe {
+            let mut graph = alloc();
+            if graph.is_null() {
+                continue;
+            }
+            let mut context = std::ptr::null_mut();
+            let status = create(
+                &mut context,
+                by_name(filter.as_ptr()),
+                c"check".as_ptr(),
+                arguments.as_ptr(),
+                std::ptr::null_mut(),
+                graph,
+            );
+            free(&mut graph);
+            status >= 0
+        };
+        let answer = if created { "accepted" } else { "refused" };
+        facts.push((what, "accepted".to_owned(), answer.to_owned()));
     }
     facts
 }

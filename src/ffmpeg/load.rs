@@ -98,7 +98,8 @@ impl Ffmpeg {
         let (mut libraries, mut unavailable) = (loaded.libraries, loaded.unavailable);
         // libavfilter is optional: one whose structs cannot be proven is left out, not the
         // whole FFmpeg.
-        match abi::check_filters(&loaded.functions, &layout) {
+        let avfilter_major = loaded.family.major(Library::AvFilter);
+        match abi::check_filters(&loaded.functions, &layout, avfilter_major) {
             Ok(facts) => abi_facts_checked += facts,
             Err(mismatch) => {
                 libraries.retain(|info| info.library() != Library::AvFilter);

@@ -3,15 +3,20 @@
 use std::ffi::c_int;
 use std::ptr::NonNull;
 
+use crate::abi::CodecContextLayout;
+use crate::abi::constants::MEDIA_TYPE_VIDEO;
 use crate::abi::constants::{
     CODEC_FLAG_LOW_DELAY, DISCARD_BIDIR, DISCARD_DEFAULT, DISCARD_NONKEY, DISCARD_NONREF,
     THREAD_FRAME, THREAD_SLICE,
 };
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
+use crate::media::channel_layout::ChannelLayout;
 use crate::media::format::{MediaType, Stream};
+use crate::media::formats::{PixelFormat, SampleFormat};
 use crate::media::frame::Frame;
 use crate::media::packet::{Packet, out_of_memory};
+use crate::sys::Rational;
 use crate::sys::objects::AVCodecContext;
 
 use super::Codec;
@@ -96,6 +101,8 @@ raw_context!(
     AVCodecContext,
     "the `avcodec_*` functions and options (`av_opt_*`)"
 );
+
+object_fields!(Decoder, codec_context: CodecContextLayout => AVCodecContext);
 
 impl Decoder {
     /// Opens the decoder FFmpeg has for `stream`'s codec, set up from its parameters.
@@ -260,6 +267,72 @@ impl Decoder {
             status,
             &mut self.finished,
         )
+    }
+
+    /// Whether it decodes pictures (`true`) or audio.
+    pub fn is_video(&self) -> bool {
+        self.field(|c| c.codec_type) == MEDIA_TYPE_VIDEO
+    }
+
+    /// The size of the pictures it gives, as far as it knows (from the stream's headers until
+    /// it has decoded one); 0 for audio.
+    pub fn width(&self) -> u32 {
+        self.field(|c| c.width).max(0) as u32
+    }
+
+    /// See [`Decoder::width`].
+    pub fn height(&self) -> u32 {
+        self.field(|c| c.height).max(0) as u32
+    }
+
+    /// The pixel format of the pictures it gives, when known; `None` for audio.
+    pub fn pixel_format(&self) -> Option<PixelFormat> {
+        let number = self.field(|c| c.pix_fmt);
+        self.is_video()
+            .then(|| self.ffmpeg.pixel_format_numbered(number))
+            .flatten()
+    }
+
+    /// The shape of a pixel, when known.
+    pub fn sample_aspect_ratio(&self) -> Option<Rational> {
+        Some(self.field(|c| c.sample_aspect_ratio)).filter(|r| r.is_positive())
+    }
+
+    /// The sample format of the audio it gives, when known; `None` for video.
+    pub fn sample_format(&self) -> Option<SampleFormat> {
+        let number = self.field(|c| c.sample_fmt);
+        (!self.is_video())
+            .then(|| self.ffmpeg.sample_format_numbered(number))
+            .flatten()
+    }
+
+    /// Audio samples per second (0 for video).
+    pub fn sample_rate(&self) -> u32 {
+        self.field(|c| c.sample_rate).max(0) as u32
+    }
+
+    /// The channel layout of the audio it gives, when known.
+    pub fn channel_layout(&self) -> Option<ChannelLayout> {
+        let fields = self.ffmpeg.layout().codec_context.channel_fields();
+        // SAFETY: the decoder's live context, of the layout's family.
+        unsafe { crate::media::channel_layout::read(&self.ffmpeg, self.as_ptr(), fields) }
+    }
+
+    /// The colour description its headers give.
+    pub fn color(&self) -> crate::media::color::Color {
+        let fields = self.ffmpeg.layout().codec_context.color;
+        // SAFETY: the decoder's live context, of the layout's family.
+        unsafe { crate::media::color::read(&self.ffmpeg, self.as_ptr(), fields) }
+    }
+
+    /// The time base of its frames' timestamps: its stream's (`pkt_timebase`).
+    pub fn time_base(&self) -> Rational {
+        self.field(|c| c.pkt_timebase)
+    }
+
+    /// The frame rate the codec's headers say, when they say one.
+    pub fn frame_rate(&self) -> Option<Rational> {
+        Some(self.field(|c| c.framerate)).filter(|r| r.is_positive())
     }
 
     /// Whether the decoder has given its last frame after [`Decoder::send_eof`].

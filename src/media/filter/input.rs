@@ -1,8 +1,10 @@
 //! What one input of a filter graph receives, described from a stream, a decoder's first frame
 //! or explicit values, and written as the buffer source's arguments.
 
+use crate::abi::filter::buffer_source_takes_color;
 use crate::ffmpeg::{Error, Ffmpeg, Result};
 use crate::media::channel_layout::ChannelLayout;
+use crate::media::codec::Decoder;
 use crate::media::color::Range;
 use crate::media::format::{MediaType, Stream};
 use crate::media::formats::{PixelFormat, SampleFormat};
@@ -156,6 +158,60 @@ impl FilterInput {
         }
     }
 
+    /// What `decoder` gives, as far as it knows before its first frame (its stream's
+    /// headers), timed in its time base.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] when the format or size (or rate and layout) is not known yet:
+    /// describe the input from the first decoded frame then ([`FilterInput::from_frame`]).
+    pub fn from_decoder(decoder: &Decoder) -> Result<FilterInput> {
+        let unknown = |what: &str| {
+            Error::unsupported(
+                "FilterInput::from_decoder",
+                format!("its {what} is unknown"),
+            )
+        };
+        if decoder.is_video() {
+            let pixel_format = decoder
+                .pixel_format()
+                .ok_or_else(|| unknown("pixel format"))?;
+            if decoder.width() == 0 || decoder.height() == 0 {
+                return Err(unknown("size"));
+            }
+            return Ok(FilterInput::Video(VideoInput {
+                width: decoder.width(),
+                height: decoder.height(),
+                pixel_format,
+                time_base: decoder.time_base(),
+                sample_aspect_ratio: decoder.sample_aspect_ratio().unwrap_or(Rational::new(0, 1)),
+                frame_rate: decoder.frame_rate(),
+                color_matrix: decoder.color().matrix,
+                color_range: decoder.color().range,
+            }));
+        }
+        let sample_format = decoder
+            .sample_format()
+            .ok_or_else(|| unknown("sample format"))?;
+        let channel_layout = decoder.channel_layout().ok_or_else(|| unknown("layout"))?;
+        let channel_layout = if channel_layout.is_unspecified() {
+            decoder
+                .ffmpeg()
+                .default_channel_layout(channel_layout.channels())?
+        } else {
+            channel_layout
+        };
+        if decoder.sample_rate() == 0 {
+            return Err(unknown("sample rate"));
+        }
+        Ok(FilterInput::Audio(AudioInput {
+            sample_rate: decoder.sample_rate(),
+            sample_format,
+            channel_layout,
+            time_base: decoder.time_base(),
+        }))
+    }
+
     /// What `frame` is (a decoder's first frame, say), timed in `time_base`.
     ///
     /// # Errors
@@ -260,7 +316,7 @@ impl FilterInput {
                     args.push_str(&format!(":frame_rate={rate}"));
                 }
                 // libavfilter 10 (7.0) negotiates colour; earlier ones have no such options.
-                if ffmpeg.family().major(Library::AvFilter) >= 10 {
+                if buffer_source_takes_color(ffmpeg.family().major(Library::AvFilter)) {
                     if let Some(number) = video
                         .color_matrix
                         .as_deref()

@@ -418,6 +418,41 @@ impl FilterGraph {
         }
     }
 
+    /// Drops every frame the graph holds or has ready and starts anew with the inputs as
+    /// they stand, as after a seek: inputs that had ended take frames again.
+    ///
+    /// # Errors
+    ///
+    /// The errors of building the graph again.
+    pub fn flush(&mut self) -> Result<()> {
+        let declared: Vec<(String, FilterInput)> = self
+            .inputs
+            .iter()
+            .map(|slot| (slot.name.clone(), slot.input.clone()))
+            .collect();
+        self.built = graph::build(
+            &self.ffmpeg,
+            &self.description,
+            &declared,
+            &self.options,
+            self.simple,
+            &[],
+        )?;
+        for slot in &mut self.inputs {
+            (slot.ended, slot.next_pts) = (false, None);
+        }
+        for slot in &mut self.outputs {
+            slot.kept.clear();
+            slot.finished = false;
+        }
+        for (output, samples) in self.frame_sizes.clone().into_iter().enumerate() {
+            if let Some(samples) = samples {
+                self.set_frame_size(output, samples)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Whether output `output` has given its last frame (every input it depends on ended).
     pub fn is_finished(&self, output: usize) -> bool {
         self.outputs
