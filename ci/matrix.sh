@@ -64,12 +64,12 @@ if [ -z "$binaries" ]; then
     exit 1
 fi
 
-# The libavfilter a build directory holds ("—" for none), as its file names its version.
+# The libavfilter a build directory holds ("none" for none), as its file names its version.
 avfilter_version() { # dir
     local file
     file=$(ls "$1" | grep -E '^libavfilter(-[0-9a-f]+)?\.so\.[0-9]' | head -n 1 || true)
     if [ -z "$file" ]; then
-        echo "—"
+        echo none
         return
     fi
     file=$(basename "$(readlink -f "$1/$file")")
