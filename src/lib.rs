@@ -2,9 +2,9 @@
 //!
 //! `ffmpeg-runtime` builds with no FFmpeg on the machine: no libraries, no headers, no pkg-config
 //! and no libclang. At run time it finds an FFmpeg 4.x–9.x (the libavcodec majors of
-//! [`SUPPORTED_AVCODEC_MAJORS`]), loads
-//! its five libraries, checks that they belong to one release, and resolves every function it
-//! uses pinned to the ABI it found (`avcodec_open2@LIBAVCODEC_61`). One binary therefore runs on
+//! [`SUPPORTED_AVCODEC_MAJORS`]), loads its five libraries (and libavfilter where the build has
+//! it), checks that they belong to one release, and resolves every function it uses pinned to
+//! the ABI it found (`avcodec_open2@LIBAVCODEC_61`). One binary therefore runs on
 //! any Linux that has one of those FFmpeg releases, or on one that ships its own beside the
 //! program. When nothing usable is found, the caller gets a [`LoadError`] that lists every
 //! candidate and why it was refused; loading never panics and never aborts the process.
@@ -325,6 +325,13 @@
 //! # std::fs::remove_file(&path).ok();
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Filter graphs
+//!
+//! [`filter::FilterGraph`] runs FFmpeg's filters from the CLI's own syntax: `simple` as
+//! `-vf`/`-af` (`scale=1280:-2,fps=30`), `complex` with named inputs as `-filter_complex`.
+//! libavfilter is optional: a build without it loads, and a graph is then
+//! [`Error::LibraryMissing`]. The [`filter`] module has a runnable example.
 //!
 //! # Where FFmpeg is looked for
 //!
