@@ -39,4 +39,8 @@ echo "== thread sanitizer: ${tests[*]}" >&2
 RUSTFLAGS="-Zsanitizer=thread" CARGO_TARGET_DIR=target/tsan \
     cargo +nightly test --quiet -Zbuild-std --target x86_64-unknown-linux-gnu \
     "${tests[@]/#/--test=}" -- --skip live_pacing_delivers_at_the_streams_rate >&2
-echo "tsan ${tests[*]}: no data race"
+# Filter graphs on four threads at once (the rest of tests/filters.rs needs the examples).
+RUSTFLAGS="-Zsanitizer=thread" CARGO_TARGET_DIR=target/tsan \
+    cargo +nightly test --quiet -Zbuild-std --target x86_64-unknown-linux-gnu \
+    --test=filters -- graphs_run_on_several_threads_at_once >&2
+echo "tsan ${tests[*]} filters: no data race"
