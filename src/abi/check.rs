@@ -169,6 +169,26 @@ pub(crate) fn check(functions: &Functions, layout: &Layout) -> Result<usize, Abi
     Ok(checker.passed)
 }
 
+/// Proves `AVBSFContext`'s fields for the family of libavcodec `avcodec_major`.
+pub(crate) fn check_bitstream_filters(
+    functions: &Functions,
+    layout: &Layout,
+    avcodec_major: u64,
+) -> Result<usize, AbiMismatch> {
+    let mut checker = Checker {
+        functions,
+        layout,
+        passed: 0,
+    };
+    let fields = super::bsf::bsf_fields(avcodec_major);
+    let codec_type = layout.codec_parameters.codec_type;
+    // SAFETY: `functions` and the layout are the loaded library's own.
+    for (field, expected, found) in unsafe { super::bsf::check(functions, codec_type, fields) } {
+        checker.expect("AVBSFContext", field, expected, found)?;
+    }
+    Ok(checker.passed)
+}
+
 /// Proves libavfilter's structs (when the build has it) by parsing small graphs. Apart from
 /// [`check`]: libavfilter is optional, so a failure here leaves only filters out.
 pub(crate) fn check_filters(

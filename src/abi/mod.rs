@@ -9,6 +9,7 @@ use std::ffi::{c_char, c_void};
 
 use crate::sys::objects::{AVDictionary, AVDictionaryEntry, AVPacketSideData};
 
+pub(crate) mod bsf;
 mod check;
 pub(crate) mod constants;
 mod field;
@@ -27,7 +28,7 @@ mod generated {
     crate::sys::supported_families!(generated_modules);
 }
 
-pub(crate) use check::{check, check_filters};
+pub(crate) use check::{check, check_bitstream_filters, check_filters};
 pub(crate) use field::Field;
 pub(crate) use layout::{
     ChannelFields, CodecContextLayout, ColorFields, FormatContextLayout, FormatLayout, Layout,

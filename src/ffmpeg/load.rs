@@ -95,6 +95,9 @@ impl Ffmpeg {
             Library::REQUIRED.map(|library| loaded.libraries[library.index()].version().clone());
         let layout = Layout::for_versions(&versions).expect("a supported family has a layout");
         let mut abi_facts_checked = abi::check(&loaded.functions, &layout)?;
+        let avcodec_major = loaded.family.major(Library::AvCodec);
+        abi_facts_checked +=
+            abi::check_bitstream_filters(&loaded.functions, &layout, avcodec_major)?;
         let (mut libraries, mut unavailable) = (loaded.libraries, loaded.unavailable);
         // libavfilter is optional: one whose structs cannot be proven is left out, not the
         // whole FFmpeg.

@@ -6,10 +6,10 @@ use std::ffi::{c_char, c_int, c_uint, c_void};
 
 use super::symbols::{Requirement, SymbolSpec, ffi_functions};
 use crate::sys::objects::{
-    AVAudioFifo, AVCodec, AVCodecContext, AVCodecParameters, AVDictionary, AVDictionaryEntry,
-    AVFilter, AVFilterContext, AVFilterGraph, AVFilterInOut, AVFilterPad, AVFormatContext, AVFrame,
-    AVIOContext, AVInputFormat, AVOption, AVOutputFormat, AVPacket, AVPacketSideData,
-    AVPixFmtDescriptor, AVStream, SwrContext, SwsContext,
+    AVAudioFifo, AVBSFContext, AVBitStreamFilter, AVCodec, AVCodecContext, AVCodecParameters,
+    AVDictionary, AVDictionaryEntry, AVFilter, AVFilterContext, AVFilterGraph, AVFilterInOut,
+    AVFilterPad, AVFormatContext, AVFrame, AVIOContext, AVInputFormat, AVOption, AVOutputFormat,
+    AVPacket, AVPacketSideData, AVPixFmtDescriptor, AVStream, SwrContext, SwsContext,
 };
 use crate::sys::{Library, Rational, RawChannelLayout};
 use std::ffi::CStr;
@@ -281,6 +281,16 @@ ffi_functions! {
         out_configs: *mut *const c_void,
         out_num_configs: *mut c_int,
     ) -> c_int;
+
+    always AvCodec fn av_bsf_get_by_name(name: *const c_char) -> *const AVBitStreamFilter;
+    always AvCodec fn av_bsf_iterate(opaque: *mut *mut c_void) -> *const AVBitStreamFilter;
+    always AvCodec fn av_bsf_alloc(filter: *const AVBitStreamFilter, context: *mut *mut AVBSFContext) -> c_int;
+    always AvCodec fn av_bsf_list_parse_str(text: *const c_char, context: *mut *mut AVBSFContext) -> c_int;
+    always AvCodec fn av_bsf_init(context: *mut AVBSFContext) -> c_int;
+    always AvCodec fn av_bsf_send_packet(context: *mut AVBSFContext, packet: *mut AVPacket) -> c_int;
+    always AvCodec fn av_bsf_receive_packet(context: *mut AVBSFContext, packet: *mut AVPacket) -> c_int;
+    always AvCodec fn av_bsf_flush(context: *mut AVBSFContext);
+    always AvCodec fn av_bsf_free(context: *mut *mut AVBSFContext);
 
     always AvFormat fn avformat_alloc_context() -> *mut AVFormatContext;
     always AvFormat fn avformat_alloc_output_context2(

@@ -57,6 +57,10 @@ opaque_structs! {
     AVPacketSideData,
     /// A resampler's state.
     SwrContext,
+    /// A bitstream filter's state.
+    AVBSFContext,
+    /// A registered bitstream filter (static).
+    AVBitStreamFilter,
     /// A filter graph.
     AVFilterGraph,
     /// One filter in a graph.

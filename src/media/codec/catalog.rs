@@ -44,6 +44,15 @@ impl Ffmpeg {
         })
     }
 
+    /// The names of this FFmpeg's bitstream filters, in registration order (what
+    /// `ffmpeg -bsfs` lists), for [`BitstreamFilter::new`](super::BitstreamFilter::new).
+    pub fn bitstream_filters(&self) -> Vec<String> {
+        crate::media::walk_registry(self.functions().av_bsf_iterate, |filter| {
+            // SAFETY: a registered filter of this FFmpeg: static, never freed.
+            unsafe { crate::abi::bsf::filter_name(filter) }
+        })
+    }
+
     /// Every decoder of this FFmpeg, in registration order.
     pub fn decoders(&self) -> Vec<Codec> {
         self.codecs()

@@ -1,5 +1,6 @@
 //! Decoding and encoding.
 
+mod bsf;
 mod catalog;
 mod decoder;
 mod encoder;
@@ -9,6 +10,7 @@ mod lookup;
 
 use std::ffi::c_int;
 
+pub use bsf::BitstreamFilter;
 pub use catalog::Capabilities;
 pub use decoder::{Decoder, DecoderOptions, SkipFrames, Threading};
 pub use encoder::{AudioSettings, Encoder, VideoSettings};
