@@ -289,3 +289,66 @@ fn the_list_of_filters_equals_the_clis_on_its_own_library() {
     theirs.sort();
     assert_eq!(ours, theirs);
 }
+
+/// ADTS AAC into MP4 through `aac_adtstoasc`, as `ffmpeg -i IN.aac -c copy OUT.mp4` does it:
+/// the same packets, and a file that plays.
+#[test]
+fn filtered_packets_mux_with_the_filters_parameters() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("bsf-mux");
+    let (ours_path, cli_path) = (dir.join("ours.mp4"), dir.join("cli.mp4"));
+    let mut input = Input::open(&ffmpeg, adts()).unwrap();
+    let stream = input.best_stream(MediaType::Audio).unwrap();
+    let index = stream.index();
+    let mut filter = BitstreamFilter::new(&stream, "aac_adtstoasc").unwrap();
+    let mut output = ffmpeg_runtime::format::Output::create(&ffmpeg, &ours_path).unwrap();
+    let out_index = output.add_filtered_copy_stream(&stream, &filter).unwrap();
+    output.write_header().unwrap();
+    let (mut packet, mut out) = (Packet::new(&ffmpeg).unwrap(), Packet::new(&ffmpeg).unwrap());
+    let mut write = |filter: &mut BitstreamFilter, output: &mut ffmpeg_runtime::format::Output| {
+        while filter.receive(&mut out).unwrap() {
+            output
+                .write_packet(&mut out, out_index, filter.time_base())
+                .unwrap();
+        }
+    };
+    while input.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() == index {
+            filter.send(&packet).unwrap();
+            write(&mut filter, &mut output);
+        }
+    }
+    filter.send_eof().unwrap();
+    write(&mut filter, &mut output);
+    output.finish().unwrap();
+    let status = media::cli()
+        .arg("-i")
+        .arg(adts())
+        .args(["-c", "copy", "-y"])
+        .arg(&cli_path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let packets = |path: &Path| {
+        let output = media::cli()
+            .arg("-i")
+            .arg(path)
+            .args(["-c", "copy", "-f", "framemd5", "-"])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .map(|line| line.rsplit(',').next().unwrap().trim().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let ours = packets(&ours_path);
+    assert!(ours.len() > 40);
+    assert_eq!(ours, packets(&cli_path));
+}

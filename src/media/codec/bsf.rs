@@ -96,6 +96,12 @@ impl BitstreamFilter {
         &self.ffmpeg
     }
 
+    /// The parameters of the packets it gives (`par_out`), alive while `self` is.
+    pub(crate) fn output_parameters(&self) -> *const crate::sys::objects::AVCodecParameters {
+        // SAFETY: a live, initialised context of this family.
+        unsafe { self.fields().par_out.read(self.context.as_ptr()) }
+    }
+
     /// The time base of the packets it gives.
     pub fn time_base(&self) -> Rational {
         // SAFETY: a live, initialised context of this family.

@@ -11,7 +11,7 @@ use crate::abi::FormatContextLayout;
 use crate::abi::constants;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
-use crate::media::codec::Encoder;
+use crate::media::codec::{BitstreamFilter, Encoder};
 use crate::media::packet::Packet;
 use crate::sys::Rational;
 use crate::sys::objects::{AVFormatContext, AVStream};
@@ -326,6 +326,43 @@ impl Output {
             layout.time_base.write(stream, encoder.time_base());
         }
         self.timing[index].timed = true;
+        Ok(index)
+    }
+
+    /// Adds a stream for `input`'s packets as `filter` rewrites them (`-c copy -bsf`): as
+    /// [`Output::add_copy_stream`], with the filter's output parameters (an MP4's
+    /// `aac_adtstoasc` gives the extradata MP4 needs) and time base. Write the filter's
+    /// packets with [`BitstreamFilter::time_base`].
+    ///
+    /// # Errors
+    ///
+    /// As for [`Output::add_copy_stream`]; [`Error::ForeignObject`] for a filter of another
+    /// loaded FFmpeg.
+    pub fn add_filtered_copy_stream(
+        &mut self,
+        input: &Stream<'_>,
+        filter: &BitstreamFilter,
+    ) -> Result<usize> {
+        self.ffmpeg.ensure_same(
+            filter.ffmpeg(),
+            "Output::add_filtered_copy_stream",
+            "bitstream filter",
+        )?;
+        let index = self.add_copy_stream(input)?;
+        let layout = self.ffmpeg.layout();
+        let stream = self.stream_ptr(index)?;
+        // SAFETY: the new stream's parameters take a copy of the initialised filter's output
+        // parameters (same loaded FFmpeg); the codec tag is cleared as for any copy.
+        unsafe {
+            let parameters = layout.stream.codecpar.read(stream);
+            let status = (self.ffmpeg.functions().avcodec_parameters_copy)(
+                parameters,
+                filter.output_parameters(),
+            );
+            check(&self.ffmpeg, "avcodec_parameters_copy", status)?;
+            layout.codec_parameters.codec_tag.write(parameters, 0);
+            layout.stream.time_base.write(stream, filter.time_base());
+        }
         Ok(index)
     }
 

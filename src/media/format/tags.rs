@@ -58,7 +58,7 @@ impl Output {
         Ok(())
     }
 
-    fn stream_ptr(&self, index: usize) -> Result<*mut AVStream> {
+    pub(super) fn stream_ptr(&self, index: usize) -> Result<*mut AVStream> {
         let layout = &self.ffmpeg().layout().format_context;
         // SAFETY: the stream table of a live context.
         let stream = unsafe { layout.stream(self.context_ptr(), index) };
