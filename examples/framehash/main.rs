@@ -72,6 +72,14 @@ struct Args {
     /// says (the CLI's `-noautorotate`).
     #[arg(long)]
     noautorotate: bool,
+    /// Start at the first frame at or after this many seconds from the file's start, as the
+    /// CLI's `-ss` before `-i` (the keyframe before it is sought, the frames before it are
+    /// decoded and dropped); timestamps then count from it.
+    #[arg(long)]
+    seek: Option<f64>,
+    /// Stop after this many frames (the CLI's `-frames:v`).
+    #[arg(long)]
+    frames: Option<usize>,
     /// Only count the frames.
     #[arg(long)]
     count_only: bool,
@@ -161,13 +169,25 @@ fn run(args: &Args) -> Result<(), String> {
         }
     };
     let vfr = match args.fps_mode {
-        FpsMode::Auto => args.vf.is_some(),
+        FpsMode::Auto => args.vf.is_some() || args.seek.is_some(),
         FpsMode::Vfr => true,
         FpsMode::Passthrough => false,
     };
+    if args.seek.is_some() && kind != MediaType::Video {
+        return Err("--seek is for a video stream".into());
+    }
     let mut hasher = FrameHasher {
         count: 0,
         count_only: args.count_only,
+        limit: args.frames,
+        trim: args.seek.is_some(),
+        direct: (vfr && kind == MediaType::Video && filters.is_none()).then(|| {
+            VariableRate::new(
+                guessed_rate(&stream),
+                guessed_rate(&stream),
+                stream.time_base(),
+            )
+        }),
         packed: Vec::new(),
         filtering: filters.map(|description| Filtering {
             description,
@@ -179,12 +199,13 @@ fn run(args: &Args) -> Result<(), String> {
             audio_clock: AudioClock::default(),
         }),
     };
-    let index = stream.index();
+    let (index, time_base) = (stream.index(), stream.time_base());
     let microseconds = Rational::new(1, 1_000_000);
-    let offset = input
-        .start_time_us()
-        .and_then(|start| microseconds.rescale(start, stream.time_base()))
-        .unwrap_or(0);
+    // As the CLI: the timeline starts at the file's start, or at the position sought.
+    let start = input.start_time_us().unwrap_or(0);
+    let origin = start + args.seek.map_or(0, |s| (s * 1e6).round() as i64);
+    let offset = microseconds.rescale(origin, time_base).unwrap_or(0);
+    let shift_packets = hasher.filtering.is_some() || args.seek.is_some();
     let mut decoder = Decoder::new(
         &stream,
         &DecoderOptions {
@@ -193,10 +214,17 @@ fn run(args: &Args) -> Result<(), String> {
         },
     )
     .map_err(|e| e.to_string())?;
+    if args.seek.is_some() {
+        // As the CLI: a little before the position (B-frames make the timestamp of the
+        // keyframe sought a poor guide); the frames before it are dropped anyway.
+        input
+            .seek_us(origin - 3 * 1_000_000 / 23)
+            .map_err(|e| format!("seeking: {e}"))?;
+    }
     let mut packet = Packet::new(&ffmpeg).map_err(|e| e.to_string())?;
     let mut frame = Frame::new(&ffmpeg).map_err(|e| e.to_string())?;
     let mut errors = 0usize;
-    loop {
+    while !hasher.done() {
         match input.read_packet(&mut packet) {
             Ok(true) => {}
             Ok(false) => break,
@@ -208,12 +236,13 @@ fn run(args: &Args) -> Result<(), String> {
         if packet.stream_index() != index {
             continue;
         }
-        if let Some(filtering) = hasher.filtering.as_mut() {
-            // As the CLI, the file's timeline starts at zero.
+        if shift_packets {
             let shift = |t: Option<i64>| t.map(|t| t - offset);
             let (pts, dts) = (shift(packet.pts()), shift(packet.dts()));
             packet.set_pts(pts);
             packet.set_dts(dts);
+        }
+        if let Some(filtering) = hasher.filtering.as_mut() {
             let duration = Some(packet.duration()).filter(|&d| d != 0);
             filtering.audio_clock.packet(packet.pts(), duration);
         }
@@ -223,9 +252,11 @@ fn run(args: &Args) -> Result<(), String> {
         }
         errors += hasher.drain(&mut decoder, &mut frame)?;
     }
-    decoder.send_eof().map_err(|e| e.to_string())?;
-    errors += hasher.drain(&mut decoder, &mut frame)?;
-    hasher.finish(&mut frame)?;
+    if !hasher.done() {
+        decoder.send_eof().map_err(|e| e.to_string())?;
+        errors += hasher.drain(&mut decoder, &mut frame)?;
+        hasher.finish()?;
+    }
     println!("frames: {}", hasher.count);
     if errors > 0 {
         eprintln!("framehash: {errors} decoding errors");
@@ -285,6 +316,12 @@ impl Filtering {
 struct FrameHasher {
     count: usize,
     count_only: bool,
+    /// Frames to print at most.
+    limit: Option<usize>,
+    /// Whether frames before the timeline's zero are dropped (after a seek).
+    trim: bool,
+    /// The CLI's placement of pictures that go through no graph.
+    direct: Option<VariableRate>,
     packed: Vec<u8>,
     filtering: Option<Filtering>,
 }
@@ -308,9 +345,26 @@ impl FrameHasher {
         }
     }
 
+    fn done(&self) -> bool {
+        self.limit.is_some_and(|limit| self.count >= limit)
+    }
+
     fn decoded(&mut self, frame: &mut Frame) -> Result<(), String> {
+        if self.done() || (self.trim && frame.best_effort_timestamp().is_some_and(|t| t < 0)) {
+            return Ok(());
+        }
         let Some(filtering) = self.filtering.as_mut() else {
             let pts = frame.best_effort_timestamp();
+            let pts = match self.direct.as_mut() {
+                Some(sync) => {
+                    let time_base = sync.input_time_base();
+                    match sync.place(pts, time_base) {
+                        Some(placed) => Some(placed),
+                        None => return Ok(()),
+                    }
+                }
+                None => pts,
+            };
             self.emit(frame, pts);
             return Ok(());
         };
@@ -359,14 +413,15 @@ impl FrameHasher {
             ready.push((out.try_clone().map_err(|e| e.to_string())?, pts));
         }
         for (frame, pts) in ready {
-            self.emit(&frame, pts);
+            if !self.done() {
+                self.emit(&frame, pts);
+            }
         }
         Ok(())
     }
 
     /// Ends the graph's input and hashes what it still gives.
-    fn finish(&mut self, frame: &mut Frame) -> Result<(), String> {
-        let _ = frame;
+    fn finish(&mut self) -> Result<(), String> {
         if let Some(graph) = self.filtering.as_mut().and_then(|f| f.graph.as_mut()) {
             graph.send_eof(0).map_err(|e| e.to_string())?;
         }

@@ -13,6 +13,8 @@ use ffmpeg_runtime::Rational;
 pub struct VariableRate {
     /// The encoder's time base: the inverse of the output's frame rate.
     pub time_base: Rational,
+    /// The time base of the pictures placed, when no graph changes it.
+    input_time_base: Rational,
     /// One frame's length in `time_base` (1, or 0 when the output's rate is unknown).
     duration: f64,
     /// The next free slot, in `time_base`.
@@ -39,9 +41,15 @@ impl VariableRate {
         };
         VariableRate {
             time_base,
+            input_time_base: filter_time_base,
             duration: duration.min(1.0 / (to_f64(rate) * to_f64(time_base))),
             next: 0,
         }
+    }
+
+    /// The time base given at creation, for pictures that go through no graph.
+    pub fn input_time_base(&self) -> Rational {
+        self.input_time_base
     }
 
     /// The timestamp the CLI writes for a picture stamped `pts` in `filter_time_base`, or

@@ -428,6 +428,33 @@ impl Input {
     }
 }
 
+impl Input {
+    /// Seeks every stream to the keyframe at or before `microseconds` on the file's own
+    /// timeline (add [`Input::start_time_us`] for a position from its start), as the CLI's
+    /// `-ss` does. Decoding on from there and dropping the frames before the position gives
+    /// the frames at or after it exactly. Flush the decoders afterwards.
+    ///
+    /// # Errors
+    ///
+    /// FFmpeg's error when the input cannot seek there.
+    pub fn seek_us(&mut self, microseconds: i64) -> Result<()> {
+        self.arm();
+        // SAFETY: a live context; stream -1 counts in microseconds; the range asks for the
+        // last position at or before the target.
+        let status = unsafe {
+            (self.ffmpeg.functions().avformat_seek_file)(
+                self.context_ptr(),
+                -1,
+                i64::MIN,
+                microseconds,
+                microseconds,
+                0,
+            )
+        };
+        self.checked("avformat_seek_file", status).map(drop)
+    }
+}
+
 /// Where [`Input::seek`] lands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
