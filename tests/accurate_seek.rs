@@ -1,0 +1,163 @@
+//! Frame-exact seeking against the CLI: `framehash --seek S --frames N` equals
+//! `ffmpeg -ss S -i FILE -frames:v N -f framemd5 -` (pictures and timestamps) on H.264 with
+//! B-frames (MP4, and MPEG-TS whose timeline does not start at zero), HEVC with a B-pyramid,
+//! VP9 with hidden frames and a variable frame rate, on every build (these decoders are
+//! bit-exact, so the 5.1 CLI's frames are every release's).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::media;
+
+fn clips() -> Vec<PathBuf> {
+    let source = "testsrc=size=160x96:rate=25:duration=6";
+    vec![
+        media::generated(
+            "seek_h264.mp4",
+            &[
+                "-f", "lavfi", "-i", source, "-c:v", "libx264", "-g", "25", "-bf", "3",
+            ],
+        ),
+        media::generated(
+            "seek_h264.ts",
+            &[
+                "-f", "lavfi", "-i", source, "-c:v", "libx264", "-g", "25", "-bf", "3",
+            ],
+        ),
+        media::generated(
+            "seek_hevc.mp4",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                source,
+                "-c:v",
+                "libx265",
+                "-x265-params",
+                "log-level=error:keyint=30:bframes=4:b-pyramid=1",
+            ],
+        ),
+        media::generated(
+            "seek_vp9.webm",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                source,
+                "-c:v",
+                "libvpx-vp9",
+                "-g",
+                "30",
+                "-auto-alt-ref",
+                "1",
+                "-lag-in-frames",
+                "16",
+                "-b:v",
+                "200k",
+            ],
+        ),
+        media::generated(
+            "seek_vfr.mkv",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                source,
+                "-vf",
+                "select='lt(n\\,40)+not(mod(n\\,3))'",
+                "-fps_mode",
+                "vfr",
+                "-c:v",
+                "libx264",
+                "-g",
+                "20",
+            ],
+        ),
+    ]
+}
+
+fn cli(path: &Path, seconds: &str, frames: usize) -> Vec<(String, String)> {
+    let output = media::cli()
+        .args(["-ss", seconds, "-i"])
+        .arg(path)
+        .args([
+            "-map",
+            "0:v:0",
+            "-frames:v",
+            &frames.to_string(),
+            "-f",
+            "framemd5",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| {
+            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+            (fields[2].to_owned(), fields[5].to_owned())
+        })
+        .collect()
+}
+
+fn framehash(path: &Path, seconds: &str, frames: usize) -> Vec<(String, String)> {
+    let build = common::under_test();
+    let output = common::example_command("framehash", &build)
+        .arg(path)
+        .args(["--seek", seconds, "--frames", &frames.to_string()])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.starts_with("frames:"))
+        .map(|line| {
+            let fields: Vec<&str> = line.split(',').collect();
+            (fields[1].to_owned(), fields[4].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn seeking_gives_the_clis_frames_from_the_position_on() {
+    let mut frames = 0;
+    for clip in clips() {
+        for seconds in ["0", "0.5", "1.72", "3.3", "4.04", "5.9"] {
+            let expected = cli(&clip, seconds, 6);
+            let ours = framehash(&clip, seconds, 6);
+            assert_eq!(ours, expected, "{} at {seconds} s", clip.display());
+            frames += ours.len();
+        }
+    }
+    assert!(frames > 120, "{frames} frames compared");
+}
+
+#[test]
+fn seeking_past_the_end_gives_nothing_and_audio_is_refused() {
+    let clip = &clips()[0];
+    assert!(framehash(clip, "60", 3).is_empty());
+    let build = common::under_test();
+    let output = common::example_command("framehash", &build)
+        .arg(media::generated(
+            "seek_audio.wav",
+            &["-f", "lavfi", "-i", "sine=duration=1"],
+        ))
+        .args(["--stream", "0", "--seek", "0.5"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--seek is for a video stream"));
+}
