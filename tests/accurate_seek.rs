@@ -161,3 +161,43 @@ fn seeking_past_the_end_gives_nothing_and_audio_is_refused() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("--seek is for a video stream"));
 }
+
+fn md5_of(frame: &ffmpeg_runtime::Frame) -> String {
+    use md5::{Digest, Md5};
+    let mut packed = Vec::new();
+    frame.copy_packed(&mut packed).unwrap();
+    format!("{:x}", Md5::digest(&packed))
+}
+
+/// `VideoReader` gives frame N as the CLI decodes it, for frames asked one by one or in a
+/// batch in any order (duplicates too), and the frame at a time.
+#[test]
+fn the_reader_gives_any_frame_as_the_cli_decodes_it() {
+    use ffmpeg_runtime::reader::VideoReader;
+    let ffmpeg = common::under_test().load();
+    for clip in clips() {
+        let expected = media::reference_md5s(&clip, None);
+        let mut reader = VideoReader::open(&ffmpeg, &clip).unwrap();
+        assert_eq!(reader.index().len(), expected.len(), "{}", clip.display());
+        let last = expected.len() - 1;
+        let wanted = [last, 0, 77 % last, 31 % last, 30 % last, 3, 3, last / 2, 1];
+        let frames = reader.frames(&wanted).unwrap();
+        for (n, frame) in wanted.iter().zip(&frames) {
+            assert_eq!(md5_of(frame), expected[*n], "{} frame {n}", clip.display());
+        }
+        let mut frame = ffmpeg_runtime::Frame::new(&ffmpeg).unwrap();
+        for n in [last / 3, last / 3 + 1, 2] {
+            reader.frame(n, &mut frame).unwrap();
+            assert_eq!(md5_of(&frame), expected[n], "{} frame {n}", clip.display());
+            let pts = reader.index().get(n).unwrap().pts;
+            reader.frame_at(pts - 1, &mut frame).unwrap();
+            assert_eq!(
+                md5_of(&frame),
+                expected[n],
+                "{} at {pts} - 1",
+                clip.display()
+            );
+        }
+        assert!(reader.frame(expected.len(), &mut frame).is_err());
+    }
+}

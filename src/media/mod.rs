@@ -93,5 +93,6 @@ pub mod format;
 pub(crate) mod formats;
 pub(crate) mod frame;
 pub(crate) mod packet;
+pub mod reader;
 pub(crate) mod resample;
 pub(crate) mod scale;

@@ -232,6 +232,11 @@ impl Packet {
         self.read(self.ffmpeg.layout().packet.duration)
     }
 
+    /// Its byte position in the file it was read from, when the demuxer says.
+    pub fn position(&self) -> Option<i64> {
+        Some(self.read(self.ffmpeg.layout().packet.pos)).filter(|&p| p >= 0)
+    }
+
     /// Whether it starts a keyframe.
     pub fn is_key(&self) -> bool {
         self.read(self.ffmpeg.layout().packet.flags) & PKT_FLAG_KEY != 0

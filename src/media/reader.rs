@@ -1,0 +1,335 @@
+//! Frame-exact random access to one video stream: a [`FrameIndex`] made by one demux pass
+//! (no decoding), and a [`VideoReader`] that returns frame N, the frame at a time, or a batch
+//! of either in any order, decoding each group of pictures once.
+//!
+//! A seek lands on the keyframe at or before a little ahead of the frame wanted (the CLI's
+//! margin for B-frames, 3/23 s), decodes on and drops what comes before it: the frame given is
+//! the one the stream shows at that time, whatever the GOP structure (open GOPs, B-pyramids,
+//! VP9's hidden frames, variable frame rates, a first timestamp that is not zero).
+//!
+//! ```
+//! # use ffmpeg_runtime::codec::{Encoder, VideoSettings};
+//! # use ffmpeg_runtime::format::Output;
+//! # use ffmpeg_runtime::{Frame, Packet, Rational};
+//! # let ffmpeg = ffmpeg_runtime::global().map_err(|e| e.report().to_string())?;
+//! # let path = std::env::temp_dir().join(format!("ffmpeg-runtime-doc-reader-{}.mkv", std::process::id()));
+//! # {
+//! #     let mut output = Output::create(ffmpeg, &path)?;
+//! #     let settings = VideoSettings { gop: Some(12), ..VideoSettings::new(64, 48, ffmpeg.pixel_format("yuv420p")?, Rational::new(1, 25)) };
+//! #     let mut encoder = Encoder::video(ffmpeg, "mpeg4", &settings)?;
+//! #     let stream = output.add_stream(&encoder)?;
+//! #     output.write_header()?;
+//! #     let (mut frame, mut packet) = (Frame::video(ffmpeg, 64, 48, "yuv420p")?, Packet::new(ffmpeg)?);
+//! #     for index in 0..50 {
+//! #         frame.planes_mut()?.next().unwrap().fill(index as u8 * 5);
+//! #         frame.set_pts(Some(index));
+//! #         encoder.send(&frame)?;
+//! #         while encoder.receive(&mut packet)? { output.write_packet(&mut packet, stream, encoder.time_base())?; }
+//! #     }
+//! #     encoder.send_eof()?;
+//! #     while encoder.receive(&mut packet)? { output.write_packet(&mut packet, stream, encoder.time_base())?; }
+//! #     output.finish()?;
+//! # }
+//! use ffmpeg_runtime::reader::VideoReader;
+//!
+//! let mut reader = VideoReader::open(ffmpeg, &path)?;
+//! assert_eq!(reader.index().len(), 50);
+//! // Frames 40, 3 and 41, in that order: two groups of pictures decoded, once each.
+//! let frames = reader.frames(&[40, 3, 41])?;
+//! assert_eq!(frames[1].pts(), reader.index().get(3).map(|f| f.pts));
+//! # std::fs::remove_file(&path).ok();
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::path::Path;
+
+use crate::ffmpeg::{Error, Ffmpeg, Result};
+use crate::media::codec::{Decoder, DecoderOptions};
+use crate::media::format::{Input, MediaType, SeekMode};
+use crate::media::frame::Frame;
+use crate::media::packet::Packet;
+use crate::sys::Rational;
+
+/// One frame of a [`FrameIndex`], in presentation order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexedFrame {
+    /// Its presentation timestamp, in the stream's time base.
+    pub pts: i64,
+    /// Whether its packet is a keyframe.
+    pub key: bool,
+    /// Its packet's byte position in the file, when the demuxer says.
+    pub position: Option<i64>,
+}
+
+/// Every frame of one stream in presentation order, from one demux pass (no decoding).
+#[derive(Debug, Clone)]
+pub struct FrameIndex {
+    time_base: Rational,
+    frames: Vec<IndexedFrame>,
+}
+
+impl FrameIndex {
+    /// Reads `input` to its end, noting each packet of `stream`; the caller seeks back
+    /// before decoding.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StreamNotFound`] for no such stream; [`Error::Unsupported`] for a stream whose
+    /// packets carry no presentation timestamps (raw H.264, say); the demuxer's errors.
+    pub fn build(input: &mut Input, stream: usize) -> Result<FrameIndex> {
+        let time_base = input
+            .stream(stream)
+            .ok_or_else(|| Error::StreamNotFound {
+                kind: format!("stream {stream}"),
+            })?
+            .time_base();
+        let mut packet = Packet::new(input.ffmpeg())?;
+        let mut frames = Vec::new();
+        while input.read_packet(&mut packet)? {
+            if packet.stream_index() != stream {
+                continue;
+            }
+            let pts = packet.pts().ok_or_else(|| {
+                Error::unsupported(
+                    "FrameIndex::build",
+                    "the stream's packets carry no presentation timestamps",
+                )
+            })?;
+            frames.push(IndexedFrame {
+                pts,
+                key: packet.is_key(),
+                position: packet.position(),
+            });
+        }
+        frames.sort_by_key(|frame| frame.pts);
+        frames.dedup_by_key(|frame| frame.pts);
+        Ok(FrameIndex { time_base, frames })
+    }
+
+    /// How many frames.
+    pub fn len(&self) -> usize {
+        self.frames.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.frames.is_empty()
+    }
+
+    /// Frame `n`, in presentation order.
+    pub fn get(&self, n: usize) -> Option<&IndexedFrame> {
+        self.frames.get(n)
+    }
+
+    /// The time base of the timestamps.
+    pub fn time_base(&self) -> Rational {
+        self.time_base
+    }
+
+    /// The first frame shown at or after `pts` (in the stream's time base): the one on screen
+    /// from then on; `None` after the last.
+    pub fn frame_at(&self, pts: i64) -> Option<usize> {
+        let n = self.frames.partition_point(|frame| frame.pts < pts);
+        (n < self.frames.len()).then_some(n)
+    }
+
+    /// The first frame at or after `seconds` from the stream's first frame.
+    pub fn frame_at_seconds(&self, seconds: f64) -> Option<usize> {
+        let first = self.frames.first()?.pts;
+        let ticks = seconds * f64::from(self.time_base.den) / f64::from(self.time_base.num);
+        self.frame_at(first.saturating_add(ticks.round() as i64))
+    }
+
+    /// The last keyframe at or before frame `n`.
+    fn keyframe_before(&self, n: usize) -> usize {
+        (0..=n).rev().find(|&k| self.frames[k].key).unwrap_or(0)
+    }
+}
+
+/// Frame-exact access to the best video stream of a file.
+pub struct VideoReader {
+    input: Input,
+    decoder: Decoder,
+    stream: usize,
+    index: FrameIndex,
+    packet: Packet,
+    /// The timestamp of the last frame decoded since the last seek, if any.
+    position: Option<i64>,
+    ended: bool,
+}
+
+impl VideoReader {
+    /// Opens `path`, indexes its best video stream (one pass over the file) and readies a
+    /// decoder.
+    ///
+    /// # Errors
+    ///
+    /// The errors of opening, indexing and decoding; [`Error::StreamNotFound`] without video.
+    pub fn open(ffmpeg: &Ffmpeg, path: impl AsRef<Path>) -> Result<VideoReader> {
+        let mut input = Input::open(ffmpeg, path)?;
+        let stream = input
+            .best_stream(MediaType::Video)
+            .ok_or_else(|| Error::StreamNotFound {
+                kind: "video".into(),
+            })?;
+        let (index, decoder) = (
+            stream.index(),
+            Decoder::new(&stream, &DecoderOptions::default())?,
+        );
+        let frames = FrameIndex::build(&mut input, index)?;
+        let mut reader = VideoReader {
+            packet: Packet::new(ffmpeg)?,
+            input,
+            decoder,
+            stream: index,
+            index: frames,
+            position: None,
+            ended: false,
+        };
+        reader.seek_before(0)?;
+        Ok(reader)
+    }
+
+    /// The index of the stream's frames.
+    pub fn index(&self) -> &FrameIndex {
+        &self.index
+    }
+
+    /// Decodes frame `n` (presentation order) into `frame`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] past the last frame; the demuxer's and decoder's errors.
+    pub fn frame(&mut self, n: usize, frame: &mut Frame) -> Result<()> {
+        let target = self
+            .index
+            .get(n)
+            .ok_or_else(|| Error::out_of_range("frame number", n))?
+            .pts;
+        let reachable = self.position.is_some_and(|at| {
+            // Decoding on from where the decoder is beats seeking while no keyframe lies
+            // between here and the frame wanted.
+            at < target && self.index.keyframe_before(n) <= self.index.frame_at(at).unwrap_or(n)
+        });
+        if !reachable {
+            self.seek_before(n)?;
+        }
+        loop {
+            if !self.next_frame(frame)? {
+                return Err(Error::unsupported(
+                    "VideoReader::frame",
+                    format!("the stream ended before frame {n}"),
+                ));
+            }
+            let pts = frame.best_effort_timestamp().unwrap_or(i64::MIN);
+            self.position = Some(pts);
+            if pts >= target {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Frames `numbers` (presentation order), in the order asked, each group of pictures
+    /// decoded once.
+    ///
+    /// # Errors
+    ///
+    /// As for [`VideoReader::frame`].
+    pub fn frames(&mut self, numbers: &[usize]) -> Result<Vec<Frame>> {
+        let mut order: Vec<usize> = (0..numbers.len()).collect();
+        order.sort_by_key(|&i| numbers[i]);
+        let mut found: Vec<Option<Frame>> = (0..numbers.len()).map(|_| None).collect();
+        let mut frame = Frame::new(self.input.ffmpeg())?;
+        let mut last: Option<(usize, usize)> = None;
+        for i in order {
+            if let Some((n, at)) = last
+                && n == numbers[i]
+            {
+                found[i] = found[at].as_ref().map(Frame::try_clone).transpose()?;
+                continue;
+            }
+            self.frame(numbers[i], &mut frame)?;
+            found[i] = Some(frame.try_clone()?);
+            last = Some((numbers[i], i));
+        }
+        Ok(found
+            .into_iter()
+            .map(|f| f.expect("every number decoded"))
+            .collect())
+    }
+
+    /// Decodes the first frame shown at or after `pts` (the stream's time base) into `frame`,
+    /// as the CLI's accurate seek does.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] after the last frame; as for [`VideoReader::frame`].
+    pub fn frame_at(&mut self, pts: i64, frame: &mut Frame) -> Result<()> {
+        let n = self
+            .index
+            .frame_at(pts)
+            .ok_or_else(|| Error::out_of_range("timestamp", pts))?;
+        self.frame(n, frame)
+    }
+
+    /// Seeks to a little before frame `n`'s group of pictures and empties the decoder.
+    fn seek_before(&mut self, n: usize) -> Result<()> {
+        let key = self
+            .index
+            .keyframe_before(n.min(self.index.len().saturating_sub(1)));
+        let Some(start) = self.index.get(key).map(|frame| frame.pts) else {
+            return Ok(());
+        };
+        let margin = Rational::new(3, 23)
+            .rescale(1, self.index.time_base)
+            .unwrap_or(0);
+        self.input.seek(
+            self.stream,
+            start.saturating_sub(margin),
+            SeekMode::KeyframeBefore,
+        )?;
+        self.decoder.flush();
+        (self.position, self.ended) = (None, false);
+        Ok(())
+    }
+
+    /// The decoder's next frame, reading packets as it needs; `false` at the end.
+    fn next_frame(&mut self, frame: &mut Frame) -> Result<bool> {
+        loop {
+            match self.decoder.receive(frame) {
+                Ok(true) => return Ok(true),
+                Ok(false) => {}
+                // A picture it cannot decode is skipped, as the CLI skips it.
+                Err(Error::InvalidData { .. }) => continue,
+                Err(other) => return Err(other),
+            }
+            if self.decoder.is_finished() {
+                return Ok(false);
+            }
+            if self.ended {
+                self.decoder.send_eof()?;
+                continue;
+            }
+            if !self.input.read_packet(&mut self.packet)? {
+                self.ended = true;
+                continue;
+            }
+            if self.packet.stream_index() == self.stream {
+                match self.decoder.send(&self.packet) {
+                    // A packet it refuses is skipped, as the CLI skips it.
+                    Err(Error::InvalidData { .. }) | Ok(()) => {}
+                    Err(other) => return Err(other),
+                }
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for VideoReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VideoReader")
+            .field("stream", &self.stream)
+            .field("frames", &self.index.len())
+            .finish_non_exhaustive()
+    }
+}
