@@ -45,6 +45,8 @@ editing=$(test_binary editing)
 network=$(test_binary network)
 catalog=$(test_binary catalog)
 filters=$(test_binary filters)
+bsf=$(test_binary bsf)
+accurate_seek=$(test_binary accurate_seek)
 
 status=0
 check() {
@@ -93,4 +95,6 @@ check "transcode --vf --af" target/release/examples/transcode "$seeds/seed.mkv" 
     "$scratch/filtered.mkv" --vf "scale=96:-2,fps=5" --af "atempo=1.25"
 check "filter graphs: CLI parity, rebuilds, errors" "$filters" --test-threads=1
 check "300 random filter-graph sequences" "$fuzz_seeds" random_filter_graph --test-threads=1
+check "bitstream filters, muxed and misused" "$bsf" --test-threads=1
+check "frame-exact random access" "$accurate_seek" reader --test-threads=1
 exit "$status"
