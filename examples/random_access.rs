@@ -54,7 +54,8 @@ fn run(args: &Args) -> Result<(), String> {
     let mut scaler = Scaler::new(&ffmpeg, ScaleQuality::Bilinear);
     let mut rgb = Vec::with_capacity(frames.len());
     for frame in &frames {
-        let mut picture = Frame::video(&ffmpeg, frame.width(), frame.height(), "rgb24").map_err(err)?;
+        let mut picture =
+            Frame::video(&ffmpeg, frame.width(), frame.height(), "rgb24").map_err(err)?;
         scaler.scale(frame, &mut picture).map_err(err)?;
         rgb.push(picture);
     }

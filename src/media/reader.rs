@@ -2,10 +2,10 @@
 //! (no decoding), and a [`VideoReader`] that returns frame N, the frame at a time, or a batch
 //! of either in any order, decoding each group of pictures once.
 //!
-//! A seek lands on the keyframe at or before a little ahead of the frame wanted (the CLI's
-//! margin for B-frames, 3/23 s), decodes on and drops what comes before it: the frame given is
-//! the one the stream shows at that time, whatever the GOP structure (open GOPs, B-pyramids,
-//! VP9's hidden frames, variable frame rates, a first timestamp that is not zero).
+//! A seek lands on the keyframe the index names for the frame wanted (one group further back
+//! should the demuxer land later), decodes on and drops what comes before it: the frame given
+//! is the one the stream shows at that time, whatever the GOP structure (open GOPs,
+//! B-pyramids, VP9's hidden frames, variable frame rates, a first timestamp that is not zero).
 //!
 //! ```
 //! # use ffmpeg_runtime::codec::{Encoder, VideoSettings};
@@ -186,7 +186,7 @@ impl VideoReader {
             position: None,
             ended: false,
         };
-        reader.seek_before(0)?;
+        reader.seek_before(0, 0)?;
         Ok(reader)
     }
 
@@ -211,18 +211,32 @@ impl VideoReader {
             // between here and the frame wanted.
             at < target && self.index.keyframe_before(n) <= self.index.frame_at(at).unwrap_or(n)
         });
+        let mut back = 0;
         if !reachable {
-            self.seek_before(n)?;
+            self.seek_before(n, back)?;
         }
         loop {
             if !self.next_frame(frame)? {
+                if self.position.is_none() && back < 3 {
+                    // Nothing came after the seek (it landed past every keyframe left).
+                    back += 1;
+                    self.seek_before(n, back)?;
+                    continue;
+                }
                 return Err(Error::unsupported(
                     "VideoReader::frame",
                     format!("the stream ended before frame {n}"),
                 ));
             }
             let pts = frame.best_effort_timestamp().unwrap_or(i64::MIN);
+            let first = self.position.is_none();
             self.position = Some(pts);
+            if first && pts > target && back < 3 {
+                // The demuxer landed after the group wanted: one group further back.
+                back += 1;
+                self.seek_before(n, back)?;
+                continue;
+            }
             if pts >= target {
                 return Ok(());
             }
@@ -272,22 +286,22 @@ impl VideoReader {
         self.frame(n, frame)
     }
 
-    /// Seeks to a little before frame `n`'s group of pictures and empties the decoder.
-    fn seek_before(&mut self, n: usize) -> Result<()> {
-        let key = self
+    /// Seeks to the keyframe that begins frame `n`'s group of pictures (`back` groups
+    /// earlier, should the demuxer have landed after it) and empties the decoder.
+    fn seek_before(&mut self, n: usize, back: usize) -> Result<()> {
+        let mut key = self
             .index
             .keyframe_before(n.min(self.index.len().saturating_sub(1)));
-        let Some(start) = self.index.get(key).map(|frame| frame.pts) else {
-            return Ok(());
+        for _ in 0..back {
+            key = self.index.keyframe_before(key.saturating_sub(1));
+        }
+        let start = match self.index.get(key) {
+            Some(frame) if back < 3 => frame.pts,
+            // Still too late: from the very start.
+            _ => i64::MIN,
         };
-        let margin = Rational::new(3, 23)
-            .rescale(1, self.index.time_base)
-            .unwrap_or(0);
-        self.input.seek(
-            self.stream,
-            start.saturating_sub(margin),
-            SeekMode::KeyframeBefore,
-        )?;
+        self.input
+            .seek(self.stream, start, SeekMode::KeyframeBefore)?;
         self.decoder.flush();
         (self.position, self.ended) = (None, false);
         Ok(())
