@@ -17,6 +17,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
+use ffmpeg_runtime::codec::{DecoderOptions, Threading};
 use ffmpeg_runtime::reader::VideoReader;
 use ffmpeg_runtime::{Frame, ScaleQuality, Scaler};
 use md5::{Digest, Md5};
@@ -29,9 +30,22 @@ struct Args {
     /// The frame numbers (presentation order), comma-separated, in any order.
     #[arg(long, value_delimiter = ',', required = true)]
     frames: Vec<usize>,
+    /// Decoding threads (0: FFmpeg's choice).
+    #[arg(long, default_value_t = 0)]
+    threads: u32,
+    /// How the threads share the work.
+    #[arg(long, value_enum, default_value_t = ThreadingArg::Auto)]
+    threading: ThreadingArg,
     /// Load FFmpeg from this directory instead of searching.
     #[arg(long)]
     lib_dir: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ThreadingArg {
+    Auto,
+    Frame,
+    Slice,
 }
 
 fn main() -> ExitCode {
@@ -49,7 +63,16 @@ fn run(args: &Args) -> Result<(), String> {
     let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
     let err = |e: ffmpeg_runtime::Error| e.to_string();
     let start = Instant::now();
-    let mut reader = VideoReader::open(&ffmpeg, &args.input).map_err(err)?;
+    let options = DecoderOptions {
+        threads: args.threads,
+        threading: match args.threading {
+            ThreadingArg::Auto => Threading::Auto,
+            ThreadingArg::Frame => Threading::Frame,
+            ThreadingArg::Slice => Threading::Slice,
+        },
+        ..DecoderOptions::default()
+    };
+    let mut reader = VideoReader::open_with(&ffmpeg, &args.input, &options).map_err(err)?;
     let frames = reader.frames(&args.frames).map_err(err)?;
     let mut scaler = Scaler::new(&ffmpeg, ScaleQuality::Bilinear);
     let mut rgb = Vec::with_capacity(frames.len());

@@ -166,16 +166,27 @@ impl VideoReader {
     ///
     /// The errors of opening, indexing and decoding; [`Error::StreamNotFound`] without video.
     pub fn open(ffmpeg: &Ffmpeg, path: impl AsRef<Path>) -> Result<VideoReader> {
+        Self::open_with(ffmpeg, path, &DecoderOptions::default())
+    }
+
+    /// As [`VideoReader::open`], with the decoder set up as `options` say (threads: frame
+    /// threads pay a start-up delay after every seek, slice threads do not).
+    ///
+    /// # Errors
+    ///
+    /// As for [`VideoReader::open`].
+    pub fn open_with(
+        ffmpeg: &Ffmpeg,
+        path: impl AsRef<Path>,
+        options: &DecoderOptions,
+    ) -> Result<VideoReader> {
         let mut input = Input::open(ffmpeg, path)?;
         let stream = input
             .best_stream(MediaType::Video)
             .ok_or_else(|| Error::StreamNotFound {
                 kind: "video".into(),
             })?;
-        let (index, decoder) = (
-            stream.index(),
-            Decoder::new(&stream, &DecoderOptions::default())?,
-        );
+        let (index, decoder) = (stream.index(), Decoder::new(&stream, options)?);
         let frames = FrameIndex::build(&mut input, index)?;
         let mut reader = VideoReader {
             packet: Packet::new(ffmpeg)?,
