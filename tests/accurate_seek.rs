@@ -78,56 +78,21 @@ fn clips() -> Vec<PathBuf> {
 }
 
 fn cli(path: &Path, seconds: &str, frames: usize) -> Vec<(String, String)> {
-    let output = media::cli()
-        .args(["-ss", seconds, "-i"])
-        .arg(path)
-        .args([
-            "-map",
-            "0:v:0",
-            "-frames:v",
-            &frames.to_string(),
-            "-f",
-            "framemd5",
-            "-",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .filter(|line| !line.starts_with('#'))
-        .map(|line| {
-            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-            (fields[2].to_owned(), fields[5].to_owned())
-        })
+    let mut command = media::cli();
+    command.args(["-ss", seconds, "-i"]).arg(path);
+    command.args(["-map", "0:v:0", "-frames:v", &frames.to_string()]);
+    command.args(["-f", "framemd5", "-"]);
+    media::framemd5_fields(command, seconds)
+        .into_iter()
+        .map(|fields| (fields[2].clone(), fields[5].clone()))
         .collect()
 }
 
 fn framehash(path: &Path, seconds: &str, frames: usize) -> Vec<(String, String)> {
-    let build = common::under_test();
-    let output = common::example_command("framehash", &build)
-        .arg(path)
-        .args(["--seek", seconds, "--frames", &frames.to_string()])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .filter(|line| !line.starts_with("frames:"))
-        .map(|line| {
-            let fields: Vec<&str> = line.split(',').collect();
-            (fields[1].to_owned(), fields[4].to_owned())
-        })
+    let frames = frames.to_string();
+    media::framehash_fields(path, &["--seek", seconds, "--frames", &frames])
+        .into_iter()
+        .map(|fields| (fields[1].clone(), fields[4].clone()))
         .collect()
 }
 

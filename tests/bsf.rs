@@ -77,26 +77,13 @@ fn adts() -> PathBuf {
 
 /// `(size, md5)` of every packet the CLI writes for `-c copy` through `filters`.
 fn cli_packets(input: &Path, kind: &str, filters: &str) -> Vec<(usize, String)> {
-    let output = media::cli()
-        .arg("-i")
-        .arg(input)
-        .args(["-map", &format!("0:{kind}:0"), "-c", "copy"])
-        .args([&format!("-bsf:{kind}"), filters, "-f", "framemd5", "-"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{filters}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .filter(|line| !line.starts_with('#'))
-        .map(|line| {
-            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-            (fields[4].parse().unwrap(), fields[5].to_owned())
-        })
+    let mut command = media::cli();
+    command.arg("-i").arg(input);
+    command.args(["-map", &format!("0:{kind}:0"), "-c", "copy"]);
+    command.args([&format!("-bsf:{kind}"), filters, "-f", "framemd5", "-"]);
+    media::framemd5_fields(command, filters)
+        .into_iter()
+        .map(|fields| (fields[4].parse().unwrap(), fields[5].clone()))
         .collect()
 }
 

@@ -68,50 +68,28 @@ fn size_change() -> PathBuf {
 
 /// `(pts, md5)` of every frame the CLI writes for `args` (its framemd5 lines).
 fn cli_framemd5(input: &Path, args: &[&str]) -> Vec<(String, String)> {
-    let output = media::cli()
+    let mut command = media::cli();
+    command
         .arg("-i")
         .arg(input)
         .args(args)
-        .args(["-f", "framemd5", "-"])
-        .output()
-        .expect("the ffmpeg CLI");
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .filter(|line| !line.starts_with('#'))
-        .map(|line| {
-            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-            (fields[2].to_owned(), fields[5].to_owned())
-        })
+        .args(["-f", "framemd5", "-"]);
+    pts_and_md5(media::framemd5_fields(command, &format!("{args:?}")))
+}
+
+/// The pts and hash of each framemd5 line.
+fn pts_and_md5(lines: Vec<Vec<String>>) -> Vec<(String, String)> {
+    lines
+        .into_iter()
+        .map(|fields| (fields[2].clone(), fields[5].clone()))
         .collect()
 }
 
 /// `(pts, md5)` of every frame framehash prints for `args`.
 fn framehash(input: &Path, args: &[&str]) -> Vec<(String, String)> {
-    let build = common::under_test();
-    let output = common::example_command("framehash", &build)
-        .arg(input)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "framehash {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .filter(|line| !line.starts_with("frames:"))
-        .map(|line| {
-            let fields: Vec<&str> = line.split(',').collect();
-            (fields[1].to_owned(), fields[4].to_owned())
-        })
+    media::framehash_fields(input, args)
+        .into_iter()
+        .map(|fields| (fields[1].clone(), fields[4].clone()))
         .collect()
 }
 
@@ -474,38 +452,11 @@ fn two_input_graphs_equal_the_cli_filter_complex() {
 }
 
 fn cli_framemd5_complex(graph: &str) -> Vec<(String, String)> {
-    let output = media::cli()
-        .arg("-i")
-        .arg(clip())
-        .arg("-i")
-        .arg(logo())
-        .args([
-            "-filter_complex",
-            graph,
-            "-map",
-            "[out]",
-            "-fps_mode",
-            "passthrough",
-            "-f",
-            "framemd5",
-            "-",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .filter(|line| !line.starts_with('#'))
-        .map(|line| {
-            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-            (fields[2].to_owned(), fields[5].to_owned())
-        })
-        .collect()
+    let mut command = media::cli();
+    command.arg("-i").arg(clip()).arg("-i").arg(logo());
+    command.args(["-filter_complex", graph, "-map", "[out]"]);
+    command.args(["-fps_mode", "passthrough", "-f", "framemd5", "-"]);
+    pts_and_md5(media::framemd5_fields(command, graph))
 }
 
 fn video_input(ffmpeg: &Ffmpeg) -> FilterInput {

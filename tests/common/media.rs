@@ -528,3 +528,42 @@ pub fn first_frame(ffmpeg: &Ffmpeg, path: &Path) -> Frame {
     );
     frame
 }
+
+/// Runs `command`, a CLI command ending in `-f framemd5 -`, and returns the fields of each
+/// frame line (stream, dts, pts, duration, size, hash), trimmed; `what` names it on failure.
+pub fn framemd5_fields(mut command: Command, what: &str) -> Vec<Vec<String>> {
+    let output = command.output().expect("the ffmpeg CLI");
+    assert!(
+        output.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| line.split(',').map(|f| f.trim().to_owned()).collect())
+        .collect()
+}
+
+/// Runs the `framehash` example on the build under test and returns the fields of each frame
+/// line (number, pts, shape, format, md5).
+pub fn framehash_fields(input: &Path, args: &[&str]) -> Vec<Vec<String>> {
+    let build = super::under_test();
+    let output = super::example_command("framehash", &build)
+        .arg(input)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "framehash {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.starts_with("frames:"))
+        .map(|line| line.split(',').map(str::to_owned).collect())
+        .collect()
+}
