@@ -425,25 +425,45 @@ impl FilterGraph {
     ///
     /// The errors of building the graph again.
     pub fn flush(&mut self) -> Result<()> {
-        let declared: Vec<(String, FilterInput)> = self
-            .inputs
-            .iter()
-            .map(|slot| (slot.name.clone(), slot.input.clone()))
-            .collect();
-        self.built = graph::build(
-            &self.ffmpeg,
-            &self.description,
-            &declared,
-            &self.options,
-            self.simple,
-            &[],
-        )?;
+        self.build_again(None, &[])?;
         for slot in &mut self.inputs {
             (slot.ended, slot.next_pts) = (false, None);
         }
         for slot in &mut self.outputs {
             slot.kept.clear();
             slot.finished = false;
+        }
+        Ok(())
+    }
+
+    /// Builds the graph anew for the inputs as declared (input `changed.0` as `changed.1`),
+    /// its outputs held to `kept`, and sets the audio outputs' frame sizes again.
+    fn build_again(
+        &mut self,
+        changed: Option<(usize, &FilterInput)>,
+        kept: &[OutputFacts],
+    ) -> Result<()> {
+        let mut declared: Vec<(String, FilterInput)> = self
+            .inputs
+            .iter()
+            .map(|slot| (slot.name.clone(), slot.input.clone()))
+            .collect();
+        if let Some((input, updated)) = changed {
+            declared[input].1 = updated.clone();
+        }
+        self.built = graph::build(
+            &self.ffmpeg,
+            &self.description,
+            &declared,
+            &self.options,
+            self.simple,
+            kept,
+        )?;
+        if self.built.sinks.len() != self.outputs.len() {
+            return Err(Error::incompatible(
+                "FilterGraph::send",
+                "the rebuilt graph has other outputs",
+            ));
         }
         for (output, samples) in self.frame_sizes.clone().into_iter().enumerate() {
             if let Some(samples) = samples {
@@ -487,12 +507,6 @@ impl FilterGraph {
                 }
             }
         }
-        let mut declared: Vec<(String, FilterInput)> = self
-            .inputs
-            .iter()
-            .map(|slot| (slot.name.clone(), slot.input.clone()))
-            .collect();
-        declared[input].1 = updated.clone();
         let kept: Vec<OutputFacts> = if self.options.keep_output_format {
             (0..self.outputs.len())
                 .filter_map(|i| self.output(i))
@@ -500,26 +514,8 @@ impl FilterGraph {
         } else {
             Vec::new()
         };
-        self.built = graph::build(
-            &self.ffmpeg,
-            &self.description,
-            &declared,
-            &self.options,
-            self.simple,
-            &kept,
-        )?;
-        if self.built.sinks.len() != self.outputs.len() {
-            return Err(Error::incompatible(
-                "FilterGraph::send",
-                "the rebuilt graph has other outputs",
-            ));
-        }
+        self.build_again(Some((input, &updated)), &kept)?;
         self.inputs[input].input = updated;
-        for (output, samples) in self.frame_sizes.clone().into_iter().enumerate() {
-            if let Some(samples) = samples {
-                self.set_frame_size(output, samples)?;
-            }
-        }
         for other in 0..self.inputs.len() {
             if self.inputs[other].ended {
                 self.close_input(other)?;
