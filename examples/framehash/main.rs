@@ -38,7 +38,7 @@ use std::time::Duration;
 use clap::{Parser, ValueEnum};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::filter::{AudioInput, FilterGraph, FilterInput, VideoInput};
-use ffmpeg_runtime::format::{Input, MediaType, Stream, UrlOptions};
+use ffmpeg_runtime::format::{Input, MediaType, UrlOptions};
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet, Rational};
 use md5::{Digest, Md5};
 use sync::{AudioClock, VariableRate};
@@ -183,8 +183,8 @@ fn run(args: &Args) -> Result<(), String> {
         trim: args.seek.is_some(),
         direct: (vfr && kind == MediaType::Video && filters.is_none()).then(|| {
             VariableRate::new(
-                guessed_rate(&stream),
-                guessed_rate(&stream),
+                stream.guessed_frame_rate(),
+                stream.guessed_frame_rate(),
                 stream.time_base(),
             )
         }),
@@ -192,7 +192,7 @@ fn run(args: &Args) -> Result<(), String> {
         filtering: filters.map(|description| Filtering {
             description,
             time_base: stream.time_base(),
-            frame_rate: guessed_rate(&stream),
+            frame_rate: stream.guessed_frame_rate(),
             graph: None,
             sync: None,
             vfr: vfr && kind == MediaType::Video,
@@ -262,19 +262,6 @@ fn run(args: &Args) -> Result<(), String> {
         eprintln!("framehash: {errors} decoding errors");
     }
     Ok(())
-}
-
-/// The rate the CLI gives a stream's filters (`av_guess_frame_rate`): the base rate, unless
-/// that is a field rate far above a plausible average.
-fn guessed_rate(stream: &Stream<'_>) -> Option<Rational> {
-    let (base, average) = (stream.real_frame_rate(), stream.average_frame_rate());
-    let value = |r: Rational| r.to_f64().unwrap_or(0.0);
-    let rate = if value(average) > 0.0 && value(average) < 70.0 && value(base) > 210.0 {
-        average
-    } else {
-        base
-    };
-    Some(rate).filter(|r| r.num > 0 && r.den > 0)
 }
 
 /// The graph decoded frames go through, built on the first frame as the CLI builds it.

@@ -123,7 +123,7 @@ impl FilterInput {
                     sample_aspect_ratio: stream
                         .sample_aspect_ratio()
                         .unwrap_or(Rational::new(0, 1)),
-                    frame_rate: guessed_frame_rate(stream),
+                    frame_rate: stream.guessed_frame_rate(),
                     color_matrix: color.matrix,
                     color_range: color.range,
                 }))
@@ -364,22 +364,4 @@ fn positive(what: &'static str, value: u32) -> Result<u32> {
         return Err(Error::out_of_range(what, value));
     }
     Ok(value)
-}
-
-/// The rate FFmpeg's `av_guess_frame_rate` gives a stream, which the CLI gives its filters:
-/// the base rate (`r_frame_rate`), unless that is a field rate far above a plausible average.
-fn guessed_frame_rate(stream: &Stream<'_>) -> Option<Rational> {
-    let base = stream.real_frame_rate();
-    let average = stream.average_frame_rate();
-    let value = |r: Rational| r.to_f64().unwrap_or(0.0);
-    let rate = if average.is_positive()
-        && base.is_positive()
-        && value(average) < 70.0
-        && value(base) > 210.0
-    {
-        average
-    } else {
-        base
-    };
-    Some(rate).filter(|r| r.is_positive())
 }

@@ -144,6 +144,21 @@ impl Stream<'_> {
         self.read(self.ffmpeg().layout().stream.r_frame_rate)
     }
 
+    /// The rate FFmpeg's `av_guess_frame_rate` gives the stream, which the CLI gives its
+    /// filters and encoders: the base rate (`r_frame_rate`), unless that is a field rate far
+    /// above a plausible average; `None` when neither is known.
+    pub fn guessed_frame_rate(&self) -> Option<Rational> {
+        let (base, average) = (self.real_frame_rate(), self.average_frame_rate());
+        let value = |r: Rational| r.to_f64().unwrap_or(0.0);
+        let field_rate = base.is_positive() && value(base) > 210.0;
+        let rate = if average.is_positive() && value(average) < 70.0 && field_rate {
+            average
+        } else {
+            base
+        };
+        Some(rate).filter(|r| r.is_positive())
+    }
+
     /// The average frame rate (`avg_frame_rate`); `0/0` when unknown.
     pub fn average_frame_rate(&self) -> Rational {
         self.read(self.ffmpeg().layout().stream.avg_frame_rate)
