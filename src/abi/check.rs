@@ -189,6 +189,31 @@ pub(crate) fn check_bitstream_filters(
     Ok(checker.passed)
 }
 
+/// Proves the subtitle structs for the family of libavcodec `avcodec_major`: `Ok(None)` when
+/// the build has no SubRip decoder to prove them with (subtitles are then refused).
+pub(crate) fn check_subtitles(
+    functions: &Functions,
+    layout: &Layout,
+    avcodec_major: u64,
+) -> Result<Option<usize>, AbiMismatch> {
+    let mut checker = Checker {
+        functions,
+        layout,
+        passed: 0,
+    };
+    let rect = super::subtitle::rect_fields(avcodec_major);
+    // SAFETY: `functions` and the layout are the loaded library's own.
+    let facts =
+        unsafe { super::subtitle::check(functions, &layout.codec_context, &layout.packet, rect) };
+    let Some(facts) = facts else {
+        return Ok(None);
+    };
+    for (structure, field, expected, found) in facts {
+        checker.expect(structure, field, expected, found)?;
+    }
+    Ok(Some(checker.passed))
+}
+
 /// Proves libavfilter's structs (when the build has it) by parsing small graphs. Apart from
 /// [`check`]: libavfilter is optional, so a failure here leaves only filters out.
 pub(crate) fn check_filters(

@@ -147,6 +147,9 @@ pub(crate) struct CodecContextLayout {
     pub ch_layout: Option<Field<AVCodecContext, RawChannelLayout>>,
     pub initial_padding: Field<AVCodecContext, c_int>,
     pub color: ColorFields<AVCodecContext>,
+    /// The ASS script header of a text subtitle decoder, or the one an encoder is given.
+    pub subtitle_header: Field<AVCodecContext, *mut u8>,
+    pub subtitle_header_size: Field<AVCodecContext, c_int>,
 }
 
 #[derive(Debug, Clone)]
@@ -453,6 +456,8 @@ macro_rules! common {
                 sample_fmt: field!($m::AVCodecContext.sample_fmt),
                 frame_size: field!($m::AVCodecContext.frame_size),
                 initial_padding: field!($m::AVCodecContext.initial_padding),
+                subtitle_header: field!($m::AVCodecContext.subtitle_header),
+                subtitle_header_size: field!($m::AVCodecContext.subtitle_header_size),
                 color: ColorFields {
                     range: field!($m::AVCodecContext.color_range),
                     primaries: field!($m::AVCodecContext.color_primaries),

@@ -15,6 +15,7 @@ pub(crate) mod constants;
 mod field;
 pub(crate) mod filter;
 mod layout;
+pub(crate) mod subtitle;
 
 /// Declares one generated module per supported family, from the one list.
 macro_rules! generated_modules {
@@ -28,7 +29,7 @@ mod generated {
     crate::sys::supported_families!(generated_modules);
 }
 
-pub(crate) use check::{check, check_bitstream_filters, check_filters};
+pub(crate) use check::{check, check_bitstream_filters, check_filters, check_subtitles};
 pub(crate) use field::Field;
 pub(crate) use layout::{
     ChannelFields, CodecContextLayout, ColorFields, FormatContextLayout, FormatLayout, Layout,

@@ -98,6 +98,9 @@ impl Ffmpeg {
         let avcodec_major = loaded.family.major(Library::AvCodec);
         abi_facts_checked +=
             abi::check_bitstream_filters(&loaded.functions, &layout, avcodec_major)?;
+        let subtitle_facts = abi::check_subtitles(&loaded.functions, &layout, avcodec_major)?;
+        abi_facts_checked += subtitle_facts.unwrap_or(0);
+        let subtitle_rects = subtitle_facts.map(|_| abi::subtitle::rect_fields(avcodec_major));
         let (mut libraries, mut unavailable) = (loaded.libraries, loaded.unavailable);
         // libavfilter is optional: one whose structs cannot be proven is left out, not the
         // whole FFmpeg.
@@ -121,6 +124,7 @@ impl Ffmpeg {
                 candidate: loaded.candidate,
                 missing_optional: loaded.missing_optional,
                 layout,
+                subtitle_rects,
                 abi_facts_checked,
                 log_slot: OnceLock::new(),
                 _handles: loaded.handles,

@@ -14,6 +14,7 @@ use std::sync::{Arc, OnceLock};
 use log::LevelFilter;
 
 use crate::abi::Layout;
+use crate::abi::subtitle::RectFields;
 use crate::loader::discovery::Candidate;
 use crate::loader::functions::Functions;
 use crate::loader::library_info::LibraryInfo;
@@ -46,6 +47,8 @@ struct Inner {
     candidate: Candidate,
     missing_optional: Vec<&'static str>,
     layout: Layout,
+    /// The subtitle rectangles' layout, when the self-check could prove it.
+    subtitle_rects: Option<RectFields>,
     abi_facts_checked: usize,
     log_slot: OnceLock<log_bridge::LogSlot>,
     // Last, so that nothing above can outlive the code it points into.
@@ -105,6 +108,22 @@ impl Ffmpeg {
     /// The struct layouts of this release, proven at load.
     pub(crate) fn layout(&self) -> &Layout {
         &self.inner.layout
+    }
+
+    /// The subtitle rectangles' layout.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] when this build has no SubRip decoder, with which the
+    /// self-check proves it: subtitles are then refused rather than read unproven.
+    pub(crate) fn subtitle_rects(&self, operation: &'static str) -> error::Result<RectFields> {
+        self.inner.subtitle_rects.ok_or_else(|| {
+            error::Error::unsupported(
+                operation,
+                "this FFmpeg has no SubRip decoder, with which the subtitle structs are \
+                 proven at load",
+            )
+        })
     }
 
     /// How many facts of the struct layouts the self-check proved against this library before

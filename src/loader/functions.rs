@@ -9,7 +9,7 @@ use crate::sys::objects::{
     AVAudioFifo, AVBSFContext, AVBitStreamFilter, AVCodec, AVCodecContext, AVCodecParameters,
     AVDictionary, AVDictionaryEntry, AVFilter, AVFilterContext, AVFilterGraph, AVFilterInOut,
     AVFilterPad, AVFormatContext, AVFrame, AVIOContext, AVInputFormat, AVOption, AVOutputFormat,
-    AVPacket, AVPacketSideData, AVPixFmtDescriptor, AVStream, SwrContext, SwsContext,
+    AVPacket, AVPacketSideData, AVPixFmtDescriptor, AVStream, AVSubtitle, SwrContext, SwsContext,
 };
 use crate::sys::{Library, Rational, RawChannelLayout};
 use std::ffi::CStr;
@@ -281,6 +281,22 @@ ffi_functions! {
         out_configs: *mut *const c_void,
         out_num_configs: *mut c_int,
     ) -> c_int;
+
+    /// The subtitle calls, the same in every release 4.x–9.x (the packet became `const` in
+    /// libavcodec 60, which the ABI does not see).
+    always AvCodec fn avcodec_decode_subtitle2(
+        context: *mut AVCodecContext,
+        subtitle: *mut AVSubtitle,
+        got_subtitle: *mut c_int,
+        packet: *const AVPacket,
+    ) -> c_int;
+    always AvCodec fn avcodec_encode_subtitle(
+        context: *mut AVCodecContext,
+        buffer: *mut u8,
+        size: c_int,
+        subtitle: *const AVSubtitle,
+    ) -> c_int;
+    always AvCodec fn avsubtitle_free(subtitle: *mut AVSubtitle);
 
     always AvCodec fn av_bsf_get_by_name(name: *const c_char) -> *const AVBitStreamFilter;
     always AvCodec fn av_bsf_iterate(opaque: *mut *mut c_void) -> *const AVBitStreamFilter;

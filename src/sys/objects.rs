@@ -73,4 +73,8 @@ opaque_structs! {
     AVFilterInOut,
     /// A scaler's state.
     SwsContext,
+    /// A decoded subtitle: its timing and rectangles (caller-allocated).
+    AVSubtitle,
+    /// One rectangle of a subtitle: a bitmap, plain text or an ASS event.
+    AVSubtitleRect,
 }
