@@ -383,6 +383,6 @@ pub use media::frame::{Frame, PictureType, Plane, PlaneMut, PlaneRows, PlaneRows
 pub use media::packet::Packet;
 pub use media::resample::{AudioFormat, Resampler};
 pub use media::scale::{ScaleQuality, Scaler};
-pub use media::{codec, filter, format, reader};
+pub use media::{codec, filter, format, reader, subtitle};
 pub use sys::objects as ffi;
 pub use sys::{Family, Library, Rational, SUPPORTED_AVCODEC_MAJORS};

@@ -203,8 +203,15 @@ pub(crate) fn check_subtitles(
     };
     let rect = super::subtitle::rect_fields(avcodec_major);
     // SAFETY: `functions` and the layout are the loaded library's own.
-    let facts =
-        unsafe { super::subtitle::check(functions, &layout.codec_context, &layout.packet, rect) };
+    let facts = unsafe {
+        super::subtitle::check(
+            functions,
+            &layout.codec_context,
+            &layout.packet,
+            avcodec_major,
+            rect,
+        )
+    };
     let Some(facts) = facts else {
         return Ok(None);
     };

@@ -42,6 +42,11 @@ pub(crate) const FRAME_FLAG_INTERLACED: c_int = 1 << 3;
 pub(crate) const CODEC_FLAG_LOW_DELAY: c_int = 1 << 19;
 pub(crate) const CODEC_FLAG_GLOBAL_HEADER: c_int = 1 << 22;
 
+/// `AV_CODEC_PROP_BITMAP_SUB` and `AV_CODEC_PROP_TEXT_SUB`, in a codec descriptor's
+/// properties: the same bits in every release 4.x–9.x.
+pub(crate) const CODEC_PROP_BITMAP_SUB: c_int = 1 << 16;
+pub(crate) const CODEC_PROP_TEXT_SUB: c_int = 1 << 17;
+
 /// `AV_CODEC_CAP_*`, in a codec's capabilities: the same bits in every release 4.x–9.x
 /// (tests/catalog.rs compares them with the CLI's `-decoders` and `-encoders` columns).
 pub(crate) const CODEC_CAP_DELAY: c_int = 1 << 5;

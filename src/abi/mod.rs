@@ -43,8 +43,8 @@ struct AvClassHead {
     item_name: Option<unsafe extern "C" fn(*mut c_void) -> *const c_char>,
 }
 
-/// The head of `AVCodecDescriptor`: `id`, `type`, `name` and `long_name` have led it since
-/// FFmpeg 1.1 and are identical in every family 4.x–9.x (the self-check reads the raw video
+/// The head of `AVCodecDescriptor`: `id`, `type`, `name`, `long_name` and `props` have led
+/// it since FFmpeg 1.1 and are identical in every family 4.x–9.x (the self-check reads the raw video
 /// descriptor through it).
 #[repr(C)]
 struct CodecDescriptorHead {
@@ -52,6 +52,7 @@ struct CodecDescriptorHead {
     media_type: std::ffi::c_int,
     name: *const c_char,
     long_name: *const c_char,
+    props: std::ffi::c_int,
 }
 
 /// The descriptive name of a codec from its descriptor (`H.264 / AVC / MPEG-4 AVC / MPEG-4
@@ -67,6 +68,19 @@ pub(crate) unsafe fn codec_descriptor_long_name<'a>(descriptor: *const c_void) -
     }
     // SAFETY: per the contract; the head is the same in every family.
     unsafe { crate::sys::c_text_in((*descriptor.cast::<CodecDescriptorHead>()).long_name) }
+}
+
+/// The `AV_CODEC_PROP_*` bits of a codec's descriptor (0 without one).
+///
+/// # Safety
+///
+/// As for [`codec_descriptor_long_name`].
+pub(crate) unsafe fn codec_descriptor_properties(descriptor: *const c_void) -> std::ffi::c_int {
+    if descriptor.is_null() {
+        return 0;
+    }
+    // SAFETY: per the contract; the head is the same in every family.
+    unsafe { (*descriptor.cast::<CodecDescriptorHead>()).props }
 }
 
 /// The name, id and media type in a codec's descriptor, for the self-check.

@@ -176,6 +176,7 @@ pub(super) unsafe fn check(
     functions: &crate::loader::functions::Functions,
     context_layout: &CodecContextLayout,
     packet_layout: &PacketLayout,
+    avcodec_major: u64,
     rect: RectFields,
 ) -> Option<Vec<Fact>> {
     let f = functions;
@@ -204,7 +205,7 @@ pub(super) unsafe fn check(
             context_layout
                 .pkt_timebase
                 .write(context, Rational::new(1, 1000));
-            ask_for_plain_events(functions, context);
+            ask_for_plain_events(functions, avcodec_major, context);
             let opened = (f.avcodec_open2)(context, codec, std::ptr::null_mut());
             facts.push((
                 "AVCodecContext",
@@ -243,16 +244,20 @@ pub(super) unsafe fn check(
 
 /// Asks a text subtitle decoder for ASS events without timings, the only kind from
 /// libavcodec 59 on: libavcodec 58 gave events with timings (`Dialogue: 0,0:00:02.00,…`) unless
-/// its `sub_text_format` option said `ass`, as the 4.x CLI set it. Later releases have no
-/// such option, and the call changes nothing there.
+/// its `sub_text_format` option said `ass`, as the 4.x CLI set it. Later releases are left
+/// alone (59 warns that the option does nothing; 60 removed it).
 ///
 /// # Safety
 ///
 /// `context` is a decoder context of that FFmpeg, not yet opened.
 pub(crate) unsafe fn ask_for_plain_events(
     functions: &crate::loader::functions::Functions,
+    avcodec_major: u64,
     context: *mut AVCodecContext,
 ) {
+    if avcodec_major > 58 {
+        return;
+    }
     // SAFETY: per the contract; av_opt_set only finds the option in the context's class.
     unsafe {
         (functions.av_opt_set)(

@@ -96,3 +96,4 @@ pub(crate) mod packet;
 pub mod reader;
 pub(crate) mod resample;
 pub(crate) mod scale;
+pub mod subtitle;

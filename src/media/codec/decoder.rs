@@ -110,9 +110,10 @@ impl Decoder {
     /// # Errors
     ///
     /// [`Error::DecoderNotFound`] when the loaded FFmpeg has no decoder for the codec;
-    /// [`Error::Unsupported`] when its decoder is neither video nor audio (subtitles go
-    /// through another FFmpeg call, which FFmpeg 5.1 aborts the process on if given to
-    /// `avcodec_send_packet`); FFmpeg's error when it cannot open.
+    /// [`Error::Unsupported`] when its decoder is neither video nor audio (subtitles go to a
+    /// [`SubtitleDecoder`](crate::subtitle::SubtitleDecoder), through another FFmpeg call:
+    /// FFmpeg 5.1 aborts the process on a subtitle decoder given to `avcodec_send_packet`);
+    /// FFmpeg's error when it cannot open.
     pub fn new(stream: &Stream<'_>, options: &DecoderOptions) -> Result<Decoder> {
         let Some(codec) = Codec::decoder(stream.ffmpeg(), &stream.codec_id())? else {
             return Err(Error::DecoderNotFound {
@@ -137,7 +138,6 @@ impl Decoder {
         options: &DecoderOptions,
     ) -> Result<Decoder> {
         let ffmpeg = stream.ffmpeg().clone();
-        let f = ffmpeg.functions();
         ffmpeg.ensure_same(codec.ffmpeg(), "Decoder::with_codec", "decoder")?;
         if !codec.is_decoder() {
             let detail = format!("{} is not a decoder", codec.name());
@@ -154,14 +154,52 @@ impl Decoder {
         }
         let kind = codec.media_type();
         if !matches!(kind, MediaType::Video | MediaType::Audio) {
+            let advice = match kind {
+                MediaType::Subtitle => "; subtitles go to a SubtitleDecoder",
+                _ => "",
+            };
             return Err(Error::unsupported(
                 "Decoder::new",
                 format!(
-                    "{} decodes {kind:?}; a Decoder takes video or audio",
+                    "{} decodes {kind:?}; a Decoder takes video or audio{advice}",
                     codec.name()
                 ),
             ));
         }
+        let layout = &ffmpeg.layout().codec_context;
+        let threads = c_int::try_from(options.threads)
+            .map_err(|_| Error::out_of_range("threads", options.threads))?;
+        Decoder::open(stream, codec, &[], |context| {
+            // SAFETY: a fresh context, set up from the stream; fields at proven offsets.
+            unsafe {
+                layout.thread_count.write(context, threads);
+                layout
+                    .thread_type
+                    .write(context, options.threading.thread_type());
+                layout.skip_frame.write(context, options.skip.discard());
+                if options.low_delay {
+                    let flags = layout.flags.read(context);
+                    layout.flags.write(context, flags | CODEC_FLAG_LOW_DELAY);
+                }
+            }
+        })
+    }
+
+    /// Opens `codec` for `stream`: a context set up from the stream's parameters and time
+    /// base, then by `configure`, opened with `options` (the codec's or the context's, as the
+    /// CLI takes them). The subtitle decoder opens its contexts through here too.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OptionNotFound`] for an option nothing took; FFmpeg's error.
+    pub(crate) fn open(
+        stream: &Stream<'_>,
+        codec: &Codec,
+        options: &[(String, String)],
+        configure: impl FnOnce(*mut AVCodecContext),
+    ) -> Result<Decoder> {
+        let ffmpeg = stream.ffmpeg().clone();
+        let f = ffmpeg.functions();
         // SAFETY: allocates a context with the codec's defaults, or NULL.
         let context = unsafe { (f.avcodec_alloc_context3)(codec.as_ptr()) };
         let context = NonNull::new(context)
@@ -171,34 +209,30 @@ impl Decoder {
             context,
             finished: false,
         };
-        let layout = &ffmpeg.layout().codec_context;
-        let threads = c_int::try_from(options.threads)
-            .map_err(|_| Error::out_of_range("threads", options.threads))?;
-        // SAFETY: copies the stream's parameters into the fresh context, then sets fields at
-        // proven offsets before opening.
+        let mut dictionary = crate::media::dictionary::Dictionary::new(&ffmpeg, options)?;
+        // SAFETY: copies the stream's parameters into the fresh context and sets its packet
+        // time base at a proven offset before `configure` and opening.
         unsafe {
             let status =
                 (f.avcodec_parameters_to_context)(decoder.context_ptr(), stream.parameters());
             check(&ffmpeg, "avcodec_parameters_to_context", status)?;
+            let layout = &ffmpeg.layout().codec_context;
             layout
                 .pkt_timebase
                 .write(decoder.context_ptr(), stream.time_base());
-            layout.thread_count.write(decoder.context_ptr(), threads);
-            layout
-                .thread_type
-                .write(decoder.context_ptr(), options.threading.thread_type());
-            layout
-                .skip_frame
-                .write(decoder.context_ptr(), options.skip.discard());
-            if options.low_delay {
-                let flags = layout.flags.read(decoder.context_ptr());
-                layout
-                    .flags
-                    .write(decoder.context_ptr(), flags | CODEC_FLAG_LOW_DELAY);
-            }
-            let status =
-                (f.avcodec_open2)(decoder.context_ptr(), codec.as_ptr(), std::ptr::null_mut());
+            configure(decoder.context_ptr());
+            let status = (f.avcodec_open2)(
+                decoder.context_ptr(),
+                codec.as_ptr(),
+                dictionary.as_mut_ptr(),
+            );
             check(&ffmpeg, "avcodec_open2", status)?;
+        }
+        if let Some(unused) = dictionary.first_key() {
+            return Err(Error::OptionNotFound {
+                owner: codec.name().to_owned(),
+                option: unused,
+            });
         }
         Ok(decoder)
     }

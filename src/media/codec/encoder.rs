@@ -224,7 +224,9 @@ impl Encoder {
         )
     }
 
-    fn open(
+    /// Opens `codec`, set up by `configure` (the subtitle encoder opens its contexts here
+    /// too).
+    pub(crate) fn open(
         ffmpeg: &Ffmpeg,
         codec: &Codec,
         options: &[(String, String)],

@@ -164,6 +164,26 @@ impl Codec {
         self.capability_bits() & CODEC_CAP_VARIABLE_FRAME_SIZE != 0
     }
 
+    /// Whether it is of text subtitles (SubRip, ASS, mov_text, WebVTT, …).
+    pub fn is_text_subtitle(&self) -> bool {
+        self.properties() & crate::abi::constants::CODEC_PROP_TEXT_SUB != 0
+    }
+
+    /// Whether it is of bitmap subtitles (DVD, DVB, PGS, …).
+    pub fn is_bitmap_subtitle(&self) -> bool {
+        self.properties() & crate::abi::constants::CODEC_PROP_BITMAP_SUB != 0
+    }
+
+    /// The `AV_CODEC_PROP_*` bits of its codec's descriptor.
+    fn properties(&self) -> c_int {
+        let number = self.read(self.ffmpeg.layout().codec.id);
+        // SAFETY: a lookup in a static table; NULL for an id without a descriptor.
+        unsafe {
+            let descriptor = (self.ffmpeg.functions().avcodec_descriptor_get)(number);
+            crate::abi::codec_descriptor_properties(descriptor)
+        }
+    }
+
     pub(super) fn capability_bits(&self) -> c_int {
         self.read(self.ffmpeg.layout().codec.capabilities)
     }

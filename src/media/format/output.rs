@@ -329,6 +329,19 @@ impl Output {
         Ok(index)
     }
 
+    /// Adds a stream for what the subtitle `encoder` produces; returns its index. Write its
+    /// packets with [`SubtitleEncoder::time_base`](crate::subtitle::SubtitleEncoder::time_base).
+    ///
+    /// # Errors
+    ///
+    /// As for [`Output::add_stream`].
+    pub fn add_subtitle_stream(
+        &mut self,
+        encoder: &crate::subtitle::SubtitleEncoder,
+    ) -> Result<usize> {
+        self.add_stream(encoder.encoder())
+    }
+
     /// Adds a stream for `input`'s packets as `filter` rewrites them (`-c copy -bsf`): as
     /// [`Output::add_copy_stream`], with the filter's output parameters (an MP4's
     /// `aac_adtstoasc` gives the extradata MP4 needs) and time base. Write the filter's
