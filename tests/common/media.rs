@@ -366,6 +366,9 @@ fn muxer(extension: &str) -> &'static str {
         "mpg" => "mpeg",
         "flac" => "flac",
         "png" => "image2",
+        "srt" => "srt",
+        "ass" => "ass",
+        "vtt" => "webvtt",
         other => panic!("no muxer for .{other}"),
     }
 }

@@ -111,7 +111,7 @@ impl Decoder {
     ///
     /// [`Error::DecoderNotFound`] when the loaded FFmpeg has no decoder for the codec;
     /// [`Error::Unsupported`] when its decoder is neither video nor audio (subtitles go to a
-    /// [`SubtitleDecoder`](crate::subtitle::SubtitleDecoder), through another FFmpeg call:
+    /// [`SubtitleDecoder`](crate::media::subtitle::SubtitleDecoder), through another FFmpeg call:
     /// FFmpeg 5.1 aborts the process on a subtitle decoder given to `avcodec_send_packet`);
     /// FFmpeg's error when it cannot open.
     pub fn new(stream: &Stream<'_>, options: &DecoderOptions) -> Result<Decoder> {

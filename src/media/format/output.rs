@@ -330,14 +330,14 @@ impl Output {
     }
 
     /// Adds a stream for what the subtitle `encoder` produces; returns its index. Write its
-    /// packets with [`SubtitleEncoder::time_base`](crate::subtitle::SubtitleEncoder::time_base).
+    /// packets with [`SubtitleEncoder::time_base`](crate::media::subtitle::SubtitleEncoder::time_base).
     ///
     /// # Errors
     ///
     /// As for [`Output::add_stream`].
     pub fn add_subtitle_stream(
         &mut self,
-        encoder: &crate::subtitle::SubtitleEncoder,
+        encoder: &crate::media::subtitle::SubtitleEncoder,
     ) -> Result<usize> {
         self.add_stream(encoder.encoder())
     }
