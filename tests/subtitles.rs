@@ -18,38 +18,6 @@ use ffmpeg_runtime::subtitle::{
 use ffmpeg_runtime::{Error, Ffmpeg, Packet};
 use serde_json::Value;
 
-/// A SubRip source with what real files have: markup, accents and other scripts, a line
-/// break, overlapping cues, a cue at zero and one of a single frame's length.
-const SRT: &str = "1\n00:00:00,000 --> 00:00:01,200\nFirst <i>cue</i> at zero\n\n\
-2\n00:00:01,500 --> 00:00:02,750\nÉté, naïve café\n日本語の字幕\n\n\
-3\n00:00:02,500 --> 00:00:03,100\n<b>Overlapping</b> {braces} and \\ back\n\n\
-4\n00:00:03,400 --> 00:00:03,440\nA flash\n\n\
-5\n00:00:04,000 --> 00:00:05,900\n<font color=\"#ff0000\">Red</font> - dash\n- dialogue\n";
-
-/// An ASS source: two styles, override tags, a hard break, a comment line.
-const ASS: &str = "[Script Info]\nScriptType: v4.00+\nPlayResX: 640\nPlayResY: 480\n\n\
-[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, \
-BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, \
-Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n\
-Style: Default,Arial,20,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,0,0,0,0,100,100,0,0,1,2,0,2,10,10,10,1\n\
-Style: Top,Arial,18,&H0000FFFF,&H000000FF,&H00000000,&H00000000,-1,0,0,0,100,100,0,0,1,2,0,8,10,10,10,1\n\n\
-[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n\
-Dialogue: 0,0:00:00.50,0:00:02.00,Default,,0,0,0,,{\\i1}Italic{\\i0} then plain\n\
-Comment: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,not shown\n\
-Dialogue: 0,0:00:01.00,0:00:03.00,Top,,0,0,0,,On top\\Nsecond line\n\
-Dialogue: 1,0:00:03.20,0:00:04.80,Default,Speaker,0,0,0,,{\\b1}Bold{\\b0} and {\\pos(10,20)}placed\n";
-
-/// A source file written into the media cache on first use.
-fn source(name: &str, text: &str) -> PathBuf {
-    let path = media::media_dir().join(name);
-    if !path.exists() {
-        let partial = media::media_dir().join(format!("{}.partial.{name}", std::process::id()));
-        std::fs::write(&partial, text).unwrap();
-        std::fs::rename(&partial, &path).unwrap();
-    }
-    path
-}
-
 fn with_video(name: &str, subtitles: &[(&Path, &str)], video: &[&str]) -> PathBuf {
     let mut args: Vec<String> = [
         "-f",
@@ -74,8 +42,8 @@ fn with_video(name: &str, subtitles: &[(&Path, &str)], video: &[&str]) -> PathBu
 
 /// Every text clip: (file, subtitle streams in it).
 fn text_clips() -> Vec<(PathBuf, usize)> {
-    let srt = source("subs_source.srt", SRT);
-    let ass = source("subs_source.ass", ASS);
+    let srt = media::subtitle_source_srt();
+    let ass = media::subtitle_source_ass();
     let converted = |name: &str, from: &Path, codec: &str| {
         media::generated(name, &["-i", from.to_str().unwrap(), "-c:s", codec])
     };

@@ -659,3 +659,135 @@ fn check_filtered(ffmpeg: &Ffmpeg, source: &Path, output: &Path, extra: &[&str])
     );
     facts(ffmpeg, output)
 }
+
+/// `(timing line, text without markup)` of each cue the CLI reads from subtitle stream `n`.
+fn srt_cues(file: &Path, n: usize) -> Vec<(String, String)> {
+    let output = media::cli()
+        .arg("-i")
+        .arg(file)
+        .args(["-map", &format!("0:s:{n}"), "-f", "srt", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout)
+        .unwrap()
+        .replace("\r\n", "\n");
+    let without_markup = |line: &str| {
+        let mut kept = String::new();
+        let mut in_tag = false;
+        for c in line.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                c if !in_tag => kept.push(c),
+                _ => {}
+            }
+        }
+        kept
+    };
+    text.split("\n\n")
+        .filter(|cue| !cue.trim().is_empty())
+        .map(|cue| {
+            let mut lines = cue.lines().skip(1);
+            let timing = lines.next().unwrap_or_default().to_owned();
+            (
+                timing,
+                lines.map(without_markup).collect::<Vec<_>>().join("\n"),
+            )
+        })
+        .collect()
+}
+
+fn subtitle_codecs(ffmpeg: &Ffmpeg, file: &Path) -> Vec<String> {
+    Input::open(ffmpeg, file)
+        .unwrap()
+        .streams()
+        .filter(|s| s.media_type() == MediaType::Subtitle)
+        .map(|s| s.codec_id().name().to_owned())
+        .collect()
+}
+
+/// Subtitle streams are kept: copied where the container takes their codec (SubRip and ASS
+/// in Matroska), converted to mov_text for MP4 and MOV and to ASS for a Matroska given
+/// mov_text; every cue at its time, with its text.
+#[test]
+fn subtitle_streams_are_kept() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("transcode-subtitles");
+    let (srt, ass) = (media::subtitle_source_srt(), media::subtitle_source_ass());
+    let with_subtitles = |name: &str, codecs: [&str; 2]| {
+        media::generated(
+            name,
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                SRC,
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=300:duration=5:sample_rate=44100",
+                "-i",
+                srt.to_str().unwrap(),
+                "-i",
+                ass.to_str().unwrap(),
+                "-map",
+                "0",
+                "-map",
+                "1",
+                "-map",
+                "2",
+                "-map",
+                "3",
+                "-c:v",
+                "mpeg4",
+                "-c:a",
+                "aac",
+                "-c:s:0",
+                codecs[0],
+                "-c:s:1",
+                codecs[1],
+            ],
+        )
+    };
+    let mkv = with_subtitles("tc_subtitles.mkv", ["srt", "ass"]);
+    let mp4 = with_subtitles("tc_subtitles.mp4", ["mov_text", "mov_text"]);
+    // The same files made by the CLI (`-c:s` as we chose), whose timeline ours must match.
+    let cases = [
+        (&mkv, "kept.mkv", ["subrip", "ass"], "copy"),
+        (&mkv, "converted.mp4", ["mov_text", "mov_text"], "mov_text"),
+        (&mkv, "converted.mov", ["mov_text", "mov_text"], "mov_text"),
+        (&mp4, "copied.mp4", ["mov_text", "mov_text"], "copy"),
+        (&mp4, "converted.mkv", ["ass", "ass"], "ass"),
+    ];
+    for (source, name, codecs, cli_codec) in cases {
+        let output = dir.join(name);
+        let result = transcode(source, &output, &["--vcodec", "mpeg4"]);
+        assert!(
+            result.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        assert_eq!(subtitle_codecs(&ffmpeg, &output), codecs, "{name}");
+        let reference = dir.join(format!("cli-{name}"));
+        let status = media::cli()
+            .arg("-i")
+            .arg(source)
+            .args([
+                "-map", "0", "-c:v", "mpeg4", "-c:a", "aac", "-c:s", cli_codec, "-y",
+            ])
+            .arg(&reference)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        for n in 0..2 {
+            let (ours, theirs) = (srt_cues(&output, n), srt_cues(&reference, n));
+            assert_eq!(ours.len(), srt_cues(source, n).len(), "{name} stream s:{n}");
+            assert_eq!(ours, theirs, "{name} stream s:{n}");
+        }
+    }
+}

@@ -11,7 +11,8 @@
 //! that. OUTPUT defaults to `transcoded.mp4`. The best video stream and every audio stream
 //! are kept, through the filters `--vf` and `--af` give (the CLI's `-vf`/`-af`); pictures are
 //! converted to what the encoder takes, audio resampled and cut to its frame size; every frame
-//! keeps its timestamp. The output is written under a temporary name
+//! keeps its timestamp. Subtitle streams are copied where the container takes their codec,
+//! text ones otherwise converted to the container's (mov_text for MP4). The output is written under a temporary name
 //! and renamed at the end, so an error leaves nothing behind; Ctrl-C finishes the file with
 //! what was done (a second Ctrl-C abandons it).
 
@@ -20,6 +21,7 @@ mod common;
 mod pipeline;
 mod plan;
 mod progress;
+mod subtitles;
 mod synthetic;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +38,7 @@ use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library};
 use pipeline::{AudioLane, Counts, Filtering, Timing, VideoLane};
 use plan::{AudioSource, Request, VideoSource};
 use progress::Progress;
+use subtitles::SubtitleLane;
 
 #[derive(Parser)]
 #[command(about = "Transcode a media file to H.264 and AAC (or what the loaded FFmpeg has)")]
@@ -277,6 +280,18 @@ fn transcode(
         );
         video = Some(lane.map_err(|e| e.to_string())?);
     }
+    let subtitle_streams: Vec<usize> = input
+        .streams()
+        .filter(|s| s.media_type() == MediaType::Subtitle)
+        .map(|s| s.index())
+        .collect();
+    let mut subtitles = Vec::new();
+    for index in subtitle_streams {
+        let stream = input.stream(index).expect("listed above");
+        let lane = SubtitleLane::plan(&stream, &mut output, timing, &mut notices)
+            .map_err(|e| format!("subtitle stream {index}: {e}"))?;
+        subtitles.extend(lane);
+    }
     let mut audio = Vec::new();
     for (index, encoder, target, out_index, filtering) in audio_encoders {
         let stream = input.stream(index).expect("listed above");
@@ -296,6 +311,7 @@ fn transcode(
         &mut output,
         &mut video,
         &mut audio,
+        &mut subtitles,
         &STOP,
         |c| progress.update(c),
     )

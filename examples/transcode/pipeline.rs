@@ -4,6 +4,8 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use ffmpeg_runtime::Rational;
+
+use crate::subtitles::SubtitleLane;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder};
 use ffmpeg_runtime::filter::FilterGraph;
 use ffmpeg_runtime::format::{Input, Output, Stream};
@@ -23,7 +25,7 @@ pub struct Counts {
     pub decode_errors: u64,
 }
 
-const MICROSECONDS: Rational = Rational::new(1, 1_000_000);
+pub const MICROSECONDS: Rational = Rational::new(1, 1_000_000);
 
 /// Where output timestamps start.
 #[derive(Debug, Clone, Copy, Default)]
@@ -39,7 +41,7 @@ pub struct Timing {
 }
 
 /// `value` from one time base to another, rounded to nearest.
-fn rescale(value: i64, from: Rational, to: Rational) -> i64 {
+pub fn rescale(value: i64, from: Rational, to: Rational) -> i64 {
     let numerator = i128::from(value) * i128::from(from.num) * i128::from(to.den);
     let denominator = i128::from(from.den) * i128::from(to.num);
     (numerator + denominator / 2).div_euclid(denominator) as i64
@@ -472,6 +474,7 @@ pub fn run(
     output: &mut Output,
     video: &mut Option<VideoLane>,
     audio: &mut [AudioLane],
+    subtitles: &mut [SubtitleLane],
     stop: &AtomicBool,
     mut progress: impl FnMut(&Counts),
 ) -> Result<Counts, Error> {
@@ -484,6 +487,8 @@ pub fn run(
             lane.send(&packet, &mut frame, output, &mut counts)?;
         } else if let Some(lane) = audio.iter_mut().find(|lane| lane.input_index == index) {
             lane.send(&packet, &mut frame, output, &mut counts)?;
+        } else if let Some(lane) = subtitles.iter_mut().find(|lane| lane.input_index == index) {
+            lane.send(&mut packet, output)?;
         }
         progress(&counts);
     }

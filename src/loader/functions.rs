@@ -309,6 +309,11 @@ ffi_functions! {
     always AvCodec fn av_bsf_free(context: *mut *mut AVBSFContext);
 
     always AvFormat fn avformat_alloc_context() -> *mut AVFormatContext;
+    always AvFormat fn avformat_query_codec(
+        format: *const AVOutputFormat,
+        codec: c_uint,
+        compliance: c_int,
+    ) -> c_int;
     always AvFormat fn avformat_alloc_output_context2(
         context: *mut *mut AVFormatContext,
         format: *const AVOutputFormat,

@@ -176,6 +176,20 @@ impl Muxer {
         self.codec(self.ffmpeg.layout().output_format.subtitle_codec)
     }
 
+    /// Whether it can store `codec` (`avformat_query_codec`, at normal compliance): `None`
+    /// where the muxer does not say.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Incompatible`](crate::Error::Incompatible) for a codec id of another major.
+    pub fn takes_codec(&self, codec: &CodecId) -> crate::ffmpeg::error::Result<Option<bool>> {
+        let number = codec.number_for(&self.ffmpeg)?;
+        // SAFETY: a registered format of `self.ffmpeg` and a codec id of its release.
+        let answer =
+            unsafe { (self.ffmpeg.functions().avformat_query_codec)(self.format, number, 0) };
+        Ok((answer >= 0).then_some(answer == 1))
+    }
+
     /// Whether encoders must put their headers in the container (`AVFMT_GLOBALHEADER`).
     pub fn needs_global_header(&self) -> bool {
         self.flags() & FMT_GLOBALHEADER != 0

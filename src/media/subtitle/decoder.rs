@@ -22,6 +22,7 @@ use crate::sys::objects::AVCodecContext;
 pub struct SubtitleDecoder {
     decoder: Decoder,
     rects: RectFields,
+    text: bool,
 }
 
 impl SubtitleDecoder {
@@ -65,7 +66,11 @@ impl SubtitleDecoder {
             // SAFETY: a fresh context of this FFmpeg, not yet opened.
             unsafe { ask_for_plain_events(functions, avcodec_major, context) }
         })?;
-        Ok(SubtitleDecoder { decoder, rects })
+        Ok(SubtitleDecoder {
+            decoder,
+            rects,
+            text: codec.is_text_subtitle(),
+        })
     }
 
     fn context(&self) -> *mut AVCodecContext {
@@ -162,6 +167,11 @@ impl SubtitleDecoder {
         let bytes = unsafe { std::slice::from_raw_parts(header, size) };
         let text = bytes.split(|&b| b == 0).next().unwrap_or(bytes);
         Some(String::from_utf8_lossy(text).into_owned())
+    }
+
+    /// Whether it decodes text subtitles (else bitmaps).
+    pub fn is_text(&self) -> bool {
+        self.text
     }
 
     /// The size of the video the subtitles are placed on, where the stream says (bitmaps).

@@ -1,0 +1,103 @@
+//! Subtitle streams: copied where the container takes their codec, else text converted to
+//! the container's own subtitle codec (Matroska's ASS, as `ffmpeg -i IN OUT` converts) or,
+//! for MP4 and the MOV family, which name none, to mov_text; else left out with a notice.
+
+use ffmpeg_runtime::codec::Codec;
+use ffmpeg_runtime::format::{Output, Stream};
+use ffmpeg_runtime::subtitle::{SubtitleDecoder, SubtitleEncoder, SubtitleSettings};
+use ffmpeg_runtime::{Error, Packet, Rational};
+
+use crate::pipeline::{MICROSECONDS, Timing, rescale};
+
+/// The muxers of the MOV family, whose text subtitles are mov_text.
+const MOV_FAMILY: [&str; 6] = ["mov", "mp4", "ipod", "3gp", "3g2", "ismv"];
+
+/// One subtitle stream on its way to the output.
+pub struct SubtitleLane {
+    pub input_index: usize,
+    output_index: usize,
+    time_base: Rational,
+    /// Added to every timestamp, in microseconds: the file's start taken off, the lead on.
+    shift_us: i64,
+    conversion: Option<(SubtitleDecoder, SubtitleEncoder)>,
+}
+
+impl SubtitleLane {
+    /// The lane for `stream`, or `Ok(None)` (and a notice) where `output` cannot hold it.
+    pub fn plan(
+        stream: &Stream<'_>,
+        output: &mut Output,
+        timing: Timing,
+        notices: &mut Vec<String>,
+    ) -> Result<Option<SubtitleLane>, Error> {
+        let muxer = output.muxer();
+        let codec = stream.codec_id();
+        let shift_us = timing.lead_us - timing.start_us;
+        let lane = |output_index, conversion| SubtitleLane {
+            input_index: stream.index(),
+            output_index,
+            time_base: stream.time_base(),
+            shift_us,
+            conversion,
+        };
+        if muxer.takes_codec(&codec)? == Some(true) {
+            let output_index = output.add_copy_stream(stream)?;
+            return Ok(Some(lane(output_index, None)));
+        }
+        let mut leave_out = |why: String| {
+            notices.push(format!(
+                "subtitle stream {} ({}) left out: {why}",
+                stream.index(),
+                codec.name()
+            ));
+            Ok(None)
+        };
+        // MP4 names no subtitle codec of its own (the CLI then leaves subtitles out); it
+        // takes mov_text, as do the other formats of the MOV family (4.1's mov muxer takes it
+        // though its codec list leaves it out).
+        let mov_text = Codec::encoder(stream.ffmpeg(), "mov_text").map(|codec| codec.id());
+        let target = match (muxer.default_subtitle_codec(), mov_text) {
+            (Some(target), _) => target,
+            (None, Ok(mov_text))
+                if MOV_FAMILY.contains(&muxer.name())
+                    || muxer.takes_codec(&mov_text)? == Some(true) =>
+            {
+                mov_text
+            }
+            _ => return leave_out(format!("{} holds no subtitles", muxer.name())),
+        };
+        let decoder = match SubtitleDecoder::new(stream) {
+            Ok(decoder) => decoder,
+            Err(error) => return leave_out(error.to_string()),
+        };
+        let settings = SubtitleSettings::from_decoder(&decoder);
+        if !decoder.is_text() {
+            return leave_out(format!("bitmaps cannot become {}", target.name()));
+        }
+        let encoder = SubtitleEncoder::new(stream.ffmpeg(), &target, &settings)?;
+        let output_index = output.add_subtitle_stream(&encoder)?;
+        Ok(Some(lane(output_index, Some((decoder, encoder)))))
+    }
+
+    /// Copies, or converts, one packet of the stream.
+    pub fn send(&mut self, packet: &mut Packet, output: &mut Output) -> Result<(), Error> {
+        let Some((decoder, encoder)) = &mut self.conversion else {
+            let shift = rescale(self.shift_us, MICROSECONDS, self.time_base);
+            packet.set_pts(packet.pts().map(|pts| pts + shift));
+            packet.set_dts(packet.dts().map(|dts| dts + shift));
+            return output.write_packet(packet, self.output_index, self.time_base);
+        };
+        let mut subtitle = match decoder.decode(packet) {
+            Ok(Some(subtitle)) => subtitle,
+            Ok(None) | Err(Error::InvalidData { .. }) => return Ok(()),
+            Err(error) => return Err(error),
+        };
+        // As the CLI: a subtitle that clears the screen, or has no time, is not written.
+        if subtitle.rects.is_empty() || subtitle.pts.is_none() {
+            return Ok(());
+        }
+        subtitle.pts = subtitle.pts.map(|pts| pts + self.shift_us);
+        let mut encoded = encoder.encode(&subtitle)?;
+        output.write_packet(&mut encoded, self.output_index, MICROSECONDS)
+    }
+}
