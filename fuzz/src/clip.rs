@@ -7,6 +7,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{AudioSettings, Encoder, VideoSettings};
 use ffmpeg_runtime::format::Output;
+use ffmpeg_runtime::subtitle::{
+    Bitmap, Subtitle, SubtitleEncoder, SubtitleFormat, SubtitleRect, SubtitleSettings,
+};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
 
 /// A sink that several owners share, so the bytes can be read after the output is done.
@@ -34,12 +37,15 @@ impl Seek for Shared {
     }
 }
 
-/// A Matroska clip made once by the crate's own encoders (see [`make_clip`]); empty if this
-/// FFmpeg cannot make it.
+/// A Matroska clip made once by the crate's own encoders (see [`make_clip`]), with a SubRip
+/// stream where this FFmpeg can write one; empty if it cannot make the clip.
 pub fn clip(ffmpeg: &Ffmpeg) -> Vec<u8> {
     static CLIP: OnceLock<Vec<u8>> = OnceLock::new();
     CLIP.get_or_init(|| {
-        make_clip(ffmpeg, "matroska", Some("mpeg4"), Some("pcm_s16le")).unwrap_or_default()
+        let (video, audio) = (Some("mpeg4"), Some("pcm_s16le"));
+        make_clip_with_subtitles(ffmpeg, "matroska", video, audio, Some("srt"))
+            .or_else(|_| make_clip(ffmpeg, "matroska", video, audio))
+            .unwrap_or_default()
     })
     .clone()
 }
@@ -55,6 +61,23 @@ pub fn make_clip(
     container: &str,
     video: Option<&str>,
     audio: Option<&str>,
+) -> ffmpeg_runtime::Result<Vec<u8>> {
+    make_clip_with_subtitles(ffmpeg, container, video, audio, None)
+}
+
+/// As [`make_clip`], with a subtitle stream of the encoder `subtitles` when named: six
+/// subtitles of styled text (SubRip, ASS, mov_text, WebVTT) or of bitmaps (dvdsub, dvbsub)
+/// on a 48×32 picture.
+///
+/// # Errors
+///
+/// As for [`make_clip`].
+pub fn make_clip_with_subtitles(
+    ffmpeg: &Ffmpeg,
+    container: &str,
+    video: Option<&str>,
+    audio: Option<&str>,
+    subtitles: Option<&str>,
 ) -> ffmpeg_runtime::Result<Vec<u8>> {
     let sink = Shared::default();
     let mut output = Output::to_writer(ffmpeg, sink.clone(), container)?;
@@ -108,7 +131,27 @@ pub fn make_clip(
         .iter()
         .map(|(encoder, _)| output.add_stream(encoder))
         .collect::<ffmpeg_runtime::Result<Vec<_>>>()?;
+    let mut subtitle_track = match subtitles {
+        Some(codec) => {
+            let settings = SubtitleSettings {
+                width: 48,
+                height: 32,
+                ..SubtitleSettings::default()
+            };
+            let encoder = SubtitleEncoder::new(ffmpeg, codec, &settings)?;
+            let stream = output.add_subtitle_stream(&encoder)?;
+            Some((encoder, stream))
+        }
+        None => None,
+    };
     output.write_header()?;
+    if let Some((encoder, stream)) = &mut subtitle_track {
+        let text = encoder.is_text();
+        for index in 0..6 {
+            let mut packet = encoder.encode(&subtitle(index, text))?;
+            output.write_packet(&mut packet, *stream, encoder.time_base())?;
+        }
+    }
     let mut packet = Packet::new(ffmpeg)?;
     for ((encoder, frame), &stream) in tracks.iter_mut().zip(&streams) {
         let step = frame.samples().max(1) as i64;
@@ -149,4 +192,36 @@ pub fn make_clip(
         .map(|cursor| cursor.get_ref().clone())
         .unwrap_or_default();
     Ok(bytes)
+}
+
+/// The `index`th subtitle of a clip: styled text, or a small bitmap in four colours.
+fn subtitle(index: i64, text: bool) -> Subtitle {
+    let (start, end) = (index * 60_000, index * 60_000 + 50_000);
+    if text {
+        let lines = [
+            "plain",
+            "{\\i1}italic{\\i0}",
+            "two\nlines",
+            "<b>tag</b>",
+            "été",
+            "{\\pos(1,2)}x",
+        ];
+        return Subtitle::text(start, end, lines[index as usize % lines.len()]);
+    }
+    let (width, height) = (16 + index as u32 * 4, 8);
+    Subtitle {
+        format: SubtitleFormat::Bitmap,
+        pts: Some(start),
+        start_display_time: 0,
+        end_display_time: 50,
+        rects: vec![SubtitleRect::Bitmap(Bitmap {
+            x: 2,
+            y: 20,
+            width,
+            height,
+            pixels: (0..width * height).map(|i| (i % 4) as u8).collect(),
+            palette: vec![0, 0xffff_ffff, 0xff00_0000, 0xff80_8080],
+            forced: false,
+        })],
+    }
 }

@@ -15,10 +15,11 @@ use std::io::Cursor;
 use std::sync::OnceLock;
 
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
-use ffmpeg_runtime::format::Input;
+use ffmpeg_runtime::format::{Input, MediaType};
+use ffmpeg_runtime::subtitle::SubtitleDecoder;
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
 
-pub use clip::make_clip;
+pub use clip::{make_clip, make_clip_with_subtitles};
 pub use graphs::{graph_ops_of, run_graph_sequence};
 pub use sequence::{ops_of, run_sequence};
 
@@ -53,8 +54,8 @@ pub fn releases() -> &'static [Ffmpeg] {
     })
 }
 
-/// Opens `bytes` as a container through custom I/O and decodes every stream it can; returns
-/// the frames decoded.
+/// Opens `bytes` as a container through custom I/O and decodes every stream it can, subtitles
+/// included; returns the frames and subtitles decoded.
 pub fn demux_and_decode(ffmpeg: &Ffmpeg, bytes: &[u8]) -> usize {
     let Ok(mut input) = Input::from_reader(ffmpeg, Cursor::new(bytes.to_vec())) else {
         return 0;
@@ -67,6 +68,14 @@ pub fn demux_and_decode(ffmpeg: &Ffmpeg, bytes: &[u8]) -> usize {
         .streams()
         .map(|stream| Decoder::new(&stream, &options).ok())
         .collect();
+    let mut subtitle_decoders: Vec<Option<SubtitleDecoder>> = input
+        .streams()
+        .map(|stream| {
+            (stream.media_type() == MediaType::Subtitle)
+                .then(|| SubtitleDecoder::new(&stream).ok())
+                .flatten()
+        })
+        .collect();
     let (Ok(mut packet), Ok(mut frame)) = (Packet::new(ffmpeg), Frame::new(ffmpeg)) else {
         return 0;
     };
@@ -75,6 +84,10 @@ pub fn demux_and_decode(ffmpeg: &Ffmpeg, bytes: &[u8]) -> usize {
         match input.read_packet(&mut packet) {
             Ok(true) => {}
             Ok(false) | Err(_) => break,
+        }
+        if let Some(Some(decoder)) = subtitle_decoders.get_mut(packet.stream_index()) {
+            frames += usize::from(matches!(decoder.decode(&packet), Ok(Some(_))));
+            continue;
         }
         let Some(Some(decoder)) = decoders.get_mut(packet.stream_index()) else {
             continue;
@@ -89,6 +102,14 @@ pub fn demux_and_decode(ffmpeg: &Ffmpeg, bytes: &[u8]) -> usize {
     for decoder in decoders.iter_mut().flatten() {
         if decoder.send_eof().is_ok() {
             frames += drain(decoder, &mut frame);
+        }
+    }
+    for decoder in subtitle_decoders.iter_mut().flatten() {
+        while let Ok(Some(_)) = decoder.drain() {
+            frames += 1;
+            if frames >= MAX_FRAMES {
+                break;
+            }
         }
     }
     frames

@@ -8,6 +8,10 @@ use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{AudioSettings, Decoder, DecoderOptions, Encoder, VideoSettings};
 use ffmpeg_runtime::convert::{RgbFormat, RgbPool, Stores, convert_into};
 use ffmpeg_runtime::format::{Input, Output, SeekMode};
+use ffmpeg_runtime::subtitle::{
+    Bitmap, Subtitle, SubtitleDecoder, SubtitleEncoder, SubtitleFormat, SubtitleRect,
+    SubtitleSettings,
+};
 use ffmpeg_runtime::{
     AudioFifo, AudioFormat, Colorimetry, Ffmpeg, Frame, Matrix, Packet, Range, Resampler,
     ScaleQuality, Scaler,
@@ -65,6 +69,17 @@ pub enum Op {
     ReceiveFrame,
     /// Flushes the decoder, as after a seek.
     FlushDecoder,
+    /// Opens a subtitle decoder for a stream of the input (video and audio are refused).
+    OpenSubtitleDecoder { stream: u8 },
+    /// Decodes the packet as a subtitle (`drain`: the end of the stream instead).
+    DecodeSubtitle { drain: bool },
+    /// Encodes a subtitle of text, or of a bitmap, with SubRip or dvdsub.
+    EncodeSubtitle {
+        bitmap: bool,
+        dvd: bool,
+        width: u8,
+        height: u8,
+    },
     /// Opens a video encoder (mpeg4, mjpeg or ffv1) of some size and pixel format.
     OpenVideoEncoder {
         codec: u8,
@@ -185,6 +200,7 @@ struct State {
     release: usize,
     input: Option<Input>,
     decoder: Option<Decoder>,
+    subtitle_decoder: Option<ffmpeg_runtime::subtitle::SubtitleDecoder>,
     encoder: Option<Encoder>,
     scaler: Option<Scaler>,
     resampler: Option<Resampler>,
@@ -297,10 +313,70 @@ fn stream_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) -> bool {
             if let Some(decoder) = &mut state.decoder {
                 decoder.flush();
             }
+            if let Some(decoder) = &mut state.subtitle_decoder {
+                decoder.flush();
+            }
         }
+        Op::OpenSubtitleDecoder { stream } => {
+            if let Some(input) = &state.input {
+                state.subtitle_decoder = input
+                    .stream(usize::from(stream % 4))
+                    .and_then(|stream| SubtitleDecoder::new(&stream).ok());
+            }
+        }
+        Op::DecodeSubtitle { drain } => {
+            if let Some(decoder) = &mut state.subtitle_decoder {
+                match (&state.packet, drain) {
+                    (Some(packet), false) => drop(decoder.decode(packet)),
+                    _ => drop(decoder.drain()),
+                }
+            }
+        }
+        Op::EncodeSubtitle {
+            bitmap,
+            dvd,
+            width,
+            height,
+        } => encode_subtitle(ffmpeg, bitmap, dvd, width, height),
         _ => return false,
     }
     true
+}
+
+/// A subtitle of text or of a `width`×`height` bitmap (pixels cycling through four
+/// colours), given to SubRip or to dvdsub: mismatches must be refused, not crash.
+fn encode_subtitle(ffmpeg: &Ffmpeg, bitmap: bool, dvd: bool, width: u8, height: u8) {
+    let settings = SubtitleSettings {
+        width: 64,
+        height: 48,
+        ..SubtitleSettings::default()
+    };
+    let Ok(mut encoder) =
+        SubtitleEncoder::new(ffmpeg, if dvd { "dvdsub" } else { "srt" }, &settings)
+    else {
+        return;
+    };
+    let subtitle = if bitmap {
+        let (width, height) = (u32::from(width % 40), u32::from(height % 20));
+        Subtitle {
+            format: SubtitleFormat::Bitmap,
+            pts: Some(0),
+            start_display_time: 0,
+            end_display_time: 500,
+            rects: vec![SubtitleRect::Bitmap(Bitmap {
+                x: i32::from(width as u8 % 7) - 3,
+                y: 30,
+                width,
+                height,
+                pixels: (0..width * height).map(|i| (i % 4) as u8).collect(),
+                palette: vec![0, 0xffff_ffff, 0xff00_0000, 0xff80_8080],
+                forced: false,
+            })],
+        }
+    } else {
+        Subtitle::text(0, 500_000, "{\\i1}text{\\i0}")
+    };
+    let _ = encoder.encode(&subtitle);
 }
 
 /// Audio of a fuzzed format, rate and channel count (0 to 8, where 0 is refused).
@@ -597,7 +673,10 @@ fn output_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) {
         }
         Op::Drop(object) => match object {
             Object::Input => state.input = None,
-            Object::Decoder => state.decoder = None,
+            Object::Decoder => {
+                state.decoder = None;
+                state.subtitle_decoder = None;
+            }
             Object::Encoder => state.encoder = None,
             Object::Scaler => state.scaler = None,
             Object::Resampler => state.resampler = None,

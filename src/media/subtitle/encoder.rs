@@ -71,6 +71,7 @@ pub struct SubtitleEncoder {
     encoder: Encoder,
     rects: RectFields,
     buffer: Vec<u8>,
+    text: bool,
 }
 
 impl SubtitleEncoder {
@@ -126,6 +127,7 @@ impl SubtitleEncoder {
             encoder,
             rects,
             buffer: vec![0; MAX_PACKET],
+            text,
         })
     }
 
@@ -138,6 +140,11 @@ impl SubtitleEncoder {
     /// takes its parameters from.
     pub(crate) fn encoder(&self) -> &Encoder {
         &self.encoder
+    }
+
+    /// Whether it encodes text (else bitmaps).
+    pub fn is_text(&self) -> bool {
+        self.text
     }
 
     /// The time base of its packets: microseconds.

@@ -12,7 +12,7 @@ mod encoder;
 mod record;
 
 pub use decoder::SubtitleDecoder;
-pub use encoder::{SubtitleEncoder, SubtitleSettings};
+pub use encoder::{DEFAULT_ASS_HEADER, SubtitleEncoder, SubtitleSettings};
 
 /// One subtitle: what to show, from when to when.
 #[derive(Debug, Clone, PartialEq, Eq)]
