@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs decode, encode, remux, transcode and filter workloads, API sequences, and the tests of what safe
+# Runs decode, encode, remux, transcode, filter and subtitle workloads, API sequences, and the tests of what safe
 # code must never reach (uninitialised planes and palettes, FFmpeg's buffers through a custom
 # source, another release's objects) under Valgrind's memcheck against
 # Debian's FFmpeg 5.1, and fails on any invalid read or write, use of uninitialised memory, or
@@ -18,14 +18,14 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$matrix" "$scratch"' EXIT
 export FFMPEG_RUNTIME_DIR=$dir
 seeds="$cache/fuzz-corpus/demux_decode"
-if [ ! -e "$seeds/seed.mkv" ]; then
+if [ ! -e "$seeds/seed.mkv" ] || [ ! -e "$seeds/seed.dvdsub.mkv" ]; then
     FFMPEG_RUNTIME_FUZZ_CORPUS="$cache/fuzz-corpus" \
         cargo test --release --quiet --test fuzz_seeds demux >&2
 fi
 
 echo "== building the workloads" >&2
 cargo build --release --quiet --example framehash --example transcode --example remux \
-    --example probe >&2
+    --example probe --example subdump >&2
 test_binary() {
     cargo test --release --no-run --message-format=json --test "$1" 2>/dev/null |
         python3 -c '
@@ -47,6 +47,7 @@ catalog=$(test_binary catalog)
 filters=$(test_binary filters)
 bsf=$(test_binary bsf)
 accurate_seek=$(test_binary accurate_seek)
+subtitles=$(test_binary subtitles)
 
 status=0
 check() {
@@ -97,4 +98,9 @@ check "filter graphs: CLI parity, rebuilds, errors" "$filters" --test-threads=1
 check "300 random filter-graph sequences" "$fuzz_seeds" random_filter_graph --test-threads=1
 check "bitstream filters, muxed and misused" "$bsf" --test-threads=1
 check "frame-exact random access" "$accurate_seek" reader --test-threads=1
+check "subdump: mov_text to SubRip" target/release/examples/subdump "$seeds/seed.mov_text.mp4"
+check "subdump --json: DVD bitmaps" target/release/examples/subdump --json "$seeds/seed.dvdsub.mkv"
+check "transcode keeps SubRip as mov_text" target/release/examples/transcode \
+    "$seeds/seed.srt.mkv" "$scratch/subtitles.mp4"
+check "subtitles: decode, encode, misuse, damage" "$subtitles" --test-threads=1
 exit "$status"

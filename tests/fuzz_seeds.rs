@@ -5,7 +5,7 @@
 
 mod common;
 
-#[allow(dead_code)] // the fuzz targets use the rest
+#[allow(dead_code, unused_imports)] // the fuzz targets and other tests use the rest
 #[path = "../fuzz/src/lib.rs"]
 mod workloads;
 
