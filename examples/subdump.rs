@@ -54,7 +54,8 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), String> {
     let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
-    let mut input = Input::open(&ffmpeg, &args.input).map_err(|e| e.to_string())?;
+    let mut input =
+        Input::open(&ffmpeg, &args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
     let stream = input
         .streams()
         .filter(|s| s.media_type() == MediaType::Subtitle)
@@ -68,6 +69,14 @@ fn run(args: &Args) -> Result<(), String> {
         })?;
     let index = stream.index();
     let mut decoder = SubtitleDecoder::new(&stream).map_err(|e| e.to_string())?;
+    if !args.json && !decoder.is_text() {
+        return Err(format!(
+            "{}: subtitle stream {} is bitmaps ({}), which SubRip cannot hold; --json lists them",
+            args.input.display(),
+            args.stream,
+            stream.codec_id().name()
+        ));
+    }
     // The CLI starts the file's timeline at zero; ffprobe shows the stream's own times.
     let shift_us = if args.json {
         0
