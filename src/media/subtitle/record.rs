@@ -130,14 +130,15 @@ unsafe fn read_bitmap(rect: *const AVSubtitleRect, fields: RectFields) -> Result
     })
 }
 
-/// A [`Subtitle`] laid out for an encoder: the record, and the rectangles, pointer table and
-/// strings it points into. The bitmaps' pixels and palettes stay the caller's, borrowed for
+/// A [`Subtitle`] laid out for an encoder: the record, and the rectangles, pointer table,
+/// strings and palettes it points into. The bitmaps' pixels stay the caller's, borrowed for
 /// `'a`; encoders only read them.
 pub(super) struct Laid<'a> {
     pub record: SubtitleRecord,
     _rects: Vec<Box<[u64]>>,
     _table: Vec<*mut AVSubtitleRect>,
     _texts: Vec<CString>,
+    _palettes: Vec<Box<[u32; MAX_COLORS]>>,
     _borrowed: std::marker::PhantomData<&'a Subtitle>,
 }
 
@@ -147,6 +148,7 @@ pub(super) fn lay_out(subtitle: &Subtitle, fields: RectFields) -> Result<Laid<'_
     let words = fields.size.div_ceil(8);
     let mut rects = Vec::with_capacity(subtitle.rects.len());
     let mut texts = Vec::new();
+    let mut palettes = Vec::new();
     for rect in &subtitle.rects {
         let mut storage = vec![0u64; words].into_boxed_slice();
         let base = storage.as_mut_ptr().cast::<AVSubtitleRect>();
@@ -154,7 +156,9 @@ pub(super) fn lay_out(subtitle: &Subtitle, fields: RectFields) -> Result<Laid<'_
         // the fields lie inside; the pointers written stay alive in `Laid`.
         unsafe {
             match rect {
-                SubtitleRect::Bitmap(bitmap) => lay_out_bitmap(bitmap, base, fields)?,
+                SubtitleRect::Bitmap(bitmap) => {
+                    palettes.push(lay_out_bitmap(bitmap, base, fields)?);
+                }
                 SubtitleRect::Text(text) => {
                     let event = CString::new(ass_event(text))
                         .map_err(|_| Error::invalid_text("subtitle text", text))?;
@@ -198,10 +202,15 @@ pub(super) fn lay_out(subtitle: &Subtitle, fields: RectFields) -> Result<Laid<'_
         _rects: rects,
         _table: table,
         _texts: texts,
+        _palettes: palettes,
         _borrowed: std::marker::PhantomData,
     })
 }
 
+/// Lays a bitmap out in the rectangle at `base`, with its palette copied into the full
+/// 256 entries FFmpeg's palettes have (`AVPALETTE_SIZE`): its DVD encoder reads all of them
+/// whatever `nb_colors` says. The copy is returned, to live as long as the rectangle.
+///
 /// # Safety
 ///
 /// `base` is a zeroed rectangle of the family of `fields`.
@@ -209,7 +218,7 @@ unsafe fn lay_out_bitmap(
     bitmap: &Bitmap,
     base: *mut AVSubtitleRect,
     fields: RectFields,
-) -> Result<()> {
+) -> Result<Box<[u32; MAX_COLORS]>> {
     let size = (bitmap.width as usize).checked_mul(bitmap.height as usize);
     if size != Some(bitmap.pixels.len()) {
         let detail = format!(
@@ -231,9 +240,11 @@ unsafe fn lay_out_bitmap(
     let int =
         |what, value: u32| c_int::try_from(value).map_err(|_| Error::out_of_range(what, value));
     let (w, h) = (int("width", bitmap.width)?, int("height", bitmap.height)?);
+    let mut palette = Box::new([0u32; MAX_COLORS]);
+    palette[..colors].copy_from_slice(&bitmap.palette);
     let mut data = [std::ptr::null_mut(); 4];
     data[0] = bitmap.pixels.as_ptr().cast_mut();
-    data[1] = bitmap.palette.as_ptr().cast::<u8>().cast_mut();
+    data[1] = palette.as_mut_ptr().cast::<u8>();
     // SAFETY: per the contract; the encoder only reads the pixels and palette.
     unsafe {
         fields.kind.write(base, SUBTITLE_BITMAP);
@@ -253,7 +264,7 @@ unsafe fn lay_out_bitmap(
             },
         );
     }
-    Ok(())
+    Ok(palette)
 }
 
 /// Plain text as an ASS event in the `Default` style, escaped as ASS needs: line breaks as
