@@ -4,7 +4,8 @@
 //! `start_display_time`, `end_display_time`, `num_rects`) and each rectangle's kind and size.
 //!
 //! ```text
-//! cargo run --example subdump -- FILE [--stream N] [--json] [--lib-dir DIR]
+//! cargo run --example subdump -- FILE [--stream N] [--json] [--sub-charenc ENCODING]
+//!     [--lib-dir DIR]
 //! ```
 //!
 //! N counts subtitle streams only, from 0, as `0:s:N` does. Packets the decoder refuses are
@@ -36,6 +37,10 @@ struct Args {
     /// Print ffprobe's subtitle frames as JSON instead of SubRip.
     #[arg(long)]
     json: bool,
+    /// The character encoding of a text file that is not UTF-8 (`cp1252`, `latin1`…), as the
+    /// CLI's `-sub_charenc`.
+    #[arg(long)]
+    sub_charenc: Option<String>,
     /// Load FFmpeg from this directory instead of searching.
     #[arg(long)]
     lib_dir: Option<PathBuf>,
@@ -68,7 +73,14 @@ fn run(args: &Args) -> Result<(), String> {
             )
         })?;
     let index = stream.index();
-    let mut decoder = SubtitleDecoder::new(&stream).map_err(|e| e.to_string())?;
+    let options: Vec<(&str, &str)> = args
+        .sub_charenc
+        .as_deref()
+        .map(|encoding| ("sub_charenc", encoding))
+        .into_iter()
+        .collect();
+    let mut decoder =
+        SubtitleDecoder::with_options(&stream, &options).map_err(|e| e.to_string())?;
     if !args.json && !decoder.is_text() {
         return Err(format!(
             "{}: subtitle stream {} is bitmaps ({}), which SubRip cannot hold; --json lists them",

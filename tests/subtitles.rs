@@ -687,3 +687,48 @@ mod pgs {
         out
     }
 }
+
+/// A SubRip file in Latin-1: without `--sub-charenc` the cue that is not UTF-8 is skipped, as
+/// the CLI skips it; with it, the cue is converted as the CLI's `-sub_charenc` converts it
+/// (where the build has iconv; 5.1 has).
+#[test]
+fn text_in_another_encoding_is_skipped_or_converted_as_the_cli_does() {
+    let latin1 = media::media_dir().join("subs_latin1.srt");
+    if !latin1.exists() {
+        let partial = media::media_dir().join(format!("{}.partial.latin1.srt", std::process::id()));
+        let cues = b"1\r\n00:00:01,000 --> 00:00:02,000\r\nCaf\xe9 cr\xe8me\r\n\r\n\
+2\r\n00:00:03,000 --> 00:00:04,000\r\nplain\r\n";
+        std::fs::write(&partial, cues).unwrap();
+        std::fs::rename(&partial, &latin1).unwrap();
+    }
+    let skipped = subdump(&latin1, &[]);
+    assert_eq!(srt_cues(&skipped), srt_cues(&cli_srt(&latin1, 0)));
+    assert_eq!(srt_cues(&skipped).len(), 1);
+
+    let build = common::under_test();
+    let converted = common::example_command("subdump", &build)
+        .arg(&latin1)
+        .args(["--sub-charenc", "latin1"])
+        .output()
+        .unwrap();
+    if !converted.status.success() {
+        let message = String::from_utf8_lossy(&converted.stderr);
+        assert!(
+            build.name != "5.1" && message.contains("avcodec_open2"),
+            "{message}"
+        );
+        return;
+    }
+    let output = media::cli()
+        .args(["-sub_charenc", "latin1", "-i"])
+        .arg(&latin1)
+        .args(["-f", "srt", "-"])
+        .output()
+        .unwrap();
+    let ours = String::from_utf8(converted.stdout).unwrap();
+    assert!(ours.contains("Café crème"), "{ours}");
+    assert_eq!(
+        srt_cues(&ours),
+        srt_cues(&String::from_utf8(output.stdout).unwrap())
+    );
+}
