@@ -2,6 +2,9 @@
 # Runs the whole test suite once per FFmpeg build of ci/builds.tsv and ends with a table.
 #
 #   bash ci/matrix.sh [NAME ...]      (all ten builds when no name is given)
+#   FFMPEG_RUNTIME_TEST_TARGET=aarch64-unknown-linux-gnu bash ci/matrix.sh
+#                                     (cross-built, under qemu-user, the builds of
+#                                      ci/builds-aarch64.tsv)
 #
 # Provisions the builds (ci/provision.sh, cached outside the repository), checks that the
 # committed ABI layouts regenerate from the headers Debian gives (ci/regenerate-abi.sh --check),
@@ -23,31 +26,59 @@ if ! command -v cargo >/dev/null; then
 fi
 command -v cc >/dev/null || { apt-get update -qq && apt-get install -y -qq gcc >&2; }
 
+# FFMPEG_RUNTIME_TEST_TARGET=aarch64-unknown-linux-gnu cross-builds the suite for Linux on
+# aarch64 and runs it under qemu-user against the builds of ci/builds-aarch64.tsv.
+target=${FFMPEG_RUNTIME_TEST_TARGET:-}
+builds_file=ci/builds.tsv
 matrix_file="$cache/matrix.tsv"
+runner=()
+cargo_target=()
+# The tests' own C compiler (fake libraries for the loader's refusals) builds for the target.
+cross_env=()
+if [ -n "$target" ]; then
+    [ "$target" = aarch64-unknown-linux-gnu ] || { echo "unsupported target $target" >&2; exit 1; }
+    if ! command -v aarch64-linux-gnu-gcc >/dev/null || ! command -v qemu-aarch64 >/dev/null; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-aarch64-linux-gnu \
+            libc6-dev-arm64-cross qemu-user >&2
+    fi
+    rustup target add "$target" >&2
+    export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
+    builds_file=ci/builds-aarch64.tsv
+    matrix_file="$cache/matrix-aarch64.tsv"
+    runner=(qemu-aarch64 -L /usr/aarch64-linux-gnu)
+    cargo_target=(--target "$target")
+    cross_env=(CC=aarch64-linux-gnu-gcc)
+fi
 # Every build is provisioned (cached), so that tests pairing two builds find their partner;
 # only the builds named (all by default) are run.
-provisioned=$(bash ci/provision.sh)
+provisioned=$(FFMPEG_RUNTIME_BUILDS=$builds_file bash ci/provision.sh)
 : > "$matrix_file"
 while IFS=$'\t' read -r name dir; do
-    version=$(awk -F'\t' -v n="$name" '$1 == n {print $2}' ci/builds.tsv)
+    version=$(awk -F'\t' -v n="$name" '$1 == n {print $2}' "$builds_file")
     printf '%s\t%s\t%s\n' "$name" "$dir" "$version" >> "$matrix_file"
 done <<< "$provisioned"
 wanted=" $* "
 
 total_passed=0
 total_failed=0
-echo "== ABI layouts: regenerating from Debian's headers" >&2
-if regeneration=$(bash ci/regenerate-abi.sh --check); then
-    total_passed=1
+if [ -n "$target" ]; then
+    regeneration="Cross-built for $target, run under ${runner[*]}"
 else
-    regeneration="ABI layouts: regeneration does NOT reproduce the committed files (see above)"
-    total_failed=1
+    echo "== ABI layouts: regenerating from Debian's headers" >&2
+    if regeneration=$(bash ci/regenerate-abi.sh --check); then
+        total_passed=1
+    else
+        regeneration="ABI layouts: regeneration does NOT reproduce the committed files (see above)"
+        total_failed=1
+    fi
 fi
 
 echo "== building tests ($profile)" >&2
 # The interop features are tested too; ffmpeg-next (benchmarks only) is not.
 cargo_profile=(--profile "$profile" --features image,ndarray)
 [ "$profile" = dev ] && cargo_profile=(--features image,ndarray)
+cargo_profile+=("${cargo_target[@]}")
 binaries=$(cargo test "${cargo_profile[@]}" --no-run --message-format=json 2>/dev/null |
     python3 -c '
 import json, sys
@@ -83,7 +114,7 @@ while IFS=$'\t' read -r name dir version; do
     if [ "$wanted" != "  " ] && [[ "$wanted" != *" $name "* ]]; then
         continue
     fi
-    launcher=()
+    launcher=("${runner[@]}")
     launcher_dir=""
     if [ -e "$dir/ld-linux-x86-64.so.2" ]; then
         launcher=("$dir/ld-linux-x86-64.so.2" --library-path "$dir")
@@ -91,14 +122,15 @@ while IFS=$'\t' read -r name dir version; do
     fi
     passed=0
     failed=0
-    log="$logs/$name.log"
+    log="$logs/$name${target:+-$target}.log"
     : > "$log"
     echo "== FFmpeg $name (libavcodec $version) from $dir" >&2
     for binary in $binaries; do
         set +e
         FFMPEG_RUNTIME_TEST_BUILD=$name FFMPEG_RUNTIME_TEST_MATRIX=$matrix_file \
             FFMPEG_RUNTIME_TEST_FIXTURES="$cache/fixtures" FFMPEG_RUNTIME_TEST_LAUNCHER_DIR=$launcher_dir \
-            "${launcher[@]}" "$binary" --test-threads=2 >> "$log" 2>&1
+            FFMPEG_RUNTIME_TEST_EMULATOR="${runner[*]}" \
+            env "${cross_env[@]}" "${launcher[@]}" "$binary" --test-threads=2 >> "$log" 2>&1
         status=$?
         set -e
         summary=$(grep -E '^test result:' "$log" | tail -n 1)
@@ -112,7 +144,7 @@ while IFS=$'\t' read -r name dir version; do
         failed=$((failed + f))
         echo "   $(basename "$binary"): $p passed, $f failed" >&2
     done
-    if [ "$name" = 5.1 ]; then
+    if [ "$name" = 5.1 ] && [ -z "$target" ]; then
         # Doc tests run once, against the default discovery (the system's FFmpeg).
         set +e
         cargo test "${cargo_profile[@]}" --doc >> "$log" 2>&1

@@ -10,11 +10,15 @@
 # Prints "NAME<TAB>DIR" for every provisioned build on stdout; progress goes to stderr.
 # Test fixtures that are not FFmpeg builds go to $FFMPEG_RUNTIME_CACHE/fixtures.
 # Idempotent: a build whose directory carries a .complete marker naming its row of builds.tsv is not fetched again.
+# FFMPEG_RUNTIME_BUILDS names another list (ci/builds-aarch64.tsv), whose builds go to
+# $FFMPEG_RUNTIME_CACHE/builds-aarch64/NAME.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${FFMPEG_RUNTIME_CACHE:-$HOME/.cache/ffmpeg-runtime}
-builds="$cache/builds"
+builds_file=${FFMPEG_RUNTIME_BUILDS:-$here/builds.tsv}
+builds_name=$(basename "$builds_file" .tsv)
+builds="$cache/$builds_name"
 mkdir -p "$builds" "$cache/downloads"
 
 log() { printf '[provision] %s\n' "$*" >&2; }
@@ -47,14 +51,21 @@ flatten_libs() {
         done
 }
 
-provision_wheel() { # name spec python-version
-    local name=$1 spec=$2 py=$3 dest="$builds/$1" dl="$cache/downloads/$1"
+provision_wheel() { # name spec python-version[:platform[:debian-arm64-packages]]
+    local name=$1 spec=$2 dest="$builds/$1"
+    local py platform debs
+    IFS=: read -r py platform debs <<< "$3"
+    local platforms=(--platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64
+        --platform manylinux2014_x86_64 --platform manylinux2010_x86_64)
+    local dl="$cache/downloads/$1"
+    if [ -n "$platform" ]; then
+        platforms=(--platform "$platform")
+        dl="$cache/downloads/$platform-$1"
+    fi
     mkdir -p "$dl"
-    log "$name: pip download $spec"
+    log "$name: pip download $spec ${platform:-x86_64}"
     python3 -m pip download -q --no-deps --only-binary=:all: --python-version "$py" \
-        --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 \
-        --platform manylinux2014_x86_64 --platform manylinux2010_x86_64 \
-        -d "$dl" "$spec" >&2
+        "${platforms[@]}" -d "$dl" "$spec" >&2
     local wheel
     wheel=$(ls "$dl"/*.whl | head -n 1)
     local tmp
@@ -66,6 +77,14 @@ with zipfile.ZipFile(wheel) as z:
     members = [m for m in z.namelist() if ".libs/" in m and ".so" in m.rsplit("/", 1)[-1]]
     z.extractall(out, members)
 PY
+    if [ -n "$debs" ]; then
+        # What the wheel expects of the system (zlib), from Debian's arm64 packages.
+        need_tool dpkg-deb dpkg
+        private_apt bookworm arm64
+        # shellcheck disable=SC2086
+        (cd "$apt_debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" -qq download ${debs//,/ } >&2)
+        for deb in "$apt_debs"/*.deb; do dpkg -x "$deb" "$tmp"; done
+    fi
     rm -rf "$dest"
     flatten_libs "$tmp" "$dest"
     rm -rf "$tmp"
@@ -119,22 +138,26 @@ provision_debian() { # name packages suite[+libc]
     fi
 }
 
-# Test fixtures that are not FFmpeg builds: Debian's arm64 libavcodec59, which an x86_64
-# process must refuse as "another architecture".
+# Test fixtures that are not FFmpeg builds: a libavcodec59 of another architecture than the
+# process's, which must be refused as such: Debian's arm64 one for x86_64 runs, its amd64 one
+# for the aarch64 run (under qemu-user).
 provision_fixtures() {
-    local dest="$cache/fixtures/arm64"
-    [ -e "$dest/.complete" ] && return 0
-    need_tool dpkg-deb dpkg
-    private_apt bookworm arm64
-    (cd "$apt_debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" -qq download libavcodec59 >&2)
-    local tmp
-    tmp=$(mktemp -d "$cache/unpack.XXXXXX")
-    dpkg -x "$apt_debs"/libavcodec59_*.deb "$tmp"
-    rm -rf "$dest"
-    flatten_libs "$tmp" "$dest"
-    rm -rf "$tmp"
-    touch "$dest/.complete"
-    log "fixtures: arm64 libavcodec in $dest"
+    local arch
+    for arch in arm64 x86_64; do
+        local dest="$cache/fixtures/$arch"
+        [ -e "$dest/.complete" ] && continue
+        need_tool dpkg-deb dpkg
+        private_apt bookworm "${arch/x86_64/amd64}"
+        (cd "$apt_debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" -qq download libavcodec59 >&2)
+        local tmp
+        tmp=$(mktemp -d "$cache/unpack.XXXXXX")
+        dpkg -x "$apt_debs"/libavcodec59_*.deb "$tmp"
+        rm -rf "$dest"
+        flatten_libs "$tmp" "$dest"
+        rm -rf "$tmp"
+        touch "$dest/.complete"
+        log "fixtures: $arch libavcodec in $dest"
+    done
 }
 
 provision_system() { # name packages
@@ -182,7 +205,7 @@ is_wanted() {
     return 1
 }
 
-if [ ${#wanted[@]} = 0 ] || is_wanted fixtures; then
+if [ "$builds_name" = builds ] && { [ ${#wanted[@]} = 0 ] || is_wanted fixtures; }; then
     provision_fixtures
 fi
 if is_wanted headers && [ ${#wanted[@]} != 0 ]; then
@@ -214,4 +237,4 @@ while IFS=$'\t' read -r name version kind source extra; do
         log "$name: ready in $dest ($(ls "$dest" | wc -l) files)"
     fi
     printf '%s\t%s\n' "$name" "$dest"
-done < "$here/builds.tsv"
+done < "$builds_file"

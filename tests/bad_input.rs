@@ -160,7 +160,7 @@ fn an_audio_only_file_has_no_video_stream() {
         .best_stream(MediaType::Audio)
         .expect("the audio stream");
     assert_eq!(audio.sample_rate(), 44_100);
-    let output = common::command(&common::example("framehash"))
+    let output = framehash_found_the_default_way()
         .arg(&path)
         .output()
         .unwrap();
@@ -170,11 +170,21 @@ fn an_audio_only_file_has_no_video_stream() {
     assert!(stderr.contains("no video stream"), "{stderr}");
 }
 
+/// The framehash example finding FFmpeg the default way (the system's 5.1); under the
+/// emulator, whose system FFmpeg is the host's (x86_64), the build under test instead.
+fn framehash_found_the_default_way() -> std::process::Command {
+    if common::emulated() {
+        common::example_command("framehash", &common::under_test())
+    } else {
+        common::command(&common::example("framehash"))
+    }
+}
+
 #[test]
 fn framehash_prints_one_line_per_frame_and_the_count() {
     let clip = CLIPS.iter().find(|c| c.name == "two_video.mkv").unwrap();
     let path = media::path(clip);
-    let output = common::command(&common::example("framehash"))
+    let output = framehash_found_the_default_way()
         .arg(&path)
         .args(["--stream", "1"])
         .output()
@@ -198,7 +208,7 @@ fn framehash_prints_one_line_per_frame_and_the_count() {
         assert_eq!(fields[3], "yuv444p"); // mandelbrot is RGB, so libx264 keeps 4:4:4
         assert_eq!(fields[4], md5);
     }
-    let counted = common::command(&common::example("framehash"))
+    let counted = framehash_found_the_default_way()
         .arg(&path)
         .arg("--count-only")
         .output()

@@ -66,7 +66,7 @@ fn a_text_file_named_like_libavcodec_is_not_elf() {
 
 #[test]
 fn a_library_of_another_architecture_is_refused_before_dlopen() {
-    let dir = common::fixtures_dir().join("arm64");
+    let (dir, architecture) = common::other_architecture_fixture();
     let error = load(&dir);
     match only_refusal(&error) {
         Refusal::WrongArchitecture {
@@ -74,7 +74,7 @@ fn a_library_of_another_architecture_is_refused_before_dlopen() {
             expected,
             path,
         } => {
-            assert!(found.starts_with("aarch64"), "{found}");
+            assert!(found.starts_with(architecture), "{found}");
             assert_eq!(*expected, std::env::consts::ARCH);
             assert!(path.starts_with(&dir));
         }
@@ -193,20 +193,20 @@ fn a_version_node_that_contradicts_the_version_is_refused() {
 #[test]
 fn every_candidate_is_reported_and_the_closest_ranks_first() {
     let empty = common::scratch_dir("report-empty");
-    let arm64 = common::fixtures_dir().join("arm64");
+    let (foreign, _) = common::other_architecture_fixture();
     let missing = common::scratch_dir("report").join("missing");
     // SAFETY: fixtures only; none can load.
     let error = unsafe {
         Discovery::empty()
             .path(&empty)
-            .path(&arm64)
+            .path(&foreign)
             .path(&missing)
             .load()
     }
     .unwrap_err();
     assert_eq!(error.attempts().len(), 3);
     let report = error.report().to_string();
-    for path in [&empty, &arm64, &missing] {
+    for path in [&empty, &foreign, &missing] {
         assert!(report.contains(&path.display().to_string()), "{report}");
     }
     let closest = error.most_relevant().unwrap();

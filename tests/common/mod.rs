@@ -90,6 +90,16 @@ pub fn partner() -> Build {
         .expect("the matrix has the partner build")
 }
 
+/// A libavcodec of another architecture than this process's (a fixture), and the name the
+/// loader gives that architecture.
+pub fn other_architecture_fixture() -> (PathBuf, &'static str) {
+    if cfg!(target_arch = "aarch64") {
+        (fixtures_dir().join("x86_64"), "x86_64")
+    } else {
+        (fixtures_dir().join("arm64"), "aarch64")
+    }
+}
+
 /// Test fixtures that are not FFmpeg builds (see ci/provision.sh).
 pub fn fixtures_dir() -> PathBuf {
     PathBuf::from(
@@ -103,16 +113,35 @@ fn launcher_dir() -> Option<PathBuf> {
     env("FFMPEG_RUNTIME_TEST_LAUNCHER_DIR").map(PathBuf::from)
 }
 
+/// The emulator this process runs under (`qemu-aarch64 -L /usr/aarch64-linux-gnu`), when the
+/// matrix cross-built the suite for another architecture.
+fn emulator() -> Option<Vec<String>> {
+    env("FFMPEG_RUNTIME_TEST_EMULATOR")
+        .map(|line| line.split_whitespace().map(String::from).collect())
+}
+
+/// Whether the suite runs under an emulator, cross-built: facts of the host's architecture
+/// (another architecture's library refused, the CLI's own library in-process) do not hold.
+pub fn emulated() -> bool {
+    emulator().is_some()
+}
+
 /// A command for a program of this workspace, started the way this process was (under the
-/// build's own dynamic loader when there is one), with no FFmpeg-related environment.
+/// build's own dynamic loader, or the emulator, when there is one), with no FFmpeg-related
+/// environment.
 pub fn command(program: &Path) -> Command {
-    let mut command = match launcher_dir() {
-        Some(dir) => {
+    let mut command = match (launcher_dir(), emulator()) {
+        (Some(dir), _) => {
             let mut c = Command::new(dir.join("ld-linux-x86-64.so.2"));
             c.arg("--library-path").arg(&dir).arg(program);
             c
         }
-        None => Command::new(program),
+        (None, Some(emulator)) => {
+            let mut c = Command::new(&emulator[0]);
+            c.args(&emulator[1..]).arg(program);
+            c
+        }
+        (None, None) => Command::new(program),
     };
     command
         .env_remove("FFMPEG_RUNTIME_DIR")
