@@ -742,8 +742,9 @@ unsafe fn codecs_and_formats(c: &mut Checker) -> Result<(), AbiMismatch> {
 unsafe fn constants(c: &mut Checker) -> Result<(), AbiMismatch> {
     let f = c.functions;
     for (value, letter) in constants::PICTURE_TYPES {
+        // `c_char` is signed on x86_64 and unsigned on aarch64: the byte either way.
         // SAFETY: a lookup in a static table; unknown values give '?'.
-        let found = unsafe { (f.av_get_picture_type_char)(value as c_int) } as u8;
+        let found = unsafe { (f.av_get_picture_type_char)(value as c_int) }.to_ne_bytes()[0];
         c.expect(
             "AVPictureType",
             "(value)",

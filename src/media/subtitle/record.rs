@@ -138,6 +138,8 @@ pub(super) struct Laid<'a> {
     _rects: Vec<Box<[u64]>>,
     _table: Vec<*mut AVSubtitleRect>,
     _texts: Vec<CString>,
+    // Boxed: each palette's address is in a rectangle, so it must not move as the Vec grows.
+    #[allow(clippy::vec_box)]
     _palettes: Vec<Box<[u32; MAX_COLORS]>>,
     _borrowed: std::marker::PhantomData<&'a Subtitle>,
 }
