@@ -75,14 +75,14 @@ pub(super) fn checked_quality(
             format!("libswscale {swscale} aborts converting from {source_name}"),
         ));
     }
-    // On aarch64, libswscale 9 (FFmpeg 8.x) converts packed 4:2:2 to yuv420p unscaled two
-    // rows at a time in NEON code that reads a second row a one-row picture lacks (the
-    // aarch64 sweep under qemu-user segfaults on every width; 6.1 and 7.x do not). Later
-    // majors are refused too until an aarch64 run shows them right.
+    // On aarch64, libswscale 9 (FFmpeg 8.x) converts packed 4:2:2 to yuv420p (and yuva420p)
+    // unscaled two rows at a time in NEON code that reads a second row a one-row picture
+    // lacks (the aarch64 sweep under qemu-user segfaults on every width; 6.1 and 7.x do
+    // not). Later majors are refused too until an aarch64 run shows them right.
     if cfg!(target_arch = "aarch64")
         && swscale >= 9
         && matches!(source_name, "yuyv422" | "uyvy422")
-        && target_name == "yuv420p"
+        && matches!(target_name, "yuv420p" | "yuva420p")
         && source.height() == 1
         && (source.width(), source.height()) == (target.width(), target.height())
     {
@@ -90,7 +90,7 @@ pub(super) fn checked_quality(
             "Scaler::scale",
             format!(
                 "libswscale {swscale} on aarch64 reads past a one-row {source_name} picture \
-                 converting it to yuv420p"
+                 converting it to {target_name}"
             ),
         ));
     }
