@@ -105,21 +105,6 @@ fn subdump(file: &Path, args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-fn cli_srt(file: &Path, stream: usize) -> String {
-    let output = media::cli()
-        .arg("-i")
-        .arg(file)
-        .args(["-map", &format!("0:s:{stream}"), "-f", "srt", "-"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
 /// The fields ffprobe shows of each subtitle frame.
 const FRAME_FIELDS: [&str; 6] = [
     "pts",
@@ -157,20 +142,6 @@ fn ffprobe_frames(file: &Path, stream: usize) -> Vec<Vec<Value>> {
     frame_fields(&String::from_utf8(output.stdout).unwrap())
 }
 
-/// `(timing line, text)` of each cue of a SubRip document.
-fn srt_cues(document: &str) -> Vec<(String, String)> {
-    document
-        .replace("\r\n", "\n")
-        .split("\n\n")
-        .filter(|cue| !cue.trim().is_empty())
-        .map(|cue| {
-            let mut lines = cue.lines().skip(1);
-            let timing = lines.next().unwrap_or_default().to_owned();
-            (timing, lines.collect::<Vec<_>>().join("\n"))
-        })
-        .collect()
-}
-
 /// Where a release's own subtitle codecs write other text than 5.1's for the same cue: 4.1's
 /// mov_text decoder adds the style's font tags (4.2 stopped), and from 7.1 on the WebVTT
 /// decoder escapes braces and backslashes its own way.
@@ -195,15 +166,20 @@ fn text_subtitles_are_written_as_the_cli_writes_srt() {
     for (file, streams) in text_clips() {
         for stream in 0..streams {
             let ours = subdump(&file, &["--stream", &stream.to_string()]);
-            let cli = cli_srt(&file, stream);
+            let cli = media::cli_srt(&file, stream);
             assert!(!cli.is_empty(), "{}", file.display());
             let same = if exact {
                 ours == cli
             } else if release_writes_other_text(&ffmpeg, &file) {
-                let timings = |d: &str| srt_cues(d).into_iter().map(|c| c.0).collect::<Vec<_>>();
+                let timings = |d: &str| {
+                    media::srt_cues(d)
+                        .into_iter()
+                        .map(|c| c.0)
+                        .collect::<Vec<_>>()
+                };
                 timings(&ours) == timings(&cli)
             } else {
-                srt_cues(&ours) == srt_cues(&cli)
+                media::srt_cues(&ours) == media::srt_cues(&cli)
             };
             if !same {
                 differences.push(format!(
@@ -443,7 +419,7 @@ fn text_encoders_round_trip_through_their_containers() {
             );
         }
         // And the CLI reads what was written.
-        let cli = cli_srt(&file, 0);
+        let cli = media::cli_srt(&file, 0);
         assert!(cli.contains("Été 日本"), "{encoder} in {format}: {cli}");
     }
 }
@@ -492,29 +468,26 @@ fn misuse_and_bad_subtitles_are_typed_errors() {
     };
     let mut dvd = SubtitleEncoder::new(&ffmpeg, "dvdsub", &sized).unwrap();
     assert!(dvd.encode(&Subtitle::text(0, 1_000_000, "text")).is_err());
-    let mut short = drawn.clone();
-    let SubtitleRect::Bitmap(bitmap) = &mut short.rects[0] else {
-        unreachable!()
+    // The drawn subtitle with its bitmap spoilt by `spoil`.
+    let spoilt = |spoil: fn(&mut Bitmap)| {
+        let mut subtitle = drawn.clone();
+        let SubtitleRect::Bitmap(bitmap) = &mut subtitle.rects[0] else {
+            unreachable!()
+        };
+        spoil(bitmap);
+        subtitle
     };
-    bitmap.pixels.pop();
+    let short = spoilt(|bitmap| bitmap.pixels.truncate(bitmap.pixels.len() - 1));
     assert!(matches!(
         dvd.encode(&short),
         Err(Error::Incompatible { .. })
     ));
-    let mut beyond = drawn.clone();
-    let SubtitleRect::Bitmap(bitmap) = &mut beyond.rects[0] else {
-        unreachable!()
-    };
-    bitmap.pixels[5] = 200;
+    let beyond = spoilt(|bitmap| bitmap.pixels[5] = 200);
     assert!(matches!(
         dvd.encode(&beyond),
         Err(Error::Incompatible { .. })
     ));
-    let mut no_palette = drawn.clone();
-    let SubtitleRect::Bitmap(bitmap) = &mut no_palette.rects[0] else {
-        unreachable!()
-    };
-    bitmap.palette.clear();
+    let no_palette = spoilt(|bitmap| bitmap.palette.clear());
     assert!(matches!(
         dvd.encode(&no_palette),
         Err(Error::OutOfRange { .. })
@@ -693,17 +666,17 @@ mod pgs {
 /// (where the build has iconv; 5.1 has).
 #[test]
 fn text_in_another_encoding_is_skipped_or_converted_as_the_cli_does() {
-    let latin1 = media::media_dir().join("subs_latin1.srt");
-    if !latin1.exists() {
-        let partial = media::media_dir().join(format!("{}.partial.latin1.srt", std::process::id()));
-        let cues = b"1\r\n00:00:01,000 --> 00:00:02,000\r\nCaf\xe9 cr\xe8me\r\n\r\n\
-2\r\n00:00:03,000 --> 00:00:04,000\r\nplain\r\n";
-        std::fs::write(&partial, cues).unwrap();
-        std::fs::rename(&partial, &latin1).unwrap();
-    }
+    let latin1 = media::source(
+        "subs_latin1.srt",
+        b"1\r\n00:00:01,000 --> 00:00:02,000\r\nCaf\xe9 cr\xe8me\r\n\r\n\
+2\r\n00:00:03,000 --> 00:00:04,000\r\nplain\r\n",
+    );
     let skipped = subdump(&latin1, &[]);
-    assert_eq!(srt_cues(&skipped), srt_cues(&cli_srt(&latin1, 0)));
-    assert_eq!(srt_cues(&skipped).len(), 1);
+    assert_eq!(
+        media::srt_cues(&skipped),
+        media::srt_cues(&media::cli_srt(&latin1, 0))
+    );
+    assert_eq!(media::srt_cues(&skipped).len(), 1);
 
     let build = common::under_test();
     let converted = common::example_command("subdump", &build)
@@ -728,7 +701,7 @@ fn text_in_another_encoding_is_skipped_or_converted_as_the_cli_does() {
     let ours = String::from_utf8(converted.stdout).unwrap();
     assert!(ours.contains("Café crème"), "{ours}");
     assert_eq!(
-        srt_cues(&ours),
-        srt_cues(&String::from_utf8(output.stdout).unwrap())
+        media::srt_cues(&ours),
+        media::srt_cues(&String::from_utf8(output.stdout).unwrap())
     );
 }

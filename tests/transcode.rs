@@ -662,20 +662,6 @@ fn check_filtered(ffmpeg: &Ffmpeg, source: &Path, output: &Path, extra: &[&str])
 
 /// `(timing line, text without markup)` of each cue the CLI reads from subtitle stream `n`.
 fn srt_cues(file: &Path, n: usize) -> Vec<(String, String)> {
-    let output = media::cli()
-        .arg("-i")
-        .arg(file)
-        .args(["-map", &format!("0:s:{n}"), "-f", "srt", "-"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = String::from_utf8(output.stdout)
-        .unwrap()
-        .replace("\r\n", "\n");
     let without_markup = |line: &str| {
         let mut kept = String::new();
         let mut in_tag = false;
@@ -689,15 +675,11 @@ fn srt_cues(file: &Path, n: usize) -> Vec<(String, String)> {
         }
         kept
     };
-    text.split("\n\n")
-        .filter(|cue| !cue.trim().is_empty())
-        .map(|cue| {
-            let mut lines = cue.lines().skip(1);
-            let timing = lines.next().unwrap_or_default().to_owned();
-            (
-                timing,
-                lines.map(without_markup).collect::<Vec<_>>().join("\n"),
-            )
+    media::srt_cues(&media::cli_srt(file, n))
+        .into_iter()
+        .map(|(timing, text)| {
+            let text = text.lines().map(without_markup).collect::<Vec<_>>();
+            (timing, text.join("\n"))
         })
         .collect()
 }

@@ -593,7 +593,7 @@ Dialogue: 0,0:00:01.00,0:00:03.00,Top,,0,0,0,,On top\\Nsecond line\n\
 Dialogue: 1,0:00:03.20,0:00:04.80,Default,Speaker,0,0,0,,{\\b1}Bold{\\b0} and {\\pos(10,20)}placed\n";
 
 /// A source file written into the media cache on first use.
-fn source(name: &str, text: &str) -> PathBuf {
+pub fn source(name: &str, text: impl AsRef<[u8]>) -> PathBuf {
     let path = media_dir().join(name);
     if !path.exists() {
         let partial = media_dir().join(format!("{}.partial.{name}", std::process::id()));
@@ -611,4 +611,35 @@ pub fn subtitle_source_srt() -> PathBuf {
 /// The ASS source ([`ASS`]), in the media cache.
 pub fn subtitle_source_ass() -> PathBuf {
     source("subs_source.ass", ASS)
+}
+
+/// What the CLI writes for subtitle stream `stream` of `file` as SubRip
+/// (`ffmpeg -i FILE -map 0:s:N -f srt -`).
+pub fn cli_srt(file: &Path, stream: usize) -> String {
+    let output = cli()
+        .arg("-i")
+        .arg(file)
+        .args(["-map", &format!("0:s:{stream}"), "-f", "srt", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// `(timing line, text)` of each cue of a SubRip document, line endings made `\n`.
+pub fn srt_cues(document: &str) -> Vec<(String, String)> {
+    document
+        .replace("\r\n", "\n")
+        .split("\n\n")
+        .filter(|cue| !cue.trim().is_empty())
+        .map(|cue| {
+            let mut lines = cue.lines().skip(1);
+            let timing = lines.next().unwrap_or_default().to_owned();
+            (timing, lines.collect::<Vec<_>>().join("\n"))
+        })
+        .collect()
 }
