@@ -505,6 +505,12 @@ fn misuse_and_bad_subtitles_are_typed_errors() {
         decoder.decode(&foreign),
         Err(Error::ForeignObject { .. })
     ));
+    let foreign_encoder = SubtitleEncoder::new(&other, "srt", &settings).unwrap();
+    let mut output = Output::to_writer(&ffmpeg, std::io::Cursor::new(Vec::new()), "srt").unwrap();
+    assert!(matches!(
+        output.add_subtitle_stream(&foreign_encoder),
+        Err(Error::ForeignObject { .. })
+    ));
     let valid_utf8_or_error = Packet::from_bytes(&ffmpeg, &[0xff, 0xfe, 0x80, b'a']).unwrap();
     match decoder.decode(&valid_utf8_or_error) {
         Ok(_) | Err(Error::InvalidData { .. }) => {}
