@@ -170,24 +170,57 @@ provision_system() { # name packages
     fi
 }
 
+# Downloads PACKAGES (amd64) of Ubuntu's SUITE into DIR, each checked against the digest the
+# suite's package index gives. Debian has no 6.x or 8.x -dev packages; Ubuntu has both.
+ubuntu_download() { # suite dir packages...
+    local suite=$1 dir=$2
+    shift 2
+    python3 - "$suite" "$dir" "$@" <<'PY'
+import gzip, hashlib, sys, urllib.request
+suite, out, wanted = sys.argv[1], sys.argv[2], set(sys.argv[3:])
+base = "http://archive.ubuntu.com/ubuntu/"
+index = urllib.request.urlopen(f"{base}dists/{suite}/universe/binary-amd64/Packages.gz", timeout=120).read()
+for stanza in gzip.decompress(index).decode().split("\n\n"):
+    fields = dict(line.split(": ", 1) for line in stanza.splitlines() if ": " in line and not line.startswith(" "))
+    if fields.get("Package") not in wanted:
+        continue
+    wanted.discard(fields["Package"])
+    data = urllib.request.urlopen(base + fields["Filename"], timeout=300).read()
+    algorithm = "SHA512" if "SHA512" in fields else "SHA256"
+    if hashlib.new(algorithm.lower(), data).hexdigest() != fields[algorithm]:
+        sys.exit(f"{fields['Filename']}: {algorithm} differs from the {suite} index")
+    open(f"{out}/{fields['Package']}.deb", "wb").write(data)
+if wanted:
+    sys.exit(f"not in Ubuntu {suite}: {' '.join(sorted(wanted))}")
+PY
+}
+
 # FFmpeg's public headers per libavcodec major, from Debian's -dev packages (unpacked, never
-# installed), for regenerating src/abi/ (ci/regenerate-abi.sh). Majors 60 and 62 have no Debian
-# package; see that script.
+# installed), for regenerating src/abi/ (ci/regenerate-abi.sh); 60 (6.1) and 62 (8.1) from
+# Ubuntu's, which Debian lacks.
 provision_headers() {
     local suite major
-    for pair in bullseye:58 bookworm:59 trixie:61 sid:63; do
+    local dev=(libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev)
+    for pair in bullseye:58 bookworm:59 ubuntu-noble:60 trixie:61 ubuntu-stonking:62 sid:63; do
         suite=${pair%%:*}
         major=${pair##*:}
         local dest="$cache/headers/$major"
-        # Marks the trees a Debian package gave (regenerate-abi.sh --check uses only these).
+        # Marks the trees a package gave (regenerate-abi.sh --check regenerates only these).
         [ -e "$dest/.complete" ] && touch "$dest/.debian" && continue
         need_tool dpkg-deb dpkg
-        private_apt "$suite" amd64
-        (cd "$apt_debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" -qq download \
-            libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev >&2)
+        local debs
+        if [[ $suite == ubuntu-* ]]; then
+            debs=$(mktemp -d "$cache/debs.XXXXXX")
+            ubuntu_download "${suite#ubuntu-}" "$debs" "${dev[@]}"
+        else
+            private_apt "$suite" amd64
+            debs=$apt_debs
+            (cd "$debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" -qq download "${dev[@]}" >&2)
+        fi
         local tmp
         tmp=$(mktemp -d "$cache/unpack.XXXXXX")
-        for deb in "$apt_debs"/*.deb; do dpkg -x "$deb" "$tmp"; done
+        for deb in "$debs"/*.deb; do dpkg -x "$deb" "$tmp"; done
+        [[ $suite == ubuntu-* ]] && rm -rf "$debs"
         rm -rf "$dest"
         mkdir -p "$dest"
         cp -r "$tmp"/usr/include/x86_64-linux-gnu/lib* "$dest"/
