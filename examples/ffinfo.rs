@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use ffmpeg_runtime::{Ffmpeg, Library};
+use ffmpeg_runtime::{Ffmpeg, Library, SymbolBinding};
 use serde_json::json;
 
 #[derive(Parser)]
@@ -64,6 +64,7 @@ fn as_json(ffmpeg: &Ffmpeg) -> serde_json::Value {
         "family": ffmpeg.family().to_string(),
         "libavcodec": ffmpeg.library(Library::AvCodec).expect("a required library").version().to_string(),
         "versioned_symbols": ffmpeg.versioned_symbols(),
+        "platform_has_symbol_versioning": SymbolBinding::PLATFORM_HAS_VERSIONING,
         // A library whose layout fails the self-check is refused, so a loaded one passed.
         "abi_check": "passed",
         "abi_facts_checked": ffmpeg.abi_facts_checked(),
@@ -95,6 +96,9 @@ fn print_text(ffmpeg: &Ffmpeg) {
     }
     let pinned = if ffmpeg.versioned_symbols() {
         "yes (dlvsym)"
+    } else if !SymbolBinding::PLATFORM_HAS_VERSIONING {
+        "no: this platform has no symbol versioning; the version probe, the family checks and \
+         the ABI self-check carry the proof"
     } else {
         "no (plain dlsym somewhere)"
     };

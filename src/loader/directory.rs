@@ -1,5 +1,5 @@
 //! Loading from a directory: which file is each library. Files may carry hashed names
-//! (`libavcodec-5e6b81c2.so.62.28.102`, as in Python wheels); when a directory holds several,
+//! (`libavcodec-5e6b81c2.so.62.28.102`, `avcodec-62-984de331….dll`, as in Python wheels); when a directory holds several,
 //! the one linked to the libavcodec chosen wins. An optional library (libavfilter) is taken
 //! only when a file of it is linked to the five chosen. [`preload`](super::preload) then opens
 //! them with the siblings they need.
@@ -8,14 +8,14 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::loader::ByLibrary;
-use crate::loader::elf::{self, ElfInfo};
 use crate::loader::error::Refusal;
-use crate::sys::{Library, major_from_file_name};
+use crate::loader::image::{self, ImageInfo};
+use crate::sys::Library;
 
 /// The files chosen, with their ELF facts, and the directories their siblings come from.
 pub(crate) struct Selection {
     /// Every required library's file; an optional library's where the directory has one.
-    pub libraries: ByLibrary<(PathBuf, ElfInfo)>,
+    pub libraries: ByLibrary<(PathBuf, ImageInfo)>,
     pub listing: Listing,
 }
 
@@ -60,29 +60,6 @@ pub(crate) fn is_compiler_runtime(name: &str) -> bool {
         .any(|prefix| name.starts_with(prefix))
 }
 
-/// If `name` is a file of `library` (`libavcodec.so`, `libavcodec.so.61[.x.y]`,
-/// `libavcodec-<hash>.so.61[.x.y]`), the major it carries (`None` when unversioned).
-fn library_file_major(name: &str, library: Library) -> Option<Option<u64>> {
-    let rest = name.strip_prefix("lib")?.strip_prefix(library.stem())?;
-    let rest = match rest.strip_prefix('-') {
-        Some(hashed) => &hashed[hashed.find(".so")?..],
-        None => rest,
-    };
-    let suffix = rest.strip_prefix(".so")?;
-    if suffix.is_empty() {
-        return Some(None);
-    }
-    let numbers = suffix.strip_prefix('.')?;
-    if numbers
-        .split('.')
-        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
-    {
-        Some(major_from_file_name(name))
-    } else {
-        None
-    }
-}
-
 /// The directories a load draws on, and the files in them that may be FFmpeg libraries.
 #[derive(Default)]
 pub(crate) struct Listing {
@@ -110,11 +87,8 @@ impl Listing {
             },
         })?;
         for entry in entries.flatten() {
-            let name = entry.file_name();
-            let bytes = name.as_encoded_bytes();
-            if (bytes.starts_with(b"libav") || bytes.starts_with(b"libsw"))
-                && bytes.windows(3).any(|w| w == b".so")
-                && let Ok(name) = name.into_string()
+            if let Ok(name) = entry.file_name().into_string()
+                && image::may_be_ffmpeg_file(&name)
             {
                 self.ffmpeg_files.push((name, entry.path()));
             }
@@ -138,7 +112,9 @@ impl Listing {
         let mut matching: Vec<(Option<u64>, &String, &PathBuf)> = self
             .ffmpeg_files
             .iter()
-            .filter_map(|(name, path)| Some((library_file_major(name, library)?, name, path)))
+            .filter_map(|(name, path)| {
+                Some((image::library_file_major(name, library)?, name, path))
+            })
             .collect();
         // Newest major first; among one file's names the shortest (`libavutil.so.57`) stands
         // for its symlinked target.
@@ -166,9 +142,9 @@ pub(crate) fn select(dir: &Path, avcodec: Option<&Path>) -> Result<Selection, Re
             None => return Err(Refusal::NoLibavcodec),
         },
     };
-    let avcodec_elf = elf::inspect(&avcodec_path)?;
+    let avcodec_info = image::inspect(&avcodec_path)?;
     let mut libraries = ByLibrary::default();
-    libraries[Library::AvCodec.index()] = Some((avcodec_path.clone(), avcodec_elf));
+    libraries[Library::AvCodec.index()] = Some((avcodec_path.clone(), avcodec_info));
     for library in [
         Library::AvUtil,
         Library::SwResample,
@@ -205,7 +181,7 @@ pub(crate) fn select_files(files: &[PathBuf; 5]) -> Result<Selection, Refusal> {
     }
     let mut libraries = ByLibrary::default();
     for (library, file) in Library::REQUIRED.into_iter().zip(files) {
-        libraries[library.index()] = Some((file.clone(), elf::inspect(file)?));
+        libraries[library.index()] = Some((file.clone(), image::inspect(file)?));
     }
     Ok(Selection { libraries, listing })
 }
@@ -213,9 +189,9 @@ pub(crate) fn select_files(files: &[PathBuf; 5]) -> Result<Selection, Refusal> {
 /// What a directory offers for one library.
 enum Sibling {
     /// A file linked to those chosen so far (either needs the other).
-    Linked(PathBuf, ElfInfo),
+    Linked(PathBuf, ImageInfo),
     /// None is linked: the newest major.
-    Unlinked(PathBuf, ElfInfo),
+    Unlinked(PathBuf, ImageInfo),
     /// No readable file, and the first error met reading one.
     None(Option<Refusal>),
 }
@@ -224,12 +200,12 @@ enum Sibling {
 fn choose_sibling(
     listing: &Listing,
     library: Library,
-    chosen: &ByLibrary<(PathBuf, ElfInfo)>,
+    chosen: &ByLibrary<(PathBuf, ImageInfo)>,
 ) -> Sibling {
     let mut first_error = None;
     let mut fallback = None;
     for (_, path) in listing.files_of(library) {
-        let info = match elf::inspect(&path) {
+        let info = match image::inspect(&path) {
             Ok(info) => info,
             Err(refusal) => {
                 first_error.get_or_insert(refusal);
@@ -259,7 +235,7 @@ fn choose_sibling(
 }
 
 /// The names a file can be needed by: its file name and its soname.
-fn names_of<'a>(path: &'a Path, info: &'a ElfInfo) -> HashSet<&'a str> {
+fn names_of<'a>(path: &'a Path, info: &'a ImageInfo) -> HashSet<&'a str> {
     let file_name = path.file_name().and_then(|n| n.to_str());
     file_name
         .into_iter()
@@ -268,48 +244,36 @@ fn names_of<'a>(path: &'a Path, info: &'a ElfInfo) -> HashSet<&'a str> {
 }
 
 /// A file's identity, whatever path or symlink names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct FileId(u64, u64);
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct FileId(FileKey);
+
+#[cfg(unix)]
+type FileKey = (u64, u64);
+/// Windows: the canonical path (std gives no stable file index there).
+#[cfg(not(unix))]
+type FileKey = PathBuf;
 
 impl FileId {
     /// One `stat`; a file that cannot be read gets an identity of its own (it fails later).
+    #[cfg(unix)]
     pub fn of(path: &Path) -> FileId {
         use std::os::unix::fs::MetadataExt;
         match std::fs::metadata(path) {
-            Ok(meta) => FileId(meta.dev(), meta.ino()),
-            Err(_) => FileId(u64::MAX, path.as_os_str().len() as u64),
+            Ok(meta) => FileId((meta.dev(), meta.ino())),
+            Err(_) => FileId((u64::MAX, path.as_os_str().len() as u64)),
         }
+    }
+
+    /// The canonical path, or the path itself when it cannot be resolved (it fails later).
+    #[cfg(not(unix))]
+    pub fn of(path: &Path) -> FileId {
+        FileId(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned()))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn library_file_names_are_recognised() {
-        let codec = Library::AvCodec;
-        assert_eq!(library_file_major("libavcodec.so", codec), Some(None));
-        assert_eq!(
-            library_file_major("libavcodec.so.58", codec),
-            Some(Some(58))
-        );
-        assert_eq!(
-            library_file_major("libavcodec.so.58.91.100", codec),
-            Some(Some(58))
-        );
-        assert_eq!(
-            library_file_major("libavcodec-5e6b81c2.so.62.28.102", codec),
-            Some(Some(62))
-        );
-        assert_eq!(library_file_major("libavcodec.so.58.debug", codec), None);
-        assert_eq!(library_file_major("libavcodec.a", codec), None);
-        assert_eq!(library_file_major("libavformat.so.58", codec), None);
-        assert_eq!(
-            library_file_major("libavutil.so.56", Library::AvUtil),
-            Some(Some(56))
-        );
-    }
 
     #[test]
     fn the_c_library_is_never_preloaded() {

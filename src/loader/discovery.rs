@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::error::{Attempt, LoadError, Refusal};
+use super::image;
 use crate::sys::{Library, SUPPORTED_AVCODEC_MAJORS};
 
 /// The environment variable [`Ffmpeg::load`](crate::Ffmpeg::load) reads first: an absolute path to a directory
@@ -25,7 +26,8 @@ pub enum Source {
     Environment,
     /// The [`APP_DIR_NAME`] directory next to the executable.
     BesideExecutable,
-    /// A soname searched by the system's dynamic loader.
+    /// A name searched by the system's dynamic loader (on Windows: the DLL search order,
+    /// `PATH` included).
     System,
 }
 
@@ -48,7 +50,8 @@ pub enum Location {
     Path(PathBuf),
     /// One file for each of the five libraries, in the order of [`Library::REQUIRED`].
     Files(Box<[PathBuf; 5]>),
-    /// A libavcodec soname for the system's loader to find, e.g. `libavcodec.so.61`.
+    /// A libavcodec name for the system's loader to find: `libavcodec.so.61` on Linux,
+    /// `avcodec-61.dll` on Windows, `libavcodec.61.dylib` on macOS.
     Soname(String),
 }
 
@@ -190,12 +193,11 @@ impl Discovery {
             candidates.push(Candidate::new(Source::BesideExecutable, location));
         }
         if self.system {
-            for major in SUPPORTED_AVCODEC_MAJORS.rev() {
-                let name = format!("libavcodec.so.{major}");
+            let majors = SUPPORTED_AVCODEC_MAJORS.rev().map(Some).chain([None]);
+            for major in majors {
+                let name = image::system_name(Library::AvCodec, major);
                 candidates.push(Candidate::new(Source::System, Location::Soname(name)));
             }
-            let name = "libavcodec.so".to_owned();
-            candidates.push(Candidate::new(Source::System, Location::Soname(name)));
         }
         candidates
     }

@@ -1,6 +1,7 @@
-//! What the loader needs to know of a library file before and after `dlopen`: that it is an ELF
-//! shared object for this process's architecture, its soname, the libraries it needs
-//! (`DT_NEEDED`) and the symbol version nodes it defines.
+//! Linux's shared libraries: what the loader needs to know of a file before and after
+//! `dlopen` (that it is an ELF shared object for this process's architecture, its soname, the
+//! libraries it needs (`DT_NEEDED`) and the symbol version nodes it defines), and how FFmpeg's
+//! files are named (`libavcodec.so.61`, `libavcodec-5e6b81c2.so.62.28.102` in Python wheels).
 //!
 //! Only the headers, the dynamic section and the version definitions are read, through
 //! `object`'s read cache, never the whole (often 20 MB) file.
@@ -12,25 +13,15 @@ use object::elf::{self, FileHeader64};
 use object::read::elf::FileHeader;
 use object::{Endianness, ReadCache, ReadRef};
 
+use super::image::{ImageInfo, PROCESS_ARCHITECTURE, after_stem, is_dotted_number};
 use crate::loader::error::Refusal;
+use crate::sys::Library;
 
-/// Facts read from one ELF shared object.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct ElfInfo {
-    pub soname: Option<String>,
-    pub needed: Vec<String>,
-    /// Names of the `SHT_GNU_VERDEF` entries, without the file's own base entry.
-    pub version_nodes: Vec<String>,
-}
-
-/// (ELF class, e_machine, name) of the architecture this crate is compiled for.
+/// (ELF class, e_machine) of the architecture this crate is compiled for.
 #[cfg(target_arch = "x86_64")]
-const EXPECTED: (elf::FileClass, elf::Machine, &str) = (elf::ELFCLASS64, elf::EM_X86_64, "x86_64");
+const EXPECTED: (elf::FileClass, elf::Machine) = (elf::ELFCLASS64, elf::EM_X86_64);
 #[cfg(target_arch = "aarch64")]
-const EXPECTED: (elf::FileClass, elf::Machine, &str) =
-    (elf::ELFCLASS64, elf::EM_AARCH64, "aarch64");
-#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-compile_error!("ffmpeg-runtime supports x86_64 and aarch64 Linux");
+const EXPECTED: (elf::FileClass, elf::Machine) = (elf::ELFCLASS64, elf::EM_AARCH64);
 
 fn machine_name(class: elf::FileClass, machine: elf::Machine) -> String {
     let name = match machine {
@@ -50,7 +41,7 @@ fn machine_name(class: elf::FileClass, machine: elf::Machine) -> String {
 }
 
 /// Reads `path`'s ELF facts, refusing files that are not shared objects for this architecture.
-pub(crate) fn inspect(path: &Path) -> Result<ElfInfo, Refusal> {
+pub(crate) fn inspect(path: &Path) -> Result<ImageInfo, Refusal> {
     let file = File::open(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => Refusal::NotFound,
         _ => Refusal::Io {
@@ -60,7 +51,7 @@ pub(crate) fn inspect(path: &Path) -> Result<ElfInfo, Refusal> {
     })?;
     let cache = ReadCache::new(file);
     let data = &cache;
-    let not_elf = || Refusal::NotElf {
+    let not_elf = || Refusal::NotSharedLibrary {
         path: path.to_owned(),
     };
     // e_ident (16 bytes), e_type (2), e_machine (2).
@@ -75,15 +66,15 @@ pub(crate) fn inspect(path: &Path) -> Result<ElfInfo, Refusal> {
     } else {
         u16::from_be_bytes([ident[18], ident[19]])
     });
-    let (expected_class, expected_machine, expected_name) = EXPECTED;
+    let (expected_class, expected_machine) = EXPECTED;
     if class != expected_class || machine != expected_machine || !little_endian {
         return Err(Refusal::WrongArchitecture {
             path: path.to_owned(),
             found: machine_name(class, machine),
-            expected: expected_name,
+            expected: PROCESS_ARCHITECTURE,
         });
     }
-    let bad = |reason: &str| Refusal::BadElf {
+    let bad = |reason: &str| Refusal::BadSharedLibrary {
         path: path.to_owned(),
         reason: reason.to_owned(),
     };
@@ -101,11 +92,11 @@ pub(crate) fn inspect(path: &Path) -> Result<ElfInfo, Refusal> {
 fn read_dynamic_facts<'data, R: ReadRef<'data>>(
     header: &FileHeader64<Endianness>,
     data: R,
-) -> object::read::Result<ElfInfo> {
+) -> object::read::Result<ImageInfo> {
     let endian = header.endian()?;
     let sections = header.sections(endian, data)?;
     let dynamic = sections.dynamic_table(endian, data)?;
-    let mut info = ElfInfo::default();
+    let mut info = ImageInfo::default();
     for entry in &dynamic {
         let text = || {
             dynamic
@@ -129,4 +120,66 @@ fn read_dynamic_facts<'data, R: ReadRef<'data>>(
         }
     }
     Ok(info)
+}
+
+/// If `name` is a file of `library` (`libavcodec.so`, `libavcodec.so.61[.x.y]`,
+/// `libavcodec-<hash>.so.61[.x.y]`), the major it carries (`None` when unversioned).
+pub(crate) fn library_file_major(name: &str, library: Library) -> Option<Option<u64>> {
+    let rest = after_stem(name, "lib", library)?;
+    let rest = match rest.strip_prefix('-') {
+        Some(hashed) => &hashed[hashed.find(".so")?..],
+        None => rest,
+    };
+    let suffix = rest.strip_prefix(".so")?;
+    if suffix.is_empty() {
+        return Some(None);
+    }
+    let numbers = suffix.strip_prefix('.')?;
+    is_dotted_number(numbers).then(|| numbers.split('.').next()?.parse().ok())
+}
+
+/// Whether a directory entry may be one of FFmpeg's libraries (`lib{av,sw}*.so*`).
+pub(crate) fn may_be_ffmpeg_file(name: &str) -> bool {
+    (name.starts_with("libav") || name.starts_with("libsw")) && name.contains(".so")
+}
+
+/// The soname the system's loader knows `library` by: `libavcodec.so.61`, or the development
+/// link `libavcodec.so` when no major is given.
+pub(crate) fn system_name(library: Library, major: Option<u64>) -> String {
+    match major {
+        Some(major) => format!("lib{}.so.{major}", library.stem()),
+        None => format!("lib{}.so", library.stem()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn library_file_names_are_recognised() {
+        let codec = Library::AvCodec;
+        assert_eq!(library_file_major("libavcodec.so", codec), Some(None));
+        assert_eq!(
+            library_file_major("libavcodec.so.58", codec),
+            Some(Some(58))
+        );
+        assert_eq!(
+            library_file_major("libavcodec.so.58.91.100", codec),
+            Some(Some(58))
+        );
+        assert_eq!(
+            library_file_major("libavcodec-5e6b81c2.so.62.28.102", codec),
+            Some(Some(62))
+        );
+        assert_eq!(library_file_major("libavcodec.so.58.debug", codec), None);
+        assert_eq!(library_file_major("libavcodec.a", codec), None);
+        assert_eq!(library_file_major("libavformat.so.58", codec), None);
+        assert_eq!(
+            library_file_major("libavutil.so.56", Library::AvUtil),
+            Some(Some(56))
+        );
+        assert_eq!(system_name(codec, Some(61)), "libavcodec.so.61");
+        assert!(may_be_ffmpeg_file("libswscale.so.8") && !may_be_ffmpeg_file("libx264.so.164"));
+    }
 }

@@ -64,13 +64,14 @@ pub enum Refusal {
         #[source]
         source: std::io::Error,
     },
-    /// The file is not an ELF shared object.
-    #[error("{path} is not an ELF shared library")]
-    NotElf {
+    /// The file is not a shared library of this platform's format (ELF on Linux, a PE DLL on
+    /// Windows, Mach-O on macOS).
+    #[error("{path} is not {}", crate::loader::image::FORMAT)]
+    NotSharedLibrary {
         /// The file.
         path: PathBuf,
     },
-    /// The file is an ELF object for another architecture or word size.
+    /// The file is a shared library for another architecture or word size.
     #[error("{path} is built for {found}, this process for {expected}")]
     WrongArchitecture {
         /// The file.
@@ -80,20 +81,35 @@ pub enum Refusal {
         /// This process's architecture.
         expected: &'static str,
     },
-    /// The ELF file is damaged or has no dynamic section.
+    /// The file is damaged, or is not a library (an executable, an object without a dynamic
+    /// section).
     #[error("{path} is not a usable shared library: {reason}")]
-    BadElf {
+    BadSharedLibrary {
         /// The file.
         path: PathBuf,
         /// What was wrong.
         reason: String,
     },
-    /// The dynamic loader refused the library (`dlopen` failed).
-    #[error("dlopen failed for {name}")]
+    /// The dynamic loader refused the library (`dlopen` or `LoadLibraryExW` failed; on
+    /// Windows a missing dependency shows as "the specified module could not be found").
+    #[error("the dynamic loader refused {name}")]
     OpenFailed {
-        /// The path or soname given to `dlopen`.
+        /// The path or name given to the loader.
         name: String,
-        /// The loader's message (`dlerror`).
+        /// The loader's message (`dlerror`, or the Windows error).
+        #[source]
+        source: libloading::Error,
+    },
+    /// Windows refused a DLL because DLLs it imports are nowhere to be found: not in its
+    /// folder, not loaded, not in the system folder. (Windows' own message names none of
+    /// them; the crate reads the DLL's imports to say which.)
+    #[error("{} needs {}, found neither beside it nor in the system", path.display(), names.join(", "))]
+    DependenciesMissing {
+        /// The DLL.
+        path: PathBuf,
+        /// The DLLs it imports that are missing.
+        names: Vec<String>,
+        /// The loader's own error.
         #[source]
         source: libloading::Error,
     },
@@ -158,10 +174,10 @@ impl Refusal {
             Refusal::NotFound | Refusal::NoLibavcodec | Refusal::RelativePath => 0,
             Refusal::MissingSibling { .. } => 1,
             Refusal::Io { .. }
-            | Refusal::NotElf { .. }
+            | Refusal::NotSharedLibrary { .. }
             | Refusal::WrongArchitecture { .. }
-            | Refusal::BadElf { .. } => 2,
-            Refusal::OpenFailed { .. } => 3,
+            | Refusal::BadSharedLibrary { .. } => 2,
+            Refusal::OpenFailed { .. } | Refusal::DependenciesMissing { .. } => 3,
             Refusal::Libav(_)
             | Refusal::UnsupportedMajor { .. }
             | Refusal::MixedReleases { .. }

@@ -11,10 +11,16 @@
 
 pub(crate) mod directory;
 pub(crate) mod discovery;
+#[cfg(all(unix, not(target_os = "macos")))]
 pub(crate) mod elf;
 pub(crate) mod error;
 pub(crate) mod functions;
+pub(crate) mod image;
 pub(crate) mod library_info;
+#[cfg(any(target_os = "macos", test))]
+pub(crate) mod macho;
+#[cfg(any(windows, all(test, unix)))]
+pub(crate) mod pe;
 pub(crate) mod platform;
 pub(crate) mod preload;
 pub(crate) mod probe;
@@ -24,9 +30,9 @@ use std::path::{Path, PathBuf};
 
 use crate::sys::{Family, Library};
 use discovery::{Candidate, Location, Source};
-use elf::ElfInfo;
 use error::Refusal;
 use functions::Functions;
+use image::ImageInfo;
 use library_info::LibraryInfo;
 use platform::{DynLib, Handles};
 
@@ -39,7 +45,7 @@ pub(crate) struct Opened {
     pub handles: Handles,
     /// Index into `handles` of each library opened.
     pub slots: ByLibrary<usize>,
-    pub files: ByLibrary<(PathBuf, ElfInfo)>,
+    pub files: ByLibrary<(PathBuf, ImageInfo)>,
     /// Optional libraries the build has but that could not be opened, and why.
     pub refused: Vec<(Library, Refusal)>,
 }
@@ -114,8 +120,8 @@ fn select_for_path(path: &Path) -> Result<directory::Selection, Refusal> {
     }
 }
 
-/// Opens libavcodec by soname through the system's search, then its siblings by the sonames
-/// of its family (or unversioned names when libavcodec was found unversioned); an optional
+/// Opens libavcodec by name through the system's search, then its siblings by the names of
+/// its family (or unversioned names when libavcodec was found unversioned); an optional
 /// library the system lacks is left out.
 unsafe fn open_system(name: &str) -> Result<Opened, Refusal> {
     // SAFETY: forwarded to the caller's contract.
@@ -143,9 +149,10 @@ unsafe fn open_system(name: &str) -> Result<Opened, Refusal> {
         Library::AvFormat,
     ];
     for library in siblings.into_iter().chain(Library::OPTIONAL) {
-        let sibling = match (name.contains(".so."), family) {
-            (true, Some(family)) => format!("lib{}.so.{}", library.stem(), family.major(library)),
-            _ => format!("lib{}.so", library.stem()),
+        let versioned = image::library_file_major(name, Library::AvCodec).flatten();
+        let sibling = match (versioned, family) {
+            (Some(_), Some(family)) => image::system_name(library, Some(family.major(library))),
+            _ => image::system_name(library, None),
         };
         // SAFETY: forwarded to the caller's contract.
         let opened = unsafe { DynLib::open(&sibling) }
@@ -182,7 +189,7 @@ fn loader_message(refusal: &Refusal) -> Option<String> {
     let Refusal::OpenFailed { source, .. } = refusal else {
         return None;
     };
-    // libloading's Display is generic ("dlopen failed"); dlerror's text is its source.
+    // libloading's Display is generic ("dlopen failed"); the loader's own text is its source.
     let detail =
         std::error::Error::source(source).map_or_else(|| source.to_string(), |e| e.to_string());
     Some(detail)
@@ -201,9 +208,7 @@ fn undefined_symbol(message: &str) -> Option<&str> {
 fn not_found_if_absent(name: &str, refusal: Refusal) -> Refusal {
     match &refusal {
         Refusal::OpenFailed { .. }
-            if loader_message(&refusal).is_some_and(|m| {
-                m.starts_with(&format!("{name}: cannot open shared object file"))
-            }) =>
+            if loader_message(&refusal).is_some_and(|m| DynLib::names_absent_library(&m, name)) =>
         {
             Refusal::NotFound
         }
@@ -226,7 +231,7 @@ mod tests {
 
     #[test]
     fn a_soname_the_system_lacks_is_not_found() {
-        let location = Location::Soname("libavcodec.so.99".into());
+        let location = Location::Soname(image::system_name(Library::AvCodec, Some(99)));
         let candidate = Candidate::new(Source::System, location);
         // SAFETY: no such library exists, so nothing is opened.
         let refusal = unsafe { open_candidate(&candidate) }.err().unwrap();

@@ -14,8 +14,8 @@ use std::ffi::CString;
 use std::path::{Path, PathBuf};
 
 use super::directory::{self, FileId, Selection};
-use super::elf::{self, ElfInfo};
 use super::error::Refusal;
+use super::image::{self, ImageInfo};
 use super::platform::{DynLib, Handles};
 use super::{ByLibrary, Opened, undefined_symbol_in};
 use crate::sys::Library;
@@ -85,10 +85,13 @@ impl Walk<'_> {
     /// (`None` when reached as one of the chosen libraries).
     unsafe fn visit(&mut self, path: &Path, needed_as: Option<&str>) -> Result<(), Refusal> {
         let id = FileId::of(path);
-        if !self.visited.insert(id) {
+        if !self.visited.insert(id.clone()) {
             return Ok(()); // done, or a cycle, which the dynamic loader resolves by itself
         }
-        let main = self.main_ids.iter().position(|main| *main == Some(id));
+        let main = self
+            .main_ids
+            .iter()
+            .position(|main| main.as_ref() == Some(&id));
         if let (None, Some(name)) = (main, needed_as)
             && directory::is_compiler_runtime(name)
         {
@@ -99,7 +102,7 @@ impl Walk<'_> {
             }
         }
         let inspected;
-        let info: &ElfInfo = match main {
+        let info: &ImageInfo = match main {
             Some(index) => {
                 let (_, info) = self.selection.libraries[index]
                     .as_ref()
@@ -107,7 +110,7 @@ impl Walk<'_> {
                 info
             }
             None => {
-                inspected = elf::inspect(path)?;
+                inspected = image::inspect(path)?;
                 &inspected
             }
         };

@@ -6,9 +6,9 @@ use std::ffi::{CStr, CString, c_char, c_uint, c_void};
 use std::path::PathBuf;
 
 use super::discovery::Candidate;
-use super::elf::{self, ElfInfo};
 use super::error::{Refusal, VersionedFile};
 use super::functions::Functions;
+use super::image::{self, ImageInfo};
 use super::library_info::LibraryInfo;
 use super::platform::DynLib;
 use super::symbols::{SymbolBinding, SymbolSource};
@@ -16,12 +16,12 @@ use super::{ByLibrary, LoadedLibraries, Opened};
 use crate::sys::{Family, Library, c_text, decode_version_int};
 
 /// The file a library handle was opened from, and its ELF facts.
-pub(super) fn locate(handle: &DynLib, library: Library) -> Result<(PathBuf, ElfInfo), Refusal> {
+pub(super) fn locate(handle: &DynLib, library: Library) -> Result<(PathBuf, ImageInfo), Refusal> {
     let address = handle
         .symbol(&version_symbol(library), None)
         .ok_or_else(|| missing_version_symbol(library))?;
     let path = DynLib::path_of(address).unwrap_or_default();
-    let info = elf::inspect(&path)?;
+    let info = image::inspect(&path)?;
     Ok((path, info))
 }
 
@@ -37,7 +37,7 @@ fn missing_version_symbol(library: Library) -> Refusal {
 }
 
 /// Pinned to the library's own `LIB<NAME>_<major>` node when it defines one.
-pub(super) fn binding_for(library: Library, info: &ElfInfo) -> SymbolBinding {
+pub(super) fn binding_for(library: Library, info: &ImageInfo) -> SymbolBinding {
     let prefix = format!("LIB{}_", library.stem().to_ascii_uppercase());
     info.version_nodes
         .iter()

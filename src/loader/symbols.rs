@@ -45,11 +45,18 @@ pub(crate) struct SymbolSpec {
 pub enum SymbolBinding {
     /// Pinned with `dlvsym` to this version node, e.g. `LIBAVCODEC_61`.
     Versioned(String),
-    /// The library defines no version nodes; plain `dlsym` was used.
+    /// The library defines no version nodes; plain `dlsym` was used (`GetProcAddress` on
+    /// Windows).
     Unversioned,
 }
 
 impl SymbolBinding {
+    /// Whether this platform's shared libraries can pin functions to version nodes at all:
+    /// ELF's can (Linux); PE (Windows) and Mach-O (macOS) have no symbol versioning, so every
+    /// binding there is [`Unversioned`](SymbolBinding::Unversioned), and the version probe,
+    /// the family checks and the ABI self-check carry the proof.
+    pub const PLATFORM_HAS_VERSIONING: bool = cfg!(all(unix, not(target_os = "macos")));
+
     /// The version node, when pinned.
     pub fn node(&self) -> Option<&str> {
         match self {
@@ -63,6 +70,12 @@ impl fmt::Display for SymbolBinding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SymbolBinding::Versioned(node) => write!(f, "dlvsym @{node}"),
+            SymbolBinding::Unversioned if cfg!(windows) => {
+                f.write_str("GetProcAddress (Windows has no symbol versioning)")
+            }
+            SymbolBinding::Unversioned if cfg!(target_os = "macos") => {
+                f.write_str("dlsym (Mach-O has no symbol versioning)")
+            }
             SymbolBinding::Unversioned => f.write_str("dlsym (no version nodes)"),
         }
     }

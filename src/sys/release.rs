@@ -163,12 +163,6 @@ pub(crate) fn decode_version_int(value: u32) -> Version {
     )
 }
 
-/// The major a file name or soname carries: `libavcodec-5e6b81c2.so.62.28.102` → 62.
-pub(crate) fn major_from_file_name(name: &str) -> Option<u64> {
-    let (_, after) = name.split_once(".so.")?;
-    after.split('.').next()?.parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,12 +173,6 @@ mod tests {
             decode_version_int((61 << 16) | (19 << 8) | 101),
             Version::new(61, 19, 101)
         );
-        assert_eq!(
-            major_from_file_name("libavcodec-5e6b81c2.so.62.28.102"),
-            Some(62)
-        );
-        assert_eq!(major_from_file_name("libavcodec.so.58"), Some(58));
-        assert_eq!(major_from_file_name("libavcodec.so"), None);
         assert_eq!(Library::AvCodec.version_node(61), "LIBAVCODEC_61");
         assert_eq!(Library::AvFilter.version_node(10), "LIBAVFILTER_10");
     }

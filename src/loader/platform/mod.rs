@@ -3,16 +3,20 @@
 //!
 //! A back-end provides [`DynLib`]: open a library by path or by the system's search (running
 //! its initialisers), take another reference to one already loaded, look a symbol up pinned to
-//! a version node where the platform has them, and tell which file defines an address. Unix
-//! (`dlopen`, `dlvsym`, `dladdr`) is written; a Windows back-end (`LoadLibraryExW`,
-//! `GetProcAddress`, `GetModuleFileNameW`) would be `windows.rs` here, with PE reading beside
-//! `elf.rs`.
+//! a version node where the platform has them, and tell which file defines an address: `unix`
+//! for Linux and macOS (`dlopen`, `dlvsym` where it exists, `dladdr`), `windows`
+//! (`LoadLibraryExW`, `GetProcAddress`, `GetModuleFileNameW`). Reading the files before they
+//! are opened is [`image`](super::image)'s.
 
 #[cfg(unix)]
 mod unix;
+#[cfg(windows)]
+mod windows;
 
 #[cfg(unix)]
 pub(crate) use unix::DynLib;
+#[cfg(windows)]
+pub(crate) use windows::DynLib;
 
 /// The references of one load, released in the reverse order of opening.
 #[derive(Debug, Default)]

@@ -1,5 +1,12 @@
-//! A thin layer over the dynamic loader: open with `RTLD_NOW | RTLD_LOCAL`, look symbols up
-//! pinned to a version node (`dlvsym`) or plainly (`dlsym`), and ask where a library came from.
+//! A thin layer over the dynamic loader of Linux and macOS: open with `RTLD_NOW | RTLD_LOCAL`,
+//! look symbols up pinned to a version node (`dlvsym`) or plainly (`dlsym`), and ask where a
+//! library came from.
+//!
+//! # Platform-specific behaviour
+//!
+//! macOS has neither `dlvsym` nor version nodes (Mach-O files define none, so none is ever
+//! asked for): symbols are looked up with `dlsym`, and the version probe, the family checks
+//! and the ABI self-check carry the proof.
 
 use std::ffi::{CStr, c_void};
 use std::path::{Path, PathBuf};
@@ -63,7 +70,7 @@ impl DynLib {
     /// As for [`DynLib::open`].
     pub unsafe fn open_path(path: &Path) -> Result<DynLib, Refusal> {
         debug_assert!(path.is_absolute());
-        let name = path.to_str().ok_or_else(|| Refusal::BadElf {
+        let name = path.to_str().ok_or_else(|| Refusal::BadSharedLibrary {
             path: path.to_owned(),
             reason: "path is not UTF-8".into(),
         })?;
@@ -94,11 +101,26 @@ impl DynLib {
         // NUL-terminated; looking a symbol up runs no code of the library.
         let address = unsafe {
             match node {
+                #[cfg(not(target_os = "macos"))]
                 Some(node) => libc::dlvsym(self.handle, name.as_ptr(), node.as_ptr()),
+                #[cfg(target_os = "macos")]
+                Some(_) => std::ptr::null_mut(),
                 None => libc::dlsym(self.handle, name.as_ptr()),
             }
         };
         (!address.is_null()).then_some(address)
+    }
+
+    /// Whether `message`, the loader's refusal of `name`, says that no such library was found
+    /// (rather than that a library it needs is missing or broken).
+    pub fn names_absent_library(message: &str, name: &str) -> bool {
+        if cfg!(target_os = "macos") {
+            // dyld: "dlopen(NAME, 0x0006): tried: '…' (no such file), …"
+            message.starts_with(&format!("dlopen({name},"))
+                && !message.contains("Library not loaded")
+        } else {
+            message.starts_with(&format!("{name}: cannot open shared object file"))
+        }
     }
 
     /// The path of the file that defines `address`, as the dynamic loader recorded it.
