@@ -97,6 +97,10 @@ fn framehash(path: &Path, seconds: &str, frames: usize) -> Vec<(String, String)>
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn seeking_gives_the_clis_frames_from_the_position_on() {
     let mut frames = 0;
     for clip in clips() {
@@ -137,6 +141,10 @@ fn md5_of(frame: &ffmpeg_runtime::Frame) -> String {
 /// `VideoReader` gives frame N as the CLI decodes it, for frames asked one by one or in a
 /// batch in any order (duplicates too), and the frame at a time.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn the_reader_gives_any_frame_as_the_cli_decodes_it() {
     use ffmpeg_runtime::reader::VideoReader;
     let ffmpeg = common::under_test().load();

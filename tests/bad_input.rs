@@ -137,6 +137,10 @@ fn seeded_mutations_of_many_containers_decode_to_an_error_or_an_end() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn an_audio_only_file_has_no_video_stream() {
     let dir = common::scratch_dir("audio-only");
     let path = dir.join("tone.m4a");
@@ -173,7 +177,7 @@ fn an_audio_only_file_has_no_video_stream() {
 /// The framehash example finding FFmpeg the default way (the system's 5.1); under the
 /// emulator, whose system FFmpeg is the host's (x86_64), the build under test instead.
 fn framehash_found_the_default_way() -> std::process::Command {
-    if common::emulated() {
+    if !common::host_ffmpeg_loadable() {
         common::example_command("framehash", &common::under_test())
     } else {
         common::command(&common::example("framehash"))
@@ -225,6 +229,10 @@ fn framehash_prints_one_line_per_frame_and_the_count() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn container_and_stream_facts_are_read() {
     let dir = common::scratch_dir("facts");
     let chapters = dir.join("chapters.txt");
@@ -315,6 +323,10 @@ fn container_and_stream_facts_are_read() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn a_rotated_phone_video_reports_its_rotation() {
     let dir = common::scratch_dir("rotation");
     let path = dir.join("rotated.mp4");

@@ -131,6 +131,10 @@ fn has(ffmpeg: &Ffmpeg, name: &str) -> bool {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn filters_give_the_clis_packets() {
     let ffmpeg = common::under_test().load();
     let video = [
@@ -290,6 +294,10 @@ fn the_list_of_filters_equals_the_clis_on_its_own_library() {
 /// ADTS AAC into MP4 through `aac_adtstoasc`, as `ffmpeg -i IN.aac -c copy OUT.mp4` does it:
 /// the same packets, and a file that plays.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn filtered_packets_mux_with_the_filters_parameters() {
     let ffmpeg = common::under_test().load();
     let dir = common::scratch_dir("bsf-mux");

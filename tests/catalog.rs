@@ -65,6 +65,10 @@ fn flags_of(codec: &Codec) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn codec_lists_match_the_cli() {
     let ffmpeg = common::under_test().load();
     let decoders = ffmpeg.decoders();
@@ -108,6 +112,10 @@ fn codec_lists_match_the_cli() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn format_lists_match_the_cli() {
     let ffmpeg = common::under_test().load();
     let demuxers = ffmpeg.demuxers();

@@ -42,6 +42,10 @@ fn every_clip_decodes_like_the_cli_on_its_own_library() {
 /// Bit-exact codecs decode identically on every FFmpeg 4.x–9.x: this proves every struct field
 /// the decode path reads is at the right offset in every family.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn bit_exact_codecs_decode_identically_on_every_build() {
     let failures = mismatches(
         &common::under_test().load(),
@@ -51,6 +55,10 @@ fn bit_exact_codecs_decode_identically_on_every_build() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn colour_properties_are_read() {
     let ffmpeg = common::under_test().load();
     let dir = common::scratch_dir("colour");

@@ -71,6 +71,10 @@ fn views_show_the_frames_pixels() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn a_decoded_picture_converted_to_rgb_is_the_clis() {
     let ffmpeg = common::under_test().load();
     let path = media::generated(

@@ -3,7 +3,7 @@
 
 mod common;
 
-use ffmpeg_runtime::{Family, Ffmpeg, Library, Source};
+use ffmpeg_runtime::{Family, Ffmpeg, Library, Source, SymbolBinding};
 
 #[test]
 fn loads_from_its_directory_with_true_versions() {
@@ -64,6 +64,20 @@ fn the_abi_self_check_proved_the_layouts() {
 #[test]
 fn every_real_build_pins_symbols_to_its_version_nodes() {
     let ffmpeg = common::under_test().load();
+    if !SymbolBinding::PLATFORM_HAS_VERSIONING {
+        // Windows: no version nodes anywhere; every binding says so.
+        assert!(!ffmpeg.versioned_symbols());
+        for library in ffmpeg.libraries() {
+            assert_eq!(library.binding(), &SymbolBinding::Unversioned);
+            assert!(
+                library
+                    .binding()
+                    .to_string()
+                    .contains("no symbol versioning")
+            );
+        }
+        return;
+    }
     assert!(ffmpeg.versioned_symbols());
     for library in ffmpeg.libraries() {
         let node = library.library().version_node(library.version().major);

@@ -310,6 +310,10 @@ fn probe_matches_ffprobe(path: &Path, build: &common::Build, exact: bool) {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn probe_prints_what_ffprobe_prints() {
     let build = common::under_test();
     let ffmpeg = build.load();

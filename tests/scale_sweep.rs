@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::os::unix::fs::FileExt;
+use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, ScaleQuality, Scaler};
@@ -118,9 +118,9 @@ fn sweep(ffmpeg: &Ffmpeg, worker: usize, workers: usize, progress: &Path) -> (u6
                 from.0, from.1, to.0, to.1
             );
             // One write at the start, padded over the longer names before it.
-            progress
-                .write_all_at(format!("{line:<120}").as_bytes(), 0)
-                .unwrap();
+            let mut record = &progress;
+            record.seek(std::io::SeekFrom::Start(0)).unwrap();
+            record.write_all(format!("{line:<120}").as_bytes()).unwrap();
             match Scaler::new(ffmpeg, quality).scale(&input, &mut output) {
                 Ok(()) => done += 1,
                 Err(Error::Unsupported { .. } | Error::Ffmpeg { .. }) => refused += 1,

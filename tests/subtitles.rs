@@ -159,6 +159,10 @@ fn release_writes_other_text(ffmpeg: &Ffmpeg, file: &Path) -> bool {
 /// times; their text may differ where their codecs do: 8.0's SubRip encoder ends lines with
 /// `\n` rather than `\r\n`, and [`release_writes_other_text`].
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn text_subtitles_are_written_as_the_cli_writes_srt() {
     let ffmpeg = common::under_test().load();
     let exact = common::under_test().name == "5.1";
@@ -193,6 +197,10 @@ fn text_subtitles_are_written_as_the_cli_writes_srt() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn json_gives_what_ffprobe_shows_of_each_subtitle() {
     let mut clips = text_clips();
     clips.extend(bitmap_clips());
@@ -375,6 +383,10 @@ fn bitmaps_come_back_where_and_as_they_were_drawn() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn text_encoders_round_trip_through_their_containers() {
     let ffmpeg = common::under_test().load();
     let dir = common::scratch_dir("text_round_trip");
@@ -671,6 +683,10 @@ mod pgs {
 /// the CLI skips it; with it, the cue is converted as the CLI's `-sub_charenc` converts it
 /// (where the build has iconv; 5.1 has).
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn text_in_another_encoding_is_skipped_or_converted_as_the_cli_does() {
     let latin1 = media::source(
         "subs_latin1.srt",

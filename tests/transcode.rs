@@ -550,6 +550,10 @@ fn bad_input_and_missing_codecs_are_one_line_and_leave_nothing() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "SIGINT is a Unix signal; Ctrl+C reaches a Windows program as a console event"
+)]
 fn ctrl_c_finishes_a_playable_file() {
     let ffmpeg = common::under_test().load();
     let dir = common::scratch_dir("transcode-interrupt");
@@ -582,8 +586,7 @@ fn ctrl_c_finishes_a_playable_file() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     std::thread::sleep(std::time::Duration::from_millis(700));
-    // SAFETY: signals a child process of ours that has not been waited for.
-    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    common::interrupt(&child);
     let result = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert_eq!(result.status.code(), Some(130), "{stderr}");
@@ -598,6 +601,10 @@ fn ctrl_c_finishes_a_playable_file() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn filters_shape_what_is_encoded_as_the_cli_does() {
     let ffmpeg = common::under_test().load();
     let dir = common::scratch_dir("transcode-filters");
@@ -697,6 +704,10 @@ fn subtitle_codecs(ffmpeg: &Ffmpeg, file: &Path) -> Vec<String> {
 /// in Matroska), converted to mov_text for MP4 and MOV and to ASS for a Matroska given
 /// mov_text; every cue at its time, with its text.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn subtitle_streams_are_kept() {
     let ffmpeg = common::under_test().load();
     let dir = common::scratch_dir("transcode-subtitles");

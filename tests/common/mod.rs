@@ -67,7 +67,9 @@ pub fn matrix() -> Vec<Build> {
             let fields: Vec<&str> = line.split('\t').collect();
             Build {
                 name: fields[0].to_owned(),
-                dir: PathBuf::from(fields[1]),
+                // On Windows a Unix path (`/root/…`) is relative to the current drive; the
+                // loader takes only absolute paths from the environment.
+                dir: std::path::absolute(fields[1]).expect("a build directory"),
                 avcodec: Version::parse(fields[2]).expect("a version in the matrix file"),
             }
         })
@@ -91,9 +93,20 @@ pub fn partner() -> Build {
 }
 
 /// A libavcodec of another architecture than this process's (a fixture), and the name the
-/// loader gives that architecture.
+/// loader gives that architecture. On Windows, the head of a 32-bit x86 DLL, all the loader
+/// reads before it refuses one.
 pub fn other_architecture_fixture() -> (PathBuf, &'static str) {
-    if cfg!(target_arch = "aarch64") {
+    if cfg!(windows) {
+        let dir = scratch_dir("x86-dll");
+        let mut head = vec![0u8; 64 + 24];
+        head[..2].copy_from_slice(b"MZ");
+        head[60] = 64; // e_lfanew: the PE header follows the DOS header
+        head[64..68].copy_from_slice(b"PE\0\0");
+        head[68..70].copy_from_slice(&0x014c_u16.to_le_bytes()); // IMAGE_FILE_MACHINE_I386
+        head[86..88].copy_from_slice(&0x2102_u16.to_le_bytes()); // DLL, 32-bit, executable
+        std::fs::write(dir.join("avcodec-59.dll"), head).unwrap();
+        (dir, "x86")
+    } else if cfg!(target_arch = "aarch64") {
         (fixtures_dir().join("x86_64"), "x86_64")
     } else {
         (fixtures_dir().join("arm64"), "aarch64")
@@ -124,6 +137,12 @@ fn emulator() -> Option<Vec<String>> {
 /// (another architecture's library refused, the CLI's own library in-process) do not hold.
 pub fn emulated() -> bool {
     emulator().is_some()
+}
+
+/// Whether the host's own FFmpeg (Debian's 5.1, found by the system's search) is one this
+/// process can load: not under an emulator of another architecture, not on Windows.
+pub fn host_ffmpeg_loadable() -> bool {
+    !emulated() && cfg!(target_os = "linux")
 }
 
 /// A command for a program of this workspace, started the way this process was (under the
@@ -170,7 +189,7 @@ pub fn example(name: &str) -> PathBuf {
         .parent()
         .expect("profile dir")
         .join("examples")
-        .join(name);
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(
         path.exists(),
         "{} is not built (cargo test builds examples)",
@@ -199,22 +218,64 @@ pub fn scratch_dir(label: &str) -> PathBuf {
     dir
 }
 
+/// Sends SIGINT to a child that has not been waited for, as Ctrl+C in its terminal would.
+#[cfg(unix)]
+pub fn interrupt(child: &std::process::Child) {
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid");
+    // SAFETY: signals a child process of ours that has not been waited for, so `pid` is still
+    // that child's.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+}
+
+/// Windows has no signals; a test that interrupts a child is ignored there.
+#[cfg(windows)]
+pub fn interrupt(_child: &std::process::Child) {
+    unreachable!("tests that interrupt a child are ignored on Windows");
+}
+
+/// `to` names the file `from`: a symbolic link, or a copy on Windows (where making links
+/// needs a privilege).
+pub fn link_file(from: &Path, to: &Path) {
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(from, to).unwrap();
+    #[cfg(windows)]
+    std::fs::copy(from, to).map(drop).unwrap();
+}
+
+/// Copies the files of `from` into a new directory `to` (Windows, where tests do not make
+/// symbolic links).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
 /// The libavcodec file of a build directory.
 pub fn avcodec_file(dir: &Path) -> PathBuf {
     library_file(dir, "avcodec")
 }
 
 /// The file of `lib<stem>` in a build directory (the one with the longest name, i.e. the real
-/// file rather than a soname link).
+/// file rather than a soname link); on Windows the DLL `<stem>-<major>[-<hash>].dll`.
 pub fn library_file(dir: &Path, stem: &str) -> PathBuf {
-    let prefix = format!("lib{stem}");
+    let prefix = if cfg!(windows) {
+        format!("{stem}-")
+    } else {
+        format!("lib{stem}")
+    };
     std::fs::read_dir(dir)
         .expect("build dir")
         .flatten()
         .map(|e| e.file_name().into_string().unwrap())
         .filter(|n| {
-            n.strip_prefix(&prefix)
-                .is_some_and(|rest| rest.starts_with(".so.") || rest.starts_with('-'))
+            n.strip_prefix(&prefix).is_some_and(|rest| {
+                if cfg!(windows) {
+                    rest.ends_with(".dll")
+                } else {
+                    rest.starts_with(".so.") || rest.starts_with('-')
+                }
+            })
         })
         .max_by_key(|n| n.len())
         .map(|n| dir.join(n))
