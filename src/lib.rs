@@ -343,7 +343,8 @@
 //!    how an application ships its own FFmpeg;
 //! 3. the system's libraries through the dynamic loader's own search, newest major first:
 //!    `libavcodec.so.<major>` for each of [`SUPPORTED_AVCODEC_MAJORS`], newest first, then
-//!    `libavcodec.so`.
+//!    `libavcodec.so` (Windows: `avcodec-<major>.dll`, then `avcodec.dll`, by the DLL search
+//!    order; macOS: `libavcodec.<major>.dylib`, then `libavcodec.dylib`).
 //!
 //! The current directory and relative paths are never searched implicitly.
 //! [`Ffmpeg::load_from`] loads one explicit directory or file, and [`Discovery`] builds any other
@@ -351,7 +352,7 @@
 //!
 //! # Several FFmpeg releases in one process
 //!
-//! Every library is opened with `RTLD_LOCAL`, and everything created from an [`Ffmpeg`] keeps it
+//! Every library is opened with `RTLD_LOCAL` (on Windows, by full path), and everything created from an [`Ffmpeg`] keeps it
 //! alive, so two releases can be loaded and used side by side; a release is unloaded only when
 //! its last handle goes.
 #![deny(unsafe_op_in_unsafe_fn)]

@@ -6,9 +6,7 @@ mod common;
 use std::path::Path;
 
 use common::fake::FakeSet;
-use ffmpeg_runtime::{
-    Discovery, Ffmpeg, Library, LoadError, Refusal, SUPPORTED_AVCODEC_MAJORS, SymbolBinding,
-};
+use ffmpeg_runtime::{Discovery, Ffmpeg, Library, LoadError, Refusal, SUPPORTED_AVCODEC_MAJORS};
 
 fn load(path: &Path) -> LoadError {
     // SAFETY: the paths are test fixtures: empty, text, foreign or fake libraries whose only
@@ -302,7 +300,7 @@ fn a_library_whose_option_offsets_disagree_fails_the_abi_self_check() {
 #[cfg(target_arch = "x86_64")]
 #[test]
 fn a_real_build_whose_version_functions_lie_about_the_major_is_refused() {
-    use ffmpeg_runtime::Family;
+    use ffmpeg_runtime::{Family, SymbolBinding};
     use object::{Object, ObjectSection};
 
     let build = common::under_test();

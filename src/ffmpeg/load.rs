@@ -46,7 +46,15 @@ impl Ffmpeg {
     /// # Platform-specific behaviour
     ///
     /// Linux (glibc) on x86_64 and aarch64: libraries are opened with `RTLD_NOW | RTLD_LOCAL`,
-    /// and the host's C library is always used, never a copy found in `path`.
+    /// and the host's C library is always used, never a copy found in `path`; functions are
+    /// pinned to their version nodes (`dlvsym`).
+    ///
+    /// Windows: DLLs are opened by full path with `LoadLibraryExW`, the DLLs they import found
+    /// in their own folder first (hashed names as shipped in Python wheels work); GCC's runtime
+    /// DLLs a build bundles stay loaded for the life of the process. There is no symbol
+    /// versioning: the version probe, the family checks and the ABI self-check carry the proof.
+    ///
+    /// macOS (compiled, not run-tested): `dlopen` by full path, `dlsym`.
     pub unsafe fn load_from(path: impl AsRef<Path>) -> Result<Ffmpeg, LoadError> {
         // SAFETY: forwarded to the caller's contract.
         unsafe { Discovery::empty().path(path.as_ref()).load() }
