@@ -5,6 +5,9 @@
 #   FFMPEG_RUNTIME_TEST_TARGET=aarch64-unknown-linux-gnu bash ci/matrix.sh
 #                                     (cross-built, under qemu-user, the builds of
 #                                      ci/builds-aarch64.tsv)
+#   FFMPEG_RUNTIME_TEST_TARGET=x86_64-pc-windows-gnu bash ci/matrix.sh
+#                                     (cross-built with mingw-w64, under Wine, the DLLs of
+#                                      ci/builds-windows.tsv)
 #
 # Provisions the builds (ci/provision.sh, cached outside the repository), checks that the
 # committed ABI layouts regenerate from the headers Debian gives (ci/regenerate-abi.sh --check),
@@ -35,8 +38,24 @@ runner=()
 cargo_target=()
 # The tests' own C compiler (fake libraries for the loader's refusals) builds for the target.
 cross_env=()
-if [ -n "$target" ]; then
-    [ "$target" = aarch64-unknown-linux-gnu ] || { echo "unsupported target $target" >&2; exit 1; }
+# Children of a test run inside Wine as Windows programs, so Wine is the runner but not an
+# emulator the tests start children under.
+emulator=()
+case "$target" in
+'' | aarch64-unknown-linux-gnu) ;;
+x86_64-pc-windows-gnu)
+    runner_line=$(bash ci/wine.sh)
+    read -r -a runner <<< "$runner_line"
+    rustup target add "$target" >&2
+    export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
+    builds_file=ci/builds-windows.tsv
+    matrix_file="$cache/matrix-windows.tsv"
+    cargo_target=(--target "$target")
+    cross_env=(CC=x86_64-w64-mingw32-gcc)
+    ;;
+*) echo "unsupported target $target" >&2; exit 1 ;;
+esac
+if [ "$target" = aarch64-unknown-linux-gnu ]; then
     if ! command -v aarch64-linux-gnu-gcc >/dev/null || ! command -v qemu-aarch64 >/dev/null; then
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-aarch64-linux-gnu \
@@ -47,6 +66,7 @@ if [ -n "$target" ]; then
     builds_file=ci/builds-aarch64.tsv
     matrix_file="$cache/matrix-aarch64.tsv"
     runner=(qemu-aarch64 -L /usr/aarch64-linux-gnu)
+    emulator=("${runner[@]}")
     cargo_target=(--target "$target")
     cross_env=(CC=aarch64-linux-gnu-gcc)
 fi
@@ -61,6 +81,7 @@ done <<< "$provisioned"
 wanted=" $* "
 
 total_passed=0
+total_ignored=0
 total_failed=0
 if [ -n "$target" ]; then
     regeneration="Cross-built for $target, run under ${runner[*]}"
@@ -99,6 +120,12 @@ fi
 avfilter_version() { # dir
     local file
     file=$(ls "$1" | grep -E '^libavfilter(-[0-9a-f]+)?\.so\.[0-9]' | head -n 1 || true)
+    # A DLL's name carries only the major.
+    if [ -z "$file" ] && file=$(ls "$1" | grep -E '^avfilter-[0-9]+' | head -n 1); then
+        file=${file#avfilter-}
+        echo "${file%%[-.]*} (DLL)"
+        return
+    fi
     if [ -z "$file" ]; then
         echo none
         return
@@ -108,6 +135,7 @@ avfilter_version() { # dir
 }
 
 results=()
+run_logs=()
 logs="$cache/logs"
 mkdir -p "$logs"
 while IFS=$'\t' read -r name dir version; do
@@ -122,27 +150,35 @@ while IFS=$'\t' read -r name dir version; do
     fi
     passed=0
     failed=0
+    ignored=0
     log="$logs/$name${target:+-$target}.log"
     : > "$log"
+    run_logs+=("$log")
     echo "== FFmpeg $name (libavcodec $version) from $dir" >&2
     for binary in $binaries; do
+        # Only this binary's output counts: one that dies before its summary passes nothing.
+        start=$(wc -l < "$log")
         set +e
         FFMPEG_RUNTIME_TEST_BUILD=$name FFMPEG_RUNTIME_TEST_MATRIX=$matrix_file \
             FFMPEG_RUNTIME_TEST_FIXTURES="$cache/fixtures" FFMPEG_RUNTIME_TEST_LAUNCHER_DIR=$launcher_dir \
-            FFMPEG_RUNTIME_TEST_EMULATOR="${runner[*]}" \
-            env "${cross_env[@]}" "${launcher[@]}" "$binary" --test-threads=2 >> "$log" 2>&1
+            FFMPEG_RUNTIME_TEST_EMULATOR="${emulator[*]}" \
+            timeout 1200 env "${cross_env[@]}" "${launcher[@]}" "$binary" --test-threads=2 >> "$log" 2>&1
         status=$?
         set -e
-        summary=$(grep -E '^test result:' "$log" | tail -n 1)
+        summary=$(tail -n +$((start + 1)) "$log" | grep -E '^test result:' | tail -n 1)
         p=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<< "$summary")
         f=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<< "$summary")
         p=${p:-0}
         f=${f:-0}
-        # A binary that crashed or failed without a summary counts as one failure.
+        i=$(sed -nE 's/.* ([0-9]+) ignored.*/\1/p' <<< "$summary")
+        ignored=$((ignored + ${i:-0}))
+        # A binary that crashed or failed without a summary counts as one failure; one that
+        # hung is stopped after 20 minutes and said so.
+        if [ "$status" = 124 ]; then echo "   $(basename "$binary") HUNG: stopped after 1200 s" | tee -a "$log" >&2; fi
         if [ "$status" != 0 ] && [ "$f" = 0 ]; then f=1; fi
         passed=$((passed + p))
         failed=$((failed + f))
-        echo "   $(basename "$binary"): $p passed, $f failed" >&2
+        echo "   $(basename "$binary"): $p passed, $f failed${i:+, $i ignored}" >&2
     done
     if [ "$name" = 5.1 ] && [ -z "$target" ]; then
         # Doc tests run once, against the default discovery (the system's FFmpeg).
@@ -163,18 +199,26 @@ while IFS=$'\t' read -r name dir version; do
         grep -E -A25 '^---- |panicked at' "$log" | head -n 80 >&2 || true
     fi
     total_passed=$((total_passed + passed))
+    total_ignored=$((total_ignored + ignored))
     total_failed=$((total_failed + failed))
     status=PASS
     [ "$failed" != 0 ] && status=FAIL
-    results+=("$(printf '| %-6s | %-11s | %-11s | %6s | %6s | %-4s |' "$name" "$version" "$(avfilter_version "$dir")" "$passed" "$failed" "$status")")
+    results+=("$(printf '| %-6s | %-11s | %-11s | %6s | %6s | %7s | %-4s |' "$name" "$version" "$(avfilter_version "$dir")" "$passed" "$failed" "$ignored" "$status")")
 done < "$matrix_file"
 
 echo
 echo "$regeneration"
 echo
-echo "| FFmpeg | libavcodec  | libavfilter | passed | failed | ok   |"
-echo "|--------|-------------|-------------|--------|--------|------|"
+echo "| FFmpeg | libavcodec  | libavfilter | passed | failed | ignored | ok   |"
+echo "|--------|-------------|-------------|--------|--------|---------|------|"
 printf '%s\n' "${results[@]}"
 echo
-echo "$total_passed passed, $total_failed failed"
+echo "$total_passed passed, $total_failed failed, $total_ignored ignored"
+if [ "$total_ignored" != 0 ]; then
+    # Which tests this platform leaves out, and why (their #[ignore] reasons).
+    echo
+    echo "Ignored here, with the reasons the tests give:"
+    cat "${run_logs[@]}" | grep -E '^test .* \.\.\. ignored' |
+        sed -E 's/^test ([^ ]+) \.\.\. ignored, ?/  \1: /' | sort -u | head -n 200
+fi
 [ "$total_failed" = 0 ]

@@ -39,11 +39,12 @@ need_tool() { # tool package
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >&2
 }
 
-# Copies every shared library below $1 into the flat directory $2, keeping symlinks as symlinks.
+# Copies every shared library (or DLL) below $1 into the flat directory $2, keeping symlinks as
+# symlinks.
 flatten_libs() {
     local from=$1 to=$2
     mkdir -p "$to"
-    find "$from" \( -type f -o -type l \) -name '*.so*' -print0 |
+    find "$from" \( -type f -o -type l \) \( -name '*.so*' -o -name '*.dll' \) -print0 |
         while IFS= read -r -d '' f; do
             local base
             base=$(basename "$f")
@@ -74,7 +75,9 @@ provision_wheel() { # name spec python-version[:platform[:debian-arm64-packages]
 import sys, zipfile
 wheel, out = sys.argv[1], sys.argv[2]
 with zipfile.ZipFile(wheel) as z:
-    members = [m for m in z.namelist() if ".libs/" in m and ".so" in m.rsplit("/", 1)[-1]]
+    def library(name):
+        return ".so" in name or name.endswith(".dll")
+    members = [m for m in z.namelist() if ".libs/" in m and library(m.rsplit("/", 1)[-1])]
     z.extractall(out, members)
 PY
     if [ -n "$debs" ]; then
@@ -262,7 +265,7 @@ while IFS=$'\t' read -r name version kind source extra; do
             *) log "unknown kind $kind for $name"; exit 1 ;;
         esac
         # grep -c reads everything: grep -q could quit early and, under pipefail, fail ls with SIGPIPE.
-        if ! ls "$dest" | grep -Ec '^libavcodec(-[0-9a-f]+)?\.so' >/dev/null; then
+        if ! ls "$dest" | grep -Ec '^libavcodec(-[0-9a-f]+)?\.so|^avcodec-[0-9]+(-[0-9a-f]+)?\.dll' >/dev/null; then
             log "$name: no libavcodec in $dest"
             exit 1
         fi

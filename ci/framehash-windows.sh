@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# framehash.exe (cross-built, under Wine, the DLLs of ci/builds-windows.tsv) against the Linux
+# framehash with the Linux build of the same FFmpeg release (ci/builds.tsv), on the test media:
+# every line (frame index, time, size, format, MD5; audio too) must be the same. Run after
+# ci/matrix.sh, whose x86_64 run made the media and whose Windows run provisioned the DLLs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cache=${FFMPEG_RUNTIME_CACHE:-$HOME/.cache/ffmpeg-runtime}
+media="$cache/media"
+read -r -a wine <<< "$(bash ci/wine.sh)"
+export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
+cargo build --quiet --release --example framehash
+cargo build --quiet --release --example framehash --target x86_64-pc-windows-gnu
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+linux="$target_dir/release/examples/framehash"
+windows="$target_dir/x86_64-pc-windows-gnu/release/examples/framehash.exe"
+clips=(h264_8bit.mp4 h264_10bit.mkv h264_422.mkv hevc_10bit.mkv av1.mkv vp9_profile2.webm vp8.webm
+    mpeg2.ts mpeg4.avi mjpeg.avi h264_interlaced.ts gif.gif prores.mov ffv1_odd_size.mkv
+    pal8_33x17.nut vfr.mkv two_video.mkv seek_audio.wav side_5.1.wav pipe.aac probe.flac)
+status=0
+compared=0
+for name in $(awk -F'\t' '!/^#/ && NF {print $1}' ci/builds-windows.tsv); do
+    linux_build="$cache/builds/$name"
+    [ -d "$linux_build" ] || { echo "$name: no Linux build of that release to compare with"; continue; }
+    same=0
+    different=()
+    for clip in "${clips[@]}"; do
+        [ -e "$media/$clip" ] || continue
+        expected=$("$linux" --lib-dir "$linux_build" "$media/$clip" 2>&1) || true
+        got=$("${wine[@]}" "$windows" --lib-dir "$cache/builds-windows/$name" "$media/$clip" 2>&1 | tr -d '\r') || true
+        if [ "$expected" = "$got" ] && [ -n "$got" ]; then
+            same=$((same + 1))
+        else
+            different+=("$clip")
+        fi
+        compared=$((compared + 1))
+    done
+    if [ ${#different[@]} = 0 ]; then
+        echo "framehash.exe $name (Wine) = framehash $name (Linux) on $same clips"
+    else
+        echo "framehash.exe $name differs from Linux on: ${different[*]}"
+        status=1
+    fi
+done
+[ "$compared" -gt 0 ] || { echo "nothing compared"; status=1; }
+exit $status
