@@ -86,7 +86,7 @@ total_failed=0
 if [ -n "$target" ]; then
     regeneration="Cross-built for $target, run under ${runner[*]}"
 else
-    echo "== ABI layouts: regenerating from Debian's headers" >&2
+    echo "== ABI layouts: regenerating from the packages' headers (LP64 and Windows)" >&2
     if regeneration=$(bash ci/regenerate-abi.sh --check); then
         total_passed=1
     else
