@@ -371,6 +371,7 @@ pub use fast::convert;
 #[cfg(feature = "pipeline")]
 pub use fast::pipeline;
 pub use ffmpeg::cpu::CpuFlags;
+pub use ffmpeg::reload::ReloadableFfmpeg;
 pub use ffmpeg::{Error, Ffmpeg, FilterError, Result, global};
 pub use loader::discovery::{APP_DIR_NAME, Candidate, Discovery, ENV_VAR, Location, Source};
 pub use loader::error::{Attempt, LoadError, Refusal, VersionedFile};

@@ -7,6 +7,7 @@ pub(crate) mod cpu;
 pub(crate) mod error;
 mod load;
 pub(crate) mod log_bridge;
+pub(crate) mod reload;
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -56,6 +57,12 @@ struct Inner {
 }
 
 impl Ffmpeg {
+    /// Whether `other` is this very load (a clone of it), not merely the same release: two
+    /// loads of the same files are two FFmpegs, whose objects never mix.
+    pub fn is_same_load(&self, other: &Ffmpeg) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
     /// Refuses an object of another loaded FFmpeg, before anything reaches FFmpeg: the check
     /// every call that takes two objects makes (a pointer comparison). Two loads of the same
     /// files count as two FFmpegs: each frees only what it allocated.
