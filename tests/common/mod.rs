@@ -218,6 +218,33 @@ pub fn scratch_dir(label: &str) -> PathBuf {
     dir
 }
 
+/// Whether the library file `path` is still loaded in this process: mapped (Linux's
+/// `/proc/self/maps`), or a module of that name (Windows).
+#[cfg(not(windows))]
+pub fn is_loaded(path: &Path) -> bool {
+    let path = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+    let maps = std::fs::read_to_string("/proc/self/maps").expect("/proc/self/maps (Linux)");
+    maps.contains(path.to_str().unwrap())
+}
+
+/// Whether the library file `path` is still loaded in this process: mapped (Linux's
+/// `/proc/self/maps`), or a module of that name (Windows).
+#[cfg(windows)]
+pub fn is_loaded(path: &Path) -> bool {
+    use std::os::windows::ffi::OsStrExt;
+    let name: Vec<u16> = path
+        .file_name()
+        .expect("a file")
+        .encode_wide()
+        .chain([0])
+        .collect();
+    // SAFETY: a NUL-terminated wide string; the handle returned is only compared with null
+    // (no reference is taken).
+    let module =
+        unsafe { windows_sys::Win32::System::LibraryLoader::GetModuleHandleW(name.as_ptr()) };
+    !module.is_null()
+}
+
 /// Sends SIGINT to a child that has not been waited for, as Ctrl+C in its terminal would.
 #[cfg(unix)]
 pub fn interrupt(child: &std::process::Child) {
