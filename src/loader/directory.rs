@@ -79,13 +79,7 @@ impl Listing {
         if self.dirs.iter().any(|known| known == dir) {
             return Ok(());
         }
-        let entries = std::fs::read_dir(dir).map_err(|source| match source.kind() {
-            std::io::ErrorKind::NotFound => Refusal::NotFound,
-            _ => Refusal::Io {
-                path: dir.to_owned(),
-                source,
-            },
-        })?;
+        let entries = std::fs::read_dir(dir).map_err(|source| Refusal::io(dir, source))?;
         for entry in entries.flatten() {
             if let Ok(name) = entry.file_name().into_string()
                 && image::may_be_ffmpeg_file(&name)

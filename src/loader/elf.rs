@@ -6,12 +6,11 @@
 //! Only the headers, the dynamic section and the version definitions are read, through
 //! `object`'s read cache, never the whole (often 20 MB) file.
 
-use std::fs::File;
 use std::path::Path;
 
 use object::elf::{self, FileHeader64};
 use object::read::elf::FileHeader;
-use object::{Endianness, ReadCache, ReadRef};
+use object::{Endianness, ReadRef};
 
 use super::image::{ImageInfo, PROCESS_ARCHITECTURE, after_stem, is_dotted_number};
 use crate::loader::error::Refusal;
@@ -42,14 +41,7 @@ fn machine_name(class: elf::FileClass, machine: elf::Machine) -> String {
 
 /// Reads `path`'s ELF facts, refusing files that are not shared objects for this architecture.
 pub(crate) fn inspect(path: &Path) -> Result<ImageInfo, Refusal> {
-    let file = File::open(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => Refusal::NotFound,
-        _ => Refusal::Io {
-            path: path.to_owned(),
-            source,
-        },
-    })?;
-    let cache = ReadCache::new(file);
+    let cache = super::image::open(path)?;
     let data = &cache;
     let not_elf = || Refusal::NotSharedLibrary {
         path: path.to_owned(),

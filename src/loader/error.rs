@@ -1,7 +1,7 @@
 //! Why FFmpeg could not be loaded: one [`Refusal`] per candidate, gathered in a [`LoadError`].
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use semver::Version;
 
@@ -165,6 +165,18 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// `path` could not be read: [`Refusal::NotFound`] when it does not exist, otherwise
+    /// [`Refusal::Io`] with the operating system's error.
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Refusal {
+        match source.kind() {
+            std::io::ErrorKind::NotFound => Refusal::NotFound,
+            _ => Refusal::Io {
+                path: path.to_owned(),
+                source,
+            },
+        }
+    }
+
     /// How far loading got before this refusal: higher means closer to usable.
     ///
     /// A missing file ranks lowest, a bad file next, then the loader's refusal, then version

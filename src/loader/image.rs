@@ -6,12 +6,27 @@
 //!
 //! The PE and Mach-O readers are compiled for the unit tests of other platforms too.
 
+use std::fs::File;
+use std::path::Path;
+
+use object::ReadCache;
+
+use super::error::Refusal;
+
 #[cfg(all(unix, not(target_os = "macos")))]
 pub(crate) use super::elf::{inspect, library_file_major, may_be_ffmpeg_file, system_name};
 #[cfg(target_os = "macos")]
 pub(crate) use super::macho::{inspect, library_file_major, may_be_ffmpeg_file, system_name};
 #[cfg(windows)]
 pub(crate) use super::pe::{inspect, library_file_major, may_be_ffmpeg_file, system_name};
+
+/// Opens `path` for one of the readers, which read only the parts they need through the
+/// cache, never the whole (often 20 MB) file.
+pub(super) fn open(path: &Path) -> Result<ReadCache<File>, Refusal> {
+    File::open(path)
+        .map(ReadCache::new)
+        .map_err(|source| Refusal::io(path, source))
+}
 
 /// What this platform's shared libraries are, for messages.
 #[cfg(all(unix, not(target_os = "macos")))]

@@ -6,12 +6,11 @@
 //! Universal ("fat") files are refused with a reason: FFmpeg's builds for macOS are thin.
 //! Compiled and unit-tested on every platform; run only on macOS, which no CI machine here is.
 
-use std::fs::File;
 use std::path::Path;
 
 use object::macho::{self, MachHeader64};
 use object::read::macho::{LoadCommandVariant, MachHeader};
-use object::{Endianness, ReadCache, ReadRef};
+use object::{Endianness, ReadRef};
 
 use super::image::{ImageInfo, PROCESS_ARCHITECTURE, after_stem, is_dotted_number};
 use crate::loader::error::Refusal;
@@ -35,14 +34,7 @@ fn cpu_name(cpu: macho::CpuType) -> String {
 
 /// Reads `path`'s Mach-O facts, refusing files that are not dylibs for this architecture.
 pub(crate) fn inspect(path: &Path) -> Result<ImageInfo, Refusal> {
-    let file = File::open(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => Refusal::NotFound,
-        _ => Refusal::Io {
-            path: path.to_owned(),
-            source,
-        },
-    })?;
-    let cache = ReadCache::new(file);
+    let cache = super::image::open(path)?;
     let data = &cache;
     let not_macho = || Refusal::NotSharedLibrary {
         path: path.to_owned(),

@@ -104,13 +104,7 @@ pub(crate) unsafe fn open_candidate(candidate: &Candidate) -> Result<LoadedLibra
 }
 
 fn select_for_path(path: &Path) -> Result<directory::Selection, Refusal> {
-    let io = |source: std::io::Error| match source.kind() {
-        std::io::ErrorKind::NotFound => Refusal::NotFound,
-        _ => Refusal::Io {
-            path: path.to_owned(),
-            source,
-        },
-    };
+    let io = |source| Refusal::io(path, source);
     let path = std::path::absolute(path).map_err(io)?;
     if std::fs::metadata(&path).map_err(io)?.is_dir() {
         directory::select(&path, None)

@@ -5,14 +5,13 @@
 //!
 //! Only the headers and the import directory are read, through `object`'s read cache.
 
-use std::fs::File;
 use std::path::Path;
 
 use object::pe;
 use object::read::pe::PeFile64;
-use object::{LittleEndian, ReadCache, ReadRef};
+use object::{LittleEndian, ReadRef};
 
-use super::image::{ImageInfo, PROCESS_ARCHITECTURE, after_stem, is_dotted_number};
+use super::image::{ImageInfo, PROCESS_ARCHITECTURE, after_stem};
 use crate::loader::error::Refusal;
 use crate::sys::Library;
 
@@ -34,14 +33,7 @@ fn machine_name(machine: pe::Machine) -> String {
 
 /// Reads `path`'s PE facts, refusing files that are not DLLs for this architecture.
 pub(crate) fn inspect(path: &Path) -> Result<ImageInfo, Refusal> {
-    let file = File::open(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => Refusal::NotFound,
-        _ => Refusal::Io {
-            path: path.to_owned(),
-            source,
-        },
-    })?;
-    let cache = ReadCache::new(file);
+    let cache = super::image::open(path)?;
     let data = &cache;
     let not_pe = || Refusal::NotSharedLibrary {
         path: path.to_owned(),
@@ -121,8 +113,9 @@ pub(crate) fn library_file_major(name: &str, library: Library) -> Option<Option<
     }
     let rest = rest.strip_prefix('-')?;
     let (major, hash) = rest.split_once('-').unwrap_or((rest, ""));
+    let major_ok = !major.is_empty() && major.bytes().all(|b| b.is_ascii_digit());
     let hash_ok = hash.bytes().all(|b| b.is_ascii_hexdigit());
-    (is_dotted_number(major) && !major.contains('.') && hash_ok).then(|| major.parse().ok())
+    (major_ok && hash_ok).then(|| major.parse().ok())
 }
 
 /// Whether a directory entry may be one of FFmpeg's DLLs (`{av,sw}*.dll`).
