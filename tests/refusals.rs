@@ -322,12 +322,7 @@ fn a_real_build_whose_version_functions_lie_about_the_major_is_refused() {
         .path()
         .starts_with("/usr/lib");
     if !system {
-        for entry in std::fs::read_dir(&build.dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_file() {
-                std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
-            }
-        }
+        common::copy_dir(&build.dir, &dir);
     }
     // Without version nodes (Windows) every library must lie alike, libavfilter too, or the
     // family check alone would catch it.

@@ -269,12 +269,15 @@ pub fn link_file(from: &Path, to: &Path) {
     std::fs::copy(from, to).map(drop).unwrap();
 }
 
-/// Copies the files of `from` into a new directory `to` (Windows, where tests do not make
-/// symbolic links).
+/// Copies the files of `from` (symbolic links as the files they name; not folders) into the
+/// directory `to`, made if need be.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
     }
 }
 
