@@ -72,7 +72,9 @@ pub(super) fn after_stem<'a>(
     name.strip_prefix(prefix)?.strip_prefix(library.stem())
 }
 
-/// True when `text` is one or more dot-separated runs of digits.
+/// True when `text` is one or more dot-separated runs of digits (`.so.61.19.101`,
+/// `.61.19.100.dylib`; DLL names carry one major only).
+#[cfg(any(unix, test))]
 pub(super) fn is_dotted_number(text: &str) -> bool {
     text.split('.')
         .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
