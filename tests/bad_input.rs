@@ -192,17 +192,9 @@ fn framehash_found_the_default_way() -> std::process::Command {
 fn framehash_prints_one_line_per_frame_and_the_count() {
     let clip = CLIPS.iter().find(|c| c.name == "two_video.mkv").unwrap();
     let path = media::path(clip);
-    let output = framehash_found_the_default_way()
-        .arg(&path)
-        .args(["--stream", "1"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let stdout = String::from_utf8(output.stdout).unwrap();
+    let mut command = framehash_found_the_default_way();
+    command.arg(&path).args(["--stream", "1"]);
+    let stdout = common::stdout_of(&mut command, "framehash --stream 1");
     let lines: Vec<&str> = stdout.lines().collect();
     let expected = media::reference_md5s(&path, Some(1));
     assert_eq!(

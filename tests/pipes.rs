@@ -281,17 +281,9 @@ fn the_examples_read_standard_input_and_write_standard_output() {
     let ffmpeg = build.load();
     let (clip, _) = &streaming_sources()[2]; // MPEG-TS
     let framehash = |input: &str, stdin: Stdio| {
-        let output = common::example_command("framehash", &build)
-            .arg(input)
-            .stdin(stdin)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap()
+        let mut command = common::example_command("framehash", &build);
+        command.arg(input).stdin(stdin);
+        common::stdout_of(&mut command, &format!("framehash {input}"))
     };
     let from_file = framehash(clip.to_str().unwrap(), Stdio::null());
     let from_stdin = framehash("-", File::open(clip).unwrap().into());

@@ -101,18 +101,12 @@ fn sources() -> Vec<PathBuf> {
 
 /// The CLI's `-map 0 -c copy -f framemd5` of a file: every packet's timing, size and hash.
 fn packet_md5s(path: &Path) -> String {
-    let output = media::cli()
+    let mut command = media::cli();
+    command
         .arg("-i")
         .arg(path)
-        .args(["-map", "0", "-c", "copy", "-f", "framemd5", "-"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+        .args(["-map", "0", "-c", "copy", "-f", "framemd5", "-"]);
+    common::stdout_of(&mut command, "the CLI's packet framemd5")
 }
 
 /// What ffprobe says of the container's and streams' tags, dispositions and durations.

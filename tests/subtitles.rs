@@ -91,18 +91,12 @@ fn text_clips() -> Vec<(PathBuf, usize)> {
 
 fn subdump(file: &Path, args: &[&str]) -> String {
     let build = common::under_test();
-    let output = common::example_command("subdump", &build)
-        .arg(file)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "subdump {} {args:?}: {}",
-        file.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    let mut command = common::example_command("subdump", &build);
+    command.arg(file).args(args);
+    common::stdout_of(
+        &mut command,
+        &format!("subdump {} {args:?}", file.display()),
+    )
 }
 
 /// The fields ffprobe shows of each subtitle frame.
@@ -127,19 +121,13 @@ fn frame_fields(document: &str) -> Vec<Vec<Value>> {
 }
 
 fn ffprobe_frames(file: &Path, stream: usize) -> Vec<Vec<Value>> {
-    let output = Command::new("ffprobe")
+    let mut command = Command::new("ffprobe");
+    command
         .env_remove("LD_LIBRARY_PATH")
         .args(["-v", "error", "-show_frames", "-of", "json"])
         .args(["-select_streams", &format!("s:{stream}")])
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    frame_fields(&String::from_utf8(output.stdout).unwrap())
+        .arg(file);
+    frame_fields(&common::stdout_of(&mut command, "ffprobe -show_frames"))
 }
 
 /// Where a release's own subtitle codecs write other text than 5.1's for the same cue: 4.1's

@@ -376,31 +376,19 @@ fn muxer(extension: &str) -> &'static str {
 /// FFmpeg CLI's `framemd5` of the stream: one MD5 per frame, in output order.
 pub fn reference_md5s(path: &Path, stream: Option<usize>) -> Vec<String> {
     let map = stream.map_or("0:v:0".to_owned(), |index| format!("0:{index}"));
-    let output = cli()
-        .arg("-noautorotate")
-        .arg("-i")
-        .arg(path)
-        .args([
-            "-map",
-            &map,
-            "-autoscale",
-            "0",
-            "-fps_mode",
-            "passthrough",
-            "-f",
-            "framemd5",
-            "-",
-        ])
-        .output()
-        .expect("the ffmpeg CLI");
-    assert!(
-        output.status.success(),
-        "framemd5 of {}: {}",
-        path.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
+    let mut command = cli();
+    command.arg("-noautorotate").arg("-i").arg(path).args([
+        "-map",
+        &map,
+        "-autoscale",
+        "0",
+        "-fps_mode",
+        "passthrough",
+        "-f",
+        "framemd5",
+        "-",
+    ]);
+    super::stdout_of(&mut command, &format!("framemd5 of {}", path.display()))
         .lines()
         .filter(|line| !line.starts_with('#'))
         .filter_map(|line| line.rsplit(',').next().map(|md5| md5.trim().to_owned()))
@@ -535,14 +523,7 @@ pub fn first_frame(ffmpeg: &Ffmpeg, path: &Path) -> Frame {
 /// Runs `command`, a CLI command ending in `-f framemd5 -`, and returns the fields of each
 /// frame line (stream, dts, pts, duration, size, hash), trimmed; `what` names it on failure.
 pub fn framemd5_fields(mut command: Command, what: &str) -> Vec<Vec<String>> {
-    let output = command.output().expect("the ffmpeg CLI");
-    assert!(
-        output.status.success(),
-        "{what}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
+    super::stdout_of(&mut command, what)
         .lines()
         .filter(|line| !line.starts_with('#'))
         .map(|line| line.split(',').map(|f| f.trim().to_owned()).collect())
@@ -553,18 +534,9 @@ pub fn framemd5_fields(mut command: Command, what: &str) -> Vec<Vec<String>> {
 /// line (number, pts, shape, format, md5).
 pub fn framehash_fields(input: &Path, args: &[&str]) -> Vec<Vec<String>> {
     let build = super::under_test();
-    let output = super::example_command("framehash", &build)
-        .arg(input)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "framehash {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
+    let mut command = super::example_command("framehash", &build);
+    command.arg(input).args(args);
+    super::stdout_of(&mut command, &format!("framehash {args:?}"))
         .lines()
         .filter(|line| !line.starts_with("frames:"))
         .map(|line| line.split(',').map(str::to_owned).collect())
@@ -616,18 +588,12 @@ pub fn subtitle_source_ass() -> PathBuf {
 /// What the CLI writes for subtitle stream `stream` of `file` as SubRip
 /// (`ffmpeg -i FILE -map 0:s:N -f srt -`).
 pub fn cli_srt(file: &Path, stream: usize) -> String {
-    let output = cli()
+    let mut command = cli();
+    command
         .arg("-i")
         .arg(file)
-        .args(["-map", &format!("0:s:{stream}"), "-f", "srt", "-"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+        .args(["-map", &format!("0:s:{stream}"), "-f", "srt", "-"]);
+    super::stdout_of(&mut command, "the CLI's SubRip")
 }
 
 /// `(timing line, text)` of each cue of a SubRip document, line endings made `\n`.

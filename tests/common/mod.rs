@@ -218,6 +218,18 @@ pub fn scratch_dir(label: &str) -> PathBuf {
     dir
 }
 
+/// Runs `command` and returns what it wrote to standard output; a command that cannot start,
+/// fails or writes other than UTF-8 panics, `what` naming it, with its standard error.
+pub fn stdout_of(command: &mut Command, what: &str) -> String {
+    let output = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        output.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
 /// Whether the library file `path` is still loaded in this process: mapped (Linux's
 /// `/proc/self/maps`), or a module of that name (Windows).
 #[cfg(not(windows))]
