@@ -370,6 +370,8 @@ mod sys;
 pub use fast::convert;
 #[cfg(feature = "pipeline")]
 pub use fast::pipeline;
+#[cfg(feature = "pipeline")]
+pub use fast::scheduler;
 pub use ffmpeg::cpu::CpuFlags;
 pub use ffmpeg::reload::ReloadableFfmpeg;
 pub use ffmpeg::{Error, Ffmpeg, FilterError, Result, global};

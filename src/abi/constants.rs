@@ -32,6 +32,8 @@ pub(crate) const PICTURE_TYPES: [(u32, u8); 8] = [
 
 /// `AV_PKT_FLAG_KEY`, `AV_PKT_FLAG_CORRUPT`, `AV_PKT_FLAG_DISCARD`.
 pub(crate) const PKT_FLAG_KEY: c_int = 0x0001;
+/// `AV_PKT_FLAG_DISPOSABLE`: the packet holds frames no other frame refers to.
+pub(crate) const PKT_FLAG_DISPOSABLE: c_int = 0x0010;
 
 /// `AV_FRAME_FLAG_*` (libavutil 58+; earlier families use `key_frame`, `interlaced_frame` and
 /// `top_field_first`, which the accessors read instead).

@@ -3,7 +3,7 @@
 use std::ffi::c_int;
 use std::ptr::NonNull;
 
-use crate::abi::constants::{NOPTS_VALUE, PKT_FLAG_KEY};
+use crate::abi::constants::{NOPTS_VALUE, PKT_FLAG_DISPOSABLE, PKT_FLAG_KEY};
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
 use crate::sys::Rational;
@@ -240,6 +240,12 @@ impl Packet {
     /// Whether it starts a keyframe.
     pub fn is_key(&self) -> bool {
         self.read(self.ffmpeg.layout().packet.flags) & PKT_FLAG_KEY != 0
+    }
+
+    /// Whether the demuxer flagged it disposable: frames no other frame refers to, which a
+    /// decoder that falls behind can drop.
+    pub fn is_disposable(&self) -> bool {
+        self.read(self.ffmpeg.layout().packet.flags) & PKT_FLAG_DISPOSABLE != 0
     }
 
     /// The compressed bytes.

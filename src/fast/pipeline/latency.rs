@@ -20,14 +20,14 @@ pub enum Stage {
 }
 
 /// The picture types reported separately; everything else (S, SI, SP, BI, none) is `Other`.
-const KINDS: [(&str, Option<PictureType>); 4] = [
+pub(crate) const KINDS: [(&str, Option<PictureType>); 4] = [
     ("I", Some(PictureType::I)),
     ("P", Some(PictureType::P)),
     ("B", Some(PictureType::B)),
     ("other", None),
 ];
 
-fn kind_index(kind: PictureType) -> usize {
+pub(crate) fn kind_index(kind: PictureType) -> usize {
     KINDS
         .iter()
         .position(|(_, k)| *k == Some(kind))
@@ -192,7 +192,7 @@ pub struct StageLatency {
 }
 
 impl StageLatency {
-    fn of(histogram: &Histogram<u64>) -> StageLatency {
+    pub(crate) fn of(histogram: &Histogram<u64>) -> StageLatency {
         let ms = |micros: u64| micros as f64 / 1000.0;
         StageLatency {
             count: histogram.len(),

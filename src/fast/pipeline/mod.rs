@@ -7,7 +7,7 @@
 //! copying (an `AVFrame` changes hands, its buffers stay where they are) and go back to a
 //! pool when dropped, so the steady state allocates nothing.
 
-mod latency;
+pub(crate) mod latency;
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError, sync_channel};
 use std::thread::JoinHandle;
