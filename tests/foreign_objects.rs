@@ -19,6 +19,7 @@ use ffmpeg_runtime::codec::{
 use ffmpeg_runtime::convert::{RgbFormat, RgbPool};
 use ffmpeg_runtime::format::{Input, MediaType, Output};
 use ffmpeg_runtime::pipeline::{DecodePipeline, PipelineOptions};
+use ffmpeg_runtime::scheduler::{Scheduler, SchedulerOptions, StreamOptions};
 use ffmpeg_runtime::{
     AudioFifo, AudioFormat, Error, Ffmpeg, Frame, Packet, Resampler, ScaleQuality, Scaler,
 };
@@ -140,6 +141,22 @@ fn refuses_the_objects_of(mine: &Ffmpeg, theirs: &Ffmpeg) {
         mine.default_channel_layout(2).unwrap(),
     );
     assert_foreign(Encoder::audio(mine, &their_codec, &settings), "encoder");
+
+    // A scheduled stream takes only its own release's packets (one scheduler serves streams
+    // of several releases while a reload is under way, so the check is per stream).
+    let scheduler = Scheduler::new(&SchedulerOptions::default()).unwrap();
+    let scheduled = {
+        let (mut fresh, their_key) = (clip(mine), video_packet(theirs, &mut clip(theirs)));
+        let stream = fresh.best_stream(MediaType::Video).unwrap();
+        let sender = scheduler
+            .add_stream(&stream, &StreamOptions::default(), drop)
+            .unwrap();
+        assert_foreign(sender.submit(their_key), "packet");
+        sender.submit(video_packet(mine, &mut fresh)).unwrap();
+        sender.finish()
+    };
+    assert_eq!(scheduled.counts.submitted, 1);
+    assert_eq!(scheduled.counts.decoded, 1);
 
     // Refused calls left everything usable: the same calls with their own objects work.
     let mut packet = video_packet(mine, &mut input);

@@ -15,13 +15,10 @@ mod counting;
 /// The counter is process-wide: one test counts at a time.
 static COUNTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-#[test]
-fn no_rust_allocation_per_frame_in_the_steady_state() {
-    let _alone = COUNTING.lock().unwrap_or_else(|e| e.into_inner());
-    let ffmpeg = common::under_test().load();
-    // Ten seconds, so that the stream cannot end (and the threads wind down) inside the
-    // measured stretch.
-    let path = media::generated(
+/// Ten seconds of H.264 with B-frames, so that no stream can end (and threads wind down)
+/// inside a measured stretch.
+fn ten_seconds() -> std::path::PathBuf {
+    media::generated(
         "pipeline_10s.mp4",
         &[
             "-f",
@@ -33,7 +30,14 @@ fn no_rust_allocation_per_frame_in_the_steady_state() {
             "-bf",
             "2",
         ],
-    );
+    )
+}
+
+#[test]
+fn no_rust_allocation_per_frame_in_the_steady_state() {
+    let _alone = COUNTING.lock().unwrap_or_else(|e| e.into_inner());
+    let ffmpeg = common::under_test().load();
+    let path = ten_seconds();
     let input = Input::open(&ffmpeg, &path).unwrap();
     let index = input.best_stream(MediaType::Video).unwrap().index();
     let mut pipeline = DecodePipeline::new(input, index, &PipelineOptions::default()).unwrap();
@@ -88,4 +92,71 @@ fn no_rust_allocation_per_rgb_conversion_in_the_steady_state() {
         allocations < 8,
         "{allocations} Rust allocations over 300 conversions"
     );
+}
+
+/// Nor does the many-stream scheduler: packets come back through `spare_packet`, frames
+/// through each stream's pool, and the histograms were made with the stream.
+#[test]
+fn the_scheduler_allocates_nothing_per_frame_in_the_steady_state() {
+    use ffmpeg_runtime::Packet;
+    use ffmpeg_runtime::scheduler::{Scheduler, SchedulerOptions, StreamOptions};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let _alone = COUNTING.lock().unwrap_or_else(|e| e.into_inner());
+    let ffmpeg = common::under_test().load();
+    let path = ten_seconds();
+    let scheduler = Scheduler::new(&SchedulerOptions {
+        workers: 2,
+        ..SchedulerOptions::default()
+    })
+    .unwrap();
+    let frames = Arc::new(AtomicU64::new(0));
+    let mut streams: Vec<_> = (0..3)
+        .map(|_| {
+            let input = Input::open(&ffmpeg, &path).unwrap();
+            let index = input.best_stream(MediaType::Video).unwrap().index();
+            let counted = Arc::clone(&frames);
+            let sink = move |_frame| {
+                counted.fetch_add(1, Ordering::Relaxed);
+            };
+            let stream = input.best_stream(MediaType::Video).unwrap();
+            let sender = scheduler
+                .add_stream(&stream, &StreamOptions::default(), sink)
+                .unwrap();
+            drop(stream);
+            (input, index, sender)
+        })
+        .collect();
+    // Each stream one more packet, waiting for room: what a feeding thread does.
+    let mut feed_round = || {
+        for (input, index, sender) in &mut streams {
+            let mut packet = sender
+                .spare_packet()
+                .unwrap_or_else(|| Packet::new(&ffmpeg).unwrap());
+            while input.read_packet(&mut packet).unwrap() && packet.stream_index() != *index {}
+            while !sender.has_room() {
+                std::thread::yield_now();
+            }
+            sender.submit(packet).unwrap();
+        }
+    };
+    // Warm up: the pools full, every worker has waited once.
+    for _ in 0..60 {
+        feed_round();
+    }
+    let (before, frames_before) = (counting::allocations(), frames.load(Ordering::Relaxed));
+    for _ in 0..100 {
+        feed_round();
+    }
+    let allocations = counting::allocations() - before;
+    let steady = frames.load(Ordering::Relaxed) - frames_before;
+    assert!(steady >= 250, "{steady} frames decoded in the stretch");
+    // A per-frame allocation would show 250 or more.
+    assert!(
+        allocations < 8,
+        "{allocations} Rust allocations over {steady} frames"
+    );
+    for (_, _, sender) in streams {
+        assert_eq!(sender.finish().counts.dropped(), 0);
+    }
 }

@@ -10,11 +10,12 @@ mod workloads;
 
 use std::io::Cursor;
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{Input, MediaType};
+use ffmpeg_runtime::scheduler::{ScheduledFrame, Scheduler, SchedulerOptions, StreamOptions};
 use ffmpeg_runtime::{Ffmpeg, Frame, Library, Packet, ReloadableFfmpeg};
 
 /// The presentation times of every frame of `clip`, decoded with `ffmpeg`.
@@ -92,6 +93,65 @@ fn a_failed_reload_leaves_the_current_release_serving() {
 
 #[test]
 fn streams_finish_on_their_release_while_reloads_swap_it() {
+    swap_while_four_streams_decode(&decode);
+}
+
+/// The same on the many-stream scheduler: four streams at a time on two workers, each session
+/// a stream of its own on the release `get()` gave.
+#[test]
+fn scheduled_streams_finish_on_their_release_while_reloads_swap_it() {
+    let scheduler = Scheduler::new(&SchedulerOptions {
+        workers: 2,
+        queue_depth: 4,
+        ..SchedulerOptions::default()
+    })
+    .unwrap();
+    swap_while_four_streams_decode(&|ffmpeg: &Ffmpeg, clip: &[u8]| {
+        let mut input = Input::from_reader(ffmpeg, Cursor::new(clip.to_vec())).unwrap();
+        let times = Arc::new(Mutex::new(Vec::new()));
+        let (sender, index) = {
+            let stream = input.best_stream(MediaType::Video).unwrap();
+            let times = Arc::clone(&times);
+            let sink = move |frame: ScheduledFrame| times.lock().unwrap().push(frame.pts());
+            let sender = scheduler
+                .add_stream(&stream, &StreamOptions::default(), sink)
+                .unwrap();
+            (sender, stream.index())
+        };
+        loop {
+            let mut packet = sender
+                .spare_packet()
+                .unwrap_or_else(|| Packet::new(ffmpeg).unwrap());
+            if !input.read_packet(&mut packet).unwrap() {
+                break;
+            }
+            if packet.stream_index() != index {
+                continue;
+            }
+            while !sender.has_room() {
+                std::thread::yield_now();
+            }
+            sender.submit(packet).unwrap();
+        }
+        let report = sender.finish();
+        assert!(
+            report.completed && report.counts.dropped() == 0,
+            "{report:?}"
+        );
+        let times = times.lock().unwrap().clone();
+        times
+    });
+}
+
+/// Four threads decode `clip` session after session with `decode_session`, each session on
+/// the release `get()` gives, while the releases swap; see the tests above.
+fn swap_while_four_streams_decode(
+    decode_session: &(dyn Fn(&Ffmpeg, &[u8]) -> Vec<Option<i64>> + Sync),
+) {
+    // One swapping test at a time: each checks at its end that the releases it loaded are
+    // gone, which the other's would not be.
+    static SWAPPING: Mutex<()> = Mutex::new(());
+    let _alone = SWAPPING.lock().unwrap_or_else(|e| e.into_inner());
     let releases = other_releases();
     if releases.len() < 2 {
         eprintln!("skipped: fewer than two other families in this matrix");
@@ -114,7 +174,12 @@ fn streams_finish_on_their_release_while_reloads_swap_it() {
                 while !stop.load(Ordering::Acquire) {
                     let ffmpeg = current.get();
                     // No frame lost or repeated, whichever release took the session.
-                    assert_eq!(&decode(&ffmpeg, clip), expected, "{}", ffmpeg.release());
+                    assert_eq!(
+                        &decode_session(&ffmpeg, clip),
+                        expected,
+                        "{}",
+                        ffmpeg.release()
+                    );
                     ran.lock()
                         .unwrap()
                         .push((stream, ffmpeg.release().to_owned()));
