@@ -138,16 +138,16 @@ fn scheduled_streams_finish_on_their_release_while_reloads_swap_it() {
             report.completed && report.counts.dropped() == 0,
             "{report:?}"
         );
-        let times = times.lock().unwrap().clone();
-        times
+        times.lock().unwrap().clone()
     });
 }
 
+/// Decodes a clip with a release: every frame's presentation time.
+type DecodeSession = dyn Fn(&Ffmpeg, &[u8]) -> Vec<Option<i64>> + Sync;
+
 /// Four threads decode `clip` session after session with `decode_session`, each session on
 /// the release `get()` gives, while the releases swap; see the tests above.
-fn swap_while_four_streams_decode(
-    decode_session: &(dyn Fn(&Ffmpeg, &[u8]) -> Vec<Option<i64>> + Sync),
-) {
+fn swap_while_four_streams_decode(decode_session: &DecodeSession) {
     // One swapping test at a time: each checks at its end that the releases it loaded are
     // gone, which the other's would not be.
     static SWAPPING: Mutex<()> = Mutex::new(());
