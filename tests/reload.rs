@@ -143,7 +143,7 @@ fn scheduled_streams_finish_on_their_release_while_reloads_swap_it() {
 }
 
 /// Decodes a clip with a release: every frame's presentation time.
-type DecodeSession = dyn Fn(&Ffmpeg, &[u8]) -> Vec<Option<i64>> + Sync;
+type DecodeSession<'a> = dyn Fn(&Ffmpeg, &[u8]) -> Vec<Option<i64>> + Sync + 'a;
 
 /// Four threads decode `clip` session after session with `decode_session`, each session on
 /// the release `get()` gives, while the releases swap; see the tests above.
