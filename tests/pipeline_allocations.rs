@@ -123,7 +123,6 @@ fn the_scheduler_allocates_nothing_per_frame_in_the_steady_state() {
             let sender = scheduler
                 .add_stream(&stream, &StreamOptions::default(), sink)
                 .unwrap();
-            drop(stream);
             (input, index, sender)
         })
         .collect();
