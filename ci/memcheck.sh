@@ -48,6 +48,7 @@ filters=$(test_binary filters)
 bsf=$(test_binary bsf)
 accurate_seek=$(test_binary accurate_seek)
 subtitles=$(test_binary subtitles)
+scheduler=$(test_binary scheduler)
 
 status=0
 check() {
@@ -78,6 +79,8 @@ check "custom input: lying, size-less sources" "$custom_io_contracts" --test-thr
 check "objects of two releases refused" "$foreign_objects" --test-threads=1
 check "channel layouts written and read back" "$channel_layouts" --test-threads=1
 check "packets and frames edited" "$editing" --test-threads=1
+check "scheduler: drop policy, stopping mid-flight" "$scheduler" \
+    a_stream_behind dropping_the_scheduler a_panicking_sink --test-threads=1
 # (Live UDP is left out: under Valgrind's one-thread-at-a-time the receiver drops datagrams.)
 check "network inputs: HTTP, timeouts, interrupts" "$network" --test-threads=1 --skip live_mpegts
 check "codec and format lists, decoder by name" "$catalog" --test-threads=1

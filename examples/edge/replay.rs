@@ -159,7 +159,12 @@ pub fn run(plan: &Plan<'_>) -> Result<Vec<StreamReport>, String> {
         ..plan.scheduler.clone()
     };
     let shared = Scheduler::new(&plan.scheduler).map_err(|e| e.to_string())?;
-    let stagger = keyframe_interval(&plan.ffmpeg.get(), plan)?;
+    let (keyframes, frame_interval) = clip_intervals(&plan.ffmpeg.get(), plan)?;
+    // Over one keyframe interval and one frame interval: the streams' keyframes (the costly
+    // pictures) spread out, and so do their frames within each interval, as independent live
+    // streams' do. (Over the keyframe interval alone, N streams could all land on the same
+    // phase of the frame interval and arrive at once.)
+    let stagger = keyframes + frame_interval;
     let began = Instant::now() + Duration::from_millis(20);
     let mut lanes = Vec::with_capacity(plan.streams);
     for index in 0..plan.streams {
@@ -171,8 +176,6 @@ pub fn run(plan: &Plan<'_>) -> Result<Vec<StreamReport>, String> {
         let mut lane = Lane {
             session: None,
             own,
-            // Staggered over one keyframe interval, as independent live streams are: their
-            // keyframes (the costly pictures) spread out instead of arriving together.
             start: began + stagger.mul_f64(index as f64 / plan.streams as f64),
             next: None,
             ending: Vec::new(),
@@ -210,15 +213,20 @@ pub fn run(plan: &Plan<'_>) -> Result<Vec<StreamReport>, String> {
     Ok(reports)
 }
 
-/// The time between the clip's first two keyframes (its duration when it has one).
-fn keyframe_interval(ffmpeg: &Ffmpeg, plan: &Plan<'_>) -> Result<Duration, String> {
+/// The time between the clip's first two keyframes (its duration when it has one), and its
+/// frame interval (40 ms when it has no frame rate).
+fn clip_intervals(ffmpeg: &Ffmpeg, plan: &Plan<'_>) -> Result<(Duration, Duration), String> {
     let mut input = Input::open(ffmpeg, &plan.clip).map_err(|e| e.to_string())?;
-    let (index, time_base) = {
+    let (index, time_base, rate) = {
         let stream = input
             .best_stream(MediaType::Video)
             .ok_or("no video stream")?;
-        (stream.index(), stream.time_base())
+        (stream.index(), stream.time_base(), stream.frame_rate())
     };
+    let frame_interval = rate
+        .filter(|r| r.num > 0 && r.den > 0)
+        .map_or(0.04, |r| f64::from(r.den) / f64::from(r.num));
+    let frame_interval = Duration::from_secs_f64(frame_interval);
     let mut packet = Packet::new(ffmpeg).map_err(|e| e.to_string())?;
     let (mut first, mut last) = (None, 0.0_f64);
     while input.read_packet(&mut packet).map_err(|e| e.to_string())? {
@@ -230,14 +238,15 @@ fn keyframe_interval(ffmpeg: &Ffmpeg, plan: &Plan<'_>) -> Result<Duration, Strin
         if packet.is_key() {
             match first {
                 None => first = Some(time),
-                Some(first) if time > first => return Ok(Duration::from_secs_f64(time - first)),
+                Some(first) if time > first => {
+                    return Ok((Duration::from_secs_f64(time - first), frame_interval));
+                }
                 Some(_) => {}
             }
         }
     }
-    Ok(Duration::from_secs_f64(
-        (last - first.unwrap_or(0.0)).clamp(0.0, 3600.0),
-    ))
+    let span = (last - first.unwrap_or(0.0)).clamp(0.0, 3600.0);
+    Ok((Duration::from_secs_f64(span), frame_interval))
 }
 
 /// Each packet submitted at its time: lanes in a heap by their next packet's due time.

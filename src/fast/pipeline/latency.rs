@@ -179,6 +179,8 @@ impl FrameLatency {
 pub struct StageLatency {
     /// Frames measured.
     pub count: u64,
+    /// Fastest.
+    pub min_ms: f64,
     /// Mean.
     pub mean_ms: f64,
     /// Median.
@@ -196,6 +198,7 @@ impl StageLatency {
         let ms = |micros: u64| micros as f64 / 1000.0;
         StageLatency {
             count: histogram.len(),
+            min_ms: ms(histogram.min()),
             mean_ms: histogram.mean() / 1000.0,
             p50_ms: ms(histogram.value_at_quantile(0.50)),
             p95_ms: ms(histogram.value_at_quantile(0.95)),

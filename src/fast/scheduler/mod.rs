@@ -13,6 +13,39 @@
 //! hand-over) and as a whole, per stream and picture type, in histograms made when the stream
 //! is added. Frames come from a per-stream pool and go back to it when dropped, packets come
 //! back through [`StreamSender::spare_packet`]: once warm, nothing allocates per frame.
+//!
+//! ```no_run
+//! use ffmpeg_runtime::format::{Input, MediaType};
+//! use ffmpeg_runtime::scheduler::{ScheduledStage, Scheduler, SchedulerOptions, StreamOptions};
+//! use ffmpeg_runtime::{Ffmpeg, Packet};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let ffmpeg = Ffmpeg::load()?;
+//! let scheduler = Scheduler::new(&SchedulerOptions { workers: 2, pin: true, ..Default::default() })?;
+//! let mut input = Input::open(&ffmpeg, "camera-7.ts")?;
+//! let stream = input.best_stream(MediaType::Video).ok_or("no video")?;
+//! let index = stream.index();
+//! let sender = scheduler.add_stream(&stream, &StreamOptions::default(), |frame| {
+//!     // On a worker thread; the frame goes back to the stream's pool when dropped.
+//!     println!("{:?} {:?} after {:?}", frame.pts(), frame.kind(), frame.latency());
+//! })?;
+//! loop {
+//!     let mut packet = match sender.spare_packet() {
+//!         Some(packet) => packet,
+//!         None => Packet::new(&ffmpeg)?,
+//!     };
+//!     if !input.read_packet(&mut packet)? {
+//!         break;
+//!     }
+//!     if packet.stream_index() == index {
+//!         sender.submit(packet)?; // never waits: a stream behind drops, and counts it
+//!     }
+//! }
+//! let report = sender.finish();
+//! println!("dropped {}, p99 {:.2} ms", report.counts.dropped(), report.stage(ScheduledStage::Total).p99_ms);
+//! # Ok(())
+//! # }
+//! ```
 
 mod latency;
 mod reference;
@@ -51,6 +84,10 @@ pub struct SchedulerOptions {
     /// Each stream's first frames, counted but left out of the histograms: they pay once for
     /// the decoder's first allocations.
     pub warm_up_frames: usize,
+    /// Idle workers poll for work (yielding to other threads) instead of sleeping: a packet
+    /// starts at once on a warm core, at the cost of those cores' idle time. For a machine
+    /// that does nothing else.
+    pub spin: bool,
 }
 
 impl Default for SchedulerOptions {
@@ -66,6 +103,7 @@ impl Default for SchedulerOptions {
                 ..DecoderOptions::default()
             },
             warm_up_frames: 0,
+            spin: false,
         }
     }
 }
@@ -110,8 +148,11 @@ impl Shared {
 
 /// Decodes many streams on a few workers; see the [module](self) docs.
 ///
-/// Dropping it stops the workers once each has finished the packet in hand; streams not yet
-/// ended are then abandoned (their [`EndingStream::wait`] returns at once, `completed: false`).
+/// Dropping it stops the workers once each has finished the packet in hand (so it waits for
+/// a sink that is running, however long it takes); streams not yet finished are then
+/// abandoned: what they had queued is counted in [`StreamCounts::abandoned`], their
+/// [`EndingStream::wait`] returns at once with `completed: false`, and their
+/// [`StreamSender::submit`] refuses packets.
 pub struct Scheduler {
     shared: Arc<Shared>,
     workers: Vec<JoinHandle<()>>,
@@ -149,13 +190,14 @@ impl Scheduler {
             let shared = Arc::clone(&scheduler.shared);
             let pinned = Arc::clone(&scheduler.pinned);
             let core = (!cores.is_empty()).then(|| cores[index % cores.len()]);
+            let spin = options.spin;
             let worker = std::thread::Builder::new()
                 .name(format!("ffmpeg-worker-{index}"))
                 .spawn(move || {
                     if core.is_some_and(core_affinity::set_for_current) {
                         pinned.fetch_add(1, Ordering::Relaxed);
                     }
-                    work(&shared);
+                    work(&shared, spin);
                 })
                 .map_err(|e| Error::io("std::thread::spawn", e))?;
             scheduler.workers.push(worker);
@@ -248,7 +290,7 @@ fn stopped(operation: &'static str) -> Error {
 }
 
 /// A worker: streams from the ready list, one packet each turn, until the scheduler stops.
-fn work(shared: &Shared) {
+fn work(shared: &Shared, spin: bool) {
     loop {
         let slot = {
             let mut ready = shared.lock();
@@ -258,6 +300,13 @@ fn work(shared: &Shared) {
                 }
                 if let Some(slot) = ready.streams.pop_front() {
                     break slot;
+                }
+                if spin {
+                    // Keep the core awake, but let the threads that feed the streams run.
+                    drop(ready);
+                    std::thread::yield_now();
+                    ready = shared.lock();
+                    continue;
                 }
                 ready = shared
                     .wake

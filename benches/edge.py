@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""The edge node's figures, side by side in one run: the largest number of live streams of a
+clip held within one frame interval at p99 by (a) the crate's scheduler, (b) one thread per
+stream with the crate, (c) one `ffmpeg -re -i CLIP -f null -` process per stream; then, at
+(a)'s number, the p99 with and without a reload every 2 s.
+
+    python3 benches/edge.py --clip CLIP [--workers 2] [--duration 8] [--lib-dir DIR]
+                            [--builds DIR,DIR,...] [--json OUT]
+
+`edge` must be built (`cargo build --release --example edge`). The ffmpeg on PATH is (c)'s
+CLI; give `--lib-dir` the directory of the same release's libraries so that both decode with
+the same FFmpeg.
+
+(c) cannot say when each packet arrived, so its latency is measured from outside: each frame
+is stamped with the wall clock as it leaves the decoder (`setpts=RTCTIME-RTCSTART`), and its
+lateness is how much later than its schedule (frame index x frame interval) it came, less the
+least lateness of the process's frames after its first four: whether it keeps pace. That
+leaves out the CLI's constant decoding (and frame-threading) delay. (a) is searched both by
+latency (p99 of packet submitted -> frame handed over) and by the same pace measure (that
+p99 less the stream's fastest frame, `edge --pace`).
+"""
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+
+EDGE = os.path.join(
+    os.environ.get("CARGO_TARGET_DIR", os.path.join(os.path.dirname(__file__), "..", "target")),
+    "release",
+    "examples",
+    "edge",
+)
+
+
+def edge(args, *extra):
+    command = [EDGE, "--clip", args.clip, "--workers", str(args.workers), "--live",
+               "--duration", str(args.duration), "--json", *extra]
+    if args.lib_dir:
+        command += ["--lib-dir", args.lib_dir]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def clip_facts(clip):
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+         "stream=avg_frame_rate,codec_name,width,height", "-of", "json", clip],
+        capture_output=True, text=True, check=True)
+    stream = json.loads(probe.stdout)["streams"][0]
+    num, den = (int(x) for x in stream["avg_frame_rate"].split("/"))
+    keys = subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+         "packet=dts_time,flags", "-of", "csv=p=0", clip],
+        capture_output=True, text=True, check=True).stdout.split()
+    key_times = [float(line.split(",")[0]) for line in keys if ",K" in line][:2]
+    gop = key_times[1] - key_times[0] if len(key_times) == 2 else 1.0
+    return stream, 1000.0 * den / num, gop
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def cli_trial(args, streams, interval_ms, gop, threads):
+    """Starts `streams` CLI processes, staggered over a keyframe and a frame interval like
+    `edge`'s streams; the p99 lateness of each."""
+    frames = int(round(args.duration * 1000.0 / interval_ms))
+    command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin"]
+    if threads:
+        command += ["-threads", str(threads)]
+    command += ["-re", "-t", str(args.duration), "-i", args.clip,
+                "-vf", "settb=1/1000000,setpts=RTCTIME-RTCSTART", "-fps_mode", "passthrough",
+                "-enc_time_base", "1:1000000", "-c:v", "wrapped_avframe", "-f", "framecrc", "-"]
+    processes = []
+    started = time.monotonic()
+    for index in range(streams):
+        due = started + (gop + interval_ms / 1000.0) * index / streams
+        time.sleep(max(0.0, due - time.monotonic()))
+        processes.append(subprocess.Popen(command, stdout=subprocess.PIPE, text=True))
+    results = []
+    for process in processes:
+        out, _ = process.communicate()
+        stamps = [int(line.split(",")[1]) / 1000.0 for line in out.splitlines()
+                  if line and not line.startswith("#")]
+        lags = [stamp - index * interval_ms for index, stamp in enumerate(stamps)][4:]
+        if len(stamps) < frames - 2 or not lags:
+            results.append({"frames": len(stamps), "p99_ms": float("inf")})
+            continue
+        least = min(lags)
+        results.append({"frames": len(stamps),
+                        "p99_ms": percentile([lag - least for lag in lags], 0.99)})
+    return results
+
+
+def search(trial, label):
+    """Doubles while held, then halves the gap; the largest number held and its outcome."""
+    best, outcome_at = 0, {}
+    def attempt(streams):
+        held, outcome = trial(streams)
+        print(f"  {label}: {streams:3} streams: {'held' if held else 'not held'}", file=sys.stderr)
+        if held:
+            outcome_at[streams] = outcome
+        return held
+    streams = 1
+    while streams <= 256 and attempt(streams):
+        best, streams = streams, streams * 2
+    low, high = best, streams
+    while high - low > 1:
+        middle = (low + high) // 2
+        if attempt(middle):
+            low = middle
+        else:
+            high = middle
+    return low, outcome_at.get(low)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clip", required=True)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--duration", type=float, default=8.0)
+    parser.add_argument("--lib-dir")
+    parser.add_argument("--builds", help="directories to reload between, comma-separated")
+    parser.add_argument("--reload-runs", type=int, default=3)
+    parser.add_argument("--json", help="write every figure here")
+    args = parser.parse_args()
+    stream, interval_ms, gop = clip_facts(args.clip)
+    print(f"{args.clip}: {stream['codec_name']} {stream['width']}x{stream['height']}, "
+          f"frame interval {interval_ms:.1f} ms, keyframe every {gop:.2f} s; "
+          f"{os.cpu_count()} cores, {args.workers} workers", file=sys.stderr)
+    figures = {"clip": stream, "frame_interval_ms": interval_ms, "cores": os.cpu_count()}
+
+    def crate_trial(*extra):
+        def trial(streams):
+            outcome = edge(args, "--streams", str(streams), *extra)
+            return outcome["held"], outcome
+        return trial
+
+    def cli(threads):
+        def trial(streams):
+            results = cli_trial(args, streams, interval_ms, gop, threads)
+            held = all(r["p99_ms"] < interval_ms for r in results)
+            return held, results
+        return trial
+
+    figures["scheduler"] = search(crate_trial(), "(a) scheduler")
+    figures["scheduler_pace"] = search(crate_trial("--pace"), "(a) scheduler, by pace")
+    figures["thread_per_stream"] = search(crate_trial("--thread-per-stream"), "(b) thread per stream")
+    figures["cli"] = search(cli(None), "(c) ffmpeg -re")
+    figures["cli_threads_1"] = search(cli(1), "(c') ffmpeg -re -threads 1")
+    held = figures["scheduler"][0]
+    if args.builds and held:
+        plain, reloading = [], []
+        for _ in range(args.reload_runs):
+            plain.append(edge(args, "--streams", str(held)))
+            reloading.append(edge(args, "--streams", str(held), "--reload-every", "2",
+                                  "--builds", args.builds))
+        figures["reload"] = {"streams": held, "without": plain, "with": reloading}
+
+    print(f"\nlargest number of streams held within one frame interval at p99 "
+          f"({interval_ms:.1f} ms), {os.cpu_count()} cores:")
+    for key, label in [("scheduler", f"(a) crate scheduler, {args.workers} workers: latency"),
+                       ("scheduler_pace", f"(a) crate scheduler, {args.workers} workers: pace"),
+                       ("thread_per_stream", "(b) crate, one thread per stream: latency"),
+                       ("cli", "(c) one `ffmpeg -re` per stream: pace"),
+                       ("cli_threads_1", "(c') one `ffmpeg -re -threads 1` per stream: pace")]:
+        print(f"  {label:56} {figures[key][0]}")
+    outcome = figures["scheduler"][1]
+    if outcome:
+        print(f"\n(a) at {held} streams, per stage (ms), mean / p95:")
+        for stage, s in outcome["stages"].items():
+            print(f"  {stage:10} {s['mean_ms']:8.3f} / {s['p95_ms']:8.3f}   p99 {s['p99_ms']:8.3f}")
+        for kind, stages in outcome["per_type"].items():
+            cells = "  ".join(f"{name} {s['mean_ms']:.2f}/{s['p95_ms']:.2f}" for name, s in stages.items())
+            print(f"  {kind:5} {cells}")
+    if "reload" in figures:
+        def p99(run):
+            return run["stages"]["total"]["p99_ms"]
+        without = [p99(run) for run in figures["reload"]["without"]]
+        with_reloads = [p99(run) for run in figures["reload"]["with"]]
+        reloads = [run["reloads"] for run in figures["reload"]["with"]]
+        print(f"\nat {held} streams, p99 total (ms) per run: without reloads "
+              f"{', '.join(f'{v:.2f}' for v in without)}; with a reload every 2 s "
+              f"{', '.join(f'{v:.2f}' for v in with_reloads)} (reloads {reloads}); "
+              f"ratio of medians {sorted(with_reloads)[len(with_reloads) // 2] / sorted(without)[len(without) // 2]:.2f}")
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(figures, out, indent=1, default=str)
+
+
+if __name__ == "__main__":
+    main()
