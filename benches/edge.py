@@ -4,7 +4,7 @@ clip held within one frame interval at p99 by (a) the crate's scheduler, (b) one
 stream with the crate, (c) one `ffmpeg -re -i CLIP -f null -` process per stream; then, at
 (a)'s number, the p99 with and without a reload every 2 s.
 
-    python3 benches/edge.py --clip CLIP [--workers 2] [--duration 8] [--lib-dir DIR]
+    python3 benches/edge.py --clip CLIP [--workers 2] [--duration 20] [--lib-dir DIR]
                             [--builds DIR,DIR,...] [--json OUT]
 
 `edge` must be built (`cargo build --release --example edge`). The ffmpeg on PATH is (c)'s
@@ -73,7 +73,7 @@ def cli_trial(args, streams, interval_ms, gop, threads):
     command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin"]
     if threads:
         command += ["-threads", str(threads)]
-    command += ["-re", "-t", str(args.duration), "-i", args.clip,
+    command += ["-stream_loop", "-1", "-re", "-t", str(args.duration), "-i", args.clip,
                 "-vf", "settb=1/1000000,setpts=RTCTIME-RTCSTART", "-fps_mode", "passthrough",
                 "-enc_time_base", "1:1000000", "-c:v", "wrapped_avframe", "-f", "framecrc", "-"]
     processes = []
@@ -123,7 +123,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clip", required=True)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--duration", type=float, default=8.0)
+    # Long enough that one stall of the machine (tens of ms, seen on shared VMs) does not
+    # decide a trial alone: at 30 fps, a stream's p99 is its 7th-slowest frame.
+    parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--lib-dir")
     parser.add_argument("--builds", help="directories to reload between, comma-separated")
     parser.add_argument("--reload-runs", type=int, default=3)

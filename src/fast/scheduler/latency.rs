@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use hdrhistogram::Histogram;
 
+use crate::fast::pipeline::StageLatency;
 use crate::fast::pipeline::latency::{KINDS, kind_index};
 use crate::media::frame::PictureType;
-use crate::pipeline::StageLatency;
 
 /// The stages of a scheduled frame's way, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

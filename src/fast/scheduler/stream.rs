@@ -9,12 +9,12 @@ use std::time::{Duration, Instant};
 use super::latency::{ScheduledStage, ScheduledTypeLatency, StreamHistograms};
 use super::reference::h264_non_reference;
 use super::{Shared, stopped};
+use crate::fast::pipeline::StageLatency;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
 use crate::media::codec::Decoder;
 use crate::media::frame::{Frame, PictureType};
 use crate::media::packet::Packet;
-use crate::pipeline::StageLatency;
 
 /// What [`Scheduler::add_stream`](super::Scheduler::add_stream) fixes for a stream.
 pub(crate) struct Setup {
