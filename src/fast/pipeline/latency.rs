@@ -222,3 +222,37 @@ pub struct TypeLatency {
     /// Frame out → consumer.
     pub deliver: StageLatency,
 }
+
+/// The last `N` packets' timings, each under its packet's timestamp, to find the packet a
+/// frame came from (frames leave a decoder in another order than their packets enter it).
+pub(crate) struct RecentPackets<T, const N: usize> {
+    ring: [Option<(Option<i64>, T)>; N],
+    next: usize,
+}
+
+impl<T: Copy, const N: usize> RecentPackets<T, N> {
+    pub(crate) fn new() -> Self {
+        RecentPackets {
+            ring: [None; N],
+            next: 0,
+        }
+    }
+
+    pub(crate) fn push(&mut self, pts: Option<i64>, timing: T) {
+        self.ring[self.next % N] = Some((pts, timing));
+        self.next += 1;
+    }
+
+    /// The packet with this timestamp, else the latest.
+    pub(crate) fn find(&self, pts: Option<i64>) -> Option<T> {
+        let latest = self.ring[(self.next + N - 1) % N].map(|(_, timing)| timing);
+        let matching = pts.and_then(|pts| {
+            self.ring
+                .iter()
+                .flatten()
+                .find(|(packet_pts, _)| *packet_pts == Some(pts))
+                .map(|(_, timing)| *timing)
+        });
+        matching.or(latest)
+    }
+}

@@ -13,8 +13,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError, sync
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use latency::Recorder;
 pub use latency::{FrameLatency, Stage, StageLatency, TypeLatency};
+use latency::{RecentPackets, Recorder};
 
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
@@ -154,36 +154,10 @@ pub struct DecodePipeline {
 }
 
 /// A packet on its way: when it was queued, and when decoding started on it.
+#[derive(Clone, Copy)]
 struct Timing {
-    pts: Option<i64>,
     queued: Instant,
     started: Instant,
-}
-
-/// The last packets' timings, to find the packet a frame came from by its timestamp (frames
-/// leave a decoder in another order than their packets enter it).
-struct RecentPackets {
-    ring: [Option<Timing>; 64],
-    next: usize,
-}
-
-impl RecentPackets {
-    fn push(&mut self, timing: Timing) {
-        self.ring[self.next % self.ring.len()] = Some(timing);
-        self.next += 1;
-    }
-
-    /// The packet with this timestamp, else the latest.
-    fn find(&self, pts: Option<i64>) -> Option<&Timing> {
-        let latest = self.ring[(self.next + self.ring.len() - 1) % self.ring.len()].as_ref();
-        let matching = pts.and_then(|pts| {
-            self.ring
-                .iter()
-                .flatten()
-                .find(|timing| timing.pts == Some(pts))
-        });
-        matching.or(latest)
-    }
 }
 
 impl DecodePipeline {
@@ -241,10 +215,7 @@ impl DecodePipeline {
                     pool: pooled,
                     spare: None,
                     recorder: Box::new(Recorder::new(warm_up)),
-                    recent: RecentPackets {
-                        ring: std::array::from_fn(|_| None),
-                        next: 0,
-                    },
+                    recent: RecentPackets::new(),
                 };
                 // A stop has been reported to the consumer, or the consumer is gone.
                 let _ = decode(state, packets, spare_packet_sender, pinned, spin);
@@ -422,7 +393,7 @@ struct Decoding {
     /// A frame the decoder had nothing for last time, kept for the next.
     spare: Option<Frame>,
     recorder: Box<Recorder>,
-    recent: RecentPackets,
+    recent: RecentPackets<Timing, 64>,
 }
 
 /// The consumer went away, or the stream ended in an error already reported.
@@ -505,11 +476,7 @@ fn decode(
             Queued::Failed(error) => break Some(error),
         };
         let started = Instant::now();
-        state.recent.push(Timing {
-            pts: packet.pts(),
-            queued,
-            started,
-        });
+        state.recent.push(packet.pts(), Timing { queued, started });
         match state.decoder.send(&packet) {
             Ok(()) => {}
             Err(Error::InvalidData { .. }) => summary.decode_errors += 1,

@@ -10,6 +10,7 @@ use super::latency::{ScheduledStage, ScheduledTypeLatency, StreamHistograms};
 use super::reference::h264_non_reference;
 use super::{Shared, stopped};
 use crate::fast::pipeline::StageLatency;
+use crate::fast::pipeline::latency::RecentPackets;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
 use crate::media::codec::Decoder;
@@ -163,7 +164,7 @@ struct Work {
     pool: Arc<FramePool>,
     /// A frame the decoder had nothing for last time.
     spare: Option<Frame>,
-    recent: RecentPackets,
+    recent: RecentPackets<Timing, 32>,
     histograms: Box<StreamHistograms>,
     warm_up_left: usize,
     deadline: Duration,
@@ -185,32 +186,9 @@ pub(crate) struct Slot {
 /// A timed packet on its way: when it was submitted, first in its queue, and sent.
 #[derive(Clone, Copy)]
 struct Timing {
-    pts: Option<i64>,
     queued: Instant,
     at_head: Instant,
     started: Instant,
-}
-
-/// The last packets' timings, to find a frame's packet by timestamp (frames leave a decoder
-/// in another order than packets enter it).
-struct RecentPackets {
-    ring: [Option<Timing>; 32],
-    next: usize,
-}
-
-impl RecentPackets {
-    fn push(&mut self, timing: Timing) {
-        self.ring[self.next % self.ring.len()] = Some(timing);
-        self.next += 1;
-    }
-
-    /// The packet with this timestamp, else the latest.
-    fn find(&self, pts: Option<i64>) -> Option<Timing> {
-        let latest = self.ring[(self.next + self.ring.len() - 1) % self.ring.len()];
-        pts.and_then(|pts| self.ring.iter().flatten().find(|t| t.pts == Some(pts)))
-            .copied()
-            .or(latest)
-    }
 }
 
 /// A stream's spare frames.
@@ -318,10 +296,7 @@ impl StreamSender {
                 capacity: setup.frame_pool,
             }),
             spare: None,
-            recent: RecentPackets {
-                ring: [None; 32],
-                next: 0,
-            },
+            recent: RecentPackets::new(),
             histograms: Box::new(StreamHistograms::new()),
             warm_up_left: setup.warm_up_frames,
             deadline: setup.deadline,
@@ -669,12 +644,12 @@ impl Work {
         match item {
             Item::Packet { packet, queued, .. } => {
                 let started = Instant::now();
-                self.recent.push(Timing {
-                    pts: packet.pts(),
+                let timing = Timing {
                     queued,
                     at_head: ready_since.max(queued),
                     started,
-                });
+                };
+                self.recent.push(packet.pts(), timing);
                 let outcome = match self.decoder.send(&packet) {
                     Ok(()) => Ok(()),
                     Err(Error::InvalidData { .. }) => {
