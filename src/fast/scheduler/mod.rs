@@ -116,28 +116,23 @@ pub struct StreamOptions {
     pub deadline: Option<Duration>,
 }
 
-/// The streams ready to run, in turn order, and whether the scheduler is stopping.
-struct Ready {
-    streams: VecDeque<Arc<Slot>>,
-    stopping: bool,
-}
-
 /// What the workers and every stream share.
 pub(crate) struct Shared {
-    ready: Mutex<Ready>,
+    /// The streams ready to run, in turn order.
+    ready: Mutex<VecDeque<Arc<Slot>>>,
     wake: Condvar,
     stopping: AtomicBool,
 }
 
 impl Shared {
-    fn lock(&self) -> MutexGuard<'_, Ready> {
+    fn lock(&self) -> MutexGuard<'_, VecDeque<Arc<Slot>>> {
         // Nothing panics while the list is held: a poisoned lock still holds a whole list.
         self.ready.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Puts a stream at the end of the turn order and wakes a worker.
     fn make_ready(&self, slot: Arc<Slot>) {
-        self.lock().streams.push_back(slot);
+        self.lock().push_back(slot);
         self.wake.notify_one();
     }
 
@@ -168,10 +163,7 @@ impl Scheduler {
     /// An I/O error when a thread cannot be started (those already started are stopped).
     pub fn new(options: &SchedulerOptions) -> Result<Scheduler> {
         let shared = Arc::new(Shared {
-            ready: Mutex::new(Ready {
-                streams: VecDeque::with_capacity(64),
-                stopping: false,
-            }),
+            ready: Mutex::new(VecDeque::with_capacity(64)),
             wake: Condvar::new(),
             stopping: AtomicBool::new(false),
         });
@@ -262,14 +254,16 @@ impl Scheduler {
 impl Drop for Scheduler {
     fn drop(&mut self) {
         self.shared.stopping.store(true, Ordering::Release);
-        self.shared.lock().stopping = true;
+        // Taking the lock after the store: a worker either saw the flag under the lock or is
+        // already waiting when the notification comes.
+        drop(self.shared.lock());
         self.shared.wake.notify_all();
         for worker in self.workers.drain(..) {
             let _ = worker.join();
         }
         // Streams left in the list are released by their senders (abandoned: no worker
         // will take them again).
-        self.shared.lock().streams.clear();
+        self.shared.lock().clear();
     }
 }
 
@@ -295,10 +289,10 @@ fn work(shared: &Shared, spin: bool) {
         let slot = {
             let mut ready = shared.lock();
             loop {
-                if ready.stopping {
+                if shared.is_stopping() {
                     return;
                 }
-                if let Some(slot) = ready.streams.pop_front() {
+                if let Some(slot) = ready.pop_front() {
                     break slot;
                 }
                 if spin {
