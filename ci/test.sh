@@ -4,17 +4,29 @@
 # and for Windows under Wine against its four, framehash.exe against the Linux framehash, the
 # macOS and Windows compile and lint check, then the reliability runs on Debian's 5.1: bounded
 # fuzzing of the three targets, Valgrind memcheck, the thread sanitizer (where a nightly
-# toolchain exists) and release stress.
+# toolchain exists) and release stress. Ends with each stage's time, so that a run that grows
+# shows where.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 status=0
-bash ci/matrix.sh || status=1
-FFMPEG_RUNTIME_TEST_TARGET=aarch64-unknown-linux-gnu bash ci/matrix.sh || status=1
-FFMPEG_RUNTIME_TEST_TARGET=x86_64-pc-windows-gnu bash ci/matrix.sh || status=1
-bash ci/framehash-windows.sh || status=1
-bash ci/cross-check.sh || status=1
-bash ci/fuzz.sh "${FFMPEG_RUNTIME_FUZZ_SECONDS:-60}" || status=1
-bash ci/memcheck.sh || status=1
-bash ci/tsan.sh || status=1
-bash ci/stress.sh || status=1
+timings=()
+stage() { # NAME COMMAND...
+    local name=$1 began=$SECONDS
+    shift
+    "$@" || status=1
+    timings+=("$(printf '%-28s %5d s' "$name" $((SECONDS - began)))")
+}
+stage "matrix, x86_64" bash ci/matrix.sh
+stage "matrix, aarch64 (qemu)" env FFMPEG_RUNTIME_TEST_TARGET=aarch64-unknown-linux-gnu bash ci/matrix.sh
+stage "matrix, Windows (Wine)" env FFMPEG_RUNTIME_TEST_TARGET=x86_64-pc-windows-gnu bash ci/matrix.sh
+stage "framehash, Windows" bash ci/framehash-windows.sh
+stage "cross-check" bash ci/cross-check.sh
+stage "fuzzing" bash ci/fuzz.sh "${FFMPEG_RUNTIME_FUZZ_SECONDS:-60}"
+stage "memcheck" bash ci/memcheck.sh
+stage "thread sanitizer" bash ci/tsan.sh
+stage "stress" bash ci/stress.sh
+echo
+echo "Time per stage:"
+printf '  %s\n' "${timings[@]}"
+echo "  whole run                    $SECONDS s"
 exit "$status"
