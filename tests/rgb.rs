@@ -322,3 +322,130 @@ fn the_scaler_and_the_pool_read_untagged_and_tagged_yuv_alike() {
         "the tag is read"
     );
 }
+
+/// A picture of noise (luma 16–235, chroma 32–224, or 4 times those at 10 bits): every
+/// sample random, so that chroma changes sharply everywhere. Chroma keeps clear of the
+/// limited range's ends: with bicubic overshoot, blue beyond them wraps to black in swscale's
+/// own arithmetic.
+fn noise_picture(ffmpeg: &ffmpeg_runtime::Ffmpeg, width: u32, height: u32, format: &str) -> Frame {
+    let mut frame = Frame::video(ffmpeg, width, height, format).unwrap();
+    let mut state = width * 31 + height;
+    let ten_bit = format.contains("10");
+    let high_bits = format == "p010le";
+    for (index, mut plane) in frame.planes_mut().unwrap().enumerate() {
+        let (bottom, top) = if index == 0 { (16, 235) } else { (32, 224) };
+        for row in plane.rows_mut() {
+            let mut next = || {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (state >> 8) % ((top - bottom) * 4 + 1) + bottom * 4
+            };
+            if ten_bit {
+                for word in row.chunks_exact_mut(2) {
+                    let value = next() as u16;
+                    let value = if high_bits { value << 6 } else { value };
+                    word.copy_from_slice(&value.to_le_bytes());
+                }
+            } else {
+                row.iter_mut().for_each(|byte| *byte = (next() / 4) as u8);
+            }
+        }
+    }
+    frame
+}
+
+/// Interpolated chroma against swscale's accurate full-chroma path with the same filter,
+/// on noise (the hardest case: a chroma edge at every sample), 8- and 10-bit, even and odd
+/// sizes down to swscale's shortened filters, both matrices and ranges: within one step.
+/// With nearest chroma, the same pictures are many steps off.
+#[test]
+fn interpolated_chroma_is_within_one_step_of_swscales_full_chroma() {
+    use ffmpeg_runtime::convert::ChromaUpsampling;
+    let ffmpeg = common::under_test().load();
+    let bicubic = RgbPool::new().with_chroma_upsampling(ChromaUpsampling::Bicubic);
+    for format in ["yuv420p", "yuv420p10le", "nv12", "p010le"] {
+        for (width, height) in [(320, 180), (101, 37), (7, 9), (2, 2), (1, 1), (1920, 1080)] {
+            let source = noise_picture(&ffmpeg, width, height, format);
+            for colorimetry in [
+                BT601_LIMITED,
+                Colorimetry {
+                    matrix: Matrix::Bt709,
+                    range: Range::Full,
+                },
+            ] {
+                {
+                    let expected = scaled_to_rgba(&ffmpeg, &source, Some(colorimetry));
+                    let ours = bicubic
+                        .convert_with(&source, RgbFormat::Rgba, colorimetry, Backend::Simd)
+                        .unwrap();
+                    let difference = max_difference(ours.data(), &expected);
+                    assert!(
+                        difference <= 1,
+                        "{format} {width}x{height} {colorimetry:?}: {difference}"
+                    );
+                }
+                if width >= 101 {
+                    let expected = scaled_to_rgba(&ffmpeg, &source, Some(colorimetry));
+                    let nearest = RgbPool::new()
+                        .convert_with(&source, RgbFormat::Rgba, colorimetry, Backend::Simd)
+                        .unwrap();
+                    let difference = max_difference(nearest.data(), &expected);
+                    assert!(difference > 20, "{format} {width}x{height}: {difference}");
+                }
+            }
+        }
+    }
+}
+
+/// Decoded pictures with sharp colour edges (H.264 with its chroma sited left, as x264
+/// writes it, and 10-bit FFV1) against the ffmpeg CLI's accurate full-chroma conversion.
+#[test]
+fn interpolated_chroma_is_within_one_step_of_the_clis_full_chroma() {
+    use ffmpeg_runtime::convert::ChromaUpsampling;
+    let ffmpeg = common::under_test().load();
+    let pool = RgbPool::new().with_chroma_upsampling(ChromaUpsampling::Bicubic);
+    let clips = [
+        (
+            "full_chroma_h264.mkv",
+            ["-c:v", "libx264", "-pix_fmt", "yuv420p"],
+        ),
+        (
+            "full_chroma_10bit.mkv",
+            ["-c:v", "ffv1", "-pix_fmt", "yuv420p10le"],
+        ),
+    ];
+    for (name, codec) in clips {
+        let mut args = vec![
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=318x178:rate=25:duration=0.2",
+        ];
+        args.extend(codec);
+        let path = common::media::generated(name, &args);
+        let source = common::media::first_frame(&ffmpeg, &path);
+        let ours = pool.convert(&source, RgbFormat::Rgba).unwrap();
+        let cli = common::media::cli()
+            .arg("-i")
+            .arg(&path)
+            .args([
+                "-frames:v",
+                "1",
+                "-sws_flags",
+                "bitexact+full_chroma_int+accurate_rnd",
+            ])
+            .args(["-pix_fmt", "rgba", "-f", "rawvideo", "-"])
+            .output()
+            .unwrap();
+        assert!(
+            cli.status.success(),
+            "{}",
+            String::from_utf8_lossy(&cli.stderr)
+        );
+        let difference = max_difference(ours.data(), &cli.stdout);
+        assert_eq!(ours.data().len(), cli.stdout.len());
+        assert!(difference <= 1, "{name}: {difference}");
+        let nearest = RgbPool::new().convert(&source, RgbFormat::Rgba).unwrap();
+        let difference = max_difference(nearest.data(), &cli.stdout);
+        assert!(difference > 8, "{name}: nearest chroma {difference} off");
+    }
+}

@@ -17,11 +17,12 @@ use super::{avx2, avx2::ChromaRow, avx512};
 
 use super::reference::Affine;
 use super::streaming::Streaming;
-use super::{Chroma, Colorimetry, RgbFormat, Samples, YuvPlanes};
+use super::upsample::{self, ChromaUpsampling, Taps};
+use super::{Chroma, Colorimetry, Options, RgbFormat, Samples, SimdLimit, YuvPlanes};
 use crate::media::frame::Plane;
 
 /// Pixels converted together: a multiple of every vector width.
-const CHUNK: usize = 64;
+pub(super) const CHUNK: usize = 64;
 const HALF: usize = CHUNK / 2;
 /// Fraction bits of the sums: sixteenths of a step.
 const FRACTION: u32 = 4;
@@ -57,6 +58,12 @@ impl Fixed {
         }
     }
 
+    /// A chroma sample as a signed level: `(sample - offset) << shift`.
+    #[inline(always)]
+    pub(super) fn chroma_level<D: Depth>(&self, unit: D::Unit) -> i16 {
+        (D::value(unit) - self.chroma_offset) << self.shift
+    }
+
     /// The rounding constant for sums in `2^fraction`ths of a step, for code that takes
     /// `centre` rather than the luma offset from luma before multiplying: the difference's
     /// share is folded in.
@@ -78,7 +85,7 @@ fn high(a: i16, b: i16) -> i16 {
 }
 
 /// A sample layout and how its values become levels in its bit depth.
-trait Depth {
+pub(super) trait Depth {
     type Unit: bytemuck::Pod + Default;
     /// The sample's value, out-of-range values taken as the largest.
     fn value(unit: Self::Unit) -> i16;
@@ -119,28 +126,42 @@ impl Depth for High10 {
 
 /// The chroma terms of one chunk, each pair of pixels sharing theirs, with the rounding
 /// constants in.
-struct ChromaTerms {
+pub(super) struct ChromaTerms {
     r: [i16; CHUNK],
     g: [i16; CHUNK],
     b: [i16; CHUNK],
 }
 
+/// The red, green and blue terms of `N` chroma levels, with the rounding constants in.
+#[inline(always)]
+fn terms_of_levels<const N: usize>(u: &[i16; N], v: &[i16; N], k: &Fixed) -> [[i16; N]; 3] {
+    [
+        std::array::from_fn(|i| high(v[i], k.r_v) + ROUND),
+        std::array::from_fn(|i| high(u[i], k.g_u) + high(v[i], k.g_v) + ROUND),
+        std::array::from_fn(|i| high(u[i], k.b_u) + ROUND),
+    ]
+}
+
+/// The terms of `HALF` chroma pairs, each doubled for the two pixels that share it.
 #[inline(always)]
 fn chroma_terms<D: Depth>(u: &[D::Unit; HALF], v: &[D::Unit; HALF], k: &Fixed) -> ChromaTerms {
-    let (mut r, mut g, mut b) = ([0; HALF], [0; HALF], [0; HALF]);
-    for i in 0..HALF {
-        let u = (D::value(u[i]) - k.chroma_offset) << k.shift;
-        let v = (D::value(v[i]) - k.chroma_offset) << k.shift;
-        r[i] = high(v, k.r_v) + ROUND;
-        g[i] = high(u, k.g_u) + high(v, k.g_v) + ROUND;
-        b[i] = high(u, k.b_u) + ROUND;
-    }
+    let levels = |units: &[D::Unit; HALF]| -> [i16; HALF] {
+        std::array::from_fn(|i| k.chroma_level::<D>(units[i]))
+    };
     let twice = |terms: [i16; HALF]| -> [i16; CHUNK] { std::array::from_fn(|i| terms[i / 2]) };
+    let [r, g, b] = terms_of_levels(&levels(u), &levels(v), k);
     ChromaTerms {
         r: twice(r),
         g: twice(g),
         b: twice(b),
     }
+}
+
+/// The terms of one chunk of chroma levels, one a pixel.
+#[inline(always)]
+pub(super) fn chroma_terms_of_levels(u: &[i16; CHUNK], v: &[i16; CHUNK], k: &Fixed) -> ChromaTerms {
+    let [r, g, b] = terms_of_levels(u, v, k);
+    ChromaTerms { r, g, b }
 }
 
 /// One chunk of a row: `luma` with `terms` into `out`, `BYTES` a pixel.
@@ -185,9 +206,31 @@ pub(super) const RGBA: u8 = 0;
 pub(super) const BGRA: u8 = 1;
 pub(super) const RGB24: u8 = 2;
 
+/// Pixels `x..x + CHUNK` of one row (fewer at its end): `luma_line` with `terms` into
+/// `out_line`.
+#[inline(always)]
+pub(super) fn write_chunk<D: Depth, const FORMAT: u8, const BYTES: usize>(
+    luma_line: &[D::Unit],
+    terms: &ChromaTerms,
+    k: &Fixed,
+    out_line: &mut [u8],
+    x: usize,
+) {
+    let luma: [D::Unit; CHUNK] = chunk_of(luma_line, x);
+    let target = &mut out_line[x * BYTES..];
+    if target.len() >= CHUNK * BYTES {
+        pixels::<D, FORMAT, BYTES>(&luma, terms, k, target);
+    } else {
+        let mut tail = [0u8; CHUNK * 4];
+        pixels::<D, FORMAT, BYTES>(&luma, terms, k, &mut tail);
+        let count = target.len();
+        target.copy_from_slice(&tail[..count]);
+    }
+}
+
 /// `source[from..]` in a full chunk, padded with defaults past the end.
 #[inline(always)]
-fn chunk_of<T: Copy + Default, const N: usize>(source: &[T], from: usize) -> [T; N] {
+pub(super) fn chunk_of<T: Copy + Default, const N: usize>(source: &[T], from: usize) -> [T; N] {
     match source.get(from..from + N) {
         Some(full) => full.try_into().expect("N samples"),
         None => {
@@ -200,13 +243,13 @@ fn chunk_of<T: Copy + Default, const N: usize>(source: &[T], from: usize) -> [T;
 }
 
 /// One picture's rows, as the conversion needs them.
-struct Rows<'a, D: Depth> {
+pub(super) struct Rows<'a, D: Depth> {
     luma: Plane<'a>,
     /// U and V planes, or the interleaved plane twice.
     chroma: [Plane<'a>; 2],
-    interleaved: bool,
-    width: usize,
-    height: usize,
+    pub(super) interleaved: bool,
+    pub(super) width: usize,
+    pub(super) height: usize,
     _depth: PhantomData<D>,
 }
 
@@ -231,13 +274,13 @@ impl<'a, D: Depth> Rows<'a, D> {
 
     /// The first `width` samples of luma row `row`.
     #[inline(always)]
-    fn luma_line(&self, row: usize) -> &'a [D::Unit] {
+    pub(super) fn luma_line(&self, row: usize) -> &'a [D::Unit] {
         &units::<D>(self.luma.row(row))[..self.width]
     }
 
     /// Chroma row `row` of plane `plane` (0 or 1), all of its samples.
     #[inline(always)]
-    fn chroma_line(&self, plane: usize, row: usize) -> &'a [D::Unit] {
+    pub(super) fn chroma_line(&self, plane: usize, row: usize) -> &'a [D::Unit] {
         units::<D>(self.chroma[plane].row(row))
     }
 }
@@ -280,6 +323,56 @@ impl<D: Depth> Rows<'_, D> {
     }
 }
 
+/// Calls `each` with every pair of rows (one at an odd height's end) that shares a chroma
+/// row: its index, its luma lines and its output lines.
+#[inline(always)]
+fn row_pairs<'a, D: Depth, const BYTES: usize>(
+    rows: &Rows<'a, D>,
+    out: &mut [u8],
+    stride: usize,
+    mut each: impl FnMut(usize, &[&'a [D::Unit]], &mut [&mut [u8]]),
+) {
+    for (pair, out_pair) in out
+        .chunks_mut(stride.saturating_mul(2))
+        .take(rows.height.div_ceil(2))
+        .enumerate()
+    {
+        let count = (rows.height - 2 * pair).min(2);
+        let lumas = [
+            rows.luma_line(2 * pair),
+            rows.luma_line(2 * pair + count - 1),
+        ];
+        let (first, second) = out_pair.split_at_mut(stride.min(out_pair.len()));
+        let second_width = if count == 2 { rows.width * BYTES } else { 0 };
+        let mut outs = [
+            &mut first[..rows.width * BYTES],
+            &mut second[..second_width],
+        ];
+        each(pair, &lumas[..count], &mut outs[..count]);
+    }
+}
+
+/// The portable code for row pair `pair` (its luma lines and output lines), from pixel
+/// `done` on.
+#[inline(always)]
+fn portable_pair<D: Depth, const FORMAT: u8, const BYTES: usize>(
+    rows: &Rows<'_, D>,
+    k: &Fixed,
+    pair: usize,
+    (lumas, outs): (&[&[D::Unit]], &mut [&mut [u8]]),
+    done: usize,
+) {
+    for x in (done..rows.width).step_by(CHUNK) {
+        let (u, v) = rows.chroma(pair, x);
+        let terms = chroma_terms::<D>(&u, &v, k);
+        for (luma_line, out_line) in lumas.iter().zip(outs.iter_mut()) {
+            write_chunk::<D, FORMAT, BYTES>(luma_line, &terms, k, out_line, x);
+        }
+    }
+}
+
+/// Converts with the widest instruction set this CPU has, hand-written code for 8-bit
+/// sources up to `widest`. Two rows share each chroma row; their terms are worked out once.
 #[multiversion(targets(
     "x86_64+avx2+fma+avx512f+avx512bw+avx512vl+avx512vbmi",
     "x86_64+avx2+fma+avx512f+avx512bw+avx512vl",
@@ -294,26 +387,9 @@ fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
     stride: usize,
     (widest, streaming): (HandWritten, Option<&Streaming>),
 ) {
-    // Two rows share each chroma row; their terms are worked out once.
-    for (pair, out_pair) in out
-        .chunks_mut(stride.saturating_mul(2))
-        .take(rows.height.div_ceil(2))
-        .enumerate()
-    {
-        let count = (rows.height - 2 * pair).min(2);
-        let lumas = [
-            rows.luma_line(2 * pair),
-            rows.luma_line(2 * pair + count - 1),
-        ];
-        let lumas = &lumas[..count];
-        let (first, second) = out_pair.split_at_mut(stride.min(out_pair.len()));
-        let second_width = if count == 2 { rows.width * BYTES } else { 0 };
-        let mut outs = [
-            &mut first[..rows.width * BYTES],
-            &mut second[..second_width],
-        ];
-        let outs = &mut outs[..count];
-        let eight_bit = size_of::<D::Unit>() == 1;
+    let eight_bit = size_of::<D::Unit>() == 1;
+    row_pairs::<D, BYTES>(rows, out, stride, |pair, lumas, outs| {
+        let count = lumas.len();
         let done = multiversion::target::match_target! {
             "x86_64+avx512bw+avx512vbmi" => if !eight_bit || widest == HandWritten::None {
                 0
@@ -333,27 +409,53 @@ fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
                 avx2::rows::<FORMAT>(&luma_rows[..count], chroma, k, outs, rows.width, streaming)
             },
             _ => {
-                let _ = (eight_bit, widest, streaming);
+                let _ = (eight_bit, widest, streaming, count);
                 0
             },
         };
-        for x in (done..rows.width).step_by(CHUNK) {
-            let (u, v) = rows.chroma(pair, x);
-            let terms = chroma_terms::<D>(&u, &v, k);
-            for (luma_line, out_line) in lumas.iter().zip(outs.iter_mut()) {
-                let luma: [D::Unit; CHUNK] = chunk_of(luma_line, x);
-                let target = &mut out_line[x * BYTES..];
-                if target.len() >= CHUNK * BYTES {
-                    pixels::<D, FORMAT, BYTES>(&luma, &terms, k, target);
-                } else {
-                    let mut tail = [0u8; CHUNK * 4];
-                    pixels::<D, FORMAT, BYTES>(&luma, &terms, k, &mut tail);
-                    let count = target.len();
-                    target.copy_from_slice(&tail[..count]);
-                }
-            }
-        }
-    }
+        portable_pair::<D, FORMAT, BYTES>(rows, k, pair, (lumas, outs), done);
+    });
+}
+
+/// [`convert_rows`] on AVX2 at most: what a CPU without AVX-512 runs.
+#[multiversion(targets("x86_64+avx2+fma"))]
+fn convert_rows_avx2<D: Depth, const FORMAT: u8, const BYTES: usize>(
+    rows: &Rows<'_, D>,
+    k: &Fixed,
+    out: &mut [u8],
+    stride: usize,
+    streaming: Option<&Streaming>,
+) {
+    let eight_bit = size_of::<D::Unit>() == 1;
+    row_pairs::<D, BYTES>(rows, out, stride, |pair, lumas, outs| {
+        let done = multiversion::target::match_target! {
+            "x86_64+avx2" => if eight_bit {
+                let (luma_rows, chroma) = byte_rows(rows, pair, lumas);
+                let luma_rows = &luma_rows[..lumas.len()];
+                avx2::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width, streaming)
+            } else {
+                0
+            },
+            _ => {
+                let _ = (eight_bit, streaming);
+                0
+            },
+        };
+        portable_pair::<D, FORMAT, BYTES>(rows, k, pair, (lumas, outs), done);
+    });
+}
+
+/// [`convert_rows`] on SSE4.1 at most (the portable code; no hand-written kernel).
+#[multiversion(targets("x86_64+sse4.1"))]
+fn convert_rows_sse41<D: Depth, const FORMAT: u8, const BYTES: usize>(
+    rows: &Rows<'_, D>,
+    k: &Fixed,
+    out: &mut [u8],
+    stride: usize,
+) {
+    row_pairs::<D, BYTES>(rows, out, stride, |pair, lumas, outs| {
+        portable_pair::<D, FORMAT, BYTES>(rows, k, pair, (lumas, outs), 0);
+    });
 }
 
 /// The instruction set [`convert_rows`] runs with on this CPU (the same targets, in the same
@@ -419,6 +521,10 @@ struct Target<'a> {
     stride: usize,
     /// The widest hand-written code allowed, and whether it streams.
     kernels: (HandWritten, Option<&'a Streaming>),
+    /// The chroma filters (horizontal, vertical), or `None` for the nearest sample.
+    filters: Option<&'a (Taps, Taps)>,
+    /// The widest instructions allowed.
+    limit: SimdLimit,
 }
 
 /// Converts a picture of `D` samples.
@@ -431,28 +537,65 @@ fn convert_depth<D: Depth>(
         out,
         stride,
         kernels,
+        filters,
+        limit,
     }: Target<'_>,
 ) {
     let k = Fixed::new(bits, colorimetry);
-    match format {
-        RgbFormat::Rgba => convert_rows::<D, RGBA, 4>(rows, &k, out, stride, kernels),
-        RgbFormat::Bgra => convert_rows::<D, BGRA, 4>(rows, &k, out, stride, kernels),
-        RgbFormat::Rgb24 => convert_rows::<D, RGB24, 3>(rows, &k, out, stride, kernels),
+    if let Some((horizontal, vertical)) = filters {
+        let filters = (horizontal, vertical);
+        let out = (out, stride);
+        return match format {
+            RgbFormat::Rgba => upsample::convert_rows::<D, RGBA, 4>(rows, &k, out, filters),
+            RgbFormat::Bgra => upsample::convert_rows::<D, BGRA, 4>(rows, &k, out, filters),
+            RgbFormat::Rgb24 => upsample::convert_rows::<D, RGB24, 3>(rows, &k, out, filters),
+        };
+    }
+    let streaming = kernels.1;
+    match (limit, format) {
+        (SimdLimit::Widest, RgbFormat::Rgba) => {
+            convert_rows::<D, RGBA, 4>(rows, &k, out, stride, kernels)
+        }
+        (SimdLimit::Widest, RgbFormat::Bgra) => {
+            convert_rows::<D, BGRA, 4>(rows, &k, out, stride, kernels)
+        }
+        (SimdLimit::Widest, RgbFormat::Rgb24) => {
+            convert_rows::<D, RGB24, 3>(rows, &k, out, stride, kernels)
+        }
+        (SimdLimit::Avx2, RgbFormat::Rgba) => {
+            convert_rows_avx2::<D, RGBA, 4>(rows, &k, out, stride, streaming)
+        }
+        (SimdLimit::Avx2, RgbFormat::Bgra) => {
+            convert_rows_avx2::<D, BGRA, 4>(rows, &k, out, stride, streaming)
+        }
+        (SimdLimit::Avx2, RgbFormat::Rgb24) => {
+            convert_rows_avx2::<D, RGB24, 3>(rows, &k, out, stride, streaming)
+        }
+        (SimdLimit::Sse41, RgbFormat::Rgba) => {
+            convert_rows_sse41::<D, RGBA, 4>(rows, &k, out, stride)
+        }
+        (SimdLimit::Sse41, RgbFormat::Bgra) => {
+            convert_rows_sse41::<D, BGRA, 4>(rows, &k, out, stride)
+        }
+        (SimdLimit::Sse41, RgbFormat::Rgb24) => {
+            convert_rows_sse41::<D, RGB24, 3>(rows, &k, out, stride)
+        }
     }
 }
 
-/// Converts into `out`, rows `stride` bytes apart, with streaming stores if `streamed`.
+/// Converts into `out`, rows `stride` bytes apart, as `options` say.
 pub(super) fn convert(
     planes: &YuvPlanes<'_>,
     format: RgbFormat,
     colorimetry: Colorimetry,
     (out, stride): (&mut [u8], usize),
-    streamed: bool,
+    options: Options,
 ) {
     // Dropped, and so fenced, when the conversion is over.
-    let streaming = streamed.then(Streaming::begin);
+    let streaming = options.streamed.then(Streaming::begin);
     let kernels = (HandWritten::Widest, streaming.as_ref());
-    convert_with(planes, format, colorimetry, (out, stride), kernels);
+    let how = (kernels, options.upsampling, options.limit);
+    convert_with(planes, format, colorimetry, (out, stride), how);
 }
 
 /// [`convert`] with `kernels`: at most the widest hand-written code named, streaming its
@@ -462,14 +605,22 @@ pub(super) fn convert_with(
     format: RgbFormat,
     colorimetry: Colorimetry,
     (out, stride): (&mut [u8], usize),
-    kernels: (HandWritten, Option<&Streaming>),
+    (kernels, upsampling, limit): (
+        (HandWritten, Option<&Streaming>),
+        ChromaUpsampling,
+        SimdLimit,
+    ),
 ) {
+    let filters =
+        (upsampling != ChromaUpsampling::Nearest).then(|| upsample::filters(planes, upsampling));
     let target = Target {
         format,
         colorimetry,
         out,
         stride,
         kernels,
+        filters: filters.as_ref(),
+        limit,
     };
     let (width, height) = (planes.width, planes.height);
     let (chroma, interleaved) = match planes.chroma {

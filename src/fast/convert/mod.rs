@@ -105,6 +105,33 @@ impl Stores {
     }
 }
 
+/// The widest instructions the SIMD backend may use: a cap on what the CPU offers.
+///
+/// # Platform-specific behaviour
+///
+/// Only x86-64 has choices: elsewhere every limit gives the same code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[non_exhaustive]
+pub enum SimdLimit {
+    /// The widest this CPU has.
+    #[default]
+    Widest,
+    /// AVX2 at most, the code a CPU without AVX-512 runs: for comparing, or for a host where
+    /// AVX-512 slows the clock of everything else.
+    Avx2,
+    /// SSE4.1 at most (the portable code, compiled for it).
+    Sse41,
+}
+
+/// How a conversion runs, past its format and colours.
+#[derive(Debug, Clone, Copy)]
+struct Options {
+    upsampling: ChromaUpsampling,
+    /// Streaming stores asked for (the SIMD code, nearest chroma).
+    streamed: bool,
+    limit: SimdLimit,
+}
+
 /// The instruction set the fast path uses on this CPU: `avx512vbmi`, `avx512`, `avx2`,
 /// `sse4.1`, `neon` or `scalar`. (8-bit sources take the hand-written AVX-512 code on the
 /// first and the AVX2 code on the next two.)
@@ -241,23 +268,29 @@ impl<'a> YuvPlanes<'a> {
         })
     }
 
-    /// (Y, U, V) at a pixel, chroma from the sample covering it.
-    fn sample(&self, x: usize, y: usize) -> (u16, u16, u16) {
-        // p010 stores its 10 bits at the top of each word.
-        let shift = if matches!(self.chroma, Chroma::Interleaved(Samples::Words(..))) {
+    /// How far a sample's bits are shifted up in its word: p010 stores its 10 bits at the
+    /// top.
+    fn shift(&self) -> u32 {
+        if matches!(self.chroma, Chroma::Interleaved(Samples::Words(..))) {
             6
         } else {
             0
-        };
-        let luma = self.luma.at(x, y, shift);
-        let (u, v) = match &self.chroma {
-            Chroma::Planar(u, v) => (u.at(x / 2, y / 2, shift), v.at(x / 2, y / 2, shift)),
-            Chroma::Interleaved(uv) => (
-                uv.at(x / 2 * 2, y / 2, shift),
-                uv.at(x / 2 * 2 + 1, y / 2, shift),
-            ),
-        };
-        (luma, u, v)
+        }
+    }
+
+    /// (Y, U, V) at a pixel, chroma from the sample covering it.
+    fn sample(&self, x: usize, y: usize) -> (u16, u16, u16) {
+        let (u, v) = self.chroma_at(x / 2, y / 2);
+        (self.luma.at(x, y, self.shift()), u, v)
+    }
+
+    /// (U, V) of chroma sample (x, y).
+    fn chroma_at(&self, x: usize, y: usize) -> (u16, u16) {
+        let shift = self.shift();
+        match &self.chroma {
+            Chroma::Planar(u, v) => (u.at(x, y, shift), v.at(x, y, shift)),
+            Chroma::Interleaved(uv) => (uv.at(2 * x, y, shift), uv.at(2 * x + 1, y, shift)),
+        }
     }
 }
 
@@ -268,8 +301,10 @@ mod avx512;
 mod fast;
 mod pool;
 mod streaming;
+mod upsample;
 
 pub use pool::{RgbImage, RgbPool};
+pub use upsample::ChromaUpsampling;
 
 /// Converts `frame` into a buffer of the caller's, with rows `stride` bytes apart: a mapped
 /// GPU staging buffer, say, or an array another library owns, which saves copying out of an
@@ -311,31 +346,33 @@ pub fn convert_into(
             ),
         ));
     }
-    let streamed = Stores::Auto.streams(row.saturating_mul(planes.height), false);
+    let options = Options {
+        upsampling: ChromaUpsampling::Nearest,
+        streamed: Stores::Auto.streams(row.saturating_mul(planes.height), false),
+        limit: SimdLimit::Widest,
+    };
     convert_planes(
         &planes,
-        format,
-        colorimetry,
+        (format, colorimetry),
         (out, stride),
         Backend::Simd,
-        streamed,
+        options,
     );
     Ok(())
 }
 
-/// Converts with `backend`; `streamed` asks the SIMD code for streaming stores (the exact
-/// reference always writes through the cache).
+/// Converts with `backend` as `options` say (the exact reference, and interpolated chroma,
+/// always write through the cache).
 fn convert_planes(
     planes: &YuvPlanes<'_>,
-    format: RgbFormat,
-    colorimetry: Colorimetry,
-    (out, stride): (&mut [u8], usize),
+    (format, colorimetry): (RgbFormat, Colorimetry),
+    out: (&mut [u8], usize),
     backend: Backend,
-    streamed: bool,
+    options: Options,
 ) {
     match backend {
-        Backend::Simd => fast::convert(planes, format, colorimetry, (out, stride), streamed),
-        Backend::Scalar => reference::convert(planes, format, colorimetry, out, stride),
+        Backend::Simd => fast::convert(planes, format, colorimetry, out, options),
+        Backend::Scalar => reference::convert(planes, format, colorimetry, out, options.upsampling),
     }
 }
 

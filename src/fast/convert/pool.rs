@@ -3,7 +3,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{Backend, Colorimetry, RgbFormat, Stores, YuvPlanes, convert_planes};
+use super::{
+    Backend, ChromaUpsampling, Colorimetry, Options, RgbFormat, SimdLimit, Stores, YuvPlanes,
+    convert_planes,
+};
 use crate::ffmpeg::error::Result;
 use crate::media::frame::Frame;
 
@@ -23,6 +26,8 @@ type FreeList = Arc<Mutex<Vec<(Vec<u8>, Instant)>>>;
 pub struct RgbPool {
     free: FreeList,
     stores: Stores,
+    upsampling: ChromaUpsampling,
+    limit: SimdLimit,
 }
 
 /// An RGB picture, its buffer borrowed from an [`RgbPool`].
@@ -85,6 +90,19 @@ impl RgbPool {
         RgbPool { stores, ..self }
     }
 
+    /// The same pool, bringing chroma to each pixel as `upsampling` says
+    /// ([`ChromaUpsampling::Nearest`] by default). Interpolated chroma is written through
+    /// the cache whatever the [`Stores`].
+    pub fn with_chroma_upsampling(self, upsampling: ChromaUpsampling) -> RgbPool {
+        RgbPool { upsampling, ..self }
+    }
+
+    /// The same pool, its SIMD code using at most the instructions `limit` names
+    /// ([`SimdLimit::Widest`] by default).
+    pub fn with_simd_limit(self, limit: SimdLimit) -> RgbPool {
+        RgbPool { limit, ..self }
+    }
+
     /// Converts `frame` to `format` with the frame's own colorimetry.
     ///
     /// # Errors
@@ -122,7 +140,12 @@ impl RgbPool {
         let out = (&mut data[offset..offset + size], stride);
         let recently = written.is_some_and(|at| at.elapsed() < RECENTLY);
         let streamed = self.stores.streams(size, recently);
-        convert_planes(&planes, format, colorimetry, out, backend, streamed);
+        let options = Options {
+            upsampling: self.upsampling,
+            streamed,
+            limit: self.limit,
+        };
+        convert_planes(&planes, (format, colorimetry), out, backend, options);
         Ok(RgbImage {
             data,
             offset,

@@ -1,7 +1,8 @@
 //! The exact conversion, in double precision, one pixel at a time: what the fast path is
-//! measured against. Chroma is taken from the sample covering each pixel (no interpolation),
-//! as the fast path does.
+//! measured against. Chroma is taken from the sample covering each pixel, or interpolated
+//! with the same filters as the fast path's, in double precision.
 
+use super::upsample::{self, ChromaUpsampling};
 use super::{Colorimetry, Matrix, Range, RgbFormat, YuvPlanes};
 
 /// `Kr` and `Kb` of each matrix.
@@ -52,12 +53,16 @@ impl Affine {
     /// One pixel to (R, G, B), rounded to nearest. Samples above the bit depth's largest
     /// value are taken as that value, as the fast path does.
     pub(crate) fn pixel(&self, y: u16, u: u16, v: u16, bits: u32) -> [u8; 3] {
-        let max = (1u16 << bits) - 1;
-        let level = |sample: u16, offset: f64| f64::from(sample.min(max)) - offset;
+        let value = |sample: u16| f64::from(sample.min((1u16 << bits) - 1));
+        self.pixel_of_values(value(y), value(u), value(v))
+    }
+
+    /// One pixel from sample values (interpolated chroma has fractions) to (R, G, B).
+    fn pixel_of_values(&self, y: f64, u: f64, v: f64) -> [u8; 3] {
         let (y, u, v) = (
-            level(y, self.luma_offset) * self.y,
-            level(u, self.chroma_offset),
-            level(v, self.chroma_offset),
+            (y - self.luma_offset) * self.y,
+            u - self.chroma_offset,
+            v - self.chroma_offset,
         );
         let r = y + self.r_v * v;
         let g = y + self.g_u * u + self.g_v * v;
@@ -71,15 +76,37 @@ pub(crate) fn convert(
     planes: &YuvPlanes<'_>,
     format: RgbFormat,
     colorimetry: Colorimetry,
-    out: &mut [u8],
-    stride: usize,
+    (out, stride): (&mut [u8], usize),
+    upsampling: ChromaUpsampling,
 ) {
     let bytes = format.bytes_per_pixel();
     let affine = Affine::new(planes.bits, colorimetry);
+    let filters =
+        (upsampling != ChromaUpsampling::Nearest).then(|| upsample::filters(planes, upsampling));
+    let max = (1u16 << planes.bits) - 1;
+    // The largest value swscale's 15-bit intermediate holds, in samples.
+    let cut = f64::from((1 << 15) - 1) / f64::from(1 << (15 - planes.bits));
+    let (chroma_width, chroma_height) = (planes.width.div_ceil(2), planes.height.div_ceil(2));
     for row in 0..planes.height {
         for column in 0..planes.width {
             let (y, u, v) = planes.sample(column, row);
-            let [r, g, b] = affine.pixel(y, u, v, planes.bits);
+            let [r, g, b] = match &filters {
+                None => affine.pixel(y, u, v, planes.bits),
+                Some((horizontal, vertical)) => {
+                    // Horizontally, cut as swscale's 15 bits cut it, then vertically.
+                    let chroma = |plane: usize| {
+                        vertical.exact_at(row, chroma_height, |y| {
+                            let filtered = horizontal.exact_at(column, chroma_width, |x| {
+                                let (u, v) = planes.chroma_at(x, y);
+                                f64::from([u, v][plane].min(max))
+                            });
+                            filtered.min(cut)
+                        })
+                    };
+                    let luma = f64::from(y.min(max));
+                    affine.pixel_of_values(luma, chroma(0), chroma(1))
+                }
+            };
             let at = row * stride + column * bytes;
             let target = &mut out[at..at + bytes];
             match format {

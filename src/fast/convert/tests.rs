@@ -42,26 +42,51 @@ const COLORIMETRIES: [Colorimetry; 4] = [
 const FORMATS: [RgbFormat; 3] = [RgbFormat::Rgba, RgbFormat::Bgra, RgbFormat::Rgb24];
 
 /// Largest difference between the fast and exact outputs, and how many bytes differ, over
-/// every kernel this CPU has.
+/// every kernel this CPU has and every way of bringing chroma to the pixels.
 fn compare(planes: &YuvPlanes<'_>) -> (u8, usize) {
     let mut worst = (0, 0);
-    let kernels = [HandWritten::Widest, HandWritten::Avx2, HandWritten::None];
-    for (colorimetry, widest) in COLORIMETRIES
+    for upsampling in UPSAMPLINGS {
+        let (max, off) = compare_upsampled(planes, upsampling);
+        worst = (worst.0.max(max), worst.1 + off);
+    }
+    worst
+}
+
+const UPSAMPLINGS: [ChromaUpsampling; 2] = [ChromaUpsampling::Nearest, ChromaUpsampling::Bicubic];
+
+/// [`compare`] for one way of bringing chroma to the pixels (interpolation has no
+/// hand-written kernels and never streams).
+fn compare_upsampled(planes: &YuvPlanes<'_>, upsampling: ChromaUpsampling) -> (u8, usize) {
+    let mut worst = (0, 0);
+    let nearest = upsampling == ChromaUpsampling::Nearest;
+    // Each hand-written kernel under the widest dispatch, then each narrower dispatch.
+    let kernels = match nearest {
+        true => &[
+            (HandWritten::Widest, SimdLimit::Widest),
+            (HandWritten::Avx2, SimdLimit::Widest),
+            (HandWritten::None, SimdLimit::Widest),
+            (HandWritten::Widest, SimdLimit::Avx2),
+            (HandWritten::Widest, SimdLimit::Sse41),
+        ][..],
+        false => &[(HandWritten::Widest, SimdLimit::Widest)][..],
+    };
+    for (colorimetry, &(widest, limit)) in COLORIMETRIES
         .into_iter()
-        .flat_map(|c| kernels.map(|k| (c, k)))
+        .flat_map(|c| kernels.iter().map(move |k| (c, k)))
     {
         for format in FORMATS {
             let stride = planes.width * format.bytes_per_pixel();
             let mut fast_out = vec![0; stride * planes.height];
             let mut exact = vec![0; stride * planes.height];
-            let cached = (widest, None);
+            let cached = ((widest, None), upsampling, limit);
             fast::convert_with(planes, format, colorimetry, (&mut fast_out, stride), cached);
-            reference::convert(planes, format, colorimetry, &mut exact, stride);
-            for start in [0, 32, 1] {
-                let streamed = streamed(planes, format, colorimetry, widest, start);
+            let exact_out = (&mut exact[..], stride);
+            reference::convert(planes, format, colorimetry, exact_out, upsampling);
+            for start in [0, 32, 1].into_iter().filter(|_| nearest) {
+                let streamed = streamed(planes, format, colorimetry, (widest, limit), start);
                 assert!(
                     streamed == fast_out,
-                    "{format:?} with {widest:?}, streamed from byte {start} of a line: \
+                    "{format:?} with {widest:?} {limit:?}, streamed from byte {start} of a line: \
                      other bytes than through the cache"
                 );
             }
@@ -88,7 +113,7 @@ fn streamed(
     planes: &YuvPlanes<'_>,
     format: RgbFormat,
     colorimetry: Colorimetry,
-    widest: HandWritten,
+    (widest, limit): (HandWritten, SimdLimit),
     start: usize,
 ) -> Vec<u8> {
     let row = planes.width * format.bytes_per_pixel();
@@ -97,7 +122,8 @@ fn streamed(
     let first = buffer.as_ptr().align_offset(ALIGNMENT) + start;
     let streaming = streaming::Streaming::begin();
     let out = (&mut buffer[first..], stride);
-    fast::convert_with(planes, format, colorimetry, out, (widest, Some(&streaming)));
+    let kernels = ((widest, Some(&streaming)), ChromaUpsampling::Nearest, limit);
+    fast::convert_with(planes, format, colorimetry, out, kernels);
     drop(streaming);
     let padding_kept = buffer[first..]
         .chunks(stride)
