@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example convert_bench -- [--lib-dir DIR] [--json] [--stores auto|cached|streaming]
+//!     [--simd widest|avx2|sse4.1] [--chroma nearest|bicubic]
 //! ```
 //!
 //! One thread; swscale with its default flags (bicubic) and its context reused. Each figure
@@ -13,7 +14,11 @@
 //! by `tests/rgb.rs`.) The crate writes as `--stores` says, `auto` by default, which streams
 //! at this size (`convert::Stores`); it is also timed through the cache (`crate cached`,
 //! `crate_cached_mpix_s`), as swscale writes, which is faster here because the same buffer
-//! is written over and over and stays in the cache.
+//! is written over and over and stays in the cache. `--simd` caps the crate's instruction set
+//! (`convert::SimdLimit`: `avx2` runs what a CPU without AVX-512 runs; swscale keeps its own
+//! choice, which on x86 is the same SSSE3/AVX2 code either way). `--chroma bicubic`
+//! interpolates chroma (`convert::ChromaUpsampling::Bicubic`) and compares with swscale's
+//! accurate full-chroma path (`ScaleQuality::BitExactFullChroma`), which it matches.
 
 mod common;
 
@@ -24,7 +29,7 @@ use std::time::Instant;
 use clap::Parser;
 use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder, VideoSettings};
-use ffmpeg_runtime::convert::{Backend, RgbFormat, RgbPool, Stores};
+use ffmpeg_runtime::convert::{Backend, ChromaUpsampling, RgbFormat, RgbPool, SimdLimit, Stores};
 use ffmpeg_runtime::format::{Input, MediaType, Output};
 use ffmpeg_runtime::{Colorimetry, Matrix, Range};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet, ScaleQuality, Scaler};
@@ -52,6 +57,26 @@ struct Args {
     /// How the crate writes its output.
     #[arg(long, value_enum, default_value_t = StoresArg::Auto)]
     stores: StoresArg,
+    /// The widest instructions the crate may use.
+    #[arg(long, value_enum, default_value_t = SimdArg::Widest)]
+    simd: SimdArg,
+    /// How chroma reaches each pixel (and the swscale path compared with).
+    #[arg(long, value_enum, default_value_t = ChromaArg::Nearest)]
+    chroma: ChromaArg,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SimdArg {
+    Widest,
+    Avx2,
+    #[value(name = "sse4.1")]
+    Sse41,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ChromaArg {
+    Nearest,
+    Bicubic,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -85,8 +110,20 @@ fn main() -> ExitCode {
 fn run(args: &Args) -> Result<(), String> {
     let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
     let frame = decoded_frame(&ffmpeg).map_err(|e| format!("making the test frame: {e}"))?;
-    let pool = RgbPool::new().with_stores(args.stores.into());
-    let cached_pool = RgbPool::new().with_stores(Stores::Cached);
+    let limit = match args.simd {
+        SimdArg::Widest => SimdLimit::Widest,
+        SimdArg::Avx2 => SimdLimit::Avx2,
+        SimdArg::Sse41 => SimdLimit::Sse41,
+    };
+    let (upsampling, quality) = match args.chroma {
+        ChromaArg::Nearest => (ChromaUpsampling::Nearest, ScaleQuality::Bicubic),
+        ChromaArg::Bicubic => (ChromaUpsampling::Bicubic, ScaleQuality::BitExactFullChroma),
+    };
+    let base = RgbPool::new()
+        .with_simd_limit(limit)
+        .with_chroma_upsampling(upsampling);
+    let pool = base.clone().with_stores(args.stores.into());
+    let cached_pool = base.with_stores(Stores::Cached);
     let mut results = Map::new();
     for (name, format, sws_name) in [
         ("rgba", RgbFormat::Rgba, "rgba"),
@@ -99,7 +136,7 @@ fn run(args: &Args) -> Result<(), String> {
                 .convert_with(&frame, format, BT601_LIMITED, Backend::Simd)
                 .expect("converts")
         };
-        let mut fast = Scaler::new(&ffmpeg, ScaleQuality::Bicubic);
+        let mut fast = Scaler::new(&ffmpeg, quality);
         let mut target =
             Frame::video(&ffmpeg, WIDTH, HEIGHT, sws_name).map_err(|e| e.to_string())?;
         // Batches alternate between the two so that a busy moment of the machine falls on
@@ -135,7 +172,8 @@ fn run(args: &Args) -> Result<(), String> {
         println!("{report}");
     } else {
         println!(
-            "1080p yuv420p → RGB, one thread, {} rounds; SIMD: {}; stores: {:?}",
+            "1080p yuv420p → RGB, one thread, {} rounds; SIMD: {} at most {limit:?}; stores: \
+             {:?}; chroma: {upsampling:?}, swscale {quality:?}",
             args.rounds,
             ffmpeg_runtime::convert::simd_level(),
             Stores::from(args.stores)
