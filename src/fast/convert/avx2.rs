@@ -5,14 +5,20 @@
 //! It computes what the portable code does, with the same coefficients, arranged for the
 //! vector unit: each sample becomes `(sample - 128) << 8` (its byte flipped about 128 and
 //! unpacked into the high byte), so the sums are in 32nds of a step and no shift comes
-//! before the multiplies; luma's offset is folded into the rounding constant. The in-lane
-//! unpacking of luma and chroma is undone by the in-lane packing of the results, so only the
-//! final RGBA interleave crosses lanes.
+//! before the multiplies; luma's offset is folded into the rounding constant. Luma and chroma
+//! are loaded in the order ([`ORDER`]) that makes the in-lane unpacking, packing and
+//! interleaving end with pixels in order: one permute per row of 32 pixels crosses lanes.
 
 use std::arch::x86_64::*;
 
 use super::fast::Fixed;
 use super::streaming::{Streaming, store32};
+
+/// The order, in groups of four pixels, that luma and chroma are loaded in: groups 0, 2, 4,
+/// 6 in the low lane, 1, 3, 5, 7 in the high. The in-lane unpacking and packing then leave
+/// each output vector's eight pixels in order, so that one permute a row replaces the four
+/// lane swaps the natural order needs at the end.
+const ORDER: [i32; 8] = [0, 2, 4, 6, 1, 3, 5, 7];
 
 /// One chroma row.
 #[derive(Clone, Copy)]
@@ -34,11 +40,12 @@ pub(super) fn load32(bytes: &[u8]) -> __m256i {
 }
 
 /// The red, green and blue terms of 16 chroma pairs, each doubled for the two pixels that
-/// share it, in the order luma is unpacked: (pixels 0–7 and 16–23, pixels 8–15 and 24–31).
+/// share it, in the order luma is unpacked after [`ORDER`]: (pixels 0–3, 8–11, then 4–7,
+/// 12–15; pixels 16–19, 24–27, then 20–23, 28–31).
 /// (Macros rather than functions: an `avx2` function cannot be forced inline, and a call
 /// passes vectors through memory.)
 macro_rules! chroma_terms {
-    ($chroma:expr, $x:expr, $k:expr) => {{
+    ($chroma:expr, $x:expr, $k:expr, $order:expr) => {{
         // Each chroma sample as `(c - 128) << 8`: the byte flipped about 128, in the high byte.
         let flip = _mm256_set1_epi8(0x80_u8 as i8);
         let (u, v) = match $chroma {
@@ -46,12 +53,14 @@ macro_rules! chroma_terms {
                 let level = |bytes: &[u8]| {
                     let signed =
                         _mm_xor_si128(load16(&bytes[$x / 2..]), _mm_set1_epi8(0x80_u8 as i8));
-                    _mm256_slli_epi16::<8>(_mm256_cvtepu8_epi16(signed))
+                    let words = _mm256_slli_epi16::<8>(_mm256_cvtepu8_epi16(signed));
+                    _mm256_permutevar8x32_epi32(words, $order)
                 };
                 (level(u), level(v))
             }
             ChromaRow::Interleaved(uv) => {
                 let pairs = _mm256_xor_si256(load32(&uv[$x..]), flip);
+                let pairs = _mm256_permutevar8x32_epi32(pairs, $order);
                 (
                     _mm256_slli_epi16::<8>(pairs),
                     _mm256_and_si256(pairs, _mm256_set1_epi16(0xff00_u16 as i16)),
@@ -77,37 +86,59 @@ macro_rules! chroma_terms {
     }};
 }
 
-/// One channel of 32 pixels as bytes, in order, from luma halves and its terms.
-macro_rules! channel {
+/// One channel of 32 pixels as 16-bit sums in 32nds of a step, (low, high) halves as luma
+/// was unpacked.
+macro_rules! sums {
     ($luma:expr, $terms:expr) => {{
         let (low, high) = $terms;
-        let low = _mm256_srai_epi16::<5>(_mm256_add_epi16($luma.0, low));
-        let high = _mm256_srai_epi16::<5>(_mm256_add_epi16($luma.1, high));
+        (
+            _mm256_srai_epi16::<5>(_mm256_add_epi16($luma.0, low)),
+            _mm256_srai_epi16::<5>(_mm256_add_epi16($luma.1, high)),
+        )
+    }};
+}
+
+/// One channel of 32 pixels as bytes, from its [`sums`].
+macro_rules! channel {
+    ($sums:expr) => {{
+        let (low, high) = $sums;
         _mm256_packus_epi16(low, high)
     }};
 }
 
-/// 32 pixels as four vectors of eight 4-byte pixels, in order.
+/// The last channel of a pixel with alpha 255 above it, as (low, high) halves of words:
+/// clamped with two ALU operations each instead of a pack and two unpacks with alpha, which
+/// would all go to the one shuffle port.
+macro_rules! with_alpha {
+    ($sums:expr) => {{
+        let (low, high) = $sums;
+        let (zero, top, alpha) = (
+            _mm256_setzero_si256(),
+            _mm256_set1_epi16(255),
+            _mm256_set1_epi16(0xff00_u16 as i16),
+        );
+        let clamp = |words| _mm256_min_epi16(_mm256_max_epi16(words, zero), top);
+        (
+            _mm256_or_si256(clamp(low), alpha),
+            _mm256_or_si256(clamp(high), alpha),
+        )
+    }};
+}
+
+/// 32 pixels as four vectors of eight 4-byte pixels, in order, from the first two channels'
+/// bytes and the third's [`with_alpha`] words, in [`ORDER`].
 macro_rules! four_byte_pixels {
-    ($first:expr, $green:expr, $third:expr) => {{
-        let alpha = _mm256_set1_epi8(-1);
+    ($first:expr, $green:expr, $third_alpha:expr) => {{
         let first_green = (
             _mm256_unpacklo_epi8($first, $green),
             _mm256_unpackhi_epi8($first, $green),
         );
-        let third_alpha = (
-            _mm256_unpacklo_epi8($third, alpha),
-            _mm256_unpackhi_epi8($third, alpha),
-        );
-        let p0 = _mm256_unpacklo_epi16(first_green.0, third_alpha.0);
-        let p1 = _mm256_unpackhi_epi16(first_green.0, third_alpha.0);
-        let p2 = _mm256_unpacklo_epi16(first_green.1, third_alpha.1);
-        let p3 = _mm256_unpackhi_epi16(first_green.1, third_alpha.1);
+        let third_alpha = $third_alpha;
         [
-            _mm256_permute2x128_si256::<0x20>(p0, p1),
-            _mm256_permute2x128_si256::<0x20>(p2, p3),
-            _mm256_permute2x128_si256::<0x31>(p0, p1),
-            _mm256_permute2x128_si256::<0x31>(p2, p3),
+            _mm256_unpacklo_epi16(first_green.0, third_alpha.0),
+            _mm256_unpackhi_epi16(first_green.0, third_alpha.0),
+            _mm256_unpacklo_epi16(first_green.1, third_alpha.1),
+            _mm256_unpackhi_epi16(first_green.1, third_alpha.1),
         ]
     }};
 }
@@ -132,21 +163,26 @@ pub(super) fn rows<const FORMAT: u8>(
     let zero = _mm256_setzero_si256();
     let flip = _mm256_set1_epi8(0x80_u8 as i8);
     let scale = _mm256_set1_epi16(k.y);
+    let order = _mm256_setr_epi32(
+        ORDER[0], ORDER[1], ORDER[2], ORDER[3], ORDER[4], ORDER[5], ORDER[6], ORDER[7],
+    );
     for x in (0..done).step_by(32) {
-        let [r_terms, g_terms, b_terms] = chroma_terms!(chroma, x, k);
+        let [r_terms, g_terms, b_terms] = chroma_terms!(chroma, x, k, order);
         for (luma, out) in lumas.iter().zip(outs.iter_mut()) {
             // `(y - 128) << 8` by unpacking the flipped bytes into the high byte of each word.
             let y = _mm256_xor_si256(load32(&luma[x..]), flip);
+            let y = _mm256_permutevar8x32_epi32(y, order);
             let halves = (
                 _mm256_mulhi_epi16(_mm256_unpacklo_epi8(zero, y), scale),
                 _mm256_mulhi_epi16(_mm256_unpackhi_epi8(zero, y), scale),
             );
             let (r, g, b) = (
-                channel!(halves, r_terms),
-                channel!(halves, g_terms),
-                channel!(halves, b_terms),
+                sums!(halves, r_terms),
+                sums!(halves, g_terms),
+                sums!(halves, b_terms),
             );
             if FORMAT == RGB24 {
+                let (r, g, b) = (channel!(r), channel!(g), with_alpha!(b));
                 // Twelve bytes a lane, each 16-byte store overlapping the next, so the last
                 // needs four bytes of room after the step; the row's end goes through a copy.
                 let mut spare = [0u8; 100];
@@ -174,6 +210,7 @@ pub(super) fn rows<const FORMAT: u8>(
                 }
             } else {
                 let (first, third) = if FORMAT == BGRA { (b, r) } else { (r, b) };
+                let (first, g, third) = (channel!(first), channel!(g), with_alpha!(third));
                 let out = &mut out[x * 4..(x + 32) * 4];
                 for (i, pixels) in four_byte_pixels!(first, g, third).into_iter().enumerate() {
                     store32(&mut out[i * 32..], pixels, streaming);

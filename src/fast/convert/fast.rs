@@ -13,7 +13,7 @@ use std::marker::PhantomData;
 use multiversion::multiversion;
 
 #[cfg(target_arch = "x86_64")]
-use super::{avx2, avx2::ChromaRow, avx512};
+use super::{avx2, avx2::ChromaRow, avx512, sse41};
 
 use super::reference::Affine;
 use super::streaming::Streaming;
@@ -385,10 +385,11 @@ fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
     k: &Fixed,
     out: &mut [u8],
     stride: usize,
-    (widest, streaming): (HandWritten, Option<&Streaming>),
+    kernels: (HandWritten, Option<&Streaming>),
 ) {
     let eight_bit = size_of::<D::Unit>() == 1;
     row_pairs::<D, BYTES>(rows, out, stride, |pair, lumas, outs| {
+        let (widest, streaming) = kernels;
         let count = lumas.len();
         let done = multiversion::target::match_target! {
             "x86_64+avx512bw+avx512vbmi" => if !eight_bit || widest == HandWritten::None {
@@ -407,6 +408,14 @@ fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
             } else {
                 let (luma_rows, chroma) = byte_rows(rows, pair, lumas);
                 avx2::rows::<FORMAT>(&luma_rows[..count], chroma, k, outs, rows.width, streaming)
+            },
+            "x86_64+sse4.1" => if !eight_bit || widest == HandWritten::None {
+                0
+            } else {
+                // The SSE4.1 code writes through the cache.
+                let _ = streaming;
+                let (luma_rows, chroma) = byte_rows(rows, pair, lumas);
+                sse41::rows::<FORMAT>(&luma_rows[..count], chroma, k, outs, rows.width)
             },
             _ => {
                 let _ = (eight_bit, widest, streaming, count);
@@ -445,7 +454,7 @@ fn convert_rows_avx2<D: Depth, const FORMAT: u8, const BYTES: usize>(
     });
 }
 
-/// [`convert_rows`] on SSE4.1 at most (the portable code; no hand-written kernel).
+/// [`convert_rows`] on SSE4.1 at most.
 #[multiversion(targets("x86_64+sse4.1"))]
 fn convert_rows_sse41<D: Depth, const FORMAT: u8, const BYTES: usize>(
     rows: &Rows<'_, D>,
@@ -453,8 +462,22 @@ fn convert_rows_sse41<D: Depth, const FORMAT: u8, const BYTES: usize>(
     out: &mut [u8],
     stride: usize,
 ) {
+    let eight_bit = size_of::<D::Unit>() == 1;
     row_pairs::<D, BYTES>(rows, out, stride, |pair, lumas, outs| {
-        portable_pair::<D, FORMAT, BYTES>(rows, k, pair, (lumas, outs), 0);
+        let done = multiversion::target::match_target! {
+            "x86_64+sse4.1" => if eight_bit {
+                let (luma_rows, chroma) = byte_rows(rows, pair, lumas);
+                let luma_rows = &luma_rows[..lumas.len()];
+                sse41::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width)
+            } else {
+                0
+            },
+            _ => {
+                let _ = eight_bit;
+                0
+            },
+        };
+        portable_pair::<D, FORMAT, BYTES>(rows, k, pair, (lumas, outs), done);
     });
 }
 

@@ -3,13 +3,15 @@
 //! full range.
 //!
 //! The fast path is the crate's own 16-bit fixed-point code, compiled for AVX-512, AVX2,
-//! SSE4.1 and NEON with the best chosen at run time (`multiversion`), with hand-written
-//! AVX-512 (where the CPU has VBMI) and AVX2 for 8-bit sources. The only `unsafe` in it is
-//! the streaming store of a cache line ([`Stores`]), which `std` offers only on raw pointers. On
-//! every input, including samples outside the legal range, odd sizes and padded rows, it is
-//! within one step of [`Backend::Scalar`], the exact conversion in double precision, and that
-//! reference is within one step of swscale computing at full precision. Chroma is taken from
-//! the sample covering each pixel (no interpolation), as swscale's fast path does. Output
+//! SSE4.1 and NEON with the best chosen at run time (`multiversion`; [`SimdLimit`] caps the
+//! choice), with hand-written AVX-512 (where the CPU has VBMI), AVX2 and SSE4.1 for 8-bit
+//! sources. The only `unsafe` in it is the streaming store of a cache line ([`Stores`]),
+//! which `std` offers only on raw pointers. On every input, including samples outside the
+//! legal range, odd sizes and padded rows, it is within one step of [`Backend::Scalar`], the
+//! exact conversion in double precision, and that reference is within one step of swscale
+//! computing at full precision. Chroma is taken from the sample covering each pixel, as
+//! swscale's fast path does, unless [`ChromaUpsampling::Bicubic`] interpolates it as
+//! swscale's accurate full-chroma path does. Output
 //! buffers come from an [`RgbPool`] and go back to it when dropped, so a stream of frames
 //! allocates nothing for pixels once warm. Pictures of [`STREAMING_FROM`] bytes and more are
 //! written with streaming stores, which skip reading each output line into the cache first
@@ -134,7 +136,7 @@ struct Options {
 
 /// The instruction set the fast path uses on this CPU: `avx512vbmi`, `avx512`, `avx2`,
 /// `sse4.1`, `neon` or `scalar`. (8-bit sources take the hand-written AVX-512 code on the
-/// first and the AVX2 code on the next two.)
+/// first, the AVX2 code on the next two and the SSE4.1 code on `sse4.1`.)
 pub fn simd_level() -> &'static str {
     fast::simd_level()
 }
@@ -300,6 +302,8 @@ mod avx2;
 mod avx512;
 mod fast;
 mod pool;
+#[cfg(target_arch = "x86_64")]
+mod sse41;
 mod streaming;
 mod upsample;
 
