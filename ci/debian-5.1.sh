@@ -16,3 +16,6 @@ dir=$(awk -F'\t' '$1 == "5.1" {print $2}' "$matrix")
 partner_dir=$(awk -F'\t' '$1 == "7.1" {print $2}' "$matrix")
 export FFMPEG_RUNTIME_TEST_BUILD=5.1 FFMPEG_RUNTIME_TEST_MATRIX=$matrix
 export FFMPEG_RUNTIME_TEST_FIXTURES=$cache/fixtures
+# The matrix's features, so that the reliability runs reuse its release build instead of
+# compiling the crate, its tests and examples again.
+features=(--features image,ndarray)

@@ -26,7 +26,7 @@ corpus="$cache/fuzz-corpus"
 mkdir -p "$corpus"
 
 echo "== making the seed corpora (tests/fuzz_seeds.rs on 5.1)" >&2
-FFMPEG_RUNTIME_FUZZ_CORPUS="$corpus" cargo test --release --quiet --test fuzz_seeds >&2
+FFMPEG_RUNTIME_FUZZ_CORPUS="$corpus" cargo test --release "${features[@]}" --quiet --test fuzz_seeds >&2
 
 status=0
 for target in demux_decode api_sequence filter_graph; do

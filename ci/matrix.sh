@@ -134,9 +134,10 @@ avfilter_version() { # dir
     echo "${file#*.so.}"
 }
 
-# Under qemu-user, code runs many times slower, and the tests that spend minutes encoding
-# (x264 at 720p, every encoder, every scaler configuration) run on the last build of the file
-# only; every other test runs on every build. The summary names them.
+# Under qemu-user, code runs many times slower, and the tests that spend half a minute or
+# more (x264 at 720p, every encoder, every scaler configuration, a hundred load cycles, the
+# fuzzers' seeds) run on the last build of the file only; every other test runs on every
+# build. The summary names them.
 emulated_once=(
     with_no_input_it_transcodes_its_own_synthetic_clip
     real_world_inputs_transcode_to_mp4_and_mkv_with_every_frame_and_sample
@@ -145,6 +146,10 @@ emulated_once=(
     every_scaler_configuration_is_done_or_refused
     video_round_trips_through_every_available_encoder
     audio_round_trips_through_every_available_encoder
+    a_thousand_load_decode_unload_cycles_leave_the_mappings_as_they_were
+    demux_seeds_of_every_container_decode
+    random_api_sequences_run_clean
+    random_filter_graph_sequences_run_clean
 )
 last_build=$(tail -n 1 "$matrix_file" | cut -f1)
 
@@ -236,7 +241,7 @@ echo
 echo "$total_passed passed, $total_failed failed, $total_ignored ignored"
 if [ ${#emulator[@]} != 0 ]; then
     echo
-    echo "Run on $last_build only under the emulator (minutes of encoding each):"
+    echo "Run on $last_build only under the emulator (half a minute or more each):"
     printf '  %s\n' "${emulated_once[@]}"
 fi
 if [ "$total_ignored" != 0 ]; then

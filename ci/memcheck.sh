@@ -20,14 +20,14 @@ export FFMPEG_RUNTIME_DIR=$dir
 seeds="$cache/fuzz-corpus/demux_decode"
 if [ ! -e "$seeds/seed.mkv" ] || [ ! -e "$seeds/seed.dvdsub.mkv" ]; then
     FFMPEG_RUNTIME_FUZZ_CORPUS="$cache/fuzz-corpus" \
-        cargo test --release --quiet --test fuzz_seeds demux >&2
+        cargo test --release "${features[@]}" --quiet --test fuzz_seeds demux >&2
 fi
 
 echo "== building the workloads" >&2
-cargo build --release --quiet --example framehash --example transcode --example remux \
+cargo build --release "${features[@]}" --quiet --example framehash --example transcode --example remux \
     --example probe --example subdump >&2
 test_binary() {
-    cargo test --release --no-run --message-format=json --test "$1" 2>/dev/null |
+    cargo test --release "${features[@]}" --no-run --message-format=json --test "$1" 2>/dev/null |
         python3 -c '
 import json, sys
 for line in sys.stdin:

@@ -9,11 +9,11 @@ set -euo pipefail
 
 rounds=${1:-20}
 source "$(dirname "$0")/debian-5.1.sh"
-cargo test --release --quiet --test concurrency --test pipeline --test scheduler --no-run >&2
+cargo test --release "${features[@]}" --quiet --test concurrency --test pipeline --test scheduler --no-run >&2
 for round in $(seq "$rounds"); do
-    cargo test --release --quiet --test concurrency --test pipeline --test scheduler >/dev/null 2>&1 || {
+    cargo test --release "${features[@]}" --quiet --test concurrency --test pipeline --test scheduler >/dev/null 2>&1 || {
         echo "stress FAILED in round $round" >&2
-        cargo test --release --quiet --test concurrency --test pipeline --test scheduler >&2
+        cargo test --release "${features[@]}" --quiet --test concurrency --test pipeline --test scheduler >&2
         exit 1
     }
 done

@@ -399,6 +399,10 @@ fn interpolated_chroma_is_within_one_step_of_swscales_full_chroma() {
 /// Decoded pictures with sharp colour edges (H.264 with its chroma sited left, as x264
 /// writes it, and 10-bit FFV1) against the ffmpeg CLI's accurate full-chroma conversion.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn interpolated_chroma_is_within_one_step_of_the_clis_full_chroma() {
     use ffmpeg_runtime::convert::ChromaUpsampling;
     let ffmpeg = common::under_test().load();
