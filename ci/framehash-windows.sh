@@ -9,8 +9,10 @@ cache=${FFMPEG_RUNTIME_CACHE:-$HOME/.cache/ffmpeg-runtime}
 media="$cache/media"
 read -r -a wine <<< "$(bash ci/wine.sh)"
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
-cargo build --quiet --release --example framehash
-cargo build --quiet --release --example framehash --target x86_64-pc-windows-gnu
+# The matrix's features, so that its release builds for both targets are reused.
+cargo build --quiet --release --features image,ndarray --example framehash
+cargo build --quiet --release --features image,ndarray --example framehash \
+    --target x86_64-pc-windows-gnu
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 linux="$target_dir/release/examples/framehash"
 windows="$target_dir/x86_64-pc-windows-gnu/release/examples/framehash.exe"

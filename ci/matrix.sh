@@ -134,11 +134,11 @@ avfilter_version() { # dir
     echo "${file#*.so.}"
 }
 
-# Under qemu-user, code runs many times slower, and the tests that spend half a minute or
-# more (x264 at 720p, every encoder, every scaler configuration, a hundred load cycles, the
-# fuzzers' seeds) run on the last build of the file only; every other test runs on every
-# build. The summary names them.
-emulated_once=(
+# Under qemu-user or Wine, code runs slower, and the tests that spend half a minute or more
+# there (x264 at 720p, every encoder, every scaler configuration, a hundred load cycles, the
+# fuzzers' seeds, swapping three releases while streams decode) run on the last build of the
+# file only; every other test runs on every build. The summary names them.
+slow_once=(
     with_no_input_it_transcodes_its_own_synthetic_clip
     real_world_inputs_transcode_to_mp4_and_mkv_with_every_frame_and_sample
     subtitle_streams_are_kept
@@ -150,6 +150,8 @@ emulated_once=(
     demux_seeds_of_every_container_decode
     random_api_sequences_run_clean
     random_filter_graph_sequences_run_clean
+    streams_finish_on_their_release_while_reloads_swap_it
+    scheduled_streams_finish_on_their_release_while_reloads_swap_it
 )
 last_build=$(tail -n 1 "$matrix_file" | cut -f1)
 
@@ -175,9 +177,9 @@ while IFS=$'\t' read -r name dir version; do
     run_logs+=("$log")
     echo "== FFmpeg $name (libavcodec $version) from $dir" >&2
     skips=()
-    if [ ${#emulator[@]} != 0 ] && [ "$name" != "$last_build" ]; then
+    if [ ${#runner[@]} != 0 ] && [ "$name" != "$last_build" ]; then
         skips=(--exact)
-        for test in "${emulated_once[@]}"; do skips+=(--skip "$test"); done
+        for test in "${slow_once[@]}"; do skips+=(--skip "$test"); done
     fi
     for binary in $binaries; do
         # Only this binary's output counts: one that dies before its summary passes nothing.
@@ -239,10 +241,10 @@ echo "|--------|-------------|-------------|--------|--------|---------|------|"
 printf '%s\n' "${results[@]}"
 echo
 echo "$total_passed passed, $total_failed failed, $total_ignored ignored"
-if [ ${#emulator[@]} != 0 ]; then
+if [ ${#runner[@]} != 0 ]; then
     echo
-    echo "Run on $last_build only under the emulator (half a minute or more each):"
-    printf '  %s\n' "${emulated_once[@]}"
+    echo "Run on $last_build only, under ${target:-the host}'s runner (half a minute or more each there):"
+    printf '  %s\n' "${slow_once[@]}"
 fi
 if [ "$total_ignored" != 0 ]; then
     # Which tests this platform leaves out, and why (their #[ignore] reasons).
