@@ -634,8 +634,7 @@ pub(super) fn convert_with(
         SimdLimit,
     ),
 ) {
-    let filters =
-        (upsampling != ChromaUpsampling::Nearest).then(|| upsample::filters(planes, upsampling));
+    let filters = (upsampling != ChromaUpsampling::Nearest).then(|| upsample::filters(planes));
     let target = Target {
         format,
         colorimetry,

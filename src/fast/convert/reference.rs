@@ -81,8 +81,7 @@ pub(crate) fn convert(
 ) {
     let bytes = format.bytes_per_pixel();
     let affine = Affine::new(planes.bits, colorimetry);
-    let filters =
-        (upsampling != ChromaUpsampling::Nearest).then(|| upsample::filters(planes, upsampling));
+    let filters = (upsampling != ChromaUpsampling::Nearest).then(|| upsample::filters(planes));
     let max = (1u16 << planes.bits) - 1;
     // The largest value swscale's 15-bit intermediate holds, in samples.
     let cut = f64::from((1 << 15) - 1) / f64::from(1 << (15 - planes.bits));

@@ -32,39 +32,26 @@ pub enum ChromaUpsampling {
     Bicubic,
 }
 
-impl ChromaUpsampling {
-    /// Taps the filter spans, in source samples, when enlarging (swscale's size factor).
-    fn size_factor(self) -> i64 {
-        match self {
-            ChromaUpsampling::Nearest => 1,
-            ChromaUpsampling::Bicubic => 4,
-        }
-    }
+/// Taps the bicubic filter spans when enlarging, in source samples (swscale's size factor).
+const BICUBIC_SPAN: i64 = 4;
 
-    /// The kernel's weight at `distance` source samples.
-    fn weight(self, distance: f64) -> f64 {
-        match self {
-            ChromaUpsampling::Nearest => f64::from(distance < 0.5),
-            ChromaUpsampling::Bicubic => {
-                // Mitchell–Netravali's family with B = 0, C = 0.6.
-                let (b, c) = (0.0, 0.6);
-                let (d, dd, ddd) = (distance, distance * distance, distance.powi(3));
-                let sixfold = if d < 1.0 {
-                    (12.0 - 9.0 * b - 6.0 * c) * ddd + (-18.0 + 12.0 * b + 6.0 * c) * dd + 6.0
-                        - 2.0 * b
-                } else if d < 2.0 {
-                    (-b - 6.0 * c) * ddd
-                        + (6.0 * b + 30.0 * c) * dd
-                        + (-12.0 * b - 48.0 * c) * d
-                        + 8.0 * b
-                        + 24.0 * c
-                } else {
-                    0.0
-                };
-                sixfold / 6.0
-            }
-        }
-    }
+/// The bicubic kernel's weight at `distance` source samples: Mitchell–Netravali's family
+/// with B = 0, C = 0.6.
+fn bicubic(distance: f64) -> f64 {
+    let (b, c) = (0.0, 0.6);
+    let (d, dd, ddd) = (distance, distance * distance, distance.powi(3));
+    let sixfold = if d < 1.0 {
+        (12.0 - 9.0 * b - 6.0 * c) * ddd + (-18.0 + 12.0 * b + 6.0 * c) * dd + 6.0 - 2.0 * b
+    } else if d < 2.0 {
+        (-b - 6.0 * c) * ddd
+            + (6.0 * b + 30.0 * c) * dd
+            + (-12.0 * b - 48.0 * c) * d
+            + 8.0 * b
+            + 24.0 * c
+    } else {
+        0.0
+    };
+    sixfold / 6.0
 }
 
 /// Most taps a filter has (bicubic: 1 + its size factor).
@@ -84,14 +71,14 @@ pub(super) struct Taps {
 }
 
 impl Taps {
-    /// The filter taking `source` chroma samples to `target` pixels.
-    pub(super) fn new(source: usize, target: usize, filter: ChromaUpsampling) -> Taps {
+    /// The bicubic filter taking `source` chroma samples to `target` pixels.
+    pub(super) fn new(source: usize, target: usize) -> Taps {
         let (source_i, target_i) = (source as i64, target as i64);
         // swscale's increment in 2^-16ths and first position in 2^-17ths of a source sample,
         // for chroma centred between its two pixels (position 128 of 256 in both).
         let step = ((source_i << 16) + target_i / 2) / target_i.max(1);
         let mut position = step - (1 << 16);
-        let size = (1 + filter.size_factor()).min(source_i - 2).max(1);
+        let size = (1 + BICUBIC_SPAN).min(source_i - 2).max(1);
         let mut taps = Taps {
             starts: Vec::with_capacity(target),
             weights: Vec::with_capacity(target),
@@ -104,7 +91,7 @@ impl Taps {
             let mut exact = [0.0; TAPS];
             for (j, weight) in exact.iter_mut().take(size as usize).enumerate() {
                 let distance = ((first + j as i64) * (1 << 17) - position).abs();
-                *weight = filter.weight(distance as f64 / f64::from(1 << 17));
+                *weight = bicubic(distance as f64 / f64::from(1 << 17));
             }
             let sum: f64 = exact.iter().sum();
             let exact = if sum == 0.0 {
@@ -286,12 +273,12 @@ pub(super) fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
     }
 }
 
-/// The filters of a picture's planes, (horizontal, vertical).
-pub(super) fn filters(planes: &YuvPlanes<'_>, filter: ChromaUpsampling) -> (Taps, Taps) {
+/// The bicubic filters of a picture's chroma, (horizontal, vertical).
+pub(super) fn filters(planes: &YuvPlanes<'_>) -> (Taps, Taps) {
     let (width, height) = (planes.width, planes.height);
     (
-        Taps::new(width.div_ceil(2), width, filter),
-        Taps::new(height.div_ceil(2), height, filter),
+        Taps::new(width.div_ceil(2), width),
+        Taps::new(height.div_ceil(2), height),
     )
 }
 
@@ -303,7 +290,7 @@ mod tests {
     fn bicubic_enlargement_weights_are_swscales() {
         // Interior pixels of an even width sit a quarter of a sample before or after a
         // chroma sample: weights at distances 1.75, 0.75, 0.25, 1.25 and their mirror.
-        let taps = Taps::new(8, 16, ChromaUpsampling::Bicubic);
+        let taps = Taps::new(8, 16);
         let even = &taps.exact[6];
         let expected = [-0.028125, 0.240625, 0.871875, -0.084375];
         for (got, want) in even.iter().zip(expected) {
@@ -321,7 +308,7 @@ mod tests {
     fn weights_sum_to_one_at_every_size() {
         for source in 1..20 {
             for target in [2 * source - 1, 2 * source] {
-                let taps = Taps::new(source, target, ChromaUpsampling::Bicubic);
+                let taps = Taps::new(source, target);
                 for weights in &taps.weights {
                     assert_eq!(weights.iter().sum::<i32>(), 1 << WEIGHT_BITS);
                 }
