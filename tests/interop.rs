@@ -92,23 +92,11 @@ fn a_decoded_picture_converted_to_rgb_is_the_clis() {
     let mut scaler = Scaler::new(&ffmpeg, ScaleQuality::BitExactFullChroma);
     let mut rgb = Frame::video(&ffmpeg, 96, 64, "rgb24").unwrap();
     scaler.scale(&source, &mut rgb).unwrap();
-    let cli = media::cli()
-        .arg("-i")
-        .arg(&path)
-        .args([
-            "-frames:v",
-            "1",
-            "-sws_flags",
-            "bitexact+full_chroma_int+accurate_rnd",
-        ])
-        .args(["-pix_fmt", "rgb24", "-f", "rawvideo", "-"])
-        .output()
-        .unwrap();
-    assert!(cli.status.success());
+    let cli = media::cli_first_picture(&path, "rgb24");
     let image = rgb.to_image().unwrap().to_rgb8();
-    assert_eq!(image.as_raw(), &cli.stdout);
+    assert_eq!(image.as_raw(), &cli);
     let view = rgb.as_ndarray().unwrap();
-    assert_eq!(view.iter().copied().collect::<Vec<u8>>(), cli.stdout);
+    assert_eq!(view.iter().copied().collect::<Vec<u8>>(), cli);
 }
 
 #[test]

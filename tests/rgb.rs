@@ -428,28 +428,12 @@ fn interpolated_chroma_is_within_one_step_of_the_clis_full_chroma() {
         let path = common::media::generated(name, &args);
         let source = common::media::first_frame(&ffmpeg, &path);
         let ours = pool.convert(&source, RgbFormat::Rgba).unwrap();
-        let cli = common::media::cli()
-            .arg("-i")
-            .arg(&path)
-            .args([
-                "-frames:v",
-                "1",
-                "-sws_flags",
-                "bitexact+full_chroma_int+accurate_rnd",
-            ])
-            .args(["-pix_fmt", "rgba", "-f", "rawvideo", "-"])
-            .output()
-            .unwrap();
-        assert!(
-            cli.status.success(),
-            "{}",
-            String::from_utf8_lossy(&cli.stderr)
-        );
-        let difference = max_difference(ours.data(), &cli.stdout);
-        assert_eq!(ours.data().len(), cli.stdout.len());
+        let cli = common::media::cli_first_picture(&path, "rgba");
+        let difference = max_difference(ours.data(), &cli);
+        assert_eq!(ours.data().len(), cli.len());
         assert!(difference <= 1, "{name}: {difference}");
         let nearest = RgbPool::new().convert(&source, RgbFormat::Rgba).unwrap();
-        let difference = max_difference(nearest.data(), &cli.stdout);
+        let difference = max_difference(nearest.data(), &cli);
         assert!(difference > 8, "{name}: nearest chroma {difference} off");
     }
 }

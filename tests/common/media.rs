@@ -310,6 +310,29 @@ pub fn cli() -> Command {
     command
 }
 
+/// The first picture of `path` as the CLI converts it to packed `pixel_format` (`rgba`,
+/// `rgb24`) with swscale's exact full-chroma path: its raw bytes, row after row.
+pub fn cli_first_picture(path: &Path, pixel_format: &str) -> Vec<u8> {
+    let output = cli()
+        .arg("-i")
+        .arg(path)
+        .args([
+            "-frames:v",
+            "1",
+            "-sws_flags",
+            "bitexact+full_chroma_int+accurate_rnd",
+        ])
+        .args(["-pix_fmt", pixel_format, "-f", "rawvideo", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
 /// The clip's file, made on first use (atomically, so parallel tests can share it).
 pub fn path(clip: &Clip) -> PathBuf {
     let path = media_dir().join(clip.name);
