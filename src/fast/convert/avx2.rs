@@ -145,8 +145,15 @@ macro_rules! four_byte_pixels {
 
 /// Converts the whole 32-pixel steps of one or two luma rows sharing `chroma`; returns the
 /// pixels done. `FORMAT` is one of [`super::fast`]'s layout constants.
+///
+/// # Safety
+///
+/// The CPU must have AVX2. (Unsafe rather than a safe `target_feature` function so
+/// that callers compiled where the target already enables it, such as `-C target-cpu=native`
+/// builds or x86_64-apple-darwin for SSE4.1, can call it: Rust lets only functions that
+/// name the feature themselves call a safe one.)
 #[target_feature(enable = "avx2")]
-pub(super) fn rows<const FORMAT: u8>(
+pub(super) unsafe fn rows<const FORMAT: u8>(
     lumas: &[&[u8]],
     chroma: ChromaRow<'_>,
     k: &Fixed,

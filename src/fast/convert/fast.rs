@@ -373,6 +373,13 @@ fn portable_pair<D: Depth, const FORMAT: u8, const BYTES: usize>(
 
 /// Converts with the widest instruction set this CPU has, hand-written code for 8-bit
 /// sources up to `widest`. Two rows share each chroma row; their terms are worked out once.
+///
+/// The hand-written kernels are unsafe functions whose one condition is the CPU's features.
+/// Each `match_target!` arm below runs only where its features are present: `match_target!`
+/// compiles an arm only into a clone whose targets include the arm's features, and
+/// multiversion calls a clone only after detecting those features on this CPU, or compiles
+/// it as the only version where the build's target enables them all (`-C target-cpu=native`,
+/// or SSE4.1 on x86_64-apple-darwin). The arms call only the kernels their features cover.
 #[multiversion(targets(
     "x86_64+avx2+fma+avx512f+avx512bw+avx512vl+avx512vbmi",
     "x86_64+avx2+fma+avx512f+avx512bw+avx512vl",
@@ -392,22 +399,26 @@ fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
         let (widest, streaming) = kernels;
         let count = lumas.len();
         let done = multiversion::target::match_target! {
-            "x86_64+avx512bw+avx512vbmi" => if !eight_bit || widest == HandWritten::None {
+            "x86_64+avx512bw+avx512vl+avx512vbmi" => if !eight_bit || widest == HandWritten::None {
                 0
             } else {
                 let (luma_rows, chroma) = byte_rows(rows, pair, lumas);
                 let luma_rows = &luma_rows[..count];
                 if widest == HandWritten::Avx2 {
-                    avx2::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width, streaming)
+                    // SAFETY: this arm's features include AVX2 (see this function's documentation).
+                    unsafe { avx2::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width, streaming) }
                 } else {
-                    avx512::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width, streaming)
+                    // SAFETY: this arm's features are the AVX-512 code's.
+                    unsafe { avx512::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width, streaming) }
                 }
             },
             "x86_64+avx2" => if !eight_bit || widest == HandWritten::None {
                 0
             } else {
                 let (luma_rows, chroma) = byte_rows(rows, pair, lumas);
-                avx2::rows::<FORMAT>(&luma_rows[..count], chroma, k, outs, rows.width, streaming)
+                let luma_rows = &luma_rows[..count];
+                // SAFETY: this arm's features are the AVX2 code's.
+                unsafe { avx2::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width, streaming) }
             },
             "x86_64+sse4.1" => if !eight_bit || widest == HandWritten::None {
                 0
@@ -415,7 +426,8 @@ fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
                 // The SSE4.1 code writes through the cache.
                 let _ = streaming;
                 let (luma_rows, chroma) = byte_rows(rows, pair, lumas);
-                sse41::rows::<FORMAT>(&luma_rows[..count], chroma, k, outs, rows.width)
+                // SAFETY: this arm's features are the SSE4.1 code's.
+                unsafe { sse41::rows::<FORMAT>(&luma_rows[..count], chroma, k, outs, rows.width) }
             },
             _ => {
                 let _ = (eight_bit, widest, streaming, count);
@@ -426,7 +438,8 @@ fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
     });
 }
 
-/// [`convert_rows`] on AVX2 at most: what a CPU without AVX-512 runs.
+/// [`convert_rows`] on AVX2 at most: what a CPU without AVX-512 runs. (Its arms are safe as
+/// [`convert_rows`] says.)
 #[multiversion(targets("x86_64+avx2+fma"))]
 fn convert_rows_avx2<D: Depth, const FORMAT: u8, const BYTES: usize>(
     rows: &Rows<'_, D>,
@@ -441,7 +454,8 @@ fn convert_rows_avx2<D: Depth, const FORMAT: u8, const BYTES: usize>(
             "x86_64+avx2" => if eight_bit {
                 let (luma_rows, chroma) = byte_rows(rows, pair, lumas);
                 let luma_rows = &luma_rows[..lumas.len()];
-                avx2::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width, streaming)
+                // SAFETY: this arm's features are the AVX2 code's.
+                unsafe { avx2::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width, streaming) }
             } else {
                 0
             },
@@ -454,7 +468,7 @@ fn convert_rows_avx2<D: Depth, const FORMAT: u8, const BYTES: usize>(
     });
 }
 
-/// [`convert_rows`] on SSE4.1 at most.
+/// [`convert_rows`] on SSE4.1 at most. (Its arms are safe as [`convert_rows`] says.)
 #[multiversion(targets("x86_64+sse4.1"))]
 fn convert_rows_sse41<D: Depth, const FORMAT: u8, const BYTES: usize>(
     rows: &Rows<'_, D>,
@@ -468,7 +482,8 @@ fn convert_rows_sse41<D: Depth, const FORMAT: u8, const BYTES: usize>(
             "x86_64+sse4.1" => if eight_bit {
                 let (luma_rows, chroma) = byte_rows(rows, pair, lumas);
                 let luma_rows = &luma_rows[..lumas.len()];
-                sse41::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width)
+                // SAFETY: this arm's features are the SSE4.1 code's.
+                unsafe { sse41::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width) }
             } else {
                 0
             },
