@@ -437,3 +437,17 @@ fn interpolated_chroma_is_within_one_step_of_the_clis_full_chroma() {
         assert!(difference > 8, "{name}: nearest chroma {difference} off");
     }
 }
+
+/// The conversion takes the code of the CPU it runs on. `ci/older-cpus.sh` runs this file
+/// under qemu-user as CPUs without AVX-512 and without AVX, and names the level each must
+/// give in `FFMPEG_RUNTIME_TEST_SIMD`; the other tests here then check that level's kernels
+/// through the default (widest) dispatch, which a host with AVX-512 never takes to them.
+#[test]
+fn the_conversion_uses_the_code_of_the_cpu_it_runs_on() {
+    let level = ffmpeg_runtime::convert::simd_level();
+    let known = ["avx512vbmi", "avx512", "avx2", "sse4.1", "neon", "scalar"];
+    assert!(known.contains(&level), "unknown level {level}");
+    if let Ok(expected) = std::env::var("FFMPEG_RUNTIME_TEST_SIMD") {
+        assert_eq!(level, expected, "the level this CPU should give");
+    }
+}
