@@ -1,16 +1,15 @@
-//! AVX2 code for 8-bit sources, 32 pixels a step, in safe Rust: the intrinsics are safe inside
-//! an `avx2` function, loads go through `bytemuck` on slices, and stores through
-//! [`super::streaming`].
+//! AVX2 code for 8-bit sources, 32 pixels a step, in safe Rust (the entry point is `unsafe`
+//! only for the CPU it needs): the intrinsics are safe inside an `avx2` function, loads go
+//! through `bytemuck` on slices, and stores through [`super::streaming`].
 //!
 //! It computes what the portable code does, with the same coefficients, arranged for the
 //! vector unit: each sample becomes `(sample - 128) << 8` (its byte flipped about 128 and
 //! unpacked into the high byte), so the sums are in 32nds of a step and no shift comes
 //! before the multiplies; luma's offset is folded into the rounding constant. Luma and chroma
-//! are loaded as they lie, with no permute: each output vector holds four pixels
-//! of the step's first half in its low lane and the matching four of its second half in its
-//! high lane, and the two lanes are stored apart (16-byte stores, which need no shuffle,
-//! where putting the lanes together would take one a vector; and no permute on loading, which
-//! lane-ordered loads took: 5% faster to RGB24 and as fast to RGBA, cache-resident).
+//! are loaded as they lie, without permutes, so each output vector holds four pixels of the
+//! step's first half in its low lane and the matching four of its second half in its high
+//! lane; the lanes are stored apart, 16 bytes each. (Loading in lane order instead cost two
+//! shuffles a row once compiled, and measured 5% slower to RGB24 and as fast to RGBA.)
 
 use std::arch::x86_64::*;
 
@@ -145,9 +144,9 @@ macro_rules! four_byte_pixels {
 /// # Safety
 ///
 /// The CPU must have AVX2. (Unsafe rather than a safe `target_feature` function so
-/// that callers compiled where the target already enables it, such as `-C target-cpu=native`
-/// builds or x86_64-apple-darwin for SSE4.1, can call it: Rust lets only functions that
-/// name the feature themselves call a safe one.)
+/// that callers compiled where the target already enables it can call it, such as
+/// builds with `-C target-cpu=native` on such a CPU: Rust lets only functions that name
+/// the feature themselves call a safe one.)
 #[target_feature(enable = "avx2")]
 pub(super) unsafe fn rows<const FORMAT: u8>(
     lumas: &[&[u8]],

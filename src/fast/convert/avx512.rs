@@ -1,9 +1,9 @@
 //! AVX-512 code for 8-bit sources, 64 pixels a step, in safe Rust like [`super::avx2`], with
 //! the same arithmetic: the portable code's 16-bit fixed point with one more fraction bit,
-//! arranged to need fewer shifts. The packing differs: with the red, green and blue bytes of 64 pixels in
-//! order in three vectors, each output vector is gathered by two byte permutes (VBMI): one
-//! across the first two channels, one that merges in the third. That takes half the shuffles
-//! of unpacking. Shuffles, shifts and multiplies bound the speed, so the code counts them.
+//! arranged to need fewer shifts. The packing differs: with the red, green and blue bytes of
+//! 64 pixels in order in three vectors, each output vector is gathered by two byte permutes
+//! (VBMI): one across the first two channels, one that merges in the third. That takes half
+//! the shuffles of unpacking. Shuffles, shifts and multiplies bound the speed, so the code counts them.
 
 use std::arch::x86_64::*;
 
@@ -92,10 +92,10 @@ fn gathered(table: &Gather, channels: [__m512i; 3]) -> __m512i {
 ///
 /// # Safety
 ///
-/// The CPU must have AVX-512 BW, VL and VBMI. (Unsafe rather than a safe `target_feature` function so
-/// that callers compiled where the target already enables it, such as `-C target-cpu=native`
-/// builds or x86_64-apple-darwin for SSE4.1, can call it: Rust lets only functions that
-/// name the feature themselves call a safe one.)
+/// The CPU must have AVX-512 BW, VL and VBMI. (Unsafe rather than a safe `target_feature`
+/// function so that callers compiled where the target already enables them can call it,
+/// such as builds with `-C target-cpu=native` on such a CPU: Rust lets only functions that
+/// name the features themselves call a safe one.)
 #[target_feature(enable = "avx512bw,avx512vl,avx512vbmi")]
 pub(super) unsafe fn rows<const FORMAT: u8>(
     lumas: &[&[u8]],

@@ -404,12 +404,13 @@ fn convert_rows<D: Depth, const FORMAT: u8, const BYTES: usize>(
             } else {
                 let (luma_rows, chroma) = byte_rows(rows, pair, lumas);
                 let luma_rows = &luma_rows[..count];
+                let width = rows.width;
                 if widest == HandWritten::Avx2 {
-                    // SAFETY: this arm's features include AVX2 (see this function's documentation).
-                    unsafe { avx2::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width, streaming) }
+                    // SAFETY: this arm's features include AVX2 (see the documentation above).
+                    unsafe { avx2::rows::<FORMAT>(luma_rows, chroma, k, outs, width, streaming) }
                 } else {
                     // SAFETY: this arm's features are the AVX-512 code's.
-                    unsafe { avx512::rows::<FORMAT>(luma_rows, chroma, k, outs, rows.width, streaming) }
+                    unsafe { avx512::rows::<FORMAT>(luma_rows, chroma, k, outs, width, streaming) }
                 }
             },
             "x86_64+avx2" => if !eight_bit || widest == HandWritten::None {

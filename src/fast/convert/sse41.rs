@@ -124,9 +124,9 @@ macro_rules! four_byte_pixels {
 /// # Safety
 ///
 /// The CPU must have SSE4.1. (Unsafe rather than a safe `target_feature` function so
-/// that callers compiled where the target already enables it, such as `-C target-cpu=native`
-/// builds or x86_64-apple-darwin for SSE4.1, can call it: Rust lets only functions that
-/// name the feature themselves call a safe one.)
+/// that callers compiled where the target already enables it can call it, such as
+/// x86_64-apple-darwin, whose baseline has SSE4.1, and builds for `x86-64-v2` and up: Rust
+/// lets only functions that name the feature themselves call a safe one.)
 #[target_feature(enable = "sse4.1")]
 pub(super) unsafe fn rows<const FORMAT: u8>(
     lumas: &[&[u8]],
