@@ -190,12 +190,15 @@ fn swap_while_four_streams_decode(decode_session: &DecodeSession) {
         // Twice round the releases; after each swap, every stream finishes a session that
         // began on the new release before the next swap.
         for build in releases.iter().cycle().skip(1).take(releases.len() * 2) {
-            let seen: Vec<u64> = sessions.iter().map(|s| s.load(Ordering::Acquire)).collect();
             // SAFETY: a genuine FFmpeg build provisioned by ci/.
             let previous =
                 unsafe { current.reload(&build.dir) }.unwrap_or_else(|e| panic!("{}", e.report()));
             mapped.push(avcodec_path(&previous));
             drop(previous);
+            // Counted once the new release serves: of the next two sessions a stream ends,
+            // the first may have begun on the old one, the second began on the new. (Counted
+            // before the reload, both could end while the release loads, on the old one.)
+            let seen: Vec<u64> = sessions.iter().map(|s| s.load(Ordering::Acquire)).collect();
             while sessions
                 .iter()
                 .zip(&seen)
