@@ -334,23 +334,16 @@ fn filtered_packets_mux_with_the_filters_parameters() {
         .status()
         .unwrap();
     assert!(status.success());
+    // Each packet's hash, the last field of its framemd5 line.
     let packets = |path: &Path| {
-        let output = media::cli()
+        let mut command = media::cli();
+        command
             .arg("-i")
             .arg(path)
-            .args(["-c", "copy", "-f", "framemd5", "-"])
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout)
-            .unwrap()
-            .lines()
-            .filter(|line| !line.starts_with('#'))
-            .map(|line| line.rsplit(',').next().unwrap().trim().to_owned())
+            .args(["-c", "copy", "-f", "framemd5", "-"]);
+        media::framemd5_fields(command, "the CLI's packets")
+            .into_iter()
+            .map(|mut fields| fields.pop().unwrap())
             .collect::<Vec<_>>()
     };
     let ours = packets(&ours_path);

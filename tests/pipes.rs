@@ -290,15 +290,10 @@ fn the_examples_read_standard_input_and_write_standard_output() {
     assert!(from_file.ends_with("frames: 25\n"), "{from_file}");
     assert_eq!(from_stdin, from_file);
 
-    let transcoded = common::example_command("transcode", &build)
+    let mut transcode = common::example_command("transcode", &build);
+    transcode
         .arg(clip)
-        .args(["-", "--format", "mpegts", "--vcodec", "mpeg4"])
-        .output()
-        .unwrap();
-    assert!(
-        transcoded.status.success(),
-        "{}",
-        String::from_utf8_lossy(&transcoded.stderr)
-    );
-    assert_eq!(frames_in(&ffmpeg, transcoded.stdout), 25);
+        .args(["-", "--format", "mpegts", "--vcodec", "mpeg4"]);
+    let transcoded = common::stdout_bytes_of(&mut transcode, "transcode to standard output");
+    assert_eq!(frames_in(&ffmpeg, transcoded), 25);
 }

@@ -313,7 +313,8 @@ pub fn cli() -> Command {
 /// The first picture of `path` as the CLI converts it to packed `pixel_format` (`rgba`,
 /// `rgb24`) with swscale's exact full-chroma path: its raw bytes, row after row.
 pub fn cli_first_picture(path: &Path, pixel_format: &str) -> Vec<u8> {
-    let output = cli()
+    let mut command = cli();
+    command
         .arg("-i")
         .arg(path)
         .args([
@@ -322,15 +323,8 @@ pub fn cli_first_picture(path: &Path, pixel_format: &str) -> Vec<u8> {
             "-sws_flags",
             "bitexact+full_chroma_int+accurate_rnd",
         ])
-        .args(["-pix_fmt", pixel_format, "-f", "rawvideo", "-"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
+        .args(["-pix_fmt", pixel_format, "-f", "rawvideo", "-"]);
+    super::stdout_bytes_of(&mut command, "the CLI's first picture")
 }
 
 /// The clip's file, made on first use (atomically, so parallel tests can share it).

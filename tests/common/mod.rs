@@ -221,13 +221,18 @@ pub fn scratch_dir(label: &str) -> PathBuf {
 /// Runs `command` and returns what it wrote to standard output; a command that cannot start,
 /// fails or writes other than UTF-8 panics, `what` naming it, with its standard error.
 pub fn stdout_of(command: &mut Command, what: &str) -> String {
+    String::from_utf8(stdout_bytes_of(command, what)).unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
+/// [`stdout_of`] for output that is not text (raw pictures, a container).
+pub fn stdout_bytes_of(command: &mut Command, what: &str) -> Vec<u8> {
     let output = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
     assert!(
         output.status.success(),
         "{what}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    String::from_utf8(output.stdout).unwrap_or_else(|e| panic!("{what}: {e}"))
+    output.stdout
 }
 
 /// Whether the library file `path` is still loaded in this process: mapped (Linux's
