@@ -5,16 +5,21 @@
 //! It computes what the portable code does, with the same coefficients, arranged for the
 //! vector unit: each sample becomes `(sample - 128) << 8` (its byte flipped about 128 and
 //! unpacked into the high byte), so the sums are in 32nds of a step and no shift comes
-//! before the multiplies; luma's offset is folded into the rounding constant. Luma and chroma
-//! are loaded as they lie, without permutes, so each output vector holds four pixels of the
-//! step's first half in its low lane and the matching four of its second half in its high
-//! lane; the lanes are stored apart, 16 bytes each. (Loading in lane order instead cost two
-//! shuffles a row once compiled, and measured 5% slower to RGB24 and as fast to RGBA.)
+//! before the multiplies; luma's offset is folded into the rounding constant. For the
+//! four-byte layouts, luma and chroma are loaded with their 4-byte groups in
+//! [`LANE_ORDER`], which the in-lane unpacks undo, so each output vector holds eight pixels
+//! in order and is stored whole. RGB24 loads them as they lie: each output vector then
+//! holds four pixels of the step's first half in its low lane and the matching four of its
+//! second half in its high lane, stored apart.
+//!
+//! Each pair of rows sharing a chroma row runs in one loop with its slices checked once
+//! (rows and alignment): that, and a luma multiply LLVM keeps in 16-bit lanes, took the
+//! kernel from 1.29–1.33× to 1.47–1.51× swscale to RGBA at 1080p (BENCHMARKS.md).
 
 use std::arch::x86_64::*;
 
 use super::fast::Fixed;
-use super::streaming::{Streaming, store16};
+use super::streaming::{Streaming, store32};
 
 /// One chroma row.
 #[derive(Clone, Copy)]
@@ -35,26 +40,35 @@ pub(super) fn load32(bytes: &[u8]) -> __m256i {
     bytemuck::pod_read_unaligned(&bytes[..32])
 }
 
+/// The 32-bit groups of a step's samples in the order that leaves the unpacked output in
+/// pixel order: luma bytes 0–3, 8–11, 16–19 and 24–27 in the low lane, the rest in the high.
+const LANE_ORDER: [i32; 8] = [0, 2, 4, 6, 1, 3, 5, 7];
+
 /// The red, green and blue terms of 16 chroma pairs, each doubled for the two pixels that
-/// share it, in the order luma is unpacked: (pixels 0–7 and 16–23, then 8–15 and 24–31), low
-/// and high lanes.
+/// share it, in the order luma is unpacked, (low, high) halves: as loaded (pixels 0–7 and
+/// 16–23, then 8–15 and 24–31, in low and high lanes), or with the chroma pairs permuted by
+/// `$lane_order` (a [`LANE_ORDER`] vector) as luma is.
 /// (Macros rather than functions: an `avx2` function cannot be forced inline, and a call
 /// passes vectors through memory.)
 macro_rules! chroma_terms {
-    ($chroma:expr, $x:expr, $k:expr) => {{
+    ($chroma:expr, $x:expr, $k:expr, $lane_order:expr) => {{
         // Each chroma sample as `(c - 128) << 8`: the byte flipped about 128, in the high byte.
         let flip = _mm256_set1_epi8(0x80_u8 as i8);
+        let order = |pairs| match $lane_order {
+            Some(order) => _mm256_permutevar8x32_epi32(pairs, order),
+            None => pairs,
+        };
         let (u, v) = match $chroma {
             ChromaRow::Planar(u, v) => {
                 let level = |bytes: &[u8]| {
                     let signed =
                         _mm_xor_si128(load16(&bytes[$x / 2..]), _mm_set1_epi8(0x80_u8 as i8));
-                    _mm256_slli_epi16::<8>(_mm256_cvtepu8_epi16(signed))
+                    order(_mm256_slli_epi16::<8>(_mm256_cvtepu8_epi16(signed)))
                 };
                 (level(u), level(v))
             }
             ChromaRow::Interleaved(uv) => {
-                let pairs = _mm256_xor_si256(load32(&uv[$x..]), flip);
+                let pairs = order(_mm256_xor_si256(load32(&uv[$x..]), flip));
                 (
                     _mm256_slli_epi16::<8>(pairs),
                     _mm256_and_si256(pairs, _mm256_set1_epi16(0xff00_u16 as i16)),
@@ -100,28 +114,31 @@ macro_rules! channel {
     }};
 }
 
-/// The last channel of a pixel with alpha 255 above it, as (low, high) halves of words:
-/// clamped with two ALU operations each instead of a pack and two unpacks with alpha, which
-/// would all go to the one shuffle port.
-macro_rules! with_alpha {
+/// One channel of 32 pixels clamped to 0–255 as (low, high) halves of words: two ALU
+/// operations each instead of a pack and two unpacks, which would all go to the shuffle
+/// ports.
+macro_rules! clamped {
     ($sums:expr) => {{
         let (low, high) = $sums;
-        let (zero, top, alpha) = (
-            _mm256_setzero_si256(),
-            _mm256_set1_epi16(255),
-            _mm256_set1_epi16(0xff00_u16 as i16),
-        );
+        let (zero, top) = (_mm256_setzero_si256(), _mm256_set1_epi16(255));
         let clamp = |words| _mm256_min_epi16(_mm256_max_epi16(words, zero), top);
-        (
-            _mm256_or_si256(clamp(low), alpha),
-            _mm256_or_si256(clamp(high), alpha),
-        )
+        (clamp(low), clamp(high))
+    }};
+}
+
+/// The last channel of a pixel with alpha 255 above it, as (low, high) halves of words.
+macro_rules! with_alpha {
+    ($sums:expr) => {{
+        let (low, high) = clamped!($sums);
+        let alpha = _mm256_set1_epi16(0xff00_u16 as i16);
+        (_mm256_or_si256(low, alpha), _mm256_or_si256(high, alpha))
     }};
 }
 
 /// 32 pixels as four vectors of eight 4-byte pixels, from the first two channels'
-/// bytes and the third's [`with_alpha`] words: vector `i` holds pixels `4i` to `4i + 3` in
-/// its low lane and `16 + 4i` to `16 + 4i + 3` in its high lane.
+/// bytes and the third's [`with_alpha`] (or [`clamped`]) words: vector `i` holds pixels
+/// `8i` to `8i + 7` where the samples were loaded in [`LANE_ORDER`], and otherwise pixels
+/// `4i` to `4i + 3` in its low lane and `16 + 4i` to `16 + 4i + 3` in its high lane.
 macro_rules! four_byte_pixels {
     ($first:expr, $green:expr, $third_alpha:expr) => {{
         let first_green = (
@@ -156,23 +173,65 @@ pub(super) unsafe fn rows<const FORMAT: u8>(
     width: usize,
     streaming: Option<&Streaming>,
 ) -> usize {
+    let steps = width / 32;
+    // Every store of a row is aligned where the row starts on a 32-byte boundary.
+    let streams = streaming.filter(|_| outs.iter().all(|out| out.as_ptr().addr() % 32 == 0));
+    match (lumas, outs) {
+        ([luma], [out]) => row_steps::<FORMAT, 1>([luma], [out], chroma, k, steps, streams),
+        ([first, second], [out_first, out_second]) => row_steps::<FORMAT, 2>(
+            [first, second],
+            [out_first, out_second],
+            chroma,
+            k,
+            steps,
+            streams,
+        ),
+        _ => return 0,
+    }
+    steps * 32
+}
+
+/// [`rows`] for `ROWS` rows, `steps` steps of 32 pixels, streamed when `streaming` is given
+/// (every row then starts on a 32-byte boundary).
+#[target_feature(enable = "avx2")]
+fn row_steps<const FORMAT: u8, const ROWS: usize>(
+    lumas: [&[u8]; ROWS],
+    outs: [&mut [u8]; ROWS],
+    chroma: ChromaRow<'_>,
+    k: &Fixed,
+    steps: usize,
+    streaming: Option<&Streaming>,
+) {
     use super::fast::{BGRA, RGB24};
-    let done = width / 32 * 32;
     let drop_alpha = _mm256_setr_epi8(
         0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1, 0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13,
         14, -1, -1, -1, -1,
     );
     let zero = _mm256_setzero_si256();
     let flip = _mm256_set1_epi8(0x80_u8 as i8);
-    let scale = _mm256_set1_epi16(k.y);
-    for x in (0..done).step_by(32) {
-        let [r_terms, g_terms, b_terms] = chroma_terms!(chroma, x, k);
-        for (luma, out) in lumas.iter().zip(outs.iter_mut()) {
+    // Half the luma coefficient for a rounding multiply, which shifts one bit less. (The
+    // plain high multiply is generic code in `std`: LLVM widened its constant operand to 32-bit
+    // lanes outside the loop and narrowed it again in every row, two shuffles a row.)
+    let scale = _mm256_set1_epi16(((i32::from(k.y) + 1) >> 1) as i16);
+    // Opaque, so that LLVM keeps one permute rather than splitting it in two.
+    let lane_order = (FORMAT != RGB24).then(|| std::hint::black_box(bytemuck::cast(LANE_ORDER)));
+    let lumas = lumas.map(|luma| &luma[..steps * 32]);
+    // Where the last RGB24 step of a row goes when the row has no room after it.
+    let mut spare = [0u8; 100];
+    for step in 0..steps {
+        let x = step * 32;
+        let [r_terms, g_terms, b_terms] = chroma_terms!(chroma, x, k, lane_order);
+        for row in 0..ROWS {
+            let (luma, out) = (lumas[row], &mut *outs[row]);
             // `(y - 128) << 8` by unpacking the flipped bytes into the high byte of each word.
             let y = _mm256_xor_si256(load32(&luma[x..]), flip);
+            let y = match lane_order {
+                Some(order) => _mm256_permutevar8x32_epi32(y, order),
+                None => y,
+            };
             let halves = (
-                _mm256_mulhi_epi16(_mm256_unpacklo_epi8(zero, y), scale),
-                _mm256_mulhi_epi16(_mm256_unpackhi_epi8(zero, y), scale),
+                _mm256_mulhrs_epi16(_mm256_unpacklo_epi8(zero, y), scale),
+                _mm256_mulhrs_epi16(_mm256_unpackhi_epi8(zero, y), scale),
             );
             let (r, g, b) = (
                 sums!(halves, r_terms),
@@ -180,10 +239,9 @@ pub(super) unsafe fn rows<const FORMAT: u8>(
                 sums!(halves, b_terms),
             );
             if FORMAT == RGB24 {
-                let (r, g, b) = (channel!(r), channel!(g), with_alpha!(b));
+                let (r, g, b) = (channel!(r), channel!(g), clamped!(b));
                 // Twelve bytes a lane, each 16-byte store overlapping the next, so the last
                 // needs four bytes of room after the step; the row's end goes through a copy.
-                let mut spare = [0u8; 100];
                 let room = out.len() >= (x + 32) * 3 + 4;
                 let target: &mut [u8; 100] = if room {
                     (&mut out[x * 3..x * 3 + 100])
@@ -211,18 +269,12 @@ pub(super) unsafe fn rows<const FORMAT: u8>(
             } else {
                 let (first, third) = if FORMAT == BGRA { (b, r) } else { (r, b) };
                 let (first, g, third) = (channel!(first), channel!(g), with_alpha!(third));
+                // In lane order: eight whole pixels a vector.
                 let out = &mut out[x * 4..(x + 32) * 4];
                 for (i, pixels) in four_byte_pixels!(first, g, third).into_iter().enumerate() {
-                    let halves = [
-                        _mm256_castsi256_si128(pixels),
-                        _mm256_extracti128_si256::<1>(pixels),
-                    ];
-                    for (j, half) in halves.into_iter().enumerate() {
-                        store16(&mut out[(16 * j + 4 * i) * 4..], half, streaming);
-                    }
+                    store32(&mut out[32 * i..], pixels, streaming);
                 }
             }
         }
     }
-    done
 }

@@ -8,7 +8,7 @@
 //!
 //! This module holds the crate's only `unsafe` outside the FFI wrappers: `std` offers these
 //! instructions only as `unsafe` functions on raw pointers. Each store checks that its 64 or
-//! 16 bytes are in bounds, borrowed exclusively and aligned, and the [`Streaming`] guard
+//! 32 bytes are in bounds, borrowed exclusively and aligned, and the [`Streaming`] guard
 //! fences them when the conversion ends.
 
 #[cfg(target_arch = "x86_64")]
@@ -62,16 +62,15 @@ pub(super) fn store64(out: &mut [u8], value: __m512i, streaming: Option<&Streami
     }
 }
 
-/// Writes `value` to the first 16 bytes of `out`, as [`store64`] does, on a 16-byte boundary.
-/// (SSE2, which every x86-64 CPU has. Four in a row to one cache line fill it, and the
-/// CPU then writes the line whole.)
+/// Writes `value` to the first 32 bytes of `out`, as [`store64`] does, on a 32-byte boundary.
 #[cfg(target_arch = "x86_64")]
 #[inline]
-pub(super) fn store16(out: &mut [u8], value: __m128i, streaming: Option<&Streaming>) {
-    let out = &mut out[..16];
-    if streaming.is_some() && out.as_ptr().addr().is_multiple_of(16) {
-        // SAFETY: as in `store64`, for 16 bytes on a 16-byte boundary.
-        unsafe { _mm_stream_si128(out.as_mut_ptr().cast(), value) }
+#[target_feature(enable = "avx2")]
+pub(super) fn store32(out: &mut [u8], value: __m256i, streaming: Option<&Streaming>) {
+    let out = &mut out[..32];
+    if streaming.is_some() && out.as_ptr().addr().is_multiple_of(32) {
+        // SAFETY: as in `store64`, for 32 bytes on a 32-byte boundary.
+        unsafe { _mm256_stream_si256(out.as_mut_ptr().cast(), value) }
     } else {
         out.copy_from_slice(bytemuck::bytes_of(&value));
     }
