@@ -1,9 +1,10 @@
-//! Converts a decoded 1080p yuv420p frame to RGBA, RGB24 and BGRA with the crate's SIMD path
-//! and with swscale, and prints the speed of each and the crate's error.
+//! Converts a decoded yuv420p frame (1080p unless `--size` says) to RGBA, RGB24 and BGRA
+//! with the crate's SIMD path and with swscale, and prints the speed of each and the crate's
+//! error.
 //!
 //! ```text
 //! cargo run --release --example convert_bench -- [--lib-dir DIR] [--json] [--stores auto|cached|streaming]
-//!     [--simd widest|avx2|sse4.1] [--chroma nearest|bicubic]
+//!     [--simd widest|avx2|sse4.1] [--chroma nearest|bicubic] [--size WIDTHxHEIGHT]
 //! ```
 //!
 //! One thread; swscale with its default flags (bicubic) and its context reused. Each figure
@@ -21,6 +22,9 @@
 //! choice, which on x86 is the same SSSE3/AVX2 code either way). `--chroma bicubic`
 //! interpolates chroma (`convert::ChromaUpsampling::Bicubic`) and compares with swscale's
 //! accurate full-chroma path (`ScaleQuality::BitExactFullChroma`), which it matches.
+//! `--size` sets the picture's size (1920x1080 by default): a small one, such as 640x96,
+//! whose output stays in the L2 cache, times the arithmetic apart from memory, which on a
+//! shared host slows now and then.
 
 mod common;
 
@@ -37,8 +41,6 @@ use ffmpeg_runtime::{Colorimetry, Matrix, Range};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet, ScaleQuality, Scaler};
 use serde_json::{Map, Value, json};
 
-const WIDTH: u32 = 1920;
-const HEIGHT: u32 = 1080;
 const BT601_LIMITED: Colorimetry = Colorimetry {
     matrix: Matrix::Bt601,
     range: Range::Limited,
@@ -65,6 +67,36 @@ struct Args {
     /// How chroma reaches each pixel (and the swscale path compared with).
     #[arg(long, value_enum, default_value_t = ChromaArg::Nearest)]
     chroma: ChromaArg,
+    /// The picture's size, WIDTHxHEIGHT (even numbers).
+    #[arg(long, value_parser = parse_size, default_value = "1920x1080")]
+    size: Size,
+}
+
+/// A picture's width and height.
+#[derive(Clone, Copy)]
+struct Size {
+    width: u32,
+    height: u32,
+}
+
+impl Size {
+    fn pixels(self) -> f64 {
+        f64::from(self.width) * f64::from(self.height)
+    }
+}
+
+fn parse_size(text: &str) -> Result<Size, String> {
+    let even = |part: &str| match part.parse::<u32>() {
+        Ok(n) if n > 0 && n % 2 == 0 => Ok(n),
+        _ => Err(format!("{part:?} is not an even number above 0")),
+    };
+    let (width, height) = text
+        .split_once('x')
+        .ok_or_else(|| format!("{text:?} is not WIDTHxHEIGHT"))?;
+    Ok(Size {
+        width: even(width)?,
+        height: even(height)?,
+    })
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -111,7 +143,8 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), String> {
     let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
-    let frame = decoded_frame(&ffmpeg).map_err(|e| format!("making the test frame: {e}"))?;
+    let size = args.size;
+    let frame = decoded_frame(&ffmpeg, size).map_err(|e| format!("making the test frame: {e}"))?;
     let limit = match args.simd {
         SimdArg::Widest => SimdLimit::Widest,
         SimdArg::Avx2 => SimdLimit::Avx2,
@@ -140,18 +173,18 @@ fn run(args: &Args) -> Result<(), String> {
         };
         let mut fast = Scaler::new(&ffmpeg, quality);
         let mut target =
-            Frame::video(&ffmpeg, WIDTH, HEIGHT, sws_name).map_err(|e| e.to_string())?;
+            Frame::video(&ffmpeg, size.width, size.height, sws_name).map_err(|e| e.to_string())?;
         // Batches alternate between the two so that a busy moment of the machine falls on
         // both; each figure is the median of its batches.
         let (mut crate_rates, mut cached_rates, mut sws_rates) =
             (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..BATCHES {
             let batch = args.rounds.div_ceil(BATCHES);
-            crate_rates.push(rate(batch, || {
+            crate_rates.push(rate(size, batch, || {
                 drop(convert(Backend::Simd).expect("converts"))
             }));
-            cached_rates.push(rate(batch, || drop(convert_cached())));
-            sws_rates.push(rate(batch, || {
+            cached_rates.push(rate(size, batch, || drop(convert_cached())));
+            sws_rates.push(rate(size, batch, || {
                 fast.scale(&frame, &mut target).expect("scales")
             }));
         }
@@ -178,8 +211,10 @@ fn run(args: &Args) -> Result<(), String> {
         println!("{report}");
     } else {
         println!(
-            "1080p yuv420p → RGB, one thread, {} rounds; SIMD: {} at most {limit:?}; stores: \
+            "{}x{} yuv420p → RGB, one thread, {} rounds; SIMD: {} at most {limit:?}; stores: \
              {:?}; chroma: {upsampling:?}, swscale {quality:?}",
+            size.width,
+            size.height,
             args.rounds,
             ffmpeg_runtime::convert::simd_level(),
             Stores::from(args.stores)
@@ -213,7 +248,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 /// Megapixels a second over `rounds` calls, after a few to warm up.
-fn rate(rounds: u32, mut call: impl FnMut()) -> f64 {
+fn rate(size: Size, rounds: u32, mut call: impl FnMut()) -> f64 {
     for _ in 0..5 {
         call();
     }
@@ -221,7 +256,7 @@ fn rate(rounds: u32, mut call: impl FnMut()) -> f64 {
     for _ in 0..rounds {
         call();
     }
-    f64::from(WIDTH * HEIGHT) * f64::from(rounds) / start.elapsed().as_secs_f64() / 1e6
+    size.pixels() * f64::from(rounds) / start.elapsed().as_secs_f64() / 1e6
 }
 
 fn max_difference(a: &[u8], b: &[u8]) -> u8 {
@@ -232,16 +267,16 @@ fn max_difference(a: &[u8], b: &[u8]) -> u8 {
         .unwrap_or(0)
 }
 
-/// A 1080p picture with gradients, edges and fine detail, encoded as one intra frame and
-/// decoded again.
-fn decoded_frame(ffmpeg: &Ffmpeg) -> Result<Frame, ffmpeg_runtime::Error> {
+/// A picture with gradients, edges and fine detail, encoded as one intra frame and decoded
+/// again.
+fn decoded_frame(ffmpeg: &Ffmpeg, size: Size) -> Result<Frame, ffmpeg_runtime::Error> {
     let path = std::env::temp_dir().join(format!("convert-bench-{}.mkv", std::process::id()));
-    let result = encode_one(ffmpeg, &path).and_then(|()| decode_first(ffmpeg, &path));
+    let result = encode_one(ffmpeg, &path, size).and_then(|()| decode_first(ffmpeg, &path));
     let _ = std::fs::remove_file(&path);
     result
 }
 
-fn encode_one(ffmpeg: &Ffmpeg, path: &Path) -> Result<(), ffmpeg_runtime::Error> {
+fn encode_one(ffmpeg: &Ffmpeg, path: &Path, size: Size) -> Result<(), ffmpeg_runtime::Error> {
     let mut output = Output::create(ffmpeg, path)?;
     let settings = VideoSettings {
         options: vec![
@@ -250,8 +285,8 @@ fn encode_one(ffmpeg: &Ffmpeg, path: &Path) -> Result<(), ffmpeg_runtime::Error>
         ],
         global_header: output.needs_global_header(),
         ..VideoSettings::new(
-            WIDTH,
-            HEIGHT,
+            size.width,
+            size.height,
             ffmpeg.pixel_format("yuv420p")?,
             Rational::new(1, 25),
         )
@@ -259,7 +294,7 @@ fn encode_one(ffmpeg: &Ffmpeg, path: &Path) -> Result<(), ffmpeg_runtime::Error>
     let mut encoder = Encoder::video(ffmpeg, "mpeg4", &settings)?;
     let stream = output.add_stream(&encoder)?;
     output.write_header()?;
-    let mut picture = Frame::video(ffmpeg, WIDTH, HEIGHT, "yuv420p")?;
+    let mut picture = Frame::video(ffmpeg, size.width, size.height, "yuv420p")?;
     for (index, mut plane) in picture.planes_mut()?.enumerate() {
         for (y, row) in plane.rows_mut().enumerate() {
             for (x, byte) in row.iter_mut().enumerate() {
