@@ -135,14 +135,38 @@ pub(super) unsafe fn rows<const FORMAT: u8>(
     outs: &mut [&mut [u8]],
     width: usize,
 ) -> usize {
-    let done = width / 16 * 16;
+    let steps = width / 16;
+    match (lumas, outs) {
+        ([luma], [out]) => row_steps::<FORMAT, 1>([luma], [out], chroma, k, steps),
+        ([first, second], [out_first, out_second]) => {
+            row_steps::<FORMAT, 2>([first, second], [out_first, out_second], chroma, k, steps)
+        }
+        _ => return 0,
+    }
+    steps * 16
+}
+
+/// [`rows`] for `ROWS` rows and `steps` steps of 16 pixels.
+#[target_feature(enable = "sse4.1")]
+fn row_steps<const FORMAT: u8, const ROWS: usize>(
+    lumas: [&[u8]; ROWS],
+    outs: [&mut [u8]; ROWS],
+    chroma: ChromaRow<'_>,
+    k: &Fixed,
+    steps: usize,
+) {
     let drop_alpha = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
     let zero = _mm_setzero_si128();
     let flip = _mm_set1_epi8(0x80_u8 as i8);
     let scale = _mm_set1_epi16(k.y);
-    for x in (0..done).step_by(16) {
+    let lumas = lumas.map(|luma| &luma[..steps * 16]);
+    // Where the last RGB24 step of a row goes when the row has no room after it.
+    let mut spare = [0u8; 52];
+    for step in 0..steps {
+        let x = step * 16;
         let [r_terms, g_terms, b_terms] = chroma_terms!(chroma, x, k);
-        for (luma, out) in lumas.iter().zip(outs.iter_mut()) {
+        for row in 0..ROWS {
+            let (luma, out) = (lumas[row], &mut *outs[row]);
             // `(y - 128) << 8` by unpacking the flipped bytes into the high byte of each word.
             let y = _mm_xor_si128(load16(&luma[x..]), flip);
             let halves = (
@@ -158,7 +182,6 @@ pub(super) unsafe fn rows<const FORMAT: u8>(
                 let (r, g, b) = (channel!(r), channel!(g), with_alpha!(b));
                 // Twelve bytes a vector, each 16-byte store overlapping the next, so the last
                 // needs four bytes of room after the step; the row's end goes through a copy.
-                let mut spare = [0u8; 52];
                 let room = out.len() >= (x + 16) * 3 + 4;
                 let target: &mut [u8; 52] = if room {
                     (&mut out[x * 3..x * 3 + 52]).try_into().expect("52 bytes")
@@ -182,5 +205,4 @@ pub(super) unsafe fn rows<const FORMAT: u8>(
             }
         }
     }
-    done
 }
