@@ -3,18 +3,22 @@
 //! through `bytemuck` on slices, and stores through [`super::streaming`].
 //!
 //! It computes what the portable code does, with the same coefficients, arranged for the
-//! vector unit: each sample becomes `(sample - 128) << 8` (its byte flipped about 128 and
-//! unpacked into the high byte), so the sums are in 32nds of a step and no shift comes
-//! before the multiplies; luma's offset is folded into the rounding constant. For the
-//! four-byte layouts, luma and chroma are loaded with their 4-byte groups in
-//! [`LANE_ORDER`], which the in-lane unpacks undo, so each output vector holds eight pixels
-//! in order and is stored whole. RGB24 loads them as they lie: each output vector then
-//! holds four pixels of the step's first half in its low lane and the matching four of its
-//! second half in its high lane, stored apart.
+//! vector unit: each sample becomes `(sample - 128) << 8` (its byte in the high byte of a
+//! word, flipped about 128), so the sums are in 32nds of a step and no shift comes before
+//! the multiplies; luma's offset is folded into the rounding constant.
+//!
+//! The 256-bit unpacks work within each 128-bit lane, so the samples go into words in an
+//! order that those unpacks turn back into pixel order: 16 samples loaded into both lanes
+//! and spread by one `vpshufb` ([`spread`]), or, for NV12's interleaved chroma, 32 bytes
+//! permuted by [`LANE_ORDER`]. Each output vector then holds eight whole pixels: one 32-byte
+//! store each for RGBA and BGRA, two overlapping 16-byte stores for RGB24. This spends no
+//! instruction on the one lane-crossing port that the lane-wise layout's final permutes all
+//! needed.
 //!
 //! Each pair of rows sharing a chroma row runs in one loop with its slices checked once
-//! (rows and alignment): that, and a luma multiply LLVM keeps in 16-bit lanes, took the
-//! kernel from 1.29–1.33× to 1.47–1.51× swscale to RGBA at 1080p (BENCHMARKS.md).
+//! (rows and alignment). With the layout above and a luma multiply that LLVM keeps in 16-bit
+//! lanes, that took the kernel from 1.29–1.33× to about 1.6× swscale to RGBA at 1080p
+//! (BENCHMARKS.md).
 
 use std::arch::x86_64::*;
 
@@ -40,32 +44,61 @@ pub(super) fn load32(bytes: &[u8]) -> __m256i {
     bytemuck::pod_read_unaligned(&bytes[..32])
 }
 
-/// The 32-bit groups of a step's samples in the order that leaves the unpacked output in
-/// pixel order: luma bytes 0–3, 8–11, 16–19 and 24–27 in the low lane, the rest in the high.
+/// NV12's 16 chroma pairs as 32-bit groups of two in the order [`CHROMA_SPREAD`] gives
+/// planar chroma: pairs 0, 1, 4, 5, 8, 9, 12 and 13 in the low lane, the rest in the high.
 const LANE_ORDER: [i32; 8] = [0, 2, 4, 6, 1, 3, 5, 7];
 
-/// The red, green and blue terms of 16 chroma pairs, each doubled for the two pixels that
-/// share it, in the order luma is unpacked, (low, high) halves: as loaded (pixels 0–7 and
-/// 16–23, then 8–15 and 24–31, in low and high lanes), or with the chroma pairs permuted by
-/// `$lane_order` (a [`LANE_ORDER`] vector) as luma is.
+/// A `vpshufb` index that spreads 16 bytes, broadcast to both lanes, into the high bytes of
+/// words (low bytes zero): groups of `group` bytes, alternately to the low and high lane.
+const fn spread(group: usize) -> [i8; 32] {
+    let mut index = [-1; 32];
+    let mut lane = 0;
+    while lane < 2 {
+        let mut word = 0;
+        while word < 8 {
+            let source = group * lane + 2 * group * (word / group) + word % group;
+            index[16 * lane + 2 * word + 1] = source as i8;
+            word += 1;
+        }
+        lane += 1;
+    }
+    index
+}
+
+/// Luma, 16 of a step's 32 pixels: lane 0 takes bytes 0–3 and 8–11, lane 1 bytes 4–7 and
+/// 12–15. Packed back to bytes with the other 16 and unpacked into 4-byte pixels, each lane
+/// then holds four consecutive pixels, the low lane the four before the high lane's.
+const LUMA_SPREAD: [i8; 32] = spread(4);
+/// Chroma, one sample to two pixels: lane 0 takes samples 0, 1, 4, 5, 8, 9, 12 and 13, lane 1
+/// the others.
+const CHROMA_SPREAD: [i8; 32] = spread(2);
+
+/// 16 samples as `(sample - 128) << 8` words, spread by `index`.
+#[inline]
+#[target_feature(enable = "avx2")]
+fn spread_levels(bytes: &[u8], index: __m256i) -> __m256i {
+    let both = _mm256_broadcastsi128_si256(load16(bytes));
+    let high = _mm256_shuffle_epi8(both, index);
+    _mm256_xor_si256(high, _mm256_set1_epi16(0x8000_u16 as i16))
+}
+
+/// The red, green and blue terms of 16 chroma samples, each doubled for the two pixels that
+/// share it, as (low, high) halves in the order of [`LUMA_SPREAD`]'s two halves;
+/// `$lane_order` is a [`LANE_ORDER`] vector.
 /// (Macros rather than functions: an `avx2` function cannot be forced inline, and a call
 /// passes vectors through memory.)
 macro_rules! chroma_terms {
     ($chroma:expr, $x:expr, $k:expr, $lane_order:expr) => {{
         // Each chroma sample as `(c - 128) << 8`: the byte flipped about 128, in the high byte.
         let flip = _mm256_set1_epi8(0x80_u8 as i8);
-        let order = |pairs| match $lane_order {
-            Some(order) => _mm256_permutevar8x32_epi32(pairs, order),
-            None => pairs,
-        };
+        let order = |pairs| _mm256_permutevar8x32_epi32(pairs, $lane_order);
         let (u, v) = match $chroma {
             ChromaRow::Planar(u, v) => {
-                let level = |bytes: &[u8]| {
-                    let signed =
-                        _mm_xor_si128(load16(&bytes[$x / 2..]), _mm_set1_epi8(0x80_u8 as i8));
-                    order(_mm256_slli_epi16::<8>(_mm256_cvtepu8_epi16(signed)))
-                };
-                (level(u), level(v))
+                let index = bytemuck::cast(CHROMA_SPREAD);
+                (
+                    spread_levels(&u[$x / 2..], index),
+                    spread_levels(&v[$x / 2..], index),
+                )
             }
             ChromaRow::Interleaved(uv) => {
                 let pairs = order(_mm256_xor_si256(load32(&uv[$x..]), flip));
@@ -137,8 +170,7 @@ macro_rules! with_alpha {
 
 /// 32 pixels as four vectors of eight 4-byte pixels, from the first two channels'
 /// bytes and the third's [`with_alpha`] (or [`clamped`]) words: vector `i` holds pixels
-/// `8i` to `8i + 7` where the samples were loaded in [`LANE_ORDER`], and otherwise pixels
-/// `4i` to `4i + 3` in its low lane and `16 + 4i` to `16 + 4i + 3` in its high lane.
+/// `8i` to `8i + 7`.
 macro_rules! four_byte_pixels {
     ($first:expr, $green:expr, $third_alpha:expr) => {{
         let first_green = (
@@ -207,14 +239,13 @@ fn row_steps<const FORMAT: u8, const ROWS: usize>(
         0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1, 0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13,
         14, -1, -1, -1, -1,
     );
-    let zero = _mm256_setzero_si256();
-    let flip = _mm256_set1_epi8(0x80_u8 as i8);
     // Half the luma coefficient for a rounding multiply, which shifts one bit less. (The
     // plain high multiply is generic code in `std`: LLVM widened its constant operand to 32-bit
     // lanes outside the loop and narrowed it again in every row, two shuffles a row.)
     let scale = _mm256_set1_epi16(((i32::from(k.y) + 1) >> 1) as i16);
     // Opaque, so that LLVM keeps one permute rather than splitting it in two.
-    let lane_order = (FORMAT != RGB24).then(|| std::hint::black_box(bytemuck::cast(LANE_ORDER)));
+    let lane_order = std::hint::black_box(bytemuck::cast(LANE_ORDER));
+    let luma_spread = bytemuck::cast(LUMA_SPREAD);
     let lumas = lumas.map(|luma| &luma[..steps * 32]);
     // Where the last RGB24 step of a row goes when the row has no room after it.
     let mut spare = [0u8; 100];
@@ -223,15 +254,9 @@ fn row_steps<const FORMAT: u8, const ROWS: usize>(
         let [r_terms, g_terms, b_terms] = chroma_terms!(chroma, x, k, lane_order);
         for row in 0..ROWS {
             let (luma, out) = (lumas[row], &mut *outs[row]);
-            // `(y - 128) << 8` by unpacking the flipped bytes into the high byte of each word.
-            let y = _mm256_xor_si256(load32(&luma[x..]), flip);
-            let y = match lane_order {
-                Some(order) => _mm256_permutevar8x32_epi32(y, order),
-                None => y,
-            };
             let halves = (
-                _mm256_mulhrs_epi16(_mm256_unpacklo_epi8(zero, y), scale),
-                _mm256_mulhrs_epi16(_mm256_unpackhi_epi8(zero, y), scale),
+                _mm256_mulhrs_epi16(spread_levels(&luma[x..], luma_spread), scale),
+                _mm256_mulhrs_epi16(spread_levels(&luma[x + 16..], luma_spread), scale),
             );
             let (r, g, b) = (
                 sums!(halves, r_terms),
@@ -240,8 +265,9 @@ fn row_steps<const FORMAT: u8, const ROWS: usize>(
             );
             if FORMAT == RGB24 {
                 let (r, g, b) = (channel!(r), channel!(g), clamped!(b));
-                // Twelve bytes a lane, each 16-byte store overlapping the next, so the last
-                // needs four bytes of room after the step; the row's end goes through a copy.
+                // Twelve bytes a lane (four pixels), each 16-byte store overlapping the next,
+                // so the last needs four bytes of room after the step; the row's end goes
+                // through a copy.
                 let room = out.len() >= (x + 32) * 3 + 4;
                 let target: &mut [u8; 100] = if room {
                     (&mut out[x * 3..x * 3 + 100])
@@ -254,14 +280,14 @@ fn row_steps<const FORMAT: u8, const ROWS: usize>(
                     .map(|pixels| _mm256_shuffle_epi8(pixels, drop_alpha));
                 // Each store's last four bytes are the next one's first: in address order.
                 for (i, pixels) in packed.iter().enumerate() {
-                    let at = 4 * i * 3;
-                    target[at..at + 16]
-                        .copy_from_slice(bytemuck::bytes_of(&_mm256_castsi256_si128(*pixels)));
-                }
-                for (i, pixels) in packed.iter().enumerate() {
-                    let at = (16 + 4 * i) * 3;
-                    let half = _mm256_extracti128_si256::<1>(*pixels);
-                    target[at..at + 16].copy_from_slice(bytemuck::bytes_of(&half));
+                    let halves = [
+                        _mm256_castsi256_si128(*pixels),
+                        _mm256_extracti128_si256::<1>(*pixels),
+                    ];
+                    for (j, half) in halves.iter().enumerate() {
+                        let at = 24 * i + 12 * j;
+                        target[at..at + 16].copy_from_slice(bytemuck::bytes_of(half));
+                    }
                 }
                 if !room {
                     out[x * 3..(x + 32) * 3].copy_from_slice(&spare[..96]);
@@ -269,7 +295,6 @@ fn row_steps<const FORMAT: u8, const ROWS: usize>(
             } else {
                 let (first, third) = if FORMAT == BGRA { (b, r) } else { (r, b) };
                 let (first, g, third) = (channel!(first), channel!(g), with_alpha!(third));
-                // In lane order: eight whole pixels a vector.
                 let out = &mut out[x * 4..(x + 32) * 4];
                 for (i, pixels) in four_byte_pixels!(first, g, third).into_iter().enumerate() {
                     store32(&mut out[32 * i..], pixels, streaming);
