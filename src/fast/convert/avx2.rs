@@ -11,9 +11,8 @@
 //! order that those unpacks turn back into pixel order: 16 samples loaded into both lanes
 //! and spread by one `vpshufb` ([`spread`]), or, for NV12's interleaved chroma, 32 bytes
 //! permuted by [`LANE_ORDER`]. Each output vector then holds eight whole pixels: one 32-byte
-//! store each for RGBA and BGRA, two overlapping 16-byte stores for RGB24. This spends no
-//! instruction on the one lane-crossing port that the lane-wise layout's final permutes all
-//! needed.
+//! store each for RGBA and BGRA, two overlapping 16-byte stores for RGB24, with no permute
+//! across lanes before them.
 //!
 //! Each pair of rows sharing a chroma row runs in one loop with its slices checked once
 //! (rows and alignment). With the layout above and a luma multiply that LLVM keeps in 16-bit
