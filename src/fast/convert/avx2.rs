@@ -206,7 +206,10 @@ pub(super) unsafe fn rows<const FORMAT: u8>(
 ) -> usize {
     let steps = width / 32;
     // Every store of a row is aligned where the row starts on a 32-byte boundary.
-    let streams = streaming.filter(|_| outs.iter().all(|out| out.as_ptr().addr() % 32 == 0));
+    let aligned = outs
+        .iter()
+        .all(|out| out.as_ptr().addr().is_multiple_of(32));
+    let streams = streaming.filter(|_| aligned);
     match (lumas, outs) {
         ([luma], [out]) => row_steps::<FORMAT, 1>([luma], [out], chroma, k, steps, streams),
         ([first, second], [out_first, out_second]) => row_steps::<FORMAT, 2>(

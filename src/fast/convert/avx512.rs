@@ -107,7 +107,10 @@ pub(super) unsafe fn rows<const FORMAT: u8>(
 ) -> usize {
     let steps = width / 64;
     // Every store of a row streams where the row starts on a 64-byte boundary.
-    let streams = streaming.filter(|_| outs.iter().all(|out| out.as_ptr().addr() % 64 == 0));
+    let aligned = outs
+        .iter()
+        .all(|out| out.as_ptr().addr().is_multiple_of(64));
+    let streams = streaming.filter(|_| aligned);
     match (lumas, outs) {
         ([luma], [out]) => row_steps::<FORMAT, 1>([luma], [out], chroma, k, steps, streams),
         ([first, second], [out_first, out_second]) => row_steps::<FORMAT, 2>(
