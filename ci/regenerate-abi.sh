@@ -26,10 +26,12 @@ log() { printf '[regenerate-abi] %s\n' "$*" >&2; }
 
 bash ci/provision.sh headers >/dev/null
 # bindgen needs libclang and clang's own headers (stddef.h …), which come with libclang-dev;
-# the Windows layouts need mingw-w64's C headers.
+# the Windows layouts need mingw-w64's C headers, which clang finds through mingw-w64's gcc
+# (without it, on a fresh machine, `errno.h` is "not found").
 missing=()
 dpkg -s libclang-dev >/dev/null 2>&1 || missing+=(libclang-dev)
 dpkg -s mingw-w64-x86-64-dev >/dev/null 2>&1 || missing+=(mingw-w64-x86-64-dev)
+command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-x86-64)
 if [ ${#missing[@]} != 0 ]; then
     log "installing ${missing[*]} (for bindgen)"
     apt-get update -qq >&2
@@ -53,12 +55,19 @@ if [ "$check" = 1 ]; then
     cp -a src/abi/generated/. "$saved/"
 fi
 
+# A failed build fails the script: a check whose regeneration stopped half-way would compare
+# files it never rewrote. (pipefail gives cargo's status; grep's "nothing left" is forgiven.)
+build_status=0
 FFMPEG_RUNTIME_HEADERS=$headers cargo build --quiet --features regenerate-abi \
-    --target-dir target/regenerate-abi 2>&1 | grep -v '^warning: ffmpeg-runtime@' >&2 || true
+    --target-dir target/regenerate-abi 2>&1 |
+    { grep -v '^warning: ffmpeg-runtime@' || true; } >&2 || build_status=$?
 
 if [ "$check" = 1 ]; then
     status=0
-    if diff -r "$saved" src/abi/generated >/tmp/regenerate-abi.diff; then
+    if [ "$build_status" != 0 ]; then
+        echo "ABI layouts: regeneration failed (cargo exited with $build_status), nothing compared" >&2
+        status=1
+    elif diff -r "$saved" src/abi/generated >/tmp/regenerate-abi.diff; then
         echo "ABI layouts: regeneration from the packages' headers (${debian_majors[*]}; LP64 and Windows) reproduces the committed files"
     else
         echo "ABI layouts: regeneration differs from the committed files:" >&2
@@ -69,4 +78,5 @@ if [ "$check" = 1 ]; then
     rm -rf "$saved" "$headers"
     exit $status
 fi
+[ "$build_status" = 0 ] || exit "$build_status"
 log "regenerated: $(ls src/abi/generated | tr '\n' ' ')"
