@@ -16,7 +16,7 @@
 //!
 //! Each pair of rows sharing a chroma row runs in one loop with its slices checked once
 //! (rows and alignment). With the layout above and a luma multiply that LLVM keeps in 16-bit
-//! lanes, that took the kernel from 1.29–1.33× to about 1.6× swscale to RGBA at 1080p
+//! lanes, that took the kernel from 1.29–1.33× to 1.47–1.59× swscale to RGBA at 1080p
 //! (BENCHMARKS.md).
 
 use std::arch::x86_64::*;
