@@ -16,8 +16,8 @@
 //!
 //! Each pair of rows sharing a chroma row runs in one loop with its slices checked once
 //! (rows and alignment). With the layout above and a luma multiply that LLVM keeps in 16-bit
-//! lanes, that took the kernel from 1.29–1.33× to 1.47–1.59× swscale to RGBA at 1080p
-//! (BENCHMARKS.md).
+//! lanes, that took the kernel from 1.29–1.33× to 1.5–1.6× swscale to RGBA at 1080p in most
+//! runs (BENCHMARKS.md).
 
 use std::arch::x86_64::*;
 
