@@ -22,7 +22,7 @@
 use std::arch::x86_64::*;
 
 use super::fast::Fixed;
-use super::streaming::{Streaming, store32};
+use super::streaming::{self, Streaming, store32};
 
 /// One chroma row.
 #[derive(Clone, Copy)]
@@ -186,6 +186,27 @@ macro_rules! four_byte_pixels {
     }};
 }
 
+/// Calls `$steps::<$format, 1>` or `$steps::<$format, 2>` with the one or two rows of a pair
+/// (luma lines, output lines) as arrays, then the `$arg`s; `true` where there were one or two.
+/// Each kernel's loop is generic over the count, so that it checks both rows' slices once a
+/// call rather than once a row.
+macro_rules! with_row_arrays {
+    ($steps:ident::<$format:ident>($lumas:expr, $outs:expr $(, $arg:expr)* $(,)?)) => {
+        match ($lumas, $outs) {
+            ([luma], [out]) => {
+                $steps::<$format, 1>([luma], [out] $(, $arg)*);
+                true
+            }
+            ([first, second], [out_first, out_second]) => {
+                $steps::<$format, 2>([first, second], [out_first, out_second] $(, $arg)*);
+                true
+            }
+            _ => false,
+        }
+    };
+}
+pub(super) use with_row_arrays;
+
 /// Converts the whole 32-pixel steps of one or two luma rows sharing `chroma`; returns the
 /// pixels done. `FORMAT` is one of [`super::fast`]'s layout constants.
 ///
@@ -205,24 +226,13 @@ pub(super) unsafe fn rows<const FORMAT: u8>(
     streaming: Option<&Streaming>,
 ) -> usize {
     let steps = width / 32;
-    // Every store of a row is aligned where the row starts on a 32-byte boundary.
-    let aligned = outs
-        .iter()
-        .all(|out| out.as_ptr().addr().is_multiple_of(32));
-    let streams = streaming.filter(|_| aligned);
-    match (lumas, outs) {
-        ([luma], [out]) => row_steps::<FORMAT, 1>([luma], [out], chroma, k, steps, streams),
-        ([first, second], [out_first, out_second]) => row_steps::<FORMAT, 2>(
-            [first, second],
-            [out_first, out_second],
-            chroma,
-            k,
-            steps,
-            streams,
-        ),
-        _ => return 0,
+    let streaming = streaming::where_aligned(streaming, outs, 32);
+    match with_row_arrays!(row_steps::<FORMAT>(
+        lumas, outs, chroma, k, steps, streaming
+    )) {
+        true => steps * 32,
+        false => 0,
     }
-    steps * 32
 }
 
 /// [`rows`] for `ROWS` rows, `steps` steps of 32 pixels, streamed when `streaming` is given

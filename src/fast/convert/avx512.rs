@@ -7,9 +7,9 @@
 
 use std::arch::x86_64::*;
 
-use super::avx2::{ChromaRow, load32};
+use super::avx2::{ChromaRow, load32, with_row_arrays};
 use super::fast::{BGRA, Fixed, RGB24};
-use super::streaming::{Streaming, store64};
+use super::streaming::{self, Streaming, store64};
 
 #[inline]
 #[target_feature(enable = "avx512bw,avx512vl,avx512vbmi")]
@@ -106,24 +106,13 @@ pub(super) unsafe fn rows<const FORMAT: u8>(
     streaming: Option<&Streaming>,
 ) -> usize {
     let steps = width / 64;
-    // Every store of a row streams where the row starts on a 64-byte boundary.
-    let aligned = outs
-        .iter()
-        .all(|out| out.as_ptr().addr().is_multiple_of(64));
-    let streams = streaming.filter(|_| aligned);
-    match (lumas, outs) {
-        ([luma], [out]) => row_steps::<FORMAT, 1>([luma], [out], chroma, k, steps, streams),
-        ([first, second], [out_first, out_second]) => row_steps::<FORMAT, 2>(
-            [first, second],
-            [out_first, out_second],
-            chroma,
-            k,
-            steps,
-            streams,
-        ),
-        _ => return 0,
+    let streaming = streaming::where_aligned(streaming, outs, 64);
+    match with_row_arrays!(row_steps::<FORMAT>(
+        lumas, outs, chroma, k, steps, streaming
+    )) {
+        true => steps * 64,
+        false => 0,
     }
-    steps * 64
 }
 
 /// [`rows`] for `ROWS` rows, `steps` steps of 64 pixels, streamed when `streaming` is given

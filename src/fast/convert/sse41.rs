@@ -4,7 +4,7 @@
 
 use std::arch::x86_64::*;
 
-use super::avx2::ChromaRow;
+use super::avx2::{ChromaRow, with_row_arrays};
 use super::fast::{BGRA, Fixed, RGB24};
 
 #[inline]
@@ -136,14 +136,10 @@ pub(super) unsafe fn rows<const FORMAT: u8>(
     width: usize,
 ) -> usize {
     let steps = width / 16;
-    match (lumas, outs) {
-        ([luma], [out]) => row_steps::<FORMAT, 1>([luma], [out], chroma, k, steps),
-        ([first, second], [out_first, out_second]) => {
-            row_steps::<FORMAT, 2>([first, second], [out_first, out_second], chroma, k, steps)
-        }
-        _ => return 0,
+    match with_row_arrays!(row_steps::<FORMAT>(lumas, outs, chroma, k, steps)) {
+        true => steps * 16,
+        false => 0,
     }
-    steps * 16
 }
 
 /// [`rows`] for `ROWS` rows and `steps` steps of 16 pixels.

@@ -45,6 +45,20 @@ impl Drop for Streaming {
     }
 }
 
+/// `streaming` where every row of `rows` starts on a `boundary`-byte boundary, so that every
+/// whole-vector store of a kernel whose vectors are that wide is aligned; `None` otherwise.
+#[cfg(target_arch = "x86_64")]
+pub(super) fn where_aligned<'a>(
+    streaming: Option<&'a Streaming>,
+    rows: &[&mut [u8]],
+    boundary: usize,
+) -> Option<&'a Streaming> {
+    let aligned = rows
+        .iter()
+        .all(|row| row.as_ptr().addr().is_multiple_of(boundary));
+    streaming.filter(|_| aligned)
+}
+
 /// Writes `value` to the first 64 bytes of `out`: streamed when `streaming` is given and
 /// `out` starts on a 64-byte boundary, through the cache otherwise.
 #[cfg(target_arch = "x86_64")]
