@@ -22,12 +22,15 @@ p99 less the stream's fastest frame, `edge --pace`).
 """
 
 import argparse
+import fcntl
+import heapq
 import json
 import math
 import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 
 EDGE = os.path.join(
@@ -36,6 +39,10 @@ EDGE = os.path.join(
     "examples",
     "edge",
 )
+
+
+METHODS = ["scheduler", "scheduler_pace", "thread_per_stream", "cli", "cli_threads_1",
+           "cli_live", "cli_live_threads_1"]
 
 
 def children_cpu_s():
@@ -83,16 +90,29 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1)]
 
 
+def cli_command(threads, *input_and_stamp):
+    """The CLI decoding to nothing but a line per frame, the frame's time stamped as it leaves
+    the decoder (`setpts` to the expression given, in microseconds)."""
+    command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin"]
+    if threads:
+        command += ["-threads", str(threads)]
+    *input_options, stamp = input_and_stamp
+    return command + input_options + [
+        "-vf", f"settb=1/1000000,setpts={stamp}", "-fps_mode", "passthrough",
+        "-enc_time_base", "1:1000000", "-c:v", "wrapped_avframe", "-f", "framecrc", "-"]
+
+
+def frame_stamps_ms(framecrc):
+    return [int(line.split(",")[1]) / 1000.0 for line in framecrc.splitlines()
+            if line and not line.startswith("#")]
+
+
 def cli_trial(args, streams, interval_ms, gop, threads):
     """Starts `streams` CLI processes, staggered over a keyframe and a frame interval like
     `edge`'s streams; the p99 lateness of each."""
     frames = int(round(args.duration * 1000.0 / interval_ms))
-    command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin"]
-    if threads:
-        command += ["-threads", str(threads)]
-    command += ["-stream_loop", "-1", "-re", "-t", str(args.duration), "-i", args.clip,
-                "-vf", "settb=1/1000000,setpts=RTCTIME-RTCSTART", "-fps_mode", "passthrough",
-                "-enc_time_base", "1:1000000", "-c:v", "wrapped_avframe", "-f", "framecrc", "-"]
+    command = cli_command(threads, "-stream_loop", "-1", "-re", "-t", str(args.duration),
+                          "-i", args.clip, "RTCTIME-RTCSTART")
     processes = []
     cpu = children_cpu_s()
     started = time.monotonic()
@@ -100,12 +120,9 @@ def cli_trial(args, streams, interval_ms, gop, threads):
         due = started + (gop + interval_ms / 1000.0) * index / streams
         time.sleep(max(0.0, due - time.monotonic()))
         processes.append(subprocess.Popen(command, stdout=subprocess.PIPE, text=True))
-    results, outputs = [], [process.communicate()[0] for process in processes]
-    cpu_per_frame = cpu_ms_per_frame(children_cpu_s() - cpu, sum(
-        1 for out in outputs for line in out.splitlines() if line and not line.startswith("#")))
-    for out in outputs:
-        stamps = [int(line.split(",")[1]) / 1000.0 for line in out.splitlines()
-                  if line and not line.startswith("#")]
+    results, outputs = [], [frame_stamps_ms(process.communicate()[0]) for process in processes]
+    cpu_per_frame = cpu_ms_per_frame(children_cpu_s() - cpu, sum(map(len, outputs)))
+    for stamps in outputs:
         lags = [stamp - index * interval_ms for index, stamp in enumerate(stamps)][4:]
         if len(stamps) < frames - 2 or not lags:
             results.append({"frames": len(stamps), "p99_ms": float("inf")})
@@ -113,6 +130,79 @@ def cli_trial(args, streams, interval_ms, gop, threads):
         least = min(lags)
         results.append({"frames": len(stamps),
                         "p99_ms": percentile([lag - least for lag in lags], 0.99)})
+    return {"streams": results, "cpu_ms_per_frame": cpu_per_frame}
+
+
+def live_copy(args, directory):
+    """The clip, looped to the trial's duration, in NUT, cut into its frames: the header, then
+    each frame's bytes up to the next frame. A NUT frame carries its size, so the demuxer hands
+    it on as soon as its last byte has come; a raw or MPEG-TS stream would wait for the next
+    frame's first bytes."""
+    path = os.path.join(directory, "live.nut")
+    subprocess.run(["ffmpeg", "-v", "error", "-nostdin", "-y", "-stream_loop", "-1", "-i",
+                    args.clip, "-t", str(args.duration), "-map", "0:v:0", "-c", "copy",
+                    "-f", "nut", path], check=True)
+    positions = [int(line.strip(",")) for line in subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "packet=pos", "-of", "csv=p=0", path],
+        capture_output=True, text=True, check=True).stdout.split()]
+    with open(path, "rb") as nut:
+        data = nut.read()
+    ends = positions[1:] + [len(data)]
+    return data[:positions[0]], [data[start:end] for start, end in zip(positions, ends)]
+
+
+def write_all(descriptor, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view):]
+
+
+def cli_live_trial(streams, interval_ms, gop, threads, copy):
+    """`streams` CLI processes each reading a live stream from a pipe: this process writes
+    each frame at its time (staggered as `edge`'s streams are) and notes the wall clock just
+    before; the CLI stamps each frame with the wall clock as it leaves the decoder. So the
+    CLI's latency is measured as the crate's is, packet handed over -> frame out, and its
+    decoding delay counts. Frames are matched in order: for clips without B-frames, as live
+    streams are."""
+    header, frames = copy
+    command = cli_command(threads, "-probesize", "32", "-analyzeduration", "0", "-f", "nut",
+                          "-i", "pipe:0", "RTCTIME")
+    processes, outputs = [], []
+    cpu = children_cpu_s()
+    for _ in range(streams):
+        outputs.append(tempfile.TemporaryFile(mode="w+"))
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=outputs[-1])
+        try:  # room for a keyframe or two, so that a write never waits on a busy reader
+            fcntl.fcntl(process.stdin.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+        except OSError:
+            pass
+        write_all(process.stdin.fileno(), header)
+        processes.append(process)
+    interval_s = interval_ms / 1000.0
+    start = time.monotonic() + 1.0  # every process started and waiting for its first frame
+    due = [(start + (gop + interval_s) * index / streams, index, 0) for index in range(streams)]
+    sent_ms = [[] for _ in range(streams)]
+    while due:
+        at, index, frame = heapq.heappop(due)
+        time.sleep(max(0.0, at - time.monotonic()))
+        sent_ms[index].append(time.time() * 1000.0)
+        write_all(processes[index].stdin.fileno(), frames[frame])
+        if frame + 1 < len(frames):
+            heapq.heappush(due, (at + interval_s, index, frame + 1))
+    stamps = []
+    for process, output in zip(processes, outputs):
+        process.stdin.close()
+        process.wait()
+        output.seek(0)
+        stamps.append(frame_stamps_ms(output.read()))
+        output.close()
+    cpu_per_frame = cpu_ms_per_frame(children_cpu_s() - cpu, sum(map(len, stamps)))
+    results = []
+    for out, sent in zip(stamps, sent_ms):
+        latencies = [stamp - at for stamp, at in zip(out, sent)][4:]
+        complete = len(out) == len(sent) and latencies
+        results.append({"frames": len(out), "p99_ms": percentile(latencies, 0.99)
+                        if complete else float("inf")})
     return {"streams": results, "cpu_ms_per_frame": cpu_per_frame}
 
 
@@ -154,6 +244,8 @@ def main():
     parser.add_argument("--builds", help="directories to reload between, comma-separated")
     parser.add_argument("--reload-runs", type=int, default=3)
     parser.add_argument("--json", help="write every figure here")
+    parser.add_argument("--only", help="the methods to search, comma-separated keys (default: "
+                        "all): " + ", ".join(METHODS))
     args = parser.parse_args()
     stream, interval_ms, gop = clip_facts(args.clip)
     print(f"{args.clip}: {stream['codec_name']} {stream['width']}x{stream['height']}, "
@@ -167,9 +259,12 @@ def main():
             return outcome["held"], outcome
         return trial
 
-    def cli(threads):
+    def cli(threads, live=False):
         def trial(streams):
-            results = cli_trial(args, streams, interval_ms, gop, threads)
+            if live:
+                results = cli_live_trial(streams, interval_ms, gop, threads, copy)
+            else:
+                results = cli_trial(args, streams, interval_ms, gop, threads)
             return all(r["p99_ms"] < interval_ms for r in results["streams"]), results
         return trial
 
@@ -180,18 +275,29 @@ def main():
                ("thread_per_stream", "(b) crate, one thread per stream: latency",
                 crate_trial("--thread-per-stream")),
                ("cli", "(c) one `ffmpeg -re` per stream: pace", cli(None)),
-               ("cli_threads_1", "(c') one `ffmpeg -re -threads 1` per stream: pace", cli(1))]
+               ("cli_threads_1", "(c') one `ffmpeg -re -threads 1` per stream: pace", cli(1)),
+               ("cli_live", "(d) one `ffmpeg` per stream fed live by pipe: latency",
+                cli(None, live=True)),
+               ("cli_live_threads_1", "(d') the same with `-threads 1`: latency",
+                cli(1, live=True))]
+    assert [key for key, _, _ in methods] == METHODS
+    if args.only:
+        methods = [m for m in methods if m[0] in args.only.split(",")]
+    workspace = tempfile.TemporaryDirectory()
+    copy = live_copy(args, workspace.name) if any(
+        key.startswith("cli_live") for key, _, _ in methods) else None
     outcomes = {}
     for key, label, trial in methods:
         held, outcomes[key] = search(trial, label)
         figures[key] = (held, outcomes[key].get(held))
     # CPU per frame at one number of streams that every method held, so that all are loaded
     # alike: on a quiet host it, not scheduling, bounds how many streams two cores can hold.
-    common = max(set.intersection(*(set(o) for o in outcomes.values())), default=None)
+    held_any = {key: held for key, held in outcomes.items() if held}
+    common = max(set.intersection(*map(set, held_any.values())), default=None) if held_any else None
     if common:
         figures["cpu_ms_per_frame"] = {"streams": common, **{
-            key: outcomes[key][common]["cpu_ms_per_frame"] for key, _, _ in methods}}
-    held = figures["scheduler"][0]
+            key: held[common]["cpu_ms_per_frame"] for key, held in held_any.items()}}
+    held = figures.get("scheduler", (0, None))[0]
     if args.builds and held:
         # A node is not run at the edge of its capacity, where any extra work (a reload maps
         # and relocates five libraries: tens of ms of CPU) or a stall of the host tips it
@@ -211,9 +317,9 @@ def main():
     if common:
         print(f"\nCPU time per frame (ms; decoding and all else) at {common} streams:")
         for key, label, _ in methods:
-            if key != "scheduler_pace":  # the same method as "scheduler"
+            if key in held_any and key != "scheduler_pace":  # the same method as "scheduler"
                 print(f"  {label.split(':')[0]:56} {figures['cpu_ms_per_frame'][key]:.3f}")
-    outcome = figures["scheduler"][1]
+    outcome = figures.get("scheduler", (0, None))[1]
     if outcome:
         print(f"\n(a) at {held} streams, per stage (ms), mean / p95:")
         for stage, s in outcome["stages"].items():
