@@ -1,24 +1,29 @@
 #!/usr/bin/env python3
 """The edge node's figures, side by side in one run: the largest number of live streams of a
 clip held within one frame interval at p99 by (a) the crate's scheduler, (b) one thread per
-stream with the crate, (c) one `ffmpeg -re -i CLIP -f null -` process per stream; the CPU
-time each spends per frame at a number of streams all of them held; then, at four fifths of
-(a)'s number, the p99 with and without a reload every 2 s.
+stream with the crate, (c) one `ffmpeg -re -i CLIP -f null -` process per stream, (d) one
+CLI process per stream fed live through a pipe; the CPU time each spends per frame at a
+number of streams all of them held; then, at four fifths of (a)'s number, the p99 with and
+without a reload every 2 s.
 
     python3 benches/edge.py --clip CLIP [--workers 2] [--duration 20] [--lib-dir DIR]
-                            [--builds DIR,DIR,...] [--json OUT]
+                            [--builds DIR,DIR,...] [--only KEY,...] [--json OUT]
 
-`edge` must be built (`cargo build --release --example edge`). The ffmpeg on PATH is (c)'s
+`edge` must be built (`cargo build --release --example edge`). The ffmpeg on PATH is the
 CLI; give `--lib-dir` the directory of the same release's libraries so that both decode with
 the same FFmpeg.
 
-(c) cannot say when each packet arrived, so its latency is measured from outside: each frame
-is stamped with the wall clock as it leaves the decoder (`setpts=RTCTIME-RTCSTART`), and its
-lateness is how much later than its schedule (frame index x frame interval) it came, less the
-least lateness of the process's frames after its first four: whether it keeps pace. That
-leaves out the CLI's constant decoding (and frame-threading) delay. (a) is searched both by
-latency (p99 of packet submitted -> frame handed over) and by the same pace measure (that
-p99 less the stream's fastest frame, `edge --pace`).
+Latency is packet handed over -> frame out, per frame, the first four of each stream left
+out. (a), (b) and (d) are judged by it. (c) reads its own file, so when each packet arrived
+cannot be known from outside: each frame is stamped with the wall clock as it leaves the
+decoder (`setpts=RTCTIME-RTCSTART`), and its lateness is how much later than its schedule
+(frame index x frame interval) it came, less the least lateness of the process's frames:
+whether it keeps pace. That leaves out the CLI's constant decoding (and frame-threading)
+delay; (a) is searched by the same pace measure too (its p99 less the stream's fastest frame,
+`edge --pace`). (d) is the CLI measured as the crate is: this script writes each frame into
+the CLI's stdin at its time and notes when, and the CLI stamps each frame with the wall clock
+(`setpts=RTCTIME`). (c') and (d') are (c) and (d) with `-threads 1`, decoding as the crate
+does.
 """
 
 import argparse
