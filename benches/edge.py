@@ -191,12 +191,18 @@ def cli_live_trial(streams, interval_ms, gop, threads, copy):
         at, index, frame = heapq.heappop(due)
         time.sleep(max(0.0, at - time.monotonic()))
         sent_ms[index].append(time.time() * 1000.0)
-        write_all(processes[index].stdin.fileno(), frames[frame])
+        try:
+            write_all(processes[index].stdin.fileno(), frames[frame])
+        except BrokenPipeError:  # the process failed: its stream comes out short
+            continue
         if frame + 1 < len(frames):
             heapq.heappush(due, (at + interval_s, index, frame + 1))
     stamps = []
     for process, output in zip(processes, outputs):
-        process.stdin.close()
+        try:
+            process.stdin.close()
+        except BrokenPipeError:
+            pass
         process.wait()
         output.seek(0)
         stamps.append(frame_stamps_ms(output.read()))
