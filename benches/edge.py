@@ -95,6 +95,13 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1)]
 
 
+def stagger_s(index, streams, gop, interval_ms):
+    """When stream `index` of `streams` starts, after the first: `edge`'s streams are spread
+    over a keyframe interval and a frame interval, so that their keyframes and their frames do
+    not all arrive together."""
+    return (gop + interval_ms / 1000.0) * index / streams
+
+
 def cli_command(threads, *input_and_stamp):
     """The CLI decoding to nothing but a line per frame, the frame's time stamped as it leaves
     the decoder (`setpts` to the expression given, in microseconds)."""
@@ -122,7 +129,7 @@ def cli_trial(args, streams, interval_ms, gop, threads):
     cpu = children_cpu_s()
     started = time.monotonic()
     for index in range(streams):
-        due = started + (gop + interval_ms / 1000.0) * index / streams
+        due = started + stagger_s(index, streams, gop, interval_ms)
         time.sleep(max(0.0, due - time.monotonic()))
         processes.append(subprocess.Popen(command, stdout=subprocess.PIPE, text=True))
     results, outputs = [], [frame_stamps_ms(process.communicate()[0]) for process in processes]
@@ -185,7 +192,8 @@ def cli_live_trial(streams, interval_ms, gop, threads, copy):
         processes.append(process)
     interval_s = interval_ms / 1000.0
     start = time.monotonic() + 1.0  # every process started and waiting for its first frame
-    due = [(start + (gop + interval_s) * index / streams, index, 0) for index in range(streams)]
+    due = [(start + stagger_s(index, streams, gop, interval_ms), index, 0)
+           for index in range(streams)]
     sent_ms = [[] for _ in range(streams)]
     while due:
         at, index, frame = heapq.heappop(due)

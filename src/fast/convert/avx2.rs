@@ -227,11 +227,12 @@ pub(super) unsafe fn rows<const FORMAT: u8>(
 ) -> usize {
     let steps = width / 32;
     let streaming = streaming::where_aligned(streaming, outs, 32);
-    match with_row_arrays!(row_steps::<FORMAT>(
+    if with_row_arrays!(row_steps::<FORMAT>(
         lumas, outs, chroma, k, steps, streaming
     )) {
-        true => steps * 32,
-        false => 0,
+        steps * 32
+    } else {
+        0
     }
 }
 

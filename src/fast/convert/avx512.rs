@@ -107,11 +107,12 @@ pub(super) unsafe fn rows<const FORMAT: u8>(
 ) -> usize {
     let steps = width / 64;
     let streaming = streaming::where_aligned(streaming, outs, 64);
-    match with_row_arrays!(row_steps::<FORMAT>(
+    if with_row_arrays!(row_steps::<FORMAT>(
         lumas, outs, chroma, k, steps, streaming
     )) {
-        true => steps * 64,
-        false => 0,
+        steps * 64
+    } else {
+        0
     }
 }
 

@@ -136,9 +136,10 @@ pub(super) unsafe fn rows<const FORMAT: u8>(
     width: usize,
 ) -> usize {
     let steps = width / 16;
-    match with_row_arrays!(row_steps::<FORMAT>(lumas, outs, chroma, k, steps)) {
-        true => steps * 16,
-        false => 0,
+    if with_row_arrays!(row_steps::<FORMAT>(lumas, outs, chroma, k, steps)) {
+        steps * 16
+    } else {
+        0
     }
 }
 
