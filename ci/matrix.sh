@@ -14,7 +14,10 @@
 # compiles the tests once, then runs every test binary against each build. FFmpeg 9.0 needs a newer C library than
 # the host's: its run goes through its own dynamic loader, `ld-linux-x86-64.so.2 --library-path`.
 # Exits non-zero when any build fails.
-set -euo pipefail
+set -Eeuo pipefail
+# Names the command that stopped the script, which set -e alone leaves unsaid (not the
+# failures that set +e stretches let through).
+trap 'stop_status=$?; [[ $- == *e* ]] && echo "matrix.sh: stopped at line $LINENO (exit $stop_status): $BASH_COMMAND" >&2' ERR
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

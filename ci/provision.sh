@@ -12,7 +12,10 @@
 # Idempotent: a build whose directory carries a .complete marker naming its row of builds.tsv is not fetched again.
 # FFMPEG_RUNTIME_BUILDS names another list (ci/builds-aarch64.tsv), whose builds go to
 # $FFMPEG_RUNTIME_CACHE/builds-aarch64/NAME.
-set -euo pipefail
+set -Eeuo pipefail
+# Names the command that stopped the script, which set -e alone leaves unsaid (not the
+# failures that set +e stretches let through).
+trap 'stop_status=$?; [[ $- == *e* ]] && echo "provision.sh: stopped at line $LINENO (exit $stop_status): $BASH_COMMAND" >&2' ERR
 
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${FFMPEG_RUNTIME_CACHE:-$HOME/.cache/ffmpeg-runtime}
@@ -27,7 +30,7 @@ apt_updated=0
 apt_update_once() {
     if [ "$apt_updated" = 0 ]; then
         log "apt-get update"
-        apt-get update -qq >&2
+        apt-get -o Acquire::Retries=3 update -qq >&2
         apt_updated=1
     fi
 }
@@ -36,7 +39,7 @@ need_tool() { # tool package
     command -v "$1" >/dev/null 2>&1 && return 0
     apt_update_once
     log "installing $2"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=3 install -y -qq "$2" >&2
 }
 
 # Copies every shared library (or DLL) below $1 into the flat directory $2, keeping symlinks as
@@ -111,7 +114,7 @@ private_apt() { # suite arch
     apt_opts=(-o "Dir::Etc::SourceList=$root/etc/sources.list" -o Dir::Etc::SourceParts=/dev/null
         -o "Dir::State=$root/state" -o "Dir::State::status=$root/state/status"
         -o "Dir::Cache=$root/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User=root
-        -o "APT::Architecture=$arch" -o "APT::Architectures=$arch")
+        -o "APT::Architecture=$arch" -o "APT::Architectures=$arch" -o Acquire::Retries=3)
     apt_debs="$root/debs"
     log "apt-get update ($suite, $arch)"
     apt-get "${apt_opts[@]}" -qq update >&2
@@ -169,7 +172,7 @@ provision_system() { # name packages
         apt_update_once
         log "$name: apt-get install $pkgs"
         # shellcheck disable=SC2086
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $pkgs >&2
+        DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends $pkgs >&2
     fi
 }
 
@@ -179,16 +182,28 @@ ubuntu_download() { # suite dir packages...
     local suite=$1 dir=$2
     shift 2
     python3 - "$suite" "$dir" "$@" <<'PY'
-import gzip, hashlib, sys, urllib.request
+import gzip, hashlib, sys, time, urllib.request
 suite, out, wanted = sys.argv[1], sys.argv[2], set(sys.argv[3:])
 base = "http://archive.ubuntu.com/ubuntu/"
-index = urllib.request.urlopen(f"{base}dists/{suite}/universe/binary-amd64/Packages.gz", timeout=120).read()
+
+def fetch(url, timeout):
+    # A fresh CI machine's one download should not fail the run for one dropped connection.
+    for attempt in range(3):
+        try:
+            return urllib.request.urlopen(url, timeout=timeout).read()
+        except OSError as error:
+            if attempt == 2:
+                raise
+            print(f"[provision] {url}: {error}; trying again", file=sys.stderr)
+            time.sleep(5 * (attempt + 1))
+
+index = fetch(f"{base}dists/{suite}/universe/binary-amd64/Packages.gz", 120)
 for stanza in gzip.decompress(index).decode().split("\n\n"):
     fields = dict(line.split(": ", 1) for line in stanza.splitlines() if ": " in line and not line.startswith(" "))
     if fields.get("Package") not in wanted:
         continue
     wanted.discard(fields["Package"])
-    data = urllib.request.urlopen(base + fields["Filename"], timeout=300).read()
+    data = fetch(base + fields["Filename"], 300)
     algorithm = "SHA512" if "SHA512" in fields else "SHA256"
     if hashlib.new(algorithm.lower(), data).hexdigest() != fields[algorithm]:
         sys.exit(f"{fields['Filename']}: {algorithm} differs from the {suite} index")

@@ -6,16 +6,33 @@
 # SSE4.1-only CPUs, then the reliability runs on Debian's 5.1: bounded
 # fuzzing of the three targets, Valgrind memcheck, the thread sanitizer (where a nightly
 # toolchain exists) and release stress. Ends with each stage's time, so that a run that grows
-# shows where.
+# shows where, and repeats a failed stage's failure lines, so that a log read from its tail
+# shows what failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 status=0
 timings=()
+failures=()
+stage_logs=$(mktemp -d)
+trap 'rm -rf "$stage_logs"' EXIT
 stage() { # NAME COMMAND...
-    local name=$1 began=$SECONDS
+    local name=$1 began=$SECONDS log rc
     shift
-    "$@" || status=1
+    log=$(printf '%s/%02d.log' "$stage_logs" ${#timings[@]})
+    # Each stage's output is kept too, so that a failed stage's own lines can be shown again
+    # at the end: a long run's log is often read from its tail only.
+    "$@" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
     timings+=("$(printf '%-28s %5d s' "$name" $((SECONDS - began)))")
+    [ "$rc" = 0 ] && return
+    status=1
+    failures+=("$name (exit $rc)")
+    {
+        echo "== $name failed (exit $rc): its failure lines, then its last lines"
+        grep -E 'FAIL| [1-9][0-9]* failed|failures of|^---- |HUNG|panicked|^error|stopped at line|differ|NOT' "$log" | head -n 40
+        echo "   ..."
+        tail -n 15 "$log"
+    } > "$log.failure"
 }
 stage "matrix, x86_64" bash ci/matrix.sh
 # On aarch64, one release of each family (7.0 shares 7.1's libavcodec 61; run it by naming it).
@@ -33,4 +50,10 @@ echo
 echo "Time per stage:"
 printf '  %s\n' "${timings[@]}"
 echo "  whole run                    $SECONDS s"
+if [ ${#failures[@]} != 0 ]; then
+    echo
+    echo "Failed stages:"
+    printf '  %s\n' "${failures[@]}"
+    cat "$stage_logs"/*.failure
+fi
 exit "$status"
