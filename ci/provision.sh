@@ -25,12 +25,14 @@ builds="$cache/$builds_name"
 mkdir -p "$builds" "$cache/downloads"
 
 log() { printf '[provision] %s\n' "$*" >&2; }
+# A fresh CI machine's downloads should not fail the run for one dropped connection.
+apt_retries=(-o Acquire::Retries=3)
 
 apt_updated=0
 apt_update_once() {
     if [ "$apt_updated" = 0 ]; then
         log "apt-get update"
-        apt-get -o Acquire::Retries=3 update -qq >&2
+        apt-get "${apt_retries[@]}" update -qq >&2
         apt_updated=1
     fi
 }
@@ -39,7 +41,7 @@ need_tool() { # tool package
     command -v "$1" >/dev/null 2>&1 && return 0
     apt_update_once
     log "installing $2"
-    DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=3 install -y -qq "$2" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get "${apt_retries[@]}" install -y -qq "$2" >&2
 }
 
 # Copies every shared library (or DLL) below $1 into the flat directory $2, keeping symlinks as
@@ -114,7 +116,7 @@ private_apt() { # suite arch
     apt_opts=(-o "Dir::Etc::SourceList=$root/etc/sources.list" -o Dir::Etc::SourceParts=/dev/null
         -o "Dir::State=$root/state" -o "Dir::State::status=$root/state/status"
         -o "Dir::Cache=$root/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User=root
-        -o "APT::Architecture=$arch" -o "APT::Architectures=$arch" -o Acquire::Retries=3)
+        -o "APT::Architecture=$arch" -o "APT::Architectures=$arch" "${apt_retries[@]}")
     apt_debs="$root/debs"
     log "apt-get update ($suite, $arch)"
     apt-get "${apt_opts[@]}" -qq update >&2
@@ -172,7 +174,7 @@ provision_system() { # name packages
         apt_update_once
         log "$name: apt-get install $pkgs"
         # shellcheck disable=SC2086
-        DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends $pkgs >&2
+        DEBIAN_FRONTEND=noninteractive apt-get "${apt_retries[@]}" install -y -qq --no-install-recommends $pkgs >&2
     fi
 }
 

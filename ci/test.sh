@@ -12,7 +12,6 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 status=0
 timings=()
-failures=()
 stage_logs=$(mktemp -d)
 trap 'rm -rf "$stage_logs"' EXIT
 stage() { # NAME COMMAND...
@@ -26,7 +25,6 @@ stage() { # NAME COMMAND...
     timings+=("$(printf '%-28s %5d s' "$name" $((SECONDS - began)))")
     [ "$rc" = 0 ] && return
     status=1
-    failures+=("$name (exit $rc)")
     {
         echo "== $name failed (exit $rc): its failure lines, then its last lines"
         grep -E 'FAIL| [1-9][0-9]* failed|failures of|^---- |HUNG|panicked|^error|stopped at line|differ|NOT' "$log" | head -n 40
@@ -50,10 +48,9 @@ echo
 echo "Time per stage:"
 printf '  %s\n' "${timings[@]}"
 echo "  whole run                    $SECONDS s"
-if [ ${#failures[@]} != 0 ]; then
+if [ "$status" != 0 ]; then
     echo
     echo "Failed stages:"
-    printf '  %s\n' "${failures[@]}"
     cat "$stage_logs"/*.failure
 fi
 exit "$status"
