@@ -46,6 +46,7 @@ for name in $(awk -F'\t' '!/^#/ && NF {print $1}' ci/builds-windows.tsv); do
     linux_build="$cache/builds/$name"
     [ -d "$linux_build" ] || { echo "$name: no Linux build of that release to compare with"; continue; }
     same=0
+    same_again=0
     different=()
     for clip in "${clips[@]}"; do
         [ -e "$media/$clip" ] || continue
@@ -56,7 +57,7 @@ for name in $(awk -F'\t' '!/^#/ && NF {print $1}' ci/builds-windows.tsv); do
             continue
         fi
         # Run once more, so that a difference that does not come back (seen once in CI, on
-        # 6.1's prores.mov, never here in hundreds of runs) is told apart from a real one;
+        # 6.1's prores.mov, never here in over 60 runs) is told apart from a real one;
         # both are printed with their lines ("<" Linux, ">" Wine).
         echo "framehash.exe $name on $clip differs from Linux:"
         first_differences
@@ -64,6 +65,7 @@ for name in $(awk -F'\t' '!/^#/ && NF {print $1}' ci/builds-windows.tsv); do
         if [ "$expected" = "$got" ] && [ -n "$got" ]; then
             echo "  ...and is the same when both run again"
             same=$((same + 1))
+            same_again=$((same_again + 1))
         else
             echo "  ...and again when both run again:"
             first_differences
@@ -71,7 +73,9 @@ for name in $(awk -F'\t' '!/^#/ && NF {print $1}' ci/builds-windows.tsv); do
         fi
     done
     if [ ${#different[@]} = 0 ]; then
-        echo "framehash.exe $name (Wine) = framehash $name (Linux) on $same clips"
+        again=""
+        [ "$same_again" = 0 ] || again=" ($same_again of them when run again)"
+        echo "framehash.exe $name (Wine) = framehash $name (Linux) on $same clips$again"
     else
         echo "framehash.exe $name differs from Linux on: ${different[*]}"
         status=1
