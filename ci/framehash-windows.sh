@@ -29,11 +29,12 @@ wineserver[-1]=/usr/lib/wine/wineserver
 trap '"${wineserver[@]}" -k 2>/dev/null || true' EXIT
 "${wine[@]}" wineboot </dev/null >/dev/null 2>&1 || true
 
-# Both programs' lines for one clip, in $expected and $got.
-hash_both() {
+# Runs both programs on one clip, their lines in $expected and $got; true when they agree.
+hashes_agree() {
     expected=$("$linux" --lib-dir "$linux_build" "$media/$1" 2>&1) || true
     got=$("${wine[@]}" "$windows" --lib-dir "$cache/builds-windows/$name" "$media/$1" 2>&1 |
         tr -d '\r') || true
+    [ "$expected" = "$got" ] && [ -n "$got" ]
 }
 # The first lines where they differ, indented.
 first_differences() {
@@ -51,8 +52,7 @@ for name in $(awk -F'\t' '!/^#/ && NF {print $1}' ci/builds-windows.tsv); do
     for clip in "${clips[@]}"; do
         [ -e "$media/$clip" ] || continue
         compared=$((compared + 1))
-        hash_both "$clip"
-        if [ "$expected" = "$got" ] && [ -n "$got" ]; then
+        if hashes_agree "$clip"; then
             same=$((same + 1))
             continue
         fi
@@ -61,8 +61,7 @@ for name in $(awk -F'\t' '!/^#/ && NF {print $1}' ci/builds-windows.tsv); do
         # both are printed with their lines ("<" Linux, ">" Wine).
         echo "framehash.exe $name on $clip differs from Linux:"
         first_differences
-        hash_both "$clip"
-        if [ "$expected" = "$got" ] && [ -n "$got" ]; then
+        if hashes_agree "$clip"; then
             echo "  ...and is the same when both run again"
             same=$((same + 1))
             same_again=$((same_again + 1))
