@@ -158,6 +158,25 @@ slow_once=(
 )
 last_build=$(tail -n 1 "$matrix_file" | cut -f1)
 
+# Under qemu-user the slowest binary takes about 80 s; one past this limit has hung.
+binary_limit=600
+# The tests of the current binary (its lines of $log from line $1 on) that started but never
+# ended: libtest names a test still running after 60 s, and every test that ends.
+unfinished_tests() { # first line
+    local lines
+    lines=$(tail -n +$(($1 + 1)) "$log")
+    local running
+    running=$(sed -nE 's/^test (.+) has been running for over [0-9]+ seconds$/\1/p' <<< "$lines" |
+        while read -r test; do
+            grep -qF "test $test ... " <<< "$lines" || printf '%s ' "$test"
+        done)
+    if [ -n "$running" ]; then
+        echo "still running: $running"
+    else
+        echo "no test had run 60 s; its last lines: $(tail -n 3 <<< "$lines" | tr '\n' '|')"
+    fi
+}
+
 results=()
 run_logs=()
 logs="$cache/logs"
@@ -192,10 +211,11 @@ while IFS=$'\t' read -r name dir version; do
         FFMPEG_RUNTIME_TEST_BUILD=$name FFMPEG_RUNTIME_TEST_MATRIX=$matrix_file \
             FFMPEG_RUNTIME_TEST_FIXTURES="$cache/fixtures" FFMPEG_RUNTIME_TEST_LAUNCHER_DIR=$launcher_dir \
             FFMPEG_RUNTIME_TEST_EMULATOR="${emulator[*]}" \
-            timeout 1200 env "${cross_env[@]}" "${launcher[@]}" "$binary" --test-threads=2 "${skips[@]}" >> "$log" 2>&1
+            timeout "$binary_limit" env "${cross_env[@]}" "${launcher[@]}" "$binary" --test-threads=2 "${skips[@]}" >> "$log" 2>&1
         status=$?
         set -e
-        summary=$(tail -n +$((start + 1)) "$log" | grep -E '^test result:' | tail -n 1)
+        # No summary line is this binary's failure, counted below, not the script's.
+        summary=$(tail -n +$((start + 1)) "$log" | grep -E '^test result:' | tail -n 1 || true)
         p=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<< "$summary")
         f=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<< "$summary")
         p=${p:-0}
@@ -203,8 +223,14 @@ while IFS=$'\t' read -r name dir version; do
         i=$(sed -nE 's/.* ([0-9]+) ignored.*/\1/p' <<< "$summary")
         ignored=$((ignored + ${i:-0}))
         # A binary that crashed or failed without a summary counts as one failure; one that
-        # hung is stopped after 20 minutes and said so.
-        if [ "$status" = 124 ]; then echo "   $(basename "$binary") HUNG: stopped after 1200 s" | tee -a "$log" >&2; fi
+        # hung is stopped after $binary_limit s; both name the tests that never ended.
+        if [ "$status" = 124 ]; then
+            echo "   $(basename "$binary") HUNG: stopped after $binary_limit s; $(unfinished_tests "$start")" |
+                tee -a "$log" >&2
+        elif [ "$status" != 0 ] && [ -z "$summary" ]; then
+            echo "   $(basename "$binary") died (exit $status) before its summary; $(unfinished_tests "$start")" |
+                tee -a "$log" >&2
+        fi
         if [ "$status" != 0 ] && [ "$f" = 0 ]; then f=1; fi
         passed=$((passed + p))
         failed=$((failed + f))

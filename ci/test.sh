@@ -27,7 +27,7 @@ stage() { # NAME COMMAND...
     status=1
     {
         echo "== $name failed (exit $rc): its failure lines, then its last lines"
-        grep -E 'FAIL| [1-9][0-9]* failed|failures of|^---- |HUNG|panicked|^error|stopped at line|differ|^    [<>] |NOT' "$log" | head -n 40
+        grep -E 'FAIL| [1-9][0-9]* failed|failures of|^---- |HUNG|died|panicked|^error|stopped at line|differ|^    [<>] |NOT' "$log" | head -n 40
         echo "   ..."
         tail -n 15 "$log"
     } > "$log.failure"
