@@ -177,7 +177,34 @@ unfinished_tests() { # first line
     fi
 }
 
+# Runs a test binary against the current build, appending to $log; sets start (the log's
+# length before it: only its own lines count), status and summary (its "test result:" line).
+run_binary() { # binary
+    start=$(wc -l < "$log")
+    set +e
+    FFMPEG_RUNTIME_TEST_BUILD=$name FFMPEG_RUNTIME_TEST_MATRIX=$matrix_file \
+        FFMPEG_RUNTIME_TEST_FIXTURES="$cache/fixtures" FFMPEG_RUNTIME_TEST_LAUNCHER_DIR=$launcher_dir \
+        FFMPEG_RUNTIME_TEST_EMULATOR="${emulator[*]}" \
+        timeout "$binary_limit" env "${cross_env[@]}" "${launcher[@]}" "$1" --test-threads=2 "${skips[@]}" >> "$log" 2>&1
+    status=$?
+    set -e
+    # No summary line is this binary's failure, counted by the caller, not the script's.
+    summary=$(tail -n +$((start + 1)) "$log" | grep -E '^test result:' | tail -n 1 || true)
+}
+
+# Nothing when the binary's last run ended with its summary; otherwise how it ended (hung past
+# the limit, or died) and which of its tests never did.
+how_it_ended() {
+    if [ "$status" = 124 ]; then
+        echo "HUNG: stopped after $binary_limit s; $(unfinished_tests "$start")"
+    elif [ "$status" != 0 ] && [ -z "$summary" ]; then
+        echo "died (exit $status) before its summary; $(unfinished_tests "$start")"
+    fi
+}
+
 results=()
+# Binaries that hung or died under the emulator and passed when run again.
+recovered=()
 run_logs=()
 logs="$cache/logs"
 mkdir -p "$logs"
@@ -204,33 +231,28 @@ while IFS=$'\t' read -r name dir version; do
         for test in "${slow_once[@]}"; do skips+=(--skip "$test"); done
     fi
     for binary in $binaries; do
-        # Only this binary's output counts: one that dies before its summary passes nothing.
-        start=$(wc -l < "$log")
         began=$SECONDS
-        set +e
-        FFMPEG_RUNTIME_TEST_BUILD=$name FFMPEG_RUNTIME_TEST_MATRIX=$matrix_file \
-            FFMPEG_RUNTIME_TEST_FIXTURES="$cache/fixtures" FFMPEG_RUNTIME_TEST_LAUNCHER_DIR=$launcher_dir \
-            FFMPEG_RUNTIME_TEST_EMULATOR="${emulator[*]}" \
-            timeout "$binary_limit" env "${cross_env[@]}" "${launcher[@]}" "$binary" --test-threads=2 "${skips[@]}" >> "$log" 2>&1
-        status=$?
-        set -e
-        # No summary line is this binary's failure, counted below, not the script's.
-        summary=$(tail -n +$((start + 1)) "$log" | grep -E '^test result:' | tail -n 1 || true)
+        run_binary "$binary"
+        trouble=$(how_it_ended)
+        if [ -n "$trouble" ] && [ ${#runner[@]} != 0 ]; then
+            # qemu-user has hung a threaded test binary that passes on the host and passed
+            # there many times before (stop 33's CI, 8.1): under an emulator a binary gets a
+            # second run, and only a second failure to end counts.
+            echo "   $(basename "$binary") $trouble; running it once more under ${runner[0]}" |
+                tee -a "$log" >&2
+            run_binary "$binary"
+            again=$(how_it_ended)
+            [ -z "$again" ] && recovered+=("$name, $(basename "$binary"): $trouble")
+            trouble=$again
+        fi
+        [ -n "$trouble" ] && echo "   $(basename "$binary") $trouble" | tee -a "$log" >&2
         p=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<< "$summary")
         f=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<< "$summary")
         p=${p:-0}
         f=${f:-0}
         i=$(sed -nE 's/.* ([0-9]+) ignored.*/\1/p' <<< "$summary")
         ignored=$((ignored + ${i:-0}))
-        # A binary that crashed or failed without a summary counts as one failure; one that
-        # hung is stopped after $binary_limit s; both name the tests that never ended.
-        if [ "$status" = 124 ]; then
-            echo "   $(basename "$binary") HUNG: stopped after $binary_limit s; $(unfinished_tests "$start")" |
-                tee -a "$log" >&2
-        elif [ "$status" != 0 ] && [ -z "$summary" ]; then
-            echo "   $(basename "$binary") died (exit $status) before its summary; $(unfinished_tests "$start")" |
-                tee -a "$log" >&2
-        fi
+        # A binary that crashed or failed without a summary counts as one failure.
         if [ "$status" != 0 ] && [ "$f" = 0 ]; then f=1; fi
         passed=$((passed + p))
         failed=$((failed + f))
@@ -274,6 +296,11 @@ if [ ${#runner[@]} != 0 ]; then
     echo
     echo "Run on $last_build only, under ${target:-the host}'s runner (half a minute or more each there):"
     printf '  %s\n' "${slow_once[@]}"
+fi
+if [ ${#recovered[@]} != 0 ]; then
+    echo
+    echo "Hung or died once under ${runner[0]}, then passed when run again:"
+    printf '  %s\n' "${recovered[@]}"
 fi
 if [ "$total_ignored" != 0 ]; then
     # Which tests this platform leaves out, and why (their #[ignore] reasons).
