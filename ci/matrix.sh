@@ -181,21 +181,25 @@ unfinished_tests() { # first line
 # length before it: only its own lines count), status and summary (its "test result:" line).
 run_binary() { # binary
     start=$(wc -l < "$log")
+    local began_run=$SECONDS
     set +e
     FFMPEG_RUNTIME_TEST_BUILD=$name FFMPEG_RUNTIME_TEST_MATRIX=$matrix_file \
         FFMPEG_RUNTIME_TEST_FIXTURES="$cache/fixtures" FFMPEG_RUNTIME_TEST_LAUNCHER_DIR=$launcher_dir \
         FFMPEG_RUNTIME_TEST_EMULATOR="${emulator[*]}" \
-        timeout "$binary_limit" env "${cross_env[@]}" "${launcher[@]}" "$1" --test-threads=2 "${skips[@]}" >> "$log" 2>&1
+        timeout -k 30 "$binary_limit" env "${cross_env[@]}" "${launcher[@]}" "$1" --test-threads=2 "${skips[@]}" >> "$log" 2>&1
     status=$?
     set -e
+    ran=$((SECONDS - began_run))
     # No summary line is this binary's failure, counted by the caller, not the script's.
     summary=$(tail -n +$((start + 1)) "$log" | grep -E '^test result:' | tail -n 1 || true)
 }
 
 # Nothing when the binary's last run ended with its summary; otherwise how it ended (hung past
-# the limit, or died) and which of its tests never did.
+# the limit, or died) and which of its tests never did. A hung process that ignores timeout's
+# SIGTERM (an emulator stuck in its own locks cannot hand it to the program) is killed 30 s
+# later, and its status is then SIGKILL's, 137.
 how_it_ended() {
-    if [ "$status" = 124 ]; then
+    if [ "$status" = 124 ] || { [ "$status" = 137 ] && [ "$ran" -ge "$binary_limit" ]; }; then
         echo "HUNG: stopped after $binary_limit s; $(unfinished_tests "$start")"
     elif [ "$status" != 0 ] && [ -z "$summary" ]; then
         echo "died (exit $status) before its summary; $(unfinished_tests "$start")"
