@@ -190,8 +190,25 @@ run_binary() { # binary
     status=$?
     set -e
     ran=$((SECONDS - began_run))
-    # No summary line is this binary's failure, counted by the caller, not the script's.
-    summary=$(tail -n +$((start + 1)) "$log" | grep -E '^test result:' | tail -n 1 || true)
+    summary=$(summary_since "$start")
+}
+
+# The last "test result:" line of $log after line $1: the summary of the run that began there.
+# None is that run's failure, counted by the caller (count_run), not the script's end.
+summary_since() { # first line
+    tail -n +$(($1 + 1)) "$log" | grep -E '^test result:' | tail -n 1 || true
+}
+
+# The counts of a run from its summary and exit status: p passed, f failed, i ignored (empty
+# when not said). A run that failed without counting a failure (it crashed, hung or did not
+# build) counts as one.
+count_run() {
+    p=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<< "$summary")
+    f=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<< "$summary")
+    i=$(sed -nE 's/.* ([0-9]+) ignored.*/\1/p' <<< "$summary")
+    p=${p:-0}
+    f=${f:-0}
+    if [ "$status" != 0 ] && [ "$f" = 0 ]; then f=1; fi
 }
 
 # Nothing when the binary's last run ended with its summary; otherwise how it ended (hung past
@@ -250,31 +267,25 @@ while IFS=$'\t' read -r name dir version; do
             trouble=$again
         fi
         [ -n "$trouble" ] && echo "   $(basename "$binary") $trouble" | tee -a "$log" >&2
-        p=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<< "$summary")
-        f=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<< "$summary")
-        p=${p:-0}
-        f=${f:-0}
-        i=$(sed -nE 's/.* ([0-9]+) ignored.*/\1/p' <<< "$summary")
+        count_run
         ignored=$((ignored + ${i:-0}))
-        # A binary that crashed or failed without a summary counts as one failure.
-        if [ "$status" != 0 ] && [ "$f" = 0 ]; then f=1; fi
         passed=$((passed + p))
         failed=$((failed + f))
         echo "   $(basename "$binary"): $p passed, $f failed${i:+, $i ignored} ($((SECONDS - began)) s)" >&2
     done
     if [ "$name" = 5.1 ] && [ -z "$target" ]; then
-        # Doc tests run once, against the default discovery (the system's FFmpeg).
+        # Doc tests run once, against the default discovery (the system's FFmpeg). Their
+        # ignored examples (not run by design) stay out of the table's count.
+        start=$(wc -l < "$log")
         set +e
         cargo test "${cargo_profile[@]}" --doc >> "$log" 2>&1
         status=$?
         set -e
-        summary=$(grep -E '^test result:' "$log" | tail -n 1)
-        p=$(sed -nE 's/.* ([0-9]+) passed.*/\1/p' <<< "$summary")
-        f=$(sed -nE 's/.* ([0-9]+) failed.*/\1/p' <<< "$summary")
-        if [ "$status" != 0 ] && [ "${f:-0}" = 0 ]; then f=1; fi
-        passed=$((passed + ${p:-0}))
-        failed=$((failed + ${f:-0}))
-        echo "   doc tests: ${p:-0} passed, ${f:-0} failed" >&2
+        summary=$(summary_since "$start")
+        count_run
+        passed=$((passed + p))
+        failed=$((failed + f))
+        echo "   doc tests: $p passed, $f failed" >&2
     fi
     if [ "$failed" != 0 ]; then
         echo "   failures of $name (from $log):" >&2
