@@ -256,9 +256,10 @@ while IFS=$'\t' read -r name dir version; do
         run_binary "$binary"
         trouble=$(how_it_ended)
         if [ -n "$trouble" ] && [ ${#runner[@]} != 0 ]; then
-            # qemu-user once hung a test binary of 8.1 (stop 33's CI) that passed under it in
-            # every run before and in eleven runs of the 8.1 suite since: under an emulator a
-            # binary gets a second run, and only a second failure to end counts.
+            # qemu-user once hung a test binary of 8.1 (the CI of 2026-12-02's last hand-in)
+            # that passed under it in every run before and in eleven runs of the 8.1 suite
+            # since: under an emulator a binary gets a second run, and only a second failure
+            # to end counts.
             echo "   $(basename "$binary") $trouble; running it once more under ${runner[0]}" |
                 tee -a "$log" >&2
             run_binary "$binary"
