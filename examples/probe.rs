@@ -8,7 +8,7 @@
 //! Every field printed has ffprobe's name, type and formatting; where ffprobe omits a field
 //! (an unknown value), so does this. ffprobe's fields this does not print, because they
 //! come from opening a decoder or from side data: `coded_width`, `coded_height`,
-//! `closed_captions`, `film_grain`, `has_b_frames`, `refs`, `is_avc`, `nal_length_size`,
+//! `closed_captions`, `film_grain`, `refs`, `is_avc`, `nal_length_size`,
 //! `max_bit_rate`, `initial_padding`, `side_data_list`, and decoders' own (`quarter_sample`,
 //! `divx_packed` of MPEG-4 part 2).
 
@@ -118,6 +118,7 @@ fn stream(s: &Stream<'_>, shows_ids: bool) -> Value {
         MediaType::Video => {
             put("width", json!(s.width()));
             put("height", json!(s.height()));
+            put("has_b_frames", json!(s.video_delay()));
             if let Some(sar) = s.pixel_aspect_ratio() {
                 let (w, h) = (i64::from(s.width()), i64::from(s.height()));
                 let dar =

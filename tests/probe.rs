@@ -14,12 +14,11 @@ use ffmpeg_runtime::Library;
 use serde_json::{Map, Value};
 
 /// ffprobe's fields the example documents as not printed (decoder and side-data facts).
-const NOT_PRINTED: [&str; 13] = [
+const NOT_PRINTED: [&str; 12] = [
     "coded_width",
     "coded_height",
     "closed_captions",
     "film_grain",
-    "has_b_frames",
     "refs",
     "is_avc",
     "nal_length_size",
@@ -53,6 +52,7 @@ fn clips() -> Vec<std::path::PathBuf> {
     let subtitles = media::media_dir().join("probe.srt");
     std::fs::write(&subtitles, "1\n00:00:00,000 --> 00:00:00,500\nhello\n").unwrap();
     let subtitles = subtitles.to_str().unwrap().to_owned();
+    let font = media::source("probe_font.ttf", "not really a font");
     let h264 = media::generated(
         "probe_h264.mp4",
         &[
@@ -239,6 +239,35 @@ fn clips() -> Vec<std::path::PathBuf> {
             "probe.nut",
             &[
                 "-f", "lavfi", "-i", video, "-f", "lavfi", "-i", audio, "-c:v", "libx264",
+            ],
+        ),
+        // A QuickTime timecode track: a data stream.
+        media::generated(
+            "probe_timecode.mov",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                video,
+                "-c:v",
+                "mpeg4",
+                "-timecode",
+                "01:00:00:00",
+            ],
+        ),
+        media::generated(
+            "probe_attachment.mkv",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                video,
+                "-c:v",
+                "libx264",
+                "-attach",
+                font.to_str().unwrap(),
+                "-metadata:s:t",
+                "mimetype=application/x-truetype-font",
             ],
         ),
         h264,

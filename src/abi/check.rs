@@ -297,6 +297,7 @@ unsafe fn codec_context(c: &mut Checker) -> Result<(), AbiMismatch> {
             l.height.write(context, 240);
             l.pix_fmt.write(context, yuv420p);
             l.bit_rate.write(context, 123_456);
+            l.has_b_frames.write(context, 2);
             l.sample_aspect_ratio
                 .write(context, Rational { num: 4, den: 3 });
             let status = (f.avcodec_parameters_from_context)(parameters, context);
@@ -311,6 +312,7 @@ unsafe fn codec_context(c: &mut Checker) -> Result<(), AbiMismatch> {
             c.expect(P, "height", 240, p.height.read(parameters))?;
             c.expect(P, "format", yuv420p, p.format.read(parameters))?;
             c.expect(P, "bit_rate", 123_456, p.bit_rate.read(parameters))?;
+            c.expect(P, "video_delay", 2, p.video_delay.read(parameters))?;
             let sar = Rational { num: 4, den: 3 };
             c.expect(
                 P,

@@ -140,6 +140,8 @@ pub(crate) struct CodecContextLayout {
     pub skip_frame: Field<AVCodecContext, c_int>,
     pub gop_size: Field<AVCodecContext, c_int>,
     pub max_b_frames: Field<AVCodecContext, c_int>,
+    /// The decoder's reordering delay in frames; copied to `AVCodecParameters.video_delay`.
+    pub has_b_frames: Field<AVCodecContext, c_int>,
     pub sample_aspect_ratio: Field<AVCodecContext, Rational>,
     pub channels: Option<Field<AVCodecContext, c_int>>,
     pub channel_layout: Option<Field<AVCodecContext, u64>>,
@@ -180,6 +182,7 @@ pub(crate) struct CodecParametersLayout {
     pub level: Field<AVCodecParameters, c_int>,
     pub bits_per_raw_sample: Field<AVCodecParameters, c_int>,
     pub extradata_size: Field<AVCodecParameters, c_int>,
+    pub video_delay: Field<AVCodecParameters, c_int>,
 }
 
 #[derive(Debug, Clone)]
@@ -469,6 +472,7 @@ macro_rules! common {
                 skip_frame: field!($m::AVCodecContext.skip_frame),
                 gop_size: field!($m::AVCodecContext.gop_size),
                 max_b_frames: field!($m::AVCodecContext.max_b_frames),
+                has_b_frames: field!($m::AVCodecContext.has_b_frames),
                 sample_aspect_ratio: field!($m::AVCodecContext.sample_aspect_ratio as mirror AVRational),
                 channels: None,
                 channel_layout: None,
@@ -497,6 +501,7 @@ macro_rules! common {
                 level: field!($m::AVCodecParameters.level),
                 bits_per_raw_sample: field!($m::AVCodecParameters.bits_per_raw_sample),
                 extradata_size: field!($m::AVCodecParameters.extradata_size),
+                video_delay: field!($m::AVCodecParameters.video_delay),
                 framerate: None,
                 coded_side_data: None,
                 nb_coded_side_data: None,

@@ -4,7 +4,10 @@ use std::ffi::c_int;
 use std::ptr::NonNull;
 
 use super::input::Input;
-use crate::abi::constants::{MEDIA_TYPE_AUDIO, MEDIA_TYPE_SUBTITLE, MEDIA_TYPE_VIDEO, NOPTS_VALUE};
+use crate::abi::constants::{
+    MEDIA_TYPE_ATTACHMENT, MEDIA_TYPE_AUDIO, MEDIA_TYPE_DATA, MEDIA_TYPE_SUBTITLE,
+    MEDIA_TYPE_VIDEO, NOPTS_VALUE,
+};
 use crate::media::channel_layout::ChannelLayout;
 use crate::media::formats::{PixelFormat, SampleFormat};
 use crate::sys::Rational;
@@ -20,7 +23,12 @@ pub enum MediaType {
     Audio,
     /// Subtitles.
     Subtitle,
-    /// Anything else (data, attachments, unknown).
+    /// Timed data that no decoder turns into media (a QuickTime timecode track, KLV, SCTE-35
+    /// cues).
+    Data,
+    /// A file carried whole in the container (a Matroska font or cover).
+    Attachment,
+    /// A kind FFmpeg does not know.
     Other,
 }
 
@@ -30,6 +38,8 @@ impl MediaType {
             MediaType::Video => MEDIA_TYPE_VIDEO,
             MediaType::Audio => MEDIA_TYPE_AUDIO,
             MediaType::Subtitle => MEDIA_TYPE_SUBTITLE,
+            MediaType::Data => MEDIA_TYPE_DATA,
+            MediaType::Attachment => MEDIA_TYPE_ATTACHMENT,
             MediaType::Other => -1,
         }
     }
@@ -39,6 +49,8 @@ impl MediaType {
             MEDIA_TYPE_VIDEO => MediaType::Video,
             MEDIA_TYPE_AUDIO => MediaType::Audio,
             MEDIA_TYPE_SUBTITLE => MediaType::Subtitle,
+            MEDIA_TYPE_DATA => MediaType::Data,
+            MEDIA_TYPE_ATTACHMENT => MediaType::Attachment,
             _ => MediaType::Other,
         }
     }
@@ -50,6 +62,8 @@ impl std::fmt::Display for MediaType {
             MediaType::Video => "video",
             MediaType::Audio => "audio",
             MediaType::Subtitle => "subtitle",
+            MediaType::Data => "data",
+            MediaType::Attachment => "attachment",
             MediaType::Other => "other",
         })
     }

@@ -195,6 +195,14 @@ impl Stream<'_> {
         u32::try_from(bits).ok().filter(|&bits| bits > 0)
     }
 
+    /// How many frames a decoder of this video holds back before it gives the first, to
+    /// put B-frames in display order, as the headers say (ffprobe's `has_b_frames`); 0 for
+    /// video without reordering, and for audio.
+    pub fn video_delay(&self) -> u32 {
+        let delay = self.parameter(self.ffmpeg().layout().codec_parameters.video_delay);
+        delay.max(0) as u32
+    }
+
     /// Bits per sample the codec stores (16 for `pcm_s16le`; 0 for compressed codecs), as
     /// ffprobe's audio `bits_per_sample`.
     pub fn bits_per_sample(&self) -> u32 {
