@@ -236,6 +236,90 @@ fn audio_filters_equal_the_cli() {
     }
 }
 
+/// Streams whose decoder leaves pictures or samples untimed: raw H.264 (no timestamps at
+/// all), an MP3's cover picture, MPEG-4 with B-frames in AVI and WMA (their last picture or
+/// frame, drained after the last packet, has none). The CLI times them by its own clock of
+/// the input, and so does framehash.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn what_the_decoder_leaves_untimed_is_timed_as_the_cli_times_it() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let pictures = "testsrc=size=160x96:rate=25:duration=1";
+    let raw = media::generated(
+        "filters_untimed.h264",
+        &["-f", "lavfi", "-i", pictures, "-c:v", "libx264", "-bf", "3"],
+    );
+    let cover = media::generated(
+        "filters_cover.mp3",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=1",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=64x48:duration=0.04",
+            "-map",
+            "0",
+            "-map",
+            "1",
+            "-c:v",
+            "png",
+            "-frames:v",
+            "1",
+            "-disposition:v",
+            "attached_pic",
+        ],
+    );
+    let b_frames = media::generated(
+        "filters_b_frames.avi",
+        &["-f", "lavfi", "-i", pictures, "-c:v", "mpeg4", "-bf", "2"],
+    );
+    let wma = media::generated(
+        "filters_wma.asf",
+        &["-f", "lavfi", "-i", "sine=duration=1", "-c:a", "wmav2"],
+    );
+    // Other releases guess other rates (raw H.264's field rate from 6.1 on) and 4.1's WMA
+    // decoder gives two more frames first: there every frame must be timed, in order.
+    let the_clis_major = ffmpeg.family().ffmpeg_major() == 5;
+    for (clip, graph) in [
+        (&raw, "--vf"),
+        (&cover, "--vf"),
+        (&b_frames, "--vf"),
+        (&wma, "--af"),
+    ] {
+        let (map, cli_graph) = match graph {
+            "--vf" => ("0:v:0", "-vf"),
+            _ => ("0:a:0", "-af"),
+        };
+        let null = if graph == "--vf" { "null" } else { "anull" };
+        let expected = cli_framemd5(clip, &["-map", map, cli_graph, null]);
+        assert!(!expected.is_empty(), "{}", clip.display());
+        assert!(expected.iter().all(|(pts, _)| pts != "NOPTS"));
+        let ours = framehash(clip, &[graph, null]);
+        if the_clis_major {
+            assert_eq!(ours, expected, "{}", clip.display());
+        } else {
+            if graph == "--vf" {
+                assert_eq!(ours.len(), expected.len(), "{}", clip.display());
+            }
+            let times: Vec<i64> = ours.iter().map(|(pts, _)| pts.parse().unwrap()).collect();
+            assert!(
+                !times.is_empty() && times.is_sorted(),
+                "{}: {times:?}",
+                clip.display()
+            );
+        }
+    }
+}
+
 /// libswresample's resampling filter changed in 6.0: later builds give the same samples as
 /// the 5.1 CLI within 60 dB of PSNR, earlier ones exactly.
 #[test]

@@ -21,16 +21,21 @@
 //! of the graph's output and drops those that would come too early (`--fps-mode passthrough`
 //! keeps every one). `--af GRAPH` filters the audio stream (the best one, or `--stream`); an
 //! audio stream is hashed as the CLI hashes it, converted to `s16` samples, timestamps in
-//! `1/sample rate`. With `--vf`, a picture whose display matrix turns it by a quarter or a
-//! half is turned first, as the CLI's autorotation does (`--noautorotate` leaves it). Decode
-//! errors inside the stream are counted and reported on stderr, as the ffmpeg CLI does; an
-//! input that cannot be opened, a stream of another kind, or a graph that cannot be built
+//! `1/sample rate`. Where the decoder leaves a frame untimed (every picture of a raw H.264
+//! file, a cover picture, a picture or audio frame drained after the last packet), the
+//! CLI's own clock of the input times it, as the CLI does. With `--vf`, a picture whose
+//! display matrix turns it by a quarter or a half is turned first, as the CLI's
+//! autorotation does (`--noautorotate` leaves it). Decode errors inside the stream are
+//! counted and reported on stderr, as the ffmpeg CLI does; an input that cannot be opened, a
+//! stream of another kind, a graph that cannot be built, or standard output closed early
 //! exits non-zero with one line.
 
 #[path = "../common/mod.rs"]
 mod common;
+mod input_clock;
 mod sync;
 
+use std::io::{BufWriter, Stdout, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -40,6 +45,7 @@ use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::filter::{AudioInput, FilterGraph, FilterInput, VideoInput};
 use ffmpeg_runtime::format::{Input, MediaType, UrlOptions};
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet, Rational};
+use input_clock::InputClock;
 use md5::{Digest, Md5};
 use sync::{AudioClock, VariableRate};
 
@@ -189,6 +195,10 @@ fn run(args: &Args) -> Result<(), String> {
             )
         }),
         packed: Vec::new(),
+        out: BufWriter::new(std::io::stdout()),
+        clock: None,
+        draining: false,
+        received: 0,
         filtering: filters.map(|description| Filtering {
             description,
             time_base: stream.time_base(),
@@ -206,6 +216,15 @@ fn run(args: &Args) -> Result<(), String> {
     let origin = start + args.seek.map_or(0, |s| (s * 1e6).round() as i64);
     let offset = microseconds.rescale(origin, time_base).unwrap_or(0);
     let shift_packets = hasher.filtering.is_some() || args.seek.is_some();
+    if shift_packets || hasher.direct.is_some() {
+        // Where the output claims the CLI's, what has no timestamp is timed by its clock.
+        hasher.clock = Some(InputClock::new(
+            time_base,
+            stream.video_delay(),
+            stream.average_frame_rate(),
+        ));
+    }
+    let average_rate = Some(stream.average_frame_rate());
     let mut decoder = Decoder::new(
         &stream,
         &DecoderOptions {
@@ -246,22 +265,51 @@ fn run(args: &Args) -> Result<(), String> {
             let duration = Some(packet.duration()).filter(|&d| d != 0);
             filtering.audio_clock.packet(packet.pts(), duration);
         }
+        if let Some(clock) = hasher.clock.as_mut() {
+            let dts = clock.packet(packet.dts());
+            if kind == MediaType::Video {
+                packet.set_dts(dts);
+            }
+        }
         if let Err(e) = decoder.send(&packet) {
             errors += 1;
             eprintln!("framehash: decoding error: {e}");
         }
+        let before = hasher.received;
         errors += hasher.drain(&mut decoder, &mut frame)?;
+        if let Some(clock) = hasher.clock.as_mut().filter(|_| kind == MediaType::Video) {
+            // The CLI's clock runs on once for the packet and once for each more picture.
+            let length = match packet.duration() {
+                0 => InputClock::frame_length(decoder.frame_rate().or(average_rate)),
+                duration => clock.microseconds(duration),
+            };
+            for _ in 0..(hasher.received - before).max(1) {
+                clock.advance(length);
+            }
+        }
     }
     if !hasher.done() {
         decoder.send_eof().map_err(|e| e.to_string())?;
-        errors += hasher.drain(&mut decoder, &mut frame)?;
+        let length = InputClock::frame_length(decoder.frame_rate().or(average_rate));
+        errors += if kind == MediaType::Video {
+            hasher.drain_at_end(&mut decoder, &mut frame, length)?
+        } else {
+            hasher.draining = true;
+            hasher.drain(&mut decoder, &mut frame)?
+        };
         hasher.finish()?;
     }
-    println!("frames: {}", hasher.count);
+    writeln!(hasher.out, "frames: {}", hasher.count)
+        .and_then(|()| hasher.out.flush())
+        .map_err(writing)?;
     if errors > 0 {
         eprintln!("framehash: {errors} decoding errors");
     }
     Ok(())
+}
+
+fn writing(error: std::io::Error) -> String {
+    format!("writing the hashes: {error}")
 }
 
 /// The graph decoded frames go through, built on the first frame as the CLI builds it.
@@ -310,6 +358,15 @@ struct FrameHasher {
     /// The CLI's placement of pictures that go through no graph.
     direct: Option<VariableRate>,
     packed: Vec<u8>,
+    /// Standard output, buffered; a reader that goes away (`| head`) ends the run with an
+    /// error rather than a panic.
+    out: BufWriter<Stdout>,
+    /// The CLI's clock of the stream, where the output claims the CLI's.
+    clock: Option<InputClock>,
+    /// Whether the decoder is being drained after the last packet.
+    draining: bool,
+    /// Frames received from the decoder so far.
+    received: usize,
     filtering: Option<Filtering>,
 }
 
@@ -317,16 +374,54 @@ impl FrameHasher {
     /// Receives every frame the decoder has ready; returns the errors met.
     fn drain(&mut self, decoder: &mut Decoder, frame: &mut Frame) -> Result<usize, String> {
         let mut errors = 0;
+        while self.receive_one(decoder, frame, &mut errors)? {}
+        Ok(errors)
+    }
+
+    /// [`FrameHasher::drain`] after the last packet, one picture a call as the CLI drains
+    /// video: each call's time is noted on the clock, which then runs on by `frame_length`.
+    fn drain_at_end(
+        &mut self,
+        decoder: &mut Decoder,
+        frame: &mut Frame,
+        frame_length: Option<i64>,
+    ) -> Result<usize, String> {
+        self.draining = true;
+        let mut errors = 0;
+        loop {
+            if let Some(clock) = self.clock.as_mut() {
+                clock.draining_call();
+                clock.advance(frame_length);
+            }
+            if !self.receive_one(decoder, frame, &mut errors)? {
+                return Ok(errors);
+            }
+        }
+    }
+
+    /// Receives one frame and hashes it: `false` when the decoder has none ready (or gave
+    /// up); a decoding error is counted in `errors` and the decoder asked again.
+    fn receive_one(
+        &mut self,
+        decoder: &mut Decoder,
+        frame: &mut Frame,
+        errors: &mut usize,
+    ) -> Result<bool, String> {
         loop {
             match decoder.receive(frame) {
-                Ok(true) => self.decoded(frame)?,
-                Ok(false) => return Ok(errors),
-                Err(Error::InvalidData { .. }) | Err(Error::Ffmpeg { .. }) if errors < 1000 => {
-                    errors += 1;
+                Ok(true) => {
+                    self.received += 1;
+                    self.decoded(frame)?;
+                    return Ok(true);
+                }
+                Ok(false) => return Ok(false),
+                Err(Error::InvalidData { .. }) | Err(Error::Ffmpeg { .. }) if *errors < 1000 => {
+                    *errors += 1;
                 }
                 Err(e) => {
                     eprintln!("framehash: decoding error: {e}");
-                    return Ok(errors + 1);
+                    *errors += 1;
+                    return Ok(false);
                 }
             }
         }
@@ -337,34 +432,51 @@ impl FrameHasher {
     }
 
     fn decoded(&mut self, frame: &mut Frame) -> Result<(), String> {
-        if self.done() || (self.trim && frame.best_effort_timestamp().is_some_and(|t| t < 0)) {
+        if self.done() {
+            return Ok(());
+        }
+        let audio = frame.sample_rate() > 0;
+        // The CLI's clock times what the decoder left untimed: audio frames, and pictures
+        // drained after the last packet.
+        let clock_time = match self.clock.as_mut() {
+            Some(clock) if audio => clock.audio_frame(frame.samples(), frame.sample_rate()),
+            _ => None,
+        };
+        let picture_time = match self.clock.as_mut() {
+            Some(clock) if self.draining && !audio => {
+                clock.drained_picture(frame.best_effort_timestamp())
+            }
+            _ => frame.best_effort_timestamp(),
+        };
+        if self.trim && picture_time.is_some_and(|t| t < 0) {
             return Ok(());
         }
         let Some(filtering) = self.filtering.as_mut() else {
-            let pts = frame.best_effort_timestamp();
             let pts = match self.direct.as_mut() {
                 Some(sync) => {
                     let time_base = sync.input_time_base();
-                    match sync.place(pts, time_base) {
+                    match sync.place(picture_time, time_base) {
                         Some(placed) => Some(placed),
                         None => return Ok(()),
                     }
                 }
-                None => pts,
+                None => picture_time,
             };
-            self.emit(frame, pts);
+            self.emit(frame, pts)?;
             return Ok(());
         };
         // As the CLI: pictures go in at their best-effort timestamp, audio counted in samples.
-        let pts = if frame.sample_rate() > 0 {
-            frame.pts().map(|pts| {
+        let pts = if audio {
+            let timed = match frame.pts() {
+                Some(pts) => Some((pts, filtering.time_base)),
+                None => clock_time.map(|t| (t, InputClock::microsecond_base())),
+            };
+            timed.map(|(pts, time_base)| {
                 let (rate, samples) = (frame.sample_rate(), frame.samples() as u32);
-                filtering
-                    .audio_clock
-                    .place(pts, filtering.time_base, rate, samples)
+                filtering.audio_clock.place(pts, time_base, rate, samples)
             })
         } else {
-            frame.best_effort_timestamp()
+            picture_time
         };
         frame.set_pts(pts);
         filtering
@@ -401,7 +513,7 @@ impl FrameHasher {
         }
         for (frame, pts) in ready {
             if !self.done() {
-                self.emit(&frame, pts);
+                self.emit(&frame, pts)?;
             }
         }
         Ok(())
@@ -415,11 +527,11 @@ impl FrameHasher {
         self.filtered()
     }
 
-    fn emit(&mut self, frame: &Frame, pts: Option<i64>) {
+    fn emit(&mut self, frame: &Frame, pts: Option<i64>) -> Result<(), String> {
         let n = self.count;
         self.count += 1;
         if self.count_only {
-            return;
+            return Ok(());
         }
         let pts = pts.map_or("NOPTS".to_owned(), |t| t.to_string());
         let format = frame.format_name().unwrap_or_else(|| "none".into());
@@ -440,6 +552,6 @@ impl FrameHasher {
         } else {
             format!("{}x{}", frame.width(), frame.height())
         };
-        println!("{n},{pts},{shape},{format},{digest}");
+        writeln!(self.out, "{n},{pts},{shape},{format},{digest}").map_err(writing)
     }
 }

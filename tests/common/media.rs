@@ -382,6 +382,8 @@ fn muxer(extension: &str) -> &'static str {
         "flv" => "flv",
         "mpg" => "mpeg",
         "flac" => "flac",
+        "mp3" => "mp3",
+        "asf" => "asf",
         "png" => "image2",
         "srt" => "srt",
         "ass" => "ass",

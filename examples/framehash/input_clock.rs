@@ -1,0 +1,113 @@
+//! The ffmpeg CLI's own clock of the stream it decodes (FFmpeg 5.1's `ist->dts` and
+//! `ist->next_dts`), which times what has no timestamp of its own.
+//!
+//! The clock reads a packet's dts where it has one and otherwise runs on by each packet's
+//! duration (or one frame at the decoder's rate). The CLI stamps every video packet with it
+//! before decoding, so the pictures of a stream without timestamps (a raw H.264 file, a
+//! cover picture) take their times from it; after the last packet it gives each call that
+//! drains the decoder the clock's time, and a picture drained without a timestamp takes the
+//! oldest one not yet taken. An audio frame without a timestamp takes the clock's time, which
+//! runs on by each frame's samples.
+
+use std::collections::VecDeque;
+
+use ffmpeg_runtime::Rational;
+
+const MICROSECONDS: Rational = Rational {
+    num: 1,
+    den: 1_000_000,
+};
+
+pub struct InputClock {
+    /// The stream's time base.
+    time_base: Rational,
+    /// The time of the decode call under way, in microseconds.
+    dts: Option<i64>,
+    /// The time of the next call, in microseconds.
+    next_dts: Option<i64>,
+    /// The times of the draining calls not yet taken by a picture, in `time_base`.
+    drained: VecDeque<Option<i64>>,
+}
+
+impl InputClock {
+    /// For a stream timed in `time_base` whose decoder holds back `video_delay` pictures:
+    /// the clock starts that many frames (at `average_rate`, when known) before zero.
+    pub fn new(time_base: Rational, video_delay: u32, average_rate: Rational) -> InputClock {
+        let start = if average_rate.num != 0 {
+            let rate = f64::from(average_rate.num) / f64::from(average_rate.den);
+            (-f64::from(video_delay) * 1e6 / rate) as i64
+        } else {
+            0
+        };
+        InputClock {
+            time_base,
+            dts: Some(start),
+            next_dts: Some(start),
+            drained: VecDeque::new(),
+        }
+    }
+
+    /// A packet about to be decoded, whose dts is `dts`: the dts the CLI gives it.
+    pub fn packet(&mut self, dts: Option<i64>) -> Option<i64> {
+        if let Some(dts) = dts {
+            self.next_dts = self.time_base.rescale(dts, MICROSECONDS);
+        }
+        self.dts = self.next_dts;
+        self.in_time_base(self.dts)
+    }
+
+    /// The end of one of the CLI's video decode calls: the clock runs on by `duration`
+    /// microseconds, or stops (unknown) when that is unknown.
+    pub fn advance(&mut self, duration: Option<i64>) {
+        self.next_dts = match (self.dts, self.next_dts, duration) {
+            (Some(_), Some(next), Some(duration)) if duration != 0 => Some(next + duration),
+            _ => None,
+        };
+        self.dts = self.next_dts;
+    }
+
+    /// A draining call begins (after the last packet): its time is noted for a picture
+    /// that comes without one.
+    pub fn draining_call(&mut self) {
+        self.dts = self.next_dts;
+        self.drained.push_back(self.in_time_base(self.dts));
+    }
+
+    /// The timestamp of a picture drained with `best_effort`: its own, else the oldest
+    /// draining call's time not yet taken.
+    pub fn drained_picture(&mut self, best_effort: Option<i64>) -> Option<i64> {
+        best_effort.or_else(|| self.drained.pop_front().flatten())
+    }
+
+    /// An audio frame of `samples` at `rate` decoded: the clock's time for it (in
+    /// microseconds), after which the clock runs on by its length.
+    pub fn audio_frame(&mut self, samples: usize, rate: u32) -> Option<i64> {
+        let at = self.next_dts;
+        if rate > 0 {
+            let length = 1_000_000 * samples as i64 / i64::from(rate);
+            self.next_dts = self.next_dts.map(|next| next + length);
+        }
+        self.dts = self.next_dts;
+        at
+    }
+
+    /// A frame's length in microseconds at `frame_rate`.
+    pub fn frame_length(frame_rate: Option<Rational>) -> Option<i64> {
+        frame_rate
+            .filter(|rate| rate.num > 0 && rate.den > 0)
+            .map(|rate| 1_000_000 * i64::from(rate.den) / i64::from(rate.num))
+    }
+
+    /// `duration` (in the stream's time base) in microseconds.
+    pub fn microseconds(&self, duration: i64) -> Option<i64> {
+        self.time_base.rescale(duration, MICROSECONDS)
+    }
+
+    pub fn microsecond_base() -> Rational {
+        MICROSECONDS
+    }
+
+    fn in_time_base(&self, microseconds: Option<i64>) -> Option<i64> {
+        microseconds.and_then(|t| MICROSECONDS.rescale(t, self.time_base))
+    }
+}
