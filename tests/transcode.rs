@@ -308,6 +308,33 @@ fn real_world_inputs_transcode_to_mp4_and_mkv_with_every_frame_and_sample() {
     }
 }
 
+/// A raw H.264 file has no timestamps at all: as the CLI times it, each picture comes one
+/// frame after the last (they had come one tick apart: 2 s of pictures in 0.09 s).
+#[test]
+fn pictures_without_timestamps_come_one_frame_apart() {
+    let ffmpeg = common::under_test().load();
+    let source = media::generated(
+        "tc_untimed.h264",
+        &["-f", "lavfi", "-i", SRC, "-c:v", "libx264", "-bf", "3"],
+    );
+    let output = common::scratch_dir("transcode_untimed").join("untimed.mp4");
+    let result = transcode(&source, &output, &[]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let times = relative(&facts(&ffmpeg, &output).video_times);
+    assert_eq!(times.len(), 25);
+    for (n, time) in times.iter().enumerate() {
+        let expected = n as f64 / 25.0;
+        assert!(
+            (time - expected).abs() < 0.0015,
+            "picture {n} at {time:.4} s"
+        );
+    }
+}
+
 #[test]
 fn size_and_encoders_can_be_chosen() {
     let ffmpeg = common::under_test().load();

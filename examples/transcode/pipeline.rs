@@ -263,11 +263,13 @@ impl VideoLane {
         let wanted = frame
             .pts()
             .map(|t| rescale(t, self.source_time_base, self.sink.time_base()) + self.lead);
-        // Encoders need rising timestamps: a missing or repeated one goes one tick on.
+        // Encoders need rising timestamps: a repeated one goes one tick on; a missing one
+        // (every picture of a raw H.264 file, one drained at the end) one frame on, as the
+        // CLI's clock of the input times it.
         let pts = match (wanted, self.last_pts) {
             (Some(pts), Some(last)) if pts <= last => last + 1,
             (Some(pts), _) => pts,
-            (None, last) => last.map_or(0, |l| l + 1),
+            (None, last) => last.map_or(self.lead, |l| l + self.frame_ticks.max(1)),
         };
         self.last_pts = Some(pts);
         let converted = frame.width() != self.scaled.width()
