@@ -72,6 +72,28 @@ struct Route {
     offset: i64,
     /// The CLI drops what comes before a stream's first keyframe.
     started: bool,
+    /// The CLI's clock of the stream: where the next packet starts, in `time_base` (`None`
+    /// before the first). A packet without a dts (every packet of a raw H.264 file) takes
+    /// it, as the CLI times it.
+    next_dts: Option<i64>,
+    /// One frame at the stream's rate in `time_base`, for a packet without a duration (0
+    /// when the rate is unknown).
+    frame: i64,
+    /// The frames the stream's decoder would hold back (B-frames): the clock starts that
+    /// many frames early.
+    delay: i64,
+}
+
+impl Route {
+    /// `dts`, or the clock's time where the packet has none; the clock then runs on past
+    /// the packet.
+    fn timed(&mut self, pts: Option<i64>, dts: Option<i64>, duration: i64) -> Option<i64> {
+        let start = || pts.unwrap_or(0) - self.delay * self.frame;
+        let dts = dts.or(self.next_dts).unwrap_or_else(start);
+        let length = if duration > 0 { duration } else { self.frame };
+        self.next_dts = Some(dts + length);
+        Some(dts)
+    }
 }
 
 fn run(args: &Args) -> Result<u64, String> {
@@ -117,11 +139,18 @@ fn run(args: &Args) -> Result<u64, String> {
         let offset = Rational::new(1, 1_000_000)
             .rescale(start_us, time_base)
             .unwrap_or(0);
+        let frame = stream
+            .frame_rate()
+            .and_then(|rate| rate.invert().rescale(1, time_base))
+            .unwrap_or(0);
         routes.push(Route {
             output: index,
             time_base,
             offset,
             started: false,
+            next_dts: None,
+            frame,
+            delay: i64::from(stream.video_delay()),
         });
         kinds.push((index, stream.media_type(), stream.disposition()));
     }
@@ -137,12 +166,23 @@ fn run(args: &Args) -> Result<u64, String> {
 
     let mut packet = Packet::new(&ffmpeg).map_err(|e| e.to_string())?;
     let mut written = 0;
-    while input.read_packet(&mut packet).map_err(named(&args.input))? {
+    loop {
+        match input.read_packet(&mut packet) {
+            Ok(true) => {}
+            Ok(false) => break,
+            // As the CLI: a read error ends the input, and the file is made of what was read.
+            Err(e) => {
+                eprintln!("remux: reading stopped early, what was read is kept: {e}");
+                break;
+            }
+        }
         let Some(route) = routes.get_mut(packet.stream_index()) else {
             continue;
         };
-        packet.set_pts(packet.pts().map(|t| t - route.offset));
-        packet.set_dts(packet.dts().map(|t| t - route.offset));
+        let pts = packet.pts().map(|t| t - route.offset);
+        let dts = packet.dts().map(|t| t - route.offset);
+        packet.set_pts(pts);
+        packet.set_dts(route.timed(pts, dts, packet.duration()));
         if !route.started && !packet.is_key() {
             continue;
         }

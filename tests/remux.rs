@@ -92,10 +92,29 @@ fn sources() -> Vec<PathBuf> {
         "-metadata:s:v",
         "language=eng",
     ];
+    // HEVC tagged `hvc1` (which Apple's players need; the MP4 muxer's own tag is `hev1`).
+    let hvc1 = [
+        "-f",
+        "lavfi",
+        "-i",
+        VIDEO,
+        "-c:v",
+        "libx265",
+        "-x265-params",
+        "log-level=error",
+        "-tag:v",
+        "hvc1",
+    ];
+    // Raw video tagged `I420`, which lets Matroska store it; H.264 with no timestamps.
+    let raw = ["-f", "lavfi", "-i", VIDEO];
+    let untimed = ["-f", "lavfi", "-i", VIDEO, "-c:v", "libx264", "-bf", "0"];
     vec![
         media::generated("remux_two_audio.mkv", &two_audio),
         media::generated("remux_late_start.ts", &late_start),
         media::generated("remux_reordered.mp4", &reordered),
+        media::generated("remux_hvc1.mp4", &hvc1),
+        media::generated("remux_raw.y4m", &raw),
+        media::generated("remux_untimed.h264", &untimed),
     ]
 }
 
@@ -114,7 +133,9 @@ fn probed(path: &Path) -> String {
     let output = Command::new("ffprobe")
         .env_remove("LD_LIBRARY_PATH")
         .args(["-v", "error", "-show_entries"])
-        .args(["format_tags:stream_tags:stream_disposition:stream=time_base,duration"])
+        .args([
+            "format_tags:stream_tags:stream_disposition:stream=time_base,duration,codec_tag_string",
+        ])
         .args(["-of", "compact"])
         .arg(path)
         .output()
@@ -160,6 +181,9 @@ fn remux_writes_what_the_cli_writes() {
         ["mkv", "mp4", "nut"],
         ["mkv", "mp4", "ts"],
         ["mkv", "mp4", "nut"],
+        ["mkv", "mp4", "mov"],
+        ["mkv", "nut", "avi"],
+        ["mkv", "mp4", "nut"],
     ];
     for (source, extensions) in sources().into_iter().zip(targets) {
         for extension in extensions {
@@ -178,6 +202,12 @@ fn remux_writes_what_the_cli_writes() {
                 .unwrap();
             assert!(status.success());
             let what = format!("{name} -> {extension}");
+            if name == "remux_hvc1" && extension != "mkv" {
+                // In every build: cleared, the tag would become the muxer's `hev1`.
+                let input = Input::open(&ffmpeg, &ours).unwrap();
+                let tag = input.stream(0).unwrap().codec_tag();
+                assert_eq!(tag.to_le_bytes(), *b"hvc1", "{what}");
+            }
             // Every stream's packets, in every build: the same count, sizes and bytes.
             // Each stream's packets in order (muxers of other releases interleave otherwise).
             let sizes_and_hashes = |text: &str| -> Vec<String> {

@@ -695,6 +695,23 @@ unsafe fn codecs_and_formats(c: &mut Checker) -> Result<(), AbiMismatch> {
             l.video_codec.read(mp4) != 0,
             "a default codec",
         )?;
+        // mp4's tables of tags give its default video codec a tag that maps back to it.
+        let tables = l.codec_tag.read(mp4);
+        c.expect_that(
+            "AVOutputFormat",
+            "codec_tag",
+            !tables.is_null(),
+            "mp4's tables of tags",
+        )?;
+        let video = l.video_codec.read(mp4);
+        let mut tag = 0;
+        let found = (f.av_codec_get_tag2)(tables, video, &mut tag);
+        c.expect_that(
+            "AVOutputFormat",
+            "codec_tag",
+            found != 0 && tag != 0 && (f.av_codec_get_id)(tables, tag) == video,
+            "a tag for mp4's default video codec that names it",
+        )?;
         // The muxer flags the crate tests: mp4 wants global headers and a file; the null
         // muxer (where the build has it) needs no file.
         let flags = l.format.flags.read(mp4);

@@ -371,6 +371,8 @@ pub(crate) struct OutputFormatLayout {
     pub video_codec: Field<AVOutputFormat, u32>,
     pub audio_codec: Field<AVOutputFormat, u32>,
     pub subtitle_codec: Field<AVOutputFormat, u32>,
+    /// The muxer's tables of codec tags (`const AVCodecTag *const *`; NULL for none).
+    pub codec_tag: Field<AVOutputFormat, *const *const c_void>,
 }
 
 #[derive(Debug, Clone)]
@@ -603,6 +605,7 @@ macro_rules! common {
                 video_codec: field!($m::AVOutputFormat.video_codec),
                 audio_codec: field!($m::AVOutputFormat.audio_codec),
                 subtitle_codec: field!($m::AVOutputFormat.subtitle_codec),
+                codec_tag: field!($m::AVOutputFormat.codec_tag as same),
             },
             option: OptionLayout {
                 name: field!($m::AVOption.name),

@@ -309,6 +309,12 @@ ffi_functions! {
     always AvCodec fn av_bsf_free(context: *mut *mut AVBSFContext);
 
     always AvFormat fn avformat_alloc_context() -> *mut AVFormatContext;
+    always AvFormat fn av_codec_get_id(tags: *const *const c_void, tag: c_uint) -> c_uint;
+    always AvFormat fn av_codec_get_tag2(
+        tags: *const *const c_void,
+        codec: c_uint,
+        tag: *mut c_uint,
+    ) -> c_int;
     always AvFormat fn avformat_query_codec(
         format: *const AVOutputFormat,
         codec: c_uint,

@@ -384,6 +384,8 @@ fn muxer(extension: &str) -> &'static str {
         "flac" => "flac",
         "mp3" => "mp3",
         "asf" => "asf",
+        "roq" => "roq",
+        "y4m" => "yuv4mpegpipe",
         "png" => "image2",
         "srt" => "srt",
         "ass" => "ass",

@@ -190,6 +190,33 @@ impl Muxer {
         Ok((answer >= 0).then_some(answer == 1))
     }
 
+    /// The codec tag a copy of a stream of `codec` (this release's number) tagged `tag` keeps
+    /// in this muxer, as the CLI's `-c copy` chooses it: the source's where the muxer has no
+    /// tables of tags, where its tables give that tag to the same codec, or where they have
+    /// no tag for the codec; otherwise 0, and the muxer writes its own. So an MP4's `hvc1`
+    /// stays `hvc1` (cleared, the MP4 muxer writes `hev1`), and a Y4M's `I420` lets Matroska
+    /// store raw video.
+    pub(crate) fn copied_codec_tag(&self, codec: u32, tag: u32) -> u32 {
+        let functions = self.ffmpeg.functions();
+        // SAFETY: a registered format of `self.ffmpeg`, read at a proven offset.
+        let tables = unsafe {
+            self.ffmpeg
+                .layout()
+                .output_format
+                .codec_tag
+                .read(self.format)
+        };
+        if tables.is_null() {
+            return tag;
+        }
+        // SAFETY: lookups in the muxer's static tables, NULL-terminated as FFmpeg keeps them.
+        let same_codec = unsafe { (functions.av_codec_get_id)(tables, tag) } == codec;
+        let mut own = 0;
+        // SAFETY: as above; `own` is written on success.
+        let has_own = unsafe { (functions.av_codec_get_tag2)(tables, codec, &mut own) } != 0;
+        if same_codec || !has_own { tag } else { 0 }
+    }
+
     /// Whether encoders must put their headers in the container (`AVFMT_GLOBALHEADER`).
     pub fn needs_global_header(&self) -> bool {
         self.flags() & FMT_GLOBALHEADER != 0

@@ -364,8 +364,9 @@ impl Output {
         let index = self.add_copy_stream(input)?;
         let layout = self.ffmpeg.layout();
         let stream = self.stream_ptr(index)?;
+        let muxer = self.muxer();
         // SAFETY: the new stream's parameters take a copy of the initialised filter's output
-        // parameters (same loaded FFmpeg); the codec tag is cleared as for any copy.
+        // parameters (same loaded FFmpeg); the codec tag is chosen as for any copy.
         unsafe {
             let parameters = layout.stream.codecpar.read(stream);
             let status = (self.ffmpeg.functions().avcodec_parameters_copy)(
@@ -373,16 +374,20 @@ impl Output {
                 filter.output_parameters(),
             );
             check(&self.ffmpeg, "avcodec_parameters_copy", status)?;
-            layout.codec_parameters.codec_tag.write(parameters, 0);
+            let codec = layout.codec_parameters.codec_id.read(parameters);
+            let tag = layout.codec_parameters.codec_tag.read(parameters);
+            let tag = muxer.copied_codec_tag(codec, tag);
+            layout.codec_parameters.codec_tag.write(parameters, tag);
             layout.stream.time_base.write(stream, filter.time_base());
         }
         Ok(index)
     }
 
     /// Adds a stream that carries `input`'s packets unchanged (remuxing); returns its index.
-    /// As the ffmpeg CLI's `-c copy`, it keeps the stream's metadata (language, title…) and
-    /// disposition, and times copied audio in whole frames of samples (see
-    /// [`Output::write_packet`]).
+    /// As the ffmpeg CLI's `-c copy`, it keeps the stream's metadata (language, title…),
+    /// disposition, and codec tag where the muxer has no tags, gives that tag to the same
+    /// codec, or has none for the codec (an MP4's `hvc1` stays `hvc1`), and times copied
+    /// audio in whole frames of samples (see [`Output::write_packet`]).
     ///
     /// # Errors
     ///
@@ -391,16 +396,20 @@ impl Output {
     pub fn add_copy_stream(&mut self, input: &Stream<'_>) -> Result<usize> {
         self.ffmpeg
             .ensure_same(input.ffmpeg(), "Output::add_copy_stream", "stream")?;
+        let tag = self
+            .muxer()
+            .copied_codec_tag(input.codec_number(), input.codec_tag());
         let (index, stream) = self.new_stream()?;
         let layout = self.ffmpeg.layout();
         // SAFETY: copies the input stream's parameters (of the same loaded FFmpeg, so of the
-        // same layout); the codec tag is cleared so that the muxer picks its own.
+        // same layout); the codec tag is the source's only where the muxer takes it for the
+        // same codec, as the CLI keeps it.
         unsafe {
             let parameters = layout.stream.codecpar.read(stream);
             let status =
                 (self.ffmpeg.functions().avcodec_parameters_copy)(parameters, input.parameters());
             check(&self.ffmpeg, "avcodec_parameters_copy", status)?;
-            layout.codec_parameters.codec_tag.write(parameters, 0);
+            layout.codec_parameters.codec_tag.write(parameters, tag);
             layout.stream.time_base.write(stream, input.time_base());
             layout
                 .stream
