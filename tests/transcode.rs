@@ -335,6 +335,88 @@ fn pictures_without_timestamps_come_one_frame_apart() {
     }
 }
 
+/// Where the first audio stream of `path` ends, in seconds: its last packet's end.
+fn audio_end(ffmpeg: &Ffmpeg, path: &Path) -> f64 {
+    let mut input = Input::open(ffmpeg, path).unwrap();
+    let stream = input.best_stream(MediaType::Audio).unwrap();
+    let (index, time_base) = (stream.index(), stream.time_base());
+    let mut packet = Packet::new(ffmpeg).unwrap();
+    let mut end = 0;
+    while input.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() == index {
+            end = end.max(packet.pts().unwrap() + packet.duration());
+        }
+    }
+    end as f64 * f64::from(time_base.num) / f64::from(time_base.den)
+}
+
+/// Audio with 0.2 s missing in the middle (frames lost to damage leave such a gap): the
+/// samples after the gap keep their time, as the CLI keeps it, so the sound stays with the
+/// pictures; counted on from the first, they had come 0.2 s early.
+#[test]
+fn audio_after_a_gap_keeps_its_time() {
+    let ffmpeg = common::under_test().load();
+    let source = media::generated(
+        "tc_audio_gap.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            SRC,
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=1:sample_rate=44100,asetnsamples=1024,aselect='not(between(t,0.4,0.6))'",
+            "-c:v",
+            "mpeg4",
+            "-c:a",
+            "pcm_s16le",
+        ],
+    );
+    let before = audio_end(&ffmpeg, &source);
+    assert!(
+        (before - 1.0).abs() < 0.03,
+        "the source's audio ends at {before}"
+    );
+    let output = common::scratch_dir("transcode_gap").join("gap.mp4");
+    let result = transcode(&source, &output, &[]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    // The encoder's last frame is padded to its size: up to 1024 samples more.
+    let after = audio_end(&ffmpeg, &output);
+    assert!(
+        after > before - 0.01 && after < before + 0.035,
+        "{before:.3} s of audio ends at {after:.3} s"
+    );
+}
+
+/// libavformat 4.1 and 5.1 end a RoQ file with an I/O error rather than its end: as the CLI,
+/// the file is made of what was read, and the error is said (later releases end it plainly).
+#[test]
+fn a_read_error_keeps_what_was_read() {
+    let ffmpeg = common::under_test().load();
+    let source = media::generated(
+        "tc_read_error.roq",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=128x128:rate=30:duration=1",
+        ],
+    );
+    let output = common::scratch_dir("transcode_read_error").join("roq.mp4");
+    let result = transcode(&source, &output, &[]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert_eq!(facts(&ffmpeg, &output).video_times.len(), 30);
+}
+
 #[test]
 fn size_and_encoders_can_be_chosen() {
     let ffmpeg = common::under_test().load();

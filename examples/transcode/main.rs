@@ -21,6 +21,7 @@ mod common;
 mod pipeline;
 mod plan;
 mod progress;
+mod sample_clock;
 mod subtitles;
 mod synthetic;
 
@@ -318,6 +319,9 @@ fn transcode(
     .map_err(|e| e.to_string())?;
     output.finish().map_err(|e| e.to_string())?;
     progress.finish();
+    if let Some(error) = &counts.read_error {
+        eprintln!("transcode: reading stopped early, what was read is kept: {error}");
+    }
     let seconds = progress.elapsed().as_secs_f64().max(1e-6);
     eprintln!(
         "{}: {} frames, {:.2} s, {}, {:.0} fps average{}",

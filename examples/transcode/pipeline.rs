@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use ffmpeg_runtime::Rational;
 
+use crate::sample_clock::SampleClock;
 use crate::subtitles::SubtitleLane;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder};
 use ffmpeg_runtime::filter::FilterGraph;
@@ -23,6 +24,9 @@ pub struct Counts {
     pub position_us: i64,
     /// Packets or frames the decoders refused (counted and skipped, as the CLI does).
     pub decode_errors: u64,
+    /// Why reading stopped before the input's end, if it did: as the CLI, what was read is
+    /// transcoded and the file finished.
+    pub read_error: Option<String>,
 }
 
 pub const MICROSECONDS: Rational = Rational::new(1, 1_000_000);
@@ -57,10 +61,17 @@ fn decoder_for(stream: &Stream<'_>, threads: u32) -> Result<Decoder, Error> {
     )
 }
 
+/// Whether `error` is the decoder's judgement of its input, which the CLI counts and skips
+/// (damaged data gives `AVERROR_INVALIDDATA`, and some decoders `EPERM` or `ENOSYS`), rather
+/// than a failure of the crate's own use of it.
+fn is_bad_input(error: &Error) -> bool {
+    matches!(error, Error::InvalidData { .. } | Error::Ffmpeg { .. })
+}
+
 /// Sends `packet` to the decoder; one it refuses is counted and skipped, as the CLI does.
 fn feed(decoder: &mut Decoder, packet: &Packet, counts: &mut Counts) -> Result<(), Error> {
     match decoder.send(packet) {
-        Err(Error::InvalidData { .. }) => {
+        Err(error) if is_bad_input(&error) => {
             counts.decode_errors += 1;
             Ok(())
         }
@@ -69,15 +80,20 @@ fn feed(decoder: &mut Decoder, packet: &Packet, counts: &mut Counts) -> Result<(
 }
 
 /// The decoder's next frame into `frame`: `Ok(false)` when it needs input or is done. Frames
-/// it fails on are counted and skipped.
+/// it fails on are counted and skipped; a decoder that fails on every try is given up on
+/// (treated as needing input) after [`ERRORS_IN_A_ROW`].
 fn decoded(decoder: &mut Decoder, frame: &mut Frame, counts: &mut Counts) -> Result<bool, Error> {
-    loop {
+    for _ in 0..ERRORS_IN_A_ROW {
         match decoder.receive(frame) {
-            Err(Error::InvalidData { .. }) => counts.decode_errors += 1,
+            Err(error) if is_bad_input(&error) => counts.decode_errors += 1,
             other => return other,
         }
     }
+    Ok(false)
 }
+
+/// How many failures in a row one call of [`decoded`] skips.
+const ERRORS_IN_A_ROW: usize = 1000;
 
 /// A lane's filter graph, when `--vf`/`--af` asked for one: decoded frames go in stamped from
 /// the file's start (as the CLI stamps them), filtered frames come out in its time base.
@@ -312,7 +328,8 @@ impl VideoLane {
 }
 
 /// One audio stream: decoded, resampled to what the encoder takes, cut into frames of the
-/// encoder's size, timed by sample count from the stream's first timestamp.
+/// encoder's size, timed by sample count from the stream's first timestamp and again after a gap
+/// ([`SampleClock`]).
 pub struct AudioLane {
     pub input_index: usize,
     /// The time base of the frames resampled: the stream's, or the graph's.
@@ -329,7 +346,7 @@ pub struct AudioLane {
     chunk: Frame,
     frame_size: usize,
     sample_rate: u32,
-    next_pts: Option<i64>,
+    clock: SampleClock,
 }
 
 impl AudioLane {
@@ -372,7 +389,8 @@ impl AudioLane {
             resampled: Frame::new(&ffmpeg)?,
             chunk: Frame::new(&ffmpeg)?,
             frame_size,
-            next_pts: None,
+            // Half a frame of lateness is a gap: far above a millisecond's jitter.
+            clock: SampleClock::new(frame_size as i64 / 2),
         })
     }
 
@@ -415,14 +433,13 @@ impl AudioLane {
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
-        if self.next_pts.is_none() {
-            let rate = Rational::new(1, self.sample_rate as i32);
-            let first = frame
-                .pts()
-                .map_or(0, |t| rescale(t, self.source_time_base, rate));
-            self.next_pts = Some(first + self.lead);
-        }
+        let rate = Rational::new(1, self.sample_rate as i32);
+        let start = frame
+            .pts()
+            .map(|t| rescale(t, self.source_time_base, rate) + self.lead);
         self.resampler.convert(Some(frame), &mut self.resampled)?;
+        let samples = self.resampled.samples() as u64;
+        self.clock.queue(start, self.lead, samples);
         self.fifo.push(&self.resampled)?;
         self.encode_ready(false, output, counts)
     }
@@ -436,9 +453,8 @@ impl AudioLane {
     ) -> Result<(), Error> {
         while self.fifo.len() >= self.frame_size || (end && !self.fifo.is_empty()) {
             self.fifo.pop(self.frame_size, &mut self.chunk)?;
-            let pts = self.next_pts.unwrap_or(0);
+            let pts = self.clock.take(self.chunk.samples() as u64);
             self.chunk.set_pts(Some(pts));
-            self.next_pts = Some(pts + self.chunk.samples() as i64);
             counts.audio_samples += self.chunk.samples() as u64;
             let end = pts + self.chunk.samples() as i64 - self.lead;
             let us = rescale(end, Rational::new(1, self.sample_rate as i32), MICROSECONDS);
@@ -463,6 +479,8 @@ impl AudioLane {
             result?;
         }
         self.resampler.convert(None, &mut self.resampled)?;
+        let samples = self.resampled.samples() as u64;
+        self.clock.queue(None, self.lead, samples);
         self.fifo.push(&self.resampled)?;
         self.encode_ready(true, output, counts)?;
         self.sink.finish(output)
@@ -483,7 +501,15 @@ pub fn run(
     let ffmpeg = input.ffmpeg().clone();
     let (mut packet, mut frame) = (Packet::new(&ffmpeg)?, Frame::new(&ffmpeg)?);
     let mut counts = Counts::default();
-    while !stop.load(Ordering::Relaxed) && input.read_packet(&mut packet)? {
+    while !stop.load(Ordering::Relaxed) {
+        match input.read_packet(&mut packet) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(error) => {
+                counts.read_error = Some(error.to_string());
+                break;
+            }
+        }
         let index = packet.stream_index();
         if let Some(lane) = video.as_mut().filter(|lane| lane.input_index == index) {
             lane.send(&packet, &mut frame, output, &mut counts)?;
