@@ -320,6 +320,47 @@ fn what_the_decoder_leaves_untimed_is_timed_as_the_cli_times_it() {
     }
 }
 
+/// In MPEG-PS (and MPEG-TS) the audio starts 10 ms before the video here. The CLI, using
+/// only the video, counts its timeline from the video's start (`Input::start_time_us_for`),
+/// not the file's; `fps=10` then picks the same pictures.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_stream_that_starts_late_starts_at_zero_as_the_cli_starts_it() {
+    let ffmpeg = common::under_test().load();
+    let clip = media::generated(
+        "filters_late_video.mpg",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=160x96:rate=25:duration=1",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=1:sample_rate=48000",
+            "-c:v",
+            "mpeg1video",
+            "-c:a",
+            "mp2",
+        ],
+    );
+    let input = Input::open(&ffmpeg, &clip).unwrap();
+    assert!(input.demuxer().has_discontinuous_timestamps());
+    let video = input.best_stream(MediaType::Video).unwrap().index();
+    let (file, video_start) = (input.start_time_us(), input.start_time_us_for(&[video]));
+    assert!(video_start > file, "{video_start:?} after {file:?}");
+    let every: Vec<usize> = (0..input.streams().count()).collect();
+    assert_eq!(input.start_time_us_for(&every), file);
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let expected = cli_framemd5(&clip, &["-map", "0:v:0", "-vf", "fps=10"]);
+    assert_eq!(framehash(&clip, &["--vf", "fps=10"]), expected);
+}
+
 /// libswresample's resampling filter changed in 6.0: later builds give the same samples as
 /// the 5.1 CLI within 60 dB of PSNR, earlier ones exactly.
 #[test]

@@ -211,8 +211,13 @@ fn run(args: &Args) -> Result<(), String> {
     };
     let (index, time_base) = (stream.index(), stream.time_base());
     let microseconds = Rational::new(1, 1_000_000);
-    // As the CLI: the timeline starts at the file's start, or at the position sought.
-    let start = input.start_time_us().unwrap_or(0);
+    // As the CLI: the timeline starts where the stream does (MPEG-TS, MPEG-PS) or the file
+    // does, or at the position sought from the file's start.
+    let start = match args.seek {
+        Some(_) => input.start_time_us(),
+        None => input.start_time_us_for(&[stream.index()]),
+    }
+    .unwrap_or(0);
     let origin = start + args.seek.map_or(0, |s| (s * 1e6).round() as i64);
     let offset = microseconds.rescale(origin, time_base).unwrap_or(0);
     let shift_packets = hasher.filtering.is_some() || args.seek.is_some();

@@ -252,8 +252,17 @@ fn transcode(
             audio_encoders.push((index, encoder, target, out_index, filtering));
         }
     }
+    // As the CLI: the timeline starts where the streams kept start.
+    let mut kept: Vec<usize> = audio_encoders.iter().map(|(index, ..)| *index).collect();
+    kept.extend(video_encoder.as_ref().map(|(index, ..)| *index));
+    kept.extend(
+        input
+            .streams()
+            .filter(|s| s.media_type() == MediaType::Subtitle)
+            .map(|s| s.index()),
+    );
     let timing = Timing {
-        start_us: input.start_time_us().unwrap_or(0),
+        start_us: input.start_time_us_for(&kept).unwrap_or(0),
         lead_us: lead_us(
             ffmpeg,
             &output,

@@ -147,6 +147,8 @@ pub(crate) const FMT_NOFILE: c_int = 0x0001;
 pub(crate) const FMT_GLOBALHEADER: c_int = 0x0040;
 /// `AVFMT_SHOW_IDS`: a demuxer whose stream ids mean something (PIDs, track ids).
 pub(crate) const FMT_SHOW_IDS: c_int = 0x0008;
+/// `AVFMT_TS_DISCONT`: a demuxer whose timestamps may jump (MPEG-TS, MPEG-PS).
+pub(crate) const FMT_TS_DISCONT: c_int = 0x0200;
 /// `AVFMT_NOTIMESTAMPS` and `AVFMT_TS_NONSTRICT`: a muxer that writes no timestamps, one
 /// that takes equal consecutive ones.
 pub(crate) const FMT_NOTIMESTAMPS: c_int = 0x0080;

@@ -2,7 +2,9 @@
 
 use std::ffi::{c_char, c_int};
 
-use crate::abi::constants::{FMT_GLOBALHEADER, FMT_NOFILE, FMT_NOTIMESTAMPS, FMT_SHOW_IDS};
+use crate::abi::constants::{
+    FMT_GLOBALHEADER, FMT_NOFILE, FMT_NOTIMESTAMPS, FMT_SHOW_IDS, FMT_TS_DISCONT,
+};
 use crate::abi::{Field, FormatLayout};
 use crate::ffmpeg::Ffmpeg;
 use crate::media::codec::CodecId;
@@ -126,6 +128,12 @@ impl Demuxer {
     /// track ids: `AVFMT_SHOW_IDS`), so that ffprobe shows them.
     pub fn shows_ids(&self) -> bool {
         self.flags() & FMT_SHOW_IDS != 0
+    }
+
+    /// Whether its timestamps may jump mid-stream (MPEG-TS, MPEG-PS: `AVFMT_TS_DISCONT`), as
+    /// broadcast captures' do.
+    pub fn has_discontinuous_timestamps(&self) -> bool {
+        self.flags() & FMT_TS_DISCONT != 0
     }
 
     /// A demuxer of this FFmpeg.

@@ -363,6 +363,34 @@ impl Input {
         Some(self.field(|l| l.start_time)).filter(|&s| s != i64::MIN)
     }
 
+    /// Where the timeline starts for a program that uses only `streams` (absolute indexes),
+    /// in microseconds, as the ffmpeg CLI counts it: the container's start, except that for
+    /// a demuxer whose timestamps may jump
+    /// ([`Demuxer::has_discontinuous_timestamps`](super::Demuxer::has_discontinuous_timestamps))
+    /// it is the earliest start of those streams where that is later. So `ffmpeg -i in.ts
+    /// -map 0:v` starts the video at zero even where the audio starts earlier.
+    pub fn start_time_us_for(&self, streams: &[usize]) -> Option<i64> {
+        let start = self.start_time_us()?;
+        if !self.demuxer().has_discontinuous_timestamps() {
+            return Some(start);
+        }
+        let microseconds = crate::sys::Rational::new(1, 1_000_000);
+        let earliest = streams
+            .iter()
+            .filter_map(|&index| self.stream(index))
+            .filter_map(|stream| {
+                stream
+                    .time_base()
+                    .rescale(stream.start_time()?, microseconds)
+            })
+            .min();
+        Some(
+            earliest
+                .filter(|&earliest| earliest > start)
+                .unwrap_or(start),
+        )
+    }
+
     /// Reads the next packet into `packet` (replacing what it held): `Ok(true)` for a packet,
     /// `Ok(false)` at the end of the input.
     ///
