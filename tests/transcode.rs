@@ -92,6 +92,17 @@ fn transcode(input: &Path, output: &Path, extra: &[&str]) -> Output {
     command.output().expect("the transcode example runs")
 }
 
+/// Transcodes `input` to `output`, which must succeed.
+fn transcode_ok(input: &Path, output: &Path, extra: &[&str]) {
+    let result = transcode(input, output, extra);
+    assert!(
+        result.status.success(),
+        "{}: {}",
+        output.display(),
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
+
 fn partial_of(output: &Path) -> PathBuf {
     let name = output.file_name().unwrap().to_str().unwrap();
     let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
@@ -318,12 +329,7 @@ fn pictures_without_timestamps_come_one_frame_apart() {
         &["-f", "lavfi", "-i", SRC, "-c:v", "libx264", "-bf", "3"],
     );
     let output = common::scratch_dir("transcode_untimed").join("untimed.mp4");
-    let result = transcode(&source, &output, &[]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    transcode_ok(&source, &output, &[]);
     let times = relative(&facts(&ffmpeg, &output).video_times);
     assert_eq!(times.len(), 25);
     for (n, time) in times.iter().enumerate() {
@@ -379,12 +385,7 @@ fn audio_after_a_gap_keeps_its_time() {
         "the source's audio ends at {before}"
     );
     let output = common::scratch_dir("transcode_gap").join("gap.mp4");
-    let result = transcode(&source, &output, &[]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    transcode_ok(&source, &output, &[]);
     // The encoder's last frame is padded to its size: up to 1024 samples more.
     let after = audio_end(&ffmpeg, &output);
     assert!(
@@ -408,12 +409,7 @@ fn a_read_error_keeps_what_was_read() {
         ],
     );
     let output = common::scratch_dir("transcode_read_error").join("roq.mp4");
-    let result = transcode(&source, &output, &[]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    transcode_ok(&source, &output, &[]);
     assert_eq!(facts(&ffmpeg, &output).video_times.len(), 30);
 }
 
@@ -493,12 +489,7 @@ fn the_source_channel_layout_is_kept_where_the_encoder_takes_it() {
     // (AAC would do, but its decoder gives a layout outside the standard ones as a count.)
     for (codec, container) in [("flac", "mkv"), ("pcm_s16le", "wav")] {
         let output = dir.join(format!("{codec}.{container}"));
-        let result = transcode(&source, &output, &["--acodec", codec]);
-        assert!(
-            result.status.success(),
-            "{codec}: {}",
-            String::from_utf8_lossy(&result.stderr)
-        );
+        transcode_ok(&source, &output, &["--acodec", codec]);
         let encoder = Codec::encoder(&ffmpeg, codec).unwrap();
         // As the CLI: the source's layout where the encoder takes it, else the default of the
         // same channel count.
@@ -781,12 +772,7 @@ fn filters_shape_what_is_encoded_as_the_cli_does() {
 
 /// Transcodes with filters, which change what the checks against the source expect.
 fn check_filtered(ffmpeg: &Ffmpeg, source: &Path, output: &Path, extra: &[&str]) -> Facts {
-    let result = transcode(source, output, extra);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    transcode_ok(source, output, extra);
     facts(ffmpeg, output)
 }
 
@@ -882,12 +868,7 @@ fn subtitle_streams_are_kept() {
     ];
     for (source, name, codecs, cli_codec) in cases {
         let output = dir.join(name);
-        let result = transcode(source, &output, &["--vcodec", "mpeg4"]);
-        assert!(
-            result.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&result.stderr)
-        );
+        transcode_ok(source, &output, &["--vcodec", "mpeg4"]);
         assert_eq!(subtitle_codecs(&ffmpeg, &output), codecs, "{name}");
         let reference = dir.join(format!("cli-{name}"));
         let status = media::cli()
