@@ -13,7 +13,8 @@ use std::collections::VecDeque;
 
 use ffmpeg_runtime::Rational;
 
-const MICROSECONDS: Rational = Rational {
+/// The clock's unit, the CLI's `AV_TIME_BASE_Q`.
+pub const MICROSECONDS: Rational = Rational {
     num: 1,
     den: 1_000_000,
 };
@@ -101,10 +102,6 @@ impl InputClock {
     /// `duration` (in the stream's time base) in microseconds.
     pub fn microseconds(&self, duration: i64) -> Option<i64> {
         self.time_base.rescale(duration, MICROSECONDS)
-    }
-
-    pub fn microsecond_base() -> Rational {
-        MICROSECONDS
     }
 
     fn in_time_base(&self, microseconds: Option<i64>) -> Option<i64> {

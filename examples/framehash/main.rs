@@ -45,7 +45,7 @@ use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::filter::{AudioInput, FilterGraph, FilterInput, VideoInput};
 use ffmpeg_runtime::format::{Input, MediaType, UrlOptions};
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet, Rational};
-use input_clock::InputClock;
+use input_clock::{InputClock, MICROSECONDS};
 use md5::{Digest, Md5};
 use sync::{AudioClock, VariableRate};
 
@@ -210,7 +210,6 @@ fn run(args: &Args) -> Result<(), String> {
         }),
     };
     let (index, time_base) = (stream.index(), stream.time_base());
-    let microseconds = Rational::new(1, 1_000_000);
     // As the CLI: the timeline starts where the stream does (MPEG-TS, MPEG-PS) or the file
     // does, or at the position sought from the file's start.
     let start = match args.seek {
@@ -219,7 +218,7 @@ fn run(args: &Args) -> Result<(), String> {
     }
     .unwrap_or(0);
     let origin = start + args.seek.map_or(0, |s| (s * 1e6).round() as i64);
-    let offset = microseconds.rescale(origin, time_base).unwrap_or(0);
+    let offset = MICROSECONDS.rescale(origin, time_base).unwrap_or(0);
     let shift_packets = hasher.filtering.is_some() || args.seek.is_some();
     if shift_packets || hasher.direct.is_some() {
         // Where the output claims the CLI's, what has no timestamp is timed by its clock.
@@ -474,7 +473,7 @@ impl FrameHasher {
         let pts = if audio {
             let timed = match frame.pts() {
                 Some(pts) => Some((pts, filtering.time_base)),
-                None => clock_time.map(|t| (t, InputClock::microsecond_base())),
+                None => clock_time.map(|t| (t, MICROSECONDS)),
             };
             timed.map(|(pts, time_base)| {
                 let (rate, samples) = (frame.sample_rate(), frame.samples() as u32);

@@ -15,6 +15,7 @@ use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::packet::{Packet, out_of_memory};
 use crate::sys::Rational;
 use crate::sys::objects::AVFormatContext;
+use crate::sys::rescale::MICROSECONDS;
 
 /// An opened input container (`AVFormatContext`).
 pub struct Input {
@@ -374,14 +375,13 @@ impl Input {
         if !self.demuxer().has_discontinuous_timestamps() {
             return Some(start);
         }
-        let microseconds = crate::sys::Rational::new(1, 1_000_000);
         let earliest = streams
             .iter()
             .filter_map(|&index| self.stream(index))
             .filter_map(|stream| {
                 stream
                     .time_base()
-                    .rescale(stream.start_time()?, microseconds)
+                    .rescale(stream.start_time()?, MICROSECONDS)
             })
             .min();
         Some(

@@ -11,9 +11,8 @@ use crate::media::format::MediaType;
 use crate::media::packet::{Packet, out_of_memory};
 use crate::sys::Rational;
 use crate::sys::objects::AVCodecContext;
-
-/// Microseconds: the time base the CLI encodes subtitles in, and so this encoder's.
-const MICROSECONDS: Rational = Rational::new(1, 1_000_000);
+// Microseconds: the time base the CLI encodes subtitles in, and so this encoder's.
+use crate::sys::rescale::MICROSECONDS;
 
 /// The most bytes one subtitle packet may take, as the CLI allows.
 const MAX_PACKET: usize = 1024 * 1024;
