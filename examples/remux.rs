@@ -87,12 +87,12 @@ struct Route {
 impl Route {
     /// `dts`, or the clock's time where the packet has none; the clock then runs on past
     /// the packet.
-    fn timed(&mut self, pts: Option<i64>, dts: Option<i64>, duration: i64) -> Option<i64> {
+    fn timed(&mut self, pts: Option<i64>, dts: Option<i64>, duration: i64) -> i64 {
         let start = || pts.unwrap_or(0) - self.delay * self.frame;
         let dts = dts.or(self.next_dts).unwrap_or_else(start);
         let length = if duration > 0 { duration } else { self.frame };
         self.next_dts = Some(dts + length);
-        Some(dts)
+        dts
     }
 }
 
@@ -182,7 +182,7 @@ fn run(args: &Args) -> Result<u64, String> {
         let pts = packet.pts().map(|t| t - route.offset);
         let dts = packet.dts().map(|t| t - route.offset);
         packet.set_pts(pts);
-        packet.set_dts(route.timed(pts, dts, packet.duration()));
+        packet.set_dts(Some(route.timed(pts, dts, packet.duration())));
         if !route.started && !packet.is_key() {
             continue;
         }

@@ -252,15 +252,15 @@ fn transcode(
             audio_encoders.push((index, encoder, target, out_index, filtering));
         }
     }
+    let subtitle_streams: Vec<usize> = input
+        .streams()
+        .filter(|s| s.media_type() == MediaType::Subtitle)
+        .map(|s| s.index())
+        .collect();
     // As the CLI: the timeline starts where the streams kept start.
     let mut kept: Vec<usize> = audio_encoders.iter().map(|(index, ..)| *index).collect();
     kept.extend(video_encoder.as_ref().map(|(index, ..)| *index));
-    kept.extend(
-        input
-            .streams()
-            .filter(|s| s.media_type() == MediaType::Subtitle)
-            .map(|s| s.index()),
-    );
+    kept.extend(&subtitle_streams);
     let timing = Timing {
         start_us: input.start_time_us_for(&kept).unwrap_or(0),
         lead_us: lead_us(
@@ -290,11 +290,6 @@ fn transcode(
         );
         video = Some(lane.map_err(|e| e.to_string())?);
     }
-    let subtitle_streams: Vec<usize> = input
-        .streams()
-        .filter(|s| s.media_type() == MediaType::Subtitle)
-        .map(|s| s.index())
-        .collect();
     let mut subtitles = Vec::new();
     for index in subtitle_streams {
         let stream = input.stream(index).expect("listed above");
