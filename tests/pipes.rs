@@ -297,3 +297,26 @@ fn the_examples_read_standard_input_and_write_standard_output() {
     let transcoded = common::stdout_bytes_of(&mut transcode, "transcode to standard output");
     assert_eq!(frames_in(&ffmpeg, transcoded), 25);
 }
+
+/// A reader that goes away (`framehash clip | head`) ends framehash with one line and a
+/// failure status; it had panicked on the broken pipe.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "a write into a closed pipe is checked on Linux; Wine's answer to it is not what this tests"
+)]
+fn framehash_into_a_closed_pipe_fails_without_panicking() {
+    let build = common::under_test();
+    let (clip, _) = &streaming_sources()[2];
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let result = common::example_command("framehash", &build)
+        .arg(clip)
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("writing the hashes"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

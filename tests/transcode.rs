@@ -394,6 +394,40 @@ fn audio_after_a_gap_keeps_its_time() {
     );
 }
 
+/// AAC with 30 bytes changed: the decoder refuses some frames, one of them with `EPERM`
+/// (a damaged channel map), which had ended the transcode; as the CLI, every refusal is
+/// counted and skipped. (FLAC out: 4.1's AAC decoder gives NaN for some damaged frames, which
+/// its AAC encoder refuses, as its CLI's would.)
+#[test]
+fn every_frame_the_decoder_refuses_is_skipped() {
+    let source = media::generated(
+        "tc_to_damage.aac",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=2:sample_rate=44100",
+            "-c:a",
+            "aac",
+        ],
+    );
+    let mut bytes = std::fs::read(&source).unwrap();
+    let start = bytes.len() / 4;
+    for k in 0..30 {
+        if let Some(byte) = bytes.get_mut(start + k * 997) {
+            *byte = (k * 37 + 11) as u8;
+        }
+    }
+    let dir = common::scratch_dir("transcode_damaged");
+    let damaged = dir.join("damaged.aac");
+    std::fs::write(&damaged, bytes).unwrap();
+    let output = dir.join("damaged.mkv");
+    let result = transcode(&damaged, &output, &["--acodec", "flac"]);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    assert!(stderr.contains("decoding errors skipped"), "{stderr}");
+}
+
 /// libavformat 4.1 and 5.1 end a RoQ file with an I/O error rather than its end: as the CLI,
 /// the file is made of what was read, and the error is said (later releases end it plainly).
 #[test]
