@@ -10,6 +10,7 @@ mod output;
 mod stream;
 mod stream_facts;
 mod tags;
+mod timeline;
 mod timing;
 
 pub use catalog::{Demuxer, Muxer};
@@ -18,3 +19,4 @@ pub use network::{Interrupt, UrlOptions};
 pub use output::Output;
 pub use stream::{MediaType, Stream};
 pub use stream_facts::FieldOrder;
+pub use timeline::Timeline;

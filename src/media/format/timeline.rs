@@ -1,0 +1,422 @@
+//! The timeline the ffmpeg CLI puts an input's packets on: counted from the input's start (or
+//! the position sought), and kept continuous where a demuxer's timestamps jump.
+//!
+//! MPEG-TS and MPEG-PS recordings jump: two recordings joined with `cat`, a broadcast whose
+//! clock restarts, an HLS stream after a discontinuity. Read as they are, the packets after
+//! the jump lie hours away or in the past, and a muxer refuses them or writes a file of
+//! absurd length. The CLI (5.1's `process_input`) moves the rest of the input so that the
+//! packet after the jump comes where the stream's clock expected it: this is that rule.
+
+use std::collections::HashMap;
+
+use super::{Input, MediaType};
+use crate::media::packet::Packet;
+use crate::sys::Rational;
+use crate::sys::rescale::MICROSECONDS;
+
+/// A jump of more than this (the CLI's `-dts_delta_threshold`, 10 s) is a discontinuity.
+const JUMP_US: i64 = 10_000_000;
+/// A step back of more than this (a tenth of a second) is one too.
+const STEP_BACK_US: i64 = 100_000;
+/// Where timestamps may not jump, one further than this (the CLI's `-dts_error_threshold`,
+/// 30 hours) from the clock is dropped as invalid.
+const INVALID_US: i64 = 30 * 3600 * 1_000_000;
+
+/// Puts the packets of an [`Input`] on the ffmpeg CLI's timeline: every timestamp counted
+/// from the input's start (or the position sought) and, for a demuxer whose timestamps may
+/// jump ([`Demuxer::has_discontinuous_timestamps`](super::Demuxer::has_discontinuous_timestamps)),
+/// a jump taken out, as `ffmpeg -i` takes it out.
+///
+/// One offset serves every stream, so streams stay in step across a jump: the stream whose
+/// packet jumps first moves them all. For a demuxer whose timestamps may not jump, a
+/// timestamp more than 30 hours from where its stream's clock stands is dropped (`None`), as
+/// the CLI drops it.
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use ffmpeg_runtime::Packet;
+/// use ffmpeg_runtime::format::{Input, Timeline};
+///
+/// let ffmpeg = ffmpeg_runtime::global().map_err(|e| e.report().to_string())?;
+/// let mut input = Input::open(ffmpeg, "joined.ts")?;
+/// let streams: Vec<usize> = input.streams().map(|s| s.index()).collect();
+/// let mut timeline = Timeline::new(&input, &streams);
+/// let mut packet = Packet::new(ffmpeg)?;
+/// while input.read_packet(&mut packet)? {
+///     timeline.place(&mut packet);
+///     // packet.pts() now counts from the start, with no jump.
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    /// Added to every timestamp, in microseconds (the CLI's `ts_offset`).
+    offset_us: i64,
+    /// Whether jumps are taken out (else wild timestamps are dropped).
+    discontinuous: bool,
+    clocks: HashMap<usize, StreamClock>,
+    /// The last dts placed, of any stream, in microseconds (the CLI's `last_ts`).
+    last_dts_us: Option<i64>,
+    corrections: u64,
+}
+
+/// The CLI's clock of one stream (its `ist->dts`, `next_dts` and `pts`), in microseconds.
+#[derive(Debug, Clone)]
+struct StreamClock {
+    time_base: Rational,
+    /// One frame, for a packet without a duration (video at a known rate).
+    frame_us: Option<i64>,
+    /// Audio's sample rate: the CLI counts an audio packet's length in whole samples.
+    sample_rate: Option<u32>,
+    /// Where the next packet should start (`None` before the first).
+    next_dts_us: Option<i64>,
+    /// The last packet's dts.
+    dts_us: i64,
+    /// The last presentation time: the last picture's for decoded video, else the last dts.
+    presented_us: i64,
+    /// Whether the pictures, not the packets, set the presentation time.
+    pictures: bool,
+}
+
+impl Timeline {
+    /// The timeline of a program that uses `streams` (absolute indexes) of `input`: it
+    /// starts where [`Input::start_time_us_for`] says, as `ffmpeg -i` starts it.
+    pub fn new(input: &Input, streams: &[usize]) -> Timeline {
+        let start = input.start_time_us_for(streams).unwrap_or(0);
+        Timeline::starting_at(input, streams, start)
+    }
+
+    /// The timeline after seeking `input` to `position_us` microseconds from its start, as
+    /// `ffmpeg -ss POSITION -i` counts it: the position sought is zero.
+    pub fn from_position(input: &Input, streams: &[usize], position_us: i64) -> Timeline {
+        let start = input.start_time_us().unwrap_or(0);
+        Timeline::starting_at(input, streams, start.saturating_add(position_us))
+    }
+
+    fn starting_at(input: &Input, streams: &[usize], start_us: i64) -> Timeline {
+        let clocks = streams.iter().filter_map(|&index| {
+            let stream = input.stream(index)?;
+            let mut clock = StreamClock::new(stream.time_base(), None);
+            match stream.media_type() {
+                MediaType::Video => {
+                    clock.frame_us = stream
+                        .frame_rate()
+                        .and_then(|rate| rate.invert().rescale(1, MICROSECONDS));
+                }
+                MediaType::Audio => {
+                    clock.sample_rate = Some(stream.sample_rate()).filter(|&rate| rate > 0);
+                }
+                _ => {}
+            }
+            Some((index, clock))
+        });
+        Timeline::with_clocks(
+            start_us,
+            input.demuxer().has_discontinuous_timestamps(),
+            clocks,
+        )
+    }
+
+    fn with_clocks(
+        start_us: i64,
+        discontinuous: bool,
+        clocks: impl IntoIterator<Item = (usize, StreamClock)>,
+    ) -> Timeline {
+        Timeline {
+            offset_us: start_us.saturating_neg(),
+            discontinuous,
+            clocks: clocks.into_iter().collect(),
+            // As 5.1's CLI: zero before the first packet, so that a first packet more than
+            // 10 s from the start (a seek that landed far from the position) starts there.
+            last_dts_us: Some(0),
+            corrections: 0,
+        }
+    }
+
+    /// Marks `stream` as decoded pictures whose timestamps the caller reports with
+    /// [`picture`](Self::picture): a packet stepping back is then judged against the last
+    /// picture shown rather than the last packet, as the CLI judges a video it decodes.
+    pub fn decodes_pictures(&mut self, stream: usize) {
+        if let Some(clock) = self.clocks.get_mut(&stream) {
+            clock.pictures = true;
+            clock.presented_us = 0;
+        }
+    }
+
+    /// A picture of `stream` decoded with `pts` (its best-effort timestamp, in the stream's
+    /// time base, from packets this timeline placed).
+    pub fn picture(&mut self, stream: usize, pts: Option<i64>) {
+        if let Some(clock) = self.clocks.get_mut(&stream).filter(|c| c.pictures)
+            && let Some(us) = pts.and_then(|pts| clock.time_base.rescale(pts, MICROSECONDS))
+        {
+            clock.presented_us = us;
+        }
+    }
+
+    /// Moves `packet` onto the timeline: its pts and dts count from the start, with any jump
+    /// before it taken out. Returns whether this packet revealed a jump (and so moved the
+    /// timeline). A packet of a stream not named at creation is left as it is.
+    pub fn place(&mut self, packet: &mut Packet) -> bool {
+        let placed = self.place_timestamps(
+            packet.stream_index(),
+            packet.pts(),
+            packet.dts(),
+            packet.duration(),
+        );
+        let Some((pts, dts, jumped)) = placed else {
+            return false;
+        };
+        packet.set_pts(pts);
+        packet.set_dts(dts);
+        jumped
+    }
+
+    /// [`place`](Self::place) on the timestamps of a packet of `stream`: the new (pts, dts)
+    /// and whether they jumped; `None` for a stream not on the timeline.
+    fn place_timestamps(
+        &mut self,
+        stream: usize,
+        pts: Option<i64>,
+        dts: Option<i64>,
+        duration: i64,
+    ) -> Option<(Option<i64>, Option<i64>, bool)> {
+        let time_base = self.clocks.get(&stream)?.time_base;
+        let offset = MICROSECONDS.rescale(self.offset_us, time_base)?;
+        let mut pts = pts.map(|t| t.saturating_add(offset));
+        let mut dts = dts.map(|t| t.saturating_add(offset));
+        let dts_us = dts.and_then(|d| time_base.rescale(d, MICROSECONDS));
+        let mut jumped = false;
+        if let Some(delta) = dts_us.and_then(|d| self.jump(d, stream)) {
+            self.offset_us = self.offset_us.saturating_sub(delta);
+            self.corrections += 1;
+            let back = MICROSECONDS.rescale(delta, time_base).unwrap_or(0);
+            dts = dts.map(|d| d.saturating_sub(back));
+            pts = pts.map(|p| p.saturating_sub(back));
+            jumped = true;
+        } else if !self.discontinuous {
+            (pts, dts) = self.drop_invalid(stream, pts, dts);
+        }
+        self.advance(stream, dts, duration);
+        Some((pts, dts, jumped))
+    }
+
+    /// How far the packet at `dts_us` jumped from where `stream`'s clock (or, for its first
+    /// packet, the input's) expected it, where the CLI would take that out.
+    fn jump(&self, dts_us: i64, stream: usize) -> Option<i64> {
+        if !self.discontinuous {
+            return None;
+        }
+        let clock = &self.clocks[&stream];
+        match clock.next_dts_us {
+            Some(next) => {
+                let delta = dts_us.saturating_sub(next);
+                let stepped_back =
+                    dts_us.saturating_add(STEP_BACK_US) < clock.presented_us.max(clock.dts_us);
+                (delta.abs() > JUMP_US || stepped_back).then_some(delta)
+            }
+            None => {
+                let delta = dts_us.saturating_sub(self.last_dts_us?);
+                (delta.abs() > JUMP_US).then_some(delta)
+            }
+        }
+    }
+
+    /// Where timestamps may not jump: those too far from the clock are dropped.
+    fn drop_invalid(
+        &self,
+        stream: usize,
+        pts: Option<i64>,
+        dts: Option<i64>,
+    ) -> (Option<i64>, Option<i64>) {
+        let clock = &self.clocks[&stream];
+        let Some(next) = clock.next_dts_us else {
+            return (pts, dts);
+        };
+        let valid = |t: Option<i64>| {
+            t.filter(|&t| {
+                clock
+                    .time_base
+                    .rescale(t, MICROSECONDS)
+                    .is_none_or(|us| us.saturating_sub(next).abs() <= INVALID_US)
+            })
+        };
+        (valid(pts), valid(dts))
+    }
+
+    /// The clock runs on past the packet just placed.
+    fn advance(&mut self, stream: usize, dts: Option<i64>, duration: i64) {
+        let clock = self.clocks.get_mut(&stream).expect("a stream placed");
+        let dts_us = dts.and_then(|d| clock.time_base.rescale(d, MICROSECONDS));
+        let Some(at) = dts_us.or(clock.next_dts_us) else {
+            return;
+        };
+        let length = match (duration, clock.sample_rate) {
+            (0, _) => clock.frame_us,
+            (duration, None) => clock.time_base.rescale(duration, MICROSECONDS),
+            // As the CLI: the samples, each a whole number of microseconds long.
+            (duration, Some(rate)) => {
+                let samples = clock
+                    .time_base
+                    .rescale(duration, Rational::new(1, rate as i32));
+                samples.map(|samples| samples.saturating_mul(1_000_000) / i64::from(rate))
+            }
+        };
+        clock.dts_us = at;
+        if !clock.pictures {
+            clock.presented_us = at;
+        }
+        clock.next_dts_us = length.map(|length| at.saturating_add(length));
+        if dts_us.is_some() {
+            self.last_dts_us = dts_us;
+        }
+    }
+
+    /// What is added to every timestamp now, in microseconds: minus the start at first, and
+    /// moved by every jump taken out since.
+    pub fn offset_us(&self) -> i64 {
+        self.offset_us
+    }
+
+    /// How many jumps have been taken out.
+    pub fn corrections(&self) -> u64 {
+        self.corrections
+    }
+}
+
+impl StreamClock {
+    fn new(time_base: Rational, frame_us: Option<i64>) -> StreamClock {
+        StreamClock {
+            time_base,
+            frame_us,
+            sample_rate: None,
+            next_dts_us: None,
+            dts_us: 0,
+            presented_us: 0,
+            pictures: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TB: Rational = Rational::new(1, 90_000);
+    const FRAME: i64 = 3600;
+
+    fn place_values(
+        timeline: &mut Timeline,
+        stream: usize,
+        pts: Option<i64>,
+        dts: Option<i64>,
+        duration: i64,
+    ) -> (Option<i64>, Option<i64>, bool) {
+        timeline
+            .place_timestamps(stream, pts, dts, duration)
+            .expect("a stream on the timeline")
+    }
+
+    fn joined(discontinuous: bool) -> Timeline {
+        Timeline::with_clocks(
+            100_000_000,
+            discontinuous,
+            [
+                (0, StreamClock::new(TB, Some(40_000))),
+                (1, {
+                    let mut audio = StreamClock::new(Rational::new(1, 44_100), None);
+                    audio.sample_rate = Some(44_100);
+                    audio
+                }),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_jump_back_comes_where_the_clock_expected() {
+        let mut timeline = joined(true);
+        let start = 100 * 90_000;
+        for n in 0..50 {
+            let t = start + n * FRAME;
+            let placed = place_values(&mut timeline, 0, Some(t), Some(t), FRAME);
+            assert_eq!(placed, (Some(n * FRAME), Some(n * FRAME), false));
+        }
+        // The second recording starts at 10 s: it follows the first.
+        let placed = place_values(&mut timeline, 0, Some(900_000), Some(900_000), FRAME);
+        assert_eq!(placed, (Some(50 * FRAME), Some(50 * FRAME), true));
+        let placed = place_values(&mut timeline, 0, Some(903_600), Some(903_600), FRAME);
+        assert_eq!(placed, (Some(51 * FRAME), Some(51 * FRAME), false));
+        // The audio, read after the jump, is moved with it.
+        let (pts, _, jumped) = place_values(&mut timeline, 1, Some(441_000), Some(441_000), 1024);
+        assert!(!jumped);
+        assert_eq!(pts, Some(2 * 44_100));
+    }
+
+    #[test]
+    fn a_small_gap_forward_stays_and_a_step_back_does_not() {
+        let mut timeline = joined(true);
+        let start = 100 * 90_000;
+        place_values(&mut timeline, 0, Some(start), Some(start), FRAME);
+        // 5 s forward: below the threshold, kept.
+        let t = start + 5 * 90_000;
+        assert_eq!(
+            place_values(&mut timeline, 0, Some(t), Some(t), FRAME),
+            (Some(450_000), Some(450_000), false)
+        );
+        // 0.5 s back: taken out.
+        let t = start + 90_000 * 9 / 2;
+        assert_eq!(
+            place_values(&mut timeline, 0, Some(t), Some(t), FRAME),
+            (Some(453_600), Some(453_600), true)
+        );
+    }
+
+    #[test]
+    fn the_first_packet_of_a_stream_is_judged_by_the_last_of_any() {
+        let mut timeline = joined(true);
+        let start = 100 * 90_000;
+        place_values(&mut timeline, 0, Some(start), Some(start), FRAME);
+        // The audio's first packet, 50 s on: a jump from the video's last.
+        let (pts, _, jumped) = place_values(
+            &mut timeline,
+            1,
+            Some(150 * 44_100),
+            Some(150 * 44_100),
+            1024,
+        );
+        assert!(jumped);
+        assert_eq!(pts, Some(0));
+    }
+
+    #[test]
+    fn without_jumps_wild_timestamps_are_dropped() {
+        let mut timeline = joined(false);
+        let start = 100 * 90_000;
+        place_values(&mut timeline, 0, Some(start), Some(start), FRAME);
+        let wild = start + 31 * 3600 * 90_000;
+        assert_eq!(
+            place_values(&mut timeline, 0, Some(wild), Some(start + FRAME), FRAME),
+            (None, Some(FRAME), false)
+        );
+        // A jump is kept as it is.
+        let t = start + 60 * 90_000;
+        assert_eq!(
+            place_values(&mut timeline, 0, Some(t), Some(t), FRAME),
+            (Some(60 * 90_000), Some(60 * 90_000), false)
+        );
+    }
+
+    #[test]
+    fn a_decoded_video_is_judged_by_its_pictures() {
+        let mut timeline = joined(true);
+        timeline.decodes_pictures(0);
+        let start = 100 * 90_000;
+        // After a seek, packets before the position come at negative times; the CLI's
+        // presentation time is still zero, so one that does not follow the clock moves
+        // the timeline.
+        timeline.offset_us = -(100_000_000 + 1_000_000);
+        place_values(&mut timeline, 0, Some(start), Some(start), FRAME);
+        let placed = place_values(&mut timeline, 0, None, Some(start), FRAME);
+        assert_eq!(placed, (None, Some(-90_000 + FRAME), true));
+    }
+}
