@@ -149,6 +149,8 @@ pub(crate) const FMT_GLOBALHEADER: c_int = 0x0040;
 pub(crate) const FMT_SHOW_IDS: c_int = 0x0008;
 /// `AVFMT_TS_DISCONT`: a demuxer whose timestamps may jump (MPEG-TS, MPEG-PS).
 pub(crate) const FMT_TS_DISCONT: c_int = 0x0200;
+/// `AVFMT_SEEK_TO_PTS`: a demuxer that seeks by presentation time (MP4).
+pub(crate) const FMT_SEEK_TO_PTS: c_int = 0x0400_0000;
 /// `AVFMT_NOTIMESTAMPS` and `AVFMT_TS_NONSTRICT`: a muxer that writes no timestamps, one
 /// that takes equal consecutive ones.
 pub(crate) const FMT_NOTIMESTAMPS: c_int = 0x0080;

@@ -3,7 +3,7 @@
 use std::ffi::{c_char, c_int};
 
 use crate::abi::constants::{
-    FMT_GLOBALHEADER, FMT_NOFILE, FMT_NOTIMESTAMPS, FMT_SHOW_IDS, FMT_TS_DISCONT,
+    FMT_GLOBALHEADER, FMT_NOFILE, FMT_NOTIMESTAMPS, FMT_SEEK_TO_PTS, FMT_SHOW_IDS, FMT_TS_DISCONT,
 };
 use crate::abi::{Field, FormatLayout};
 use crate::ffmpeg::Ffmpeg;
@@ -134,6 +134,12 @@ impl Demuxer {
     /// broadcast captures' do.
     pub fn has_discontinuous_timestamps(&self) -> bool {
         self.flags() & FMT_TS_DISCONT != 0
+    }
+
+    /// Whether seeking it goes by presentation time (`AVFMT_SEEK_TO_PTS`: MP4, Matroska's
+    /// not), rather than by decoding time.
+    pub fn seeks_by_presentation_time(&self) -> bool {
+        self.flags() & FMT_SEEK_TO_PTS != 0
     }
 
     /// A demuxer of this FFmpeg.

@@ -481,6 +481,29 @@ impl Input {
         };
         self.checked("avformat_seek_file", status).map(drop)
     }
+
+    /// Seeks so that decoding on gives the frames from `position_us` microseconds after the
+    /// input's start, as the CLI's `-ss POSITION -i` seeks: [`Input::seek_us`] to the start
+    /// plus the position, less 3/23 s where a stream reorders its pictures (B-frames) and the
+    /// demuxer seeks by decoding time, which runs ahead of the time a keyframe is shown. A
+    /// [`Timeline::from_position`](super::Timeline::from_position) then counts from the
+    /// position. Flush the decoders afterwards.
+    ///
+    /// # Errors
+    ///
+    /// FFmpeg's error when the input cannot seek there (a raw stream): it is then where it
+    /// was, and the CLI reads on from there.
+    pub fn seek_to_position_us(&mut self, position_us: i64) -> Result<()> {
+        let reorders = self.streams().any(|stream| stream.video_delay() > 0);
+        let by_decoding_time = !self.demuxer().seeks_by_presentation_time();
+        let lead = if reorders && by_decoding_time {
+            3 * 1_000_000 / 23
+        } else {
+            0
+        };
+        let start = self.start_time_us().unwrap_or(0);
+        self.seek_us(start.saturating_add(position_us).saturating_sub(lead))
+    }
 }
 
 /// Where [`Input::seek`] lands.
