@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use ffmpeg_runtime::format::{Input, MediaType, Output};
+use ffmpeg_runtime::format::{Input, MediaType, Output, Timeline};
 use ffmpeg_runtime::{Library, Packet, Rational};
 
 #[derive(Parser)]
@@ -68,8 +68,6 @@ fn main() -> ExitCode {
 struct Route {
     output: usize,
     time_base: Rational,
-    /// Subtracted from every timestamp: the input's start, in this stream's time base.
-    offset: i64,
     /// The CLI drops what comes before a stream's first keyframe.
     started: bool,
     /// The CLI's clock of the stream: where the next packet starts, in `time_base` (`None`
@@ -136,9 +134,6 @@ fn run(args: &Args) -> Result<u64, String> {
             .add_copy_stream(&stream)
             .map_err(named(&args.output))?;
         let time_base = stream.time_base();
-        let offset = Rational::new(1, 1_000_000)
-            .rescale(start_us, time_base)
-            .unwrap_or(0);
         let frame = stream
             .frame_rate()
             .and_then(|rate| rate.invert().rescale(1, time_base))
@@ -146,7 +141,6 @@ fn run(args: &Args) -> Result<u64, String> {
         routes.push(Route {
             output: index,
             time_base,
-            offset,
             started: false,
             next_dts: None,
             frame,
@@ -164,6 +158,8 @@ fn run(args: &Args) -> Result<u64, String> {
         .write_header_with(options)
         .map_err(named(&args.output))?;
 
+    let streams: Vec<usize> = input.streams().map(|s| s.index()).collect();
+    let mut timeline = Timeline::new(&input, &streams);
     let mut packet = Packet::new(&ffmpeg).map_err(|e| e.to_string())?;
     let mut written = 0;
     loop {
@@ -179,9 +175,9 @@ fn run(args: &Args) -> Result<u64, String> {
         let Some(route) = routes.get_mut(packet.stream_index()) else {
             continue;
         };
-        let pts = packet.pts().map(|t| t - route.offset);
-        let dts = packet.dts().map(|t| t - route.offset);
-        packet.set_pts(pts);
+        // As the CLI: counted from the input's start, with any jump taken out.
+        timeline.place(&mut packet);
+        let (pts, dts) = (packet.pts(), packet.dts());
         packet.set_dts(Some(route.timed(pts, dts, packet.duration())));
         if !route.started && !packet.is_key() {
             continue;

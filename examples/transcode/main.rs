@@ -257,12 +257,7 @@ fn transcode(
         .filter(|s| s.media_type() == MediaType::Subtitle)
         .map(|s| s.index())
         .collect();
-    // As the CLI: the timeline starts where the streams kept start.
-    let mut kept: Vec<usize> = audio_encoders.iter().map(|(index, ..)| *index).collect();
-    kept.extend(video_encoder.as_ref().map(|(index, ..)| *index));
-    kept.extend(&subtitle_streams);
     let timing = Timing {
-        start_us: input.start_time_us_for(&kept).unwrap_or(0),
         lead_us: lead_us(
             ffmpeg,
             &output,

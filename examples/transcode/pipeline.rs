@@ -9,7 +9,7 @@ use crate::sample_clock::SampleClock;
 use crate::subtitles::SubtitleLane;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder};
 use ffmpeg_runtime::filter::FilterGraph;
-use ffmpeg_runtime::format::{Input, Output, Stream};
+use ffmpeg_runtime::format::{Input, Output, Stream, Timeline};
 use ffmpeg_runtime::{
     AudioFifo, AudioFormat, Error, Ffmpeg, Frame, Packet, PictureType, Resampler, ScaleQuality,
     Scaler,
@@ -34,9 +34,6 @@ pub const MICROSECONDS: Rational = Rational::new(1, 1_000_000);
 /// Where output timestamps start.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timing {
-    /// The input's start, subtracted from every stream (as the CLI does) so the output
-    /// starts at zero.
-    pub start_us: i64,
     /// A delay added to every stream. libavformat 4.x shifts negative timestamps (an audio
     /// encoder's priming) only from the packet where it first meets one, moving some frames
     /// of the other streams and not others; starting every stream late by the longest
@@ -179,8 +176,6 @@ pub struct VideoLane {
     /// The time base of the frames the encoder is given: the stream's, or the graph's.
     source_time_base: Rational,
     filtering: Option<Filtering>,
-    /// The container's start, in the input time base: subtracted so the output starts at 0.
-    offset: i64,
     /// Added to every timestamp, in the encoder's time base (see [`Timing`]).
     lead: i64,
     /// One frame at the stream's (or graph's) rate, in the encoder's time base (0 when
@@ -193,6 +188,8 @@ pub struct VideoLane {
     scaler: Scaler,
     scaled: Frame,
     last_pts: Option<i64>,
+    /// The best-effort timestamp of the last picture decoded, for the input's timeline.
+    pub last_picture: Option<i64>,
 }
 
 impl VideoLane {
@@ -220,13 +217,13 @@ impl VideoLane {
                 .as_ref()
                 .map_or(stream.time_base(), Filtering::time_base),
             filtering,
-            offset: rescale(timing.start_us, MICROSECONDS, stream.time_base()),
             lead: rescale(timing.lead_us, MICROSECONDS, encoder.time_base()),
             decoder: decoder_for(stream, threads)?,
             sink: Sink::new(&ffmpeg, encoder, output_index)?,
             scaler: Scaler::new(&ffmpeg, ScaleQuality::Bicubic),
             scaled,
             last_pts: None,
+            last_picture: None,
         })
     }
 
@@ -248,7 +245,8 @@ impl VideoLane {
         counts: &mut Counts,
     ) -> Result<(), Error> {
         while decoded(&mut self.decoder, frame, counts)? {
-            frame.set_pts(frame.best_effort_timestamp().map(|t| t - self.offset));
+            self.last_picture = frame.best_effort_timestamp();
+            frame.set_pts(self.last_picture);
             self.filter(Some(frame), output, counts)?;
         }
         Ok(())
@@ -335,7 +333,6 @@ pub struct AudioLane {
     /// The time base of the frames resampled: the stream's, or the graph's.
     source_time_base: Rational,
     filtering: Option<Filtering>,
-    offset: i64,
     /// In samples.
     lead: i64,
     decoder: Decoder,
@@ -370,7 +367,6 @@ impl AudioLane {
                 .as_ref()
                 .map_or(stream.time_base(), Filtering::time_base),
             filtering,
-            offset: rescale(timing.start_us, MICROSECONDS, stream.time_base()),
             lead: rescale(
                 timing.lead_us,
                 MICROSECONDS,
@@ -412,7 +408,7 @@ impl AudioLane {
         counts: &mut Counts,
     ) -> Result<(), Error> {
         while decoded(&mut self.decoder, frame, counts)? {
-            frame.set_pts(frame.best_effort_timestamp().map(|t| t - self.offset));
+            frame.set_pts(frame.best_effort_timestamp());
             match self.filtering.take() {
                 Some(mut filtering) => {
                     let result = filtering.run(Some(frame), |out| self.queue(out, output, counts));
@@ -501,6 +497,14 @@ pub fn run(
     let ffmpeg = input.ffmpeg().clone();
     let (mut packet, mut frame) = (Packet::new(&ffmpeg)?, Frame::new(&ffmpeg)?);
     let mut counts = Counts::default();
+    // As the CLI: the timeline starts where the streams transcoded start.
+    let mut kept: Vec<usize> = video.iter().map(|lane| lane.input_index).collect();
+    kept.extend(audio.iter().map(|lane| lane.input_index));
+    kept.extend(subtitles.iter().map(|lane| lane.input_index));
+    let mut timeline = Timeline::new(input, &kept);
+    if let Some(lane) = video {
+        timeline.decodes_pictures(lane.input_index);
+    }
     while !stop.load(Ordering::Relaxed) {
         match input.read_packet(&mut packet) {
             Ok(true) => {}
@@ -510,9 +514,12 @@ pub fn run(
                 break;
             }
         }
+        // As the CLI: counted from the input's start, with any jump taken out.
+        timeline.place(&mut packet);
         let index = packet.stream_index();
         if let Some(lane) = video.as_mut().filter(|lane| lane.input_index == index) {
             lane.send(&packet, &mut frame, output, &mut counts)?;
+            timeline.picture(index, lane.last_picture);
         } else if let Some(lane) = audio.iter_mut().find(|lane| lane.input_index == index) {
             lane.send(&packet, &mut frame, output, &mut counts)?;
         } else if let Some(lane) = subtitles.iter_mut().find(|lane| lane.input_index == index) {

@@ -17,7 +17,7 @@ pub struct SubtitleLane {
     pub input_index: usize,
     output_index: usize,
     time_base: Rational,
-    /// Added to every timestamp, in microseconds: the file's start taken off, the lead on.
+    /// Added to every timestamp (already on the input's timeline), in microseconds: the lead.
     shift_us: i64,
     conversion: Option<(SubtitleDecoder, SubtitleEncoder)>,
 }
@@ -32,7 +32,7 @@ impl SubtitleLane {
     ) -> Result<Option<SubtitleLane>, Error> {
         let muxer = output.muxer();
         let codec = stream.codec_id();
-        let shift_us = timing.lead_us - timing.start_us;
+        let shift_us = timing.lead_us;
         let lane = |output_index, conversion| SubtitleLane {
             input_index: stream.index(),
             output_index,
