@@ -131,6 +131,92 @@ fn seeking_past_the_end_gives_nothing_and_audio_is_refused() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("--seek is for a video stream"));
 }
 
+/// Inputs where the seek is not the plain one, at a position: a raw MPEG-4 stream and an
+/// ANSI text (shown by the tty demuxer), which cannot seek, so the CLI reads them from the
+/// start; the text, whose pictures are drawn one on the other, is sought without the 3/23 s
+/// the CLI leaves for reordering only where a stream reorders; MPEG-PS, where the packets
+/// before the position step back and the CLI's timeline moves a frame on; and two MPEG-TS
+/// recordings joined, sought far into the second, where the CLI's timeline restarts.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn seeking_where_the_input_cannot_or_its_time_jumps() {
+    let pictures = "testsrc2=size=176x144:rate=25:duration=2";
+    let raw = media::generated(
+        "seek_raw_b_frames.m4v",
+        &["-f", "lavfi", "-i", pictures, "-c:v", "mpeg4", "-bf", "2"],
+    );
+    let program_stream = media::generated(
+        "seek_ps.mpg",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            pictures,
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=2:sample_rate=48000",
+            "-c:v",
+            "mpeg1video",
+            "-c:a",
+            "mp2",
+        ],
+    );
+    let lines: String = (0..200)
+        .map(|n| format!("line {n}: \x1b[1mthe quick brown fox\x1b[0m jumps over {n}\n"))
+        .collect();
+    let text = media::source("seek_text.txt", lines);
+    let joined: Vec<u8> = ["100", "300"]
+        .iter()
+        .map(|offset| {
+            let recording = media::generated(
+                &format!("seek_recording_at_{offset}.ts"),
+                &[
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    pictures,
+                    "-c:v",
+                    "libx264",
+                    "-bf",
+                    "2",
+                    "-output_ts_offset",
+                    offset,
+                ],
+            );
+            std::fs::read(recording).unwrap()
+        })
+        .collect::<Vec<_>>()
+        .concat();
+    let joined = media::source("seek_joined.ts", joined);
+    let ffmpeg = common::under_test().load();
+    // Raw MPEG-4's frame rate and MPEG-PS's packets after a seek are other releases' own:
+    // there the pictures are compared, not their times.
+    let the_clis_major = ffmpeg.family().ffmpeg_major() == 5;
+    for (clip, seconds, times_everywhere) in [
+        (&raw, "0.3", false),
+        (&text, "0.227", true),
+        (&program_stream, "0.3", false),
+        (&joined, "74.749", true),
+    ] {
+        let what = format!("{} at {seconds} s", clip.display());
+        let expected = cli(clip, seconds, 5);
+        assert_eq!(expected.len(), 5, "{what}");
+        let ours = framehash(clip, seconds, 5);
+        if the_clis_major || times_everywhere {
+            assert_eq!(ours, expected, "{what}");
+        } else {
+            let pictures = |frames: &[(String, String)]| -> Vec<String> {
+                frames.iter().map(|(_, md5)| md5.clone()).collect()
+            };
+            assert_eq!(pictures(&ours), pictures(&expected), "{what}");
+        }
+    }
+}
+
 fn md5_of(frame: &ffmpeg_runtime::Frame) -> String {
     use md5::{Digest, Md5};
     let mut packed = Vec::new();

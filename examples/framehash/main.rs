@@ -43,7 +43,7 @@ use std::time::Duration;
 use clap::{Parser, ValueEnum};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::filter::{AudioInput, FilterGraph, FilterInput, VideoInput};
-use ffmpeg_runtime::format::{Input, MediaType, UrlOptions};
+use ffmpeg_runtime::format::{Input, MediaType, Timeline, UrlOptions};
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet, Rational};
 use input_clock::{InputClock, MICROSECONDS};
 use md5::{Digest, Md5};
@@ -199,6 +199,7 @@ fn run(args: &Args) -> Result<(), String> {
         clock: None,
         draining: false,
         received: 0,
+        last_picture: None,
         filtering: filters.map(|description| Filtering {
             description,
             time_base: stream.time_base(),
@@ -207,18 +208,20 @@ fn run(args: &Args) -> Result<(), String> {
             sync: None,
             vfr: vfr && kind == MediaType::Video,
             audio_clock: AudioClock::default(),
+            last_written: None,
         }),
     };
     let (index, time_base) = (stream.index(), stream.time_base());
     // As the CLI: the timeline starts where the stream does (MPEG-TS, MPEG-PS) or the file
-    // does, or at the position sought from the file's start.
-    let start = match args.seek {
-        Some(_) => input.start_time_us(),
-        None => input.start_time_us_for(&[stream.index()]),
+    // does, or at the position sought from the file's start; a jump in it is taken out.
+    let position_us = args.seek.map(|seconds| (seconds * 1e6).round() as i64);
+    let mut timeline = match position_us {
+        Some(position) => Timeline::from_position(&input, &[index], position),
+        None => Timeline::new(&input, &[index]),
+    };
+    if kind == MediaType::Video {
+        timeline.decodes_pictures(index);
     }
-    .unwrap_or(0);
-    let origin = start + args.seek.map_or(0, |s| (s * 1e6).round() as i64);
-    let offset = MICROSECONDS.rescale(origin, time_base).unwrap_or(0);
     let shift_packets = hasher.filtering.is_some() || args.seek.is_some();
     if shift_packets || hasher.direct.is_some() {
         // Where the output claims the CLI's, what has no timestamp is timed by its clock.
@@ -237,12 +240,12 @@ fn run(args: &Args) -> Result<(), String> {
         },
     )
     .map_err(|e| e.to_string())?;
-    if args.seek.is_some() {
-        // As the CLI: a little before the position (B-frames make the timestamp of the
-        // keyframe sought a poor guide); the frames before it are dropped anyway.
-        input
-            .seek_us(origin - 3 * 1_000_000 / 23)
-            .map_err(|e| format!("seeking: {e}"))?;
+    if let Some(position) = position_us {
+        // As the CLI; where the input cannot seek (a raw stream), it is read from the start
+        // and the frames before the position dropped.
+        if let Err(e) = input.seek_to_position_us(position) {
+            eprintln!("framehash: could not seek, reading from the start: {e}");
+        }
     }
     let mut packet = Packet::new(&ffmpeg).map_err(|e| e.to_string())?;
     let mut frame = Frame::new(&ffmpeg).map_err(|e| e.to_string())?;
@@ -260,10 +263,7 @@ fn run(args: &Args) -> Result<(), String> {
             continue;
         }
         if shift_packets {
-            let shift = |t: Option<i64>| t.map(|t| t - offset);
-            let (pts, dts) = (shift(packet.pts()), shift(packet.dts()));
-            packet.set_pts(pts);
-            packet.set_dts(dts);
+            timeline.place(&mut packet);
         }
         if let Some(filtering) = hasher.filtering.as_mut() {
             let duration = Some(packet.duration()).filter(|&d| d != 0);
@@ -281,6 +281,9 @@ fn run(args: &Args) -> Result<(), String> {
         }
         let before = hasher.received;
         errors += hasher.drain(&mut decoder, &mut frame)?;
+        if hasher.received > before {
+            timeline.picture(index, hasher.last_picture);
+        }
         if let Some(clock) = hasher.clock.as_mut().filter(|_| kind == MediaType::Video) {
             // The CLI's clock runs on once for the packet and once for each more picture.
             let length = match packet.duration() {
@@ -326,6 +329,9 @@ struct Filtering {
     sync: Option<VariableRate>,
     vfr: bool,
     audio_clock: AudioClock,
+    /// The last timestamp written: as the CLI's muxer (framemd5 takes equal ones), a frame
+    /// whose timestamp would go back (audio that overlaps) is written at it.
+    last_written: Option<i64>,
 }
 
 impl Filtering {
@@ -371,6 +377,8 @@ struct FrameHasher {
     draining: bool,
     /// Frames received from the decoder so far.
     received: usize,
+    /// The best-effort timestamp of the last frame received.
+    last_picture: Option<i64>,
     filtering: Option<Filtering>,
 }
 
@@ -415,6 +423,7 @@ impl FrameHasher {
             match decoder.receive(frame) {
                 Ok(true) => {
                     self.received += 1;
+                    self.last_picture = frame.best_effort_timestamp();
                     self.decoded(frame)?;
                     return Ok(true);
                 }
@@ -513,6 +522,8 @@ impl FrameHasher {
             } else {
                 out.pts()
             };
+            let pts = pts.map(|pts| filtering.last_written.map_or(pts, |last| pts.max(last)));
+            filtering.last_written = pts.or(filtering.last_written);
             ready.push((out.try_clone().map_err(|e| e.to_string())?, pts));
         }
         for (frame, pts) in ready {

@@ -375,6 +375,7 @@ fn muxer(extension: &str) -> &'static str {
         "webm" => "webm",
         "gif" => "gif",
         "h264" => "h264",
+        "m4v" => "m4v",
         "nut" => "nut",
         "wav" => "wav",
         "hevc" => "hevc",
@@ -562,6 +563,41 @@ pub fn framehash_fields(input: &Path, args: &[&str]) -> Vec<Vec<String>> {
         .filter(|line| !line.starts_with("frames:"))
         .map(|line| line.split(',').map(str::to_owned).collect())
         .collect()
+}
+
+/// `(pts, md5)` of every frame the CLI writes to `framemd5` for `ffmpeg [seek] -i input
+/// args`, `seek` being what comes before the input (`-ss S`, or nothing).
+pub fn cli_pts_and_md5(input: &Path, seek: &[&str], args: &[&str]) -> Vec<(String, String)> {
+    let mut command = cli();
+    command
+        .args(seek)
+        .arg("-i")
+        .arg(input)
+        .args(args)
+        .args(["-f", "framemd5", "-"]);
+    framemd5_fields(command, &format!("{seek:?} {args:?}"))
+        .into_iter()
+        .map(|fields| (fields[2].clone(), comparable_md5(&fields[5])))
+        .collect()
+}
+
+/// `(pts, md5)` of every frame `framehash` prints for `args`.
+pub fn framehash_pts_and_md5(input: &Path, args: &[&str]) -> Vec<(String, String)> {
+    framehash_fields(input, args)
+        .into_iter()
+        .map(|fields| (fields[1].clone(), comparable_md5(&fields[4])))
+        .collect()
+}
+
+/// A frame's MD5 where it can equal the CLI's: under the emulator (aarch64) FFmpeg's own
+/// code for the architecture (swscale's, the AAC decoder's) gives other bits than the x86_64
+/// CLI's, so there the frames and their timestamps are compared, not their bytes.
+pub fn comparable_md5(md5: &str) -> String {
+    if super::emulated() {
+        "(another architecture)".to_owned()
+    } else {
+        md5.to_owned()
+    }
 }
 
 /// A SubRip source with what real files have: markup, accents and other scripts, a line
