@@ -9,6 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::media;
+use ffmpeg_runtime::Library;
 
 fn clips() -> Vec<PathBuf> {
     let source = "testsrc=size=160x96:rate=25:duration=6";
@@ -196,12 +197,20 @@ fn seeking_where_the_input_cannot_or_its_time_jumps() {
     // Raw MPEG-4's frame rate and MPEG-PS's packets after a seek are other releases' own:
     // there the pictures are compared, not their times.
     let the_clis_major = ffmpeg.family().ffmpeg_major() == 5;
-    for (clip, seconds, times_everywhere) in [
+    // 4.1's tty demuxer (libavformat 58.20) lands elsewhere in the text.
+    let avformat = ffmpeg
+        .library(Library::AvFormat)
+        .expect("a required library");
+    let text_seeks_as_5_1 = avformat.version().major > 58 || avformat.version().minor > 20;
+    let mut cases = vec![
         (&raw, "0.3", false),
-        (&text, "0.227", true),
         (&program_stream, "0.3", false),
         (&joined, "74.749", true),
-    ] {
+    ];
+    if text_seeks_as_5_1 {
+        cases.push((&text, "0.227", true));
+    }
+    for (clip, seconds, times_everywhere) in cases {
         let what = format!("{} at {seconds} s", clip.display());
         let expected = cli(clip, seconds, 5);
         assert_eq!(expected.len(), 5, "{what}");
