@@ -15,12 +15,12 @@ use crate::sys::Rational;
 use crate::sys::rescale::MICROSECONDS;
 
 /// A jump of more than this (the CLI's `-dts_delta_threshold`, 10 s) is a discontinuity.
-const JUMP_US: i64 = 10_000_000;
+const JUMP_US: u64 = 10_000_000;
 /// A step back of more than this (a tenth of a second) is one too.
 const STEP_BACK_US: i64 = 100_000;
 /// Where timestamps may not jump, one further than this (the CLI's `-dts_error_threshold`,
 /// 30 hours) from the clock is dropped as invalid.
-const INVALID_US: i64 = 30 * 3600 * 1_000_000;
+const INVALID_US: u64 = 30 * 3600 * 1_000_000;
 
 /// Puts the packets of an [`Input`] on the ffmpeg CLI's timeline: every timestamp counted
 /// from the input's start (or the position sought) and, for a demuxer whose timestamps may
@@ -213,11 +213,11 @@ impl Timeline {
                 let delta = dts_us.saturating_sub(next);
                 let stepped_back =
                     dts_us.saturating_add(STEP_BACK_US) < clock.presented_us.max(clock.dts_us);
-                (delta.abs() > JUMP_US || stepped_back).then_some(delta)
+                (delta.unsigned_abs() > JUMP_US || stepped_back).then_some(delta)
             }
             None => {
                 let delta = dts_us.saturating_sub(self.last_dts_us?);
-                (delta.abs() > JUMP_US).then_some(delta)
+                (delta.unsigned_abs() > JUMP_US).then_some(delta)
             }
         }
     }
@@ -238,7 +238,7 @@ impl Timeline {
                 clock
                     .time_base
                     .rescale(t, MICROSECONDS)
-                    .is_none_or(|us| us.saturating_sub(next).abs() <= INVALID_US)
+                    .is_none_or(|us| us.saturating_sub(next).unsigned_abs() <= INVALID_US)
             })
         };
         (valid(pts), valid(dts))
@@ -418,5 +418,27 @@ mod tests {
         place_values(&mut timeline, 0, Some(start), Some(start), FRAME);
         let placed = place_values(&mut timeline, 0, None, Some(start), FRAME);
         assert_eq!(placed, (None, Some(-90_000 + FRAME), true));
+    }
+
+    #[test]
+    fn extreme_timestamps_neither_overflow_nor_panic() {
+        for discontinuous in [true, false] {
+            let mut timeline = joined(discontinuous);
+            timeline.decodes_pictures(0);
+            for t in [
+                i64::MIN,
+                i64::MIN + 1,
+                -1,
+                0,
+                i64::MAX - 1,
+                i64::MAX,
+                0,
+                i64::MIN,
+            ] {
+                place_values(&mut timeline, 0, Some(t), Some(t), i64::MAX);
+                place_values(&mut timeline, 1, Some(t), Some(t), t);
+                timeline.picture(0, Some(t));
+            }
+        }
     }
 }
