@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! cargo run --release --example framehash -- INPUT [--lib-dir DIR] [--stream INDEX] [--threads N]
-//!     [--vf GRAPH | --af GRAPH] [--fps-mode auto|vfr|passthrough] [--count-only]
+//!     [--vf GRAPH | --af GRAPH] [--fps-mode auto|vfr|passthrough] [--seek SECONDS] [--frames N]
+//!     [--count-only]
 //! ```
 //!
 //! `INPUT` may be `-`: standard input, read as a stream (`cat clip.ts | framehash -`), or a
@@ -25,10 +26,13 @@
 //! file, a cover picture, a picture or audio frame drained after the last packet), the
 //! CLI's own clock of the input times it, as the CLI does. With `--vf`, a picture whose
 //! display matrix turns it by a quarter or a half is turned first, as the CLI's
-//! autorotation does (`--noautorotate` leaves it). Decode errors inside the stream are
-//! counted and reported on stderr, as the ffmpeg CLI does; an input that cannot be opened, a
-//! stream of another kind, a graph that cannot be built, or standard output closed early
-//! exits non-zero with one line.
+//! autorotation does (`--noautorotate` leaves it). `--seek S` starts at the first picture at
+//! or after S seconds, as `ffmpeg -ss S -i` (an input that cannot seek is read from the
+//! start). With `--vf`, `--af` or `--seek`, packets go on the CLI's timeline
+//! (`format::Timeline`), which takes out the jumps of MPEG-TS and MPEG-PS. Decode errors
+//! inside the stream are counted and reported on stderr, as the ffmpeg CLI does; an input
+//! that cannot be opened, a stream of another kind, a graph that cannot be built, or
+//! standard output closed early exits non-zero with one line.
 
 #[path = "../common/mod.rs"]
 mod common;
