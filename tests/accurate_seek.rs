@@ -202,19 +202,28 @@ fn seeking_where_the_input_cannot_or_its_time_jumps() {
         .library(Library::AvFormat)
         .expect("a required library");
     let text_seeks_as_5_1 = avformat.version().major > 58 || avformat.version().minor > 20;
+    // (clip, position, times equal on every release, decoded bit-exactly on every
+    // architecture: MPEG-1's and MPEG-4's IDCT is each architecture's own).
     let mut cases = vec![
-        (&raw, "0.3", false),
-        (&program_stream, "0.3", false),
-        (&joined, "74.749", true),
+        (&raw, "0.3", false, false),
+        (&program_stream, "0.3", false, false),
+        (&joined, "74.749", true, true),
     ];
     if text_seeks_as_5_1 {
-        cases.push((&text, "0.227", true));
+        cases.push((&text, "0.227", true, true));
     }
-    for (clip, seconds, times_everywhere) in cases {
+    for (clip, seconds, times_everywhere, bit_exact) in cases {
         let what = format!("{} at {seconds} s", clip.display());
-        let expected = cli(clip, seconds, 5);
+        let comparable = |frames: Vec<(String, String)>| -> Vec<(String, String)> {
+            if bit_exact || !common::emulated() {
+                return frames;
+            }
+            let other = || "(another architecture)".to_owned();
+            frames.into_iter().map(|(pts, _)| (pts, other())).collect()
+        };
+        let expected = comparable(cli(clip, seconds, 5));
         assert_eq!(expected.len(), 5, "{what}");
-        let ours = framehash(clip, seconds, 5);
+        let ours = comparable(framehash(clip, seconds, 5));
         if the_clis_major || times_everywhere {
             assert_eq!(ours, expected, "{what}");
         } else {
