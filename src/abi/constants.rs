@@ -125,6 +125,8 @@ pub(crate) const ERROR_TEXTS: [(c_int, &str); 9] = [
 
 /// `AV_LOG_*` levels.
 pub(crate) const LOG_QUIET: c_int = -8;
+/// `AV_LOG_PANIC`: what a failed `av_assert0` logs before FFmpeg aborts the process.
+pub(crate) const LOG_PANIC: c_int = 0;
 pub(crate) const LOG_ERROR: c_int = 16;
 pub(crate) const LOG_WARNING: c_int = 24;
 pub(crate) const LOG_INFO: c_int = 32;

@@ -14,7 +14,9 @@ use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 use log::{Level, LevelFilter};
 
-use crate::abi::constants::{LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_QUIET, LOG_TRACE, LOG_WARNING};
+use crate::abi::constants::{
+    LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_PANIC, LOG_QUIET, LOG_TRACE, LOG_WARNING,
+};
 use crate::loader::functions::{Functions, LogCallback};
 
 /// FFmpeg's own line length for a log message (`LINE_SZ` in libavutil/log.c).
@@ -226,6 +228,12 @@ unsafe fn forward(
     let message = message.trim_end();
     if message.is_empty() {
         return;
+    }
+    if av_level <= LOG_PANIC {
+        // FFmpeg aborts the process after this (a failed `av_assert0`): the reason goes to
+        // stderr whether or not a logger is installed, or the process dies without one.
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "ffmpeg aborts: {message}");
     }
     if keep {
         let _ = LAST_ERROR.try_with(|last| {
