@@ -190,12 +190,8 @@ fn remux_writes_the_clis_packet_times() {
         for extension in ["mkv", "mp4"] {
             let what = format!("{} into {extension}", path.display());
             let ours = dir.join(format!("ours_{n}.{extension}"));
-            let status = common::example_command("remux", &build)
-                .arg(path)
-                .arg(&ours)
-                .status()
-                .unwrap();
-            assert!(status.success(), "{what}");
+            let mut remux = common::example_command("remux", &build);
+            common::stdout_bytes_of(remux.arg(path).arg(&ours), &what);
             let (times, _) = dts_seconds(&ours, false);
             for stream in times {
                 let seconds = span(&stream);
@@ -203,14 +199,11 @@ fn remux_writes_the_clis_packet_times() {
             }
             if same_muxers {
                 let theirs = dir.join(format!("cli_{n}.{extension}"));
-                let status = media::cli()
-                    .arg("-i")
+                let mut copy = media::cli();
+                copy.arg("-i")
                     .arg(path)
-                    .args(["-map", "0", "-c", "copy", "-y"])
-                    .arg(&theirs)
-                    .status()
-                    .unwrap();
-                assert!(status.success());
+                    .args(["-map", "0", "-c", "copy", "-y"]);
+                common::stdout_bytes_of(copy.arg(&theirs), "the CLI's copy");
                 assert_eq!(packet_times(&ours), packet_times(&theirs), "{what}");
             }
         }
@@ -224,16 +217,8 @@ fn transcode_writes_the_four_seconds() {
     let dir = common::scratch_dir("timeline_transcode");
     let path = joined("100", "10");
     let output = dir.join("joined.mkv");
-    let result = common::example_command("transcode", &build)
-        .arg(&path)
-        .arg(&output)
-        .output()
-        .unwrap();
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    let mut transcode = common::example_command("transcode", &build);
+    common::stdout_bytes_of(transcode.arg(&path).arg(&output), "transcode");
     let input = Input::open(&ffmpeg, &output).unwrap();
     let seconds = input.duration_us().expect("a duration") as f64 / 1e6;
     assert!((3.9..4.3).contains(&seconds), "{seconds} s");
