@@ -164,6 +164,15 @@ fn clips() -> Vec<std::path::PathBuf> {
                 "mp2",
             ],
         ),
+        // AAC's bit rate in MPEG-TS is estimated from the packets read while probing, which
+        // depend on `scan_all_pmts` (set by ffprobe and the CLI for every input).
+        media::generated(
+            "probe_aac.ts",
+            &[
+                "-f", "lavfi", "-i", video, "-f", "lavfi", "-i", audio, "-c:v", "libx264", "-c:a",
+                "aac",
+            ],
+        ),
         media::generated(
             "probe_raw.avi",
             &[

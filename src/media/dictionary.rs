@@ -44,6 +44,21 @@ impl Dictionary {
         &mut self.dictionary
     }
 
+    /// Removes `key`'s entry, if there is one.
+    pub(crate) fn remove(&mut self, key: &str) -> Result<()> {
+        let key_c = CString::new(key).map_err(|_| Error::invalid_text("option", key))?;
+        // SAFETY: a NULL value removes the entry (FFmpeg frees it); the key is only read.
+        let status = unsafe {
+            (self.ffmpeg.functions().av_dict_set)(
+                &mut self.dictionary,
+                key_c.as_ptr(),
+                std::ptr::null(),
+                0,
+            )
+        };
+        check(&self.ffmpeg, "av_dict_set", status).map(drop)
+    }
+
     /// The first key left, if any.
     pub(crate) fn first_key(&self) -> Option<String> {
         if self.dictionary.is_null() {

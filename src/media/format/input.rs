@@ -42,6 +42,11 @@ raw_context!(
     "the `avformat_*`/`av_*` demuxing functions and options"
 );
 
+/// The MPEG-TS demuxer's option to read every program's table before streams are reported,
+/// which the ffmpeg CLI and ffprobe set for every input they open: without it a transport
+/// stream's later programs (and facts the probe reads after them) can be missed.
+const SCAN_ALL_PMTS: &str = "scan_all_pmts";
+
 impl Input {
     /// Opens a local file. Only the `file` protocol is allowed, so a crafted playlist or
     /// reference file cannot make FFmpeg reach the network or other protocols.
@@ -71,6 +76,10 @@ impl Input {
         let url = CString::new(url).map_err(|_| Error::invalid_text("URL", url))?;
         let mut entries = vec![("protocol_whitelist".to_owned(), options.protocols.join(","))];
         entries.extend(options.options.iter().cloned());
+        let scan_defaulted = !entries.iter().any(|(key, _)| key == SCAN_ALL_PMTS);
+        if scan_defaulted {
+            entries.push((SCAN_ALL_PMTS.to_owned(), "1".to_owned()));
+        }
         let mut dictionary = crate::media::dictionary::Dictionary::new(ffmpeg, &entries)?;
         let watch = Watch::new(options);
         // SAFETY: allocates an empty context, or NULL.
@@ -104,6 +113,10 @@ impl Input {
             custom_io: None,
             watch: Some(watch),
         };
+        if scan_defaulted {
+            // Left where the demuxer is not MPEG-TS: ours, not the caller's, so not unused.
+            dictionary.remove(SCAN_ALL_PMTS)?;
+        }
         if let Some(option) = dictionary.first_key() {
             return Err(Error::OptionNotFound {
                 owner: input.format_name(),
@@ -146,8 +159,13 @@ impl Input {
     fn from_endpoint(ffmpeg: &Ffmpeg, endpoint: Endpoint) -> Result<Input> {
         let f = ffmpeg.functions();
         let custom_io = CustomIo::new(ffmpeg, endpoint)?;
+        let mut dictionary = crate::media::dictionary::Dictionary::new(
+            ffmpeg,
+            &[(SCAN_ALL_PMTS.to_owned(), "1".to_owned())],
+        )?;
         // SAFETY: a fresh context, given our I/O context and the flag that keeps FFmpeg from
-        // freeing it; on failure avformat_open_input frees the format context only.
+        // freeing it; on failure avformat_open_input frees the format context only. FFmpeg
+        // takes the option it uses out of the dictionary, which stays ours.
         let (status, context) = unsafe {
             let mut context = (f.avformat_alloc_context)();
             if context.is_null() {
@@ -166,7 +184,7 @@ impl Input {
                 &mut context,
                 c"".as_ptr(),
                 std::ptr::null(),
-                std::ptr::null_mut(),
+                dictionary.as_mut_ptr(),
             );
             (status, context)
         };
