@@ -428,7 +428,7 @@ impl FrameHasher {
                 Ok(true) => {
                     self.received += 1;
                     self.last_picture = frame.best_effort_timestamp();
-                    self.decoded(frame)?;
+                    self.decoded(frame, decoder.sample_rate())?;
                     return Ok(true);
                 }
                 Ok(false) => return Ok(false),
@@ -448,15 +448,23 @@ impl FrameHasher {
         self.limit.is_some_and(|limit| self.count >= limit)
     }
 
-    fn decoded(&mut self, frame: &mut Frame) -> Result<(), String> {
+    /// Hashes a decoded frame, or sends it through the graph. `decoder_rate` is the decoder's
+    /// sample rate as it stands, which the CLI counts audio in (a frame where the rate
+    /// changes may have the old one).
+    fn decoded(&mut self, frame: &mut Frame, decoder_rate: u32) -> Result<(), String> {
         if self.done() {
             return Ok(());
         }
         let audio = frame.sample_rate() > 0;
+        let counting_rate = if decoder_rate > 0 {
+            decoder_rate
+        } else {
+            frame.sample_rate()
+        };
         // The CLI's clock times what the decoder left untimed: audio frames, and pictures
         // drained after the last packet.
         let clock_time = match self.clock.as_mut() {
-            Some(clock) if audio => clock.audio_frame(frame.samples(), frame.sample_rate()),
+            Some(clock) if audio => clock.audio_frame(frame.samples(), counting_rate),
             _ => None,
         };
         let picture_time = match self.clock.as_mut() {
@@ -489,8 +497,10 @@ impl FrameHasher {
                 None => clock_time.map(|t| (t, MICROSECONDS)),
             };
             timed.map(|(pts, time_base)| {
-                let (rate, samples) = (frame.sample_rate(), frame.samples() as u32);
-                filtering.audio_clock.place(pts, time_base, rate, samples)
+                let samples = frame.samples() as u32;
+                filtering
+                    .audio_clock
+                    .place(pts, time_base, counting_rate, samples)
             })
         } else {
             picture_time

@@ -589,6 +589,25 @@ pub fn framehash_pts_and_md5(input: &Path, args: &[&str]) -> Vec<(String, String
         .collect()
 }
 
+/// Asserts that framehash's `(pts, md5)` frames are the CLI's; where `compare_samples` is
+/// false (a decoder of another release than the CLI's, whose float code rounds otherwise),
+/// only their times.
+pub fn assert_same_frames(
+    ours: &[(String, String)],
+    expected: &[(String, String)],
+    compare_samples: bool,
+    what: &str,
+) {
+    if compare_samples {
+        assert_eq!(ours, expected, "{what}");
+    } else {
+        let times = |frames: &[(String, String)]| -> Vec<String> {
+            frames.iter().map(|(pts, _)| pts.clone()).collect()
+        };
+        assert_eq!(times(ours), times(expected), "{what}");
+    }
+}
+
 /// A frame's MD5 where it can equal the CLI's: under the emulator (aarch64) FFmpeg's own
 /// code for the architecture (swscale's, the AAC decoder's) gives other bits than the x86_64
 /// CLI's, so there the frames and their timestamps are compared, not their bytes.

@@ -53,7 +53,9 @@ pub struct AudioInput {
     pub sample_format: SampleFormat,
     /// The channels.
     pub channel_layout: ChannelLayout,
-    /// The unit of the frames' timestamps (the ffmpeg CLI uses `1/sample_rate`).
+    /// The unit of the frames' timestamps (the ffmpeg CLI uses `1/sample_rate`). Where it is
+    /// `1/sample_rate`, a graph rebuilt for frames of another rate times them in samples of
+    /// that rate ([`FilterGraph::input`](super::FilterGraph::input) says).
     pub time_base: Rational,
 }
 
@@ -86,6 +88,11 @@ impl AudioInput {
             channel_layout,
             time_base: Rational::new(1, sample_rate.min(i32::MAX as u32) as i32),
         }
+    }
+
+    /// Whether the timestamps count samples: the time base is `1/sample_rate`.
+    fn is_timed_in_samples(&self) -> bool {
+        i64::from(self.time_base.num) * i64::from(self.sample_rate) == i64::from(self.time_base.den)
     }
 }
 
@@ -282,14 +289,22 @@ impl FilterInput {
         }
     }
 
-    /// These parameters with `frame`'s size and format (or rate, format and layout).
+    /// These parameters with `frame`'s size and format (or rate, format and layout). Audio
+    /// timed in samples (`1/sample_rate`) stays timed in samples, of the new rate, as the
+    /// CLI times every audio input; any other time base is kept.
     pub(crate) fn updated_from(&self, frame: &Frame) -> Result<FilterInput> {
         let mut updated = FilterInput::from_frame(frame, self.time_base())?;
-        if let (FilterInput::Video(old), FilterInput::Video(new)) = (self, &mut updated) {
-            new.frame_rate = old.frame_rate;
-            if !new.sample_aspect_ratio.is_positive() {
-                new.sample_aspect_ratio = old.sample_aspect_ratio;
+        match (self, &mut updated) {
+            (FilterInput::Video(old), FilterInput::Video(new)) => {
+                new.frame_rate = old.frame_rate;
+                if !new.sample_aspect_ratio.is_positive() {
+                    new.sample_aspect_ratio = old.sample_aspect_ratio;
+                }
             }
+            (FilterInput::Audio(old), FilterInput::Audio(new)) if old.is_timed_in_samples() => {
+                new.time_base = Rational::new(1, new.sample_rate.min(i32::MAX as u32) as i32);
+            }
+            _ => {}
         }
         Ok(updated)
     }

@@ -250,6 +250,13 @@ impl FilterGraph {
         self.outputs.len()
     }
 
+    /// What input `index` takes as the graph stands: as declared, or as updated by a rebuild
+    /// for frames of a new size or format (audio timed in samples is then timed in samples of
+    /// the new rate); `None` for no such input.
+    pub fn input(&self, index: usize) -> Option<&FilterInput> {
+        self.inputs.get(index).map(|slot| &slot.input)
+    }
+
     /// What output `index` gives as the graph stands (a rebuild may change it); `None` for no
     /// such output.
     pub fn output(&self, index: usize) -> Option<OutputFacts> {
@@ -295,7 +302,8 @@ impl FilterGraph {
     }
 
     /// Pushes `frame` into input `input`, keeping the caller's frame as it is. Its timestamp
-    /// is in the input's time base.
+    /// is in the input's time base: for audio timed in samples, samples of the frame's own
+    /// rate ([`FilterGraph::input`]).
     ///
     /// # Errors
     ///
