@@ -11,6 +11,12 @@
 //! `closed_captions`, `film_grain`, `refs`, `is_avc`, `nal_length_size`,
 //! `max_bit_rate`, `initial_padding`, `side_data_list`, and decoders' own (`quarter_sample`,
 //! `divx_packed` of MPEG-4 part 2).
+//!
+//! The fields are ffprobe 5.1's (Debian 12's) whichever release is loaded; the values are
+//! the loaded release's, and equal its own ffprobe's (compared on 4.3, 5.1, 7.1 and 9.0).
+//! Other releases' ffprobe print other sets: 4.x adds `codec_time_base` and lacks
+//! `extradata_size` and five dispositions; 7.x adds `nb_stream_groups` and the demuxer's
+//! exported options (MPEG-TS's `ts_id`, `ts_packetsize`); 9.0 adds `mime_codec_string`.
 
 mod common;
 

@@ -33,6 +33,11 @@
 //! inside the stream are counted and reported on stderr, as the ffmpeg CLI does; an input
 //! that cannot be opened, a stream of another kind, a graph that cannot be built, or
 //! standard output closed early exits non-zero with one line.
+//!
+//! Frames are timed as the 5.1 CLI (Debian 12's) times them, whichever release is loaded.
+//! The pictures and samples are the loaded release's, and equal its own CLI's (compared on
+//! 4.3, 7.1 and 9.0); those CLIs time a few things otherwise (with a graph: the pictures of a
+//! raw H.264 file, audio after a step in its packets' timestamps).
 
 #[path = "../common/mod.rs"]
 mod common;
