@@ -285,13 +285,7 @@ fn clips() -> Vec<std::path::PathBuf> {
 }
 
 fn json_of(command: &mut Command, what: &str) -> Value {
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "{what}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    serde_json::from_slice(&common::stdout_bytes_of(command, what)).unwrap()
 }
 
 /// Compares one section: `ours` against ffprobe's `theirs`.

@@ -130,34 +130,34 @@ fn packet_md5s(path: &Path) -> String {
 
 /// What ffprobe says of the container's and streams' tags, dispositions and durations.
 fn probed(path: &Path) -> String {
-    let output = Command::new("ffprobe")
+    let mut command = Command::new("ffprobe");
+    command
         .env_remove("LD_LIBRARY_PATH")
         .args(["-v", "error", "-show_entries"])
         .args([
             "format_tags:stream_tags:stream_disposition:stream=time_base,duration,codec_tag_string",
         ])
         .args(["-of", "compact"])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    String::from_utf8(output.stdout).unwrap()
+        .arg(path);
+    common::stdout_of(&mut command, "ffprobe's tags")
 }
 
 fn remux(input: &Path, output: &Path, extra: &[&str]) {
     let build = common::under_test();
-    let result = common::example_command("remux", &build)
+    let mut command = common::example_command("remux", &build);
+    command.arg(input).arg(output).args(extra);
+    common::stdout_bytes_of(&mut command, &input.display().to_string());
+}
+
+/// The CLI's `-map 0 -c copy` of `input` into `output`.
+fn cli_copy(input: &Path, output: &Path) {
+    let mut command = media::cli();
+    command
+        .arg("-i")
         .arg(input)
-        .arg(output)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        result.status.success(),
-        "{}: {}",
-        input.display(),
-        String::from_utf8_lossy(&result.stderr)
-    );
+        .args(["-map", "0", "-c", "copy", "-y"])
+        .arg(output);
+    common::stdout_bytes_of(&mut command, "the CLI's copy");
 }
 
 #[test]
@@ -193,14 +193,7 @@ fn remux_writes_what_the_cli_writes() {
                 dir.join(format!("{name}.cli.{extension}")),
             );
             remux(&source, &ours, &[]);
-            let status = media::cli()
-                .arg("-i")
-                .arg(&source)
-                .args(["-map", "0", "-c", "copy", "-y"])
-                .arg(&theirs)
-                .status()
-                .unwrap();
-            assert!(status.success());
+            cli_copy(&source, &theirs);
             let what = format!("{name} -> {extension}");
             if name == "remux_untimed" {
                 // In every build: a frame apart (the last of 50 at 1.96 s), as the CLI's
@@ -322,14 +315,12 @@ fn faststart_puts_the_index_first_and_metadata_is_written() {
 
 /// ffprobe's chapters of a file: ids, times and titles.
 fn chapters_of(path: &Path) -> String {
-    let output = Command::new("ffprobe")
+    let mut command = Command::new("ffprobe");
+    command
         .env_remove("LD_LIBRARY_PATH")
         .args(["-v", "error", "-show_chapters", "-of", "compact"])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    String::from_utf8(output.stdout).unwrap()
+        .arg(path);
+    common::stdout_of(&mut command, "ffprobe's chapters")
 }
 
 #[test]
@@ -369,14 +360,7 @@ fn chapters_are_copied_as_the_cli_copies_them() {
         let ours = dir.join(format!("ours.{extension}"));
         let theirs = dir.join(format!("cli.{extension}"));
         remux(&source, &ours, &[]);
-        let status = media::cli()
-            .arg("-i")
-            .arg(&source)
-            .args(["-map", "0", "-c", "copy", "-y"])
-            .arg(&theirs)
-            .status()
-            .unwrap();
-        assert!(status.success());
+        cli_copy(&source, &theirs);
         let chapters = chapters_of(&ours);
         assert!(
             chapters.contains("title=Second part"),

@@ -94,13 +94,8 @@ fn transcode(input: &Path, output: &Path, extra: &[&str]) -> Output {
 
 /// Transcodes `input` to `output`, which must succeed.
 fn transcode_ok(input: &Path, output: &Path, extra: &[&str]) {
-    let result = transcode(input, output, extra);
-    assert!(
-        result.status.success(),
-        "{}: {}",
-        output.display(),
-        String::from_utf8_lossy(&result.stderr)
-    );
+    let mut command = transcode_command(input, output, extra);
+    common::stdout_bytes_of(&mut command, &output.display().to_string());
 }
 
 fn partial_of(output: &Path) -> PathBuf {
@@ -613,15 +608,8 @@ fn with_no_input_it_transcodes_its_own_synthetic_clip() {
     let dir = common::scratch_dir("transcode-synthetic");
     let output = dir.join("transcoded.mp4");
     let build = common::under_test();
-    let result = common::example_command("transcode", &build)
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    let mut command = common::example_command("transcode", &build);
+    common::stdout_bytes_of(command.current_dir(&dir), "the synthetic transcode");
     let after = facts(&ffmpeg, &output);
     assert_eq!(after.video_times.len(), 125, "five seconds at 25 fps");
     assert_eq!(after.video_sizes[0], (1280, 720));
@@ -775,7 +763,8 @@ fn filters_shape_what_is_encoded_as_the_cli_does() {
     }
     let ours = check_filtered(&ffmpeg, source, &output, &filters);
     let reference = dir.join("cli.mkv");
-    let status = media::cli()
+    let mut reference_command = media::cli();
+    reference_command
         .arg("-i")
         .arg(source)
         .args([
@@ -785,10 +774,8 @@ fn filters_shape_what_is_encoded_as_the_cli_does() {
             "aresample=22050,volume=0.5",
         ])
         .args(["-c:v", "mpeg4", "-c:a", "pcm_s16le", "-y"])
-        .arg(&reference)
-        .status()
-        .unwrap();
-    assert!(status.success());
+        .arg(&reference);
+    common::stdout_bytes_of(&mut reference_command, "the CLI's filtered reference");
     let theirs = facts(&ffmpeg, &reference);
     assert_eq!(ours.video_sizes, theirs.video_sizes);
     let (mine, cli) = (relative(&ours.video_times), relative(&theirs.video_times));
@@ -905,16 +892,15 @@ fn subtitle_streams_are_kept() {
         transcode_ok(source, &output, &["--vcodec", "mpeg4"]);
         assert_eq!(subtitle_codecs(&ffmpeg, &output), codecs, "{name}");
         let reference = dir.join(format!("cli-{name}"));
-        let status = media::cli()
+        let mut reference_command = media::cli();
+        reference_command
             .arg("-i")
             .arg(source)
             .args([
                 "-map", "0", "-c:v", "mpeg4", "-c:a", "aac", "-c:s", cli_codec, "-y",
             ])
-            .arg(&reference)
-            .status()
-            .unwrap();
-        assert!(status.success());
+            .arg(&reference);
+        common::stdout_bytes_of(&mut reference_command, "the CLI's reference");
         for n in 0..2 {
             let (ours, theirs) = (srt_cues(&output, n), srt_cues(&reference, n));
             assert_eq!(ours.len(), srt_cues(source, n).len(), "{name} stream s:{n}");
