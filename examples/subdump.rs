@@ -108,7 +108,11 @@ fn run(args: &Args) -> Result<(), String> {
         match decoder.decode(&packet) {
             Ok(Some(subtitle)) => sink.take(shifted(subtitle, shift_us))?,
             Ok(None) => {}
-            Err(error @ Error::InvalidData { .. }) => eprintln!("subdump: skipped: {error}"),
+            // As the CLI, any error of the decoder's own skips the packet (SAMI's decoder
+            // refuses a blank cue with EPERM).
+            Err(error @ (Error::InvalidData { .. } | Error::Ffmpeg { .. })) => {
+                eprintln!("subdump: skipped: {error}")
+            }
             Err(error) => return Err(error.to_string()),
         }
     }

@@ -47,6 +47,43 @@ fn text_clips() -> Vec<(PathBuf, usize)> {
     let converted = |name: &str, from: &Path, codec: &str| {
         media::generated(name, &["-i", from.to_str().unwrap(), "-c:s", codec])
     };
+    // Formats FFmpeg reads but does not write. SAMI's decoder refuses its blank cues
+    // (`&nbsp;`, which end the one before) with EPERM: the CLI skips them.
+    let read_only = [
+        (
+            "subs.smi",
+            "<SAMI>\n<HEAD><TITLE>t</TITLE></HEAD><BODY>\n\
+             <SYNC Start=500><P Class=ENCC>Hello <i>world</i>\n\
+             <SYNC Start=2000><P Class=ENCC>&nbsp;\n\
+             <SYNC Start=2500><P Class=ENCC>Second line<br>with break\n\
+             <SYNC Start=4000><P Class=ENCC>&nbsp;\n</BODY></SAMI>\n",
+        ),
+        (
+            "subs_microdvd.sub",
+            "{50}{100}Hello|world\n{125}{200}Second line\n{175}{262}Overlap\n",
+        ),
+        (
+            "subs.mpl",
+            "[5][20]Hello\n[25][40]Second|line\n[35][52]/Overlap\n",
+        ),
+        (
+            "subs.jss",
+            "#TIMERES 100\n0:00:00.50 0:00:02.00 D Hello world\n0:00:02.50 0:00:04.00 D Second\\nline\n",
+        ),
+        ("subs.pjs", "5,20,\"Hello|world\"\n25,40,\"Second line\"\n"),
+        (
+            "subs.stl",
+            "$FontName = Arial\n00:00:00:12 , 00:00:02:00 , Hello world\n00:00:02:12 , 00:00:04:00 , Second|line\n",
+        ),
+        (
+            "subs.rt",
+            "<window duration=\"10\" type=\"generic\"><time begin=\"0.50\"/>Hello world\
+             <time begin=\"2.50\"/><clear/>Second line<br/>break</window>\n",
+        ),
+    ];
+    let read_only = read_only
+        .into_iter()
+        .map(|(name, text)| (media::source(name, text), 1));
     vec![
         (srt.clone(), 1),
         (ass.clone(), 1),
@@ -87,6 +124,9 @@ fn text_clips() -> Vec<(PathBuf, usize)> {
             1,
         ),
     ]
+    .into_iter()
+    .chain(read_only)
+    .collect()
 }
 
 fn subdump(file: &Path, args: &[&str]) -> String {
@@ -143,6 +183,16 @@ fn release_writes_other_text(ffmpeg: &Ffmpeg, file: &Path) -> bool {
         || ((version.major, version.minor) >= (61, 19) && matches!(extension, "vtt" | "webm"))
 }
 
+/// Where a release's demuxer times the cues otherwise than 5.1's: 4.1's JACOsub demuxer
+/// reads each cue's end as a duration added to its start (0.5 s to 2 s became 0.5 s to 3 s).
+fn release_times_other_cues(ffmpeg: &Ffmpeg, file: &Path) -> bool {
+    let version = ffmpeg
+        .library(ffmpeg_runtime::Library::AvFormat)
+        .unwrap()
+        .version();
+    version.major == 58 && version.minor < 29 && file.extension().is_some_and(|e| e == "jss")
+}
+
 /// Exact on 5.1, the CLI's own library. Other releases must give the same cues at the same
 /// times; their text may differ where their codecs do: 8.0's SubRip encoder ends lines with
 /// `\n` rather than `\r\n`, and [`release_writes_other_text`].
@@ -156,6 +206,9 @@ fn text_subtitles_are_written_as_the_cli_writes_srt() {
     let exact = common::under_test().name == "5.1";
     let mut differences = Vec::new();
     for (file, streams) in text_clips() {
+        if release_times_other_cues(&ffmpeg, &file) {
+            continue;
+        }
         for stream in 0..streams {
             let ours = subdump(&file, &["--stream", &stream.to_string()]);
             let cli = media::cli_srt(&file, stream);
@@ -190,9 +243,13 @@ fn text_subtitles_are_written_as_the_cli_writes_srt() {
     ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
 )]
 fn json_gives_what_ffprobe_shows_of_each_subtitle() {
+    let ffmpeg = common::under_test().load();
     let mut clips = text_clips();
     clips.extend(bitmap_clips());
     for (file, streams) in clips {
+        if release_times_other_cues(&ffmpeg, &file) {
+            continue;
+        }
         for stream in 0..streams {
             let ours = frame_fields(&subdump(
                 &file,

@@ -89,7 +89,8 @@ impl SubtitleLane {
         };
         let mut subtitle = match decoder.decode(packet) {
             Ok(Some(subtitle)) => subtitle,
-            Ok(None) | Err(Error::InvalidData { .. }) => return Ok(()),
+            // As the CLI, any error of the decoder's own skips the packet.
+            Ok(None) | Err(Error::InvalidData { .. } | Error::Ffmpeg { .. }) => return Ok(()),
             Err(error) => return Err(error),
         };
         // As the CLI: a subtitle that clears the screen, or has no time, is not written.
