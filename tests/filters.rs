@@ -252,37 +252,47 @@ fn a_sample_rate_change_mid_stream_is_timed_as_the_cli_times_it() {
     }
 }
 
-/// An input timed in samples stays timed in samples when its rate changes: after a frame at
-/// twice the rate, the graph takes timestamps at that rate, and what it gives continues
-/// where the first rate's frame ended.
+/// A graph rebuilt for audio of a new rate keeps the input's time base, or with
+/// `audio_timed_in_samples` (the CLI's timing) takes the new rate's samples: either way what
+/// it gives continues where the first rate's frame ended.
 #[test]
-fn audio_timed_in_samples_follows_a_new_rate() {
+fn audio_of_a_new_rate_is_timed_as_the_options_say() {
     let ffmpeg = common::under_test().load();
     if !has_filters(&ffmpeg) {
         return;
     }
-    let format = ffmpeg.sample_format("s16").unwrap();
-    let mono = ffmpeg.channel_layout("mono").unwrap();
-    let input = FilterInput::Audio(AudioInput::new(22050, format, mono));
-    let mut graph = FilterGraph::simple(&ffmpeg, "anull", input).unwrap();
-    let mut first = Frame::audio(&ffmpeg, 1024, "s16", 22050, "mono").unwrap();
-    first.set_pts(Some(0));
-    graph.send(0, &first).unwrap();
-    // 1024 samples at 22050 Hz end at 2048 samples of 44100 Hz.
-    let mut second = Frame::audio(&ffmpeg, 2048, "s16", 44100, "mono").unwrap();
-    second.set_pts(Some(2048));
-    graph.send(0, &second).unwrap();
-    assert_eq!(graph.input(0).unwrap().time_base(), Rational::new(1, 44100));
-    graph.send_eof(0).unwrap();
-    let mut out = Frame::new(&ffmpeg).unwrap();
-    let mut starts = Vec::new();
-    while graph.receive(0, &mut out).unwrap() {
-        assert_eq!(out.sample_rate(), 22050, "the first rate is kept");
-        starts.push(out.pts().unwrap());
+    // 1024 samples at 22050 Hz, then 2048 at 44100 Hz starting where they end: at 1024 in
+    // 1/22050, 2048 in 1/44100.
+    for (in_samples, second_pts, second_time_base) in [
+        (false, 1024, Rational::new(1, 22050)),
+        (true, 2048, Rational::new(1, 44100)),
+    ] {
+        let format = ffmpeg.sample_format("s16").unwrap();
+        let mono = ffmpeg.channel_layout("mono").unwrap();
+        let input = FilterInput::Audio(AudioInput::new(22050, format, mono));
+        let options = FilterOptions {
+            audio_timed_in_samples: in_samples,
+            ..FilterOptions::default()
+        };
+        let mut graph =
+            FilterGraph::simple_with_options(&ffmpeg, "anull", input, &options).unwrap();
+        let mut first = Frame::audio(&ffmpeg, 1024, "s16", 22050, "mono").unwrap();
+        first.set_pts(Some(0));
+        graph.send(0, &first).unwrap();
+        let mut second = Frame::audio(&ffmpeg, 2048, "s16", 44100, "mono").unwrap();
+        second.set_pts(Some(second_pts));
+        graph.send(0, &second).unwrap();
+        assert_eq!(graph.input(0).unwrap().time_base(), second_time_base);
+        graph.send_eof(0).unwrap();
+        let mut out = Frame::new(&ffmpeg).unwrap();
+        let mut starts = Vec::new();
+        while graph.receive(0, &mut out).unwrap() {
+            assert_eq!(out.sample_rate(), 22050, "the first rate is kept");
+            starts.push(out.pts().unwrap());
+        }
+        assert_eq!(graph.output(0).unwrap().time_base, Rational::new(1, 22050));
+        assert_eq!(starts[..2], [0, 1024], "{in_samples}: {starts:?}");
     }
-    assert_eq!(graph.output(0).unwrap().time_base, Rational::new(1, 22050));
-    // The old rate's reading of 2048 would put the second frame at 2048.
-    assert_eq!(starts[..2], [0, 1024], "{starts:?}");
 }
 
 /// Streams whose decoder leaves pictures or samples untimed: raw H.264 (no timestamps at

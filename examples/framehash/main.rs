@@ -51,7 +51,7 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
-use ffmpeg_runtime::filter::{AudioInput, FilterGraph, FilterInput, VideoInput};
+use ffmpeg_runtime::filter::{AudioInput, FilterGraph, FilterInput, FilterOptions, VideoInput};
 use ffmpeg_runtime::format::{Input, MediaType, Timeline, UrlOptions};
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet, Rational};
 use input_clock::{InputClock, MICROSECONDS};
@@ -359,8 +359,18 @@ impl Filtering {
                         audio.channel_layout,
                     )),
                 };
-            let graph = FilterGraph::simple(frame.ffmpeg(), &self.description, input)
-                .map_err(|e| e.to_string())?;
+            // As the CLI: audio timed in samples of each frame's own rate.
+            let options = FilterOptions {
+                audio_timed_in_samples: true,
+                ..FilterOptions::default()
+            };
+            let graph = FilterGraph::simple_with_options(
+                frame.ffmpeg(),
+                &self.description,
+                input,
+                &options,
+            )
+            .map_err(|e| e.to_string())?;
             self.graph = Some(graph);
         }
         Ok(self.graph.as_mut().expect("made above"))

@@ -53,9 +53,8 @@ pub struct AudioInput {
     pub sample_format: SampleFormat,
     /// The channels.
     pub channel_layout: ChannelLayout,
-    /// The unit of the frames' timestamps (the ffmpeg CLI uses `1/sample_rate`). Where it is
-    /// `1/sample_rate`, a graph rebuilt for frames of another rate times them in samples of
-    /// that rate ([`FilterGraph::input`](super::FilterGraph::input) says).
+    /// The unit of the frames' timestamps (the ffmpeg CLI uses `1/sample_rate`, and follows
+    /// a change of rate: see [`FilterOptions::audio_timed_in_samples`](super::FilterOptions)).
     pub time_base: Rational,
 }
 
@@ -88,11 +87,6 @@ impl AudioInput {
             channel_layout,
             time_base: Rational::new(1, sample_rate.min(i32::MAX as u32) as i32),
         }
-    }
-
-    /// Whether the timestamps count samples: the time base is `1/sample_rate`.
-    fn is_timed_in_samples(&self) -> bool {
-        i64::from(self.time_base.num) * i64::from(self.sample_rate) == i64::from(self.time_base.den)
     }
 }
 
@@ -289,10 +283,9 @@ impl FilterInput {
         }
     }
 
-    /// These parameters with `frame`'s size and format (or rate, format and layout). Audio
-    /// timed in samples (`1/sample_rate`) stays timed in samples, of the new rate, as the
-    /// CLI times every audio input; any other time base is kept.
-    pub(crate) fn updated_from(&self, frame: &Frame) -> Result<FilterInput> {
+    /// These parameters with `frame`'s size and format (or rate, format and layout), in the
+    /// same time base; audio in `1/new rate` where `in_samples` (the CLI's timing).
+    pub(crate) fn updated_from(&self, frame: &Frame, in_samples: bool) -> Result<FilterInput> {
         let mut updated = FilterInput::from_frame(frame, self.time_base())?;
         match (self, &mut updated) {
             (FilterInput::Video(old), FilterInput::Video(new)) => {
@@ -301,7 +294,7 @@ impl FilterInput {
                     new.sample_aspect_ratio = old.sample_aspect_ratio;
                 }
             }
-            (FilterInput::Audio(old), FilterInput::Audio(new)) if old.is_timed_in_samples() => {
+            (FilterInput::Audio(_), FilterInput::Audio(new)) if in_samples => {
                 new.time_base = Rational::new(1, new.sample_rate.min(i32::MAX as u32) as i32);
             }
             _ => {}

@@ -91,6 +91,12 @@ pub struct FilterOptions {
     /// first rate and layout), as the CLI keeps its encoders' (its `-autoscale`, on by
     /// default); `false` lets them follow the input.
     pub keep_output_format: bool,
+    /// Whether audio inputs are timed in samples of their frames' own rate, as the CLI times
+    /// them: a graph rebuilt for audio of a new rate then takes that input's timestamps in
+    /// `1/new rate` ([`FilterGraph::input`] says). Declare such inputs with
+    /// [`AudioInput::new`] (timed in `1/sample_rate`). `false`, the default, keeps each
+    /// input's declared time base through a rebuild.
+    pub audio_timed_in_samples: bool,
 }
 
 impl Default for FilterOptions {
@@ -99,6 +105,7 @@ impl Default for FilterOptions {
             scale_flags: "bicubic".into(),
             threads: 0,
             keep_output_format: true,
+            audio_timed_in_samples: false,
         }
     }
 }
@@ -149,6 +156,21 @@ impl FilterGraph {
     /// the other media type, no output, formats that cannot be negotiated); the errors of
     /// [`FilterInput`]'s values (a format of another libavutil major, a zero size).
     pub fn simple(ffmpeg: &Ffmpeg, description: &str, input: FilterInput) -> Result<FilterGraph> {
+        Self::simple_with_options(ffmpeg, description, input, &FilterOptions::default())
+    }
+
+    /// [`FilterGraph::simple`] set up by `options` (the CLI's defaults are
+    /// [`FilterOptions::default`]).
+    ///
+    /// # Errors
+    ///
+    /// As for [`FilterGraph::simple`].
+    pub fn simple_with_options(
+        ffmpeg: &Ffmpeg,
+        description: &str,
+        input: FilterInput,
+        options: &FilterOptions,
+    ) -> Result<FilterGraph> {
         let description = match description.trim() {
             "" if matches!(input, FilterInput::Audio(_)) => "anull",
             "" => "null",
@@ -158,7 +180,7 @@ impl FilterGraph {
             ffmpeg,
             description,
             vec![(String::new(), input)],
-            FilterOptions::default(),
+            options.clone(),
             true,
         )
     }
@@ -251,8 +273,8 @@ impl FilterGraph {
     }
 
     /// What input `index` takes as the graph stands: as declared, or as updated by a rebuild
-    /// for frames of a new size or format (audio timed in samples is then timed in samples of
-    /// the new rate); `None` for no such input.
+    /// for frames of a new size or format (in `1/new rate` for audio where
+    /// [`FilterOptions::audio_timed_in_samples`]); `None` for no such input.
     pub fn input(&self, index: usize) -> Option<&FilterInput> {
         self.inputs.get(index).map(|slot| &slot.input)
     }
@@ -302,8 +324,8 @@ impl FilterGraph {
     }
 
     /// Pushes `frame` into input `input`, keeping the caller's frame as it is. Its timestamp
-    /// is in the input's time base: for audio timed in samples, samples of the frame's own
-    /// rate ([`FilterGraph::input`]).
+    /// is in the input's time base ([`FilterGraph::input`]; with
+    /// [`FilterOptions::audio_timed_in_samples`], audio's is in samples of its own rate).
     ///
     /// # Errors
     ///
@@ -349,7 +371,9 @@ impl FilterGraph {
             frame
         };
         if slot.input.differs_from(frame) {
-            let updated = slot.input.updated_from(frame)?;
+            let updated = slot
+                .input
+                .updated_from(frame, self.options.audio_timed_in_samples)?;
             self.rebuild(input, updated)?;
         }
         let slot = &mut self.inputs[input];
