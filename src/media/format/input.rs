@@ -64,7 +64,9 @@ impl Input {
 
     /// Opens a URL (`http://…`, `udp://…`, `tcp://…?listen=1`), as `options` allows: only its
     /// protocols, each call bounded by its timeout, with its FFmpeg options, stoppable by its
-    /// [`Interrupt`](super::Interrupt).
+    /// [`Interrupt`](super::Interrupt). As the CLI and ffprobe, an MPEG-TS input reads every
+    /// program's table before its streams are reported (`scan_all_pmts=1`) unless `options`
+    /// say otherwise; so do [`Input::open`] and the readers.
     ///
     /// # Errors
     ///
