@@ -324,30 +324,7 @@ fn container_and_stream_facts_are_read() {
     ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
 )]
 fn a_rotated_phone_video_reports_its_rotation() {
-    let dir = common::scratch_dir("rotation");
-    let path = dir.join("rotated.mp4");
-    let status = media::cli()
-        .args([
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=64x48:duration=0.2",
-            "-c:v",
-            "mpeg4",
-            "-y",
-        ])
-        .arg(&path)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    // Set the track header's matrix to a 90° turn, as phones write it (Debian 5.1's CLI has
-    // no option for it): tkhd's 3×3 matrix starts 44 bytes after the box type.
-    let mut bytes = std::fs::read(&path).unwrap();
-    let tkhd = bytes.windows(4).position(|w| w == b"tkhd").unwrap();
-    let matrix: [i32; 9] = [0, 0x10000, 0, -0x10000, 0, 0, 0, 0, 0x4000_0000];
-    let encoded: Vec<u8> = matrix.iter().flat_map(|v| v.to_be_bytes()).collect();
-    bytes[tkhd + 44..tkhd + 80].copy_from_slice(&encoded);
-    std::fs::write(&path, bytes).unwrap();
+    let path = media::turned_mp4("rotated_90.mp4", 90);
     let input = open(&path).unwrap();
     assert_eq!(
         input.best_stream(MediaType::Video).unwrap().rotation(),

@@ -140,22 +140,11 @@ fn pictures_meant_to_be_turned_are_turned_first_as_the_cli_does() {
     if !has_filters(&ffmpeg) {
         return;
     }
-    for degrees in ["90", "180", "270"] {
-        let name = format!("filters_rotate_{degrees}.mp4");
-        let tag = format!("rotate={degrees}");
-        let clip = media::generated(
-            &name,
-            &[
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc=size=160x96:rate=25:duration=1",
-                "-c:v",
-                "libx264",
-                "-metadata:s:v:0",
-                &tag,
-            ],
-        );
+    for degrees in [90, 180, 270] {
+        let clip = media::turned_mp4(&format!("filters_turned_{degrees}.mp4"), degrees);
+        let input = Input::open(&ffmpeg, &clip).unwrap();
+        let turn = input.best_stream(MediaType::Video).unwrap().rotation();
+        assert_eq!(turn, Some(degrees as i32), "the clip is turned");
         let expected = cli_framemd5(&clip, &["-map", "0:v:0", "-vf", "scale=80:-2"]);
         assert_eq!(
             framehash(&clip, &["--vf", "scale=80:-2"]),

@@ -336,6 +336,42 @@ pub fn path(clip: &Clip) -> PathBuf {
     generated(clip.name, clip.args)
 }
 
+/// `name` in the media cache: 1 s of H.264 in MP4 whose track header turns it by
+/// `degrees` (90, 180 or 270) clockwise for display, as phones write it. Debian 5.1's CLI
+/// has no option for it (its `rotate` tag is not written), so the track header's 3×3 matrix,
+/// 44 bytes after the box type, is set afterwards.
+pub fn turned_mp4(name: &str, degrees: u32) -> PathBuf {
+    let path = media_dir().join(name);
+    if !path.exists() {
+        let plain = generated(
+            &format!("unturned_for_{name}"),
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=160x96:rate=25:duration=1",
+                "-c:v",
+                "libx264",
+            ],
+        );
+        let (a, b) = match degrees {
+            90 => ([0, 0x10000], [-0x10000, 0]),
+            180 => ([-0x10000, 0], [0, -0x10000]),
+            270 => ([0, -0x10000], [0x10000, 0]),
+            other => panic!("a quarter turn: {other}"),
+        };
+        let matrix: [i32; 9] = [a[0], a[1], 0, b[0], b[1], 0, 0, 0, 0x4000_0000];
+        let mut bytes = std::fs::read(plain).unwrap();
+        let tkhd = bytes.windows(4).position(|w| w == b"tkhd").unwrap();
+        let encoded: Vec<u8> = matrix.iter().flat_map(|v| v.to_be_bytes()).collect();
+        bytes[tkhd + 44..tkhd + 80].copy_from_slice(&encoded);
+        let partial = media_dir().join(format!("{}.partial.{name}", std::process::id()));
+        std::fs::write(&partial, bytes).unwrap();
+        std::fs::rename(&partial, &path).unwrap();
+    }
+    path
+}
+
 /// The file `name` in the media cache, made on first use by the CLI with `args` between the
 /// inputs and the output (the muxer named by the extension).
 pub fn generated(name: &str, args: &[&str]) -> PathBuf {
