@@ -370,6 +370,35 @@ fn chapters_are_copied_as_the_cli_copies_them() {
     }
 }
 
+/// A phone video's turn (its display matrix) is stream side data, which the copy keeps as
+/// the CLI's does: on 5.x it had been dropped, and the copy showed sideways.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_turned_video_stays_turned() {
+    let ffmpeg = common::under_test().load();
+    // Other releases' muxers write their own version tags: there the turn is compared.
+    let same_muxers = ffmpeg.library(Library::AvFormat).unwrap().version().major == 59;
+    let dir = common::scratch_dir("remux_turned");
+    for degrees in [90, 270] {
+        let source = media::turned_mp4(&format!("remux_turned_{degrees}.mp4"), degrees);
+        for extension in ["mp4", "mov"] {
+            let ours = dir.join(format!("ours_{degrees}.{extension}"));
+            remux(&source, &ours, &[]);
+            let input = Input::open(&ffmpeg, &ours).unwrap();
+            let turn = input.best_stream(MediaType::Video).unwrap().rotation();
+            assert_eq!(turn, Some(degrees as i32), "{degrees} into {extension}");
+            if same_muxers {
+                let theirs = dir.join(format!("cli_{degrees}.{extension}"));
+                cli_copy(&source, &theirs);
+                assert_eq!(probed(&ours), probed(&theirs), "{degrees} into {extension}");
+            }
+        }
+    }
+}
+
 #[test]
 fn chapters_are_checked_before_the_header() {
     use ffmpeg_runtime::format::{Chapter, Output};

@@ -353,6 +353,14 @@ ffi_functions! {
         kind: c_int,
         size: *mut u64,
     ) -> *const u8;
+    /// Adds stream side data of `size` bytes (libavformat 58–60), returning its buffer. The
+    /// size is an `int` in 4.x and a `size_t` since: passed in a register, a 64-bit value
+    /// that fits in 32 bits reads the same to both.
+    optional AvFormat [58..=60] fn av_stream_new_side_data(
+        stream: *mut AVStream,
+        kind: c_int,
+        size: u64,
+    ) -> *mut u8;
     always AvFormat fn av_read_frame(context: *mut AVFormatContext, packet: *mut AVPacket) -> c_int;
     always AvFormat fn av_find_best_stream(
         context: *mut AVFormatContext,

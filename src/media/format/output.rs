@@ -401,9 +401,9 @@ impl Output {
             .copied_codec_tag(input.codec_number(), input.codec_tag());
         let (index, stream) = self.new_stream()?;
         let layout = self.ffmpeg.layout();
-        // SAFETY: copies the input stream's parameters (of the same loaded FFmpeg, so of the
-        // same layout); the codec tag is the source's only where the muxer takes it for the
-        // same codec, as the CLI keeps it.
+        // SAFETY: copies the input stream's parameters and side data (of the same loaded
+        // FFmpeg, so of the same layout) to the stream just added; the codec tag is the
+        // source's only where the muxer takes it for the same codec, as the CLI keeps it.
         unsafe {
             let parameters = layout.stream.codecpar.read(stream);
             let status =
@@ -446,6 +446,8 @@ impl Output {
                 0,
             );
             check(&self.ffmpeg, "av_dict_copy", status)?;
+            // As the CLI: the display matrix, HDR metadata and the rest of the side data.
+            input.copy_side_data_to(stream)?;
         }
         let kind = input.media_type();
         self.timing[index].timed = matches!(

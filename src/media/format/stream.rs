@@ -203,12 +203,25 @@ impl<'a> Stream<'a> {
     /// The clockwise rotation to apply for display, in degrees (0, 90, 180 or 270 for the usual
     /// phone video), from the stream's display matrix; `None` when it has none.
     pub fn rotation(&self) -> Option<i32> {
-        const AV_PKT_DATA_DISPLAYMATRIX: std::ffi::c_int = 5;
+        const AV_PKT_DATA_DISPLAYMATRIX: c_int = 5;
+        let matrix = display_matrix(self.side_data(AV_PKT_DATA_DISPLAYMATRIX)?)?;
+        let f = self.input.ffmpeg().functions();
+        // SAFETY: reads the nine values of a local array.
+        let counterclockwise = unsafe { (f.av_display_rotation_get)(matrix.as_ptr()) };
+        if counterclockwise.is_nan() {
+            return None;
+        }
+        Some((-counterclockwise).round().rem_euclid(360.0) as i32)
+    }
+
+    /// The side data of `kind` (an `AV_PKT_DATA_*` number), where the family keeps it: in the
+    /// parameters (6.1 and later) or on the stream.
+    fn side_data(&self, kind: c_int) -> Option<&[u8]> {
         let ffmpeg = self.input.ffmpeg();
         let (f, p) = (ffmpeg.functions(), &ffmpeg.layout().codec_parameters);
         // SAFETY: side data owned by the stream or its parameters, read with that FFmpeg's own
         // functions, which give its size too.
-        let (matrix, size): (*const u8, usize) = unsafe {
+        let (data, size): (*const u8, usize) = unsafe {
             match (
                 p.coded_side_data,
                 p.nb_coded_side_data,
@@ -219,7 +232,7 @@ impl<'a> Stream<'a> {
                     let entry = get(
                         data.read(self.parameters()),
                         count.read(self.parameters()),
-                        AV_PKT_DATA_DISPLAYMATRIX,
+                        kind,
                     );
                     if entry.is_null() {
                         (std::ptr::null(), 0)
@@ -229,24 +242,49 @@ impl<'a> Stream<'a> {
                 }
                 (_, _, _, Some(get)) => {
                     let mut size = 0u64;
-                    let data = get(self.stream.as_ptr(), AV_PKT_DATA_DISPLAYMATRIX, &mut size);
+                    let data = get(self.stream.as_ptr(), kind, &mut size);
                     (data, usize::try_from(size).unwrap_or(0))
                 }
                 _ => (std::ptr::null(), 0),
             }
         };
-        if matrix.is_null() {
-            return None;
-        }
         // SAFETY: `size` bytes of side data the stream owns, alive while it is borrowed.
-        let bytes = unsafe { std::slice::from_raw_parts(matrix, size) };
-        let matrix = display_matrix(bytes)?;
-        // SAFETY: reads the nine values of a local array.
-        let counterclockwise = unsafe { (f.av_display_rotation_get)(matrix.as_ptr()) };
-        if counterclockwise.is_nan() {
-            return None;
+        (!data.is_null()).then(|| unsafe { std::slice::from_raw_parts(data, size) })
+    }
+
+    /// Copies the stream's side data (display matrix, HDR mastering and light levels, CPB
+    /// properties…) onto `target`, as the CLI's stream copy does, where the family keeps it on
+    /// the stream: from 6.1 on the parameters carry it, and copying them copies it.
+    ///
+    /// # Safety
+    ///
+    /// `target` is a live stream, not yet written, of an output of the same loaded FFmpeg.
+    pub(crate) unsafe fn copy_side_data_to(&self, target: *mut AVStream) -> crate::Result<()> {
+        let ffmpeg = self.input.ffmpeg();
+        let Some(add) = ffmpeg.functions().av_stream_new_side_data else {
+            return Ok(());
+        };
+        if ffmpeg.layout().codec_parameters.coded_side_data.is_some() {
+            return Ok(());
         }
-        Some((-counterclockwise).round().rem_euclid(360.0) as i32)
+        // Every `AV_PKT_DATA_*` kind a release up to 6.0 defines (fewer than 40).
+        for kind in 0..48 {
+            let Some(bytes) = self.side_data(kind) else {
+                continue;
+            };
+            // SAFETY: the target is live (the caller's promise); FFmpeg allocates `len` bytes
+            // it owns, or returns NULL.
+            let copy = unsafe { add(target, kind, bytes.len() as u64) };
+            if copy.is_null() {
+                return Err(crate::media::packet::out_of_memory(
+                    ffmpeg,
+                    "av_stream_new_side_data",
+                ));
+            }
+            // SAFETY: `copy` has room for `bytes.len()` bytes and is not `bytes`.
+            unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), copy, bytes.len()) };
+        }
+        Ok(())
     }
 
     /// The pixel format of video (its name: `yuv420p10le`); `None` for other kinds or when
