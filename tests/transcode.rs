@@ -11,7 +11,7 @@ use common::media::{self, CLIPS};
 use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Codec, Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{Input, MediaType};
-use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
+use ffmpeg_runtime::{Ffmpeg, Frame, Library, Packet};
 
 /// What decoding a file finds.
 #[derive(Debug, Default)]
@@ -905,6 +905,47 @@ fn subtitle_streams_are_kept() {
             let (ours, theirs) = (srt_cues(&output, n), srt_cues(&reference, n));
             assert_eq!(ours.len(), srt_cues(source, n).len(), "{name} stream s:{n}");
             assert_eq!(ours, theirs, "{name} stream s:{n}");
+        }
+    }
+}
+
+/// A phone video's pictures are turned upright first, as the CLI's autorotation turns them:
+/// the output has the turned size and no turn of its own; on 5.1 (the CLI's own library and
+/// libx264) its pictures are the CLI's. Before, they were encoded as stored and the turn
+/// dropped, so the output showed sideways.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn turned_pictures_are_turned_upright_as_the_cli_turns_them() {
+    let ffmpeg = common::under_test().load();
+    let exact = common::under_test().name == "5.1";
+    let dir = common::scratch_dir("transcode_turned");
+    for degrees in [90, 180, 270] {
+        let source = media::turned_mp4(&format!("transcode_turned_{degrees}.mp4"), degrees);
+        let turn = |path: &Path| {
+            let input = Input::open(&ffmpeg, path).unwrap();
+            input.best_stream(MediaType::Video).unwrap().rotation()
+        };
+        assert_eq!(turn(&source), Some(degrees as i32), "the source is turned");
+        let ours = dir.join(format!("ours_{degrees}.mkv"));
+        transcode_ok(&source, &ours, &[]);
+        if ffmpeg.library(Library::AvFilter).is_none() {
+            // 4.4 here: nothing turns them; the transcode says so and goes on.
+            assert_eq!(facts(&ffmpeg, &ours).video_sizes[0], (160, 96));
+            continue;
+        }
+        let upright = if degrees == 180 { (160, 96) } else { (96, 160) };
+        assert_eq!(facts(&ffmpeg, &ours).video_sizes[0], upright, "{degrees}");
+        assert_eq!(turn(&ours), None, "{degrees}: no turn left");
+        if exact {
+            let theirs = dir.join(format!("cli_{degrees}.mkv"));
+            let mut command = media::cli();
+            command.arg("-i").arg(&source).args(["-y"]).arg(&theirs);
+            common::stdout_bytes_of(&mut command, "the CLI's transcode");
+            let pictures = |path: &Path| media::cli_pts_and_md5(path, &[], &["-map", "0:v:0"]);
+            assert_eq!(pictures(&ours), pictures(&theirs), "{degrees}");
         }
     }
 }

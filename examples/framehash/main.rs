@@ -51,7 +51,9 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
-use ffmpeg_runtime::filter::{AudioInput, FilterGraph, FilterInput, FilterOptions, VideoInput};
+use ffmpeg_runtime::filter::{
+    AudioInput, FilterGraph, FilterInput, FilterOptions, VideoInput, upright_filters,
+};
 use ffmpeg_runtime::format::{Input, MediaType, Timeline, UrlOptions};
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet, Rational};
 use input_clock::{InputClock, MICROSECONDS};
@@ -162,13 +164,10 @@ fn run(args: &Args) -> Result<(), String> {
     let filters = match kind {
         // As the CLI, a picture meant to be shown turned is turned first.
         MediaType::Video if args.af.is_none() => args.vf.as_ref().map(|vf| {
-            let turn = match stream.rotation().filter(|_| !args.noautorotate) {
-                Some(90) => "transpose=clock,",
-                Some(180) => "hflip,vflip,",
-                Some(270) => "transpose=cclock,",
-                _ => "",
-            };
-            format!("{turn}{vf}")
+            match upright_filters(stream.rotation().filter(|_| !args.noautorotate)) {
+                Some(turn) => format!("{turn},{vf}"),
+                None => vf.clone(),
+            }
         }),
         // The CLI hashes audio as 16-bit samples, converted by the graph's last filter.
         MediaType::Audio if args.vf.is_none() => Some(format!(

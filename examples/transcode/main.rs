@@ -9,7 +9,8 @@
 //!
 //! With no INPUT it makes five seconds of synthetic 720p video with a tone and transcodes
 //! that. OUTPUT defaults to `transcoded.mp4`. The best video stream and every audio stream
-//! are kept, through the filters `--vf` and `--af` give (the CLI's `-vf`/`-af`); pictures are
+//! are kept, through the filters `--vf` and `--af` give (the CLI's `-vf`/`-af`), pictures a
+//! display matrix turns (a phone's) turned upright first, as the CLI does; pictures are
 //! converted to what the encoder takes, audio resampled and cut to its frame size; every frame
 //! keeps its timestamp. Subtitle streams are copied where the container takes their codec,
 //! text ones otherwise converted to the container's (mov_text for MP4). The output is written under a temporary name
@@ -32,7 +33,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 use ffmpeg_runtime::codec::{Codec, Encoder, VideoSettings};
-use ffmpeg_runtime::filter::{FilterGraph, FilterInput};
+use ffmpeg_runtime::filter::{FilterGraph, FilterInput, upright_filters};
 use ffmpeg_runtime::format::{Input, MediaType, Output, Stream};
 use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library};
 
@@ -210,7 +211,23 @@ fn transcode(
     let mut video_encoder = None;
     if let Some(stream) = input.best_stream(MediaType::Video) {
         let codec = plan::video_encoder(ffmpeg, request, &mut notices)?;
-        let filtering = filtering(ffmpeg, &stream, request.video_filters.as_deref())?;
+        // As the CLI, pictures meant to be shown turned are turned first; the output then
+        // shows them upright without a turn of its own.
+        let mut turn = upright_filters(stream.rotation());
+        if turn.is_some() && ffmpeg.library(Library::AvFilter).is_none() {
+            notices.push(format!(
+                "this FFmpeg ({}) has no libavfilter: the pictures are encoded as stored, \
+                 without the turn the input shows them with",
+                ffmpeg.release()
+            ));
+            turn = None;
+        }
+        let video_filters = match (turn, &request.video_filters) {
+            (Some(turn), Some(filters)) => Some(format!("{turn},{filters}")),
+            (Some(turn), None) => Some(turn.to_owned()),
+            (None, filters) => filters.clone(),
+        };
+        let filtering = filtering(ffmpeg, &stream, video_filters.as_deref())?;
         let source = match &filtering {
             Some(filtering) => {
                 let facts = filtering.graph.output(0).expect("a simple graph's output");
