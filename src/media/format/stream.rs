@@ -259,7 +259,10 @@ impl<'a> Stream<'a> {
     /// # Safety
     ///
     /// `target` is a live stream, not yet written, of an output of the same loaded FFmpeg.
-    pub(crate) unsafe fn copy_side_data_to(&self, target: *mut AVStream) -> crate::Result<()> {
+    pub(crate) unsafe fn copy_side_data_to(
+        &self,
+        target: *mut AVStream,
+    ) -> crate::ffmpeg::Result<()> {
         let ffmpeg = self.input.ffmpeg();
         let Some(add) = ffmpeg.functions().av_stream_new_side_data else {
             return Ok(());
