@@ -142,8 +142,7 @@ fn pictures_meant_to_be_turned_are_turned_first_as_the_cli_does() {
     }
     for degrees in [90, 180, 270] {
         let clip = media::turned_mp4(&format!("filters_turned_{degrees}.mp4"), degrees);
-        let input = Input::open(&ffmpeg, &clip).unwrap();
-        let turn = input.best_stream(MediaType::Video).unwrap().rotation();
+        let turn = media::turn_of(&ffmpeg, &clip);
         assert_eq!(turn, Some(degrees as i32), "the clip is turned");
         let expected = cli_framemd5(&clip, &["-map", "0:v:0", "-vf", "scale=80:-2"]);
         assert_eq!(

@@ -387,8 +387,7 @@ fn a_turned_video_stays_turned() {
         for extension in ["mp4", "mov"] {
             let ours = dir.join(format!("ours_{degrees}.{extension}"));
             remux(&source, &ours, &[]);
-            let input = Input::open(&ffmpeg, &ours).unwrap();
-            let turn = input.best_stream(MediaType::Video).unwrap().rotation();
+            let turn = media::turn_of(&ffmpeg, &ours);
             assert_eq!(turn, Some(degrees as i32), "{degrees} into {extension}");
             if same_muxers {
                 let theirs = dir.join(format!("cli_{degrees}.{extension}"));

@@ -924,11 +924,11 @@ fn turned_pictures_are_turned_upright_as_the_cli_turns_them() {
     let dir = common::scratch_dir("transcode_turned");
     for degrees in [90, 180, 270] {
         let source = media::turned_mp4(&format!("transcode_turned_{degrees}.mp4"), degrees);
-        let turn = |path: &Path| {
-            let input = Input::open(&ffmpeg, path).unwrap();
-            input.best_stream(MediaType::Video).unwrap().rotation()
-        };
-        assert_eq!(turn(&source), Some(degrees as i32), "the source is turned");
+        assert_eq!(
+            media::turn_of(&ffmpeg, &source),
+            Some(degrees as i32),
+            "the source is turned"
+        );
         let ours = dir.join(format!("ours_{degrees}.mkv"));
         transcode_ok(&source, &ours, &[]);
         if ffmpeg.library(Library::AvFilter).is_none() {
@@ -938,7 +938,11 @@ fn turned_pictures_are_turned_upright_as_the_cli_turns_them() {
         }
         let upright = if degrees == 180 { (160, 96) } else { (96, 160) };
         assert_eq!(facts(&ffmpeg, &ours).video_sizes[0], upright, "{degrees}");
-        assert_eq!(turn(&ours), None, "{degrees}: no turn left");
+        assert_eq!(
+            media::turn_of(&ffmpeg, &ours),
+            None,
+            "{degrees}: no turn left"
+        );
         if exact {
             let theirs = dir.join(format!("cli_{degrees}.mkv"));
             let mut command = media::cli();

@@ -372,6 +372,12 @@ pub fn turned_mp4(name: &str, degrees: u32) -> PathBuf {
     path
 }
 
+/// The clockwise turn `path`'s video stream asks for display ([`turned_mp4`]'s, say).
+pub fn turn_of(ffmpeg: &Ffmpeg, path: &Path) -> Option<i32> {
+    let input = Input::open(ffmpeg, path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    input.best_stream(MediaType::Video).unwrap().rotation()
+}
+
 /// The file `name` in the media cache, made on first use by the CLI with `args` between the
 /// inputs and the output (the muxer named by the extension).
 pub fn generated(name: &str, args: &[&str]) -> PathBuf {

@@ -85,9 +85,14 @@ impl AudioInput {
             sample_rate,
             sample_format,
             channel_layout,
-            time_base: Rational::new(1, sample_rate.min(i32::MAX as u32) as i32),
+            time_base: samples_of(sample_rate),
         }
     }
+}
+
+/// `1/sample_rate`: a time base that counts samples.
+fn samples_of(sample_rate: u32) -> Rational {
+    Rational::new(1, sample_rate.min(i32::MAX as u32) as i32)
 }
 
 impl FilterInput {
@@ -295,7 +300,7 @@ impl FilterInput {
                 }
             }
             (FilterInput::Audio(_), FilterInput::Audio(new)) if in_samples => {
-                new.time_base = Rational::new(1, new.sample_rate.min(i32::MAX as u32) as i32);
+                new.time_base = samples_of(new.sample_rate);
             }
             _ => {}
         }
