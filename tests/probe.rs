@@ -378,3 +378,29 @@ fn probe_refuses_what_is_not_media() {
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(message.contains("probe_junk.bin"), "{message}");
 }
+
+/// On every build: a transport stream opened plainly reads as one opened with
+/// `scan_all_pmts=1`, the option ffprobe and the CLI set, and not as one opened without it
+/// (AAC's bit rate is estimated from the packets read while probing).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn transport_streams_open_as_the_cli_opens_them() {
+    use ffmpeg_runtime::format::{Input, MediaType, UrlOptions};
+    let ffmpeg = common::under_test().load();
+    let clip = clips()
+        .into_iter()
+        .find(|c| c.ends_with("probe_aac.ts"))
+        .unwrap();
+    let path = clip.to_str().unwrap();
+    let audio_rate = |input: Input| input.best_stream(MediaType::Audio).unwrap().bit_rate();
+    let opened = |scan: &str| {
+        let options = UrlOptions::new(&["file"]).option("scan_all_pmts", scan);
+        audio_rate(Input::open_url(&ffmpeg, path, &options).unwrap())
+    };
+    let plain = audio_rate(Input::open(&ffmpeg, &clip).unwrap());
+    assert_eq!(plain, opened("1"));
+    assert_ne!(opened("1"), opened("0"), "the clip tells the two apart");
+}
