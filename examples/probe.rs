@@ -6,17 +6,20 @@
 //! ```
 //!
 //! Every field printed has ffprobe's name, type and formatting; where ffprobe omits a field
-//! (an unknown value), so does this. ffprobe's fields this does not print, because they
-//! come from opening a decoder or from side data: `coded_width`, `coded_height`,
-//! `closed_captions`, `film_grain`, `refs`, `is_avc`, `nal_length_size`,
-//! `max_bit_rate`, `initial_padding`, `side_data_list`, and decoders' own (`quarter_sample`,
-//! `divx_packed` of MPEG-4 part 2).
+//! (an unknown value), so does this. Like ffprobe, it opens each video and audio stream's
+//! decoder for the fields decoders report (`coded_width`, `refs`, H.264's `is_avc`, …), and
+//! prints each stream's side data in ffprobe's words (`side_data_list`).
 //!
 //! The fields are ffprobe 5.1's (Debian 12's) whichever release is loaded; the values are
 //! the loaded release's, and equal its own ffprobe's (compared on 4.3, 5.1, 7.1 and 9.0).
-//! Other releases' ffprobe print other sets: 4.x adds `codec_time_base` and lacks
-//! `extradata_size` and five dispositions; 7.x adds `nb_stream_groups` and the demuxer's
-//! exported options (MPEG-TS's `ts_id`, `ts_packetsize`); 9.0 adds `mime_codec_string`.
+//! Other releases' ffprobe print other sets: 4.x adds `codec_time_base`, lacks
+//! `extradata_size`, `film_grain` and five dispositions, names only the kind of CPB
+//! properties and audio service types, and takes `coded_width`, `coded_height`,
+//! `closed_captions` and `max_bit_rate` from the demuxer's probing context rather than a
+//! fresh decoder (a coded size rounded up to whole macroblocks, say); 7.x adds
+//! `nb_stream_groups`, audio's `initial_padding`, the demuxer's exported options (MPEG-TS's
+//! `ts_id`, `ts_packetsize`) and more fields of stereo and Dolby Vision side data; 9.0 adds
+//! `mime_codec_string` and no longer prints `closed_captions`, `film_grain` or `refs`.
 
 mod common;
 
@@ -25,7 +28,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use ffmpeg_runtime::Rational;
-use ffmpeg_runtime::format::{FieldOrder, Input, MediaType, Stream};
+use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+use ffmpeg_runtime::format::{FieldOrder, Input, MediaType, SideData, SideDataValue, Stream};
 use serde_json::{Map, Value, json};
 
 #[derive(Parser)]
@@ -100,6 +104,14 @@ fn tags(entries: Vec<(String, String)>) -> Option<Value> {
 }
 
 fn stream(s: &Stream<'_>, shows_ids: bool) -> Value {
+    // ffprobe opens every stream's decoder, on one thread, and prints what it reports.
+    let one_thread = DecoderOptions {
+        threads: 1,
+        ..DecoderOptions::default()
+    };
+    let decoder = Decoder::new(s, &one_thread);
+    let found = !matches!(decoder, Err(ffmpeg_runtime::Error::DecoderNotFound { .. }));
+    let decoder = decoder.ok();
     let mut m = Map::new();
     let mut put = |key: &str, value: Value| {
         m.insert(key.to_owned(), value);
@@ -124,6 +136,12 @@ fn stream(s: &Stream<'_>, shows_ids: bool) -> Value {
         MediaType::Video => {
             put("width", json!(s.width()));
             put("height", json!(s.height()));
+            if let Some(d) = &decoder {
+                put("coded_width", json!(d.coded_width()));
+                put("coded_height", json!(d.coded_height()));
+                put("closed_captions", json!(u8::from(d.has_closed_captions())));
+                put("film_grain", json!(u8::from(d.has_film_grain())));
+            }
             put("has_b_frames", json!(s.video_delay()));
             if let Some(sar) = s.pixel_aspect_ratio() {
                 let (w, h) = (i64::from(s.width()), i64::from(s.height()));
@@ -153,6 +171,9 @@ fn stream(s: &Stream<'_>, shows_ids: bool) -> Value {
             if s.field_order() != FieldOrder::Unknown {
                 put("field_order", json!(s.field_order().name()));
             }
+            if let Some(d) = &decoder {
+                put("refs", json!(d.reference_frames()));
+            }
         }
         MediaType::Audio => {
             if let Some(format) = s.sample_format() {
@@ -176,6 +197,9 @@ fn stream(s: &Stream<'_>, shows_ids: bool) -> Value {
         }
         _ => {}
     }
+    for (name, value) in decoder.iter().flat_map(Decoder::exported_values) {
+        put(&name, json!(value));
+    }
     if shows_ids {
         put("id", json!(format!("0x{:x}", s.id())));
     }
@@ -193,7 +217,15 @@ fn stream(s: &Stream<'_>, shows_ids: bool) -> Value {
     if let Some(rate) = s.bit_rate() {
         put("bit_rate", json!(rate.to_string()));
     }
-    if let Some(bits) = s.bits_per_raw_sample() {
+    if let Some(rate) = decoder.as_ref().and_then(Decoder::max_bit_rate) {
+        put("max_bit_rate", json!(rate.to_string()));
+    }
+    // ffprobe prints the decoder's; without a decoder, nothing.
+    let bits = match &decoder {
+        Some(d) => d.bits_per_raw_sample(),
+        None => s.bits_per_raw_sample().filter(|_| found),
+    };
+    if let Some(bits) = bits {
         put("bits_per_raw_sample", json!(bits.to_string()));
     }
     if let Some(count) = s.frame_count() {
@@ -211,7 +243,142 @@ fn stream(s: &Stream<'_>, shows_ids: bool) -> Value {
     if let Some(tags) = tags(s.metadata()) {
         put("tags", tags);
     }
+    let side_data = s.side_data();
+    if !side_data.is_empty() {
+        let list = side_data
+            .iter()
+            .map(|entry| side_data_entry(entry, s))
+            .collect();
+        put("side_data_list", Value::Array(list));
+    }
     Value::Object(m)
+}
+
+/// One entry of ffprobe's `side_data_list`, with the fields its `print_pkt_side_data` adds
+/// for the kinds it describes.
+fn side_data_entry(entry: &SideData<'_>, s: &Stream<'_>) -> Value {
+    let mut m = Map::new();
+    let mut put = |key: &str, value: Value| {
+        m.insert(key.to_owned(), value);
+    };
+    let name = entry.name().unwrap_or_else(|| "unknown".to_owned());
+    put("side_data_type", json!(name));
+    let q = |r: Rational| ratio(r, '/');
+    // ffprobe prints a double as an integer by C's conversion, which truncates (and on x86
+    // turns a NaN into the least integer).
+    let truncated = |value: f64| {
+        json!(if value.is_nan() {
+            i64::MIN
+        } else {
+            value as i64
+        })
+    };
+    match entry.value() {
+        SideDataValue::DisplayMatrix {
+            matrix,
+            counterclockwise,
+        } => {
+            put("displaymatrix", json!(integer_rows(&matrix)));
+            // C converts a NaN to the least integer on x86.
+            put("rotation", truncated(counterclockwise.unwrap_or(f64::NAN)));
+        }
+        SideDataValue::Stereo3d { layout, inverted } => {
+            put("type", json!(layout));
+            put("inverted", json!(u8::from(inverted)));
+        }
+        SideDataValue::Spherical(spherical) => {
+            put("projection", json!(spherical.projection_name));
+            match spherical.projection {
+                1 => put("padding", json!(spherical.padding)),
+                2 => {
+                    let bounds = spherical.tile_bounds(s.width(), s.height());
+                    let [left, top, right, bottom] = bounds.unwrap_or_default();
+                    put("bound_left", json!(left as i64));
+                    put("bound_top", json!(top as i64));
+                    put("bound_right", json!(right as i64));
+                    put("bound_bottom", json!(bottom as i64));
+                }
+                _ => {}
+            }
+            let degrees = |value: i32| truncated(f64::from(value) / 65536.0);
+            put("yaw", degrees(spherical.yaw));
+            put("pitch", degrees(spherical.pitch));
+            put("roll", degrees(spherical.roll));
+        }
+        SideDataValue::SkipSamples {
+            skip,
+            discard_padding,
+            skip_reason,
+            discard_reason,
+        } => {
+            put("skip_samples", json!(skip));
+            put("discard_padding", json!(discard_padding));
+            put("skip_reason", json!(skip_reason));
+            put("discard_reason", json!(discard_reason));
+        }
+        SideDataValue::MasteringDisplay(display) => {
+            if let Some((primaries, white)) = display.primaries {
+                for (color, [x, y]) in ["red", "green", "blue"].iter().zip(primaries) {
+                    put(&format!("{color}_x"), q(x));
+                    put(&format!("{color}_y"), q(y));
+                }
+                put("white_point_x", q(white[0]));
+                put("white_point_y", q(white[1]));
+            }
+            if let Some((min, max)) = display.luminance {
+                put("min_luminance", q(min));
+                put("max_luminance", q(max));
+            }
+        }
+        SideDataValue::ContentLightLevel {
+            max_content,
+            max_average,
+        } => {
+            put("max_content", json!(max_content));
+            put("max_average", json!(max_average));
+        }
+        SideDataValue::DolbyVision(dovi) => {
+            put("dv_version_major", json!(dovi.version.0));
+            put("dv_version_minor", json!(dovi.version.1));
+            put("dv_profile", json!(dovi.profile));
+            put("dv_level", json!(dovi.level));
+            put("rpu_present_flag", json!(u8::from(dovi.rpu_present)));
+            put("el_present_flag", json!(u8::from(dovi.el_present)));
+            put("bl_present_flag", json!(u8::from(dovi.bl_present)));
+            put(
+                "dv_bl_signal_compatibility_id",
+                json!(dovi.bl_signal_compatibility_id),
+            );
+        }
+        SideDataValue::AudioServiceType(kind) => put("service_type", json!(kind)),
+        SideDataValue::MpegTsStreamId(id) => put("id", json!(id)),
+        SideDataValue::CpbProperties(cpb) => {
+            put("max_bitrate", json!(cpb.max_bitrate));
+            put("min_bitrate", json!(cpb.min_bitrate));
+            put("avg_bitrate", json!(cpb.avg_bitrate));
+            put("buffer_size", json!(cpb.buffer_size));
+            // ffprobe prints the unsigned delay as a signed integer.
+            put("vbv_delay", json!(cpb.vbv_delay as i64));
+        }
+        SideDataValue::ActiveFormat(code) => put("active_format", json!(code)),
+        _ => {}
+    }
+    Value::Object(m)
+}
+
+/// ffprobe's `writer_print_integers` of nine values, three to a row: each row its index as
+/// eight hex digits, a colon and a space, then each value after a space, right-aligned in
+/// eleven columns.
+fn integer_rows(values: &[i32; 9]) -> String {
+    let mut text = String::from("\n");
+    for (row, three) in values.chunks(3).enumerate() {
+        text.push_str(&format!("{row:08x}: "));
+        for value in three {
+            text.push_str(&format!(" {value:11}"));
+        }
+        text.push('\n');
+    }
+    text
 }
 
 fn format(input: &Input, args: &Args, size: Option<u64>) -> Value {

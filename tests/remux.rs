@@ -398,6 +398,79 @@ fn a_turned_video_stays_turned() {
     }
 }
 
+/// A camera's stream side data (HDR mastering display and light levels, Dolby Vision,
+/// stereo, 360°, the turn) is copied whole and in order: the copy says what the source said
+/// of every kind the muxer writes, on every build, and on 5.1 exactly what the CLI's copy says.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn camera_metadata_is_copied_as_the_cli_copies_it() {
+    use common::mp4::{assert_said_by, camera_clip, ffprobe_side_data, video_side_data};
+    let ffmpeg = common::under_test().load();
+    let same_muxers = ffmpeg.library(Library::AvFormat).unwrap().version().major == 59;
+    let source = camera_clip("remux");
+    let written = video_side_data(&ffmpeg, &source);
+    let dir = common::scratch_dir("remux_camera");
+    for extension in ["mp4", "mkv"] {
+        let ours = dir.join(format!("ours.{extension}"));
+        remux(&source, &ours, &[]);
+        let copied = video_side_data(&ffmpeg, &ours);
+        assert!(!copied.is_empty(), "{extension}");
+        assert_said_by(&written, &copied, extension);
+        if same_muxers {
+            let theirs = dir.join(format!("cli.{extension}"));
+            cli_copy(&source, &theirs);
+            assert_eq!(
+                ffprobe_side_data(&ours),
+                ffprobe_side_data(&theirs),
+                "{extension}"
+            );
+        }
+    }
+}
+
+/// `Output::copy_side_data` takes side data of its own release only (the bytes are that
+/// release's structs), for a stream it has, before the header.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn side_data_is_copied_within_one_release_before_the_header() {
+    use ffmpeg_runtime::Error;
+    use ffmpeg_runtime::format::{Input, MediaType, Output};
+    let (this, other) = (common::under_test().load(), common::partner().load());
+    let source = common::mp4::camera_clip("remux");
+    let (mine, theirs) = (
+        Input::open(&this, &source).unwrap(),
+        Input::open(&other, &source).unwrap(),
+    );
+    let (my_video, their_video) = (
+        mine.best_stream(MediaType::Video).unwrap(),
+        theirs.best_stream(MediaType::Video).unwrap(),
+    );
+    let (my_entries, their_entries) = (my_video.side_data(), their_video.side_data());
+    let path = common::scratch_dir("remux_side_data_checks").join("checked.mkv");
+    let mut output = Output::create(&this, &path).unwrap();
+    let index = output.add_copy_stream(&my_video).unwrap();
+    let foreign = output.copy_side_data(index, &their_entries[0]);
+    assert!(
+        matches!(foreign, Err(Error::ForeignObject { .. })),
+        "{foreign:?}"
+    );
+    let missing = output.copy_side_data(index + 1, &my_entries[0]);
+    assert!(
+        matches!(missing, Err(Error::StreamNotFound { .. })),
+        "{missing:?}"
+    );
+    output.copy_side_data(index, &my_entries[0]).unwrap();
+    output.write_header().unwrap();
+    let late = output.copy_side_data(index, &my_entries[0]);
+    assert!(matches!(late, Err(Error::OutOfOrder { .. })), "{late:?}");
+}
+
 #[test]
 fn chapters_are_checked_before_the_header() {
     use ffmpeg_runtime::format::{Chapter, Output};

@@ -912,7 +912,7 @@ fn subtitle_streams_are_kept() {
 /// A phone video's pictures are turned upright first, as the CLI's autorotation turns them:
 /// the output has the turned size and no turn of its own; on 5.1 (the CLI's own library and
 /// libx264) its pictures are the CLI's. Before, they were encoded as stored and the turn
-/// dropped, so the output showed sideways.
+/// dropped, so the output showed sideways. Without libavfilter the output keeps the turn.
 #[test]
 #[cfg_attr(
     windows,
@@ -932,8 +932,12 @@ fn turned_pictures_are_turned_upright_as_the_cli_turns_them() {
         let ours = dir.join(format!("ours_{degrees}.mkv"));
         transcode_ok(&source, &ours, &[]);
         if ffmpeg.library(Library::AvFilter).is_none() {
-            // 4.4 here: nothing turns them; the transcode says so and goes on.
+            // 4.4 here: nothing turns them; the transcode says so and goes on, and an MP4
+            // keeps the input's turn so that it still shows upright.
             assert_eq!(facts(&ffmpeg, &ours).video_sizes[0], (160, 96));
+            let mp4 = dir.join(format!("ours_{degrees}.mp4"));
+            transcode_ok(&source, &mp4, &[]);
+            assert_eq!(media::turn_of(&ffmpeg, &mp4), Some(degrees as i32));
             continue;
         }
         let upright = if degrees == 180 { (160, 96) } else { (96, 160) };
@@ -950,6 +954,52 @@ fn turned_pictures_are_turned_upright_as_the_cli_turns_them() {
             common::stdout_bytes_of(&mut command, "the CLI's transcode");
             let pictures = |path: &Path| media::cli_pts_and_md5(path, &[], &["-map", "0:v:0"]);
             assert_eq!(pictures(&ours), pictures(&theirs), "{degrees}");
+        }
+    }
+}
+
+/// The input stream's side data goes with the stream encoded from it, as the CLI carries it:
+/// an HDR video keeps its mastering display and light levels (and in Matroska its Dolby
+/// Vision, stereo and 360° metadata). On every build what the output says equals what the
+/// input said; on 5.1 the output's side data equals the CLI's transcode's. Before, all of it
+/// was dropped.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn hdr_and_camera_metadata_go_with_the_encoded_stream() {
+    use common::mp4::{assert_said_by, camera_clip, ffprobe_side_data, video_side_data};
+    use ffmpeg_runtime::format::SideDataValue;
+    let ffmpeg = common::under_test().load();
+    let exact = common::under_test().name == "5.1";
+    let source = camera_clip("transcode");
+    let light = SideDataValue::ContentLightLevel {
+        max_content: 1000,
+        max_average: 400,
+    };
+    let said = video_side_data(&ffmpeg, &source);
+    assert!(said.iter().any(|(_, v)| *v == light), "the source says it");
+    let dir = common::scratch_dir("transcode_camera");
+    for extension in ["mp4", "mkv"] {
+        let ours = dir.join(format!("ours.{extension}"));
+        transcode_ok(&source, &ours, &[]);
+        let carried = video_side_data(&ffmpeg, &ours);
+        assert_said_by(&said, &carried, extension);
+        // Every release's Matroska muxer writes the light levels (4.1's MP4 muxer does not).
+        if extension == "mkv" {
+            assert!(carried.iter().any(|(_, v)| *v == light), "{carried:?}");
+        }
+        if exact {
+            let theirs = dir.join(format!("cli.{extension}"));
+            let mut command = media::cli();
+            command.arg("-i").arg(&source).args(["-y"]).arg(&theirs);
+            common::stdout_bytes_of(&mut command, "the CLI's transcode");
+            assert_eq!(
+                ffprobe_side_data(&ours),
+                ffprobe_side_data(&theirs),
+                "{extension}"
+            );
         }
     }
 }

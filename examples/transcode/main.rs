@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::Parser;
 use ffmpeg_runtime::codec::{Codec, Encoder, VideoSettings};
 use ffmpeg_runtime::filter::{FilterGraph, FilterInput, upright_filters};
-use ffmpeg_runtime::format::{Input, MediaType, Output, Stream};
+use ffmpeg_runtime::format::{Input, MediaType, Output, SideDataValue, Stream};
 use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library};
 
 use pipeline::{AudioLane, Counts, Filtering, Timing, VideoLane};
@@ -197,6 +197,31 @@ fn run(args: &Args) -> Result<Outcome, String> {
     })
 }
 
+/// Carries the input stream's side data to the stream encoded from it, as the CLI does: an
+/// HDR video keeps its mastering display and light levels, a stereo or 360° video its
+/// projection. Not the CPB properties (the encoder's buffer is its own), nor the turn of
+/// pictures turned upright.
+fn copy_side_data(
+    output: &mut Output,
+    index: usize,
+    stream: &Stream<'_>,
+    turned_upright: bool,
+) -> Result<(), String> {
+    for entry in stream.side_data() {
+        let skipped = match entry.value() {
+            SideDataValue::CpbProperties(_) => true,
+            SideDataValue::DisplayMatrix { .. } => turned_upright,
+            _ => false,
+        };
+        if !skipped {
+            output
+                .copy_side_data(index, &entry)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
 /// Sets the lanes up, runs them, and finishes the output.
 fn transcode(
     ffmpeg: &Ffmpeg,
@@ -238,6 +263,7 @@ fn transcode(
         let settings = plan::video_settings(&codec, &source, request, global_header)?;
         let (encoder, settings) = open_video(&codec, settings, &mut notices)?;
         let index = output.add_stream(&encoder).map_err(|e| e.to_string())?;
+        copy_side_data(&mut output, index, &stream, turn.is_some())?;
         video_encoder = Some((stream.index(), encoder, settings, index, filtering));
     }
     let audio_streams: Vec<usize> = input
@@ -266,6 +292,7 @@ fn transcode(
                 channel_layout: settings.channel_layout.clone(),
             };
             let out_index = output.add_stream(&encoder).map_err(|e| e.to_string())?;
+            copy_side_data(&mut output, out_index, &stream, false)?;
             audio_encoders.push((index, encoder, target, out_index, filtering));
         }
     }

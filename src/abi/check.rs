@@ -268,6 +268,8 @@ unsafe fn codec_context(c: &mut Checker) -> Result<(), AbiMismatch> {
             c.option_offset(S, context, c"time_base", l.time_base)?;
             c.option_offset(S, context, c"pkt_timebase", l.pkt_timebase)?;
             c.option_offset(S, context, c"video_size", l.width)?;
+            c.option_offset(S, context, c"refs", l.refs)?;
+            c.option_offset(S, context, c"maxrate", l.rc_max_rate)?;
             if let Some(channels) = l.channels {
                 c.option_offset(S, context, c"ac", channels)?;
             }

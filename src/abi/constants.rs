@@ -49,6 +49,14 @@ pub(crate) const CODEC_FLAG_GLOBAL_HEADER: c_int = 1 << 22;
 pub(crate) const CODEC_PROP_BITMAP_SUB: c_int = 1 << 16;
 pub(crate) const CODEC_PROP_TEXT_SUB: c_int = 1 << 17;
 
+/// `FF_CODEC_PROPERTY_CLOSED_CAPTIONS` and `FF_CODEC_PROPERTY_FILM_GRAIN`, in a codec
+/// context's `properties`.
+pub(crate) const CODEC_PROPERTY_CLOSED_CAPTIONS: std::ffi::c_uint = 0x2;
+pub(crate) const CODEC_PROPERTY_FILM_GRAIN: std::ffi::c_uint = 0x4;
+
+/// `AV_OPT_FLAG_EXPORT`: an option that reports a value rather than takes one.
+pub(crate) const OPT_FLAG_EXPORT: c_int = 1 << 6;
+
 /// `AV_CODEC_CAP_*`, in a codec's capabilities: the same bits in every release 4.x–9.x
 /// (tests/catalog.rs compares them with the CLI's `-decoders` and `-encoders` columns).
 pub(crate) const CODEC_CAP_DELAY: c_int = 1 << 5;

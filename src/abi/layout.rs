@@ -152,6 +152,18 @@ pub(crate) struct CodecContextLayout {
     /// The ASS script header of a text subtitle decoder, or the one an encoder is given.
     pub subtitle_header: Field<AVCodecContext, *mut u8>,
     pub subtitle_header_size: Field<AVCodecContext, c_int>,
+    /// What a decoder reports once open (ffprobe prints them from its decoder).
+    pub coded_width: Field<AVCodecContext, c_int>,
+    pub coded_height: Field<AVCodecContext, c_int>,
+    pub refs: Field<AVCodecContext, c_int>,
+    pub rc_max_rate: Field<AVCodecContext, i64>,
+    pub bits_per_raw_sample: Field<AVCodecContext, c_int>,
+    /// `FF_CODEC_PROPERTY_*` bits.
+    /// Gone in 9.x.
+    pub properties: Option<Field<AVCodecContext, c_uint>>,
+    /// The codec's own options (`AVCodec.priv_class`), read through `av_opt_*` only.
+    pub priv_data: Field<AVCodecContext, *mut c_void>,
+    pub codec: Field<AVCodecContext, *const AVCodec>,
 }
 
 #[derive(Debug, Clone)]
@@ -200,6 +212,20 @@ pub(crate) struct StreamLayout {
     pub metadata: Field<AVStream, *mut AVDictionary>,
     pub avg_frame_rate: Field<AVStream, Rational>,
     pub r_frame_rate: Field<AVStream, Rational>,
+    /// The stream's side data, until the codec parameters carried it (6.1).
+    pub side_data: Option<Field<AVStream, *const AVPacketSideData>>,
+    pub nb_side_data: Option<Field<AVStream, c_int>>,
+}
+
+/// One entry of an `AVPacketSideData` array: its size is an `int` in 4.x, a `size_t` since.
+#[derive(Debug, Clone)]
+pub(crate) struct PacketSideDataLayout {
+    /// `sizeof(AVPacketSideData)`: the stride of an array of them.
+    pub entry_size: usize,
+    pub data: Field<AVPacketSideData, *const u8>,
+    pub size_int: Option<Field<AVPacketSideData, c_int>>,
+    pub size_wide: Option<Field<AVPacketSideData, usize>>,
+    pub kind: Field<AVPacketSideData, u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -345,6 +371,9 @@ pub(crate) struct CodecLayout {
     pub media_type: Field<AVCodec, c_int>,
     pub id: Field<AVCodec, u32>,
     pub capabilities: Field<AVCodec, c_int>,
+    /// The class of the codec's private options; NULL for a codec without them, whose
+    /// private data then has no class to read options through.
+    pub priv_class: Field<AVCodec, *const c_void>,
     /// The supported-value lists, until 8.x (9.0 answers through
     /// `avcodec_get_supported_config` only): -1-terminated formats, 0-terminated rates.
     pub pix_fmts: Option<Field<AVCodec, *const c_int>>,
@@ -379,6 +408,11 @@ pub(crate) struct OutputFormatLayout {
 pub(crate) struct OptionLayout {
     pub name: Field<AVOption, *const c_char>,
     pub offset: Field<AVOption, c_int>,
+    /// `AV_OPT_FLAG_*` bits.
+    pub flags: Field<AVOption, c_int>,
+    /// Whether a codec marks the values it exports by giving their options no flags at all,
+    /// as 4.x does (5.0 flagged them `AV_OPT_FLAG_EXPORT`).
+    pub unflagged_are_exported: bool,
 }
 
 copy_clone_debug!(ChannelFields, ColorFields, FormatLayout);
@@ -391,6 +425,7 @@ pub(crate) struct Layout {
     pub codec_context: CodecContextLayout,
     pub codec_parameters: CodecParametersLayout,
     pub stream: StreamLayout,
+    pub packet_side_data: PacketSideDataLayout,
     pub format_context: FormatContextLayout,
     pub io_context: IoContextLayout,
     pub codec: CodecLayout,
@@ -463,6 +498,14 @@ macro_rules! common {
                 initial_padding: field!($m::AVCodecContext.initial_padding),
                 subtitle_header: field!($m::AVCodecContext.subtitle_header),
                 subtitle_header_size: field!($m::AVCodecContext.subtitle_header_size),
+                coded_width: field!($m::AVCodecContext.coded_width),
+                coded_height: field!($m::AVCodecContext.coded_height),
+                refs: field!($m::AVCodecContext.refs),
+                rc_max_rate: field!($m::AVCodecContext.rc_max_rate),
+                bits_per_raw_sample: field!($m::AVCodecContext.bits_per_raw_sample),
+                properties: None,
+                priv_data: field!($m::AVCodecContext.priv_data),
+                codec: field!($m::AVCodecContext.codec as same),
                 color: ColorFields {
                     range: field!($m::AVCodecContext.color_range),
                     primaries: field!($m::AVCodecContext.color_primaries),
@@ -525,6 +568,15 @@ macro_rules! common {
                 metadata: field!($m::AVStream.metadata as same),
                 avg_frame_rate: field!($m::AVStream.avg_frame_rate as mirror AVRational),
                 r_frame_rate: field!($m::AVStream.r_frame_rate as mirror AVRational),
+                side_data: None,
+                nb_side_data: None,
+            },
+            packet_side_data: PacketSideDataLayout {
+                entry_size: size_of::<$m::AVPacketSideData>(),
+                data: field!($m::AVPacketSideData.data as same),
+                size_int: None,
+                size_wide: None,
+                kind: field!($m::AVPacketSideData.type_),
             },
             format_context: FormatContextLayout {
                 av_class: field!($m::AVFormatContext.av_class as same),
@@ -572,6 +624,7 @@ macro_rules! common {
                 media_type: field!($m::AVCodec.type_),
                 id: field!($m::AVCodec.id),
                 capabilities: field!($m::AVCodec.capabilities),
+                priv_class: field!($m::AVCodec.priv_class as same),
                 pix_fmts: None,
                 sample_fmts: None,
                 supported_samplerates: None,
@@ -610,6 +663,8 @@ macro_rules! common {
             option: OptionLayout {
                 name: field!($m::AVOption.name),
                 offset: field!($m::AVOption.offset),
+                flags: field!($m::AVOption.flags),
+                unflagged_are_exported: false,
             },
         }
     }};
@@ -691,6 +746,14 @@ macro_rules! codec_parameter_extras {
 // the common fields plus what that family changed. A new family whose structs changed only
 // where the crate does not look reuses the newest recipe.
 
+/// The stream's own side data array, families 4.x to 6.x.
+macro_rules! stream_side_data {
+    ($m:ident, $layout:ident) => {
+        $layout.stream.side_data = Some(field!($m::AVStream.side_data as same));
+        $layout.stream.nb_side_data = Some(field!($m::AVStream.nb_side_data));
+    };
+}
+
 /// What 4.x and 5.x share: `AVCodec`'s lists, the legacy channel fields, the frame flag
 /// fields and `pkt_duration`.
 macro_rules! before_6 {
@@ -699,6 +762,8 @@ macro_rules! before_6 {
         legacy_channels!($m, $layout);
         frame_flag_fields!($m, $layout);
         $layout.frame.duration = Some(field!($m::AVFrame.pkt_duration));
+        $layout.codec_context.properties = Some(field!($m::AVCodecContext.properties));
+        stream_side_data!($m, $layout);
     };
 }
 
@@ -707,6 +772,8 @@ macro_rules! shape_4 {
     ($m:ident) => {{
         let mut layout = common!($m);
         layout.chapter.id_int = Some(field!($m::AVChapter.id));
+        layout.packet_side_data.size_int = Some(field!($m::AVPacketSideData.size));
+        layout.option.unflagged_are_exported = true;
         before_6!($m, layout);
         layout
     }};
@@ -717,6 +784,7 @@ macro_rules! shape_5 {
     ($m:ident) => {{
         let mut layout = common!($m);
         layout.chapter.id_wide = Some(field!($m::AVChapter.id));
+        layout.packet_side_data.size_wide = Some(field!($m::AVPacketSideData.size));
         before_6!($m, layout);
         channel_layouts!($m, layout);
         codec_channel_layouts!($m, layout);
@@ -751,6 +819,7 @@ macro_rules! shape_7 {
 macro_rules! shape_8 {
     ($m:ident) => {{
         let mut layout = shape_9!($m);
+        layout.codec_context.properties = Some(field!($m::AVCodecContext.properties));
         codec_lists!($m, layout);
         codec_channel_layouts!($m, layout);
         layout
@@ -762,6 +831,7 @@ macro_rules! shape_9 {
     ($m:ident) => {{
         let mut layout = common!($m);
         layout.chapter.id_wide = Some(field!($m::AVChapter.id));
+        layout.packet_side_data.size_wide = Some(field!($m::AVPacketSideData.size));
         channel_layouts!($m, layout);
         time_bases!($m, layout);
         layout.frame.duration = Some(field!($m::AVFrame.duration));
@@ -832,6 +902,47 @@ impl FormatContextLayout {
             }
             Some(*self.streams.read(context).add(index)).filter(|stream| !stream.is_null())
         }
+    }
+}
+
+impl PacketSideDataLayout {
+    /// The `AV_PKT_DATA_*` kind and bytes of the `count` entries of an `AVPacketSideData`
+    /// array.
+    ///
+    /// # Safety
+    ///
+    /// `entries` is NULL or points to `count` live entries of this layout's family, whose
+    /// data stay alive and unchanged for `'a`.
+    pub(crate) unsafe fn entries<'a>(
+        &self,
+        entries: *const AVPacketSideData,
+        count: c_int,
+    ) -> Vec<(u32, &'a [u8])> {
+        if entries.is_null() {
+            return Vec::new();
+        }
+        (0..usize::try_from(count).unwrap_or(0))
+            .map(|index| {
+                // SAFETY: per the contract `entries` holds `count` entries of `entry_size` bytes.
+                let entry = unsafe { entries.byte_add(index * self.entry_size) };
+                // SAFETY: fields of a live entry of this family; the size field is the one the
+                // family has.
+                let (kind, data, size) = unsafe {
+                    let size = match (self.size_int, self.size_wide) {
+                        (Some(size), _) => usize::try_from(size.read(entry)).unwrap_or(0),
+                        (None, Some(size)) => size.read(entry),
+                        (None, None) => 0,
+                    };
+                    (self.kind.read(entry), self.data.read(entry), size)
+                };
+                let bytes = match data.is_null() {
+                    true => &[][..],
+                    // SAFETY: `size` bytes FFmpeg allocated for the entry, alive for `'a`.
+                    false => unsafe { std::slice::from_raw_parts(data, size) },
+                };
+                (kind, bytes)
+            })
+            .collect()
     }
 }
 

@@ -8,7 +8,7 @@
 
 use std::ffi::{c_char, c_void};
 
-use crate::sys::objects::{AVDictionary, AVDictionaryEntry, AVPacketSideData};
+use crate::sys::objects::{AVCodecContext, AVDictionary, AVDictionaryEntry};
 
 pub(crate) mod bsf;
 mod check;
@@ -101,6 +101,64 @@ unsafe fn codec_descriptor_head(
     }
 }
 
+/// The (name, value) of every private option of an open codec context that exports a value
+/// (`AV_OPT_FLAG_EXPORT`; in 4.x, no flags at all), in the order its class lists them, as
+/// `av_opt_get` writes them: what each release's ffprobe prints.
+///
+/// # Safety
+///
+/// `context` points to a live, open AVCodecContext of the family of `functions` and `layout`.
+pub(crate) unsafe fn exported_codec_options(
+    functions: &crate::loader::functions::Functions,
+    layout: &Layout,
+    context: *const AVCodecContext,
+) -> Vec<(String, String)> {
+    let mut values = Vec::new();
+    // SAFETY: fields of the live context and of its static codec. Only a codec with a private
+    // class has private data that starts with a class pointer, which av_opt_* read.
+    let object = unsafe {
+        let codec = layout.codec_context.codec.read(context);
+        if codec.is_null() || layout.codec.priv_class.read(codec).is_null() {
+            return values;
+        }
+        layout.codec_context.priv_data.read(context)
+    };
+    if object.is_null() {
+        return values;
+    }
+    let mut option = std::ptr::null();
+    loop {
+        // SAFETY: walks the object's static option table with FFmpeg's own function.
+        option = unsafe { (functions.av_opt_next)(object, option) };
+        if option.is_null() {
+            return values;
+        }
+        // SAFETY: a live AVOption of this family.
+        let (flags, name) = unsafe {
+            (
+                layout.option.flags.read(option),
+                layout.option.name.read(option),
+            )
+        };
+        let exported = match layout.option.unflagged_are_exported {
+            true => flags == 0,
+            false => flags & constants::OPT_FLAG_EXPORT != 0,
+        };
+        if !exported || name.is_null() {
+            continue;
+        }
+        let mut text: *mut u8 = std::ptr::null_mut();
+        // SAFETY: reads the named option of the live object into a string FFmpeg allocates,
+        // freed below with its own av_free (which takes NULL).
+        unsafe {
+            if (functions.av_opt_get)(object, name, 0, &mut text) >= 0 && !text.is_null() {
+                values.push((crate::sys::c_text(name), crate::sys::c_text(text.cast())));
+            }
+            (functions.av_free)(text.cast());
+        }
+    }
+}
+
 /// Every (key, value) of an `AVDictionary` (NULL is empty), in order.
 ///
 /// # Safety
@@ -137,24 +195,6 @@ pub(crate) unsafe fn dictionary_entries(
             ));
         }
     }
-}
-
-/// The bytes of an `AVPacketSideData` and their count: `{ uint8_t *data; size_t size; … }`
-/// in the families that have `coded_side_data` (6.1 and later).
-///
-/// # Safety
-///
-/// `entry` points to a live side-data entry of a family whose size is a `size_t` (libavcodec
-/// 59 and later).
-pub(crate) unsafe fn side_data_bytes(entry: *const AVPacketSideData) -> (*const u8, usize) {
-    #[repr(C)]
-    struct Head {
-        data: *const u8,
-        size: usize,
-    }
-    // SAFETY: the data pointer and its size are the entry's first two members.
-    let head = unsafe { &*(entry as *const Head) };
-    (head.data, head.size)
 }
 
 /// The key of an `AVDictionaryEntry` (`{ char *key; char *value; }` in every family).

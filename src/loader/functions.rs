@@ -40,6 +40,15 @@ ffi_functions! {
         value: *const c_char,
         search_flags: c_int,
     ) -> c_int;
+    /// The option after `previous` (the first after NULL) of an object with an AVClass.
+    always AvUtil fn av_opt_next(obj: *const c_void, previous: *const AVOption) -> *const AVOption;
+    /// An option's value as text, allocated with av_malloc for the caller to free.
+    always AvUtil fn av_opt_get(
+        obj: *mut c_void,
+        name: *const c_char,
+        search_flags: c_int,
+        value: *mut *mut u8,
+    ) -> c_int;
     always AvUtil fn av_opt_find(
         obj: *mut c_void,
         name: *const c_char,
@@ -113,6 +122,8 @@ ffi_functions! {
     always AvUtil fn av_color_primaries_from_name(name: *const c_char) -> c_int;
     always AvUtil fn av_color_transfer_from_name(name: *const c_char) -> c_int;
     always AvUtil fn av_display_rotation_get(matrix: *const i32) -> f64;
+    optional AvUtil [58..] fn av_stereo3d_type_name(kind: c_uint) -> *const c_char;
+    optional AvUtil [58..] fn av_spherical_projection_name(projection: c_int) -> *const c_char;
     always AvUtil fn av_get_pix_fmt_name(pix_fmt: c_int) -> *const c_char;
     /// The next pixel format descriptor (the first after NULL); NULL after the last.
     always AvUtil fn av_pix_fmt_desc_next(previous: *const AVPixFmtDescriptor) -> *const AVPixFmtDescriptor;
@@ -245,12 +256,16 @@ ffi_functions! {
     always AvCodec fn avcodec_receive_frame(context: *mut AVCodecContext, frame: *mut AVFrame) -> c_int;
     always AvCodec fn avcodec_flush_buffers(context: *mut AVCodecContext);
     always AvCodec fn av_packet_unref(packet: *mut AVPacket);
-    /// Arrived in libavcodec 60.29 (FFmpeg 6.1), with codecpar's coded side data.
-    optional AvCodec [60..] fn av_packet_side_data_get(
-        side_data: *const AVPacketSideData,
-        count: c_int,
+    always AvCodec fn av_packet_side_data_name(kind: c_int) -> *const c_char;
+    /// Adds (or replaces) an entry of `size` bytes to a side-data array, returning it; arrived
+    /// in libavcodec 60.30 (FFmpeg 6.1), with codecpar's coded side data.
+    optional AvCodec [60..] fn av_packet_side_data_new(
+        entries: *mut *mut AVPacketSideData,
+        count: *mut c_int,
         kind: c_int,
-    ) -> *const AVPacketSideData;
+        size: usize,
+        flags: c_int,
+    ) -> *mut AVPacketSideData;
     always AvCodec fn avcodec_send_frame(context: *mut AVCodecContext, frame: *const AVFrame) -> c_int;
     always AvCodec fn avcodec_receive_packet(context: *mut AVCodecContext, packet: *mut AVPacket) -> c_int;
     always AvCodec fn av_packet_rescale_ts(packet: *mut AVPacket, from: Rational, to: Rational);
@@ -346,13 +361,6 @@ ffi_functions! {
         options: *mut *mut AVDictionary,
     ) -> c_int;
     always AvFormat fn avformat_close_input(context: *mut *mut AVFormatContext);
-    /// Stream side data, until libavformat 61 moved it to codecpar. Its size argument is an
-    /// `int *` in 4.x and a `size_t *` since: callers pass a zeroed 64-bit slot that fits both.
-    optional AvFormat [58..=60] fn av_stream_get_side_data(
-        stream: *const AVStream,
-        kind: c_int,
-        size: *mut u64,
-    ) -> *const u8;
     /// Adds stream side data of `size` bytes (libavformat 58–60), returning its buffer. The
     /// size is an `int` in 4.x and a `size_t` since: passed in a register, a 64-bit value
     /// that fits in 32 bits reads the same to both.

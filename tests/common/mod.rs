@@ -4,6 +4,7 @@
 
 pub mod fake;
 pub mod media;
+pub mod mp4;
 pub mod packets;
 
 use std::path::{Path, PathBuf};

@@ -4,10 +4,12 @@ use std::ffi::c_int;
 use std::ptr::NonNull;
 
 use crate::abi::CodecContextLayout;
-use crate::abi::constants::MEDIA_TYPE_VIDEO;
 use crate::abi::constants::{
     CODEC_FLAG_LOW_DELAY, DISCARD_BIDIR, DISCARD_DEFAULT, DISCARD_NONKEY, DISCARD_NONREF,
     THREAD_FRAME, THREAD_SLICE,
+};
+use crate::abi::constants::{
+    CODEC_PROPERTY_CLOSED_CAPTIONS, CODEC_PROPERTY_FILM_GRAIN, MEDIA_TYPE_VIDEO,
 };
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
@@ -367,6 +369,71 @@ impl Decoder {
     /// The frame rate the codec's headers say, when they say one.
     pub fn frame_rate(&self) -> Option<Rational> {
         Some(self.field(|c| c.framerate)).filter(|r| r.is_positive())
+    }
+
+    /// The size of the pictures as coded, before cropping: 1088 rows for 1080p H.264 (ffprobe's
+    /// `coded_width` and `coded_height`); what decoders report once open, 0 where they wait
+    /// for a picture; 0 for audio.
+    pub fn coded_width(&self) -> u32 {
+        self.field(|c| c.coded_width).max(0) as u32
+    }
+
+    /// See [`Decoder::coded_width`].
+    pub fn coded_height(&self) -> u32 {
+        self.field(|c| c.coded_height).max(0) as u32
+    }
+
+    /// The reference frames the decoder says it keeps (ffprobe's `refs`; 1 unless the
+    /// decoder says otherwise).
+    pub fn reference_frames(&self) -> u32 {
+        self.field(|c| c.refs).max(0) as u32
+    }
+
+    /// The most bits per second the stream may take, where the decoder has read it from the
+    /// stream (ffprobe's `max_bit_rate`).
+    pub fn max_bit_rate(&self) -> Option<u64> {
+        u64::try_from(self.field(|c| c.rc_max_rate))
+            .ok()
+            .filter(|&rate| rate > 0)
+    }
+
+    /// Bits per sample of the raw pictures or audio, where the decoder knows them.
+    pub fn bits_per_raw_sample(&self) -> Option<u32> {
+        u32::try_from(self.field(|c| c.bits_per_raw_sample))
+            .ok()
+            .filter(|&bits| bits > 0)
+    }
+
+    /// Whether the pictures decoded so far carried closed captions (ATSC A/53 in H.264 or
+    /// MPEG-2): a decoder learns it as it decodes.
+    /// Always `false` with FFmpeg 9, which no longer reports it here.
+    pub fn has_closed_captions(&self) -> bool {
+        self.has_property(CODEC_PROPERTY_CLOSED_CAPTIONS)
+    }
+
+    /// Whether the pictures decoded so far carried film grain to synthesise (AV1, H.274).
+    /// Always `false` with FFmpeg 9, as [`Decoder::has_closed_captions`].
+    pub fn has_film_grain(&self) -> bool {
+        self.has_property(CODEC_PROPERTY_FILM_GRAIN)
+    }
+
+    fn has_property(&self, bit: std::ffi::c_uint) -> bool {
+        let Some(properties) = self.ffmpeg.layout().codec_context.properties else {
+            return false;
+        };
+        // SAFETY: the decoder's live context, of the layout's family.
+        unsafe { properties.read(self.as_ptr()) & bit != 0 }
+    }
+
+    /// The values the decoder exports about the stream it reads, by name (its read-only
+    /// options, `AV_OPT_FLAG_EXPORT`): H.264's `is_avc` and `nal_length_size`, MPEG-4 part 2's
+    /// `quarter_sample` and `divx_packed`, as ffprobe prints them. 4.x's frame-threaded
+    /// decoders keep these to their threads: open with one thread, as ffprobe does, to read
+    /// them there.
+    pub fn exported_values(&self) -> Vec<(String, String)> {
+        let (f, layout) = (self.ffmpeg.functions(), self.ffmpeg.layout());
+        // SAFETY: the decoder's live, open context, of the layout's family.
+        unsafe { crate::abi::exported_codec_options(f, layout, self.as_ptr()) }
     }
 
     /// Whether the decoder has given its last frame after [`Decoder::send_eof`].

@@ -7,6 +7,8 @@ mod custom_io;
 mod input;
 mod network;
 mod output;
+mod side_data;
+mod side_data_writing;
 mod stream;
 mod stream_facts;
 mod tags;
@@ -17,6 +19,9 @@ pub use catalog::{Demuxer, Muxer};
 pub use input::{Chapter, Input, Packets, SeekMode};
 pub use network::{Interrupt, UrlOptions};
 pub use output::Output;
+pub use side_data::{
+    CpbProperties, DolbyVisionConfig, MasteringDisplay, SideData, SideDataValue, Spherical,
+};
 pub use stream::{MediaType, Stream};
 pub use stream_facts::FieldOrder;
 pub use timeline::Timeline;

@@ -446,8 +446,13 @@ impl Output {
                 0,
             );
             check(&self.ffmpeg, "av_dict_copy", status)?;
-            // As the CLI: the display matrix, HDR metadata and the rest of the side data.
-            input.copy_side_data_to(stream)?;
+            // As the CLI: the display matrix, HDR metadata and the rest of the side data, which
+            // the parameters carried from 6.1 and the stream before.
+            if layout.codec_parameters.coded_side_data.is_none() {
+                for entry in input.side_data() {
+                    self.attach_side_data(stream, entry.kind(), entry.bytes())?;
+                }
+            }
         }
         let kind = input.media_type();
         self.timing[index].timed = matches!(

@@ -203,91 +203,46 @@ impl<'a> Stream<'a> {
     /// The clockwise rotation to apply for display, in degrees (0, 90, 180 or 270 for the usual
     /// phone video), from the stream's display matrix; `None` when it has none.
     pub fn rotation(&self) -> Option<i32> {
-        const AV_PKT_DATA_DISPLAYMATRIX: c_int = 5;
-        let matrix = display_matrix(self.side_data(AV_PKT_DATA_DISPLAYMATRIX)?)?;
-        let f = self.input.ffmpeg().functions();
-        // SAFETY: reads the nine values of a local array.
-        let counterclockwise = unsafe { (f.av_display_rotation_get)(matrix.as_ptr()) };
-        if counterclockwise.is_nan() {
-            return None;
-        }
-        Some((-counterclockwise).round().rem_euclid(360.0) as i32)
+        self.side_data()
+            .iter()
+            .find_map(|entry| match entry.value() {
+                super::SideDataValue::DisplayMatrix {
+                    counterclockwise: Some(turn),
+                    ..
+                } => Some((-turn).round().rem_euclid(360.0) as i32),
+                _ => None,
+            })
     }
 
-    /// The side data of `kind` (an `AV_PKT_DATA_*` number), where the family keeps it: in the
-    /// parameters (6.1 and later) or on the stream.
-    fn side_data(&self, kind: c_int) -> Option<&[u8]> {
+    /// The stream's side data, in the order the demuxer added it (ffprobe's `side_data_list`):
+    /// display matrix, HDR mastering display and light levels, CPB properties, ….
+    pub fn side_data(&self) -> Vec<super::SideData<'_>> {
         let ffmpeg = self.input.ffmpeg();
-        let (f, p) = (ffmpeg.functions(), &ffmpeg.layout().codec_parameters);
-        // SAFETY: side data owned by the stream or its parameters, read with that FFmpeg's own
-        // functions, which give its size too.
-        let (data, size): (*const u8, usize) = unsafe {
+        let layout = ffmpeg.layout();
+        let (p, s) = (&layout.codec_parameters, &layout.stream);
+        // SAFETY: the array and count of the live stream or its parameters, at the family's
+        // offsets; both live, unchanged, while the stream is borrowed.
+        let entries = unsafe {
             match (
                 p.coded_side_data,
                 p.nb_coded_side_data,
-                f.av_packet_side_data_get,
-                f.av_stream_get_side_data,
+                s.side_data,
+                s.nb_side_data,
             ) {
-                (Some(data), Some(count), Some(get), _) => {
-                    let entry = get(
-                        data.read(self.parameters()),
-                        count.read(self.parameters()),
-                        kind,
-                    );
-                    if entry.is_null() {
-                        (std::ptr::null(), 0)
-                    } else {
-                        crate::abi::side_data_bytes(entry)
-                    }
-                }
-                (_, _, _, Some(get)) => {
-                    let mut size = 0u64;
-                    let data = get(self.stream.as_ptr(), kind, &mut size);
-                    (data, usize::try_from(size).unwrap_or(0))
-                }
-                _ => (std::ptr::null(), 0),
+                (Some(data), Some(count), _, _) => layout
+                    .packet_side_data
+                    .entries(data.read(self.parameters()), count.read(self.parameters())),
+                (None, _, Some(data), Some(count)) => layout.packet_side_data.entries(
+                    data.read(self.stream.as_ptr()),
+                    count.read(self.stream.as_ptr()),
+                ),
+                _ => Vec::new(),
             }
         };
-        // SAFETY: `size` bytes of side data the stream owns, alive while it is borrowed.
-        (!data.is_null()).then(|| unsafe { std::slice::from_raw_parts(data, size) })
-    }
-
-    /// Copies the stream's side data (display matrix, HDR mastering and light levels, CPB
-    /// properties…) onto `target`, as the CLI's stream copy does, where the family keeps it on
-    /// the stream: from 6.1 on the parameters carry it, and copying them copies it.
-    ///
-    /// # Safety
-    ///
-    /// `target` is a live stream, not yet written, of an output of the same loaded FFmpeg.
-    pub(crate) unsafe fn copy_side_data_to(
-        &self,
-        target: *mut AVStream,
-    ) -> crate::ffmpeg::Result<()> {
-        let ffmpeg = self.input.ffmpeg();
-        let Some(add) = ffmpeg.functions().av_stream_new_side_data else {
-            return Ok(());
-        };
-        if ffmpeg.layout().codec_parameters.coded_side_data.is_some() {
-            return Ok(());
-        }
-        // Every `AV_PKT_DATA_*` kind a release up to 6.0 defines (fewer than 40).
-        for kind in 0..48 {
-            let Some(bytes) = self.side_data(kind) else {
-                continue;
-            };
-            // SAFETY: the target is live (the caller's promise); FFmpeg allocates `len` bytes
-            // it owns, or returns NULL.
-            let copy = unsafe { add(target, kind, bytes.len() as u64) };
-            if copy.is_null() {
-                return Err(crate::media::packet::out_of_memory(
-                    ffmpeg,
-                    "av_stream_new_side_data",
-                ));
-            }
-            // SAFETY: `copy` has room for `bytes.len()` bytes and is not `bytes`.
-            unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), copy, bytes.len()) };
-        }
-        Ok(())
+        entries
+            .into_iter()
+            .map(|(kind, bytes)| super::SideData::new(ffmpeg, kind, bytes))
+            .collect()
     }
 
     /// The pixel format of video (its name: `yuv420p10le`); `None` for other kinds or when
@@ -360,17 +315,6 @@ impl<'a> Stream<'a> {
     }
 }
 
-/// The nine values of a display matrix in side data, `None` when there are fewer bytes than
-/// that (a crafted file's). Copied out, as side data need not be aligned for `i32`.
-fn display_matrix(bytes: &[u8]) -> Option<[i32; 9]> {
-    let values = bytes.get(..9 * size_of::<i32>())?;
-    let mut matrix = [0; 9];
-    for (value, chunk) in matrix.iter_mut().zip(values.chunks_exact(size_of::<i32>())) {
-        *value = i32::from_ne_bytes(chunk.try_into().ok()?);
-    }
-    Some(matrix)
-}
-
 impl std::fmt::Debug for Stream<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Stream")
@@ -379,26 +323,5 @@ impl std::fmt::Debug for Stream<'_> {
             .field("codec", &self.codec_name())
             .field("time_base", &self.time_base())
             .finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::display_matrix;
-
-    #[test]
-    fn a_display_matrix_needs_nine_values() {
-        let identity: Vec<u8> = [0x10000i32, 0, 0, 0, 0x10000, 0, 0, 0, 0x4000_0000]
-            .iter()
-            .flat_map(|v| v.to_ne_bytes())
-            .collect();
-        assert_eq!(display_matrix(&identity).unwrap()[4], 0x10000);
-        assert_eq!(display_matrix(&identity[..35]), None);
-        assert_eq!(display_matrix(&[]), None);
-        // Unaligned and longer: the first nine values, copied out.
-        let mut shifted = vec![0u8];
-        shifted.extend_from_slice(&identity);
-        shifted.extend_from_slice(&[1, 2, 3]);
-        assert_eq!(display_matrix(&shifted[1..]).unwrap()[8], 0x4000_0000);
     }
 }

@@ -1,0 +1,88 @@
+//! Side data an [`Output`] gives its streams before its header: what the CLI carries from an
+//! input stream to the stream it encodes or copies (display matrix, HDR mastering display and
+//! light levels, Dolby Vision, stereo and 360° projections).
+
+use std::ffi::c_int;
+
+use super::output::Output;
+use super::side_data::SideData;
+use crate::ffmpeg::error::{Error, Result};
+use crate::media::packet::out_of_memory;
+use crate::sys::objects::AVStream;
+
+impl Output {
+    /// Gives output stream `index` a copy of `side_data`, an input stream's entry (see
+    /// [`Stream::side_data`](super::Stream::side_data)), replacing one of the same kind: what
+    /// the CLI does for every entry but the CPB properties when it encodes a stream, so that
+    /// an HDR video keeps its mastering display and light levels. The muxer writes the kinds
+    /// its format holds (MP4: the turn, mastering display, light levels; Matroska: stereo,
+    /// projection, HDR, Dolby Vision) and ignores the rest. Copying a display matrix keeps
+    /// the turn: leave it out where the pictures were turned upright.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfOrder`] after the header; [`Error::StreamNotFound`] for an index no
+    /// stream has; [`Error::ForeignObject`] for side data of another loaded FFmpeg (its bytes
+    /// are that release's structs).
+    pub fn copy_side_data(&mut self, index: usize, side_data: &SideData<'_>) -> Result<()> {
+        self.ffmpeg()
+            .ensure_same(side_data.ffmpeg(), "Output::copy_side_data", "side data")?;
+        self.expect_configuring("Output::copy_side_data")?;
+        let stream = self.stream_ptr(index)?;
+        // SAFETY: a stream of this output, not yet written; the entry's bytes are a struct
+        // of this loaded FFmpeg, of the kind it names.
+        unsafe { self.attach_side_data(stream, side_data.kind(), side_data.bytes()) }
+    }
+
+    /// Adds `bytes` as side data of `kind` to `stream`, where the family keeps it: in the
+    /// codec parameters from 6.1, on the stream before.
+    ///
+    /// # Safety
+    ///
+    /// `stream` is a live stream of this output, not yet written; `bytes` are what this
+    /// loaded FFmpeg gave as side data of `kind`.
+    pub(super) unsafe fn attach_side_data(
+        &self,
+        stream: *mut AVStream,
+        kind: u32,
+        bytes: &[u8],
+    ) -> Result<()> {
+        let ffmpeg = self.ffmpeg();
+        let (f, layout) = (ffmpeg.functions(), ffmpeg.layout());
+        let kind =
+            c_int::try_from(kind).map_err(|_| Error::out_of_range("side data kind", kind))?;
+        let parameters_side_data = (
+            layout.codec_parameters.coded_side_data,
+            layout.codec_parameters.nb_coded_side_data,
+            f.av_packet_side_data_new,
+        );
+        // SAFETY: per the contract; FFmpeg allocates `bytes.len()` bytes it owns, or
+        // returns NULL, and the copy fills them.
+        let target = unsafe {
+            match (parameters_side_data, f.av_stream_new_side_data) {
+                ((Some(entries), Some(count), Some(new)), _) => {
+                    let parameters = layout.stream.codecpar.read(stream);
+                    let entry = new(
+                        entries.address(parameters).cast_mut(),
+                        count.address(parameters).cast_mut(),
+                        kind,
+                        bytes.len(),
+                        0,
+                    );
+                    match entry.is_null() {
+                        true => std::ptr::null_mut(),
+                        false => layout.packet_side_data.data.read(entry).cast_mut(),
+                    }
+                }
+                (_, Some(new)) => new(stream, kind, bytes.len() as u64),
+                _ => return Ok(()),
+            }
+        };
+        if target.is_null() {
+            return Err(out_of_memory(ffmpeg, "side data"));
+        }
+        // SAFETY: `target` has room for `bytes.len()` bytes and is not `bytes`.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), target, bytes.len()) };
+        Ok(())
+    }
+}

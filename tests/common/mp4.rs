@@ -1,0 +1,180 @@
+//! MP4 files with the metadata cameras write and Debian 5.1's CLI cannot: boxes added to the
+//! video track's sample entry after the CLI made the file.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ffmpeg_runtime::Ffmpeg;
+use ffmpeg_runtime::format::{Input, MasteringDisplay, MediaType, SideDataValue};
+
+use super::media;
+
+/// The boxes of a camera's HDR 360° stereo clip, as the stream side data FFmpeg reads from
+/// them: Dolby Vision configuration (profile 8, level 4), stereo (top and bottom), spherical
+/// (tiled equirectangular, a quarter cut on the left and on the right, yaw 90°, pitch -45°,
+/// roll 30.5°), mastering display (BT.2020 primaries, D65, 0.005–1000 cd/m²) and light
+/// levels (1000 and 400 cd/m²).
+pub fn camera_boxes() -> Vec<([u8; 4], Vec<u8>)> {
+    let full_box = |payload: &[u8]| [&[0u8; 4][..], payload].concat();
+    let child = |kind: &[u8; 4], payload: &[u8]| {
+        let size = u32::try_from(8 + payload.len()).unwrap();
+        [&size.to_be_bytes()[..], kind, payload].concat()
+    };
+    let be32 = |values: &[i64]| -> Vec<u8> {
+        values
+            .iter()
+            .flat_map(|&v| (v as u32).to_be_bytes())
+            .collect()
+    };
+    let be16 =
+        |values: &[u16]| -> Vec<u8> { values.iter().flat_map(|v| v.to_be_bytes()).collect() };
+    // Profile 8, level 4, RPU and base layer present; compatible with HDR10 (1).
+    let dolby_vision: u16 = (8 << 9) | (4 << 3) | (1 << 2) | 1;
+    let mut dvcc = vec![1, 0];
+    dvcc.extend(dolby_vision.to_be_bytes());
+    dvcc.push(1 << 4);
+    dvcc.resize(24, 0);
+    let spherical = [
+        child(b"svhd", &full_box(b"\0")),
+        child(
+            b"proj",
+            &[
+                child(
+                    b"prhd",
+                    &full_box(&be32(&[90 << 16, -45 << 16, 30 << 16 | 1 << 15])),
+                ),
+                // Top, bottom, left, right, as 0.32 fractions.
+                child(b"equi", &full_box(&be32(&[0, 0, 1 << 30, 1 << 30]))),
+            ]
+            .concat(),
+        ),
+    ]
+    .concat();
+    // Green, blue, red (x, y) in 1/50000, then the white point; luminance in 1/10000 cd/m².
+    let mut mastering = be16(&[8500, 39850, 6550, 2300, 35400, 14600, 15635, 16450]);
+    mastering.extend(be32(&[10_000_000, 50]));
+    vec![
+        (*b"dvcC", dvcc),
+        (*b"st3d", full_box(&[1])),
+        (*b"sv3d", spherical),
+        (*b"mdcv", mastering),
+        (*b"clli", be16(&[1000, 400])),
+    ]
+}
+
+/// `name` in the media cache: `base` (an MP4 the CLI made, its index after its media) with
+/// `boxes` appended to its first video sample entry. Every box that holds the entry grows by
+/// as much; no media moves, so no chunk offset changes.
+pub fn with_video_boxes(name: &str, base: &Path, boxes: &[([u8; 4], Vec<u8>)]) -> PathBuf {
+    let path = media::media_dir().join(name);
+    if path.exists() {
+        return path;
+    }
+    let mut bytes = std::fs::read(base).unwrap();
+    let added: Vec<u8> = boxes
+        .iter()
+        .flat_map(|(kind, payload)| {
+            let size = u32::try_from(8 + payload.len()).unwrap();
+            [&size.to_be_bytes()[..], kind, payload].concat()
+        })
+        .collect();
+    let mdat = find_box(&bytes, 0, bytes.len(), b"mdat").unwrap();
+    let moov = find_box(&bytes, 0, bytes.len(), b"moov").unwrap();
+    assert!(mdat.0 < moov.0, "the index follows the media");
+    // The chain of boxes down to the entry, each (start, size). A box's children follow its
+    // 8-byte header; stsd's entries follow 8 more bytes (version, flags, entry count).
+    let mut chain = vec![moov];
+    for kind in [b"trak", b"mdia", b"minf", b"stbl", b"stsd", b"avc1"] {
+        let (start, size) = *chain.last().unwrap();
+        let header = if kind == b"avc1" { 16 } else { 8 };
+        chain.push(find_box(&bytes, start + header, start + size, kind).unwrap());
+    }
+    let (entry_start, entry_size) = *chain.last().unwrap();
+    let end = entry_start + entry_size;
+    bytes.splice(end..end, added.iter().copied());
+    for (start, size) in chain {
+        let grown = u32::try_from(size + added.len()).unwrap();
+        bytes[start..start + 4].copy_from_slice(&grown.to_be_bytes());
+    }
+    let partial = media::media_dir().join(format!("{}.partial.{name}", std::process::id()));
+    std::fs::write(&partial, bytes).unwrap();
+    std::fs::rename(&partial, &path).unwrap();
+    path
+}
+
+/// The (start, size) of the first box of `kind` among the boxes from `from` to `to`.
+fn find_box(bytes: &[u8], mut from: usize, to: usize, kind: &[u8; 4]) -> Option<(usize, usize)> {
+    while from + 8 <= to {
+        let size = u32::from_be_bytes(bytes[from..from + 4].try_into().unwrap()) as usize;
+        if size < 8 {
+            return None;
+        }
+        if &bytes[from + 4..from + 8] == kind {
+            return Some((from, size));
+        }
+        from += size;
+    }
+    None
+}
+
+/// Equal side data, where Matroska's floating-point mastering display may come back as other
+/// fractions of the same values (177/250 for 35400/50000).
+pub fn same_side_data(a: &(u32, SideDataValue), b: &(u32, SideDataValue)) -> bool {
+    match (&a.1, &b.1) {
+        (SideDataValue::MasteringDisplay(x), SideDataValue::MasteringDisplay(y)) => {
+            let values = |m: &MasteringDisplay| -> Vec<f64> {
+                let (primaries, white) = m.primaries.unwrap_or_default();
+                let (least, most) = m.luminance.unwrap_or_default();
+                let all = primaries
+                    .iter()
+                    .flatten()
+                    .chain(&white)
+                    .chain([&least, &most]);
+                all.map(|r| r.to_f64().unwrap_or(0.0)).collect()
+            };
+            values(x)
+                .iter()
+                .zip(values(y))
+                .all(|(p, q)| (p - q).abs() < 1e-9)
+        }
+        _ => a == b,
+    }
+}
+
+/// `{prefix}_camera.mp4` in the media cache: a clip turned 90° by its track header whose
+/// video carries [`camera_boxes`].
+pub fn camera_clip(prefix: &str) -> PathBuf {
+    let turned = media::turned_mp4(&format!("{prefix}_camera_turned.mp4"), 90);
+    with_video_boxes(&format!("{prefix}_camera.mp4"), &turned, &camera_boxes())
+}
+
+/// The kind and value of each side data entry of `path`'s video stream, in order.
+pub fn video_side_data(ffmpeg: &Ffmpeg, path: &Path) -> Vec<(u32, SideDataValue)> {
+    let input = Input::open(ffmpeg, path).unwrap();
+    let video = input.best_stream(MediaType::Video).unwrap();
+    let entries = video.side_data();
+    entries.iter().map(|e| (e.kind(), e.value())).collect()
+}
+
+/// Asserts every entry of `copied` is one `source` has (`what` names the copy).
+pub fn assert_said_by(
+    source: &[(u32, SideDataValue)],
+    copied: &[(u32, SideDataValue)],
+    what: &str,
+) {
+    for entry in copied {
+        let said = source.iter().any(|s| same_side_data(s, entry));
+        assert!(said, "{what}: {entry:?} of {source:?}");
+    }
+}
+
+/// ffprobe's (Debian 5.1's) `side_data_list` of `path`'s video streams.
+pub fn ffprobe_side_data(path: &Path) -> String {
+    let mut command = Command::new("ffprobe");
+    command
+        .env_remove("LD_LIBRARY_PATH")
+        .args(["-v", "error", "-select_streams", "v"])
+        .args(["-show_entries", "stream_side_data_list"])
+        .arg(path);
+    super::stdout_of(&mut command, "ffprobe's side data")
+}
