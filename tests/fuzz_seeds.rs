@@ -66,6 +66,23 @@ fn demux_seeds_of_every_container_decode() {
     assert!(made >= 10, "only {made} seed containers on this build");
 }
 
+/// A seed with every kind of stream side data ffprobe describes (a camera's MP4: Dolby
+/// Vision, turn, stereo, 360°, HDR mastering display and light levels), from which the fuzzer
+/// makes side data cut short or out of range.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_camera_clip_with_side_data_seeds_the_demuxing() {
+    let ffmpeg = common::under_test().load();
+    let bytes = std::fs::read(common::mp4::camera_clip("fuzz")).unwrap();
+    assert!(workloads::demux_and_decode(&ffmpeg, &bytes) >= 3);
+    if let Some(dir) = corpus_dir("demux_decode") {
+        std::fs::write(dir.join("seed.camera.mp4"), &bytes).unwrap();
+    }
+}
+
 /// Inputs the fuzzer once crashed on, run again on every build.
 #[test]
 fn inputs_that_crashed_once_run_clean() {

@@ -513,3 +513,106 @@ fn decoders_report_what_ffprobe_prints_of_them() {
     assert_eq!(decoder.bits_per_raw_sample(), Some(8));
     assert!(!decoder.has_closed_captions() && !decoder.has_film_grain());
 }
+
+/// Packets carry the side data ffprobe's `-show_packets` lists: the samples an Opus or AAC
+/// stream drops at its start and end, the MPEG-TS stream id of PES packets. On every build
+/// (from 4.3 for Ogg) an Ogg Opus's first packet drops the encoder's 312 samples of delay and
+/// a TS's H.264 packets are marked with stream id 0xe0; on 5.1 every packet's list equals
+/// ffprobe's.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn packets_carry_the_side_data_ffprobe_lists() {
+    use ffmpeg_runtime::Packet;
+    use ffmpeg_runtime::format::{Input, MediaType, SideDataValue};
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let exact = build.name == "5.1";
+    let audio = "sine=duration=1:sample_rate=48000";
+    let opus = media::generated(
+        "probe_opus.ogg",
+        &["-f", "lavfi", "-i", audio, "-c:a", "libopus"],
+    );
+    let transport = clips()
+        .into_iter()
+        .find(|c| c.ends_with("probe_aac.ts"))
+        .unwrap();
+    let aac = media::generated(
+        "probe_aac.mp4",
+        &["-f", "lavfi", "-i", audio, "-c:a", "aac"],
+    );
+    for path in [&opus, &transport, &aac] {
+        let mut input = Input::open(&ffmpeg, path).unwrap();
+        let video = input.best_stream(MediaType::Video).map(|s| s.index());
+        let mut packet = Packet::new(&ffmpeg).unwrap();
+        let (mut lists, mut video_ids) = (Vec::new(), Vec::new());
+        while input.read_packet(&mut packet).unwrap() {
+            let entries = packet.side_data();
+            let values: Vec<_> = entries.iter().map(|e| e.value()).collect();
+            // 4.1's Ogg demuxer leaves the start to the decoder.
+            if path == &opus && lists.is_empty() && build.name != "4.1" {
+                let skip = SideDataValue::SkipSamples {
+                    skip: 312,
+                    discard_padding: 0,
+                    skip_reason: 0,
+                    discard_reason: 0,
+                };
+                assert_eq!(values, [skip], "the first Opus packet");
+            }
+            if Some(packet.stream_index()) == video {
+                video_ids.extend(values.iter().filter_map(|v| match v {
+                    SideDataValue::MpegTsStreamId(id) => Some(*id),
+                    _ => None,
+                }));
+            }
+            let described: Vec<Value> = entries
+                .iter()
+                .map(|entry| {
+                    let mut m = Map::new();
+                    m.insert("side_data_type".into(), entry.name().unwrap().into());
+                    match entry.value() {
+                        SideDataValue::SkipSamples {
+                            skip,
+                            discard_padding,
+                            skip_reason,
+                            discard_reason,
+                        } => {
+                            m.insert("skip_samples".into(), skip.into());
+                            m.insert("discard_padding".into(), discard_padding.into());
+                            m.insert("skip_reason".into(), skip_reason.into());
+                            m.insert("discard_reason".into(), discard_reason.into());
+                        }
+                        SideDataValue::MpegTsStreamId(id) => {
+                            m.insert("id".into(), id.into());
+                        }
+                        _ => {}
+                    }
+                    Value::Object(m)
+                })
+                .collect();
+            lists.push(described);
+        }
+        // The demuxer marks some of the PES packets of each stream (28 of 73 here on 5.1).
+        if path == &transport {
+            assert!(!video_ids.is_empty() && video_ids.iter().all(|&id| id == 0xe0));
+        }
+        if exact {
+            let theirs = json_of(
+                Command::new("ffprobe")
+                    .args(["-v", "error", "-show_packets", "-of", "json"])
+                    .arg(path)
+                    .env_remove("LD_LIBRARY_PATH"),
+                "ffprobe",
+            );
+            let theirs: Vec<Vec<Value>> = theirs["packets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["side_data_list"].as_array().cloned().unwrap_or_default())
+                .collect();
+            assert_eq!(lists, theirs, "{}", path.display());
+        }
+    }
+}

@@ -68,6 +68,14 @@ pub fn demux_and_decode(ffmpeg: &Ffmpeg, bytes: &[u8]) -> usize {
         .streams()
         .map(|stream| Decoder::new(&stream, &options).ok())
         .collect();
+    // What ffprobe reads before decoding: side data a crafted file may cut short or fill with
+    // any values, and what each decoder reports once open.
+    for stream in input.streams() {
+        read_side_data(&stream);
+    }
+    for decoder in decoders.iter().flatten() {
+        read_decoder_facts(decoder);
+    }
     let mut subtitle_decoders: Vec<Option<SubtitleDecoder>> = input
         .streams()
         .map(|stream| {
@@ -84,6 +92,9 @@ pub fn demux_and_decode(ffmpeg: &Ffmpeg, bytes: &[u8]) -> usize {
         match input.read_packet(&mut packet) {
             Ok(true) => {}
             Ok(false) | Err(_) => break,
+        }
+        for entry in packet.side_data() {
+            let _ = (entry.name(), entry.value());
         }
         if let Some(Some(decoder)) = subtitle_decoders.get_mut(packet.stream_index()) {
             frames += usize::from(matches!(decoder.decode(&packet), Ok(Some(_))));
@@ -113,6 +124,29 @@ pub fn demux_and_decode(ffmpeg: &Ffmpeg, bytes: &[u8]) -> usize {
         }
     }
     frames
+}
+
+/// Every side data entry of `stream`, decoded, as the `probe` example prints it.
+fn read_side_data(stream: &ffmpeg_runtime::format::Stream<'_>) {
+    use ffmpeg_runtime::format::SideDataValue;
+    for entry in stream.side_data() {
+        let _ = (entry.name(), entry.bytes().len());
+        if let SideDataValue::Spherical(spherical) = entry.value() {
+            let _ = spherical.tile_bounds(stream.width(), stream.height());
+        }
+    }
+    let _ = stream.rotation();
+}
+
+fn read_decoder_facts(decoder: &Decoder) {
+    let _ = (
+        decoder.coded_width(),
+        decoder.coded_height(),
+        decoder.reference_frames(),
+    );
+    let _ = (decoder.max_bit_rate(), decoder.bits_per_raw_sample());
+    let _ = (decoder.has_closed_captions(), decoder.has_film_grain());
+    let _ = decoder.exported_values();
 }
 
 fn drain(decoder: &mut Decoder, frame: &mut Frame) -> usize {

@@ -115,6 +115,8 @@ pub(crate) struct PacketLayout {
     pub flags: Field<AVPacket, c_int>,
     pub duration: Field<AVPacket, i64>,
     pub pos: Field<AVPacket, i64>,
+    pub side_data: Field<AVPacket, *const AVPacketSideData>,
+    pub side_data_elems: Field<AVPacket, c_int>,
     /// Since libavcodec 59.4 (5.0).
     pub time_base: Option<Field<AVPacket, Rational>>,
 }
@@ -478,6 +480,8 @@ macro_rules! common {
                 flags: field!($m::AVPacket.flags),
                 duration: field!($m::AVPacket.duration),
                 pos: field!($m::AVPacket.pos),
+                side_data: field!($m::AVPacket.side_data as same),
+                side_data_elems: field!($m::AVPacket.side_data_elems),
                 time_base: None,
             },
             codec_context: CodecContextLayout {

@@ -257,6 +257,9 @@ ffi_functions! {
     always AvCodec fn avcodec_flush_buffers(context: *mut AVCodecContext);
     always AvCodec fn av_packet_unref(packet: *mut AVPacket);
     always AvCodec fn av_packet_side_data_name(kind: c_int) -> *const c_char;
+    /// Adds `size` bytes of side data to a packet, returning them. The size is an `int` in
+    /// 4.x and a `size_t` since: a 64-bit value that fits in 32 bits reads the same to both.
+    always AvCodec fn av_packet_new_side_data(packet: *mut AVPacket, kind: c_int, size: u64) -> *mut u8;
     /// Adds (or replaces) an entry of `size` bytes to a side-data array, returning it; arrived
     /// in libavcodec 60.30 (FFmpeg 6.1), with codecpar's coded side data.
     optional AvCodec [60..] fn av_packet_side_data_new(

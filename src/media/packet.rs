@@ -248,6 +248,23 @@ impl Packet {
         self.read(self.ffmpeg.layout().packet.flags) & PKT_FLAG_DISPOSABLE != 0
     }
 
+    /// The side data the demuxer or encoder attached (samples to skip, new extradata, an
+    /// MPEG-TS stream id…), as ffprobe's `-show_packets` lists it.
+    pub fn side_data(&self) -> Vec<crate::media::format::SideData<'_>> {
+        let layout = self.ffmpeg.layout();
+        let (entries, count) = (
+            self.read(layout.packet.side_data),
+            self.read(layout.packet.side_data_elems),
+        );
+        // SAFETY: the packet's own side data array and count, of this family, unchanged while
+        // `&self` is borrowed.
+        let entries = unsafe { layout.packet_side_data.entries(entries, count) };
+        entries
+            .into_iter()
+            .map(|(kind, bytes)| crate::media::format::SideData::new(&self.ffmpeg, kind, bytes))
+            .collect()
+    }
+
     /// The compressed bytes.
     pub fn data(&self) -> &[u8] {
         let layout = &self.ffmpeg.layout().packet;

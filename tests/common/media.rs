@@ -433,6 +433,7 @@ fn muxer(extension: &str) -> &'static str {
         "srt" => "srt",
         "ass" => "ass",
         "vtt" => "webvtt",
+        "ogg" => "ogg",
         other => panic!("no muxer for .{other}"),
     }
 }
