@@ -4,6 +4,8 @@
 //! facts no release changes are compared.
 
 mod common;
+#[path = "../examples/common/ffprobe_json.rs"]
+mod ffprobe_json;
 
 use std::path::Path;
 use std::process::Command;
@@ -567,30 +569,10 @@ fn packets_carry_the_side_data_ffprobe_lists() {
                     _ => None,
                 }));
             }
+            // As the probe example writes side data, for a packet (no picture size needed).
             let described: Vec<Value> = entries
                 .iter()
-                .map(|entry| {
-                    let mut m = Map::new();
-                    m.insert("side_data_type".into(), entry.name().unwrap().into());
-                    match entry.value() {
-                        SideDataValue::SkipSamples {
-                            skip,
-                            discard_padding,
-                            skip_reason,
-                            discard_reason,
-                        } => {
-                            m.insert("skip_samples".into(), skip.into());
-                            m.insert("discard_padding".into(), discard_padding.into());
-                            m.insert("skip_reason".into(), skip_reason.into());
-                            m.insert("discard_reason".into(), discard_reason.into());
-                        }
-                        SideDataValue::MpegTsStreamId(id) => {
-                            m.insert("id".into(), id.into());
-                        }
-                        _ => {}
-                    }
-                    Value::Object(m)
-                })
+                .map(|entry| ffprobe_json::side_data_entry(entry, (0, 0)))
                 .collect();
             lists.push(described);
         }

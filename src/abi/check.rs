@@ -534,8 +534,7 @@ unsafe fn audio_frame(c: &mut Checker, frame: *mut AVFrame) -> Result<(), AbiMis
 unsafe fn packet(c: &mut Checker) -> Result<(), AbiMismatch> {
     let (f, l) = (c.functions, &c.layout.packet);
     const S: &str = "AVPacket";
-    /// `AV_PKT_DATA_SKIP_SAMPLES`.
-    const SKIP_SAMPLES: c_int = 11;
+    const SKIP_SAMPLES: u32 = constants::PKT_DATA_SKIP_SAMPLES;
     // SAFETY: allocates a packet with defaults.
     let mut packet = unsafe { (f.av_packet_alloc)() };
     c.allocated(S, packet)?;
@@ -557,7 +556,7 @@ unsafe fn packet(c: &mut Checker) -> Result<(), AbiMismatch> {
             c.expect_that(S, "buf", !l.buf.read(packet).is_null(), "a buffer")?;
             c.expect(S, "pts", NOPTS, l.pts.read(packet))?;
             // Ten bytes of skip samples: the packet's array and each entry's fields.
-            let added = (f.av_packet_new_side_data)(packet, SKIP_SAMPLES, 10);
+            let added = (f.av_packet_new_side_data)(packet, SKIP_SAMPLES as c_int, 10);
             c.expect_that(S, "(new side data)", !added.is_null(), "ten bytes")?;
             c.expect(S, "side_data_elems", 1, l.side_data_elems.read(packet))?;
             let entries = c
@@ -565,7 +564,7 @@ unsafe fn packet(c: &mut Checker) -> Result<(), AbiMismatch> {
                 .packet_side_data
                 .entries(l.side_data.read(packet), 1);
             let (kind, bytes) = entries[0];
-            c.expect("AVPacketSideData", "type", SKIP_SAMPLES as u32, kind)?;
+            c.expect("AVPacketSideData", "type", SKIP_SAMPLES, kind)?;
             c.expect("AVPacketSideData", "size", 10, bytes.len())?;
             let same = std::ptr::eq(added.cast_const(), bytes.as_ptr());
             c.expect_that("AVPacketSideData", "data", same, "the bytes added")?;

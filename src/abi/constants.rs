@@ -54,6 +54,21 @@ pub(crate) const CODEC_PROP_TEXT_SUB: c_int = 1 << 17;
 pub(crate) const CODEC_PROPERTY_CLOSED_CAPTIONS: std::ffi::c_uint = 0x2;
 pub(crate) const CODEC_PROPERTY_FILM_GRAIN: std::ffi::c_uint = 0x4;
 
+/// `enum AVPacketSideDataType`: appended to, never renumbered, in every release 4.x–9.x
+/// (the self-check adds skip samples by number; tests/probe.rs compares the names
+/// `av_packet_side_data_name` gives with ffprobe's).
+pub(crate) const PKT_DATA_DISPLAY_MATRIX: u32 = 5;
+pub(crate) const PKT_DATA_STEREO_3D: u32 = 6;
+pub(crate) const PKT_DATA_AUDIO_SERVICE_TYPE: u32 = 7;
+pub(crate) const PKT_DATA_CPB_PROPERTIES: u32 = 10;
+pub(crate) const PKT_DATA_SKIP_SAMPLES: u32 = 11;
+pub(crate) const PKT_DATA_MPEGTS_STREAM_ID: u32 = 19;
+pub(crate) const PKT_DATA_MASTERING_DISPLAY: u32 = 20;
+pub(crate) const PKT_DATA_SPHERICAL: u32 = 21;
+pub(crate) const PKT_DATA_CONTENT_LIGHT_LEVEL: u32 = 22;
+pub(crate) const PKT_DATA_ACTIVE_FORMAT: u32 = 26;
+pub(crate) const PKT_DATA_DOLBY_VISION_CONFIG: u32 = 29;
+
 /// `AV_OPT_FLAG_EXPORT`: an option that reports a value rather than takes one.
 pub(crate) const OPT_FLAG_EXPORT: c_int = 1 << 6;
 

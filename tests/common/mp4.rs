@@ -119,7 +119,7 @@ fn find_box(bytes: &[u8], mut from: usize, to: usize, kind: &[u8; 4]) -> Option<
 
 /// Equal side data, where Matroska's floating-point mastering display may come back as other
 /// fractions of the same values (177/250 for 35400/50000).
-pub fn same_side_data(a: &(u32, SideDataValue), b: &(u32, SideDataValue)) -> bool {
+fn same_side_data(a: &(u32, SideDataValue), b: &(u32, SideDataValue)) -> bool {
     match (&a.1, &b.1) {
         (SideDataValue::MasteringDisplay(x), SideDataValue::MasteringDisplay(y)) => {
             let values = |m: &MasteringDisplay| -> Vec<f64> {

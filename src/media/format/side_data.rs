@@ -3,22 +3,9 @@
 
 use std::ffi::c_int;
 
+use crate::abi::constants as kind;
 use crate::ffmpeg::Ffmpeg;
 use crate::sys::Rational;
-
-/// `enum AVPacketSideDataType`: appended to, never renumbered, in every release 4.x–9.x
-/// (tests/probe.rs compares the names `av_packet_side_data_name` gives with ffprobe's).
-const DISPLAY_MATRIX: u32 = 5;
-const STEREO_3D: u32 = 6;
-const AUDIO_SERVICE_TYPE: u32 = 7;
-const CPB_PROPERTIES: u32 = 10;
-const SKIP_SAMPLES: u32 = 11;
-const MPEGTS_STREAM_ID: u32 = 19;
-const MASTERING_DISPLAY: u32 = 20;
-const SPHERICAL: u32 = 21;
-const CONTENT_LIGHT_LEVEL: u32 = 22;
-const ACTIVE_FORMAT: u32 = 26;
-const DOLBY_VISION_CONFIG: u32 = 29;
 
 /// One entry of a stream's side data (`AVPacketSideData`), in the order the demuxer added
 /// them: its kind, its bytes, and what they say where the crate knows the kind.
@@ -72,7 +59,7 @@ impl<'a> SideData<'a> {
     fn decode(&self) -> Option<SideDataValue> {
         let b = Bytes(self.bytes);
         Some(match self.kind {
-            DISPLAY_MATRIX => {
+            kind::PKT_DATA_DISPLAY_MATRIX => {
                 let matrix = display_matrix(self.bytes)?;
                 // SAFETY: reads the nine values of a local array.
                 let turn =
@@ -82,11 +69,11 @@ impl<'a> SideData<'a> {
                     counterclockwise: Some(turn).filter(|t| !t.is_nan()),
                 }
             }
-            STEREO_3D => SideDataValue::Stereo3d {
+            kind::PKT_DATA_STEREO_3D => SideDataValue::Stereo3d {
                 layout: self.stereo_layout_name(b.u32(0)?),
                 inverted: b.i32(4)? & 1 != 0,
             },
-            SPHERICAL => {
+            kind::PKT_DATA_SPHERICAL => {
                 let projection = b.u32(0)?;
                 SideDataValue::Spherical(Spherical {
                     projection,
@@ -98,13 +85,13 @@ impl<'a> SideData<'a> {
                     padding: b.u32(32)?,
                 })
             }
-            SKIP_SAMPLES if self.bytes.len() == 10 => SideDataValue::SkipSamples {
+            kind::PKT_DATA_SKIP_SAMPLES if self.bytes.len() == 10 => SideDataValue::SkipSamples {
                 skip: u32::from_le_bytes(self.bytes[..4].try_into().ok()?),
                 discard_padding: u32::from_le_bytes(self.bytes[4..8].try_into().ok()?),
                 skip_reason: self.bytes[8],
                 discard_reason: self.bytes[9],
             },
-            MASTERING_DISPLAY => {
+            kind::PKT_DATA_MASTERING_DISPLAY => {
                 let q = |at: usize| Some(Rational::new(b.i32(at)?, b.i32(at + 4)?));
                 let primaries = [q(0)?, q(8)?, q(16)?, q(24)?, q(32)?, q(40)?];
                 let white_point = [q(48)?, q(56)?];
@@ -121,11 +108,11 @@ impl<'a> SideData<'a> {
                     luminance: (b.i32(84)? != 0).then_some((luminance[0], luminance[1])),
                 })
             }
-            CONTENT_LIGHT_LEVEL => SideDataValue::ContentLightLevel {
+            kind::PKT_DATA_CONTENT_LIGHT_LEVEL => SideDataValue::ContentLightLevel {
                 max_content: b.u32(0)?,
                 max_average: b.u32(4)?,
             },
-            DOLBY_VISION_CONFIG => {
+            kind::PKT_DATA_DOLBY_VISION_CONFIG => {
                 let v = self.bytes.get(..8)?;
                 SideDataValue::DolbyVision(DolbyVisionConfig {
                     version: (v[0], v[1]),
@@ -137,10 +124,10 @@ impl<'a> SideData<'a> {
                     bl_signal_compatibility_id: v[7],
                 })
             }
-            AUDIO_SERVICE_TYPE => SideDataValue::AudioServiceType(b.i32(0)?),
-            MPEGTS_STREAM_ID => SideDataValue::MpegTsStreamId(*self.bytes.first()?),
-            ACTIVE_FORMAT => SideDataValue::ActiveFormat(*self.bytes.first()?),
-            CPB_PROPERTIES => SideDataValue::CpbProperties(self.cpb_properties()?),
+            kind::PKT_DATA_AUDIO_SERVICE_TYPE => SideDataValue::AudioServiceType(b.i32(0)?),
+            kind::PKT_DATA_MPEGTS_STREAM_ID => SideDataValue::MpegTsStreamId(*self.bytes.first()?),
+            kind::PKT_DATA_ACTIVE_FORMAT => SideDataValue::ActiveFormat(*self.bytes.first()?),
+            kind::PKT_DATA_CPB_PROPERTIES => SideDataValue::CpbProperties(self.cpb_properties()?),
             _ => SideDataValue::Other,
         })
     }
