@@ -539,7 +539,8 @@ unsafe fn packet(c: &mut Checker) -> Result<(), AbiMismatch> {
     let mut packet = unsafe { (f.av_packet_alloc)() };
     c.allocated(S, packet)?;
     let result = (|| {
-        // SAFETY: reads of the live packet, then FFmpeg gives it a payload.
+        // SAFETY: reads of the live packet, then FFmpeg gives it a payload and ten bytes of
+        // side data, read back through its array (one entry, which FFmpeg just added).
         unsafe {
             c.expect(S, "pts", NOPTS, l.pts.read(packet))?;
             c.expect(S, "dts", NOPTS, l.dts.read(packet))?;
