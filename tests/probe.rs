@@ -516,6 +516,47 @@ fn decoders_report_what_ffprobe_prints_of_them() {
     assert!(!decoder.has_closed_captions() && !decoder.has_film_grain());
 }
 
+/// On every build: decoders whose codec has no options of its own (PNG, ProRes, A-law PCM)
+/// export nothing, and reading what they export reads no options. A first version read
+/// options through such a codec's private data, whose first member is not a class, and the
+/// process died (6 of 183 sweep files, PNG and ProRes in MOV among them).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn decoders_without_options_of_their_own_export_nothing() {
+    use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+    use ffmpeg_runtime::format::Input;
+    let ffmpeg = common::under_test().load();
+    let video = "testsrc2=size=176x144:rate=25:duration=1";
+    let audio = "sine=duration=1:sample_rate=8000";
+    let clips = [
+        media::generated(
+            "probe_png_alaw.mov",
+            &[
+                "-f", "lavfi", "-i", video, "-f", "lavfi", "-i", audio, "-c:v", "png", "-c:a",
+                "pcm_alaw",
+            ],
+        ),
+        media::generated(
+            "probe_prores.mov",
+            &["-f", "lavfi", "-i", video, "-c:v", "prores"],
+        ),
+    ];
+    let one_thread = DecoderOptions {
+        threads: 1,
+        ..DecoderOptions::default()
+    };
+    for clip in &clips {
+        let input = Input::open(&ffmpeg, clip).unwrap();
+        for stream in input.streams() {
+            let decoder = Decoder::new(&stream, &one_thread).unwrap();
+            assert_eq!(decoder.exported_values(), [], "{}", stream.codec_name());
+        }
+    }
+}
+
 /// Packets carry the side data ffprobe's `-show_packets` lists: the samples an Opus or AAC
 /// stream drops at its start and end, the MPEG-TS stream id of PES packets. On every build
 /// (from 4.3 for Ogg) an Ogg Opus's first packet drops the encoder's 312 samples of delay and
