@@ -9,6 +9,7 @@ pub mod packets;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ffmpeg_runtime::Ffmpeg;
@@ -207,16 +208,63 @@ pub fn example_command(name: &str, build: &Build) -> Command {
     command
 }
 
-/// A fresh, empty scratch directory unique to this process and call.
+/// A fresh, empty scratch directory unique to this process and call, under the process's
+/// [`scratch_root`], which goes when the process exits.
 pub fn scratch_dir(label: &str) -> PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir()
-        .join(format!("ffmpeg-runtime-tests-{}", std::process::id()))
-        .join(format!("{label}-{n}"));
+    let dir = scratch_root().join(format!("{label}-{n}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir
+}
+
+const SCRATCH_ROOT_PREFIX: &str = "ffmpeg-runtime-tests-";
+static SCRATCH_ROOT: OnceLock<PathBuf> = OnceLock::new();
+
+/// This process's directory of scratch directories. A test run makes hundreds of test
+/// processes and some copy whole builds (half a gigabyte), so the directory is removed when
+/// the process exits, and a process that died first (an abort, a crash) has its directory
+/// removed by the next test process that makes one.
+fn scratch_root() -> &'static Path {
+    SCRATCH_ROOT.get_or_init(|| {
+        remove_scratch_roots_of_ended_processes();
+        // SAFETY: `remove_scratch_root` is a plain function without arguments that neither
+        // panics nor unwinds; atexit handlers run when the process exits normally (a test
+        // binary's main returning or `std::process::exit`).
+        unsafe { libc::atexit(remove_scratch_root) };
+        std::env::temp_dir().join(format!("{SCRATCH_ROOT_PREFIX}{}", std::process::id()))
+    })
+}
+
+extern "C" fn remove_scratch_root() {
+    // Errors are ignored: on Windows a DLL still loaded from a copy cannot be deleted.
+    if let Some(root) = SCRATCH_ROOT.get() {
+        let _ = std::fs::remove_dir_all(root);
+    }
+}
+
+/// Removes the scratch roots whose process no longer runs (Linux, where `/proc` tells).
+fn remove_scratch_roots_of_ended_processes() {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|name| name.strip_prefix(SCRATCH_ROOT_PREFIX))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !Path::new("/proc").join(pid.to_string()).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Runs `command` and returns what it wrote to standard output; a command that cannot start,
