@@ -2,13 +2,16 @@
 //! API alone.
 //!
 //! ```text
-//! cargo run --release --example probe -- FILE [--lib-dir DIR]
+//! cargo run --release --example probe -- FILE [--lib-dir DIR] [--frame-side-data]
 //! ```
 //!
 //! Every field printed has ffprobe's name, type and formatting; where ffprobe omits a field
 //! (an unknown value), so does this. Like ffprobe, it opens each video and audio stream's
 //! decoder for the fields decoders report (`coded_width`, `refs`, H.264's `is_avc`, …), and
-//! prints each stream's side data in ffprobe's words (`side_data_list`).
+//! prints each stream's side data in ffprobe's words (`side_data_list`). With
+//! `--frame-side-data` it prints instead what `ffprobe -select_streams v:0 -show_entries
+//! frame_side_data_list` prints: each decoded picture's side data (HDR10 metadata, GOP
+//! timecodes, SEI messages).
 //!
 //! The fields are ffprobe 5.1's (Debian 12's) whichever release is loaded; the values are
 //! the loaded release's, and equal its own ffprobe's (compared on 4.3, 5.1, 7.1 and 9.0).
@@ -29,10 +32,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{FieldOrder, Input, MediaType, Stream};
-use ffprobe_json::{ratio, side_data_entry};
+use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
+use ffprobe_json::{frame_side_data_entry, ratio, side_data_entry};
 use serde_json::{Map, Value, json};
 
 #[derive(Parser)]
@@ -43,6 +46,9 @@ struct Args {
     /// Load FFmpeg from this directory (or libavcodec file) instead of searching.
     #[arg(long)]
     lib_dir: Option<PathBuf>,
+    /// Print each picture's side data, of the first video stream, instead.
+    #[arg(long)]
+    frame_side_data: bool,
 }
 
 fn main() -> ExitCode {
@@ -60,6 +66,12 @@ fn run(args: &Args) -> Result<(), String> {
     let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
     let input =
         Input::open(&ffmpeg, &args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
+    if args.frame_side_data {
+        let frames = frames_side_data(&ffmpeg, input).map_err(|e| e.to_string())?;
+        let text = serde_json::to_string_pretty(&json!({ "frames": frames }));
+        println!("{}", text.map_err(|e| e.to_string())?);
+        return Ok(());
+    }
     let shows_ids = input.demuxer().shows_ids();
     let streams: Vec<Value> = input.streams().map(|s| stream(&s, shows_ids)).collect();
     let size = std::fs::metadata(&args.input).map(|m| m.len()).ok();
@@ -67,6 +79,39 @@ fn run(args: &Args) -> Result<(), String> {
     let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
     println!("{text}");
     Ok(())
+}
+
+/// Each decoded picture of the first video stream as ffprobe's `-show_entries
+/// frame_side_data_list` prints it: `{}`, or its `side_data_list`.
+fn frames_side_data(ffmpeg: &Ffmpeg, mut input: Input) -> ffmpeg_runtime::Result<Vec<Value>> {
+    let Some(stream) = input.streams().find(|s| s.media_type() == MediaType::Video) else {
+        return Ok(Vec::new());
+    };
+    // ffprobe reads S12M timecodes at the stream's average rate (0/0 where unknown).
+    let (index, rate) = (stream.index(), stream.average_frame_rate());
+    let mut decoder = Decoder::new(&stream, &DecoderOptions::default())?;
+    let (mut packet, mut frame) = (Packet::new(ffmpeg)?, Frame::new(ffmpeg)?);
+    let mut frames = Vec::new();
+    let mut take = |decoder: &mut Decoder, frame: &mut Frame| -> ffmpeg_runtime::Result<()> {
+        while decoder.receive(frame)? {
+            let entries = frame.side_data();
+            let list = entries.iter().map(|e| frame_side_data_entry(e, rate));
+            frames.push(match entries.is_empty() {
+                true => json!({}),
+                false => json!({ "side_data_list": list.collect::<Vec<_>>() }),
+            });
+        }
+        Ok(())
+    };
+    while input.read_packet(&mut packet)? {
+        if packet.stream_index() == index {
+            decoder.send(&packet)?;
+            take(&mut decoder, &mut frame)?;
+        }
+    }
+    decoder.send_eof()?;
+    take(&mut decoder, &mut frame)?;
+    Ok(frames)
 }
 
 /// ffprobe's `%f` of a time in seconds.

@@ -383,7 +383,9 @@ pub use media::audio_fifo::AudioFifo;
 pub use media::channel_layout::{ChannelLayout, ChannelLayoutArg};
 pub use media::color::{Color, Colorimetry, Matrix, Range};
 pub use media::formats::{FormatArg, PixelFormat, SampleFormat};
-pub use media::frame::{Frame, PictureType, Plane, PlaneMut, PlaneRows, PlaneRowsMut};
+pub use media::frame::{
+    Frame, FrameSideData, PictureType, Plane, PlaneMut, PlaneRows, PlaneRowsMut,
+};
 pub use media::packet::Packet;
 pub use media::resample::{AudioFormat, Resampler};
 pub use media::scale::{ScaleQuality, Scaler};

@@ -83,6 +83,28 @@ fn a_camera_clip_with_side_data_seeds_the_demuxing() {
     }
 }
 
+/// Seeds whose pictures carry side data (HDR10 HEVC, ATSC captions in H.264), from which the
+/// fuzzer makes SEI messages cut short or out of range.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn pictures_with_side_data_seed_the_decoding() {
+    let ffmpeg = common::under_test().load();
+    let clips = [
+        ("hdr10.mp4", common::side_data_media::hdr10_hevc()),
+        ("captions.h264", common::side_data_media::captioned_h264()),
+    ];
+    for (name, path) in clips {
+        let bytes = std::fs::read(path).unwrap();
+        assert!(workloads::demux_and_decode(&ffmpeg, &bytes) >= 3, "{name}");
+        if let Some(dir) = corpus_dir("demux_decode") {
+            std::fs::write(dir.join(format!("seed.{name}")), &bytes).unwrap();
+        }
+    }
+}
+
 /// Inputs the fuzzer once crashed on, run again on every build.
 #[test]
 fn inputs_that_crashed_once_run_clean() {

@@ -5,6 +5,10 @@
 
 mod common;
 #[path = "../examples/common/ffprobe_json.rs"]
+#[expect(
+    dead_code,
+    reason = "its frame writer is for `probe --frame-side-data` alone"
+)]
 mod ffprobe_json;
 
 use std::path::Path;

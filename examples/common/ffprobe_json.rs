@@ -1,8 +1,8 @@
 //! ffprobe's JSON for values the `probe` example prints and the tests compare with ffprobe's
 //! own: rationals and side data, as ffprobe 5.1 writes them.
 
-use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::format::{SideData, SideDataValue};
+use ffmpeg_runtime::{FrameSideData, Rational};
 use serde_json::{Map, Value, json};
 
 /// A rational as ffprobe prints it: `num/den`, or `num:den` for aspect ratios.
@@ -20,24 +20,11 @@ pub fn side_data_entry(entry: &SideData<'_>, picture_size: (u32, u32)) -> Value 
     };
     let name = entry.name().unwrap_or_else(|| "unknown".to_owned());
     put("side_data_type", json!(name));
-    let q = |r: Rational| ratio(r, '/');
-    // ffprobe prints a double as an integer by C's conversion, which truncates (and on x86
-    // turns a NaN into the least integer).
-    let truncated = |value: f64| {
-        json!(if value.is_nan() {
-            i64::MIN
-        } else {
-            value as i64
-        })
-    };
-    match entry.value() {
-        SideDataValue::DisplayMatrix {
-            matrix,
-            counterclockwise,
-        } => {
-            put("displaymatrix", json!(integer_rows(&matrix)));
-            put("rotation", truncated(counterclockwise.unwrap_or(f64::NAN)));
-        }
+    let value = entry.value();
+    if described_alike(&value, &mut put) {
+        return Value::Object(m);
+    }
+    match value {
         SideDataValue::Stereo3d { layout, inverted } => {
             put("type", json!(layout));
             put("inverted", json!(u8::from(inverted)));
@@ -73,27 +60,6 @@ pub fn side_data_entry(entry: &SideData<'_>, picture_size: (u32, u32)) -> Value 
             put("skip_reason", json!(skip_reason));
             put("discard_reason", json!(discard_reason));
         }
-        SideDataValue::MasteringDisplay(display) => {
-            if let Some((primaries, white)) = display.primaries {
-                for (color, [x, y]) in ["red", "green", "blue"].iter().zip(primaries) {
-                    put(&format!("{color}_x"), q(x));
-                    put(&format!("{color}_y"), q(y));
-                }
-                put("white_point_x", q(white[0]));
-                put("white_point_y", q(white[1]));
-            }
-            if let Some((min, max)) = display.luminance {
-                put("min_luminance", q(min));
-                put("max_luminance", q(max));
-            }
-        }
-        SideDataValue::ContentLightLevel {
-            max_content,
-            max_average,
-        } => {
-            put("max_content", json!(max_content));
-            put("max_average", json!(max_average));
-        }
         SideDataValue::DolbyVision(dovi) => {
             put("dv_version_major", json!(dovi.version.0));
             put("dv_version_minor", json!(dovi.version.1));
@@ -117,10 +83,91 @@ pub fn side_data_entry(entry: &SideData<'_>, picture_size: (u32, u32)) -> Value 
             // ffprobe prints the unsigned delay as a signed integer.
             put("vbv_delay", json!(cpb.vbv_delay as i64));
         }
-        SideDataValue::ActiveFormat(code) => put("active_format", json!(code)),
         _ => {}
     }
     Value::Object(m)
+}
+
+/// One entry of ffprobe's `side_data_list` of a frame (`-show_frames`), which describes
+/// fewer kinds than for streams and packets and adds timecodes and ICC profiles;
+/// `frame_rate` is the stream's average, which S12M timecodes are read at.
+pub fn frame_side_data_entry(entry: &FrameSideData<'_>, frame_rate: Rational) -> Value {
+    let mut m = Map::new();
+    let mut put = |key: &str, value: Value| {
+        m.insert(key.to_owned(), value);
+    };
+    let name = entry.name().unwrap_or_else(|| "unknown".to_owned());
+    put("side_data_type", json!(name));
+    let value = entry.value();
+    if described_alike(&value, &mut put) {
+        return Value::Object(m);
+    }
+    match value {
+        SideDataValue::GopTimecode(timecode) => put("timecode", json!(timecode.to_string())),
+        SideDataValue::S12mTimecodes(timecodes) => {
+            let values = timecodes
+                .iter()
+                .map(|timecode| json!({ "value": timecode.timecode(frame_rate).to_string() }));
+            put("timecodes", Value::Array(values.collect()));
+        }
+        SideDataValue::IccProfile { name } => {
+            if let Some(name) = name {
+                put("name", json!(name));
+            }
+            put("size", json!(entry.bytes().len()));
+        }
+        _ => {}
+    }
+    Value::Object(m)
+}
+
+/// The fields ffprobe prints alike for a stream's, a packet's and a frame's side data;
+/// whether `value` is of such a kind.
+fn described_alike(value: &SideDataValue, put: &mut impl FnMut(&str, Value)) -> bool {
+    let q = |r: Rational| ratio(r, '/');
+    match value {
+        SideDataValue::DisplayMatrix {
+            matrix,
+            counterclockwise,
+        } => {
+            put("displaymatrix", json!(integer_rows(matrix)));
+            put("rotation", truncated(counterclockwise.unwrap_or(f64::NAN)));
+        }
+        SideDataValue::MasteringDisplay(display) => {
+            if let Some((primaries, white)) = display.primaries {
+                for (color, [x, y]) in ["red", "green", "blue"].iter().zip(primaries) {
+                    put(&format!("{color}_x"), q(x));
+                    put(&format!("{color}_y"), q(y));
+                }
+                put("white_point_x", q(white[0]));
+                put("white_point_y", q(white[1]));
+            }
+            if let Some((min, max)) = display.luminance {
+                put("min_luminance", q(min));
+                put("max_luminance", q(max));
+            }
+        }
+        SideDataValue::ContentLightLevel {
+            max_content,
+            max_average,
+        } => {
+            put("max_content", json!(max_content));
+            put("max_average", json!(max_average));
+        }
+        SideDataValue::ActiveFormat(code) => put("active_format", json!(code)),
+        _ => return false,
+    }
+    true
+}
+
+/// A double as ffprobe prints it as an integer: by C's conversion, which truncates (and on
+/// x86 turns a NaN into the least integer).
+fn truncated(value: f64) -> Value {
+    json!(if value.is_nan() {
+        i64::MIN
+    } else {
+        value as i64
+    })
 }
 
 /// ffprobe's `writer_print_integers` of nine values, three to a row: each row its index as

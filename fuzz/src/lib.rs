@@ -138,6 +138,22 @@ fn read_side_data(stream: &ffmpeg_runtime::format::Stream<'_>) {
     let _ = stream.rotation();
 }
 
+/// Every side data entry of a decoded frame, decoded, timecodes read at a rate past 30 per
+/// second (the path that doubles frame counts).
+fn read_frame_side_data(frame: &Frame) {
+    use ffmpeg_runtime::format::SideDataValue;
+    for entry in frame.side_data() {
+        let _ = (entry.name(), entry.metadata());
+        if let SideDataValue::S12mTimecodes(timecodes) = entry.value() {
+            for timecode in timecodes {
+                let _ = timecode
+                    .timecode(ffmpeg_runtime::Rational::new(60, 1))
+                    .to_string();
+            }
+        }
+    }
+}
+
 fn read_decoder_facts(decoder: &Decoder) {
     let _ = (
         decoder.coded_width(),
@@ -152,6 +168,7 @@ fn read_decoder_facts(decoder: &Decoder) {
 fn drain(decoder: &mut Decoder, frame: &mut Frame) -> usize {
     let mut frames = 0;
     while let Ok(true) = decoder.receive(frame) {
+        read_frame_side_data(frame);
         frames += 1;
         if frames >= MAX_FRAMES {
             break;

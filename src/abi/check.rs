@@ -161,6 +161,7 @@ pub(crate) fn check(functions: &Functions, layout: &Layout) -> Result<usize, Abi
         codec_context(&mut checker)?;
         format_context(&mut checker)?;
         frame(&mut checker)?;
+        frame_side_data(&mut checker)?;
         packet(&mut checker)?;
         io_context(&mut checker)?;
         constants(&mut checker)?;
@@ -526,6 +527,57 @@ unsafe fn audio_frame(c: &mut Checker, frame: *mut AVFrame) -> Result<(), AbiMis
         c.expect_that(S, "data", !l.data.read(frame)[0].is_null(), "a buffer")?;
     }
     Ok(())
+}
+
+/// # Safety
+///
+/// See [`check`].
+unsafe fn frame_side_data(c: &mut Checker) -> Result<(), AbiMismatch> {
+    let (f, l, sd) = (c.functions, &c.layout.frame, &c.layout.frame_side_data);
+    const S: &str = "AVFrameSideData";
+    // A kind that 4.x numbers two higher than later releases: its name proves the numbering.
+    let s12m = sd.number_here(constants::FRAME_DATA_S12M_TIMECODE);
+    // SAFETY: a static string or NULL.
+    let name = unsafe { crate::sys::c_text_in((f.av_frame_side_data_name)(s12m)) };
+    c.expect(
+        S,
+        "(S12M timecode's number)",
+        "SMPTE 12-1 timecode",
+        name.unwrap_or("none"),
+    )?;
+    // SAFETY: allocates a frame with defaults.
+    let mut frame = unsafe { (f.av_frame_alloc)() };
+    c.allocated("AVFrame", frame)?;
+    let result = (|| {
+        // SAFETY: FFmpeg adds 16 bytes of side data to the live frame; its array, count and
+        // entry are read back at the offsets under test (one entry, which FFmpeg just added).
+        // Its bytes are left uninitialised by `av_frame_new_side_data`: only their address
+        // and size are read.
+        unsafe {
+            c.expect("AVFrame", "nb_side_data", 0, l.nb_side_data.read(frame))?;
+            let added = (f.av_frame_new_side_data)(frame, s12m, 16);
+            c.expect_that(S, "(new side data)", !added.is_null(), "16 bytes")?;
+            c.expect("AVFrame", "nb_side_data", 1, l.nb_side_data.read(frame))?;
+            let array = l.side_data.read(frame);
+            c.expect_that("AVFrame", "side_data", !array.is_null(), "an array")?;
+            let first = *array;
+            c.expect_that(
+                "AVFrame",
+                "side_data",
+                first == added.cast_const(),
+                "the entry",
+            )?;
+            let (kind, data, size, metadata) = sd.fields(first);
+            c.expect(S, "type", s12m, kind)?;
+            c.expect(S, "size", 16, size)?;
+            c.expect_that(S, "data", !data.is_null(), "the bytes")?;
+            c.expect_that(S, "metadata", metadata.is_null(), "none")?;
+        }
+        Ok(())
+    })();
+    // SAFETY: allocated above.
+    unsafe { (f.av_frame_free)(&mut frame) };
+    result
 }
 
 /// # Safety

@@ -69,6 +69,23 @@ pub(crate) const PKT_DATA_CONTENT_LIGHT_LEVEL: u32 = 22;
 pub(crate) const PKT_DATA_ACTIVE_FORMAT: u32 = 26;
 pub(crate) const PKT_DATA_DOLBY_VISION_CONFIG: u32 = 29;
 
+/// `enum AVFrameSideDataType` as 5.0 and later number it: 4.x numbers the kinds from the S12M
+/// timecode on two higher (`FrameSideDataLayout::number_since_5`; the self-check compares
+/// the names `av_frame_side_data_name` gives).
+pub(crate) const FRAME_DATA_A53_CC: u32 = 1;
+pub(crate) const FRAME_DATA_STEREO3D: u32 = 2;
+pub(crate) const FRAME_DATA_DISPLAYMATRIX: u32 = 6;
+pub(crate) const FRAME_DATA_AFD: u32 = 7;
+pub(crate) const FRAME_DATA_SKIP_SAMPLES: u32 = 9;
+pub(crate) const FRAME_DATA_AUDIO_SERVICE_TYPE: u32 = 10;
+pub(crate) const FRAME_DATA_MASTERING_DISPLAY_METADATA: u32 = 11;
+pub(crate) const FRAME_DATA_GOP_TIMECODE: u32 = 12;
+pub(crate) const FRAME_DATA_SPHERICAL: u32 = 13;
+pub(crate) const FRAME_DATA_CONTENT_LIGHT_LEVEL: u32 = 14;
+pub(crate) const FRAME_DATA_ICC_PROFILE: u32 = 15;
+pub(crate) const FRAME_DATA_S12M_TIMECODE: u32 = 16;
+pub(crate) const FRAME_DATA_SEI_UNREGISTERED: u32 = 20;
+
 /// `AV_OPT_FLAG_EXPORT`: an option that reports a value rather than takes one.
 pub(crate) const OPT_FLAG_EXPORT: c_int = 1 << 6;
 

@@ -9,11 +9,12 @@ use semver::Version;
 use super::constants::{FRAME_FLAG_INTERLACED, FRAME_FLAG_KEY};
 use super::field::Field;
 use super::generated::*;
+use super::side_data::{FrameSideDataLayout, PacketSideDataLayout};
 use crate::sys::Library;
 use crate::sys::objects::{
     self, AVChapter, AVCodec, AVCodecContext, AVCodecParameters, AVDictionary, AVFormatContext,
-    AVFrame, AVIOContext, AVInputFormat, AVOption, AVOutputFormat, AVPacket, AVPacketSideData,
-    AVStream,
+    AVFrame, AVFrameSideData, AVIOContext, AVInputFormat, AVOption, AVOutputFormat, AVPacket,
+    AVPacketSideData, AVStream,
 };
 use crate::sys::{Rational, RawChannelLayout, RawInterruptCallback};
 
@@ -89,6 +90,8 @@ pub(crate) struct FrameLayout {
     pub color_primaries: Field<AVFrame, u32>,
     pub color_trc: Field<AVFrame, u32>,
     pub colorspace: Field<AVFrame, u32>,
+    pub side_data: Field<AVFrame, *const *const AVFrameSideData>,
+    pub nb_side_data: Field<AVFrame, c_int>,
     /// Gone with libavutil 60 (8.0): the key flag lives in `flags` since libavutil 58.
     pub key_frame: Option<Field<AVFrame, c_int>>,
     /// Gone with libavutil 60: `flags` carries them.
@@ -217,17 +220,6 @@ pub(crate) struct StreamLayout {
     /// The stream's side data, until the codec parameters carried it (6.1).
     pub side_data: Option<Field<AVStream, *const AVPacketSideData>>,
     pub nb_side_data: Option<Field<AVStream, c_int>>,
-}
-
-/// One entry of an `AVPacketSideData` array: its size is an `int` in 4.x, a `size_t` since.
-#[derive(Debug, Clone)]
-pub(crate) struct PacketSideDataLayout {
-    /// `sizeof(AVPacketSideData)`: the stride of an array of them.
-    pub entry_size: usize,
-    pub data: Field<AVPacketSideData, *const u8>,
-    pub size_int: Option<Field<AVPacketSideData, c_int>>,
-    pub size_wide: Option<Field<AVPacketSideData, usize>>,
-    pub kind: Field<AVPacketSideData, u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -428,6 +420,7 @@ pub(crate) struct Layout {
     pub codec_parameters: CodecParametersLayout,
     pub stream: StreamLayout,
     pub packet_side_data: PacketSideDataLayout,
+    pub frame_side_data: FrameSideDataLayout,
     pub format_context: FormatContextLayout,
     pub io_context: IoContextLayout,
     pub codec: CodecLayout,
@@ -462,6 +455,8 @@ macro_rules! common {
                 color_primaries: field!($m::AVFrame.color_primaries),
                 color_trc: field!($m::AVFrame.color_trc),
                 colorspace: field!($m::AVFrame.colorspace),
+                side_data: field!($m::AVFrame.side_data as same),
+                nb_side_data: field!($m::AVFrame.nb_side_data),
                 key_frame: None,
                 interlaced_frame: None,
                 time_base: None,
@@ -581,6 +576,14 @@ macro_rules! common {
                 size_int: None,
                 size_wide: None,
                 kind: field!($m::AVPacketSideData.type_),
+            },
+            frame_side_data: FrameSideDataLayout {
+                kind: field!($m::AVFrameSideData.type_),
+                data: field!($m::AVFrameSideData.data as same),
+                size_int: None,
+                size_wide: None,
+                metadata: field!($m::AVFrameSideData.metadata as same),
+                qp_tables_numbered: false,
             },
             format_context: FormatContextLayout {
                 av_class: field!($m::AVFormatContext.av_class as same),
@@ -777,6 +780,8 @@ macro_rules! shape_4 {
         let mut layout = common!($m);
         layout.chapter.id_int = Some(field!($m::AVChapter.id));
         layout.packet_side_data.size_int = Some(field!($m::AVPacketSideData.size));
+        layout.frame_side_data.size_int = Some(field!($m::AVFrameSideData.size));
+        layout.frame_side_data.qp_tables_numbered = true;
         layout.option.unflagged_are_exported = true;
         before_6!($m, layout);
         layout
@@ -789,6 +794,7 @@ macro_rules! shape_5 {
         let mut layout = common!($m);
         layout.chapter.id_wide = Some(field!($m::AVChapter.id));
         layout.packet_side_data.size_wide = Some(field!($m::AVPacketSideData.size));
+        layout.frame_side_data.size_wide = Some(field!($m::AVFrameSideData.size));
         before_6!($m, layout);
         channel_layouts!($m, layout);
         codec_channel_layouts!($m, layout);
@@ -836,6 +842,7 @@ macro_rules! shape_9 {
         let mut layout = common!($m);
         layout.chapter.id_wide = Some(field!($m::AVChapter.id));
         layout.packet_side_data.size_wide = Some(field!($m::AVPacketSideData.size));
+        layout.frame_side_data.size_wide = Some(field!($m::AVFrameSideData.size));
         channel_layouts!($m, layout);
         time_bases!($m, layout);
         layout.frame.duration = Some(field!($m::AVFrame.duration));
@@ -906,47 +913,6 @@ impl FormatContextLayout {
             }
             Some(*self.streams.read(context).add(index)).filter(|stream| !stream.is_null())
         }
-    }
-}
-
-impl PacketSideDataLayout {
-    /// The `AV_PKT_DATA_*` kind and bytes of the `count` entries of an `AVPacketSideData`
-    /// array.
-    ///
-    /// # Safety
-    ///
-    /// `entries` is NULL or points to `count` live entries of this layout's family, whose
-    /// data stay alive and unchanged for `'a`.
-    pub(crate) unsafe fn entries<'a>(
-        &self,
-        entries: *const AVPacketSideData,
-        count: c_int,
-    ) -> Vec<(u32, &'a [u8])> {
-        if entries.is_null() {
-            return Vec::new();
-        }
-        (0..usize::try_from(count).unwrap_or(0))
-            .map(|index| {
-                // SAFETY: per the contract `entries` holds `count` entries of `entry_size` bytes.
-                let entry = unsafe { entries.byte_add(index * self.entry_size) };
-                // SAFETY: fields of a live entry of this family; the size field is the one the
-                // family has.
-                let (kind, data, size) = unsafe {
-                    let size = match (self.size_int, self.size_wide) {
-                        (Some(size), _) => usize::try_from(size.read(entry)).unwrap_or(0),
-                        (None, Some(size)) => size.read(entry),
-                        (None, None) => 0,
-                    };
-                    (self.kind.read(entry), self.data.read(entry), size)
-                };
-                let bytes = match data.is_null() {
-                    true => &[][..],
-                    // SAFETY: `size` bytes FFmpeg allocated for the entry, alive for `'a`.
-                    false => unsafe { std::slice::from_raw_parts(data, size) },
-                };
-                (kind, bytes)
-            })
-            .collect()
     }
 }
 

@@ -16,6 +16,7 @@ pub(crate) mod constants;
 mod field;
 pub(crate) mod filter;
 mod layout;
+mod side_data;
 pub(crate) mod subtitle;
 
 /// Declares one generated module per supported family, from the one list.
@@ -37,6 +38,7 @@ pub(crate) use field::Field;
 pub(crate) use layout::{
     ChannelFields, CodecContextLayout, ColorFields, FormatContextLayout, FormatLayout, Layout,
 };
+pub(crate) use side_data::FrameSideDataEntry;
 
 /// The head of `AVClass`: `class_name` and `item_name` have been its first two members since
 /// FFmpeg 0.x and are identical in every family 4.x–9.x.

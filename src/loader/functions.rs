@@ -8,8 +8,9 @@ use super::symbols::{Requirement, SymbolSpec, ffi_functions};
 use crate::sys::objects::{
     AVAudioFifo, AVBSFContext, AVBitStreamFilter, AVCodec, AVCodecContext, AVCodecParameters,
     AVDictionary, AVDictionaryEntry, AVFilter, AVFilterContext, AVFilterGraph, AVFilterInOut,
-    AVFilterPad, AVFormatContext, AVFrame, AVIOContext, AVInputFormat, AVOption, AVOutputFormat,
-    AVPacket, AVPacketSideData, AVPixFmtDescriptor, AVStream, AVSubtitle, SwrContext, SwsContext,
+    AVFilterPad, AVFormatContext, AVFrame, AVFrameSideData, AVIOContext, AVInputFormat, AVOption,
+    AVOutputFormat, AVPacket, AVPacketSideData, AVPixFmtDescriptor, AVStream, AVSubtitle,
+    SwrContext, SwsContext,
 };
 use crate::sys::{Library, Rational, RawChannelLayout};
 use std::ffi::CStr;
@@ -64,6 +65,14 @@ ffi_functions! {
     always AvUtil fn av_frame_unref(frame: *mut AVFrame);
     always AvUtil fn av_frame_ref(target: *mut AVFrame, source: *const AVFrame) -> c_int;
     always AvUtil fn av_frame_make_writable(frame: *mut AVFrame) -> c_int;
+    always AvUtil fn av_frame_side_data_name(kind: c_uint) -> *const c_char;
+    /// `size` is an `int` in 4.x and a `size_t` since: passed as a `size_t`, whose low half
+    /// is the `int` where the callee reads one.
+    always AvUtil fn av_frame_new_side_data(
+        frame: *mut AVFrame,
+        kind: c_uint,
+        size: usize,
+    ) -> *mut AVFrameSideData;
     /// The legacy channel-layout helper, gone with libavutil 59 (7.0).
     optional AvUtil [58..=60] fn av_get_default_channel_layout(channels: c_int) -> i64;
     always AvUtil fn av_dict_set(

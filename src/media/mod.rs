@@ -96,4 +96,5 @@ pub(crate) mod packet;
 pub mod reader;
 pub(crate) mod resample;
 pub(crate) mod scale;
+pub(crate) mod side_data;
 pub mod subtitle;

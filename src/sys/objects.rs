@@ -55,6 +55,8 @@ opaque_structs! {
     AVPixFmtDescriptor,
     /// Side data of a packet or of codec parameters.
     AVPacketSideData,
+    /// Side data of a frame.
+    AVFrameSideData,
     /// A resampler's state.
     SwrContext,
     /// A bitstream filter's state.

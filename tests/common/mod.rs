@@ -6,6 +6,7 @@ pub mod fake;
 pub mod media;
 pub mod mp4;
 pub mod packets;
+pub mod side_data_media;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -402,8 +402,14 @@ impl Decoder {
     }
 
     /// Whether the pictures decoded so far carried closed captions (ATSC A/53 in H.264 or
-    /// MPEG-2): a decoder learns it as it decodes.
-    /// Always `false` with FFmpeg 9, which no longer reports it here.
+    /// MPEG-2): a decoder learns it as it decodes. The captions themselves come with each
+    /// picture ([`Frame::side_data`](crate::Frame::side_data)).
+    ///
+    /// # Platform-specific behaviour
+    ///
+    /// Always `false` with FFmpeg 9, which no longer reports it here; with 4.x and frame
+    /// threads too, whose decoding threads keep it to themselves (decode on one thread where
+    /// this matters).
     pub fn has_closed_captions(&self) -> bool {
         self.has_property(CODEC_PROPERTY_CLOSED_CAPTIONS)
     }

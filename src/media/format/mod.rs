@@ -15,13 +15,15 @@ mod tags;
 mod timeline;
 mod timing;
 
+pub use crate::media::side_data::{
+    CpbProperties, DolbyVisionConfig, MasteringDisplay, S12mTimecode, SideDataValue, Spherical,
+    Timecode,
+};
 pub use catalog::{Demuxer, Muxer};
 pub use input::{Chapter, Input, Packets, SeekMode};
 pub use network::{Interrupt, UrlOptions};
 pub use output::Output;
-pub use side_data::{
-    CpbProperties, DolbyVisionConfig, MasteringDisplay, SideData, SideDataValue, Spherical,
-};
+pub use side_data::SideData;
 pub use stream::{MediaType, Stream};
 pub use stream_facts::FieldOrder;
 pub use timeline::Timeline;

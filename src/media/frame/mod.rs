@@ -3,12 +3,14 @@
 #[cfg(any(feature = "image", feature = "ndarray"))]
 mod interop;
 mod plane;
+mod side_data;
 mod spans;
 
 use std::ffi::c_int;
 use std::ptr::NonNull;
 
 pub use plane::{Plane, PlaneMut, PlaneRows, PlaneRowsMut};
+pub use side_data::FrameSideData;
 
 use crate::abi::Field;
 use crate::abi::constants::NOPTS_VALUE;

@@ -1,0 +1,118 @@
+//! [`FrameSideData`]: what a decoder attached to one picture or block of samples: HDR
+//! metadata, closed captions, timecodes, an encoder's SEI messages, and from 7.0 on what the
+//! container said of the stream (its display matrix, its mastering display).
+
+use crate::abi::FrameSideDataEntry;
+use crate::abi::constants as kind;
+use crate::ffmpeg::Ffmpeg;
+use crate::media::side_data::{Meaning, SideDataValue, decode};
+use crate::sys::objects::AVDictionary;
+
+use super::Frame;
+
+/// One entry of a frame's side data (`AVFrameSideData`), in the order the decoder added
+/// them, as ffprobe's `-show_frames` lists them.
+#[derive(Clone)]
+pub struct FrameSideData<'a> {
+    ffmpeg: &'a Ffmpeg,
+    entry: FrameSideDataEntry<'a>,
+}
+
+impl Frame {
+    /// The frame's side data, in the order the decoder added it (ffprobe's
+    /// `side_data_list` of a frame).
+    pub fn side_data(&self) -> Vec<FrameSideData<'_>> {
+        let layout = self.ffmpeg.layout();
+        let (entries, count) = (
+            self.read(layout.frame.side_data),
+            self.read(layout.frame.nb_side_data),
+        );
+        // SAFETY: the frame's own array of entries and its count, of this family, unchanged
+        // while `&self` is borrowed (only `&mut self` methods change a frame).
+        let entries = unsafe { layout.frame_side_data.entries(entries, count) };
+        entries
+            .into_iter()
+            .map(|entry| FrameSideData {
+                ffmpeg: &self.ffmpeg,
+                entry,
+            })
+            .collect()
+    }
+}
+
+impl<'a> FrameSideData<'a> {
+    /// The FFmpeg whose struct the bytes are.
+    pub fn ffmpeg(&self) -> &'a Ffmpeg {
+        self.ffmpeg
+    }
+
+    /// The loaded FFmpeg's number for the kind (`AV_FRAME_DATA_*`). 4.x numbers the kinds
+    /// from the S12M timecode on two higher than later releases: compare names or values,
+    /// not numbers, across releases.
+    pub fn kind(&self) -> u32 {
+        self.entry.kind
+    }
+
+    /// The loaded FFmpeg's name for the kind (`Mastering display metadata`, `GOP timecode`),
+    /// as ffprobe's `side_data_type` prints it; `None` for a kind it does not know.
+    pub fn name(&self) -> Option<String> {
+        // SAFETY: av_frame_side_data_name returns a static string, or NULL for an unknown kind.
+        let name = unsafe { (self.ffmpeg.functions().av_frame_side_data_name)(self.entry.kind) };
+        // SAFETY: NULL or a NUL-terminated static string.
+        (!name.is_null()).then(|| unsafe { crate::sys::c_text(name) })
+    }
+
+    /// The raw bytes: a C struct of the loaded release for most kinds.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.entry.bytes
+    }
+
+    /// The entry's own key-value pairs (an ICC profile's `name`), in order.
+    pub fn metadata(&self) -> Vec<(String, String)> {
+        let dictionary: *const AVDictionary = self.entry.metadata;
+        // SAFETY: the entry's own dictionary (or NULL), alive while the frame is borrowed,
+        // read with that FFmpeg's av_dict_get.
+        unsafe { crate::abi::dictionary_entries(dictionary, self.ffmpeg.functions().av_dict_get) }
+    }
+
+    /// What the bytes say, for the kinds ffprobe describes and those a caller most often
+    /// wants (closed captions, SEI messages); [`SideDataValue::Other`] for the rest, and for
+    /// an entry too short for its kind.
+    pub fn value(&self) -> SideDataValue {
+        let meaning = match self.number_since_5() {
+            Some(kind::FRAME_DATA_ICC_PROFILE) => {
+                let mut metadata = self.metadata().into_iter();
+                let name = metadata.find(|(key, _)| key == "name").map(|(_, v)| v);
+                return SideDataValue::IccProfile { name };
+            }
+            Some(kind::FRAME_DATA_A53_CC) => Meaning::ClosedCaptions,
+            Some(kind::FRAME_DATA_STEREO3D) => Meaning::Stereo3d,
+            Some(kind::FRAME_DATA_DISPLAYMATRIX) => Meaning::DisplayMatrix,
+            Some(kind::FRAME_DATA_AFD) => Meaning::ActiveFormat,
+            Some(kind::FRAME_DATA_SKIP_SAMPLES) => Meaning::SkipSamples,
+            Some(kind::FRAME_DATA_AUDIO_SERVICE_TYPE) => Meaning::AudioServiceType,
+            Some(kind::FRAME_DATA_MASTERING_DISPLAY_METADATA) => Meaning::MasteringDisplay,
+            Some(kind::FRAME_DATA_GOP_TIMECODE) => Meaning::GopTimecode,
+            Some(kind::FRAME_DATA_SPHERICAL) => Meaning::Spherical,
+            Some(kind::FRAME_DATA_CONTENT_LIGHT_LEVEL) => Meaning::ContentLightLevel,
+            Some(kind::FRAME_DATA_S12M_TIMECODE) => Meaning::S12mTimecodes,
+            Some(kind::FRAME_DATA_SEI_UNREGISTERED) => Meaning::UserDataUnregistered,
+            _ => Meaning::Unknown,
+        };
+        decode(self.ffmpeg, meaning, self.entry.bytes).unwrap_or(SideDataValue::Other)
+    }
+
+    fn number_since_5(&self) -> Option<u32> {
+        let layout = &self.ffmpeg.layout().frame_side_data;
+        layout.number_since_5(self.entry.kind)
+    }
+}
+
+impl std::fmt::Debug for FrameSideData<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FrameSideData")
+            .field("kind", &self.entry.kind)
+            .field("size", &self.entry.bytes.len())
+            .finish()
+    }
+}

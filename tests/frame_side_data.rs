@@ -1,0 +1,209 @@
+//! What decoders attach to frames (`Frame::side_data`): HDR10 metadata and encoders' SEI
+//! messages of HEVC, MPEG-2's GOP timecodes, and from 7.0 on the stream's own side data. On
+//! Debian's 5.1 every frame's list equals `ffprobe -show_frames`, entry by entry.
+#![cfg(not(windows))] // the media are made by the ffmpeg CLI, a Linux program
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::side_data_media::{CAPTIONS, captioned_h264, hdr10_hevc, timecoded_mpeg2, x264};
+use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+use ffmpeg_runtime::format::{Input, MediaType, SideDataValue, Timecode};
+use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
+use serde_json::Value;
+
+/// One decoded frame's side data: each entry's name and value.
+type FrameEntries = Vec<(Option<String>, SideDataValue)>;
+
+/// Every frame of `path`'s first video stream, decoded on one thread, with its side data.
+fn frames_side_data(ffmpeg: &Ffmpeg, path: &Path) -> Vec<FrameEntries> {
+    let mut input = Input::open(ffmpeg, path).unwrap();
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    let index = stream.index();
+    let options = DecoderOptions {
+        threads: 1,
+        ..DecoderOptions::default()
+    };
+    let mut decoder = Decoder::new(&stream, &options).unwrap();
+    let (mut packet, mut frame) = (Packet::new(ffmpeg).unwrap(), Frame::new(ffmpeg).unwrap());
+    let mut frames = Vec::new();
+    let mut take = |decoder: &mut Decoder, frame: &mut Frame| {
+        while decoder.receive(frame).unwrap() {
+            let entries = frame.side_data();
+            frames.push(entries.iter().map(|e| (e.name(), e.value())).collect());
+        }
+    };
+    while input.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() == index {
+            decoder.send(&packet).unwrap();
+            take(&mut decoder, &mut frame);
+        }
+    }
+    decoder.send_eof().unwrap();
+    take(&mut decoder, &mut frame);
+    frames
+}
+
+/// The frames of ffprobe's (Debian 5.1's) `-show_entries frame_side_data_list` of `path`'s
+/// first video stream.
+fn ffprobe_frames_side_data(path: &Path) -> Vec<Value> {
+    let mut command = Command::new("ffprobe");
+    command
+        .env_remove("LD_LIBRARY_PATH")
+        .args(["-v", "error", "-select_streams", "v:0", "-of", "json"])
+        .args(["-show_entries", "frame_side_data_list"])
+        .arg(path);
+    frames_of(&common::stdout_of(&mut command, "ffprobe"))
+}
+
+fn frames_of(json: &str) -> Vec<Value> {
+    let json: Value = serde_json::from_str(json).unwrap();
+    json["frames"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn hdr10_pictures_carry_their_mastering_display_and_light_levels() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let frames = frames_side_data(&ffmpeg, &hdr10_hevc());
+    assert_eq!(frames.len(), 25);
+    let q = |num, den| Rational::new(num, den);
+    for (n, frame) in frames.iter().enumerate() {
+        let values: Vec<&SideDataValue> = frame.iter().map(|(_, value)| value).collect();
+        let display = values.iter().find_map(|v| match v {
+            SideDataValue::MasteringDisplay(display) => Some(display),
+            _ => None,
+        });
+        let display = display.unwrap_or_else(|| panic!("frame {n}: {values:?}"));
+        let (primaries, white) = display.primaries.unwrap();
+        // x265 orders G, B, R; FFmpeg R, G, B.
+        assert_eq!(primaries[0], [q(34000, 50000), q(16000, 50000)]);
+        assert_eq!(primaries[1], [q(13250, 50000), q(34500, 50000)]);
+        assert_eq!(white, [q(15635, 50000), q(16450, 50000)]);
+        assert_eq!(display.luminance, Some((q(1, 10000), q(10000000, 10000))));
+        let light = SideDataValue::ContentLightLevel {
+            max_content: 1000,
+            max_average: 400,
+        };
+        assert!(values.contains(&&light), "frame {n}: {values:?}");
+    }
+    // The first picture also carries x265's own SEI message (FFmpeg exports it from 4.4).
+    let version = frames[0].iter().find_map(|(_, value)| match value {
+        SideDataValue::UserDataUnregistered { payload, .. } => Some(payload.clone()),
+        _ => None,
+    });
+    if build.avcodec >= semver::Version::new(58, 134, 0) {
+        let version = String::from_utf8_lossy(&version.expect("x265's SEI message")).into_owned();
+        assert!(version.starts_with("x265 (build"), "{version}");
+    }
+}
+
+#[test]
+fn mpeg2_groups_of_pictures_carry_their_timecodes() {
+    let ffmpeg = common::under_test().load();
+    let frames = frames_side_data(&ffmpeg, &timecoded_mpeg2());
+    let timecodes: Vec<(usize, Timecode)> = frames
+        .iter()
+        .enumerate()
+        .flat_map(|(n, frame)| {
+            frame.iter().filter_map(move |(_, value)| match value {
+                SideDataValue::GopTimecode(timecode) => Some((n, *timecode)),
+                _ => None,
+            })
+        })
+        .collect();
+    // The decoder hands a group's timecode out with the picture it outputs as it reads the
+    // group's header, a picture early after the first (as ffprobe shows it too).
+    let text: Vec<String> = timecodes.iter().map(|(_, t)| t.to_string()).collect();
+    assert_eq!(text, ["01:02:03:04", "01:02:03:14", "01:02:03:24"]);
+    assert_eq!(timecodes[0].0, 0);
+    assert!(timecodes.iter().all(|(_, t)| !t.drop_frame && t.hours == 1));
+}
+
+#[test]
+fn every_frames_side_data_equals_ffprobes_on_its_own_library() {
+    let build = common::under_test();
+    if build.name != "5.1" {
+        return; // ffprobe is Debian's 5.1
+    }
+    for path in [hdr10_hevc(), timecoded_mpeg2(), x264()] {
+        let mut probe = common::example_command("probe", &build);
+        probe.arg(&path).arg("--frame-side-data");
+        let ours = frames_of(&common::stdout_of(&mut probe, "probe"));
+        let theirs = ffprobe_frames_side_data(&path);
+        assert_eq!(ours.len(), theirs.len(), "{}", path.display());
+        for (n, (ours, theirs)) in ours.iter().zip(&theirs).enumerate() {
+            assert_eq!(ours, theirs, "{} frame {n}", path.display());
+        }
+    }
+}
+
+/// From 6.1 on, decoders hand the stream's side data out with every picture too: the turn,
+/// the 360° projection, the stereo packing and the HDR metadata of a phone's clip.
+#[test]
+fn from_6_1_pictures_carry_their_streams_side_data() {
+    let build = common::under_test();
+    if build.avcodec < semver::Version::new(60, 31, 0) {
+        return;
+    }
+    let ffmpeg = build.load();
+    let path = common::mp4::camera_clip("frame_side_data");
+    let stream: Vec<SideDataValue> = common::mp4::video_side_data(&ffmpeg, &path)
+        .into_iter()
+        .map(|(_, value)| value)
+        .filter(|value| !matches!(value, SideDataValue::DolbyVision(_)))
+        .collect();
+    assert_eq!(stream.len(), 5, "{stream:?}");
+    let frames = frames_side_data(&ffmpeg, &path);
+    assert_eq!(frames.len(), 25);
+    for (n, frame) in frames.iter().enumerate() {
+        let values: Vec<&SideDataValue> = frame.iter().map(|(_, value)| value).collect();
+        for value in &stream {
+            assert!(
+                values.contains(&value),
+                "frame {n}: {value:?} in {values:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn broadcast_captions_come_with_each_picture() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let path = captioned_h264();
+    let frames = frames_side_data(&ffmpeg, &path);
+    assert_eq!(frames.len(), 25);
+    for (n, frame) in frames.iter().enumerate() {
+        let captions = frame.iter().find_map(|(name, value)| match value {
+            SideDataValue::ClosedCaptions(triplets) => Some((name.clone(), triplets.clone())),
+            _ => None,
+        });
+        let (name, triplets) = captions.unwrap_or_else(|| panic!("frame {n}: {frame:?}"));
+        assert_eq!(triplets, CAPTIONS);
+        assert_eq!(name.as_deref(), Some("ATSC A53 Part 4 Closed Captions"));
+    }
+    // The decoder says so once it has seen them; ffprobe's fresh decoder has not.
+    let mut input = Input::open(&ffmpeg, &path).unwrap();
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    let one_thread = DecoderOptions {
+        threads: 1,
+        ..DecoderOptions::default()
+    };
+    let mut decoder = Decoder::new(&stream, &one_thread).unwrap();
+    assert!(!decoder.has_closed_captions());
+    let (mut packet, mut frame) = (Packet::new(&ffmpeg).unwrap(), Frame::new(&ffmpeg).unwrap());
+    while !decoder.receive(&mut frame).unwrap() && input.read_packet(&mut packet).unwrap() {
+        decoder.send(&packet).unwrap();
+    }
+    let properties_kept = build.avcodec.major < 63; // gone in 9.0
+    assert_eq!(decoder.has_closed_captions(), properties_kept);
+    if build.name == "5.1" {
+        let mut probe = common::example_command("probe", &build);
+        probe.arg(&path).arg("--frame-side-data");
+        let ours = frames_of(&common::stdout_of(&mut probe, "probe"));
+        assert_eq!(ours, ffprobe_frames_side_data(&path));
+    }
+}
