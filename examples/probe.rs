@@ -92,25 +92,37 @@ fn frames_side_data(ffmpeg: &Ffmpeg, mut input: Input) -> ffmpeg_runtime::Result
     let mut decoder = Decoder::new(&stream, &DecoderOptions::default())?;
     let (mut packet, mut frame) = (Packet::new(ffmpeg)?, Frame::new(ffmpeg)?);
     let mut frames = Vec::new();
-    let mut take = |decoder: &mut Decoder, frame: &mut Frame| -> ffmpeg_runtime::Result<()> {
-        while decoder.receive(frame)? {
-            let entries = frame.side_data();
-            let list = entries.iter().map(|e| frame_side_data_entry(e, rate));
-            frames.push(match entries.is_empty() {
-                true => json!({}),
-                false => json!({ "side_data_list": list.collect::<Vec<_>>() }),
-            });
+    // As ffprobe and the CLI, decoding goes on past damage: a packet the decoder refuses or
+    // a picture it cannot decode is passed over (a bounded number of times in a row), and a
+    // packet it cannot take yet goes again once the pictures ready are out.
+    let mut take = |decoder: &mut Decoder, frame: &mut Frame| {
+        let mut errors = 0;
+        loop {
+            match decoder.receive(frame) {
+                Ok(true) => {
+                    let entries = frame.side_data();
+                    let list = entries.iter().map(|e| frame_side_data_entry(e, rate));
+                    frames.push(match entries.is_empty() {
+                        true => json!({}),
+                        false => json!({ "side_data_list": list.collect::<Vec<_>>() }),
+                    });
+                }
+                Err(_) if errors < 100 => errors += 1,
+                Ok(false) | Err(_) => return,
+            }
         }
-        Ok(())
     };
-    while input.read_packet(&mut packet)? {
+    while input.read_packet(&mut packet).unwrap_or(false) {
         if packet.stream_index() == index {
-            decoder.send(&packet)?;
-            take(&mut decoder, &mut frame)?;
+            if let Err(ffmpeg_runtime::Error::Again { .. }) = decoder.send(&packet) {
+                take(&mut decoder, &mut frame);
+                let _ = decoder.send(&packet);
+            }
+            take(&mut decoder, &mut frame);
         }
     }
-    decoder.send_eof()?;
-    take(&mut decoder, &mut frame)?;
+    let _ = decoder.send_eof();
+    take(&mut decoder, &mut frame);
     Ok(frames)
 }
 
