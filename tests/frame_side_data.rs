@@ -10,7 +10,9 @@ use std::process::Command;
 
 use common::side_data_media::{CAPTIONS, captioned_h264, hdr10_hevc, timecoded_mpeg2, x264};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
-use ffmpeg_runtime::format::{Input, MediaType, SideDataValue, Timecode};
+use ffmpeg_runtime::format::{
+    Input, MasteringDisplay, MediaType, S12mTimecode, SideDataValue, Timecode,
+};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
 use serde_json::Value;
 
@@ -219,5 +221,150 @@ fn broadcast_captions_come_with_each_picture() {
         probe.arg(&path).arg("--frame-side-data");
         let ours = frames_of(&common::stdout_of(&mut probe, "probe"));
         assert_eq!(ours, ffprobe_frames_side_data(&path));
+    }
+}
+
+/// Every kind `add_side_data` writes, as a caller would build it.
+fn writable_values() -> Vec<SideDataValue> {
+    let q = Rational::new;
+    let display = MasteringDisplay {
+        primaries: Some((
+            [
+                [q(34000, 50000), q(16000, 50000)],
+                [q(13250, 50000), q(34500, 50000)],
+                [q(7500, 50000), q(3000, 50000)],
+            ],
+            [q(15635, 50000), q(16450, 50000)],
+        )),
+        luminance: Some((q(1, 10000), q(10_000_000, 10000))),
+    };
+    let timecode = Timecode {
+        hours: 10,
+        minutes: 20,
+        seconds: 30,
+        frames: 12,
+        drop_frame: true,
+    };
+    vec![
+        SideDataValue::DisplayMatrix {
+            matrix: [0, 65536, 0, -65536, 0, 0, 0, 0, 1 << 30],
+            counterclockwise: Some(-90.0),
+        },
+        SideDataValue::MasteringDisplay(display),
+        SideDataValue::ContentLightLevel {
+            max_content: 1000,
+            max_average: 400,
+        },
+        SideDataValue::ActiveFormat(9),
+        SideDataValue::GopTimecode(timecode),
+        SideDataValue::S12mTimecodes(vec![S12mTimecode(0x12345601), S12mTimecode(0x02)]),
+        SideDataValue::ClosedCaptions(CAPTIONS.to_vec()),
+        SideDataValue::UserDataUnregistered {
+            uuid: *b"ffmpeg-runtime!!",
+            payload: b"hello".to_vec(),
+        },
+    ]
+}
+
+#[test]
+fn side_data_added_to_a_frame_reads_back_as_written() {
+    let ffmpeg = common::under_test().load();
+    let mut frame = Frame::video(&ffmpeg, 64, 48, "yuv420p").unwrap();
+    let values = writable_values();
+    for value in &values {
+        frame.add_side_data(value).unwrap();
+    }
+    let read: Vec<SideDataValue> = frame.side_data().iter().map(|e| e.value()).collect();
+    assert_eq!(read, values);
+    // An entry of a kind already there takes its place.
+    let brighter = SideDataValue::ContentLightLevel {
+        max_content: 4000,
+        max_average: 1000,
+    };
+    frame.add_side_data(&brighter).unwrap();
+    let read: Vec<SideDataValue> = frame.side_data().iter().map(|e| e.value()).collect();
+    assert_eq!(read.len(), values.len());
+    assert_eq!(read.iter().filter(|v| **v == brighter).count(), 1);
+    // Kinds whose structs differ between releases, and values that do not fit, are refused.
+    let too_late = Timecode {
+        hours: 40,
+        ..Timecode {
+            hours: 0,
+            minutes: 0,
+            seconds: 0,
+            frames: 0,
+            drop_frame: false,
+        }
+    };
+    let refused = [
+        SideDataValue::Stereo3d {
+            layout: "side by side".into(),
+            inverted: false,
+        },
+        SideDataValue::Other,
+        SideDataValue::GopTimecode(too_late),
+        SideDataValue::S12mTimecodes(vec![S12mTimecode(0); 4]),
+        SideDataValue::MpegTsStreamId(0xe0),
+    ];
+    for value in &refused {
+        let error = frame.add_side_data(value).unwrap_err();
+        assert!(
+            matches!(error, ffmpeg_runtime::Error::Unsupported { .. }),
+            "{value:?}: {error}"
+        );
+    }
+    assert_eq!(frame.side_data().len(), values.len());
+}
+
+/// Captions attached to the pictures given to MPEG-2's encoder come back from its decoder,
+/// picture by picture (its `a53cc` is on by default, as libx264's is).
+#[test]
+fn captions_given_to_an_encoder_come_back_from_its_decoder() {
+    use ffmpeg_runtime::codec::{Encoder, VideoSettings};
+    use ffmpeg_runtime::format::Output;
+    let build = common::under_test();
+    if build.avcodec < semver::Version::new(58, 54, 0) {
+        return; // 4.1's MPEG-2 encoder has no `a53cc` (4.2 added it)
+    }
+    let ffmpeg = build.load();
+    let path = common::scratch_dir("frame_side_data_encoded").join("captioned.ts");
+    let mut output = Output::create(&ffmpeg, &path).unwrap();
+    let format = ffmpeg.pixel_format("yuv420p").unwrap();
+    let settings = VideoSettings::new(64, 48, format, Rational::new(1, 25));
+    let mut encoder = Encoder::video(&ffmpeg, "mpeg2video", &settings).unwrap();
+    let stream = output.add_stream(&encoder).unwrap();
+    output.write_header().unwrap();
+    let mut frame = Frame::video(&ffmpeg, 64, 48, "yuv420p").unwrap();
+    let mut packet = Packet::new(&ffmpeg).unwrap();
+    for index in 0..10u8 {
+        frame.planes_mut().unwrap().next().unwrap().fill(index * 20);
+        frame.set_pts(Some(index.into()));
+        let captions = [[0xfc, 0x80 | index, 0x80], CAPTIONS[1]];
+        frame
+            .add_side_data(&SideDataValue::ClosedCaptions(captions.to_vec()))
+            .unwrap();
+        encoder.send(&frame).unwrap();
+        while encoder.receive(&mut packet).unwrap() {
+            output
+                .write_packet(&mut packet, stream, encoder.time_base())
+                .unwrap();
+        }
+    }
+    encoder.send_eof().unwrap();
+    while encoder.receive(&mut packet).unwrap() {
+        output
+            .write_packet(&mut packet, stream, encoder.time_base())
+            .unwrap();
+    }
+    output.finish().unwrap();
+    let frames = frames_side_data(&ffmpeg, &path);
+    assert_eq!(frames.len(), 10);
+    for (index, frame) in frames.iter().enumerate() {
+        let expected = vec![[0xfc, 0x80 | index as u8, 0x80], CAPTIONS[1]];
+        let captions = SideDataValue::ClosedCaptions(expected);
+        assert!(
+            frame.iter().any(|(_, value)| *value == captions),
+            "{index}: {frame:?}"
+        );
     }
 }

@@ -114,6 +114,13 @@ pub enum Op {
     /// Writes a byte over every plane through `planes_mut`, as a program preparing the next
     /// picture in the frame it just sent does.
     Scribble(u8),
+    /// Attaches side data of some kind (taken modulo 9), made of the numbers and bytes, then
+    /// reads the frame's side data back.
+    AddSideData {
+        kind: u8,
+        numbers: [i32; 9],
+        bytes: Vec<u8>,
+    },
     /// Sets the frame's timestamp.
     SetPts(i64),
     /// Empties the frame.
@@ -503,6 +510,18 @@ fn frame_step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) -> bo
                 }
             }
         }
+        Op::AddSideData {
+            kind,
+            numbers,
+            ref bytes,
+        } => {
+            if let Some(frame) = &mut state.frame {
+                let _ = frame.add_side_data(&side_data_value(kind, numbers, bytes.clone()));
+                for entry in frame.side_data() {
+                    let _ = (entry.name(), entry.value(), entry.metadata());
+                }
+            }
+        }
         Op::SetPts(pts) => {
             if let Some(frame) = &mut state.frame {
                 frame.set_pts(Some(pts));
@@ -687,5 +706,53 @@ fn output_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) {
             Object::Output => state.output = None,
         },
         _ => unreachable!("every operation is handled"),
+    }
+}
+
+/// A side data value of the kind `kind % 9` (the eighth is one `add_side_data` refuses), out
+/// of arbitrary numbers and bytes.
+fn side_data_value(kind: u8, n: [i32; 9], bytes: Vec<u8>) -> ffmpeg_runtime::format::SideDataValue {
+    use ffmpeg_runtime::format::{MasteringDisplay, S12mTimecode, SideDataValue, Timecode};
+    let q = |i: usize| Rational::new(n[i % 9], n[(i + 1) % 9]);
+    let u = |i: usize| n[i] as u32;
+    match kind % 9 {
+        0 => SideDataValue::DisplayMatrix {
+            matrix: n,
+            counterclockwise: None,
+        },
+        1 => SideDataValue::MasteringDisplay(MasteringDisplay {
+            primaries: (n[0] & 1 == 0)
+                .then(|| ([[q(1), q(2)], [q(3), q(4)], [q(5), q(6)]], [q(7), q(8)])),
+            luminance: (n[0] & 2 == 0).then(|| (q(2), q(5))),
+        }),
+        2 => SideDataValue::ContentLightLevel {
+            max_content: u(0),
+            max_average: u(1),
+        },
+        3 => SideDataValue::ActiveFormat(n[0] as u8),
+        4 => SideDataValue::GopTimecode(Timecode {
+            hours: u(0),
+            minutes: u(1),
+            seconds: u(2),
+            frames: u(3),
+            drop_frame: n[4] & 1 != 0,
+        }),
+        5 => SideDataValue::S12mTimecodes(
+            n[..(u(8) % 5) as usize]
+                .iter()
+                .map(|&v| S12mTimecode(v as u32))
+                .collect(),
+        ),
+        6 => SideDataValue::ClosedCaptions(
+            bytes.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect(),
+        ),
+        7 => SideDataValue::UserDataUnregistered {
+            uuid: [n[0] as u8; 16],
+            payload: bytes,
+        },
+        _ => SideDataValue::Stereo3d {
+            layout: "side by side".into(),
+            inverted: false,
+        },
     }
 }

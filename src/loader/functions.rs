@@ -66,6 +66,7 @@ ffi_functions! {
     always AvUtil fn av_frame_ref(target: *mut AVFrame, source: *const AVFrame) -> c_int;
     always AvUtil fn av_frame_make_writable(frame: *mut AVFrame) -> c_int;
     always AvUtil fn av_frame_side_data_name(kind: c_uint) -> *const c_char;
+    always AvUtil fn av_frame_remove_side_data(frame: *mut AVFrame, kind: c_uint);
     /// `size` is an `int` in 4.x and a `size_t` since: passed as a `size_t`, whose low half
     /// is the `int` where the callee reads one.
     always AvUtil fn av_frame_new_side_data(

@@ -119,6 +119,58 @@ pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<
     })
 }
 
+/// The bytes of FFmpeg's struct for `value`, and what they mean: the inverse of [`decode`]
+/// for the kinds whose structs are the same in every release 4.x–9.x; why not for the rest.
+pub(crate) fn encode(value: &SideDataValue) -> Result<(Meaning, Vec<u8>), String> {
+    let ints = |values: &[i32]| values.iter().flat_map(|v| v.to_ne_bytes()).collect();
+    let words = |values: &[u32]| values.iter().flat_map(|v| v.to_ne_bytes()).collect();
+    Ok(match value {
+        SideDataValue::DisplayMatrix { matrix, .. } => (Meaning::DisplayMatrix, ints(matrix)),
+        SideDataValue::MasteringDisplay(display) => {
+            let unset = Rational::new(0, 0);
+            let (primaries, white) = display.primaries.unwrap_or(([[unset; 2]; 3], [unset; 2]));
+            let (least, most) = display.luminance.unwrap_or((unset, unset));
+            let rationals = primaries
+                .iter()
+                .flatten()
+                .chain(&white)
+                .chain([&least, &most]);
+            let mut values: Vec<i32> = rationals.flat_map(|r| [r.num, r.den]).collect();
+            values.push(display.primaries.is_some().into());
+            values.push(display.luminance.is_some().into());
+            (Meaning::MasteringDisplay, ints(&values))
+        }
+        SideDataValue::ContentLightLevel {
+            max_content,
+            max_average,
+        } => (
+            Meaning::ContentLightLevel,
+            words(&[*max_content, *max_average]),
+        ),
+        SideDataValue::ActiveFormat(code) => (Meaning::ActiveFormat, vec![*code]),
+        SideDataValue::GopTimecode(timecode) => {
+            let bits = timecode.gop_bits().ok_or_else(|| {
+                format!("{timecode} does not fit an MPEG-2 GOP header (hours 0-31, others 0-63)")
+            })?;
+            (Meaning::GopTimecode, i64::from(bits).to_ne_bytes().to_vec())
+        }
+        SideDataValue::S12mTimecodes(timecodes) if timecodes.len() <= 3 => {
+            let mut values = [0u32; 4];
+            values[0] = timecodes.len() as u32;
+            for (slot, timecode) in values[1..].iter_mut().zip(timecodes) {
+                *slot = timecode.0;
+            }
+            (Meaning::S12mTimecodes, words(&values))
+        }
+        SideDataValue::S12mTimecodes(_) => return Err("at most three S12M timecodes".into()),
+        SideDataValue::ClosedCaptions(triplets) => (Meaning::ClosedCaptions, triplets.concat()),
+        SideDataValue::UserDataUnregistered { uuid, payload } => {
+            (Meaning::UserDataUnregistered, [&uuid[..], payload].concat())
+        }
+        other => return Err(format!("{other:?} cannot be written")),
+    })
+}
+
 /// `AVCPBProperties`: four `int`s then the delay in 4.x, four `int64_t`s since; FFmpeg
 /// stores the struct's own size with it, which tells the two apart.
 fn cpb_properties(bytes: &[u8]) -> Option<CpbProperties> {
@@ -351,6 +403,23 @@ impl Timecode {
             frames: bits & 0x3f,
             drop_frame: bits & 1 << 24 != 0,
         }
+    }
+}
+
+impl Timecode {
+    /// The 25 bits of an MPEG-2 GOP header, as the decoder gives them; `None` where a field
+    /// does not fit its bits.
+    fn gop_bits(&self) -> Option<u32> {
+        let fits = self.hours < 32 && self.minutes < 64 && self.seconds < 64 && self.frames < 64;
+        fits.then(|| {
+            // The marker bit between minutes and seconds is set, as in a GOP header.
+            u32::from(self.drop_frame) << 24
+                | self.hours << 19
+                | 1 << 12
+                | self.minutes << 13
+                | self.seconds << 6
+                | self.frames
+        })
     }
 }
 

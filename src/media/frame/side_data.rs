@@ -5,10 +5,39 @@
 use crate::abi::FrameSideDataEntry;
 use crate::abi::constants as kind;
 use crate::ffmpeg::Ffmpeg;
-use crate::media::side_data::{Meaning, SideDataValue, decode};
+use crate::ffmpeg::error::{Error, Result};
+use crate::media::side_data::{Meaning, SideDataValue, decode, encode};
 use crate::sys::objects::AVDictionary;
 
-use super::Frame;
+use super::{Frame, out_of_memory};
+
+/// The frame kinds whose bytes the crate reads, by their number since 5.0.
+const MEANINGS: [(u32, Meaning); 12] = [
+    (kind::FRAME_DATA_A53_CC, Meaning::ClosedCaptions),
+    (kind::FRAME_DATA_STEREO3D, Meaning::Stereo3d),
+    (kind::FRAME_DATA_DISPLAYMATRIX, Meaning::DisplayMatrix),
+    (kind::FRAME_DATA_AFD, Meaning::ActiveFormat),
+    (kind::FRAME_DATA_SKIP_SAMPLES, Meaning::SkipSamples),
+    (
+        kind::FRAME_DATA_AUDIO_SERVICE_TYPE,
+        Meaning::AudioServiceType,
+    ),
+    (
+        kind::FRAME_DATA_MASTERING_DISPLAY_METADATA,
+        Meaning::MasteringDisplay,
+    ),
+    (kind::FRAME_DATA_GOP_TIMECODE, Meaning::GopTimecode),
+    (kind::FRAME_DATA_SPHERICAL, Meaning::Spherical),
+    (
+        kind::FRAME_DATA_CONTENT_LIGHT_LEVEL,
+        Meaning::ContentLightLevel,
+    ),
+    (kind::FRAME_DATA_S12M_TIMECODE, Meaning::S12mTimecodes),
+    (
+        kind::FRAME_DATA_SEI_UNREGISTERED,
+        Meaning::UserDataUnregistered,
+    ),
+];
 
 /// One entry of a frame's side data (`AVFrameSideData`), in the order the decoder added
 /// them, as ffprobe's `-show_frames` lists them.
@@ -37,6 +66,51 @@ impl Frame {
                 entry,
             })
             .collect()
+    }
+}
+
+impl Frame {
+    /// Attaches `value` to the frame for an encoder to write, in place of any entry of its
+    /// kind: closed captions (libx264 and MPEG-2 write them by default, `a53cc`), an SEI
+    /// message (libx264's `udu_sei`), HDR10's mastering display and light levels, a display
+    /// matrix, an active format, GOP and S12M timecodes. The bytes are FFmpeg's structs for
+    /// the kind, laid out alike in every release 4.x–9.x.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`](crate::Error::Unsupported) for a value of another kind (a
+    /// stereo packing, a projection: read from release-specific structs), a GOP timecode
+    /// whose fields do not fit a GOP header, or more than three S12M timecodes; an FFmpeg
+    /// error when it cannot allocate the entry.
+    pub fn add_side_data(&mut self, value: &SideDataValue) -> Result<()> {
+        const OPERATION: &str = "Frame::add_side_data";
+        let (meaning, bytes) =
+            encode(value).map_err(|detail| Error::unsupported(OPERATION, detail))?;
+        let number = MEANINGS
+            .iter()
+            .find(|(_, m)| *m == meaning)
+            .map(|(n, _)| *n);
+        let number = number.ok_or_else(|| Error::unsupported(OPERATION, "not frame side data"))?;
+        let frame = self.frame.as_ptr();
+        let (layout, functions) = (
+            &self.ffmpeg.layout().frame_side_data,
+            self.ffmpeg.functions(),
+        );
+        let kind = layout.number_here(number);
+        // SAFETY: the frame is this one's alone (`&mut self`); removing unrefs its own entries
+        // of the kind, and the new entry has `bytes.len()` bytes of FFmpeg's allocation, all
+        // written before anything reads them.
+        unsafe {
+            (functions.av_frame_remove_side_data)(frame, kind);
+            let entry = (functions.av_frame_new_side_data)(frame, kind, bytes.len());
+            if entry.is_null() {
+                return Err(out_of_memory(&self.ffmpeg, "av_frame_new_side_data"));
+            }
+            let (_, data, size, _) = layout.fields(entry);
+            debug_assert_eq!(size, bytes.len());
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), data.cast_mut(), bytes.len());
+        }
+        Ok(())
     }
 }
 
@@ -79,26 +153,14 @@ impl<'a> FrameSideData<'a> {
     /// wants (closed captions, SEI messages); [`SideDataValue::Other`] for the rest, and for
     /// an entry too short for its kind.
     pub fn value(&self) -> SideDataValue {
-        let meaning = match self.number_since_5() {
-            Some(kind::FRAME_DATA_ICC_PROFILE) => {
-                let mut metadata = self.metadata().into_iter();
-                let name = metadata.find(|(key, _)| key == "name").map(|(_, v)| v);
-                return SideDataValue::IccProfile { name };
-            }
-            Some(kind::FRAME_DATA_A53_CC) => Meaning::ClosedCaptions,
-            Some(kind::FRAME_DATA_STEREO3D) => Meaning::Stereo3d,
-            Some(kind::FRAME_DATA_DISPLAYMATRIX) => Meaning::DisplayMatrix,
-            Some(kind::FRAME_DATA_AFD) => Meaning::ActiveFormat,
-            Some(kind::FRAME_DATA_SKIP_SAMPLES) => Meaning::SkipSamples,
-            Some(kind::FRAME_DATA_AUDIO_SERVICE_TYPE) => Meaning::AudioServiceType,
-            Some(kind::FRAME_DATA_MASTERING_DISPLAY_METADATA) => Meaning::MasteringDisplay,
-            Some(kind::FRAME_DATA_GOP_TIMECODE) => Meaning::GopTimecode,
-            Some(kind::FRAME_DATA_SPHERICAL) => Meaning::Spherical,
-            Some(kind::FRAME_DATA_CONTENT_LIGHT_LEVEL) => Meaning::ContentLightLevel,
-            Some(kind::FRAME_DATA_S12M_TIMECODE) => Meaning::S12mTimecodes,
-            Some(kind::FRAME_DATA_SEI_UNREGISTERED) => Meaning::UserDataUnregistered,
-            _ => Meaning::Unknown,
-        };
+        let kind = self.number_since_5();
+        if kind == Some(kind::FRAME_DATA_ICC_PROFILE) {
+            let mut metadata = self.metadata().into_iter();
+            let name = metadata.find(|(key, _)| key == "name").map(|(_, v)| v);
+            return SideDataValue::IccProfile { name };
+        }
+        let meaning = MEANINGS.iter().find(|(number, _)| Some(*number) == kind);
+        let meaning = meaning.map_or(Meaning::Unknown, |(_, meaning)| *meaning);
         decode(self.ffmpeg, meaning, self.entry.bytes).unwrap_or(SideDataValue::Other)
     }
 
