@@ -299,6 +299,11 @@ while IFS=$'\t' read -r name dir version; do
     [ "$failed" != 0 ] && status=FAIL
     results+=("$(printf '| %-6s | %-11s | %-11s | %6s | %6s | %7s | %-4s |' "$name" "$version" "$(avfilter_version "$dir")" "$passed" "$failed" "$ignored" "$status")")
 done < "$matrix_file"
+# Test processes remove their scratch directories as they exit, but Windows keeps the copies
+# of DLLs a process still has loaded then: those go here.
+if [ "$target" = x86_64-pc-windows-gnu ]; then
+    rm -rf "$cache"/wine-prefix/drive_c/users/*/Temp/ffmpeg-runtime-tests-*
+fi
 
 echo
 echo "$regeneration"
