@@ -76,6 +76,20 @@ impl Frame {
     /// matrix, an active format, GOP and S12M timecodes. The bytes are FFmpeg's structs for
     /// the kind, laid out alike in every release 4.x–9.x.
     ///
+    /// ```
+    /// use ffmpeg_runtime::Frame;
+    /// use ffmpeg_runtime::format::SideDataValue;
+    ///
+    /// let ffmpeg = ffmpeg_runtime::global().map_err(|e| e.report().to_string())?;
+    /// let mut picture = Frame::video(ffmpeg, 64, 48, "yuv420p")?;
+    /// let light = SideDataValue::ContentLightLevel { max_content: 1000, max_average: 400 };
+    /// picture.add_side_data(&light)?;
+    /// let entries = picture.side_data();
+    /// assert_eq!(entries[0].name().as_deref(), Some("Content light level metadata"));
+    /// assert_eq!(entries[0].value(), light);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::Unsupported`](crate::Error::Unsupported) for a value of another kind (a
