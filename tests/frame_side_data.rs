@@ -1,7 +1,7 @@
 //! What decoders attach to frames (`Frame::side_data`): HDR10 metadata and encoders' SEI
-//! messages of HEVC, MPEG-2's GOP timecodes, and from 7.0 on the stream's own side data. On
-//! Debian's 5.1 every frame's list equals `ffprobe -show_frames`, entry by entry.
-#![cfg(not(windows))] // the media are made by the ffmpeg CLI, a Linux program
+//! messages of HEVC, MPEG-2's GOP timecodes, ATSC captions, and from 6.1 on the stream's own
+//! side data; on Debian's 5.1 every frame's list equals `ffprobe -show_frames`, entry by
+//! entry. And what callers attach for encoders (`Frame::add_side_data`).
 
 mod common;
 
@@ -66,6 +66,10 @@ fn frames_of(json: &str) -> Vec<Value> {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn hdr10_pictures_carry_their_mastering_display_and_light_levels() {
     let build = common::under_test();
     let ffmpeg = build.load();
@@ -103,6 +107,10 @@ fn hdr10_pictures_carry_their_mastering_display_and_light_levels() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn mpeg2_groups_of_pictures_carry_their_timecodes() {
     let ffmpeg = common::under_test().load();
     let frames = frames_side_data(&ffmpeg, &timecoded_mpeg2());
@@ -125,6 +133,10 @@ fn mpeg2_groups_of_pictures_carry_their_timecodes() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn every_frames_side_data_equals_ffprobes_on_its_own_library() {
     let build = common::under_test();
     if build.name != "5.1" {
@@ -159,6 +171,10 @@ fn every_frames_side_data_equals_ffprobes_on_its_own_library() {
 /// From 6.1 on, decoders hand the stream's side data out with every picture too: the turn,
 /// the 360° projection, the stereo packing and the HDR metadata of a phone's clip.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn from_6_1_pictures_carry_their_streams_side_data() {
     let build = common::under_test();
     if build.avcodec < semver::Version::new(60, 31, 0) {
@@ -186,6 +202,10 @@ fn from_6_1_pictures_carry_their_streams_side_data() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn broadcast_captions_come_with_each_picture() {
     let build = common::under_test();
     let ffmpeg = build.load();
