@@ -32,17 +32,29 @@ stage() { # NAME COMMAND...
         tail -n 15 "$log"
     } > "$log.failure"
 }
+# On a CI machine (.ci/run sets FFMPEG_RUNTIME_CI_PRUNE=1) each build folder goes as soon as
+# no later stage needs it: kept, the run's builds would hold 9 GB at once on a disk that CI
+# machines share. Elsewhere they stay, for the next run.
+prune() { # FOLDER... (under the target directory)
+    [ "${FFMPEG_RUNTIME_CI_PRUNE:-0}" = 1 ] || return 0
+    local folder
+    for folder in "$@"; do rm -rf "${CARGO_TARGET_DIR:-target}/$folder"; done
+}
 stage "matrix, x86_64" bash ci/matrix.sh
+prune regenerate-abi
 # On aarch64, one release of each family (7.0 shares 7.1's libavcodec 61; run it by naming it).
 stage "matrix, aarch64 (qemu)" env FFMPEG_RUNTIME_TEST_TARGET=aarch64-unknown-linux-gnu \
     bash ci/matrix.sh 6.1 7.1 8.1
+prune aarch64-unknown-linux-gnu
 stage "matrix, Windows (Wine)" env FFMPEG_RUNTIME_TEST_TARGET=x86_64-pc-windows-gnu bash ci/matrix.sh
 stage "framehash, Windows" bash ci/framehash-windows.sh
 stage "cross-check" bash ci/cross-check.sh
+prune x86_64-pc-windows-gnu aarch64-apple-darwin x86_64-apple-darwin x86-64-v4
 stage "older x86-64 CPUs (qemu)" bash ci/older-cpus.sh
 stage "fuzzing" bash ci/fuzz.sh "${FFMPEG_RUNTIME_FUZZ_SECONDS:-45}"
 stage "memcheck" bash ci/memcheck.sh
 stage "thread sanitizer" bash ci/tsan.sh
+prune tsan
 stage "stress" bash ci/stress.sh
 echo
 echo "Time per stage:"
