@@ -1,0 +1,263 @@
+//! What side data say, wherever they sit: a stream's or a packet's (`AV_PKT_DATA_*`) and a
+//! frame's (`AV_FRAME_DATA_*`) number their kinds apart but share the structs of the kinds
+//! they both have. [`format::SideData`](crate::format::SideData) and
+//! [`FrameSideData`](crate::FrameSideData) map their numbers to a [`Meaning`] and read the
+//! bytes here.
+
+use std::ffi::c_int;
+
+use crate::ffmpeg::Ffmpeg;
+use crate::sys::Rational;
+
+mod values;
+
+pub use values::{
+    CpbProperties, DolbyVisionConfig, MasteringDisplay, S12mTimecode, SideDataValue, Spherical,
+    Timecode,
+};
+
+/// The kinds whose bytes the crate reads, whichever numbering named them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Meaning {
+    DisplayMatrix,
+    Stereo3d,
+    Spherical,
+    SkipSamples,
+    MasteringDisplay,
+    ContentLightLevel,
+    DolbyVisionConfig,
+    AudioServiceType,
+    MpegTsStreamId,
+    ActiveFormat,
+    CpbProperties,
+    GopTimecode,
+    S12mTimecodes,
+    ClosedCaptions,
+    UserDataUnregistered,
+    Unknown,
+}
+
+/// What `bytes` say, read as `meaning`; `None` for an entry too short for it.
+pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<SideDataValue> {
+    let b = Bytes(bytes);
+    Some(match meaning {
+        Meaning::DisplayMatrix => {
+            let matrix = display_matrix(bytes)?;
+            // SAFETY: reads the nine values of a local array.
+            let turn = unsafe { (ffmpeg.functions().av_display_rotation_get)(matrix.as_ptr()) };
+            SideDataValue::DisplayMatrix {
+                matrix,
+                counterclockwise: Some(turn).filter(|t| !t.is_nan()),
+            }
+        }
+        Meaning::Stereo3d => SideDataValue::Stereo3d {
+            layout: stereo_layout_name(ffmpeg, b.u32(0)?),
+            inverted: b.i32(4)? & 1 != 0,
+        },
+        Meaning::Spherical => {
+            let projection = b.u32(0)?;
+            SideDataValue::Spherical(Spherical {
+                projection,
+                projection_name: projection_name(ffmpeg, projection),
+                yaw: b.i32(4)?,
+                pitch: b.i32(8)?,
+                roll: b.i32(12)?,
+                bounds: [b.u32(16)?, b.u32(20)?, b.u32(24)?, b.u32(28)?],
+                padding: b.u32(32)?,
+            })
+        }
+        Meaning::SkipSamples if bytes.len() == 10 => SideDataValue::SkipSamples {
+            skip: u32::from_le_bytes(bytes[..4].try_into().ok()?),
+            discard_padding: u32::from_le_bytes(bytes[4..8].try_into().ok()?),
+            skip_reason: bytes[8],
+            discard_reason: bytes[9],
+        },
+        Meaning::MasteringDisplay => {
+            let q = |at: usize| Some(Rational::new(b.i32(at)?, b.i32(at + 4)?));
+            let primaries = [q(0)?, q(8)?, q(16)?, q(24)?, q(32)?, q(40)?];
+            let white_point = [q(48)?, q(56)?];
+            let luminance = [q(64)?, q(72)?];
+            SideDataValue::MasteringDisplay(MasteringDisplay {
+                primaries: (b.i32(80)? != 0).then_some((
+                    [
+                        [primaries[0], primaries[1]],
+                        [primaries[2], primaries[3]],
+                        [primaries[4], primaries[5]],
+                    ],
+                    white_point,
+                )),
+                luminance: (b.i32(84)? != 0).then_some((luminance[0], luminance[1])),
+            })
+        }
+        Meaning::ContentLightLevel => SideDataValue::ContentLightLevel {
+            max_content: b.u32(0)?,
+            max_average: b.u32(4)?,
+        },
+        Meaning::DolbyVisionConfig => {
+            let v = bytes.get(..8)?;
+            SideDataValue::DolbyVision(DolbyVisionConfig {
+                version: (v[0], v[1]),
+                profile: v[2],
+                level: v[3],
+                rpu_present: v[4] != 0,
+                el_present: v[5] != 0,
+                bl_present: v[6] != 0,
+                bl_signal_compatibility_id: v[7],
+            })
+        }
+        Meaning::AudioServiceType => SideDataValue::AudioServiceType(b.i32(0)?),
+        Meaning::MpegTsStreamId => SideDataValue::MpegTsStreamId(*bytes.first()?),
+        Meaning::ActiveFormat => SideDataValue::ActiveFormat(*bytes.first()?),
+        Meaning::CpbProperties => SideDataValue::CpbProperties(cpb_properties(bytes)?),
+        Meaning::GopTimecode => SideDataValue::GopTimecode(Timecode::of_gop(b.i64(0)? as u32)),
+        Meaning::S12mTimecodes if bytes.len() == 16 => {
+            let count = b.u32(0)?.min(3) as usize;
+            let values = (1..=count).map(|i| b.u32(i * 4).map(S12mTimecode));
+            SideDataValue::S12mTimecodes(values.collect::<Option<_>>()?)
+        }
+        Meaning::ClosedCaptions => SideDataValue::ClosedCaptions(
+            bytes.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect(),
+        ),
+        Meaning::UserDataUnregistered => SideDataValue::UserDataUnregistered {
+            uuid: bytes.get(..16)?.try_into().ok()?,
+            payload: bytes[16..].to_vec(),
+        },
+        _ => SideDataValue::Other,
+    })
+}
+
+/// The bytes of FFmpeg's struct for `value`, and what they mean: the inverse of [`decode`]
+/// for the kinds whose structs are the same in every release 4.x–9.x; why not for the rest.
+pub(crate) fn encode(value: &SideDataValue) -> Result<(Meaning, Vec<u8>), String> {
+    let ints = |values: &[i32]| values.iter().flat_map(|v| v.to_ne_bytes()).collect();
+    let words = |values: &[u32]| values.iter().flat_map(|v| v.to_ne_bytes()).collect();
+    Ok(match value {
+        SideDataValue::DisplayMatrix { matrix, .. } => (Meaning::DisplayMatrix, ints(matrix)),
+        SideDataValue::MasteringDisplay(display) => {
+            let unset = Rational::new(0, 0);
+            let (primaries, white) = display.primaries.unwrap_or(([[unset; 2]; 3], [unset; 2]));
+            let (least, most) = display.luminance.unwrap_or((unset, unset));
+            let rationals = primaries
+                .iter()
+                .flatten()
+                .chain(&white)
+                .chain([&least, &most]);
+            let mut values: Vec<i32> = rationals.flat_map(|r| [r.num, r.den]).collect();
+            values.push(display.primaries.is_some().into());
+            values.push(display.luminance.is_some().into());
+            (Meaning::MasteringDisplay, ints(&values))
+        }
+        SideDataValue::ContentLightLevel {
+            max_content,
+            max_average,
+        } => (
+            Meaning::ContentLightLevel,
+            words(&[*max_content, *max_average]),
+        ),
+        SideDataValue::ActiveFormat(code) => (Meaning::ActiveFormat, vec![*code]),
+        SideDataValue::GopTimecode(timecode) => {
+            let bits = timecode.gop_bits().ok_or_else(|| {
+                format!("{timecode} does not fit an MPEG-2 GOP header (hours 0-31, others 0-63)")
+            })?;
+            (Meaning::GopTimecode, i64::from(bits).to_ne_bytes().to_vec())
+        }
+        SideDataValue::S12mTimecodes(timecodes) if timecodes.len() <= 3 => {
+            let mut values = [0u32; 4];
+            values[0] = timecodes.len() as u32;
+            for (slot, timecode) in values[1..].iter_mut().zip(timecodes) {
+                *slot = timecode.0;
+            }
+            (Meaning::S12mTimecodes, words(&values))
+        }
+        SideDataValue::S12mTimecodes(_) => return Err("at most three S12M timecodes".into()),
+        SideDataValue::ClosedCaptions(triplets) => (Meaning::ClosedCaptions, triplets.concat()),
+        SideDataValue::UserDataUnregistered { uuid, payload } => {
+            (Meaning::UserDataUnregistered, [&uuid[..], payload].concat())
+        }
+        other => return Err(format!("{other:?} cannot be written")),
+    })
+}
+
+/// `AVCPBProperties`: four `int`s then the delay in 4.x, four `int64_t`s since; FFmpeg
+/// stores the struct's own size with it, which tells the two apart.
+fn cpb_properties(bytes: &[u8]) -> Option<CpbProperties> {
+    let b = Bytes(bytes);
+    if bytes.len() >= 40 {
+        Some(CpbProperties {
+            max_bitrate: b.i64(0)?,
+            min_bitrate: b.i64(8)?,
+            avg_bitrate: b.i64(16)?,
+            buffer_size: b.i64(24)?,
+            vbv_delay: b.i64(32)? as u64,
+        })
+    } else {
+        Some(CpbProperties {
+            max_bitrate: b.i32(0)?.into(),
+            min_bitrate: b.i32(4)?.into(),
+            avg_bitrate: b.i32(8)?.into(),
+            buffer_size: b.i32(12)?.into(),
+            vbv_delay: b.i64(16)? as u64,
+        })
+    }
+}
+
+fn stereo_layout_name(ffmpeg: &Ffmpeg, kind: u32) -> String {
+    let name = ffmpeg.functions().av_stereo3d_type_name;
+    // SAFETY: the function answers "unknown" for a number past its table.
+    name.map(|name| unsafe { crate::sys::c_text(name(kind)) })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn projection_name(ffmpeg: &Ffmpeg, projection: u32) -> String {
+    let name = ffmpeg.functions().av_spherical_projection_name;
+    let projection = c_int::try_from(projection).unwrap_or(c_int::MAX);
+    // SAFETY: the function answers "unknown" for a number past its table.
+    name.map(|name| unsafe { crate::sys::c_text(name(projection)) })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The nine values of a display matrix, `None` when there are fewer bytes than that (a
+/// crafted file's). Copied out, as side data need not be aligned for `i32`.
+fn display_matrix(bytes: &[u8]) -> Option<[i32; 9]> {
+    let b = Bytes(bytes);
+    b.i32(8 * 4)?;
+    Some(std::array::from_fn(|i| b.i32(i * 4).unwrap_or(0)))
+}
+
+/// Native-endian reads of a C struct's members, `None` past the end.
+struct Bytes<'a>(&'a [u8]);
+
+impl Bytes<'_> {
+    fn i32(&self, at: usize) -> Option<i32> {
+        Some(i32::from_ne_bytes(self.0.get(at..at + 4)?.try_into().ok()?))
+    }
+
+    fn u32(&self, at: usize) -> Option<u32> {
+        Some(u32::from_ne_bytes(self.0.get(at..at + 4)?.try_into().ok()?))
+    }
+
+    fn i64(&self, at: usize) -> Option<i64> {
+        Some(i64::from_ne_bytes(self.0.get(at..at + 8)?.try_into().ok()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_display_matrix_needs_nine_values() {
+        let identity: Vec<u8> = [0x10000i32, 0, 0, 0, 0x10000, 0, 0, 0, 0x4000_0000]
+            .iter()
+            .flat_map(|v| v.to_ne_bytes())
+            .collect();
+        assert_eq!(display_matrix(&identity).unwrap()[4], 0x10000);
+        assert_eq!(display_matrix(&identity[..35]), None);
+        assert_eq!(display_matrix(&[]), None);
+        // Unaligned and longer: the first nine values, copied out.
+        let mut shifted = vec![0u8];
+        shifted.extend_from_slice(&identity);
+        shifted.extend_from_slice(&[1, 2, 3]);
+        assert_eq!(display_matrix(&shifted[1..]).unwrap()[8], 0x4000_0000);
+    }
+}
