@@ -8,7 +8,9 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::side_data_media::{CAPTIONS, captioned_h264, hdr10_hevc, timecoded_mpeg2, x264};
+use common::side_data_media::{
+    CAPTIONS, captioned_h264, hdr10_hevc, png_with_icc_profile, timecoded_mpeg2, x264,
+};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{
     Input, MasteringDisplay, MediaType, S12mTimecode, SideDataValue, Timecode,
@@ -156,7 +158,8 @@ fn every_frames_side_data_equals_ffprobes_on_its_own_library() {
     let whole = std::fs::read(flv).unwrap();
     let cut = common::scratch_dir("frame_side_data_cut").join("cut.flv");
     std::fs::write(&cut, &whole[..whole.len() * 3 / 5]).unwrap();
-    for path in [hdr10_hevc(), timecoded_mpeg2(), x264(), cut] {
+    let icc = png_with_icc_profile("Test profile", 300);
+    for path in [hdr10_hevc(), timecoded_mpeg2(), x264(), cut, icc] {
         let mut probe = common::example_command("probe", &build);
         probe.arg(&path).arg("--frame-side-data");
         let ours = frames_of(&common::stdout_of(&mut probe, "probe"));
@@ -387,4 +390,33 @@ fn captions_given_to_an_encoder_come_back_from_its_decoder() {
             "{index}: {frame:?}"
         );
     }
+}
+
+/// A PNG's ICC profile comes with its picture: its bytes, and the name the file gives it.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_pngs_icc_profile_comes_with_its_picture() {
+    let ffmpeg = common::under_test().load();
+    let path = png_with_icc_profile("Test profile", 300);
+    let mut input = Input::open(&ffmpeg, &path).unwrap();
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    let mut decoder = Decoder::new(&stream, &DecoderOptions::default()).unwrap();
+    let (mut packet, mut frame) = (Packet::new(&ffmpeg).unwrap(), Frame::new(&ffmpeg).unwrap());
+    assert!(input.read_packet(&mut packet).unwrap());
+    decoder.send(&packet).unwrap();
+    decoder.send_eof().unwrap();
+    assert!(decoder.receive(&mut frame).unwrap());
+    let entries = frame.side_data();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let name = Some("Test profile".to_owned());
+    assert_eq!(entries[0].value(), SideDataValue::IccProfile { name });
+    let profile: Vec<u8> = (0..300).map(|i| (i % 251) as u8).collect();
+    assert_eq!(entries[0].bytes(), profile);
+    assert_eq!(
+        entries[0].metadata(),
+        [("name".to_owned(), "Test profile".to_owned())]
+    );
 }

@@ -88,3 +88,49 @@ pub fn captioned_h264() -> PathBuf {
     std::fs::write(&path, captioned).unwrap();
     path
 }
+
+/// A PNG picture with an `iCCP` chunk: an ICC profile of `size` bytes named `name`, stored
+/// uncompressed in its zlib stream.
+pub fn png_with_icc_profile(name: &str, size: usize) -> PathBuf {
+    let args = ["-f", "lavfi", "-i", "testsrc2=size=32x32", "-frames:v", "1"];
+    let plain = std::fs::read(media::generated("frame_side_data_plain.png", &args)).unwrap();
+    let profile: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+    // zlib: a header, one stored deflate block, the Adler-32 of the data.
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in &profile {
+        a = (a + u32::from(byte)) % 65521;
+        b = (b + a) % 65521;
+    }
+    let length = u16::try_from(size).expect("one stored block");
+    let mut data = [name.as_bytes(), &[0, 0, 0x78, 0x01, 0x01]].concat();
+    data.extend_from_slice(&length.to_le_bytes());
+    data.extend_from_slice(&(!length).to_le_bytes());
+    data.extend_from_slice(&profile);
+    data.extend_from_slice(&(b << 16 | a).to_be_bytes());
+    let kind_and_data = [&b"iCCP"[..], &data].concat();
+    let mut chunk = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
+    chunk.extend_from_slice(&kind_and_data);
+    chunk.extend_from_slice(&crc32(&kind_and_data).to_be_bytes());
+    // Before the first IDAT chunk (its length comes four bytes before its type).
+    let at = plain.windows(4).position(|w| w == b"IDAT").unwrap() - 4;
+    let png = [&plain[..at], &chunk, &plain[at..]].concat();
+    let path = super::scratch_dir("icc").join("icc.png");
+    std::fs::write(&path, png).unwrap();
+    path
+}
+
+/// PNG's CRC-32 (ISO 3309, reflected, polynomial 0xedb88320).
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                crc >> 1 ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
