@@ -211,8 +211,9 @@ count_run() {
     if [ "$status" != 0 ] && [ "$f" = 0 ]; then f=1; fi
 }
 
-# Nothing when the binary's last run ended with its summary; otherwise how it ended (hung past
-# the limit, or died) and which of its tests never did. A hung process that ignores timeout's
+# Nothing when the binary's last run ended with its summary and Wine started every program it
+# was asked to; otherwise how it ended (hung past the limit, died, or Wine's refusal) and, for
+# the first two, which of its tests never did. A hung process that ignores timeout's
 # SIGTERM (an emulator stuck in its own locks cannot hand it to the program) is killed 30 s
 # later, and its status is then SIGKILL's, 137.
 how_it_ended() {
@@ -220,6 +221,12 @@ how_it_ended() {
         echo "HUNG: stopped after $binary_limit s; $(unfinished_tests "$start")"
     elif [ "$status" != 0 ] && [ -z "$summary" ]; then
         echo "died (exit $status) before its summary; $(unfinished_tests "$start")"
+    elif [ "$target" = x86_64-pc-windows-gnu ] && [ "$status" != 0 ] &&
+        tail -n +$((start + 1)) "$log" | grep -qF 'Os { code: 1359,'; then
+        # Wine 8.0 once failed to start a test's child program with ERROR_INTERNAL_ERROR
+        # (network.exe on 6.1, the CI of 2026-12-03's seventh session), in a suite that had
+        # passed under it in every run before: Wine's trouble, not the test's.
+        echo "failed: Wine could not start a child program (ERROR_INTERNAL_ERROR, 1359)"
     fi
 }
 
@@ -258,8 +265,8 @@ while IFS=$'\t' read -r name dir version; do
         if [ -n "$trouble" ] && [ ${#runner[@]} != 0 ]; then
             # qemu-user once hung a test binary of 8.1 (the CI of 2026-12-02's last hand-in)
             # that passed under it in every run before and in eleven runs of the 8.1 suite
-            # since: under an emulator a binary gets a second run, and only a second failure
-            # to end counts.
+            # since: under an emulator a binary that hangs, dies or meets the emulator's own
+            # failure gets a second run, and only a second such end counts.
             echo "   $(basename "$binary") $trouble; running it once more under ${runner[0]}" |
                 tee -a "$log" >&2
             run_binary "$binary"
