@@ -93,7 +93,7 @@ fn frames_side_data(ffmpeg: &Ffmpeg, mut input: Input) -> ffmpeg_runtime::Result
     let (mut packet, mut frame) = (Packet::new(ffmpeg)?, Frame::new(ffmpeg)?);
     let mut frames = Vec::new();
     // As ffprobe and the CLI, decoding goes on past damage: a packet the decoder refuses or
-    // a picture it cannot decode is passed over (a bounded number of times in a row), and a
+    // a picture it cannot decode is passed over (up to 100 errors a drain), and a
     // packet it cannot take yet goes again once the pictures ready are out.
     let mut take = |decoder: &mut Decoder, frame: &mut Frame| {
         let mut errors = 0;

@@ -14,17 +14,7 @@ pub fn ratio(r: Rational, separator: char) -> Value {
 /// `-show_packets`), with the fields its `print_pkt_side_data` adds for the kinds it
 /// describes; `picture_size` is the stream's, for a tiled projection's bounds.
 pub fn side_data_entry(entry: &SideData<'_>, picture_size: (u32, u32)) -> Value {
-    let mut m = Map::new();
-    let mut put = |key: &str, value: Value| {
-        m.insert(key.to_owned(), value);
-    };
-    let name = entry.name().unwrap_or_else(|| "unknown".to_owned());
-    put("side_data_type", json!(name));
-    let value = entry.value();
-    if described_alike(&value, &mut put) {
-        return Value::Object(m);
-    }
-    match value {
+    entry_json(entry.name(), entry.value(), |value, put| match value {
         SideDataValue::Stereo3d { layout, inverted } => {
             put("type", json!(layout));
             put("inverted", json!(u8::from(inverted)));
@@ -84,25 +74,14 @@ pub fn side_data_entry(entry: &SideData<'_>, picture_size: (u32, u32)) -> Value 
             put("vbv_delay", json!(cpb.vbv_delay as i64));
         }
         _ => {}
-    }
-    Value::Object(m)
+    })
 }
 
 /// One entry of ffprobe's `side_data_list` of a frame (`-show_frames`), which describes
 /// fewer kinds than for streams and packets and adds timecodes and ICC profiles;
 /// `frame_rate` is the stream's average, which S12M timecodes are read at.
 pub fn frame_side_data_entry(entry: &FrameSideData<'_>, frame_rate: Rational) -> Value {
-    let mut m = Map::new();
-    let mut put = |key: &str, value: Value| {
-        m.insert(key.to_owned(), value);
-    };
-    let name = entry.name().unwrap_or_else(|| "unknown".to_owned());
-    put("side_data_type", json!(name));
-    let value = entry.value();
-    if described_alike(&value, &mut put) {
-        return Value::Object(m);
-    }
-    match value {
+    entry_json(entry.name(), entry.value(), |value, put| match value {
         SideDataValue::GopTimecode(timecode) => put("timecode", json!(timecode.to_string())),
         SideDataValue::S12mTimecodes(timecodes) => {
             let values = timecodes
@@ -117,6 +96,27 @@ pub fn frame_side_data_entry(entry: &FrameSideData<'_>, frame_rate: Rational) ->
             put("size", json!(entry.bytes().len()));
         }
         _ => {}
+    })
+}
+
+/// One entry of a `side_data_list`: its `side_data_type` (FFmpeg's name for the kind), then
+/// the fields ffprobe prints alike for every holder of side data or, for another kind, those
+/// `own_fields` puts.
+fn entry_json(
+    name: Option<String>,
+    value: SideDataValue,
+    own_fields: impl FnOnce(SideDataValue, &mut dyn FnMut(&str, Value)),
+) -> Value {
+    let mut m = Map::new();
+    let mut put = |key: &str, value: Value| {
+        m.insert(key.to_owned(), value);
+    };
+    put(
+        "side_data_type",
+        json!(name.unwrap_or_else(|| "unknown".to_owned())),
+    );
+    if !described_alike(&value, &mut put) {
+        own_fields(value, &mut put);
     }
     Value::Object(m)
 }

@@ -1,5 +1,5 @@
 //! [`FrameSideData`]: what a decoder attached to one picture or block of samples: HDR
-//! metadata, closed captions, timecodes, an encoder's SEI messages, and from 7.0 on what the
+//! metadata, closed captions, timecodes, an encoder's SEI messages, and from 6.1 on what the
 //! container said of the stream (its display matrix, its mastering display).
 
 use crate::abi::FrameSideDataEntry;
