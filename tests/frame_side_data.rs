@@ -145,21 +145,11 @@ fn every_frames_side_data_equals_ffprobes_on_its_own_library() {
         return; // ffprobe is Debian's 5.1
     }
     // Also x264's H.264 in FLV cut short mid-picture, which ffprobe decodes past.
-    let args = [
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc2=size=160x120:rate=25:duration=1",
-    ];
-    let flv = common::media::generated(
-        "frame_side_data_x264.flv",
-        &[&args[..], &["-c:v", "libx264"]].concat(),
-    );
-    let whole = std::fs::read(flv).unwrap();
+    let whole = std::fs::read(x264("flv")).unwrap();
     let cut = common::scratch_dir("frame_side_data_cut").join("cut.flv");
     std::fs::write(&cut, &whole[..whole.len() * 3 / 5]).unwrap();
     let icc = png_with_icc_profile("Test profile", 300);
-    for path in [hdr10_hevc(), timecoded_mpeg2(), x264(), cut, icc] {
+    for path in [hdr10_hevc(), timecoded_mpeg2(), x264("mp4"), cut, icc] {
         let mut probe = common::example_command("probe", &build);
         probe.arg(&path).arg("--frame-side-data");
         let ours = frames_of(&common::stdout_of(&mut probe, "probe"));
@@ -400,15 +390,7 @@ fn captions_given_to_an_encoder_come_back_from_its_decoder() {
 )]
 fn a_pngs_icc_profile_comes_with_its_picture() {
     let ffmpeg = common::under_test().load();
-    let path = png_with_icc_profile("Test profile", 300);
-    let mut input = Input::open(&ffmpeg, &path).unwrap();
-    let stream = input.best_stream(MediaType::Video).unwrap();
-    let mut decoder = Decoder::new(&stream, &DecoderOptions::default()).unwrap();
-    let (mut packet, mut frame) = (Packet::new(&ffmpeg).unwrap(), Frame::new(&ffmpeg).unwrap());
-    assert!(input.read_packet(&mut packet).unwrap());
-    decoder.send(&packet).unwrap();
-    decoder.send_eof().unwrap();
-    assert!(decoder.receive(&mut frame).unwrap());
+    let frame = common::media::first_frame(&ffmpeg, &png_with_icc_profile("Test profile", 300));
     let entries = frame.side_data();
     assert_eq!(entries.len(), 1, "{entries:?}");
     let name = Some("Test profile".to_owned());

@@ -35,10 +35,11 @@ pub fn timecoded_mpeg2() -> PathBuf {
     )
 }
 
-/// H.264 from x264, which writes its version and settings in an unregistered SEI message.
-pub fn x264() -> PathBuf {
+/// H.264 from x264, which writes its version and settings in an unregistered SEI message, in
+/// the container of `extension` (`mp4`, `flv`, `h264` for Annex B).
+pub fn x264(extension: &str) -> PathBuf {
     let args = ["-f", "lavfi", "-i", PICTURES, "-c:v", "libx264"];
-    media::generated("frame_side_data_x264.mp4", &args)
+    media::generated(&format!("frame_side_data_x264.{extension}"), &args)
 }
 
 /// Two CEA-708 `cc_data` triplets: "Hi" (odd parity) on field 1, padding on field 2.
@@ -47,8 +48,7 @@ pub const CAPTIONS: [[u8; 3]; 2] = [[0xfc, 0xc8, 0xe9], [0xfd, 0x80, 0x80]];
 /// H.264 from x264 (Annex B) with an ATSC A/53 caption SEI message, [`CAPTIONS`], before
 /// each picture's first slice, as broadcast streams carry them.
 pub fn captioned_h264() -> PathBuf {
-    let args = ["-f", "lavfi", "-i", PICTURES, "-c:v", "libx264"];
-    let source = std::fs::read(media::generated("frame_side_data_x264.h264", &args)).unwrap();
+    let source = std::fs::read(x264("h264")).unwrap();
     // user_data_registered_itu_t_t35: USA, ATSC, "GA94", cc_data with two triplets.
     let mut payload = vec![
         0xb5,
