@@ -9,11 +9,12 @@ use std::path::Path;
 use std::process::Command;
 
 use common::side_data_media::{
-    CAPTIONS, captioned_h264, hdr10_hevc, png_with_icc_profile, timecoded_mpeg2, x264,
+    CAPTIONS, captioned_h264, hdr_plus, hdr_plus_hevc, hdr10_hevc, png_with_icc_profile,
+    timecoded_mpeg2, x264,
 };
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{
-    Input, MasteringDisplay, MediaType, S12mTimecode, SideDataValue, Timecode,
+    DynamicHdrPlus, Input, MasteringDisplay, MediaType, S12mTimecode, SideDataValue, Timecode,
 };
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
 use serde_json::Value;
@@ -108,6 +109,40 @@ fn hdr10_pictures_carry_their_mastering_display_and_light_levels() {
     }
 }
 
+/// HDR10+ metadata in HEVC's SEI messages comes with each picture, as written: three
+/// windows, both peak luminance tables, curves and weights. The HEVC decoder exports it from
+/// 4.4 on.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn hdr10_plus_pictures_carry_their_dynamic_metadata() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let frames = frames_side_data(&ffmpeg, &hdr_plus_hevc());
+    assert_eq!(frames.len(), 25);
+    // The HEVC decoder leaves the country code out.
+    let expected = SideDataValue::DynamicHdrPlus(Box::new(DynamicHdrPlus {
+        country_code: 0,
+        ..hdr_plus()
+    }));
+    let exported = build.avcodec >= semver::Version::new(58, 134, 0);
+    for (n, frame) in frames.iter().enumerate() {
+        let found = frame
+            .iter()
+            .find(|(_, value)| matches!(value, SideDataValue::DynamicHdrPlus(_)));
+        if !exported {
+            assert!(found.is_none(), "frame {n}: {found:?}");
+            continue;
+        }
+        let (name, value) = found.unwrap_or_else(|| panic!("frame {n}: {frame:?}"));
+        assert_eq!(value, &expected, "frame {n}");
+        let name = name.as_deref();
+        assert_eq!(name, Some("HDR Dynamic Metadata SMPTE2094-40 (HDR10+)"));
+    }
+}
+
 #[test]
 #[cfg_attr(
     windows,
@@ -149,7 +184,15 @@ fn every_frames_side_data_equals_ffprobes_on_its_own_library() {
     let cut = common::scratch_dir("frame_side_data_cut").join("cut.flv");
     std::fs::write(&cut, &whole[..whole.len() * 3 / 5]).unwrap();
     let icc = png_with_icc_profile("Test profile", 300);
-    for path in [hdr10_hevc(), timecoded_mpeg2(), x264("mp4"), cut, icc] {
+    let files = [
+        hdr10_hevc(),
+        hdr_plus_hevc(),
+        timecoded_mpeg2(),
+        x264("mp4"),
+        cut,
+        icc,
+    ];
+    for path in files {
         let mut probe = common::example_command("probe", &build);
         probe.arg(&path).arg("--frame-side-data");
         let ours = frames_of(&common::stdout_of(&mut probe, "probe"));
@@ -281,9 +324,16 @@ fn writable_values() -> Vec<SideDataValue> {
 
 #[test]
 fn side_data_added_to_a_frame_reads_back_as_written() {
-    let ffmpeg = common::under_test().load();
+    let build = common::under_test();
+    let ffmpeg = build.load();
     let mut frame = Frame::video(&ffmpeg, 64, 48, "yuv420p").unwrap();
-    let values = writable_values();
+    let mut values = writable_values();
+    // HDR10+ came with 4.2 (libavcodec 58.54).
+    let hdr_plus = SideDataValue::DynamicHdrPlus(Box::new(hdr_plus()));
+    let has_hdr_plus = build.avcodec >= semver::Version::new(58, 54, 0);
+    if has_hdr_plus {
+        values.push(hdr_plus.clone());
+    }
     for value in &values {
         frame.add_side_data(value).unwrap();
     }
@@ -309,7 +359,12 @@ fn side_data_added_to_a_frame_reads_back_as_written() {
             drop_frame: false,
         }
     };
-    let refused = [
+    let mut too_many_windows = common::side_data_media::hdr_plus();
+    too_many_windows
+        .windows
+        .push(too_many_windows.windows[1].clone());
+    let mut refused = vec![
+        SideDataValue::DynamicHdrPlus(Box::new(too_many_windows)),
         SideDataValue::Stereo3d {
             layout: "side by side".into(),
             inverted: false,
@@ -319,6 +374,9 @@ fn side_data_added_to_a_frame_reads_back_as_written() {
         SideDataValue::S12mTimecodes(vec![S12mTimecode(0); 4]),
         SideDataValue::MpegTsStreamId(0xe0),
     ];
+    if !has_hdr_plus {
+        refused.push(hdr_plus);
+    }
     for value in &refused {
         let error = frame.add_side_data(value).unwrap_err();
         assert!(

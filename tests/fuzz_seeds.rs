@@ -83,8 +83,8 @@ fn a_camera_clip_with_side_data_seeds_the_demuxing() {
     }
 }
 
-/// Seeds whose pictures carry side data (HDR10 HEVC, ATSC captions in H.264), from which the
-/// fuzzer makes SEI messages cut short or out of range.
+/// Seeds whose pictures carry side data (HDR10 and HDR10+ HEVC, ATSC captions in H.264), from
+/// which the fuzzer makes SEI messages cut short or out of range.
 #[test]
 #[cfg_attr(
     windows,
@@ -95,6 +95,7 @@ fn pictures_with_side_data_seed_the_decoding() {
     let clips = [
         ("hdr10.mp4", common::side_data_media::hdr10_hevc()),
         ("captions.h264", common::side_data_media::captioned_h264()),
+        ("hdr10plus.hevc", common::side_data_media::hdr_plus_hevc()),
     ];
     for (name, path) in clips {
         let bytes = std::fs::read(path).unwrap();

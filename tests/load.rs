@@ -117,11 +117,15 @@ fn optional_symbols_missing_are_exactly_those_the_release_lacks() {
     let ffmpeg = build.load();
     // avcodec_get_supported_config arrived in libavcodec 61.13 (FFmpeg 7.1).
     let lacks_supported_config = build.avcodec.major == 61 && build.avcodec.minor < 13;
-    let expected: Vec<&str> = if lacks_supported_config {
-        vec!["avcodec_get_supported_config"]
-    } else {
-        vec![]
-    };
+    // HDR10+ metadata arrived in FFmpeg 4.2, whose libavcodec is 58.54.
+    let lacks_hdr_plus = build.avcodec.major == 58 && build.avcodec.minor < 54;
+    let mut expected = Vec::new();
+    if lacks_hdr_plus {
+        expected.push("av_dynamic_hdr_plus_create_side_data");
+    }
+    if lacks_supported_config {
+        expected.push("avcodec_get_supported_config");
+    }
     assert_eq!(ffmpeg.missing_optional_symbols(), expected.as_slice());
 }
 

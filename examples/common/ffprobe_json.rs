@@ -1,7 +1,7 @@
 //! ffprobe's JSON for values the `probe` example prints and the tests compare with ffprobe's
 //! own: rationals and side data, as ffprobe 5.1 writes them.
 
-use ffmpeg_runtime::format::{SideData, SideDataValue};
+use ffmpeg_runtime::format::{DynamicHdrPlus, SideData, SideDataValue};
 use ffmpeg_runtime::{FrameSideData, Rational};
 use serde_json::{Map, Value, json};
 
@@ -95,8 +95,87 @@ pub fn frame_side_data_entry(entry: &FrameSideData<'_>, frame_rate: Rational) ->
             }
             put("size", json!(entry.bytes().len()));
         }
+        SideDataValue::DynamicHdrPlus(metadata) => hdr_plus_fields(&metadata, put),
         _ => {}
     })
+}
+
+/// ffprobe's `print_dynamic_hdr10_plus`. It repeats keys (`maxscl` thrice, each window's
+/// fields); a JSON object cannot, and a JSON reader of ffprobe's output keeps each key's
+/// last value at its first place: so does this.
+fn hdr_plus_fields(m: &DynamicHdrPlus, put: &mut dyn FnMut(&str, Value)) {
+    let q = |r: Rational| ratio(r, '/');
+    put("application version", json!(m.application_version));
+    put("num_windows", json!(m.windows.len()));
+    for area in m.windows.iter().filter_map(|w| w.area.as_ref()) {
+        let [left, top] = area.upper_left_corner;
+        let [right, bottom] = area.lower_right_corner;
+        put("window_upper_left_corner_x", q(left));
+        put("window_upper_left_corner_y", q(top));
+        put("window_lower_right_corner_x", q(right));
+        put("window_lower_right_corner_y", q(bottom));
+        put("center_of_ellipse_x", json!(area.center_of_ellipse[0]));
+        put("center_of_ellipse_y", json!(area.center_of_ellipse[1]));
+        put("rotation_angle", json!(area.rotation_angle));
+        let axes = [
+            (
+                "semimajor_axis_internal_ellipse",
+                area.semimajor_axis_internal_ellipse,
+            ),
+            (
+                "semimajor_axis_external_ellipse",
+                area.semimajor_axis_external_ellipse,
+            ),
+            (
+                "semiminor_axis_external_ellipse",
+                area.semiminor_axis_external_ellipse,
+            ),
+        ];
+        for (key, axis) in axes {
+            put(key, json!(axis));
+        }
+        put("overlap_process_option", json!(area.overlap_process_option));
+    }
+    let max = m.targeted_system_display_maximum_luminance;
+    put("targeted_system_display_maximum_luminance", q(max));
+    let targeted = &m.targeted_system_display_actual_peak_luminance;
+    luminance_table(
+        "targeted_system_display_actual_peak_luminance",
+        targeted,
+        put,
+    );
+    for window in &m.windows {
+        for &value in &window.maxscl {
+            put("maxscl", q(value));
+        }
+        put("average_maxrgb", q(window.average_maxrgb));
+        let percentiles = &window.distribution_maxrgb;
+        put(
+            "num_distribution_maxrgb_percentiles",
+            json!(percentiles.len()),
+        );
+        for &(percentage, percentile) in percentiles {
+            put("distribution_maxrgb_percentage", json!(percentage));
+            put("distribution_maxrgb_percentile", q(percentile));
+        }
+        put("fraction_bright_pixels", q(window.fraction_bright_pixels));
+    }
+    let mastering = &m.mastering_display_actual_peak_luminance;
+    luminance_table("mastering_display_actual_peak_luminance", mastering, put);
+    for window in &m.windows {
+        if let Some(curve) = &window.tone_mapping {
+            put("knee_point_x", q(curve.knee_point[0]));
+            put("knee_point_y", q(curve.knee_point[1]));
+            let anchors = &curve.bezier_curve_anchors;
+            put("num_bezier_curve_anchors", json!(anchors.len()));
+            for &anchor in anchors {
+                put("bezier_curve_anchors", q(anchor));
+            }
+        }
+        if let Some(weight) = window.color_saturation_weight {
+            put("color_saturation_weight", q(weight));
+        }
+    }
 }
 
 /// One entry of a `side_data_list`: its `side_data_type` (FFmpeg's name for the kind), then
@@ -158,6 +237,23 @@ fn described_alike(value: &SideDataValue, put: &mut impl FnMut(&str, Value)) -> 
         _ => return false,
     }
     true
+}
+
+/// A peak luminance table of HDR10+ named `name`, where given: its size, then its cells.
+fn luminance_table(
+    name: &str,
+    rows: &Option<Vec<Vec<Rational>>>,
+    put: &mut dyn FnMut(&str, Value),
+) {
+    let Some(rows) = rows else { return };
+    put(&format!("num_rows_{name}"), json!(rows.len()));
+    put(
+        &format!("num_cols_{name}"),
+        json!(rows.first().map_or(0, Vec::len)),
+    );
+    for &cell in rows.iter().flatten() {
+        put(name, ratio(cell, '/'));
+    }
 }
 
 /// A double as ffprobe prints it as an integer: by C's conversion, which truncates (and on

@@ -144,12 +144,20 @@ fn read_frame_side_data(frame: &Frame) {
     use ffmpeg_runtime::format::SideDataValue;
     for entry in frame.side_data() {
         let _ = (entry.name(), entry.metadata());
-        if let SideDataValue::S12mTimecodes(timecodes) = entry.value() {
-            for timecode in timecodes {
-                let _ = timecode
-                    .timecode(ffmpeg_runtime::Rational::new(60, 1))
-                    .to_string();
+        match entry.value() {
+            SideDataValue::S12mTimecodes(timecodes) => {
+                for timecode in timecodes {
+                    let _ = timecode
+                        .timecode(ffmpeg_runtime::Rational::new(60, 1))
+                        .to_string();
+                }
             }
+            // Written back, as a caller passing metadata on to an encoder would.
+            SideDataValue::DynamicHdrPlus(metadata) => {
+                let mut copy = Frame::new(frame.ffmpeg()).expect("a frame");
+                let _ = copy.add_side_data(&SideDataValue::DynamicHdrPlus(metadata));
+            }
+            _ => {}
         }
     }
 }

@@ -709,13 +709,13 @@ fn output_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) {
     }
 }
 
-/// A side data value of the kind `kind % 9` (the eighth is one `add_side_data` refuses), out
+/// A side data value of the kind `kind % 10` (the last is one `add_side_data` refuses), out
 /// of arbitrary numbers and bytes.
 fn side_data_value(kind: u8, n: [i32; 9], bytes: Vec<u8>) -> ffmpeg_runtime::format::SideDataValue {
     use ffmpeg_runtime::format::{MasteringDisplay, S12mTimecode, SideDataValue, Timecode};
     let q = |i: usize| Rational::new(n[i % 9], n[(i + 1) % 9]);
     let u = |i: usize| n[i] as u32;
-    match kind % 9 {
+    match kind % 10 {
         0 => SideDataValue::DisplayMatrix {
             matrix: n,
             counterclockwise: None,
@@ -750,9 +750,61 @@ fn side_data_value(kind: u8, n: [i32; 9], bytes: Vec<u8>) -> ffmpeg_runtime::for
             uuid: [n[0] as u8; 16],
             payload: bytes,
         },
+        8 => SideDataValue::DynamicHdrPlus(Box::new(hdr_plus(n, &bytes))),
         _ => SideDataValue::Stereo3d {
             layout: "side by side".into(),
             inverted: false,
         },
+    }
+}
+
+/// HDR10+ metadata out of arbitrary numbers and bytes: zero to four windows, up to 16
+/// percentiles and anchors, ragged or oversized tables (all past the struct refused).
+fn hdr_plus(n: [i32; 9], bytes: &[u8]) -> ffmpeg_runtime::format::DynamicHdrPlus {
+    use ffmpeg_runtime::format::{
+        DynamicHdrPlus, HdrPlusToneMapping, HdrPlusWindow, HdrPlusWindowArea,
+    };
+    let q = |i: usize| Rational::new(n[i % 9], n[(i + 3) % 9]);
+    let count = |i: usize, most: u32| (n[i % 9] as u32 % (most + 1)) as usize;
+    let window = |k: usize| HdrPlusWindow {
+        area: (k > 0).then(|| HdrPlusWindowArea {
+            upper_left_corner: [q(k), q(k + 1)],
+            lower_right_corner: [q(k + 2), q(k + 3)],
+            center_of_ellipse: [n[k] as u16, n[k + 1] as u16],
+            rotation_angle: n[k] as u8,
+            semimajor_axis_internal_ellipse: n[2] as u16,
+            semimajor_axis_external_ellipse: n[3] as u16,
+            semiminor_axis_external_ellipse: n[4] as u16,
+            overlap_process_option: n[5] as u32,
+        }),
+        maxscl: [q(k), q(k + 4), q(k + 5)],
+        average_maxrgb: q(6),
+        distribution_maxrgb: bytes
+            .iter()
+            .take(count(k + 1, 16))
+            .map(|&b| (b, q(b.into())))
+            .collect(),
+        fraction_bright_pixels: q(7),
+        tone_mapping: (n[k] & 1 != 0).then(|| HdrPlusToneMapping {
+            knee_point: [q(1), q(2)],
+            bezier_curve_anchors: (0..count(k + 2, 16)).map(q).collect(),
+        }),
+        color_saturation_weight: (n[k] & 2 != 0).then(|| q(8)),
+    };
+    let table = |i: usize| {
+        let (rows, columns) = (count(i, 26), count(i + 1, 26));
+        (n[i] & 4 != 0).then(|| {
+            (0..rows)
+                .map(|r| (0..columns + r % 2).map(q).collect())
+                .collect()
+        })
+    };
+    DynamicHdrPlus {
+        country_code: n[0] as u8,
+        application_version: n[1] as u8,
+        windows: (0..count(0, 4)).map(window).collect(),
+        targeted_system_display_maximum_luminance: q(3),
+        targeted_system_display_actual_peak_luminance: table(1),
+        mastering_display_actual_peak_luminance: table(2),
     }
 }

@@ -549,10 +549,11 @@ unsafe fn frame_side_data(c: &mut Checker) -> Result<(), AbiMismatch> {
     let mut frame = unsafe { (f.av_frame_alloc)() };
     c.allocated("AVFrame", frame)?;
     let result = (|| {
-        // SAFETY: FFmpeg adds 16 bytes of side data to the live frame; its array, count and
-        // entry are read back at the offsets under test (one entry, which FFmpeg just added).
-        // Its bytes are left uninitialised by `av_frame_new_side_data`: only their address
-        // and size are read.
+        // SAFETY: FFmpeg adds 16 bytes of side data to the live frame, then a zeroed HDR10+
+        // struct; the array, count and entries are read back at the offsets under test (the
+        // array holds the two entries FFmpeg just added, once the count says so). The first
+        // entry's bytes are left uninitialised by `av_frame_new_side_data`: only addresses
+        // and sizes are read.
         unsafe {
             c.expect("AVFrame", "nb_side_data", 0, l.nb_side_data.read(frame))?;
             let added = (f.av_frame_new_side_data)(frame, s12m, 16);
@@ -572,6 +573,24 @@ unsafe fn frame_side_data(c: &mut Checker) -> Result<(), AbiMismatch> {
             c.expect(S, "size", 16, size)?;
             c.expect_that(S, "data", !data.is_null(), "the bytes")?;
             c.expect_that(S, "metadata", metadata.is_null(), "none")?;
+            // HDR10+ metadata (4.2 on): its number here, and the struct's size.
+            let Some(create) = f.av_dynamic_hdr_plus_create_side_data else {
+                return Ok(());
+            };
+            let hdr_plus = create(frame);
+            c.expect_that(S, "(new HDR10+)", !hdr_plus.is_null(), "an entry")?;
+            c.expect("AVFrame", "nb_side_data", 2, l.nb_side_data.read(frame))?;
+            let (kind, data, size, _) = sd.fields(*l.side_data.read(frame).add(1));
+            let number = sd.number_here(constants::FRAME_DATA_DYNAMIC_HDR_PLUS);
+            c.expect(S, "type (HDR10+)", number, kind)?;
+            let same = data.cast::<std::ffi::c_void>() == hdr_plus.cast_const();
+            c.expect_that(S, "data (HDR10+)", same, "the struct")?;
+            c.expect(
+                "AVDynamicHDRPlus",
+                "(size)",
+                constants::DYNAMIC_HDR_PLUS_SIZE,
+                size,
+            )?;
         }
         Ok(())
     })();

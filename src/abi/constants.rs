@@ -68,6 +68,8 @@ pub(crate) const PKT_DATA_SPHERICAL: u32 = 21;
 pub(crate) const PKT_DATA_CONTENT_LIGHT_LEVEL: u32 = 22;
 pub(crate) const PKT_DATA_ACTIVE_FORMAT: u32 = 26;
 pub(crate) const PKT_DATA_DOLBY_VISION_CONFIG: u32 = 29;
+/// Since 5.0; 4.x has no kind of this number.
+pub(crate) const PKT_DATA_DYNAMIC_HDR10_PLUS: u32 = 31;
 
 /// `enum AVFrameSideDataType` as 5.0 and later number it: 4.x numbers the kinds from the S12M
 /// timecode on two higher (`FrameSideDataLayout::number_since_5`; the self-check compares
@@ -84,6 +86,11 @@ pub(crate) const FRAME_DATA_SPHERICAL: u32 = 13;
 pub(crate) const FRAME_DATA_CONTENT_LIGHT_LEVEL: u32 = 14;
 pub(crate) const FRAME_DATA_ICC_PROFILE: u32 = 15;
 pub(crate) const FRAME_DATA_S12M_TIMECODE: u32 = 16;
+pub(crate) const FRAME_DATA_DYNAMIC_HDR_PLUS: u32 = 17;
+
+/// `sizeof(AVDynamicHDRPlus)`: the same struct in every release 4.x–9.x (the self-check
+/// adds one to a frame and reads the entry's size).
+pub(crate) const DYNAMIC_HDR_PLUS_SIZE: usize = 11_304;
 pub(crate) const FRAME_DATA_SEI_UNREGISTERED: u32 = 20;
 
 /// `AV_OPT_FLAG_EXPORT`: an option that reports a value rather than takes one.

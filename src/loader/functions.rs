@@ -67,6 +67,9 @@ ffi_functions! {
     always AvUtil fn av_frame_make_writable(frame: *mut AVFrame) -> c_int;
     always AvUtil fn av_frame_side_data_name(kind: c_uint) -> *const c_char;
     always AvUtil fn av_frame_remove_side_data(frame: *mut AVFrame, kind: c_uint);
+    /// Adds a zeroed `AVDynamicHDRPlus` to the frame; the self-check reads its size. Since
+    /// 4.2: 4.1 has no HDR10+.
+    optional AvUtil [58..] fn av_dynamic_hdr_plus_create_side_data(frame: *mut AVFrame) -> *mut c_void;
     /// `size` is an `int` in 4.x and a `size_t` since: passed as a `size_t`, whose low half
     /// is the `int` where the callee reads one.
     always AvUtil fn av_frame_new_side_data(

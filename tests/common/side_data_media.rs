@@ -1,7 +1,12 @@
 //! Media whose pictures carry side data, made by the ffmpeg CLI: HDR10 HEVC, timecoded
-//! MPEG-2, x264's SEI message, ATSC captions.
+//! MPEG-2, x264's SEI message, ATSC captions, HDR10+.
 
 use std::path::PathBuf;
+
+use ffmpeg_runtime::Rational;
+use ffmpeg_runtime::format::{
+    DynamicHdrPlus, HdrPlusToneMapping, HdrPlusWindow, HdrPlusWindowArea,
+};
 
 use super::media;
 
@@ -133,4 +138,199 @@ fn crc32(bytes: &[u8]) -> u32 {
         }
     }
     !crc
+}
+
+/// HDR10+ metadata with every part present: three windows, both peak luminance tables, a
+/// curve where the first window has none, a saturation weight where the second has none.
+pub fn hdr_plus() -> DynamicHdrPlus {
+    let q = Rational::new;
+    let window = |k: i32| HdrPlusWindow {
+        area: (k > 0).then(|| HdrPlusWindowArea {
+            upper_left_corner: [q(10 * k, 1), q(20 * k, 1)],
+            lower_right_corner: [q(100 + k, 1), q(90 + k, 1)],
+            center_of_ellipse: [50, 60],
+            rotation_angle: 45,
+            semimajor_axis_internal_ellipse: 30,
+            semimajor_axis_external_ellipse: 40,
+            semiminor_axis_external_ellipse: 20,
+            overlap_process_option: 1,
+        }),
+        maxscl: [
+            q(10_000 + k, 100_000),
+            q(20_000, 100_000),
+            q(30_000, 100_000),
+        ],
+        average_maxrgb: q(5000, 100_000),
+        distribution_maxrgb: vec![
+            (1, q(100, 100_000)),
+            (50, q(2000, 100_000)),
+            (99, q(9000, 100_000)),
+        ],
+        fraction_bright_pixels: q(123 + k, 1000),
+        tone_mapping: (k > 0).then(|| HdrPlusToneMapping {
+            knee_point: [q(2048, 4095), q(1024 + k, 4095)],
+            bezier_curve_anchors: vec![q(300, 1023), q(700 + k, 1023)],
+        }),
+        color_saturation_weight: (k != 1).then(|| q(5 + k, 8)),
+    };
+    let table = |rows: i32, columns: i32, first: i32| -> Vec<Vec<Rational>> {
+        let row = |r: i32| {
+            (0..columns)
+                .map(|c| q((first + r * columns + c) % 16, 15))
+                .collect()
+        };
+        (0..rows).map(row).collect()
+    };
+    DynamicHdrPlus {
+        country_code: 0xb5,
+        application_version: 1,
+        windows: (0..3).map(window).collect(),
+        targeted_system_display_maximum_luminance: q(400, 1),
+        targeted_system_display_actual_peak_luminance: Some(table(2, 3, 1)),
+        mastering_display_actual_peak_luminance: Some(table(2, 2, 12)),
+    }
+}
+
+/// 10-bit HEVC from x265 (Annex B) with [`hdr_plus`] in a registered SEI message before each
+/// picture's first slice, as CTA-861 and HDR10+ streams carry it.
+pub fn hdr_plus_hevc() -> PathBuf {
+    let args = ["-f", "lavfi", "-i", PICTURES, "-pix_fmt", "yuv420p10le"];
+    let hevc = ["-c:v", "libx265", "-x265-params", "log-level=error"];
+    let source = media::generated("frame_side_data_plain.hevc", &[&args[..], &hevc].concat());
+    let source = std::fs::read(source).unwrap();
+    let payload = hdr_plus_t35(&hdr_plus());
+    assert!(payload.len() < 255, "one byte of size");
+    // A prefix SEI unit (type 39), one message of type 4, its payload, the stop bit.
+    let message = [&[4, payload.len() as u8][..], &payload, &[0x80]].concat();
+    let sei = [
+        &[0, 0, 0, 1, 39 << 1, 1][..],
+        &emulation_prevented(&message),
+    ]
+    .concat();
+    let starts: Vec<usize> = (0..source.len().saturating_sub(2))
+        .filter(|&i| source[i..i + 3] == [0, 0, 1])
+        .collect();
+    let mut tagged = Vec::new();
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(source.len());
+        let unit = &source[start + 3..end];
+        // A slice unit (types 0-31) with first_slice_segment_in_pic_flag starts a picture.
+        if unit[0] >> 1 < 32 && unit[2] & 0x80 != 0 {
+            tagged.extend_from_slice(&sei);
+        }
+        tagged.extend_from_slice(&source[start..end]);
+    }
+    let path = super::scratch_dir("hdr_plus").join("hdr_plus.hevc");
+    std::fs::write(&path, tagged).unwrap();
+    path
+}
+
+/// `value` as an ITU-T T.35 message (SMPTE ST 2094-40 as CTA-861-H carries it), from the
+/// numerators of its rationals, whose denominators are the standard's own.
+fn hdr_plus_t35(value: &DynamicHdrPlus) -> Vec<u8> {
+    let mut bits = Bits::default();
+    // United States; Samsung; HDR10+ message; application 4, then its version.
+    bits.put(8, 0xb5);
+    bits.put(16, 0x3c);
+    bits.put(16, 1);
+    bits.put(8, 4);
+    bits.put(8, value.application_version.into());
+    bits.put(2, value.windows.len() as u32);
+    for area in value.windows.iter().filter_map(|w| w.area.as_ref()) {
+        for corner in area
+            .upper_left_corner
+            .iter()
+            .chain(&area.lower_right_corner)
+        {
+            bits.put(16, corner.num as u32);
+        }
+        bits.put(16, area.center_of_ellipse[0].into());
+        bits.put(16, area.center_of_ellipse[1].into());
+        bits.put(8, area.rotation_angle.into());
+        bits.put(16, area.semimajor_axis_internal_ellipse.into());
+        bits.put(16, area.semimajor_axis_external_ellipse.into());
+        bits.put(16, area.semiminor_axis_external_ellipse.into());
+        bits.put(1, area.overlap_process_option);
+    }
+    bits.put(
+        27,
+        value.targeted_system_display_maximum_luminance.num as u32,
+    );
+    let table = |bits: &mut Bits, table: &Option<Vec<Vec<Rational>>>| {
+        bits.put(1, table.is_some().into());
+        if let Some(rows) = table {
+            bits.put(5, rows.len() as u32);
+            bits.put(5, rows[0].len() as u32);
+            for cell in rows.iter().flatten() {
+                bits.put(4, cell.num as u32);
+            }
+        }
+    };
+    table(
+        &mut bits,
+        &value.targeted_system_display_actual_peak_luminance,
+    );
+    for window in &value.windows {
+        for value in window.maxscl.iter().chain([&window.average_maxrgb]) {
+            bits.put(17, value.num as u32);
+        }
+        bits.put(4, window.distribution_maxrgb.len() as u32);
+        for (percentage, percentile) in &window.distribution_maxrgb {
+            bits.put(7, (*percentage).into());
+            bits.put(17, percentile.num as u32);
+        }
+        bits.put(10, window.fraction_bright_pixels.num as u32);
+    }
+    table(&mut bits, &value.mastering_display_actual_peak_luminance);
+    for window in &value.windows {
+        bits.put(1, window.tone_mapping.is_some().into());
+        if let Some(curve) = &window.tone_mapping {
+            bits.put(12, curve.knee_point[0].num as u32);
+            bits.put(12, curve.knee_point[1].num as u32);
+            bits.put(4, curve.bezier_curve_anchors.len() as u32);
+            for anchor in &curve.bezier_curve_anchors {
+                bits.put(10, anchor.num as u32);
+            }
+        }
+        bits.put(1, window.color_saturation_weight.is_some().into());
+        if let Some(weight) = window.color_saturation_weight {
+            bits.put(6, weight.num as u32);
+        }
+    }
+    bits.bytes
+}
+
+/// A big-endian bit writer: the last byte's unwritten bits are zero.
+#[derive(Default)]
+struct Bits {
+    bytes: Vec<u8>,
+    used: u32,
+}
+
+impl Bits {
+    fn put(&mut self, count: u32, value: u32) {
+        for bit in (0..count).rev() {
+            if self.used.is_multiple_of(8) {
+                self.bytes.push(0);
+            }
+            let last = self.bytes.last_mut().unwrap();
+            *last |= (((value >> bit) & 1) as u8) << (7 - self.used % 8);
+            self.used += 1;
+        }
+    }
+}
+
+/// An SEI message's bytes as a NAL unit carries them: a 3 before any 0-3 that follows two
+/// zeros.
+fn emulation_prevented(bytes: &[u8]) -> Vec<u8> {
+    let (mut out, mut zeros) = (Vec::new(), 0);
+    for &byte in bytes {
+        if zeros >= 2 && byte <= 3 {
+            out.push(3);
+            zeros = 0;
+        }
+        out.push(byte);
+        zeros = if byte == 0 { zeros + 1 } else { 0 };
+    }
+    out
 }

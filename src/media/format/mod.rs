@@ -16,8 +16,8 @@ mod timeline;
 mod timing;
 
 pub use crate::media::side_data::{
-    CpbProperties, DolbyVisionConfig, MasteringDisplay, S12mTimecode, SideDataValue, Spherical,
-    Timecode,
+    CpbProperties, DolbyVisionConfig, DynamicHdrPlus, HdrPlusToneMapping, HdrPlusWindow,
+    HdrPlusWindowArea, MasteringDisplay, S12mTimecode, SideDataValue, Spherical, Timecode,
 };
 pub use catalog::{Demuxer, Muxer};
 pub use input::{Chapter, Input, Packets, SeekMode};

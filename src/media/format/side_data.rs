@@ -69,6 +69,7 @@ impl<'a> SideData<'a> {
             kind::PKT_DATA_MPEGTS_STREAM_ID => Meaning::MpegTsStreamId,
             kind::PKT_DATA_ACTIVE_FORMAT => Meaning::ActiveFormat,
             kind::PKT_DATA_CPB_PROPERTIES => Meaning::CpbProperties,
+            kind::PKT_DATA_DYNAMIC_HDR10_PLUS => Meaning::DynamicHdrPlus,
             _ => Meaning::Unknown,
         }
     }

@@ -12,7 +12,7 @@ use crate::sys::objects::AVDictionary;
 use super::{Frame, out_of_memory};
 
 /// The frame kinds whose bytes the crate reads, by their number since 5.0.
-const MEANINGS: [(u32, Meaning); 12] = [
+const MEANINGS: [(u32, Meaning); 13] = [
     (kind::FRAME_DATA_A53_CC, Meaning::ClosedCaptions),
     (kind::FRAME_DATA_STEREO3D, Meaning::Stereo3d),
     (kind::FRAME_DATA_DISPLAYMATRIX, Meaning::DisplayMatrix),
@@ -37,6 +37,7 @@ const MEANINGS: [(u32, Meaning); 12] = [
         kind::FRAME_DATA_SEI_UNREGISTERED,
         Meaning::UserDataUnregistered,
     ),
+    (kind::FRAME_DATA_DYNAMIC_HDR_PLUS, Meaning::DynamicHdrPlus),
 ];
 
 /// One entry of a frame's side data (`AVFrameSideData`), in the order the decoder added
@@ -72,9 +73,9 @@ impl Frame {
 impl Frame {
     /// Attaches `value` to the frame for an encoder to write, in place of any entry of its
     /// kind: closed captions (libx264 and MPEG-2 write them by default, `a53cc`), an SEI
-    /// message (libx264's `udu_sei`), HDR10's mastering display and light levels, a display
-    /// matrix, an active format, GOP and S12M timecodes. The bytes are FFmpeg's structs for
-    /// the kind, laid out alike in every release 4.x–9.x.
+    /// message (libx264's `udu_sei`), HDR10's mastering display and light levels, HDR10+
+    /// metadata, a display matrix, an active format, GOP and S12M timecodes. The bytes are
+    /// FFmpeg's structs for the kind, laid out alike in every release 4.x–9.x.
     ///
     /// ```
     /// use ffmpeg_runtime::Frame;
@@ -94,8 +95,9 @@ impl Frame {
     ///
     /// [`Error::Unsupported`](crate::Error::Unsupported) for a value of another kind (a
     /// stereo packing, a projection: read from release-specific structs), a GOP timecode
-    /// whose fields do not fit a GOP header, or more than three S12M timecodes; an FFmpeg
-    /// error when it cannot allocate the entry.
+    /// whose fields do not fit a GOP header, more than three S12M timecodes, HDR10+ metadata
+    /// with more windows or entries than its struct holds or on 4.1 (which has no HDR10+);
+    /// an FFmpeg error when it cannot allocate the entry.
     pub fn add_side_data(&mut self, value: &SideDataValue) -> Result<()> {
         const OPERATION: &str = "Frame::add_side_data";
         let (meaning, bytes) =
@@ -105,11 +107,14 @@ impl Frame {
             .find(|(_, m)| *m == meaning)
             .map(|(n, _)| *n);
         let number = number.ok_or_else(|| Error::unsupported(OPERATION, "not frame side data"))?;
+        let functions = self.ffmpeg.functions();
+        if meaning == Meaning::DynamicHdrPlus
+            && functions.av_dynamic_hdr_plus_create_side_data.is_none()
+        {
+            return Err(Error::unsupported(OPERATION, "HDR10+ came with FFmpeg 4.2"));
+        }
         let frame = self.frame.as_ptr();
-        let (layout, functions) = (
-            &self.ffmpeg.layout().frame_side_data,
-            self.ffmpeg.functions(),
-        );
+        let layout = &self.ffmpeg.layout().frame_side_data;
         let kind = layout.number_here(number);
         // SAFETY: the frame is this one's alone (`&mut self`); removing unrefs its own entries
         // of the kind, and the new entry has `bytes.len()` bytes of FFmpeg's allocation, all

@@ -9,7 +9,10 @@ use std::ffi::c_int;
 use crate::ffmpeg::Ffmpeg;
 use crate::sys::Rational;
 
+mod hdr_plus;
 mod values;
+
+pub use hdr_plus::{DynamicHdrPlus, HdrPlusToneMapping, HdrPlusWindow, HdrPlusWindowArea};
 
 pub use values::{
     CpbProperties, DolbyVisionConfig, MasteringDisplay, S12mTimecode, SideDataValue, Spherical,
@@ -34,6 +37,7 @@ pub(crate) enum Meaning {
     S12mTimecodes,
     ClosedCaptions,
     UserDataUnregistered,
+    DynamicHdrPlus,
     Unknown,
 }
 
@@ -122,6 +126,9 @@ pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<
             uuid: bytes.get(..16)?.try_into().ok()?,
             payload: bytes[16..].to_vec(),
         },
+        Meaning::DynamicHdrPlus => {
+            SideDataValue::DynamicHdrPlus(Box::new(hdr_plus::decode(bytes)?))
+        }
         _ => SideDataValue::Other,
     })
 }
@@ -173,6 +180,9 @@ pub(crate) fn encode(value: &SideDataValue) -> Result<(Meaning, Vec<u8>), String
         SideDataValue::ClosedCaptions(triplets) => (Meaning::ClosedCaptions, triplets.concat()),
         SideDataValue::UserDataUnregistered { uuid, payload } => {
             (Meaning::UserDataUnregistered, [&uuid[..], payload].concat())
+        }
+        SideDataValue::DynamicHdrPlus(metadata) => {
+            (Meaning::DynamicHdrPlus, hdr_plus::encode(metadata)?)
         }
         other => return Err(format!("{other:?} cannot be written")),
     })
@@ -228,6 +238,14 @@ fn display_matrix(bytes: &[u8]) -> Option<[i32; 9]> {
 struct Bytes<'a>(&'a [u8]);
 
 impl Bytes<'_> {
+    fn u8(&self, at: usize) -> Option<u8> {
+        self.0.get(at).copied()
+    }
+
+    fn u16(&self, at: usize) -> Option<u16> {
+        Some(u16::from_ne_bytes(self.0.get(at..at + 2)?.try_into().ok()?))
+    }
+
     fn i32(&self, at: usize) -> Option<i32> {
         Some(i32::from_ne_bytes(self.0.get(at..at + 4)?.try_into().ok()?))
     }
@@ -238,6 +256,11 @@ impl Bytes<'_> {
 
     fn i64(&self, at: usize) -> Option<i64> {
         Some(i64::from_ne_bytes(self.0.get(at..at + 8)?.try_into().ok()?))
+    }
+
+    /// An `AVRational`: two `int`s.
+    fn rational(&self, at: usize) -> Option<Rational> {
+        Some(Rational::new(self.i32(at)?, self.i32(at + 4)?))
     }
 }
 

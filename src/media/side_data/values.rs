@@ -3,6 +3,8 @@
 
 use crate::sys::Rational;
 
+use super::DynamicHdrPlus;
+
 /// What a side data entry says ([`SideData::value`](crate::format::SideData::value),
 /// [`FrameSideData::value`](crate::FrameSideData::value)).
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +74,8 @@ pub enum SideDataValue {
         /// The message.
         payload: Vec<u8>,
     },
+    /// A picture's HDR10+ dynamic metadata (SMPTE ST 2094-40).
+    DynamicHdrPlus(Box<DynamicHdrPlus>),
     /// An ICC colour profile: its bytes are in the entry's `bytes`.
     IccProfile {
         /// The profile's description, where the decoder gave one.
