@@ -2,7 +2,7 @@
 //! API alone.
 //!
 //! ```text
-//! cargo run --release --example probe -- FILE [--lib-dir DIR] [--frame-side-data]
+//! cargo run --release --example probe -- FILE [--lib-dir DIR] [--frame-side-data | --show-packets]
 //! ```
 //!
 //! Every field printed has ffprobe's name, type and formatting; where ffprobe omits a field
@@ -11,7 +11,9 @@
 //! prints each stream's side data in ffprobe's words (`side_data_list`). With
 //! `--frame-side-data` it prints instead what `ffprobe -select_streams v:0 -show_entries
 //! frame_side_data_list` prints: each decoded picture's side data (HDR10 metadata, GOP
-//! timecodes, SEI messages).
+//! timecodes, SEI messages). With `--show-packets` it prints instead what `ffprobe
+//! -show_packets` prints: every packet as the demuxer reads it, with its timestamps, size,
+//! position, flags and side data.
 //!
 //! The fields are ffprobe 5.1's (Debian 12's) whichever release is loaded; the values are
 //! the loaded release's, and equal its own ffprobe's (compared on 4.3, 5.1, 7.1 and 9.0).
@@ -33,7 +35,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
-use ffmpeg_runtime::format::{FieldOrder, Input, MediaType, Stream};
+use ffmpeg_runtime::format::{FieldOrder, Input, MediaType, SideDataValue, Stream};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
 use ffprobe_json::{frame_side_data_entry, ratio, side_data_entry};
 use serde_json::{Map, Value, json};
@@ -47,8 +49,11 @@ struct Args {
     #[arg(long)]
     lib_dir: Option<PathBuf>,
     /// Print each picture's side data, of the first video stream, instead.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "show_packets")]
     frame_side_data: bool,
+    /// Print every packet instead, as `ffprobe -show_packets` does.
+    #[arg(long)]
+    show_packets: bool,
 }
 
 fn main() -> ExitCode {
@@ -68,17 +73,26 @@ fn run(args: &Args) -> Result<(), String> {
         Input::open(&ffmpeg, &args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
     if args.frame_side_data {
         let frames = frames_side_data(&ffmpeg, input).map_err(|e| e.to_string())?;
-        let text = serde_json::to_string_pretty(&json!({ "frames": frames }));
-        println!("{}", text.map_err(|e| e.to_string())?);
-        return Ok(());
+        return print(&json!({ "frames": frames }));
+    }
+    if args.show_packets {
+        return print(&json!({ "packets": packets(input) }));
     }
     let shows_ids = input.demuxer().shows_ids();
     let streams: Vec<Value> = input.streams().map(|s| stream(&s, shows_ids)).collect();
     let size = std::fs::metadata(&args.input).map(|m| m.len()).ok();
-    let report = json!({ "streams": streams, "format": format(&input, args, size) });
-    let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
-    println!("{text}");
-    Ok(())
+    print(&json!({ "streams": streams, "format": format(&input, args, size) }))
+}
+
+/// Writes `report` to standard output; a reader that stops reading (`| head`) ends it
+/// quietly, as it ends ffprobe.
+fn print(report: &Value) -> Result<(), String> {
+    use std::io::Write;
+    let text = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
+    match writeln!(std::io::stdout().lock(), "{text}") {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+        _ => Ok(()),
+    }
 }
 
 /// Each decoded picture of the first video stream as ffprobe's `-show_entries
@@ -124,6 +138,70 @@ fn frames_side_data(ffmpeg: &Ffmpeg, mut input: Input) -> ffmpeg_runtime::Result
     let _ = decoder.send_eof();
     take(&mut decoder, &mut frame);
     Ok(frames)
+}
+
+/// Every packet as ffprobe's `-show_packets` prints it, until the end or the first error
+/// (where ffprobe stops reading too).
+fn packets(mut input: Input) -> Vec<Value> {
+    let Ok(mut packet) = Packet::new(input.ffmpeg()) else {
+        return Vec::new();
+    };
+    let mut list = Vec::new();
+    while input.read_packet(&mut packet).unwrap_or(false) {
+        if let Some(stream) = input.stream(packet.stream_index()) {
+            list.push(packet_json(&stream, &packet));
+        }
+    }
+    list
+}
+
+fn packet_json(stream: &Stream<'_>, packet: &Packet) -> Value {
+    let base = stream.time_base();
+    let mut m = Map::new();
+    let mut put = |key: &str, value: Value| {
+        m.insert(key.to_owned(), value);
+    };
+    let kind = stream.media_type();
+    if kind != MediaType::Other {
+        put("codec_type", json!(kind.to_string()));
+    }
+    put("stream_index", json!(packet.stream_index()));
+    for (key, value) in [("pts", packet.pts()), ("dts", packet.dts())] {
+        if let Some(value) = value {
+            put(key, json!(value));
+            put(&format!("{key}_time"), seconds(value, base));
+        }
+    }
+    // A duration of 0 is "unknown" to ffprobe.
+    if packet.duration() != 0 {
+        put("duration", json!(packet.duration()));
+        put("duration_time", seconds(packet.duration(), base));
+    }
+    put("size", json!(packet.data().len().to_string()));
+    if let Some(position) = packet.position() {
+        put("pos", json!(position.to_string()));
+    }
+    let flag = |set: bool, letter: char| if set { letter } else { '_' };
+    let flags = format!(
+        "{}{}",
+        flag(packet.is_key(), 'K'),
+        flag(packet.is_discarded(), 'D')
+    );
+    put("flags", json!(flags));
+    let side_data = packet.side_data();
+    let strings = side_data.iter().find_map(|entry| match entry.value() {
+        SideDataValue::StringsMetadata(pairs) => Some(pairs),
+        _ => None,
+    });
+    if let Some(tags) = strings.and_then(tags) {
+        put("tags", tags);
+    }
+    if !side_data.is_empty() {
+        let size = (stream.width(), stream.height());
+        let list = side_data.iter().map(|e| side_data_entry(e, size)).collect();
+        put("side_data_list", Value::Array(list));
+    }
+    Value::Object(m)
 }
 
 /// ffprobe's `%f` of a time in seconds.

@@ -16,6 +16,7 @@ use std::process::Command;
 
 use common::media;
 use ffmpeg_runtime::Library;
+use ffmpeg_runtime::format::SideDataValue;
 use serde_json::{Map, Value};
 
 /// Facts of the file itself, the same whichever release reads it.
@@ -573,7 +574,7 @@ fn decoders_without_options_of_their_own_export_nothing() {
 )]
 fn packets_carry_the_side_data_ffprobe_lists() {
     use ffmpeg_runtime::Packet;
-    use ffmpeg_runtime::format::{Input, MediaType, SideDataValue};
+    use ffmpeg_runtime::format::{Input, MediaType};
     let build = common::under_test();
     let ffmpeg = build.load();
     let exact = build.name == "5.1";
@@ -640,6 +641,85 @@ fn packets_carry_the_side_data_ffprobe_lists() {
                 .map(|p| p["side_data_list"].as_array().cloned().unwrap_or_default())
                 .collect();
             assert_eq!(lists, theirs, "{}", path.display());
+        }
+    }
+}
+
+/// `probe --show-packets` prints what `ffprobe -show_packets` prints, packet by packet, on
+/// 5.1: Ogg Vorbis (whose first packet carries the stream's comments), Ogg Opus, an MP4 of
+/// H.264 with B-frames and AAC, and an MPEG-TS. On every build, the Vorbis comments read back
+/// from the first packet: as new tags for the stream until 8.0, as the packet's own tags
+/// (which ffprobe prints as `tags`) from 8.1.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn show_packets_prints_what_ffprobe_prints() {
+    let build = common::under_test();
+    let audio = "sine=duration=1:sample_rate=48000";
+    let vorbis = media::generated(
+        "probe_vorbis.ogg",
+        &["-f", "lavfi", "-i", audio, "-c:a", "libvorbis"],
+    );
+    let opus = media::generated(
+        "probe_opus.ogg",
+        &["-f", "lavfi", "-i", audio, "-c:a", "libopus"],
+    );
+    let mut files = clips();
+    files.retain(|c| c.ends_with("probe_aac.ts") || c.ends_with("probe_h264.mp4"));
+    files.extend([vorbis.clone(), opus]);
+    let packets_of = |path: &Path| -> Vec<Value> {
+        let mut probe = common::example_command("probe", &build);
+        let ours = json_of(probe.arg(path).arg("--show-packets"), "probe");
+        ours["packets"].as_array().unwrap().clone()
+    };
+    let first = &packets_of(&vorbis)[0];
+    // From 8.1 (libavcodec 62.28 ships with it) the Ogg demuxer gives them as the packet's.
+    let own_tags = build.avcodec >= semver::Version::new(62, 28, 0);
+    let comments = first.get("tags").map(|tags| tags["encoder"].as_str());
+    assert_eq!(comments.is_some(), own_tags, "{first}");
+    let ffmpeg = build.load();
+    let mut input = ffmpeg_runtime::format::Input::open(&ffmpeg, &vorbis).unwrap();
+    let mut packet = ffmpeg_runtime::Packet::new(&ffmpeg).unwrap();
+    assert!(input.read_packet(&mut packet).unwrap());
+    let pairs = packet
+        .side_data()
+        .iter()
+        .find_map(|entry| match entry.value() {
+            SideDataValue::StringsMetadata(pairs) | SideDataValue::MetadataUpdate(pairs) => {
+                Some(pairs)
+            }
+            _ => None,
+        });
+    let pairs = pairs.expect("the first packet's comments");
+    let encoder = pairs
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case("encoder"))
+        .map(|(_, v)| v);
+    let encoder = encoder.unwrap_or_else(|| panic!("{pairs:?} {first}"));
+    assert!(encoder.starts_with("Lavc"), "{pairs:?} {first}");
+    if let Some(comments) = comments {
+        assert_eq!(comments, Some(encoder.as_str()));
+    }
+    if build.name != "5.1" {
+        return; // ffprobe is Debian's 5.1
+    }
+    for path in &files {
+        let ours = packets_of(path);
+        let theirs = json_of(
+            Command::new("ffprobe")
+                .args(["-v", "error", "-show_packets", "-of", "json"])
+                .arg(path)
+                .env_remove("LD_LIBRARY_PATH"),
+            "ffprobe",
+        );
+        let theirs = theirs["packets"].as_array().unwrap();
+        assert_eq!(ours.len(), theirs.len(), "{}", path.display());
+        for (n, (ours, theirs)) in ours.iter().zip(theirs).enumerate() {
+            assert_eq!(ours, theirs, "{} packet {n}", path.display());
+            let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+            assert_eq!(keys(ours), keys(theirs), "{} packet {n}", path.display());
         }
     }
 }

@@ -32,6 +32,8 @@ pub(crate) const PICTURE_TYPES: [(u32, u8); 8] = [
 
 /// `AV_PKT_FLAG_KEY`, `AV_PKT_FLAG_CORRUPT`, `AV_PKT_FLAG_DISCARD`.
 pub(crate) const PKT_FLAG_KEY: c_int = 0x0001;
+pub(crate) const PKT_FLAG_CORRUPT: c_int = 0x0002;
+pub(crate) const PKT_FLAG_DISCARD: c_int = 0x0004;
 /// `AV_PKT_FLAG_DISPOSABLE`: the packet holds frames no other frame refers to.
 pub(crate) const PKT_FLAG_DISPOSABLE: c_int = 0x0010;
 
@@ -62,6 +64,8 @@ pub(crate) const PKT_DATA_STEREO_3D: u32 = 6;
 pub(crate) const PKT_DATA_AUDIO_SERVICE_TYPE: u32 = 7;
 pub(crate) const PKT_DATA_CPB_PROPERTIES: u32 = 10;
 pub(crate) const PKT_DATA_SKIP_SAMPLES: u32 = 11;
+pub(crate) const PKT_DATA_STRINGS_METADATA: u32 = 13;
+pub(crate) const PKT_DATA_METADATA_UPDATE: u32 = 18;
 pub(crate) const PKT_DATA_MPEGTS_STREAM_ID: u32 = 19;
 pub(crate) const PKT_DATA_MASTERING_DISPLAY: u32 = 20;
 pub(crate) const PKT_DATA_SPHERICAL: u32 = 21;

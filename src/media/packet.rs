@@ -3,7 +3,9 @@
 use std::ffi::c_int;
 use std::ptr::NonNull;
 
-use crate::abi::constants::{NOPTS_VALUE, PKT_FLAG_DISPOSABLE, PKT_FLAG_KEY};
+use crate::abi::constants::{
+    NOPTS_VALUE, PKT_FLAG_CORRUPT, PKT_FLAG_DISCARD, PKT_FLAG_DISPOSABLE, PKT_FLAG_KEY,
+};
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
 use crate::sys::Rational;
@@ -246,6 +248,18 @@ impl Packet {
     /// decoder that falls behind can drop.
     pub fn is_disposable(&self) -> bool {
         self.read(self.ffmpeg.layout().packet.flags) & PKT_FLAG_DISPOSABLE != 0
+    }
+
+    /// Whether the demuxer marked it to be decoded but not shown: the part of a stream
+    /// before a cut's start (an MP4 edit list), which the decoder needs for what follows
+    /// (ffprobe's `D` flag).
+    pub fn is_discarded(&self) -> bool {
+        self.read(self.ffmpeg.layout().packet.flags) & PKT_FLAG_DISCARD != 0
+    }
+
+    /// Whether the demuxer found it damaged (a transport stream's lost or garbled bytes).
+    pub fn is_corrupt(&self) -> bool {
+        self.read(self.ffmpeg.layout().packet.flags) & PKT_FLAG_CORRUPT != 0
     }
 
     /// The side data the demuxer or encoder attached (samples to skip, new extradata, an

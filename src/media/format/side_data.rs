@@ -70,6 +70,8 @@ impl<'a> SideData<'a> {
             kind::PKT_DATA_ACTIVE_FORMAT => Meaning::ActiveFormat,
             kind::PKT_DATA_CPB_PROPERTIES => Meaning::CpbProperties,
             kind::PKT_DATA_DYNAMIC_HDR10_PLUS => Meaning::DynamicHdrPlus,
+            kind::PKT_DATA_STRINGS_METADATA => Meaning::StringsMetadata,
+            kind::PKT_DATA_METADATA_UPDATE => Meaning::MetadataUpdate,
             _ => Meaning::Unknown,
         }
     }

@@ -38,6 +38,8 @@ pub(crate) enum Meaning {
     ClosedCaptions,
     UserDataUnregistered,
     DynamicHdrPlus,
+    StringsMetadata,
+    MetadataUpdate,
     Unknown,
 }
 
@@ -129,6 +131,8 @@ pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<
         Meaning::DynamicHdrPlus => {
             SideDataValue::DynamicHdrPlus(Box::new(hdr_plus::decode(bytes)?))
         }
+        Meaning::StringsMetadata => SideDataValue::StringsMetadata(key_value_pairs(bytes)?),
+        Meaning::MetadataUpdate => SideDataValue::MetadataUpdate(key_value_pairs(bytes)?),
         _ => SideDataValue::Other,
     })
 }
@@ -186,6 +190,19 @@ pub(crate) fn encode(value: &SideDataValue) -> Result<(Meaning, Vec<u8>), String
         }
         other => return Err(format!("{other:?} cannot be written")),
     })
+}
+
+/// A dictionary as `av_packet_pack_dictionary` packs it: each key and value ends with a NUL;
+/// `None` where the last string is cut short (as `av_packet_unpack_dictionary` refuses it).
+fn key_value_pairs(bytes: &[u8]) -> Option<Vec<(String, String)>> {
+    let mut strings = bytes.split_inclusive(|&b| b == 0);
+    let mut pairs = Vec::new();
+    while let Some(key) = strings.next() {
+        let value = strings.next()?;
+        let text = |s: &[u8]| Some(String::from_utf8_lossy(s.strip_suffix(&[0])?).into_owned());
+        pairs.push((text(key)?, text(value)?));
+    }
+    Some(pairs)
 }
 
 /// `AVCPBProperties`: four `int`s then the delay in 4.x, four `int64_t`s since; FFmpeg
@@ -267,6 +284,17 @@ impl Bytes<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packed_dictionaries_read_pair_by_pair_and_refuse_a_cut_string() {
+        let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+        let packed = b"encoder\0Lavc\0title\0\0";
+        let expected = vec![pair("encoder", "Lavc"), pair("title", "")];
+        assert_eq!(key_value_pairs(packed), Some(expected));
+        assert_eq!(key_value_pairs(b""), Some(Vec::new()));
+        assert_eq!(key_value_pairs(b"key\0"), None, "no value");
+        assert_eq!(key_value_pairs(b"key\0val"), None, "value cut short");
+    }
 
     #[test]
     fn a_display_matrix_needs_nine_values() {

@@ -74,6 +74,12 @@ pub enum SideDataValue {
         /// The message.
         payload: Vec<u8>,
     },
+    /// A packet's tags (`AV_PKT_DATA_STRINGS_METADATA`), as ffprobe's `-show_packets` prints
+    /// them: an encoder's name on Ogg packets, say.
+    StringsMetadata(Vec<(String, String)>),
+    /// New tags for the stream from this packet on (`AV_PKT_DATA_METADATA_UPDATE`): an Ogg
+    /// stream's comments, a radio stream's title.
+    MetadataUpdate(Vec<(String, String)>),
     /// A picture's HDR10+ dynamic metadata (SMPTE ST 2094-40).
     DynamicHdrPlus(Box<DynamicHdrPlus>),
     /// An ICC colour profile: its bytes are in the entry's `bytes`.
