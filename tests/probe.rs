@@ -286,6 +286,14 @@ fn json_of(command: &mut Command, what: &str) -> Value {
     serde_json::from_slice(&common::stdout_bytes_of(command, what)).unwrap()
 }
 
+/// The packets of Debian 5.1's `ffprobe -show_packets`.
+fn ffprobe_packets(path: &Path) -> Vec<Value> {
+    let mut command = Command::new("ffprobe");
+    command.args(["-v", "error", "-show_packets", "-of", "json"]);
+    let theirs = json_of(command.arg(path).env_remove("LD_LIBRARY_PATH"), "ffprobe");
+    theirs["packets"].as_array().cloned().unwrap_or_default()
+}
+
 /// Compares one section: `ours` against ffprobe's `theirs`.
 fn compare(ours: &Map<String, Value>, theirs: &Map<String, Value>, exact: bool, at: &str) {
     for (key, value) in ours {
@@ -627,16 +635,7 @@ fn packets_carry_the_side_data_ffprobe_lists() {
             assert!(!video_ids.is_empty() && video_ids.iter().all(|&id| id == 0xe0));
         }
         if exact {
-            let theirs = json_of(
-                Command::new("ffprobe")
-                    .args(["-v", "error", "-show_packets", "-of", "json"])
-                    .arg(path)
-                    .env_remove("LD_LIBRARY_PATH"),
-                "ffprobe",
-            );
-            let theirs: Vec<Vec<Value>> = theirs["packets"]
-                .as_array()
-                .unwrap()
+            let theirs: Vec<Vec<Value>> = ffprobe_packets(path)
                 .iter()
                 .map(|p| p["side_data_list"].as_array().cloned().unwrap_or_default())
                 .collect();
@@ -707,16 +706,9 @@ fn show_packets_prints_what_ffprobe_prints() {
     }
     for path in &files {
         let ours = packets_of(path);
-        let theirs = json_of(
-            Command::new("ffprobe")
-                .args(["-v", "error", "-show_packets", "-of", "json"])
-                .arg(path)
-                .env_remove("LD_LIBRARY_PATH"),
-            "ffprobe",
-        );
-        let theirs = theirs["packets"].as_array().unwrap();
+        let theirs = ffprobe_packets(path);
         assert_eq!(ours.len(), theirs.len(), "{}", path.display());
-        for (n, (ours, theirs)) in ours.iter().zip(theirs).enumerate() {
+        for (n, (ours, theirs)) in ours.iter().zip(&theirs).enumerate() {
             assert_eq!(ours, theirs, "{} packet {n}", path.display());
             let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
             assert_eq!(keys(ours), keys(theirs), "{} packet {n}", path.display());

@@ -75,20 +75,10 @@ pub fn captioned_h264() -> PathBuf {
         &[0x80],
     ]
     .concat();
-    let starts: Vec<usize> = (0..source.len().saturating_sub(2))
-        .filter(|&i| source[i..i + 3] == [0, 0, 1])
-        .collect();
-    let mut captioned = Vec::new();
-    for (k, &start) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).copied().unwrap_or(source.len());
-        let unit = &source[start + 3..end];
-        // A slice (types 1 and 5) whose first macroblock is 0 starts a picture.
-        let starts_picture = matches!(unit[0] & 0x1f, 1 | 5) && unit[1] & 0x80 != 0;
-        if starts_picture {
-            captioned.extend_from_slice(&sei);
-        }
-        captioned.extend_from_slice(&source[start..end]);
-    }
+    // A slice (types 1 and 5) whose first macroblock is 0 starts a picture.
+    let captioned = before_each_picture(&source, &sei, |unit| {
+        matches!(unit[0] & 0x1f, 1 | 5) && unit[1] & 0x80 != 0
+    });
     let path = super::scratch_dir("captions").join("captioned.h264");
     std::fs::write(&path, captioned).unwrap();
     path
@@ -207,22 +197,34 @@ pub fn hdr_plus_hevc() -> PathBuf {
         &emulation_prevented(&message),
     ]
     .concat();
-    let starts: Vec<usize> = (0..source.len().saturating_sub(2))
-        .filter(|&i| source[i..i + 3] == [0, 0, 1])
-        .collect();
-    let mut tagged = Vec::new();
-    for (k, &start) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).copied().unwrap_or(source.len());
-        let unit = &source[start + 3..end];
-        // A slice unit (types 0-31) with first_slice_segment_in_pic_flag starts a picture.
-        if unit[0] >> 1 < 32 && unit[2] & 0x80 != 0 {
-            tagged.extend_from_slice(&sei);
-        }
-        tagged.extend_from_slice(&source[start..end]);
-    }
+    // A slice unit (types 0-31) with first_slice_segment_in_pic_flag starts a picture.
+    let tagged = before_each_picture(&source, &sei, |unit| {
+        unit[0] >> 1 < 32 && unit[2] & 0x80 != 0
+    });
     let path = super::scratch_dir("hdr_plus").join("hdr_plus.hevc");
     std::fs::write(&path, tagged).unwrap();
     path
+}
+
+/// An Annex B stream with `sei` (a whole NAL unit, start code included) before each unit
+/// that `starts_picture` says starts a picture (given the unit after its start code).
+fn before_each_picture(
+    source: &[u8],
+    sei: &[u8],
+    starts_picture: impl Fn(&[u8]) -> bool,
+) -> Vec<u8> {
+    let starts: Vec<usize> = (0..source.len().saturating_sub(2))
+        .filter(|&i| source[i..i + 3] == [0, 0, 1])
+        .collect();
+    let mut out = Vec::new();
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(source.len());
+        if starts_picture(&source[start + 3..end]) {
+            out.extend_from_slice(sei);
+        }
+        out.extend_from_slice(&source[start..end]);
+    }
+    out
 }
 
 /// `value` as an ITU-T T.35 message (SMPTE ST 2094-40 as CTA-861-H carries it), from the

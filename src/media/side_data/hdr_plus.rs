@@ -327,15 +327,19 @@ mod tests {
 
     fn window(k: i32, area: bool) -> HdrPlusWindow {
         HdrPlusWindow {
-            area: area.then(|| HdrPlusWindowArea {
-                upper_left_corner: [q(k, 1), q(2 * k, 1)],
-                lower_right_corner: [q(100 + k, 1), q(90 + k, 1)],
-                center_of_ellipse: [50, 60],
-                rotation_angle: 45,
-                semimajor_axis_internal_ellipse: 30,
-                semimajor_axis_external_ellipse: 40,
-                semiminor_axis_external_ellipse: 20,
-                overlap_process_option: 1,
+            // Every field of the area apart, to catch one read at another's offset.
+            area: area.then(|| {
+                let [a, b, c, d, e, f, g, h] = std::array::from_fn(|i| k * 8 + i as i32 + 1);
+                HdrPlusWindowArea {
+                    upper_left_corner: [q(a, 1), q(b, 2)],
+                    lower_right_corner: [q(c, 3), q(d, 4)],
+                    center_of_ellipse: [e as u16, f as u16],
+                    rotation_angle: g as u8,
+                    semimajor_axis_internal_ellipse: h as u16,
+                    semimajor_axis_external_ellipse: 300,
+                    semiminor_axis_external_ellipse: 301,
+                    overlap_process_option: 0,
+                }
             }),
             maxscl: [
                 q(10_000 + k, 100_000),
