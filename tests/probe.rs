@@ -715,3 +715,50 @@ fn show_packets_prints_what_ffprobe_prints() {
         }
     }
 }
+
+/// `probe --show-frames` prints what `ffprobe -show_frames` prints, frame by frame, on 5.1:
+/// pictures with their packet, format, aspect, picture type, field order and colours (MPEG-4
+/// in Matroska, interlaced MPEG-2, H.264 with B-frames), audio blocks with their layout,
+/// subtitles, HDR10 side data and a PNG's text as the frame's tags. On every build a frame
+/// carries its tags, and picture numbers and its packet's position where the release keeps
+/// them.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn show_frames_prints_what_ffprobe_prints() {
+    use common::side_data_media::{hdr10_hevc, png_with_text};
+    let build = common::under_test();
+    let frames_of = |path: &Path| -> Vec<Value> {
+        let mut probe = common::example_command("probe", &build);
+        let ours = json_of(probe.arg(path).arg("--show-frames"), "probe");
+        ours["frames"].as_array().unwrap().clone()
+    };
+    let text = png_with_text("Comment", "made by a test");
+    let picture = &frames_of(&text)[0];
+    assert_eq!(picture["tags"]["Comment"], "made by a test", "{picture}");
+    // Picture numbers went with 7.0 (libavcodec 61), the packet's position with 8.0 (62).
+    let numbered = build.avcodec < semver::Version::new(61, 0, 0);
+    assert_eq!(picture.get("coded_picture_number").is_some(), numbered);
+    let positioned = build.avcodec < semver::Version::new(62, 0, 0);
+    assert_eq!(picture.get("pkt_pos").is_some(), positioned, "{picture}");
+    if build.name != "5.1" {
+        return; // ffprobe is Debian's 5.1
+    }
+    let mut files = clips();
+    files.extend([hdr10_hevc(), text]);
+    for path in &files {
+        let ours = frames_of(path);
+        let mut command = Command::new("ffprobe");
+        command.args(["-v", "error", "-show_frames", "-of", "json"]);
+        let theirs = json_of(command.arg(path).env_remove("LD_LIBRARY_PATH"), "ffprobe");
+        let theirs = theirs["frames"].as_array().cloned().unwrap_or_default();
+        assert_eq!(ours.len(), theirs.len(), "{}", path.display());
+        for (n, (ours, theirs)) in ours.iter().zip(&theirs).enumerate() {
+            assert_eq!(ours, theirs, "{} frame {n}", path.display());
+            let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+            assert_eq!(keys(ours), keys(theirs), "{} frame {n}", path.display());
+        }
+    }
+}

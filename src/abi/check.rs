@@ -432,6 +432,14 @@ unsafe fn frame(c: &mut Checker) -> Result<(), AbiMismatch> {
             if let Some(duration) = l.duration {
                 c.expect(S, "duration", 0, duration.read(frame))?;
             }
+            // The packet's position and size default to -1 ("unknown"); the rest to zero.
+            if let (Some(position), Some(size)) = (l.pkt_pos, l.pkt_size) {
+                c.expect(S, "pkt_pos", -1, position.read(frame))?;
+                c.expect(S, "pkt_size", -1, size.read(frame))?;
+            }
+            c.expect(S, "repeat_pict", 0, l.repeat_pict.read(frame))?;
+            c.expect(S, "chroma_location", 0, l.chroma_location.read(frame))?;
+            c.expect_that(S, "metadata", l.metadata.read(frame).is_null(), "none")?;
             l.width.write(frame, 66);
             l.height.write(frame, 50);
             l.format.write(frame, pixel_format(f, c"yuv420p"));

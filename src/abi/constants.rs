@@ -41,6 +41,7 @@ pub(crate) const PKT_FLAG_DISPOSABLE: c_int = 0x0010;
 /// `top_field_first`, which the accessors read instead).
 pub(crate) const FRAME_FLAG_KEY: c_int = 1 << 1;
 pub(crate) const FRAME_FLAG_INTERLACED: c_int = 1 << 3;
+pub(crate) const FRAME_FLAG_TOP_FIELD_FIRST: c_int = 1 << 4;
 
 /// `AV_CODEC_FLAG_LOW_DELAY`, `AV_CODEC_FLAG_GLOBAL_HEADER`.
 pub(crate) const CODEC_FLAG_LOW_DELAY: c_int = 1 << 19;

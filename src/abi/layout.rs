@@ -6,7 +6,7 @@ use std::ffi::{c_char, c_int, c_uint, c_void};
 
 use semver::Version;
 
-use super::constants::{FRAME_FLAG_INTERLACED, FRAME_FLAG_KEY};
+use super::constants::{FRAME_FLAG_INTERLACED, FRAME_FLAG_KEY, FRAME_FLAG_TOP_FIELD_FIRST};
 use super::field::Field;
 use super::generated::*;
 use super::side_data::{FrameSideDataLayout, PacketSideDataLayout};
@@ -105,6 +105,17 @@ pub(crate) struct FrameLayout {
     pub channel_layout: Option<Field<AVFrame, u64>>,
     /// Since libavutil 57.24 (5.1).
     pub ch_layout: Option<Field<AVFrame, RawChannelLayout>>,
+    pub repeat_pict: Field<AVFrame, c_int>,
+    pub chroma_location: Field<AVFrame, u32>,
+    pub metadata: Field<AVFrame, *mut AVDictionary>,
+    /// Gone with libavutil 60 (8.0): `AV_FRAME_FLAG_TOP_FIELD_FIRST` in `flags` since 6.1.
+    pub top_field_first: Option<Field<AVFrame, c_int>>,
+    /// The position and size of the packet the frame came from, gone with libavutil 60.
+    pub pkt_pos: Option<Field<AVFrame, i64>>,
+    pub pkt_size: Option<Field<AVFrame, c_int>>,
+    /// Gone with libavutil 59 (7.0).
+    pub coded_picture_number: Option<Field<AVFrame, c_int>>,
+    pub display_picture_number: Option<Field<AVFrame, c_int>>,
 }
 
 #[derive(Debug, Clone)]
@@ -464,6 +475,14 @@ macro_rules! common {
                 channels: None,
                 channel_layout: None,
                 ch_layout: None,
+                repeat_pict: field!($m::AVFrame.repeat_pict),
+                chroma_location: field!($m::AVFrame.chroma_location),
+                metadata: field!($m::AVFrame.metadata as same),
+                top_field_first: None,
+                pkt_pos: None,
+                pkt_size: None,
+                coded_picture_number: None,
+                display_picture_number: None,
             },
             packet: PacketLayout {
                 buf: field!($m::AVPacket.buf as same),
@@ -722,11 +741,23 @@ macro_rules! codec_lists {
     };
 }
 
-/// Fields of families 4.x to 7.x that 8.x folded into `AVFrame.flags`.
+/// Fields of families 4.x to 7.x that 8.x dropped: the flags it folded into `AVFrame.flags`,
+/// and the position and size of the frame's packet.
 macro_rules! frame_flag_fields {
     ($m:ident, $layout:ident) => {
         $layout.frame.key_frame = Some(field!($m::AVFrame.key_frame));
         $layout.frame.interlaced_frame = Some(field!($m::AVFrame.interlaced_frame));
+        $layout.frame.top_field_first = Some(field!($m::AVFrame.top_field_first));
+        $layout.frame.pkt_pos = Some(field!($m::AVFrame.pkt_pos));
+        $layout.frame.pkt_size = Some(field!($m::AVFrame.pkt_size));
+    };
+}
+
+/// The coded and display picture numbers of families 4.x to 6.x.
+macro_rules! picture_numbers {
+    ($m:ident, $layout:ident) => {
+        $layout.frame.coded_picture_number = Some(field!($m::AVFrame.coded_picture_number));
+        $layout.frame.display_picture_number = Some(field!($m::AVFrame.display_picture_number));
     };
 }
 
@@ -768,6 +799,7 @@ macro_rules! before_6 {
         codec_lists!($m, $layout);
         legacy_channels!($m, $layout);
         frame_flag_fields!($m, $layout);
+        picture_numbers!($m, $layout);
         $layout.frame.duration = Some(field!($m::AVFrame.pkt_duration));
         $layout.codec_context.properties = Some(field!($m::AVCodecContext.properties));
         stream_side_data!($m, $layout);
@@ -809,6 +841,7 @@ macro_rules! shape_6 {
     ($m:ident) => {{
         let mut layout = shape_5!($m);
         layout.frame.duration = Some(field!($m::AVFrame.duration));
+        picture_numbers!($m, layout);
         codec_parameter_extras!($m, layout);
         layout
     }};
@@ -935,6 +968,16 @@ impl FrameLayout {
     pub(crate) unsafe fn is_interlaced(&self, frame: *const AVFrame) -> bool {
         // SAFETY: per the contract.
         unsafe { self.flag_or_field(frame, self.interlaced_frame, FRAME_FLAG_INTERLACED) }
+    }
+
+    /// The top field first: `top_field_first`, or `AV_FRAME_FLAG_TOP_FIELD_FIRST`.
+    ///
+    /// # Safety
+    ///
+    /// As for [`FrameLayout::is_key`].
+    pub(crate) unsafe fn is_top_field_first(&self, frame: *const AVFrame) -> bool {
+        // SAFETY: per the contract.
+        unsafe { self.flag_or_field(frame, self.top_field_first, FRAME_FLAG_TOP_FIELD_FIRST) }
     }
 
     /// # Safety

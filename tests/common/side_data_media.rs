@@ -87,8 +87,6 @@ pub fn captioned_h264() -> PathBuf {
 /// A PNG picture with an `iCCP` chunk: an ICC profile of `size` bytes named `name`, stored
 /// uncompressed in its zlib stream.
 pub fn png_with_icc_profile(name: &str, size: usize) -> PathBuf {
-    let args = ["-f", "lavfi", "-i", "testsrc2=size=32x32", "-frames:v", "1"];
-    let plain = std::fs::read(media::generated("frame_side_data_plain.png", &args)).unwrap();
     let profile: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
     // zlib: a header, one stored deflate block, the Adler-32 of the data.
     let (mut a, mut b) = (1u32, 0u32);
@@ -102,14 +100,29 @@ pub fn png_with_icc_profile(name: &str, size: usize) -> PathBuf {
     data.extend_from_slice(&(!length).to_le_bytes());
     data.extend_from_slice(&profile);
     data.extend_from_slice(&(b << 16 | a).to_be_bytes());
-    let kind_and_data = [&b"iCCP"[..], &data].concat();
+    png_with_chunk(b"iCCP", &data, "icc")
+}
+
+/// A PNG picture with a `tEXt` chunk: `text` under `keyword`, which the decoder gives as the
+/// frame's metadata.
+pub fn png_with_text(keyword: &str, text: &str) -> PathBuf {
+    let data = [keyword.as_bytes(), &[0], text.as_bytes()].concat();
+    png_with_chunk(b"tEXt", &data, "text")
+}
+
+/// A 32×32 PNG picture with a chunk of `kind` holding `data` before its pixels, in a scratch
+/// directory named after `name`.
+fn png_with_chunk(kind: &[u8; 4], data: &[u8], name: &str) -> PathBuf {
+    let args = ["-f", "lavfi", "-i", "testsrc2=size=32x32", "-frames:v", "1"];
+    let plain = std::fs::read(media::generated("frame_side_data_plain.png", &args)).unwrap();
+    let kind_and_data = [&kind[..], data].concat();
     let mut chunk = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
     chunk.extend_from_slice(&kind_and_data);
     chunk.extend_from_slice(&crc32(&kind_and_data).to_be_bytes());
     // Before the first IDAT chunk (its length comes four bytes before its type).
     let at = plain.windows(4).position(|w| w == b"IDAT").unwrap() - 4;
     let png = [&plain[..at], &chunk, &plain[at..]].concat();
-    let path = super::scratch_dir("icc").join("icc.png");
+    let path = super::scratch_dir(name).join(format!("{name}.png"));
     std::fs::write(&path, png).unwrap();
     path
 }

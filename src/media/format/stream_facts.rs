@@ -178,6 +178,19 @@ impl Stream<'_> {
             .find(|r| r.num != 0)
     }
 
+    /// The shape of `frame`'s pixels as FFmpeg guesses it for this stream
+    /// (`av_guess_sample_aspect_ratio` with a frame, as ffprobe's `-show_frames` prints it):
+    /// the container's, else the frame's, in lowest terms; `None` when neither says.
+    pub fn frame_aspect_ratio(&self, frame: &crate::media::frame::Frame) -> Option<Rational> {
+        let container = self.read(self.ffmpeg().layout().stream.sample_aspect_ratio);
+        [Some(container), frame.sample_aspect_ratio()]
+            .into_iter()
+            .flatten()
+            .filter(|r| r.is_positive())
+            .map(|r| Rational::reduce(r.num.into(), r.den.into(), i32::MAX))
+            .find(|r| r.num != 0)
+    }
+
     /// The size of the codec's out-of-band header (`extradata`) in bytes.
     pub fn extradata_size(&self) -> usize {
         let size = self.parameter(self.ffmpeg().layout().codec_parameters.extradata_size);

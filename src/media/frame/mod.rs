@@ -1,5 +1,6 @@
 //! [`Frame`]: decoded pictures and audio, reference counted, with zero-copy plane views.
 
+mod facts;
 #[cfg(any(feature = "image", feature = "ndarray"))]
 mod interop;
 mod plane;
@@ -56,6 +57,23 @@ const PICTURE_KINDS: [PictureType; 8] = [
     PictureType::SP,
     PictureType::BI,
 ];
+
+impl PictureType {
+    /// FFmpeg's letter for the type (`av_get_picture_type_char`): `I`, `P`, `B`, `S`, `i`,
+    /// `p`, `b`, and `?` for none.
+    pub fn letter(self) -> char {
+        match self {
+            PictureType::I => 'I',
+            PictureType::P => 'P',
+            PictureType::B => 'B',
+            PictureType::S => 'S',
+            PictureType::SI => 'i',
+            PictureType::SP => 'p',
+            PictureType::BI => 'b',
+            PictureType::None => '?',
+        }
+    }
+}
 
 fn dimension(what: &'static str, value: u32) -> Result<c_int> {
     c_int::try_from(value)

@@ -2,7 +2,8 @@
 //! API alone.
 //!
 //! ```text
-//! cargo run --release --example probe -- FILE [--lib-dir DIR] [--frame-side-data | --show-packets]
+//! cargo run --release --example probe -- FILE [--lib-dir DIR]
+//!     [--show-packets | --show-frames | --frame-side-data]
 //! ```
 //!
 //! Every field printed has ffprobe's name, type and formatting; where ffprobe omits a field
@@ -13,7 +14,11 @@
 //! frame_side_data_list` prints: each decoded picture's side data (HDR10 metadata, GOP
 //! timecodes, SEI messages). With `--show-packets` it prints instead what `ffprobe
 //! -show_packets` prints: every packet as the demuxer reads it, with its timestamps, size,
-//! position, flags and side data.
+//! position, flags and side data; with `--show-frames`, what `ffprobe -show_frames` prints:
+//! every picture, block of samples and subtitle each stream's decoder gives, with its
+//! timestamps, packet, format, picture type, colours, tags and side data. From 7.0 frames
+//! carry no picture numbers and from 8.0 no packet position or size: those fields are left
+//! out there.
 //!
 //! The fields are ffprobe 5.1's (Debian 12's) whichever release is loaded; the values are
 //! the loaded release's, and equal its own ffprobe's (compared on 4.3, 5.1, 7.1 and 9.0).
@@ -26,18 +31,21 @@
 //! `ts_id`, `ts_packetsize`) and more fields of stereo and Dolby Vision side data; 9.0 adds
 //! `mime_codec_string` and no longer prints `closed_captions`, `film_grain` or `refs`.
 
+#[path = "../common/mod.rs"]
 mod common;
-#[path = "common/ffprobe_json.rs"]
+#[path = "../common/ffprobe_json.rs"]
 mod ffprobe_json;
+mod frames;
+mod packets;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
-use ffmpeg_runtime::format::{FieldOrder, Input, MediaType, SideDataValue, Stream};
-use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
-use ffprobe_json::{frame_side_data_entry, ratio, side_data_entry};
+use ffmpeg_runtime::format::{FieldOrder, Input, MediaType, Stream};
+use ffprobe_json::{ratio, side_data_entry};
 use serde_json::{Map, Value, json};
 
 #[derive(Parser)]
@@ -52,8 +60,11 @@ struct Args {
     #[arg(long, conflicts_with = "show_packets")]
     frame_side_data: bool,
     /// Print every packet instead, as `ffprobe -show_packets` does.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "show_frames")]
     show_packets: bool,
+    /// Print every decoded frame and subtitle instead, as `ffprobe -show_frames` does.
+    #[arg(long, conflicts_with = "frame_side_data")]
+    show_frames: bool,
 }
 
 fn main() -> ExitCode {
@@ -72,11 +83,15 @@ fn run(args: &Args) -> Result<(), String> {
     let input =
         Input::open(&ffmpeg, &args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
     if args.frame_side_data {
-        let frames = frames_side_data(&ffmpeg, input).map_err(|e| e.to_string())?;
+        let frames = frames::frames_side_data(&ffmpeg, input).map_err(|e| e.to_string())?;
+        return print(&json!({ "frames": frames }));
+    }
+    if args.show_frames {
+        let frames = frames::show_frames(&ffmpeg, input).map_err(|e| e.to_string())?;
         return print(&json!({ "frames": frames }));
     }
     if args.show_packets {
-        return print(&json!({ "packets": packets(input) }));
+        return print(&json!({ "packets": packets::packets(input) }));
     }
     let shows_ids = input.demuxer().shows_ids();
     let streams: Vec<Value> = input.streams().map(|s| stream(&s, shows_ids)).collect();
@@ -95,117 +110,8 @@ fn print(report: &Value) -> Result<(), String> {
     }
 }
 
-/// Each decoded picture of the first video stream as ffprobe's `-show_entries
-/// frame_side_data_list` prints it: `{}`, or its `side_data_list`.
-fn frames_side_data(ffmpeg: &Ffmpeg, mut input: Input) -> ffmpeg_runtime::Result<Vec<Value>> {
-    let Some(stream) = input.streams().find(|s| s.media_type() == MediaType::Video) else {
-        return Ok(Vec::new());
-    };
-    // ffprobe reads S12M timecodes at the stream's average rate (0/0 where unknown).
-    let (index, rate) = (stream.index(), stream.average_frame_rate());
-    let mut decoder = Decoder::new(&stream, &DecoderOptions::default())?;
-    let (mut packet, mut frame) = (Packet::new(ffmpeg)?, Frame::new(ffmpeg)?);
-    let mut frames = Vec::new();
-    // As ffprobe and the CLI, decoding goes on past damage: a packet the decoder refuses or
-    // a picture it cannot decode is passed over (up to 100 errors a drain), and a
-    // packet it cannot take yet goes again once the pictures ready are out.
-    let mut take = |decoder: &mut Decoder, frame: &mut Frame| {
-        let mut errors = 0;
-        loop {
-            match decoder.receive(frame) {
-                Ok(true) => {
-                    let entries = frame.side_data();
-                    let list = entries.iter().map(|e| frame_side_data_entry(e, rate));
-                    frames.push(match entries.is_empty() {
-                        true => json!({}),
-                        false => json!({ "side_data_list": list.collect::<Vec<_>>() }),
-                    });
-                }
-                Err(_) if errors < 100 => errors += 1,
-                Ok(false) | Err(_) => return,
-            }
-        }
-    };
-    while input.read_packet(&mut packet).unwrap_or(false) {
-        if packet.stream_index() == index {
-            if let Err(ffmpeg_runtime::Error::Again { .. }) = decoder.send(&packet) {
-                take(&mut decoder, &mut frame);
-                let _ = decoder.send(&packet);
-            }
-            take(&mut decoder, &mut frame);
-        }
-    }
-    let _ = decoder.send_eof();
-    take(&mut decoder, &mut frame);
-    Ok(frames)
-}
-
-/// Every packet as ffprobe's `-show_packets` prints it, until the end or the first error
-/// (where ffprobe stops reading too).
-fn packets(mut input: Input) -> Vec<Value> {
-    let Ok(mut packet) = Packet::new(input.ffmpeg()) else {
-        return Vec::new();
-    };
-    let mut list = Vec::new();
-    while input.read_packet(&mut packet).unwrap_or(false) {
-        if let Some(stream) = input.stream(packet.stream_index()) {
-            list.push(packet_json(&stream, &packet));
-        }
-    }
-    list
-}
-
-fn packet_json(stream: &Stream<'_>, packet: &Packet) -> Value {
-    let base = stream.time_base();
-    let mut m = Map::new();
-    let mut put = |key: &str, value: Value| {
-        m.insert(key.to_owned(), value);
-    };
-    let kind = stream.media_type();
-    if kind != MediaType::Other {
-        put("codec_type", json!(kind.to_string()));
-    }
-    put("stream_index", json!(packet.stream_index()));
-    for (key, value) in [("pts", packet.pts()), ("dts", packet.dts())] {
-        if let Some(value) = value {
-            put(key, json!(value));
-            put(&format!("{key}_time"), seconds(value, base));
-        }
-    }
-    // A duration of 0 is "unknown" to ffprobe.
-    if packet.duration() != 0 {
-        put("duration", json!(packet.duration()));
-        put("duration_time", seconds(packet.duration(), base));
-    }
-    put("size", json!(packet.data().len().to_string()));
-    if let Some(position) = packet.position() {
-        put("pos", json!(position.to_string()));
-    }
-    let flag = |set: bool, letter: char| if set { letter } else { '_' };
-    let flags = format!(
-        "{}{}",
-        flag(packet.is_key(), 'K'),
-        flag(packet.is_discarded(), 'D')
-    );
-    put("flags", json!(flags));
-    let side_data = packet.side_data();
-    let strings = side_data.iter().find_map(|entry| match entry.value() {
-        SideDataValue::StringsMetadata(pairs) => Some(pairs),
-        _ => None,
-    });
-    if let Some(tags) = strings.and_then(tags) {
-        put("tags", tags);
-    }
-    if !side_data.is_empty() {
-        let size = (stream.width(), stream.height());
-        let list = side_data.iter().map(|e| side_data_entry(e, size)).collect();
-        put("side_data_list", Value::Array(list));
-    }
-    Value::Object(m)
-}
-
 /// ffprobe's `%f` of a time in seconds.
-fn seconds(value: i64, base: Rational) -> Value {
+pub fn seconds(value: i64, base: Rational) -> Value {
     json!(format!(
         "{:.6}",
         value as f64 * base.to_f64().unwrap_or(0.0)
@@ -226,7 +132,7 @@ fn fourcc(tag: u32) -> String {
         .collect()
 }
 
-fn tags(entries: Vec<(String, String)>) -> Option<Value> {
+pub fn tags(entries: Vec<(String, String)>) -> Option<Value> {
     (!entries.is_empty()).then(|| {
         Value::Object(
             entries
