@@ -761,4 +761,24 @@ fn show_frames_prints_what_ffprobe_prints() {
             assert_eq!(keys(ours), keys(theirs), "{} frame {n}", path.display());
         }
     }
+    // Both: each packet, then the frames decoded from it (the Matroska file has subtitles).
+    let tagged = files
+        .iter()
+        .find(|f| f.ends_with("probe_tagged.mkv"))
+        .unwrap();
+    let mut probe = common::example_command("probe", &build);
+    let both = ["--show-packets", "--show-frames"];
+    let ours = json_of(probe.arg(tagged).args(both), "probe");
+    let mut command = Command::new("ffprobe");
+    command.args([
+        "-v",
+        "error",
+        "-show_packets",
+        "-show_frames",
+        "-of",
+        "json",
+    ]);
+    let theirs = json_of(command.arg(tagged).env_remove("LD_LIBRARY_PATH"), "ffprobe");
+    assert_eq!(ours, theirs);
+    assert!(ours["packets_and_frames"].as_array().unwrap().len() > 50);
 }

@@ -8,6 +8,7 @@ use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
 use serde_json::{Map, Value, json};
 
 use crate::ffprobe_json::{frame_side_data_entry, ratio};
+use crate::packets::packet_json;
 use crate::{seconds, tags};
 
 /// Each decoded picture of the first video stream as ffprobe's `-show_entries
@@ -66,7 +67,22 @@ enum Lane {
 /// Every frame and subtitle as ffprobe's `-show_frames` prints them, in the order it decodes
 /// them: each packet's as it is read, then each stream's held-back ones in stream order.
 /// Decoding errors pass over the packet, as ffprobe's do; a read error ends the reading.
-pub fn show_frames(ffmpeg: &Ffmpeg, mut input: Input) -> ffmpeg_runtime::Result<Vec<Value>> {
+/// `with_packets` puts each packet before its frames, each entry led by its `type`, as
+/// ffprobe's `-show_packets -show_frames` does.
+pub fn show_frames(
+    ffmpeg: &Ffmpeg,
+    mut input: Input,
+    with_packets: bool,
+) -> ffmpeg_runtime::Result<Vec<Value>> {
+    let typed = |kind: &str, entry: Value| match (with_packets, entry) {
+        (true, Value::Object(fields)) => {
+            let mut typed = Map::new();
+            typed.insert("type".into(), json!(kind));
+            typed.extend(fields);
+            Value::Object(typed)
+        }
+        (_, entry) => entry,
+    };
     let one_thread = DecoderOptions {
         threads: 1,
         ..DecoderOptions::default()
@@ -88,12 +104,15 @@ pub fn show_frames(ffmpeg: &Ffmpeg, mut input: Input) -> ffmpeg_runtime::Result<
         let Some(stream) = input.stream(index) else {
             continue;
         };
+        if with_packets {
+            list.push(typed("packet", packet_json(&stream, &packet)));
+        }
         match lanes.get_mut(index) {
             Some(Lane::Decoded(decoder)) => {
                 let mut new = true;
                 while let Ok(got) = decode(decoder, Some(&packet), &mut new, &mut frame) {
                     if got {
-                        list.push(frame_json(&stream, &frame));
+                        list.push(typed("frame", frame_json(&stream, &frame)));
                     } else if !new {
                         break;
                     }
@@ -101,7 +120,7 @@ pub fn show_frames(ffmpeg: &Ffmpeg, mut input: Input) -> ffmpeg_runtime::Result<
             }
             Some(Lane::Subtitles(decoder)) => {
                 if let Ok(Some(subtitle)) = decoder.decode(&packet) {
-                    list.push(subtitle_json(&subtitle));
+                    list.push(typed("subtitle", subtitle_json(&subtitle)));
                 }
             }
             _ => {}
@@ -114,12 +133,12 @@ pub fn show_frames(ffmpeg: &Ffmpeg, mut input: Input) -> ffmpeg_runtime::Result<
         match lane {
             Lane::Decoded(decoder) => {
                 while let Ok(true) = decode(decoder, None, &mut true, &mut frame) {
-                    list.push(frame_json(&stream, &frame));
+                    list.push(typed("frame", frame_json(&stream, &frame)));
                 }
             }
             Lane::Subtitles(decoder) => {
                 while let Ok(Some(subtitle)) = decoder.drain() {
-                    list.push(subtitle_json(&subtitle));
+                    list.push(typed("subtitle", subtitle_json(&subtitle)));
                 }
             }
             Lane::Skipped => {}

@@ -18,7 +18,8 @@
 //! every picture, block of samples and subtitle each stream's decoder gives, with its
 //! timestamps, packet, format, picture type, colours, tags and side data. From 7.0 frames
 //! carry no picture numbers and from 8.0 no packet position or size: those fields are left
-//! out there.
+//! out there. With both, each packet comes before the frames decoded from it, as ffprobe's
+//! `packets_and_frames`.
 //!
 //! The fields are ffprobe 5.1's (Debian 12's) whichever release is loaded; the values are
 //! the loaded release's, and equal its own ffprobe's (compared on 4.3, 5.1, 7.1 and 9.0).
@@ -60,9 +61,10 @@ struct Args {
     #[arg(long, conflicts_with = "show_packets")]
     frame_side_data: bool,
     /// Print every packet instead, as `ffprobe -show_packets` does.
-    #[arg(long, conflicts_with = "show_frames")]
+    #[arg(long)]
     show_packets: bool,
-    /// Print every decoded frame and subtitle instead, as `ffprobe -show_frames` does.
+    /// Print every decoded frame and subtitle instead, as `ffprobe -show_frames` does; with
+    /// `--show-packets`, each packet and then the frames decoded from it.
     #[arg(long, conflicts_with = "frame_side_data")]
     show_frames: bool,
 }
@@ -87,8 +89,10 @@ fn run(args: &Args) -> Result<(), String> {
         return print(&json!({ "frames": frames }));
     }
     if args.show_frames {
-        let frames = frames::show_frames(&ffmpeg, input).map_err(|e| e.to_string())?;
-        return print(&json!({ "frames": frames }));
+        let both = args.show_packets;
+        let list = frames::show_frames(&ffmpeg, input, both).map_err(|e| e.to_string())?;
+        let name = if both { "packets_and_frames" } else { "frames" };
+        return print(&json!({ name: list }));
     }
     if args.show_packets {
         return print(&json!({ "packets": packets::packets(input) }));

@@ -22,7 +22,7 @@ pub fn packets(mut input: Input) -> Vec<Value> {
     list
 }
 
-fn packet_json(stream: &Stream<'_>, packet: &Packet) -> Value {
+pub fn packet_json(stream: &Stream<'_>, packet: &Packet) -> Value {
     let base = stream.time_base();
     let mut m = Map::new();
     let mut put = |key: &str, value: Value| {
