@@ -109,12 +109,17 @@ pub fn show_frames(
         }
         match lanes.get_mut(index) {
             Some(Lane::Decoded(decoder)) => {
-                let mut new = true;
+                // A decoder that neither takes the packet nor gives a frame breaks FFmpeg's
+                // contract; ffprobe would spin on it, this gives up after a second try.
+                let (mut new, mut idle) = (true, 0);
                 while let Ok(got) = decode(decoder, Some(&packet), &mut new, &mut frame) {
                     if got {
                         list.push(typed("frame", frame_json(&stream, &frame)));
-                    } else if !new {
+                        idle = 0;
+                    } else if !new || idle > 0 {
                         break;
+                    } else {
+                        idle += 1;
                     }
                 }
             }
