@@ -18,9 +18,10 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$matrix" "$scratch"' EXIT
 export FFMPEG_RUNTIME_DIR=$dir
 seeds="$cache/fuzz-corpus/demux_decode"
-if [ ! -e "$seeds/seed.mkv" ] || [ ! -e "$seeds/seed.dvdsub.mkv" ]; then
+if [ ! -e "$seeds/seed.mkv" ] || [ ! -e "$seeds/seed.dvdsub.mkv" ] ||
+    [ ! -e "$seeds/seed.hdr10plus.hevc" ]; then
     FFMPEG_RUNTIME_FUZZ_CORPUS="$cache/fuzz-corpus" \
-        cargo test --release "${features[@]}" --quiet --test fuzz_seeds demux >&2
+        cargo test --release "${features[@]}" --quiet --test fuzz_seeds >&2
 fi
 
 echo "== building the workloads" >&2
@@ -91,6 +92,10 @@ ffmpeg -hide_banner -loglevel error -nostdin -i "$seeds/seed.mkv" -i "$scratch/c
 check "remux example: metadata, chapters" \
     target/release/examples/remux "$scratch/chapters.mkv" "$scratch/remuxed.mkv"
 check "probe example" target/release/examples/probe "$scratch/remuxed.mkv"
+check "probe --show-packets --show-frames: every packet, frame and subtitle" \
+    target/release/examples/probe "$seeds/seed.srt.mkv" --show-packets --show-frames
+check "probe --frame-side-data: HDR10+ metadata" \
+    target/release/examples/probe "$seeds/seed.hdr10plus.hevc" --frame-side-data
 check "framehash --vf split, overlay, scale" target/release/examples/framehash "$seeds/seed.mkv" \
     --vf "split[a][b];[b]hflip,scale=iw/2:-2[c];[a][c]overlay,fps=10"
 check "framehash --af aresample, volume" target/release/examples/framehash "$seeds/seed.mkv" \
