@@ -194,7 +194,8 @@
 //! let stream = output.add_stream(&encoder)?;
 //! output.set_metadata("title", Some("A test"))?;
 //! output.set_stream_metadata(stream, "language", Some("fre"))?;
-//! output.add_chapter(&Chapter { start: 0, end: 200, time_base: Rational::new(1, 1000), title: Some("Start".into()) })?;
+//! let artist = vec![("artist".to_owned(), "Someone".to_owned())];
+//! output.add_chapter(&Chapter { id: 7, start: 0, end: 200, time_base: Rational::new(1, 1000), title: Some("Start".into()), metadata: artist })?;
 //! output.write_header()?;
 //! # let (mut frame, mut packet) = (Frame::video(ffmpeg, 64, 48, "yuv420p")?, Packet::new(ffmpeg)?);
 //! # for index in 0..10 { frame.make_writable()?; frame.set_pts(Some(index)); encoder.send(&frame)?; while encoder.receive(&mut packet)? { output.write_packet(&mut packet, stream, encoder.time_base())?; } }
@@ -210,7 +211,8 @@
 //! let input = Input::from_stream(ffmpeg, Pipe(std::io::Cursor::new(std::fs::read(&path)?)))?;
 //! assert_eq!(input.demuxer().name(), "matroska,webm");
 //! assert!(input.metadata().contains(&("title".into(), "A test".into())));
-//! assert_eq!(input.chapters()[0].title.as_deref(), Some("Start"));
+//! let chapter = &input.chapters()[0];
+//! assert_eq!((chapter.id, chapter.title.as_deref()), (7, Some("Start"))); // Matroska keeps no artist
 //! let video = input.best_stream(MediaType::Video).unwrap();
 //! assert_eq!(video.language().as_deref(), Some("fre"));
 //! println!("{} ({}), profile {:?}, {} fps", video.codec_name(),

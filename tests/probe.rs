@@ -782,3 +782,70 @@ fn show_frames_prints_what_ffprobe_prints() {
     assert_eq!(ours, theirs);
     assert!(ours["packets_and_frames"].as_array().unwrap().len() > 50);
 }
+
+/// `probe --show-chapters` prints what `ffprobe -show_chapters` prints, on 5.1: ids (MP4
+/// counts from 0), time bases, times and every tag. On every build the chapters read back
+/// with their ids and tags.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn show_chapters_prints_what_ffprobe_prints() {
+    let build = common::under_test();
+    let chapters = media::media_dir().join("probe_chapters.txt");
+    std::fs::write(
+        &chapters,
+        ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=400\ntitle=Opening\n\
+         artist=Someone\n[CHAPTER]\nTIMEBASE=1/90000\nSTART=36000\nEND=90000\n",
+    )
+    .unwrap();
+    let chapters = chapters.to_str().unwrap();
+    let args = |format| {
+        let video = [
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48:duration=1",
+            "-i",
+            chapters,
+        ];
+        let rest = [
+            "-map",
+            "0",
+            "-map_chapters",
+            "1",
+            "-c:v",
+            "mpeg4",
+            "-f",
+            format,
+        ];
+        [&video[..], &rest].concat()
+    };
+    let files = [
+        media::generated("probe_chapters.nut", &args("nut")),
+        media::generated("probe_chapters.mp4", &args("mp4")),
+        media::generated("probe_chapters.mkv", &args("matroska")),
+    ];
+    let ffmpeg = build.load();
+    let read = ffmpeg_runtime::format::Input::open(&ffmpeg, &files[0])
+        .unwrap()
+        .chapters();
+    assert_eq!(read.len(), 2);
+    let tags = [("title", "Opening"), ("artist", "Someone")].map(|(k, v)| (k.into(), v.into()));
+    assert_eq!((read[0].id, &read[0].metadata[..]), (1, &tags[..]));
+    assert_eq!(read[1].title, None);
+    if build.name != "5.1" {
+        return; // ffprobe is Debian's 5.1
+    }
+    for path in &files {
+        let mut probe = common::example_command("probe", &build);
+        let ours = json_of(probe.arg(path).arg("--show-chapters"), "probe");
+        let mut command = Command::new("ffprobe");
+        command.args(["-v", "error", "-show_chapters", "-of", "json"]);
+        let theirs = json_of(command.arg(path).env_remove("LD_LIBRARY_PATH"), "ffprobe");
+        assert_eq!(ours, theirs, "{}", path.display());
+        let text = |v: &Value| serde_json::to_string(v).unwrap();
+        assert_eq!(text(&ours), text(&theirs), "{}: the order", path.display());
+    }
+}

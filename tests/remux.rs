@@ -334,40 +334,41 @@ fn chapters_are_copied_as_the_cli_copies_them() {
     std::fs::write(
         &metadata,
         ";FFMETADATA1\ntitle=With chapters\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=400\n\
-         title=Opening\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=400\nEND=1000\ntitle=Second part\n",
+         title=Opening\nartist=Someone\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=400\nEND=1000\n\
+         title=Second part\n",
     )
     .unwrap();
-    let source = media::generated(
-        "remux_chapters.mkv",
-        &[
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=96x64:rate=25:duration=1",
-            "-i",
-            metadata.to_str().unwrap(),
-            "-map",
-            "0",
-            "-map_metadata",
-            "1",
-            "-map_chapters",
-            "1",
-            "-c:v",
-            "mpeg4",
-        ],
-    );
-    for extension in ["mkv", "mp4", "nut"] {
-        let ours = dir.join(format!("ours.{extension}"));
-        let theirs = dir.join(format!("cli.{extension}"));
-        remux(&source, &ours, &[]);
-        cli_copy(&source, &theirs);
-        let chapters = chapters_of(&ours);
-        assert!(
-            chapters.contains("title=Second part"),
-            "{extension}: {chapters}"
-        );
-        assert_eq!(chapters, chapters_of(&theirs), "{extension}");
+    let metadata = metadata.to_str().unwrap();
+    let video = "testsrc2=size=96x64:rate=25:duration=1";
+    let args = |container| {
+        let chapters = ["-map_metadata", "1", "-map_chapters", "1"];
+        let rest = ["-map", "0", "-c:v", "mpeg4", "-f", container];
+        [
+            &["-f", "lavfi", "-i", video, "-i", metadata][..],
+            &chapters,
+            &rest,
+        ]
+        .concat()
+    };
+    // Matroska keeps the titles, NUT every tag (the crate had copied only titles).
+    let sources = [
+        media::generated("remux_chapters.mkv", &args("matroska")),
+        media::generated("remux_chapters.nut", &args("nut")),
+    ];
+    for (n, source) in sources.iter().enumerate() {
+        for extension in ["mkv", "mp4", "nut"] {
+            let ours = dir.join(format!("ours{n}.{extension}"));
+            let theirs = dir.join(format!("cli{n}.{extension}"));
+            remux(source, &ours, &[]);
+            cli_copy(source, &theirs);
+            let chapters = chapters_of(&ours);
+            let at = format!("{} to {extension}", source.display());
+            assert!(chapters.contains("title=Second part"), "{at}: {chapters}");
+            assert_eq!(chapters, chapters_of(&theirs), "{at}");
+        }
     }
+    let tagged = chapters_of(&dir.join("ours1.nut"));
+    assert!(tagged.contains("tag:artist=Someone"), "{tagged}");
 }
 
 /// A phone video's turn (its display matrix) is stream side data, which the copy keeps as
@@ -479,10 +480,12 @@ fn chapters_are_checked_before_the_header() {
     let path = common::scratch_dir("remux_chapter_checks").join("checked.mkv");
     let mut output = Output::create(&ffmpeg, &path).unwrap();
     let chapter = |start, end, base: Rational| Chapter {
+        id: 0,
         start,
         end,
         time_base: base,
         title: Some("x".into()),
+        metadata: Vec::new(),
     };
     let ms = Rational::new(1, 1000);
     let bad_base = output.add_chapter(&chapter(0, 1, Rational::new(0, 1)));

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example probe -- FILE [--lib-dir DIR]
-//!     [--show-packets | --show-frames | --frame-side-data]
+//!     [--show-packets | --show-frames | --frame-side-data | --show-chapters]
 //! ```
 //!
 //! Every field printed has ffprobe's name, type and formatting; where ffprobe omits a field
@@ -19,7 +19,7 @@
 //! timestamps, packet, format, picture type, colours, tags and side data. From 7.0 frames
 //! carry no picture numbers and from 8.0 no packet position or size: those fields are left
 //! out there. With both, each packet comes before the frames decoded from it, as ffprobe's
-//! `packets_and_frames`.
+//! `packets_and_frames`. With `--show-chapters`, what `ffprobe -show_chapters` prints.
 //!
 //! The fields are ffprobe 5.1's (Debian 12's) whichever release is loaded; the values are
 //! the loaded release's, and equal its own ffprobe's (compared on 4.3, 5.1, 7.1 and 9.0).
@@ -45,7 +45,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
-use ffmpeg_runtime::format::{FieldOrder, Input, MediaType, Stream};
+use ffmpeg_runtime::format::{Chapter, FieldOrder, Input, MediaType, Stream};
 use ffprobe_json::{ratio, side_data_entry};
 use serde_json::{Map, Value, json};
 
@@ -67,6 +67,9 @@ struct Args {
     /// `--show-packets`, each packet and then the frames decoded from it.
     #[arg(long, conflicts_with = "frame_side_data")]
     show_frames: bool,
+    /// Print the chapters instead, as `ffprobe -show_chapters` does.
+    #[arg(long, conflicts_with_all = ["frame_side_data", "show_packets", "show_frames"])]
+    show_chapters: bool,
 }
 
 fn main() -> ExitCode {
@@ -87,6 +90,10 @@ fn run(args: &Args) -> Result<(), String> {
     if args.frame_side_data {
         let frames = frames::frames_side_data(&ffmpeg, input).map_err(|e| e.to_string())?;
         return print(&json!({ "frames": frames }));
+    }
+    if args.show_chapters {
+        let chapters: Vec<Value> = input.chapters().iter().map(chapter).collect();
+        return print(&json!({ "chapters": chapters }));
     }
     if args.show_frames {
         let both = args.show_packets;
@@ -294,6 +301,22 @@ fn stream(s: &Stream<'_>, shows_ids: bool) -> Value {
             .map(|entry| side_data_entry(entry, (s.width(), s.height())))
             .collect();
         put("side_data_list", Value::Array(list));
+    }
+    Value::Object(m)
+}
+
+/// One chapter as ffprobe's `-show_chapters` prints it.
+fn chapter(chapter: &Chapter) -> Value {
+    let base = chapter.time_base;
+    let mut m = Map::new();
+    m.insert("id".into(), json!(chapter.id));
+    m.insert("time_base".into(), ratio(base, '/'));
+    m.insert("start".into(), json!(chapter.start));
+    m.insert("start_time".into(), seconds(chapter.start, base));
+    m.insert("end".into(), json!(chapter.end));
+    m.insert("end_time".into(), seconds(chapter.end, base));
+    if let Some(tags) = tags(chapter.metadata.clone()) {
+        m.insert("tags".into(), tags);
     }
     Value::Object(m)
 }

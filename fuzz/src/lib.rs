@@ -143,9 +143,21 @@ fn read_side_data(stream: &ffmpeg_runtime::format::Stream<'_>) {
 fn read_frame_side_data(frame: &Frame) {
     use ffmpeg_runtime::format::SideDataValue;
     // What `probe --show-frames` prints of a frame beside its side data.
-    let _ = (frame.metadata(), frame.chroma_location(), frame.picture_numbers());
-    let _ = (frame.packet_position(), frame.packet_size(), frame.packet_dts());
-    let _ = (frame.is_top_field_first(), frame.repeat_pict(), frame.picture_type().letter());
+    let _ = (
+        frame.metadata(),
+        frame.chroma_location(),
+        frame.picture_numbers(),
+    );
+    let _ = (
+        frame.packet_position(),
+        frame.packet_size(),
+        frame.packet_dts(),
+    );
+    let _ = (
+        frame.is_top_field_first(),
+        frame.repeat_pict(),
+        frame.picture_type().letter(),
+    );
     for entry in frame.side_data() {
         let _ = (entry.name(), entry.metadata());
         match entry.value() {

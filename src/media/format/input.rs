@@ -359,14 +359,19 @@ impl Input {
                         l.metadata.read(chapter),
                         self.ffmpeg.functions().av_dict_get,
                     );
+                    let id = match (l.id_int, l.id_wide) {
+                        (Some(field), _) => i64::from(field.read(chapter)),
+                        (None, Some(field)) => field.read(chapter),
+                        (None, None) => 0,
+                    };
+                    let title = metadata.iter().find(|(k, _)| k == "title");
                     Chapter {
+                        id,
                         start: l.start.read(chapter),
                         end: l.end.read(chapter),
                         time_base: base,
-                        title: metadata
-                            .into_iter()
-                            .find(|(k, _)| k == "title")
-                            .map(|(_, v)| v),
+                        title: title.map(|(_, v)| v.clone()),
+                        metadata,
                     }
                 })
                 .collect()
@@ -558,9 +563,12 @@ impl std::fmt::Debug for Input {
     }
 }
 
-/// A chapter of an [`Input`].
+/// A chapter of an [`Input`], or one for an [`Output`](super::Output) to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chapter {
+    /// Its id: Matroska's chapter UID, a count from 0 or 1 elsewhere; 0 asks
+    /// `Output::add_chapter` to number it.
+    pub id: i64,
     /// Start, in `time_base` units.
     pub start: i64,
     /// End, in `time_base` units.
@@ -569,6 +577,9 @@ pub struct Chapter {
     pub time_base: Rational,
     /// Its title, when it has one.
     pub title: Option<String>,
+    /// Every tag, the title included, in order, as ffprobe's `-show_chapters` lists them; an
+    /// output writes those but the title, which comes from `title`.
+    pub metadata: Vec<(String, String)>,
 }
 
 /// The packets of an [`Input`]: `Some(Ok(packet))`, `Some(Err(error))` for an error, `None`
