@@ -14,14 +14,21 @@
 //! moved with the start as the CLI moves them.
 //! `--faststart` puts an MP4's index first, for playback while downloading.
 
+#[path = "common/cli_copy.rs"]
+#[expect(
+    dead_code,
+    reason = "its stream-tag copy is for encoded streams, `transcode`'s alone"
+)]
+mod cli_copy;
 mod common;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use ffmpeg_runtime::format::{Input, MediaType, Output, Timeline};
-use ffmpeg_runtime::{Library, Packet, Rational};
+use cli_copy::{copy_chapters, copy_container_tags, mark_defaults};
+use ffmpeg_runtime::format::{Input, Output, Timeline};
+use ffmpeg_runtime::{Packet, Rational};
 
 #[derive(Parser)]
 #[command(about = "Copy every stream into another container, as ffmpeg -map 0 -c copy")]
@@ -37,18 +44,6 @@ struct Args {
     #[arg(long)]
     lib_dir: Option<PathBuf>,
 }
-
-/// The container metadata the CLI does not carry over.
-const DROPPED: [&str; 4] = [
-    "creation_time",
-    "company_name",
-    "product_name",
-    "product_version",
-];
-
-/// `AV_DISPOSITION_DEFAULT` and `AV_DISPOSITION_ATTACHED_PIC`.
-const DEFAULT: u32 = 0x1;
-const ATTACHED_PICTURE: u32 = 0x400;
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -106,25 +101,7 @@ fn run(args: &Args) -> Result<u64, String> {
     }
     .map_err(named(&args.input))?;
     let mut output = Output::create(&ffmpeg, &args.output).map_err(named(&args.output))?;
-    for (key, value) in input.metadata() {
-        if !DROPPED.contains(&key.as_str()) {
-            output
-                .set_metadata(&key, Some(&value))
-                .map_err(|e| e.to_string())?;
-        }
-    }
-    let avformat = ffmpeg
-        .library(Library::AvFormat)
-        .expect("a required library")
-        .version();
-    let encoder = format!(
-        "Lavf{}.{}.{}",
-        avformat.major, avformat.minor, avformat.patch
-    );
-    output
-        .set_metadata("encoder", Some(&encoder))
-        .map_err(|e| e.to_string())?;
-
+    copy_container_tags(&input, &mut output).map_err(|e| e.to_string())?;
     let start_us = input.start_time_us().unwrap_or(0);
     copy_chapters(&input, &mut output, start_us).map_err(|e| e.to_string())?;
     let mut routes = Vec::new();
@@ -190,46 +167,4 @@ fn run(args: &Args) -> Result<u64, String> {
     }
     output.finish().map_err(named(&args.output))?;
     Ok(written)
-}
-
-/// Of each kind with several streams none of which is the default, the first (not a cover
-/// picture) becomes the default, as the CLI marks it.
-fn mark_defaults(
-    output: &mut Output,
-    kinds: &[(usize, MediaType, u32)],
-) -> ffmpeg_runtime::Result<()> {
-    for kind in [MediaType::Video, MediaType::Audio, MediaType::Subtitle] {
-        let of_kind: Vec<_> = kinds.iter().filter(|(_, k, _)| *k == kind).collect();
-        if of_kind.len() < 2 || of_kind.iter().any(|(_, _, d)| d & DEFAULT != 0) {
-            continue;
-        }
-        if let Some((index, _, disposition)) =
-            of_kind.iter().find(|(_, _, d)| d & ATTACHED_PICTURE == 0)
-        {
-            output.set_stream_disposition(*index, disposition | DEFAULT)?;
-        }
-    }
-    Ok(())
-}
-
-/// The input's chapters, moved back by the input's start as the CLI moves them (those that
-/// end before it are dropped, one that straddles it starts at zero).
-fn copy_chapters(
-    input: &Input,
-    output: &mut Output,
-    start_us: i64,
-) -> Result<(), ffmpeg_runtime::Error> {
-    let microseconds = ffmpeg_runtime::Rational::new(1, 1_000_000);
-    for mut chapter in input.chapters() {
-        let offset = microseconds
-            .rescale(start_us, chapter.time_base)
-            .unwrap_or(0);
-        if chapter.end < offset {
-            continue;
-        }
-        chapter.start = (chapter.start - offset).max(0);
-        chapter.end -= offset;
-        output.add_chapter(&chapter)?;
-    }
-    Ok(())
 }

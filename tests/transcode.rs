@@ -12,6 +12,7 @@ use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Codec, Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{Input, MediaType};
 use ffmpeg_runtime::{Ffmpeg, Frame, Library, Packet};
+use serde_json::Value;
 
 /// What decoding a file finds.
 #[derive(Debug, Default)]
@@ -1000,6 +1001,124 @@ fn hdr_and_camera_metadata_go_with_the_encoded_stream() {
                 ffprobe_side_data(&theirs),
                 "{extension}"
             );
+        }
+    }
+}
+
+/// What the CLI carries to the file it encodes, the crate's transcode carries too: the
+/// container's tags, the chapters with their ids and tags, each encoded stream's tags (its
+/// language) and disposition, and an `encoder` tag naming the encoder. On 5.1 all of it
+/// equals the CLI's transcode, in MP4 and Matroska (less Matroska's measured `DURATION`, and
+/// the encoder's name, as the CLI encodes Matroska's audio as Vorbis), with MP4's timecode
+/// track, which needs the video's frame rate on its stream.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn tags_chapters_and_dispositions_go_with_the_encoded_streams() {
+    let build = common::under_test();
+    let dir = common::scratch_dir("transcode_tags");
+    let chapters = dir.join("chapters.txt");
+    std::fs::write(
+        &chapters,
+        ";FFMETADATA1\ntitle=Tagged\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=400\n\
+         title=Opening\nartist=Someone\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=400\nEND=1000\n\
+         title=Second part\n",
+    )
+    .unwrap();
+    let source = media::generated(
+        "transcode_tags.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=96x64:rate=25:duration=1",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=1",
+            "-i",
+            chapters.to_str().unwrap(),
+            "-map",
+            "0",
+            "-map",
+            "1",
+            "-map_metadata",
+            "2",
+            "-map_chapters",
+            "2",
+            "-metadata:s:a:0",
+            "language=fre",
+            "-disposition:a:0",
+            "default+comment",
+            "-timecode",
+            "01:02:03:04",
+            "-c:v",
+            "mpeg4",
+            "-c:a",
+            "ac3",
+        ],
+    );
+    // ffprobe's view of a file's tags, chapters and dispositions, less what the muxer
+    // measures and the encoder's name.
+    let described = |path: &Path| -> Value {
+        let mut command = Command::new("ffprobe");
+        command
+            .env_remove("LD_LIBRARY_PATH")
+            .args(["-v", "error", "-of", "json"]);
+        command.args(["-show_chapters", "-show_entries"]);
+        command.arg("format_tags:stream=codec_type:stream_tags:stream_disposition");
+        let mut json: Value =
+            serde_json::from_slice(&common::stdout_bytes_of(command.arg(path), "ffprobe")).unwrap();
+        for stream in json["streams"].as_array_mut().unwrap() {
+            let Some(tags) = stream["tags"].as_object_mut() else {
+                continue;
+            };
+            tags.remove("DURATION");
+            for key in ["encoder", "ENCODER"] {
+                if let Some(Value::String(value)) = tags.get_mut(key) {
+                    *value = value.split(' ').next().unwrap().to_owned();
+                }
+            }
+        }
+        json
+    };
+    for extension in ["mp4", "mkv"] {
+        let ours = dir.join(format!("ours.{extension}"));
+        transcode_ok(&source, &ours, &[]);
+        let seen = described(&ours);
+        let at = format!("{extension}: {seen}");
+        assert_eq!(seen["format"]["tags"]["title"], "Tagged", "{at}");
+        let chapters = seen["chapters"].as_array().unwrap();
+        assert_eq!(chapters.len(), 2, "{at}");
+        assert_eq!(chapters[1]["tags"]["title"], "Second part", "{at}");
+        let audio = seen["streams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["codec_type"] == "audio")
+            .unwrap();
+        assert_eq!(audio["tags"]["language"], "fre", "{at}");
+        // Matroska keeps every stream's encoder, MP4 from 5.0 a video stream's; Matroska keeps
+        // a commentary from 4.4, MP4 from 5.0.
+        let since =
+            |version: (u64, u64)| build.avcodec >= semver::Version::new(version.0, version.1, 0);
+        let mp4_keeps = since((59, 0));
+        if extension == "mkv" || mp4_keeps {
+            let video = &seen["streams"][0]["tags"];
+            let encoder = video["encoder"].as_str().or(video["ENCODER"].as_str());
+            assert!(encoder.unwrap_or("").starts_with("Lavc"), "{at}");
+        }
+        if (extension == "mkv" && since((58, 134))) || mp4_keeps {
+            assert_eq!(audio["disposition"]["comment"], 1, "{at}");
+        }
+        if build.name == "5.1" {
+            let theirs = dir.join(format!("cli.{extension}"));
+            let mut command = media::cli();
+            command.arg("-i").arg(&source).args(["-y"]).arg(&theirs);
+            common::stdout_bytes_of(&mut command, "the CLI's transcode");
+            assert_eq!(seen, described(&theirs), "{extension}");
         }
     }
 }

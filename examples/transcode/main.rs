@@ -13,10 +13,14 @@
 //! display matrix turns (a phone's) turned upright first, as the CLI does; pictures are
 //! converted to what the encoder takes, audio resampled and cut to its frame size; every frame
 //! keeps its timestamp. Subtitle streams are copied where the container takes their codec,
-//! text ones otherwise converted to the container's (mov_text for MP4). The output is written under a temporary name
+//! text ones otherwise converted to the container's (mov_text for MP4). As the CLI, the
+//! output keeps the container's tags and chapters, and each stream its tags (language…) and
+//! disposition, with an `encoder` tag naming its encoder. The output is written under a temporary name
 //! and renamed at the end, so an error leaves nothing behind; Ctrl-C finishes the file with
 //! what was done (a second Ctrl-C abandons it).
 
+#[path = "../common/cli_copy.rs"]
+mod cli_copy;
 #[path = "../common/mod.rs"]
 mod common;
 mod pipeline;
@@ -32,6 +36,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
+use cli_copy::{copy_chapters, copy_container_tags, copy_stream_tags, mark_defaults};
 use ffmpeg_runtime::codec::{Codec, Encoder, VideoSettings};
 use ffmpeg_runtime::filter::{FilterGraph, FilterInput, upright_filters};
 use ffmpeg_runtime::format::{Input, MediaType, Output, SideDataValue, Stream};
@@ -233,6 +238,11 @@ fn transcode(
 ) -> Result<Counts, String> {
     let global_header = output.needs_global_header();
     let mut notices = Vec::new();
+    // As the CLI: the container's tags and chapters, the chapters moved with the start.
+    let start_us = input.start_time_us().unwrap_or(0);
+    copy_container_tags(&input, &mut output).map_err(|e| e.to_string())?;
+    copy_chapters(&input, &mut output, start_us).map_err(|e| e.to_string())?;
+    let mut kinds = Vec::new();
     let mut video_encoder = None;
     if let Some(stream) = input.best_stream(MediaType::Video) {
         let codec = plan::video_encoder(ffmpeg, request, &mut notices)?;
@@ -264,6 +274,9 @@ fn transcode(
         let (encoder, settings) = open_video(&codec, settings, &mut notices)?;
         let index = output.add_stream(&encoder).map_err(|e| e.to_string())?;
         copy_side_data(&mut output, index, &stream, turn.is_some())?;
+        copy_stream_tags(&mut output, index, &stream, codec.name(), turn.is_some())
+            .map_err(|e| e.to_string())?;
+        kinds.push((index, MediaType::Video, stream.disposition()));
         video_encoder = Some((stream.index(), encoder, settings, index, filtering));
     }
     let audio_streams: Vec<usize> = input
@@ -293,6 +306,9 @@ fn transcode(
             };
             let out_index = output.add_stream(&encoder).map_err(|e| e.to_string())?;
             copy_side_data(&mut output, out_index, &stream, false)?;
+            copy_stream_tags(&mut output, out_index, &stream, codec.name(), false)
+                .map_err(|e| e.to_string())?;
+            kinds.push((out_index, MediaType::Audio, stream.disposition()));
             audio_encoders.push((index, encoder, target, out_index, filtering));
         }
     }
@@ -334,8 +350,17 @@ fn transcode(
         let stream = input.stream(index).expect("listed above");
         let lane = SubtitleLane::plan(&stream, &mut output, timing, &mut notices)
             .map_err(|e| format!("subtitle stream {index}: {e}"))?;
+        if let Some(lane) = &lane {
+            let out_index = lane.output_index();
+            if let Some(encoder) = lane.encoder_name() {
+                copy_stream_tags(&mut output, out_index, &stream, encoder, false)
+                    .map_err(|e| e.to_string())?;
+            }
+            kinds.push((out_index, MediaType::Subtitle, stream.disposition()));
+        }
         subtitles.extend(lane);
     }
+    mark_defaults(&mut output, &kinds).map_err(|e| e.to_string())?;
     let mut audio = Vec::new();
     for (index, encoder, target, out_index, filtering) in audio_encoders {
         let stream = input.stream(index).expect("listed above");

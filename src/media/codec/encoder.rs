@@ -287,6 +287,11 @@ impl Encoder {
         self.field(|l| l.time_base)
     }
 
+    /// The video frame rate it was opened with (`framerate`), where given.
+    pub fn frame_rate(&self) -> Option<Rational> {
+        Some(self.field(|l| l.framerate)).filter(|rate| rate.is_positive())
+    }
+
     /// Samples per channel each audio frame must have (0: any number, or video).
     pub fn frame_size(&self) -> usize {
         self.field(|l| l.frame_size).max(0) as usize

@@ -324,6 +324,11 @@ impl Output {
             );
             check(&self.ffmpeg, "avcodec_parameters_from_context", status)?;
             layout.time_base.write(stream, encoder.time_base());
+            // As the CLI: muxers read the frame rate from the stream (MP4's timecode track
+            // is made only where it is known).
+            if let Some(rate) = encoder.frame_rate() {
+                layout.avg_frame_rate.write(stream, rate);
+            }
         }
         self.timing[index].timed = true;
         Ok(index)

@@ -1,0 +1,104 @@
+//! What the ffmpeg CLI carries from its input to its output unless told otherwise, shared by
+//! `remux` and `transcode`: the container's tags, the chapters, and, for an encoded stream,
+//! its source's tags and disposition.
+
+use ffmpeg_runtime::format::{Input, MediaType, Output, Stream};
+use ffmpeg_runtime::{Library, Rational};
+
+/// The container tags the CLI does not carry over.
+const DROPPED: [&str; 4] = [
+    "creation_time",
+    "company_name",
+    "product_name",
+    "product_version",
+];
+
+/// `AV_DISPOSITION_DEFAULT` and `AV_DISPOSITION_ATTACHED_PIC`.
+const DEFAULT: u32 = 0x1;
+const ATTACHED_PICTURE: u32 = 0x400;
+
+/// The input's container tags but those the CLI drops, and the muxer's `encoder`
+/// (`Lavf` and the loaded libavformat's version), as the CLI writes it.
+pub fn copy_container_tags(input: &Input, output: &mut Output) -> ffmpeg_runtime::Result<()> {
+    for (key, value) in input.metadata() {
+        if !DROPPED.contains(&key.as_str()) {
+            output.set_metadata(&key, Some(&value))?;
+        }
+    }
+    let avformat = output.ffmpeg().library(Library::AvFormat);
+    let version = avformat.expect("a required library").version();
+    let ident = format!("Lavf{}.{}.{}", version.major, version.minor, version.patch);
+    output.set_metadata("encoder", Some(&ident))
+}
+
+/// An encoded stream's tags and disposition from the stream it was encoded from, and its
+/// `encoder` tag naming the encoder (`Lavc59.37.100 libx264`), as the CLI sets them; with
+/// `turned_upright`, without 4.x's `rotate` tag, as the CLI drops it when it turns the
+/// pictures.
+pub fn copy_stream_tags(
+    output: &mut Output,
+    index: usize,
+    source: &Stream<'_>,
+    encoder: &str,
+    turned_upright: bool,
+) -> ffmpeg_runtime::Result<()> {
+    for (key, value) in source.metadata() {
+        // The source's encoder is not this stream's (FFmpeg's keys ignore case).
+        let dropped = key.eq_ignore_ascii_case("encoder") || (turned_upright && key == "rotate");
+        if !dropped {
+            output.set_stream_metadata(index, &key, Some(&value))?;
+        }
+    }
+    let avcodec = output.ffmpeg().library(Library::AvCodec);
+    let version = avcodec.expect("a required library").version();
+    let ident = format!(
+        "Lavc{}.{}.{} {encoder}",
+        version.major, version.minor, version.patch
+    );
+    output.set_stream_metadata(index, "encoder", Some(&ident))?;
+    output.set_stream_disposition(index, source.disposition())
+}
+
+/// Of each kind with several streams none of which is the default, the first (not a cover
+/// picture) becomes the default, as the CLI marks it; `kinds` holds each output stream's
+/// index, kind and disposition.
+pub fn mark_defaults(
+    output: &mut Output,
+    kinds: &[(usize, MediaType, u32)],
+) -> ffmpeg_runtime::Result<()> {
+    for kind in [MediaType::Video, MediaType::Audio, MediaType::Subtitle] {
+        let of_kind: Vec<_> = kinds.iter().filter(|(_, k, _)| *k == kind).collect();
+        if of_kind.len() < 2 || of_kind.iter().any(|(_, _, d)| d & DEFAULT != 0) {
+            continue;
+        }
+        if let Some((index, _, disposition)) =
+            of_kind.iter().find(|(_, _, d)| d & ATTACHED_PICTURE == 0)
+        {
+            output.set_stream_disposition(*index, disposition | DEFAULT)?;
+        }
+    }
+    Ok(())
+}
+
+/// The input's chapters, with their ids and tags, moved back by the input's start as the
+/// CLI moves them (those that end before it are dropped, one that straddles it starts at
+/// zero).
+pub fn copy_chapters(
+    input: &Input,
+    output: &mut Output,
+    start_us: i64,
+) -> ffmpeg_runtime::Result<()> {
+    let microseconds = Rational::new(1, 1_000_000);
+    for mut chapter in input.chapters() {
+        let offset = microseconds
+            .rescale(start_us, chapter.time_base)
+            .unwrap_or(0);
+        if chapter.end < offset {
+            continue;
+        }
+        chapter.start = (chapter.start - offset).max(0);
+        chapter.end -= offset;
+        output.add_chapter(&chapter)?;
+    }
+    Ok(())
+}
