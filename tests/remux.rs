@@ -313,6 +313,17 @@ fn faststart_puts_the_index_first_and_metadata_is_written() {
     assert_eq!(stream.disposition() & 0x41, 0x41, "default and forced");
 }
 
+/// Chapters as `chapters_of` prints them, less their time bases and their times in them.
+fn in_seconds(chapters: &str) -> Vec<String> {
+    let kept = |field: &&str| {
+        !["time_base=", "start=", "end="]
+            .iter()
+            .any(|k| field.starts_with(k))
+    };
+    let line = |line: &str| line.split('|').filter(kept).collect::<Vec<_>>().join("|");
+    chapters.lines().map(line).collect()
+}
+
 /// ffprobe's chapters of a file: ids, times and titles.
 fn chapters_of(path: &Path) -> String {
     let mut command = Command::new("ffprobe");
@@ -329,6 +340,7 @@ fn chapters_of(path: &Path) -> String {
     ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
 )]
 fn chapters_are_copied_as_the_cli_copies_them() {
+    let build = common::under_test();
     let dir = common::scratch_dir("remux_chapters");
     let metadata = dir.join("chapters.txt");
     std::fs::write(
@@ -364,7 +376,14 @@ fn chapters_are_copied_as_the_cli_copies_them() {
             let chapters = chapters_of(&ours);
             let at = format!("{} to {extension}", source.display());
             assert!(chapters.contains("title=Second part"), "{at}: {chapters}");
-            assert_eq!(chapters, chapters_of(&theirs), "{at}");
+            let theirs = chapters_of(&theirs);
+            // Other releases' muxers than the CLI's (5.1) may keep other time bases (9.0's
+            // MP4 keeps a NUT's chapters in 1/51200): there the times are compared in seconds.
+            if build.name == "5.1" {
+                assert_eq!(chapters, theirs, "{at}");
+            } else {
+                assert_eq!(in_seconds(&chapters), in_seconds(&theirs), "{at}");
+            }
         }
     }
     let tagged = chapters_of(&dir.join("ours1.nut"));
