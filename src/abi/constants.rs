@@ -92,11 +92,11 @@ pub(crate) const FRAME_DATA_CONTENT_LIGHT_LEVEL: u32 = 14;
 pub(crate) const FRAME_DATA_ICC_PROFILE: u32 = 15;
 pub(crate) const FRAME_DATA_S12M_TIMECODE: u32 = 16;
 pub(crate) const FRAME_DATA_DYNAMIC_HDR_PLUS: u32 = 17;
+pub(crate) const FRAME_DATA_SEI_UNREGISTERED: u32 = 20;
 
 /// `sizeof(AVDynamicHDRPlus)`: the same struct in every release 4.x–9.x (the self-check
 /// adds one to a frame and reads the entry's size).
 pub(crate) const DYNAMIC_HDR_PLUS_SIZE: usize = 11_304;
-pub(crate) const FRAME_DATA_SEI_UNREGISTERED: u32 = 20;
 
 /// `AV_OPT_FLAG_EXPORT`: an option that reports a value rather than takes one.
 pub(crate) const OPT_FLAG_EXPORT: c_int = 1 << 6;

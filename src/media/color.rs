@@ -140,6 +140,17 @@ pub(crate) unsafe fn read<S>(ffmpeg: &Ffmpeg, object: *const S, fields: ColorFie
     color
 }
 
+/// FFmpeg's name of a chroma location (`left`, `center`, `topleft`…); `None` for an
+/// unspecified one or a number it does not know.
+pub(crate) fn chroma_location_name(ffmpeg: &Ffmpeg, location: c_uint) -> Option<String> {
+    // SAFETY: a lookup in a static table; NULL for values it does not know.
+    let name = unsafe { (ffmpeg.functions().av_chroma_location_name)(location) };
+    // SAFETY: a static string of the library, or NULL.
+    unsafe { crate::sys::c_text_in(name) }
+        .filter(|name| *name != "unspecified")
+        .map(str::to_owned)
+}
+
 /// FFmpeg's names of the matrix and the range, borrowed from its static tables (no
 /// allocation); `None` where unknown.
 ///

@@ -171,11 +171,7 @@ impl Stream<'_> {
         let layout = self.ffmpeg().layout();
         let container = self.read(layout.stream.sample_aspect_ratio);
         let codec = self.parameter(layout.codec_parameters.sample_aspect_ratio);
-        [container, codec]
-            .into_iter()
-            .filter(|r| r.is_positive())
-            .map(|r| Rational::reduce(r.num.into(), r.den.into(), i32::MAX))
-            .find(|r| r.num != 0)
+        first_shape([container, codec])
     }
 
     /// The shape of `frame`'s pixels as FFmpeg guesses it for this stream
@@ -183,12 +179,11 @@ impl Stream<'_> {
     /// the container's, else the frame's, in lowest terms; `None` when neither says.
     pub fn frame_aspect_ratio(&self, frame: &crate::media::frame::Frame) -> Option<Rational> {
         let container = self.read(self.ffmpeg().layout().stream.sample_aspect_ratio);
-        [Some(container), frame.sample_aspect_ratio()]
-            .into_iter()
-            .flatten()
-            .filter(|r| r.is_positive())
-            .map(|r| Rational::reduce(r.num.into(), r.den.into(), i32::MAX))
-            .find(|r| r.num != 0)
+        first_shape(
+            [Some(container), frame.sample_aspect_ratio()]
+                .into_iter()
+                .flatten(),
+        )
     }
 
     /// The size of the codec's out-of-band header (`extradata`) in bytes.
@@ -228,12 +223,7 @@ impl Stream<'_> {
     /// Where chroma samples sit (`left`, `center`, `topleft`…), when said.
     pub fn chroma_location(&self) -> Option<String> {
         let location = self.parameter(self.ffmpeg().layout().codec_parameters.chroma_location);
-        // SAFETY: a lookup in a static table; NULL for values it does not know.
-        let name = unsafe { (self.ffmpeg().functions().av_chroma_location_name)(location) };
-        // SAFETY: a static string of the library, or NULL.
-        unsafe { crate::sys::c_text_in(name) }
-            .filter(|name| *name != "unspecified")
-            .map(str::to_owned)
+        crate::media::color::chroma_location_name(self.ffmpeg(), location)
     }
 
     /// Every disposition this FFmpeg names, in ffprobe's order, with whether the stream has
@@ -254,4 +244,14 @@ impl Stream<'_> {
             })
             .collect()
     }
+}
+
+/// `av_guess_sample_aspect_ratio`'s choice: the first of `shapes` that is positive, in
+/// lowest terms.
+fn first_shape(shapes: impl IntoIterator<Item = Rational>) -> Option<Rational> {
+    shapes
+        .into_iter()
+        .filter(|r| r.is_positive())
+        .map(|r| Rational::reduce(r.num.into(), r.den.into(), i32::MAX))
+        .find(|r| r.num != 0)
 }

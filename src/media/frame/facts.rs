@@ -51,12 +51,7 @@ impl Frame {
     /// where unspecified.
     pub fn chroma_location(&self) -> Option<String> {
         let location = self.read(self.ffmpeg.layout().frame.chroma_location);
-        // SAFETY: a lookup in a static table; NULL for values it does not know.
-        let name = unsafe { (self.ffmpeg.functions().av_chroma_location_name)(location) };
-        // SAFETY: a static string of the library, or NULL.
-        unsafe { crate::sys::c_text_in(name) }
-            .filter(|name| *name != "unspecified")
-            .map(str::to_owned)
+        crate::media::color::chroma_location_name(&self.ffmpeg, location)
     }
 
     /// The frame's tags, in order: what a decoder read beside the picture (a PNG's text

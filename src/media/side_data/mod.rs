@@ -195,11 +195,11 @@ pub(crate) fn encode(value: &SideDataValue) -> Result<(Meaning, Vec<u8>), String
 /// A dictionary as `av_packet_pack_dictionary` packs it: each key and value ends with a NUL;
 /// `None` where the last string is cut short (as `av_packet_unpack_dictionary` refuses it).
 fn key_value_pairs(bytes: &[u8]) -> Option<Vec<(String, String)>> {
+    let text = |s: &[u8]| Some(String::from_utf8_lossy(s.strip_suffix(&[0])?).into_owned());
     let mut strings = bytes.split_inclusive(|&b| b == 0);
     let mut pairs = Vec::new();
     while let Some(key) = strings.next() {
         let value = strings.next()?;
-        let text = |s: &[u8]| Some(String::from_utf8_lossy(s.strip_suffix(&[0])?).into_owned());
         pairs.push((text(key)?, text(value)?));
     }
     Some(pairs)
