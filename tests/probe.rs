@@ -288,10 +288,35 @@ fn json_of(command: &mut Command, what: &str) -> Value {
 
 /// The packets of Debian 5.1's `ffprobe -show_packets`.
 fn ffprobe_packets(path: &Path) -> Vec<Value> {
+    list_of(&ffprobe_sections(path, &["-show_packets"]), "packets")
+}
+
+/// Debian 5.1's ffprobe's JSON of `path`, with `sections` (`-show_frames`, …).
+fn ffprobe_sections(path: &Path, sections: &[&str]) -> Value {
     let mut command = Command::new("ffprobe");
-    command.args(["-v", "error", "-show_packets", "-of", "json"]);
-    let theirs = json_of(command.arg(path).env_remove("LD_LIBRARY_PATH"), "ffprobe");
-    theirs["packets"].as_array().cloned().unwrap_or_default()
+    command.args(["-v", "error", "-of", "json"]).args(sections);
+    json_of(command.arg(path).env_remove("LD_LIBRARY_PATH"), "ffprobe")
+}
+
+/// The `probe` example's JSON of `path`, with `flags` (`--show-frames`, …).
+fn probe_sections(build: &common::Build, path: &Path, flags: &[&str]) -> Value {
+    let mut probe = common::example_command("probe", build);
+    json_of(probe.arg(path).args(flags), "probe")
+}
+
+/// The entries of a JSON report's list `name` (none where it has no such list).
+fn list_of(report: &Value, name: &str) -> Vec<Value> {
+    report[name].as_array().cloned().unwrap_or_default()
+}
+
+/// Asserts `ours` equals `theirs` entry by entry, each entry's fields in ffprobe's order.
+fn assert_same_entries(ours: &[Value], theirs: &[Value], at: &str) {
+    assert_eq!(ours.len(), theirs.len(), "{at}");
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    for (n, (ours, theirs)) in ours.iter().zip(theirs).enumerate() {
+        assert_eq!(ours, theirs, "{at}, entry {n}");
+        assert_eq!(keys(ours), keys(theirs), "{at}, entry {n}");
+    }
 }
 
 /// Compares one section: `ours` against ffprobe's `theirs`.
@@ -668,10 +693,11 @@ fn show_packets_prints_what_ffprobe_prints() {
     let mut files = clips();
     files.retain(|c| c.ends_with("probe_aac.ts") || c.ends_with("probe_h264.mp4"));
     files.extend([vorbis.clone(), opus]);
-    let packets_of = |path: &Path| -> Vec<Value> {
-        let mut probe = common::example_command("probe", &build);
-        let ours = json_of(probe.arg(path).arg("--show-packets"), "probe");
-        ours["packets"].as_array().unwrap().clone()
+    let packets_of = |path: &Path| {
+        list_of(
+            &probe_sections(&build, path, &["--show-packets"]),
+            "packets",
+        )
     };
     let first = &packets_of(&vorbis)[0];
     // From 8.1 (libavcodec 62.28 ships with it) the Ogg demuxer gives them as the packet's.
@@ -705,14 +731,8 @@ fn show_packets_prints_what_ffprobe_prints() {
         return; // ffprobe is Debian's 5.1
     }
     for path in &files {
-        let ours = packets_of(path);
-        let theirs = ffprobe_packets(path);
-        assert_eq!(ours.len(), theirs.len(), "{}", path.display());
-        for (n, (ours, theirs)) in ours.iter().zip(&theirs).enumerate() {
-            assert_eq!(ours, theirs, "{} packet {n}", path.display());
-            let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-            assert_eq!(keys(ours), keys(theirs), "{} packet {n}", path.display());
-        }
+        let at = format!("{} packets", path.display());
+        assert_same_entries(&packets_of(path), &ffprobe_packets(path), &at);
     }
 }
 
@@ -730,11 +750,8 @@ fn show_packets_prints_what_ffprobe_prints() {
 fn show_frames_prints_what_ffprobe_prints() {
     use common::side_data_media::{hdr10_hevc, png_with_text};
     let build = common::under_test();
-    let frames_of = |path: &Path| -> Vec<Value> {
-        let mut probe = common::example_command("probe", &build);
-        let ours = json_of(probe.arg(path).arg("--show-frames"), "probe");
-        ours["frames"].as_array().unwrap().clone()
-    };
+    let frames_of =
+        |path: &Path| list_of(&probe_sections(&build, path, &["--show-frames"]), "frames");
     let text = png_with_text("Comment", "made by a test");
     let picture = &frames_of(&text)[0];
     assert_eq!(picture["tags"]["Comment"], "made by a test", "{picture}");
@@ -749,38 +766,23 @@ fn show_frames_prints_what_ffprobe_prints() {
     let mut files = clips();
     files.extend([hdr10_hevc(), text]);
     for path in &files {
-        let ours = frames_of(path);
-        let mut command = Command::new("ffprobe");
-        command.args(["-v", "error", "-show_frames", "-of", "json"]);
-        let theirs = json_of(command.arg(path).env_remove("LD_LIBRARY_PATH"), "ffprobe");
-        let theirs = theirs["frames"].as_array().cloned().unwrap_or_default();
-        assert_eq!(ours.len(), theirs.len(), "{}", path.display());
-        for (n, (ours, theirs)) in ours.iter().zip(&theirs).enumerate() {
-            assert_eq!(ours, theirs, "{} frame {n}", path.display());
-            let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-            assert_eq!(keys(ours), keys(theirs), "{} frame {n}", path.display());
-        }
+        let theirs = list_of(&ffprobe_sections(path, &["-show_frames"]), "frames");
+        assert_same_entries(
+            &frames_of(path),
+            &theirs,
+            &format!("{} frames", path.display()),
+        );
     }
     // Both: each packet, then the frames decoded from it (the Matroska file has subtitles).
     let tagged = files
         .iter()
         .find(|f| f.ends_with("probe_tagged.mkv"))
         .unwrap();
-    let mut probe = common::example_command("probe", &build);
-    let both = ["--show-packets", "--show-frames"];
-    let ours = json_of(probe.arg(tagged).args(both), "probe");
-    let mut command = Command::new("ffprobe");
-    command.args([
-        "-v",
-        "error",
-        "-show_packets",
-        "-show_frames",
-        "-of",
-        "json",
-    ]);
-    let theirs = json_of(command.arg(tagged).env_remove("LD_LIBRARY_PATH"), "ffprobe");
-    assert_eq!(ours, theirs);
-    assert!(ours["packets_and_frames"].as_array().unwrap().len() > 50);
+    let ours = probe_sections(&build, tagged, &["--show-packets", "--show-frames"]);
+    let theirs = ffprobe_sections(tagged, &["-show_packets", "-show_frames"]);
+    let ours = list_of(&ours, "packets_and_frames");
+    assert_same_entries(&ours, &list_of(&theirs, "packets_and_frames"), "both");
+    assert!(ours.len() > 50);
 }
 
 /// `probe --show-chapters` prints what `ffprobe -show_chapters` prints, on 5.1: ids (MP4
@@ -839,13 +841,11 @@ fn show_chapters_prints_what_ffprobe_prints() {
         return; // ffprobe is Debian's 5.1
     }
     for path in &files {
-        let mut probe = common::example_command("probe", &build);
-        let ours = json_of(probe.arg(path).arg("--show-chapters"), "probe");
-        let mut command = Command::new("ffprobe");
-        command.args(["-v", "error", "-show_chapters", "-of", "json"]);
-        let theirs = json_of(command.arg(path).env_remove("LD_LIBRARY_PATH"), "ffprobe");
-        assert_eq!(ours, theirs, "{}", path.display());
-        let text = |v: &Value| serde_json::to_string(v).unwrap();
-        assert_eq!(text(&ours), text(&theirs), "{}: the order", path.display());
+        let ours = list_of(
+            &probe_sections(&build, path, &["--show-chapters"]),
+            "chapters",
+        );
+        let theirs = list_of(&ffprobe_sections(path, &["-show_chapters"]), "chapters");
+        assert_same_entries(&ours, &theirs, &format!("{} chapters", path.display()));
     }
 }

@@ -351,12 +351,11 @@ fn transcode(
         let lane = SubtitleLane::plan(&stream, &mut output, timing, &mut notices)
             .map_err(|e| format!("subtitle stream {index}: {e}"))?;
         if let Some(lane) = &lane {
-            let out_index = lane.output_index();
-            if let Some(encoder) = lane.encoder_name() {
-                copy_stream_tags(&mut output, out_index, &stream, encoder, false)
-                    .map_err(|e| e.to_string())?;
-            }
-            kinds.push((out_index, MediaType::Subtitle, stream.disposition()));
+            kinds.push((
+                lane.output_index(),
+                MediaType::Subtitle,
+                stream.disposition(),
+            ));
         }
         subtitles.extend(lane);
     }

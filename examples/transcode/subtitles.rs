@@ -7,6 +7,7 @@ use ffmpeg_runtime::format::{Output, Stream};
 use ffmpeg_runtime::subtitle::{SubtitleDecoder, SubtitleEncoder, SubtitleSettings};
 use ffmpeg_runtime::{Error, Packet, Rational};
 
+use crate::cli_copy::copy_stream_tags;
 use crate::pipeline::{MICROSECONDS, Timing, rescale};
 
 /// The muxers of the MOV family, whose text subtitles are mov_text.
@@ -20,8 +21,6 @@ pub struct SubtitleLane {
     /// Added to every timestamp (already on the input's timeline), in microseconds: the lead.
     shift_us: i64,
     conversion: Option<(SubtitleDecoder, SubtitleEncoder)>,
-    /// The encoder's name where the stream is converted (`mov_text`).
-    encoder_name: Option<String>,
 }
 
 impl SubtitleLane {
@@ -35,17 +34,16 @@ impl SubtitleLane {
         let muxer = output.muxer();
         let codec = stream.codec_id();
         let shift_us = timing.lead_us;
-        let lane = |output_index, conversion, encoder_name| SubtitleLane {
+        let lane = |output_index, conversion| SubtitleLane {
             input_index: stream.index(),
             output_index,
             time_base: stream.time_base(),
             shift_us,
             conversion,
-            encoder_name,
         };
         if muxer.takes_codec(&codec)? == Some(true) {
             let output_index = output.add_copy_stream(stream)?;
-            return Ok(Some(lane(output_index, None, None)));
+            return Ok(Some(lane(output_index, None)));
         }
         let mut leave_out = |why: String| {
             notices.push(format!(
@@ -79,18 +77,13 @@ impl SubtitleLane {
         }
         let encoder = SubtitleEncoder::new(stream.ffmpeg(), &target, &settings)?;
         let output_index = output.add_subtitle_stream(&encoder)?;
-        let name = Some(target.name().to_owned());
-        Ok(Some(lane(output_index, Some((decoder, encoder)), name)))
+        copy_stream_tags(output, output_index, stream, target.name(), false)?;
+        Ok(Some(lane(output_index, Some((decoder, encoder)))))
     }
 
     /// The output stream's index.
     pub fn output_index(&self) -> usize {
         self.output_index
-    }
-
-    /// The encoder's name, for a stream converted rather than copied.
-    pub fn encoder_name(&self) -> Option<&str> {
-        self.encoder_name.as_deref()
     }
 
     /// Copies, or converts, one packet of the stream.
