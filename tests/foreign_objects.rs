@@ -84,6 +84,8 @@ fn refuses_the_objects_of(mine: &Ffmpeg, theirs: &Ffmpeg) {
 
     let mut encoder = video_encoder(mine);
     let their_picture = Frame::video(theirs, 48, 32, "yuv420p").unwrap();
+    let my_stream = input.best_stream(MediaType::Video).unwrap();
+    assert_foreign(my_stream.frame_aspect_ratio(&their_picture), "frame");
     assert_foreign(encoder.send(&their_picture), "frame");
     assert_foreign(encoder.receive(&mut empty_packet), "packet");
 
@@ -159,6 +161,9 @@ fn refuses_the_objects_of(mine: &Ffmpeg, theirs: &Ffmpeg) {
     assert_eq!(scheduled.counts.decoded, 1);
 
     // Refused calls left everything usable: the same calls with their own objects work.
+    let my_stream = input.best_stream(MediaType::Video).unwrap();
+    let shape = my_stream.frame_aspect_ratio(&Frame::video(mine, 48, 32, "yuv420p").unwrap());
+    assert!(shape.is_ok(), "{shape:?}");
     let mut packet = video_packet(mine, &mut input);
     decoder.send(&packet).unwrap();
     encoder.send(&my_picture).unwrap();

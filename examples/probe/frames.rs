@@ -210,7 +210,7 @@ fn frame_json(stream: &Stream<'_>, frame: &Frame) -> Value {
         if let Some(format) = frame.pixel_format() {
             put("pix_fmt", json!(format.name()));
         }
-        if let Some(sar) = stream.frame_aspect_ratio(frame) {
+        if let Ok(Some(sar)) = stream.frame_aspect_ratio(frame) {
             put("sample_aspect_ratio", ratio(sar, ':'));
         }
         put(

@@ -177,13 +177,20 @@ impl Stream<'_> {
     /// The shape of `frame`'s pixels as FFmpeg guesses it for this stream
     /// (`av_guess_sample_aspect_ratio` with a frame, as ffprobe's `-show_frames` prints it):
     /// the container's, else the frame's, in lowest terms; `None` when neither says.
-    pub fn frame_aspect_ratio(&self, frame: &crate::media::frame::Frame) -> Option<Rational> {
-        let container = self.read(self.ffmpeg().layout().stream.sample_aspect_ratio);
-        first_shape(
-            [Some(container), frame.sample_aspect_ratio()]
-                .into_iter()
-                .flatten(),
-        )
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ForeignObject`](crate::Error::ForeignObject) for a frame of another loaded
+    /// FFmpeg.
+    pub fn frame_aspect_ratio(
+        &self,
+        frame: &crate::media::frame::Frame,
+    ) -> crate::ffmpeg::error::Result<Option<Rational>> {
+        let ffmpeg = self.ffmpeg();
+        ffmpeg.ensure_same(frame.ffmpeg(), "Stream::frame_aspect_ratio", "frame")?;
+        let container = self.read(ffmpeg.layout().stream.sample_aspect_ratio);
+        let shapes = [Some(container), frame.sample_aspect_ratio()];
+        Ok(first_shape(shapes.into_iter().flatten()))
     }
 
     /// The size of the codec's out-of-band header (`extradata`) in bytes.
