@@ -849,3 +849,32 @@ fn show_chapters_prints_what_ffprobe_prints() {
         assert_same_entries(&ours, &theirs, &format!("{} chapters", path.display()));
     }
 }
+
+/// A reader that stops reading (`probe … | head`) ends the example quietly, as it ends
+/// ffprobe: it had panicked on the broken pipe (exit status 101).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_reader_that_stops_reading_ends_probe_quietly() {
+    use std::process::Stdio;
+    let build = common::under_test();
+    // Far more JSON than a pipe holds.
+    let long = media::generated(
+        "probe_long.ogg",
+        &["-f", "lavfi", "-i", "sine=duration=20", "-c:a", "libvorbis"],
+    );
+    let mut probe = common::example_command("probe", &build);
+    probe.arg(&long).args(["--show-packets", "--show-frames"]);
+    let mut child = probe
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let ended = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&ended.stderr);
+    assert!(ended.status.success(), "{:?}: {stderr}", ended.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -1100,6 +1100,15 @@ fn tags_chapters_and_dispositions_go_with_the_encoded_streams() {
             .find(|s| s["codec_type"] == "audio")
             .unwrap();
         assert_eq!(audio["tags"]["language"], "fre", "{at}");
+        // MP4's timecode track, which its muxer makes only where the video's stream has a
+        // frame rate.
+        if extension == "mp4" {
+            let streams = seen["streams"].as_array().unwrap();
+            let timed = streams
+                .iter()
+                .any(|s| s["tags"]["timecode"] == "01:02:03:04");
+            assert!(timed, "{at}");
+        }
         // Matroska keeps every stream's encoder, MP4 from 5.0 a video stream's; Matroska keeps
         // a commentary from 4.4, MP4 from 5.0.
         let since =
