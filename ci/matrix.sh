@@ -138,9 +138,10 @@ avfilter_version() { # dir
 }
 
 # Under qemu-user or Wine, code runs slower, and the tests that spend half a minute or more
-# there (x264 at 720p, every encoder, every scaler configuration, a hundred load cycles, the
-# fuzzers' seeds, swapping three releases while streams decode) run on the last build of the
-# file only; every other test runs on every build. The summary names them.
+# there (x264 at 720p, every encoder, every scaler configuration, a hundred load cycles, threads
+# racing to the first use of fresh loads, the fuzzers' seeds, swapping three releases while
+# streams decode) run on the last build of the file only; every other test runs on every
+# build. The summary names them.
 slow_once=(
     with_no_input_it_transcodes_its_own_synthetic_clip
     real_world_inputs_transcode_to_mp4_and_mkv_with_every_frame_and_sample
@@ -150,6 +151,7 @@ slow_once=(
     video_round_trips_through_every_available_encoder
     audio_round_trips_through_every_available_encoder
     a_thousand_load_decode_unload_cycles_leave_the_mappings_as_they_were
+    threads_making_the_first_use_of_a_fresh_load_at_once_race_nothing
     demux_seeds_of_every_container_decode
     random_api_sequences_run_clean
     random_filter_graph_sequences_run_clean

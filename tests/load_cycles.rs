@@ -1,9 +1,17 @@
 //! Loading and unloading over and over: load → decode a clip → drop everything, with no
-//! crash, the libraries really unmapped each time, and no growth of the process's mappings.
+//! crash, the libraries really unmapped each time, and no growth of the process's mappings;
+//! and many threads making the first use of each fresh load at once.
 
 mod common;
 
+use std::sync::{Barrier, Mutex};
+
 use common::media::{self, CLIPS};
+use ffmpeg_runtime::{Frame, ScaleQuality, Scaler};
+
+/// One test at a time: each needs the build under test loaded by no one else, so that every
+/// load of it maps it afresh (and the first counts the process's mappings).
+static ALONE: Mutex<()> = Mutex::new(());
 
 /// (mappings, mapped bytes) of this process.
 fn mapped() -> (usize, u64) {
@@ -24,6 +32,10 @@ fn cycle(build: &common::Build) -> std::path::PathBuf {
     let clip = &CLIPS[0];
     let frames = media::decode_md5s(&ffmpeg, &media::path(clip), clip.stream).unwrap();
     assert!(!frames.is_empty());
+    avcodec_path(&ffmpeg)
+}
+
+fn avcodec_path(ffmpeg: &ffmpeg_runtime::Ffmpeg) -> std::path::PathBuf {
     let avcodec = ffmpeg_runtime::Library::AvCodec;
     ffmpeg
         .library(avcodec)
@@ -41,6 +53,7 @@ fn cycles(build: &common::Build) -> usize {
 
 #[test]
 fn a_thousand_load_decode_unload_cycles_leave_the_mappings_as_they_were() {
+    let _alone = ALONE.lock().unwrap_or_else(|e| e.into_inner());
     let build = common::under_test();
     // Warm-up: the C library, the allocator's arenas and the test harness settle first.
     for _ in 0..20 {
@@ -68,4 +81,52 @@ fn a_thousand_load_decode_unload_cycles_leave_the_mappings_as_they_were() {
         before.1,
         after.1
     );
+}
+
+/// Threads making the first use of a fresh load at once: more than CI's two cores.
+const THREADS: usize = 4;
+
+/// Four threads make the first use of a fresh load at the same moment, load after load: each
+/// opens an MPEG-4 file (whose parser builds its code tables on first use) and converts its
+/// first picture to RGB (swscale sets its converters on first use). FFmpeg 4.x does both
+/// without a lock, so the load must have done them already; before it did, 4.1 aborted inside
+/// FFmpeg ("Assertion ret >= 0 failed at libavcodec/bitstream.c:346") on some fresh loads.
+#[test]
+fn threads_making_the_first_use_of_a_fresh_load_at_once_race_nothing() {
+    let _alone = ALONE.lock().unwrap_or_else(|e| e.into_inner());
+    let build = common::under_test();
+    let clip = CLIPS.iter().find(|clip| clip.name == "mpeg4.avi").unwrap();
+    let path = media::path(clip);
+    // Without the load's own first use, 4.1 aborted within 100 fresh loads four times in five.
+    let loads = if build.avcodec.major == 58 { 200 } else { 25 };
+    for _ in 0..loads {
+        let ffmpeg = build.load();
+        let start = Barrier::new(THREADS);
+        let pictures: Vec<Vec<u8>> = std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..THREADS)
+                .map(|_| {
+                    scope.spawn(|| {
+                        start.wait();
+                        let picture = media::first_frame(&ffmpeg, &path);
+                        let (width, height) = (picture.width(), picture.height());
+                        let mut rgb = Frame::video(&ffmpeg, width, height, "rgb24").unwrap();
+                        Scaler::new(&ffmpeg, ScaleQuality::BitExact)
+                            .scale(&picture, &mut rgb)
+                            .unwrap();
+                        let mut packed = Vec::new();
+                        rgb.copy_packed(&mut packed).unwrap();
+                        packed
+                    })
+                })
+                .collect();
+            threads.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        assert!(
+            pictures.iter().all(|p| *p == pictures[0]),
+            "every thread converts the same picture alike"
+        );
+        let avcodec = avcodec_path(&ffmpeg);
+        drop(ffmpeg);
+        assert!(!common::is_loaded(&avcodec), "{}", avcodec.display());
+    }
 }

@@ -75,6 +75,20 @@ pub(crate) unsafe fn codec_descriptor_long_name<'a>(descriptor: *const c_void) -
     unsafe { crate::sys::c_text_in((*descriptor.cast::<CodecDescriptorHead>()).long_name) }
 }
 
+/// The first codec a registered parser serves: `AVCodecParser` has begun with its array of
+/// codec ids, `int`s (five in 4.x, seven from 5.x; an `enum AVCodecID` in 9.x), in every
+/// family 4.x–9.x (the headers of each say so).
+///
+/// # Safety
+///
+/// `parser` is what that FFmpeg's `av_parser_iterate` returned.
+pub(crate) unsafe fn parser_first_codec_id(
+    parser: *const crate::sys::objects::AVCodecParser,
+) -> std::ffi::c_int {
+    // SAFETY: per the contract; static data whose first member is an int.
+    unsafe { *parser.cast::<std::ffi::c_int>() }
+}
+
 /// The `AV_CODEC_PROP_*` bits of a codec's descriptor (0 without one).
 ///
 /// # Safety

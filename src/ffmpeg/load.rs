@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use super::{Ffmpeg, Inner, log_bridge};
+use super::{Ffmpeg, Inner, log_bridge, warm_up};
 use crate::abi::{self, Layout};
 use crate::loader::discovery::{Candidate, Discovery, Location, Source};
 use crate::loader::error::{Attempt, LoadError, Refusal};
@@ -140,6 +140,8 @@ impl Ffmpeg {
         };
         let slot = log_bridge::install(&ffmpeg.inner.functions);
         let _ = ffmpeg.inner.log_slot.set(slot);
+        // After the bridge, so that whatever FFmpeg says meanwhile goes where its logs go.
+        warm_up::initialise_unguarded_statics(&ffmpeg.inner.functions, ffmpeg.inner.family);
         Ok(ffmpeg)
     }
 }

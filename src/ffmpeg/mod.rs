@@ -8,6 +8,7 @@ pub(crate) mod error;
 mod load;
 pub(crate) mod log_bridge;
 pub(crate) mod reload;
+mod warm_up;
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};

@@ -7,10 +7,10 @@ use std::ffi::{c_char, c_int, c_uint, c_void};
 use super::symbols::{Requirement, SymbolSpec, ffi_functions};
 use crate::sys::objects::{
     AVAudioFifo, AVBSFContext, AVBitStreamFilter, AVCodec, AVCodecContext, AVCodecParameters,
-    AVDictionary, AVDictionaryEntry, AVFilter, AVFilterContext, AVFilterGraph, AVFilterInOut,
-    AVFilterPad, AVFormatContext, AVFrame, AVFrameSideData, AVIOContext, AVInputFormat, AVOption,
-    AVOutputFormat, AVPacket, AVPacketSideData, AVPixFmtDescriptor, AVStream, AVSubtitle,
-    SwrContext, SwsContext,
+    AVCodecParser, AVCodecParserContext, AVDictionary, AVDictionaryEntry, AVFilter,
+    AVFilterContext, AVFilterGraph, AVFilterInOut, AVFilterPad, AVFormatContext, AVFrame,
+    AVFrameSideData, AVIOContext, AVInputFormat, AVOption, AVOutputFormat, AVPacket,
+    AVPacketSideData, AVPixFmtDescriptor, AVStream, AVSubtitle, SwrContext, SwsContext,
 };
 use crate::sys::{Library, Rational, RawChannelLayout};
 use std::ffi::CStr;
@@ -338,6 +338,9 @@ ffi_functions! {
     always AvCodec fn av_bsf_receive_packet(context: *mut AVBSFContext, packet: *mut AVPacket) -> c_int;
     always AvCodec fn av_bsf_flush(context: *mut AVBSFContext);
     always AvCodec fn av_bsf_free(context: *mut *mut AVBSFContext);
+    always AvCodec fn av_parser_iterate(opaque: *mut *mut c_void) -> *const AVCodecParser;
+    always AvCodec fn av_parser_init(codec_id: c_int) -> *mut AVCodecParserContext;
+    always AvCodec fn av_parser_close(context: *mut AVCodecParserContext);
 
     always AvFormat fn avformat_alloc_context() -> *mut AVFormatContext;
     always AvFormat fn av_codec_get_id(tags: *const *const c_void, tag: c_uint) -> c_uint;

@@ -63,6 +63,10 @@ opaque_structs! {
     AVBSFContext,
     /// A registered bitstream filter (static).
     AVBitStreamFilter,
+    /// A registered parser (static).
+    AVCodecParser,
+    /// A parser's state.
+    AVCodecParserContext,
     /// A filter graph.
     AVFilterGraph,
     /// One filter in a graph.
