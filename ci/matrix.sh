@@ -151,7 +151,7 @@ slow_once=(
     video_round_trips_through_every_available_encoder
     audio_round_trips_through_every_available_encoder
     a_thousand_load_decode_unload_cycles_leave_the_mappings_as_they_were
-    threads_making_the_first_use_of_a_fresh_load_at_once_race_nothing
+    threads_loading_and_first_using_a_build_at_once_race_nothing
     demux_seeds_of_every_container_decode
     random_api_sequences_run_clean
     random_filter_graph_sequences_run_clean

@@ -83,16 +83,18 @@ fn a_thousand_load_decode_unload_cycles_leave_the_mappings_as_they_were() {
     );
 }
 
-/// Threads making the first use of a fresh load at once: more than CI's two cores.
+/// Threads loading the same build and making the first use of it at once: more than CI's two
+/// cores.
 const THREADS: usize = 4;
 
-/// Four threads make the first use of a fresh load at the same moment, load after load: each
-/// opens an MPEG-4 file (whose parser builds its code tables on first use) and converts its
-/// first picture to RGB (swscale sets its converters on first use). FFmpeg 4.x does both
-/// without a lock, so the load must have done them already; before it did, 4.1 aborted inside
-/// FFmpeg ("Assertion ret >= 0 failed at libavcodec/bitstream.c:346") on some fresh loads.
+/// Four threads load the build at the same moment, and make the first use of it at once, load
+/// after load: each opens an MPEG-4 file (whose parser builds its code tables on first use)
+/// and converts its first picture to RGB (swscale sets its converters on first use). FFmpeg
+/// 4.x does both without a lock, so the load must have done them already, one load at a time.
+/// Before it did, 4.1 aborted inside FFmpeg ("Assertion ret >= 0 failed at
+/// libavcodec/bitstream.c:346") on some fresh loads.
 #[test]
-fn threads_making_the_first_use_of_a_fresh_load_at_once_race_nothing() {
+fn threads_loading_and_first_using_a_build_at_once_race_nothing() {
     let _alone = ALONE.lock().unwrap_or_else(|e| e.into_inner());
     let build = common::under_test();
     let clip = CLIPS.iter().find(|clip| clip.name == "mpeg4.avi").unwrap();
@@ -100,13 +102,13 @@ fn threads_making_the_first_use_of_a_fresh_load_at_once_race_nothing() {
     // Without the load's own first use, 4.1 aborted within 100 fresh loads four times in five.
     let loads = if build.avcodec.major == 58 { 200 } else { 25 };
     for _ in 0..loads {
-        let ffmpeg = build.load();
         let start = Barrier::new(THREADS);
-        let pictures: Vec<Vec<u8>> = std::thread::scope(|scope| {
+        let results: Vec<(Vec<u8>, std::path::PathBuf)> = std::thread::scope(|scope| {
             let threads: Vec<_> = (0..THREADS)
                 .map(|_| {
                     scope.spawn(|| {
                         start.wait();
+                        let ffmpeg = build.load();
                         let picture = media::first_frame(&ffmpeg, &path);
                         let (width, height) = (picture.width(), picture.height());
                         let mut rgb = Frame::video(&ffmpeg, width, height, "rgb24").unwrap();
@@ -115,18 +117,17 @@ fn threads_making_the_first_use_of_a_fresh_load_at_once_race_nothing() {
                             .unwrap();
                         let mut packed = Vec::new();
                         rgb.copy_packed(&mut packed).unwrap();
-                        packed
+                        (packed, avcodec_path(&ffmpeg))
                     })
                 })
                 .collect();
             threads.into_iter().map(|t| t.join().unwrap()).collect()
         });
         assert!(
-            pictures.iter().all(|p| *p == pictures[0]),
+            results.iter().all(|(picture, _)| *picture == results[0].0),
             "every thread converts the same picture alike"
         );
-        let avcodec = avcodec_path(&ffmpeg);
-        drop(ffmpeg);
-        assert!(!common::is_loaded(&avcodec), "{}", avcodec.display());
+        let avcodec = &results[0].1;
+        assert!(!common::is_loaded(avcodec), "{}", avcodec.display());
     }
 }

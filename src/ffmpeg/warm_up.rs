@@ -6,7 +6,10 @@
 //! can make FFmpeg abort the process ("Assertion ret >= 0 failed at libavcodec/bitstream.c")
 //! or call a converter not yet set. FFmpeg guards the parsers with `pthread_once` from 4.4 and
 //! swscale from 5.0. So a 4.x load runs each of them once, on the loading thread, before the
-//! `Ffmpeg` is handed out; later calls find the tables built.
+//! `Ffmpeg` is handed out; later calls find the tables built. Two threads loading the same
+//! files at once share one mapping, so the loads take turns: the second finds it done.
+
+use std::sync::Mutex;
 
 use crate::abi;
 use crate::abi::constants::SWS_BILINEAR;
@@ -20,6 +23,8 @@ pub(super) fn initialise_unguarded_statics(functions: &Functions, family: Family
     if family.ffmpeg_major() > 4 {
         return;
     }
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let mut cursor = std::ptr::null_mut();
     loop {
         // SAFETY: FFmpeg's iteration over its static parser list, `cursor` its own state.
