@@ -108,3 +108,58 @@ fn colour_properties_are_read() {
     assert_eq!(color.primaries.as_deref(), Some("bt709"));
     assert_eq!(color.transfer.as_deref(), Some("bt709"));
 }
+
+/// Every decoded picture knows the position and size of the packet it came from, on every
+/// build: 8.0 and later frames no longer carry them, and the decoder hands them over itself,
+/// as ffprobe does there. Pictures come out in another order than their packets (B-frames,
+/// frame threads), so each is matched to its packet by presentation time. A frame no decoder
+/// made knows none; a copy of a decoded one keeps them.
+#[test]
+fn every_picture_knows_the_position_and_size_of_its_packet() {
+    use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+    use ffmpeg_runtime::format::{Input, MediaType};
+    use ffmpeg_runtime::{Frame, Packet};
+    use std::collections::HashMap;
+    let ffmpeg = common::under_test().load();
+    for name in ["h264_gop10.mp4", "mpeg2.ts", "vp8.webm"] {
+        let clip = CLIPS.iter().find(|clip| clip.name == name).unwrap();
+        let mut input = Input::open(&ffmpeg, media::path(clip)).unwrap();
+        let stream = input.best_stream(MediaType::Video).unwrap();
+        let index = stream.index();
+        let mut decoder = Decoder::new(&stream, &DecoderOptions::default()).unwrap();
+        let (mut packet, mut frame) = (Packet::new(&ffmpeg).unwrap(), Frame::new(&ffmpeg).unwrap());
+        let mut packets = HashMap::new();
+        let mut pictures = Vec::new();
+        let mut take = |decoder: &mut Decoder, frame: &mut Frame| {
+            while decoder.receive(frame).unwrap() {
+                let copy = frame.try_clone().unwrap();
+                pictures.push((frame.pts(), frame.packet_position(), frame.packet_size()));
+                assert_eq!(copy.packet_position(), frame.packet_position(), "{name}");
+            }
+        };
+        while input.read_packet(&mut packet).unwrap() {
+            if packet.stream_index() == index {
+                let origin = (packet.position(), Some(packet.data().len()));
+                packets.insert(packet.pts(), origin);
+                decoder.send(&packet).unwrap();
+                take(&mut decoder, &mut frame);
+            }
+        }
+        decoder.send_eof().unwrap();
+        take(&mut decoder, &mut frame);
+        assert!(pictures.len() >= 10, "{name}: {} pictures", pictures.len());
+        for (pts, position, size) in pictures {
+            assert!(
+                position.is_some(),
+                "{name}: picture at {pts:?} has no packet position"
+            );
+            assert_eq!(
+                packets[&pts],
+                (position, size),
+                "{name}: picture at {pts:?}"
+            );
+        }
+    }
+    let made = Frame::video(&ffmpeg, 16, 16, "yuv420p").unwrap();
+    assert_eq!((made.packet_position(), made.packet_size()), (None, None));
+}

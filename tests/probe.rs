@@ -740,8 +740,8 @@ fn show_packets_prints_what_ffprobe_prints() {
 /// pictures with their packet, format, aspect, picture type, field order and colours (MPEG-4
 /// in Matroska, interlaced MPEG-2, H.264 with B-frames), audio blocks with their layout,
 /// subtitles, HDR10 side data and a PNG's text as the frame's tags. On every build a frame
-/// carries its tags, and picture numbers and its packet's position where the release keeps
-/// them.
+/// carries its tags and its packet's position and size, and picture numbers where the
+/// release keeps them.
 #[test]
 #[cfg_attr(
     windows,
@@ -755,11 +755,13 @@ fn show_frames_prints_what_ffprobe_prints() {
     let text = png_with_text("Comment", "made by a test");
     let picture = &frames_of(&text)[0];
     assert_eq!(picture["tags"]["Comment"], "made by a test", "{picture}");
-    // Picture numbers went with 7.0 (libavcodec 61), the packet's position with 8.0 (62).
+    // Picture numbers went with 7.0 (libavcodec 61); the packet's position and size left
+    // the frames with 8.0 (62), and the decoder hands them over itself.
     let numbered = build.avcodec < semver::Version::new(61, 0, 0);
     assert_eq!(picture.get("coded_picture_number").is_some(), numbered);
-    let positioned = build.avcodec < semver::Version::new(62, 0, 0);
-    assert_eq!(picture.get("pkt_pos").is_some(), positioned, "{picture}");
+    assert_eq!(picture["pkt_pos"], "0", "{picture}");
+    let size = std::fs::metadata(&text).unwrap().len().to_string();
+    assert_eq!(picture["pkt_size"], size.as_str(), "{picture}");
     if build.name != "5.1" {
         return; // ffprobe is Debian's 5.1
     }

@@ -45,6 +45,8 @@ pub(crate) const FRAME_FLAG_TOP_FIELD_FIRST: c_int = 1 << 4;
 
 /// `AV_CODEC_FLAG_LOW_DELAY`, `AV_CODEC_FLAG_GLOBAL_HEADER`.
 pub(crate) const CODEC_FLAG_LOW_DELAY: c_int = 1 << 19;
+/// `AV_CODEC_FLAG_COPY_OPAQUE` (6.0 on): decoders give frames their packet's `opaque_ref`.
+pub(crate) const CODEC_FLAG_COPY_OPAQUE: c_int = 1 << 7;
 pub(crate) const CODEC_FLAG_GLOBAL_HEADER: c_int = 1 << 22;
 
 /// `AV_CODEC_PROP_BITMAP_SUB` and `AV_CODEC_PROP_TEXT_SUB`, in a codec descriptor's

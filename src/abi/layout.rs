@@ -9,6 +9,7 @@ use semver::Version;
 use super::constants::{FRAME_FLAG_INTERLACED, FRAME_FLAG_KEY, FRAME_FLAG_TOP_FIELD_FIRST};
 use super::field::Field;
 use super::generated::*;
+use super::packet_origin::PacketOriginLayout;
 use super::side_data::{FrameSideDataLayout, PacketSideDataLayout};
 use crate::sys::Library;
 use crate::sys::objects::{
@@ -439,6 +440,8 @@ pub(crate) struct Layout {
     pub input_format: FormatLayout<AVInputFormat>,
     pub output_format: OutputFormatLayout,
     pub option: OptionLayout,
+    /// Families whose frames lost their packet's position and size (8.0 on).
+    pub packet_origin: Option<PacketOriginLayout>,
 }
 
 /// The fields every family 4.x–9.x has, with their optional ones unset.
@@ -692,6 +695,7 @@ macro_rules! common {
                 flags: field!($m::AVOption.flags),
                 unflagged_are_exported: false,
             },
+            packet_origin: None,
         }
     }};
 }
@@ -742,9 +746,10 @@ macro_rules! codec_lists {
 }
 
 /// Fields of families 4.x to 7.x that 8.x dropped: the flags it folded into `AVFrame.flags`,
-/// and the position and size of the frame's packet.
+/// and the position and size of the frame's packet (so no other way to carry those).
 macro_rules! frame_flag_fields {
     ($m:ident, $layout:ident) => {
+        $layout.packet_origin = None;
         $layout.frame.key_frame = Some(field!($m::AVFrame.key_frame));
         $layout.frame.interlaced_frame = Some(field!($m::AVFrame.interlaced_frame));
         $layout.frame.top_field_first = Some(field!($m::AVFrame.top_field_first));
@@ -870,9 +875,17 @@ macro_rules! shape_8 {
 }
 
 /// FFmpeg 9.x: `AVCodec`'s supported-value lists are gone (`avcodec_get_supported_config`).
+/// Frames carry their packet's position and size only in `opaque_ref`, where the crate puts
+/// them.
 macro_rules! shape_9 {
     ($m:ident) => {{
         let mut layout = common!($m);
+        layout.packet_origin = Some(PacketOriginLayout {
+            packet_opaque_ref: field!($m::AVPacket.opaque_ref as same),
+            frame_opaque_ref: field!($m::AVFrame.opaque_ref as same),
+            buffer_data: field!($m::AVBufferRef.data),
+            buffer_size: field!($m::AVBufferRef.size),
+        });
         layout.chapter.id_wide = Some(field!($m::AVChapter.id));
         layout.packet_side_data.size_wide = Some(field!($m::AVPacketSideData.size));
         layout.frame_side_data.size_wide = Some(field!($m::AVFrameSideData.size));

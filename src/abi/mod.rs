@@ -16,6 +16,7 @@ pub(crate) mod constants;
 mod field;
 pub(crate) mod filter;
 mod layout;
+pub(crate) mod packet_origin;
 mod side_data;
 pub(crate) mod subtitle;
 

@@ -6,9 +6,9 @@ use std::ffi::{c_char, c_int, c_uint, c_void};
 
 use super::symbols::{Requirement, SymbolSpec, ffi_functions};
 use crate::sys::objects::{
-    AVAudioFifo, AVBSFContext, AVBitStreamFilter, AVCodec, AVCodecContext, AVCodecParameters,
-    AVCodecParser, AVCodecParserContext, AVDictionary, AVDictionaryEntry, AVFilter,
-    AVFilterContext, AVFilterGraph, AVFilterInOut, AVFilterPad, AVFormatContext, AVFrame,
+    AVAudioFifo, AVBSFContext, AVBitStreamFilter, AVBufferRef, AVCodec, AVCodecContext,
+    AVCodecParameters, AVCodecParser, AVCodecParserContext, AVDictionary, AVDictionaryEntry,
+    AVFilter, AVFilterContext, AVFilterGraph, AVFilterInOut, AVFilterPad, AVFormatContext, AVFrame,
     AVFrameSideData, AVIOContext, AVInputFormat, AVOption, AVOutputFormat, AVPacket,
     AVPacketSideData, AVPixFmtDescriptor, AVStream, AVSubtitle, SwrContext, SwsContext,
 };
@@ -58,6 +58,10 @@ ffi_functions! {
         search_flags: c_int,
     ) -> *const AVOption;
     always AvUtil fn av_frame_alloc() -> *mut AVFrame;
+    always AvUtil fn av_frame_copy_props(target: *mut AVFrame, source: *const AVFrame) -> c_int;
+    /// Its size is an `int` in 4.x, hence bound from 5.x only.
+    required AvUtil [59..] fn av_buffer_allocz(size: usize) -> *mut AVBufferRef;
+    always AvUtil fn av_buffer_unref(buffer: *mut *mut AVBufferRef);
     always AvUtil fn av_frame_free(frame: *mut *mut AVFrame);
     always AvUtil fn av_frame_get_buffer(frame: *mut AVFrame, align: c_int) -> c_int;
     always AvUtil fn av_get_pix_fmt(name: *const c_char) -> c_int;
@@ -302,6 +306,7 @@ ffi_functions! {
         frame_bytes: c_int,
     ) -> c_int;
     always AvCodec fn av_packet_ref(target: *mut AVPacket, source: *const AVPacket) -> c_int;
+    always AvCodec fn av_packet_copy_props(target: *mut AVPacket, source: *const AVPacket) -> c_int;
     always AvCodec fn av_packet_make_writable(packet: *mut AVPacket) -> c_int;
     /// Arrived in libavcodec 61.13 (FFmpeg 7.1): 7.0 lacks it.
     optional AvCodec [61..] fn avcodec_get_supported_config(

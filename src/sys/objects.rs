@@ -63,6 +63,8 @@ opaque_structs! {
     AVBSFContext,
     /// A registered bitstream filter (static).
     AVBitStreamFilter,
+    /// A reference to a reference-counted buffer.
+    AVBufferRef,
     /// A registered parser (static).
     AVCodecParser,
     /// A parser's state.

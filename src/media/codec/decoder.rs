@@ -5,8 +5,9 @@ use std::ptr::NonNull;
 
 use crate::abi::CodecContextLayout;
 use crate::abi::constants::{
-    CODEC_FLAG_LOW_DELAY, CODEC_PROPERTY_CLOSED_CAPTIONS, CODEC_PROPERTY_FILM_GRAIN, DISCARD_BIDIR,
-    DISCARD_DEFAULT, DISCARD_NONKEY, DISCARD_NONREF, MEDIA_TYPE_VIDEO, THREAD_FRAME, THREAD_SLICE,
+    CODEC_FLAG_COPY_OPAQUE, CODEC_FLAG_LOW_DELAY, CODEC_PROPERTY_CLOSED_CAPTIONS,
+    CODEC_PROPERTY_FILM_GRAIN, DISCARD_BIDIR, DISCARD_DEFAULT, DISCARD_NONKEY, DISCARD_NONREF,
+    MEDIA_TYPE_VIDEO, THREAD_FRAME, THREAD_SLICE,
 };
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
@@ -19,6 +20,7 @@ use crate::sys::Rational;
 use crate::sys::objects::AVCodecContext;
 
 use super::Codec;
+use super::packet_origin::OriginCarrier;
 
 /// How a decoder is set up.
 #[derive(Debug, Clone, Default)]
@@ -88,11 +90,14 @@ pub struct Decoder {
     ffmpeg: Ffmpeg,
     context: NonNull<AVCodecContext>,
     finished: bool,
+    /// From 8.0, what gives frames their packet's position and size.
+    origin: Option<OriginCarrier>,
 }
 
 // SAFETY: an AVCodecContext may move between threads between calls (FFmpeg's own threads
-// belong to the context and synchronise internally); `Decoder` is `Send` but not `Sync`, so
-// only one thread calls into it at a time.
+// belong to the context and synchronise internally), and so may the carrier's packet, which
+// only the decoder uses; `Decoder` is `Send` but not `Sync`, so only one thread calls into it
+// at a time.
 unsafe impl Send for Decoder {}
 
 raw_context!(
@@ -168,7 +173,9 @@ impl Decoder {
         let layout = &ffmpeg.layout().codec_context;
         let threads = c_int::try_from(options.threads)
             .map_err(|_| Error::out_of_range("threads", options.threads))?;
-        Decoder::open(stream, codec, &[], |context| {
+        let origin = OriginCarrier::for_release(stream.ffmpeg())?;
+        let copy_opaque = origin.is_some();
+        let mut decoder = Decoder::open(stream, codec, &[], |context| {
             // SAFETY: a fresh context, set up from the stream; fields at proven offsets.
             unsafe {
                 layout.thread_count.write(context, threads);
@@ -176,12 +183,18 @@ impl Decoder {
                     .thread_type
                     .write(context, options.threading.thread_type());
                 layout.skip_frame.write(context, options.skip.discard());
+                let mut flags = layout.flags.read(context);
                 if options.low_delay {
-                    let flags = layout.flags.read(context);
-                    layout.flags.write(context, flags | CODEC_FLAG_LOW_DELAY);
+                    flags |= CODEC_FLAG_LOW_DELAY;
                 }
+                if copy_opaque {
+                    flags |= CODEC_FLAG_COPY_OPAQUE;
+                }
+                layout.flags.write(context, flags);
             }
-        })
+        })?;
+        decoder.origin = origin;
+        Ok(decoder)
     }
 
     /// Opens `codec` for `stream`: a context set up from the stream's parameters and time
@@ -207,6 +220,7 @@ impl Decoder {
             ffmpeg: ffmpeg.clone(),
             context,
             finished: false,
+            origin: None,
         };
         let mut dictionary = crate::media::dictionary::Dictionary::new(&ffmpeg, options)?;
         // SAFETY: copies the stream's parameters into the fresh context and sets its packet
@@ -259,10 +273,14 @@ impl Decoder {
         if packet.data().is_empty() {
             return Ok(());
         }
+        let context = self.context_ptr();
         // SAFETY: an open decoder and a live packet of the same loaded FFmpeg (so of the
         // layout the decoder expects), with data; FFmpeg references, not takes, its data.
         let status = unsafe {
-            (self.ffmpeg.functions().avcodec_send_packet)(self.context_ptr(), packet.as_ptr())
+            match &mut self.origin {
+                Some(carrier) => carrier.send(context, packet)?,
+                None => (self.ffmpeg.functions().avcodec_send_packet)(context, packet.as_ptr()),
+            }
         };
         check(&self.ffmpeg, "avcodec_send_packet", status).map(drop)
     }

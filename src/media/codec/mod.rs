@@ -7,6 +7,7 @@ mod encoder;
 mod id;
 mod info;
 mod lookup;
+mod packet_origin;
 
 use std::ffi::c_int;
 

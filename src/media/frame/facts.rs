@@ -3,6 +3,7 @@
 //! pictures, its chroma siting and tags.
 
 use super::Frame;
+use crate::abi::packet_origin::PacketOrigin;
 
 impl Frame {
     /// The decoding timestamp of the packet the frame was decoded from (`pkt_dts`), in the
@@ -13,18 +14,38 @@ impl Frame {
     }
 
     /// The byte position, in its file, of the packet the frame was decoded from (ffprobe's
-    /// `pkt_pos`); `None` where the demuxer did not say, and from 8.0, whose frames no longer
-    /// carry it.
+    /// `pkt_pos`); `None` where the demuxer did not say, and for a frame no [`Decoder`] made.
+    ///
+    /// # Platform-specific behaviour
+    ///
+    /// From 8.0 frames no longer carry it; a [`Decoder`] gives each packet's position and size
+    /// to the frames made of it another way, as ffprobe does there.
+    ///
+    /// [`Decoder`]: crate::codec::Decoder
     pub fn packet_position(&self) -> Option<i64> {
-        let field = self.ffmpeg.layout().frame.pkt_pos?;
-        Some(self.read(field)).filter(|&position| position >= 0)
+        let position = match self.ffmpeg.layout().frame.pkt_pos {
+            Some(field) => self.read(field),
+            None => self.packet_origin()?.position,
+        };
+        Some(position).filter(|&position| position >= 0)
     }
 
-    /// The size of the packet the frame was decoded from (`pkt_size`); `None` where unknown,
-    /// and from 8.0.
+    /// The size of the packet the frame was decoded from (`pkt_size`); `None` where unknown.
+    /// See [`Frame::packet_position`] for 8.0 on.
     pub fn packet_size(&self) -> Option<usize> {
-        let field = self.ffmpeg.layout().frame.pkt_size?;
-        usize::try_from(self.read(field)).ok()
+        let size = match self.ffmpeg.layout().frame.pkt_size {
+            Some(field) => i64::from(self.read(field)),
+            None => self.packet_origin()?.size,
+        };
+        usize::try_from(size).ok()
+    }
+
+    /// From 8.0: the origin a [`Decoder`](crate::codec::Decoder) attached.
+    fn packet_origin(&self) -> Option<PacketOrigin> {
+        let layout = self.ffmpeg.layout().packet_origin?;
+        // SAFETY: a live frame of the layout's family. Safe code gives a frame no opaque_ref
+        // but a decoder's copy of one the crate attached to a packet (see `read`).
+        unsafe { layout.read(self.as_ptr()) }
     }
 
     /// Whether the top field comes first, for an interlaced picture.

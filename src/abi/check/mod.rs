@@ -12,6 +12,8 @@
 //!   `avio_alloc_context` fill stream and I/O fields we then read;
 //! - libavfilter parses small graphs, whose open pads and filters we read back.
 
+mod packet_origin;
+
 use std::ffi::{CStr, c_int, c_void};
 use std::fmt::Display;
 
@@ -163,6 +165,7 @@ pub(crate) fn check(functions: &Functions, layout: &Layout) -> Result<usize, Abi
         frame(&mut checker)?;
         frame_side_data(&mut checker)?;
         packet(&mut checker)?;
+        packet_origin::packet_origin(&mut checker)?;
         io_context(&mut checker)?;
         constants(&mut checker)?;
         codecs_and_formats(&mut checker)?;
