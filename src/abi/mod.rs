@@ -76,6 +76,24 @@ pub(crate) unsafe fn codec_descriptor_long_name<'a>(descriptor: *const c_void) -
     unsafe { crate::sys::c_text_in((*descriptor.cast::<CodecDescriptorHead>()).long_name) }
 }
 
+/// Walks one of FFmpeg's static registries (`av_codec_iterate`, `av_demuxer_iterate`,
+/// `av_muxer_iterate`, `av_parser_iterate`…), wrapping each entry.
+pub(crate) fn walk_registry<T, R>(
+    iterate: unsafe extern "C" fn(*mut *mut std::ffi::c_void) -> *const R,
+    mut wrap: impl FnMut(*const R) -> T,
+) -> Vec<T> {
+    let mut state: *mut std::ffi::c_void = std::ptr::null_mut();
+    let mut items = Vec::new();
+    loop {
+        // SAFETY: FFmpeg's iteration over a static registry, `state` its own cursor.
+        let item = unsafe { iterate(&mut state) };
+        if item.is_null() {
+            return items;
+        }
+        items.push(wrap(item));
+    }
+}
+
 /// The first codec a registered parser serves: `AVCodecParser` has begun with its array of
 /// codec ids, `int`s (five in 4.x, seven from 5.x; an `enum AVCodecID` in 9.x), in every
 /// family 4.x–9.x (the headers of each say so).

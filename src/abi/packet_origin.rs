@@ -4,8 +4,6 @@
 //! `opaque_ref` to the frames decoded from it; the crate puts a small tagged buffer there. A
 //! frame whose buffer is not one of these (another size, another tag) has no known origin.
 
-use std::ffi::c_void;
-
 use super::field::Field;
 use crate::sys::objects::{AVBufferRef, AVFrame, AVPacket};
 
@@ -74,7 +72,7 @@ impl PacketOriginLayout {
             if buffer.is_null() || self.buffer_size.read(buffer) != SIZE {
                 return None;
             }
-            let data = self.buffer_data.read(buffer).cast::<c_void>();
+            let data = self.buffer_data.read(buffer);
             let origin = data.cast::<PacketOrigin>().read_unaligned();
             (origin.tag == TAG).then_some(origin)
         }

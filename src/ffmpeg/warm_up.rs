@@ -25,15 +25,11 @@ pub(super) fn initialise_unguarded_statics(functions: &Functions, family: Family
     }
     static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut cursor = std::ptr::null_mut();
-    loop {
-        // SAFETY: FFmpeg's iteration over its static parser list, `cursor` its own state.
-        let parser = unsafe { (functions.av_parser_iterate)(&mut cursor) };
-        if parser.is_null() {
-            break;
-        }
+    let parsers = abi::walk_registry(functions.av_parser_iterate, |parser| {
         // SAFETY: `parser` came from this FFmpeg's av_parser_iterate.
-        let codec_id = unsafe { abi::parser_first_codec_id(parser) };
+        unsafe { abi::parser_first_codec_id(parser) }
+    });
+    for codec_id in parsers {
         // SAFETY: any codec id is accepted; NULL when no parser serves it.
         let context = unsafe { (functions.av_parser_init)(codec_id) };
         if !context.is_null() {

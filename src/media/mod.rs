@@ -53,24 +53,6 @@ macro_rules! raw_context {
     };
 }
 
-/// Walks one of FFmpeg's static registries (`av_codec_iterate`, `av_demuxer_iterate`,
-/// `av_muxer_iterate`), wrapping each entry.
-pub(crate) fn walk_registry<T, R>(
-    iterate: unsafe extern "C" fn(*mut *mut std::ffi::c_void) -> *const R,
-    mut wrap: impl FnMut(*const R) -> T,
-) -> Vec<T> {
-    let mut state: *mut std::ffi::c_void = std::ptr::null_mut();
-    let mut items = Vec::new();
-    loop {
-        // SAFETY: FFmpeg's iteration over a static registry, `state` its own cursor.
-        let item = unsafe { iterate(&mut state) };
-        if item.is_null() {
-            return items;
-        }
-        items.push(wrap(item));
-    }
-}
-
 /// Refuses a time base that is not positive (`what` names it) before FFmpeg divides by it.
 pub(crate) fn require_positive(
     what: &'static str,

@@ -39,7 +39,7 @@ impl Ffmpeg {
     /// [`Decoder::new`]: super::Decoder::new
     pub fn codecs(&self) -> Vec<Codec> {
         // SAFETY: each is a registered codec of this FFmpeg.
-        crate::media::walk_registry(self.functions().av_codec_iterate, |codec| unsafe {
+        crate::abi::walk_registry(self.functions().av_codec_iterate, |codec| unsafe {
             Codec::registered(self, codec)
         })
     }
@@ -47,7 +47,7 @@ impl Ffmpeg {
     /// The names of this FFmpeg's bitstream filters, in registration order (what
     /// `ffmpeg -bsfs` lists), for [`BitstreamFilter::new`](super::BitstreamFilter::new).
     pub fn bitstream_filters(&self) -> Vec<String> {
-        crate::media::walk_registry(self.functions().av_bsf_iterate, |filter| {
+        crate::abi::walk_registry(self.functions().av_bsf_iterate, |filter| {
             // SAFETY: a registered filter of this FFmpeg: static, never freed.
             unsafe { crate::abi::bsf::filter_name(filter) }
         })

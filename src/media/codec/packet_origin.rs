@@ -11,12 +11,14 @@ use crate::abi::packet_origin::{self, PacketOrigin, PacketOriginLayout};
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Result, check};
 use crate::media::packet::{Packet, out_of_memory};
-use crate::sys::objects::{AVCodecContext, AVPacket};
+use crate::sys::objects::{AVBufferRef, AVCodecContext, AVPacket};
 
 /// A decoder's own packet, through which it sends each packet with its origin attached.
 pub(super) struct OriginCarrier {
     ffmpeg: Ffmpeg,
     layout: PacketOriginLayout,
+    /// `av_buffer_allocz`, bound in every family whose layout carries packet origins.
+    allocate: unsafe extern "C" fn(usize) -> *mut AVBufferRef,
     /// Empty between sends.
     scratch: NonNull<AVPacket>,
 }
@@ -24,7 +26,10 @@ pub(super) struct OriginCarrier {
 impl OriginCarrier {
     /// A carrier where the release needs one (`None` before 8.0: frames carry the origin).
     pub(super) fn for_release(ffmpeg: &Ffmpeg) -> Result<Option<OriginCarrier>> {
-        let Some(layout) = ffmpeg.layout().packet_origin else {
+        let (Some(layout), Some(allocate)) = (
+            ffmpeg.layout().packet_origin,
+            ffmpeg.functions().av_buffer_allocz,
+        ) else {
             return Ok(None);
         };
         // SAFETY: allocates an empty packet, or NULL.
@@ -34,6 +39,7 @@ impl OriginCarrier {
         Ok(Some(OriginCarrier {
             ffmpeg: ffmpeg.clone(),
             layout,
+            allocate,
             scratch,
         }))
     }
@@ -54,15 +60,12 @@ impl OriginCarrier {
         packet: &Packet,
     ) -> Result<c_int> {
         let (f, scratch) = (self.ffmpeg.functions(), self.scratch.as_ptr());
-        let allocate = f
-            .av_buffer_allocz
-            .expect("bound wherever the layout carries packet origins");
         // SAFETY: the scratch packet is empty and ours; it becomes one more reference to the
         // packet's data, with its properties (and a copy of any opaque_ref of its own).
         let status = unsafe { (f.av_packet_ref)(scratch, packet.as_ptr()) };
         check(&self.ffmpeg, "av_packet_ref", status)?;
         // SAFETY: a zeroed buffer of the origin's size, or NULL.
-        let mut buffer = unsafe { allocate(packet_origin::SIZE) };
+        let mut buffer = unsafe { (self.allocate)(packet_origin::SIZE) };
         let result = if buffer.is_null() {
             Err(out_of_memory(&self.ffmpeg, "av_buffer_allocz"))
         } else {

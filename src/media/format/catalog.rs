@@ -5,10 +5,10 @@ use std::ffi::{c_char, c_int};
 use crate::abi::constants::{
     FMT_GLOBALHEADER, FMT_NOFILE, FMT_NOTIMESTAMPS, FMT_SEEK_TO_PTS, FMT_SHOW_IDS, FMT_TS_DISCONT,
 };
+use crate::abi::walk_registry;
 use crate::abi::{Field, FormatLayout};
 use crate::ffmpeg::Ffmpeg;
 use crate::media::codec::CodecId;
-use crate::media::walk_registry;
 use crate::sys::objects::{AVInputFormat, AVOutputFormat};
 
 /// A container format FFmpeg reads (`AVInputFormat`): static data of the library, which it
