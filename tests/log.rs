@@ -14,6 +14,28 @@ use log::{Level, LevelFilter, Log, Metadata, Record};
 
 static RECORDS: Mutex<Vec<(String, Level, String)>> = Mutex::new(Vec::new());
 
+/// The tests that count warnings take turns: each provokes the same one.
+static TURN: Mutex<()> = Mutex::new(());
+
+/// SSE2 without MMX: every FFmpeg 4.x–9.x warns "MMX implied by specified flags" on x86.
+const SSE2_ONLY: u32 = 0x0010;
+
+fn mmx_warnings() -> usize {
+    let records = RECORDS.lock().unwrap();
+    records
+        .iter()
+        .filter(|(_, _, m)| m.contains("MMX implied"))
+        .count()
+}
+
+fn install_logger() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        log::set_logger(&Capture).unwrap();
+        log::set_max_level(LevelFilter::Trace);
+    });
+}
+
 struct Capture;
 
 impl Log for Capture {
@@ -31,41 +53,74 @@ impl Log for Capture {
     fn flush(&self) {}
 }
 
-/// SSE2 without MMX: every FFmpeg 4.x–9.x warns "MMX implied by specified flags" on x86.
 #[test]
 fn ffmpeg_warnings_reach_the_log_crate_and_the_level_filters_them() {
-    log::set_logger(&Capture).unwrap();
-    log::set_max_level(LevelFilter::Trace);
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    install_logger();
     let ffmpeg = common::under_test().load();
-    let sse2_only = CpuFlags::from_bits(0x0010);
-    let warnings = || {
-        RECORDS
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(_, _, m)| m.contains("MMX implied"))
-            .cloned()
-            .collect::<Vec<_>>()
-    };
+    let sse2_only = CpuFlags::from_bits(SSE2_ONLY);
+    let before = mmx_warnings();
 
     ffmpeg.force_cpu_flags(Some(sse2_only));
-    let seen = warnings();
-    assert_eq!(seen.len(), 1, "{:?}", RECORDS.lock().unwrap());
-    assert_eq!(seen[0].0, "ffmpeg");
-    assert_eq!(seen[0].1, Level::Warn);
+    assert_eq!(mmx_warnings(), before + 1, "{:?}", RECORDS.lock().unwrap());
+    let records = RECORDS.lock().unwrap().clone();
+    let (target, level, _) = records
+        .iter()
+        .rev()
+        .find(|(_, _, m)| m.contains("MMX implied"))
+        .unwrap();
+    assert_eq!(target, "ffmpeg");
+    assert_eq!(*level, Level::Warn);
     assert!(ffmpeg.cpu_flags().has("sse2") && ffmpeg.cpu_flags().has("mmx"));
 
     ffmpeg.set_log_level(LevelFilter::Error);
     ffmpeg.force_cpu_flags(Some(sse2_only));
     assert_eq!(
-        warnings().len(),
-        1,
+        mmx_warnings(),
+        before + 1,
         "a warning below the level set is not forwarded"
     );
 
     ffmpeg.set_log_level(LevelFilter::Warn);
     ffmpeg.force_cpu_flags(None);
     assert!(ffmpeg.cpu_flags().has("sse2"), "detection is back");
+}
+
+/// Two loads of the same files share one libavutil, so one log callback: the level set
+/// through the first load still filters after the second load, and after the second drops.
+/// (Each load used to install a callback of its own, replacing the first's in the shared
+/// libavutil: the first load's level then had no effect.)
+#[test]
+fn two_loads_of_the_same_files_share_one_log_level() {
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    install_logger();
+    let sse2_only = CpuFlags::from_bits(SSE2_ONLY);
+    let first = common::under_test().load();
+    let second = common::under_test().load();
+    assert!(!first.is_same_load(&second));
+    let before = mmx_warnings();
+
+    first.set_log_level(LevelFilter::Error);
+    first.force_cpu_flags(Some(sse2_only));
+    assert_eq!(mmx_warnings(), before, "the first load's level filters");
+    assert_eq!(second.log_level(), LevelFilter::Error, "one level for both");
+
+    second.set_log_level(LevelFilter::Warn);
+    first.force_cpu_flags(Some(sse2_only));
+    assert_eq!(mmx_warnings(), before + 1, "set through either load");
+
+    drop(second);
+    first.set_log_level(LevelFilter::Error);
+    first.force_cpu_flags(Some(sse2_only));
+    assert_eq!(
+        mmx_warnings(),
+        before + 1,
+        "still filtered once the second drops"
+    );
+    first.set_log_level(LevelFilter::Warn);
+    first.force_cpu_flags(Some(sse2_only));
+    assert_eq!(mmx_warnings(), before + 2);
+    first.force_cpu_flags(None);
 }
 
 /// Set for the child process of the test below.

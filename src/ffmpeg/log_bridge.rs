@@ -4,13 +4,15 @@
 //!
 //! FFmpeg hands a custom callback every message whatever `av_log_set_level` says (only its
 //! default callback filters), so the bridge filters itself, with each loaded FFmpeg's own
-//! level. A callback cannot tell which libavutil called it, so each loaded FFmpeg gets its own
-//! trampoline from a fixed pool, whose slot holds that FFmpeg's level. Messages are formatted
+//! level. A callback cannot tell which libavutil called it, so each loaded libavutil gets its
+//! own trampoline from a fixed pool, whose slot holds its level; two loads of the same files
+//! share one mapping, so one callback and one slot. Messages are formatted
 //! with the C library's `vsnprintf`, which needs nothing from the libavutil that called.
 
 use std::cell::RefCell;
 use std::ffi::{c_char, c_int, c_void};
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use log::{Level, LevelFilter};
 
@@ -77,17 +79,30 @@ pub(crate) fn collect_errors<R>(call: impl FnOnce() -> R) -> (R, Vec<Logged>) {
 /// How many loaded FFmpegs can have a level of their own at once.
 const SLOTS: usize = 16;
 
-struct Slot {
-    in_use: AtomicBool,
-    level: AtomicI32,
+/// Each slot's level, read by its trampoline on every message.
+static LEVELS: [AtomicI32; SLOTS + 1] = [const { AtomicI32::new(LOG_WARNING) }; SLOTS + 1];
+
+/// Which libavutil a slot serves, and how many loads share it.
+#[derive(Clone, Copy)]
+struct Owner {
+    /// The address of that libavutil's `av_log_set_callback`: two loads of the same files
+    /// share one mapping, and so one callback, one level and one slot.
+    library: usize,
+    loads: usize,
 }
 
-static SLOT_TABLE: [Slot; SLOTS + 1] = [const {
-    Slot {
-        in_use: AtomicBool::new(false),
-        level: AtomicI32::new(LOG_WARNING),
-    }
-}; SLOTS + 1];
+/// Taken only when a load installs the bridge or drops: never on the logging path.
+static OWNERS: Mutex<[Owner; SLOTS]> = Mutex::new(
+    [Owner {
+        library: 0,
+        loads: 0,
+    }; SLOTS],
+);
+
+fn owners() -> MutexGuard<'static, [Owner; SLOTS]> {
+    // The table is consistent after every statement, so a panic elsewhere cannot spoil it.
+    OWNERS.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// The slot of the shared fallback, used once every other slot is taken: it forwards every
 /// level and leaves the filtering to the `log` crate.
@@ -113,15 +128,15 @@ macro_rules! trampolines {
 static TRAMPOLINES: [LogCallback; SLOTS + 1] =
     trampolines!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
 
-/// One loaded FFmpeg's place in the bridge; freed when dropped.
+/// One loaded FFmpeg's place in the bridge; freed when the last load sharing it drops.
 #[derive(Debug)]
 pub(crate) struct LogSlot(usize);
 
 impl LogSlot {
-    /// Sets the most verbose FFmpeg level forwarded.
+    /// Sets the most verbose FFmpeg level forwarded, for every load of the same libavutil.
     pub fn set_level(&self, av_level: c_int) {
         if self.0 != SHARED {
-            SLOT_TABLE[self.0].level.store(av_level, Ordering::Relaxed);
+            LEVELS[self.0].store(av_level, Ordering::Relaxed);
         }
     }
 }
@@ -129,33 +144,40 @@ impl LogSlot {
 impl Drop for LogSlot {
     fn drop(&mut self) {
         if self.0 != SHARED {
-            SLOT_TABLE[self.0].in_use.store(false, Ordering::Release);
+            let owner = &mut owners()[self.0];
+            owner.loads = owner.loads.saturating_sub(1);
         }
     }
 }
 
-/// Routes this FFmpeg's log to the bridge, at warnings and errors.
+/// Routes this FFmpeg's log to the bridge: at warnings and errors for the first load of a
+/// libavutil; a later load of the same files joins its slot, and its level, as they are.
 pub(crate) fn install(functions: &Functions) -> LogSlot {
-    let free = (0..SLOTS).find(|&i| {
-        SLOT_TABLE[i]
-            .in_use
-            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
-    });
-    let index = match free {
+    let library = functions.av_log_set_callback as usize;
+    let mut owners = owners();
+    if let Some(index) = owners
+        .iter()
+        .position(|owner| owner.loads > 0 && owner.library == library)
+    {
+        // The callback is already this slot's trampoline: storing it again would race with
+        // the threads logging through it.
+        owners[index].loads += 1;
+        return LogSlot(index);
+    }
+    let index = match owners.iter().position(|owner| owner.loads == 0) {
         Some(index) => {
-            SLOT_TABLE[index]
-                .level
-                .store(LOG_WARNING, Ordering::Relaxed);
+            owners[index] = Owner { library, loads: 1 };
+            LEVELS[index].store(LOG_WARNING, Ordering::Relaxed);
             index
         }
         None => {
-            SLOT_TABLE[SHARED].level.store(LOG_TRACE, Ordering::Relaxed);
+            LEVELS[SHARED].store(LOG_TRACE, Ordering::Relaxed);
             SHARED
         }
     };
     // SAFETY: the trampoline has FFmpeg's log-callback signature and lives as long as the
-    // process; both calls only store a value inside libavutil.
+    // process; both calls only store a value inside libavutil. Holding the table's lock, no
+    // other load of these files stores at the same time.
     unsafe {
         (functions.av_log_set_callback)(Some(TRAMPOLINES[index]));
         (functions.av_log_set_level)(LOG_WARNING);
@@ -209,7 +231,7 @@ unsafe fn forward(
 ) {
     let level = log_level(av_level);
     let keep = av_level <= LOG_ERROR;
-    let forward = av_level <= SLOT_TABLE[slot].level.load(Ordering::Relaxed)
+    let forward = av_level <= LEVELS[slot].load(Ordering::Relaxed)
         && log::log_enabled!(target: "ffmpeg", level);
     if format.is_null() || !(keep || forward) {
         return;

@@ -220,7 +220,8 @@ impl Ffmpeg {
     }
 
     /// Sets which of this FFmpeg's log messages reach the [`log`] crate (target `ffmpeg`).
-    /// The default passes warnings and errors.
+    /// The default passes warnings and errors. Two loads of the same files share one
+    /// libavutil and so one level: setting it through either sets it for both.
     pub fn set_log_level(&self, level: LevelFilter) {
         let av_level = log_bridge::av_level(level);
         if let Some(slot) = self.inner.log_slot.get() {
