@@ -76,7 +76,7 @@ pub(crate) fn collect_errors<R>(call: impl FnOnce() -> R) -> (R, Vec<Logged>) {
     (result, messages)
 }
 
-/// How many loaded FFmpegs can have a level of their own at once.
+/// How many loaded libavutils can have a level of their own at once.
 const SLOTS: usize = 16;
 
 /// Each slot's level, read by its trampoline on every message.
