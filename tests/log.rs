@@ -9,7 +9,7 @@ mod common;
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::Mutex;
 
-use ffmpeg_runtime::{CpuFlags, Library};
+use ffmpeg_runtime::{CpuFlags, Ffmpeg, Library};
 use log::{Level, LevelFilter, Log, Metadata, Record};
 
 static RECORDS: Mutex<Vec<(String, Level, String)>> = Mutex::new(Vec::new());
@@ -20,12 +20,21 @@ static TURN: Mutex<()> = Mutex::new(());
 /// SSE2 without MMX: every FFmpeg 4.x–9.x warns "MMX implied by specified flags" on x86.
 const SSE2_ONLY: u32 = 0x0010;
 
-fn mmx_warnings() -> usize {
+/// Every "MMX implied" warning the logger has received, oldest first.
+fn mmx_warnings() -> Vec<(String, Level, String)> {
     let records = RECORDS.lock().unwrap();
     records
         .iter()
         .filter(|(_, _, m)| m.contains("MMX implied"))
-        .count()
+        .cloned()
+        .collect()
+}
+
+/// Asks `ffmpeg` for SSE2 without MMX, which makes it warn, and returns how many such
+/// warnings the logger has received by then.
+fn provoke_mmx_warning(ffmpeg: &Ffmpeg) -> usize {
+    ffmpeg.force_cpu_flags(Some(CpuFlags::from_bits(SSE2_ONLY)));
+    mmx_warnings().len()
 }
 
 fn install_logger() {
@@ -58,25 +67,22 @@ fn ffmpeg_warnings_reach_the_log_crate_and_the_level_filters_them() {
     let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
     install_logger();
     let ffmpeg = common::under_test().load();
-    let sse2_only = CpuFlags::from_bits(SSE2_ONLY);
-    let before = mmx_warnings();
+    let before = mmx_warnings().len();
 
-    ffmpeg.force_cpu_flags(Some(sse2_only));
-    assert_eq!(mmx_warnings(), before + 1, "{:?}", RECORDS.lock().unwrap());
-    let records = RECORDS.lock().unwrap().clone();
-    let (target, level, _) = records
-        .iter()
-        .rev()
-        .find(|(_, _, m)| m.contains("MMX implied"))
-        .unwrap();
+    assert_eq!(
+        provoke_mmx_warning(&ffmpeg),
+        before + 1,
+        "{:?}",
+        RECORDS.lock().unwrap()
+    );
+    let (target, level, _) = mmx_warnings().pop().unwrap();
     assert_eq!(target, "ffmpeg");
-    assert_eq!(*level, Level::Warn);
+    assert_eq!(level, Level::Warn);
     assert!(ffmpeg.cpu_flags().has("sse2") && ffmpeg.cpu_flags().has("mmx"));
 
     ffmpeg.set_log_level(LevelFilter::Error);
-    ffmpeg.force_cpu_flags(Some(sse2_only));
     assert_eq!(
-        mmx_warnings(),
+        provoke_mmx_warning(&ffmpeg),
         before + 1,
         "a warning below the level set is not forwarded"
     );
@@ -94,32 +100,35 @@ fn ffmpeg_warnings_reach_the_log_crate_and_the_level_filters_them() {
 fn two_loads_of_the_same_files_share_one_log_level() {
     let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
     install_logger();
-    let sse2_only = CpuFlags::from_bits(SSE2_ONLY);
     let first = common::under_test().load();
     let second = common::under_test().load();
     assert!(!first.is_same_load(&second));
-    let before = mmx_warnings();
+    let before = mmx_warnings().len();
 
     first.set_log_level(LevelFilter::Error);
-    first.force_cpu_flags(Some(sse2_only));
-    assert_eq!(mmx_warnings(), before, "the first load's level filters");
+    assert_eq!(
+        provoke_mmx_warning(&first),
+        before,
+        "the first load's level filters"
+    );
     assert_eq!(second.log_level(), LevelFilter::Error, "one level for both");
 
     second.set_log_level(LevelFilter::Warn);
-    first.force_cpu_flags(Some(sse2_only));
-    assert_eq!(mmx_warnings(), before + 1, "set through either load");
+    assert_eq!(
+        provoke_mmx_warning(&first),
+        before + 1,
+        "set through either load"
+    );
 
     drop(second);
     first.set_log_level(LevelFilter::Error);
-    first.force_cpu_flags(Some(sse2_only));
     assert_eq!(
-        mmx_warnings(),
+        provoke_mmx_warning(&first),
         before + 1,
         "still filtered once the second drops"
     );
     first.set_log_level(LevelFilter::Warn);
-    first.force_cpu_flags(Some(sse2_only));
-    assert_eq!(mmx_warnings(), before + 2);
+    assert_eq!(provoke_mmx_warning(&first), before + 2);
     first.force_cpu_flags(None);
 }
 
