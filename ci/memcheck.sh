@@ -50,6 +50,7 @@ bsf=$(test_binary bsf)
 accurate_seek=$(test_binary accurate_seek)
 subtitles=$(test_binary subtitles)
 scheduler=$(test_binary scheduler)
+scheduler_sinks=$(test_binary scheduler_sinks)
 
 status=0
 check() {
@@ -82,6 +83,7 @@ check "channel layouts written and read back" "$channel_layouts" --test-threads=
 check "packets and frames edited" "$editing" --test-threads=1
 check "scheduler: drop policy, stopping mid-flight" "$scheduler" \
     a_stream_behind dropping_the_scheduler a_panicking_sink --test-threads=1
+check "scheduler: sinks using their stream, scheduler" "$scheduler_sinks" --test-threads=1
 # (Live UDP is left out: under Valgrind's one-thread-at-a-time the receiver drops datagrams.)
 check "network inputs: HTTP, timeouts, interrupts" "$network" --test-threads=1 --skip live_mpegts
 check "codec and format lists, decoder by name" "$catalog" --test-threads=1

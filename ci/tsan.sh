@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the multi-threaded tests under the thread sanitizer against Debian's FFmpeg 5.1:
 # concurrency (8 threads, one shared Ffmpeg; codecs opened and closed at once), the decode
-# pipeline and its thread hand-over, the many-stream scheduler, decoding threads, custom I/O and two versions side by side.
+# pipeline and its thread hand-over, the many-stream scheduler (and sinks using it), decoding threads, custom I/O and two versions side by side.
 #
 #   bash ci/tsan.sh
 #
@@ -34,7 +34,7 @@ done > "$matrix"
 export FFMPEG_RUNTIME_TEST_BUILD=5.1 FFMPEG_RUNTIME_TEST_MATRIX=$matrix
 export FFMPEG_RUNTIME_TEST_FIXTURES=$cache/fixtures
 export TSAN_OPTIONS="suppressions=$root/ci/tsan.supp halt_on_error=1"
-tests=(concurrency pipeline scheduler threads custom_io side_by_side)
+tests=(concurrency pipeline scheduler scheduler_sinks threads custom_io side_by_side)
 echo "== thread sanitizer: ${tests[*]}" >&2
 RUSTFLAGS="-Zsanitizer=thread" CARGO_TARGET_DIR=target/tsan \
     cargo +nightly test --quiet -Zbuild-std --target x86_64-unknown-linux-gnu \

@@ -6,6 +6,7 @@ pub mod fake;
 pub mod media;
 pub mod mp4;
 pub mod packets;
+pub mod scheduling;
 pub mod side_data_media;
 
 use std::path::{Path, PathBuf};

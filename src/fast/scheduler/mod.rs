@@ -51,6 +51,7 @@ mod latency;
 mod reference;
 mod stream;
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
@@ -116,6 +117,16 @@ pub struct StreamOptions {
     pub deadline: Option<Duration>,
 }
 
+thread_local! {
+    /// The address of the [`Shared`] of the scheduler this thread is a worker of, or 0.
+    static WORKER_OF: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Whether this thread is a worker of the scheduler of `shared` (so running a sink of it).
+pub(crate) fn on_worker_of(shared: &Arc<Shared>) -> bool {
+    WORKER_OF.with(|worker_of| worker_of.get() == Arc::as_ptr(shared) as usize)
+}
+
 /// What the workers and every stream share.
 pub(crate) struct Shared {
     /// The streams ready to run, in turn order.
@@ -147,7 +158,8 @@ impl Shared {
 /// a sink that is running, however long it takes); streams not yet finished are then
 /// abandoned: what they had queued is counted in [`StreamCounts::abandoned`], their
 /// [`EndingStream::wait`] returns at once with `completed: false`, and their
-/// [`StreamSender::submit`] refuses packets.
+/// [`StreamSender::submit`] refuses packets. Dropped in one of its sinks, it waits for the
+/// other workers; the sink's own worker stops when the sink returns.
 pub struct Scheduler {
     shared: Arc<Shared>,
     workers: Vec<JoinHandle<()>>,
@@ -181,6 +193,8 @@ impl Scheduler {
         for index in 0..options.workers.max(1) {
             let shared = Arc::clone(&scheduler.shared);
             let pinned = Arc::clone(&scheduler.pinned);
+            // Live as long as the worker, which holds a clone of the Arc.
+            let address = Arc::as_ptr(&shared) as usize;
             let core = (!cores.is_empty()).then(|| cores[index % cores.len()]);
             let spin = options.spin;
             let worker = std::thread::Builder::new()
@@ -189,7 +203,9 @@ impl Scheduler {
                     if core.is_some_and(core_affinity::set_for_current) {
                         pinned.fetch_add(1, Ordering::Relaxed);
                     }
+                    WORKER_OF.with(|worker_of| worker_of.set(address));
                     work(&shared, spin);
+                    WORKER_OF.with(|worker_of| worker_of.set(0));
                 })
                 .map_err(|e| Error::io("std::thread::spawn", e))?;
             scheduler.workers.push(worker);
@@ -202,7 +218,9 @@ impl Scheduler {
     /// the sink keeps goes back to the stream's pool when dropped.
     ///
     /// A sink that panics ends its stream (the report carries [`Error::Panicked`]); the
-    /// workers and the other streams go on.
+    /// workers and the other streams go on. A sink may use its own stream's sender (read its
+    /// counts, submit, end or drop it) and drop the scheduler; it must not wait for a stream
+    /// of this scheduler, which panics in the sink instead (see [`EndingStream::wait`]).
     ///
     /// # Errors
     ///
@@ -258,8 +276,13 @@ impl Drop for Scheduler {
         // already waiting when the notification comes.
         drop(self.shared.lock());
         self.shared.wake.notify_all();
+        let this_thread = std::thread::current().id();
         for worker in self.workers.drain(..) {
-            let _ = worker.join();
+            // Dropped in a sink, on a worker: that one stops when the sink returns (joining
+            // it here would be joining this thread).
+            if worker.thread().id() != this_thread {
+                let _ = worker.join();
+            }
         }
         // Streams left in the list are released by their senders (abandoned: no worker
         // will take them again).

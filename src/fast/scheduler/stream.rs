@@ -3,12 +3,13 @@
 
 use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::{Duration, Instant};
 
 use super::latency::{ScheduledStage, ScheduledTypeLatency, StreamHistograms};
 use super::reference::h264_non_reference;
-use super::{Shared, stopped};
+use super::{Shared, on_worker_of, stopped};
 use crate::fast::pipeline::StageLatency;
 use crate::fast::pipeline::latency::RecentPackets;
 use crate::ffmpeg::Ffmpeg;
@@ -157,6 +158,28 @@ struct Queue {
     error: Option<String>,
 }
 
+/// What the worker side counts. Atomics, not fields of [`Work`]: they are read while a
+/// worker holds the work for a turn, by the stream's own sink among others.
+#[derive(Default)]
+struct Progress {
+    decoded: AtomicU64,
+    late: AtomicU64,
+    decode_errors: AtomicU64,
+}
+
+impl Progress {
+    fn count(counter: &AtomicU64) {
+        // One worker at a time counts (the one holding the work); readers only add up.
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn add_to(&self, counts: &mut StreamCounts) {
+        counts.decoded += self.decoded.load(Ordering::Relaxed);
+        counts.late += self.late.load(Ordering::Relaxed);
+        counts.decode_errors += self.decode_errors.load(Ordering::Relaxed);
+    }
+}
+
 /// The worker side: the decoder, the sink and the measurements.
 struct Work {
     decoder: Decoder,
@@ -168,9 +191,7 @@ struct Work {
     histograms: Box<StreamHistograms>,
     warm_up_left: usize,
     deadline: Duration,
-    decoded: u64,
-    late: u64,
-    decode_errors: u64,
+    progress: Arc<Progress>,
 }
 
 /// One stream as the scheduler holds it.
@@ -179,6 +200,7 @@ pub(crate) struct Slot {
     /// Signalled when the stream finishes.
     finished: Condvar,
     work: Mutex<Option<Work>>,
+    progress: Arc<Progress>,
     ffmpeg: Ffmpeg,
     h264: bool,
 }
@@ -288,6 +310,7 @@ impl StreamSender {
         setup: Setup,
     ) -> StreamSender {
         let ffmpeg = decoder.ffmpeg().clone();
+        let progress = Arc::new(Progress::default());
         let work = Work {
             decoder,
             sink,
@@ -300,9 +323,7 @@ impl StreamSender {
             histograms: Box::new(StreamHistograms::new()),
             warm_up_left: setup.warm_up_frames,
             deadline: setup.deadline,
-            decoded: 0,
-            late: 0,
-            decode_errors: 0,
+            progress: Arc::clone(&progress),
         };
         let queue = Queue {
             // One more than the depth: the end always fits.
@@ -324,6 +345,7 @@ impl StreamSender {
                 queue: Mutex::new(queue),
                 finished: Condvar::new(),
                 work: Mutex::new(Some(work)),
+                progress,
                 ffmpeg,
                 h264: setup.h264,
             }),
@@ -392,11 +414,7 @@ impl StreamSender {
 
     /// The counts so far.
     pub fn counts(&self) -> StreamCounts {
-        let mut counts = lock(&self.slot.queue).counts;
-        if let Some(work) = lock(&self.slot.work).as_ref() {
-            work.add_counts(&mut counts);
-        }
-        counts
+        self.slot.counts(&lock(&self.slot.queue))
     }
 
     /// The FFmpeg the stream decodes with; its packets must come from it.
@@ -428,6 +446,11 @@ impl StreamSender {
     }
 
     /// Ends the stream and waits for its report.
+    ///
+    /// # Panics
+    ///
+    /// As [`EndingStream::wait`]: on a worker of the stream's own scheduler, in a sink (the
+    /// end is queued first).
     pub fn finish(self) -> StreamReport {
         self.end().wait()
     }
@@ -457,16 +480,29 @@ impl EndingStream {
 
     /// Waits until the stream has finished, or the scheduler stopped (what was still queued
     /// is then abandoned), and returns its report.
+    ///
+    /// # Panics
+    ///
+    /// On a worker of the stream's own scheduler, in a sink: the wait would hold a worker
+    /// that the stream may need (or, in the stream's own sink, wait for itself).
     pub fn wait(self) -> StreamReport {
+        assert!(
+            !on_worker_of(&self.shared),
+            "EndingStream::wait in a sink, on a worker of its own scheduler: it would hold \
+             a worker that the stream may need"
+        );
         let mut queue = lock(&self.slot.queue);
         while !queue.finished {
             if self.shared.is_stopping() {
                 drop(queue);
                 self.slot.abandon(true);
                 queue = lock(&self.slot.queue);
-                continue;
+                if queue.finished {
+                    break;
+                }
             }
-            // Woken when it finishes; the timeout notices the scheduler stopping.
+            // Woken when it finishes; the timeout notices the scheduler stopping (and a
+            // worker in a turn of the stream finishing it when the turn ends).
             queue = self
                 .slot
                 .finished
@@ -554,12 +590,6 @@ impl Queue {
 }
 
 impl Work {
-    fn add_counts(&self, counts: &mut StreamCounts) {
-        counts.decoded += self.decoded;
-        counts.late += self.late;
-        counts.decode_errors += self.decode_errors;
-    }
-
     /// Hands every frame the decoder has ready to the sink. `Err` when the stream must end:
     /// a decoding error or a panicking sink, said in words.
     fn hand_over(&mut self) -> std::result::Result<(), String> {
@@ -578,7 +608,7 @@ impl Work {
                     return Ok(());
                 }
                 Err(Error::InvalidData { .. }) => {
-                    self.decode_errors += 1;
+                    Progress::count(&self.progress.decode_errors);
                     self.spare = Some(frame);
                     continue;
                 }
@@ -598,11 +628,11 @@ impl Work {
                 return Err(Error::Panicked("the stream's sink panicked".into()).to_string());
             }
             let done = Instant::now();
-            self.decoded += 1;
+            Progress::count(&self.progress.decoded);
             let Some(timing) = timing else { continue };
             let total = done - timing.queued;
             if total > self.deadline {
-                self.late += 1;
+                Progress::count(&self.progress.late);
             }
             if self.warm_up_left > 0 {
                 self.warm_up_left -= 1;
@@ -653,7 +683,7 @@ impl Work {
                 let outcome = match self.decoder.send(&packet) {
                     Ok(()) => Ok(()),
                     Err(Error::InvalidData { .. }) => {
-                        self.decode_errors += 1;
+                        Progress::count(&self.progress.decode_errors);
                         Ok(())
                     }
                     Err(error) => Err(error.to_string()),
@@ -743,7 +773,6 @@ impl Slot {
             }
         }
         if let Some(work) = work {
-            work.add_counts(&mut queue.counts);
             queue.histograms = Some(work.histograms);
         }
         if queue.error.is_none() {
@@ -757,7 +786,7 @@ impl Slot {
     /// Abandons the stream: queued packets discarded and counted, the decoder released now
     /// if no worker has the stream, else by the worker at its next turn. With `stopped` (the
     /// scheduler is stopping, so no worker will take it again) the decoder is released now
-    /// in any case, after the turn in hand if a worker is in one.
+    /// if no worker is in a turn of the stream, else by that worker when its turn ends.
     pub(crate) fn abandon(&self, stopped: bool) {
         let mut queue = lock(&self.queue);
         if queue.finished {
@@ -765,17 +794,33 @@ impl Slot {
         }
         queue.abandoned = true;
         if !queue.scheduled || stopped {
-            // Queue before work, as everywhere: a worker in a turn holds only the work.
-            let work = lock(&self.work).take();
-            self.finish(&mut queue, work, None);
+            // Queue before work, as everywhere. A worker holds the work for a turn, then
+            // takes it out when the stream ended; either way that worker finishes the
+            // abandoned stream itself. It may be this very thread, in the stream's own sink:
+            // waiting for it would never end.
+            let work = match self.work.try_lock() {
+                Ok(mut work) => work.take(),
+                Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner().take(),
+                Err(TryLockError::WouldBlock) => None,
+            };
+            if let Some(work) = work {
+                self.finish(&mut queue, Some(work), None);
+            }
         }
+    }
+
+    /// Both sides' counts so far.
+    fn counts(&self, queue: &Queue) -> StreamCounts {
+        let mut counts = queue.counts;
+        self.progress.add_to(&mut counts);
+        counts
     }
 
     /// The report of a finished stream.
     fn report(&self) -> StreamReport {
         let mut queue = lock(&self.queue);
         StreamReport {
-            counts: queue.counts,
+            counts: self.counts(&queue),
             completed: queue.error.is_none() && !queue.abandoned,
             error: queue.error.clone(),
             histograms: queue
