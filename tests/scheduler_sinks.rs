@@ -53,28 +53,24 @@ fn add(
         .unwrap()
 }
 
-/// Submits the clip's packets to the sender in `shared`, waiting for room, until one is
-/// refused; returns how many were taken.
+/// Submits every packet of the clip to the sender in `shared`, waiting for room (so none is
+/// dropped), taking the lock for each try only; returns how many were submitted.
 fn feed_shared(shared: &Mutex<Option<StreamSender>>, ffmpeg: &Ffmpeg, path: &PathBuf) -> u64 {
-    let mut taken = 0;
-    for packet in video_packets(ffmpeg, path) {
+    let packets = video_packets(ffmpeg, path);
+    let count = packets.len() as u64;
+    for packet in packets {
         loop {
             let guard = shared.lock().unwrap();
-            let Some(sender) = guard.as_ref() else {
-                return taken;
-            };
+            let sender = guard.as_ref().unwrap();
             if sender.has_room() {
-                match sender.submit(packet) {
-                    Ok(_) => taken += 1,
-                    Err(_) => return taken,
-                }
+                sender.submit(packet).unwrap();
                 break;
             }
             drop(guard);
             std::thread::sleep(Duration::from_micros(200));
         }
     }
-    taken
+    count
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -242,14 +238,8 @@ fn a_sink_that_waits_for_a_stream_of_its_scheduler_panics_instead_of_hanging() {
             a.submit(packet.try_clone().unwrap()).unwrap();
         }
         *a_ending.lock().unwrap() = Some(a.end());
-        *b_own.lock().unwrap() = Some(b);
-        let guard = b_own.lock().unwrap();
-        guard
-            .as_ref()
-            .unwrap()
-            .submit(packets[0].try_clone().unwrap())
-            .unwrap();
-        drop(guard);
+        let first = packets[0].try_clone().unwrap();
+        b_own.lock().unwrap().insert(b).submit(first).unwrap();
         // Both waits refused in the sink, which went on; the scheduler still serves.
         while messages.lock().unwrap().len() < 2 {
             std::thread::sleep(Duration::from_millis(1));
