@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
 use ffmpeg_runtime::{Family, Ffmpeg, Library, Source, SymbolBinding};
 
 #[test]
@@ -158,8 +160,20 @@ fn strings_and_cpu_flags_are_read() {
     }
 }
 
+/// The tests that set the log level take turns. Loads of the same files share one libavutil,
+/// so one level, and any other test's load of the build keeps that libavutil, and the level
+/// set in it, alive past a test's own drop.
+static LOG_LEVEL_TURN: Mutex<()> = Mutex::new(());
+
+fn log_level_turn() -> MutexGuard<'static, ()> {
+    LOG_LEVEL_TURN
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+}
+
 #[test]
 fn log_level_can_be_changed() {
+    let _turn = log_level_turn();
     let ffmpeg = common::under_test().load();
     assert_eq!(
         ffmpeg.log_level(),
@@ -194,15 +208,31 @@ fn loading_the_same_build_twice_gives_two_working_handles() {
     );
 }
 
+/// Loads of the same files share one of the log bridge's 16 slots, so loading one build more
+/// times than there are slots leaves every load's level settable, and the level is one for
+/// all of them.
 #[test]
-fn more_loads_alive_than_log_slots_still_work() {
+fn more_loads_of_one_build_than_log_slots_share_one_level() {
+    let _turn = log_level_turn();
     let build = common::under_test();
-    // The log bridge has 16 per-FFmpeg slots; later loads share a fallback.
     let loads: Vec<Ffmpeg> = (0..20).map(|_| build.load()).collect();
-    for ffmpeg in &loads {
-        ffmpeg.set_log_level(log::LevelFilter::Info);
-        assert_eq!(ffmpeg.log_level(), log::LevelFilter::Info);
+    for (index, ffmpeg) in loads.iter().enumerate() {
+        let level = [log::LevelFilter::Info, log::LevelFilter::Debug][index % 2];
+        ffmpeg.set_log_level(level);
+        for other in &loads {
+            assert_eq!(
+                other.log_level(),
+                level,
+                "load {index}'s level, read by all"
+            );
+        }
     }
+    loads[0].set_log_level(log::LevelFilter::Warn);
     drop(loads);
-    assert_eq!(build.load().log_level(), log::LevelFilter::Warn);
+
+    let again = build.load();
+    assert_eq!(again.log_level(), log::LevelFilter::Warn);
+    again.set_log_level(log::LevelFilter::Debug);
+    assert_eq!(again.log_level(), log::LevelFilter::Debug);
+    again.set_log_level(log::LevelFilter::Warn);
 }
