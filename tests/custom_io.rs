@@ -81,7 +81,7 @@ fn a_panicking_or_failing_source_gives_a_typed_error() {
         };
         match (&error, panic) {
             (Error::Panicked(message), true) => {
-                assert!(message.contains("source exploded"), "{message}")
+                assert_eq!(message, "Read::read: source exploded")
             }
             (Error::Io { operation, source }, false) => {
                 // The application's own io::Error comes back whole, as the source.
@@ -192,7 +192,10 @@ fn an_output_written_to_memory_reads_back_and_a_panicking_sink_is_an_error() {
     let encoder = Encoder::video(&ffmpeg, "mpeg4", &settings).unwrap();
     output.add_stream(&encoder).unwrap();
     match output.write_header().and_then(|_| output.finish()) {
-        Err(Error::Panicked(message)) => assert!(message.contains("sink exploded")),
+        Err(Error::Panicked(message)) => assert!(
+            message.starts_with("Write::write: ") && message.contains("sink exploded"),
+            "{message}"
+        ),
         other => panic!("expected the sink's panic, got {other:?}"),
     }
 }

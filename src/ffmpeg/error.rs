@@ -148,8 +148,9 @@ pub enum Error {
         /// The call that could not go on.
         operation: &'static str,
     },
-    /// A callback of the application (a custom I/O source) panicked; the panic was caught
-    /// before it could reach FFmpeg.
+    /// A callback of the application (a custom I/O source or sink, a scheduled stream's sink)
+    /// panicked; the panic was caught before it could reach FFmpeg or end a worker thread.
+    /// Carries the callback's name and the panic's message, where it was text.
     #[error("callback panicked: {0}")]
     Panicked(String),
     /// An object made by another loaded FFmpeg: objects of two loads never meet inside
@@ -290,6 +291,18 @@ pub enum FilterError {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// The [`Error::Panicked`] of `callback` whose panic carried `payload`.
+    pub(crate) fn panicked(callback: &str, payload: &(dyn std::any::Any + Send)) -> Error {
+        let message = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+        Error::Panicked(match message {
+            Some(message) => format!("{callback}: {message}"),
+            None => format!("{callback}: a panic without a message"),
+        })
+    }
+
     pub(crate) fn unknown_name(kind: &'static str, name: &str) -> Error {
         Error::UnknownName {
             kind,
@@ -397,5 +410,24 @@ mod tests {
         assert_eq!(AVERROR_EAGAIN, -11);
         assert_eq!(AVERROR_OPTION_NOT_FOUND, -1414549496);
         assert_eq!(AVERROR_ENCODER_NOT_FOUND, -1129203192);
+    }
+
+    #[test]
+    fn a_panic_names_its_callback_and_keeps_its_text() {
+        let message = |payload: Box<dyn std::any::Any + Send>| {
+            Error::panicked("Read::read", &*payload).to_string()
+        };
+        assert_eq!(
+            message(Box::new("static")),
+            "callback panicked: Read::read: static"
+        );
+        assert_eq!(
+            message(Box::new(format!("formatted {}", 1))),
+            "callback panicked: Read::read: formatted 1"
+        );
+        assert_eq!(
+            message(Box::new(42)),
+            "callback panicked: Read::read: a panic without a message"
+        );
     }
 }

@@ -217,10 +217,11 @@ impl Scheduler {
     /// FFmpeg `stream` comes from; every frame goes to `sink`, on a worker thread. A frame
     /// the sink keeps goes back to the stream's pool when dropped.
     ///
-    /// A sink that panics ends its stream (the report carries [`Error::Panicked`]); the
-    /// workers and the other streams go on. A sink may use its own stream's sender (read its
-    /// counts, submit, end or drop it) and drop the scheduler; it must not wait for a stream
-    /// of this scheduler, which panics in the sink instead (see [`EndingStream::wait`]).
+    /// A sink that panics ends its stream (the report carries [`Error::Panicked`], with the
+    /// panic's message); the workers and the other streams go on. A sink may use its own
+    /// stream's sender (read its counts, submit, end or drop it) and drop the scheduler; it
+    /// must not wait for a stream of this scheduler, which panics in the sink instead (see
+    /// [`EndingStream::wait`]).
     ///
     /// # Errors
     ///

@@ -624,8 +624,8 @@ impl Work {
                 stream_latency: timing.map_or(Duration::ZERO, |t| out - t.queued),
             };
             let sink = &mut self.sink;
-            if std::panic::catch_unwind(AssertUnwindSafe(|| sink(handed))).is_err() {
-                return Err(Error::Panicked("the stream's sink panicked".into()).to_string());
+            if let Err(payload) = std::panic::catch_unwind(AssertUnwindSafe(|| sink(handed))) {
+                return Err(Error::panicked("the stream's sink", &*payload).to_string());
             }
             let done = Instant::now();
             Progress::count(&self.progress.decoded);

@@ -219,14 +219,6 @@ fn record(state: &mut State, error: Error) -> c_int {
     -libc::EIO
 }
 
-fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic".into())
-}
-
 /// `Read::read`, retried when interrupted, its count checked against the buffer's size.
 fn read_checked(source: &mut dyn Read, out: &mut [u8]) -> Result<usize> {
     loop {
@@ -296,7 +288,7 @@ unsafe extern "C" fn read_packet(opaque: *mut c_void, buffer: *mut u8, size: c_i
             read as c_int
         }
         Ok(Err(error)) => record(state, error),
-        Err(payload) => record(state, Error::Panicked(panic_message(payload))),
+        Err(payload) => record(state, Error::panicked("Read::read", &*payload)),
     }
 }
 
@@ -327,7 +319,7 @@ unsafe extern "C" fn write_packet(opaque: *mut c_void, buffer: *const u8, size: 
     match catch_unwind(AssertUnwindSafe(|| write_checked(sink, data))) {
         Ok(Ok(())) => size,
         Ok(Err(error)) => record(state, error),
-        Err(payload) => record(state, Error::Panicked(panic_message(payload))),
+        Err(payload) => record(state, Error::panicked("Write::write", &*payload)),
     }
 }
 
@@ -377,7 +369,7 @@ unsafe extern "C" fn seek(opaque: *mut c_void, offset: i64, whence: c_int) -> i6
         Ok((position, Ok(()))) => position,
         Ok((_, Err(error))) => return i64::from(record(state, Error::io("Seek::seek", error))),
         Err(payload) => {
-            return i64::from(record(state, Error::Panicked(panic_message(payload))));
+            return i64::from(record(state, Error::panicked("Seek::seek", &*payload)));
         }
     };
     match position.map(i64::try_from) {
