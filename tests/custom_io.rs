@@ -4,7 +4,10 @@
 mod common;
 
 use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
+use common::PanicsWhenDropped;
 use common::media::{self, CLIPS};
 use ffmpeg_runtime::Error;
 use ffmpeg_runtime::Rational;
@@ -198,4 +201,49 @@ fn an_output_written_to_memory_reads_back_and_a_panicking_sink_is_an_error() {
         ),
         other => panic!("expected the sink's panic, got {other:?}"),
     }
+}
+
+/// A source that panics on its first read, with a payload that panics when dropped.
+struct ThrowsAPanickingPayload(Arc<AtomicUsize>);
+
+impl Read for ThrowsAPanickingPayload {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        std::panic::panic_any(PanicsWhenDropped(Arc::clone(&self.0)))
+    }
+}
+
+impl Seek for ThrowsAPanickingPayload {
+    fn seek(&mut self, _: SeekFrom) -> std::io::Result<u64> {
+        Ok(0)
+    }
+}
+
+/// The payload of a source's panic is dropped by the crate, inside FFmpeg's read callback:
+/// its own panic stops there too (it unwound into FFmpeg and aborted the process).
+#[test]
+fn a_source_panicking_with_a_payload_that_panics_when_dropped_is_an_error() {
+    let ffmpeg = common::under_test().load();
+    let drops = Arc::new(AtomicUsize::new(0));
+    let source = ThrowsAPanickingPayload(Arc::clone(&drops));
+    match Input::from_reader(&ffmpeg, source) {
+        Err(Error::Panicked(message)) => {
+            assert_eq!(message, "Read::read: a panic without a message")
+        }
+        Err(other) => panic!("expected the source's panic, got {other}"),
+        Ok(_) => panic!("nothing could be read"),
+    }
+    assert_eq!(
+        drops.load(Ordering::SeqCst),
+        1,
+        "the payload was dropped once"
+    );
+    let clip = CLIPS
+        .iter()
+        .find(|c| c.name == "h264_interlaced.ts")
+        .unwrap();
+    let bytes = std::fs::read(media::path(clip)).unwrap();
+    assert!(
+        Input::from_reader(&ffmpeg, Cursor::new(bytes)).is_ok(),
+        "reading goes on"
+    );
 }

@@ -8,6 +8,7 @@ mod common;
 
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ffmpeg_runtime::{CpuFlags, Ffmpeg, Library};
 use log::{Level, LevelFilter, Log, Metadata, Record};
@@ -45,13 +46,21 @@ fn install_logger() {
     });
 }
 
+/// Set while a test wants the logger to panic, in `enabled` and in `log`.
+static PANICKING: AtomicBool = AtomicBool::new(false);
+
 struct Capture;
 
 impl Log for Capture {
     fn enabled(&self, _: &Metadata) -> bool {
+        assert!(
+            !PANICKING.load(Ordering::SeqCst),
+            "the logger's enabled panics"
+        );
         true
     }
     fn log(&self, record: &Record) {
+        assert!(!PANICKING.load(Ordering::SeqCst), "the logger's log panics");
         let entry = (
             record.target().to_owned(),
             record.level(),
@@ -130,6 +139,23 @@ fn two_loads_of_the_same_files_share_one_log_level() {
     first.set_log_level(LevelFilter::Warn);
     assert_eq!(provoke_mmx_warning(&first), before + 2);
     first.force_cpu_flags(None);
+}
+
+/// A logger that panics (in `enabled` or in `log`) is called from FFmpeg's log callback: the
+/// panic stops there, short of FFmpeg's C frames, where unwinding aborts the process. (A
+/// panicking `enabled` did abort it.)
+#[test]
+fn a_panicking_logger_does_not_unwind_into_ffmpeg() {
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    install_logger();
+    let ffmpeg = common::under_test().load();
+    let before = mmx_warnings().len();
+    PANICKING.store(true, Ordering::SeqCst);
+    let during = provoke_mmx_warning(&ffmpeg);
+    PANICKING.store(false, Ordering::SeqCst);
+    assert_eq!(during, before, "nothing logged while the logger panics");
+    assert_eq!(provoke_mmx_warning(&ffmpeg), before + 1, "logging goes on");
+    ffmpeg.force_cpu_flags(None);
 }
 
 /// Set for the child process of the test below.

@@ -1,16 +1,20 @@
 //! What a sink may do, on its worker, with its own stream and its scheduler: read its stream's
 //! counts, drop its stream while the scheduler stops, drop the scheduler, and wait for a
 //! stream of its scheduler, which panics in the sink instead of holding the worker forever.
+//! And what a hostile sink may do to its worker: panic with a payload that panics again when
+//! dropped, panic when dropped itself, or hold its own stream, which goes when it is dropped.
 //! Each runs on a thread of its own, bounded: a hang fails the test instead of stalling it.
 
 mod common;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::channel;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::PanicsWhenDropped;
 use common::scheduling::{h264_clip, video_packets};
 use ffmpeg_runtime::Ffmpeg;
 use ffmpeg_runtime::format::{Input, MediaType};
@@ -252,4 +256,119 @@ fn a_sink_that_waits_for_a_stream_of_its_scheduler_panics_instead_of_hanging() {
         let report = c.finish();
         assert!(report.completed && report.counts.decoded == 1, "{report:?}");
     });
+}
+
+/// Feeds every packet of the clip to `sender`, waiting for room; returns how many.
+fn feed(sender: &StreamSender, ffmpeg: &Ffmpeg, path: &PathBuf) -> u64 {
+    let packets = video_packets(ffmpeg, path);
+    let count = packets.len() as u64;
+    for packet in packets {
+        while !sender.has_room() {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        sender.submit(packet).unwrap();
+    }
+    count
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "makes its media with the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_sink_panicking_with_a_payload_that_panics_when_dropped_ends_only_its_stream() {
+    let (ffmpeg, path) = (common::under_test().load(), h264_clip(0));
+    bounded("a panic whose payload panics when dropped", move || {
+        // One worker: it must live on to decode the next stream.
+        let scheduler = scheduler(1);
+        let drops = Arc::new(AtomicUsize::new(0));
+        let failing = add(&scheduler, &ffmpeg, &path, {
+            let drops = Arc::clone(&drops);
+            move |_frame| std::panic::panic_any(PanicsWhenDropped(Arc::clone(&drops)))
+        });
+        failing
+            .submit(video_packets(&ffmpeg, &path).remove(0))
+            .unwrap();
+        let report = failing.finish();
+        assert_eq!(
+            report.error.as_deref(),
+            Some("callback panicked: the stream's sink: a panic without a message"),
+            "{report:?}"
+        );
+        assert_eq!(drops.load(Ordering::SeqCst), 1, "the payload dropped once");
+        let healthy = add(&scheduler, &ffmpeg, &path, drop);
+        let submitted = feed(&healthy, &ffmpeg, &path);
+        let report = healthy.finish();
+        assert!(
+            report.completed && report.counts.decoded == submitted,
+            "{report:?}"
+        );
+    });
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "makes its media with the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_sink_that_panics_when_dropped_is_dropped_before_its_report() {
+    let (ffmpeg, path) = (common::under_test().load(), h264_clip(0));
+    bounded("a sink that panics when dropped", move || {
+        let scheduler = scheduler(1);
+        let drops = Arc::new(AtomicUsize::new(0));
+        let held = PanicsWhenDropped(Arc::clone(&drops));
+        let sender = add(&scheduler, &ffmpeg, &path, move |_frame| {
+            let _ = &held;
+        });
+        let submitted = feed(&sender, &ffmpeg, &path);
+        let report = sender.finish();
+        assert!(
+            report.completed && report.counts.decoded == submitted,
+            "{report:?}"
+        );
+        // Released, as the decoder is, before the report was ready.
+        assert_eq!(drops.load(Ordering::SeqCst), 1);
+        let next = add(&scheduler, &ffmpeg, &path, drop);
+        next.submit(video_packets(&ffmpeg, &path).remove(0))
+            .unwrap();
+        assert_eq!(next.finish().counts.decoded, 1, "the worker lives on");
+    });
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "makes its media with the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_sink_holding_its_own_stream_lets_it_go_when_dropped() {
+    let (ffmpeg, path) = (common::under_test().load(), h264_clip(0));
+    bounded(
+        "a sink dropping its own stream as it is dropped",
+        move || {
+            let scheduler = scheduler(1);
+            let own = Arc::new(Mutex::new(None::<StreamSender>));
+            let (alive, gone) = channel::<()>();
+            let sender = add(&scheduler, &ffmpeg, &path, {
+                let own = Arc::clone(&own);
+                move |_frame| {
+                    let _ = (&own, &alive);
+                    panic!("the sink gives up, and is dropped with the stream it holds");
+                }
+            });
+            own.lock()
+                .unwrap()
+                .insert(sender)
+                .submit(video_packets(&ffmpeg, &path).remove(0))
+                .unwrap();
+            drop(own);
+            // The sink held the last reference to its stream's sender: the stream ended (its
+            // sink panicked), the sink was dropped, and with it the sender.
+            assert!(gone.recv().is_err());
+            let next = add(&scheduler, &ffmpeg, &path, drop);
+            next.submit(video_packets(&ffmpeg, &path).remove(0))
+                .unwrap();
+            assert_eq!(next.finish().counts.decoded, 1, "the worker lives on");
+            drop(scheduler);
+        },
+    );
 }

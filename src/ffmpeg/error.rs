@@ -10,6 +10,7 @@ use crate::abi::constants::{
 };
 use crate::ffmpeg::Ffmpeg;
 use crate::sys::Library;
+use crate::sys::unwind::CaughtPanic;
 
 /// What went wrong in a media operation.
 #[derive(Debug, thiserror::Error)]
@@ -291,13 +292,9 @@ pub enum FilterError {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    /// The [`Error::Panicked`] of `callback` whose panic carried `payload`.
-    pub(crate) fn panicked(callback: &str, payload: &(dyn std::any::Any + Send)) -> Error {
-        let message = payload
-            .downcast_ref::<&str>()
-            .copied()
-            .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
-        Error::Panicked(match message {
+    /// The [`Error::Panicked`] of the application's `callback`.
+    pub(crate) fn panicked(callback: &str, panic: &CaughtPanic) -> Error {
+        Error::Panicked(match &panic.message {
             Some(message) => format!("{callback}: {message}"),
             None => format!("{callback}: a panic without a message"),
         })
@@ -414,19 +411,16 @@ mod tests {
 
     #[test]
     fn a_panic_names_its_callback_and_keeps_its_text() {
-        let message = |payload: Box<dyn std::any::Any + Send>| {
-            Error::panicked("Read::read", &*payload).to_string()
+        let message = |body: fn()| {
+            let panic = crate::sys::unwind::catch(body).unwrap_err();
+            Error::panicked("Read::read", &panic).to_string()
         };
         assert_eq!(
-            message(Box::new("static")),
+            message(|| panic!("static")),
             "callback panicked: Read::read: static"
         );
         assert_eq!(
-            message(Box::new(format!("formatted {}", 1))),
-            "callback panicked: Read::read: formatted 1"
-        );
-        assert_eq!(
-            message(Box::new(42)),
+            message(|| std::panic::panic_any(42)),
             "callback panicked: Read::read: a panic without a message"
         );
     }

@@ -20,6 +20,7 @@ use crate::abi::constants::{
     LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_PANIC, LOG_QUIET, LOG_TRACE, LOG_WARNING,
 };
 use crate::loader::functions::{Functions, LogCallback};
+use crate::sys::unwind::contain;
 
 /// FFmpeg's own line length for a log message (`LINE_SZ` in libavutil/log.c).
 const LINE_SIZE: usize = 1024;
@@ -117,8 +118,9 @@ macro_rules! trampolines {
                 format: *const c_char,
                 args: *mut c_void,
             ) {
+                // No panic may unwind into FFmpeg: the application's logger runs here.
                 // SAFETY: the arguments are FFmpeg's, passed on unchanged.
-                unsafe { forward($index, context, level, format, args) }
+                contain((), || unsafe { forward($index, context, level, format, args) })
             }
             trampoline as LogCallback
         },)*]
@@ -277,11 +279,10 @@ unsafe fn forward(
     if !forward {
         return;
     }
-    // A logger that panics must not unwind into C.
-    let _ = std::panic::catch_unwind(|| match name {
+    match name {
         Some(name) => log::log!(target: "ffmpeg", level, "[{name} @ {context:p}] {message}"),
         None => log::log!(target: "ffmpeg", level, "{message}"),
-    });
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod objects;
 mod release;
 pub(crate) mod rescale;
 mod text;
+pub(crate) mod unwind;
 
 pub use mirror::Rational;
 pub(crate) use mirror::{RawChannelLayout, RawInterruptCallback};

@@ -17,6 +17,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use ffmpeg_runtime::Ffmpeg;
 use semver::Version;
 
+/// What a hostile program may hand the crate, as a panic's payload or captured by a
+/// callback: a value whose `Drop` panics. Counts its drops.
+pub struct PanicsWhenDropped(pub std::sync::Arc<AtomicUsize>);
+
+impl Drop for PanicsWhenDropped {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        panic!("a value that panics when dropped");
+    }
+}
+
 /// One FFmpeg build of the matrix.
 #[derive(Debug, Clone)]
 pub struct Build {

@@ -221,7 +221,10 @@ impl Scheduler {
     /// panic's message); the workers and the other streams go on. A sink may use its own
     /// stream's sender (read its counts, submit, end or drop it) and drop the scheduler; it
     /// must not wait for a stream of this scheduler, which panics in the sink instead (see
-    /// [`EndingStream::wait`]).
+    /// [`EndingStream::wait`]). The sink is dropped when its stream finishes, before the
+    /// stream's report is ready, holding no lock of the scheduler's (so its `Drop` may use
+    /// the stream too); a panic in its `Drop`, or in the `Drop` of a panic's payload, stops
+    /// there.
     ///
     /// # Errors
     ///
@@ -286,8 +289,10 @@ impl Drop for Scheduler {
             }
         }
         // Streams left in the list are released by their senders (abandoned: no worker
-        // will take them again).
-        self.shared.lock().clear();
+        // will take them again). Dropped outside the lock: a stream dropped here last drops
+        // its sink, the application's, which may use the scheduler.
+        let left = std::mem::take(&mut *self.shared.lock());
+        drop(left);
     }
 }
 

@@ -2,7 +2,6 @@
 //! (the worker side), and what it counted.
 
 use std::collections::VecDeque;
-use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::{Duration, Instant};
@@ -17,6 +16,7 @@ use crate::ffmpeg::error::{Error, Result};
 use crate::media::codec::Decoder;
 use crate::media::frame::{Frame, PictureType};
 use crate::media::packet::Packet;
+use crate::sys::unwind::{DropContained, catch};
 
 /// What [`Scheduler::add_stream`](super::Scheduler::add_stream) fixes for a stream.
 pub(crate) struct Setup {
@@ -183,7 +183,8 @@ impl Progress {
 /// The worker side: the decoder, the sink and the measurements.
 struct Work {
     decoder: Decoder,
-    sink: Box<dyn FnMut(ScheduledFrame) + Send>,
+    /// The application's: its `Drop` may panic, and may use its own stream.
+    sink: DropContained<Box<dyn FnMut(ScheduledFrame) + Send>>,
     pool: Arc<FramePool>,
     /// A frame the decoder had nothing for last time.
     spare: Option<Frame>,
@@ -297,7 +298,7 @@ pub struct EndingStream {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // Nothing panics while these are held (the sink runs outside them, behind catch_unwind):
+    // Nothing panics while these are held (the sink runs outside them, behind `catch`):
     // a poisoned lock still holds whole state.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -313,7 +314,7 @@ impl StreamSender {
         let progress = Arc::new(Progress::default());
         let work = Work {
             decoder,
-            sink,
+            sink: DropContained::new(sink),
             pool: Arc::new(FramePool {
                 frames: Mutex::new(Vec::with_capacity(setup.frame_pool)),
                 capacity: setup.frame_pool,
@@ -590,6 +591,12 @@ impl Queue {
 }
 
 impl Work {
+    /// Releases the decoder, its frames and the application's sink (contained: its `Drop`
+    /// may panic); keeps the histograms.
+    fn release(self) -> Box<StreamHistograms> {
+        self.histograms
+    }
+
     /// Hands every frame the decoder has ready to the sink. `Err` when the stream must end:
     /// a decoding error or a panicking sink, said in words.
     fn hand_over(&mut self) -> std::result::Result<(), String> {
@@ -623,9 +630,9 @@ impl Work {
                 picture_type: kind,
                 stream_latency: timing.map_or(Duration::ZERO, |t| out - t.queued),
             };
-            let sink = &mut self.sink;
-            if let Err(payload) = std::panic::catch_unwind(AssertUnwindSafe(|| sink(handed))) {
-                return Err(Error::panicked("the stream's sink", &*payload).to_string());
+            let sink = &mut **self.sink;
+            if let Err(panic) = catch(|| sink(handed)) {
+                return Err(Error::panicked("the stream's sink", &panic).to_string());
             }
             let done = Instant::now();
             Progress::count(&self.progress.decoded);
@@ -707,25 +714,23 @@ impl Slot {
     ///
     /// Locks are taken queue before work, never the other way round.
     pub(crate) fn run_one(&self) -> bool {
-        let (item, ready_since, reset) = {
+        let (item, ready_since, reset, mut work_slot) = {
             let mut queue = lock(&self.queue);
             if queue.abandoned {
-                let work = lock(&self.work).take();
-                self.finish(&mut queue, work, None);
+                drop(queue);
+                self.finish_abandoned();
                 return false;
             }
-            match queue.items.pop_front() {
-                Some(item) => {
-                    let reset = std::mem::take(&mut queue.reset_decoder);
-                    (item, queue.ready_since, reset)
-                }
-                None => {
-                    queue.scheduled = false;
-                    return false;
-                }
-            }
+            let Some(item) = queue.items.pop_front() else {
+                queue.scheduled = false;
+                return false;
+            };
+            let reset = std::mem::take(&mut queue.reset_decoder);
+            // The work is taken before the queue is let go: a thread abandoning the stream
+            // meanwhile then finds it held, and leaves the stream, with the packet in hand,
+            // to this worker to finish.
+            (item, queue.ready_since, reset, lock(&self.work))
         };
-        let mut work_slot = lock(&self.work);
         let (spent, outcome) = match work_slot.as_mut() {
             Some(work) => work.turn(item, ready_since, reset),
             None => (None, Ok(true)),
@@ -737,44 +742,54 @@ impl Slot {
         if let Some(packet) = spent {
             queue.recycle(packet);
         }
-        match outcome {
+        let failure = match outcome {
             Ok(false) if queue.abandoned => {
-                let work = lock(&self.work).take();
-                self.finish(&mut queue, work, None);
-                false
+                drop(queue);
+                self.finish_abandoned();
+                return false;
             }
             Ok(false) if queue.items.is_empty() => {
                 queue.scheduled = false;
-                false
+                return false;
             }
             Ok(false) => {
                 queue.ready_since = Instant::now();
-                true
+                return true;
             }
-            Ok(true) => {
-                self.finish(&mut queue, work, None);
-                false
-            }
-            Err(error) => {
-                self.finish(&mut queue, work, Some(error));
-                false
-            }
+            Ok(true) => None,
+            Err(error) => Some(error),
+        };
+        drop(queue);
+        // No work: another thread took it out, abandoning the stream, and finishes it.
+        if let Some(work) = work {
+            self.finish(work, failure);
+        }
+        false
+    }
+
+    /// Finishes an abandoned stream, if this thread is the one that takes its worker side.
+    fn finish_abandoned(&self) {
+        let work = lock(&self.work).take();
+        if let Some(work) = work {
+            self.finish(work, None);
         }
     }
 
-    /// Marks the stream finished: what is still queued abandoned (counted), the worker side's
-    /// counts and histograms kept, the decoder released (a replaced FFmpeg can then unload),
-    /// whoever waits woken.
-    fn finish(&self, queue: &mut Queue, work: Option<Work>, failure: Option<String>) {
+    /// Marks the stream finished, by the thread that took its worker side out (each path that
+    /// takes it finishes the stream, and only those), holding no lock: the decoder and its
+    /// frames are released (a replaced FFmpeg can then unload) and the application's sink
+    /// dropped, outside every lock since the sink may use its own stream; then what is still
+    /// queued is abandoned (counted), the histograms kept, and whoever waits woken.
+    fn finish(&self, work: Work, failure: Option<String>) {
+        let histograms = work.release();
+        let mut queue = lock(&self.queue);
         while let Some(item) = queue.items.pop_front() {
             if let Item::Packet { packet, .. } = item {
                 queue.counts.abandoned += 1;
                 queue.recycle(packet);
             }
         }
-        if let Some(work) = work {
-            queue.histograms = Some(work.histograms);
-        }
+        queue.histograms = Some(histograms);
         if queue.error.is_none() {
             queue.error = failure;
         }
@@ -803,8 +818,9 @@ impl Slot {
                 Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner().take(),
                 Err(TryLockError::WouldBlock) => None,
             };
+            drop(queue);
             if let Some(work) = work {
-                self.finish(&mut queue, Some(work), None);
+                self.finish(work, None);
             }
         }
     }

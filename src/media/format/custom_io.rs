@@ -7,7 +7,6 @@
 
 use std::ffi::{c_int, c_void};
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::abi::constants;
 use crate::abi::constants::AVERROR_EOF;
@@ -15,6 +14,7 @@ use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
 use crate::media::packet::out_of_memory;
 use crate::sys::objects::AVIOContext;
+use crate::sys::unwind::{catch, contain};
 
 const BUFFER_SIZE: usize = 64 * 1024;
 
@@ -258,8 +258,39 @@ fn write_checked(sink: &mut dyn Write, mut data: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// FFmpeg's read callback.
+// FFmpeg's three callbacks. No panic may unwind into FFmpeg's frames (that aborts the
+// process): the application's `Read`, `Write` and `Seek` run behind `catch`, which keeps the
+// panic's message, and each whole body behind `contain`, for the application's errors and
+// panic payloads dropped there, whose own `Drop` may panic.
+
 unsafe extern "C" fn read_packet(opaque: *mut c_void, buffer: *mut u8, size: c_int) -> c_int {
+    // SAFETY: the arguments are FFmpeg's, passed on unchanged.
+    contain(-libc::EIO, || unsafe {
+        read_packet_body(opaque, buffer, size)
+    })
+}
+
+unsafe extern "C" fn write_packet(opaque: *mut c_void, buffer: *const u8, size: c_int) -> c_int {
+    // SAFETY: the arguments are FFmpeg's, passed on unchanged.
+    contain(-libc::EIO, || unsafe {
+        write_packet_body(opaque, buffer, size)
+    })
+}
+
+unsafe extern "C" fn seek(opaque: *mut c_void, offset: i64, whence: c_int) -> i64 {
+    // SAFETY: the arguments are FFmpeg's, passed on unchanged.
+    contain(-i64::from(libc::EIO), || unsafe {
+        seek_body(opaque, offset, whence)
+    })
+}
+
+/// FFmpeg's read callback.
+///
+/// # Safety
+///
+/// `opaque` is the State this context was made with, alive while it is; `buffer` has room
+/// for `size` bytes.
+unsafe fn read_packet_body(opaque: *mut c_void, buffer: *mut u8, size: c_int) -> c_int {
     // SAFETY: `opaque` is the State this context was made with, alive while it is.
     let state = unsafe { &mut *(opaque as *mut State) };
     let Ok(size) = usize::try_from(size) else {
@@ -279,7 +310,7 @@ unsafe extern "C" fn read_packet(opaque: *mut c_void, buffer: *mut u8, size: c_i
     };
     // A short read is fine: FFmpeg asks again for the rest.
     let out = &mut scratch[..size.min(BUFFER_SIZE)];
-    match catch_unwind(AssertUnwindSafe(|| read_checked(source, out))) {
+    match catch(|| read_checked(source, out)) {
         Ok(Ok(0)) if size > 0 => AVERROR_EOF,
         Ok(Ok(read)) => {
             // SAFETY: FFmpeg gives a writable buffer of `size` bytes, and `read` is at most
@@ -288,12 +319,16 @@ unsafe extern "C" fn read_packet(opaque: *mut c_void, buffer: *mut u8, size: c_i
             read as c_int
         }
         Ok(Err(error)) => record(state, error),
-        Err(payload) => record(state, Error::panicked("Read::read", &*payload)),
+        Err(panic) => record(state, Error::panicked("Read::read", &panic)),
     }
 }
 
 /// FFmpeg's write callback.
-unsafe extern "C" fn write_packet(opaque: *mut c_void, buffer: *const u8, size: c_int) -> c_int {
+///
+/// # Safety
+///
+/// As [`read_packet_body`], `buffer` holding `size` bytes FFmpeg wrote.
+unsafe fn write_packet_body(opaque: *mut c_void, buffer: *const u8, size: c_int) -> c_int {
     // SAFETY: as in read_packet.
     let state = unsafe { &mut *(opaque as *mut State) };
     let Ok(len) = usize::try_from(size) else {
@@ -316,10 +351,10 @@ unsafe extern "C" fn write_packet(opaque: *mut c_void, buffer: *const u8, size: 
         // SAFETY: FFmpeg gives `size` bytes of its buffer, which it wrote.
         unsafe { std::slice::from_raw_parts(buffer, len) }
     };
-    match catch_unwind(AssertUnwindSafe(|| write_checked(sink, data))) {
+    match catch(|| write_checked(sink, data)) {
         Ok(Ok(())) => size,
         Ok(Err(error)) => record(state, error),
-        Err(payload) => record(state, Error::panicked("Write::write", &*payload)),
+        Err(panic) => record(state, Error::panicked("Write::write", &panic)),
     }
 }
 
@@ -330,7 +365,11 @@ enum SeekRequest {
 }
 
 /// FFmpeg's seek callback.
-unsafe extern "C" fn seek(opaque: *mut c_void, offset: i64, whence: c_int) -> i64 {
+///
+/// # Safety
+///
+/// As [`read_packet_body`].
+unsafe fn seek_body(opaque: *mut c_void, offset: i64, whence: c_int) -> i64 {
     // SAFETY: as in read_packet.
     let state = unsafe { &mut *(opaque as *mut State) };
     if state.failure.is_some() {
@@ -350,7 +389,7 @@ unsafe extern "C" fn seek(opaque: *mut c_void, offset: i64, whence: c_int) -> i6
         }
         return -i64::from(libc::ESPIPE);
     };
-    let result = catch_unwind(AssertUnwindSafe(|| match request {
+    let result = catch(|| match request {
         SeekRequest::To(to) => (source.seek(to), Ok(())),
         SeekRequest::Size => {
             // The size, then back where it was; a source that cannot tell its size has not
@@ -364,13 +403,11 @@ unsafe extern "C" fn seek(opaque: *mut c_void, offset: i64, whence: c_int) -> i6
                 Err(error) => (Err(error), Ok(())),
             }
         }
-    }));
+    });
     let position = match result {
         Ok((position, Ok(()))) => position,
         Ok((_, Err(error))) => return i64::from(record(state, Error::io("Seek::seek", error))),
-        Err(payload) => {
-            return i64::from(record(state, Error::panicked("Seek::seek", &*payload)));
-        }
+        Err(panic) => return i64::from(record(state, Error::panicked("Seek::seek", &panic))),
     };
     match position.map(i64::try_from) {
         Ok(Ok(position)) => position,
