@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::media::{self, CLIPS};
-use common::scheduling::{h264_clip, video_packets};
+use common::scheduling::{feed, h264_clip, video_packets};
 use ffmpeg_runtime::format::{Input, MediaType};
 use ffmpeg_runtime::scheduler::{
     Admission, ScheduledFrame, ScheduledStage, Scheduler, SchedulerOptions, StreamOptions,
@@ -41,19 +41,6 @@ fn add(
         })
         .unwrap();
     (sender, md5s)
-}
-
-/// Submits every packet, waiting for room: nothing is dropped.
-fn feed(sender: &StreamSender, packets: Vec<Packet>) {
-    for packet in packets {
-        while !sender.has_room() {
-            std::thread::sleep(Duration::from_micros(200));
-        }
-        assert_eq!(
-            sender.submit(packet).unwrap(),
-            Admission::Queued { dropped: 0 }
-        );
-    }
 }
 
 #[test]

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::PanicsWhenDropped;
-use common::scheduling::{h264_clip, video_packets};
+use common::scheduling::{feed, h264_clip, video_packets};
 use ffmpeg_runtime::Ffmpeg;
 use ffmpeg_runtime::format::{Input, MediaType};
 use ffmpeg_runtime::scheduler::{
@@ -258,19 +258,6 @@ fn a_sink_that_waits_for_a_stream_of_its_scheduler_panics_instead_of_hanging() {
     });
 }
 
-/// Feeds every packet of the clip to `sender`, waiting for room; returns how many.
-fn feed(sender: &StreamSender, ffmpeg: &Ffmpeg, path: &PathBuf) -> u64 {
-    let packets = video_packets(ffmpeg, path);
-    let count = packets.len() as u64;
-    for packet in packets {
-        while !sender.has_room() {
-            std::thread::sleep(Duration::from_micros(200));
-        }
-        sender.submit(packet).unwrap();
-    }
-    count
-}
-
 #[test]
 #[cfg_attr(
     windows,
@@ -297,7 +284,9 @@ fn a_sink_panicking_with_a_payload_that_panics_when_dropped_ends_only_its_stream
         );
         assert_eq!(drops.load(Ordering::SeqCst), 1, "the payload dropped once");
         let healthy = add(&scheduler, &ffmpeg, &path, drop);
-        let submitted = feed(&healthy, &ffmpeg, &path);
+        let packets = video_packets(&ffmpeg, &path);
+        let submitted = packets.len() as u64;
+        feed(&healthy, packets);
         let report = healthy.finish();
         assert!(
             report.completed && report.counts.decoded == submitted,
@@ -320,7 +309,9 @@ fn a_sink_that_panics_when_dropped_is_dropped_before_its_report() {
         let sender = add(&scheduler, &ffmpeg, &path, move |_frame| {
             let _ = &held;
         });
-        let submitted = feed(&sender, &ffmpeg, &path);
+        let packets = video_packets(&ffmpeg, &path);
+        let submitted = packets.len() as u64;
+        feed(&sender, packets);
         let report = sender.finish();
         assert!(
             report.completed && report.counts.decoded == submitted,

@@ -1,4 +1,5 @@
-//! What the scheduler's tests feed it: a small live-style H.264 clip and its video packets.
+//! What the scheduler's tests feed it: a small live-style H.264 clip and its video packets,
+//! submitted without a drop.
 
 use std::path::PathBuf;
 
@@ -45,5 +46,20 @@ pub fn video_packets(ffmpeg: &Ffmpeg, path: &PathBuf) -> Vec<Packet> {
         if packet.stream_index() == index {
             packets.push(packet);
         }
+    }
+}
+
+/// Submits every packet, waiting for room: none is dropped.
+#[cfg(feature = "pipeline")]
+pub fn feed(sender: &ffmpeg_runtime::scheduler::StreamSender, packets: Vec<Packet>) {
+    use ffmpeg_runtime::scheduler::Admission;
+    for packet in packets {
+        while !sender.has_room() {
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        }
+        assert_eq!(
+            sender.submit(packet).unwrap(),
+            Admission::Queued { dropped: 0 }
+        );
     }
 }
