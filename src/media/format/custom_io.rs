@@ -329,7 +329,7 @@ unsafe fn read_packet_body(opaque: *mut c_void, buffer: *mut u8, size: c_int) ->
 ///
 /// As [`read_packet_body`], `buffer` holding `size` bytes FFmpeg wrote.
 unsafe fn write_packet_body(opaque: *mut c_void, buffer: *const u8, size: c_int) -> c_int {
-    // SAFETY: as in read_packet.
+    // SAFETY: as in read_packet_body.
     let state = unsafe { &mut *(opaque as *mut State) };
     let Ok(len) = usize::try_from(size) else {
         return -libc::EINVAL;
@@ -370,7 +370,7 @@ enum SeekRequest {
 ///
 /// As [`read_packet_body`].
 unsafe fn seek_body(opaque: *mut c_void, offset: i64, whence: c_int) -> i64 {
-    // SAFETY: as in read_packet.
+    // SAFETY: as in read_packet_body.
     let state = unsafe { &mut *(opaque as *mut State) };
     if state.failure.is_some() {
         return -i64::from(libc::EIO);
