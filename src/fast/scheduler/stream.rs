@@ -760,7 +760,7 @@ impl Slot {
             Err(error) => Some(error),
         };
         drop(queue);
-        // No work: another thread took it out, abandoning the stream, and finishes it.
+        // No work: the stream had finished already, by whoever took it out.
         if let Some(work) = work {
             self.finish(work, failure);
         }
