@@ -16,11 +16,12 @@ use std::time::Duration;
 
 use common::PanicsWhenDropped;
 use common::scheduling::{feed, h264_clip, video_packets};
-use ffmpeg_runtime::Ffmpeg;
 use ffmpeg_runtime::format::{Input, MediaType};
 use ffmpeg_runtime::scheduler::{
-    EndingStream, ScheduledFrame, Scheduler, SchedulerOptions, StreamOptions, StreamSender,
+    EndingStream, ScheduledFrame, Scheduler, SchedulerOptions, StreamOptions, StreamReport,
+    StreamSender,
 };
+use ffmpeg_runtime::{Ffmpeg, Packet};
 
 /// Runs `body` on a thread of its own; fails if it has not returned within two minutes.
 fn bounded<T: Send + 'static>(what: &str, body: impl FnOnce() -> T + Send + 'static) -> T {
@@ -55,6 +56,19 @@ fn add(
     scheduler
         .add_stream(&stream, &StreamOptions::default(), sink)
         .unwrap()
+}
+
+/// The report of a new stream on `scheduler` given `packet` alone: whether its workers
+/// still serve.
+fn report_of_one_packet(
+    scheduler: &Scheduler,
+    ffmpeg: &Ffmpeg,
+    path: &PathBuf,
+    packet: Packet,
+) -> StreamReport {
+    let sender = add(scheduler, ffmpeg, path, drop);
+    sender.submit(packet).unwrap();
+    sender.finish()
 }
 
 /// Submits every packet of the clip to the sender in `shared`, waiting for room (so none is
@@ -251,9 +265,8 @@ fn a_sink_that_waits_for_a_stream_of_its_scheduler_panics_instead_of_hanging() {
         for message in messages.lock().unwrap().iter() {
             assert!(message.contains("worker of its own scheduler"), "{message}");
         }
-        let c = add(&scheduler, &ffmpeg, &path, drop);
-        c.submit(packets[0].try_clone().unwrap()).unwrap();
-        let report = c.finish();
+        let first = packets[0].try_clone().unwrap();
+        let report = report_of_one_packet(&scheduler, &ffmpeg, &path, first);
         assert!(report.completed && report.counts.decoded == 1, "{report:?}");
     });
 }
@@ -319,10 +332,9 @@ fn a_sink_that_panics_when_dropped_is_dropped_before_its_report() {
         );
         // Released, as the decoder is, before the report was ready.
         assert_eq!(drops.load(Ordering::SeqCst), 1);
-        let next = add(&scheduler, &ffmpeg, &path, drop);
-        next.submit(video_packets(&ffmpeg, &path).remove(0))
-            .unwrap();
-        assert_eq!(next.finish().counts.decoded, 1, "the worker lives on");
+        let first = video_packets(&ffmpeg, &path).remove(0);
+        let report = report_of_one_packet(&scheduler, &ffmpeg, &path, first);
+        assert_eq!(report.counts.decoded, 1, "the worker lives on");
     });
 }
 
@@ -355,10 +367,9 @@ fn a_sink_holding_its_own_stream_lets_it_go_when_dropped() {
             // The sink held the last reference to its stream's sender: the stream ended (its
             // sink panicked), the sink was dropped, and with it the sender.
             assert!(gone.recv().is_err());
-            let next = add(&scheduler, &ffmpeg, &path, drop);
-            next.submit(video_packets(&ffmpeg, &path).remove(0))
-                .unwrap();
-            assert_eq!(next.finish().counts.decoded, 1, "the worker lives on");
+            let first = video_packets(&ffmpeg, &path).remove(0);
+            let report = report_of_one_packet(&scheduler, &ffmpeg, &path, first);
+            assert_eq!(report.counts.decoded, 1, "the worker lives on");
             drop(scheduler);
         },
     );
