@@ -211,6 +211,9 @@ pub(crate) const FMT_SEEK_TO_PTS: c_int = 0x0400_0000;
 /// that takes equal consecutive ones.
 pub(crate) const FMT_NOTIMESTAMPS: c_int = 0x0080;
 pub(crate) const FMT_TS_NONSTRICT: c_int = 0x20000;
+/// `AVSTREAM_EVENT_FLAG_NEW_PACKETS` (libavformat 59+): packets of the stream were read.
+pub(crate) const STREAM_EVENT_FLAG_NEW_PACKETS: c_int = 0x0002;
+
 /// `AVFMT_FLAG_CUSTOM_IO`, in a format context's flags.
 pub(crate) const FMT_FLAG_CUSTOM_IO: c_int = 0x0080;
 /// `AVIO_FLAG_WRITE`.

@@ -229,6 +229,10 @@ pub(crate) struct StreamLayout {
     pub metadata: Field<AVStream, *mut AVDictionary>,
     pub avg_frame_rate: Field<AVStream, Rational>,
     pub r_frame_rate: Field<AVStream, Rational>,
+    /// `AVSTREAM_EVENT_FLAG_*`: from 5.x, whether packets of the stream were read.
+    pub event_flags: Field<AVStream, c_int>,
+    /// Frames read while probing; public until 5.x made it private.
+    pub codec_info_nb_frames: Option<Field<AVStream, c_int>>,
     /// The stream's side data, until the codec parameters carried it (6.1).
     pub side_data: Option<Field<AVStream, *const AVPacketSideData>>,
     pub nb_side_data: Option<Field<AVStream, c_int>>,
@@ -589,6 +593,8 @@ macro_rules! common {
                 metadata: field!($m::AVStream.metadata as same),
                 avg_frame_rate: field!($m::AVStream.avg_frame_rate as mirror AVRational),
                 r_frame_rate: field!($m::AVStream.r_frame_rate as mirror AVRational),
+                event_flags: field!($m::AVStream.event_flags),
+                codec_info_nb_frames: None,
                 side_data: None,
                 nb_side_data: None,
             },
@@ -820,6 +826,7 @@ macro_rules! shape_4 {
         layout.frame_side_data.size_int = Some(field!($m::AVFrameSideData.size));
         layout.frame_side_data.qp_tables_numbered = true;
         layout.option.unflagged_are_exported = true;
+        layout.stream.codec_info_nb_frames = Some(field!($m::AVStream.codec_info_nb_frames));
         before_6!($m, layout);
         layout
     }};

@@ -377,6 +377,10 @@ unsafe fn format_context(c: &mut Checker) -> Result<(), AbiMismatch> {
             c.expect(T, "nb_frames", 0, s.nb_frames.read(stream))?;
             c.expect(T, "disposition", 0, s.disposition.read(stream))?;
             c.expect(T, "discard", 0, s.discard.read(stream))?; // AVDISCARD_DEFAULT
+            c.expect(T, "event_flags", 0, s.event_flags.read(stream))?;
+            if let Some(frames) = s.codec_info_nb_frames {
+                c.expect(T, "codec_info_nb_frames", 0, frames.read(stream))?;
+            }
             let parameters = s.codecpar.read(stream);
             c.expect_that(T, "codecpar", !parameters.is_null(), "parameters")?;
             let p = &c.layout.codec_parameters;

@@ -27,6 +27,9 @@ pub struct Input {
     /// What bounds its waits, for inputs opened from a URL; freed after the context is
     /// closed, as FFmpeg may poll it until then.
     watch: Option<Box<Watch>>,
+    /// Per stream, whether probing read any of its packets: the CLI's choice of streams
+    /// weighs it, as it stood once the input was opened (reading marks streams too).
+    pub(super) read_while_opening: Vec<bool>,
 }
 
 // SAFETY: an AVFormatContext may be used from any thread as long as one thread at a time does
@@ -114,6 +117,7 @@ impl Input {
             context,
             custom_io: None,
             watch: Some(watch),
+            read_while_opening: Vec::new(),
         };
         if scan_defaulted {
             // Left where the demuxer is not MPEG-TS: ours, not the caller's, so not unused.
@@ -201,6 +205,7 @@ impl Input {
             context,
             custom_io: Some(custom_io),
             watch: None,
+            read_while_opening: Vec::new(),
         }
         .find_stream_info()
     }
@@ -215,6 +220,7 @@ impl Input {
             )
         };
         self.checked("avformat_find_stream_info", status)?;
+        self.read_while_opening = self.streams().map(|s| s.packets_were_read()).collect();
         Ok(self)
     }
 
@@ -280,11 +286,9 @@ impl Input {
     /// rate; then prefers, in order, a stream marked default, one with more frames seen while
     /// probing (up to five), a higher bit rate, more frames seen, and the first.
     ///
-    /// That is not always the ffmpeg CLI's choice: without `-map`, the CLI takes the video
-    /// stream of the largest picture and the audio stream of the most channels (a stream
-    /// marked default first, then one whose packets were seen while probing), so a stereo
-    /// PCM track beside a 5.1 AAC track, neither marked default, gives the PCM one here (the
-    /// higher bit rate) and the 5.1 one in the CLI.
+    /// That is not always the ffmpeg CLI's choice, which [`Input::auto_selected_stream`]
+    /// gives: a stereo PCM track beside a 5.1 AAC track, neither marked default, gives the
+    /// PCM one here (the higher bit rate) and the 5.1 one in the CLI.
     pub fn best_stream(&self, kind: MediaType) -> Option<Stream<'_>> {
         let f = self.ffmpeg.functions();
         // SAFETY: a live context; no decoder is asked for.

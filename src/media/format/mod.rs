@@ -11,6 +11,7 @@ mod side_data;
 mod side_data_writing;
 mod stream;
 mod stream_facts;
+mod stream_selection;
 mod tags;
 mod timeline;
 mod timing;

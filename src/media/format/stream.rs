@@ -6,7 +6,7 @@ use std::ptr::NonNull;
 use super::input::Input;
 use crate::abi::constants::{
     MEDIA_TYPE_ATTACHMENT, MEDIA_TYPE_AUDIO, MEDIA_TYPE_DATA, MEDIA_TYPE_SUBTITLE,
-    MEDIA_TYPE_VIDEO, NOPTS_VALUE,
+    MEDIA_TYPE_VIDEO, NOPTS_VALUE, STREAM_EVENT_FLAG_NEW_PACKETS,
 };
 use crate::media::channel_layout::ChannelLayout;
 use crate::media::formats::{PixelFormat, SampleFormat};
@@ -103,6 +103,16 @@ impl<'a> Stream<'a> {
     pub(super) fn parameter<T: Copy>(&self, field: crate::abi::Field<AVCodecParameters, T>) -> T {
         // SAFETY: every stream has its live AVCodecParameters.
         unsafe { field.read(self.parameters()) }
+    }
+
+    /// Whether any of its packets were read so far: `codec_info_nb_frames` on 4.x, the
+    /// `AVSTREAM_EVENT_FLAG_NEW_PACKETS` flag (which nothing clears) from 5.x.
+    pub(super) fn packets_were_read(&self) -> bool {
+        let layout = &self.input.ffmpeg().layout().stream;
+        match layout.codec_info_nb_frames {
+            Some(frames) => self.read(frames) > 0,
+            None => self.read(layout.event_flags) & STREAM_EVENT_FLAG_NEW_PACKETS != 0,
+        }
     }
 
     /// Its index in the input.

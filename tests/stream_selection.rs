@@ -1,0 +1,158 @@
+//! `Input::auto_selected_stream` against the streams the ffmpeg CLI maps when it is given no
+//! `-map` (its "Stream mapping" lines), on files where FFmpeg's `av_find_best_stream`, which
+//! weighs bit rate, would choose otherwise: two pictures of one size, a mono track of high
+//! bit rate beside a 5.1 one, a cover picture larger than the video, a cover alone.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::media;
+use ffmpeg_runtime::Library;
+use ffmpeg_runtime::format::{Input, MediaType};
+
+const KINDS: [MediaType; 3] = [MediaType::Video, MediaType::Audio, MediaType::Subtitle];
+
+/// Each file's name and the CLI's arguments that make it; dispositions are cleared, so that
+/// the muxer marks no stream default of its own accord.
+const FILES: [(&str, &str); 6] = [
+    (
+        "selection_one_size.mkv",
+        "-f lavfi -i testsrc=size=160x120:rate=25:duration=1 \
+         -f lavfi -i testsrc2=size=160x120:rate=25:duration=1 -map 0 -map 1 \
+         -c:v:0 libx264 -c:v:1 mpeg2video -b:v:1 4M -disposition:v:0 0 -disposition:v:1 0",
+    ),
+    (
+        "selection_larger_second.mkv",
+        "-f lavfi -i testsrc=size=160x120:rate=25:duration=1 \
+         -f lavfi -i testsrc2=size=320x240:rate=25:duration=1 -map 0 -map 1 -c:v mpeg4 \
+         -disposition:v:0 0 -disposition:v:1 0",
+    ),
+    (
+        "selection_channels.mkv",
+        "-f lavfi -i sine=duration=1 \
+         -f lavfi -i sine=duration=1:frequency=300,aformat=channel_layouts=5.1 \
+         -f lavfi -i sine=duration=1:frequency=500 -map 0 -map 1 -map 2 \
+         -c:a:0 pcm_s16le -c:a:1 aac -c:a:2 aac \
+         -disposition:a:0 0 -disposition:a:1 0 -disposition:a:2 0",
+    ),
+    (
+        "selection_default_mark.mkv",
+        "-f lavfi -i sine=duration=1 -f lavfi -i sine=duration=1:frequency=300 \
+         -i SRT -i SRT -map 0 -map 1 -map 2 -map 3 -c:a aac -c:s srt \
+         -disposition:a:0 0 -disposition:a:1 default -disposition:s:0 0 -disposition:s:1 0",
+    ),
+    (
+        "selection_cover_beside_video.mp4",
+        "-f lavfi -i testsrc=size=160x120:rate=25:duration=1 \
+         -f lavfi -i testsrc2=size=320x240:rate=1:duration=1 -map 0 -map 1 \
+         -c:v:0 libx264 -c:v:1 mjpeg -disposition:v:1 attached_pic",
+    ),
+    (
+        "selection_cover_alone.mkv",
+        "-f lavfi -i sine=duration=1 -f lavfi -i testsrc2=size=64x64:duration=0.04 \
+         -map 0 -map 1 -c:a flac -c:v mjpeg -disposition:v attached_pic",
+    ),
+];
+
+/// The files, made on first use (`SRT` in the arguments stands for a SubRip source).
+fn files() -> Vec<PathBuf> {
+    let srt = media::subtitle_source_srt();
+    let srt = srt.to_str().unwrap();
+    FILES
+        .iter()
+        .map(|(name, args)| {
+            let args: Vec<&str> = args
+                .split_whitespace()
+                .map(|arg| if arg == "SRT" { srt } else { arg })
+                .collect();
+            media::generated(name, &args)
+        })
+        .collect()
+}
+
+/// The input streams the CLI maps into a Matroska copy of `path` when given no `-map`.
+fn cli_mapped(path: &Path) -> Vec<usize> {
+    let output = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostdin", "-i"])
+        .arg(path)
+        .args(["-c", "copy", "-f", "matroska", "-y", "/dev/null"])
+        .env_remove("LD_LIBRARY_PATH")
+        .output()
+        .expect("the ffmpeg CLI");
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{}: {log}", path.display());
+    let mut mapped: Vec<usize> = log
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("Stream #0:"))
+        .filter_map(|rest| rest.split_once(" -> ")?.0.parse().ok())
+        .collect();
+    mapped.sort_unstable();
+    mapped
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn the_streams_selected_are_those_the_cli_maps() {
+    let ffmpeg = common::under_test().load();
+    let mut differs_from_best = 0;
+    for path in files() {
+        let input = Input::open(&ffmpeg, &path).unwrap();
+        let mut ours: Vec<usize> = KINDS
+            .iter()
+            .filter_map(|&kind| input.auto_selected_stream(kind).map(|s| s.index()))
+            .collect();
+        ours.sort_unstable();
+        assert_eq!(ours, cli_mapped(&path), "{}", path.display());
+        differs_from_best += KINDS
+            .iter()
+            .filter(|&&kind| {
+                let best = input.best_stream(kind).map(|s| s.index());
+                best != input.auto_selected_stream(kind).map(|s| s.index())
+            })
+            .count();
+    }
+    // The files are chosen so that FFmpeg's own choice differs somewhere.
+    assert!(differs_from_best >= 2, "{differs_from_best}");
+}
+
+#[test]
+fn kinds_the_cli_never_selects_give_none() {
+    let ffmpeg = common::under_test().load();
+    let clip = media::CLIPS
+        .iter()
+        .find(|c| c.name == "two_video.mkv")
+        .unwrap();
+    let input = Input::open(&ffmpeg, media::path(clip)).unwrap();
+    for kind in [MediaType::Data, MediaType::Attachment, MediaType::Other] {
+        assert!(input.auto_selected_stream(kind).is_none(), "{kind:?}");
+    }
+    assert!(input.auto_selected_stream(MediaType::Video).is_some());
+}
+
+/// `framehash` without `--stream` hashes the stream the CLI hashes without `-map`.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn framehash_hashes_the_stream_the_cli_hashes() {
+    let ffmpeg = common::under_test().load();
+    if ffmpeg.library(Library::AvFilter).is_none() {
+        return; // (framehash refuses `--vf` without libavfilter, as it should.)
+    }
+    // The AAC decoder's samples are the 5.1 CLI's on its own major; elsewhere the times are.
+    let the_clis_major = ffmpeg.family().ffmpeg_major() == 5;
+    let files = files();
+    let (pictures, sound) = (&files[0], &files[2]);
+    let expected = media::cli_pts_and_md5(pictures, &[], &["-an", "-vf", "null"]);
+    assert_eq!(expected.len(), 25);
+    let ours = media::framehash_pts_and_md5(pictures, &["--vf", "null"]);
+    assert_eq!(ours, expected, "{}", pictures.display());
+    let expected = media::cli_pts_and_md5(sound, &[], &["-vn", "-af", "anull"]);
+    let ours = media::framehash_pts_and_md5(sound, &["--af", "anull"]);
+    media::assert_same_frames(&ours, &expected, the_clis_major, "the 5.1 track");
+}
