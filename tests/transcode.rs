@@ -26,7 +26,9 @@ struct Facts {
 
 fn facts(ffmpeg: &Ffmpeg, path: &Path) -> Facts {
     let mut input = Input::open(ffmpeg, path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let video = input.best_stream(MediaType::Video).map(|s| s.index());
+    let video = input
+        .auto_selected_stream(MediaType::Video)
+        .map(|s| s.index());
     // (stream index, time base, decoder, slot in `audio` or None for the video stream)
     let mut lanes = Vec::new();
     for stream in input.streams() {
@@ -313,6 +315,44 @@ fn real_world_inputs_transcode_to_mp4_and_mkv_with_every_frame_and_sample() {
             );
         }
     }
+}
+
+/// Of two video streams of one size, the CLI keeps the first, not the one of the higher bit
+/// rate that `av_find_best_stream` prefers.
+#[test]
+fn of_two_pictures_of_one_size_the_one_the_cli_takes_is_kept() {
+    let ffmpeg = common::under_test().load();
+    let source = media::generated(
+        "tc_two_of_one_size.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            SRC,
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=176x144:rate=10:duration=1",
+            "-map",
+            "0",
+            "-map",
+            "1",
+            "-c:v:0",
+            "mpeg4",
+            "-c:v:1",
+            "mpeg2video",
+            "-b:v:1",
+            "4M",
+            "-disposition:v",
+            "0",
+        ],
+    );
+    let output = common::scratch_dir("transcode_two_of_one_size").join("kept.mp4");
+    transcode_ok(&source, &output, &[]);
+    let kept = facts(&ffmpeg, &output);
+    assert_eq!(kept.video_times.len(), 25, "the first stream's 25 pictures");
+    let input = Input::open(&ffmpeg, &source).unwrap();
+    assert_eq!(input.best_stream(MediaType::Video).unwrap().index(), 1);
 }
 
 /// A raw H.264 file has no timestamps at all: as the CLI times it, each picture comes one

@@ -17,10 +17,11 @@
 //! with no padding; then `frames: N`.
 //!
 //! Without a filter, pictures are those the decoder gives, stamped with their best-effort
-//! timestamps. `--vf GRAPH` filters the video stream (the best one, or `--stream`) as the CLI's
-//! `-vf` does, and then, as the CLI writing `framemd5`, stamps each picture in `1/frame rate`
-//! of the graph's output and drops those that would come too early (`--fps-mode passthrough`
-//! keeps every one). `--af GRAPH` filters the audio stream (the best one, or `--stream`); an
+//! timestamps. The stream is the one the CLI takes without `-map` (the largest picture, or
+//! with `--af` the most channels), or `--stream`. `--vf GRAPH` filters the video stream as
+//! the CLI's `-vf` does, and then, as the CLI writing `framemd5`, stamps each picture in
+//! `1/frame rate` of the graph's output and drops those that would come too early
+//! (`--fps-mode passthrough` keeps every one). `--af GRAPH` filters the audio stream; an
 //! audio stream is hashed as the CLI hashes it, converted to `s16` samples, timestamps in
 //! `1/sample rate`. Where the decoder leaves a frame untimed (every picture of a raw H.264
 //! file, a cover picture, a picture or audio frame drained after the last packet), the
@@ -68,8 +69,8 @@ struct Args {
     /// Load FFmpeg from this directory instead of searching.
     #[arg(long)]
     lib_dir: Option<PathBuf>,
-    /// The absolute index of the stream to decode (default: the best video stream, or the
-    /// best audio stream with `--af`).
+    /// The absolute index of the stream to decode (default: the video stream the CLI takes
+    /// without `-map`, the largest picture; with `--af`, its audio stream, the most channels).
     #[arg(long)]
     stream: Option<usize>,
     /// Decoding threads (0: FFmpeg's choice).
@@ -157,7 +158,7 @@ fn run(args: &Args) -> Result<(), String> {
             .stream(index)
             .ok_or_else(|| format!("no stream {index}"))?,
         None => input
-            .best_stream(wanted)
+            .auto_selected_stream(wanted)
             .ok_or_else(|| format!("no {wanted} stream"))?,
     };
     let kind = stream.media_type();

@@ -8,16 +8,17 @@
 //! ```
 //!
 //! With no INPUT it makes five seconds of synthetic 720p video with a tone and transcodes
-//! that. OUTPUT defaults to `transcoded.mp4`. The best video stream and every audio stream
-//! are kept, through the filters `--vf` and `--af` give (the CLI's `-vf`/`-af`), pictures a
-//! display matrix turns (a phone's) turned upright first, as the CLI does; pictures are
-//! converted to what the encoder takes, audio resampled and cut to its frame size; every frame
-//! keeps its timestamp. Subtitle streams are copied where the container takes their codec,
-//! text ones otherwise converted to the container's (mov_text for MP4). As the CLI, the
-//! output keeps the container's tags and chapters, and each stream its tags (language…) and
-//! disposition, with an `encoder` tag naming its encoder. The output is written under a temporary name
-//! and renamed at the end, so an error leaves nothing behind; Ctrl-C finishes the file with
-//! what was done (a second Ctrl-C abandons it).
+//! that. OUTPUT defaults to `transcoded.mp4`. The video stream the CLI would take (the
+//! largest picture) and every audio stream are kept, through the filters `--vf` and `--af`
+//! give (the CLI's `-vf`/`-af`), pictures a display matrix turns (a phone's) turned upright
+//! first, as the CLI does; pictures are converted to what the encoder takes, audio
+//! resampled and cut to its frame size; every frame keeps its timestamp. Subtitle streams
+//! are copied where the container takes their codec, text ones otherwise converted to the
+//! container's (mov_text for MP4). As the CLI, the output keeps the container's tags and
+//! chapters, and each stream its tags (language…) and disposition, with an `encoder` tag
+//! naming its encoder. The output is written under a temporary name and renamed at the end,
+//! so an error leaves nothing behind; Ctrl-C finishes the file with what was done (a second
+//! Ctrl-C abandons it).
 
 #[path = "../common/cli_copy.rs"]
 mod cli_copy;
@@ -244,7 +245,7 @@ fn transcode(
     copy_chapters(&input, &mut output, start_us).map_err(|e| e.to_string())?;
     let mut kinds = Vec::new();
     let mut video_encoder = None;
-    if let Some(stream) = input.best_stream(MediaType::Video) {
+    if let Some(stream) = input.auto_selected_stream(MediaType::Video) {
         let codec = plan::video_encoder(ffmpeg, request, &mut notices)?;
         // As the CLI, pictures meant to be shown turned are turned first; the output then
         // shows them upright without a turn of its own.

@@ -169,7 +169,7 @@ impl Sink {
     }
 }
 
-/// The best video stream: decoded, scaled to the encoder's size and format when it differs,
+/// The video stream: decoded, scaled to the encoder's size and format when it differs,
 /// encoded with each frame's own timestamp.
 pub struct VideoLane {
     pub input_index: usize,
