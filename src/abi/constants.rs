@@ -142,6 +142,8 @@ pub(crate) const DISCARD_DEFAULT: c_int = 0;
 pub(crate) const DISCARD_NONREF: c_int = 8;
 pub(crate) const DISCARD_BIDIR: c_int = 16;
 pub(crate) const DISCARD_NONKEY: c_int = 32;
+/// `AVDISCARD_ALL`: a stream the demuxer may skip entirely.
+pub(crate) const DISCARD_ALL: c_int = 48;
 
 /// `AVERROR(EAGAIN)`: the call needs the other side first (more input, or output received).
 pub(crate) const AVERROR_EAGAIN: c_int = -libc::EAGAIN;

@@ -5,7 +5,7 @@ use std::ptr::NonNull;
 
 use super::input::Input;
 use crate::abi::constants::{
-    MEDIA_TYPE_ATTACHMENT, MEDIA_TYPE_AUDIO, MEDIA_TYPE_DATA, MEDIA_TYPE_SUBTITLE,
+    DISCARD_ALL, MEDIA_TYPE_ATTACHMENT, MEDIA_TYPE_AUDIO, MEDIA_TYPE_DATA, MEDIA_TYPE_SUBTITLE,
     MEDIA_TYPE_VIDEO, NOPTS_VALUE, STREAM_EVENT_FLAG_NEW_PACKETS,
 };
 use crate::media::channel_layout::ChannelLayout;
@@ -198,6 +198,11 @@ impl<'a> Stream<'a> {
     /// 0x40, hearing impaired 0x80, visual impaired 0x100, attached picture 0x400, …).
     pub fn disposition(&self) -> u32 {
         self.read(self.input.ffmpeg().layout().stream.disposition) as u32
+    }
+
+    /// Whether the stream is discarded ([`Input::set_discarded`](super::Input::set_discarded)).
+    pub fn is_discarded(&self) -> bool {
+        self.read(self.input.ffmpeg().layout().stream.discard) == DISCARD_ALL
     }
 
     /// Whether the stream is marked as the default of its kind.

@@ -1,8 +1,11 @@
-//! [`Input::auto_selected_stream`]: the stream of each kind that the ffmpeg CLI takes when
-//! it is given no `-map`.
+//! Which streams are used: [`Input::auto_selected_stream`], the stream of each kind that the
+//! ffmpeg CLI takes when it is given no `-map`, and [`Input::set_discarded`], which leaves a
+//! stream unread as the CLI leaves those no output uses.
 
 use super::input::Input;
 use super::stream::{MediaType, Stream};
+use crate::abi::constants::{DISCARD_ALL, DISCARD_DEFAULT};
+use crate::ffmpeg::error::{Error, Result};
 
 /// What ranks a stream above its size or channel count in the CLI's choice: packets read
 /// while the input was opened, then the default mark (the CLI's own weights).
@@ -49,5 +52,31 @@ impl Input {
             }
         }
         best.map(|(_, stream)| stream)
+    }
+
+    /// Discards the stream at `index` (`AVDISCARD_ALL`), or with `false` takes it back, as
+    /// the ffmpeg CLI discards every stream that no output uses once it has opened and sought
+    /// an input. Demuxers that can (Matroska, MP4, MPEG-TS, …) then skip its packets; one
+    /// still read is the caller's to ignore. It can change which packets of the other streams
+    /// come first after a seek: a Matroska demuxer that skips to the sought keyframe no longer
+    /// sees the discarded video's keyframe end the skip, just as under the CLI's `-ss S -vn`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::StreamNotFound`] for an index past the last stream.
+    pub fn set_discarded(&mut self, index: usize, discarded: bool) -> Result<()> {
+        let stream = self.stream(index).ok_or_else(|| Error::StreamNotFound {
+            kind: format!("stream {index}"),
+        })?;
+        let field = self.ffmpeg().layout().stream.discard;
+        let value = if discarded {
+            DISCARD_ALL
+        } else {
+            DISCARD_DEFAULT
+        };
+        // SAFETY: a live stream of this input, of the layout's family; the input is borrowed
+        // mutably, so no other call reads the field meanwhile.
+        unsafe { field.write(stream.as_ptr().cast_mut(), value) };
+        Ok(())
     }
 }
