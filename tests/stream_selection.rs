@@ -15,7 +15,7 @@ const KINDS: [MediaType; 3] = [MediaType::Video, MediaType::Audio, MediaType::Su
 
 /// Each file's name and the CLI's arguments that make it; dispositions are cleared, so that
 /// the muxer marks no stream default of its own accord.
-const FILES: [(&str, &str); 6] = [
+const FILES: [(&str, &str); 7] = [
     (
         "selection_one_size.mkv",
         "-f lavfi -i testsrc=size=160x120:rate=25:duration=1 \
@@ -47,6 +47,11 @@ const FILES: [(&str, &str); 6] = [
         "-f lavfi -i testsrc=size=160x120:rate=25:duration=1 \
          -f lavfi -i testsrc2=size=320x240:rate=1:duration=1 -map 0 -map 1 \
          -c:v:0 libx264 -c:v:1 mjpeg -disposition:v:1 attached_pic",
+    ),
+    (
+        "selection_video_first_then_aac.mkv",
+        "-f lavfi -i testsrc2=size=160x120:rate=25:duration=2 \
+         -f lavfi -i sine=duration=2:sample_rate=48000 -c:v libx264 -bf 2 -c:a aac",
     ),
     (
         "selection_cover_alone.mkv",
@@ -155,4 +160,54 @@ fn framehash_hashes_the_stream_the_cli_hashes() {
     let expected = media::cli_pts_and_md5(sound, &[], &["-vn", "-af", "anull"]);
     let ours = media::framehash_pts_and_md5(sound, &["--af", "anull"]);
     media::assert_same_frames(&ours, &expected, the_clis_major, "the 5.1 track");
+}
+
+#[test]
+fn a_discarded_stream_is_not_read() {
+    let ffmpeg = common::under_test().load();
+    let path = &files()[5];
+    let mut input = Input::open(&ffmpeg, path).unwrap();
+    assert!(!input.stream(0).unwrap().is_discarded());
+    input.set_discarded(0, true).unwrap();
+    assert!(input.stream(0).unwrap().is_discarded());
+    assert!(matches!(
+        input.set_discarded(2, true),
+        Err(ffmpeg_runtime::Error::StreamNotFound { .. })
+    ));
+    // (Packets read while opening are queued already: a seek drops them.)
+    input.seek_us(0).unwrap();
+    let mut packet = ffmpeg_runtime::Packet::new(&ffmpeg).unwrap();
+    let mut read = [0, 0];
+    while input.read_packet(&mut packet).unwrap() {
+        read[packet.stream_index()] += 1;
+    }
+    assert_eq!(read[0], 0, "Matroska skips a discarded stream's packets");
+    assert!(read[1] > 80, "{read:?}");
+    input.set_discarded(0, false).unwrap();
+    assert!(!input.stream(0).unwrap().is_discarded());
+}
+
+/// `framehash --seek S --af anull` hashes what `ffmpeg -ss S -i IN -vn -af anull` hashes: the
+/// samples from S on, cut to the sample, decoded from the packet the CLI's seek gives once
+/// the video is left unread (Matroska: the first audio packet at or after the video's
+/// keyframe; MP4: the same seek as the video's).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn framehash_seeks_audio_as_the_cli_does() {
+    let ffmpeg = common::under_test().load();
+    if ffmpeg.library(Library::AvFilter).is_none() {
+        return; // (framehash refuses `--af` without libavfilter, as it should.)
+    }
+    // The AAC decoder's samples are the 5.1 CLI's on its own major; elsewhere the times are.
+    let the_clis_major = ffmpeg.family().ffmpeg_major() == 5;
+    let path = &files()[5];
+    for seconds in ["0.7", "1.3"] {
+        let expected = media::cli_pts_and_md5(path, &["-ss", seconds], &["-vn", "-af", "anull"]);
+        let ours = media::framehash_pts_and_md5(path, &["--af", "anull", "--seek", seconds]);
+        assert!(expected.len() > 20, "{}", expected.len());
+        media::assert_same_frames(&ours, &expected, the_clis_major, seconds);
+    }
 }

@@ -28,8 +28,9 @@
 //! CLI's own clock of the input times it, as the CLI does. With `--vf`, a picture whose
 //! display matrix turns it by a quarter or a half is turned first, as the CLI's
 //! autorotation does (`--noautorotate` leaves it). `--seek S` starts at the first picture at
-//! or after S seconds, as `ffmpeg -ss S -i` (an input that cannot seek is read from the
-//! start). With `--vf`, `--af` or `--seek`, packets go on the CLI's timeline
+//! or after S seconds, or at the sample at S, as `ffmpeg -ss S -i` (an input that cannot
+//! seek is read from the start). As the CLI, the streams not hashed are left unread once
+//! the input is sought. With `--vf`, `--af` or `--seek`, packets go on the CLI's timeline
 //! (`format::Timeline`), which takes out the jumps of MPEG-TS and MPEG-PS. Decode errors
 //! inside the stream are counted and reported on stderr, as the ffmpeg CLI does; an input
 //! that cannot be opened, a stream of another kind, a graph that cannot be built, or
@@ -90,9 +91,9 @@ struct Args {
     /// says (the CLI's `-noautorotate`).
     #[arg(long)]
     noautorotate: bool,
-    /// Start at the first frame at or after this many seconds from the file's start, as the
-    /// CLI's `-ss` before `-i` (the keyframe before it is sought, the frames before it are
-    /// decoded and dropped); timestamps then count from it.
+    /// Start at the first picture at or after this many seconds from the file's start, or
+    /// the sample there, as the CLI's `-ss` before `-i` (the keyframe before it is sought,
+    /// what comes before it is decoded and dropped); timestamps then count from it.
     #[arg(long)]
     seek: Option<f64>,
     /// Stop after this many frames (the CLI's `-frames:v`).
@@ -171,8 +172,14 @@ fn run(args: &Args) -> Result<(), String> {
             }
         }),
         // The CLI hashes audio as 16-bit samples, converted by the graph's last filter.
+        // After a seek, its first filter cuts the samples before the position, to the sample.
         MediaType::Audio if args.vf.is_none() => Some(format!(
-            "{},aformat=sample_fmts=s16",
+            "{}{},aformat=sample_fmts=s16",
+            if args.seek.is_some() {
+                "atrim=start=0,"
+            } else {
+                ""
+            },
             args.af.as_deref().unwrap_or("anull")
         )),
         other => {
@@ -188,9 +195,6 @@ fn run(args: &Args) -> Result<(), String> {
         FpsMode::Vfr => true,
         FpsMode::Passthrough => false,
     };
-    if args.seek.is_some() && kind != MediaType::Video {
-        return Err("--seek is for a video stream".into());
-    }
     let mut hasher = FrameHasher {
         count: 0,
         count_only: args.count_only,
@@ -255,6 +259,14 @@ fn run(args: &Args) -> Result<(), String> {
         if let Err(e) = input.seek_to_position_us(position) {
             eprintln!("framehash: could not seek, reading from the start: {e}");
         }
+    }
+    // As the CLI, which reads no stream that no output uses, and leaves them once it has
+    // sought: a Matroska demuxer that skips to the sought keyframe then skips this stream's
+    // packets before it, where the keyframe's own packet, now unread, would have ended the skip.
+    for other in (0..input.stream_count()).filter(|&other| other != index) {
+        input
+            .set_discarded(other, true)
+            .map_err(|e| e.to_string())?;
     }
     let mut packet = Packet::new(&ffmpeg).map_err(|e| e.to_string())?;
     let mut frame = Frame::new(&ffmpeg).map_err(|e| e.to_string())?;
@@ -382,7 +394,7 @@ struct FrameHasher {
     count_only: bool,
     /// Frames to print at most.
     limit: Option<usize>,
-    /// Whether frames before the timeline's zero are dropped (after a seek).
+    /// Whether pictures before the timeline's zero are dropped (after a seek).
     trim: bool,
     /// The CLI's placement of pictures that go through no graph.
     direct: Option<VariableRate>,
@@ -488,7 +500,8 @@ impl FrameHasher {
             }
             _ => frame.best_effort_timestamp(),
         };
-        if self.trim && picture_time.is_some_and(|t| t < 0) {
+        // (Audio is cut in the graph, where a frame across the position keeps its later part.)
+        if self.trim && !audio && picture_time.is_some_and(|t| t < 0) {
             return Ok(());
         }
         let Some(filtering) = self.filtering.as_mut() else {
