@@ -60,29 +60,29 @@ const FILES: [(&str, &str); 7] = [
     ),
 ];
 
-/// The files, made on first use (`SRT` in the arguments stands for a SubRip source).
-fn files() -> Vec<PathBuf> {
+/// The file of [`FILES`] named `name`, made on first use (`SRT` in its arguments stands for
+/// a SubRip source).
+fn file(name: &str) -> PathBuf {
+    let (_, args) = FILES
+        .iter()
+        .find(|(file, _)| *file == name)
+        .expect("one of FILES");
     let srt = media::subtitle_source_srt();
     let srt = srt.to_str().unwrap();
-    FILES
-        .iter()
-        .map(|(name, args)| {
-            let args: Vec<&str> = args
-                .split_whitespace()
-                .map(|arg| if arg == "SRT" { srt } else { arg })
-                .collect();
-            media::generated(name, &args)
-        })
-        .collect()
+    let args: Vec<&str> = args
+        .split_whitespace()
+        .map(|arg| if arg == "SRT" { srt } else { arg })
+        .collect();
+    media::generated(name, &args)
 }
 
 /// The input streams the CLI maps into a Matroska copy of `path` when given no `-map`.
 fn cli_mapped(path: &Path) -> Vec<usize> {
-    let output = std::process::Command::new("ffmpeg")
-        .args(["-hide_banner", "-nostdin", "-i"])
+    // The mapping is told at the `info` level, above the helper's `error`.
+    let output = media::cli()
+        .args(["-loglevel", "info", "-i"])
         .arg(path)
         .args(["-c", "copy", "-f", "matroska", "-y", "/dev/null"])
-        .env_remove("LD_LIBRARY_PATH")
         .output()
         .expect("the ffmpeg CLI");
     let log = String::from_utf8_lossy(&output.stderr);
@@ -104,7 +104,7 @@ fn cli_mapped(path: &Path) -> Vec<usize> {
 fn the_streams_selected_are_those_the_cli_maps() {
     let ffmpeg = common::under_test().load();
     let mut differs_from_best = 0;
-    for path in files() {
+    for path in FILES.map(|(name, _)| file(name)) {
         let input = Input::open(&ffmpeg, &path).unwrap();
         let mut ours: Vec<usize> = KINDS
             .iter()
@@ -151,8 +151,8 @@ fn framehash_hashes_the_stream_the_cli_hashes() {
     }
     // The AAC decoder's samples are the 5.1 CLI's on its own major; elsewhere the times are.
     let the_clis_major = ffmpeg.family().ffmpeg_major() == 5;
-    let files = files();
-    let (pictures, sound) = (&files[0], &files[2]);
+    let pictures = &file("selection_one_size.mkv");
+    let sound = &file("selection_channels.mkv");
     let expected = media::cli_pts_and_md5(pictures, &[], &["-an", "-vf", "null"]);
     assert_eq!(expected.len(), 25);
     let ours = media::framehash_pts_and_md5(pictures, &["--vf", "null"]);
@@ -165,7 +165,7 @@ fn framehash_hashes_the_stream_the_cli_hashes() {
 #[test]
 fn a_discarded_stream_is_not_read() {
     let ffmpeg = common::under_test().load();
-    let path = &files()[5];
+    let path = &file("selection_video_first_then_aac.mkv");
     let mut input = Input::open(&ffmpeg, path).unwrap();
     assert!(!input.stream(0).unwrap().is_discarded());
     input.set_discarded(0, true).unwrap();
@@ -203,7 +203,7 @@ fn framehash_seeks_audio_as_the_cli_does() {
     }
     // The AAC decoder's samples are the 5.1 CLI's on its own major; elsewhere the times are.
     let the_clis_major = ffmpeg.family().ffmpeg_major() == 5;
-    let path = &files()[5];
+    let path = &file("selection_video_first_then_aac.mkv");
     for seconds in ["0.7", "1.3"] {
         let expected = media::cli_pts_and_md5(path, &["-ss", seconds], &["-vn", "-af", "anull"]);
         let ours = media::framehash_pts_and_md5(path, &["--af", "anull", "--seek", seconds]);
