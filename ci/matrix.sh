@@ -224,10 +224,11 @@ how_it_ended() {
     elif [ "$status" != 0 ] && [ -z "$summary" ]; then
         echo "died (exit $status) before its summary; $(unfinished_tests "$start")"
     elif [ "$target" = x86_64-pc-windows-gnu ] && [ "$status" != 0 ] &&
-        tail -n +$((start + 1)) "$log" | grep -qF 'Os { code: 1359,'; then
-        # Wine 8.0 once failed to start a test's child program with ERROR_INTERNAL_ERROR
-        # (network.exe on 6.1, the CI of 2026-12-03's seventh session), in a suite that had
-        # passed under it in every run before: Wine's trouble, not the test's.
+        tail -n +$((start + 1)) "$log" | grep -qE 'Os \{ code: 1359,|\(os error 1359\)'; then
+        # Wine 8.0 has failed to start a test's child program with ERROR_INTERNAL_ERROR
+        # (network.exe on 6.1, the CI of 2026-12-03's seventh session; transcode.exe on 8.1,
+        # that of the thirteenth, whose test printed the error with Display, not Debug), in
+        # suites that had passed under it in every run before: Wine's trouble, not the test's.
         echo "failed: Wine could not start a child program (ERROR_INTERNAL_ERROR, 1359)"
     fi
 }
