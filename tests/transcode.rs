@@ -643,6 +643,60 @@ fn colour_description_and_pixel_shape_are_kept() {
     assert_eq!(stream_facts(&narrow).1, Some(Rational::new(8, 3)));
 }
 
+/// Square pixels the source marks square (x264 writes 1:1) stay marked so, as the CLI marks
+/// them, and a picture scaled to another shape keeps its look through its pixels' shape,
+/// whether `--size` or a `--vf` graph scales it; the CLI's own outputs say the same.
+#[test]
+fn square_pixels_stay_marked_square_as_the_cli_marks_them() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("transcode-square");
+    let source = media::generated(
+        "tc_square.mkv",
+        &["-f", "lavfi", "-i", SRC, "-c:v", "libx264", "-t", "0.4"],
+    );
+    let shape = |path: &Path| {
+        let input = Input::open(&ffmpeg, path).unwrap();
+        let video = input.best_stream(MediaType::Video).unwrap();
+        video.pixel_aspect_ratio()
+    };
+    assert_eq!(shape(&source), Some(Rational::new(1, 1)));
+    let cases: [(&str, &[&str], &[&str], Rational); 3] = [
+        ("kept", &[], &[], Rational::new(1, 1)),
+        (
+            "sized",
+            &["--size", "80x80"],
+            &["-s", "80x80"],
+            Rational::new(11, 9),
+        ),
+        (
+            "graph",
+            &["--vf", "scale=80:80"],
+            &["-vf", "scale=80:80"],
+            Rational::new(11, 9),
+        ),
+    ];
+    let has_filters = ffmpeg.library(ffmpeg_runtime::Library::AvFilter).is_some();
+    for container in ["mp4", "mkv"] {
+        for (name, ours, theirs, expected) in cases {
+            if name == "graph" && !has_filters {
+                continue;
+            }
+            let output = dir.join(format!("{name}.{container}"));
+            transcode_ok(&source, &output, ours);
+            assert_eq!(shape(&output), Some(expected), "{name}.{container}");
+            let cli_output = dir.join(format!("cli-{name}.{container}"));
+            let mut command = media::cli();
+            command.arg("-i").arg(&source).args(theirs).arg(&cli_output);
+            common::stdout_bytes_of(&mut command, "the CLI's transcode");
+            assert_eq!(
+                shape(&cli_output),
+                Some(expected),
+                "the CLI's {name}.{container}"
+            );
+        }
+    }
+}
+
 #[test]
 fn with_no_input_it_transcodes_its_own_synthetic_clip() {
     let ffmpeg = common::under_test().load();

@@ -49,7 +49,7 @@ impl VideoSource {
             pixel_format: stream.pixel_format(),
             frame_rate: stream.frame_rate(),
             time_base: stream.time_base(),
-            sample_aspect_ratio: stream.sample_aspect_ratio(),
+            sample_aspect_ratio: stream.pixel_aspect_ratio(),
             color: stream.color(),
         }
     }
@@ -63,7 +63,7 @@ impl VideoSource {
             pixel_format: facts.pixel_format.clone(),
             frame_rate: facts.frame_rate,
             time_base: facts.time_base,
-            sample_aspect_ratio: facts.sample_aspect_ratio.filter(|r| r.num != r.den),
+            sample_aspect_ratio: facts.sample_aspect_ratio,
             color: if facts.pixel_format == stream.pixel_format() {
                 stream.color()
             } else {

@@ -126,9 +126,8 @@ impl FilterInput {
                     height: stream.height(),
                     pixel_format,
                     time_base: stream.time_base(),
-                    sample_aspect_ratio: stream
-                        .sample_aspect_ratio()
-                        .unwrap_or(Rational::new(0, 1)),
+                    // As the CLI's: the container's, else the codec's, square included.
+                    sample_aspect_ratio: stream.pixel_aspect_ratio().unwrap_or(Rational::new(0, 1)),
                     frame_rate: stream.guessed_frame_rate(),
                     color_matrix: color.matrix,
                     color_range: color.range,
