@@ -130,6 +130,48 @@ fn video_filters_equal_the_cli_frame_for_frame() {
     assert_eq!(ours, expected);
 }
 
+/// A container that states another pixel shape than the codec's (Matroska's display size,
+/// MP4's `pasp`, here both set by `-aspect` on a copy): the graph sees the container's, as
+/// the CLI gives it to every picture, so `scale=iw*sar:ih` widens the pictures alike.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn the_pixel_shape_the_container_states_is_the_graphs_as_the_cli_gives_it() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let clip = clip();
+    let clip_path = clip.to_str().unwrap();
+    for name in ["filters_aspect.mkv", "filters_aspect.mp4"] {
+        let copy = ["-i", clip_path, "-map", "0:v", "-c", "copy", "-t", "0.4"];
+        let stated = media::generated(name, &[&copy[..], &["-aspect", "16:9"]].concat());
+        let input = Input::open(&ffmpeg, &stated).unwrap();
+        let video = input.best_stream(MediaType::Video).unwrap();
+        assert_eq!(
+            video.container_aspect_ratio(),
+            Some(Rational::new(4, 3)),
+            "{name}"
+        );
+        drop(input);
+        for graph in ["scale=iw*sar:ih", "setsar=sar*2,scale=iw*sar:ih"] {
+            let expected = cli_framemd5(&stated, &["-map", "0:v:0", "-vf", graph]);
+            assert!(!expected.is_empty(), "{name} {graph}");
+            assert_eq!(
+                framehash(&stated, &["--vf", graph]),
+                expected,
+                "{name} {graph}"
+            );
+        }
+    }
+    // MPEG-TS has no place for it.
+    let unstated = Input::open(&ffmpeg, size_change()).unwrap();
+    let video = unstated.best_stream(MediaType::Video).unwrap();
+    assert_eq!(video.container_aspect_ratio(), None, "MPEG-TS");
+}
+
 #[test]
 #[cfg_attr(
     windows,

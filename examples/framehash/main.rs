@@ -217,6 +217,7 @@ fn run(args: &Args) -> Result<(), String> {
             description,
             time_base: stream.time_base(),
             frame_rate: stream.guessed_frame_rate(),
+            container_shape: stream.container_aspect_ratio(),
             graph: None,
             sync: None,
             vfr: vfr && kind == MediaType::Video,
@@ -346,6 +347,8 @@ struct Filtering {
     /// The stream's time base (pictures are timed in it; audio is moved to `1/sample rate`).
     time_base: Rational,
     frame_rate: Option<Rational>,
+    /// The pixels' shape the container states, which the CLI gives every picture.
+    container_shape: Option<Rational>,
     graph: Option<FilterGraph>,
     sync: Option<VariableRate>,
     vfr: bool,
@@ -359,18 +362,20 @@ impl Filtering {
     /// The graph for `frame`'s input, made on the first frame.
     fn graph_for(&mut self, frame: &Frame) -> Result<&mut FilterGraph, String> {
         if self.graph.is_none() {
-            let input =
-                match FilterInput::from_frame(frame, self.time_base).map_err(|e| e.to_string())? {
-                    FilterInput::Video(video) => FilterInput::Video(VideoInput {
-                        frame_rate: self.frame_rate,
-                        ..video
-                    }),
-                    FilterInput::Audio(audio) => FilterInput::Audio(AudioInput::new(
-                        audio.sample_rate,
-                        audio.sample_format,
-                        audio.channel_layout,
-                    )),
-                };
+            let input = match FilterInput::from_frame(frame, self.time_base)
+                .map_err(|e| e.to_string())?
+            {
+                FilterInput::Video(video) => FilterInput::Video(VideoInput {
+                    frame_rate: self.frame_rate,
+                    sample_aspect_ratio: self.container_shape.unwrap_or(video.sample_aspect_ratio),
+                    ..video
+                }),
+                FilterInput::Audio(audio) => FilterInput::Audio(AudioInput::new(
+                    audio.sample_rate,
+                    audio.sample_format,
+                    audio.channel_layout,
+                )),
+            };
             // As the CLI: audio timed in samples of each frame's own rate.
             let options = FilterOptions {
                 audio_timed_in_samples: true,

@@ -174,6 +174,13 @@ impl Stream<'_> {
         first_shape([container, codec])
     }
 
+    /// The shape of a pixel as the container states it (Matroska's display size, MP4's
+    /// `pasp`), in lowest terms; `None` where it says nothing. The ffmpeg CLI gives each
+    /// decoded picture this shape in place of the codec's before filtering it.
+    pub fn container_aspect_ratio(&self) -> Option<Rational> {
+        first_shape([self.read(self.ffmpeg().layout().stream.sample_aspect_ratio)])
+    }
+
     /// The shape of `frame`'s pixels as FFmpeg guesses it for this stream
     /// (`av_guess_sample_aspect_ratio` with a frame, as ffprobe's `-show_frames` prints it):
     /// the container's, else the frame's, in lowest terms; `None` when neither says.
