@@ -418,6 +418,45 @@ fn a_turned_video_stays_turned() {
     }
 }
 
+/// Six channels in Matroska, which stores no layout, are copied as 5.1, the layout the CLI
+/// guesses for them: a WAV then says so (`WAVEFORMATEXTENSIBLE`), and so does a MOV; they
+/// had been written as six channels of no layout.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn channels_without_a_layout_are_copied_with_the_one_the_cli_guesses() {
+    let ffmpeg = common::under_test().load();
+    let source = media::generated(
+        "remux_six_channels.mkv",
+        &["-f", "lavfi", "-i", AUDIO, "-ac", "6", "-c:a", "pcm_s16le"],
+    );
+    let layout_of = |path: &Path| {
+        let input = Input::open(&ffmpeg, path).unwrap();
+        let audio = input.best_stream(MediaType::Audio).unwrap();
+        audio
+            .channel_layout()
+            .map(|layout| layout.name().to_owned())
+    };
+    let unspecified = layout_of(&source).unwrap();
+    assert_ne!(unspecified, "5.1", "Matroska states no layout");
+    let dir = common::scratch_dir("remux_layout");
+    for extension in ["wav", "mov"] {
+        let ours = dir.join(format!("ours.{extension}"));
+        remux(&source, &ours, &[]);
+        let theirs = dir.join(format!("cli.{extension}"));
+        cli_copy(&source, &theirs);
+        assert_eq!(
+            layout_of(&theirs).as_deref(),
+            Some("5.1"),
+            "the CLI's {extension}"
+        );
+        assert_eq!(layout_of(&ours).as_deref(), Some("5.1"), "{extension}");
+        assert_eq!(packet_md5s(&ours), packet_md5s(&theirs), "{extension}");
+    }
+}
+
 /// A camera's stream side data (HDR mastering display and light levels, Dolby Vision,
 /// stereo, 360°, the turn) is copied whole and in order: the copy says what the source said
 /// of every kind the muxer writes, on every build, and on 5.1 exactly what the CLI's copy says.

@@ -300,6 +300,36 @@ pub(crate) unsafe fn write<S>(
     Ok(())
 }
 
+/// Gives channels that have a count but no layout FFmpeg's default layout for the count
+/// (mono, stereo, 5.1…), as the ffmpeg CLI guesses every input's; a count FFmpeg has no
+/// default for, and a layout already said, stay as they are.
+///
+/// # Safety
+///
+/// As for [`write`].
+pub(crate) unsafe fn guess_unspecified<S>(
+    ffmpeg: &Ffmpeg,
+    object: *mut S,
+    fields: ChannelFields<S>,
+) -> Result<()> {
+    // SAFETY: per the contract: fields at proven offsets of the live object.
+    let count = unsafe {
+        if !fields.is_unspecified(object) {
+            return Ok(());
+        }
+        fields.count(object)
+    };
+    let Some(count) = count.and_then(|c| u32::try_from(c).ok()).filter(|&c| c > 0) else {
+        return Ok(());
+    };
+    let guessed = ffmpeg.default_channel_layout(count)?;
+    if guessed.mask.is_none() {
+        return Ok(());
+    }
+    // SAFETY: per the contract.
+    unsafe { write(ffmpeg, object, fields, &guessed) }
+}
+
 /// What a call taking a channel layout accepts: a [`ChannelLayout`], FFmpeg's name of one
 /// (`"stereo"`), or a count (FFmpeg's default layout for it).
 pub trait ChannelLayoutArg: sealed::Sealed {

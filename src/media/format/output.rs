@@ -391,8 +391,10 @@ impl Output {
     /// Adds a stream that carries `input`'s packets unchanged (remuxing); returns its index.
     /// As the ffmpeg CLI's `-c copy`, it keeps the stream's metadata (language, title…),
     /// disposition, and codec tag where the muxer has no tags, gives that tag to the same
-    /// codec, or has none for the codec (an MP4's `hvc1` stays `hvc1`), and times copied
-    /// audio in whole frames of samples (see [`Output::write_packet`]).
+    /// codec, or has none for the codec (an MP4's `hvc1` stays `hvc1`), gives audio channels
+    /// that have a count but no layout FFmpeg's default layout for the count (as the CLI
+    /// guesses it for every input), and times copied audio in whole frames of samples (see
+    /// [`Output::write_packet`]).
     ///
     /// # Errors
     ///
@@ -407,7 +409,8 @@ impl Output {
         let (index, stream) = self.new_stream()?;
         let layout = self.ffmpeg.layout();
         // SAFETY: copies the input stream's parameters and side data (of the same loaded
-        // FFmpeg, so of the same layout) to the stream just added; the codec tag is the
+        // FFmpeg, so of the same layout) to the stream just added, and guesses a layout into
+        // the parameters just copied, which nothing else holds; the codec tag is the
         // source's only where the muxer takes it for the same codec, as the CLI keeps it.
         unsafe {
             let parameters = layout.stream.codecpar.read(stream);
@@ -415,6 +418,12 @@ impl Output {
                 (self.ffmpeg.functions().avcodec_parameters_copy)(parameters, input.parameters());
             check(&self.ffmpeg, "avcodec_parameters_copy", status)?;
             layout.codec_parameters.codec_tag.write(parameters, tag);
+            if input.media_type() == MediaType::Audio {
+                // As the CLI, which guesses the layout of every input's audio: a WAV's six
+                // channels are written as 5.1 where the output can say so.
+                let fields = layout.codec_parameters.channel_fields();
+                crate::media::channel_layout::guess_unspecified(&self.ffmpeg, parameters, fields)?;
+            }
             layout.stream.time_base.write(stream, input.time_base());
             layout
                 .stream
