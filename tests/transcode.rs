@@ -647,6 +647,10 @@ fn colour_description_and_pixel_shape_are_kept() {
 /// them, and a picture scaled to another shape keeps its look through its pixels' shape,
 /// whether `--size` or a `--vf` graph scales it; the CLI's own outputs say the same.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn square_pixels_stay_marked_square_as_the_cli_marks_them() {
     let ffmpeg = common::under_test().load();
     let dir = common::scratch_dir("transcode-square");
