@@ -168,10 +168,9 @@ impl Stream<'_> {
     /// container's, else the codec header's, in lowest terms, `1:1` included; `None` when
     /// neither says.
     pub fn pixel_aspect_ratio(&self) -> Option<Rational> {
-        let layout = self.ffmpeg().layout();
-        let container = self.read(layout.stream.sample_aspect_ratio);
-        let codec = self.parameter(layout.codec_parameters.sample_aspect_ratio);
-        first_shape([container, codec])
+        let codec = self.parameter(self.ffmpeg().layout().codec_parameters.sample_aspect_ratio);
+        self.container_aspect_ratio()
+            .or_else(|| first_shape([codec]))
     }
 
     /// The shape of a pixel as the container states it (Matroska's display size, MP4's
@@ -195,9 +194,9 @@ impl Stream<'_> {
     ) -> crate::ffmpeg::error::Result<Option<Rational>> {
         let ffmpeg = self.ffmpeg();
         ffmpeg.ensure_same(frame.ffmpeg(), "Stream::frame_aspect_ratio", "frame")?;
-        let container = self.read(ffmpeg.layout().stream.sample_aspect_ratio);
-        let shapes = [Some(container), frame.sample_aspect_ratio()];
-        Ok(first_shape(shapes.into_iter().flatten()))
+        Ok(self
+            .container_aspect_ratio()
+            .or_else(|| first_shape(frame.sample_aspect_ratio())))
     }
 
     /// The size of the codec's out-of-band header (`extradata`) in bytes.
