@@ -172,6 +172,59 @@ fn the_pixel_shape_the_container_states_is_the_graphs_as_the_cli_gives_it() {
     assert_eq!(video.container_aspect_ratio(), None, "MPEG-TS");
 }
 
+/// A picture's shape set by the caller is what a graph built from the picture takes; `None`
+/// or a shape that is not positive leaves it unknown.
+#[test]
+fn a_pictures_shape_is_set_and_cleared_by_the_caller() {
+    let ffmpeg = common::under_test().load();
+    let mut frame = Frame::video(&ffmpeg, 16, 16, "yuv420p").unwrap();
+    assert_eq!(frame.sample_aspect_ratio(), None);
+    frame.set_sample_aspect_ratio(Some(Rational::new(16, 11)));
+    assert_eq!(frame.sample_aspect_ratio(), Some(Rational::new(16, 11)));
+    let input = FilterInput::from_frame(&frame, Rational::new(1, 25)).unwrap();
+    let FilterInput::Video(video) = input else {
+        panic!("a picture's input is video");
+    };
+    assert_eq!(video.sample_aspect_ratio, Rational::new(16, 11));
+    for unknown in [None, Some(Rational::new(-4, 3)), Some(Rational::new(1, 0))] {
+        frame.set_sample_aspect_ratio(Some(Rational::new(4, 3)));
+        frame.set_sample_aspect_ratio(unknown);
+        assert_eq!(frame.sample_aspect_ratio(), None, "{unknown:?}");
+    }
+}
+
+/// A graph rebuilt for pictures of a new size keeps the shape the container states, as the
+/// CLI gives it to every picture: the rebuilt graph had taken the codec's 1:1, so the
+/// pictures after the change were not widened.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_graph_rebuilt_for_a_new_size_keeps_the_shape_the_container_states() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    for container in ["mkv", "mp4"] {
+        let stated = media::size_change_stating_a_shape(container);
+        // The output keeps the first graph's size: what the shape changes after the size
+        // change is what is cropped, and so the pictures' hashes.
+        for graph in [
+            "scale=iw*sar:ih,crop=96:64:0:0",
+            "setsar=sar*2,scale=iw*sar:ih",
+        ] {
+            let expected = cli_framemd5(&stated, &["-map", "0:v:0", "-vf", graph]);
+            assert_eq!(expected.len(), 50, "{container} {graph}");
+            assert_eq!(
+                framehash(&stated, &["--vf", graph]),
+                expected,
+                "{container} {graph}"
+            );
+        }
+    }
+}
+
 #[test]
 #[cfg_attr(
     windows,

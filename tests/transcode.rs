@@ -701,6 +701,42 @@ fn square_pixels_stay_marked_square_as_the_cli_marks_them() {
     }
 }
 
+/// Pictures of a new size go through a graph rebuilt with the pixel shape the container
+/// states, as the CLI gives it to every picture; losslessly encoded, every picture equals
+/// the CLI's (the 25 after the size change had differed).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_graph_rebuilt_for_a_new_size_keeps_the_shape_the_container_states() {
+    let ffmpeg = common::under_test().load();
+    if ffmpeg.library(ffmpeg_runtime::Library::AvFilter).is_none() || !ffmpeg.has_encoder("ffv1") {
+        return;
+    }
+    let dir = common::scratch_dir("transcode-rebuilt-shape");
+    let graph = "scale=iw*sar:ih,crop=96:64:0:0";
+    let pictures = |path: &Path| -> Vec<String> {
+        let frames = media::cli_pts_and_md5(path, &[], &["-map", "0:v:0"]);
+        frames.into_iter().map(|(_, md5)| md5).collect()
+    };
+    for container in ["mkv", "mp4"] {
+        let source = media::size_change_stating_a_shape(container);
+        let output = dir.join(format!("from-{container}.mkv"));
+        transcode_ok(&source, &output, &["--vcodec", "ffv1", "--vf", graph]);
+        let cli_output = dir.join(format!("cli-from-{container}.mkv"));
+        let mut command = media::cli();
+        command.arg("-i").arg(&source);
+        command
+            .args(["-vf", graph, "-c:v", "ffv1"])
+            .arg(&cli_output);
+        common::stdout_bytes_of(&mut command, "the CLI's transcode");
+        let ours = pictures(&output);
+        assert_eq!(ours.len(), 50, "{container}");
+        assert_eq!(ours, pictures(&cli_output), "{container}");
+    }
+}
+
 #[test]
 fn with_no_input_it_transcodes_its_own_synthetic_clip() {
     let ffmpeg = common::under_test().load();

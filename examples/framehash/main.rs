@@ -362,20 +362,18 @@ impl Filtering {
     /// The graph for `frame`'s input, made on the first frame.
     fn graph_for(&mut self, frame: &Frame) -> Result<&mut FilterGraph, String> {
         if self.graph.is_none() {
-            let input = match FilterInput::from_frame(frame, self.time_base)
-                .map_err(|e| e.to_string())?
-            {
-                FilterInput::Video(video) => FilterInput::Video(VideoInput {
-                    frame_rate: self.frame_rate,
-                    sample_aspect_ratio: self.container_shape.unwrap_or(video.sample_aspect_ratio),
-                    ..video
-                }),
-                FilterInput::Audio(audio) => FilterInput::Audio(AudioInput::new(
-                    audio.sample_rate,
-                    audio.sample_format,
-                    audio.channel_layout,
-                )),
-            };
+            let input =
+                match FilterInput::from_frame(frame, self.time_base).map_err(|e| e.to_string())? {
+                    FilterInput::Video(video) => FilterInput::Video(VideoInput {
+                        frame_rate: self.frame_rate,
+                        ..video
+                    }),
+                    FilterInput::Audio(audio) => FilterInput::Audio(AudioInput::new(
+                        audio.sample_rate,
+                        audio.sample_format,
+                        audio.channel_layout,
+                    )),
+                };
             // As the CLI: audio timed in samples of each frame's own rate.
             let options = FilterOptions {
                 audio_timed_in_samples: true,
@@ -539,6 +537,11 @@ impl FrameHasher {
             picture_time
         };
         frame.set_pts(pts);
+        // As the CLI: every picture takes the shape its container states, so that a graph
+        // rebuilt for a new size keeps it.
+        if !audio && filtering.container_shape.is_some() {
+            frame.set_sample_aspect_ratio(filtering.container_shape);
+        }
         filtering
             .graph_for(frame)?
             .send(0, frame)

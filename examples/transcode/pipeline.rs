@@ -183,6 +183,8 @@ pub struct VideoLane {
     frame_ticks: i64,
     /// Whether a frame's own duration is in the source time base.
     trust_durations: bool,
+    /// The pixels' shape the container states, which the CLI gives every decoded picture.
+    container_shape: Option<Rational>,
     decoder: Decoder,
     sink: Sink,
     scaler: Scaler,
@@ -212,6 +214,7 @@ impl VideoLane {
             frame_ticks,
             // Filters pass a frame's duration on in the decoder's units, not their own.
             trust_durations: filtering.is_none(),
+            container_shape: stream.container_aspect_ratio(),
             input_index: stream.index(),
             source_time_base: filtering
                 .as_ref()
@@ -247,6 +250,10 @@ impl VideoLane {
         while decoded(&mut self.decoder, frame, counts)? {
             self.last_picture = frame.best_effort_timestamp();
             frame.set_pts(self.last_picture);
+            // As the CLI, so that a graph rebuilt for a new picture size keeps the shape.
+            if self.container_shape.is_some() {
+                frame.set_sample_aspect_ratio(self.container_shape);
+            }
             self.filter(Some(frame), output, counts)?;
         }
         Ok(())

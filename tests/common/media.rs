@@ -336,6 +336,23 @@ pub fn path(clip: &Clip) -> PathBuf {
     generated(clip.name, clip.args)
 }
 
+/// The size-change clip (`size_change.ts`) copied into `container` (`mkv`, `mp4`), which
+/// states a 16:9 picture: pixels of 16:11 at its first size, 176x144. The CLI gives that
+/// shape to the pictures of its second size, 96x64, too.
+pub fn size_change_stating_a_shape(container: &str) -> PathBuf {
+    let clip = CLIPS
+        .iter()
+        .find(|clip| clip.name == "size_change.ts")
+        .expect("the corpus has a size change");
+    let source = path(clip);
+    let copy = ["-map", "0:v", "-c", "copy", "-aspect", "16:9"];
+    let input = ["-i", source.to_str().unwrap()];
+    generated(
+        &format!("size_change_16x9.{container}"),
+        &[&input[..], &copy[..]].concat(),
+    )
+}
+
 /// `name` in the media cache: 1 s of H.264 in MP4 whose track header turns it by
 /// `degrees` (90, 180 or 270) clockwise for display, as phones write it. Debian 5.1's CLI
 /// has no option for it (its `rotate` tag is not written), so the track header's 3×3 matrix,

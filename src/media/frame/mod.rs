@@ -426,6 +426,24 @@ impl Frame {
         Some(self.read(self.ffmpeg.layout().frame.sample_aspect_ratio)).filter(|r| r.is_positive())
     }
 
+    /// Sets the shape of a pixel; `None` (or a shape that is not positive) leaves it
+    /// unknown. The ffmpeg CLI gives every decoded picture the shape its container states
+    /// ([`Stream::container_aspect_ratio`](crate::format::Stream::container_aspect_ratio))
+    /// before filtering it, so that a graph rebuilt for a new picture size keeps that shape.
+    pub fn set_sample_aspect_ratio(&mut self, shape: Option<crate::sys::Rational>) {
+        let shape = shape
+            .filter(|r| r.is_positive())
+            .unwrap_or(crate::sys::Rational::new(0, 1));
+        // SAFETY: a live frame; writes one field at its proven offset.
+        unsafe {
+            self.ffmpeg
+                .layout()
+                .frame
+                .sample_aspect_ratio
+                .write(self.as_mut_ptr(), shape)
+        }
+    }
+
     /// The picture type the decoder reported.
     pub fn picture_type(&self) -> PictureType {
         let raw = self.read(self.ffmpeg.layout().frame.pict_type);
