@@ -10,7 +10,7 @@ use std::process::Command;
 use ffmpeg_runtime::codec::{AudioSettings, Decoder, DecoderOptions, Encoder};
 use ffmpeg_runtime::format::{Input, MediaType, Output};
 use ffmpeg_runtime::{
-    AudioFifo, AudioFormat, ChannelLayout, Error, Ffmpeg, Frame, Packet, Resampler,
+    AudioFifo, AudioFormat, ChannelLayout, Error, Ffmpeg, Frame, Library, Packet, Resampler,
 };
 
 /// (name, channels, `AV_CH_*` mask) of layouts every release names the same.
@@ -227,6 +227,53 @@ fn a_count_without_a_layout_is_unspecified_and_still_resamples() {
         }
     }
     assert!(resampled > 0);
+}
+
+/// An ambisonic order (Opus's channel mapping family 2, the sound of 360° video) is a layout
+/// of its own, not a count only: the stream's and its frames' layout read by FFmpeg's name
+/// of it, as ffprobe prints it, and kept when written to a frame. Releases without the
+/// channel layout API (4.x) know only the mask's order: a count only there.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn an_ambisonic_order_is_a_layout_as_ffprobe_names_it() {
+    let ffmpeg = common::under_test().load();
+    let path = common::media::ambisonic_opus();
+    if let Some(probed) = ffprobe_layout(&path) {
+        assert_eq!(probed, "ambisonic 1");
+    }
+    let mut input = Input::open(&ffmpeg, &path).unwrap();
+    let stream = input.best_stream(MediaType::Audio).unwrap();
+    let layout = stream.channel_layout().unwrap();
+    if ffmpeg.family().major(Library::AvUtil) < 57 {
+        assert!(layout.is_unspecified(), "{layout:?}");
+        return;
+    }
+    assert_eq!(
+        (layout.name(), layout.channels(), layout.mask()),
+        ("ambisonic 1", 4, None)
+    );
+    assert!(!layout.is_unspecified());
+    assert_eq!(ffmpeg.channel_layout("ambisonic 1").unwrap(), layout);
+    let index = stream.index();
+    let mut decoder = Decoder::new(&stream, &DecoderOptions::default()).unwrap();
+    let (mut packet, mut frame) = (Packet::new(&ffmpeg).unwrap(), Frame::new(&ffmpeg).unwrap());
+    let mut decoded = 0;
+    while input.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() != index {
+            continue;
+        }
+        decoder.send(&packet).unwrap();
+        while decoder.receive(&mut frame).unwrap() {
+            assert_eq!(frame.channel_layout().as_ref(), Some(&layout));
+            decoded += 1;
+        }
+    }
+    assert!(decoded > 0);
+    let made = Frame::audio(&ffmpeg, 64, "flt", 48_000, &layout).unwrap();
+    assert_eq!(made.channel_layout(), Some(layout));
 }
 
 #[test]

@@ -335,6 +335,40 @@ fn a_sample_rate_change_mid_stream_is_timed_as_the_cli_times_it() {
     }
 }
 
+/// Audio in an ambisonic order goes into the graph in that order, as the CLI gives it: the
+/// buffer source is declared with FFmpeg's name of the layout (it had been declared with a
+/// count only, and refused the frames: "Changing audio frame properties on the fly is not
+/// supported"); a graph that must convert the order is refused as the CLI's is.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn audio_in_an_ambisonic_order_is_filtered_in_that_order_as_the_cli_does() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) || ffmpeg.family().major(Library::AvUtil) < 57 {
+        return;
+    }
+    let clip = media::ambisonic_opus();
+    let the_clis_major = ffmpeg.family().ffmpeg_major() == 5;
+    for graph in ["anull", "pan=mono|c0=c0+c1", "aresample=8000"] {
+        let expected = cli_framemd5(&clip, &["-map", "0:a:0", "-af", graph]);
+        assert!(expected.len() > 20, "{graph}");
+        let ours = framehash(&clip, &["--af", graph]);
+        media::assert_same_frames(&ours, &expected, the_clis_major, graph);
+    }
+    // The resampler takes no ambisonic order, under the CLI either.
+    let build = common::under_test();
+    let mut command = common::example_command("framehash", &build);
+    command
+        .arg(&clip)
+        .args(["--af", "aformat=channel_layouts=stereo"]);
+    let refused = command.output().unwrap();
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("ambisonic 1"), "{message}");
+}
+
 /// A graph rebuilt for audio of a new rate keeps the input's time base, or with
 /// `audio_timed_in_samples` (the CLI's timing) takes the new rate's samples: either way what
 /// it gives continues where the first rate's frame ended.

@@ -171,6 +171,8 @@ fn clips() -> Vec<std::path::PathBuf> {
         ),
         media::generated("probe_pcm.wav", &["-f", "lavfi", "-i", audio, "-ac", "2"]),
         media::generated("probe.flac", &["-f", "lavfi", "-i", audio]),
+        // Channels in an ambisonic order: ffprobe names the layout (`ambisonic 1`).
+        media::ambisonic_opus(),
         media::generated(
             "probe_hevc.mkv",
             &[

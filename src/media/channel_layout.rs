@@ -15,13 +15,16 @@ use crate::sys::RawChannelLayout;
 ///
 /// Unlike pixel and sample formats, the mask means the same channels in every release, so a
 /// layout read from one loaded FFmpeg may be given to another. A layout in an order other
-/// than the mask's (custom or ambisonic) keeps its count and name; written back, it has the
-/// count only.
+/// than the mask's (custom or ambisonic) has no mask but keeps its count and FFmpeg's name
+/// of it (`ambisonic 1`); written back, it is parsed from that name, and has the count only
+/// where the loaded FFmpeg cannot parse it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ChannelLayout {
     channels: u32,
     mask: Option<u64>,
     name: String,
+    /// Whether the channels are named in an order other than the mask's (custom, ambisonic).
+    other_order: bool,
 }
 
 impl ChannelLayout {
@@ -42,9 +45,20 @@ impl ChannelLayout {
         &self.name
     }
 
-    /// Whether the source said only how many channels there are.
+    /// Whether the source said only how many channels there are: not for a layout in a
+    /// custom or ambisonic order, which has no mask but says which channels they are.
     pub fn is_unspecified(&self) -> bool {
-        self.mask.is_none()
+        self.mask.is_none() && !self.other_order
+    }
+
+    /// This layout, or for a count only FFmpeg's default layout for the count, as decoders'
+    /// frames get it and so the CLI's graphs and resamplers.
+    pub(crate) fn or_default(self, ffmpeg: &Ffmpeg) -> Result<ChannelLayout> {
+        if self.is_unspecified() {
+            ffmpeg.default_channel_layout(self.channels)
+        } else {
+            Ok(self)
+        }
     }
 
     /// The layout of `channels` with `mask` (`None`: the count only), named by `ffmpeg`.
@@ -76,6 +90,7 @@ impl ChannelLayout {
             channels: channels as u32,
             mask,
             name,
+            other_order: false,
         }
     }
 }
@@ -177,6 +192,7 @@ impl Ffmpeg {
                 describe(raw, buffer.as_mut_ptr(), buffer.len());
                 layout.name = crate::sys::c_text(buffer.as_ptr());
             }
+            layout.other_order = raw.order != CHANNEL_ORDER_UNSPEC;
         }
         Some(layout)
     }
@@ -283,7 +299,12 @@ pub(crate) unsafe fn write<S>(
                 )
                 .map(drop),
                 None => {
-                    ch_layout.write(object, raw_layout(count, None));
+                    let parsed = layout
+                        .other_order
+                        .then(|| parse_other_order(ffmpeg, layout, count))
+                        .flatten();
+                    // The object takes over the parsed layout's map, freed with it.
+                    ch_layout.write(object, parsed.unwrap_or(raw_layout(count, None)));
                     Ok(())
                 }
             };
@@ -298,6 +319,31 @@ pub(crate) unsafe fn write<S>(
         mask.write(object, layout.mask.unwrap_or(0));
     }
     Ok(())
+}
+
+/// A custom or ambisonic order parsed back from FFmpeg's own description of it (its map
+/// owned by the result); `None` where this FFmpeg cannot parse it into `count` channels.
+fn parse_other_order(
+    ffmpeg: &Ffmpeg,
+    layout: &ChannelLayout,
+    count: c_int,
+) -> Option<RawChannelLayout> {
+    let f = ffmpeg.functions();
+    let (from_string, uninit) = (
+        f.av_channel_layout_from_string?,
+        f.av_channel_layout_uninit?,
+    );
+    let name = CString::new(layout.name.as_str()).ok()?;
+    let mut raw = raw_layout(0, None);
+    // SAFETY: parses into a local layout; one of another count, or a failed parse, is freed
+    // here (uninit takes a zeroed layout too).
+    unsafe {
+        if from_string(&mut raw, name.as_ptr()) >= 0 && raw.nb_channels == count {
+            return Some(raw);
+        }
+        uninit(&mut raw);
+    }
+    None
 }
 
 /// Gives channels that have a count but no layout FFmpeg's default layout for the count

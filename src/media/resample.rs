@@ -52,11 +52,7 @@ impl Resampler {
         let target_format = target.sample_format.number_for(ffmpeg)?;
         let target_rate = c_int::try_from(target.sample_rate)
             .map_err(|_| Error::out_of_range("sample rate", target.sample_rate))?;
-        let target_layout = if target.channel_layout.is_unspecified() {
-            ffmpeg.default_channel_layout(target.channel_layout.channels())?
-        } else {
-            target.channel_layout.clone()
-        };
+        let target_layout = target.channel_layout.clone().or_default(ffmpeg)?;
         // SAFETY: allocates an unconfigured context, or NULL.
         let context = unsafe { (ffmpeg.functions().swr_alloc)() };
         if context.is_null() {

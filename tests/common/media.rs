@@ -336,6 +336,17 @@ pub fn path(clip: &Clip) -> PathBuf {
     generated(clip.name, clip.args)
 }
 
+/// Four channels of Opus in Ogg in first-order ambisonic order (channel mapping family 2),
+/// which FFmpeg names `ambisonic 1`.
+pub fn ambisonic_opus() -> PathBuf {
+    let tone = "sine=duration=0.5,pan=4c|c0=c0|c1=0.5*c0|c2=0.25*c0|c3=0.1*c0";
+    let encoder = ["-c:a", "libopus", "-mapping_family", "2"];
+    generated(
+        "ambisonic_first_order.ogg",
+        &[&["-f", "lavfi", "-i", tone][..], &encoder[..]].concat(),
+    )
+}
+
 /// The size-change clip (`size_change.ts`) copied into `container` (`mkv`, `mp4`), which
 /// states a 16:9 picture: pixels of 16:11 at its first size, 176x144. The CLI gives that
 /// shape to the pictures of its second size, 96x64, too.

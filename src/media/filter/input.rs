@@ -137,15 +137,11 @@ impl FilterInput {
                 let sample_format = stream
                     .sample_format()
                     .ok_or_else(|| unknown("sample format"))?;
-                let channel_layout = stream.channel_layout().ok_or_else(|| unknown("layout"))?;
                 // A count only: the decoder's frames, and so the graph, get the default layout.
-                let channel_layout = if channel_layout.is_unspecified() {
-                    stream
-                        .ffmpeg()
-                        .default_channel_layout(channel_layout.channels())?
-                } else {
-                    channel_layout
-                };
+                let channel_layout = stream
+                    .channel_layout()
+                    .ok_or_else(|| unknown("layout"))?
+                    .or_default(stream.ffmpeg())?;
                 if stream.sample_rate() == 0 {
                     return Err(unknown("sample rate"));
                 }
@@ -198,14 +194,10 @@ impl FilterInput {
         let sample_format = decoder
             .sample_format()
             .ok_or_else(|| unknown("sample format"))?;
-        let channel_layout = decoder.channel_layout().ok_or_else(|| unknown("layout"))?;
-        let channel_layout = if channel_layout.is_unspecified() {
-            decoder
-                .ffmpeg()
-                .default_channel_layout(channel_layout.channels())?
-        } else {
-            channel_layout
-        };
+        let channel_layout = decoder
+            .channel_layout()
+            .ok_or_else(|| unknown("layout"))?
+            .or_default(decoder.ffmpeg())?;
         if decoder.sample_rate() == 0 {
             return Err(unknown("sample rate"));
         }
@@ -358,8 +350,20 @@ impl FilterInput {
                     audio.time_base,
                     positive("sample rate", audio.sample_rate)?,
                 );
-                match audio.channel_layout.mask() {
+                let layout = &audio.channel_layout;
+                // A custom or ambisonic order by FFmpeg's own description of it, as the CLI
+                // gives it, where the buffer source can parse it back; one whose description
+                // would break the argument list (a channel named with `:`) by its count.
+                let described = !layout.is_unspecified()
+                    && !layout.name().contains([':', '\\', '\'', '='])
+                    && ffmpeg
+                        .channel_layout(layout.name())
+                        .is_ok_and(|parsed| parsed.channels() == layout.channels());
+                match layout.mask() {
                     Some(mask) => args.push_str(&format!(":channel_layout=0x{mask:x}")),
+                    None if described => {
+                        args.push_str(&format!(":channel_layout={}", layout.name()));
+                    }
                     None => args.push_str(&format!(
                         ":channels={}",
                         positive("channels", audio.channel_layout.channels())?
