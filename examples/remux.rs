@@ -137,6 +137,9 @@ fn run(args: &Args) -> Result<u64, String> {
 
     let streams: Vec<usize> = input.streams().map(|s| s.index()).collect();
     let mut timeline = Timeline::new(&input, &streams);
+    for &stream in &streams {
+        timeline.copies(stream);
+    }
     let mut packet = Packet::new(&ffmpeg).map_err(|e| e.to_string())?;
     let mut written = 0;
     loop {

@@ -203,6 +203,70 @@ fn remux_writes_the_clis_packet_times() {
     }
 }
 
+/// Two Ogg recordings of `codec` joined end to end (`cat`), as a radio stream's next
+/// programme is chained: the second restarts its timestamps at zero, at another rate and
+/// channel count.
+fn chained_ogg(codec: &str) -> PathBuf {
+    let part = |n: usize, tone: &str, channels: &str| {
+        let name = format!("chain_{codec}_{n}.ogg");
+        let args = ["-f", "lavfi", "-i", tone, "-ac", channels, "-c:a", codec];
+        std::fs::read(media::generated(&name, &args)).unwrap()
+    };
+    let first = part(1, "sine=frequency=440:duration=1.5:sample_rate=48000", "1");
+    let second = part(2, "sine=frequency=880:duration=1:sample_rate=44100", "2");
+    media::source(&format!("chained_{codec}.ogg"), [first, second].concat())
+}
+
+/// A chained Ogg file's second chain is put where the CLI's clock expected it: copied, where
+/// the last packet of the first starts (Vorbis frames vary in length, so the CLI's copy
+/// counts none of it); decoded, where the samples decoded so far end (FLAC's frame threads
+/// hold frames back, and the CLI's clock is behind by them). The copies had come 4 ms late,
+/// and the decoded FLAC frames up to 0.17 s early, where the CLI judges a second jump.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_chained_ogg_continues_where_the_clis_clock_expects_it() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let same_muxers = ffmpeg.library(Library::AvFormat).unwrap().version().major == 59;
+    let dir = common::scratch_dir("timeline_chained");
+    let vorbis = chained_ogg("libvorbis");
+    for extension in ["mkv", "nut"] {
+        let what = format!("chained Vorbis into {extension}");
+        let ours = dir.join(format!("ours.{extension}"));
+        let mut remux = common::example_command("remux", &build);
+        common::stdout_bytes_of(remux.arg(&vorbis).arg(&ours), &what);
+        let theirs = dir.join(format!("cli.{extension}"));
+        let mut copy = media::cli();
+        copy.arg("-i")
+            .arg(&vorbis)
+            .args(["-map", "0", "-c", "copy"]);
+        common::stdout_bytes_of(copy.arg("-y").arg(&theirs), "the CLI's copy");
+        if same_muxers {
+            assert_eq!(packet_times(&ours), packet_times(&theirs), "{what}");
+        }
+    }
+    if ffmpeg.library(Library::AvFilter).is_none() {
+        return;
+    }
+    let flac = chained_ogg("flac");
+    let expected = media::cli_pts_and_md5(&flac, &[], &["-map", "0:a:0", "-af", "anull"]);
+    assert!(expected.len() > 20);
+    let ours = media::framehash_pts_and_md5(&flac, &["--af", "anull"]);
+    // Other releases' FLAC decoders hold back other frames (their frame threads differ),
+    // and the CLI's clock is the 5.1 decoder's; where the second chain lands moves what the
+    // graph resamples it to. Elsewhere as many frames come, each after the one before.
+    if ffmpeg.family().ffmpeg_major() == 5 {
+        assert_eq!(ours, expected, "chained FLAC");
+    } else {
+        assert_eq!(ours.len(), expected.len(), "chained FLAC");
+        let times: Vec<i64> = ours.iter().map(|(pts, _)| pts.parse().unwrap()).collect();
+        assert!(times.windows(2).all(|t| t[0] < t[1]), "{times:?}");
+    }
+}
+
 #[test]
 fn transcode_writes_the_four_seconds() {
     let build = common::under_test();

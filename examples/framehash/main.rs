@@ -212,6 +212,7 @@ fn run(args: &Args) -> Result<(), String> {
         clock: None,
         draining: false,
         received: 0,
+        audio_frames: Vec::new(),
         last_picture: None,
         filtering: filters.map(|description| Filtering {
             description,
@@ -233,8 +234,9 @@ fn run(args: &Args) -> Result<(), String> {
         Some(position) => Timeline::from_position(&input, &[index], position),
         None => Timeline::new(&input, &[index]),
     };
-    if kind == MediaType::Video {
-        timeline.decodes_pictures(index);
+    match kind {
+        MediaType::Video => timeline.decodes_pictures(index),
+        _ => timeline.decodes_audio(index),
     }
     let shift_packets = hasher.filtering.is_some() || args.seek.is_some();
     if shift_packets || hasher.direct.is_some() {
@@ -305,6 +307,9 @@ fn run(args: &Args) -> Result<(), String> {
         errors += hasher.drain(&mut decoder, &mut frame)?;
         if hasher.received > before {
             timeline.picture(index, hasher.last_picture);
+        }
+        for (samples, rate) in hasher.audio_frames.drain(..) {
+            timeline.samples_decoded(index, samples, rate);
         }
         if let Some(clock) = hasher.clock.as_mut().filter(|_| kind == MediaType::Video) {
             // The CLI's clock runs on once for the packet and once for each more picture.
@@ -411,6 +416,8 @@ struct FrameHasher {
     draining: bool,
     /// Frames received from the decoder so far.
     received: usize,
+    /// The samples and rate of each audio frame received, for the input's timeline.
+    audio_frames: Vec<(u32, u32)>,
     /// The best-effort timestamp of the last frame received.
     last_picture: Option<i64>,
     filtering: Option<Filtering>,
@@ -458,6 +465,10 @@ impl FrameHasher {
                 Ok(true) => {
                     self.received += 1;
                     self.last_picture = frame.best_effort_timestamp();
+                    if frame.sample_rate() > 0 {
+                        self.audio_frames
+                            .push((frame.samples() as u32, frame.sample_rate()));
+                    }
                     self.decoded(frame, decoder.sample_rate())?;
                     return Ok(true);
                 }

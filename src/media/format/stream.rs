@@ -328,6 +328,13 @@ impl<'a> Stream<'a> {
         self.parameter(self.input.ffmpeg().layout().codec_parameters.sample_rate)
             .max(0) as u32
     }
+
+    /// Samples in every audio frame, where the codec's frames are all one size (AAC's 1024,
+    /// MP3's 1152); `None` where they vary (Vorbis, Opus, FLAC, PCM) or for video.
+    pub fn frame_size(&self) -> Option<u32> {
+        let samples = self.parameter(self.input.ffmpeg().layout().codec_parameters.frame_size);
+        u32::try_from(samples).ok().filter(|&samples| samples > 0)
+    }
 }
 
 impl std::fmt::Debug for Stream<'_> {

@@ -69,6 +69,13 @@ struct StreamClock {
     frame_us: Option<i64>,
     /// Audio's sample rate: the CLI counts an audio packet's length in whole samples.
     sample_rate: Option<u32>,
+    /// Audio's fixed frame size, where its codec has one.
+    frame_size: Option<u32>,
+    /// Whether the packets are copied, not decoded: the CLI then counts an audio packet as
+    /// one frame of the codec's fixed size (none where frames vary), not its own length.
+    copied: bool,
+    /// Whether decoded audio frames, not the packets, run the clock on.
+    audio_decoded: bool,
     /// Where the next packet should start (`None` before the first).
     next_dts_us: Option<i64>,
     /// The last packet's dts.
@@ -106,6 +113,7 @@ impl Timeline {
                 }
                 MediaType::Audio => {
                     clock.sample_rate = Some(stream.sample_rate()).filter(|&rate| rate > 0);
+                    clock.frame_size = stream.frame_size();
                 }
                 _ => {}
             }
@@ -141,6 +149,46 @@ impl Timeline {
         if let Some(clock) = self.clocks.get_mut(&stream) {
             clock.pictures = true;
             clock.presented_us = 0;
+        }
+    }
+
+    /// Marks `stream` as copied rather than decoded (`ffmpeg -c copy`): the CLI then
+    /// expects an audio packet to last one frame of its codec's fixed size (AAC's 1024
+    /// samples), and no time at all where the codec's frames vary (Vorbis, Opus), whatever
+    /// the packet's own duration. That is where the packet after a jump is put: in a chained
+    /// Ogg file, say, the second chain's first packet.
+    pub fn copies(&mut self, stream: usize) {
+        if let Some(clock) = self.clocks.get_mut(&stream) {
+            clock.copied = true;
+        }
+    }
+
+    /// Marks `stream` as decoded audio whose frames the caller reports with
+    /// [`samples_decoded`](Self::samples_decoded): as the CLI's, the stream's clock then
+    /// stands at each packet's time and runs on by the samples of each frame decoded, not
+    /// by the packets' durations. Where the decoder holds frames back (FLAC's, ALAC's frame
+    /// threads), the clock is behind by them at a jump, as the CLI's is.
+    pub fn decodes_audio(&mut self, stream: usize) {
+        if let Some(clock) = self.clocks.get_mut(&stream) {
+            clock.audio_decoded = true;
+        }
+    }
+
+    /// A frame of `samples` at `sample_rate` decoded from `stream`, one marked with
+    /// [`decodes_audio`](Self::decodes_audio): its clock runs on by the frame's length in
+    /// whole microseconds, as the CLI's.
+    pub fn samples_decoded(&mut self, stream: usize, samples: u32, sample_rate: u32) {
+        if let Some(clock) = self.clocks.get_mut(&stream).filter(|c| c.audio_decoded)
+            && sample_rate > 0
+            && let Some(next) = clock.next_dts_us
+        {
+            let length = i64::from(samples) * 1_000_000 / i64::from(sample_rate);
+            let next = next.saturating_add(length);
+            clock.next_dts_us = Some(next);
+            // The CLI's decoding loop moves its dts and pts on with the clock, which a later
+            // packet stepping back is judged against.
+            clock.dts_us = next;
+            clock.presented_us = next;
         }
     }
 
@@ -252,6 +300,13 @@ impl Timeline {
             return;
         };
         let length = match (duration, clock.sample_rate) {
+            // Decoded audio: the frames run the clock on (`samples_decoded`).
+            _ if clock.audio_decoded => Some(0),
+            // As the CLI's stream copy: one frame of the codec's size, whatever the packet's.
+            (_, Some(rate)) if clock.copied => {
+                let samples = i64::from(clock.frame_size.unwrap_or(0));
+                Some(samples.saturating_mul(1_000_000) / i64::from(rate))
+            }
             (0, _) => clock.frame_us,
             (duration, None) => clock.time_base.rescale(duration, MICROSECONDS),
             // As the CLI: the samples, each a whole number of microseconds long.
@@ -290,6 +345,9 @@ impl StreamClock {
             time_base,
             frame_us,
             sample_rate: None,
+            frame_size: None,
+            copied: false,
+            audio_decoded: false,
             next_dts_us: None,
             dts_us: 0,
             presented_us: 0,
@@ -418,6 +476,63 @@ mod tests {
         place_values(&mut timeline, 0, Some(start), Some(start), FRAME);
         let placed = place_values(&mut timeline, 0, None, Some(start), FRAME);
         assert_eq!(placed, (None, Some(-90_000 + FRAME), true));
+    }
+
+    /// An Ogg chain of Vorbis at 48 kHz: packets of varying length, restarting at zero.
+    fn chained(copied: bool, decoded: bool) -> Timeline {
+        let mut audio = StreamClock::new(Rational::new(1, 48_000), None);
+        audio.sample_rate = Some(48_000);
+        let mut timeline = Timeline::with_clocks(0, true, [(0, audio)]);
+        if copied {
+            timeline.copies(0);
+        }
+        if decoded {
+            timeline.decodes_audio(0);
+        }
+        timeline
+    }
+
+    #[test]
+    fn a_copied_stream_is_expected_where_its_codecs_frames_put_it() {
+        // Frames that vary (no fixed size): the CLI's copy expects the next packet where the
+        // last one starts, whatever that packet's duration.
+        let mut timeline = chained(true, false);
+        place_values(&mut timeline, 0, Some(95_616), Some(95_616), 192);
+        place_values(&mut timeline, 0, Some(95_808), Some(95_808), 192);
+        let placed = place_values(&mut timeline, 0, Some(0), Some(0), 0);
+        assert_eq!(placed, (Some(95_808), Some(95_808), true));
+        // With a fixed size, one frame of it on.
+        let mut timeline = chained(true, false);
+        timeline.clocks.get_mut(&0).unwrap().frame_size = Some(1024);
+        place_values(&mut timeline, 0, Some(95_808), Some(95_808), 192);
+        let placed = place_values(&mut timeline, 0, Some(0), Some(0), 0);
+        assert_eq!(placed, (Some(96_832), Some(96_832), true));
+        // Neither: the packet's duration.
+        let mut timeline = chained(false, false);
+        place_values(&mut timeline, 0, Some(95_808), Some(95_808), 192);
+        let placed = place_values(&mut timeline, 0, Some(0), Some(0), 0);
+        assert_eq!(placed, (Some(96_000), Some(96_000), true));
+    }
+
+    #[test]
+    fn decoded_audio_is_expected_where_its_decoded_samples_put_it() {
+        let mut timeline = chained(false, true);
+        place_values(&mut timeline, 0, Some(90_000), Some(90_000), 4_608);
+        // A decoder a frame behind gives the frame before, of 4,608 samples, for it.
+        timeline.samples_decoded(0, 4_608, 48_000);
+        let placed = place_values(&mut timeline, 0, Some(0), Some(0), 1_638);
+        assert_eq!(placed, (Some(94_608), Some(94_608), true));
+        // Frames decoded since move the clock on: a packet 0.1 s or more behind them has
+        // stepped back, as the CLI judges it against its dts moved on by the decoding.
+        timeline.samples_decoded(0, 9_600, 48_000);
+        let placed = place_values(&mut timeline, 0, Some(4_000), Some(4_000), 1_024);
+        assert_eq!(placed, (Some(104_208), Some(104_208), true));
+        // A stream not so marked ignores decoded samples.
+        let mut timeline = chained(false, false);
+        place_values(&mut timeline, 0, Some(90_000), Some(90_000), 4_608);
+        timeline.samples_decoded(0, 48_000, 48_000);
+        let placed = place_values(&mut timeline, 0, Some(0), Some(0), 0);
+        assert_eq!(placed, (Some(94_608), Some(94_608), true));
     }
 
     #[test]
