@@ -267,6 +267,51 @@ fn a_chained_ogg_continues_where_the_clis_clock_expects_it() {
     }
 }
 
+/// MPEG-PS audio read from a seek: the first packets are pieces of frames, one of which
+/// decodes as a short frame while the decoder still states another rate. As the CLI, the
+/// clock runs on at the decoder's rate as it stands, not the frame's: at the frame's it
+/// ran 0.1 s ahead of the next packet, which then counted as a jump back and moved every
+/// sample after it.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn audio_read_from_a_seek_in_mpeg_ps_is_timed_as_the_cli_times_it() {
+    let ffmpeg = common::under_test().load();
+    if ffmpeg.library(Library::AvFilter).is_none() {
+        return;
+    }
+    let the_clis_major = ffmpeg.family().ffmpeg_major() == 5;
+    let program = media::generated(
+        "timeline_program.mpg",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=25:duration=1",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=1:sample_rate=48000",
+            "-c:v",
+            "mpeg1video",
+            "-c:a",
+            "mp2",
+        ],
+    );
+    for seconds in ["0.7", "0.3"] {
+        let args = ["-vn", "-af", "anull", "-frames:a", "6"];
+        let expected = media::cli_pts_and_md5(&program, &["-ss", seconds], &args);
+        assert_eq!(expected.len(), 6, "{seconds}");
+        let ours = media::framehash_pts_and_md5(
+            &program,
+            &["--seek", seconds, "--af", "anull", "--frames", "6"],
+        );
+        media::assert_same_frames(&ours, &expected, the_clis_major, seconds);
+    }
+}
+
 #[test]
 fn transcode_writes_the_four_seconds() {
     let build = common::under_test();

@@ -465,9 +465,10 @@ impl FrameHasher {
                 Ok(true) => {
                     self.received += 1;
                     self.last_picture = frame.best_effort_timestamp();
+                    // As the CLI, counted at the decoder's rate as it stands.
                     if frame.sample_rate() > 0 {
                         self.audio_frames
-                            .push((frame.samples() as u32, frame.sample_rate()));
+                            .push((frame.samples() as u32, decoder.sample_rate()));
                     }
                     self.decoded(frame, decoder.sample_rate())?;
                     return Ok(true);

@@ -174,9 +174,11 @@ impl Timeline {
         }
     }
 
-    /// A frame of `samples` at `sample_rate` decoded from `stream`, one marked with
+    /// A frame of `samples` decoded from `stream`, one marked with
     /// [`decodes_audio`](Self::decodes_audio): its clock runs on by the frame's length in
-    /// whole microseconds, as the CLI's.
+    /// whole microseconds at `sample_rate`, as the CLI's. The CLI counts at the decoder's
+    /// rate as it stands ([`Decoder::sample_rate`](crate::codec::Decoder::sample_rate)),
+    /// which can differ from the frame's where the rate changes or damaged data decodes.
     pub fn samples_decoded(&mut self, stream: usize, samples: u32, sample_rate: u32) {
         if let Some(clock) = self.clocks.get_mut(&stream).filter(|c| c.audio_decoded)
             && sample_rate > 0
