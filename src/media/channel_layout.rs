@@ -113,18 +113,19 @@ impl Ffmpeg {
         let c_name = CString::new(name).map_err(|_| Error::invalid_text("channel layout", name))?;
         let unknown = || Error::unknown_name("channel layout", name);
         let f = self.functions();
-        if let (Some(from_string), Some(uninit)) =
+        if let (Some(_), Some(uninit)) =
             (f.av_channel_layout_from_string, f.av_channel_layout_uninit)
         {
-            let mut raw = raw_layout(0, None);
-            // SAFETY: parses into a local layout, then frees whatever map it allocated.
-            let layout = unsafe {
-                let status = from_string(&mut raw, c_name.as_ptr());
-                let layout = (status >= 0).then(|| self.read_raw(&raw));
-                uninit(&mut raw);
-                layout
-            };
-            return layout.flatten().ok_or_else(unknown);
+            let layout = parse(self, &c_name).and_then(|mut raw| {
+                // SAFETY: a layout this FFmpeg parsed, read, then freed with whatever map it
+                // allocated.
+                unsafe {
+                    let layout = self.read_raw(&raw);
+                    uninit(&mut raw);
+                    layout
+                }
+            });
+            return layout.ok_or_else(unknown);
         }
         let lookup = f
             .av_get_extended_channel_layout
@@ -328,17 +329,31 @@ fn parse_other_order(
     layout: &ChannelLayout,
     count: c_int,
 ) -> Option<RawChannelLayout> {
+    let uninit = ffmpeg.functions().av_channel_layout_uninit?;
+    let name = CString::new(layout.name.as_str()).ok()?;
+    let mut raw = parse(ffmpeg, &name)?;
+    if raw.nb_channels == count {
+        return Some(raw);
+    }
+    // SAFETY: a layout this FFmpeg parsed, of another count: freed here, used no more.
+    unsafe { uninit(&mut raw) };
+    None
+}
+
+/// `name` parsed by this FFmpeg (`av_channel_layout_from_string`), its map owned by the
+/// result: the caller frees it, or hands it to an object that does. `None` where it does
+/// not parse, or this FFmpeg has no such call.
+fn parse(ffmpeg: &Ffmpeg, name: &std::ffi::CStr) -> Option<RawChannelLayout> {
     let f = ffmpeg.functions();
     let (from_string, uninit) = (
         f.av_channel_layout_from_string?,
         f.av_channel_layout_uninit?,
     );
-    let name = CString::new(layout.name.as_str()).ok()?;
     let mut raw = raw_layout(0, None);
-    // SAFETY: parses into a local layout; one of another count, or a failed parse, is freed
-    // here (uninit takes a zeroed layout too).
+    // SAFETY: parses into a local layout; a failed parse is freed here (uninit takes a
+    // zeroed layout too).
     unsafe {
-        if from_string(&mut raw, name.as_ptr()) >= 0 && raw.nb_channels == count {
+        if from_string(&mut raw, name.as_ptr()) >= 0 {
             return Some(raw);
         }
         uninit(&mut raw);
