@@ -57,6 +57,53 @@ fn encoders_list_what_they_take() {
     ));
 }
 
+/// The format and rate an encoder is given are those libavfilter settles on for the CLI:
+/// the planar or interleaved twin, else the nearest size (larger first); the nearest rate.
+#[test]
+fn encoders_take_the_sample_format_and_rate_the_clis_filters_settle_on() {
+    let ffmpeg = common::under_test().load();
+    let s16 = ffmpeg.sample_format("s16").unwrap();
+    let s16p = ffmpeg.sample_format("s16p").unwrap();
+    assert_eq!((s16.bytes_per_sample(), s16.is_planar()), (2, false));
+    assert_eq!((s16p.bytes_per_sample(), s16p.is_planar()), (2, true));
+    assert!(s16.holds_same_samples_as(&s16p) && s16p.holds_same_samples_as(&s16));
+    assert!(!s16.holds_same_samples_as(&ffmpeg.sample_format("s32").unwrap()));
+
+    let flac = Codec::encoder(&ffmpeg, "flac").unwrap();
+    for (source, best) in [
+        ("fltp", "s32"),
+        ("s16p", "s16"),
+        ("u8", "s16"),
+        ("dbl", "s32"),
+    ] {
+        assert_eq!(flac.best_sample_format(source).unwrap(), best, "{source}");
+    }
+    assert!(flac.best_sample_format("no-such-format").is_err());
+    let aac = Codec::encoder(&ffmpeg, "aac").unwrap();
+    assert_eq!(aac.best_sample_format("s16").unwrap(), "fltp");
+    let pcm = Codec::encoder(&ffmpeg, "pcm_s16le").unwrap();
+    assert_eq!(pcm.best_sample_format("fltp").unwrap(), "s16");
+    assert_eq!(pcm.best_sample_rate(12_345), 12_345);
+    // 4.1's AC-3 encoder lists no rates (it checks them when opened).
+    if let Ok(ac3) = Codec::encoder(&ffmpeg, "ac3")
+        && ac3.sample_rates() != Supported::Any
+    {
+        // 48, 44.1 and 32 kHz, in that order: the first of two as near wins.
+        for (wanted, best) in [
+            (46_000, 44_100),
+            (46_050, 48_000),
+            (96_000, 48_000),
+            (8_000, 32_000),
+        ] {
+            assert_eq!(ac3.best_sample_rate(wanted), best, "{wanted}");
+        }
+    }
+    if let Ok(opus) = Codec::encoder(&ffmpeg, "libopus") {
+        assert_eq!(opus.best_sample_format("fltp").unwrap(), "flt");
+        assert_eq!(opus.best_sample_rate(32_000), 24_000);
+    }
+}
+
 /// Interleaved s16 stereo whose samples count up from `first`.
 fn ramp(ffmpeg: &ffmpeg_runtime::Ffmpeg, first: usize, samples: usize) -> Frame {
     let mut frame = Frame::audio(ffmpeg, samples, "s16", 48_000, 2).unwrap();

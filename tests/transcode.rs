@@ -701,6 +701,112 @@ fn square_pixels_stay_marked_square_as_the_cli_marks_them() {
     }
 }
 
+/// A pixel shape the encoder cannot store in its own stream (FFV1's first versions) is
+/// stated by the container, as the CLI states it: Matroska's display size had been left out.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_shape_the_encoder_cannot_store_is_stated_by_the_container_as_the_cli_states_it() {
+    let ffmpeg = common::under_test().load();
+    if !ffmpeg.has_encoder("ffv1") {
+        return;
+    }
+    let dir = common::scratch_dir("transcode-container-shape");
+    let source = media::generated(
+        "tc_sar_16_15.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            SRC,
+            "-vf",
+            "setsar=16/15",
+            "-c:v",
+            "libx264",
+            "-t",
+            "0.4",
+        ],
+    );
+    let shape = |path: &Path| {
+        let input = Input::open(&ffmpeg, path).unwrap();
+        let video = input.best_stream(MediaType::Video).unwrap();
+        video.container_aspect_ratio()
+    };
+    for container in ["mkv", "nut"] {
+        let output = dir.join(format!("ffv1.{container}"));
+        transcode_ok(&source, &output, &["--vcodec", "ffv1"]);
+        let cli_output = dir.join(format!("cli-ffv1.{container}"));
+        let mut command = media::cli();
+        command
+            .arg("-i")
+            .arg(&source)
+            .args(["-c:v", "ffv1"])
+            .arg(&cli_output);
+        common::stdout_bytes_of(&mut command, "the CLI's transcode");
+        assert_eq!(
+            shape(&cli_output),
+            Some(Rational::new(16, 15)),
+            "the CLI's {container}"
+        );
+        assert_eq!(shape(&output), shape(&cli_output), "{container}");
+    }
+}
+
+/// Audio the encoder cannot take as it is goes to the format and rate the CLI's filters
+/// settle on: 32-bit FLAC from floating-point AAC (16-bit had been chosen, the encoder's
+/// first), and FLAC and AC-3 at the nearest rate, 44.1 kHz from 46 kHz (48 kHz had been
+/// chosen, the nearest above).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn audio_takes_the_format_and_rate_the_clis_filters_choose() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("transcode-audio-format");
+    let source = media::generated(
+        "tc_aac_46k.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=r=46000:d=0.5",
+            "-c:a",
+            "aac",
+            "-ac",
+            "2",
+        ],
+    );
+    let facts = |path: &Path| {
+        let input = Input::open(&ffmpeg, path).unwrap();
+        let audio = input.best_stream(MediaType::Audio).unwrap();
+        (
+            audio.sample_format().map(|f| f.name().to_owned()),
+            audio.sample_rate(),
+        )
+    };
+    for (codec, expected) in [("flac", ("s32", 44_100)), ("ac3", ("fltp", 44_100))] {
+        if !ffmpeg.has_encoder(codec) {
+            continue;
+        }
+        let output = dir.join(format!("{codec}.mkv"));
+        transcode_ok(&source, &output, &["--acodec", codec]);
+        let cli_output = dir.join(format!("cli-{codec}.mkv"));
+        let mut command = media::cli();
+        command
+            .arg("-i")
+            .arg(&source)
+            .args(["-c:a", codec])
+            .arg(&cli_output);
+        common::stdout_bytes_of(&mut command, "the CLI's transcode");
+        let expected = (Some(expected.0.to_owned()), expected.1);
+        assert_eq!(facts(&cli_output), expected, "the CLI's {codec}");
+        assert_eq!(facts(&output), expected, "{codec}");
+    }
+}
+
 /// Pictures of a new size go through a graph rebuilt with the pixel shape the container
 /// states, as the CLI gives it to every picture; losslessly encoded, every picture equals
 /// the CLI's (the 25 after the size change had differed).

@@ -255,8 +255,8 @@ fn is_subsampled(pixel_format: &str) -> bool {
 }
 
 /// The encoder's settings for an audio stream: its format, rate and channel layout where
-/// the encoder takes them, else the nearest it does (as the CLI: the source's layout when
-/// the encoder takes it, else the default layout of the channel count chosen).
+/// the encoder takes them, else those the CLI's filters settle on (the format that loses
+/// least, the nearest rate; the default layout of the channel count chosen).
 pub fn audio_settings(
     codec: &Codec,
     source: &AudioSource,
@@ -267,12 +267,9 @@ pub fn audio_settings(
         Some(format) => format,
         None => ffmpeg.sample_format("fltp").map_err(|e| e.to_string())?,
     };
-    let sample_format = match codec.sample_formats() {
-        Supported::Only(formats) if !formats.contains(&source_format) => {
-            formats.first().cloned().unwrap_or(source_format)
-        }
-        _ => source_format,
-    };
+    let sample_format = codec
+        .best_sample_format(&source_format)
+        .map_err(|e| e.to_string())?;
     let rate = if source.sample_rate > 0 {
         source.sample_rate
     } else {
@@ -300,26 +297,8 @@ pub fn audio_settings(
         bit_rate: Some(AUDIO_BIT_RATE),
         options,
         global_header,
-        ..AudioSettings::new(
-            nearest(codec.sample_rates(), rate),
-            sample_format,
-            channel_layout,
-        )
+        ..AudioSettings::new(codec.best_sample_rate(rate), sample_format, channel_layout)
     })
-}
-
-/// `wanted` if supported, else the smallest supported value above it, else the largest.
-fn nearest(supported: Supported<u32>, wanted: u32) -> u32 {
-    match supported {
-        Supported::Only(values) if !values.is_empty() && !values.contains(&wanted) => values
-            .iter()
-            .copied()
-            .filter(|&v| v > wanted)
-            .min()
-            .or_else(|| values.iter().copied().max())
-            .unwrap_or(wanted),
-        _ => wanted,
-    }
 }
 
 /// `wanted` if supported, else the most channels below it (a downmix), else the fewest.

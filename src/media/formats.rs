@@ -187,6 +187,37 @@ numbered_format! {
     SampleFormat, "sample format", video false, by name sample_format
 }
 
+impl SampleFormat {
+    /// The bytes one sample of one channel takes: 2 for `s16` and `s16p`.
+    pub fn bytes_per_sample(&self) -> usize {
+        // SAFETY: a lookup in FFmpeg's static table, of a number this FFmpeg knows.
+        let bytes = unsafe { (self.ffmpeg.functions().av_get_bytes_per_sample)(self.number) };
+        bytes.max(0) as usize
+    }
+
+    /// Whether each channel has a plane of its own (`fltp`) rather than sharing one,
+    /// interleaved (`flt`).
+    pub fn is_planar(&self) -> bool {
+        // SAFETY: as for `bytes_per_sample`.
+        unsafe { (self.ffmpeg.functions().av_sample_fmt_is_planar)(self.number) != 0 }
+    }
+
+    /// Whether `other` holds the same samples, planar or interleaved (`flt` and `fltp`):
+    /// FFmpeg names a planar format after its interleaved twin, with a `p`.
+    pub fn holds_same_samples_as(&self, other: &SampleFormat) -> bool {
+        let interleaved = |format: &SampleFormat| {
+            let name = format.name();
+            if format.is_planar() {
+                name.strip_suffix('p').unwrap_or(name).to_owned()
+            } else {
+                name.to_owned()
+            }
+        };
+        avutil_major(&self.ffmpeg) == avutil_major(&other.ffmpeg)
+            && interleaved(self) == interleaved(other)
+    }
+}
+
 /// What a call taking a format accepts: FFmpeg's name (looked up in the FFmpeg at hand), or a
 /// format already resolved (refused by an FFmpeg of another libavutil major).
 pub trait FormatArg<Format>: sealed::Sealed {

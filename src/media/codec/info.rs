@@ -302,6 +302,52 @@ impl Codec {
         })
     }
 
+    /// The sample format among those it takes that FFmpeg's filters convert `source` to,
+    /// as the ffmpeg CLI's graph settles it (libavfilter's `swap_sample_fmts`): `source`'s
+    /// planar or interleaved twin; for 32-bit samples, 64-bit ones; else the nearest size,
+    /// a larger one before a smaller; the first of equals. `source` itself when it takes any.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownName`] for an unknown `source` name, [`Error::Incompatible`] for a
+    /// format of another libavutil major.
+    pub fn best_sample_format(&self, source: impl FormatArg<SampleFormat>) -> Result<SampleFormat> {
+        let source = SampleFormat::new(&self.ffmpeg, source.number_in(&self.ffmpeg)?);
+        let Supported::Only(formats) = self.sample_formats() else {
+            return Ok(source);
+        };
+        let bytes = source.bytes_per_sample() as i64;
+        let mut best: Option<(i64, &SampleFormat)> = None;
+        for format in &formats {
+            let format_bytes = format.bytes_per_sample() as i64;
+            if format.holds_same_samples_as(&source) || (bytes == 4 && format_bytes == 8) {
+                return Ok(format.clone());
+            }
+            let score =
+                -(format_bytes - bytes).abs() + i64::from(format_bytes >= bytes) * (1 << 40);
+            if best.is_none_or(|(best_score, _)| score > best_score) {
+                best = Some((score, format));
+            }
+        }
+        Ok(best.map_or(source, |(_, format)| format.clone()))
+    }
+
+    /// The sample rate among those it takes nearest `wanted`, the first of two as near, as
+    /// the ffmpeg CLI's graph settles it (libavfilter's `swap_samplerates`); `wanted` when
+    /// it takes any.
+    pub fn best_sample_rate(&self, wanted: u32) -> u32 {
+        let Supported::Only(rates) = self.sample_rates() else {
+            return wanted;
+        };
+        let mut best: Option<u32> = None;
+        for rate in rates {
+            if best.is_none_or(|b| rate.abs_diff(wanted) < b.abs_diff(wanted)) {
+                best = Some(rate);
+            }
+        }
+        best.unwrap_or(wanted)
+    }
+
     /// A -1-terminated list of format numbers, from `avcodec_get_supported_config` where the
     /// release has it, else from the codec's own field.
     fn format_numbers(

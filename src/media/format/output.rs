@@ -324,6 +324,17 @@ impl Output {
             );
             check(&self.ffmpeg, "avcodec_parameters_from_context", status)?;
             layout.time_base.write(stream, encoder.time_base());
+            // As the CLI: Matroska states the pixels' shape (its display size) from the
+            // stream's field, not the parameters', and ignores a shape only the encoder has.
+            let shape = self
+                .ffmpeg
+                .layout()
+                .codec_parameters
+                .sample_aspect_ratio
+                .read(layout.codecpar.read(stream));
+            if shape.is_positive() {
+                layout.sample_aspect_ratio.write(stream, shape);
+            }
             // As the CLI: muxers read the frame rate from the stream (MP4's timecode track
             // is made only where it is known).
             if let Some(rate) = encoder.frame_rate() {
