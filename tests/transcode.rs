@@ -377,6 +377,55 @@ fn pictures_without_timestamps_come_one_frame_apart() {
     }
 }
 
+/// The rate an encoder is told is the one FFmpeg guesses for the CLI (`av_guess_frame_rate`):
+/// raw H.264's 25 pictures a second where 6.1 and later state its field rate, 50, as the
+/// base rate; and a variable rate's base rate rather than its average, so that a Matroska
+/// copy states the CLI's 25 a second (it had stated the average, 1250/97).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn encoders_are_told_the_rate_the_cli_guesses() {
+    let ffmpeg = common::under_test().load();
+    let untimed = media::generated(
+        "tc_untimed.h264",
+        &["-f", "lavfi", "-i", SRC, "-c:v", "libx264", "-bf", "3"],
+    );
+    let input = Input::open(&ffmpeg, &untimed).unwrap();
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    assert_eq!(stream.guessed_frame_rate(), Some(Rational::new(25, 1)));
+    drop(input);
+    let variable = media::generated(
+        "tc_variable_rate.mp4",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=176x144:rate=25:duration=2,setpts='if(lt(N,25),PTS,PTS*2)'",
+            "-c:v",
+            "libx264",
+            "-fps_mode",
+            "vfr",
+        ],
+    );
+    let dir = common::scratch_dir("transcode-guessed-rate");
+    let output = dir.join("variable.mkv");
+    transcode_ok(&variable, &output, &[]);
+    let cli_output = dir.join("cli-variable.mkv");
+    let mut command = media::cli();
+    command.arg("-i").arg(&variable).arg(&cli_output);
+    common::stdout_bytes_of(&mut command, "the CLI's transcode");
+    let rate = |path: &Path| {
+        let input = Input::open(&ffmpeg, path).unwrap();
+        let video = input.best_stream(MediaType::Video).unwrap();
+        video.real_frame_rate()
+    };
+    assert_eq!(rate(&cli_output), Rational::new(25, 1));
+    assert_eq!(rate(&output), rate(&cli_output));
+    assert_eq!(facts(&ffmpeg, &output).video_times.len(), 50);
+}
+
 /// Where the first audio stream of `path` ends, in seconds: its last packet's end.
 fn audio_end(ffmpeg: &Ffmpeg, path: &Path) -> f64 {
     let mut input = Input::open(ffmpeg, path).unwrap();

@@ -208,7 +208,7 @@ impl VideoLane {
         let frame_ticks = filtering
             .as_ref()
             .and_then(|f| f.graph.output(0)?.frame_rate)
-            .or(stream.frame_rate())
+            .or(stream.guessed_frame_rate())
             .map_or(0, |rate| rescale(1, rate.invert(), encoder.time_base()));
         Ok(VideoLane {
             frame_ticks,

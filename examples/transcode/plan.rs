@@ -47,7 +47,7 @@ impl VideoSource {
             width: stream.width(),
             height: stream.height(),
             pixel_format: stream.pixel_format(),
-            frame_rate: stream.frame_rate(),
+            frame_rate: stream.guessed_frame_rate(),
             time_base: stream.time_base(),
             sample_aspect_ratio: stream.pixel_aspect_ratio(),
             color: stream.color(),

@@ -411,6 +411,13 @@ ffi_functions! {
         flags: c_int,
     ) -> c_int;
     always AvFormat fn av_find_input_format(short_name: *const c_char) -> *const AVInputFormat;
+    /// The rate the CLI gives a stream's pictures; it reads the demuxer's own decoder
+    /// context, which no layout shows.
+    always AvFormat fn av_guess_frame_rate(
+        context: *mut AVFormatContext,
+        stream: *mut AVStream,
+        frame: *mut AVFrame,
+    ) -> Rational;
     /// Names of `AV_DISPOSITION_*` bits, since libavformat 59 (5.0).
     optional AvFormat [59..] fn av_disposition_to_string(disposition: c_int) -> *const c_char;
     always AvFormat fn av_demuxer_iterate(opaque: *mut *mut c_void) -> *const AVInputFormat;

@@ -86,6 +86,11 @@ impl<'a> Stream<'a> {
         self.stream.as_ptr()
     }
 
+    /// The open input's format context, for FFmpeg's functions that take a stream with it.
+    pub(super) fn input_context(&self) -> *mut crate::sys::objects::AVFormatContext {
+        self.input.context_ptr()
+    }
+
     pub(super) fn read<T: Copy>(&self, field: crate::abi::Field<AVStream, T>) -> T {
         // SAFETY: a live AVStream owned by the borrowed input, of the layout's family.
         unsafe { field.read(self.stream.as_ptr()) }

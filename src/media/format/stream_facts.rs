@@ -146,15 +146,17 @@ impl Stream<'_> {
 
     /// The rate FFmpeg's `av_guess_frame_rate` gives the stream, which the CLI gives its
     /// filters and encoders: the base rate (`r_frame_rate`), unless that is a field rate far
-    /// above a plausible average; `None` when neither is known.
+    /// above a plausible average, or (for codecs of fields, such as H.264) the codec's own
+    /// rate is well below it; `None` when none is known.
     pub fn guessed_frame_rate(&self) -> Option<Rational> {
-        let (base, average) = (self.real_frame_rate(), self.average_frame_rate());
-        let value = |r: Rational| r.to_f64().unwrap_or(0.0);
-        let field_rate = base.is_positive() && value(base) > 210.0;
-        let rate = if average.is_positive() && value(average) < 70.0 && field_rate {
-            average
-        } else {
-            base
+        let functions = self.ffmpeg().functions();
+        // SAFETY: the open input and one of its streams, which the call only reads; no frame.
+        let rate = unsafe {
+            (functions.av_guess_frame_rate)(
+                self.input_context(),
+                self.as_ptr().cast_mut(),
+                std::ptr::null_mut(),
+            )
         };
         Some(rate).filter(|r| r.is_positive())
     }
