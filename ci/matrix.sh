@@ -144,7 +144,7 @@ avfilter_version() { # dir
 # build. The summary names them.
 slow_once=(
     with_no_input_it_transcodes_its_own_synthetic_clip
-    real_world_inputs_transcode_to_mp4_and_mkv_with_every_frame_and_sample
+    real_world_inputs_transcode_to_mp4_and_mkv_with_the_clis_frames_and_every_sample
     subtitle_streams_are_kept
     size_and_encoders_can_be_chosen
     every_scaler_configuration_is_done_or_refused

@@ -130,6 +130,40 @@ fn video_filters_equal_the_cli_frame_for_frame() {
     assert_eq!(ours, expected);
 }
 
+/// `--fps-mode cfr` gives one picture per frame interval as the CLI's `-fps_mode cfr` does:
+/// the last picture copied into gaps, pictures beyond an interval's dropped, through graphs
+/// that keep or change the rate (`setpts` where its output has 5.1's rate); and without a graph, where the CLI trusts each picture's
+/// own duration (compared up to 7.1: decoders since 8.0 state the durations otherwise than
+/// 5.1's, which the installed CLI sees), from the file's start as the CLI counts.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_constant_rate_is_made_as_the_clis_cfr_makes_it() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let variable = media::variable_rate_mp4();
+    for graph in ["null", "fps=10", "setpts=0.8*PTS"] {
+        if graph.starts_with("setpts") && !same_timing_as_the_cli(&ffmpeg) {
+            continue;
+        }
+        let expected = cli_framemd5(&variable, &["-vf", graph, "-fps_mode", "cfr"]);
+        assert!(expected.len() >= 40, "{graph}: {}", expected.len());
+        let ours = framehash(&variable, &["--vf", graph, "--fps-mode", "cfr"]);
+        assert_eq!(ours, expected, "{graph}");
+    }
+    if ffmpeg.family().major(Library::AvCodec) <= 61 {
+        for clip in [variable, clip()] {
+            let expected = cli_framemd5(&clip, &["-map", "0:v:0", "-fps_mode", "cfr"]);
+            let ours = framehash(&clip, &["--fps-mode", "cfr"]);
+            assert_eq!(ours, expected, "{}", clip.display());
+        }
+    }
+}
+
 /// A container that states another pixel shape than the codec's (Matroska's display size,
 /// MP4's `pasp`, here both set by `-aspect` on a copy): the graph sees the container's, as
 /// the CLI gives it to every picture, so `scale=iw*sar:ih` widens the pictures alike.

@@ -136,18 +136,29 @@ fn check_transcode(ffmpeg: &Ffmpeg, source: &Path, output: &Path, extra: &[&str]
     let (before, after) = (facts(ffmpeg, source), facts(ffmpeg, output));
     let what = format!("{} → {}", source.display(), output.display());
 
-    assert_eq!(
-        after.video_times.len(),
-        before.video_times.len(),
-        "{what}: every frame, once"
-    );
-    let (relative_before, relative_after) =
-        (relative(&before.video_times), relative(&after.video_times));
-    for (b, a) in relative_before.iter().zip(&relative_after) {
-        assert!(
-            (a - b).abs() < 0.0015,
-            "{what}: a frame at {b:.4} s moved to {a:.4} s"
-        );
+    // As the CLI's own transcode to the same container: a muxer that wants a constant rate
+    // (MP4) gets one picture per frame interval, copies filling gaps; others (Matroska) each
+    // picture in its own interval. Under Wine, where the CLI does not run, pictures in order.
+    let relative_after = relative(&after.video_times);
+    match cli_video_times(ffmpeg, source, output) {
+        Some(expected) => {
+            assert_eq!(
+                relative_after.len(),
+                expected.len(),
+                "{what}: as many pictures as the CLI's"
+            );
+            for (n, (ours, theirs)) in relative_after.iter().zip(&expected).enumerate() {
+                assert!(
+                    (ours - theirs).abs() < 0.0015,
+                    "{what}: picture {n} at {ours:.4} s, the CLI's at {theirs:.4} s"
+                );
+            }
+        }
+        None => assert!(
+            after.video_times.windows(2).all(|pair| pair[0] < pair[1])
+                && after.video_times.len() >= before.video_times.len().min(1),
+            "{what}: pictures in order"
+        ),
     }
     if let Some(&first) = after.video_times.iter().min_by(|a, b| a.total_cmp(b)) {
         // Near zero, as the CLI starts it (not at the source's 10 s); Matroska may shift all
@@ -182,11 +193,36 @@ fn check_transcode(ffmpeg: &Ffmpeg, source: &Path, output: &Path, extra: &[&str]
     if let Some(frames) = ffprobe_frames(output) {
         assert_eq!(
             frames,
-            before.video_times.len(),
+            after.video_times.len(),
             "{what}: ffprobe counts every frame"
         );
     }
     after
+}
+
+/// The times of the pictures of the CLI's own transcode of `source` to `output`'s container,
+/// relative to the first; `None` where the CLI does not run (under Wine). The CLI installed
+/// is 5.1's; where the release under test takes a variable rate in that container and 5.1
+/// does not (MP4 since 7.1), it is told to, as that release's CLI chooses.
+fn cli_video_times(ffmpeg: &Ffmpeg, source: &Path, output: &Path) -> Option<Vec<f64>> {
+    if cfg!(windows) {
+        return None;
+    }
+    let name = output.file_name()?.to_str()?;
+    let muxer = match output.extension()?.to_str()? {
+        "mkv" => "matroska",
+        other => other,
+    };
+    let variable_rate = ffmpeg.muxer(muxer).ok()?.takes_variable_frame_rate();
+    let cli_output = output.with_file_name(format!("cli-{name}"));
+    let mut command = media::cli();
+    command.arg("-y").arg("-i").arg(source);
+    if variable_rate {
+        command.args(["-fps_mode", "vfr"]);
+    }
+    command.arg(&cli_output);
+    common::stdout_bytes_of(&mut command, "the CLI's transcode");
+    Some(relative(&facts(ffmpeg, &cli_output).video_times))
 }
 
 /// The video frames ffprobe decodes, where ffprobe is installed.
@@ -295,7 +331,7 @@ const CORPUS: [&str; 8] = [
 ];
 
 #[test]
-fn real_world_inputs_transcode_to_mp4_and_mkv_with_every_frame_and_sample() {
+fn real_world_inputs_transcode_to_mp4_and_mkv_with_the_clis_frames_and_every_sample() {
     let ffmpeg = common::under_test().load();
     let dir = common::scratch_dir("transcode");
     let mut sources = own_sources();
@@ -396,19 +432,7 @@ fn encoders_are_told_the_rate_the_cli_guesses() {
     let stream = input.best_stream(MediaType::Video).unwrap();
     assert_eq!(stream.guessed_frame_rate(), Some(Rational::new(25, 1)));
     drop(input);
-    let variable = media::generated(
-        "tc_variable_rate.mp4",
-        &[
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=176x144:rate=25:duration=2,setpts='if(lt(N,25),PTS,PTS*2)'",
-            "-c:v",
-            "libx264",
-            "-fps_mode",
-            "vfr",
-        ],
-    );
+    let variable = media::variable_rate_mp4();
     let dir = common::scratch_dir("transcode-guessed-rate");
     let output = dir.join("variable.mkv");
     transcode_ok(&variable, &output, &[]);
@@ -424,6 +448,46 @@ fn encoders_are_told_the_rate_the_cli_guesses() {
     assert_eq!(rate(&cli_output), Rational::new(25, 1));
     assert_eq!(rate(&output), rate(&cli_output));
     assert_eq!(facts(&ffmpeg, &output).video_times.len(), 50);
+}
+
+/// Pictures at a variable rate are placed in frame intervals as the CLI's `-fps_mode` places
+/// them: `cfr` copies the last picture into the gaps (into MP4 before 7.1 by default), `vfr`
+/// keeps each picture once at its own time. Losslessly encoded, every picture and its time
+/// equal the CLI's; every picture had kept its own time whatever the container. (Through a
+/// graph, as the CLI judges pictures by the graph's rate alone: without one it trusts each
+/// picture's own duration, which decoders since 8.0 state otherwise than 5.1's CLI sees.)
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn pictures_at_a_variable_rate_are_placed_as_the_clis_fps_mode_places_them() {
+    let ffmpeg = common::under_test().load();
+    if !ffmpeg.has_encoder("ffv1") || ffmpeg.library(Library::AvFilter).is_none() {
+        return;
+    }
+    let variable = media::variable_rate_mp4();
+    let dir = common::scratch_dir("transcode-fps-mode");
+    let pictures = |path: &Path| media::cli_pts_and_md5(path, &[], &["-map", "0:v:0"]);
+    for (mode, expected) in [("cfr", 99), ("vfr", 50), ("auto", 50)] {
+        let output = dir.join(format!("{mode}.mkv"));
+        transcode_ok(
+            &variable,
+            &output,
+            &["--vcodec", "ffv1", "--vf", "null", "--fps-mode", mode],
+        );
+        let cli_output = dir.join(format!("cli-{mode}.mkv"));
+        let mut command = media::cli();
+        command.arg("-i").arg(&variable);
+        command.args(["-c:v", "ffv1", "-vf", "null"]);
+        if mode != "auto" {
+            command.args(["-fps_mode", mode]);
+        }
+        common::stdout_bytes_of(command.arg(&cli_output), "the CLI's transcode");
+        let ours = pictures(&output);
+        assert_eq!(ours.len(), expected, "{mode}");
+        assert_eq!(ours, pictures(&cli_output), "{mode}");
+    }
 }
 
 /// Where the first audio stream of `path` ends, in seconds: its last packet's end.

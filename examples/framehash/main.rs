@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example framehash -- INPUT [--lib-dir DIR] [--stream INDEX] [--threads N]
-//!     [--vf GRAPH | --af GRAPH] [--fps-mode auto|vfr|passthrough] [--seek SECONDS] [--frames N]
+//!     [--vf GRAPH | --af GRAPH] [--fps-mode auto|vfr|cfr|passthrough] [--seek SECONDS] [--frames N]
 //!     [--count-only]
 //! ```
 //!
@@ -45,6 +45,8 @@
 mod common;
 mod input_clock;
 mod sync;
+#[path = "../common/video_sync.rs"]
+mod video_sync;
 
 use std::io::{BufWriter, Stdout, Write};
 use std::path::PathBuf;
@@ -60,7 +62,8 @@ use ffmpeg_runtime::format::{Input, MediaType, Timeline, UrlOptions};
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet, Rational};
 use input_clock::{InputClock, MICROSECONDS};
 use md5::{Digest, Md5};
-use sync::{AudioClock, VariableRate};
+use sync::AudioClock;
+use video_sync::{FpsMode as SyncMode, Placement, VideoSync};
 
 #[derive(Parser)]
 #[command(about = "MD5 of every decoded (and filtered) frame of one stream")]
@@ -83,8 +86,10 @@ struct Args {
     /// Filters for an audio stream, in the CLI's `-af` syntax.
     #[arg(long)]
     af: Option<String>,
-    /// Which filtered pictures to keep: `vfr` as the CLI writing framemd5, `passthrough` all;
-    /// `auto` is `vfr` with `--vf`, `passthrough` without.
+    /// Which pictures to keep, as the CLI's `-fps_mode`: `vfr` drops those that come too
+    /// early, `cfr` also fills gaps with copies (one per frame interval), `passthrough` keeps
+    /// all; `auto` is the CLI's choice for framemd5 (`vfr`) with `--vf` or `--seek`,
+    /// `passthrough` otherwise.
     #[arg(long, value_enum, default_value_t = FpsMode::Auto)]
     fps_mode: FpsMode,
     /// With `--vf`, leave pictures as stored rather than turned as their display matrix
@@ -114,6 +119,7 @@ struct Args {
 enum FpsMode {
     Auto,
     Vfr,
+    Cfr,
     Passthrough,
 }
 
@@ -190,23 +196,27 @@ fn run(args: &Args) -> Result<(), String> {
             ));
         }
     };
-    let vfr = match args.fps_mode {
-        FpsMode::Auto => args.vf.is_some() || args.seek.is_some(),
-        FpsMode::Vfr => true,
-        FpsMode::Passthrough => false,
-    };
+    let sync_mode = match args.fps_mode {
+        // What the CLI chooses for framemd5.
+        FpsMode::Auto if args.vf.is_some() || args.seek.is_some() => {
+            let muxer = ffmpeg.muxer("framemd5").map_err(|e| e.to_string())?;
+            Some(SyncMode::auto(&muxer, input.streams().count()))
+        }
+        FpsMode::Auto | FpsMode::Passthrough => None,
+        FpsMode::Vfr => Some(SyncMode::Vfr),
+        FpsMode::Cfr => Some(SyncMode::Cfr),
+    }
+    .filter(|_| kind == MediaType::Video);
     let mut hasher = FrameHasher {
         count: 0,
         count_only: args.count_only,
         limit: args.frames,
         trim: args.seek.is_some(),
-        direct: (vfr && kind == MediaType::Video && filters.is_none()).then(|| {
-            VariableRate::new(
-                stream.guessed_frame_rate(),
-                stream.guessed_frame_rate(),
-                stream.time_base(),
-            )
+        direct: sync_mode.filter(|_| filters.is_none()).map(|mode| {
+            let rate = stream.guessed_frame_rate();
+            VideoSync::new(mode, rate, rate, stream.time_base())
         }),
+        previous: None,
         packed: Vec::new(),
         out: BufWriter::new(std::io::stdout()),
         clock: None,
@@ -221,7 +231,7 @@ fn run(args: &Args) -> Result<(), String> {
             container_shape: stream.container_aspect_ratio(),
             graph: None,
             sync: None,
-            vfr: vfr && kind == MediaType::Video,
+            sync_mode,
             audio_clock: AudioClock::default(),
             last_written: None,
         }),
@@ -238,8 +248,9 @@ fn run(args: &Args) -> Result<(), String> {
         MediaType::Video => timeline.decodes_pictures(index),
         _ => timeline.decodes_audio(index),
     }
-    let shift_packets = hasher.filtering.is_some() || args.seek.is_some();
-    if shift_packets || hasher.direct.is_some() {
+    let shift_packets =
+        hasher.filtering.is_some() || hasher.direct.is_some() || args.seek.is_some();
+    if shift_packets {
         // Where the output claims the CLI's, what has no timestamp is timed by its clock.
         hasher.clock = Some(InputClock::new(
             time_base,
@@ -342,6 +353,12 @@ fn run(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
+/// A filtered frame's timestamp: its own, or the slots the CLI places it in.
+enum Placed {
+    Own(Option<i64>),
+    Slots(Placement),
+}
+
 fn writing(error: std::io::Error) -> String {
     format!("writing the hashes: {error}")
 }
@@ -355,8 +372,9 @@ struct Filtering {
     /// The pixels' shape the container states, which the CLI gives every picture.
     container_shape: Option<Rational>,
     graph: Option<FilterGraph>,
-    sync: Option<VariableRate>,
-    vfr: bool,
+    sync: Option<VideoSync>,
+    /// How the CLI places filtered pictures, where framehash claims its output.
+    sync_mode: Option<SyncMode>,
     audio_clock: AudioClock,
     /// The last timestamp written: as the CLI's muxer (framemd5 takes equal ones), a frame
     /// whose timestamp would go back (audio that overlaps) is written at it.
@@ -405,7 +423,9 @@ struct FrameHasher {
     /// Whether pictures before the timeline's zero are dropped (after a seek).
     trim: bool,
     /// The CLI's placement of pictures that go through no graph.
-    direct: Option<VariableRate>,
+    direct: Option<VideoSync>,
+    /// The last picture placed, which the CLI's `cfr` copies into empty slots.
+    previous: Option<Frame>,
     packed: Vec<u8>,
     /// Standard output, buffered; a reader that goes away (`| head`) ends the run with an
     /// error rather than a panic.
@@ -520,18 +540,17 @@ impl FrameHasher {
             return Ok(());
         }
         let Some(filtering) = self.filtering.as_mut() else {
-            let pts = match self.direct.as_mut() {
-                Some(sync) => {
-                    let time_base = sync.input_time_base();
-                    match sync.place(picture_time, time_base) {
-                        Some(placed) => Some(placed),
-                        None => return Ok(()),
-                    }
-                }
-                None => picture_time,
+            let Some(sync) = self.direct.as_mut() else {
+                return self.emit(frame, picture_time);
             };
-            self.emit(frame, pts)?;
-            return Ok(());
+            // The CLI drops a picture without a timestamp; without filters, it trusts a
+            // picture's own duration.
+            let Some(pts) = picture_time else {
+                return Ok(());
+            };
+            let time_base = sync.input_time_base();
+            let placed = sync.place(Some(pts), time_base, frame.duration());
+            return self.emit_placed(frame, placed);
         };
         // As the CLI: pictures go in at their best-effort timestamp, audio counted in samples.
         let pts = if audio {
@@ -573,35 +592,69 @@ impl FrameHasher {
         let mut ready = Vec::new();
         while graph.receive(0, &mut out).map_err(|e| e.to_string())? {
             let facts = graph.output(0).expect("a simple graph has output 0");
-            let pts = if filtering.vfr {
-                let sync = filtering.sync.get_or_insert_with(|| {
-                    VariableRate::new(facts.frame_rate, filtering.frame_rate, facts.time_base)
-                });
-                match sync.place(out.pts(), facts.time_base) {
-                    Some(placed) => Some(placed),
-                    None => continue,
-                }
-            } else {
-                out.pts()
+            let frame = out.try_clone().map_err(|e| e.to_string())?;
+            let Some(mode) = filtering.sync_mode else {
+                let pts = out.pts();
+                let pts = pts.map(|pts| filtering.last_written.map_or(pts, |last| pts.max(last)));
+                filtering.last_written = pts.or(filtering.last_written);
+                ready.push((frame, Placed::Own(pts)));
+                continue;
             };
-            let pts = pts.map(|pts| filtering.last_written.map_or(pts, |last| pts.max(last)));
-            filtering.last_written = pts.or(filtering.last_written);
-            ready.push((out.try_clone().map_err(|e| e.to_string())?, pts));
+            let sync = filtering.sync.get_or_insert_with(|| {
+                let (rate, time_base) = (facts.frame_rate, facts.time_base);
+                VideoSync::new(mode, rate, filtering.frame_rate, time_base)
+            });
+            // The CLI drops a picture without a timestamp.
+            if let Some(pts) = out.pts() {
+                ready.push((
+                    frame,
+                    Placed::Slots(sync.place(Some(pts), facts.time_base, None)),
+                ));
+            }
         }
-        for (frame, pts) in ready {
-            if !self.done() {
-                self.emit(&frame, pts)?;
+        for (frame, placed) in ready {
+            match placed {
+                Placed::Own(pts) if !self.done() => self.emit(&frame, pts)?,
+                Placed::Own(_) => {}
+                Placed::Slots(placement) => self.emit_placed(&frame, placement)?,
             }
         }
         Ok(())
     }
 
-    /// Ends the graph's input and hashes what it still gives.
+    /// Ends the graph's input and hashes what it still gives, then the copies of the last
+    /// picture that the CLI's `cfr` adds at the end.
     fn finish(&mut self) -> Result<(), String> {
         if let Some(graph) = self.filtering.as_mut().and_then(|f| f.graph.as_mut()) {
             graph.send_eof(0).map_err(|e| e.to_string())?;
         }
-        self.filtered()
+        self.filtered()?;
+        let filtered_sync = self.filtering.as_mut().and_then(|f| f.sync.as_mut());
+        let Some(sync) = filtered_sync.or(self.direct.as_mut()) else {
+            return Ok(());
+        };
+        let placed = sync.finish();
+        match self.previous.take() {
+            Some(last) => self.emit_placed(&last, placed),
+            None => Ok(()),
+        }
+    }
+
+    /// Hashes the pictures a placement gives: copies of the picture before `frame`, then
+    /// `frame`, one slot apart; `frame` is the one copies come from next.
+    fn emit_placed(&mut self, frame: &Frame, placed: Placement) -> Result<(), String> {
+        let previous = self.previous.take();
+        for slot in 0..placed.slots {
+            let picture = match &previous {
+                Some(previous) if slot < placed.repeats => previous,
+                _ => frame,
+            };
+            if !self.done() {
+                self.emit(picture, Some(placed.first + slot as i64))?;
+            }
+        }
+        self.previous = Some(frame.try_clone().map_err(|e| e.to_string())?);
+        Ok(())
     }
 
     fn emit(&mut self, frame: &Frame, pts: Option<i64>) -> Result<(), String> {

@@ -1,10 +1,11 @@
 //! Transcodes a media file the way `ffmpeg -i INPUT OUTPUT` does: H.264 (libx264, crf 23,
-//! preset medium) and AAC at 128 kb/s by default, with whatever the loaded FFmpeg has when it
-//! lacks those.
+//! preset medium) and AAC (at the encoder's default rate, 128 kb/s for stereo) by default,
+//! with whatever the loaded FFmpeg has when it lacks those.
 //!
 //! ```text
 //! cargo run --release --example transcode -- [INPUT] [OUTPUT] [--vcodec NAME] [--acodec NAME]
-//!     [--size WxH] [--crf N] [--preset NAME] [--threads N] [--vf GRAPH] [--af GRAPH] [--lib-dir DIR]
+//!     [--size WxH] [--crf N] [--preset NAME] [--threads N] [--vf GRAPH] [--af GRAPH]
+//!     [--fps-mode auto|vfr|cfr|passthrough] [--lib-dir DIR]
 //! ```
 //!
 //! With no INPUT it makes five seconds of synthetic 720p video with a tone and transcodes
@@ -12,9 +13,10 @@
 //! largest picture) and every audio stream are kept, through the filters `--vf` and `--af`
 //! give (the CLI's `-vf`/`-af`), pictures a display matrix turns (a phone's) turned upright
 //! first, as the CLI does; pictures are converted to what the encoder takes, audio
-//! resampled and cut to its frame size; every frame keeps its timestamp. Subtitle streams
-//! are copied where the container takes their codec, text ones otherwise converted to the
-//! container's (mov_text for MP4). As the CLI, the output keeps the container's tags and
+//! resampled and cut to its frame size; pictures are placed in frame intervals as the CLI's
+//! `-fps_mode` places them (by default, one per interval in MP4 before FFmpeg 7.1, each at its
+//! own time in Matroska). Subtitle streams are copied where the container takes their codec,
+//! text ones otherwise converted to the container's (mov_text for MP4). As the CLI, the output keeps the container's tags and
 //! chapters, and each stream its tags (language…) and disposition, with an `encoder` tag
 //! naming its encoder. The output is written under a temporary name and renamed at the end,
 //! so an error leaves nothing behind; Ctrl-C finishes the file with what was done (a second
@@ -30,23 +32,26 @@ mod progress;
 mod sample_clock;
 mod subtitles;
 mod synthetic;
+#[path = "../common/video_sync.rs"]
+mod video_sync;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use cli_copy::{copy_chapters, copy_container_tags, copy_stream_tags, mark_defaults};
 use ffmpeg_runtime::codec::{Codec, Encoder, VideoSettings};
 use ffmpeg_runtime::filter::{FilterGraph, FilterInput, upright_filters};
 use ffmpeg_runtime::format::{Input, MediaType, Output, SideDataValue, Stream};
 use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library};
 
-use pipeline::{AudioLane, Counts, Filtering, Timing, VideoLane};
+use pipeline::{AudioLane, Counts, Filtering, Placing, Timing, VideoLane};
 use plan::{AudioSource, Request, VideoSource};
 use progress::Progress;
 use subtitles::SubtitleLane;
+use video_sync::FpsMode;
 
 #[derive(Parser)]
 #[command(about = "Transcode a media file to H.264 and AAC (or what the loaded FFmpeg has)")]
@@ -85,9 +90,23 @@ struct Args {
     /// Filters for every audio stream, in the CLI's `-af` syntax (`volume=0.5`).
     #[arg(long)]
     af: Option<String>,
+    /// Which pictures are encoded, as the CLI's `-fps_mode`: `cfr` one per frame interval
+    /// (copies fill gaps, pictures beyond an interval's are dropped), `vfr` each at its own
+    /// time (those that come too early dropped), `passthrough` all; `auto` is the CLI's
+    /// choice for the container (`cfr` for MP4 before FFmpeg 7.1, `vfr` for Matroska).
+    #[arg(long, value_enum, default_value_t = FpsChoice::Auto)]
+    fps_mode: FpsChoice,
     /// Load FFmpeg from this directory instead of searching.
     #[arg(long)]
     lib_dir: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FpsChoice {
+    Auto,
+    Vfr,
+    Cfr,
+    Passthrough,
 }
 
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
@@ -175,6 +194,12 @@ fn run(args: &Args) -> Result<Outcome, String> {
         preset: args.preset.clone(),
         threads: args.threads,
         video_filters: args.vf.clone(),
+        fps_mode: match args.fps_mode {
+            FpsChoice::Auto => None,
+            FpsChoice::Vfr => Some(FpsMode::Vfr),
+            FpsChoice::Cfr => Some(FpsMode::Cfr),
+            FpsChoice::Passthrough => Some(FpsMode::Passthrough),
+        },
         audio_filters: args.af.clone(),
     };
     let counts = if args.output.as_os_str() == "-" {
@@ -335,6 +360,13 @@ fn transcode(
             &settings.pixel_format,
         )
         .map_err(|e| e.to_string())?;
+        // As the CLI's `-fps_mode auto`.
+        let placing = Placing {
+            mode: request
+                .fps_mode
+                .unwrap_or_else(|| FpsMode::auto(&output.muxer(), input.streams().count())),
+            filters_asked: request.video_filters.is_some(),
+        };
         let lane = VideoLane::new(
             &stream,
             encoder,
@@ -343,6 +375,7 @@ fn transcode(
             timing,
             request.threads,
             filtering,
+            placing,
         );
         video = Some(lane.map_err(|e| e.to_string())?);
     }

@@ -7,6 +7,7 @@ use ffmpeg_runtime::Rational;
 
 use crate::sample_clock::SampleClock;
 use crate::subtitles::SubtitleLane;
+use crate::video_sync::{FpsMode, VideoSync};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder};
 use ffmpeg_runtime::filter::FilterGraph;
 use ffmpeg_runtime::format::{Input, Output, Stream, Timeline};
@@ -170,31 +171,42 @@ impl Sink {
 }
 
 /// The video stream: decoded, scaled to the encoder's size and format when it differs,
-/// encoded with each frame's own timestamp.
+/// placed in frame slots as the CLI places them ([`VideoSync`]: by default, one picture per
+/// slot where the muxer wants a constant rate, such as MP4's), and encoded.
 pub struct VideoLane {
     pub input_index: usize,
-    /// The time base of the frames the encoder is given: the stream's, or the graph's.
-    source_time_base: Rational,
     filtering: Option<Filtering>,
     /// Added to every timestamp, in the encoder's time base (see [`Timing`]).
     lead: i64,
-    /// One frame at the stream's (or graph's) rate, in the encoder's time base (0 when
-    /// unknown).
-    frame_ticks: i64,
-    /// Whether a frame's own duration is in the source time base.
-    trust_durations: bool,
+    /// Which slots, in the encoder's time base, each picture takes.
+    sync: VideoSync,
+    /// Whether the CLI would trust each picture's own duration (no filters were asked for),
+    /// given in `stream_time_base`.
+    own_durations: bool,
+    stream_time_base: Rational,
     /// The pixels' shape the container states, which the CLI gives every decoded picture.
     container_shape: Option<Rational>,
     decoder: Decoder,
     sink: Sink,
     scaler: Scaler,
     scaled: Frame,
+    /// The last picture encoded, as encoded, which copies into empty slots repeat.
+    previous: Option<Frame>,
     last_pts: Option<i64>,
     /// The best-effort timestamp of the last picture decoded, for the input's timeline.
     pub last_picture: Option<i64>,
 }
 
+/// How a [`VideoLane`] places pictures.
+pub struct Placing {
+    pub mode: FpsMode,
+    /// Whether filters were asked for (`--vf`): the CLI then judges pictures by the graph's
+    /// rate, not by their own durations.
+    pub filters_asked: bool,
+}
+
 impl VideoLane {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         stream: &Stream<'_>,
         encoder: Encoder,
@@ -203,28 +215,38 @@ impl VideoLane {
         timing: Timing,
         threads: u32,
         filtering: Option<Filtering>,
+        placing: Placing,
     ) -> Result<VideoLane, Error> {
         let ffmpeg = stream.ffmpeg().clone();
-        let frame_ticks = filtering
+        let source_time_base = filtering
             .as_ref()
-            .and_then(|f| f.graph.output(0)?.frame_rate)
-            .or(stream.guessed_frame_rate())
-            .map_or(0, |rate| rescale(1, rate.invert(), encoder.time_base()));
+            .map_or(stream.time_base(), Filtering::time_base);
+        // The rate pictures come at, where known; the encoder counts in frames of it (or
+        // of 25 a second).
+        let known_rate = match &filtering {
+            Some(filtering) => filtering.graph.output(0).and_then(|facts| facts.frame_rate),
+            None => stream.guessed_frame_rate(),
+        };
+        let encoder_rate = encoder.frame_rate();
+        let sync = VideoSync::new(
+            placing.mode,
+            known_rate.and(encoder_rate),
+            encoder_rate,
+            source_time_base,
+        );
         Ok(VideoLane {
-            frame_ticks,
-            // Filters pass a frame's duration on in the decoder's units, not their own.
-            trust_durations: filtering.is_none(),
+            own_durations: !placing.filters_asked,
+            stream_time_base: stream.time_base(),
             container_shape: stream.container_aspect_ratio(),
             input_index: stream.index(),
-            source_time_base: filtering
-                .as_ref()
-                .map_or(stream.time_base(), Filtering::time_base),
             filtering,
-            lead: rescale(timing.lead_us, MICROSECONDS, encoder.time_base()),
+            lead: ceil_ticks(timing.lead_us, encoder.time_base()),
+            sync,
             decoder: decoder_for(stream, threads)?,
             sink: Sink::new(&ffmpeg, encoder, output_index)?,
             scaler: Scaler::new(&ffmpeg, ScaleQuality::Bicubic),
             scaled,
+            previous: None,
             last_pts: None,
             last_picture: None,
         })
@@ -274,48 +296,81 @@ impl VideoLane {
         result
     }
 
-    /// Encodes `frame`, whose timestamp counts from the file's start in the source time base.
+    /// Encodes `frame`, whose timestamp counts from the file's start in the source time base,
+    /// in the slots the CLI gives it: after copies of the picture before it where it comes
+    /// late, or not at all where it comes too early.
     fn encode(
         &mut self,
         frame: &mut Frame,
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
-        let wanted = frame
-            .pts()
-            .map(|t| rescale(t, self.source_time_base, self.sink.time_base()) + self.lead);
-        // Encoders need rising timestamps: a repeated one goes one tick on; a missing one
-        // (every picture of a raw H.264 file, one drained at the end) one frame on, as the
-        // CLI's clock of the input times it.
-        let pts = match (wanted, self.last_pts) {
-            (Some(pts), Some(last)) if pts <= last => last + 1,
-            (Some(pts), _) => pts,
-            (None, last) => last.map_or(self.lead, |l| l + self.frame_ticks.max(1)),
-        };
-        self.last_pts = Some(pts);
+        let time_base = self.sync.input_time_base();
+        let own_duration = frame
+            .duration()
+            .filter(|_| self.own_durations)
+            .map(|d| rescale(d, self.stream_time_base, time_base));
+        let placed = self.sync.place(frame.pts(), time_base, own_duration);
+        let previous = self.previous.take();
+        if let Some(previous) = &previous {
+            self.repeat(previous, placed.first, placed.repeats, output, counts)?;
+        }
+        let own_slots = placed.slots - placed.repeats;
         let converted = frame.width() != self.scaled.width()
             || frame.height() != self.scaled.height()
             || frame.pixel_format() != self.scaled.pixel_format();
-        // Where this frame ends, for the position shown: its duration, else one frame.
-        let duration = match frame.duration().filter(|_| self.trust_durations) {
-            Some(d) => rescale(d, self.source_time_base, self.sink.time_base()),
-            None => self.frame_ticks,
-        };
         let picture = if converted {
             self.scaler.scale(frame, &mut self.scaled)?;
             &mut self.scaled
         } else {
             frame
         };
-        picture.set_pts(Some(pts));
         // The source's I/P/B structure is the decoder's business, not the encoder's.
         picture.set_picture_type(PictureType::None);
-        self.sink.encode(picture, output)?;
-        counts.video_frames += 1;
-        let end = pts - self.lead + duration;
+        let first = placed.first + placed.repeats as i64;
+        for slot in 0..own_slots {
+            encode_in_slot(
+                &mut self.sink,
+                &mut self.last_pts,
+                picture,
+                first + slot as i64 + self.lead,
+                output,
+            )?;
+            counts.video_frames += 1;
+        }
+        self.previous = Some(picture.try_clone()?);
+        self.note_position(placed.first + placed.slots as i64, counts);
+        Ok(())
+    }
+
+    /// Encodes `count` copies of `picture` in the slots from `first` on.
+    fn repeat(
+        &mut self,
+        picture: &Frame,
+        first: i64,
+        count: u64,
+        output: &mut Output,
+        counts: &mut Counts,
+    ) -> Result<(), Error> {
+        let mut copy = picture.try_clone()?;
+        for slot in 0..count {
+            encode_in_slot(
+                &mut self.sink,
+                &mut self.last_pts,
+                &mut copy,
+                first + slot as i64 + self.lead,
+                output,
+            )?;
+            counts.video_frames += 1;
+        }
+        Ok(())
+    }
+
+    /// Notes where the pictures encoded end, `end` slots from the start, for the position
+    /// shown.
+    fn note_position(&self, end: i64, counts: &mut Counts) {
         let us = rescale(end, self.sink.time_base(), MICROSECONDS);
         counts.position_us = counts.position_us.max(us);
-        Ok(())
     }
 
     /// Drains the decoder, then the encoder.
@@ -328,8 +383,35 @@ impl VideoLane {
         self.decoder.send_eof()?;
         self.receive(frame, output, counts)?;
         self.filter(None, output, counts)?;
+        let placed = self.sync.finish();
+        if let Some(previous) = self.previous.take() {
+            self.repeat(&previous, placed.first, placed.slots, output, counts)?;
+            self.note_position(placed.first + placed.slots as i64, counts);
+        }
         self.sink.finish(output)
     }
+}
+
+/// Encodes `picture` at `pts`, or one tick after the last where rounding gave an earlier
+/// one (encoders need rising timestamps; only `passthrough` can round two alike).
+fn encode_in_slot(
+    sink: &mut Sink,
+    last_pts: &mut Option<i64>,
+    picture: &mut Frame,
+    pts: i64,
+    output: &mut Output,
+) -> Result<(), Error> {
+    let pts = last_pts.map_or(pts, |last| pts.max(last + 1));
+    *last_pts = Some(pts);
+    picture.set_pts(Some(pts));
+    sink.encode(picture, output)
+}
+
+/// `us` microseconds in whole ticks of `time_base`, rounded up.
+fn ceil_ticks(us: i64, time_base: Rational) -> i64 {
+    let numerator = i128::from(us) * i128::from(time_base.den);
+    let denominator = i128::from(time_base.num) * 1_000_000;
+    (numerator + denominator - 1).div_euclid(denominator.max(1)) as i64
 }
 
 /// One audio stream: decoded, resampled to what the encoder takes, cut into frames of the

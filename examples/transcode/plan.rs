@@ -6,11 +6,13 @@ use ffmpeg_runtime::filter::OutputFacts;
 use ffmpeg_runtime::format::Stream;
 use ffmpeg_runtime::{ChannelLayout, Color, Ffmpeg, PixelFormat, Rational, SampleFormat};
 
+use crate::video_sync::FpsMode;
+
 /// The CLI's preferences, best first: H.264 through libx264, else what the build has.
 const VIDEO_ENCODERS: [&str; 3] = ["libx264", "libopenh264", "mpeg4"];
-/// AAC at 128 kb/s, else Opus, else MP3.
+/// AAC, else Opus, else MP3, each at its own default rate as the CLI leaves it (AAC: 128 kb/s
+/// for stereo, 69 for mono, 341 for 5.1).
 const AUDIO_ENCODERS: [&str; 3] = ["aac", "libopus", "libmp3lame"];
-const AUDIO_BIT_RATE: i64 = 128_000;
 /// MPEG-4 part 2 at the CLI's default 200 kb/s looks poor; a fixed quantiser of 3 does not.
 const MPEG4_QUALITY: u32 = 3;
 /// `FF_QP2LAMBDA`: a quantiser in the lambda units of `global_quality`.
@@ -28,6 +30,8 @@ pub struct Request {
     /// Filters for the video stream (`-vf`) and for every audio stream (`-af`).
     pub video_filters: Option<String>,
     pub audio_filters: Option<String>,
+    /// How pictures are placed (`--fps-mode`); `None`: as the CLI chooses for the container.
+    pub fps_mode: Option<FpsMode>,
 }
 
 /// The pictures an encoder will be given: a stream's, or a filter graph's output.
@@ -36,7 +40,6 @@ pub struct VideoSource {
     pub height: u32,
     pub pixel_format: Option<PixelFormat>,
     pub frame_rate: Option<Rational>,
-    pub time_base: Rational,
     pub sample_aspect_ratio: Option<Rational>,
     pub color: Color,
 }
@@ -48,7 +51,6 @@ impl VideoSource {
             height: stream.height(),
             pixel_format: stream.pixel_format(),
             frame_rate: stream.guessed_frame_rate(),
-            time_base: stream.time_base(),
             sample_aspect_ratio: stream.pixel_aspect_ratio(),
             color: stream.color(),
         }
@@ -62,7 +64,6 @@ impl VideoSource {
             height: facts.height,
             pixel_format: facts.pixel_format.clone(),
             frame_rate: facts.frame_rate,
-            time_base: facts.time_base,
             sample_aspect_ratio: facts.sample_aspect_ratio,
             color: if facts.pixel_format == stream.pixel_format() {
                 stream.color()
@@ -150,8 +151,8 @@ pub fn audio_encoder(
 }
 
 /// The encoder's settings for `stream`: its size (or the one asked for), the pixel format
-/// of the encoder's that loses least, and the stream's own time base so that every frame
-/// keeps its timestamp (variable frame rates included).
+/// of the encoder's that loses least, and, as the CLI, a time base of one frame at the rate
+/// the pictures come at (the pictures are placed in those slots, see `VideoSync`).
 pub fn video_settings(
     codec: &Codec,
     source: &VideoSource,
@@ -183,7 +184,15 @@ pub fn video_settings(
     if let Some(preset) = &request.preset {
         options.push(("preset".to_owned(), preset.clone()));
     }
-    let frame_rate = source.frame_rate;
+    // As the CLI: the encoder counts in frames of the rate the pictures come at (25 a
+    // second where that is unknown), in terms MPEG-4 part 2 can state.
+    let mut frame_rate = source
+        .frame_rate
+        .filter(|r| r.num > 0 && r.den > 0)
+        .unwrap_or(Rational::new(25, 1));
+    if codec.id().name() == "mpeg4" {
+        frame_rate = limited(frame_rate, MPEG4_LARGEST_TERM);
+    }
     let mut bit_rate = None;
     match codec.name() {
         "mpeg4" if request.crf.is_none() => {
@@ -195,7 +204,7 @@ pub fn video_settings(
         }
         // No constant-quality mode: about 0.1 bit per pixel.
         "libopenh264" => {
-            let Rational { num, den } = frame_rate.unwrap_or(Rational::new(25, 1));
+            let Rational { num, den } = frame_rate;
             let pixels_per_second = u64::from(width * height) * num as u64 / den.max(1) as u64;
             bit_rate = Some((pixels_per_second / 10) as i64);
         }
@@ -219,11 +228,11 @@ pub fn video_settings(
         let divisor = gcd(num, den).max(1);
         Rational::new((num / divisor) as i32, (den / divisor) as i32)
     });
-    let time_base = encoder_time_base(source.time_base);
+    let time_base = frame_rate.invert();
     Ok(VideoSettings {
         color,
         sample_aspect_ratio,
-        frame_rate,
+        frame_rate: Some(frame_rate),
         bit_rate,
         threads: request.threads,
         options,
@@ -232,14 +241,40 @@ pub fn video_settings(
     })
 }
 
-/// The input's time base, unless its denominator is beyond what some encoders take (MPEG-4
-/// part 2 stops at 65535; MPEG-TS counts in 1/90000): then milliseconds.
-fn encoder_time_base(time_base: Rational) -> Rational {
-    if time_base.den > 65_535 || time_base.num <= 0 || time_base.den <= 0 {
-        Rational::new(1, 1000)
-    } else {
-        time_base
+/// The largest numerator or denominator of an MPEG-4 part 2 frame rate.
+const MPEG4_LARGEST_TERM: i64 = 65_535;
+
+/// The fraction nearest `rate` whose terms are at most `largest`, as FFmpeg's `av_reduce`
+/// finds it: the last convergent of its continued fraction within bounds, or the
+/// intermediate fraction after it where that is nearer.
+fn limited(rate: Rational, largest: i64) -> Rational {
+    let (mut num, mut den) = (i64::from(rate.num), i64::from(rate.den));
+    let divisor = gcd(num, den).max(1);
+    (num, den) = (num / divisor, den / divisor);
+    if num <= largest && den <= largest {
+        return Rational::new(num as i32, den as i32);
     }
+    let (mut before, mut last) = ((0i64, 1i64), (1i64, 0i64));
+    while den != 0 {
+        let x = num / den;
+        let next = (x * last.0 + before.0, x * last.1 + before.1);
+        if next.0 > largest || next.1 > largest {
+            let mut steps = i64::MAX;
+            if last.0 != 0 {
+                steps = (largest - before.0) / last.0;
+            }
+            if last.1 != 0 {
+                steps = steps.min((largest - before.1) / last.1);
+            }
+            if den * (2 * steps * last.1 + before.1) > num * last.1 {
+                last = (steps * last.0 + before.0, steps * last.1 + before.1);
+            }
+            break;
+        }
+        (before, last) = (last, next);
+        (num, den) = (den, num - den * x);
+    }
+    Rational::new(last.0 as i32, last.1 as i32)
 }
 
 fn gcd(a: i64, b: i64) -> i64 {
@@ -294,7 +329,6 @@ pub fn audio_settings(
         options.push(("strict".into(), "experimental".into()));
     }
     Ok(AudioSettings {
-        bit_rate: Some(AUDIO_BIT_RATE),
         options,
         global_header,
         ..AudioSettings::new(codec.best_sample_rate(rate), sample_format, channel_layout)

@@ -213,6 +213,8 @@ pub(crate) const FMT_SEEK_TO_PTS: c_int = 0x0400_0000;
 /// that takes equal consecutive ones.
 pub(crate) const FMT_NOTIMESTAMPS: c_int = 0x0080;
 pub(crate) const FMT_TS_NONSTRICT: c_int = 0x20000;
+/// `AVFMT_VARIABLE_FPS`: a muxer that takes pictures at a variable rate.
+pub(crate) const FMT_VARIABLE_FPS: c_int = 0x0400;
 /// `AVSTREAM_EVENT_FLAG_NEW_PACKETS` (libavformat 59+): packets of the stream were read.
 pub(crate) const STREAM_EVENT_FLAG_NEW_PACKETS: c_int = 0x0002;
 

@@ -364,6 +364,24 @@ pub fn size_change_stating_a_shape(container: &str) -> PathBuf {
     )
 }
 
+/// Two seconds of H.264 in MP4 at a variable rate: 25 pictures a second, then 12.5 (the
+/// second second's 25 pictures spread over two seconds), as a phone's drops its rate.
+pub fn variable_rate_mp4() -> PathBuf {
+    generated(
+        "variable_rate.mp4",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=176x144:rate=25:duration=2,setpts='if(lt(N,25),PTS,PTS*2)'",
+            "-c:v",
+            "libx264",
+            "-fps_mode",
+            "vfr",
+        ],
+    )
+}
+
 /// `name` in the media cache: 1 s of H.264 in MP4 whose track header turns it by
 /// `degrees` (90, 180 or 270) clockwise for display, as phones write it. Debian 5.1's CLI
 /// has no option for it (its `rotate` tag is not written), so the track header's 3×3 matrix,

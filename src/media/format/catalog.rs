@@ -4,6 +4,7 @@ use std::ffi::{c_char, c_int};
 
 use crate::abi::constants::{
     FMT_GLOBALHEADER, FMT_NOFILE, FMT_NOTIMESTAMPS, FMT_SEEK_TO_PTS, FMT_SHOW_IDS, FMT_TS_DISCONT,
+    FMT_VARIABLE_FPS,
 };
 use crate::abi::walk_registry;
 use crate::abi::{Field, FormatLayout};
@@ -240,6 +241,13 @@ impl Muxer {
     pub fn stores_timestamps(&self) -> bool {
         self.flags() & FMT_NOTIMESTAMPS == 0
     }
+
+    /// Whether it takes pictures at a variable rate as they come (`AVFMT_VARIABLE_FPS`:
+    /// Matroska, MPEG-TS, NUT); the ffmpeg CLI gives other muxers (MP4) one picture per
+    /// frame interval, copying and dropping pictures to keep it.
+    pub fn takes_variable_frame_rate(&self) -> bool {
+        self.flags() & FMT_VARIABLE_FPS != 0
+    }
 }
 
 impl Ffmpeg {
@@ -250,6 +258,33 @@ impl Ffmpeg {
         walk_registry(self.functions().av_demuxer_iterate, |format| unsafe {
             Demuxer::registered(self, format)
         })
+    }
+
+    /// The muxer of this short name (`mp4`, `matroska`, `framemd5`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownName`](crate::Error::UnknownName) when this FFmpeg has none of that
+    /// name, or the name holds a NUL.
+    pub fn muxer(&self, name: &str) -> crate::ffmpeg::error::Result<Muxer> {
+        let unknown = || crate::Error::unknown_name("muxer", name);
+        let c_name = std::ffi::CString::new(name).map_err(|_| unknown())?;
+        let functions = self.functions();
+        // SAFETY: a lookup among the registered formats by short name alone.
+        let format = unsafe {
+            (functions.av_guess_format)(c_name.as_ptr(), std::ptr::null(), std::ptr::null())
+        };
+        if format.is_null() {
+            return Err(unknown());
+        }
+        // SAFETY: av_guess_format returns a registered output format.
+        let muxer = unsafe { Muxer::registered(self, format) };
+        // It also answers a name it only half matches; the CLI's `-f` does not.
+        if muxer.name().split(',').any(|n| n == name) {
+            Ok(muxer)
+        } else {
+            Err(unknown())
+        }
     }
 
     /// Every muxer of this FFmpeg (devices excepted), in registration order.
