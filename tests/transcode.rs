@@ -285,6 +285,27 @@ fn own_sources() -> Vec<PathBuf> {
                 "1",
             ],
         ),
+        // Pictures that start 0.08 s after the sound (B-frames, no edit list): the CLI's
+        // constant rate fills the slots before with the first picture.
+        media::generated(
+            "tc_late_video.mp4",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                SRC,
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=duration=1",
+                "-c:v",
+                "libx264",
+                "-bf",
+                "2",
+                "-use_editlist",
+                "0",
+            ],
+        ),
         media::generated(
             "tc_offset_two_audio.ts",
             &[

@@ -311,11 +311,16 @@ impl VideoLane {
             .filter(|_| self.own_durations)
             .map(|d| rescale(d, self.stream_time_base, time_base));
         let placed = self.sync.place(frame.pts(), time_base, own_duration);
-        let previous = self.previous.take();
-        if let Some(previous) = &previous {
-            self.repeat(previous, placed.first, placed.repeats, output, counts)?;
-        }
-        let own_slots = placed.slots - placed.repeats;
+        // Copies of the picture before, where there is one: the first picture fills the
+        // slots before it itself, as the CLI's.
+        let repeats = match self.previous.take() {
+            Some(previous) => {
+                self.repeat(&previous, placed.first, placed.repeats, output, counts)?;
+                placed.repeats
+            }
+            None => 0,
+        };
+        let own_slots = placed.slots - repeats;
         let converted = frame.width() != self.scaled.width()
             || frame.height() != self.scaled.height()
             || frame.pixel_format() != self.scaled.pixel_format();
@@ -327,7 +332,7 @@ impl VideoLane {
         };
         // The source's I/P/B structure is the decoder's business, not the encoder's.
         picture.set_picture_type(PictureType::None);
-        let first = placed.first + placed.repeats as i64;
+        let first = placed.first + repeats as i64;
         for slot in 0..own_slots {
             encode_in_slot(
                 &mut self.sink,
