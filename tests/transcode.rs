@@ -567,6 +567,69 @@ fn aac_is_encoded_at_its_own_rate_for_the_channels_as_the_cli_leaves_it() {
     }
 }
 
+/// Audio is timed as the CLI times it: each decoded frame at its packet's time, pulled onto
+/// the samples before it within a tick (`av_rescale_delta`), and each frame the encoder is
+/// given at the time of the frame its first sample came from. Opus in Matroska (millisecond
+/// timestamps, 6.5 ms of priming skipped) carries a step of 24 samples after its first frame
+/// into every later frame, as the CLI's does: FLAC packets had come 1 ms early from the
+/// second on.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn audio_frames_are_timed_as_the_clis_filters_time_them() {
+    let ffmpeg = common::under_test().load();
+    if !ffmpeg.has_encoder("flac") || !ffmpeg.has_decoder("opus") {
+        return;
+    }
+    let source = media::generated(
+        "tc_opus_in_mkv.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            SRC,
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=r=48000:d=1",
+            "-c:v",
+            "libx264",
+            "-c:a",
+            "libopus",
+        ],
+    );
+    let dir = common::scratch_dir("transcode-audio-timing");
+    let audio_times = |path: &Path| {
+        let mut input = Input::open(&ffmpeg, path).unwrap();
+        let index = input.best_stream(MediaType::Audio).unwrap().index();
+        let mut packet = Packet::new(&ffmpeg).unwrap();
+        let mut times = Vec::new();
+        while input.read_packet(&mut packet).unwrap() {
+            if packet.stream_index() == index {
+                times.push(packet.pts());
+            }
+        }
+        times
+    };
+    let output = dir.join("flac.mkv");
+    transcode_ok(&source, &output, &["--acodec", "flac"]);
+    let cli_output = dir.join("cli-flac.mkv");
+    let mut command = media::cli();
+    command.arg("-i").arg(&source).args(["-c:a", "flac"]);
+    common::stdout_bytes_of(command.arg(&cli_output), "the CLI's transcode");
+    // From the first: where the first frame lands after the priming is the decoder's, and
+    // 4.1's, 8.1's and 9.0's put it 7 ms earlier than 5.1's, which the installed CLI has.
+    let from_first = |times: Vec<Option<i64>>| -> Vec<i64> {
+        let first = times[0].unwrap();
+        times.iter().map(|t| t.unwrap() - first).collect()
+    };
+    let ours = from_first(audio_times(&output));
+    assert!(ours.len() > 5, "{ours:?}");
+    assert_eq!(ours, from_first(audio_times(&cli_output)));
+}
+
 /// Where the first audio stream of `path` ends, in seconds: its last packet's end.
 fn audio_end(ffmpeg: &Ffmpeg, path: &Path) -> f64 {
     let mut input = Input::open(ffmpeg, path).unwrap();

@@ -41,10 +41,11 @@
 //! 4.3, 7.1 and 9.0); those CLIs time a few things otherwise (with a graph: the pictures of a
 //! raw H.264 file, audio after a step in its packets' timestamps).
 
+#[path = "../common/audio_clock.rs"]
+mod audio_clock;
 #[path = "../common/mod.rs"]
 mod common;
 mod input_clock;
-mod sync;
 #[path = "../common/video_sync.rs"]
 mod video_sync;
 
@@ -53,6 +54,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use audio_clock::AudioClock;
 use clap::{Parser, ValueEnum};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::filter::{
@@ -62,7 +64,6 @@ use ffmpeg_runtime::format::{Input, MediaType, Timeline, UrlOptions};
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet, Rational};
 use input_clock::{InputClock, MICROSECONDS};
 use md5::{Digest, Md5};
-use sync::AudioClock;
 use video_sync::{FpsMode as SyncMode, Placement, VideoSync};
 
 #[derive(Parser)]

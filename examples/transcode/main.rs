@@ -22,6 +22,8 @@
 //! so an error leaves nothing behind; Ctrl-C finishes the file with what was done (a second
 //! Ctrl-C abandons it).
 
+#[path = "../common/audio_clock.rs"]
+mod audio_clock;
 #[path = "../common/cli_copy.rs"]
 mod cli_copy;
 #[path = "../common/mod.rs"]

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use ffmpeg_runtime::Rational;
 
+use crate::audio_clock::AudioClock;
 use crate::sample_clock::SampleClock;
 use crate::subtitles::SubtitleLane;
 use crate::video_sync::{FpsMode, VideoSync};
@@ -419,14 +420,20 @@ fn ceil_ticks(us: i64, time_base: Rational) -> i64 {
     (numerator + denominator - 1).div_euclid(denominator.max(1)) as i64
 }
 
-/// One audio stream: decoded, resampled to what the encoder takes, cut into frames of the
-/// encoder's size, timed by sample count from the stream's first timestamp and again after a gap
-/// ([`SampleClock`]).
+/// One audio stream: decoded, timed as the CLI times decoded audio ([`AudioClock`]),
+/// resampled to what the encoder takes, cut into frames of the encoder's size, each timed
+/// from the frame its first sample came from ([`SampleClock`]).
 pub struct AudioLane {
     pub input_index: usize,
     /// The time base of the frames resampled: the stream's, or the graph's.
     source_time_base: Rational,
+    stream_time_base: Rational,
     filtering: Option<Filtering>,
+    /// The CLI's timing of the decoded frames, in samples at the decoder's rate.
+    arrival: AudioClock,
+    /// The samples and the decoder's rate of each frame decoded since last taken, for the
+    /// input's timeline.
+    pub decoded: Vec<(u32, u32)>,
     /// In samples.
     lead: i64,
     decoder: Decoder,
@@ -455,12 +462,23 @@ impl AudioLane {
             0 => 1024,
             size => size,
         };
+        // Frames timed as the CLI times them, at the encoder's rate, are cut exactly as its
+        // filters cut them; otherwise half a frame of lateness is a gap, far above the jitter
+        // of a millisecond's timestamps or of resampling.
+        let exact = filtering.is_none() && stream.sample_rate() == target.sample_rate;
+        let clock = match exact {
+            true => SampleClock::exact(),
+            false => SampleClock::new(frame_size as i64 / 2),
+        };
         Ok(AudioLane {
             input_index: stream.index(),
             source_time_base: filtering
                 .as_ref()
                 .map_or(stream.time_base(), Filtering::time_base),
+            stream_time_base: stream.time_base(),
             filtering,
+            arrival: AudioClock::default(),
+            decoded: Vec::new(),
             lead: rescale(
                 timing.lead_us,
                 MICROSECONDS,
@@ -479,8 +497,7 @@ impl AudioLane {
             resampled: Frame::new(&ffmpeg)?,
             chunk: Frame::new(&ffmpeg)?,
             frame_size,
-            // Half a frame of lateness is a gap: far above a millisecond's jitter.
-            clock: SampleClock::new(frame_size as i64 / 2),
+            clock,
         })
     }
 
@@ -491,6 +508,8 @@ impl AudioLane {
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
+        let duration = Some(packet.duration()).filter(|&d| d != 0);
+        self.arrival.packet(packet.pts(), duration);
         feed(&mut self.decoder, packet, counts)?;
         self.receive(frame, output, counts)
     }
@@ -502,31 +521,51 @@ impl AudioLane {
         counts: &mut Counts,
     ) -> Result<(), Error> {
         while decoded(&mut self.decoder, frame, counts)? {
-            frame.set_pts(frame.best_effort_timestamp());
+            // As the CLI, counted at the decoder's rate as it stands.
+            let decoder_rate = match self.decoder.sample_rate() {
+                0 => frame.sample_rate(),
+                rate => rate,
+            };
+            let samples = frame.samples() as u32;
+            self.decoded.push((samples, decoder_rate));
+            let pts = frame.pts().or(frame.best_effort_timestamp());
             match self.filtering.take() {
                 Some(mut filtering) => {
-                    let result = filtering.run(Some(frame), |out| self.queue(out, output, counts));
+                    frame.set_pts(pts);
+                    let result = filtering.run(Some(frame), |out| {
+                        let start = out.pts().map(|t| self.in_samples(t, self.source_time_base));
+                        self.queue(out, start, output, counts)
+                    });
                     self.filtering = Some(filtering);
                     result?;
                 }
-                None => self.queue(frame, output, counts)?,
+                None => {
+                    let start = pts.filter(|_| decoder_rate > 0).map(|pts| {
+                        let placed =
+                            (self.arrival).place(pts, self.stream_time_base, decoder_rate, samples);
+                        self.in_samples(placed, Rational::new(1, decoder_rate as i32))
+                    });
+                    self.queue(frame, start, output, counts)?;
+                }
             }
         }
         Ok(())
     }
 
-    /// Resamples `frame` (stamped from the file's start in the source time base) into the
-    /// queue, and encodes what is ready.
+    /// `time` in `time_base` as a sample count at the encoder's rate, from the output's start.
+    fn in_samples(&self, time: i64, time_base: Rational) -> i64 {
+        rescale(time, time_base, Rational::new(1, self.sample_rate as i32)) + self.lead
+    }
+
+    /// Resamples `frame`, whose first sample is due at `start` (in samples at the encoder's
+    /// rate), into the queue, and encodes what is ready.
     fn queue(
         &mut self,
         frame: &Frame,
+        start: Option<i64>,
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
-        let rate = Rational::new(1, self.sample_rate as i32);
-        let start = frame
-            .pts()
-            .map(|t| rescale(t, self.source_time_base, rate) + self.lead);
         self.resampler.convert(Some(frame), &mut self.resampled)?;
         let samples = self.resampled.samples() as u64;
         self.clock.queue(start, self.lead, samples);
@@ -564,7 +603,10 @@ impl AudioLane {
         self.decoder.send_eof()?;
         self.receive(frame, output, counts)?;
         if let Some(mut filtering) = self.filtering.take() {
-            let result = filtering.run(None, |out| self.queue(out, output, counts));
+            let result = filtering.run(None, |out| {
+                let start = out.pts().map(|t| self.in_samples(t, self.source_time_base));
+                self.queue(out, start, output, counts)
+            });
             self.filtering = Some(filtering);
             result?;
         }
@@ -599,6 +641,9 @@ pub fn run(
     if let Some(lane) = video {
         timeline.decodes_pictures(lane.input_index);
     }
+    for lane in audio.iter() {
+        timeline.decodes_audio(lane.input_index);
+    }
     while !stop.load(Ordering::Relaxed) {
         match input.read_packet(&mut packet) {
             Ok(true) => {}
@@ -616,6 +661,9 @@ pub fn run(
             timeline.picture(index, lane.last_picture);
         } else if let Some(lane) = audio.iter_mut().find(|lane| lane.input_index == index) {
             lane.send(&packet, &mut frame, output, &mut counts)?;
+            for (samples, rate) in lane.decoded.drain(..) {
+                timeline.samples_decoded(index, samples, rate);
+            }
         } else if let Some(lane) = subtitles.iter_mut().find(|lane| lane.input_index == index) {
             lane.send(&mut packet, output)?;
         }

@@ -1,8 +1,10 @@
-//! Where the transcoder's audio frames start: counted in samples from the first frame's
-//! timestamp, and counted again from a frame's own timestamp where it comes later than the
-//! samples before it reach (frames lost to damage, a stream that pauses). The CLI's filters
-//! time the frames they cut the same way, from the frame each one's first sample came from,
-//! so audio stays with the video after a damaged stretch instead of moving earlier.
+//! Where the transcoder's audio frames start. The CLI's filters time each frame they cut at
+//! the timestamp of the frame its first sample came from, plus that sample's place in it, so
+//! audio stays with the video after a damaged stretch instead of moving earlier. Exactly so
+//! where the frames come timed as the CLI times them ([`SampleClock::exact`]); otherwise
+//! counted in samples from the first frame's timestamp, and counted again from a frame's own
+//! timestamp only where it comes later than the samples before it reach (frames lost to
+//! damage, a stream that pauses).
 
 use std::collections::VecDeque;
 
@@ -14,9 +16,9 @@ pub struct SampleClock {
     queued: u64,
     /// Samples taken since the start.
     taken: u64,
-    /// The least lateness, in samples, that starts a new run; less is the jitter of coarse
-    /// timestamps and of resampling.
-    gap: i64,
+    /// The least lateness, in samples, that starts a new run (less is the jitter of coarse
+    /// timestamps and of resampling); `None`: every frame's own timestamp starts one.
+    gap: Option<i64>,
 }
 
 impl SampleClock {
@@ -25,7 +27,16 @@ impl SampleClock {
             runs: VecDeque::new(),
             queued: 0,
             taken: 0,
-            gap,
+            gap: Some(gap),
+        }
+    }
+
+    /// For frames timed as the CLI times them: each frame's timestamp holds from its first
+    /// sample, even where it steps back a little.
+    pub fn exact() -> SampleClock {
+        SampleClock {
+            gap: None,
+            ..SampleClock::new(0)
         }
     }
 
@@ -34,7 +45,7 @@ impl SampleClock {
     pub fn queue(&mut self, start: Option<i64>, first: i64, samples: u64) {
         match (self.due(self.queued), start) {
             (None, start) => self.runs.push_back((self.queued, start.unwrap_or(first))),
-            (Some(due), Some(start)) if start - due > self.gap => {
+            (Some(due), Some(start)) if self.gap.map_or(start != due, |gap| start - due > gap) => {
                 self.runs.push_back((self.queued, start));
             }
             _ => {}

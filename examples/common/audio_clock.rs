@@ -1,6 +1,5 @@
-//! How the ffmpeg CLI times decoded audio for its filters. (Which filtered pictures it writes
-//! to `framemd5` is `video_sync`'s `vfr`: only pictures that went through `--vf` are judged
-//! so, as only then does framehash claim the CLI's output of the same command.)
+//! How the ffmpeg CLI times decoded audio before its filters (FFmpeg 5.1's `decode_audio`,
+//! `av_rescale_delta` into `1/sample rate`).
 
 use ffmpeg_runtime::Rational;
 
