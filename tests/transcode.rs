@@ -896,6 +896,41 @@ fn colour_description_and_pixel_shape_are_kept() {
     assert_eq!(stream_facts(&narrow).1, Some(Rational::new(8, 3)));
 }
 
+/// RGB pictures (H.264 from libx264rgb, matrix `gbr`) encoded as YUV do not state the RGB
+/// matrix, as the CLI's do not: stated `gbr`, the YUV pictures had decoded as `gbrp`, luma
+/// shown as green.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn rgb_pictures_encoded_as_yuv_do_not_state_the_rgb_matrix() {
+    let ffmpeg = common::under_test().load();
+    if !ffmpeg.has_encoder("libx264") {
+        return;
+    }
+    let source = media::generated(
+        "tc_rgb_h264.mkv",
+        &["-f", "lavfi", "-i", SRC, "-c:v", "libx264rgb", "-t", "0.4"],
+    );
+    let facts = |path: &Path| {
+        let input = Input::open(&ffmpeg, path).unwrap();
+        let video = input.best_stream(MediaType::Video).unwrap();
+        let format = video.pixel_format().map(|f| f.name().to_owned());
+        (format, video.color().matrix)
+    };
+    assert_eq!(facts(&source).1.as_deref(), Some("gbr"));
+    let dir = common::scratch_dir("transcode-rgb-matrix");
+    let output = dir.join("yuv.mp4");
+    transcode_ok(&source, &output, &["--vcodec", "libx264"]);
+    let cli_output = dir.join("cli-yuv.mp4");
+    let mut command = media::cli();
+    command.arg("-i").arg(&source).args(["-c:v", "libx264"]);
+    common::stdout_bytes_of(command.arg(&cli_output), "the CLI's transcode");
+    assert_eq!(facts(&cli_output), (Some("yuv444p".to_owned()), None));
+    assert_eq!(facts(&output), facts(&cli_output));
+}
+
 /// Square pixels the source marks square (x264 writes 1:1) stay marked so, as the CLI marks
 /// them, and a picture scaled to another shape keeps its look through its pixels' shape,
 /// whether `--size` or a `--vf` graph scales it; the CLI's own outputs say the same.

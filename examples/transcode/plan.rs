@@ -213,10 +213,15 @@ pub fn video_settings(
     if codec.is_experimental() {
         options.push(("strict".into(), "experimental".into()));
     }
-    // Colours are signalled as the source's; the range only where no conversion changes it.
+    // Colours are signalled as the source's; the range only where no conversion changes it,
+    // and the matrix only where the pictures stay RGB or stay YUV (RGB pictures state `gbr`,
+    // which on YUV ones would tell players to show luma as green).
     let mut color = source.color.clone();
     if pixel_format != source_format {
         color.range = None;
+    }
+    if is_rgb(pixel_format.name()) != is_rgb(source_format.name()) {
+        color.matrix = None;
     }
     // As FFmpeg's scale filter does: a picture scaled to another shape keeps its display
     // aspect through its pixels' shape, when the source says what that is.
@@ -279,6 +284,15 @@ fn limited(rate: Rational, largest: i64) -> Rational {
 
 fn gcd(a: i64, b: i64) -> i64 {
     if b == 0 { a.abs() } else { gcd(b, a % b) }
+}
+
+/// Whether FFmpeg's format of this name holds red, green and blue (`rgb24`, `bgra`, `gbrp`,
+/// `x2rgb10le`…) rather than luma and chroma.
+fn is_rgb(pixel_format: &str) -> bool {
+    let name = pixel_format.trim_start_matches(['0', 'a', 'x', '2']);
+    ["rgb", "bgr", "gbr"]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
 }
 
 fn is_subsampled(pixel_format: &str) -> bool {
