@@ -200,6 +200,18 @@ fn check_transcode(ffmpeg: &Ffmpeg, source: &Path, output: &Path, extra: &[&str]
     after
 }
 
+/// The CLI's own transcode of `source` with `args` to `output` (overwritten).
+fn cli_transcode(source: &Path, args: &[&str], output: &Path) {
+    let mut command = media::cli();
+    command
+        .arg("-y")
+        .arg("-i")
+        .arg(source)
+        .args(args)
+        .arg(output);
+    common::stdout_bytes_of(&mut command, "the CLI's transcode");
+}
+
 /// The times of the pictures of the CLI's own transcode of `source` to `output`'s container,
 /// relative to the first; `None` where the CLI does not run (under Wine). The CLI installed
 /// is 5.1's; where the release under test takes a variable rate in that container and 5.1
@@ -215,13 +227,12 @@ fn cli_video_times(ffmpeg: &Ffmpeg, source: &Path, output: &Path) -> Option<Vec<
     };
     let variable_rate = ffmpeg.muxer(muxer).ok()?.takes_variable_frame_rate();
     let cli_output = output.with_file_name(format!("cli-{name}"));
-    let mut command = media::cli();
-    command.arg("-y").arg("-i").arg(source);
-    if variable_rate {
-        command.args(["-fps_mode", "vfr"]);
-    }
-    command.arg(&cli_output);
-    common::stdout_bytes_of(&mut command, "the CLI's transcode");
+    let args: &[&str] = if variable_rate {
+        &["-fps_mode", "vfr"]
+    } else {
+        &[]
+    };
+    cli_transcode(source, args, &cli_output);
     Some(relative(&facts(ffmpeg, &cli_output).video_times))
 }
 
@@ -458,9 +469,7 @@ fn encoders_are_told_the_rate_the_cli_guesses() {
     let output = dir.join("variable.mkv");
     transcode_ok(&variable, &output, &[]);
     let cli_output = dir.join("cli-variable.mkv");
-    let mut command = media::cli();
-    command.arg("-i").arg(&variable).arg(&cli_output);
-    common::stdout_bytes_of(&mut command, "the CLI's transcode");
+    cli_transcode(&variable, &[], &cli_output);
     let rate = |path: &Path| {
         let input = Input::open(&ffmpeg, path).unwrap();
         let video = input.best_stream(MediaType::Video).unwrap();
@@ -498,13 +507,11 @@ fn pictures_at_a_variable_rate_are_placed_as_the_clis_fps_mode_places_them() {
             &["--vcodec", "ffv1", "--vf", "null", "--fps-mode", mode],
         );
         let cli_output = dir.join(format!("cli-{mode}.mkv"));
-        let mut command = media::cli();
-        command.arg("-i").arg(&variable);
-        command.args(["-c:v", "ffv1", "-vf", "null"]);
+        let mut args = vec!["-c:v", "ffv1", "-vf", "null"];
         if mode != "auto" {
-            command.args(["-fps_mode", mode]);
+            args.extend(["-fps_mode", mode]);
         }
-        common::stdout_bytes_of(command.arg(&cli_output), "the CLI's transcode");
+        cli_transcode(&variable, &args, &cli_output);
         let ours = pictures(&output);
         assert_eq!(ours.len(), expected, "{mode}");
         assert_eq!(ours, pictures(&cli_output), "{mode}");
@@ -549,9 +556,7 @@ fn aac_is_encoded_at_its_own_rate_for_the_channels_as_the_cli_leaves_it() {
         let output = dir.join(format!("{channels}ch.m4a"));
         transcode_ok(&source, &output, &["--acodec", "aac"]);
         let cli_output = dir.join(format!("cli-{channels}ch.m4a"));
-        let mut command = media::cli();
-        command.arg("-i").arg(&source).args(["-c:a", "aac"]);
-        common::stdout_bytes_of(command.arg(&cli_output), "the CLI's transcode");
+        cli_transcode(&source, &["-c:a", "aac"], &cli_output);
         let (ours, theirs) = (audio_bytes(&output), audio_bytes(&cli_output));
         if ffmpeg.release().starts_with("5.1") {
             assert_eq!(ours, theirs, "{channels} channels");
@@ -616,9 +621,7 @@ fn audio_frames_are_timed_as_the_clis_filters_time_them() {
     let output = dir.join("flac.mkv");
     transcode_ok(&source, &output, &["--acodec", "flac"]);
     let cli_output = dir.join("cli-flac.mkv");
-    let mut command = media::cli();
-    command.arg("-i").arg(&source).args(["-c:a", "flac"]);
-    common::stdout_bytes_of(command.arg(&cli_output), "the CLI's transcode");
+    cli_transcode(&source, &["-c:a", "flac"], &cli_output);
     // From the first: where the first frame lands after the priming is the decoder's, and
     // 4.1's, 8.1's and 9.0's put it 7 ms earlier than 5.1's, which the installed CLI has.
     let from_first = |times: Vec<Option<i64>>| -> Vec<i64> {
@@ -924,9 +927,7 @@ fn rgb_pictures_encoded_as_yuv_do_not_state_the_rgb_matrix() {
     let output = dir.join("yuv.mp4");
     transcode_ok(&source, &output, &["--vcodec", "libx264"]);
     let cli_output = dir.join("cli-yuv.mp4");
-    let mut command = media::cli();
-    command.arg("-i").arg(&source).args(["-c:v", "libx264"]);
-    common::stdout_bytes_of(command.arg(&cli_output), "the CLI's transcode");
+    cli_transcode(&source, &["-c:v", "libx264"], &cli_output);
     assert_eq!(facts(&cli_output), (Some("yuv444p".to_owned()), None));
     assert_eq!(facts(&output), facts(&cli_output));
 }
@@ -977,9 +978,7 @@ fn square_pixels_stay_marked_square_as_the_cli_marks_them() {
             transcode_ok(&source, &output, ours);
             assert_eq!(shape(&output), Some(expected), "{name}.{container}");
             let cli_output = dir.join(format!("cli-{name}.{container}"));
-            let mut command = media::cli();
-            command.arg("-i").arg(&source).args(theirs).arg(&cli_output);
-            common::stdout_bytes_of(&mut command, "the CLI's transcode");
+            cli_transcode(&source, theirs, &cli_output);
             assert_eq!(
                 shape(&cli_output),
                 Some(expected),
@@ -1026,13 +1025,7 @@ fn a_shape_the_encoder_cannot_store_is_stated_by_the_container_as_the_cli_states
         let output = dir.join(format!("ffv1.{container}"));
         transcode_ok(&source, &output, &["--vcodec", "ffv1"]);
         let cli_output = dir.join(format!("cli-ffv1.{container}"));
-        let mut command = media::cli();
-        command
-            .arg("-i")
-            .arg(&source)
-            .args(["-c:v", "ffv1"])
-            .arg(&cli_output);
-        common::stdout_bytes_of(&mut command, "the CLI's transcode");
+        cli_transcode(&source, &["-c:v", "ffv1"], &cli_output);
         assert_eq!(
             shape(&cli_output),
             Some(Rational::new(16, 15)),
@@ -1082,13 +1075,7 @@ fn audio_takes_the_format_and_rate_the_clis_filters_choose() {
         let output = dir.join(format!("{codec}.mkv"));
         transcode_ok(&source, &output, &["--acodec", codec]);
         let cli_output = dir.join(format!("cli-{codec}.mkv"));
-        let mut command = media::cli();
-        command
-            .arg("-i")
-            .arg(&source)
-            .args(["-c:a", codec])
-            .arg(&cli_output);
-        common::stdout_bytes_of(&mut command, "the CLI's transcode");
+        cli_transcode(&source, &["-c:a", codec], &cli_output);
         let expected = (Some(expected.0.to_owned()), expected.1);
         assert_eq!(facts(&cli_output), expected, "the CLI's {codec}");
         assert_eq!(facts(&output), expected, "{codec}");
@@ -1119,12 +1106,7 @@ fn a_graph_rebuilt_for_a_new_size_keeps_the_shape_the_container_states() {
         let output = dir.join(format!("from-{container}.mkv"));
         transcode_ok(&source, &output, &["--vcodec", "ffv1", "--vf", graph]);
         let cli_output = dir.join(format!("cli-from-{container}.mkv"));
-        let mut command = media::cli();
-        command.arg("-i").arg(&source);
-        command
-            .args(["-vf", graph, "-c:v", "ffv1"])
-            .arg(&cli_output);
-        common::stdout_bytes_of(&mut command, "the CLI's transcode");
+        cli_transcode(&source, &["-vf", graph, "-c:v", "ffv1"], &cli_output);
         let ours = pictures(&output);
         assert_eq!(ours.len(), 50, "{container}");
         assert_eq!(ours, pictures(&cli_output), "{container}");
@@ -1478,9 +1460,7 @@ fn turned_pictures_are_turned_upright_as_the_cli_turns_them() {
         );
         if exact {
             let theirs = dir.join(format!("cli_{degrees}.mkv"));
-            let mut command = media::cli();
-            command.arg("-i").arg(&source).args(["-y"]).arg(&theirs);
-            common::stdout_bytes_of(&mut command, "the CLI's transcode");
+            cli_transcode(&source, &[], &theirs);
             let pictures = |path: &Path| media::cli_pts_and_md5(path, &[], &["-map", "0:v:0"]);
             assert_eq!(pictures(&ours), pictures(&theirs), "{degrees}");
         }
@@ -1521,9 +1501,7 @@ fn hdr_and_camera_metadata_go_with_the_encoded_stream() {
         }
         if exact {
             let theirs = dir.join(format!("cli.{extension}"));
-            let mut command = media::cli();
-            command.arg("-i").arg(&source).args(["-y"]).arg(&theirs);
-            common::stdout_bytes_of(&mut command, "the CLI's transcode");
+            cli_transcode(&source, &[], &theirs);
             assert_eq!(
                 ffprobe_side_data(&ours),
                 ffprobe_side_data(&theirs),
@@ -1652,9 +1630,7 @@ fn tags_chapters_and_dispositions_go_with_the_encoded_streams() {
         }
         if build.name == "5.1" {
             let theirs = dir.join(format!("cli.{extension}"));
-            let mut command = media::cli();
-            command.arg("-i").arg(&source).args(["-y"]).arg(&theirs);
-            common::stdout_bytes_of(&mut command, "the CLI's transcode");
+            cli_transcode(&source, &[], &theirs);
             assert_eq!(seen, described(&theirs), "{extension}");
         }
     }

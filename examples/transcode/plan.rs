@@ -191,7 +191,8 @@ pub fn video_settings(
         .filter(|r| r.num > 0 && r.den > 0)
         .unwrap_or(Rational::new(25, 1));
     if codec.id().name() == "mpeg4" {
-        frame_rate = limited(frame_rate, MPEG4_LARGEST_TERM);
+        let (num, den) = (i64::from(frame_rate.num), i64::from(frame_rate.den));
+        frame_rate = Rational::reduce(num, den, MPEG4_LARGEST_TERM);
     }
     let mut bit_rate = None;
     match codec.name() {
@@ -247,40 +248,7 @@ pub fn video_settings(
 }
 
 /// The largest numerator or denominator of an MPEG-4 part 2 frame rate.
-const MPEG4_LARGEST_TERM: i64 = 65_535;
-
-/// The fraction nearest `rate` whose terms are at most `largest`, as FFmpeg's `av_reduce`
-/// finds it: the last convergent of its continued fraction within bounds, or the
-/// intermediate fraction after it where that is nearer.
-fn limited(rate: Rational, largest: i64) -> Rational {
-    let (mut num, mut den) = (i64::from(rate.num), i64::from(rate.den));
-    let divisor = gcd(num, den).max(1);
-    (num, den) = (num / divisor, den / divisor);
-    if num <= largest && den <= largest {
-        return Rational::new(num as i32, den as i32);
-    }
-    let (mut before, mut last) = ((0i64, 1i64), (1i64, 0i64));
-    while den != 0 {
-        let x = num / den;
-        let next = (x * last.0 + before.0, x * last.1 + before.1);
-        if next.0 > largest || next.1 > largest {
-            let mut steps = i64::MAX;
-            if last.0 != 0 {
-                steps = (largest - before.0) / last.0;
-            }
-            if last.1 != 0 {
-                steps = steps.min((largest - before.1) / last.1);
-            }
-            if den * (2 * steps * last.1 + before.1) > num * last.1 {
-                last = (steps * last.0 + before.0, steps * last.1 + before.1);
-            }
-            break;
-        }
-        (before, last) = (last, next);
-        (num, den) = (den, num - den * x);
-    }
-    Rational::new(last.0 as i32, last.1 as i32)
-}
+const MPEG4_LARGEST_TERM: i32 = 65_535;
 
 fn gcd(a: i64, b: i64) -> i64 {
     if b == 0 { a.abs() } else { gcd(b, a % b) }
