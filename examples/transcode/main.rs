@@ -45,7 +45,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::{Parser, ValueEnum};
 use cli_copy::{copy_chapters, copy_container_tags, copy_stream_tags, mark_defaults};
 use ffmpeg_runtime::codec::{Codec, Encoder, VideoSettings};
-use ffmpeg_runtime::filter::{FilterGraph, FilterInput, upright_filters};
+use ffmpeg_runtime::filter::{
+    AudioInput, FilterGraph, FilterInput, FilterOptions, upright_filters,
+};
 use ffmpeg_runtime::format::{Input, MediaType, Output, SideDataValue, Stream};
 use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library};
 
@@ -451,7 +453,22 @@ fn filtering(
         return Ok(None);
     };
     let described = FilterInput::from_stream(stream).map_err(|e| e.to_string())?;
-    let graph = FilterGraph::simple(ffmpeg, filters, described)
+    // As the CLI: audio goes in timed in samples of its own rate.
+    let (described, options) = match described {
+        FilterInput::Audio(audio) => (
+            FilterInput::Audio(AudioInput::new(
+                audio.sample_rate,
+                audio.sample_format,
+                audio.channel_layout,
+            )),
+            FilterOptions {
+                audio_timed_in_samples: true,
+                ..FilterOptions::default()
+            },
+        ),
+        video => (video, FilterOptions::default()),
+    };
+    let graph = FilterGraph::simple_with_options(ffmpeg, filters, described, &options)
         .map_err(|e| format!("stream {}: {e}", stream.index()))?;
     Filtering::new(graph).map(Some).map_err(|e| e.to_string())
 }

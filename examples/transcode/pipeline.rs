@@ -462,10 +462,17 @@ impl AudioLane {
             0 => 1024,
             size => size,
         };
-        // Frames timed as the CLI times them, at the encoder's rate, are cut exactly as its
-        // filters cut them; otherwise half a frame of lateness is a gap, far above the jitter
-        // of a millisecond's timestamps or of resampling.
-        let exact = filtering.is_none() && stream.sample_rate() == target.sample_rate;
+        // Frames timed as the CLI times them, decoded or filtered at the encoder's rate, are
+        // cut exactly as its filters cut them; otherwise half a frame of lateness is a gap,
+        // far above the jitter of a millisecond's timestamps or of resampling.
+        let rate_given = match &filtering {
+            Some(filtering) => filtering
+                .graph
+                .output(0)
+                .map_or(0, |facts| facts.sample_rate),
+            None => stream.sample_rate(),
+        };
+        let exact = rate_given == target.sample_rate;
         let clock = match exact {
             true => SampleClock::exact(),
             false => SampleClock::new(frame_size as i64 / 2),
@@ -528,10 +535,17 @@ impl AudioLane {
             };
             let samples = frame.samples() as u32;
             self.decoded.push((samples, decoder_rate));
-            let pts = frame.pts().or(frame.best_effort_timestamp());
+            // As the CLI: each frame at its packet's time, pulled onto the samples before it
+            // within a tick, in samples of the decoder's rate (as the graph takes them).
+            let placed = frame
+                .pts()
+                .or(frame.best_effort_timestamp())
+                .filter(|_| decoder_rate > 0)
+                .map(|pts| (self.arrival).place(pts, self.stream_time_base, decoder_rate, samples));
+            let decoder_time_base = Rational::new(1, decoder_rate.max(1) as i32);
             match self.filtering.take() {
                 Some(mut filtering) => {
-                    frame.set_pts(pts);
+                    frame.set_pts(placed);
                     let result = filtering.run(Some(frame), |out| {
                         let start = out.pts().map(|t| self.in_samples(t, self.source_time_base));
                         self.queue(out, start, output, counts)
@@ -540,11 +554,7 @@ impl AudioLane {
                     result?;
                 }
                 None => {
-                    let start = pts.filter(|_| decoder_rate > 0).map(|pts| {
-                        let placed =
-                            (self.arrival).place(pts, self.stream_time_base, decoder_rate, samples);
-                        self.in_samples(placed, Rational::new(1, decoder_rate as i32))
-                    });
+                    let start = placed.map(|placed| self.in_samples(placed, decoder_time_base));
                     self.queue(frame, start, output, counts)?;
                 }
             }
