@@ -644,6 +644,69 @@ fn audio_frames_are_timed_as_the_clis_filters_time_them() {
     }
 }
 
+/// A graph ends as the CLI's ends it, with the encoder's formats (and `--size`, the CLI's
+/// `-s`): it scales and converts in one pass. HuffYUV takes 4:2:2, not the source's 4:2:0:
+/// scaled in the graph and converted after it, the pictures had differed from the CLI's;
+/// `atempo` had worked on floating-point samples where the CLI's works on FLAC's 32-bit ones.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_graph_ends_with_the_encoders_formats_as_the_clis_does() {
+    let ffmpeg = common::under_test().load();
+    let needed = ["huffyuv", "flac"];
+    if ffmpeg.library(Library::AvFilter).is_none() || !needed.iter().all(|e| ffmpeg.has_encoder(e))
+    {
+        return;
+    }
+    let source = media::generated(
+        "tc_for_graph_endings_pcm.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            SRC,
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=r=48000:d=1",
+            "-c:v",
+            "libx264",
+            "-c:a",
+            "pcm_s16le",
+        ],
+    );
+    let dir = common::scratch_dir("transcode-graph-ending");
+    let cases: [(&str, &[&str], &[&str]); 3] = [
+        (
+            "scaled",
+            &["--vf", "scale=160:-2"],
+            &["-vf", "scale=160:-2"],
+        ),
+        (
+            "sized",
+            &["--vf", "hflip", "--size", "88x72"],
+            &["-vf", "hflip", "-s", "88x72"],
+        ),
+        ("tempo", &["--af", "atempo=1.25"], &["-af", "atempo=1.25"]),
+    ];
+    for (name, ours, theirs) in cases {
+        let output = dir.join(format!("{name}.mkv"));
+        let codecs = ["--vcodec", "huffyuv", "--acodec", "flac"];
+        transcode_ok(&source, &output, &[&codecs[..], ours].concat());
+        let cli_output = dir.join(format!("cli-{name}.mkv"));
+        let cli_codecs = ["-c:v", "huffyuv", "-c:a", "flac"];
+        cli_transcode(&source, &[&cli_codecs[..], theirs].concat(), &cli_output);
+        for stream in ["0:v:0", "0:a:0"] {
+            let frames = |path: &Path| media::cli_pts_and_md5(path, &[], &["-map", stream]);
+            let expected = frames(&cli_output);
+            assert!(!expected.is_empty(), "{name} {stream}");
+            assert_eq!(frames(&output), expected, "{name} {stream}");
+        }
+    }
+}
+
 /// Where the first audio stream of `path` ends, in seconds: its last packet's end.
 fn audio_end(ffmpeg: &Ffmpeg, path: &Path) -> f64 {
     let mut input = Input::open(ffmpeg, path).unwrap();

@@ -292,7 +292,8 @@ fn transcode(
             (Some(turn), None) => Some(turn.to_owned()),
             (None, filters) => filters.clone(),
         };
-        let filtering = filtering(ffmpeg, &stream, video_filters.as_deref())?;
+        let ending = plan::graph_ending(&codec, request.size);
+        let filtering = filtering(ffmpeg, &stream, video_filters.as_deref(), ending)?;
         let source = match &filtering {
             Some(filtering) => {
                 let facts = filtering.graph.output(0).expect("a simple graph's output");
@@ -319,7 +320,9 @@ fn transcode(
         let codec = plan::audio_encoder(ffmpeg, request, &mut notices)?;
         for index in audio_streams {
             let stream = input.stream(index).expect("listed above");
-            let filtering = filtering(ffmpeg, &stream, request.audio_filters.as_deref())?;
+            let ending = plan::graph_ending(&codec, None);
+            let filters = request.audio_filters.as_deref();
+            let filtering = filtering(ffmpeg, &stream, filters, ending)?;
             let source = match &filtering {
                 Some(filtering) => AudioSource::of_graph(
                     &filtering.graph.output(0).expect("a simple graph's output"),
@@ -443,14 +446,20 @@ fn transcode(
     Ok(counts)
 }
 
-/// The graph `filters` describe for `stream`, as `-vf`/`-af` build it; `None` without filters.
+/// The graph `filters` describe for `stream`, as `-vf`/`-af` build it, with the CLI's
+/// `ending` for the encoder; `None` without filters.
 fn filtering(
     ffmpeg: &Ffmpeg,
     stream: &Stream<'_>,
     filters: Option<&str>,
+    ending: Option<String>,
 ) -> Result<Option<Filtering>, String> {
     let Some(filters) = filters else {
         return Ok(None);
+    };
+    let filters = match ending {
+        Some(ending) => format!("{filters},{ending}"),
+        None => filters.to_owned(),
     };
     let described = FilterInput::from_stream(stream).map_err(|e| e.to_string())?;
     // As the CLI: audio goes in timed in samples of its own rate.
@@ -468,7 +477,7 @@ fn filtering(
         ),
         video => (video, FilterOptions::default()),
     };
-    let graph = FilterGraph::simple_with_options(ffmpeg, filters, described, &options)
+    let graph = FilterGraph::simple_with_options(ffmpeg, &filters, described, &options)
         .map_err(|e| format!("stream {}: {e}", stream.index()))?;
     Filtering::new(graph).map(Some).map_err(|e| e.to_string())
 }

@@ -150,6 +150,46 @@ pub fn audio_encoder(
     choose_encoder(ffmpeg, request.acodec.as_deref(), &AUDIO_ENCODERS, notices)
 }
 
+/// The filters the CLI ends a graph with before `codec`: the size asked for (`--size`, the
+/// CLI's `-s`) and the pixel formats, or the sample formats, rates and channel layouts, the
+/// encoder takes, so that the graph scales and converts in one pass as the CLI's does (a
+/// graph that scaled, then a conversion after it, gave other pixels). `None` where the
+/// encoder takes anything.
+pub fn graph_ending(codec: &Codec, size: Option<(u32, u32)>) -> Option<String> {
+    let mut filters = Vec::new();
+    if let Some((width, height)) = size {
+        filters.push(format!("scale={width}:{height}"));
+    }
+    let list = |names: Vec<String>| names.join("|");
+    if let Supported::Only(formats) = codec.pixel_formats() {
+        let names = formats.iter().map(|f| f.name().to_owned()).collect();
+        filters.push(format!("format=pix_fmts={}", list(names)));
+    }
+    let mut audio = Vec::new();
+    if let Supported::Only(formats) = codec.sample_formats() {
+        let names = formats.iter().map(|f| f.name().to_owned()).collect();
+        audio.push(format!("sample_fmts={}", list(names)));
+    }
+    if let Supported::Only(rates) = codec.sample_rates() {
+        let rates = rates.iter().map(u32::to_string).collect();
+        audio.push(format!("sample_rates={}", list(rates)));
+    }
+    if let Supported::Only(layouts) = codec.channel_layouts() {
+        // As the 5.1 CLI names them: by mask, which every release reads.
+        let masks: Vec<String> = layouts
+            .iter()
+            .filter_map(|l| l.mask().map(|mask| format!("0x{mask:x}")))
+            .collect();
+        if !masks.is_empty() {
+            audio.push(format!("channel_layouts={}", list(masks)));
+        }
+    }
+    if !audio.is_empty() {
+        filters.push(format!("aformat={}", audio.join(":")));
+    }
+    (!filters.is_empty()).then(|| filters.join(","))
+}
+
 /// The encoder's settings for `stream`: its size (or the one asked for), the pixel format
 /// of the encoder's that loses least, and, as the CLI, a time base of one frame at the rate
 /// the pictures come at (the pictures are placed in those slots, see `VideoSync`).
