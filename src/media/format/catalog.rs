@@ -267,7 +267,7 @@ impl Ffmpeg {
     /// [`Error::UnknownName`](crate::Error::UnknownName) when this FFmpeg has none of that
     /// name, or the name holds a NUL.
     pub fn muxer(&self, name: &str) -> crate::ffmpeg::error::Result<Muxer> {
-        let unknown = || crate::Error::unknown_name("muxer", name);
+        let unknown = || crate::ffmpeg::error::Error::unknown_name("muxer", name);
         let c_name = std::ffi::CString::new(name).map_err(|_| unknown())?;
         let functions = self.functions();
         // SAFETY: a lookup among the registered formats by short name alone.
