@@ -44,6 +44,28 @@ impl FpsMode {
     }
 }
 
+/// The CLI's `-fps_mode` as a command-line option: `auto` leaves the choice to the caller
+/// (the CLI's own is [`FpsMode::auto`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FpsChoice {
+    Auto,
+    Vfr,
+    Cfr,
+    Passthrough,
+}
+
+impl FpsChoice {
+    /// The mode chosen; `None` for `auto`.
+    pub fn mode(self) -> Option<FpsMode> {
+        match self {
+            FpsChoice::Auto => None,
+            FpsChoice::Vfr => Some(FpsMode::Vfr),
+            FpsChoice::Cfr => Some(FpsMode::Cfr),
+            FpsChoice::Passthrough => Some(FpsMode::Passthrough),
+        }
+    }
+}
+
 /// Where one picture goes: `slots` slots from `first` on, one apart, of which the first
 /// `repeats` take copies of the picture before it and the rest this picture; none when the
 /// picture is dropped.

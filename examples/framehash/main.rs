@@ -55,7 +55,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use audio_clock::AudioClock;
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::filter::{
     AudioInput, FilterGraph, FilterInput, FilterOptions, VideoInput, upright_filters,
@@ -64,7 +64,7 @@ use ffmpeg_runtime::format::{Input, MediaType, Timeline, UrlOptions};
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet, Rational};
 use input_clock::{InputClock, MICROSECONDS};
 use md5::{Digest, Md5};
-use video_sync::{FpsMode as SyncMode, Placement, VideoSync};
+use video_sync::{FpsChoice, FpsMode as SyncMode, Placement, VideoSync};
 
 #[derive(Parser)]
 #[command(about = "MD5 of every decoded (and filtered) frame of one stream")]
@@ -91,8 +91,8 @@ struct Args {
     /// early, `cfr` also fills gaps with copies (one per frame interval), `passthrough` keeps
     /// all; `auto` is the CLI's choice for framemd5 (`vfr`) with `--vf` or `--seek`,
     /// `passthrough` otherwise.
-    #[arg(long, value_enum, default_value_t = FpsMode::Auto)]
-    fps_mode: FpsMode,
+    #[arg(long, value_enum, default_value_t = FpsChoice::Auto)]
+    fps_mode: FpsChoice,
     /// With `--vf`, leave pictures as stored rather than turned as their display matrix
     /// says (the CLI's `-noautorotate`).
     #[arg(long)]
@@ -114,14 +114,6 @@ struct Args {
     /// The longest any one call may wait on a URL, in seconds.
     #[arg(long)]
     timeout: Option<f64>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FpsMode {
-    Auto,
-    Vfr,
-    Cfr,
-    Passthrough,
 }
 
 fn main() -> ExitCode {
@@ -197,15 +189,15 @@ fn run(args: &Args) -> Result<(), String> {
             ));
         }
     };
-    let sync_mode = match args.fps_mode {
+    let sync_mode = match args.fps_mode.mode() {
         // What the CLI chooses for framemd5.
-        FpsMode::Auto if args.vf.is_some() || args.seek.is_some() => {
+        None if args.vf.is_some() || args.seek.is_some() => {
             let muxer = ffmpeg.muxer("framemd5").map_err(|e| e.to_string())?;
             Some(SyncMode::auto(&muxer, input.streams().count()))
         }
-        FpsMode::Auto | FpsMode::Passthrough => None,
-        FpsMode::Vfr => Some(SyncMode::Vfr),
-        FpsMode::Cfr => Some(SyncMode::Cfr),
+        // Each picture printed at its own time, in the stream's time base.
+        None | Some(SyncMode::Passthrough) => None,
+        placing => placing,
     }
     .filter(|_| kind == MediaType::Video);
     let mut hasher = FrameHasher {

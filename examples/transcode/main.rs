@@ -16,11 +16,11 @@
 //! resampled and cut to its frame size; pictures are placed in frame intervals as the CLI's
 //! `-fps_mode` places them (by default, one per interval in MP4 before FFmpeg 7.1, each at its
 //! own time in Matroska). Subtitle streams are copied where the container takes their codec,
-//! text ones otherwise converted to the container's (mov_text for MP4). As the CLI, the output keeps the container's tags and
-//! chapters, and each stream its tags (language…) and disposition, with an `encoder` tag
-//! naming its encoder. The output is written under a temporary name and renamed at the end,
-//! so an error leaves nothing behind; Ctrl-C finishes the file with what was done (a second
-//! Ctrl-C abandons it).
+//! text ones otherwise converted to the container's (mov_text for MP4). As the CLI, the
+//! output keeps the container's tags and chapters, and each stream its tags (language…) and
+//! disposition, with an `encoder` tag naming its encoder. The output is written under a
+//! temporary name and renamed at the end, so an error leaves nothing behind; Ctrl-C finishes
+//! the file with what was done (a second Ctrl-C abandons it).
 
 #[path = "../common/audio_clock.rs"]
 mod audio_clock;
@@ -42,7 +42,7 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use cli_copy::{copy_chapters, copy_container_tags, copy_stream_tags, mark_defaults};
 use ffmpeg_runtime::codec::{Codec, Encoder, VideoSettings};
 use ffmpeg_runtime::filter::{
@@ -55,7 +55,7 @@ use pipeline::{AudioLane, Counts, Filtering, Placing, Timing, VideoLane};
 use plan::{AudioSource, Request, VideoSource};
 use progress::Progress;
 use subtitles::SubtitleLane;
-use video_sync::FpsMode;
+use video_sync::{FpsChoice, FpsMode};
 
 #[derive(Parser)]
 #[command(about = "Transcode a media file to H.264 and AAC (or what the loaded FFmpeg has)")]
@@ -103,14 +103,6 @@ struct Args {
     /// Load FFmpeg from this directory instead of searching.
     #[arg(long)]
     lib_dir: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FpsChoice {
-    Auto,
-    Vfr,
-    Cfr,
-    Passthrough,
 }
 
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
@@ -198,12 +190,7 @@ fn run(args: &Args) -> Result<Outcome, String> {
         preset: args.preset.clone(),
         threads: args.threads,
         video_filters: args.vf.clone(),
-        fps_mode: match args.fps_mode {
-            FpsChoice::Auto => None,
-            FpsChoice::Vfr => Some(FpsMode::Vfr),
-            FpsChoice::Cfr => Some(FpsMode::Cfr),
-            FpsChoice::Passthrough => Some(FpsMode::Passthrough),
-        },
+        fps_mode: args.fps_mode.mode(),
         audio_filters: args.af.clone(),
     };
     let counts = if args.output.as_os_str() == "-" {

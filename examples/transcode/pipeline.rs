@@ -333,17 +333,9 @@ impl VideoLane {
         };
         // The source's I/P/B structure is the decoder's business, not the encoder's.
         picture.set_picture_type(PictureType::None);
-        let first = placed.first + repeats as i64;
-        for slot in 0..own_slots {
-            encode_in_slot(
-                &mut self.sink,
-                &mut self.last_pts,
-                picture,
-                first + slot as i64 + self.lead,
-                output,
-            )?;
-            counts.video_frames += 1;
-        }
+        let first = placed.first + repeats as i64 + self.lead;
+        let (sink, last_pts) = (&mut self.sink, &mut self.last_pts);
+        encode_in_slots(sink, last_pts, picture, first, own_slots, output, counts)?;
         self.previous = Some(picture.try_clone()?);
         self.note_position(placed.first + placed.slots as i64, counts);
         Ok(())
@@ -359,17 +351,16 @@ impl VideoLane {
         counts: &mut Counts,
     ) -> Result<(), Error> {
         let mut copy = picture.try_clone()?;
-        for slot in 0..count {
-            encode_in_slot(
-                &mut self.sink,
-                &mut self.last_pts,
-                &mut copy,
-                first + slot as i64 + self.lead,
-                output,
-            )?;
-            counts.video_frames += 1;
-        }
-        Ok(())
+        let (sink, last_pts) = (&mut self.sink, &mut self.last_pts);
+        encode_in_slots(
+            sink,
+            last_pts,
+            &mut copy,
+            first + self.lead,
+            count,
+            output,
+            counts,
+        )
     }
 
     /// Notes where the pictures encoded end, `end` slots from the start, for the position
@@ -398,19 +389,27 @@ impl VideoLane {
     }
 }
 
-/// Encodes `picture` at `pts`, or one tick after the last where rounding gave an earlier
-/// one (encoders need rising timestamps; only `passthrough` can round two alike).
-fn encode_in_slot(
+/// Encodes `picture` in `count` slots from `first` on, each one tick after the last slot
+/// used where rounding gave an earlier one (encoders need rising timestamps; only
+/// `passthrough` can round two alike).
+fn encode_in_slots(
     sink: &mut Sink,
     last_pts: &mut Option<i64>,
     picture: &mut Frame,
-    pts: i64,
+    first: i64,
+    count: u64,
     output: &mut Output,
+    counts: &mut Counts,
 ) -> Result<(), Error> {
-    let pts = last_pts.map_or(pts, |last| pts.max(last + 1));
-    *last_pts = Some(pts);
-    picture.set_pts(Some(pts));
-    sink.encode(picture, output)
+    for slot in 0..count {
+        let pts = first + slot as i64;
+        let pts = last_pts.map_or(pts, |last| pts.max(last + 1));
+        *last_pts = Some(pts);
+        picture.set_pts(Some(pts));
+        sink.encode(picture, output)?;
+        counts.video_frames += 1;
+    }
+    Ok(())
 }
 
 /// `us` microseconds in whole ticks of `time_base`, rounded up.

@@ -271,8 +271,7 @@ pub fn video_settings(
             i64::from(num) * i64::from(height) * i64::from(source.width),
             i64::from(den) * i64::from(width) * i64::from(source.height),
         );
-        let divisor = gcd(num, den).max(1);
-        Rational::new((num / divisor) as i32, (den / divisor) as i32)
+        Rational::reduce(num, den, i32::MAX)
     });
     let time_base = frame_rate.invert();
     Ok(VideoSettings {
@@ -289,10 +288,6 @@ pub fn video_settings(
 
 /// The largest numerator or denominator of an MPEG-4 part 2 frame rate.
 const MPEG4_LARGEST_TERM: i32 = 65_535;
-
-fn gcd(a: i64, b: i64) -> i64 {
-    if b == 0 { a.abs() } else { gcd(b, a % b) }
-}
 
 /// Whether FFmpeg's format of this name holds red, green and blue (`rgb24`, `bgra`, `gbrp`,
 /// `x2rgb10le`…) rather than luma and chroma.
