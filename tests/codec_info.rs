@@ -5,7 +5,7 @@ mod common;
 
 use ffmpeg_runtime::codec::{Codec, Supported};
 use ffmpeg_runtime::format::MediaType;
-use ffmpeg_runtime::{AudioFifo, Error, Frame};
+use ffmpeg_runtime::{AudioFifo, Error, Frame, Library};
 
 #[test]
 fn encoders_list_what_they_take() {
@@ -97,6 +97,16 @@ fn encoders_take_the_sample_format_and_rate_the_clis_filters_settle_on() {
         ] {
             assert_eq!(ac3.best_sample_rate(wanted), best, "{wanted}");
         }
+    }
+    // A format of another libavutil major (the partner build's) is refused, not compared.
+    let other = common::partner().load();
+    let their_s16 = other.sample_format("s16").unwrap();
+    if other.family().major(Library::AvUtil) != ffmpeg.family().major(Library::AvUtil) {
+        assert!(matches!(
+            flac.best_sample_format(&their_s16),
+            Err(Error::Incompatible { .. })
+        ));
+        assert!(!s16.holds_same_samples_as(&their_s16));
     }
     if let Ok(opus) = Codec::encoder(&ffmpeg, "libopus") {
         assert_eq!(opus.best_sample_format("fltp").unwrap(), "flt");
