@@ -5,7 +5,7 @@ mod common;
 
 use ffmpeg_runtime::codec::{Codec, Supported};
 use ffmpeg_runtime::format::MediaType;
-use ffmpeg_runtime::{AudioFifo, Error, Frame, Library};
+use ffmpeg_runtime::{AudioFifo, Error, Frame, Library, Rational};
 
 #[test]
 fn encoders_list_what_they_take() {
@@ -115,6 +115,40 @@ fn encoders_take_the_sample_format_and_rate_the_clis_filters_settle_on() {
 }
 
 /// Interleaved s16 stereo whose samples count up from `first`.
+/// MPEG-2 video takes its standard rates only (and, from 5.x, their multiples the
+/// extension codes), and the CLI gives it the nearest of them (`av_find_nearest_q_idx`): a
+/// cover picture's 90 000 a second becomes the fastest listed.
+#[test]
+fn encoders_take_the_frame_rate_nearest_the_one_asked_for() {
+    let ffmpeg = common::under_test().load();
+    let mpeg2 = Codec::encoder(&ffmpeg, "mpeg2video").unwrap();
+    let Supported::Only(rates) = mpeg2.frame_rates() else {
+        panic!("MPEG-2 lists its rates");
+    };
+    for rate in [(24000, 1001), (25, 1), (30000, 1001), (60, 1)] {
+        assert!(rates.contains(&Rational::new(rate.0, rate.1)), "{rate:?}");
+    }
+    let as_f64 = |r: &Rational| f64::from(r.num) / f64::from(r.den);
+    let fastest = *rates
+        .iter()
+        .max_by(|a, b| as_f64(a).total_cmp(&as_f64(b)))
+        .unwrap();
+    for (wanted, nearest) in [
+        (Rational::new(90000, 1), fastest),
+        (Rational::new(25, 1), Rational::new(25, 1)),
+        (Rational::new(2997, 100), Rational::new(30000, 1001)),
+        (Rational::new(24, 1), Rational::new(24, 1)),
+    ] {
+        assert_eq!(mpeg2.nearest_frame_rate(wanted), nearest, "{wanted:?}");
+    }
+    let ffv1 = Codec::encoder(&ffmpeg, "ffv1").unwrap();
+    assert_eq!(ffv1.frame_rates(), Supported::Any);
+    assert_eq!(
+        ffv1.nearest_frame_rate(Rational::new(90000, 1)),
+        Rational::new(90000, 1)
+    );
+}
+
 fn ramp(ffmpeg: &ffmpeg_runtime::Ffmpeg, first: usize, samples: usize) -> Frame {
     let mut frame = Frame::audio(ffmpeg, samples, "s16", 48_000, 2).unwrap();
     {

@@ -8,8 +8,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::media;
-use ffmpeg_runtime::Library;
 use ffmpeg_runtime::format::{Input, MediaType};
+use ffmpeg_runtime::{Error, Library};
 
 const KINDS: [MediaType; 3] = [MediaType::Video, MediaType::Audio, MediaType::Subtitle];
 
@@ -78,15 +78,26 @@ fn file(name: &str) -> PathBuf {
 
 /// The input streams the CLI maps into a Matroska copy of `path` when given no `-map`.
 fn cli_mapped(path: &Path) -> Vec<usize> {
+    cli_mapped_into(path, "matroska", true)
+}
+
+/// The input streams the CLI maps into a copy of `path` in `format`, told in its "Stream
+/// mapping" lines whether or not the muxer then takes the copied streams (with `succeeds`,
+/// it must).
+fn cli_mapped_into(path: &Path, format: &str, succeeds: bool) -> Vec<usize> {
     // The mapping is told at the `info` level, above the helper's `error`.
     let output = media::cli()
         .args(["-loglevel", "info", "-i"])
         .arg(path)
-        .args(["-c", "copy", "-f", "matroska", "-y", "/dev/null"])
+        .args(["-c", "copy", "-f", format, "-y", "/dev/null"])
         .output()
         .expect("the ffmpeg CLI");
     let log = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{}: {log}", path.display());
+    assert!(
+        output.status.success() || !succeeds,
+        "{}: {log}",
+        path.display()
+    );
     let mut mapped: Vec<usize> = log
         .lines()
         .filter_map(|line| line.trim().strip_prefix("Stream #0:"))
@@ -122,6 +133,47 @@ fn the_streams_selected_are_those_the_cli_maps() {
     }
     // The files are chosen so that FFmpeg's own choice differs somewhere.
     assert!(differs_from_best >= 2, "{differs_from_best}");
+}
+
+/// For an output, the CLI takes no kind its muxer names no codec of (video in WAV), only a
+/// cover picture where the muxer stores video only as one (MP3), and the first subtitle
+/// stream the muxer's subtitle encoder takes (none for MP4, which names none).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn the_streams_selected_for_an_output_are_those_the_cli_maps_there() {
+    let ffmpeg = common::under_test().load();
+    let other = common::partner().load();
+    for format in ["matroska", "mp4", "mov", "mp3", "wav", "webm"] {
+        let muxer = ffmpeg.muxer(format).unwrap();
+        for path in FILES.map(|(name, _)| file(name)) {
+            let input = Input::open(&ffmpeg, &path).unwrap();
+            let mut ours = Vec::new();
+            for kind in KINDS {
+                let stream = input.auto_selected_stream_for(kind, &muxer).unwrap();
+                ours.extend(stream.map(|s| s.index()));
+            }
+            ours.sort_unstable();
+            let what = format!("{} into {format}", path.display());
+            assert_eq!(ours, cli_mapped_into(&path, format, false), "{what}");
+            for kind in [MediaType::Data, MediaType::Attachment] {
+                assert!(
+                    input
+                        .auto_selected_stream_for(kind, &muxer)
+                        .unwrap()
+                        .is_none()
+                );
+            }
+            let foreign = other.muxer(format).unwrap();
+            let refused = input.auto_selected_stream_for(MediaType::Video, &foreign);
+            assert!(
+                matches!(refused, Err(Error::ForeignObject { .. })),
+                "{refused:?}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::media;
+use ffmpeg_runtime::codec::Codec;
 use ffmpeg_runtime::format::{Input, MediaType, Output};
 use ffmpeg_runtime::subtitle::{
     Bitmap, Subtitle, SubtitleDecoder, SubtitleEncoder, SubtitleFormat, SubtitleRect,
@@ -621,6 +622,59 @@ fn corrupted_subtitle_packets_never_crash_a_decoder() {
                 }
             }
         }
+    }
+}
+
+/// Of a bitmap stream and a text one, the CLI maps the one its output's subtitle encoder
+/// takes: text for Matroska (ASS), WebM (WebVTT) and SubRip, none for MP4, which names no
+/// subtitle codec; `Input::auto_selected_stream_for` takes the same.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn the_subtitle_stream_selected_for_an_output_is_the_kind_its_encoder_takes() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("subtitle-selection");
+    let bitmaps = dir.join("dvdsub.mkv");
+    write_bitmaps(&ffmpeg, &bitmaps, "matroska", "dvdsub");
+    let mixed = dir.join("bitmaps_then_text.mkv");
+    let mut make = media::cli();
+    make.arg("-i")
+        .arg(&bitmaps)
+        .arg("-i")
+        .arg(media::subtitle_source_srt());
+    make.args(["-map", "0", "-map", "1", "-c", "copy", "-y"])
+        .arg(&mixed);
+    common::stdout_bytes_of(&mut make, "a file of both kinds");
+    let input = Input::open(&ffmpeg, &mixed).unwrap();
+    // No release's CLI maps bitmaps of its own accord: only `sup` names a bitmap codec
+    // (PGS), which no release here can encode.
+    let pgs_encoder = Codec::encoder(&ffmpeg, "hdmv_pgs_subtitle").is_ok();
+    for (format, expected) in [
+        ("matroska", Some(1)),
+        ("webm", Some(1)),
+        ("srt", Some(1)),
+        ("sup", pgs_encoder.then_some(0)),
+        ("mp4", None),
+    ] {
+        let muxer = ffmpeg.muxer(format).unwrap();
+        let ours = input
+            .auto_selected_stream_for(MediaType::Subtitle, &muxer)
+            .unwrap();
+        assert_eq!(ours.map(|s| s.index()), expected, "{format}");
+        let mapping = media::cli()
+            .args(["-loglevel", "info", "-i"])
+            .arg(&mixed)
+            .args(["-c", "copy", "-f", format, "-y", "/dev/null"])
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&mapping.stderr);
+        let theirs = log
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("Stream #0:"))
+            .find_map(|rest| rest.split_once(" -> ")?.0.parse::<usize>().ok());
+        assert_eq!(theirs, expected, "{format}: {log}");
     }
 }
 

@@ -70,10 +70,12 @@ struct Args {
     /// needed for standard output, which takes formats that stream.
     #[arg(long)]
     format: Option<String>,
-    /// Video encoder (default: libx264, else libopenh264, else mpeg4).
+    /// Video encoder (default: as the CLI, the container's own: libx264 for MP4 and
+    /// Matroska where the build has it, mpeg2video for MPEG-TS…).
     #[arg(long)]
     vcodec: Option<String>,
-    /// Audio encoder (default: aac, else libopus, else libmp3lame).
+    /// Audio encoder (default: as the CLI, the container's own: aac for MP4, libvorbis (or
+    /// ac3) for Matroska, mp2 for MPEG-TS…).
     #[arg(long)]
     acodec: Option<String>,
     /// Output picture size, as WxH (default: the input's).
@@ -261,8 +263,15 @@ fn transcode(
     copy_chapters(&input, &mut output, start_us).map_err(|e| e.to_string())?;
     let mut kinds = Vec::new();
     let mut video_encoder = None;
-    if let Some(stream) = input.auto_selected_stream(MediaType::Video) {
-        let codec = plan::video_encoder(ffmpeg, request, &mut notices)?;
+    let muxer = output.muxer();
+    let chosen_video = match input.auto_selected_stream(MediaType::Video) {
+        Some(stream) => {
+            let asked = request.vcodec.as_deref();
+            plan::encoder_for(ffmpeg, asked, &muxer, MediaType::Video)?.map(|c| (stream, c))
+        }
+        None => None,
+    };
+    if let Some((stream, codec)) = chosen_video {
         // As the CLI, pictures meant to be shown turned are turned first; the output then
         // shows them upright without a turn of its own.
         let mut turn = upright_filters(stream.rotation());
@@ -303,8 +312,11 @@ fn transcode(
         .map(|s| s.index())
         .collect();
     let mut audio_encoders = Vec::new();
-    if !audio_streams.is_empty() {
-        let codec = plan::audio_encoder(ffmpeg, request, &mut notices)?;
+    let audio_codec = match audio_streams.is_empty() {
+        true => None,
+        false => plan::encoder_for(ffmpeg, request.acodec.as_deref(), &muxer, MediaType::Audio)?,
+    };
+    if let Some(codec) = audio_codec {
         for index in audio_streams {
             let stream = input.stream(index).expect("listed above");
             let ending = plan::graph_ending(&codec, None);

@@ -1,18 +1,13 @@
 //! Which encoders and settings: the ffmpeg CLI's defaults, adapted to what the build has and
 //! to what each encoder takes.
 
-use ffmpeg_runtime::codec::{AudioSettings, Codec, Supported, VideoSettings};
+use ffmpeg_runtime::codec::{AudioSettings, Codec, EncoderChoice, Supported, VideoSettings};
 use ffmpeg_runtime::filter::OutputFacts;
-use ffmpeg_runtime::format::Stream;
+use ffmpeg_runtime::format::{MediaType, Muxer, Stream};
 use ffmpeg_runtime::{ChannelLayout, Color, Ffmpeg, PixelFormat, Rational, SampleFormat};
 
 use crate::video_sync::FpsMode;
 
-/// The CLI's preferences, best first: H.264 through libx264, else what the build has.
-const VIDEO_ENCODERS: [&str; 3] = ["libx264", "libopenh264", "mpeg4"];
-/// AAC, else Opus, else MP3, each at its own default rate as the CLI leaves it (AAC: 128 kb/s
-/// for stereo, 69 for mono, 341 for 5.1).
-const AUDIO_ENCODERS: [&str; 3] = ["aac", "libopus", "libmp3lame"];
 /// MPEG-4 part 2 at the CLI's default 200 kb/s looks poor; a fixed quantiser of 3 does not.
 const MPEG4_QUALITY: u32 = 3;
 /// `FF_QP2LAMBDA`: a quantiser in the lambda units of `global_quality`.
@@ -102,52 +97,40 @@ impl AudioSource {
     }
 }
 
-/// The encoder to use: the one asked for, or the first the build has among `preferred`,
-/// with a notice when that is not the first choice.
-pub fn choose_encoder(
+/// The encoder to use for `kind`: the one asked for, else, as the CLI chooses, FFmpeg's
+/// preferred encoder of the codec `muxer` writes by default (this build's: for MP4 H.264
+/// where it has libx264, else MPEG-4 part 2, and AAC; for Matroska H.264 and Vorbis, or AC-3
+/// without libvorbis; for MPEG-TS MPEG-2 and MP2). `None` where the container takes no such
+/// stream (no video in WAV): the CLI then leaves the stream out.
+pub fn encoder_for(
     ffmpeg: &Ffmpeg,
     asked: Option<&str>,
-    preferred: &[&str],
-    notices: &mut Vec<String>,
-) -> Result<Codec, String> {
+    muxer: &Muxer,
+    kind: MediaType,
+) -> Result<Option<Codec>, String> {
     if let Some(name) = asked {
         return Codec::encoder(ffmpeg, name)
+            .map(Some)
             .map_err(|_| format!("this FFmpeg ({}) has no encoder {name}", ffmpeg.release()));
     }
-    let found = preferred
-        .iter()
-        .find_map(|name| Codec::encoder(ffmpeg, *name).ok());
-    let codec = found.ok_or_else(|| {
-        format!(
-            "this FFmpeg ({}) has none of the encoders {preferred:?}",
-            ffmpeg.release()
-        )
-    })?;
-    if codec.name() != preferred[0] {
-        notices.push(format!(
-            "{} is not in this FFmpeg ({}); encoding with {}",
-            preferred[0],
-            ffmpeg.release(),
-            codec.name()
-        ));
-    }
-    Ok(codec)
-}
-
-pub fn video_encoder(
-    ffmpeg: &Ffmpeg,
-    request: &Request,
-    notices: &mut Vec<String>,
-) -> Result<Codec, String> {
-    choose_encoder(ffmpeg, request.vcodec.as_deref(), &VIDEO_ENCODERS, notices)
-}
-
-pub fn audio_encoder(
-    ffmpeg: &Ffmpeg,
-    request: &Request,
-    notices: &mut Vec<String>,
-) -> Result<Codec, String> {
-    choose_encoder(ffmpeg, request.acodec.as_deref(), &AUDIO_ENCODERS, notices)
+    let default = match kind {
+        MediaType::Video => muxer.default_video_codec(),
+        _ => muxer.default_audio_codec(),
+    };
+    let Some(codec) = default else {
+        return Ok(None);
+    };
+    Codec::encoder(ffmpeg, EncoderChoice::ForCodec(codec.clone()))
+        .map(Some)
+        .map_err(|_| {
+            format!(
+                "this FFmpeg ({}) has no encoder of {}, the {kind} codec {} writes by default; \
+                 name one",
+                ffmpeg.release(),
+                codec.name(),
+                muxer.name()
+            )
+        })
 }
 
 /// The filters the CLI ends a graph with before `codec`: the size asked for (`--size`, the

@@ -126,6 +126,7 @@ pub(crate) const FIELD_BT: u32 = 5;
 
 /// `enum AVCodecConfig` (libavcodec 61.13+): what `avcodec_get_supported_config` lists.
 pub(crate) const CODEC_CONFIG_PIX_FORMAT: c_int = 0;
+pub(crate) const CODEC_CONFIG_FRAME_RATE: c_int = 1;
 pub(crate) const CODEC_CONFIG_SAMPLE_RATE: c_int = 2;
 pub(crate) const CODEC_CONFIG_SAMPLE_FORMAT: c_int = 3;
 pub(crate) const CODEC_CONFIG_CHANNEL_LAYOUT: c_int = 4;

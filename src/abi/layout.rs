@@ -389,6 +389,8 @@ pub(crate) struct CodecLayout {
     pub pix_fmts: Option<Field<AVCodec, *const c_int>>,
     pub sample_fmts: Option<Field<AVCodec, *const c_int>>,
     pub supported_samplerates: Option<Field<AVCodec, *const c_int>>,
+    /// Frame rates ended by {0, 0}.
+    pub supported_framerates: Option<Field<AVCodec, *const Rational>>,
     /// 0-terminated channel masks, until 6.x.
     pub channel_layouts: Option<Field<AVCodec, *const u64>>,
     /// Layouts terminated by one of zero channels, since libavcodec 59.24 (5.1).
@@ -663,6 +665,7 @@ macro_rules! common {
                 pix_fmts: None,
                 sample_fmts: None,
                 supported_samplerates: None,
+                supported_framerates: None,
                 channel_layouts: None,
                 ch_layouts: None,
             },
@@ -748,6 +751,7 @@ macro_rules! codec_lists {
         $layout.codec.pix_fmts = Some(field!($m::AVCodec.pix_fmts));
         $layout.codec.sample_fmts = Some(field!($m::AVCodec.sample_fmts));
         $layout.codec.supported_samplerates = Some(field!($m::AVCodec.supported_samplerates));
+        $layout.codec.supported_framerates = Some(field!($m::AVCodec.supported_framerates as same));
     };
 }
 

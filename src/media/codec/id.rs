@@ -1,6 +1,6 @@
 //! [`CodecId`]: a codec as the loaded FFmpeg numbers it, and [`EncoderChoice`].
 
-use std::ffi::{CString, c_uint};
+use std::ffi::{CString, c_int, c_uint};
 
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
@@ -33,6 +33,21 @@ impl CodecId {
     /// FFmpeg's name of the codec (`h264`, `aac`).
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The `AV_CODEC_PROP_*` bits of its descriptor in `ffmpeg`'s release (a release of its
+    /// major); `None` for a codec without a descriptor.
+    pub(crate) fn properties(&self, ffmpeg: &Ffmpeg) -> Result<Option<c_int>> {
+        let number = self.number_for(ffmpeg)?;
+        // SAFETY: a lookup in a static table; NULL for an id without a descriptor.
+        let descriptor = unsafe { (ffmpeg.functions().avcodec_descriptor_get)(number) };
+        if descriptor.is_null() {
+            return Ok(None);
+        }
+        // SAFETY: a descriptor of this release's table, not NULL.
+        Ok(Some(unsafe {
+            crate::abi::codec_descriptor_properties(descriptor)
+        }))
     }
 
     /// The number in `ffmpeg`'s release, refused when the id came from another major.

@@ -6,15 +6,16 @@ use super::{CodecId, EncoderChoice};
 use crate::abi::Field;
 use crate::abi::constants::{
     CODEC_CAP_EXPERIMENTAL, CODEC_CAP_VARIABLE_FRAME_SIZE, CODEC_CONFIG_CHANNEL_LAYOUT,
-    CODEC_CONFIG_PIX_FORMAT, CODEC_CONFIG_SAMPLE_FORMAT, CODEC_CONFIG_SAMPLE_RATE, LOSS_ALPHA,
+    CODEC_CONFIG_FRAME_RATE, CODEC_CONFIG_PIX_FORMAT, CODEC_CONFIG_SAMPLE_FORMAT,
+    CODEC_CONFIG_SAMPLE_RATE, LOSS_ALPHA,
 };
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
 use crate::media::channel_layout::ChannelLayout;
 use crate::media::format::MediaType;
 use crate::media::formats::{FormatArg, PixelFormat, SampleFormat};
-use crate::sys::RawChannelLayout;
 use crate::sys::objects::AVCodec;
+use crate::sys::{Rational, RawChannelLayout};
 
 /// One encoder or decoder (`AVCodec`) of the loaded FFmpeg: its names, and the formats it
 /// takes, to set an [`Encoder`](super::Encoder) up with values it accepts.
@@ -176,12 +177,9 @@ impl Codec {
 
     /// The `AV_CODEC_PROP_*` bits of its codec's descriptor.
     fn properties(&self) -> c_int {
-        let number = self.read(self.ffmpeg.layout().codec.id);
-        // SAFETY: a lookup in a static table; NULL for an id without a descriptor.
-        unsafe {
-            let descriptor = (self.ffmpeg.functions().avcodec_descriptor_get)(number);
-            crate::abi::codec_descriptor_properties(descriptor)
-        }
+        // Its own id, of its own release: never refused.
+        let properties = self.id().properties(&self.ffmpeg);
+        properties.ok().flatten().unwrap_or(0)
     }
 
     pub(super) fn capability_bits(&self) -> c_int {
@@ -223,6 +221,19 @@ impl Codec {
         // SAFETY: FFmpeg's 0-terminated list of rates, or NULL.
         let rates = unsafe { terminated(list.cast::<c_int>(), |&rate| rate == 0) };
         rates.map(|rates| rates.into_iter().map(|r| r.max(0) as u32).collect())
+    }
+
+    /// The frame rates it takes: MPEG-1 and MPEG-2 video take their standard thirteen, most
+    /// encoders any.
+    pub fn frame_rates(&self) -> Supported<Rational> {
+        let list = self
+            .supported_config(CODEC_CONFIG_FRAME_RATE)
+            .unwrap_or_else(|| {
+                let field = self.ffmpeg.layout().codec.supported_framerates;
+                field.map_or(std::ptr::null(), |f| self.read(f).cast())
+            });
+        // SAFETY: FFmpeg's list of rates ended by {0, 0}, or NULL.
+        unsafe { terminated(list.cast::<Rational>(), |r| r.num == 0 && r.den == 0) }
     }
 
     /// The channel counts of the layouts it takes.
@@ -346,6 +357,31 @@ impl Codec {
             }
         }
         best.unwrap_or(wanted)
+    }
+
+    /// The frame rate among those it takes nearest `wanted`, the first of two as near, as
+    /// the ffmpeg CLI sets its encoder's rate (`av_find_nearest_q_idx`): 60 a second for
+    /// MPEG-2 asked for 90 000; `wanted` when it takes any.
+    pub fn nearest_frame_rate(&self, wanted: Rational) -> Rational {
+        let Supported::Only(rates) = self.frame_rates() else {
+            return wanted;
+        };
+        // |wanted - rate|, over a common denominator of wanted's and every rate's: so
+        // distances compare as |wanted.num * rate.den - rate.num * wanted.den| / rate.den.
+        let distance = |rate: &Rational| {
+            let apart = i128::from(wanted.num) * i128::from(rate.den)
+                - i128::from(rate.num) * i128::from(wanted.den);
+            (apart.unsigned_abs(), i128::from(rate.den).unsigned_abs())
+        };
+        let nearer = |a: (u128, u128), b: (u128, u128)| a.0 * b.1 < b.0 * a.1;
+        let mut best: Option<(Rational, (u128, u128))> = None;
+        for rate in rates.into_iter().filter(|r| r.den != 0) {
+            let d = distance(&rate);
+            if best.is_none_or(|(_, best)| nearer(d, best)) {
+                best = Some((rate, d));
+            }
+        }
+        best.map_or(wanted, |(rate, _)| rate)
     }
 
     /// A -1-terminated list of format numbers, from `avcodec_get_supported_config` where the

@@ -192,17 +192,37 @@ impl Muxer {
     }
 
     /// Whether it can store `codec` (`avformat_query_codec`, at normal compliance): `None`
-    /// where the muxer does not say.
+    /// where the muxer does not say. A codec it stores only as a cover picture counts as
+    /// taken; see [`Muxer::takes_only_as_cover_picture`].
     ///
     /// # Errors
     ///
     /// [`Error::Incompatible`](crate::Error::Incompatible) for a codec id of another major.
     pub fn takes_codec(&self, codec: &CodecId) -> crate::ffmpeg::error::Result<Option<bool>> {
+        let answer = self.query_codec(codec)?;
+        Ok((answer >= 0).then_some(answer != 0))
+    }
+
+    /// Whether it stores `codec` only as a cover picture (MP3's ID3v2 `APIC` frame, for PNG
+    /// or JPEG), as `avformat_query_codec` says with the tag `APIC`. The ffmpeg CLI then
+    /// maps an input's cover picture, and no other video, to a muxer whose default video
+    /// codec is such a codec.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Incompatible`](crate::Error::Incompatible) for a codec id of another major.
+    pub fn takes_only_as_cover_picture(
+        &self,
+        codec: &CodecId,
+    ) -> crate::ffmpeg::error::Result<bool> {
+        const COVER_PICTURE_TAG: c_int = c_int::from_le_bytes(*b"APIC");
+        Ok(self.query_codec(codec)? == COVER_PICTURE_TAG)
+    }
+
+    fn query_codec(&self, codec: &CodecId) -> crate::ffmpeg::error::Result<c_int> {
         let number = codec.number_for(&self.ffmpeg)?;
         // SAFETY: a registered format of `self.ffmpeg` and a codec id of its release.
-        let answer =
-            unsafe { (self.ffmpeg.functions().avformat_query_codec)(self.format, number, 0) };
-        Ok((answer >= 0).then_some(answer == 1))
+        Ok(unsafe { (self.ffmpeg.functions().avformat_query_codec)(self.format, number, 0) })
     }
 
     /// The codec tag a copy of a stream of `codec` (this release's number) tagged `tag` keeps

@@ -1,16 +1,35 @@
-//! Which streams are used: [`Input::auto_selected_stream`], the stream of each kind that the
-//! ffmpeg CLI takes when it is given no `-map`, and [`Input::set_discarded`], which leaves a
+//! Which streams are used: [`Input::auto_selected_stream`] and
+//! [`Input::auto_selected_stream_for`], the stream of each kind that the ffmpeg CLI takes
+//! when it is given no `-map`, and [`Input::set_discarded`], which leaves a
 //! stream unread as the CLI leaves those no output uses.
 
+use std::ffi::c_int;
+
+use super::catalog::Muxer;
 use super::input::Input;
 use super::stream::{MediaType, Stream};
-use crate::abi::constants::{DISCARD_ALL, DISCARD_DEFAULT};
+use crate::abi::constants::{
+    CODEC_PROP_BITMAP_SUB, CODEC_PROP_TEXT_SUB, DISCARD_ALL, DISCARD_DEFAULT,
+};
 use crate::ffmpeg::error::{Error, Result};
+use crate::media::codec::{Codec, EncoderChoice};
 
 /// What ranks a stream above its size or channel count in the CLI's choice: packets read
 /// while the input was opened, then the default mark (the CLI's own weights).
 const READ_WHILE_OPENING: i64 = 100_000_000;
 const MARKED_DEFAULT: i64 = 5_000_000;
+
+/// The descriptor properties that say a subtitle codec's kind.
+const SUBTITLE_KIND: c_int = CODEC_PROP_TEXT_SUB | CODEC_PROP_BITMAP_SUB;
+
+/// How the CLI weighs cover pictures (attached pictures) among video streams.
+#[derive(Clone, Copy)]
+enum CoverPictures {
+    /// Below every other video stream: most outputs.
+    RankLast,
+    /// Nothing else: an output that stores video only as a cover picture (MP3).
+    Only,
+}
 
 impl Input {
     /// The stream of `kind` that the ffmpeg CLI takes for an output when no `-map` is given
@@ -20,13 +39,83 @@ impl Input {
     /// opened ranks first, then a stream marked default; a cover picture ranks below every
     /// other video stream; among equals, the first wins. A video stream of unknown size and
     /// an audio stream of unknown channels, neither read nor marked, are never taken. Data
-    /// and attachment streams never are: `None`. (Of subtitles, the CLI then skips one that
-    /// its output's subtitle encoder cannot take, a bitmap one for a text encoder, say; this
-    /// knows no output.)
+    /// and attachment streams never are: `None`. This knows no output; what the CLI takes
+    /// for a given one (no video for WAV, no subtitles for MP4, text subtitles only for
+    /// Matroska) is [`Input::auto_selected_stream_for`].
     ///
     /// [`Input::best_stream`] is FFmpeg's own choice, which weighs bit rate instead, and
     /// differs where two video streams share a size or two audio streams a channel count.
     pub fn auto_selected_stream(&self, kind: MediaType) -> Option<Stream<'_>> {
+        self.ranked_first(kind, CoverPictures::RankLast)
+    }
+
+    /// The stream of `kind` that the ffmpeg CLI takes for an output written by `muxer` when
+    /// no `-map` is given: as [`Input::auto_selected_stream`], except that a muxer with no
+    /// default codec of `kind` takes none (no video in WAV), and a muxer that stores its
+    /// default video codec only as a cover picture (MP3, see
+    /// [`Muxer::takes_only_as_cover_picture`]) takes the largest cover picture and no other
+    /// video. Of subtitles, where the muxer's default subtitle codec has an encoder, the first
+    /// stream that encoder can take: text for text, bitmaps for bitmaps (a codec of neither
+    /// kind, DVB teletext, goes with either); none for a muxer that names no subtitle codec
+    /// (MP4). Data and attachment streams: none.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ForeignObject`] for a muxer of another loaded FFmpeg.
+    pub fn auto_selected_stream_for(
+        &self,
+        kind: MediaType,
+        muxer: &Muxer,
+    ) -> Result<Option<Stream<'_>>> {
+        self.ffmpeg()
+            .ensure_same(muxer.ffmpeg(), "Input::auto_selected_stream_for", "muxer")?;
+        let default_codec = match kind {
+            MediaType::Video => muxer.default_video_codec(),
+            MediaType::Audio => muxer.default_audio_codec(),
+            MediaType::Subtitle => return self.subtitle_stream_for(muxer),
+            _ => return Ok(None),
+        };
+        let Some(default_codec) = default_codec else {
+            return Ok(None);
+        };
+        let covers = match muxer.takes_only_as_cover_picture(&default_codec)? {
+            true => CoverPictures::Only,
+            false => CoverPictures::RankLast,
+        };
+        Ok(self.ranked_first(kind, covers))
+    }
+
+    /// The CLI's subtitle rule: where the muxer's default subtitle codec has an encoder, the
+    /// first subtitle stream of its kind (text or bitmap), or of a codec with no kind
+    /// (DVB teletext) where both have descriptors.
+    fn subtitle_stream_for(&self, muxer: &Muxer) -> Result<Option<Stream<'_>>> {
+        let ffmpeg = self.ffmpeg();
+        let Some(target) = muxer.default_subtitle_codec() else {
+            return Ok(None);
+        };
+        if Codec::encoder(ffmpeg, EncoderChoice::ForCodec(target.clone())).is_err() {
+            return Ok(None);
+        }
+        let out = target.properties(ffmpeg)?;
+        for stream in self.streams() {
+            if stream.media_type() != MediaType::Subtitle {
+                continue;
+            }
+            let input = stream.codec_id().properties(ffmpeg)?;
+            let taken = match (input, out) {
+                (Some(input), Some(out)) => {
+                    input & out & SUBTITLE_KIND != 0 || input == 0 || out == 0
+                }
+                _ => false,
+            };
+            if taken {
+                return Ok(Some(stream));
+            }
+        }
+        Ok(None)
+    }
+
+    fn ranked_first(&self, kind: MediaType, covers: CoverPictures) -> Option<Stream<'_>> {
         let measure: fn(&Stream<'_>) -> i64 = match kind {
             MediaType::Subtitle => {
                 return self.streams().find(|s| s.media_type() == kind);
@@ -36,8 +125,10 @@ impl Input {
             _ => return None,
         };
         let score = |stream: &Stream<'_>| {
-            if stream.is_attached_picture() {
-                return 1;
+            match (covers, stream.is_attached_picture()) {
+                (CoverPictures::RankLast, true) => return 1,
+                (CoverPictures::Only, false) => return 0,
+                _ => {}
             }
             let read = self.read_while_opening.get(stream.index()) == Some(&true);
             measure(stream)
