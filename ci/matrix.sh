@@ -146,6 +146,7 @@ slow_once=(
     with_no_input_it_transcodes_its_own_synthetic_clip
     real_world_inputs_transcode_to_mp4_and_mkv_with_the_clis_frames_and_every_sample
     subtitle_streams_are_kept
+    each_container_gets_its_own_default_codecs_as_the_cli_gives_them
     size_and_encoders_can_be_chosen
     every_scaler_configuration_is_done_or_refused
     video_round_trips_through_every_available_encoder

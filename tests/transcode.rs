@@ -147,9 +147,20 @@ fn check_transcode(ffmpeg: &Ffmpeg, source: &Path, output: &Path, extra: &[&str]
                 expected.len(),
                 "{what}: as many pictures as the CLI's"
             );
+            // libavformat 58 shifts Matroska's times only from the first negative one on:
+            // pictures written before the audio encoder's first (primed, so negative)
+            // packet keep their times while the rest move by the priming.
+            let some_kept = ffmpeg.family().major(Library::AvFormat) == 58
+                && output.extension().is_some_and(|e| e == "mkv");
+            let offsets = relative_after.iter().zip(&expected).map(|(o, t)| o - t);
+            let shift = match some_kept {
+                true => offsets.fold(0.0, f64::max),
+                false => 0.0,
+            };
+            assert!(shift < 0.2, "{what}: shifted by {shift} s");
             for (n, (ours, theirs)) in relative_after.iter().zip(&expected).enumerate() {
                 assert!(
-                    (ours - theirs).abs() < 0.0015,
+                    (ours - theirs).abs() < 0.0015 || (ours - theirs - shift).abs() < 0.0015,
                     "{what}: picture {n} at {ours:.4} s, the CLI's at {theirs:.4} s"
                 );
             }
@@ -1474,7 +1485,7 @@ fn subtitle_streams_are_kept() {
     ];
     for (source, name, codecs, cli_codec) in cases {
         let output = dir.join(name);
-        transcode_ok(source, &output, &["--vcodec", "mpeg4"]);
+        transcode_ok(source, &output, &["--vcodec", "mpeg4", "--acodec", "aac"]);
         assert_eq!(subtitle_codecs(&ffmpeg, &output), codecs, "{name}");
         let reference = dir.join(format!("cli-{name}"));
         let mut reference_command = media::cli();

@@ -1,6 +1,7 @@
-//! Transcodes a media file the way `ffmpeg -i INPUT OUTPUT` does: H.264 (libx264, crf 23,
-//! preset medium) and AAC (at the encoder's default rate, 128 kb/s for stereo) by default,
-//! with whatever the loaded FFmpeg has when it lacks those.
+//! Transcodes a media file the way `ffmpeg -i INPUT OUTPUT` does: by default with the codecs
+//! the container writes by default, through FFmpeg's preferred encoder of each (for MP4,
+//! H.264 through libx264 at crf 23, preset medium, and AAC at the encoder's default rate,
+//! 128 kb/s for stereo), leaving out a kind the container cannot hold (video in WAV).
 //!
 //! ```text
 //! cargo run --release --example transcode -- [INPUT] [OUTPUT] [--vcodec NAME] [--acodec NAME]
@@ -10,7 +11,7 @@
 //!
 //! With no INPUT it makes five seconds of synthetic 720p video with a tone and transcodes
 //! that. OUTPUT defaults to `transcoded.mp4`. The video stream the CLI would take (the
-//! largest picture) and every audio stream are kept, through the filters `--vf` and `--af`
+//! largest picture; for MP3, only a cover picture) and every audio stream are kept, through the filters `--vf` and `--af`
 //! give (the CLI's `-vf`/`-af`), pictures a display matrix turns (a phone's) turned upright
 //! first, as the CLI does; pictures are converted to what the encoder takes, audio
 //! resampled and cut to its frame size; pictures are placed in frame intervals as the CLI's
@@ -264,7 +265,24 @@ fn transcode(
     let mut kinds = Vec::new();
     let mut video_encoder = None;
     let muxer = output.muxer();
-    let chosen_video = match input.auto_selected_stream(MediaType::Video) {
+    let selected_video = input
+        .auto_selected_stream_for(MediaType::Video, &muxer)
+        .map_err(|e| e.to_string())?;
+    if let (None, Some(stream)) = (
+        &selected_video,
+        input.auto_selected_stream(MediaType::Video),
+    ) {
+        notices.push(format!(
+            "video stream {} left out, as the CLI leaves it: {} holds {}",
+            stream.index(),
+            muxer.name(),
+            match muxer.default_video_codec() {
+                Some(_) => "video only as a cover picture",
+                None => "no video",
+            }
+        ));
+    }
+    let chosen_video = match selected_video {
         Some(stream) => {
             let asked = request.vcodec.as_deref();
             plan::encoder_for(ffmpeg, asked, &muxer, MediaType::Video)?.map(|c| (stream, c))
@@ -407,7 +425,10 @@ fn transcode(
         audio.push(lane.map_err(|e| e.to_string())?);
     }
     if video.is_none() && audio.is_empty() {
-        return Err("the input has no video or audio stream".into());
+        return Err(match notices.is_empty() {
+            true => "the input has no video or audio stream".into(),
+            false => format!("nothing to write: {}", notices.join("; ")),
+        });
     }
     for notice in &notices {
         eprintln!("transcode: {notice}");

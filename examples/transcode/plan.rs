@@ -100,19 +100,15 @@ impl AudioSource {
 /// The encoder to use for `kind`: the one asked for, else, as the CLI chooses, FFmpeg's
 /// preferred encoder of the codec `muxer` writes by default (this build's: for MP4 H.264
 /// where it has libx264, else MPEG-4 part 2, and AAC; for Matroska H.264 and Vorbis, or AC-3
-/// without libvorbis; for MPEG-TS MPEG-2 and MP2). `None` where the container takes no such
-/// stream (no video in WAV): the CLI then leaves the stream out.
+/// without libvorbis; for MPEG-TS MPEG-2 and MP2). `None` where the container names no codec
+/// of `kind` (no video in WAV), even where one was asked for: the CLI then leaves the stream
+/// out.
 pub fn encoder_for(
     ffmpeg: &Ffmpeg,
     asked: Option<&str>,
     muxer: &Muxer,
     kind: MediaType,
 ) -> Result<Option<Codec>, String> {
-    if let Some(name) = asked {
-        return Codec::encoder(ffmpeg, name)
-            .map(Some)
-            .map_err(|_| format!("this FFmpeg ({}) has no encoder {name}", ffmpeg.release()));
-    }
     let default = match kind {
         MediaType::Video => muxer.default_video_codec(),
         _ => muxer.default_audio_codec(),
@@ -120,17 +116,32 @@ pub fn encoder_for(
     let Some(codec) = default else {
         return Ok(None);
     };
-    Codec::encoder(ffmpeg, EncoderChoice::ForCodec(codec.clone()))
-        .map(Some)
-        .map_err(|_| {
-            format!(
-                "this FFmpeg ({}) has no encoder of {}, the {kind} codec {} writes by default; \
-                 name one",
-                ffmpeg.release(),
-                codec.name(),
-                muxer.name()
-            )
-        })
+    if let Some(name) = asked {
+        return Codec::encoder(ffmpeg, name)
+            .map(Some)
+            .map_err(|_| format!("this FFmpeg ({}) has no encoder {name}", ffmpeg.release()));
+    }
+    let option = match kind {
+        MediaType::Video => "--vcodec",
+        _ => "--acodec",
+    };
+    let (release, codec_name, muxer_name) = (ffmpeg.release(), codec.name(), muxer.name());
+    let encoder = Codec::encoder(ffmpeg, EncoderChoice::ForCodec(codec.clone())).map_err(|_| {
+        format!(
+            "{muxer_name} writes {kind} as {codec_name} by default, and this FFmpeg \
+             ({release}) has no encoder of it: name one with {option}"
+        )
+    })?;
+    // As the CLI, which opens an experimental encoder only when told to (`-strict -2`).
+    if encoder.is_experimental() {
+        return Err(format!(
+            "{muxer_name} writes {kind} as {codec_name} by default, and this FFmpeg's \
+             ({release}) only encoder of it, {}, is experimental: name it with {option} to use \
+             it anyway, or name another",
+            encoder.name()
+        ));
+    }
+    Ok(Some(encoder))
 }
 
 /// The filters the CLI ends a graph with before `codec`: the size asked for (`--size`, the
@@ -208,11 +219,14 @@ pub fn video_settings(
         options.push(("preset".to_owned(), preset.clone()));
     }
     // As the CLI: the encoder counts in frames of the rate the pictures come at (25 a
-    // second where that is unknown), in terms MPEG-4 part 2 can state.
-    let mut frame_rate = source
-        .frame_rate
-        .filter(|r| r.num > 0 && r.den > 0)
-        .unwrap_or(Rational::new(25, 1));
+    // second where that is unknown), the nearest it takes (MPEG-2: of its thirteen), in
+    // terms MPEG-4 part 2 can state.
+    let mut frame_rate = codec.nearest_frame_rate(
+        source
+            .frame_rate
+            .filter(|r| r.num > 0 && r.den > 0)
+            .unwrap_or(Rational::new(25, 1)),
+    );
     if codec.id().name() == "mpeg4" {
         let (num, den) = (i64::from(frame_rate.num), i64::from(frame_rate.den));
         frame_rate = Rational::reduce(num, den, MPEG4_LARGEST_TERM);

@@ -1,0 +1,208 @@
+//! The `transcode` example's encoders, chosen as `ffmpeg -i IN OUT` chooses them: each
+//! container's own default codecs, through FFmpeg's preferred encoder of each, and no stream
+//! of a kind the container does not hold. Checked on every build against what that build's
+//! muxers state, and on the CLI's own major against the CLI's output.
+
+mod common;
+
+use std::path::Path;
+
+use common::media;
+use ffmpeg_runtime::Ffmpeg;
+use ffmpeg_runtime::codec::{Codec, EncoderChoice};
+use ffmpeg_runtime::format::{Input, MediaType, Muxer};
+
+/// Output extensions and the muxers they pick.
+const CONTAINERS: [(&str, &str); 10] = [
+    ("mkv", "matroska"),
+    ("mp4", "mp4"),
+    ("ts", "mpegts"),
+    ("webm", "webm"),
+    ("avi", "avi"),
+    ("ogg", "ogg"),
+    ("flv", "flv"),
+    ("nut", "nut"),
+    ("wav", "wav"),
+    ("mp3", "mp3"),
+];
+
+/// The codecs of `path`'s streams, one per stream, in order.
+fn stream_codecs(ffmpeg: &Ffmpeg, path: &Path) -> Vec<String> {
+    let input = Input::open(ffmpeg, path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let codecs = input.streams().map(|s| s.codec_id().name().to_owned());
+    codecs.collect()
+}
+
+/// The codecs this build's CLI would write for `source` into `muxer`, from what the muxer
+/// states; `None` where the build has no encoder for one of them.
+fn expected_codecs(ffmpeg: &Ffmpeg, source: &Path, muxer: &Muxer) -> Option<Vec<String>> {
+    let input = Input::open(ffmpeg, source).unwrap();
+    let mut codecs = Vec::new();
+    for kind in [MediaType::Video, MediaType::Audio] {
+        if input
+            .auto_selected_stream_for(kind, muxer)
+            .unwrap()
+            .is_none()
+        {
+            continue;
+        }
+        let default = match kind {
+            MediaType::Video => muxer.default_video_codec(),
+            _ => muxer.default_audio_codec(),
+        };
+        let default = default.expect("a stream is taken only of a kind the muxer holds");
+        let encoder = Codec::encoder(ffmpeg, EncoderChoice::ForCodec(default.clone())).ok()?;
+        // The CLI opens an experimental encoder (4.1's Vorbis) only when told to.
+        if encoder.is_experimental() {
+            return None;
+        }
+        codecs.push(default.name().to_owned());
+    }
+    codecs.sort();
+    Some(codecs)
+}
+
+fn sources() -> [std::path::PathBuf; 2] {
+    let audio = "sine=frequency=300:duration=1:sample_rate=44100";
+    [
+        media::generated(
+            "tcc_video_audio.mkv",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=176x144:rate=25:duration=1",
+                "-f",
+                "lavfi",
+                "-i",
+                audio,
+                "-c:v",
+                "ffv1",
+                "-c:a",
+                "pcm_s16le",
+            ],
+        ),
+        // Sound with a cover picture: MP3 keeps it, where other containers encode it as video.
+        media::generated(
+            "tcc_cover.mp3",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                audio,
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=64x48:rate=1:duration=1",
+                "-map",
+                "0",
+                "-map",
+                "1",
+                "-frames:v",
+                "1",
+                "-c:v",
+                "png",
+                "-disposition:v",
+                "attached_pic",
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn each_container_gets_its_own_default_codecs_as_the_cli_gives_them() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let the_clis_major = !cfg!(windows) && ffmpeg.family().ffmpeg_major() == 5;
+    let dir = common::scratch_dir("transcode-containers");
+    for source in sources() {
+        let stem = source.file_stem().unwrap().to_str().unwrap().to_owned();
+        for (extension, muxer_name) in CONTAINERS {
+            let muxer = ffmpeg.muxer(muxer_name).unwrap();
+            let output = dir.join(format!("{stem}.{extension}"));
+            let what = format!("{stem} → {extension}");
+            let ran = common::example_command("transcode", &build)
+                .arg(&source)
+                .arg(&output)
+                .output()
+                .expect("the transcode example runs");
+            let stderr = String::from_utf8_lossy(&ran.stderr);
+            if stem == "tcc_cover" && extension == "mp4" {
+                // Encoded as H.264, a cover picture is refused by MP4's muxer, the CLI's too.
+                assert!(!ran.status.success(), "{what}: {stderr}");
+                assert!(!output.exists(), "{what}: no file");
+                continue;
+            }
+            let Some(expected) = expected_codecs(&ffmpeg, &source, &muxer) else {
+                // As the CLI, which asks for an encoder to be named.
+                assert!(!ran.status.success(), "{what}: {stderr}");
+                assert!(stderr.contains("name "), "{what}: {stderr}");
+                continue;
+            };
+            assert!(ran.status.success(), "{what}: {stderr}");
+            // In the order the demuxer finds them (FLV's: the first packet's stream first).
+            let written = stream_codecs(&ffmpeg, &output);
+            let mut sorted = written.clone();
+            sorted.sort();
+            assert_eq!(sorted, expected, "{what}");
+            if the_clis_major {
+                let cli_output = dir.join(format!("cli-{stem}.{extension}"));
+                let mut cli = media::cli();
+                cli.args(["-y", "-i"]).arg(&source).arg(&cli_output);
+                common::stdout_bytes_of(&mut cli, &format!("the CLI's {what}"));
+                assert_eq!(written, stream_codecs(&ffmpeg, &cli_output), "{what}");
+            }
+        }
+    }
+}
+
+/// Where the container holds no video (WAV), or video only as a cover picture (MP3), the
+/// video is left out with a notice; with nothing left to write, transcode says why and
+/// writes nothing, where the CLI says that its output "does not contain any stream".
+#[test]
+fn video_the_container_cannot_hold_is_left_out_with_a_notice() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let [with_audio, _] = sources();
+    let video_only = media::generated(
+        "tcc_video_only.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=176x144:rate=25:duration=1",
+            "-c:v",
+            "ffv1",
+        ],
+    );
+    let dir = common::scratch_dir("transcode-left-out");
+    for (extension, holds) in [("wav", "no video"), ("mp3", "video only as a cover")] {
+        let muxer = ffmpeg.muxer(extension).unwrap();
+        let sound = muxer.default_audio_codec().unwrap();
+        if Codec::encoder(&ffmpeg, EncoderChoice::ForCodec(sound)).is_err() {
+            continue; // 4.1 has no MP3 encoder
+        }
+        let output = dir.join(format!("sound.{extension}"));
+        let ran = common::example_command("transcode", &build)
+            .arg(&with_audio)
+            .arg(&output)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&ran.stderr);
+        assert!(ran.status.success(), "{extension}: {stderr}");
+        assert!(stderr.contains("video stream 0 left out"), "{stderr}");
+        assert!(stderr.contains(holds), "{stderr}");
+        assert_eq!(stream_codecs(&ffmpeg, &output).len(), 1, "{extension}");
+
+        let nothing = dir.join(format!("nothing.{extension}"));
+        let ran = common::example_command("transcode", &build)
+            .arg(&video_only)
+            .arg(&nothing)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&ran.stderr);
+        assert!(!ran.status.success(), "{extension}: {stderr}");
+        assert!(stderr.contains("nothing to write"), "{stderr}");
+        assert!(!nothing.exists(), "{extension}: no file");
+    }
+}
