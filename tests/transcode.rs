@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use common::media::{self, CLIPS};
 use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Codec, Decoder, DecoderOptions};
-use ffmpeg_runtime::format::{Input, MediaType};
+use ffmpeg_runtime::format::{Input, MediaType, Muxer};
 use ffmpeg_runtime::{Ffmpeg, Frame, Library, Packet};
 use serde_json::Value;
 
@@ -181,14 +181,26 @@ fn check_transcode(ffmpeg: &Ffmpeg, source: &Path, output: &Path, extra: &[&str]
             "{what}: one size throughout"
         );
     }
-    assert_eq!(
-        after.audio.len(),
-        before.audio.len(),
-        "{what}: every audio stream"
-    );
-    for ((seconds_before, ..), (seconds_after, start, rate)) in
-        before.audio.iter().zip(&after.audio)
-    {
+    // The audio stream the CLI takes for the container (of the most channels), or every one
+    // with `--all-streams`.
+    let source_input = Input::open(ffmpeg, source).unwrap();
+    let audio_indices: Vec<usize> = source_input
+        .streams()
+        .filter(|s| s.media_type() == MediaType::Audio)
+        .map(|s| s.index())
+        .collect();
+    let kept: Vec<usize> = if extra.contains(&"--all-streams") {
+        (0..audio_indices.len()).collect()
+    } else {
+        let selected = source_input
+            .auto_selected_stream_for(MediaType::Audio, &muxer_of(ffmpeg, output))
+            .unwrap();
+        let slot = selected.and_then(|s| audio_indices.iter().position(|&i| i == s.index()));
+        slot.into_iter().collect()
+    };
+    assert_eq!(after.audio.len(), kept.len(), "{what}: the audio kept");
+    for (&slot, (seconds_after, start, rate)) in kept.iter().zip(&after.audio) {
+        let (seconds_before, ..) = before.audio[slot];
         // Lossy encoders add priming and padding (Matroska keeps AAC's priming): up to two
         // frames of 1152 samples.
         let tolerance = 0.02 + 2304.0 / f64::from(*rate);
@@ -223,6 +235,16 @@ fn cli_transcode(source: &Path, args: &[&str], output: &Path) {
     common::stdout_bytes_of(&mut command, "the CLI's transcode");
 }
 
+/// The muxer that writes `output`, as its extension names it.
+fn muxer_of(ffmpeg: &Ffmpeg, output: &Path) -> Muxer {
+    let name = match output.extension().and_then(|e| e.to_str()) {
+        Some("mkv") => "matroska",
+        Some(other) => other,
+        None => panic!("{}: no extension", output.display()),
+    };
+    ffmpeg.muxer(name).unwrap()
+}
+
 /// The times of the pictures of the CLI's own transcode of `source` to `output`'s container,
 /// relative to the first; `None` where the CLI does not run (under Wine). The CLI installed
 /// is 5.1's; where the release under test takes a variable rate in that container and 5.1
@@ -232,11 +254,7 @@ fn cli_video_times(ffmpeg: &Ffmpeg, source: &Path, output: &Path) -> Option<Vec<
         return None;
     }
     let name = output.file_name()?.to_str()?;
-    let muxer = match output.extension()?.to_str()? {
-        "mkv" => "matroska",
-        other => other,
-    };
-    let variable_rate = ffmpeg.muxer(muxer).ok()?.takes_variable_frame_rate();
+    let variable_rate = muxer_of(ffmpeg, output).takes_variable_frame_rate();
     let cli_output = output.with_file_name(format!("cli-{name}"));
     let args: &[&str] = if variable_rate {
         &["-fps_mode", "vfr"]
@@ -394,6 +412,13 @@ fn real_world_inputs_transcode_to_mp4_and_mkv_with_the_clis_frames_and_every_sam
             );
         }
     }
+    // The CLI takes one of the two audio streams; `--all-streams` keeps both.
+    let two_audio = sources
+        .iter()
+        .find(|s| s.ends_with("tc_offset_two_audio.ts"));
+    let all = dir.join("tc_offset_two_audio_all.mkv");
+    let kept = check_transcode(&ffmpeg, two_audio.unwrap(), &all, &["--all-streams"]);
+    assert_eq!(kept.audio.len(), 2);
 }
 
 /// Of two video streams of one size, the CLI keeps the first, not the one of the higher bit
@@ -1426,9 +1451,10 @@ fn subtitle_codecs(ffmpeg: &Ffmpeg, file: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Subtitle streams are kept: copied where the container takes their codec (SubRip and ASS
-/// in Matroska), converted to mov_text for MP4 and MOV and to ASS for a Matroska given
-/// mov_text; every cue at its time, with its text.
+/// Subtitle streams are kept: text converted to the container's own codec where it names
+/// one (SubRip and mov_text to ASS in Matroska, as the CLI converts them), else copied where
+/// the container takes the codec (mov_text in MP4), else converted to mov_text (MP4 and MOV);
+/// every cue at its time, with its text.
 #[test]
 #[cfg_attr(
     windows,
@@ -1477,7 +1503,7 @@ fn subtitle_streams_are_kept() {
     let mp4 = with_subtitles("tc_subtitles.mp4", ["mov_text", "mov_text"]);
     // The same files made by the CLI (`-c:s` as we chose), whose timeline ours must match.
     let cases = [
-        (&mkv, "kept.mkv", ["subrip", "ass"], "copy"),
+        (&mkv, "to_ass.mkv", ["ass", "ass"], "ass"),
         (&mkv, "converted.mp4", ["mov_text", "mov_text"], "mov_text"),
         (&mkv, "converted.mov", ["mov_text", "mov_text"], "mov_text"),
         (&mp4, "copied.mp4", ["mov_text", "mov_text"], "copy"),
@@ -1485,7 +1511,8 @@ fn subtitle_streams_are_kept() {
     ];
     for (source, name, codecs, cli_codec) in cases {
         let output = dir.join(name);
-        transcode_ok(source, &output, &["--vcodec", "mpeg4", "--acodec", "aac"]);
+        let args = ["--vcodec", "mpeg4", "--acodec", "aac", "--all-streams"];
+        transcode_ok(source, &output, &args);
         assert_eq!(subtitle_codecs(&ffmpeg, &output), codecs, "{name}");
         let reference = dir.join(format!("cli-{name}"));
         let mut reference_command = media::cli();
@@ -1502,6 +1529,13 @@ fn subtitle_streams_are_kept() {
             assert_eq!(ours.len(), srt_cues(source, n).len(), "{name} stream s:{n}");
             assert_eq!(ours, theirs, "{name} stream s:{n}");
         }
+    }
+    // Without `--all-streams`, the CLI's own choice: the first subtitle stream the
+    // container's encoder takes (ASS for Matroska), none for MP4, which names no codec.
+    for (name, codecs) in [("chosen.mkv", vec!["ass"]), ("chosen.mp4", vec![])] {
+        let output = dir.join(name);
+        transcode_ok(&mp4, &output, &["--vcodec", "mpeg4", "--acodec", "aac"]);
+        assert_eq!(subtitle_codecs(&ffmpeg, &output), codecs, "{name}");
     }
 }
 

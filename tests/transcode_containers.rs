@@ -8,9 +8,9 @@ mod common;
 use std::path::Path;
 
 use common::media;
-use ffmpeg_runtime::Ffmpeg;
 use ffmpeg_runtime::codec::{Codec, EncoderChoice};
 use ffmpeg_runtime::format::{Input, MediaType, Muxer};
+use ffmpeg_runtime::{Ffmpeg, Packet};
 
 /// Output extensions and the muxers they pick.
 const CONTAINERS: [(&str, &str); 10] = [
@@ -204,5 +204,97 @@ fn video_the_container_cannot_hold_is_left_out_with_a_notice() {
         assert!(!ran.status.success(), "{extension}: {stderr}");
         assert!(stderr.contains("nothing to write"), "{stderr}");
         assert!(!nothing.exists(), "{extension}: no file");
+    }
+}
+
+/// The packets of `path`: (stream index, time, bytes).
+fn packets(ffmpeg: &Ffmpeg, path: &Path) -> Vec<(usize, Option<i64>, Vec<u8>)> {
+    let mut input = Input::open(ffmpeg, path).unwrap();
+    let mut packet = Packet::new(ffmpeg).unwrap();
+    let mut all = Vec::new();
+    while input.read_packet(&mut packet).unwrap() {
+        let bytes = packet.data().to_vec();
+        all.push((packet.stream_index(), packet.pts(), bytes));
+    }
+    all
+}
+
+/// A file of subtitles only is converted as the CLI converts it: SubRip into Matroska's ASS
+/// and WebM's WebVTT, packet for packet; MP4, which names no subtitle codec, takes nothing,
+/// and nothing is written.
+#[test]
+fn a_subtitle_file_becomes_the_containers_own_subtitles() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let the_clis_major = !cfg!(windows) && ffmpeg.family().ffmpeg_major() == 5;
+    let source = media::subtitle_source_srt();
+    let dir = common::scratch_dir("transcode-subtitles-only");
+    for (extension, codec) in [("mkv", "ass"), ("webm", "webvtt")] {
+        let output = dir.join(format!("cues.{extension}"));
+        let mut command = common::example_command("transcode", &build);
+        common::stdout_bytes_of(command.arg(&source).arg(&output), extension);
+        assert_eq!(stream_codecs(&ffmpeg, &output), [codec], "{extension}");
+        let ours = packets(&ffmpeg, &output);
+        assert!(ours.len() >= 3, "{extension}: {} packets", ours.len());
+        if the_clis_major {
+            let cli_output = dir.join(format!("cli-cues.{extension}"));
+            let mut cli = media::cli();
+            cli.args(["-y", "-i"]).arg(&source).arg(&cli_output);
+            common::stdout_bytes_of(&mut cli, &format!("the CLI's {extension}"));
+            assert_eq!(ours, packets(&ffmpeg, &cli_output), "{extension}");
+        }
+    }
+    let nothing = dir.join("cues.mp4");
+    let ran = common::example_command("transcode", &build)
+        .arg(&source)
+        .arg(&nothing)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&ran.stderr);
+    assert!(!ran.status.success(), "{stderr}");
+    assert!(stderr.contains("no video, audio or subtitle"), "{stderr}");
+    assert!(!nothing.exists());
+}
+
+/// An odd picture size is kept where the encoder takes it (MPEG-2 in MPEG-TS, MPEG-4 part 2
+/// in AVI), as the CLI keeps it; the pictures had been cut to 32×16.
+#[test]
+fn an_odd_picture_size_is_kept_where_the_encoder_takes_it() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let the_clis_major = !cfg!(windows) && ffmpeg.family().ffmpeg_major() == 5;
+    let source = media::generated(
+        "tcc_odd_size.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=33x17:rate=25:duration=1",
+            // Not subsampled: the CLI would cut 4:2:0 pictures to 32×16 here.
+            "-pix_fmt",
+            "yuv444p",
+            "-c:v",
+            "ffv1",
+        ],
+    );
+    let dir = common::scratch_dir("transcode-odd-size");
+    for extension in ["ts", "avi"] {
+        let output = dir.join(format!("odd.{extension}"));
+        let mut command = common::example_command("transcode", &build);
+        common::stdout_bytes_of(command.arg(&source).arg(&output), extension);
+        let input = Input::open(&ffmpeg, &output).unwrap();
+        let video = input.auto_selected_stream(MediaType::Video).unwrap();
+        assert_eq!((video.width(), video.height()), (33, 17), "{extension}");
+        if the_clis_major {
+            let cli_output = dir.join(format!("cli-odd.{extension}"));
+            let mut cli = media::cli();
+            cli.args(["-y", "-i"]).arg(&source).arg(&cli_output);
+            common::stdout_bytes_of(&mut cli, &format!("the CLI's {extension}"));
+            assert_eq!(
+                packets(&ffmpeg, &output),
+                packets(&ffmpeg, &cli_output),
+                "{extension}"
+            );
+        }
     }
 }

@@ -6,18 +6,21 @@
 //! ```text
 //! cargo run --release --example transcode -- [INPUT] [OUTPUT] [--vcodec NAME] [--acodec NAME]
 //!     [--size WxH] [--crf N] [--preset NAME] [--threads N] [--vf GRAPH] [--af GRAPH]
-//!     [--fps-mode auto|vfr|cfr|passthrough] [--lib-dir DIR]
+//!     [--fps-mode auto|vfr|cfr|passthrough] [--all-streams] [--lib-dir DIR]
 //! ```
 //!
 //! With no INPUT it makes five seconds of synthetic 720p video with a tone and transcodes
-//! that. OUTPUT defaults to `transcoded.mp4`. The video stream the CLI would take (the
-//! largest picture; for MP3, only a cover picture) and every audio stream are kept, through the filters `--vf` and `--af`
+//! that. OUTPUT defaults to `transcoded.mp4`. As the CLI, it keeps one stream of each kind
+//! the container holds, the one the CLI takes (the largest picture, only a cover picture for
+//! MP3; the most channels; the first subtitle stream the container's encoder takes), or with
+//! `--all-streams` every audio and subtitle stream; through the filters `--vf` and `--af`
 //! give (the CLI's `-vf`/`-af`), pictures a display matrix turns (a phone's) turned upright
 //! first, as the CLI does; pictures are converted to what the encoder takes, audio
 //! resampled and cut to its frame size; pictures are placed in frame intervals as the CLI's
 //! `-fps_mode` places them (by default, one per interval in MP4 before FFmpeg 7.1, each at its
-//! own time in Matroska). Subtitle streams are copied where the container takes their codec,
-//! text ones otherwise converted to the container's (mov_text for MP4). As the CLI, the
+//! own time in Matroska). Text subtitle streams are converted to the container's own
+//! subtitle codec (ASS for Matroska), as the CLI converts them, or to mov_text for MP4;
+//! others are copied where the container takes their codec. As the CLI, the
 //! output keeps the container's tags and chapters, and each stream its tags (language…) and
 //! disposition, with an `encoder` tag naming its encoder. The output is written under a
 //! temporary name and renamed at the end, so an error leaves nothing behind; Ctrl-C finishes
@@ -49,7 +52,7 @@ use ffmpeg_runtime::codec::{Codec, Encoder, VideoSettings};
 use ffmpeg_runtime::filter::{
     AudioInput, FilterGraph, FilterInput, FilterOptions, upright_filters,
 };
-use ffmpeg_runtime::format::{Input, MediaType, Output, SideDataValue, Stream};
+use ffmpeg_runtime::format::{Input, MediaType, Muxer, Output, SideDataValue, Stream};
 use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library};
 
 use pipeline::{AudioLane, Counts, Filtering, Placing, Timing, VideoLane};
@@ -94,7 +97,7 @@ struct Args {
     /// Filters for the video stream, in the CLI's `-vf` syntax (`scale=1280:720,fps=30`).
     #[arg(long)]
     vf: Option<String>,
-    /// Filters for every audio stream, in the CLI's `-af` syntax (`volume=0.5`).
+    /// Filters for the audio streams kept, in the CLI's `-af` syntax (`volume=0.5`).
     #[arg(long)]
     af: Option<String>,
     /// Which pictures are encoded, as the CLI's `-fps_mode`: `cfr` one per frame interval
@@ -103,9 +106,31 @@ struct Args {
     /// choice for the container (`cfr` for MP4 before FFmpeg 7.1, `vfr` for Matroska).
     #[arg(long, value_enum, default_value_t = FpsChoice::Auto)]
     fps_mode: FpsChoice,
+    /// Keep every audio and subtitle stream (as the CLI's `-map 0` keeps them), not only the
+    /// one of each kind that the CLI takes for the container.
+    #[arg(long)]
+    all_streams: bool,
     /// Load FFmpeg from this directory instead of searching.
     #[arg(long)]
     lib_dir: Option<PathBuf>,
+}
+
+/// The streams of `kind` to keep: the one the CLI takes for `muxer` (none where it takes
+/// none), or with `all` every one, as the CLI's `-map 0`.
+fn kept_streams(
+    input: &Input,
+    kind: MediaType,
+    muxer: &Muxer,
+    all: bool,
+) -> Result<Vec<usize>, String> {
+    if all {
+        let of_kind = input.streams().filter(|s| s.media_type() == kind);
+        return Ok(of_kind.map(|s| s.index()).collect());
+    }
+    let selected = input
+        .auto_selected_stream_for(kind, muxer)
+        .map_err(|e| e.to_string())?;
+    Ok(selected.map(|s| s.index()).into_iter().collect())
 }
 
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
@@ -195,6 +220,7 @@ fn run(args: &Args) -> Result<Outcome, String> {
         video_filters: args.vf.clone(),
         fps_mode: args.fps_mode.mode(),
         audio_filters: args.af.clone(),
+        all_streams: args.all_streams,
     };
     let counts = if args.output.as_os_str() == "-" {
         let format = args
@@ -324,11 +350,7 @@ fn transcode(
         kinds.push((index, MediaType::Video, stream.disposition()));
         video_encoder = Some((stream.index(), encoder, settings, index, filtering));
     }
-    let audio_streams: Vec<usize> = input
-        .streams()
-        .filter(|s| s.media_type() == MediaType::Audio)
-        .map(|s| s.index())
-        .collect();
+    let audio_streams = kept_streams(&input, MediaType::Audio, &muxer, request.all_streams)?;
     let mut audio_encoders = Vec::new();
     let audio_codec = match audio_streams.is_empty() {
         true => None,
@@ -362,11 +384,7 @@ fn transcode(
             audio_encoders.push((index, encoder, target, out_index, filtering));
         }
     }
-    let subtitle_streams: Vec<usize> = input
-        .streams()
-        .filter(|s| s.media_type() == MediaType::Subtitle)
-        .map(|s| s.index())
-        .collect();
+    let subtitle_streams = kept_streams(&input, MediaType::Subtitle, &muxer, request.all_streams)?;
     let timing = Timing {
         lead_us: lead_us(
             ffmpeg,
@@ -424,9 +442,9 @@ fn transcode(
         let lane = AudioLane::new(&stream, encoder, target, out_index, timing, filtering);
         audio.push(lane.map_err(|e| e.to_string())?);
     }
-    if video.is_none() && audio.is_empty() {
+    if video.is_none() && audio.is_empty() && subtitles.is_empty() {
         return Err(match notices.is_empty() {
-            true => "the input has no video or audio stream".into(),
+            true => "the input has no video, audio or subtitle stream".into(),
             false => format!("nothing to write: {}", notices.join("; ")),
         });
     }
@@ -521,6 +539,28 @@ fn open_video(
         }
         Err(error) => error,
     };
+    // As the CLI, an odd size is kept where the encoder takes it (MPEG-2, MPEG-4 part 2);
+    // one that needs even sizes for subsampled chroma (libx264) is given the even size below,
+    // the Scaler dropping the odd row or column, where the CLI fails.
+    let odd = settings.width % 2 == 1 || settings.height % 2 == 1;
+    if odd && plan::is_subsampled(settings.pixel_format.name()) {
+        let even = VideoSettings {
+            width: (settings.width & !1).max(2),
+            height: (settings.height & !1).max(2),
+            ..settings.clone()
+        };
+        if let Ok(encoder) = Encoder::video(codec.ffmpeg(), codec, &even) {
+            notices.push(format!(
+                "{} did not open at {}x{} ({first_error}); encoding {}x{}",
+                codec.name(),
+                settings.width,
+                settings.height,
+                even.width,
+                even.height
+            ));
+            return Ok((encoder, even));
+        }
+    }
     let fallback = match codec.pixel_formats() {
         ffmpeg_runtime::codec::Supported::Only(formats) => formats.first().cloned(),
         ffmpeg_runtime::codec::Supported::Any => None,

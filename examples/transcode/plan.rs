@@ -27,6 +27,8 @@ pub struct Request {
     pub audio_filters: Option<String>,
     /// How pictures are placed (`--fps-mode`); `None`: as the CLI chooses for the container.
     pub fps_mode: Option<FpsMode>,
+    /// Every audio and subtitle stream (`--all-streams`), not the CLI's one of each.
+    pub all_streams: bool,
 }
 
 /// The pictures an encoder will be given: a stream's, or a filter graph's output.
@@ -203,13 +205,9 @@ pub fn video_settings(
     let pixel_format = codec
         .best_pixel_format(&source_format)
         .map_err(|e| e.to_string())?;
-    let (mut width, mut height) = request.size.unwrap_or((source.width, source.height));
+    let (width, height) = request.size.unwrap_or((source.width, source.height));
     if width == 0 || height == 0 {
         return Err("the video has no picture size".into());
-    }
-    if is_subsampled(pixel_format.name()) {
-        // 4:2:0 and 4:2:2 encoders need even sizes; the Scaler drops the odd row or column.
-        (width, height) = ((width & !1).max(2), (height & !1).max(2));
     }
     let mut options = Vec::new();
     if let Some(crf) = &request.crf {
@@ -295,7 +293,7 @@ fn is_rgb(pixel_format: &str) -> bool {
         .any(|prefix| name.starts_with(prefix))
 }
 
-fn is_subsampled(pixel_format: &str) -> bool {
+pub fn is_subsampled(pixel_format: &str) -> bool {
     [
         "420", "422", "411", "410", "440", "nv12", "nv21", "nv16", "nv20",
     ]

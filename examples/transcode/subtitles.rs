@@ -1,8 +1,10 @@
-//! Subtitle streams: copied where the container takes their codec, else text converted to
-//! the container's own subtitle codec (Matroska's ASS, as `ffmpeg -i IN OUT` converts) or,
-//! for MP4 and the MOV family, which name none, to mov_text; else left out with a notice.
+//! Subtitle streams: text converted to the container's own subtitle codec where it names one
+//! (Matroska's ASS, WebM's WebVTT), as `ffmpeg -i IN OUT` converts it; otherwise copied where
+//! the container takes the codec (bitmaps into Matroska, mov_text into MP4), else text
+//! converted to mov_text for MP4 and the MOV family, which name none; else left out with a
+//! notice.
 
-use ffmpeg_runtime::codec::Codec;
+use ffmpeg_runtime::codec::{Codec, EncoderChoice};
 use ffmpeg_runtime::format::{Output, Stream};
 use ffmpeg_runtime::subtitle::{SubtitleDecoder, SubtitleEncoder, SubtitleSettings};
 use ffmpeg_runtime::{Error, Packet, Rational};
@@ -41,10 +43,6 @@ impl SubtitleLane {
             shift_us,
             conversion,
         };
-        if muxer.takes_codec(&codec)? == Some(true) {
-            let output_index = output.add_copy_stream(stream)?;
-            return Ok(Some(lane(output_index, None)));
-        }
         let mut leave_out = |why: String| {
             notices.push(format!(
                 "subtitle stream {} ({}) left out: {why}",
@@ -53,11 +51,22 @@ impl SubtitleLane {
             ));
             Ok(None)
         };
+        let decoder = SubtitleDecoder::new(stream);
+        let is_text = decoder.as_ref().is_ok_and(SubtitleDecoder::is_text);
+        // As the CLI: text is encoded with the container's own subtitle encoder where it
+        // names one (SubRip becomes ASS in Matroska), even where it could be copied.
+        let own = muxer.default_subtitle_codec().filter(|own| {
+            Codec::encoder(stream.ffmpeg(), EncoderChoice::ForCodec(own.clone())).is_ok()
+        });
+        if !(is_text && own.is_some()) && muxer.takes_codec(&codec)? == Some(true) {
+            let output_index = output.add_copy_stream(stream)?;
+            return Ok(Some(lane(output_index, None)));
+        }
         // MP4 names no subtitle codec of its own (the CLI then leaves subtitles out); it
         // takes mov_text, as do the other formats of the MOV family (4.1's mov muxer takes it
         // though its codec list leaves it out).
         let mov_text = Codec::encoder(stream.ffmpeg(), "mov_text").map(|codec| codec.id());
-        let target = match (muxer.default_subtitle_codec(), mov_text) {
+        let target = match (own, mov_text) {
             (Some(target), _) => target,
             (None, Ok(mov_text))
                 if MOV_FAMILY.contains(&muxer.name())
@@ -67,12 +76,12 @@ impl SubtitleLane {
             }
             _ => return leave_out(format!("{} holds no subtitles", muxer.name())),
         };
-        let decoder = match SubtitleDecoder::new(stream) {
+        let decoder = match decoder {
             Ok(decoder) => decoder,
             Err(error) => return leave_out(error.to_string()),
         };
         let settings = SubtitleSettings::from_decoder(&decoder);
-        if !decoder.is_text() {
+        if !is_text {
             return leave_out(format!("bitmaps cannot become {}", target.name()));
         }
         let encoder = SubtitleEncoder::new(stream.ffmpeg(), &target, &settings)?;
