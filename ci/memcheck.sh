@@ -72,7 +72,7 @@ for container in mp4 mkv ts avi nut; do
 done
 check "transcode mkv to mp4 (libx264, aac)" \
     target/release/examples/transcode "$seeds/seed.mkv" "$scratch/out.mp4"
-check "transcode ts to mkv" target/release/examples/transcode "$seeds/seed.ts" "$scratch/out.mkv"
+check "transcode ts to mkv (libx264, libvorbis)" target/release/examples/transcode "$seeds/seed.ts" "$scratch/out.mkv"
 check "remux mkv to mp4" "$roundtrip" remuxing --test-threads=1
 check "encode and decode the seeds" "$fuzz_seeds" demux --test-threads=1
 check "300 random API sequences, two releases" "$fuzz_seeds" random_api --test-threads=1
@@ -110,7 +110,9 @@ check "bitstream filters, muxed and misused" "$bsf" --test-threads=1
 check "frame-exact random access" "$accurate_seek" reader --test-threads=1
 check "subdump: mov_text to SubRip" target/release/examples/subdump "$seeds/seed.mov_text.mp4"
 check "subdump --json: DVD bitmaps" target/release/examples/subdump --json "$seeds/seed.dvdsub.mkv"
-check "transcode keeps SubRip as mov_text" target/release/examples/transcode \
-    "$seeds/seed.srt.mkv" "$scratch/subtitles.mp4"
+check "transcode --all-streams: SubRip as mov_text" target/release/examples/transcode \
+    "$seeds/seed.srt.mkv" "$scratch/subtitles.mp4" --all-streams
+check "transcode: SubRip as ASS" target/release/examples/transcode \
+    "$seeds/seed.srt.mkv" "$scratch/subtitles.mkv"
 check "subtitles: decode, encode, misuse, damage" "$subtitles" --test-threads=1
 exit "$status"
