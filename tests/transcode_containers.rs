@@ -1,7 +1,7 @@
 //! The `transcode` example's encoders, chosen as `ffmpeg -i IN OUT` chooses them: each
 //! container's own default codecs, through FFmpeg's preferred encoder of each, and no stream
 //! of a kind the container does not hold. Checked on every build against what that build's
-//! muxers state, and on the CLI's own major against the CLI's output.
+//! muxers state, and on the CLI's own major against the CLI's output, packet for packet.
 
 mod common;
 
@@ -151,6 +151,9 @@ fn each_container_gets_its_own_default_codecs_as_the_cli_gives_them() {
                 cli.args(["-y", "-i"]).arg(&source).arg(&cli_output);
                 common::stdout_bytes_of(&mut cli, &format!("the CLI's {what}"));
                 assert_eq!(written, stream_codecs(&ffmpeg, &cli_output), "{what}");
+                // Every encoder here is deterministic: packet for packet the CLI's.
+                let same = packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output);
+                assert!(same, "{what}: the CLI's packets");
             }
         }
     }

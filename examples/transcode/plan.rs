@@ -8,11 +8,6 @@ use ffmpeg_runtime::{ChannelLayout, Color, Ffmpeg, PixelFormat, Rational, Sample
 
 use crate::video_sync::FpsMode;
 
-/// MPEG-4 part 2 at the CLI's default 200 kb/s looks poor; a fixed quantiser of 3 does not.
-const MPEG4_QUALITY: u32 = 3;
-/// `FF_QP2LAMBDA`: a quantiser in the lambda units of `global_quality`.
-const QP2LAMBDA: u32 = 118;
-
 /// What the command line asked for.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
@@ -229,23 +224,6 @@ pub fn video_settings(
         let (num, den) = (i64::from(frame_rate.num), i64::from(frame_rate.den));
         frame_rate = Rational::reduce(num, den, MPEG4_LARGEST_TERM);
     }
-    let mut bit_rate = None;
-    match codec.name() {
-        "mpeg4" if request.crf.is_none() => {
-            options.push(("flags".into(), "+qscale".into()));
-            options.push((
-                "global_quality".into(),
-                (MPEG4_QUALITY * QP2LAMBDA).to_string(),
-            ));
-        }
-        // No constant-quality mode: about 0.1 bit per pixel.
-        "libopenh264" => {
-            let Rational { num, den } = frame_rate;
-            let pixels_per_second = u64::from(width * height) * num as u64 / den.max(1) as u64;
-            bit_rate = Some((pixels_per_second / 10) as i64);
-        }
-        _ => {}
-    }
     if codec.is_experimental() {
         options.push(("strict".into(), "experimental".into()));
     }
@@ -273,7 +251,6 @@ pub fn video_settings(
         color,
         sample_aspect_ratio,
         frame_rate: Some(frame_rate),
-        bit_rate,
         threads: request.threads,
         options,
         global_header,
