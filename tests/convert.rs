@@ -6,7 +6,7 @@ mod common;
 use common::media::{self, CLIPS};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{Input, MediaType};
-use ffmpeg_runtime::{AudioFormat, Ffmpeg, Frame, Packet, Resampler, ScaleQuality, Scaler};
+use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Packet, Resampler, ScaleQuality, Scaler};
 use md5::{Digest, Md5};
 
 fn first_frame(ffmpeg: &Ffmpeg, name: &str) -> Frame {
@@ -188,6 +188,19 @@ fn audio_is_resampled_to_the_target_format_layout_and_rate() {
         Frame::new(&ffmpeg).unwrap(),
         Frame::new(&ffmpeg).unwrap(),
     );
+    // What the resampler holds, in units of 1 / (44 100 × 48 000) s: none before it starts,
+    // then the samples read less those written, within a sample of each rate.
+    let base = 44_100 * 48_000;
+    assert_eq!(resampler.delay(base).unwrap(), 0);
+    assert!(matches!(resampler.delay(0), Err(Error::OutOfRange { .. })));
+    let holds_the_rest = |resampler: &Resampler, read: usize, written: usize| {
+        let rest = read as i64 * 48_000 - written as i64 * 44_100;
+        let delay = resampler.delay(base).unwrap();
+        assert!(
+            delay >= 0 && (delay - rest).abs() < 48_000 + 44_100,
+            "{delay} for {rest}"
+        );
+    };
     let (mut read, mut written) = (0usize, 0usize);
     let check = |out: &Frame| {
         if out.samples() > 0 {
@@ -204,6 +217,7 @@ fn audio_is_resampled_to_the_target_format_layout_and_rate() {
             read += frame.samples();
             resampler.convert(Some(&frame), &mut out).unwrap();
             written += check(&out);
+            holds_the_rest(&resampler, read, written);
         }
     }
     decoder.send_eof().unwrap();

@@ -301,3 +301,47 @@ fn an_odd_picture_size_is_kept_where_the_encoder_takes_it() {
         }
     }
 }
+
+/// Audio resampled for the encoder (MP3 at 44.1 kHz into WebM's Opus at 48 kHz) is timed as
+/// the CLI's `aresample` times it, each frame at its input frame's time less what the
+/// resampler still holds: packet for packet the CLI's, where some packets had come a
+/// millisecond late.
+#[test]
+fn resampled_audio_is_timed_as_the_clis_resampler_times_it() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    if cfg!(windows) || ffmpeg.family().ffmpeg_major() != 5 {
+        return; // compared with the CLI's own encoders, which only its major shares
+    }
+    let source = media::generated(
+        "tcc_mp3_44k.flv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=176x144:rate=25:duration=1",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=44100:duration=1",
+            "-c:v",
+            "flv",
+            "-c:a",
+            "mp3",
+        ],
+    );
+    let dir = common::scratch_dir("transcode-resampled");
+    let output = dir.join("resampled.webm");
+    let mut command = common::example_command("transcode", &build);
+    common::stdout_bytes_of(command.arg(&source).arg(&output), "webm");
+    let cli_output = dir.join("cli-resampled.webm");
+    let mut cli = media::cli();
+    cli.args(["-y", "-i"]).arg(&source).arg(&cli_output);
+    common::stdout_bytes_of(&mut cli, "the CLI's webm");
+    let times = |path: &Path| -> Vec<(usize, Option<i64>)> {
+        let all = packets(&ffmpeg, path).into_iter();
+        all.map(|(stream, pts, _)| (stream, pts)).collect()
+    };
+    assert_eq!(times(&output), times(&cli_output));
+    assert!(packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output));
+}

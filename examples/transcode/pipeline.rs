@@ -461,21 +461,9 @@ impl AudioLane {
             0 => 1024,
             size => size,
         };
-        // Frames timed as the CLI times them, decoded or filtered at the encoder's rate, are
-        // cut exactly as its filters cut them; otherwise half a frame of lateness is a gap,
-        // far above the jitter of a millisecond's timestamps or of resampling.
-        let rate_given = match &filtering {
-            Some(filtering) => filtering
-                .graph
-                .output(0)
-                .map_or(0, |facts| facts.sample_rate),
-            None => stream.sample_rate(),
-        };
-        let exact = rate_given == target.sample_rate;
-        let clock = match exact {
-            true => SampleClock::exact(),
-            false => SampleClock::new(frame_size as i64 / 2),
-        };
+        // Frames are timed as the CLI times them (resampled ones as its `aresample` does),
+        // so they are cut exactly as its filters cut them.
+        let clock = SampleClock::default();
         Ok(AudioLane {
             input_index: stream.index(),
             source_time_base: filtering
@@ -541,7 +529,6 @@ impl AudioLane {
                 .or(frame.best_effort_timestamp())
                 .filter(|_| decoder_rate > 0)
                 .map(|pts| (self.arrival).place(pts, self.stream_time_base, decoder_rate, samples));
-            let decoder_time_base = Rational::new(1, decoder_rate.max(1) as i32);
             match self.filtering.take() {
                 Some(mut filtering) => {
                     frame.set_pts(placed);
@@ -553,12 +540,30 @@ impl AudioLane {
                     result?;
                 }
                 None => {
-                    let start = placed.map(|placed| self.in_samples(placed, decoder_time_base));
-                    self.queue(frame, start, output, counts)?;
+                    let start = placed.map(|placed| self.resampled_start(placed, decoder_rate));
+                    self.queue(frame, start.transpose()?, output, counts)?;
                 }
             }
         }
         Ok(())
+    }
+
+    /// Where the resampled samples of a frame due at `placed` (in samples at `rate`) start,
+    /// in samples at the encoder's rate from the output's start, as the CLI's `aresample`
+    /// times them: the frame's time less what the resampler still holds from the frames
+    /// before, to the nearest sample.
+    fn resampled_start(&self, placed: i64, rate: u32) -> Result<i64, Error> {
+        let (from, to) = (i128::from(rate), i128::from(self.sample_rate));
+        let delay = self.resampler.delay((from * to) as u64)?;
+        let units = i128::from(placed) * to - i128::from(delay);
+        // FFmpeg's ROUNDED_DIV: halves away from zero.
+        let half = from / 2;
+        let start = if units >= 0 {
+            units + half
+        } else {
+            units - half
+        } / from;
+        Ok(start as i64 + self.lead)
     }
 
     /// `time` in `time_base` as a sample count at the encoder's rate, from the output's start.

@@ -1,13 +1,11 @@
 //! Where the transcoder's audio frames start. The CLI's filters time each frame they cut at
 //! the timestamp of the frame its first sample came from, plus that sample's place in it, so
-//! audio stays with the video after a damaged stretch instead of moving earlier. Exactly so
-//! where the frames come timed as the CLI times them ([`SampleClock::exact`]); otherwise
-//! counted in samples from the first frame's timestamp, and counted again from a frame's own
-//! timestamp only where it comes later than the samples before it reach (frames lost to
-//! damage, a stream that pauses).
+//! audio stays with the video after a damaged stretch instead of moving earlier; each frame's
+//! timestamp holds from its first sample, even where it steps back a little.
 
 use std::collections::VecDeque;
 
+#[derive(Default)]
 pub struct SampleClock {
     /// Where each run of unbroken samples still queued begins: (its first sample's place in
     /// the queue, counted from the start; its timestamp, in samples).
@@ -16,36 +14,15 @@ pub struct SampleClock {
     queued: u64,
     /// Samples taken since the start.
     taken: u64,
-    /// The least lateness, in samples, that starts a new run (less is the jitter of coarse
-    /// timestamps and of resampling); `None`: every frame's own timestamp starts one.
-    gap: Option<i64>,
 }
 
 impl SampleClock {
-    pub fn new(gap: i64) -> SampleClock {
-        SampleClock {
-            runs: VecDeque::new(),
-            queued: 0,
-            taken: 0,
-            gap: Some(gap),
-        }
-    }
-
-    /// For frames timed as the CLI times them: each frame's timestamp holds from its first
-    /// sample, even where it steps back a little.
-    pub fn exact() -> SampleClock {
-        SampleClock {
-            gap: None,
-            ..SampleClock::new(0)
-        }
-    }
-
     /// `samples` about to be queued, the first of them due at `start` (in samples; `None`
     /// when unknown, and then at `first` if they are the first).
     pub fn queue(&mut self, start: Option<i64>, first: i64, samples: u64) {
         match (self.due(self.queued), start) {
             (None, start) => self.runs.push_back((self.queued, start.unwrap_or(first))),
-            (Some(due), Some(start)) if self.gap.map_or(start != due, |gap| start - due > gap) => {
+            (Some(due), Some(start)) if start != due => {
                 self.runs.push_back((self.queued, start));
             }
             _ => {}

@@ -203,6 +203,7 @@ ffi_functions! {
     always SwResample fn swr_config_frame(context: *mut SwrContext, out: *const AVFrame, input: *const AVFrame) -> c_int;
     always SwResample fn swr_init(context: *mut SwrContext) -> c_int;
     always SwResample fn swr_convert_frame(context: *mut SwrContext, out: *mut AVFrame, input: *const AVFrame) -> c_int;
+    always SwResample fn swr_get_delay(context: *mut SwrContext, base: i64) -> i64;
 
     always SwScale fn sws_getCachedContext(
         context: *mut SwsContext,

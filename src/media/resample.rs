@@ -129,6 +129,28 @@ impl Resampler {
         check(&self.ffmpeg, "swr_convert_frame", status).map(drop)
     }
 
+    /// How long the samples still held inside (input not yet converted, and the filter's
+    /// own delay) last, in units of `1 / base` seconds, rounded up (`swr_get_delay`); 0
+    /// before the first frame. The CLI's `aresample` times each frame it gives out at its
+    /// input frame's time less this delay, taken before converting the frame, with `base`
+    /// the product of the two rates.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] for a `base` of 0 or beyond an `i64`.
+    pub fn delay(&self, base: u64) -> Result<i64> {
+        let base = i64::try_from(base)
+            .ok()
+            .filter(|&b| b > 0)
+            .ok_or_else(|| Error::out_of_range("delay base", base))?;
+        if self.configured_for.is_none() {
+            return Ok(0);
+        }
+        // SAFETY: a configured context (both rates set, so the division it makes is by a
+        // non-zero product); it only reads the context.
+        Ok(unsafe { (self.ffmpeg.functions().swr_get_delay)(self.context, base) })
+    }
+
     /// `swr_convert_frame` on a configured context.
     fn convert_frame(&self, input: Option<&Frame>, output: &mut Frame) -> c_int {
         let input = input.map_or(std::ptr::null(), Frame::as_ptr);
