@@ -33,6 +33,49 @@ fn stream_codecs(ffmpeg: &Ffmpeg, path: &Path) -> Vec<String> {
     codecs.collect()
 }
 
+/// Runs the `transcode` example from `source` to `output`: its stderr and whether it
+/// succeeded.
+fn run_transcode(build: &common::Build, source: &Path, output: &Path) -> (bool, String) {
+    let ran = common::example_command("transcode", build)
+        .arg(source)
+        .arg(output)
+        .output()
+        .expect("the transcode example runs");
+    let stderr = String::from_utf8_lossy(&ran.stderr).into_owned();
+    (ran.status.success(), stderr)
+}
+
+/// Transcodes `source` to `output`, which must succeed.
+fn transcode_ok(build: &common::Build, source: &Path, output: &Path) {
+    let (succeeded, stderr) = run_transcode(build, source, output);
+    assert!(
+        succeeded,
+        "{} → {}: {stderr}",
+        source.display(),
+        output.display()
+    );
+}
+
+/// Transcodes `source` to `output`, which must fail and leave no file: its stderr.
+fn transcode_refused(build: &common::Build, source: &Path, output: &Path) -> String {
+    let (succeeded, stderr) = run_transcode(build, source, output);
+    assert!(
+        !succeeded,
+        "{} → {}: {stderr}",
+        source.display(),
+        output.display()
+    );
+    assert!(!output.exists(), "{}: no file", output.display());
+    stderr
+}
+
+/// The CLI's own `ffmpeg -i SOURCE OUTPUT`.
+fn cli_transcode(source: &Path, output: &Path) {
+    let mut cli = media::cli();
+    cli.args(["-y", "-i"]).arg(source).arg(output);
+    common::stdout_bytes_of(&mut cli, &format!("the CLI's {}", output.display()));
+}
+
 /// The codecs this build's CLI would write for `source` into `muxer`, from what the muxer
 /// states; `None` where the build has no encoder for one of them.
 fn expected_codecs(ffmpeg: &Ffmpeg, source: &Path, muxer: &Muxer) -> Option<Vec<String>> {
@@ -121,25 +164,18 @@ fn each_container_gets_its_own_default_codecs_as_the_cli_gives_them() {
             let muxer = ffmpeg.muxer(muxer_name).unwrap();
             let output = dir.join(format!("{stem}.{extension}"));
             let what = format!("{stem} → {extension}");
-            let ran = common::example_command("transcode", &build)
-                .arg(&source)
-                .arg(&output)
-                .output()
-                .expect("the transcode example runs");
-            let stderr = String::from_utf8_lossy(&ran.stderr);
             if stem == "tcc_cover" && extension == "mp4" {
                 // Encoded as H.264, a cover picture is refused by MP4's muxer, the CLI's too.
-                assert!(!ran.status.success(), "{what}: {stderr}");
-                assert!(!output.exists(), "{what}: no file");
+                transcode_refused(&build, &source, &output);
                 continue;
             }
             let Some(expected) = expected_codecs(&ffmpeg, &source, &muxer) else {
                 // As the CLI, which asks for an encoder to be named.
-                assert!(!ran.status.success(), "{what}: {stderr}");
+                let stderr = transcode_refused(&build, &source, &output);
                 assert!(stderr.contains("name "), "{what}: {stderr}");
                 continue;
             };
-            assert!(ran.status.success(), "{what}: {stderr}");
+            transcode_ok(&build, &source, &output);
             // In the order the demuxer finds them (FLV's: the first packet's stream first).
             let written = stream_codecs(&ffmpeg, &output);
             let mut sorted = written.clone();
@@ -147,9 +183,7 @@ fn each_container_gets_its_own_default_codecs_as_the_cli_gives_them() {
             assert_eq!(sorted, expected, "{what}");
             if the_clis_major {
                 let cli_output = dir.join(format!("cli-{stem}.{extension}"));
-                let mut cli = media::cli();
-                cli.args(["-y", "-i"]).arg(&source).arg(&cli_output);
-                common::stdout_bytes_of(&mut cli, &format!("the CLI's {what}"));
+                cli_transcode(&source, &cli_output);
                 assert_eq!(written, stream_codecs(&ffmpeg, &cli_output), "{what}");
                 // Every encoder here is deterministic: packet for packet the CLI's.
                 let same = packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output);
@@ -186,27 +220,15 @@ fn video_the_container_cannot_hold_is_left_out_with_a_notice() {
             continue; // 4.1 has no MP3 encoder
         }
         let output = dir.join(format!("sound.{extension}"));
-        let ran = common::example_command("transcode", &build)
-            .arg(&with_audio)
-            .arg(&output)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&ran.stderr);
-        assert!(ran.status.success(), "{extension}: {stderr}");
+        let (succeeded, stderr) = run_transcode(&build, &with_audio, &output);
+        assert!(succeeded, "{extension}: {stderr}");
         assert!(stderr.contains("video stream 0 left out"), "{stderr}");
         assert!(stderr.contains(holds), "{stderr}");
         assert_eq!(stream_codecs(&ffmpeg, &output).len(), 1, "{extension}");
 
         let nothing = dir.join(format!("nothing.{extension}"));
-        let ran = common::example_command("transcode", &build)
-            .arg(&video_only)
-            .arg(&nothing)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&ran.stderr);
-        assert!(!ran.status.success(), "{extension}: {stderr}");
+        let stderr = transcode_refused(&build, &video_only, &nothing);
         assert!(stderr.contains("nothing to write"), "{stderr}");
-        assert!(!nothing.exists(), "{extension}: no file");
     }
 }
 
@@ -234,29 +256,18 @@ fn a_subtitle_file_becomes_the_containers_own_subtitles() {
     let dir = common::scratch_dir("transcode-subtitles-only");
     for (extension, codec) in [("mkv", "ass"), ("webm", "webvtt")] {
         let output = dir.join(format!("cues.{extension}"));
-        let mut command = common::example_command("transcode", &build);
-        common::stdout_bytes_of(command.arg(&source).arg(&output), extension);
+        transcode_ok(&build, &source, &output);
         assert_eq!(stream_codecs(&ffmpeg, &output), [codec], "{extension}");
         let ours = packets(&ffmpeg, &output);
         assert!(ours.len() >= 3, "{extension}: {} packets", ours.len());
         if the_clis_major {
             let cli_output = dir.join(format!("cli-cues.{extension}"));
-            let mut cli = media::cli();
-            cli.args(["-y", "-i"]).arg(&source).arg(&cli_output);
-            common::stdout_bytes_of(&mut cli, &format!("the CLI's {extension}"));
+            cli_transcode(&source, &cli_output);
             assert_eq!(ours, packets(&ffmpeg, &cli_output), "{extension}");
         }
     }
-    let nothing = dir.join("cues.mp4");
-    let ran = common::example_command("transcode", &build)
-        .arg(&source)
-        .arg(&nothing)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&ran.stderr);
-    assert!(!ran.status.success(), "{stderr}");
+    let stderr = transcode_refused(&build, &source, &dir.join("cues.mp4"));
     assert!(stderr.contains("no video, audio or subtitle"), "{stderr}");
-    assert!(!nothing.exists());
 }
 
 /// An odd picture size is kept where the encoder takes it (MPEG-2 in MPEG-TS, MPEG-4 part 2
@@ -283,16 +294,13 @@ fn an_odd_picture_size_is_kept_where_the_encoder_takes_it() {
     let dir = common::scratch_dir("transcode-odd-size");
     for extension in ["ts", "avi"] {
         let output = dir.join(format!("odd.{extension}"));
-        let mut command = common::example_command("transcode", &build);
-        common::stdout_bytes_of(command.arg(&source).arg(&output), extension);
+        transcode_ok(&build, &source, &output);
         let input = Input::open(&ffmpeg, &output).unwrap();
         let video = input.auto_selected_stream(MediaType::Video).unwrap();
         assert_eq!((video.width(), video.height()), (33, 17), "{extension}");
         if the_clis_major {
             let cli_output = dir.join(format!("cli-odd.{extension}"));
-            let mut cli = media::cli();
-            cli.args(["-y", "-i"]).arg(&source).arg(&cli_output);
-            common::stdout_bytes_of(&mut cli, &format!("the CLI's {extension}"));
+            cli_transcode(&source, &cli_output);
             assert_eq!(
                 packets(&ffmpeg, &output),
                 packets(&ffmpeg, &cli_output),
@@ -332,12 +340,9 @@ fn resampled_audio_is_timed_as_the_clis_resampler_times_it() {
     );
     let dir = common::scratch_dir("transcode-resampled");
     let output = dir.join("resampled.webm");
-    let mut command = common::example_command("transcode", &build);
-    common::stdout_bytes_of(command.arg(&source).arg(&output), "webm");
+    transcode_ok(&build, &source, &output);
     let cli_output = dir.join("cli-resampled.webm");
-    let mut cli = media::cli();
-    cli.args(["-y", "-i"]).arg(&source).arg(&cli_output);
-    common::stdout_bytes_of(&mut cli, "the CLI's webm");
+    cli_transcode(&source, &cli_output);
     let times = |path: &Path| -> Vec<(usize, Option<i64>)> {
         let all = packets(&ffmpeg, path).into_iter();
         all.map(|(stream, pts, _)| (stream, pts)).collect()

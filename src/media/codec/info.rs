@@ -212,28 +212,20 @@ impl Codec {
 
     /// The sample rates it takes.
     pub fn sample_rates(&self) -> Supported<u32> {
-        let list = self
-            .supported_config(CODEC_CONFIG_SAMPLE_RATE)
-            .unwrap_or_else(|| {
-                let field = self.ffmpeg.layout().codec.supported_samplerates;
-                field.map_or(std::ptr::null(), |f| self.read(f).cast())
-            });
+        let field = self.ffmpeg.layout().codec.supported_samplerates;
+        let list = self.config_list(CODEC_CONFIG_SAMPLE_RATE, field);
         // SAFETY: FFmpeg's 0-terminated list of rates, or NULL.
-        let rates = unsafe { terminated(list.cast::<c_int>(), |&rate| rate == 0) };
+        let rates = unsafe { terminated(list, |&rate| rate == 0) };
         rates.map(|rates| rates.into_iter().map(|r| r.max(0) as u32).collect())
     }
 
-    /// The frame rates it takes: MPEG-1 and MPEG-2 video take their standard thirteen, most
-    /// encoders any.
+    /// The frame rates it takes: MPEG-1 and MPEG-2 video take their standard rates (MPEG-2
+    /// from FFmpeg 5 also the multiples its extension codes give), most encoders any.
     pub fn frame_rates(&self) -> Supported<Rational> {
-        let list = self
-            .supported_config(CODEC_CONFIG_FRAME_RATE)
-            .unwrap_or_else(|| {
-                let field = self.ffmpeg.layout().codec.supported_framerates;
-                field.map_or(std::ptr::null(), |f| self.read(f).cast())
-            });
+        let field = self.ffmpeg.layout().codec.supported_framerates;
+        let list = self.config_list(CODEC_CONFIG_FRAME_RATE, field);
         // SAFETY: FFmpeg's list of rates ended by {0, 0}, or NULL.
-        unsafe { terminated(list.cast::<Rational>(), |r| r.num == 0 && r.den == 0) }
+        unsafe { terminated(list, |r| r.num == 0 && r.den == 0) }
     }
 
     /// The channel counts of the layouts it takes.
@@ -391,11 +383,18 @@ impl Codec {
         config: c_int,
         field: Option<Field<AVCodec, *const c_int>>,
     ) -> Supported<c_int> {
-        let list = self
-            .supported_config(config)
-            .unwrap_or_else(|| field.map_or(std::ptr::null(), |f| self.read(f).cast()));
+        let list = self.config_list(config, field);
         // SAFETY: FFmpeg's -1-terminated list, or NULL.
-        unsafe { terminated(list.cast::<c_int>(), |&format| format == -1) }
+        unsafe { terminated(list, |&format| format == -1) }
+    }
+
+    /// The list of `config` values: `avcodec_get_supported_config`'s where the release has
+    /// it, else the codec's own `field` (NULL for "any", or where the family has no field).
+    fn config_list<T>(&self, config: c_int, field: Option<Field<AVCodec, *const T>>) -> *const T {
+        match self.supported_config(config) {
+            Some(list) => list.cast(),
+            None => field.map_or(std::ptr::null(), |f| self.read(f)),
+        }
     }
 
     /// `avcodec_get_supported_config`'s list (NULL for "any"), or `None` when the release
