@@ -38,6 +38,18 @@ fn encoders_list_what_they_take() {
     assert_eq!(ffv1.best_pixel_format("yuva420p").unwrap(), "yuva420p");
     assert_eq!(ffv1.best_pixel_format("yuv420p").unwrap(), "yuv420p");
     assert!(ffv1.best_pixel_format("no-such-format").is_err());
+    // A palette's alpha is no component, as libavfilter counts it for the CLI: RGB without
+    // alpha, as the CLI's own transcodes of a PAL8 source choose ("picking bgr0 out of 53").
+    assert_eq!(ffv1.best_pixel_format("pal8").unwrap(), "bgr0");
+    let huffyuv = Codec::encoder(&ffmpeg, "huffyuv").unwrap();
+    assert_eq!(huffyuv.best_pixel_format("pal8").unwrap(), "rgb24");
+    if let Ok(vp9) = Codec::encoder(&ffmpeg, "libvpx-vp9")
+        && vp9
+            .pixel_formats()
+            .contains(&ffmpeg.pixel_format("gbrp").unwrap())
+    {
+        assert_eq!(vp9.best_pixel_format("pal8").unwrap(), "gbrp");
+    }
 
     if let Ok(mp3) = Codec::encoder(&ffmpeg, "libmp3lame") {
         assert_eq!(mp3.channel_counts(), Supported::Only(vec![1, 2]));

@@ -131,9 +131,6 @@ pub(crate) const CODEC_CONFIG_SAMPLE_RATE: c_int = 2;
 pub(crate) const CODEC_CONFIG_SAMPLE_FORMAT: c_int = 3;
 pub(crate) const CODEC_CONFIG_CHANNEL_LAYOUT: c_int = 4;
 
-/// `FF_LOSS_ALPHA`, in what `av_get_pix_fmt_loss` reports.
-pub(crate) const LOSS_ALPHA: c_int = 0x0008;
-
 /// `FF_THREAD_FRAME`, `FF_THREAD_SLICE`.
 pub(crate) const THREAD_FRAME: c_int = 1;
 pub(crate) const THREAD_SLICE: c_int = 2;

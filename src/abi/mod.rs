@@ -108,6 +108,29 @@ pub(crate) unsafe fn parser_first_codec_id(
     unsafe { *parser.cast::<std::ffi::c_int>() }
 }
 
+/// The head of `AVPixFmtDescriptor`, the same in every family 4.x–9.x.
+#[repr(C)]
+struct PixelFormatDescriptorHead {
+    name: *const c_char,
+    nb_components: u8,
+}
+
+/// The number of components (colours, and alpha) of a pixel format's descriptor; 0 without
+/// one. PAL8 counts one: its palette's alpha is not a component.
+///
+/// # Safety
+///
+/// `descriptor` is NULL or what that FFmpeg's `av_pix_fmt_desc_get` returned.
+pub(crate) unsafe fn pixel_format_components(
+    descriptor: *const crate::sys::objects::AVPixFmtDescriptor,
+) -> u8 {
+    if descriptor.is_null() {
+        return 0;
+    }
+    // SAFETY: per the contract; static data of libavutil with this head.
+    unsafe { (*descriptor.cast::<PixelFormatDescriptorHead>()).nb_components }
+}
+
 /// The `AV_CODEC_PROP_*` bits of a codec's descriptor (0 without one).
 ///
 /// # Safety

@@ -145,6 +145,7 @@ ffi_functions! {
     /// The next pixel format descriptor (the first after NULL); NULL after the last.
     always AvUtil fn av_pix_fmt_desc_next(previous: *const AVPixFmtDescriptor) -> *const AVPixFmtDescriptor;
     always AvUtil fn av_pix_fmt_desc_get_id(descriptor: *const AVPixFmtDescriptor) -> c_int;
+    always AvUtil fn av_pix_fmt_desc_get(format: c_int) -> *const AVPixFmtDescriptor;
     always AvUtil fn av_audio_fifo_alloc(
         sample_fmt: c_int,
         channels: c_int,
@@ -162,11 +163,6 @@ ffi_functions! {
         samples: c_int,
     ) -> c_int;
     always AvUtil fn av_audio_fifo_size(fifo: *mut AVAudioFifo) -> c_int;
-    always AvUtil fn av_get_pix_fmt_loss(
-        target: c_int,
-        source: c_int,
-        has_alpha: c_int,
-    ) -> c_int;
     always AvUtil fn av_get_bytes_per_sample(sample_fmt: c_int) -> c_int;
     always AvUtil fn av_sample_fmt_is_planar(sample_fmt: c_int) -> c_int;
     always AvUtil fn av_get_sample_fmt_name(sample_fmt: c_int) -> *const c_char;

@@ -7,7 +7,7 @@ use crate::abi::Field;
 use crate::abi::constants::{
     CODEC_CAP_EXPERIMENTAL, CODEC_CAP_VARIABLE_FRAME_SIZE, CODEC_CONFIG_CHANNEL_LAYOUT,
     CODEC_CONFIG_FRAME_RATE, CODEC_CONFIG_PIX_FORMAT, CODEC_CONFIG_SAMPLE_FORMAT,
-    CODEC_CONFIG_SAMPLE_RATE, LOSS_ALPHA,
+    CODEC_CONFIG_SAMPLE_RATE,
 };
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
@@ -282,11 +282,14 @@ impl Codec {
         };
         let mut list = numbers;
         list.push(-1);
-        // Converting to a format without alpha reports alpha loss only for a source with it.
-        // SAFETY: lookups in FFmpeg's static tables.
+        // As libavfilter's `pick_format`, through which the CLI converts: a source has alpha
+        // where its components are even in number (YUVA, RGBA, YA), so PAL8, whose palette
+        // holds alpha, counts as without (gbrp, not yuva420p, for VP9).
+        // SAFETY: a lookup in FFmpeg's static table; NULL for an unknown number.
         let has_alpha = unsafe {
-            let opaque = (f.av_get_pix_fmt)(c"gray".as_ptr());
-            (f.av_get_pix_fmt_loss)(opaque, source_number, 1) & LOSS_ALPHA != 0
+            let descriptor = (f.av_pix_fmt_desc_get)(source_number);
+            let components = crate::abi::pixel_format_components(descriptor);
+            components > 0 && components.is_multiple_of(2)
         };
         // SAFETY: a -1-terminated list of formats the library knows.
         let best = unsafe {
