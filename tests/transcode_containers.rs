@@ -310,18 +310,20 @@ fn an_odd_picture_size_is_kept_where_the_encoder_takes_it() {
     }
 }
 
-/// Audio resampled for the encoder (MP3 at 44.1 kHz into WebM's Opus at 48 kHz) is timed as
-/// the CLI's `aresample` times it, each frame at its input frame's time less what the
-/// resampler still holds: packet for packet the CLI's, where some packets had come a
-/// millisecond late.
+/// Audio timed as the CLI times it, packet for packet its own transcode's:
+/// - resampled for the encoder (MP3 at 44.1 kHz from FLV into WebM's Opus at 48 kHz), each
+///   frame at its input frame's time less what the resampler still holds, as the CLI's
+///   `aresample` times it (some packets had come a millisecond late);
+/// - the last frame of a WMA decoder, drained untimed at the end, at the time of the CLI's
+///   clock of the stream (the last Vorbis packet in Matroska had come a millisecond late).
 #[test]
-fn resampled_audio_is_timed_as_the_clis_resampler_times_it() {
+fn audio_is_timed_as_the_clis_resampler_and_clock_time_it() {
     let build = common::under_test();
     let ffmpeg = build.load();
     if cfg!(windows) || ffmpeg.family().ffmpeg_major() != 5 {
         return; // compared with the CLI's own encoders, which only its major shares
     }
-    let source = media::generated(
+    let flv = media::generated(
         "tcc_mp3_44k.flv",
         &[
             "-f",
@@ -338,15 +340,24 @@ fn resampled_audio_is_timed_as_the_clis_resampler_times_it() {
             "mp3",
         ],
     );
-    let dir = common::scratch_dir("transcode-resampled");
-    let output = dir.join("resampled.webm");
-    transcode_ok(&build, &source, &output);
-    let cli_output = dir.join("cli-resampled.webm");
-    cli_transcode(&source, &cli_output);
-    let times = |path: &Path| -> Vec<(usize, Option<i64>)> {
-        let all = packets(&ffmpeg, path).into_iter();
-        all.map(|(stream, pts, _)| (stream, pts)).collect()
-    };
-    assert_eq!(times(&output), times(&cli_output));
-    assert!(packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output));
+    let wma = media::generated(
+        "tcc_wma.asf",
+        &["-f", "lavfi", "-i", "sine=duration=1", "-c:a", "wmav2"],
+    );
+    let dir = common::scratch_dir("transcode-audio-timing");
+    for (source, name) in [(&flv, "resampled.webm"), (&wma, "drained.mkv")] {
+        let output = dir.join(name);
+        transcode_ok(&build, source, &output);
+        let cli_output = dir.join(format!("cli-{name}"));
+        cli_transcode(source, &cli_output);
+        let times = |path: &Path| -> Vec<(usize, Option<i64>)> {
+            let all = packets(&ffmpeg, path).into_iter();
+            all.map(|(stream, pts, _)| (stream, pts)).collect()
+        };
+        assert_eq!(times(&output), times(&cli_output), "{name}");
+        assert!(
+            packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output),
+            "{name}"
+        );
+    }
 }

@@ -1,32 +1,23 @@
-//! The ffmpeg CLI's own clock of the stream it decodes (FFmpeg 5.1's `ist->dts` and
-//! `ist->next_dts`), which times what has no timestamp of its own.
+//! The ffmpeg CLI's clock of the stream it decodes ([`StreamClock`]), with its rules for
+//! pictures.
 //!
-//! The clock reads a packet's dts where it has one and otherwise runs on by each packet's
-//! duration (or one frame at the decoder's rate). The CLI stamps every video packet with it
-//! before decoding, so the pictures of a stream without timestamps (a raw H.264 file, a
-//! cover picture) take their times from it; after the last packet it gives each call that
-//! drains the decoder the clock's time, and a picture drained without a timestamp takes the
-//! oldest one not yet taken. An audio frame without a timestamp takes the clock's time, which
-//! runs on by each frame's samples.
+//! The CLI stamps every video packet with the clock before decoding, and runs it on by each
+//! packet's duration (or one frame at the decoder's rate), so the pictures of a stream
+//! without timestamps (a raw H.264 file, a cover picture) take their times from it; after
+//! the last packet it gives each call that drains the decoder the clock's time, and a picture
+//! drained without a timestamp takes the oldest one not yet taken. Audio frames are timed as
+//! [`StreamClock::audio_frame`] times them.
 
 use std::collections::VecDeque;
 
 use ffmpeg_runtime::Rational;
 
-/// The clock's unit, the CLI's `AV_TIME_BASE_Q`.
-pub const MICROSECONDS: Rational = Rational {
-    num: 1,
-    den: 1_000_000,
-};
+pub use crate::stream_clock::MICROSECONDS;
+use crate::stream_clock::StreamClock;
 
 pub struct InputClock {
-    /// The stream's time base.
-    time_base: Rational,
-    /// The time of the decode call under way, in microseconds.
-    dts: Option<i64>,
-    /// The time of the next call, in microseconds.
-    next_dts: Option<i64>,
-    /// The times of the draining calls not yet taken by a picture, in `time_base`.
+    clock: StreamClock,
+    /// The times of the draining calls not yet taken by a picture, in the stream's time base.
     drained: VecDeque<Option<i64>>,
 }
 
@@ -41,37 +32,33 @@ impl InputClock {
             0
         };
         InputClock {
-            time_base,
-            dts: Some(start),
-            next_dts: Some(start),
+            clock: StreamClock::new(time_base, start),
             drained: VecDeque::new(),
         }
     }
 
     /// A packet about to be decoded, whose dts is `dts`: the dts the CLI gives it.
     pub fn packet(&mut self, dts: Option<i64>) -> Option<i64> {
-        if let Some(dts) = dts {
-            self.next_dts = self.time_base.rescale(dts, MICROSECONDS);
-        }
-        self.dts = self.next_dts;
-        self.in_time_base(self.dts)
+        self.clock.packet(dts)
     }
 
     /// The end of one of the CLI's video decode calls: the clock runs on by `duration`
     /// microseconds, or stops (unknown) when that is unknown.
     pub fn advance(&mut self, duration: Option<i64>) {
-        self.next_dts = match (self.dts, self.next_dts, duration) {
+        let clock = &mut self.clock;
+        clock.next_dts = match (clock.dts, clock.next_dts, duration) {
             (Some(_), Some(next), Some(duration)) if duration != 0 => Some(next + duration),
             _ => None,
         };
-        self.dts = self.next_dts;
+        clock.dts = clock.next_dts;
     }
 
     /// A draining call begins (after the last packet): its time is noted for a picture
     /// that comes without one.
     pub fn draining_call(&mut self) {
-        self.dts = self.next_dts;
-        self.drained.push_back(self.in_time_base(self.dts));
+        let clock = &mut self.clock;
+        clock.dts = clock.next_dts;
+        self.drained.push_back(clock.in_time_base(clock.dts));
     }
 
     /// The timestamp of a picture drained with `best_effort`: its own, else the oldest
@@ -83,13 +70,7 @@ impl InputClock {
     /// An audio frame of `samples` at `rate` decoded: the clock's time for it (in
     /// microseconds), after which the clock runs on by its length.
     pub fn audio_frame(&mut self, samples: usize, rate: u32) -> Option<i64> {
-        let at = self.next_dts;
-        if rate > 0 {
-            let length = 1_000_000 * samples as i64 / i64::from(rate);
-            self.next_dts = self.next_dts.map(|next| next + length);
-        }
-        self.dts = self.next_dts;
-        at
+        self.clock.audio_frame(samples, rate)
     }
 
     /// A frame's length in microseconds at `frame_rate`.
@@ -101,10 +82,6 @@ impl InputClock {
 
     /// `duration` (in the stream's time base) in microseconds.
     pub fn microseconds(&self, duration: i64) -> Option<i64> {
-        self.time_base.rescale(duration, MICROSECONDS)
-    }
-
-    fn in_time_base(&self, microseconds: Option<i64>) -> Option<i64> {
-        microseconds.and_then(|t| MICROSECONDS.rescale(t, self.time_base))
+        self.clock.time_base.rescale(duration, MICROSECONDS)
     }
 }

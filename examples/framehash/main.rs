@@ -46,6 +46,8 @@ mod audio_clock;
 #[path = "../common/mod.rs"]
 mod common;
 mod input_clock;
+#[path = "../common/stream_clock.rs"]
+mod stream_clock;
 #[path = "../common/video_sync.rs"]
 mod video_sync;
 

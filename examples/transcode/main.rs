@@ -36,6 +36,8 @@ mod pipeline;
 mod plan;
 mod progress;
 mod sample_clock;
+#[path = "../common/stream_clock.rs"]
+mod stream_clock;
 mod subtitles;
 mod synthetic;
 #[path = "../common/video_sync.rs"]

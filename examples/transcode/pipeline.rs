@@ -7,6 +7,7 @@ use ffmpeg_runtime::Rational;
 
 use crate::audio_clock::AudioClock;
 use crate::sample_clock::SampleClock;
+use crate::stream_clock::{MICROSECONDS as STREAM_CLOCK_UNIT, StreamClock};
 use crate::subtitles::SubtitleLane;
 use crate::video_sync::{FpsMode, VideoSync};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder};
@@ -430,6 +431,8 @@ pub struct AudioLane {
     filtering: Option<Filtering>,
     /// The CLI's timing of the decoded frames, in samples at the decoder's rate.
     arrival: AudioClock,
+    /// The CLI's clock of the stream, which times frames the decoder leaves untimed.
+    input_clock: StreamClock,
     /// The samples and the decoder's rate of each frame decoded since last taken, for the
     /// input's timeline.
     pub decoded: Vec<(u32, u32)>,
@@ -472,6 +475,7 @@ impl AudioLane {
             stream_time_base: stream.time_base(),
             filtering,
             arrival: AudioClock::default(),
+            input_clock: StreamClock::new(stream.time_base(), 0),
             decoded: Vec::new(),
             lead: rescale(
                 timing.lead_us,
@@ -504,6 +508,7 @@ impl AudioLane {
     ) -> Result<(), Error> {
         let duration = Some(packet.duration()).filter(|&d| d != 0);
         self.arrival.packet(packet.pts(), duration);
+        self.input_clock.packet(packet.dts());
         feed(&mut self.decoder, packet, counts)?;
         self.receive(frame, output, counts)
     }
@@ -522,13 +527,18 @@ impl AudioLane {
             };
             let samples = frame.samples() as u32;
             self.decoded.push((samples, decoder_rate));
+            // As the CLI: a frame the decoder left untimed (one drained at the end) takes the
+            // time of its clock of the stream.
+            let clock_time = self.input_clock.audio_frame(samples as usize, decoder_rate);
+            let timed = match frame.pts() {
+                Some(pts) => Some((pts, self.stream_time_base)),
+                None => clock_time.map(|time| (time, STREAM_CLOCK_UNIT)),
+            };
             // As the CLI: each frame at its packet's time, pulled onto the samples before it
             // within a tick, in samples of the decoder's rate (as the graph takes them).
-            let placed = frame
-                .pts()
-                .or(frame.best_effort_timestamp())
-                .filter(|_| decoder_rate > 0)
-                .map(|pts| (self.arrival).place(pts, self.stream_time_base, decoder_rate, samples));
+            let placed = timed.filter(|_| decoder_rate > 0).map(|(pts, time_base)| {
+                (self.arrival).place(pts, time_base, decoder_rate, samples)
+            });
             match self.filtering.take() {
                 Some(mut filtering) => {
                     frame.set_pts(placed);
