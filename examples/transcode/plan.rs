@@ -212,7 +212,7 @@ pub fn video_settings(
         options.push(("preset".to_owned(), preset.clone()));
     }
     // As the CLI: the encoder counts in frames of the rate the pictures come at (25 a
-    // second where that is unknown), the nearest it takes (MPEG-2: of its thirteen), in
+    // second where that is unknown), the nearest it takes (MPEG-2: of its standard rates), in
     // terms MPEG-4 part 2 can state.
     let mut frame_rate = codec.nearest_frame_rate(
         source
