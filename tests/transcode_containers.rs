@@ -315,7 +315,11 @@ fn an_odd_picture_size_is_kept_where_the_encoder_takes_it() {
 ///   frame at its input frame's time less what the resampler still holds, as the CLI's
 ///   `aresample` times it (some packets had come a millisecond late);
 /// - the last frame of a WMA decoder, drained untimed at the end, at the time of the CLI's
-///   clock of the stream (the last Vorbis packet in Matroska had come a millisecond late).
+///   clock of the stream (the last Vorbis packet in Matroska had come a millisecond late);
+/// - FLAC from Matroska (blocks of 4608 samples at 44.1 kHz, stamped in milliseconds),
+///   decoded on the CLI's threads: a gap in the packets' timestamps reaches the frame the
+///   decoder hands back after that packet, as in the CLI (decoded on one thread, the Vorbis
+///   packets after the 18th block had come 21 samples late).
 #[test]
 fn audio_is_timed_as_the_clis_resampler_and_clock_time_it() {
     let build = common::under_test();
@@ -344,8 +348,24 @@ fn audio_is_timed_as_the_clis_resampler_and_clock_time_it() {
         "tcc_wma.asf",
         &["-f", "lavfi", "-i", "sine=duration=1", "-c:a", "wmav2"],
     );
+    let flac = media::generated(
+        "tcc_flac.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=44100:duration=2",
+            "-c:a",
+            "flac",
+        ],
+    );
     let dir = common::scratch_dir("transcode-audio-timing");
-    for (source, name) in [(&flv, "resampled.webm"), (&wma, "drained.mkv")] {
+    let sources = [
+        (&flv, "resampled.webm"),
+        (&wma, "drained.mkv"),
+        (&flac, "threaded.mkv"),
+    ];
+    for (source, name) in sources {
         let output = dir.join(name);
         transcode_ok(&build, source, &output);
         let cli_output = dir.join(format!("cli-{name}"));

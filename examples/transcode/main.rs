@@ -441,7 +441,15 @@ fn transcode(
     let mut audio = Vec::new();
     for (index, encoder, target, out_index, filtering) in audio_encoders {
         let stream = input.stream(index).expect("listed above");
-        let lane = AudioLane::new(&stream, encoder, target, out_index, timing, filtering);
+        let lane = AudioLane::new(
+            &stream,
+            encoder,
+            target,
+            out_index,
+            timing,
+            request.threads,
+            filtering,
+        );
         audio.push(lane.map_err(|e| e.to_string())?);
     }
     if video.is_none() && audio.is_empty() && subtitles.is_empty() {

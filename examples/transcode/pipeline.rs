@@ -456,6 +456,7 @@ impl AudioLane {
         target: AudioFormat,
         output_index: usize,
         timing: Timing,
+        threads: u32,
         filtering: Option<Filtering>,
     ) -> Result<AudioLane, Error> {
         let ffmpeg = stream.ffmpeg().clone();
@@ -482,7 +483,9 @@ impl AudioLane {
                 MICROSECONDS,
                 Rational::new(1, target.sample_rate as i32),
             ),
-            decoder: decoder_for(stream, 1)?,
+            // As the CLI: its threads too (FLAC, ALAC, WavPack and TTA decode frames on them),
+            // which decide which frame a packet's gap in the timestamps reaches.
+            decoder: decoder_for(stream, threads)?,
             sink: Sink::new(&ffmpeg, encoder, output_index)?,
             fifo: AudioFifo::new(
                 &ffmpeg,
