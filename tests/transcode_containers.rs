@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 
 use common::media;
-use ffmpeg_runtime::codec::{Codec, EncoderChoice};
+use ffmpeg_runtime::codec::{Codec, Decoder, DecoderOptions, EncoderChoice};
 use ffmpeg_runtime::format::{Input, MediaType, Muxer};
 use ffmpeg_runtime::{Ffmpeg, Packet};
 
@@ -375,6 +375,120 @@ fn audio_is_timed_as_the_clis_resampler_and_clock_time_it() {
             all.map(|(stream, pts, _)| (stream, pts)).collect()
         };
         assert_eq!(times(&output), times(&cli_output), "{name}");
+        assert!(
+            packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output),
+            "{name}"
+        );
+    }
+}
+
+/// The formats the encoders are given are those the CLI's graph gives them:
+/// - audio in the format the decoder gives, where the headers state another: MP2 in MPEG-TS
+///   is stated as `fltp`, decoded as `s16p` (FFmpeg's first MP2 decoder), so FLAC, which takes
+///   `s16` and `s32`, is given `s16` (on every build, from what its decoder says), and Opus
+///   `s16` (had been `flt`, its packets other than the 5.1 CLI's);
+/// - BGR24 pictures into MPEG-4's `yuv420p` through libavfilter's `scale`, which makes the
+///   chroma otherwise than libswscale left to its defaults (the first packet had differed
+///   from the 5.1 CLI's);
+/// - BT.709 `yuv444p` into MPEG-2's `yuv420p` keeps its matrix, primaries and transfer, as
+///   the CLI's `scale` keeps them, on every build (through a graph they had been left
+///   unstated).
+#[test]
+fn encoders_are_given_the_formats_the_clis_graph_gives_them() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let the_clis_major = !cfg!(windows) && ffmpeg.family().ffmpeg_major() == 5;
+    let mp2 = media::generated(
+        "tcc_mp2.ts",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=44100:duration=1",
+            "-c:a",
+            "mp2",
+        ],
+    );
+    let bgr24 = media::generated(
+        "tcc_bgr24.nut",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48:rate=25:duration=0.2",
+            "-pix_fmt",
+            "bgr24",
+            "-c:v",
+            "rawvideo",
+        ],
+    );
+    let bt709 = media::generated(
+        "tcc_bt709.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48:rate=25:duration=0.2",
+            "-pix_fmt",
+            "yuv444p",
+            "-c:v",
+            "ffv1",
+            "-colorspace",
+            "bt709",
+            "-color_primaries",
+            "bt709",
+            "-color_trc",
+            "bt709",
+            "-color_range",
+            "tv",
+        ],
+    );
+    let dir = common::scratch_dir("transcode-encoder-formats");
+    let mpeg2 = dir.join("bt709.ts");
+    transcode_ok(&build, &bt709, &mpeg2);
+    let written = Input::open(&ffmpeg, &mpeg2).unwrap();
+    let color = written.stream(0).unwrap().color();
+    let names = [color.matrix, color.primaries, color.transfer].map(Option::unwrap_or_default);
+    assert_eq!(names, ["bt709", "bt709", "bt709"].map(String::from));
+    let input = Input::open(&ffmpeg, &mp2).unwrap();
+    let stream = input.auto_selected_stream(MediaType::Audio).unwrap();
+    let decoded = Decoder::new(&stream, &DecoderOptions::default())
+        .unwrap()
+        .sample_format()
+        .unwrap();
+    let flac = dir.join("mp2.flac");
+    let ran = common::example_command("transcode", &build)
+        .arg(&mp2)
+        .arg(&flac)
+        .args(["--acodec", "flac"])
+        .output()
+        .unwrap();
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let written = Input::open(&ffmpeg, &flac).unwrap();
+    let given = written.stream(0).unwrap().sample_format().unwrap();
+    let expected = if decoded.bytes_per_sample() == 2 {
+        "s16"
+    } else {
+        "s32"
+    };
+    assert_eq!(given.name(), expected, "decoded as {}", decoded.name());
+    if !the_clis_major {
+        return; // compared with the CLI's own encoders, which only its major shares
+    }
+    let sources = [
+        (&mp2, "mp2.webm"),
+        (&bgr24, "bgr24.avi"),
+        (&bt709, "bt709.ts"),
+    ];
+    for (source, name) in sources {
+        let output = dir.join(name);
+        transcode_ok(&build, source, &output);
+        let cli_output = dir.join(format!("cli-{name}"));
+        cli_transcode(source, &cli_output);
         assert!(
             packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output),
             "{name}"

@@ -85,8 +85,8 @@ pub struct VideoSync {
     input_time_base: Rational,
     /// One picture's length in `time_base` (1, or 0 when the output's rate is unknown).
     duration: f64,
-    /// The next free slot.
-    next: i64,
+    /// The next free slot, in `time_base`.
+    pub next: i64,
     /// Pictures placed in slots so far.
     placed: u64,
     /// The copies before each of the last three pictures, newest first: at the end the CLI

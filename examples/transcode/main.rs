@@ -15,8 +15,10 @@
 //! MP3; the most channels; the first subtitle stream the container's encoder takes), or with
 //! `--all-streams` every audio and subtitle stream; through the filters `--vf` and `--af`
 //! give (the CLI's `-vf`/`-af`), pictures a display matrix turns (a phone's) turned upright
-//! first, as the CLI does; pictures are converted to what the encoder takes, audio
-//! resampled and cut to its frame size; pictures are placed in frame intervals as the CLI's
+//! first, as the CLI does; pictures are converted to what the encoder takes through
+//! libavfilter's `scale` where the build has it (as the CLI's graph converts them), audio
+//! planned from the format its decoder gives, resampled and cut to the encoder's frame size;
+//! pictures are placed in frame intervals as the CLI's
 //! `-fps_mode` places them (by default, one per interval in MP4 before FFmpeg 7.1, each at its
 //! own time in Matroska). Text subtitle streams are converted to the container's own
 //! subtitle codec (ASS for Matroska), as the CLI converts them, or to mov_text for MP4;
@@ -50,12 +52,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 use cli_copy::{copy_chapters, copy_container_tags, copy_stream_tags, mark_defaults};
+use ffmpeg_runtime::codec::Decoder;
 use ffmpeg_runtime::codec::{Codec, Encoder, VideoSettings};
 use ffmpeg_runtime::filter::{
     AudioInput, FilterGraph, FilterInput, FilterOptions, upright_filters,
 };
 use ffmpeg_runtime::format::{Input, MediaType, Muxer, Output, SideDataValue, Stream};
-use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library};
+use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library, SampleFormat};
 
 use pipeline::{AudioLane, Counts, Filtering, Placing, Timing, VideoLane};
 use plan::{AudioSource, Request, VideoSource};
@@ -332,10 +335,16 @@ fn transcode(
         let video_filters = match (turn, &request.video_filters) {
             (Some(turn), Some(filters)) => Some(format!("{turn},{filters}")),
             (Some(turn), None) => Some(turn.to_owned()),
-            (None, filters) => filters.clone(),
+            (None, Some(filters)) => Some(filters.clone()),
+            // As the CLI: pictures reach the encoder through libavfilter's `scale`, which
+            // converts otherwise than libswscale left to its defaults (BGR24 into YUV).
+            (None, None) => ffmpeg
+                .library(Library::AvFilter)
+                .is_some()
+                .then(|| "null".to_owned()),
         };
         let ending = plan::graph_ending(&codec, request.size);
-        let filtering = filtering(ffmpeg, &stream, video_filters.as_deref(), ending)?;
+        let filtering = filtering(ffmpeg, &stream, None, video_filters.as_deref(), ending)?;
         let source = match &filtering {
             Some(filtering) => {
                 let facts = filtering.graph.output(0).expect("a simple graph's output");
@@ -361,14 +370,19 @@ fn transcode(
     if let Some(codec) = audio_codec {
         for index in audio_streams {
             let stream = input.stream(index).expect("listed above");
+            // As the CLI, whose graph takes the format the decoder gives, which may not be
+            // the one the headers state (MP2 in MPEG-TS: decoded as s16p, stated as fltp).
+            let decoder = pipeline::decoder_for(&stream, request.threads)
+                .map_err(|e| format!("stream {index}: {e}"))?;
+            let decoded = decoder.sample_format();
             let ending = plan::graph_ending(&codec, None);
             let filters = request.audio_filters.as_deref();
-            let filtering = filtering(ffmpeg, &stream, filters, ending)?;
+            let filtering = filtering(ffmpeg, &stream, decoded.clone(), filters, ending)?;
             let source = match &filtering {
                 Some(filtering) => AudioSource::of_graph(
                     &filtering.graph.output(0).expect("a simple graph's output"),
                 ),
-                None => AudioSource::of_stream(&stream),
+                None => AudioSource::of_stream(&stream, decoded),
             };
             let settings = plan::audio_settings(&codec, &source, global_header)?;
             let encoder = Encoder::audio(ffmpeg, &codec, &settings)
@@ -383,7 +397,14 @@ fn transcode(
             copy_stream_tags(&mut output, out_index, &stream, codec.name(), false)
                 .map_err(|e| e.to_string())?;
             kinds.push((out_index, MediaType::Audio, stream.disposition()));
-            audio_encoders.push((index, encoder, target, out_index, filtering));
+            audio_encoders.push(PlannedAudio {
+                index,
+                encoder,
+                target,
+                out_index,
+                decoder,
+                filtering,
+            });
         }
     }
     let subtitle_streams = kept_streams(&input, MediaType::Subtitle, &muxer, request.all_streams)?;
@@ -391,7 +412,7 @@ fn transcode(
         lead_us: lead_us(
             ffmpeg,
             &output,
-            audio_encoders.iter().map(|(_, e, t, _, _)| (e, t)),
+            audio_encoders.iter().map(|a| (&a.encoder, &a.target)),
         ),
     };
     let mut video = None;
@@ -439,16 +460,16 @@ fn transcode(
     }
     mark_defaults(&mut output, &kinds).map_err(|e| e.to_string())?;
     let mut audio = Vec::new();
-    for (index, encoder, target, out_index, filtering) in audio_encoders {
-        let stream = input.stream(index).expect("listed above");
+    for planned in audio_encoders {
+        let stream = input.stream(planned.index).expect("listed above");
         let lane = AudioLane::new(
             &stream,
-            encoder,
-            target,
-            out_index,
+            planned.encoder,
+            planned.target,
+            planned.out_index,
             timing,
-            request.threads,
-            filtering,
+            planned.decoder,
+            planned.filtering,
         );
         audio.push(lane.map_err(|e| e.to_string())?);
     }
@@ -494,11 +515,12 @@ fn transcode(
     Ok(counts)
 }
 
-/// The graph `filters` describe for `stream`, as `-vf`/`-af` build it, with the CLI's
-/// `ending` for the encoder; `None` without filters.
+/// The graph `filters` describe for `stream` (audio as `decoded`, where the decoder says), as
+/// `-vf`/`-af` build it, with the CLI's `ending` for the encoder; `None` without filters.
 fn filtering(
     ffmpeg: &Ffmpeg,
     stream: &Stream<'_>,
+    decoded: Option<SampleFormat>,
     filters: Option<&str>,
     ending: Option<String>,
 ) -> Result<Option<Filtering>, String> {
@@ -515,7 +537,7 @@ fn filtering(
         FilterInput::Audio(audio) => (
             FilterInput::Audio(AudioInput::new(
                 audio.sample_rate,
-                audio.sample_format,
+                decoded.unwrap_or(audio.sample_format),
                 audio.channel_layout,
             )),
             FilterOptions {
@@ -629,6 +651,17 @@ fn size_of(bytes: u64) -> String {
 
 fn same_file(a: &Path, b: &Path) -> bool {
     matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+}
+
+/// An audio stream planned for encoding: its decoder already open, as the CLI's is before it
+/// builds the stream's graph.
+struct PlannedAudio {
+    index: usize,
+    encoder: Encoder,
+    target: AudioFormat,
+    out_index: usize,
+    decoder: Decoder,
+    filtering: Option<Filtering>,
 }
 
 /// Standard output, counting what goes through.

@@ -51,7 +51,7 @@ pub fn rescale(value: i64, from: Rational, to: Rational) -> i64 {
     (numerator + denominator / 2).div_euclid(denominator) as i64
 }
 
-fn decoder_for(stream: &Stream<'_>, threads: u32) -> Result<Decoder, Error> {
+pub fn decoder_for(stream: &Stream<'_>, threads: u32) -> Result<Decoder, Error> {
     Decoder::new(
         stream,
         &DecoderOptions {
@@ -273,7 +273,17 @@ impl VideoLane {
     ) -> Result<(), Error> {
         while decoded(&mut self.decoder, frame, counts)? {
             self.last_picture = frame.best_effort_timestamp();
-            frame.set_pts(self.last_picture);
+            // A picture the decoder leaves untimed (a cover) goes to the next free slot; a
+            // graph is told that time, as the CLI's clock tells it, for 7.1's and 8.0's
+            // `scale` turn a missing timestamp into a large negative one.
+            let pts = match (self.last_picture, &self.filtering) {
+                (None, Some(_)) => {
+                    let slot = (self.sync.next, self.sync.time_base);
+                    Some(rescale(slot.0, slot.1, self.stream_time_base))
+                }
+                (pts, _) => pts,
+            };
+            frame.set_pts(pts);
             // As the CLI, so that a graph rebuilt for a new picture size keeps the shape.
             if self.container_shape.is_some() {
                 frame.set_sample_aspect_ratio(self.container_shape);
@@ -456,7 +466,7 @@ impl AudioLane {
         target: AudioFormat,
         output_index: usize,
         timing: Timing,
-        threads: u32,
+        decoder: Decoder,
         filtering: Option<Filtering>,
     ) -> Result<AudioLane, Error> {
         let ffmpeg = stream.ffmpeg().clone();
@@ -483,9 +493,7 @@ impl AudioLane {
                 MICROSECONDS,
                 Rational::new(1, target.sample_rate as i32),
             ),
-            // As the CLI: its threads too (FLAC, ALAC, WavPack and TTA decode frames on them),
-            // which decide which frame a packet's gap in the timestamps reaches.
-            decoder: decoder_for(stream, threads)?,
+            decoder,
             sink: Sink::new(&ffmpeg, encoder, output_index)?,
             fifo: AudioFifo::new(
                 &ffmpeg,

@@ -4,7 +4,7 @@
 use ffmpeg_runtime::codec::{AudioSettings, Codec, EncoderChoice, Supported, VideoSettings};
 use ffmpeg_runtime::filter::OutputFacts;
 use ffmpeg_runtime::format::{MediaType, Muxer, Stream};
-use ffmpeg_runtime::{ChannelLayout, Color, Ffmpeg, PixelFormat, Rational, SampleFormat};
+use ffmpeg_runtime::{ChannelLayout, Color, Ffmpeg, PixelFormat, Range, Rational, SampleFormat};
 
 use crate::video_sync::FpsMode;
 
@@ -48,21 +48,41 @@ impl VideoSource {
         }
     }
 
-    /// What a graph's output gives; the colours are the stream's, which filters that change
-    /// them (`colorspace`, `scale` to RGB) leave unsaid.
+    /// What a graph's output gives; the colours are the stream's, or those the 5.1 CLI's
+    /// `scale` gives the pictures it converts ([`converted_color`]).
     pub fn of_graph(stream: &Stream<'_>, facts: &OutputFacts) -> VideoSource {
+        let color = match (&facts.pixel_format, stream.pixel_format()) {
+            (Some(to), from) if from.as_ref() != Some(to) => {
+                converted_color(stream.color(), from.as_ref(), to)
+            }
+            _ => stream.color(),
+        };
         VideoSource {
             width: facts.width,
             height: facts.height,
             pixel_format: facts.pixel_format.clone(),
             frame_rate: facts.frame_rate,
             sample_aspect_ratio: facts.sample_aspect_ratio,
-            color: if facts.pixel_format == stream.pixel_format() {
-                stream.color()
-            } else {
-                Color::default()
-            },
+            color,
         }
+    }
+}
+
+/// The colours of pictures of `color` the 5.1 CLI's `scale` converts from `from` into YUV or
+/// gray `to`: primaries and transfer as they were, the matrix too unless they were RGB, and
+/// the range of the new format (full for `yuvj…` and gray). Into RGB, none is stated.
+fn converted_color(color: Color, from: Option<&PixelFormat>, to: &PixelFormat) -> Color {
+    let is_rgb = |name: &str| ["rgb", "bgr", "gbr"].iter().any(|f| name.contains(f));
+    if is_rgb(to.name()) {
+        return Color::default();
+    }
+    let full = to.name().starts_with("yuvj") || to.name().starts_with("gray");
+    Color {
+        range: Some(if full { Range::Full } else { Range::Limited }),
+        matrix: color
+            .matrix
+            .filter(|_| !from.is_some_and(|f| is_rgb(f.name()))),
+        ..color
     }
 }
 
@@ -75,9 +95,10 @@ pub struct AudioSource {
 }
 
 impl AudioSource {
-    pub fn of_stream(stream: &Stream<'_>) -> AudioSource {
+    /// The stream's audio, in the format the decoder gives where it says (`decoded`).
+    pub fn of_stream(stream: &Stream<'_>, decoded: Option<SampleFormat>) -> AudioSource {
         AudioSource {
-            sample_format: stream.sample_format(),
+            sample_format: decoded.or_else(|| stream.sample_format()),
             sample_rate: stream.sample_rate(),
             channel_layout: stream.channel_layout(),
             channels: stream.channels(),
