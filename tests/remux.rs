@@ -586,3 +586,66 @@ fn a_read_error_keeps_what_was_read() {
     remux(&source, &output, &[]);
     assert!(output.exists());
 }
+
+/// The container tags the CLI drops (`company_name` here) leave the others in the order the
+/// CLI writes them: it copies every tag and then removes those, and FFmpeg's dictionary fills
+/// a removed tag's place with its last one (`aaa, ccc, bbb`). Both `remux` and `transcode`
+/// copy them so; compared with the 5.1 CLI where the muxers are its own (they had kept the
+/// source's order, `aaa, bbb, ccc`).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn dropped_tags_leave_the_others_in_the_clis_order() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let same_muxers = ffmpeg.library(Library::AvFormat).unwrap().version().major == 59;
+    let source = media::generated(
+        "remux_dropped_tag.nut",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            AUDIO,
+            "-c:a",
+            "pcm_s16le",
+            "-metadata",
+            "aaa=1",
+            "-metadata",
+            "company_name=x",
+            "-metadata",
+            "bbb=2",
+            "-metadata",
+            "ccc=3",
+        ],
+    );
+    let tags = |path: &Path| -> Vec<String> {
+        let input = Input::open(&ffmpeg, path).unwrap();
+        let keys = input.metadata().into_iter().map(|(key, _)| key);
+        keys.filter(|key| key != "encoder").collect()
+    };
+    let dir = common::scratch_dir("remux_dropped_tags");
+    let remuxed = dir.join("remuxed.nut");
+    remux(&source, &remuxed, &[]);
+    let transcoded = dir.join("transcoded.nut");
+    let mut command = common::example_command("transcode", &build);
+    command.arg(&source).arg(&transcoded);
+    common::stdout_bytes_of(&mut command, "transcode");
+    for written in [&remuxed, &transcoded] {
+        let mut sorted = tags(written);
+        sorted.sort();
+        assert_eq!(sorted, ["aaa", "bbb", "ccc"], "{}", written.display());
+        if same_muxers {
+            let theirs = dir.join("cli.nut");
+            cli_copy(&source, &theirs);
+            assert_eq!(
+                tags(written),
+                ["aaa", "ccc", "bbb"],
+                "{}",
+                written.display()
+            );
+            assert_eq!(tags(written), tags(&theirs), "{}", written.display());
+        }
+    }
+}

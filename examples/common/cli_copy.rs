@@ -18,12 +18,15 @@ const DEFAULT: u32 = 0x1;
 const ATTACHED_PICTURE: u32 = 0x400;
 
 /// The input's container tags but those the CLI drops, and the muxer's `encoder`
-/// (`Lavf` and the loaded libavformat's version), as the CLI writes it.
+/// (`Lavf` and the loaded libavformat's version), as the CLI writes it. As the CLI, every
+/// tag is copied and the dropped ones then removed: FFmpeg's dictionary fills the place of
+/// a removed tag with its last one, which is the order the CLI writes them in.
 pub fn copy_container_tags(input: &Input, output: &mut Output) -> ffmpeg_runtime::Result<()> {
     for (key, value) in input.metadata() {
-        if !DROPPED.contains(&key.as_str()) {
-            output.set_metadata(&key, Some(&value))?;
-        }
+        output.set_metadata(&key, Some(&value))?;
+    }
+    for key in DROPPED {
+        output.set_metadata(key, None)?;
     }
     let avformat = output.ffmpeg().library(Library::AvFormat);
     let version = avformat.expect("a required library").version();
@@ -34,7 +37,8 @@ pub fn copy_container_tags(input: &Input, output: &mut Output) -> ffmpeg_runtime
 /// An encoded stream's tags and disposition from the stream it was encoded from, and its
 /// `encoder` tag naming the encoder (`Lavc59.37.100 libx264`), as the CLI sets them; with
 /// `turned_upright`, without 4.x's `rotate` tag, as the CLI drops it when it turns the
-/// pictures.
+/// pictures. As for the container's tags, those dropped are removed after the copy, in the
+/// CLI's order (FFmpeg's keys ignore case).
 pub fn copy_stream_tags(
     output: &mut Output,
     index: usize,
@@ -43,11 +47,12 @@ pub fn copy_stream_tags(
     turned_upright: bool,
 ) -> ffmpeg_runtime::Result<()> {
     for (key, value) in source.metadata() {
-        // The source's encoder is not this stream's (FFmpeg's keys ignore case).
-        let dropped = key.eq_ignore_ascii_case("encoder") || (turned_upright && key == "rotate");
-        if !dropped {
-            output.set_stream_metadata(index, &key, Some(&value))?;
-        }
+        output.set_stream_metadata(index, &key, Some(&value))?;
+    }
+    // The source's encoder is not this stream's.
+    output.set_stream_metadata(index, "encoder", None)?;
+    if turned_upright {
+        output.set_stream_metadata(index, "rotate", None)?;
     }
     let avcodec = output.ffmpeg().library(Library::AvCodec);
     let version = avcodec.expect("a required library").version();
