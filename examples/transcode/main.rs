@@ -52,8 +52,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 use cli_copy::{copy_chapters, copy_container_tags, copy_stream_tags, mark_defaults};
-use ffmpeg_runtime::codec::Decoder;
-use ffmpeg_runtime::codec::{Codec, Encoder, VideoSettings};
+use ffmpeg_runtime::codec::{Codec, Decoder, Encoder, VideoSettings};
 use ffmpeg_runtime::filter::{
     AudioInput, FilterGraph, FilterInput, FilterOptions, upright_filters,
 };
