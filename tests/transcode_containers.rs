@@ -33,12 +33,18 @@ fn stream_codecs(ffmpeg: &Ffmpeg, path: &Path) -> Vec<String> {
     codecs.collect()
 }
 
-/// Runs the `transcode` example from `source` to `output`: its stderr and whether it
-/// succeeded.
-fn run_transcode(build: &common::Build, source: &Path, output: &Path) -> (bool, String) {
+/// Runs the `transcode` example from `source` to `output` with `options`: its stderr and
+/// whether it succeeded.
+fn run_transcode(
+    build: &common::Build,
+    source: &Path,
+    output: &Path,
+    options: &[&str],
+) -> (bool, String) {
     let ran = common::example_command("transcode", build)
         .arg(source)
         .arg(output)
+        .args(options)
         .output()
         .expect("the transcode example runs");
     let stderr = String::from_utf8_lossy(&ran.stderr).into_owned();
@@ -47,7 +53,12 @@ fn run_transcode(build: &common::Build, source: &Path, output: &Path) -> (bool, 
 
 /// Transcodes `source` to `output`, which must succeed.
 fn transcode_ok(build: &common::Build, source: &Path, output: &Path) {
-    let (succeeded, stderr) = run_transcode(build, source, output);
+    transcode_ok_with(build, source, output, &[]);
+}
+
+/// Transcodes `source` to `output` with `options`, which must succeed.
+fn transcode_ok_with(build: &common::Build, source: &Path, output: &Path, options: &[&str]) {
+    let (succeeded, stderr) = run_transcode(build, source, output, options);
     assert!(
         succeeded,
         "{} → {}: {stderr}",
@@ -58,7 +69,7 @@ fn transcode_ok(build: &common::Build, source: &Path, output: &Path) {
 
 /// Transcodes `source` to `output`, which must fail and leave no file: its stderr.
 fn transcode_refused(build: &common::Build, source: &Path, output: &Path) -> String {
-    let (succeeded, stderr) = run_transcode(build, source, output);
+    let (succeeded, stderr) = run_transcode(build, source, output, &[]);
     assert!(
         !succeeded,
         "{} → {}: {stderr}",
@@ -220,7 +231,7 @@ fn video_the_container_cannot_hold_is_left_out_with_a_notice() {
             continue; // 4.1 has no MP3 encoder
         }
         let output = dir.join(format!("sound.{extension}"));
-        let (succeeded, stderr) = run_transcode(&build, &with_audio, &output);
+        let (succeeded, stderr) = run_transcode(&build, &with_audio, &output, &[]);
         assert!(succeeded, "{extension}: {stderr}");
         assert!(stderr.contains("video stream 0 left out"), "{stderr}");
         assert!(stderr.contains(holds), "{stderr}");
@@ -457,17 +468,7 @@ fn encoders_are_given_the_formats_the_clis_graph_gives_them() {
         .sample_format()
         .unwrap();
     let flac = dir.join("mp2.flac");
-    let ran = common::example_command("transcode", &build)
-        .arg(&mp2)
-        .arg(&flac)
-        .args(["--acodec", "flac"])
-        .output()
-        .unwrap();
-    assert!(
-        ran.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ran.stderr)
-    );
+    transcode_ok_with(&build, &mp2, &flac, &["--acodec", "flac"]);
     let written = Input::open(&ffmpeg, &flac).unwrap();
     let given = written.stream(0).unwrap().sample_format().unwrap();
     let expected = if decoded.bytes_per_sample() == 2 {

@@ -277,10 +277,11 @@ impl VideoLane {
             // graph is told that time, as the CLI's clock tells it, for 7.1's and 8.0's
             // `scale` turn a missing timestamp into a large negative one.
             let pts = match (self.last_picture, &self.filtering) {
-                (None, Some(_)) => {
-                    let slot = (self.sync.next, self.sync.time_base);
-                    Some(rescale(slot.0, slot.1, self.stream_time_base))
-                }
+                (None, Some(_)) => Some(rescale(
+                    self.sync.next,
+                    self.sync.time_base,
+                    self.stream_time_base,
+                )),
                 (pts, _) => pts,
             };
             frame.set_pts(pts);
