@@ -13,12 +13,15 @@
 
 #[path = "common/mod.rs"]
 mod common;
+#[path = "common/error_rate.rs"]
+mod error_rate;
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use error_rate::DecodeTally;
 use ffmpeg_runtime::format::{Input, MediaType, Output};
 use ffmpeg_runtime::subtitle::{
     Subtitle, SubtitleDecoder, SubtitleEncoder, SubtitleFormat, SubtitleRect, SubtitleSettings,
@@ -49,7 +52,7 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(tally) => tally.exit_code("subdump"),
         Err(message) => {
             eprintln!("subdump: {message}");
             ExitCode::FAILURE
@@ -57,7 +60,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &Args) -> Result<(), String> {
+/// Prints the subtitles; what decoding met, which ends the run as it ends the CLI's (ffprobe,
+/// whose frames `--json` prints, has no such rule).
+fn run(args: &Args) -> Result<DecodeTally, String> {
     let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
     let mut input =
         Input::open(&ffmpeg, &args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
@@ -101,25 +106,36 @@ fn run(args: &Args) -> Result<(), String> {
         Box::new(SubRip::new(&decoder)?)
     };
     let mut packet = Packet::new(&ffmpeg).map_err(|e| e.to_string())?;
+    let mut tally = DecodeTally::default();
     while input.read_packet(&mut packet).map_err(|e| e.to_string())? {
         if packet.stream_index() != index {
             continue;
         }
         match decoder.decode(&packet) {
-            Ok(Some(subtitle)) => sink.take(shifted(subtitle, shift_us))?,
+            Ok(Some(subtitle)) => {
+                tally.frames += 1;
+                sink.take(shifted(subtitle, shift_us))?
+            }
             Ok(None) => {}
             // As the CLI, any error of the decoder's own skips the packet (SAMI's decoder
             // refuses a blank cue with EPERM).
             Err(error @ (Error::InvalidData { .. } | Error::Ffmpeg { .. })) => {
+                tally.errors += 1;
                 eprintln!("subdump: skipped: {error}")
             }
             Err(error) => return Err(error.to_string()),
         }
     }
     while let Some(subtitle) = decoder.drain().map_err(|e| e.to_string())? {
+        tally.frames += 1;
         sink.take(shifted(subtitle, shift_us))?;
     }
-    sink.finish()
+    sink.finish()?;
+    Ok(if args.json {
+        DecodeTally::default()
+    } else {
+        tally
+    })
 }
 
 fn shifted(mut subtitle: Subtitle, shift_us: i64) -> Subtitle {

@@ -5,9 +5,10 @@ mod common;
 use std::path::Path;
 
 use common::media::{self, CLIPS};
-use ffmpeg_runtime::Error;
 use ffmpeg_runtime::Rational;
+use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{Input, MediaType};
+use ffmpeg_runtime::{Error, Frame, Packet};
 
 fn open(path: &Path) -> Result<Input, Error> {
     Input::open(&common::under_test().load(), path)
@@ -411,4 +412,137 @@ fn subtitle_streams_are_refused_a_decoder() {
             );
         }
     }
+}
+
+/// FLAC whose last packets are damaged, decoded on frame threads: the error of a packet still
+/// in a thread comes out as the end is sent. The end is taken all the same, the error comes
+/// from the next `receive`, and the frames after it still drain, as one thread gives them.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "makes its media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_damaged_packet_in_a_frame_thread_at_the_end_leaves_the_rest_to_drain() {
+    let ffmpeg = common::under_test().load();
+    let source = media::generated(
+        "bad_flac_tail.flac",
+        &["-f", "lavfi", "-i", "sine=duration=3", "-c:a", "flac"],
+    );
+    let mut input = Input::open(&ffmpeg, &source).unwrap();
+    let [one_thread, four_threads] = [1, 4].map(|threads| {
+        let options = DecoderOptions {
+            threads,
+            ..DecoderOptions::default()
+        };
+        Decoder::new(&input.stream(0).unwrap(), &options).unwrap()
+    });
+    let mut packets = Vec::new();
+    let mut packet = Packet::new(&ffmpeg).unwrap();
+    while input.read_packet(&mut packet).unwrap() {
+        packets.push(packet.try_clone().unwrap());
+    }
+    let damaged = packets.len() - 3;
+    for packet in &mut packets[damaged..damaged + 2] {
+        for byte in packet.data_mut().unwrap().iter_mut().skip(8) {
+            *byte ^= 0xa5;
+        }
+    }
+    let one_thread = decode_counting_errors(one_thread, &packets);
+    assert_eq!(one_thread, (packets.len() - 2, 2));
+    assert_eq!(decode_counting_errors(four_threads, &packets), one_thread);
+}
+
+/// Decodes `packets` to the end: the frames given and the errors met, each skipped.
+fn decode_counting_errors(mut decoder: Decoder, packets: &[Packet]) -> (usize, usize) {
+    let mut frame = Frame::new(decoder.ffmpeg()).unwrap();
+    let (mut frames, mut errors) = (0, 0);
+    for packet in packets.iter().map(Some).chain([None]) {
+        let sent = match packet {
+            Some(packet) => decoder.send(packet),
+            None => decoder.send_eof(),
+        };
+        match sent {
+            Ok(()) => {}
+            Err(Error::InvalidData { .. }) if packet.is_some() => errors += 1,
+            Err(other) => panic!("{other}"),
+        }
+        loop {
+            match decoder.receive(&mut frame) {
+                Ok(true) => frames += 1,
+                Ok(false) => break,
+                Err(Error::InvalidData { .. }) => errors += 1,
+                Err(other) => panic!("{other}"),
+            }
+        }
+    }
+    assert!(decoder.is_finished());
+    (frames, errors)
+}
+
+/// MJPEG whose pictures are nearly all blank, and SubRip in Latin-1 read as UTF-8: as the
+/// CLI, whose `-max_error_rate` (2/3) counts a decoding failure against each frame decoded,
+/// `transcode`, `framehash` and `subdump` write what decodes and end with status 69 (they
+/// had ended with success). The 5.1 CLI's status is the same.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn decoding_that_fails_too_often_ends_with_the_clis_status_69() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let source = media::generated(
+        "bad_to_blank.avi",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48:rate=10:duration=1",
+            "-c:v",
+            "mjpeg",
+        ],
+    );
+    let mut bytes = std::fs::read(&source).unwrap();
+    let mut input = Input::open(&ffmpeg, &source).unwrap();
+    let mut packet = Packet::new(&ffmpeg).unwrap();
+    let mut pictures = 0;
+    while input.read_packet(&mut packet).unwrap() {
+        pictures += 1;
+        if pictures > 2 {
+            let at = packet.position().unwrap() as usize;
+            bytes[at..at + packet.data().len()].fill(0);
+        }
+    }
+    assert_eq!(pictures, 10);
+    let dir = common::scratch_dir("error-rate");
+    let blank = dir.join("blank.avi");
+    std::fs::write(&blank, bytes).unwrap();
+    let latin1 = dir.join("latin1.srt");
+    std::fs::write(&latin1, b"1\n00:00:00,500 --> 00:00:01,500\nCaf\xe9\n").unwrap();
+    let status = |command: &mut std::process::Command| command.output().unwrap().status.code();
+    let output = dir.join("blank.mkv");
+    let mut transcode = common::example_command("transcode", &build);
+    assert_eq!(status(transcode.arg(&blank).arg(&output)), Some(69));
+    assert!(output.exists(), "what decoded is written");
+    let mut framehash = common::example_command("framehash", &build);
+    let hashed = framehash.arg(&blank).output().unwrap();
+    assert_eq!(hashed.status.code(), Some(69));
+    assert!(String::from_utf8_lossy(&hashed.stdout).ends_with("frames: 2\n"));
+    let mut subdump = common::example_command("subdump", &build);
+    assert_eq!(status(subdump.arg(&latin1)), Some(69));
+    let mut subdump = common::example_command("subdump", &build);
+    assert_eq!(
+        status(subdump.arg(&latin1).arg("--json")),
+        Some(0),
+        "ffprobe's way"
+    );
+    if ffmpeg.family().ffmpeg_major() != 5 {
+        return; // compared with the CLI of its own major
+    }
+    let mut cli = media::cli();
+    cli.args(["-y", "-i"]).arg(&blank).arg(dir.join("cli.mkv"));
+    assert_eq!(status(&mut cli), Some(69));
+    let mut cli = media::cli();
+    cli.arg("-i").arg(&latin1).args(["-f", "srt", "-"]);
+    assert_eq!(status(&mut cli), Some(69));
 }

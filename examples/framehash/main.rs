@@ -45,6 +45,8 @@
 mod audio_clock;
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../common/error_rate.rs"]
+mod error_rate;
 mod input_clock;
 #[path = "../common/stream_clock.rs"]
 mod stream_clock;
@@ -58,6 +60,7 @@ use std::time::Duration;
 
 use audio_clock::AudioClock;
 use clap::Parser;
+use error_rate::DecodeTally;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::filter::{
     AudioInput, FilterGraph, FilterInput, FilterOptions, VideoInput, upright_filters,
@@ -121,7 +124,7 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(tally) => tally.exit_code("framehash"),
         Err(message) => {
             eprintln!("framehash: {message}");
             ExitCode::FAILURE
@@ -147,7 +150,7 @@ fn open(ffmpeg: &Ffmpeg, args: &Args) -> Result<Input, String> {
     input.map_err(|e| format!("{}: {e}", args.input.display()))
 }
 
-fn run(args: &Args) -> Result<(), String> {
+fn run(args: &Args) -> Result<DecodeTally, String> {
     let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
     let mut input = open(&ffmpeg, args)?;
     let wanted = if args.af.is_some() {
@@ -345,7 +348,10 @@ fn run(args: &Args) -> Result<(), String> {
     if errors > 0 {
         eprintln!("framehash: {errors} decoding errors");
     }
-    Ok(())
+    Ok(DecodeTally {
+        frames: hasher.received as u64,
+        errors: errors as u64,
+    })
 }
 
 /// A filtered frame's timestamp: its own, or the slots the CLI places it in.

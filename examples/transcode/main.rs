@@ -34,6 +34,8 @@ mod audio_clock;
 mod cli_copy;
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../common/error_rate.rs"]
+mod error_rate;
 mod pipeline;
 mod plan;
 mod progress;
@@ -52,6 +54,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 use cli_copy::{copy_chapters, copy_container_tags, copy_stream_tags, mark_defaults};
+use error_rate::DecodeTally;
 use ffmpeg_runtime::codec::{Codec, Decoder, Encoder, VideoSettings};
 use ffmpeg_runtime::filter::{
     AudioInput, FilterGraph, FilterInput, FilterOptions, upright_filters,
@@ -168,7 +171,11 @@ fn main() -> ExitCode {
         eprintln!("transcode: Ctrl-C will not finish the file: {error}");
     }
     match run(&args) {
-        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::Done(counts)) => DecodeTally {
+            frames: counts.decoded,
+            errors: counts.decode_errors,
+        }
+        .exit_code("transcode"),
         Ok(Outcome::Interrupted(counts)) => {
             eprintln!(
                 "transcode: interrupted; {} holds the first {:.2} s",
@@ -185,7 +192,7 @@ fn main() -> ExitCode {
 }
 
 enum Outcome {
-    Done,
+    Done(Counts),
     Interrupted(Counts),
 }
 
@@ -248,7 +255,7 @@ fn run(args: &Args) -> Result<Outcome, String> {
     Ok(if STOP.load(Ordering::SeqCst) {
         Outcome::Interrupted(counts)
     } else {
-        Outcome::Done
+        Outcome::Done(counts)
     })
 }
 

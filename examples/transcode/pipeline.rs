@@ -25,6 +25,8 @@ pub struct Counts {
     pub audio_samples: u64,
     /// The furthest timestamp written, in microseconds from the start.
     pub position_us: i64,
+    /// Frames and subtitles the decoders gave.
+    pub decoded: u64,
     /// Packets or frames the decoders refused (counted and skipped, as the CLI does).
     pub decode_errors: u64,
     /// Why reading stopped before the input's end, if it did: as the CLI, what was read is
@@ -86,6 +88,10 @@ fn decoded(decoder: &mut Decoder, frame: &mut Frame, counts: &mut Counts) -> Res
     for _ in 0..ERRORS_IN_A_ROW {
         match decoder.receive(frame) {
             Err(error) if is_bad_input(&error) => counts.decode_errors += 1,
+            Ok(true) => {
+                counts.decoded += 1;
+                return Ok(true);
+            }
             other => return other,
         }
     }
@@ -701,7 +707,7 @@ pub fn run(
                 timeline.samples_decoded(index, samples, rate);
             }
         } else if let Some(lane) = subtitles.iter_mut().find(|lane| lane.input_index == index) {
-            lane.send(&mut packet, output)?;
+            lane.send(&mut packet, output, &mut counts)?;
         }
         progress(&counts);
     }

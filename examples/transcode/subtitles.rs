@@ -10,7 +10,7 @@ use ffmpeg_runtime::subtitle::{SubtitleDecoder, SubtitleEncoder, SubtitleSetting
 use ffmpeg_runtime::{Error, Packet, Rational};
 
 use crate::cli_copy::copy_stream_tags;
-use crate::pipeline::{MICROSECONDS, Timing, rescale};
+use crate::pipeline::{Counts, MICROSECONDS, Timing, rescale};
 
 /// The muxers of the MOV family, whose text subtitles are mov_text.
 const MOV_FAMILY: [&str; 6] = ["mov", "mp4", "ipod", "3gp", "3g2", "ismv"];
@@ -96,7 +96,12 @@ impl SubtitleLane {
     }
 
     /// Copies, or converts, one packet of the stream.
-    pub fn send(&mut self, packet: &mut Packet, output: &mut Output) -> Result<(), Error> {
+    pub fn send(
+        &mut self,
+        packet: &mut Packet,
+        output: &mut Output,
+        counts: &mut Counts,
+    ) -> Result<(), Error> {
         let Some((decoder, encoder)) = &mut self.conversion else {
             let shift = rescale(self.shift_us, MICROSECONDS, self.time_base);
             packet.set_pts(packet.pts().map(|pts| pts + shift));
@@ -105,10 +110,15 @@ impl SubtitleLane {
         };
         let mut subtitle = match decoder.decode(packet) {
             Ok(Some(subtitle)) => subtitle,
-            // As the CLI, any error of the decoder's own skips the packet.
-            Ok(None) | Err(Error::InvalidData { .. } | Error::Ffmpeg { .. }) => return Ok(()),
+            Ok(None) => return Ok(()),
+            // As the CLI, any error of the decoder's own is counted and skips the packet.
+            Err(Error::InvalidData { .. } | Error::Ffmpeg { .. }) => {
+                counts.decode_errors += 1;
+                return Ok(());
+            }
             Err(error) => return Err(error),
         };
+        counts.decoded += 1;
         // As the CLI: a subtitle that clears the screen, or has no time, is not written.
         if subtitle.rects.is_empty() || subtitle.pts.is_none() {
             return Ok(());

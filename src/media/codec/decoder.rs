@@ -90,6 +90,8 @@ pub struct Decoder {
     ffmpeg: Ffmpeg,
     context: NonNull<AVCodecContext>,
     finished: bool,
+    /// A decoding error met as the end was taken, which the next `receive` reports.
+    held_error: Option<Error>,
     /// From 8.0, what gives frames their packet's position and size.
     origin: Option<OriginCarrier>,
 }
@@ -220,6 +222,7 @@ impl Decoder {
             ffmpeg: ffmpeg.clone(),
             context,
             finished: false,
+            held_error: None,
             origin: None,
         };
         let mut dictionary = crate::media::dictionary::Dictionary::new(&ffmpeg, options)?;
@@ -287,15 +290,24 @@ impl Decoder {
 
     /// Signals the end of input, so that [`Decoder::receive`] drains the frames still held.
     ///
+    /// FFmpeg takes the end even where decoding what it held fails at that moment (a damaged
+    /// packet still in a frame thread reports its error here). That error is the data's, not
+    /// the end's: the next [`Decoder::receive`] reports it, as it reports every decoding
+    /// error, and the frames after it still drain, as the ffmpeg CLI drains them.
+    ///
     /// # Errors
     ///
-    /// FFmpeg's error; sending the end twice is not one.
+    /// None today: the end is always taken (sending it twice included), and a decoding error
+    /// comes from [`Decoder::receive`].
     pub fn send_eof(&mut self) -> Result<()> {
         // SAFETY: a NULL packet is FFmpeg's end-of-stream marker.
         let status = unsafe {
             (self.ffmpeg.functions().avcodec_send_packet)(self.context_ptr(), std::ptr::null())
         };
-        super::end_sent(&self.ffmpeg, "avcodec_send_packet", status)
+        if let Err(error) = super::end_sent(&self.ffmpeg, "avcodec_send_packet", status) {
+            self.held_error = Some(error);
+        }
+        Ok(())
     }
 
     /// Receives the next frame into `frame`: `Ok(true)` for a frame; `Ok(false)` when the
@@ -303,10 +315,15 @@ impl Decoder {
     ///
     /// # Errors
     ///
-    /// A decoding error; [`Error::ForeignObject`] for a frame of another loaded FFmpeg.
+    /// A decoding error (one met as [`Decoder::send_eof`] took the end included: the frames
+    /// after it still come from the next calls); [`Error::ForeignObject`] for a frame of
+    /// another loaded FFmpeg.
     pub fn receive(&mut self, frame: &mut Frame) -> Result<bool> {
         self.ffmpeg
             .ensure_same(frame.ffmpeg(), "Decoder::receive", "frame")?;
+        if let Some(error) = self.held_error.take() {
+            return Err(error);
+        }
         // SAFETY: an open decoder and a live frame of the same loaded FFmpeg, which
         // receive_frame unrefs (with that library's own free) and refills.
         let status = unsafe {
@@ -467,6 +484,7 @@ impl Decoder {
         // SAFETY: an open decoder.
         unsafe { (self.ffmpeg.functions().avcodec_flush_buffers)(self.context_ptr()) };
         self.finished = false;
+        self.held_error = None;
     }
 }
 
