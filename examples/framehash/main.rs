@@ -221,7 +221,7 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         draining: false,
         received: 0,
         audio_frames: Vec::new(),
-        last_picture: None,
+        last_picture: (None, None),
         filtering: filters.map(|description| Filtering {
             description,
             time_base: stream.time_base(),
@@ -315,7 +315,8 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         let before = hasher.received;
         errors += hasher.drain(&mut decoder, &mut frame)?;
         if hasher.received > before {
-            timeline.picture(index, hasher.last_picture);
+            let (pts, duration) = hasher.last_picture;
+            timeline.picture(index, pts, duration);
         }
         for (samples, rate) in hasher.audio_frames.drain(..) {
             timeline.samples_decoded(index, samples, rate);
@@ -439,8 +440,8 @@ struct FrameHasher {
     received: usize,
     /// The samples and rate of each audio frame received, for the input's timeline.
     audio_frames: Vec<(u32, u32)>,
-    /// The best-effort timestamp of the last frame received.
-    last_picture: Option<i64>,
+    /// The best-effort timestamp and duration of the last frame received.
+    last_picture: (Option<i64>, Option<i64>),
     filtering: Option<Filtering>,
 }
 
@@ -485,7 +486,7 @@ impl FrameHasher {
             match decoder.receive(frame) {
                 Ok(true) => {
                     self.received += 1;
-                    self.last_picture = frame.best_effort_timestamp();
+                    self.last_picture = (frame.best_effort_timestamp(), frame.duration());
                     // As the CLI, counted at the decoder's rate as it stands.
                     if frame.sample_rate() > 0 {
                         self.audio_frames

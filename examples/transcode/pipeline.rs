@@ -201,8 +201,11 @@ pub struct VideoLane {
     /// The last picture encoded, as encoded, which copies into empty slots repeat.
     previous: Option<Frame>,
     last_pts: Option<i64>,
-    /// The best-effort timestamp of the last picture decoded, for the input's timeline.
-    pub last_picture: Option<i64>,
+    /// The best-effort timestamp of the last picture decoded.
+    last_picture: Option<i64>,
+    /// The best-effort timestamp and duration of the last picture the last packet gave,
+    /// for the input's timeline; `None` where it gave none.
+    pub picture_of_packet: Option<(Option<i64>, Option<i64>)>,
 }
 
 /// How a [`VideoLane`] places pictures.
@@ -257,6 +260,7 @@ impl VideoLane {
             previous: None,
             last_pts: None,
             last_picture: None,
+            picture_of_packet: None,
         })
     }
 
@@ -267,6 +271,7 @@ impl VideoLane {
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
+        self.picture_of_packet = None;
         feed(&mut self.decoder, packet, counts)?;
         self.receive(frame, output, counts)
     }
@@ -279,6 +284,7 @@ impl VideoLane {
     ) -> Result<(), Error> {
         while decoded(&mut self.decoder, frame, counts)? {
             self.last_picture = frame.best_effort_timestamp();
+            self.picture_of_packet = Some((self.last_picture, frame.duration()));
             // A picture the decoder leaves untimed (a cover) goes to the next free slot; a
             // graph is told that time, as the CLI's clock tells it, for 7.1's and 8.0's
             // `scale` turn a missing timestamp into a large negative one.
@@ -700,7 +706,9 @@ pub fn run(
         let index = packet.stream_index();
         if let Some(lane) = video.as_mut().filter(|lane| lane.input_index == index) {
             lane.send(&packet, &mut frame, output, &mut counts)?;
-            timeline.picture(index, lane.last_picture);
+            if let Some((pts, duration)) = lane.picture_of_packet {
+                timeline.picture(index, pts, duration);
+            }
         } else if let Some(lane) = audio.iter_mut().find(|lane| lane.input_index == index) {
             lane.send(&packet, &mut frame, output, &mut counts)?;
             for (samples, rate) in lane.decoded.drain(..) {

@@ -194,13 +194,32 @@ impl Timeline {
         }
     }
 
-    /// A picture of `stream` decoded with `pts` (its best-effort timestamp, in the stream's
-    /// time base, from packets this timeline placed).
-    pub fn picture(&mut self, stream: usize, pts: Option<i64>) {
-        if let Some(clock) = self.clocks.get_mut(&stream).filter(|c| c.pictures)
-            && let Some(us) = pts.and_then(|pts| clock.time_base.rescale(pts, MICROSECONDS))
-        {
-            clock.presented_us = us;
+    /// Pictures of `stream` came from the packet just placed: `pts` is the last one's
+    /// best-effort timestamp and `duration` its own duration, both in the stream's time base
+    /// (from packets this timeline placed). Call it only for a packet that gave a picture.
+    ///
+    /// As the CLI's decoding loop, which goes round once more after such a packet, the
+    /// stream's clock then stands at the packet's end, and the picture is shown until its
+    /// own end (the packet's, where it has no duration; the last picture's end moved on by
+    /// as much, where it has no timestamp). A later packet stepping back is judged against
+    /// both.
+    pub fn picture(&mut self, stream: usize, pts: Option<i64>, duration: Option<i64>) {
+        let Some(clock) = self.clocks.get_mut(&stream).filter(|c| c.pictures) else {
+            return;
+        };
+        let packet_us = clock
+            .next_dts_us
+            .map(|next| next.saturating_sub(clock.dts_us));
+        let shown_us = duration
+            .and_then(|duration| clock.time_base.rescale(duration, MICROSECONDS))
+            .or(packet_us)
+            .unwrap_or(0);
+        let start_us = pts.and_then(|pts| clock.time_base.rescale(pts, MICROSECONDS));
+        clock.presented_us = start_us
+            .unwrap_or(clock.presented_us)
+            .saturating_add(shown_us);
+        if let Some(next) = clock.next_dts_us {
+            clock.dts_us = next;
         }
     }
 
@@ -480,6 +499,44 @@ mod tests {
         assert_eq!(placed, (None, Some(-90_000 + FRAME), true));
     }
 
+    /// A damaged MPEG-2 stream: a packet that says it lasts six frames gives a picture, so
+    /// the CLI's decoding loop goes round again and its clock stands at that packet's end;
+    /// the next packet, a frame later, is then more than a tenth of a second behind it, and
+    /// is moved on to where the clock stands.
+    #[test]
+    fn a_packet_that_gave_a_picture_moves_the_clock_to_its_end() {
+        for gave_picture in [false, true] {
+            let mut timeline = joined(true);
+            timeline.decodes_pictures(0);
+            let start = 100 * 90_000;
+            place_values(&mut timeline, 0, Some(start), Some(start), FRAME);
+            // Pictures are timed on the timeline, from zero.
+            timeline.picture(0, Some(0), Some(FRAME));
+            place_values(&mut timeline, 0, None, Some(start + FRAME), 6 * FRAME);
+            if gave_picture {
+                timeline.picture(0, Some(FRAME), Some(FRAME));
+            }
+            let placed = place_values(&mut timeline, 0, None, Some(start + 2 * FRAME), FRAME);
+            let jump = if gave_picture { 5 * FRAME } else { 0 };
+            assert_eq!(placed, (None, Some(2 * FRAME + jump), gave_picture));
+        }
+    }
+
+    /// A picture lasts its own duration, or its packet's where it has none; one without a
+    /// timestamp moves the last picture's end on by as much.
+    #[test]
+    fn a_picture_is_shown_until_its_end() {
+        let mut timeline = joined(true);
+        timeline.decodes_pictures(0);
+        let start = 100 * 90_000;
+        place_values(&mut timeline, 0, Some(start), Some(start), FRAME);
+        timeline.picture(0, Some(2 * FRAME), Some(2 * FRAME));
+        assert_eq!(timeline.clocks[&0].presented_us, 160_000);
+        place_values(&mut timeline, 0, None, Some(start + FRAME), FRAME);
+        timeline.picture(0, None, None);
+        assert_eq!(timeline.clocks[&0].presented_us, 200_000);
+        assert_eq!(timeline.clocks[&0].dts_us, 80_000);
+    }
     /// An Ogg chain of Vorbis at 48 kHz: packets of varying length, restarting at zero.
     fn chained(copied: bool, decoded: bool) -> Timeline {
         let mut audio = StreamClock::new(Rational::new(1, 48_000), None);
@@ -554,7 +611,7 @@ mod tests {
             ] {
                 place_values(&mut timeline, 0, Some(t), Some(t), i64::MAX);
                 place_values(&mut timeline, 1, Some(t), Some(t), t);
-                timeline.picture(0, Some(t));
+                timeline.picture(0, Some(t), Some(t));
             }
         }
     }
