@@ -258,7 +258,10 @@ pub(crate) unsafe fn read<S>(
             (Some(ch_layout), _, _) => ffmpeg.read_raw(&*ch_layout.address(object)),
             (None, Some(channels), Some(mask)) => {
                 let count = channels.read(object);
-                let mask = Some(mask.read(object)).filter(|&m| m != 0);
+                // As those releases' avcodec_open2: a mask of another count than the one
+                // stated (a stream whose layout changed while it was probed) is ignored.
+                let mask = Some(mask.read(object))
+                    .filter(|&m| m != 0 && i64::from(m.count_ones()) == i64::from(count));
                 (count > 0).then(|| ChannelLayout::describe(ffmpeg, count, mask))
             }
             _ => None,
