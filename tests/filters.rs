@@ -325,19 +325,6 @@ fn audio_filters_equal_the_cli() {
     }
 }
 
-/// Two audio files of `extension` one after the other in one file (`cat a b`): 1 s of mono
-/// at `first` Hz, then 1 s of stereo at `second` Hz, each encoded by `codec`.
-fn rate_change(extension: &str, codec: &str, first: &str, second: &str) -> PathBuf {
-    let part = |rate: &str, channels: &str| {
-        let tone = format!("sine=frequency=440:sample_rate={rate}:duration=1");
-        let name = format!("rate_{rate}_{channels}ch_{codec}.{extension}");
-        let args = ["-f", "lavfi", "-i", &tone, "-ac", channels, "-c:a", codec];
-        std::fs::read(media::generated(&name, &args)).unwrap()
-    };
-    let joined = [part(first, "1"), part(second, "2")].concat();
-    media::source(&format!("rate_change_{first}_{second}.{extension}"), joined)
-}
-
 /// Audio whose rate and layout change mid-stream (joined ADTS AAC, joined MP3): the graph is
 /// rebuilt for the new rate and resamples to the first, and each frame is timed in samples
 /// of the rate the decoder had when it gave it, as the CLI times it (the MP3 decoder gives
@@ -356,8 +343,8 @@ fn a_sample_rate_change_mid_stream_is_timed_as_the_cli_times_it() {
     // the times are.
     let the_clis_major = ffmpeg.family().ffmpeg_major() == 5;
     for clip in [
-        rate_change("aac", "aac", "44100", "48000"),
-        rate_change("mp3", "libmp3lame", "44100", "22050"),
+        media::rate_change("aac", "aac", "44100", "48000"),
+        media::rate_change("mp3", "libmp3lame", "44100", "22050"),
     ] {
         for graph in ["anull", "volume=0.5"] {
             let expected = cli_framemd5(&clip, &["-map", "0:a:0", "-af", graph]);

@@ -14,8 +14,8 @@ use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder};
 use ffmpeg_runtime::filter::FilterGraph;
 use ffmpeg_runtime::format::{Input, Output, Stream, Timeline};
 use ffmpeg_runtime::{
-    AudioFifo, AudioFormat, Error, Ffmpeg, Frame, Packet, PictureType, Resampler, ScaleQuality,
-    Scaler,
+    AudioFifo, AudioFormat, ChannelLayout, Error, Ffmpeg, Frame, Packet, PictureType, Resampler,
+    SampleFormat, ScaleQuality, Scaler,
 };
 
 /// What was done, for the progress line and the summary.
@@ -443,6 +443,14 @@ fn ceil_ticks(us: i64, time_base: Rational) -> i64 {
     (numerator + denominator - 1).div_euclid(denominator.max(1)) as i64
 }
 
+/// What the CLI's graph compares frames by, to rebuild itself for one unlike the last.
+#[derive(Clone, PartialEq)]
+struct InputFormat {
+    sample_format: Option<SampleFormat>,
+    sample_rate: u32,
+    channel_layout: Option<ChannelLayout>,
+}
+
 /// One audio stream: decoded, timed as the CLI times decoded audio ([`AudioClock`]),
 /// resampled to what the encoder takes, cut into frames of the encoder's size, each timed
 /// from the frame its first sample came from ([`SampleClock`]).
@@ -467,7 +475,10 @@ pub struct AudioLane {
     resampled: Frame,
     fifo: AudioFifo,
     chunk: Frame,
+    /// The encoder's frame size; 0 where it takes frames of any size.
     frame_size: usize,
+    /// The format, rate and layout of the last frame decoded, which the CLI's graph takes.
+    input_format: Option<InputFormat>,
     sample_rate: u32,
     clock: SampleClock,
 }
@@ -483,11 +494,7 @@ impl AudioLane {
         filtering: Option<Filtering>,
     ) -> Result<AudioLane, Error> {
         let ffmpeg = stream.ffmpeg().clone();
-        // Encoders without a fixed frame size take any; 1024 keeps frames small.
-        let frame_size = match encoder.frame_size() {
-            0 => 1024,
-            size => size,
-        };
+        let frame_size = encoder.frame_size();
         // Frames are timed as the CLI times them (resampled ones as its `aresample` does),
         // so they are cut exactly as its filters cut them.
         let clock = SampleClock::default();
@@ -519,6 +526,7 @@ impl AudioLane {
             resampled: Frame::new(&ffmpeg)?,
             chunk: Frame::new(&ffmpeg)?,
             frame_size,
+            input_format: None,
             clock,
         })
     }
@@ -574,7 +582,17 @@ impl AudioLane {
                     result?;
                 }
                 None => {
-                    let start = placed.map(|placed| self.resampled_start(placed, decoder_rate));
+                    // As the CLI's graph, which takes a frame's timestamp in samples of the
+                    // frame's own rate, and is rebuilt for a frame unlike the last.
+                    let rate = match frame.sample_rate() {
+                        0 => decoder_rate,
+                        rate => rate,
+                    };
+                    let rebuilt = self.input_changed(frame);
+                    if rebuilt {
+                        self.drop_partial_frame()?;
+                    }
+                    let start = placed.map(|placed| self.resampled_start(placed, rate, rebuilt));
                     self.queue(frame, start.transpose()?, output, counts)?;
                 }
             }
@@ -585,10 +603,13 @@ impl AudioLane {
     /// Where the resampled samples of a frame due at `placed` (in samples at `rate`) start,
     /// in samples at the encoder's rate from the output's start, as the CLI's `aresample`
     /// times them: the frame's time less what the resampler still holds from the frames
-    /// before, to the nearest sample.
-    fn resampled_start(&self, placed: i64, rate: u32) -> Result<i64, Error> {
+    /// before (nothing in a graph `rebuilt` for it), to the nearest sample.
+    fn resampled_start(&self, placed: i64, rate: u32, rebuilt: bool) -> Result<i64, Error> {
         let (from, to) = (i128::from(rate), i128::from(self.sample_rate));
-        let delay = self.resampler.delay((from * to) as u64)?;
+        let delay = match rebuilt {
+            true => 0,
+            false => self.resampler.delay((from * to) as u64)?,
+        };
         let units = i128::from(placed) * to - i128::from(delay);
         // FFmpeg's ROUNDED_DIV: halves away from zero.
         let half = from / 2;
@@ -598,6 +619,30 @@ impl AudioLane {
             units - half
         } / from;
         Ok(start as i64 + self.lead)
+    }
+
+    /// Whether `frame` differs in format, rate or channel layout from the frame before it:
+    /// where the CLI rebuilds its graph, and the resampler starts anew.
+    fn input_changed(&mut self, frame: &Frame) -> bool {
+        let format = InputFormat {
+            sample_format: frame.sample_format(),
+            sample_rate: frame.sample_rate(),
+            channel_layout: frame.channel_layout(),
+        };
+        self.input_format
+            .replace(format.clone())
+            .is_some_and(|previous| previous != format)
+    }
+
+    /// Drops the samples queued short of a whole encoder frame, which the CLI's old graph
+    /// still held when it was rebuilt. (An encoder of any frame size has none queued.)
+    fn drop_partial_frame(&mut self) -> Result<(), Error> {
+        let held = self.fifo.len();
+        if held > 0 {
+            self.fifo.pop(held, &mut self.chunk)?;
+            self.clock.take(held as u64);
+        }
+        Ok(())
     }
 
     /// `time` in `time_base` as a sample count at the encoder's rate, from the output's start.
@@ -628,17 +673,31 @@ impl AudioLane {
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
-        while self.fifo.len() >= self.frame_size || (end && !self.fifo.is_empty()) {
-            self.fifo.pop(self.frame_size, &mut self.chunk)?;
+        loop {
+            let held = self.fifo.len();
+            let size = match self.frame_size {
+                // As the CLI, which gives such an encoder each frame as it comes.
+                0 => held,
+                size if held >= size => size,
+                _ if end => held,
+                _ => 0,
+            };
+            if size == 0 {
+                return Ok(());
+            }
+            self.fifo.pop(size, &mut self.chunk)?;
             let pts = self.clock.take(self.chunk.samples() as u64);
             self.chunk.set_pts(Some(pts));
             counts.audio_samples += self.chunk.samples() as u64;
-            let end = pts + self.chunk.samples() as i64 - self.lead;
-            let us = rescale(end, Rational::new(1, self.sample_rate as i32), MICROSECONDS);
+            let ends_at = pts + self.chunk.samples() as i64 - self.lead;
+            let us = rescale(
+                ends_at,
+                Rational::new(1, self.sample_rate as i32),
+                MICROSECONDS,
+            );
             counts.position_us = counts.position_us.max(us);
             self.sink.encode(&self.chunk, output)?;
         }
-        Ok(())
     }
 
     /// Drains the decoder, the resampler's delay, the queue, then the encoder.

@@ -774,3 +774,16 @@ pub fn srt_cues(document: &str) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Two audio files of `extension` one after the other in one file (`cat a b`): 1 s of mono
+/// at `first` Hz, then 1 s of stereo at `second` Hz, each encoded by `codec`.
+pub fn rate_change(extension: &str, codec: &str, first: &str, second: &str) -> PathBuf {
+    let part = |rate: &str, channels: &str| {
+        let tone = format!("sine=frequency=440:sample_rate={rate}:duration=1");
+        let name = format!("rate_{rate}_{channels}ch_{codec}.{extension}");
+        let args = ["-f", "lavfi", "-i", &tone, "-ac", channels, "-c:a", codec];
+        std::fs::read(generated(&name, &args)).unwrap()
+    };
+    let joined = [part(first, "1"), part(second, "2")].concat();
+    source(&format!("rate_change_{first}_{second}.{extension}"), joined)
+}
