@@ -10,7 +10,7 @@ use std::path::Path;
 use common::media;
 use ffmpeg_runtime::codec::{Codec, Decoder, DecoderOptions, EncoderChoice};
 use ffmpeg_runtime::format::{Input, MediaType, Muxer};
-use ffmpeg_runtime::{Ffmpeg, Packet};
+use ffmpeg_runtime::{Ffmpeg, Library, Packet};
 
 /// Output extensions and the muxers they pick.
 const CONTAINERS: [(&str, &str); 10] = [
@@ -506,8 +506,9 @@ fn encoders_are_given_the_formats_the_clis_graph_gives_them() {
 /// header that decodes at another rate does the same): as the CLI, whose graph is rebuilt for
 /// the new format, the samples short of a whole encoder frame are lost, and the frames after
 /// are timed afresh in samples of their own rate; an encoder that takes frames of any size
-/// (PCM) is given each frame as it comes. Packet for packet the 5.1 CLI's (the joined MP3
-/// into Vorbis, the AAC into Opus and PCM into Matroska differed); elsewhere, written.
+/// (PCM) is given each frame as it comes; so too through `--af`. Packet for packet the 5.1
+/// CLI's (the joined MP3 into Vorbis, and through `--af`, the AAC into Opus and PCM into
+/// Matroska differed); elsewhere, written.
 #[test]
 #[cfg_attr(
     windows,
@@ -522,18 +523,24 @@ fn audio_changing_format_is_encoded_as_the_clis_rebuilt_graph_gives_it() {
         media::rate_change("aac", "aac", "44100", "48000"),
         media::rate_change("mp3", "libmp3lame", "44100", "22050"),
     ];
-    let outputs: [(&str, &[&str], &[&str]); 4] = [
+    let outputs: [(&str, &[&str], &[&str]); 5] = [
         ("mkv", &[], &[]),
         ("webm", &[], &[]),
         ("mp4", &[], &[]),
         ("mkv", &["--acodec", "pcm_s16le"], &["-c:a", "pcm_s16le"]),
+        ("mp4", &["--af", "volume=0.5"], &["-af", "volume=0.5"]),
     ];
+    let has_filters = ffmpeg.library(Library::AvFilter).is_some();
     for clip in &clips {
         for (n, (extension, options, cli_options)) in outputs.iter().enumerate() {
             let (_, muxer) = CONTAINERS.iter().find(|(e, _)| e == extension).unwrap();
             let muxer = ffmpeg.muxer(muxer).unwrap();
-            if options.is_empty() && expected_codecs(&ffmpeg, clip, &muxer).is_none() {
+            let own_codec = !options.contains(&"--acodec");
+            if own_codec && expected_codecs(&ffmpeg, clip, &muxer).is_none() {
                 continue; // no encoder (or only an experimental one) for the container's own
+            }
+            if options.contains(&"--af") && !has_filters {
+                continue;
             }
             let name = format!("{n}.{extension}");
             let output = dir.join(&name);

@@ -573,6 +573,10 @@ impl AudioLane {
             });
             match self.filtering.take() {
                 Some(mut filtering) => {
+                    // The graph is rebuilt for a frame unlike the last, as the CLI's.
+                    if self.input_changed(frame) {
+                        self.drop_partial_frame()?;
+                    }
                     frame.set_pts(placed);
                     let result = filtering.run(Some(frame), |out| {
                         let start = out.pts().map(|t| self.in_samples(t, self.source_time_base));
