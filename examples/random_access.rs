@@ -18,8 +18,9 @@ use std::time::Instant;
 
 use clap::Parser;
 use ffmpeg_runtime::codec::{DecoderOptions, Threading};
+use ffmpeg_runtime::filter::{FilterGraph, FilterInput, VideoInput};
 use ffmpeg_runtime::reader::VideoReader;
-use ffmpeg_runtime::{Frame, ScaleQuality, Scaler};
+use ffmpeg_runtime::{Ffmpeg, Frame, Library, PixelFormat, Rational, ScaleQuality, Scaler};
 use md5::{Digest, Md5};
 
 #[derive(Parser)]
@@ -74,14 +75,7 @@ fn run(args: &Args) -> Result<(), String> {
     };
     let mut reader = VideoReader::open_with(&ffmpeg, &args.input, &options).map_err(err)?;
     let frames = reader.frames(&args.frames).map_err(err)?;
-    let mut scaler = Scaler::new(&ffmpeg, ScaleQuality::Bilinear);
-    let mut rgb = Vec::with_capacity(frames.len());
-    for frame in &frames {
-        let mut picture =
-            Frame::video(&ffmpeg, frame.width(), frame.height(), "rgb24").map_err(err)?;
-        scaler.scale(frame, &mut picture).map_err(err)?;
-        rgb.push(picture);
-    }
+    let rgb = to_rgb24(&ffmpeg, &frames, reader.index().time_base())?;
     let seconds = start.elapsed().as_secs_f64();
     println!("{seconds:.4}");
     let mut packed = Vec::new();
@@ -92,3 +86,50 @@ fn run(args: &Args) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// `frames` as RGB24, each converted as the CLI's `-pix_fmt rgb24` converts a picture:
+/// through libavfilter's `format` (its `scale`, which takes each picture's colour matrix and
+/// range), one graph for each size and format met (a graph rebuilt for a new size would keep
+/// the first); else, without libavfilter, through libswscale.
+fn to_rgb24(ffmpeg: &Ffmpeg, frames: &[Frame], time_base: Rational) -> Result<Vec<Frame>, String> {
+    let err = |e: ffmpeg_runtime::Error| e.to_string();
+    let mut rgb = Vec::with_capacity(frames.len());
+    if ffmpeg.library(Library::AvFilter).is_some() {
+        let mut current: Option<(Shape, FilterGraph)> = None;
+        let mut picture = Frame::new(ffmpeg).map_err(err)?;
+        for frame in frames {
+            let shape = (frame.width(), frame.height(), frame.pixel_format());
+            if current
+                .as_ref()
+                .is_none_or(|(built_for, _)| *built_for != shape)
+            {
+                let format = shape
+                    .2
+                    .clone()
+                    .ok_or("a picture of no known pixel format")?;
+                let input = VideoInput::new(shape.0, shape.1, format, time_base);
+                let graph = FilterGraph::simple(ffmpeg, "format=rgb24", FilterInput::Video(input));
+                current = Some((shape, graph.map_err(err)?));
+            }
+            let Some((_, graph)) = current.as_mut() else {
+                unreachable!("a graph was just built")
+            };
+            graph.send(0, frame).map_err(err)?;
+            while graph.receive(0, &mut picture).map_err(err)? {
+                rgb.push(picture.try_clone().map_err(err)?);
+            }
+        }
+        return Ok(rgb);
+    }
+    let mut scaler = Scaler::new(ffmpeg, ScaleQuality::Bicubic);
+    for frame in frames {
+        let mut picture =
+            Frame::video(ffmpeg, frame.width(), frame.height(), "rgb24").map_err(err)?;
+        scaler.scale(frame, &mut picture).map_err(err)?;
+        rgb.push(picture);
+    }
+    Ok(rgb)
+}
+
+/// A picture's size and format, which a conversion graph is built for.
+type Shape = (u32, u32, Option<PixelFormat>);

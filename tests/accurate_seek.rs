@@ -251,31 +251,150 @@ fn md5_of(frame: &ffmpeg_runtime::Frame) -> String {
     ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
 )]
 fn the_reader_gives_any_frame_as_the_cli_decodes_it() {
-    use ffmpeg_runtime::reader::VideoReader;
     let ffmpeg = common::under_test().load();
     for clip in clips() {
-        let expected = media::reference_md5s(&clip, None);
-        let mut reader = VideoReader::open(&ffmpeg, &clip).unwrap();
-        assert_eq!(reader.index().len(), expected.len(), "{}", clip.display());
-        let last = expected.len() - 1;
-        let wanted = [last, 0, 77 % last, 31 % last, 30 % last, 3, 3, last / 2, 1];
-        let frames = reader.frames(&wanted).unwrap();
-        for (n, frame) in wanted.iter().zip(&frames) {
-            assert_eq!(md5_of(frame), expected[*n], "{} frame {n}", clip.display());
+        check_reader(&ffmpeg, &clip, true);
+    }
+}
+
+/// Asks `clip`'s reader for frames one by one, in a batch in any order (duplicates too),
+/// and (where its frames are `timed`) by time: each as the CLI decodes it, numbered as the
+/// CLI numbers them.
+fn check_reader(ffmpeg: &ffmpeg_runtime::Ffmpeg, clip: &Path, timed: bool) {
+    use ffmpeg_runtime::reader::VideoReader;
+    let expected = media::reference_md5s(clip, None);
+    let mut reader = VideoReader::open(ffmpeg, clip).unwrap();
+    assert_eq!(reader.index().len(), expected.len(), "{}", clip.display());
+    let last = expected.len() - 1;
+    let wanted = [last, 0, 77 % last, 31 % last, 30 % last, 3, 3, last / 2, 1];
+    let frames = reader.frames(&wanted).unwrap();
+    for (n, frame) in wanted.iter().zip(&frames) {
+        assert_eq!(md5_of(frame), expected[*n], "{} frame {n}", clip.display());
+    }
+    let mut frame = ffmpeg_runtime::Frame::new(ffmpeg).unwrap();
+    for n in [last / 3, last / 3 + 1, 2] {
+        reader.frame(n, &mut frame).unwrap();
+        assert_eq!(md5_of(&frame), expected[n], "{} frame {n}", clip.display());
+        if !timed {
+            continue;
         }
-        let mut frame = ffmpeg_runtime::Frame::new(&ffmpeg).unwrap();
-        for n in [last / 3, last / 3 + 1, 2] {
-            reader.frame(n, &mut frame).unwrap();
-            assert_eq!(md5_of(&frame), expected[n], "{} frame {n}", clip.display());
-            let pts = reader.index().get(n).unwrap().pts;
-            reader.frame_at(pts - 1, &mut frame).unwrap();
-            assert_eq!(
-                md5_of(&frame),
-                expected[n],
-                "{} at {pts} - 1",
-                clip.display()
-            );
+        let pts = reader.index().get(n).unwrap().pts;
+        let previous = reader.index().get(n - 1).unwrap().pts;
+        // Just after the frame before, where the time base is fine enough.
+        for at in [pts, pts - 1].into_iter().filter(|&at| at > previous) {
+            reader.frame_at(at, &mut frame).unwrap();
+            assert_eq!(md5_of(&frame), expected[n], "{} at {at}", clip.display());
         }
-        assert!(reader.frame(expected.len(), &mut frame).is_err());
+    }
+    assert!(reader.frame(expected.len(), &mut frame).is_err());
+}
+
+/// Streams whose packets carry no usable presentation timestamps are indexed by decoding
+/// them once, and their frames numbered as the CLI numbers them (each had been refused or
+/// cut short): MPEG-4 with B-frames in AVI (no pts; decoded frames are timed), raw H.264
+/// (untimed: reached by decoding from the start, the demuxer cannot seek), two recordings
+/// joined with `cat` (their clocks start alike, so timestamps repeat), and RoQ, whose
+/// demuxer ends the file with a read error (what was read is kept).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn the_reader_numbers_frames_without_timestamps_as_the_cli_does() {
+    let ffmpeg = common::under_test().load();
+    let source = "testsrc=size=160x96:rate=25:duration=2";
+    let make = |name: &str, codec: &[&str]| {
+        let mut args = vec!["-f", "lavfi", "-i", source];
+        args.extend_from_slice(codec);
+        media::generated(name, &args)
+    };
+    let avi = make(
+        "seek_mpeg4_bf.avi",
+        &["-c:v", "mpeg4", "-bf", "2", "-g", "12"],
+    );
+    let raw = make(
+        "seek_h264_raw.h264",
+        &["-c:v", "libx264", "-g", "12", "-bf", "2"],
+    );
+    let recording = std::fs::read(make(
+        "seek_joined_part.ts",
+        &["-c:v", "libx264", "-g", "12"],
+    ));
+    let joined = media::source("seek_joined.ts", recording.unwrap().repeat(2));
+    let roq = make("seek_read_error.roq", &["-s", "128x128"]);
+    check_reader(&ffmpeg, &avi, true);
+    for clip in [raw, joined, roq] {
+        check_reader(&ffmpeg, &clip, false);
+    }
+}
+
+/// The `random_access` example gives each frame as RGB24 converted as the CLI's `-pix_fmt
+/// rgb24` converts it: through libavfilter's `scale`, which takes the picture's colour matrix
+/// (libswscale left to its defaults takes BT.601, and 10-bit BT.709 pictures differed). Its
+/// MD5s are the 5.1 CLI's; elsewhere it answers.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn random_access_gives_rgb_as_the_cli_converts_it() {
+    use md5::{Digest, Md5};
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let clip = media::generated(
+        "seek_h264_10bit_709.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x96:rate=25:duration=1",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p10le",
+            "-colorspace",
+            "bt709",
+            "-color_primaries",
+            "bt709",
+            "-color_trc",
+            "bt709",
+            "-g",
+            "10",
+        ],
+    );
+    let mut example = common::example_command("random_access", &build);
+    example.arg(&clip).args(["--frames", "17,0,3"]);
+    let printed = common::stdout_of(&mut example, "random_access");
+    let frames: Vec<(String, String)> = printed
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let fields: Vec<&str> = line.split(',').collect();
+            (fields[0].to_owned(), fields[2].to_owned())
+        })
+        .collect();
+    assert_eq!(frames.len(), 3, "{printed}");
+    let the_clis_major = ffmpeg.family().ffmpeg_major() == 5;
+    if !the_clis_major || ffmpeg.library(Library::AvFilter).is_none() {
+        return; // the CLI's conversion, which only its major shares
+    }
+    for (n, md5) in frames {
+        let mut cli = media::cli();
+        let select = format!("select=eq(n\\,{n})");
+        cli.arg("-i").arg(&clip).args([
+            "-vf",
+            &select,
+            "-fps_mode",
+            "passthrough",
+            "-frames:v",
+            "1",
+            "-pix_fmt",
+            "rgb24",
+            "-f",
+            "rawvideo",
+            "-",
+        ]);
+        let rgb = common::stdout_bytes_of(&mut cli, &format!("the CLI's frame {n}"));
+        assert_eq!(md5, format!("{:x}", Md5::digest(&rgb)), "frame {n}");
     }
 }

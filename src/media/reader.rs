@@ -41,7 +41,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::ffmpeg::{Error, Ffmpeg, Result};
 use crate::media::codec::{Decoder, DecoderOptions};
@@ -70,12 +70,14 @@ pub struct FrameIndex {
 
 impl FrameIndex {
     /// Reads `input` to its end, noting each packet of `stream`; the caller seeks back
-    /// before decoding.
+    /// before decoding. A read error after the first packet ends the index there, as the
+    /// CLI ends its input where reading fails and keeps what was read.
     ///
     /// # Errors
     ///
     /// [`Error::StreamNotFound`] for no such stream; [`Error::Unsupported`] for a stream whose
-    /// packets carry no presentation timestamps (raw H.264, say); the demuxer's errors.
+    /// packets carry no presentation timestamps (raw H.264, say) or repeat one (recordings
+    /// joined with `cat`, their clocks starting alike); the demuxer's errors.
     pub fn build(input: &mut Input, stream: usize) -> Result<FrameIndex> {
         let time_base = input
             .stream(stream)
@@ -85,7 +87,7 @@ impl FrameIndex {
             .time_base();
         let mut packet = Packet::new(input.ffmpeg())?;
         let mut frames = Vec::new();
-        while input.read_packet(&mut packet)? {
+        while read_on(input, &mut packet, frames.is_empty())? {
             if packet.stream_index() != stream {
                 continue;
             }
@@ -102,7 +104,12 @@ impl FrameIndex {
             });
         }
         frames.sort_by_key(|frame| frame.pts);
-        frames.dedup_by_key(|frame| frame.pts);
+        if frames.windows(2).any(|pair| pair[0].pts == pair[1].pts) {
+            return Err(Error::unsupported(
+                "FrameIndex::build",
+                "the stream's packets repeat a presentation timestamp",
+            ));
+        }
         Ok(FrameIndex { time_base, frames })
     }
 
@@ -142,13 +149,18 @@ impl FrameIndex {
 
     /// The last keyframe at or before frame `n`.
     fn keyframe_before(&self, n: usize) -> usize {
-        (0..=n).rev().find(|&k| self.frames[k].key).unwrap_or(0)
+        (0..=n)
+            .rev()
+            .find(|&k| self.frames.get(k).is_some_and(|frame| frame.key))
+            .unwrap_or(0)
     }
 }
 
 /// Frame-exact access to the best video stream of a file.
 pub struct VideoReader {
     input: Input,
+    /// The file, opened again where the demuxer cannot seek back.
+    path: PathBuf,
     decoder: Decoder,
     stream: usize,
     index: FrameIndex,
@@ -156,11 +168,18 @@ pub struct VideoReader {
     /// The timestamp of the last frame decoded since the last seek, if any.
     position: Option<i64>,
     ended: bool,
+    /// Where the stream's frames have no usable timestamps: how many were decoded since the
+    /// start, which numbers them (every seek goes back to the start).
+    counted: Option<i64>,
 }
 
 impl VideoReader {
     /// Opens `path`, indexes its best video stream (one pass over the file) and readies a
-    /// decoder.
+    /// decoder. Where the stream's packets carry no presentation timestamps (AVI with
+    /// B-frames, some MPEG-PS, raw H.264), the index is made by decoding the stream once, and
+    /// frames are those the decoder gives, in its order, as the CLI numbers them; where even
+    /// the decoded frames are untimed (raw streams), each frame is reached by decoding from
+    /// the start.
     ///
     /// # Errors
     ///
@@ -180,25 +199,76 @@ impl VideoReader {
         path: impl AsRef<Path>,
         options: &DecoderOptions,
     ) -> Result<VideoReader> {
-        let mut input = Input::open(ffmpeg, path)?;
+        let path = path.as_ref().to_path_buf();
+        let mut input = Input::open(ffmpeg, &path)?;
         let stream = input
             .best_stream(MediaType::Video)
             .ok_or_else(|| Error::StreamNotFound {
                 kind: "video".into(),
             })?;
         let (index, decoder) = (stream.index(), Decoder::new(&stream, options)?);
-        let frames = FrameIndex::build(&mut input, index)?;
+        let time_base = stream.time_base();
+        let frames = match FrameIndex::build(&mut input, index) {
+            Ok(frames) => Some(frames),
+            Err(Error::Unsupported { .. }) => None,
+            Err(other) => return Err(other),
+        };
         let mut reader = VideoReader {
             packet: Packet::new(ffmpeg)?,
             input,
+            path,
             decoder,
             stream: index,
-            index: frames,
+            index: FrameIndex {
+                time_base,
+                frames: Vec::new(),
+            },
             position: None,
             ended: false,
+            counted: None,
         };
+        match frames {
+            Some(frames) => reader.index = frames,
+            None => reader.index_by_decoding()?,
+        }
         reader.seek_before(0, 0)?;
         Ok(reader)
+    }
+
+    /// Indexes the stream by decoding it from the start: each frame the decoder gives, at
+    /// its best-effort timestamp where those rise from frame to frame, else numbered from
+    /// zero (and then reached by decoding from the start).
+    fn index_by_decoding(&mut self) -> Result<()> {
+        self.seek_before(0, 3)?;
+        let mut frame = Frame::new(self.input.ffmpeg())?;
+        let mut decoded = Vec::new();
+        while self.next_frame(&mut frame)? {
+            decoded.push((frame.best_effort_timestamp(), frame.is_key()));
+        }
+        let timed = decoded.iter().all(|(pts, _)| pts.is_some())
+            && decoded.windows(2).all(|pair| pair[0].0 < pair[1].0);
+        self.counted = (!timed).then_some(0);
+        self.index.frames = (0..)
+            .zip(decoded)
+            .map(|(n, (pts, key))| IndexedFrame {
+                pts: if timed { pts.unwrap_or(n) } else { n },
+                key,
+                position: None,
+            })
+            .collect();
+        Ok(())
+    }
+
+    /// The number a frame just decoded goes by: its best-effort timestamp, or where frames
+    /// are counted, how many came before it since the start.
+    fn number_of(&mut self, frame: &Frame) -> i64 {
+        match self.counted.as_mut() {
+            Some(count) => {
+                *count += 1;
+                *count - 1
+            }
+            None => frame.best_effort_timestamp().unwrap_or(i64::MIN),
+        }
     }
 
     /// The index of the stream's frames.
@@ -219,8 +289,10 @@ impl VideoReader {
             .pts;
         let reachable = self.position.is_some_and(|at| {
             // Decoding on from where the decoder is beats seeking while no keyframe lies
-            // between here and the frame wanted.
-            at < target && self.index.keyframe_before(n) <= self.index.frame_at(at).unwrap_or(n)
+            // between here and the frame wanted (counted frames are only ever decoded on).
+            at < target
+                && (self.counted.is_some()
+                    || self.index.keyframe_before(n) <= self.index.frame_at(at).unwrap_or(n))
         });
         let mut back = 0;
         if !reachable {
@@ -239,7 +311,7 @@ impl VideoReader {
                     format!("the stream ended before frame {n}"),
                 ));
             }
-            let pts = frame.best_effort_timestamp().unwrap_or(i64::MIN);
+            let pts = self.number_of(frame);
             let first = self.position.is_none();
             self.position = Some(pts);
             if first && pts > target && back < 3 {
@@ -307,14 +379,20 @@ impl VideoReader {
             key = self.index.keyframe_before(key.saturating_sub(1));
         }
         let start = match self.index.get(key) {
-            Some(frame) if back < 3 => frame.pts,
-            // Still too late: from the very start.
+            Some(frame) if back < 3 && self.counted.is_none() => frame.pts,
+            // Still too late, or counted from the start: from the very start.
             _ => i64::MIN,
         };
-        self.input
-            .seek(self.stream, start, SeekMode::KeyframeBefore)?;
+        let sought = self
+            .input
+            .seek(self.stream, start, SeekMode::KeyframeBefore);
+        if sought.is_err() {
+            // A demuxer that cannot seek (raw H.264, SWF): read from the start again.
+            self.input = Input::open(&self.input.ffmpeg().clone(), &self.path)?;
+        }
         self.decoder.flush();
         (self.position, self.ended) = (None, false);
+        self.counted = self.counted.map(|_| 0);
         Ok(())
     }
 
@@ -335,7 +413,7 @@ impl VideoReader {
                 self.decoder.send_eof()?;
                 continue;
             }
-            if !self.input.read_packet(&mut self.packet)? {
+            if !read_on(&mut self.input, &mut self.packet, false)? {
                 self.ended = true;
                 continue;
             }
@@ -356,5 +434,17 @@ impl std::fmt::Debug for VideoReader {
             .field("stream", &self.stream)
             .field("frames", &self.index.len())
             .finish_non_exhaustive()
+    }
+}
+
+/// The next packet of `input`, or `false` at its end or (unless `strict`) where reading
+/// fails: as the CLI, a read error ends the input, and what was read is kept.
+fn read_on(input: &mut Input, packet: &mut Packet, strict: bool) -> Result<bool> {
+    match input.read_packet(packet) {
+        Err(error) if !strict => {
+            log::warn!("reading stopped early, what was read is kept: {error}");
+            Ok(false)
+        }
+        other => other,
     }
 }
