@@ -27,6 +27,8 @@
 //! shared host slows now and then.
 
 mod common;
+#[path = "common/stdout.rs"]
+mod stdout;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -208,9 +210,9 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let report = Value::Object(results);
     if args.json {
-        println!("{report}");
+        stdout::line(format_args!("{report}"));
     } else {
-        println!(
+        stdout::line(format_args!(
             "{}x{} yuv420p → RGB, one thread, {} rounds; SIMD: {} at most {limit:?}; stores: \
              {:?}; chroma: {upsampling:?}, swscale {quality:?}",
             size.width,
@@ -218,13 +220,13 @@ fn run(args: &Args) -> Result<(), String> {
             args.rounds,
             ffmpeg_runtime::convert::simd_level(),
             Stores::from(args.stores)
-        );
-        println!(
+        ));
+        stdout::line(format_args!(
             "format  crate Mpix/s  swscale Mpix/s  ratio  max_abs_err  crate cached  ratio  best ratio"
-        );
+        ));
         for (name, entry) in report.as_object().expect("an object") {
             let number = |key: &str| entry[key].as_f64().unwrap_or(0.0);
-            println!(
+            stdout::line(format_args!(
                 "{name:<6} {:>13.0} {:>15.0} {:>6.2} {:>12} {:>13.0} {:>6.2} {:>11.2}",
                 number("crate_mpix_s"),
                 number("swscale_mpix_s"),
@@ -233,7 +235,7 @@ fn run(args: &Args) -> Result<(), String> {
                 number("crate_cached_mpix_s"),
                 number("crate_cached_mpix_s") / number("swscale_mpix_s"),
                 number("crate_best_mpix_s") / number("swscale_best_mpix_s"),
-            );
+            ));
         }
     }
     Ok(())

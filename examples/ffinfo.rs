@@ -9,6 +9,8 @@
 //! layouts fail the ABI self-check is among the refused, with the struct and field named.
 
 mod common;
+#[path = "common/stdout.rs"]
+mod stdout;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,7 +41,7 @@ fn main() -> ExitCode {
         }
     };
     if args.json {
-        println!("{}", as_json(&ffmpeg));
+        stdout::line(format_args!("{}", as_json(&ffmpeg)));
     } else {
         print_text(&ffmpeg);
     }
@@ -79,20 +81,20 @@ fn as_json(ffmpeg: &Ffmpeg) -> serde_json::Value {
 }
 
 fn print_text(ffmpeg: &Ffmpeg) {
-    println!(
+    stdout::line(format_args!(
         "FFmpeg {} ({} family), found: {}",
         ffmpeg.release(),
         ffmpeg.family(),
         ffmpeg.candidate()
-    );
+    ));
     for lib in ffmpeg.libraries() {
-        println!(
+        stdout::line(format_args!(
             "  {:<14} {:<10} {}  [{}]",
             lib.library().name(),
             lib.version(),
             lib.path().display(),
             lib.binding()
-        );
+        ));
     }
     let pinned = if ffmpeg.versioned_symbols() {
         "yes (dlvsym)"
@@ -102,13 +104,13 @@ fn print_text(ffmpeg: &Ffmpeg) {
     } else {
         "no (plain dlsym somewhere)"
     };
-    println!("symbols pinned to version nodes: {pinned}");
-    println!(
+    stdout::line(format_args!("symbols pinned to version nodes: {pinned}"));
+    stdout::line(format_args!(
         "ABI self-check: passed ({} facts of the struct layouts proven)",
         ffmpeg.abi_facts_checked()
-    );
+    ));
     let missing = ffmpeg.missing_optional_symbols();
-    println!(
+    stdout::line(format_args!(
         "optional symbols missing: {}{}",
         missing.len(),
         if missing.is_empty() {
@@ -116,8 +118,8 @@ fn print_text(ffmpeg: &Ffmpeg) {
         } else {
             format!(" ({})", missing.join(", "))
         }
-    );
-    println!("cpu flags: {}", ffmpeg.cpu_flags());
-    println!("license: {}", ffmpeg.license());
-    println!("configuration: {}", ffmpeg.configuration());
+    ));
+    stdout::line(format_args!("cpu flags: {}", ffmpeg.cpu_flags()));
+    stdout::line(format_args!("license: {}", ffmpeg.license()));
+    stdout::line(format_args!("configuration: {}", ffmpeg.configuration()));
 }

@@ -11,6 +11,8 @@
 //! two, and the median and best of each are printed.
 
 mod common;
+#[path = "common/stdout.rs"]
+mod stdout;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -71,12 +73,14 @@ fn run(args: &Args) -> Result<(), String> {
         fps.sort_by(f64::total_cmp);
         let median = fps[fps.len() / 2];
         let best = fps[fps.len() - 1];
-        println!("{name}: {median:.1} fps median, {best:.1} best");
+        stdout::line(format_args!(
+            "{name}: {median:.1} fps median, {best:.1} best"
+        ));
         median
     };
     let graph = report("decode + scale filter", &mut graph_fps);
     let scaler = report("decode + Scaler", &mut scaler_fps);
-    println!("filter / Scaler: {:.3}", graph / scaler);
+    stdout::line(format_args!("filter / Scaler: {:.3}", graph / scaler));
     Ok(())
 }
 

@@ -12,6 +12,8 @@
 //! first frames pay once for the decoder's first allocations; 8 covers them at 1080p).
 
 mod common;
+#[path = "common/stdout.rs"]
+mod stdout;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -97,7 +99,7 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let report = pipeline.report();
     if args.json {
-        println!("{}", to_json(&report, cpu_flags));
+        stdout::line(format_args!("{}", to_json(&report, cpu_flags)));
     } else {
         print_table(&report, cpu_flags, args.pin);
     }
@@ -150,30 +152,32 @@ fn print_table(report: &LatencyReport, cpu_flags: CpuFlags, pin: Option<usize>) 
     } else {
         "off (plain C)"
     };
-    println!("SIMD: {simd}; CPU flags: {cpu_flags}");
+    stdout::line(format_args!("SIMD: {simd}; CPU flags: {cpu_flags}"));
     let pinned = match (pin, report.pinned) {
         (Some(core), true) => format!("pinned to core {core}"),
         (Some(core), false) => format!("not pinned (core {core} refused)"),
         (None, _) => "not pinned".into(),
     };
-    println!(
+    stdout::line(format_args!(
         "{} frames in {:.3} s ({:.0} fps), decoding thread {pinned}",
         report.frames,
         report.wall.as_secs_f64(),
         report.frames as f64 / report.wall.as_secs_f64().max(1e-9)
-    );
+    ));
     if !report.warm_up.is_empty() {
         let frames: Vec<String> = report
             .warm_up
             .iter()
             .map(|frame| format!("{} {:.2}", frame.picture_type, frame.decode_ms))
             .collect();
-        println!(
+        stdout::line(format_args!(
             "warm-up, not in the table (decode ms): {}",
             frames.join(", ")
-        );
+        ));
     }
-    println!("type  count  stage     mean ms   p50 ms   p95 ms   p99 ms   max ms");
+    stdout::line(format_args!(
+        "type  count  stage     mean ms   p50 ms   p95 ms   p99 ms   max ms"
+    ));
     for kind in &report.types {
         for (name, stage) in [
             ("queue", &kind.queue),
@@ -185,13 +189,16 @@ fn print_table(report: &LatencyReport, cpu_flags: CpuFlags, pin: Option<usize>) 
             } else {
                 " ".repeat(11)
             };
-            println!(
+            stdout::line(format_args!(
                 "{label}  {name:<8} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3}",
                 stage.mean_ms, stage.p50_ms, stage.p95_ms, stage.p99_ms, stage.max_ms
-            );
+            ));
         }
     }
     if report.decode_errors > 0 {
-        println!("{} packets refused by the decoder", report.decode_errors);
+        stdout::line(format_args!(
+            "{} packets refused by the decoder",
+            report.decode_errors
+        ));
     }
 }

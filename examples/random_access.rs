@@ -11,6 +11,8 @@
 //! the MD5 of its RGB24 pixels.
 
 mod common;
+#[path = "common/stdout.rs"]
+mod stdout;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -77,12 +79,12 @@ fn run(args: &Args) -> Result<(), String> {
     let frames = reader.frames(&args.frames).map_err(err)?;
     let rgb = to_rgb24(&ffmpeg, &frames, reader.index().time_base())?;
     let seconds = start.elapsed().as_secs_f64();
-    println!("{seconds:.4}");
+    stdout::line(format_args!("{seconds:.4}"));
     let mut packed = Vec::new();
     for ((n, frame), picture) in args.frames.iter().zip(&frames).zip(&rgb) {
         picture.copy_packed(&mut packed).map_err(err)?;
         let pts = frame.pts().map_or("NOPTS".into(), |t| t.to_string());
-        println!("{n},{pts},{:x}", Md5::digest(&packed));
+        stdout::line(format_args!("{n},{pts},{:x}", Md5::digest(&packed)));
     }
     Ok(())
 }

@@ -19,6 +19,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod replay;
+#[path = "../common/stdout.rs"]
+mod stdout;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -214,7 +216,7 @@ fn run(args: &Args) -> Result<(), String> {
     if args.json {
         let held = outcome.held(interval_ms, criterion);
         let object = to_json(&outcome, interval_ms, held, max_streams, &mode, &release);
-        println!("{object}");
+        stdout::line(format_args!("{object}"));
     } else {
         print_table(
             &outcome,
@@ -397,11 +399,11 @@ fn print_table(
 ) {
     let total = outcome.total();
     if let Some(found) = max_streams {
-        println!(
+        stdout::line(format_args!(
             "largest number of streams held within one frame interval ({interval_ms:.1} ms) at p99: {found}"
-        );
+        ));
     }
-    println!(
+    stdout::line(format_args!(
         "{} streams, {mode}, FFmpeg {release}; reloads {} (failed {}); {}",
         outcome.streams,
         outcome.reloads,
@@ -411,14 +413,14 @@ fn print_table(
         } else {
             "not held"
         }
-    );
-    println!(
+    ));
+    stdout::line(format_args!(
         "{:<10} {:>9} {:>9} {:>9} {:>9} {:>9}   (ms)",
         "stage", "mean", "p50", "p95", "p99", "max"
-    );
+    ));
     for stage in ScheduledStage::ALL {
         let s = total.stage(stage);
-        println!(
+        stdout::line(format_args!(
             "{:<10} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>9.3}",
             stage.name(),
             s.mean_ms,
@@ -426,14 +428,14 @@ fn print_table(
             s.p95_ms,
             s.p99_ms,
             s.max_ms
-        );
+        ));
     }
-    println!("per picture type, mean / p95 (ms):");
+    stdout::line(format_args!("per picture type, mean / p95 (ms):"));
     print!("{:<6} {:>7}", "type", "frames");
     for stage in ScheduledStage::ALL {
         print!(" {:>17}", stage.name());
     }
-    println!();
+    stdout::line(format_args!(""));
     for kind in total.per_type() {
         print!(
             "{:<6} {:>7}",
@@ -444,19 +446,19 @@ fn print_table(
             let s = kind.stage(stage);
             print!(" {:>8.3}/{:<8.3}", s.mean_ms, s.p95_ms);
         }
-        println!();
+        stdout::line(format_args!(""));
     }
-    println!(
+    stdout::line(format_args!(
         "{:>6} {:>8} {:>8} {:>6} {:>9}",
         "stream", "decoded", "dropped", "late", "p99_ms"
-    );
+    ));
     for (index, report) in outcome.reports.iter().enumerate() {
-        println!(
+        stdout::line(format_args!(
             "{index:>6} {:>8} {:>8} {:>6} {:>9.3}",
             report.counts.decoded,
             report.counts.dropped(),
             report.counts.late,
             report.stage(ScheduledStage::Total).p99_ms
-        );
+        ));
     }
 }
