@@ -132,6 +132,9 @@ fn seeded_mutations_of_many_containers_decode_to_an_error_or_an_end() {
             std::fs::write(&path, &bytes).unwrap();
             // Any typed outcome is fine; the process must survive and report.
             let _ = media::decode_md5s(&ffmpeg, &path, clip.stream);
+            if round % 4 == 0 {
+                read_at_random(&ffmpeg, &path);
+            }
             std::fs::remove_file(&path).unwrap();
         }
     }
@@ -183,6 +186,15 @@ fn framehash_found_the_default_way() -> std::process::Command {
     } else {
         common::command(&common::example("framehash"))
     }
+}
+
+/// Frames of a damaged file by number, as `VideoReader` finds them: any typed outcome.
+fn read_at_random(ffmpeg: &ffmpeg_runtime::Ffmpeg, path: &Path) {
+    let Ok(mut reader) = ffmpeg_runtime::reader::VideoReader::open(ffmpeg, path) else {
+        return;
+    };
+    let last = reader.index().len().saturating_sub(1);
+    let _ = reader.frames(&[last, 0, last / 2, last + 1]);
 }
 
 #[test]

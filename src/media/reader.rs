@@ -398,12 +398,21 @@ impl VideoReader {
 
     /// The decoder's next frame, reading packets as it needs; `false` at the end.
     fn next_frame(&mut self, frame: &mut Frame) -> Result<bool> {
+        let mut failures = 0;
         loop {
             match self.decoder.receive(frame) {
                 Ok(true) => return Ok(true),
                 Ok(false) => {}
-                // A picture it cannot decode is skipped, as the CLI skips it.
-                Err(Error::InvalidData { .. }) => continue,
+                // A picture it cannot decode is skipped, as the CLI skips it; a decoder that
+                // fails on every try is given more input, or at the end given up on.
+                Err(error) if is_damage(&error) => {
+                    failures += 1;
+                    match failures {
+                        ..FAILURES_IN_A_ROW => continue,
+                        _ if self.ended => return Ok(false),
+                        _ => {}
+                    }
+                }
                 Err(other) => return Err(other),
             }
             if self.decoder.is_finished() {
@@ -420,7 +429,8 @@ impl VideoReader {
             if self.packet.stream_index() == self.stream {
                 match self.decoder.send(&self.packet) {
                     // A packet it refuses is skipped, as the CLI skips it.
-                    Err(Error::InvalidData { .. }) | Ok(()) => {}
+                    Err(error) if is_damage(&error) => {}
+                    Ok(()) => {}
                     Err(other) => return Err(other),
                 }
             }
@@ -435,6 +445,15 @@ impl std::fmt::Debug for VideoReader {
             .field("frames", &self.index.len())
             .finish_non_exhaustive()
     }
+}
+
+/// How many decoding failures in a row [`VideoReader`] skips before it reads on.
+const FAILURES_IN_A_ROW: usize = 1000;
+
+/// Whether `error` is the decoder's judgement of damaged data (`AVERROR_INVALIDDATA`, and
+/// from some decoders `EPERM` or `ENOSYS`), which the CLI counts and skips.
+fn is_damage(error: &Error) -> bool {
+    matches!(error, Error::InvalidData { .. } | Error::Ffmpeg { .. })
 }
 
 /// The next packet of `input`, or `false` at its end or (unless `strict`) where reading
