@@ -27,7 +27,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use cli_copy::{copy_chapters, copy_container_tags, mark_defaults};
-use ffmpeg_runtime::format::{Input, Output, Timeline};
+use ffmpeg_runtime::format::{Input, MediaType, Output, Timeline};
 use ffmpeg_runtime::{Packet, Rational};
 
 #[derive(Parser)]
@@ -72,6 +72,9 @@ struct Route {
     /// One frame at the stream's rate in `time_base`, for a packet without a duration (0
     /// when the rate is unknown).
     frame: i64,
+    /// For audio of a known rate, how far the CLI's clock runs on past any packet: one
+    /// frame of the codec's fixed size, in `time_base` (0 where frames vary, as FLAC's do).
+    audio_frame: Option<i64>,
     /// The frames the stream's decoder would hold back (B-frames): the clock starts that
     /// many frames early.
     delay: i64,
@@ -83,7 +86,11 @@ impl Route {
     fn timed(&mut self, pts: Option<i64>, dts: Option<i64>, duration: i64) -> i64 {
         let start = || pts.unwrap_or(0) - self.delay * self.frame;
         let dts = dts.or(self.next_dts).unwrap_or_else(start);
-        let length = if duration > 0 { duration } else { self.frame };
+        let length = match self.audio_frame {
+            Some(length) => length,
+            None if duration > 0 => duration,
+            None => self.frame,
+        };
         self.next_dts = Some(dts + length);
         dts
     }
@@ -115,12 +122,21 @@ fn run(args: &Args) -> Result<u64, String> {
             .frame_rate()
             .and_then(|rate| rate.invert().rescale(1, time_base))
             .unwrap_or(0);
+        let audio_frame = Some(stream.sample_rate())
+            .filter(|&rate| stream.media_type() == MediaType::Audio && rate > 0)
+            .map(|rate| {
+                let samples = i64::from(stream.frame_size().unwrap_or(0));
+                Rational::new(1, rate as i32)
+                    .rescale(samples, time_base)
+                    .unwrap_or(0)
+            });
         routes.push(Route {
             output: index,
             time_base,
             started: false,
             next_dts: None,
             frame,
+            audio_frame,
             delay: i64::from(stream.video_delay()),
         });
         kinds.push((index, stream.media_type(), stream.disposition()));
