@@ -294,7 +294,8 @@ fn check_reader(ffmpeg: &ffmpeg_runtime::Ffmpeg, clip: &Path, timed: bool) {
 /// cut short): MPEG-4 with B-frames in AVI (no pts; decoded frames are timed), raw H.264
 /// (untimed: reached by decoding from the start, the demuxer cannot seek), two recordings
 /// joined with `cat` (their clocks start alike, so timestamps repeat), and RoQ, whose
-/// demuxer ends the file with a read error (what was read is kept).
+/// demuxer ends the file with a read error (what was read is kept). Paletted AVI keeps its
+/// colours.
 #[test]
 #[cfg_attr(
     windows,
@@ -322,7 +323,11 @@ fn the_reader_numbers_frames_without_timestamps_as_the_cli_does() {
     ));
     let joined = media::source("seek_joined.ts", recording.unwrap().repeat(2));
     let roq = make("seek_read_error.roq", &["-s", "128x128"]);
+    // Paletted pictures, whose colours the AVI demuxer hands out once, on the first packet
+    // (the index pass took it: every picture had come out black).
+    let paletted = make("seek_pal8.avi", &["-pix_fmt", "pal8", "-c:v", "rawvideo"]);
     check_reader(&ffmpeg, &avi, true);
+    check_reader(&ffmpeg, &paletted, true);
     for clip in [raw, joined, roq] {
         check_reader(&ffmpeg, &clip, false);
     }

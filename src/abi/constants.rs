@@ -62,6 +62,7 @@ pub(crate) const CODEC_PROPERTY_FILM_GRAIN: std::ffi::c_uint = 0x4;
 /// `enum AVPacketSideDataType`: appended to, never renumbered, in every release 4.x–9.x
 /// (the self-check adds skip samples by number; tests/probe.rs compares the names
 /// `av_packet_side_data_name` gives with ffprobe's).
+pub(crate) const PKT_DATA_PALETTE: u32 = 0;
 pub(crate) const PKT_DATA_DISPLAY_MATRIX: u32 = 5;
 pub(crate) const PKT_DATA_STEREO_3D: u32 = 6;
 pub(crate) const PKT_DATA_AUDIO_SERVICE_TYPE: u32 = 7;

@@ -43,6 +43,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::abi::constants::PKT_DATA_PALETTE;
 use crate::ffmpeg::{Error, Ffmpeg, Result};
 use crate::media::codec::{Decoder, DecoderOptions};
 use crate::media::format::{Input, MediaType, SeekMode};
@@ -208,6 +209,7 @@ impl VideoReader {
             })?;
         let (index, decoder) = (stream.index(), Decoder::new(&stream, options)?);
         let time_base = stream.time_base();
+        let paletted = stream.pixel_format().is_some_and(|format| format.name() == "pal8");
         let frames = match FrameIndex::build(&mut input, index) {
             Ok(frames) => Some(frames),
             Err(Error::Unsupported { .. }) => None,
@@ -228,11 +230,44 @@ impl VideoReader {
             counted: None,
         };
         match frames {
-            Some(frames) => reader.index = frames,
+            Some(frames) => {
+                reader.index = frames;
+                if paletted {
+                    reader.take_palette()?;
+                }
+            }
             None => reader.index_by_decoding()?,
         }
         reader.seek_before(0, 0)?;
         Ok(reader)
+    }
+
+    /// Gives the decoder the colours of a paletted stream (AVI's and QuickTime's raw or RLE
+    /// pictures), which the demuxer hands out once, on the stream's first packet: a demuxer
+    /// just opened is read to that packet, which the decoder decodes and forgets but for its
+    /// palette (kept, as every seek keeps it). The index pass had taken that packet.
+    fn take_palette(&mut self) -> Result<()> {
+        self.input = Input::open(&self.input.ffmpeg().clone(), &self.path)?;
+        while read_on(&mut self.input, &mut self.packet, false)? {
+            if self.packet.stream_index() != self.stream {
+                continue;
+            }
+            let palette = self
+                .packet
+                .side_data()
+                .iter()
+                .any(|side| side.kind() == PKT_DATA_PALETTE);
+            if palette {
+                let mut frame = Frame::new(self.input.ffmpeg())?;
+                match self.decoder.send(&self.packet) {
+                    Err(error) if is_damage(&error) => {}
+                    other => other?,
+                }
+                while !matches!(self.decoder.receive(&mut frame), Ok(false) | Err(_)) {}
+            }
+            break;
+        }
+        Ok(())
     }
 
     /// Indexes the stream by decoding it from the start: each frame the decoder gives, at
