@@ -328,7 +328,8 @@ fn audio_filters_equal_the_cli() {
 /// Audio whose rate and layout change mid-stream (joined ADTS AAC, joined MP3): the graph is
 /// rebuilt for the new rate and resamples to the first, and each frame is timed in samples
 /// of the rate the decoder had when it gave it, as the CLI times it (the MP3 decoder gives
-/// one frame where the parts meet at the new layout and the old rate).
+/// one frame where the parts meet at the new layout and the old rate); sought, as the CLI
+/// seeks.
 #[test]
 #[cfg_attr(
     windows,
@@ -353,6 +354,14 @@ fn a_sample_rate_change_mid_stream_is_timed_as_the_cli_times_it() {
             let ours = framehash(&clip, &["--af", graph]);
             media::assert_same_frames(&ours, &expected, the_clis_major, &what);
         }
+        // Sought into the first part: as the CLI, the decoder is set up after the seek, at
+        // the rate the demuxer's parser then states (it had been set up at the stream's, the
+        // second part's, and the joined MP3's frames were resampled to it).
+        let after = ["-map", "0:a:0", "-af", "anull", "-frames:a", "5"];
+        let expected = media::cli_pts_and_md5(&clip, &["-ss", "0.7"], &after);
+        let ours = framehash(&clip, &["--af", "anull", "--seek", "0.7", "--frames", "5"]);
+        let what = format!("{} sought", clip.display());
+        media::assert_same_frames(&ours, &expected, the_clis_major, &what);
     }
 }
 

@@ -257,6 +257,16 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         ));
     }
     let average_rate = Some(stream.average_frame_rate());
+    if let Some(position) = position_us {
+        // As the CLI; where the input cannot seek (a raw stream), it is read from the start
+        // and the frames before the position dropped.
+        if let Err(e) = input.seek_to_position_us(position) {
+            eprintln!("framehash: could not seek, reading from the start: {e}");
+        }
+    }
+    // As the CLI, the decoder is set up after the seek, from what the demuxer's parser then
+    // states (an MP3 whose rate changes: the rate where it landed).
+    let stream = input.stream(index).expect("the stream chosen above");
     let mut decoder = Decoder::new(
         &stream,
         &DecoderOptions {
@@ -265,13 +275,6 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         },
     )
     .map_err(|e| e.to_string())?;
-    if let Some(position) = position_us {
-        // As the CLI; where the input cannot seek (a raw stream), it is read from the start
-        // and the frames before the position dropped.
-        if let Err(e) = input.seek_to_position_us(position) {
-            eprintln!("framehash: could not seek, reading from the start: {e}");
-        }
-    }
     // As the CLI, which reads no stream that no output uses, and leaves them once it has
     // sought: a Matroska demuxer that skips to the sought keyframe then skips this stream's
     // packets before it, where the keyframe's own packet, now unread, would have ended the skip.
