@@ -209,7 +209,9 @@ impl VideoReader {
             })?;
         let (index, decoder) = (stream.index(), Decoder::new(&stream, options)?);
         let time_base = stream.time_base();
-        let paletted = stream.pixel_format().is_some_and(|format| format.name() == "pal8");
+        let paletted = stream
+            .pixel_format()
+            .is_some_and(|format| format.name() == "pal8");
         let frames = match FrameIndex::build(&mut input, index) {
             Ok(frames) => Some(frames),
             Err(Error::Unsupported { .. }) => None,
