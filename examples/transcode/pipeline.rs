@@ -571,12 +571,13 @@ impl AudioLane {
             let placed = timed.filter(|_| decoder_rate > 0).map(|(pts, time_base)| {
                 (self.arrival).place(pts, time_base, decoder_rate, samples)
             });
+            // The CLI's graph is rebuilt for a frame unlike the last, and loses what it held.
+            let rebuilt = self.input_changed(frame);
+            if rebuilt {
+                self.drop_partial_frame()?;
+            }
             match self.filtering.take() {
                 Some(mut filtering) => {
-                    // The graph is rebuilt for a frame unlike the last, as the CLI's.
-                    if self.input_changed(frame) {
-                        self.drop_partial_frame()?;
-                    }
                     frame.set_pts(placed);
                     let result = filtering.run(Some(frame), |out| {
                         let start = out.pts().map(|t| self.in_samples(t, self.source_time_base));
@@ -587,15 +588,11 @@ impl AudioLane {
                 }
                 None => {
                     // As the CLI's graph, which takes a frame's timestamp in samples of the
-                    // frame's own rate, and is rebuilt for a frame unlike the last.
+                    // frame's own rate.
                     let rate = match frame.sample_rate() {
                         0 => decoder_rate,
                         rate => rate,
                     };
-                    let rebuilt = self.input_changed(frame);
-                    if rebuilt {
-                        self.drop_partial_frame()?;
-                    }
                     let start = placed.map(|placed| self.resampled_start(placed, rate, rebuilt));
                     self.queue(frame, start.transpose()?, output, counts)?;
                 }
