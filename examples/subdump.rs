@@ -26,7 +26,7 @@ use ffmpeg_runtime::format::{Input, MediaType, Output};
 use ffmpeg_runtime::subtitle::{
     Subtitle, SubtitleDecoder, SubtitleEncoder, SubtitleFormat, SubtitleRect, SubtitleSettings,
 };
-use ffmpeg_runtime::{Error, Packet, Rational};
+use ffmpeg_runtime::{Packet, Rational};
 use serde_json::{Value, json};
 
 #[derive(Parser)]
@@ -119,7 +119,7 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
             Ok(None) => {}
             // As the CLI, any error of the decoder's own skips the packet (SAMI's decoder
             // refuses a blank cue with EPERM).
-            Err(error @ (Error::InvalidData { .. } | Error::Ffmpeg { .. })) => {
+            Err(error) if error.is_bad_data() => {
                 tally.errors += 1;
                 eprintln!("subdump: skipped: {error}")
             }

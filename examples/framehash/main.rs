@@ -66,7 +66,7 @@ use ffmpeg_runtime::filter::{
     AudioInput, FilterGraph, FilterInput, FilterOptions, VideoInput, upright_filters,
 };
 use ffmpeg_runtime::format::{Input, MediaType, Timeline, UrlOptions};
-use ffmpeg_runtime::{Error, Ffmpeg, Frame, Packet, Rational};
+use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
 use input_clock::{InputClock, MICROSECONDS};
 use md5::{Digest, Md5};
 use video_sync::{FpsChoice, FpsMode as SyncMode, Placement, VideoSync};
@@ -499,7 +499,7 @@ impl FrameHasher {
                     return Ok(true);
                 }
                 Ok(false) => return Ok(false),
-                Err(Error::InvalidData { .. }) | Err(Error::Ffmpeg { .. }) if *errors < 1000 => {
+                Err(error) if error.is_bad_data() && *errors < 1000 => {
                     *errors += 1;
                 }
                 Err(e) => {

@@ -63,17 +63,10 @@ pub fn decoder_for(stream: &Stream<'_>, threads: u32) -> Result<Decoder, Error> 
     )
 }
 
-/// Whether `error` is the decoder's judgement of its input, which the CLI counts and skips
-/// (damaged data gives `AVERROR_INVALIDDATA`, and some decoders `EPERM` or `ENOSYS`), rather
-/// than a failure of the crate's own use of it.
-fn is_bad_input(error: &Error) -> bool {
-    matches!(error, Error::InvalidData { .. } | Error::Ffmpeg { .. })
-}
-
 /// Sends `packet` to the decoder; one it refuses is counted and skipped, as the CLI does.
 fn feed(decoder: &mut Decoder, packet: &Packet, counts: &mut Counts) -> Result<(), Error> {
     match decoder.send(packet) {
-        Err(error) if is_bad_input(&error) => {
+        Err(error) if error.is_bad_data() => {
             counts.decode_errors += 1;
             Ok(())
         }
@@ -87,7 +80,7 @@ fn feed(decoder: &mut Decoder, packet: &Packet, counts: &mut Counts) -> Result<(
 fn decoded(decoder: &mut Decoder, frame: &mut Frame, counts: &mut Counts) -> Result<bool, Error> {
     for _ in 0..ERRORS_IN_A_ROW {
         match decoder.receive(frame) {
-            Err(error) if is_bad_input(&error) => counts.decode_errors += 1,
+            Err(error) if error.is_bad_data() => counts.decode_errors += 1,
             Ok(true) => {
                 counts.decoded += 1;
                 return Ok(true);

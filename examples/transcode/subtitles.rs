@@ -112,7 +112,7 @@ impl SubtitleLane {
             Ok(Some(subtitle)) => subtitle,
             Ok(None) => return Ok(()),
             // As the CLI, any error of the decoder's own is counted and skips the packet.
-            Err(Error::InvalidData { .. } | Error::Ffmpeg { .. }) => {
+            Err(error) if error.is_bad_data() => {
                 counts.decode_errors += 1;
                 return Ok(());
             }

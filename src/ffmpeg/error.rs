@@ -374,6 +374,17 @@ impl Error {
         }
     }
 
+    /// Whether this is FFmpeg's judgement of the data it was given: `AVERROR_INVALIDDATA`,
+    /// or another code of FFmpeg's own (some decoders answer damage with `EPERM` or
+    /// `ENOSYS`).
+    ///
+    /// The ffmpeg CLI counts such an error from a decoder and goes on with the next packet;
+    /// a program that decodes untrusted media can do the same. Errors of the crate's own (a
+    /// panicked callback, objects of two libraries, a custom source's I/O) are not.
+    pub fn is_bad_data(&self) -> bool {
+        matches!(self, Error::InvalidData { .. } | Error::Ffmpeg { .. })
+    }
+
     /// FFmpeg's error code, where there is one.
     pub fn code(&self) -> Option<c_int> {
         match self {
@@ -423,5 +434,26 @@ mod tests {
             message(|| std::panic::panic_any(42)),
             "callback panicked: Read::read: a panic without a message"
         );
+    }
+
+    #[test]
+    fn only_ffmpegs_own_judgements_are_bad_data() {
+        let invalid = Error::InvalidData {
+            operation: "avcodec_send_packet",
+            message: "Invalid data found when processing input".into(),
+        };
+        let refused = Error::Ffmpeg {
+            operation: "avcodec_send_packet",
+            code: -1,
+            message: "Operation not permitted".into(),
+        };
+        assert!(invalid.is_bad_data() && refused.is_bad_data());
+        let ours = [
+            Error::Panicked("Read::read: boom".into()),
+            Error::Eof { operation: "av_read_frame" },
+            Error::io("Read::read", std::io::ErrorKind::BrokenPipe.into()),
+            Error::unsupported("Decoder::send", "a subtitle packet"),
+        ];
+        assert!(ours.iter().all(|error| !error.is_bad_data()));
     }
 }

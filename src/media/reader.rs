@@ -262,7 +262,7 @@ impl VideoReader {
             if palette {
                 let mut frame = Frame::new(self.input.ffmpeg())?;
                 match self.decoder.send(&self.packet) {
-                    Err(error) if is_damage(&error) => {}
+                    Err(error) if error.is_bad_data() => {}
                     other => other?,
                 }
                 while !matches!(self.decoder.receive(&mut frame), Ok(false) | Err(_)) {}
@@ -442,7 +442,7 @@ impl VideoReader {
                 Ok(false) => {}
                 // A picture it cannot decode is skipped, as the CLI skips it; a decoder that
                 // fails on every try is given more input, or at the end given up on.
-                Err(error) if is_damage(&error) => {
+                Err(error) if error.is_bad_data() => {
                     failures += 1;
                     match failures {
                         ..FAILURES_IN_A_ROW => continue,
@@ -466,7 +466,7 @@ impl VideoReader {
             if self.packet.stream_index() == self.stream {
                 match self.decoder.send(&self.packet) {
                     // A packet it refuses is skipped, as the CLI skips it.
-                    Err(error) if is_damage(&error) => {}
+                    Err(error) if error.is_bad_data() => {}
                     Ok(()) => {}
                     Err(other) => return Err(other),
                 }
@@ -486,12 +486,6 @@ impl std::fmt::Debug for VideoReader {
 
 /// How many decoding failures in a row [`VideoReader`] skips before it reads on.
 const FAILURES_IN_A_ROW: usize = 1000;
-
-/// Whether `error` is the decoder's judgement of damaged data (`AVERROR_INVALIDDATA`, and
-/// from some decoders `EPERM` or `ENOSYS`), which the CLI counts and skips.
-fn is_damage(error: &Error) -> bool {
-    matches!(error, Error::InvalidData { .. } | Error::Ffmpeg { .. })
-}
 
 /// The next packet of `input`, or `false` at its end or (unless `strict`) where reading
 /// fails: as the CLI, a read error ends the input, and what was read is kept.

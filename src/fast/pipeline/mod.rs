@@ -413,7 +413,7 @@ impl Decoding {
                     self.spare = Some(frame);
                     return Ok(());
                 }
-                Err(Error::InvalidData { .. }) => {
+                Err(error) if error.is_bad_data() => {
                     self.spare = Some(frame);
                     continue;
                 }
@@ -479,7 +479,7 @@ fn decode(
         state.recent.push(packet.pts(), Timing { queued, started });
         match state.decoder.send(&packet) {
             Ok(()) => {}
-            Err(Error::InvalidData { .. }) => summary.decode_errors += 1,
+            Err(error) if error.is_bad_data() => summary.decode_errors += 1,
             Err(error) => return Err(state.fail(error)),
         }
         let _ = spare_packets.try_send(packet);

@@ -614,7 +614,7 @@ impl Work {
                     self.spare = Some(frame);
                     return Ok(());
                 }
-                Err(Error::InvalidData { .. }) => {
+                Err(error) if error.is_bad_data() => {
                     Progress::count(&self.progress.decode_errors);
                     self.spare = Some(frame);
                     continue;
@@ -689,7 +689,7 @@ impl Work {
                 self.recent.push(packet.pts(), timing);
                 let outcome = match self.decoder.send(&packet) {
                     Ok(()) => Ok(()),
-                    Err(Error::InvalidData { .. }) => {
+                    Err(error) if error.is_bad_data() => {
                         Progress::count(&self.progress.decode_errors);
                         Ok(())
                     }
