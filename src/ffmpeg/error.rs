@@ -450,7 +450,9 @@ mod tests {
         assert!(invalid.is_bad_data() && refused.is_bad_data());
         let ours = [
             Error::Panicked("Read::read: boom".into()),
-            Error::Eof { operation: "av_read_frame" },
+            Error::Eof {
+                operation: "av_read_frame",
+            },
             Error::io("Read::read", std::io::ErrorKind::BrokenPipe.into()),
             Error::unsupported("Decoder::send", "a subtitle packet"),
         ];
