@@ -325,6 +325,59 @@ fn audio_filters_equal_the_cli() {
     }
 }
 
+/// `--cli-timing 6.1` times decoded audio as FFmpeg 6.1 and later CLIs do (checked here
+/// against 7.1's and 9.0's): a frame is pulled onto the end of the last unless it starts
+/// after it, so the PCM of millisecond-timed Matroska is gapless, where 5.1's CLI (the
+/// default) opens a gap wherever a packet starts more than its duration after the last.
+/// The samples are the same either way.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn audio_is_timed_as_the_release_chosen_times_it() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let clip = clip();
+    let debian12 = framehash(&clip, &["--af", "anull"]);
+    let newer = framehash(&clip, &["--af", "anull", "--cli-timing", "6.1"]);
+    let samples = |frames: &[Vec<String>]| -> Vec<i64> {
+        frames.iter().map(|f| f[2].parse().unwrap()).collect()
+    };
+    let fields = media::framehash_fields(&clip, &["--af", "anull", "--cli-timing", "6.1"]);
+    let lengths = samples(&fields);
+    let starts: Vec<i64> = newer.iter().map(|f| f.0.parse().unwrap()).collect();
+    assert_eq!(starts.len(), lengths.len());
+    assert!(starts.len() > 40);
+    for n in 1..starts.len() {
+        assert_eq!(
+            starts[n],
+            starts[n - 1] + lengths[n - 1],
+            "frame {n} of {starts:?}"
+        );
+    }
+    let gaps = debian12
+        .windows(2)
+        .zip(&lengths)
+        .filter(|(pair, length)| {
+            pair[1].0.parse::<i64>().unwrap() != pair[0].0.parse::<i64>().unwrap() + **length
+        })
+        .count();
+    assert!(gaps > 0, "5.1's CLI opens gaps in this clip");
+    assert_eq!(debian12[0].0, newer[0].0);
+    let hashes =
+        |frames: &[(String, String)]| frames.iter().map(|f| f.1.clone()).collect::<Vec<_>>();
+    assert_eq!(hashes(&debian12), hashes(&newer));
+    let loaded = framehash(&clip, &["--af", "anull", "--cli-timing", "loaded"]);
+    let expected = match ffmpeg.library(Library::AvCodec).unwrap().version() {
+        v if v.major > 60 || (v.major == 60 && v.minor >= 31) => &newer,
+        _ => &debian12,
+    };
+    assert_eq!(&loaded, expected);
+}
+
 /// Audio whose rate and layout change mid-stream (joined ADTS AAC, joined MP3): the graph is
 /// rebuilt for the new rate and resamples to the first, and each frame is timed in samples
 /// of the rate the decoder had when it gave it, as the CLI times it (the MP3 decoder gives

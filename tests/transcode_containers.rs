@@ -560,3 +560,48 @@ fn audio_changing_format_is_encoded_as_the_clis_rebuilt_graph_gives_it() {
         }
     }
 }
+
+/// `--cli-timing 6.1` reaches the encoder: PCM from millisecond-timed Matroska into NUT
+/// (which counts audio in samples) is gapless, as FFmpeg 6.1 and later CLIs time it, where
+/// the default, 5.1's CLI, opens gaps wherever a packet starts more than its duration after
+/// the last; the samples are the same.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn audio_is_timed_as_the_release_chosen_times_it() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let source = media::generated(
+        "tcc_pcm_ms.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=44100:duration=2",
+            "-c:a",
+            "pcm_s16le",
+        ],
+    );
+    let dir = common::scratch_dir("transcode-cli-timing");
+    let gaps_and_bytes = |timing: &str| {
+        let output = dir.join(format!("{timing}.nut"));
+        let options = ["--acodec", "pcm_s16le", "--cli-timing", timing];
+        transcode_ok_with(&build, &source, &output, &options);
+        let packets = packets(&ffmpeg, &output);
+        let (mut gaps, mut end, mut bytes) = (0, None, Vec::new());
+        for (_, pts, data) in packets {
+            let pts = pts.expect("a timed packet");
+            gaps += usize::from(end.is_some_and(|end| end != pts));
+            end = Some(pts + data.len() as i64 / 2);
+            bytes.extend(data);
+        }
+        (gaps, bytes)
+    };
+    let (debian12_gaps, debian12_bytes) = gaps_and_bytes("5.1");
+    let (newer_gaps, newer_bytes) = gaps_and_bytes("6.1");
+    assert!(debian12_gaps > 0);
+    assert_eq!(newer_gaps, 0);
+    assert_eq!(debian12_bytes, newer_bytes);
+}

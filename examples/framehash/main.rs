@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --example framehash -- INPUT [--lib-dir DIR] [--stream INDEX] [--threads N]
 //!     [--vf GRAPH | --af GRAPH] [--fps-mode auto|vfr|cfr|passthrough] [--seek SECONDS] [--frames N]
-//!     [--count-only]
+//!     [--cli-timing 5.1|6.1|loaded] [--count-only]
 //! ```
 //!
 //! `INPUT` may be `-`: standard input, read as a stream (`cat clip.ts | framehash -`), or a
@@ -39,7 +39,9 @@
 //! Frames are timed as the 5.1 CLI (Debian 12's) times them, whichever release is loaded.
 //! The pictures and samples are the loaded release's, and equal its own CLI's (compared on
 //! 4.3, 7.1 and 9.0); those CLIs time a few things otherwise (with a graph: the pictures of a
-//! raw H.264 file, audio after a step in its packets' timestamps).
+//! raw H.264 file, audio after a step in its packets' timestamps). `--cli-timing 6.1` times
+//! audio as 6.1 and later CLIs do (equal to 7.1's and 9.0's on the corpus), `loaded` as the
+//! loaded release's own CLI.
 
 #[path = "../common/audio_clock.rs"]
 mod audio_clock;
@@ -58,7 +60,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use audio_clock::AudioClock;
+use audio_clock::{AudioClock, CliTiming};
 use clap::Parser;
 use error_rate::DecodeTally;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
@@ -102,6 +104,11 @@ struct Args {
     /// says (the CLI's `-noautorotate`).
     #[arg(long)]
     noautorotate: bool,
+    /// Whose CLI's timing of decoded audio to follow: `5.1` (Debian 12's) whichever release
+    /// is loaded, `6.1` (which later releases keep: Matroska's millisecond timestamps give
+    /// gapless frames more often), or `loaded`, the loaded release's own.
+    #[arg(long, value_enum, default_value_t = CliTiming::Debian12)]
+    cli_timing: CliTiming,
     /// Start at the first picture at or after this many seconds from the file's start, or
     /// the sample there, as the CLI's `-ss` before `-i` (the keyframe before it is sought,
     /// what comes before it is decoded and dropped); timestamps then count from it.
@@ -230,7 +237,7 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
             graph: None,
             sync: None,
             sync_mode,
-            audio_clock: AudioClock::default(),
+            audio_clock: AudioClock::new(stream.ffmpeg(), args.cli_timing),
             last_written: None,
         }),
     };
@@ -559,16 +566,10 @@ impl FrameHasher {
         };
         // As the CLI: pictures go in at their best-effort timestamp, audio counted in samples.
         let pts = if audio {
-            let timed = match frame.pts() {
-                Some(pts) => Some((pts, filtering.time_base)),
-                None => clock_time.map(|t| (t, MICROSECONDS)),
-            };
-            timed.map(|(pts, time_base)| {
-                let samples = frame.samples() as u32;
-                filtering
-                    .audio_clock
-                    .place(pts, time_base, counting_rate, samples)
-            })
+            let own = frame.pts().map(|pts| (pts, filtering.time_base));
+            let untimed = clock_time.map(|t| (t, MICROSECONDS));
+            let samples = frame.samples() as u32;
+            (filtering.audio_clock).place(own, untimed, counting_rate, samples)
         } else {
             picture_time
         };

@@ -6,7 +6,8 @@
 //! ```text
 //! cargo run --release --example transcode -- [INPUT] [OUTPUT] [--vcodec NAME] [--acodec NAME]
 //!     [--size WxH] [--crf N] [--preset NAME] [--threads N] [--vf GRAPH] [--af GRAPH]
-//!     [--fps-mode auto|vfr|cfr|passthrough] [--all-streams] [--lib-dir DIR]
+//!     [--fps-mode auto|vfr|cfr|passthrough] [--cli-timing 5.1|6.1|loaded] [--all-streams]
+//!     [--lib-dir DIR]
 //! ```
 //!
 //! With no INPUT it makes five seconds of synthetic 720p video with a tone and transcodes
@@ -20,7 +21,8 @@
 //! planned from the format its decoder gives, resampled and cut to the encoder's frame size;
 //! pictures are placed in frame intervals as the CLI's
 //! `-fps_mode` places them (by default, one per interval in MP4 before FFmpeg 7.1, each at its
-//! own time in Matroska). Text subtitle streams are converted to the container's own
+//! own time in Matroska); decoded audio is timed as the 5.1 CLI times it, or with
+//! `--cli-timing 6.1` as 6.1 and later CLIs do (`loaded`: as the loaded release's). Text subtitle streams are converted to the container's own
 //! subtitle codec (ASS for Matroska), as the CLI converts them, or to mov_text for MP4;
 //! others are copied where the container takes their codec. As the CLI, the
 //! output keeps the container's tags and chapters, and each stream its tags (language…) and
@@ -52,6 +54,7 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use audio_clock::CliTiming;
 use clap::Parser;
 use cli_copy::{copy_chapters, copy_container_tags, copy_stream_tags, mark_defaults};
 use error_rate::DecodeTally;
@@ -113,6 +116,11 @@ struct Args {
     /// choice for the container (`cfr` for MP4 before FFmpeg 7.1, `vfr` for Matroska).
     #[arg(long, value_enum, default_value_t = FpsChoice::Auto)]
     fps_mode: FpsChoice,
+    /// Whose CLI's timing of decoded audio to follow: `5.1` (Debian 12's) whichever release
+    /// is loaded, `6.1` (which later releases keep: Matroska's millisecond timestamps give
+    /// gapless frames more often), or `loaded`, the loaded release's own.
+    #[arg(long, value_enum, default_value_t = CliTiming::Debian12)]
+    cli_timing: CliTiming,
     /// Keep every audio and subtitle stream (as the CLI's `-map 0` keeps them), not only the
     /// one of each kind that the CLI takes for the container.
     #[arg(long)]
@@ -232,6 +240,7 @@ fn run(args: &Args) -> Result<Outcome, String> {
         fps_mode: args.fps_mode.mode(),
         audio_filters: args.af.clone(),
         all_streams: args.all_streams,
+        audio_timing: args.cli_timing,
     };
     let counts = if args.output.as_os_str() == "-" {
         let format = args
@@ -420,6 +429,7 @@ fn transcode(
             &output,
             audio_encoders.iter().map(|a| (&a.encoder, &a.target)),
         ),
+        audio: request.audio_timing,
     };
     let mut video = None;
     if let Some((index, encoder, settings, out_index, filtering)) = video_encoder {

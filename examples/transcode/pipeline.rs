@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use ffmpeg_runtime::Rational;
 
-use crate::audio_clock::AudioClock;
+use crate::audio_clock::{AudioClock, CliTiming};
 use crate::sample_clock::SampleClock;
 use crate::stream_clock::{MICROSECONDS as STREAM_CLOCK_UNIT, StreamClock};
 use crate::subtitles::SubtitleLane;
@@ -44,6 +44,8 @@ pub struct Timing {
     /// of the other streams and not others; starting every stream late by the longest
     /// priming means it never meets one.
     pub lead_us: i64,
+    /// Whose CLI times decoded audio (`--cli-timing`).
+    pub audio: CliTiming,
 }
 
 /// `value` from one time base to another, rounded to nearest.
@@ -498,7 +500,7 @@ impl AudioLane {
                 .map_or(stream.time_base(), Filtering::time_base),
             stream_time_base: stream.time_base(),
             filtering,
-            arrival: AudioClock::default(),
+            arrival: AudioClock::new(stream.ffmpeg(), timing.audio),
             input_clock: StreamClock::new(stream.time_base(), 0),
             decoded: Vec::new(),
             lead: rescale(
@@ -555,15 +557,14 @@ impl AudioLane {
             // As the CLI: a frame the decoder left untimed (one drained at the end) takes the
             // time of its clock of the stream.
             let clock_time = self.input_clock.audio_frame(samples as usize, decoder_rate);
-            let timed = match frame.pts() {
-                Some(pts) => Some((pts, self.stream_time_base)),
-                None => clock_time.map(|time| (time, STREAM_CLOCK_UNIT)),
-            };
+            let own = frame.pts().map(|pts| (pts, self.stream_time_base));
+            let untimed = clock_time.map(|time| (time, STREAM_CLOCK_UNIT));
             // As the CLI: each frame at its packet's time, pulled onto the samples before it
             // within a tick, in samples of the decoder's rate (as the graph takes them).
-            let placed = timed.filter(|_| decoder_rate > 0).map(|(pts, time_base)| {
-                (self.arrival).place(pts, time_base, decoder_rate, samples)
-            });
+            let placed = match decoder_rate {
+                0 => None,
+                rate => (self.arrival).place(own, untimed, rate, samples),
+            };
             // The CLI's graph is rebuilt for a frame unlike the last, and loses what it held.
             let rebuilt = self.input_changed(frame);
             if rebuilt {

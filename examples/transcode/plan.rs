@@ -6,6 +6,7 @@ use ffmpeg_runtime::filter::OutputFacts;
 use ffmpeg_runtime::format::{MediaType, Muxer, Stream};
 use ffmpeg_runtime::{ChannelLayout, Color, Ffmpeg, PixelFormat, Range, Rational, SampleFormat};
 
+use crate::audio_clock::CliTiming;
 use crate::video_sync::FpsMode;
 
 /// What the command line asked for.
@@ -24,6 +25,8 @@ pub struct Request {
     pub fps_mode: Option<FpsMode>,
     /// Every audio and subtitle stream (`--all-streams`), not the CLI's one of each.
     pub all_streams: bool,
+    /// Whose CLI's timing of decoded audio to follow (`--cli-timing`).
+    pub audio_timing: CliTiming,
 }
 
 /// The pictures an encoder will be given: a stream's, or a filter graph's output.
