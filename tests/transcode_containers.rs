@@ -605,3 +605,113 @@ fn audio_is_timed_as_the_release_chosen_times_it() {
     assert_eq!(newer_gaps, 0);
     assert_eq!(debian12_bytes, newer_bytes);
 }
+
+/// `--all-streams` keeps what the CLI's `-map 0` keeps, in the input's order: audio before
+/// video where the input has it so, both video streams (one had been kept, and the streams
+/// put in the CLI's default order, video first), SubRip as ASS, and a font attachment,
+/// copied into Matroska; on 5.1 packet for packet and tag for tag the CLI's.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn all_streams_keeps_what_map_0_keeps_in_the_inputs_order() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let dir = common::scratch_dir("transcode-all-streams");
+    let font = dir.join("font.ttf");
+    std::fs::write(&font, b"not really a font, but an attachment all the same").unwrap();
+    let cues = dir.join("cues.srt");
+    std::fs::write(&cues, "1\n00:00:00,200 --> 00:00:00,700\nHello\n").unwrap();
+    let source = media::generated(
+        "tcc_audio_first_two_video.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=1",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=176x144:rate=25:duration=1",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=96x64:rate=25:duration=1",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=880:duration=1",
+            "-i",
+            cues.to_str().unwrap(),
+            "-map",
+            "0",
+            "-map",
+            "1",
+            "-map",
+            "2",
+            "-map",
+            "3",
+            "-map",
+            "4",
+            "-c:a",
+            "pcm_s16le",
+            "-c:v",
+            "ffv1",
+            "-attach",
+            font.to_str().unwrap(),
+            "-metadata:s:t",
+            "mimetype=application/x-truetype-font",
+        ],
+    );
+    let codecs = ["--vcodec", "mpeg4", "--acodec", "aac"];
+    let output = dir.join("ours.mkv");
+    transcode_ok_with(
+        &build,
+        &source,
+        &output,
+        &[&codecs[..], &["--all-streams"]].concat(),
+    );
+    let kinds = |path: &Path| -> Vec<(MediaType, String)> {
+        let input = Input::open(&ffmpeg, path).unwrap();
+        let kinds = input.streams().map(|s| {
+            let name = s.metadata().into_iter().find(|(key, _)| key == "filename");
+            (
+                s.media_type(),
+                name.map(|(_, value)| value).unwrap_or_default(),
+            )
+        });
+        kinds.collect()
+    };
+    let expected = [
+        (MediaType::Audio, String::new()),
+        (MediaType::Video, String::new()),
+        (MediaType::Video, String::new()),
+        (MediaType::Audio, String::new()),
+        (MediaType::Subtitle, String::new()),
+        (MediaType::Attachment, "font.ttf".to_owned()),
+    ];
+    assert_eq!(kinds(&output), expected);
+    if ffmpeg.family().ffmpeg_major() != 5 {
+        return; // compared with the CLI's own encoders, which only its major shares
+    }
+    let cli_output = dir.join("cli.mkv");
+    let cli_options = ["-map", "0", "-c:v", "mpeg4", "-c:a", "aac"];
+    cli_transcode_with(&source, &cli_output, &cli_options);
+    assert_eq!(kinds(&cli_output), expected);
+    assert!(packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output));
+    // Each stream's tags, its encoder's name among them (the CLI names ASS's first encoder,
+    // `ssa`; `ass` had been written).
+    let tags = |path: &Path| -> Vec<Vec<(String, String)>> {
+        let input = Input::open(&ffmpeg, path).unwrap();
+        let tags = input.streams().map(|s| {
+            let kept = s
+                .metadata()
+                .into_iter()
+                .filter(|(key, _)| key != "DURATION");
+            kept.collect()
+        });
+        tags.collect()
+    };
+    assert_eq!(tags(&output), tags(&cli_output));
+}

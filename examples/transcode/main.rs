@@ -14,7 +14,9 @@
 //! that. OUTPUT defaults to `transcoded.mp4`. As the CLI, it keeps one stream of each kind
 //! the container holds, the one the CLI takes (the largest picture, only a cover picture for
 //! MP3; the most channels; the first subtitle stream the container's encoder takes), or with
-//! `--all-streams` every audio and subtitle stream; through the filters `--vf` and `--af`
+//! `--all-streams` what the CLI's `-map 0` keeps, in the input's order (every video, audio
+//! and subtitle stream, and Matroska's attachments; data streams are left out, with a
+//! notice, where the CLI copies them or fails); through the filters `--vf` and `--af`
 //! give (the CLI's `-vf`/`-af`), pictures a display matrix turns (a phone's) turned upright
 //! first, as the CLI does; pictures are converted to what the encoder takes through
 //! libavfilter's `scale` where the build has it (as the CLI's graph converts them), audio
@@ -44,6 +46,7 @@ mod progress;
 mod sample_clock;
 #[path = "../common/stream_clock.rs"]
 mod stream_clock;
+mod streams;
 mod subtitles;
 mod synthetic;
 #[path = "../common/video_sync.rs"]
@@ -56,17 +59,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use audio_clock::CliTiming;
 use clap::Parser;
-use cli_copy::{copy_chapters, copy_container_tags, copy_stream_tags, mark_defaults};
+use cli_copy::{copy_chapters, copy_container_tags, mark_defaults};
 use error_rate::DecodeTally;
-use ffmpeg_runtime::codec::{Codec, Decoder, Encoder, VideoSettings};
-use ffmpeg_runtime::filter::{
-    AudioInput, FilterGraph, FilterInput, FilterOptions, upright_filters,
-};
-use ffmpeg_runtime::format::{Input, MediaType, Muxer, Output, SideDataValue, Stream};
-use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library, SampleFormat};
+use ffmpeg_runtime::codec::Encoder;
+use ffmpeg_runtime::format::{Input, MediaType, Output};
+use ffmpeg_runtime::{AudioFormat, Ffmpeg, Frame, Library};
 
-use pipeline::{AudioLane, Counts, Filtering, Placing, Timing, VideoLane};
-use plan::{AudioSource, Request, VideoSource};
+use pipeline::{AudioLane, Counts, Placing, Timing, VideoLane};
+use plan::Request;
 use progress::Progress;
 use subtitles::SubtitleLane;
 use video_sync::{FpsChoice, FpsMode};
@@ -121,31 +121,14 @@ struct Args {
     /// gapless frames more often), or `loaded`, the loaded release's own.
     #[arg(long, value_enum, default_value_t = CliTiming::Debian12)]
     cli_timing: CliTiming,
-    /// Keep every audio and subtitle stream (as the CLI's `-map 0` keeps them), not only the
-    /// one of each kind that the CLI takes for the container.
+    /// Keep what the CLI's `-map 0` keeps, in the input's order: every video, audio and
+    /// subtitle stream, and attachments (into Matroska), not only the one of each kind that
+    /// the CLI takes for the container.
     #[arg(long)]
     all_streams: bool,
     /// Load FFmpeg from this directory instead of searching.
     #[arg(long)]
     lib_dir: Option<PathBuf>,
-}
-
-/// The streams of `kind` to keep: the one the CLI takes for `muxer` (none where it takes
-/// none), or with `all` every one, as the CLI's `-map 0`.
-fn kept_streams(
-    input: &Input,
-    kind: MediaType,
-    muxer: &Muxer,
-    all: bool,
-) -> Result<Vec<usize>, String> {
-    if all {
-        let of_kind = input.streams().filter(|s| s.media_type() == kind);
-        return Ok(of_kind.map(|s| s.index()).collect());
-    }
-    let selected = input
-        .auto_selected_stream_for(kind, muxer)
-        .map_err(|e| e.to_string())?;
-    Ok(selected.map(|s| s.index()).into_iter().collect())
 }
 
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
@@ -268,31 +251,6 @@ fn run(args: &Args) -> Result<Outcome, String> {
     })
 }
 
-/// Carries the input stream's side data to the stream encoded from it, as the CLI does: an
-/// HDR video keeps its mastering display and light levels, a stereo or 360° video its
-/// projection. Not the CPB properties (the encoder's buffer is its own), nor the turn of
-/// pictures turned upright.
-fn copy_side_data(
-    output: &mut Output,
-    index: usize,
-    stream: &Stream<'_>,
-    turned_upright: bool,
-) -> Result<(), String> {
-    for entry in stream.side_data() {
-        let skipped = match entry.value() {
-            SideDataValue::CpbProperties(_) => true,
-            SideDataValue::DisplayMatrix { .. } => turned_upright,
-            _ => false,
-        };
-        if !skipped {
-            output
-                .copy_side_data(index, &entry)
-                .map_err(|e| e.to_string())?;
-        }
-    }
-    Ok(())
-}
-
 /// Sets the lanes up, runs them, and finishes the output.
 fn transcode(
     ffmpeg: &Ffmpeg,
@@ -308,132 +266,114 @@ fn transcode(
     let start_us = input.start_time_us().unwrap_or(0);
     copy_container_tags(&input, &mut output).map_err(|e| e.to_string())?;
     copy_chapters(&input, &mut output, start_us).map_err(|e| e.to_string())?;
-    let mut kinds = Vec::new();
-    let mut video_encoder = None;
     let muxer = output.muxer();
-    let selected_video = input
-        .auto_selected_stream_for(MediaType::Video, &muxer)
-        .map_err(|e| e.to_string())?;
-    if let (None, Some(stream)) = (
-        &selected_video,
-        input.auto_selected_stream(MediaType::Video),
-    ) {
-        notices.push(format!(
-            "video stream {} left out, as the CLI leaves it: {} holds {}",
-            stream.index(),
-            muxer.name(),
-            match muxer.default_video_codec() {
-                Some(_) => "video only as a cover picture",
-                None => "no video",
-            }
-        ));
-    }
-    let chosen_video = match selected_video {
-        Some(stream) => {
-            let asked = request.vcodec.as_deref();
-            plan::encoder_for(ffmpeg, asked, &muxer, MediaType::Video)?.map(|c| (stream, c))
-        }
-        None => None,
+    let all = request.all_streams;
+    // Every encoder is opened before any output stream is added, so that the streams can be
+    // added in the order asked for.
+    let video_streams = streams::video_streams(&input, &muxer, all, &mut notices)?;
+    let video_codec = match video_streams.is_empty() {
+        true => None,
+        false => plan::encoder_for(ffmpeg, request.vcodec.as_deref(), &muxer, MediaType::Video)?,
     };
-    if let Some((stream, codec)) = chosen_video {
-        // As the CLI, pictures meant to be shown turned are turned first; the output then
-        // shows them upright without a turn of its own.
-        let mut turn = upright_filters(stream.rotation());
-        if turn.is_some() && ffmpeg.library(Library::AvFilter).is_none() {
-            notices.push(format!(
-                "this FFmpeg ({}) has no libavfilter: the pictures are encoded as stored, \
-                 without the turn the input shows them with",
-                ffmpeg.release()
-            ));
-            turn = None;
-        }
-        let video_filters = match (turn, &request.video_filters) {
-            (Some(turn), Some(filters)) => Some(format!("{turn},{filters}")),
-            (Some(turn), None) => Some(turn.to_owned()),
-            (None, Some(filters)) => Some(filters.clone()),
-            // As the CLI: pictures reach the encoder through libavfilter's `scale`, which
-            // converts otherwise than libswscale left to its defaults (BGR24 into YUV).
-            (None, None) => ffmpeg
-                .library(Library::AvFilter)
-                .is_some()
-                .then(|| "null".to_owned()),
-        };
-        let ending = plan::graph_ending(&codec, request.size);
-        let filtering = filtering(ffmpeg, &stream, None, video_filters.as_deref(), ending)?;
-        let source = match &filtering {
-            Some(filtering) => {
-                let facts = filtering.graph.output(0).expect("a simple graph's output");
-                VideoSource::of_graph(&stream, &facts)
-            }
-            None => VideoSource::of_stream(&stream),
-        };
-        let settings = plan::video_settings(&codec, &source, request, global_header)?;
-        let (encoder, settings) = open_video(&codec, settings, &mut notices)?;
-        let index = output.add_stream(&encoder).map_err(|e| e.to_string())?;
-        copy_side_data(&mut output, index, &stream, turn.is_some())?;
-        copy_stream_tags(&mut output, index, &stream, codec.name(), turn.is_some())
-            .map_err(|e| e.to_string())?;
-        kinds.push((index, MediaType::Video, stream.disposition()));
-        video_encoder = Some((stream.index(), encoder, settings, index, filtering));
+    let mut planned_video = Vec::new();
+    for &index in video_streams.iter().filter(|_| video_codec.is_some()) {
+        let stream = input.stream(index).expect("listed above");
+        let codec = video_codec.as_ref().expect("checked above");
+        let planned = streams::plan_video(&stream, codec, request, global_header, &mut notices)?;
+        planned_video.push(planned);
     }
-    let audio_streams = kept_streams(&input, MediaType::Audio, &muxer, request.all_streams)?;
-    let mut audio_encoders = Vec::new();
+    let audio_streams = streams::kept_streams(&input, MediaType::Audio, &muxer, all)?;
     let audio_codec = match audio_streams.is_empty() {
         true => None,
         false => plan::encoder_for(ffmpeg, request.acodec.as_deref(), &muxer, MediaType::Audio)?,
     };
-    if let Some(codec) = audio_codec {
-        for index in audio_streams {
-            let stream = input.stream(index).expect("listed above");
-            // As the CLI, whose graph takes the format the decoder gives, which may not be
-            // the one the headers state (MP2 in MPEG-TS: decoded as s16p, stated as fltp).
-            let decoder = pipeline::decoder_for(&stream, request.threads)
-                .map_err(|e| format!("stream {index}: {e}"))?;
-            let decoded = decoder.sample_format();
-            let ending = plan::graph_ending(&codec, None);
-            let filters = request.audio_filters.as_deref();
-            let filtering = filtering(ffmpeg, &stream, decoded.clone(), filters, ending)?;
-            let source = match &filtering {
-                Some(filtering) => AudioSource::of_graph(
-                    &filtering.graph.output(0).expect("a simple graph's output"),
-                ),
-                None => AudioSource::of_stream(&stream, decoded),
-            };
-            let settings = plan::audio_settings(&codec, &source, global_header)?;
-            let encoder = Encoder::audio(ffmpeg, &codec, &settings)
-                .map_err(|e| format!("{}: {e}", codec.name()))?;
-            let target = AudioFormat {
-                sample_format: settings.sample_format.clone(),
-                sample_rate: settings.sample_rate,
-                channel_layout: settings.channel_layout.clone(),
-            };
-            let out_index = output.add_stream(&encoder).map_err(|e| e.to_string())?;
-            copy_side_data(&mut output, out_index, &stream, false)?;
-            copy_stream_tags(&mut output, out_index, &stream, codec.name(), false)
-                .map_err(|e| e.to_string())?;
-            kinds.push((out_index, MediaType::Audio, stream.disposition()));
-            audio_encoders.push(PlannedAudio {
-                index,
-                encoder,
-                target,
-                out_index,
-                decoder,
-                filtering,
-            });
-        }
+    let mut planned_audio = Vec::new();
+    for &index in audio_streams.iter().filter(|_| audio_codec.is_some()) {
+        let stream = input.stream(index).expect("listed above");
+        let codec = audio_codec.as_ref().expect("checked above");
+        planned_audio.push(streams::plan_audio(&stream, codec, request, global_header)?);
     }
-    let subtitle_streams = kept_streams(&input, MediaType::Subtitle, &muxer, request.all_streams)?;
+    let subtitle_streams = streams::kept_streams(&input, MediaType::Subtitle, &muxer, all)?;
+    let copied_streams = match all {
+        true => streams::copied_streams(&input, &muxer, &mut notices),
+        false => Vec::new(),
+    };
     let timing = Timing {
         lead_us: lead_us(
             ffmpeg,
             &output,
-            audio_encoders.iter().map(|a| (&a.encoder, &a.target)),
+            planned_audio.iter().map(|a| (&a.encoder, &a.target)),
         ),
         audio: request.audio_timing,
     };
-    let mut video = None;
-    if let Some((index, encoder, settings, out_index, filtering)) = video_encoder {
-        let stream = input.stream(index).expect("chosen above");
+    // As the CLI: video, audio, then subtitles; with `-map 0` (`--all-streams`) the input's
+    // order.
+    let mut order: Vec<(usize, MediaType)> = (planned_video.iter())
+        .map(|planned| (planned.index, MediaType::Video))
+        .chain(planned_audio.iter().map(|a| (a.index, MediaType::Audio)))
+        .chain(subtitle_streams.iter().map(|&i| (i, MediaType::Subtitle)))
+        .chain(copied_streams.iter().map(|&(i, kind)| (i, kind)))
+        .collect();
+    if all {
+        order.sort_by_key(|&(index, _)| index);
+    }
+    let mut kinds = Vec::new();
+    let mut video_outputs = Vec::new();
+    let mut audio_outputs = Vec::new();
+    let mut subtitles = Vec::new();
+    let mut copied = Vec::new();
+    for (index, kind) in order {
+        let stream = input.stream(index).expect("listed above");
+        let out_index = match kind {
+            MediaType::Video => {
+                let planned = planned_video.iter().find(|p| p.index == index);
+                let out_index = planned.expect("planned").add_to(&mut output, &stream)?;
+                video_outputs.push((index, out_index));
+                out_index
+            }
+            MediaType::Audio => {
+                let planned = planned_audio.iter().find(|p| p.index == index);
+                let out_index = planned.expect("planned").add_to(&mut output, &stream)?;
+                audio_outputs.push((index, out_index));
+                out_index
+            }
+            MediaType::Attachment | MediaType::Data => {
+                let out_index = output.add_copy_stream(&stream);
+                copied.push((index, out_index.map_err(|e| e.to_string())?));
+                continue;
+            }
+            _ => {
+                let lane = SubtitleLane::plan(&stream, &mut output, timing, &mut notices)
+                    .map_err(|e| format!("subtitle stream {index}: {e}"))?;
+                let Some(lane) = lane else {
+                    continue;
+                };
+                let out_index = lane.output_index();
+                subtitles.push(lane);
+                out_index
+            }
+        };
+        kinds.push((out_index, kind, stream.disposition()));
+    }
+    mark_defaults(&mut output, &kinds).map_err(|e| e.to_string())?;
+    // As the CLI's `-fps_mode auto`.
+    let placing = Placing {
+        mode: request
+            .fps_mode
+            .unwrap_or_else(|| FpsMode::auto(&output.muxer(), input.streams().count())),
+        filters_asked: request.video_filters.is_some(),
+    };
+    let mut video = Vec::new();
+    let added = |outputs: &[(usize, usize)], index: usize| {
+        let found = outputs
+            .iter()
+            .find(|&&(input_index, _)| input_index == index);
+        found.expect("added above").1
+    };
+    for planned in planned_video {
+        let out_index = added(&video_outputs, planned.index);
+        let stream = input.stream(planned.index).expect("listed above");
+        let settings = &planned.settings;
         let scaled = Frame::video(
             ffmpeg,
             settings.width,
@@ -441,55 +381,34 @@ fn transcode(
             &settings.pixel_format,
         )
         .map_err(|e| e.to_string())?;
-        // As the CLI's `-fps_mode auto`.
-        let placing = Placing {
-            mode: request
-                .fps_mode
-                .unwrap_or_else(|| FpsMode::auto(&output.muxer(), input.streams().count())),
-            filters_asked: request.video_filters.is_some(),
-        };
         let lane = VideoLane::new(
             &stream,
-            encoder,
+            planned.encoder,
             scaled,
             out_index,
             timing,
             request.threads,
-            filtering,
+            planned.filtering,
             placing,
         );
-        video = Some(lane.map_err(|e| e.to_string())?);
+        video.push(lane.map_err(|e| e.to_string())?);
     }
-    let mut subtitles = Vec::new();
-    for index in subtitle_streams {
-        let stream = input.stream(index).expect("listed above");
-        let lane = SubtitleLane::plan(&stream, &mut output, timing, &mut notices)
-            .map_err(|e| format!("subtitle stream {index}: {e}"))?;
-        if let Some(lane) = &lane {
-            kinds.push((
-                lane.output_index(),
-                MediaType::Subtitle,
-                stream.disposition(),
-            ));
-        }
-        subtitles.extend(lane);
-    }
-    mark_defaults(&mut output, &kinds).map_err(|e| e.to_string())?;
     let mut audio = Vec::new();
-    for planned in audio_encoders {
+    for planned in planned_audio {
+        let out_index = added(&audio_outputs, planned.index);
         let stream = input.stream(planned.index).expect("listed above");
         let lane = AudioLane::new(
             &stream,
             planned.encoder,
             planned.target,
-            planned.out_index,
+            out_index,
             timing,
             planned.decoder,
             planned.filtering,
         );
         audio.push(lane.map_err(|e| e.to_string())?);
     }
-    if video.is_none() && audio.is_empty() && subtitles.is_empty() {
+    if video.is_empty() && audio.is_empty() && subtitles.is_empty() {
         return Err(match notices.is_empty() {
             true => "the input has no video, audio or subtitle stream".into(),
             false => format!("nothing to write: {}", notices.join("; ")),
@@ -531,105 +450,6 @@ fn transcode(
     Ok(counts)
 }
 
-/// The graph `filters` describe for `stream` (audio as `decoded`, where the decoder says), as
-/// `-vf`/`-af` build it, with the CLI's `ending` for the encoder; `None` without filters.
-fn filtering(
-    ffmpeg: &Ffmpeg,
-    stream: &Stream<'_>,
-    decoded: Option<SampleFormat>,
-    filters: Option<&str>,
-    ending: Option<String>,
-) -> Result<Option<Filtering>, String> {
-    let Some(filters) = filters else {
-        return Ok(None);
-    };
-    let filters = match ending {
-        Some(ending) => format!("{filters},{ending}"),
-        None => filters.to_owned(),
-    };
-    let described = FilterInput::from_stream(stream).map_err(|e| e.to_string())?;
-    // As the CLI: audio goes in timed in samples of its own rate.
-    let (described, options) = match described {
-        FilterInput::Audio(audio) => (
-            FilterInput::Audio(AudioInput::new(
-                audio.sample_rate,
-                decoded.unwrap_or(audio.sample_format),
-                audio.channel_layout,
-            )),
-            FilterOptions {
-                audio_timed_in_samples: true,
-                ..FilterOptions::default()
-            },
-        ),
-        video => (video, FilterOptions::default()),
-    };
-    let graph = FilterGraph::simple_with_options(ffmpeg, &filters, described, &options)
-        .map_err(|e| format!("stream {}: {e}", stream.index()))?;
-    Filtering::new(graph).map(Some).map_err(|e| e.to_string())
-}
-
-/// Opens the video encoder; should the pixel format chosen not open (an 8-bit-only libx264
-/// offered 10-bit), falls back to the encoder's first format.
-fn open_video(
-    codec: &Codec,
-    settings: VideoSettings,
-    notices: &mut Vec<String>,
-) -> Result<(Encoder, VideoSettings), String> {
-    let first_error = match Encoder::video(codec.ffmpeg(), codec, &settings) {
-        Ok(encoder) => return Ok((encoder, settings)),
-        Err(
-            error @ (Error::OptionNotFound { .. }
-            | Error::UnknownName { .. }
-            | Error::OutOfRange { .. }
-            | Error::Incompatible { .. }),
-        ) => {
-            return Err(error.to_string());
-        }
-        Err(error) => error,
-    };
-    // As the CLI, an odd size is kept where the encoder takes it (MPEG-2, MPEG-4 part 2);
-    // one that needs even sizes for subsampled chroma (libx264) is given the even size below,
-    // the Scaler dropping the odd row or column, where the CLI fails.
-    let odd = settings.width % 2 == 1 || settings.height % 2 == 1;
-    if odd && plan::is_subsampled(settings.pixel_format.name()) {
-        let even = VideoSettings {
-            width: (settings.width & !1).max(2),
-            height: (settings.height & !1).max(2),
-            ..settings.clone()
-        };
-        if let Ok(encoder) = Encoder::video(codec.ffmpeg(), codec, &even) {
-            notices.push(format!(
-                "{} did not open at {}x{} ({first_error}); encoding {}x{}",
-                codec.name(),
-                settings.width,
-                settings.height,
-                even.width,
-                even.height
-            ));
-            return Ok((encoder, even));
-        }
-    }
-    let fallback = match codec.pixel_formats() {
-        ffmpeg_runtime::codec::Supported::Only(formats) => formats.first().cloned(),
-        ffmpeg_runtime::codec::Supported::Any => None,
-    };
-    let Some(fallback) = fallback.filter(|f| *f != settings.pixel_format) else {
-        return Err(format!("{}: {first_error}", codec.name()));
-    };
-    notices.push(format!(
-        "{} did not open with {} ({first_error}); using {fallback}",
-        codec.name(),
-        settings.pixel_format
-    ));
-    let settings = VideoSettings {
-        pixel_format: fallback,
-        ..settings
-    };
-    let encoder = Encoder::video(codec.ffmpeg(), codec, &settings)
-        .map_err(|e| format!("{}: {e}", codec.name()))?;
-    Ok((encoder, settings))
-}
-
 /// The delay that keeps libavformat 4.x from meeting negative timestamps (see
 /// [`Timing::lead_us`]): the longest audio priming, for containers that cannot store negative
 /// timestamps; MP4 and MOV can (in an edit list), and newer libavformat shifts correctly.
@@ -667,17 +487,6 @@ fn size_of(bytes: u64) -> String {
 
 fn same_file(a: &Path, b: &Path) -> bool {
     matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
-}
-
-/// An audio stream planned for encoding: its decoder already open, as the CLI's is before it
-/// builds the stream's graph.
-struct PlannedAudio {
-    index: usize,
-    encoder: Encoder,
-    target: AudioFormat,
-    out_index: usize,
-    decoder: Decoder,
-    filtering: Option<Filtering>,
 }
 
 /// Standard output, counting what goes through.

@@ -204,6 +204,7 @@ pub struct VideoLane {
 }
 
 /// How a [`VideoLane`] places pictures.
+#[derive(Clone, Copy)]
 pub struct Placing {
     pub mode: FpsMode,
     /// Whether filters were asked for (`--vf`): the CLI then judges pictures by the graph's
@@ -726,7 +727,7 @@ impl AudioLane {
 pub fn run(
     input: &mut Input,
     output: &mut Output,
-    video: &mut Option<VideoLane>,
+    video: &mut [VideoLane],
     audio: &mut [AudioLane],
     subtitles: &mut [SubtitleLane],
     stop: &AtomicBool,
@@ -740,7 +741,7 @@ pub fn run(
     kept.extend(audio.iter().map(|lane| lane.input_index));
     kept.extend(subtitles.iter().map(|lane| lane.input_index));
     let mut timeline = Timeline::new(input, &kept);
-    if let Some(lane) = video {
+    for lane in video.iter() {
         timeline.decodes_pictures(lane.input_index);
     }
     for lane in audio.iter() {
@@ -758,7 +759,7 @@ pub fn run(
         // As the CLI: counted from the input's start, with any jump taken out.
         timeline.place(&mut packet);
         let index = packet.stream_index();
-        if let Some(lane) = video.as_mut().filter(|lane| lane.input_index == index) {
+        if let Some(lane) = video.iter_mut().find(|lane| lane.input_index == index) {
             lane.send(&packet, &mut frame, output, &mut counts)?;
             if let Some((pts, duration)) = lane.picture_of_packet {
                 timeline.picture(index, pts, duration);
@@ -773,7 +774,7 @@ pub fn run(
         }
         progress(&counts);
     }
-    if let Some(lane) = video {
+    for lane in video {
         lane.finish(&mut frame, output, &mut counts)?;
     }
     for lane in audio {

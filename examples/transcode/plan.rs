@@ -23,7 +23,8 @@ pub struct Request {
     pub audio_filters: Option<String>,
     /// How pictures are placed (`--fps-mode`); `None`: as the CLI chooses for the container.
     pub fps_mode: Option<FpsMode>,
-    /// Every audio and subtitle stream (`--all-streams`), not the CLI's one of each.
+    /// What `-map 0` keeps, in the input's order (`--all-streams`), not the CLI's one of
+    /// each kind.
     pub all_streams: bool,
     /// Whose CLI's timing of decoded audio to follow (`--cli-timing`).
     pub audio_timing: CliTiming,

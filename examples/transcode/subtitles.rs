@@ -86,7 +86,9 @@ impl SubtitleLane {
         }
         let encoder = SubtitleEncoder::new(stream.ffmpeg(), &target, &settings)?;
         let output_index = output.add_subtitle_stream(&encoder)?;
-        copy_stream_tags(output, output_index, stream, target.name(), false)?;
+        // As the CLI, the tag names the codec's first encoder: `ssa` for ASS.
+        let first = Codec::encoder(stream.ffmpeg(), EncoderChoice::ForCodec(target.clone()))?;
+        copy_stream_tags(output, output_index, stream, first.name(), false)?;
         Ok(Some(lane(output_index, Some((decoder, encoder)))))
     }
 

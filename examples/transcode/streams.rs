@@ -1,0 +1,369 @@
+//! Which input streams are encoded, each one's encoder opened before any output stream is
+//! added, and the output streams then added in the CLI's order: video, audio, subtitles
+//! without `-map`, or the input's own with `--all-streams` (as `-map 0` orders them).
+
+use ffmpeg_runtime::codec::{Codec, Decoder, Encoder, VideoSettings};
+use ffmpeg_runtime::filter::{
+    AudioInput, FilterGraph, FilterInput, FilterOptions, upright_filters,
+};
+use ffmpeg_runtime::format::{Input, MediaType, Muxer, Output, SideDataValue, Stream};
+use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Library, SampleFormat};
+
+use crate::cli_copy::copy_stream_tags;
+use crate::pipeline::{self, Filtering};
+use crate::plan::{self, AudioSource, Request, VideoSource};
+
+/// A video stream planned for encoding.
+pub struct PlannedVideo {
+    pub index: usize,
+    pub encoder: Encoder,
+    pub settings: VideoSettings,
+    pub filtering: Option<Filtering>,
+    /// The encoder's name, for the stream's `encoder` tag.
+    codec_name: String,
+    /// Whether its pictures are turned upright first (the CLI's autorotation).
+    turned: bool,
+}
+
+/// An audio stream planned for encoding: its decoder already open, as the CLI's is before it
+/// builds the stream's graph.
+pub struct PlannedAudio {
+    pub index: usize,
+    pub encoder: Encoder,
+    pub target: AudioFormat,
+    pub decoder: Decoder,
+    pub filtering: Option<Filtering>,
+    codec_name: String,
+}
+
+/// The video streams encoded: the one the CLI takes for the container, or with `all` every
+/// one (only cover pictures where the container holds video only as a cover, as MP3).
+pub fn video_streams(
+    input: &Input,
+    muxer: &Muxer,
+    all: bool,
+    notices: &mut Vec<String>,
+) -> Result<Vec<usize>, String> {
+    let selected = input
+        .auto_selected_stream_for(MediaType::Video, muxer)
+        .map_err(|e| e.to_string())?;
+    let Some(selected) = selected else {
+        if let Some(stream) = input.auto_selected_stream(MediaType::Video) {
+            notices.push(format!(
+                "video stream {} left out, as the CLI leaves it: {} holds {}",
+                stream.index(),
+                muxer.name(),
+                match muxer.default_video_codec() {
+                    Some(_) => "video only as a cover picture",
+                    None => "no video",
+                }
+            ));
+        }
+        return Ok(Vec::new());
+    };
+    if !all {
+        return Ok(vec![selected.index()]);
+    }
+    let covers_only = match muxer.default_video_codec() {
+        Some(codec) => muxer
+            .takes_only_as_cover_picture(&codec)
+            .map_err(|e| e.to_string())?,
+        None => false,
+    };
+    let kept = input.streams().filter(|s| {
+        s.media_type() == MediaType::Video && (!covers_only || s.is_attached_picture())
+    });
+    Ok(kept.map(|s| s.index()).collect())
+}
+
+/// The audio or subtitle streams encoded: the one the CLI takes for the container, or with
+/// `all` every one.
+pub fn kept_streams(
+    input: &Input,
+    kind: MediaType,
+    muxer: &Muxer,
+    all: bool,
+) -> Result<Vec<usize>, String> {
+    if all {
+        let of_kind = input.streams().filter(|s| s.media_type() == kind);
+        return Ok(of_kind.map(|s| s.index()).collect());
+    }
+    let selected = input
+        .auto_selected_stream_for(kind, muxer)
+        .map_err(|e| e.to_string())?;
+    Ok(selected.map(|s| s.index()).into_iter().collect())
+}
+
+/// The attachments (fonts) that `-map 0` copies: into Matroska, the one container that
+/// stores them. Data streams (a camera's timecode track) are left out with a notice: the CLI
+/// copies them where the container takes them (MOV, MPEG-TS, NUT) and fails elsewhere
+/// (Matroska, MP4), and this example copies no packets.
+pub fn copied_streams(
+    input: &Input,
+    muxer: &Muxer,
+    notices: &mut Vec<String>,
+) -> Vec<(usize, MediaType)> {
+    let mut copied = Vec::new();
+    for stream in input.streams() {
+        let kind = stream.media_type();
+        let why = match kind {
+            MediaType::Attachment if muxer.name() == "matroska" => {
+                copied.push((stream.index(), kind));
+                continue;
+            }
+            MediaType::Attachment => format!("{} stores no attachments", muxer.name()),
+            MediaType::Data => "data streams are not copied".to_owned(),
+            _ => continue,
+        };
+        notices.push(format!("{kind} stream {} left out: {why}", stream.index()));
+    }
+    copied
+}
+
+/// Opens the encoder of `stream`'s pictures, through the graph `--vf` and the turn upright
+/// make, ending in the CLI's conversion for `codec`.
+pub fn plan_video(
+    stream: &Stream<'_>,
+    codec: &Codec,
+    request: &Request,
+    global_header: bool,
+    notices: &mut Vec<String>,
+) -> Result<PlannedVideo, String> {
+    let ffmpeg = codec.ffmpeg();
+    // As the CLI, pictures meant to be shown turned are turned first; the output then
+    // shows them upright without a turn of its own.
+    let mut turn = upright_filters(stream.rotation());
+    if turn.is_some() && ffmpeg.library(Library::AvFilter).is_none() {
+        notices.push(format!(
+            "this FFmpeg ({}) has no libavfilter: the pictures are encoded as stored, \
+             without the turn the input shows them with",
+            ffmpeg.release()
+        ));
+        turn = None;
+    }
+    let video_filters = match (turn, &request.video_filters) {
+        (Some(turn), Some(filters)) => Some(format!("{turn},{filters}")),
+        (Some(turn), None) => Some(turn.to_owned()),
+        (None, Some(filters)) => Some(filters.clone()),
+        // As the CLI: pictures reach the encoder through libavfilter's `scale`, which
+        // converts otherwise than libswscale left to its defaults (BGR24 into YUV).
+        (None, None) => ffmpeg
+            .library(Library::AvFilter)
+            .is_some()
+            .then(|| "null".to_owned()),
+    };
+    let ending = plan::graph_ending(codec, request.size);
+    let filtering = filtering(ffmpeg, stream, None, video_filters.as_deref(), ending)?;
+    let source = match &filtering {
+        Some(filtering) => {
+            let facts = filtering.graph.output(0).expect("a simple graph's output");
+            VideoSource::of_graph(stream, &facts)
+        }
+        None => VideoSource::of_stream(stream),
+    };
+    let settings = plan::video_settings(codec, &source, request, global_header)?;
+    let (encoder, settings) = open_video(codec, settings, notices)?;
+    Ok(PlannedVideo {
+        index: stream.index(),
+        encoder,
+        settings,
+        filtering,
+        codec_name: codec.name().to_owned(),
+        turned: turn.is_some(),
+    })
+}
+
+/// Opens `codec` for `stream`'s audio as the CLI's graph would give it, through `--af`.
+pub fn plan_audio(
+    stream: &Stream<'_>,
+    codec: &Codec,
+    request: &Request,
+    global_header: bool,
+) -> Result<PlannedAudio, String> {
+    let ffmpeg = codec.ffmpeg();
+    let index = stream.index();
+    // As the CLI, whose graph takes the format the decoder gives, which may not be the one
+    // the headers state (MP2 in MPEG-TS: decoded as s16p, stated as fltp).
+    let decoder = pipeline::decoder_for(stream, request.threads)
+        .map_err(|e| format!("stream {index}: {e}"))?;
+    let decoded = decoder.sample_format();
+    let ending = plan::graph_ending(codec, None);
+    let filters = request.audio_filters.as_deref();
+    let filtering = filtering(ffmpeg, stream, decoded.clone(), filters, ending)?;
+    let source = match &filtering {
+        Some(filtering) => {
+            AudioSource::of_graph(&filtering.graph.output(0).expect("a simple graph's output"))
+        }
+        None => AudioSource::of_stream(stream, decoded),
+    };
+    let settings = plan::audio_settings(codec, &source, global_header)?;
+    let encoder =
+        Encoder::audio(ffmpeg, codec, &settings).map_err(|e| format!("{}: {e}", codec.name()))?;
+    let target = AudioFormat {
+        sample_format: settings.sample_format.clone(),
+        sample_rate: settings.sample_rate,
+        channel_layout: settings.channel_layout.clone(),
+    };
+    Ok(PlannedAudio {
+        index,
+        encoder,
+        target,
+        decoder,
+        filtering,
+        codec_name: codec.name().to_owned(),
+    })
+}
+
+/// Adds the output stream `encoder` (named `codec_name`) writes, encoded from `stream`, with
+/// its side data and tags as the CLI carries them; its index.
+fn add_encoded(
+    output: &mut Output,
+    stream: &Stream<'_>,
+    encoder: &Encoder,
+    codec_name: &str,
+    turned_upright: bool,
+) -> Result<usize, String> {
+    let index = output.add_stream(encoder).map_err(|e| e.to_string())?;
+    copy_side_data(output, index, stream, turned_upright)?;
+    copy_stream_tags(output, index, stream, codec_name, turned_upright)
+        .map_err(|e| e.to_string())?;
+    Ok(index)
+}
+
+impl PlannedVideo {
+    /// Adds its output stream, encoded from `stream`; its index.
+    pub fn add_to(&self, output: &mut Output, stream: &Stream<'_>) -> Result<usize, String> {
+        add_encoded(output, stream, &self.encoder, &self.codec_name, self.turned)
+    }
+}
+
+impl PlannedAudio {
+    /// Adds its output stream, encoded from `stream`; its index.
+    pub fn add_to(&self, output: &mut Output, stream: &Stream<'_>) -> Result<usize, String> {
+        add_encoded(output, stream, &self.encoder, &self.codec_name, false)
+    }
+}
+
+/// Carries the input stream's side data to the stream encoded from it, as the CLI does: an
+/// HDR video keeps its mastering display and light levels, a stereo or 360° video its
+/// projection. Not the CPB properties (the encoder's buffer is its own), nor the turn of
+/// pictures turned upright.
+fn copy_side_data(
+    output: &mut Output,
+    index: usize,
+    stream: &Stream<'_>,
+    turned_upright: bool,
+) -> Result<(), String> {
+    for entry in stream.side_data() {
+        let skipped = match entry.value() {
+            SideDataValue::CpbProperties(_) => true,
+            SideDataValue::DisplayMatrix { .. } => turned_upright,
+            _ => false,
+        };
+        if !skipped {
+            output
+                .copy_side_data(index, &entry)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// The graph `filters` describe for `stream` (audio as `decoded`, where the decoder says), as
+/// `-vf`/`-af` build it, with the CLI's `ending` for the encoder; `None` without filters.
+fn filtering(
+    ffmpeg: &Ffmpeg,
+    stream: &Stream<'_>,
+    decoded: Option<SampleFormat>,
+    filters: Option<&str>,
+    ending: Option<String>,
+) -> Result<Option<Filtering>, String> {
+    let Some(filters) = filters else {
+        return Ok(None);
+    };
+    let filters = match ending {
+        Some(ending) => format!("{filters},{ending}"),
+        None => filters.to_owned(),
+    };
+    let described = FilterInput::from_stream(stream).map_err(|e| e.to_string())?;
+    // As the CLI: audio goes in timed in samples of its own rate.
+    let (described, options) = match described {
+        FilterInput::Audio(audio) => (
+            FilterInput::Audio(AudioInput::new(
+                audio.sample_rate,
+                decoded.unwrap_or(audio.sample_format),
+                audio.channel_layout,
+            )),
+            FilterOptions {
+                audio_timed_in_samples: true,
+                ..FilterOptions::default()
+            },
+        ),
+        video => (video, FilterOptions::default()),
+    };
+    let graph = FilterGraph::simple_with_options(ffmpeg, &filters, described, &options)
+        .map_err(|e| format!("stream {}: {e}", stream.index()))?;
+    Filtering::new(graph).map(Some).map_err(|e| e.to_string())
+}
+
+/// Opens the video encoder; should the pixel format chosen not open (an 8-bit-only libx264
+/// offered 10-bit), falls back to the encoder's first format.
+fn open_video(
+    codec: &Codec,
+    settings: VideoSettings,
+    notices: &mut Vec<String>,
+) -> Result<(Encoder, VideoSettings), String> {
+    let first_error = match Encoder::video(codec.ffmpeg(), codec, &settings) {
+        Ok(encoder) => return Ok((encoder, settings)),
+        Err(
+            error @ (Error::OptionNotFound { .. }
+            | Error::UnknownName { .. }
+            | Error::OutOfRange { .. }
+            | Error::Incompatible { .. }),
+        ) => {
+            return Err(error.to_string());
+        }
+        Err(error) => error,
+    };
+    // As the CLI, an odd size is kept where the encoder takes it (MPEG-2, MPEG-4 part 2);
+    // one that needs even sizes for subsampled chroma (libx264) is given the even size below,
+    // the Scaler dropping the odd row or column, where the CLI fails.
+    let odd = settings.width % 2 == 1 || settings.height % 2 == 1;
+    if odd && plan::is_subsampled(settings.pixel_format.name()) {
+        let even = VideoSettings {
+            width: (settings.width & !1).max(2),
+            height: (settings.height & !1).max(2),
+            ..settings.clone()
+        };
+        if let Ok(encoder) = Encoder::video(codec.ffmpeg(), codec, &even) {
+            notices.push(format!(
+                "{} did not open at {}x{} ({first_error}); encoding {}x{}",
+                codec.name(),
+                settings.width,
+                settings.height,
+                even.width,
+                even.height
+            ));
+            return Ok((encoder, even));
+        }
+    }
+    let fallback = match codec.pixel_formats() {
+        ffmpeg_runtime::codec::Supported::Only(formats) => formats.first().cloned(),
+        ffmpeg_runtime::codec::Supported::Any => None,
+    };
+    let Some(fallback) = fallback.filter(|f| *f != settings.pixel_format) else {
+        return Err(format!("{}: {first_error}", codec.name()));
+    };
+    notices.push(format!(
+        "{} did not open with {} ({first_error}); using {fallback}",
+        codec.name(),
+        settings.pixel_format
+    ));
+    let settings = VideoSettings {
+        pixel_format: fallback,
+        ..settings
+    };
+    let encoder = Encoder::video(codec.ffmpeg(), codec, &settings)
+        .map_err(|e| format!("{}: {e}", codec.name()))?;
+    Ok((encoder, settings))
+}
