@@ -312,7 +312,7 @@ fn transcode(
         .map(|planned| (planned.index, MediaType::Video))
         .chain(planned_audio.iter().map(|a| (a.index, MediaType::Audio)))
         .chain(subtitle_streams.iter().map(|&i| (i, MediaType::Subtitle)))
-        .chain(copied_streams.iter().map(|&(i, kind)| (i, kind)))
+        .chain(copied_streams.iter().copied())
         .collect();
     if all {
         order.sort_by_key(|&(index, _)| index);
@@ -321,7 +321,6 @@ fn transcode(
     let mut video_outputs = Vec::new();
     let mut audio_outputs = Vec::new();
     let mut subtitles = Vec::new();
-    let mut copied = Vec::new();
     for (index, kind) in order {
         let stream = input.stream(index).expect("listed above");
         let out_index = match kind {
@@ -337,9 +336,9 @@ fn transcode(
                 audio_outputs.push((index, out_index));
                 out_index
             }
-            MediaType::Attachment | MediaType::Data => {
-                let out_index = output.add_copy_stream(&stream);
-                copied.push((index, out_index.map_err(|e| e.to_string())?));
+            MediaType::Attachment => {
+                // Carried in the header alone (an attachment has no packets).
+                output.add_copy_stream(&stream).map_err(|e| e.to_string())?;
                 continue;
             }
             _ => {

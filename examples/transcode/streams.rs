@@ -103,6 +103,7 @@ pub fn copied_streams(
     muxer: &Muxer,
     notices: &mut Vec<String>,
 ) -> Vec<(usize, MediaType)> {
+    // Only attachments are listed: they need no lane, their bytes going in the header.
     let mut copied = Vec::new();
     for stream in input.streams() {
         let kind = stream.media_type();
