@@ -27,6 +27,10 @@ pub use sequence::{ops_of, run_sequence};
 const MAX_FRAMES: usize = 300;
 /// Packets read per input at most.
 const MAX_PACKETS: usize = 2000;
+/// The largest block FFmpeg may allocate: a few bytes of damaged input can make a decoder
+/// ask for 2 GiB (a DVB subtitle stream), which under the fuzzer's memory limit is a failure
+/// of the run, not a finding of ours.
+const MAX_ALLOCATION: usize = 256 << 20;
 
 /// The FFmpeg under test, loaded once: `FFMPEG_RUNTIME_DIR` or the system's, its log quiet.
 pub fn ffmpeg() -> &'static Ffmpeg {
@@ -34,6 +38,7 @@ pub fn ffmpeg() -> &'static Ffmpeg {
     FFMPEG.get_or_init(|| {
         let ffmpeg = Ffmpeg::load().expect("an FFmpeg to fuzz (FFMPEG_RUNTIME_DIR)");
         ffmpeg.set_log_level(log::LevelFilter::Off);
+        ffmpeg.set_max_allocation(MAX_ALLOCATION);
         ffmpeg
     })
 }
@@ -48,6 +53,7 @@ pub fn releases() -> &'static [Ffmpeg] {
             // SAFETY: the fuzzing script names a directory of FFmpeg builds it provisioned.
             let partner = unsafe { Ffmpeg::load_from(dir) }.expect("the partner FFmpeg loads");
             partner.set_log_level(log::LevelFilter::Off);
+            partner.set_max_allocation(MAX_ALLOCATION);
             releases.push(partner);
         }
         releases

@@ -219,6 +219,23 @@ impl Ffmpeg {
         unsafe { (self.functions().av_force_cpu_flags)(bits) }
     }
 
+    /// Caps the size of any one block FFmpeg's allocator (`av_malloc`) hands out, as the
+    /// CLI's `-max_alloc` does (`av_max_alloc`): a larger request fails, and the call that
+    /// made it reports `ENOMEM` (a decoder's as a decoding error), rather than taking the
+    /// memory. FFmpeg's own cap is `INT_MAX` bytes; a few bytes of damaged input can make a
+    /// decoder ask for that much (a 1.7 KB DVB subtitle stream makes 5.1's ask twice for
+    /// 1.9 GiB), so a program decoding untrusted input may want far less. It caps single
+    /// blocks, not the total.
+    ///
+    /// Like the log level, it belongs to the loaded libavutil: every load of the same files
+    /// shares it, and it holds for every object of this FFmpeg from then on, pictures
+    /// included (a 4K YUV 4:2:0 picture needs blocks of 8 MiB).
+    pub fn set_max_allocation(&self, bytes: usize) {
+        // SAFETY: av_max_alloc only stores the size, which av_malloc reads (atomically in
+        // recent releases; before, a plain aligned word, as the log level is).
+        unsafe { (self.functions().av_max_alloc)(bytes) }
+    }
+
     /// Sets which of this FFmpeg's log messages reach the [`log`] crate (target `ffmpeg`).
     /// The default passes warnings and errors. Two loads of the same files share one
     /// libavutil and so one level: setting it through either sets it for both.

@@ -28,6 +28,7 @@ ffi_functions! {
     always AvUtil fn av_log_get_level() -> c_int;
     always AvUtil fn av_strerror(errnum: c_int, buf: *mut c_char, size: usize) -> c_int;
     always AvUtil fn av_malloc(size: usize) -> *mut c_void;
+    always AvUtil fn av_max_alloc(max: usize);
     always AvUtil fn av_mallocz(size: usize) -> *mut c_void;
     always AvUtil fn av_dynarray_add_nofree(
         table: *mut c_void,
