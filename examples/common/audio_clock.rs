@@ -99,17 +99,12 @@ impl AudioClock {
         rate: u32,
         samples: u32,
     ) -> Option<i64> {
-        let per_sample = Rational::new(1, rate as i32);
         match self.rule {
             Rule::FrameGaps if rate > 0 => Some(self.place_counted(pts, rate, samples)),
             _ => {
-                let (pts, time_base) = pts.or(untimed)?;
-                Some(rescale_delta(
-                    (pts, time_base),
-                    per_sample,
-                    samples,
-                    &mut self.end,
-                ))
+                let per_sample = Rational::new(1, rate as i32);
+                let timed = pts.or(untimed)?;
+                Some(rescale_delta(timed, per_sample, samples, &mut self.end))
             }
         }
     }

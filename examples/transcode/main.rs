@@ -24,9 +24,10 @@
 //! pictures are placed in frame intervals as the CLI's
 //! `-fps_mode` places them (by default, one per interval in MP4 before FFmpeg 7.1, each at its
 //! own time in Matroska); decoded audio is timed as the 5.1 CLI times it, or with
-//! `--cli-timing 6.1` as 6.1 and later CLIs do (`loaded`: as the loaded release's). Text subtitle streams are converted to the container's own
-//! subtitle codec (ASS for Matroska), as the CLI converts them, or to mov_text for MP4;
-//! others are copied where the container takes their codec. As the CLI, the
+//! `--cli-timing 6.1` as 6.1 and later CLIs do (`loaded`: as the loaded release's). Text
+//! subtitle streams are converted to the container's own subtitle codec (ASS for Matroska),
+//! as the CLI converts them, or to mov_text for MP4; others are copied where the container
+//! takes their codec. As the CLI, the
 //! output keeps the container's tags and chapters, and each stream its tags (language…) and
 //! disposition, with an `encoder` tag naming its encoder. The output is written under a
 //! temporary name and renamed at the end, so an error leaves nothing behind; Ctrl-C finishes
@@ -276,11 +277,13 @@ fn transcode(
         false => plan::encoder_for(ffmpeg, request.vcodec.as_deref(), &muxer, MediaType::Video)?,
     };
     let mut planned_video = Vec::new();
-    for &index in video_streams.iter().filter(|_| video_codec.is_some()) {
-        let stream = input.stream(index).expect("listed above");
-        let codec = video_codec.as_ref().expect("checked above");
-        let planned = streams::plan_video(&stream, codec, request, global_header, &mut notices)?;
-        planned_video.push(planned);
+    if let Some(codec) = &video_codec {
+        for &index in &video_streams {
+            let stream = input.stream(index).expect("listed above");
+            let planned =
+                streams::plan_video(&stream, codec, request, global_header, &mut notices)?;
+            planned_video.push(planned);
+        }
     }
     let audio_streams = streams::kept_streams(&input, MediaType::Audio, &muxer, all)?;
     let audio_codec = match audio_streams.is_empty() {
@@ -288,10 +291,11 @@ fn transcode(
         false => plan::encoder_for(ffmpeg, request.acodec.as_deref(), &muxer, MediaType::Audio)?,
     };
     let mut planned_audio = Vec::new();
-    for &index in audio_streams.iter().filter(|_| audio_codec.is_some()) {
-        let stream = input.stream(index).expect("listed above");
-        let codec = audio_codec.as_ref().expect("checked above");
-        planned_audio.push(streams::plan_audio(&stream, codec, request, global_header)?);
+    if let Some(codec) = &audio_codec {
+        for &index in &audio_streams {
+            let stream = input.stream(index).expect("listed above");
+            planned_audio.push(streams::plan_audio(&stream, codec, request, global_header)?);
+        }
     }
     let subtitle_streams = streams::kept_streams(&input, MediaType::Subtitle, &muxer, all)?;
     let copied_streams = match all {
@@ -318,23 +322,17 @@ fn transcode(
         order.sort_by_key(|&(index, _)| index);
     }
     let mut kinds = Vec::new();
-    let mut video_outputs = Vec::new();
-    let mut audio_outputs = Vec::new();
     let mut subtitles = Vec::new();
     for (index, kind) in order {
         let stream = input.stream(index).expect("listed above");
         let out_index = match kind {
             MediaType::Video => {
-                let planned = planned_video.iter().find(|p| p.index == index);
-                let out_index = planned.expect("planned").add_to(&mut output, &stream)?;
-                video_outputs.push((index, out_index));
-                out_index
+                let planned = planned_video.iter_mut().find(|p| p.index == index);
+                planned.expect("planned").add_to(&mut output, &stream)?
             }
             MediaType::Audio => {
-                let planned = planned_audio.iter().find(|p| p.index == index);
-                let out_index = planned.expect("planned").add_to(&mut output, &stream)?;
-                audio_outputs.push((index, out_index));
-                out_index
+                let planned = planned_audio.iter_mut().find(|p| p.index == index);
+                planned.expect("planned").add_to(&mut output, &stream)?
             }
             MediaType::Attachment => {
                 // Carried in the header alone (an attachment has no packets).
@@ -363,14 +361,8 @@ fn transcode(
         filters_asked: request.video_filters.is_some(),
     };
     let mut video = Vec::new();
-    let added = |outputs: &[(usize, usize)], index: usize| {
-        let found = outputs
-            .iter()
-            .find(|&&(input_index, _)| input_index == index);
-        found.expect("added above").1
-    };
     for planned in planned_video {
-        let out_index = added(&video_outputs, planned.index);
+        let out_index = planned.out_index.expect("added above");
         let stream = input.stream(planned.index).expect("listed above");
         let settings = &planned.settings;
         let scaled = Frame::video(
@@ -394,7 +386,7 @@ fn transcode(
     }
     let mut audio = Vec::new();
     for planned in planned_audio {
-        let out_index = added(&audio_outputs, planned.index);
+        let out_index = planned.out_index.expect("added above");
         let stream = input.stream(planned.index).expect("listed above");
         let lane = AudioLane::new(
             &stream,

@@ -23,6 +23,8 @@ pub struct PlannedVideo {
     codec_name: String,
     /// Whether its pictures are turned upright first (the CLI's autorotation).
     turned: bool,
+    /// Its output stream, once added.
+    pub out_index: Option<usize>,
 }
 
 /// An audio stream planned for encoding: its decoder already open, as the CLI's is before it
@@ -34,6 +36,8 @@ pub struct PlannedAudio {
     pub decoder: Decoder,
     pub filtering: Option<Filtering>,
     codec_name: String,
+    /// Its output stream, once added.
+    pub out_index: Option<usize>,
 }
 
 /// The video streams encoded: the one the CLI takes for the container, or with `all` every
@@ -171,6 +175,7 @@ pub fn plan_video(
         filtering,
         codec_name: codec.name().to_owned(),
         turned: turn.is_some(),
+        out_index: None,
     })
 }
 
@@ -212,6 +217,7 @@ pub fn plan_audio(
         decoder,
         filtering,
         codec_name: codec.name().to_owned(),
+        out_index: None,
     })
 }
 
@@ -232,16 +238,20 @@ fn add_encoded(
 }
 
 impl PlannedVideo {
-    /// Adds its output stream, encoded from `stream`; its index.
-    pub fn add_to(&self, output: &mut Output, stream: &Stream<'_>) -> Result<usize, String> {
-        add_encoded(output, stream, &self.encoder, &self.codec_name, self.turned)
+    /// Adds its output stream, encoded from `stream`, and notes its index.
+    pub fn add_to(&mut self, output: &mut Output, stream: &Stream<'_>) -> Result<usize, String> {
+        let added = add_encoded(output, stream, &self.encoder, &self.codec_name, self.turned)?;
+        self.out_index = Some(added);
+        Ok(added)
     }
 }
 
 impl PlannedAudio {
-    /// Adds its output stream, encoded from `stream`; its index.
-    pub fn add_to(&self, output: &mut Output, stream: &Stream<'_>) -> Result<usize, String> {
-        add_encoded(output, stream, &self.encoder, &self.codec_name, false)
+    /// Adds its output stream, encoded from `stream`, and notes its index.
+    pub fn add_to(&mut self, output: &mut Output, stream: &Stream<'_>) -> Result<usize, String> {
+        let added = add_encoded(output, stream, &self.encoder, &self.codec_name, false)?;
+        self.out_index = Some(added);
+        Ok(added)
     }
 }
 
