@@ -274,6 +274,8 @@ fn clips() -> Vec<std::path::PathBuf> {
         ),
         // A phone's turn and a camera's HDR, stereo and 360° metadata: side data.
         camera_clip(),
+        // No stream and a duration of 0, which ffprobe prints.
+        common::mp4::without_tracks("probe_nothing.mp4", &h264),
         h264,
     ]
 }

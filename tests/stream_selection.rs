@@ -1,7 +1,8 @@
 //! `Input::auto_selected_stream` against the streams the ffmpeg CLI maps when it is given no
 //! `-map` (its "Stream mapping" lines), on files where FFmpeg's `av_find_best_stream`, which
 //! weighs bit rate, would choose otherwise: two pictures of one size, a mono track of high
-//! bit rate beside a 5.1 one, a cover picture larger than the video, a cover alone.
+//! bit rate beside a 5.1 one, a cover picture larger than the video, a cover alone, and a
+//! video stream of unknown size marked default.
 
 mod common;
 
@@ -173,6 +174,73 @@ fn the_streams_selected_for_an_output_are_those_the_cli_maps_there() {
                 "{refused:?}"
             );
         }
+    }
+}
+
+/// A copy of a MOV or MP4 whose first stream, marked default, is video of unknown size:
+/// its sample entry's width and height zeroed and the media data cut off, so that no
+/// picture tells the size. The MP4 also holds a cover picture, which its demuxer adds last.
+fn unknown_size(name: &str) -> PathBuf {
+    let path = media::media_dir().join(name);
+    if !path.exists() {
+        let mp4 = name.ends_with(".mp4");
+        let mut args = vec![
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=64x48:rate=25:duration=1",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=1",
+        ];
+        if mp4 {
+            args.extend(["-f", "lavfi", "-i", "testsrc2=size=32x32:rate=1:duration=1"]);
+            args.extend(["-map", "0", "-map", "1", "-map", "2"]);
+            args.extend(["-disposition:v:1", "attached_pic"]);
+        }
+        args.extend(["-c:v", "mjpeg", "-c:a", "aac", "-movflags", "+faststart"]);
+        let whole = std::fs::read(media::generated(&format!("whole_{name}"), &args)).unwrap();
+        let entry: &[u8] = if mp4 { b"mp4v" } else { b"jpeg" };
+        let at = whole.windows(4).position(|w| w == entry).unwrap();
+        let media_data = whole.windows(4).position(|w| w == b"mdat").unwrap();
+        let mut cut = whole[..media_data + 4].to_vec();
+        // (Width and height follow the entry's reserved bytes, reference index and
+        // predefined words.)
+        cut[at + 28..at + 32].fill(0);
+        media::write_whole(&path, cut);
+    }
+    path
+}
+
+/// The default mark only breaks ties: a video stream whose size nothing tells is not taken
+/// though marked default, unless (5.1's reading) the input's last stream is a cover picture.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_default_mark_alone_does_not_take_a_stream() {
+    let ffmpeg = common::under_test().load();
+    for (name, video_taken) in [
+        ("selection_unknown_size.mov", false),
+        ("selection_unknown_size_cover_last.mp4", true),
+    ] {
+        let path = unknown_size(name);
+        let input = Input::open(&ffmpeg, &path).unwrap();
+        let video = input.stream(0).unwrap();
+        assert_eq!((video.width(), video.is_default()), (0, true), "{name}");
+        let taken = input
+            .auto_selected_stream(MediaType::Video)
+            .map(|s| s.index());
+        assert_eq!(taken, video_taken.then_some(0), "{name}");
+        let mut ours: Vec<usize> = KINDS
+            .iter()
+            .filter_map(|&kind| input.auto_selected_stream(kind).map(|s| s.index()))
+            .collect();
+        ours.sort_unstable();
+        // (Matroska refuses the copied video of unknown size; the mapping is told first.)
+        assert_eq!(ours, cli_mapped_into(&path, "matroska", false), "{name}");
     }
 }
 

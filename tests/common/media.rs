@@ -411,9 +411,7 @@ pub fn turned_mp4(name: &str, degrees: u32) -> PathBuf {
         let tkhd = bytes.windows(4).position(|w| w == b"tkhd").unwrap();
         let encoded: Vec<u8> = matrix.iter().flat_map(|v| v.to_be_bytes()).collect();
         bytes[tkhd + 44..tkhd + 80].copy_from_slice(&encoded);
-        let partial = media_dir().join(format!("{}.partial.{name}", std::process::id()));
-        std::fs::write(&partial, bytes).unwrap();
-        std::fs::rename(&partial, &path).unwrap();
+        write_whole(&path, bytes);
     }
     path
 }
@@ -446,6 +444,20 @@ pub fn generated(name: &str, args: &[&str]) -> PathBuf {
         std::fs::rename(&partial, &path).unwrap();
     }
     path
+}
+
+/// Writes `bytes` at `path` whole or not at all: through a file of this thread's own, so
+/// that two tests making the same file at once (threads of one process, or two processes)
+/// each rename a complete one into place.
+pub fn write_whole(path: &Path, bytes: impl AsRef<[u8]>) {
+    let name = path.file_name().unwrap().to_string_lossy();
+    let partial = path.with_file_name(format!(
+        "{}.{}.partial.{name}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::write(&partial, bytes).unwrap();
+    std::fs::rename(&partial, path).unwrap();
 }
 
 fn rand_suffix() -> u64 {
@@ -733,9 +745,7 @@ Dialogue: 1,0:00:03.20,0:00:04.80,Default,Speaker,0,0,0,,{\\b1}Bold{\\b0} and {\
 pub fn source(name: &str, text: impl AsRef<[u8]>) -> PathBuf {
     let path = media_dir().join(name);
     if !path.exists() {
-        let partial = media_dir().join(format!("{}.partial.{name}", std::process::id()));
-        std::fs::write(&partial, text).unwrap();
-        std::fs::rename(&partial, &path).unwrap();
+        write_whole(&path, text.as_ref());
     }
     path
 }

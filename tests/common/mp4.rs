@@ -96,9 +96,29 @@ pub fn with_video_boxes(name: &str, base: &Path, boxes: &[([u8; 4], Vec<u8>)]) -
         let grown = u32::try_from(size + added.len()).unwrap();
         bytes[start..start + 4].copy_from_slice(&grown.to_be_bytes());
     }
-    let partial = media::media_dir().join(format!("{}.partial.{name}", std::process::id()));
-    std::fs::write(&partial, bytes).unwrap();
-    std::fs::rename(&partial, &path).unwrap();
+    media::write_whole(&path, bytes);
+    path
+}
+
+/// `name` in the media cache: `base` (an MP4 the CLI made) with no track, each `trak` box
+/// turned into a `free` one, and a duration of 0 in its movie header: a file that says it
+/// holds nothing.
+pub fn without_tracks(name: &str, base: &Path) -> PathBuf {
+    let path = media::media_dir().join(name);
+    if path.exists() {
+        return path;
+    }
+    let mut bytes = std::fs::read(base).unwrap();
+    let (moov, moov_size) = find_box(&bytes, 0, bytes.len(), b"moov").unwrap();
+    let end = moov + moov_size;
+    while let Some((trak, _)) = find_box(&bytes, moov + 8, end, b"trak") {
+        bytes[trak + 4..trak + 8].copy_from_slice(b"free");
+    }
+    let (mvhd, _) = find_box(&bytes, moov + 8, end, b"mvhd").unwrap();
+    assert_eq!(bytes[mvhd + 8], 0, "a version 0 movie header");
+    // (After the header: version and flags, creation and modification times, time scale.)
+    bytes[mvhd + 24..mvhd + 28].fill(0);
+    media::write_whole(&path, bytes);
     path
 }
 

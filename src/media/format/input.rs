@@ -382,9 +382,10 @@ impl Input {
         }
     }
 
-    /// The container's duration in microseconds, when known.
+    /// The container's duration in microseconds, when known: 0 for a container that says
+    /// it holds nothing (as ffprobe prints it).
     pub fn duration_us(&self) -> Option<i64> {
-        Some(self.field(|l| l.duration)).filter(|&d| d > 0 && d != i64::MIN)
+        Some(self.field(|l| l.duration)).filter(|&d| d != i64::MIN)
     }
 
     /// When the container's first stream starts, in microseconds (0 for most files; MPEG-TS

@@ -167,8 +167,7 @@ impl<'a> Stream<'a> {
 
     /// Duration in the stream's time base, when known.
     pub fn duration(&self) -> Option<i64> {
-        Some(self.read(self.input.ffmpeg().layout().stream.duration))
-            .filter(|&d| d != NOPTS_VALUE && d > 0)
+        Some(self.read(self.input.ffmpeg().layout().stream.duration)).filter(|&d| d != NOPTS_VALUE)
     }
 
     /// Picture width (0 for audio).

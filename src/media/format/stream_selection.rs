@@ -37,8 +37,11 @@ impl Input {
     /// picture; of the audio streams, the one of the most channels; the first subtitle
     /// stream. Above size and channels, a stream whose packets were read while the input was
     /// opened ranks first, then a stream marked default; a cover picture ranks below every
-    /// other video stream; among equals, the first wins. A video stream of unknown size and
-    /// an audio stream of unknown channels, neither read nor marked, are never taken. Data
+    /// other video stream; among equals, the first wins. The default mark only ranks: a
+    /// video stream of unknown size and an audio stream of unknown channels, whose packets
+    /// were not read while opening, are not taken even when marked default (a cover
+    /// picture marked default neither, unless the input's last stream is a cover picture,
+    /// as 5.1's CLI reads it). Data
     /// and attachment streams never are: `None`. This knows no output; what the CLI takes
     /// for a given one (no video for WAV, no subtitles for MP4, text subtitles only for
     /// Matroska) is [`Input::auto_selected_stream_for`].
@@ -142,7 +145,21 @@ impl Input {
                 best = Some((score, stream));
             }
         }
-        best.map(|(_, stream)| stream)
+        let (score, stream) = best?;
+        // The default mark only breaks ties: the winner is taken if it scores without it.
+        // 5.1's CLI keeps the mark of a video winner when the input's last stream is a
+        // cover picture (it looks at the last stream it ranked, not at the winner).
+        let last_is_cover = self
+            .streams()
+            .last()
+            .is_some_and(|last| last.is_attached_picture());
+        let keeps_mark =
+            kind == MediaType::Video && matches!(covers, CoverPictures::RankLast) && last_is_cover;
+        let unmarked = match stream.is_default() && !keeps_mark {
+            true => score - MARKED_DEFAULT,
+            false => score,
+        };
+        (unmarked > 0).then_some(stream)
     }
 
     /// Discards the stream at `index` (`AVDISCARD_ALL`), or with `false` takes it back, as
