@@ -516,6 +516,54 @@ fn encoders_are_told_the_rate_the_cli_guesses() {
     assert_eq!(facts(&ffmpeg, &output).video_times.len(), 50);
 }
 
+/// A stream counts in its encoder's time base in lowest terms, as the CLI's: a GIF of one
+/// picture has a rate of 100/10 before 6.1, and MP4 had counted in hundredths (1/12800)
+/// where the CLI counts in tenths (1/10240).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_stream_counts_in_the_encoders_time_base_in_lowest_terms() {
+    let ffmpeg = common::under_test().load();
+    let gif = media::generated(
+        "tc_one_picture.gif",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=16x16:rate=10",
+            "-frames:v",
+            "1",
+        ],
+    );
+    let input = Input::open(&ffmpeg, &gif).unwrap();
+    let rate = input.stream(0).unwrap().guessed_frame_rate().unwrap();
+    if ffmpeg.family().ffmpeg_major() <= 5 {
+        // (6.1 and later state 100/1.)
+        let unreduced = (rate.num, rate.den) == (100, 10);
+        assert!(unreduced, "as the GIF demuxer states it: {rate:?}");
+    }
+    let dir = common::scratch_dir("transcode-lowest-terms");
+    let output = dir.join("one.mp4");
+    transcode_ok(&gif, &output, &[]);
+    let time_base = |path: &Path| {
+        let input = Input::open(&ffmpeg, path).unwrap();
+        input.stream(0).unwrap().time_base()
+    };
+    // MP4 doubles a time base's denominator until it reaches 10000.
+    let mut expected = Rational::reduce(rate.num.into(), rate.den.into(), i32::MAX).num;
+    while expected < 10_000 {
+        expected *= 2;
+    }
+    assert_eq!(time_base(&output), Rational::new(1, expected));
+    if ffmpeg.family().ffmpeg_major() == 5 {
+        let cli_output = dir.join("cli-one.mp4");
+        cli_transcode(&gif, &[], &cli_output);
+        assert_eq!(time_base(&output), time_base(&cli_output));
+    }
+}
+
 /// Pictures at a variable rate are placed in frame intervals as the CLI's `-fps_mode` places
 /// them: `cfr` copies the last picture into the gaps (into MP4 before 7.1 by default), `vfr`
 /// keeps each picture once at its own time. Losslessly encoded, every picture and its time
@@ -1221,6 +1269,110 @@ fn a_graph_rebuilt_for_a_new_size_keeps_the_shape_the_container_states() {
         assert_eq!(ours.len(), 50, "{container}");
         assert_eq!(ours, pictures(&cli_output), "{container}");
     }
+}
+
+/// Theora in Matroska whose picture starts 2 columns in: 300×200 by its header, but
+/// libavcodec crops only on aligned columns, so its pictures come out 302 wide.
+fn theora_cropped_off_alignment() -> PathBuf {
+    let path = media::media_dir().join("theora_cropped_at_2.mkv");
+    if !path.exists() {
+        let plain = media::generated(
+            "theora_300x200.mkv",
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=300x200:rate=10:duration=1",
+                "-c:v",
+                "libtheora",
+            ],
+        );
+        let mut bytes = std::fs::read(plain).unwrap();
+        // The identification header: its signature, version (3 bytes), size in macroblocks
+        // (2 + 2), picture size (3 + 3), then the picture's column offset.
+        let header = bytes.windows(7).position(|w| w == b"\x80theora").unwrap();
+        assert_eq!(
+            bytes[header + 20],
+            0,
+            "libtheora puts the picture at column 0"
+        );
+        bytes[header + 20] = 2;
+        media::write_whole(&path, bytes);
+    }
+    path
+}
+
+/// As the CLI, the encoder opens at the size of the first picture decoded, which need not
+/// be the one the headers state.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn the_encoder_opens_for_the_first_picture_as_the_clis_does() {
+    let ffmpeg = common::under_test().load();
+    if !ffmpeg.has_encoder("ffv1") {
+        return;
+    }
+    let source = theora_cropped_off_alignment();
+    let input = Input::open(&ffmpeg, &source).unwrap();
+    let stream = input.stream(0).unwrap();
+    assert_eq!((stream.width(), stream.height()), (300, 200));
+    let dir = common::scratch_dir("transcode-first-picture");
+    let graphs = match ffmpeg.library(Library::AvFilter) {
+        Some(_) => &[&[][..], &["--vf", "null"]][..],
+        None => &[&[][..]],
+    };
+    for filters in graphs {
+        let output = dir.join("ours.mkv");
+        let args = [&["--vcodec", "ffv1"][..], filters].concat();
+        transcode_ok(&source, &output, &args);
+        let facts = facts(&ffmpeg, &output);
+        assert_eq!(facts.video_sizes.len(), 10, "{filters:?}");
+        assert!(
+            facts.video_sizes.iter().all(|&size| size == (302, 200)),
+            "{filters:?}"
+        );
+        if ffmpeg.family().ffmpeg_major() == 5 {
+            let cli_output = dir.join("cli.mkv");
+            cli_transcode(&source, &["-c:v", "ffv1"], &cli_output);
+            let pictures = |path: &Path| media::cli_pts_and_md5(path, &[], &["-map", "0:v:0"]);
+            assert_eq!(pictures(&output), pictures(&cli_output), "{filters:?}");
+        }
+    }
+}
+
+/// As the CLI, the audio encoder opens for the first frame decoded: an MP3 that starts mono
+/// and goes on in stereo is encoded mono, as the CLI encodes it, though 9.0's headers state
+/// stereo (5.1's state mono).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn the_audio_encoder_opens_for_the_first_frame() {
+    let ffmpeg = common::under_test().load();
+    let path = media::media_dir().join("tc_mono_then_stereo.mp3");
+    if !path.exists() {
+        let part = |name: &str, channels: &str| {
+            let args = ["-f", "lavfi", "-i", "sine=duration=1", "-ac", channels];
+            std::fs::read(media::generated(name, &args)).unwrap()
+        };
+        let joined = [part("tc_mono.mp3", "1"), part("tc_stereo.mp3", "2")].concat();
+        media::write_whole(&path, joined);
+    }
+    let mut input = Input::open(&ffmpeg, &path).unwrap();
+    let mut decoder = Decoder::new(&input.stream(0).unwrap(), &DecoderOptions::default()).unwrap();
+    let (mut packet, mut frame) = (Packet::new(&ffmpeg).unwrap(), Frame::new(&ffmpeg).unwrap());
+    while !decoder.receive(&mut frame).unwrap_or(false) {
+        assert!(input.read_packet(&mut packet).unwrap());
+        let _ = decoder.send(&packet);
+    }
+    assert_eq!(frame.channels(), Some(1));
+    let output = common::scratch_dir("transcode-first-frame").join("joined.mka");
+    transcode_ok(&path, &output, &[]);
+    let output = Input::open(&ffmpeg, &output).unwrap();
+    assert_eq!(output.stream(0).unwrap().channels(), Some(1));
 }
 
 #[test]

@@ -20,7 +20,9 @@
 //! give (the CLI's `-vf`/`-af`), pictures a display matrix turns (a phone's) turned upright
 //! first, as the CLI does; pictures are converted to what the encoder takes through
 //! libavfilter's `scale` where the build has it (as the CLI's graph converts them), audio
-//! planned from the format its decoder gives, resampled and cut to the encoder's frame size;
+//! resampled and cut to the encoder's frame size; each encoder is opened for the first frame
+//! its stream decodes to, as the CLI opens it (a picture's size, format and colours, audio's
+//! format, rate and layout, which the headers may state otherwise);
 //! pictures are placed in frame intervals as the CLI's
 //! `-fps_mode` places them (by default, one per interval in MP4 before FFmpeg 7.1, each at its
 //! own time in Matroska); decoded audio is timed as the 5.1 CLI times it, or with
@@ -44,6 +46,7 @@ mod error_rate;
 mod pipeline;
 mod plan;
 mod progress;
+mod read_ahead;
 mod sample_clock;
 #[path = "../common/stream_clock.rs"]
 mod stream_clock;
@@ -66,7 +69,7 @@ use ffmpeg_runtime::codec::Encoder;
 use ffmpeg_runtime::format::{Input, MediaType, Output};
 use ffmpeg_runtime::{AudioFormat, Ffmpeg, Frame, Library};
 
-use pipeline::{AudioLane, Counts, Placing, Timing, VideoLane};
+use pipeline::{AudioLane, Counts, Lanes, Placing, Timing, VideoLane};
 use plan::Request;
 use progress::Progress;
 use subtitles::SubtitleLane;
@@ -276,25 +279,37 @@ fn transcode(
         true => None,
         false => plan::encoder_for(ffmpeg, request.vcodec.as_deref(), &muxer, MediaType::Video)?,
     };
-    let mut planned_video = Vec::new();
-    if let Some(codec) = &video_codec {
-        for &index in &video_streams {
-            let stream = input.stream(index).expect("listed above");
-            let planned =
-                streams::plan_video(&stream, codec, request, global_header, &mut notices)?;
-            planned_video.push(planned);
-        }
-    }
     let audio_streams = streams::kept_streams(&input, MediaType::Audio, &muxer, all)?;
     let audio_codec = match audio_streams.is_empty() {
         true => None,
         false => plan::encoder_for(ffmpeg, request.acodec.as_deref(), &muxer, MediaType::Audio)?,
     };
+    // As the CLI, each encoder is opened from the first frame its stream gives.
+    let mut encoded = Vec::new();
+    if video_codec.is_some() {
+        encoded.extend(&video_streams);
+    }
+    if audio_codec.is_some() {
+        encoded.extend(&audio_streams);
+    }
+    let read_ahead = read_ahead::read_ahead(&mut input, &encoded).map_err(|e| e.to_string())?;
+    let mut planned_video = Vec::new();
+    if let Some(codec) = &video_codec {
+        for &index in &video_streams {
+            let stream = input.stream(index).expect("listed above");
+            let first = read_ahead.first_frame(index);
+            let planned =
+                streams::plan_video(&stream, first, codec, request, global_header, &mut notices)?;
+            planned_video.push(planned);
+        }
+    }
     let mut planned_audio = Vec::new();
     if let Some(codec) = &audio_codec {
         for &index in &audio_streams {
             let stream = input.stream(index).expect("listed above");
-            planned_audio.push(streams::plan_audio(&stream, codec, request, global_header)?);
+            let first = read_ahead.first_frame(index);
+            let planned = streams::plan_audio(&stream, first, codec, request, global_header)?;
+            planned_audio.push(planned);
         }
     }
     let subtitle_streams = streams::kept_streams(&input, MediaType::Subtitle, &muxer, all)?;
@@ -410,15 +425,14 @@ fn transcode(
     }
     output.write_header().map_err(|e| e.to_string())?;
     let mut progress = Progress::new(input.duration_us());
-    let counts = pipeline::run(
-        &mut input,
-        &mut output,
-        &mut video,
-        &mut audio,
-        &mut subtitles,
-        &STOP,
-        |c| progress.update(c),
-    )
+    let lanes = Lanes {
+        video,
+        audio,
+        subtitles,
+    };
+    let counts = pipeline::run(&mut input, read_ahead, &mut output, lanes, &STOP, |c| {
+        progress.update(c)
+    })
     .map_err(|e| e.to_string())?;
     output.finish().map_err(|e| e.to_string())?;
     progress.finish();

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use ffmpeg_runtime::Rational;
 
 use crate::audio_clock::{AudioClock, CliTiming};
+use crate::read_ahead::ReadAhead;
 use crate::sample_clock::SampleClock;
 use crate::stream_clock::{MICROSECONDS as STREAM_CLOCK_UNIT, StreamClock};
 use crate::subtitles::SubtitleLane;
@@ -94,7 +95,7 @@ fn decoded(decoder: &mut Decoder, frame: &mut Frame, counts: &mut Counts) -> Res
 }
 
 /// How many failures in a row one call of [`decoded`] skips.
-const ERRORS_IN_A_ROW: usize = 1000;
+pub const ERRORS_IN_A_ROW: usize = 1000;
 
 /// A lane's filter graph, when `--vf`/`--af` asked for one: decoded frames go in stamped from
 /// the file's start (as the CLI stamps them), filtered frames come out in its time base.
@@ -722,17 +723,28 @@ impl AudioLane {
     }
 }
 
-/// Reads `input` to its end, or until `stop` is set, through the lanes; then flushes them
-/// so that the output holds every frame decoded so far.
+/// The lanes that transcode the input's streams.
+pub struct Lanes {
+    pub video: Vec<VideoLane>,
+    pub audio: Vec<AudioLane>,
+    pub subtitles: Vec<SubtitleLane>,
+}
+
+/// Reads `input` to its end, or until `stop` is set, through the lanes, the packets read
+/// ahead first; then flushes them so that the output holds every frame decoded so far.
 pub fn run(
     input: &mut Input,
+    mut read_ahead: ReadAhead,
     output: &mut Output,
-    video: &mut [VideoLane],
-    audio: &mut [AudioLane],
-    subtitles: &mut [SubtitleLane],
+    lanes: Lanes,
     stop: &AtomicBool,
     mut progress: impl FnMut(&Counts),
 ) -> Result<Counts, Error> {
+    let Lanes {
+        mut video,
+        mut audio,
+        mut subtitles,
+    } = lanes;
     let ffmpeg = input.ffmpeg().clone();
     let (mut packet, mut frame) = (Packet::new(&ffmpeg)?, Frame::new(&ffmpeg)?);
     let mut counts = Counts::default();
@@ -748,7 +760,7 @@ pub fn run(
         timeline.decodes_audio(lane.input_index);
     }
     while !stop.load(Ordering::Relaxed) {
-        match input.read_packet(&mut packet) {
+        match read_ahead.next_packet(input, &mut packet) {
             Ok(true) => {}
             Ok(false) => break,
             Err(error) => {
@@ -774,10 +786,10 @@ pub fn run(
         }
         progress(&counts);
     }
-    for lane in video {
+    for lane in &mut video {
         lane.finish(&mut frame, output, &mut counts)?;
     }
-    for lane in audio {
+    for lane in &mut audio {
         lane.finish(&mut frame, output, &mut counts)?;
     }
     progress(&counts);

@@ -4,7 +4,9 @@
 use ffmpeg_runtime::codec::{AudioSettings, Codec, EncoderChoice, Supported, VideoSettings};
 use ffmpeg_runtime::filter::OutputFacts;
 use ffmpeg_runtime::format::{MediaType, Muxer, Stream};
-use ffmpeg_runtime::{ChannelLayout, Color, Ffmpeg, PixelFormat, Range, Rational, SampleFormat};
+use ffmpeg_runtime::{
+    ChannelLayout, Color, Ffmpeg, Frame, PixelFormat, Range, Rational, SampleFormat,
+};
 
 use crate::audio_clock::CliTiming;
 use crate::video_sync::FpsMode;
@@ -30,6 +32,40 @@ pub struct Request {
     pub audio_timing: CliTiming,
 }
 
+/// A stream's pictures as its decoder gives them: as its first picture is, where one was
+/// decoded ahead, else as the headers state.
+pub struct Shown {
+    pub width: u32,
+    pub height: u32,
+    pub pixel_format: Option<PixelFormat>,
+    pub sample_aspect_ratio: Option<Rational>,
+    pub color: Color,
+}
+
+impl Shown {
+    pub fn of_stream(stream: &Stream<'_>) -> Shown {
+        Shown {
+            width: stream.width(),
+            height: stream.height(),
+            pixel_format: stream.pixel_format(),
+            sample_aspect_ratio: stream.pixel_aspect_ratio(),
+            color: stream.color(),
+        }
+    }
+
+    /// `picture`, a picture of `stream`, with the container's pixel shape where it states
+    /// one (as the lane gives it every picture).
+    pub fn of_picture(stream: &Stream<'_>, picture: &Frame) -> Shown {
+        Shown {
+            width: picture.width(),
+            height: picture.height(),
+            pixel_format: picture.pixel_format(),
+            sample_aspect_ratio: stream.frame_aspect_ratio(picture).ok().flatten(),
+            color: picture.color(),
+        }
+    }
+}
+
 /// The pictures an encoder will be given: a stream's, or a filter graph's output.
 pub struct VideoSource {
     pub width: u32,
@@ -41,25 +77,26 @@ pub struct VideoSource {
 }
 
 impl VideoSource {
-    pub fn of_stream(stream: &Stream<'_>) -> VideoSource {
+    /// `shown`, `stream`'s pictures, unfiltered.
+    pub fn of_shown(shown: Shown, stream: &Stream<'_>) -> VideoSource {
         VideoSource {
-            width: stream.width(),
-            height: stream.height(),
-            pixel_format: stream.pixel_format(),
+            width: shown.width,
+            height: shown.height,
+            pixel_format: shown.pixel_format,
             frame_rate: stream.guessed_frame_rate(),
-            sample_aspect_ratio: stream.pixel_aspect_ratio(),
-            color: stream.color(),
+            sample_aspect_ratio: shown.sample_aspect_ratio,
+            color: shown.color,
         }
     }
 
-    /// What a graph's output gives; the colours are the stream's, or those the 5.1 CLI's
-    /// `scale` gives the pictures it converts ([`converted_color`]).
-    pub fn of_graph(stream: &Stream<'_>, facts: &OutputFacts) -> VideoSource {
-        let color = match (&facts.pixel_format, stream.pixel_format()) {
+    /// What a graph's output gives from `shown`; the colours are those shown, or those the
+    /// 5.1 CLI's `scale` gives the pictures it converts ([`converted_color`]).
+    pub fn of_graph(shown: &Shown, facts: &OutputFacts) -> VideoSource {
+        let color = match (&facts.pixel_format, &shown.pixel_format) {
             (Some(to), from) if from.as_ref() != Some(to) => {
-                converted_color(stream.color(), from.as_ref(), to)
+                converted_color(shown.color.clone(), from.as_ref(), to)
             }
-            _ => stream.color(),
+            _ => shown.color.clone(),
         };
         VideoSource {
             width: facts.width,
@@ -106,6 +143,16 @@ impl AudioSource {
             sample_rate: stream.sample_rate(),
             channel_layout: stream.channel_layout(),
             channels: stream.channels(),
+        }
+    }
+
+    /// The stream's audio as `frame`, its first, is.
+    pub fn of_frame(frame: &Frame) -> AudioSource {
+        AudioSource {
+            sample_format: frame.sample_format(),
+            sample_rate: frame.sample_rate(),
+            channel_layout: frame.channel_layout(),
+            channels: frame.channels(),
         }
     }
 

@@ -7,11 +7,11 @@ use ffmpeg_runtime::filter::{
     AudioInput, FilterGraph, FilterInput, FilterOptions, upright_filters,
 };
 use ffmpeg_runtime::format::{Input, MediaType, Muxer, Output, SideDataValue, Stream};
-use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Library, SampleFormat};
+use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library};
 
 use crate::cli_copy::copy_stream_tags;
 use crate::pipeline::{self, Filtering};
-use crate::plan::{self, AudioSource, Request, VideoSource};
+use crate::plan::{self, AudioSource, Request, Shown, VideoSource};
 
 /// A video stream planned for encoding.
 pub struct PlannedVideo {
@@ -129,6 +129,7 @@ pub fn copied_streams(
 /// make, ending in the CLI's conversion for `codec`.
 pub fn plan_video(
     stream: &Stream<'_>,
+    first_picture: Option<&Frame>,
     codec: &Codec,
     request: &Request,
     global_header: bool,
@@ -158,13 +159,21 @@ pub fn plan_video(
             .then(|| "null".to_owned()),
     };
     let ending = plan::graph_ending(codec, request.size);
-    let filtering = filtering(ffmpeg, stream, None, video_filters.as_deref(), ending)?;
+    let describe = || match first_picture {
+        Some(picture) => described_by_picture(stream, picture),
+        None => FilterInput::from_stream(stream).map_err(|e| e.to_string()),
+    };
+    let filtering = filtering(ffmpeg, stream, describe, video_filters.as_deref(), ending)?;
+    let shown = match first_picture {
+        Some(picture) => Shown::of_picture(stream, picture),
+        None => Shown::of_stream(stream),
+    };
     let source = match &filtering {
         Some(filtering) => {
             let facts = filtering.graph.output(0).expect("a simple graph's output");
-            VideoSource::of_graph(stream, &facts)
+            VideoSource::of_graph(&shown, &facts)
         }
-        None => VideoSource::of_stream(stream),
+        None => VideoSource::of_shown(shown, stream),
     };
     let settings = plan::video_settings(codec, &source, request, global_header)?;
     let (encoder, settings) = open_video(codec, settings, notices)?;
@@ -179,9 +188,11 @@ pub fn plan_video(
     })
 }
 
-/// Opens `codec` for `stream`'s audio as the CLI's graph would give it, through `--af`.
+/// Opens `codec` for `stream`'s audio as the CLI's graph would give it, through `--af`:
+/// audio as its first frame is, where one was decoded ahead, else as the headers state.
 pub fn plan_audio(
     stream: &Stream<'_>,
+    first_frame: Option<&Frame>,
     codec: &Codec,
     request: &Request,
     global_header: bool,
@@ -195,12 +206,31 @@ pub fn plan_audio(
     let decoded = decoder.sample_format();
     let ending = plan::graph_ending(codec, None);
     let filters = request.audio_filters.as_deref();
-    let filtering = filtering(ffmpeg, stream, decoded.clone(), filters, ending)?;
-    let source = match &filtering {
-        Some(filtering) => {
+    // As the CLI: audio goes in timed in samples of its own rate.
+    let describe = || {
+        let described = match first_frame {
+            Some(frame) => FilterInput::from_frame(frame, stream.time_base()),
+            None => FilterInput::from_stream(stream),
+        };
+        match described.map_err(|e| e.to_string())? {
+            FilterInput::Audio(audio) => Ok(FilterInput::Audio(AudioInput::new(
+                audio.sample_rate,
+                match first_frame {
+                    Some(_) => audio.sample_format,
+                    None => decoded.clone().unwrap_or(audio.sample_format),
+                },
+                audio.channel_layout,
+            ))),
+            FilterInput::Video(_) => Err(format!("stream {index}: pictures, not audio")),
+        }
+    };
+    let filtering = filtering(ffmpeg, stream, describe, filters, ending)?;
+    let source = match (&filtering, first_frame) {
+        (Some(filtering), _) => {
             AudioSource::of_graph(&filtering.graph.output(0).expect("a simple graph's output"))
         }
-        None => AudioSource::of_stream(stream, decoded),
+        (None, Some(frame)) => AudioSource::of_frame(frame),
+        (None, None) => AudioSource::of_stream(stream, decoded),
     };
     let settings = plan::audio_settings(codec, &source, global_header)?;
     let encoder =
@@ -280,41 +310,47 @@ fn copy_side_data(
     Ok(())
 }
 
-/// The graph `filters` describe for `stream` (audio as `decoded`, where the decoder says), as
-/// `-vf`/`-af` build it, with the CLI's `ending` for the encoder; `None` without filters.
+/// The graph `filters` describe for what `describe` tells (`stream`'s pictures or samples),
+/// as `-vf`/`-af` build it, with the CLI's `ending` for the encoder; `None` without filters.
 fn filtering(
     ffmpeg: &Ffmpeg,
     stream: &Stream<'_>,
-    decoded: Option<SampleFormat>,
+    describe: impl FnOnce() -> Result<FilterInput, String>,
     filters: Option<&str>,
     ending: Option<String>,
 ) -> Result<Option<Filtering>, String> {
     let Some(filters) = filters else {
         return Ok(None);
     };
+    let described = describe()?;
     let filters = match ending {
         Some(ending) => format!("{filters},{ending}"),
         None => filters.to_owned(),
     };
-    let described = FilterInput::from_stream(stream).map_err(|e| e.to_string())?;
-    // As the CLI: audio goes in timed in samples of its own rate.
-    let (described, options) = match described {
-        FilterInput::Audio(audio) => (
-            FilterInput::Audio(AudioInput::new(
-                audio.sample_rate,
-                decoded.unwrap_or(audio.sample_format),
-                audio.channel_layout,
-            )),
-            FilterOptions {
-                audio_timed_in_samples: true,
-                ..FilterOptions::default()
-            },
-        ),
-        video => (video, FilterOptions::default()),
+    let options = FilterOptions {
+        audio_timed_in_samples: matches!(described, FilterInput::Audio(_)),
+        ..FilterOptions::default()
     };
     let graph = FilterGraph::simple_with_options(ffmpeg, &filters, described, &options)
         .map_err(|e| format!("stream {}: {e}", stream.index()))?;
     Filtering::new(graph).map(Some).map_err(|e| e.to_string())
+}
+
+/// `stream`'s pictures as the CLI's graph takes them in, from the first one: its size,
+/// format and colours, in the stream's time base and rate, with the container's pixel
+/// shape where it states one (as the lane gives every picture).
+fn described_by_picture(stream: &Stream<'_>, picture: &Frame) -> Result<FilterInput, String> {
+    let described = FilterInput::from_frame(picture, stream.time_base());
+    match described.map_err(|e| e.to_string())? {
+        FilterInput::Video(mut video) => {
+            video.frame_rate = stream.guessed_frame_rate();
+            if let Some(shape) = stream.container_aspect_ratio() {
+                video.sample_aspect_ratio = shape;
+            }
+            Ok(FilterInput::Video(video))
+        }
+        FilterInput::Audio(_) => Err(format!("stream {}: audio, not a picture", stream.index())),
+    }
 }
 
 /// Opens the video encoder; should the pixel format chosen not open (an 8-bit-only libx264

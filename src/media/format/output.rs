@@ -304,7 +304,9 @@ impl Output {
         Ok((index as usize, stream))
     }
 
-    /// Adds a stream for what `encoder` produces; returns its index.
+    /// Adds a stream for what `encoder` produces; returns its index. The stream counts in
+    /// the encoder's time base in lowest terms, as the CLI's does (the muxer may change it
+    /// when the header is written).
     ///
     /// # Errors
     ///
@@ -323,7 +325,11 @@ impl Output {
                 encoder.context_ptr(),
             );
             check(&self.ffmpeg, "avcodec_parameters_from_context", status)?;
-            layout.time_base.write(stream, encoder.time_base());
+            // As the CLI: in lowest terms (a GIF's rate of 100/10 makes an encoder count in
+            // tenths written 10/100, and MP4 would count in hundredths).
+            let Rational { num, den } = encoder.time_base();
+            let lowest = Rational::reduce(i64::from(num), i64::from(den), i32::MAX);
+            layout.time_base.write(stream, lowest);
             // As the CLI: Matroska states the pixels' shape (its display size) from the
             // stream's field, not the parameters', and ignores a shape only the encoder has.
             let shape = self
