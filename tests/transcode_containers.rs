@@ -715,3 +715,67 @@ fn all_streams_keeps_what_map_0_keeps_in_the_inputs_order() {
     };
     assert_eq!(tags(&output), tags(&cli_output));
 }
+
+/// With `--all-streams`, a data stream (a timecode track) is copied where the container
+/// takes it (NUT, MPEG-TS, MOV), as `-map 0` copies it, and left out with a notice where the
+/// CLI fails (Matroska); on 5.1 the NUT is packet for packet the CLI's.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn all_streams_copies_data_where_the_container_takes_it() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    if !ffmpeg.has_encoder("mpeg4") {
+        return;
+    }
+    let source = media::generated(
+        "tcc_timecode_track.mov",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=96x64:rate=25:duration=1",
+            "-c:v",
+            "mpeg4",
+            "-timecode",
+            "01:00:00:00",
+        ],
+    );
+    let data_of = |path: &Path| -> Vec<Vec<u8>> {
+        let input = Input::open(&ffmpeg, path).unwrap();
+        let data = input.streams().find(|s| s.media_type() == MediaType::Data);
+        let Some(index) = data.map(|s| s.index()) else {
+            return Vec::new();
+        };
+        drop(input);
+        let packets = packets(&ffmpeg, path).into_iter();
+        let of_data = packets.filter(|(stream, _, _)| *stream == index);
+        of_data.map(|(_, _, bytes)| bytes).collect()
+    };
+    let timecode = data_of(&source);
+    assert_eq!(timecode.len(), 1, "one packet: the first frame's number");
+    let dir = common::scratch_dir("transcode-data-streams");
+    let options = ["--all-streams", "--vcodec", "mpeg4"];
+    for container in ["nut", "ts", "mov"] {
+        let output = dir.join(format!("ours.{container}"));
+        let (succeeded, stderr) = run_transcode(&build, &source, &output, &options);
+        assert!(succeeded, "{container}: {stderr}");
+        assert!(!stderr.contains("left out"), "{container}: {stderr}");
+        assert_eq!(data_of(&output), timecode, "{container}");
+    }
+    let output = dir.join("ours.mkv");
+    let (succeeded, stderr) = run_transcode(&build, &source, &output, &options);
+    assert!(
+        succeeded && stderr.contains("data stream 1 (none) left out"),
+        "{stderr}"
+    );
+    assert!(data_of(&output).is_empty());
+    if ffmpeg.family().ffmpeg_major() == 5 {
+        let output = dir.join("ours.nut");
+        let cli_output = dir.join("cli.nut");
+        cli_transcode_with(&source, &cli_output, &["-map", "0", "-c:v", "mpeg4"]);
+        assert!(packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output));
+    }
+}

@@ -15,8 +15,8 @@
 //! the container holds, the one the CLI takes (the largest picture, only a cover picture for
 //! MP3; the most channels; the first subtitle stream the container's encoder takes), or with
 //! `--all-streams` what the CLI's `-map 0` keeps, in the input's order (every video, audio
-//! and subtitle stream, and Matroska's attachments; data streams are left out, with a
-//! notice, where the CLI copies them or fails); through the filters `--vf` and `--af`
+//! and subtitle stream, Matroska's attachments, and data streams copied where the container
+//! takes them, left out with a notice where the CLI fails); through the filters `--vf` and `--af`
 //! give (the CLI's `-vf`/`-af`), pictures a display matrix turns (a phone's) turned upright
 //! first, as the CLI does; pictures are converted to what the encoder takes through
 //! libavfilter's `scale` where the build has it (as the CLI's graph converts them), audio
@@ -355,8 +355,13 @@ fn transcode(
                 continue;
             }
             _ => {
-                let lane = SubtitleLane::plan(&stream, &mut output, timing, &mut notices)
-                    .map_err(|e| format!("subtitle stream {index}: {e}"))?;
+                let lane = match kind {
+                    MediaType::Data => {
+                        SubtitleLane::copy(&stream, &mut output, timing, &mut notices)
+                    }
+                    _ => SubtitleLane::plan(&stream, &mut output, timing, &mut notices),
+                };
+                let lane = lane.map_err(|e| format!("{kind} stream {index}: {e}"))?;
                 let Some(lane) = lane else {
                     continue;
                 };

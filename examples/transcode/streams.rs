@@ -98,29 +98,33 @@ pub fn kept_streams(
     Ok(selected.map(|s| s.index()).into_iter().collect())
 }
 
-/// The attachments (fonts) that `-map 0` copies: into Matroska, the one container that
-/// stores them. Data streams (a camera's timecode track) are left out with a notice: the CLI
-/// copies them where the container takes them (MOV, MPEG-TS, NUT) and fails elsewhere
-/// (Matroska, MP4), and this example copies no packets.
+/// The streams that `-map 0` copies: attachments (fonts) into Matroska, the one container
+/// that stores them, and data streams (a camera's timecode track), which the CLI copies
+/// where the container takes them (MOV, MPEG-TS, NUT) and fails on elsewhere (Matroska, MP4;
+/// the data lane leaves them out with a notice there). A stream of no known kind is left out
+/// with a notice, where the CLI fails.
 pub fn copied_streams(
     input: &Input,
     muxer: &Muxer,
     notices: &mut Vec<String>,
 ) -> Vec<(usize, MediaType)> {
-    // Only attachments are listed: they need no lane, their bytes going in the header.
     let mut copied = Vec::new();
     for stream in input.streams() {
         let kind = stream.media_type();
-        let why = match kind {
-            MediaType::Attachment if muxer.name() == "matroska" => {
-                copied.push((stream.index(), kind));
-                continue;
-            }
-            MediaType::Attachment => format!("{} stores no attachments", muxer.name()),
-            MediaType::Data => "data streams are not copied".to_owned(),
-            _ => continue,
-        };
-        notices.push(format!("{kind} stream {} left out: {why}", stream.index()));
+        match kind {
+            MediaType::Attachment if muxer.name() != "matroska" => notices.push(format!(
+                "{kind} stream {} left out: {} stores no attachments",
+                stream.index(),
+                muxer.name()
+            )),
+            MediaType::Attachment | MediaType::Data => copied.push((stream.index(), kind)),
+            MediaType::Other => notices.push(format!(
+                "stream {} of no known kind left out, where the CLI fails (unless told \
+                 -ignore_unknown)",
+                stream.index()
+            )),
+            _ => {}
+        }
     }
     copied
 }

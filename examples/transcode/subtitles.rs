@@ -2,7 +2,7 @@
 //! (Matroska's ASS, WebM's WebVTT), as `ffmpeg -i IN OUT` converts it; otherwise copied where
 //! the container takes the codec (bitmaps into Matroska, mov_text into MP4), else text
 //! converted to mov_text for MP4 and the MOV family, which name none; else left out with a
-//! notice.
+//! notice. Data streams, which `-map 0` copies, are copied the same way.
 
 use ffmpeg_runtime::codec::{Codec, EncoderChoice};
 use ffmpeg_runtime::format::{Output, Stream};
@@ -15,7 +15,7 @@ use crate::pipeline::{Counts, MICROSECONDS, Timing, rescale};
 /// The muxers of the MOV family, whose text subtitles are mov_text.
 const MOV_FAMILY: [&str; 6] = ["mov", "mp4", "ipod", "3gp", "3g2", "ismv"];
 
-/// One subtitle stream on its way to the output.
+/// One subtitle or data stream on its way to the output.
 pub struct SubtitleLane {
     pub input_index: usize,
     output_index: usize,
@@ -92,6 +92,35 @@ impl SubtitleLane {
         Ok(Some(lane(output_index, Some((decoder, encoder)))))
     }
 
+    /// The lane that copies `stream` (data: a timecode track, KLV) into `output`, or
+    /// `Ok(None)` (and a notice) where the muxer refuses its codec, as it would refuse the
+    /// CLI's copy (Matroska and MP4 take no data; MOV, MPEG-TS, NUT take what they are given).
+    pub fn copy(
+        stream: &Stream<'_>,
+        output: &mut Output,
+        timing: Timing,
+        notices: &mut Vec<String>,
+    ) -> Result<Option<SubtitleLane>, Error> {
+        let muxer = output.muxer();
+        if let Err(error) = header_takes(stream, muxer.name()) {
+            notices.push(format!(
+                "{} stream {} ({}) left out: {} refuses it ({error}), where the CLI fails",
+                stream.media_type(),
+                stream.index(),
+                stream.codec_id().name(),
+                muxer.name()
+            ));
+            return Ok(None);
+        }
+        Ok(Some(SubtitleLane {
+            input_index: stream.index(),
+            output_index: output.add_copy_stream(stream)?,
+            time_base: stream.time_base(),
+            shift_us: timing.lead_us,
+            conversion: None,
+        }))
+    }
+
     /// The output stream's index.
     pub fn output_index(&self) -> usize {
         self.output_index
@@ -129,4 +158,12 @@ impl SubtitleLane {
         let mut encoded = encoder.encode(&subtitle)?;
         output.write_packet(&mut encoded, self.output_index, MICROSECONDS)
     }
+}
+
+/// Whether a `muxer` header holding a copy of `stream` alone is written: what decides, for the
+/// CLI, whether a copy of a data stream goes through or fails the whole output.
+fn header_takes(stream: &Stream<'_>, muxer: &str) -> Result<(), Error> {
+    let mut trial = Output::to_writer(stream.ffmpeg(), std::io::Cursor::new(Vec::new()), muxer)?;
+    trial.add_copy_stream(stream)?;
+    trial.write_header()
 }
