@@ -35,14 +35,7 @@ impl SubtitleLane {
     ) -> Result<Option<SubtitleLane>, Error> {
         let muxer = output.muxer();
         let codec = stream.codec_id();
-        let shift_us = timing.lead_us;
-        let lane = |output_index, conversion| SubtitleLane {
-            input_index: stream.index(),
-            output_index,
-            time_base: stream.time_base(),
-            shift_us,
-            conversion,
-        };
+        let lane = |output_index, conversion| Self::new(stream, output_index, timing, conversion);
         let mut leave_out = |why: String| {
             notices.push(format!(
                 "subtitle stream {} ({}) left out: {why}",
@@ -112,13 +105,23 @@ impl SubtitleLane {
             ));
             return Ok(None);
         }
-        Ok(Some(SubtitleLane {
+        let output_index = output.add_copy_stream(stream)?;
+        Ok(Some(Self::new(stream, output_index, timing, None)))
+    }
+
+    fn new(
+        stream: &Stream<'_>,
+        output_index: usize,
+        timing: Timing,
+        conversion: Option<(SubtitleDecoder, SubtitleEncoder)>,
+    ) -> SubtitleLane {
+        SubtitleLane {
             input_index: stream.index(),
-            output_index: output.add_copy_stream(stream)?,
+            output_index,
             time_base: stream.time_base(),
             shift_us: timing.lead_us,
-            conversion: None,
-        }))
+            conversion,
+        }
     }
 
     /// The output stream's index.
