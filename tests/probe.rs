@@ -884,3 +884,67 @@ fn a_reader_that_stops_reading_ends_probe_quietly() {
     assert!(ended.status.success(), "{:?}: {stderr}", ended.status);
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// A FLIC file whose header states a depth of 255 bits: the demuxer opens it, the decoder
+/// refuses it. Probing it with `sections` (none: the streams) gives `probe`'s output.
+fn probe_of_undecodable_flic(build: &common::Build, sections: &[&str]) -> std::process::Output {
+    let mut bytes = vec![0u8; 128];
+    bytes[0..4].copy_from_slice(&144u32.to_le_bytes());
+    bytes[4..6].copy_from_slice(&0xaf12u16.to_le_bytes()); // FLC
+    bytes[6..8].copy_from_slice(&1u16.to_le_bytes()); // frames
+    bytes[8..10].copy_from_slice(&16u16.to_le_bytes()); // width
+    bytes[10..12].copy_from_slice(&16u16.to_le_bytes()); // height
+    bytes[12..14].copy_from_slice(&255u16.to_le_bytes()); // depth
+    // One empty frame chunk.
+    bytes.extend(16u32.to_le_bytes());
+    bytes.extend(0xf1fau16.to_le_bytes());
+    bytes.extend([0u8; 10]);
+    let path = media::media_dir().join("probe_depth_255.flc");
+    media::write_whole(&path, bytes);
+    common::example_command("probe", build)
+        .arg(&path)
+        .args(sections)
+        .output()
+        .unwrap()
+}
+
+/// On every build: where a decoder the loaded FFmpeg has will not open, `probe` fails and
+/// prints nothing, whatever it is asked, as ffprobe exits with "Could not open codec"
+/// before it prints a section (Pillow's damaged FLIC samples; `probe` had printed them).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn probe_fails_as_ffprobe_where_a_decoder_will_not_open() {
+    use ffmpeg_runtime::codec::Codec;
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    if Codec::decoder_named(&ffmpeg, "flic").is_err() {
+        return;
+    }
+    for sections in [
+        &[][..],
+        &["--show-packets"],
+        &["--show-frames"],
+        &["--show-chapters"],
+    ] {
+        let output = probe_of_undecodable_flic(&build, sections);
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{sections:?}: {message}");
+        assert!(output.stdout.is_empty(), "{sections:?}");
+        assert!(
+            message.contains("Could not open codec for input stream 0"),
+            "{sections:?}: {message}"
+        );
+    }
+    if ffmpeg.family().ffmpeg_major() == 5 {
+        let path = media::media_dir().join("probe_depth_255.flc");
+        let status = Command::new("ffprobe")
+            .args(["-v", "quiet", "-show_streams"])
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(!status.success(), "ffprobe opened what the decoder refuses");
+    }
+}

@@ -9,7 +9,9 @@
 //! Every field printed has ffprobe's name, type and formatting; where ffprobe omits a field
 //! (an unknown value), so does this. Like ffprobe, it opens each video and audio stream's
 //! decoder for the fields decoders report (`coded_width`, `refs`, H.264's `is_avc`, …), and
-//! prints each stream's side data in ffprobe's words (`side_data_list`). With
+//! prints each stream's side data in ffprobe's words (`side_data_list`); as ffprobe, it
+//! fails, printing nothing, when a decoder this FFmpeg has will not open (a FLIC of a depth
+//! its decoder does not know, say), whatever is asked. With
 //! `--frame-side-data` it prints instead what `ffprobe -select_streams v:0 -show_entries
 //! frame_side_data_list` prints: each decoded picture's side data (HDR10 metadata, GOP
 //! timecodes, SEI messages). With `--show-packets` it prints instead what `ffprobe
@@ -46,6 +48,7 @@ use clap::Parser;
 use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{Chapter, FieldOrder, Input, MediaType, Stream};
+use ffmpeg_runtime::subtitle::SubtitleDecoder;
 use ffprobe_json::{ratio, side_data_entry};
 use serde_json::{Map, Value, json};
 
@@ -87,6 +90,7 @@ fn run(args: &Args) -> Result<(), String> {
     let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
     let input =
         Input::open(&ffmpeg, &args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
+    ensure_decoders_open(&input)?;
     if args.frame_side_data {
         let frames = frames::frames_side_data(&ffmpeg, input).map_err(|e| e.to_string())?;
         return print(&json!({ "frames": frames }));
@@ -108,6 +112,35 @@ fn run(args: &Args) -> Result<(), String> {
     let streams: Vec<Value> = input.streams().map(|s| stream(&s, shows_ids)).collect();
     let size = std::fs::metadata(&args.input).map(|m| m.len()).ok();
     print(&json!({ "streams": streams, "format": format(&input, args, size) }))
+}
+
+/// ffprobe opens the decoder of every stream before it prints anything, and stops when one
+/// that this FFmpeg has will not open; a stream without one is printed all the same.
+fn ensure_decoders_open(input: &Input) -> Result<(), String> {
+    use ffmpeg_runtime::Error;
+    let one_thread = DecoderOptions {
+        threads: 1,
+        ..DecoderOptions::default()
+    };
+    for s in input.streams() {
+        let opened = match s.media_type() {
+            MediaType::Video | MediaType::Audio => Decoder::new(&s, &one_thread).map(drop),
+            MediaType::Subtitle => SubtitleDecoder::new(&s).map(drop),
+            _ => Ok(()),
+        };
+        match opened {
+            // No decoder, or subtitles this FFmpeg's structs could not be proven for: ffprobe
+            // goes on without a decoder.
+            Ok(()) | Err(Error::DecoderNotFound { .. } | Error::Unsupported { .. }) => {}
+            Err(e) => {
+                let index = s.index();
+                return Err(format!(
+                    "Could not open codec for input stream {index}: {e}"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes `report` to standard output; a reader that stops reading (`| head`) ends it
