@@ -558,3 +558,63 @@ fn decoding_that_fails_too_often_ends_with_the_clis_status_69() {
     cli.arg("-i").arg(&latin1).args(["-f", "srt", "-"]);
     assert_eq!(status(&mut cli), Some(69));
 }
+
+/// A PNG whose header is followed by its end: one stream, of no stated pixel format, that
+/// decodes to nothing. The CLI sets its graph up from the first frame, else at the end from
+/// the format the container states, and with neither fails ("Cannot determine format of
+/// input stream 0:0 after EOF"); so do `framehash` and `transcode` (Pillow's APNG samples of
+/// broken chunks; `framehash` had printed no frames and succeeded).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_stream_of_no_frame_and_no_stated_format_fails_as_in_the_cli() {
+    let build = common::under_test();
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut bytes = (data.len() as u32).to_be_bytes().to_vec();
+        bytes.extend(kind);
+        bytes.extend(data);
+        bytes.extend([0; 4]); // the CRC, which FFmpeg does not check by default
+        bytes
+    };
+    let mut header = Vec::new();
+    header.extend(16u32.to_be_bytes());
+    header.extend(16u32.to_be_bytes());
+    header.extend([8, 6, 0, 0, 0]); // 8-bit RGBA
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &header));
+    png.extend(chunk(b"IEND", b""));
+    let dir = common::scratch_dir("no-frame");
+    let path = dir.join("header_alone.png");
+    std::fs::write(&path, png).unwrap();
+    let ffmpeg = build.load();
+    let input = Input::open(&ffmpeg, &path).unwrap();
+    assert_eq!(input.stream(0).unwrap().pixel_format(), None);
+    for args in [&[][..], &["--vf", "null"]] {
+        let hashed = common::example_command("framehash", &build)
+            .arg(&path)
+            .args(args)
+            .output()
+            .unwrap();
+        let message = String::from_utf8_lossy(&hashed.stderr);
+        assert_eq!(hashed.status.code(), Some(1), "{args:?}: {message}");
+        assert!(
+            message.contains("Cannot determine format of input stream 0:0"),
+            "{args:?}: {message}"
+        );
+    }
+    let output = dir.join("header_alone.mkv");
+    let transcoded = common::example_command("transcode", &build)
+        .arg(&path)
+        .arg(&output)
+        .output()
+        .unwrap();
+    assert_eq!(transcoded.status.code(), Some(1));
+    assert!(!output.exists());
+    if ffmpeg.family().ffmpeg_major() == 5 {
+        let mut cli = media::cli();
+        cli.arg("-i").arg(&path).args(["-f", "framemd5", "-"]);
+        assert_eq!(cli.output().unwrap().status.code(), Some(1));
+    }
+}

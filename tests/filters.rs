@@ -108,6 +108,8 @@ fn video_filters_equal_the_cli_frame_for_frame() {
         "split[a][b];[b]hflip[c];[a][c]overlay",
         "fps=7,scale=100:-2",
         "hflip,vflip,pad=400:300:40:30",
+        "vflip",
+        "format=rgb24,vflip",
     ] {
         let expected = cli_framemd5(&clip, &["-map", "0:v:0", "-vf", graph]);
         assert!(!expected.is_empty(), "{graph}");
@@ -279,6 +281,75 @@ fn pictures_meant_to_be_turned_are_turned_first_as_the_cli_does() {
             expected,
             "{degrees}"
         );
+    }
+}
+
+/// A JPEG of EXIF orientation `orientation`: one 64x48 picture, the orientation in an APP1
+/// segment after the start of the image, where cameras write it.
+fn jpeg_of_orientation(orientation: u16) -> PathBuf {
+    let path = media::media_dir().join(format!("filters_exif_{orientation}.jpg"));
+    if !path.exists() {
+        let plain = media::generated(
+            "filters_exif_plain.jpg",
+            &["-f", "lavfi", "-i", "testsrc=size=64x48", "-frames:v", "1"],
+        );
+        let picture = std::fs::read(plain).unwrap();
+        // A little-endian TIFF header, then one IFD of one entry: Orientation, a SHORT.
+        let mut exif = b"Exif\0\0II*\0".to_vec();
+        exif.extend(8u32.to_le_bytes());
+        exif.extend(1u16.to_le_bytes());
+        exif.extend([0x12, 0x01, 3, 0]);
+        exif.extend(1u32.to_le_bytes());
+        exif.extend(u32::from(orientation).to_le_bytes());
+        exif.extend(0u32.to_le_bytes());
+        let mut bytes = picture[..2].to_vec();
+        bytes.extend([0xff, 0xe1]);
+        bytes.extend((exif.len() as u16 + 2).to_be_bytes());
+        bytes.extend(exif);
+        bytes.extend(&picture[2..]);
+        media::write_whole(&path, bytes);
+    }
+    path
+}
+
+/// Each of EXIF's eight orientations of a JPEG, which the decoder gives as a display matrix
+/// of the picture (the stream has none), is turned and mirrored upright as the 5.1 CLI
+/// turns it. `framehash` had turned by the stream's matrix alone, so left every one as
+/// stored (7 of Pillow's 8 samples differed from the CLI); and had no filters for a matrix
+/// that mirrors.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn pictures_are_turned_by_their_own_display_matrix_as_the_cli_turns_them() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let mut turned = Vec::new();
+    for orientation in 1..=8 {
+        let path = jpeg_of_orientation(orientation);
+        let picture = media::first_frame(&ffmpeg, &path);
+        let hashes = framehash(&path, &["--vf", "null"]);
+        turned.push(hashes.clone());
+        if picture.display_matrix().is_none() {
+            // A release whose decoder reads no orientation: shown as stored.
+            assert_eq!(
+                hashes,
+                framehash(&path, &["--vf", "null", "--noautorotate"])
+            );
+            continue;
+        }
+        let expected = cli_framemd5(&path, &["-vf", "null"]);
+        assert_eq!(hashes, expected, "orientation {orientation}");
+    }
+    if media::first_frame(&ffmpeg, &jpeg_of_orientation(2))
+        .display_matrix()
+        .is_some()
+    {
+        turned.dedup();
+        assert_eq!(turned.len(), 8, "each orientation shows otherwise");
     }
 }
 

@@ -117,3 +117,67 @@ fn other_formats_are_refused_with_a_reason() {
     let empty = Frame::new(&ffmpeg).unwrap();
     assert!(empty.as_ndarray().is_err() && empty.to_image().is_err());
 }
+
+/// What `vflip` gives lies bottom row first in memory (negative linesizes): its planes,
+/// views, image and packed copy read it in place, top to bottom as it shows, and its rows
+/// are written in place once the picture is its own. Its planes had read as none at all
+/// (`framehash --vf vflip` printed an error for every picture).
+#[test]
+fn a_flipped_picture_reads_top_to_bottom_in_place() {
+    use ffmpeg_runtime::filter::{FilterGraph, FilterInput};
+    let ffmpeg = common::under_test().load();
+    if ffmpeg.library(ffmpeg_runtime::Library::AvFilter).is_none() {
+        return;
+    }
+    for format in ["rgb24", "yuv420p"] {
+        let source = patterned(&ffmpeg, 50, 9, format);
+        let input = FilterInput::from_frame(&source, ffmpeg_runtime::Rational::new(1, 25));
+        let mut graph = FilterGraph::simple(&ffmpeg, "vflip", input.unwrap()).unwrap();
+        graph.send(0, &source).unwrap();
+        let mut flipped = Frame::new(&ffmpeg).unwrap();
+        assert!(graph.receive(0, &mut flipped).unwrap());
+        assert_eq!(flipped.plane_count(), source.plane_count(), "{format}");
+        let mut expected_packed = Vec::new();
+        for (plane, original) in flipped.planes().zip(source.planes()) {
+            assert!(plane.stride() < 0, "{format}: vflip flips in place");
+            assert!(plane.contiguous().is_none());
+            let rows: Vec<&[u8]> = plane.rows().collect();
+            let expected: Vec<&[u8]> = original.rows().rev().collect();
+            assert_eq!(rows, expected, "{format}");
+            let view = plane.as_ndarray();
+            for (y, row) in rows.iter().enumerate() {
+                assert_eq!(view.row(y).to_vec(), row.to_vec(), "{format} row {y}");
+            }
+            expected_packed.extend(expected.concat());
+        }
+        let mut packed = Vec::new();
+        flipped.copy_packed(&mut packed).unwrap();
+        assert_eq!(packed, expected_packed, "{format}");
+        if format == "rgb24" {
+            let view = flipped.as_ndarray().unwrap();
+            let original = source.plane(0).unwrap();
+            for y in 0..9 {
+                let row = original.row(8 - y).unwrap();
+                for x in 0..50 {
+                    for c in 0..3 {
+                        assert_eq!(view[[y, x, c]], row[x * 3 + c]);
+                    }
+                }
+            }
+            assert_eq!(flipped.to_image().unwrap().as_bytes(), &expected_packed[..]);
+            assert!(
+                flipped.as_rgb_image().is_err(),
+                "no slice over rows going up"
+            );
+        }
+        // Once the source lets go, the flipped picture is written where it lies.
+        drop(source);
+        let mut plane = flipped.planes_mut().unwrap().next().unwrap();
+        assert!(plane.stride() < 0);
+        plane.row_mut(0).unwrap().fill(0xee);
+        plane.rows_mut().last().unwrap().fill(0x11);
+        let plane = flipped.plane(0).unwrap();
+        assert!(plane.row(0).unwrap().iter().all(|&b| b == 0xee));
+        assert!(plane.row(8).unwrap().iter().all(|&b| b == 0x11));
+    }
+}

@@ -25,16 +25,18 @@
 //! audio stream is hashed as the CLI hashes it, converted to `s16` samples, timestamps in
 //! `1/sample rate`. Where the decoder leaves a frame untimed (every picture of a raw H.264
 //! file, a cover picture, a picture or audio frame drained after the last packet), the
-//! CLI's own clock of the input times it, as the CLI does. With `--vf`, a picture whose
-//! display matrix turns it by a quarter or a half is turned first, as the CLI's
-//! autorotation does (`--noautorotate` leaves it). `--seek S` starts at the first picture at
+//! CLI's own clock of the input times it, as the CLI does. With `--vf`, pictures that a
+//! display matrix shows turned or mirrored are turned first, as the CLI's autorotation turns
+//! them: by the first picture's matrix (a JPEG's EXIF orientation), else the stream's
+//! (`--noautorotate` leaves them). `--seek S` starts at the first picture at
 //! or after S seconds, or at the sample at S, as `ffmpeg -ss S -i` (an input that cannot
 //! seek is read from the start). As the CLI, the streams not hashed are left unread once
 //! the input is sought. With `--vf`, `--af` or `--seek`, packets go on the CLI's timeline
 //! (`format::Timeline`), which takes out the jumps of MPEG-TS and MPEG-PS. Decode errors
 //! inside the stream are counted and reported on stderr, as the ffmpeg CLI does; an input
-//! that cannot be opened, a stream of another kind, a graph that cannot be built, or
-//! standard output closed early exits non-zero with one line.
+//! that cannot be opened, a stream of another kind, a graph that cannot be built, a stream
+//! that gives no frame and whose container states no format (the CLI's "Cannot determine
+//! format"), or standard output closed early exits non-zero with one line.
 //!
 //! Frames are timed as the 5.1 CLI (Debian 12's) times them, whichever release is loaded.
 //! The pictures and samples are the loaded release's, and equal its own CLI's (compared on
@@ -65,7 +67,7 @@ use clap::Parser;
 use error_rate::DecodeTally;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::filter::{
-    AudioInput, FilterGraph, FilterInput, FilterOptions, VideoInput, upright_filters,
+    AudioInput, FilterGraph, FilterInput, FilterOptions, VideoInput, upright_filters_for,
 };
 use ffmpeg_runtime::format::{Input, MediaType, Timeline, UrlOptions};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
@@ -176,12 +178,7 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
     let kind = stream.media_type();
     let filters = match kind {
         // As the CLI, a picture meant to be shown turned is turned first.
-        MediaType::Video if args.af.is_none() => args.vf.as_ref().map(|vf| {
-            match upright_filters(stream.rotation().filter(|_| !args.noautorotate)) {
-                Some(turn) => format!("{turn},{vf}"),
-                None => vf.clone(),
-            }
-        }),
+        MediaType::Video if args.af.is_none() => args.vf.clone(),
         // The CLI hashes audio as 16-bit samples, converted by the graph's last filter.
         // After a seek, its first filter cuts the samples before the position, to the sample.
         MediaType::Audio if args.vf.is_none() => Some(format!(
@@ -231,6 +228,8 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         last_picture: (None, None),
         filtering: filters.map(|description| Filtering {
             description,
+            upright: (kind == MediaType::Video && !args.noautorotate)
+                .then(|| stream.display_matrix()),
             time_base: stream.time_base(),
             frame_rate: stream.guessed_frame_rate(),
             container_shape: stream.container_aspect_ratio(),
@@ -274,6 +273,10 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
     // As the CLI, the decoder is set up after the seek, from what the demuxer's parser then
     // states (an MP3 whose rate changes: the rate where it landed).
     let stream = input.stream(index).expect("the stream chosen above");
+    let format_stated = match kind {
+        MediaType::Video => stream.pixel_format().is_some(),
+        _ => stream.sample_format().is_some(),
+    };
     let mut decoder = Decoder::new(
         &stream,
         &DecoderOptions {
@@ -351,6 +354,13 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
             hasher.draining = true;
             hasher.drain(&mut decoder, &mut frame)?
         };
+        // The CLI sets its graph up from the first frame, else at the end from the format
+        // the container states, and fails where there is neither.
+        if hasher.received == 0 && !format_stated {
+            return Err(format!(
+                "Cannot determine format of input stream 0:{index} after EOF"
+            ));
+        }
         hasher.finish()?;
     }
     writeln!(hasher.out, "frames: {}", hasher.count)
@@ -378,6 +388,9 @@ fn writing(error: std::io::Error) -> String {
 /// The graph decoded frames go through, built on the first frame as the CLI builds it.
 struct Filtering {
     description: String,
+    /// Where pictures are turned upright first: the stream's display matrix, which the
+    /// first picture's replaces.
+    upright: Option<Option<[i32; 9]>>,
     /// The stream's time base (pictures are timed in it; audio is moved to `1/sample rate`).
     time_base: Rational,
     frame_rate: Option<Rational>,
@@ -414,13 +427,17 @@ impl Filtering {
                 audio_timed_in_samples: true,
                 ..FilterOptions::default()
             };
-            let graph = FilterGraph::simple_with_options(
-                frame.ffmpeg(),
-                &self.description,
-                input,
-                &options,
-            )
-            .map_err(|e| e.to_string())?;
+            // As the CLI, pictures meant to be shown turned are turned first.
+            let turn = self.upright.and_then(|stream_matrix| {
+                upright_filters_for(frame.display_matrix().or(stream_matrix).as_ref())
+            });
+            let description = match turn {
+                Some(turn) => format!("{turn},{}", self.description),
+                None => self.description.clone(),
+            };
+            let graph =
+                FilterGraph::simple_with_options(frame.ffmpeg(), &description, input, &options)
+                    .map_err(|e| e.to_string())?;
             self.graph = Some(graph);
         }
         Ok(self.graph.as_mut().expect("made above"))

@@ -4,7 +4,7 @@
 
 use ffmpeg_runtime::codec::{Codec, Decoder, Encoder, VideoSettings};
 use ffmpeg_runtime::filter::{
-    AudioInput, FilterGraph, FilterInput, FilterOptions, upright_filters,
+    AudioInput, FilterGraph, FilterInput, FilterOptions, upright_filters_for,
 };
 use ffmpeg_runtime::format::{Input, MediaType, Muxer, Output, SideDataValue, Stream};
 use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library};
@@ -140,9 +140,11 @@ pub fn plan_video(
     notices: &mut Vec<String>,
 ) -> Result<PlannedVideo, String> {
     let ffmpeg = codec.ffmpeg();
-    // As the CLI, pictures meant to be shown turned are turned first; the output then
-    // shows them upright without a turn of its own.
-    let mut turn = upright_filters(stream.rotation());
+    // As the CLI, pictures meant to be shown turned (by the first picture's display matrix,
+    // a JPEG's EXIF orientation, else the stream's) are turned first; the output then shows
+    // them upright without a turn of its own.
+    let matrix = first_picture.and_then(Frame::display_matrix);
+    let mut turn = upright_filters_for(matrix.or_else(|| stream.display_matrix()).as_ref());
     if turn.is_some() && ffmpeg.library(Library::AvFilter).is_none() {
         notices.push(format!(
             "this FFmpeg ({}) has no libavfilter: the pictures are encoded as stored, \
@@ -151,9 +153,10 @@ pub fn plan_video(
         ));
         turn = None;
     }
+    let turned = turn.is_some();
     let video_filters = match (turn, &request.video_filters) {
         (Some(turn), Some(filters)) => Some(format!("{turn},{filters}")),
-        (Some(turn), None) => Some(turn.to_owned()),
+        (Some(turn), None) => Some(turn),
         (None, Some(filters)) => Some(filters.clone()),
         // As the CLI: pictures reach the encoder through libavfilter's `scale`, which
         // converts otherwise than libswscale left to its defaults (BGR24 into YUV).
@@ -187,7 +190,7 @@ pub fn plan_video(
         settings,
         filtering,
         codec_name: codec.name().to_owned(),
-        turned: turn.is_some(),
+        turned,
         out_index: None,
     })
 }

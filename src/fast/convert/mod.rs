@@ -184,7 +184,7 @@ impl<'a> Samples<'a> {
         let aligned = match self {
             Samples::Bytes(_) => true,
             Samples::Words(_) => {
-                plane.stride().is_multiple_of(2)
+                plane.stride().unsigned_abs().is_multiple_of(2)
                     && plane
                         .row(0)
                         .is_some_and(|row| row.as_ptr().addr().is_multiple_of(2))

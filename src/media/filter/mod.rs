@@ -60,23 +60,13 @@ mod description;
 mod graph;
 mod input;
 mod output;
+mod upright;
 
 use std::collections::VecDeque;
 
 pub use input::{AudioInput, FilterInput, VideoInput};
+pub use upright::{upright_filters, upright_filters_for};
 
-/// The filters that show pictures upright which [`Stream::rotation`](crate::format::Stream::rotation)
-/// says to turn by `rotation` degrees clockwise, as the CLI's autorotation puts them before
-/// any other: `transpose=clock`, `hflip,vflip` or `transpose=cclock`; `None` for no turn or
-/// one that is not a quarter.
-pub fn upright_filters(rotation: Option<i32>) -> Option<&'static str> {
-    match rotation? {
-        90 => Some("transpose=clock"),
-        180 => Some("hflip,vflip"),
-        270 => Some("transpose=cclock"),
-        _ => None,
-    }
-}
 pub use output::OutputFacts;
 
 use crate::abi::constants::{

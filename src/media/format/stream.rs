@@ -233,6 +233,18 @@ impl<'a> Stream<'a> {
             })
     }
 
+    /// The stream's display matrix (`AV_PKT_DATA_DISPLAYMATRIX`): the nine values, row by
+    /// row, that turn or mirror its pictures for display; `None` when it has none. See
+    /// [`upright_filters_for`](crate::filter::upright_filters_for).
+    pub fn display_matrix(&self) -> Option<[i32; 9]> {
+        self.side_data()
+            .iter()
+            .find_map(|entry| match entry.value() {
+                super::SideDataValue::DisplayMatrix { matrix, .. } => Some(matrix),
+                _ => None,
+            })
+    }
+
     /// The stream's side data, in the order the demuxer added it (ffprobe's `side_data_list`):
     /// display matrix, HDR mastering display and light levels, CPB properties, ….
     pub fn side_data(&self) -> Vec<super::SideData<'_>> {

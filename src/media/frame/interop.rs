@@ -36,7 +36,7 @@ impl Frame {
 
 #[cfg(feature = "ndarray")]
 mod ndarray_views {
-    use ndarray::{ArrayView2, ArrayView3, ShapeBuilder};
+    use ndarray::{ArrayView2, ArrayView3, Axis, ShapeBuilder};
 
     use super::super::{Frame, Plane};
     use crate::ffmpeg::error::Result;
@@ -46,11 +46,19 @@ mod ndarray_views {
         /// over, never viewed.
         pub fn as_ndarray(&self) -> ArrayView2<'a, u8> {
             let span = self.span();
-            let shape = (span.rows, span.row_len).strides((span.stride, 1));
+            let stride = span.stride.unsigned_abs();
+            let shape = (span.rows, span.row_len).strides((stride, 1));
+            // ndarray takes non-negative strides: rows going up in memory are viewed from
+            // the lowest, then turned back to top-to-bottom order.
             // SAFETY: every element indexed (row < rows, column < row_len) lies in a row of
-            // the span, initialised and unwritten for 'a (`Plane::new`); the strides are
-            // non-negative and rows do not overlap (row_len ≤ stride).
-            unsafe { ArrayView2::from_shape_ptr(shape, span.start.as_ptr().cast_const()) }
+            // the span, initialised and unwritten for 'a (`Plane::new`), counted from the
+            // row lowest in memory; rows do not overlap (row_len ≤ |stride|).
+            let mut view =
+                unsafe { ArrayView2::from_shape_ptr(shape, span.lowest_row().cast_const()) };
+            if span.stride < 0 {
+                view.invert_axis(Axis(0));
+            }
+            view
         }
     }
 
@@ -68,10 +76,19 @@ mod ndarray_views {
             let rows = plane.as_ndarray();
             let width = plane.row_len() / channels;
             let (height, stride) = (plane.row_count(), plane.stride());
-            let shape = (height, width, channels).strides((stride, channels, 1));
+            let shape = (height, width, channels).strides((stride.unsigned_abs(), channels, 1));
+            // Built from the row lowest in memory, as `Plane::as_ndarray`.
+            let lowest = match stride {
+                stride if stride < 0 => rows.row(height - 1).as_ptr(),
+                _ => rows.as_ptr(),
+            };
             // SAFETY: the same bytes as `rows`, each row split into `width` pixels of
             // `channels` bytes, within the row (width × channels ≤ row_len).
-            Ok(unsafe { ArrayView3::from_shape_ptr(shape, rows.as_ptr()) })
+            let mut view = unsafe { ArrayView3::from_shape_ptr(shape, lowest) };
+            if stride < 0 {
+                view.invert_axis(Axis(0));
+            }
+            Ok(view)
         }
     }
 }

@@ -1,6 +1,7 @@
 //! [`Plane`] and [`PlaneMut`]: a frame's pixels or samples, row by row.
 //!
-//! A picture's rows lie `stride` bytes apart, and the bytes between the end of one row's
+//! A picture's rows lie `stride` bytes apart (upwards in memory where the stride is
+//! negative, as `vflip` leaves a picture), and the bytes between the end of one row's
 //! pixels and the start of the next row are padding that decoders leave uninitialised. Rust
 //! may not read uninitialised memory through a `&[u8]`, so a plane is never one slice over
 //! rows and padding: it hands out each row's pixels ([`Plane::row`], [`Plane::rows`]), and
@@ -13,16 +14,18 @@
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
-/// Where one plane's rows are: `rows` rows of `row_len` bytes, `stride` bytes apart.
+/// Where one plane's rows are: `rows` rows of `row_len` bytes, row `i` at `start + i ×
+/// stride` (a negative stride: rows going up in memory).
 ///
-/// Whoever makes a `Span` vouches that `row_len <= stride` when there is more than one row,
-/// and that the `row_len` bytes of every row are initialised and inside one live allocation.
+/// Whoever makes a `Span` vouches that `row_len <= |stride|` when there is more than one
+/// row, and that the `row_len` bytes of every row are initialised and inside one live
+/// allocation.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Span {
     pub start: NonNull<u8>,
     pub row_len: usize,
     pub rows: usize,
-    pub stride: usize,
+    pub stride: isize,
 }
 
 impl Span {
@@ -30,12 +33,23 @@ impl Span {
     fn row_start(&self, index: usize) -> *mut u8 {
         debug_assert!(index < self.rows);
         // The rows lie in one allocation (the `Span` contract), so the offset stays in it.
-        self.start.as_ptr().wrapping_add(index * self.stride)
+        self.start
+            .as_ptr()
+            .wrapping_offset(index as isize * self.stride)
     }
 
     /// Every row back to back, when they are: one row, or no padding between rows.
     fn contiguous_len(&self) -> Option<usize> {
-        (self.rows <= 1 || self.row_len == self.stride).then(|| self.row_len * self.rows)
+        (self.rows <= 1 || self.stride == self.row_len as isize).then(|| self.row_len * self.rows)
+    }
+
+    /// The row lowest in memory: the first, or the last where rows go up.
+    pub fn lowest_row(&self) -> *mut u8 {
+        match self.rows {
+            0 => self.start.as_ptr(),
+            rows if self.stride < 0 => self.row_start(rows - 1),
+            _ => self.start.as_ptr(),
+        }
     }
 }
 
@@ -43,7 +57,8 @@ impl Span {
 /// all of them interleaved otherwise), read-only.
 ///
 /// Rows hold exactly the plane's pixels (or samples): [`row_len`](Plane::row_len) bytes each,
-/// [`stride`](Plane::stride) bytes apart in memory. The padding between rows is never
+/// [`stride`](Plane::stride) bytes apart in memory (a negative stride where rows go up in
+/// memory: what `vflip` gives, its rows read in place). The padding between rows is never
 /// reachable, because decoders leave it uninitialised.
 ///
 /// Audio has one row, and its stride is its length. For a planar sample format (`fltp`,
@@ -94,7 +109,7 @@ impl<'a> Plane<'a> {
             start: NonNull::from(bytes).cast(),
             row_len,
             rows,
-            stride,
+            stride: isize::try_from(stride).ok()?,
         };
         // SAFETY: every row lies within `bytes`, initialised and borrowed for 'a.
         Some(unsafe { Plane::new(span) })
@@ -117,8 +132,9 @@ impl<'a> Plane<'a> {
     }
 
     /// Bytes from the start of one row to the start of the next, padding included (for
-    /// audio's one row, its length).
-    pub fn stride(&self) -> usize {
+    /// audio's one row, its length); negative where each row lies before the one above it
+    /// in memory (a picture from `vflip`).
+    pub fn stride(&self) -> isize {
         self.span.stride
     }
 
@@ -230,8 +246,9 @@ impl<'a> PlaneMut<'a> {
         self.span.rows
     }
 
-    /// Bytes from the start of one row to the start of the next, padding included.
-    pub fn stride(&self) -> usize {
+    /// Bytes from the start of one row to the start of the next, padding included;
+    /// negative where rows go up in memory.
+    pub fn stride(&self) -> isize {
         self.span.stride
     }
 
@@ -294,7 +311,7 @@ unsafe impl Sync for PlaneRowsMut<'_> {}
 
 impl<'a> PlaneRowsMut<'a> {
     fn row(&self, index: usize) -> &'a mut [u8] {
-        // SAFETY: rows are disjoint (row_len <= stride) and each index is handed out once,
+        // SAFETY: rows are disjoint (row_len <= |stride|) and each index is handed out once,
         // from the exclusive borrow this iterator holds for 'a.
         unsafe { std::slice::from_raw_parts_mut(self.span.row_start(index), self.span.row_len) }
     }

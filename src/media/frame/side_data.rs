@@ -71,6 +71,19 @@ impl Frame {
 }
 
 impl Frame {
+    /// The display matrix the decoder attached (a JPEG's EXIF orientation; in later
+    /// releases, the container's too): the nine values, row by row; `None` when it attached none. The CLI
+    /// turns pictures by the first picture's, else by the stream's
+    /// ([`upright_filters_for`](crate::filter::upright_filters_for)).
+    pub fn display_matrix(&self) -> Option<[i32; 9]> {
+        self.side_data()
+            .iter()
+            .find_map(|entry| match entry.value() {
+                SideDataValue::DisplayMatrix { matrix, .. } => Some(matrix),
+                _ => None,
+            })
+    }
+
     /// Attaches `value` to the frame for an encoder to write, in place of any entry of its
     /// kind: closed captions (libx264 and MPEG-2 write them by default, `a53cc`), an SEI
     /// message (libx264's `udu_sei`), HDR10's mastering display and light levels, HDR10+

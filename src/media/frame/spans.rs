@@ -40,9 +40,15 @@ impl Frame {
                 return;
             };
             for span in picture.planes.into_iter().flatten() {
+                let len = match span.stride {
+                    stride if stride > 0 => span.rows * stride.unsigned_abs(),
+                    // Rows going up in memory, which av_frame_get_buffer never lays: the
+                    // span from the lowest row's start to the highest row's end.
+                    stride => (span.rows - 1) * stride.unsigned_abs() + span.row_len,
+                };
                 // SAFETY: av_frame_get_buffer gave each plane `rows × stride` bytes of the
-                // frame's own, unshared buffer.
-                unsafe { std::ptr::write_bytes(span.start.as_ptr(), 0, span.rows * span.stride) }
+                // frame's own, unshared buffer; `len` stays inside its rows.
+                unsafe { std::ptr::write_bytes(span.lowest_row(), 0, len) }
             }
             if let Some((palette, size)) = picture.palette {
                 // SAFETY: av_frame_get_buffer gave paletted formats a palette of this size.
@@ -81,8 +87,9 @@ impl Frame {
             let Some(row_len) = row_len else {
                 break;
             };
-            let stride = usize::try_from(linesize[index]).ok()?;
-            if stride < row_len || rows.rows[index] == 0 {
+            // Negative where rows go up in memory (`vflip`'s pictures).
+            let stride = isize::try_from(linesize[index]).ok()?;
+            if stride.unsigned_abs() < row_len || rows.rows[index] == 0 {
                 return None;
             }
             *plane = Some(Span {
@@ -168,7 +175,7 @@ impl Frame {
                 start: NonNull::new(pointer(plane))?,
                 row_len,
                 rows: 1,
-                stride: row_len,
+                stride: row_len as isize,
             })
         })
     }
