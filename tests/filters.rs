@@ -569,7 +569,11 @@ fn audio_of_a_new_rate_is_timed_as_the_options_say() {
 /// Streams whose decoder leaves pictures or samples untimed: raw H.264 (no timestamps at
 /// all), an MP3's cover picture, MPEG-4 with B-frames in AVI and WMA (their last picture or
 /// frame, drained after the last packet, has none). The CLI times them by its own clock of
-/// the input, and so does framehash.
+/// the input, and so does framehash. Raw H.264 whose only rate is its own (1000 pictures a
+/// second, the container guessing none) leaves the clock stopped until the decoder, its
+/// threads busy, reports that rate; the CLI's clock then starts again where it stopped
+/// (framehash's had stayed stopped, so every picture came untimed and none was written:
+/// mp4parser's `count.h264`).
 #[test]
 #[cfg_attr(
     windows,
@@ -612,6 +616,23 @@ fn what_the_decoder_leaves_untimed_is_timed_as_the_cli_times_it() {
         "filters_b_frames.avi",
         &["-f", "lavfi", "-i", pictures, "-c:v", "mpeg4", "-bf", "2"],
     );
+    let own_rate = media::generated(
+        "filters_untimed_own_rate.h264",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            pictures,
+            "-c:v",
+            "libx264",
+            "-bf",
+            "3",
+            "-x264-params",
+            "fps=1000",
+            "-bsf:v",
+            "h264_metadata=tick_rate=2000",
+        ],
+    );
     let wma = media::generated(
         "filters_wma.asf",
         &["-f", "lavfi", "-i", "sine=duration=1", "-c:a", "wmav2"],
@@ -621,10 +642,16 @@ fn what_the_decoder_leaves_untimed_is_timed_as_the_cli_times_it() {
     let the_clis_major = ffmpeg.family().ffmpeg_major() == 5;
     for (clip, graph) in [
         (&raw, "--vf"),
+        (&own_rate, "--vf"),
         (&cover, "--vf"),
         (&b_frames, "--vf"),
         (&wma, "--af"),
     ] {
+        if clip == &own_rate && !the_clis_major {
+            // From 6.1 the demuxer guesses 25 pictures a second, so the CLI of 5.1 that
+            // framehash follows never meets its 1000 in those releases.
+            continue;
+        }
         let (map, cli_graph) = match graph {
             "--vf" => ("0:v:0", "-vf"),
             _ => ("0:a:0", "-af"),

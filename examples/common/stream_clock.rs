@@ -35,11 +35,20 @@ impl StreamClock {
 
     /// A packet about to be decoded, whose dts is `dts`: the dts the CLI gives it.
     pub fn packet(&mut self, dts: Option<i64>) -> Option<i64> {
+        self.restart_if_stopped();
         if let Some(dts) = dts {
             self.next_dts = self.time_base.rescale(dts, MICROSECONDS);
         }
         self.dts = self.next_dts;
         self.in_time_base(self.dts)
+    }
+
+    /// As the CLI at the start of each packet's decoding and each draining call: a clock
+    /// stopped by a duration it did not know starts again at the last call's time.
+    pub fn restart_if_stopped(&mut self) {
+        if self.next_dts.is_none() {
+            self.next_dts = self.dts;
+        }
     }
 
     /// An audio frame of `samples` at `rate` decoded: the clock's time for it (in

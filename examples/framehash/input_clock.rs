@@ -42,21 +42,33 @@ impl InputClock {
         self.clock.packet(dts)
     }
 
-    /// The end of one of the CLI's video decode calls: the clock runs on by `duration`
-    /// microseconds, or stops (unknown) when that is unknown.
+    /// The end of one of the CLI's video decode calls: the next call's time runs on by
+    /// `duration` microseconds, or stops (unknown) when that is unknown.
     pub fn advance(&mut self, duration: Option<i64>) {
         let clock = &mut self.clock;
-        clock.next_dts = match (clock.dts, clock.next_dts, duration) {
-            (Some(_), Some(next), Some(duration)) if duration != 0 => Some(next + duration),
+        clock.next_dts = match (clock.next_dts, duration) {
+            (Some(next), Some(duration)) if duration != 0 => Some(next + duration),
             _ => None,
         };
-        clock.dts = clock.next_dts;
+    }
+
+    /// The CLI's decode calls for one packet, which gave `pictures` pictures: the clock
+    /// runs on by `duration` once for each (once for none); where a picture came, one more
+    /// call, which finds none, starts at the time reached.
+    pub fn packet_decoded(&mut self, pictures: usize, duration: Option<i64>) {
+        for _ in 0..pictures.max(1) {
+            self.advance(duration);
+        }
+        if pictures > 0 {
+            self.clock.dts = self.clock.next_dts;
+        }
     }
 
     /// A draining call begins (after the last packet): its time is noted for a picture
     /// that comes without one.
     pub fn draining_call(&mut self) {
         let clock = &mut self.clock;
+        clock.restart_if_stopped();
         clock.dts = clock.next_dts;
         self.drained.push_back(clock.in_time_base(clock.dts));
     }

@@ -335,14 +335,12 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
             timeline.samples_decoded(index, samples, rate);
         }
         if let Some(clock) = hasher.clock.as_mut().filter(|_| kind == MediaType::Video) {
-            // The CLI's clock runs on once for the packet and once for each more picture.
+            // The CLI's decode calls for the packet run its clock on.
             let length = match packet.duration() {
                 0 => InputClock::frame_length(decoder.frame_rate().or(average_rate)),
                 duration => clock.microseconds(duration),
             };
-            for _ in 0..(hasher.received - before).max(1) {
-                clock.advance(length);
-            }
+            clock.packet_decoded(hasher.received - before, length);
         }
     }
     if !hasher.done() {
