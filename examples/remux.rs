@@ -59,39 +59,55 @@ fn main() -> ExitCode {
     }
 }
 
+/// The CLI's clock's unit, `AV_TIME_BASE_Q`.
+const MICROSECONDS: Rational = Rational {
+    num: 1,
+    den: 1_000_000,
+};
+
 /// What one input stream needs on the way out.
 struct Route {
     output: usize,
     time_base: Rational,
     /// The CLI drops what comes before a stream's first keyframe.
     started: bool,
-    /// The CLI's clock of the stream: where the next packet starts, in `time_base` (`None`
-    /// before the first). A packet without a dts (every packet of a raw H.264 file) takes
-    /// it, as the CLI times it.
-    next_dts: Option<i64>,
-    /// One frame at the stream's rate in `time_base`, for a packet without a duration (0
-    /// when the rate is unknown).
-    frame: i64,
-    /// For audio of a known rate, how far the CLI's clock runs on past any packet: one
-    /// frame of the codec's fixed size, in `time_base` (0 where frames vary, as FLAC's do).
-    audio_frame: Option<i64>,
-    /// The frames the stream's decoder would hold back (B-frames): the clock starts that
-    /// many frames early.
-    delay: i64,
+    /// The CLI's clock of the stream, kept as it keeps it, in whole microseconds: where the
+    /// next packet starts (`None` before the first). A packet without a dts (every packet of
+    /// a raw H.264 file) takes it, as the CLI times it.
+    next_dts_us: Option<i64>,
+    /// How far the clock runs on past a video packet without a duration: one frame at the
+    /// stream's rate, truncated to the microsecond (0 when the rate is unknown).
+    frame_us: i64,
+    /// For audio of a known rate, how far the clock runs on past any packet: one frame of
+    /// the codec's fixed size, truncated to the microsecond (0 where frames vary, as FLAC's
+    /// do).
+    audio_frame_us: Option<i64>,
+    /// Where the clock starts: as many frames before zero as the stream's decoder would
+    /// hold back (B-frames), at its average rate.
+    start_us: i64,
 }
 
 impl Route {
     /// `dts`, or the clock's time where the packet has none; the clock then runs on past
     /// the packet.
     fn timed(&mut self, pts: Option<i64>, dts: Option<i64>, duration: i64) -> i64 {
-        let start = || pts.unwrap_or(0) - self.delay * self.frame;
-        let dts = dts.or(self.next_dts).unwrap_or_else(start);
-        let length = match self.audio_frame {
-            Some(length) => length,
-            None if duration > 0 => duration,
-            None => self.frame,
+        let to_us = |t: i64| self.time_base.rescale(t, MICROSECONDS).unwrap_or(0);
+        let clock = self
+            .next_dts_us
+            .unwrap_or_else(|| self.start_us + pts.map_or(0, to_us));
+        let (dts_us, dts) = match dts {
+            Some(dts) => (to_us(dts), dts),
+            None => {
+                let dts = MICROSECONDS.rescale(clock, self.time_base).unwrap_or(0);
+                (clock, dts)
+            }
         };
-        self.next_dts = Some(dts + length);
+        let length = match self.audio_frame_us {
+            Some(length) => length,
+            None if duration > 0 => to_us(duration),
+            None => self.frame_us,
+        };
+        self.next_dts_us = Some(dts_us + length);
         dts
     }
 }
@@ -118,26 +134,30 @@ fn run(args: &Args) -> Result<u64, String> {
             .add_copy_stream(&stream)
             .map_err(named(&args.output))?;
         let time_base = stream.time_base();
-        let frame = stream
+        let frame_us = stream
             .frame_rate()
-            .and_then(|rate| rate.invert().rescale(1, time_base))
-            .unwrap_or(0);
-        let audio_frame = Some(stream.sample_rate())
-            .filter(|&rate| stream.media_type() == MediaType::Audio && rate > 0)
-            .map(|rate| {
-                let samples = i64::from(stream.frame_size().unwrap_or(0));
-                Rational::new(1, rate as i32)
-                    .rescale(samples, time_base)
-                    .unwrap_or(0)
+            .filter(|rate| rate.num > 0 && rate.den > 0)
+            .map_or(0, |rate| {
+                1_000_000 * i64::from(rate.den) / i64::from(rate.num)
             });
+        let audio_frame_us = Some(stream.sample_rate())
+            .filter(|&rate| stream.media_type() == MediaType::Audio && rate > 0)
+            .map(|rate| 1_000_000 * i64::from(stream.frame_size().unwrap_or(0)) / i64::from(rate));
+        let average = stream.average_frame_rate();
+        let start_us = match average.to_f64() {
+            Some(rate) if average.num != 0 => {
+                (-f64::from(stream.video_delay()) * 1e6 / rate) as i64
+            }
+            _ => 0,
+        };
         routes.push(Route {
             output: index,
             time_base,
             started: false,
-            next_dts: None,
-            frame,
-            audio_frame,
-            delay: i64::from(stream.video_delay()),
+            next_dts_us: None,
+            frame_us,
+            audio_frame_us,
+            start_us,
         });
         kinds.push((index, stream.media_type(), stream.disposition()));
     }

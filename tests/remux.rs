@@ -108,6 +108,18 @@ fn sources() -> Vec<PathBuf> {
     // Raw video tagged `I420`, which lets Matroska store it; H.264 with no timestamps.
     let raw = ["-f", "lavfi", "-i", VIDEO];
     let untimed = ["-f", "lavfi", "-i", VIDEO, "-c:v", "libx264", "-bf", "0"];
+    // At 24000/1001 a frame is 41708.3 µs, which the CLI's clock keeps in whole
+    // microseconds: the 13th picture starts at 500.496 ms, not 500.5.
+    let untimed_ntsc = [
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=176x144:rate=24000/1001:duration=1",
+        "-c:v",
+        "libx264",
+        "-bf",
+        "0",
+    ];
     vec![
         media::generated("remux_two_audio.mkv", &two_audio),
         media::generated("remux_late_start.ts", &late_start),
@@ -115,6 +127,7 @@ fn sources() -> Vec<PathBuf> {
         media::generated("remux_hvc1.mp4", &hvc1),
         media::generated("remux_raw.y4m", &raw),
         media::generated("remux_untimed.h264", &untimed),
+        media::generated("remux_untimed_24000_1001.h264", &untimed_ntsc),
     ]
 }
 
@@ -183,6 +196,7 @@ fn remux_writes_what_the_cli_writes() {
         ["mkv", "mp4", "nut"],
         ["mkv", "mp4", "mov"],
         ["mkv", "nut", "avi"],
+        ["mkv", "mp4", "nut"],
         ["mkv", "mp4", "nut"],
     ];
     for (source, extensions) in sources().into_iter().zip(targets) {
