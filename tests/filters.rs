@@ -332,7 +332,8 @@ fn pictures_are_turned_by_their_own_display_matrix_as_the_cli_turns_them() {
         let path = jpeg_of_orientation(orientation);
         let picture = media::first_frame(&ffmpeg, &path);
         let hashes = framehash(&path, &["--vf", "null"]);
-        turned.push(hashes.clone());
+        // The pictures' own hashes (under the emulator `framehash` gives no comparable ones).
+        turned.push(media::framehash_fields(&path, &["--vf", "null"]));
         if picture.display_matrix().is_none() {
             // A release whose decoder reads no orientation: shown as stored.
             assert_eq!(
