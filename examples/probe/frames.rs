@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use crate::ffprobe_json::{frame_side_data_entry, ratio};
 use crate::packets::packet_json;
-use crate::{seconds, tags};
+use crate::{one_thread, seconds, tags};
 
 /// Each decoded picture of the first video stream as ffprobe's `-show_entries
 /// frame_side_data_list` prints it: `{}`, or its `side_data_list`.
@@ -83,15 +83,11 @@ pub fn show_frames(
         }
         (_, entry) => entry,
     };
-    let one_thread = DecoderOptions {
-        threads: 1,
-        ..DecoderOptions::default()
-    };
     let mut lanes: Vec<Lane> = input
         .streams()
         .map(|s| match s.media_type() {
             MediaType::Video | MediaType::Audio => {
-                Decoder::new(&s, &one_thread).map_or(Lane::Skipped, Lane::Decoded)
+                Decoder::new(&s, &one_thread()).map_or(Lane::Skipped, Lane::Decoded)
             }
             MediaType::Subtitle => SubtitleDecoder::new(&s).map_or(Lane::Skipped, Lane::Subtitles),
             _ => Lane::Skipped,

@@ -118,13 +118,9 @@ fn run(args: &Args) -> Result<(), String> {
 /// that this FFmpeg has will not open; a stream without one is printed all the same.
 fn ensure_decoders_open(input: &Input) -> Result<(), String> {
     use ffmpeg_runtime::Error;
-    let one_thread = DecoderOptions {
-        threads: 1,
-        ..DecoderOptions::default()
-    };
     for s in input.streams() {
         let opened = match s.media_type() {
-            MediaType::Video | MediaType::Audio => Decoder::new(&s, &one_thread).map(drop),
+            MediaType::Video | MediaType::Audio => Decoder::new(&s, &one_thread()).map(drop),
             MediaType::Subtitle => SubtitleDecoder::new(&s).map(drop),
             _ => Ok(()),
         };
@@ -141,6 +137,14 @@ fn ensure_decoders_open(input: &Input) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Decoders as ffprobe opens them: on one thread.
+pub fn one_thread() -> DecoderOptions {
+    DecoderOptions {
+        threads: 1,
+        ..DecoderOptions::default()
+    }
 }
 
 /// Writes `report` to standard output; a reader that stops reading (`| head`) ends it
@@ -189,11 +193,7 @@ pub fn tags(entries: Vec<(String, String)>) -> Option<Value> {
 
 fn stream(s: &Stream<'_>, shows_ids: bool) -> Value {
     // ffprobe opens every stream's decoder, on one thread, and prints what it reports.
-    let one_thread = DecoderOptions {
-        threads: 1,
-        ..DecoderOptions::default()
-    };
-    let decoder = Decoder::new(s, &one_thread);
+    let decoder = Decoder::new(s, &one_thread());
     let found = !matches!(decoder, Err(ffmpeg_runtime::Error::DecoderNotFound { .. }));
     let decoder = decoder.ok();
     let mut m = Map::new();
