@@ -59,12 +59,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// The CLI's clock's unit, `AV_TIME_BASE_Q`.
-const MICROSECONDS: Rational = Rational {
-    num: 1,
-    den: 1_000_000,
-};
-
 /// What one input stream needs on the way out.
 struct Route {
     output: usize,
@@ -91,14 +85,20 @@ impl Route {
     /// `dts`, or the clock's time where the packet has none; the clock then runs on past
     /// the packet.
     fn timed(&mut self, pts: Option<i64>, dts: Option<i64>, duration: i64) -> i64 {
-        let to_us = |t: i64| self.time_base.rescale(t, MICROSECONDS).unwrap_or(0);
+        let to_us = |t: i64| {
+            self.time_base
+                .rescale(t, Rational::MICROSECONDS)
+                .unwrap_or(0)
+        };
         let clock = self
             .next_dts_us
             .unwrap_or_else(|| self.start_us + pts.map_or(0, to_us));
         let (dts_us, dts) = match dts {
             Some(dts) => (to_us(dts), dts),
             None => {
-                let dts = MICROSECONDS.rescale(clock, self.time_base).unwrap_or(0);
+                let dts = Rational::MICROSECONDS
+                    .rescale(clock, self.time_base)
+                    .unwrap_or(0);
                 (clock, dts)
             }
         };

@@ -93,9 +93,8 @@ pub fn copy_chapters(
     output: &mut Output,
     start_us: i64,
 ) -> ffmpeg_runtime::Result<()> {
-    let microseconds = Rational::new(1, 1_000_000);
     for mut chapter in input.chapters() {
-        let offset = microseconds
+        let offset = Rational::MICROSECONDS
             .rescale(start_us, chapter.time_base)
             .unwrap_or(0);
         if chapter.end < offset {

@@ -8,12 +8,6 @@
 
 use ffmpeg_runtime::Rational;
 
-/// The clock's unit, the CLI's `AV_TIME_BASE_Q`.
-pub const MICROSECONDS: Rational = Rational {
-    num: 1,
-    den: 1_000_000,
-};
-
 pub struct StreamClock {
     /// The stream's time base.
     pub time_base: Rational,
@@ -37,7 +31,7 @@ impl StreamClock {
     pub fn packet(&mut self, dts: Option<i64>) -> Option<i64> {
         self.restart_if_stopped();
         if let Some(dts) = dts {
-            self.next_dts = self.time_base.rescale(dts, MICROSECONDS);
+            self.next_dts = self.time_base.rescale(dts, Rational::MICROSECONDS);
         }
         self.dts = self.next_dts;
         self.in_time_base(self.dts)
@@ -65,6 +59,6 @@ impl StreamClock {
 
     /// `microseconds` in the stream's time base.
     pub fn in_time_base(&self, microseconds: Option<i64>) -> Option<i64> {
-        microseconds.and_then(|t| MICROSECONDS.rescale(t, self.time_base))
+        microseconds.and_then(|t| Rational::MICROSECONDS.rescale(t, self.time_base))
     }
 }

@@ -12,7 +12,6 @@ use std::collections::VecDeque;
 
 use ffmpeg_runtime::Rational;
 
-pub use crate::stream_clock::MICROSECONDS;
 use crate::stream_clock::StreamClock;
 
 pub struct InputClock {
@@ -94,6 +93,8 @@ impl InputClock {
 
     /// `duration` (in the stream's time base) in microseconds.
     pub fn microseconds(&self, duration: i64) -> Option<i64> {
-        self.clock.time_base.rescale(duration, MICROSECONDS)
+        self.clock
+            .time_base
+            .rescale(duration, Rational::MICROSECONDS)
     }
 }

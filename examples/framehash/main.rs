@@ -71,7 +71,7 @@ use ffmpeg_runtime::filter::{
 };
 use ffmpeg_runtime::format::{Input, MediaType, Timeline, UrlOptions};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
-use input_clock::{InputClock, MICROSECONDS};
+use input_clock::InputClock;
 use md5::{Digest, Md5};
 use video_sync::{FpsChoice, FpsMode as SyncMode, Placement, VideoSync};
 
@@ -582,7 +582,7 @@ impl FrameHasher {
         // As the CLI: pictures go in at their best-effort timestamp, audio counted in samples.
         let pts = if audio {
             let own = frame.pts().map(|pts| (pts, filtering.time_base));
-            let untimed = clock_time.map(|t| (t, MICROSECONDS));
+            let untimed = clock_time.map(|t| (t, Rational::MICROSECONDS));
             let samples = frame.samples() as u32;
             (filtering.audio_clock).place(own, untimed, counting_rate, samples)
         } else {

@@ -266,7 +266,7 @@ fn subtitle_json(subtitle: &Subtitle) -> Value {
     m.insert("media_type".into(), json!("subtitle"));
     if let Some(pts) = subtitle.pts {
         m.insert("pts".into(), json!(pts));
-        m.insert("pts_time".into(), seconds(pts, Rational::new(1, 1_000_000)));
+        m.insert("pts_time".into(), seconds(pts, Rational::MICROSECONDS));
     }
     let format = u8::from(subtitle.format == SubtitleFormat::Text);
     m.insert("format".into(), json!(format));

@@ -355,7 +355,6 @@ fn chapter(chapter: &Chapter) -> Value {
 }
 
 fn format(input: &Input, args: &Args, size: Option<u64>) -> Value {
-    let microseconds = Rational::new(1, 1_000_000);
     let mut m = Map::new();
     let mut put = |key: &str, value: Value| {
         m.insert(key.to_owned(), value);
@@ -367,10 +366,10 @@ fn format(input: &Input, args: &Args, size: Option<u64>) -> Value {
     put("format_name", json!(demuxer.name()));
     put("format_long_name", json!(demuxer.long_name()));
     if let Some(start) = input.start_time_us() {
-        put("start_time", seconds(start, microseconds));
+        put("start_time", seconds(start, Rational::MICROSECONDS));
     }
     if let Some(duration) = input.duration_us() {
-        put("duration", seconds(duration, microseconds));
+        put("duration", seconds(duration, Rational::MICROSECONDS));
     }
     if let Some(size) = size {
         put("size", json!(size.to_string()));

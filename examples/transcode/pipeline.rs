@@ -8,7 +8,7 @@ use ffmpeg_runtime::Rational;
 use crate::audio_clock::{AudioClock, CliTiming};
 use crate::read_ahead::ReadAhead;
 use crate::sample_clock::SampleClock;
-use crate::stream_clock::{MICROSECONDS as STREAM_CLOCK_UNIT, StreamClock};
+use crate::stream_clock::StreamClock;
 use crate::subtitles::SubtitleLane;
 use crate::video_sync::{FpsMode, VideoSync};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder};
@@ -34,8 +34,6 @@ pub struct Counts {
     /// transcoded and the file finished.
     pub read_error: Option<String>,
 }
-
-pub const MICROSECONDS: Rational = Rational::new(1, 1_000_000);
 
 /// Where output timestamps start.
 #[derive(Debug, Clone, Copy, Default)]
@@ -387,7 +385,7 @@ impl VideoLane {
     /// Notes where the pictures encoded end, `end` slots from the start, for the position
     /// shown.
     fn note_position(&self, end: i64, counts: &mut Counts) {
-        let us = rescale(end, self.sink.time_base(), MICROSECONDS);
+        let us = rescale(end, self.sink.time_base(), Rational::MICROSECONDS);
         counts.position_us = counts.position_us.max(us);
     }
 
@@ -507,7 +505,7 @@ impl AudioLane {
             decoded: Vec::new(),
             lead: rescale(
                 timing.lead_us,
-                MICROSECONDS,
+                Rational::MICROSECONDS,
                 Rational::new(1, target.sample_rate as i32),
             ),
             decoder,
@@ -560,7 +558,7 @@ impl AudioLane {
             // time of its clock of the stream.
             let clock_time = self.input_clock.audio_frame(samples as usize, decoder_rate);
             let own = frame.pts().map(|pts| (pts, self.stream_time_base));
-            let untimed = clock_time.map(|time| (time, STREAM_CLOCK_UNIT));
+            let untimed = clock_time.map(|time| (time, Rational::MICROSECONDS));
             // As the CLI: each frame at its packet's time, pulled onto the samples before it
             // within a tick, in samples of the decoder's rate (as the graph takes them).
             let placed = match decoder_rate {
@@ -690,7 +688,7 @@ impl AudioLane {
             let us = rescale(
                 ends_at,
                 Rational::new(1, self.sample_rate as i32),
-                MICROSECONDS,
+                Rational::MICROSECONDS,
             );
             counts.position_us = counts.position_us.max(us);
             self.sink.encode(&self.chunk, output)?;

@@ -10,7 +10,7 @@ use ffmpeg_runtime::subtitle::{SubtitleDecoder, SubtitleEncoder, SubtitleSetting
 use ffmpeg_runtime::{Error, Packet, Rational};
 
 use crate::cli_copy::copy_stream_tags;
-use crate::pipeline::{Counts, MICROSECONDS, Timing, rescale};
+use crate::pipeline::{Counts, Timing, rescale};
 
 /// The muxers of the MOV family, whose text subtitles are mov_text.
 const MOV_FAMILY: [&str; 6] = ["mov", "mp4", "ipod", "3gp", "3g2", "ismv"];
@@ -137,7 +137,7 @@ impl SubtitleLane {
         counts: &mut Counts,
     ) -> Result<(), Error> {
         let Some((decoder, encoder)) = &mut self.conversion else {
-            let shift = rescale(self.shift_us, MICROSECONDS, self.time_base);
+            let shift = rescale(self.shift_us, Rational::MICROSECONDS, self.time_base);
             packet.set_pts(packet.pts().map(|pts| pts + shift));
             packet.set_dts(packet.dts().map(|dts| dts + shift));
             return output.write_packet(packet, self.output_index, self.time_base);
@@ -159,7 +159,7 @@ impl SubtitleLane {
         }
         subtitle.pts = subtitle.pts.map(|pts| pts + self.shift_us);
         let mut encoded = encoder.encode(&subtitle)?;
-        output.write_packet(&mut encoded, self.output_index, MICROSECONDS)
+        output.write_packet(&mut encoded, self.output_index, Rational::MICROSECONDS)
     }
 }
 

@@ -16,6 +16,11 @@ pub struct Rational {
 }
 
 impl Rational {
+    /// One microsecond, FFmpeg's `AV_TIME_BASE_Q`: the unit of a container's start and
+    /// length ([`Input::start_time_us`](crate::format::Input::start_time_us)) and of the
+    /// ffmpeg CLI's own clocks.
+    pub const MICROSECONDS: Rational = Rational::new(1, 1_000_000);
+
     /// `num/den`.
     pub const fn new(num: i32, den: i32) -> Rational {
         Rational { num, den }

@@ -3,9 +3,6 @@
 
 use super::Rational;
 
-/// Microseconds: FFmpeg's `AV_TIME_BASE_Q`, in which containers give their start and length.
-pub(crate) const MICROSECONDS: Rational = Rational::new(1, 1_000_000);
-
 /// Rounding, as FFmpeg's `AVRounding` for the modes the crate uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Round {

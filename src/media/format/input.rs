@@ -15,7 +15,6 @@ use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::packet::{Packet, out_of_memory};
 use crate::sys::Rational;
 use crate::sys::objects::AVFormatContext;
-use crate::sys::rescale::MICROSECONDS;
 
 /// An opened input container (`AVFormatContext`).
 pub struct Input {
@@ -411,7 +410,7 @@ impl Input {
             .filter_map(|stream| {
                 stream
                     .time_base()
-                    .rescale(stream.start_time()?, MICROSECONDS)
+                    .rescale(stream.start_time()?, Rational::MICROSECONDS)
             })
             .min();
         Some(

@@ -12,7 +12,6 @@ use std::collections::HashMap;
 use super::{Input, MediaType};
 use crate::media::packet::Packet;
 use crate::sys::Rational;
-use crate::sys::rescale::MICROSECONDS;
 
 /// A jump of more than this (the CLI's `-dts_delta_threshold`, 10 s) is a discontinuity.
 const JUMP_US: u64 = 10_000_000;
@@ -109,7 +108,7 @@ impl Timeline {
                 MediaType::Video => {
                     clock.frame_us = stream
                         .frame_rate()
-                        .and_then(|rate| rate.invert().rescale(1, MICROSECONDS));
+                        .and_then(|rate| rate.invert().rescale(1, Rational::MICROSECONDS));
                 }
                 MediaType::Audio => {
                     clock.sample_rate = Some(stream.sample_rate()).filter(|&rate| rate > 0);
@@ -211,10 +210,10 @@ impl Timeline {
             .next_dts_us
             .map(|next| next.saturating_sub(clock.dts_us));
         let shown_us = duration
-            .and_then(|duration| clock.time_base.rescale(duration, MICROSECONDS))
+            .and_then(|duration| clock.time_base.rescale(duration, Rational::MICROSECONDS))
             .or(packet_us)
             .unwrap_or(0);
-        let start_us = pts.and_then(|pts| clock.time_base.rescale(pts, MICROSECONDS));
+        let start_us = pts.and_then(|pts| clock.time_base.rescale(pts, Rational::MICROSECONDS));
         clock.presented_us = start_us
             .unwrap_or(clock.presented_us)
             .saturating_add(shown_us);
@@ -251,15 +250,17 @@ impl Timeline {
         duration: i64,
     ) -> Option<(Option<i64>, Option<i64>, bool)> {
         let time_base = self.clocks.get(&stream)?.time_base;
-        let offset = MICROSECONDS.rescale(self.offset_us, time_base)?;
+        let offset = Rational::MICROSECONDS.rescale(self.offset_us, time_base)?;
         let mut pts = pts.map(|t| t.saturating_add(offset));
         let mut dts = dts.map(|t| t.saturating_add(offset));
-        let dts_us = dts.and_then(|d| time_base.rescale(d, MICROSECONDS));
+        let dts_us = dts.and_then(|d| time_base.rescale(d, Rational::MICROSECONDS));
         let mut jumped = false;
         if let Some(delta) = dts_us.and_then(|d| self.jump(d, stream)) {
             self.offset_us = self.offset_us.saturating_sub(delta);
             self.corrections += 1;
-            let back = MICROSECONDS.rescale(delta, time_base).unwrap_or(0);
+            let back = Rational::MICROSECONDS
+                .rescale(delta, time_base)
+                .unwrap_or(0);
             dts = dts.map(|d| d.saturating_sub(back));
             pts = pts.map(|p| p.saturating_sub(back));
             jumped = true;
@@ -306,7 +307,7 @@ impl Timeline {
             t.filter(|&t| {
                 clock
                     .time_base
-                    .rescale(t, MICROSECONDS)
+                    .rescale(t, Rational::MICROSECONDS)
                     .is_none_or(|us| us.saturating_sub(next).unsigned_abs() <= INVALID_US)
             })
         };
@@ -316,7 +317,7 @@ impl Timeline {
     /// The clock runs on past the packet just placed.
     fn advance(&mut self, stream: usize, dts: Option<i64>, duration: i64) {
         let clock = self.clocks.get_mut(&stream).expect("a stream placed");
-        let dts_us = dts.and_then(|d| clock.time_base.rescale(d, MICROSECONDS));
+        let dts_us = dts.and_then(|d| clock.time_base.rescale(d, Rational::MICROSECONDS));
         let Some(at) = dts_us.or(clock.next_dts_us) else {
             return;
         };
@@ -329,7 +330,7 @@ impl Timeline {
                 Some(samples.saturating_mul(1_000_000) / i64::from(rate))
             }
             (0, _) => clock.frame_us,
-            (duration, None) => clock.time_base.rescale(duration, MICROSECONDS),
+            (duration, None) => clock.time_base.rescale(duration, Rational::MICROSECONDS),
             // As the CLI: the samples, each a whole number of microseconds long.
             (duration, Some(rate)) => {
                 let samples = clock

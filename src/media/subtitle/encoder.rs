@@ -12,7 +12,6 @@ use crate::media::packet::{Packet, out_of_memory};
 use crate::sys::Rational;
 use crate::sys::objects::AVCodecContext;
 // Microseconds: the time base the CLI encodes subtitles in, and so this encoder's.
-use crate::sys::rescale::MICROSECONDS;
 
 /// The most bytes one subtitle packet may take, as the CLI allows.
 const MAX_PACKET: usize = 1024 * 1024;
@@ -113,7 +112,7 @@ impl SubtitleEncoder {
         let encoder = Encoder::open(ffmpeg, &codec, &settings.options, false, |context| {
             // SAFETY: a fresh context; fields at proven offsets.
             unsafe {
-                layout.time_base.write(context, MICROSECONDS);
+                layout.time_base.write(context, Rational::MICROSECONDS);
                 layout.width.write(context, width);
                 layout.height.write(context, height);
                 if let Some(header) = header {
