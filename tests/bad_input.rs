@@ -618,3 +618,46 @@ fn a_stream_of_no_frame_and_no_stated_format_fails_as_in_the_cli() {
         assert_eq!(cli.output().unwrap().status.code(), Some(1));
     }
 }
+
+/// The CLI's graph, set up at the end from what the container states where no frame came,
+/// fails where its buffer source would be of no rate (a time base of 1/0): so does framehash.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn audio_of_no_frame_and_no_stated_rate_fails_as_in_the_cli() {
+    let build = common::under_test();
+    // ADTS frames of rate index 15, the escape ADTS does not allow: AAC of rate 0.
+    let mut adts = Vec::new();
+    for _ in 0..8 {
+        adts.extend([0xff, 0xf1, 0x7c, 0x80, 0x03, 0x7f, 0xfc]);
+        adts.extend([0; 20]);
+    }
+    let dir = common::scratch_dir("no-rate");
+    let path = dir.join("rate_escape.aac");
+    std::fs::write(&path, adts).unwrap();
+    let ffmpeg = build.load();
+    let input = Input::open(&ffmpeg, &path).unwrap();
+    assert_eq!(input.stream(0).unwrap().sample_rate(), 0);
+    // The seek, which this stream cannot take, leaves its one packet undecoded, as the CLI's.
+    let hashed = common::example_command("framehash", &build)
+        .arg(&path)
+        .args(["--af", "anull", "--seek", "0.7"])
+        .output()
+        .unwrap();
+    let message = String::from_utf8_lossy(&hashed.stderr);
+    assert_eq!(hashed.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("Error configuring filter graph"),
+        "{message}"
+    );
+    assert!(!String::from_utf8_lossy(&hashed.stdout).contains("frames:"));
+    if ffmpeg.family().ffmpeg_major() == 5 {
+        let mut cli = media::cli();
+        cli.args(["-ss", "0.7", "-i"])
+            .arg(&path)
+            .args(["-af", "anull", "-f", "framemd5", "-"]);
+        assert_eq!(cli.output().unwrap().status.code(), Some(1));
+    }
+}

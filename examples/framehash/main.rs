@@ -273,9 +273,15 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
     // As the CLI, the decoder is set up after the seek, from what the demuxer's parser then
     // states (an MP3 whose rate changes: the rate where it landed).
     let stream = input.stream(index).expect("the stream chosen above");
+    // What the CLI's graph would be set up from at the end where no frame came: the
+    // format, then what its buffer source needs beside (a size; a rate and channels).
     let format_stated = match kind {
         MediaType::Video => stream.pixel_format().is_some(),
         _ => stream.sample_format().is_some(),
+    };
+    let shape_stated = match kind {
+        MediaType::Video => stream.width() > 0 && stream.height() > 0,
+        _ => stream.sample_rate() > 0 && stream.channels().is_some_and(|n| n > 0),
     };
     let mut decoder = Decoder::new(
         &stream,
@@ -357,6 +363,18 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         if hasher.received == 0 && !format_stated {
             return Err(format!(
                 "Cannot determine format of input stream 0:{index} after EOF"
+            ));
+        }
+        // As the CLI's buffer source refuses a picture of no size, or audio of no rate (a
+        // time base of 1/0) or of no channels.
+        if hasher.received == 0 && !shape_stated {
+            return Err(format!(
+                "Error configuring filter graph: stream 0:{index} states no {}",
+                if kind == MediaType::Video {
+                    "picture size"
+                } else {
+                    "sample rate or channels"
+                }
             ));
         }
         hasher.finish()?;
