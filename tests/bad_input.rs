@@ -8,7 +8,7 @@ use common::media::{self, CLIPS};
 use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{Input, MediaType};
-use ffmpeg_runtime::{Error, Frame, Packet};
+use ffmpeg_runtime::{Error, Frame, Library, Packet};
 
 fn open(path: &Path) -> Result<Input, Error> {
     Input::open(&common::under_test().load(), path)
@@ -659,5 +659,83 @@ fn audio_of_no_frame_and_no_stated_rate_fails_as_in_the_cli() {
             .arg(&path)
             .args(["-af", "anull", "-f", "framemd5", "-"]);
         assert_eq!(cli.output().unwrap().status.code(), Some(1));
+    }
+}
+
+/// An empty audio packet (a G.729 frame erasure in ITU's bitstream format) is one decoding
+/// error to the 5.1 CLI, which hands it to the decoder and is refused (`EINVAL`); from 6.1
+/// the CLI skips it, as every release skips an empty video packet. So `framehash` and
+/// `transcode` count it by the CLI they follow, and more such packets than 2/3 of all end
+/// with the 5.1 CLI's status 69 (minimp3's `l3-he_free.bit`, read as this format).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn empty_audio_packets_are_decoding_errors_to_the_5_1_cli() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    if !ffmpeg.has_decoder("g729") {
+        return;
+    }
+    // Frames of 80 bits (each bit a word: 0x7f for 0, 0x81 for 1), then erasures.
+    let mut bitstream = Vec::new();
+    for frame in 0..11 {
+        bitstream.extend([0x21, 0x6b]);
+        if frame < 3 {
+            bitstream.extend([0x50, 0x00]);
+            for bit in 0..80 {
+                bitstream.extend([if bit % 3 == 0 { 0x81 } else { 0x7f }, 0x00]);
+            }
+        } else {
+            bitstream.extend([0x00, 0x00]);
+        }
+    }
+    let dir = common::scratch_dir("empty-packets");
+    let path = dir.join("erasures.bit");
+    std::fs::write(&path, bitstream).unwrap();
+    let Ok(mut input) = Input::open(&ffmpeg, &path) else {
+        return; // a build without ITU's bitstream demuxer
+    };
+    let mut packet = Packet::new(&ffmpeg).unwrap();
+    let mut sizes = Vec::new();
+    while input.read_packet(&mut packet).unwrap() {
+        sizes.push(packet.data().len());
+    }
+    assert_eq!(sizes, [10, 10, 10, 0, 0, 0, 0, 0, 0, 0, 0]);
+    // framehash takes audio through a graph, as the CLI.
+    let filters = ffmpeg.library(Library::AvFilter).is_some();
+    for (timing, expected) in [("5.1", Some(69)), ("6.1", Some(0))] {
+        let output = dir.join(format!("erasures-{timing}.mka"));
+        let transcoded = common::example_command("transcode", &build)
+            .arg(&path)
+            .arg(&output)
+            .args(["--cli-timing", timing])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&transcoded.stderr);
+        assert_eq!(transcoded.status.code(), expected, "{timing}: {stderr}");
+        assert!(output.exists(), "what decoded is written");
+        if !filters {
+            continue;
+        }
+        let hashed = common::example_command("framehash", &build)
+            .arg(&path)
+            .args(["--af", "anull", "--cli-timing", timing])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&hashed.stderr);
+        assert_eq!(hashed.status.code(), expected, "{timing}: {stderr}");
+        assert!(
+            String::from_utf8_lossy(&hashed.stdout).ends_with("frames: 3\n"),
+            "{timing}"
+        );
+    }
+    if ffmpeg.family().ffmpeg_major() == 5 {
+        let mut cli = media::cli();
+        cli.arg("-i")
+            .arg(&path)
+            .args(["-af", "anull", "-f", "framemd5", "-"]);
+        assert_eq!(cli.output().unwrap().status.code(), Some(69));
     }
 }

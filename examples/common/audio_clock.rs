@@ -74,6 +74,13 @@ impl AudioClock {
         }
     }
 
+    /// Whether this CLI counts an empty audio packet as a decoding error: before 6.1 the CLI
+    /// hands it to the decoder, which refuses a packet of no data (`EINVAL`); 6.1 skips it,
+    /// as every release skips an empty video packet.
+    pub fn refuses_empty_packets(&self) -> bool {
+        self.rule == Rule::PacketGaps
+    }
+
     /// Notes a packet sent to the decoder: before 6.1, one that starts later than the last
     /// one's timestamp plus its own duration opens a gap, and the next frame is not pulled
     /// back.

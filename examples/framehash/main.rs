@@ -320,6 +320,15 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         if let Some(filtering) = hasher.filtering.as_mut() {
             let duration = Some(packet.duration()).filter(|&d| d != 0);
             filtering.audio_clock.packet(packet.pts(), duration);
+            if kind == MediaType::Audio
+                && packet.data().is_empty()
+                && filtering.audio_clock.refuses_empty_packets()
+            {
+                errors += 1;
+                eprintln!(
+                    "framehash: decoding error: an empty packet, which the CLI's decoder refuses"
+                );
+            }
         }
         if let Some(clock) = hasher.clock.as_mut() {
             let dts = clock.packet(packet.dts());

@@ -536,6 +536,9 @@ impl AudioLane {
         let duration = Some(packet.duration()).filter(|&d| d != 0);
         self.arrival.packet(packet.pts(), duration);
         self.input_clock.packet(packet.dts());
+        if packet.data().is_empty() && self.arrival.refuses_empty_packets() {
+            counts.decode_errors += 1;
+        }
         feed(&mut self.decoder, packet, counts)?;
         self.receive(frame, output, counts)
     }
