@@ -779,3 +779,133 @@ fn all_streams_copies_data_where_the_container_takes_it() {
         assert!(packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output));
     }
 }
+
+/// What the CLI's ffprobe says of the streams' pictures: codec, format, colours, chroma
+/// location and field order.
+fn pictures_described(path: &Path) -> String {
+    let mut command = std::process::Command::new("ffprobe");
+    command
+        .env_remove("LD_LIBRARY_PATH")
+        .args(["-v", "error", "-select_streams", "v", "-show_entries"])
+        .arg(
+            "stream=codec_name,pix_fmt,color_range,color_space,color_transfer,color_primaries,\
+             chroma_location,field_order",
+        )
+        .args(["-of", "compact"])
+        .arg(path);
+    common::stdout_of(&mut command, "ffprobe's pictures")
+}
+
+/// As the 5.1 CLI, whose encoder is told of the pictures by the first one its graph gives:
+/// - the chroma location with the colours (a JPEG's `center`; had been left unstated);
+/// - the field order: `progressive`, or for interlaced pictures which field comes first
+///   (`tb` for top first; had been left unstated, so an interlaced source was written as
+///   progressive where the container says so);
+/// - a matrix the pictures state stays through a conversion into YUV unless it is RGB's
+///   (a JPEG-LS decoder's RGB pictures state `bt470bg`; it had been dropped);
+/// - an image file's codec is the one its extension names (`.png`: PNG, `.bmp`: BMP; had
+///   been the image muxer's own default, JPEG, whatever the name);
+/// - MJPEG is given its full-range formats alone (`yuvj444p` for RGB; it had been offered
+///   `yuv444p`, refused it, and fallen back to `yuvj420p`).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn encoders_are_told_of_the_pictures_as_the_clis_first_picture_tells_them() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let the_clis_major = ffmpeg.family().ffmpeg_major() == 5;
+    let picture = "testsrc2=size=64x48:rate=25:duration=0.2";
+    let jpeg = media::generated(
+        "tcc_mjpeg.avi",
+        &["-f", "lavfi", "-i", picture, "-c:v", "mjpeg"],
+    );
+    let interlaced = media::generated(
+        "tcc_interlaced.ts",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            picture,
+            "-c:v",
+            "mpeg2video",
+            "-flags",
+            "+ildct+ilme",
+            "-top",
+            "1",
+        ],
+    );
+    let rgb_jpeg_ls = media::generated(
+        "tcc_rgb.jls",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            picture,
+            "-frames:v",
+            "1",
+            "-pix_fmt",
+            "rgb24",
+            "-c:v",
+            "jpegls",
+        ],
+    );
+    let png = media::generated(
+        "tcc_rgb.png",
+        &["-f", "lavfi", "-i", picture, "-frames:v", "1"],
+    );
+    let dir = common::scratch_dir("transcode-pictures-told");
+    let outputs = [
+        (&jpeg, "mjpeg.mkv"),
+        (&interlaced, "interlaced.mkv"),
+        (&rgb_jpeg_ls, "jpeg_ls.mkv"),
+        (&png, "picture.png"),
+        (&png, "picture.bmp"),
+        (&png, "picture.jpg"),
+    ];
+    for (source, name) in outputs {
+        let output = dir.join(name);
+        transcode_ok(&build, source, &output);
+        let first = media::first_frame(&ffmpeg, source);
+        let written = Input::open(&ffmpeg, &output).unwrap();
+        let stream = written.stream(0).unwrap();
+        match name {
+            // 4.x's libx264 wrapper passes no chroma location on: H.264's default (`left`)
+            // is read back.
+            "mjpeg.mkv" if ffmpeg.family().ffmpeg_major() > 4 => {
+                assert_eq!(stream.chroma_location(), first.chroma_location())
+            }
+            "interlaced.mkv" if first.is_interlaced() => {
+                assert_eq!(stream.field_order().name(), "tb", "{name}")
+            }
+            "jpeg_ls.mkv" => {
+                let stated = first.color().matrix.filter(|m| m != "gbr");
+                assert_eq!(stream.color().matrix, stated, "{name}");
+            }
+            "picture.png" | "picture.bmp" => {
+                assert_eq!(stream.codec_id().name(), &name[8..], "{name}")
+            }
+            "picture.jpg" => {
+                let mjpeg = Codec::encoder(&ffmpeg, "mjpeg").unwrap();
+                let best = mjpeg.best_pixel_format("rgb24").unwrap();
+                assert_eq!(best.name(), "yuvj444p");
+                assert_eq!(stream.pixel_format().unwrap().name(), "yuvj444p");
+            }
+            _ => {}
+        }
+        if the_clis_major {
+            let cli_output = dir.join(format!("cli-{name}"));
+            cli_transcode(source, &cli_output);
+            assert_eq!(
+                pictures_described(&output),
+                pictures_described(&cli_output),
+                "{name}"
+            );
+            assert!(
+                packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output),
+                "{name}"
+            );
+        }
+    }
+}

@@ -274,15 +274,15 @@ fn transcode(
     let all = request.all_streams;
     // Every encoder is opened before any output stream is added, so that the streams can be
     // added in the order asked for.
-    let video_streams = streams::video_streams(&input, &muxer, all, &mut notices)?;
+    let video_streams = streams::video_streams(&input, &output, all, &mut notices)?;
     let video_codec = match video_streams.is_empty() {
         true => None,
-        false => plan::encoder_for(ffmpeg, request.vcodec.as_deref(), &muxer, MediaType::Video)?,
+        false => plan::encoder_for(ffmpeg, request.vcodec.as_deref(), &output, MediaType::Video)?,
     };
     let audio_streams = streams::kept_streams(&input, MediaType::Audio, &muxer, all)?;
     let audio_codec = match audio_streams.is_empty() {
         true => None,
-        false => plan::encoder_for(ffmpeg, request.acodec.as_deref(), &muxer, MediaType::Audio)?,
+        false => plan::encoder_for(ffmpeg, request.acodec.as_deref(), &output, MediaType::Audio)?,
     };
     // As the CLI, each encoder is opened from the first frame its stream gives.
     let mut encoded = Vec::new();

@@ -3,7 +3,7 @@
 
 use ffmpeg_runtime::codec::{AudioSettings, Codec, EncoderChoice, Supported, VideoSettings};
 use ffmpeg_runtime::filter::OutputFacts;
-use ffmpeg_runtime::format::{MediaType, Muxer, Stream};
+use ffmpeg_runtime::format::{FieldOrder, MediaType, Output, Stream};
 use ffmpeg_runtime::{
     ChannelLayout, Color, Ffmpeg, Frame, PixelFormat, Range, Rational, SampleFormat,
 };
@@ -40,6 +40,8 @@ pub struct Shown {
     pub pixel_format: Option<PixelFormat>,
     pub sample_aspect_ratio: Option<Rational>,
     pub color: Color,
+    /// As the 5.1 CLI tells the encoder from the first picture; `None` without one.
+    pub field_order: Option<FieldOrder>,
 }
 
 impl Shown {
@@ -50,6 +52,7 @@ impl Shown {
             pixel_format: stream.pixel_format(),
             sample_aspect_ratio: stream.pixel_aspect_ratio(),
             color: stream.color(),
+            field_order: None,
         }
     }
 
@@ -62,6 +65,13 @@ impl Shown {
             pixel_format: picture.pixel_format(),
             sample_aspect_ratio: stream.frame_aspect_ratio(picture).ok().flatten(),
             color: picture.color(),
+            field_order: Some(
+                match (picture.is_interlaced(), picture.is_top_field_first()) {
+                    (false, _) => FieldOrder::Progressive,
+                    (true, true) => FieldOrder::TopCodedBottomFirst,
+                    (true, false) => FieldOrder::BottomCodedTopFirst,
+                },
+            ),
         }
     }
 }
@@ -74,6 +84,7 @@ pub struct VideoSource {
     pub frame_rate: Option<Rational>,
     pub sample_aspect_ratio: Option<Rational>,
     pub color: Color,
+    pub field_order: Option<FieldOrder>,
 }
 
 impl VideoSource {
@@ -86,6 +97,7 @@ impl VideoSource {
             frame_rate: stream.guessed_frame_rate(),
             sample_aspect_ratio: shown.sample_aspect_ratio,
             color: shown.color,
+            field_order: shown.field_order,
         }
     }
 
@@ -94,7 +106,7 @@ impl VideoSource {
     pub fn of_graph(shown: &Shown, facts: &OutputFacts) -> VideoSource {
         let color = match (&facts.pixel_format, &shown.pixel_format) {
             (Some(to), from) if from.as_ref() != Some(to) => {
-                converted_color(shown.color.clone(), from.as_ref(), to)
+                converted_color(shown.color.clone(), to)
             }
             _ => shown.color.clone(),
         };
@@ -105,14 +117,16 @@ impl VideoSource {
             frame_rate: facts.frame_rate,
             sample_aspect_ratio: facts.sample_aspect_ratio,
             color,
+            field_order: shown.field_order,
         }
     }
 }
 
-/// The colours of pictures of `color` the 5.1 CLI's `scale` converts from `from` into YUV or
-/// gray `to`: primaries and transfer as they were, the matrix too unless they were RGB, and
-/// the range of the new format (full for `yuvj…` and gray). Into RGB, none is stated.
-fn converted_color(color: Color, from: Option<&PixelFormat>, to: &PixelFormat) -> Color {
+/// The colours of pictures of `color` the 5.1 CLI's `scale` converts into YUV or gray `to`:
+/// primaries, transfer and chroma location as they were, the matrix too unless it is RGB's
+/// (`gbr`: a JPEG decoder's RGB pictures state `bt470bg`, which stays), and the range of the
+/// new format (full for `yuvj…` and gray). Into RGB, none is stated.
+fn converted_color(color: Color, to: &PixelFormat) -> Color {
     let is_rgb = |name: &str| ["rgb", "bgr", "gbr"].iter().any(|f| name.contains(f));
     if is_rgb(to.name()) {
         return Color::default();
@@ -120,9 +134,7 @@ fn converted_color(color: Color, from: Option<&PixelFormat>, to: &PixelFormat) -
     let full = to.name().starts_with("yuvj") || to.name().starts_with("gray");
     Color {
         range: Some(if full { Range::Full } else { Range::Limited }),
-        matrix: color
-            .matrix
-            .filter(|_| !from.is_some_and(|f| is_rgb(f.name()))),
+        matrix: color.matrix.filter(|matrix| matrix != "gbr"),
         ..color
     }
 }
@@ -167,7 +179,8 @@ impl AudioSource {
 }
 
 /// The encoder to use for `kind`: the one asked for, else, as the CLI chooses, FFmpeg's
-/// preferred encoder of the codec `muxer` writes by default (this build's: for MP4 H.264
+/// preferred encoder of the codec `output` writes by default (an image sequence's, the one
+/// its extension names) (this build's: for MP4 H.264
 /// where it has libx264, else MPEG-4 part 2, and AAC; for Matroska H.264 and Vorbis, or AC-3
 /// without libvorbis; for MPEG-TS MPEG-2 and MP2). `None` where the container names no codec
 /// of `kind` (no video in WAV), even where one was asked for: the CLI then leaves the stream
@@ -175,14 +188,11 @@ impl AudioSource {
 pub fn encoder_for(
     ffmpeg: &Ffmpeg,
     asked: Option<&str>,
-    muxer: &Muxer,
+    output: &Output,
     kind: MediaType,
 ) -> Result<Option<Codec>, String> {
-    let default = match kind {
-        MediaType::Video => muxer.default_video_codec(),
-        _ => muxer.default_audio_codec(),
-    };
-    let Some(codec) = default else {
+    let muxer = output.muxer();
+    let Some(codec) = output.default_codec(kind) else {
         return Ok(None);
     };
     if let Some(name) = asked {
@@ -224,7 +234,7 @@ pub fn graph_ending(codec: &Codec, size: Option<(u32, u32)>) -> Option<String> {
         filters.push(format!("scale={width}:{height}"));
     }
     let list = |names: Vec<String>| names.join("|");
-    if let Supported::Only(formats) = codec.pixel_formats() {
+    if let Supported::Only(formats) = codec.pixel_formats_at_normal_compliance() {
         let names = formats.iter().map(|f| f.name().to_owned()).collect();
         filters.push(format!("format=pix_fmts={}", list(names)));
     }
@@ -300,14 +310,17 @@ pub fn video_settings(
         options.push(("strict".into(), "experimental".into()));
     }
     // Colours are signalled as the source's; the range only where no conversion changes it,
-    // and the matrix only where the pictures stay RGB or stay YUV (RGB pictures state `gbr`,
-    // which on YUV ones would tell players to show luma as green).
+    // and the matrix as the CLI's `scale` leaves it: none on pictures made RGB, and on RGB
+    // pictures made YUV the one they state unless it is RGB's own (`gbr`, which on YUV ones
+    // would tell players to show luma as green; a JPEG decoder's RGB pictures state
+    // `bt470bg`).
     let mut color = source.color.clone();
     if pixel_format != source_format {
         color.range = None;
     }
     if is_rgb(pixel_format.name()) != is_rgb(source_format.name()) {
-        color.matrix = None;
+        let made_rgb = is_rgb(pixel_format.name());
+        color.matrix = color.matrix.filter(|matrix| !made_rgb && matrix != "gbr");
     }
     // As FFmpeg's scale filter does: a picture scaled to another shape keeps its display
     // aspect through its pixels' shape, when the source says what that is.
@@ -319,9 +332,18 @@ pub fn video_settings(
         Rational::reduce(num, den, i32::MAX)
     });
     let time_base = frame_rate.invert();
+    // As the 5.1 CLI, which says MJPEG's interlaced pictures are coded and shown in one order.
+    let field_order = source
+        .field_order
+        .map(|order| match (codec.id().name(), order) {
+            ("mjpeg", FieldOrder::TopCodedBottomFirst) => FieldOrder::TopFirst,
+            ("mjpeg", FieldOrder::BottomCodedTopFirst) => FieldOrder::BottomFirst,
+            (_, order) => order,
+        });
     Ok(VideoSettings {
         color,
         sample_aspect_ratio,
+        field_order,
         frame_rate: Some(frame_rate),
         threads: request.threads,
         options,

@@ -44,12 +44,14 @@ pub struct PlannedAudio {
 /// one (only cover pictures where the container holds video only as a cover, as MP3).
 pub fn video_streams(
     input: &Input,
-    muxer: &Muxer,
+    output: &Output,
     all: bool,
     notices: &mut Vec<String>,
 ) -> Result<Vec<usize>, String> {
+    let muxer = output.muxer();
+    let default_codec = output.default_codec(MediaType::Video);
     let selected = input
-        .auto_selected_stream_for(MediaType::Video, muxer)
+        .auto_selected_stream_for(MediaType::Video, &muxer)
         .map_err(|e| e.to_string())?;
     let Some(selected) = selected else {
         if let Some(stream) = input.auto_selected_stream(MediaType::Video) {
@@ -57,7 +59,7 @@ pub fn video_streams(
                 "video stream {} left out, as the CLI leaves it: {} holds {}",
                 stream.index(),
                 muxer.name(),
-                match muxer.default_video_codec() {
+                match default_codec.clone() {
                     Some(_) => "video only as a cover picture",
                     None => "no video",
                 }
@@ -68,7 +70,7 @@ pub fn video_streams(
     if !all {
         return Ok(vec![selected.index()]);
     }
-    let covers_only = match muxer.default_video_codec() {
+    let covers_only = match default_codec.clone() {
         Some(codec) => muxer
             .takes_only_as_cover_picture(&codec)
             .map_err(|e| e.to_string())?,

@@ -166,6 +166,7 @@ pub(crate) struct CodecContextLayout {
     pub ch_layout: Option<Field<AVCodecContext, RawChannelLayout>>,
     pub initial_padding: Field<AVCodecContext, c_int>,
     pub color: ColorFields<AVCodecContext>,
+    pub field_order: Field<AVCodecContext, u32>,
     /// The ASS script header of a text subtitle decoder, or the one an encoder is given.
     pub subtitle_header: Field<AVCodecContext, *mut u8>,
     pub subtitle_header_size: Field<AVCodecContext, c_int>,
@@ -361,6 +362,7 @@ impl FrameLayout {
             primaries: self.color_primaries,
             transfer: self.color_trc,
             matrix: self.colorspace,
+            chroma_location: self.chroma_location,
         }
     }
 }
@@ -371,6 +373,7 @@ pub(crate) struct ColorFields<S> {
     pub primaries: Field<S, u32>,
     pub transfer: Field<S, u32>,
     pub matrix: Field<S, u32>,
+    pub chroma_location: Field<S, u32>,
 }
 
 /// `AVCodec`, read only.
@@ -538,7 +541,9 @@ macro_rules! common {
                     primaries: field!($m::AVCodecContext.color_primaries),
                     transfer: field!($m::AVCodecContext.color_trc),
                     matrix: field!($m::AVCodecContext.colorspace),
+                    chroma_location: field!($m::AVCodecContext.chroma_sample_location),
                 },
+                field_order: field!($m::AVCodecContext.field_order),
                 thread_count: field!($m::AVCodecContext.thread_count),
                 thread_type: field!($m::AVCodecContext.thread_type),
                 skip_frame: field!($m::AVCodecContext.skip_frame),
@@ -563,6 +568,7 @@ macro_rules! common {
                     primaries: field!($m::AVCodecParameters.color_primaries),
                     transfer: field!($m::AVCodecParameters.color_trc),
                     matrix: field!($m::AVCodecParameters.color_space),
+                    chroma_location: field!($m::AVCodecParameters.chroma_location),
                 },
                 sample_aspect_ratio: field!($m::AVCodecParameters.sample_aspect_ratio as mirror AVRational),
                 sample_rate: field!($m::AVCodecParameters.sample_rate),

@@ -139,6 +139,7 @@ ffi_functions! {
     always AvUtil fn av_color_space_from_name(name: *const c_char) -> c_int;
     always AvUtil fn av_color_primaries_from_name(name: *const c_char) -> c_int;
     always AvUtil fn av_color_transfer_from_name(name: *const c_char) -> c_int;
+    always AvUtil fn av_chroma_location_from_name(name: *const c_char) -> c_int;
     always AvUtil fn av_display_rotation_get(matrix: *const i32) -> f64;
     optional AvUtil [58..] fn av_stereo3d_type_name(kind: c_uint) -> *const c_char;
     optional AvUtil [58..] fn av_spherical_projection_name(projection: c_int) -> *const c_char;
@@ -425,6 +426,13 @@ ffi_functions! {
         filename: *const c_char,
         mime_type: *const c_char,
     ) -> *const AVOutputFormat;
+    always AvFormat fn av_guess_codec(
+        format: *const AVOutputFormat,
+        short_name: *const c_char,
+        filename: *const c_char,
+        mime_type: *const c_char,
+        kind: c_int,
+    ) -> c_uint;
     always AvFormat fn avformat_free_context(context: *mut AVFormatContext);
     always AvFormat fn avformat_new_stream(
         context: *mut AVFormatContext,

@@ -20,6 +20,9 @@ pub struct Color {
     pub primaries: Option<String>,
     /// The transfer characteristic (`bt709`, `smpte2084`, …).
     pub transfer: Option<String>,
+    /// Where chroma samples sit against luma (`left` for MPEG-2 and H.264, `center` for
+    /// JPEG, `topleft`, …), which the ffmpeg CLI hands to the encoder with the colours.
+    pub chroma_location: Option<String>,
 }
 
 /// The YUV matrix.
@@ -97,7 +100,7 @@ type Member = fn(&mut Color) -> &mut Option<String>;
 type Property<S> = (crate::abi::Field<S, u32>, NameOf, ValueOf, Member);
 
 /// The properties FFmpeg names (the range is typed, and read and written on its own).
-fn properties<S>(ffmpeg: &Ffmpeg, fields: ColorFields<S>) -> [Property<S>; 3] {
+fn properties<S>(ffmpeg: &Ffmpeg, fields: ColorFields<S>) -> [Property<S>; 4] {
     let f = ffmpeg.functions();
     [
         (
@@ -118,6 +121,12 @@ fn properties<S>(ffmpeg: &Ffmpeg, fields: ColorFields<S>) -> [Property<S>; 3] {
             f.av_color_transfer_from_name,
             |c| &mut c.transfer,
         ),
+        (
+            fields.chroma_location,
+            f.av_chroma_location_name,
+            f.av_chroma_location_from_name,
+            |c| &mut c.chroma_location,
+        ),
     ]
 }
 
@@ -130,9 +139,11 @@ pub(crate) unsafe fn read<S>(ffmpeg: &Ffmpeg, object: *const S, fields: ColorFie
     let mut color = Color::default();
     for (field, name_of, _, member) in properties(ffmpeg, fields) {
         // SAFETY: per the contract; the lookup returns a static name, or NULL for values it
-        // does not know. FFmpeg names every unspecified value "unknown".
+        // does not know. FFmpeg names an unspecified colour "unknown", an unspecified chroma
+        // location "unspecified".
         let name = unsafe { crate::sys::c_text(name_of(field.read(object))) };
-        *member(&mut color) = Some(name).filter(|n| !n.is_empty() && n != "unknown");
+        *member(&mut color) =
+            Some(name).filter(|n| !n.is_empty() && n != "unknown" && n != "unspecified");
     }
     // SAFETY: as above.
     let (_, range) = unsafe { matrix_and_range_names(ffmpeg, object, fields) };

@@ -487,7 +487,7 @@ fn muxer(extension: &str) -> &'static str {
         "asf" => "asf",
         "roq" => "roq",
         "y4m" => "yuv4mpegpipe",
-        "png" | "jpg" => "image2",
+        "png" | "jpg" | "jls" => "image2",
         "srt" => "srt",
         "ass" => "ass",
         "vtt" => "webvtt",

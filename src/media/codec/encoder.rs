@@ -10,6 +10,7 @@ use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::channel_layout::ChannelLayout;
 use crate::media::color::Color;
+use crate::media::format::FieldOrder;
 use crate::media::formats::{PixelFormat, SampleFormat};
 use crate::media::frame::Frame;
 use crate::media::packet::{Packet, out_of_memory};
@@ -41,6 +42,9 @@ pub struct VideoSettings {
     pub color: Color,
     /// Non-square pixels, as width : height.
     pub sample_aspect_ratio: Option<Rational>,
+    /// How the pictures' lines are ordered, for the container to say (`None`: not said).
+    /// The ffmpeg CLI says it from the first picture: interlaced or progressive.
+    pub field_order: Option<FieldOrder>,
     /// Encoder options, as the CLI takes them (`("crf", "23")`, `("preset", "medium")`).
     pub options: Vec<(String, String)>,
     /// Put codec headers in the container's header (set it when
@@ -63,6 +67,7 @@ impl VideoSettings {
             threads: 0,
             color: Color::default(),
             sample_aspect_ratio: None,
+            field_order: None,
             options: Vec::new(),
             global_header: false,
         }
@@ -174,6 +179,9 @@ impl Encoder {
                     layout.thread_count.write(context, threads);
                     if let Some(ratio) = settings.sample_aspect_ratio {
                         layout.sample_aspect_ratio.write(context, ratio);
+                    }
+                    if let Some(order) = settings.field_order {
+                        layout.field_order.write(context, order.to_raw());
                     }
                     crate::media::color::write(ffmpeg, context, layout.color, &settings.color)
                 }

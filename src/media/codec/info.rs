@@ -198,6 +198,36 @@ impl Codec {
         })
     }
 
+    /// The pixel formats it opens with at the default strictness, which the ffmpeg CLI
+    /// offers it: MJPEG's full-range (`yuvj…`) formats alone, since it refuses limited-range
+    /// YUV as non-standard; every other codec's [`pixel_formats`](Self::pixel_formats).
+    pub fn pixel_formats_at_normal_compliance(&self) -> Supported<PixelFormat> {
+        let field = self.ffmpeg.layout().codec.pix_fmts;
+        let numbers = self.format_numbers(CODEC_CONFIG_PIX_FORMAT, field);
+        let ffmpeg = &self.ffmpeg;
+        numbers.map(|n| {
+            self.at_normal_compliance(n)
+                .into_iter()
+                .filter_map(|n| ffmpeg.pixel_format_numbered(n))
+                .collect()
+        })
+    }
+
+    /// `numbers`, pixel formats it takes, less those it refuses at the default strictness.
+    fn at_normal_compliance(&self, mut numbers: Vec<c_int>) -> Vec<c_int> {
+        if self.name() == "mjpeg" {
+            let full_range = |&number: &c_int| {
+                self.ffmpeg
+                    .pixel_format_numbered(number)
+                    .is_some_and(|format| format.name().starts_with("yuvj"))
+            };
+            if numbers.iter().any(full_range) {
+                numbers.retain(full_range);
+            }
+        }
+        numbers
+    }
+
     /// The sample formats it takes.
     pub fn sample_formats(&self) -> Supported<SampleFormat> {
         let field = self.ffmpeg.layout().codec.sample_fmts;
@@ -264,7 +294,9 @@ impl Codec {
 
     /// The pixel format among those it takes that loses least of `source` (FFmpeg's
     /// `avcodec_find_best_pix_fmt_of_list`, as the ffmpeg CLI chooses); `source` itself
-    /// when it takes any.
+    /// when it takes any. It chooses among the
+    /// [formats it opens with by default](Self::pixel_formats_at_normal_compliance), as the
+    /// CLI does.
     ///
     /// # Errors
     ///
@@ -280,7 +312,7 @@ impl Codec {
             Supported::Any => return Ok(source),
             Supported::Only(numbers) => numbers,
         };
-        let mut list = numbers;
+        let mut list = self.at_normal_compliance(numbers);
         list.push(-1);
         // As libavfilter's `pick_format`, through which the CLI converts: a source has alpha
         // where its components are even in number (YUVA, RGBA, YA), so PAL8, whose palette

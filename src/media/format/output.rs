@@ -11,7 +11,7 @@ use crate::abi::FormatContextLayout;
 use crate::abi::constants;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
-use crate::media::codec::{BitstreamFilter, Encoder};
+use crate::media::codec::{BitstreamFilter, CodecId, Encoder};
 use crate::media::packet::Packet;
 use crate::sys::Rational;
 use crate::sys::objects::{AVFormatContext, AVStream};
@@ -46,6 +46,9 @@ pub struct Output {
     created: Option<std::path::PathBuf>,
     /// Per stream: how its packets are timed on the way to the muxer.
     timing: Vec<StreamTiming>,
+    /// The name it was created under (empty for a writer's output), which names the codec
+    /// of an image sequence.
+    file_name: CString,
 }
 
 /// What an output stream remembers to time its packets as the CLI does.
@@ -127,6 +130,7 @@ impl Output {
             custom_io: None,
             created: None,
             timing: Vec::new(),
+            file_name: url.clone(),
         };
         if output.format_flags() & constants::FMT_NOFILE == 0 {
             let existed = std::fs::symlink_metadata(path).is_ok();
@@ -207,6 +211,7 @@ impl Output {
             custom_io: None,
             created: None,
             timing: Vec::new(),
+            file_name: CString::default(),
         };
         let custom_io = CustomIo::new(ffmpeg, endpoint)?;
         let layout = &ffmpeg.layout().format_context;
@@ -250,6 +255,27 @@ impl Output {
         // SAFETY: an output context always has its output format, registered in the same
         // library.
         unsafe { super::Muxer::registered(&self.ffmpeg, self.field(|l| l.oformat)) }
+    }
+
+    /// The codec the ffmpeg CLI writes for `kind` where none is asked for
+    /// (`av_guess_codec`): the muxer's default, except for a sequence of images (`image2`),
+    /// whose file name's extension names it (`.png`: PNG, `.bmp`: BMP; JPEG otherwise).
+    /// `None` where the container takes no stream of that kind.
+    pub fn default_codec(&self, kind: MediaType) -> Option<CodecId> {
+        let format = self.field(|l| l.oformat);
+        // SAFETY: the output's own registered format and NUL-terminated strings that outlive
+        // the call; FFmpeg reads them only, and takes an empty name for one of no extension.
+        let number = unsafe {
+            (self.ffmpeg.functions().av_guess_codec)(
+                format,
+                std::ptr::null(),
+                self.file_name.as_ptr(),
+                std::ptr::null(),
+                kind.raw(),
+            )
+        };
+        // AV_CODEC_ID_NONE is 0 in every release.
+        (number != 0).then(|| CodecId::new(&self.ffmpeg, number))
     }
 
     fn format_flags(&self) -> c_int {

@@ -41,6 +41,18 @@ impl FieldOrder {
         }
     }
 
+    /// FFmpeg's number (`AVFieldOrder`).
+    pub(crate) fn to_raw(self) -> u32 {
+        match self {
+            FieldOrder::Unknown => 0,
+            FieldOrder::Progressive => FIELD_PROGRESSIVE,
+            FieldOrder::TopFirst => FIELD_TT,
+            FieldOrder::BottomFirst => FIELD_BB,
+            FieldOrder::TopCodedBottomFirst => FIELD_TB,
+            FieldOrder::BottomCodedTopFirst => FIELD_BT,
+        }
+    }
+
     /// ffprobe's name: `progressive`, `tt`, `bb`, `tb`, `bt`, `unknown`.
     pub fn name(self) -> &'static str {
         match self {
