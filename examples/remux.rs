@@ -79,12 +79,14 @@ struct Route {
     /// Where the clock starts: as many frames before zero as the stream's decoder would
     /// hold back (B-frames), at its average rate.
     start_us: i64,
+    /// Audio, whose copied packets the output times in whole frames of samples.
+    audio: bool,
 }
 
 impl Route {
-    /// `dts`, or the clock's time where the packet has none; the clock then runs on past
-    /// the packet.
-    fn timed(&mut self, pts: Option<i64>, dts: Option<i64>, duration: i64) -> i64 {
+    /// `dts`, or the clock's time where the packet has none (in the stream's time base, and
+    /// in microseconds); the clock then runs on past the packet.
+    fn timed(&mut self, pts: Option<i64>, dts: Option<i64>, duration: i64) -> (i64, i64) {
         let to_us = |t: i64| {
             self.time_base
                 .rescale(t, Rational::MICROSECONDS)
@@ -108,7 +110,7 @@ impl Route {
             None => self.frame_us,
         };
         self.next_dts_us = Some(dts_us + length);
-        dts
+        (dts, dts_us)
     }
 }
 
@@ -158,6 +160,7 @@ fn run(args: &Args) -> Result<u64, String> {
             frame_us,
             audio_frame_us,
             start_us,
+            audio: stream.media_type() == MediaType::Audio,
         });
         kinds.push((index, stream.media_type(), stream.disposition()));
     }
@@ -194,13 +197,29 @@ fn run(args: &Args) -> Result<u64, String> {
         // As the CLI: counted from the input's start, with any jump taken out.
         timeline.place(&mut packet);
         let (pts, dts) = (packet.pts(), packet.dts());
-        packet.set_dts(Some(route.timed(pts, dts, packet.duration())));
+        let (timed, timed_us) = route.timed(pts, dts, packet.duration());
         if !route.started && !packet.is_key() {
             continue;
         }
         route.started = true;
+        // As the CLI, which gives a packet without a dts its clock's time rescaled from
+        // microseconds straight to the output stream's time base (B-frames' first packets in
+        // Matroska: -1335/16000 s in MP4 at 24000/1001, not -83 ms rescaled).
+        let time_base = match output.stream_time_base(route.output) {
+            Some(to) if dts.is_none() && !route.audio => {
+                let from = route.time_base;
+                packet.set_pts(pts.and_then(|pts| from.rescale(pts, to)));
+                packet.set_duration(from.rescale(packet.duration(), to).unwrap_or(0));
+                packet.set_dts(Rational::MICROSECONDS.rescale(timed_us, to));
+                to
+            }
+            _ => {
+                packet.set_dts(Some(timed));
+                route.time_base
+            }
+        };
         output
-            .write_packet(&mut packet, route.output, route.time_base)
+            .write_packet(&mut packet, route.output, time_base)
             .map_err(named(&args.output))?;
         written += 1;
     }

@@ -120,6 +120,18 @@ fn sources() -> Vec<PathBuf> {
         "-bf",
         "0",
     ];
+    // B-frames in Matroska, whose first packets have no dts: the CLI times them from
+    // microseconds straight in the output's time base (-1335/16000 s in MP4, not -83 ms).
+    let reordered_ntsc = [
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=176x144:rate=24000/1001:duration=1",
+        "-c:v",
+        "libx264",
+        "-bf",
+        "2",
+    ];
     vec![
         media::generated("remux_two_audio.mkv", &two_audio),
         media::generated("remux_late_start.ts", &late_start),
@@ -128,6 +140,7 @@ fn sources() -> Vec<PathBuf> {
         media::generated("remux_raw.y4m", &raw),
         media::generated("remux_untimed.h264", &untimed),
         media::generated("remux_untimed_24000_1001.h264", &untimed_ntsc),
+        media::generated("remux_reordered_24000_1001.mkv", &reordered_ntsc),
     ]
 }
 
@@ -198,6 +211,7 @@ fn remux_writes_what_the_cli_writes() {
         ["mkv", "nut", "avi"],
         ["mkv", "mp4", "nut"],
         ["mkv", "mp4", "nut"],
+        ["mp4", "mov", "nut"],
     ];
     for (source, extensions) in sources().into_iter().zip(targets) {
         for extension in extensions {

@@ -574,6 +574,17 @@ impl Output {
         Ok(())
     }
 
+    /// The time base of output stream `stream`: the one its muxer chose once the header is
+    /// written (MP4's `1/16000` for 24000/1001 video, say), what was asked for before.
+    /// `None` for an unknown stream.
+    pub fn stream_time_base(&self, stream: usize) -> Option<Rational> {
+        let layout = self.ffmpeg.layout();
+        // SAFETY: the stream table of a live context.
+        let target = unsafe { layout.format_context.stream(self.context_ptr(), stream) }?;
+        // SAFETY: a field of a live stream of this context.
+        Some(unsafe { layout.stream.time_base.read(target) })
+    }
+
     /// Writes `packet` to stream `stream`, its timestamps rescaled from `time_base` (the
     /// encoder's or input stream's) to the stream's; packets are interleaved by FFmpeg. The
     /// packet is left empty.
