@@ -909,3 +909,57 @@ fn encoders_are_told_of_the_pictures_as_the_clis_first_picture_tells_them() {
         }
     }
 }
+
+/// A display matrix the CLI's autorotation finds no turn in (all zeros, as in mp4parse's
+/// `no_timescale.mp4`) is written as one of no turn, as every matrix it autorotates: the
+/// output states none, where it had been copied as it was.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_display_matrix_of_no_turn_is_not_carried_over() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    if ffmpeg.library(Library::AvFilter).is_none() {
+        return; // no autorotation: the matrix is kept with the pictures as stored
+    }
+    let source = media::generated(
+        "tcc_upright.mp4",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48:rate=25:duration=0.2",
+            "-c:v",
+            "mpeg4",
+        ],
+    );
+    // The track header's matrix (identity: 1, 0, 0 / 0, 1, 0 / 0, 0, 1 in 16.16 and 2.30)
+    // zeroed.
+    let identity: Vec<u8> = [0x10000u32, 0, 0, 0, 0x10000, 0, 0, 0, 0x4000_0000]
+        .iter()
+        .flat_map(|v| v.to_be_bytes())
+        .collect();
+    let mut bytes = std::fs::read(&source).unwrap();
+    let at = bytes
+        .windows(identity.len())
+        .position(|w| w == identity.as_slice())
+        .expect("a track header's matrix");
+    bytes[at..at + identity.len()].fill(0);
+    let dir = common::scratch_dir("transcode-zero-matrix");
+    let zeroed = dir.join("zeroed.mp4");
+    std::fs::write(&zeroed, bytes).unwrap();
+    let input = Input::open(&ffmpeg, &zeroed).unwrap();
+    assert_eq!(input.stream(0).unwrap().display_matrix(), Some([0; 9]));
+    let output = dir.join("out.mp4");
+    transcode_ok(&build, &zeroed, &output);
+    let written = Input::open(&ffmpeg, &output).unwrap();
+    assert_eq!(written.stream(0).unwrap().display_matrix(), None);
+    if ffmpeg.family().ffmpeg_major() == 5 {
+        let cli_output = dir.join("cli.mp4");
+        cli_transcode(&zeroed, &cli_output);
+        let cli_written = Input::open(&ffmpeg, &cli_output).unwrap();
+        assert_eq!(cli_written.stream(0).unwrap().display_matrix(), None);
+    }
+}

@@ -23,6 +23,9 @@ pub struct PlannedVideo {
     codec_name: String,
     /// Whether its pictures are turned upright first (the CLI's autorotation).
     turned: bool,
+    /// Whether they go through the CLI's autorotation at all (libavfilter's): the output
+    /// then states no turn, whether or not one was made.
+    autorotated: bool,
     /// Its output stream, once added.
     pub out_index: Option<usize>,
 }
@@ -193,6 +196,7 @@ pub fn plan_video(
         filtering,
         codec_name: codec.name().to_owned(),
         turned,
+        autorotated: ffmpeg.library(Library::AvFilter).is_some(),
         out_index: None,
     })
 }
@@ -260,6 +264,14 @@ pub fn plan_audio(
     })
 }
 
+/// How a stream's turn comes out: `turned` upright first, or `autorotated` (the CLI's
+/// autorotation, which states no turn on the output whether or not it made one).
+#[derive(Clone, Copy, Default)]
+struct Turn {
+    turned: bool,
+    autorotated: bool,
+}
+
 /// Adds the output stream `encoder` (named `codec_name`) writes, encoded from `stream`, with
 /// its side data and tags as the CLI carries them; its index.
 fn add_encoded(
@@ -267,19 +279,22 @@ fn add_encoded(
     stream: &Stream<'_>,
     encoder: &Encoder,
     codec_name: &str,
-    turned_upright: bool,
+    turn: Turn,
 ) -> Result<usize, String> {
     let index = output.add_stream(encoder).map_err(|e| e.to_string())?;
-    copy_side_data(output, index, stream, turned_upright)?;
-    copy_stream_tags(output, index, stream, codec_name, turned_upright)
-        .map_err(|e| e.to_string())?;
+    copy_side_data(output, index, stream, turn.turned || turn.autorotated)?;
+    copy_stream_tags(output, index, stream, codec_name, turn.turned).map_err(|e| e.to_string())?;
     Ok(index)
 }
 
 impl PlannedVideo {
     /// Adds its output stream, encoded from `stream`, and notes its index.
     pub fn add_to(&mut self, output: &mut Output, stream: &Stream<'_>) -> Result<usize, String> {
-        let added = add_encoded(output, stream, &self.encoder, &self.codec_name, self.turned)?;
+        let turn = Turn {
+            turned: self.turned,
+            autorotated: self.autorotated,
+        };
+        let added = add_encoded(output, stream, &self.encoder, &self.codec_name, turn)?;
         self.out_index = Some(added);
         Ok(added)
     }
@@ -288,7 +303,13 @@ impl PlannedVideo {
 impl PlannedAudio {
     /// Adds its output stream, encoded from `stream`, and notes its index.
     pub fn add_to(&mut self, output: &mut Output, stream: &Stream<'_>) -> Result<usize, String> {
-        let added = add_encoded(output, stream, &self.encoder, &self.codec_name, false)?;
+        let added = add_encoded(
+            output,
+            stream,
+            &self.encoder,
+            &self.codec_name,
+            Turn::default(),
+        )?;
         self.out_index = Some(added);
         Ok(added)
     }
@@ -296,18 +317,19 @@ impl PlannedAudio {
 
 /// Carries the input stream's side data to the stream encoded from it, as the CLI does: an
 /// HDR video keeps its mastering display and light levels, a stereo or 360° video its
-/// projection. Not the CPB properties (the encoder's buffer is its own), nor the turn of
-/// pictures turned upright.
+/// projection. Not the CPB properties (the encoder's buffer is its own), nor a display matrix
+/// where `upright`: the CLI's autorotation writes one of no turn, whether it turned the
+/// pictures or found the matrix turned them by no angle it knows (all zeros, say).
 fn copy_side_data(
     output: &mut Output,
     index: usize,
     stream: &Stream<'_>,
-    turned_upright: bool,
+    upright: bool,
 ) -> Result<(), String> {
     for entry in stream.side_data() {
         let skipped = match entry.value() {
             SideDataValue::CpbProperties(_) => true,
-            SideDataValue::DisplayMatrix { .. } => turned_upright,
+            SideDataValue::DisplayMatrix { .. } => upright,
             _ => false,
         };
         if !skipped {
