@@ -963,3 +963,79 @@ fn a_display_matrix_of_no_turn_is_not_carried_over() {
         assert_eq!(cli_written.stream(0).unwrap().display_matrix(), None);
     }
 }
+
+/// Where no picture decodes, the CLI sets its graph up at the end from the codec's
+/// parameters, which give no pixel shape here, not from the container's (WebM's display
+/// size): the encoder is told none (libwebm's `accurate_cluster_duration_two_tracks.webm`;
+/// had been told the container's, which libx264 wrote into its header).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn with_no_picture_decoded_the_pixel_shape_is_the_codecs() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let source = media::generated(
+        "tcc_shaped.webm",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48:rate=10:duration=1",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000:duration=1",
+            "-c:v",
+            "libvpx",
+            "-aspect",
+            "16:9",
+            "-c:a",
+            "libvorbis",
+        ],
+    );
+    // Every picture's bytes zeroed where they lie: none decodes, the container is whole.
+    let mut bytes = std::fs::read(&source).unwrap();
+    let mut input = Input::open(&ffmpeg, &source).unwrap();
+    let video = input.best_stream(MediaType::Video).unwrap().index();
+    let mut packet = Packet::new(&ffmpeg).unwrap();
+    while input.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() == video {
+            let data = packet.data();
+            let from = packet.position().unwrap() as usize;
+            let at = from
+                + bytes[from..]
+                    .windows(data.len())
+                    .position(|w| w == data)
+                    .unwrap();
+            bytes[at..at + data.len()].fill(0);
+        }
+    }
+    drop(input);
+    let dir = common::scratch_dir("transcode-no-picture-shape");
+    let blank = dir.join("blank.webm");
+    std::fs::write(&blank, bytes).unwrap();
+    let input = Input::open(&ffmpeg, &blank).unwrap();
+    let stream = input.stream(video).unwrap();
+    let container_shape = stream.container_aspect_ratio();
+    assert!(container_shape.is_some());
+    assert_eq!(stream.codec_aspect_ratio(), None);
+    let output = dir.join("out.mkv");
+    transcode_ok(&build, &blank, &output);
+    let written = Input::open(&ffmpeg, &output).unwrap();
+    let picture = written.best_stream(MediaType::Video).unwrap();
+    // (An encoder may state square pixels of its own accord: MPEG-4 part 2 does.)
+    assert_ne!(picture.pixel_aspect_ratio(), container_shape);
+    if ffmpeg.family().ffmpeg_major() == 5 {
+        let cli_output = dir.join("cli.mkv");
+        cli_transcode(&blank, &cli_output);
+        assert_eq!(pictures_described(&output), pictures_described(&cli_output));
+        let shape = |path: &Path| {
+            let input = Input::open(&ffmpeg, path).unwrap();
+            let stream = input.best_stream(MediaType::Video).unwrap();
+            (stream.pixel_aspect_ratio(), stream.extradata_size())
+        };
+        assert_eq!(shape(&output), shape(&cli_output));
+    }
+}

@@ -45,12 +45,14 @@ pub struct Shown {
 }
 
 impl Shown {
+    /// As the CLI sets its graph up where no picture came: from the codec's parameters
+    /// (not the container's pixel shape, which it gives decoded pictures alone).
     pub fn of_stream(stream: &Stream<'_>) -> Shown {
         Shown {
             width: stream.width(),
             height: stream.height(),
             pixel_format: stream.pixel_format(),
-            sample_aspect_ratio: stream.pixel_aspect_ratio(),
+            sample_aspect_ratio: stream.codec_aspect_ratio(),
             color: stream.color(),
             field_order: None,
         }

@@ -4,10 +4,10 @@
 
 use ffmpeg_runtime::codec::{Codec, Decoder, Encoder, VideoSettings};
 use ffmpeg_runtime::filter::{
-    AudioInput, FilterGraph, FilterInput, FilterOptions, upright_filters_for,
+    AudioInput, FilterGraph, FilterInput, FilterOptions, VideoInput, upright_filters_for,
 };
 use ffmpeg_runtime::format::{Input, MediaType, Muxer, Output, SideDataValue, Stream};
-use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library};
+use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library, Rational};
 
 use crate::cli_copy::copy_stream_tags;
 use crate::pipeline::{self, Filtering};
@@ -173,7 +173,14 @@ pub fn plan_video(
     let ending = plan::graph_ending(codec, request.size);
     let describe = || match first_picture {
         Some(picture) => described_by_picture(stream, picture),
-        None => FilterInput::from_stream(stream).map_err(|e| e.to_string()),
+        // As the CLI where no picture came: the codec's pixel shape, not the container's.
+        None => match FilterInput::from_stream(stream).map_err(|e| e.to_string())? {
+            FilterInput::Video(video) => Ok(FilterInput::Video(VideoInput {
+                sample_aspect_ratio: stream.codec_aspect_ratio().unwrap_or(Rational::new(0, 1)),
+                ..video
+            })),
+            other => Ok(other),
+        },
     };
     let filtering = filtering(ffmpeg, stream, describe, video_filters.as_deref(), ending)?;
     let shown = match first_picture {

@@ -182,9 +182,8 @@ impl Stream<'_> {
     /// container's, else the codec header's, in lowest terms, `1:1` included; `None` when
     /// neither says.
     pub fn pixel_aspect_ratio(&self) -> Option<Rational> {
-        let codec = self.parameter(self.ffmpeg().layout().codec_parameters.sample_aspect_ratio);
         self.container_aspect_ratio()
-            .or_else(|| first_shape([codec]))
+            .or_else(|| self.codec_aspect_ratio())
     }
 
     /// The shape of a pixel as the container states it (Matroska's display size, MP4's
@@ -192,6 +191,14 @@ impl Stream<'_> {
     /// decoded picture this shape in place of the codec's before filtering it.
     pub fn container_aspect_ratio(&self) -> Option<Rational> {
         first_shape([self.read(self.ffmpeg().layout().stream.sample_aspect_ratio)])
+    }
+
+    /// The shape of a pixel as the codec's parameters state it, in lowest terms; `None`
+    /// where they say nothing. The ffmpeg CLI sets its graph up from this, not the
+    /// container's, where the stream ends before a picture was decoded.
+    pub fn codec_aspect_ratio(&self) -> Option<Rational> {
+        let codec = self.parameter(self.ffmpeg().layout().codec_parameters.sample_aspect_ratio);
+        first_shape([codec])
     }
 
     /// The shape of `frame`'s pixels as FFmpeg guesses it for this stream
