@@ -9,7 +9,7 @@ use std::path::Path;
 
 use common::media;
 use ffmpeg_runtime::codec::{Codec, Decoder, DecoderOptions, EncoderChoice};
-use ffmpeg_runtime::format::{Input, MediaType, Muxer};
+use ffmpeg_runtime::format::{Input, MediaType, Muxer, SideDataValue};
 use ffmpeg_runtime::{Ffmpeg, Library, Packet};
 
 /// Output extensions and the muxers they pick.
@@ -1037,5 +1037,71 @@ fn with_no_picture_decoded_the_pixel_shape_is_the_codecs() {
             (stream.pixel_aspect_ratio(), stream.extradata_size())
         };
         assert_eq!(shape(&output), shape(&cli_output));
+    }
+}
+
+/// As the CLI, a stream's first packet carries the stream's side data (but its display
+/// matrix), which the decoder hands on with the first picture: a stereo layout from
+/// Matroska's `StereoMode` reaches libx264, which writes a frame-packing SEI (libwebm's
+/// `test_stereo_left_right.webm`: the keyframes had been 16 bytes short of the CLI's).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_streams_stereo_layout_reaches_the_encoder_with_the_first_picture() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let source = media::generated(
+        "tcc_stereo.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=128x48:rate=25:duration=0.4",
+            "-c:v",
+            "ffv1",
+            "-metadata:s:v",
+            "stereo_mode=left_right",
+        ],
+    );
+    let input = Input::open(&ffmpeg, &source).unwrap();
+    let stream = input.stream(0).unwrap();
+    let stated = stream.side_data();
+    assert!(
+        stated
+            .iter()
+            .any(|e| matches!(e.value(), SideDataValue::Stereo3d { .. })),
+        "the source states its stereo layout"
+    );
+    // Packet::add_side_data, as the CLI carries it: once per kind.
+    let mut packet = Packet::from_bytes(&ffmpeg, &[0; 8]).unwrap();
+    for entry in &stated {
+        assert!(packet.add_side_data(entry).unwrap());
+        assert!(!packet.add_side_data(entry).unwrap(), "already there");
+    }
+    let carried: Vec<(u32, Vec<u8>)> = (packet.side_data().iter())
+        .map(|e| (e.kind(), e.bytes().to_vec()))
+        .collect();
+    let expected: Vec<(u32, Vec<u8>)> = (stated.iter())
+        .map(|e| (e.kind(), e.bytes().to_vec()))
+        .collect();
+    assert_eq!(carried, expected);
+    if !ffmpeg.has_encoder("libx264") {
+        return; // the frame-packing SEI is libx264's
+    }
+    let dir = common::scratch_dir("transcode-stereo");
+    let output = dir.join("stereo.mkv");
+    transcode_ok_with(&build, &source, &output, &["--vcodec", "libx264"]);
+    let first = media::first_frame(&ffmpeg, &output);
+    let packed = first
+        .side_data()
+        .iter()
+        .any(|e| matches!(e.value(), SideDataValue::Stereo3d { .. }));
+    assert!(packed, "the encoded pictures say how they are packed");
+    if ffmpeg.family().ffmpeg_major() == 5 {
+        let cli_output = dir.join("cli.mkv");
+        cli_transcode_with(&source, &cli_output, &["-c:v", "libx264"]);
+        assert!(packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output));
     }
 }

@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 
 use ffmpeg_runtime::codec::Decoder;
-use ffmpeg_runtime::format::Input;
+use ffmpeg_runtime::format::{Input, SideDataValue};
 use ffmpeg_runtime::{Error, Frame, Packet};
 
 use crate::pipeline::{ERRORS_IN_A_ROW, decoder_for};
@@ -25,6 +25,8 @@ pub struct ReadAhead {
     first_frames: Vec<(usize, Frame)>,
     /// The error that stopped reading, which reading on would meet again.
     read_error: Option<Error>,
+    /// The streams whose first packet was read.
+    started: Vec<usize>,
 }
 
 impl ReadAhead {
@@ -37,8 +39,34 @@ impl ReadAhead {
         }
         match self.read_error.take() {
             Some(error) => Err(error),
-            None => input.read_packet(packet),
+            None => {
+                let read = input.read_packet(packet)?;
+                if read {
+                    self.carry_stream_side_data(input, packet)?;
+                }
+                Ok(read)
+            }
         }
+    }
+
+    /// As the CLI: a stream's first packet carries the stream's side data but its display
+    /// matrix, which the decoder hands on with the first frame (a stereo layout, for which
+    /// libx264 writes a frame-packing SEI; HDR metadata).
+    fn carry_stream_side_data(&mut self, input: &Input, packet: &mut Packet) -> Result<(), Error> {
+        let index = packet.stream_index();
+        if self.started.contains(&index) {
+            return Ok(());
+        }
+        self.started.push(index);
+        let Some(stream) = input.stream(index) else {
+            return Ok(());
+        };
+        for entry in stream.side_data() {
+            if !matches!(entry.value(), SideDataValue::DisplayMatrix { .. }) {
+                packet.add_side_data(&entry)?;
+            }
+        }
+        Ok(())
     }
 
     /// The first frame of input stream `index`, where it gave one.
@@ -57,6 +85,7 @@ pub fn read_ahead(input: &mut Input, streams: &[usize]) -> Result<ReadAhead, Err
         packets: VecDeque::new(),
         first_frames: Vec::new(),
         read_error: None,
+        started: Vec::new(),
     };
     // One thread each: the first frame is the same whatever the threads, and comes sooner.
     let mut waiting: Vec<_> = (streams.iter())
@@ -74,6 +103,7 @@ pub fn read_ahead(input: &mut Input, streams: &[usize]) -> Result<ReadAhead, Err
                 break;
             }
         }
+        read.carry_stream_side_data(input, &mut packet)?;
         held += packet.data().len();
         let index = packet.stream_index();
         if let Some(at) = waiting.iter().position(|(i, _)| *i == index) {

@@ -279,6 +279,46 @@ impl Packet {
             .collect()
     }
 
+    /// Adds a copy of `side_data` (a stream's, from
+    /// [`Stream::side_data`](crate::format::Stream::side_data)), unless the packet already
+    /// has side data of that kind: `Ok(true)` when added. The ffmpeg CLI adds each stream's
+    /// side data but its display matrix to the stream's first packet, so that the decoder
+    /// hands it on with the first frame (a stereo layout, HDR metadata), where encoders read
+    /// it (libx264 writes a frame-packing SEI for a stereo layout).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ForeignObject`] for side data of another loaded FFmpeg (its bytes are that
+    /// release's structs); [`Error::OutOfRange`] past 2 GiB; FFmpeg's allocation failing.
+    pub fn add_side_data(
+        &mut self,
+        side_data: &crate::media::format::SideData<'_>,
+    ) -> Result<bool> {
+        self.ffmpeg
+            .ensure_same(side_data.ffmpeg(), "Packet::add_side_data", "side data")?;
+        let kind = side_data.kind();
+        if self.side_data().iter().any(|entry| entry.kind() == kind) {
+            return Ok(false);
+        }
+        let bytes = side_data.bytes();
+        // 4.x takes the size as an `int`.
+        let size = i32::try_from(bytes.len())
+            .map_err(|_| Error::out_of_range("side data size", bytes.len()))?;
+        let kind =
+            c_int::try_from(kind).map_err(|_| Error::out_of_range("side data kind", kind))?;
+        let f = self.ffmpeg.functions();
+        // SAFETY: a live packet this wrapper owns; FFmpeg adds an entry of `size` bytes it
+        // owns to the packet's own side data array (no shared buffer is written), or returns
+        // NULL.
+        let target = unsafe { (f.av_packet_new_side_data)(self.as_mut_ptr(), kind, size as u64) };
+        if target.is_null() {
+            return Err(out_of_memory(&self.ffmpeg, "av_packet_new_side_data"));
+        }
+        // SAFETY: `target` holds `size` fresh bytes, disjoint from `bytes`.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), target, bytes.len()) };
+        Ok(true)
+    }
+
     /// The compressed bytes.
     pub fn data(&self) -> &[u8] {
         let layout = &self.ffmpeg.layout().packet;
