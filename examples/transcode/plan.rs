@@ -125,9 +125,9 @@ impl VideoSource {
 }
 
 /// The colours of pictures of `color` the 5.1 CLI's `scale` converts into YUV or gray `to`:
-/// primaries, transfer and chroma location as they were, the matrix too unless it is RGB's
-/// (`gbr`: a JPEG decoder's RGB pictures state `bt470bg`, which stays), and the range of the
-/// new format (full for `yuvj…` and gray). Into RGB, none is stated.
+/// primaries, transfer and chroma location as they were, the matrix as
+/// [`converted_matrix`] leaves it, and the range of the new format (full for `yuvj…` and
+/// gray). Into RGB, none is stated.
 fn converted_color(color: Color, to: &PixelFormat) -> Color {
     let is_rgb = |name: &str| ["rgb", "bgr", "gbr"].iter().any(|f| name.contains(f));
     if is_rgb(to.name()) {
@@ -136,9 +136,17 @@ fn converted_color(color: Color, to: &PixelFormat) -> Color {
     let full = to.name().starts_with("yuvj") || to.name().starts_with("gray");
     Color {
         range: Some(if full { Range::Full } else { Range::Limited }),
-        matrix: color.matrix.filter(|matrix| matrix != "gbr"),
+        matrix: converted_matrix(color.matrix, false),
         ..color
     }
+}
+
+/// The matrix pictures keep through the 5.1 CLI's `scale` into RGB (`made_rgb`) or YUV: none
+/// into RGB; into YUV the one they state unless it is RGB's own (`gbr`, which on YUV pictures
+/// would tell players to show luma as green; a JPEG decoder's RGB pictures state `bt470bg`,
+/// which stays).
+fn converted_matrix(matrix: Option<String>, made_rgb: bool) -> Option<String> {
+    matrix.filter(|matrix| !made_rgb && matrix != "gbr")
 }
 
 /// The audio an encoder will be given: a stream's, or a filter graph's output.
@@ -312,17 +320,15 @@ pub fn video_settings(
         options.push(("strict".into(), "experimental".into()));
     }
     // Colours are signalled as the source's; the range only where no conversion changes it,
-    // and the matrix as the CLI's `scale` leaves it: none on pictures made RGB, and on RGB
-    // pictures made YUV the one they state unless it is RGB's own (`gbr`, which on YUV ones
-    // would tell players to show luma as green; a JPEG decoder's RGB pictures state
-    // `bt470bg`).
+    // and the matrix, where pictures change between RGB and YUV, as the CLI's `scale`
+    // leaves it.
     let mut color = source.color.clone();
     if pixel_format != source_format {
         color.range = None;
     }
-    if is_rgb(pixel_format.name()) != is_rgb(source_format.name()) {
-        let made_rgb = is_rgb(pixel_format.name());
-        color.matrix = color.matrix.filter(|matrix| !made_rgb && matrix != "gbr");
+    let made_rgb = is_rgb(pixel_format.name());
+    if made_rgb != is_rgb(source_format.name()) {
+        color.matrix = converted_matrix(color.matrix, made_rgb);
     }
     // As FFmpeg's scale filter does: a picture scaled to another shape keeps its display
     // aspect through its pixels' shape, when the source says what that is.

@@ -23,9 +23,6 @@ pub struct PlannedVideo {
     codec_name: String,
     /// Whether its pictures are turned upright first (the CLI's autorotation).
     turned: bool,
-    /// Whether they go through the CLI's autorotation at all (libavfilter's): the output
-    /// then states no turn, whether or not one was made.
-    autorotated: bool,
     /// Its output stream, once added.
     pub out_index: Option<usize>,
 }
@@ -62,7 +59,7 @@ pub fn video_streams(
                 "video stream {} left out, as the CLI leaves it: {} holds {}",
                 stream.index(),
                 muxer.name(),
-                match default_codec.clone() {
+                match default_codec {
                     Some(_) => "video only as a cover picture",
                     None => "no video",
                 }
@@ -73,9 +70,9 @@ pub fn video_streams(
     if !all {
         return Ok(vec![selected.index()]);
     }
-    let covers_only = match default_codec.clone() {
+    let covers_only = match &default_codec {
         Some(codec) => muxer
-            .takes_only_as_cover_picture(&codec)
+            .takes_only_as_cover_picture(codec)
             .map_err(|e| e.to_string())?,
         None => false,
     };
@@ -203,7 +200,6 @@ pub fn plan_video(
         filtering,
         codec_name: codec.name().to_owned(),
         turned,
-        autorotated: ffmpeg.library(Library::AvFilter).is_some(),
         out_index: None,
     })
 }
@@ -297,9 +293,10 @@ fn add_encoded(
 impl PlannedVideo {
     /// Adds its output stream, encoded from `stream`, and notes its index.
     pub fn add_to(&mut self, output: &mut Output, stream: &Stream<'_>) -> Result<usize, String> {
+        // The CLI's autorotation is libavfilter's: without it no turn is made or cleared.
         let turn = Turn {
             turned: self.turned,
-            autorotated: self.autorotated,
+            autorotated: self.encoder.ffmpeg().library(Library::AvFilter).is_some(),
         };
         let added = add_encoded(output, stream, &self.encoder, &self.codec_name, turn)?;
         self.out_index = Some(added);
