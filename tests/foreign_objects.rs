@@ -248,3 +248,42 @@ fn single_object_calls_use_the_objects_own_release() {
         assert_foreign(scaler.scale(&frame, &mut target), "source frame");
     }
 }
+
+/// `Packet::add_side_data` takes a packet and side data: side data of another load (a
+/// stream's stereo layout, whose bytes are that release's struct) is refused before any
+/// FFmpeg call, and the packet takes its own release's afterwards.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_packet_refuses_side_data_of_another_load() {
+    let (this, other) = (common::under_test().load(), common::partner().load());
+    let stereo = common::media::generated(
+        "foreign_stereo.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x32:rate=25:duration=0.2",
+            "-c:v",
+            "ffv1",
+            "-metadata:s:v",
+            "stereo_mode=left_right",
+        ],
+    );
+    for (mine, theirs) in [(&this, &other), (&other, &this)] {
+        let (my_input, their_input) = (
+            Input::open(mine, &stereo).unwrap(),
+            Input::open(theirs, &stereo).unwrap(),
+        );
+        let (my_stream, their_stream) =
+            (my_input.stream(0).unwrap(), their_input.stream(0).unwrap());
+        let (mine_said, theirs_said) = (my_stream.side_data(), their_stream.side_data());
+        let mut packet = Packet::from_bytes(mine, &[0; 8]).unwrap();
+        assert_foreign(packet.add_side_data(&theirs_said[0]), "side data");
+        assert!(packet.side_data().is_empty());
+        assert!(packet.add_side_data(&mine_said[0]).unwrap());
+        assert_eq!(packet.side_data().len(), 1);
+    }
+}
