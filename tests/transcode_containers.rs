@@ -202,8 +202,7 @@ fn each_container_gets_its_own_default_codecs_as_the_cli_gives_them() {
                 cli_transcode(&source, &cli_output);
                 assert_eq!(written, stream_codecs(&ffmpeg, &cli_output), "{what}");
                 // Every encoder here is deterministic: packet for packet the CLI's.
-                let same = packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output);
-                assert!(same, "{what}: the CLI's packets");
+                assert_same_packets(&ffmpeg, &output, &cli_output, &what);
             }
         }
     }
@@ -248,6 +247,21 @@ fn video_the_container_cannot_hold_is_left_out_with_a_notice() {
     }
 }
 
+/// Asserts that the file at `ours` holds the packets of the CLI's at `cli`, byte for byte and
+/// time for time; on a difference, says which packet first differs rather than printing both.
+#[track_caller]
+fn assert_same_packets(ffmpeg: &Ffmpeg, ours: &Path, cli: &Path, what: &str) {
+    let (ours, cli) = (packets(ffmpeg, ours), packets(ffmpeg, cli));
+    let summary = |(stream, pts, bytes): &(usize, Option<i64>, Vec<u8>)| {
+        format!("stream {stream}, pts {pts:?}, {} bytes", bytes.len())
+    };
+    if let Some(at) = ours.iter().zip(&cli).position(|(a, b)| a != b) {
+        let (a, b) = (summary(&ours[at]), summary(&cli[at]));
+        panic!("{what}: packet {at} differs from the CLI's: ours {a}; the CLI's {b}");
+    }
+    assert_eq!(ours.len(), cli.len(), "{what}: packets, ours and the CLI's");
+}
+
 /// The packets of `path`: (stream index, time, bytes).
 fn packets(ffmpeg: &Ffmpeg, path: &Path) -> Vec<(usize, Option<i64>, Vec<u8>)> {
     let mut input = Input::open(ffmpeg, path).unwrap();
@@ -279,7 +293,7 @@ fn a_subtitle_file_becomes_the_containers_own_subtitles() {
         if the_clis_major {
             let cli_output = dir.join(format!("cli-cues.{extension}"));
             cli_transcode(&source, &cli_output);
-            assert_eq!(ours, packets(&ffmpeg, &cli_output), "{extension}");
+            assert_same_packets(&ffmpeg, &output, &cli_output, extension);
         }
     }
     let stderr = transcode_refused(&build, &source, &dir.join("cues.mp4"));
@@ -317,11 +331,7 @@ fn an_odd_picture_size_is_kept_where_the_encoder_takes_it() {
         if the_clis_major {
             let cli_output = dir.join(format!("cli-odd.{extension}"));
             cli_transcode(&source, &cli_output);
-            assert_eq!(
-                packets(&ffmpeg, &output),
-                packets(&ffmpeg, &cli_output),
-                "{extension}"
-            );
+            assert_same_packets(&ffmpeg, &output, &cli_output, extension);
         }
     }
 }
@@ -391,10 +401,7 @@ fn audio_is_timed_as_the_clis_resampler_and_clock_time_it() {
             all.map(|(stream, pts, _)| (stream, pts)).collect()
         };
         assert_eq!(times(&output), times(&cli_output), "{name}");
-        assert!(
-            packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output),
-            "{name}"
-        );
+        assert_same_packets(&ffmpeg, &output, &cli_output, name);
     }
 }
 
@@ -495,10 +502,7 @@ fn encoders_are_given_the_formats_the_clis_graph_gives_them() {
         transcode_ok(&build, source, &output);
         let cli_output = dir.join(format!("cli-{name}"));
         cli_transcode(source, &cli_output);
-        assert!(
-            packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output),
-            "{name}"
-        );
+        assert_same_packets(&ffmpeg, &output, &cli_output, name);
     }
 }
 
@@ -552,11 +556,8 @@ fn audio_changing_format_is_encoded_as_the_clis_rebuilt_graph_gives_it() {
             }
             let cli_output = dir.join(format!("cli-{name}"));
             cli_transcode_with(clip, &cli_output, cli_options);
-            assert!(
-                written == packets(&ffmpeg, &cli_output),
-                "{} into {name}",
-                clip.display()
-            );
+            let what = format!("{} into {name}", clip.display());
+            assert_same_packets(&ffmpeg, &output, &cli_output, &what);
         }
     }
 }
@@ -699,7 +700,7 @@ fn all_streams_keeps_what_map_0_keeps_in_the_inputs_order() {
     let cli_options = ["-map", "0", "-c:v", "mpeg4", "-c:a", "aac"];
     cli_transcode_with(&source, &cli_output, &cli_options);
     assert_eq!(kinds(&cli_output), expected);
-    assert!(packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output));
+    assert_same_packets(&ffmpeg, &output, &cli_output, "every stream, -map 0");
     // Each stream's tags, its encoder's name among them (the CLI names ASS's first encoder,
     // `ssa`; `ass` had been written).
     let tags = |path: &Path| -> Vec<Vec<(String, String)>> {
@@ -776,7 +777,7 @@ fn all_streams_copies_data_where_the_container_takes_it() {
         let output = dir.join("ours.nut");
         let cli_output = dir.join("cli.nut");
         cli_transcode_with(&source, &cli_output, &["-map", "0", "-c:v", "mpeg4"]);
-        assert!(packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output));
+        assert_same_packets(&ffmpeg, &output, &cli_output, "data streams into NUT");
     }
 }
 
@@ -902,10 +903,7 @@ fn encoders_are_told_of_the_pictures_as_the_clis_first_picture_tells_them() {
                 pictures_described(&cli_output),
                 "{name}"
             );
-            assert!(
-                packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output),
-                "{name}"
-            );
+            assert_same_packets(&ffmpeg, &output, &cli_output, name);
         }
     }
 }
@@ -1102,6 +1100,6 @@ fn a_streams_stereo_layout_reaches_the_encoder_with_the_first_picture() {
     if ffmpeg.family().ffmpeg_major() == 5 {
         let cli_output = dir.join("cli.mkv");
         cli_transcode_with(&source, &cli_output, &["-c:v", "libx264"]);
-        assert!(packets(&ffmpeg, &output) == packets(&ffmpeg, &cli_output));
+        assert_same_packets(&ffmpeg, &output, &cli_output, "a stereo layout into MKV");
     }
 }
