@@ -662,6 +662,109 @@ fn audio_of_no_frame_and_no_stated_rate_fails_as_in_the_cli() {
     }
 }
 
+/// Audio that the decoder gives at no rate ends every CLI (5.1: "Sample rate 0 invalid",
+/// then "Error while processing the decoded data", status 1), whether or not its frames
+/// would be kept after a seek: an MPEG-TS cut inside its first AC-3 frame, whose header the
+/// demuxer never parsed and whose decoder then conceals the frame at no rate (exiftool's
+/// `M2TS.mts`). framehash had hashed nothing and exited 0 after a seek.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn audio_the_decoder_gives_at_no_rate_fails_as_in_the_cli() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    if !ffmpeg.has_decoder("ac3") {
+        return;
+    }
+    let whole = media::generated(
+        "ac3_second.ts",
+        &["-f", "lavfi", "-i", "sine=d=1", "-c:a", "ac3"],
+    );
+    let dir = common::scratch_dir("no-rate-decoded");
+    let path = dir.join("cut_in_first_frame.ts");
+    // Four packets of 188 bytes: the tables, then the start of the first AC-3 frame.
+    std::fs::write(&path, &std::fs::read(&whole).unwrap()[..752]).unwrap();
+    let input = Input::open(&ffmpeg, &path).unwrap();
+    assert_eq!(input.stream(0).unwrap().sample_rate(), 0);
+    for seek in [None, Some("0.7")] {
+        let mut framehash = common::example_command("framehash", &build);
+        framehash.arg(&path).args(["--af", "anull"]);
+        framehash.args(seek.map(|at| ["--seek", at]).into_iter().flatten());
+        let hashed = framehash.output().unwrap();
+        let message = String::from_utf8_lossy(&hashed.stderr);
+        assert_eq!(hashed.status.code(), Some(1), "{seek:?}: {message}");
+        // (From 6.1 the AC-3 decoder refuses the frame instead; no frame comes, and the
+        // graph the CLI then sets up from the stream fails for want of a rate.)
+        assert!(message.contains("sample rate"), "{seek:?}: {message}");
+        if ffmpeg.family().ffmpeg_major() == 5 {
+            let mut cli = media::cli();
+            cli.args(seek.map(|at| ["-ss", at]).into_iter().flatten());
+            cli.arg("-i")
+                .arg(&path)
+                .args(["-af", "anull", "-f", "framemd5", "-"]);
+            assert_eq!(cli.output().unwrap().status.code(), Some(1), "{seek:?}");
+        }
+    }
+}
+
+/// Where no frame came, the CLI sets its graph up from what the stream states, and fails
+/// where a filter of it does: float audio of 208 channels, more than the resampler that
+/// converts it to framemd5's `s16` takes (lofty's WAVE_FORMAT_EXTENSIBLE sample, whose one
+/// block is short).
+/// framehash had printed 0 frames and exited 0 after a seek past the end.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_graph_the_cli_cannot_set_up_from_the_stream_fails_where_no_frame_came() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let (channels, rate) = (208u16, 44_100u32);
+    let block = 4 * u32::from(channels);
+    let mut wav = Vec::new();
+    wav.extend(b"RIFF");
+    wav.extend((36u32 + 16).to_le_bytes());
+    wav.extend(b"WAVEfmt ");
+    wav.extend(16u32.to_le_bytes());
+    wav.extend(3u16.to_le_bytes()); // IEEE float
+    wav.extend(channels.to_le_bytes());
+    wav.extend(rate.to_le_bytes());
+    wav.extend((rate * block).to_le_bytes());
+    wav.extend((block as u16).to_le_bytes());
+    wav.extend(32u16.to_le_bytes());
+    wav.extend(b"data");
+    wav.extend(16u32.to_le_bytes());
+    wav.extend([0; 16]);
+    let dir = common::scratch_dir("graph-from-stream");
+    let path = dir.join("channels_208.wav");
+    std::fs::write(&path, wav).unwrap();
+    let input = Input::open(&ffmpeg, &path).unwrap();
+    assert_eq!(input.stream(0).unwrap().channels(), Some(208));
+    for seek in [None, Some("3.3")] {
+        let mut framehash = common::example_command("framehash", &build);
+        framehash.arg(&path).args(["--af", "anull"]);
+        framehash.args(seek.map(|at| ["--seek", at]).into_iter().flatten());
+        let hashed = framehash.output().unwrap();
+        let message = String::from_utf8_lossy(&hashed.stderr);
+        assert_eq!(hashed.status.code(), Some(1), "{seek:?}: {message}");
+        assert!(
+            message.contains("Error configuring filter graph"),
+            "{seek:?}: {message}"
+        );
+        if ffmpeg.family().ffmpeg_major() == 5 {
+            let mut cli = media::cli();
+            cli.args(seek.map(|at| ["-ss", at]).into_iter().flatten());
+            cli.arg("-i")
+                .arg(&path)
+                .args(["-af", "anull", "-f", "framemd5", "-"]);
+            assert_eq!(cli.output().unwrap().status.code(), Some(1), "{seek:?}");
+        }
+    }
+}
+
 /// An empty audio packet (a G.729 frame erasure in ITU's bitstream format) is one decoding
 /// error to the 5.1 CLI, which hands it to the decoder and is refused (`EINVAL`); from 6.1
 /// the CLI skips it, as every release skips an empty video packet. So `framehash` and

@@ -69,7 +69,7 @@ use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::filter::{
     AudioInput, FilterGraph, FilterInput, FilterOptions, VideoInput, upright_filters_for,
 };
-use ffmpeg_runtime::format::{Input, MediaType, Timeline, UrlOptions};
+use ffmpeg_runtime::format::{Input, MediaType, Stream, Timeline, UrlOptions};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
 use input_clock::InputClock;
 use md5::{Digest, Md5};
@@ -210,6 +210,7 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
     }
     .filter(|_| kind == MediaType::Video);
     let mut hasher = FrameHasher {
+        audio: kind == MediaType::Audio,
         count: 0,
         count_only: args.count_only,
         limit: args.frames,
@@ -374,8 +375,9 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
                 "Cannot determine format of input stream 0:{index} after EOF"
             ));
         }
-        // As the CLI's buffer source refuses a picture of no size, or audio of no rate (a
-        // time base of 1/0) or of no channels.
+        // The CLI's graph, set up from what the stream states, fails where its buffer source
+        // refuses a picture of no size, or audio of no rate (a time base of 1/0) or of no
+        // channels, or where a filter does (the resampler, of more than 64 channels).
         if hasher.received == 0 && !shape_stated {
             return Err(format!(
                 "Error configuring filter graph: stream 0:{index} states no {}",
@@ -385,6 +387,12 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
                     "sample rate or channels"
                 }
             ));
+        }
+        if let Some(filtering) = hasher.filtering.as_mut().filter(|_| hasher.received == 0) {
+            let stream = input.stream(index).expect("the stream chosen above");
+            filtering
+                .set_up_from_stream(&stream)
+                .map_err(|e| format!("Error configuring filter graph: {e}"))?;
         }
         hasher.finish()?;
     }
@@ -436,40 +444,60 @@ impl Filtering {
     fn graph_for(&mut self, frame: &Frame) -> Result<&mut FilterGraph, String> {
         if self.graph.is_none() {
             let input =
-                match FilterInput::from_frame(frame, self.time_base).map_err(|e| e.to_string())? {
-                    FilterInput::Video(video) => FilterInput::Video(VideoInput {
-                        frame_rate: self.frame_rate,
-                        ..video
-                    }),
-                    FilterInput::Audio(audio) => FilterInput::Audio(AudioInput::new(
-                        audio.sample_rate,
-                        audio.sample_format,
-                        audio.channel_layout,
-                    )),
-                };
-            // As the CLI: audio timed in samples of each frame's own rate.
-            let options = FilterOptions {
-                audio_timed_in_samples: true,
-                ..FilterOptions::default()
-            };
-            // As the CLI, pictures meant to be shown turned are turned first.
-            let turn = self.upright.and_then(|stream_matrix| {
-                upright_filters_for(frame.display_matrix().or(stream_matrix).as_ref())
-            });
-            let description = match turn {
-                Some(turn) => format!("{turn},{}", self.description),
-                None => self.description.clone(),
-            };
-            let graph =
-                FilterGraph::simple_with_options(frame.ffmpeg(), &description, input, &options)
-                    .map_err(|e| e.to_string())?;
-            self.graph = Some(graph);
+                FilterInput::from_frame(frame, self.time_base).map_err(|e| e.to_string())?;
+            self.set_up(frame.ffmpeg(), input, frame.display_matrix())?;
         }
         Ok(self.graph.as_mut().expect("made above"))
+    }
+
+    /// Sets the graph up from what `stream` states, as the CLI does at the end where no
+    /// frame came; it fails where the CLI's would (a rate of 0, more channels than the
+    /// resampler takes).
+    fn set_up_from_stream(&mut self, stream: &Stream<'_>) -> Result<(), String> {
+        let input = FilterInput::from_stream(stream).map_err(|e| e.to_string())?;
+        self.set_up(stream.ffmpeg(), input, None)
+    }
+
+    /// Sets the graph up for `input`, as the CLI does: audio timed in samples, pictures
+    /// turned upright first by `picture_matrix`, else the stream's.
+    fn set_up(
+        &mut self,
+        ffmpeg: &Ffmpeg,
+        input: FilterInput,
+        picture_matrix: Option<[i32; 9]>,
+    ) -> Result<(), String> {
+        let input = match input {
+            FilterInput::Video(video) => FilterInput::Video(VideoInput {
+                frame_rate: self.frame_rate,
+                ..video
+            }),
+            FilterInput::Audio(audio) => FilterInput::Audio(AudioInput::new(
+                audio.sample_rate,
+                audio.sample_format,
+                audio.channel_layout,
+            )),
+        };
+        let options = FilterOptions {
+            audio_timed_in_samples: true,
+            ..FilterOptions::default()
+        };
+        let turn = self.upright.and_then(|stream_matrix| {
+            upright_filters_for(picture_matrix.or(stream_matrix).as_ref())
+        });
+        let description = match turn {
+            Some(turn) => format!("{turn},{}", self.description),
+            None => self.description.clone(),
+        };
+        let graph = FilterGraph::simple_with_options(ffmpeg, &description, input, &options)
+            .map_err(|e| e.to_string())?;
+        self.graph = Some(graph);
+        Ok(())
     }
 }
 
 struct FrameHasher {
+    /// Whether the stream hashed is audio (else video).
+    audio: bool,
     count: usize,
     count_only: bool,
     /// Frames to print at most.
@@ -540,7 +568,7 @@ impl FrameHasher {
                     self.received += 1;
                     self.last_picture = (frame.best_effort_timestamp(), frame.duration());
                     // As the CLI, counted at the decoder's rate as it stands.
-                    if frame.sample_rate() > 0 {
+                    if self.audio {
                         self.audio_frames
                             .push((frame.samples() as u32, decoder.sample_rate()));
                     }
@@ -571,7 +599,13 @@ impl FrameHasher {
         if self.done() {
             return Ok(());
         }
-        let audio = frame.sample_rate() > 0;
+        let audio = self.audio;
+        // Every CLI gives up on audio that the decoder gives at no rate (5.1's "Sample rate 0
+        // invalid", its graph's time base of 1/0 in later releases), whether or not the
+        // frame would be kept: a damaged AC-3 frame whose header never parsed, say.
+        if audio && decoder_rate == 0 && frame.sample_rate() == 0 {
+            return Err("Error while processing the decoded data: audio of sample rate 0".into());
+        }
         let counting_rate = if decoder_rate > 0 {
             decoder_rate
         } else {
@@ -713,7 +747,7 @@ impl FrameHasher {
         }
         let pts = pts.map_or("NOPTS".to_owned(), |t| t.to_string());
         let format = frame.format_name().unwrap_or_else(|| "none".into());
-        let digest = if frame.sample_rate() > 0 {
+        let digest = if self.audio {
             let mut md5 = Md5::new();
             for plane in frame.planes() {
                 md5.update(plane.row(0).unwrap_or_default());
@@ -725,7 +759,7 @@ impl FrameHasher {
                 Err(e) => format!("error: {e}"),
             }
         };
-        let shape = if frame.sample_rate() > 0 {
+        let shape = if self.audio {
             frame.samples().to_string()
         } else {
             format!("{}x{}", frame.width(), frame.height())
