@@ -641,24 +641,34 @@ fn audio_of_no_frame_and_no_stated_rate_fails_as_in_the_cli() {
     let input = Input::open(&ffmpeg, &path).unwrap();
     assert_eq!(input.stream(0).unwrap().sample_rate(), 0);
     // The seek, which this stream cannot take, leaves its one packet undecoded, as the CLI's.
-    let hashed = common::example_command("framehash", &build)
-        .arg(&path)
-        .args(["--af", "anull", "--seek", "0.7"])
-        .output()
-        .unwrap();
+    let says = "Error configuring filter graph";
+    assert_audio_hash_fails_as_the_cli(&build, &path, Some("0.7"), says);
+}
+
+/// Asserts that `framehash --af anull` of `path` (after a seek to `seek` seconds) exits 1,
+/// saying `says` and printing no count of frames, and that the 5.1 CLI's framemd5 exits 1.
+#[track_caller]
+fn assert_audio_hash_fails_as_the_cli(
+    build: &common::Build,
+    path: &Path,
+    seek: Option<&str>,
+    says: &str,
+) {
+    let mut framehash = common::example_command("framehash", build);
+    framehash.arg(path).args(["--af", "anull"]);
+    framehash.args(seek.map(|at| ["--seek", at]).into_iter().flatten());
+    let hashed = framehash.output().unwrap();
     let message = String::from_utf8_lossy(&hashed.stderr);
-    assert_eq!(hashed.status.code(), Some(1), "{message}");
-    assert!(
-        message.contains("Error configuring filter graph"),
-        "{message}"
-    );
+    assert_eq!(hashed.status.code(), Some(1), "{seek:?}: {message}");
+    assert!(message.contains(says), "{seek:?}: {message}");
     assert!(!String::from_utf8_lossy(&hashed.stdout).contains("frames:"));
-    if ffmpeg.family().ffmpeg_major() == 5 {
+    if build.load().family().ffmpeg_major() == 5 {
         let mut cli = media::cli();
-        cli.args(["-ss", "0.7", "-i"])
-            .arg(&path)
+        cli.args(seek.map(|at| ["-ss", at]).into_iter().flatten());
+        cli.arg("-i")
+            .arg(path)
             .args(["-af", "anull", "-f", "framemd5", "-"]);
-        assert_eq!(cli.output().unwrap().status.code(), Some(1));
+        assert_eq!(cli.output().unwrap().status.code(), Some(1), "{seek:?}");
     }
 }
 
@@ -688,24 +698,10 @@ fn audio_the_decoder_gives_at_no_rate_fails_as_in_the_cli() {
     std::fs::write(&path, &std::fs::read(&whole).unwrap()[..752]).unwrap();
     let input = Input::open(&ffmpeg, &path).unwrap();
     assert_eq!(input.stream(0).unwrap().sample_rate(), 0);
+    // (From 6.1 the AC-3 decoder refuses the frame instead; no frame comes, and the graph
+    // the CLI then sets up from the stream fails for want of a rate.)
     for seek in [None, Some("0.7")] {
-        let mut framehash = common::example_command("framehash", &build);
-        framehash.arg(&path).args(["--af", "anull"]);
-        framehash.args(seek.map(|at| ["--seek", at]).into_iter().flatten());
-        let hashed = framehash.output().unwrap();
-        let message = String::from_utf8_lossy(&hashed.stderr);
-        assert_eq!(hashed.status.code(), Some(1), "{seek:?}: {message}");
-        // (From 6.1 the AC-3 decoder refuses the frame instead; no frame comes, and the
-        // graph the CLI then sets up from the stream fails for want of a rate.)
-        assert!(message.contains("sample rate"), "{seek:?}: {message}");
-        if ffmpeg.family().ffmpeg_major() == 5 {
-            let mut cli = media::cli();
-            cli.args(seek.map(|at| ["-ss", at]).into_iter().flatten());
-            cli.arg("-i")
-                .arg(&path)
-                .args(["-af", "anull", "-f", "framemd5", "-"]);
-            assert_eq!(cli.output().unwrap().status.code(), Some(1), "{seek:?}");
-        }
+        assert_audio_hash_fails_as_the_cli(&build, &path, seek, "sample rate");
     }
 }
 
@@ -744,24 +740,7 @@ fn a_graph_the_cli_cannot_set_up_from_the_stream_fails_where_no_frame_came() {
     let input = Input::open(&ffmpeg, &path).unwrap();
     assert_eq!(input.stream(0).unwrap().channels(), Some(208));
     for seek in [None, Some("3.3")] {
-        let mut framehash = common::example_command("framehash", &build);
-        framehash.arg(&path).args(["--af", "anull"]);
-        framehash.args(seek.map(|at| ["--seek", at]).into_iter().flatten());
-        let hashed = framehash.output().unwrap();
-        let message = String::from_utf8_lossy(&hashed.stderr);
-        assert_eq!(hashed.status.code(), Some(1), "{seek:?}: {message}");
-        assert!(
-            message.contains("Error configuring filter graph"),
-            "{seek:?}: {message}"
-        );
-        if ffmpeg.family().ffmpeg_major() == 5 {
-            let mut cli = media::cli();
-            cli.args(seek.map(|at| ["-ss", at]).into_iter().flatten());
-            cli.arg("-i")
-                .arg(&path)
-                .args(["-af", "anull", "-f", "framemd5", "-"]);
-            assert_eq!(cli.output().unwrap().status.code(), Some(1), "{seek:?}");
-        }
+        assert_audio_hash_fails_as_the_cli(&build, &path, seek, "Error configuring filter graph");
     }
 }
 
