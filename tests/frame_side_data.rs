@@ -1,13 +1,15 @@
 //! What decoders attach to frames (`Frame::side_data`): HDR10 metadata and encoders' SEI
 //! messages of HEVC, MPEG-2's GOP timecodes, ATSC captions, and from 6.1 on the stream's own
 //! side data; on Debian's 5.1 every frame's list equals `ffprobe -show_frames`, entry by
-//! entry. And what callers attach for encoders (`Frame::add_side_data`).
+//! entry. Dolby Vision RPUs and HDR10+ metadata written here bit by bit come back field by
+//! field. And what callers attach for encoders (`Frame::add_side_data`).
 
 mod common;
 
 use std::path::Path;
 use std::process::Command;
 
+use common::dolby_vision_media::{crc32_mpeg2, dolby_vision, dolby_vision_hevc};
 use common::side_data_media::{
     CAPTIONS, captioned_h264, hdr_plus, hdr_plus_hevc, hdr10_hevc, png_with_icc_profile,
     timecoded_mpeg2, x264,
@@ -187,6 +189,7 @@ fn every_frames_side_data_equals_ffprobes_on_its_own_library() {
     let files = [
         hdr10_hevc(),
         hdr_plus_hevc(),
+        dolby_vision_hevc(false),
         timecoded_mpeg2(),
         x264("mp4"),
         cut,
@@ -459,4 +462,34 @@ fn a_pngs_icc_profile_comes_with_its_picture() {
         entries[0].metadata(),
         [("name".to_owned(), "Test profile".to_owned())]
     );
+}
+
+/// From 5.0 on, each picture's Dolby Vision RPU comes back as the decoder parsed it, every
+/// field as written (polynomial and MMR pieces, NLQ, colour metadata); 4.x has no such kind.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn dolby_vision_pictures_carry_their_rpu() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    assert_eq!(crc32_mpeg2(b"123456789"), 0x0376_e6e7, "the RPU's check");
+    // 7.1 reads the two NLQ pivots of the syntax; earlier releases read on without them.
+    let pivots = build.avcodec >= semver::Version::new(61, 19, 0);
+    let frames = frames_side_data(&ffmpeg, &dolby_vision_hevc(pivots));
+    assert_eq!(frames.len(), 25);
+    let expected = SideDataValue::DolbyVisionMetadata(Box::new(dolby_vision()));
+    for (n, frame) in frames.iter().enumerate() {
+        let found = frame
+            .iter()
+            .find(|(_, value)| matches!(value, SideDataValue::DolbyVisionMetadata(_)));
+        if build.avcodec.major < 59 {
+            assert!(found.is_none(), "frame {n}: {found:?}");
+            continue;
+        }
+        let (name, value) = found.unwrap_or_else(|| panic!("frame {n}: {frame:?}"));
+        assert_eq!(value, &expected, "frame {n}");
+        assert_eq!(name.as_deref(), Some("Dolby Vision Metadata"));
+    }
 }

@@ -770,7 +770,9 @@ fn show_frames_prints_what_ffprobe_prints() {
         return; // ffprobe is Debian's 5.1
     }
     let mut files = clips();
-    files.extend([hdr10_hevc(), text]);
+    // The RPU as 5.x reads it, without the NLQ pivots.
+    let dolby_vision = common::dolby_vision_media::dolby_vision_hevc(false);
+    files.extend([hdr10_hevc(), dolby_vision, text]);
     for path in &files {
         let theirs = list_of(&ffprobe_sections(path, &["-show_frames"]), "frames");
         assert_same_entries(

@@ -1,6 +1,9 @@
 //! ffprobe's JSON for values the `probe` example prints and the tests compare with ffprobe's
 //! own: rationals and side data, as ffprobe 5.1 writes them.
 
+#[path = "ffprobe_dolby_vision.rs"]
+mod dolby_vision;
+
 use ffmpeg_runtime::format::{DynamicHdrPlus, SideData, SideDataValue};
 use ffmpeg_runtime::{FrameSideData, Rational};
 use serde_json::{Map, Value, json};
@@ -96,6 +99,9 @@ pub fn frame_side_data_entry(entry: &FrameSideData<'_>, frame_rate: Rational) ->
             put("size", json!(entry.bytes().len()));
         }
         SideDataValue::DynamicHdrPlus(metadata) => hdr_plus_fields(&metadata, put),
+        SideDataValue::DolbyVisionMetadata(metadata) => {
+            dolby_vision::dolby_vision_fields(&metadata, put)
+        }
         _ => {}
     })
 }

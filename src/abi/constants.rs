@@ -96,6 +96,8 @@ pub(crate) const FRAME_DATA_ICC_PROFILE: u32 = 15;
 pub(crate) const FRAME_DATA_S12M_TIMECODE: u32 = 16;
 pub(crate) const FRAME_DATA_DYNAMIC_HDR_PLUS: u32 = 17;
 pub(crate) const FRAME_DATA_SEI_UNREGISTERED: u32 = 20;
+/// Since 5.0 (`AVDOVIMetadata`).
+pub(crate) const FRAME_DATA_DOVI_METADATA: u32 = 24;
 
 /// `sizeof(AVDynamicHDRPlus)`: the same struct in every release 4.x–9.x (the self-check
 /// adds one to a frame and reads the entry's size).

@@ -2,6 +2,7 @@
 //! other builds of the matrix, fixtures, scratch directories and child processes.
 #![allow(dead_code)] // each test binary uses its own part
 
+pub mod dolby_vision_media;
 pub mod fake;
 pub mod media;
 pub mod mp4;

@@ -197,10 +197,7 @@ pub fn hdr_plus() -> DynamicHdrPlus {
 /// 10-bit HEVC from x265 (Annex B) with [`hdr_plus`] in a registered SEI message before each
 /// picture's first slice, as CTA-861 and HDR10+ streams carry it.
 pub fn hdr_plus_hevc() -> PathBuf {
-    let args = ["-f", "lavfi", "-i", PICTURES, "-pix_fmt", "yuv420p10le"];
-    let hevc = ["-c:v", "libx265", "-x265-params", "log-level=error"];
-    let source = media::generated("frame_side_data_plain.hevc", &[&args[..], &hevc].concat());
-    let source = std::fs::read(source).unwrap();
+    let source = std::fs::read(plain_hevc()).unwrap();
     let payload = hdr_plus_t35(&hdr_plus());
     assert!(payload.len() < 255, "one byte of size");
     // A prefix SEI unit (type 39), one message of type 4, its payload, the stop bit.
@@ -217,6 +214,13 @@ pub fn hdr_plus_hevc() -> PathBuf {
     let path = super::scratch_dir("hdr_plus").join("hdr_plus.hevc");
     std::fs::write(&path, tagged).unwrap();
     path
+}
+
+/// 10-bit HEVC from x265 (Annex B), one slice per picture, with no side data of its own.
+pub(super) fn plain_hevc() -> PathBuf {
+    let args = ["-f", "lavfi", "-i", PICTURES, "-pix_fmt", "yuv420p10le"];
+    let hevc = ["-c:v", "libx265", "-x265-params", "log-level=error"];
+    media::generated("frame_side_data_plain.hevc", &[&args[..], &hevc].concat())
 }
 
 /// An Annex B stream with `sei` (a whole NAL unit, start code included) before each unit
@@ -317,13 +321,13 @@ fn hdr_plus_t35(value: &DynamicHdrPlus) -> Vec<u8> {
 
 /// A big-endian bit writer: the last byte's unwritten bits are zero.
 #[derive(Default)]
-struct Bits {
-    bytes: Vec<u8>,
+pub(super) struct Bits {
+    pub(super) bytes: Vec<u8>,
     used: u32,
 }
 
 impl Bits {
-    fn put(&mut self, count: u32, value: u32) {
+    pub(super) fn put(&mut self, count: u32, value: u32) {
         for bit in (0..count).rev() {
             if self.used.is_multiple_of(8) {
                 self.bytes.push(0);
@@ -333,11 +337,16 @@ impl Bits {
             self.used += 1;
         }
     }
+
+    /// Zeros up to the next whole byte.
+    pub(super) fn align(&mut self) {
+        self.used = self.bytes.len() as u32 * 8;
+    }
 }
 
 /// An SEI message's bytes as a NAL unit carries them: a 3 before any 0-3 that follows two
 /// zeros.
-fn emulation_prevented(bytes: &[u8]) -> Vec<u8> {
+pub(super) fn emulation_prevented(bytes: &[u8]) -> Vec<u8> {
     let (mut out, mut zeros) = (Vec::new(), 0);
     for &byte in bytes {
         if zeros >= 2 && byte <= 3 {

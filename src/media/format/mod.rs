@@ -17,8 +17,10 @@ mod timeline;
 mod timing;
 
 pub use crate::media::side_data::{
-    CpbProperties, DolbyVisionConfig, DynamicHdrPlus, HdrPlusToneMapping, HdrPlusWindow,
-    HdrPlusWindowArea, MasteringDisplay, S12mTimecode, SideDataValue, Spherical, Timecode,
+    CpbProperties, DolbyVisionColor, DolbyVisionConfig, DolbyVisionCurve, DolbyVisionHeader,
+    DolbyVisionMapping, DolbyVisionMetadata, DolbyVisionNlq, DolbyVisionPiece, DynamicHdrPlus,
+    HdrPlusToneMapping, HdrPlusWindow, HdrPlusWindowArea, MasteringDisplay, S12mTimecode,
+    SideDataValue, Spherical, Timecode,
 };
 pub use catalog::{Demuxer, Muxer};
 pub use input::{Chapter, Input, Packets, SeekMode};

@@ -9,9 +9,14 @@ use std::ffi::c_int;
 use crate::ffmpeg::Ffmpeg;
 use crate::sys::Rational;
 
+mod dolby_vision;
 mod hdr_plus;
 mod values;
 
+pub use dolby_vision::{
+    DolbyVisionColor, DolbyVisionCurve, DolbyVisionHeader, DolbyVisionMapping, DolbyVisionMetadata,
+    DolbyVisionNlq, DolbyVisionPiece,
+};
 pub use hdr_plus::{DynamicHdrPlus, HdrPlusToneMapping, HdrPlusWindow, HdrPlusWindowArea};
 
 pub use values::{
@@ -38,6 +43,7 @@ pub(crate) enum Meaning {
     ClosedCaptions,
     UserDataUnregistered,
     DynamicHdrPlus,
+    DolbyVisionMetadata,
     StringsMetadata,
     MetadataUpdate,
     Unknown,
@@ -130,6 +136,9 @@ pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<
         },
         Meaning::DynamicHdrPlus => {
             SideDataValue::DynamicHdrPlus(Box::new(hdr_plus::decode(bytes)?))
+        }
+        Meaning::DolbyVisionMetadata => {
+            SideDataValue::DolbyVisionMetadata(Box::new(dolby_vision::decode(bytes)?))
         }
         Meaning::StringsMetadata => SideDataValue::StringsMetadata(key_value_pairs(bytes)?),
         Meaning::MetadataUpdate => SideDataValue::MetadataUpdate(key_value_pairs(bytes)?),
@@ -273,6 +282,10 @@ impl Bytes<'_> {
 
     fn i64(&self, at: usize) -> Option<i64> {
         Some(i64::from_ne_bytes(self.0.get(at..at + 8)?.try_into().ok()?))
+    }
+
+    fn u64(&self, at: usize) -> Option<u64> {
+        Some(u64::from_ne_bytes(self.0.get(at..at + 8)?.try_into().ok()?))
     }
 
     /// An `AVRational`: two `int`s.

@@ -3,7 +3,7 @@
 
 use crate::sys::Rational;
 
-use super::DynamicHdrPlus;
+use super::{DolbyVisionMetadata, DynamicHdrPlus};
 
 /// What a side data entry says ([`SideData::value`](crate::format::SideData::value),
 /// [`FrameSideData::value`](crate::FrameSideData::value)).
@@ -82,6 +82,10 @@ pub enum SideDataValue {
     MetadataUpdate(Vec<(String, String)>),
     /// A picture's HDR10+ dynamic metadata (SMPTE ST 2094-40).
     DynamicHdrPlus(Box<DynamicHdrPlus>),
+    /// A picture's Dolby Vision metadata, as the decoder parsed it from the picture's RPU
+    /// (read-only: FFmpeg's encoders take the RPU from this kind only from 7.0 on, and size
+    /// the struct by release).
+    DolbyVisionMetadata(Box<DolbyVisionMetadata>),
     /// An ICC colour profile: its bytes are in the entry's `bytes`.
     IccProfile {
         /// The profile's description, where the decoder gave one.
