@@ -1,7 +1,7 @@
 //! How the ffmpeg CLI times decoded audio before its filters: FFmpeg 5.1's `decode_audio`,
 //! or from 6.1 on `audio_ts_process` (both through `av_rescale_delta`).
 
-use ffmpeg_runtime::{Ffmpeg, Library, Rational};
+use ffmpeg_runtime::{Ffmpeg, Library, Packet, Rational};
 
 /// The CLI's timing of decoded audio for its filters: a frame that starts within a tick of
 /// where the last one ended starts exactly there, so that millisecond timestamps
@@ -74,17 +74,20 @@ impl AudioClock {
         }
     }
 
-    /// Whether this CLI counts an empty audio packet as a decoding error: before 6.1 the CLI
-    /// hands it to the decoder, which refuses a packet of no data (`EINVAL`); 6.1 skips it,
-    /// as every release skips an empty video packet.
-    pub fn refuses_empty_packets(&self) -> bool {
-        self.rule == Rule::PacketGaps
+    /// Notes a packet sent to the audio decoder (see [`AudioClock::packet`]), and says whether
+    /// this CLI counts it a decoding error: an empty one before 6.1, which the CLI hands to
+    /// the decoder, which refuses a packet of no data (`EINVAL`); 6.1 skips it, as every
+    /// release skips an empty video packet.
+    pub fn arrives(&mut self, packet: &Packet) -> bool {
+        let duration = Some(packet.duration()).filter(|&d| d != 0);
+        self.packet(packet.pts(), duration);
+        packet.data().is_empty() && self.rule == Rule::PacketGaps
     }
 
     /// Notes a packet sent to the decoder: before 6.1, one that starts later than the last
     /// one's timestamp plus its own duration opens a gap, and the next frame is not pulled
     /// back.
-    pub fn packet(&mut self, pts: Option<i64>, duration: Option<i64>) {
+    fn packet(&mut self, pts: Option<i64>, duration: Option<i64>) {
         if self.rule != Rule::PacketGaps {
             return;
         }

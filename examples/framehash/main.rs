@@ -319,12 +319,8 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
             timeline.place(&mut packet);
         }
         if let Some(filtering) = hasher.filtering.as_mut() {
-            let duration = Some(packet.duration()).filter(|&d| d != 0);
-            filtering.audio_clock.packet(packet.pts(), duration);
-            if kind == MediaType::Audio
-                && packet.data().is_empty()
-                && filtering.audio_clock.refuses_empty_packets()
-            {
+            let refused = filtering.audio_clock.arrives(&packet);
+            if kind == MediaType::Audio && refused {
                 errors += 1;
                 eprintln!(
                     "framehash: decoding error: an empty packet, which the CLI's decoder refuses"

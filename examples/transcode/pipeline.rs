@@ -533,10 +533,9 @@ impl AudioLane {
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
-        let duration = Some(packet.duration()).filter(|&d| d != 0);
-        self.arrival.packet(packet.pts(), duration);
+        let refused = self.arrival.arrives(packet);
         self.input_clock.packet(packet.dts());
-        if packet.data().is_empty() && self.arrival.refuses_empty_packets() {
+        if refused {
             counts.decode_errors += 1;
         }
         feed(&mut self.decoder, packet, counts)?;

@@ -138,12 +138,8 @@ fn properties<S>(ffmpeg: &Ffmpeg, fields: ColorFields<S>) -> [Property<S>; 4] {
 pub(crate) unsafe fn read<S>(ffmpeg: &Ffmpeg, object: *const S, fields: ColorFields<S>) -> Color {
     let mut color = Color::default();
     for (field, name_of, _, member) in properties(ffmpeg, fields) {
-        // SAFETY: per the contract; the lookup returns a static name, or NULL for values it
-        // does not know. FFmpeg names an unspecified colour "unknown", an unspecified chroma
-        // location "unspecified".
-        let name = unsafe { crate::sys::c_text(name_of(field.read(object))) };
-        *member(&mut color) =
-            Some(name).filter(|n| !n.is_empty() && n != "unknown" && n != "unspecified");
+        // SAFETY: per the contract.
+        *member(&mut color) = known_name(name_of, unsafe { field.read(object) });
     }
     // SAFETY: as above.
     let (_, range) = unsafe { matrix_and_range_names(ffmpeg, object, fields) };
@@ -154,11 +150,18 @@ pub(crate) unsafe fn read<S>(ffmpeg: &Ffmpeg, object: *const S, fields: ColorFie
 /// FFmpeg's name of a chroma location (`left`, `center`, `topleft`…); `None` for an
 /// unspecified one or a number it does not know.
 pub(crate) fn chroma_location_name(ffmpeg: &Ffmpeg, location: c_uint) -> Option<String> {
+    known_name(ffmpeg.functions().av_chroma_location_name, location)
+}
+
+/// The name one of FFmpeg's colour tables gives `value`; `None` for a value it does not
+/// know or an unspecified one (FFmpeg names an unspecified colour "unknown", an unspecified
+/// chroma location "unspecified").
+fn known_name(name_of: NameOf, value: c_uint) -> Option<String> {
     // SAFETY: a lookup in a static table; NULL for values it does not know.
-    let name = unsafe { (ffmpeg.functions().av_chroma_location_name)(location) };
+    let name = unsafe { name_of(value) };
     // SAFETY: a static string of the library, or NULL.
     unsafe { crate::sys::c_text_in(name) }
-        .filter(|name| *name != "unspecified")
+        .filter(|name| !name.is_empty() && !matches!(*name, "unknown" | "unspecified"))
         .map(str::to_owned)
 }
 

@@ -222,25 +222,26 @@ impl<'a> Stream<'a> {
     /// The clockwise rotation to apply for display, in degrees (0, 90, 180 or 270 for the usual
     /// phone video), from the stream's display matrix; `None` when it has none.
     pub fn rotation(&self) -> Option<i32> {
-        self.side_data()
-            .iter()
-            .find_map(|entry| match entry.value() {
-                super::SideDataValue::DisplayMatrix {
-                    counterclockwise: Some(turn),
-                    ..
-                } => Some((-turn).round().rem_euclid(360.0) as i32),
-                _ => None,
-            })
+        let (_, counterclockwise) = self.display_matrix_entry()?;
+        Some((-counterclockwise?).round().rem_euclid(360.0) as i32)
     }
 
     /// The stream's display matrix (`AV_PKT_DATA_DISPLAYMATRIX`): the nine values, row by
     /// row, that turn or mirror its pictures for display; `None` when it has none. See
     /// [`upright_filters_for`](crate::filter::upright_filters_for).
     pub fn display_matrix(&self) -> Option<[i32; 9]> {
+        Some(self.display_matrix_entry()?.0)
+    }
+
+    /// The display matrix entry's values and turn; a stream has at most one.
+    fn display_matrix_entry(&self) -> Option<([i32; 9], Option<f64>)> {
         self.side_data()
             .iter()
             .find_map(|entry| match entry.value() {
-                super::SideDataValue::DisplayMatrix { matrix, .. } => Some(matrix),
+                super::SideDataValue::DisplayMatrix {
+                    matrix,
+                    counterclockwise,
+                } => Some((matrix, counterclockwise)),
                 _ => None,
             })
     }
