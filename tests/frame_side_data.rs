@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::dolby_vision_media::{crc32_mpeg2, dolby_vision, dolby_vision_hevc};
+use common::hdr_vivid_media::{hdr_vivid, hdr_vivid_hevc};
 use common::side_data_media::{
     CAPTIONS, captioned_h264, hdr_plus, hdr_plus_hevc, hdr10_hevc, png_with_icc_profile,
     timecoded_mpeg2, x264,
@@ -190,6 +191,7 @@ fn every_frames_side_data_equals_ffprobes_on_its_own_library() {
         hdr10_hevc(),
         hdr_plus_hevc(),
         dolby_vision_hevc(false),
+        hdr_vivid_hevc(),
         timecoded_mpeg2(),
         x264("mp4"),
         cut,
@@ -491,5 +493,37 @@ fn dolby_vision_pictures_carry_their_rpu() {
         let (name, value) = found.unwrap_or_else(|| panic!("frame {n}: {frame:?}"));
         assert_eq!(value, &expected, "frame {n}");
         assert_eq!(name.as_deref(), Some("Dolby Vision Metadata"));
+    }
+}
+
+/// From 5.0 on, each picture's HDR Vivid metadata comes back field by field, whichever of
+/// the three shapes the release gives it in; 4.x has no such kind.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn hdr_vivid_pictures_carry_their_dynamic_metadata() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let frames = frames_side_data(&ffmpeg, &hdr_vivid_hevc());
+    assert_eq!(frames.len(), 25);
+    // 5.x keeps one spline's parameters, the last coded.
+    let one_spline = build.avcodec.major == 59;
+    let expected = SideDataValue::DynamicHdrVivid(Box::new(hdr_vivid(one_spline)));
+    for (n, frame) in frames.iter().enumerate() {
+        let found = frame
+            .iter()
+            .find(|(_, value)| matches!(value, SideDataValue::DynamicHdrVivid(_)));
+        if build.avcodec.major < 59 {
+            assert!(found.is_none(), "frame {n}: {found:?}");
+            continue;
+        }
+        let (name, value) = found.unwrap_or_else(|| panic!("frame {n}: {frame:?}"));
+        assert_eq!(value, &expected, "frame {n}");
+        assert_eq!(
+            name.as_deref(),
+            Some("HDR Dynamic Metadata CUVA 005.1 2021 (Vivid)")
+        );
     }
 }

@@ -772,7 +772,8 @@ fn show_frames_prints_what_ffprobe_prints() {
     let mut files = clips();
     // The RPU as 5.x reads it, without the NLQ pivots.
     let dolby_vision = common::dolby_vision_media::dolby_vision_hevc(false);
-    files.extend([hdr10_hevc(), dolby_vision, text]);
+    let vivid = common::hdr_vivid_media::hdr_vivid_hevc();
+    files.extend([hdr10_hevc(), dolby_vision, vivid, text]);
     for path in &files {
         let theirs = list_of(&ffprobe_sections(path, &["-show_frames"]), "frames");
         assert_same_entries(

@@ -3,6 +3,8 @@
 
 #[path = "ffprobe_dolby_vision.rs"]
 mod dolby_vision;
+#[path = "ffprobe_hdr_vivid.rs"]
+mod hdr_vivid;
 
 use ffmpeg_runtime::format::{DynamicHdrPlus, SideData, SideDataValue};
 use ffmpeg_runtime::{FrameSideData, Rational};
@@ -102,6 +104,7 @@ pub fn frame_side_data_entry(entry: &FrameSideData<'_>, frame_rate: Rational) ->
         SideDataValue::DolbyVisionMetadata(metadata) => {
             dolby_vision::dolby_vision_fields(&metadata, put)
         }
+        SideDataValue::DynamicHdrVivid(metadata) => hdr_vivid::hdr_vivid_fields(&metadata, put),
         _ => {}
     })
 }

@@ -11,10 +11,10 @@
 //! decoder for the fields decoders report (`coded_width`, `refs`, H.264's `is_avc`, …), and
 //! prints each stream's side data in ffprobe's words (`side_data_list`); as ffprobe, it
 //! fails, printing nothing, when a decoder this FFmpeg has will not open (a FLIC of a depth
-//! its decoder does not know, say), whatever is asked. With
-//! `--frame-side-data` it prints instead what `ffprobe -select_streams v:0 -show_entries
-//! frame_side_data_list` prints: each decoded picture's side data (HDR10 and HDR10+
-//! metadata, Dolby Vision RPUs, GOP timecodes, SEI messages). With `--show-packets` it prints instead what `ffprobe
+//! its decoder does not know, say), whatever is asked. With `--frame-side-data` it prints
+//! instead what `ffprobe -select_streams v:0 -show_entries frame_side_data_list` prints:
+//! each decoded picture's side data (HDR10, HDR10+ and HDR Vivid metadata, Dolby Vision
+//! RPUs, GOP timecodes, SEI messages). With `--show-packets` it prints instead what `ffprobe
 //! -show_packets` prints: every packet as the demuxer reads it, with its timestamps, size,
 //! position, flags and side data; with `--show-frames`, what `ffprobe -show_frames` prints:
 //! every picture, block of samples and subtitle each stream's decoder gives, with its

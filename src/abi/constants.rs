@@ -98,6 +98,8 @@ pub(crate) const FRAME_DATA_DYNAMIC_HDR_PLUS: u32 = 17;
 pub(crate) const FRAME_DATA_SEI_UNREGISTERED: u32 = 20;
 /// Since 5.0 (`AVDOVIMetadata`).
 pub(crate) const FRAME_DATA_DOVI_METADATA: u32 = 24;
+/// Since 5.0 (`AVDynamicHDRVivid`).
+pub(crate) const FRAME_DATA_DYNAMIC_HDR_VIVID: u32 = 25;
 
 /// `sizeof(AVDynamicHDRPlus)`: the same struct in every release 4.x–9.x (the self-check
 /// adds one to a frame and reads the entry's size).

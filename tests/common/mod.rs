@@ -4,6 +4,7 @@
 
 pub mod dolby_vision_media;
 pub mod fake;
+pub mod hdr_vivid_media;
 pub mod media;
 pub mod mp4;
 pub mod packets;

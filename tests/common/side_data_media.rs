@@ -197,11 +197,16 @@ pub fn hdr_plus() -> DynamicHdrPlus {
 /// 10-bit HEVC from x265 (Annex B) with [`hdr_plus`] in a registered SEI message before each
 /// picture's first slice, as CTA-861 and HDR10+ streams carry it.
 pub fn hdr_plus_hevc() -> PathBuf {
+    registered_sei_hevc("hdr_plus", &hdr_plus_t35(&hdr_plus()))
+}
+
+/// [`plain_hevc`] with `payload` (an ITU-T T.35 message) in a registered SEI message before
+/// each picture's first slice, in the scratch file `name`.hevc.
+pub(super) fn registered_sei_hevc(name: &str, payload: &[u8]) -> PathBuf {
     let source = std::fs::read(plain_hevc()).unwrap();
-    let payload = hdr_plus_t35(&hdr_plus());
     assert!(payload.len() < 255, "one byte of size");
     // A prefix SEI unit (type 39), one message of type 4, its payload, the stop bit.
-    let message = [&[4, payload.len() as u8][..], &payload, &[0x80]].concat();
+    let message = [&[4, payload.len() as u8][..], payload, &[0x80]].concat();
     let sei = [
         &[0, 0, 0, 1, 39 << 1, 1][..],
         &emulation_prevented(&message),
@@ -211,7 +216,7 @@ pub fn hdr_plus_hevc() -> PathBuf {
     let tagged = before_each_picture(&source, &sei, |unit| {
         unit[0] >> 1 < 32 && unit[2] & 0x80 != 0
     });
-    let path = super::scratch_dir("hdr_plus").join("hdr_plus.hevc");
+    let path = super::scratch_dir(name).join(format!("{name}.hevc"));
     std::fs::write(&path, tagged).unwrap();
     path
 }

@@ -19,7 +19,8 @@ mod timing;
 pub use crate::media::side_data::{
     CpbProperties, DolbyVisionColor, DolbyVisionConfig, DolbyVisionCurve, DolbyVisionHeader,
     DolbyVisionMapping, DolbyVisionMetadata, DolbyVisionNlq, DolbyVisionPiece, DynamicHdrPlus,
-    HdrPlusToneMapping, HdrPlusWindow, HdrPlusWindowArea, MasteringDisplay, S12mTimecode,
+    DynamicHdrVivid, HdrPlusToneMapping, HdrPlusWindow, HdrPlusWindowArea, HdrVividBaseCurve,
+    HdrVividThreeSpline, HdrVividToneMapping, HdrVividWindow, MasteringDisplay, S12mTimecode,
     SideDataValue, Spherical, Timecode,
 };
 pub use catalog::{Demuxer, Muxer};

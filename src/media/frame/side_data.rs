@@ -12,7 +12,7 @@ use crate::sys::objects::AVDictionary;
 use super::{Frame, out_of_memory};
 
 /// The frame kinds whose bytes the crate reads, by their number since 5.0.
-const MEANINGS: [(u32, Meaning); 14] = [
+const MEANINGS: [(u32, Meaning); 15] = [
     (kind::FRAME_DATA_A53_CC, Meaning::ClosedCaptions),
     (kind::FRAME_DATA_STEREO3D, Meaning::Stereo3d),
     (kind::FRAME_DATA_DISPLAYMATRIX, Meaning::DisplayMatrix),
@@ -39,6 +39,7 @@ const MEANINGS: [(u32, Meaning); 14] = [
     ),
     (kind::FRAME_DATA_DYNAMIC_HDR_PLUS, Meaning::DynamicHdrPlus),
     (kind::FRAME_DATA_DOVI_METADATA, Meaning::DolbyVisionMetadata),
+    (kind::FRAME_DATA_DYNAMIC_HDR_VIVID, Meaning::DynamicHdrVivid),
 ];
 
 /// One entry of a frame's side data (`AVFrameSideData`), in the order the decoder added

@@ -11,6 +11,7 @@ use crate::sys::Rational;
 
 mod dolby_vision;
 mod hdr_plus;
+mod hdr_vivid;
 mod values;
 
 pub use dolby_vision::{
@@ -18,6 +19,9 @@ pub use dolby_vision::{
     DolbyVisionNlq, DolbyVisionPiece,
 };
 pub use hdr_plus::{DynamicHdrPlus, HdrPlusToneMapping, HdrPlusWindow, HdrPlusWindowArea};
+pub use hdr_vivid::{
+    DynamicHdrVivid, HdrVividBaseCurve, HdrVividThreeSpline, HdrVividToneMapping, HdrVividWindow,
+};
 
 pub use values::{
     CpbProperties, DolbyVisionConfig, MasteringDisplay, S12mTimecode, SideDataValue, Spherical,
@@ -44,6 +48,7 @@ pub(crate) enum Meaning {
     UserDataUnregistered,
     DynamicHdrPlus,
     DolbyVisionMetadata,
+    DynamicHdrVivid,
     StringsMetadata,
     MetadataUpdate,
     Unknown,
@@ -136,6 +141,9 @@ pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<
         },
         Meaning::DynamicHdrPlus => {
             SideDataValue::DynamicHdrPlus(Box::new(hdr_plus::decode(bytes)?))
+        }
+        Meaning::DynamicHdrVivid => {
+            SideDataValue::DynamicHdrVivid(Box::new(hdr_vivid::decode(bytes)?))
         }
         Meaning::DolbyVisionMetadata => {
             SideDataValue::DolbyVisionMetadata(Box::new(dolby_vision::decode(bytes)?))

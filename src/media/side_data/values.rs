@@ -3,7 +3,7 @@
 
 use crate::sys::Rational;
 
-use super::{DolbyVisionMetadata, DynamicHdrPlus};
+use super::{DolbyVisionMetadata, DynamicHdrPlus, DynamicHdrVivid};
 
 /// What a side data entry says ([`SideData::value`](crate::format::SideData::value),
 /// [`FrameSideData::value`](crate::FrameSideData::value)).
@@ -86,6 +86,8 @@ pub enum SideDataValue {
     /// (read-only: FFmpeg's encoders take the RPU from this kind only from 7.0 on, and size
     /// the struct by release).
     DolbyVisionMetadata(Box<DolbyVisionMetadata>),
+    /// A picture's HDR Vivid dynamic metadata (CUVA 005.1), read-only.
+    DynamicHdrVivid(Box<DynamicHdrVivid>),
     /// An ICC colour profile: its bytes are in the entry's `bytes`.
     IccProfile {
         /// The profile's description, where the decoder gave one.
