@@ -90,7 +90,7 @@ fn run(args: &Args) -> Result<(), String> {
     let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
     let input =
         Input::open(&ffmpeg, &args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
-    ensure_decoders_open(&input)?;
+    let decoders = open_decoders(&input)?;
     if args.frame_side_data {
         let frames = frames::frames_side_data(&ffmpeg, input).map_err(|e| e.to_string())?;
         return print(&json!({ "frames": frames }));
@@ -109,34 +109,40 @@ fn run(args: &Args) -> Result<(), String> {
         return print(&json!({ "packets": packets::packets(input) }));
     }
     let shows_ids = input.demuxer().shows_ids();
-    let streams: Vec<Value> = input.streams().map(|s| stream(&s, shows_ids)).collect();
+    let streams = input.streams().zip(&decoders);
+    let streams: Vec<Value> = streams.map(|(s, d)| stream(&s, d, shows_ids)).collect();
     let size = std::fs::metadata(&args.input).map(|m| m.len()).ok();
     print(&json!({ "streams": streams, "format": format(&input, args, size) }))
 }
 
-/// ffprobe opens the decoder of every stream before it prints anything, and stops when one
-/// that this FFmpeg has will not open; a stream without one is printed all the same.
-fn ensure_decoders_open(input: &Input) -> Result<(), String> {
+/// ffprobe opens the decoder of every stream, on one thread, before it prints anything, and
+/// stops when one that this FFmpeg has will not open; a stream without one is printed all
+/// the same. Each stream's decoder, or why it has none, for the fields decoders report.
+fn open_decoders(input: &Input) -> Result<Vec<ffmpeg_runtime::Result<Decoder>>, String> {
     use ffmpeg_runtime::Error;
+    let mut decoders = Vec::new();
     for s in input.streams() {
-        let opened = match s.media_type() {
-            MediaType::Video | MediaType::Audio => Decoder::new(&s, &one_thread()).map(drop),
-            MediaType::Subtitle => SubtitleDecoder::new(&s).map(drop),
-            _ => Ok(()),
+        // No decoder, or subtitles this FFmpeg's structs could not be proven for: ffprobe
+        // goes on without a decoder.
+        let refused = |e: &Error| match e {
+            Error::DecoderNotFound { .. } | Error::Unsupported { .. } => None,
+            other => Some(other.to_string()),
         };
-        match opened {
-            // No decoder, or subtitles this FFmpeg's structs could not be proven for: ffprobe
-            // goes on without a decoder.
-            Ok(()) | Err(Error::DecoderNotFound { .. } | Error::Unsupported { .. }) => {}
-            Err(e) => {
-                let index = s.index();
-                return Err(format!(
-                    "Could not open codec for input stream {index}: {e}"
-                ));
-            }
+        let decoder = Decoder::new(&s, &one_thread());
+        let refusal = match s.media_type() {
+            MediaType::Video | MediaType::Audio => decoder.as_ref().err().and_then(refused),
+            MediaType::Subtitle => SubtitleDecoder::new(&s).err().as_ref().and_then(refused),
+            _ => None,
+        };
+        if let Some(e) = refusal {
+            let index = s.index();
+            return Err(format!(
+                "Could not open codec for input stream {index}: {e}"
+            ));
         }
+        decoders.push(decoder);
     }
-    Ok(())
+    Ok(decoders)
 }
 
 /// Decoders as ffprobe opens them: on one thread.
@@ -191,11 +197,9 @@ pub fn tags(entries: Vec<(String, String)>) -> Option<Value> {
     })
 }
 
-fn stream(s: &Stream<'_>, shows_ids: bool) -> Value {
-    // ffprobe opens every stream's decoder, on one thread, and prints what it reports.
-    let decoder = Decoder::new(s, &one_thread());
+fn stream(s: &Stream<'_>, decoder: &ffmpeg_runtime::Result<Decoder>, shows_ids: bool) -> Value {
     let found = !matches!(decoder, Err(ffmpeg_runtime::Error::DecoderNotFound { .. }));
-    let decoder = decoder.ok();
+    let decoder = decoder.as_ref().ok();
     let mut m = Map::new();
     let mut put = |key: &str, value: Value| {
         m.insert(key.to_owned(), value);
@@ -281,7 +285,7 @@ fn stream(s: &Stream<'_>, shows_ids: bool) -> Value {
         }
         _ => {}
     }
-    for (name, value) in decoder.iter().flat_map(Decoder::exported_values) {
+    for (name, value) in decoder.into_iter().flat_map(Decoder::exported_values) {
         put(&name, json!(value));
     }
     if shows_ids {
@@ -301,7 +305,7 @@ fn stream(s: &Stream<'_>, shows_ids: bool) -> Value {
     if let Some(rate) = s.bit_rate() {
         put("bit_rate", json!(rate.to_string()));
     }
-    if let Some(rate) = decoder.as_ref().and_then(Decoder::max_bit_rate) {
+    if let Some(rate) = decoder.and_then(Decoder::max_bit_rate) {
         put("max_bit_rate", json!(rate.to_string()));
     }
     // ffprobe prints the decoder's; without a decoder, nothing.
