@@ -477,11 +477,16 @@ fn dolby_vision_pictures_carry_their_rpu() {
     let build = common::under_test();
     let ffmpeg = build.load();
     assert_eq!(crc32_mpeg2(b"123456789"), 0x0376_e6e7, "the RPU's check");
-    // 7.1 reads the two NLQ pivots of the syntax; earlier releases read on without them.
-    let pivots = build.avcodec >= semver::Version::new(61, 19, 0);
-    let frames = frames_side_data(&ffmpeg, &dolby_vision_hevc(pivots));
+    // 7.1 reads the two NLQ pivots of the syntax, where earlier releases read on without
+    // them, and gives the extension blocks, which earlier releases leave out.
+    let from_7_1 = build.avcodec >= semver::Version::new(61, 19, 0);
+    let frames = frames_side_data(&ffmpeg, &dolby_vision_hevc(from_7_1));
     assert_eq!(frames.len(), 25);
-    let expected = SideDataValue::DolbyVisionMetadata(Box::new(dolby_vision()));
+    let mut metadata = dolby_vision();
+    if !from_7_1 {
+        metadata.extensions = None;
+    }
+    let expected = SideDataValue::DolbyVisionMetadata(Box::new(metadata));
     for (n, frame) in frames.iter().enumerate() {
         let found = frame
             .iter()

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::format::{
-    DolbyVisionColor, DolbyVisionCurve, DolbyVisionHeader, DolbyVisionMapping, DolbyVisionMetadata,
-    DolbyVisionNlq, DolbyVisionPiece,
+    DolbyVisionColor, DolbyVisionCurve, DolbyVisionExtension, DolbyVisionHeader,
+    DolbyVisionMapping, DolbyVisionMetadata, DolbyVisionNlq, DolbyVisionPiece,
 };
 
 use super::side_data_media::{Bits, emulation_prevented, plain_hevc};
@@ -102,12 +102,42 @@ pub fn dolby_vision() -> DolbyVisionMetadata {
             source_max_pq: 3696,
             source_diagonal: 42,
         },
+        extensions: Some(vec![
+            // As FFmpeg orders them: the static levels first.
+            DolbyVisionExtension::Level6 {
+                max_luminance: 1000,
+                min_luminance: 50,
+                max_cll: 800,
+                max_fall: 400,
+            },
+            DolbyVisionExtension::Other { level: 254 },
+            DolbyVisionExtension::Level1 {
+                min_pq: 62,
+                max_pq: 3000,
+                avg_pq: 900,
+            },
+            DolbyVisionExtension::Level2 {
+                target_max_pq: 2081,
+                trim_slope: 2048,
+                trim_offset: 2047,
+                trim_power: 2049,
+                trim_chroma_weight: 2048,
+                trim_saturation_gain: 1900,
+                ms_weight: -1,
+            },
+            DolbyVisionExtension::Level5 {
+                left_offset: 0,
+                right_offset: 2,
+                top_offset: 140,
+                bottom_offset: 138,
+            },
+        ]),
     }
 }
 
 /// x265's 10-bit pictures, each followed by [`dolby_vision`]'s RPU. `nlq_pivots`: whether
-/// the RPU codes the two NLQ pivots that the syntax has there, which releases from 6.1 on
-/// read and 5.x skips, reading on as if they were not there.
+/// the RPU codes the two NLQ pivots that the syntax has there, which 7.1 and later read and
+/// earlier releases skip, reading on as if they were not there.
 pub fn dolby_vision_hevc(nlq_pivots: bool) -> PathBuf {
     let source = std::fs::read(plain_hevc()).unwrap();
     let rpu = [
@@ -248,10 +278,83 @@ fn rpu(m: &DolbyVisionMetadata, nlq_pivots: bool) -> Vec<u8> {
     b.put(12, color.source_min_pq.into());
     b.put(12, color.source_max_pq.into());
     b.put(10, color.source_diagonal.into());
-    ue(&mut b, 0); // num_ext_blocks
+    let blocks = m.extensions.as_deref().unwrap_or_default();
+    let (first, second): (Vec<_>, Vec<_>) = blocks
+        .iter()
+        .partition(|block| !matches!(block, DolbyVisionExtension::Other { .. }));
+    extension_blocks(&mut b, &first);
+    // A second group (display management v2) follows where more than 48 bits are left.
+    if !second.is_empty() {
+        extension_blocks(&mut b, &second);
+    }
     b.align();
     let crc = crc32_mpeg2(&b.bytes);
     [&[0x19][..], &b.bytes, &crc.to_be_bytes(), &[0x80]].concat()
+}
+
+/// A group of extension blocks: their count, then each block's length in bytes, level and
+/// fields, padded to its length (levels 1, 2, 5 and 6 as written; level 254's two fields 0).
+fn extension_blocks(b: &mut Bits, blocks: &[&DolbyVisionExtension]) {
+    ue(b, blocks.len() as u64);
+    b.align();
+    for block in blocks {
+        let (level, fields): (u32, Vec<(u32, u32)>) = match **block {
+            DolbyVisionExtension::Level1 {
+                min_pq,
+                max_pq,
+                avg_pq,
+            } => (1, [min_pq, max_pq, avg_pq].map(|v| (12, v.into())).to_vec()),
+            DolbyVisionExtension::Level2 {
+                target_max_pq,
+                trim_slope,
+                trim_offset,
+                trim_power,
+                trim_chroma_weight,
+                trim_saturation_gain,
+                ms_weight,
+            } => {
+                let trims = [
+                    target_max_pq,
+                    trim_slope,
+                    trim_offset,
+                    trim_power,
+                    trim_chroma_weight,
+                    trim_saturation_gain,
+                ];
+                let mut fields: Vec<(u32, u32)> = trims.map(|v| (12, v.into())).to_vec();
+                fields.push((13, ms_weight as u16 as u32 & 0x1fff));
+                (2, fields)
+            }
+            DolbyVisionExtension::Level5 {
+                left_offset,
+                right_offset,
+                top_offset,
+                bottom_offset,
+            } => {
+                let offsets = [left_offset, right_offset, top_offset, bottom_offset];
+                (5, offsets.map(|v| (13, v.into())).to_vec())
+            }
+            DolbyVisionExtension::Level6 {
+                max_luminance,
+                min_luminance,
+                max_cll,
+                max_fall,
+            } => {
+                let values = [max_luminance, min_luminance, max_cll, max_fall];
+                (6, values.map(|v| (16, v.into())).to_vec())
+            }
+            DolbyVisionExtension::Other { level } => (level.into(), vec![(8, 0), (8, 0)]),
+            other => panic!("{other:?}"),
+        };
+        let bits: u32 = fields.iter().map(|(count, _)| count).sum();
+        let length = bits.div_ceil(8);
+        ue(b, length.into());
+        b.put(8, level);
+        fields
+            .iter()
+            .for_each(|&(count, value)| b.put(count, value));
+        b.put(length * 8 - bits, 0);
+    }
 }
 
 /// Exp-Golomb, unsigned.

@@ -17,11 +17,11 @@ mod timeline;
 mod timing;
 
 pub use crate::media::side_data::{
-    CpbProperties, DolbyVisionColor, DolbyVisionConfig, DolbyVisionCurve, DolbyVisionHeader,
-    DolbyVisionMapping, DolbyVisionMetadata, DolbyVisionNlq, DolbyVisionPiece, DynamicHdrPlus,
-    DynamicHdrVivid, HdrPlusToneMapping, HdrPlusWindow, HdrPlusWindowArea, HdrVividBaseCurve,
-    HdrVividThreeSpline, HdrVividToneMapping, HdrVividWindow, MasteringDisplay, S12mTimecode,
-    SideDataValue, Spherical, Timecode,
+    CpbProperties, DolbyVisionColor, DolbyVisionConfig, DolbyVisionCurve, DolbyVisionExtension,
+    DolbyVisionHeader, DolbyVisionMapping, DolbyVisionMetadata, DolbyVisionNlq, DolbyVisionPiece,
+    DynamicHdrPlus, DynamicHdrVivid, HdrPlusToneMapping, HdrPlusWindow, HdrPlusWindowArea,
+    HdrVividBaseCurve, HdrVividThreeSpline, HdrVividToneMapping, HdrVividWindow, MasteringDisplay,
+    S12mTimecode, SideDataValue, Spherical, Timecode,
 };
 pub use catalog::{Demuxer, Muxer};
 pub use input::{Chapter, Input, Packets, SeekMode};

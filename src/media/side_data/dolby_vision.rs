@@ -6,6 +6,7 @@
 use crate::sys::Rational;
 
 use super::Bytes;
+use super::dolby_vision_extensions::{self, DolbyVisionExtension};
 
 // `AVDOVIMetadata`: three `size_t` offsets from the entry's start.
 const HEADER_OFFSET: usize = 0;
@@ -57,6 +58,10 @@ pub struct DolbyVisionMetadata {
     pub mapping: DolbyVisionMapping,
     /// The colour space of the grading, and the signal's.
     pub color: DolbyVisionColor,
+    /// The display-management extension blocks, from 7.1 on (earlier releases do not read
+    /// them: `None`), as FFmpeg orders them: the static levels (6, 10, 254, 255) first, then
+    /// the others, each group in the RPU's order.
+    pub extensions: Option<Vec<DolbyVisionExtension>>,
 }
 
 /// `AVDOVIRpuDataHeader`.
@@ -204,10 +209,12 @@ pub(crate) fn decode(bytes: &[u8]) -> Option<DolbyVisionMetadata> {
         let at = usize::try_from(b.u64(offset_at)?).ok()?;
         (at.checked_add(size)? <= bytes.len()).then_some(at)
     };
+    let header_at = place(HEADER_OFFSET, HEADER_SIZE)?;
     Some(DolbyVisionMetadata {
-        header: header(&b, place(HEADER_OFFSET, HEADER_SIZE)?)?,
+        header: header(&b, header_at)?,
         mapping: mapping(&b, place(MAPPING_OFFSET, MAPPING_SIZE)?)?,
         color: color(&b, place(COLOR_OFFSET, COLOR_SIZE)?)?,
+        extensions: dolby_vision_extensions::decode(&b, header_at)?,
     })
 }
 
@@ -380,6 +387,40 @@ mod tests {
         assert!(metadata.mapping.curves[1].pieces.is_empty());
         assert_eq!(metadata.mapping.nlq, None);
         assert_eq!(metadata.color.signal_bit_depth, 12);
+    }
+
+    #[test]
+    fn reads_the_extension_blocks_where_the_struct_has_room_for_them() {
+        assert_eq!(decode(&entry()).unwrap().extensions, None, "5.x's struct");
+        // 7.0's: the offsets and the blocks' place, size and count, then the header at 48.
+        let old = entry();
+        let mut bytes = vec![0u8; 5600 + 2 * 68];
+        let fields: [(usize, u64); 5] = [(0, 48), (8, 80), (16, 5300), (24, 5600), (32, 68)];
+        for (slot, value) in fields {
+            bytes[slot..slot + 8].copy_from_slice(&value.to_ne_bytes());
+        }
+        bytes[40..44].copy_from_slice(&2i32.to_ne_bytes());
+        bytes[48..48 + 17].copy_from_slice(&old[24..24 + 17]);
+        bytes[80..80 + MAPPING_SIZE].copy_from_slice(&old[48..48 + MAPPING_SIZE]);
+        bytes[5300..5300 + COLOR_SIZE].copy_from_slice(&old[5184..5184 + COLOR_SIZE]);
+        bytes[5600] = 1;
+        for (i, value) in [62u16, 3000, 900].iter().enumerate() {
+            bytes[5604 + 2 * i..5606 + 2 * i].copy_from_slice(&value.to_ne_bytes());
+        }
+        bytes[5600 + 68] = 254;
+        let metadata = decode(&bytes).unwrap();
+        let level1 = DolbyVisionExtension::Level1 {
+            min_pq: 62,
+            max_pq: 3000,
+            avg_pq: 900,
+        };
+        let other = DolbyVisionExtension::Other { level: 254 };
+        assert_eq!(metadata.extensions, Some(vec![level1, other]));
+        assert_eq!(metadata.header, decode(&old).unwrap().header);
+        bytes[40..44].copy_from_slice(&33i32.to_ne_bytes());
+        assert_eq!(decode(&bytes), None, "more blocks than the array holds");
+        bytes[40..44].copy_from_slice(&3i32.to_ne_bytes());
+        assert_eq!(decode(&bytes), None, "a block past the entry");
     }
 
     #[test]

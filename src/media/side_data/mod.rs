@@ -10,6 +10,7 @@ use crate::ffmpeg::Ffmpeg;
 use crate::sys::Rational;
 
 mod dolby_vision;
+mod dolby_vision_extensions;
 mod hdr_plus;
 mod hdr_vivid;
 mod values;
@@ -18,6 +19,7 @@ pub use dolby_vision::{
     DolbyVisionColor, DolbyVisionCurve, DolbyVisionHeader, DolbyVisionMapping, DolbyVisionMetadata,
     DolbyVisionNlq, DolbyVisionPiece,
 };
+pub use dolby_vision_extensions::DolbyVisionExtension;
 pub use hdr_plus::{DynamicHdrPlus, HdrPlusToneMapping, HdrPlusWindow, HdrPlusWindowArea};
 pub use hdr_vivid::{
     DynamicHdrVivid, HdrVividBaseCurve, HdrVividThreeSpline, HdrVividToneMapping, HdrVividWindow,
