@@ -378,6 +378,8 @@ fn side_data_added_to_a_frame_reads_back_as_written() {
         SideDataValue::GopTimecode(too_late),
         SideDataValue::S12mTimecodes(vec![S12mTimecode(0); 4]),
         SideDataValue::MpegTsStreamId(0xe0),
+        SideDataValue::DolbyVisionMetadata(Box::new(dolby_vision())),
+        SideDataValue::DynamicHdrVivid(Box::new(hdr_vivid(false))),
     ];
     if !has_hdr_plus {
         refused.push(hdr_plus);
