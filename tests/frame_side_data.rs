@@ -131,19 +131,11 @@ fn hdr10_plus_pictures_carry_their_dynamic_metadata() {
         ..hdr_plus()
     }));
     let exported = build.avcodec >= semver::Version::new(58, 134, 0);
-    for (n, frame) in frames.iter().enumerate() {
-        let found = frame
-            .iter()
-            .find(|(_, value)| matches!(value, SideDataValue::DynamicHdrPlus(_)));
-        if !exported {
-            assert!(found.is_none(), "frame {n}: {found:?}");
-            continue;
-        }
-        let (name, value) = found.unwrap_or_else(|| panic!("frame {n}: {frame:?}"));
-        assert_eq!(value, &expected, "frame {n}");
-        let name = name.as_deref();
-        assert_eq!(name, Some("HDR Dynamic Metadata SMPTE2094-40 (HDR10+)"));
-    }
+    assert_every_frame_carries(
+        &frames,
+        exported.then_some(&expected),
+        "HDR Dynamic Metadata SMPTE2094-40 (HDR10+)",
+    );
 }
 
 #[test]
@@ -489,18 +481,12 @@ fn dolby_vision_pictures_carry_their_rpu() {
         metadata.extensions = None;
     }
     let expected = SideDataValue::DolbyVisionMetadata(Box::new(metadata));
-    for (n, frame) in frames.iter().enumerate() {
-        let found = frame
-            .iter()
-            .find(|(_, value)| matches!(value, SideDataValue::DolbyVisionMetadata(_)));
-        if build.avcodec.major < 59 {
-            assert!(found.is_none(), "frame {n}: {found:?}");
-            continue;
-        }
-        let (name, value) = found.unwrap_or_else(|| panic!("frame {n}: {frame:?}"));
-        assert_eq!(value, &expected, "frame {n}");
-        assert_eq!(name.as_deref(), Some("Dolby Vision Metadata"));
-    }
+    let parsed = build.avcodec.major >= 59;
+    assert_every_frame_carries(
+        &frames,
+        parsed.then_some(&expected),
+        "Dolby Vision Metadata",
+    );
 }
 
 /// From 5.0 on, each picture's HDR Vivid metadata comes back field by field, whichever of
@@ -518,19 +504,26 @@ fn hdr_vivid_pictures_carry_their_dynamic_metadata() {
     // 5.x keeps one spline's parameters, the last coded.
     let one_spline = build.avcodec.major == 59;
     let expected = SideDataValue::DynamicHdrVivid(Box::new(hdr_vivid(one_spline)));
+    let parsed = build.avcodec.major >= 59;
+    let name = "HDR Dynamic Metadata CUVA 005.1 2021 (Vivid)";
+    assert_every_frame_carries(&frames, parsed.then_some(&expected), name);
+}
+
+/// Each frame carries one entry named `name`, equal to `expected`; where `expected` is
+/// `None` (a release without the kind, or that leaves it out), none.
+fn assert_every_frame_carries(
+    frames: &[FrameEntries],
+    expected: Option<&SideDataValue>,
+    name: &str,
+) {
     for (n, frame) in frames.iter().enumerate() {
         let found = frame
             .iter()
-            .find(|(_, value)| matches!(value, SideDataValue::DynamicHdrVivid(_)));
-        if build.avcodec.major < 59 {
-            assert!(found.is_none(), "frame {n}: {found:?}");
-            continue;
+            .find(|(entry, _)| entry.as_deref() == Some(name));
+        match (expected, found) {
+            (None, None) => {}
+            (Some(expected), Some((_, value))) => assert_eq!(value, expected, "frame {n}"),
+            _ => panic!("frame {n}: {frame:?}, expected {expected:?}"),
         }
-        let (name, value) = found.unwrap_or_else(|| panic!("frame {n}: {frame:?}"));
-        assert_eq!(value, &expected, "frame {n}");
-        assert_eq!(
-            name.as_deref(),
-            Some("HDR Dynamic Metadata CUVA 005.1 2021 (Vivid)")
-        );
     }
 }
