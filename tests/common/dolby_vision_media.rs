@@ -305,23 +305,16 @@ fn extension_blocks(b: &mut Bits, blocks: &[&DolbyVisionExtension]) {
                 avg_pq,
             } => (1, [min_pq, max_pq, avg_pq].map(|v| (12, v.into())).to_vec()),
             DolbyVisionExtension::Level2 {
-                target_max_pq,
-                trim_slope,
-                trim_offset,
-                trim_power,
-                trim_chroma_weight,
-                trim_saturation_gain,
+                target_max_pq: a,
+                trim_slope: b,
+                trim_offset: c,
+                trim_power: d,
+                trim_chroma_weight: e,
+                trim_saturation_gain: f,
                 ms_weight,
             } => {
-                let trims = [
-                    target_max_pq,
-                    trim_slope,
-                    trim_offset,
-                    trim_power,
-                    trim_chroma_weight,
-                    trim_saturation_gain,
-                ];
-                let mut fields: Vec<(u32, u32)> = trims.map(|v| (12, v.into())).to_vec();
+                let mut fields: Vec<(u32, u32)> =
+                    [a, b, c, d, e, f].map(|v| (12, v.into())).to_vec();
                 fields.push((13, ms_weight as u16 as u32 & 0x1fff));
                 (2, fields)
             }
