@@ -421,6 +421,9 @@ mod tests {
         assert_eq!(decode(&bytes), None, "more blocks than the array holds");
         bytes[40..44].copy_from_slice(&3i32.to_ne_bytes());
         assert_eq!(decode(&bytes), None, "a block past the entry");
+        bytes[40..44].copy_from_slice(&1i32.to_ne_bytes());
+        bytes[24..32].copy_from_slice(&(u64::MAX - 1).to_ne_bytes());
+        assert_eq!(decode(&bytes), None, "blocks where no offset fits");
     }
 
     #[test]

@@ -85,15 +85,17 @@ pub(crate) fn decode(b: &Bytes<'_>, header_at: usize) -> Option<Option<Vec<Dolby
     let first = usize::try_from(b.u64(BLOCKS_OFFSET)?).ok()?;
     let size = usize::try_from(b.u64(BLOCK_SIZE)?).ok()?;
     let count = usize::try_from(b.i32(BLOCK_COUNT)?).ok()?;
-    if count > MOST_BLOCKS || (count > 0 && size < READ_SIZE) {
+    // Every block whole inside the entry, so that no offset read below overflows.
+    let end = size.checked_mul(count)?.checked_add(first)?;
+    if count > MOST_BLOCKS || (count > 0 && size < READ_SIZE) || end > b.0.len() {
         return None;
     }
-    let block = |i: usize| block(b, first.checked_add(i.checked_mul(size)?)?);
+    let block = |i: usize| block(b, first + i * size);
     Some(Some((0..count).map(block).collect::<Option<_>>()?))
 }
 
 fn block(b: &Bytes<'_>, at: usize) -> Option<DolbyVisionExtension> {
-    let word = |i: usize| b.u16(at.checked_add(LEVEL_STRUCT + 2 * i)?);
+    let word = |i: usize| b.u16(at + LEVEL_STRUCT + 2 * i);
     Some(match b.u8(at)? {
         1 => DolbyVisionExtension::Level1 {
             min_pq: word(0)?,
