@@ -64,13 +64,8 @@ pub fn dolby_vision_fields(m: &DolbyVisionMetadata, put: &mut dyn FnMut(&str, Va
     put("components", Value::Array(components.collect()));
 
     let color = &m.color;
-    let fractions = |values: &[Rational]| {
-        let text: Vec<String> = values
-            .iter()
-            .map(|q| format!("{}/{}", q.num, q.den))
-            .collect();
-        json!(text.join(" "))
-    };
+    // `Rational` displays as `num/den`, as ffprobe's `%d/%d`.
+    let fractions = |values: &[Rational]| json!(spaced(values));
     put("dm_metadata_id", json!(color.dm_metadata_id));
     put("scene_refresh_flag", json!(color.scene_refresh_flag));
     put("ycc_to_rgb_matrix", fractions(&color.ycc_to_rgb_matrix));

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 /// Puts the fields of `m` in ffprobe's order.
 pub fn hdr_vivid_fields(m: &DynamicHdrVivid, put: &mut dyn FnMut(&str, Value)) {
-    let q = |r: Rational| json!(format!("{}/{}", r.num, r.den));
+    let q = |r: Rational| super::ratio(r, '/');
     put("system_start_code", json!(m.system_start_code));
     put("num_windows", json!(m.windows.len()));
     for window in &m.windows {

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use crate::ffprobe_json::{frame_side_data_entry, ratio};
 use crate::packets::packet_json;
-use crate::{one_thread, seconds, tags};
+use crate::{seconds, tags};
 
 /// Each decoded picture of the first video stream as ffprobe's `-show_entries
 /// frame_side_data_list` prints it: `{}`, or its `side_data_list`.
@@ -69,9 +69,11 @@ enum Lane {
 /// Decoding errors pass over the packet, as ffprobe's do; a read error ends the reading.
 /// `with_packets` puts each packet before its frames, each entry led by its `type`, as
 /// ffprobe's `-show_packets -show_frames` does.
+/// `decoders` are those `open_decoders` opened, one per stream.
 pub fn show_frames(
     ffmpeg: &Ffmpeg,
     mut input: Input,
+    decoders: Vec<ffmpeg_runtime::Result<Decoder>>,
     with_packets: bool,
 ) -> ffmpeg_runtime::Result<Vec<Value>> {
     let typed = |kind: &str, entry: Value| match (with_packets, entry) {
@@ -85,10 +87,9 @@ pub fn show_frames(
     };
     let mut lanes: Vec<Lane> = input
         .streams()
-        .map(|s| match s.media_type() {
-            MediaType::Video | MediaType::Audio => {
-                Decoder::new(&s, &one_thread()).map_or(Lane::Skipped, Lane::Decoded)
-            }
+        .zip(decoders)
+        .map(|(s, decoder)| match s.media_type() {
+            MediaType::Video | MediaType::Audio => decoder.map_or(Lane::Skipped, Lane::Decoded),
             MediaType::Subtitle => SubtitleDecoder::new(&s).map_or(Lane::Skipped, Lane::Subtitles),
             _ => Lane::Skipped,
         })

@@ -101,7 +101,8 @@ fn run(args: &Args) -> Result<(), String> {
     }
     if args.show_frames {
         let both = args.show_packets;
-        let list = frames::show_frames(&ffmpeg, input, both).map_err(|e| e.to_string())?;
+        let list = frames::show_frames(&ffmpeg, input, decoders, both);
+        let list = list.map_err(|e| e.to_string())?;
         let name = if both { "packets_and_frames" } else { "frames" };
         return print(&json!({ name: list }));
     }
@@ -146,7 +147,7 @@ fn open_decoders(input: &Input) -> Result<Vec<ffmpeg_runtime::Result<Decoder>>, 
 }
 
 /// Decoders as ffprobe opens them: on one thread.
-pub fn one_thread() -> DecoderOptions {
+fn one_thread() -> DecoderOptions {
     DecoderOptions {
         threads: 1,
         ..DecoderOptions::default()
