@@ -2,7 +2,8 @@
 //! messages of HEVC, MPEG-2's GOP timecodes, ATSC captions, and from 6.1 on the stream's own
 //! side data; on Debian's 5.1 every frame's list equals `ffprobe -show_frames`, entry by
 //! entry. Dolby Vision RPUs and HDR10+ metadata written here bit by bit come back field by
-//! field. And what callers attach for encoders (`Frame::add_side_data`).
+//! field, and from 6.0 the ambient viewing environment. And what callers attach for encoders
+//! (`Frame::add_side_data`).
 
 mod common;
 
@@ -12,8 +13,8 @@ use std::process::Command;
 use common::dolby_vision_media::{crc32_mpeg2, dolby_vision, dolby_vision_hevc};
 use common::hdr_vivid_media::{hdr_vivid, hdr_vivid_hevc};
 use common::side_data_media::{
-    CAPTIONS, captioned_h264, hdr_plus, hdr_plus_hevc, hdr10_hevc, png_with_icc_profile,
-    timecoded_mpeg2, x264,
+    CAPTIONS, ambient_hevc, captioned_h264, hdr_plus, hdr_plus_hevc, hdr10_hevc,
+    png_with_icc_profile, timecoded_mpeg2, x264,
 };
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{
@@ -365,6 +366,8 @@ fn side_data_added_to_a_frame_reads_back_as_written() {
         SideDataValue::Stereo3d {
             layout: "side by side".into(),
             inverted: false,
+            view: "packed".into(),
+            camera: None,
         },
         SideDataValue::Other,
         SideDataValue::GopTimecode(too_late),
@@ -372,6 +375,18 @@ fn side_data_added_to_a_frame_reads_back_as_written() {
         SideDataValue::MpegTsStreamId(0xe0),
         SideDataValue::DolbyVisionMetadata(Box::new(dolby_vision())),
         SideDataValue::DynamicHdrVivid(Box::new(hdr_vivid(false))),
+        SideDataValue::AmbientViewingEnvironment {
+            illuminance: Rational::new(314, 1),
+            light_x: Rational::new(15635, 50_000),
+            light_y: Rational::new(16450, 50_000),
+        },
+        SideDataValue::FrameCropping {
+            top: 2,
+            bottom: 2,
+            left: 0,
+            right: 0,
+        },
+        SideDataValue::ViewId(1),
     ];
     if !has_hdr_plus {
         refused.push(hdr_plus);
@@ -506,6 +521,28 @@ fn hdr_vivid_pictures_carry_their_dynamic_metadata() {
     let expected = SideDataValue::DynamicHdrVivid(Box::new(hdr_vivid(one_spline)));
     let parsed = build.avcodec.major >= 59;
     let name = "HDR Dynamic Metadata CUVA 005.1 2021 (Vivid)";
+    assert_every_frame_carries(&frames, parsed.then_some(&expected), name);
+}
+
+/// From 6.0 on, each picture carries the ambient viewing environment its SEI message gave;
+/// 4.x and 5.x have no such kind.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn pictures_carry_their_ambient_viewing_environment() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let frames = frames_side_data(&ffmpeg, &ambient_hevc());
+    assert_eq!(frames.len(), 25);
+    let expected = SideDataValue::AmbientViewingEnvironment {
+        illuminance: Rational::new(3_140_000, 10_000),
+        light_x: Rational::new(15635, 50_000),
+        light_y: Rational::new(16450, 50_000),
+    };
+    let parsed = build.avcodec.major >= 60;
+    let name = "Ambient viewing environment";
     assert_every_frame_carries(&frames, parsed.then_some(&expected), name);
 }
 

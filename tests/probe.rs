@@ -274,6 +274,8 @@ fn clips() -> Vec<std::path::PathBuf> {
         ),
         // A phone's turn and a camera's HDR, stereo and 360° metadata: side data.
         camera_clip(),
+        // A phone's spatial video: boxes 5.1 does not read, which must change nothing.
+        common::mp4::spatial_clip("probe"),
         // No stream and a duration of 0, which ffprobe prints.
         common::mp4::without_tracks("probe_nothing.mp4", &h264),
         h264,
@@ -454,8 +456,12 @@ fn stream_side_data_reads_as_the_camera_wrote_it() {
     use ffmpeg_runtime::Rational;
     use ffmpeg_runtime::format::{
         DolbyVisionConfig, Input, MasteringDisplay, MediaType, SideDataValue, Spherical,
+        StereoCamera,
     };
     let ffmpeg = common::under_test().load();
+    // 7.1 (libavutil 59.39) adds the record's metadata compression and the stereo camera.
+    let avutil = ffmpeg.library(Library::AvUtil).unwrap().version();
+    let from_7_1 = (avutil.major, avutil.minor) >= (59, 39);
     let input = Input::open(&ffmpeg, camera_clip()).unwrap();
     let video = input.best_stream(MediaType::Video).unwrap();
     let entries = video.side_data();
@@ -471,6 +477,7 @@ fn stream_side_data_reads_as_the_camera_wrote_it() {
             el_present: false,
             bl_present: true,
             bl_signal_compatibility_id: 1,
+            metadata_compression: from_7_1.then_some(0),
         };
         assert_eq!(values.remove(0), SideDataValue::DolbyVision(dolby_vision));
     }
@@ -483,9 +490,18 @@ fn stream_side_data_reads_as_the_camera_wrote_it() {
     };
     assert_eq!(matrix, [0, 65536, 0, -65536, 0, 0, 0, 0, 1 << 30]);
     assert_eq!(counterclockwise.map(f64::round), Some(-90.0));
+    // No camera box: the camera's fields as FFmpeg leaves them unset.
+    let unset = StereoCamera {
+        primary_eye: "none".to_owned(),
+        baseline: 0,
+        horizontal_disparity_adjustment: Rational::new(0, 1),
+        horizontal_field_of_view: Rational::new(0, 1),
+    };
     let stereo = SideDataValue::Stereo3d {
         layout: "top and bottom".to_owned(),
         inverted: false,
+        view: "packed".to_owned(),
+        camera: from_7_1.then_some(unset),
     };
     assert_eq!(values.remove(0), stereo);
     let spherical = Spherical {

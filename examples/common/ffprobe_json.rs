@@ -20,9 +20,29 @@ pub fn ratio(r: Rational, separator: char) -> Value {
 /// describes; `picture_size` is the stream's, for a tiled projection's bounds.
 pub fn side_data_entry(entry: &SideData<'_>, picture_size: (u32, u32)) -> Value {
     entry_json(entry.name(), entry.value(), |value, put| match value {
-        SideDataValue::Stereo3d { layout, inverted } => {
+        SideDataValue::Stereo3d {
+            layout,
+            inverted,
+            view,
+            camera,
+        } => {
             put("type", json!(layout));
             put("inverted", json!(u8::from(inverted)));
+            // 7.1's ffprobe adds the view and the camera, which 7.1 gives.
+            if let Some(camera) = camera {
+                put("view", json!(view));
+                put("primary_eye", json!(camera.primary_eye));
+                put("baseline", json!(camera.baseline));
+                let q = |r: Rational| ratio(r, '/');
+                put(
+                    "horizontal_disparity_adjustment",
+                    q(camera.horizontal_disparity_adjustment),
+                );
+                put(
+                    "horizontal_field_of_view",
+                    q(camera.horizontal_field_of_view),
+                );
+            }
         }
         SideDataValue::Spherical(spherical) => {
             put("projection", json!(spherical.projection_name));
@@ -67,6 +87,20 @@ pub fn side_data_entry(entry: &SideData<'_>, picture_size: (u32, u32)) -> Value 
                 "dv_bl_signal_compatibility_id",
                 json!(dovi.bl_signal_compatibility_id),
             );
+            if let Some(name) = dovi.metadata_compression_name() {
+                put("dv_md_compression", json!(name));
+            }
+        }
+        SideDataValue::FrameCropping {
+            top,
+            bottom,
+            left,
+            right,
+        } => {
+            put("crop_top", json!(top));
+            put("crop_bottom", json!(bottom));
+            put("crop_left", json!(left));
+            put("crop_right", json!(right));
         }
         SideDataValue::AudioServiceType(kind) => put("service_type", json!(kind)),
         SideDataValue::MpegTsStreamId(id) => put("id", json!(id)),
@@ -105,6 +139,7 @@ pub fn frame_side_data_entry(entry: &FrameSideData<'_>, frame_rate: Rational) ->
             dolby_vision::dolby_vision_fields(&metadata, put)
         }
         SideDataValue::DynamicHdrVivid(metadata) => hdr_vivid::hdr_vivid_fields(&metadata, put),
+        SideDataValue::ViewId(id) => put("view_id", json!(id)),
         _ => {}
     })
 }
@@ -243,6 +278,15 @@ fn described_alike(value: &SideDataValue, put: &mut impl FnMut(&str, Value)) -> 
             put("max_average", json!(max_average));
         }
         SideDataValue::ActiveFormat(code) => put("active_format", json!(code)),
+        SideDataValue::AmbientViewingEnvironment {
+            illuminance,
+            light_x,
+            light_y,
+        } => {
+            put("ambient_illuminance", q(*illuminance));
+            put("ambient_light_x", q(*light_x));
+            put("ambient_light_y", q(*light_y));
+        }
         _ => return false,
     }
     true

@@ -25,14 +25,19 @@
 //!
 //! The fields are ffprobe 5.1's (Debian 12's) whichever release is loaded; the values are
 //! the loaded release's, and equal its own ffprobe's (compared on 4.3, 5.1, 7.1 and 9.0).
+//! Side data that only later releases give are printed as 7.1's and later ffprobe print
+//! them: a stereo pair's view and camera, the ambient viewing environment, the container's
+//! cropping, Dolby Vision's metadata compression and a picture's view id.
 //! Other releases' ffprobe print other sets: 4.x adds `codec_time_base`, lacks
 //! `extradata_size`, `film_grain` and five dispositions, names only the kind of CPB
 //! properties and audio service types, and takes `coded_width`, `coded_height`,
 //! `closed_captions` and `max_bit_rate` from the demuxer's probing context rather than a
 //! fresh decoder (a coded size rounded up to whole macroblocks, say); 7.x adds
 //! `nb_stream_groups`, audio's `initial_padding`, the demuxer's exported options (MPEG-TS's
-//! `ts_id`, `ts_packetsize`) and more fields of stereo and Dolby Vision side data; 9.0 adds
-//! `mime_codec_string` and no longer prints `closed_captions`, `film_grain` or `refs`.
+//! `ts_id`, `ts_packetsize`), a third packet flag (`C`, corrupt), frames' `duration` for
+//! `pkt_duration` and their `crop_*`, and the Dolby Vision RPU's extension blocks; 8.1 adds
+//! `mime_codec_string` and frames' `lossless` and `alpha_mode`, and prints `closed_captions`
+//! and `film_grain` only with `-analyze_frames`, `refs` only when it reads frames.
 
 #[path = "../common/mod.rs"]
 mod common;

@@ -754,6 +754,8 @@ fn side_data_value(kind: u8, n: [i32; 9], bytes: Vec<u8>) -> ffmpeg_runtime::for
         _ => SideDataValue::Stereo3d {
             layout: "side by side".into(),
             inverted: false,
+            view: "packed".into(),
+            camera: None,
         },
     }
 }

@@ -78,6 +78,10 @@ pub(crate) const PKT_DATA_ACTIVE_FORMAT: u32 = 26;
 pub(crate) const PKT_DATA_DOLBY_VISION_CONFIG: u32 = 29;
 /// Since 5.0; 4.x has no kind of this number.
 pub(crate) const PKT_DATA_DYNAMIC_HDR10_PLUS: u32 = 31;
+/// Since 7.0 (`AVAmbientViewingEnvironment`).
+pub(crate) const PKT_DATA_AMBIENT_VIEWING_ENVIRONMENT: u32 = 35;
+/// Since 7.1: four little-endian `uint32_t`s, top, bottom, left, right.
+pub(crate) const PKT_DATA_FRAME_CROPPING: u32 = 36;
 
 /// `enum AVFrameSideDataType` as 5.0 and later number it: 4.x numbers the kinds from the S12M
 /// timecode on two higher (`FrameSideDataLayout::number_since_5`; the self-check compares
@@ -100,6 +104,10 @@ pub(crate) const FRAME_DATA_SEI_UNREGISTERED: u32 = 20;
 pub(crate) const FRAME_DATA_DOVI_METADATA: u32 = 24;
 /// Since 5.0 (`AVDynamicHDRVivid`).
 pub(crate) const FRAME_DATA_DYNAMIC_HDR_VIVID: u32 = 25;
+/// Since 6.0 (`AVAmbientViewingEnvironment`).
+pub(crate) const FRAME_DATA_AMBIENT_VIEWING_ENVIRONMENT: u32 = 26;
+/// Since 7.1: an `int`, the view's id.
+pub(crate) const FRAME_DATA_VIEW_ID: u32 = 29;
 
 /// `sizeof(AVDynamicHDRPlus)`: the same struct in every release 4.x–9.x (the self-check
 /// adds one to a frame and reads the entry's size).

@@ -62,6 +62,66 @@ pub fn camera_boxes() -> Vec<([u8; 4], Vec<u8>)> {
     ]
 }
 
+/// The boxes of a phone's spatial HDR clip, which releases after 5.1 read: the stereo pair's
+/// camera (`vexu`: both eyes, the left one primary, a 63.5 mm baseline, a disparity
+/// adjustment of -0.02; `hfov`: 63.4°), the ambient viewing environment (`amve`: 314 lux at
+/// D65), a clean aperture 150×90 centred in the 160×96 pictures (`clap`: 3 rows off the top
+/// and bottom, 5 columns off each side) and a Dolby Vision record whose metadata is
+/// compressed (`limited`).
+pub fn spatial_boxes() -> Vec<([u8; 4], Vec<u8>)> {
+    let child = |kind: &[u8; 4], payload: &[u8]| {
+        let size = u32::try_from(8 + payload.len()).unwrap();
+        [&size.to_be_bytes()[..], kind, payload].concat()
+    };
+    let full_box = |payload: &[u8]| [&[0u8; 4][..], payload].concat();
+    let eyes = [
+        // Left and right views present.
+        child(b"stri", &full_box(&[0b11])),
+        // The left eye is the hero.
+        child(b"hero", &full_box(&[1])),
+        child(
+            b"cams",
+            &child(b"blin", &full_box(&63_500u32.to_be_bytes())),
+        ),
+        child(
+            b"cmfy",
+            &child(b"dadj", &full_box(&(-200i32).to_be_bytes())),
+        ),
+    ]
+    .concat();
+    let clean_aperture: Vec<u8> = [150u32, 1, 90, 1, 0, 1, 0, 1]
+        .iter()
+        .flat_map(|v| v.to_be_bytes())
+        .collect();
+    let mut ambient = 3_140_000u32.to_be_bytes().to_vec();
+    ambient.extend([15635u16, 16450].iter().flat_map(|v| v.to_be_bytes()));
+    // Profile 8, level 4, RPU and base layer present; HDR10-compatible (1), limited
+    // compression (1).
+    let dolby_vision: u16 = (8 << 9) | (4 << 3) | (1 << 2) | 1;
+    let mut dvcc = vec![1, 0];
+    dvcc.extend(dolby_vision.to_be_bytes());
+    dvcc.push(1 << 4 | 1 << 2);
+    dvcc.resize(24, 0);
+    vec![
+        (*b"dvcC", dvcc),
+        (*b"vexu", child(b"eyes", &eyes)),
+        (*b"hfov", 63_400u32.to_be_bytes().to_vec()),
+        (*b"amve", ambient),
+        (*b"clap", clean_aperture),
+    ]
+}
+
+/// `{prefix}_spatial.mp4` in the media cache: a second of 160×96 H.264 with
+/// [`spatial_boxes`] in its sample entry.
+pub fn spatial_clip(prefix: &str) -> PathBuf {
+    let pictures = "testsrc=size=160x96:rate=25:duration=1";
+    let base = media::generated(
+        &format!("{prefix}_spatial_base.mp4"),
+        &["-f", "lavfi", "-i", pictures, "-c:v", "libx264"],
+    );
+    with_video_boxes(&format!("{prefix}_spatial.mp4"), &base, &spatial_boxes())
+}
+
 /// `name` in the media cache: `base` (an MP4 the CLI made, its index after its media) with
 /// `boxes` appended to its first video sample entry. Every box that holds the entry grows by
 /// as much; no media moves, so no chunk offset changes.

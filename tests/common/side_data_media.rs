@@ -203,10 +203,27 @@ pub fn hdr_plus_hevc() -> PathBuf {
 /// [`plain_hevc`] with `payload` (an ITU-T T.35 message) in a registered SEI message before
 /// each picture's first slice, in the scratch file `name`.hevc.
 pub(super) fn registered_sei_hevc(name: &str, payload: &[u8]) -> PathBuf {
+    sei_hevc(name, 4, payload)
+}
+
+/// 10-bit HEVC from x265 with an ambient viewing environment SEI message (H.274: 314 lux,
+/// D65's x and y in 1/50000) before each picture.
+pub fn ambient_hevc() -> PathBuf {
+    let mut payload = 3_140_000u32.to_be_bytes().to_vec();
+    payload.extend([15635u16, 16450].iter().flat_map(|v| v.to_be_bytes()));
+    sei_hevc("ambient", 148, &payload)
+}
+
+/// [`plain_hevc`] with `payload` in an SEI message of type `kind` before each picture's
+/// first slice, in the scratch file `name`.hevc.
+fn sei_hevc(name: &str, kind: u8, payload: &[u8]) -> PathBuf {
     let source = std::fs::read(plain_hevc()).unwrap();
-    assert!(payload.len() < 255, "one byte of size");
-    // A prefix SEI unit (type 39), one message of type 4, its payload, the stop bit.
-    let message = [&[4, payload.len() as u8][..], payload, &[0x80]].concat();
+    assert!(
+        payload.len() < 255 && kind < 255,
+        "one byte each of type and size"
+    );
+    // A prefix SEI unit (type 39), one message, its payload, the stop bit.
+    let message = [&[kind, payload.len() as u8][..], payload, &[0x80]].concat();
     let sei = [
         &[0, 0, 0, 1, 39 << 1, 1][..],
         &emulation_prevented(&message),

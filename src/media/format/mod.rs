@@ -21,7 +21,7 @@ pub use crate::media::side_data::{
     DolbyVisionHeader, DolbyVisionMapping, DolbyVisionMetadata, DolbyVisionNlq, DolbyVisionPiece,
     DynamicHdrPlus, DynamicHdrVivid, HdrPlusToneMapping, HdrPlusWindow, HdrPlusWindowArea,
     HdrVividBaseCurve, HdrVividThreeSpline, HdrVividToneMapping, HdrVividWindow, MasteringDisplay,
-    S12mTimecode, SideDataValue, Spherical, Timecode,
+    S12mTimecode, SideDataValue, Spherical, StereoCamera, Timecode,
 };
 pub use catalog::{Demuxer, Muxer};
 pub use input::{Chapter, Input, Packets, SeekMode};

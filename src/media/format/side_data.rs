@@ -72,6 +72,8 @@ impl<'a> SideData<'a> {
             kind::PKT_DATA_DYNAMIC_HDR10_PLUS => Meaning::DynamicHdrPlus,
             kind::PKT_DATA_STRINGS_METADATA => Meaning::StringsMetadata,
             kind::PKT_DATA_METADATA_UPDATE => Meaning::MetadataUpdate,
+            kind::PKT_DATA_AMBIENT_VIEWING_ENVIRONMENT => Meaning::AmbientViewingEnvironment,
+            kind::PKT_DATA_FRAME_CROPPING => Meaning::FrameCropping,
             _ => Meaning::Unknown,
         }
     }

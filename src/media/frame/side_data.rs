@@ -12,7 +12,7 @@ use crate::sys::objects::AVDictionary;
 use super::{Frame, out_of_memory};
 
 /// The frame kinds whose bytes the crate reads, by their number since 5.0.
-const MEANINGS: [(u32, Meaning); 15] = [
+const MEANINGS: [(u32, Meaning); 17] = [
     (kind::FRAME_DATA_A53_CC, Meaning::ClosedCaptions),
     (kind::FRAME_DATA_STEREO3D, Meaning::Stereo3d),
     (kind::FRAME_DATA_DISPLAYMATRIX, Meaning::DisplayMatrix),
@@ -40,6 +40,11 @@ const MEANINGS: [(u32, Meaning); 15] = [
     (kind::FRAME_DATA_DYNAMIC_HDR_PLUS, Meaning::DynamicHdrPlus),
     (kind::FRAME_DATA_DOVI_METADATA, Meaning::DolbyVisionMetadata),
     (kind::FRAME_DATA_DYNAMIC_HDR_VIVID, Meaning::DynamicHdrVivid),
+    (
+        kind::FRAME_DATA_AMBIENT_VIEWING_ENVIRONMENT,
+        Meaning::AmbientViewingEnvironment,
+    ),
+    (kind::FRAME_DATA_VIEW_ID, Meaning::ViewId),
 ];
 
 /// One entry of a frame's side data (`AVFrameSideData`), in the order the decoder added
@@ -109,7 +114,8 @@ impl Frame {
     /// # Errors
     ///
     /// [`Error::Unsupported`](crate::Error::Unsupported) for a value of another kind (a
-    /// stereo packing, a projection: read from release-specific structs), a GOP timecode
+    /// stereo packing, a projection: read from release-specific structs; the kinds only
+    /// later releases have, such as the ambient viewing environment), a GOP timecode
     /// whose fields do not fit a GOP header, more than three S12M timecodes, HDR10+ metadata
     /// with more windows or entries than its struct holds or on 4.1 (which has no HDR10+);
     /// an FFmpeg error when it cannot allocate the entry.

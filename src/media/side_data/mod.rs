@@ -27,7 +27,7 @@ pub use hdr_vivid::{
 
 pub use values::{
     CpbProperties, DolbyVisionConfig, MasteringDisplay, S12mTimecode, SideDataValue, Spherical,
-    Timecode,
+    StereoCamera, Timecode,
 };
 
 /// The kinds whose bytes the crate reads, whichever numbering named them.
@@ -53,6 +53,9 @@ pub(crate) enum Meaning {
     DynamicHdrVivid,
     StringsMetadata,
     MetadataUpdate,
+    AmbientViewingEnvironment,
+    FrameCropping,
+    ViewId,
     Unknown,
 }
 
@@ -69,10 +72,7 @@ pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<
                 counterclockwise: Some(turn).filter(|t| !t.is_nan()),
             }
         }
-        Meaning::Stereo3d => SideDataValue::Stereo3d {
-            layout: stereo_layout_name(ffmpeg, b.u32(0)?),
-            inverted: b.i32(4)? & 1 != 0,
-        },
+        Meaning::Stereo3d => stereo_3d(ffmpeg, bytes)?,
         Meaning::Spherical => {
             let projection = b.u32(0)?;
             SideDataValue::Spherical(Spherical {
@@ -122,6 +122,8 @@ pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<
                 el_present: v[5] != 0,
                 bl_present: v[6] != 0,
                 bl_signal_compatibility_id: v[7],
+                // The record's ninth byte, which FFmpeg sizes the entry for from 7.1.
+                metadata_compression: b.u8(8),
             })
         }
         Meaning::AudioServiceType => SideDataValue::AudioServiceType(b.i32(0)?),
@@ -150,6 +152,16 @@ pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<
         Meaning::DolbyVisionMetadata => {
             SideDataValue::DolbyVisionMetadata(Box::new(dolby_vision::decode(bytes)?))
         }
+        Meaning::AmbientViewingEnvironment => {
+            let q = |at: usize| Some(Rational::new(b.i32(at)?, b.i32(at + 4)?));
+            SideDataValue::AmbientViewingEnvironment {
+                illuminance: q(0)?,
+                light_x: q(8)?,
+                light_y: q(16)?,
+            }
+        }
+        Meaning::FrameCropping => frame_cropping(bytes)?,
+        Meaning::ViewId => SideDataValue::ViewId(b.i32(0)?),
         Meaning::StringsMetadata => SideDataValue::StringsMetadata(key_value_pairs(bytes)?),
         Meaning::MetadataUpdate => SideDataValue::MetadataUpdate(key_value_pairs(bytes)?),
         _ => SideDataValue::Other,
@@ -247,6 +259,49 @@ fn cpb_properties(bytes: &[u8]) -> Option<CpbProperties> {
     }
 }
 
+/// `AVStereo3D`: its packing, flags and view in every release; 7.1 appends the camera
+/// system, and sizes its entries for it.
+fn stereo_3d(ffmpeg: &Ffmpeg, bytes: &[u8]) -> Option<SideDataValue> {
+    let b = Bytes(bytes);
+    Some(SideDataValue::Stereo3d {
+        layout: stereo_layout_name(ffmpeg, b.u32(0)?),
+        inverted: b.i32(4)? & 1 != 0,
+        view: name_of(&["packed", "left", "right", "unspecified"], b.u32(8)?),
+        camera: stereo_camera(bytes),
+    })
+}
+
+/// The camera system 7.1 appends to `AVStereo3D` (primary eye, baseline, disparity
+/// adjustment, field of view); `None` for an entry of an earlier release's size.
+fn stereo_camera(bytes: &[u8]) -> Option<StereoCamera> {
+    let b = Bytes(bytes);
+    let q = |at: usize| Some(Rational::new(b.i32(at)?, b.i32(at + 4)?));
+    Some(StereoCamera {
+        primary_eye: name_of(&["none", "left", "right"], b.u32(12)?),
+        baseline: b.u32(16)?,
+        horizontal_disparity_adjustment: q(20)?,
+        horizontal_field_of_view: q(28)?,
+    })
+}
+
+/// FFmpeg's name for `number` from its table `names`, `unknown` past it.
+fn name_of(names: &[&str], number: u32) -> String {
+    let name = usize::try_from(number).ok().and_then(|n| names.get(n));
+    name.copied().unwrap_or("unknown").to_owned()
+}
+
+/// The container's cropping: four `uint32_t`s (top, bottom, left, right), little-endian
+/// whatever the machine, as FFmpeg writes and reads them.
+fn frame_cropping(bytes: &[u8]) -> Option<SideDataValue> {
+    let edge = |at: usize| Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
+    Some(SideDataValue::FrameCropping {
+        top: edge(0)?,
+        bottom: edge(4)?,
+        left: edge(8)?,
+        right: edge(12)?,
+    })
+}
+
 fn stereo_layout_name(ffmpeg: &Ffmpeg, kind: u32) -> String {
     let name = ffmpeg.functions().av_stereo3d_type_name;
     // SAFETY: the function answers "unknown" for a number past its table.
@@ -307,6 +362,41 @@ impl Bytes<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stereo_camera_is_read_from_7_1s_size_only() {
+        let mut entry: Vec<u8> = [3u32, 0, 0].iter().flat_map(|v| v.to_ne_bytes()).collect();
+        assert_eq!(stereo_camera(&entry), None, "5.1's twelve bytes");
+        let camera = [1i32, 63_500, -200, 10_000, 63_400, 1000];
+        entry.extend(camera.iter().flat_map(|v| v.to_ne_bytes()));
+        assert_eq!(entry.len(), 36);
+        let expected = StereoCamera {
+            primary_eye: "left".to_owned(),
+            baseline: 63_500,
+            horizontal_disparity_adjustment: Rational::new(-200, 10_000),
+            horizontal_field_of_view: Rational::new(63_400, 1000),
+        };
+        assert_eq!(stereo_camera(&entry), Some(expected));
+        entry[12..16].copy_from_slice(&7u32.to_ne_bytes());
+        assert_eq!(stereo_camera(&entry).unwrap().primary_eye, "unknown");
+        assert_eq!(stereo_camera(&entry[..35]), None, "cut short");
+    }
+
+    #[test]
+    fn frame_cropping_is_little_endian_on_every_machine() {
+        let entry: Vec<u8> = [3u32, 4, 5, 0x0102_0304]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        let expected = SideDataValue::FrameCropping {
+            top: 3,
+            bottom: 4,
+            left: 5,
+            right: 0x0102_0304,
+        };
+        assert_eq!(frame_cropping(&entry), Some(expected));
+        assert_eq!(frame_cropping(&entry[..15]), None);
+    }
 
     #[test]
     fn packed_dictionaries_read_pair_by_pair_and_refuse_a_cut_string() {

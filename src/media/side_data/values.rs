@@ -19,12 +19,18 @@ pub enum SideDataValue {
         /// Degrees counterclockwise: -90 for a phone held upright.
         counterclockwise: Option<f64>,
     },
-    /// Two views packed in one picture.
+    /// Two views packed in one picture, or one view of a stereo pair.
     Stereo3d {
         /// FFmpeg's name for the packing (`side by side`, `top and bottom`).
         layout: String,
         /// Whether the right view comes first.
         inverted: bool,
+        /// Which views the pictures hold, in FFmpeg's words: `packed` (both), `left`,
+        /// `right`, and from 7.1 `unspecified`.
+        view: String,
+        /// The camera system that shot the pair, from 7.1 on (MP4's and QuickTime's `vexu`:
+        /// Apple's spatial video); `None` before, whose struct has no room for it.
+        camera: Option<StereoCamera>,
     },
     /// A 360° video's projection.
     Spherical(Spherical),
@@ -88,6 +94,31 @@ pub enum SideDataValue {
     DolbyVisionMetadata(Box<DolbyVisionMetadata>),
     /// A picture's HDR Vivid dynamic metadata (CUVA 005.1), read-only.
     DynamicHdrVivid(Box<DynamicHdrVivid>),
+    /// The light around the display the video was graded for (`AVAmbientViewingEnvironment`,
+    /// H.274's ambient viewing environment SEI, QuickTime's `amve`): a picture's from 6.0
+    /// on, a stream's from 7.0.
+    AmbientViewingEnvironment {
+        /// The ambient illuminance, in lux.
+        illuminance: Rational,
+        /// The ambient light's CIE 1931 x chromaticity.
+        light_x: Rational,
+        /// The ambient light's CIE 1931 y chromaticity.
+        light_y: Rational,
+    },
+    /// Pixels to crop from each edge of the decoded pictures, as the container says
+    /// (Matroska's `PixelCrop*`, MP4's `clap`), from 7.1 on.
+    FrameCropping {
+        /// Rows off the top.
+        top: u32,
+        /// Rows off the bottom.
+        bottom: u32,
+        /// Columns off the left.
+        left: u32,
+        /// Columns off the right.
+        right: u32,
+    },
+    /// Which view of a multiview stream (MV-HEVC) a picture is, from 7.1 on.
+    ViewId(i32),
     /// An ICC colour profile: its bytes are in the entry's `bytes`.
     IccProfile {
         /// The profile's description, where the decoder gave one.
@@ -170,6 +201,33 @@ pub struct DolbyVisionConfig {
     pub bl_present: bool,
     /// What the base layer is compatible with.
     pub bl_signal_compatibility_id: u8,
+    /// How the metadata is compressed (0 none, 1 limited, 2 reserved, 3 extended), from 7.1
+    /// on; `None` before, whose record has no room for it.
+    pub metadata_compression: Option<u8>,
+}
+
+impl DolbyVisionConfig {
+    /// Dolby's name for the metadata compression, as ffprobe prints it (`none`, `limited`,
+    /// `reserved`, `extended`).
+    pub fn metadata_compression_name(&self) -> Option<&'static str> {
+        let names = ["none", "limited", "reserved", "extended"];
+        self.metadata_compression
+            .and_then(|method| names.get(usize::from(method)).copied())
+    }
+}
+
+/// The camera system a stereo pair was shot with (the 7.1 and later fields of `AVStereo3D`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StereoCamera {
+    /// The eye shown where only one is: `none`, `left` or `right`, in FFmpeg's words.
+    pub primary_eye: String,
+    /// The distance between the lenses' centres, in micrometres; 0 where unknown.
+    pub baseline: u32,
+    /// How far the views are shifted against each other, -1 to 1 (the zero parallax
+    /// plane); 0 where unknown.
+    pub horizontal_disparity_adjustment: Rational,
+    /// The horizontal field of view, in degrees; 0 where unknown.
+    pub horizontal_field_of_view: Rational,
 }
 
 /// The buffer sizes and bit rates a stream was coded for (`AVCPBProperties`); 0 where unknown.
