@@ -57,26 +57,44 @@ impl<'a> SideData<'a> {
     }
 
     fn meaning(&self) -> Meaning {
-        match self.kind {
-            kind::PKT_DATA_DISPLAY_MATRIX => Meaning::DisplayMatrix,
-            kind::PKT_DATA_STEREO_3D => Meaning::Stereo3d,
-            kind::PKT_DATA_SPHERICAL => Meaning::Spherical,
-            kind::PKT_DATA_SKIP_SAMPLES => Meaning::SkipSamples,
-            kind::PKT_DATA_MASTERING_DISPLAY => Meaning::MasteringDisplay,
-            kind::PKT_DATA_CONTENT_LIGHT_LEVEL => Meaning::ContentLightLevel,
-            kind::PKT_DATA_DOLBY_VISION_CONFIG => Meaning::DolbyVisionConfig,
-            kind::PKT_DATA_AUDIO_SERVICE_TYPE => Meaning::AudioServiceType,
-            kind::PKT_DATA_MPEGTS_STREAM_ID => Meaning::MpegTsStreamId,
-            kind::PKT_DATA_ACTIVE_FORMAT => Meaning::ActiveFormat,
-            kind::PKT_DATA_CPB_PROPERTIES => Meaning::CpbProperties,
-            kind::PKT_DATA_DYNAMIC_HDR10_PLUS => Meaning::DynamicHdrPlus,
-            kind::PKT_DATA_STRINGS_METADATA => Meaning::StringsMetadata,
-            kind::PKT_DATA_METADATA_UPDATE => Meaning::MetadataUpdate,
-            kind::PKT_DATA_AMBIENT_VIEWING_ENVIRONMENT => Meaning::AmbientViewingEnvironment,
-            kind::PKT_DATA_FRAME_CROPPING => Meaning::FrameCropping,
-            _ => Meaning::Unknown,
-        }
+        let meaning = MEANINGS.iter().find(|(kind, _)| *kind == self.kind);
+        meaning.map_or(Meaning::Unknown, |(_, meaning)| *meaning)
     }
+}
+
+/// The packet kinds whose bytes the crate reads, by their number (the same in every release).
+const MEANINGS: [(u32, Meaning); 16] = [
+    (kind::PKT_DATA_DISPLAY_MATRIX, Meaning::DisplayMatrix),
+    (kind::PKT_DATA_STEREO_3D, Meaning::Stereo3d),
+    (kind::PKT_DATA_SPHERICAL, Meaning::Spherical),
+    (kind::PKT_DATA_SKIP_SAMPLES, Meaning::SkipSamples),
+    (kind::PKT_DATA_MASTERING_DISPLAY, Meaning::MasteringDisplay),
+    (
+        kind::PKT_DATA_CONTENT_LIGHT_LEVEL,
+        Meaning::ContentLightLevel,
+    ),
+    (
+        kind::PKT_DATA_DOLBY_VISION_CONFIG,
+        Meaning::DolbyVisionConfig,
+    ),
+    (kind::PKT_DATA_AUDIO_SERVICE_TYPE, Meaning::AudioServiceType),
+    (kind::PKT_DATA_MPEGTS_STREAM_ID, Meaning::MpegTsStreamId),
+    (kind::PKT_DATA_ACTIVE_FORMAT, Meaning::ActiveFormat),
+    (kind::PKT_DATA_CPB_PROPERTIES, Meaning::CpbProperties),
+    (kind::PKT_DATA_DYNAMIC_HDR10_PLUS, Meaning::DynamicHdrPlus),
+    (kind::PKT_DATA_STRINGS_METADATA, Meaning::StringsMetadata),
+    (kind::PKT_DATA_METADATA_UPDATE, Meaning::MetadataUpdate),
+    (
+        kind::PKT_DATA_AMBIENT_VIEWING_ENVIRONMENT,
+        Meaning::AmbientViewingEnvironment,
+    ),
+    (kind::PKT_DATA_FRAME_CROPPING, Meaning::FrameCropping),
+];
+
+/// The packet kind that means `meaning`, where one does.
+pub(crate) fn packet_kind(meaning: Meaning) -> Option<u32> {
+    let kind = MEANINGS.iter().find(|(_, m)| *m == meaning);
+    kind.map(|(kind, _)| *kind)
 }
 
 impl std::fmt::Debug for SideData<'_> {

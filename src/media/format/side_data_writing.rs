@@ -1,13 +1,15 @@
 //! Side data an [`Output`] gives its streams before its header: what the CLI carries from an
 //! input stream to the stream it encodes or copies (display matrix, HDR mastering display and
-//! light levels, Dolby Vision, stereo and 360° projections).
+//! light levels, Dolby Vision, stereo and 360° projections), and what a caller says of a
+//! stream it makes (its turn, its HDR mastering display and light levels).
 
 use std::ffi::c_int;
 
 use super::output::Output;
-use super::side_data::SideData;
+use super::side_data::{SideData, packet_kind};
 use crate::ffmpeg::error::{Error, Result};
 use crate::media::packet::out_of_memory;
+use crate::media::side_data::{SideDataValue, encode};
 use crate::sys::objects::AVStream;
 
 impl Output {
@@ -32,6 +34,43 @@ impl Output {
         // SAFETY: a stream of this output, not yet written; the entry's bytes are a struct
         // of this loaded FFmpeg, of the kind it names.
         unsafe { self.attach_side_data(stream, side_data.kind(), side_data.bytes()) }
+    }
+
+    /// Gives output stream `index` side data that says `value`, replacing one of the same
+    /// kind: what the muxer writes of the stream beside its packets. A display matrix turns
+    /// the pictures for display (MP4's track header; see [`SideDataValue::display_turned`]);
+    /// a mastering display and light levels are HDR10's static metadata (MP4's `mdcv` and
+    /// `clli`, Matroska's colour elements). The kinds are those whose structs are the same in
+    /// every release 4.x–9.x: a display matrix, a mastering display, light levels, an active
+    /// format, HDR10+ metadata; a muxer ignores those its format cannot hold.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] for a value of another kind, or of a kind the loaded release
+    /// does not know (HDR10+ before 4.4); [`Error::OutOfOrder`] after the header;
+    /// [`Error::StreamNotFound`] for an index no stream has.
+    pub fn add_side_data(&mut self, index: usize, value: &SideDataValue) -> Result<()> {
+        const OPERATION: &str = "Output::add_side_data";
+        let (meaning, bytes) =
+            encode(value).map_err(|detail| Error::unsupported(OPERATION, detail))?;
+        let kind = packet_kind(meaning)
+            .filter(|&kind| self.release_knows(kind))
+            .ok_or_else(|| Error::unsupported(OPERATION, "not stream side data of this release"))?;
+        self.expect_configuring(OPERATION)?;
+        let stream = self.stream_ptr(index)?;
+        // SAFETY: a stream of this output, not yet written; `encode` gave the bytes of the
+        // struct of `kind`, which is the same in every release that knows the kind.
+        unsafe { self.attach_side_data(stream, kind, &bytes) }
+    }
+
+    /// Whether the loaded release names the packet side data kind `kind`.
+    fn release_knows(&self, kind: u32) -> bool {
+        let Ok(kind) = c_int::try_from(kind) else {
+            return false;
+        };
+        // SAFETY: av_packet_side_data_name returns a static string, or NULL for a kind the
+        // release does not know.
+        !unsafe { (self.ffmpeg().functions().av_packet_side_data_name)(kind) }.is_null()
     }
 
     /// Adds `bytes` as side data of `kind` to `stream`, where the family keeps it: in the

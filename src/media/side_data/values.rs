@@ -129,6 +129,34 @@ pub enum SideDataValue {
     Other,
 }
 
+impl SideDataValue {
+    /// A display matrix that turns the pictures `counterclockwise` degrees for display, as
+    /// `av_display_rotation_set` makes it (its 16.16 values truncated alike), for
+    /// [`Output::add_side_data`](crate::format::Output::add_side_data): -90 for a phone's
+    /// portrait video stored landscape. What a file read back says of the turn is FFmpeg's
+    /// reading of the matrix, which can differ in the last digits for angles other than
+    /// quarter turns.
+    pub fn display_turned(counterclockwise: f64) -> SideDataValue {
+        // `av_display_rotation_set` takes the clockwise angle and negates it: the same
+        // operations in the same order, for the same bits.
+        let clockwise = -counterclockwise;
+        let radians = -clockwise * std::f64::consts::PI / 180.0;
+        let (sine, cosine) = radians.sin_cos();
+        // 16.16 fixed point, truncated towards zero as C's conversion does.
+        let fixed = |value: f64| (value * 65536.0) as i32;
+        let mut matrix = [0; 9];
+        matrix[0] = fixed(cosine);
+        matrix[1] = fixed(-sine);
+        matrix[3] = fixed(sine);
+        matrix[4] = fixed(cosine);
+        matrix[8] = 1 << 30;
+        SideDataValue::DisplayMatrix {
+            matrix,
+            counterclockwise: Some(counterclockwise),
+        }
+    }
+}
+
 /// A 360° video's projection (`AVSphericalMapping`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spherical {
@@ -354,6 +382,26 @@ fn compare_rationals(a: Rational, b: Rational) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_display_turn_is_the_matrix_ffmpeg_makes() {
+        let matrix = |degrees: f64| match SideDataValue::display_turned(degrees) {
+            SideDataValue::DisplayMatrix { matrix, .. } => matrix,
+            other => panic!("{other:?}"),
+        };
+        let one = 1 << 16;
+        let last = 1 << 30;
+        // A phone held upright: what its MP4 track header says, -90 as ffprobe reads it.
+        assert_eq!(matrix(-90.0), [0, one, 0, -one, 0, 0, 0, 0, last]);
+        assert_eq!(matrix(90.0), [0, -one, 0, one, 0, 0, 0, 0, last]);
+        assert_eq!(matrix(180.0), [-one, 0, 0, 0, -one, 0, 0, 0, last]);
+        assert_eq!(matrix(0.0), [one, 0, 0, 0, one, 0, 0, 0, last]);
+        // Truncated, not rounded: 46340.95.
+        assert_eq!(
+            matrix(45.0),
+            [46340, -46340, 0, 46340, 46340, 0, 0, 0, last]
+        );
+    }
 
     #[test]
     fn tile_bounds_match_ffmpegs_arithmetic_and_refuse_a_zero_span() {

@@ -1,0 +1,225 @@
+//! Stream side data beyond the camera clip's (tests/probe.rs): what releases after 5.1 read
+//! from a file (a spatial video's stereo camera from 7.1, the ambient viewing environment
+//! from 7.0, the container's cropping and Dolby Vision's metadata compression from 7.1),
+//! read back as written and printed by `probe` as 7.1's and later ffprobe print them; and
+//! what a caller gives a stream it writes (`Output::add_side_data`).
+
+mod common;
+
+use std::path::Path;
+
+use ffmpeg_runtime::format::{
+    Input, MasteringDisplay, MediaType, Output, SideDataValue, StereoCamera,
+};
+use ffmpeg_runtime::{Error, Ffmpeg, Library, Packet, Rational};
+
+/// On every build: the spatial clip's video stream carries what the release reads of its
+/// boxes, and nothing of what it does not.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_spatial_clips_boxes_read_back_as_written() {
+    let ffmpeg = common::under_test().load();
+    let version = |library| {
+        let version = ffmpeg.library(library).unwrap().version();
+        (version.major, version.minor)
+    };
+    // 7.0 is libavformat 61.1, 7.1 libavformat 61.7 and libavutil 59.39.
+    let (from_7_0, from_7_1) = (
+        version(Library::AvFormat) >= (61, 1),
+        version(Library::AvUtil) >= (59, 39),
+    );
+    let input = Input::open(&ffmpeg, common::mp4::spatial_clip("stream_side_data")).unwrap();
+    let video = input.best_stream(MediaType::Video).unwrap();
+    let values: Vec<SideDataValue> = video.side_data().iter().map(|e| e.value()).collect();
+    let find = |wanted: fn(&SideDataValue) -> bool| values.iter().find(|v| wanted(v)).cloned();
+
+    let stereo = find(|v| matches!(v, SideDataValue::Stereo3d { .. }));
+    let camera = StereoCamera {
+        primary_eye: "left".to_owned(),
+        baseline: 63_500,
+        horizontal_disparity_adjustment: Rational::new(-200, 10_000),
+        horizontal_field_of_view: Rational::new(63_400, 1000),
+    };
+    let expected = SideDataValue::Stereo3d {
+        layout: "unspecified".to_owned(),
+        inverted: false,
+        view: "packed".to_owned(),
+        camera: Some(camera),
+    };
+    assert_eq!(stereo, from_7_1.then_some(expected), "{values:?}");
+
+    let ambient = find(|v| matches!(v, SideDataValue::AmbientViewingEnvironment { .. }));
+    let expected = SideDataValue::AmbientViewingEnvironment {
+        illuminance: Rational::new(3_140_000, 10_000),
+        light_x: Rational::new(15635, 50_000),
+        light_y: Rational::new(16450, 50_000),
+    };
+    assert_eq!(ambient, from_7_0.then_some(expected), "{values:?}");
+
+    let cropping = find(|v| matches!(v, SideDataValue::FrameCropping { .. }));
+    let expected = SideDataValue::FrameCropping {
+        top: 3,
+        bottom: 3,
+        left: 5,
+        right: 5,
+    };
+    assert_eq!(cropping, from_7_1.then_some(expected), "{values:?}");
+
+    // 4.3 (libavformat 58.45) reads Dolby Vision records; 4.1 does not.
+    if version(Library::AvFormat) < (58, 45) {
+        return;
+    }
+    let Some(SideDataValue::DolbyVision(record)) =
+        find(|v| matches!(v, SideDataValue::DolbyVision(_)))
+    else {
+        panic!("a Dolby Vision record: {values:?}");
+    };
+    assert_eq!(record.metadata_compression, from_7_1.then_some(1));
+    let name = from_7_1.then_some("limited");
+    assert_eq!(record.metadata_compression_name(), name);
+}
+
+/// HDR10's static metadata as a grading suite would state it: BT.2020 primaries, D65,
+/// 0.005–1000 cd/m²; light levels of 1000 and 400 cd/m².
+fn hdr10_metadata() -> [SideDataValue; 2] {
+    let chroma = |x, y| [Rational::new(x, 50000), Rational::new(y, 50000)];
+    let display = MasteringDisplay {
+        primaries: Some((
+            [
+                chroma(35400, 14600),
+                chroma(8500, 39850),
+                chroma(6550, 2300),
+            ],
+            chroma(15635, 16450),
+        )),
+        luminance: Some((Rational::new(50, 10000), Rational::new(10_000_000, 10000))),
+    };
+    let light = SideDataValue::ContentLightLevel {
+        max_content: 1000,
+        max_average: 400,
+    };
+    [SideDataValue::MasteringDisplay(display), light]
+}
+
+/// `source`'s video copied into `target`, its stream given `values` before the header.
+fn copy_with_side_data(ffmpeg: &Ffmpeg, source: &Path, target: &Path, values: &[SideDataValue]) {
+    let mut input = Input::open(ffmpeg, source).unwrap();
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    let (index, time_base) = (stream.index(), stream.time_base());
+    let mut output = Output::create(ffmpeg, target).unwrap();
+    let out_index = output.add_copy_stream(&stream).unwrap();
+    for value in values {
+        output.add_side_data(out_index, value).unwrap();
+    }
+    output.write_header().unwrap();
+    let mut packet = Packet::new(ffmpeg).unwrap();
+    while input.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() == index {
+            output
+                .write_packet(&mut packet, out_index, time_base)
+                .unwrap();
+        }
+    }
+    output.finish().unwrap();
+}
+
+/// On every build: a turn given to a stream is the MP4's (and from 6.1 Matroska's), read back
+/// as ffprobe reads it; HDR10's static metadata given to a stream is Matroska's (and from 4.3
+/// MP4's), read back as given; the side data the copied stream had is kept. On 5.1, ffprobe
+/// reads the same.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn side_data_given_to_a_stream_is_what_the_muxer_writes() {
+    let ffmpeg = common::under_test().load();
+    let avformat = ffmpeg.library(Library::AvFormat).unwrap().version();
+    let avformat = (avformat.major, avformat.minor);
+    let source = common::mp4::spatial_clip("stream_side_data");
+    let dir = common::scratch_dir("stream_side_data_given");
+    let turned = (5, SideDataValue::display_turned(-90.0));
+    let [display, light] = hdr10_metadata();
+    let hdr10 = [(20, display), (22, light)];
+    let given: Vec<SideDataValue> = [turned.clone()]
+        .iter()
+        .chain(&hdr10)
+        .map(|(_, value)| value.clone())
+        .collect();
+    for (extension, writes_turn, writes_hdr10) in [
+        ("mp4", true, avformat >= (58, 45)),
+        ("mkv", avformat >= (60, 0), true),
+    ] {
+        let target = dir.join(format!("given.{extension}"));
+        copy_with_side_data(&ffmpeg, &source, &target, &given);
+        let read = common::mp4::video_side_data(&ffmpeg, &target);
+        let mut expected = Vec::new();
+        if writes_turn {
+            expected.push(turned.clone());
+        }
+        if writes_hdr10 {
+            expected.extend(hdr10.iter().cloned());
+        }
+        common::mp4::assert_said_by(&read, &expected, extension);
+        let kept = common::mp4::video_side_data(&ffmpeg, &source)
+            .into_iter()
+            .filter(|(_, value)| matches!(value, SideDataValue::FrameCropping { .. }));
+        common::mp4::assert_said_by(&read, &kept.collect::<Vec<_>>(), "kept");
+        if avformat.0 == 59 && extension == "mp4" {
+            let said = common::mp4::ffprobe_side_data(&target);
+            for line in [
+                "rotation=-90",
+                "max_content=1000",
+                "max_luminance=10000000/10000",
+            ] {
+                assert!(said.contains(line), "{line} in {said}");
+            }
+        }
+    }
+}
+
+/// On every build: what `add_side_data` cannot write, or not now, is refused with the
+/// error that says why, before anything is written.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn side_data_a_stream_cannot_take_is_refused() {
+    let ffmpeg = common::under_test().load();
+    let input = Input::open(&ffmpeg, common::mp4::spatial_clip("stream_side_data")).unwrap();
+    let video = input.best_stream(MediaType::Video).unwrap();
+    let path = common::scratch_dir("stream_side_data_refused").join("refused.mkv");
+    let mut output = Output::create(&ffmpeg, &path).unwrap();
+    let index = output.add_copy_stream(&video).unwrap();
+    let unwritable = [
+        // A frame's kind, which no stream carries.
+        SideDataValue::UserDataUnregistered {
+            uuid: [7; 16],
+            payload: b"x264".to_vec(),
+        },
+        // Release-specific structs, read-only.
+        SideDataValue::ViewId(1),
+        SideDataValue::Other,
+    ];
+    for value in &unwritable {
+        let refused = output.add_side_data(index, value);
+        assert!(
+            matches!(refused, Err(Error::Unsupported { .. })),
+            "{value:?}: {refused:?}"
+        );
+    }
+    let turned = SideDataValue::display_turned(90.0);
+    let missing = output.add_side_data(index + 1, &turned);
+    assert!(
+        matches!(missing, Err(Error::StreamNotFound { .. })),
+        "{missing:?}"
+    );
+    output.add_side_data(index, &turned).unwrap();
+    output.write_header().unwrap();
+    let late = output.add_side_data(index, &turned);
+    assert!(matches!(late, Err(Error::OutOfOrder { .. })), "{late:?}");
+}
