@@ -164,6 +164,13 @@ pub enum Op {
     AddStream,
     /// Adds a stream copying one of the input's.
     AddCopyStream { stream: u8 },
+    /// Gives a stream of the output side data of some kind, as `AddSideData` makes it.
+    AddStreamSideData {
+        stream: u8,
+        kind: u8,
+        numbers: [i32; 9],
+        bytes: Vec<u8>,
+    },
     /// Writes the output's header.
     WriteHeader,
     /// Writes the packet to a stream of the output.
@@ -669,6 +676,17 @@ fn output_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) {
                 .and_then(|i| i.stream(usize::from(stream % 4)));
             if let (Some(output), Some(stream)) = (&mut state.output, stream) {
                 let _ = output.add_copy_stream(&stream);
+            }
+        }
+        Op::AddStreamSideData {
+            stream,
+            kind,
+            numbers,
+            ref bytes,
+        } => {
+            if let Some(output) = &mut state.output {
+                let value = side_data_value(kind, numbers, bytes.clone());
+                let _ = output.add_side_data(usize::from(stream % 3), &value);
             }
         }
         Op::WriteHeader => {
