@@ -455,8 +455,7 @@ fn transport_streams_open_as_the_cli_opens_them() {
 fn stream_side_data_reads_as_the_camera_wrote_it() {
     use ffmpeg_runtime::Rational;
     use ffmpeg_runtime::format::{
-        DolbyVisionConfig, Input, MasteringDisplay, MediaType, SideDataValue, Spherical,
-        StereoCamera,
+        DolbyVisionConfig, Input, MediaType, SideDataValue, Spherical, StereoCamera,
     };
     let ffmpeg = common::under_test().load();
     // 7.1 (libavutil 59.39) adds the record's metadata compression and the stereo camera.
@@ -516,23 +515,8 @@ fn stream_side_data_reads_as_the_camera_wrote_it() {
     // FFmpeg's own rounding, as ffprobe prints it.
     assert_eq!(spherical.tile_bounds(160, 96), Some([81, 0, 79, 0]));
     assert_eq!(values.remove(0), SideDataValue::Spherical(spherical));
-    let chroma = |x, y| [Rational::new(x, 50000), Rational::new(y, 50000)];
-    let mastering = MasteringDisplay {
-        primaries: Some((
-            [
-                chroma(35400, 14600),
-                chroma(8500, 39850),
-                chroma(6550, 2300),
-            ],
-            chroma(15635, 16450),
-        )),
-        luminance: Some((Rational::new(50, 10000), Rational::new(10_000_000, 10000))),
-    };
-    assert_eq!(values.remove(0), SideDataValue::MasteringDisplay(mastering));
-    let light = SideDataValue::ContentLightLevel {
-        max_content: 1000,
-        max_average: 400,
-    };
+    let [mastering, light] = common::mp4::camera_hdr10();
+    assert_eq!(values.remove(0), mastering);
     assert_eq!(values, [light]);
     let names: Vec<_> = entries.iter().filter_map(|e| e.name()).collect();
     assert_eq!(names.len(), entries.len());

@@ -8,9 +8,7 @@ mod common;
 
 use std::path::Path;
 
-use ffmpeg_runtime::format::{
-    Input, MasteringDisplay, MediaType, Output, SideDataValue, StereoCamera,
-};
+use ffmpeg_runtime::format::{Input, MediaType, Output, SideDataValue, StereoCamera};
 use ffmpeg_runtime::{Error, Ffmpeg, Library, Packet, Rational};
 
 /// On every build: the spatial clip's video stream carries what the release reads of its
@@ -82,28 +80,6 @@ fn a_spatial_clips_boxes_read_back_as_written() {
     assert_eq!(record.metadata_compression_name(), name);
 }
 
-/// HDR10's static metadata as a grading suite would state it: BT.2020 primaries, D65,
-/// 0.005–1000 cd/m²; light levels of 1000 and 400 cd/m².
-fn hdr10_metadata() -> [SideDataValue; 2] {
-    let chroma = |x, y| [Rational::new(x, 50000), Rational::new(y, 50000)];
-    let display = MasteringDisplay {
-        primaries: Some((
-            [
-                chroma(35400, 14600),
-                chroma(8500, 39850),
-                chroma(6550, 2300),
-            ],
-            chroma(15635, 16450),
-        )),
-        luminance: Some((Rational::new(50, 10000), Rational::new(10_000_000, 10000))),
-    };
-    let light = SideDataValue::ContentLightLevel {
-        max_content: 1000,
-        max_average: 400,
-    };
-    [SideDataValue::MasteringDisplay(display), light]
-}
-
 /// `source`'s video copied into `target`, its stream given `values` before the header.
 fn copy_with_side_data(ffmpeg: &Ffmpeg, source: &Path, target: &Path, values: &[SideDataValue]) {
     let mut input = Input::open(ffmpeg, source).unwrap();
@@ -142,7 +118,7 @@ fn side_data_given_to_a_stream_is_what_the_muxer_writes() {
     let source = common::mp4::spatial_clip("stream_side_data");
     let dir = common::scratch_dir("stream_side_data_given");
     let turned = (5, SideDataValue::display_turned(-90.0));
-    let [display, light] = hdr10_metadata();
+    let [display, light] = common::mp4::camera_hdr10();
     let hdr10 = [(20, display), (22, light)];
     let given: Vec<SideDataValue> = [turned.clone()]
         .iter()

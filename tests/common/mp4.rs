@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ffmpeg_runtime::Ffmpeg;
 use ffmpeg_runtime::format::{Input, MasteringDisplay, MediaType, SideDataValue};
+use ffmpeg_runtime::{Ffmpeg, Rational};
 
 use super::media;
 
@@ -60,6 +60,27 @@ pub fn camera_boxes() -> Vec<([u8; 4], Vec<u8>)> {
         (*b"mdcv", mastering),
         (*b"clli", be16(&[1000, 400])),
     ]
+}
+
+/// The mastering display and light levels [`camera_boxes`] state, as FFmpeg reads them.
+pub fn camera_hdr10() -> [SideDataValue; 2] {
+    let chroma = |x, y| [Rational::new(x, 50000), Rational::new(y, 50000)];
+    let display = MasteringDisplay {
+        primaries: Some((
+            [
+                chroma(35400, 14600),
+                chroma(8500, 39850),
+                chroma(6550, 2300),
+            ],
+            chroma(15635, 16450),
+        )),
+        luminance: Some((Rational::new(50, 10000), Rational::new(10_000_000, 10000))),
+    };
+    let light = SideDataValue::ContentLightLevel {
+        max_content: 1000,
+        max_average: 400,
+    };
+    [SideDataValue::MasteringDisplay(display), light]
 }
 
 /// The boxes of a phone's spatial HDR clip, which releases after 5.1 read: the stereo pair's
