@@ -8,8 +8,10 @@ mod common;
 
 use std::path::Path;
 
+use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{Input, MediaType, Output, SideDataValue, StereoCamera};
-use ffmpeg_runtime::{Error, Ffmpeg, Library, Packet, Rational};
+use ffmpeg_runtime::{Error, Ffmpeg, Frame, Library, Packet, Rational};
+use md5::{Digest, Md5};
 
 /// On every build: the spatial clip's video stream carries what the release reads of its
 /// boxes, and nothing of what it does not.
@@ -198,4 +200,96 @@ fn side_data_a_stream_cannot_take_is_refused() {
     output.write_header().unwrap();
     let late = output.add_side_data(index, &turned);
     assert!(matches!(late, Err(Error::OutOfOrder { .. })), "{late:?}");
+}
+
+/// On every build: each picture cropped as the spatial clip's `clap` says (3 rows off the top
+/// and bottom, 5 columns off each side, odd ones that split chroma samples) equals the 5.1
+/// CLI's `crop` filter in its exact mode, picture for picture; from 7.1, the stream's
+/// cropping says so.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn pictures_cropped_as_the_container_says_equal_the_clis_crop() {
+    let ffmpeg = common::under_test().load();
+    let clip = common::mp4::spatial_clip("stream_side_data");
+    let mut input = Input::open(&ffmpeg, &clip).unwrap();
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    let cropping = SideDataValue::FrameCropping {
+        top: 3,
+        bottom: 3,
+        left: 5,
+        right: 5,
+    };
+    let stated = stream
+        .side_data()
+        .iter()
+        .map(|e| e.value())
+        .find(|v| *v == cropping);
+    let avutil = ffmpeg.library(Library::AvUtil).unwrap().version();
+    assert_eq!(stated.is_some(), (avutil.major, avutil.minor) >= (59, 39));
+    let index = stream.index();
+    let mut decoder = Decoder::new(&stream, &DecoderOptions::default()).unwrap();
+    let (mut packet, mut frame) = (Packet::new(&ffmpeg).unwrap(), Frame::new(&ffmpeg).unwrap());
+    let (mut md5s, mut packed) = (Vec::new(), Vec::new());
+    let mut take = |decoder: &mut Decoder, frame: &mut Frame| {
+        while decoder.receive(frame).unwrap() {
+            frame.crop(3, 3, 5, 5).unwrap();
+            assert_eq!((frame.width(), frame.height()), (150, 90));
+            frame.copy_packed(&mut packed).unwrap();
+            md5s.push(format!("{:x}", Md5::digest(&packed)));
+        }
+    };
+    while input.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() == index {
+            decoder.send(&packet).unwrap();
+            take(&mut decoder, &mut frame);
+        }
+    }
+    decoder.send_eof().unwrap();
+    take(&mut decoder, &mut frame);
+    let mut cli = common::media::cli();
+    cli.arg("-i")
+        .arg(&clip)
+        .args(["-vf", "crop=150:90:5:3:exact=1", "-f", "framemd5", "-"]);
+    let theirs: Vec<String> = common::media::framemd5_fields(cli, "the CLI's crop")
+        .into_iter()
+        .map(|fields| fields[5].clone())
+        .collect();
+    assert_eq!(md5s.len(), 25);
+    assert_eq!(md5s, theirs);
+}
+
+/// On every build: what a picture cannot be cropped by is refused with the error that says
+/// why, and the picture stays as it was.
+#[test]
+fn crops_a_picture_cannot_take_are_refused_and_change_nothing() {
+    let ffmpeg = common::under_test().load();
+    let mut picture = Frame::video(&ffmpeg, 64, 48, "yuv420p").unwrap();
+    for (top, bottom, left, right) in [(0, 0, 32, 32), (48, 0, 0, 0), (0, 0, u32::MAX, 1)] {
+        let refused = picture.crop(top, bottom, left, right);
+        assert!(
+            matches!(refused, Err(Error::OutOfRange { .. })),
+            "{refused:?}"
+        );
+        assert_eq!((picture.width(), picture.height()), (64, 48));
+    }
+    picture.crop(0, 47, 0, 63).unwrap();
+    assert_eq!((picture.width(), picture.height()), (1, 1));
+    // 1-bit pictures: FFmpeg crops their bottom and right only.
+    let mut bits = Frame::video(&ffmpeg, 64, 48, "monob").unwrap();
+    let refused = bits.crop(1, 0, 0, 0);
+    assert!(
+        matches!(refused, Err(Error::Unsupported { .. })),
+        "{refused:?}"
+    );
+    bits.crop(0, 8, 0, 8).unwrap();
+    assert_eq!((bits.width(), bits.height()), (56, 40));
+    let mut audio = Frame::audio(&ffmpeg, 1024, "s16", 2, 48000).unwrap();
+    let refused = audio.crop(0, 0, 0, 0);
+    assert!(
+        matches!(refused, Err(Error::Incompatible { .. })),
+        "{refused:?}"
+    );
 }

@@ -123,6 +123,9 @@ pub enum Op {
     },
     /// Sets the frame's timestamp.
     SetPts(i64),
+    /// Crops the frame's picture (rows off the top and bottom, columns off the sides), then
+    /// reads its planes.
+    Crop([u16; 4]),
     /// Empties the frame.
     ClearFrame,
     /// Empties the packet.
@@ -532,6 +535,15 @@ fn frame_step(ffmpeg: &Ffmpeg, state: &mut State, pool: &RgbPool, op: &Op) -> bo
         Op::SetPts(pts) => {
             if let Some(frame) = &mut state.frame {
                 frame.set_pts(Some(pts));
+            }
+        }
+        Op::Crop([top, bottom, left, right]) => {
+            if let Some(frame) = &mut state.frame {
+                let edges = [top, bottom, left, right].map(u32::from);
+                let _ = frame.crop(edges[0], edges[1], edges[2], edges[3]);
+                for plane in frame.planes() {
+                    let _ = plane.rows().map(|row| row.len()).sum::<usize>();
+                }
             }
         }
         Op::ClearFrame => {

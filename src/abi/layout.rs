@@ -107,6 +107,11 @@ pub(crate) struct FrameLayout {
     /// Since libavutil 57.24 (5.1).
     pub ch_layout: Option<Field<AVFrame, RawChannelLayout>>,
     pub repeat_pict: Field<AVFrame, c_int>,
+    /// What to crop off each edge (`size_t`s), as `av_frame_apply_cropping` reads them.
+    pub crop_top: Field<AVFrame, usize>,
+    pub crop_bottom: Field<AVFrame, usize>,
+    pub crop_left: Field<AVFrame, usize>,
+    pub crop_right: Field<AVFrame, usize>,
     pub chroma_location: Field<AVFrame, u32>,
     pub metadata: Field<AVFrame, *mut AVDictionary>,
     /// Gone with libavutil 60 (8.0): `AV_FRAME_FLAG_TOP_FIELD_FIRST` in `flags` since 6.1.
@@ -488,6 +493,10 @@ macro_rules! common {
                 channel_layout: None,
                 ch_layout: None,
                 repeat_pict: field!($m::AVFrame.repeat_pict),
+                crop_top: field!($m::AVFrame.crop_top),
+                crop_bottom: field!($m::AVFrame.crop_bottom),
+                crop_left: field!($m::AVFrame.crop_left),
+                crop_right: field!($m::AVFrame.crop_right),
                 chroma_location: field!($m::AVFrame.chroma_location),
                 metadata: field!($m::AVFrame.metadata as same),
                 top_field_first: None,

@@ -113,6 +113,24 @@ pub(crate) unsafe fn parser_first_codec_id(
 struct PixelFormatDescriptorHead {
     name: *const c_char,
     nb_components: u8,
+    /// `log2_chroma_w` and `log2_chroma_h`, which put `flags` where it is.
+    _log2_chroma: [u8; 2],
+    flags: u64,
+}
+
+/// The `AV_PIX_FMT_FLAG_*` bits of a pixel format's descriptor (0 without one).
+///
+/// # Safety
+///
+/// As for [`pixel_format_components`].
+pub(crate) unsafe fn pixel_format_flags(
+    descriptor: *const crate::sys::objects::AVPixFmtDescriptor,
+) -> u64 {
+    if descriptor.is_null() {
+        return 0;
+    }
+    // SAFETY: per the contract; static data of libavutil with this head.
+    unsafe { (*descriptor.cast::<PixelFormatDescriptorHead>()).flags }
 }
 
 /// The number of components (colours, and alpha) of a pixel format's descriptor; 0 without

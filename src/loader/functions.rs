@@ -70,6 +70,7 @@ ffi_functions! {
     always AvUtil fn av_frame_unref(frame: *mut AVFrame);
     always AvUtil fn av_frame_ref(target: *mut AVFrame, source: *const AVFrame) -> c_int;
     always AvUtil fn av_frame_make_writable(frame: *mut AVFrame) -> c_int;
+    always AvUtil fn av_frame_apply_cropping(frame: *mut AVFrame, flags: c_int) -> c_int;
     always AvUtil fn av_frame_side_data_name(kind: c_uint) -> *const c_char;
     always AvUtil fn av_frame_remove_side_data(frame: *mut AVFrame, kind: c_uint);
     /// Adds a zeroed `AVDynamicHDRPlus` to the frame; the self-check reads its size. Since

@@ -1,5 +1,6 @@
 //! [`Frame`]: decoded pictures and audio, reference counted, with zero-copy plane views.
 
+mod crop;
 mod facts;
 #[cfg(any(feature = "image", feature = "ndarray"))]
 mod interop;
