@@ -18,7 +18,8 @@ use common::side_data_media::{
 };
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{
-    DynamicHdrPlus, Input, MasteringDisplay, MediaType, S12mTimecode, SideDataValue, Timecode,
+    DynamicHdrPlus, Input, MasteringDisplay, MediaType, S12mTimecode, SideDataValue, Spherical,
+    StereoCamera, Timecode,
 };
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
 use serde_json::Value;
@@ -332,6 +333,34 @@ fn side_data_added_to_a_frame_reads_back_as_written() {
     if has_hdr_plus {
         values.push(hdr_plus.clone());
     }
+    // The release's own structs: the stereo camera from 7.1 (libavutil 59.24).
+    let avutil = ffmpeg
+        .library(ffmpeg_runtime::Library::AvUtil)
+        .unwrap()
+        .version();
+    let has_camera = (avutil.major, avutil.minor) >= (59, 24);
+    let camera = StereoCamera {
+        primary_eye: "right".into(),
+        baseline: 64_000,
+        horizontal_disparity_adjustment: Rational::new(150, 10_000),
+        horizontal_field_of_view: Rational::new(90_000, 1000),
+    };
+    let stereo = |camera: Option<StereoCamera>| SideDataValue::Stereo3d {
+        layout: "side by side".into(),
+        inverted: true,
+        view: "packed".into(),
+        camera,
+    };
+    values.push(stereo(has_camera.then(|| camera.clone())));
+    values.push(SideDataValue::Spherical(Spherical {
+        projection: 1,
+        projection_name: "cubemap".into(),
+        yaw: 90 << 16,
+        pitch: -(10 << 16),
+        roll: 0,
+        bounds: [0; 4],
+        padding: 2,
+    }));
     for value in &values {
         frame.add_side_data(value).unwrap();
     }
@@ -346,7 +375,8 @@ fn side_data_added_to_a_frame_reads_back_as_written() {
     let read: Vec<SideDataValue> = frame.side_data().iter().map(|e| e.value()).collect();
     assert_eq!(read.len(), values.len());
     assert_eq!(read.iter().filter(|v| **v == brighter).count(), 1);
-    // Kinds whose structs differ between releases, and values that do not fit, are refused.
+    // Kinds only later releases have or that are read-only, and values that do not fit
+    // (the release does not know them, or their struct cannot hold them), are refused.
     let too_late = Timecode {
         hours: 40,
         ..Timecode {
@@ -364,11 +394,20 @@ fn side_data_added_to_a_frame_reads_back_as_written() {
     let mut refused = vec![
         SideDataValue::DynamicHdrPlus(Box::new(too_many_windows)),
         SideDataValue::Stereo3d {
-            layout: "side by side".into(),
+            layout: "sideways".into(),
             inverted: false,
             view: "packed".into(),
             camera: None,
         },
+        SideDataValue::Spherical(Spherical {
+            projection: 99,
+            projection_name: String::new(),
+            yaw: 0,
+            pitch: 0,
+            roll: 0,
+            bounds: [0; 4],
+            padding: 0,
+        }),
         SideDataValue::Other,
         SideDataValue::GopTimecode(too_late),
         SideDataValue::S12mTimecodes(vec![S12mTimecode(0); 4]),
@@ -390,6 +429,9 @@ fn side_data_added_to_a_frame_reads_back_as_written() {
     ];
     if !has_hdr_plus {
         refused.push(hdr_plus);
+    }
+    if !has_camera {
+        refused.push(stereo(Some(camera)));
     }
     for value in &refused {
         let error = frame.add_side_data(value).unwrap_err();

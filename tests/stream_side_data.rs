@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
-use ffmpeg_runtime::format::{Input, MediaType, Output, SideDataValue, StereoCamera};
+use ffmpeg_runtime::format::{Input, MediaType, Output, SideDataValue, Spherical, StereoCamera};
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Library, Packet, Rational};
 use md5::{Digest, Md5};
 
@@ -292,4 +292,77 @@ fn crops_a_picture_cannot_take_are_refused_and_change_nothing() {
         matches!(refused, Err(Error::Incompatible { .. })),
         "{refused:?}"
     );
+}
+
+/// On every build: a stereo packing and a 360° projection given to a stream are Matroska's
+/// (`StereoMode`, `Projection`), read back as given, with the camera from 7.1 unset (Matroska
+/// has no room for it); from 7.1 a spatial video's camera given to a QuickTime stream is its
+/// `vexu` and `hfov`, read back whole (the `eyes` box names no packing).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_stereo_packing_and_projection_given_to_a_stream_read_back() {
+    let ffmpeg = common::under_test().load();
+    let avutil = ffmpeg.library(Library::AvUtil).unwrap().version();
+    let from_7_1 = (avutil.major, avutil.minor) >= (59, 24);
+    let camera = StereoCamera {
+        primary_eye: "left".to_owned(),
+        baseline: 63_500,
+        horizontal_disparity_adjustment: Rational::new(-200, 10_000),
+        horizontal_field_of_view: Rational::new(63_400, 1000),
+    };
+    let unset = StereoCamera {
+        primary_eye: "none".to_owned(),
+        baseline: 0,
+        horizontal_disparity_adjustment: Rational::new(0, 1),
+        horizontal_field_of_view: Rational::new(0, 1),
+    };
+    let stereo = |layout: &str, camera: Option<StereoCamera>| SideDataValue::Stereo3d {
+        layout: layout.to_owned(),
+        inverted: false,
+        view: "packed".to_owned(),
+        camera,
+    };
+    let projection = SideDataValue::Spherical(Spherical {
+        projection: 1,
+        projection_name: "cubemap".to_owned(),
+        yaw: 90 << 16,
+        pitch: -(10 << 16),
+        roll: 0,
+        bounds: [0; 4],
+        padding: 2,
+    });
+    let given = [
+        stereo("side by side", from_7_1.then(|| camera.clone())),
+        projection.clone(),
+    ];
+    let source = common::mp4::spatial_clip("stream_side_data");
+    let dir = common::scratch_dir("stream_side_data_stereo");
+    let read_back = |extension: &str| {
+        let target = dir.join(format!("given.{extension}"));
+        copy_with_side_data(&ffmpeg, &source, &target, &given);
+        let read = common::mp4::video_side_data(&ffmpeg, &target);
+        let kinds = |v: &SideDataValue| {
+            matches!(
+                v,
+                SideDataValue::Stereo3d { .. } | SideDataValue::Spherical(_)
+            )
+        };
+        read.into_iter()
+            .map(|(_, v)| v)
+            .filter(kinds)
+            .collect::<Vec<_>>()
+    };
+    let mut matroska = read_back("mkv");
+    matroska.sort_by_key(|v| matches!(v, SideDataValue::Spherical(_)));
+    let packed = stereo("side by side", from_7_1.then(|| unset.clone()));
+    assert_eq!(matroska, [packed, projection]);
+    let quicktime: Vec<_> = read_back("mov")
+        .into_iter()
+        .filter(|v| matches!(v, SideDataValue::Stereo3d { .. }))
+        .collect();
+    let spatial = from_7_1.then(|| stereo("unspecified", Some(camera)));
+    assert_eq!(quicktime, Vec::from_iter(spatial));
 }

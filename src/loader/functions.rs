@@ -144,6 +144,7 @@ ffi_functions! {
     always AvUtil fn av_display_rotation_get(matrix: *const i32) -> f64;
     optional AvUtil [58..] fn av_stereo3d_type_name(kind: c_uint) -> *const c_char;
     optional AvUtil [58..] fn av_spherical_projection_name(projection: c_int) -> *const c_char;
+    optional AvUtil [58..] fn av_stereo3d_from_name(name: *const c_char) -> c_int;
     always AvUtil fn av_get_pix_fmt_name(pix_fmt: c_int) -> *const c_char;
     /// The next pixel format descriptor (the first after NULL); NULL after the last.
     always AvUtil fn av_pix_fmt_desc_next(previous: *const AVPixFmtDescriptor) -> *const AVPixFmtDescriptor;

@@ -9,7 +9,7 @@ use super::output::Output;
 use super::side_data::{SideData, packet_kind};
 use crate::ffmpeg::error::{Error, Result};
 use crate::media::packet::out_of_memory;
-use crate::media::side_data::{SideDataValue, encode};
+use crate::media::side_data::{SideDataValue, encode_for};
 use crate::sys::objects::AVStream;
 
 impl Output {
@@ -40,19 +40,24 @@ impl Output {
     /// kind: what the muxer writes of the stream beside its packets. A display matrix turns
     /// the pictures for display (MP4's track header; see [`SideDataValue::display_turned`]);
     /// a mastering display and light levels are HDR10's static metadata (MP4's `mdcv` and
-    /// `clli`, Matroska's colour elements). The kinds are those whose structs are the same in
-    /// every release 4.x–9.x: a display matrix, a mastering display, light levels, an active
-    /// format, HDR10+ metadata; a muxer ignores those its format cannot hold.
+    /// `clli`, Matroska's colour elements); a stereo packing and a projection are Matroska's
+    /// `StereoMode` and `Projection`, and from 7.1 a stereo camera is QuickTime's `vexu` (a
+    /// spatial video). The kinds are those [`Frame::add_side_data`] writes, but timecodes,
+    /// captions and SEI messages, which are a picture's; a muxer ignores those its format
+    /// cannot hold.
+    ///
+    /// [`Frame::add_side_data`]: crate::Frame::add_side_data
     ///
     /// # Errors
     ///
-    /// [`Error::Unsupported`] for a value of another kind, or of a kind the loaded release
-    /// does not know (HDR10+ before 4.4); [`Error::OutOfOrder`] after the header;
+    /// [`Error::Unsupported`] for a value of another kind, of a kind the loaded release
+    /// does not know (HDR10+ before 4.4), or that its struct cannot hold (as for
+    /// [`Frame::add_side_data`]); [`Error::OutOfOrder`] after the header;
     /// [`Error::StreamNotFound`] for an index no stream has.
     pub fn add_side_data(&mut self, index: usize, value: &SideDataValue) -> Result<()> {
         const OPERATION: &str = "Output::add_side_data";
-        let (meaning, bytes) =
-            encode(value).map_err(|detail| Error::unsupported(OPERATION, detail))?;
+        let (meaning, bytes) = encode_for(self.ffmpeg(), value)
+            .map_err(|detail| Error::unsupported(OPERATION, detail))?;
         let kind = packet_kind(meaning)
             .filter(|&kind| self.release_knows(kind))
             .ok_or_else(|| Error::unsupported(OPERATION, "not stream side data of this release"))?;

@@ -6,7 +6,7 @@ use crate::abi::FrameSideDataEntry;
 use crate::abi::constants as kind;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
-use crate::media::side_data::{Meaning, SideDataValue, decode, encode};
+use crate::media::side_data::{Meaning, SideDataValue, decode, encode_for};
 use crate::sys::objects::AVDictionary;
 
 use super::{Frame, out_of_memory};
@@ -94,8 +94,10 @@ impl Frame {
     /// Attaches `value` to the frame for an encoder to write, in place of any entry of its
     /// kind: closed captions (libx264 and MPEG-2 write them by default, `a53cc`), an SEI
     /// message (libx264's `udu_sei`), HDR10's mastering display and light levels, HDR10+
-    /// metadata, a display matrix, an active format, GOP and S12M timecodes. The bytes are
-    /// FFmpeg's structs for the kind, laid out alike in every release 4.x–9.x.
+    /// metadata, a display matrix, an active format, GOP and S12M timecodes, a stereo
+    /// packing (libx264's frame-packing SEI) and a 360° projection. The bytes are FFmpeg's
+    /// structs for the kind, as the loaded release lays them out (7.1 appends the stereo
+    /// camera).
     ///
     /// ```
     /// use ffmpeg_runtime::Frame;
@@ -113,16 +115,17 @@ impl Frame {
     ///
     /// # Errors
     ///
-    /// [`Error::Unsupported`](crate::Error::Unsupported) for a value of another kind (a
-    /// stereo packing, a projection: read from release-specific structs; the kinds only
-    /// later releases have, such as the ambient viewing environment), a GOP timecode
-    /// whose fields do not fit a GOP header, more than three S12M timecodes, HDR10+ metadata
-    /// with more windows or entries than its struct holds or on 4.1 (which has no HDR10+);
-    /// an FFmpeg error when it cannot allocate the entry.
+    /// [`Error::Unsupported`](crate::Error::Unsupported) for a value of another kind (the
+    /// read-only ones: Dolby Vision RPUs, HDR Vivid, the kinds only later releases have, such
+    /// as the ambient viewing environment), a GOP timecode whose fields do not fit a GOP
+    /// header, more than three S12M timecodes, HDR10+ metadata with more windows or entries
+    /// than its struct holds or on 4.1 (which has no HDR10+), a packing or projection the
+    /// release does not name, a stereo camera before 7.1; an FFmpeg error when it cannot
+    /// allocate the entry.
     pub fn add_side_data(&mut self, value: &SideDataValue) -> Result<()> {
         const OPERATION: &str = "Frame::add_side_data";
-        let (meaning, bytes) =
-            encode(value).map_err(|detail| Error::unsupported(OPERATION, detail))?;
+        let (meaning, bytes) = encode_for(&self.ffmpeg, value)
+            .map_err(|detail| Error::unsupported(OPERATION, detail))?;
         let number = MEANINGS
             .iter()
             .find(|(_, m)| *m == meaning)

@@ -223,6 +223,90 @@ pub(crate) fn encode(value: &SideDataValue) -> Result<(Meaning, Vec<u8>), String
     })
 }
 
+/// As [`encode`], and for the kinds whose structs depend on the release, the struct of
+/// `ffmpeg`'s: a stereo packing (7.1 appends the camera), a projection.
+pub(crate) fn encode_for(
+    ffmpeg: &Ffmpeg,
+    value: &SideDataValue,
+) -> Result<(Meaning, Vec<u8>), String> {
+    let words = |values: &[u32]| values.iter().flat_map(|v| v.to_ne_bytes()).collect();
+    match value {
+        SideDataValue::Stereo3d {
+            layout,
+            inverted,
+            view,
+            camera,
+        } => Ok((
+            Meaning::Stereo3d,
+            stereo_3d_bytes(ffmpeg, layout, *inverted, view, camera.as_ref())?,
+        )),
+        SideDataValue::Spherical(spherical) => {
+            if projection_name(ffmpeg, spherical.projection) == "unknown" {
+                return Err(format!(
+                    "projection {} is unknown to this release",
+                    spherical.projection
+                ));
+            }
+            let [left, top, right, bottom] = spherical.bounds;
+            let values = [
+                spherical.projection,
+                spherical.yaw as u32,
+                spherical.pitch as u32,
+                spherical.roll as u32,
+                left,
+                top,
+                right,
+                bottom,
+                spherical.padding,
+            ];
+            Ok((Meaning::Spherical, words(&values)))
+        }
+        other => encode(other),
+    }
+}
+
+/// The loaded release's `AVStereo3D` for a packing: its type, flags and view, and from 7.1
+/// (libavutil 59.24) the camera, unset (`av_stereo3d_alloc`'s defaults) where none is given.
+fn stereo_3d_bytes(
+    ffmpeg: &Ffmpeg,
+    layout: &str,
+    inverted: bool,
+    view: &str,
+    camera: Option<&StereoCamera>,
+) -> Result<Vec<u8>, String> {
+    let from_name = ffmpeg.functions().av_stereo3d_from_name;
+    let name = std::ffi::CString::new(layout).map_err(|_| format!("packing {layout:?}"))?;
+    // SAFETY: reads a NUL-terminated name; -1 for one the release does not know.
+    let kind = from_name.map_or(-1, |from_name| unsafe { from_name(name.as_ptr()) });
+    let kind = u32::try_from(kind)
+        .map_err(|_| format!("packing {layout:?} is unknown to this release"))?;
+    let number_of = |names: &[&str], name: &str| {
+        let number = names.iter().position(|n| *n == name);
+        number
+            .map(|n| n as u32)
+            .ok_or_else(|| format!("{name:?} is not one of {names:?}"))
+    };
+    let view = number_of(&["packed", "left", "right", "unspecified"], view)?;
+    let avutil = ffmpeg.library(crate::Library::AvUtil).map(|l| l.version());
+    let has_camera = avutil.is_some_and(|v| (v.major, v.minor) >= (59, 24));
+    let mut values = vec![kind as i32, i32::from(inverted), view as i32];
+    match (camera, has_camera) {
+        (Some(camera), true) => {
+            let eye = number_of(&["none", "left", "right"], &camera.primary_eye)?;
+            let (adjustment, field) = (
+                camera.horizontal_disparity_adjustment,
+                camera.horizontal_field_of_view,
+            );
+            values.extend([eye as i32, camera.baseline as i32]);
+            values.extend([adjustment.num, adjustment.den, field.num, field.den]);
+        }
+        (None, true) => values.extend([0, 0, 0, 1, 0, 1]),
+        (Some(_), false) => return Err("the stereo camera came with FFmpeg 7.1".into()),
+        (None, false) => {}
+    }
+    Ok(values.iter().flat_map(|v| v.to_ne_bytes()).collect())
+}
+
 /// A dictionary as `av_packet_pack_dictionary` packs it: each key and value ends with a NUL;
 /// `None` where the last string is cut short (as `av_packet_unpack_dictionary` refuses it).
 fn key_value_pairs(bytes: &[u8]) -> Option<Vec<(String, String)>> {
