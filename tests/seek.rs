@@ -133,3 +133,47 @@ fn keyframes_only_decoding_gives_exactly_the_keyframes() {
     let all = decode(&ffmpeg, &mut input, &mut decoder, None);
     assert_eq!(all.len(), keyframes);
 }
+
+/// An Olympus DSS recording (SP mode) of `blocks` audio blocks, each marked as starting on
+/// the second half of a byte-swapped frame pair: a demuxer sought into it asks to be called
+/// again for its first packet, which it cannot finish until it has read the next.
+fn dss_recording(blocks: usize) -> Vec<u8> {
+    let mut bytes = vec![0u8; 1024];
+    // Version 2 (a header of two 512-byte blocks) and the magic.
+    bytes[..4].copy_from_slice(&[2, b'd', b's', b's']);
+    // When it was recorded, as the demuxer parses it: YYMMDDhhmmss.
+    bytes[0x26..0x32].copy_from_slice(b"261206101500");
+    bytes[0x32..0x3e].copy_from_slice(b"261206101510");
+    // Codec 0: DSS SP.
+    bytes[0x2a4] = 0;
+    for block in 0..blocks {
+        // Swapped (0x80), and the first frame 2 × 2 + 2 bytes in: right after the header.
+        bytes.extend([0x80, 2, 0, 0, 0, 0]);
+        bytes.extend((0..506).map(|i| (block * 7 + i) as u8));
+    }
+    bytes
+}
+
+/// On every build: after a seek, a demuxer that asks to be called again (DSS, for its first
+/// packet) gives its packets, as the CLI's reading does; `read_packet` had answered
+/// `Error::Again` and a caller stopped there.
+#[test]
+fn a_demuxer_that_asks_to_be_called_again_after_a_seek_gives_its_packets() {
+    let ffmpeg = common::under_test().load();
+    let path = common::scratch_dir("seek_dss").join("recording.dss");
+    std::fs::write(&path, dss_recording(40)).unwrap();
+    let mut input = Input::open(&ffmpeg, &path).unwrap();
+    assert_eq!(input.demuxer().name(), "dss");
+    let mut packet = Packet::new(&ffmpeg).unwrap();
+    let from_start = input.packets().count();
+    assert!(from_start > 400, "{from_start}");
+    input.seek_us(500_000).unwrap();
+    let mut after_seek = 0;
+    while input.read_packet(&mut packet).unwrap() {
+        after_seek += 1;
+    }
+    assert!(
+        after_seek > 0 && after_seek < from_start,
+        "{after_seek} of {from_start}"
+    );
+}

@@ -9,7 +9,7 @@ use super::network::{UrlOptions, Watch};
 use super::stream::{MediaType, Stream};
 use crate::abi::FormatContextLayout;
 use crate::abi::constants;
-use crate::abi::constants::AVERROR_EOF;
+use crate::abi::constants::{AVERROR_EAGAIN, AVERROR_EOF};
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::packet::{Packet, out_of_memory};
@@ -50,6 +50,10 @@ raw_context!(
 const SCAN_ALL_PMTS: &str = "scan_all_pmts";
 
 impl Input {
+    /// How many times [`Input::read_packet`] calls a demuxer again that asks for it before
+    /// answering [`Error::Again`].
+    pub const READ_RETRIES: usize = 16;
+
     /// Opens a local file. Only the `file` protocol is allowed, so a crafted playlist or
     /// reference file cannot make FFmpeg reach the network or other protocols.
     ///
@@ -421,22 +425,32 @@ impl Input {
     }
 
     /// Reads the next packet into `packet` (replacing what it held): `Ok(true)` for a packet,
-    /// `Ok(false)` at the end of the input.
+    /// `Ok(false)` at the end of the input. A demuxer that asks to be called again (DSS's
+    /// first packet after a seek) is, as the CLI calls it again.
     ///
     /// # Errors
     ///
     /// A read or demuxing error; the end of input is not an error.
-    /// [`Error::ForeignObject`] for a packet of another loaded FFmpeg.
+    /// [`Error::Again`] where the demuxer still has no packet after being called again
+    /// [`Input::READ_RETRIES`] times (a device that has no picture yet): call again later,
+    /// as the CLI does after 10 ms. [`Error::ForeignObject`] for a packet of another loaded
+    /// FFmpeg.
     pub fn read_packet(&mut self, packet: &mut Packet) -> Result<bool> {
         self.ffmpeg
             .ensure_same(packet.ffmpeg(), "Input::read_packet", "packet")?;
-        packet.clear();
-        self.arm();
-        // SAFETY: a live context and an empty live packet of the same loaded FFmpeg, which
-        // av_read_frame fills as that library lays packets out.
-        let status = unsafe {
-            (self.ffmpeg.functions().av_read_frame)(self.context_ptr(), packet.as_mut_ptr())
-        };
+        let mut status = AVERROR_EAGAIN;
+        for _ in 0..=Self::READ_RETRIES {
+            packet.clear();
+            self.arm();
+            // SAFETY: a live context and an empty live packet of the same loaded FFmpeg,
+            // which av_read_frame fills as that library lays packets out.
+            status = unsafe {
+                (self.ffmpeg.functions().av_read_frame)(self.context_ptr(), packet.as_mut_ptr())
+            };
+            if status != AVERROR_EAGAIN {
+                break;
+            }
+        }
         match status {
             // A demuxer may report a wait it gave up as the end: it is not.
             AVERROR_EOF => {
