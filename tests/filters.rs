@@ -1308,3 +1308,42 @@ fn a_decoder_describes_the_input_and_a_flush_starts_anew() {
         matches!(audio, FilterInput::Audio(ref a) if a.sample_rate == 44_100 && a.channel_layout.channels() == 2)
     );
 }
+
+/// On every build with libavfilter: a simple graph's `output_ending` ends its first build
+/// (here a conversion to gray), and a rebuild for pictures of a new size ends with the first
+/// size and format instead, as the CLI ends its rebuilt graph.
+#[test]
+fn a_graphs_ending_gives_way_to_its_first_size_and_format_when_rebuilt() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let picture = |width, height| {
+        let mut frame = Frame::video(&ffmpeg, width, height, "rgb24").unwrap();
+        frame.set_pts(Some(0));
+        frame
+    };
+    let first = picture(64, 48);
+    let input = FilterInput::from_frame(&first, Rational::new(1, 25)).unwrap();
+    let options = FilterOptions {
+        output_ending: Some("format=pix_fmts=gray".into()),
+        ..FilterOptions::default()
+    };
+    let mut graph = FilterGraph::simple_with_options(&ffmpeg, "null", input, &options).unwrap();
+    let facts = graph.output(0).unwrap();
+    assert_eq!(
+        facts.pixel_format.map(|f| f.name().to_owned()).as_deref(),
+        Some("gray")
+    );
+    let mut out = Frame::new(&ffmpeg).unwrap();
+    for (n, mut frame) in [first, picture(32, 40)].into_iter().enumerate() {
+        frame.set_pts(Some(n as i64));
+        graph.send(0, &frame).unwrap();
+        assert!(graph.receive(0, &mut out).unwrap(), "picture {n}");
+        assert_eq!((out.width(), out.height()), (64, 48), "picture {n}");
+        assert_eq!(
+            out.pixel_format().map(|f| f.name().to_owned()).as_deref(),
+            Some("gray")
+        );
+    }
+}

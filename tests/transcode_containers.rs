@@ -1103,3 +1103,44 @@ fn a_streams_stereo_layout_reaches_the_encoder_with_the_first_picture() {
         assert_same_packets(&ffmpeg, &output, &cli_output, "a stereo layout into MKV");
     }
 }
+
+/// Pictures whose size changes mid-stream (RGB images one after another, as a pipe of PNGs
+/// gives them), into an encoder of another format: as the CLI, whose graph is rebuilt for
+/// each new size, one scaler scales each picture to the first size and converts it at once
+/// (a rebuilt graph that converted first and scaled after gave other pixels: FFmpeg's own
+/// DPX sample of four sizes). Packet for packet the 5.1 CLI's; elsewhere, written.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn pictures_changing_size_are_scaled_and_converted_as_the_clis_rebuilt_graph_does() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    if ffmpeg.library(Library::AvFilter).is_none() {
+        return;
+    }
+    let dir = common::scratch_dir("transcode-size-change");
+    let images: Vec<u8> = ["130x130", "140x120", "120x140"]
+        .iter()
+        .flat_map(|size| {
+            let picture = format!("testsrc2=size={size}:rate=25");
+            let png = media::generated(
+                &format!("size_change_{size}.png"),
+                &["-f", "lavfi", "-i", &picture, "-frames:v", "1"],
+            );
+            std::fs::read(png).unwrap()
+        })
+        .collect();
+    let source = dir.join("pictures.png_pipe");
+    std::fs::write(&source, images).unwrap();
+    let output = dir.join("ours.mkv");
+    transcode_ok(&build, &source, &output);
+    let written = packets(&ffmpeg, &output);
+    assert_eq!(written.len(), 3, "{written:?}");
+    if ffmpeg.family().ffmpeg_major() == 5 {
+        let cli_output = dir.join("cli.mkv");
+        cli_transcode(&source, &cli_output);
+        assert_same_packets(&ffmpeg, &output, &cli_output, "pictures of three sizes");
+    }
+}

@@ -130,6 +130,10 @@ struct Args {
     timeout: Option<f64>,
 }
 
+/// What the CLI's framemd5 takes of audio, converted by the graph's last filter: 16-bit
+/// samples (a graph rebuilt for another rate converts to its first rate in the same filter).
+const AUDIO_ENDING: &str = "aformat=sample_fmts=s16";
+
 fn main() -> ExitCode {
     let args = Args::parse();
     match run(&args) {
@@ -179,10 +183,10 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
     let filters = match kind {
         // As the CLI, a picture meant to be shown turned is turned first.
         MediaType::Video if args.af.is_none() => args.vf.clone(),
-        // The CLI hashes audio as 16-bit samples, converted by the graph's last filter.
-        // After a seek, its first filter cuts the samples before the position, to the sample.
+        // After a seek, the CLI's first filter cuts the samples before the position, to the
+        // sample. (It hashes audio as 16-bit samples: the graph's ending, `AUDIO_ENDING`.)
         MediaType::Audio if args.vf.is_none() => Some(format!(
-            "{}{},aformat=sample_fmts=s16",
+            "{}{}",
             if args.seek.is_some() {
                 "atrim=start=0,"
             } else {
@@ -473,8 +477,10 @@ impl Filtering {
                 audio.channel_layout,
             )),
         };
+        let audio = matches!(input, FilterInput::Audio(_));
         let options = FilterOptions {
             audio_timed_in_samples: true,
+            output_ending: audio.then(|| AUDIO_ENDING.to_owned()),
             ..FilterOptions::default()
         };
         let turn = self.upright.and_then(|stream_matrix| {

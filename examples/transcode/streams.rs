@@ -358,15 +358,12 @@ fn filtering(
         return Ok(None);
     };
     let described = describe()?;
-    let filters = match ending {
-        Some(ending) => format!("{filters},{ending}"),
-        None => filters.to_owned(),
-    };
     let options = FilterOptions {
         audio_timed_in_samples: matches!(described, FilterInput::Audio(_)),
+        output_ending: ending,
         ..FilterOptions::default()
     };
-    let graph = FilterGraph::simple_with_options(ffmpeg, &filters, described, &options)
+    let graph = FilterGraph::simple_with_options(ffmpeg, filters, described, &options)
         .map_err(|e| format!("stream {}: {e}", stream.index()))?;
     Filtering::new(graph).map(Some).map_err(|e| e.to_string())
 }

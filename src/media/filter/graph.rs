@@ -150,6 +150,13 @@ pub(super) fn build(
     kept: &[OutputFacts],
 ) -> Result<Built> {
     let f = functions(ffmpeg)?;
+    // A simple graph's ending goes on its first build; a rebuild that keeps the output's
+    // format ends it with that instead (`keeping`), as the CLI does.
+    let description = match (&options.output_ending, simple && kept.is_empty()) {
+        (Some(ending), true) => format!("{description},{ending}"),
+        _ => description.to_owned(),
+    };
+    let description = description.as_str();
     let text = c_string("filter graph", description)?;
     let named = filter_names(description);
     for name in &named {

@@ -100,6 +100,12 @@ pub struct FilterOptions {
     /// [`AudioInput::new`] (timed in `1/sample_rate`). `false`, the default, keeps each
     /// input's declared time base through a rebuild.
     pub audio_timed_in_samples: bool,
+    /// For a simple graph: filters that end its output, as the CLI ends `-vf`/`-af` with
+    /// what its encoder takes (`scale=W:H` for `-s`, `format=pix_fmts=…`, `aformat=…`).
+    /// A rebuild that keeps the output's first size and format ends the graph with those
+    /// instead, as the CLI's does, so that one scaler scales and converts a picture of a new
+    /// size (after the ending's conversion, a second scaler gave other pixels).
+    pub output_ending: Option<String>,
 }
 
 impl Default for FilterOptions {
@@ -109,6 +115,7 @@ impl Default for FilterOptions {
             threads: 0,
             keep_output_format: true,
             audio_timed_in_samples: false,
+            output_ending: None,
         }
     }
 }
