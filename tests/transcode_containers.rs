@@ -1144,3 +1144,76 @@ fn pictures_changing_size_are_scaled_and_converted_as_the_clis_rebuilt_graph_doe
         assert_same_packets(&ffmpeg, &output, &cli_output, "pictures of three sizes");
     }
 }
+
+/// A stream no output uses is not read, as the CLI reads none: an MP4 whose timecode track's
+/// one sample lies past the end of the file (as in a cut file, FATE's `wwwq_cut.mp4`) is
+/// transcoded whole, where reading that sample had ended the reading after 28 of 50
+/// pictures. Packet for packet the 5.1 CLI's; elsewhere, every picture.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_stream_no_output_uses_is_not_read() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let made = media::generated(
+        "timecoded_for_cutting.mp4",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x96:rate=25:duration=2",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=2",
+            "-c:v",
+            "libx264",
+            "-c:a",
+            "aac",
+            "-timecode",
+            "01:00:00:00",
+            "-movflags",
+            "+faststart",
+        ],
+    );
+    let mut bytes = std::fs::read(&made).unwrap();
+    let timecode = ffmpeg_runtime::format::Input::open(&ffmpeg, &made).unwrap();
+    let data = timecode
+        .streams()
+        .find(|s| s.media_type() == MediaType::Data);
+    let data = data.expect("the timecode track").index();
+    let mut packet = Packet::new(&ffmpeg).unwrap();
+    let mut at = None;
+    let mut reading = timecode;
+    while at.is_none() && reading.read_packet(&mut packet).unwrap() {
+        at = (packet.stream_index() == data)
+            .then(|| packet.position())
+            .flatten();
+    }
+    // The one chunk offset of the timecode track, moved past the end.
+    let offset = u32::try_from(at.expect("the timecode sample's position")).unwrap();
+    let entry = [&b"stco\0\0\0\0\0\0\0\x01"[..], &offset.to_be_bytes()].concat();
+    let found = bytes
+        .windows(entry.len())
+        .position(|w| w == entry.as_slice())
+        .unwrap();
+    let past_end = u32::try_from(bytes.len() + 4096).unwrap();
+    bytes[found + 12..found + 16].copy_from_slice(&past_end.to_be_bytes());
+    let dir = common::scratch_dir("transcode-unused-stream");
+    let source = dir.join("cut.mp4");
+    std::fs::write(&source, bytes).unwrap();
+    let output = dir.join("ours.mkv");
+    transcode_ok(&build, &source, &output);
+    let pictures = packets(&ffmpeg, &output)
+        .iter()
+        .filter(|(i, ..)| *i == 0)
+        .count();
+    assert_eq!(pictures, 50);
+    if ffmpeg.family().ffmpeg_major() == 5 {
+        let cli_output = dir.join("cli.mkv");
+        cli_transcode(&source, &cli_output);
+        assert_same_packets(&ffmpeg, &output, &cli_output, "an unread timecode track");
+    }
+}

@@ -292,6 +292,24 @@ fn transcode(
     if audio_codec.is_some() {
         encoded.extend(&audio_streams);
     }
+    // As the CLI, which reads no stream that no output uses (an MP4's MPEG-4 systems
+    // streams, whose data a cut file may lack, which would end the reading).
+    let mut used = encoded.clone();
+    used.extend(streams::kept_streams(
+        &input,
+        MediaType::Subtitle,
+        &muxer,
+        all,
+    )?);
+    if all {
+        let copied = streams::copied_streams(&input, &muxer, &mut Vec::new());
+        used.extend(copied.into_iter().map(|(index, _)| index));
+    }
+    for unused in (0..input.stream_count()).filter(|index| !used.contains(index)) {
+        input
+            .set_discarded(unused, true)
+            .map_err(|e| e.to_string())?;
+    }
     let read_ahead = read_ahead::read_ahead(&mut input, &encoded).map_err(|e| e.to_string())?;
     let mut planned_video = Vec::new();
     if let Some(codec) = &video_codec {
