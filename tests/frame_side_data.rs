@@ -29,30 +29,11 @@ type FrameEntries = Vec<(Option<String>, SideDataValue)>;
 
 /// Every frame of `path`'s first video stream, decoded on one thread, with its side data.
 fn frames_side_data(ffmpeg: &Ffmpeg, path: &Path) -> Vec<FrameEntries> {
-    let mut input = Input::open(ffmpeg, path).unwrap();
-    let stream = input.best_stream(MediaType::Video).unwrap();
-    let index = stream.index();
-    let options = DecoderOptions {
-        threads: 1,
-        ..DecoderOptions::default()
-    };
-    let mut decoder = Decoder::new(&stream, &options).unwrap();
-    let (mut packet, mut frame) = (Packet::new(ffmpeg).unwrap(), Frame::new(ffmpeg).unwrap());
     let mut frames = Vec::new();
-    let mut take = |decoder: &mut Decoder, frame: &mut Frame| {
-        while decoder.receive(frame).unwrap() {
-            let entries = frame.side_data();
-            frames.push(entries.iter().map(|e| (e.name(), e.value())).collect());
-        }
-    };
-    while input.read_packet(&mut packet).unwrap() {
-        if packet.stream_index() == index {
-            decoder.send(&packet).unwrap();
-            take(&mut decoder, &mut frame);
-        }
-    }
-    decoder.send_eof().unwrap();
-    take(&mut decoder, &mut frame);
+    common::media::each_picture(ffmpeg, path, |frame| {
+        let entries = frame.side_data();
+        frames.push(entries.iter().map(|e| (e.name(), e.value())).collect());
+    });
     frames
 }
 

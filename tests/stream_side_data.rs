@@ -8,7 +8,6 @@ mod common;
 
 use std::path::Path;
 
-use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{Input, MediaType, Output, SideDataValue, Spherical, StereoCamera};
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Library, Packet, Rational};
 use md5::{Digest, Md5};
@@ -214,7 +213,7 @@ fn side_data_a_stream_cannot_take_is_refused() {
 fn pictures_cropped_as_the_container_says_equal_the_clis_crop() {
     let ffmpeg = common::under_test().load();
     let clip = common::mp4::spatial_clip("stream_side_data");
-    let mut input = Input::open(&ffmpeg, &clip).unwrap();
+    let input = Input::open(&ffmpeg, &clip).unwrap();
     let stream = input.best_stream(MediaType::Video).unwrap();
     let cropping = SideDataValue::FrameCropping {
         top: 3,
@@ -229,26 +228,14 @@ fn pictures_cropped_as_the_container_says_equal_the_clis_crop() {
         .find(|v| *v == cropping);
     let avutil = ffmpeg.library(Library::AvUtil).unwrap().version();
     assert_eq!(stated.is_some(), (avutil.major, avutil.minor) >= (59, 39));
-    let index = stream.index();
-    let mut decoder = Decoder::new(&stream, &DecoderOptions::default()).unwrap();
-    let (mut packet, mut frame) = (Packet::new(&ffmpeg).unwrap(), Frame::new(&ffmpeg).unwrap());
-    let (mut md5s, mut packed) = (Vec::new(), Vec::new());
-    let mut take = |decoder: &mut Decoder, frame: &mut Frame| {
-        while decoder.receive(frame).unwrap() {
-            frame.crop(3, 3, 5, 5).unwrap();
-            assert_eq!((frame.width(), frame.height()), (150, 90));
-            frame.copy_packed(&mut packed).unwrap();
-            md5s.push(format!("{:x}", Md5::digest(&packed)));
-        }
-    };
-    while input.read_packet(&mut packet).unwrap() {
-        if packet.stream_index() == index {
-            decoder.send(&packet).unwrap();
-            take(&mut decoder, &mut frame);
-        }
-    }
-    decoder.send_eof().unwrap();
-    take(&mut decoder, &mut frame);
+    let mut md5s = Vec::new();
+    let mut packed = Vec::new();
+    common::media::each_picture(&ffmpeg, &clip, |frame| {
+        frame.crop(3, 3, 5, 5).unwrap();
+        assert_eq!((frame.width(), frame.height()), (150, 90));
+        frame.copy_packed(&mut packed).unwrap();
+        md5s.push(format!("{:x}", Md5::digest(&packed)));
+    });
     let mut cli = common::media::cli();
     cli.arg("-i")
         .arg(&clip)

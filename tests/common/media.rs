@@ -527,6 +527,33 @@ pub fn decode_md5s(
     decode_input_md5s(ffmpeg, Input::open(ffmpeg, path)?, stream)
 }
 
+/// Decodes every packet of `path`'s best video stream (on one thread), handing each picture
+/// to `each` as it comes, the decoder drained at the end.
+pub fn each_picture(ffmpeg: &Ffmpeg, path: &Path, mut each: impl FnMut(&mut Frame)) {
+    let mut input = Input::open(ffmpeg, path).unwrap();
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    let index = stream.index();
+    let options = DecoderOptions {
+        threads: 1,
+        ..DecoderOptions::default()
+    };
+    let mut decoder = Decoder::new(&stream, &options).unwrap();
+    let (mut packet, mut frame) = (Packet::new(ffmpeg).unwrap(), Frame::new(ffmpeg).unwrap());
+    let mut take = |decoder: &mut Decoder, frame: &mut Frame| {
+        while decoder.receive(frame).unwrap() {
+            each(frame);
+        }
+    };
+    while input.read_packet(&mut packet).unwrap() {
+        if packet.stream_index() == index {
+            decoder.send(&packet).unwrap();
+            take(&mut decoder, &mut frame);
+        }
+    }
+    decoder.send_eof().unwrap();
+    take(&mut decoder, &mut frame);
+}
+
 /// As [`decode_md5s`], from an input already open.
 pub fn decode_input_md5s(
     ffmpeg: &Ffmpeg,
