@@ -63,8 +63,8 @@ impl Output {
             .ok_or_else(|| Error::unsupported(OPERATION, "not stream side data of this release"))?;
         self.expect_configuring(OPERATION)?;
         let stream = self.stream_ptr(index)?;
-        // SAFETY: a stream of this output, not yet written; `encode` gave the bytes of the
-        // struct of `kind`, which is the same in every release that knows the kind.
+        // SAFETY: a stream of this output, not yet written; `encode_for` gave the bytes of
+        // this loaded release's struct of `kind`, a kind the release knows.
         unsafe { self.attach_side_data(stream, kind, &bytes) }
     }
 
