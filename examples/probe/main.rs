@@ -34,8 +34,9 @@
 //! `closed_captions` and `max_bit_rate` from the demuxer's probing context rather than a
 //! fresh decoder (a coded size rounded up to whole macroblocks, say); 7.x adds
 //! `nb_stream_groups`, audio's `initial_padding`, the demuxer's exported options (MPEG-TS's
-//! `ts_id`, `ts_packetsize`), a third packet flag (`C`, corrupt), frames' `duration` for
-//! `pkt_duration` and their `crop_*`, and the Dolby Vision RPU's extension blocks; 8.1 adds
+//! `ts_id`, `ts_packetsize`) and the Dolby Vision RPU's extension blocks, and 7.1's (whose
+//! source we read) a third packet flag (`C`, corrupt), frames' `duration` for `pkt_duration`
+//! and their `crop_*`; 8.1 adds
 //! `mime_codec_string` and frames' `lossless` and `alpha_mode`, and prints `closed_captions`
 //! and `film_grain` only with `-analyze_frames`, `refs` only when it reads frames.
 

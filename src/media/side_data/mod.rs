@@ -287,7 +287,9 @@ fn stereo_3d_bytes(
             .ok_or_else(|| format!("{name:?} is not one of {names:?}"))
     };
     let view = number_of(&["packed", "left", "right", "unspecified"], view)?;
-    let avutil = ffmpeg.library(crate::sys::Library::AvUtil).map(|l| l.version());
+    let avutil = ffmpeg
+        .library(crate::sys::Library::AvUtil)
+        .map(|l| l.version());
     let has_camera = avutil.is_some_and(|v| (v.major, v.minor) >= (59, 24));
     let mut values = vec![kind as i32, i32::from(inverted), view as i32];
     match (camera, has_camera) {
