@@ -5,7 +5,7 @@ use std::ffi::c_int;
 
 use crate::abi::constants as kind;
 use crate::ffmpeg::Ffmpeg;
-use crate::media::side_data::{Meaning, SideDataValue, decode};
+use crate::media::side_data::{Meaning, SideDataValue, decode, meaning_in, number_in};
 
 /// One entry of a stream's side data (`AVPacketSideData`), in the order the demuxer added
 /// them: its kind, its bytes, and what they say where the crate knows the kind.
@@ -38,11 +38,7 @@ impl<'a> SideData<'a> {
     /// The loaded FFmpeg's name for the kind (`Display Matrix`, `CPB properties`), as
     /// ffprobe's `side_data_type` prints it; `None` for a kind it does not know.
     pub fn name(&self) -> Option<String> {
-        let kind = c_int::try_from(self.kind).ok()?;
-        // SAFETY: av_packet_side_data_name returns a static string, or NULL for an unknown kind.
-        let name = unsafe { (self.ffmpeg.functions().av_packet_side_data_name)(kind) };
-        // SAFETY: NULL or a NUL-terminated static string.
-        (!name.is_null()).then(|| unsafe { crate::sys::c_text(name) })
+        packet_kind_name(self.ffmpeg, self.kind)
     }
 
     /// The raw bytes: a C struct of the loaded release for most kinds.
@@ -57,8 +53,7 @@ impl<'a> SideData<'a> {
     }
 
     fn meaning(&self) -> Meaning {
-        let meaning = MEANINGS.iter().find(|(kind, _)| *kind == self.kind);
-        meaning.map_or(Meaning::Unknown, |(_, meaning)| *meaning)
+        meaning_in(&MEANINGS, self.kind)
     }
 }
 
@@ -93,8 +88,17 @@ const MEANINGS: [(u32, Meaning); 16] = [
 
 /// The packet kind that means `meaning`, where one does.
 pub(crate) fn packet_kind(meaning: Meaning) -> Option<u32> {
-    let kind = MEANINGS.iter().find(|(_, m)| *m == meaning);
-    kind.map(|(kind, _)| *kind)
+    number_in(&MEANINGS, meaning)
+}
+
+/// The loaded FFmpeg's name for packet side data of kind `kind`; `None` for a kind it does
+/// not know.
+pub(crate) fn packet_kind_name(ffmpeg: &Ffmpeg, kind: u32) -> Option<String> {
+    let kind = c_int::try_from(kind).ok()?;
+    // SAFETY: av_packet_side_data_name returns a static string, or NULL for an unknown kind.
+    let name = unsafe { (ffmpeg.functions().av_packet_side_data_name)(kind) };
+    // SAFETY: NULL or a NUL-terminated static string.
+    (!name.is_null()).then(|| unsafe { crate::sys::c_text(name) })
 }
 
 impl std::fmt::Debug for SideData<'_> {

@@ -1,12 +1,13 @@
 //! Side data an [`Output`] gives its streams before its header: what the CLI carries from an
 //! input stream to the stream it encodes or copies (display matrix, HDR mastering display and
 //! light levels, Dolby Vision, stereo and 360° projections), and what a caller says of a
-//! stream it makes (its turn, its HDR mastering display and light levels).
+//! stream it makes (its turn, its HDR mastering display and light levels, its stereo packing
+//! and projection).
 
 use std::ffi::c_int;
 
 use super::output::Output;
-use super::side_data::{SideData, packet_kind};
+use super::side_data::{SideData, packet_kind, packet_kind_name};
 use crate::ffmpeg::error::{Error, Result};
 use crate::media::packet::out_of_memory;
 use crate::media::side_data::{SideDataValue, encode_for};
@@ -59,23 +60,13 @@ impl Output {
         let (meaning, bytes) = encode_for(self.ffmpeg(), value)
             .map_err(|detail| Error::unsupported(OPERATION, detail))?;
         let kind = packet_kind(meaning)
-            .filter(|&kind| self.release_knows(kind))
+            .filter(|&kind| packet_kind_name(self.ffmpeg(), kind).is_some())
             .ok_or_else(|| Error::unsupported(OPERATION, "not stream side data of this release"))?;
         self.expect_configuring(OPERATION)?;
         let stream = self.stream_ptr(index)?;
         // SAFETY: a stream of this output, not yet written; `encode_for` gave the bytes of
         // this loaded release's struct of `kind`, a kind the release knows.
         unsafe { self.attach_side_data(stream, kind, &bytes) }
-    }
-
-    /// Whether the loaded release names the packet side data kind `kind`.
-    fn release_knows(&self, kind: u32) -> bool {
-        let Ok(kind) = c_int::try_from(kind) else {
-            return false;
-        };
-        // SAFETY: av_packet_side_data_name returns a static string, or NULL for a kind the
-        // release does not know.
-        !unsafe { (self.ffmpeg().functions().av_packet_side_data_name)(kind) }.is_null()
     }
 
     /// Adds `bytes` as side data of `kind` to `stream`, where the family keeps it: in the

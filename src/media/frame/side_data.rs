@@ -6,7 +6,7 @@ use crate::abi::FrameSideDataEntry;
 use crate::abi::constants as kind;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
-use crate::media::side_data::{Meaning, SideDataValue, decode, encode_for};
+use crate::media::side_data::{Meaning, SideDataValue, decode, encode_for, meaning_in, number_in};
 use crate::sys::objects::AVDictionary;
 
 use super::{Frame, out_of_memory};
@@ -126,11 +126,8 @@ impl Frame {
         const OPERATION: &str = "Frame::add_side_data";
         let (meaning, bytes) = encode_for(&self.ffmpeg, value)
             .map_err(|detail| Error::unsupported(OPERATION, detail))?;
-        let number = MEANINGS
-            .iter()
-            .find(|(_, m)| *m == meaning)
-            .map(|(n, _)| *n);
-        let number = number.ok_or_else(|| Error::unsupported(OPERATION, "not frame side data"))?;
+        let number = number_in(&MEANINGS, meaning)
+            .ok_or_else(|| Error::unsupported(OPERATION, "not frame side data"))?;
         let functions = self.ffmpeg.functions();
         if meaning == Meaning::DynamicHdrPlus
             && functions.av_dynamic_hdr_plus_create_side_data.is_none()
@@ -202,8 +199,7 @@ impl<'a> FrameSideData<'a> {
             let name = metadata.find(|(key, _)| key == "name").map(|(_, v)| v);
             return SideDataValue::IccProfile { name };
         }
-        let meaning = MEANINGS.iter().find(|(number, _)| Some(*number) == kind);
-        let meaning = meaning.map_or(Meaning::Unknown, |(_, meaning)| *meaning);
+        let meaning = kind.map_or(Meaning::Unknown, |kind| meaning_in(&MEANINGS, kind));
         decode(self.ffmpeg, meaning, self.entry.bytes).unwrap_or(SideDataValue::Other)
     }
 

@@ -59,6 +59,18 @@ pub(crate) enum Meaning {
     Unknown,
 }
 
+/// The meaning of kind `number` in a table of (number, meaning) pairs.
+pub(crate) fn meaning_in(table: &[(u32, Meaning)], number: u32) -> Meaning {
+    let found = table.iter().find(|(n, _)| *n == number);
+    found.map_or(Meaning::Unknown, |(_, meaning)| *meaning)
+}
+
+/// The number of the kind that means `meaning` in a table of (number, meaning) pairs.
+pub(crate) fn number_in(table: &[(u32, Meaning)], meaning: Meaning) -> Option<u32> {
+    let found = table.iter().find(|(_, m)| *m == meaning);
+    found.map(|(number, _)| *number)
+}
+
 /// What `bytes` say, read as `meaning`; `None` for an entry too short for it.
 pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<SideDataValue> {
     let b = Bytes(bytes);
@@ -92,7 +104,7 @@ pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<
             discard_reason: bytes[9],
         },
         Meaning::MasteringDisplay => {
-            let q = |at: usize| Some(Rational::new(b.i32(at)?, b.i32(at + 4)?));
+            let q = |at: usize| b.rational(at);
             let primaries = [q(0)?, q(8)?, q(16)?, q(24)?, q(32)?, q(40)?];
             let white_point = [q(48)?, q(56)?];
             let luminance = [q(64)?, q(72)?];
@@ -152,14 +164,11 @@ pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<
         Meaning::DolbyVisionMetadata => {
             SideDataValue::DolbyVisionMetadata(Box::new(dolby_vision::decode(bytes)?))
         }
-        Meaning::AmbientViewingEnvironment => {
-            let q = |at: usize| Some(Rational::new(b.i32(at)?, b.i32(at + 4)?));
-            SideDataValue::AmbientViewingEnvironment {
-                illuminance: q(0)?,
-                light_x: q(8)?,
-                light_y: q(16)?,
-            }
-        }
+        Meaning::AmbientViewingEnvironment => SideDataValue::AmbientViewingEnvironment {
+            illuminance: b.rational(0)?,
+            light_x: b.rational(8)?,
+            light_y: b.rational(16)?,
+        },
         Meaning::FrameCropping => frame_cropping(bytes)?,
         Meaning::ViewId => SideDataValue::ViewId(b.i32(0)?),
         Meaning::StringsMetadata => SideDataValue::StringsMetadata(key_value_pairs(bytes)?),
@@ -171,10 +180,10 @@ pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<
 /// The bytes of FFmpeg's struct for `value`, and what they mean: the inverse of [`decode`]
 /// for the kinds whose structs are the same in every release 4.x–9.x; why not for the rest.
 pub(crate) fn encode(value: &SideDataValue) -> Result<(Meaning, Vec<u8>), String> {
-    let ints = |values: &[i32]| values.iter().flat_map(|v| v.to_ne_bytes()).collect();
-    let words = |values: &[u32]| values.iter().flat_map(|v| v.to_ne_bytes()).collect();
     Ok(match value {
-        SideDataValue::DisplayMatrix { matrix, .. } => (Meaning::DisplayMatrix, ints(matrix)),
+        SideDataValue::DisplayMatrix { matrix, .. } => {
+            (Meaning::DisplayMatrix, native_bytes(matrix))
+        }
         SideDataValue::MasteringDisplay(display) => {
             let unset = Rational::new(0, 0);
             let (primaries, white) = display.primaries.unwrap_or(([[unset; 2]; 3], [unset; 2]));
@@ -187,14 +196,14 @@ pub(crate) fn encode(value: &SideDataValue) -> Result<(Meaning, Vec<u8>), String
             let mut values: Vec<i32> = rationals.flat_map(|r| [r.num, r.den]).collect();
             values.push(display.primaries.is_some().into());
             values.push(display.luminance.is_some().into());
-            (Meaning::MasteringDisplay, ints(&values))
+            (Meaning::MasteringDisplay, native_bytes(&values))
         }
         SideDataValue::ContentLightLevel {
             max_content,
             max_average,
         } => (
             Meaning::ContentLightLevel,
-            words(&[*max_content, *max_average]),
+            native_bytes_unsigned(&[*max_content, *max_average]),
         ),
         SideDataValue::ActiveFormat(code) => (Meaning::ActiveFormat, vec![*code]),
         SideDataValue::GopTimecode(timecode) => {
@@ -209,7 +218,7 @@ pub(crate) fn encode(value: &SideDataValue) -> Result<(Meaning, Vec<u8>), String
             for (slot, timecode) in values[1..].iter_mut().zip(timecodes) {
                 *slot = timecode.0;
             }
-            (Meaning::S12mTimecodes, words(&values))
+            (Meaning::S12mTimecodes, native_bytes_unsigned(&values))
         }
         SideDataValue::S12mTimecodes(_) => return Err("at most three S12M timecodes".into()),
         SideDataValue::ClosedCaptions(triplets) => (Meaning::ClosedCaptions, triplets.concat()),
@@ -229,7 +238,6 @@ pub(crate) fn encode_for(
     ffmpeg: &Ffmpeg,
     value: &SideDataValue,
 ) -> Result<(Meaning, Vec<u8>), String> {
-    let words = |values: &[u32]| values.iter().flat_map(|v| v.to_ne_bytes()).collect();
     match value {
         SideDataValue::Stereo3d {
             layout,
@@ -259,7 +267,7 @@ pub(crate) fn encode_for(
                 bottom,
                 spherical.padding,
             ];
-            Ok((Meaning::Spherical, words(&values)))
+            Ok((Meaning::Spherical, native_bytes_unsigned(&values)))
         }
         other => encode(other),
     }
@@ -280,33 +288,37 @@ fn stereo_3d_bytes(
     let kind = from_name.map_or(-1, |from_name| unsafe { from_name(name.as_ptr()) });
     let kind = u32::try_from(kind)
         .map_err(|_| format!("packing {layout:?} is unknown to this release"))?;
-    let number_of = |names: &[&str], name: &str| {
-        let number = names.iter().position(|n| *n == name);
-        number
-            .map(|n| n as u32)
-            .ok_or_else(|| format!("{name:?} is not one of {names:?}"))
-    };
-    let view = number_of(&["packed", "left", "right", "unspecified"], view)?;
+    let view = number_of(&STEREO_VIEWS, view)?;
     let avutil = ffmpeg
         .library(crate::sys::Library::AvUtil)
         .map(|l| l.version());
     let has_camera = avutil.is_some_and(|v| (v.major, v.minor) >= (59, 24));
-    let mut values = vec![kind as i32, i32::from(inverted), view as i32];
+    let mut values = vec![kind as i32, i32::from(inverted), view];
     match (camera, has_camera) {
         (Some(camera), true) => {
-            let eye = number_of(&["none", "left", "right"], &camera.primary_eye)?;
+            let eye = number_of(&PRIMARY_EYES, &camera.primary_eye)?;
             let (adjustment, field) = (
                 camera.horizontal_disparity_adjustment,
                 camera.horizontal_field_of_view,
             );
-            values.extend([eye as i32, camera.baseline as i32]);
+            values.extend([eye, camera.baseline as i32]);
             values.extend([adjustment.num, adjustment.den, field.num, field.den]);
         }
         (None, true) => values.extend([0, 0, 0, 1, 0, 1]),
         (Some(_), false) => return Err("the stereo camera came with FFmpeg 7.1".into()),
         (None, false) => {}
     }
-    Ok(values.iter().flat_map(|v| v.to_ne_bytes()).collect())
+    Ok(native_bytes(&values))
+}
+
+/// C `int`s as a struct lays them out.
+fn native_bytes(values: &[i32]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_ne_bytes()).collect()
+}
+
+/// C `unsigned`s (and enums) as a struct lays them out.
+fn native_bytes_unsigned(values: &[u32]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_ne_bytes()).collect()
 }
 
 /// A dictionary as `av_packet_pack_dictionary` packs it: each key and value ends with a NUL;
@@ -352,7 +364,7 @@ fn stereo_3d(ffmpeg: &Ffmpeg, bytes: &[u8]) -> Option<SideDataValue> {
     Some(SideDataValue::Stereo3d {
         layout: stereo_layout_name(ffmpeg, b.u32(0)?),
         inverted: b.i32(4)? & 1 != 0,
-        view: name_of(&["packed", "left", "right", "unspecified"], b.u32(8)?),
+        view: name_of(&STEREO_VIEWS, b.u32(8)?),
         camera: stereo_camera(bytes),
     })
 }
@@ -361,19 +373,30 @@ fn stereo_3d(ffmpeg: &Ffmpeg, bytes: &[u8]) -> Option<SideDataValue> {
 /// adjustment, field of view); `None` for an entry of an earlier release's size.
 fn stereo_camera(bytes: &[u8]) -> Option<StereoCamera> {
     let b = Bytes(bytes);
-    let q = |at: usize| Some(Rational::new(b.i32(at)?, b.i32(at + 4)?));
     Some(StereoCamera {
-        primary_eye: name_of(&["none", "left", "right"], b.u32(12)?),
+        primary_eye: name_of(&PRIMARY_EYES, b.u32(12)?),
         baseline: b.u32(16)?,
-        horizontal_disparity_adjustment: q(20)?,
-        horizontal_field_of_view: q(28)?,
+        horizontal_disparity_adjustment: b.rational(20)?,
+        horizontal_field_of_view: b.rational(28)?,
     })
 }
+
+/// FFmpeg's names of `enum AVStereo3DView` and `enum AVStereo3DPrimaryEye`, by number.
+const STEREO_VIEWS: [&str; 4] = ["packed", "left", "right", "unspecified"];
+const PRIMARY_EYES: [&str; 3] = ["none", "left", "right"];
 
 /// FFmpeg's name for `number` from its table `names`, `unknown` past it.
 fn name_of(names: &[&str], number: u32) -> String {
     let name = usize::try_from(number).ok().and_then(|n| names.get(n));
     name.copied().unwrap_or("unknown").to_owned()
+}
+
+/// The number `name` has in FFmpeg's table `names`: the inverse of [`name_of`].
+fn number_of(names: &[&str], name: &str) -> Result<i32, String> {
+    let number = names.iter().position(|n| *n == name);
+    number
+        .map(|n| n as i32)
+        .ok_or_else(|| format!("{name:?} is not one of {names:?}"))
 }
 
 /// The container's cropping: four `uint32_t`s (top, bottom, left, right), little-endian
