@@ -292,19 +292,18 @@ fn transcode(
     if audio_codec.is_some() {
         encoded.extend(&audio_streams);
     }
+    let subtitle_streams = streams::kept_streams(&input, MediaType::Subtitle, &muxer, all)?;
+    // Said after the encoders' notices, as they were found after them.
+    let mut copy_notices = Vec::new();
+    let copied_streams = match all {
+        true => streams::copied_streams(&input, &muxer, &mut copy_notices),
+        false => Vec::new(),
+    };
     // As the CLI, which reads no stream that no output uses (an MP4's MPEG-4 systems
     // streams, whose data a cut file may lack, which would end the reading).
-    let mut used = encoded.clone();
-    used.extend(streams::kept_streams(
-        &input,
-        MediaType::Subtitle,
-        &muxer,
-        all,
-    )?);
-    if all {
-        let copied = streams::copied_streams(&input, &muxer, &mut Vec::new());
-        used.extend(copied.into_iter().map(|(index, _)| index));
-    }
+    let used: Vec<usize> = (encoded.iter().chain(&subtitle_streams).copied())
+        .chain(copied_streams.iter().map(|&(index, _)| index))
+        .collect();
     for unused in (0..input.stream_count()).filter(|index| !used.contains(index)) {
         input
             .set_discarded(unused, true)
@@ -330,11 +329,7 @@ fn transcode(
             planned_audio.push(planned);
         }
     }
-    let subtitle_streams = streams::kept_streams(&input, MediaType::Subtitle, &muxer, all)?;
-    let copied_streams = match all {
-        true => streams::copied_streams(&input, &muxer, &mut notices),
-        false => Vec::new(),
-    };
+    notices.append(&mut copy_notices);
     let timing = Timing {
         lead_us: lead_us(
             ffmpeg,
