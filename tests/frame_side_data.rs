@@ -559,11 +559,7 @@ fn pictures_carry_their_ambient_viewing_environment() {
     let ffmpeg = build.load();
     let frames = frames_side_data(&ffmpeg, &ambient_hevc());
     assert_eq!(frames.len(), 25);
-    let expected = SideDataValue::AmbientViewingEnvironment {
-        illuminance: Rational::new(3_140_000, 10_000),
-        light_x: Rational::new(15635, 50_000),
-        light_y: Rational::new(16450, 50_000),
-    };
+    let expected = common::side_data_media::ambient();
     let parsed = build.avcodec.major >= 60;
     let name = "Ambient viewing environment";
     assert_every_frame_carries(&frames, parsed.then_some(&expected), name);

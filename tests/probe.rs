@@ -453,10 +453,7 @@ fn transport_streams_open_as_the_cli_opens_them() {
     ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
 )]
 fn stream_side_data_reads_as_the_camera_wrote_it() {
-    use ffmpeg_runtime::Rational;
-    use ffmpeg_runtime::format::{
-        DolbyVisionConfig, Input, MediaType, SideDataValue, Spherical, StereoCamera,
-    };
+    use ffmpeg_runtime::format::{DolbyVisionConfig, Input, MediaType, SideDataValue, Spherical};
     let ffmpeg = common::under_test().load();
     // 7.1 (libavutil 59.39) adds the record's metadata compression and the stereo camera.
     let avutil = ffmpeg.library(Library::AvUtil).unwrap().version();
@@ -490,12 +487,7 @@ fn stream_side_data_reads_as_the_camera_wrote_it() {
     assert_eq!(matrix, [0, 65536, 0, -65536, 0, 0, 0, 0, 1 << 30]);
     assert_eq!(counterclockwise.map(f64::round), Some(-90.0));
     // No camera box: the camera's fields as FFmpeg leaves them unset.
-    let unset = StereoCamera {
-        primary_eye: "none".to_owned(),
-        baseline: 0,
-        horizontal_disparity_adjustment: Rational::new(0, 1),
-        horizontal_field_of_view: Rational::new(0, 1),
-    };
+    let unset = common::mp4::unset_stereo_camera();
     let stereo = SideDataValue::Stereo3d {
         layout: "top and bottom".to_owned(),
         inverted: false,

@@ -51,11 +51,7 @@ fn a_spatial_clips_boxes_read_back_as_written() {
     assert_eq!(stereo, from_7_1.then_some(expected), "{values:?}");
 
     let ambient = find(|v| matches!(v, SideDataValue::AmbientViewingEnvironment { .. }));
-    let expected = SideDataValue::AmbientViewingEnvironment {
-        illuminance: Rational::new(3_140_000, 10_000),
-        light_x: Rational::new(15635, 50_000),
-        light_y: Rational::new(16450, 50_000),
-    };
+    let expected = common::side_data_media::ambient();
     assert_eq!(ambient, from_7_0.then_some(expected), "{values:?}");
 
     let cropping = find(|v| matches!(v, SideDataValue::FrameCropping { .. }));
@@ -300,12 +296,7 @@ fn a_stereo_packing_and_projection_given_to_a_stream_read_back() {
         horizontal_disparity_adjustment: Rational::new(-200, 10_000),
         horizontal_field_of_view: Rational::new(63_400, 1000),
     };
-    let unset = StereoCamera {
-        primary_eye: "none".to_owned(),
-        baseline: 0,
-        horizontal_disparity_adjustment: Rational::new(0, 1),
-        horizontal_field_of_view: Rational::new(0, 1),
-    };
+    let unset = common::mp4::unset_stereo_camera();
     let stereo = |layout: &str, camera: Option<StereoCamera>| SideDataValue::Stereo3d {
         layout: layout.to_owned(),
         inverted: false,

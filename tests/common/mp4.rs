@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ffmpeg_runtime::format::{Input, MasteringDisplay, MediaType, SideDataValue};
+use ffmpeg_runtime::format::{Input, MasteringDisplay, MediaType, SideDataValue, StereoCamera};
 use ffmpeg_runtime::{Ffmpeg, Rational};
 
 use super::media;
@@ -15,11 +15,7 @@ use super::media;
 /// roll 30.5°), mastering display (BT.2020 primaries, D65, 0.005–1000 cd/m²) and light
 /// levels (1000 and 400 cd/m²).
 pub fn camera_boxes() -> Vec<([u8; 4], Vec<u8>)> {
-    let full_box = |payload: &[u8]| [&[0u8; 4][..], payload].concat();
-    let child = |kind: &[u8; 4], payload: &[u8]| {
-        let size = u32::try_from(8 + payload.len()).unwrap();
-        [&size.to_be_bytes()[..], kind, payload].concat()
-    };
+    let child = mp4_box;
     let be32 = |values: &[i64]| -> Vec<u8> {
         values
             .iter()
@@ -28,12 +24,6 @@ pub fn camera_boxes() -> Vec<([u8; 4], Vec<u8>)> {
     };
     let be16 =
         |values: &[u16]| -> Vec<u8> { values.iter().flat_map(|v| v.to_be_bytes()).collect() };
-    // Profile 8, level 4, RPU and base layer present; compatible with HDR10 (1).
-    let dolby_vision: u16 = (8 << 9) | (4 << 3) | (1 << 2) | 1;
-    let mut dvcc = vec![1, 0];
-    dvcc.extend(dolby_vision.to_be_bytes());
-    dvcc.push(1 << 4);
-    dvcc.resize(24, 0);
     let spherical = [
         child(b"svhd", &full_box(b"\0")),
         child(
@@ -54,12 +44,45 @@ pub fn camera_boxes() -> Vec<([u8; 4], Vec<u8>)> {
     let mut mastering = be16(&[8500, 39850, 6550, 2300, 35400, 14600, 15635, 16450]);
     mastering.extend(be32(&[10_000_000, 50]));
     vec![
-        (*b"dvcC", dvcc),
+        (*b"dvcC", dolby_vision_record(0)),
         (*b"st3d", full_box(&[1])),
         (*b"sv3d", spherical),
         (*b"mdcv", mastering),
         (*b"clli", be16(&[1000, 400])),
     ]
+}
+
+/// An MP4 box: its size, its kind, its payload.
+fn mp4_box(kind: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+    let size = u32::try_from(8 + payload.len()).unwrap();
+    [&size.to_be_bytes()[..], kind, payload].concat()
+}
+
+/// A full box's payload: version 0 and no flags, then `payload`.
+fn full_box(payload: &[u8]) -> Vec<u8> {
+    [&[0u8; 4][..], payload].concat()
+}
+
+/// A Dolby Vision configuration record (`dvcC`): version 1.0, profile 8, level 4, RPU and
+/// base layer present, compatible with HDR10 (1), its metadata compressed as `compression`
+/// says (0 none, 1 limited).
+fn dolby_vision_record(compression: u8) -> Vec<u8> {
+    let dolby_vision: u16 = (8 << 9) | (4 << 3) | (1 << 2) | 1;
+    let mut record = vec![1, 0];
+    record.extend(dolby_vision.to_be_bytes());
+    record.push(1 << 4 | compression << 2);
+    record.resize(24, 0);
+    record
+}
+
+/// A stereo camera as FFmpeg leaves it where no box states one (7.1 and later).
+pub fn unset_stereo_camera() -> StereoCamera {
+    StereoCamera {
+        primary_eye: "none".to_owned(),
+        baseline: 0,
+        horizontal_disparity_adjustment: Rational::new(0, 1),
+        horizontal_field_of_view: Rational::new(0, 1),
+    }
 }
 
 /// The mastering display and light levels [`camera_boxes`] state, as FFmpeg reads them.
@@ -90,11 +113,7 @@ pub fn camera_hdr10() -> [SideDataValue; 2] {
 /// and bottom, 5 columns off each side) and a Dolby Vision record whose metadata is
 /// compressed (`limited`).
 pub fn spatial_boxes() -> Vec<([u8; 4], Vec<u8>)> {
-    let child = |kind: &[u8; 4], payload: &[u8]| {
-        let size = u32::try_from(8 + payload.len()).unwrap();
-        [&size.to_be_bytes()[..], kind, payload].concat()
-    };
-    let full_box = |payload: &[u8]| [&[0u8; 4][..], payload].concat();
+    let child = mp4_box;
     let eyes = [
         // Left and right views present.
         child(b"stri", &full_box(&[0b11])),
@@ -114,20 +133,11 @@ pub fn spatial_boxes() -> Vec<([u8; 4], Vec<u8>)> {
         .iter()
         .flat_map(|v| v.to_be_bytes())
         .collect();
-    let mut ambient = 3_140_000u32.to_be_bytes().to_vec();
-    ambient.extend([15635u16, 16450].iter().flat_map(|v| v.to_be_bytes()));
-    // Profile 8, level 4, RPU and base layer present; HDR10-compatible (1), limited
-    // compression (1).
-    let dolby_vision: u16 = (8 << 9) | (4 << 3) | (1 << 2) | 1;
-    let mut dvcc = vec![1, 0];
-    dvcc.extend(dolby_vision.to_be_bytes());
-    dvcc.push(1 << 4 | 1 << 2);
-    dvcc.resize(24, 0);
     vec![
-        (*b"dvcC", dvcc),
+        (*b"dvcC", dolby_vision_record(1)),
         (*b"vexu", child(b"eyes", &eyes)),
         (*b"hfov", 63_400u32.to_be_bytes().to_vec()),
-        (*b"amve", ambient),
+        (*b"amve", super::side_data_media::ambient_payload()),
         (*b"clap", clean_aperture),
     ]
 }
@@ -154,10 +164,7 @@ pub fn with_video_boxes(name: &str, base: &Path, boxes: &[([u8; 4], Vec<u8>)]) -
     let mut bytes = std::fs::read(base).unwrap();
     let added: Vec<u8> = boxes
         .iter()
-        .flat_map(|(kind, payload)| {
-            let size = u32::try_from(8 + payload.len()).unwrap();
-            [&size.to_be_bytes()[..], kind, payload].concat()
-        })
+        .flat_map(|(kind, payload)| mp4_box(kind, payload))
         .collect();
     let mdat = find_box(&bytes, 0, bytes.len(), b"mdat").unwrap();
     let moov = find_box(&bytes, 0, bytes.len(), b"moov").unwrap();

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::format::{
-    DynamicHdrPlus, HdrPlusToneMapping, HdrPlusWindow, HdrPlusWindowArea,
+    DynamicHdrPlus, HdrPlusToneMapping, HdrPlusWindow, HdrPlusWindowArea, SideDataValue,
 };
 
 use super::media;
@@ -206,12 +206,27 @@ pub(super) fn registered_sei_hevc(name: &str, payload: &[u8]) -> PathBuf {
     sei_hevc(name, 4, payload)
 }
 
-/// 10-bit HEVC from x265 with an ambient viewing environment SEI message (H.274: 314 lux,
-/// D65's x and y in 1/50000) before each picture.
-pub fn ambient_hevc() -> PathBuf {
+/// An ambient viewing environment of 314 lux at D65, as FFmpeg reads [`ambient_payload`].
+pub fn ambient() -> SideDataValue {
+    SideDataValue::AmbientViewingEnvironment {
+        illuminance: Rational::new(3_140_000, 10_000),
+        light_x: Rational::new(15635, 50_000),
+        light_y: Rational::new(16450, 50_000),
+    }
+}
+
+/// [`ambient`] as H.274's SEI message and QuickTime's `amve` box both carry it: the
+/// illuminance in 1/10000 lux, then x and y in 1/50000.
+pub fn ambient_payload() -> Vec<u8> {
     let mut payload = 3_140_000u32.to_be_bytes().to_vec();
     payload.extend([15635u16, 16450].iter().flat_map(|v| v.to_be_bytes()));
-    sei_hevc("ambient", 148, &payload)
+    payload
+}
+
+/// 10-bit HEVC from x265 with [`ambient_payload`] in an ambient viewing environment SEI
+/// message before each picture.
+pub fn ambient_hevc() -> PathBuf {
+    sei_hevc("ambient", 148, &ambient_payload())
 }
 
 /// [`plain_hevc`] with `payload` in an SEI message of type `kind` before each picture's
