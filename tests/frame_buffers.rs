@@ -76,27 +76,16 @@ fn writing_a_raw_frame_leaves_the_packet_it_came_from_alone() {
 /// before), with `scribble` run on each frame as it comes out of the decoder.
 fn decode_scribbling(ffmpeg: &Ffmpeg, scribble: bool) -> Vec<String> {
     let clip = workloads::make_clip(ffmpeg, "matroska", Some("mpeg4"), None).unwrap();
-    let (mut input, mut decoder, index) = open(ffmpeg, clip);
-    let (mut packet, mut frame) = (Packet::new(ffmpeg).unwrap(), Frame::new(ffmpeg).unwrap());
+    let input = Input::from_reader(ffmpeg, Cursor::new(clip)).unwrap();
     let mut md5s = Vec::new();
-    let mut take = |decoder: &mut Decoder, frame: &mut Frame| {
-        while decoder.receive(frame).unwrap() {
-            md5s.push(rows_md5(frame));
-            if scribble {
-                for mut plane in frame.planes_mut().unwrap() {
-                    plane.fill(0);
-                }
+    common::media::each_picture(ffmpeg, input, |frame| {
+        md5s.push(rows_md5(frame));
+        if scribble {
+            for mut plane in frame.planes_mut().unwrap() {
+                plane.fill(0);
             }
         }
-    };
-    while input.read_packet(&mut packet).unwrap() {
-        if packet.stream_index() == index {
-            decoder.send(&packet).unwrap();
-            take(&mut decoder, &mut frame);
-        }
-    }
-    decoder.send_eof().unwrap();
-    take(&mut decoder, &mut frame);
+    });
     md5s
 }
 

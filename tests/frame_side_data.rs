@@ -30,7 +30,8 @@ type FrameEntries = Vec<(Option<String>, SideDataValue)>;
 /// Every frame of `path`'s first video stream, decoded on one thread, with its side data.
 fn frames_side_data(ffmpeg: &Ffmpeg, path: &Path) -> Vec<FrameEntries> {
     let mut frames = Vec::new();
-    common::media::each_picture(ffmpeg, path, |frame| {
+    let input = Input::open(ffmpeg, path).unwrap();
+    common::media::each_picture(ffmpeg, input, |frame| {
         let entries = frame.side_data();
         frames.push(entries.iter().map(|e| (e.name(), e.value())).collect());
     });

@@ -226,7 +226,7 @@ fn pictures_cropped_as_the_container_says_equal_the_clis_crop() {
     assert_eq!(stated.is_some(), (avutil.major, avutil.minor) >= (59, 39));
     let mut md5s = Vec::new();
     let mut packed = Vec::new();
-    common::media::each_picture(&ffmpeg, &clip, |frame| {
+    common::media::each_picture(&ffmpeg, input, |frame| {
         frame.crop(3, 3, 5, 5).unwrap();
         assert_eq!((frame.width(), frame.height()), (150, 90));
         frame.copy_packed(&mut packed).unwrap();

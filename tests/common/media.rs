@@ -527,10 +527,9 @@ pub fn decode_md5s(
     decode_input_md5s(ffmpeg, Input::open(ffmpeg, path)?, stream)
 }
 
-/// Decodes every packet of `path`'s best video stream (on one thread), handing each picture
+/// Decodes every packet of `input`'s best video stream (on one thread), handing each picture
 /// to `each` as it comes, the decoder drained at the end.
-pub fn each_picture(ffmpeg: &Ffmpeg, path: &Path, mut each: impl FnMut(&mut Frame)) {
-    let mut input = Input::open(ffmpeg, path).unwrap();
+pub fn each_picture(ffmpeg: &Ffmpeg, mut input: Input, mut each: impl FnMut(&mut Frame)) {
     let stream = input.best_stream(MediaType::Video).unwrap();
     let index = stream.index();
     let options = DecoderOptions {
