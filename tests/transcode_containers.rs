@@ -1217,3 +1217,58 @@ fn a_stream_no_output_uses_is_not_read() {
         assert_same_packets(&ffmpeg, &output, &cli_output, "an unread timecode track");
     }
 }
+
+/// A picture drained from the decoder at the end without a timestamp is timed by the CLI's
+/// clock of the stream, as the CLI times it: a raw MPEG-2 stream whose every other picture
+/// repeats its first field (soft pulldown, as FFmpeg's `sony-ct3.mp4`), whose last picture
+/// had gone into the slot after the one before it, a frame early. Packet for packet the 5.1
+/// CLI's; elsewhere, 15 pictures, the last at 800 ms.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_picture_drained_untimed_takes_the_time_of_the_clis_clock() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let made = media::generated(
+        "for_pulldown.m2v",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=160x96:rate=30:duration=0.5",
+            "-c:v",
+            "mpeg2video",
+            "-bf",
+            "0",
+        ],
+    );
+    let mut bytes = std::fs::read(made).unwrap();
+    // Each picture coding extension (extension start code, then identifier 8): every other
+    // one gets repeat_first_field, the second-to-last bit of its fourth byte.
+    let extensions: Vec<usize> = (0..bytes.len() - 8)
+        .filter(|&at| bytes[at..at + 4] == [0, 0, 1, 0xb5] && bytes[at + 4] >> 4 == 8)
+        .collect();
+    assert_eq!(extensions.len(), 15);
+    for at in extensions.iter().step_by(2) {
+        bytes[at + 7] |= 0x02;
+    }
+    let dir = common::scratch_dir("transcode-pulldown");
+    let source = dir.join("pulldown.m2v");
+    std::fs::write(&source, bytes).unwrap();
+    let output = dir.join("ours.mkv");
+    transcode_ok(&build, &source, &output);
+    let written = packets(&ffmpeg, &output);
+    let last = written.iter().filter_map(|(_, pts, _)| *pts).max();
+    assert_eq!(
+        (written.len(), last),
+        (15, Some(800)),
+        "pictures, last time"
+    );
+    if ffmpeg.family().ffmpeg_major() == 5 {
+        let cli_output = dir.join("cli.mkv");
+        cli_transcode(&source, &cli_output);
+        assert_same_packets(&ffmpeg, &output, &cli_output, "a pulldown stream");
+    }
+}

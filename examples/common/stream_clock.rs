@@ -3,8 +3,8 @@
 //!
 //! The clock reads a packet's dts where it has one and otherwise runs on; an audio frame
 //! without a timestamp (one drained from the decoder at the end) takes the clock's time,
-//! which runs on by each frame's samples. `framehash`'s `InputClock` adds the CLI's rules
-//! for pictures.
+//! which runs on by each frame's samples. `InputClock` (`input_clock.rs`) adds the CLI's
+//! rules for pictures.
 
 use ffmpeg_runtime::Rational;
 

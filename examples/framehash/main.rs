@@ -51,6 +51,7 @@ mod audio_clock;
 mod common;
 #[path = "../common/error_rate.rs"]
 mod error_rate;
+#[path = "../common/input_clock.rs"]
 mod input_clock;
 #[path = "../common/stream_clock.rs"]
 mod stream_clock;

@@ -43,6 +43,8 @@ mod cli_copy;
 mod common;
 #[path = "../common/error_rate.rs"]
 mod error_rate;
+#[path = "../common/input_clock.rs"]
+mod input_clock;
 mod pipeline;
 mod plan;
 mod progress;

@@ -6,9 +6,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use ffmpeg_runtime::Rational;
 
 use crate::audio_clock::{AudioClock, CliTiming};
+use crate::input_clock::InputClock;
 use crate::read_ahead::ReadAhead;
 use crate::sample_clock::SampleClock;
-use crate::stream_clock::StreamClock;
 use crate::subtitles::SubtitleLane;
 use crate::video_sync::{FpsMode, VideoSync};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder};
@@ -197,6 +197,13 @@ pub struct VideoLane {
     last_pts: Option<i64>,
     /// The best-effort timestamp of the last picture decoded.
     last_picture: Option<i64>,
+    /// The CLI's clock of the stream, which times the pictures drained at the end untimed.
+    clock: InputClock,
+    /// The stream's average rate, which times a packet without a duration where the decoder
+    /// states no rate.
+    average_rate: Rational,
+    /// Whether the decoder is being drained after the last packet.
+    draining: bool,
     /// The best-effort timestamp and duration of the last picture the last packet gave,
     /// for the input's timeline; `None` where it gave none.
     pub picture_of_packet: Option<(Option<i64>, Option<i64>)>,
@@ -255,50 +262,81 @@ impl VideoLane {
             previous: None,
             last_pts: None,
             last_picture: None,
+            clock: InputClock::new(
+                stream.time_base(),
+                stream.video_delay(),
+                stream.average_frame_rate(),
+            ),
+            average_rate: stream.average_frame_rate(),
+            draining: false,
             picture_of_packet: None,
         })
     }
 
     pub fn send(
         &mut self,
-        packet: &Packet,
+        packet: &mut Packet,
         frame: &mut Frame,
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
         self.picture_of_packet = None;
+        // As the CLI, which stamps each packet with its clock before decoding it.
+        let dts = self.clock.packet(packet.dts());
+        packet.set_dts(dts);
         feed(&mut self.decoder, packet, counts)?;
-        self.receive(frame, output, counts)
+        let mut pictures = 0;
+        while self.receive_one(frame, output, counts)? {
+            pictures += 1;
+        }
+        // The CLI's decode calls for the packet run its clock on.
+        let length = match packet.duration() {
+            0 => self.frame_length(),
+            duration => self.clock.microseconds(duration),
+        };
+        self.clock.packet_decoded(pictures, length);
+        Ok(())
     }
 
-    fn receive(
+    /// A frame's length at the decoder's rate, else the stream's average, in microseconds.
+    fn frame_length(&self) -> Option<i64> {
+        InputClock::frame_length(self.decoder.frame_rate().or(Some(self.average_rate)))
+    }
+
+    /// Receives one picture and encodes it: `false` when the decoder has none ready.
+    fn receive_one(
         &mut self,
         frame: &mut Frame,
         output: &mut Output,
         counts: &mut Counts,
-    ) -> Result<(), Error> {
-        while decoded(&mut self.decoder, frame, counts)? {
-            self.last_picture = frame.best_effort_timestamp();
-            self.picture_of_packet = Some((self.last_picture, frame.duration()));
-            // A picture the decoder leaves untimed (a cover) goes to the next free slot; a
-            // graph is told that time, as the CLI's clock tells it, for 7.1's and 8.0's
-            // `scale` turn a missing timestamp into a large negative one.
-            let pts = match (self.last_picture, &self.filtering) {
-                (None, Some(_)) => Some(rescale(
-                    self.sync.next,
-                    self.sync.time_base,
-                    self.stream_time_base,
-                )),
-                (pts, _) => pts,
-            };
-            frame.set_pts(pts);
-            // As the CLI, so that a graph rebuilt for a new picture size keeps the shape.
-            if self.container_shape.is_some() {
-                frame.set_sample_aspect_ratio(self.container_shape);
-            }
-            self.filter(Some(frame), output, counts)?;
+    ) -> Result<bool, Error> {
+        if !decoded(&mut self.decoder, frame, counts)? {
+            return Ok(false);
         }
-        Ok(())
+        self.last_picture = match self.draining {
+            // As the CLI: a picture drained untimed takes a draining call's time.
+            true => self.clock.drained_picture(frame.best_effort_timestamp()),
+            false => frame.best_effort_timestamp(),
+        };
+        self.picture_of_packet = Some((self.last_picture, frame.duration()));
+        // A picture the decoder leaves untimed (a cover) goes to the next free slot; a
+        // graph is told that time, as the CLI's clock tells it, for 7.1's and 8.0's
+        // `scale` turn a missing timestamp into a large negative one.
+        let pts = match (self.last_picture, &self.filtering) {
+            (None, Some(_)) => Some(rescale(
+                self.sync.next,
+                self.sync.time_base,
+                self.stream_time_base,
+            )),
+            (pts, _) => pts,
+        };
+        frame.set_pts(pts);
+        // As the CLI, so that a graph rebuilt for a new picture size keeps the shape.
+        if self.container_shape.is_some() {
+            frame.set_sample_aspect_ratio(self.container_shape);
+        }
+        self.filter(Some(frame), output, counts)?;
+        Ok(true)
     }
 
     /// Encodes `frame` (`None`: the end), through the graph when there is one.
@@ -397,7 +435,16 @@ impl VideoLane {
         counts: &mut Counts,
     ) -> Result<(), Error> {
         self.decoder.send_eof()?;
-        self.receive(frame, output, counts)?;
+        // As the CLI, one picture a draining call, each call's time noted on the clock.
+        self.draining = true;
+        let length = self.frame_length();
+        loop {
+            self.clock.draining_call();
+            self.clock.advance(length);
+            if !self.receive_one(frame, output, counts)? {
+                break;
+            }
+        }
         self.filter(None, output, counts)?;
         let placed = self.sync.finish();
         if let Some(previous) = self.previous.take() {
@@ -458,7 +505,7 @@ pub struct AudioLane {
     /// The CLI's timing of the decoded frames, in samples at the decoder's rate.
     arrival: AudioClock,
     /// The CLI's clock of the stream, which times frames the decoder leaves untimed.
-    input_clock: StreamClock,
+    input_clock: InputClock,
     /// The samples and the decoder's rate of each frame decoded since last taken, for the
     /// input's timeline.
     pub decoded: Vec<(u32, u32)>,
@@ -501,7 +548,7 @@ impl AudioLane {
             stream_time_base: stream.time_base(),
             filtering,
             arrival: AudioClock::new(stream.ffmpeg(), timing.audio),
-            input_clock: StreamClock::new(stream.time_base(), 0),
+            input_clock: InputClock::new(stream.time_base(), 0, Rational::new(0, 1)),
             decoded: Vec::new(),
             lead: rescale(
                 timing.lead_us,
@@ -772,7 +819,7 @@ pub fn run(
         timeline.place(&mut packet);
         let index = packet.stream_index();
         if let Some(lane) = video.iter_mut().find(|lane| lane.input_index == index) {
-            lane.send(&packet, &mut frame, output, &mut counts)?;
+            lane.send(&mut packet, &mut frame, output, &mut counts)?;
             if let Some((pts, duration)) = lane.picture_of_packet {
                 timeline.picture(index, pts, duration);
             }

@@ -482,6 +482,7 @@ fn muxer(extension: &str) -> &'static str {
         "aac" => "adts",
         "flv" => "flv",
         "mpg" => "mpeg",
+        "m2v" => "mpeg2video",
         "flac" => "flac",
         "mp3" => "mp3",
         "asf" => "asf",
