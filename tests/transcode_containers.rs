@@ -1272,3 +1272,55 @@ fn a_picture_drained_untimed_takes_the_time_of_the_clis_clock() {
         assert_same_packets(&ffmpeg, &output, &cli_output, "a pulldown stream");
     }
 }
+
+/// At the input's end every decoder is drained into its encoder before any encoder is
+/// flushed, as the CLI does: a cover picture, which libx264 gives only when flushed, reaches
+/// the muxer after the last frame of sound (FLAC, which the encoder gives at once), and so
+/// after the older packets that frame pushes out of the muxer's queue (a cover's stream holds
+/// no packet for more than the queue's ten seconds). The cover had been one packet early.
+/// Packet for packet the 5.1 CLI's; elsewhere, every packet written.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn every_decoder_is_drained_before_the_encoders_are_flushed() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let source = media::generated(
+        "long_with_cover.mp3",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=15",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48:rate=1:duration=1",
+            "-map",
+            "0",
+            "-map",
+            "1",
+            "-frames:v",
+            "1",
+            "-c:v",
+            "mjpeg",
+            "-disposition:v",
+            "attached_pic",
+        ],
+    );
+    let dir = common::scratch_dir("transcode-drain-order");
+    let output = dir.join("ours.mkv");
+    let encoder = "flac";
+    transcode_ok_with(&build, &source, &output, &["--acodec", encoder]);
+    let written = packets(&ffmpeg, &output);
+    let pictures = written.iter().filter(|(stream, ..)| *stream == 0).count();
+    assert_eq!(pictures, 1);
+    assert!(written.len() > 100, "{} packets", written.len());
+    if ffmpeg.family().ffmpeg_major() == 5 {
+        let cli_output = dir.join("cli.mkv");
+        cli_transcode_with(&source, &cli_output, &["-c:a", encoder]);
+        assert_same_packets(&ffmpeg, &output, &cli_output, "a cover and 15 s of FLAC");
+    }
+}

@@ -427,8 +427,9 @@ impl VideoLane {
         counts.position_us = counts.position_us.max(us);
     }
 
-    /// Drains the decoder, then the encoder.
-    pub fn finish(
+    /// Drains the decoder and the graph into the encoder, and fills the slots left at the
+    /// end; the encoder is flushed by [`finish_encoders`].
+    pub fn drain(
         &mut self,
         frame: &mut Frame,
         output: &mut Output,
@@ -451,7 +452,7 @@ impl VideoLane {
             self.repeat(&previous, placed.first, placed.slots, output, counts)?;
             self.note_position(placed.first + placed.slots as i64, counts);
         }
-        self.sink.finish(output)
+        Ok(())
     }
 }
 
@@ -476,6 +477,16 @@ fn encode_in_slots(
         counts.video_frames += 1;
     }
     Ok(())
+}
+
+/// Flushes every encoder into the output, in the output's order of streams, as the CLI does.
+fn finish_encoders<'a>(
+    sinks: impl Iterator<Item = &'a mut Sink>,
+    output: &mut Output,
+) -> Result<(), Error> {
+    let mut sinks: Vec<&mut Sink> = sinks.collect();
+    sinks.sort_by_key(|sink| sink.output_index);
+    sinks.into_iter().try_for_each(|sink| sink.finish(output))
 }
 
 /// `us` microseconds in whole ticks of `time_base`, rounded up.
@@ -744,8 +755,9 @@ impl AudioLane {
         }
     }
 
-    /// Drains the decoder, the resampler's delay, the queue, then the encoder.
-    pub fn finish(
+    /// Drains the decoder, the resampler's delay and the queue into the encoder; the encoder
+    /// is flushed by [`finish_encoders`].
+    pub fn drain(
         &mut self,
         frame: &mut Frame,
         output: &mut Output,
@@ -766,7 +778,7 @@ impl AudioLane {
         self.clock.queue(None, self.lead, samples);
         self.fifo.push(&self.resampled)?;
         self.encode_ready(true, output, counts)?;
-        self.sink.finish(output)
+        Ok(())
     }
 }
 
@@ -833,12 +845,24 @@ pub fn run(
         }
         progress(&counts);
     }
-    for lane in &mut video {
-        lane.finish(&mut frame, output, &mut counts)?;
+    // As the CLI at the input's end: each stream's decoder drained into its encoder, in the
+    // input's order, before any encoder is flushed. (What the drained frames encode to goes
+    // into the muxer's queue before a picture the encoder still holds: a cover's.)
+    let mut drained: Vec<usize> = video.iter().map(|lane| lane.input_index).collect();
+    drained.extend(audio.iter().map(|lane| lane.input_index));
+    drained.sort_unstable();
+    for index in drained {
+        if let Some(lane) = video.iter_mut().find(|lane| lane.input_index == index) {
+            lane.drain(&mut frame, output, &mut counts)?;
+        } else if let Some(lane) = audio.iter_mut().find(|lane| lane.input_index == index) {
+            lane.drain(&mut frame, output, &mut counts)?;
+        }
     }
-    for lane in &mut audio {
-        lane.finish(&mut frame, output, &mut counts)?;
-    }
+    let sinks = video.iter_mut().map(|lane| &mut lane.sink);
+    finish_encoders(
+        sinks.chain(audio.iter_mut().map(|lane| &mut lane.sink)),
+        output,
+    )?;
     progress(&counts);
     Ok(counts)
 }
