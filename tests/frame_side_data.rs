@@ -296,10 +296,6 @@ fn writable_values() -> Vec<SideDataValue> {
         SideDataValue::GopTimecode(timecode),
         SideDataValue::S12mTimecodes(vec![S12mTimecode(0x12345601), S12mTimecode(0x02)]),
         SideDataValue::ClosedCaptions(CAPTIONS.to_vec()),
-        SideDataValue::UserDataUnregistered {
-            uuid: *b"ffmpeg-runtime!!",
-            payload: b"hello".to_vec(),
-        },
     ]
 }
 
@@ -343,6 +339,21 @@ fn side_data_added_to_a_frame_reads_back_as_written() {
         bounds: [0; 4],
         padding: 2,
     }));
+    // Unregistered SEI messages from 4.4 (libavutil 56.70), the ambient viewing environment
+    // from 6.0 (libavutil 58.2).
+    let unregistered = SideDataValue::UserDataUnregistered {
+        uuid: *b"ffmpeg-runtime!!",
+        payload: b"hello".to_vec(),
+    };
+    let has_unregistered = (avutil.major, avutil.minor) >= (56, 70);
+    if has_unregistered {
+        values.push(unregistered.clone());
+    }
+    let ambient = common::side_data_media::ambient();
+    let has_ambient = (avutil.major, avutil.minor) >= (58, 2);
+    if has_ambient {
+        values.push(ambient.clone());
+    }
     for value in &values {
         frame.add_side_data(value).unwrap();
     }
@@ -396,11 +407,7 @@ fn side_data_added_to_a_frame_reads_back_as_written() {
         SideDataValue::MpegTsStreamId(0xe0),
         SideDataValue::DolbyVisionMetadata(Box::new(dolby_vision())),
         SideDataValue::DynamicHdrVivid(Box::new(hdr_vivid(false))),
-        SideDataValue::AmbientViewingEnvironment {
-            illuminance: Rational::new(314, 1),
-            light_x: Rational::new(15635, 50_000),
-            light_y: Rational::new(16450, 50_000),
-        },
+        // A stream's, never a picture's.
         SideDataValue::FrameCropping {
             top: 2,
             bottom: 2,
@@ -414,6 +421,12 @@ fn side_data_added_to_a_frame_reads_back_as_written() {
     }
     if !has_camera {
         refused.push(stereo(Some(camera)));
+    }
+    if !has_ambient {
+        refused.push(ambient);
+    }
+    if !has_unregistered {
+        refused.push(unregistered);
     }
     for value in &refused {
         let error = frame.add_side_data(value).unwrap_err();

@@ -344,3 +344,77 @@ fn a_stereo_packing_and_projection_given_to_a_stream_read_back() {
     let spatial = from_7_1.then(|| stereo("unspecified", Some(camera)));
     assert_eq!(quicktime, Vec::from_iter(spatial));
 }
+
+/// On every build: an ambient viewing environment and a cropping given to a stream are written
+/// where the release's muxers write them, and read back as given: the environment into MP4
+/// and QuickTime from 7.0, the cropping into MP4, QuickTime and Matroska from 7.1. Releases
+/// without the kind refuse it.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn an_ambient_environment_and_a_cropping_given_to_a_stream_read_back() {
+    let ffmpeg = common::under_test().load();
+    let avformat = ffmpeg.library(Library::AvFormat).unwrap().version();
+    let (from_7_0, from_7_1) = (
+        (avformat.major, avformat.minor) >= (61, 1),
+        (avformat.major, avformat.minor) >= (61, 7),
+    );
+    let source = common::media::generated(
+        "stream_side_data_plain.mp4",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=64x48:rate=10:duration=1",
+            "-c:v",
+            "mpeg4",
+        ],
+    );
+    let dir = common::scratch_dir("stream_side_data_ambient_cropping");
+    let ambient = common::side_data_media::ambient();
+    let cropping = SideDataValue::FrameCropping {
+        top: 2,
+        bottom: 4,
+        left: 6,
+        right: 8,
+    };
+    for (extension, holds_ambient) in [("mp4", true), ("mov", true), ("mkv", false)] {
+        let target = dir.join(format!("given.{extension}"));
+        let mut input = Input::open(&ffmpeg, &source).unwrap();
+        let stream = input.best_stream(MediaType::Video).unwrap();
+        let (index, time_base) = (stream.index(), stream.time_base());
+        let mut output = Output::create(&ffmpeg, &target).unwrap();
+        let out_index = output.add_copy_stream(&stream).unwrap();
+        for (value, known) in [(&ambient, from_7_0), (&cropping, from_7_1)] {
+            match output.add_side_data(out_index, value) {
+                Err(Error::Unsupported { .. }) if !known => {}
+                taken => assert!(known && taken.is_ok(), "{value:?}: {taken:?}"),
+            }
+        }
+        output.write_header().unwrap();
+        let mut packet = Packet::new(&ffmpeg).unwrap();
+        while input.read_packet(&mut packet).unwrap() {
+            if packet.stream_index() == index {
+                output
+                    .write_packet(&mut packet, out_index, time_base)
+                    .unwrap();
+            }
+        }
+        output.finish().unwrap();
+        let mut read: Vec<SideDataValue> = common::mp4::video_side_data(&ffmpeg, &target)
+            .into_iter()
+            .map(|(_, value)| value)
+            .collect();
+        read.sort_by_key(|value| format!("{value:?}"));
+        let mut expected = Vec::new();
+        if from_7_0 && holds_ambient {
+            expected.push(ambient.clone());
+        }
+        if from_7_1 {
+            expected.push(cropping.clone());
+        }
+        assert_eq!(read, expected, "{extension}");
+    }
+}

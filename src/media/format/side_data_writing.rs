@@ -43,16 +43,19 @@ impl Output {
     /// a mastering display and light levels are HDR10's static metadata (MP4's `mdcv` and
     /// `clli`, Matroska's colour elements); a stereo packing and a projection are Matroska's
     /// `StereoMode` and `Projection`, and from 7.1 a stereo camera is QuickTime's `vexu` (a
-    /// spatial video). The kinds are those [`Frame::add_side_data`] writes, but timecodes,
-    /// captions and SEI messages, which are a picture's; a muxer ignores those its format
-    /// cannot hold.
+    /// spatial video); from 7.1 an ambient viewing environment is MP4's `amve`, and a
+    /// cropping ([`SideDataValue::FrameCropping`]) MP4's `clap` and Matroska's `PixelCrop*`.
+    /// The kinds are those [`Frame::add_side_data`] writes, but timecodes, captions and SEI
+    /// messages, which are a picture's, and the cropping, which only a stream has; a muxer
+    /// ignores those its format cannot hold.
     ///
     /// [`Frame::add_side_data`]: crate::Frame::add_side_data
     ///
     /// # Errors
     ///
     /// [`Error::Unsupported`] for a value of another kind, of a kind the loaded release
-    /// does not know (HDR10+ before 4.4), or that its struct cannot hold (as for
+    /// does not know (HDR10+ before 4.4, the ambient viewing environment before 7.0, the
+    /// cropping before 7.1), or that its struct cannot hold (as for
     /// [`Frame::add_side_data`]); [`Error::OutOfOrder`] after the header;
     /// [`Error::StreamNotFound`] for an index no stream has.
     pub fn add_side_data(&mut self, index: usize, value: &SideDataValue) -> Result<()> {

@@ -116,8 +116,9 @@ impl Frame {
     /// # Errors
     ///
     /// [`Error::Unsupported`](crate::Error::Unsupported) for a value of another kind (the
-    /// read-only ones: Dolby Vision RPUs, HDR Vivid, the kinds only later releases have, such
-    /// as the ambient viewing environment), a GOP timecode whose fields do not fit a GOP
+    /// read-only ones: Dolby Vision RPUs, HDR Vivid, view ids; a container's cropping, which
+    /// is a stream's), of a kind the loaded release does not have (unregistered SEI messages
+    /// before 4.4, the ambient viewing environment before 6.0), a GOP timecode whose fields do not fit a GOP
     /// header, more than three S12M timecodes, HDR10+ metadata with more windows or entries
     /// than its struct holds or on 4.1 (which has no HDR10+), a packing or projection the
     /// release does not name, a stereo camera before 7.1; an FFmpeg error when it cannot
@@ -137,6 +138,13 @@ impl Frame {
         let frame = self.frame.as_ptr();
         let layout = &self.ffmpeg.layout().frame_side_data;
         let kind = layout.number_here(number);
+        // SAFETY: returns a static string, or NULL for a kind the release does not have.
+        if unsafe { (functions.av_frame_side_data_name)(kind) }.is_null() {
+            return Err(Error::unsupported(
+                OPERATION,
+                "not side data of this release",
+            ));
+        }
         // SAFETY: the frame is this one's alone (`&mut self`); removing unrefs its own entries
         // of the kind, and the new entry has `bytes.len()` bytes of FFmpeg's allocation, all
         // written before anything reads them.

@@ -178,7 +178,8 @@ pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<
 }
 
 /// The bytes of FFmpeg's struct for `value`, and what they mean: the inverse of [`decode`]
-/// for the kinds whose structs are the same in every release 4.x–9.x; why not for the rest.
+/// for the kinds whose structs are the same in every release that has them; why not for the
+/// rest.
 pub(crate) fn encode(value: &SideDataValue) -> Result<(Meaning, Vec<u8>), String> {
     Ok(match value {
         SideDataValue::DisplayMatrix { matrix, .. } => {
@@ -227,6 +228,26 @@ pub(crate) fn encode(value: &SideDataValue) -> Result<(Meaning, Vec<u8>), String
         }
         SideDataValue::DynamicHdrPlus(metadata) => {
             (Meaning::DynamicHdrPlus, hdr_plus::encode(metadata)?)
+        }
+        SideDataValue::AmbientViewingEnvironment {
+            illuminance,
+            light_x,
+            light_y,
+        } => {
+            let values = [illuminance, light_x, light_y].map(|r| [r.num, r.den]);
+            (
+                Meaning::AmbientViewingEnvironment,
+                native_bytes(values.as_flattened()),
+            )
+        }
+        SideDataValue::FrameCropping {
+            top,
+            bottom,
+            left,
+            right,
+        } => {
+            let edges = [top, bottom, left, right].map(|edge| edge.to_le_bytes());
+            (Meaning::FrameCropping, edges.concat())
         }
         other => return Err(format!("{other:?} cannot be written")),
     })
@@ -503,8 +524,12 @@ mod tests {
             left: 5,
             right: 0x0102_0304,
         };
-        assert_eq!(frame_cropping(&entry), Some(expected));
+        assert_eq!(frame_cropping(&entry), Some(expected.clone()));
         assert_eq!(frame_cropping(&entry[..15]), None);
+        assert_eq!(
+            encode(&expected),
+            Ok((Meaning::FrameCropping, entry.to_vec()))
+        );
     }
 
     #[test]
