@@ -943,3 +943,62 @@ fn probe_fails_as_ffprobe_where_a_decoder_will_not_open() {
         assert!(!status.success(), "ffprobe opened what the decoder refuses");
     }
 }
+
+/// `probe --count-frames --count-packets` counts as `ffprobe -count_frames -count_packets`:
+/// on every build, each stream's `nb_read_packets` is the packets `--show-packets` lists of
+/// it and its `nb_read_frames` the frames and subtitles `--show-frames` lists; on 5.1 the
+/// whole report is ffprobe's, with either flag alone too.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn counting_prints_what_ffprobe_counts() {
+    let build = common::under_test();
+    let counted = ["--count-frames", "--count-packets"];
+    for clip in clips() {
+        let ours = probe_sections(&build, &clip, &counted);
+        let name = clip.file_name().unwrap().to_string_lossy().into_owned();
+        let listed = |flag: &str, list: &str, stream: usize| {
+            let report = probe_sections(&build, &clip, &[flag]);
+            let entries = list_of(&report, list);
+            let of_stream = entries.iter().filter(|e| e["stream_index"] == stream);
+            // Subtitles, listed among the frames, name no stream: a stream of them has them.
+            let subtitles = entries.iter().filter(|e| e["media_type"] == "subtitle");
+            match list == "frames" && ours["streams"][stream]["codec_type"] == "subtitle" {
+                true => subtitles.count(),
+                false => of_stream.count(),
+            }
+        };
+        for (index, stream) in list_of(&ours, "streams").iter().enumerate() {
+            for (key, flag, list) in [
+                ("nb_read_packets", "--show-packets", "packets"),
+                ("nb_read_frames", "--show-frames", "frames"),
+            ] {
+                let count = listed(flag, list, index);
+                let expected = (count > 0).then(|| Value::from(count.to_string()));
+                assert_eq!(
+                    stream.get(key),
+                    expected.as_ref(),
+                    "{name} stream {index} {key}"
+                );
+            }
+        }
+        if build.name != "5.1" {
+            continue; // ffprobe is Debian's 5.1
+        }
+        for (ours_flags, theirs_flag) in [
+            (&counted[..], &["-count_frames", "-count_packets"][..]),
+            (&counted[..1], &["-count_frames"][..]),
+            (&counted[1..], &["-count_packets"][..]),
+        ] {
+            let ours = probe_sections(&build, &clip, ours_flags);
+            let mut sections = vec!["-show_format", "-show_streams"];
+            sections.extend(theirs_flag);
+            let theirs = ffprobe_sections(&clip, &sections);
+            let at = format!("{name} {ours_flags:?}");
+            let (ours, theirs) = (list_of(&ours, "streams"), list_of(&theirs, "streams"));
+            assert_same_entries(&ours, &theirs, &at);
+        }
+    }
+}

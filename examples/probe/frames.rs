@@ -58,22 +58,26 @@ pub fn frames_side_data(ffmpeg: &Ffmpeg, mut input: Input) -> ffmpeg_runtime::Re
 
 /// How `-show_frames` decodes one stream: as ffprobe, on one thread; nothing for a stream
 /// without a decoder (data, attachments, a codec this FFmpeg lacks).
-enum Lane {
-    Decoded(Decoder),
-    Subtitles(SubtitleDecoder),
+enum Lane<'a> {
+    Decoded(&'a mut Decoder),
+    Subtitles(Box<SubtitleDecoder>),
     Skipped,
 }
 
+/// What ffprobe's reading loop meets, in its order.
+pub enum Met<'a> {
+    Packet(&'a Packet),
+    Frame(&'a Frame),
+    Subtitle(&'a Subtitle),
+}
+
 /// Every frame and subtitle as ffprobe's `-show_frames` prints them, in the order it decodes
-/// them: each packet's as it is read, then each stream's held-back ones in stream order.
-/// Decoding errors pass over the packet, as ffprobe's do; a read error ends the reading.
-/// `with_packets` puts each packet before its frames, each entry led by its `type`, as
-/// ffprobe's `-show_packets -show_frames` does.
-/// `decoders` are those `open_decoders` opened, one per stream.
+/// them (see [`read_all`]). `with_packets` puts each packet before its frames, each entry led
+/// by its `type`, as ffprobe's `-show_packets -show_frames` does.
 pub fn show_frames(
     ffmpeg: &Ffmpeg,
-    mut input: Input,
-    decoders: Vec<ffmpeg_runtime::Result<Decoder>>,
+    input: &mut Input,
+    decoders: &mut [ffmpeg_runtime::Result<Decoder>],
     with_packets: bool,
 ) -> ffmpeg_runtime::Result<Vec<Value>> {
     let typed = |kind: &str, entry: Value| match (with_packets, entry) {
@@ -85,25 +89,51 @@ pub fn show_frames(
         }
         (_, entry) => entry,
     };
+    let mut list = Vec::new();
+    read_all(ffmpeg, input, decoders, true, |stream, met| match met {
+        Met::Packet(packet) if with_packets => {
+            list.push(typed("packet", packet_json(stream, packet)));
+        }
+        Met::Packet(_) => {}
+        Met::Frame(frame) => list.push(typed("frame", frame_json(stream, frame))),
+        Met::Subtitle(subtitle) => list.push(typed("subtitle", subtitle_json(subtitle))),
+    })?;
+    Ok(list)
+}
+
+/// Reads `input` to its end as ffprobe's reading loop does, handing each packet, and where
+/// `decoding` each frame and subtitle decoded, to `each`: each packet's as it is read, then
+/// each stream's held-back ones in stream order. Decoding errors pass over the packet, as
+/// ffprobe's do; a read error ends the reading. `decoders` are those `open_decoders` opened,
+/// one per stream, which ffprobe then describes the streams by.
+pub fn read_all(
+    ffmpeg: &Ffmpeg,
+    input: &mut Input,
+    decoders: &mut [ffmpeg_runtime::Result<Decoder>],
+    decoding: bool,
+    mut each: impl FnMut(&Stream<'_>, Met<'_>),
+) -> ffmpeg_runtime::Result<()> {
     let mut lanes: Vec<Lane> = input
         .streams()
-        .zip(decoders)
-        .map(|(s, decoder)| match s.media_type() {
-            MediaType::Video | MediaType::Audio => decoder.map_or(Lane::Skipped, Lane::Decoded),
-            MediaType::Subtitle => SubtitleDecoder::new(&s).map_or(Lane::Skipped, Lane::Subtitles),
+        .zip(decoders.iter_mut())
+        .map(|(s, decoder)| match (decoding, s.media_type()) {
+            (false, _) => Lane::Skipped,
+            (_, MediaType::Video | MediaType::Audio) => {
+                decoder.as_mut().map_or(Lane::Skipped, Lane::Decoded)
+            }
+            (_, MediaType::Subtitle) => {
+                SubtitleDecoder::new(&s).map_or(Lane::Skipped, |d| Lane::Subtitles(Box::new(d)))
+            }
             _ => Lane::Skipped,
         })
         .collect();
     let (mut packet, mut frame) = (Packet::new(ffmpeg)?, Frame::new(ffmpeg)?);
-    let mut list = Vec::new();
     while input.read_packet(&mut packet).unwrap_or(false) {
         let index = packet.stream_index();
         let Some(stream) = input.stream(index) else {
             continue;
         };
-        if with_packets {
-            list.push(typed("packet", packet_json(&stream, &packet)));
-        }
+        each(&stream, Met::Packet(&packet));
         match lanes.get_mut(index) {
             Some(Lane::Decoded(decoder)) => {
                 // A decoder that neither takes the packet nor gives a frame breaks FFmpeg's
@@ -111,7 +141,7 @@ pub fn show_frames(
                 let (mut new, mut idle) = (true, 0);
                 while let Ok(got) = decode(decoder, Some(&packet), &mut new, &mut frame) {
                     if got {
-                        list.push(typed("frame", frame_json(&stream, &frame)));
+                        each(&stream, Met::Frame(&frame));
                         idle = 0;
                     } else if !new || idle > 0 {
                         break;
@@ -122,7 +152,7 @@ pub fn show_frames(
             }
             Some(Lane::Subtitles(decoder)) => {
                 if let Ok(Some(subtitle)) = decoder.decode(&packet) {
-                    list.push(typed("subtitle", subtitle_json(&subtitle)));
+                    each(&stream, Met::Subtitle(&subtitle));
                 }
             }
             _ => {}
@@ -135,18 +165,18 @@ pub fn show_frames(
         match lane {
             Lane::Decoded(decoder) => {
                 while let Ok(true) = decode(decoder, None, &mut true, &mut frame) {
-                    list.push(typed("frame", frame_json(&stream, &frame)));
+                    each(&stream, Met::Frame(&frame));
                 }
             }
             Lane::Subtitles(decoder) => {
                 while let Ok(Some(subtitle)) = decoder.drain() {
-                    list.push(typed("subtitle", subtitle_json(&subtitle)));
+                    each(&stream, Met::Subtitle(&subtitle));
                 }
             }
             Lane::Skipped => {}
         }
     }
-    Ok(list)
+    Ok(())
 }
 
 /// ffprobe's `process_frame`: sends the packet (the end, for `None`) while `new` says it is

@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example probe -- FILE [--lib-dir DIR]
 //!     [--show-packets | --show-frames | --frame-side-data | --show-chapters]
+//!     [--count-frames] [--count-packets]
 //! ```
 //!
 //! Every field printed has ffprobe's name, type and formatting; where ffprobe omits a field
@@ -22,6 +23,10 @@
 //! carry no picture numbers and from 8.0 no packet position or size: those fields are left
 //! out there. With both, each packet comes before the frames decoded from it, as ffprobe's
 //! `packets_and_frames`. With `--show-chapters`, what `ffprobe -show_chapters` prints.
+//! `--count-frames` and `--count-packets` read the whole file first (decoding it, for the
+//! frames), as ffprobe's `-count_frames` and `-count_packets` do, and give each stream the
+//! numbers counted (`nb_read_frames`, `nb_read_packets`); its decoders' fields are then what
+//! the decoding left, as ffprobe's.
 //!
 //! The fields are ffprobe 5.1's (Debian 12's) whichever release is loaded; the values are
 //! the loaded release's, and equal its own ffprobe's (compared on 4.3, 5.1, 7.1 and 9.0).
@@ -56,6 +61,7 @@ use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{Chapter, FieldOrder, Input, MediaType, Stream};
 use ffmpeg_runtime::subtitle::SubtitleDecoder;
 use ffprobe_json::{ratio, side_data_entry};
+use frames::Met;
 use serde_json::{Map, Value, json};
 
 #[derive(Parser)]
@@ -79,6 +85,14 @@ struct Args {
     /// Print the chapters instead, as `ffprobe -show_chapters` does.
     #[arg(long, conflicts_with_all = ["frame_side_data", "show_packets", "show_frames"])]
     show_chapters: bool,
+    /// Decode every stream first, and give each stream the number of frames decoded
+    /// (`nb_read_frames`), as `ffprobe -count_frames` does.
+    #[arg(long)]
+    count_frames: bool,
+    /// Read every packet first, and give each stream the number read (`nb_read_packets`),
+    /// as `ffprobe -count_packets` does.
+    #[arg(long)]
+    count_packets: bool,
 }
 
 fn main() -> ExitCode {
@@ -94,9 +108,9 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), String> {
     let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
-    let input =
+    let mut input =
         Input::open(&ffmpeg, &args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
-    let decoders = open_decoders(&input)?;
+    let mut decoders = open_decoders(&input)?;
     if args.frame_side_data {
         let frames = frames::frames_side_data(&ffmpeg, input).map_err(|e| e.to_string())?;
         return print(&json!({ "frames": frames }));
@@ -107,19 +121,61 @@ fn run(args: &Args) -> Result<(), String> {
     }
     if args.show_frames {
         let both = args.show_packets;
-        let list = frames::show_frames(&ffmpeg, input, decoders, both);
+        let list = frames::show_frames(&ffmpeg, &mut input, &mut decoders, both);
         let list = list.map_err(|e| e.to_string())?;
         let name = if both { "packets_and_frames" } else { "frames" };
         return print(&json!({ name: list }));
     }
     if args.show_packets {
-        return print(&json!({ "packets": packets::packets(input) }));
+        let list = packets::packets(&ffmpeg, &mut input).map_err(|e| e.to_string())?;
+        return print(&json!({ "packets": list }));
     }
+    // As ffprobe, the streams are described after the counting, by the decoders that did it.
+    let mut counts = vec![ReadCounts::default(); input.stream_count()];
+    if args.count_frames || args.count_packets {
+        let decoding = args.count_frames;
+        frames::read_all(
+            &ffmpeg,
+            &mut input,
+            &mut decoders,
+            decoding,
+            |stream, met| {
+                let count = &mut counts[stream.index()];
+                match met {
+                    Met::Packet(_) => count.packets += 1,
+                    Met::Frame(_) | Met::Subtitle(_) => count.frames += 1,
+                }
+            },
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    let shown = ReadCounts {
+        frames: u64::from(args.count_frames),
+        packets: u64::from(args.count_packets),
+    };
     let shows_ids = input.demuxer().shows_ids();
-    let streams = input.streams().zip(&decoders);
-    let streams: Vec<Value> = streams.map(|(s, d)| stream(&s, d, shows_ids)).collect();
+    let streams = input.streams().zip(&decoders).zip(&counts);
+    let streams = streams.map(|((s, d), counts)| stream(&s, d, shows_ids, counts.shown(shown)));
+    let streams: Vec<Value> = streams.collect();
     let size = std::fs::metadata(&args.input).map(|m| m.len()).ok();
     print(&json!({ "streams": streams, "format": format(&input, args, size) }))
+}
+
+/// The frames decoded and packets read of one stream.
+#[derive(Clone, Copy, Default)]
+struct ReadCounts {
+    frames: u64,
+    packets: u64,
+}
+
+impl ReadCounts {
+    /// The counts `shown` asks for (1: counted), as ffprobe prints them: none of zero.
+    fn shown(self, shown: ReadCounts) -> ReadCounts {
+        ReadCounts {
+            frames: self.frames * shown.frames,
+            packets: self.packets * shown.packets,
+        }
+    }
 }
 
 /// ffprobe opens the decoder of every stream, on one thread, before it prints anything, and
@@ -204,7 +260,12 @@ pub fn tags(entries: Vec<(String, String)>) -> Option<Value> {
     })
 }
 
-fn stream(s: &Stream<'_>, decoder: &ffmpeg_runtime::Result<Decoder>, shows_ids: bool) -> Value {
+fn stream(
+    s: &Stream<'_>,
+    decoder: &ffmpeg_runtime::Result<Decoder>,
+    shows_ids: bool,
+    read: ReadCounts,
+) -> Value {
     let found = !matches!(decoder, Err(ffmpeg_runtime::Error::DecoderNotFound { .. }));
     let decoder = decoder.as_ref().ok();
     let mut m = Map::new();
@@ -325,6 +386,14 @@ fn stream(s: &Stream<'_>, decoder: &ffmpeg_runtime::Result<Decoder>, shows_ids: 
     }
     if let Some(count) = s.frame_count() {
         put("nb_frames", json!(count.to_string()));
+    }
+    for (key, count) in [
+        ("nb_read_frames", read.frames),
+        ("nb_read_packets", read.packets),
+    ] {
+        if count > 0 {
+            put(key, json!(count.to_string()));
+        }
     }
     if s.extradata_size() > 0 {
         put("extradata_size", json!(s.extradata_size()));

@@ -1,25 +1,23 @@
 //! `--show-packets`: ffprobe's `-show_packets`.
 
-use ffmpeg_runtime::Packet;
 use ffmpeg_runtime::format::{Input, MediaType, SideDataValue, Stream};
+use ffmpeg_runtime::{Ffmpeg, Packet};
 use serde_json::{Map, Value, json};
 
 use crate::ffprobe_json::side_data_entry;
+use crate::frames::{Met, read_all};
 use crate::{seconds, tags};
 
 /// Every packet as ffprobe's `-show_packets` prints it, until the end or the first error
 /// (where ffprobe stops reading too).
-pub fn packets(mut input: Input) -> Vec<Value> {
-    let Ok(mut packet) = Packet::new(input.ffmpeg()) else {
-        return Vec::new();
-    };
+pub fn packets(ffmpeg: &Ffmpeg, input: &mut Input) -> ffmpeg_runtime::Result<Vec<Value>> {
     let mut list = Vec::new();
-    while input.read_packet(&mut packet).unwrap_or(false) {
-        if let Some(stream) = input.stream(packet.stream_index()) {
-            list.push(packet_json(&stream, &packet));
+    read_all(ffmpeg, input, &mut [], false, |stream, met| {
+        if let Met::Packet(packet) = met {
+            list.push(packet_json(stream, packet));
         }
-    }
-    list
+    })?;
+    Ok(list)
 }
 
 pub fn packet_json(stream: &Stream<'_>, packet: &Packet) -> Value {
