@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --example probe -- FILE [--lib-dir DIR]
 //!     [--show-packets | --show-frames | --frame-side-data | --show-chapters]
-//!     [--count-frames] [--count-packets]
+//!     [--count-frames] [--count-packets] [--show-programs]
 //! ```
 //!
 //! Every field printed has ffprobe's name, type and formatting; where ffprobe omits a field
@@ -26,7 +26,8 @@
 //! `--count-frames` and `--count-packets` read the whole file first (decoding it, for the
 //! frames), as ffprobe's `-count_frames` and `-count_packets` do, and give each stream the
 //! numbers counted (`nb_read_frames`, `nb_read_packets`); its decoders' fields are then what
-//! the decoding left, as ffprobe's.
+//! the decoding left, as ffprobe's. `--show-programs` prints the programs (MPEG-TS services)
+//! before the streams, each with its streams, as `-show_programs` does.
 //!
 //! The fields are ffprobe 5.1's (Debian 12's) whichever release is loaded; the values are
 //! the loaded release's, and equal its own ffprobe's (compared on 4.3, 5.1, 7.1 and 9.0).
@@ -58,7 +59,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use ffmpeg_runtime::Rational;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
-use ffmpeg_runtime::format::{Chapter, FieldOrder, Input, MediaType, Stream};
+use ffmpeg_runtime::format::{Chapter, FieldOrder, Input, MediaType, Program, Stream};
 use ffmpeg_runtime::subtitle::SubtitleDecoder;
 use ffprobe_json::{ratio, side_data_entry};
 use frames::Met;
@@ -93,6 +94,10 @@ struct Args {
     /// as `ffprobe -count_packets` does.
     #[arg(long)]
     count_packets: bool,
+    /// Print the programs (MPEG-TS services) too, each with its streams, before the
+    /// streams, as `ffprobe -show_programs` does.
+    #[arg(long, conflicts_with_all = ["frame_side_data", "show_packets", "show_frames", "show_chapters"])]
+    show_programs: bool,
 }
 
 fn main() -> ExitCode {
@@ -158,7 +163,38 @@ fn run(args: &Args) -> Result<(), String> {
     let streams = streams.map(|((s, d), counts)| stream(&s, d, shows_ids, counts.shown(shown)));
     let streams: Vec<Value> = streams.collect();
     let size = std::fs::metadata(&args.input).map(|m| m.len()).ok();
-    print(&json!({ "streams": streams, "format": format(&input, args, size) }))
+    let mut report = Map::new();
+    if args.show_programs {
+        let programs = input
+            .programs()
+            .iter()
+            .map(|p| program(p, &streams))
+            .collect();
+        report.insert("programs".into(), Value::Array(programs));
+    }
+    report.insert("streams".into(), Value::Array(streams));
+    report.insert("format".into(), format(&input, args, size));
+    print(&Value::Object(report))
+}
+
+/// One program as ffprobe 5.1's `show_program` prints it, with its streams as `streams`
+/// describes them.
+fn program(program: &Program, streams: &[Value]) -> Value {
+    let mut m = Map::new();
+    m.insert("program_id".into(), json!(program.id));
+    m.insert("program_num".into(), json!(program.number));
+    m.insert("nb_streams".into(), json!(program.streams.len()));
+    m.insert("pmt_pid".into(), json!(program.pmt_pid));
+    m.insert("pcr_pid".into(), json!(program.pcr_pid));
+    if let Some(tags) = tags(program.metadata.clone()) {
+        m.insert("tags".into(), tags);
+    }
+    let own = program
+        .streams
+        .iter()
+        .filter_map(|&index| streams.get(index));
+    m.insert("streams".into(), Value::Array(own.cloned().collect()));
+    Value::Object(m)
 }
 
 /// The frames decoded and packets read of one stream.

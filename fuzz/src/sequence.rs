@@ -174,6 +174,13 @@ pub enum Op {
         numbers: [i32; 9],
         bytes: Vec<u8>,
     },
+    /// Gives the output a program of some of its streams (or of streams it has not), with a
+    /// tag of arbitrary bytes.
+    AddProgram {
+        id: i32,
+        streams: Vec<u8>,
+        name: Vec<u8>,
+    },
     /// Writes the output's header.
     WriteHeader,
     /// Writes the packet to a stream of the output.
@@ -701,6 +708,19 @@ fn output_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) {
                 let _ = output.add_side_data(usize::from(stream % 3), &value);
             }
         }
+        Op::AddProgram {
+            id,
+            ref streams,
+            ref name,
+        } => {
+            if let Some(output) = &mut state.output {
+                let streams = streams.iter().map(|&s| usize::from(s % 4)).collect();
+                let name = String::from_utf8_lossy(name).into_owned();
+                let metadata = vec![("service_name".to_owned(), name)];
+                let program = ffmpeg_runtime::format::Program::new(id, streams, metadata);
+                let _ = output.add_program(&program);
+            }
+        }
         Op::WriteHeader => {
             if let Some(output) = &mut state.output {
                 let _ = output.write_header();
@@ -739,13 +759,13 @@ fn output_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) {
     }
 }
 
-/// A side data value of the kind `kind % 10` (the last is one `add_side_data` refuses), out
-/// of arbitrary numbers and bytes.
+/// A side data value of the kind `kind % 12`, out of arbitrary numbers and bytes (values the
+/// writers refuse among them).
 fn side_data_value(kind: u8, n: [i32; 9], bytes: Vec<u8>) -> ffmpeg_runtime::format::SideDataValue {
     use ffmpeg_runtime::format::{MasteringDisplay, S12mTimecode, SideDataValue, Timecode};
     let q = |i: usize| Rational::new(n[i % 9], n[(i + 1) % 9]);
     let u = |i: usize| n[i] as u32;
-    match kind % 10 {
+    match kind % 12 {
         0 => SideDataValue::DisplayMatrix {
             matrix: n,
             counterclockwise: None,
@@ -781,6 +801,17 @@ fn side_data_value(kind: u8, n: [i32; 9], bytes: Vec<u8>) -> ffmpeg_runtime::for
             payload: bytes,
         },
         8 => SideDataValue::DynamicHdrPlus(Box::new(hdr_plus(n, &bytes))),
+        9 => SideDataValue::AmbientViewingEnvironment {
+            illuminance: q(0),
+            light_x: q(2),
+            light_y: q(4),
+        },
+        10 => SideDataValue::FrameCropping {
+            top: u(0),
+            bottom: u(1),
+            left: u(2),
+            right: u(3),
+        },
         _ => SideDataValue::Stereo3d {
             layout: "side by side".into(),
             inverted: false,

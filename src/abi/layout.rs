@@ -15,7 +15,7 @@ use crate::sys::Library;
 use crate::sys::objects::{
     self, AVChapter, AVCodec, AVCodecContext, AVCodecParameters, AVDictionary, AVFormatContext,
     AVFrame, AVFrameSideData, AVIOContext, AVInputFormat, AVOption, AVOutputFormat, AVPacket,
-    AVPacketSideData, AVStream,
+    AVPacketSideData, AVProgram, AVStream,
 };
 use crate::sys::{Rational, RawChannelLayout, RawInterruptCallback};
 
@@ -266,6 +266,7 @@ pub(crate) struct FormatContextLayout {
     pub interrupt_callback: Field<AVFormatContext, RawInterruptCallback>,
     pub probe_score: Field<AVFormatContext, c_int>,
     pub nb_programs: Field<AVFormatContext, c_uint>,
+    pub programs: Field<AVFormatContext, *mut *mut AVProgram>,
 }
 
 #[derive(Debug, Clone)]
@@ -294,6 +295,20 @@ pub(crate) struct ChapterLayout {
     pub start: Field<AVChapter, i64>,
     pub end: Field<AVChapter, i64>,
     pub metadata: Field<AVChapter, *mut AVDictionary>,
+}
+
+/// `AVProgram` (an MPEG-TS service): the fields before `pmt_version` (which 4.2 added),
+/// laid out alike in every release.
+#[derive(Debug, Clone)]
+pub(crate) struct ProgramLayout {
+    pub id: Field<AVProgram, c_int>,
+    pub discard: Field<AVProgram, c_int>,
+    pub stream_index: Field<AVProgram, *mut c_uint>,
+    pub nb_stream_indexes: Field<AVProgram, c_uint>,
+    pub metadata: Field<AVProgram, *mut AVDictionary>,
+    pub program_num: Field<AVProgram, c_int>,
+    pub pmt_pid: Field<AVProgram, c_int>,
+    pub pcr_pid: Field<AVProgram, c_int>,
 }
 
 /// The channel fields of a frame, codec context or codec parameters: `ch_layout` where the
@@ -451,6 +466,7 @@ pub(crate) struct Layout {
     pub io_context: IoContextLayout,
     pub codec: CodecLayout,
     pub chapter: ChapterLayout,
+    pub program: ProgramLayout,
     pub input_format: FormatLayout<AVInputFormat>,
     pub output_format: OutputFormatLayout,
     pub option: OptionLayout,
@@ -657,6 +673,7 @@ macro_rules! common {
                 },
                 probe_score: field!($m::AVFormatContext.probe_score),
                 nb_programs: field!($m::AVFormatContext.nb_programs),
+                programs: field!($m::AVFormatContext.programs as same),
             },
             io_context: IoContextLayout {
                 buffer: field!($m::AVIOContext.buffer),
@@ -692,6 +709,16 @@ macro_rules! common {
                 start: field!($m::AVChapter.start),
                 end: field!($m::AVChapter.end),
                 metadata: field!($m::AVChapter.metadata as same),
+            },
+            program: ProgramLayout {
+                id: field!($m::AVProgram.id),
+                discard: field!($m::AVProgram.discard),
+                stream_index: field!($m::AVProgram.stream_index),
+                nb_stream_indexes: field!($m::AVProgram.nb_stream_indexes),
+                metadata: field!($m::AVProgram.metadata as same),
+                program_num: field!($m::AVProgram.program_num),
+                pmt_pid: field!($m::AVProgram.pmt_pid),
+                pcr_pid: field!($m::AVProgram.pcr_pid),
             },
             input_format: FormatLayout {
                 name: field!($m::AVInputFormat.name),

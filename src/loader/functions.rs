@@ -10,7 +10,7 @@ use crate::sys::objects::{
     AVCodecParameters, AVCodecParser, AVCodecParserContext, AVDictionary, AVDictionaryEntry,
     AVFilter, AVFilterContext, AVFilterGraph, AVFilterInOut, AVFilterPad, AVFormatContext, AVFrame,
     AVFrameSideData, AVIOContext, AVInputFormat, AVOption, AVOutputFormat, AVPacket,
-    AVPacketSideData, AVPixFmtDescriptor, AVStream, AVSubtitle, SwrContext, SwsContext,
+    AVPacketSideData, AVPixFmtDescriptor, AVProgram, AVStream, AVSubtitle, SwrContext, SwsContext,
 };
 use crate::sys::{Library, Rational, RawChannelLayout};
 use std::ffi::CStr;
@@ -440,6 +440,12 @@ ffi_functions! {
         context: *mut AVFormatContext,
         codec: *const AVCodec,
     ) -> *mut AVStream;
+    always AvFormat fn av_new_program(context: *mut AVFormatContext, id: c_int) -> *mut AVProgram;
+    always AvFormat fn av_program_add_stream_index(
+        context: *mut AVFormatContext,
+        program_id: c_int,
+        stream_index: c_uint,
+    );
     always AvFormat fn avio_alloc_context(
         buffer: *mut u8,
         buffer_size: c_int,

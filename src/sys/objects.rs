@@ -43,6 +43,8 @@ opaque_structs! {
     AVOutputFormat,
     /// A chapter of a container.
     AVChapter,
+    /// A program (an MPEG-TS service) of a container.
+    AVProgram,
     /// One option of an `AVClass` (static).
     AVOption,
     /// Key-value pairs.

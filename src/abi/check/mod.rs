@@ -22,7 +22,7 @@ use super::field::Field;
 use super::layout::Layout;
 use crate::loader::error::Refusal;
 use crate::loader::functions::Functions;
-use crate::sys::objects::AVFrame;
+use crate::sys::objects::{AVFormatContext, AVFrame};
 use crate::sys::{Rational, RawChannelLayout};
 
 use constants::NOPTS_VALUE as NOPTS;
@@ -392,11 +392,49 @@ unsafe fn format_context(c: &mut Checker) -> Result<(), AbiMismatch> {
             )?;
             c.expect("AVCodecParameters", "format", -1, p.format.read(parameters))?;
         }
-        Ok(())
+        // SAFETY: the program is FFmpeg's, owned by the live context, which has one stream.
+        unsafe { program(c, context) }
     })();
     // SAFETY: allocated above; frees its streams too.
     unsafe { (f.avformat_free_context)(context) };
     result
+}
+
+/// A program added to `context` (a live context with one stream): its fields as
+/// `av_new_program` sets them, then its stream list as `av_program_add_stream_index` grows it.
+///
+/// # Safety
+///
+/// `context` is a live context with one stream, this layout's.
+unsafe fn program(c: &mut Checker, context: *mut AVFormatContext) -> Result<(), AbiMismatch> {
+    let (f, l, p) = (c.functions, &c.layout.format_context, &c.layout.program);
+    const S: &str = "AVProgram";
+    const ID: c_int = 0x1234;
+    // SAFETY: per the contract; FFmpeg allocates the program into the context's list.
+    unsafe {
+        let program = (f.av_new_program)(context, ID);
+        c.allocated(S, program)?;
+        c.expect(
+            "AVFormatContext",
+            "nb_programs",
+            1,
+            l.nb_programs.read(context),
+        )?;
+        let programs = l.programs.read(context);
+        let listed = !programs.is_null() && *programs == program;
+        c.expect_that("AVFormatContext", "programs", listed, "the new program")?;
+        c.expect(S, "id", ID, p.id.read(program))?;
+        c.expect(S, "discard", -16, p.discard.read(program))?; // AVDISCARD_NONE
+        c.expect(S, "nb_stream_indexes", 0, p.nb_stream_indexes.read(program))?;
+        c.expect(S, "program_num", 0, p.program_num.read(program))?;
+        c.expect(S, "pcr_pid", 0, p.pcr_pid.read(program))?;
+        (f.av_program_add_stream_index)(context, ID, 0);
+        c.expect(S, "nb_stream_indexes", 1, p.nb_stream_indexes.read(program))?;
+        let indexes = p.stream_index.read(program);
+        let first = !indexes.is_null() && *indexes == 0;
+        c.expect_that(S, "stream_index", first, "the stream added")?;
+    }
+    Ok(())
 }
 
 /// # Safety
