@@ -597,3 +597,110 @@ fn assert_every_frame_carries(
         }
     }
 }
+
+/// EXIF metadata: a TIFF header and one directory of one entry (Software, "abc"), as a JPEG's
+/// APP1 segment carries it after its `Exif\0\0` mark.
+fn exif_tiff() -> Vec<u8> {
+    let mut tiff = b"II*\0".to_vec();
+    tiff.extend(8u32.to_le_bytes());
+    tiff.extend(1u16.to_le_bytes());
+    tiff.extend(0x0131u16.to_le_bytes()); // Software
+    tiff.extend(2u16.to_le_bytes()); // ASCII
+    tiff.extend(4u32.to_le_bytes());
+    tiff.extend(b"abc\0");
+    tiff.extend(0u32.to_le_bytes()); // no next directory
+    tiff
+}
+
+/// From 8.1 on, a JPEG's EXIF metadata comes with its picture, and a picture given EXIF
+/// metadata takes it into the PNG its encoder writes (with the picture's size added), read
+/// back with the picture; before 8.1 no release has the kind, and `add_side_data` refuses
+/// it.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn exif_metadata_comes_with_a_picture_and_goes_into_a_png() {
+    use ffmpeg_runtime::codec::{Encoder, VideoSettings};
+    use ffmpeg_runtime::format::Output;
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    // 8.1 is libavcodec 62.28.
+    let has_kind = build.avcodec >= semver::Version::new(62, 28, 0);
+    let base = common::media::generated(
+        "exif_base.jpg",
+        &["-f", "lavfi", "-i", "testsrc=size=64x48", "-frames:v", "1"],
+    );
+    let jpeg = std::fs::read(base).unwrap();
+    let tiff = exif_tiff();
+    let mut segment = vec![0xff, 0xe1];
+    segment.extend(u16::try_from(2 + 6 + tiff.len()).unwrap().to_be_bytes());
+    segment.extend(b"Exif\0\0");
+    segment.extend(&tiff);
+    let dir = common::scratch_dir("frame_side_data_exif");
+    let path = dir.join("with_exif.jpg");
+    std::fs::write(&path, [&jpeg[..2], &segment, &jpeg[2..]].concat()).unwrap();
+    let exif_of = |frame: &Frame| {
+        let values = frame
+            .side_data()
+            .iter()
+            .map(|e| e.value())
+            .collect::<Vec<_>>();
+        let exif = values.into_iter().filter_map(|v| match v {
+            SideDataValue::Exif(bytes) => Some(bytes),
+            _ => None,
+        });
+        exif.collect::<Vec<_>>()
+    };
+    // The directory's one entry, wherever the writer put it.
+    let says_abc =
+        |bytes: &[u8]| bytes.starts_with(b"II*\0") && bytes.windows(4).any(|w| w == b"abc\0");
+    let read = exif_of(&common::media::first_frame(&ffmpeg, &path));
+    assert_eq!(read.len(), usize::from(has_kind), "{read:?}");
+    assert!(read.iter().all(|bytes| says_abc(bytes)), "{read:?}");
+    // `probe --show-frames` gives its size, as 8.1's and 9.0's ffprobe do.
+    let mut probe = common::example_command("probe", &build);
+    let report = common::stdout_bytes_of(probe.arg(&path).arg("--show-frames"), "probe");
+    let report: Value = serde_json::from_slice(&report).unwrap();
+    let listed = &report["frames"][0]["side_data_list"];
+    let sizes = read
+        .iter()
+        .map(|bytes| serde_json::json!({ "side_data_type": "EXIF metadata", "size": bytes.len() }));
+    let expected = match has_kind {
+        true => Value::Array(sizes.collect()),
+        false => Value::Null,
+    };
+    assert_eq!(*listed, expected);
+    let mut frame = Frame::video(&ffmpeg, 64, 48, "rgb24").unwrap();
+    let given = frame.add_side_data(&SideDataValue::Exif(tiff.clone()));
+    if !has_kind {
+        assert!(
+            matches!(given, Err(ffmpeg_runtime::Error::Unsupported { .. })),
+            "{given:?}"
+        );
+        return;
+    }
+    given.unwrap();
+    assert_eq!(exif_of(&frame), [tiff]);
+    // Given to a picture, written into a PNG.
+    let png = dir.join("given.png");
+    let format = ffmpeg.pixel_format("rgb24").unwrap();
+    let settings = VideoSettings::new(64, 48, format, Rational::new(1, 25));
+    let mut encoder = Encoder::video(&ffmpeg, "png", &settings).unwrap();
+    let mut output = Output::create(&ffmpeg, &png).unwrap();
+    let stream = output.add_stream(&encoder).unwrap();
+    output.write_header().unwrap();
+    frame.set_pts(Some(0));
+    let mut packet = Packet::new(&ffmpeg).unwrap();
+    encoder.send(&frame).unwrap();
+    encoder.send_eof().unwrap();
+    while encoder.receive(&mut packet).unwrap() {
+        let time_base = encoder.time_base();
+        output.write_packet(&mut packet, stream, time_base).unwrap();
+    }
+    output.finish().unwrap();
+    let written = exif_of(&common::media::first_frame(&ffmpeg, &png));
+    assert_eq!(written.len(), usize::from(has_kind), "{written:?}");
+    assert!(written.iter().all(|bytes| says_abc(bytes)), "{written:?}");
+}

@@ -140,6 +140,7 @@ pub fn frame_side_data_entry(entry: &FrameSideData<'_>, frame_rate: Rational) ->
         }
         SideDataValue::DynamicHdrVivid(metadata) => hdr_vivid::hdr_vivid_fields(&metadata, put),
         SideDataValue::ViewId(id) => put("view_id", json!(id)),
+        SideDataValue::Exif(bytes) => put("size", json!(bytes.len())),
         _ => {}
     })
 }

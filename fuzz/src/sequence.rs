@@ -759,13 +759,13 @@ fn output_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) {
     }
 }
 
-/// A side data value of the kind `kind % 12`, out of arbitrary numbers and bytes (values the
+/// A side data value of the kind `kind % 13`, out of arbitrary numbers and bytes (values the
 /// writers refuse among them).
 fn side_data_value(kind: u8, n: [i32; 9], bytes: Vec<u8>) -> ffmpeg_runtime::format::SideDataValue {
     use ffmpeg_runtime::format::{MasteringDisplay, S12mTimecode, SideDataValue, Timecode};
     let q = |i: usize| Rational::new(n[i % 9], n[(i + 1) % 9]);
     let u = |i: usize| n[i] as u32;
-    match kind % 12 {
+    match kind % 13 {
         0 => SideDataValue::DisplayMatrix {
             matrix: n,
             counterclockwise: None,
@@ -806,6 +806,7 @@ fn side_data_value(kind: u8, n: [i32; 9], bytes: Vec<u8>) -> ffmpeg_runtime::for
             light_x: q(2),
             light_y: q(4),
         },
+        11 => SideDataValue::Exif(bytes),
         10 => SideDataValue::FrameCropping {
             top: u(0),
             bottom: u(1),

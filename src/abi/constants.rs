@@ -82,6 +82,8 @@ pub(crate) const PKT_DATA_DYNAMIC_HDR10_PLUS: u32 = 31;
 pub(crate) const PKT_DATA_AMBIENT_VIEWING_ENVIRONMENT: u32 = 35;
 /// Since 7.1: four little-endian `uint32_t`s, top, bottom, left, right.
 pub(crate) const PKT_DATA_FRAME_CROPPING: u32 = 36;
+/// Since 8.1: EXIF metadata, a TIFF header and its directories.
+pub(crate) const PKT_DATA_EXIF: u32 = 40;
 
 /// `enum AVFrameSideDataType` as 5.0 and later number it: 4.x numbers the kinds from the S12M
 /// timecode on two higher (`FrameSideDataLayout::number_since_5`; the self-check compares
@@ -108,6 +110,8 @@ pub(crate) const FRAME_DATA_DYNAMIC_HDR_VIVID: u32 = 25;
 pub(crate) const FRAME_DATA_AMBIENT_VIEWING_ENVIRONMENT: u32 = 26;
 /// Since 7.1: an `int`, the view's id.
 pub(crate) const FRAME_DATA_VIEW_ID: u32 = 29;
+/// Since 8.1: EXIF metadata, a TIFF header and its directories.
+pub(crate) const FRAME_DATA_EXIF: u32 = 31;
 
 /// `sizeof(AVDynamicHDRPlus)`: the same struct in every release 4.x–9.x (the self-check
 /// adds one to a frame and reads the entry's size).

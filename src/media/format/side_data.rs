@@ -58,7 +58,7 @@ impl<'a> SideData<'a> {
 }
 
 /// The packet kinds whose bytes the crate reads, by their number (the same in every release).
-const MEANINGS: [(u32, Meaning); 16] = [
+const MEANINGS: [(u32, Meaning); 17] = [
     (kind::PKT_DATA_DISPLAY_MATRIX, Meaning::DisplayMatrix),
     (kind::PKT_DATA_STEREO_3D, Meaning::Stereo3d),
     (kind::PKT_DATA_SPHERICAL, Meaning::Spherical),
@@ -84,6 +84,7 @@ const MEANINGS: [(u32, Meaning); 16] = [
         Meaning::AmbientViewingEnvironment,
     ),
     (kind::PKT_DATA_FRAME_CROPPING, Meaning::FrameCropping),
+    (kind::PKT_DATA_EXIF, Meaning::Exif),
 ];
 
 /// The packet kind that means `meaning`, where one does.

@@ -12,7 +12,7 @@ use crate::sys::objects::AVDictionary;
 use super::{Frame, out_of_memory};
 
 /// The frame kinds whose bytes the crate reads, by their number since 5.0.
-const MEANINGS: [(u32, Meaning); 17] = [
+const MEANINGS: [(u32, Meaning); 18] = [
     (kind::FRAME_DATA_A53_CC, Meaning::ClosedCaptions),
     (kind::FRAME_DATA_STEREO3D, Meaning::Stereo3d),
     (kind::FRAME_DATA_DISPLAYMATRIX, Meaning::DisplayMatrix),
@@ -45,6 +45,7 @@ const MEANINGS: [(u32, Meaning); 17] = [
         Meaning::AmbientViewingEnvironment,
     ),
     (kind::FRAME_DATA_VIEW_ID, Meaning::ViewId),
+    (kind::FRAME_DATA_EXIF, Meaning::Exif),
 ];
 
 /// One entry of a frame's side data (`AVFrameSideData`), in the order the decoder added

@@ -56,6 +56,7 @@ pub(crate) enum Meaning {
     AmbientViewingEnvironment,
     FrameCropping,
     ViewId,
+    Exif,
     Unknown,
 }
 
@@ -171,6 +172,7 @@ pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<
         },
         Meaning::FrameCropping => frame_cropping(bytes)?,
         Meaning::ViewId => SideDataValue::ViewId(b.i32(0)?),
+        Meaning::Exif => SideDataValue::Exif(bytes.to_vec()),
         Meaning::StringsMetadata => SideDataValue::StringsMetadata(key_value_pairs(bytes)?),
         Meaning::MetadataUpdate => SideDataValue::MetadataUpdate(key_value_pairs(bytes)?),
         _ => SideDataValue::Other,
@@ -240,6 +242,7 @@ pub(crate) fn encode(value: &SideDataValue) -> Result<(Meaning, Vec<u8>), String
                 native_bytes(values.as_flattened()),
             )
         }
+        SideDataValue::Exif(bytes) => (Meaning::Exif, bytes.clone()),
         SideDataValue::FrameCropping {
             top,
             bottom,

@@ -119,6 +119,10 @@ pub enum SideDataValue {
     },
     /// Which view of a multiview stream (MV-HEVC) a picture is, from 7.1 on.
     ViewId(i32),
+    /// EXIF metadata (a TIFF header, `II*\0` or `MM\0*`, and its directories), from 8.1
+    /// on: what a JPEG's, PNG's or WebP's decoder found, less the orientation, which the
+    /// decoder gives as a display matrix; an encoder of those formats writes it back.
+    Exif(Vec<u8>),
     /// An ICC colour profile: its bytes are in the entry's `bytes`.
     IccProfile {
         /// The profile's description, where the decoder gave one.
