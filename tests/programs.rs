@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use common::media;
 use ffmpeg_runtime::format::{Input, Output, Program};
-use ffmpeg_runtime::{Error, Ffmpeg, Packet};
+use ffmpeg_runtime::{Error, Ffmpeg};
 use serde_json::Value;
 
 /// A transport stream of one picture stream and two sound streams in two services, as the
@@ -62,25 +62,17 @@ fn described(programs: &[Program]) -> Vec<Described<usize>> {
 
 /// `source`'s streams copied into `target`, which is given `programs` before its header.
 fn copy_with_programs(ffmpeg: &Ffmpeg, source: &Path, target: &Path, programs: &[Program]) {
-    let mut input = Input::open(ffmpeg, source).unwrap();
-    let mut output = Output::create(ffmpeg, target).unwrap();
-    let mut bases = Vec::new();
-    for stream in input.streams() {
-        output.add_copy_stream(&stream).unwrap();
-        bases.push(stream.time_base());
-    }
-    for program in programs {
-        output.add_program(program).unwrap();
-    }
-    output.write_header().unwrap();
-    let mut packet = Packet::new(ffmpeg).unwrap();
-    while input.read_packet(&mut packet).unwrap() {
-        let index = packet.stream_index();
-        output
-            .write_packet(&mut packet, index, bases[index])
-            .unwrap();
-    }
-    output.finish().unwrap();
+    media::copy_streams(
+        ffmpeg,
+        source,
+        target,
+        |_| true,
+        |output, _| {
+            for program in programs {
+                output.add_program(program).unwrap();
+            }
+        },
+    );
 }
 
 /// On every build: the services read back with their numbers, PIDs, streams and tags; on

@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 
 use ffmpeg_runtime::format::{Input, MediaType, Output, SideDataValue, Spherical, StereoCamera};
-use ffmpeg_runtime::{Error, Ffmpeg, Frame, Library, Packet, Rational};
+use ffmpeg_runtime::{Error, Ffmpeg, Frame, Library, Rational};
 use md5::{Digest, Md5};
 
 /// On every build: the spatial clip's video stream carries what the release reads of its
@@ -79,24 +79,27 @@ fn a_spatial_clips_boxes_read_back_as_written() {
 
 /// `source`'s video copied into `target`, its stream given `values` before the header.
 fn copy_with_side_data(ffmpeg: &Ffmpeg, source: &Path, target: &Path, values: &[SideDataValue]) {
-    let mut input = Input::open(ffmpeg, source).unwrap();
-    let stream = input.best_stream(MediaType::Video).unwrap();
-    let (index, time_base) = (stream.index(), stream.time_base());
-    let mut output = Output::create(ffmpeg, target).unwrap();
-    let out_index = output.add_copy_stream(&stream).unwrap();
-    for value in values {
-        output.add_side_data(out_index, value).unwrap();
-    }
-    output.write_header().unwrap();
-    let mut packet = Packet::new(ffmpeg).unwrap();
-    while input.read_packet(&mut packet).unwrap() {
-        if packet.stream_index() == index {
-            output
-                .write_packet(&mut packet, out_index, time_base)
-                .unwrap();
+    copy_video(ffmpeg, source, target, |output, index| {
+        for value in values {
+            output.add_side_data(index, value).unwrap();
         }
-    }
-    output.finish().unwrap();
+    });
+}
+
+/// `source`'s best video stream copied into `target`; `configure` is given the output and
+/// the stream's index before the header.
+fn copy_video(
+    ffmpeg: &Ffmpeg,
+    source: &Path,
+    target: &Path,
+    configure: impl FnOnce(&mut Output, usize),
+) {
+    let input = Input::open(ffmpeg, source).unwrap();
+    let video = input.best_stream(MediaType::Video).unwrap().index();
+    let keep = |stream: &ffmpeg_runtime::format::Stream<'_>| stream.index() == video;
+    common::media::copy_streams(ffmpeg, source, target, keep, |output, kept| {
+        configure(output, kept[0])
+    });
 }
 
 /// On every build: a turn given to a stream is the MP4's (and from 6.1 Matroska's), read back
@@ -382,27 +385,14 @@ fn an_ambient_environment_and_a_cropping_given_to_a_stream_read_back() {
     };
     for (extension, holds_ambient) in [("mp4", true), ("mov", true), ("mkv", false)] {
         let target = dir.join(format!("given.{extension}"));
-        let mut input = Input::open(&ffmpeg, &source).unwrap();
-        let stream = input.best_stream(MediaType::Video).unwrap();
-        let (index, time_base) = (stream.index(), stream.time_base());
-        let mut output = Output::create(&ffmpeg, &target).unwrap();
-        let out_index = output.add_copy_stream(&stream).unwrap();
-        for (value, known) in [(&ambient, from_7_0), (&cropping, from_7_1)] {
-            match output.add_side_data(out_index, value) {
-                Err(Error::Unsupported { .. }) if !known => {}
-                taken => assert!(known && taken.is_ok(), "{value:?}: {taken:?}"),
+        copy_video(&ffmpeg, &source, &target, |output, index| {
+            for (value, known) in [(&ambient, from_7_0), (&cropping, from_7_1)] {
+                match output.add_side_data(index, value) {
+                    Err(Error::Unsupported { .. }) if !known => {}
+                    taken => assert!(known && taken.is_ok(), "{value:?}: {taken:?}"),
+                }
             }
-        }
-        output.write_header().unwrap();
-        let mut packet = Packet::new(&ffmpeg).unwrap();
-        while input.read_packet(&mut packet).unwrap() {
-            if packet.stream_index() == index {
-                output
-                    .write_packet(&mut packet, out_index, time_base)
-                    .unwrap();
-            }
-        }
-        output.finish().unwrap();
+        });
         let mut read: Vec<SideDataValue> = common::mp4::video_side_data(&ffmpeg, &target)
             .into_iter()
             .map(|(_, value)| value)

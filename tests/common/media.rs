@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
-use ffmpeg_runtime::format::{Input, MediaType};
+use ffmpeg_runtime::format::{Input, MediaType, Output, Stream};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet};
 use md5::{Digest, Md5};
 
@@ -823,4 +823,36 @@ pub fn rate_change(extension: &str, codec: &str, first: &str, second: &str) -> P
     };
     let joined = [part(first, "1"), part(second, "2")].concat();
     source(&format!("rate_change_{first}_{second}.{extension}"), joined)
+}
+
+/// `source`'s streams that `keep` takes copied into `target`, packet for packet as read;
+/// `configure` is given the output and the output index of each stream kept, in order,
+/// before the header.
+pub fn copy_streams(
+    ffmpeg: &Ffmpeg,
+    source: &Path,
+    target: &Path,
+    keep: impl Fn(&Stream<'_>) -> bool,
+    configure: impl FnOnce(&mut Output, &[usize]),
+) {
+    let mut input = Input::open(ffmpeg, source).unwrap();
+    let mut output = Output::create(ffmpeg, target).unwrap();
+    // For each input stream, its output stream and time base where it is kept.
+    let mut kept = Vec::new();
+    for stream in input.streams() {
+        let copy = keep(&stream).then(|| output.add_copy_stream(&stream).unwrap());
+        kept.push(copy.map(|index| (index, stream.time_base())));
+    }
+    let indexes: Vec<usize> = kept.iter().flatten().map(|(index, _)| *index).collect();
+    configure(&mut output, &indexes);
+    output.write_header().unwrap();
+    let mut packet = Packet::new(ffmpeg).unwrap();
+    while input.read_packet(&mut packet).unwrap() {
+        if let Some(Some((index, time_base))) = kept.get(packet.stream_index()) {
+            output
+                .write_packet(&mut packet, *index, *time_base)
+                .unwrap();
+        }
+    }
+    output.finish().unwrap();
 }
