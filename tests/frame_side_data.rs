@@ -663,15 +663,16 @@ fn exif_metadata_comes_with_a_picture_and_goes_into_a_png() {
     let mut probe = common::example_command("probe", &build);
     let report = common::stdout_bytes_of(probe.arg(&path).arg("--show-frames"), "probe");
     let report: Value = serde_json::from_slice(&report).unwrap();
-    let listed = &report["frames"][0]["side_data_list"];
+    // (4.x's decoder also lists its QP tables.)
+    let listed = report["frames"][0]["side_data_list"].as_array().cloned();
+    let listed = listed.unwrap_or_default().into_iter();
+    let exif: Vec<Value> = listed
+        .filter(|e| e["side_data_type"] == "EXIF metadata")
+        .collect();
     let sizes = read
         .iter()
         .map(|bytes| serde_json::json!({ "side_data_type": "EXIF metadata", "size": bytes.len() }));
-    let expected = match has_kind {
-        true => Value::Array(sizes.collect()),
-        false => Value::Null,
-    };
-    assert_eq!(*listed, expected);
+    assert_eq!(exif, sizes.collect::<Vec<_>>());
     let mut frame = Frame::video(&ffmpeg, 64, 48, "rgb24").unwrap();
     let given = frame.add_side_data(&SideDataValue::Exif(tiff.clone()));
     if !has_kind {
