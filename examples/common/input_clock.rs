@@ -43,7 +43,7 @@ impl InputClock {
 
     /// The end of one of the CLI's video decode calls: the next call's time runs on by
     /// `duration` microseconds, or stops (unknown) when that is unknown.
-    pub fn advance(&mut self, duration: Option<i64>) {
+    fn advance(&mut self, duration: Option<i64>) {
         let clock = &mut self.clock;
         clock.next_dts = match (clock.next_dts, duration) {
             (Some(next), Some(duration)) if duration != 0 => Some(next + duration),
@@ -51,10 +51,20 @@ impl InputClock {
         };
     }
 
-    /// The CLI's decode calls for one packet, which gave `pictures` pictures: the clock
-    /// runs on by `duration` once for each (once for none); where a picture came, one more
-    /// call, which finds none, starts at the time reached.
-    pub fn packet_decoded(&mut self, pictures: usize, duration: Option<i64>) {
+    /// The CLI's decode calls for one packet of `packet_duration` (in the stream's time
+    /// base; 0 where unknown, then one frame at `frame_rate`), which gave `pictures`
+    /// pictures: the clock runs on by that length once for each (once for none); where a
+    /// picture came, one more call, which finds none, starts at the time reached.
+    pub fn packet_decoded(
+        &mut self,
+        pictures: usize,
+        packet_duration: i64,
+        frame_rate: Option<Rational>,
+    ) {
+        let duration = match packet_duration {
+            0 => Self::frame_length(frame_rate),
+            duration => self.microseconds(duration),
+        };
         for _ in 0..pictures.max(1) {
             self.advance(duration);
         }
@@ -64,12 +74,13 @@ impl InputClock {
     }
 
     /// A draining call begins (after the last packet): its time is noted for a picture
-    /// that comes without one.
-    pub fn draining_call(&mut self) {
+    /// that comes without one, and the clock runs on by one frame at `frame_rate`.
+    pub fn draining_call(&mut self, frame_rate: Option<Rational>) {
         let clock = &mut self.clock;
         clock.restart_if_stopped();
         clock.dts = clock.next_dts;
         self.drained.push_back(clock.in_time_base(clock.dts));
+        self.advance(Self::frame_length(frame_rate));
     }
 
     /// The timestamp of a picture drained with `best_effort`: its own, else the oldest
@@ -85,14 +96,14 @@ impl InputClock {
     }
 
     /// A frame's length in microseconds at `frame_rate`.
-    pub fn frame_length(frame_rate: Option<Rational>) -> Option<i64> {
+    fn frame_length(frame_rate: Option<Rational>) -> Option<i64> {
         frame_rate
             .filter(|rate| rate.num > 0 && rate.den > 0)
             .map(|rate| 1_000_000 * i64::from(rate.den) / i64::from(rate.num))
     }
 
     /// `duration` (in the stream's time base) in microseconds.
-    pub fn microseconds(&self, duration: i64) -> Option<i64> {
+    fn microseconds(&self, duration: i64) -> Option<i64> {
         self.clock
             .time_base
             .rescale(duration, Rational::MICROSECONDS)

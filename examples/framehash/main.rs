@@ -353,18 +353,15 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         }
         if let Some(clock) = hasher.clock.as_mut().filter(|_| kind == MediaType::Video) {
             // The CLI's decode calls for the packet run its clock on.
-            let length = match packet.duration() {
-                0 => InputClock::frame_length(decoder.frame_rate().or(average_rate)),
-                duration => clock.microseconds(duration),
-            };
-            clock.packet_decoded(hasher.received - before, length);
+            let rate = decoder.frame_rate().or(average_rate);
+            clock.packet_decoded(hasher.received - before, packet.duration(), rate);
         }
     }
     if !hasher.done() {
         decoder.send_eof().map_err(|e| e.to_string())?;
-        let length = InputClock::frame_length(decoder.frame_rate().or(average_rate));
+        let rate = decoder.frame_rate().or(average_rate);
         errors += if kind == MediaType::Video {
-            hasher.drain_at_end(&mut decoder, &mut frame, length)?
+            hasher.drain_at_end(&mut decoder, &mut frame, rate)?
         } else {
             hasher.draining = true;
             hasher.drain(&mut decoder, &mut frame)?
@@ -537,19 +534,19 @@ impl FrameHasher {
     }
 
     /// [`FrameHasher::drain`] after the last packet, one picture a call as the CLI drains
-    /// video: each call's time is noted on the clock, which then runs on by `frame_length`.
+    /// video: each call's time is noted on the clock, which then runs on by one frame at
+    /// `frame_rate`.
     fn drain_at_end(
         &mut self,
         decoder: &mut Decoder,
         frame: &mut Frame,
-        frame_length: Option<i64>,
+        frame_rate: Option<Rational>,
     ) -> Result<usize, String> {
         self.draining = true;
         let mut errors = 0;
         loop {
             if let Some(clock) = self.clock.as_mut() {
-                clock.draining_call();
-                clock.advance(frame_length);
+                clock.draining_call(frame_rate);
             }
             if !self.receive_one(decoder, frame, &mut errors)? {
                 return Ok(errors);

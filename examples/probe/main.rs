@@ -145,22 +145,19 @@ fn run(args: &Args) -> Result<(), String> {
             &mut decoders,
             decoding,
             |stream, met| {
+                // Frames come only where counted (decoding); packets always.
                 let count = &mut counts[stream.index()];
                 match met {
-                    Met::Packet(_) => count.packets += 1,
+                    Met::Packet(_) => count.packets += u64::from(args.count_packets),
                     Met::Frame(_) | Met::Subtitle(_) => count.frames += 1,
                 }
             },
         )
         .map_err(|e| e.to_string())?;
     }
-    let shown = ReadCounts {
-        frames: u64::from(args.count_frames),
-        packets: u64::from(args.count_packets),
-    };
     let shows_ids = input.demuxer().shows_ids();
     let streams = input.streams().zip(&decoders).zip(&counts);
-    let streams = streams.map(|((s, d), counts)| stream(&s, d, shows_ids, counts.shown(shown)));
+    let streams = streams.map(|((s, d), counts)| stream(&s, d, shows_ids, *counts));
     let streams: Vec<Value> = streams.collect();
     let size = std::fs::metadata(&args.input).map(|m| m.len()).ok();
     let mut report = Map::new();
@@ -197,21 +194,12 @@ fn program(program: &Program, streams: &[Value]) -> Value {
     Value::Object(m)
 }
 
-/// The frames decoded and packets read of one stream.
+/// The frames decoded and packets read of one stream, where counted (ffprobe prints no
+/// count of zero).
 #[derive(Clone, Copy, Default)]
 struct ReadCounts {
     frames: u64,
     packets: u64,
-}
-
-impl ReadCounts {
-    /// The counts `shown` asks for (1: counted), as ffprobe prints them: none of zero.
-    fn shown(self, shown: ReadCounts) -> ReadCounts {
-        ReadCounts {
-            frames: self.frames * shown.frames,
-            packets: self.packets * shown.packets,
-        }
-    }
 }
 
 /// ffprobe opens the decoder of every stream, on one thread, before it prints anything, and

@@ -290,17 +290,14 @@ impl VideoLane {
             pictures += 1;
         }
         // The CLI's decode calls for the packet run its clock on.
-        let length = match packet.duration() {
-            0 => self.frame_length(),
-            duration => self.clock.microseconds(duration),
-        };
-        self.clock.packet_decoded(pictures, length);
+        let rate = self.frame_rate();
+        self.clock.packet_decoded(pictures, packet.duration(), rate);
         Ok(())
     }
 
-    /// A frame's length at the decoder's rate, else the stream's average, in microseconds.
-    fn frame_length(&self) -> Option<i64> {
-        InputClock::frame_length(self.decoder.frame_rate().or(Some(self.average_rate)))
+    /// The decoder's frame rate, else the stream's average.
+    fn frame_rate(&self) -> Option<Rational> {
+        self.decoder.frame_rate().or(Some(self.average_rate))
     }
 
     /// Receives one picture and encodes it: `false` when the decoder has none ready.
@@ -438,10 +435,9 @@ impl VideoLane {
         self.decoder.send_eof()?;
         // As the CLI, one picture a draining call, each call's time noted on the clock.
         self.draining = true;
-        let length = self.frame_length();
+        let rate = self.frame_rate();
         loop {
-            self.clock.draining_call();
-            self.clock.advance(length);
+            self.clock.draining_call(rate);
             if !self.receive_one(frame, output, counts)? {
                 break;
             }
