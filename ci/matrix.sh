@@ -137,16 +137,18 @@ avfilter_version() { # dir
     echo "${file#*.so.}"
 }
 
-# Under qemu-user or Wine, code runs slower, and the tests that spend half a minute or more
-# there (x264 at 720p, every encoder, every scaler configuration, a hundred load cycles, threads
-# racing to the first use of fresh loads, the fuzzers' seeds, swapping three releases while
-# streams decode) run on the last build of the file only; every other test runs on every
-# build. The summary names them.
+# Under qemu-user or Wine, code runs slower, and the tests that spend a quarter of a minute or
+# more there (x264 at 720p, every encoder, every container, every scaler configuration, an
+# interrupted transcode, a hundred load cycles, threads racing to the first use of fresh
+# loads, the fuzzers' seeds, swapping three releases while streams decode) run on the last
+# build of the file only; every other test runs on every build. The summary names them.
 slow_once=(
     with_no_input_it_transcodes_its_own_synthetic_clip
     real_world_inputs_transcode_to_mp4_and_mkv_with_the_clis_frames_and_every_sample
     subtitle_streams_are_kept
     each_container_gets_its_own_default_codecs_as_the_cli_gives_them
+    ctrl_c_finishes_a_playable_file
+    remux_writes_what_the_cli_writes
     size_and_encoders_can_be_chosen
     every_scaler_configuration_is_done_or_refused
     video_round_trips_through_every_available_encoder

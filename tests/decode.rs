@@ -110,8 +110,8 @@ fn colour_properties_are_read() {
 }
 
 /// Every decoded picture knows the position and size of the packet it came from, on every
-/// build: 8.0 and later frames no longer carry them, and the decoder hands them over itself,
-/// as ffprobe does there. Pictures come out in another order than their packets (B-frames,
+/// build: from 6.0 the decoder hands them over itself, as ffprobe does from 6.1 (8.0's
+/// frames no longer carry them). Pictures come out in another order than their packets (B-frames,
 /// frame threads), so each is matched to its packet by presentation time. A frame no decoder
 /// made knows none; a copy of a decoded one keeps them.
 #[test]
@@ -162,4 +162,76 @@ fn every_picture_knows_the_position_and_size_of_its_packet() {
     }
     let made = Frame::video(&ffmpeg, 16, 16, "yuv420p").unwrap();
     assert_eq!((made.packet_position(), made.packet_size()), (None, None));
+}
+
+/// Where a decoder makes several blocks of samples of one packet (two MP2 frames sent as one
+/// packet here), each block knows the whole packet's size from 6.0 on, where the `Decoder`
+/// hands it over as ffprobe does from 6.1; before, each knows what FFmpeg's own field says:
+/// what was left of the packet when the block was decoded.
+#[test]
+fn blocks_decoded_from_one_packet_know_its_size() {
+    use ffmpeg_runtime::codec::{AudioSettings, Decoder, DecoderOptions, Encoder};
+    use ffmpeg_runtime::format::{Input, MediaType, Output};
+    use ffmpeg_runtime::{Frame, Packet};
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let path = common::scratch_dir("one-packet").join("tone.mp2");
+    let mut output = Output::create(&ffmpeg, &path).unwrap();
+    let settings = AudioSettings {
+        bit_rate: Some(128_000),
+        ..AudioSettings::new(
+            48_000,
+            ffmpeg.sample_format("s16").unwrap(),
+            ffmpeg.default_channel_layout(2).unwrap(),
+        )
+    };
+    let mut encoder = Encoder::audio(&ffmpeg, "mp2", &settings).unwrap();
+    let stream = output.add_stream(&encoder).unwrap();
+    output.write_header().unwrap();
+    let mut packet = Packet::new(&ffmpeg).unwrap();
+    let (samples, time_base) = (encoder.frame_size(), encoder.time_base());
+    for block in 0..4 {
+        let mut frame = Frame::audio(&ffmpeg, samples, "s16", 48_000, 2).unwrap();
+        frame.set_pts(Some((block * samples) as i64));
+        for mut plane in frame.planes_mut().unwrap() {
+            let bytes = plane.contiguous_mut().unwrap();
+            bytes
+                .iter_mut()
+                .enumerate()
+                .for_each(|(i, b)| *b = (i % 61) as u8);
+        }
+        encoder.send(&frame).unwrap();
+        while encoder.receive(&mut packet).unwrap() {
+            output.write_packet(&mut packet, stream, time_base).unwrap();
+        }
+    }
+    encoder.send_eof().unwrap();
+    while encoder.receive(&mut packet).unwrap() {
+        output.write_packet(&mut packet, stream, time_base).unwrap();
+    }
+    output.finish().unwrap();
+
+    let mut input = Input::open(&ffmpeg, &path).unwrap();
+    let audio = input.best_stream(MediaType::Audio).unwrap();
+    let mut decoder = Decoder::new(&audio, &DecoderOptions::default()).unwrap();
+    let mut joined = Vec::new();
+    let mut sizes = Vec::new();
+    while sizes.len() < 2 && input.read_packet(&mut packet).unwrap() {
+        sizes.push(packet.data().len());
+        joined.extend_from_slice(packet.data());
+    }
+    let one_packet = Packet::from_bytes(&ffmpeg, &joined).unwrap();
+    decoder.send(&one_packet).unwrap();
+    decoder.send_eof().unwrap();
+    let mut frame = Frame::new(&ffmpeg).unwrap();
+    let mut known = Vec::new();
+    while decoder.receive(&mut frame).unwrap() {
+        known.push(frame.packet_size());
+    }
+    let whole = Some(joined.len());
+    let expected = match build.avcodec.major >= 60 {
+        true => vec![whole, whole],
+        false => vec![whole, Some(sizes[1])],
+    };
+    assert_eq!(known, expected, "{}", build.name);
 }

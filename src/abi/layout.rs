@@ -798,10 +798,9 @@ macro_rules! codec_lists {
 }
 
 /// Fields of families 4.x to 7.x that 8.x dropped: the flags it folded into `AVFrame.flags`,
-/// and the position and size of the frame's packet (so no other way to carry those).
+/// and the position and size of the frame's packet.
 macro_rules! frame_flag_fields {
     ($m:ident, $layout:ident) => {
-        $layout.packet_origin = None;
         $layout.frame.key_frame = Some(field!($m::AVFrame.key_frame));
         $layout.frame.interlaced_frame = Some(field!($m::AVFrame.interlaced_frame));
         $layout.frame.top_field_first = Some(field!($m::AVFrame.top_field_first));
@@ -893,11 +892,26 @@ macro_rules! shape_5 {
     }};
 }
 
-/// FFmpeg 6.x: `AVFrame.duration`, and codec parameters that carry the frame rate and the
-/// stream's side data.
+/// The fields through which a decoder opened with `AV_CODEC_FLAG_COPY_OPAQUE` (6.0 on) hands
+/// each packet's `opaque_ref` to its frames, where the crate carries the packet's position and
+/// size, as ffprobe does from 6.1 on.
+macro_rules! packet_origins {
+    ($m:ident, $layout:ident) => {
+        $layout.packet_origin = Some(PacketOriginLayout {
+            packet_opaque_ref: field!($m::AVPacket.opaque_ref as same),
+            frame_opaque_ref: field!($m::AVFrame.opaque_ref as same),
+            buffer_data: field!($m::AVBufferRef.data),
+            buffer_size: field!($m::AVBufferRef.size),
+        });
+    };
+}
+
+/// FFmpeg 6.x: `AVFrame.duration`, codec parameters that carry the frame rate and the
+/// stream's side data, and packet origins carried to frames.
 macro_rules! shape_6 {
     ($m:ident) => {{
         let mut layout = shape_5!($m);
+        packet_origins!($m, layout);
         layout.frame.duration = Some(field!($m::AVFrame.duration));
         picture_numbers!($m, layout);
         codec_parameter_extras!($m, layout);
@@ -929,16 +943,11 @@ macro_rules! shape_8 {
 
 /// FFmpeg 9.x: `AVCodec`'s supported-value lists are gone (`avcodec_get_supported_config`).
 /// Frames carry their packet's position and size only in `opaque_ref`, where the crate puts
-/// them.
+/// them (as it does from 6.x on).
 macro_rules! shape_9 {
     ($m:ident) => {{
         let mut layout = common!($m);
-        layout.packet_origin = Some(PacketOriginLayout {
-            packet_opaque_ref: field!($m::AVPacket.opaque_ref as same),
-            frame_opaque_ref: field!($m::AVFrame.opaque_ref as same),
-            buffer_data: field!($m::AVBufferRef.data),
-            buffer_size: field!($m::AVBufferRef.size),
-        });
+        packet_origins!($m, layout);
         layout.chapter.id_wide = Some(field!($m::AVChapter.id));
         layout.packet_side_data.size_wide = Some(field!($m::AVPacketSideData.size));
         layout.frame_side_data.size_wide = Some(field!($m::AVFrameSideData.size));

@@ -1,8 +1,10 @@
-//! The position and size of the packet a frame was decoded from, on the families whose frames
-//! no longer carry them (`AVFrame.pkt_pos` and `pkt_size` went with 8.0). As ffprobe does
-//! from 8.0, a decoder opened with `AV_CODEC_FLAG_COPY_OPAQUE` hands each packet's
-//! `opaque_ref` to the frames decoded from it; the crate puts a small tagged buffer there. A
-//! frame whose buffer is not one of these (another size, another tag) has no known origin.
+//! The position and size of the packet a frame was decoded from, carried from 6.0 on as
+//! ffprobe carries them from 6.1 (`AVFrame.pkt_pos` and `pkt_size`, deprecated then, went
+//! with 8.0; and where a decoder makes several frames of one packet, they hold what was left
+//! of it, not its size): a decoder opened with `AV_CODEC_FLAG_COPY_OPAQUE` hands each
+//! packet's `opaque_ref` to the frames decoded from it; the crate puts a small tagged buffer
+//! there. A frame whose buffer is not one of these (another size, another tag) has no known
+//! origin.
 
 use super::field::Field;
 use crate::sys::objects::{AVBufferRef, AVFrame, AVPacket};

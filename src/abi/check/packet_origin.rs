@@ -1,4 +1,4 @@
-//! The self-check of the fields that carry a frame's packet origin (8.0 on): a buffer is
+//! The self-check of the fields that carry a frame's packet origin (6.0 on): a buffer is
 //! allocated and its size read back, then set as a packet's and a frame's `opaque_ref`, and
 //! FFmpeg's own copy of each object's properties must hold a reference to that same buffer.
 

@@ -92,7 +92,7 @@ pub struct Decoder {
     finished: bool,
     /// A decoding error met as the end was taken, which the next `receive` reports.
     held_error: Option<Error>,
-    /// From 8.0, what gives frames their packet's position and size.
+    /// From 6.0, what gives frames their packet's position and size.
     origin: Option<OriginCarrier>,
 }
 

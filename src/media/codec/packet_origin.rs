@@ -1,5 +1,5 @@
-//! Carrying each packet's position and size to the frames decoded from it, on the releases
-//! whose frames no longer carry them (8.0 on), as ffprobe does there: each packet goes to the
+//! Carrying each packet's position and size to the frames decoded from it, from 6.0 on, as
+//! ffprobe does from 6.1 (frames no longer carry them from 8.0): each packet goes to the
 //! decoder as a new reference with a buffer of the crate's as its `opaque_ref`, which the
 //! decoder (opened with `AV_CODEC_FLAG_COPY_OPAQUE`) gives the frames it makes of it.
 //! [`Frame::packet_position`](crate::Frame::packet_position) reads it back.
@@ -24,7 +24,8 @@ pub(super) struct OriginCarrier {
 }
 
 impl OriginCarrier {
-    /// A carrier where the release needs one (`None` before 8.0: frames carry the origin).
+    /// A carrier where the release has the means (`None` before 6.0: frames carry the
+    /// origin).
     pub(super) fn for_release(ffmpeg: &Ffmpeg) -> Result<Option<OriginCarrier>> {
         let (Some(layout), Some(allocate)) = (
             ffmpeg.layout().packet_origin,

@@ -18,29 +18,32 @@ impl Frame {
     ///
     /// # Platform-specific behaviour
     ///
-    /// From 8.0 frames no longer carry it; a [`Decoder`] gives each packet's position and size
-    /// to the frames made of it another way, as ffprobe does there.
+    /// From 6.0 a [`Decoder`] hands each packet's position and size to the frames made of
+    /// it itself, as ffprobe does from 6.1 (8.0 dropped the frame's own fields): a frame
+    /// gets its whole packet's size even where the decoder made several frames of one
+    /// packet, whose own field said what was left of it. Before 6.0, and for frames of 6.x
+    /// and 7.x no [`Decoder`] made, the frame's fields answer.
     ///
     /// [`Decoder`]: crate::codec::Decoder
     pub fn packet_position(&self) -> Option<i64> {
-        let position = match self.ffmpeg.layout().frame.pkt_pos {
-            Some(field) => self.read(field),
-            None => self.packet_origin()?.position,
+        let position = match self.packet_origin() {
+            Some(origin) => origin.position,
+            None => self.read(self.ffmpeg.layout().frame.pkt_pos?),
         };
         Some(position).filter(|&position| position >= 0)
     }
 
     /// The size of the packet the frame was decoded from (`pkt_size`); `None` where unknown.
-    /// See [`Frame::packet_position`] for 8.0 on.
+    /// See [`Frame::packet_position`] for where it comes from.
     pub fn packet_size(&self) -> Option<usize> {
-        let size = match self.ffmpeg.layout().frame.pkt_size {
-            Some(field) => i64::from(self.read(field)),
-            None => self.packet_origin()?.size,
+        let size = match self.packet_origin() {
+            Some(origin) => origin.size,
+            None => i64::from(self.read(self.ffmpeg.layout().frame.pkt_size?)),
         };
         usize::try_from(size).ok()
     }
 
-    /// From 8.0: the origin a [`Decoder`](crate::codec::Decoder) attached.
+    /// From 6.0: the origin a [`Decoder`](crate::codec::Decoder) attached.
     fn packet_origin(&self) -> Option<PacketOrigin> {
         let layout = self.ffmpeg.layout().packet_origin?;
         // SAFETY: a live frame of the layout's family. Safe code gives a frame no opaque_ref
