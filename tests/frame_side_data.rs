@@ -18,8 +18,8 @@ use common::side_data_media::{
 };
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::format::{
-    DynamicHdrPlus, Input, MasteringDisplay, MediaType, S12mTimecode, SideDataValue, Spherical,
-    StereoCamera, Timecode,
+    DownmixInfo, DownmixType, DynamicHdrPlus, Input, MasteringDisplay, MediaType, S12mTimecode,
+    SideDataValue, Spherical, StereoCamera, Timecode,
 };
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
 use serde_json::Value;
@@ -296,6 +296,14 @@ fn writable_values() -> Vec<SideDataValue> {
         SideDataValue::GopTimecode(timecode),
         SideDataValue::S12mTimecodes(vec![S12mTimecode(0x12345601), S12mTimecode(0x02)]),
         SideDataValue::ClosedCaptions(CAPTIONS.to_vec()),
+        SideDataValue::DownmixInfo(DownmixInfo {
+            preferred: DownmixType::LtRt,
+            center_mix_level: 0.5,
+            center_mix_level_ltrt: 0.25,
+            surround_mix_level: 0.125,
+            surround_mix_level_ltrt: 1.5,
+            lfe_mix_level: 0.0,
+        }),
     ]
 }
 

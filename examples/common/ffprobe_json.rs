@@ -6,8 +6,8 @@ mod dolby_vision;
 #[path = "ffprobe_hdr_vivid.rs"]
 mod hdr_vivid;
 
-use ffmpeg_runtime::format::{DynamicHdrPlus, SideData, SideDataValue};
-use ffmpeg_runtime::{FrameSideData, Rational};
+use ffmpeg_runtime::format::{DownmixInfo, DynamicHdrPlus, SideData, SideDataValue};
+use ffmpeg_runtime::{Ffmpeg, FrameSideData, Library, Rational};
 use serde_json::{Map, Value, json};
 
 /// A rational as ffprobe prints it: `num/den`, or `num:den` for aspect ratios.
@@ -19,6 +19,7 @@ pub fn ratio(r: Rational, separator: char) -> Value {
 /// `-show_packets`), with the fields its `print_pkt_side_data` adds for the kinds it
 /// describes; `picture_size` is the stream's, for a tiled projection's bounds.
 pub fn side_data_entry(entry: &SideData<'_>, picture_size: (u32, u32)) -> Value {
+    let ffmpeg = entry.ffmpeg();
     entry_json(entry.name(), entry.value(), |value, put| match value {
         SideDataValue::Stereo3d {
             layout,
@@ -104,6 +105,10 @@ pub fn side_data_entry(entry: &SideData<'_>, picture_size: (u32, u32)) -> Value 
         }
         SideDataValue::AudioServiceType(kind) => put("service_type", json!(kind)),
         SideDataValue::MpegTsStreamId(id) => put("id", json!(id)),
+        // 8.1's ffprobe adds the id.
+        SideDataValue::BlockAdditional { id, .. } if ffprobe_prints_since(ffmpeg, (62, 28)) => {
+            put("block_additional_id", json!(id));
+        }
         SideDataValue::CpbProperties(cpb) => {
             put("max_bitrate", json!(cpb.max_bitrate));
             put("min_bitrate", json!(cpb.min_bitrate));
@@ -134,7 +139,10 @@ pub fn frame_side_data_entry(entry: &FrameSideData<'_>, frame_rate: Rational) ->
             }
             put("size", json!(entry.bytes().len()));
         }
-        SideDataValue::DynamicHdrPlus(metadata) => hdr_plus_fields(&metadata, put),
+        // 9.0's ffprobe adds the levels.
+        SideDataValue::DownmixInfo(info) if ffprobe_prints_since(entry.ffmpeg(), (63, 0)) => {
+            downmix_fields(&info, put)
+        }
         SideDataValue::DolbyVisionMetadata(metadata) => {
             dolby_vision::dolby_vision_fields(&metadata, put)
         }
@@ -143,6 +151,28 @@ pub fn frame_side_data_entry(entry: &FrameSideData<'_>, frame_rate: Rational) ->
         SideDataValue::Exif(bytes) => put("size", json!(bytes.len())),
         _ => {}
     })
+}
+
+/// Whether the loaded release's ffprobe prints what the release of libavcodec `since`
+/// (major, minor) added.
+fn ffprobe_prints_since(ffmpeg: &Ffmpeg, since: (u64, u64)) -> bool {
+    let version = ffmpeg.library(Library::AvCodec).map(|info| info.version());
+    version.is_some_and(|version| (version.major, version.minor) >= since)
+}
+
+/// 9.0's ffprobe's downmix levels: in decibels, to one decimal (`-inf` for none).
+fn downmix_fields(info: &DownmixInfo, put: &mut dyn FnMut(&str, Value)) {
+    put("preferred_downmix_type", json!(info.preferred.name()));
+    let levels = [
+        ("center_mix_level_db", info.center_mix_level),
+        ("center_mix_level_ltrt_db", info.center_mix_level_ltrt),
+        ("surround_mix_level_db", info.surround_mix_level),
+        ("surround_mix_level_ltrt_db", info.surround_mix_level_ltrt),
+        ("lfe_mix_level_db", info.lfe_mix_level),
+    ];
+    for (key, gain) in levels {
+        put(key, json!(format!("{:.1}", 20.0 * gain.log10())));
+    }
 }
 
 /// ffprobe's `print_dynamic_hdr10_plus`. It repeats keys (`maxscl` thrice, each window's
@@ -279,6 +309,8 @@ fn described_alike(value: &SideDataValue, put: &mut impl FnMut(&str, Value)) -> 
             put("max_average", json!(max_average));
         }
         SideDataValue::ActiveFormat(code) => put("active_format", json!(code)),
+        // A packet's (Matroska's, from 6.1) as a picture's.
+        SideDataValue::DynamicHdrPlus(metadata) => hdr_plus_fields(metadata, put),
         SideDataValue::AmbientViewingEnvironment {
             illuminance,
             light_x,

@@ -30,10 +30,13 @@
 //! before the streams, each with its streams, as `-show_programs` does.
 //!
 //! The fields are ffprobe 5.1's (Debian 12's) whichever release is loaded; the values are
-//! the loaded release's, and equal its own ffprobe's (compared on 4.3, 5.1, 7.1 and 9.0).
+//! the loaded release's, and equal its own ffprobe's (compared on 4.3, 5.1, 6.1, 7.1, 8.1 and 9.0).
 //! Side data that only later releases give are printed as 7.1's and later ffprobe print
 //! them: a stereo pair's view and camera, the ambient viewing environment, the container's
-//! cropping, Dolby Vision's metadata compression and a picture's view id.
+//! cropping, Dolby Vision's metadata compression and a picture's view id; a packet's HDR10+
+//! metadata (Matroska's, from 6.1) as a picture's. Two kinds every release gives are printed
+//! as the loaded release's ffprobe prints them: a Matroska block addition's id from 8.1, and
+//! AC-3's downmix levels from 9.0.
 //! Other releases' ffprobe print other sets: 4.x adds `codec_time_base`, lacks
 //! `extradata_size`, `film_grain` and five dispositions, names only the kind of CPB
 //! properties and audio service types, and takes `coded_width`, `coded_height`,

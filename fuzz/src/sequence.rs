@@ -759,13 +759,15 @@ fn output_step(ffmpeg: &Ffmpeg, state: &mut State, op: &Op) {
     }
 }
 
-/// A side data value of the kind `kind % 13`, out of arbitrary numbers and bytes (values the
+/// A side data value of the kind `kind % 15`, out of arbitrary numbers and bytes (values the
 /// writers refuse among them).
 fn side_data_value(kind: u8, n: [i32; 9], bytes: Vec<u8>) -> ffmpeg_runtime::format::SideDataValue {
-    use ffmpeg_runtime::format::{MasteringDisplay, S12mTimecode, SideDataValue, Timecode};
+    use ffmpeg_runtime::format::{
+        DownmixInfo, DownmixType, MasteringDisplay, S12mTimecode, SideDataValue, Timecode,
+    };
     let q = |i: usize| Rational::new(n[i % 9], n[(i + 1) % 9]);
     let u = |i: usize| n[i] as u32;
-    match kind % 13 {
+    match kind % 15 {
         0 => SideDataValue::DisplayMatrix {
             matrix: n,
             counterclockwise: None,
@@ -807,6 +809,18 @@ fn side_data_value(kind: u8, n: [i32; 9], bytes: Vec<u8>) -> ffmpeg_runtime::for
             light_y: q(4),
         },
         11 => SideDataValue::Exif(bytes),
+        12 => SideDataValue::DownmixInfo(DownmixInfo {
+            preferred: [DownmixType::LoRo, DownmixType::DolbyProLogicII][u(0) as usize % 2],
+            center_mix_level: f64::from(n[1]) / 7.0,
+            center_mix_level_ltrt: f64::from(n[2]),
+            surround_mix_level: f64::from_bits(u64::from(u(3))),
+            surround_mix_level_ltrt: f64::NAN,
+            lfe_mix_level: f64::NEG_INFINITY,
+        }),
+        13 => SideDataValue::BlockAdditional {
+            id: u64::from(u(0)),
+            data: bytes,
+        },
         10 => SideDataValue::FrameCropping {
             top: u(0),
             bottom: u(1),

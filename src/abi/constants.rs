@@ -69,6 +69,8 @@ pub(crate) const PKT_DATA_AUDIO_SERVICE_TYPE: u32 = 7;
 pub(crate) const PKT_DATA_CPB_PROPERTIES: u32 = 10;
 pub(crate) const PKT_DATA_SKIP_SAMPLES: u32 = 11;
 pub(crate) const PKT_DATA_STRINGS_METADATA: u32 = 13;
+/// Matroska's BlockAdditional: its id (8 bytes, big-endian), then its bytes.
+pub(crate) const PKT_DATA_MATROSKA_BLOCKADDITIONAL: u32 = 15;
 pub(crate) const PKT_DATA_METADATA_UPDATE: u32 = 18;
 pub(crate) const PKT_DATA_MPEGTS_STREAM_ID: u32 = 19;
 pub(crate) const PKT_DATA_MASTERING_DISPLAY: u32 = 20;
@@ -90,6 +92,8 @@ pub(crate) const PKT_DATA_EXIF: u32 = 40;
 /// the names `av_frame_side_data_name` gives).
 pub(crate) const FRAME_DATA_A53_CC: u32 = 1;
 pub(crate) const FRAME_DATA_STEREO3D: u32 = 2;
+/// `AVDownmixInfo`: the same struct in every release.
+pub(crate) const FRAME_DATA_DOWNMIX_INFO: u32 = 4;
 pub(crate) const FRAME_DATA_DISPLAYMATRIX: u32 = 6;
 pub(crate) const FRAME_DATA_AFD: u32 = 7;
 pub(crate) const FRAME_DATA_SKIP_SAMPLES: u32 = 9;

@@ -493,6 +493,7 @@ fn muxer(extension: &str) -> &'static str {
         "ass" => "ass",
         "vtt" => "webvtt",
         "ogg" => "ogg",
+        "ac3" => "ac3",
         other => panic!("no muxer for .{other}"),
     }
 }

@@ -20,9 +20,9 @@ mod timing;
 pub use crate::media::side_data::{
     CpbProperties, DolbyVisionColor, DolbyVisionConfig, DolbyVisionCurve, DolbyVisionExtension,
     DolbyVisionHeader, DolbyVisionMapping, DolbyVisionMetadata, DolbyVisionNlq, DolbyVisionPiece,
-    DynamicHdrPlus, DynamicHdrVivid, HdrPlusToneMapping, HdrPlusWindow, HdrPlusWindowArea,
-    HdrVividBaseCurve, HdrVividThreeSpline, HdrVividToneMapping, HdrVividWindow, MasteringDisplay,
-    S12mTimecode, SideDataValue, Spherical, StereoCamera, Timecode,
+    DownmixInfo, DownmixType, DynamicHdrPlus, DynamicHdrVivid, HdrPlusToneMapping, HdrPlusWindow,
+    HdrPlusWindowArea, HdrVividBaseCurve, HdrVividThreeSpline, HdrVividToneMapping, HdrVividWindow,
+    MasteringDisplay, S12mTimecode, SideDataValue, Spherical, StereoCamera, Timecode,
 };
 pub use catalog::{Demuxer, Muxer};
 pub use input::{Chapter, Input, Packets, SeekMode};

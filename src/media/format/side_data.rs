@@ -58,7 +58,7 @@ impl<'a> SideData<'a> {
 }
 
 /// The packet kinds whose bytes the crate reads, by their number (the same in every release).
-const MEANINGS: [(u32, Meaning); 17] = [
+const MEANINGS: [(u32, Meaning); 18] = [
     (kind::PKT_DATA_DISPLAY_MATRIX, Meaning::DisplayMatrix),
     (kind::PKT_DATA_STEREO_3D, Meaning::Stereo3d),
     (kind::PKT_DATA_SPHERICAL, Meaning::Spherical),
@@ -78,6 +78,10 @@ const MEANINGS: [(u32, Meaning); 17] = [
     (kind::PKT_DATA_CPB_PROPERTIES, Meaning::CpbProperties),
     (kind::PKT_DATA_DYNAMIC_HDR10_PLUS, Meaning::DynamicHdrPlus),
     (kind::PKT_DATA_STRINGS_METADATA, Meaning::StringsMetadata),
+    (
+        kind::PKT_DATA_MATROSKA_BLOCKADDITIONAL,
+        Meaning::BlockAdditional,
+    ),
     (kind::PKT_DATA_METADATA_UPDATE, Meaning::MetadataUpdate),
     (
         kind::PKT_DATA_AMBIENT_VIEWING_ENVIRONMENT,

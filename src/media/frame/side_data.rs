@@ -12,9 +12,10 @@ use crate::sys::objects::AVDictionary;
 use super::{Frame, out_of_memory};
 
 /// The frame kinds whose bytes the crate reads, by their number since 5.0.
-const MEANINGS: [(u32, Meaning); 18] = [
+const MEANINGS: [(u32, Meaning); 19] = [
     (kind::FRAME_DATA_A53_CC, Meaning::ClosedCaptions),
     (kind::FRAME_DATA_STEREO3D, Meaning::Stereo3d),
+    (kind::FRAME_DATA_DOWNMIX_INFO, Meaning::DownmixInfo),
     (kind::FRAME_DATA_DISPLAYMATRIX, Meaning::DisplayMatrix),
     (kind::FRAME_DATA_AFD, Meaning::ActiveFormat),
     (kind::FRAME_DATA_SKIP_SAMPLES, Meaning::SkipSamples),
@@ -96,7 +97,8 @@ impl Frame {
     /// kind: closed captions (libx264 and MPEG-2 write them by default, `a53cc`), an SEI
     /// message (libx264's `udu_sei`), HDR10's mastering display and light levels, HDR10+
     /// metadata, a display matrix, an active format, GOP and S12M timecodes, a stereo
-    /// packing (libx264's frame-packing SEI) and a 360° projection. The bytes are FFmpeg's
+    /// packing (libx264's frame-packing SEI), a 360° projection, and a downmix's levels for
+    /// sound (which FFmpeg's own encoders do not read). The bytes are FFmpeg's
     /// structs for the kind, as the loaded release lays them out (7.1 appends the stereo
     /// camera).
     ///
@@ -117,8 +119,8 @@ impl Frame {
     /// # Errors
     ///
     /// [`Error::Unsupported`](crate::Error::Unsupported) for a value of another kind (the
-    /// read-only ones: Dolby Vision RPUs, HDR Vivid, view ids; a container's cropping, which
-    /// is a stream's), of a kind the loaded release does not have (unregistered SEI messages
+    /// read-only ones: Dolby Vision RPUs, HDR Vivid, view ids, Matroska's block additions;
+    /// a container's cropping, which is a stream's), of a kind the loaded release does not have (unregistered SEI messages
     /// before 4.4, the ambient viewing environment before 6.0), a GOP timecode whose fields do not fit a GOP
     /// header, more than three S12M timecodes, HDR10+ metadata with more windows or entries
     /// than its struct holds or on 4.1 (which has no HDR10+), a packing or projection the

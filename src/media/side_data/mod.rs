@@ -26,8 +26,8 @@ pub use hdr_vivid::{
 };
 
 pub use values::{
-    CpbProperties, DolbyVisionConfig, MasteringDisplay, S12mTimecode, SideDataValue, Spherical,
-    StereoCamera, Timecode,
+    CpbProperties, DolbyVisionConfig, DownmixInfo, DownmixType, MasteringDisplay, S12mTimecode,
+    SideDataValue, Spherical, StereoCamera, Timecode,
 };
 
 /// The kinds whose bytes the crate reads, whichever numbering named them.
@@ -57,6 +57,8 @@ pub(crate) enum Meaning {
     FrameCropping,
     ViewId,
     Exif,
+    DownmixInfo,
+    BlockAdditional,
     Unknown,
 }
 
@@ -173,6 +175,21 @@ pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<
         Meaning::FrameCropping => frame_cropping(bytes)?,
         Meaning::ViewId => SideDataValue::ViewId(b.i32(0)?),
         Meaning::Exif => SideDataValue::Exif(bytes.to_vec()),
+        Meaning::DownmixInfo => {
+            let level = |at: usize| b.u64(at).map(f64::from_bits);
+            SideDataValue::DownmixInfo(DownmixInfo {
+                preferred: DownmixType::from_number(b.u32(0)?),
+                center_mix_level: level(8)?,
+                center_mix_level_ltrt: level(16)?,
+                surround_mix_level: level(24)?,
+                surround_mix_level_ltrt: level(32)?,
+                lfe_mix_level: level(40)?,
+            })
+        }
+        Meaning::BlockAdditional => SideDataValue::BlockAdditional {
+            id: u64::from_be_bytes(bytes.get(..8)?.try_into().ok()?),
+            data: bytes[8..].to_vec(),
+        },
         Meaning::StringsMetadata => SideDataValue::StringsMetadata(key_value_pairs(bytes)?),
         Meaning::MetadataUpdate => SideDataValue::MetadataUpdate(key_value_pairs(bytes)?),
         _ => SideDataValue::Other,
@@ -243,6 +260,19 @@ pub(crate) fn encode(value: &SideDataValue) -> Result<(Meaning, Vec<u8>), String
             )
         }
         SideDataValue::Exif(bytes) => (Meaning::Exif, bytes.clone()),
+        SideDataValue::DownmixInfo(info) => {
+            let mut bytes = info.preferred.number().to_ne_bytes().to_vec();
+            bytes.extend([0; 4]); // the enum's padding before the doubles
+            let levels = [
+                info.center_mix_level,
+                info.center_mix_level_ltrt,
+                info.surround_mix_level,
+                info.surround_mix_level_ltrt,
+                info.lfe_mix_level,
+            ];
+            bytes.extend(levels.iter().flat_map(|level| level.to_ne_bytes()));
+            (Meaning::DownmixInfo, bytes)
+        }
         SideDataValue::FrameCropping {
             top,
             bottom,

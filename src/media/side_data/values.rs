@@ -123,6 +123,18 @@ pub enum SideDataValue {
     /// on: what a JPEG's, PNG's or WebP's decoder found, less the orientation, which the
     /// decoder gives as a display matrix; an encoder of those formats writes it back.
     Exif(Vec<u8>),
+    /// How to mix a block of samples down to fewer channels (`AVDownmixInfo`): what an AC-3
+    /// or E-AC-3 stream says, given with each block of samples its decoder makes.
+    DownmixInfo(DownmixInfo),
+    /// A Matroska block's additional data (`BlockAdditional`), on a packet read from
+    /// Matroska or WebM: a VP8 or VP9 picture's alpha plane (id 1), or what 4.x to 6.0 did
+    /// not yet read as HDR10+ (id 4, ITU-T T.35).
+    BlockAdditional {
+        /// `BlockAddID`: what the data is, as the track's mapping says.
+        id: u64,
+        /// The data.
+        data: Vec<u8>,
+    },
     /// An ICC colour profile: its bytes are in the entry's `bytes`.
     IccProfile {
         /// The profile's description, where the decoder gave one.
@@ -457,5 +469,67 @@ mod tests {
         );
         // A digit pair that is not decimal reads 0.
         assert_eq!(S12mTimecode(0x1a).timecode(Rational::new(25, 1)).hours, 0);
+    }
+}
+
+/// How to mix multichannel sound down (`AVDownmixInfo`): the mix levels are gains (not
+/// decibels), as the stream gives them; 0 where it gives none.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DownmixInfo {
+    /// Which two-channel downmix the stream prefers.
+    pub preferred: DownmixType,
+    /// The centre channel's gain in a Lo/Ro downmix.
+    pub center_mix_level: f64,
+    /// The centre channel's gain in an Lt/Rt downmix.
+    pub center_mix_level_ltrt: f64,
+    /// The surround channels' gain in a Lo/Ro downmix.
+    pub surround_mix_level: f64,
+    /// The surround channels' gain in an Lt/Rt downmix.
+    pub surround_mix_level_ltrt: f64,
+    /// The LFE channel's gain.
+    pub lfe_mix_level: f64,
+}
+
+/// A preferred two-channel downmix (`enum AVDownmixType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DownmixType {
+    /// Not said (or a number this crate does not know).
+    Unknown,
+    /// Lo/Ro: plain stereo.
+    LoRo,
+    /// Lt/Rt: Dolby Surround compatible.
+    LtRt,
+    /// Lt/Rt for Dolby Pro Logic II.
+    DolbyProLogicII,
+}
+
+impl DownmixType {
+    pub(crate) fn from_number(number: u32) -> DownmixType {
+        match number {
+            1 => DownmixType::LoRo,
+            2 => DownmixType::LtRt,
+            3 => DownmixType::DolbyProLogicII,
+            _ => DownmixType::Unknown,
+        }
+    }
+
+    pub(crate) fn number(self) -> u32 {
+        match self {
+            DownmixType::Unknown => 0,
+            DownmixType::LoRo => 1,
+            DownmixType::LtRt => 2,
+            DownmixType::DolbyProLogicII => 3,
+        }
+    }
+
+    /// The name ffprobe prints for it: `unknown`, `loro`, `ltrt`, `dplII`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DownmixType::Unknown => "unknown",
+            DownmixType::LoRo => "loro",
+            DownmixType::LtRt => "ltrt",
+            DownmixType::DolbyProLogicII => "dplII",
+        }
     }
 }
