@@ -6,7 +6,9 @@ mod dolby_vision;
 #[path = "ffprobe_hdr_vivid.rs"]
 mod hdr_vivid;
 
-use ffmpeg_runtime::format::{DownmixInfo, DynamicHdrPlus, SideData, SideDataValue};
+use ffmpeg_runtime::format::{
+    DownmixInfo, DynamicHdrPlus, IamfParameters, IamfSubblock, SideData, SideDataValue,
+};
 use ffmpeg_runtime::{Ffmpeg, FrameSideData, Library, Rational};
 use serde_json::{Map, Value, json};
 
@@ -146,6 +148,7 @@ pub fn frame_side_data_entry(entry: &FrameSideData<'_>, frame_rate: Rational) ->
         SideDataValue::DolbyVisionMetadata(metadata) => {
             dolby_vision::dolby_vision_fields(&metadata, put)
         }
+        SideDataValue::IamfParameters(parameters) => iamf_fields(&parameters, put),
         SideDataValue::DynamicHdrVivid(metadata) => hdr_vivid::hdr_vivid_fields(&metadata, put),
         SideDataValue::ViewId(id) => put("view_id", json!(id)),
         SideDataValue::Exif(bytes) => put("size", json!(bytes.len())),
@@ -173,6 +176,45 @@ fn downmix_fields(info: &DownmixInfo, put: &mut dyn FnMut(&str, Value)) {
     for (key, gain) in levels {
         put(key, json!(format!("{:.1}", 20.0 * gain.log10())));
     }
+}
+
+/// 9.0's ffprobe's IAMF parameters of a block of samples (the only release whose blocks
+/// carry them): the block, then each subblock as a component.
+fn iamf_fields(parameters: &IamfParameters, put: &mut dyn FnMut(&str, Value)) {
+    put("nb_subblocks", json!(parameters.subblocks.len()));
+    put("type", json!(parameters.kind));
+    put("parameter_id", json!(parameters.parameter_id));
+    put("parameter_rate", json!(parameters.parameter_rate));
+    put("duration", json!(parameters.duration));
+    let constant = parameters.constant_subblock_duration;
+    put("constant_subblock_duration", json!(constant));
+    if parameters.subblocks.is_empty() {
+        return;
+    }
+    let q = |r: Rational| ratio(r, '/');
+    let components = parameters.subblocks.iter().map(|subblock| match subblock {
+        IamfSubblock::MixGain {
+            duration,
+            animation_type,
+            start_point_value,
+            end_point_value,
+            control_point_value,
+            control_point_relative_time,
+        } => json!({
+            "subblock_duration": duration,
+            "animation_type": animation_type,
+            "start_point_value": q(*start_point_value),
+            "end_point_value": q(*end_point_value),
+            "control_point_value": q(*control_point_value),
+            "control_point_relative_time": q(*control_point_relative_time),
+        }),
+        IamfSubblock::Demixing { duration, mode } => {
+            json!({ "subblock_duration": duration, "dmixp_mode": mode })
+        }
+        IamfSubblock::ReconGain { duration, .. } => json!({ "subblock_duration": duration }),
+        _ => json!({}),
+    });
+    put("components", Value::Array(components.collect()));
 }
 
 /// ffprobe's `print_dynamic_hdr10_plus`. It repeats keys (`maxscl` thrice, each window's

@@ -34,7 +34,8 @@
 //! Side data that only later releases give are printed as 7.1's and later ffprobe print
 //! them: a stereo pair's view and camera, the ambient viewing environment, the container's
 //! cropping, Dolby Vision's metadata compression and a picture's view id; a packet's HDR10+
-//! metadata (Matroska's, from 6.1) as a picture's. Two kinds every release gives are printed
+//! metadata (Matroska's, from 6.1) as a picture's; a block of samples' IAMF parameters (from
+//! 9.0) as 9.0's ffprobe prints them. Two kinds every release gives are printed
 //! as the loaded release's ffprobe prints them: a Matroska block addition's id from 8.1, and
 //! AC-3's downmix levels from 9.0.
 //! Other releases' ffprobe print other sets: 4.x adds `codec_time_base`, lacks

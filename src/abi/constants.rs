@@ -80,6 +80,11 @@ pub(crate) const PKT_DATA_ACTIVE_FORMAT: u32 = 26;
 pub(crate) const PKT_DATA_DOLBY_VISION_CONFIG: u32 = 29;
 /// Since 5.0; 4.x has no kind of this number.
 pub(crate) const PKT_DATA_DYNAMIC_HDR10_PLUS: u32 = 31;
+/// Since 7.0: IAMF mix gain, demixing and reconstruction gain parameters
+/// (`AVIAMFParamDefinition`).
+pub(crate) const PKT_DATA_IAMF_MIX_GAIN_PARAM: u32 = 32;
+pub(crate) const PKT_DATA_IAMF_DEMIXING_INFO_PARAM: u32 = 33;
+pub(crate) const PKT_DATA_IAMF_RECON_GAIN_INFO_PARAM: u32 = 34;
 /// Since 7.0 (`AVAmbientViewingEnvironment`).
 pub(crate) const PKT_DATA_AMBIENT_VIEWING_ENVIRONMENT: u32 = 35;
 /// Since 7.1: four little-endian `uint32_t`s, top, bottom, left, right.
@@ -116,6 +121,10 @@ pub(crate) const FRAME_DATA_AMBIENT_VIEWING_ENVIRONMENT: u32 = 26;
 pub(crate) const FRAME_DATA_VIEW_ID: u32 = 29;
 /// Since 8.1: EXIF metadata, a TIFF header and its directories.
 pub(crate) const FRAME_DATA_EXIF: u32 = 31;
+/// Since 9.0: IAMF parameters, as the packets' (`AVIAMFParamDefinition`).
+pub(crate) const FRAME_DATA_IAMF_MIX_GAIN_PARAM: u32 = 33;
+pub(crate) const FRAME_DATA_IAMF_DEMIXING_INFO_PARAM: u32 = 34;
+pub(crate) const FRAME_DATA_IAMF_RECON_GAIN_INFO_PARAM: u32 = 35;
 
 /// `sizeof(AVDynamicHDRPlus)`: the same struct in every release 4.x–9.x (the self-check
 /// adds one to a frame and reads the entry's size).

@@ -22,7 +22,8 @@ pub use crate::media::side_data::{
     DolbyVisionHeader, DolbyVisionMapping, DolbyVisionMetadata, DolbyVisionNlq, DolbyVisionPiece,
     DownmixInfo, DownmixType, DynamicHdrPlus, DynamicHdrVivid, HdrPlusToneMapping, HdrPlusWindow,
     HdrPlusWindowArea, HdrVividBaseCurve, HdrVividThreeSpline, HdrVividToneMapping, HdrVividWindow,
-    MasteringDisplay, S12mTimecode, SideDataValue, Spherical, StereoCamera, Timecode,
+    IamfParameters, IamfSubblock, MasteringDisplay, S12mTimecode, SideDataValue, Spherical,
+    StereoCamera, Timecode,
 };
 pub use catalog::{Demuxer, Muxer};
 pub use input::{Chapter, Input, Packets, SeekMode};

@@ -58,7 +58,7 @@ impl<'a> SideData<'a> {
 }
 
 /// The packet kinds whose bytes the crate reads, by their number (the same in every release).
-const MEANINGS: [(u32, Meaning); 18] = [
+const MEANINGS: [(u32, Meaning); 21] = [
     (kind::PKT_DATA_DISPLAY_MATRIX, Meaning::DisplayMatrix),
     (kind::PKT_DATA_STEREO_3D, Meaning::Stereo3d),
     (kind::PKT_DATA_SPHERICAL, Meaning::Spherical),
@@ -89,6 +89,15 @@ const MEANINGS: [(u32, Meaning); 18] = [
     ),
     (kind::PKT_DATA_FRAME_CROPPING, Meaning::FrameCropping),
     (kind::PKT_DATA_EXIF, Meaning::Exif),
+    (kind::PKT_DATA_IAMF_MIX_GAIN_PARAM, Meaning::IamfParameters),
+    (
+        kind::PKT_DATA_IAMF_DEMIXING_INFO_PARAM,
+        Meaning::IamfParameters,
+    ),
+    (
+        kind::PKT_DATA_IAMF_RECON_GAIN_INFO_PARAM,
+        Meaning::IamfParameters,
+    ),
 ];
 
 /// The packet kind that means `meaning`, where one does.

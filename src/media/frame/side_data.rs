@@ -12,7 +12,7 @@ use crate::sys::objects::AVDictionary;
 use super::{Frame, out_of_memory};
 
 /// The frame kinds whose bytes the crate reads, by their number since 5.0.
-const MEANINGS: [(u32, Meaning); 19] = [
+const MEANINGS: [(u32, Meaning); 22] = [
     (kind::FRAME_DATA_A53_CC, Meaning::ClosedCaptions),
     (kind::FRAME_DATA_STEREO3D, Meaning::Stereo3d),
     (kind::FRAME_DATA_DOWNMIX_INFO, Meaning::DownmixInfo),
@@ -47,6 +47,18 @@ const MEANINGS: [(u32, Meaning); 19] = [
     ),
     (kind::FRAME_DATA_VIEW_ID, Meaning::ViewId),
     (kind::FRAME_DATA_EXIF, Meaning::Exif),
+    (
+        kind::FRAME_DATA_IAMF_MIX_GAIN_PARAM,
+        Meaning::IamfParameters,
+    ),
+    (
+        kind::FRAME_DATA_IAMF_DEMIXING_INFO_PARAM,
+        Meaning::IamfParameters,
+    ),
+    (
+        kind::FRAME_DATA_IAMF_RECON_GAIN_INFO_PARAM,
+        Meaning::IamfParameters,
+    ),
 ];
 
 /// One entry of a frame's side data (`AVFrameSideData`), in the order the decoder added

@@ -13,6 +13,7 @@ mod dolby_vision;
 mod dolby_vision_extensions;
 mod hdr_plus;
 mod hdr_vivid;
+mod iamf;
 mod values;
 
 pub use dolby_vision::{
@@ -24,6 +25,7 @@ pub use hdr_plus::{DynamicHdrPlus, HdrPlusToneMapping, HdrPlusWindow, HdrPlusWin
 pub use hdr_vivid::{
     DynamicHdrVivid, HdrVividBaseCurve, HdrVividThreeSpline, HdrVividToneMapping, HdrVividWindow,
 };
+pub use iamf::{IamfParameters, IamfSubblock};
 
 pub use values::{
     CpbProperties, DolbyVisionConfig, DownmixInfo, DownmixType, MasteringDisplay, S12mTimecode,
@@ -59,6 +61,7 @@ pub(crate) enum Meaning {
     Exif,
     DownmixInfo,
     BlockAdditional,
+    IamfParameters,
     Unknown,
 }
 
@@ -186,6 +189,7 @@ pub(crate) fn decode(ffmpeg: &Ffmpeg, meaning: Meaning, bytes: &[u8]) -> Option<
                 lfe_mix_level: level(40)?,
             })
         }
+        Meaning::IamfParameters => SideDataValue::IamfParameters(iamf::decode(bytes)?),
         Meaning::BlockAdditional => SideDataValue::BlockAdditional {
             id: u64::from_be_bytes(bytes.get(..8)?.try_into().ok()?),
             data: bytes[8..].to_vec(),

@@ -3,7 +3,7 @@
 
 use crate::sys::Rational;
 
-use super::{DolbyVisionMetadata, DynamicHdrPlus, DynamicHdrVivid};
+use super::{DolbyVisionMetadata, DynamicHdrPlus, DynamicHdrVivid, IamfParameters};
 
 /// What a side data entry says ([`SideData::value`](crate::format::SideData::value),
 /// [`FrameSideData::value`](crate::FrameSideData::value)).
@@ -135,6 +135,9 @@ pub enum SideDataValue {
         /// The data.
         data: Vec<u8>,
     },
+    /// An IAMF stream's parameters for a span of it (mix gains, demixing info or
+    /// reconstruction gains), read-only: a packet's from 7.0, a block of samples' from 9.0.
+    IamfParameters(IamfParameters),
     /// An ICC colour profile: its bytes are in the entry's `bytes`.
     IccProfile {
         /// The profile's description, where the decoder gave one.
