@@ -11,6 +11,7 @@ use super::field::Field;
 use super::generated::*;
 use super::packet_origin::PacketOriginLayout;
 use super::side_data::{FrameSideDataLayout, PacketSideDataLayout};
+use super::stream_group::{StreamGroupLayout, TileGridLayout, TileOffset};
 use crate::sys::Library;
 use crate::sys::objects::{
     self, AVChapter, AVCodec, AVCodecContext, AVCodecParameters, AVDictionary, AVFormatContext,
@@ -472,6 +473,8 @@ pub(crate) struct Layout {
     pub option: OptionLayout,
     /// Families whose frames lost their packet's position and size (8.0 on).
     pub packet_origin: Option<PacketOriginLayout>,
+    /// Families with stream groups (7.0 on).
+    pub stream_group: Option<StreamGroupLayout>,
 }
 
 /// The fields every family 4.x–9.x has, with their optional ones unset.
@@ -747,6 +750,7 @@ macro_rules! common {
                 unflagged_are_exported: false,
             },
             packet_origin: None,
+            stream_group: None,
         }
     }};
 }
@@ -906,6 +910,42 @@ macro_rules! packet_origins {
     };
 }
 
+/// Stream groups and tile grids, families 7.x to 9.x.
+macro_rules! stream_groups {
+    ($m:ident, $layout:ident) => {
+        mirror_witness!($m::AVStreamGroupTileGrid__bindgen_ty_1 as TileOffset {
+            idx => stream,
+            horizontal => horizontal,
+            vertical => vertical
+        });
+        // `params` is a union of pointers, each at its start.
+        const _: () = assert!(size_of::<$m::AVStreamGroup__bindgen_ty_1>() == size_of::<*mut c_void>());
+        $layout.stream_group = Some(StreamGroupLayout {
+            nb_stream_groups: field!($m::AVFormatContext.nb_stream_groups),
+            stream_groups: field!($m::AVFormatContext.stream_groups as same),
+            index: field!($m::AVStreamGroup.index),
+            id: field!($m::AVStreamGroup.id),
+            kind: field!($m::AVStreamGroup.type_),
+            tile_grid: field!($m::AVStreamGroup.params as same),
+            metadata: field!($m::AVStreamGroup.metadata as same),
+            nb_streams: field!($m::AVStreamGroup.nb_streams),
+            streams: field!($m::AVStreamGroup.streams as same),
+            disposition: field!($m::AVStreamGroup.disposition),
+            grid: TileGridLayout {
+                nb_tiles: field!($m::AVStreamGroupTileGrid.nb_tiles),
+                coded_width: field!($m::AVStreamGroupTileGrid.coded_width),
+                coded_height: field!($m::AVStreamGroupTileGrid.coded_height),
+                offsets: field!($m::AVStreamGroupTileGrid.offsets as same),
+                background: field!($m::AVStreamGroupTileGrid.background),
+                horizontal_offset: field!($m::AVStreamGroupTileGrid.horizontal_offset),
+                vertical_offset: field!($m::AVStreamGroupTileGrid.vertical_offset),
+                width: field!($m::AVStreamGroupTileGrid.width),
+                height: field!($m::AVStreamGroupTileGrid.height),
+            },
+        });
+    };
+}
+
 /// FFmpeg 6.x: `AVFrame.duration`, codec parameters that carry the frame rate and the
 /// stream's side data, and packet origins carried to frames.
 macro_rules! shape_6 {
@@ -942,12 +982,13 @@ macro_rules! shape_8 {
 }
 
 /// FFmpeg 9.x: `AVCodec`'s supported-value lists are gone (`avcodec_get_supported_config`).
-/// Frames carry their packet's position and size only in `opaque_ref`, where the crate puts
+/// Stream groups (7.0 on). Frames carry their packet's position and size only in `opaque_ref`, where the crate puts
 /// them (as it does from 6.x on).
 macro_rules! shape_9 {
     ($m:ident) => {{
         let mut layout = common!($m);
         packet_origins!($m, layout);
+        stream_groups!($m, layout);
         layout.chapter.id_wide = Some(field!($m::AVChapter.id));
         layout.packet_side_data.size_wide = Some(field!($m::AVPacketSideData.size));
         layout.frame_side_data.size_wide = Some(field!($m::AVFrameSideData.size));

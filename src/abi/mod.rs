@@ -18,6 +18,7 @@ pub(crate) mod filter;
 mod layout;
 pub(crate) mod packet_origin;
 mod side_data;
+pub(crate) mod stream_group;
 pub(crate) mod subtitle;
 
 /// Declares one generated module per supported family, from the one list.

@@ -10,7 +10,8 @@ use crate::sys::objects::{
     AVCodecParameters, AVCodecParser, AVCodecParserContext, AVDictionary, AVDictionaryEntry,
     AVFilter, AVFilterContext, AVFilterGraph, AVFilterInOut, AVFilterPad, AVFormatContext, AVFrame,
     AVFrameSideData, AVIOContext, AVInputFormat, AVOption, AVOutputFormat, AVPacket,
-    AVPacketSideData, AVPixFmtDescriptor, AVProgram, AVStream, AVSubtitle, SwrContext, SwsContext,
+    AVPacketSideData, AVPixFmtDescriptor, AVProgram, AVStream, AVStreamGroup, AVSubtitle,
+    SwrContext, SwsContext,
 };
 use crate::sys::{Library, Rational, RawChannelLayout};
 use std::ffi::CStr;
@@ -446,6 +447,18 @@ ffi_functions! {
         program_id: c_int,
         stream_index: c_uint,
     );
+    /// Stream groups, since libavformat 61 (7.0): the self-check proves their layout with a
+    /// group of its own; `avformat_stream_group_name` names a group's kind as ffprobe does.
+    required AvFormat [61..] fn avformat_stream_group_create(
+        context: *mut AVFormatContext,
+        kind: c_uint,
+        options: *mut *mut AVDictionary,
+    ) -> *mut AVStreamGroup;
+    required AvFormat [61..] fn avformat_stream_group_add_stream(
+        group: *mut AVStreamGroup,
+        stream: *mut AVStream,
+    ) -> c_int;
+    required AvFormat [61..] fn avformat_stream_group_name(kind: c_uint) -> *const c_char;
     always AvFormat fn avio_alloc_context(
         buffer: *mut u8,
         buffer_size: c_int,

@@ -45,6 +45,11 @@ opaque_structs! {
     AVChapter,
     /// A program (an MPEG-TS service) of a container.
     AVProgram,
+    /// A group of streams of a container that belong together (7.0 on): an IAMF audio
+    /// element or mix presentation, the tiles of a HEIF picture.
+    AVStreamGroup,
+    /// How the tiles of a HEIF picture make it up (the parameters of a tile-grid group).
+    AVStreamGroupTileGrid,
     /// One option of an `AVClass` (static).
     AVOption,
     /// Key-value pairs.

@@ -5,6 +5,7 @@
 pub mod dolby_vision_media;
 pub mod fake;
 pub mod hdr_vivid_media;
+pub mod heif;
 pub mod media;
 pub mod mp4;
 pub mod packets;

@@ -53,7 +53,7 @@ pub fn camera_boxes() -> Vec<([u8; 4], Vec<u8>)> {
 }
 
 /// An MP4 box: its size, its kind, its payload.
-fn mp4_box(kind: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+pub fn mp4_box(kind: &[u8; 4], payload: &[u8]) -> Vec<u8> {
     let size = u32::try_from(8 + payload.len()).unwrap();
     [&size.to_be_bytes()[..], kind, payload].concat()
 }

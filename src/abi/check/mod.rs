@@ -13,6 +13,7 @@
 //! - libavfilter parses small graphs, whose open pads and filters we read back.
 
 mod packet_origin;
+mod stream_group;
 
 use std::ffi::{CStr, c_int, c_void};
 use std::fmt::Display;
@@ -392,8 +393,13 @@ unsafe fn format_context(c: &mut Checker) -> Result<(), AbiMismatch> {
             )?;
             c.expect("AVCodecParameters", "format", -1, p.format.read(parameters))?;
         }
-        // SAFETY: the program is FFmpeg's, owned by the live context, which has one stream.
-        unsafe { program(c, context) }
+        // SAFETY: the program and the group are FFmpeg's, owned by the live context, whose
+        // one stream is the first of its list.
+        unsafe {
+            program(c, context)?;
+            let stream = *l.streams.read(context);
+            stream_group::stream_group(c, context, stream)
+        }
     })();
     // SAFETY: allocated above; frees its streams too.
     unsafe { (f.avformat_free_context)(context) };

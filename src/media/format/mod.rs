@@ -12,8 +12,10 @@ mod side_data;
 mod side_data_writing;
 mod stream;
 mod stream_facts;
+mod stream_group;
 mod stream_selection;
 mod tags;
+mod tile_grid;
 mod timeline;
 mod timing;
 
@@ -33,4 +35,6 @@ pub use program::Program;
 pub use side_data::SideData;
 pub use stream::{MediaType, Stream};
 pub use stream_facts::FieldOrder;
+pub use stream_group::{StreamGroup, StreamGroupKind};
+pub use tile_grid::{Tile, TileGrid};
 pub use timeline::Timeline;

@@ -263,21 +263,26 @@ impl Stream<'_> {
     /// Every disposition this FFmpeg names, in ffprobe's order, with whether the stream has
     /// it (`("default", true)`, `("dub", false)`, …).
     pub fn dispositions(&self) -> Vec<(&str, bool)> {
-        let bits = self.disposition();
-        let Some(name_of) = self.ffmpeg().functions().av_disposition_to_string else {
-            return DISPOSITIONS_4X
-                .iter()
-                .map(|&(name, bit)| (name, bits & bit != 0))
-                .collect();
-        };
-        (0..32)
-            .filter_map(|bit: c_int| {
-                // SAFETY: a lookup in a static table; NULL for bits without a name.
-                let name = unsafe { crate::sys::c_text_in(name_of(1 << bit)) }?;
-                Some((name, bits & (1u32 << bit) != 0))
-            })
-            .collect()
+        disposition_names(self.ffmpeg(), self.disposition())
     }
+}
+
+/// Every disposition `ffmpeg` names, in ffprobe's order, with whether `bits` has it.
+pub(crate) fn disposition_names(ffmpeg: &crate::ffmpeg::Ffmpeg, bits: u32) -> Vec<(&str, bool)> {
+    let Some(name_of) = ffmpeg.functions().av_disposition_to_string else {
+        return DISPOSITIONS_4X
+            .iter()
+            .map(|&(name, bit)| (name, bits & bit != 0))
+            .collect();
+    };
+    (0..32)
+        .filter_map(|bit: c_int| {
+            // SAFETY: a lookup in a static table of the library, which stays loaded while
+            // `ffmpeg` lives; NULL for bits without a name.
+            let name = unsafe { crate::sys::c_text_in(name_of(1 << bit)) }?;
+            Some((name, bits & (1u32 << bit) != 0))
+        })
+        .collect()
 }
 
 /// `av_guess_sample_aspect_ratio`'s choice: the first of `shapes` that is positive, in

@@ -2054,6 +2054,7 @@ const _: () = {
         "Offset of field: AVStreamGroupLCEVC::height",
     ][::core::mem::offset_of!(AVStreamGroupLCEVC, height) - 16usize];
 };
+pub type AVStreamGroupParamsType = u32;
 #[repr(C)]
 #[derive(Copy, Clone)]
 pub struct AVIAMFAudioElement {
@@ -2065,10 +2066,18 @@ pub struct AVIAMFMixPresentation {
     _unused: [u8; 0],
 }
 #[repr(C)]
-#[repr(align(8))]
 #[derive(Copy, Clone)]
 pub struct AVStreamGroup {
-    pub _bindgen_opaque_blob: [u64; 10usize],
+    pub av_class: *const AVClass,
+    pub priv_data: *mut ::core::ffi::c_void,
+    pub index: ::core::ffi::c_uint,
+    pub id: i64,
+    pub type_: AVStreamGroupParamsType,
+    pub params: AVStreamGroup__bindgen_ty_1,
+    pub metadata: *mut AVDictionary,
+    pub nb_streams: ::core::ffi::c_uint,
+    pub streams: *mut *mut AVStream,
+    pub disposition: ::core::ffi::c_int,
 }
 #[repr(C)]
 #[derive(Copy, Clone)]
@@ -2104,6 +2113,36 @@ const _: () = {
 const _: () = {
     ["Size of AVStreamGroup"][::core::mem::size_of::<AVStreamGroup>() - 80usize];
     ["Alignment of AVStreamGroup"][::core::mem::align_of::<AVStreamGroup>() - 8usize];
+    [
+        "Offset of field: AVStreamGroup::av_class",
+    ][::core::mem::offset_of!(AVStreamGroup, av_class) - 0usize];
+    [
+        "Offset of field: AVStreamGroup::priv_data",
+    ][::core::mem::offset_of!(AVStreamGroup, priv_data) - 8usize];
+    [
+        "Offset of field: AVStreamGroup::index",
+    ][::core::mem::offset_of!(AVStreamGroup, index) - 16usize];
+    [
+        "Offset of field: AVStreamGroup::id",
+    ][::core::mem::offset_of!(AVStreamGroup, id) - 24usize];
+    [
+        "Offset of field: AVStreamGroup::type_",
+    ][::core::mem::offset_of!(AVStreamGroup, type_) - 32usize];
+    [
+        "Offset of field: AVStreamGroup::params",
+    ][::core::mem::offset_of!(AVStreamGroup, params) - 40usize];
+    [
+        "Offset of field: AVStreamGroup::metadata",
+    ][::core::mem::offset_of!(AVStreamGroup, metadata) - 48usize];
+    [
+        "Offset of field: AVStreamGroup::nb_streams",
+    ][::core::mem::offset_of!(AVStreamGroup, nb_streams) - 56usize];
+    [
+        "Offset of field: AVStreamGroup::streams",
+    ][::core::mem::offset_of!(AVStreamGroup, streams) - 64usize];
+    [
+        "Offset of field: AVStreamGroup::disposition",
+    ][::core::mem::offset_of!(AVStreamGroup, disposition) - 72usize];
 };
 #[repr(C)]
 #[derive(Copy, Clone)]

@@ -1,0 +1,179 @@
+//! A HEIF or AVIF picture cut into tiles ([`TileGrid`], a kind of
+//! [`StreamGroup`](super::StreamGroup)), and the picture composed from its decoded tiles.
+
+use crate::ffmpeg::{Error, Result};
+use crate::media::filter::{FilterGraph, FilterInput, FilterOptions};
+use crate::media::frame::Frame;
+use crate::sys::Rational;
+
+/// How the tiles of a picture make it up: each tile goes on a canvas of
+/// `coded_width`×`coded_height` at its offsets, the rest of the canvas is `background`, and
+/// the picture is the `width`×`height` rectangle at `horizontal_offset`, `vertical_offset` of
+/// the canvas (as the ffmpeg CLI composes it from 7.1 on).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TileGrid {
+    /// The canvas's width.
+    pub coded_width: u32,
+    /// The canvas's height.
+    pub coded_height: u32,
+    /// Where the picture starts on the canvas, from its left edge.
+    pub horizontal_offset: u32,
+    /// Where the picture starts on the canvas, from its top edge.
+    pub vertical_offset: u32,
+    /// The picture's width.
+    pub width: u32,
+    /// The picture's height.
+    pub height: u32,
+    /// The colour of the canvas where no tile lies, as red, green, blue and alpha.
+    pub background: [u8; 4],
+    /// The tiles in the grid's order.
+    pub tiles: Vec<Tile>,
+}
+
+/// One tile of a [`TileGrid`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tile {
+    /// The container's index of the tile's stream.
+    pub stream: usize,
+    /// Where the tile's left edge lies on the canvas.
+    pub horizontal: u32,
+    /// Where the tile's top edge lies on the canvas.
+    pub vertical: u32,
+}
+
+impl TileGrid {
+    /// The filters that compose the picture from its tiles, as the ffmpeg CLI (8.0 on) builds
+    /// them: `xstack` lays the tiles, labelled `[tile0]`, `[tile1]`, … in the grid's order, on
+    /// the canvas filled with the background, and `crop` cuts the picture out of it. A grid of
+    /// one tile pads it onto the canvas instead (`xstack` takes two or more).
+    pub fn filter_description(&self) -> String {
+        self.description(true)
+    }
+
+    /// The filters, with the canvas filled or (`fill` false, for tiles that cover it) not:
+    /// 4.1's `xstack` has no `fill`.
+    fn description(&self, fill: bool) -> String {
+        let [red, green, blue, alpha] = self.background;
+        let colour = format!("0x{red:02X}{green:02X}{blue:02X}@0x{alpha:02X}");
+        let labels: String = (0..self.tiles.len())
+            .map(|i| format!("[tile{i}]"))
+            .collect();
+        let lay = match self.tiles.as_slice() {
+            [one] => format!(
+                "pad=w={}:h={}:x={}:y={}:color={colour}",
+                self.coded_width, self.coded_height, one.horizontal, one.vertical
+            ),
+            tiles => {
+                let layout: Vec<String> = tiles
+                    .iter()
+                    .map(|tile| format!("{}_{}", tile.horizontal, tile.vertical))
+                    .collect();
+                let layout = layout.join("|");
+                let fill = if fill {
+                    format!(":fill={colour}")
+                } else {
+                    String::new()
+                };
+                format!("xstack=inputs={}:layout={layout}{fill}", tiles.len())
+            }
+        };
+        format!(
+            "{labels}{lay},crop=w={}:h={}:x={}:y={}",
+            self.width, self.height, self.horizontal_offset, self.vertical_offset
+        )
+    }
+
+    /// Whether `tiles`, placed at the grid's offsets, cover the canvas once each: inside it,
+    /// apart, and as large as it together.
+    fn covered_by(&self, tiles: &[Frame]) -> bool {
+        let rectangles: Vec<[u64; 4]> = self
+            .tiles
+            .iter()
+            .zip(tiles)
+            .map(|(tile, picture)| {
+                let (x, y) = (u64::from(tile.horizontal), u64::from(tile.vertical));
+                [
+                    x,
+                    y,
+                    x + u64::from(picture.width()),
+                    y + u64::from(picture.height()),
+                ]
+            })
+            .collect();
+        let (width, height) = (u64::from(self.coded_width), u64::from(self.coded_height));
+        let inside = rectangles.iter().all(|r| r[2] <= width && r[3] <= height);
+        let apart = rectangles.iter().enumerate().all(|(i, a)| {
+            rectangles[i + 1..]
+                .iter()
+                .all(|b| a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1])
+        });
+        let area: u64 = rectangles
+            .iter()
+            .map(|r| (r[2] - r[0]) * (r[3] - r[1]))
+            .sum();
+        inside && apart && area == width * height
+    }
+
+    /// The picture, composed from `tiles` (one decoded picture per tile, in the grid's order:
+    /// the first picture of each tile's stream) as the ffmpeg CLI composes it from 8.0 on,
+    /// with [`TileGrid::filter_description`]'s filters: equal to what `ffmpeg -i PICTURE`
+    /// decodes there. (4.1's `xstack` cannot fill a canvas: there, tiles that leave a gap
+    /// are refused with its error.) Tiles of differing pixel formats are converted to one, as the CLI's
+    /// graph does. Not applied: a rotation or mirroring the grid declares (the CLI turns the
+    /// picture by it).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Incompatible`] for a number of pictures other than the grid's tiles, or a
+    /// picture that is audio; [`Error::LibraryMissing`] without libavfilter;
+    /// [`Error::ForeignObject`] for pictures of two loaded FFmpegs; the filters' errors (a
+    /// picture that the grid's canvas cannot hold, say).
+    pub fn compose(&self, tiles: &[Frame]) -> Result<Frame> {
+        const OPERATION: &str = "TileGrid::compose";
+        if tiles.is_empty() || tiles.len() != self.tiles.len() {
+            let detail = format!("{} pictures for {} tiles", tiles.len(), self.tiles.len());
+            return Err(Error::incompatible(OPERATION, detail));
+        }
+        if tiles.iter().any(|tile| tile.pixel_format().is_none()) {
+            return Err(Error::incompatible(
+                OPERATION,
+                "a tile that is not a picture",
+            ));
+        }
+        let ffmpeg = tiles[0].ffmpeg();
+        for tile in tiles {
+            ffmpeg.ensure_same(tile.ffmpeg(), OPERATION, "tile")?;
+        }
+        // Every tile at the same time, so that `xstack` takes them as one picture.
+        let time_base = Rational::new(1, 1);
+        let inputs = tiles
+            .iter()
+            .enumerate()
+            .map(|(i, tile)| {
+                Ok((
+                    format!("tile{i}"),
+                    FilterInput::from_frame(tile, time_base)?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // Where the tiles leave no gap, the fill shows nowhere: left out, so that 4.1's
+        // `xstack` composes too.
+        let description = self.description(!self.covered_by(tiles));
+        let mut graph =
+            FilterGraph::complex(ffmpeg, &description, inputs, &FilterOptions::default())?;
+        for (i, tile) in tiles.iter().enumerate() {
+            let mut tile = tile.try_clone()?;
+            tile.set_pts(Some(0));
+            graph.send(i, &tile)?;
+            graph.send_eof(i)?;
+        }
+        let mut picture = Frame::new(ffmpeg)?;
+        match graph.receive(0, &mut picture)? {
+            true => Ok(picture),
+            false => Err(Error::incompatible(
+                OPERATION,
+                "the filters gave no picture",
+            )),
+        }
+    }
+}
