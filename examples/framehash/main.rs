@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --example framehash -- INPUT [--lib-dir DIR] [--stream INDEX] [--threads N]
 //!     [--vf GRAPH | --af GRAPH] [--fps-mode auto|vfr|cfr|passthrough] [--seek SECONDS] [--frames N]
-//!     [--cli-timing 5.1|6.1|loaded] [--count-only]
+//!     [--cli-timing 5.1|6.1|loaded] [--count-only] [--stream-group N]
 //! ```
 //!
 //! `INPUT` may be `-`: standard input, read as a stream (`cat clip.ts | framehash -`), or a
@@ -38,6 +38,10 @@
 //! that gives no frame and whose container states no format (the CLI's "Cannot determine
 //! format"), or standard output closed early exits non-zero with one line.
 //!
+//! `--stream-group N` prints instead the one picture of a HEIF or AVIF tile grid, composed
+//! from its tiles (`TileGrid::compose`) as the 8.0 and later CLI compose it, which take it
+//! without `-map` where the 5.1 and 7.x CLI take the first tile (`-map 0:g:N`).
+//!
 //! Frames are timed as the 5.1 CLI (Debian 12's) times them, whichever release is loaded.
 //! The pictures and samples are the loaded release's, and equal its own CLI's (compared on
 //! 4.3, 7.1 and 9.0); those CLIs time a few things otherwise (with a graph: the pictures of a
@@ -55,6 +59,7 @@ mod error_rate;
 mod input_clock;
 #[path = "../common/stream_clock.rs"]
 mod stream_clock;
+mod stream_group;
 #[path = "../common/video_sync.rs"]
 mod video_sync;
 
@@ -88,6 +93,10 @@ struct Args {
     /// without `-map`, the largest picture; with `--af`, its audio stream, the most channels).
     #[arg(long)]
     stream: Option<usize>,
+    /// The picture of this stream group instead (a HEIF or AVIF tile grid), composed from
+    /// its tiles as the 8.0 and later CLI compose it (their `-map 0:g:N`).
+    #[arg(long, conflicts_with_all = ["stream", "vf", "af", "seek"])]
+    stream_group: Option<usize>,
     /// Decoding threads (0: FFmpeg's choice).
     #[arg(long, default_value_t = 0)]
     threads: u32,
@@ -167,6 +176,10 @@ fn open(ffmpeg: &Ffmpeg, args: &Args) -> Result<Input, String> {
 fn run(args: &Args) -> Result<DecodeTally, String> {
     let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
     let mut input = open(&ffmpeg, args)?;
+    if let Some(group) = args.stream_group {
+        let mut out = BufWriter::new(std::io::stdout());
+        return stream_group::hash_tile_grid(&mut input, group, args.threads, &mut out);
+    }
     let wanted = if args.af.is_some() {
         MediaType::Audio
     } else {

@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --example probe -- FILE [--lib-dir DIR]
 //!     [--show-packets | --show-frames | --frame-side-data | --show-chapters]
-//!     [--count-frames] [--count-packets] [--show-programs]
+//!     [--count-frames] [--count-packets] [--show-programs] [--show-stream-groups]
 //! ```
 //!
 //! Every field printed has ffprobe's name, type and formatting; where ffprobe omits a field
@@ -27,7 +27,10 @@
 //! frames), as ffprobe's `-count_frames` and `-count_packets` do, and give each stream the
 //! numbers counted (`nb_read_frames`, `nb_read_packets`); its decoders' fields are then what
 //! the decoding left, as ffprobe's. `--show-programs` prints the programs (MPEG-TS services)
-//! before the streams, each with its streams, as `-show_programs` does.
+//! before the streams, each with its streams, as `-show_programs` does;
+//! `--show-stream-groups` the stream groups (7.0 on: a HEIF or AVIF picture's tile grid, an
+//! IAMF stream's elements and presentations) as `-show_stream_groups` does, a tile grid with
+//! its tiles (an IAMF group's own parameters are not printed).
 //!
 //! The fields are ffprobe 5.1's (Debian 12's) whichever release is loaded; the values are
 //! the loaded release's, and equal its own ffprobe's (compared on 4.3, 5.1, 6.1, 7.1, 8.1 and 9.0).
@@ -56,6 +59,7 @@ mod common;
 mod ffprobe_json;
 mod frames;
 mod packets;
+mod stream_groups;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -102,6 +106,10 @@ struct Args {
     /// streams, as `ffprobe -show_programs` does.
     #[arg(long, conflicts_with_all = ["frame_side_data", "show_packets", "show_frames", "show_chapters"])]
     show_programs: bool,
+    /// Print the stream groups too (7.0 on: HEIF tile grids, IAMF elements), each with its
+    /// streams, before the streams, as `ffprobe -show_stream_groups` does.
+    #[arg(long, conflicts_with_all = ["frame_side_data", "show_packets", "show_frames", "show_chapters"])]
+    show_stream_groups: bool,
 }
 
 fn main() -> ExitCode {
@@ -172,6 +180,14 @@ fn run(args: &Args) -> Result<(), String> {
             .map(|p| program(p, &streams))
             .collect();
         report.insert("programs".into(), Value::Array(programs));
+    }
+    if args.show_stream_groups {
+        let groups = input.stream_groups();
+        let groups = groups
+            .iter()
+            .map(|g| stream_groups::stream_group(&ffmpeg, g, &streams))
+            .collect();
+        report.insert("stream_groups".into(), Value::Array(groups));
     }
     report.insert("streams".into(), Value::Array(streams));
     report.insert("format".into(), format(&input, args, size));
