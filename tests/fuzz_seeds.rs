@@ -106,6 +106,28 @@ fn pictures_with_side_data_seed_the_decoding() {
     }
 }
 
+/// A HEIF picture cut into tiles (7.0 on a tile-grid group), from which the fuzzer makes
+/// grids whose offsets and sizes do not fit their tiles; the workload composes each grid.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_heif_grid_seeds_the_demuxing() {
+    let ffmpeg = common::under_test().load();
+    let bytes = std::fs::read(common::heif::grid_heic()).unwrap();
+    // Before 7.0 the MOV demuxer reads no picture items.
+    let tiles = if ffmpeg.family().ffmpeg_major() >= 7 {
+        4
+    } else {
+        0
+    };
+    assert_eq!(workloads::demux_and_decode(&ffmpeg, &bytes), tiles);
+    if let Some(dir) = corpus_dir("demux_decode") {
+        std::fs::write(dir.join("seed.grid.heic"), &bytes).unwrap();
+    }
+}
+
 /// Inputs the fuzzer once crashed on, run again on every build.
 #[test]
 fn inputs_that_crashed_once_run_clean() {

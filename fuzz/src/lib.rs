@@ -94,6 +94,8 @@ pub fn demux_and_decode(ffmpeg: &Ffmpeg, bytes: &[u8]) -> usize {
         return 0;
     };
     let mut frames = 0;
+    // A picture of each stream, for the tile grids the container declares.
+    let mut pictures: Vec<Option<Frame>> = input.streams().map(|_| None).collect();
     for _ in 0..MAX_PACKETS {
         match input.read_packet(&mut packet) {
             Ok(true) => {}
@@ -110,17 +112,24 @@ pub fn demux_and_decode(ffmpeg: &Ffmpeg, bytes: &[u8]) -> usize {
             continue;
         };
         if decoder.send(&packet).is_ok() {
-            frames += drain(decoder, &mut frame);
+            let decoded = drain(decoder, &mut frame);
+            keep_a_picture(&mut pictures, packet.stream_index(), decoded, &frame);
+            frames += decoded;
         }
         if frames >= MAX_FRAMES {
             return frames;
         }
     }
-    for decoder in decoders.iter_mut().flatten() {
-        if decoder.send_eof().is_ok() {
-            frames += drain(decoder, &mut frame);
+    for (index, decoder) in decoders.iter_mut().enumerate() {
+        if let Some(decoder) = decoder
+            && decoder.send_eof().is_ok()
+        {
+            let decoded = drain(decoder, &mut frame);
+            keep_a_picture(&mut pictures, index, decoded, &frame);
+            frames += decoded;
         }
     }
+    compose_tile_grids(&input, &pictures);
     for decoder in subtitle_decoders.iter_mut().flatten() {
         while let Ok(Some(_)) = decoder.drain() {
             frames += 1;
@@ -130,6 +139,37 @@ pub fn demux_and_decode(ffmpeg: &Ffmpeg, bytes: &[u8]) -> usize {
         }
     }
     frames
+}
+
+/// Keeps the picture last decoded for stream `index`, where it has none yet.
+fn keep_a_picture(pictures: &mut [Option<Frame>], index: usize, decoded: usize, frame: &Frame) {
+    if let Some(kept @ None) = pictures.get_mut(index)
+        && decoded > 0
+    {
+        *kept = frame.try_clone().ok();
+    }
+}
+
+/// Composes each tile grid of `input` whose tiles all gave a picture, as a crafted file's
+/// offsets and sizes say (up to a canvas of 16 million pixels, to keep runs short).
+fn compose_tile_grids(input: &Input, pictures: &[Option<Frame>]) {
+    use ffmpeg_runtime::format::StreamGroupKind;
+    for group in input.stream_groups() {
+        let StreamGroupKind::TileGrid(grid) = group.kind else {
+            continue;
+        };
+        if u64::from(grid.coded_width) * u64::from(grid.coded_height) > 1 << 24 {
+            continue;
+        }
+        let tiles: Option<Vec<Frame>> = grid
+            .tiles
+            .iter()
+            .map(|tile| pictures.get(tile.stream)?.as_ref()?.try_clone().ok())
+            .collect();
+        if let Some(tiles) = tiles {
+            let _ = grid.compose(&tiles);
+        }
+    }
 }
 
 /// Every side data entry of `stream`, decoded, as the `probe` example prints it.
