@@ -119,6 +119,8 @@ pub fn side_data_entry(entry: &SideData<'_>, picture_size: (u32, u32)) -> Value 
             // ffprobe prints the unsigned delay as a signed integer.
             put("vbv_delay", json!(cpb.vbv_delay as i64));
         }
+        // 8.1's ffprobe, which gives it, prints its size (a HEIF picture's EXIF item).
+        SideDataValue::Exif(bytes) => put("size", json!(bytes.len())),
         _ => {}
     })
 }
