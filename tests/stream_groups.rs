@@ -10,6 +10,7 @@ use std::process::Command;
 
 use common::heif::{self, PICTURE, TILE};
 use common::media;
+use ffmpeg_runtime::codec::DecoderOptions;
 use ffmpeg_runtime::format::{Input, StreamGroup, StreamGroupKind, Tile, TileGrid};
 use ffmpeg_runtime::{Error, Ffmpeg, FilterError, Frame, Library};
 
@@ -143,13 +144,51 @@ fn the_composed_picture_is_the_clis() {
         let frames = frames_of_each_stream(&ffmpeg, &heif::grid_heic());
         let from_file = grid.compose(&frames).unwrap();
         assert_eq!(packed(&from_file), packed(&picture));
+        let mut input = Input::open(&ffmpeg, heif::grid_heic()).unwrap();
+        let decoded = input
+            .decode_tile_grid(0, &DecoderOptions::default())
+            .unwrap();
+        assert_eq!(packed(&decoded), packed(&picture));
+    }
+}
+
+/// `Input::decode_tile_grid` refuses what is not a grid's picture with a typed error: a
+/// group the input lacks, and a tile no decoder can read (its decoder's error given).
+#[test]
+fn a_grid_that_cannot_be_decoded_is_refused() {
+    let ffmpeg = common::under_test().load();
+    let options = DecoderOptions::default();
+    let mut clip = Input::open(&ffmpeg, heif::tile_hevc(0)).unwrap();
+    let refused = clip.decode_tile_grid(0, &options);
+    assert!(
+        matches!(refused, Err(Error::OutOfRange { .. })),
+        "{refused:?}"
+    );
+    if ffmpeg.family().ffmpeg_major() < 7 || !composes(&ffmpeg) {
+        return;
+    }
+    let mut input = Input::open(&ffmpeg, heif::grid_heic()).unwrap();
+    let refused = input.decode_tile_grid(1, &options);
+    assert!(
+        matches!(refused, Err(Error::OutOfRange { .. })),
+        "{refused:?}"
+    );
+    let mut broken = Input::open(&ffmpeg, heif::grid_heic_with_a_broken_tile()).unwrap();
+    match broken.decode_tile_grid(0, &options) {
+        Err(Error::InvalidData { message, .. }) => {
+            assert!(
+                message.starts_with("tile stream 2 gave no picture"),
+                "{message}"
+            )
+        }
+        other => panic!("a broken tile gave {other:?}"),
     }
 }
 
 /// The first picture of each stream of `path`, in stream order.
 fn frames_of_each_stream(ffmpeg: &Ffmpeg, path: &Path) -> Vec<Frame> {
     use ffmpeg_runtime::Packet;
-    use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
+    use ffmpeg_runtime::codec::Decoder;
     let mut input = Input::open(ffmpeg, path).unwrap();
     let mut decoders: Vec<Decoder> = input
         .streams()

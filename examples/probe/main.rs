@@ -185,7 +185,7 @@ fn run(args: &Args) -> Result<(), String> {
         let groups = input.stream_groups();
         let groups = groups
             .iter()
-            .map(|g| stream_groups::stream_group(&ffmpeg, g, &streams))
+            .map(|g| stream_groups::stream_group(&ffmpeg, g, &streams, shows_ids))
             .collect();
         report.insert("stream_groups".into(), Value::Array(groups));
     }

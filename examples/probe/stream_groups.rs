@@ -7,12 +7,25 @@ use serde_json::{Map, Value, json};
 /// One group as ffprobe's `show_stream_group` prints it, with its streams as `streams`
 /// describes them. A tile grid's parameters are printed as its `components`; an IAMF
 /// group's are not read, and are left out.
-pub fn stream_group(ffmpeg: &Ffmpeg, group: &StreamGroup, streams: &[Value]) -> Value {
+pub fn stream_group(
+    ffmpeg: &Ffmpeg,
+    group: &StreamGroup,
+    streams: &[Value],
+    shows_ids: bool,
+) -> Value {
     let mut m = Map::new();
     m.insert("index".into(), json!(group.index));
-    m.insert("id".into(), json!(format!("0x{:x}", group.id)));
+    // As a stream's: only where the demuxer shows ids.
+    if shows_ids {
+        m.insert("id".into(), json!(format!("0x{:x}", group.id)));
+    }
     m.insert("nb_streams".into(), json!(group.streams.len()));
-    m.insert("type".into(), json!(group.kind_name));
+    // No kind (`AV_STREAM_GROUP_PARAMS_NONE`) is left out; one FFmpeg does not name, "unknown".
+    match (&group.kind, group.kind_name.as_str()) {
+        (StreamGroupKind::Other(0), _) => {}
+        (_, "") => drop(m.insert("type".into(), json!("unknown"))),
+        (_, name) => drop(m.insert("type".into(), json!(name))),
+    }
     if let StreamGroupKind::TileGrid(grid) = &group.kind {
         m.insert(
             "components".into(),

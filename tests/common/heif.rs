@@ -53,6 +53,22 @@ pub fn grid_heic() -> PathBuf {
     path
 }
 
+/// The HEIF file with the third tile's slice overwritten with zeros, which no decoder can
+/// read.
+pub fn grid_heic_with_a_broken_tile() -> PathBuf {
+    let path = media::media_dir().join("grid_broken_tile.heic");
+    if !path.exists() {
+        let mut tiles: Vec<Vec<Vec<u8>>> = (0..4)
+            .map(|i| nal_units(&std::fs::read(tile_hevc(i)).unwrap()))
+            .collect();
+        for unit in tiles[2].iter_mut().filter(|u| nal_type(u) < 32) {
+            unit.fill(0);
+        }
+        media::write_whole(&path, heif(&tiles));
+    }
+    path
+}
+
 /// The NAL units of an Annex B stream, without their start codes.
 fn nal_units(stream: &[u8]) -> Vec<Vec<u8>> {
     let starts: Vec<usize> = (0..stream.len().saturating_sub(2))

@@ -1,9 +1,16 @@
 //! A HEIF or AVIF picture cut into tiles ([`TileGrid`], a kind of
 //! [`StreamGroup`](super::StreamGroup)), and the picture composed from its decoded tiles.
 
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+
+use super::input::Input;
+use super::stream_group::StreamGroupKind;
 use crate::ffmpeg::{Error, Result};
+use crate::media::codec::{Decoder, DecoderOptions};
 use crate::media::filter::{FilterGraph, FilterInput, FilterOptions};
 use crate::media::frame::Frame;
+use crate::media::packet::Packet;
 use crate::sys::Rational;
 
 /// How the tiles of a picture make it up: each tile goes on a canvas of
@@ -174,6 +181,109 @@ impl TileGrid {
                 OPERATION,
                 "the filters gave no picture",
             )),
+        }
+    }
+}
+
+impl Input {
+    /// The picture of tile-grid group `group` (an index into
+    /// [`Input::stream_groups`]): the first picture of each tile's stream, decoded with
+    /// `options` (each stream once, however many tiles show it), composed with
+    /// [`TileGrid::compose`]. What `ffmpeg -i PHOTO.heic` decodes from 8.0 on. Packets are
+    /// read from where the input is: open it afresh.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfRange`] for no such group; [`Error::Unsupported`] for a group that is
+    /// not a tile grid; [`Error::InvalidData`] for a tile whose stream gives no picture (with
+    /// its decoder's error, where it gave one); the decoders' and [`TileGrid::compose`]'s.
+    pub fn decode_tile_grid(&mut self, group: usize, options: &DecoderOptions) -> Result<Frame> {
+        const OPERATION: &str = "Input::decode_tile_grid";
+        let groups = self.stream_groups();
+        let found = groups
+            .get(group)
+            .ok_or_else(|| Error::out_of_range("stream group", group))?;
+        let StreamGroupKind::TileGrid(grid) = &found.kind else {
+            let detail = format!("stream group {group} is not a tile grid");
+            return Err(Error::unsupported(OPERATION, detail));
+        };
+        let mut tiles: BTreeMap<usize, TileDecoder> = BTreeMap::new();
+        for tile in &grid.tiles {
+            if let Entry::Vacant(entry) = tiles.entry(tile.stream) {
+                let stream = self.stream(tile.stream).ok_or(Error::StreamNotFound {
+                    kind: tile.stream.to_string(),
+                })?;
+                entry.insert(TileDecoder {
+                    decoder: Decoder::new(&stream, options)?,
+                    first: None,
+                    refusal: None,
+                });
+            }
+        }
+        let mut packet = Packet::new(self.ffmpeg())?;
+        while tiles.values().any(|tile| tile.first.is_none()) && self.read_packet(&mut packet)? {
+            if let Some(tile) = tiles.get_mut(&packet.stream_index()) {
+                tile.send(&packet)?;
+            }
+        }
+        for tile in tiles.values_mut() {
+            tile.finish()?;
+        }
+        let pictures = grid
+            .tiles
+            .iter()
+            .map(|tile| tiles[&tile.stream].picture(tile.stream, OPERATION))
+            .collect::<Result<Vec<Frame>>>()?;
+        grid.compose(&pictures)
+    }
+}
+
+/// One tile stream's decoder, the first picture it gave, and why it gave none where it
+/// refused a packet.
+struct TileDecoder {
+    decoder: Decoder,
+    first: Option<Frame>,
+    refusal: Option<Error>,
+}
+
+impl TileDecoder {
+    fn send(&mut self, packet: &Packet) -> Result<()> {
+        if self.first.is_some() {
+            return Ok(());
+        }
+        // A tile that cannot be decoded is reported by `picture`, with the decoder's error.
+        if let Err(refusal) = self.decoder.send(packet) {
+            self.refusal = Some(refusal);
+        }
+        self.take_first()
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        if self.first.is_none() {
+            self.decoder.send_eof()?;
+            self.take_first()?;
+        }
+        Ok(())
+    }
+
+    fn take_first(&mut self) -> Result<()> {
+        let mut frame = Frame::new(self.decoder.ffmpeg())?;
+        if self.first.is_none() && self.decoder.receive(&mut frame)? {
+            self.first = Some(frame);
+        }
+        Ok(())
+    }
+
+    fn picture(&self, stream: usize, operation: &'static str) -> Result<Frame> {
+        match (&self.first, &self.refusal) {
+            (Some(first), _) => first.try_clone(),
+            (None, refusal) => Err(Error::InvalidData {
+                operation,
+                message: match refusal {
+                    Some(refusal) => format!("tile stream {stream} gave no picture: {refusal}"),
+                    None => format!("tile stream {stream} gave no picture"),
+                },
+            }),
         }
     }
 }
