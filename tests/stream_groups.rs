@@ -11,7 +11,7 @@ use std::process::Command;
 use common::heif::{self, PICTURE, TILE};
 use common::media;
 use ffmpeg_runtime::codec::DecoderOptions;
-use ffmpeg_runtime::format::{Input, StreamGroup, StreamGroupKind, Tile, TileGrid};
+use ffmpeg_runtime::format::{Input, SideDataValue, StreamGroup, StreamGroupKind, Tile, TileGrid};
 use ffmpeg_runtime::{Error, Ffmpeg, FilterError, Frame, Library};
 
 /// The grid the file declares.
@@ -31,6 +31,7 @@ fn declared_grid() -> TileGrid {
         height,
         background: [0, 0, 0, 255],
         tiles: (0..4).map(place).collect(),
+        side_data: Vec::new(),
     }
 }
 
@@ -233,6 +234,7 @@ fn the_canvas_is_the_background_where_no_tile_lies() {
         height: 80,
         background: [255, 0, 0, 255],
         tiles: vec![tile(0, 0, 0), tile(1, 64, 32)],
+        side_data: Vec::new(),
     };
     let tiles = [
         media::first_frame(&ffmpeg, &wide),
@@ -261,6 +263,7 @@ fn the_canvas_is_the_background_where_no_tile_lies() {
         width: 96,
         height: 96,
         background: [0, 0, 255, 255],
+        side_data: Vec::new(),
     };
     let picture = one.compose(&tiles[1..]).unwrap();
     let graph = "[0:v]pad=w=96:h=96:x=16:y=24:color=0x0000FF@0xFF,crop=w=96:h=96:x=0:y=0";
@@ -370,4 +373,44 @@ fn the_examples_show_the_grid_and_its_picture() {
     };
     let lines = media::framehash_fields(&path, &["--stream-group", "0"]);
     assert_eq!(lines, [["0", "0", "120x100", "yuv420p", md5.as_str()]]);
+}
+
+/// A grid whose picture is to be shown turned (HEIF's `irot`): from 8.0 its display matrix is
+/// the grid's, and the composed picture is turned as the CLI turns it (by its autorotation's
+/// filters, after the crop); before 8.0 the turn is not read and the picture stays as laid.
+#[test]
+fn a_turned_grid_composes_turned() {
+    let ffmpeg = common::under_test().load();
+    if ffmpeg.family().ffmpeg_major() < 7 || !composes(&ffmpeg) {
+        return;
+    }
+    let mut input = Input::open(&ffmpeg, heif::turned_grid_heic()).unwrap();
+    let StreamGroupKind::TileGrid(grid) = input.stream_groups().remove(0).kind else {
+        panic!("no tile grid");
+    };
+    let picture = input
+        .decode_tile_grid(0, &DecoderOptions::default())
+        .unwrap();
+    let tiles: Vec<_> = (0..4).map(heif::tile_hevc).collect();
+    let tiles: Vec<&Path> = tiles.iter().map(|p| p.as_path()).collect();
+    let laid = "[0:v][1:v][2:v][3:v]xstack=inputs=4:layout=0_0|64_0|0_64|64_64:\
+                fill=0x000000@0xFF,crop=w=120:h=100:x=0:y=0";
+    if ffmpeg.family().ffmpeg_major() < 8 {
+        assert_eq!(grid.side_data, []);
+        assert_eq!(packed(&picture), cli_picture(&tiles, laid));
+        return;
+    }
+    let [
+        SideDataValue::DisplayMatrix {
+            counterclockwise, ..
+        },
+    ] = grid.side_data.as_slice()
+    else {
+        panic!("side data {:?}", grid.side_data);
+    };
+    assert_eq!(*counterclockwise, Some(90.0));
+    assert_eq!((picture.width(), picture.height()), (100, 120));
+    let turned = format!("{laid},transpose=cclock");
+    assert!(grid.filter_description().ends_with(",transpose=cclock"));
+    assert_eq!(packed(&picture), cli_picture(&tiles, &turned));
 }

@@ -941,8 +941,23 @@ macro_rules! stream_groups {
                 vertical_offset: field!($m::AVStreamGroupTileGrid.vertical_offset),
                 width: field!($m::AVStreamGroupTileGrid.width),
                 height: field!($m::AVStreamGroupTileGrid.height),
+                coded_side_data: None,
+                nb_coded_side_data: None,
             },
         });
+    };
+}
+
+/// A tile grid's own side data (its display matrix: HEIF's `irot` and `imir`), families 8.x
+/// and 9.x.
+macro_rules! grid_side_data {
+    ($m:ident, $layout:ident) => {
+        if let Some(groups) = $layout.stream_group.as_mut() {
+            groups.grid.coded_side_data =
+                Some(field!($m::AVStreamGroupTileGrid.coded_side_data as same));
+            groups.grid.nb_coded_side_data =
+                Some(field!($m::AVStreamGroupTileGrid.nb_coded_side_data));
+        }
     };
 }
 
@@ -959,11 +974,11 @@ macro_rules! shape_6 {
     }};
 }
 
-/// FFmpeg 7.x: 8.x's fields, and still `key_frame` and `interlaced_frame` (the legacy channel
-/// fields are gone).
+/// FFmpeg 7.x: 8.x's fields but the tile grids' side data, and still `key_frame` and
+/// `interlaced_frame` (the legacy channel fields are gone).
 macro_rules! shape_7 {
     ($m:ident) => {{
-        let mut layout = shape_8!($m);
+        let mut layout = shape_8!($m, before_grid_side_data);
         frame_flag_fields!($m, layout);
         layout
     }};
@@ -973,7 +988,12 @@ macro_rules! shape_7 {
 /// `interlaced_frame` and `top_field_first` are folded into `flags`).
 macro_rules! shape_8 {
     ($m:ident) => {{
-        let mut layout = shape_9!($m);
+        let mut layout = shape_8!($m, before_grid_side_data);
+        grid_side_data!($m, layout);
+        layout
+    }};
+    ($m:ident, before_grid_side_data) => {{
+        let mut layout = shape_9!($m, before_grid_side_data);
         layout.codec_context.properties = Some(field!($m::AVCodecContext.properties));
         codec_lists!($m, layout);
         codec_channel_layouts!($m, layout);
@@ -986,6 +1006,12 @@ macro_rules! shape_8 {
 /// them (as it does from 6.x on).
 macro_rules! shape_9 {
     ($m:ident) => {{
+        let mut layout = shape_9!($m, before_grid_side_data);
+        grid_side_data!($m, layout);
+        layout
+    }};
+    // What 7.x shares with the later families: all but the tile grids' side data.
+    ($m:ident, before_grid_side_data) => {{
         let mut layout = common!($m);
         packet_origins!($m, layout);
         stream_groups!($m, layout);

@@ -6,7 +6,7 @@ use std::ffi::{c_int, c_uint};
 
 use super::field::Field;
 use crate::sys::objects::{
-    AVDictionary, AVFormatContext, AVStream, AVStreamGroup, AVStreamGroupTileGrid,
+    AVDictionary, AVFormatContext, AVPacketSideData, AVStream, AVStreamGroup, AVStreamGroupTileGrid,
 };
 
 /// `AV_STREAM_GROUP_PARAMS_TILE_GRID`, the same in every family that has groups.
@@ -42,6 +42,9 @@ pub(crate) struct TileGridLayout {
     pub vertical_offset: Field<AVStreamGroupTileGrid, c_int>,
     pub width: Field<AVStreamGroupTileGrid, c_int>,
     pub height: Field<AVStreamGroupTileGrid, c_int>,
+    /// Since libavformat 62 (8.0).
+    pub coded_side_data: Option<Field<AVStreamGroupTileGrid, *const AVPacketSideData>>,
+    pub nb_coded_side_data: Option<Field<AVStreamGroupTileGrid, c_int>>,
 }
 
 /// One tile of a grid (the element of `AVStreamGroupTileGrid.offsets`, the same in every

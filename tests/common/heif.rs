@@ -48,7 +48,20 @@ pub fn grid_heic() -> PathBuf {
         let tiles: Vec<Vec<Vec<u8>>> = (0..4)
             .map(|i| nal_units(&std::fs::read(tile_hevc(i)).unwrap()))
             .collect();
-        media::write_whole(&path, heif(&tiles));
+        media::write_whole(&path, heif(&tiles, None));
+    }
+    path
+}
+
+/// The HEIF file with the picture turned a quarter anticlockwise for display (an `irot` of
+/// 1 on the grid item), which 8.0 and later read as the grid's display matrix.
+pub fn turned_grid_heic() -> PathBuf {
+    let path = media::media_dir().join("grid_turned.heic");
+    if !path.exists() {
+        let tiles: Vec<Vec<Vec<u8>>> = (0..4)
+            .map(|i| nal_units(&std::fs::read(tile_hevc(i)).unwrap()))
+            .collect();
+        media::write_whole(&path, heif(&tiles, Some(1)));
     }
     path
 }
@@ -64,7 +77,7 @@ pub fn grid_heic_with_a_broken_tile() -> PathBuf {
         for unit in tiles[2].iter_mut().filter(|u| nal_type(u) < 32) {
             unit.fill(0);
         }
-        media::write_whole(&path, heif(&tiles));
+        media::write_whole(&path, heif(&tiles, None));
     }
     path
 }
@@ -126,7 +139,9 @@ fn hvcc(units: &[Vec<u8>]) -> Vec<u8> {
     record
 }
 
-fn heif(tiles: &[Vec<Vec<u8>>]) -> Vec<u8> {
+/// The file of `tiles`, the picture turned by `quarter_turns` anticlockwise (`irot`) where
+/// given.
+fn heif(tiles: &[Vec<Vec<u8>>], quarter_turns: Option<u8>) -> Vec<u8> {
     let (width, height) = PICTURE;
     // The grid: version 0, 16-bit sizes, 2 rows and 2 columns, the picture's size.
     let grid = [
@@ -146,7 +161,7 @@ fn heif(tiles: &[Vec<Vec<u8>>]) -> Vec<u8> {
     items.extend((2..).zip(slices).map(|(id, data)| (id, b"hvc1", data)));
     let ftyp = mp4_box(b"ftyp", b"heic\0\0\0\0mif1heic");
     // The offsets go in `iloc`, whose size does not depend on them.
-    let size_of_meta = meta(&items, &[0; 5], &tiles[0]).len();
+    let size_of_meta = meta(&items, &[0; 5], &tiles[0], quarter_turns).len();
     let mut offset = ftyp.len() + size_of_meta + 8;
     let offsets: Vec<usize> = items
         .iter()
@@ -156,15 +171,16 @@ fn heif(tiles: &[Vec<Vec<u8>>]) -> Vec<u8> {
         })
         .collect();
     let data: Vec<u8> = items.iter().flat_map(|(_, _, data)| data.clone()).collect();
-    [
-        ftyp,
-        meta(&items, &offsets, &tiles[0]),
-        mp4_box(b"mdat", &data),
-    ]
-    .concat()
+    let meta = meta(&items, &offsets, &tiles[0], quarter_turns);
+    [ftyp, meta, mp4_box(b"mdat", &data)].concat()
 }
 
-fn meta(items: &[(u16, &[u8; 4], Vec<u8>)], offsets: &[usize], first_tile: &[Vec<u8>]) -> Vec<u8> {
+fn meta(
+    items: &[(u16, &[u8; 4], Vec<u8>)],
+    offsets: &[usize],
+    first_tile: &[Vec<u8>],
+    quarter_turns: Option<u8>,
+) -> Vec<u8> {
     let (width, height) = PICTURE;
     let handler = full_box(b"hdlr", 0, &[&[0; 4][..], b"pict", &[0; 13]].concat());
     let primary = full_box(b"pitm", 0, &be16(1));
@@ -188,20 +204,24 @@ fn meta(items: &[(u16, &[u8; 4], Vec<u8>)], offsets: &[usize], first_tile: &[Vec
         &[&be16(1)[..], &be16(items.len() - 1), &tile_ids].concat(),
     );
     let references = full_box(b"iref", 0, &derived);
-    // Properties 1-3: the tiles' configuration and size, the picture's size.
+    // Properties 1-3: the tiles' configuration and size, the picture's size; 4: its turn.
     let size =
         |w: u32, h: u32| full_box(b"ispe", 0, &[be32(w as usize), be32(h as usize)].concat());
-    let properties = mp4_box(
-        b"ipco",
-        &[
-            mp4_box(b"hvcC", &hvcc(first_tile)),
-            size(TILE, TILE),
-            size(width, height),
-        ]
-        .concat(),
-    );
+    let mut properties = [
+        mp4_box(b"hvcC", &hvcc(first_tile)),
+        size(TILE, TILE),
+        size(width, height),
+    ]
+    .concat();
     let mut associations = be32(items.len()).to_vec();
-    associations.extend([&be16(1)[..], &[1, 3]].concat());
+    match quarter_turns {
+        Some(turns) => {
+            properties.extend(mp4_box(b"irot", &[turns]));
+            associations.extend([&be16(1)[..], &[2, 3, 4]].concat());
+        }
+        None => associations.extend([&be16(1)[..], &[1, 3]].concat()),
+    }
+    let properties = mp4_box(b"ipco", &properties);
     for (id, _, _) in &items[1..] {
         // The configuration is essential (the top bit).
         associations.extend([&id.to_be_bytes()[..], &[2, 0x81, 2]].concat());

@@ -68,6 +68,10 @@ pub(super) unsafe fn stream_group(
         c.expect_that(T, "background", black, "black, opaque")?;
         c.expect(T, "nb_tiles", 0, g.nb_tiles.read(grid))?;
         c.expect(T, "offsets", true, g.offsets.read(grid).is_null())?;
+        if let (Some(data), Some(count)) = (g.coded_side_data, g.nb_coded_side_data) {
+            c.expect(T, "coded_side_data", true, data.read(grid).is_null())?;
+            c.expect(T, "nb_coded_side_data", 0, count.read(grid))?;
+        }
         // An image size fills a width and the height after it.
         set(grid.cast(), c"grid_size", c"64x48");
         set(grid.cast(), c"output_size", c"60x40");

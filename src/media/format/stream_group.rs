@@ -4,14 +4,17 @@
 
 use std::ffi::CStr;
 
+use super::SideData;
 use super::input::Input;
 use super::tile_grid::{Tile, TileGrid};
 use crate::abi::stream_group::{KIND_TILE_GRID, StreamGroupLayout, TileOffset};
-use crate::sys::objects::AVStreamGroup;
+use crate::ffmpeg::Ffmpeg;
+use crate::media::side_data::SideDataValue;
+use crate::sys::objects::{AVStreamGroup, AVStreamGroupTileGrid};
 
 /// A group of streams a container declares: what they make together, and which they are.
 /// Releases before 7.0 declare none.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamGroup {
     /// Its place in the container's list of groups.
     pub index: usize,
@@ -33,13 +36,13 @@ pub struct StreamGroup {
 impl StreamGroup {
     /// Every disposition `ffmpeg` (the group's) names, in ffprobe's order, with whether the
     /// group has it, as [`Stream::dispositions`](super::Stream::dispositions).
-    pub fn dispositions<'a>(&self, ffmpeg: &'a crate::ffmpeg::Ffmpeg) -> Vec<(&'a str, bool)> {
+    pub fn dispositions<'a>(&self, ffmpeg: &'a Ffmpeg) -> Vec<(&'a str, bool)> {
         super::stream_facts::disposition_names(ffmpeg, self.disposition)
     }
 }
 
 /// What the streams of a [`StreamGroup`] make together.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum StreamGroupKind {
     /// One picture cut into tiles, each tile a stream of one coded picture (HEIF and AVIF
@@ -110,7 +113,7 @@ impl Input {
                 2 => StreamGroupKind::IamfMixPresentation,
                 KIND_TILE_GRID => match layout.tile_grid.read(group) {
                     grid if grid.is_null() => StreamGroupKind::Other(code),
-                    grid => StreamGroupKind::TileGrid(tile_grid(layout, grid, &streams)),
+                    grid => StreamGroupKind::TileGrid(tile_grid(ffmpeg, layout, grid, &streams)),
                 },
                 _ => StreamGroupKind::Other(code),
             };
@@ -137,14 +140,43 @@ impl Input {
     }
 }
 
+/// What the grid's own side data say (8.0 on).
+///
+/// # Safety
+///
+/// `grid` is the live tile grid of a group of `layout`'s family.
+unsafe fn grid_side_data(
+    ffmpeg: &Ffmpeg,
+    layout: &StreamGroupLayout,
+    grid: *mut AVStreamGroupTileGrid,
+) -> Vec<SideDataValue> {
+    let (Some(data), Some(count)) = (layout.grid.coded_side_data, layout.grid.nb_coded_side_data)
+    else {
+        return Vec::new();
+    };
+    // SAFETY: per the contract: the grid's array of `count` entries, which live as long as
+    // the group; the values are copied out before it returns.
+    let entries = unsafe {
+        ffmpeg
+            .layout()
+            .packet_side_data
+            .entries(data.read(grid), count.read(grid))
+    };
+    entries
+        .into_iter()
+        .map(|(kind, bytes)| SideData::new(ffmpeg, kind, bytes).value())
+        .collect()
+}
+
 /// The grid's fields; a tile whose stream is not one of the group's is left out.
 ///
 /// # Safety
 ///
 /// `grid` is the live tile grid of a group of `layout`'s family, whose streams are `streams`.
 unsafe fn tile_grid(
+    ffmpeg: &Ffmpeg,
     layout: &StreamGroupLayout,
-    grid: *mut crate::sys::objects::AVStreamGroupTileGrid,
+    grid: *mut AVStreamGroupTileGrid,
     streams: &[usize],
 ) -> TileGrid {
     let g = &layout.grid;
@@ -164,6 +196,7 @@ unsafe fn tile_grid(
             width: unsigned(g.width.read(grid)),
             height: unsigned(g.height.read(grid)),
             background: g.background.read(grid),
+            side_data: grid_side_data(ffmpeg, layout, grid),
             tiles: offsets
                 .iter()
                 .filter_map(|offset| {

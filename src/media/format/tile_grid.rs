@@ -8,16 +8,17 @@ use super::input::Input;
 use super::stream_group::StreamGroupKind;
 use crate::ffmpeg::{Error, Result};
 use crate::media::codec::{Decoder, DecoderOptions};
-use crate::media::filter::{FilterGraph, FilterInput, FilterOptions};
+use crate::media::filter::{FilterGraph, FilterInput, FilterOptions, upright_filters_for};
 use crate::media::frame::Frame;
 use crate::media::packet::Packet;
+use crate::media::side_data::SideDataValue;
 use crate::sys::Rational;
 
 /// How the tiles of a picture make it up: each tile goes on a canvas of
 /// `coded_width`×`coded_height` at its offsets, the rest of the canvas is `background`, and
 /// the picture is the `width`×`height` rectangle at `horizontal_offset`, `vertical_offset` of
 /// the canvas (as the ffmpeg CLI composes it from 7.1 on).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TileGrid {
     /// The canvas's width.
     pub coded_width: u32,
@@ -35,6 +36,10 @@ pub struct TileGrid {
     pub background: [u8; 4],
     /// The tiles in the grid's order.
     pub tiles: Vec<Tile>,
+    /// The picture's own side data, from 8.0 (HEIF's turn and mirroring as a
+    /// [`SideDataValue::DisplayMatrix`], which [`TileGrid::compose`] applies as the CLI
+    /// does; empty before 8.0, which does not read them).
+    pub side_data: Vec<SideDataValue>,
 }
 
 /// One tile of a [`TileGrid`].
@@ -51,8 +56,10 @@ pub struct Tile {
 impl TileGrid {
     /// The filters that compose the picture from its tiles, as the ffmpeg CLI (8.0 on) builds
     /// them: `xstack` lays the tiles, labelled `[tile0]`, `[tile1]`, … in the grid's order, on
-    /// the canvas filled with the background, and `crop` cuts the picture out of it. A grid of
-    /// one tile pads it onto the canvas instead (`xstack` takes two or more).
+    /// the canvas filled with the background, `crop` cuts the picture out of it, and where
+    /// the grid's display matrix says to show it turned or mirrored, the CLI's autorotation
+    /// filters turn it ([`upright_filters_for`]). A grid of one tile pads it onto the canvas
+    /// instead (`xstack` takes two or more).
     pub fn filter_description(&self) -> String {
         self.description(true)
     }
@@ -84,10 +91,22 @@ impl TileGrid {
                 format!("xstack=inputs={}:layout={layout}{fill}", tiles.len())
             }
         };
-        format!(
-            "{labels}{lay},crop=w={}:h={}:x={}:y={}",
+        let crop = format!(
+            "crop=w={}:h={}:x={}:y={}",
             self.width, self.height, self.horizontal_offset, self.vertical_offset
-        )
+        );
+        match upright_filters_for(self.display_matrix()) {
+            Some(upright) => format!("{labels}{lay},{crop},{upright}"),
+            None => format!("{labels}{lay},{crop}"),
+        }
+    }
+
+    /// The display matrix among the grid's side data.
+    fn display_matrix(&self) -> Option<&[i32; 9]> {
+        self.side_data.iter().find_map(|value| match value {
+            SideDataValue::DisplayMatrix { matrix, .. } => Some(matrix),
+            _ => None,
+        })
     }
 
     /// Whether `tiles`, placed at the grid's offsets, cover the canvas once each: inside it,
