@@ -43,41 +43,35 @@ pub fn tile_hevc(index: usize) -> PathBuf {
 
 /// The HEIF file: a `grid` item (the primary) deriving the picture from four `hvc1` items.
 pub fn grid_heic() -> PathBuf {
-    let path = media::media_dir().join("grid.heic");
-    if !path.exists() {
-        let tiles: Vec<Vec<Vec<u8>>> = (0..4)
-            .map(|i| nal_units(&std::fs::read(tile_hevc(i)).unwrap()))
-            .collect();
-        media::write_whole(&path, heif(&tiles, None));
-    }
-    path
+    heif_file("grid.heic", None, None)
 }
 
 /// The HEIF file with the picture turned a quarter anticlockwise for display (an `irot` of
 /// 1 on the grid item), which 8.0 and later read as the grid's display matrix.
 pub fn turned_grid_heic() -> PathBuf {
-    let path = media::media_dir().join("grid_turned.heic");
-    if !path.exists() {
-        let tiles: Vec<Vec<Vec<u8>>> = (0..4)
-            .map(|i| nal_units(&std::fs::read(tile_hevc(i)).unwrap()))
-            .collect();
-        media::write_whole(&path, heif(&tiles, Some(1)));
-    }
-    path
+    heif_file("grid_turned.heic", Some(1), None)
 }
 
 /// The HEIF file with the third tile's slice overwritten with zeros, which no decoder can
 /// read.
 pub fn grid_heic_with_a_broken_tile() -> PathBuf {
-    let path = media::media_dir().join("grid_broken_tile.heic");
+    heif_file("grid_broken_tile.heic", None, Some(2))
+}
+
+/// The file `name` in the media cache, made on first use: the grid of the four tiles, turned
+/// by `quarter_turns` and with the slice of tile `broken` zeroed where given.
+fn heif_file(name: &str, quarter_turns: Option<u8>, broken: Option<usize>) -> PathBuf {
+    let path = media::media_dir().join(name);
     if !path.exists() {
         let mut tiles: Vec<Vec<Vec<u8>>> = (0..4)
             .map(|i| nal_units(&std::fs::read(tile_hevc(i)).unwrap()))
             .collect();
-        for unit in tiles[2].iter_mut().filter(|u| nal_type(u) < 32) {
-            unit.fill(0);
+        if let Some(broken) = broken {
+            for unit in tiles[broken].iter_mut().filter(|u| nal_type(u) < 32) {
+                unit.fill(0);
+            }
         }
-        media::write_whole(&path, heif(&tiles, None));
+        media::write_whole(&path, heif(&tiles, quarter_turns));
     }
     path
 }
