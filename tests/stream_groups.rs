@@ -77,6 +77,10 @@ fn tile_pictures(ffmpeg: &Ffmpeg) -> Vec<Frame> {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn a_heif_grid_is_one_group_of_its_tiles() {
     let ffmpeg = common::under_test().load();
     let path = heif::grid_heic();
@@ -112,6 +116,10 @@ fn a_heif_grid_is_one_group_of_its_tiles() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn a_clip_without_groups_has_none() {
     let ffmpeg = common::under_test().load();
     let input = Input::open(&ffmpeg, heif::tile_hevc(0)).unwrap();
@@ -122,6 +130,10 @@ fn a_clip_without_groups_has_none() {
 /// byte, on every build (the tiles decoded from their own streams); from 7.0 the tiles the
 /// HEIF file's streams give make the same picture.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn the_composed_picture_is_the_clis() {
     let ffmpeg = common::under_test().load();
     if !composes(&ffmpeg) {
@@ -156,6 +168,10 @@ fn the_composed_picture_is_the_clis() {
 /// `Input::decode_tile_grid` refuses what is not a grid's picture with a typed error: a
 /// group the input lacks, and a tile no decoder can read (its decoder's error given).
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn a_grid_that_cannot_be_decoded_is_refused() {
     let ffmpeg = common::under_test().load();
     let options = DecoderOptions::default();
@@ -213,6 +229,10 @@ fn frames_of_each_stream(ffmpeg: &Ffmpeg, path: &Path) -> Vec<Frame> {
 /// Where no tile lies, the canvas is the background; a grid of one tile is padded onto it.
 /// Both equal the CLI's filters of the same tiles.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn the_canvas_is_the_background_where_no_tile_lies() {
     let ffmpeg = common::under_test().load();
     if !composes(&ffmpeg) {
@@ -289,6 +309,10 @@ fn colour_tile(colour: &str, width: u32, height: u32) -> std::path::PathBuf {
 
 /// Pictures that do not fit the grid are refused with a typed error, before any filter runs.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn pictures_that_do_not_fit_the_grid_are_refused() {
     let ffmpeg = common::under_test().load();
     let grid = declared_grid();
@@ -316,6 +340,10 @@ fn pictures_that_do_not_fit_the_grid_are_refused() {
 
 /// Tiles decoded by two loaded FFmpegs never meet in one graph.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn tiles_of_two_loads_are_refused() {
     let (this, other) = (common::under_test().load(), common::partner().load());
     let mut tiles = tile_pictures(&this);
@@ -331,6 +359,10 @@ fn tiles_of_two_loads_are_refused() {
 /// tiles as `components`, its streams as the streams' own entries), and `framehash
 /// --stream-group 0` hashes the composed picture.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn the_examples_show_the_grid_and_its_picture() {
     let build = common::under_test();
     let ffmpeg = build.load();
@@ -379,6 +411,10 @@ fn the_examples_show_the_grid_and_its_picture() {
 /// the grid's, and the composed picture is turned as the CLI turns it (by its autorotation's
 /// filters, after the crop); before 8.0 the turn is not read and the picture stays as laid.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
 fn a_turned_grid_composes_turned() {
     let ffmpeg = common::under_test().load();
     if ffmpeg.family().ffmpeg_major() < 7 || !composes(&ffmpeg) {
