@@ -293,6 +293,16 @@ fn fourcc(tag: u32) -> String {
         .collect()
 }
 
+/// ffprobe's `disposition` object: each disposition the release names, 1 or 0.
+pub fn dispositions(named: Vec<(&str, bool)>) -> Value {
+    let flags = named.into_iter();
+    Value::Object(
+        flags
+            .map(|(name, set)| (name.to_owned(), json!(u8::from(set))))
+            .collect(),
+    )
+}
+
 pub fn tags(entries: Vec<(String, String)>) -> Option<Value> {
     (!entries.is_empty()).then(|| {
         Value::Object(
@@ -442,12 +452,7 @@ fn stream(
     if s.extradata_size() > 0 {
         put("extradata_size", json!(s.extradata_size()));
     }
-    let dispositions: Map<String, Value> = s
-        .dispositions()
-        .into_iter()
-        .map(|(name, set)| (name.to_owned(), json!(u8::from(set))))
-        .collect();
-    put("disposition", Value::Object(dispositions));
+    put("disposition", dispositions(s.dispositions()));
     if let Some(tags) = tags(s.metadata()) {
         put("tags", tags);
     }

@@ -32,12 +32,10 @@ pub fn stream_group(
             json!([tile_grid(grid, &group.streams)]),
         );
     }
-    let dispositions: Map<String, Value> = group
-        .dispositions(ffmpeg)
-        .into_iter()
-        .map(|(name, set)| (name.to_owned(), json!(u8::from(set))))
-        .collect();
-    m.insert("disposition".into(), Value::Object(dispositions));
+    m.insert(
+        "disposition".into(),
+        super::dispositions(group.dispositions(ffmpeg)),
+    );
     if let Some(tags) = super::tags(group.metadata.clone()) {
         m.insert("tags".into(), tags);
     }

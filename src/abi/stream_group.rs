@@ -9,7 +9,10 @@ use crate::sys::objects::{
     AVDictionary, AVFormatContext, AVPacketSideData, AVStream, AVStreamGroup, AVStreamGroupTileGrid,
 };
 
-/// `AV_STREAM_GROUP_PARAMS_TILE_GRID`, the same in every family that has groups.
+/// `AVStreamGroupParamsType`'s values the crate reads, the same in every family that has
+/// groups.
+pub(crate) const KIND_IAMF_AUDIO_ELEMENT: c_uint = 1;
+pub(crate) const KIND_IAMF_MIX_PRESENTATION: c_uint = 2;
 pub(crate) const KIND_TILE_GRID: c_uint = 3;
 
 /// Where a container's groups and their fields lie.

@@ -2,12 +2,13 @@
 //! tiles of a HEIF picture or the substreams of an IAMF presentation (ffprobe's
 //! `-show_stream_groups`).
 
-use std::ffi::CStr;
-
 use super::SideData;
 use super::input::Input;
 use super::tile_grid::{Tile, TileGrid};
-use crate::abi::stream_group::{KIND_TILE_GRID, StreamGroupLayout, TileOffset};
+use crate::abi::stream_group::{
+    KIND_IAMF_AUDIO_ELEMENT, KIND_IAMF_MIX_PRESENTATION, KIND_TILE_GRID, StreamGroupLayout,
+    TileOffset,
+};
 use crate::ffmpeg::Ffmpeg;
 use crate::media::side_data::SideDataValue;
 use crate::sys::objects::{AVStreamGroup, AVStreamGroupTileGrid};
@@ -109,8 +110,8 @@ impl Input {
             };
             let code = layout.kind.read(group);
             let kind = match code {
-                1 => StreamGroupKind::IamfAudioElement,
-                2 => StreamGroupKind::IamfMixPresentation,
+                KIND_IAMF_AUDIO_ELEMENT => StreamGroupKind::IamfAudioElement,
+                KIND_IAMF_MIX_PRESENTATION => StreamGroupKind::IamfMixPresentation,
                 KIND_TILE_GRID => match layout.tile_grid.read(group) {
                     grid if grid.is_null() => StreamGroupKind::Other(code),
                     grid => StreamGroupKind::TileGrid(tile_grid(ffmpeg, layout, grid, &streams)),
@@ -120,9 +121,7 @@ impl Input {
             let name = ffmpeg
                 .functions()
                 .avformat_stream_group_name
-                .map(|name| name(code))
-                .filter(|name| !name.is_null())
-                .map(|name| CStr::from_ptr(name).to_string_lossy().into_owned())
+                .map(|name| crate::sys::c_text(name(code)))
                 .unwrap_or_default();
             StreamGroup {
                 index: layout.index.read(group) as usize,

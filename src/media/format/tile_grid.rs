@@ -17,7 +17,7 @@ use crate::sys::Rational;
 /// How the tiles of a picture make it up: each tile goes on a canvas of
 /// `coded_width`×`coded_height` at its offsets, the rest of the canvas is `background`, and
 /// the picture is the `width`×`height` rectangle at `horizontal_offset`, `vertical_offset` of
-/// the canvas (as the ffmpeg CLI composes it from 7.1 on).
+/// the canvas (as the ffmpeg CLI composes it from 8.0 on).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TileGrid {
     /// The canvas's width.
@@ -144,9 +144,9 @@ impl TileGrid {
     /// the first picture of each tile's stream) as the ffmpeg CLI composes it from 8.0 on,
     /// with [`TileGrid::filter_description`]'s filters: equal to what `ffmpeg -i PICTURE`
     /// decodes there. (4.1's `xstack` cannot fill a canvas: there, tiles that leave a gap
-    /// are refused with its error.) Tiles of differing pixel formats are converted to one, as the CLI's
-    /// graph does. Not applied: a rotation or mirroring the grid declares (the CLI turns the
-    /// picture by it).
+    /// are refused with its error.) Tiles of differing pixel formats are converted to one, as
+    /// the CLI's graph does; a grid whose side data say to show it turned or mirrored is
+    /// turned as the CLI's autorotation turns it.
     ///
     /// # Errors
     ///
@@ -285,9 +285,10 @@ impl TileDecoder {
         Ok(())
     }
 
+    /// Keeps the decoder's first picture, if it has one ready (called while it has none).
     fn take_first(&mut self) -> Result<()> {
         let mut frame = Frame::new(self.decoder.ffmpeg())?;
-        if self.first.is_none() && self.decoder.receive(&mut frame)? {
+        if self.decoder.receive(&mut frame)? {
             self.first = Some(frame);
         }
         Ok(())
