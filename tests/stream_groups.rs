@@ -11,7 +11,9 @@ use std::process::Command;
 use common::heif::{self, PICTURE, TILE};
 use common::media;
 use ffmpeg_runtime::codec::DecoderOptions;
-use ffmpeg_runtime::format::{Input, SideDataValue, StreamGroup, StreamGroupKind, Tile, TileGrid};
+use ffmpeg_runtime::format::{
+    Input, MediaType, SelectedVideo, SideDataValue, StreamGroup, StreamGroupKind, Tile, TileGrid,
+};
 use ffmpeg_runtime::{Error, Ffmpeg, FilterError, Frame, Library};
 
 /// The grid the file declares.
@@ -449,4 +451,90 @@ fn a_turned_grid_composes_turned() {
     let turned = format!("{laid},transpose=cclock");
     assert!(grid.filter_description().ends_with(",transpose=cclock"));
     assert_eq!(packed(&picture), cli_picture(&tiles, &turned));
+}
+
+/// Without `-map`, the 8.0 and later CLI take a grid's picture as the video where the grid
+/// ranks first (here it is the picture marked default, its tiles are not):
+/// `Input::auto_selected_video` names the grid from 7.0 (which has groups), a plain clip's
+/// stream on every build, and nothing for a muxer that holds no video.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn the_video_taken_without_map_is_the_grids_picture() {
+    let ffmpeg = common::under_test().load();
+    let clip = Input::open(&ffmpeg, heif::tile_hevc(0)).unwrap();
+    assert_eq!(clip.auto_selected_video(), Some(SelectedVideo::Stream(0)));
+    if ffmpeg.family().ffmpeg_major() < 7 {
+        return;
+    }
+    let input = Input::open(&ffmpeg, heif::grid_heic()).unwrap();
+    assert_eq!(
+        input.auto_selected_video(),
+        Some(SelectedVideo::TileGrid(0))
+    );
+    let mp4 = ffmpeg.muxer("mp4").unwrap();
+    let wav = ffmpeg.muxer("wav").unwrap();
+    let for_mp4 = input.auto_selected_video_for(&mp4).unwrap();
+    assert_eq!(for_mp4, Some(SelectedVideo::TileGrid(0)));
+    assert_eq!(input.auto_selected_video_for(&wav).unwrap(), None);
+    // The 7.x CLI's choice, a tile, is still the stream's.
+    let tile = input.auto_selected_stream(MediaType::Video).unwrap();
+    assert!(
+        declared_grid()
+            .tiles
+            .iter()
+            .any(|t| t.stream == tile.index())
+    );
+}
+
+/// The examples take what the loaded release's CLI takes without `-map`: from 8.0 the grid's
+/// picture (`framehash` hashes it, `transcode` writes it), before 8.0 its first tile; as the
+/// CLI, `framehash --vf` is refused for the grid's picture and `--seek` past it leaves none.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn the_examples_take_the_grids_picture_from_8_0() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    if ffmpeg.family().ffmpeg_major() < 7 || !composes(&ffmpeg) {
+        return;
+    }
+    let path = heif::grid_heic();
+    let composing = ffmpeg.family().ffmpeg_major() >= 8;
+    let picture = match composing {
+        true => declared_grid().compose(&tile_pictures(&ffmpeg)).unwrap(),
+        false => tile_pictures(&ffmpeg).remove(0),
+    };
+    let md5 = {
+        use md5::{Digest, Md5};
+        format!("{:x}", Md5::digest(packed(&picture)))
+    };
+    let shape = format!("{}x{}", picture.width(), picture.height());
+    let lines = media::framehash_fields(&path, &[]);
+    assert_eq!(lines, [["0", "0", shape.as_str(), "yuv420p", md5.as_str()]]);
+    if composing {
+        assert!(media::framehash_fields(&path, &["--seek", "0.5"]).is_empty());
+        let mut filtered = common::example_command("framehash", &build);
+        filtered.arg(&path).args(["--vf", "null"]);
+        let refused = filtered.output().unwrap();
+        assert!(!refused.status.success());
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert!(said.contains("simple and complex filtering"), "{said}");
+    }
+
+    let dir = common::scratch_dir("grid-transcode");
+    let out = dir.join("picture.png");
+    let mut transcode = common::example_command("transcode", &build);
+    transcode.arg(&path).arg(&out);
+    common::stdout_bytes_of(&mut transcode, "transcode");
+    let written = media::first_frame(&ffmpeg, &out);
+    assert_eq!(
+        (written.width(), written.height()),
+        (picture.width(), picture.height())
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -54,14 +54,24 @@ pub fn copy_stream_tags(
     if turned_upright {
         output.set_stream_metadata(index, "rotate", None)?;
     }
+    set_encoder_tag(output, index, encoder)?;
+    output.set_stream_disposition(index, source.disposition())
+}
+
+/// An encoded stream's `encoder` tag naming its encoder (`Lavc59.37.100 libx264`), as the CLI
+/// sets it.
+pub fn set_encoder_tag(
+    output: &mut Output,
+    index: usize,
+    encoder: &str,
+) -> ffmpeg_runtime::Result<()> {
     let avcodec = output.ffmpeg().library(Library::AvCodec);
     let version = avcodec.expect("a required library").version();
     let ident = format!(
         "Lavc{}.{}.{} {encoder}",
         version.major, version.minor, version.patch
     );
-    output.set_stream_metadata(index, "encoder", Some(&ident))?;
-    output.set_stream_disposition(index, source.disposition())
+    output.set_stream_metadata(index, "encoder", Some(&ident))
 }
 
 /// Of each kind with several streams none of which is the default, the first (not a cover

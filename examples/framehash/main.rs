@@ -38,9 +38,11 @@
 //! that gives no frame and whose container states no format (the CLI's "Cannot determine
 //! format"), or standard output closed early exits non-zero with one line.
 //!
-//! `--stream-group N` prints instead the one picture of a HEIF or AVIF tile grid, composed
-//! from its tiles (`TileGrid::compose`) as the 8.0 and later CLI compose it, which take it
-//! without `-map` where the 5.1 and 7.x CLI take the first tile (`-map 0:g:N`).
+//! Where the loaded release is 8.0 or later, the video the CLI takes may be the one picture
+//! of a HEIF or AVIF tile grid (a phone's photo), composed from its tiles
+//! (`Input::auto_selected_video`, `TileGrid::compose`), where the 5.1 and 7.x CLI take a
+//! tile; `--stream-group N` takes grid N whatever the release (the CLI's `-map 0:g:N`). As
+//! the CLI, `--vf` is refused for a grid's picture, and `--seek` past its time leaves none.
 //!
 //! Frames are timed as the 5.1 CLI (Debian 12's) times them, whichever release is loaded.
 //! The pictures and samples are the loaded release's, and equal its own CLI's (compared on
@@ -89,13 +91,14 @@ struct Args {
     /// Load FFmpeg from this directory instead of searching.
     #[arg(long)]
     lib_dir: Option<PathBuf>,
-    /// The absolute index of the stream to decode (default: the video stream the CLI takes
-    /// without `-map`, the largest picture; with `--af`, its audio stream, the most channels).
+    /// The absolute index of the stream to decode (default: the video the CLI takes without
+    /// `-map`, the largest picture, from 8.0 a tile grid's; with `--af`, its audio stream,
+    /// the most channels).
     #[arg(long)]
     stream: Option<usize>,
     /// The picture of this stream group instead (a HEIF or AVIF tile grid), composed from
     /// its tiles as the 8.0 and later CLI compose it (their `-map 0:g:N`).
-    #[arg(long, conflicts_with_all = ["stream", "vf", "af", "seek"])]
+    #[arg(long, conflicts_with_all = ["stream", "vf", "af"])]
     stream_group: Option<usize>,
     /// Decoding threads (0: FFmpeg's choice).
     #[arg(long, default_value_t = 0)]
@@ -176,9 +179,29 @@ fn open(ffmpeg: &Ffmpeg, args: &Args) -> Result<Input, String> {
 fn run(args: &Args) -> Result<DecodeTally, String> {
     let ffmpeg = common::load(args.lib_dir.as_ref()).map_err(|e| e.to_string())?;
     let mut input = open(&ffmpeg, args)?;
-    if let Some(group) = args.stream_group {
+    let grid = match (args.stream_group, args.stream, &args.af) {
+        (Some(group), ..) => Some(group),
+        (None, None, None) => stream_group::selected_tile_grid(&input, &ffmpeg),
+        _ => None,
+    };
+    if let Some(group) = grid {
         let mut out = BufWriter::new(std::io::stdout());
-        return stream_group::hash_tile_grid(&mut input, group, args.threads, &mut out);
+        let hashing = stream_group::GridHashing {
+            group,
+            threads: args.threads,
+            seek: args.seek,
+            limit: args.frames,
+            count_only: args.count_only,
+        };
+        return match &args.vf {
+            None => hashing.run(&mut input, &mut out),
+            // The CLI's own refusal.
+            Some(graph) => Err(format!(
+                "--vf {graph} was given for the picture of tile grid {group}, which the CLI \
+                 composes in a graph of its own: simple and complex filtering cannot be \
+                 used together for the same stream (use --stream to hash a tile)"
+            )),
+        };
     }
     let wanted = if args.af.is_some() {
         MediaType::Audio

@@ -1,40 +1,69 @@
-//! `--stream-group N`: the picture a HEIF or AVIF tile grid makes, composed from the first
-//! picture of each tile's stream as the ffmpeg CLI composes it from 8.0 on.
+//! The picture a HEIF or AVIF tile grid makes, composed from the first picture of each tile's
+//! stream as the ffmpeg CLI composes it from 8.0 on: the video that CLI takes without `-map`
+//! where the grid ranks first, or `--stream-group N`.
 
 use std::io::Write;
 
+use ffmpeg_runtime::Ffmpeg;
 use ffmpeg_runtime::codec::DecoderOptions;
-use ffmpeg_runtime::format::Input;
+use ffmpeg_runtime::format::{Input, SelectedVideo};
 use md5::{Digest, Md5};
 
 use crate::error_rate::DecodeTally;
 
-/// Prints the composed picture's line, as `framemd5` prints one picture, and `frames: 1`.
-pub fn hash_tile_grid(
-    input: &mut Input,
-    group: usize,
-    threads: u32,
-    out: &mut impl Write,
-) -> Result<DecodeTally, String> {
-    let options = DecoderOptions {
-        threads,
-        ..DecoderOptions::default()
-    };
-    let picture = input
-        .decode_tile_grid(group, &options)
-        .map_err(|e| e.to_string())?;
-    let mut packed = Vec::new();
-    picture
-        .copy_packed(&mut packed)
-        .map_err(|e| e.to_string())?;
-    let format = picture.format_name().unwrap_or_else(|| "none".into());
-    let (width, height) = (picture.width(), picture.height());
-    let digest = Md5::digest(&packed);
-    let written = writeln!(out, "0,0,{width}x{height},{format},{digest:x}")
-        .and_then(|()| writeln!(out, "frames: 1"));
-    written.map_err(|e| format!("writing the hashes: {e}"))?;
-    Ok(DecodeTally {
-        frames: 1,
-        errors: 0,
-    })
+/// The first release whose CLI composes a tile grid and takes it without `-map`.
+const FIRST_COMPOSING_MAJOR: u8 = 8;
+
+/// The tile grid whose picture the loaded release's CLI takes as the video without `-map`.
+pub fn selected_tile_grid(input: &Input, ffmpeg: &Ffmpeg) -> Option<usize> {
+    if ffmpeg.family().ffmpeg_major() < FIRST_COMPOSING_MAJOR {
+        return None;
+    }
+    match input.auto_selected_video()? {
+        SelectedVideo::TileGrid(group) => Some(group),
+        _ => None,
+    }
+}
+
+/// How a grid's picture is hashed: as the CLI's `framemd5` of the grid's one picture, at
+/// time 0.
+pub struct GridHashing {
+    pub group: usize,
+    pub threads: u32,
+    /// `--seek`: the picture is at 0, so a seek past it leaves nothing, as under the CLI.
+    pub seek: Option<f64>,
+    pub limit: Option<usize>,
+    pub count_only: bool,
+}
+
+impl GridHashing {
+    /// Prints the composed picture's line, as `framemd5` prints one picture, and `frames: N`.
+    pub fn run(&self, input: &mut Input, out: &mut impl Write) -> Result<DecodeTally, String> {
+        let options = DecoderOptions {
+            threads: self.threads,
+            ..DecoderOptions::default()
+        };
+        let picture = input
+            .decode_tile_grid(self.group, &options)
+            .map_err(|e| e.to_string())?;
+        let kept = self.seek.is_none_or(|seconds| seconds <= 0.0) && self.limit != Some(0);
+        if kept && !self.count_only {
+            let mut packed = Vec::new();
+            picture
+                .copy_packed(&mut packed)
+                .map_err(|e| e.to_string())?;
+            let format = picture.format_name().unwrap_or_else(|| "none".into());
+            let (width, height) = (picture.width(), picture.height());
+            let digest = Md5::digest(&packed);
+            writeln!(out, "0,0,{width}x{height},{format},{digest:x}")
+                .map_err(|e| format!("writing the hashes: {e}"))?;
+        }
+        writeln!(out, "frames: {}", u8::from(kept))
+            .and_then(|()| out.flush())
+            .map_err(|e| format!("writing the hashes: {e}"))?;
+        Ok(DecodeTally {
+            frames: 1,
+            errors: 0,
+        })
+    }
 }

@@ -13,7 +13,9 @@
 //! With no INPUT it makes five seconds of synthetic 720p video with a tone and transcodes
 //! that. OUTPUT defaults to `transcoded.mp4`. As the CLI, it keeps one stream of each kind
 //! the container holds, the one the CLI takes (the largest picture, only a cover picture for
-//! MP3; the most channels; the first subtitle stream the container's encoder takes), or with
+//! MP3; the most channels; the first subtitle stream the container's encoder takes; where the
+//! loaded release is 8.0 or later, the picture of a HEIF or AVIF photo cut into tiles,
+//! composed from them, as that CLI takes it: `Input::auto_selected_video`), or with
 //! `--all-streams` what the CLI's `-map 0` keeps, in the input's order (every video, audio
 //! and subtitle stream, Matroska's attachments, and data streams copied where the container
 //! takes them, left out with a notice where the CLI fails); through the filters `--vf` and `--af`
@@ -55,6 +57,7 @@ mod stream_clock;
 mod streams;
 mod subtitles;
 mod synthetic;
+mod tile_grid;
 #[path = "../common/video_sync.rs"]
 mod video_sync;
 
@@ -230,6 +233,7 @@ fn run(args: &Args) -> Result<Outcome, String> {
         audio_filters: args.af.clone(),
         all_streams: args.all_streams,
         audio_timing: args.cli_timing,
+        source: input_path.clone(),
     };
     let counts = if args.output.as_os_str() == "-" {
         let format = args
@@ -276,7 +280,16 @@ fn transcode(
     let all = request.all_streams;
     // Every encoder is opened before any output stream is added, so that the streams can be
     // added in the order asked for.
-    let video_streams = streams::video_streams(&input, &output, all, &mut notices)?;
+    // From 8.0, as that CLI: a tile grid's picture, where it ranks first (not with `-map 0`).
+    let mut grid = match all {
+        true => None,
+        false => tile_grid::selected_grid(&input, &output, &request.source, request.threads)?,
+    };
+    let video_streams = match &grid {
+        Some(grid) => vec![grid.stream],
+        None => streams::video_streams(&input, &output, all, &mut notices)?,
+    };
+    let is_grid = |index: usize| grid.as_ref().is_some_and(|grid| grid.stream == index);
     let video_codec = match video_streams.is_empty() {
         true => None,
         false => plan::encoder_for(ffmpeg, request.vcodec.as_deref(), &output, MediaType::Video)?,
@@ -289,7 +302,8 @@ fn transcode(
     // As the CLI, each encoder is opened from the first frame its stream gives.
     let mut encoded = Vec::new();
     if video_codec.is_some() {
-        encoded.extend(&video_streams);
+        // A grid's tiles were read from an input of their own.
+        encoded.extend(video_streams.iter().filter(|&&index| !is_grid(index)));
     }
     if audio_codec.is_some() {
         encoded.extend(&audio_streams);
@@ -316,7 +330,10 @@ fn transcode(
     if let Some(codec) = &video_codec {
         for &index in &video_streams {
             let stream = input.stream(index).expect("listed above");
-            let first = read_ahead.first_frame(index);
+            let first = match &grid {
+                Some(grid) if grid.stream == index => Some(&grid.picture),
+                _ => read_ahead.first_frame(index),
+            };
             let planned =
                 streams::plan_video(&stream, first, codec, request, global_header, &mut notices)?;
             planned_video.push(planned);
@@ -358,7 +375,16 @@ fn transcode(
         let out_index = match kind {
             MediaType::Video => {
                 let planned = planned_video.iter_mut().find(|p| p.index == index);
-                planned.expect("planned").add_to(&mut output, &stream)?
+                let planned = planned.expect("planned");
+                match is_grid(index) {
+                    // As the CLI, a graph's output takes no stream's tags or disposition.
+                    true => {
+                        let out_index = planned.add_from_graph_to(&mut output)?;
+                        kinds.push((out_index, kind, 0));
+                        continue;
+                    }
+                    false => planned.add_to(&mut output, &stream)?,
+                }
             }
             MediaType::Audio => {
                 let planned = planned_audio.iter_mut().find(|p| p.index == index);
@@ -417,7 +443,11 @@ fn transcode(
             planned.filtering,
             placing,
         );
-        video.push(lane.map_err(|e| e.to_string())?);
+        let mut lane = lane.map_err(|e| e.to_string())?;
+        if let Some(grid) = grid.take().filter(|grid| grid.stream == planned.index) {
+            lane.take_composed(grid.picture);
+        }
+        video.push(lane);
     }
     let mut audio = Vec::new();
     for planned in planned_audio {

@@ -207,6 +207,12 @@ pub struct VideoLane {
     /// The best-effort timestamp and duration of the last picture the last packet gave,
     /// for the input's timeline; `None` where it gave none.
     pub picture_of_packet: Option<(Option<i64>, Option<i64>)>,
+    /// A picture made before the input was read (a tile grid's, composed from its tiles),
+    /// encoded at the start of the drain in place of what the stream decodes to.
+    composed: Option<Frame>,
+    /// Whether the stream's own pictures are replaced (by `composed`): its packets, which a
+    /// demuxer may give although the stream is left unread, are then ignored.
+    replaced: bool,
 }
 
 /// How a [`VideoLane`] places pictures.
@@ -270,7 +276,16 @@ impl VideoLane {
             average_rate: stream.average_frame_rate(),
             draining: false,
             picture_of_packet: None,
+            composed: None,
+            replaced: false,
         })
+    }
+
+    /// Encodes `picture`, at the start of the stream, instead of what the stream's packets
+    /// decode to (none reach the lane: its stream is left unread).
+    pub fn take_composed(&mut self, picture: Frame) {
+        self.composed = Some(picture);
+        self.replaced = true;
     }
 
     pub fn send(
@@ -281,6 +296,9 @@ impl VideoLane {
         counts: &mut Counts,
     ) -> Result<(), Error> {
         self.picture_of_packet = None;
+        if self.replaced {
+            return Ok(());
+        }
         // As the CLI, which stamps each packet with its clock before decoding it.
         let dts = self.clock.packet(packet.dts());
         packet.set_dts(dts);
@@ -432,6 +450,12 @@ impl VideoLane {
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
+        if let Some(mut picture) = self.composed.take() {
+            // The grid's one picture, at the start: as the CLI's graph gives it.
+            picture.set_pts(Some(0));
+            self.last_picture = Some(0);
+            self.filter(Some(&mut picture), output, counts)?;
+        }
         self.decoder.send_eof()?;
         // As the CLI, one picture a draining call, each call's time noted on the clock.
         self.draining = true;

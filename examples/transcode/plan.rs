@@ -1,6 +1,8 @@
 //! Which encoders and settings: the ffmpeg CLI's defaults, adapted to what the build has and
 //! to what each encoder takes.
 
+use std::path::PathBuf;
+
 use ffmpeg_runtime::codec::{AudioSettings, Codec, EncoderChoice, Supported, VideoSettings};
 use ffmpeg_runtime::filter::OutputFacts;
 use ffmpeg_runtime::format::{FieldOrder, MediaType, Output, Stream};
@@ -30,6 +32,8 @@ pub struct Request {
     pub all_streams: bool,
     /// Whose CLI's timing of decoded audio to follow (`--cli-timing`).
     pub audio_timing: CliTiming,
+    /// Where the input is, to open it again for a tile grid's picture.
+    pub source: PathBuf,
 }
 
 /// A stream's pictures as its decoder gives them: as its first picture is, where one was

@@ -9,7 +9,7 @@ use ffmpeg_runtime::filter::{
 use ffmpeg_runtime::format::{Input, MediaType, Muxer, Output, SideDataValue, Stream};
 use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library, Rational};
 
-use crate::cli_copy::copy_stream_tags;
+use crate::cli_copy::{copy_stream_tags, set_encoder_tag};
 use crate::pipeline::{self, Filtering};
 use crate::plan::{self, AudioSource, Request, Shown, VideoSource};
 
@@ -299,6 +299,19 @@ impl PlannedVideo {
             autorotated: self.encoder.ffmpeg().library(Library::AvFilter).is_some(),
         };
         let added = add_encoded(output, stream, &self.encoder, &self.codec_name, turn)?;
+        self.out_index = Some(added);
+        Ok(added)
+    }
+}
+
+impl PlannedVideo {
+    /// Adds its output stream, encoded from a graph's pictures (a tile grid's): as the CLI,
+    /// with no stream's tags, side data or disposition, only its `encoder` tag.
+    pub fn add_from_graph_to(&mut self, output: &mut Output) -> Result<usize, String> {
+        let added = output
+            .add_stream(&self.encoder)
+            .map_err(|e| e.to_string())?;
+        set_encoder_tag(output, added, &self.codec_name).map_err(|e| e.to_string())?;
         self.out_index = Some(added);
         Ok(added)
     }

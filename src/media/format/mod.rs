@@ -18,6 +18,7 @@ mod tags;
 mod tile_grid;
 mod timeline;
 mod timing;
+mod video_selection;
 
 pub use crate::media::side_data::{
     CpbProperties, DolbyVisionColor, DolbyVisionConfig, DolbyVisionCurve, DolbyVisionExtension,
@@ -38,3 +39,4 @@ pub use stream_facts::FieldOrder;
 pub use stream_group::{StreamGroup, StreamGroupKind};
 pub use tile_grid::{Tile, TileGrid};
 pub use timeline::Timeline;
+pub use video_selection::SelectedVideo;

@@ -12,23 +12,34 @@ use crate::abi::constants::{
     CODEC_PROP_BITMAP_SUB, CODEC_PROP_TEXT_SUB, DISCARD_ALL, DISCARD_DEFAULT,
 };
 use crate::ffmpeg::error::{Error, Result};
-use crate::media::codec::{Codec, EncoderChoice};
+use crate::media::codec::{Codec, CodecId, EncoderChoice};
 
 /// What ranks a stream above its size or channel count in the CLI's choice: packets read
 /// while the input was opened, then the default mark (the CLI's own weights).
-const READ_WHILE_OPENING: i64 = 100_000_000;
-const MARKED_DEFAULT: i64 = 5_000_000;
+pub(super) const READ_WHILE_OPENING: i64 = 100_000_000;
+pub(super) const MARKED_DEFAULT: i64 = 5_000_000;
 
 /// The descriptor properties that say a subtitle codec's kind.
 const SUBTITLE_KIND: c_int = CODEC_PROP_TEXT_SUB | CODEC_PROP_BITMAP_SUB;
 
 /// How the CLI weighs cover pictures (attached pictures) among video streams.
 #[derive(Clone, Copy)]
-enum CoverPictures {
+pub(super) enum CoverPictures {
     /// Below every other video stream: most outputs.
     RankLast,
     /// Nothing else: an output that stores video only as a cover picture (MP3).
     Only,
+}
+
+impl CoverPictures {
+    /// How an output written by `muxer`, whose default codec of the kind is `codec`, weighs
+    /// them.
+    pub(super) fn for_muxer(muxer: &Muxer, codec: &CodecId) -> Result<CoverPictures> {
+        Ok(match muxer.takes_only_as_cover_picture(codec)? {
+            true => CoverPictures::Only,
+            false => CoverPictures::RankLast,
+        })
+    }
 }
 
 impl Input {
@@ -81,10 +92,7 @@ impl Input {
         let Some(default_codec) = default_codec else {
             return Ok(None);
         };
-        let covers = match muxer.takes_only_as_cover_picture(&default_codec)? {
-            true => CoverPictures::Only,
-            false => CoverPictures::RankLast,
-        };
+        let covers = CoverPictures::for_muxer(muxer, &default_codec)?;
         Ok(self.ranked_first(kind, covers))
     }
 
@@ -119,10 +127,21 @@ impl Input {
     }
 
     fn ranked_first(&self, kind: MediaType, covers: CoverPictures) -> Option<Stream<'_>> {
+        if kind == MediaType::Subtitle {
+            return self.streams().find(|s| s.media_type() == kind);
+        }
+        let (score, stream) = self.ranked_best(kind, covers)?;
+        self.taken_at(score, stream, covers)
+    }
+
+    /// The stream of `kind` that scores highest in the CLI's ranking (the first of equals),
+    /// with its score, the default mark included; `None` where none scores above zero.
+    pub(super) fn ranked_best(
+        &self,
+        kind: MediaType,
+        covers: CoverPictures,
+    ) -> Option<(i64, Stream<'_>)> {
         let measure: fn(&Stream<'_>) -> i64 = match kind {
-            MediaType::Subtitle => {
-                return self.streams().find(|s| s.media_type() == kind);
-            }
             MediaType::Video => |s| i64::from(s.width()) * i64::from(s.height()),
             MediaType::Audio => |s| s.channels().map_or(0, i64::from),
             _ => return None,
@@ -145,7 +164,17 @@ impl Input {
                 best = Some((score, stream));
             }
         }
-        let (score, stream) = best?;
+        best
+    }
+
+    /// `stream`, the ranking's winner at `score`, where the CLI takes it.
+    pub(super) fn taken_at<'a>(
+        &self,
+        score: i64,
+        stream: Stream<'a>,
+        covers: CoverPictures,
+    ) -> Option<Stream<'a>> {
+        let kind = stream.media_type();
         // The default mark only breaks ties: the winner is taken if it scores without it.
         // 5.1's CLI keeps the mark of a video winner when the input's last stream is a
         // cover picture (it looks at the last stream it ranked, not at the winner).

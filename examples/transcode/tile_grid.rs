@@ -1,0 +1,56 @@
+//! The picture of a HEIF or AVIF tile grid (a phone's photo), which the CLI of 8.0 and later
+//! composes and takes as the video of an output given no `-map`, where the 5.1 and 7.x CLI
+//! take one tile.
+
+use std::path::Path;
+
+use ffmpeg_runtime::Frame;
+use ffmpeg_runtime::codec::DecoderOptions;
+use ffmpeg_runtime::format::{Input, Output, SelectedVideo, StreamGroupKind};
+
+/// The first release whose CLI composes a tile grid.
+const FIRST_COMPOSING_MAJOR: u8 = 8;
+
+/// A grid's composed picture, and the stream of its first tile, whose timing (the grid's own)
+/// the picture takes.
+pub struct GridPicture {
+    pub stream: usize,
+    pub picture: Frame,
+}
+
+/// The grid whose picture the loaded release's CLI takes as `output`'s video, composed from
+/// the input opened afresh from `path` (so that `input` is read from its start as before);
+/// `None` where the CLI takes a stream.
+pub fn selected_grid(
+    input: &Input,
+    output: &Output,
+    path: &Path,
+    threads: u32,
+) -> Result<Option<GridPicture>, String> {
+    let ffmpeg = input.ffmpeg();
+    if ffmpeg.family().ffmpeg_major() < FIRST_COMPOSING_MAJOR {
+        return Ok(None);
+    }
+    let selected = input
+        .auto_selected_video_for(&output.muxer())
+        .map_err(|e| e.to_string())?;
+    let Some(SelectedVideo::TileGrid(group)) = selected else {
+        return Ok(None);
+    };
+    let groups = input.stream_groups();
+    let Some(StreamGroupKind::TileGrid(grid)) = groups.get(group).map(|g| &g.kind) else {
+        return Ok(None);
+    };
+    let Some(stream) = grid.tiles.first().map(|tile| tile.stream) else {
+        return Ok(None);
+    };
+    let mut fresh = Input::open(ffmpeg, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let options = DecoderOptions {
+        threads,
+        ..DecoderOptions::default()
+    };
+    let picture = fresh
+        .decode_tile_grid(group, &options)
+        .map_err(|e| format!("the picture of tile grid {group}: {e}"))?;
+    Ok(Some(GridPicture { stream, picture }))
+}
