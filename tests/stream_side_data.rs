@@ -8,6 +8,7 @@ mod common;
 
 use std::path::Path;
 
+use ffmpeg_runtime::filter::container_crop_filter;
 use ffmpeg_runtime::format::{Input, MediaType, Output, SideDataValue, Spherical, StereoCamera};
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Library, Rational};
 use md5::{Digest, Md5};
@@ -407,4 +408,53 @@ fn an_ambient_environment_and_a_cropping_given_to_a_stream_read_back() {
         }
         assert_eq!(read, expected, "{extension}");
     }
+}
+
+/// From 7.1, the ffmpeg CLI crops pictures as their container says before any other filter,
+/// and what it encodes has no cropping left: `filter::container_crop_filter` gives its `crop`,
+/// `framehash --vf` hashes the pictures the 5.1 CLI's same `crop` gives (before 7.1, which
+/// reads no cropping, the pictures as stored), and `transcode` writes them cropped, with no
+/// cropping stated.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn the_examples_crop_as_the_container_says_from_7_1() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let clip = common::mp4::spatial_clip("stream_side_data");
+    let input = Input::open(&ffmpeg, &clip).unwrap();
+    let stream = input.best_stream(MediaType::Video).unwrap();
+    let avutil = ffmpeg.library(Library::AvUtil).unwrap().version();
+    let from_7_1 = (avutil.major, avutil.minor) >= (59, 39);
+    let crop = "crop=w=iw-5-5:h=ih-3-3:x=5:y=3";
+    assert_eq!(
+        container_crop_filter(&stream),
+        from_7_1.then(|| crop.to_owned())
+    );
+    if ffmpeg.library(Library::AvFilter).is_none() {
+        return;
+    }
+    let graph = if from_7_1 { crop } else { "null" };
+    let cli = common::media::cli_pts_and_md5(&clip, &[], &["-vf", graph]);
+    let ours = common::media::framehash_pts_and_md5(&clip, &["--vf", "null"]);
+    assert_eq!(ours.len(), 25);
+    assert_eq!(ours, cli);
+
+    let dir = common::scratch_dir("crop-transcode");
+    let out = dir.join("cropped.mkv");
+    let mut transcode = common::example_command("transcode", &build);
+    transcode.arg(&clip).arg(&out);
+    common::stdout_bytes_of(&mut transcode, "transcode");
+    let written = Input::open(&ffmpeg, &out).unwrap();
+    let video = written.best_stream(MediaType::Video).unwrap();
+    let size = if from_7_1 { (150, 90) } else { (160, 96) };
+    assert_eq!((video.width(), video.height()), size);
+    let values: Vec<SideDataValue> = video.side_data().iter().map(|e| e.value()).collect();
+    let cropping = values
+        .iter()
+        .find(|v| matches!(v, SideDataValue::FrameCropping { .. }));
+    assert_eq!(cropping, None, "{values:?}");
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -28,7 +28,8 @@
 //! CLI's own clock of the input times it, as the CLI does. With `--vf`, pictures that a
 //! display matrix shows turned or mirrored are turned first, as the CLI's autorotation turns
 //! them: by the first picture's matrix (a JPEG's EXIF orientation), else the stream's
-//! (`--noautorotate` leaves them). `--seek S` starts at the first picture at
+//! (`--noautorotate` leaves them); before that, from 7.1, they are cropped as the container
+//! says (`filter::container_crop_filter`), as that CLI crops them. `--seek S` starts at the first picture at
 //! or after S seconds, or at the sample at S, as `ffmpeg -ss S -i` (an input that cannot
 //! seek is read from the start). As the CLI, the streams not hashed are left unread once
 //! the input is sought. With `--vf`, `--af` or `--seek`, packets go on the CLI's timeline
@@ -75,7 +76,8 @@ use clap::Parser;
 use error_rate::DecodeTally;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::filter::{
-    AudioInput, FilterGraph, FilterInput, FilterOptions, VideoInput, upright_filters_for,
+    AudioInput, FilterGraph, FilterInput, FilterOptions, VideoInput, container_crop_filter,
+    upright_filters_for,
 };
 use ffmpeg_runtime::format::{Input, MediaType, Stream, Timeline, UrlOptions};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
@@ -272,6 +274,10 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
             description,
             upright: (kind == MediaType::Video && !args.noautorotate)
                 .then(|| stream.display_matrix()),
+            crop: match kind {
+                MediaType::Video => container_crop_filter(&stream),
+                _ => None,
+            },
             time_base: stream.time_base(),
             frame_rate: stream.guessed_frame_rate(),
             container_shape: stream.container_aspect_ratio(),
@@ -458,6 +464,8 @@ struct Filtering {
     /// Where pictures are turned upright first: the stream's display matrix, which the
     /// first picture's replaces.
     upright: Option<Option<[i32; 9]>>,
+    /// The container's cropping, which the CLI (7.1 on) applies before the turn.
+    crop: Option<String>,
     /// The stream's time base (pictures are timed in it; audio is moved to `1/sample rate`).
     time_base: Rational,
     frame_rate: Option<Rational>,
@@ -520,10 +528,10 @@ impl Filtering {
         let turn = self.upright.and_then(|stream_matrix| {
             upright_filters_for(picture_matrix.or(stream_matrix).as_ref())
         });
-        let description = match turn {
-            Some(turn) => format!("{turn},{}", self.description),
-            None => self.description.clone(),
-        };
+        let description = (self.crop.iter().cloned().chain(turn))
+            .chain([self.description.clone()])
+            .collect::<Vec<_>>()
+            .join(",");
         let graph = FilterGraph::simple_with_options(ffmpeg, &description, input, &options)
             .map_err(|e| e.to_string())?;
         self.graph = Some(graph);

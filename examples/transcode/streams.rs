@@ -4,7 +4,8 @@
 
 use ffmpeg_runtime::codec::{Codec, Decoder, Encoder, VideoSettings};
 use ffmpeg_runtime::filter::{
-    AudioInput, FilterGraph, FilterInput, FilterOptions, VideoInput, upright_filters_for,
+    AudioInput, FilterGraph, FilterInput, FilterOptions, VideoInput, container_crop_filter,
+    upright_filters_for,
 };
 use ffmpeg_runtime::format::{Input, MediaType, Muxer, Output, SideDataValue, Stream};
 use ffmpeg_runtime::{AudioFormat, Error, Ffmpeg, Frame, Library, Rational};
@@ -156,9 +157,23 @@ pub fn plan_video(
         turn = None;
     }
     let turned = turn.is_some();
-    let video_filters = match (turn, &request.video_filters) {
-        (Some(turn), Some(filters)) => Some(format!("{turn},{filters}")),
-        (Some(turn), None) => Some(turn),
+    // As the CLI from 7.1: the container's cropping first, then the turn.
+    let crop = container_crop_filter(stream);
+    if crop.is_some() && ffmpeg.library(Library::AvFilter).is_none() {
+        notices.push(format!(
+            "this FFmpeg ({}) has no libavfilter: the pictures are encoded uncropped, \
+             without the cropping the container states",
+            ffmpeg.release()
+        ));
+    }
+    let adjusting: Vec<String> = (crop.filter(|_| ffmpeg.library(Library::AvFilter).is_some()))
+        .into_iter()
+        .chain(turn)
+        .collect();
+    let adjusting = (!adjusting.is_empty()).then(|| adjusting.join(","));
+    let video_filters = match (adjusting, &request.video_filters) {
+        (Some(adjusting), Some(filters)) => Some(format!("{adjusting},{filters}")),
+        (Some(adjusting), None) => Some(adjusting),
         (None, Some(filters)) => Some(filters.clone()),
         // As the CLI: pictures reach the encoder through libavfilter's `scale`, which
         // converts otherwise than libswscale left to its defaults (BGR24 into YUV).
@@ -334,9 +349,10 @@ impl PlannedAudio {
 
 /// Carries the input stream's side data to the stream encoded from it, as the CLI does: an
 /// HDR video keeps its mastering display and light levels, a stereo or 360° video its
-/// projection. Not the CPB properties (the encoder's buffer is its own), nor a display matrix
-/// where `upright`: the CLI's autorotation writes one of no turn, whether it turned the
-/// pictures or found the matrix turned them by no angle it knows (all zeros, say).
+/// projection. Not the CPB properties (the encoder's buffer is its own), nor the container's
+/// cropping (applied to the pictures), nor a display matrix where `upright`: the CLI's
+/// autorotation writes one of no turn, whether it turned the pictures or found the matrix
+/// turned them by no angle it knows (all zeros, say).
 fn copy_side_data(
     output: &mut Output,
     index: usize,
@@ -346,6 +362,8 @@ fn copy_side_data(
     for entry in stream.side_data() {
         let skipped = match entry.value() {
             SideDataValue::CpbProperties(_) => true,
+            // Applied to the pictures (the CLI's from 7.1), and so none is left.
+            SideDataValue::FrameCropping { .. } => true,
             SideDataValue::DisplayMatrix { .. } => upright,
             _ => false,
         };

@@ -56,6 +56,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod container_crop;
 mod description;
 mod graph;
 mod input;
@@ -64,6 +65,7 @@ mod upright;
 
 use std::collections::VecDeque;
 
+pub use container_crop::container_crop_filter;
 pub use input::{AudioInput, FilterInput, VideoInput};
 pub use upright::{upright_filters, upright_filters_for};
 
