@@ -414,13 +414,14 @@ fn an_ambient_environment_and_a_cropping_given_to_a_stream_read_back() {
 /// and what it encodes has no cropping left: `filter::container_crop_filter` gives its `crop`,
 /// `framehash --vf` hashes the pictures the 5.1 CLI's same `crop` gives (before 7.1, which
 /// reads no cropping, the pictures as stored), and `transcode` writes them cropped, with no
-/// cropping stated.
+/// cropping stated, and from 7.0 without the source's Dolby Vision record, as the 7.1 and
+/// later CLI.
 #[test]
 #[cfg_attr(
     windows,
     ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
 )]
-fn the_examples_crop_as_the_container_says_from_7_1() {
+fn the_examples_crop_as_the_container_says_and_keep_what_the_cli_keeps() {
     let build = common::under_test();
     let ffmpeg = build.load();
     let clip = common::mp4::spatial_clip("stream_side_data");
@@ -456,5 +457,15 @@ fn the_examples_crop_as_the_container_says_from_7_1() {
         .iter()
         .find(|v| matches!(v, SideDataValue::FrameCropping { .. }));
     assert_eq!(cropping, None, "{values:?}");
+    // From 7.0 the CLI carries side data through the frames, which no Dolby Vision record
+    // reaches; 5.1's and 6.1's copied it to what they encoded.
+    let dolby = values
+        .iter()
+        .any(|v| matches!(v, SideDataValue::DolbyVision(_)));
+    match ffmpeg.family().ffmpeg_major() {
+        5 | 6 => assert!(dolby, "{values:?}"),
+        7.. => assert!(!dolby, "{values:?}"),
+        _ => {}
+    }
     let _ = std::fs::remove_dir_all(dir);
 }

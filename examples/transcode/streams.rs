@@ -347,25 +347,29 @@ impl PlannedAudio {
     }
 }
 
-/// Carries the input stream's side data to the stream encoded from it, as the CLI does: an
-/// HDR video keeps its mastering display and light levels, a stereo or 360° video its
-/// projection. Not the CPB properties (the encoder's buffer is its own), nor the container's
-/// cropping (applied to the pictures), nor a display matrix where `upright`: the CLI's
-/// autorotation writes one of no turn, whether it turned the pictures or found the matrix
-/// turned them by no angle it knows (all zeros, say).
+/// Carries the input stream's side data to the stream encoded from it, as the loaded
+/// release's CLI does: an HDR video keeps its mastering display and light levels, a stereo or
+/// 360° video its projection. Not the CPB properties (the encoder's buffer is its own), nor
+/// the container's cropping (applied to the pictures), nor a display matrix where `upright`:
+/// the CLI's autorotation writes one of no turn, whether it turned the pictures or found the
+/// matrix turned them by no angle it knows (all zeros, say). From 7.0 the CLI passes side
+/// data through the frames, and so keeps only the kinds that reach them
+/// (`SideData::reaches_frames`): not a Dolby Vision record, which the pictures encoded no
+/// longer carry (5.1's and 6.1's CLI copied it).
 fn copy_side_data(
     output: &mut Output,
     index: usize,
     stream: &Stream<'_>,
     upright: bool,
 ) -> Result<(), String> {
+    let through_frames = stream.ffmpeg().family().ffmpeg_major() >= 7;
     for entry in stream.side_data() {
         let skipped = match entry.value() {
             SideDataValue::CpbProperties(_) => true,
             // Applied to the pictures (the CLI's from 7.1), and so none is left.
             SideDataValue::FrameCropping { .. } => true,
             SideDataValue::DisplayMatrix { .. } => upright,
-            _ => false,
+            _ => through_frames && !entry.reaches_frames(),
         };
         if !skipped {
             output

@@ -63,6 +63,7 @@ pub(crate) const CODEC_PROPERTY_FILM_GRAIN: std::ffi::c_uint = 0x4;
 /// (the self-check adds skip samples by number; tests/probe.rs compares the names
 /// `av_packet_side_data_name` gives with ffprobe's).
 pub(crate) const PKT_DATA_PALETTE: u32 = 0;
+pub(crate) const PKT_DATA_REPLAYGAIN: u32 = 4;
 pub(crate) const PKT_DATA_DISPLAY_MATRIX: u32 = 5;
 pub(crate) const PKT_DATA_STEREO_3D: u32 = 6;
 pub(crate) const PKT_DATA_AUDIO_SERVICE_TYPE: u32 = 7;
@@ -77,6 +78,7 @@ pub(crate) const PKT_DATA_MASTERING_DISPLAY: u32 = 20;
 pub(crate) const PKT_DATA_SPHERICAL: u32 = 21;
 pub(crate) const PKT_DATA_CONTENT_LIGHT_LEVEL: u32 = 22;
 pub(crate) const PKT_DATA_ACTIVE_FORMAT: u32 = 26;
+pub(crate) const PKT_DATA_ICC_PROFILE: u32 = 28;
 pub(crate) const PKT_DATA_DOLBY_VISION_CONFIG: u32 = 29;
 /// Since 5.0; 4.x has no kind of this number.
 pub(crate) const PKT_DATA_DYNAMIC_HDR10_PLUS: u32 = 31;
@@ -89,6 +91,8 @@ pub(crate) const PKT_DATA_IAMF_RECON_GAIN_INFO_PARAM: u32 = 34;
 pub(crate) const PKT_DATA_AMBIENT_VIEWING_ENVIRONMENT: u32 = 35;
 /// Since 7.1: four little-endian `uint32_t`s, top, bottom, left, right.
 pub(crate) const PKT_DATA_FRAME_CROPPING: u32 = 36;
+/// In 8.1, not in 7.1 (`AV3DReferenceDisplaysInfo`).
+pub(crate) const PKT_DATA_3D_REFERENCE_DISPLAYS: u32 = 38;
 /// Since 8.1: EXIF metadata, a TIFF header and its directories.
 pub(crate) const PKT_DATA_EXIF: u32 = 40;
 

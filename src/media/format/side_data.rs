@@ -52,10 +52,37 @@ impl<'a> SideData<'a> {
         decode(self.ffmpeg, self.meaning(), self.bytes).unwrap_or(SideDataValue::Other)
     }
 
+    /// Whether FFmpeg carries this kind from a stream to the frames decoded from it, and
+    /// from the frames an encoder is opened with to the stream it encodes: libavcodec's
+    /// global kinds (the replay gain, display matrix, stereo 3D, audio service type,
+    /// mastering display, spherical mapping, light levels, ICC profile, ambient viewing
+    /// environment, 3D reference displays and EXIF; each where the release has it). The 7.0
+    /// and later CLI give what they encode these kinds of its source's side data, and no
+    /// other (a Dolby Vision record, a container's cropping, MPEG-TS stream ids stay
+    /// behind); the 6.1 and earlier CLI gave every kind but the CPB properties.
+    pub fn reaches_frames(&self) -> bool {
+        GLOBAL_KINDS.contains(&self.kind)
+    }
+
     fn meaning(&self) -> Meaning {
         meaning_in(&MEANINGS, self.kind)
     }
 }
+
+/// libavcodec's `ff_sd_global_map`: the packet kinds with a frame kind of the same meaning.
+const GLOBAL_KINDS: [u32; 11] = [
+    kind::PKT_DATA_REPLAYGAIN,
+    kind::PKT_DATA_DISPLAY_MATRIX,
+    kind::PKT_DATA_STEREO_3D,
+    kind::PKT_DATA_AUDIO_SERVICE_TYPE,
+    kind::PKT_DATA_MASTERING_DISPLAY,
+    kind::PKT_DATA_SPHERICAL,
+    kind::PKT_DATA_CONTENT_LIGHT_LEVEL,
+    kind::PKT_DATA_ICC_PROFILE,
+    kind::PKT_DATA_AMBIENT_VIEWING_ENVIRONMENT,
+    kind::PKT_DATA_3D_REFERENCE_DISPLAYS,
+    kind::PKT_DATA_EXIF,
+];
 
 /// The packet kinds whose bytes the crate reads, by their number (the same in every release).
 const MEANINGS: [(u32, Meaning); 21] = [
