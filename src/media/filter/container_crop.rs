@@ -1,6 +1,7 @@
 //! The filter the CLI (7.1 on) puts first for pictures whose container crops them.
 
-use crate::format::{SideDataValue, Stream};
+use crate::media::format::Stream;
+use crate::media::side_data::SideDataValue;
 
 /// The `crop` filter that the ffmpeg CLI of 7.1 and later (its `-apply_cropping`, `all` by
 /// default) puts first, before its autorotation's, for pictures of `stream` whose container
