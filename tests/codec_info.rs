@@ -69,6 +69,26 @@ fn encoders_list_what_they_take() {
     ));
 }
 
+/// From 7.1 (libavcodec 61.13's `avcodec_get_supported_config`) an encoder states the YUV
+/// ranges it takes: MPEG-4 Part 2 and MPEG-2 only limited, rawvideo and audio encoders
+/// nothing; before 7.1 none states any.
+#[test]
+fn encoders_state_the_ranges_they_take_from_7_1() {
+    use ffmpeg_runtime::Range;
+    let ffmpeg = common::under_test().load();
+    let avcodec = ffmpeg.library(Library::AvCodec).unwrap().version();
+    let states = (avcodec.major, avcodec.minor) >= (61, 13);
+    let ranges = |name: &str| Codec::encoder(&ffmpeg, name).unwrap().color_ranges();
+    let limited = match states {
+        true => Supported::Only(vec![Range::Limited]),
+        false => Supported::Any,
+    };
+    assert_eq!(ranges("mpeg4"), limited);
+    assert_eq!(ranges("mpeg2video"), limited);
+    assert_eq!(ranges("rawvideo"), Supported::Any);
+    assert_eq!(ranges("aac"), Supported::Any);
+}
+
 /// The format and rate an encoder is given are those libavfilter settles on for the CLI:
 /// the planar or interleaved twin, else the nearest size (larger first); the nearest rate.
 #[test]

@@ -376,6 +376,19 @@ fn side_data_added_to_a_frame_reads_back_as_written() {
     let read: Vec<SideDataValue> = frame.side_data().iter().map(|e| e.value()).collect();
     assert_eq!(read.len(), values.len());
     assert_eq!(read.iter().filter(|v| **v == brighter).count(), 1);
+    // The display matrix goes, as the CLI drops it once its autorotation turned the picture,
+    // and nothing else does; once gone, removing it again changes nothing.
+    assert!(frame.display_matrix().is_some());
+    frame.remove_display_matrix();
+    frame.remove_display_matrix();
+    assert_eq!(frame.display_matrix(), None);
+    let left: Vec<SideDataValue> = frame.side_data().iter().map(|e| e.value()).collect();
+    assert_eq!(left.len(), values.len() - 1);
+    assert!(
+        !left
+            .iter()
+            .any(|v| matches!(v, SideDataValue::DisplayMatrix { .. }))
+    );
     // Kinds only later releases have or that are read-only, and values that do not fit
     // (the release does not know them, or their struct cannot hold them), are refused.
     let too_late = Timecode {
@@ -443,7 +456,7 @@ fn side_data_added_to_a_frame_reads_back_as_written() {
             "{value:?}: {error}"
         );
     }
-    assert_eq!(frame.side_data().len(), values.len());
+    assert_eq!(frame.side_data().len(), values.len() - 1);
 }
 
 /// Captions attached to the pictures given to MPEG-2's encoder come back from its decoder,

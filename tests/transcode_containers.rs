@@ -10,7 +10,7 @@ use std::path::Path;
 use common::media;
 use ffmpeg_runtime::codec::{Codec, Decoder, DecoderOptions, EncoderChoice};
 use ffmpeg_runtime::format::{Input, MediaType, Muxer, SideDataValue};
-use ffmpeg_runtime::{Ffmpeg, Library, Packet};
+use ffmpeg_runtime::{Ffmpeg, Library, Packet, Range};
 
 /// Output extensions and the muxers they pick.
 const CONTAINERS: [(&str, &str); 10] = [
@@ -522,6 +522,57 @@ fn encoders_are_given_the_formats_the_clis_graph_gives_them() {
         cli_transcode(source, &cli_output);
         assert_same_packets(&ffmpeg, &output, &cli_output, name);
     }
+}
+
+/// From 7.1 the CLI converts full-range pictures to limited range for an encoder that takes
+/// only limited (MPEG-2 into MPEG-TS), as its `format` filter says; before 7.1 it gave them as
+/// they were. `transcode` does the same on each release.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn full_range_pictures_become_limited_where_the_encoder_takes_only_limited() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    if ffmpeg.library(Library::AvFilter).is_none() {
+        return;
+    }
+    // Black and white halves, full range: luma 0 and 255.
+    let full = media::generated(
+        "tcc_full_range.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=black:size=64x48:rate=25:duration=1,\
+             drawbox=x=32:w=32:h=48:c=white:t=fill",
+            "-vf",
+            "scale=out_range=pc",
+            "-pix_fmt",
+            "yuv420p",
+            "-color_range",
+            "pc",
+            "-c:v",
+            "ffv1",
+        ],
+    );
+    let source = Input::open(&ffmpeg, &full).unwrap();
+    assert_eq!(source.stream(0).unwrap().color().range, Some(Range::Full));
+    let dir = common::scratch_dir("transcode-full-range");
+    let mpeg2 = dir.join("full.ts");
+    transcode_ok(&build, &full, &mpeg2);
+    let avcodec = ffmpeg.library(Library::AvCodec).unwrap().version();
+    let converts = (avcodec.major, avcodec.minor) >= (61, 13);
+    let picture = media::first_frame(&ffmpeg, &mpeg2);
+    let luma = picture.planes().next().unwrap();
+    let values: Vec<u8> = (0..picture.height() as usize)
+        .flat_map(|y| luma.row(y).unwrap().to_vec())
+        .collect();
+    let extremes = (values.iter().min().copied(), values.iter().max().copied());
+    let expected = if converts { (16, 235) } else { (0, 255) };
+    assert_eq!(extremes, (Some(expected.0), Some(expected.1)));
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Audio whose rate and layout change mid-stream (joined AAC, joined MP3; a damaged MP3

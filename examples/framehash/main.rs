@@ -63,6 +63,8 @@ mod input_clock;
 #[path = "../common/stream_clock.rs"]
 mod stream_clock;
 mod stream_group;
+#[path = "../common/tile_grids.rs"]
+mod tile_grids;
 #[path = "../common/video_sync.rs"]
 mod video_sync;
 
@@ -183,7 +185,10 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
     let mut input = open(&ffmpeg, args)?;
     let grid = match (args.stream_group, args.stream, &args.af) {
         (Some(group), ..) => Some(group),
-        (None, None, None) => stream_group::selected_tile_grid(&input, &ffmpeg),
+        (None, None, None) => {
+            let muxer = ffmpeg.muxer("framemd5").map_err(|e| e.to_string())?;
+            tile_grids::selected_tile_grid(&input, &muxer)?
+        }
         _ => None,
     };
     if let Some(group) = grid {

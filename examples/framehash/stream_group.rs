@@ -4,26 +4,11 @@
 
 use std::io::Write;
 
-use ffmpeg_runtime::Ffmpeg;
 use ffmpeg_runtime::codec::DecoderOptions;
-use ffmpeg_runtime::format::{Input, SelectedVideo};
+use ffmpeg_runtime::format::Input;
 use md5::{Digest, Md5};
 
 use crate::error_rate::DecodeTally;
-
-/// The first release whose CLI composes a tile grid and takes it without `-map`.
-const FIRST_COMPOSING_MAJOR: u8 = 8;
-
-/// The tile grid whose picture the loaded release's CLI takes as the video without `-map`.
-pub fn selected_tile_grid(input: &Input, ffmpeg: &Ffmpeg) -> Option<usize> {
-    if ffmpeg.family().ffmpeg_major() < FIRST_COMPOSING_MAJOR {
-        return None;
-    }
-    match input.auto_selected_video()? {
-        SelectedVideo::TileGrid(group) => Some(group),
-        _ => None,
-    }
-}
 
 /// How a grid's picture is hashed: as the CLI's `framemd5` of the grid's one picture, at
 /// time 0.

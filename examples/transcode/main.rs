@@ -58,6 +58,8 @@ mod streams;
 mod subtitles;
 mod synthetic;
 mod tile_grid;
+#[path = "../common/tile_grids.rs"]
+mod tile_grids;
 #[path = "../common/video_sync.rs"]
 mod video_sync;
 

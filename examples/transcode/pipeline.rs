@@ -350,6 +350,11 @@ impl VideoLane {
         if self.container_shape.is_some() {
             frame.set_sample_aspect_ratio(self.container_shape);
         }
+        // As the CLI's autorotation, which is libavfilter's: the graph shows the picture
+        // upright, and the matrix goes (9.0's PNG encoder would write it as EXIF).
+        if self.filtering.is_some() {
+            frame.remove_display_matrix();
+        }
         self.filter(Some(frame), output, counts)?;
         Ok(true)
     }

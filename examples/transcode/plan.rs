@@ -248,9 +248,18 @@ pub fn graph_ending(codec: &Codec, size: Option<(u32, u32)>) -> Option<String> {
         filters.push(format!("scale={width}:{height}"));
     }
     let list = |names: Vec<String>| names.join("|");
+    // As the CLI's `format`: the pixel formats, and from 7.1 the YUV ranges the encoder takes.
+    let mut picture = Vec::new();
     if let Supported::Only(formats) = codec.pixel_formats_at_normal_compliance() {
         let names = formats.iter().map(|f| f.name().to_owned()).collect();
-        filters.push(format!("format=pix_fmts={}", list(names)));
+        picture.push(format!("pix_fmts={}", list(names)));
+    }
+    if let Supported::Only(ranges) = codec.color_ranges() {
+        let names = ranges.iter().map(|r| r.name().to_owned()).collect();
+        picture.push(format!("color_ranges={}", list(names)));
+    }
+    if !picture.is_empty() {
+        filters.push(format!("format={}", picture.join(":")));
     }
     let mut audio = Vec::new();
     if let Supported::Only(formats) = codec.sample_formats() {

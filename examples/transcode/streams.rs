@@ -173,7 +173,8 @@ pub fn plan_video(
     let adjusting = (!adjusting.is_empty()).then(|| adjusting.join(","));
     let video_filters = match (adjusting, &request.video_filters) {
         (Some(adjusting), Some(filters)) => Some(format!("{adjusting},{filters}")),
-        (Some(adjusting), None) => Some(adjusting),
+        // As the CLI, whose own filters (none given: `null`) follow its autorotation.
+        (Some(adjusting), None) => Some(format!("{adjusting},null")),
         (None, Some(filters)) => Some(filters.clone()),
         // As the CLI: pictures reach the encoder through libavfilter's `scale`, which
         // converts otherwise than libswscale left to its defaults (BGR24 into YUV).

@@ -6,10 +6,9 @@ use std::path::Path;
 
 use ffmpeg_runtime::Frame;
 use ffmpeg_runtime::codec::DecoderOptions;
-use ffmpeg_runtime::format::{Input, Output, SelectedVideo, StreamGroupKind};
+use ffmpeg_runtime::format::{Input, Output, StreamGroupKind};
 
-/// The first release whose CLI composes a tile grid.
-const FIRST_COMPOSING_MAJOR: u8 = 8;
+use crate::tile_grids::selected_tile_grid;
 
 /// A grid's composed picture, and the stream of its first tile, whose timing (the grid's own)
 /// the picture takes.
@@ -28,13 +27,7 @@ pub fn selected_grid(
     threads: u32,
 ) -> Result<Option<GridPicture>, String> {
     let ffmpeg = input.ffmpeg();
-    if ffmpeg.family().ffmpeg_major() < FIRST_COMPOSING_MAJOR {
-        return Ok(None);
-    }
-    let selected = input
-        .auto_selected_video_for(&output.muxer())
-        .map_err(|e| e.to_string())?;
-    let Some(SelectedVideo::TileGrid(group)) = selected else {
+    let Some(group) = selected_tile_grid(input, &output.muxer())? else {
         return Ok(None);
     };
     let groups = input.stream_groups();

@@ -164,6 +164,11 @@ pub(crate) const CODEC_CONFIG_FRAME_RATE: c_int = 1;
 pub(crate) const CODEC_CONFIG_SAMPLE_RATE: c_int = 2;
 pub(crate) const CODEC_CONFIG_SAMPLE_FORMAT: c_int = 3;
 pub(crate) const CODEC_CONFIG_CHANNEL_LAYOUT: c_int = 4;
+pub(crate) const CODEC_CONFIG_COLOR_RANGE: c_int = 5;
+
+/// `enum AVColorRange`: limited (MPEG) and full (JPEG) range.
+pub(crate) const COLOR_RANGE_MPEG: c_int = 1;
+pub(crate) const COLOR_RANGE_JPEG: c_int = 2;
 
 /// `FF_THREAD_FRAME`, `FF_THREAD_SLICE`.
 pub(crate) const THREAD_FRAME: c_int = 1;

@@ -6,12 +6,13 @@ use super::{CodecId, EncoderChoice};
 use crate::abi::Field;
 use crate::abi::constants::{
     CODEC_CAP_EXPERIMENTAL, CODEC_CAP_VARIABLE_FRAME_SIZE, CODEC_CONFIG_CHANNEL_LAYOUT,
-    CODEC_CONFIG_FRAME_RATE, CODEC_CONFIG_PIX_FORMAT, CODEC_CONFIG_SAMPLE_FORMAT,
-    CODEC_CONFIG_SAMPLE_RATE,
+    CODEC_CONFIG_COLOR_RANGE, CODEC_CONFIG_FRAME_RATE, CODEC_CONFIG_PIX_FORMAT,
+    CODEC_CONFIG_SAMPLE_FORMAT, CODEC_CONFIG_SAMPLE_RATE, COLOR_RANGE_JPEG, COLOR_RANGE_MPEG,
 };
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
 use crate::media::channel_layout::ChannelLayout;
+use crate::media::color::Range;
 use crate::media::format::MediaType;
 use crate::media::formats::{FormatArg, PixelFormat, SampleFormat};
 use crate::sys::objects::AVCodec;
@@ -256,6 +257,30 @@ impl Codec {
         let list = self.config_list(CODEC_CONFIG_FRAME_RATE, field);
         // SAFETY: FFmpeg's list of rates ended by {0, 0}, or NULL.
         unsafe { terminated(list, |r| r.num == 0 && r.den == 0) }
+    }
+
+    /// The YUV ranges it takes, as 7.1 and later declare them (`avcodec_get_supported_config`):
+    /// most encoders of MPEG's family, libwebp and libvpx take only limited range, which the
+    /// 7.1 and later CLI convert full-range pictures to for them. [`Supported::Any`] where the
+    /// codec declares none (libx264 takes both), and always before 7.1, whose encoders
+    /// declared none and whose CLI converted no range.
+    pub fn color_ranges(&self) -> Supported<Range> {
+        let Some(list) = self.supported_config(CODEC_CONFIG_COLOR_RANGE) else {
+            return Supported::Any;
+        };
+        // SAFETY: FFmpeg's list of `enum AVColorRange` ended by AVCOL_RANGE_UNSPECIFIED (0),
+        // or NULL.
+        let numbers = unsafe { terminated(list.cast::<c_int>(), |&range| range == 0) };
+        numbers.map(|numbers| {
+            numbers
+                .into_iter()
+                .filter_map(|number| match number {
+                    COLOR_RANGE_MPEG => Some(Range::Limited),
+                    COLOR_RANGE_JPEG => Some(Range::Full),
+                    _ => None,
+                })
+                .collect()
+        })
     }
 
     /// The channel counts of the layouts it takes.

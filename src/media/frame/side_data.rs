@@ -105,6 +105,19 @@ impl Frame {
             })
     }
 
+    /// Removes the frame's display matrix, if it has one: what the CLI does to every picture
+    /// its autorotation has shown upright (it turns them by the matrix, then drops it), so
+    /// that an encoder that writes a frame's matrix (9.0's PNG encoder, as EXIF orientation)
+    /// does not turn the pictures a second time.
+    pub fn remove_display_matrix(&mut self) {
+        let kind =
+            (self.ffmpeg.layout().frame_side_data).number_here(kind::FRAME_DATA_DISPLAYMATRIX);
+        // SAFETY: the frame is this one's alone (`&mut self`); removing unrefs its own
+        // entries of the kind, which no `FrameSideData` borrows while `self` is borrowed
+        // mutably.
+        unsafe { (self.ffmpeg.functions().av_frame_remove_side_data)(self.frame.as_ptr(), kind) };
+    }
+
     /// Attaches `value` to the frame for an encoder to write, in place of any entry of its
     /// kind: closed captions (libx264 and MPEG-2 write them by default, `a53cc`), an SEI
     /// message (libx264's `udu_sei`), HDR10's mastering display and light levels, HDR10+
