@@ -208,11 +208,10 @@ pub struct VideoLane {
     /// for the input's timeline; `None` where it gave none.
     pub picture_of_packet: Option<(Option<i64>, Option<i64>)>,
     /// A picture made before the input was read (a tile grid's, composed from its tiles),
-    /// encoded at the start of the drain in place of what the stream decodes to.
+    /// encoded at the start of the drain in place of what the stream decodes to: until
+    /// then the stream's packets, which a demuxer may give although the stream is left
+    /// unread, are ignored.
     composed: Option<Frame>,
-    /// Whether the stream's own pictures are replaced (by `composed`): its packets, which a
-    /// demuxer may give although the stream is left unread, are then ignored.
-    replaced: bool,
 }
 
 /// How a [`VideoLane`] places pictures.
@@ -277,7 +276,6 @@ impl VideoLane {
             draining: false,
             picture_of_packet: None,
             composed: None,
-            replaced: false,
         })
     }
 
@@ -285,7 +283,6 @@ impl VideoLane {
     /// decode to (none reach the lane: its stream is left unread).
     pub fn take_composed(&mut self, picture: Frame) {
         self.composed = Some(picture);
-        self.replaced = true;
     }
 
     pub fn send(
@@ -296,7 +293,7 @@ impl VideoLane {
         counts: &mut Counts,
     ) -> Result<(), Error> {
         self.picture_of_packet = None;
-        if self.replaced {
+        if self.composed.is_some() {
             return Ok(());
         }
         // As the CLI, which stamps each packet with its clock before decoding it.

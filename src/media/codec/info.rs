@@ -265,12 +265,11 @@ impl Codec {
     /// codec declares none (libx264 takes both), and always before 7.1, whose encoders
     /// declared none and whose CLI converted no range.
     pub fn color_ranges(&self) -> Supported<Range> {
-        let Some(list) = self.supported_config(CODEC_CONFIG_COLOR_RANGE) else {
-            return Supported::Any;
-        };
+        // AVCodec has no field for it: the list is `avcodec_get_supported_config`'s alone.
+        let list = self.config_list::<c_int>(CODEC_CONFIG_COLOR_RANGE, None);
         // SAFETY: FFmpeg's list of `enum AVColorRange` ended by AVCOL_RANGE_UNSPECIFIED (0),
         // or NULL.
-        let numbers = unsafe { terminated(list.cast::<c_int>(), |&range| range == 0) };
+        let numbers = unsafe { terminated(list, |&range| range == 0) };
         numbers.map(|numbers| {
             numbers
                 .into_iter()

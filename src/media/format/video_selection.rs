@@ -55,19 +55,16 @@ impl Input {
     fn selected_video(&self, covers: CoverPictures) -> Option<SelectedVideo> {
         let grid = self.best_tile_grid();
         let stream = self.ranked_best(MediaType::Video, covers);
-        match (grid, stream) {
-            (Some((grid_score, _)), Some((score, stream))) if score > grid_score => self
-                .taken_at(score, stream, covers)
-                .map(|s| SelectedVideo::Stream(s.index())),
-            (Some((score, (index, marked))), _) => {
-                let unmarked = score - MARKED_DEFAULT * i64::from(marked);
-                (unmarked > 0).then_some(SelectedVideo::TileGrid(index))
-            }
-            (None, Some((score, stream))) => self
-                .taken_at(score, stream, covers)
-                .map(|s| SelectedVideo::Stream(s.index())),
-            (None, None) => None,
+        // A stream wins only where it ranks strictly above the grid.
+        let outranks =
+            |(score, _): &(i64, _)| grid.is_none_or(|(grid_score, _)| *score > grid_score);
+        if let Some((score, stream)) = stream.filter(outranks) {
+            let taken = self.taken_at(score, stream, covers);
+            return taken.map(|s| SelectedVideo::Stream(s.index()));
         }
+        let (score, (index, marked)) = grid?;
+        let unmarked = score - MARKED_DEFAULT * i64::from(marked);
+        (unmarked > 0).then_some(SelectedVideo::TileGrid(index))
     }
 
     /// The tile grid of more than one tile that ranks highest (the first of equals), with its
