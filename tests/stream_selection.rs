@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::media;
-use ffmpeg_runtime::format::{Input, MediaType};
+use ffmpeg_runtime::format::{Input, MediaType, SelectedVideo};
 use ffmpeg_runtime::{Error, Library};
 
 const KINDS: [MediaType; 3] = [MediaType::Video, MediaType::Audio, MediaType::Subtitle];
@@ -167,8 +167,21 @@ fn the_streams_selected_for_an_output_are_those_the_cli_maps_there() {
                         .is_none()
                 );
             }
+            // Without tile grids, the 8.0 CLI's choice of video is the stream's.
+            let video = input.auto_selected_stream_for(MediaType::Video, &muxer);
+            let video = video.unwrap().map(|s| SelectedVideo::Stream(s.index()));
+            assert_eq!(
+                input.auto_selected_video_for(&muxer).unwrap(),
+                video,
+                "{what}"
+            );
             let foreign = other.muxer(format).unwrap();
             let refused = input.auto_selected_stream_for(MediaType::Video, &foreign);
+            assert!(
+                matches!(refused, Err(Error::ForeignObject { .. })),
+                "{refused:?}"
+            );
+            let refused = input.auto_selected_video_for(&foreign);
             assert!(
                 matches!(refused, Err(Error::ForeignObject { .. })),
                 "{refused:?}"
