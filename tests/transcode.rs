@@ -1732,6 +1732,17 @@ fn turned_pictures_are_turned_upright_as_the_cli_turns_them() {
             None,
             "{degrees}: no turn left"
         );
+        // Nor on the picture: 9.0's PNG encoder writes a picture's matrix as EXIF, which the
+        // CLI drops once it has turned the picture (before, viewers turned it twice).
+        let png = dir.join(format!("ours_{degrees}.png"));
+        transcode_ok(&source, &png, &["--vf", "select=eq(n\\,0)"]);
+        let picture = media::first_frame(&ffmpeg, &png);
+        assert_eq!((picture.width(), picture.height()), upright, "{degrees}");
+        assert_eq!(
+            picture.display_matrix(),
+            None,
+            "{degrees}: no turn on the PNG"
+        );
         if exact {
             let theirs = dir.join(format!("cli_{degrees}.mkv"));
             cli_transcode(&source, &[], &theirs);
