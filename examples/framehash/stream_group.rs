@@ -13,11 +13,15 @@ use crate::error_rate::DecodeTally;
 /// How a grid's picture is hashed: as the CLI's `framemd5` of the grid's one picture, at
 /// time 0.
 pub struct GridHashing {
+    /// The grid's index in `Input::stream_groups`.
     pub group: usize,
+    /// Decoding threads for the tiles (0: FFmpeg's choice).
     pub threads: u32,
     /// `--seek`: the picture is at 0, so a seek past it leaves nothing, as under the CLI.
     pub seek: Option<f64>,
+    /// `--frames`: 0 leaves the picture out.
     pub limit: Option<usize>,
+    /// `--count-only`: only the count is printed.
     pub count_only: bool,
 }
 

@@ -13,7 +13,9 @@ use crate::tile_grids::selected_tile_grid;
 /// A grid's composed picture, and the stream of its first tile, whose timing (the grid's own)
 /// the picture takes.
 pub struct GridPicture {
+    /// The input's index of the first tile's stream.
     pub stream: usize,
+    /// The composed picture.
     pub picture: Frame,
 }
 
