@@ -10,9 +10,11 @@ use std::path::{Path, PathBuf};
 
 use common::media;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
-use ffmpeg_runtime::filter::{AudioInput, FilterGraph, FilterInput, FilterOptions, VideoInput};
+use ffmpeg_runtime::filter::{
+    AudioInput, FilterGraph, FilterInput, FilterOptions, NegotiatedColor, VideoInput,
+};
 use ffmpeg_runtime::format::{Input, MediaType};
-use ffmpeg_runtime::{Error, Ffmpeg, FilterError, Frame, Library, Packet, Rational};
+use ffmpeg_runtime::{Error, Ffmpeg, FilterError, Frame, Library, Packet, Range, Rational};
 use md5::{Digest, Md5};
 
 /// 2 s of 320x240 H.264 at 25 fps with a stereo PCM tone (decoded bit-exactly by every
@@ -226,6 +228,45 @@ fn a_pictures_shape_is_set_and_cleared_by_the_caller() {
         frame.set_sample_aspect_ratio(Some(Rational::new(4, 3)));
         frame.set_sample_aspect_ratio(unknown);
         assert_eq!(frame.sample_aspect_ratio(), None, "{unknown:?}");
+    }
+}
+
+/// From 7.0 a graph's output states the matrix and range libavfilter settled on: those the
+/// input states stay; an unstated range stays unstated, but becomes limited from 7.1 where
+/// the graph asks for limited (`format`'s `color_ranges`, as the CLI ends a graph for MPEG's
+/// encoders). Before 7.0, whose libavfilter negotiates no colour, none is stated.
+#[test]
+fn a_graphs_output_states_the_colours_libavfilter_settled_on() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let yuv420p = ffmpeg.pixel_format("yuv420p").unwrap();
+    let unstated = VideoInput::new(16, 16, yuv420p, Rational::new(1, 25));
+    let stated = VideoInput {
+        color_matrix: Some("bt709".into()),
+        color_range: Some(Range::Full),
+        ..unstated.clone()
+    };
+    let settled = |description: &str, input: &VideoInput| {
+        let input = FilterInput::Video(input.clone());
+        let graph = FilterGraph::simple(&ffmpeg, description, input).unwrap();
+        graph.output(0).unwrap().negotiated_color
+    };
+    let avfilter = ffmpeg.library(Library::AvFilter).unwrap().version();
+    if avfilter.major < 10 {
+        assert_eq!(settled("null", &stated), None);
+        return;
+    }
+    let full_709 = NegotiatedColor {
+        matrix: Some("bt709".into()),
+        range: Some(Range::Full),
+    };
+    assert_eq!(settled("null", &stated), Some(full_709));
+    assert_eq!(settled("null", &unstated), Some(NegotiatedColor::default()));
+    if (avfilter.major, avfilter.minor) >= (10, 4) {
+        let limited = settled("format=pix_fmts=yuv420p:color_ranges=tv", &unstated);
+        assert_eq!(limited.and_then(|color| color.range), Some(Range::Limited));
     }
 }
 

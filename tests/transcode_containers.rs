@@ -575,6 +575,66 @@ fn full_range_pictures_become_limited_where_the_encoder_takes_only_limited() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Pictures whose range is unstated are written with the range the graph settles on, as the
+/// CLI gives its encoder the colours of the graph's first picture: from 7.1, limited where the
+/// encoder states the ranges it takes (MPEG-4 part 2), unstated where it states none (raw
+/// video); before, unstated. From 8.0 the `encoder` tag comes before the tags copied from the
+/// input, as that CLI sets it first; before, after them. Both as the 5.1, 7.1, 8.0 and 9.0
+/// CLIs write them.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn unstated_ranges_and_the_encoder_tag_are_written_as_the_releases_cli_writes_them() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    if ffmpeg.library(Library::AvFilter).is_none() {
+        return;
+    }
+    let source = media::generated(
+        "tcc_unstated_range.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48:rate=25:duration=0.4",
+            "-metadata:s:v",
+            "comment=pictures",
+            "-c:v",
+            "ffv1",
+        ],
+    );
+    let stated = |path: &Path| {
+        Input::open(&ffmpeg, path)
+            .unwrap()
+            .stream(0)
+            .unwrap()
+            .color()
+    };
+    assert_eq!(stated(&source).range, None);
+    let dir = common::scratch_dir("transcode-unstated-range");
+    let avcodec = ffmpeg.library(Library::AvCodec).unwrap().version();
+    let encoders_state_ranges = (avcodec.major, avcodec.minor) >= (61, 13);
+    let encoder_first = ffmpeg.family().ffmpeg_major() >= 8;
+    for (codec, states_ranges) in [("mpeg4", true), ("rawvideo", false)] {
+        let output = dir.join(format!("{codec}.mkv"));
+        transcode_ok_with(&build, &source, &output, &["--vcodec", codec]);
+        let expected = (encoders_state_ranges && states_ranges).then_some(Range::Limited);
+        assert_eq!(stated(&output).range, expected, "{codec}");
+        let written = Input::open(&ffmpeg, &output).unwrap();
+        let keys: Vec<String> = (written.stream(0).unwrap().metadata().into_iter())
+            .map(|(key, _)| key.to_ascii_lowercase())
+            .collect();
+        let expected = match encoder_first {
+            true => ["encoder", "comment", "duration"],
+            false => ["comment", "encoder", "duration"],
+        };
+        assert_eq!(keys, expected, "{codec}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// Audio whose rate and layout change mid-stream (joined AAC, joined MP3; a damaged MP3
 /// header that decodes at another rate does the same): as the CLI, whose graph is rebuilt for
 /// the new format, the samples short of a whole encoder frame are lost, and the frames after

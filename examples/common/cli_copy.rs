@@ -38,7 +38,8 @@ pub fn copy_container_tags(input: &Input, output: &mut Output) -> ffmpeg_runtime
 /// `encoder` tag naming the encoder (`Lavc59.37.100 libx264`), as the CLI sets them; with
 /// `turned_upright`, without 4.x's `rotate` tag, as the CLI drops it when it turns the
 /// pictures. As for the container's tags, those dropped are removed after the copy, in the
-/// CLI's order (FFmpeg's keys ignore case).
+/// CLI's order (FFmpeg's keys ignore case). From 8.0 the CLI names the encoder first and
+/// copies the other tags after it, so that the tag comes first in what is written.
 pub fn copy_stream_tags(
     output: &mut Output,
     index: usize,
@@ -46,17 +47,28 @@ pub fn copy_stream_tags(
     encoder: &str,
     turned_upright: bool,
 ) -> ffmpeg_runtime::Result<()> {
-    for (key, value) in source.metadata() {
-        output.set_stream_metadata(index, &key, Some(&value))?;
+    let encoder_first = output.ffmpeg().family().ffmpeg_major() >= ENCODER_TAG_FIRST_MAJOR;
+    if encoder_first {
+        set_encoder_tag(output, index, encoder)?;
     }
-    // The source's encoder is not this stream's.
-    output.set_stream_metadata(index, "encoder", None)?;
+    for (key, value) in source.metadata() {
+        // The source's encoder is not this stream's.
+        if !key.eq_ignore_ascii_case("encoder") {
+            output.set_stream_metadata(index, &key, Some(&value))?;
+        }
+    }
     if turned_upright {
         output.set_stream_metadata(index, "rotate", None)?;
     }
-    set_encoder_tag(output, index, encoder)?;
+    if !encoder_first {
+        set_encoder_tag(output, index, encoder)?;
+    }
     output.set_stream_disposition(index, source.disposition())
 }
+
+/// The first release whose CLI sets an encoded stream's `encoder` tag before copying the
+/// input stream's tags (8.0; 7.1 set it after).
+const ENCODER_TAG_FIRST_MAJOR: u8 = 8;
 
 /// An encoded stream's `encoder` tag naming its encoder (`Lavc59.37.100 libx264`), as the CLI
 /// sets it.

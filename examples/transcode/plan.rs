@@ -107,11 +107,23 @@ impl VideoSource {
         }
     }
 
-    /// What a graph's output gives from `shown`; the colours are those shown, or those the
-    /// 5.1 CLI's `scale` gives the pictures it converts ([`converted_color`]).
+    /// What a graph's output gives from `shown`. From 7.0, whose libavfilter negotiates
+    /// matrix and range, with those it settled on (a range unstated becomes limited where
+    /// the encoder states its ranges, from 7.1), as that CLI gives its encoder the colours
+    /// of the graph's first picture; before, the colours shown, or those the 5.1 CLI's
+    /// `scale` gives the pictures it converts ([`converted_color`]).
     pub fn of_graph(shown: &Shown, facts: &OutputFacts) -> VideoSource {
-        let color = match (&facts.pixel_format, &shown.pixel_format) {
-            (Some(to), from) if from.as_ref() != Some(to) => {
+        let color = match (
+            &facts.negotiated_color,
+            &facts.pixel_format,
+            &shown.pixel_format,
+        ) {
+            (Some(negotiated), _, _) => Color {
+                matrix: negotiated.matrix.clone(),
+                range: negotiated.range,
+                ..shown.color.clone()
+            },
+            (None, Some(to), from) if from.as_ref() != Some(to) => {
                 converted_color(shown.color.clone(), to)
             }
             _ => shown.color.clone(),

@@ -526,6 +526,10 @@ ffi_functions! {
     optional AvFilter [58..] fn av_buffersink_get_channels(context: *const AVFilterContext) -> c_int;
     optional AvFilter [58..] fn av_buffersink_get_sample_rate(context: *const AVFilterContext) -> c_int;
     optional AvFilter [58..=60] fn av_buffersink_get_channel_layout(context: *const AVFilterContext) -> u64;
+    /// Since libavfilter 9.16 (7.0), which negotiates pictures' matrix and range.
+    optional AvFilter [61..] fn av_buffersink_get_colorspace(context: *const AVFilterContext) -> c_int;
+    /// Since libavfilter 9.16 (7.0).
+    optional AvFilter [61..] fn av_buffersink_get_color_range(context: *const AVFilterContext) -> c_int;
     /// Since libavfilter 8.44 (5.1), with `AVChannelLayout`.
     optional AvFilter [59..] fn av_buffersink_get_ch_layout(
         context: *const AVFilterContext,

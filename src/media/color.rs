@@ -5,6 +5,7 @@
 use std::ffi::{CString, c_char, c_int, c_uint};
 
 use crate::abi::ColorFields;
+use crate::abi::constants::{COLOR_RANGE_JPEG, COLOR_RANGE_MPEG};
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
 
@@ -151,6 +152,21 @@ pub(crate) unsafe fn read<S>(ffmpeg: &Ffmpeg, object: *const S, fields: ColorFie
 /// unspecified one or a number it does not know.
 pub(crate) fn chroma_location_name(ffmpeg: &Ffmpeg, location: c_uint) -> Option<String> {
     known_name(ffmpeg.functions().av_chroma_location_name, location)
+}
+
+/// FFmpeg's name of a YUV matrix (`bt709`); `None` for an unspecified one or a number it
+/// does not know.
+pub(crate) fn matrix_name(ffmpeg: &Ffmpeg, matrix: c_uint) -> Option<String> {
+    known_name(ffmpeg.functions().av_color_space_name, matrix)
+}
+
+/// The range of FFmpeg's `enum AVColorRange` number; `None` for an unspecified one.
+pub(crate) fn range_numbered(number: c_int) -> Option<Range> {
+    match number {
+        COLOR_RANGE_MPEG => Some(Range::Limited),
+        COLOR_RANGE_JPEG => Some(Range::Full),
+        _ => None,
+    }
 }
 
 /// The name one of FFmpeg's colour tables gives `value`; `None` for a value it does not

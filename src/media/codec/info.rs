@@ -7,7 +7,7 @@ use crate::abi::Field;
 use crate::abi::constants::{
     CODEC_CAP_EXPERIMENTAL, CODEC_CAP_VARIABLE_FRAME_SIZE, CODEC_CONFIG_CHANNEL_LAYOUT,
     CODEC_CONFIG_COLOR_RANGE, CODEC_CONFIG_FRAME_RATE, CODEC_CONFIG_PIX_FORMAT,
-    CODEC_CONFIG_SAMPLE_FORMAT, CODEC_CONFIG_SAMPLE_RATE, COLOR_RANGE_JPEG, COLOR_RANGE_MPEG,
+    CODEC_CONFIG_SAMPLE_FORMAT, CODEC_CONFIG_SAMPLE_RATE,
 };
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
@@ -273,11 +273,7 @@ impl Codec {
         numbers.map(|numbers| {
             numbers
                 .into_iter()
-                .filter_map(|number| match number {
-                    COLOR_RANGE_MPEG => Some(Range::Limited),
-                    COLOR_RANGE_JPEG => Some(Range::Full),
-                    _ => None,
-                })
+                .filter_map(crate::media::color::range_numbered)
                 .collect()
         })
     }

@@ -69,7 +69,7 @@ pub use container_crop::container_crop_filter;
 pub use input::{AudioInput, FilterInput, VideoInput};
 pub use upright::{upright_filters, upright_filters_for};
 
-pub use output::OutputFacts;
+pub use output::{NegotiatedColor, OutputFacts};
 
 use crate::abi::constants::{
     AVERROR_EAGAIN, AVERROR_EOF, BUFFERSINK_FLAG_NO_REQUEST, BUFFERSRC_FLAG_KEEP_REF,

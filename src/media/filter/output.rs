@@ -7,6 +7,7 @@ use super::{FilterContext, FilterOptions};
 use crate::abi::constants::MEDIA_TYPE_VIDEO;
 use crate::ffmpeg::Ffmpeg;
 use crate::media::channel_layout::ChannelLayout;
+use crate::media::color::{self, Range};
 use crate::media::formats::{PixelFormat, SampleFormat};
 use crate::sys::Rational;
 use crate::sys::objects::AVFilterContext;
@@ -38,6 +39,20 @@ pub struct OutputFacts {
     pub channels: u32,
     /// The channel layout of audio.
     pub channel_layout: Option<ChannelLayout>,
+    /// The YUV matrix and range the pictures leave with, which libavfilter negotiates from
+    /// 7.0 (libavfilter 10) and stamps on pictures that came unstated; `None` before 7.0
+    /// and for audio.
+    pub negotiated_color: Option<NegotiatedColor>,
+}
+
+/// The colours libavfilter settled on for an output's pictures (see
+/// [`OutputFacts::negotiated_color`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NegotiatedColor {
+    /// The matrix (`bt709`); `None` where it stays unspecified.
+    pub matrix: Option<String>,
+    /// The range; `None` where it stays unspecified.
+    pub range: Option<Range>,
 }
 
 /// The filters that hold an output to what it first gave, as the CLI's encoders are held:
@@ -104,5 +119,21 @@ pub(super) fn output_facts(ffmpeg: &Ffmpeg, sink: FilterContext, name: &str) -> 
         channel_layout: (!is_video)
             .then(|| crate::media::channel_layout::of_sink(ffmpeg, sink))
             .flatten(),
+        negotiated_color: match (
+            f.av_buffersink_get_colorspace,
+            f.av_buffersink_get_color_range,
+        ) {
+            (Some(matrix), Some(range)) if is_video => {
+                // SAFETY: as above.
+                let (matrix, range) = unsafe { (matrix(sink), range(sink)) };
+                Some(NegotiatedColor {
+                    matrix: u32::try_from(matrix)
+                        .ok()
+                        .and_then(|matrix| color::matrix_name(ffmpeg, matrix)),
+                    range: color::range_numbered(range),
+                })
+            }
+            _ => None,
+        },
     }
 }
