@@ -270,6 +270,29 @@ fn a_graphs_output_states_the_colours_libavfilter_settled_on() {
     }
 }
 
+/// A graph lists the filters it runs: those described, its source and sink, and the `scale`
+/// libavfilter inserts where the pictures must be converted (none where they need not).
+#[test]
+fn a_graph_lists_the_filters_it_runs_with_those_libavfilter_inserted() {
+    let ffmpeg = common::under_test().load();
+    if !has_filters(&ffmpeg) {
+        return;
+    }
+    let yuv420p = ffmpeg.pixel_format("yuv420p").unwrap();
+    let input = FilterInput::Video(VideoInput::new(16, 16, yuv420p, Rational::new(1, 25)));
+    let sorted = |description: &str| {
+        let graph = FilterGraph::simple(&ffmpeg, description, input.clone()).unwrap();
+        let mut filters = graph.filters();
+        filters.sort();
+        filters
+    };
+    assert_eq!(sorted("null"), ["buffer", "buffersink", "null"]);
+    assert_eq!(
+        sorted("null,format=pix_fmts=gray"),
+        ["buffer", "buffersink", "format", "null", "scale"]
+    );
+}
+
 /// A graph rebuilt for pictures of a new size keeps the shape the container states, as the
 /// CLI gives it to every picture: the rebuilt graph had taken the codec's 1:1, so the
 /// pictures after the change were not widened.

@@ -635,6 +635,46 @@ fn unstated_ranges_and_the_encoder_tag_are_written_as_the_releases_cli_writes_th
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Pictures that a graph converts keep their chroma location before 8.0 and lose it from
+/// 8.0, whose `scale` leaves it unstated: MJPEG's `yuvj420p`, sited at the centre, into FFV1,
+/// as the 5.1 and 7.1 CLIs (centre) and the 8.0 and 9.0 CLIs (unstated) write it.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_converted_pictures_chroma_location_is_kept_as_the_releases_scale_keeps_it() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    if ffmpeg.library(Library::AvFilter).is_none() {
+        return;
+    }
+    let source = media::generated(
+        "tcc_centred_chroma.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48:rate=25:duration=0.4",
+            "-pix_fmt",
+            "yuvj420p",
+            "-c:v",
+            "mjpeg",
+        ],
+    );
+    let sited = |path: &Path| {
+        let input = Input::open(&ffmpeg, path).unwrap();
+        input.stream(0).unwrap().color().chroma_location
+    };
+    assert_eq!(sited(&source).as_deref(), Some("center"));
+    let dir = common::scratch_dir("transcode-chroma-location");
+    let output = dir.join("ffv1.mkv");
+    transcode_ok_with(&build, &source, &output, &["--vcodec", "ffv1"]);
+    let kept = ffmpeg.family().ffmpeg_major() < 8;
+    assert_eq!(sited(&output).as_deref(), kept.then_some("center"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// Audio whose rate and layout change mid-stream (joined AAC, joined MP3; a damaged MP3
 /// header that decodes at another rate does the same): as the CLI, whose graph is rebuilt for
 /// the new format, the samples short of a whole encoder frame are lost, and the frames after

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use ffmpeg_runtime::codec::{AudioSettings, Codec, EncoderChoice, Supported, VideoSettings};
-use ffmpeg_runtime::filter::OutputFacts;
+use ffmpeg_runtime::filter::{FilterGraph, OutputFacts};
 use ffmpeg_runtime::format::{FieldOrder, MediaType, Output, Stream};
 use ffmpeg_runtime::{
     ChannelLayout, Color, Ffmpeg, Frame, PixelFormat, Range, Rational, SampleFormat,
@@ -107,13 +107,15 @@ impl VideoSource {
         }
     }
 
-    /// What a graph's output gives from `shown`. From 7.0, whose libavfilter negotiates
+    /// What `graph`'s output gives from `shown`. From 7.0, whose libavfilter negotiates
     /// matrix and range, with those it settled on (a range unstated becomes limited where
     /// the encoder states its ranges, from 7.1), as that CLI gives its encoder the colours
     /// of the graph's first picture; before, the colours shown, or those the 5.1 CLI's
-    /// `scale` gives the pictures it converts ([`converted_color`]).
-    pub fn of_graph(shown: &Shown, facts: &OutputFacts) -> VideoSource {
-        let color = match (
+    /// `scale` gives the pictures it converts ([`converted_color`]). From 8.0 the pictures
+    /// leave a graph that scales (or converts) them with no chroma location stated.
+    pub fn of_graph(shown: &Shown, graph: &FilterGraph) -> VideoSource {
+        let facts = graph.output(0).expect("a simple graph's output");
+        let mut color = match (
             &facts.negotiated_color,
             &facts.pixel_format,
             &shown.pixel_format,
@@ -128,6 +130,9 @@ impl VideoSource {
             }
             _ => shown.color.clone(),
         };
+        if scale_unstates_chroma(graph) {
+            color.chroma_location = None;
+        }
         VideoSource {
             width: facts.width,
             height: facts.height,
@@ -139,6 +144,18 @@ impl VideoSource {
         }
     }
 }
+
+/// Whether `graph` runs a `scale` (one it names, or one libavfilter inserted to convert)
+/// whose release leaves the pictures it passes with no chroma location stated: from 8.0 the
+/// filter overwrites theirs with its `in_chroma_loc` option (`auto`: unstated), so that the
+/// CLI's encoder is told none.
+fn scale_unstates_chroma(graph: &FilterGraph) -> bool {
+    graph.ffmpeg().family().ffmpeg_major() >= SCALE_UNSTATES_CHROMA_MAJOR
+        && graph.filters().iter().any(|filter| filter == "scale")
+}
+
+/// The first release whose `scale` leaves pictures' chroma location unstated.
+const SCALE_UNSTATES_CHROMA_MAJOR: u8 = 8;
 
 /// The colours of pictures of `color` the 5.1 CLI's `scale` converts into YUV or gray `to`:
 /// primaries, transfer and chroma location as they were, the matrix as

@@ -201,10 +201,7 @@ pub fn plan_video(
         None => Shown::of_stream(stream),
     };
     let source = match &filtering {
-        Some(filtering) => {
-            let facts = filtering.graph.output(0).expect("a simple graph's output");
-            VideoSource::of_graph(&shown, &facts)
-        }
+        Some(filtering) => VideoSource::of_graph(&shown, &filtering.graph),
         None => VideoSource::of_shown(shown, stream),
     };
     let settings = plan::video_settings(codec, &source, request, global_header)?;

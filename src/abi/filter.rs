@@ -1,5 +1,5 @@
-//! The few libavfilter structs the crate reads: the heads of `AVFilterInOut`, `AVFilterContext`
-//! and `AVFilter`. Each has led its struct unchanged from libavfilter 7 (4.x) to 12 (9.x); the
+//! The few libavfilter structs the crate reads: the heads of `AVFilterInOut`, `AVFilterGraph`,
+//! `AVFilterContext` and `AVFilter`. Each has led its struct unchanged from libavfilter 7 (4.x) to 12 (9.x); the
 //! self-check ([`check`]) proves them on the loaded library by parsing small graphs and reading
 //! back what FFmpeg built.
 
@@ -32,6 +32,14 @@ struct FilterContextHead {
     output_pads: *const AVFilterPad,
     outputs: *mut c_void,
     nb_outputs: c_uint,
+}
+
+/// The head of `AVFilterGraph`: class, then its filter instances and their count.
+#[repr(C)]
+struct GraphHead {
+    av_class: *const c_void,
+    filters: *const *mut AVFilterContext,
+    nb_filters: c_uint,
 }
 
 /// The head of `AVFilter`: its name and description.
@@ -112,6 +120,22 @@ pub(crate) unsafe fn filter_names(context: *const AVFilterContext) -> (String, S
     }
 }
 
+/// The filter instances of a graph, in libavfilter's order: those parsed and created, and,
+/// once configured, those it inserted to convert between them (`auto_scale_0`).
+///
+/// # Safety
+///
+/// `graph` is a live graph.
+pub(crate) unsafe fn graph_filters(graph: *const AVFilterGraph) -> Vec<*mut AVFilterContext> {
+    // SAFETY: per the contract; the head is the same in every family.
+    let head = unsafe { &*graph.cast::<GraphHead>() };
+    if head.filters.is_null() {
+        return Vec::new();
+    }
+    // SAFETY: the graph's own array of `nb_filters` instances.
+    unsafe { std::slice::from_raw_parts(head.filters, head.nb_filters as usize) }.to_vec()
+}
+
 /// Whether the video buffer source of a libavfilter major takes the colour options
 /// (`colorspace`, `range`), which arrived in libavfilter 10 (FFmpeg 7.0); earlier ones refuse
 /// them as unknown. Proven at load, where it says yes, by [`check`].
@@ -123,7 +147,8 @@ pub(crate) fn buffer_source_takes_color(avfilter_major: u64) -> bool {
 pub(super) type Fact = (&'static str, String, String);
 
 /// Proves the heads on the loaded libavfilter (parses `[a]null[b]` and `[x]asplit[y][z]` and
-/// reads back their open pads, their filters' names, pad counts and pad media types) and the
+/// reads back the graph's filters, their open pads, their filters' names, pad counts and pad
+/// media types) and the
 /// buffer sources' options the crate writes. No facts when the build has no libavfilter.
 ///
 /// # Safety
@@ -168,6 +193,13 @@ pub(super) unsafe fn check(functions: &Functions, avfilter_major: u64) -> Vec<Fa
             };
             facts.push(("avfilter_graph_parse_ptr", "success".into(), parsed));
             if status >= 0 {
+                let instances = graph_filters(graph);
+                // The instance is read only once the count is proven.
+                let found = match instances.as_slice() {
+                    [only] => filter_names(*only).0,
+                    more => format!("{} instances", more.len()),
+                };
+                facts.push(("AVFilterGraph.filters/nb_filters", filter.into(), found));
                 let ins = open_pads(inputs);
                 let outs = open_pads(outputs);
                 // In label order: the parser's own order differs between releases.

@@ -9,7 +9,9 @@ use super::description::{filter_names, parse_failure};
 use super::output::{OutputFacts, keeping};
 use super::{FilterContext, FilterInput, FilterOptions, pad_name};
 use crate::abi::constants::{MEDIA_TYPE_AUDIO, MEDIA_TYPE_VIDEO};
-use crate::abi::filter::{OpenPad, filter_names as instance_names, filter_pads, open_pads};
+use crate::abi::filter::{
+    OpenPad, filter_names as instance_names, filter_pads, graph_filters, open_pads,
+};
 use crate::ffmpeg::error::check;
 use crate::ffmpeg::log_bridge::{Logged, collect_errors};
 use crate::ffmpeg::{Error, Ffmpeg, FilterError, Result};
@@ -120,7 +122,21 @@ pub(super) struct Built {
     pub sinks: Vec<FilterContext>,
     pub output_names: Vec<String>,
     /// Last: the sources and sinks above live inside it.
-    _graph: GraphHandle,
+    graph: GraphHandle,
+}
+
+impl Built {
+    /// The names of the filters its instances run, in libavfilter's order, those libavfilter
+    /// inserted included.
+    pub fn filter_names(&self) -> Vec<String> {
+        // SAFETY: the live, configured graph; each instance is one of its own.
+        unsafe {
+            graph_filters(self.graph.graph.as_ptr())
+                .into_iter()
+                .map(|instance| instance_names(instance).0)
+                .collect()
+        }
+    }
 }
 
 fn c_string(what: &'static str, text: &str) -> Result<CString> {
@@ -288,7 +304,7 @@ pub(super) fn build(
         sources,
         sinks,
         output_names,
-        _graph: graph,
+        graph,
     })
 }
 

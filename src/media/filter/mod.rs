@@ -291,6 +291,14 @@ impl FilterGraph {
         self.inputs.get(index).map(|slot| &slot.input)
     }
 
+    /// The filters the graph runs as it stands, by name, in libavfilter's order: those the
+    /// description names, the buffer sources and sinks (and any filter holding an output to
+    /// its first format after a rebuild), and those libavfilter inserted to convert formats
+    /// between them (`scale`, `aresample`), as `avfilter_graph_dump` lists them.
+    pub fn filters(&self) -> Vec<String> {
+        self.built.filter_names()
+    }
+
     /// What output `index` gives as the graph stands (a rebuild may change it); `None` for no
     /// such output.
     pub fn output(&self, index: usize) -> Option<OutputFacts> {
