@@ -518,11 +518,11 @@ impl Filtering {
                 frame_rate: self.frame_rate,
                 ..video
             }),
-            FilterInput::Audio(audio) => FilterInput::Audio(AudioInput::new(
-                audio.sample_rate,
-                audio.sample_format,
-                audio.channel_layout,
-            )),
+            // Timed in samples, as the CLI times audio, with the source's downmix levels.
+            FilterInput::Audio(audio) => FilterInput::Audio(AudioInput {
+                downmix: audio.downmix,
+                ..AudioInput::new(audio.sample_rate, audio.sample_format, audio.channel_layout)
+            }),
         };
         let audio = matches!(input, FilterInput::Audio(_));
         let options = FilterOptions {

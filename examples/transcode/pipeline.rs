@@ -13,7 +13,7 @@ use crate::subtitles::SubtitleLane;
 use crate::video_sync::{FpsMode, VideoSync};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder};
 use ffmpeg_runtime::filter::FilterGraph;
-use ffmpeg_runtime::format::{Input, Output, Stream, Timeline};
+use ffmpeg_runtime::format::{DownmixInfo, Input, Output, SideDataValue, Stream, Timeline};
 use ffmpeg_runtime::{
     AudioFifo, AudioFormat, ChannelLayout, Error, Ffmpeg, Frame, Packet, PictureType, Resampler,
     SampleFormat, ScaleQuality, Scaler,
@@ -556,6 +556,24 @@ pub struct AudioLane {
     input_format: Option<InputFormat>,
     sample_rate: u32,
     clock: SampleClock,
+    /// Whether the resampler mixes down by the levels the frames give (8.0 on, as that CLI's
+    /// `aresample` does).
+    follows_downmix: bool,
+}
+
+/// The first release whose CLI gives its graph the levels to mix down by that the frames
+/// carry (an AC-3's), which its `aresample` follows.
+const FIRST_DOWNMIXING_MAJOR: u8 = 8;
+
+/// The levels to mix `frame` down by, where it gives them.
+fn downmix_of(frame: &Frame) -> Option<DownmixInfo> {
+    frame
+        .side_data()
+        .iter()
+        .find_map(|entry| match entry.value() {
+            SideDataValue::DownmixInfo(levels) => Some(levels),
+            _ => None,
+        })
 }
 
 impl AudioLane {
@@ -603,6 +621,7 @@ impl AudioLane {
             frame_size,
             input_format: None,
             clock,
+            follows_downmix: ffmpeg.family().ffmpeg_major() >= FIRST_DOWNMIXING_MAJOR,
         })
     }
 
@@ -663,6 +682,9 @@ impl AudioLane {
                     result?;
                 }
                 None => {
+                    if self.follows_downmix {
+                        self.resampler.set_downmix(downmix_of(frame));
+                    }
                     // As the CLI's graph, which takes a frame's timestamp in samples of the
                     // frame's own rate.
                     let rate = match frame.sample_rate() {

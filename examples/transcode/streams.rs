@@ -242,14 +242,17 @@ pub fn plan_audio(
             None => FilterInput::from_stream(stream),
         };
         match described.map_err(|e| e.to_string())? {
-            FilterInput::Audio(audio) => Ok(FilterInput::Audio(AudioInput::new(
-                audio.sample_rate,
-                match first_frame {
-                    Some(_) => audio.sample_format,
-                    None => decoded.clone().unwrap_or(audio.sample_format),
-                },
-                audio.channel_layout,
-            ))),
+            FilterInput::Audio(audio) => Ok(FilterInput::Audio(AudioInput {
+                downmix: audio.downmix,
+                ..AudioInput::new(
+                    audio.sample_rate,
+                    match first_frame {
+                        Some(_) => audio.sample_format,
+                        None => decoded.clone().unwrap_or(audio.sample_format),
+                    },
+                    audio.channel_layout,
+                )
+            })),
             FilterInput::Video(_) => Err(format!("stream {index}: pictures, not audio")),
         }
     };

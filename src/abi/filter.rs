@@ -5,9 +5,13 @@
 
 use std::ffi::{CStr, c_char, c_int, c_uint, c_void};
 
-use super::constants::{MEDIA_TYPE_AUDIO, MEDIA_TYPE_VIDEO};
+use super::constants::{FRAME_DATA_DOWNMIX_INFO, MEDIA_TYPE_AUDIO, MEDIA_TYPE_VIDEO};
+use super::side_data::FrameSideDataLayout;
 use crate::loader::functions::Functions;
-use crate::sys::objects::{AVFilter, AVFilterContext, AVFilterGraph, AVFilterInOut, AVFilterPad};
+use crate::sys::objects::{
+    AVFilter, AVFilterContext, AVFilterGraph, AVFilterInOut, AVFilterPad, AVFrameSideData,
+};
+use crate::sys::{Rational, RawChannelLayout};
 use crate::sys::{c_text, c_text_in};
 
 /// `AVFilterInOut`, whole: an open pad of a parsed graph, in a list.
@@ -142,6 +146,72 @@ pub(crate) unsafe fn graph_filters(graph: *const AVFilterGraph) -> Vec<*mut AVFi
 pub(crate) fn buffer_source_takes_color(avfilter_major: u64) -> bool {
     avfilter_major >= 10
 }
+
+/// `AVBufferSrcParameters` of libavfilter 11 (8.0) and 12, up to the side data that
+/// libavfilter 10.8 appended (8.1 appends `alpha_mode` after it). Allocated by the library,
+/// so only the fields written need be known.
+#[repr(C)]
+struct SourceParametersHead {
+    format: c_int,
+    time_base: Rational,
+    width: c_int,
+    height: c_int,
+    sample_aspect_ratio: Rational,
+    frame_rate: Rational,
+    hw_frames_ctx: *mut c_void,
+    sample_rate: c_int,
+    ch_layout: RawChannelLayout,
+    color_space: c_int,
+    color_range: c_int,
+    side_data: *mut *mut AVFrameSideData,
+    nb_side_data: c_int,
+}
+
+/// Whether the buffer sources of a libavfilter major carry side data onto their links
+/// (`AVBufferSrcParameters.side_data`): from libavfilter 11 (FFmpeg 8.0), whose `aresample`
+/// mixes down by the levels it finds there. Proven at load, where it says yes, by
+/// [`check_source_side_data`].
+pub(crate) fn buffer_source_takes_side_data(avfilter_major: u64) -> bool {
+    avfilter_major >= 11
+}
+
+/// Gives `source` the side data `entries` (`count` of them) for its link, which libavfilter
+/// copies; the FFmpeg status, or `None` where the release cannot take them.
+///
+/// # Safety
+///
+/// `functions` are the loaded library's, where [`buffer_source_takes_side_data`] says yes;
+/// `source` is a buffer source of a live graph not yet configured; `entries` holds `count`
+/// live entries.
+pub(crate) unsafe fn give_source_side_data(
+    functions: &Functions,
+    source: *mut AVFilterContext,
+    entries: *mut *mut AVFrameSideData,
+    count: c_int,
+) -> Option<c_int> {
+    let (alloc, set) = (
+        functions.av_buffersrc_parameters_alloc?,
+        functions.av_buffersrc_parameters_set?,
+    );
+    // SAFETY: per the contract. The parameters are the library's own allocation, of at
+    // least the head's size in these majors, which leaves every other field at its "keep"
+    // value (format -1, the rest zero or unspecified); `set` copies the entries, so the
+    // parameters are freed at once.
+    unsafe {
+        let parameters = alloc().cast::<SourceParametersHead>();
+        if parameters.is_null() {
+            return Some(OUT_OF_MEMORY);
+        }
+        (*parameters).side_data = entries;
+        (*parameters).nb_side_data = count;
+        let status = set(source, parameters.cast());
+        (functions.av_free)(parameters.cast());
+        Some(status)
+    }
+}
+
+/// `AVERROR(ENOMEM)`: ENOMEM is 12 on every platform the crate serves.
+const OUT_OF_MEMORY: c_int = -12;
 
 /// What the self-check found, for [`super::check`] to compare: `(what, expected, found)`.
 pub(super) type Fact = (&'static str, String, String);
@@ -306,4 +376,115 @@ unsafe fn source_options(functions: &Functions, avfilter_major: u64) -> Vec<Fact
         facts.push((what, "accepted".to_owned(), answer.to_owned()));
     }
     facts
+}
+
+/// Proves [`SourceParametersHead`] up to its side data where [`buffer_source_takes_side_data`]
+/// says yes: an entry given to an audio buffer source reaches the sink's link
+/// (`av_buffersink_get_side_data`) whole, as a downmix's levels reach `aresample`.
+///
+/// # Safety
+///
+/// `functions` are the loaded library's; `side_data` its family's layout of an entry.
+pub(super) unsafe fn check_source_side_data(
+    functions: &Functions,
+    side_data: &FrameSideDataLayout,
+    avfilter_major: u64,
+) -> Vec<Fact> {
+    const WHAT: &str = "AVBufferSrcParameters.side_data";
+    if !buffer_source_takes_side_data(avfilter_major) {
+        return Vec::new();
+    }
+    let f = functions;
+    let (
+        Some(alloc),
+        Some(free),
+        Some(by_name),
+        Some(create),
+        Some(link),
+        Some(config),
+        Some(new_entry),
+        Some(free_entries),
+        Some(sink_side_data),
+    ) = (
+        f.avfilter_graph_alloc,
+        f.avfilter_graph_free,
+        f.avfilter_get_by_name,
+        f.avfilter_graph_create_filter,
+        f.avfilter_link,
+        f.avfilter_graph_config,
+        f.av_frame_side_data_new,
+        f.av_frame_side_data_free,
+        f.av_buffersink_get_side_data,
+    )
+    else {
+        return vec![(WHAT, "its functions".into(), "missing".into())];
+    };
+    let given: [u8; 48] = std::array::from_fn(|i| i as u8 + 1);
+    let kind = side_data.number_here(FRAME_DATA_DOWNMIX_INFO);
+    let expected = format!("kind {kind}, {} bytes as given", given.len());
+    let arguments = c"time_base=1/8000:sample_rate=8000:sample_fmt=s16:channel_layout=0x3";
+    // SAFETY: a fresh graph of two filters created with constant arguments; the entries are
+    // made, filled whole and freed here (the source keeps its own copy); what the sink's
+    // link holds is read through the family's layout within the size FFmpeg states; the
+    // graph is freed, with its filters, on every path.
+    unsafe {
+        let mut graph = alloc();
+        if graph.is_null() {
+            return vec![(WHAT, "a graph".into(), "NULL".into())];
+        }
+        let (mut source, mut sink) = (std::ptr::null_mut(), std::ptr::null_mut());
+        let made = create(
+            &mut source,
+            by_name(c"abuffer".as_ptr()),
+            c"check source".as_ptr(),
+            arguments.as_ptr(),
+            std::ptr::null_mut(),
+            graph,
+        ) >= 0
+            && create(
+                &mut sink,
+                by_name(c"abuffersink".as_ptr()),
+                c"check sink".as_ptr(),
+                std::ptr::null(),
+                std::ptr::null_mut(),
+                graph,
+            ) >= 0;
+        let (mut entries, mut count) = (std::ptr::null_mut(), 0);
+        let entry = match made {
+            true => new_entry(&mut entries, &mut count, kind, given.len(), 0),
+            false => std::ptr::null_mut(),
+        };
+        let found = if entry.is_null() {
+            "no graph or entry".to_owned()
+        } else {
+            let (_, data, _, _) = side_data.fields(entry);
+            std::ptr::copy_nonoverlapping(given.as_ptr(), data.cast_mut(), given.len());
+            let status = give_source_side_data(f, source, entries, count);
+            free_entries(&mut entries, &mut count);
+            let configured = status == Some(0)
+                && link(source, 0, sink, 0) >= 0
+                && config(graph, std::ptr::null_mut()) >= 0;
+            let mut reached = 0;
+            let carried = match configured {
+                true => sink_side_data(sink, &mut reached),
+                false => std::ptr::null(),
+            };
+            match (configured, reached) {
+                (false, _) => "refused".to_owned(),
+                (true, 1) if !carried.is_null() && !(*carried).is_null() => {
+                    let (kind, data, size, _) = side_data.fields(*carried);
+                    let bytes = std::slice::from_raw_parts(data, size);
+                    let same = if bytes == given {
+                        "as given"
+                    } else {
+                        "changed"
+                    };
+                    format!("kind {kind}, {size} bytes {same}")
+                }
+                (true, reached) => format!("{reached} entries"),
+            }
+        };
+        free(&mut graph);
+        vec![(WHAT, expected, found)]
+    }
 }

@@ -84,6 +84,19 @@ ffi_functions! {
         kind: c_uint,
         size: usize,
     ) -> *mut AVFrameSideData;
+    /// Arrays of side data outside a frame (a graph's links'), since libavutil 59 (7.0).
+    optional AvUtil [61..] fn av_frame_side_data_new(
+        entries: *mut *mut *mut AVFrameSideData,
+        count: *mut c_int,
+        kind: c_uint,
+        size: usize,
+        flags: c_uint,
+    ) -> *mut AVFrameSideData;
+    /// Since libavutil 59 (7.0).
+    optional AvUtil [61..] fn av_frame_side_data_free(
+        entries: *mut *mut *mut AVFrameSideData,
+        count: *mut c_int,
+    );
     /// The legacy channel-layout helper, gone with libavutil 59 (7.0).
     optional AvUtil [58..=60] fn av_get_default_channel_layout(channels: c_int) -> i64;
     always AvUtil fn av_dict_set(
@@ -526,6 +539,17 @@ ffi_functions! {
     optional AvFilter [58..] fn av_buffersink_get_channels(context: *const AVFilterContext) -> c_int;
     optional AvFilter [58..] fn av_buffersink_get_sample_rate(context: *const AVFilterContext) -> c_int;
     optional AvFilter [58..=60] fn av_buffersink_get_channel_layout(context: *const AVFilterContext) -> u64;
+    /// `AVBufferSrcParameters`, allocated by the library (its size grew with the releases).
+    optional AvFilter [58..] fn av_buffersrc_parameters_alloc() -> *mut c_void;
+    optional AvFilter [58..] fn av_buffersrc_parameters_set(
+        context: *mut AVFilterContext,
+        parameters: *mut c_void,
+    ) -> c_int;
+    /// Since libavfilter 10.9 (8.0): the side data of a sink's link.
+    optional AvFilter [62..] fn av_buffersink_get_side_data(
+        context: *const AVFilterContext,
+        count: *mut c_int,
+    ) -> *const *const AVFrameSideData;
     /// Since libavfilter 9.16 (7.0), which negotiates pictures' matrix and range.
     optional AvFilter [61..] fn av_buffersink_get_colorspace(context: *const AVFilterContext) -> c_int;
     /// Since libavfilter 9.16 (7.0).

@@ -1,12 +1,13 @@
 //! [`Resampler`]: audio sample format, channel layout and rate conversion (libswresample).
 
-use std::ffi::c_int;
+use std::ffi::{CString, c_int};
 
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::channel_layout::ChannelLayout;
 use crate::media::formats::SampleFormat;
 use crate::media::frame::Frame;
+use crate::media::side_data::{DownmixInfo, DownmixType};
 use crate::sys::objects::SwrContext;
 
 /// What audio a [`Resampler`] produces.
@@ -35,6 +36,10 @@ pub struct Resampler {
     configured_for: Option<(i32, u32, Option<u32>)>,
     /// Kept for inputs whose channels have no layout: a reference to them with the default.
     with_layout: Option<Frame>,
+    /// The levels to mix down by, and whether any were ever given (then `None` sets
+    /// libswresample's own back).
+    downmix: Option<DownmixInfo>,
+    downmix_given: bool,
 }
 
 // SAFETY: a SwrContext is used by one thread at a time (`Resampler` is not `Sync`).
@@ -67,7 +72,24 @@ impl Resampler {
             target_layout,
             configured_for: None,
             with_layout: None,
+            downmix: None,
+            downmix_given: false,
         })
+    }
+
+    /// Mixes down by `downmix` (an AC-3's levels, [`SideDataValue::DownmixInfo`] of its
+    /// frames) from the next frame on, as the 8.0 and later CLI's `aresample` mixes by the
+    /// levels of the first frame; with `None`, by libswresample's own, as earlier releases
+    /// (and a resampler given none) do. An Lt/Rt or Pro Logic II preference is followed only
+    /// into stereo, with its own levels. Giving the levels already given changes nothing.
+    ///
+    /// [`SideDataValue::DownmixInfo`]: crate::format::SideDataValue::DownmixInfo
+    pub fn set_downmix(&mut self, downmix: Option<DownmixInfo>) {
+        if self.downmix != downmix {
+            self.downmix = downmix;
+            self.downmix_given = true;
+            self.configured_for = None;
+        }
     }
 
     /// Converts `input` into `output` (whatever it held is replaced); with `None`, returns the
@@ -173,9 +195,68 @@ impl Resampler {
                 "swr_config_frame",
                 (f.swr_config_frame)(self.context, output.as_ptr(), input.as_ptr()),
             )?;
+        }
+        if self.downmix_given {
+            self.set_mix_levels()?;
+        }
+        // SAFETY: the context, set up above.
+        unsafe {
             check(&self.ffmpeg, "swr_init", (f.swr_init)(self.context))?;
         }
         self.configured_for = Some(configuration_of(input));
+        Ok(())
+    }
+
+    /// The mix levels and matrix encoding of [`Resampler::set_downmix`], as `aresample` sets
+    /// them; libswresample's defaults where none.
+    fn set_mix_levels(&self) -> Result<()> {
+        let into_stereo =
+            self.target_layout.channels() == 2 && self.target_layout.mask() == Some(3);
+        // libswresample's defaults: -3 dB for centre and surround, no LFE, no matrix.
+        let (mut center, mut surround, mut lfe, mut matrix) = (
+            std::f64::consts::FRAC_1_SQRT_2,
+            std::f64::consts::FRAC_1_SQRT_2,
+            0.0,
+            "none",
+        );
+        if let Some(levels) = self.downmix {
+            (center, surround, lfe) = (
+                levels.center_mix_level,
+                levels.surround_mix_level,
+                levels.lfe_mix_level,
+            );
+            let matrix_wanted = match levels.preferred {
+                DownmixType::LtRt => Some("dolby"),
+                DownmixType::DolbyProLogicII => Some("dplii"),
+                _ => None,
+            };
+            if let (Some(wanted), true) = (matrix_wanted, into_stereo) {
+                (center, surround, matrix) = (
+                    levels.center_mix_level_ltrt,
+                    levels.surround_mix_level_ltrt,
+                    wanted,
+                );
+            }
+        }
+        for (name, value) in [
+            (c"clev", center.to_string()),
+            (c"slev", surround.to_string()),
+            (c"lfe_mix_level", lfe.to_string()),
+            (c"matrix_encoding", matrix.to_owned()),
+        ] {
+            let value = CString::new(value).expect("no NUL in a number or a name");
+            // SAFETY: options of the resampler's own context, by NUL-terminated names and
+            // values (a number as Rust writes it, which reads back as the same double).
+            let status = unsafe {
+                (self.ffmpeg.functions().av_opt_set)(
+                    self.context.cast(),
+                    name.as_ptr(),
+                    value.as_ptr(),
+                    0,
+                )
+            };
+            check(&self.ffmpeg, "av_opt_set", status)?;
+        }
         Ok(())
     }
 

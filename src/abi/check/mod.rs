@@ -242,6 +242,13 @@ pub(crate) fn check_filters(
     for (structure, expected, found) in unsafe { super::filter::check(functions, avfilter_major) } {
         checker.expect(structure, "(parsed graph)", expected, found)?;
     }
+    // SAFETY: as above; the layout is the loaded family's.
+    let carried = unsafe {
+        super::filter::check_source_side_data(functions, &layout.frame_side_data, avfilter_major)
+    };
+    for (structure, expected, found) in carried {
+        checker.expect(structure, "(configured graph)", expected, found)?;
+    }
     Ok(checker.passed)
 }
 

@@ -7,14 +7,17 @@ use std::ptr::NonNull;
 
 use super::description::{filter_names, parse_failure};
 use super::output::{OutputFacts, keeping};
-use super::{FilterContext, FilterInput, FilterOptions, pad_name};
+use super::{AudioInput, FilterContext, FilterInput, FilterOptions, pad_name};
+use crate::abi::constants::FRAME_DATA_DOWNMIX_INFO;
 use crate::abi::constants::{MEDIA_TYPE_AUDIO, MEDIA_TYPE_VIDEO};
 use crate::abi::filter::{
-    OpenPad, filter_names as instance_names, filter_pads, graph_filters, open_pads,
+    OpenPad, buffer_source_takes_side_data, filter_names as instance_names, filter_pads,
+    give_source_side_data, graph_filters, open_pads,
 };
 use crate::ffmpeg::error::check;
 use crate::ffmpeg::log_bridge::{Logged, collect_errors};
 use crate::ffmpeg::{Error, Ffmpeg, FilterError, Result};
+use crate::media::side_data::{DownmixInfo, SideDataValue, encode_for};
 use crate::sys::Library;
 use crate::sys::objects::{AVFilter, AVFilterContext, AVFilterGraph, AVFilterInOut, AVFrame};
 
@@ -250,6 +253,13 @@ pub(super) fn build(
             &format!("input {index}"),
             Some(&arguments),
         )?;
+        if let FilterInput::Audio(AudioInput {
+            downmix: Some(downmix),
+            ..
+        }) = input
+        {
+            give_downmix(ffmpeg, source, downmix)?;
+        }
         link(ffmpeg, &f, source, 0, pad.context, pad.pad)?;
         sources.push(source);
     }
@@ -306,6 +316,48 @@ pub(super) fn build(
         output_names,
         graph,
     })
+}
+
+/// Gives an audio source the source's downmix levels for its link, where the release carries
+/// side data on links (8.0 on), as the CLI gives its graph the first frame's: `aresample`
+/// mixes down by them. Elsewhere nothing.
+fn give_downmix(ffmpeg: &Ffmpeg, source: FilterContext, downmix: &DownmixInfo) -> Result<()> {
+    let f = ffmpeg.functions();
+    let takes = buffer_source_takes_side_data(ffmpeg.family().major(Library::AvFilter));
+    let (Some(new_entry), Some(free_entries), true) =
+        (f.av_frame_side_data_new, f.av_frame_side_data_free, takes)
+    else {
+        return Ok(());
+    };
+    let (_, bytes) = encode_for(ffmpeg, &SideDataValue::DownmixInfo(*downmix))
+        .map_err(|detail| Error::unsupported("FilterGraph", detail))?;
+    let layout = &ffmpeg.layout().frame_side_data;
+    let kind = layout.number_here(FRAME_DATA_DOWNMIX_INFO);
+    let (mut entries, mut count) = (std::ptr::null_mut(), 0);
+    // SAFETY: an array of one entry made here, of `bytes.len()` bytes all written before the
+    // source copies it, and freed here on every path; the source is a buffer source of the
+    // graph being built, not yet configured.
+    let status = unsafe {
+        let entry = new_entry(&mut entries, &mut count, kind, bytes.len(), 0);
+        let status = match entry.is_null() {
+            true => None,
+            false => {
+                let (_, data, _, _) = layout.fields(entry);
+                std::ptr::copy_nonoverlapping(bytes.as_ptr(), data.cast_mut(), bytes.len());
+                give_source_side_data(f, source, entries, count)
+            }
+        };
+        free_entries(&mut entries, &mut count);
+        (!entry.is_null()).then_some(status)
+    };
+    match status {
+        None => Err(crate::media::packet::out_of_memory(
+            ffmpeg,
+            "av_frame_side_data_new",
+        )),
+        Some(Some(status)) => check(ffmpeg, "av_buffersrc_parameters_set", status).map(|_| ()),
+        Some(None) => Ok(()),
+    }
 }
 
 /// Which open input pad each declared input takes (by index into `open`): by label, an input

@@ -9,6 +9,7 @@ use crate::media::color::Range;
 use crate::media::format::{MediaType, Stream};
 use crate::media::formats::{PixelFormat, SampleFormat};
 use crate::media::frame::Frame;
+use crate::media::side_data::{DownmixInfo, SideDataValue};
 use crate::sys::{Library, Rational};
 
 /// The frames one input of a [`FilterGraph`](super::FilterGraph) takes: video or audio, and
@@ -56,6 +57,10 @@ pub struct AudioInput {
     /// The unit of the frames' timestamps (the ffmpeg CLI uses `1/sample_rate`, and follows
     /// a change of rate: see [`FilterOptions::audio_timed_in_samples`](super::FilterOptions)).
     pub time_base: Rational,
+    /// How the source says to mix it down (an AC-3's levels), when it says: given to
+    /// libavfilter 11 (8.0) and later, whose `aresample` mixes down by it, as the 8.0 and
+    /// later CLI gives its graph the first frame's.
+    pub downmix: Option<DownmixInfo>,
 }
 
 impl VideoInput {
@@ -86,6 +91,7 @@ impl AudioInput {
             sample_format,
             channel_layout,
             time_base: samples_of(sample_rate),
+            downmix: None,
         }
     }
 }
@@ -150,6 +156,7 @@ impl FilterInput {
                     sample_format,
                     channel_layout,
                     time_base: stream.time_base(),
+                    downmix: None,
                 }))
             }
             other => Err(Error::unsupported(
@@ -206,6 +213,7 @@ impl FilterInput {
             sample_format,
             channel_layout,
             time_base: decoder.time_base(),
+            downmix: None,
         }))
     }
 
@@ -230,11 +238,19 @@ impl FilterInput {
         } else if let (Some(sample_format), Some(channel_layout)) =
             (frame.sample_format(), frame.channel_layout())
         {
+            let downmix = frame
+                .side_data()
+                .iter()
+                .find_map(|entry| match entry.value() {
+                    SideDataValue::DownmixInfo(info) => Some(info),
+                    _ => None,
+                });
             Ok(FilterInput::Audio(AudioInput {
                 sample_rate: frame.sample_rate(),
                 sample_format,
                 channel_layout,
                 time_base,
+                downmix,
             }))
         } else {
             Err(Error::unsupported(
