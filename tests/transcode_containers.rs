@@ -972,7 +972,8 @@ fn pictures_described(path: &Path) -> String {
 ///   (`tb` for top first; had been left unstated, so an interlaced source was written as
 ///   progressive where the container says so);
 /// - a matrix the pictures state stays through a conversion into YUV unless it is RGB's
-///   (a JPEG-LS decoder's RGB pictures state `bt470bg`; it had been dropped);
+///   (a JPEG-LS decoder's RGB pictures state `bt470bg`; it had been dropped); from 7.0,
+///   whose `scale` settles the matrix, none is stated, as the 7.1 to 9.0 CLIs state none;
 /// - an image file's codec is the one its extension names (`.png`: PNG, `.bmp`: BMP; had
 ///   been the image muxer's own default, JPEG, whatever the name);
 /// - MJPEG is given its full-range formats alone (`yuvj444p` for RGB; it had been offered
@@ -1048,6 +1049,11 @@ fn encoders_are_told_of_the_pictures_as_the_clis_first_picture_tells_them() {
             }
             "interlaced.mkv" if first.is_interlaced() => {
                 assert_eq!(stream.field_order().name(), "tb", "{name}")
+            }
+            // From 7.0 the matrix is the one libavfilter's `scale` settles on into YUV:
+            // none stated, as the 7.1, 8.0 and 9.0 CLIs write it.
+            "jpeg_ls.mkv" if ffmpeg.family().ffmpeg_major() >= 7 => {
+                assert_eq!(stream.color().matrix, None, "{name}");
             }
             "jpeg_ls.mkv" => {
                 let stated = first.color().matrix.filter(|m| m != "gbr");
