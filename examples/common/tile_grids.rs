@@ -1,16 +1,28 @@
 //! The tile grid whose picture the loaded release's CLI takes as the video of an output
-//! given no `-map`: from 8.0 a HEIF or AVIF photo cut into tiles is composed, where the 5.1
-//! and 7.x CLI take one tile.
+//! given no `-map`: from 8.1 a HEIF or AVIF photo cut into tiles is composed, where the 5.1,
+//! 7.x and 8.0 CLI take one tile.
 
 use ffmpeg_runtime::format::{Input, Muxer, SelectedVideo};
+use ffmpeg_runtime::{Ffmpeg, Library};
 
-/// The first release whose CLI composes a tile grid.
-const FIRST_COMPOSING_MAJOR: u8 = 8;
+/// The libavcodec of the first release whose CLI composes a tile grid: 8.1's (62.28). Its
+/// changelog names "ffmpeg CLI tiled HEIF support"; 8.0.1's CLI, run here, took the first
+/// tile.
+const FIRST_COMPOSING_AVCODEC: (u64, u64) = (62, 28);
+
+/// Whether the loaded release's CLI composes tile grids (8.1 on).
+pub fn composes_grids(ffmpeg: &Ffmpeg) -> bool {
+    let avcodec = ffmpeg
+        .library(Library::AvCodec)
+        .expect("a required library");
+    let version = avcodec.version();
+    (version.major, version.minor) >= FIRST_COMPOSING_AVCODEC
+}
 
 /// The index of the grid (in `Input::stream_groups`) whose picture the loaded release's CLI
 /// takes for an output written by `muxer`; `None` where it takes a stream, or none.
 pub fn selected_tile_grid(input: &Input, muxer: &Muxer) -> Result<Option<usize>, String> {
-    if input.ffmpeg().family().ffmpeg_major() < FIRST_COMPOSING_MAJOR {
+    if !composes_grids(input.ffmpeg()) {
         return Ok(None);
     }
     match input.auto_selected_video_for(muxer) {

@@ -39,10 +39,10 @@
 //! that gives no frame and whose container states no format (the CLI's "Cannot determine
 //! format"), or standard output closed early exits non-zero with one line.
 //!
-//! Where the loaded release is 8.0 or later, the video the CLI takes may be the one picture
+//! Where the loaded release is 8.1 or later, the video the CLI takes may be the one picture
 //! of a HEIF or AVIF tile grid (a phone's photo), composed from its tiles
-//! (`Input::auto_selected_video`, `TileGrid::compose`), where the 5.1 and 7.x CLI take a
-//! tile; `--stream-group N` takes grid N whatever the release (the CLI's `-map 0:g:N`). As
+//! (`Input::auto_selected_video`, `TileGrid::compose`), where the 5.1, 7.x and 8.0 CLI take
+//! a tile; `--stream-group N` takes grid N whatever the release (the CLI's `-map 0:g:N`). As
 //! the CLI, `--vf` is refused for a grid's picture, and `--seek` past its time leaves none.
 //!
 //! Frames are timed as the 5.1 CLI (Debian 12's) times them, whichever release is loaded.
@@ -96,12 +96,12 @@ struct Args {
     #[arg(long)]
     lib_dir: Option<PathBuf>,
     /// The absolute index of the stream to decode (default: the video the CLI takes without
-    /// `-map`, the largest picture, from 8.0 a tile grid's; with `--af`, its audio stream,
+    /// `-map`, the largest picture, from 8.1 a tile grid's; with `--af`, its audio stream,
     /// the most channels).
     #[arg(long)]
     stream: Option<usize>,
     /// The picture of this stream group instead (a HEIF or AVIF tile grid), composed from
-    /// its tiles as the 8.0 and later CLI compose it (their `-map 0:g:N`).
+    /// its tiles as the 8.1 and later CLI compose it (their `-map 0:g:N`).
     #[arg(long, conflicts_with_all = ["stream", "vf", "af"])]
     stream_group: Option<usize>,
     /// Decoding threads (0: FFmpeg's choice).

@@ -1,5 +1,5 @@
 //! The picture a HEIF or AVIF tile grid makes, composed from the first picture of each tile's
-//! stream as the ffmpeg CLI composes it from 8.0 on: the video that CLI takes without `-map`
+//! stream as the ffmpeg CLI composes it from 8.1 on: the video that CLI takes without `-map`
 //! where the grid ranks first, or `--stream-group N`.
 
 use std::io::Write;

@@ -14,7 +14,7 @@
 //! that. OUTPUT defaults to `transcoded.mp4`. As the CLI, it keeps one stream of each kind
 //! the container holds, the one the CLI takes (the largest picture, only a cover picture for
 //! MP3; the most channels; the first subtitle stream the container's encoder takes; where the
-//! loaded release is 8.0 or later, the picture of a HEIF or AVIF photo cut into tiles,
+//! loaded release is 8.1 or later, the picture of a HEIF or AVIF photo cut into tiles,
 //! composed from them, as that CLI takes it: `Input::auto_selected_video`), or with
 //! `--all-streams` what the CLI's `-map 0` keeps, in the input's order (every video, audio
 //! and subtitle stream, Matroska's attachments, and data streams copied where the container

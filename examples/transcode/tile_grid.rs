@@ -1,6 +1,6 @@
-//! The picture of a HEIF or AVIF tile grid (a phone's photo), which the CLI of 8.0 and later
-//! composes and takes as the video of an output given no `-map`, where the 5.1 and 7.x CLI
-//! take one tile.
+//! The picture of a HEIF or AVIF tile grid (a phone's photo), which the CLI of 8.1 and later
+//! composes and takes as the video of an output given no `-map`, where the 5.1, 7.x and 8.0
+//! CLI take one tile.
 
 use std::path::Path;
 

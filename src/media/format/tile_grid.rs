@@ -17,7 +17,7 @@ use crate::sys::Rational;
 /// How the tiles of a picture make it up: each tile goes on a canvas of
 /// `coded_width`×`coded_height` at its offsets, the rest of the canvas is `background`, and
 /// the picture is the `width`×`height` rectangle at `horizontal_offset`, `vertical_offset` of
-/// the canvas (as the ffmpeg CLI composes it from 8.0 on).
+/// the canvas (as the ffmpeg CLI composes it from 8.1 on).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TileGrid {
     /// The canvas's width.
@@ -141,7 +141,7 @@ impl TileGrid {
     }
 
     /// The picture, composed from `tiles` (one decoded picture per tile, in the grid's order:
-    /// the first picture of each tile's stream) as the ffmpeg CLI composes it from 8.0 on,
+    /// the first picture of each tile's stream) as the ffmpeg CLI composes it from 8.1 on,
     /// with [`TileGrid::filter_description`]'s filters: equal to what `ffmpeg -i PICTURE`
     /// decodes there. (4.1's `xstack` cannot fill a canvas: there, tiles that leave a gap
     /// are refused with its error.) Tiles of differing pixel formats are converted to one, as
@@ -208,7 +208,7 @@ impl Input {
     /// The picture of tile-grid group `group` (an index into
     /// [`Input::stream_groups`]): the first picture of each tile's stream, decoded with
     /// `options` (each stream once, however many tiles show it), composed with
-    /// [`TileGrid::compose`]. What `ffmpeg -i PHOTO.heic` decodes from 8.0 on. Packets are
+    /// [`TileGrid::compose`]. What `ffmpeg -i PHOTO.heic` decodes from 8.1 on. Packets are
     /// read from where the input is: open it afresh.
     ///
     /// # Errors

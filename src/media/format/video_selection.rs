@@ -1,4 +1,4 @@
-//! The video the ffmpeg CLI of 8.0 and later takes without `-map`, which may be the picture a
+//! The video the ffmpeg CLI of 8.1 and later takes without `-map`, which may be the picture a
 //! tile grid composes rather than a stream: [`Input::auto_selected_video`].
 
 use super::catalog::Muxer;
@@ -9,7 +9,7 @@ use super::stream_selection::{CoverPictures, MARKED_DEFAULT, READ_WHILE_OPENING}
 use crate::ffmpeg::error::Result;
 
 /// Where the video of an output comes from when no `-map` is given, as the ffmpeg CLI of
-/// 8.0 and later chooses it ([`Input::auto_selected_video`]).
+/// 8.1 and later chooses it ([`Input::auto_selected_video`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SelectedVideo {
@@ -21,19 +21,19 @@ pub enum SelectedVideo {
 }
 
 impl Input {
-    /// The video the ffmpeg CLI of 8.0 and later takes for an output when no `-map` is given:
+    /// The video the ffmpeg CLI of 8.1 and later takes for an output when no `-map` is given:
     /// the stream [`Input::auto_selected_stream`] names, unless a tile grid of more than one
     /// tile ranks above it. The CLI ranks a grid as a stream, by its picture's size, above
     /// that where a packet of one of its streams was read while the input was opened, then
     /// where the group is marked default, and takes a stream over it only where the stream
     /// ranks strictly higher (in a phone's HEIC photo, the grid is the picture marked default,
-    /// its tiles are not). The 7.x CLI composes no grid: it takes the stream, as releases
-    /// before 7.0, which declare no groups, do here too.
+    /// its tiles are not). The 7.x and 8.0 CLI compose no grid: they take the stream, as
+    /// releases before 7.0, which declare no groups, do here too.
     pub fn auto_selected_video(&self) -> Option<SelectedVideo> {
         self.selected_video(CoverPictures::RankLast)
     }
 
-    /// The video the ffmpeg CLI of 8.0 and later takes for an output written by `muxer` when
+    /// The video the ffmpeg CLI of 8.1 and later takes for an output written by `muxer` when
     /// no `-map` is given: as [`Input::auto_selected_video`], with the streams ranked as
     /// [`Input::auto_selected_stream_for`] ranks them; none for a muxer with no default video
     /// codec (WAV). The CLI ranks grids the same for every muxer, MP3's too.
