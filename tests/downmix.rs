@@ -63,6 +63,8 @@ fn a_graph_mixes_down_by_the_levels_its_first_frame_gives_from_8_0() {
         return;
     }
     let frame = centre_only(&ffmpeg, Some(LEVELS));
+    assert_eq!(frame.downmix_info(), Some(LEVELS));
+    assert_eq!(centre_only(&ffmpeg, None).downmix_info(), None);
     let input = FilterInput::from_frame(&frame, Rational::new(1, 48000)).unwrap();
     let FilterInput::Audio(audio) = &input else {
         panic!("audio describes audio");

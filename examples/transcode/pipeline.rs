@@ -13,7 +13,7 @@ use crate::subtitles::SubtitleLane;
 use crate::video_sync::{FpsMode, VideoSync};
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions, Encoder};
 use ffmpeg_runtime::filter::FilterGraph;
-use ffmpeg_runtime::format::{DownmixInfo, Input, Output, SideDataValue, Stream, Timeline};
+use ffmpeg_runtime::format::{Input, Output, Stream, Timeline};
 use ffmpeg_runtime::{
     AudioFifo, AudioFormat, ChannelLayout, Error, Ffmpeg, Frame, Packet, PictureType, Resampler,
     SampleFormat, ScaleQuality, Scaler,
@@ -565,17 +565,6 @@ pub struct AudioLane {
 /// carry (an AC-3's), which its `aresample` follows.
 const FIRST_DOWNMIXING_MAJOR: u8 = 8;
 
-/// The levels to mix `frame` down by, where it gives them.
-fn downmix_of(frame: &Frame) -> Option<DownmixInfo> {
-    frame
-        .side_data()
-        .iter()
-        .find_map(|entry| match entry.value() {
-            SideDataValue::DownmixInfo(levels) => Some(levels),
-            _ => None,
-        })
-}
-
 impl AudioLane {
     pub fn new(
         stream: &Stream<'_>,
@@ -683,7 +672,7 @@ impl AudioLane {
                 }
                 None => {
                     if self.follows_downmix {
-                        self.resampler.set_downmix(downmix_of(frame));
+                        self.resampler.set_downmix(frame.downmix_info());
                     }
                     // As the CLI's graph, which takes a frame's timestamp in samples of the
                     // frame's own rate.

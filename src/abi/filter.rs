@@ -175,43 +175,68 @@ pub(crate) fn buffer_source_takes_side_data(avfilter_major: u64) -> bool {
     avfilter_major >= 11
 }
 
-/// Gives `source` the side data `entries` (`count` of them) for its link, which libavfilter
-/// copies; the FFmpeg status, or `None` where the release cannot take them.
+/// What giving a buffer source one side-data entry came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SourceEntry {
+    /// The release's buffer sources take no side data (or it lacks the functions).
+    NotTaken,
+    /// `av_frame_side_data_new` made no entry: out of memory.
+    NotMade,
+    /// `av_buffersrc_parameters_set`'s status.
+    Given(c_int),
+}
+
+/// Gives `source` one side-data entry, of the family's `kind` number and holding `bytes`,
+/// for its link; libavfilter copies it, so the entry made here is freed here.
 ///
 /// # Safety
 ///
-/// `functions` are the loaded library's, where [`buffer_source_takes_side_data`] says yes;
-/// `source` is a buffer source of a live graph not yet configured; `entries` holds `count`
-/// live entries.
-pub(crate) unsafe fn give_source_side_data(
+/// `functions` and `layout` are the loaded library's, where
+/// [`buffer_source_takes_side_data`] says yes; `source` is a buffer source of a live graph
+/// not yet configured.
+pub(crate) unsafe fn give_source_entry(
     functions: &Functions,
+    layout: &FrameSideDataLayout,
     source: *mut AVFilterContext,
-    entries: *mut *mut AVFrameSideData,
-    count: c_int,
-) -> Option<c_int> {
-    let (alloc, set) = (
-        functions.av_buffersrc_parameters_alloc?,
-        functions.av_buffersrc_parameters_set?,
-    );
-    // SAFETY: per the contract. The parameters are the library's own allocation, of at
-    // least the head's size in these majors, which leaves every other field at its "keep"
-    // value (format -1, the rest zero or unspecified); `set` copies the entries, so the
-    // parameters are freed at once.
+    kind: u32,
+    bytes: &[u8],
+) -> SourceEntry {
+    let (Some(new_entry), Some(free_entries), Some(alloc), Some(set)) = (
+        functions.av_frame_side_data_new,
+        functions.av_frame_side_data_free,
+        functions.av_buffersrc_parameters_alloc,
+        functions.av_buffersrc_parameters_set,
+    ) else {
+        return SourceEntry::NotTaken;
+    };
+    let (mut entries, mut count) = (std::ptr::null_mut(), 0);
+    // SAFETY: per the contract. The array of one entry is made here, its `bytes.len()`
+    // bytes all written before the source copies them, and freed here on every path. The
+    // parameters are the library's own allocation, of at least the head's size in these
+    // majors, which leaves every other field at its "keep" value (format -1, the rest zero
+    // or unspecified); `set` copies what they hold, so they are freed at once.
     unsafe {
-        let parameters = alloc().cast::<SourceParametersHead>();
-        if parameters.is_null() {
-            return Some(OUT_OF_MEMORY);
-        }
-        (*parameters).side_data = entries;
-        (*parameters).nb_side_data = count;
-        let status = set(source, parameters.cast());
-        (functions.av_free)(parameters.cast());
-        Some(status)
+        let entry = new_entry(&mut entries, &mut count, kind, bytes.len(), 0);
+        let outcome = if entry.is_null() {
+            SourceEntry::NotMade
+        } else {
+            let (_, data, _, _) = layout.fields(entry);
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), data.cast_mut(), bytes.len());
+            let parameters = alloc().cast::<SourceParametersHead>();
+            if parameters.is_null() {
+                SourceEntry::NotMade
+            } else {
+                (*parameters).side_data = entries;
+                (*parameters).nb_side_data = count;
+                let status = set(source, parameters.cast());
+                (functions.av_free)(parameters.cast());
+                SourceEntry::Given(status)
+            }
+        };
+        free_entries(&mut entries, &mut count);
+        outcome
     }
 }
-
-/// `AVERROR(ENOMEM)`: ENOMEM is 12 on every platform the crate serves.
-const OUT_OF_MEMORY: c_int = -12;
 
 /// What the self-check found, for [`super::check`] to compare: `(what, expected, found)`.
 pub(super) type Fact = (&'static str, String, String);
@@ -402,8 +427,6 @@ pub(super) unsafe fn check_source_side_data(
         Some(create),
         Some(link),
         Some(config),
-        Some(new_entry),
-        Some(free_entries),
         Some(sink_side_data),
     ) = (
         f.avfilter_graph_alloc,
@@ -412,8 +435,6 @@ pub(super) unsafe fn check_source_side_data(
         f.avfilter_graph_create_filter,
         f.avfilter_link,
         f.avfilter_graph_config,
-        f.av_frame_side_data_new,
-        f.av_frame_side_data_free,
         f.av_buffersink_get_side_data,
     )
     else {
@@ -423,8 +444,8 @@ pub(super) unsafe fn check_source_side_data(
     let kind = side_data.number_here(FRAME_DATA_DOWNMIX_INFO);
     let expected = format!("kind {kind}, {} bytes as given", given.len());
     let arguments = c"time_base=1/8000:sample_rate=8000:sample_fmt=s16:channel_layout=0x3";
-    // SAFETY: a fresh graph of two filters created with constant arguments; the entries are
-    // made, filled whole and freed here (the source keeps its own copy); what the sink's
+    // SAFETY: a fresh graph of two filters created with constant arguments, whose source is
+    // given the entry before the graph is configured; what the sink's
     // link holds is read through the family's layout within the size FFmpeg states; the
     // graph is freed, with its filters, on every path.
     unsafe {
@@ -449,21 +470,15 @@ pub(super) unsafe fn check_source_side_data(
                 std::ptr::null_mut(),
                 graph,
             ) >= 0;
-        let (mut entries, mut count) = (std::ptr::null_mut(), 0);
-        let entry = match made {
-            true => new_entry(&mut entries, &mut count, kind, given.len(), 0),
-            false => std::ptr::null_mut(),
+        let given_entry = match made {
+            true => give_source_entry(f, side_data, source, kind, &given),
+            false => SourceEntry::NotMade,
         };
-        let found = if entry.is_null() {
-            "no graph or entry".to_owned()
+        let found = if given_entry != SourceEntry::Given(0) {
+            format!("no graph or entry ({given_entry:?})")
         } else {
-            let (_, data, _, _) = side_data.fields(entry);
-            std::ptr::copy_nonoverlapping(given.as_ptr(), data.cast_mut(), given.len());
-            let status = give_source_side_data(f, source, entries, count);
-            free_entries(&mut entries, &mut count);
-            let configured = status == Some(0)
-                && link(source, 0, sink, 0) >= 0
-                && config(graph, std::ptr::null_mut()) >= 0;
+            let configured =
+                link(source, 0, sink, 0) >= 0 && config(graph, std::ptr::null_mut()) >= 0;
             let mut reached = 0;
             let carried = match configured {
                 true => sink_side_data(sink, &mut reached),

@@ -87,13 +87,14 @@ impl FrameSideDataLayout {
         &self,
         entries: *const *const AVFrameSideData,
         count: c_int,
-    ) -> Vec<FrameSideDataEntry<'a>> {
-        if entries.is_null() {
-            return Vec::new();
-        }
-        (0..usize::try_from(count).unwrap_or(0))
+    ) -> impl Iterator<Item = FrameSideDataEntry<'a>> {
+        let count = match entries.is_null() {
+            true => 0,
+            false => usize::try_from(count).unwrap_or(0),
+        };
+        (0..count)
             // SAFETY: per the contract `entries` holds `count` pointers.
-            .map(|index| unsafe { *entries.add(index) })
+            .map(move |index| unsafe { *entries.add(index) })
             .filter(|entry| !entry.is_null())
             .map(|entry| {
                 // SAFETY: a live entry of this family, whose bytes FFmpeg filled (every
@@ -107,7 +108,6 @@ impl FrameSideDataLayout {
                     }
                 }
             })
-            .collect()
     }
 
     /// An entry's kind, data pointer, size and metadata, as they are (the self-check reads

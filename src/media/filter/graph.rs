@@ -11,8 +11,8 @@ use super::{AudioInput, FilterContext, FilterInput, FilterOptions, pad_name};
 use crate::abi::constants::FRAME_DATA_DOWNMIX_INFO;
 use crate::abi::constants::{MEDIA_TYPE_AUDIO, MEDIA_TYPE_VIDEO};
 use crate::abi::filter::{
-    OpenPad, buffer_source_takes_side_data, filter_names as instance_names, filter_pads,
-    give_source_side_data, graph_filters, open_pads,
+    OpenPad, SourceEntry, buffer_source_takes_side_data, filter_names as instance_names,
+    filter_pads, give_source_entry, graph_filters, open_pads,
 };
 use crate::ffmpeg::error::check;
 use crate::ffmpeg::log_bridge::{Logged, collect_errors};
@@ -322,41 +322,26 @@ pub(super) fn build(
 /// side data on links (8.0 on), as the CLI gives its graph the first frame's: `aresample`
 /// mixes down by them. Elsewhere nothing.
 fn give_downmix(ffmpeg: &Ffmpeg, source: FilterContext, downmix: &DownmixInfo) -> Result<()> {
-    let f = ffmpeg.functions();
-    let takes = buffer_source_takes_side_data(ffmpeg.family().major(Library::AvFilter));
-    let (Some(new_entry), Some(free_entries), true) =
-        (f.av_frame_side_data_new, f.av_frame_side_data_free, takes)
-    else {
+    if !buffer_source_takes_side_data(ffmpeg.family().major(Library::AvFilter)) {
         return Ok(());
-    };
+    }
     let (_, bytes) = encode_for(ffmpeg, &SideDataValue::DownmixInfo(*downmix))
         .map_err(|detail| Error::unsupported("FilterGraph", detail))?;
     let layout = &ffmpeg.layout().frame_side_data;
     let kind = layout.number_here(FRAME_DATA_DOWNMIX_INFO);
-    let (mut entries, mut count) = (std::ptr::null_mut(), 0);
-    // SAFETY: an array of one entry made here, of `bytes.len()` bytes all written before the
-    // source copies it, and freed here on every path; the source is a buffer source of the
-    // graph being built, not yet configured.
-    let status = unsafe {
-        let entry = new_entry(&mut entries, &mut count, kind, bytes.len(), 0);
-        let status = match entry.is_null() {
-            true => None,
-            false => {
-                let (_, data, _, _) = layout.fields(entry);
-                std::ptr::copy_nonoverlapping(bytes.as_ptr(), data.cast_mut(), bytes.len());
-                give_source_side_data(f, source, entries, count)
-            }
-        };
-        free_entries(&mut entries, &mut count);
-        (!entry.is_null()).then_some(status)
-    };
-    match status {
-        None => Err(crate::media::packet::out_of_memory(
+    // SAFETY: the loaded library's functions and layout, on a release whose buffer sources
+    // take side data; the source is a buffer source of the graph being built, not yet
+    // configured.
+    let given = unsafe { give_source_entry(ffmpeg.functions(), layout, source, kind, &bytes) };
+    match given {
+        SourceEntry::NotTaken => Ok(()),
+        SourceEntry::NotMade => Err(crate::media::packet::out_of_memory(
             ffmpeg,
             "av_frame_side_data_new",
         )),
-        Some(Some(status)) => check(ffmpeg, "av_buffersrc_parameters_set", status).map(|_| ()),
-        Some(None) => Ok(()),
+        SourceEntry::Given(status) => {
+            check(ffmpeg, "av_buffersrc_parameters_set", status).map(|_| ())
+        }
     }
 }
 

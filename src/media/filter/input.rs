@@ -9,7 +9,7 @@ use crate::media::color::Range;
 use crate::media::format::{MediaType, Stream};
 use crate::media::formats::{PixelFormat, SampleFormat};
 use crate::media::frame::Frame;
-use crate::media::side_data::{DownmixInfo, SideDataValue};
+use crate::media::side_data::DownmixInfo;
 use crate::sys::{Library, Rational};
 
 /// The frames one input of a [`FilterGraph`](super::FilterGraph) takes: video or audio, and
@@ -238,13 +238,7 @@ impl FilterInput {
         } else if let (Some(sample_format), Some(channel_layout)) =
             (frame.sample_format(), frame.channel_layout())
         {
-            let downmix = frame
-                .side_data()
-                .iter()
-                .find_map(|entry| match entry.value() {
-                    SideDataValue::DownmixInfo(info) => Some(info),
-                    _ => None,
-                });
+            let downmix = frame.downmix_info();
             Ok(FilterInput::Audio(AudioInput {
                 sample_rate: frame.sample_rate(),
                 sample_format,

@@ -6,7 +6,9 @@ use crate::abi::FrameSideDataEntry;
 use crate::abi::constants as kind;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
-use crate::media::side_data::{Meaning, SideDataValue, decode, encode_for, meaning_in, number_in};
+use crate::media::side_data::{
+    DownmixInfo, Meaning, SideDataValue, decode, encode_for, meaning_in, number_in,
+};
 use crate::sys::objects::AVDictionary;
 
 use super::{Frame, out_of_memory};
@@ -73,6 +75,12 @@ impl Frame {
     /// The frame's side data, in the order the decoder added it (ffprobe's
     /// `side_data_list` of a frame).
     pub fn side_data(&self) -> Vec<FrameSideData<'_>> {
+        self.side_data_entries().collect()
+    }
+
+    /// The frame's side data, one entry at a time: what the accessors of one kind walk, so
+    /// that a frame read per packet costs no allocation.
+    fn side_data_entries(&self) -> impl Iterator<Item = FrameSideData<'_>> {
         let layout = self.ffmpeg.layout();
         let (entries, count) = (
             self.read(layout.frame.side_data),
@@ -81,13 +89,10 @@ impl Frame {
         // SAFETY: the frame's own array of entries and its count, of this family, unchanged
         // while `&self` is borrowed (only `&mut self` methods change a frame).
         let entries = unsafe { layout.frame_side_data.entries(entries, count) };
-        entries
-            .into_iter()
-            .map(|entry| FrameSideData {
-                ffmpeg: &self.ffmpeg,
-                entry,
-            })
-            .collect()
+        entries.map(|entry| FrameSideData {
+            ffmpeg: &self.ffmpeg,
+            entry,
+        })
     }
 }
 
@@ -97,12 +102,29 @@ impl Frame {
     /// turns pictures by the first picture's, else by the stream's
     /// ([`upright_filters_for`](crate::filter::upright_filters_for)).
     pub fn display_matrix(&self) -> Option<[i32; 9]> {
-        self.side_data()
-            .iter()
-            .find_map(|entry| match entry.value() {
+        self.side_data_of(kind::FRAME_DATA_DISPLAYMATRIX)
+            .and_then(|entry| match entry.value() {
                 SideDataValue::DisplayMatrix { matrix, .. } => Some(matrix),
                 _ => None,
             })
+    }
+
+    /// The levels to mix the frame's sound down by, where the decoder attached them (an
+    /// AC-3's or E-AC-3's): from 8.0 the CLI's `aresample` mixes by them
+    /// ([`AudioInput::downmix`](crate::filter::AudioInput::downmix),
+    /// [`Resampler::set_downmix`](crate::resample::Resampler::set_downmix)).
+    pub fn downmix_info(&self) -> Option<DownmixInfo> {
+        self.side_data_of(kind::FRAME_DATA_DOWNMIX_INFO)
+            .and_then(|entry| match entry.value() {
+                SideDataValue::DownmixInfo(levels) => Some(levels),
+                _ => None,
+            })
+    }
+
+    /// The frame's first entry of `kind` (numbered as since 5.0).
+    fn side_data_of(&self, kind: u32) -> Option<FrameSideData<'_>> {
+        self.side_data_entries()
+            .find(|entry| entry.number_since_5() == Some(kind))
     }
 
     /// Removes the frame's display matrix, if it has one: what the CLI does to every picture
