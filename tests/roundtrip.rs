@@ -333,3 +333,52 @@ fn remuxing_mkv_to_mp4_keeps_every_packet() {
         media::reference_md5s(&source, Some(1))
     );
 }
+
+/// Packets take the durations of the frames they came from where the settings ask for it
+/// and the release can (libavcodec 59.59, FFmpeg 6.0); otherwise one frame at the rate.
+#[test]
+fn packets_take_their_frames_durations_where_asked() {
+    let ffmpeg = common::under_test().load();
+    let avcodec = ffmpeg.library(ffmpeg_runtime::Library::AvCodec).unwrap();
+    let version = avcodec.version();
+    let takes_durations = (version.major, version.minor) >= (59, 59);
+    for frame_durations in [false, true] {
+        let settings = VideoSettings {
+            frame_rate: Some(Rational::new(25, 1)),
+            threads: 1,
+            frame_durations,
+            ..VideoSettings::new(
+                WIDTH,
+                HEIGHT,
+                ffmpeg.pixel_format("yuv420p").unwrap(),
+                Rational::new(1, 25),
+            )
+        };
+        let mut encoder = Encoder::video(&ffmpeg, "mpeg4", &settings).unwrap();
+        let mut frame = Frame::video(&ffmpeg, WIDTH, HEIGHT, "yuv420p").unwrap();
+        let mut packet = Packet::new(&ffmpeg).unwrap();
+        let mut durations = Vec::new();
+        for index in 0..3 {
+            paint(&mut frame, index);
+            frame.set_pts(Some(index * 3));
+            frame.set_duration(Some(3));
+            encoder.send(&frame).unwrap();
+            while encoder.receive(&mut packet).unwrap() {
+                durations.push(packet.duration());
+            }
+        }
+        encoder.send_eof().unwrap();
+        while encoder.receive(&mut packet).unwrap() {
+            durations.push(packet.duration());
+        }
+        let expected = if frame_durations && takes_durations {
+            3
+        } else {
+            1
+        };
+        assert_eq!(
+            durations, [expected; 3],
+            "frame_durations {frame_durations}"
+        );
+    }
+}

@@ -48,20 +48,28 @@ pub enum CliTiming {
     Loaded,
 }
 
-impl AudioClock {
-    /// The clock of the CLI that `timing` names, `ffmpeg` being the release loaded.
-    pub fn new(ffmpeg: &Ffmpeg, timing: CliTiming) -> AudioClock {
+impl CliTiming {
+    /// Whether the CLI it names keeps 6.1's rules, `ffmpeg` being the release loaded.
+    pub fn follows_6_1(self, ffmpeg: &Ffmpeg) -> bool {
         let avcodec = ffmpeg
             .library(Library::AvCodec)
             .expect("a required library");
         let version = avcodec.version();
-        // FFmpeg 6.1 is libavcodec 60.31.
-        let newer = version.major > 60 || (version.major == 60 && version.minor >= 31);
-        let rule = match timing {
-            CliTiming::Debian12 => Rule::PacketGaps,
-            CliTiming::Newer => Rule::FrameGaps,
-            CliTiming::Loaded if newer => Rule::FrameGaps,
-            CliTiming::Loaded => Rule::PacketGaps,
+        match self {
+            CliTiming::Debian12 => false,
+            CliTiming::Newer => true,
+            // FFmpeg 6.1 is libavcodec 60.31.
+            CliTiming::Loaded => version.major > 60 || (version.major == 60 && version.minor >= 31),
+        }
+    }
+}
+
+impl AudioClock {
+    /// The clock of the CLI that `timing` names, `ffmpeg` being the release loaded.
+    pub fn new(ffmpeg: &Ffmpeg, timing: CliTiming) -> AudioClock {
+        let rule = match timing.follows_6_1(ffmpeg) {
+            true => Rule::FrameGaps,
+            false => Rule::PacketGaps,
         };
         AudioClock {
             rule,

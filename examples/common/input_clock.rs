@@ -10,7 +10,7 @@
 
 use std::collections::VecDeque;
 
-use ffmpeg_runtime::Rational;
+use ffmpeg_runtime::{Frame, Rational};
 
 use crate::stream_clock::StreamClock;
 
@@ -107,5 +107,56 @@ impl InputClock {
         self.clock
             .time_base
             .rescale(duration, Rational::MICROSECONDS)
+    }
+}
+
+/// How the CLI from 6.1 on times the pictures of an input that keeps no timestamps (a raw
+/// H.264, HEVC or MPEG video stream: [`Demuxer::gives_timestamps`] false): it decodes the
+/// packets untimed and puts each picture where the last one ended, one frame (counted in
+/// fields, `repeat_pict`) at the decoder's rate, as its `video_duration_estimate` does for
+/// such input.
+///
+/// [`Demuxer::gives_timestamps`]: ffmpeg_runtime::format::Demuxer::gives_timestamps
+pub struct UntimedPictures {
+    time_base: Rational,
+    average_rate: Rational,
+    last: Option<i64>,
+    last_length: i64,
+}
+
+impl UntimedPictures {
+    /// For a stream timed in `time_base` whose average rate is `average_rate`.
+    pub fn new(time_base: Rational, average_rate: Rational) -> UntimedPictures {
+        UntimedPictures {
+            time_base,
+            average_rate,
+            last: None,
+            last_length: 0,
+        }
+    }
+
+    /// The time of `picture` (in the stream's time base), the decoder stating `decoder_rate`.
+    pub fn picture(&mut self, picture: &Frame, decoder_rate: Option<Rational>) -> i64 {
+        let pts = picture
+            .best_effort_timestamp()
+            .unwrap_or_else(|| self.last.map_or(0, |last| last + self.last_length));
+        let positive = |length: &i64| *length > 0;
+        let fields = i64::from(picture.repeat_pict()) + 2;
+        let codec_length = decoder_rate
+            .filter(|rate| rate.num > 0 && rate.den > 0)
+            .and_then(|rate| Some(Rational::new(rate.den, rate.num.checked_mul(2)?)))
+            .and_then(|field| field.rescale(fields, self.time_base))
+            .filter(positive);
+        let since_last = self.last.map(|last| pts - last).filter(positive);
+        let average = Some(self.average_rate)
+            .and_then(|rate| Rational::new(rate.den, rate.num).rescale(1, self.time_base))
+            .filter(positive);
+        self.last_length = codec_length
+            .or(since_last)
+            .or(picture.duration().filter(positive))
+            .or(average)
+            .unwrap_or(self.last_length.max(1));
+        self.last = Some(pts);
+        pts
     }
 }

@@ -68,12 +68,15 @@ impl FpsChoice {
 
 /// Where one picture goes: `slots` slots from `first` on, one apart, of which the first
 /// `repeats` take copies of the picture before it and the rest this picture; none when the
-/// picture is dropped.
+/// picture is dropped. `length` is the duration, in slots, the CLI gives the picture it
+/// encodes: one slot where it keeps a constant rate, else the picture's own length (from
+/// 6.0 encoders pass it on to their packets; the last one's is the stream's end).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Placement {
     pub first: i64,
     pub repeats: u64,
     pub slots: u64,
+    pub length: i64,
 }
 
 /// The CLI's timing of one output stream's pictures.
@@ -142,6 +145,11 @@ impl VideoSync {
             precise(pts, time_base, self.time_base)
         });
         let mut duration = self.duration;
+        // The CLI's (6.1 on) length, not rounded to whole slots.
+        let mut length = own_duration
+            .map(|own| own as f64 * to_f64(time_base) / to_f64(self.time_base))
+            .filter(|length| *length > 0.0)
+            .unwrap_or(self.duration);
         if let Some(own) = own_duration {
             let slots = (own as f64 * to_f64(time_base) / to_f64(self.time_base)) as f32;
             let slots = slots.round_ties_even() as i64;
@@ -154,6 +162,7 @@ impl VideoSync {
         // A picture a little early moves to the next free slot rather than being dropped.
         if delta0 < 0.0 && delta > 0.0 && self.mode != FpsMode::Passthrough {
             exact = self.next as f64;
+            length += delta0;
             delta0 = 0.0;
         }
         let (mut repeats, mut slots) = (0, 1);
@@ -182,7 +191,11 @@ impl VideoSync {
             }
             FpsMode::Passthrough => self.next = exact.round_ties_even() as i64,
         }
-        self.take(repeats.min(slots), slots)
+        let length = match self.mode {
+            FpsMode::Vfr | FpsMode::Passthrough => length.round_ties_even() as i64,
+            FpsMode::Cfr | FpsMode::CfrFromFirst => 1,
+        };
+        self.take(repeats.min(slots), slots, length)
     }
 
     /// The copies of the last picture the CLI adds at the end: as many as the median of the
@@ -190,10 +203,10 @@ impl VideoSync {
     pub fn finish(&mut self) -> Placement {
         let [a, b, c] = self.recent_repeats;
         let median = a.max(b).min(a.min(b).max(c));
-        self.take(median, median)
+        self.take(median, median, 1)
     }
 
-    fn take(&mut self, repeats: u64, slots: u64) -> Placement {
+    fn take(&mut self, repeats: u64, slots: u64, length: i64) -> Placement {
         self.recent_repeats = [repeats, self.recent_repeats[0], self.recent_repeats[1]];
         let first = self.next;
         self.next += slots as i64;
@@ -202,6 +215,7 @@ impl VideoSync {
             first,
             repeats,
             slots,
+            length,
         }
     }
 }

@@ -48,9 +48,11 @@
 //! Frames are timed as the 5.1 CLI (Debian 12's) times them, whichever release is loaded.
 //! The pictures and samples are the loaded release's, and equal its own CLI's (compared on
 //! 4.3, 7.1 and 9.0); those CLIs time a few things otherwise (with a graph: the pictures of a
-//! raw H.264 file, audio after a step in its packets' timestamps). `--cli-timing 6.1` times
-//! audio as 6.1 and later CLIs do (equal to 7.1's and 9.0's on the corpus), `loaded` as the
-//! loaded release's own CLI.
+//! raw stream, audio after a step in its packets' timestamps). `--cli-timing 6.1` times them
+//! as 6.1 and later CLIs do (equal to 6.1's to 9.0's on the corpus): audio frames by their
+//! gaps, and the pictures of a raw stream (H.264, HEVC, MPEG video: a demuxer that keeps no
+//! timestamps) decoded untimed, each where the last one ended at the codec's rate;
+//! `loaded` as the loaded release's own CLI.
 
 #[path = "../common/audio_clock.rs"]
 mod audio_clock;
@@ -83,7 +85,7 @@ use ffmpeg_runtime::filter::{
 };
 use ffmpeg_runtime::format::{Input, MediaType, Stream, Timeline, UrlOptions};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
-use input_clock::InputClock;
+use input_clock::{InputClock, UntimedPictures};
 use md5::{Digest, Md5};
 use video_sync::{FpsChoice, FpsMode as SyncMode, Placement, VideoSync};
 
@@ -123,9 +125,10 @@ struct Args {
     /// says (the CLI's `-noautorotate`).
     #[arg(long)]
     noautorotate: bool,
-    /// Whose CLI's timing of decoded audio to follow: `5.1` (Debian 12's) whichever release
+    /// Whose CLI's timing of decoded frames to follow: `5.1` (Debian 12's) whichever release
     /// is loaded, `6.1` (which later releases keep: Matroska's millisecond timestamps give
-    /// gapless frames more often), or `loaded`, the loaded release's own.
+    /// gapless audio frames more often, and a raw stream's pictures follow one another at
+    /// the codec's rate), or `loaded`, the loaded release's own.
     #[arg(long, value_enum, default_value_t = CliTiming::Debian12)]
     cli_timing: CliTiming,
     /// Start at the first picture at or after this many seconds from the file's start, or
@@ -271,6 +274,7 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         packed: Vec::new(),
         out: BufWriter::new(std::io::stdout()),
         clock: None,
+        untimed: None,
         draining: false,
         received: 0,
         audio_frames: Vec::new(),
@@ -314,6 +318,10 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
             stream.video_delay(),
             stream.average_frame_rate(),
         ));
+        // From 6.1 the CLI takes a raw stream's made-up timestamps away.
+        let untimed = args.cli_timing.follows_6_1(&ffmpeg) && !input.demuxer().gives_timestamps();
+        hasher.untimed = (untimed && kind == MediaType::Video)
+            .then(|| UntimedPictures::new(time_base, stream.average_frame_rate()));
     }
     let average_rate = Some(stream.average_frame_rate());
     if let Some(position) = position_us {
@@ -381,7 +389,10 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         }
         if let Some(clock) = hasher.clock.as_mut() {
             let dts = clock.packet(packet.dts());
-            if kind == MediaType::Video {
+            if hasher.untimed.is_some() {
+                packet.set_pts(None);
+                packet.set_dts(None);
+            } else if kind == MediaType::Video {
                 packet.set_dts(dts);
             }
         }
@@ -563,6 +574,8 @@ struct FrameHasher {
     out: BufWriter<Stdout>,
     /// The CLI's clock of the stream, where the output claims the CLI's.
     clock: Option<InputClock>,
+    /// Where the CLI (6.1 on) decodes the pictures untimed: how it times them.
+    untimed: Option<UntimedPictures>,
     /// Whether the decoder is being drained after the last packet.
     draining: bool,
     /// Frames received from the decoder so far.
@@ -615,13 +628,16 @@ impl FrameHasher {
             match decoder.receive(frame) {
                 Ok(true) => {
                     self.received += 1;
-                    self.last_picture = (frame.best_effort_timestamp(), frame.duration());
+                    let rate = decoder.frame_rate();
+                    let untimed_time = (self.untimed.as_mut()).map(|u| u.picture(frame, rate));
+                    let own_time = untimed_time.or(frame.best_effort_timestamp());
+                    self.last_picture = (own_time, frame.duration());
                     // As the CLI, counted at the decoder's rate as it stands.
                     if self.audio {
                         self.audio_frames
                             .push((frame.samples() as u32, decoder.sample_rate()));
                     }
-                    self.decoded(frame, decoder.sample_rate())?;
+                    self.decoded(frame, decoder.sample_rate(), untimed_time)?;
                     return Ok(true);
                 }
                 Ok(false) => return Ok(false),
@@ -644,7 +660,13 @@ impl FrameHasher {
     /// Hashes a decoded frame, or sends it through the graph. `decoder_rate` is the decoder's
     /// sample rate as it stands, which the CLI counts audio in (a frame where the rate
     /// changes may have the old one).
-    fn decoded(&mut self, frame: &mut Frame, decoder_rate: u32) -> Result<(), String> {
+    /// `untimed_time` is a picture's time where the CLI decodes the stream untimed.
+    fn decoded(
+        &mut self,
+        frame: &mut Frame,
+        decoder_rate: u32,
+        untimed_time: Option<i64>,
+    ) -> Result<(), String> {
         if self.done() {
             return Ok(());
         }
@@ -667,6 +689,7 @@ impl FrameHasher {
             _ => None,
         };
         let picture_time = match self.clock.as_mut() {
+            _ if untimed_time.is_some() => untimed_time,
             Some(clock) if self.draining && !audio => {
                 clock.drained_picture(frame.best_effort_timestamp())
             }

@@ -27,8 +27,11 @@
 //! format, rate and layout, which the headers may state otherwise);
 //! pictures are placed in frame intervals as the CLI's
 //! `-fps_mode` places them (by default, one per interval in MP4 before FFmpeg 7.1, each at its
-//! own time in Matroska); decoded audio is timed as the 5.1 CLI times it, or with
-//! `--cli-timing 6.1` as 6.1 and later CLIs do (`loaded`: as the loaded release's). Text
+//! own time in Matroska), each encoded for the length it was placed for from 6.0, as the CLI
+//! gives it (its packet's duration; the last one's ends the stream); decoded frames are timed
+//! as the 5.1 CLI times them, or with `--cli-timing 6.1` as 6.1 and later CLIs do (audio
+//! frames by their gaps, a raw stream's pictures decoded untimed at the codec's rate;
+//! `loaded`: as the loaded release's). Text
 //! subtitle streams are converted to the container's own subtitle codec (ASS for Matroska),
 //! as the CLI converts them, or to mov_text for MP4; others are copied where the container
 //! takes their codec. As the CLI, the
@@ -127,9 +130,10 @@ struct Args {
     /// choice for the container (`cfr` for MP4 before FFmpeg 7.1, `vfr` for Matroska).
     #[arg(long, value_enum, default_value_t = FpsChoice::Auto)]
     fps_mode: FpsChoice,
-    /// Whose CLI's timing of decoded audio to follow: `5.1` (Debian 12's) whichever release
+    /// Whose CLI's timing of decoded frames to follow: `5.1` (Debian 12's) whichever release
     /// is loaded, `6.1` (which later releases keep: Matroska's millisecond timestamps give
-    /// gapless frames more often), or `loaded`, the loaded release's own.
+    /// gapless audio frames more often, and the pictures of a raw stream follow one another
+    /// at the codec's rate), or `loaded`, the loaded release's own.
     #[arg(long, value_enum, default_value_t = CliTiming::Debian12)]
     cli_timing: CliTiming,
     /// Keep what the CLI's `-map 0` keeps, in the input's order: every video, audio and
@@ -234,7 +238,7 @@ fn run(args: &Args) -> Result<Outcome, String> {
         fps_mode: args.fps_mode.mode(),
         audio_filters: args.af.clone(),
         all_streams: args.all_streams,
-        audio_timing: args.cli_timing,
+        cli_timing: args.cli_timing,
         source: input_path.clone(),
     };
     let counts = if args.output.as_os_str() == "-" {
@@ -357,7 +361,9 @@ fn transcode(
             &output,
             planned_audio.iter().map(|a| (&a.encoder, &a.target)),
         ),
-        audio: request.audio_timing,
+        cli: request.cli_timing,
+        untimed_pictures: request.cli_timing.follows_6_1(ffmpeg)
+            && !input.demuxer().gives_timestamps(),
     };
     // As the CLI: video, audio, then subtitles; with `-map 0` (`--all-streams`) the input's
     // order.

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use ffmpeg_runtime::Rational;
 
 use crate::audio_clock::{AudioClock, CliTiming};
-use crate::input_clock::InputClock;
+use crate::input_clock::{InputClock, UntimedPictures};
 use crate::read_ahead::ReadAhead;
 use crate::sample_clock::SampleClock;
 use crate::subtitles::SubtitleLane;
@@ -43,8 +43,11 @@ pub struct Timing {
     /// of the other streams and not others; starting every stream late by the longest
     /// priming means it never meets one.
     pub lead_us: i64,
-    /// Whose CLI times decoded audio (`--cli-timing`).
-    pub audio: CliTiming,
+    /// Whose CLI times decoded frames (`--cli-timing`).
+    pub cli: CliTiming,
+    /// Whether pictures are decoded untimed and put one after another, as the CLI from 6.1
+    /// on does for an input that keeps no timestamps (a raw H.264 or MPEG video stream).
+    pub untimed_pictures: bool,
 }
 
 /// `value` from one time base to another, rounded to nearest.
@@ -199,6 +202,11 @@ pub struct VideoLane {
     last_picture: Option<i64>,
     /// The CLI's clock of the stream, which times the pictures drained at the end untimed.
     clock: InputClock,
+    /// Where the CLI (6.1 on) decodes the stream untimed: how it times the pictures.
+    untimed: Option<UntimedPictures>,
+    /// Whether the CLI gives the encoder each picture's length, which its packets take
+    /// (from 6.0, whose frames have a duration).
+    gives_lengths: bool,
     /// The stream's average rate, which times a packet without a duration where the decoder
     /// states no rate.
     average_rate: Rational,
@@ -213,6 +221,10 @@ pub struct VideoLane {
     /// unread, are ignored.
     composed: Option<Frame>,
 }
+
+/// The first release whose frames carry a duration that encoders give their packets, and
+/// whose CLI gives each picture the length it placed it for.
+const FIRST_LENGTH_GIVING_MAJOR: u8 = 6;
 
 /// How a [`VideoLane`] places pictures.
 #[derive(Clone, Copy)]
@@ -272,6 +284,10 @@ impl VideoLane {
                 stream.video_delay(),
                 stream.average_frame_rate(),
             ),
+            gives_lengths: ffmpeg.family().ffmpeg_major() >= FIRST_LENGTH_GIVING_MAJOR,
+            untimed: timing
+                .untimed_pictures
+                .then(|| UntimedPictures::new(stream.time_base(), stream.average_frame_rate())),
             average_rate: stream.average_frame_rate(),
             draining: false,
             picture_of_packet: None,
@@ -296,9 +312,16 @@ impl VideoLane {
         if self.composed.is_some() {
             return Ok(());
         }
-        // As the CLI, which stamps each packet with its clock before decoding it.
+        // As the CLI, which stamps each packet with its clock before decoding it, or from
+        // 6.1 on takes away a raw stream's made-up timestamps.
         let dts = self.clock.packet(packet.dts());
-        packet.set_dts(dts);
+        match self.untimed {
+            Some(_) => {
+                packet.set_pts(None);
+                packet.set_dts(None);
+            }
+            None => packet.set_dts(dts),
+        }
         feed(&mut self.decoder, packet, counts)?;
         let mut pictures = 0;
         while self.receive_one(frame, output, counts)? {
@@ -325,10 +348,12 @@ impl VideoLane {
         if !decoded(&mut self.decoder, frame, counts)? {
             return Ok(false);
         }
-        self.last_picture = match self.draining {
+        let decoder_rate = self.decoder.frame_rate();
+        self.last_picture = match (&mut self.untimed, self.draining) {
+            (Some(untimed), _) => Some(untimed.picture(frame, decoder_rate)),
             // As the CLI: a picture drained untimed takes a draining call's time.
-            true => self.clock.drained_picture(frame.best_effort_timestamp()),
-            false => frame.best_effort_timestamp(),
+            (None, true) => self.clock.drained_picture(frame.best_effort_timestamp()),
+            (None, false) => frame.best_effort_timestamp(),
         };
         self.picture_of_packet = Some((self.last_picture, frame.duration()));
         // A picture the decoder leaves untimed (a cover) goes to the next free slot; a
@@ -407,6 +432,9 @@ impl VideoLane {
         };
         // The source's I/P/B structure is the decoder's business, not the encoder's.
         picture.set_picture_type(PictureType::None);
+        if self.gives_lengths {
+            picture.set_duration(Some(placed.length));
+        }
         let first = placed.first + repeats as i64 + self.lead;
         let (sink, last_pts) = (&mut self.sink, &mut self.last_pts);
         encode_in_slots(sink, last_pts, picture, first, own_slots, output, counts)?;
@@ -587,7 +615,7 @@ impl AudioLane {
                 .map_or(stream.time_base(), Filtering::time_base),
             stream_time_base: stream.time_base(),
             filtering,
-            arrival: AudioClock::new(stream.ffmpeg(), timing.audio),
+            arrival: AudioClock::new(stream.ffmpeg(), timing.cli),
             input_clock: InputClock::new(stream.time_base(), 0, Rational::new(0, 1)),
             decoded: Vec::new(),
             lead: rescale(

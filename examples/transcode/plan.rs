@@ -30,8 +30,8 @@ pub struct Request {
     /// What `-map 0` keeps, in the input's order (`--all-streams`), not the CLI's one of
     /// each kind.
     pub all_streams: bool,
-    /// Whose CLI's timing of decoded audio to follow (`--cli-timing`).
-    pub audio_timing: CliTiming,
+    /// Whose CLI's timing of decoded frames to follow (`--cli-timing`).
+    pub cli_timing: CliTiming,
     /// Where the input is, to open it again for a tile grid's picture.
     pub source: PathBuf,
 }
@@ -398,6 +398,8 @@ pub fn video_settings(
         threads: request.threads,
         options,
         global_header,
+        // As the CLI (6.0 on), which gives each picture the length it placed it for.
+        frame_durations: true,
         ..VideoSettings::new(width, height, pixel_format, time_base)
     })
 }

@@ -48,6 +48,9 @@ pub(crate) const CODEC_FLAG_LOW_DELAY: c_int = 1 << 19;
 /// `AV_CODEC_FLAG_COPY_OPAQUE` (6.0 on): decoders give frames their packet's `opaque_ref`.
 pub(crate) const CODEC_FLAG_COPY_OPAQUE: c_int = 1 << 7;
 pub(crate) const CODEC_FLAG_GLOBAL_HEADER: c_int = 1 << 22;
+/// `AV_CODEC_FLAG_FRAME_DURATION` (libavcodec 59.59 on): encoders give packets their frames'
+/// durations.
+pub(crate) const CODEC_FLAG_FRAME_DURATION: c_int = 1 << 8;
 
 /// `AV_CODEC_PROP_BITMAP_SUB` and `AV_CODEC_PROP_TEXT_SUB`, in a codec descriptor's
 /// properties: the same bits in every release 4.x–9.x.

@@ -483,6 +483,7 @@ fn muxer(extension: &str) -> &'static str {
         "flv" => "flv",
         "mpg" => "mpeg",
         "m2v" => "mpeg2video",
+        "m1v" => "mpeg1video",
         "flac" => "flac",
         "mp3" => "mp3",
         "asf" => "asf",

@@ -5,7 +5,7 @@ use std::ptr::NonNull;
 
 use super::{Codec, EncoderChoice};
 use crate::abi::CodecContextLayout;
-use crate::abi::constants::{self, CODEC_FLAG_GLOBAL_HEADER};
+use crate::abi::constants::{self, CODEC_FLAG_FRAME_DURATION, CODEC_FLAG_GLOBAL_HEADER};
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result, check};
 use crate::media::channel_layout::ChannelLayout;
@@ -50,6 +50,11 @@ pub struct VideoSettings {
     /// Put codec headers in the container's header (set it when
     /// [`Output::needs_global_header`](crate::media::format::Output::needs_global_header)).
     pub global_header: bool,
+    /// Give each packet the duration of the picture it came from
+    /// ([`Frame::set_duration`](crate::Frame::set_duration), in `time_base`), as the ffmpeg
+    /// CLI from 6.0 has its encoders do (`AV_CODEC_FLAG_FRAME_DURATION`); otherwise, and
+    /// before 6.0 (libavcodec 59.59), a packet without one takes one frame at `frame_rate`.
+    pub frame_durations: bool,
 }
 
 impl VideoSettings {
@@ -70,8 +75,20 @@ impl VideoSettings {
             field_order: None,
             options: Vec::new(),
             global_header: false,
+            frame_durations: false,
         }
     }
+}
+
+/// Whether the release's encoders can give packets their frames' durations
+/// (`AV_CODEC_FLAG_FRAME_DURATION`, libavcodec 59.59: FFmpeg 6.0).
+fn takes_frame_durations(ffmpeg: &Ffmpeg) -> bool {
+    ffmpeg
+        .library(crate::sys::Library::AvCodec)
+        .is_some_and(|avcodec| {
+            let version = avcodec.version();
+            (version.major, version.minor) >= (59, 59)
+        })
 }
 
 /// How an audio encoder is set up: [`AudioSettings::new`], then any field.
@@ -182,6 +199,12 @@ impl Encoder {
                     }
                     if let Some(order) = settings.field_order {
                         layout.field_order.write(context, order.to_raw());
+                    }
+                    if settings.frame_durations && takes_frame_durations(ffmpeg) {
+                        let flags = layout.flags.read(context);
+                        layout
+                            .flags
+                            .write(context, flags | CODEC_FLAG_FRAME_DURATION);
                     }
                     crate::media::color::write(ffmpeg, context, layout.color, &settings.color)
                 }

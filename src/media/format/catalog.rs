@@ -137,6 +137,13 @@ impl Demuxer {
         self.flags() & FMT_TS_DISCONT != 0
     }
 
+    /// Whether its packets carry timestamps: false for raw streams (`AVFMT_NOTIMESTAMPS`:
+    /// H.264, HEVC, MPEG video, MJPEG), whose timestamps the demuxer makes up; the ffmpeg CLI
+    /// from 6.1 on decodes their packets untimed and times each picture by the codec's rate.
+    pub fn gives_timestamps(&self) -> bool {
+        self.flags() & FMT_NOTIMESTAMPS == 0
+    }
+
     /// Whether seeking it goes by presentation time (`AVFMT_SEEK_TO_PTS`: MP4, Matroska's
     /// not), rather than by decoding time.
     pub fn seeks_by_presentation_time(&self) -> bool {

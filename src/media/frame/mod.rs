@@ -422,6 +422,17 @@ impl Frame {
         Some(self.read(field)).filter(|&d| d > 0)
     }
 
+    /// Sets the duration (in the time base of the encoder it goes to; `None`: unknown).
+    /// Encoders from 6.0 on give their packets the durations of the frames they came from
+    /// (before 6.0 the field is `pkt_duration`, which encoders do not read).
+    pub fn set_duration(&mut self, duration: Option<i64>) {
+        let Some(field) = self.ffmpeg.layout().frame.duration else {
+            return;
+        };
+        // SAFETY: a live frame; writes one field at its proven offset.
+        unsafe { field.write(self.as_mut_ptr(), duration.unwrap_or(0)) }
+    }
+
     /// The shape of a pixel (width : height), when known.
     pub fn sample_aspect_ratio(&self) -> Option<crate::sys::Rational> {
         Some(self.read(self.ffmpeg.layout().frame.sample_aspect_ratio)).filter(|r| r.is_positive())

@@ -112,7 +112,7 @@ impl Frame {
     /// The levels to mix the frame's sound down by, where the decoder attached them (an
     /// AC-3's or E-AC-3's): from 8.0 the CLI's `aresample` mixes by them
     /// ([`AudioInput::downmix`](crate::filter::AudioInput::downmix),
-    /// [`Resampler::set_downmix`](crate::resample::Resampler::set_downmix)).
+    /// [`Resampler::set_downmix`](crate::Resampler::set_downmix)).
     pub fn downmix_info(&self) -> Option<DownmixInfo> {
         self.side_data_of(kind::FRAME_DATA_DOWNMIX_INFO)
             .and_then(|entry| match entry.value() {
