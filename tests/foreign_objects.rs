@@ -17,7 +17,7 @@ use ffmpeg_runtime::codec::{
     AudioSettings, Codec, Decoder, DecoderOptions, Encoder, VideoSettings,
 };
 use ffmpeg_runtime::convert::{RgbFormat, RgbPool};
-use ffmpeg_runtime::format::{Input, MediaType, Output};
+use ffmpeg_runtime::format::{Input, MediaType, Output, SideDataValue};
 use ffmpeg_runtime::pipeline::{DecodePipeline, PipelineOptions};
 use ffmpeg_runtime::scheduler::{Scheduler, SchedulerOptions, StreamOptions};
 use ffmpeg_runtime::{
@@ -95,6 +95,17 @@ fn refuses_the_objects_of(mine: &Ffmpeg, theirs: &Ffmpeg) {
     let their_stream = their_input.best_stream(MediaType::Video).unwrap();
     assert_foreign(output.add_copy_stream(&their_stream), "stream");
     let stream = output.add_stream(&encoder).unwrap();
+    let mut their_lit = Frame::video(theirs, 16, 16, "yuv420p").unwrap();
+    let light = SideDataValue::ContentLightLevel {
+        max_content: 1000,
+        max_average: 400,
+    };
+    their_lit.add_side_data(&light).unwrap();
+    let their_entry = &their_lit.side_data()[0];
+    assert_foreign(
+        output.copy_frame_side_data(stream, their_entry),
+        "frame side data",
+    );
     output.write_header().unwrap();
     let mut their_packet_to_write = video_packet(theirs, &mut clip(theirs));
     assert_foreign(

@@ -469,3 +469,94 @@ fn the_examples_crop_as_the_container_says_and_keep_what_the_cli_keeps() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// On every build: a frame's HDR10 metadata given to a stream is the Matroska's, read back
+/// as given; a picture's own kind (closed captions) is refused, and nothing of it written.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_frames_side_data_of_a_streams_kind_given_to_a_stream_is_what_the_muxer_writes() {
+    let ffmpeg = common::under_test().load();
+    let source = common::mp4::spatial_clip("stream_side_data");
+    let dir = common::scratch_dir("frame_side_data_given");
+    let [display, light] = common::mp4::camera_hdr10();
+    let mut picture = Frame::video(&ffmpeg, 16, 16, "yuv420p").unwrap();
+    picture.add_side_data(&display).unwrap();
+    picture.add_side_data(&light).unwrap();
+    picture
+        .add_side_data(&SideDataValue::ClosedCaptions(vec![[0xfc, 0x80, 0x80]]))
+        .unwrap();
+    let target = dir.join("from_frame.mkv");
+    copy_video(&ffmpeg, &source, &target, |output, index| {
+        for entry in picture.side_data() {
+            let given = output.copy_frame_side_data(index, &entry);
+            match entry.stream_kind() {
+                Some(_) => given.unwrap(),
+                None => assert!(matches!(given, Err(Error::Unsupported { .. })), "{given:?}"),
+            }
+        }
+    });
+    let read = common::mp4::video_side_data(&ffmpeg, &target);
+    common::mp4::assert_said_by(&read, &[(20, display), (22, light)], "from a frame");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// From 7.1 the encoder gives its stream the HDR10 metadata of the first picture, which an
+/// HEVC's SEI messages carry where its container states none: `transcode` keeps it, as the
+/// 7.1.5, 8.0.1, 8.1.2 and 9.0.2 CLIs keep it; the 5.1 and 6.1.1 CLIs lose it.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn hdr10_metadata_the_pictures_carry_reaches_the_output_from_7_1() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let source = common::media::generated(
+        "hevc_sei_hdr10.mkv",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48:rate=25:duration=0.2",
+            "-pix_fmt",
+            "yuv420p10le",
+            "-c:v",
+            "libx265",
+            "-x265-params",
+            "log-level=none:hdr10=1:master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1):max-cll=1000,400",
+        ],
+    );
+    let stated = common::mp4::video_side_data(&ffmpeg, &source);
+    assert!(stated.is_empty(), "the container states none: {stated:?}");
+    let dir = common::scratch_dir("hdr10-transcode");
+    let out = dir.join("hdr10.mkv");
+    let mut transcode = common::example_command("transcode", &build);
+    transcode.arg(&source).arg(&out);
+    common::stdout_bytes_of(&mut transcode, "transcode");
+    let written = common::mp4::video_side_data(&ffmpeg, &out);
+    let light = written
+        .iter()
+        .find(|(_, value)| matches!(value, SideDataValue::ContentLightLevel { .. }));
+    let display = written
+        .iter()
+        .find(|(_, value)| matches!(value, SideDataValue::MasteringDisplay(_)));
+    let avcodec = ffmpeg.library(Library::AvCodec).unwrap().version();
+    if (avcodec.major, avcodec.minor) >= (61, 19) {
+        let expected = SideDataValue::ContentLightLevel {
+            max_content: 1000,
+            max_average: 400,
+        };
+        assert_eq!(
+            light.map(|(_, value)| value),
+            Some(&expected),
+            "{written:?}"
+        );
+        assert!(display.is_some(), "{written:?}");
+    } else {
+        assert!(light.is_none() && display.is_none(), "{written:?}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

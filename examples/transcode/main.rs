@@ -35,8 +35,10 @@
 //! subtitle streams are converted to the container's own subtitle codec (ASS for Matroska),
 //! as the CLI converts them, or to mov_text for MP4; others are copied where the container
 //! takes their codec. As the CLI, the
-//! output keeps the container's tags and chapters, and each stream its tags (language…) and
-//! disposition, with an `encoder` tag naming its encoder. The output is written under a
+//! output keeps the container's tags and chapters, and each stream its tags (language…),
+//! disposition and side data (from 7.1 also that of its first frame, as the encoder takes
+//! it: an HEVC's HDR10 metadata from its SEI messages), with an `encoder` tag naming its
+//! encoder. The output is written under a
 //! temporary name and renamed at the end, so an error leaves nothing behind; Ctrl-C finishes
 //! the file with what was done (a second Ctrl-C abandons it).
 

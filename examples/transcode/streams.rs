@@ -24,6 +24,9 @@ pub struct PlannedVideo {
     codec_name: String,
     /// Whether its pictures are turned upright first (the CLI's autorotation).
     turned: bool,
+    /// The first picture decoded ahead, whose side data of the stream's kinds the encoder
+    /// gives its stream from 7.1.
+    first: Option<Frame>,
     /// Its output stream, once added.
     pub out_index: Option<usize>,
 }
@@ -37,6 +40,8 @@ pub struct PlannedAudio {
     pub decoder: Decoder,
     pub filtering: Option<Filtering>,
     codec_name: String,
+    /// The first frame decoded ahead (see [`PlannedVideo`]'s).
+    first: Option<Frame>,
     /// Its output stream, once added.
     pub out_index: Option<usize>,
 }
@@ -213,6 +218,7 @@ pub fn plan_video(
         filtering,
         codec_name: codec.name().to_owned(),
         turned,
+        first: first_picture.and_then(|picture| picture.try_clone().ok()),
         out_index: None,
     })
 }
@@ -279,6 +285,7 @@ pub fn plan_audio(
         decoder,
         filtering,
         codec_name: codec.name().to_owned(),
+        first: first_frame.and_then(|frame| frame.try_clone().ok()),
         out_index: None,
     })
 }
@@ -292,16 +299,22 @@ struct Turn {
 }
 
 /// Adds the output stream `encoder` (named `codec_name`) writes, encoded from `stream`, with
-/// its side data and tags as the CLI carries them; its index.
+/// its side data and tags as the CLI carries them (from 7.1, with the side data of the
+/// stream's kinds of its `first` frame); its index.
 fn add_encoded(
     output: &mut Output,
     stream: &Stream<'_>,
     encoder: &Encoder,
     codec_name: &str,
     turn: Turn,
+    first: Option<&Frame>,
 ) -> Result<usize, String> {
     let index = output.add_stream(encoder).map_err(|e| e.to_string())?;
-    copy_side_data(output, index, stream, turn.turned || turn.autorotated)?;
+    let upright = turn.turned || turn.autorotated;
+    let copied = copy_side_data(output, index, stream, upright)?;
+    if let Some(first) = first.filter(|_| encoders_take_frame_side_data(stream.ffmpeg())) {
+        copy_first_frames_side_data(output, index, first, &copied, upright)?;
+    }
     copy_stream_tags(output, index, stream, codec_name, turn.turned).map_err(|e| e.to_string())?;
     Ok(index)
 }
@@ -314,7 +327,8 @@ impl PlannedVideo {
             turned: self.turned,
             autorotated: self.encoder.ffmpeg().library(Library::AvFilter).is_some(),
         };
-        let added = add_encoded(output, stream, &self.encoder, &self.codec_name, turn)?;
+        let first = self.first.as_ref();
+        let added = add_encoded(output, stream, &self.encoder, &self.codec_name, turn, first)?;
         self.out_index = Some(added);
         Ok(added)
     }
@@ -342,6 +356,7 @@ impl PlannedAudio {
             &self.encoder,
             &self.codec_name,
             Turn::default(),
+            self.first.as_ref(),
         )?;
         self.out_index = Some(added);
         Ok(added)
@@ -362,8 +377,9 @@ fn copy_side_data(
     index: usize,
     stream: &Stream<'_>,
     upright: bool,
-) -> Result<(), String> {
+) -> Result<Vec<u32>, String> {
     let through_frames = stream.ffmpeg().family().ffmpeg_major() >= 7;
+    let mut copied = Vec::new();
     for entry in stream.side_data() {
         let skipped = match entry.value() {
             SideDataValue::CpbProperties(_) => true,
@@ -376,7 +392,41 @@ fn copy_side_data(
             output
                 .copy_side_data(index, &entry)
                 .map_err(|e| e.to_string())?;
+            copied.push(entry.kind());
         }
+    }
+    Ok(copied)
+}
+
+/// Whether the release's encoders give their stream the side data of the stream's kinds
+/// that the first frame the CLI gives them carries (libavcodec 61.19: FFmpeg 7.1): an
+/// HEVC's HDR10 metadata, which its SEI messages carry, reaches the new container so.
+fn encoders_take_frame_side_data(ffmpeg: &Ffmpeg) -> bool {
+    let version = ffmpeg.library(Library::AvCodec).map(|l| l.version());
+    version.is_some_and(|version| (version.major, version.minor) >= (61, 19))
+}
+
+/// Gives output stream `index` the side data of the stream's kinds that `first` carries,
+/// but those the stream's own `copied` gave it, as the encoder does from the first frame;
+/// a display matrix stays behind where the pictures were shown upright.
+fn copy_first_frames_side_data(
+    output: &mut Output,
+    index: usize,
+    first: &Frame,
+    copied: &[u32],
+    upright: bool,
+) -> Result<(), String> {
+    for entry in first.side_data() {
+        let Some(kind) = entry.stream_kind() else {
+            continue;
+        };
+        let turn = matches!(entry.value(), SideDataValue::DisplayMatrix { .. });
+        if copied.contains(&kind) || (turn && upright) {
+            continue;
+        }
+        output
+            .copy_frame_side_data(index, &entry)
+            .map_err(|e| e.to_string())?;
     }
     Ok(())
 }

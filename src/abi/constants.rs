@@ -106,6 +106,7 @@ pub(crate) const FRAME_DATA_A53_CC: u32 = 1;
 pub(crate) const FRAME_DATA_STEREO3D: u32 = 2;
 /// `AVDownmixInfo`: the same struct in every release.
 pub(crate) const FRAME_DATA_DOWNMIX_INFO: u32 = 4;
+pub(crate) const FRAME_DATA_REPLAYGAIN: u32 = 5;
 pub(crate) const FRAME_DATA_DISPLAYMATRIX: u32 = 6;
 pub(crate) const FRAME_DATA_AFD: u32 = 7;
 pub(crate) const FRAME_DATA_SKIP_SAMPLES: u32 = 9;
@@ -127,6 +128,7 @@ pub(crate) const FRAME_DATA_AMBIENT_VIEWING_ENVIRONMENT: u32 = 26;
 /// Since 7.1: an `int`, the view's id.
 pub(crate) const FRAME_DATA_VIEW_ID: u32 = 29;
 /// Since 8.1: EXIF metadata, a TIFF header and its directories.
+pub(crate) const FRAME_DATA_3D_REFERENCE_DISPLAYS: u32 = 30;
 pub(crate) const FRAME_DATA_EXIF: u32 = 31;
 /// Since 9.0: IAMF parameters, as the packets' (`AVIAMFParamDefinition`).
 pub(crate) const FRAME_DATA_IAMF_MIX_GAIN_PARAM: u32 = 33;

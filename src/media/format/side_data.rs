@@ -5,7 +5,9 @@ use std::ffi::c_int;
 
 use crate::abi::constants as kind;
 use crate::ffmpeg::Ffmpeg;
-use crate::media::side_data::{Meaning, SideDataValue, decode, meaning_in, number_in};
+use crate::media::side_data::{
+    GLOBAL_KINDS, Meaning, SideDataValue, decode, meaning_in, number_in,
+};
 
 /// One entry of a stream's side data (`AVPacketSideData`), in the order the demuxer added
 /// them: its kind, its bytes, and what they say where the crate knows the kind.
@@ -61,28 +63,13 @@ impl<'a> SideData<'a> {
     /// other (a Dolby Vision record, a container's cropping, MPEG-TS stream ids stay
     /// behind); the 6.1 and earlier CLI gave every kind but the CPB properties.
     pub fn reaches_frames(&self) -> bool {
-        GLOBAL_KINDS.contains(&self.kind)
+        GLOBAL_KINDS.iter().any(|&(_, packet)| packet == self.kind)
     }
 
     fn meaning(&self) -> Meaning {
         meaning_in(&MEANINGS, self.kind)
     }
 }
-
-/// libavcodec's `ff_sd_global_map`: the packet kinds with a frame kind of the same meaning.
-const GLOBAL_KINDS: [u32; 11] = [
-    kind::PKT_DATA_REPLAYGAIN,
-    kind::PKT_DATA_DISPLAY_MATRIX,
-    kind::PKT_DATA_STEREO_3D,
-    kind::PKT_DATA_AUDIO_SERVICE_TYPE,
-    kind::PKT_DATA_MASTERING_DISPLAY,
-    kind::PKT_DATA_SPHERICAL,
-    kind::PKT_DATA_CONTENT_LIGHT_LEVEL,
-    kind::PKT_DATA_ICC_PROFILE,
-    kind::PKT_DATA_AMBIENT_VIEWING_ENVIRONMENT,
-    kind::PKT_DATA_3D_REFERENCE_DISPLAYS,
-    kind::PKT_DATA_EXIF,
-];
 
 /// The packet kinds whose bytes the crate reads, by their number (the same in every release).
 const MEANINGS: [(u32, Meaning); 21] = [

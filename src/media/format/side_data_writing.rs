@@ -9,6 +9,7 @@ use std::ffi::c_int;
 use super::output::Output;
 use super::side_data::{SideData, packet_kind, packet_kind_name};
 use crate::ffmpeg::error::{Error, Result};
+use crate::media::frame::FrameSideData;
 use crate::media::packet::out_of_memory;
 use crate::media::side_data::{SideDataValue, encode_for};
 use crate::sys::objects::AVStream;
@@ -35,6 +36,37 @@ impl Output {
         // SAFETY: a stream of this output, not yet written; the entry's bytes are a struct
         // of this loaded FFmpeg, of the kind it names.
         unsafe { self.attach_side_data(stream, side_data.kind(), side_data.bytes()) }
+    }
+
+    /// Gives output stream `index` a copy of a frame's side data of a kind streams hold too
+    /// ([`FrameSideData::stream_kind`](crate::FrameSideData::stream_kind): a mastering
+    /// display, light levels, a projection…),
+    /// replacing one of the same kind: what encoders from 7.1 do with those of the first
+    /// frame they are given, which the CLI gives them (an HEVC's HDR10 metadata, which its
+    /// SEI messages carry and its container may not, reaches the new container so).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unsupported`] for a picture's own kind (captions, SEI messages, timecodes)
+    /// or one the release has no stream kind for; [`Error::OutOfOrder`] after the header;
+    /// [`Error::StreamNotFound`] for an index no stream has; [`Error::ForeignObject`] for
+    /// side data of another loaded FFmpeg.
+    pub fn copy_frame_side_data(
+        &mut self,
+        index: usize,
+        side_data: &FrameSideData<'_>,
+    ) -> Result<()> {
+        const OPERATION: &str = "Output::copy_frame_side_data";
+        self.ffmpeg()
+            .ensure_same(side_data.ffmpeg(), OPERATION, "frame side data")?;
+        let kind = (side_data.stream_kind())
+            .filter(|&kind| packet_kind_name(self.ffmpeg(), kind).is_some())
+            .ok_or_else(|| Error::unsupported(OPERATION, "a picture's own kind of side data"))?;
+        self.expect_configuring(OPERATION)?;
+        let stream = self.stream_ptr(index)?;
+        // SAFETY: a stream of this output, not yet written; the frame entry's bytes are this
+        // loaded FFmpeg's struct of a kind whose stream kind has the same struct.
+        unsafe { self.attach_side_data(stream, kind, side_data.bytes()) }
     }
 
     /// Gives output stream `index` side data that says `value`, replacing one of the same

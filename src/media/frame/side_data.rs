@@ -7,7 +7,7 @@ use crate::abi::constants as kind;
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
 use crate::media::side_data::{
-    DownmixInfo, Meaning, SideDataValue, decode, encode_for, meaning_in, number_in,
+    DownmixInfo, GLOBAL_KINDS, Meaning, SideDataValue, decode, encode_for, meaning_in, number_in,
 };
 use crate::sys::objects::AVDictionary;
 
@@ -232,6 +232,20 @@ impl<'a> FrameSideData<'a> {
         let name = unsafe { (self.ffmpeg.functions().av_frame_side_data_name)(self.entry.kind) };
         // SAFETY: NULL or a NUL-terminated static string.
         (!name.is_null()).then(|| unsafe { crate::sys::c_text(name) })
+    }
+
+    /// The number of the stream side data kind (`AV_PKT_DATA_*`) of the same meaning, for
+    /// the kinds a stream holds too (libavcodec's `ff_sd_global_map`: a mastering display,
+    /// light levels, a projection, a stereo packing, a display matrix, an ICC profile, an
+    /// ambient viewing environment, 3D reference displays, EXIF, replay gain, an audio
+    /// service type); `None` for a picture's own kinds (captions, SEI messages, timecodes).
+    /// From 7.1 an encoder gives its stream these of the first frame it is given
+    /// ([`Output::copy_frame_side_data`](crate::format::Output::copy_frame_side_data)).
+    pub fn stream_kind(&self) -> Option<u32> {
+        let kind = self.number_since_5()?;
+        GLOBAL_KINDS
+            .iter()
+            .find_map(|&(frame, packet)| (frame == kind).then_some(packet))
     }
 
     /// The raw bytes: a C struct of the loaded release for most kinds.

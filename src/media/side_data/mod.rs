@@ -6,8 +6,55 @@
 
 use std::ffi::c_int;
 
+use crate::abi::constants;
 use crate::ffmpeg::Ffmpeg;
 use crate::sys::Rational;
+
+/// libavcodec's `ff_sd_global_map`: the kinds a frame and a stream both hold, each frame kind
+/// (numbered as since 5.0) with the packet kind of the same meaning and bytes.
+pub(crate) const GLOBAL_KINDS: [(u32, u32); 11] = [
+    (
+        constants::FRAME_DATA_REPLAYGAIN,
+        constants::PKT_DATA_REPLAYGAIN,
+    ),
+    (
+        constants::FRAME_DATA_DISPLAYMATRIX,
+        constants::PKT_DATA_DISPLAY_MATRIX,
+    ),
+    (
+        constants::FRAME_DATA_SPHERICAL,
+        constants::PKT_DATA_SPHERICAL,
+    ),
+    (
+        constants::FRAME_DATA_STEREO3D,
+        constants::PKT_DATA_STEREO_3D,
+    ),
+    (
+        constants::FRAME_DATA_AUDIO_SERVICE_TYPE,
+        constants::PKT_DATA_AUDIO_SERVICE_TYPE,
+    ),
+    (
+        constants::FRAME_DATA_MASTERING_DISPLAY_METADATA,
+        constants::PKT_DATA_MASTERING_DISPLAY,
+    ),
+    (
+        constants::FRAME_DATA_CONTENT_LIGHT_LEVEL,
+        constants::PKT_DATA_CONTENT_LIGHT_LEVEL,
+    ),
+    (
+        constants::FRAME_DATA_ICC_PROFILE,
+        constants::PKT_DATA_ICC_PROFILE,
+    ),
+    (
+        constants::FRAME_DATA_AMBIENT_VIEWING_ENVIRONMENT,
+        constants::PKT_DATA_AMBIENT_VIEWING_ENVIRONMENT,
+    ),
+    (
+        constants::FRAME_DATA_3D_REFERENCE_DISPLAYS,
+        constants::PKT_DATA_3D_REFERENCE_DISPLAYS,
+    ),
+    (constants::FRAME_DATA_EXIF, constants::PKT_DATA_EXIF),
+];
 
 mod dolby_vision;
 mod dolby_vision_extensions;
