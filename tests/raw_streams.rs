@@ -29,8 +29,7 @@ fn raw_mpeg1() -> std::path::PathBuf {
 
 /// Whether the loaded release's CLI keeps 6.1's rules (libavcodec 60.31 on).
 fn follows_6_1(ffmpeg: &Ffmpeg) -> bool {
-    let version = ffmpeg.library(Library::AvCodec).unwrap().version();
-    (version.major, version.minor) >= (60, 31)
+    ffmpeg.library_is_at_least(Library::AvCodec, (60, 31))
 }
 
 fn pts_of(frames: &[Vec<String>]) -> Vec<i64> {

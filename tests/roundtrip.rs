@@ -339,9 +339,7 @@ fn remuxing_mkv_to_mp4_keeps_every_packet() {
 #[test]
 fn packets_take_their_frames_durations_where_asked() {
     let ffmpeg = common::under_test().load();
-    let avcodec = ffmpeg.library(ffmpeg_runtime::Library::AvCodec).unwrap();
-    let version = avcodec.version();
-    let takes_durations = (version.major, version.minor) >= (59, 59);
+    let takes_durations = ffmpeg.library_is_at_least(ffmpeg_runtime::Library::AvCodec, (59, 59));
     for frame_durations in [false, true] {
         let settings = VideoSettings {
             frame_rate: Some(Rational::new(25, 1)),

@@ -51,15 +51,11 @@ pub enum CliTiming {
 impl CliTiming {
     /// Whether the CLI it names keeps 6.1's rules, `ffmpeg` being the release loaded.
     pub fn follows_6_1(self, ffmpeg: &Ffmpeg) -> bool {
-        let avcodec = ffmpeg
-            .library(Library::AvCodec)
-            .expect("a required library");
-        let version = avcodec.version();
         match self {
             CliTiming::Debian12 => false,
             CliTiming::Newer => true,
             // FFmpeg 6.1 is libavcodec 60.31.
-            CliTiming::Loaded => version.major > 60 || (version.major == 60 && version.minor >= 31),
+            CliTiming::Loaded => ffmpeg.library_is_at_least(Library::AvCodec, (60, 31)),
         }
     }
 }
@@ -100,7 +96,7 @@ impl AudioClock {
             return;
         }
         if let (Some(pts), Some(last), Some(duration)) = (pts, self.last_packet, duration)
-            && pts - last > duration
+            && pts.saturating_sub(last) > duration
         {
             self.end = None;
         }
@@ -133,7 +129,9 @@ impl AudioClock {
         let per_sample = Rational::new(1, rate as i32);
         self.count_in(rate, pts.map(|(_, time_base)| time_base));
         let counted_in = self.counted_in;
-        let expected = self.last_start.map_or(0, |start| start + self.last_length);
+        let expected = self
+            .last_start
+            .map_or(0, |start| start.saturating_add(self.last_length));
         let (pts, time_base) = match pts {
             None => (expected, counted_in),
             Some((pts, time_base)) => {
@@ -196,19 +194,21 @@ fn rescale_delta(
         i128::from(from.num) * i128::from(base.den) > i128::from(base.num) * i128::from(from.den);
     let simple = |end: &mut Option<i64>| {
         let placed = rescale_nearest(value, from, base);
-        *end = Some(placed + i64::from(length));
+        *end = Some(placed.saturating_add(i64::from(length)));
         placed
     };
     let Some(last) = end.filter(|_| length > 0 && finer) else {
         return simple(end);
     };
-    let low = rescale_rounding(2 * value - 1, from, base, false) >> 1;
-    let high = (rescale_rounding(2 * value + 1, from, base, true) + 1) >> 1;
-    if last < 2 * low - high || last > 2 * high - low {
+    let twice = value.saturating_mul(2);
+    let low = rescale_rounding(twice.saturating_sub(1), from, base, false) >> 1;
+    let high = rescale_rounding(twice.saturating_add(1), from, base, true).saturating_add(1) >> 1;
+    let (low_wide, high_wide, last_wide) = (i128::from(low), i128::from(high), i128::from(last));
+    if last_wide < 2 * low_wide - high_wide || last_wide > 2 * high_wide - low_wide {
         return simple(end);
     }
     let placed = last.clamp(low, high);
-    *end = Some(placed + i64::from(length));
+    *end = Some(placed.saturating_add(i64::from(length)));
     placed
 }
 
@@ -216,9 +216,12 @@ fn rescale_delta(
 fn rescale_rounding(value: i64, from: Rational, to: Rational, up: bool) -> i64 {
     let numerator = i128::from(value) * i128::from(from.num) * i128::from(to.den);
     let denominator = i128::from(from.den) * i128::from(to.num);
+    if denominator == 0 {
+        return value;
+    }
     let quotient = numerator.div_euclid(denominator);
     let inexact = numerator.rem_euclid(denominator) != 0;
-    (quotient + i128::from(up && inexact)) as i64
+    (quotient + i128::from(up && inexact)).clamp(i64::MIN.into(), i64::MAX.into()) as i64
 }
 
 /// `value` from one time base to another, to the nearest (`av_rescale_q`).

@@ -161,8 +161,7 @@ pub fn frame_side_data_entry(entry: &FrameSideData<'_>, frame_rate: Rational) ->
 /// Whether the loaded release's ffprobe prints what the release of libavcodec `since`
 /// (major, minor) added.
 fn ffprobe_prints_since(ffmpeg: &Ffmpeg, since: (u64, u64)) -> bool {
-    let version = ffmpeg.library(Library::AvCodec).map(|info| info.version());
-    version.is_some_and(|version| (version.major, version.minor) >= since)
+    ffmpeg.library_is_at_least(Library::AvCodec, since)
 }
 
 /// 9.0's ffprobe's downmix levels: in decibels, to one decimal (`-inf` for none).

@@ -46,7 +46,7 @@ impl InputClock {
     fn advance(&mut self, duration: Option<i64>) {
         let clock = &mut self.clock;
         clock.next_dts = match (clock.next_dts, duration) {
-            (Some(next), Some(duration)) if duration != 0 => Some(next + duration),
+            (Some(next), Some(duration)) if duration != 0 => next.checked_add(duration),
             _ => None,
         };
     }
@@ -137,9 +137,10 @@ impl UntimedPictures {
 
     /// The time of `picture` (in the stream's time base), the decoder stating `decoder_rate`.
     pub fn picture(&mut self, picture: &Frame, decoder_rate: Option<Rational>) -> i64 {
-        let pts = picture
-            .best_effort_timestamp()
-            .unwrap_or_else(|| self.last.map_or(0, |last| last + self.last_length));
+        let pts = picture.best_effort_timestamp().unwrap_or_else(|| {
+            self.last
+                .map_or(0, |last| last.saturating_add(self.last_length))
+        });
         let positive = |length: &i64| *length > 0;
         let fields = i64::from(picture.repeat_pict()) + 2;
         let codec_length = decoder_rate
@@ -147,7 +148,10 @@ impl UntimedPictures {
             .and_then(|rate| Some(Rational::new(rate.den, rate.num.checked_mul(2)?)))
             .and_then(|field| field.rescale(fields, self.time_base))
             .filter(positive);
-        let since_last = self.last.map(|last| pts - last).filter(positive);
+        let since_last = self
+            .last
+            .and_then(|last| pts.checked_sub(last))
+            .filter(positive);
         let average = Some(self.average_rate)
             .and_then(|rate| Rational::new(rate.den, rate.num).rescale(1, self.time_base))
             .filter(positive);

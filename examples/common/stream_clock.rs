@@ -51,7 +51,7 @@ impl StreamClock {
         let at = self.next_dts;
         if rate > 0 {
             let length = 1_000_000 * samples as i64 / i64::from(rate);
-            self.next_dts = self.next_dts.map(|next| next + length);
+            self.next_dts = self.next_dts.map(|next| next.saturating_add(length));
         }
         self.dts = self.next_dts;
         at

@@ -12,11 +12,7 @@ const FIRST_COMPOSING_AVCODEC: (u64, u64) = (62, 28);
 
 /// Whether the loaded release's CLI composes tile grids (8.1 on).
 pub fn composes_grids(ffmpeg: &Ffmpeg) -> bool {
-    let avcodec = ffmpeg
-        .library(Library::AvCodec)
-        .expect("a required library");
-    let version = avcodec.version();
-    (version.major, version.minor) >= FIRST_COMPOSING_AVCODEC
+    ffmpeg.library_is_at_least(Library::AvCodec, FIRST_COMPOSING_AVCODEC)
 }
 
 /// The index of the grid (in `Input::stream_groups`) whose picture the loaded release's CLI

@@ -161,6 +161,16 @@ impl Ffmpeg {
             .find(|info| info.library() == library)
     }
 
+    /// Whether `library` is loaded at version `major.minor` or later: how to ask whether the
+    /// release has what came in a minor version (libavcodec 61.19 is FFmpeg 7.1). `false`
+    /// for an optional library this build lacks.
+    pub fn library_is_at_least(&self, library: Library, (major, minor): (u64, u64)) -> bool {
+        self.library(library).is_some_and(|info| {
+            let version = info.version();
+            (version.major, version.minor) >= (major, minor)
+        })
+    }
+
     /// Every library loaded, dependencies first: the five required ones, then the optional
     /// ones the build has.
     pub fn libraries(&self) -> impl Iterator<Item = &LibraryInfo> {

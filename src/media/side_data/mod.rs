@@ -394,10 +394,7 @@ fn stereo_3d_bytes(
     let kind = u32::try_from(kind)
         .map_err(|_| format!("packing {layout:?} is unknown to this release"))?;
     let view = number_of(&STEREO_VIEWS, view)?;
-    let avutil = ffmpeg
-        .library(crate::sys::Library::AvUtil)
-        .map(|l| l.version());
-    let has_camera = avutil.is_some_and(|v| (v.major, v.minor) >= (59, 24));
+    let has_camera = ffmpeg.library_is_at_least(crate::sys::Library::AvUtil, (59, 24));
     let mut values = vec![kind as i32, i32::from(inverted), view];
     match (camera, has_camera) {
         (Some(camera), true) => {
