@@ -708,6 +708,11 @@ fn audio_frames_are_timed_as_the_clis_filters_time_them() {
         let first = times[0].unwrap();
         times.iter().map(|t| t.unwrap() - first).collect()
     };
+    // 9.0's CLI cuts FLAC frames to its first frame's size, 5.1's to FLAC's own (4608):
+    // tests/audio_frame_sizes.rs checks that rule.
+    if ffmpeg.family().ffmpeg_major() >= 9 {
+        return;
+    }
     let has_filters = ffmpeg.library(Library::AvFilter).is_some();
     for (name, filters) in [("plain", None), ("graph", Some("volume=0.5"))] {
         if filters.is_some() && !has_filters {
@@ -783,12 +788,28 @@ fn a_graph_ends_with_the_encoders_formats_as_the_clis_does() {
         let cli_codecs = ["-c:v", "huffyuv", "-c:a", "flac"];
         cli_transcode(&source, &[&cli_codecs[..], theirs].concat(), &cli_output);
         for stream in ["0:v:0", "0:a:0"] {
+            // 9.0's CLI cuts FLAC frames otherwise than the installed 5.1's (see
+            // tests/audio_frame_sizes.rs): the samples, not their frames, are compared.
+            if stream == "0:a:0" && ffmpeg.family().ffmpeg_major() >= 9 {
+                let expected = stream_md5(&cli_output, stream);
+                assert_eq!(stream_md5(&output, stream), expected, "{name} {stream}");
+                continue;
+            }
             let frames = |path: &Path| media::cli_pts_and_md5(path, &[], &["-map", stream]);
             let expected = frames(&cli_output);
             assert!(!expected.is_empty(), "{name} {stream}");
             assert_eq!(frames(&output), expected, "{name} {stream}");
         }
     }
+}
+
+/// The MD5 of everything `stream` of `path` decodes to, by the installed CLI.
+fn stream_md5(path: &Path, stream: &str) -> String {
+    let mut cli = media::cli();
+    cli.arg("-i").arg(path).args(["-map", stream, "-f", "md5", "-"]);
+    let md5 = String::from_utf8(common::stdout_bytes_of(&mut cli, "an MD5")).unwrap();
+    assert!(md5.starts_with("MD5="), "{md5}");
+    md5
 }
 
 /// Where the first audio stream of `path` ends, in seconds: its last packet's end.

@@ -134,6 +134,33 @@ impl Filtering {
     }
 }
 
+/// How many samples the CLI's encoder gets in its first frame: `first`, the first frame
+/// decoded, through `scratch` (a graph like the stream's, where `--af` asked for one) and
+/// converted to `target` as the lane converts it; `None` where nothing comes of it yet.
+pub fn first_converted_samples(
+    first: &Frame,
+    scratch: Option<Filtering>,
+    target: AudioFormat,
+) -> Result<Option<u32>, Error> {
+    let ffmpeg = first.ffmpeg();
+    let mut filtered = None;
+    if let Some(mut filtering) = scratch {
+        filtering.run(Some(first), |out| {
+            if filtered.is_none() {
+                filtered = Some(out.try_clone()?);
+            }
+            Ok(())
+        })?;
+        if filtered.is_none() {
+            return Ok(None);
+        }
+    }
+    let mut resampler = Resampler::new(ffmpeg, target)?;
+    let mut converted = Frame::new(ffmpeg)?;
+    resampler.convert(Some(filtered.as_ref().unwrap_or(first)), &mut converted)?;
+    Ok(u32::try_from(converted.samples()).ok().filter(|&n| n > 0))
+}
+
 /// A lane's encoding end: the encoder and the output stream its packets go to.
 struct Sink {
     encoder: Encoder,
@@ -804,6 +831,7 @@ impl AudioLane {
             self.fifo.pop(size, &mut self.chunk)?;
             let pts = self.clock.take(self.chunk.samples() as u64);
             self.chunk.set_pts(Some(pts));
+            self.chunk.set_duration(Some(self.chunk.samples() as i64));
             counts.audio_samples += self.chunk.samples() as u64;
             let ends_at = pts + self.chunk.samples() as i64 - self.lead;
             let us = rescale(

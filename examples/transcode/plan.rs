@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use ffmpeg_runtime::codec::{AudioSettings, Codec, EncoderChoice, Supported, VideoSettings};
-use ffmpeg_runtime::filter::{FilterGraph, OutputFacts};
+use ffmpeg_runtime::filter::{AudioInput, FilterGraph, FilterInput, FilterOptions, OutputFacts};
 use ffmpeg_runtime::format::{FieldOrder, MediaType, Output, Stream};
 use ffmpeg_runtime::{
-    ChannelLayout, Color, Ffmpeg, Frame, PixelFormat, Range, Rational, SampleFormat,
+    ChannelLayout, Color, Ffmpeg, Frame, Library, PixelFormat, Range, Rational, SampleFormat,
 };
 
 use crate::audio_clock::CliTiming;
@@ -120,6 +120,11 @@ impl VideoSource {
             &facts.pixel_format,
             &shown.pixel_format,
         ) {
+            (Some(negotiated), _, _) if keeps_own_colors(shown, graph) => Color {
+                matrix: shown.color.matrix.clone().or(negotiated.matrix.clone()),
+                range: shown.color.range.or(negotiated.range),
+                ..shown.color.clone()
+            },
             (Some(negotiated), _, _) => Color {
                 matrix: negotiated.matrix.clone(),
                 range: negotiated.range,
@@ -143,6 +148,30 @@ impl VideoSource {
             field_order: shown.field_order,
         }
     }
+}
+
+/// Whether pictures as `shown` leave `graph` with the colours they state, where libavfilter
+/// (7.0 on) negotiates none: it settles a link's matrix and range for YUV of three
+/// components alone, and a picture of another format (gray, RGB, a palette) that no `scale`
+/// converts or resizes keeps its own, which the CLI gives its encoder (a gray PNG's `gbr`).
+fn keeps_own_colors(shown: &Shown, graph: &FilterGraph) -> bool {
+    let format = graph.output(0).and_then(|facts| facts.pixel_format.clone());
+    let unconverted = format.is_some() && format == shown.pixel_format;
+    unconverted
+        && format.is_some_and(|format| !is_regular_yuv(format.name()))
+        && !graph.filters().iter().any(|filter| filter == "scale")
+}
+
+/// libavfilter's "regular YUV" by the format's name: three or more components, none of them
+/// red, green or blue, a palette index, CIE XYZ or floating point.
+fn is_regular_yuv(pixel_format: &str) -> bool {
+    let few_components = ["gray", "ya8", "ya16", "monow", "monob"]
+        .iter()
+        .any(|prefix| pixel_format.starts_with(prefix));
+    let other = ["pal8", "xyz", "f16", "f32"]
+        .iter()
+        .any(|part| pixel_format.contains(part));
+    !(few_components || other || is_rgb(pixel_format))
 }
 
 /// Whether `graph` runs a `scale` (one it names, or one libavfilter inserted to convert)
@@ -451,6 +480,11 @@ pub fn audio_settings(
         .filter(|l| !l.is_unspecified());
     let channel_layout = match source_layout {
         Some(layout) if codec.channel_layouts().contains(&layout) => layout,
+        Some(layout)
+            if let Some(chosen) = negotiated_layout(codec, &layout, rate, &source_format) =>
+        {
+            chosen
+        }
         _ => {
             let channels = source.channels.unwrap_or(2);
             let channels = fewer_or_nearest(codec.channel_counts(), channels);
@@ -466,8 +500,31 @@ pub fn audio_settings(
     Ok(AudioSettings {
         options,
         global_header,
+        // As the CLI (6.0 on), whose frames last as long as their samples.
+        frame_durations: true,
         ..AudioSettings::new(codec.best_sample_rate(rate), sample_format, channel_layout)
     })
+}
+
+/// The layout of those `codec` takes that libavfilter chooses for audio of `layout`, as the
+/// CLI's graph ends with them: its own rules (7.1 into ALAC's list becomes 6.1, which the
+/// count alone would not give). `None` without libavfilter.
+fn negotiated_layout(
+    codec: &Codec,
+    layout: &ChannelLayout,
+    rate: u32,
+    format: &SampleFormat,
+) -> Option<ChannelLayout> {
+    let ffmpeg = codec.ffmpeg();
+    ffmpeg.library(Library::AvFilter)?;
+    let options = FilterOptions {
+        audio_timed_in_samples: true,
+        output_ending: graph_ending(codec, None),
+        ..FilterOptions::default()
+    };
+    let input = FilterInput::Audio(AudioInput::new(rate, format.clone(), layout.clone()));
+    let graph = FilterGraph::simple_with_options(ffmpeg, "anull", input, &options).ok()?;
+    graph.output(0)?.channel_layout
 }
 
 /// `wanted` if supported, else the most channels below it (a downmix), else the fewest.

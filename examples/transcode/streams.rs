@@ -262,33 +262,50 @@ pub fn plan_audio(
             FilterInput::Video(_) => Err(format!("stream {index}: pictures, not audio")),
         }
     };
-    let filtering = filtering(ffmpeg, stream, describe, filters, ending)?;
-    let source = match (&filtering, first_frame) {
-        (Some(filtering), _) => {
-            AudioSource::of_graph(&filtering.graph.output(0).expect("a simple graph's output"))
+    let graph = filtering(ffmpeg, stream, describe, filters, ending.clone())?;
+    let source = match (&graph, first_frame) {
+        (Some(graph), _) => {
+            AudioSource::of_graph(&graph.graph.output(0).expect("a simple graph's output"))
         }
         (None, Some(frame)) => AudioSource::of_frame(frame),
-        (None, None) => AudioSource::of_stream(stream, decoded),
+        (None, None) => AudioSource::of_stream(stream, decoded.clone()),
     };
-    let settings = plan::audio_settings(codec, &source, global_header)?;
-    let encoder =
-        Encoder::audio(ffmpeg, codec, &settings).map_err(|e| format!("{}: {e}", codec.name()))?;
+    let mut settings = plan::audio_settings(codec, &source, global_header)?;
     let target = AudioFormat {
         sample_format: settings.sample_format.clone(),
         sample_rate: settings.sample_rate,
         channel_layout: settings.channel_layout.clone(),
     };
+    if let Some(first) = first_frame.filter(|_| sizes_frames_by_the_first(codec)) {
+        // A graph of its own, so that the stream's starts with nothing taken from it.
+        let scratch = filtering(ffmpeg, stream, describe, filters, ending)?;
+        settings.frame_size = pipeline::first_converted_samples(first, scratch, target.clone())
+            .map_err(|e| format!("stream {index}: {e}"))?;
+    }
+    let encoder =
+        Encoder::audio(ffmpeg, codec, &settings).map_err(|e| format!("{}: {e}", codec.name()))?;
     Ok(PlannedAudio {
         index,
         encoder,
         target,
         decoder,
-        filtering,
+        filtering: graph,
         codec_name: codec.name().to_owned(),
         first: first_frame.and_then(|frame| frame.try_clone().ok()),
         out_index: None,
     })
 }
+
+/// Whether the release's CLI asks `codec`, an encoder of one frame size, for frames of its
+/// first frame's size (9.0 on): FLAC and WavPack take it (FLAC's own is 4608 samples), while
+/// AAC, MP3 and AC-3 keep theirs.
+fn sizes_frames_by_the_first(codec: &Codec) -> bool {
+    codec.ffmpeg().family().ffmpeg_major() >= FIRST_SIZING_BY_FIRST_FRAME_MAJOR
+        && !codec.has_variable_frame_size()
+}
+
+/// The first release whose CLI asks an encoder for frames of its first frame's size.
+const FIRST_SIZING_BY_FIRST_FRAME_MAJOR: u8 = 9;
 
 /// How a stream's turn comes out: `turned` upright first, or `autorotated` (the CLI's
 /// autorotation, which states no turn on the output whether or not it made one).
@@ -402,8 +419,7 @@ fn copy_side_data(
 /// that the first frame the CLI gives them carries (libavcodec 61.19: FFmpeg 7.1): an
 /// HEVC's HDR10 metadata, which its SEI messages carry, reaches the new container so.
 fn encoders_take_frame_side_data(ffmpeg: &Ffmpeg) -> bool {
-    let version = ffmpeg.library(Library::AvCodec).map(|l| l.version());
-    version.is_some_and(|version| (version.major, version.minor) >= (61, 19))
+    ffmpeg.library_is_at_least(Library::AvCodec, (61, 19))
 }
 
 /// Gives output stream `index` the side data of the stream's kinds that `first` carries,

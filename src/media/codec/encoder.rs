@@ -83,12 +83,7 @@ impl VideoSettings {
 /// Whether the release's encoders can give packets their frames' durations
 /// (`AV_CODEC_FLAG_FRAME_DURATION`, libavcodec 59.59: FFmpeg 6.0).
 fn takes_frame_durations(ffmpeg: &Ffmpeg) -> bool {
-    ffmpeg
-        .library(crate::sys::Library::AvCodec)
-        .is_some_and(|avcodec| {
-            let version = avcodec.version();
-            (version.major, version.minor) >= (59, 59)
-        })
+    ffmpeg.library_is_at_least(crate::sys::Library::AvCodec, (59, 59))
 }
 
 /// How an audio encoder is set up: [`AudioSettings::new`], then any field.
@@ -102,10 +97,21 @@ pub struct AudioSettings {
     pub channel_layout: ChannelLayout,
     /// Target bit rate in bits per second.
     pub bit_rate: Option<i64>,
+    /// The samples per frame asked of an encoder of one frame size (without
+    /// [`Codec::has_variable_frame_size`]): FLAC and WavPack take it (FFmpeg 9.0's CLI asks
+    /// for its first frame's), while AAC, MP3, Opus and AC-3 keep their own. `None`: the
+    /// encoder's default. [`Encoder::frame_size`] tells what it settled on.
+    pub frame_size: Option<u32>,
     /// Encoder options, as the CLI takes them.
     pub options: Vec<(String, String)>,
     /// Put codec headers in the container's header.
     pub global_header: bool,
+    /// Give each packet the duration of the frame it came from
+    /// ([`Frame::set_duration`](crate::Frame::set_duration), in samples), as the CLI from 6.0
+    /// has its encoders do: a short last frame's packet then lasts as long as its samples,
+    /// not the padded frame's (from 9.0 with the padding marked to be discarded). Otherwise,
+    /// and before 6.0, a packet lasts as long as the frame the encoder coded.
+    pub frame_durations: bool,
 }
 
 impl AudioSettings {
@@ -120,8 +126,10 @@ impl AudioSettings {
             sample_format,
             channel_layout,
             bit_rate: None,
+            frame_size: None,
             options: Vec::new(),
             global_header: false,
+            frame_durations: false,
         }
     }
 }
@@ -228,6 +236,12 @@ impl Encoder {
         let layout = &ffmpeg.layout().codec_context;
         let rate = c_int::try_from(settings.sample_rate)
             .map_err(|_| Error::out_of_range("sample rate", settings.sample_rate))?;
+        let frame_size = settings
+            .frame_size
+            .map(|samples| {
+                c_int::try_from(samples).map_err(|_| Error::out_of_range("frame size", samples))
+            })
+            .transpose()?;
         Encoder::open(
             ffmpeg,
             &codec,
@@ -243,6 +257,15 @@ impl Encoder {
                         .write(context, Rational { num: 1, den: rate });
                     if let Some(bit_rate) = settings.bit_rate {
                         layout.bit_rate.write(context, bit_rate);
+                    }
+                    if let Some(frame_size) = frame_size {
+                        layout.frame_size.write(context, frame_size);
+                    }
+                    if settings.frame_durations && takes_frame_durations(ffmpeg) {
+                        let flags = layout.flags.read(context);
+                        layout
+                            .flags
+                            .write(context, flags | CODEC_FLAG_FRAME_DURATION);
                     }
                     crate::media::channel_layout::write(
                         ffmpeg,
