@@ -28,7 +28,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use cli_copy::{copy_chapters, copy_container_tags, mark_defaults};
 use ffmpeg_runtime::format::{Input, MediaType, Output, Timeline};
-use ffmpeg_runtime::{Packet, Rational};
+use ffmpeg_runtime::{Library, Packet, Rational};
 
 #[derive(Parser)]
 #[command(about = "Copy every stream into another container, as ffmpeg -map 0 -c copy")]
@@ -129,6 +129,14 @@ fn run(args: &Args) -> Result<u64, String> {
     copy_container_tags(&input, &mut output).map_err(|e| e.to_string())?;
     let start_us = input.start_time_us().unwrap_or(0);
     copy_chapters(&input, &mut output, start_us).map_err(|e| e.to_string())?;
+    // As the CLI, which reads every stream it maps, those a demuxer sets aside too (an MP4's
+    // chapter track, whose titles it then copies as a data stream).
+    let indices: Vec<usize> = input.streams().map(|s| s.index()).collect();
+    for &index in &indices {
+        input
+            .set_discarded(index, false)
+            .map_err(named(&args.input))?;
+    }
     let mut routes = Vec::new();
     let mut kinds = Vec::new();
     for stream in input.streams() {
@@ -179,6 +187,8 @@ fn run(args: &Args) -> Result<u64, String> {
     for &stream in &streams {
         timeline.copies(stream);
     }
+    // FFmpeg 6.1 is libavcodec 60.31.
+    let estimates_in_input_base = ffmpeg.library_is_at_least(Library::AvCodec, (60, 31));
     let mut packet = Packet::new(&ffmpeg).map_err(|e| e.to_string())?;
     let mut written = 0;
     loop {
@@ -202,11 +212,12 @@ fn run(args: &Args) -> Result<u64, String> {
             continue;
         }
         route.started = true;
-        // As the CLI, which gives a packet without a dts its clock's time rescaled from
-        // microseconds straight to the output stream's time base (B-frames' first packets in
-        // Matroska: -1335/16000 s in MP4 at 24000/1001, not -83 ms rescaled).
+        // As the CLI, which gives a packet without a dts its clock's time: before 6.1 rescaled
+        // from microseconds straight to the output stream's time base (B-frames' first
+        // packets in Matroska: -1335/16000 s in MP4 at 24000/1001, not -83 ms rescaled),
+        // from 6.1 to the input stream's first (-67 ms, so -1072/16000 s, not -1068).
         let time_base = match output.stream_time_base(route.output) {
-            Some(to) if dts.is_none() && !route.audio => {
+            Some(to) if dts.is_none() && !route.audio && !estimates_in_input_base => {
                 let from = route.time_base;
                 packet.set_pts(pts.and_then(|pts| from.rescale(pts, to)));
                 packet.set_duration(from.rescale(packet.duration(), to).unwrap_or(0));

@@ -120,8 +120,10 @@ fn sources() -> Vec<PathBuf> {
         "-bf",
         "0",
     ];
-    // B-frames in Matroska, whose first packets have no dts: the CLI times them from
-    // microseconds straight in the output's time base (-1335/16000 s in MP4, not -83 ms).
+    // B-frames in Matroska, whose first packets have no dts: 5.1's CLI times them from
+    // microseconds straight in the output's time base (-1335/16000 s in MP4, not -83 ms;
+    // from 6.1 through the input's, as `an_untimed_packets_clock_reaches_the_output_...`
+    // checks).
     let reordered_ntsc = [
         "-f",
         "lavfi",
@@ -716,4 +718,99 @@ fn a_copied_packet_without_a_timestamp_is_timed_by_the_clis_clock() {
         cli_copy(&damaged, &theirs);
         assert_eq!(packet_md5s(&ours), packet_md5s(&theirs), "{extension}");
     }
+}
+
+/// A Matroska packet without a dts takes the CLI's clock of the stream, in microseconds: 5.1's
+/// CLI rescales it straight to the output's time base, 6.1's and later to the input's (here
+/// milliseconds) first, so that the first B-frame packets of a 24000/1001 stream land on
+/// -83 ms in MP4 (-1328/16000 s) where 5.1's put them at -1335/16000 s.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn an_untimed_packets_clock_reaches_the_output_as_the_releases_cli_rescales_it() {
+    let ffmpeg = common::under_test().load();
+    let source = sources()
+        .into_iter()
+        .find(|path| path.ends_with("remux_reordered_24000_1001.mkv"))
+        .unwrap();
+    let dir = common::scratch_dir("remux-untimed-clock");
+    let output = dir.join("ours.mp4");
+    remux(&source, &output, &[]);
+    let mut input = Input::open(&ffmpeg, &output).unwrap();
+    let time_base = input.stream(0).unwrap().time_base();
+    let mut packet = Packet::new(&ffmpeg).unwrap();
+    assert!(input.read_packet(&mut packet).unwrap());
+    let dts = packet.dts().unwrap();
+    assert!(dts < 0, "B-frames start the decoding early: {dts}");
+    // In whole milliseconds where it went through the input's time base.
+    let whole_ms = (i64::from(time_base.num) * dts * 1000) % i64::from(time_base.den) == 0;
+    let through_input = ffmpeg.library_is_at_least(Library::AvCodec, (60, 31));
+    assert_eq!(whole_ms, through_input, "{dts} in {time_base}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// An MP4's chapter track, which its demuxer sets aside, is a stream the CLI maps and so
+/// reads: titles it reads are copied as a data stream beside the new file's own chapter
+/// track (the copy had had no packets, and the muxer left the stream out).
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn an_mp4s_chapter_track_is_copied_as_the_cli_copies_it() {
+    let ffmpeg = common::under_test().load();
+    let dir = common::scratch_dir("remux-chapter-track");
+    let metadata = dir.join("chapters.txt");
+    std::fs::write(
+        &metadata,
+        ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=1000\ntitle=One\n\
+         [CHAPTER]\nTIMEBASE=1/1000\nSTART=1000\nEND=2000\ntitle=Two\n",
+    )
+    .unwrap();
+    let source = media::generated(
+        "remux_chapter_track.mp4",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=96x64:rate=25:duration=2",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=sample_rate=48000:duration=2",
+            "-i",
+            metadata.to_str().unwrap(),
+            "-map_chapters",
+            "2",
+            "-map",
+            "0",
+            "-map",
+            "1",
+            "-c:v",
+            "mpeg4",
+            "-c:a",
+            "aac",
+        ],
+    );
+    let packets_by_stream = |path: &Path| -> Vec<usize> {
+        let mut input = Input::open(&ffmpeg, path).unwrap();
+        for index in 0..input.stream_count() {
+            input.set_discarded(index, false).unwrap();
+        }
+        let mut counts = vec![0; input.stream_count()];
+        let mut packet = Packet::new(&ffmpeg).unwrap();
+        while input.read_packet(&mut packet).unwrap() {
+            counts[packet.stream_index()] += 1;
+        }
+        counts
+    };
+    let (ours, theirs) = (dir.join("ours.mp4"), dir.join("cli.mp4"));
+    remux(&source, &ours, &[]);
+    cli_copy(&source, &theirs);
+    // (Which titles come as packets depends on where the muxer put them: one of a file
+    // 9.0.2's CLI made, none of this one, which 5.1's made.)
+    assert_eq!(packets_by_stream(&ours), packets_by_stream(&theirs));
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -324,13 +324,14 @@ fn transcode(
         false => Vec::new(),
     };
     // As the CLI, which reads no stream that no output uses (an MP4's MPEG-4 systems
-    // streams, whose data a cut file may lack, which would end the reading).
+    // streams, whose data a cut file may lack, which would end the reading), and every one
+    // an output uses, those a demuxer sets aside too (an MP4's chapter track, copied).
     let used: Vec<usize> = (encoded.iter().chain(&subtitle_streams).copied())
         .chain(copied_streams.iter().map(|&(index, _)| index))
         .collect();
-    for unused in (0..input.stream_count()).filter(|index| !used.contains(index)) {
+    for index in 0..input.stream_count() {
         input
-            .set_discarded(unused, true)
+            .set_discarded(index, !used.contains(&index))
             .map_err(|e| e.to_string())?;
     }
     let read_ahead = read_ahead::read_ahead(&mut input, &encoded).map_err(|e| e.to_string())?;
