@@ -55,7 +55,7 @@ fn side_data_lists(report: &Value, name: &str) -> Vec<Value> {
 /// The side data list of each entry of `probe`'s list `list` (`frames`, `packets`) of
 /// `path`; on 5.1 asserted equal to ffprobe's.
 fn probed_side_data(build: &common::Build, path: &Path, list: &str) -> Vec<Value> {
-    let mut probe = common::example_command("probe", build);
+    let mut probe = common::probe_command(build);
     let flag = format!("--show-{list}");
     let ours = side_data_lists(&report(&mut probe, path, &[&flag]), list);
     if build.name == "5.1" {

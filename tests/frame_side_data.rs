@@ -174,7 +174,7 @@ fn every_frames_side_data_equals_ffprobes_on_its_own_library() {
         icc,
     ];
     for path in files {
-        let mut probe = common::example_command("probe", &build);
+        let mut probe = common::probe_command(&build);
         probe.arg(&path).arg("--frame-side-data");
         let ours = frames_of(&common::stdout_of(&mut probe, "probe"));
         let theirs = ffprobe_frames_side_data(&path);
@@ -254,7 +254,7 @@ fn broadcast_captions_come_with_each_picture() {
     let properties_kept = build.avcodec.major < 63; // gone in 9.0
     assert_eq!(decoder.has_closed_captions(), properties_kept);
     if build.name == "5.1" {
-        let mut probe = common::example_command("probe", &build);
+        let mut probe = common::probe_command(&build);
         probe.arg(&path).arg("--frame-side-data");
         let ours = frames_of(&common::stdout_of(&mut probe, "probe"));
         assert_eq!(ours, ffprobe_frames_side_data(&path));
@@ -681,7 +681,7 @@ fn exif_metadata_comes_with_a_picture_and_goes_into_a_png() {
     assert_eq!(read.len(), usize::from(has_kind), "{read:?}");
     assert!(read.iter().all(|bytes| says_abc(bytes)), "{read:?}");
     // `probe --show-frames` gives its size, as 8.1's and 9.0's ffprobe do.
-    let mut probe = common::example_command("probe", &build);
+    let mut probe = common::probe_command(&build);
     let report = common::stdout_bytes_of(probe.arg(&path).arg("--show-frames"), "probe");
     let report: Value = serde_json::from_slice(&report).unwrap();
     // (4.x's decoder also lists its QP tables.)

@@ -306,7 +306,7 @@ fn ffprobe_sections(path: &Path, sections: &[&str]) -> Value {
 
 /// The `probe` example's JSON of `path`, with `flags` (`--show-frames`, …).
 fn probe_sections(build: &common::Build, path: &Path, flags: &[&str]) -> Value {
-    let mut probe = common::example_command("probe", build);
+    let mut probe = common::probe_command(build);
     json_of(probe.arg(path).args(flags), "probe")
 }
 
@@ -354,7 +354,7 @@ fn compare(ours: &Map<String, Value>, theirs: &Map<String, Value>, exact: bool, 
 }
 
 fn probe_matches_ffprobe(path: &Path, build: &common::Build, exact: bool) {
-    let ours = json_of(common::example_command("probe", build).arg(path), "probe");
+    let ours = json_of(common::probe_command(build).arg(path), "probe");
     let theirs = json_of(
         Command::new("ffprobe")
             .args([
@@ -409,10 +409,7 @@ fn probe_refuses_what_is_not_media() {
     let build = common::under_test();
     let junk = media::media_dir().join("probe_junk.bin");
     std::fs::write(&junk, [0x5au8; 4096]).unwrap();
-    let output = common::example_command("probe", &build)
-        .arg(&junk)
-        .output()
-        .unwrap();
+    let output = common::probe_command(&build).arg(&junk).output().unwrap();
     assert!(!output.status.success());
     assert!(output.stdout.is_empty());
     let message = String::from_utf8_lossy(&output.stderr);
@@ -866,7 +863,7 @@ fn a_reader_that_stops_reading_ends_probe_quietly() {
         "probe_long.ogg",
         &["-f", "lavfi", "-i", "sine=duration=20", "-c:a", "libvorbis"],
     );
-    let mut probe = common::example_command("probe", &build);
+    let mut probe = common::probe_command(&build);
     probe.arg(&long).args(["--show-packets", "--show-frames"]);
     let mut child = probe
         .stdout(Stdio::piped())
@@ -896,7 +893,7 @@ fn probe_of_undecodable_flic(build: &common::Build, sections: &[&str]) -> std::p
     bytes.extend([0u8; 10]);
     let path = media::media_dir().join("probe_depth_255.flc");
     media::write_whole(&path, bytes);
-    common::example_command("probe", build)
+    common::probe_command(build)
         .arg(&path)
         .args(sections)
         .output()
@@ -1009,4 +1006,91 @@ fn counting_prints_what_ffprobe_counts() {
             assert_same_entries(&ours, &theirs, &at);
         }
     }
+}
+
+/// By default `probe` prints the loaded release's ffprobe's fields: 6.1 added audio's
+/// `initial_padding`, the demuxer's exported values (MPEG-TS's `ts_packetsize`), a packet's
+/// third flag and a frame's `duration` and `crop_*`; 7.0 the container's `nb_stream_groups`
+/// and dropped a frame's `pkt_duration`; 8.0 dropped `closed_captions` and `film_grain`; 8.1
+/// added `mime_codec_string` and a picture's `lossless`, and prints `refs` only when frames
+/// are read. `--fields 5.1` keeps 5.1's set on every release.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn the_loaded_releases_ffprobe_fields_are_printed_by_default() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let clip = media::generated(
+        "probe_fields.ts",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48:rate=25:duration=0.4",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=0.4",
+            "-c:v",
+            "libx264",
+            "-c:a",
+            "aac",
+        ],
+    );
+    let own = |flags: &[&str]| {
+        let mut probe = common::example_command("probe", &build);
+        json_of(probe.arg(&clip).args(flags), "probe")
+    };
+    let since = |version| ffmpeg.library_is_at_least(Library::AvCodec, version);
+    let (since_6_1, since_8_1) = (since((60, 31)), since((62, 28)));
+    let major = ffmpeg.family().ffmpeg_major();
+
+    let report = own(&[]);
+    let streams = list_of(&report, "streams");
+    let (video, audio) = (&streams[0], &streams[1]);
+    assert_eq!(audio.get("initial_padding").is_some(), since_6_1);
+    assert_eq!(video["ts_packetsize"] == "188", since_6_1, "{video}");
+    assert_eq!(
+        report["format"].get("nb_stream_groups").is_some(),
+        major >= 7
+    );
+    assert_eq!(video.get("closed_captions").is_some(), major < 8);
+    assert_eq!(video.get("refs").is_some(), !since_8_1);
+    let mime = video["mime_codec_string"].as_str();
+    assert_eq!(
+        mime.is_some_and(|m| m.starts_with("avc1.")),
+        since_8_1,
+        "{video}"
+    );
+    assert_eq!(
+        audio["mime_codec_string"] == "mp4a.40.2",
+        since_8_1,
+        "{audio}"
+    );
+    let counted = list_of(&own(&["--count-frames"]), "streams");
+    assert!(counted[0].get("refs").is_some(), "read frames give refs");
+    let old = probe_sections(&build, &clip, &[]);
+    if major == 5 {
+        assert_eq!(report, old, "5.1's own set");
+    }
+    let old_video = &list_of(&old, "streams")[0];
+    assert!(
+        old_video.get("closed_captions").is_some() && old_video.get("mime_codec_string").is_none()
+    );
+
+    let packets = list_of(&own(&["--show-packets"]), "packets");
+    let flags = packets[0]["flags"].as_str().unwrap();
+    assert_eq!(flags.len(), if since_6_1 { 3 } else { 2 }, "{flags}");
+    let frames = list_of(&own(&["--show-frames"]), "frames");
+    let picture = frames.iter().find(|f| f["media_type"] == "video").unwrap();
+    assert_eq!(picture.get("duration").is_some(), since_6_1, "{picture}");
+    assert_eq!(picture.get("crop_top").is_some(), since_6_1, "{picture}");
+    assert_eq!(
+        picture.get("pkt_duration").is_some(),
+        major < 7,
+        "{picture}"
+    );
+    assert_eq!(picture.get("lossless").is_some(), since_8_1, "{picture}");
 }

@@ -100,7 +100,7 @@ fn a_transport_streams_services_read_as_ffprobe_reads_them() {
             .all(|p| p.pmt_pid >= 0x1000 && p.pcr_pid >= 0x100)
     );
     // `probe --show-programs`: each program with its streams, before the streams.
-    let mut probe = common::example_command("probe", &build);
+    let mut probe = common::probe_command(&build);
     probe.arg(two_services()).arg("--show-programs");
     let mut ours = json_of(&mut probe, "probe");
     let listed = ours["programs"].as_array().unwrap();

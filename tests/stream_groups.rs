@@ -372,7 +372,7 @@ fn the_examples_show_the_grid_and_its_picture() {
         return;
     }
     let path = heif::grid_heic();
-    let mut probe = common::example_command("probe", &build);
+    let mut probe = common::probe_command(&build);
     probe.arg(&path).arg("--show-stream-groups");
     let report: serde_json::Value =
         serde_json::from_slice(&common::stdout_bytes_of(&mut probe, "probe")).unwrap();

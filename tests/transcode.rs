@@ -806,7 +806,9 @@ fn a_graph_ends_with_the_encoders_formats_as_the_clis_does() {
 /// The MD5 of everything `stream` of `path` decodes to, by the installed CLI.
 fn stream_md5(path: &Path, stream: &str) -> String {
     let mut cli = media::cli();
-    cli.arg("-i").arg(path).args(["-map", stream, "-f", "md5", "-"]);
+    cli.arg("-i")
+        .arg(path)
+        .args(["-map", stream, "-f", "md5", "-"]);
     let md5 = String::from_utf8(common::stdout_bytes_of(&mut cli, "an MD5")).unwrap();
     assert!(md5.starts_with("MD5="), "{md5}");
     md5

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use crate::ffprobe_json::{frame_side_data_entry, ratio};
 use crate::packets::packet_json;
-use crate::{seconds, tags};
+use crate::{Fields, seconds, tags};
 
 /// Each decoded picture of the first video stream as ffprobe's `-show_entries
 /// frame_side_data_list` prints it: `{}`, or its `side_data_list`.
@@ -79,6 +79,7 @@ pub fn show_frames(
     input: &mut Input,
     decoders: &mut [ffmpeg_runtime::Result<Decoder>],
     with_packets: bool,
+    fields: Fields,
 ) -> ffmpeg_runtime::Result<Vec<Value>> {
     let typed = |kind: &str, entry: Value| match (with_packets, entry) {
         (true, Value::Object(fields)) => {
@@ -92,10 +93,10 @@ pub fn show_frames(
     let mut list = Vec::new();
     read_all(ffmpeg, input, decoders, true, |stream, met| match met {
         Met::Packet(packet) if with_packets => {
-            list.push(typed("packet", packet_json(stream, packet)));
+            list.push(typed("packet", packet_json(stream, packet, fields)));
         }
         Met::Packet(_) => {}
-        Met::Frame(frame) => list.push(typed("frame", frame_json(stream, frame))),
+        Met::Frame(frame) => list.push(typed("frame", frame_json(stream, frame, fields))),
         Met::Subtitle(subtitle) => list.push(typed("subtitle", subtitle_json(subtitle))),
     })?;
     Ok(list)
@@ -202,8 +203,8 @@ fn decode(
     decoder.receive(frame)
 }
 
-/// One frame as ffprobe 5.1's `show_frame` prints it.
-fn frame_json(stream: &Stream<'_>, frame: &Frame) -> Value {
+/// One frame as the chosen ffprobe's `show_frame` prints it.
+fn frame_json(stream: &Stream<'_>, frame: &Frame, fields: Fields) -> Value {
     let base = stream.time_base();
     let mut m = Map::new();
     let mut put = |key: &str, value: Value| {
@@ -213,11 +214,19 @@ fn frame_json(stream: &Stream<'_>, frame: &Frame) -> Value {
     put("media_type", json!(kind.to_string()));
     put("stream_index", json!(stream.index()));
     put("key_frame", json!(u8::from(frame.is_key())));
+    let duration = frame.duration();
     let times = [
         ("pts", frame.pts()),
         ("pkt_dts", frame.packet_dts()),
         ("best_effort_timestamp", frame.best_effort_timestamp()),
-        ("pkt_duration", frame.duration()),
+        (
+            "pkt_duration",
+            duration.filter(|_| fields.frame_pkt_duration),
+        ),
+        (
+            "duration",
+            duration.filter(|_| fields.corrupt_flag_duration_and_crop),
+        ),
     ];
     for (key, value) in times {
         if let Some(value) = value {
@@ -234,6 +243,12 @@ fn frame_json(stream: &Stream<'_>, frame: &Frame) -> Value {
     if kind == MediaType::Video {
         put("width", json!(frame.width()));
         put("height", json!(frame.height()));
+        if fields.corrupt_flag_duration_and_crop {
+            let sides = ["crop_top", "crop_bottom", "crop_left", "crop_right"];
+            for (side, pixels) in sides.into_iter().zip(frame.unapplied_crop()) {
+                put(side, json!(pixels));
+            }
+        }
         if let Some(format) = frame.pixel_format() {
             put("pix_fmt", json!(format.name()));
         }
@@ -254,6 +269,9 @@ fn frame_json(stream: &Stream<'_>, frame: &Frame) -> Value {
             "top_field_first",
             json!(u8::from(frame.is_top_field_first())),
         );
+        if fields.lossless {
+            put("lossless", json!(u8::from(frame.is_lossless())));
+        }
         put("repeat_pict", json!(frame.repeat_pict()));
         let color = frame.color();
         if let Some(range) = color.range {

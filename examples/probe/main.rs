@@ -32,8 +32,16 @@
 //! IAMF stream's elements and presentations) as `-show_stream_groups` does, a tile grid with
 //! its tiles (an IAMF group's own parameters are not printed).
 //!
-//! The fields are ffprobe 5.1's (Debian 12's) whichever release is loaded; the values are
-//! the loaded release's, and equal its own ffprobe's (compared on 4.3, 5.1, 6.1, 7.1, 8.1 and 9.0).
+//! The fields are the loaded release's ffprobe's (`--fields 5.1` prints 5.1's, Debian 12's,
+//! whichever release is loaded); the values are the loaded release's, and equal its own
+//! ffprobe's (compared on 4.3, 5.1, 6.1, 7.1, 8.0, 8.1 and 9.0). After 5.1, 6.1 added
+//! audio's `initial_padding`, the demuxer's exported values with every stream (MPEG-TS's
+//! `ts_packetsize`, from 7.1 its `ts_id`), a packet's third flag (`C`, corrupt) and a
+//! frame's `duration` and `crop_*`; 7.0 the container's `nb_stream_groups`, and dropped a
+//! frame's `pkt_duration`; 8.0 dropped `closed_captions` and `film_grain` (printed only with
+//! `-analyze_frames`); 8.1 added `mime_codec_string` and a picture's `lossless`, and prints
+//! `refs` only when frames are read (`--count-frames`). A picture's `alpha_mode` (9.0,
+//! printed where a decoder states one) is not printed.
 //! Side data that only later releases give are printed as 7.1's and later ffprobe print
 //! them: a stereo pair's view and camera, the ambient viewing environment, the container's
 //! cropping, Dolby Vision's metadata compression and a picture's view id; a packet's HDR10+
@@ -41,17 +49,12 @@
 //! 9.0) as 9.0's ffprobe prints them. Two kinds every release gives are printed
 //! as the loaded release's ffprobe prints them: a Matroska block addition's id from 8.1, and
 //! AC-3's downmix levels from 9.0.
-//! Other releases' ffprobe print other sets: 4.x adds `codec_time_base`, lacks
+//! 4.x's ffprobe prints another set still: it adds `codec_time_base`, lacks
 //! `extradata_size`, `film_grain` and five dispositions, names only the kind of CPB
 //! properties and audio service types, and takes `coded_width`, `coded_height`,
 //! `closed_captions` and `max_bit_rate` from the demuxer's probing context rather than a
-//! fresh decoder (a coded size rounded up to whole macroblocks, say); 7.x adds
-//! `nb_stream_groups`, audio's `initial_padding`, the demuxer's exported options (MPEG-TS's
-//! `ts_id`, `ts_packetsize`) and the Dolby Vision RPU's extension blocks, and 7.1's (whose
-//! source we read) a third packet flag (`C`, corrupt), frames' `duration` for `pkt_duration`
-//! and their `crop_*`; 8.1 adds
-//! `mime_codec_string` and frames' `lossless` and `alpha_mode`, and prints `closed_captions`
-//! and `film_grain` only with `-analyze_frames`, `refs` only when it reads frames.
+//! fresh decoder (a coded size rounded up to whole macroblocks, say); `--fields loaded`
+//! prints 5.1's set there.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -110,6 +113,70 @@ struct Args {
     /// streams, before the streams, as `ffprobe -show_stream_groups` does.
     #[arg(long, conflicts_with_all = ["frame_side_data", "show_packets", "show_frames", "show_chapters"])]
     show_stream_groups: bool,
+    /// Whose ffprobe's set of container and stream fields to print: the loaded release's
+    /// own, or 5.1's (Debian 12's) whichever release is loaded.
+    #[arg(long, value_enum, default_value_t = FieldSet::Loaded)]
+    fields: FieldSet,
+}
+
+/// Whose ffprobe's fields `--fields` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FieldSet {
+    /// FFmpeg 5.1's (Debian 12's).
+    #[value(name = "5.1")]
+    Debian12,
+    /// The loaded release's ffprobe's.
+    Loaded,
+}
+
+/// The fields of the container and streams that ffprobe releases after 5.1 added, or print
+/// only when asked to read frames.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fields {
+    /// 6.1: audio's `initial_padding`, and the demuxer's exported values with every stream.
+    initial_padding_and_demuxer_values: bool,
+    /// 7.0: the container's `nb_stream_groups`.
+    stream_group_count: bool,
+    /// Until 8.0 (from then only with `-analyze_frames`): `closed_captions`, `film_grain`.
+    decoder_analysis: bool,
+    /// 8.1: `mime_codec_string`.
+    mime_codec_string: bool,
+    /// Until 8.1 (from then only when frames are read): `refs`.
+    refs_unread: bool,
+    /// 6.1: a packet's third flag (`C`, corrupt), a frame's `duration` and `crop_*`.
+    corrupt_flag_duration_and_crop: bool,
+    /// Until 7.0: a frame's `pkt_duration`.
+    frame_pkt_duration: bool,
+    /// 8.1: a picture's `lossless`.
+    lossless: bool,
+}
+
+impl Fields {
+    fn of(ffmpeg: &ffmpeg_runtime::Ffmpeg, set: FieldSet) -> Fields {
+        use ffmpeg_runtime::Library::AvCodec;
+        if set == FieldSet::Debian12 {
+            return Fields {
+                decoder_analysis: true,
+                refs_unread: true,
+                frame_pkt_duration: true,
+                ..Fields::default()
+            };
+        }
+        let major = ffmpeg.family().ffmpeg_major();
+        // FFmpeg 6.1 is libavcodec 60.31, 8.1 is 62.28.
+        let since_6_1 = ffmpeg.library_is_at_least(AvCodec, (60, 31));
+        let since_8_1 = ffmpeg.library_is_at_least(AvCodec, (62, 28));
+        Fields {
+            initial_padding_and_demuxer_values: since_6_1,
+            stream_group_count: major >= 7,
+            decoder_analysis: major < 8,
+            mime_codec_string: since_8_1,
+            refs_unread: !since_8_1,
+            corrupt_flag_duration_and_crop: since_6_1,
+            frame_pkt_duration: major < 7,
+            lossless: since_8_1,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -128,6 +195,7 @@ fn run(args: &Args) -> Result<(), String> {
     let mut input =
         Input::open(&ffmpeg, &args.input).map_err(|e| format!("{}: {e}", args.input.display()))?;
     let mut decoders = open_decoders(&input)?;
+    let fields = Fields::of(&ffmpeg, args.fields);
     if args.frame_side_data {
         let frames = frames::frames_side_data(&ffmpeg, input).map_err(|e| e.to_string())?;
         return print(&json!({ "frames": frames }));
@@ -138,13 +206,13 @@ fn run(args: &Args) -> Result<(), String> {
     }
     if args.show_frames {
         let both = args.show_packets;
-        let list = frames::show_frames(&ffmpeg, &mut input, &mut decoders, both);
+        let list = frames::show_frames(&ffmpeg, &mut input, &mut decoders, both, fields);
         let list = list.map_err(|e| e.to_string())?;
         let name = if both { "packets_and_frames" } else { "frames" };
         return print(&json!({ name: list }));
     }
     if args.show_packets {
-        let list = packets::packets(&ffmpeg, &mut input).map_err(|e| e.to_string())?;
+        let list = packets::packets(&ffmpeg, &mut input, fields).map_err(|e| e.to_string())?;
         return print(&json!({ "packets": list }));
     }
     // As ffprobe, the streams are described after the counting, by the decoders that did it.
@@ -167,9 +235,17 @@ fn run(args: &Args) -> Result<(), String> {
         )
         .map_err(|e| e.to_string())?;
     }
-    let shows_ids = input.demuxer().shows_ids();
+    let shown = Shown {
+        ids: input.demuxer().shows_ids(),
+        demuxer_values: match fields.initial_padding_and_demuxer_values {
+            true => input.exported_values(),
+            false => Vec::new(),
+        },
+        frames_read: args.count_frames,
+        fields,
+    };
     let streams = input.streams().zip(&decoders).zip(&counts);
-    let streams = streams.map(|((s, d), counts)| stream(&s, d, shows_ids, *counts));
+    let streams = streams.map(|((s, d), counts)| stream(&s, d, &shown, *counts));
     let streams: Vec<Value> = streams.collect();
     let size = std::fs::metadata(&args.input).map(|m| m.len()).ok();
     let mut report = Map::new();
@@ -185,12 +261,12 @@ fn run(args: &Args) -> Result<(), String> {
         let groups = input.stream_groups();
         let groups = groups
             .iter()
-            .map(|g| stream_groups::stream_group(&ffmpeg, g, &streams, shows_ids))
+            .map(|g| stream_groups::stream_group(&ffmpeg, g, &streams, shown.ids))
             .collect();
         report.insert("stream_groups".into(), Value::Array(groups));
     }
     report.insert("streams".into(), Value::Array(streams));
-    report.insert("format".into(), format(&input, args, size));
+    report.insert("format".into(), format(&input, args, size, fields));
     print(&Value::Object(report))
 }
 
@@ -314,12 +390,24 @@ pub fn tags(entries: Vec<(String, String)>) -> Option<Value> {
     })
 }
 
+/// What every stream's description takes from the input and the fields chosen.
+struct Shown {
+    /// Whether the demuxer shows the streams' ids (`AVFMT_SHOW_IDS`).
+    ids: bool,
+    /// The demuxer's exported values, printed with every stream.
+    demuxer_values: Vec<(String, String)>,
+    /// Whether frames were read (`--count-frames`).
+    frames_read: bool,
+    fields: Fields,
+}
+
 fn stream(
     s: &Stream<'_>,
     decoder: &ffmpeg_runtime::Result<Decoder>,
-    shows_ids: bool,
+    shown: &Shown,
     read: ReadCounts,
 ) -> Value {
+    let fields = shown.fields;
     let found = !matches!(decoder, Err(ffmpeg_runtime::Error::DecoderNotFound { .. }));
     let decoder = decoder.as_ref().ok();
     let mut m = Map::new();
@@ -342,6 +430,9 @@ fn stream(
     }
     put("codec_tag_string", json!(fourcc(s.codec_tag())));
     put("codec_tag", json!(format!("0x{:04x}", s.codec_tag())));
+    if let Some(name) = s.mime_codec_string().filter(|_| fields.mime_codec_string) {
+        put("mime_codec_string", json!(name));
+    }
     match kind {
         MediaType::Video => {
             put("width", json!(s.width()));
@@ -349,8 +440,10 @@ fn stream(
             if let Some(d) = &decoder {
                 put("coded_width", json!(d.coded_width()));
                 put("coded_height", json!(d.coded_height()));
-                put("closed_captions", json!(u8::from(d.has_closed_captions())));
-                put("film_grain", json!(u8::from(d.has_film_grain())));
+                if fields.decoder_analysis {
+                    put("closed_captions", json!(u8::from(d.has_closed_captions())));
+                    put("film_grain", json!(u8::from(d.has_film_grain())));
+                }
             }
             put("has_b_frames", json!(s.video_delay()));
             if let Some(sar) = s.pixel_aspect_ratio() {
@@ -381,7 +474,7 @@ fn stream(
             if s.field_order() != FieldOrder::Unknown {
                 put("field_order", json!(s.field_order().name()));
             }
-            if let Some(d) = &decoder {
+            if let Some(d) = decoder.filter(|_| fields.refs_unread || shown.frames_read) {
                 put("refs", json!(d.reference_frames()));
             }
         }
@@ -396,6 +489,9 @@ fn stream(
                 put("channel_layout", json!(layout.name()));
             }
             put("bits_per_sample", json!(s.bits_per_sample()));
+            if fields.initial_padding_and_demuxer_values {
+                put("initial_padding", json!(s.initial_padding()));
+            }
         }
         MediaType::Subtitle => {
             if s.width() > 0 {
@@ -410,7 +506,10 @@ fn stream(
     for (name, value) in decoder.into_iter().flat_map(Decoder::exported_values) {
         put(&name, json!(value));
     }
-    if shows_ids {
+    for (name, value) in &shown.demuxer_values {
+        put(name, json!(value));
+    }
+    if shown.ids {
         put("id", json!(format!("0x{:x}", s.id())));
     }
     put("r_frame_rate", ratio(s.real_frame_rate(), '/'));
@@ -483,7 +582,7 @@ fn chapter(chapter: &Chapter) -> Value {
     Value::Object(m)
 }
 
-fn format(input: &Input, args: &Args, size: Option<u64>) -> Value {
+fn format(input: &Input, args: &Args, size: Option<u64>, fields: Fields) -> Value {
     let mut m = Map::new();
     let mut put = |key: &str, value: Value| {
         m.insert(key.to_owned(), value);
@@ -491,6 +590,9 @@ fn format(input: &Input, args: &Args, size: Option<u64>) -> Value {
     put("filename", json!(args.input.to_string_lossy()));
     put("nb_streams", json!(input.stream_count()));
     put("nb_programs", json!(input.program_count()));
+    if fields.stream_group_count {
+        put("nb_stream_groups", json!(input.stream_groups().len()));
+    }
     let demuxer = input.demuxer();
     put("format_name", json!(demuxer.name()));
     put("format_long_name", json!(demuxer.long_name()));

@@ -6,21 +6,25 @@ use serde_json::{Map, Value, json};
 
 use crate::ffprobe_json::side_data_entry;
 use crate::frames::{Met, read_all};
-use crate::{seconds, tags};
+use crate::{Fields, seconds, tags};
 
 /// Every packet as ffprobe's `-show_packets` prints it, until the end or the first error
 /// (where ffprobe stops reading too).
-pub fn packets(ffmpeg: &Ffmpeg, input: &mut Input) -> ffmpeg_runtime::Result<Vec<Value>> {
+pub fn packets(
+    ffmpeg: &Ffmpeg,
+    input: &mut Input,
+    fields: Fields,
+) -> ffmpeg_runtime::Result<Vec<Value>> {
     let mut list = Vec::new();
     read_all(ffmpeg, input, &mut [], false, |stream, met| {
         if let Met::Packet(packet) = met {
-            list.push(packet_json(stream, packet));
+            list.push(packet_json(stream, packet, fields));
         }
     })?;
     Ok(list)
 }
 
-pub fn packet_json(stream: &Stream<'_>, packet: &Packet) -> Value {
+pub fn packet_json(stream: &Stream<'_>, packet: &Packet, fields: Fields) -> Value {
     let base = stream.time_base();
     let mut m = Map::new();
     let mut put = |key: &str, value: Value| {
@@ -47,11 +51,14 @@ pub fn packet_json(stream: &Stream<'_>, packet: &Packet) -> Value {
         put("pos", json!(position.to_string()));
     }
     let flag = |set: bool, letter: char| if set { letter } else { '_' };
-    let flags = format!(
+    let mut flags = format!(
         "{}{}",
         flag(packet.is_key(), 'K'),
         flag(packet.is_discarded(), 'D')
     );
+    if fields.corrupt_flag_duration_and_crop {
+        flags.push(flag(packet.is_corrupt(), 'C'));
+    }
     put("flags", json!(flags));
     let side_data = packet.side_data();
     let strings = side_data.iter().find_map(|entry| match entry.value() {

@@ -202,6 +202,8 @@ pub(crate) struct CodecParametersLayout {
     pub sample_aspect_ratio: Field<AVCodecParameters, Rational>,
     pub sample_rate: Field<AVCodecParameters, c_int>,
     pub frame_size: Field<AVCodecParameters, c_int>,
+    /// Samples the encoder put before the first real one (an AAC's 1024).
+    pub initial_padding: Field<AVCodecParameters, c_int>,
     /// Since libavcodec 60.11 (6.1).
     pub framerate: Option<Field<AVCodecParameters, Rational>>,
     /// Since libavcodec 60.30 (6.1): the stream's side data (display matrix, …).
@@ -250,6 +252,8 @@ pub(crate) struct FormatContextLayout {
     pub av_class: Field<AVFormatContext, *const c_void>,
     pub iformat: Field<AVFormatContext, *const AVInputFormat>,
     pub oformat: Field<AVFormatContext, *const AVOutputFormat>,
+    /// The (de)muxer's own options (`priv_class`), read through `av_opt_*` only.
+    pub priv_data: Field<AVFormatContext, *mut c_void>,
     pub pb: Field<AVFormatContext, *mut AVIOContext>,
     pub nb_streams: Field<AVFormatContext, c_uint>,
     pub streams: Field<AVFormatContext, *mut *mut AVStream>,
@@ -428,6 +432,8 @@ pub(crate) struct FormatLayout<S> {
     pub mime_type: Field<S, *const c_char>,
     pub flags: Field<S, c_int>,
     pub extensions: Field<S, *const c_char>,
+    /// The class of its own options; NULL for none.
+    pub priv_class: Field<S, *const c_void>,
 }
 
 #[derive(Debug, Clone)]
@@ -601,6 +607,7 @@ macro_rules! common {
                 sample_aspect_ratio: field!($m::AVCodecParameters.sample_aspect_ratio as mirror AVRational),
                 sample_rate: field!($m::AVCodecParameters.sample_rate),
                 frame_size: field!($m::AVCodecParameters.frame_size),
+                initial_padding: field!($m::AVCodecParameters.initial_padding),
                 chroma_location: field!($m::AVCodecParameters.chroma_location),
                 field_order: field!($m::AVCodecParameters.field_order),
                 profile: field!($m::AVCodecParameters.profile),
@@ -652,6 +659,7 @@ macro_rules! common {
             format_context: FormatContextLayout {
                 av_class: field!($m::AVFormatContext.av_class as same),
                 iformat: field!($m::AVFormatContext.iformat as same),
+                priv_data: field!($m::AVFormatContext.priv_data),
                 oformat: field!($m::AVFormatContext.oformat as same),
                 pb: field!($m::AVFormatContext.pb as same),
                 nb_streams: field!($m::AVFormatContext.nb_streams),
@@ -729,6 +737,7 @@ macro_rules! common {
                 mime_type: field!($m::AVInputFormat.mime_type),
                 flags: field!($m::AVInputFormat.flags),
                 extensions: field!($m::AVInputFormat.extensions),
+                priv_class: field!($m::AVInputFormat.priv_class as same),
             },
             output_format: OutputFormatLayout {
                 format: FormatLayout {
@@ -737,6 +746,7 @@ macro_rules! common {
                     mime_type: field!($m::AVOutputFormat.mime_type),
                     flags: field!($m::AVOutputFormat.flags),
                     extensions: field!($m::AVOutputFormat.extensions),
+                priv_class: field!($m::AVOutputFormat.priv_class as same),
                 },
                 video_codec: field!($m::AVOutputFormat.video_codec),
                 audio_codec: field!($m::AVOutputFormat.audio_codec),

@@ -8,7 +8,7 @@
 
 use std::ffi::{c_char, c_void};
 
-use crate::sys::objects::{AVCodecContext, AVDictionary, AVDictionaryEntry};
+use crate::sys::objects::{AVCodecContext, AVDictionary, AVDictionaryEntry, AVFormatContext};
 
 pub(crate) mod bsf;
 mod check;
@@ -190,16 +190,60 @@ pub(crate) unsafe fn exported_codec_options(
     layout: &Layout,
     context: *const AVCodecContext,
 ) -> Vec<(String, String)> {
-    let mut values = Vec::new();
     // SAFETY: fields of the live context and of its static codec. Only a codec with a private
     // class has private data that starts with a class pointer, which av_opt_* read.
-    let object = unsafe {
+    unsafe {
         let codec = layout.codec_context.codec.read(context);
         if codec.is_null() || layout.codec.priv_class.read(codec).is_null() {
-            return values;
+            return Vec::new();
         }
-        layout.codec_context.priv_data.read(context)
-    };
+        exported_options(
+            functions,
+            layout,
+            layout.codec_context.priv_data.read(context),
+        )
+    }
+}
+
+/// As [`exported_codec_options`], of an open input's demuxer (MPEG-TS's `ts_id` and
+/// `ts_packetsize`): what ffprobe from 6.1 prints with every stream.
+///
+/// # Safety
+///
+/// `context` points to a live, opened input AVFormatContext of the family of `functions`
+/// and `layout`.
+pub(crate) unsafe fn exported_demuxer_options(
+    functions: &crate::loader::functions::Functions,
+    layout: &Layout,
+    context: *const AVFormatContext,
+) -> Vec<(String, String)> {
+    // SAFETY: fields of the live context and of its static demuxer. Only a demuxer with a
+    // private class has private data that starts with a class pointer.
+    unsafe {
+        let demuxer = layout.format_context.iformat.read(context);
+        if demuxer.is_null() || layout.input_format.priv_class.read(demuxer).is_null() {
+            return Vec::new();
+        }
+        exported_options(
+            functions,
+            layout,
+            layout.format_context.priv_data.read(context),
+        )
+    }
+}
+
+/// The exported options of `object`, private data whose first field is its class pointer
+/// (NULL: none).
+///
+/// # Safety
+///
+/// `object` is NULL or live private data of a class, of the family of `functions`.
+unsafe fn exported_options(
+    functions: &crate::loader::functions::Functions,
+    layout: &Layout,
+    object: *mut c_void,
+) -> Vec<(String, String)> {
+    let mut values = Vec::new();
     if object.is_null() {
         return values;
     }
@@ -234,6 +278,57 @@ pub(crate) unsafe fn exported_codec_options(
             (functions.av_free)(text.cast());
         }
     }
+}
+
+/// FFmpeg's `AVBPrint`: 1024 bytes (`FF_PAD_STRUCTURE`) whose text pointer, length, size
+/// and largest size come first; the rest holds the text where it fits.
+#[repr(C, align(8))]
+struct BPrint {
+    text: *mut c_char,
+    len: std::ffi::c_uint,
+    size: std::ffi::c_uint,
+    size_max: std::ffi::c_uint,
+    own_bytes: [u8; 1004],
+}
+
+const _: () = assert!(size_of::<BPrint>() == 1024);
+
+/// `AV_BPRINT_SIZE_AUTOMATIC`: the text stays in the buffer's own bytes, never allocated.
+const BPRINT_SIZE_AUTOMATIC: std::ffi::c_uint = 1;
+
+/// The RFC 6381 name libavformat (62.7 on) gives the codec of `parameters` at `frame_rate`;
+/// `None` where it gives none or the release lacks the function.
+///
+/// # Safety
+///
+/// `parameters` points to live AVCodecParameters of the family of `functions`.
+pub(crate) unsafe fn mime_codec_string(
+    functions: &crate::loader::functions::Functions,
+    parameters: *const crate::sys::objects::AVCodecParameters,
+    frame_rate: crate::sys::Rational,
+) -> Option<String> {
+    let (make, init) = (functions.av_mime_codec_str?, functions.av_bprint_init?);
+    let mut buffer = BPrint {
+        text: std::ptr::null_mut(),
+        len: 0,
+        size: 0,
+        size_max: 0,
+        own_bytes: [0; 1004],
+    };
+    let out = (&raw mut buffer).cast::<c_void>();
+    // SAFETY: a buffer of AVBPrint's size and alignment, which stays in place while its text
+    // points into it (to the end of this function); kept to its own bytes, it needs no
+    // freeing. The parameters are live per the contract.
+    let status = unsafe {
+        init(out, 0, BPRINT_SIZE_AUTOMATIC);
+        make(parameters, frame_rate, out)
+    };
+    // A text cut short (it filled the buffer) is no name.
+    if status < 0 || buffer.text.is_null() || buffer.len >= buffer.size {
+        return None;
+    }
+    // SAFETY: NUL-terminated text within the buffer.
+    Some(unsafe { crate::sys::c_text(buffer.text) })
 }
 
 /// Every (key, value) of an `AVDictionary` (NULL is empty), in order.

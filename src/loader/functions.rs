@@ -157,6 +157,8 @@ ffi_functions! {
     always AvUtil fn av_chroma_location_from_name(name: *const c_char) -> c_int;
     always AvUtil fn av_display_rotation_get(matrix: *const i32) -> f64;
     optional AvUtil [58..] fn av_stereo3d_type_name(kind: c_uint) -> *const c_char;
+    /// Readies an `AVBPrint` (its text in its own bytes where `size_max` is 1).
+    optional AvUtil [58..] fn av_bprint_init(buffer: *mut c_void, size_init: c_uint, size_max: c_uint);
     optional AvUtil [58..] fn av_spherical_projection_name(projection: c_int) -> *const c_char;
     optional AvUtil [58..] fn av_stereo3d_from_name(name: *const c_char) -> c_int;
     always AvUtil fn av_get_pix_fmt_name(pix_fmt: c_int) -> *const c_char;
@@ -433,6 +435,13 @@ ffi_functions! {
         stream: *mut AVStream,
         frame: *mut AVFrame,
     ) -> Rational;
+    /// A codec's RFC 6381 name (`avc1.64001f`), written into an `AVBPrint`, since
+    /// libavformat 62.7 (8.1).
+    optional AvFormat [62..] fn av_mime_codec_str(
+        parameters: *const AVCodecParameters,
+        frame_rate: Rational,
+        out: *mut c_void,
+    ) -> c_int;
     /// Names of `AV_DISPOSITION_*` bits, since libavformat 59 (5.0).
     optional AvFormat [59..] fn av_disposition_to_string(disposition: c_int) -> *const c_char;
     always AvFormat fn av_demuxer_iterate(opaque: *mut *mut c_void) -> *const AVInputFormat;

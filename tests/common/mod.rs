@@ -224,6 +224,14 @@ pub fn example_command(name: &str, build: &Build) -> Command {
     command
 }
 
+/// The `probe` example printing the fields of 5.1's ffprobe (`--fields 5.1`), the release
+/// whose ffprobe the tests compare with; `tests/probe.rs` checks the loaded release's own.
+pub fn probe_command(build: &Build) -> Command {
+    let mut command = example_command("probe", build);
+    command.args(["--fields", "5.1"]);
+    command
+}
+
 /// A fresh, empty scratch directory unique to this process and call, under the process's
 /// [`scratch_root`], which goes when the process exits.
 pub fn scratch_dir(label: &str) -> PathBuf {

@@ -326,6 +326,15 @@ impl Input {
         unsafe { super::Demuxer::registered(&self.ffmpeg, self.field(|l| l.iformat)) }
     }
 
+    /// The values the demuxer exports of what it read (MPEG-TS's `ts_id`, the transport
+    /// stream's id, and `ts_packetsize`), as ffprobe from 6.1 prints them with every
+    /// stream: (name, value) in the order the demuxer lists its options.
+    pub fn exported_values(&self) -> Vec<(String, String)> {
+        let (f, layout) = (self.ffmpeg.functions(), self.ffmpeg.layout());
+        // SAFETY: this input's live, opened context, of the layout's family.
+        unsafe { crate::abi::exported_demuxer_options(f, layout, self.context_ptr()) }
+    }
+
     /// How sure the demuxer was of the format, out of 100 (ffprobe's `probe_score`).
     pub fn probe_score(&self) -> i32 {
         self.field(|l| l.probe_score)

@@ -178,6 +178,18 @@ impl Stream<'_> {
         self.read(self.ffmpeg().layout().stream.avg_frame_rate)
     }
 
+    /// The codec's name in a MIME type's `codecs` parameter (RFC 6381: `avc1.64000d`,
+    /// `mp4a.40.2`, `opus`), from its profile, level and average frame rate, as ffprobe from
+    /// 8.1 prints it (`mime_codec_string`). `None` where libavformat names none, and before
+    /// libavformat 62.7 (8.1), which first names them.
+    pub fn mime_codec_string(&self) -> Option<String> {
+        let functions = self.ffmpeg().functions();
+        // SAFETY: the stream's live codec parameters, of the loaded family.
+        unsafe {
+            crate::abi::mime_codec_string(functions, self.parameters(), self.average_frame_rate())
+        }
+    }
+
     /// The shape of a pixel as FFmpeg guesses it (`av_guess_sample_aspect_ratio`): the
     /// container's, else the codec header's, in lowest terms, `1:1` included; `None` when
     /// neither says.
@@ -243,6 +255,13 @@ impl Stream<'_> {
     pub fn video_delay(&self) -> u32 {
         let delay = self.parameter(self.ffmpeg().layout().codec_parameters.video_delay);
         delay.max(0) as u32
+    }
+
+    /// The samples the encoder put before the first real one, which a player skips (an
+    /// AAC's 1024, an Opus stream's pre-skip), as ffprobe from 6.1 prints it for audio.
+    pub fn initial_padding(&self) -> u32 {
+        self.parameter(self.ffmpeg().layout().codec_parameters.initial_padding)
+            .max(0) as u32
     }
 
     /// Bits per sample the codec stores (16 for `pcm_s16le`; 0 for compressed codecs), as

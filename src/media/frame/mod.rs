@@ -507,6 +507,26 @@ impl Frame {
         unsafe { self.ffmpeg.layout().frame.is_interlaced(self.as_ptr()) }
     }
 
+    /// Whether the decoder says the picture was coded losslessly (`AV_FRAME_FLAG_LOSSLESS`,
+    /// from 8.1: a lossless JPEG XL or WebP, say; `false` before).
+    pub fn is_lossless(&self) -> bool {
+        let flags = self.read(self.ffmpeg.layout().frame.flags);
+        flags & crate::abi::constants::FRAME_FLAG_LOSSLESS != 0
+    }
+
+    /// The cropping the frame states but has not had applied, in pixels: top, bottom, left
+    /// and right (`crop_*`; all 0 once a decoder cropped, as decoders do by default).
+    pub fn unapplied_crop(&self) -> [usize; 4] {
+        let layout = &self.ffmpeg.layout().frame;
+        [
+            layout.crop_top,
+            layout.crop_bottom,
+            layout.crop_left,
+            layout.crop_right,
+        ]
+        .map(|field| self.read(field))
+    }
+
     /// Audio samples per channel (0 for pictures).
     pub fn samples(&self) -> usize {
         self.read(self.ffmpeg.layout().frame.nb_samples).max(0) as usize
