@@ -1012,8 +1012,8 @@ fn counting_prints_what_ffprobe_counts() {
 /// `initial_padding`, the demuxer's exported values (MPEG-TS's `ts_packetsize`), a packet's
 /// third flag and a frame's `duration` and `crop_*`; 7.0 the container's `nb_stream_groups`
 /// and dropped a frame's `pkt_duration`; 8.0 dropped `closed_captions` and `film_grain`; 8.1
-/// added `mime_codec_string` and a picture's `lossless`, and prints `refs` only when frames
-/// are read. `--fields 5.1` keeps 5.1's set on every release.
+/// added `mime_codec_string` and a picture's `lossless` and `alpha_mode`, and prints `refs`
+/// only when frames are read. `--fields 5.1` keeps 5.1's set on every release.
 #[test]
 #[cfg_attr(
     windows,
@@ -1093,4 +1093,25 @@ fn the_loaded_releases_ffprobe_fields_are_printed_by_default() {
         "{picture}"
     );
     assert_eq!(picture.get("lossless").is_some(), since_8_1, "{picture}");
+    // From 8.1 the PNG decoder states its alpha straight.
+    let rgba = media::generated(
+        "probe_fields_rgba.png",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48",
+            "-frames:v",
+            "1",
+            "-pix_fmt",
+            "rgba",
+        ],
+    );
+    let mut probe = common::example_command("probe", &build);
+    let frames = list_of(
+        &json_of(probe.arg(&rgba).arg("--show-frames"), "probe"),
+        "frames",
+    );
+    let stated = frames[0]["alpha_mode"] == "straight";
+    assert_eq!(stated, since_8_1, "{}", frames[0]);
 }

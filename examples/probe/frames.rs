@@ -282,6 +282,10 @@ fn frame_json(stream: &Stream<'_>, frame: &Frame, fields: Fields) -> Value {
             ("color_primaries", color.primaries),
             ("color_transfer", color.transfer),
             ("chroma_location", frame.chroma_location()),
+            (
+                "alpha_mode",
+                frame.alpha_mode().filter(|_| fields.alpha_mode),
+            ),
         ] {
             if let Some(value) = value {
                 put(key, json!(value));

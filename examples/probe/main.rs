@@ -39,9 +39,9 @@
 //! `ts_packetsize`, from 7.1 its `ts_id`), a packet's third flag (`C`, corrupt) and a
 //! frame's `duration` and `crop_*`; 7.0 the container's `nb_stream_groups`, and dropped a
 //! frame's `pkt_duration`; 8.0 dropped `closed_captions` and `film_grain` (printed only with
-//! `-analyze_frames`); 8.1 added `mime_codec_string` and a picture's `lossless`, and prints
-//! `refs` only when frames are read (`--count-frames`). A picture's `alpha_mode` (9.0,
-//! printed where a decoder states one) is not printed.
+//! `-analyze_frames`); 8.1 added `mime_codec_string` and a picture's `lossless` and
+//! `alpha_mode` (where its decoder states one), and prints `refs` only when frames are read
+//! (`--count-frames`).
 //! Side data that only later releases give are printed as 7.1's and later ffprobe print
 //! them: a stereo pair's view and camera, the ambient viewing environment, the container's
 //! cropping, Dolby Vision's metadata compression and a picture's view id; a packet's HDR10+
@@ -149,6 +149,8 @@ pub struct Fields {
     frame_pkt_duration: bool,
     /// 8.1: a picture's `lossless`.
     lossless: bool,
+    /// 8.1: a picture's `alpha_mode`, where stated.
+    alpha_mode: bool,
 }
 
 impl Fields {
@@ -175,6 +177,7 @@ impl Fields {
             corrupt_flag_duration_and_crop: since_6_1,
             frame_pkt_duration: major < 7,
             lossless: since_8_1,
+            alpha_mode: since_8_1,
         }
     }
 }

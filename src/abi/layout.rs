@@ -117,6 +117,8 @@ pub(crate) struct FrameLayout {
     pub metadata: Field<AVFrame, *mut AVDictionary>,
     /// Gone with libavutil 60 (8.0): `AV_FRAME_FLAG_TOP_FIELD_FIRST` in `flags` since 6.1.
     pub top_field_first: Option<Field<AVFrame, c_int>>,
+    /// How colour and alpha combine (`enum AVAlphaMode`), since libavutil 60.11 (8.1).
+    pub alpha_mode: Option<Field<AVFrame, c_int>>,
     /// The position and size of the packet the frame came from, gone with libavutil 60.
     pub pkt_pos: Option<Field<AVFrame, i64>>,
     pub pkt_size: Option<Field<AVFrame, c_int>>,
@@ -525,6 +527,7 @@ macro_rules! common {
                 chroma_location: field!($m::AVFrame.chroma_location),
                 metadata: field!($m::AVFrame.metadata as same),
                 top_field_first: None,
+                alpha_mode: None,
                 pkt_pos: None,
                 pkt_size: None,
                 coded_picture_number: None,
@@ -1000,6 +1003,7 @@ macro_rules! shape_8 {
     ($m:ident) => {{
         let mut layout = shape_8!($m, before_grid_side_data);
         grid_side_data!($m, layout);
+        layout.frame.alpha_mode = Some(field!($m::AVFrame.alpha_mode as same));
         layout
     }};
     ($m:ident, before_grid_side_data) => {{
@@ -1018,6 +1022,7 @@ macro_rules! shape_9 {
     ($m:ident) => {{
         let mut layout = shape_9!($m, before_grid_side_data);
         grid_side_data!($m, layout);
+        layout.frame.alpha_mode = Some(field!($m::AVFrame.alpha_mode as same));
         layout
     }};
     // What 7.x shares with the later families: all but the tile grids' side data.
@@ -1068,6 +1073,9 @@ impl Layout {
             layout.codec_context.ch_layout = None;
             layout.codec_parameters.ch_layout = None;
             layout.codec.ch_layouts = None;
+        }
+        if !appended_since(versions, Library::AvUtil, 60, 11) {
+            layout.frame.alpha_mode = None;
         }
         if !appended_since(versions, Library::AvCodec, 60, 11) {
             layout.codec_parameters.framerate = None;

@@ -157,6 +157,8 @@ ffi_functions! {
     always AvUtil fn av_chroma_location_from_name(name: *const c_char) -> c_int;
     always AvUtil fn av_display_rotation_get(matrix: *const i32) -> f64;
     optional AvUtil [58..] fn av_stereo3d_type_name(kind: c_uint) -> *const c_char;
+    /// The name of an `enum AVAlphaMode` (`premultiplied`, `straight`), since libavutil 60.11.
+    optional AvUtil [62..] fn av_alpha_mode_name(mode: c_int) -> *const c_char;
     /// Readies an `AVBPrint` (its text in its own bytes where `size_max` is 1).
     optional AvUtil [58..] fn av_bprint_init(buffer: *mut c_void, size_init: c_uint, size_max: c_uint);
     optional AvUtil [58..] fn av_spherical_projection_name(projection: c_int) -> *const c_char;

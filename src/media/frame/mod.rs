@@ -514,6 +514,18 @@ impl Frame {
         flags & crate::abi::constants::FRAME_FLAG_LOSSLESS != 0
     }
 
+    /// How the picture's colour and alpha combine (`premultiplied`, `straight`), where its
+    /// decoder says (a PNG's are straight), as 8.1's ffprobe prints it (`alpha_mode`); `None`
+    /// where unstated, and before libavutil 60.11 (8.1).
+    pub fn alpha_mode(&self) -> Option<String> {
+        let mode = self.read(self.ffmpeg.layout().frame.alpha_mode?);
+        let name = self.ffmpeg.functions().av_alpha_mode_name?;
+        // SAFETY: a lookup in libavutil's static names; NULL for a mode it does not know.
+        let text = unsafe { name(mode) };
+        // SAFETY: a static NUL-terminated name, checked not NULL first.
+        (mode != 0 && !text.is_null()).then(|| unsafe { crate::sys::c_text(text) })
+    }
+
     /// The cropping the frame states but has not had applied, in pixels: top, bottom, left
     /// and right (`crop_*`; all 0 once a decoder cropped, as decoders do by default).
     pub fn unapplied_crop(&self) -> [usize; 4] {
