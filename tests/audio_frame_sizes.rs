@@ -185,19 +185,7 @@ fn a_gray_pictures_own_matrix_reaches_the_encoder_where_libavfilter_negotiates_c
     if ffmpeg.library(Library::AvFilter).is_none() {
         return;
     }
-    let source = media::generated(
-        "gray_picture.png",
-        &[
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=64x48",
-            "-frames:v",
-            "1",
-            "-pix_fmt",
-            "gray",
-        ],
-    );
+    let source = media::png_picture("gray");
     let dir = common::scratch_dir("gray-matrix");
     let output = dir.join("gray.mkv");
     transcode(&source, &output, &[]);

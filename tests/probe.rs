@@ -1094,19 +1094,7 @@ fn the_loaded_releases_ffprobe_fields_are_printed_by_default() {
     );
     assert_eq!(picture.get("lossless").is_some(), since_8_1, "{picture}");
     // From 8.1 the PNG decoder states its alpha straight.
-    let rgba = media::generated(
-        "probe_fields_rgba.png",
-        &[
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=64x48",
-            "-frames:v",
-            "1",
-            "-pix_fmt",
-            "rgba",
-        ],
-    );
+    let rgba = media::png_picture("rgba");
     let mut probe = common::example_command("probe", &build);
     let frames = list_of(
         &json_of(probe.arg(&rgba).arg("--show-frames"), "probe"),

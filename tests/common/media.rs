@@ -446,6 +446,23 @@ pub fn generated(name: &str, args: &[&str]) -> PathBuf {
     path
 }
 
+/// A 64x48 test picture in a PNG of `pixel_format` (`gray`, `rgba`), made by the CLI.
+pub fn png_picture(pixel_format: &str) -> PathBuf {
+    generated(
+        &format!("picture_{pixel_format}.png"),
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=64x48",
+            "-frames:v",
+            "1",
+            "-pix_fmt",
+            pixel_format,
+        ],
+    )
+}
+
 /// Writes `bytes` at `path` whole or not at all: through a file of this thread's own, so
 /// that two tests making the same file at once (threads of one process, or two processes)
 /// each rename a complete one into place.
