@@ -1103,3 +1103,35 @@ fn the_loaded_releases_ffprobe_fields_are_printed_by_default() {
     let stated = frames[0]["alpha_mode"] == "straight";
     assert_eq!(stated, since_8_1, "{}", frames[0]);
 }
+
+/// ffprobe before 9.0 flushed its decoders after reading frames, and 8.x's AC-3 decoder then
+/// forgets the mix levels it exports: counted, an AC-3 stream shows them 0 under 8.0's and
+/// 8.1's ffprobe and as decoded under 9.0's (and under 5.1's to 7.1's, whose decoder keeps
+/// them through a flush); `probe` now shows what the loaded release's ffprobe shows.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn counted_streams_show_what_the_releases_flushed_decoders_keep() {
+    let build = common::under_test();
+    let ffmpeg = build.load();
+    let clip = media::generated(
+        "probe_surround.ac3",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=0.5,pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0",
+            "-c:a",
+            "ac3",
+        ],
+    );
+    let report = probe_sections(&build, &clip, &["--count-frames"]);
+    let stream = &list_of(&report, "streams")[0];
+    let Some(level) = stream["loro_cmixlev"].as_str() else {
+        return; // 4.x's decoder exports none
+    };
+    let major = ffmpeg.family().ffmpeg_major();
+    assert_eq!(level == "0.000000", major == 8, "{stream}");
+}

@@ -119,6 +119,10 @@ struct Args {
     fields: FieldSet,
 }
 
+/// The first release whose ffprobe leaves its decoders unflushed after reading, so that
+/// the streams show what the decoding left in them.
+const FIRST_UNFLUSHED_MAJOR: u8 = 9;
+
 /// Whose ffprobe's fields `--fields` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum FieldSet {
@@ -237,6 +241,11 @@ fn run(args: &Args) -> Result<(), String> {
             },
         )
         .map_err(|e| e.to_string())?;
+        // As ffprobe before 9.0, which flushed the decoders after reading when it had
+        // decoded: 8.x's AC-3 decoder then forgets the mix levels it exports.
+        if decoding && ffmpeg.family().ffmpeg_major() < FIRST_UNFLUSHED_MAJOR {
+            decoders.iter_mut().flatten().for_each(Decoder::flush);
+        }
     }
     let shown = Shown {
         ids: input.demuxer().shows_ids(),
