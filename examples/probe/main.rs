@@ -39,9 +39,9 @@
 //! `ts_packetsize`, from 7.1 its `ts_id`), a packet's third flag (`C`, corrupt) and a
 //! frame's `duration` and `crop_*`; 7.0 the container's `nb_stream_groups`, and dropped a
 //! frame's `pkt_duration`; 8.0 dropped `closed_captions` and `film_grain` (printed only with
-//! `-analyze_frames`); 8.1 added `mime_codec_string` and a picture's `lossless` and
-//! `alpha_mode` (where its decoder states one), and prints `refs` only when frames are read
-//! (`--count-frames`).
+//! `-analyze_frames`) and added a picture's `lossless`; 8.1 added `mime_codec_string` and
+//! a picture's `alpha_mode` (where its decoder states one), and prints `refs` only when
+//! frames are read (`--count-frames`).
 //! Side data that only later releases give are printed as 7.1's and later ffprobe print
 //! them: a stereo pair's view and camera, the ambient viewing environment, the container's
 //! cropping, Dolby Vision's metadata compression and a picture's view id; a packet's HDR10+
@@ -151,7 +151,7 @@ pub struct Fields {
     corrupt_flag_duration_and_crop: bool,
     /// Until 7.0: a frame's `pkt_duration`.
     frame_pkt_duration: bool,
-    /// 8.1: a picture's `lossless`.
+    /// 8.0: a picture's `lossless`.
     lossless: bool,
     /// 8.1: a picture's `alpha_mode`, where stated.
     alpha_mode: bool,
@@ -180,7 +180,7 @@ impl Fields {
             refs_unread: !since_8_1,
             corrupt_flag_duration_and_crop: since_6_1,
             frame_pkt_duration: major < 7,
-            lossless: since_8_1,
+            lossless: major >= 8,
             alpha_mode: since_8_1,
         }
     }

@@ -42,7 +42,7 @@ pub(crate) const PKT_FLAG_DISPOSABLE: c_int = 0x0010;
 pub(crate) const FRAME_FLAG_KEY: c_int = 1 << 1;
 pub(crate) const FRAME_FLAG_INTERLACED: c_int = 1 << 3;
 pub(crate) const FRAME_FLAG_TOP_FIELD_FIRST: c_int = 1 << 4;
-/// `AV_FRAME_FLAG_LOSSLESS`: coded losslessly (libavutil 60, 8.1; the bit is unused before).
+/// `AV_FRAME_FLAG_LOSSLESS`: coded losslessly (libavutil 60, 8.0; the bit is unused before).
 pub(crate) const FRAME_FLAG_LOSSLESS: c_int = 1 << 5;
 
 /// `AV_CODEC_FLAG_LOW_DELAY`, `AV_CODEC_FLAG_GLOBAL_HEADER`.

@@ -508,7 +508,7 @@ impl Frame {
     }
 
     /// Whether the decoder says the picture was coded losslessly (`AV_FRAME_FLAG_LOSSLESS`,
-    /// from 8.1: a lossless JPEG XL or WebP, say; `false` before).
+    /// from 8.0: a lossless JPEG XL or WebP, say; `false` before).
     pub fn is_lossless(&self) -> bool {
         let flags = self.read(self.ffmpeg.layout().frame.flags);
         flags & crate::abi::constants::FRAME_FLAG_LOSSLESS != 0
