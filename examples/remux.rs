@@ -28,7 +28,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use cli_copy::{copy_chapters, copy_container_tags, mark_defaults};
 use ffmpeg_runtime::format::{Input, MediaType, Output, Timeline};
-use ffmpeg_runtime::{Library, Packet, Rational};
+use ffmpeg_runtime::{Packet, Rational};
 
 #[derive(Parser)]
 #[command(about = "Copy every stream into another container, as ffmpeg -map 0 -c copy")]
@@ -187,8 +187,7 @@ fn run(args: &Args) -> Result<u64, String> {
     for &stream in &streams {
         timeline.copies(stream);
     }
-    // FFmpeg 6.1 is libavcodec 60.31.
-    let estimates_in_input_base = ffmpeg.library_is_at_least(Library::AvCodec, (60, 31));
+    let estimates_in_input_base = ffmpeg.release_version() >= (6, 1);
     let mut packet = Packet::new(&ffmpeg).map_err(|e| e.to_string())?;
     let mut written = 0;
     loop {

@@ -49,6 +49,8 @@ fn loads_from_its_directory_with_true_versions() {
         "release {release} for build {}",
         build.name
     );
+    let (major, minor) = ffmpeg.release_version();
+    assert_eq!(format!("{major}.{minor}"), build.name, "by its libavcodec");
     assert_eq!(ffmpeg.candidate().source(), Source::Explicit);
 }
 

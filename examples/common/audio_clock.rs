@@ -1,7 +1,7 @@
 //! How the ffmpeg CLI times decoded audio before its filters: FFmpeg 5.1's `decode_audio`,
 //! or from 6.1 on `audio_ts_process` (both through `av_rescale_delta`).
 
-use ffmpeg_runtime::{Ffmpeg, Library, Packet, Rational};
+use ffmpeg_runtime::{Ffmpeg, Packet, Rational};
 
 /// The CLI's timing of decoded audio for its filters: a frame that starts within a tick of
 /// where the last one ended starts exactly there, so that millisecond timestamps
@@ -54,8 +54,7 @@ impl CliTiming {
         match self {
             CliTiming::Debian12 => false,
             CliTiming::Newer => true,
-            // FFmpeg 6.1 is libavcodec 60.31.
-            CliTiming::Loaded => ffmpeg.library_is_at_least(Library::AvCodec, (60, 31)),
+            CliTiming::Loaded => ffmpeg.release_version() >= (6, 1),
         }
     }
 }

@@ -47,7 +47,7 @@ pub fn copy_stream_tags(
     encoder: &str,
     turned_upright: bool,
 ) -> ffmpeg_runtime::Result<()> {
-    let encoder_first = output.ffmpeg().family().ffmpeg_major() >= ENCODER_TAG_FIRST_MAJOR;
+    let encoder_first = output.ffmpeg().release_version() >= ENCODER_TAG_FIRST;
     if encoder_first {
         set_encoder_tag(output, index, encoder)?;
     }
@@ -68,7 +68,7 @@ pub fn copy_stream_tags(
 
 /// The first release whose CLI sets an encoded stream's `encoder` tag before copying the
 /// input stream's tags (8.0; 7.1 set it after).
-const ENCODER_TAG_FIRST_MAJOR: u8 = 8;
+const ENCODER_TAG_FIRST: (u8, u8) = (8, 0);
 
 /// An encoded stream's `encoder` tag naming its encoder (`Lavc59.37.100 libx264`), as the CLI
 /// sets it.

@@ -9,7 +9,7 @@ mod hdr_vivid;
 use ffmpeg_runtime::format::{
     DownmixInfo, DynamicHdrPlus, IamfParameters, IamfSubblock, SideData, SideDataValue,
 };
-use ffmpeg_runtime::{Ffmpeg, FrameSideData, Library, Rational};
+use ffmpeg_runtime::{Ffmpeg, FrameSideData, Rational};
 use serde_json::{Map, Value, json};
 
 /// A rational as ffprobe prints it: `num/den`, or `num:den` for aspect ratios.
@@ -108,7 +108,7 @@ pub fn side_data_entry(entry: &SideData<'_>, picture_size: (u32, u32)) -> Value 
         SideDataValue::AudioServiceType(kind) => put("service_type", json!(kind)),
         SideDataValue::MpegTsStreamId(id) => put("id", json!(id)),
         // 8.1's ffprobe adds the id.
-        SideDataValue::BlockAdditional { id, .. } if ffprobe_prints_since(ffmpeg, (62, 28)) => {
+        SideDataValue::BlockAdditional { id, .. } if ffprobe_prints_since(ffmpeg, (8, 1)) => {
             put("block_additional_id", json!(id));
         }
         SideDataValue::CpbProperties(cpb) => {
@@ -144,7 +144,7 @@ pub fn frame_side_data_entry(entry: &FrameSideData<'_>, frame_rate: Rational) ->
             put("size", json!(entry.bytes().len()));
         }
         // 9.0's ffprobe adds the levels.
-        SideDataValue::DownmixInfo(info) if ffprobe_prints_since(entry.ffmpeg(), (63, 0)) => {
+        SideDataValue::DownmixInfo(info) if ffprobe_prints_since(entry.ffmpeg(), (9, 0)) => {
             downmix_fields(&info, put)
         }
         SideDataValue::DolbyVisionMetadata(metadata) => {
@@ -158,10 +158,9 @@ pub fn frame_side_data_entry(entry: &FrameSideData<'_>, frame_rate: Rational) ->
     })
 }
 
-/// Whether the loaded release's ffprobe prints what the release of libavcodec `since`
-/// (major, minor) added.
-fn ffprobe_prints_since(ffmpeg: &Ffmpeg, since: (u64, u64)) -> bool {
-    ffmpeg.library_is_at_least(Library::AvCodec, since)
+/// Whether the loaded release's ffprobe prints what release `since` (major, minor) added.
+fn ffprobe_prints_since(ffmpeg: &Ffmpeg, since: (u8, u8)) -> bool {
+    ffmpeg.release_version() >= since
 }
 
 /// 9.0's ffprobe's downmix levels: in decibels, to one decimal (`-inf` for none).

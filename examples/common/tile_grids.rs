@@ -2,17 +2,16 @@
 //! given no `-map`: from 8.1 a HEIF or AVIF photo cut into tiles is composed, where the 5.1,
 //! 7.x and 8.0 CLI take one tile.
 
+use ffmpeg_runtime::Ffmpeg;
 use ffmpeg_runtime::format::{Input, Muxer, SelectedVideo};
-use ffmpeg_runtime::{Ffmpeg, Library};
 
-/// The libavcodec of the first release whose CLI composes a tile grid: 8.1's (62.28). Its
-/// changelog names "ffmpeg CLI tiled HEIF support"; 8.0.1's CLI, run here, took the first
-/// tile.
-const FIRST_COMPOSING_AVCODEC: (u64, u64) = (62, 28);
+/// The first release whose CLI composes a tile grid. Its changelog names "ffmpeg CLI tiled
+/// HEIF support"; 8.0.1's CLI, run here, took the first tile.
+const FIRST_COMPOSING: (u8, u8) = (8, 1);
 
 /// Whether the loaded release's CLI composes tile grids (8.1 on).
 pub fn composes_grids(ffmpeg: &Ffmpeg) -> bool {
-    ffmpeg.library_is_at_least(Library::AvCodec, FIRST_COMPOSING_AVCODEC)
+    ffmpeg.release_version() >= FIRST_COMPOSING
 }
 
 /// The index of the grid (in `Input::stream_groups`) whose picture the loaded release's CLI

@@ -219,14 +219,8 @@ fn frame_json(stream: &Stream<'_>, frame: &Frame, fields: Fields) -> Value {
         ("pts", frame.pts()),
         ("pkt_dts", frame.packet_dts()),
         ("best_effort_timestamp", frame.best_effort_timestamp()),
-        (
-            "pkt_duration",
-            duration.filter(|_| fields.frame_pkt_duration),
-        ),
-        (
-            "duration",
-            duration.filter(|_| fields.corrupt_flag_duration_and_crop),
-        ),
+        ("pkt_duration", duration.filter(|_| !fields.since((7, 0)))),
+        ("duration", duration.filter(|_| fields.since((6, 1)))),
     ];
     for (key, value) in times {
         if let Some(value) = value {
@@ -243,7 +237,7 @@ fn frame_json(stream: &Stream<'_>, frame: &Frame, fields: Fields) -> Value {
     if kind == MediaType::Video {
         put("width", json!(frame.width()));
         put("height", json!(frame.height()));
-        if fields.corrupt_flag_duration_and_crop {
+        if fields.since((6, 1)) {
             let sides = ["crop_top", "crop_bottom", "crop_left", "crop_right"];
             for (side, pixels) in sides.into_iter().zip(frame.unapplied_crop()) {
                 put(side, json!(pixels));
@@ -269,7 +263,7 @@ fn frame_json(stream: &Stream<'_>, frame: &Frame, fields: Fields) -> Value {
             "top_field_first",
             json!(u8::from(frame.is_top_field_first())),
         );
-        if fields.lossless {
+        if fields.since((8, 0)) {
             put("lossless", json!(u8::from(frame.is_lossless())));
         }
         put("repeat_pict", json!(frame.repeat_pict()));
@@ -284,7 +278,7 @@ fn frame_json(stream: &Stream<'_>, frame: &Frame, fields: Fields) -> Value {
             ("chroma_location", frame.chroma_location()),
             (
                 "alpha_mode",
-                frame.alpha_mode().filter(|_| fields.alpha_mode),
+                frame.alpha_mode().filter(|_| fields.since((8, 1))),
             ),
         ] {
             if let Some(value) = value {

@@ -113,15 +113,13 @@ struct Args {
     /// streams, before the streams, as `ffprobe -show_stream_groups` does.
     #[arg(long, conflicts_with_all = ["frame_side_data", "show_packets", "show_frames", "show_chapters"])]
     show_stream_groups: bool,
-    /// Whose ffprobe's set of container and stream fields to print: the loaded release's
-    /// own, or 5.1's (Debian 12's) whichever release is loaded.
+    /// Whose ffprobe's set of fields to print: the loaded release's own, or 5.1's (Debian
+    /// 12's) whichever release is loaded. Fields the loaded libraries no longer keep (a
+    /// frame's picture numbers from 7.0, its packet's position from 8.0) are left out
+    /// either way.
     #[arg(long, value_enum, default_value_t = FieldSet::Loaded)]
     fields: FieldSet,
 }
-
-/// The first release whose ffprobe leaves its decoders unflushed after reading, so that
-/// the streams show what the decoding left in them.
-const FIRST_UNFLUSHED_MAJOR: u8 = 9;
 
 /// Whose ffprobe's fields `--fields` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -133,56 +131,26 @@ enum FieldSet {
     Loaded,
 }
 
-/// The fields of the container and streams that ffprobe releases after 5.1 added, or print
-/// only when asked to read frames.
-#[derive(Debug, Clone, Copy, Default)]
+/// Which ffprobe's fields to print: those of a release (major, minor), 5.1's or the loaded
+/// one's. Releases after 5.1 added some and left out others, or print them only when asked
+/// to read frames.
+#[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// 6.1: audio's `initial_padding`, and the demuxer's exported values with every stream.
-    initial_padding_and_demuxer_values: bool,
-    /// 7.0: the container's `nb_stream_groups`.
-    stream_group_count: bool,
-    /// Until 8.0 (from then only with `-analyze_frames`): `closed_captions`, `film_grain`.
-    decoder_analysis: bool,
-    /// 8.1: `mime_codec_string`.
-    mime_codec_string: bool,
-    /// Until 8.1 (from then only when frames are read): `refs`.
-    refs_unread: bool,
-    /// 6.1: a packet's third flag (`C`, corrupt), a frame's `duration` and `crop_*`.
-    corrupt_flag_duration_and_crop: bool,
-    /// Until 7.0: a frame's `pkt_duration`.
-    frame_pkt_duration: bool,
-    /// 8.0: a picture's `lossless`.
-    lossless: bool,
-    /// 8.1: a picture's `alpha_mode`, where stated.
-    alpha_mode: bool,
+    release: (u8, u8),
 }
 
 impl Fields {
     fn of(ffmpeg: &ffmpeg_runtime::Ffmpeg, set: FieldSet) -> Fields {
-        use ffmpeg_runtime::Library::AvCodec;
-        if set == FieldSet::Debian12 {
-            return Fields {
-                decoder_analysis: true,
-                refs_unread: true,
-                frame_pkt_duration: true,
-                ..Fields::default()
-            };
-        }
-        let major = ffmpeg.family().ffmpeg_major();
-        // FFmpeg 6.1 is libavcodec 60.31, 8.1 is 62.28.
-        let since_6_1 = ffmpeg.library_is_at_least(AvCodec, (60, 31));
-        let since_8_1 = ffmpeg.library_is_at_least(AvCodec, (62, 28));
-        Fields {
-            initial_padding_and_demuxer_values: since_6_1,
-            stream_group_count: major >= 7,
-            decoder_analysis: major < 8,
-            mime_codec_string: since_8_1,
-            refs_unread: !since_8_1,
-            corrupt_flag_duration_and_crop: since_6_1,
-            frame_pkt_duration: major < 7,
-            lossless: major >= 8,
-            alpha_mode: since_8_1,
-        }
+        let release = match set {
+            FieldSet::Debian12 => (5, 1),
+            FieldSet::Loaded => ffmpeg.release_version(),
+        };
+        Fields { release }
+    }
+
+    /// Whether the chosen ffprobe is `release`'s or a later one's.
+    pub fn since(self, release: (u8, u8)) -> bool {
+        self.release >= release
     }
 }
 
@@ -243,13 +211,13 @@ fn run(args: &Args) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
         // As ffprobe before 9.0, which flushed the decoders after reading when it had
         // decoded: 8.x's AC-3 decoder then forgets the mix levels it exports.
-        if decoding && ffmpeg.family().ffmpeg_major() < FIRST_UNFLUSHED_MAJOR {
+        if decoding && !fields.since((9, 0)) {
             decoders.iter_mut().flatten().for_each(Decoder::flush);
         }
     }
     let shown = Shown {
         ids: input.demuxer().shows_ids(),
-        demuxer_values: match fields.initial_padding_and_demuxer_values {
+        demuxer_values: match fields.since((6, 1)) {
             true => input.exported_values(),
             false => Vec::new(),
         },
@@ -442,7 +410,7 @@ fn stream(
     }
     put("codec_tag_string", json!(fourcc(s.codec_tag())));
     put("codec_tag", json!(format!("0x{:04x}", s.codec_tag())));
-    if let Some(name) = s.mime_codec_string().filter(|_| fields.mime_codec_string) {
+    if let Some(name) = s.mime_codec_string().filter(|_| fields.since((8, 1))) {
         put("mime_codec_string", json!(name));
     }
     match kind {
@@ -452,7 +420,8 @@ fn stream(
             if let Some(d) = &decoder {
                 put("coded_width", json!(d.coded_width()));
                 put("coded_height", json!(d.coded_height()));
-                if fields.decoder_analysis {
+                // From 8.0 only with `-analyze_frames`.
+                if !fields.since((8, 0)) {
                     put("closed_captions", json!(u8::from(d.has_closed_captions())));
                     put("film_grain", json!(u8::from(d.has_film_grain())));
                 }
@@ -486,7 +455,8 @@ fn stream(
             if s.field_order() != FieldOrder::Unknown {
                 put("field_order", json!(s.field_order().name()));
             }
-            if let Some(d) = decoder.filter(|_| fields.refs_unread || shown.frames_read) {
+            // From 8.1 only where frames were read.
+            if let Some(d) = decoder.filter(|_| !fields.since((8, 1)) || shown.frames_read) {
                 put("refs", json!(d.reference_frames()));
             }
         }
@@ -501,7 +471,7 @@ fn stream(
                 put("channel_layout", json!(layout.name()));
             }
             put("bits_per_sample", json!(s.bits_per_sample()));
-            if fields.initial_padding_and_demuxer_values {
+            if fields.since((6, 1)) {
                 put("initial_padding", json!(s.initial_padding()));
             }
         }
@@ -602,7 +572,7 @@ fn format(input: &Input, args: &Args, size: Option<u64>, fields: Fields) -> Valu
     put("filename", json!(args.input.to_string_lossy()));
     put("nb_streams", json!(input.stream_count()));
     put("nb_programs", json!(input.program_count()));
-    if fields.stream_group_count {
+    if fields.since((7, 0)) {
         put("nb_stream_groups", json!(input.stream_groups().len()));
     }
     let demuxer = input.demuxer();

@@ -56,7 +56,7 @@ pub fn packet_json(stream: &Stream<'_>, packet: &Packet, fields: Fields) -> Valu
         flag(packet.is_key(), 'K'),
         flag(packet.is_discarded(), 'D')
     );
-    if fields.corrupt_flag_duration_and_crop {
+    if fields.since((6, 1)) {
         flags.push(flag(packet.is_corrupt(), 'C'));
     }
     put("flags", json!(flags));

@@ -251,7 +251,7 @@ pub struct VideoLane {
 
 /// The first release whose frames carry a duration that encoders give their packets, and
 /// whose CLI gives each picture the length it placed it for.
-const FIRST_LENGTH_GIVING_MAJOR: u8 = 6;
+const FIRST_LENGTH_GIVING: (u8, u8) = (6, 0);
 
 /// How a [`VideoLane`] places pictures.
 #[derive(Clone, Copy)]
@@ -311,7 +311,7 @@ impl VideoLane {
                 stream.video_delay(),
                 stream.average_frame_rate(),
             ),
-            gives_lengths: ffmpeg.family().ffmpeg_major() >= FIRST_LENGTH_GIVING_MAJOR,
+            gives_lengths: ffmpeg.release_version() >= FIRST_LENGTH_GIVING,
             untimed: timing
                 .untimed_pictures
                 .then(|| UntimedPictures::new(stream.time_base(), stream.average_frame_rate())),
@@ -618,7 +618,7 @@ pub struct AudioLane {
 
 /// The first release whose CLI gives its graph the levels to mix down by that the frames
 /// carry (an AC-3's), which its `aresample` follows.
-const FIRST_DOWNMIXING_MAJOR: u8 = 8;
+const FIRST_DOWNMIXING: (u8, u8) = (8, 0);
 
 impl AudioLane {
     pub fn new(
@@ -665,7 +665,7 @@ impl AudioLane {
             frame_size,
             input_format: None,
             clock,
-            follows_downmix: ffmpeg.family().ffmpeg_major() >= FIRST_DOWNMIXING_MAJOR,
+            follows_downmix: ffmpeg.release_version() >= FIRST_DOWNMIXING,
         })
     }
 

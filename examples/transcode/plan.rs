@@ -179,12 +179,12 @@ fn is_regular_yuv(pixel_format: &str) -> bool {
 /// filter overwrites theirs with its `in_chroma_loc` option (`auto`: unstated), so that the
 /// CLI's encoder is told none.
 fn scale_unstates_chroma(graph: &FilterGraph) -> bool {
-    graph.ffmpeg().family().ffmpeg_major() >= SCALE_UNSTATES_CHROMA_MAJOR
+    graph.ffmpeg().release_version() >= SCALE_UNSTATES_CHROMA
         && graph.filters().iter().any(|filter| filter == "scale")
 }
 
 /// The first release whose `scale` leaves pictures' chroma location unstated.
-const SCALE_UNSTATES_CHROMA_MAJOR: u8 = 8;
+const SCALE_UNSTATES_CHROMA: (u8, u8) = (8, 0);
 
 /// The colours of pictures of `color` the 5.1 CLI's `scale` converts into YUV or gray `to`:
 /// primaries, transfer and chroma location as they were, the matrix as

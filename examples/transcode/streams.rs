@@ -300,12 +300,12 @@ pub fn plan_audio(
 /// first frame's size (9.0 on): FLAC and WavPack take it (FLAC's own is 4608 samples), while
 /// AAC, MP3 and AC-3 keep theirs.
 fn sizes_frames_by_the_first(codec: &Codec) -> bool {
-    codec.ffmpeg().family().ffmpeg_major() >= FIRST_SIZING_BY_FIRST_FRAME_MAJOR
+    codec.ffmpeg().release_version() >= FIRST_SIZING_BY_FIRST_FRAME
         && !codec.has_variable_frame_size()
 }
 
 /// The first release whose CLI asks an encoder for frames of its first frame's size.
-const FIRST_SIZING_BY_FIRST_FRAME_MAJOR: u8 = 9;
+const FIRST_SIZING_BY_FIRST_FRAME: (u8, u8) = (9, 0);
 
 /// How a stream's turn comes out: `turned` upright first, or `autorotated` (the CLI's
 /// autorotation, which states no turn on the output whether or not it made one).
@@ -395,7 +395,7 @@ fn copy_side_data(
     stream: &Stream<'_>,
     upright: bool,
 ) -> Result<Vec<u32>, String> {
-    let through_frames = stream.ffmpeg().family().ffmpeg_major() >= 7;
+    let through_frames = stream.ffmpeg().release_version() >= (7, 0);
     let mut copied = Vec::new();
     for entry in stream.side_data() {
         let skipped = match entry.value() {
@@ -416,10 +416,10 @@ fn copy_side_data(
 }
 
 /// Whether the release's encoders give their stream the side data of the stream's kinds
-/// that the first frame the CLI gives them carries (libavcodec 61.19: FFmpeg 7.1): an
+/// that the first frame the CLI gives them carries (7.1 on): an
 /// HEVC's HDR10 metadata, which its SEI messages carry, reaches the new container so.
 fn encoders_take_frame_side_data(ffmpeg: &Ffmpeg) -> bool {
-    ffmpeg.library_is_at_least(Library::AvCodec, (61, 19))
+    ffmpeg.release_version() >= (7, 1)
 }
 
 /// Gives output stream `index` the side data of the stream's kinds that `first` carries,

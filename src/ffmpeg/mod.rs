@@ -147,6 +147,19 @@ impl Ffmpeg {
         &self.inner.release
     }
 
+    /// The FFmpeg release (major, minor) loaded, by the libavcodec each release shipped
+    /// with: `(6, 1)` from libavcodec 60.31, which 6.1 brought. A build from between two
+    /// releases counts as the earlier. How to ask whether the release has what came in a
+    /// minor release, when [`release`](Self::release)'s text may be a git description:
+    /// `ffmpeg.release_version() >= (6, 1)`.
+    pub fn release_version(&self) -> (u8, u8) {
+        // libavcodec is one of the required libraries: always loaded.
+        self.library(Library::AvCodec)
+            .map_or((self.family().ffmpeg_major(), 0), |avcodec| {
+                crate::sys::release_of(self.family(), avcodec.version())
+            })
+    }
+
     /// The release family, i.e. the ABI: 4.x to 9.x.
     pub fn family(&self) -> Family {
         self.inner.family

@@ -13,8 +13,8 @@ pub(crate) mod unwind;
 
 pub use mirror::Rational;
 pub(crate) use mirror::{RawChannelLayout, RawInterruptCallback};
-pub(crate) use release::decode_version_int;
 pub use release::{Family, Library, SUPPORTED_AVCODEC_MAJORS};
+pub(crate) use release::{decode_version_int, release_of};
 // A path for the layers above: `crate::sys::supported_families!`.
 #[allow(clippy::single_component_path_imports)]
 pub(crate) use supported_families;

@@ -154,6 +154,34 @@ impl fmt::Display for Family {
     }
 }
 
+/// The minor releases and the libavcodec (major, minor) each shipped with. A release x.0
+/// begins its family: its libavcodec major is the family's.
+const MINOR_RELEASES: [((u8, u8), (u64, u64)); 8] = [
+    ((4, 1), (58, 35)),
+    ((4, 2), (58, 54)),
+    ((4, 3), (58, 91)),
+    ((4, 4), (58, 134)),
+    ((5, 1), (59, 37)),
+    ((6, 1), (60, 31)),
+    ((7, 1), (61, 19)),
+    ((8, 1), (62, 28)),
+];
+
+/// The FFmpeg release (major, minor) whose libavcodec `avcodec` is at least: the newest of
+/// `family` that shipped one no newer. A build from between two releases counts as the
+/// earlier.
+pub(crate) fn release_of(family: Family, avcodec: &Version) -> (u8, u8) {
+    let major = family.ffmpeg_major();
+    let minor = MINOR_RELEASES
+        .iter()
+        .filter(|((release, _), shipped)| {
+            *release == major && (avcodec.major, avcodec.minor) >= *shipped
+        })
+        .map(|((_, minor), _)| *minor)
+        .max();
+    (major, minor.unwrap_or(0))
+}
+
 /// Decodes FFmpeg's `AV_VERSION_INT` (major << 16 | minor << 8 | micro).
 pub(crate) fn decode_version_int(value: u32) -> Version {
     Version::new(
@@ -175,6 +203,21 @@ mod tests {
         );
         assert_eq!(Library::AvCodec.version_node(61), "LIBAVCODEC_61");
         assert_eq!(Library::AvFilter.version_node(10), "LIBAVFILTER_10");
+    }
+
+    #[test]
+    fn releases_follow_the_libavcodec_they_shipped() {
+        let release = |major, minor, micro| {
+            let family = Family::from_avcodec_major(major).unwrap();
+            release_of(family, &Version::new(major, minor, micro))
+        };
+        assert_eq!(release(58, 35, 100), (4, 1));
+        assert_eq!(release(58, 134, 100), (4, 4));
+        assert_eq!(release(60, 30, 100), (6, 0), "a build before 6.1");
+        assert_eq!(release(60, 31, 102), (6, 1));
+        assert_eq!(release(61, 3, 100), (7, 0));
+        assert_eq!(release(62, 28, 102), (8, 1));
+        assert_eq!(release(63, 1, 102), (9, 0));
     }
 
     #[test]
