@@ -158,20 +158,13 @@ fn keeps_own_colors(shown: &Shown, graph: &FilterGraph) -> bool {
     let format = graph.output(0).and_then(|facts| facts.pixel_format.clone());
     let unconverted = format.is_some() && format == shown.pixel_format;
     unconverted
-        && format.is_some_and(|format| !is_regular_yuv(format.name()))
+        && format.is_some_and(|format| !is_regular_yuv(&format))
         && !graph.filters().iter().any(|filter| filter == "scale")
 }
 
-/// libavfilter's "regular YUV" by the format's name: three or more components, none of them
-/// red, green or blue, a palette index, CIE XYZ or floating point.
-fn is_regular_yuv(pixel_format: &str) -> bool {
-    let few_components = ["gray", "ya8", "ya16", "monow", "monob"]
-        .iter()
-        .any(|prefix| pixel_format.starts_with(prefix));
-    let other = ["pal8", "xyz", "f16", "f32"]
-        .iter()
-        .any(|part| pixel_format.contains(part));
-    !(few_components || other || is_rgb(pixel_format))
+/// libavfilter's "regular YUV" (`ff_fmt_is_regular_yuv`): YUV, not floating point.
+fn is_regular_yuv(format: &PixelFormat) -> bool {
+    format.is_yuv() && !format.is_float()
 }
 
 /// Whether `graph` runs a `scale` (one it names, or one libavfilter inserted to convert)
@@ -191,8 +184,7 @@ const SCALE_UNSTATES_CHROMA: (u8, u8) = (8, 0);
 /// [`converted_matrix`] leaves it, and the range of the new format (full for `yuvj…` and
 /// gray). Into RGB, none is stated.
 fn converted_color(color: Color, to: &PixelFormat) -> Color {
-    let is_rgb = |name: &str| ["rgb", "bgr", "gbr"].iter().any(|f| name.contains(f));
-    if is_rgb(to.name()) {
+    if to.is_rgb() {
         return Color::default();
     }
     let full = to.name().starts_with("yuvj") || to.name().starts_with("gray");
@@ -397,8 +389,8 @@ pub fn video_settings(
     if pixel_format != source_format {
         color.range = None;
     }
-    let made_rgb = is_rgb(pixel_format.name());
-    if made_rgb != is_rgb(source_format.name()) {
+    let made_rgb = pixel_format.is_rgb();
+    if made_rgb != source_format.is_rgb() {
         color.matrix = converted_matrix(color.matrix, made_rgb);
     }
     // As FFmpeg's scale filter does: a picture scaled to another shape keeps its display
@@ -435,23 +427,6 @@ pub fn video_settings(
 
 /// The largest numerator or denominator of an MPEG-4 part 2 frame rate.
 const MPEG4_LARGEST_TERM: i32 = 65_535;
-
-/// Whether FFmpeg's format of this name holds red, green and blue (`rgb24`, `bgra`, `gbrp`,
-/// `x2rgb10le`…) rather than luma and chroma.
-fn is_rgb(pixel_format: &str) -> bool {
-    let name = pixel_format.trim_start_matches(['0', 'a', 'x', '2']);
-    ["rgb", "bgr", "gbr"]
-        .iter()
-        .any(|prefix| name.starts_with(prefix))
-}
-
-pub fn is_subsampled(pixel_format: &str) -> bool {
-    [
-        "420", "422", "411", "410", "440", "nv12", "nv21", "nv16", "nv20",
-    ]
-    .iter()
-    .any(|pattern| pixel_format.contains(pattern))
-}
 
 /// The encoder's settings for an audio stream: its format, rate and channel layout where
 /// the encoder takes them, else those the CLI's filters settle on (the format that loses

@@ -510,7 +510,7 @@ fn open_video(
     // one that needs even sizes for subsampled chroma (libx264) is given the even size below,
     // the Scaler dropping the odd row or column, where the CLI fails.
     let odd = settings.width % 2 == 1 || settings.height % 2 == 1;
-    if odd && plan::is_subsampled(settings.pixel_format.name()) {
+    if odd && settings.pixel_format.chroma_subsampling() != (0, 0) {
         let even = VideoSettings {
             width: (settings.width & !1).max(2),
             height: (settings.height & !1).max(2),

@@ -45,6 +45,18 @@ pub(crate) const FRAME_FLAG_TOP_FIELD_FIRST: c_int = 1 << 4;
 /// `AV_FRAME_FLAG_LOSSLESS`: coded losslessly (libavutil 60, 8.0; the bit is unused before).
 pub(crate) const FRAME_FLAG_LOSSLESS: c_int = 1 << 5;
 
+/// `AV_PIX_FMT_FLAG_*`: what a pixel format's descriptor says of it. XYZ is set from
+/// libavutil 59 (7.0); before, `xyz12` was the only such format and had no flag.
+pub(crate) const PIX_FMT_FLAG_PAL: u64 = 1 << 1;
+pub(crate) const PIX_FMT_FLAG_BITSTREAM: u64 = 1 << 2;
+pub(crate) const PIX_FMT_FLAG_HWACCEL: u64 = 1 << 3;
+pub(crate) const PIX_FMT_FLAG_PLANAR: u64 = 1 << 4;
+pub(crate) const PIX_FMT_FLAG_RGB: u64 = 1 << 5;
+pub(crate) const PIX_FMT_FLAG_ALPHA: u64 = 1 << 7;
+pub(crate) const PIX_FMT_FLAG_BAYER: u64 = 1 << 8;
+pub(crate) const PIX_FMT_FLAG_FLOAT: u64 = 1 << 9;
+pub(crate) const PIX_FMT_FLAG_XYZ: u64 = 1 << 10;
+
 /// `AV_CODEC_FLAG_LOW_DELAY`, `AV_CODEC_FLAG_GLOBAL_HEADER`.
 pub(crate) const CODEC_FLAG_LOW_DELAY: c_int = 1 << 19;
 /// `AV_CODEC_FLAG_COPY_OPAQUE` (6.0 on): decoders give frames their packet's `opaque_ref`.

@@ -114,40 +114,52 @@ pub(crate) unsafe fn parser_first_codec_id(
 struct PixelFormatDescriptorHead {
     name: *const c_char,
     nb_components: u8,
-    /// `log2_chroma_w` and `log2_chroma_h`, which put `flags` where it is.
-    _log2_chroma: [u8; 2],
+    log2_chroma_w: u8,
+    log2_chroma_h: u8,
     flags: u64,
 }
 
-/// The `AV_PIX_FMT_FLAG_*` bits of a pixel format's descriptor (0 without one).
-///
-/// # Safety
-///
-/// As for [`pixel_format_components`].
-pub(crate) unsafe fn pixel_format_flags(
-    descriptor: *const crate::sys::objects::AVPixFmtDescriptor,
-) -> u64 {
-    if descriptor.is_null() {
-        return 0;
-    }
-    // SAFETY: per the contract; static data of libavutil with this head.
-    unsafe { (*descriptor.cast::<PixelFormatDescriptorHead>()).flags }
+/// What a pixel format's descriptor says, copied out of libavutil's static table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct PixelFormatFacts {
+    /// Colours and alpha; PAL8 counts one, its palette's alpha is not a component.
+    pub(crate) components: u8,
+    /// How many times (as a power of two) chroma is narrower and shorter than luma.
+    pub(crate) log2_chroma: (u8, u8),
+    /// The `AV_PIX_FMT_FLAG_*` bits ([`constants::PIX_FMT_FLAG_RGB`] and the rest).
+    pub(crate) flags: u64,
 }
 
-/// The number of components (colours, and alpha) of a pixel format's descriptor; 0 without
-/// one. PAL8 counts one: its palette's alpha is not a component.
+/// The facts of a pixel format's descriptor; all zero without one.
 ///
 /// # Safety
 ///
 /// `descriptor` is NULL or what that FFmpeg's `av_pix_fmt_desc_get` returned.
-pub(crate) unsafe fn pixel_format_components(
+pub(crate) unsafe fn pixel_format_facts(
     descriptor: *const crate::sys::objects::AVPixFmtDescriptor,
-) -> u8 {
+) -> PixelFormatFacts {
     if descriptor.is_null() {
-        return 0;
+        return PixelFormatFacts::default();
     }
     // SAFETY: per the contract; static data of libavutil with this head.
-    unsafe { (*descriptor.cast::<PixelFormatDescriptorHead>()).nb_components }
+    let head = unsafe { &*descriptor.cast::<PixelFormatDescriptorHead>() };
+    PixelFormatFacts {
+        components: head.nb_components,
+        log2_chroma: (head.log2_chroma_w, head.log2_chroma_h),
+        flags: head.flags,
+    }
+}
+
+/// The name at the head of a pixel format's descriptor, for the self-check.
+///
+/// # Safety
+///
+/// As for [`pixel_format_facts`], and not NULL.
+pub(crate) unsafe fn pixel_format_descriptor_name(
+    descriptor: *const crate::sys::objects::AVPixFmtDescriptor,
+) -> String {
+    // SAFETY: per the contract; the name is a static string of libavutil.
+    unsafe { crate::sys::c_text((*descriptor.cast::<PixelFormatDescriptorHead>()).name) }
 }
 
 /// The `AV_CODEC_PROP_*` bits of a codec's descriptor (0 without one).

@@ -13,6 +13,7 @@
 //! - libavfilter parses small graphs, whose open pads and filters we read back.
 
 mod packet_origin;
+mod pixel_format;
 mod stream_group;
 
 use std::ffi::{CStr, c_int, c_void};
@@ -169,6 +170,7 @@ pub(crate) fn check(functions: &Functions, layout: &Layout) -> Result<usize, Abi
         packet_origin::packet_origin(&mut checker)?;
         io_context(&mut checker)?;
         constants(&mut checker)?;
+        pixel_format::pixel_format_descriptor(&mut checker)?;
         codecs_and_formats(&mut checker)?;
     }
     Ok(checker.passed)

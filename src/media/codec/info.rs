@@ -337,12 +337,8 @@ impl Codec {
         // As libavfilter's `pick_format`, through which the CLI converts: a source has alpha
         // where its components are even in number (YUVA, RGBA, YA), so PAL8, whose palette
         // holds alpha, counts as without (gbrp, not yuva420p, for VP9).
-        // SAFETY: a lookup in FFmpeg's static table; NULL for an unknown number.
-        let has_alpha = unsafe {
-            let descriptor = (f.av_pix_fmt_desc_get)(source_number);
-            let components = crate::abi::pixel_format_components(descriptor);
-            components > 0 && components.is_multiple_of(2)
-        };
+        let components = source.components();
+        let has_alpha = components > 0 && components.is_multiple_of(2);
         // SAFETY: a -1-terminated list of formats the library knows.
         let best = unsafe {
             (f.avcodec_find_best_pix_fmt_of_list)(

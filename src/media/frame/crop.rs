@@ -8,9 +8,6 @@ use crate::ffmpeg::error::{Error, Result, check};
 
 /// `AV_FRAME_CROP_UNALIGNED`: crop exactly, not less on the left to keep the planes aligned.
 const CROP_UNALIGNED: c_int = 1;
-/// `AV_PIX_FMT_FLAG_BITSTREAM` and `AV_PIX_FMT_FLAG_HWACCEL`: formats whose planes FFmpeg
-/// cannot start later, so that it crops their bottom and right only.
-const CANNOT_MOVE_PLANES: u64 = 1 << 2 | 1 << 3;
 
 impl Frame {
     /// Crops the picture in place, without copying: `top` and `bottom` rows and `left` and
@@ -49,17 +46,17 @@ impl Frame {
                 u64::from(top) + u64::from(bottom),
             ));
         }
-        let f = self.ffmpeg.functions();
-        // SAFETY: a lookup in libavutil's static table; NULL for an unknown format.
-        let descriptor = unsafe { (f.av_pix_fmt_desc_get)(self.format()) };
-        // SAFETY: NULL or what av_pix_fmt_desc_get returned.
-        let flags = unsafe { crate::abi::pixel_format_flags(descriptor) };
-        if flags & CANNOT_MOVE_PLANES != 0 && (top > 0 || left > 0) {
+        // Formats whose planes FFmpeg cannot start later: it crops their bottom and right.
+        let fixed_planes = self
+            .pixel_format()
+            .is_some_and(|format| format.is_bitstream() || format.is_hardware());
+        if fixed_planes && (top > 0 || left > 0) {
             return Err(Error::unsupported(
                 OPERATION,
                 "FFmpeg crops this format's bottom and right only",
             ));
         }
+        let f = self.ffmpeg.functions();
         let layout = &self.ffmpeg.layout().frame;
         // Not `as_mut_ptr`, which would borrow all of `self` while `f` and `layout` do.
         let frame = self.frame.as_ptr();

@@ -605,7 +605,9 @@ impl Frame {
         let layout = &self.ffmpeg.layout().frame;
         let data = self.read(layout.data);
         // av_image_copy_to_buffer reads every plane, and the palette of pal8.
-        let paletted = self.format_name_in_library() == Some("pal8");
+        let paletted = self
+            .pixel_format()
+            .is_some_and(|format| format.has_palette());
         if self.width() == 0 || self.planes().next().is_none() || (paletted && data[1].is_null()) {
             return Err(crate::ffmpeg::Error::incompatible(
                 "Frame::copy_packed",

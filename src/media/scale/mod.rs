@@ -53,26 +53,10 @@ impl ScaleQuality {
     }
 }
 
-/// Whether the conversion reads YUV into RGB, where the YUV matrix and range matter; judged
-/// by FFmpeg's names, whose families are stable across releases.
+/// Whether the conversion reads YUV into RGB, where the YUV matrix and range matter.
 fn yuv_to_rgb(source: &Frame, target: &Frame) -> bool {
-    let is_rgb = |name: &str| {
-        ["rgb", "bgr", "gbr"]
-            .iter()
-            .any(|family| name.contains(family))
-    };
-    let is_yuv = |name: &str| {
-        let packed = ["uyvy", "yuyv", "yvyu", "ayuv", "vuya", "vuyx", "xv3", "y21"];
-        name.starts_with("yuv")
-            || name.starts_with("nv")
-            || packed.iter().any(|p| name.starts_with(p))
-            || (name.starts_with('p') && name[1..].starts_with(|c: char| c.is_ascii_digit()))
-    };
-    let (from, to) = (
-        source.format_name_in_library(),
-        target.format_name_in_library(),
-    );
-    from.is_some_and(is_yuv) && to.is_some_and(is_rgb)
+    source.pixel_format().is_some_and(|format| format.is_yuv())
+        && target.pixel_format().is_some_and(|format| format.is_rgb())
 }
 
 /// Converts pictures to another size or pixel format. One context is kept and reconfigured

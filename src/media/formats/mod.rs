@@ -6,6 +6,8 @@ use std::ffi::{CString, c_char, c_int};
 use crate::ffmpeg::Ffmpeg;
 use crate::ffmpeg::error::{Error, Result};
 
+mod pixel;
+
 impl Ffmpeg {
     /// Every pixel format this FFmpeg knows (`yuv420p`, `nv12`, `rgba`, …), in the order
     /// `ffmpeg -pix_fmts` lists them. Releases add formats, and number them differently.
