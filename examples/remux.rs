@@ -131,8 +131,8 @@ fn run(args: &Args) -> Result<u64, String> {
     copy_chapters(&input, &mut output, start_us).map_err(|e| e.to_string())?;
     // As the CLI, which reads every stream it maps, those a demuxer sets aside too (an MP4's
     // chapter track, whose titles it then copies as a data stream).
-    let indices: Vec<usize> = input.streams().map(|s| s.index()).collect();
-    for &index in &indices {
+    let streams: Vec<usize> = input.streams().map(|s| s.index()).collect();
+    for &index in &streams {
         input
             .set_discarded(index, false)
             .map_err(named(&args.input))?;
@@ -182,7 +182,6 @@ fn run(args: &Args) -> Result<u64, String> {
         .write_header_with(options)
         .map_err(named(&args.output))?;
 
-    let streams: Vec<usize> = input.streams().map(|s| s.index()).collect();
     let mut timeline = Timeline::new(&input, &streams);
     for &stream in &streams {
         timeline.copies(stream);

@@ -211,7 +211,8 @@ fn run(args: &Args) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
         // As ffprobe before 9.0, which flushed the decoders after reading when it had
         // decoded: 8.x's AC-3 decoder then forgets the mix levels it exports.
-        if decoding && !fields.since((9, 0)) {
+        // A value, not a field: the loaded release's, whichever fields are printed.
+        if decoding && ffmpeg.release_version() < (9, 0) {
             decoders.iter_mut().flatten().for_each(Decoder::flush);
         }
     }
