@@ -59,6 +59,22 @@ fn formats_read_as_their_descriptors_state_them() {
     assert!(format(&ffmpeg, "grayf32le").is_float());
     assert!(format(&ffmpeg, "monow").is_bitstream());
     assert!(format(&ffmpeg, "vaapi").is_hardware());
+    for (name, depths) in [
+        ("yuv420p", vec![8, 8, 8]),
+        ("p010le", vec![10, 10, 10]),
+        ("yuva444p16le", vec![16; 4]),
+        ("rgba", vec![8; 4]),
+        ("rgb565le", vec![5, 6, 5]),
+        ("monow", vec![1]),
+        ("pal8", vec![8]),
+        ("vaapi", vec![]),
+    ] {
+        let format = format(&ffmpeg, name);
+        assert_eq!(format.component_depths(), depths, "{name}");
+        let deepest = depths.iter().copied().max().unwrap_or(0);
+        assert_eq!(format.bit_depth(), deepest, "{name}");
+    }
+    assert_eq!(format(&ffmpeg, "grayf32le").bit_depth(), 32);
     let bayer = format(&ffmpeg, "bayer_rggb8");
     assert!(bayer.is_bayer() && bayer.is_rgb() && !bayer.is_yuv());
 }
@@ -83,8 +99,8 @@ fn no_format_is_both_rgb_and_yuv() {
 }
 
 /// The installed CLI's table: per format, whether it is a hardware surface, paletted or
-/// packed in bits, and its components.
-fn cli_table() -> Vec<(String, [bool; 3], u8)> {
+/// packed in bits, its components and their depths (`8-8-8`).
+fn cli_table() -> Vec<(String, [bool; 3], u8, String)> {
     let output = common::media::cli().arg("-pix_fmts").output().unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
     let rows = text
@@ -96,7 +112,8 @@ fn cli_table() -> Vec<(String, [bool; 3], u8)> {
         let flags = fields[0].as_bytes();
         let components = fields[2].parse().unwrap();
         let marks = [flags[2] == b'H', flags[3] == b'P', flags[4] == b'B'];
-        (fields[1].to_owned(), marks, components)
+        let depths = fields.get(4).copied().unwrap_or_default().to_owned();
+        (fields[1].to_owned(), marks, components, depths)
     })
     .collect()
 }
@@ -110,14 +127,25 @@ fn formats_read_as_the_clis_table_on_its_library() {
     let ffmpeg = build.load();
     let table = cli_table();
     assert_eq!(table.len(), ffmpeg.pixel_formats().len());
-    for (name, [hardware, paletted, bitstream], components) in table {
+    for (name, [hardware, paletted, bitstream], components, depths) in table {
         let format = format(&ffmpeg, &name);
+        // The CLI prints the first component's depth even where there is none (0).
+        let mut depths_read: Vec<String> = format
+            .component_depths()
+            .iter()
+            .map(u8::to_string)
+            .collect();
+        if depths_read.is_empty() {
+            depths_read.push("0".into());
+        }
         let read = (
             format.is_hardware(),
             format.has_palette(),
             format.is_bitstream(),
             format.components(),
+            depths_read.join("-"),
         );
-        assert_eq!(read, (hardware, paletted, bitstream, components), "{name}");
+        let stated = (hardware, paletted, bitstream, components, depths);
+        assert_eq!(read, stated, "{name}");
     }
 }

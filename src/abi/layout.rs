@@ -483,6 +483,10 @@ pub(crate) struct Layout {
     pub packet_origin: Option<PacketOriginLayout>,
     /// Families with stream groups (7.0 on).
     pub stream_group: Option<StreamGroupLayout>,
+    /// The bytes of an `AVComponentDescriptor` (a pixel format's `comp[i]`), whose header
+    /// the generated modules leave out: five ints, and in 4.x three deprecated ones after
+    /// them (`FF_API_PLUS1_MINUS1`). The self-check proves it on `p010le`'s components.
+    pub pixel_component_size: usize,
 }
 
 /// The fields every family 4.x–9.x has, with their optional ones unset.
@@ -764,6 +768,7 @@ macro_rules! common {
             },
             packet_origin: None,
             stream_group: None,
+            pixel_component_size: 5 * size_of::<c_int>(),
         }
     }};
 }
@@ -889,6 +894,7 @@ macro_rules! shape_4 {
         layout.frame_side_data.qp_tables_numbered = true;
         layout.option.unflagged_are_exported = true;
         layout.stream.codec_info_nb_frames = Some(field!($m::AVStream.codec_info_nb_frames));
+        layout.pixel_component_size = 8 * size_of::<c_int>();
         before_6!($m, layout);
         layout
     }};

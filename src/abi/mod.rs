@@ -6,7 +6,7 @@
 //! turns them into one [`Layout`] of typed offsets per family, chosen once at load for the
 //! versions probed, and `check` proves it against the live library before first use.
 
-use std::ffi::{c_char, c_void};
+use std::ffi::{c_char, c_int, c_void};
 
 use crate::sys::objects::{AVCodecContext, AVDictionary, AVDictionaryEntry, AVFormatContext};
 
@@ -128,25 +128,50 @@ pub(crate) struct PixelFormatFacts {
     pub(crate) log2_chroma: (u8, u8),
     /// The `AV_PIX_FMT_FLAG_*` bits ([`constants::PIX_FMT_FLAG_RGB`] and the rest).
     pub(crate) flags: u64,
+    /// Each component's bits (`comp[i].depth`), 0 past the last.
+    pub(crate) depths: [u8; 4],
 }
+
+/// Where `depth` is in an `AVComponentDescriptor`: after four ints.
+const COMPONENT_DEPTH_OFFSET: usize = 4 * size_of::<c_int>();
 
 /// The facts of a pixel format's descriptor; all zero without one.
 ///
 /// # Safety
 ///
-/// `descriptor` is NULL or what that FFmpeg's `av_pix_fmt_desc_get` returned.
+/// `descriptor` is NULL or what that FFmpeg's `av_pix_fmt_desc_get` returned, and `layout`
+/// that FFmpeg's.
 pub(crate) unsafe fn pixel_format_facts(
     descriptor: *const crate::sys::objects::AVPixFmtDescriptor,
+    layout: &Layout,
 ) -> PixelFormatFacts {
     if descriptor.is_null() {
         return PixelFormatFacts::default();
     }
     // SAFETY: per the contract; static data of libavutil with this head.
     let head = unsafe { &*descriptor.cast::<PixelFormatDescriptorHead>() };
+    let mut depths = [0; 4];
+    // `comp[4]` follows the head (its ints aligned as the head's end is).
+    let components = descriptor
+        .cast::<u8>()
+        .wrapping_add(size_of::<PixelFormatDescriptorHead>());
+    let stride = layout.pixel_component_size;
+    for (index, depth) in depths
+        .iter_mut()
+        .enumerate()
+        .take(head.nb_components.into())
+    {
+        let field = components.wrapping_add(index * stride + COMPONENT_DEPTH_OFFSET);
+        // SAFETY: inside the descriptor's `comp[4]` (index < nb_components <= 4), whose
+        // entries are `stride` bytes in this family; an int, aligned as the struct's ints.
+        let bits = unsafe { field.cast::<c_int>().read() };
+        *depth = u8::try_from(bits).unwrap_or(0);
+    }
     PixelFormatFacts {
         components: head.nb_components,
         log2_chroma: (head.log2_chroma_w, head.log2_chroma_h),
         flags: head.flags,
+        depths,
     }
 }
 

@@ -83,6 +83,20 @@ impl PixelFormat {
         self.facts().log2_chroma
     }
 
+    /// The bits of each component, in the descriptor's order (luma or red first, alpha
+    /// last): `[8, 8, 8]` for `yuv420p`, `[10, 10, 10]` for `p010le`, `[8, 8, 8, 8]` for
+    /// `rgba`; `[8]` for `pal8`'s index.
+    pub fn component_depths(&self) -> Vec<u8> {
+        let facts = self.facts();
+        facts.depths[..usize::from(facts.components).min(4)].to_vec()
+    }
+
+    /// The bits of the deepest component: 8 for `yuv420p` and `rgba`, 10 for `p010le` and
+    /// `yuv420p10le`, 16 for `rgb48le`, 32 for `grayf32le`; 0 for a hardware surface.
+    pub fn bit_depth(&self) -> u8 {
+        self.facts().depths.into_iter().max().unwrap_or(0)
+    }
+
     fn has(&self, flags: u64) -> bool {
         self.facts().flags & flags != 0
     }
@@ -92,7 +106,7 @@ impl PixelFormat {
         // SAFETY: a lookup in libavutil's static table, of a number this FFmpeg knows;
         // NULL never comes back for it, and would give zero facts.
         let descriptor = unsafe { (f.av_pix_fmt_desc_get)(self.number) };
-        // SAFETY: what av_pix_fmt_desc_get returned.
-        unsafe { crate::abi::pixel_format_facts(descriptor) }
+        // SAFETY: what av_pix_fmt_desc_get returned, read by its own FFmpeg's layout.
+        unsafe { crate::abi::pixel_format_facts(descriptor, self.ffmpeg.layout()) }
     }
 }
