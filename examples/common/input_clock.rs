@@ -110,11 +110,14 @@ impl InputClock {
     }
 }
 
-/// How the CLI from 6.1 on times the pictures of an input that keeps no timestamps (a raw
-/// H.264, HEVC or MPEG video stream: [`Demuxer::gives_timestamps`] false): it decodes the
-/// packets untimed and puts each picture where the last one ended, one frame (counted in
-/// fields, `repeat_pict`) at the decoder's rate, as its `video_duration_estimate` does for
-/// such input.
+/// How the CLI from 6.1 on times pictures (`video_frame_process`): each at its decoder's
+/// best-effort time, and one the decoder leaves untimed where the last one ended, by
+/// `video_duration_estimate`. An input that keeps no timestamps (a raw H.264, HEVC or MPEG
+/// video stream: [`Demuxer::gives_timestamps`] false) has its packets decoded untimed, so
+/// that every picture is put so: one frame (counted in fields, `repeat_pict`) at the
+/// decoder's rate after the last. Elsewhere it matters for a picture drained at the end
+/// with no time (an MPEG-2 I-frame read alone after a seek to a GXF's end: 0, which the
+/// 5.1 CLI's clock put at the clock's time).
 ///
 /// [`Demuxer::gives_timestamps`]: ffmpeg_runtime::format::Demuxer::gives_timestamps
 pub struct UntimedPictures {

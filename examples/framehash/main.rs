@@ -275,6 +275,7 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         out: BufWriter::new(std::io::stdout()),
         clock: None,
         untimed: None,
+        strip_timestamps: false,
         draining: false,
         received: 0,
         audio_frames: Vec::new(),
@@ -318,10 +319,12 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
             stream.video_delay(),
             stream.average_frame_rate(),
         ));
-        // From 6.1 the CLI takes a raw stream's made-up timestamps away.
-        let untimed = args.cli_timing.follows_6_1(&ffmpeg) && !input.demuxer().gives_timestamps();
-        hasher.untimed = (untimed && kind == MediaType::Video)
-            .then(|| UntimedPictures::new(time_base, stream.average_frame_rate()));
+        // From 6.1 the CLI decodes video packets as read (a raw stream's made-up timestamps
+        // taken away), and times each picture itself.
+        let pictures_as_6_1 = args.cli_timing.follows_6_1(&ffmpeg) && kind == MediaType::Video;
+        hasher.strip_timestamps = pictures_as_6_1 && !input.demuxer().gives_timestamps();
+        hasher.untimed =
+            pictures_as_6_1.then(|| UntimedPictures::new(time_base, stream.average_frame_rate()));
     }
     let average_rate = Some(stream.average_frame_rate());
     if let Some(position) = position_us {
@@ -389,10 +392,10 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         }
         if let Some(clock) = hasher.clock.as_mut() {
             let dts = clock.packet(packet.dts());
-            if hasher.untimed.is_some() {
+            if hasher.strip_timestamps {
                 packet.set_pts(None);
                 packet.set_dts(None);
-            } else if kind == MediaType::Video {
+            } else if kind == MediaType::Video && hasher.untimed.is_none() {
                 packet.set_dts(dts);
             }
         }
@@ -574,8 +577,11 @@ struct FrameHasher {
     out: BufWriter<Stdout>,
     /// The CLI's clock of the stream, where the output claims the CLI's.
     clock: Option<InputClock>,
-    /// Where the CLI (6.1 on) decodes the pictures untimed: how it times them.
+    /// How the CLI from 6.1 times pictures, where it is followed: each at its decoder's
+    /// best-effort time, one the decoder leaves untimed where the last one ended.
     untimed: Option<UntimedPictures>,
+    /// Whether packets are decoded untimed, as the CLI from 6.1 decodes a raw stream.
+    strip_timestamps: bool,
     /// Whether the decoder is being drained after the last packet.
     draining: bool,
     /// Frames received from the decoder so far.

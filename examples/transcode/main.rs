@@ -365,7 +365,8 @@ fn transcode(
             planned_audio.iter().map(|a| (&a.encoder, &a.target)),
         ),
         cli: request.cli_timing,
-        untimed_pictures: request.cli_timing.follows_6_1(ffmpeg)
+        pictures_as_6_1: request.cli_timing.follows_6_1(ffmpeg),
+        untimed_packets: request.cli_timing.follows_6_1(ffmpeg)
             && !input.demuxer().gives_timestamps(),
     };
     // As the CLI: video, audio, then subtitles; with `-map 0` (`--all-streams`) the input's

@@ -45,9 +45,12 @@ pub struct Timing {
     pub lead_us: i64,
     /// Whose CLI times decoded frames (`--cli-timing`).
     pub cli: CliTiming,
-    /// Whether pictures are decoded untimed and put one after another, as the CLI from 6.1
-    /// on does for an input that keeps no timestamps (a raw H.264 or MPEG video stream).
-    pub untimed_pictures: bool,
+    /// Whether pictures are timed as the CLI from 6.1 times them: each at its decoder's
+    /// best-effort time, one the decoder leaves untimed where the last one ended.
+    pub pictures_as_6_1: bool,
+    /// Whether packets are decoded untimed, as the CLI from 6.1 decodes an input that keeps
+    /// no timestamps (a raw H.264 or MPEG video stream).
+    pub untimed_packets: bool,
 }
 
 /// `value` from one time base to another, rounded to nearest.
@@ -229,8 +232,10 @@ pub struct VideoLane {
     last_picture: Option<i64>,
     /// The CLI's clock of the stream, which times the pictures drained at the end untimed.
     clock: InputClock,
-    /// Where the CLI (6.1 on) decodes the stream untimed: how it times the pictures.
+    /// How the CLI from 6.1 times pictures, where it is followed.
     untimed: Option<UntimedPictures>,
+    /// Whether packets are decoded untimed ([`Timing::untimed_packets`]).
+    untimed_packets: bool,
     /// Whether the CLI gives the encoder each picture's length, which its packets take
     /// (from 6.0, whose frames have a duration).
     gives_lengths: bool,
@@ -313,8 +318,9 @@ impl VideoLane {
             ),
             gives_lengths: ffmpeg.release_version() >= FIRST_LENGTH_GIVING,
             untimed: timing
-                .untimed_pictures
+                .pictures_as_6_1
                 .then(|| UntimedPictures::new(stream.time_base(), stream.average_frame_rate())),
+            untimed_packets: timing.untimed_packets,
             average_rate: stream.average_frame_rate(),
             draining: false,
             picture_of_packet: None,
@@ -339,15 +345,15 @@ impl VideoLane {
         if self.composed.is_some() {
             return Ok(());
         }
-        // As the CLI, which stamps each packet with its clock before decoding it, or from
-        // 6.1 on takes away a raw stream's made-up timestamps.
+        // As the 5.1 CLI, which stamps each packet with its clock before decoding it; from
+        // 6.1 the CLI leaves packets as read, but takes away a raw stream's made-up
+        // timestamps.
         let dts = self.clock.packet(packet.dts());
-        match self.untimed {
-            Some(_) => {
-                packet.set_pts(None);
-                packet.set_dts(None);
-            }
-            None => packet.set_dts(dts),
+        if self.untimed_packets {
+            packet.set_pts(None);
+            packet.set_dts(None);
+        } else if self.untimed.is_none() {
+            packet.set_dts(dts);
         }
         feed(&mut self.decoder, packet, counts)?;
         let mut pictures = 0;
