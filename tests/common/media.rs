@@ -512,6 +512,7 @@ fn muxer(extension: &str) -> &'static str {
         "vtt" => "webvtt",
         "ogg" => "ogg",
         "ac3" => "ac3",
+        "gxf" => "gxf",
         other => panic!("no muxer for .{other}"),
     }
 }
