@@ -50,8 +50,9 @@
 //! 4.3, 7.1 and 9.0); those CLIs time a few things otherwise (with a graph: the pictures of a
 //! raw stream, audio after a step in its packets' timestamps). `--cli-timing 6.1` times them
 //! as 6.1 and later CLIs do (equal to 6.1's to 9.0's on the corpus): audio frames by their
-//! gaps, and the pictures of a raw stream (H.264, HEVC, MPEG video: a demuxer that keeps no
-//! timestamps) decoded untimed, each where the last one ended at the codec's rate;
+//! gaps, and pictures each at its decoder's time, one left untimed where the last one ended
+//! (the pictures of a raw H.264, HEVC or MPEG video stream, a demuxer that keeps no
+//! timestamps, are all decoded untimed, and so follow one another at the codec's rate);
 //! `loaded` as the loaded release's own CLI.
 
 #[path = "../common/audio_clock.rs"]
