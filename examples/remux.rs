@@ -126,9 +126,9 @@ fn run(args: &Args) -> Result<u64, String> {
     }
     .map_err(named(&args.input))?;
     let mut output = Output::create(&ffmpeg, &args.output).map_err(named(&args.output))?;
-    copy_container_tags(&input, &mut output).map_err(|e| e.to_string())?;
+    copy_container_tags(&input, &mut output, false).map_err(|e| e.to_string())?;
     let start_us = input.start_time_us().unwrap_or(0);
-    copy_chapters(&input, &mut output, start_us).map_err(|e| e.to_string())?;
+    copy_chapters(&input, &mut output, start_us, None).map_err(|e| e.to_string())?;
     // As the CLI, which reads every stream it maps, those a demuxer sets aside too (an MP4's
     // chapter track, whose titles it then copies as a data stream).
     let streams: Vec<usize> = input.streams().map(|s| s.index()).collect();

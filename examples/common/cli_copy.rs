@@ -20,10 +20,18 @@ const ATTACHED_PICTURE: u32 = 0x400;
 /// The input's container tags but those the CLI drops, and the muxer's `encoder`
 /// (`Lavf` and the loaded libavformat's version), as the CLI writes it. As the CLI, every
 /// tag is copied and the dropped ones then removed: FFmpeg's dictionary fills the place of
-/// a removed tag with its last one, which is the order the CLI writes them in.
-pub fn copy_container_tags(input: &Input, output: &mut Output) -> ffmpeg_runtime::Result<()> {
+/// a removed tag with its last one, which is the order the CLI writes them in. Where the
+/// output is `limited` in time (the CLI's `-t`), the input's `duration` tag goes too.
+pub fn copy_container_tags(
+    input: &Input,
+    output: &mut Output,
+    limited: bool,
+) -> ffmpeg_runtime::Result<()> {
     for (key, value) in input.metadata() {
         output.set_metadata(&key, Some(&value))?;
+    }
+    if limited {
+        output.set_metadata("duration", None)?;
     }
     for key in DROPPED {
         output.set_metadata(key, None)?;
@@ -109,21 +117,26 @@ pub fn mark_defaults(
 
 /// The input's chapters, with their ids and tags, moved back by the input's start as the
 /// CLI moves them (those that end before it are dropped, one that straddles it starts at
-/// zero).
+/// zero); where the output ends at `limit_us` (the CLI's `-t`), those that start after it
+/// are dropped and the last ends there at the latest.
 pub fn copy_chapters(
     input: &Input,
     output: &mut Output,
     start_us: i64,
+    limit_us: Option<i64>,
 ) -> ffmpeg_runtime::Result<()> {
     for mut chapter in input.chapters() {
-        let offset = Rational::MICROSECONDS
-            .rescale(start_us, chapter.time_base)
-            .unwrap_or(0);
+        let ticks = |us: i64| Rational::MICROSECONDS.rescale(us, chapter.time_base);
+        let offset = ticks(start_us).unwrap_or(0);
+        let limit = limit_us.map(|us| ticks(us).unwrap_or(i64::MAX));
         if chapter.end < offset {
             continue;
         }
+        if limit.is_some_and(|limit| chapter.start > limit.saturating_add(offset)) {
+            break;
+        }
         chapter.start = (chapter.start - offset).max(0);
-        chapter.end -= offset;
+        chapter.end = (chapter.end - offset).min(limit.unwrap_or(i64::MAX));
         output.add_chapter(&chapter)?;
     }
     Ok(())

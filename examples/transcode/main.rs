@@ -7,7 +7,7 @@
 //! cargo run --release --example transcode -- [INPUT] [OUTPUT] [--vcodec NAME] [--acodec NAME]
 //!     [--size WxH] [--crf N] [--preset NAME] [--threads N] [--vf GRAPH] [--af GRAPH]
 //!     [--fps-mode auto|vfr|cfr|passthrough] [--cli-timing 5.1|6.1|loaded] [--all-streams]
-//!     [--lib-dir DIR]
+//!     [--duration SECONDS] [--lib-dir DIR]
 //! ```
 //!
 //! With no INPUT it makes five seconds of synthetic 720p video with a tone and transcodes
@@ -38,7 +38,11 @@
 //! output keeps the container's tags and chapters, and each stream its tags (language…),
 //! disposition and side data (from 7.1 also that of its first frame, as the encoder takes
 //! it: an HEVC's HDR10 metadata from its SEI messages), with an `encoder` tag naming its
-//! encoder. The output is written under a
+//! encoder. `--duration` ends the output as the CLI's output `-t` ends it: each stream at its
+//! graph's first frame that long after its first (audio cut to the sample), then at the
+//! first frame at or past that time from the output's start; subtitles and chapters after
+//! it left out, the last chapter cut there, and the input's `duration` tag dropped.
+//! Reading stops once every stream has ended. The output is written under a
 //! temporary name and renamed at the end, so an error leaves nothing behind; Ctrl-C finishes
 //! the file with what was done (a second Ctrl-C abandons it).
 
@@ -56,6 +60,7 @@ mod pipeline;
 mod plan;
 mod progress;
 mod read_ahead;
+mod recording;
 mod sample_clock;
 #[path = "../common/stream_clock.rs"]
 mod stream_clock;
@@ -143,6 +148,12 @@ struct Args {
     /// the CLI takes for the container.
     #[arg(long)]
     all_streams: bool,
+    /// Write this much and no more, as the CLI's output `-t`: `SECONDS[.FRACTION]` or
+    /// `[HH:]MM:SS[.FRACTION]`. Each stream ends at its first frame at or past it (audio cut
+    /// to the sample), chapters after it are left out, and reading stops once every stream
+    /// has ended.
+    #[arg(long, value_parser = parse_duration)]
+    duration: Option<i64>,
     /// Load FFmpeg from this directory instead of searching.
     #[arg(long)]
     lib_dir: Option<PathBuf>,
@@ -156,6 +167,52 @@ fn parse_size(text: &str) -> Result<(u32, u32), String> {
     number(w)
         .zip(number(h))
         .ok_or_else(|| format!("{text}: expected WxH, such as 1280x720"))
+}
+
+/// A duration as FFmpeg writes one (`av_parse_time`'s), in microseconds: `SECONDS[.FRACTION]`
+/// with an optional `s`, `ms` or `us`, or `[HH:]MM:SS[.FRACTION]`; digits past the
+/// microsecond are ignored, as FFmpeg ignores them.
+fn parse_duration(text: &str) -> Result<i64, String> {
+    let bad = || format!("{text}: expected a duration, such as 2.5 or 00:01:30");
+    if text.starts_with('-') {
+        return Err(format!("{text}: a duration cannot be negative"));
+    }
+    let (body, unit_us) = match text {
+        t if t.ends_with("ms") => (&t[..t.len() - 2], 1_000),
+        t if t.ends_with("us") => (&t[..t.len() - 2], 1),
+        t if t.ends_with('s') => (&t[..t.len() - 1], 1_000_000),
+        t => (t, 1_000_000),
+    };
+    let (whole, fraction) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !(fraction.is_empty() || digits(fraction)) {
+        return Err(bad());
+    }
+    let parts: Vec<&str> = whole.split(':').collect();
+    if parts.len() > 1 && unit_us != 1_000_000 || !parts.iter().all(|p| digits(p)) {
+        return Err(bad());
+    }
+    let number = |s: &str| s.parse::<i64>().map_err(|_| bad());
+    let mut seconds = 0i64;
+    for (i, part) in parts.iter().enumerate() {
+        let value = number(part)?;
+        // Minutes and seconds after a colon stay under 60, as FFmpeg requires.
+        if i > 0 && (value >= 60 || part.len() != 2) {
+            return Err(bad());
+        }
+        seconds = seconds
+            .checked_mul(60)
+            .and_then(|s| s.checked_add(value))
+            .ok_or_else(bad)?;
+    }
+    let micros: String = fraction.chars().chain("000000".chars()).take(6).collect();
+    let fraction_us = number(&micros)?;
+    seconds
+        .checked_mul(1_000_000)
+        .and_then(|us| us.checked_add(fraction_us))
+        .map(|us| us / (1_000_000 / unit_us))
+        .filter(|_| parts.len() <= 3)
+        .ok_or_else(bad)
 }
 
 /// Set by the first Ctrl-C: the loop stops reading and finishes the file.
@@ -241,6 +298,7 @@ fn run(args: &Args) -> Result<Outcome, String> {
         audio_filters: args.af.clone(),
         all_streams: args.all_streams,
         cli_timing: args.cli_timing,
+        limit_us: args.duration,
         source: input_path.clone(),
     };
     let counts = if args.output.as_os_str() == "-" {
@@ -282,8 +340,9 @@ fn transcode(
     let mut notices = Vec::new();
     // As the CLI: the container's tags and chapters, the chapters moved with the start.
     let start_us = input.start_time_us().unwrap_or(0);
-    copy_container_tags(&input, &mut output).map_err(|e| e.to_string())?;
-    copy_chapters(&input, &mut output, start_us).map_err(|e| e.to_string())?;
+    let limit_us = request.limit_us;
+    copy_container_tags(&input, &mut output, limit_us.is_some()).map_err(|e| e.to_string())?;
+    copy_chapters(&input, &mut output, start_us, limit_us).map_err(|e| e.to_string())?;
     let muxer = output.muxer();
     let all = request.all_streams;
     // Every encoder is opened before any output stream is added, so that the streams can be
@@ -368,6 +427,7 @@ fn transcode(
         pictures_as_6_1: request.cli_timing.follows_6_1(ffmpeg),
         untimed_packets: request.cli_timing.follows_6_1(ffmpeg)
             && !input.demuxer().gives_timestamps(),
+        limit_us,
     };
     // As the CLI: video, audio, then subtitles; with `-map 0` (`--all-streams`) the input's
     // order.
@@ -486,7 +546,12 @@ fn transcode(
         eprintln!("transcode: {notice}");
     }
     output.write_header().map_err(|e| e.to_string())?;
-    let mut progress = Progress::new(input.duration_us());
+    // Over what will be written: the input's length, or less (`--duration`).
+    let length_us = match (input.duration_us(), limit_us) {
+        (Some(duration), Some(limit)) => Some(duration.min(limit)),
+        (duration, limit) => duration.or(limit),
+    };
+    let mut progress = Progress::new(length_us);
     let lanes = Lanes {
         video,
         audio,

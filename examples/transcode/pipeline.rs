@@ -8,6 +8,7 @@ use ffmpeg_runtime::Rational;
 use crate::audio_clock::{AudioClock, CliTiming};
 use crate::input_clock::{InputClock, UntimedPictures};
 use crate::read_ahead::ReadAhead;
+use crate::recording::{EncoderLimit, PictureTrim, SampleTrim};
 use crate::sample_clock::SampleClock;
 use crate::subtitles::SubtitleLane;
 use crate::video_sync::{FpsMode, VideoSync};
@@ -51,6 +52,9 @@ pub struct Timing {
     /// Whether packets are decoded untimed, as the CLI from 6.1 decodes an input that keeps
     /// no timestamps (a raw H.264 or MPEG video stream).
     pub untimed_packets: bool,
+    /// Where the output ends (`--duration`, the CLI's output `-t`), in microseconds from its
+    /// start.
+    pub limit_us: Option<i64>,
 }
 
 /// `value` from one time base to another, rounded to nearest.
@@ -252,6 +256,12 @@ pub struct VideoLane {
     /// then the stream's packets, which a demuxer may give although the stream is left
     /// unread, are ignored.
     composed: Option<Frame>,
+    /// The end of the CLI's graph under `--duration`.
+    trim: Option<PictureTrim>,
+    /// The CLI's check before the encoder under `--duration`.
+    limit: EncoderLimit,
+    /// Whether the trim ended the stream.
+    trimmed: bool,
 }
 
 /// The first release whose frames carry a duration that encoders give their packets, and
@@ -303,7 +313,6 @@ impl VideoLane {
             input_index: stream.index(),
             filtering,
             lead: ceil_ticks(timing.lead_us, encoder.time_base()),
-            sync,
             decoder: decoder_for(stream, threads)?,
             sink: Sink::new(&ffmpeg, encoder, output_index)?,
             scaler: Scaler::new(&ffmpeg, ScaleQuality::Bicubic),
@@ -325,7 +334,16 @@ impl VideoLane {
             draining: false,
             picture_of_packet: None,
             composed: None,
+            trim: (timing.limit_us).map(|limit| PictureTrim::new(limit, sync.input_time_base())),
+            limit: EncoderLimit::new(timing.limit_us),
+            trimmed: false,
+            sync,
         })
+    }
+
+    /// Whether the stream's output is over (`--duration`): its packets are left undecoded.
+    pub fn is_finished(&self) -> bool {
+        self.trimmed || self.limit.is_over()
     }
 
     /// Encodes `picture`, at the start of the stream, instead of what the stream's packets
@@ -342,7 +360,7 @@ impl VideoLane {
         counts: &mut Counts,
     ) -> Result<(), Error> {
         self.picture_of_packet = None;
-        if self.composed.is_some() {
+        if self.composed.is_some() || self.is_finished() {
             return Ok(());
         }
         // As the 5.1 CLI, which stamps each packet with its clock before decoding it; from
@@ -438,6 +456,19 @@ impl VideoLane {
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
+        if self.is_finished() {
+            return Ok(());
+        }
+        let passes = self
+            .trim
+            .as_mut()
+            .is_none_or(|trim| trim.passes(frame.pts()));
+        if !passes {
+            // As the CLI's graph at its end: the last picture fills the slots it was placed
+            // for.
+            self.trimmed = true;
+            return self.fill_to_end(output, counts);
+        }
         let time_base = self.sync.input_time_base();
         let own_duration = frame
             .duration()
@@ -468,9 +499,14 @@ impl VideoLane {
         if self.gives_lengths {
             picture.set_duration(Some(placed.length));
         }
-        let first = placed.first + repeats as i64 + self.lead;
-        let (sink, last_pts) = (&mut self.sink, &mut self.last_pts);
-        encode_in_slots(sink, last_pts, picture, first, own_slots, output, counts)?;
+        let first = placed.first + repeats as i64;
+        let slots = Slots {
+            first,
+            count: own_slots,
+            lead: self.lead,
+        };
+        let (sink, last_pts, limit) = (&mut self.sink, &mut self.last_pts, &mut self.limit);
+        encode_in_slots(sink, last_pts, limit, picture, slots, output, counts)?;
         self.previous = Some(picture.try_clone()?);
         self.note_position(placed.first + placed.slots as i64, counts);
         Ok(())
@@ -486,16 +522,13 @@ impl VideoLane {
         counts: &mut Counts,
     ) -> Result<(), Error> {
         let mut copy = picture.try_clone()?;
-        let (sink, last_pts) = (&mut self.sink, &mut self.last_pts);
-        encode_in_slots(
-            sink,
-            last_pts,
-            &mut copy,
-            first + self.lead,
+        let slots = Slots {
+            first,
             count,
-            output,
-            counts,
-        )
+            lead: self.lead,
+        };
+        let (sink, last_pts, limit) = (&mut self.sink, &mut self.last_pts, &mut self.limit);
+        encode_in_slots(sink, last_pts, limit, &mut copy, slots, output, counts)
     }
 
     /// Notes where the pictures encoded end, `end` slots from the start, for the position
@@ -513,6 +546,9 @@ impl VideoLane {
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
+        if self.is_finished() {
+            return Ok(());
+        }
         if let Some(mut picture) = self.composed.take() {
             // The grid's one picture, at the start: as the CLI's graph gives it.
             picture.set_pts(Some(0));
@@ -530,6 +566,11 @@ impl VideoLane {
             }
         }
         self.filter(None, output, counts)?;
+        self.fill_to_end(output, counts)
+    }
+
+    /// Fills the slots left after the last picture, at the stream's end.
+    fn fill_to_end(&mut self, output: &mut Output, counts: &mut Counts) -> Result<(), Error> {
         let placed = self.sync.finish();
         if let Some(previous) = self.previous.take() {
             self.repeat(&previous, placed.first, placed.slots, output, counts)?;
@@ -539,21 +580,32 @@ impl VideoLane {
     }
 }
 
-/// Encodes `picture` in `count` slots from `first` on, each one tick after the last slot
-/// used where rounding gave an earlier one (encoders need rising timestamps; only
-/// `passthrough` can round two alike).
+/// Where copies of a picture go: `count` slots from `first`, in the encoder's time base
+/// from the output's start; `lead` ticks later in what is written (see [`Timing::lead_us`]).
+struct Slots {
+    first: i64,
+    count: u64,
+    lead: i64,
+}
+
+/// Encodes `picture` in its `slots`, each one tick after the last slot used where rounding
+/// gave an earlier one (encoders need rising timestamps; only `passthrough` can round two
+/// alike), up to the `limit`.
 fn encode_in_slots(
     sink: &mut Sink,
     last_pts: &mut Option<i64>,
+    limit: &mut EncoderLimit,
     picture: &mut Frame,
-    first: i64,
-    count: u64,
+    slots: Slots,
     output: &mut Output,
     counts: &mut Counts,
 ) -> Result<(), Error> {
-    for slot in 0..count {
-        let pts = first + slot as i64;
+    for slot in 0..slots.count {
+        let pts = slots.first + slots.lead + slot as i64;
         let pts = last_pts.map_or(pts, |last| pts.max(last + 1));
+        if !limit.admits(pts - slots.lead, sink.time_base()) {
+            return Ok(());
+        }
         *last_pts = Some(pts);
         picture.set_pts(Some(pts));
         sink.encode(picture, output)?;
@@ -620,7 +672,20 @@ pub struct AudioLane {
     /// Whether the resampler mixes down by the levels the frames give (8.0 on, as that CLI's
     /// `aresample` does).
     follows_downmix: bool,
+    /// The end of the CLI's graph under `--duration`.
+    trim: Option<SampleTrim>,
+    /// How many of the samples queued may still be encoded, once the trim cut them.
+    allowed: Option<u64>,
+    /// The CLI's check before the encoder under `--duration`.
+    limit: EncoderLimit,
+    /// Whether the CLI checks the limit on the frames its graph gives, before they are cut to
+    /// the encoder's frame size (6.1's, whose encoding queue cuts them), not on those cut.
+    limits_before_cutting: bool,
 }
+
+/// The releases whose CLI cuts audio to the encoder's frame size after its check of `-t`:
+/// 6.1's queue before its encoders, which 7.0's scheduler replaced.
+const LIMITS_BEFORE_CUTTING: std::ops::Range<(u8, u8)> = (6, 1)..(7, 0);
 
 /// The first release whose CLI gives its graph the levels to mix down by that the frames
 /// carry (an AC-3's), which its `aresample` follows.
@@ -638,6 +703,7 @@ impl AudioLane {
     ) -> Result<AudioLane, Error> {
         let ffmpeg = stream.ffmpeg().clone();
         let frame_size = encoder.frame_size();
+        let sample_rate = target.sample_rate;
         // Frames are timed as the CLI times them (resampled ones as its `aresample` does),
         // so they are cut exactly as its filters cut them.
         let clock = SampleClock::default();
@@ -672,7 +738,16 @@ impl AudioLane {
             input_format: None,
             clock,
             follows_downmix: ffmpeg.release_version() >= FIRST_DOWNMIXING,
+            trim: (timing.limit_us).map(|limit| SampleTrim::new(limit, sample_rate)),
+            allowed: None,
+            limit: EncoderLimit::new(timing.limit_us),
+            limits_before_cutting: LIMITS_BEFORE_CUTTING.contains(&ffmpeg.release_version()),
         })
+    }
+
+    /// Whether the stream's output is over (`--duration`): its packets are left undecoded.
+    pub fn is_finished(&self) -> bool {
+        self.allowed == Some(0) || self.limit.is_over() && !self.limits_before_cutting
     }
 
     pub fn send(
@@ -682,6 +757,9 @@ impl AudioLane {
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
+        if self.is_finished() {
+            return Ok(());
+        }
         let refused = self.arrival.arrives(packet);
         self.input_clock.packet(packet.dts());
         if refused {
@@ -808,11 +886,35 @@ impl AudioLane {
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
+        if self.allowed.is_some() {
+            return Ok(());
+        }
         self.resampler.convert(Some(frame), &mut self.resampled)?;
+        let cut = self.push_resampled(start)?;
+        self.encode_ready(cut, output, counts)
+    }
+
+    /// Queues the samples just resampled, the first due at `start`, and cuts them where the
+    /// trim ends: `true` where it did, and what is queued is then the stream's last.
+    fn push_resampled(&mut self, start: Option<i64>) -> Result<bool, Error> {
+        let time_base = Rational::new(1, self.sample_rate as i32);
+        let past_limit = self.limits_before_cutting
+            && start.is_some_and(|start| !self.limit.admits(start - self.lead, time_base));
+        if past_limit {
+            self.allowed = Some(self.fifo.len() as u64);
+            return Ok(true);
+        }
         let samples = self.resampled.samples() as u64;
+        let passing = match &mut self.trim {
+            Some(trim) => trim.passes(start.map(|start| start - self.lead), samples),
+            None => samples,
+        };
         self.clock.queue(start, self.lead, samples);
         self.fifo.push(&self.resampled)?;
-        self.encode_ready(false, output, counts)
+        if passing < samples {
+            self.allowed = Some((self.fifo.len() as u64).saturating_sub(samples - passing));
+        }
+        Ok(passing < samples)
     }
 
     /// Encodes every whole frame queued, and at the `end` the last, shorter one.
@@ -823,7 +925,10 @@ impl AudioLane {
         counts: &mut Counts,
     ) -> Result<(), Error> {
         loop {
-            let held = self.fifo.len();
+            let held = match self.allowed {
+                Some(allowed) => self.fifo.len().min(allowed as usize),
+                None => self.fifo.len(),
+            };
             let size = match self.frame_size {
                 // As the CLI, which gives such an encoder each frame as it comes.
                 0 => held,
@@ -835,7 +940,14 @@ impl AudioLane {
                 return Ok(());
             }
             self.fifo.pop(size, &mut self.chunk)?;
+            if let Some(allowed) = &mut self.allowed {
+                *allowed -= size as u64;
+            }
             let pts = self.clock.take(self.chunk.samples() as u64);
+            let time_base = Rational::new(1, self.sample_rate as i32);
+            if !self.limits_before_cutting && !self.limit.admits(pts - self.lead, time_base) {
+                return Ok(());
+            }
             self.chunk.set_pts(Some(pts));
             self.chunk.set_duration(Some(self.chunk.samples() as i64));
             counts.audio_samples += self.chunk.samples() as u64;
@@ -858,6 +970,9 @@ impl AudioLane {
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
+        if self.is_finished() {
+            return Ok(());
+        }
         self.decoder.send_eof()?;
         self.receive(frame, output, counts)?;
         if let Some(mut filtering) = self.filtering.take() {
@@ -868,12 +983,11 @@ impl AudioLane {
             self.filtering = Some(filtering);
             result?;
         }
-        self.resampler.convert(None, &mut self.resampled)?;
-        let samples = self.resampled.samples() as u64;
-        self.clock.queue(None, self.lead, samples);
-        self.fifo.push(&self.resampled)?;
-        self.encode_ready(true, output, counts)?;
-        Ok(())
+        if self.allowed.is_none() {
+            self.resampler.convert(None, &mut self.resampled)?;
+            self.push_resampled(None)?;
+        }
+        self.encode_ready(true, output, counts)
     }
 }
 
@@ -939,6 +1053,13 @@ pub fn run(
             lane.send(&mut packet, output, &mut counts)?;
         }
         progress(&counts);
+        // As the CLI, which stops reading once every stream it writes is over.
+        let over = video.iter().all(VideoLane::is_finished)
+            && audio.iter().all(AudioLane::is_finished)
+            && subtitles.iter().all(SubtitleLane::is_finished);
+        if over {
+            break;
+        }
     }
     // As the CLI at the input's end: each stream's decoder drained into its encoder, in the
     // input's order, before any encoder is flushed. (What the drained frames encode to goes

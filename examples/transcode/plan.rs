@@ -32,6 +32,8 @@ pub struct Request {
     pub all_streams: bool,
     /// Whose CLI's timing of decoded frames to follow (`--cli-timing`).
     pub cli_timing: CliTiming,
+    /// Where the output ends (`--duration`), in microseconds from its start.
+    pub limit_us: Option<i64>,
     /// Where the input is, to open it again for a tile grid's picture.
     pub source: PathBuf,
 }

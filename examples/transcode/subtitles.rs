@@ -11,6 +11,7 @@ use ffmpeg_runtime::{Error, Packet, Rational};
 
 use crate::cli_copy::copy_stream_tags;
 use crate::pipeline::{Counts, Timing, rescale};
+use crate::recording::EncoderLimit;
 
 /// The muxers of the MOV family, whose text subtitles are mov_text.
 const MOV_FAMILY: [&str; 6] = ["mov", "mp4", "ipod", "3gp", "3g2", "ismv"];
@@ -23,6 +24,8 @@ pub struct SubtitleLane {
     /// Added to every timestamp (already on the input's timeline), in microseconds: the lead.
     shift_us: i64,
     conversion: Option<(SubtitleDecoder, SubtitleEncoder)>,
+    /// The CLI's check under `--duration`: before the encoder, or the muxer for a copy.
+    limit: EncoderLimit,
 }
 
 impl SubtitleLane {
@@ -121,12 +124,18 @@ impl SubtitleLane {
             time_base: stream.time_base(),
             shift_us: timing.lead_us,
             conversion,
+            limit: EncoderLimit::new(timing.limit_us),
         }
     }
 
     /// The output stream's index.
     pub fn output_index(&self) -> usize {
         self.output_index
+    }
+
+    /// Whether the stream's output is over (`--duration`).
+    pub fn is_finished(&self) -> bool {
+        self.limit.is_over()
     }
 
     /// Copies, or converts, one packet of the stream.
@@ -136,7 +145,17 @@ impl SubtitleLane {
         output: &mut Output,
         counts: &mut Counts,
     ) -> Result<(), Error> {
+        if self.limit.is_over() {
+            return Ok(());
+        }
         let Some((decoder, encoder)) = &mut self.conversion else {
+            // As the CLI, which ends a copy at its first packet decoded at or past the limit.
+            if packet
+                .dts()
+                .is_some_and(|dts| !self.limit.admits(dts, self.time_base))
+            {
+                return Ok(());
+            }
             let shift = rescale(self.shift_us, Rational::MICROSECONDS, self.time_base);
             packet.set_pts(packet.pts().map(|pts| pts + shift));
             packet.set_dts(packet.dts().map(|dts| dts + shift));
@@ -154,7 +173,10 @@ impl SubtitleLane {
         };
         counts.decoded += 1;
         // As the CLI: a subtitle that clears the screen, or has no time, is not written.
-        if subtitle.rects.is_empty() || subtitle.pts.is_none() {
+        let Some(pts) = subtitle.pts.filter(|_| !subtitle.rects.is_empty()) else {
+            return Ok(());
+        };
+        if !self.limit.admits(pts, Rational::MICROSECONDS) {
             return Ok(());
         }
         subtitle.pts = subtitle.pts.map(|pts| pts + self.shift_us);
