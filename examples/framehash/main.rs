@@ -308,7 +308,12 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         None => Timeline::new(&input, &[index]),
     };
     match kind {
-        MediaType::Video => timeline.decodes_pictures(index),
+        // As 5.1's CLI, which judges a packet stepping back against the pictures decoded;
+        // from 6.1 its demuxer, on a thread of its own, judges it against the packets alone.
+        MediaType::Video if !args.cli_timing.follows_6_1(&ffmpeg) => {
+            timeline.decodes_pictures(index)
+        }
+        MediaType::Video => {}
         _ => timeline.decodes_audio(index),
     }
     let shift_packets =

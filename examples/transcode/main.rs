@@ -7,7 +7,7 @@
 //! cargo run --release --example transcode -- [INPUT] [OUTPUT] [--vcodec NAME] [--acodec NAME]
 //!     [--size WxH] [--crf N] [--preset NAME] [--threads N] [--vf GRAPH] [--af GRAPH]
 //!     [--fps-mode auto|vfr|cfr|passthrough] [--cli-timing 5.1|6.1|loaded] [--all-streams]
-//!     [--duration SECONDS] [--lib-dir DIR]
+//!     [--seek SECONDS] [--duration SECONDS] [--lib-dir DIR]
 //! ```
 //!
 //! With no INPUT it makes five seconds of synthetic 720p video with a tone and transcodes
@@ -38,7 +38,10 @@
 //! output keeps the container's tags and chapters, and each stream its tags (language…),
 //! disposition and side data (from 7.1 also that of its first frame, as the encoder takes
 //! it: an HEVC's HDR10 metadata from its SEI messages), with an `encoder` tag naming its
-//! encoder. `--duration` ends the output as the CLI's output `-t` ends it: each stream at its
+//! encoder. `--seek` starts the output as the CLI's `-ss` before `-i` starts it: the input
+//! sought to the keyframe before the position, what decodes before it dropped (audio cut to
+//! the sample, in the graph's first filter), the timestamps counted from it, chapters moved
+//! back by it. `--duration` ends the output as the CLI's output `-t` ends it: each stream at its
 //! graph's first frame that long after its first (audio cut to the sample), then at the
 //! first frame at or past that time from the output's start; subtitles and chapters after
 //! it left out, the last chapter cut there, and the input's `duration` tag dropped.
@@ -154,6 +157,11 @@ struct Args {
     /// has ended.
     #[arg(long, value_parser = parse_duration)]
     duration: Option<i64>,
+    /// Start this far into the input, as the CLI's `-ss` before `-i`: the input is sought to
+    /// the keyframe before it, and what is decoded before it is dropped (audio to the
+    /// sample); the output starts at zero there. Written as `--duration` is.
+    #[arg(long, value_parser = parse_duration)]
+    seek: Option<i64>,
     /// Load FFmpeg from this directory instead of searching.
     #[arg(long)]
     lib_dir: Option<PathBuf>,
@@ -295,10 +303,19 @@ fn run(args: &Args) -> Result<Outcome, String> {
         threads: args.threads,
         video_filters: args.vf.clone(),
         fps_mode: args.fps_mode.mode(),
-        audio_filters: args.af.clone(),
+        // After a seek, as the CLI: its graph's first filter cuts the samples before the
+        // position, to the sample.
+        audio_filters: match args.seek {
+            Some(_) => Some(format!(
+                "atrim=start=0,{}",
+                args.af.as_deref().unwrap_or("anull")
+            )),
+            None => args.af.clone(),
+        },
         all_streams: args.all_streams,
         cli_timing: args.cli_timing,
         limit_us: args.duration,
+        seek_us: args.seek,
         source: input_path.clone(),
     };
     let counts = if args.output.as_os_str() == "-" {
@@ -338,8 +355,24 @@ fn transcode(
 ) -> Result<Counts, String> {
     let global_header = output.needs_global_header();
     let mut notices = Vec::new();
-    // As the CLI: the container's tags and chapters, the chapters moved with the start.
-    let start_us = input.start_time_us().unwrap_or(0);
+    if let Some(position) = request.seek_us {
+        if ffmpeg.library(Library::AvFilter).is_none() {
+            return Err(
+                "--seek cuts audio at the position with libavfilter, which the \
+                        loaded FFmpeg lacks"
+                    .into(),
+            );
+        }
+        // As the CLI; where the input cannot seek (a raw stream), it is read from the start
+        // and what comes before the position dropped.
+        if let Err(error) = input.seek_to_position_us(position) {
+            eprintln!("transcode: could not seek, reading from the start: {error}");
+        }
+    }
+    // As the CLI: the container's tags and chapters, the chapters moved with the start (and
+    // the position sought).
+    let start_us =
+        (input.start_time_us().unwrap_or(0)).saturating_add(request.seek_us.unwrap_or(0));
     let limit_us = request.limit_us;
     copy_container_tags(&input, &mut output, limit_us.is_some()).map_err(|e| e.to_string())?;
     copy_chapters(&input, &mut output, start_us, limit_us).map_err(|e| e.to_string())?;
@@ -352,6 +385,13 @@ fn transcode(
         true => None,
         false => tile_grid::selected_grid(&input, &output, &request.source, request.threads)?,
     };
+    if grid.is_some() && request.seek_us.is_some() {
+        return Err(
+            "--seek was given for a photo composed from tiles, which has one picture \
+                    and no time to seek in"
+                .into(),
+        );
+    }
     let video_streams = match &grid {
         Some(grid) => vec![grid.stream],
         None => streams::video_streams(&input, &output, all, &mut notices)?,
@@ -428,6 +468,7 @@ fn transcode(
         untimed_packets: request.cli_timing.follows_6_1(ffmpeg)
             && !input.demuxer().gives_timestamps(),
         limit_us,
+        start_us: request.seek_us,
     };
     // As the CLI: video, audio, then subtitles; with `-map 0` (`--all-streams`) the input's
     // order.
@@ -546,8 +587,10 @@ fn transcode(
         eprintln!("transcode: {notice}");
     }
     output.write_header().map_err(|e| e.to_string())?;
-    // Over what will be written: the input's length, or less (`--duration`).
-    let length_us = match (input.duration_us(), limit_us) {
+    // Over what will be written: the input's length from the position sought, or less
+    // (`--duration`).
+    let left_us = (input.duration_us()).map(|us| us - request.seek_us.unwrap_or(0));
+    let length_us = match (left_us, limit_us) {
         (Some(duration), Some(limit)) => Some(duration.min(limit)),
         (duration, limit) => duration.or(limit),
     };
@@ -557,9 +600,15 @@ fn transcode(
         audio,
         subtitles,
     };
-    let counts = pipeline::run(&mut input, read_ahead, &mut output, lanes, &STOP, |c| {
-        progress.update(c)
-    })
+    let counts = pipeline::run(
+        &mut input,
+        read_ahead,
+        &mut output,
+        lanes,
+        timing,
+        &STOP,
+        |c| progress.update(c),
+    )
     .map_err(|e| e.to_string())?;
     output.finish().map_err(|e| e.to_string())?;
     progress.finish();

@@ -55,6 +55,9 @@ pub struct Timing {
     /// Where the output ends (`--duration`, the CLI's output `-t`), in microseconds from its
     /// start.
     pub limit_us: Option<i64>,
+    /// Where in the input the output starts (`--seek`), in microseconds from its start: the
+    /// timeline's zero, before which pictures are dropped (audio is cut in its graph).
+    pub start_us: Option<i64>,
 }
 
 /// `value` from one time base to another, rounded to nearest.
@@ -262,6 +265,9 @@ pub struct VideoLane {
     limit: EncoderLimit,
     /// Whether the trim ended the stream.
     trimmed: bool,
+    /// Whether pictures before the timeline's zero are dropped (`--seek`), as the CLI's
+    /// `trim` at its graph's start drops them.
+    drops_before_zero: bool,
 }
 
 /// The first release whose frames carry a duration that encoders give their packets, and
@@ -337,6 +343,7 @@ impl VideoLane {
             trim: (timing.limit_us).map(|limit| PictureTrim::new(limit, sync.input_time_base())),
             limit: EncoderLimit::new(timing.limit_us),
             trimmed: false,
+            drops_before_zero: timing.start_us.is_some(),
             sync,
         })
     }
@@ -407,6 +414,9 @@ impl VideoLane {
             (None, false) => frame.best_effort_timestamp(),
         };
         self.picture_of_packet = Some((self.last_picture, frame.duration()));
+        if self.drops_before_zero && self.last_picture.is_some_and(|pts| pts < 0) {
+            return Ok(true);
+        }
         // A picture the decoder leaves untimed (a cover) goes to the next free slot; a
         // graph is told that time, as the CLI's clock tells it, for 7.1's and 8.0's
         // `scale` turn a missing timestamp into a large negative one.
@@ -1005,6 +1015,7 @@ pub fn run(
     mut read_ahead: ReadAhead,
     output: &mut Output,
     lanes: Lanes,
+    timing: Timing,
     stop: &AtomicBool,
     mut progress: impl FnMut(&Counts),
 ) -> Result<Counts, Error> {
@@ -1020,8 +1031,13 @@ pub fn run(
     let mut kept: Vec<usize> = video.iter().map(|lane| lane.input_index).collect();
     kept.extend(audio.iter().map(|lane| lane.input_index));
     kept.extend(subtitles.iter().map(|lane| lane.input_index));
-    let mut timeline = Timeline::new(input, &kept);
-    for lane in video.iter() {
+    let mut timeline = match timing.start_us {
+        Some(position) => Timeline::from_position(input, &kept, position),
+        None => Timeline::new(input, &kept),
+    };
+    // As 5.1's CLI, which judges a packet stepping back against the pictures decoded; from
+    // 6.1 its demuxer, on a thread of its own, judges it against the packets alone.
+    for lane in video.iter().filter(|_| !timing.pictures_as_6_1) {
         timeline.decodes_pictures(lane.input_index);
     }
     for lane in audio.iter() {

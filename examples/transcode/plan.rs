@@ -34,6 +34,8 @@ pub struct Request {
     pub cli_timing: CliTiming,
     /// Where the output ends (`--duration`), in microseconds from its start.
     pub limit_us: Option<i64>,
+    /// Where in the input the output starts (`--seek`), in microseconds from its start.
+    pub seek_us: Option<i64>,
     /// Where the input is, to open it again for a tile grid's picture.
     pub source: PathBuf,
 }

@@ -513,6 +513,7 @@ fn muxer(extension: &str) -> &'static str {
         "ogg" => "ogg",
         "ac3" => "ac3",
         "gxf" => "gxf",
+        "vob" => "dvd",
         other => panic!("no muxer for .{other}"),
     }
 }
