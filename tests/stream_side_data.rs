@@ -505,7 +505,8 @@ fn a_frames_side_data_of_a_streams_kind_given_to_a_stream_is_what_the_muxer_writ
 
 /// From 7.1 the encoder gives its stream the HDR10 metadata of the first picture, which an
 /// HEVC's SEI messages carry where its container states none: `transcode` keeps it, as the
-/// 7.1.5, 8.0.1, 8.1.2 and 9.0.2 CLIs keep it; the 5.1 and 6.1.1 CLIs lose it.
+/// 7.1.5, 8.0.1, 8.1.2 and 9.0.2 CLIs keep it, in the container and (libx264's) in the SEI
+/// messages of the stream it writes; the 5.1 and 6.1.1 CLIs lose it.
 #[test]
 #[cfg_attr(
     windows,
@@ -557,6 +558,27 @@ fn hdr10_metadata_the_pictures_carry_reaches_the_output_from_7_1() {
         assert!(display.is_some(), "{written:?}");
     } else {
         assert!(light.is_none() && display.is_none(), "{written:?}");
+    }
+    // From 7.1 libx264 is opened with them too, and writes them into its SEI messages: a bare
+    // H.264 stream, which has no container to state them, decodes to pictures that carry them.
+    if ffmpeg.has_encoder("libx264") {
+        let bare = dir.join("hdr10.h264");
+        let mut transcode = common::example_command("transcode", &build);
+        transcode.arg(&source).arg(&bare);
+        common::stdout_bytes_of(&mut transcode, "transcode");
+        let input = ffmpeg_runtime::format::Input::open(&ffmpeg, &bare).unwrap();
+        let mut first = None;
+        common::media::each_picture(&ffmpeg, input, |picture| {
+            let values: Vec<SideDataValue> =
+                picture.side_data().iter().map(|e| e.value()).collect();
+            first.get_or_insert(values);
+        });
+        let carried = first.expect("a picture");
+        let has_light = carried
+            .iter()
+            .any(|value| matches!(value, SideDataValue::ContentLightLevel { .. }));
+        let from_7_1 = (avcodec.major, avcodec.minor) >= (61, 19);
+        assert_eq!(has_light, from_7_1, "{carried:?}");
     }
     let _ = std::fs::remove_dir_all(dir);
 }

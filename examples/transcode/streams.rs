@@ -209,7 +209,10 @@ pub fn plan_video(
         Some(filtering) => VideoSource::of_graph(&shown, &filtering.graph),
         None => VideoSource::of_shown(shown, stream),
     };
-    let settings = plan::video_settings(codec, &source, request, global_header)?;
+    let mut settings = plan::video_settings(codec, &source, request, global_header)?;
+    if let Some(first) = first_picture.filter(|_| encoders_take_frame_side_data(ffmpeg)) {
+        settings.side_data = hdr10_side_data(first);
+    }
     let (encoder, settings) = open_video(codec, settings, notices)?;
     Ok(PlannedVideo {
         index: stream.index(),
@@ -420,6 +423,21 @@ fn copy_side_data(
 /// HEVC's HDR10 metadata, which its SEI messages carry, reaches the new container so.
 fn encoders_take_frame_side_data(ffmpeg: &Ffmpeg) -> bool {
     ffmpeg.release_version() >= (7, 1)
+}
+
+/// HDR10's static metadata that `first` carries (from its stream or its SEI messages), which
+/// the CLI from 7.1 opens its encoder with among the picture's side data: libx264, libx265
+/// and libsvtav1 write it into their stream. (The other kinds the CLI gives reach the output
+/// stream through [`copy_first_frames_side_data`], as the encoder would give them.)
+fn hdr10_side_data(first: &Frame) -> Vec<SideDataValue> {
+    (first.side_data().iter().map(|entry| entry.value()))
+        .filter(|value| {
+            matches!(
+                value,
+                SideDataValue::MasteringDisplay(_) | SideDataValue::ContentLightLevel { .. }
+            )
+        })
+        .collect()
 }
 
 /// Gives output stream `index` the side data of the stream's kinds that `first` carries,

@@ -190,6 +190,11 @@ pub(crate) struct CodecContextLayout {
     /// The codec's own options (`AVCodec.priv_class`), read through `av_opt_*` only.
     pub priv_data: Field<AVCodecContext, *mut c_void>,
     pub codec: Field<AVCodecContext, *const AVCodec>,
+    /// The static side data an encoder is opened with (HDR10's mastering display and light
+    /// levels), which it writes into its stream. Since libavcodec 61.2; used from 61.19
+    /// (7.1), whose encoders also give their stream what it holds, which proves it at load.
+    pub decoded_side_data: Option<Field<AVCodecContext, *mut *mut AVFrameSideData>>,
+    pub nb_decoded_side_data: Option<Field<AVCodecContext, c_int>>,
 }
 
 #[derive(Debug, Clone)]
@@ -595,6 +600,8 @@ macro_rules! common {
                 channels: None,
                 channel_layout: None,
                 ch_layout: None,
+                decoded_side_data: None,
+                nb_decoded_side_data: None,
             },
             codec_parameters: CodecParametersLayout {
                 codec_type: field!($m::AVCodecParameters.codec_type),
@@ -1043,6 +1050,10 @@ macro_rules! shape_9 {
         time_bases!($m, layout);
         layout.frame.duration = Some(field!($m::AVFrame.duration));
         codec_parameter_extras!($m, layout);
+        layout.codec_context.decoded_side_data =
+            Some(field!($m::AVCodecContext.decoded_side_data as same));
+        layout.codec_context.nb_decoded_side_data =
+            Some(field!($m::AVCodecContext.nb_decoded_side_data));
         layout
     }};
 }
@@ -1060,6 +1071,10 @@ macro_rules! layout_of_family {
     };
 }
 crate::sys::supported_families!(layout_of_family);
+
+/// The libavcodec 61 minor (7.1) from which encoders give their stream the static side data
+/// they are opened with, as the self-check proves `decoded_side_data` by.
+const ENCODERS_MAP_DECODED_SIDE_DATA: u64 = 19;
 
 /// Fields appended within a family after its first release: (library, major, minor since).
 fn appended_since(versions: &[Version; 5], library: Library, major: u64, minor: u64) -> bool {
@@ -1089,6 +1104,15 @@ impl Layout {
         if !appended_since(versions, Library::AvCodec, 60, 30) {
             layout.codec_parameters.coded_side_data = None;
             layout.codec_parameters.nb_coded_side_data = None;
+        }
+        if !appended_since(
+            versions,
+            Library::AvCodec,
+            61,
+            ENCODERS_MAP_DECODED_SIDE_DATA,
+        ) {
+            layout.codec_context.decoded_side_data = None;
+            layout.codec_context.nb_decoded_side_data = None;
         }
         Some(layout)
     }

@@ -35,7 +35,9 @@ mod generated {
     crate::sys::supported_families!(generated_modules);
 }
 
-pub(crate) use check::{check, check_bitstream_filters, check_filters, check_subtitles};
+pub(crate) use check::{
+    check, check_bitstream_filters, check_encoder_side_data, check_filters, check_subtitles,
+};
 pub(crate) use field::Field;
 pub(crate) use layout::{
     ChannelFields, CodecContextLayout, ColorFields, FormatContextLayout, FormatLayout, Layout,

@@ -101,8 +101,16 @@ impl Ffmpeg {
     fn assemble(loaded: LoadedLibraries) -> Result<Ffmpeg, Refusal> {
         let versions =
             Library::REQUIRED.map(|library| loaded.libraries[library.index()].version().clone());
-        let layout = Layout::for_versions(&versions).expect("a supported family has a layout");
+        let mut layout = Layout::for_versions(&versions).expect("a supported family has a layout");
         let mut abi_facts_checked = abi::check(&loaded.functions, &layout)?;
+        // An encoder's static side data, where it can be proven, else left out.
+        match abi::check_encoder_side_data(&loaded.functions, &layout)? {
+            Some(facts) => abi_facts_checked += facts,
+            None => {
+                layout.codec_context.decoded_side_data = None;
+                layout.codec_context.nb_decoded_side_data = None;
+            }
+        }
         let avcodec_major = loaded.family.major(Library::AvCodec);
         abi_facts_checked +=
             abi::check_bitstream_filters(&loaded.functions, &layout, avcodec_major)?;

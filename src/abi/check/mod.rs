@@ -12,6 +12,7 @@
 //!   `avio_alloc_context` fill stream and I/O fields we then read;
 //! - libavfilter parses small graphs, whose open pads and filters we read back.
 
+mod encoder_side_data;
 mod packet_origin;
 mod pixel_format;
 mod stream_group;
@@ -194,6 +195,23 @@ pub(crate) fn check_bitstream_filters(
         checker.expect("AVBSFContext", field, expected, found)?;
     }
     Ok(checker.passed)
+}
+
+/// Proves `AVCodecContext.decoded_side_data` (7.1 on): `Ok(None)` where it cannot be proven
+/// (no such field, or no `rawvideo` encoder to prove it with), and it is then left out.
+pub(crate) fn check_encoder_side_data(
+    functions: &Functions,
+    layout: &Layout,
+) -> Result<Option<usize>, AbiMismatch> {
+    let mut checker = Checker {
+        functions,
+        layout,
+        passed: 0,
+    };
+    // SAFETY: `functions` and the layout are the loaded library's own; the step allocates
+    // its objects with FFmpeg's allocators and frees them whether it passed or not.
+    let proven = unsafe { encoder_side_data::encoder_side_data(&mut checker)? };
+    Ok(proven.then_some(checker.passed))
 }
 
 /// Proves the subtitle structs for the family of libavcodec `avcodec_major`: `Ok(None)` when

@@ -12,8 +12,9 @@ use crate::media::channel_layout::ChannelLayout;
 use crate::media::color::Color;
 use crate::media::format::FieldOrder;
 use crate::media::formats::{PixelFormat, SampleFormat};
-use crate::media::frame::Frame;
+use crate::media::frame::{Frame, frame_entry_of};
 use crate::media::packet::{Packet, out_of_memory};
+use crate::media::side_data::SideDataValue;
 use crate::sys::Rational;
 use crate::sys::objects::AVCodecContext;
 
@@ -55,6 +56,15 @@ pub struct VideoSettings {
     /// CLI from 6.0 has its encoders do (`AV_CODEC_FLAG_FRAME_DURATION`); otherwise, and
     /// before 6.0 (libavcodec 59.59), a packet without one takes one frame at `frame_rate`.
     pub frame_durations: bool,
+    /// Static side data the encoder is opened with (`AVCodecContext.decoded_side_data`), as
+    /// the ffmpeg CLI from 7.1 gives its encoders that of the first picture: a mastering
+    /// display and light levels, which libx264, libx265 and libsvtav1 write into the stream
+    /// as HDR10 metadata, and which every encoder gives its stream's parameters (with a
+    /// display matrix, a stereo packing, an ICC profile…), as
+    /// [`Output::add_stream`](crate::media::format::Output::add_stream) copies them.
+    /// Encoders take it from 7.1 (libavcodec 61.19) on; opening one with any before is
+    /// refused ([`Error::Unsupported`]).
+    pub side_data: Vec<SideDataValue>,
 }
 
 impl VideoSettings {
@@ -76,6 +86,7 @@ impl VideoSettings {
             options: Vec::new(),
             global_header: false,
             frame_durations: false,
+            side_data: Vec::new(),
         }
     }
 }
@@ -84,6 +95,56 @@ impl VideoSettings {
 /// (`AV_CODEC_FLAG_FRAME_DURATION`, libavcodec 59.59: FFmpeg 6.0).
 fn takes_frame_durations(ffmpeg: &Ffmpeg) -> bool {
     ffmpeg.library_is_at_least(crate::sys::Library::AvCodec, (59, 59))
+}
+
+/// Gives a fresh encoder context its static side data: one entry per value, made by FFmpeg
+/// in the context's own array, which the context then owns (and frees with itself).
+///
+/// # Safety
+///
+/// `context` is a live encoder context of `ffmpeg`, not yet opened.
+unsafe fn give_side_data(
+    ffmpeg: &Ffmpeg,
+    context: *mut AVCodecContext,
+    values: &[SideDataValue],
+) -> Result<()> {
+    const OPERATION: &str = "VideoSettings::side_data";
+    if values.is_empty() {
+        return Ok(());
+    }
+    let layout = &ffmpeg.layout().codec_context;
+    let fields = (
+        layout.decoded_side_data,
+        layout.nb_decoded_side_data,
+        ffmpeg.functions().av_frame_side_data_new,
+    );
+    let (Some(entries), Some(count), Some(new_entry)) = fields else {
+        return Err(Error::unsupported(
+            OPERATION,
+            "encoders take static side data from FFmpeg 7.1",
+        ));
+    };
+    for value in values {
+        let (kind, bytes) = frame_entry_of(ffmpeg, OPERATION, value)?;
+        // SAFETY: per the contract; the array and count are the context's own, at offsets
+        // proven at load; FFmpeg allocates an entry of `bytes.len()` bytes there (or returns
+        // NULL), all written before the encoder opens.
+        unsafe {
+            let entry = new_entry(
+                entries.address(context).cast_mut(),
+                count.address(context).cast_mut(),
+                kind,
+                bytes.len(),
+                0,
+            );
+            if entry.is_null() {
+                return Err(out_of_memory(ffmpeg, "av_frame_side_data_new"));
+            }
+            let (_, data, _, _) = ffmpeg.layout().frame_side_data.fields(entry);
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), data.cast_mut(), bytes.len());
+        }
+    }
+    Ok(())
 }
 
 /// How an audio encoder is set up: [`AudioSettings::new`], then any field.
@@ -163,8 +224,10 @@ impl Encoder {
     /// [`Error::EncoderNotFound`] when the loaded FFmpeg lacks it; [`Error::OptionNotFound`]
     /// for an option it does not take; [`Error::Incompatible`] for a codec id or pixel
     /// format of another FFmpeg major, [`Error::ForeignObject`] for an encoder of another loaded FFmpeg,
-    /// [`Error::OutOfRange`] for a size beyond a C `int`; FFmpeg's
-    /// error when it cannot open.
+    /// [`Error::OutOfRange`] for a size beyond a C `int`; [`Error::Unsupported`] for side data
+    /// before 7.1, or of a kind the release lacks (as for
+    /// [`Frame::add_side_data`](crate::Frame::add_side_data)); FFmpeg's error when it cannot
+    /// open.
     pub fn video<'a>(
         ffmpeg: &Ffmpeg,
         codec: impl Into<EncoderChoice<'a>>,
@@ -214,7 +277,8 @@ impl Encoder {
                             .flags
                             .write(context, flags | CODEC_FLAG_FRAME_DURATION);
                     }
-                    crate::media::color::write(ffmpeg, context, layout.color, &settings.color)
+                    crate::media::color::write(ffmpeg, context, layout.color, &settings.color)?;
+                    give_side_data(ffmpeg, context, &settings.side_data)
                 }
             },
         )

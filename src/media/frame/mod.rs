@@ -13,6 +13,7 @@ use std::ptr::NonNull;
 
 pub use plane::{Plane, PlaneMut, PlaneRows, PlaneRowsMut};
 pub use side_data::FrameSideData;
+pub(crate) use side_data::frame_entry_of;
 
 use crate::abi::Field;
 use crate::abi::constants::NOPTS_VALUE;

@@ -175,26 +175,10 @@ impl Frame {
     /// allocate the entry.
     pub fn add_side_data(&mut self, value: &SideDataValue) -> Result<()> {
         const OPERATION: &str = "Frame::add_side_data";
-        let (meaning, bytes) = encode_for(&self.ffmpeg, value)
-            .map_err(|detail| Error::unsupported(OPERATION, detail))?;
-        let number = number_in(&MEANINGS, meaning)
-            .ok_or_else(|| Error::unsupported(OPERATION, "not frame side data"))?;
+        let (kind, bytes) = frame_entry_of(&self.ffmpeg, OPERATION, value)?;
         let functions = self.ffmpeg.functions();
-        if meaning == Meaning::DynamicHdrPlus
-            && functions.av_dynamic_hdr_plus_create_side_data.is_none()
-        {
-            return Err(Error::unsupported(OPERATION, "HDR10+ came with FFmpeg 4.2"));
-        }
         let frame = self.frame.as_ptr();
         let layout = &self.ffmpeg.layout().frame_side_data;
-        let kind = layout.number_here(number);
-        // SAFETY: returns a static string, or NULL for a kind the release does not have.
-        if unsafe { (functions.av_frame_side_data_name)(kind) }.is_null() {
-            return Err(Error::unsupported(
-                OPERATION,
-                "not side data of this release",
-            ));
-        }
         // SAFETY: the frame is this one's alone (`&mut self`); removing unrefs its own entries
         // of the kind, and the new entry has `bytes.len()` bytes of FFmpeg's allocation, all
         // written before anything reads them.
@@ -210,6 +194,37 @@ impl Frame {
         }
         Ok(())
     }
+}
+
+/// The loaded release's frame side-data kind number for `value`, and its struct's bytes.
+///
+/// # Errors
+///
+/// [`Error::Unsupported`], for `operation`, as [`Frame::add_side_data`] lists them.
+pub(crate) fn frame_entry_of(
+    ffmpeg: &Ffmpeg,
+    operation: &'static str,
+    value: &SideDataValue,
+) -> Result<(u32, Vec<u8>)> {
+    let (meaning, bytes) =
+        encode_for(ffmpeg, value).map_err(|detail| Error::unsupported(operation, detail))?;
+    let number = number_in(&MEANINGS, meaning)
+        .ok_or_else(|| Error::unsupported(operation, "not frame side data"))?;
+    let functions = ffmpeg.functions();
+    if meaning == Meaning::DynamicHdrPlus
+        && functions.av_dynamic_hdr_plus_create_side_data.is_none()
+    {
+        return Err(Error::unsupported(operation, "HDR10+ came with FFmpeg 4.2"));
+    }
+    let kind = ffmpeg.layout().frame_side_data.number_here(number);
+    // SAFETY: returns a static string, or NULL for a kind the release does not have.
+    if unsafe { (functions.av_frame_side_data_name)(kind) }.is_null() {
+        return Err(Error::unsupported(
+            operation,
+            "not side data of this release",
+        ));
+    }
+    Ok((kind, bytes))
 }
 
 impl<'a> FrameSideData<'a> {
