@@ -201,7 +201,7 @@ pub(crate) unsafe fn give_source_entry(
     kind: u32,
     bytes: &[u8],
 ) -> SourceEntry {
-    let (Some(new_entry), Some(free_entries), Some(alloc), Some(set)) = (
+    let (Some(_), Some(free_entries), Some(alloc), Some(set)) = (
         functions.av_frame_side_data_new,
         functions.av_frame_side_data_free,
         functions.av_buffersrc_parameters_alloc,
@@ -216,12 +216,10 @@ pub(crate) unsafe fn give_source_entry(
     // majors, which leaves every other field at its "keep" value (format -1, the rest zero
     // or unspecified); `set` copies what they hold, so they are freed at once.
     unsafe {
-        let entry = new_entry(&mut entries, &mut count, kind, bytes.len(), 0);
-        let outcome = if entry.is_null() {
+        let made = layout.append_entry(functions, &mut entries, &mut count, kind, bytes);
+        let outcome = if !made {
             SourceEntry::NotMade
         } else {
-            let (_, data, _, _) = layout.fields(entry);
-            std::ptr::copy_nonoverlapping(bytes.as_ptr(), data.cast_mut(), bytes.len());
             let parameters = alloc().cast::<SourceParametersHead>();
             if parameters.is_null() {
                 SourceEntry::NotMade

@@ -5,6 +5,7 @@
 use std::ffi::c_int;
 
 use super::field::Field;
+use crate::loader::functions::Functions;
 use crate::sys::objects::{AVDictionary, AVFrameSideData, AVPacketSideData};
 
 /// One entry of an `AVPacketSideData` array.
@@ -108,6 +109,38 @@ impl FrameSideDataLayout {
                     }
                 }
             })
+    }
+
+    /// Appends an entry of `kind` holding `bytes` to the `AVFrameSideData` array at `entries`
+    /// (its count at `count`), as `av_frame_side_data_new` makes one: `false` where none was
+    /// made (out of memory, or a release without the function).
+    ///
+    /// # Safety
+    ///
+    /// `functions` are the loaded library's, of this layout's family; `entries` and `count`
+    /// point to a live array (or NULL) and its count, whose holder frees the entry with it.
+    pub(crate) unsafe fn append_entry(
+        &self,
+        functions: &Functions,
+        entries: *mut *mut *mut AVFrameSideData,
+        count: *mut c_int,
+        kind: u32,
+        bytes: &[u8],
+    ) -> bool {
+        let Some(new_entry) = functions.av_frame_side_data_new else {
+            return false;
+        };
+        // SAFETY: per the contract; FFmpeg allocates `bytes.len()` bytes for the entry (or
+        // returns NULL), all written here before anything reads them.
+        unsafe {
+            let entry = new_entry(entries, count, kind, bytes.len(), 0);
+            if entry.is_null() {
+                return false;
+            }
+            let (_, data, _, _) = self.fields(entry);
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), data.cast_mut(), bytes.len());
+        }
+        true
     }
 
     /// An entry's kind, data pointer, size and metadata, as they are (the self-check reads

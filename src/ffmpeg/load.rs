@@ -103,10 +103,14 @@ impl Ffmpeg {
             Library::REQUIRED.map(|library| loaded.libraries[library.index()].version().clone());
         let mut layout = Layout::for_versions(&versions).expect("a supported family has a layout");
         let mut abi_facts_checked = abi::check(&loaded.functions, &layout)?;
-        // An encoder's static side data, where it can be proven, else left out.
-        match abi::check_encoder_side_data(&loaded.functions, &layout)? {
-            Some(facts) => abi_facts_checked += facts,
-            None => {
+        // An encoder's static side data, where it can be proven, else left out (encoders are
+        // then opened without, as before 7.1), not the whole FFmpeg.
+        match abi::check_encoder_side_data(&loaded.functions, &layout) {
+            Ok(Some(facts)) => abi_facts_checked += facts,
+            proof => {
+                if let Err(mismatch) = proof {
+                    log::warn!("encoders' static side data left out: {mismatch:?}");
+                }
                 layout.codec_context.decoded_side_data = None;
                 layout.codec_context.nb_decoded_side_data = None;
             }

@@ -33,7 +33,7 @@ pub(super) unsafe fn encoder_side_data(c: &mut Checker) -> Result<bool, AbiMisma
         p.nb_coded_side_data,
         f.av_frame_side_data_new,
     );
-    let (Some(coded), Some(nb_coded), Some(new_entry)) = coded else {
+    let (Some(coded), Some(nb_coded), Some(_)) = coded else {
         return Ok(false);
     };
     // SAFETY: a lookup in libavcodec's static table; NULL where the build lacks it.
@@ -54,26 +54,23 @@ pub(super) unsafe fn encoder_side_data(c: &mut Checker) -> Result<bool, AbiMisma
             .layout
             .frame_side_data
             .number_here(FRAME_DATA_DISPLAYMATRIX);
-        // SAFETY: writes into the live context at proven offsets and at the two under test;
-        // FFmpeg makes the entry there (an array of one, owned by the context from then on and
-        // freed with it), whose `bytes.len()` bytes are all written before it opens; the
-        // parameters then get a copy of what the opened encoder holds.
+        // SAFETY: writes into the live context at proven offsets and at the two under test,
+        // where FFmpeg makes an array of one entry, owned by the context from then on and freed
+        // with it; the parameters then get a copy of what the opened encoder holds.
         unsafe {
             l.width.write(context, 16);
             l.height.write(context, 16);
             l.pix_fmt.write(context, yuv420p);
             l.time_base.write(context, Rational { num: 1, den: 25 });
-            let entry = new_entry(
+            let made = c.layout.frame_side_data.append_entry(
+                f,
                 entries.address(context).cast_mut(),
                 count.address(context).cast_mut(),
                 kind,
-                bytes.len(),
-                0,
+                &bytes,
             );
-            c.expect_that(S, "(new decoded side data)", !entry.is_null(), "an entry")?;
+            c.expect_that(S, "(new decoded side data)", made, "an entry")?;
             c.expect(S, "nb_decoded_side_data", 1, count.read(context))?;
-            let (_, data, _, _) = c.layout.frame_side_data.fields(entry);
-            std::ptr::copy_nonoverlapping(bytes.as_ptr(), data.cast_mut(), bytes.len());
             let status = (f.avcodec_open2)(context, codec, std::ptr::null_mut());
             c.expect(S, "(rawvideo opened)", 0, status)?;
             let status = (f.avcodec_parameters_from_context)(parameters, context);

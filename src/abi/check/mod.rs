@@ -198,7 +198,8 @@ pub(crate) fn check_bitstream_filters(
 }
 
 /// Proves `AVCodecContext.decoded_side_data` (7.1 on): `Ok(None)` where it cannot be proven
-/// (no such field, or no `rawvideo` encoder to prove it with), and it is then left out.
+/// (no such field, or no `rawvideo` encoder to prove it with). Apart from [`check`]: where
+/// it is not proven, the field is left out, not the whole FFmpeg.
 pub(crate) fn check_encoder_side_data(
     functions: &Functions,
     layout: &Layout,

@@ -113,12 +113,8 @@ unsafe fn give_side_data(
         return Ok(());
     }
     let layout = &ffmpeg.layout().codec_context;
-    let fields = (
-        layout.decoded_side_data,
-        layout.nb_decoded_side_data,
-        ffmpeg.functions().av_frame_side_data_new,
-    );
-    let (Some(entries), Some(count), Some(new_entry)) = fields else {
+    let (Some(entries), Some(count)) = (layout.decoded_side_data, layout.nb_decoded_side_data)
+    else {
         return Err(Error::unsupported(
             OPERATION,
             "encoders take static side data from FFmpeg 7.1",
@@ -127,21 +123,18 @@ unsafe fn give_side_data(
     for value in values {
         let (kind, bytes) = frame_entry_of(ffmpeg, OPERATION, value)?;
         // SAFETY: per the contract; the array and count are the context's own, at offsets
-        // proven at load; FFmpeg allocates an entry of `bytes.len()` bytes there (or returns
-        // NULL), all written before the encoder opens.
-        unsafe {
-            let entry = new_entry(
+        // proven at load, which the context frees with itself.
+        let made = unsafe {
+            ffmpeg.layout().frame_side_data.append_entry(
+                ffmpeg.functions(),
                 entries.address(context).cast_mut(),
                 count.address(context).cast_mut(),
                 kind,
-                bytes.len(),
-                0,
-            );
-            if entry.is_null() {
-                return Err(out_of_memory(ffmpeg, "av_frame_side_data_new"));
-            }
-            let (_, data, _, _) = ffmpeg.layout().frame_side_data.fields(entry);
-            std::ptr::copy_nonoverlapping(bytes.as_ptr(), data.cast_mut(), bytes.len());
+                &bytes,
+            )
+        };
+        if !made {
+            return Err(out_of_memory(ffmpeg, "av_frame_side_data_new"));
         }
     }
     Ok(())
