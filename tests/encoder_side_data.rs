@@ -9,10 +9,11 @@ use ffmpeg_runtime::codec::{Encoder, VideoSettings};
 use ffmpeg_runtime::format::{Input, MediaType, Output, SideDataValue};
 use ffmpeg_runtime::{Error, Ffmpeg, Frame, Library, Packet, Rational};
 
-/// Whether the loaded libavcodec is 7.1's (61.19) or later, whose encoders take it.
+/// Whether the loaded libavcodec is 7.1's (61.19) or later, whose encoders take it (proven
+/// at load with a `rawvideo` encoder, which every build tested has).
 fn encoders_take_side_data(ffmpeg: &Ffmpeg) -> bool {
     let avcodec = ffmpeg.library(Library::AvCodec).unwrap().version();
-    (avcodec.major, avcodec.minor) >= (61, 19)
+    (avcodec.major, avcodec.minor) >= (61, 19) && ffmpeg.has_encoder("rawvideo")
 }
 
 fn settings(ffmpeg: &Ffmpeg, side_data: Vec<SideDataValue>) -> VideoSettings {
