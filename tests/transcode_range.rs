@@ -297,10 +297,7 @@ fn a_seek_starts_every_stream_where_the_clis_ss_starts_it() {
 )]
 fn a_duration_is_read_as_ffmpeg_writes_one() {
     let ffmpeg = common::under_test().load();
-    if !["ffv1", "pcm_s16le", "ass"]
-        .iter()
-        .all(|name| ffmpeg.has_encoder(name))
-    {
+    if !has_encoders(&ffmpeg, &["ffv1", "pcm_s16le", "ass"]) {
         return;
     }
     let source = source(INTRA_ONLY);
