@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --example framehash -- INPUT [--lib-dir DIR] [--stream INDEX] [--threads N]
 //!     [--vf GRAPH | --af GRAPH] [--fps-mode auto|vfr|cfr|passthrough] [--seek SECONDS] [--frames N]
-//!     [--cli-timing 5.1|6.1|loaded] [--count-only] [--stream-group N]
+//!     [--duration SECONDS] [--cli-timing 5.1|6.1|loaded] [--count-only] [--stream-group N]
 //! ```
 //!
 //! `INPUT` may be `-`: standard input, read as a stream (`cat clip.ts | framehash -`), or a
@@ -29,10 +29,12 @@
 //! display matrix shows turned or mirrored are turned first, as the CLI's autorotation turns
 //! them: by the first picture's matrix (a JPEG's EXIF orientation), else the stream's
 //! (`--noautorotate` leaves them); before that, from 7.1, they are cropped as the container
-//! says (`filter::container_crop_filter`), as that CLI crops them. `--seek S` starts at the first picture at
-//! or after S seconds, or at the sample at S, as `ffmpeg -ss S -i` (an input that cannot
-//! seek is read from the start). As the CLI, the streams not hashed are left unread once
-//! the input is sought. With `--vf`, `--af` or `--seek`, packets go on the CLI's timeline
+//! says (`filter::container_crop_filter`), as that CLI crops them. `--seek S` starts at the
+//! first picture at or after S seconds, or at the sample at S, as `ffmpeg -ss S -i` (an
+//! input that cannot seek is read from the start). As the CLI, the streams not hashed are
+//! left unread once the input is sought. `--duration D` ends the hashes where
+//! `ffmpeg -i IN -t D -f framemd5` ends them (audio cut to the sample), and reading with
+//! them. With `--vf`, `--af`, `--seek` or `--duration`, packets go on the CLI's timeline
 //! (`format::Timeline`), which takes out the jumps of MPEG-TS and MPEG-PS. Decode errors
 //! inside the stream are counted and reported on stderr, as the ffmpeg CLI does; an input
 //! that cannot be opened, a stream of another kind, a graph that cannot be built, a stream
@@ -59,10 +61,13 @@
 mod audio_clock;
 #[path = "../common/mod.rs"]
 mod common;
+mod ending;
 #[path = "../common/error_rate.rs"]
 mod error_rate;
 #[path = "../common/input_clock.rs"]
 mod input_clock;
+#[path = "../common/recording.rs"]
+mod recording;
 #[path = "../common/stream_clock.rs"]
 mod stream_clock;
 mod stream_group;
@@ -78,6 +83,7 @@ use std::time::Duration;
 
 use audio_clock::{AudioClock, CliTiming};
 use clap::Parser;
+use ending::Ending;
 use error_rate::DecodeTally;
 use ffmpeg_runtime::codec::{Decoder, DecoderOptions};
 use ffmpeg_runtime::filter::{
@@ -88,6 +94,7 @@ use ffmpeg_runtime::format::{Input, MediaType, Stream, Timeline, UrlOptions};
 use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
 use input_clock::{InputClock, UntimedPictures};
 use md5::{Digest, Md5};
+use recording::parse_duration;
 use video_sync::{FpsChoice, FpsMode as SyncMode, Placement, VideoSync};
 
 #[derive(Parser)]
@@ -140,6 +147,12 @@ struct Args {
     /// Stop after this many frames (the CLI's `-frames:v`).
     #[arg(long)]
     frames: Option<usize>,
+    /// Hash this much and no more, as the CLI's output `-t`: `SECONDS[.FRACTION]` or
+    /// `[HH:]MM:SS[.FRACTION]`. Frames are then timed as the CLI times them (as with `--vf`);
+    /// pictures end at the first that starts that long after the first, or at or past it
+    /// from the output's start; audio is cut to the sample.
+    #[arg(long, value_parser = parse_duration)]
+    duration: Option<i64>,
     /// Only count the frames.
     #[arg(long)]
     count_only: bool,
@@ -252,7 +265,7 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
     };
     let sync_mode = match args.fps_mode.mode() {
         // What the CLI chooses for framemd5.
-        None if args.vf.is_some() || args.seek.is_some() => {
+        None if args.vf.is_some() || args.seek.is_some() || args.duration.is_some() => {
             let muxer = ffmpeg.muxer("framemd5").map_err(|e| e.to_string())?;
             Some(SyncMode::auto(&muxer, input.streams().count()))
         }
@@ -267,6 +280,8 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         count_only: args.count_only,
         limit: args.frames,
         trim: args.seek.is_some(),
+        ending: Ending::new(args.duration),
+        time_base: stream.time_base(),
         direct: sync_mode.filter(|_| filters.is_none()).map(|mode| {
             let rate = stream.guessed_frame_rate();
             VideoSync::new(mode, rate, rate, stream.time_base())
@@ -316,8 +331,10 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         MediaType::Video => {}
         _ => timeline.decodes_audio(index),
     }
-    let shift_packets =
-        hasher.filtering.is_some() || hasher.direct.is_some() || args.seek.is_some();
+    let shift_packets = hasher.filtering.is_some()
+        || hasher.direct.is_some()
+        || args.seek.is_some()
+        || args.duration.is_some();
     if shift_packets {
         // Where the output claims the CLI's, what has no timestamp is timed by its clock.
         hasher.clock = Some(InputClock::new(
@@ -372,7 +389,7 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
     let mut packet = Packet::new(&ffmpeg).map_err(|e| e.to_string())?;
     let mut frame = Frame::new(&ffmpeg).map_err(|e| e.to_string())?;
     let mut errors = 0usize;
-    while !hasher.done() {
+    while !hasher.done_reading() {
         match input.read_packet(&mut packet) {
             Ok(true) => {}
             Ok(false) => break,
@@ -473,10 +490,11 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
     })
 }
 
-/// A filtered frame's timestamp: its own, or the slots the CLI places it in.
+/// A filtered frame's timestamp, and the time base it is in: its own (with the samples an
+/// audio frame keeps), or the slots the CLI places it in.
 enum Placed {
-    Own(Option<i64>),
-    Slots(Placement),
+    Own(Option<i64>, Rational, usize),
+    Slots(Placement, Rational),
 }
 
 fn writing(error: std::io::Error) -> String {
@@ -573,6 +591,10 @@ struct FrameHasher {
     limit: Option<usize>,
     /// Whether pictures before the timeline's zero are dropped (after a seek).
     trim: bool,
+    /// Where `--duration` ends the hashes.
+    ending: Ending,
+    /// The stream's time base, which pictures that go through no graph are stamped in.
+    time_base: Rational,
     /// The CLI's placement of pictures that go through no graph.
     direct: Option<VideoSync>,
     /// The last picture placed, which the CLI's `cfr` copies into empty slots.
@@ -665,8 +687,15 @@ impl FrameHasher {
         }
     }
 
+    /// Whether no further frame is hashed.
     fn done(&self) -> bool {
-        self.limit.is_some_and(|limit| self.count >= limit)
+        self.limit.is_some_and(|limit| self.count >= limit) || self.ending.is_over()
+    }
+
+    /// Whether no further packet can give a frame that is hashed: the graph's trim has
+    /// ended too (the pictures it passed may still be copied at the end).
+    fn done_reading(&self) -> bool {
+        self.done() || self.ending.is_trimmed()
     }
 
     /// Hashes a decoded frame, or sends it through the graph. `decoder_rate` is the decoder's
@@ -712,8 +741,12 @@ impl FrameHasher {
             return Ok(());
         }
         let Some(filtering) = self.filtering.as_mut() else {
+            // The end of the CLI's graph, which here changes nothing else.
+            if !audio && !self.ending.picture_passes(picture_time, self.time_base) {
+                return Ok(());
+            }
             let Some(sync) = self.direct.as_mut() else {
-                return self.emit(frame, picture_time);
+                return self.emit(frame, picture_time, self.time_base);
             };
             // The CLI drops a picture without a timestamp; without filters, it trusts a
             // picture's own duration.
@@ -722,7 +755,8 @@ impl FrameHasher {
             };
             let time_base = sync.input_time_base();
             let placed = sync.place(Some(pts), time_base, frame.duration());
-            return self.emit_placed(frame, placed);
+            let sync_time_base = sync.time_base;
+            return self.emit_placed(frame, placed, sync_time_base);
         };
         // As the CLI: pictures go in at their best-effort timestamp, audio counted in samples.
         let pts = if audio {
@@ -758,12 +792,26 @@ impl FrameHasher {
         let mut ready = Vec::new();
         while graph.receive(0, &mut out).map_err(|e| e.to_string())? {
             let facts = graph.output(0).expect("a simple graph has output 0");
+            // The end of the CLI's graph under `-t`: `trim`, or `atrim`, which cuts audio.
+            let samples = if self.audio {
+                let passing =
+                    self.ending
+                        .samples_passing(out.pts(), out.samples(), out.sample_rate());
+                (passing > 0).then_some(passing)
+            } else {
+                self.ending
+                    .picture_passes(out.pts(), facts.time_base)
+                    .then_some(0)
+            };
+            let Some(samples) = samples else {
+                continue;
+            };
             let frame = out.try_clone().map_err(|e| e.to_string())?;
             let Some(mode) = filtering.sync_mode else {
                 let pts = out.pts();
                 let pts = pts.map(|pts| filtering.last_written.map_or(pts, |last| pts.max(last)));
                 filtering.last_written = pts.or(filtering.last_written);
-                ready.push((frame, Placed::Own(pts)));
+                ready.push((frame, Placed::Own(pts, facts.time_base, samples)));
                 continue;
             };
             let sync = filtering.sync.get_or_insert_with(|| {
@@ -772,17 +820,19 @@ impl FrameHasher {
             });
             // The CLI drops a picture without a timestamp.
             if let Some(pts) = out.pts() {
-                ready.push((
-                    frame,
-                    Placed::Slots(sync.place(Some(pts), facts.time_base, None)),
-                ));
+                let placement = sync.place(Some(pts), facts.time_base, None);
+                ready.push((frame, Placed::Slots(placement, sync.time_base)));
             }
         }
         for (frame, placed) in ready {
             match placed {
-                Placed::Own(pts) if !self.done() => self.emit(&frame, pts)?,
-                Placed::Own(_) => {}
-                Placed::Slots(placement) => self.emit_placed(&frame, placement)?,
+                Placed::Own(pts, time_base, samples) if !self.done() => {
+                    self.emit_cut(&frame, pts, time_base, samples)?
+                }
+                Placed::Own(..) => {}
+                Placed::Slots(placement, time_base) => {
+                    self.emit_placed(&frame, placement, time_base)?
+                }
             }
         }
         Ok(())
@@ -799,16 +849,22 @@ impl FrameHasher {
         let Some(sync) = filtered_sync.or(self.direct.as_mut()) else {
             return Ok(());
         };
-        let placed = sync.finish();
+        let (placed, time_base) = (sync.finish(), sync.time_base);
         match self.previous.take() {
-            Some(last) => self.emit_placed(&last, placed),
+            Some(last) => self.emit_placed(&last, placed, time_base),
             None => Ok(()),
         }
     }
 
     /// Hashes the pictures a placement gives: copies of the picture before `frame`, then
-    /// `frame`, one slot apart; `frame` is the one copies come from next.
-    fn emit_placed(&mut self, frame: &Frame, placed: Placement) -> Result<(), String> {
+    /// `frame`, one slot apart (slots of `time_base`); `frame` is the one copies come from
+    /// next.
+    fn emit_placed(
+        &mut self,
+        frame: &Frame,
+        placed: Placement,
+        time_base: Rational,
+    ) -> Result<(), String> {
         let previous = self.previous.take();
         for slot in 0..placed.slots {
             let picture = match &previous {
@@ -816,14 +872,30 @@ impl FrameHasher {
                 _ => frame,
             };
             if !self.done() {
-                self.emit(picture, Some(placed.first + slot as i64))?;
+                self.emit(picture, Some(placed.first + slot as i64), time_base)?;
             }
         }
         self.previous = Some(frame.try_clone().map_err(|e| e.to_string())?);
         Ok(())
     }
 
-    fn emit(&mut self, frame: &Frame, pts: Option<i64>) -> Result<(), String> {
+    /// Hashes `frame`, stamped `pts` in `time_base`, unless the encoder would take no frame
+    /// that late.
+    fn emit(&mut self, frame: &Frame, pts: Option<i64>, time_base: Rational) -> Result<(), String> {
+        self.emit_cut(frame, pts, time_base, frame.samples())
+    }
+
+    /// [`FrameHasher::emit`] for the first `samples` of an audio frame.
+    fn emit_cut(
+        &mut self,
+        frame: &Frame,
+        pts: Option<i64>,
+        time_base: Rational,
+        samples: usize,
+    ) -> Result<(), String> {
+        if !self.ending.admits(pts, time_base) {
+            return Ok(());
+        }
         let n = self.count;
         self.count += 1;
         if self.count_only {
@@ -834,7 +906,9 @@ impl FrameHasher {
         let digest = if self.audio {
             let mut md5 = Md5::new();
             for plane in frame.planes() {
-                md5.update(plane.row(0).unwrap_or_default());
+                // Each plane holds the same bytes per sample.
+                let bytes = plane.row(0).unwrap_or_default();
+                md5.update(&bytes[..bytes.len() / frame.samples().max(1) * samples]);
             }
             format!("{:x}", md5.finalize())
         } else {
@@ -844,7 +918,7 @@ impl FrameHasher {
             }
         };
         let shape = if self.audio {
-            frame.samples().to_string()
+            samples.to_string()
         } else {
             format!("{}x{}", frame.width(), frame.height())
         };

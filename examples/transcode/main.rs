@@ -63,6 +63,7 @@ mod pipeline;
 mod plan;
 mod progress;
 mod read_ahead;
+#[path = "../common/recording.rs"]
 mod recording;
 mod sample_clock;
 #[path = "../common/stream_clock.rs"]
@@ -92,6 +93,7 @@ use ffmpeg_runtime::{AudioFormat, Ffmpeg, Frame, Library};
 use pipeline::{AudioLane, Counts, Lanes, Placing, Timing, VideoLane};
 use plan::Request;
 use progress::Progress;
+use recording::parse_duration;
 use subtitles::SubtitleLane;
 use video_sync::{FpsChoice, FpsMode};
 
@@ -175,52 +177,6 @@ fn parse_size(text: &str) -> Result<(u32, u32), String> {
     number(w)
         .zip(number(h))
         .ok_or_else(|| format!("{text}: expected WxH, such as 1280x720"))
-}
-
-/// A duration as FFmpeg writes one (`av_parse_time`'s), in microseconds: `SECONDS[.FRACTION]`
-/// with an optional `s`, `ms` or `us`, or `[HH:]MM:SS[.FRACTION]`; digits past the
-/// microsecond are ignored, as FFmpeg ignores them.
-fn parse_duration(text: &str) -> Result<i64, String> {
-    let bad = || format!("{text}: expected a duration, such as 2.5 or 00:01:30");
-    if text.starts_with('-') {
-        return Err(format!("{text}: a duration cannot be negative"));
-    }
-    let (body, unit_us) = match text {
-        t if t.ends_with("ms") => (&t[..t.len() - 2], 1_000),
-        t if t.ends_with("us") => (&t[..t.len() - 2], 1),
-        t if t.ends_with('s') => (&t[..t.len() - 1], 1_000_000),
-        t => (t, 1_000_000),
-    };
-    let (whole, fraction) = body.split_once('.').unwrap_or((body, ""));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !(fraction.is_empty() || digits(fraction)) {
-        return Err(bad());
-    }
-    let parts: Vec<&str> = whole.split(':').collect();
-    if parts.len() > 1 && unit_us != 1_000_000 || !parts.iter().all(|p| digits(p)) {
-        return Err(bad());
-    }
-    let number = |s: &str| s.parse::<i64>().map_err(|_| bad());
-    let mut seconds = 0i64;
-    for (i, part) in parts.iter().enumerate() {
-        let value = number(part)?;
-        // Minutes and seconds after a colon stay under 60, as FFmpeg requires.
-        if i > 0 && (value >= 60 || part.len() != 2) {
-            return Err(bad());
-        }
-        seconds = seconds
-            .checked_mul(60)
-            .and_then(|s| s.checked_add(value))
-            .ok_or_else(bad)?;
-    }
-    let micros: String = fraction.chars().chain("000000".chars()).take(6).collect();
-    let fraction_us = number(&micros)?;
-    seconds
-        .checked_mul(1_000_000)
-        .and_then(|us| us.checked_add(fraction_us))
-        .map(|us| us / (1_000_000 / unit_us))
-        .filter(|_| parts.len() <= 3)
-        .ok_or_else(bad)
 }
 
 /// Set by the first Ctrl-C: the loop stops reading and finishes the file.

@@ -5,7 +5,51 @@
 
 use ffmpeg_runtime::Rational;
 
-use crate::pipeline::rescale;
+/// A duration as FFmpeg writes one (`av_parse_time`'s), in microseconds: `SECONDS[.FRACTION]`
+/// with an optional `s`, `ms` or `us`, or `[HH:]MM:SS[.FRACTION]`; digits past the
+/// microsecond are ignored, as FFmpeg ignores them.
+pub fn parse_duration(text: &str) -> Result<i64, String> {
+    let bad = || format!("{text}: expected a duration, such as 2.5 or 00:01:30");
+    if text.starts_with('-') {
+        return Err(format!("{text}: a duration cannot be negative"));
+    }
+    let (body, unit_us) = match text {
+        t if t.ends_with("ms") => (&t[..t.len() - 2], 1_000),
+        t if t.ends_with("us") => (&t[..t.len() - 2], 1),
+        t if t.ends_with('s') => (&t[..t.len() - 1], 1_000_000),
+        t => (t, 1_000_000),
+    };
+    let (whole, fraction) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !(fraction.is_empty() || digits(fraction)) {
+        return Err(bad());
+    }
+    let parts: Vec<&str> = whole.split(':').collect();
+    if parts.len() > 1 && unit_us != 1_000_000 || !parts.iter().all(|p| digits(p)) {
+        return Err(bad());
+    }
+    let number = |s: &str| s.parse::<i64>().map_err(|_| bad());
+    let mut seconds = 0i64;
+    for (i, part) in parts.iter().enumerate() {
+        let value = number(part)?;
+        // Minutes and seconds after a colon stay under 60, as FFmpeg requires.
+        if i > 0 && (value >= 60 || part.len() != 2) {
+            return Err(bad());
+        }
+        seconds = seconds
+            .checked_mul(60)
+            .and_then(|s| s.checked_add(value))
+            .ok_or_else(bad)?;
+    }
+    let micros: String = fraction.chars().chain("000000".chars()).take(6).collect();
+    let fraction_us = number(&micros)?;
+    seconds
+        .checked_mul(1_000_000)
+        .and_then(|us| us.checked_add(fraction_us))
+        .map(|us| us / (1_000_000 / unit_us))
+        .filter(|_| parts.len() <= 3)
+        .ok_or_else(bad)
+}
 
 /// The CLI's check before its encoders: whether a frame at `pts` in `time_base` starts at
 /// or past `limit_us` microseconds (compared exactly, as `av_compare_ts` compares).
@@ -57,7 +101,7 @@ pub struct PictureTrim {
 impl PictureTrim {
     pub fn new(limit_us: i64, time_base: Rational) -> PictureTrim {
         PictureTrim {
-            duration: rescale(limit_us, Rational::MICROSECONDS, time_base),
+            duration: ticks(limit_us, time_base),
             first: None,
             ended: false,
         }
@@ -90,11 +134,7 @@ pub struct SampleTrim {
 impl SampleTrim {
     pub fn new(limit_us: i64, sample_rate: u32) -> SampleTrim {
         SampleTrim {
-            duration: rescale(
-                limit_us,
-                Rational::MICROSECONDS,
-                Rational::new(1, sample_rate.max(1) as i32),
-            ),
+            duration: ticks(limit_us, Rational::new(1, sample_rate.max(1) as i32)),
             first: None,
             next: 0,
             ended: false,
@@ -120,4 +160,9 @@ impl SampleTrim {
         }
         (room as u64).min(samples)
     }
+}
+
+/// `limit_us` counted in `time_base` (0, which passes everything, where it is not positive).
+fn ticks(limit_us: i64, time_base: Rational) -> i64 {
+    (Rational::MICROSECONDS.rescale(limit_us, time_base)).unwrap_or(0)
 }
