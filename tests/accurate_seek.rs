@@ -403,3 +403,57 @@ fn random_access_gives_rgb_as_the_cli_converts_it() {
         assert_eq!(md5, format!("{:x}", Md5::digest(&rgb)), "frame {n}");
     }
 }
+
+/// A recording whose video starts after its audio (MPEG-TS: 1.4 s and 1.389 s), its video
+/// alone sought to 1.3 s. 5.1's CLI counts from the position (1.3 s from the container's
+/// start), as 8.0's and later do here; 6.1's to 7.1's count from the later of the video's
+/// start and the position taken from zero (`correct_input_start_times`' operator precedence,
+/// fixed in 8.0): from 1.4 s, every picture 1.289 s (32 frames) later than 5.1's.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_recording_whose_video_starts_late_is_sought_as_each_release_counts_it() {
+    let clip = media::generated(
+        "seek_late_video.ts",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=160x96:rate=25:duration=4",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=4",
+            "-c:v",
+            "libx264",
+            "-g",
+            "25",
+            "-bf",
+            "3",
+            "-c:a",
+            "mp2",
+        ],
+    );
+    let hashes = |timing: &str| -> Vec<(String, String)> {
+        let args = ["--seek", "1.3", "--frames", "6", "--cli-timing", timing];
+        media::framehash_fields(&clip, &args)
+            .into_iter()
+            .map(|fields| (fields[1].clone(), fields[4].clone()))
+            .collect()
+    };
+    let as_5_1 = hashes("5.1");
+    assert_eq!(as_5_1, cli(&clip, "1.3", 6));
+    let later: Vec<(String, String)> = (as_5_1.iter())
+        .map(|(pts, md5)| ((pts.parse::<i64>().unwrap() + 32).to_string(), md5.clone()))
+        .collect();
+    assert_eq!(hashes("6.1"), later);
+    let release = common::under_test().load().release_version();
+    let as_its_cli = if ((6, 1)..(8, 0)).contains(&release) {
+        later
+    } else {
+        as_5_1
+    };
+    assert_eq!(hashes("loaded"), as_its_cli, "{release:?}");
+}

@@ -416,3 +416,66 @@ fn after_a_seek_only_5_1s_timing_takes_a_picture_stepping_back_for_a_jump() {
         assert_eq!(ours, theirs, "{timing}");
     }
 }
+
+/// A recording whose video starts after its audio (MPEG-TS: 1.4 s and 1.389 s), sought to
+/// 1.3 s into a container of video alone at a constant rate (YUV4MPEG). 5.1's CLI counts
+/// from the position, and its output opens with the first picture decoded; 6.1's to 7.1's
+/// count from the video's start, 1.289 s earlier (tests/accurate_seek.rs), and fill those
+/// 32 frame intervals with copies of it, as 7.1.5's CLI does.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
+)]
+fn a_late_video_sought_alone_opens_where_each_releases_cli_opens_it() {
+    let ffmpeg = common::under_test().load();
+    let has_filters = ffmpeg.library(Library::AvFilter).is_some();
+    let has_y4m = ffmpeg.muxer("yuv4mpegpipe").is_ok();
+    if !has_filters || !has_y4m || !has_encoders(&ffmpeg, &["wrapped_avframe"]) {
+        return;
+    }
+    let source = media::generated(
+        "tc_late_video.ts",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=160x96:rate=25:duration=3",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=3",
+            "-c:v",
+            "libx264",
+            "-g",
+            "25",
+            "-bf",
+            "3",
+            "-c:a",
+            "mp2",
+        ],
+    );
+    let dir = common::scratch_dir("transcode-late-video");
+    let pictures = |path: &Path| -> Vec<String> {
+        (media::cli_pts_and_md5(path, &[], &["-map", "0:v"]).into_iter())
+            .map(|(_, md5)| md5)
+            .collect()
+    };
+    let ours = |timing: &str| -> Vec<String> {
+        let output = dir.join(format!("ours-{timing}.y4m"));
+        let result = transcode(&source, &output, &["--seek", "1.3", "--cli-timing", timing]);
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(result.status.success(), "{timing}: {stderr}");
+        pictures(&output)
+    };
+    let cli_output = dir.join("cli.y4m");
+    let mut cli = media::cli();
+    cli.args(["-y", "-ss", "1.3", "-i"]).arg(&source);
+    common::stdout_of(cli.arg(&cli_output), "the CLI");
+    let as_5_1 = ours("5.1");
+    assert_eq!(as_5_1, pictures(&cli_output));
+    assert!(as_5_1.len() > 20, "{} pictures", as_5_1.len());
+    let copies = std::iter::repeat_n(as_5_1[0].clone(), 32);
+    let as_6_1: Vec<String> = copies.chain(as_5_1.iter().cloned()).collect();
+    assert_eq!(ours("6.1"), as_6_1);
+}

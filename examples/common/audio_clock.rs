@@ -49,13 +49,18 @@ pub enum CliTiming {
 }
 
 impl CliTiming {
+    /// The release (major, minor) whose CLI it names, `ffmpeg` being the release loaded.
+    pub fn release(self, ffmpeg: &Ffmpeg) -> (u8, u8) {
+        match self {
+            CliTiming::Debian12 => (5, 1),
+            CliTiming::Newer => (6, 1),
+            CliTiming::Loaded => ffmpeg.release_version(),
+        }
+    }
+
     /// Whether the CLI it names keeps 6.1's rules, `ffmpeg` being the release loaded.
     pub fn follows_6_1(self, ffmpeg: &Ffmpeg) -> bool {
-        match self {
-            CliTiming::Debian12 => false,
-            CliTiming::Newer => true,
-            CliTiming::Loaded => ffmpeg.release_version() >= (6, 1),
-        }
+        self.release(ffmpeg) >= (6, 1)
     }
 }
 

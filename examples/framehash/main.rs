@@ -319,7 +319,10 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
     // does, or at the position sought from the file's start; a jump in it is taken out.
     let position_us = args.seek.map(|seconds| (seconds * 1e6).round() as i64);
     let mut timeline = match position_us {
-        Some(position) => Timeline::from_position(&input, &[index], position),
+        Some(position) => {
+            let release = args.cli_timing.release(&ffmpeg);
+            Timeline::from_position_as(&input, &[index], position, release)
+        }
         None => Timeline::new(&input, &[index]),
     };
     match kind {

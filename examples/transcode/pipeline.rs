@@ -1032,7 +1032,9 @@ pub fn run(
     kept.extend(audio.iter().map(|lane| lane.input_index));
     kept.extend(subtitles.iter().map(|lane| lane.input_index));
     let mut timeline = match timing.start_us {
-        Some(position) => Timeline::from_position(input, &kept, position),
+        Some(position) => {
+            Timeline::from_position_as(input, &kept, position, timing.cli.release(&ffmpeg))
+        }
         None => Timeline::new(input, &kept),
     };
     // As 5.1's CLI, which judges a packet stepping back against the pictures decoded; from

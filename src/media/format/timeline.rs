@@ -94,10 +94,38 @@ impl Timeline {
     }
 
     /// The timeline after seeking `input` to `position_us` microseconds from its start, as
-    /// `ffmpeg -ss POSITION -i` counts it: the position sought is zero.
+    /// `ffmpeg -ss POSITION -i` counts it: the position sought is zero. (5.1's CLI; see
+    /// [`Timeline::from_position_as`] for later ones.)
     pub fn from_position(input: &Input, streams: &[usize], position_us: i64) -> Timeline {
+        Timeline::from_position_as(input, streams, position_us, (5, 1))
+    }
+
+    /// [`Timeline::from_position`] as the CLI of FFmpeg `release` (major, minor) counts
+    /// it. They differ where the demuxer's timestamps may jump (MPEG-TS, MPEG-PS) and
+    /// `streams` start later than the container (its audio starts first, and only the
+    /// video is used):
+    /// - before 6.1 the position sought is zero;
+    /// - 6.1's to 7.1's CLI start at the later of those streams' start and the position
+    ///   itself, counted from zero rather than from the container's start (an operator
+    ///   precedence slip in `correct_input_start_times`, fixed in 8.0): a recording whose
+    ///   video starts at 2.8 s, sought to 1.3 s, starts at 2.8 s, 1.3 s before the position;
+    /// - from 8.0 they start at the later of those streams' start and the position.
+    pub fn from_position_as(
+        input: &Input,
+        streams: &[usize],
+        position_us: i64,
+        release: (u8, u8),
+    ) -> Timeline {
         let start = input.start_time_us().unwrap_or(0);
-        Timeline::starting_at(input, streams, start.saturating_add(position_us))
+        let position = start.saturating_add(position_us);
+        let streams_start = input.start_time_us_for(streams).unwrap_or(start);
+        let timeline_start = match release {
+            _ if streams_start == start => position,
+            release if release < (6, 1) => position,
+            release if release < (8, 0) => position_us.max(streams_start),
+            _ => position.max(streams_start),
+        };
+        Timeline::starting_at(input, streams, timeline_start)
     }
 
     fn starting_at(input: &Input, streams: &[usize], start_us: i64) -> Timeline {
