@@ -345,7 +345,23 @@ fn pictures_meant_to_be_turned_are_turned_first_as_the_cli_does() {
             expected,
             "{degrees}"
         );
+        // Without `--vf` too, as the CLI turns them without `-vf` (timed as decoded).
+        assert_eq!(
+            md5s(framehash(&clip, &[])),
+            md5s(cli_framemd5(&clip, &["-map", "0:v:0"])),
+            "{degrees} without --vf"
+        );
+        assert_ne!(
+            md5s(framehash(&clip, &["--noautorotate"])),
+            md5s(framehash(&clip, &[])),
+            "{degrees} left as stored"
+        );
     }
+}
+
+/// The MD5s of `(pts, md5)` frames.
+fn md5s(frames: Vec<(String, String)>) -> Vec<String> {
+    frames.into_iter().map(|(_, md5)| md5).collect()
 }
 
 /// A JPEG of EXIF orientation `orientation`: one 64x48 picture, the orientation in an APP1
@@ -408,6 +424,12 @@ fn pictures_are_turned_by_their_own_display_matrix_as_the_cli_turns_them() {
         }
         let expected = cli_framemd5(&path, &["-vf", "null"]);
         assert_eq!(hashes, expected, "orientation {orientation}");
+        // Without `--vf` too, as the CLI turns them without `-vf`.
+        assert_eq!(
+            framehash(&path, &[]),
+            cli_framemd5(&path, &[]),
+            "{orientation}"
+        );
     }
     if media::first_frame(&ffmpeg, &jpeg_of_orientation(2))
         .display_matrix()

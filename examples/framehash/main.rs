@@ -17,8 +17,10 @@
 //! with no padding; then `frames: N`.
 //!
 //! Without a filter, pictures are those the decoder gives, stamped with their best-effort
-//! timestamps. The stream is the one the CLI takes without `-map` (the largest picture, or
-//! with `--af` the most channels), or `--stream`. `--vf GRAPH` filters the video stream as
+//! timestamps; as the CLI turns them upright without `-vf` too (from 7.1 cropped first as
+//! the container says), so does `framehash`, where libavfilter is loaded (`--noautorotate`
+//! leaves them as stored). The stream is the one the CLI takes without `-map` (the largest
+//! picture, or with `--af` the most channels), or `--stream`. `--vf GRAPH` filters the video stream as
 //! the CLI's `-vf` does, and then, as the CLI writing `framemd5`, stamps each picture in
 //! `1/frame rate` of the graph's output and drops those that would come too early
 //! (`--fps-mode passthrough` keeps every one). `--af GRAPH` filters the audio stream; an
@@ -91,7 +93,7 @@ use ffmpeg_runtime::filter::{
     upright_filters_for,
 };
 use ffmpeg_runtime::format::{Input, MediaType, Stream, Timeline, UrlOptions};
-use ffmpeg_runtime::{Ffmpeg, Frame, Packet, Rational};
+use ffmpeg_runtime::{Ffmpeg, Frame, Library, Packet, Rational};
 use input_clock::{InputClock, UntimedPictures};
 use md5::{Digest, Md5};
 use recording::parse_duration;
@@ -129,8 +131,8 @@ struct Args {
     /// `passthrough` otherwise.
     #[arg(long, value_enum, default_value_t = FpsChoice::Auto)]
     fps_mode: FpsChoice,
-    /// With `--vf`, leave pictures as stored rather than turned as their display matrix
-    /// says (the CLI's `-noautorotate`).
+    /// Leave pictures as stored rather than turned as their display matrix says (the CLI's
+    /// `-noautorotate`).
     #[arg(long)]
     noautorotate: bool,
     /// Whose CLI's timing of decoded frames to follow: `5.1` (Debian 12's) whichever release
@@ -241,9 +243,19 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
             .ok_or_else(|| format!("no {wanted} stream"))?,
     };
     let kind = stream.media_type();
+    // As the CLI, which turns pictures upright (and from 7.1 crops them as the container
+    // says) without `-vf` too: through a graph of its own, taken only where the first
+    // picture needs it, and timed as the pictures decoded.
+    let turns_only = kind == MediaType::Video
+        && args.vf.is_none()
+        && args.af.is_none()
+        && !args.noautorotate
+        && ffmpeg.library(Library::AvFilter).is_some();
     let filters = match kind {
         // As the CLI, a picture meant to be shown turned is turned first.
-        MediaType::Video if args.af.is_none() => args.vf.clone(),
+        MediaType::Video if args.af.is_none() => {
+            (args.vf.clone()).or_else(|| turns_only.then(|| "null".to_owned()))
+        }
         // After a seek, the CLI's first filter cuts the samples before the position, to the
         // sample. (It hashes audio as 16-bit samples: the graph's ending, `AUDIO_ENDING`.)
         MediaType::Audio if args.vf.is_none() => Some(format!(
@@ -282,7 +294,7 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         trim: args.seek.is_some(),
         ending: Ending::new(args.duration),
         time_base: stream.time_base(),
-        direct: sync_mode.filter(|_| filters.is_none()).map(|mode| {
+        direct: sync_mode.filter(|_| args.vf.is_none()).map(|mode| {
             let rate = stream.guessed_frame_rate();
             VideoSync::new(mode, rate, rate, stream.time_base())
         }),
@@ -307,6 +319,7 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
             time_base: stream.time_base(),
             frame_rate: stream.guessed_frame_rate(),
             container_shape: stream.container_aspect_ratio(),
+            turns_only,
             graph: None,
             sync: None,
             sync_mode,
@@ -334,7 +347,7 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         MediaType::Video => {}
         _ => timeline.decodes_audio(index),
     }
-    let shift_packets = hasher.filtering.is_some()
+    let shift_packets = hasher.filtering.as_ref().is_some_and(|f| !f.turns_only)
         || hasher.direct.is_some()
         || args.seek.is_some()
         || args.duration.is_some();
@@ -473,7 +486,8 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
                 }
             ));
         }
-        if let Some(filtering) = hasher.filtering.as_mut().filter(|_| hasher.received == 0) {
+        let graph_stated = hasher.filtering.as_mut().filter(|f| !f.turns_only);
+        if let Some(filtering) = graph_stated.filter(|_| hasher.received == 0) {
             let stream = input.stream(index).expect("the stream chosen above");
             filtering
                 .set_up_from_stream(&stream)
@@ -517,6 +531,9 @@ struct Filtering {
     frame_rate: Option<Rational>,
     /// The pixels' shape the container states, which the CLI gives every picture.
     container_shape: Option<Rational>,
+    /// Whether the graph only turns (and crops) pictures, no `--vf` being given: where the
+    /// first picture needs neither, it is left out.
+    turns_only: bool,
     graph: Option<FilterGraph>,
     sync: Option<VideoSync>,
     /// How the CLI places filtered pictures, where framehash claims its output.
@@ -528,6 +545,14 @@ struct Filtering {
 }
 
 impl Filtering {
+    /// Whether `frame`, the first, is turned or cropped before the user's graph.
+    fn changes_the_first(&self, frame: &Frame) -> bool {
+        let turned = self.upright.is_some_and(|stream_matrix| {
+            upright_filters_for(frame.display_matrix().or(stream_matrix).as_ref()).is_some()
+        });
+        turned || self.crop.is_some()
+    }
+
     /// The graph for `frame`'s input, made on the first frame.
     fn graph_for(&mut self, frame: &Frame) -> Result<&mut FilterGraph, String> {
         if self.graph.is_none() {
@@ -742,6 +767,15 @@ impl FrameHasher {
         // (Audio is cut in the graph, where a frame across the position keeps its later part.)
         if self.trim && !audio && picture_time.is_some_and(|t| t < 0) {
             return Ok(());
+        }
+        // A graph that would only turn pictures is taken or left at the first one.
+        let undecided = |f: &&Filtering| f.turns_only && f.graph.is_none();
+        if let Some(turning) = self.filtering.as_ref().filter(undecided) {
+            if turning.changes_the_first(frame) {
+                self.direct = None;
+            } else {
+                self.filtering = None;
+            }
         }
         let Some(filtering) = self.filtering.as_mut() else {
             // The end of the CLI's graph, which here changes nothing else.
