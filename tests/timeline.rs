@@ -267,6 +267,42 @@ fn a_chained_ogg_continues_where_the_clis_clock_expects_it() {
     }
 }
 
+/// From 6.1 the CLI's demuxer, not its decoder, runs a decoded audio stream's clock: by one
+/// codec frame a packet, none for FLAC, whose frames vary. Where a chained Ogg file's second
+/// chain restarts at zero (libavformat before 8.0's), its first frame goes where the last
+/// packet before the restart started (69 120, 1.44 s, the first chain's last frame of
+/// 2 880 samples), as 7.1.5's CLI puts it; 5.1's CLI, whose decoder ran the clock, put it
+/// where those samples end. From 8.0 the demuxer makes the chains continuous: 72 000.
+#[test]
+fn a_chained_oggs_second_chain_is_timed_as_6_1s_demuxer_times_it() {
+    let ffmpeg = common::under_test().load();
+    if ffmpeg.library(Library::AvFilter).is_none() {
+        return;
+    }
+    let flac = chained_ogg("flac");
+    let mut input = Input::open(&ffmpeg, &flac).unwrap();
+    let mut packet = Packet::new(&ffmpeg).unwrap();
+    // Where the last packet before the restart starts (4.1's demuxer gives the second
+    // chain's first header packet the first chain's end, 72 000, before it restarts).
+    let mut restart = None;
+    let mut last = 0;
+    while input.read_packet(&mut packet).unwrap() {
+        let pts = packet.pts().unwrap_or(last);
+        if pts < last && restart.is_none() {
+            restart = Some(last);
+        }
+        last = pts;
+    }
+    let frames = media::framehash_pts_and_md5(&flac, &["--af", "anull", "--cli-timing", "6.1"]);
+    let times: Vec<&str> = frames[14..17].iter().map(|(pts, _)| pts.as_str()).collect();
+    let second = restart.unwrap_or(72_000).to_string();
+    assert_eq!(
+        times,
+        ["64512", "69120", &second],
+        "restart after {restart:?}"
+    );
+}
+
 /// MPEG-PS audio read from a seek: the first packets are pieces of frames, one of which
 /// decodes as a short frame while the decoder still states another rate. As the CLI, the
 /// clock runs on at the decoder's rate as it stands, not the frame's: at the frame's it

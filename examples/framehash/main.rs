@@ -338,15 +338,9 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         }
         None => Timeline::new(&input, &[index]),
     };
-    match kind {
-        // As 5.1's CLI, which judges a packet stepping back against the pictures decoded;
-        // from 6.1 its demuxer, on a thread of its own, judges it against the packets alone.
-        MediaType::Video if !args.cli_timing.follows_6_1(&ffmpeg) => {
-            timeline.decodes_pictures(index)
-        }
-        MediaType::Video => {}
-        _ => timeline.decodes_audio(index),
-    }
+    // As the CLI, whose clock of a decoded stream is 5.1's decoder's, and from 6.1 its
+    // demuxer's, which knows nothing of what is decoded.
+    timeline.decodes_as(index, args.cli_timing.release(&ffmpeg));
     let shift_packets = hasher.filtering.as_ref().is_some_and(|f| !f.turns_only)
         || hasher.direct.is_some()
         || args.seek.is_some()

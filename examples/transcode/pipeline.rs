@@ -1037,13 +1037,12 @@ pub fn run(
         }
         None => Timeline::new(input, &kept),
     };
-    // As 5.1's CLI, which judges a packet stepping back against the pictures decoded; from
-    // 6.1 its demuxer, on a thread of its own, judges it against the packets alone.
-    for lane in video.iter().filter(|_| !timing.pictures_as_6_1) {
-        timeline.decodes_pictures(lane.input_index);
-    }
-    for lane in audio.iter() {
-        timeline.decodes_audio(lane.input_index);
+    // As the CLI, whose clock of a decoded stream is 5.1's decoder's, and from 6.1 its
+    // demuxer's, which knows nothing of what is decoded.
+    let release = timing.cli.release(&ffmpeg);
+    let decoded = video.iter().map(|lane| lane.input_index);
+    for index in decoded.chain(audio.iter().map(|lane| lane.input_index)) {
+        timeline.decodes_as(index, release);
     }
     while !stop.load(Ordering::Relaxed) {
         match read_ahead.next_packet(input, &mut packet) {

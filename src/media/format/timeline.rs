@@ -66,6 +66,8 @@ struct StreamClock {
     time_base: Rational,
     /// One frame, for a packet without a duration (video at a known rate).
     frame_us: Option<i64>,
+    /// The stream's kind, which says how the CLI times it decoded.
+    media_type: MediaType,
     /// Audio's sample rate: the CLI counts an audio packet's length in whole samples.
     sample_rate: Option<u32>,
     /// Audio's fixed frame size, where its codec has one.
@@ -132,6 +134,7 @@ impl Timeline {
         let clocks = streams.iter().filter_map(|&index| {
             let stream = input.stream(index)?;
             let mut clock = StreamClock::new(stream.time_base(), None);
+            clock.media_type = stream.media_type();
             match stream.media_type() {
                 MediaType::Video => {
                     clock.frame_us = stream
@@ -176,6 +179,27 @@ impl Timeline {
         if let Some(clock) = self.clocks.get_mut(&stream) {
             clock.pictures = true;
             clock.presented_us = 0;
+        }
+    }
+
+    /// Marks `stream` as decoded, as the CLI of FFmpeg `release` (major, minor) times a stream
+    /// it decodes. 5.1's judges a video packet against the pictures decoded
+    /// ([`decodes_pictures`](Self::decodes_pictures)) and runs audio's clock on by the
+    /// samples decoded ([`decodes_audio`](Self::decodes_audio)). From 6.1 its demuxer, on a
+    /// thread of its own, knows neither: a video packet is judged against the packets alone,
+    /// and audio's clock runs on by one frame of the codec's fixed size a packet, as for a
+    /// stream copied ([`copies`](Self::copies)). A chained Ogg file whose second chain
+    /// restarts at zero (FLAC, before 8.0's demuxer made chains continuous) then goes on
+    /// where the last packet started, not where its samples ended.
+    pub fn decodes_as(&mut self, stream: usize, release: (u8, u8)) {
+        let Some(kind) = self.clocks.get(&stream).map(|clock| clock.media_type) else {
+            return;
+        };
+        match kind {
+            MediaType::Audio if release >= (6, 1) => self.copies(stream),
+            MediaType::Audio => self.decodes_audio(stream),
+            MediaType::Video if release < (6, 1) => self.decodes_pictures(stream),
+            _ => {}
         }
     }
 
@@ -394,6 +418,7 @@ impl StreamClock {
         StreamClock {
             time_base,
             frame_us,
+            media_type: MediaType::Other,
             sample_rate: None,
             frame_size: None,
             copied: false,
@@ -621,6 +646,29 @@ mod tests {
         timeline.samples_decoded(0, 48_000, 48_000);
         let placed = place_values(&mut timeline, 0, Some(0), Some(0), 0);
         assert_eq!(placed, (Some(94_608), Some(94_608), true));
+    }
+
+    #[test]
+    fn a_decoded_stream_is_timed_as_the_releases_cli_times_it() {
+        // FLAC in a chained Ogg file: the second chain restarts at zero after a short frame.
+        let chain = |release: (u8, u8)| {
+            let mut timeline = chained(false, false);
+            timeline.clocks.get_mut(&0).unwrap().media_type = MediaType::Audio;
+            timeline.decodes_as(0, release);
+            place_values(&mut timeline, 0, Some(69_120), Some(69_120), 2_880);
+            timeline.samples_decoded(0, 2_880, 48_000);
+            place_values(&mut timeline, 0, Some(0), Some(0), 2_880)
+        };
+        // 5.1's decoder ran its clock on by the samples; 6.1's demuxer, by no codec frame.
+        assert_eq!(chain((5, 1)), (Some(72_000), Some(72_000), true));
+        assert_eq!(chain((7, 1)), (Some(69_120), Some(69_120), true));
+        let mut video = StreamClock::new(TB, Some(40_000));
+        video.media_type = MediaType::Video;
+        for (release, pictures) in [((5, 1), true), ((6, 1), false)] {
+            let mut timeline = Timeline::with_clocks(0, true, [(0, video.clone())]);
+            timeline.decodes_as(0, release);
+            assert_eq!(timeline.clocks[&0].pictures, pictures, "{release:?}");
+        }
     }
 
     #[test]
