@@ -20,8 +20,9 @@
 //! timestamps; as the CLI turns them upright without `-vf` too (from 7.1 cropped first as
 //! the container says), so does `framehash`, where libavfilter is loaded (`--noautorotate`
 //! leaves them as stored). The stream is the one the CLI takes without `-map` (the largest
-//! picture, or with `--af` the most channels), or `--stream`. `--vf GRAPH` filters the video stream as
-//! the CLI's `-vf` does, and then, as the CLI writing `framemd5`, stamps each picture in
+//! picture, or with `--af` the most channels), or `--stream`. `--vf GRAPH` filters the
+//! video stream as the CLI's `-vf` does, and then, as the CLI writing `framemd5`, stamps
+//! each picture in
 //! `1/frame rate` of the graph's output and drops those that would come too early
 //! (`--fps-mode passthrough` keeps every one). `--af GRAPH` filters the audio stream; an
 //! audio stream is hashed as the CLI hashes it, converted to `s16` samples, timestamps in
