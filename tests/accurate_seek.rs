@@ -415,27 +415,7 @@ fn random_access_gives_rgb_as_the_cli_converts_it() {
     ignore = "compares with or makes media by the ffmpeg CLI, a Linux program that a Windows program under Wine cannot start"
 )]
 fn a_recording_whose_video_starts_late_is_sought_as_each_release_counts_it() {
-    let clip = media::generated(
-        "seek_late_video.ts",
-        &[
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=160x96:rate=25:duration=4",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=duration=4",
-            "-c:v",
-            "libx264",
-            "-g",
-            "25",
-            "-bf",
-            "3",
-            "-c:a",
-            "mp2",
-        ],
-    );
+    let clip = media::late_video_ts();
     let hashes = |timing: &str| -> Vec<(String, String)> {
         let args = ["--seek", "1.3", "--frames", "6", "--cli-timing", timing];
         media::framehash_fields(&clip, &args)

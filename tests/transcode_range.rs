@@ -434,27 +434,7 @@ fn a_late_video_sought_alone_opens_where_each_releases_cli_opens_it() {
     if !has_filters || !has_y4m || !has_encoders(&ffmpeg, &["wrapped_avframe"]) {
         return;
     }
-    let source = media::generated(
-        "tc_late_video.ts",
-        &[
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=160x96:rate=25:duration=3",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=duration=3",
-            "-c:v",
-            "libx264",
-            "-g",
-            "25",
-            "-bf",
-            "3",
-            "-c:a",
-            "mp2",
-        ],
-    );
+    let source = media::late_video_ts();
     let dir = common::scratch_dir("transcode-late-video");
     let pictures = |path: &Path| -> Vec<String> {
         (media::cli_pts_and_md5(path, &[], &["-map", "0:v"]).into_iter())

@@ -382,6 +382,32 @@ pub fn variable_rate_mp4() -> PathBuf {
     )
 }
 
+/// Four seconds of H.264 (25 fps, B-frames) and MP2 in MPEG-TS, in the media cache: the
+/// video starts at 1.4 s, after the audio (1.389 s), as the muxer's delay puts it.
+pub fn late_video_ts() -> PathBuf {
+    generated(
+        "late_video.ts",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=160x96:rate=25:duration=4",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=4",
+            "-c:v",
+            "libx264",
+            "-g",
+            "25",
+            "-bf",
+            "3",
+            "-c:a",
+            "mp2",
+        ],
+    )
+}
+
 /// `name` in the media cache: 1 s of H.264 in MP4 whose track header turns it by
 /// `degrees` (90, 180 or 270) clockwise for display, as phones write it. Debian 5.1's CLI
 /// has no option for it (its `rotate` tag is not written), so the track header's 3×3 matrix,
