@@ -463,6 +463,12 @@ fn a_size_change_mid_stream_rebuilds_the_graph_as_the_cli_does() {
         let expected = cli_framemd5(&clip, &["-map", "0:v:0", "-vf", graph]);
         assert_eq!(framehash(&clip, &["--vf", graph]), expected, "{graph}");
     }
+    // Without `--vf` too, as the CLI's graph without `-vf` scales them (timed as decoded),
+    // and from a seek, which claims the CLI's times.
+    let cli = md5s(cli_framemd5(&clip, &["-map", "0:v:0"]));
+    assert_eq!(md5s(framehash(&clip, &[])), cli, "without --vf");
+    let sought = media::cli_pts_and_md5(&clip, &["-ss", "0.5"], &["-map", "0:v:0"]);
+    assert_eq!(framehash(&clip, &["--seek", "0.5"]), sought, "from 0.5 s");
 }
 
 #[test]

@@ -17,12 +17,13 @@
 //! with no padding; then `frames: N`.
 //!
 //! Without a filter, pictures are those the decoder gives, stamped with their best-effort
-//! timestamps; as the CLI turns them upright without `-vf` too (from 7.1 cropped first as
-//! the container says), so does `framehash`, where libavfilter is loaded (`--noautorotate`
-//! leaves them as stored). The stream is the one the CLI takes without `-map` (the largest
-//! picture, or with `--af` the most channels), or `--stream`. `--vf GRAPH` filters the
-//! video stream as the CLI's `-vf` does, and then, as the CLI writing `framemd5`, stamps
-//! each picture in
+//! timestamps; as the CLI's graph without `-vf`, where libavfilter is loaded, turns them
+//! upright (from 7.1 cropped first as the container says; `--noautorotate` leaves them as
+//! stored) and after a change of size or format mid-stream scales and converts them to the
+//! first picture's, so does `framehash`. The stream is the one the CLI takes without
+//! `-map` (the largest picture, or with `--af` the most channels), or `--stream`.
+//! `--vf GRAPH` filters the video stream as the CLI's `-vf` does, and then, as the CLI
+//! writing `framemd5`, stamps each picture in
 //! `1/frame rate` of the graph's output and drops those that would come too early
 //! (`--fps-mode passthrough` keeps every one). `--af GRAPH` filters the audio stream; an
 //! audio stream is hashed as the CLI hashes it, converted to `s16` samples, timestamps in
@@ -67,6 +68,7 @@ mod common;
 mod ending;
 #[path = "../common/error_rate.rs"]
 mod error_rate;
+mod first_shape;
 #[path = "../common/input_clock.rs"]
 mod input_clock;
 #[path = "../common/recording.rs"]
@@ -95,6 +97,7 @@ use ffmpeg_runtime::filter::{
 };
 use ffmpeg_runtime::format::{Input, MediaType, Stream, Timeline, UrlOptions};
 use ffmpeg_runtime::{Ffmpeg, Frame, Library, Packet, Rational};
+use first_shape::FirstShape;
 use input_clock::{InputClock, UntimedPictures};
 use md5::{Digest, Md5};
 use recording::parse_duration;
@@ -295,6 +298,9 @@ fn run(args: &Args) -> Result<DecodeTally, String> {
         trim: args.seek.is_some(),
         ending: Ending::new(args.duration),
         time_base: stream.time_base(),
+        first_shape: FirstShape::new(
+            kind == MediaType::Video && ffmpeg.library(Library::AvFilter).is_some(),
+        ),
         direct: sync_mode.filter(|_| args.vf.is_none()).map(|mode| {
             let rate = stream.guessed_frame_rate();
             VideoSync::new(mode, rate, rate, stream.time_base())
@@ -618,6 +624,8 @@ struct FrameHasher {
     ending: Ending,
     /// The stream's time base, which pictures that go through no graph are stamped in.
     time_base: Rational,
+    /// Pictures that go through no graph, kept in the first one's size and format.
+    first_shape: FirstShape,
     /// The CLI's placement of pictures that go through no graph.
     direct: Option<VideoSync>,
     /// The last picture placed, which the CLI's `cfr` copies into empty slots.
@@ -777,8 +785,11 @@ impl FrameHasher {
             if !audio && !self.ending.picture_passes(picture_time, self.time_base) {
                 return Ok(());
             }
+            // As the CLI's graph, which passes them in the size and format they began with.
+            let converted = (self.first_shape).convert(frame, self.time_base);
+            let picture = converted.as_ref().unwrap_or(frame);
             let Some(sync) = self.direct.as_mut() else {
-                return self.emit(frame, picture_time, self.time_base);
+                return self.emit(picture, picture_time, self.time_base);
             };
             // The CLI drops a picture without a timestamp; without filters, it trusts a
             // picture's own duration.
@@ -788,7 +799,7 @@ impl FrameHasher {
             let time_base = sync.input_time_base();
             let placed = sync.place(Some(pts), time_base, frame.duration());
             let sync_time_base = sync.time_base;
-            return self.emit_placed(frame, placed, sync_time_base);
+            return self.emit_placed(picture, placed, sync_time_base);
         };
         // As the CLI: pictures go in at their best-effort timestamp, audio counted in samples.
         let pts = if audio {
