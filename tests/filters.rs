@@ -351,9 +351,14 @@ fn pictures_meant_to_be_turned_are_turned_first_as_the_cli_does() {
             md5s(cli_framemd5(&clip, &["-map", "0:v:0"])),
             "{degrees} without --vf"
         );
+        // (The pictures' own hashes: under an emulator the comparable ones are masked.)
+        let hashes = |args: &[&str]| -> Vec<String> {
+            let frames = media::framehash_fields(&clip, args).into_iter();
+            frames.map(|fields| fields[4].clone()).collect()
+        };
         assert_ne!(
-            md5s(framehash(&clip, &["--noautorotate"])),
-            md5s(framehash(&clip, &[])),
+            hashes(&["--noautorotate"]),
+            hashes(&[]),
             "{degrees} left as stored"
         );
     }
